@@ -1,0 +1,92 @@
+/**
+ * The record schema shared by every stage. Each arrow in the data flow
+ * (docs/architecture.md) carries one of these types; stages never invent their own.
+ */
+
+/** An address and port to contact. IPv4 dotted quad or IPv6 text form. */
+export interface Target {
+  ip: string;
+  port: number;
+}
+
+/** Closed set of outcomes for any network operation on a target (ZGrab2-style). */
+export type GrabStatus =
+  | 'success'
+  | 'connection-refused'
+  | 'connection-timeout'
+  | 'io-timeout'
+  | 'protocol-error'
+  | 'byte-cap-exceeded'
+  | 'deadline-exceeded'
+  | 'blocked-target'
+  | 'unknown-error';
+
+/** An open port found by discovery (built-in connect scan or an imported zmap/masscan file). */
+export interface OpenPort extends Target {
+  /** Which engine or file reported it, e.g. "connect", "zmap:file.csv". */
+  source: string;
+  seenAt: string;
+}
+
+/** Protocol-specific fields a grabber extracted. Kept as a plain JSON object. */
+export type GrabResult = Record<string, unknown>;
+
+/** One service observation: the result of one grabber on one open port. */
+export interface ServiceObservation extends Target {
+  /** Grabber name: telnet, http, ssh, ftp, … */
+  protocol: string;
+  status: GrabStatus;
+  /** Whatever was extracted, even on failure (partial results are kept). */
+  result: GrabResult;
+  /** Human-readable detail for non-success statuses. */
+  error?: string;
+  durationMs: number;
+  observedAt: string;
+}
+
+export type DeviceType = 'ip-camera' | 'router' | 'dvr' | 'nas' | 'printer' | 'iot-gateway' | 'other';
+
+/** What identification concluded about the device behind one address. */
+export interface DeviceIdentity {
+  vendor: string;
+  model?: string;
+  deviceType: DeviceType;
+  firmwareVersion?: string;
+  releaseYear?: number;
+  /** CPE 2.3 formatted string, when it can be built sensibly. */
+  cpe?: string;
+  /** 0..1, combined from the rules that matched. */
+  confidence: number;
+  /** Rule ids that contributed, with the service they matched on. */
+  evidence: Array<{ ruleId: string; protocol: string; port: number; matched: string }>;
+}
+
+export interface Device {
+  ip: string;
+  identity: DeviceIdentity;
+}
+
+export type FindingKind = 'weak-credential' | 'no-authentication';
+
+/** A weakness found on a device; the unit that is stored, reported and tracked. */
+export interface Finding {
+  kind: FindingKind;
+  ip: string;
+  port: number;
+  protocol: string;
+  /** For weak-credential: the dictionary entry that worked (never the password itself). */
+  dictionaryEntryId?: string;
+  /** Structured, non-secret evidence (prompt seen, response class, …). */
+  evidence: Record<string, unknown>;
+  observedAt: string;
+}
+
+/** One login attempt, for the audit log the survey plan is accountable for. */
+export interface CredentialAttempt extends Target {
+  protocol: string;
+  dictionaryEntryId: string;
+  username: string;
+  outcome: 'accepted' | 'rejected' | 'no-prompt' | 'error';
+  detail?: string;
+  attemptedAt: string;
+}
