@@ -26,6 +26,11 @@ export interface Connection {
   /** Next chunk of bytes, waiting at most `ioTimeoutMs`. */
   next(): Promise<ReadStep>;
   /**
+   * Like next(), but gives up after `waitMs` (shorter than the io timeout) without ending
+   * the connection: returns `{ quiet: true }`. For "banner done, is a prompt coming?" waits.
+   */
+  poll(waitMs: number): Promise<ReadStep | { quiet: true }>;
+  /**
    * Reads chunks until `isComplete(allBytesSoFar)` is true or the stream ends.
    * @example const { data } = await conn.readUntil((b) => b.includes('\r\n'))
    */
