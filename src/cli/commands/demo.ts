@@ -1,0 +1,64 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { defineCommand, integerOption } from '../command.ts';
+import { buildSurveyConfig } from '../survey-config.ts';
+import { createSurveyDeps } from '../survey-deps.ts';
+import { createProgressReporter } from '../progress-bar.ts';
+import { formatSurveySummary } from '../summary.ts';
+import { formatBreakdowns, formatScores } from '../demo-report.ts';
+import { defaultLabOptions } from '../../lab/options.ts';
+import { renderFindingsTable } from '../../report/findings.ts';
+import { openStore } from '../../store/open-store.ts';
+import { runSurvey } from '../../survey/run-survey.ts';
+import { startLabProcess } from '../../survey/lab-process.ts';
+
+export default defineCommand({
+  name: 'demo',
+  summary: 'Start the lab, survey it for weak credentials, and print what was found and how accurate it was.',
+  usage: '[--devices N] [--seed N] [--db FILE]',
+  details: `The whole first NOTICE survey on one machine, no set-up: a simulated IoT network of
+${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, a credential survey of every address and port,
+findings device by device, breakdowns by device type, vendor and age, and precision/recall
+against the lab's ground truth. Results stay in the store for 'opennotice findings --db FILE'.`,
+  options: {
+    devices: { type: 'string', valueName: 'N', description: 'lab size', default: String(defaultLabOptions.deviceCount) },
+    seed: { type: 'string', valueName: 'N', description: 'lab seed', default: String(defaultLabOptions.seed) },
+    db: { type: 'string', valueName: 'FILE', description: 'store for the demo (replaced on each run)', default: 'var/demo.sqlite' },
+    rows: { type: 'string', valueName: 'N', description: 'findings to print', default: '20' },
+  },
+  async run(values, _positionals, io) {
+    const cidr = defaultLabOptions.cidr;
+    const devices = integerOption(values, 'devices', { min: 10, max: 60_000 }) ?? defaultLabOptions.deviceCount;
+    const seed = integerOption(values, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? defaultLabOptions.seed;
+    const db = String(values.db);
+    io.stdout.write(`Starting the lab: ${devices} simulated IoT devices on ${cidr} (seed ${seed}) …\n`);
+    const lab = await startLabProcess({ cidr, seed, devices });
+    try {
+      io.stdout.write(`Surveying ${cidr}, ports 21, 22, 23, 80, 2323, 8080, with the credentials check …\n`);
+      mkdirSync(dirname(db), { recursive: true });
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+      const store = await openStore(db);
+      const reporter = createProgressReporter(io.stderr);
+      try {
+        const config = await buildSurveyConfig({ target: [cidr], check: ['credentials'], ports: ['21,22,23,80,2323,8080'], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' });
+        const summary = await runSurvey(config, createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update }));
+        reporter.finish();
+        io.stdout.write(`\n${formatSurveySummary(summary, db)}`);
+        const findings = await store.listFindings({ status: 'open' });
+        const rows = integerOption(values, 'rows', { min: 0, max: 1_000_000 }) ?? 20;
+        if (rows > 0 && findings.length > 0) {
+          io.stdout.write(`\nFindings (first ${Math.min(rows, findings.length)} of ${findings.length}; all with: opennotice findings --db ${db}):\n`);
+          io.stdout.write(renderFindingsTable(findings.slice(0, rows), { color: Boolean(io.stdout.isTTY) }));
+        }
+        io.stdout.write(`\n${formatBreakdowns(findings)}`);
+        io.stdout.write(`\n${formatScores(lab.truth, findings, await store.listDevices())}`);
+        return summary.status === 'interrupted' ? 130 : 0;
+      } finally {
+        reporter.finish();
+        await store.close();
+      }
+    } finally {
+      await lab.stop();
+    }
+  },
+});

@@ -1,0 +1,9 @@
+import type { Command } from '../command.ts';
+import demo from './demo.ts';
+import findings from './findings.ts';
+import lab from './lab.ts';
+import runs from './runs.ts';
+import survey from './survey.ts';
+
+/** Every CLI command, in the order `opennotice --help` lists them. */
+export const commands: readonly Command[] = [demo, lab, survey, findings, runs];

@@ -1,0 +1,41 @@
+import { defineCommand, integerOption } from '../command.ts';
+import { startLab } from '../../lab/lab.ts';
+import { defaultLabOptions } from '../../lab/options.ts';
+import { writeTruth } from '../../lab/truth.ts';
+
+export default defineCommand({
+  name: 'lab',
+  summary: 'Run the simulated IoT network on loopback until interrupted (SIGINT/SIGTERM).',
+  usage: '[--cidr CIDR] [--seed N] [--devices N] [--truth FILE]',
+  details: `Devices (cameras, routers, DVRs, NAS, printers of fictional vendors) listen on their
+real ports (21, 22, 23, 80, 2323, 8080) at addresses inside --cidr. The same seed gives the
+same devices. Prints "lab ready …" once every service listens.
+Binding ports below 1024 needs root or: sysctl net.ipv4.ip_unprivileged_port_start=0
+Example:  opennotice lab --truth lab-truth.json  (then, in another shell)
+          opennotice survey --target 127.77.0.0/16 --check credentials`,
+  options: {
+    cidr: { type: 'string', valueName: 'CIDR', description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)', default: defaultLabOptions.cidr },
+    seed: { type: 'string', valueName: 'N', description: 'seed of the device population', default: String(defaultLabOptions.seed) },
+    devices: { type: 'string', valueName: 'N', description: 'number of devices (hostile ones included)', default: String(defaultLabOptions.deviceCount) },
+    'no-hostile': { type: 'boolean', description: 'leave out the hostile devices (tarpits, endless banners …)' },
+    truth: { type: 'string', valueName: 'FILE', description: 'write the ground truth (every device, identity, weaknesses) as JSON' },
+  },
+  async run(values, _positionals, io) {
+    const lab = await startLab({
+      cidr: String(values.cidr),
+      seed: integerOption(values, 'seed', { min: 0, max: 2 ** 32 - 1 }),
+      deviceCount: integerOption(values, 'devices', { min: 1, max: 60_000 }),
+      hostile: !values['no-hostile'],
+    });
+    if (typeof values.truth === 'string') writeTruth(values.truth, lab.truth);
+    const services = lab.truth.devices.reduce((total, device) => total + device.services.length, 0);
+    io.stdout.write(`lab ready: ${lab.truth.devices.length} devices, ${services} services on ${lab.options.cidr} (seed ${lab.options.seed})${typeof values.truth === 'string' ? `, truth in ${values.truth}` : ''}\n`);
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await lab.close();
+    io.stdout.write('lab stopped\n');
+    return 0;
+  },
+});

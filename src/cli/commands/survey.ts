@@ -1,0 +1,37 @@
+import { defineCommand } from '../command.ts';
+import { buildSurveyConfig, surveyOptionSpecs } from '../survey-config.ts';
+import { openStore } from '../../store/open-store.ts';
+import { createSurveyDeps } from '../survey-deps.ts';
+import { runSurvey } from '../../survey/run-survey.ts';
+import { createProgressReporter } from '../progress-bar.ts';
+import { formatSurveySummary } from '../summary.ts';
+
+export default defineCommand({
+  name: 'survey',
+  summary: 'Survey a scope: discover open ports, grab banners, identify devices and (with --check credentials) find weak or default logins.',
+  usage: '[--target CIDR ...] [--plan FILE] [--check credentials] [options]',
+  details: `Scopes outside loopback (127.0.0.0/8) need an approved survey plan (--plan FILE; see
+docs/operations.md and examples/survey-plan.yaml): the plan fixes the ranges, checks,
+credential list and the highest rates; command-line options may only narrow them.
+The lab needs no plan:  opennotice survey --target 127.77.0.0/16 --check credentials
+
+Open ports can come from ZMap or masscan instead of the built-in connect scan:
+  opennotice survey --plan plan.yaml --input zmap-23.csv --check credentials
+Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
+  options: surveyOptionSpecs,
+  async run(values, _positionals, io) {
+    const config = await buildSurveyConfig(values);
+    const store = await openStore(String(values.db));
+    const reporter = createProgressReporter(io.stderr);
+    try {
+      const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
+      const summary = await runSurvey(config, deps);
+      reporter.finish();
+      io.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSurveySummary(summary, store.location));
+      return summary.status === 'interrupted' ? 130 : 0;
+    } finally {
+      reporter.finish();
+      await store.close();
+    }
+  },
+});

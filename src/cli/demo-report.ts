@@ -1,0 +1,57 @@
+import type { LabTruth } from '../lab/truth.ts';
+import type { DeviceRow, FindingRow } from '../store/repository.ts';
+import { scoreCredentialFindings, scoreIdentification } from '../survey/score.ts';
+
+function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function formatTable(title: string, rows: Array<[string, number]>, total: number): string {
+  const width = Math.max(12, ...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, count]) => `  ${label.padEnd(width)} ${String(count).padStart(6)}  ${((100 * count) / Math.max(1, total)).toFixed(1).padStart(5)}%`);
+  return `${title}\n${lines.join('\n')}\n`;
+}
+
+/** Age bucket of a device from its release year, as NOTICE's public figures group them. */
+function ageBucket(releaseYear: number | undefined, now: number): string {
+  if (releaseYear === undefined) return 'unknown';
+  const age = now - releaseYear;
+  if (age >= 10) return '10+ years old';
+  if (age >= 5) return '5–9 years old';
+  return 'under 5 years old';
+}
+
+/** Breakdowns a program manager asks for first: device type, vendor, device age. */
+export function formatBreakdowns(findings: readonly FindingRow[]): string {
+  const devices = new Map<string, FindingRow>();
+  for (const finding of findings) devices.set(finding.ip, finding);
+  const vulnerable = [...devices.values()];
+  const year = new Date().getUTCFullYear();
+  return [
+    `Devices with findings: ${vulnerable.length}`,
+    formatTable('By device type:', countBy(vulnerable, (row) => row.deviceType ?? 'unidentified'), vulnerable.length),
+    formatTable('By vendor:', countBy(vulnerable, (row) => row.vendor ?? 'unidentified'), vulnerable.length),
+    formatTable('By device age (release year):', countBy(vulnerable, (row) => ageBucket(row.releaseYear, year)), vulnerable.length),
+  ].join('\n');
+}
+
+/** How the survey did against the lab's ground truth. */
+export function formatScores(truth: LabTruth, findings: readonly FindingRow[], devices: readonly DeviceRow[]): string {
+  const credentials = scoreCredentialFindings(truth, findings);
+  const identification = scoreIdentification(
+    truth,
+    devices.map((row) => ({
+      ip: row.ip,
+      identity: { vendor: row.vendor, model: row.model, deviceType: row.deviceType, firmwareVersion: row.firmwareVersion, releaseYear: row.releaseYear, confidence: row.confidence, evidence: row.evidence },
+    })),
+  );
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  return [
+    'Accuracy against the lab ground truth:',
+    `  credential findings  precision ${percent(credentials.precision)}  recall ${percent(credentials.recall)}  (${credentials.truePositives} correct, ${credentials.falsePositives.length} false, ${credentials.falseNegatives.length} missed)`,
+    `  identification       precision ${percent(identification.precision)}  recall ${percent(identification.recall)}  (${identification.truePositives} devices exactly right)`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { describeError, OpenNoticeError } from '../core/errors.ts';
+import { formatCommandHelp, parseCommandArgs, type Command } from './command.ts';
+import { commands } from './commands/index.ts';
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function overview(list: readonly Command[]): string {
+  const width = Math.max(...list.map((command) => command.name.length));
+  return [
+    'opennotice — survey an authorized address space for hijackable IoT devices, and close the loop.',
+    '',
+    'Usage: opennotice COMMAND [options]      opennotice COMMAND --help',
+    '',
+    'Commands:',
+    ...list.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Start with:  opennotice demo     (runs the lab, surveys it, prints what was found)',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Entry point: dispatch to a command, turn errors into one clear line and an exit
+ * code, and make SIGINT/SIGTERM stop long work cleanly (a second signal forces exit).
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? commands.find((command) => command.name === rest[0]) : undefined;
+    process.stdout.write(topic ? formatCommandHelp(topic) : overview(commands));
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`opennotice: unknown command "${name}"\n\n${overview(commands)}`);
+    return 2;
+  }
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\nopennotice: ${signal} received, stopping and saving what was done (again to force)\n`);
+    controller.abort(new OpenNoticeError('INTERRUPTED', `interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { values, positionals } = parseCommandArgs(command, rest);
+    if (values.help) {
+      process.stdout.write(formatCommandHelp(command));
+      return 0;
+    }
+    return await command.run(values, positionals, { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+  } catch (error) {
+    process.stderr.write(`opennotice ${command.name}: ${describeError(error)}\n`);
+    if (error instanceof OpenNoticeError) return error.exitCode;
+    if (process.env.OPENNOTICE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 70;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

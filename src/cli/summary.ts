@@ -1,0 +1,23 @@
+import type { SurveySummary } from '../survey/progress.ts';
+
+/** The few lines a person reads after a survey. */
+export function formatSurveySummary(summary: SurveySummary, storeLocation: string): string {
+  const seconds = (summary.elapsedMs / 1000).toFixed(1);
+  const statuses = Object.entries(summary.servicesByStatus)
+    .sort((a, b) => b[1] - a[1])
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ');
+  const { opened, updated, closed, reopened } = summary.reconciliation;
+  return [
+    `survey run ${summary.runId} ${summary.status} in ${seconds} s`,
+    `  targets probed     ${summary.targets}`,
+    `  open ports         ${summary.openPorts} on ${summary.hosts} hosts`,
+    `  services grabbed   ${summary.services}${statuses ? ` (${statuses})` : ''}`,
+    `  devices identified ${summary.identified}`,
+    `  login attempts     ${summary.attempts}`,
+    `  findings           ${summary.findings.weakCredential} weak credential, ${summary.findings.noAuthentication} no authentication`,
+    `  changes            ${opened} new, ${updated} still open, ${closed} fixed, ${reopened} reopened`,
+    `  saved to           ${storeLocation}  (list with: opennotice findings --db ${storeLocation})`,
+    '',
+  ].join('\n');
+}

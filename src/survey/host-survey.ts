@@ -1,0 +1,98 @@
+import type { CredentialAttempt, Device, Finding, GrabStatus, OpenPort, ServiceObservation } from '../core/records.ts';
+import type { CoveredCheck } from '../store/repository.ts';
+import type { CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
+import { orderEntries } from '../assess/credentials/order.ts';
+import type { Grabber, GrabContext } from '../grabbers/grabber.ts';
+import { DialFailure } from '../scope/connection.ts';
+
+/** What the survey of one host needs; built once per run. */
+export interface HostSurveyDeps {
+  context: GrabContext;
+  grabberFor(port: number): Grabber | undefined;
+  identify(ip: string, observations: ServiceObservation[]): Device['identity'] | undefined;
+  /** Present only when the credentials check is enabled. */
+  credentials?: {
+    checkers: readonly CredentialChecker[];
+    dictionary: readonly DictionaryEntry[];
+    maxAttemptsPerService: number;
+    maxAttemptsPerHost: number;
+  };
+}
+
+export interface HostSurveyResult {
+  ip: string;
+  observations: ServiceObservation[];
+  device?: Device;
+  findings: Finding[];
+  covered: CoveredCheck[];
+  attempts: CredentialAttempt[];
+}
+
+/**
+ * Survey one host: grab every open port, identify the device from all its services
+ * together, then (if enabled) try credentials service by service, likeliest pairs for
+ * the identified vendor first, within the per-service and per-host caps.
+ * @example const result = await surveyHost(deps, '127.77.3.4', openPorts)
+ */
+export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: readonly OpenPort[]): Promise<HostSurveyResult> {
+  const observations: ServiceObservation[] = [];
+  for (const open of openPorts) {
+    const grabber = deps.grabberFor(open.port);
+    if (!grabber) continue;
+    observations.push(await grabService(deps.context, grabber, ip, open.port));
+  }
+  const identity = deps.identify(ip, observations);
+  const device = identity ? { ip, identity } : undefined;
+  const result: HostSurveyResult = { ip, observations, device, findings: [], covered: [], attempts: [] };
+  if (deps.credentials) await checkCredentials(deps, deps.credentials, result);
+  return result;
+}
+
+async function grabService(context: GrabContext, grabber: Grabber, ip: string, port: number): Promise<ServiceObservation> {
+  const started = performance.now();
+  const observedAt = new Date().toISOString();
+  let status: GrabStatus;
+  let result: Record<string, unknown> = {};
+  let error: string | undefined;
+  try {
+    const outcome = await grabber.grab(context, { ip, port });
+    ({ status, result } = outcome);
+    error = outcome.error;
+  } catch (thrown) {
+    // A grabber is not supposed to throw; if one does, record it rather than lose the host.
+    status = thrown instanceof DialFailure ? thrown.status : 'unknown-error';
+    error = thrown instanceof Error ? thrown.message : String(thrown);
+  }
+  return { ip, port, protocol: grabber.name, status, result, error, durationMs: Math.round(performance.now() - started), observedAt };
+}
+
+async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<HostSurveyDeps['credentials']>, result: HostSurveyResult): Promise<void> {
+  let hostBudget = settings.maxAttemptsPerHost;
+  for (const service of result.observations) {
+    if (service.status !== 'success') continue;
+    const checker = settings.checkers.find((candidate) => candidate.appliesTo(service));
+    if (!checker || hostBudget <= 0) continue;
+    const entries = orderEntries(settings.dictionary, { vendor: result.device?.identity.vendor, protocol: service.protocol });
+    const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
+    let outcome;
+    try {
+      outcome = await checker.check(deps.context, service, entries, { maxAttempts, audit: (attempt) => result.attempts.push(attempt) });
+    } catch (thrown) {
+      outcome = { status: 'unknown-error' as const, attempts: 0, evidence: {}, error: thrown instanceof Error ? thrown.message : String(thrown) };
+    }
+    hostBudget -= outcome.attempts;
+    const target = { ip: service.ip, port: service.port, protocol: service.protocol };
+    const observedAt = new Date().toISOString();
+    const evidence = { checker: checker.protocol, attempts: outcome.attempts, ...outcome.evidence };
+    if (outcome.noAuthentication) {
+      result.findings.push({ kind: 'no-authentication', ...target, evidence, observedAt });
+    } else if (outcome.accepted) {
+      result.findings.push({ kind: 'weak-credential', ...target, dictionaryEntryId: outcome.accepted.id, evidence: { ...evidence, username: outcome.accepted.username }, observedAt });
+    }
+    // Only a check that ran to a conclusion can close an earlier finding: a timeout proves nothing.
+    const concluded = outcome.status === 'success' || outcome.accepted !== undefined || outcome.noAuthentication === true;
+    if (concluded) {
+      result.covered.push({ ...target, kind: 'weak-credential' }, { ...target, kind: 'no-authentication' });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** What a running survey reports, for the CLI's bar or log lines and for tests. */
+export interface SurveyProgress {
+  phase: 'discovery' | 'assessment' | 'saving' | 'done';
+  /** Units done and total in the current phase (targets, then hosts). */
+  done: number;
+  total: number;
+  openPorts: number;
+  services: number;
+  identified: number;
+  findings: number;
+  elapsedMs: number;
+}
+
+export interface SurveySummary {
+  runId: number;
+  status: 'completed' | 'interrupted';
+  targets: number;
+  openPorts: number;
+  hosts: number;
+  services: number;
+  servicesByStatus: Record<string, number>;
+  identified: number;
+  findings: { weakCredential: number; noAuthentication: number };
+  reconciliation: { opened: number; updated: number; closed: number; reopened: number };
+  attempts: number;
+  elapsedMs: number;
+}

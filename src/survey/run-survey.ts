@@ -1,0 +1,214 @@
+import type { CredentialAttempt, Device, Finding, OpenPort, ServiceObservation } from '../core/records.ts';
+import { runPool } from '../core/pool.ts';
+import type { CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
+import { connectScan } from '../discover/connect.ts';
+import type { Grabber } from '../grabbers/grabber.ts';
+import type { ConnectionLimits } from '../scope/connection.ts';
+import { createDialer } from '../scope/dialer.ts';
+import type { RateOptions } from '../scope/limits.ts';
+import type { Scope } from '../scope/scope.ts';
+import { countTargets, permutedTargets } from '../scope/targets.ts';
+import type { CoveredCheck, PlanReference, SurveyRepository } from '../store/repository.ts';
+import { surveyHost, type HostSurveyResult } from './host-survey.ts';
+import type { SurveyProgress, SurveySummary } from './progress.ts';
+
+export interface SurveyConfig {
+  scope: Scope;
+  /** The CIDRs as the operator gave them, for the run record. */
+  scopeCidrs: string[];
+  excludeCidrs: string[];
+  ports: number[];
+  seed: number;
+  rate: RateOptions;
+  limits: Partial<ConnectionLimits>;
+  /** Parallel connect probes during discovery. */
+  discoveryConcurrency: number;
+  /** Hosts assessed at once (each opens at most perHostConcurrent connections). */
+  hostConcurrency: number;
+  /** Open ports from an imported zmap/masscan file instead of built-in discovery. */
+  importedOpenPorts?: AsyncIterable<OpenPort> | Iterable<OpenPort>;
+  credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number };
+  userAgent: string;
+  sourceAddresses?: string[];
+  plan?: PlanReference;
+}
+
+export interface SurveyDeps {
+  store: SurveyRepository;
+  grabberFor(port: number): Grabber | undefined;
+  checkers: readonly CredentialChecker[];
+  identify(ip: string, observations: ServiceObservation[]): Device['identity'] | undefined;
+  signal?: AbortSignal;
+  onProgress?: (progress: SurveyProgress) => void;
+}
+
+/** Hosts' results are written in batches of this many, each batch one transaction. */
+const saveBatchSize = 200;
+
+/**
+ * The weak-credential survey end to end: discovery (connect scan or imported file) →
+ * per-host grab, identify, credentials → store, then reconcile findings so that a
+ * re-run updates what exists and closes what was fixed.
+ * @example const summary = await runSurvey(config, { store, grabberFor, checkers, identify })
+ */
+export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise<SurveySummary> {
+  const started = performance.now();
+  const signal = deps.signal ?? new AbortController().signal;
+  const dialer = createDialer({ scope: config.scope, rate: config.rate, limits: config.limits, sourceAddresses: config.sourceAddresses, signal });
+  const context = { dial: dialer.dial, userAgent: config.userAgent, signal };
+  const checks = ['discovery', 'identify', ...(config.credentials ? ['credentials'] : [])];
+  const runId = await deps.store.startRun({
+    startedAt: new Date().toISOString(),
+    seed: config.seed,
+    scope: config.scopeCidrs,
+    exclude: config.excludeCidrs,
+    ports: config.ports,
+    checks,
+    plan: config.plan,
+  });
+
+  const progress: SurveyProgress = { phase: 'discovery', done: 0, total: 0, openPorts: 0, services: 0, identified: 0, findings: 0, elapsedMs: 0 };
+  const report = () => deps.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
+
+  // Findings still open from earlier runs: if discovery now finds their port closed,
+  // that is a conclusive re-check (the service is gone) and they can be closed.
+  const openBefore = new Map<string, CoveredCheck[]>();
+  for (const finding of await deps.store.listFindings({ status: 'open' })) {
+    const key = `${finding.ip}:${finding.port}`;
+    const list = openBefore.get(key) ?? [];
+    list.push({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind });
+    openBefore.set(key, list);
+  }
+  const covered: CoveredCheck[] = [];
+
+  // 1. Discovery.
+  const openByHost = new Map<string, OpenPort[]>();
+  const addOpen = (open: OpenPort) => {
+    if (!config.scope.allows(open.ip)) return; // imported files may name anything; the scope decides
+    const list = openByHost.get(open.ip) ?? [];
+    if (list.some((known) => known.port === open.port)) return;
+    list.push(open);
+    openByHost.set(open.ip, list);
+    progress.openPorts++;
+  };
+  let targets = 0;
+  if (config.importedOpenPorts) {
+    for await (const open of config.importedOpenPorts) {
+      if (signal.aborted) break;
+      targets++;
+      addOpen(open);
+    }
+  } else {
+    const order = { addresses: config.scope.allowed, ports: config.ports, seed: config.seed };
+    progress.total = countTargets(order);
+    const ticker = setInterval(report, 250);
+    try {
+      await connectScan({
+        dialer,
+        targets: permutedTargets(order),
+        concurrency: config.discoveryConcurrency,
+        connectTimeoutMs: config.limits.connectTimeoutMs ?? 1500,
+        signal,
+        onOpen: addOpen,
+        onProbed: (target, status) => {
+          targets++;
+          progress.done++;
+          if (status === 'connection-refused') covered.push(...(openBefore.get(`${target.ip}:${target.port}`) ?? []));
+        },
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+  report();
+
+  // 2. Assessment, host by host, saved in batches.
+  progress.phase = 'assessment';
+  progress.done = 0;
+  progress.total = openByHost.size;
+  const found: Finding[] = [];
+  const servicesByStatus: Record<string, number> = {};
+  let attempts = 0;
+  let pending: HostSurveyResult[] = [];
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    await deps.store.recordServices(runId, batch.flatMap((host) => host.observations));
+    await deps.store.recordDevices(runId, batch.flatMap((host) => (host.device ? [host.device] : [])));
+    const batchAttempts: CredentialAttempt[] = batch.flatMap((host) => host.attempts);
+    if (batchAttempts.length > 0) await deps.store.recordAttempts(runId, batchAttempts);
+  };
+  const hostDeps = {
+    context,
+    grabberFor: deps.grabberFor,
+    identify: deps.identify,
+    credentials: config.credentials ? { ...config.credentials, checkers: deps.checkers } : undefined,
+  };
+  const ticker = setInterval(report, 250);
+  try {
+    await runPool(
+      openByHost,
+      config.hostConcurrency,
+      async ([ip, ports]) => {
+        const result = await surveyHost(hostDeps, ip, ports);
+        progress.done++;
+        progress.services += result.observations.length;
+        if (result.device) progress.identified++;
+        progress.findings += result.findings.length;
+        for (const observation of result.observations) servicesByStatus[observation.status] = (servicesByStatus[observation.status] ?? 0) + 1;
+        attempts += result.attempts.length;
+        found.push(...result.findings);
+        covered.push(...result.covered);
+        pending.push(result);
+        if (pending.length >= saveBatchSize) await flush();
+      },
+      signal,
+    );
+  } finally {
+    clearInterval(ticker);
+  }
+
+  // 3. Save and reconcile. An interrupted run still saves and reconciles what it checked:
+  // each covered entry is a check that really ran.
+  progress.phase = 'saving';
+  report();
+  await flush();
+  const reconciliation = await deps.store.reconcileFindings(runId, { found, covered });
+  const status = signal.aborted ? 'interrupted' : 'completed';
+  const summary: SurveySummary = {
+    runId,
+    status,
+    targets,
+    openPorts: progress.openPorts,
+    hosts: openByHost.size,
+    services: progress.services,
+    servicesByStatus,
+    identified: progress.identified,
+    findings: {
+      weakCredential: found.filter((finding) => finding.kind === 'weak-credential').length,
+      noAuthentication: found.filter((finding) => finding.kind === 'no-authentication').length,
+    },
+    reconciliation,
+    attempts,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+  await deps.store.finishRun(runId, {
+    finishedAt: new Date().toISOString(),
+    status,
+    counts: {
+      targets,
+      openPorts: summary.openPorts,
+      hosts: summary.hosts,
+      services: summary.services,
+      identified: summary.identified,
+      weakCredential: summary.findings.weakCredential,
+      noAuthentication: summary.findings.noAuthentication,
+      attempts,
+      elapsedMs: summary.elapsedMs,
+    },
+  });
+  progress.phase = 'done';
+  report();
+  return summary;
+}
