@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { LabTruth } from '../lab/truth.ts';
+import type { LabStats } from '../lab/lab.ts';
 
 export interface LabProcess {
   truth: LabTruth;
-  /** Stops the lab (SIGTERM) and waits for it to exit. */
-  stop(): Promise<void>;
+  /** Stops the lab (SIGTERM), waits for it to exit, and returns the counters it printed. */
+  stop(): Promise<LabStats | undefined>;
 }
 
 const cliEntry = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
@@ -61,6 +62,8 @@ export async function startLabProcess(options: { cidr?: string; seed?: number; d
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       rmSync(directory, { recursive: true, force: true });
+      const statsLine = /^lab stopped (\{.*\})$/m.exec(output)?.[1];
+      return statsLine ? (JSON.parse(statsLine) as LabStats) : undefined;
     },
   };
 }

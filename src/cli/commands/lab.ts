@@ -34,8 +34,10 @@ Example:  opennotice lab --truth lab-truth.json  (then, in another shell)
       if (io.signal.aborted) resolve();
       io.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    const stats = lab.stats();
     await lab.close();
-    io.stdout.write('lab stopped\n');
+    // One machine-readable line, so a parent process (demo, tests) can check what the devices saw.
+    io.stdout.write(`lab stopped ${JSON.stringify(stats)}\n`);
     return 0;
   },
 });

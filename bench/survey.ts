@@ -1,0 +1,108 @@
+// Survey benchmark: the default lab surveyed by opennotice, and the same addresses and
+// ports by `nmap -sT -sV`, in one run. Prints services identified per second, wall
+// time, accuracy of service identification against the lab's truth, and the ratio.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSurveyConfig } from '../src/cli/survey-config.ts';
+import { createSurveyDeps } from '../src/cli/survey-deps.ts';
+import { defaultLabOptions } from '../src/lab/options.ts';
+import type { LabTruth } from '../src/lab/truth.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { startLabProcess } from '../src/survey/lab-process.ts';
+import { runSurvey } from '../src/survey/run-survey.ts';
+import { scoreIdentification } from '../src/survey/score.ts';
+import { parseNmapServices } from './_nmap.ts';
+
+const ports = [21, 22, 23, 80, 2323, 8080];
+const sampleSize = 256;
+
+interface ServiceCall {
+  ip: string;
+  port: number;
+  protocol: string;
+}
+
+/** Share of true (ip, port, protocol) services a tool named correctly, and of its names that were right. */
+function serviceAccuracy(truth: LabTruth, addresses: Set<string>, calls: ServiceCall[]) {
+  const expected = new Map<string, string>();
+  for (const device of truth.devices) {
+    if (!addresses.has(device.ip) || device.role !== 'device') continue;
+    for (const service of device.services) expected.set(`${device.ip}:${service.port}`, service.protocol);
+  }
+  const correct = calls.filter((call) => expected.get(`${call.ip}:${call.port}`) === call.protocol).length;
+  return { correct, expected: expected.size, named: calls.length, recall: correct / Math.max(1, expected.size), precision: correct / Math.max(1, calls.length) };
+}
+
+function ensureNmap(): boolean {
+  if (spawnSync('nmap', ['--version']).status === 0) return true;
+  if (process.getuid?.() === 0) {
+    process.stderr.write('nmap not found: installing the Debian package (apt-get install -y nmap) …\n');
+    spawnSync('apt-get', ['install', '-y', 'nmap'], { stdio: 'ignore' });
+    return spawnSync('nmap', ['--version']).status === 0;
+  }
+  return false;
+}
+
+async function surveyWithOpennotice(targets: string[], db: string) {
+  const store = await openStore(db);
+  try {
+    const config = await buildSurveyConfig({ target: targets, check: [], ports: [ports.join(',')], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' });
+    const started = performance.now();
+    const summary = await runSurvey(config, createSurveyDeps({ store }));
+    const seconds = (performance.now() - started) / 1000;
+    const services = await store.listServices();
+    const calls = services.filter((service) => service.status === 'success').map((service) => ({ ip: service.ip, port: service.port, protocol: service.protocol }));
+    const devices = await store.listDevices();
+    return { summary, seconds, calls, devices };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-'));
+  process.stdout.write(`bench survey: lab of ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, ports ${ports.join(',')}\n`);
+  const lab = await startLabProcess({});
+  try {
+    const everyone = new Set(lab.truth.devices.map((device) => device.ip));
+    const full = await surveyWithOpennotice([defaultLabOptions.cidr], join(directory, 'full.sqlite'));
+    const fullAccuracy = serviceAccuracy(lab.truth, everyone, full.calls);
+    const identity = scoreIdentification(lab.truth, full.devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })));
+    process.stdout.write(
+      `opennotice, whole /16 (${full.summary.targets} targets): ${full.seconds.toFixed(1)} s wall, ${full.calls.length} services identified ` +
+        `= ${(full.calls.length / full.seconds).toFixed(1)} services/s; service naming precision ${fullAccuracy.precision.toFixed(3)} recall ${fullAccuracy.recall.toFixed(3)}; ` +
+        `device identification precision ${identity.precision.toFixed(3)} recall ${identity.recall.toFixed(3)}\n`,
+    );
+
+    // The same addresses for both tools: a seeded sample of lab devices (hostile ones included).
+    const sample = [...lab.truth.devices].sort((a, b) => a.ip.localeCompare(b.ip)).filter((_, index) => index % Math.floor(lab.truth.devices.length / sampleSize) === 0).slice(0, sampleSize).map((device) => device.ip);
+    const sampleSet = new Set(sample);
+    const ours = await surveyWithOpennotice(sample.map((ip) => `${ip}/32`), join(directory, 'sample.sqlite'));
+    const oursAccuracy = serviceAccuracy(lab.truth, sampleSet, ours.calls);
+    process.stdout.write(`opennotice, ${sample.length}-address sample: ${ours.seconds.toFixed(1)} s, ${ours.calls.length} services identified = ${(ours.calls.length / ours.seconds).toFixed(1)} services/s; precision ${oursAccuracy.precision.toFixed(3)} recall ${oursAccuracy.recall.toFixed(3)}\n`);
+
+    if (!ensureNmap()) {
+      process.stdout.write('nmap is not installed (Debian package "nmap"): no reference figure this run\n');
+      return;
+    }
+    const listFile = join(directory, 'targets.txt');
+    const xmlFile = join(directory, 'nmap.xml');
+    writeFileSync(listFile, `${sample.join('\n')}\n`);
+    const nmapArgs = ['-sT', '-sV', '-n', '-Pn', '-T4', '-p', ports.join(','), '-iL', listFile, '-oX', xmlFile];
+    process.stdout.write(`nmap ${nmapArgs.join(' ')}\n`);
+    const started = performance.now();
+    execFileSync('nmap', nmapArgs, { stdio: 'ignore', maxBuffer: 1 << 26 });
+    const nmapSeconds = (performance.now() - started) / 1000;
+    const nmapCalls = parseNmapServices(xmlFile);
+    const nmapAccuracy = serviceAccuracy(lab.truth, sampleSet, nmapCalls);
+    process.stdout.write(`nmap -sT -sV, same sample: ${nmapSeconds.toFixed(1)} s, ${nmapCalls.length} services identified = ${(nmapCalls.length / nmapSeconds).toFixed(1)} services/s; precision ${nmapAccuracy.precision.toFixed(3)} recall ${nmapAccuracy.recall.toFixed(3)}\n`);
+    const ratio = ours.calls.length / ours.seconds / (nmapCalls.length / nmapSeconds);
+    process.stdout.write(`ratio (opennotice services/s ÷ nmap services/s, same sample): ${ratio.toFixed(1)}× (target ≥ 5×); wall-time ratio ${(nmapSeconds / ours.seconds).toFixed(1)}×\n`);
+    process.stdout.write(`identification at least as good as nmap's: ${oursAccuracy.recall >= nmapAccuracy.recall && oursAccuracy.precision >= nmapAccuracy.precision ? 'yes' : 'NO'}\n`);
+  } finally {
+    await lab.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

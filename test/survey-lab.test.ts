@@ -1,0 +1,126 @@
+// End to end: the lab in its own process, the credential survey against it, and the
+// results measured against the lab's ground truth. This is the test the issue names.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSurveyConfig } from '../src/cli/survey-config.ts';
+import { createSurveyDeps } from '../src/cli/survey-deps.ts';
+import { renderFindingsCsv, renderFindingsJson } from '../src/report/findings.ts';
+import { openStore } from '../src/store/open-store.ts';
+import type { SurveyRepository } from '../src/store/repository.ts';
+import { startLabProcess, type LabProcess } from '../src/survey/lab-process.ts';
+import { runSurvey } from '../src/survey/run-survey.ts';
+import type { SurveySummary } from '../src/survey/progress.ts';
+import { scoreCredentialFindings, scoreIdentification } from '../src/survey/score.ts';
+
+// Its own /16, so it never collides with a lab a developer runs on the default range.
+const cidr = '127.79.0.0/16';
+const surveyValues = (targets: string[]) => ({
+  target: targets,
+  check: ['credentials'],
+  ports: ['21,22,23,80,2323,8080'],
+  seed: '3',
+  'per-host': '2',
+  'connect-timeout': '1500',
+  'io-timeout': '2000',
+  deadline: '6000',
+  'max-bytes': '262144',
+  'max-attempts-per-service': '40',
+  'max-attempts-per-host': '100',
+});
+
+let lab: LabProcess;
+let directory: string;
+let store: SurveyRepository;
+let first: SurveySummary;
+
+before(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'opennotice-e2e-'));
+  lab = await startLabProcess({ cidr, seed: 1 });
+  store = await openStore(join(directory, 'survey.sqlite'));
+  first = await runSurvey(await buildSurveyConfig(surveyValues([cidr])), createSurveyDeps({ store }));
+});
+
+after(async () => {
+  await store?.close();
+  await lab?.stop();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+test('the default-size lab is surveyed completely', () => {
+  assert.ok(lab.truth.devices.length >= 2000, 'the lab has at least 2,000 devices');
+  assert.equal(first.status, 'completed');
+  assert.equal(first.targets, 65536 * 6);
+  const expectedServices = lab.truth.devices.reduce((total, device) => total + device.services.length, 0);
+  assert.equal(first.openPorts, expectedServices, 'every listening service is discovered, nothing else');
+});
+
+test('weak-credential findings: precision = recall = 1.0 against the ground truth', async () => {
+  const findings = await store.listFindings({ status: 'open' });
+  const score = scoreCredentialFindings(lab.truth, findings);
+  assert.deepEqual(score.falsePositives, [], 'no false findings');
+  assert.deepEqual(score.falseNegatives, [], 'no missed weaknesses');
+  assert.equal(score.precision, 1);
+  assert.equal(score.recall, 1);
+  assert.ok(score.truePositives > 100, `a realistic number of weak devices (${score.truePositives})`);
+  // The entry that worked is the one the device really accepts.
+  const byAddress = new Map(lab.truth.devices.map((device) => [device.ip, device]));
+  for (const finding of findings.filter((row) => row.kind === 'weak-credential')) {
+    const weakness = byAddress.get(finding.ip)!.weaknesses.find((candidate) => candidate.port === finding.port)!;
+    assert.equal(finding.evidence.username, weakness.username, `${finding.ip}:${finding.port}`);
+  }
+});
+
+test('identification precision and recall ≥ 0.99 against the ground truth', async () => {
+  const devices = await store.listDevices();
+  const score = scoreIdentification(lab.truth, devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })));
+  assert.ok(score.precision >= 0.99, `precision ${score.precision} (${JSON.stringify(score.mismatches.slice(0, 5))})`);
+  assert.ok(score.recall >= 0.99, `recall ${score.recall} (${JSON.stringify(score.mismatches.slice(0, 5))})`);
+});
+
+test('hostile devices end with a recorded status and do not stall the survey', async () => {
+  const hostile = lab.truth.devices.filter((device) => device.role === 'hostile');
+  assert.ok(hostile.length >= 10);
+  const services = await store.listServices();
+  const recorded = new Map(services.map((service) => [`${service.ip}:${service.port}`, service]));
+  for (const device of hostile) {
+    for (const service of device.services) {
+      const row = recorded.get(`${device.ip}:${service.port}`);
+      assert.ok(row, `${device.hostileBehaviour} at ${device.ip}:${service.port} has a record`);
+      assert.ok(row.status.length > 0);
+    }
+  }
+});
+
+test('every login attempt is in the audit log; reports carry entry ids, never passwords', async () => {
+  const attempts = await store.listAttempts(first.runId);
+  assert.equal(attempts.length, first.attempts);
+  assert.ok(attempts.every((attempt) => attempt.dictionaryEntryId.startsWith('on-')));
+  const findings = await store.listFindings({ status: 'open' });
+  const strongPasswords = lab.truth.devices.flatMap((device) => device.weaknesses.map((weakness) => weakness.password)).filter((password): password is string => Boolean(password && password.length >= 5));
+  const exported = renderFindingsCsv(findings) + renderFindingsJson(findings);
+  for (const password of new Set(strongPasswords)) assert.ok(!exported.includes(`"${password}"`) && !exported.includes(`,${password},`), `password ${password} leaked`);
+});
+
+test('a re-run updates what exists instead of duplicating it', async () => {
+  const before = await store.listFindings({});
+  const subScope = '127.79.0.0/20';
+  const second = await runSurvey(await buildSurveyConfig(surveyValues([subScope])), createSurveyDeps({ store }));
+  const afterRows = await store.listFindings({});
+  assert.equal(afterRows.length, before.length, 'no duplicates');
+  const inSubScope = before.filter((row) => row.ip.startsWith('127.79.') && Number(row.ip.split('.')[2]) < 16);
+  assert.equal(second.reconciliation.updated, inSubScope.length);
+  assert.equal(second.reconciliation.opened, 0);
+  assert.equal(second.reconciliation.closed, 0);
+  const seenAgain = afterRows.filter((row) => row.lastRunId === second.runId);
+  assert.equal(seenAgain.length, inSubScope.length, 'last run updated only inside the re-surveyed range');
+});
+
+test('the survey never sent a command after a successful login', async () => {
+  const stats = await lab.stop();
+  assert.ok(stats, 'the lab printed its counters');
+  assert.ok(stats.successfulLogins > 0);
+  assert.equal(stats.commandsAfterLogin, 0);
+});
