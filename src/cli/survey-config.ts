@@ -20,7 +20,7 @@ export const surveyOptionSpecs: Command['options'] = {
   ports: { type: 'string', multiple: true, valueName: 'LIST', description: 'TCP ports to survey', default: [defaultPorts.join(',')] },
   check: { type: 'string', multiple: true, valueName: 'NAME', description: 'checks to run: discovery, identify, credentials (discovery and identify always run)' },
   input: { type: 'string', valueName: 'FILE', description: 'open ports from ZMap CSV or masscan JSON/list output instead of the connect scan' },
-  'input-format': { type: 'string', valueName: 'FORMAT', description: 'auto, zmap, masscan-json, masscan-list', default: 'auto' },
+  'input-format': { type: 'string', valueName: 'FORMAT', description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)', default: 'auto' },
   'input-port': { type: 'string', valueName: 'PORT', description: 'port of a ZMap file that has no sport column' },
   'skip-invalid': { type: 'boolean', description: 'skip and count malformed input lines instead of stopping' },
   dictionary: { type: 'string', valueName: 'FILE', description: 'credential dictionary (YAML) instead of the shipped default' },

@@ -79,7 +79,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     list.push({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind });
     openBefore.set(key, list);
   }
-  const covered: CoveredCheck[] = [];
+  const closedPortChecks: CoveredCheck[] = [];
 
   // 1. Discovery.
   const openByHost = new Map<string, OpenPort[]>();
@@ -113,7 +113,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
         onProbed: (target, status) => {
           targets++;
           progress.done++;
-          if (status === 'connection-refused') covered.push(...(openBefore.get(`${target.ip}:${target.port}`) ?? []));
+          if (status === 'connection-refused') closedPortChecks.push(...(openBefore.get(`${target.ip}:${target.port}`) ?? []));
         },
       });
     } finally {
@@ -126,10 +126,20 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   progress.phase = 'assessment';
   progress.done = 0;
   progress.total = openByHost.size;
-  const found: Finding[] = [];
+  const findingCounts = { weakCredential: 0, noAuthentication: 0 };
   const servicesByStatus: Record<string, number> = {};
   let attempts = 0;
   let pending: HostSurveyResult[] = [];
+  const reconciliation = { opened: 0, updated: 0, closed: 0, reopened: 0 };
+  const reconcile = async (found: Finding[], covered: CoveredCheck[]) => {
+    if (found.length === 0 && covered.length === 0) return;
+    const counts = await deps.store.reconcileFindings(runId, { found, covered });
+    for (const key of Object.keys(reconciliation) as Array<keyof typeof reconciliation>) reconciliation[key] += counts[key];
+  };
+  // Ports found closed that had open findings: conclusive re-checks, reconciled now.
+  await reconcile([], closedPortChecks);
+  // Each batch is saved and its findings reconciled as soon as it is complete, so a
+  // crash or an interrupt loses at most one batch of hosts.
   const flush = async () => {
     const batch = pending;
     pending = [];
@@ -138,6 +148,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     await deps.store.recordDevices(runId, batch.flatMap((host) => (host.device ? [host.device] : [])));
     const batchAttempts: CredentialAttempt[] = batch.flatMap((host) => host.attempts);
     if (batchAttempts.length > 0) await deps.store.recordAttempts(runId, batchAttempts);
+    await reconcile(batch.flatMap((host) => host.findings), batch.flatMap((host) => host.covered));
   };
   const hostDeps = {
     context,
@@ -158,8 +169,10 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
         progress.findings += result.findings.length;
         for (const observation of result.observations) servicesByStatus[observation.status] = (servicesByStatus[observation.status] ?? 0) + 1;
         attempts += result.attempts.length;
-        found.push(...result.findings);
-        covered.push(...result.covered);
+        for (const finding of result.findings) {
+          if (finding.kind === 'weak-credential') findingCounts.weakCredential++;
+          else findingCounts.noAuthentication++;
+        }
         pending.push(result);
         if (pending.length >= saveBatchSize) await flush();
       },
@@ -169,12 +182,11 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     clearInterval(ticker);
   }
 
-  // 3. Save and reconcile. An interrupted run still saves and reconciles what it checked:
-  // each covered entry is a check that really ran.
+  // 3. Save the last batch. An interrupted run still saves and reconciles what it
+  // checked: each covered entry is a check that really ran.
   progress.phase = 'saving';
   report();
   await flush();
-  const reconciliation = await deps.store.reconcileFindings(runId, { found, covered });
   const status = signal.aborted ? 'interrupted' : 'completed';
   const summary: SurveySummary = {
     runId,
@@ -185,10 +197,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     services: progress.services,
     servicesByStatus,
     identified: progress.identified,
-    findings: {
-      weakCredential: found.filter((finding) => finding.kind === 'weak-credential').length,
-      noAuthentication: found.filter((finding) => finding.kind === 'no-authentication').length,
-    },
+    findings: findingCounts,
     reconciliation,
     attempts,
     elapsedMs: Math.round(performance.now() - started),

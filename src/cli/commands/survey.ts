@@ -5,6 +5,7 @@ import { createSurveyDeps } from '../survey-deps.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
+import { describeImportStats, type OpenPortImport } from '../../discover/import-run.ts';
 
 export default defineCommand({
   name: 'survey',
@@ -27,6 +28,8 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
       const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
       const summary = await runSurvey(config, deps);
       reporter.finish();
+      const imported = config.importedOpenPorts as OpenPortImport | undefined;
+      if (imported?.stats) io.stderr.write(`${describeImportStats(imported.stats)}\n`);
       io.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSurveySummary(summary, store.location));
       return summary.status === 'interrupted' ? 130 : 0;
     } finally {

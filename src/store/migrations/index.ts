@@ -1,0 +1,10 @@
+import { initialSchema } from './001-initial.ts';
+import type { Migration } from './migration.ts';
+
+export type { Migration } from './migration.ts';
+
+/**
+ * Every schema step, oldest first. Append new steps at the end with the next version;
+ * a database is brought up to the last one when opened.
+ */
+export const migrations: readonly Migration[] = [initialSchema];

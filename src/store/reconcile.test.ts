@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Finding, FindingKind } from '../core/records.ts';
+import { openStore } from './open-store.ts';
+import type { CoveredCheck, SurveyRepository } from './repository.ts';
+
+const weak = (ip: string, observedAt: string, dictionaryEntryId = 'on-001'): Finding => ({
+  kind: 'weak-credential',
+  ip,
+  port: 23,
+  protocol: 'telnet',
+  dictionaryEntryId,
+  evidence: { prompt: 'login:', success: 'shell prompt' },
+  observedAt,
+});
+
+const covered = (ip: string, kind: FindingKind = 'weak-credential'): CoveredCheck => ({ ip, port: 23, protocol: 'telnet', kind });
+
+const startRun = (store: SurveyRepository, startedAt: string) =>
+  store.startRun({ startedAt, scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
+
+const statusByIp = async (store: SurveyRepository) =>
+  Object.fromEntries((await store.listFindings()).map((row) => [row.ip, row.status]));
+
+test('a re-survey opens, updates, closes and reopens findings exactly per the rules', async () => {
+  const store = await openStore(':memory:');
+
+  const run1 = await startRun(store, '2025-01-01T00:00:00.000Z');
+  const first = await store.reconcileFindings(run1, {
+    found: [weak('192.0.2.1', '2025-01-01T00:01:00.000Z'), weak('192.0.2.2', '2025-01-01T00:01:00.000Z'), weak('192.0.2.3', '2025-01-01T00:01:00.000Z')],
+    covered: ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4'].map((ip) => covered(ip)),
+  });
+  assert.deepEqual(first, { opened: 3, updated: 0, closed: 0, reopened: 0 });
+
+  // Run 2: .1 still weak, .2 fixed (checked, not found), .3 not checked this time.
+  const run2 = await startRun(store, '2025-02-01T00:00:00.000Z');
+  const second = await store.reconcileFindings(run2, {
+    found: [weak('192.0.2.1', '2025-02-01T00:01:00.000Z', 'on-005')],
+    covered: [covered('192.0.2.1'), covered('192.0.2.2')],
+  });
+  assert.deepEqual(second, { opened: 0, updated: 1, closed: 1, reopened: 0 });
+  assert.deepEqual(await statusByIp(store), { '192.0.2.1': 'open', '192.0.2.2': 'closed', '192.0.2.3': 'open' });
+
+  const rows = await store.listFindings();
+  const stillOpen = rows.find((row) => row.ip === '192.0.2.1')!;
+  assert.equal(stillOpen.firstSeen, '2025-01-01T00:01:00.000Z');
+  assert.equal(stillOpen.lastSeen, '2025-02-01T00:01:00.000Z');
+  assert.equal(stillOpen.dictionaryEntryId, 'on-005');
+  assert.equal(stillOpen.lastRunId, run2);
+  const fixed = rows.find((row) => row.ip === '192.0.2.2')!;
+  assert.equal(fixed.closedAt, '2025-02-01T00:00:00.000Z', 'closed at the run start by default');
+  assert.equal(fixed.closedRunId, run2);
+  const untouched = rows.find((row) => row.ip === '192.0.2.3')!;
+  assert.equal(untouched.lastRunId, run1);
+  assert.deepEqual((await store.listFindings({ runId: run2 })).map((row) => row.ip), ['192.0.2.1', '192.0.2.2'], 'seen or closed by run 2');
+  assert.deepEqual((await store.listFindings({ status: 'closed' })).map((row) => row.ip), ['192.0.2.2']);
+
+  // Run 3: .2 weak again (reopened); a no-authentication check on .1 must not close its weak-credential finding.
+  const run3 = await startRun(store, '2025-03-01T00:00:00.000Z');
+  const third = await store.reconcileFindings(run3, {
+    found: [weak('192.0.2.2', '2025-03-01T00:01:00.000Z')],
+    covered: [covered('192.0.2.2'), covered('192.0.2.1', 'no-authentication')],
+    closedAt: '2025-03-01T00:30:00.000Z',
+  });
+  assert.deepEqual(third, { opened: 0, updated: 0, closed: 0, reopened: 1 });
+  const reopened = (await store.listFindings()).find((row) => row.ip === '192.0.2.2')!;
+  assert.equal(reopened.status, 'open');
+  assert.equal(reopened.closedAt, undefined);
+  assert.equal(reopened.closedRunId, undefined);
+
+  const events = await store.listFindingEvents({ findingId: reopened.id });
+  assert.deepEqual(events.map((e) => [e.event, e.runId]), [['opened', run1], ['closed', run2], ['reopened', run3]]);
+
+  assert.equal((await store.listFindings()).length, 3, 'never duplicated');
+  assert.deepEqual((await store.listFindings({ runId: run3 })).map((row) => row.ip), ['192.0.2.2']);
+  assert.deepEqual((await store.listFindings({ status: 'closed' })).length, 0);
+  await store.close();
+});
+
+test('closing an already closed finding, or the same finding twice in a batch, counts once', async () => {
+  const store = await openStore(':memory:');
+  const run1 = await startRun(store, '2025-01-01T00:00:00.000Z');
+  const twice = await store.reconcileFindings(run1, {
+    found: [weak('192.0.2.7', '2025-01-01T00:01:00.000Z', 'on-001'), weak('192.0.2.7', '2025-01-01T00:02:00.000Z', 'on-002')],
+    covered: [covered('192.0.2.7')],
+  });
+  assert.deepEqual(twice, { opened: 1, updated: 0, closed: 0, reopened: 0 });
+  assert.equal((await store.listFindings())[0].dictionaryEntryId, 'on-002');
+  const run2 = await startRun(store, '2025-02-01T00:00:00.000Z');
+  const closedTwice = await store.reconcileFindings(run2, { found: [], covered: [covered('192.0.2.7'), covered('192.0.2.7')] });
+  assert.deepEqual(closedTwice, { opened: 0, updated: 0, closed: 1, reopened: 0 });
+  const run3 = await startRun(store, '2025-03-01T00:00:00.000Z');
+  assert.deepEqual(await store.reconcileFindings(run3, { found: [], covered: [covered('192.0.2.7')] }), { opened: 0, updated: 0, closed: 0, reopened: 0 });
+  assert.equal((await store.listFindings())[0].closedRunId, run2, 'the first closing run is kept');
+  await store.close();
+});
+
+test('findings carry the identity of their device when it is known', async () => {
+  const store = await openStore(':memory:');
+  const runId = await startRun(store, '2025-01-01T00:00:00.000Z');
+  await store.recordDevices(runId, [
+    { ip: '192.0.2.1', identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', firmwareVersion: '3.1', releaseYear: 2014, confidence: 0.9, evidence: [] } },
+  ]);
+  await store.reconcileFindings(runId, { found: [weak('192.0.2.1', '2025-01-01T00:01:00.000Z'), weak('192.0.2.5', '2025-01-01T00:01:00.000Z')], covered: [] });
+  const [known, unknown] = await store.listFindings({ kind: 'weak-credential' });
+  assert.deepEqual(
+    [known.vendor, known.model, known.deviceType, known.firmwareVersion, known.releaseYear],
+    ['Korvan', 'IPC-2120', 'ip-camera', '3.1', 2014],
+  );
+  assert.equal(unknown.vendor, undefined);
+  assert.deepEqual(unknown.evidence, { prompt: 'login:', success: 'shell prompt' });
+  assert.deepEqual((await store.summary()).findings, [{ kind: 'weak-credential', status: 'open', count: 2 }]);
+  assert.deepEqual(await store.listFindings({ kind: 'no-authentication' }), []);
+  await assert.rejects(store.reconcileFindings(999, { found: [], covered: [] }), { code: 'STORE_FAILED' });
+  await store.close();
+});

@@ -1,0 +1,209 @@
+/**
+ * The storage contract every stage writes through. Methods are async so that a
+ * PostgreSQL implementation (network round trips) can satisfy the same interface as
+ * the embedded SQLite one; tests written against this interface run on both.
+ */
+import type {
+  CredentialAttempt,
+  Device,
+  DeviceType,
+  Finding,
+  FindingKind,
+  GrabResult,
+  GrabStatus,
+  ServiceObservation,
+} from '../core/records.ts';
+
+/** Which approved survey plan a run acted under (the audit trail hangs off this). */
+export interface PlanReference {
+  /** Path of the plan file as the operator gave it. */
+  file: string;
+  /** SHA-256 (hex) of the plan file bytes: proves which version of the plan was used. */
+  sha256: string;
+  /** Who is accountable, e.g. "Jane Doe <jane@example.net>, Example ISP CSIRT". */
+  operator: string;
+}
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunStart {
+  startedAt: string;
+  /** Seed of the address permutation (or of the lab), so a run can be replayed. */
+  seed?: number | string;
+  /** CIDRs surveyed. */
+  scope: string[];
+  exclude: string[];
+  ports: number[];
+  /** Enabled checks, e.g. ['discovery', 'identify', 'credentials']. */
+  checks: string[];
+  plan?: PlanReference;
+}
+
+export interface RunFinish {
+  finishedAt: string;
+  status: Exclude<RunStatus, 'running'>;
+  /** Free-form totals the runner wants to keep (ports found, services, findings …). */
+  counts: Record<string, number>;
+}
+
+export interface RunRow {
+  id: number;
+  startedAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+  seed?: number | string;
+  scope: string[];
+  exclude: string[];
+  ports: number[];
+  checks: string[];
+  plan?: PlanReference;
+  counts: Record<string, number>;
+}
+
+export interface ServiceRow {
+  ip: string;
+  port: number;
+  protocol: string;
+  status: GrabStatus;
+  result: GrabResult;
+  error?: string;
+  durationMs: number;
+  firstSeen: string;
+  lastSeen: string;
+  firstRunId: number;
+  lastRunId: number;
+}
+
+export interface DeviceRow {
+  ip: string;
+  vendor: string;
+  model?: string;
+  deviceType: DeviceType;
+  firmwareVersion?: string;
+  releaseYear?: number;
+  cpe?: string;
+  confidence: number;
+  evidence: Device['identity']['evidence'];
+  firstSeen: string;
+  lastSeen: string;
+  firstRunId: number;
+  lastRunId: number;
+}
+
+export type FindingStatus = 'open' | 'closed';
+
+/** A place where a check ran in this run, whether or not it found something. */
+export interface CoveredCheck {
+  ip: string;
+  port: number;
+  protocol: string;
+  kind: FindingKind;
+}
+
+export interface FindingsReconciliation {
+  /** Findings this run produced. */
+  found: Finding[];
+  /** Every (ip, port, protocol, kind) where the check ran; open findings here that were not found are closed. */
+  covered: CoveredCheck[];
+  /** Time stamped on closed findings; defaults to the run's start time. */
+  closedAt?: string;
+}
+
+export interface ReconcileCounts {
+  /** Findings seen for the first time. */
+  opened: number;
+  /** Open findings seen again. */
+  updated: number;
+  /** Open findings whose check ran and no longer found them (remediated). */
+  closed: number;
+  /** Closed findings found again. */
+  reopened: number;
+}
+
+/** A finding with the identity of its device joined in (absent when unidentified). */
+export interface FindingRow {
+  id: number;
+  kind: FindingKind;
+  ip: string;
+  port: number;
+  protocol: string;
+  dictionaryEntryId?: string;
+  evidence: Record<string, unknown>;
+  status: FindingStatus;
+  firstSeen: string;
+  lastSeen: string;
+  firstRunId: number;
+  lastRunId: number;
+  closedAt?: string;
+  closedRunId?: number;
+  vendor?: string;
+  model?: string;
+  deviceType?: DeviceType;
+  firmwareVersion?: string;
+  releaseYear?: number;
+}
+
+export interface FindingFilter {
+  status?: FindingStatus;
+  kind?: FindingKind;
+  /** Findings that run reported on: seen by it (last run) or closed by it. */
+  runId?: number;
+}
+
+/** One change in a finding's life, for remediation tracking ("fixed when?"). */
+export interface FindingEventRow {
+  findingId: number;
+  runId: number;
+  event: 'opened' | 'closed' | 'reopened';
+  at: string;
+}
+
+/** An audit-log row: one credential attempt and the plan it was made under. */
+export interface AttemptRow extends CredentialAttempt {
+  id: number;
+  runId: number;
+  plan?: PlanReference;
+}
+
+export interface StoreSummary {
+  runs: number;
+  services: number;
+  devices: number;
+  findings: Array<{ kind: FindingKind; status: FindingStatus; count: number }>;
+  devicesByType: Array<{ deviceType: DeviceType; count: number }>;
+  devicesByVendor: Array<{ vendor: string; count: number }>;
+}
+
+/**
+ * Survey results storage. Re-running a survey updates what exists (last seen,
+ * closed findings) instead of duplicating it.
+ * @example
+ * const store = await openStore('opennotice.db')
+ * const runId = await store.startRun({ startedAt: new Date().toISOString(), scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] })
+ * await store.recordServices(runId, observations)
+ * await store.finishRun(runId, { finishedAt: new Date().toISOString(), status: 'completed', counts: {} })
+ */
+export interface SurveyRepository {
+  /** Where the data lives (a file path, ':memory:' or a connection name). */
+  readonly location: string;
+  startRun(run: RunStart): Promise<number>;
+  finishRun(runId: number, finish: RunFinish): Promise<void>;
+  /** Upsert by (ip, port, protocol): first seen kept; last seen, last run and result updated. */
+  recordServices(runId: number, services: readonly ServiceObservation[]): Promise<void>;
+  /** Upsert by ip; `observedAt` defaults to the run's start time. */
+  recordDevices(runId: number, devices: readonly Device[], options?: { observedAt?: string }): Promise<void>;
+  /** Append to the credential-attempt audit log of the run (and so of its plan). */
+  recordAttempts(runId: number, attempts: readonly CredentialAttempt[]): Promise<void>;
+  /** Open, update, close and reopen findings per the rules in `FindingsReconciliation`. */
+  reconcileFindings(runId: number, input: FindingsReconciliation): Promise<ReconcileCounts>;
+  listFindings(filter?: FindingFilter): Promise<FindingRow[]>;
+  listFindingEvents(filter?: { findingId?: number; runId?: number }): Promise<FindingEventRow[]>;
+  listServices(filter?: { ip?: string }): Promise<ServiceRow[]>;
+  listDevices(): Promise<DeviceRow[]>;
+  listRuns(): Promise<RunRow[]>;
+  /** The run, or undefined when there is no run with that id. */
+  getRun(runId: number): Promise<RunRow | undefined>;
+  listAttempts(runId: number): Promise<AttemptRow[]>;
+  summary(): Promise<StoreSummary>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+/**
+ * Turning SQLite rows into the repository's row types: NULL columns become absent
+ * properties (so JSON output stays clean) and JSON text columns become values.
+ */
+import type { SQLOutputValue } from 'node:sqlite';
+
+export type SqlRow = Record<string, SQLOutputValue>;
+
+/**
+ * Drops NULL columns and parses the named JSON columns.
+ * @example toRecord({ ip: '192.0.2.1', model: null, evidence: '{}' }, ['evidence']) // { ip: '192.0.2.1', evidence: {} }
+ */
+export function toRecord<T>(row: SqlRow, jsonColumns: readonly string[] = []): T {
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value === null) continue;
+    record[key] = jsonColumns.includes(key) && typeof value === 'string' ? JSON.parse(value) : value;
+  }
+  return record as T;
+}
+
+/**
+ * Orders addresses the way people read them (192.0.2.9 before 192.0.2.10); text
+ * order is used for anything that is not dotted-quad IPv4.
+ * @example ['192.0.2.10', '192.0.2.9'].sort(compareAddresses) // ['192.0.2.9', '192.0.2.10']
+ */
+export function compareAddresses(a: string, b: string): number {
+  const left = ipv4Number(a);
+  const right = ipv4Number(b);
+  if (left !== undefined && right !== undefined) return left - right;
+  if (left !== undefined) return -1;
+  if (right !== undefined) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ipv4Number(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    const octet = Number(part);
+    if (!Number.isInteger(octet) || octet < 0 || octet > 255 || part === '') return undefined;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+
+/**
+ * Rows sorted (in place) by address, then port, then protocol: the order tables and reports use.
+ * @example byAddressAndPort([{ ip: '192.0.2.10', port: 23 }, { ip: '192.0.2.9', port: 80 }]) // 192.0.2.9 first
+ */
+export function byAddressAndPort<T extends { ip: string; port?: number; protocol?: string }>(rows: T[]): T[] {
+  return rows.sort(
+    (a, b) => compareAddresses(a.ip, b.ip) || (a.port ?? 0) - (b.port ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? ''),
+  );
+}
