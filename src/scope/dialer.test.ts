@@ -21,7 +21,7 @@ test('dialer never opens a socket to an address outside the scope', async () => 
     scope: buildScope({ allow: ['127.77.0.0/24'], exclude: ['127.77.0.128/25'] }),
     rate: fastRate,
     connect: (options) => {
-      dialed.push(String(options.host));
+      dialed.push(String((options as { host?: string }).host));
       throw new Error('should not be reached in this test');
     },
   });
