@@ -36,6 +36,7 @@ export const surveyOptionSpecs: Command['options'] = {
   'max-bytes': { type: 'string', valueName: 'N', description: 'most bytes read from one connection', default: '262144' },
   'user-agent': { type: 'string', valueName: 'TEXT', description: 'HTTP User-Agent (should name your transparency page)' },
   db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  resume: { type: 'string', valueName: 'RUN', description: 'continue an interrupted run: same scope, ports, seed and checks; saved hosts are skipped' },
   json: { type: 'boolean', description: 'print the summary as JSON' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
 };

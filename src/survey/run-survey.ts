@@ -31,6 +31,8 @@ export interface SurveyConfig {
   userAgent: string;
   sourceAddresses?: string[];
   plan?: PlanReference;
+  /** Continue an interrupted or crashed run: hosts it already saved are not surveyed again. */
+  resumeRunId?: number;
 }
 
 export interface SurveyDeps {
@@ -57,15 +59,19 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   const dialer = createDialer({ scope: config.scope, rate: config.rate, limits: config.limits, sourceAddresses: config.sourceAddresses, signal });
   const context = { dial: dialer.dial, userAgent: config.userAgent, signal };
   const checks = ['discovery', 'identify', ...(config.credentials ? ['credentials'] : [])];
-  const runId = await deps.store.startRun({
-    startedAt: new Date().toISOString(),
-    seed: config.seed,
-    scope: config.scopeCidrs,
-    exclude: config.excludeCidrs,
-    ports: config.ports,
-    checks,
-    plan: config.plan,
-  });
+  const runId =
+    config.resumeRunId ??
+    (await deps.store.startRun({
+      startedAt: new Date().toISOString(),
+      seed: config.seed,
+      scope: config.scopeCidrs,
+      exclude: config.excludeCidrs,
+      ports: config.ports,
+      checks,
+      plan: config.plan,
+    }));
+  // Batches are saved whole (services last-seen by this run), so a saved host is a done host.
+  const alreadyDone = new Set(config.resumeRunId === undefined ? [] : (await deps.store.listServices()).filter((service) => service.lastRunId === runId).map((service) => service.ip));
 
   const progress: SurveyProgress = { phase: 'discovery', done: 0, total: 0, openPorts: 0, services: 0, identified: 0, findings: 0, elapsedMs: 0 };
   const report = () => deps.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
@@ -85,6 +91,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   const openByHost = new Map<string, OpenPort[]>();
   const addOpen = (open: OpenPort) => {
     if (!config.scope.allows(open.ip)) return; // imported files may name anything; the scope decides
+    if (alreadyDone.has(open.ip)) return;
     const list = openByHost.get(open.ip) ?? [];
     if (list.some((known) => known.port === open.port)) return;
     list.push(open);

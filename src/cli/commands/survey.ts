@@ -5,6 +5,8 @@ import { createSurveyDeps } from '../survey-deps.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
+import { valuesForResume } from '../resume.ts';
+import { OpenNoticeError } from '../../core/errors.ts';
 import { describeImportStats, type OpenPortImport } from '../../discover/import-run.ts';
 
 export default defineCommand({
@@ -18,11 +20,27 @@ The lab needs no plan:  opennotice survey --target 127.77.0.0/16 --check credent
 
 Open ports can come from ZMap or masscan instead of the built-in connect scan:
   opennotice survey --plan plan.yaml --input zmap-23.csv --check credentials
+Interrupted (Ctrl-C, a crash): hosts already saved are kept; continue with --resume RUN.
 Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
   options: surveyOptionSpecs,
   async run(values, _positionals, io) {
-    const config = await buildSurveyConfig(values);
     const store = await openStore(String(values.db));
+    const resuming = values.resume !== undefined;
+    let config;
+    try {
+      config = await buildSurveyConfig(resuming ? await valuesForResume(store, values) : values);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    if (resuming) {
+      const run = await store.getRun(Number(values.resume));
+      if (config.plan && run?.plan && config.plan.sha256 !== run.plan.sha256) {
+        await store.close();
+        throw new OpenNoticeError('PLAN_INVALID', `the plan given differs from the one run ${values.resume} was made under (sha256 ${run.plan.sha256.slice(0, 12)}…)`);
+      }
+      config.resumeRunId = Number(values.resume);
+    }
     const reporter = createProgressReporter(io.stderr);
     try {
       const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });

@@ -1,0 +1,99 @@
+/**
+ * The identification engine: runs compiled fingerprint rules over the service
+ * observations of one address and resolves what matched into a DeviceIdentity.
+ */
+import type { DeviceIdentity, ServiceObservation } from '../core/records.ts';
+import { buildCatalogue, matchedTextLimit, normaliseVersion, resolveIdentity, type RuleMatch } from './resolve.ts';
+import { readResultText } from './result-fields.ts';
+import type { FingerprintRule, RuleFacts, RuleSet } from './rule-types.ts';
+
+export type { RuleMatch } from './resolve.ts';
+
+export interface Identifier {
+  /** What the device at `ip` is, or undefined when no matching rule names a vendor. */
+  identify(ip: string, observations: readonly ServiceObservation[]): DeviceIdentity | undefined;
+  /** Every rule that matched, including partial ones: for `explain` output and rule testing. */
+  match(observations: readonly ServiceObservation[]): RuleMatch[];
+}
+
+/** Rules that read the same field of the same protocol share one field lookup. */
+interface FieldGroup {
+  fieldPath: readonly string[];
+  rules: Array<{ rule: FingerprintRule; order: number }>;
+}
+
+/**
+ * Build an identifier over a loaded rule set. Rules are grouped by protocol and field
+ * once here, so a device only pays for the rules of the protocols it actually speaks.
+ * @example
+ * const identifier = createIdentifier(loadRuleFiles());
+ * identifier.identify('127.0.0.5', observations) // { vendor: 'Korvan', model: 'IPC-2120', … }
+ */
+export function createIdentifier(ruleSet: RuleSet): Identifier {
+  const byProtocol = groupRules(ruleSet.rules);
+  const catalogue = buildCatalogue(ruleSet.products);
+
+  const match = (observations: readonly ServiceObservation[]): RuleMatch[] => {
+    const matches: RuleMatch[] = [];
+    // A rule counts once per address (its first match), so a device that serves the same
+    // web page on ports 80 and 8080 does not outvote one seen on telnet and SSH.
+    const matchedRuleIds = new Set<string>();
+    for (const observation of observations) {
+      const groups = byProtocol.get(observation.protocol);
+      if (!groups || !observation.result) continue;
+      for (const group of groups) {
+        const text = readResultText(observation.result, group.fieldPath);
+        if (text === undefined) continue;
+        for (const { rule, order } of group.rules) {
+          if (matchedRuleIds.has(rule.id)) continue;
+          const found = rule.pattern.exec(text);
+          if (!found) continue;
+          matchedRuleIds.add(rule.id);
+          matches.push({
+            rule,
+            order,
+            protocol: observation.protocol,
+            port: observation.port,
+            matched: found[0].slice(0, matchedTextLimit),
+            facts: factsOf(rule, found),
+          });
+        }
+      }
+    }
+    return matches;
+  };
+
+  return {
+    match,
+    identify: (_ip, observations) => resolveIdentity(match(observations), catalogue),
+  };
+}
+
+function groupRules(rules: readonly FingerprintRule[]): Map<string, FieldGroup[]> {
+  const byProtocol = new Map<string, Map<string, FieldGroup>>();
+  rules.forEach((rule, order) => {
+    const groups = byProtocol.get(rule.protocol) ?? new Map<string, FieldGroup>();
+    byProtocol.set(rule.protocol, groups);
+    const group = groups.get(rule.field) ?? { fieldPath: rule.fieldPath, rules: [] };
+    groups.set(rule.field, group);
+    group.rules.push({ rule, order });
+  });
+  return new Map([...byProtocol].map(([protocol, groups]) => [protocol, [...groups.values()]]));
+}
+
+/** The rule's constants with non-empty captures laid over them; versions normalised. */
+function factsOf(rule: FingerprintRule, found: RegExpExecArray): RuleFacts {
+  const facts: RuleFacts = { ...rule.sets };
+  if (found.groups) {
+    for (const name of rule.captures) {
+      const captured = found.groups[name]?.trim();
+      if (captured) facts[name] = captured;
+    }
+  }
+  if (facts.version !== undefined) {
+    const version = normaliseVersion(facts.version);
+    if (version) facts.version = version;
+    else delete facts.version;
+  }
+  return facts;
+}

@@ -1,0 +1,64 @@
+/**
+ * Compiling rule patterns: flags check, JavaScript compile, and the list of named groups
+ * (so a typo such as `(?<modle>…)` is a load error rather than a silently empty fact).
+ */
+
+/**
+ * Flags a rule may use. g and y are left out on purpose: they make a RegExp remember
+ * `lastIndex` between calls, and a shared compiled rule must give the same answer every time.
+ */
+export const allowedPatternFlags = ['i', 'm', 's', 'u'] as const;
+
+export type CompiledPattern = { regex: RegExp; groupNames: string[] } | { problem: string; on: 'pattern' | 'flags' };
+
+/**
+ * Compile a rule pattern, or say what is wrong with it.
+ * @example compilePattern('^Korvan (?<model>IPC-\\d+)', 'i') // { regex: /^Korvan (?<model>IPC-\d+)/i, groupNames: ['model'] }
+ */
+export function compilePattern(source: string, flags: string): CompiledPattern {
+  const seen = new Set<string>();
+  for (const flag of flags) {
+    if (!(allowedPatternFlags as readonly string[]).includes(flag)) {
+      return { on: 'flags', problem: `unknown flag "${flag}" (allowed: ${allowedPatternFlags.join(', ')})` };
+    }
+    if (seen.has(flag)) return { on: 'flags', problem: `flag "${flag}" given twice` };
+    seen.add(flag);
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(source, flags);
+  } catch (error) {
+    return { on: 'pattern', problem: `invalid regex: ${(error as Error).message}` };
+  }
+  return { regex, groupNames: namedGroups(source) };
+}
+
+/**
+ * Names of the `(?<name>…)` groups in a pattern that already compiled. Skips escaped
+ * characters and character classes, and lookbehinds `(?<=` / `(?<!`, which look alike.
+ * @example namedGroups('(?<vendor>\\w+) \\(?<x>') // ['vendor']
+ */
+export function namedGroups(source: string): string[] {
+  const names: string[] = [];
+  let inClass = false;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index];
+    if (char === '\\') {
+      index++;
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      continue;
+    }
+    if (char === '[') {
+      inClass = true;
+      continue;
+    }
+    if (char === '(' && source.startsWith('?<', index + 1)) {
+      const match = /^[A-Za-z_$][\w$]*(?=>)/.exec(source.slice(index + 3));
+      if (match && !names.includes(match[0])) names.push(match[0]);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,187 @@
+/**
+ * Importer for Rapid7 Recog fingerprint databases (XML) into opennotice rule files.
+ * Recog describes software and devices of every kind; only what our grabbers see and
+ * what names a device is kept, and every translated rule must still match Recog's own
+ * examples (with the same captured values) or it is left out and reported.
+ *
+ * The output is YAML for an operator's own rules folder; nothing imported ships with
+ * opennotice. Usage: `node src/identify/recog/import.ts http_wwwauth.xml > recog-wwwauth.yaml`.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { stringify } from 'yaml';
+import type { DeviceType } from '../../core/records.ts';
+import { translateRubyRegex } from './ruby-regex.ts';
+import { parseXml, type XmlElement } from './xml.ts';
+
+/** Where a Recog `matches` value is found in our grab results. */
+interface FieldMapping {
+  protocol: string;
+  field: string;
+  /**
+   * Recog matches SSH text after "SSH-x.y-"; our `version` field keeps that prefix, so an
+   * anchored pattern gets `anchorPattern` after its anchor, and examples get `examplePrefix`.
+   */
+  anchorPattern?: string;
+  examplePrefix?: string;
+}
+
+const fieldMappings: Record<string, FieldMapping> = {
+  'http_header.server': { protocol: 'http', field: 'headers.server' },
+  'http_header.wwwauth': { protocol: 'http', field: 'headers.www-authenticate' },
+  'http_header.x-powered-by': { protocol: 'http', field: 'headers.x-powered-by' },
+  'http_header.cookie': { protocol: 'http', field: 'headers.set-cookie' },
+  html_title: { protocol: 'http', field: 'title' },
+  'ftp.banner': { protocol: 'ftp', field: 'banner' },
+  'ssh.banner': { protocol: 'ssh', field: 'version', anchorPattern: 'SSH-\\d+\\.\\d+-', examplePrefix: 'SSH-2.0-' },
+  'telnet.banner': { protocol: 'telnet', field: 'banner' },
+};
+
+const deviceTypeMap: Record<string, DeviceType> = {
+  Router: 'router', 'Broadband Router': 'router', WAP: 'router', 'Cable Modem': 'router', 'DSL Modem': 'router',
+  'IP Camera': 'ip-camera', DVR: 'dvr', NVR: 'dvr', NAS: 'nas', Storage: 'nas',
+  Printer: 'printer', 'Multifunction Device': 'printer', 'Print Server': 'printer',
+};
+
+/** One rule in the shape of our YAML format (docs/fingerprints.md). */
+export interface ImportedRule {
+  id: string;
+  description?: string;
+  protocol: string;
+  field: string;
+  pattern: string;
+  flags?: string;
+  sets: { vendor?: string; model?: string; version?: string; deviceType?: DeviceType; os?: string };
+  confidence: number;
+  examples?: string[];
+}
+
+export interface RecogImportReport {
+  rules: ImportedRule[];
+  /** Fingerprints not imported, with the reason (line numbers are in the XML file). */
+  skipped: Array<{ line: number; pattern: string; reason: string }>;
+}
+
+export interface RecogImportOptions {
+  /** Prefix for rule ids; default "recog-<file name>". */
+  idPrefix?: string;
+  /** Confidence given to imported rules (Recog has no per-fingerprint confidence). Default 0.7. */
+  confidence?: number;
+}
+
+/**
+ * Translate one Recog XML database.
+ * @example
+ * const report = importRecogXml(readFileSync('ftp_banners.xml', 'utf8'), 'ftp_banners.xml');
+ * writeFileSync('rules/recog-ftp.yaml', renderImportedRules(report.rules, 'ftp_banners.xml'));
+ */
+export function importRecogXml(xml: string, file: string, options: RecogImportOptions = {}): RecogImportReport {
+  const root = parseXml(xml, file);
+  const report: RecogImportReport = { rules: [], skipped: [] };
+  const matches = root.attributes.matches ?? (root.attributes.protocol === 'telnet' ? 'telnet.banner' : '');
+  const mapping = fieldMappings[matches];
+  const prefix = options.idPrefix ?? `recog-${basename(file).replace(/\.xml$/, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
+  for (const [index, fingerprint] of root.children.filter((child) => child.name === 'fingerprint').entries()) {
+    const pattern = fingerprint.attributes.pattern ?? '';
+    const skip = (reason: string) => report.skipped.push({ line: fingerprint.line, pattern, reason });
+    if (!mapping) {
+      skip(`no opennotice grabber field for "${matches || 'unknown'}"`);
+      continue;
+    }
+    const rule = translateFingerprint(fingerprint, mapping, `${prefix}-${index + 1}`, options.confidence ?? 0.7);
+    if ('reason' in rule) skip(rule.reason);
+    else report.rules.push(rule);
+  }
+  return report;
+}
+
+function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id: string, confidence: number): ImportedRule | { reason: string } {
+  const constants = new Map<string, string>();
+  const positions = new Map<string, number>();
+  for (const param of fingerprint.children.filter((child) => child.name === 'param')) {
+    const position = Number(param.attributes.pos ?? '0');
+    if (position === 0) constants.set(param.attributes.name, param.attributes.value ?? '');
+    else positions.set(param.attributes.name, position);
+  }
+  // The device vendor: hw.vendor, or the OS vendor when the OS is a device's own (RouterOS).
+  const deviceType = deviceTypeMap[constants.get('hw.device') ?? ''] ?? deviceTypeMap[constants.get('os.device') ?? ''];
+  const vendor = constants.get('hw.vendor') ?? (deviceType ? constants.get('os.vendor') : undefined);
+  if (!vendor) {
+    if (positions.has('hw.vendor')) return { reason: 'captured vendor names are not imported (too easy to mis-capture)' };
+    return { reason: 'names no device vendor (software-only fingerprint)' };
+  }
+  // Captures only for facts about the device; a model or version without the vendor's rule is never taken.
+  const captureNames = new Map<number, string>();
+  const modelPosition = positions.get('hw.model') ?? positions.get('hw.product');
+  const versionPosition = positions.get('os.version') ?? positions.get('hw.version');
+  if (modelPosition) captureNames.set(modelPosition, 'model');
+  const capturesVersion = versionPosition !== undefined && versionPosition !== modelPosition;
+  if (capturesVersion) captureNames.set(versionPosition, 'version');
+  const translation = translateRubyRegex(fingerprint.attributes.pattern ?? '', fingerprint.attributes.flags ?? '', captureNames);
+  if ('problem' in translation) return { reason: translation.problem };
+  let source = translation.source;
+  if (mapping.anchorPattern) {
+    // The anchor may sit inside leading modifier groups: "(?i:^DraySSH…)".
+    const anchored = /^((?:\(\?[a-z-]*:)*)(\^|\(\?<!\[\\s\\S\]\))/.exec(source);
+    if (anchored) source = `${anchored[0]}${mapping.anchorPattern}${source.slice(anchored[0].length)}`;
+  }
+  const regex = new RegExp(source, translation.flags);
+
+  const sets: ImportedRule['sets'] = { vendor };
+  const model = constants.get('hw.model') ?? constants.get('hw.product');
+  if (deviceType) sets.deviceType = deviceType;
+  const os = constants.get('os.product') ?? constants.get('os.family');
+  if (os) sets.os = os;
+
+  const examples: string[] = [];
+  for (const example of fingerprint.children.filter((child) => child.name === 'example')) {
+    const text = example.attributes._encoding === 'base64' ? Buffer.from(example.text, 'base64').toString('latin1') : example.text;
+    const subject = `${mapping.examplePrefix ?? ''}${text}`;
+    const found = regex.exec(subject);
+    if (!found) return { reason: `translated pattern does not match Recog's example ${JSON.stringify(text.slice(0, 80))}` };
+    const expectedModel = example.attributes['hw.model'] ?? example.attributes['hw.product'];
+    const expectedVersion = example.attributes['os.version'] ?? example.attributes['hw.version'];
+    if (modelPosition && expectedModel !== undefined && found.groups?.model !== expectedModel) return { reason: `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})` };
+    if (capturesVersion && expectedVersion !== undefined && found.groups?.version !== expectedVersion) return { reason: `captured version differs from Recog's example` };
+    if (examples.length < 3 && !/[\x00-\x08\x0b-\x1f]/.test(subject)) examples.push(subject);
+  }
+  if (model && !modelPosition) sets.model = model;
+  const version = constants.get('os.version') ?? constants.get('hw.version');
+  if (version && !versionPosition) sets.version = version;
+  const description = fingerprint.children.find((child) => child.name === 'description')?.text.trim();
+  // Keys in the order a reviewer reads a hand-written rule.
+  const rule: ImportedRule = {
+    id,
+    ...(description ? { description: `${description} (Recog)` } : {}),
+    protocol: mapping.protocol,
+    field: mapping.field,
+    pattern: source,
+    flags: translation.flags,
+    sets,
+    confidence,
+    ...(examples.length > 0 ? { examples } : {}),
+  };
+  return rule;
+}
+
+/**
+ * YAML text of a rule file holding imported rules, with a header saying where they came from.
+ * @example renderImportedRules(report.rules, 'ftp_banners.xml')
+ */
+export function renderImportedRules(rules: readonly ImportedRule[], source: string): string {
+  const header = `# Imported from Rapid7 Recog ${source} (BSD-2-Clause) by opennotice's importer.\n# Review before use: Recog describes software as well as devices.\n`;
+  return header + stringify({ rules }, { lineWidth: 0 });
+}
+
+// Command-line use: print the YAML and a report of what was left out (on stderr).
+if (import.meta.main) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: node src/identify/recog/import.ts <recog xml file>');
+    process.exit(2);
+  }
+  const report = importRecogXml(readFileSync(file, 'utf8'), file);
+  process.stdout.write(renderImportedRules(report.rules, basename(file)));
+  console.error(`${report.rules.length} rules imported, ${report.skipped.length} left out`);
+  for (const item of report.skipped) console.error(`${file}:${item.line}: ${item.reason}`);
+}
