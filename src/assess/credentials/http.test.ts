@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
+import { createLoopbackContext } from '../../scope/testing.ts';
+import { readHttpRequest, startPeer, type FakePeer } from '../../grabbers/fake-peer.test.ts';
+import { parseAuthChallenges } from '../../grabbers/http/codec.ts';
+import type { DictionaryEntry } from './checker.ts';
+import { digestAuthorization, pickDigestChallenge } from './http-digest.ts';
+import { httpAuthChecker } from './http.ts';
+
+const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 2000, maxBytes: 256 * 1024 });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entries = [entry('h1', 'root', 'root'), entry('h2', 'admin', '1234'), entry('h3', 'admin', 'admin'), entry('h4', 'admin', 'never-tried')];
+
+function service(peer: FakePeer, auth: { scheme: string; realm?: string }, authPath = '/cgi-bin/admin'): ServiceObservation {
+  return { ip: '127.0.0.1', port: peer.port, protocol: 'http', status: 'success', result: { status: 401, auth, authPath }, durationMs: 1, observedAt: '' };
+}
+
+async function closePeer(peer: FakePeer) {
+  await Promise.all(peer.connections.map((connection) => connection.closed));
+  await peer.close();
+}
+
+test('RFC 7616 §3.9.1 and RFC 2617 §3.5 examples', () => {
+  const params = { realm: 'http-auth@example.org', qop: 'auth, auth-int', nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v', opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS' };
+  const request = { method: 'GET', uri: '/dir/index.html', username: 'Mufasa', password: 'Circle of Life', nonceCount: 1, cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ' };
+  assert.match(digestAuthorization({ scheme: 'digest', params: { ...params, algorithm: 'MD5' } }, request), /response="8ca523f5e9506fed4657c9700eebdbec"/);
+  const sha = digestAuthorization({ scheme: 'digest', params: { ...params, algorithm: 'SHA-256' } }, request);
+  assert.match(sha, /response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"/);
+  assert.match(sha, /qop=auth, nc=00000001, cnonce="f2\/wE4q74E6zIJEtWaHKaf5wv\/H5QzzpXusqGemxURZJ", opaque="FQhe/);
+  const old = { realm: 'testrealm@host.com', qop: 'auth,auth-int', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', opaque: '5ccc069c403ebaf9f0171e9517f40e41' };
+  assert.match(digestAuthorization({ scheme: 'digest', params: old }, { ...request, password: 'Circle Of Life', cnonce: '0a4f113b' }), /response="6629fae49393a05397450978507c4ef1"/);
+});
+
+test('the strongest supported Digest challenge is picked', () => {
+  const challenges = parseAuthChallenges('Digest realm="a", nonce="1", algorithm=MD5, qop="auth", Digest realm="a", nonce="2", algorithm=SHA-256, qop="auth", Digest realm="a", nonce="3", algorithm=UNKNOWN, Basic realm="a"');
+  assert.equal(pickDigestChallenge(challenges)?.params.nonce, '2');
+  assert.equal(pickDigestChallenge(parseAuthChallenges('Digest realm="a", nonce="9", qop="auth-conf"')), undefined);
+});
+
+test('Basic: stops at the first success, one connection per try, audit for each', async () => {
+  let requests = 0;
+  const peer = await startPeer(async (c) => {
+    const { line, headers } = await readHttpRequest(c);
+    requests++;
+    const ok = line.startsWith('GET /cgi-bin/admin ') && headers.authorization === `Basic ${Buffer.from('admin:admin').toString('base64')}`;
+    await c.send(ok ? 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok' : 'HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm="DVR"\r\n\r\n');
+    c.socket.end();
+  });
+  const audit: CredentialAttempt[] = [];
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic', realm: 'DVR' }), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  await closePeer(peer);
+  assert.equal(outcome.status, 'success');
+  assert.equal(outcome.accepted?.id, 'h3');
+  assert.equal(outcome.attempts, 3);
+  assert.equal(requests, 3, 'nothing requested after the accepted try');
+  assert.equal(peer.connections.length, 3);
+  assert.deepEqual(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]), [['h1', 'rejected'], ['h2', 'rejected'], ['h3', 'accepted']]);
+  assert.deepEqual(outcome.evidence, { scheme: 'basic', path: '/cgi-bin/admin', realm: 'DVR', responseStatus: 200 });
+});
+
+test('Basic: the attempt cap holds; redirects back to the login page are refusals', async () => {
+  const peer = await startPeer(async (c) => {
+    await readHttpRequest(c);
+    await c.send('HTTP/1.1 302 Found\r\nLocation: /login.htm?err=1\r\nContent-Length: 0\r\n\r\n');
+    c.socket.end();
+  });
+  const audit: CredentialAttempt[] = [];
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, { maxAttempts: 2, audit: (attempt) => audit.push(attempt) });
+  await closePeer(peer);
+  assert.equal(outcome.status, 'success');
+  assert.equal(outcome.accepted, undefined);
+  assert.equal(outcome.attempts, 2);
+  assert.equal(peer.connections.length, 2);
+  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['rejected', 'rejected']);
+});
+
+/** A Digest server verifying responses independently (MD5, qop=auth); nonces go stale after two uses. */
+async function digestServer(user: string, password: string) {
+  const realm = 'Login to NVR';
+  let nonceSerial = 0;
+  let current = `nonce-${nonceSerial}`;
+  let uses = 0;
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  const challenge = (stale: boolean) => `Digest realm="${realm}", qop="auth", nonce="${current}", opaque="xyz"${stale ? ', stale=TRUE' : ''}`;
+  const peer = await startPeer(async (c) => {
+    const { line, headers } = await readHttpRequest(c);
+    const uri = line.split(' ')[1];
+    const auth = headers.authorization ?? '';
+    const field = (name: string) => new RegExp(`${name}="?([^",]*)"?`).exec(auth)?.[1] ?? '';
+    let reply = `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: ${challenge(false)}\r\nContent-Length: 0\r\n\r\n`;
+    if (auth.startsWith('Digest ')) {
+      const expected = md5(`${md5(`${user}:${realm}:${password}`)}:${field('nonce')}:${field('nc')}:${field('cnonce')}:auth:${md5(`GET:${uri}`)}`);
+      const correct = field('response') === expected && field('username') === user && field('uri') === uri && field('opaque') === 'xyz';
+      if (field('nonce') !== current || uses >= 2) {
+        current = `nonce-${++nonceSerial}`;
+        uses = 0;
+        reply = `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: ${challenge(correct)}\r\nContent-Length: 0\r\n\r\n`;
+      } else {
+        uses++;
+        if (correct) reply = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+      }
+    }
+    await c.send(reply);
+    c.socket.end();
+  });
+  return peer;
+}
+
+test('Digest: nonce from a first request, stale nonces renewed, success found', async () => {
+  const peer = await digestServer('admin', 'admin');
+  const audit: CredentialAttempt[] = [];
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'digest', realm: 'Login to NVR' }, '/ISAPI/Security/userCheck'), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  await closePeer(peer);
+  assert.equal(outcome.accepted?.id, 'h3');
+  assert.equal(outcome.attempts, 3);
+  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['rejected', 'rejected', 'accepted']);
+});
+
+test('hostile: a server that stops answering is left after two failures', async () => {
+  const peer = await startPeer(() => undefined);
+  const audit: CredentialAttempt[] = [];
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  await peer.close();
+  assert.equal(outcome.status, 'io-timeout');
+  assert.equal(outcome.attempts, 2);
+  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['error', 'error']);
+});
+
+test('appliesTo needs a Basic or Digest challenge and its path', () => {
+  const base = { ip: '127.0.0.1', port: 80, protocol: 'http', status: 'success' as const, durationMs: 1, observedAt: '' };
+  assert.equal(httpAuthChecker.appliesTo({ ...base, result: { auth: { scheme: 'basic' }, authPath: '/' } }), true);
+  assert.equal(httpAuthChecker.appliesTo({ ...base, result: { auth: { scheme: 'digest' }, authPath: '/x' } }), true);
+  assert.equal(httpAuthChecker.appliesTo({ ...base, result: { auth: { scheme: 'negotiate' }, authPath: '/' } }), false);
+  assert.equal(httpAuthChecker.appliesTo({ ...base, result: { auth: { scheme: 'basic' } } }), false);
+  assert.equal(httpAuthChecker.appliesTo({ ...base, result: { status: 200 } }), false);
+});

@@ -1,0 +1,18 @@
+import type { CredentialChecker } from './checker.ts';
+import ftp from './ftp.ts';
+import http from './http.ts';
+import telnet from './telnet.ts';
+
+/**
+ * Every credential checker opennotice ships. The survey uses the first whose
+ * `appliesTo` accepts a grabbed service. SSH is not here yet: trying a password needs
+ * a full SSH transport (key exchange, encryption), which is not built.
+ */
+export const credentialCheckers: readonly CredentialChecker[] = [telnet, http, ftp];
+
+/**
+ * @example credentialCheckerFor(observation)?.protocol // "telnet"
+ */
+export function credentialCheckerFor(service: Parameters<CredentialChecker['appliesTo']>[0]): CredentialChecker | undefined {
+  return credentialCheckers.find((checker) => checker.appliesTo(service));
+}

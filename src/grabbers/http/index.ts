@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type { Target } from '../../core/records.ts';
+import { defineGrabber, type GrabContext, type GrabOutcome, type Grabber } from '../grabber.ts';
+import { parseAuthChallenges, type ResponseHead } from './codec.ts';
+import { hostHeader, httpGet, type HttpExchange } from './exchange.ts';
+import { decodeBodyText, declaredCharset, extractTitle, findMetaRefresh, findScriptRedirect, hasPasswordInput } from './html.ts';
+
+/** The agreed HTTP grab result (see the grab-result contract), plus `authPath`. */
+export interface HttpGrabResult {
+  url: string;
+  status: number;
+  statusLine: string;
+  headers: Record<string, string>;
+  title?: string;
+  body: string;
+  bodyLength: number;
+  bodySha256: string;
+  auth?: { scheme: string; realm?: string };
+  /** Path (and query) on the grabbed service that answered 401 with the challenge in `auth`. */
+  authPath?: string;
+  loginForm?: boolean;
+  redirects: string[];
+  [field: string]: unknown;
+}
+
+export interface HttpGrabberOptions {
+  /** HTTP redirects (3xx) followed at most. */
+  maxRedirects: number;
+  /** Client-side (meta refresh / script) redirects followed at most. */
+  maxClientRedirects: number;
+  /** Pages larger than this are applications, not redirect stubs: their scripts are not followed. */
+  maxScriptRedirectPage: number;
+}
+
+const defaultOptions: HttpGrabberOptions = { maxRedirects: 3, maxClientRedirects: 1, maxScriptRedirectPage: 16 * 1024 };
+
+/**
+ * @example const grabber = createHttpGrabber({ maxRedirects: 1 })
+ */
+export function createHttpGrabber(options: Partial<HttpGrabberOptions> = {}): Grabber {
+  const settings = { ...defaultOptions, ...options };
+  return defineGrabber({
+    name: 'http',
+    transport: 'tcp',
+    defaultPorts: [80, 8080, 81, 8000, 8081, 8888],
+    grab: (ctx, target) => grabHttp(ctx, target, settings),
+  });
+}
+
+async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOptions): Promise<GrabOutcome> {
+  let url = new URL(`http://${hostHeader(origin)}/`);
+  const redirects: string[] = [];
+  const visited = new Set([url.href]);
+  let page: { url: URL; response: HttpExchange & { head: ResponseHead } } | undefined;
+  let auth: Pick<HttpGrabResult, 'auth' | 'authPath'> = {};
+  let httpRedirects = 0;
+  let clientRedirects = 0;
+
+  for (let hop = 0; hop <= options.maxRedirects + options.maxClientRedirects; hop++) {
+    const target = targetOf(url, origin);
+    const response = await httpGet(ctx, { target, path: `${url.pathname}${url.search}`, host: url.host });
+    if (!response.head) {
+      // The first page failing is the grab failing; a later hop failing keeps what we have.
+      if (!page) return { status: response.status, result: { url: url.href, redirects }, error: response.error };
+      break;
+    }
+    page = { url, response: { ...response, head: response.head } };
+    if (response.head.status === 401 && !auth.auth && target.ip === origin.ip && target.port === origin.port) {
+      auth = authFrom(response.head, url);
+    }
+    const next = nextLocation(response.head, response.body, options, { http: httpRedirects, client: clientRedirects });
+    if (!next) break;
+    const resolved = resolve(next.location, url);
+    if (!resolved || visited.has(resolved.href)) break; // unusable or a loop
+    redirects.push(resolved.href);
+    visited.add(resolved.href);
+    if (next.kind === 'http') httpRedirects++;
+    else clientRedirects++;
+    // Only plain http to an address literal can be dialed; others are recorded, not followed.
+    if (resolved.protocol !== 'http:' || !targetOf(resolved, origin).ip) break;
+    url = resolved;
+  }
+  if (!page) return { status: 'protocol-error', result: { url: url.href, redirects }, error: 'no response' };
+  return { status: 'success', result: describePage(page.url, page.response, auth, redirects) };
+}
+
+function describePage(url: URL, response: HttpExchange & { head: ResponseHead }, auth: Pick<HttpGrabResult, 'auth' | 'authPath'>, redirects: string[]): HttpGrabResult {
+  const { head, body } = response;
+  const text = decodeBodyText(body, declaredCharset(head.headers['content-type'], body), { truncated: response.truncated });
+  const title = extractTitle(text);
+  return {
+    url: url.href,
+    status: head.status,
+    statusLine: head.statusLine,
+    headers: head.headers,
+    ...(title !== undefined ? { title } : {}),
+    body: text,
+    bodyLength: body.length,
+    bodySha256: createHash('sha256').update(body).digest('hex'),
+    ...auth,
+    loginForm: hasPasswordInput(text),
+    redirects,
+  };
+}
+
+/** The challenge to record: Basic when offered (what the checker tries first), else the first. */
+function authFrom(head: ResponseHead, url: URL): Pick<HttpGrabResult, 'auth' | 'authPath'> {
+  const challenges = parseAuthChallenges(head.headers['www-authenticate'] ?? '');
+  const chosen = challenges.find((challenge) => challenge.scheme === 'basic') ?? challenges[0];
+  const path = `${url.pathname}${url.search}`;
+  if (!chosen) return { auth: { scheme: 'unknown' }, authPath: path };
+  const realm = chosen.params.realm;
+  return { auth: realm !== undefined ? { scheme: chosen.scheme, realm } : { scheme: chosen.scheme }, authPath: path };
+}
+
+function nextLocation(head: ResponseHead, body: Buffer, options: HttpGrabberOptions, used: { http: number; client: number }): { kind: 'http' | 'client'; location: string } | undefined {
+  if ([301, 302, 303, 307, 308].includes(head.status)) {
+    const location = head.headers.location?.split(',')[0]?.trim();
+    return location && used.http < options.maxRedirects ? { kind: 'http', location } : undefined;
+  }
+  if (head.status < 200 || head.status >= 300 || used.client >= options.maxClientRedirects) return undefined;
+  const html = decodeBodyText(body, declaredCharset(head.headers['content-type'], body));
+  const meta = findMetaRefresh(html);
+  if (meta) return { kind: 'client', location: meta };
+  if (body.length > options.maxScriptRedirectPage || hasPasswordInput(html)) return undefined;
+  const script = findScriptRedirect(html);
+  return script ? { kind: 'client', location: script } : undefined;
+}
+
+function resolve(location: string, base: URL): URL | undefined {
+  try {
+    const url = new URL(location.trim(), base);
+    url.hash = '';
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Address and port a URL points at; ip is '' when the host is a name (never resolved). */
+function targetOf(url: URL, origin: Target): Target {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const isAddress = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return { ip: isAddress ? host : '', port: url.host === '' ? origin.port : port };
+}
+
+export default createHttpGrabber();

@@ -1,0 +1,27 @@
+import type { Grabber } from './grabber.ts';
+import ftp from './ftp/index.ts';
+import http from './http/index.ts';
+import ssh from './ssh/index.ts';
+import telnet from './telnet/index.ts';
+
+/**
+ * Every grabber opennotice ships, in one place (no discovery from the file system).
+ * The order decides which grabber owns a port listed by two of them: first wins.
+ */
+export const grabbers: readonly Grabber[] = [telnet, http, ssh, ftp];
+
+/**
+ * The grabber whose default ports include `port`.
+ * @example grabberForPort(2323)?.name // "telnet"
+ */
+export function grabberForPort(port: number): Grabber | undefined {
+  return grabbers.find((grabber) => grabber.defaultPorts.includes(port));
+}
+
+/**
+ * The grabber with this name.
+ * @example grabberByName('ssh')?.defaultPorts // [22, 2222]
+ */
+export function grabberByName(name: string): Grabber | undefined {
+  return grabbers.find((grabber) => grabber.name === name);
+}

@@ -1,0 +1,66 @@
+import type { GrabStatus, Target } from '../../core/records.ts';
+import { DialFailure, statusForReadEnd, type Connection } from '../../scope/connection.ts';
+import { defineGrabber, type GrabContext, type GrabOutcome, type Grabber } from '../grabber.ts';
+import { deviceText, isMostlyBinary, splitPrompt, type NegotiationSummary, type PromptKind } from './codec.ts';
+import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSessionOptions } from './session.ts';
+
+/** The agreed telnet grab result (see the grab-result contract). */
+export interface TelnetGrabResult {
+  banner: string;
+  prompt: string;
+  promptKind: PromptKind;
+  negotiation: NegotiationSummary;
+  [field: string]: unknown;
+}
+
+/**
+ * A telnet grabber with its own timing (tests shorten the quiet period).
+ * @example const grabber = createTelnetGrabber({ quietMs: 200 })
+ */
+export function createTelnetGrabber(options: Partial<TelnetSessionOptions> = {}): Grabber {
+  const sessionOptions = { ...defaultTelnetSessionOptions, ...options };
+  return defineGrabber({
+    name: 'telnet',
+    transport: 'tcp',
+    defaultPorts: [23, 2323],
+    grab: (ctx, target) => grabTelnet(ctx, target, sessionOptions),
+  });
+}
+
+async function grabTelnet(ctx: GrabContext, target: Target, options: TelnetSessionOptions): Promise<GrabOutcome> {
+  let conn: Connection;
+  try {
+    conn = await ctx.dial(target);
+  } catch (error) {
+    if (error instanceof DialFailure) return { status: error.status, result: {}, error: error.message };
+    throw error;
+  }
+  const session = createTelnetSession(conn, options);
+  let wait: PromptWait;
+  try {
+    wait = await session.waitForPrompt();
+  } finally {
+    session.close();
+  }
+  const text = deviceText(session.received);
+  const result: TelnetGrabResult = { ...splitPrompt(text), negotiation: session.negotiation };
+  const { status, error } = judge(wait, result, isMostlyBinary(session.received));
+  return error ? { status, result, error } : { status, result };
+}
+
+/** Decide the grab's status from how the wait ended and what was seen. */
+function judge(wait: PromptWait, result: TelnetGrabResult, binary: boolean): { status: GrabStatus; error?: string } {
+  if (result.promptKind !== 'none') return { status: 'success' };
+  const sawText = result.banner.length > 0 || result.prompt.length > 0;
+  if (binary) return { status: 'protocol-error', error: 'binary data, not a terminal' };
+  if (wait.storm) return sawText ? { status: 'success' } : { status: 'protocol-error', error: 'negotiation storm without any text' };
+  // Quiet after a banner, or a banner and then a close: a real (if promptless) service.
+  if (sawText && (wait.quiet || wait.end === 'closed')) return { status: 'success' };
+  if (wait.end) {
+    const detail = wait.end === 'closed' ? 'closed without sending any text' : (wait.error ?? `read ended: ${wait.end}`);
+    return { status: statusForReadEnd(wait.end), error: detail };
+  }
+  return { status: 'protocol-error', error: 'no prompt recognised' };
+}
+
+export default createTelnetGrabber();
