@@ -106,7 +106,8 @@ test('every login attempt is in the audit log; reports carry entry ids, never pa
   const usernames = new Set(lab.truth.devices.flatMap((device) => device.weaknesses.map((weakness) => weakness.username)));
   const passwords = new Set(lab.truth.devices.flatMap((device) => device.weaknesses.map((weakness) => weakness.password)).filter((password): password is string => Boolean(password) && !usernames.has(password)));
   assert.ok(passwords.size > 3, 'the lab uses several distinct default passwords');
-  for (const password of passwords) assert.ok(!json.includes(`"${password}"`) && !csv.includes(password), `password ${password} leaked into a report`);
+  const csvCells = new Set(csv.split('\n').flatMap((line) => line.split(',').map((cell) => cell.replace(/^"|"$/g, ''))));
+  for (const password of passwords) assert.ok(!json.includes(`"${password}"`) && !csvCells.has(password), `password ${password} leaked into a report`);
 });
 
 test('a re-run updates what exists instead of duplicating it', async () => {

@@ -1,0 +1,183 @@
+/**
+ * What an unauthenticated observer (a banner grab) sees of each lab device, computed
+ * from the same personas the servers use, in the grab-result shapes of the grabbers'
+ * contract. Tests use it to check fingerprint rules against every generated device
+ * without opening a socket; a live test checks the servers send the same text.
+ */
+import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { GrabResult, ServiceObservation } from '../core/records.ts';
+import { slowSenderText } from './services/hostile.ts';
+import { sshIdentification } from './services/ssh-server.ts';
+import type { LabDevice, LabService } from './types.ts';
+import { vendorProfile } from './vendors/index.ts';
+import type { HttpReply, HttpSite } from './vendors/profile.ts';
+import { telnetCommand } from './vendors/telnet-kit.ts';
+
+/** Redirect hops a grab follows (3xx), and HTML (meta refresh / script) hops among them. */
+const maxRedirects = 3;
+const maxHtmlRedirects = 1;
+
+/**
+ * Observations of every service of a device, as a survey's grab stage would record them.
+ * @example observeDevice(device).find((o) => o.protocol === 'http')?.result.title
+ */
+export function observeDevice(device: LabDevice): ServiceObservation[] {
+  return device.services.map((service) => ({
+    ip: device.ip,
+    port: service.port,
+    protocol: service.protocol,
+    status: 'success',
+    result: observeService(device, service),
+    durationMs: 0,
+    observedAt: '2025-10-31T00:00:00.000Z',
+  }));
+}
+
+/** @example observeService(device, device.services[0]).banner */
+export function observeService(device: LabDevice, service: LabService): GrabResult {
+  if (device.role === 'hostile') return observeHostile(device, service);
+  const vendor = vendorProfile(device.identity?.vendor ?? '');
+  switch (service.protocol) {
+    case 'telnet': {
+      const persona = vendor.telnet!(device, service);
+      const openShell = service.auth === 'none';
+      const beforePrompt = persona.issue + (openShell ? persona.welcome : '');
+      const prompt = (openShell ? persona.shellPrompt : persona.loginPrompt).trim();
+      return { banner: printable(beforePrompt), prompt, promptKind: openShell ? 'shell' : 'login', negotiation: negotiationOf(persona.negotiation) };
+    }
+    case 'http':
+      return observeSite(vendor.http!(device, service), `http://${device.ip}${service.port === 80 ? '' : `:${service.port}`}`);
+    case 'ftp': {
+      const greeting = vendor.ftp!(device, service).greeting;
+      return { banner: ftpText(greeting), code: 220 };
+    }
+    case 'ssh':
+      return sshResult(sshIdentification(service));
+  }
+}
+
+/**
+ * Follow redirects like an HTTP grab does and describe the final page.
+ * @example observeSite(vendorProfile('Storix').http!(device, service), 'http://127.77.0.5:8080').title // 'Storix SXN-420'
+ */
+export function observeSite(site: HttpSite, origin: string): GrabResult {
+  let path = '/';
+  const redirects: string[] = [];
+  let auth: { scheme: string; realm?: string } | undefined;
+  let htmlHops = 0;
+  let reply: HttpReply = site({ method: 'GET', path, headers: { host: new URL(origin).host }, body: '' });
+  for (let hop = 0; hop <= maxRedirects; hop++) {
+    const challenge = header(reply, 'www-authenticate');
+    if (reply.status === 401 && challenge) auth = parseChallenge(challenge);
+    let next: string | undefined;
+    if (reply.status >= 300 && reply.status < 400) next = header(reply, 'location');
+    else if (reply.status === 200 && htmlHops < maxHtmlRedirects) {
+      next = htmlRedirect(reply.body);
+      if (next) htmlHops++;
+    }
+    if (!next || hop === maxRedirects) break;
+    const target = new URL(next, `${origin}${path}`);
+    redirects.push(target.href);
+    path = target.pathname + target.search;
+    reply = site({ method: 'GET', path, headers: { host: target.host }, body: '' });
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of reply.headers) headers[name.toLowerCase()] = headers[name.toLowerCase()] ? `${headers[name.toLowerCase()]}, ${value}` : value;
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(reply.body)?.[1];
+  const result: GrabResult = {
+    url: `${origin}${path}`,
+    status: reply.status,
+    statusLine: `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}`,
+    headers,
+    body: reply.body,
+    bodyLength: Buffer.byteLength(reply.body, 'latin1'),
+    bodySha256: createHash('sha256').update(Buffer.from(reply.body, 'latin1')).digest('hex'),
+    redirects,
+    loginForm: /<input[^>]*type=["']?password/i.test(reply.body),
+  };
+  if (title !== undefined) result.title = decodeEntities(title).replace(/\s+/g, ' ').trim();
+  if (auth) result.auth = auth;
+  return result;
+}
+
+function observeHostile(device: LabDevice, service: LabService): GrabResult {
+  switch (device.hostileBehaviour) {
+    case 'slow-sender':
+      return { banner: printable(slowSenderText).replace(/login:$/, '').trim(), prompt: 'login:', promptKind: 'login', negotiation: { do: [], will: [], dont: [], wont: [] } };
+    case 'endless-banner':
+      return service.protocol === 'http'
+        ? { url: `http://${device.ip}:${service.port}/`, status: 200, statusLine: 'HTTP/1.1 200 OK', headers: { 'x-padding-0': 'x'.repeat(64) }, body: '', bodyLength: 0, redirects: [] }
+        : { banner: 'System is booting, please wait ...\n'.repeat(20).trim(), prompt: '', promptKind: 'none', negotiation: { do: [], will: [], dont: [], wont: [] } };
+    default:
+      return service.protocol === 'http' ? { url: `http://${device.ip}/`, status: 0, statusLine: '', headers: {}, body: '', bodyLength: 0, redirects: [] } : { banner: '', prompt: '', promptKind: 'none', negotiation: { do: [], will: [], dont: [], wont: [] } };
+  }
+}
+
+function header(reply: HttpReply, name: string): string | undefined {
+  return reply.headers.find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+function parseChallenge(value: string): { scheme: string; realm?: string } {
+  const scheme = value.trim().split(/\s+/)[0]!.toLowerCase();
+  const realm = /realm="([^"]*)"/i.exec(value)?.[1];
+  return realm === undefined ? { scheme } : { scheme, realm };
+}
+
+/**
+ * A meta refresh or a simple `location.href = "…"` script, as embedded login pages use.
+ * @example htmlRedirect('<meta http-equiv="refresh" content="0; URL=/cgi-bin/luci" />') // '/cgi-bin/luci'
+ */
+export function htmlRedirect(body: string): string | undefined {
+  const meta = /<meta[^>]+http-equiv=["']?refresh["']?[^>]*content=["']?\s*\d+\s*;\s*url=['"]?([^"'>\s]+)/i.exec(body);
+  if (meta) return meta[1];
+  return /(?:window\.|top\.|document\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']/i.exec(body)?.[1];
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&copy;/g, '©');
+}
+
+/** Telnet text as the grab contract keeps it: CR/LF normalised to \n, control bytes dropped, trimmed. */
+function printable(text: string): string {
+  return text
+    .replace(/\r\n|\r\0|\r/g, '\n')
+    .replace(/[^\n\x20-\x7e]/g, '')
+    .trim();
+}
+
+function ftpText(greeting: string): string {
+  return greeting
+    .split('\r\n')
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/^\d{3}[ -]?/, ''))
+    .join('\n');
+}
+
+function sshResult(version: string): GrabResult {
+  const [, protocolVersion = '', rest = ''] = /^SSH-([^-]+)-(.*)$/.exec(version) ?? [];
+  const space = rest.indexOf(' ');
+  const result: GrabResult = { version, protocolVersion, software: space === -1 ? rest : rest.slice(0, space) };
+  if (space !== -1) result.comment = rest.slice(space + 1);
+  return result;
+}
+
+function negotiationOf(bytes: Buffer): { do: number[]; will: number[]; dont: number[]; wont: number[] } {
+  const seen = { do: [] as number[], will: [] as number[], dont: [] as number[], wont: [] as number[] };
+  for (let index = 0; index + 2 < bytes.length; index += 3) {
+    if (bytes[index] !== telnetCommand.IAC) continue;
+    const option = bytes[index + 2]!;
+    const command = bytes[index + 1];
+    if (command === telnetCommand.DO) seen.do.push(option);
+    else if (command === telnetCommand.WILL) seen.will.push(option);
+    else if (command === telnetCommand.DONT) seen.dont.push(option);
+    else if (command === telnetCommand.WONT) seen.wont.push(option);
+  }
+  return seen;
+}

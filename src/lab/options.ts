@@ -1,0 +1,94 @@
+import { OpenNoticeError } from '../core/errors.ts';
+import { parseCidr, type Cidr } from '../scope/cidr.ts';
+import { formatIPv4 } from '../scope/ipv4.ts';
+
+/** How to build a lab. Every lab with the same options is the same lab. */
+export interface LabOptions {
+  /** Loopback network the devices live in: a /16 or smaller inside 127.0.0.0/8. */
+  cidr: string;
+  /** Seed of every random choice (addresses, devices, credentials). */
+  seed: number;
+  /** Number of devices, hostile ones included. */
+  deviceCount: number;
+  /** Include hostile devices (tarpit, endless banner, binary garbage, slow sender, IAC storm). */
+  hostile: boolean;
+}
+
+export const defaultLabOptions: LabOptions = { cidr: '127.77.0.0/16', seed: 1, deviceCount: 2000, hostile: true };
+
+/** Each hostile behaviour appears on at least this many devices. */
+const minimumPerHostileBehaviour = 2;
+/** Below this, a lab with hostile devices would be mostly hostile. */
+export const minimumDevicesWithHostile = 20;
+
+/**
+ * Fill in defaults and validate. Wrong input is a USAGE error that says what is allowed.
+ * @example resolveLabOptions({ deviceCount: 60 }) // { cidr: '127.77.0.0/16', seed: 1, deviceCount: 60, hostile: true }
+ */
+export function resolveLabOptions(partial: Partial<LabOptions> = {}): LabOptions {
+  const options: LabOptions = {
+    cidr: partial.cidr ?? defaultLabOptions.cidr,
+    seed: partial.seed ?? defaultLabOptions.seed,
+    deviceCount: partial.deviceCount ?? defaultLabOptions.deviceCount,
+    hostile: partial.hostile ?? defaultLabOptions.hostile,
+  };
+  const network = parseLabCidr(options.cidr);
+  if (!Number.isSafeInteger(options.seed)) throw new OpenNoticeError('USAGE', `lab seed must be an integer, got ${String(options.seed)}`);
+  const capacity = labHostAddresses(network).length;
+  if (!Number.isSafeInteger(options.deviceCount) || options.deviceCount < 1 || options.deviceCount > capacity) {
+    throw new OpenNoticeError('USAGE', `lab device count must be an integer from 1 to ${capacity} for ${options.cidr}, got ${String(options.deviceCount)}`);
+  }
+  if (options.hostile && options.deviceCount < minimumDevicesWithHostile) {
+    throw new OpenNoticeError(
+      'USAGE',
+      `a lab with hostile devices needs at least ${minimumDevicesWithHostile} devices (got ${options.deviceCount}); add devices or turn hostile devices off`,
+    );
+  }
+  return { ...options, cidr: `${formatIPv4(network.network)}/${network.prefixLength}` };
+}
+
+/**
+ * Parse the lab's network and insist that it is loopback: the lab must never listen
+ * on an address another machine could reach.
+ * @example parseLabCidr('127.78.0.0/16').prefixLength // 16
+ */
+export function parseLabCidr(text: string): Cidr {
+  let network: Cidr;
+  try {
+    network = parseCidr(text);
+  } catch (error) {
+    throw new OpenNoticeError('USAGE', `lab network: ${(error as Error).message}`, {}, { cause: error });
+  }
+  if (network.network >>> 24 !== 127 || network.prefixLength < 16 || network.prefixLength > 30) {
+    throw new OpenNoticeError(
+      'USAGE',
+      `lab network must be a /16 to /30 inside 127.0.0.0/8 (loopback only), got "${text}" — e.g. 127.77.0.0/16`,
+    );
+  }
+  return network;
+}
+
+/**
+ * Usable device addresses of a lab network, ascending: every address except those
+ * ending in .0 or .255 (they look like network/broadcast addresses to people and tools).
+ * @example labHostAddresses(parseLabCidr('127.9.9.0/30')).length // 3 (.1, .2, .3)
+ */
+export function labHostAddresses(network: Cidr): number[] {
+  const size = 2 ** (32 - network.prefixLength);
+  const addresses: number[] = [];
+  for (let offset = 0; offset < size; offset++) {
+    const address = network.network + offset;
+    const lastOctet = address & 255;
+    if (lastOctet !== 0 && lastOctet !== 255) addresses.push(address);
+  }
+  return addresses;
+}
+
+/**
+ * How many devices show each hostile behaviour: at least two, about 0.2 % of the lab each.
+ * @example hostilePerBehaviour({ ...defaultLabOptions }) // 4
+ */
+export function hostilePerBehaviour(options: LabOptions): number {
+  if (!options.hostile) return 0;
+  return Math.max(minimumPerHostileBehaviour, Math.round(options.deviceCount * 0.002));
+}

@@ -1,0 +1,141 @@
+/**
+ * Who lives in the lab: addresses, vendors, models, firmware, services, credentials
+ * and hostile devices — all drawn from the seed, so the same options always give the
+ * same population (and the same ground truth).
+ */
+import type { DictionaryEntry } from '../assess/credentials/checker.ts';
+import { loadDictionary } from '../assess/credentials/dictionary.ts';
+import { formatIPv4 } from '../scope/ipv4.ts';
+import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
+import { hostilePerBehaviour, labHostAddresses, parseLabCidr, resolveLabOptions, type LabOptions } from './options.ts';
+import { createRandom, type Random } from './random.ts';
+import { hostileBehaviours, type HostileBehaviour, type LabDevice, type LabService } from './types.ts';
+import { labVendors } from './vendors/index.ts';
+import type { PlannedService } from './vendors/profile.ts';
+
+/**
+ * Chance that a device of this release year still has a weak password. Old devices far
+ * more often: NOTICE found over 40 % of weak-credential devices were 10+ years old.
+ * @example weakProbability(2010) // 0.5
+ */
+export function weakProbability(releaseYear: number): number {
+  return 0.05 + 0.45 * 0.8 ** Math.max(0, releaseYear - 2010);
+}
+
+/**
+ * Chance that a device gives a shell on telnet without any password (debug builds, never-configured gateways).
+ * @example openShellProbability(2012) // 0.035
+ */
+export function openShellProbability(releaseYear: number): number {
+  return releaseYear <= 2015 ? 0.035 : 0.008;
+}
+
+/**
+ * Generate the lab's devices, in ascending address order. Pure: same options (and
+ * dictionary) ⇒ same devices.
+ * @example generatePopulation({ ...defaultLabOptions, deviceCount: 100 }).length // 100
+ */
+export function generatePopulation(options: LabOptions, dictionary: readonly DictionaryEntry[] = loadDictionary()): LabDevice[] {
+  const resolved = resolveLabOptions(options);
+  const random = createRandom(resolved.seed);
+  const addresses = chooseAddresses(resolved, random.fork('addresses'));
+  const hostileByIndex = chooseHostileDevices(resolved, random.fork('hostile'));
+  const entries = labDictionary(dictionary);
+  const knownPasswords = new Set(dictionary.map((entry) => entry.password));
+  return addresses.map((ip, index) => {
+    const behaviour = hostileByIndex.get(index);
+    if (behaviour) return hostileDevice(ip, behaviour);
+    return simulatedDevice(ip, random.fork(index), entries, knownPasswords);
+  });
+}
+
+/** `deviceCount` distinct addresses scattered over the network (seeded), ascending. */
+function chooseAddresses(options: LabOptions, random: Random): string[] {
+  const pool = labHostAddresses(parseLabCidr(options.cidr));
+  // Partial Fisher–Yates: the first deviceCount slots become a uniform random sample.
+  for (let index = 0; index < options.deviceCount; index++) {
+    const swapWith = random.int(index, pool.length - 1);
+    [pool[index], pool[swapWith]] = [pool[swapWith]!, pool[index]!];
+  }
+  return pool
+    .slice(0, options.deviceCount)
+    .sort((a, b) => a - b)
+    .map(formatIPv4);
+}
+
+function chooseHostileDevices(options: LabOptions, random: Random): Map<number, HostileBehaviour> {
+  const perBehaviour = hostilePerBehaviour(options);
+  const indexes = Array.from({ length: options.deviceCount }, (_, index) => index);
+  const chosen = new Map<number, HostileBehaviour>();
+  const total = perBehaviour * hostileBehaviours.length;
+  for (let slot = 0; slot < total; slot++) {
+    const swapWith = random.int(slot, indexes.length - 1);
+    [indexes[slot], indexes[swapWith]] = [indexes[swapWith]!, indexes[slot]!];
+    chosen.set(indexes[slot]!, hostileBehaviours[slot % hostileBehaviours.length]!);
+  }
+  return chosen;
+}
+
+/**
+ * Which ports each hostile behaviour occupies (a tarpit on both telnet and web).
+ * @example hostileServices('tarpit').map((service) => service.port) // [23, 80]
+ */
+export function hostileServices(behaviour: HostileBehaviour): LabService[] {
+  switch (behaviour) {
+    case 'tarpit':
+      return [{ port: 23, protocol: 'telnet' }, { port: 80, protocol: 'http' }];
+    case 'endless-banner':
+      return [{ port: 23, protocol: 'telnet' }, { port: 8080, protocol: 'http' }];
+    case 'binary-garbage':
+      return [{ port: 23, protocol: 'telnet' }, { port: 80, protocol: 'http' }];
+    case 'slow-sender':
+    case 'iac-storm':
+      return [{ port: 23, protocol: 'telnet' }];
+  }
+}
+
+function hostileDevice(ip: string, behaviour: HostileBehaviour): LabDevice {
+  return { ip, role: 'hostile', hostileBehaviour: behaviour, services: hostileServices(behaviour) };
+}
+
+const needsCredential = (service: PlannedService): boolean =>
+  service.auth === 'login' || service.auth === 'basic' || service.auth === 'form';
+
+function simulatedDevice(ip: string, random: Random, entries: readonly DictionaryEntry[], knownPasswords: ReadonlySet<string>): LabDevice {
+  const vendor = random.weighted(labVendors, (profile) => profile.share);
+  const model = random.pick(vendor.models);
+  const releases = vendor.firmwareReleases(model);
+  const weak = random.chance(weakProbability(model.releaseYear));
+  const openShell = random.chance(openShellProbability(model.releaseYear));
+  // Weak devices tend to run their first firmware: nobody updates a device nobody configured.
+  const draw = random.next();
+  const firmwareIndex = Math.min(releases.length - 1, Math.floor((weak ? draw * draw : Math.sqrt(draw)) * releases.length));
+  const firmware = releases[firmwareIndex]!;
+  const planned = vendor.planServices({ model, firmware, openShell, random });
+
+  const defaultEntry = entries.find((entry) => entry.id === vendor.defaultCredentialId);
+  if (!defaultEntry) throw new Error(`${vendor.vendor}: default credential ${vendor.defaultCredentialId} not in the lab dictionary`);
+  const strong = strongCredential(random, defaultEntry.username, knownPasswords);
+  const loginServices = planned.filter(needsCredential);
+  const weakServices = new Set<PlannedService>();
+  const weakEntry = weak && loginServices.length > 0 ? chooseWeakEntry(random, entries, vendor.defaultCredentialId) : undefined;
+  if (weakEntry) {
+    // Usually one account guards every login; sometimes only some services kept the default.
+    const everyService = random.chance(0.85);
+    for (const service of loginServices) if (everyService || random.chance(0.5)) weakServices.add(service);
+    if (weakServices.size === 0) weakServices.add(random.pick(loginServices));
+  }
+  const services: LabService[] = planned.map((service) => {
+    if (!needsCredential(service)) return { ...service };
+    return { ...service, credential: weakEntry && weakServices.has(service) ? weakCredential(weakEntry) : { ...strong } };
+  });
+
+  return {
+    ip,
+    role: 'device',
+    identity: { vendor: vendor.vendor, model: model.model, deviceType: model.deviceType, firmwareVersion: firmware.version, releaseYear: model.releaseYear },
+    firmwareDate: firmware.date,
+    hostname: vendor.hostname(model, ip),
+    services,
+  };
+}

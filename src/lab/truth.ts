@@ -1,0 +1,67 @@
+/**
+ * The lab's ground truth: every device, its services, its identity and its weaknesses,
+ * as a perfect survey would report them. Tests measure precision and recall against it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OpenNoticeError } from '../core/errors.ts';
+import type { LabOptions } from './options.ts';
+import type { LabDevice, LabService, LabTruth, TruthDevice, TruthWeakness } from './types.ts';
+
+export type { LabTruth, TruthDevice, TruthWeakness } from './types.ts';
+
+/**
+ * Derive the ground truth from a population.
+ * @example truthOf(generatePopulation(options), options).devices[0].weaknesses
+ */
+export function truthOf(devices: readonly LabDevice[], options: LabOptions): LabTruth {
+  return {
+    seed: options.seed,
+    cidr: options.cidr,
+    deviceCount: devices.length,
+    devices: devices.map(truthDevice),
+  };
+}
+
+function truthDevice(device: LabDevice): TruthDevice {
+  const truth: TruthDevice = {
+    ip: device.ip,
+    role: device.role,
+    services: device.services.map((service) => (service.auth ? { port: service.port, protocol: service.protocol, auth: service.auth } : { port: service.port, protocol: service.protocol })),
+    weaknesses: device.services.flatMap(weaknessOf),
+  };
+  if (device.hostileBehaviour) truth.hostileBehaviour = device.hostileBehaviour;
+  if (device.identity) truth.identity = { ...device.identity };
+  return truth;
+}
+
+/**
+ * The weakness a service has, if any (at most one per service).
+ * @example weaknessOf({ port: 23, protocol: 'telnet', auth: 'none' })[0].via // 'telnet-open-shell'
+ */
+export function weaknessOf(service: LabService): TruthWeakness[] {
+  if (service.protocol === 'telnet' && service.auth === 'none') {
+    return [{ kind: 'no-authentication', port: service.port, protocol: 'telnet', via: 'telnet-open-shell' }];
+  }
+  const credential = service.credential;
+  if (!credential?.dictionaryEntryId) return [];
+  const base = { kind: 'weak-credential' as const, port: service.port, username: credential.username, password: credential.password, dictionaryEntryId: credential.dictionaryEntryId };
+  if (service.protocol === 'telnet') return [{ ...base, protocol: 'telnet', via: 'telnet-login' }];
+  if (service.protocol === 'ftp') return [{ ...base, protocol: 'ftp', via: 'ftp-login' }];
+  if (service.protocol === 'http' && service.auth === 'basic') return [{ ...base, protocol: 'http', via: 'http-basic' }];
+  if (service.protocol === 'http' && service.auth === 'form') return [{ ...base, protocol: 'http', via: 'http-form' }];
+  return [];
+}
+
+/**
+ * Write the truth as pretty JSON (creating the directory if needed).
+ * @example writeTruth('out/lab-truth.json', handle.truth)
+ */
+export function writeTruth(file: string, truth: LabTruth): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(truth, null, 2)}\n`);
+  } catch (error) {
+    throw new OpenNoticeError('LAB_FAILED', `cannot write the lab ground truth: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, { cause: error });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The lab's data model: what a simulated device is (LabDevice, used to run it) and
+ * what the ground truth says about it (LabTruth, written for tests and users).
+ */
+import type { DeviceType } from '../core/records.ts';
+
+export type LabProtocol = 'telnet' | 'http' | 'ssh' | 'ftp';
+export type LabAuth = 'none' | 'login' | 'basic' | 'form';
+export type HostileBehaviour = 'tarpit' | 'endless-banner' | 'binary-garbage' | 'slow-sender' | 'iac-storm';
+export const hostileBehaviours: readonly HostileBehaviour[] = ['tarpit', 'endless-banner', 'binary-garbage', 'slow-sender', 'iac-storm'];
+
+/** A user name and password a service accepts. `dictionaryEntryId` is set only when the pair is a weak one from the dictionary. */
+export interface LabCredential {
+  username: string;
+  password: string;
+  dictionaryEntryId?: string;
+}
+
+/** One listening service of a simulated device. */
+export interface LabService {
+  port: number;
+  protocol: LabProtocol;
+  /** telnet: login | none (open shell); http: none | basic | form; ftp: login; ssh: absent. */
+  auth?: LabAuth;
+  credential?: LabCredential;
+  /** Server software shown on the wire (ssh: "dropbear_2015.71"; ftp: "vsFTPd 3.0.3"; http: Server header when generic). */
+  software?: string;
+}
+
+export interface LabIdentity {
+  vendor: string;
+  model: string;
+  deviceType: DeviceType;
+  firmwareVersion: string;
+  releaseYear: number;
+}
+
+/** A simulated device: everything its servers need to behave, fixed at generation time. */
+export interface LabDevice {
+  ip: string;
+  role: 'device' | 'hostile';
+  hostileBehaviour?: HostileBehaviour;
+  identity?: LabIdentity;
+  /** Build date of the firmware (YYYY-MM-DD); drives versions of bundled software. */
+  firmwareDate?: string;
+  /** Host name the device's shell and telnet prompts use. */
+  hostname?: string;
+  services: LabService[];
+}
+
+export type WeaknessVia = 'telnet-login' | 'telnet-open-shell' | 'http-basic' | 'http-form' | 'ftp-login';
+
+export interface TruthWeakness {
+  kind: 'weak-credential' | 'no-authentication';
+  port: number;
+  protocol: 'telnet' | 'http' | 'ftp';
+  via: WeaknessVia;
+  username?: string;
+  password?: string;
+  dictionaryEntryId?: string;
+}
+
+export interface TruthDevice {
+  ip: string;
+  role: 'device' | 'hostile';
+  hostileBehaviour?: HostileBehaviour;
+  identity?: LabIdentity;
+  services: Array<{ port: number; protocol: LabProtocol; auth?: LabAuth }>;
+  weaknesses: TruthWeakness[];
+}
+
+/** The lab's ground truth: what a perfect survey would report. */
+export interface LabTruth {
+  seed: number;
+  cidr: string;
+  deviceCount: number;
+  devices: TruthDevice[];
+}
