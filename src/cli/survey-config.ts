@@ -27,8 +27,8 @@ export const surveyOptionSpecs: Command['options'] = {
   'max-attempts-per-service': { type: 'string', valueName: 'N', description: 'login attempts per service', default: '40' },
   'max-attempts-per-host': { type: 'string', valueName: 'N', description: 'login attempts per host, all services together', default: '100' },
   seed: { type: 'string', valueName: 'N', description: 'seed of the target permutation (same seed, same order)', default: '1' },
-  rate: { type: 'string', valueName: 'N', description: 'new connections per second, all targets (default 5000 on loopback, 100 otherwise)' },
-  'max-concurrent': { type: 'string', valueName: 'N', description: 'connections open at once (default 500 on loopback, 100 otherwise)' },
+  rate: { type: 'string', valueName: 'N', description: 'new connections per second, all targets (default 20000 on loopback, 100 otherwise)' },
+  'max-concurrent': { type: 'string', valueName: 'N', description: 'connections open at once (default 1000 on loopback, 100 otherwise)' },
   'per-host': { type: 'string', valueName: 'N', description: 'connections open at once to one address', default: '2' },
   'connect-timeout': { type: 'string', valueName: 'MS', description: 'TCP handshake timeout', default: '1500' },
   'io-timeout': { type: 'string', valueName: 'MS', description: 'longest wait for the next bytes', default: '3000' },
@@ -80,8 +80,8 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
   const loopback = scope.loopbackOnly;
   const cap = (cli: number | undefined, fallback: number, planLimit?: number) => Math.min(cli ?? fallback, planLimit ?? Infinity);
   const rate = {
-    connectionsPerSecond: cap(integerOption(values, 'rate', { min: 1, max: 1_000_000 }), loopback ? 5000 : 100, plan?.rates.connectionsPerSecond),
-    maxConcurrent: cap(integerOption(values, 'max-concurrent', { min: 1, max: 10_000 }), loopback ? 500 : 100, plan?.rates.maxConcurrent),
+    connectionsPerSecond: cap(integerOption(values, 'rate', { min: 1, max: 1_000_000 }), loopback ? 20_000 : 100, plan?.rates.connectionsPerSecond),
+    maxConcurrent: cap(integerOption(values, 'max-concurrent', { min: 1, max: 10_000 }), loopback ? 1000 : 100, plan?.rates.maxConcurrent),
     perHostConcurrent: cap(integerOption(values, 'per-host', { min: 1, max: 64 }), 2, plan?.rates.perHostConcurrent),
   };
   const wantsCredentials = checks.includes('credentials');
