@@ -1,5 +1,5 @@
 import type { GrabResult, GrabStatus, Target } from '../core/records.ts';
-import type { Connection, ConnectionLimits } from '../scope/connection.ts';
+import { DialFailure, statusForReadEnd, type Connection, type ConnectionLimits, type ReadEnd } from '../scope/connection.ts';
 
 /**
  * What a grabber (or credential checker) may use. It never opens sockets itself:
@@ -32,4 +32,30 @@ export interface Grabber {
 /** Identity function that gives grabber definitions their type. */
 export function defineGrabber(grabber: Grabber): Grabber {
   return grabber;
+}
+
+/**
+ * Dial the target, hand the connection to `work`, and always close it afterwards. A
+ * dial that fails (refused, timed out, out of scope) becomes an outcome, not an exception.
+ * @example return grabOver(ctx, target, async (conn) => ({ status: 'success', result: {} }))
+ */
+export async function grabOver(ctx: GrabContext, target: Target, work: (conn: Connection) => Promise<GrabOutcome>): Promise<GrabOutcome> {
+  let conn: Connection;
+  try {
+    conn = await ctx.dial(target);
+  } catch (error) {
+    if (error instanceof DialFailure) return { status: error.status, result: {}, error: error.message };
+    throw error;
+  }
+  try {
+    return await work(conn);
+  } finally {
+    conn.close();
+  }
+}
+
+/** The outcome of a read that stopped before the protocol's first message was complete. */
+export function endedBefore(read: { end?: ReadEnd; error?: string }, what: string): GrabOutcome {
+  const end = read.end ?? 'closed';
+  return { status: statusForReadEnd(end), result: {}, error: end === 'closed' ? `closed before ${what}` : (read.error ?? `read ended: ${end}`) };
 }

@@ -6,6 +6,7 @@
 import type {
   CredentialAttempt,
   Device,
+  DeviceIdentity,
   DeviceType,
   Finding,
   FindingKind,
@@ -74,16 +75,9 @@ export interface ServiceRow {
   lastRunId: number;
 }
 
-export interface DeviceRow {
+/** A device's stored identity, with when it was first and last seen. */
+export interface DeviceRow extends DeviceIdentity {
   ip: string;
-  vendor: string;
-  model?: string;
-  deviceType: DeviceType;
-  firmwareVersion?: string;
-  releaseYear?: number;
-  cpe?: string;
-  confidence: number;
-  evidence: Device['identity']['evidence'];
   firstSeen: string;
   lastSeen: string;
   firstRunId: number;

@@ -1,6 +1,5 @@
 import type { Target } from '../../core/records.ts';
-import { DialFailure, statusForReadEnd, type Connection } from '../../scope/connection.ts';
-import { defineGrabber, type GrabContext, type GrabOutcome } from '../grabber.ts';
+import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grabber.ts';
 import { clientIdentification, findIdentification, parseIdentification } from './codec.ts';
 
 /**
@@ -8,15 +7,8 @@ import { clientIdentification, findIdentification, parseIdentification } from '.
  * it), answers with our own so the server logs a clean goodbye, and closes: no key
  * exchange is started.
  */
-async function grabSsh(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
-  let conn: Connection;
-  try {
-    conn = await ctx.dial(target);
-  } catch (error) {
-    if (error instanceof DialFailure) return { status: error.status, result: {}, error: error.message };
-    throw error;
-  }
-  try {
+function grabSsh(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
+  return grabOver(ctx, target, async (conn) => {
     const read = await conn.readUntil((bytes) => findIdentification(bytes).state !== 'incomplete');
     const search = findIdentification(read.data);
     if (search.state === 'found') {
@@ -24,11 +16,8 @@ async function grabSsh(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
       return { status: 'success', result: { ...parseIdentification(search.line) } };
     }
     if (search.state === 'invalid') return { status: 'protocol-error', result: {}, error: search.reason };
-    const end = read.end ?? 'closed';
-    return { status: statusForReadEnd(end), result: {}, error: end === 'closed' ? 'closed before an SSH identification' : (read.error ?? `read ended: ${end}`) };
-  } finally {
-    conn.close();
-  }
+    return endedBefore(read, 'an SSH identification');
+  });
 }
 
 export default defineGrabber({ name: 'ssh', transport: 'tcp', defaultPorts: [22, 2222], grab: grabSsh });

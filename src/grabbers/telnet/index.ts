@@ -1,6 +1,6 @@
 import type { GrabStatus, Target } from '../../core/records.ts';
-import { DialFailure, statusForReadEnd, type Connection } from '../../scope/connection.ts';
-import { defineGrabber, type GrabContext, type GrabOutcome, type Grabber } from '../grabber.ts';
+import { statusForReadEnd } from '../../scope/connection.ts';
+import { defineGrabber, grabOver, type GrabContext, type GrabOutcome, type Grabber } from '../grabber.ts';
 import { deviceText, isMostlyBinary, splitPrompt, type NegotiationSummary, type PromptKind } from './codec.ts';
 import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSessionOptions } from './session.ts';
 
@@ -27,25 +27,21 @@ export function createTelnetGrabber(options: Partial<TelnetSessionOptions> = {})
   });
 }
 
-async function grabTelnet(ctx: GrabContext, target: Target, options: TelnetSessionOptions): Promise<GrabOutcome> {
-  let conn: Connection;
-  try {
-    conn = await ctx.dial(target);
-  } catch (error) {
-    if (error instanceof DialFailure) return { status: error.status, result: {}, error: error.message };
-    throw error;
-  }
-  const session = createTelnetSession(conn, options);
-  let wait: PromptWait;
-  try {
-    wait = await session.waitForPrompt();
-  } finally {
-    session.close();
-  }
-  const text = deviceText(session.received);
-  const result: TelnetGrabResult = { ...splitPrompt(text), negotiation: session.negotiation };
-  const { status, error } = judge(wait, result, isMostlyBinary(session.received));
-  return error ? { status, result, error } : { status, result };
+function grabTelnet(ctx: GrabContext, target: Target, options: TelnetSessionOptions): Promise<GrabOutcome> {
+  return grabOver(ctx, target, async (conn) => {
+    const session = createTelnetSession(conn, options);
+    let wait: PromptWait;
+    try {
+      wait = await session.waitForPrompt();
+    } finally {
+      // The session's own close holds back unsent negotiation answers (see session.ts).
+      session.close();
+    }
+    const text = deviceText(session.received);
+    const result: TelnetGrabResult = { ...splitPrompt(text), negotiation: session.negotiation };
+    const { status, error } = judge(wait, result, isMostlyBinary(session.received));
+    return error ? { status, result, error } : { status, result };
+  });
 }
 
 /** Decide the grab's status from how the wait ended and what was seen. */
