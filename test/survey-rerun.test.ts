@@ -59,7 +59,7 @@ test('an interrupted survey saves what it did and --resume finishes it without d
   const store = await openStore(':memory:');
   try {
     const controller = new AbortController();
-    const config = await buildSurveyConfig({ ...values(cidr), 'max-concurrent': '4' });
+    const config = await buildSurveyConfig({ ...values(cidr), 'max-concurrent': '40' });
     const interrupted = await runSurvey(config, {
       ...createSurveyDeps({ store, signal: controller.signal }),
       onProgress: (progress) => {

@@ -170,6 +170,10 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
       config.hostConcurrency,
       async ([ip, ports]) => {
         const result = await surveyHost(hostDeps, ip, ports);
+        // A host still in flight when the survey was interrupted had its last connections
+        // refused by the dialer: its result is incomplete, so it is dropped and, on
+        // --resume, surveyed again rather than saved as done.
+        if (signal.aborted) return;
         progress.done++;
         progress.services += result.observations.length;
         if (result.device) progress.identified++;
