@@ -1,6 +1,8 @@
+import { networkInterfaces } from 'node:os';
 import { OpenNoticeError } from '../core/errors.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { readCidrList } from '../scope/cidr-file.ts';
+import { AddressSet } from '../scope/cidr.ts';
 import { buildScope } from '../scope/scope.ts';
 import { loadSurveyPlan } from '../scope/plan.ts';
 import { readOpenPorts } from '../discover/import.ts';
@@ -17,7 +19,7 @@ export const surveyOptionSpecs: Command['options'] = {
   exclude: { type: 'string', multiple: true, valueName: 'CIDR', description: 'range never to contact (opt-outs)' },
   'exclude-file': { type: 'string', valueName: 'FILE', description: 'file of CIDRs never to contact' },
   plan: { type: 'string', valueName: 'FILE', description: 'approved survey plan (required outside loopback)' },
-  ports: { type: 'string', multiple: true, valueName: 'LIST', description: 'TCP ports to survey', default: [defaultPorts.join(',')] },
+  ports: { type: 'string', multiple: true, valueName: 'LIST', description: `TCP ports to survey (default: the plan's, else ${defaultPorts.join(',')})` },
   check: { type: 'string', multiple: true, valueName: 'NAME', description: 'checks to run: discovery, identify, credentials (discovery and identify always run)' },
   input: { type: 'string', valueName: 'FILE', description: 'open ports from ZMap CSV or masscan JSON/list output instead of the connect scan' },
   'input-format': { type: 'string', valueName: 'FORMAT', description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)', default: 'auto' },
@@ -58,24 +60,30 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
   let scopeCidrs = cliTargets;
   let excludeCidrs = cliExcludes;
   if (plan) {
+    assertSourceAddressesPresent(plan.sourceAddresses, plan.file);
     scopeCidrs = cliTargets.length > 0 ? cliTargets : plan.ranges;
     excludeCidrs = [...plan.exclude, ...cliExcludes];
-    const planScope = buildScope({ allow: plan.ranges });
-    const outside = scopeCidrs.filter((cidr) => buildScope({ allow: [cidr] }).allowed.subtract(planScope.allowed).size > 0);
+    const planRanges = AddressSet.fromCidrs(plan.ranges);
+    const outside = scopeCidrs.filter((cidr) => AddressSet.fromCidrs([cidr]).subtract(planRanges).size > 0);
     if (outside.length > 0) throw new OpenNoticeError('PLAN_INVALID', `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`, { file: plan.file });
+    const cliPorts = portsOption(values, 'ports');
+    const portsOutside = plan.ports ? cliPorts.filter((port) => !plan.ports!.includes(port)) : [];
+    if (portsOutside.length > 0) throw new OpenNoticeError('PLAN_INVALID', `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`, { file: plan.file });
     const notApproved = checks.filter((check) => !plan.checks.includes(check));
     if (notApproved.length > 0) throw new OpenNoticeError('PLAN_INVALID', `check ${notApproved.join(', ')} is not enabled in the plan (enabled: ${plan.checks.join(', ')})`, { file: plan.file });
   }
   if (scopeCidrs.length === 0 && typeof values.input !== 'string') {
     throw new OpenNoticeError('USAGE', 'nothing to survey: give --target CIDR, --targets FILE, --plan FILE or --input FILE');
   }
-  const scope = buildScope({ allow: scopeCidrs.length > 0 ? scopeCidrs : ['0.0.0.0/0'], exclude: excludeCidrs });
-  if (!scope.loopbackOnly && !plan) {
+  // The plan question comes first: "you need a plan" helps more than "that range is reserved".
+  const requestedCidrs = scopeCidrs.length > 0 ? scopeCidrs : ['0.0.0.0/0'];
+  if (!plan && AddressSet.fromCidrs(requestedCidrs).subtract(AddressSet.fromCidrs(['127.0.0.0/8'])).size > 0) {
     throw new OpenNoticeError(
       'PLAN_REQUIRED',
       'surveying addresses outside loopback needs an approved survey plan: --plan FILE with operator, contact, sourceAddresses, ranges, checks, credentialList and rates (see examples/survey-plan.yaml and docs/operations.md)',
     );
   }
+  const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs });
 
   const loopback = scope.loopbackOnly;
   const cap = (cli: number | undefined, fallback: number, planLimit?: number) => Math.min(cli ?? fallback, planLimit ?? Infinity);
@@ -91,7 +99,7 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
     scope,
     scopeCidrs: scopeCidrs.length > 0 ? scopeCidrs : ['0.0.0.0/0'],
     excludeCidrs,
-    ports: portsOption(values, 'ports'),
+    ports: resolvePorts(portsOption(values, 'ports'), plan?.ports),
     seed: integerOption(values, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? 1,
     rate,
     limits: {
@@ -120,4 +128,21 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
     sourceAddresses: plan?.sourceAddresses,
     plan: plan ? { file: plan.file, sha256: plan.sha256, operator: `${plan.operator.name} <${plan.operator.contact}>, ${plan.operator.organisation}` } : undefined,
   };
+}
+
+function resolvePorts(cliPorts: number[], planPorts: number[] | undefined): number[] {
+  if (cliPorts.length > 0) return cliPorts;
+  return planPorts && planPorts.length > 0 ? planPorts : defaultPorts;
+}
+
+/**
+ * The plan's published source addresses must be configured here: otherwise every
+ * connection would fail to bind, or — worse — leave from an unpublished address.
+ */
+function assertSourceAddressesPresent(sourceAddresses: readonly string[], file: string): void {
+  const local = new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address)));
+  const missing = sourceAddresses.filter((address) => !local.has(address));
+  if (missing.length > 0) {
+    throw new OpenNoticeError('PLAN_INVALID', `source address ${missing.join(', ')} is not configured on this host (configured: ${[...local].join(', ')}); survey from the published addresses only`, { file });
+  }
 }
