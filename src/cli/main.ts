@@ -82,6 +82,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `opennotice findings | head`: a reader that goes away is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

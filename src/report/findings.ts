@@ -4,6 +4,7 @@
  * password: weak credentials are cited by dictionary entry id.
  */
 import type { FindingRow } from '../store/repository.ts';
+import { printable, renderCsv } from './cells.ts';
 
 interface Column {
   /** Heading in the text table. */
@@ -71,8 +72,10 @@ export function renderFindingsTable(rows: readonly FindingRow[], options: { colo
  * @example writeFileSync('findings.csv', renderFindingsCsv(rows))
  */
 export function renderFindingsCsv(rows: readonly FindingRow[]): string {
-  const lines = [columns.map((column) => column.csv), ...rows.map((row) => columns.map((column) => csvCell(column.value(row))))];
-  return lines.map((line) => `${line.join(',')}\r\n`).join('');
+  return renderCsv(
+    columns.map((column) => column.csv),
+    rows.map((row) => columns.map((column) => column.value(row))),
+  );
 }
 
 /**
@@ -81,17 +84,4 @@ export function renderFindingsCsv(rows: readonly FindingRow[]): string {
  */
 export function renderFindingsJson(rows: readonly FindingRow[]): string {
   return `${JSON.stringify(rows, null, 2)}\n`;
-}
-
-function printable(value: string | number | undefined): string {
-  if (value === undefined) return '-';
-  // C0, DEL and C1 controls (ESC starts terminal sequences, CR rewrites the line).
-  return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
-function csvCell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import audit from './audit.ts';
 import demo from './demo.ts';
 import findings from './findings.ts';
 import lab from './lab.ts';
@@ -6,4 +7,4 @@ import runs from './runs.ts';
 import survey from './survey.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, runs];
+export const commands: readonly Command[] = [demo, lab, survey, findings, runs, audit];
