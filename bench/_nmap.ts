@@ -19,3 +19,8 @@ export function parseNmapServices(file: string): Array<{ ip: string; port: numbe
   }
   return calls;
 }
+
+/** Hosts nmap abandoned because of --host-timeout (it marks them with a "timedout" attribute). */
+export function countTimedOutHosts(file: string): number {
+  return (readFileSync(file, 'utf8').match(/<host [^>]*timedout="true"/g) ?? []).length;
+}
