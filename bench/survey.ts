@@ -82,11 +82,14 @@ export async function run(): Promise<void> {
         `device identification precision ${identity.precision.toFixed(3)} recall ${identity.recall.toFixed(3)}\n`,
     );
 
-    // The same addresses for both tools: a seeded sample of lab devices (hostile ones included).
-    const sample = [...lab.truth.devices].sort((a, b) => a.ip.localeCompare(b.ip)).filter((_, index) => index % Math.floor(lab.truth.devices.length / sampleSize) === 0).slice(0, sampleSize).map((device) => device.ip);
+    // The same addresses for both tools: an evenly spread sample of the lab's ordinary
+    // devices. Hostile devices are left out of the comparison because nmap does not come
+    // back from them: an endless-banner device kept `nmap -sV` busy for over 30 minutes in
+    // our runs, --host-timeout notwithstanding (opennotice ends it at its byte cap).
+    const ordinary = lab.truth.devices.filter((device) => device.role === 'device').sort((a, b) => a.ip.localeCompare(b.ip));
+    const sample = ordinary.filter((_, index) => index % Math.floor(ordinary.length / sampleSize) === 0).slice(0, sampleSize).map((device) => device.ip);
     const sampleSet = new Set(sample);
-    const hostileInSample = lab.truth.devices.filter((device) => sampleSet.has(device.ip) && device.role === 'hostile').map((device) => device.hostileBehaviour);
-    process.stdout.write(`sample: ${sample.length} addresses, ${hostileInSample.length} hostile (${hostileInSample.join(', ') || 'none'})\n`);
+    process.stdout.write(`sample: ${sample.length} addresses of ordinary lab devices, spread evenly over the lab\n`);
     const ours = await surveyWithOpennotice(sample.map((ip) => `${ip}/32`), join(directory, 'sample.sqlite'));
     const oursAccuracy = serviceAccuracy(lab.truth, sampleSet, ours.calls);
     process.stdout.write(`opennotice, ${sample.length}-address sample: ${ours.seconds.toFixed(1)} s, ${ours.calls.length} services identified = ${(ours.calls.length / ours.seconds).toFixed(1)} services/s; precision ${oursAccuracy.precision.toFixed(3)} recall ${oursAccuracy.recall.toFixed(3)}\n`);
@@ -101,7 +104,8 @@ export async function run(): Promise<void> {
     const nmapArgs = ['-sT', '-sV', '-n', '-Pn', '-T4', '--host-timeout', nmapHostTimeout, '-p', ports.join(','), '-iL', listFile, '-oX', xmlFile];
     process.stdout.write(`nmap ${nmapArgs.join(' ')}\n`);
     const started = performance.now();
-    execFileSync('nmap', nmapArgs, { stdio: 'ignore', maxBuffer: 1 << 26 });
+    // Bounded like every load loop here: nmap is stopped after 30 minutes whatever happens.
+    execFileSync('nmap', nmapArgs, { stdio: 'ignore', maxBuffer: 1 << 26, timeout: 30 * 60 * 1000 });
     const nmapSeconds = (performance.now() - started) / 1000;
     const nmapCalls = parseNmapServices(xmlFile);
     const abandoned = countTimedOutHosts(xmlFile);
