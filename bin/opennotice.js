@@ -12,6 +12,15 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 
+// node:sqlite is stable enough for us but still announces itself as experimental on
+// every start; that notice would only confuse operators.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+  if (type === 'ExperimentalWarning' && /SQLite/.test(String(warning))) return;
+  emitWarning(warning, ...rest);
+};
+
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 const entry = existsSync(compiled) ? compiled : new URL('../src/cli/main.ts', import.meta.url);
 const { main } = await import(entry.href);
