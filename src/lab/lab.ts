@@ -10,12 +10,13 @@ import { hashText } from './random.ts';
 import { serveFtp } from './services/ftp-server.ts';
 import { serveHostile } from './services/hostile.ts';
 import { createLabHttpServer, type LabHttpServer } from './services/http-server.ts';
-import { serveSsh } from './services/ssh-server.ts';
+import { labHostKey, serveSsh } from './services/ssh-server.ts';
 import { serveTelnet } from './services/telnet-server.ts';
 import { createLabStats, type LabStats, type LabStatsRecorder } from './stats.ts';
 import { truthOf } from './truth.ts';
 import type { LabDevice, LabService, LabTruth } from './types.ts';
 import { vendorProfile } from './vendors/index.ts';
+import { sshPersonaOf } from './vendors/ssh-kit.ts';
 
 export type { LabStats } from './stats.ts';
 
@@ -70,7 +71,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       // allSettled, not all: on a failure every pending listen must finish (and be closed) first.
       const results = await Promise.allSettled(
         batch.map(async (device) => {
-          for (const service of device.services) servers.push(await listen(device, service, { stats, http, sockets }));
+          for (const service of device.services) servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets }));
           listening++;
           onProgress?.(listening, devices.length);
         }),
@@ -93,6 +94,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
 }
 
 interface LabRuntime {
+  /** The lab's seed: host keys derive from it. */
+  seed: number;
   stats: LabStatsRecorder;
   http: LabHttpServer;
   sockets: Set<Socket>;
@@ -141,8 +144,10 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
       if (!persona) throw new Error(`${vendor.vendor} has no FTP persona`);
       return (socket) => serveFtp(socket, persona, service, runtime.stats);
     }
-    case 'ssh':
-      return (socket) => serveSsh(socket, service);
+    case 'ssh': {
+      const context = { persona: sshPersonaOf(vendor, device, service), hostKey: labHostKey(runtime.seed, device.ip, service.port), stats: runtime.stats };
+      return (socket) => serveSsh(socket, service, context);
+    }
   }
 }
 

@@ -94,9 +94,18 @@ test('each vendor has a factory default that most of its weak devices keep', () 
 
 test('weaknesses appear on every login protocol the survey checks', () => {
   const paths = new Set(simulated.flatMap((device) => device.weaknesses.map((weakness) => weakness.via)));
-  for (const via of ['telnet-login', 'telnet-open-shell', 'http-basic', 'http-form', 'ftp-login']) assert.ok(paths.has(via as never), `no ${via}`);
+  for (const via of ['telnet-login', 'telnet-open-shell', 'http-basic', 'http-form', 'ftp-login', 'ssh-login']) assert.ok(paths.has(via as never), `no ${via}`);
   const services = new Set(truth.devices.flatMap((device) => device.services.map((service) => `${service.protocol}/${service.port}`)));
   for (const expected of ['telnet/23', 'telnet/2323', 'http/80', 'http/8080', 'ssh/22', 'ftp/21']) assert.ok(services.has(expected), `no ${expected}`);
+});
+
+test('SSH logins: every SSH service asks for a password, and a device weak on telnet is usually weak on SSH too', () => {
+  const sshServices = truth.devices.flatMap((device) => device.services.filter((service) => service.protocol === 'ssh'));
+  assert.ok(sshServices.length > 100);
+  assert.ok(sshServices.every((service) => service.auth === 'login'));
+  const both = truth.devices.filter((device) => device.services.some((service) => service.protocol === 'ssh') && device.weaknesses.some((weakness) => weakness.via === 'telnet-login'));
+  const sharing = both.filter((device) => device.weaknesses.some((weakness) => weakness.via === 'ssh-login'));
+  assert.ok(both.length > 5 && sharing.length / both.length > 0.7, `${sharing.length}/${both.length} telnet-weak SSH devices are SSH-weak`);
 });
 
 test('hostile devices: each behaviour on ≥ 2 devices, without identity or weaknesses, counted in deviceCount', () => {

@@ -10,13 +10,13 @@ export interface LabStats {
   /** Connections to hostile devices (included in connectionsAccepted). */
   hostileConnections: number;
   httpRequests: number;
-  /** Passwords submitted: telnet and FTP logins, HTTP Basic headers, login forms. */
+  /** Passwords submitted: telnet, FTP and SSH logins, HTTP Basic headers, login forms. */
   loginAttempts: number;
   successfulLogins: number;
   failedLogins: number;
   /** Telnet sessions that reached a shell without any login. */
   openShellSessions: number;
-  /** Lines (or unfinished input) a client sent after reaching a shell or an FTP login. Must stay 0 for a survey. */
+  /** Lines (or unfinished input) a client sent after reaching a shell or an FTP login; SSH channel opens and requests after a login. Must stay 0 for a survey. */
   commandsAfterLogin: number;
   bytesAfterLogin: number;
 }

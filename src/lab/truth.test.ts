@@ -47,6 +47,9 @@ test('a weakness per weak service: kind and path follow the protocol and auth', 
   assert.deepEqual(weaknessOf({ port: 2323, protocol: 'telnet', auth: 'none' }), [{ kind: 'no-authentication', port: 2323, protocol: 'telnet', via: 'telnet-open-shell' }]);
   assert.deepEqual(weaknessOf({ port: 23, protocol: 'telnet', auth: 'login', credential: { username: 'root', password: 'Xk29!fj3Lq0p' } }), []);
   assert.deepEqual(weaknessOf({ port: 22, protocol: 'ssh', software: 'dropbear_2015.71' }), []);
+  assert.deepEqual(weaknessOf({ port: 22, protocol: 'ssh', auth: 'login', credential, software: 'dropbear_2015.71' }), [
+    { kind: 'weak-credential', port: 22, protocol: 'ssh', via: 'ssh-login', username: 'admin', password: 'admin', dictionaryEntryId: 'on-001' },
+  ]);
 });
 
 test('writeTruth writes readable JSON, creating the folder; an unwritable path is LAB_FAILED', () => {

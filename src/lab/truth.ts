@@ -48,6 +48,7 @@ export function weaknessOf(service: LabService): TruthWeakness[] {
   const base = { kind: 'weak-credential' as const, port: service.port, username: credential.username, password: credential.password, dictionaryEntryId: credential.dictionaryEntryId };
   if (service.protocol === 'telnet') return [{ ...base, protocol: 'telnet', via: 'telnet-login' }];
   if (service.protocol === 'ftp') return [{ ...base, protocol: 'ftp', via: 'ftp-login' }];
+  if (service.protocol === 'ssh') return [{ ...base, protocol: 'ssh', via: 'ssh-login' }];
   if (service.protocol === 'http' && service.auth === 'basic') return [{ ...base, protocol: 'http', via: 'http-basic' }];
   if (service.protocol === 'http' && service.auth === 'form') return [{ ...base, protocol: 'http', via: 'http-form' }];
   return [];

@@ -20,7 +20,7 @@ export interface LabCredential {
 export interface LabService {
   port: number;
   protocol: LabProtocol;
-  /** telnet: login | none (open shell); http: none | basic | form; ftp: login; ssh: absent. */
+  /** telnet: login | none (open shell); http: none | basic | form; ftp: login; ssh: login (password or keyboard-interactive, per persona). */
   auth?: LabAuth;
   credential?: LabCredential;
   /** Server software shown on the wire (ssh: "dropbear_2015.71"; ftp: "vsFTPd 3.0.3"; http: Server header when generic). */
@@ -48,12 +48,12 @@ export interface LabDevice {
   services: LabService[];
 }
 
-export type WeaknessVia = 'telnet-login' | 'telnet-open-shell' | 'http-basic' | 'http-form' | 'ftp-login';
+export type WeaknessVia = 'telnet-login' | 'telnet-open-shell' | 'http-basic' | 'http-form' | 'ftp-login' | 'ssh-login';
 
 export interface TruthWeakness {
   kind: 'weak-credential' | 'no-authentication';
   port: number;
-  protocol: 'telnet' | 'http' | 'ftp';
+  protocol: 'telnet' | 'http' | 'ftp' | 'ssh';
   via: WeaknessVia;
   username?: string;
   password?: string;

@@ -1,14 +1,14 @@
 import type { CredentialChecker } from './checker.ts';
 import ftp from './ftp.ts';
 import http from './http.ts';
+import ssh from './ssh.ts';
 import telnet from './telnet.ts';
 
 /**
  * Every credential checker opennotice ships. The survey uses the first whose
- * `appliesTo` accepts a grabbed service. SSH is not here yet: trying a password needs
- * a full SSH transport (key exchange, encryption), which is not built.
+ * `appliesTo` accepts a grabbed service.
  */
-export const credentialCheckers: readonly CredentialChecker[] = [telnet, http, ftp];
+export const credentialCheckers: readonly CredentialChecker[] = [telnet, http, ftp, ssh];
 
 /**
  * @example credentialCheckerFor(observation)?.protocol // "telnet"

@@ -1,18 +1,28 @@
 /**
- * The first steps of an SSH server (RFC 4253 §4.2, §7.1): send the identification line,
- * read the client's, answer with a KEXINIT packet like dropbear or OpenSSH would, then
- * close — the lab offers no SSH login, only what a banner grab sees.
+ * An SSH server as embedded devices run it (RFC 4253/4252): identification line, key
+ * exchange with the device's own Ed25519 host key, then password (or
+ * keyboard-interactive) logins against the device's credential — see ssh-session.ts.
+ * The transport is the project's own (src/assess/credentials/ssh/), so the lab's server
+ * and the survey's client share one implementation, checked against real OpenSSH and
+ * dropbear by tests.
  */
 import type { Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
+import type { ReadStep } from '../../scope/connection.ts';
+import { HandshakeEnded, serverHandshake } from '../../assess/credentials/ssh/handshake.ts';
+import { hostKeySigner, type HostKeySigner } from '../../assess/credentials/ssh/host-key.ts';
+import { createMessageStream, type ByteChannel } from '../../assess/credentials/ssh/stream.ts';
+import { SshProtocolError } from '../../assess/credentials/ssh/wire.ts';
+import type { LabStatsRecorder } from '../stats.ts';
 import type { LabService } from '../types.ts';
-import { connectionScope } from './connection-scope.ts';
+import type { SshPersona } from '../vendors/profile.ts';
+import { connectionScope, type ConnectionScope } from './connection-scope.ts';
+import { serveSshSession, sshSessionIdleMs } from './ssh-session.ts';
 
 /** Time allowed for the client's identification line (real servers allow more; a grab is quick). */
 export const sshIdentificationTimeoutMs = 10_000;
-/** After our KEXINIT, wait this long for the client before closing. */
-const afterKexInitMs = 2000;
-const maxIdentificationBytes = 255;
+/** Bytes one connection may send us before it is cut (auth needs a few KiB). */
+const maxClientBytes = 1024 * 1024;
 
 /**
  * The identification line a service sends, without CRLF.
@@ -22,78 +32,102 @@ export function sshIdentification(service: LabService): string {
   return `SSH-2.0-${service.software ?? 'dropbear_2019.78'}`;
 }
 
-const algorithms = {
-  dropbear: {
-    kex: 'curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1,kexguess2@matt.ucc.asn.au',
-    hostKey: 'ecdsa-sha2-nistp256,ssh-rsa',
-    cipher: 'aes128-ctr,aes256-ctr',
-    mac: 'hmac-sha1,hmac-sha2-256',
-  },
-  openssh: {
-    kex: 'curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256',
-    hostKey: 'rsa-sha2-512,rsa-sha2-256,ssh-rsa,ecdsa-sha2-nistp256,ssh-ed25519',
-    cipher: 'chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com',
-    mac: 'umac-64-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-256,hmac-sha1',
-  },
-};
+/** PKCS#8 header of an Ed25519 private key; the 32-byte seed follows. */
+const ed25519Pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /**
- * An unencrypted SSH_MSG_KEXINIT packet (binary packet protocol, no MAC yet).
- * @example kexInitPacket('OpenSSH_7.4')[5] // 20
+ * The device's host key: Ed25519 from a seed derived from the lab seed, address and
+ * port, so the same lab always shows the same fingerprints.
+ * @example labHostKey(1, '127.77.0.5', 22).algorithms // ['ssh-ed25519']
  */
-export function kexInitPacket(software: string): Buffer {
-  const names = software.startsWith('OpenSSH') ? algorithms.openssh : algorithms.dropbear;
-  const nameList = (text: string) => {
-    const bytes = Buffer.from(text, 'ascii');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    return Buffer.concat([length, bytes]);
-  };
-  const payload = Buffer.concat([
-    Buffer.from([20]), // SSH_MSG_KEXINIT
-    randomBytes(16),
-    nameList(names.kex),
-    nameList(names.hostKey),
-    nameList(names.cipher),
-    nameList(names.cipher),
-    nameList(names.mac),
-    nameList(names.mac),
-    nameList('none'),
-    nameList('none'),
-    nameList(''),
-    nameList(''),
-    Buffer.from([0, 0, 0, 0, 0]), // first_kex_packet_follows = false, reserved uint32
-  ]);
-  // Padding so that length field + padding length + payload + padding is a multiple of 8, at least 4 bytes.
-  let padding = 8 - ((4 + 1 + payload.length) % 8);
-  if (padding < 4) padding += 8;
-  const header = Buffer.alloc(5);
-  header.writeUInt32BE(1 + payload.length + padding);
-  header.writeUInt8(padding, 4);
-  return Buffer.concat([header, payload, Buffer.alloc(padding)]);
+export function labHostKey(labSeed: number, ip: string, port: number): HostKeySigner {
+  const seed = createHash('sha256').update(`opennotice-lab-ssh-host-key|${labSeed}|${ip}|${port}`).digest();
+  return hostKeySigner(createPrivateKey({ key: Buffer.concat([ed25519Pkcs8Prefix, seed]), format: 'der', type: 'pkcs8' }));
+}
+
+/** What an SSH service needs besides its socket. */
+export interface SshServiceContext {
+  persona: SshPersona;
+  hostKey: HostKeySigner;
+  stats: LabStatsRecorder;
 }
 
 /**
- * Serve one SSH connection up to the key exchange.
- * @example server.on('connection', (socket) => serveSsh(socket, service))
+ * Serve one SSH connection.
+ * @example server.on('connection', (socket) => serveSsh(socket, service, { persona, hostKey, stats }))
  */
-export function serveSsh(socket: Socket, service: LabService): void {
+export function serveSsh(socket: Socket, service: LabService, context: SshServiceContext): void {
   const scope = connectionScope(socket);
-  let received = Buffer.alloc(0);
-  let answered = false;
-  scope.write(`${sshIdentification(service)}\r\n`);
+  const serverVersion = sshIdentification(service);
+  scope.write(`${serverVersion}\r\n`);
   scope.idle(sshIdentificationTimeoutMs, () => scope.finish());
+  const stream = createMessageStream(socketChannel(scope, maxClientBytes));
+  const run = async () => {
+    const preferences = { ...context.persona.algorithms, hostKey: context.hostKey.algorithms.filter((name) => context.persona.algorithms.hostKey.includes(name)) };
+    await serverHandshake(stream, { serverVersion, preferences, hostKey: context.hostKey });
+    scope.idle(sshSessionIdleMs, () => scope.finish());
+    await serveSshSession(stream, scope, service, context);
+  };
+  run().then(
+    () => scope.finish(),
+    (error: unknown) => {
+      if (!(error instanceof SshProtocolError) && !(error instanceof HandshakeEnded)) {
+        socket.destroy();
+        throw error;
+      }
+      // Like OpenSSH: a plain-text complaint while identifying, a silent close afterwards.
+      const identificationProblem = error instanceof SshProtocolError && /^(?:Invalid SSH identification string|Protocol mismatch)\.$/.test(error.message);
+      scope.finish(identificationProblem ? `${error.message}\r\n` : undefined);
+    },
+  );
+}
+
+/**
+ * The socket as the chunk source the SSH stream reads (the dialer's Connection has the
+ * same shape): chunks queue until read; the connection ends at close or past `maxBytes`.
+ */
+function socketChannel(scope: ConnectionScope, maxBytes: number): ByteChannel {
+  const socket = scope.socket;
+  const queue: Buffer[] = [];
+  let received = 0;
+  let ended: ReadStep | undefined;
+  let waiting: ((step: ReadStep) => void) | undefined;
+  const deliver = (step: ReadStep) => {
+    if (waiting) {
+      const resolve = waiting;
+      waiting = undefined;
+      resolve(step);
+    } else if ('chunk' in step) queue.push(step.chunk);
+  };
+  const end = (step: ReadStep) => {
+    if (ended) return;
+    ended = step;
+    deliver(step);
+  };
   socket.on('data', (chunk: Buffer) => {
-    if (answered) return;
-    received = Buffer.concat([received, chunk]).subarray(0, maxIdentificationBytes + 2);
-    const lineEnd = received.indexOf(0x0a);
-    if (lineEnd === -1) {
-      if (received.length > maxIdentificationBytes) scope.finish('Protocol mismatch.\r\n');
+    if (ended) return;
+    scope.touch();
+    received += chunk.length;
+    if (received > maxBytes) {
+      end({ end: 'byte-cap-exceeded' });
+      socket.destroy();
       return;
     }
-    answered = true;
-    if (!received.subarray(0, 4).equals(Buffer.from('SSH-'))) return scope.finish('Invalid SSH identification string.\r\n');
-    scope.write(kexInitPacket(service.software ?? 'dropbear'));
-    scope.idle(afterKexInitMs, () => scope.finish());
+    deliver({ chunk });
   });
+  socket.once('end', () => end({ end: 'closed' }));
+  socket.once('close', () => end({ end: 'closed' }));
+  return {
+    next: () => {
+      const chunk = queue.shift();
+      if (chunk) return Promise.resolve({ chunk });
+      if (ended) return Promise.resolve(ended);
+      return new Promise<ReadStep>((resolve) => {
+        waiting = resolve;
+      });
+    },
+    write: (data) => {
+      scope.write(data);
+    },
+  };
 }

@@ -86,7 +86,7 @@ export const ardentel: VendorProfile = {
     const services: ReturnType<VendorProfile['planServices']> = [{ port: 80, protocol: 'http', auth: 'form' }];
     if (openShell) services.push({ port: 23, protocol: 'telnet', auth: 'none' });
     else if (model.releaseYear <= 2015) services.push({ port: 23, protocol: 'telnet', auth: 'login' });
-    if (model.releaseYear >= 2018 && random.chance(0.3)) services.push({ port: 22, protocol: 'ssh', software: dropbearAt(firmware.date) });
+    if (model.releaseYear >= 2018 && random.chance(0.3)) services.push({ port: 22, protocol: 'ssh', auth: 'login', software: dropbearAt(firmware.date) });
     return services;
   },
   telnet: (device) => busyboxLogin({ hostname: '(none)', issue: '', firmwareDate: device.firmwareDate ?? '2015-01-01', shellPrompt: '# ' }),

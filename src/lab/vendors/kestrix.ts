@@ -114,7 +114,7 @@ export const kestrix: VendorProfile = {
       return services;
     }
     const services: ReturnType<VendorProfile['planServices']> = [{ port: 80, protocol: 'http', auth: 'form' }];
-    if (random.chance(0.3)) services.push({ port: 22, protocol: 'ssh', software: dropbearAt(firmware.date) });
+    if (random.chance(0.3)) services.push({ port: 22, protocol: 'ssh', auth: 'login', software: dropbearAt(firmware.date) });
     if (openShell) services.push({ port: 23, protocol: 'telnet', auth: 'none' });
     return services;
   },

@@ -97,7 +97,7 @@ export const nexorra: VendorProfile = {
   planServices({ model, firmware, openShell }) {
     const services: ReturnType<VendorProfile['planServices']> = [
       { port: 80, protocol: 'http', auth: 'form' },
-      { port: 22, protocol: 'ssh', software: dropbearAt(firmware.date) },
+      { port: 22, protocol: 'ssh', auth: 'login', software: dropbearAt(firmware.date) },
     ];
     if (openShell) services.push({ port: 23, protocol: 'telnet', auth: 'none' });
     else if (model.releaseYear <= 2015) services.push({ port: 23, protocol: 'telnet', auth: 'login' });

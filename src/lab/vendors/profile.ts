@@ -72,6 +72,23 @@ export interface FtpPersona {
   system: string;
 }
 
+/** How an SSH service authenticates (its key exchange is the same for every persona). */
+export interface SshPersona {
+  /** Algorithm lists of its KEXINIT: only what the lab implements, in the order the real server lists them. */
+  algorithms: { kex: readonly string[]; hostKey: readonly string[]; cipher: readonly string[]; mac: readonly string[] };
+  /** The method that takes a password: plain "password", or "keyboard-interactive" (a PAM setup with PasswordAuthentication off). */
+  passwordMethod: 'password' | 'keyboard-interactive';
+  /** Refused attempts before the server hangs up. */
+  maxAuthTries: number;
+  /**
+   * How it hangs up: OpenSSH disconnects instead of answering the last refused attempt,
+   * dropbear answers it and then closes.
+   */
+  hangUp: 'disconnect-instead-of-failure' | 'failure-then-close';
+  /** "none" logs in a user whose password is empty (dropbear -B, OpenSSH PermitEmptyPasswords with password logins). */
+  blankPasswordWithNone: boolean;
+}
+
 export interface HttpRequestInfo {
   method: string;
   /** Path with query, as sent. */
@@ -107,6 +124,8 @@ export interface VendorProfile {
   telnet?(device: LabDevice, service: LabService): TelnetPersona;
   http?(device: LabDevice, service: LabService): HttpSite;
   ftp?(device: LabDevice, service: LabService): FtpPersona;
+  /** Omitted: the persona follows the software the service announces (see ssh-kit.ts). */
+  ssh?(device: LabDevice, service: LabService): SshPersona;
 }
 
 /**

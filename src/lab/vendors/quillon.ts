@@ -116,7 +116,7 @@ export const quillon: VendorProfile = {
       ];
     }
     const services: ReturnType<VendorProfile['planServices']> = [{ port: 80, protocol: 'http', auth: 'form' }];
-    if (random.chance(0.5)) services.push({ port: 22, protocol: 'ssh', software: dropbearAt(firmware.date) });
+    if (random.chance(0.5)) services.push({ port: 22, protocol: 'ssh', auth: 'login', software: dropbearAt(firmware.date) });
     if (random.chance(0.35)) services.push({ port: 21, protocol: 'ftp', auth: 'login', software: `vsFTPd ${vsftpdAt(firmware.date)}` });
     if (openShell) services.push({ port: 23, protocol: 'telnet', auth: 'none' });
     return services;

@@ -1,8 +1,9 @@
 /**
  * Storix: NAS boxes. The web UI listens on 8080 (lighttpd); "/" redirects to the login
  * page whose title is "Storix <model>" and whose asset URLs carry the firmware version
- * as a cache-buster. ProFTPD names the model in its greeting; OpenSSH is always on;
- * the oldest models still run busybox telnetd.
+ * as a cache-buster. ProFTPD names the model in its greeting; OpenSSH is always on, with
+ * PAM asking for the password (keyboard-interactive only); the oldest models still run
+ * busybox telnetd.
  */
 import { deviceNumber, firmwareDates, identityOf, pad, type HttpSite, type VendorProfile } from './profile.ts';
 import { hashText } from '../random.ts';
@@ -10,6 +11,7 @@ import { busyboxLogin } from './telnet-kit.ts';
 import { formLoginOutcome, hasSession, lighttpdStyle, notFound, redirect, reply, routeOf, sessionToken, withHeaders } from './http-kit.ts';
 import { lighttpdAt, openSshAt, proftpdAt } from './software.ts';
 import { proftpdPersona } from './ftp-kit.ts';
+import { openSshPersona } from './ssh-kit.ts';
 import type { LabDevice, LabService } from '../types.ts';
 
 function loginPage(model: string, firmware: string, failed: boolean): string {
@@ -79,7 +81,7 @@ export const storix: VendorProfile = {
     const services: ReturnType<VendorProfile['planServices']> = [
       { port: 8080, protocol: 'http', auth: 'form' },
       { port: 21, protocol: 'ftp', auth: 'login', software: `ProFTPD ${proftpdAt(firmware.date)}` },
-      { port: 22, protocol: 'ssh', software: openSshAt(firmware.date) },
+      { port: 22, protocol: 'ssh', auth: 'login', software: openSshAt(firmware.date) },
     ];
     if (openShell) services.push({ port: 23, protocol: 'telnet', auth: 'none' });
     else if (model.releaseYear <= 2013) services.push({ port: 23, protocol: 'telnet', auth: 'login' });
@@ -88,4 +90,5 @@ export const storix: VendorProfile = {
   telnet: (device) => busyboxLogin({ hostname: device.hostname ?? 'NAS', issue: '', firmwareDate: device.firmwareDate ?? '2013-01-01', shellPrompt: '[~] # ' }),
   http: site,
   ftp: (device) => proftpdPersona(proftpdAt(device.firmwareDate ?? '2015-01-01'), `Storix ${identityOf(device).model}`, device.ip),
+  ssh: () => openSshPersona({ keyboardInteractiveOnly: true }),
 };
