@@ -40,17 +40,27 @@ export function defineGrabber(grabber: Grabber): Grabber {
  * @example return grabOver(ctx, target, async (conn) => ({ status: 'success', result: {} }))
  */
 export async function grabOver(ctx: GrabContext, target: Target, work: (conn: Connection) => Promise<GrabOutcome>): Promise<GrabOutcome> {
-  let conn: Connection;
-  try {
-    conn = await ctx.dial(target);
-  } catch (error) {
-    if (error instanceof DialFailure) return { status: error.status, result: {}, error: error.message };
-    throw error;
-  }
+  const dialed = await dialOrStatus(ctx, target);
+  if (!('conn' in dialed)) return { ...dialed, result: {} };
+  const { conn } = dialed;
   try {
     return await work(conn);
   } finally {
     conn.close();
+  }
+}
+
+/**
+ * Dial, turning a failed dial (refused, timed out, out of scope) into a status instead
+ * of an exception, for code that reports outcomes rather than throwing.
+ * @example const dialed = await dialOrStatus(ctx, target); if (!('conn' in dialed)) return { ...dialed, attempts: 0 }
+ */
+export async function dialOrStatus(ctx: GrabContext, target: Target): Promise<{ conn: Connection } | { status: GrabStatus; error: string }> {
+  try {
+    return { conn: await ctx.dial(target) };
+  } catch (error) {
+    if (error instanceof DialFailure) return { status: error.status, error: error.message };
+    throw error;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
-import { DialFailure, statusForReadEnd, type Connection, type ReadEnd } from '../../scope/connection.ts';
-import type { GrabContext } from '../../grabbers/grabber.ts';
+import { statusForReadEnd, type Connection, type ReadEnd } from '../../scope/connection.ts';
+import { dialOrStatus, type GrabContext } from '../../grabbers/grabber.ts';
 import { ftpCommand, parseFtpReply, parseGreeting, type FtpReply } from '../../grabbers/ftp/codec.ts';
 import { createAttemptLog } from './attempts.ts';
 import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from './checker.ts';
@@ -32,13 +32,9 @@ interface FtpSession {
 }
 
 async function openSession(ctx: GrabContext, target: Target): Promise<FtpSession | { status: GrabStatus; error: string }> {
-  let conn: Connection;
-  try {
-    conn = await ctx.dial(target);
-  } catch (error) {
-    if (error instanceof DialFailure) return { status: error.status, error: error.message };
-    throw error;
-  }
+  const dialed = await dialOrStatus(ctx, target);
+  if (!('conn' in dialed)) return dialed;
+  const { conn } = dialed;
   // The greeting may be preceded by "120 ready in n minutes"; later replies never are.
   const greeting = await createReplyReader(conn, parseGreeting)();
   if ('reply' in greeting && greeting.reply.code === 220) return { conn, readReply: createReplyReader(conn, parseFtpReply) };

@@ -3,8 +3,8 @@
  * exchange, the ssh-userauth service — then the caller tries logins and closes.
  */
 import type { GrabStatus, Target } from '../../../core/records.ts';
-import { DialFailure, statusForReadEnd, type Connection } from '../../../scope/connection.ts';
-import type { GrabContext } from '../../../grabbers/grabber.ts';
+import { statusForReadEnd } from '../../../scope/connection.ts';
+import { dialOrStatus, type GrabContext } from '../../../grabbers/grabber.ts';
 import { clientIdentification } from '../../../grabbers/ssh/codec.ts';
 import { supportedAlgorithms, type AlgorithmPreferences } from './algorithms.ts';
 import { clientHandshake, HandshakeEnded, type HandshakeResult } from './handshake.ts';
@@ -40,13 +40,9 @@ export type OpenedSession = { session: SshLoginSession } | { status: GrabStatus;
  * @example const opened = await openSshLoginSession(ctx, { ip: '127.0.0.1', port: 22 }); if ('session' in opened) await opened.session.auth.none('root')
  */
 export async function openSshLoginSession(ctx: GrabContext, target: Target, options: SshClientOptions = defaultSshClientOptions): Promise<OpenedSession> {
-  let conn: Connection;
-  try {
-    conn = await ctx.dial(target);
-  } catch (error) {
-    if (error instanceof DialFailure) return { status: error.status, error: error.message };
-    throw error;
-  }
+  const dialed = await dialOrStatus(ctx, target);
+  if (!('conn' in dialed)) return dialed;
+  const { conn } = dialed;
   try {
     const stream = createMessageStream(conn);
     const handshake = await clientHandshake(stream, options);
