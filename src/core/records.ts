@@ -52,6 +52,8 @@ export interface DeviceIdentity {
   model?: string;
   deviceType: DeviceType;
   firmwareVersion?: string;
+  /** Hardware revision when the device shows it ("B1"); some vulnerabilities depend on it. */
+  hardwareVersion?: string;
   releaseYear?: number;
   /** CPE 2.3 formatted string, when it can be built sensibly. */
   cpe?: string;
@@ -66,7 +68,7 @@ export interface Device {
   identity: DeviceIdentity;
 }
 
-export type FindingKind = 'weak-credential' | 'no-authentication';
+export type FindingKind = 'weak-credential' | 'no-authentication' | 'vulnerable-firmware';
 
 /** A weakness found on a device; the unit that is stored, reported and tracked. */
 export interface Finding {

@@ -73,6 +73,7 @@ export function resolveIdentity(matches: readonly RuleMatch[], catalogue: Produc
 
   const model = ranked.find((match) => match.facts.model !== undefined)?.facts.model;
   const version = ranked.find((match) => match.facts.version !== undefined)?.facts.version;
+  const hardware = ranked.find((match) => match.facts.hardware !== undefined)?.facts.hardware;
   const product = model === undefined ? undefined : catalogue.get(productKey(vendorKey, model));
   const deviceType: DeviceType = product?.deviceType ?? ranked.find((match) => match.facts.deviceType !== undefined)?.facts.deviceType ?? 'other';
 
@@ -97,6 +98,7 @@ export function resolveIdentity(matches: readonly RuleMatch[], catalogue: Produc
   };
   if (model !== undefined) identity.model = product?.model ?? model;
   if (version !== undefined) identity.firmwareVersion = version;
+  if (hardware !== undefined) identity.hardwareVersion = hardware;
   if (product?.releaseYear !== undefined) identity.releaseYear = product.releaseYear;
   if (product?.cpeProduct !== undefined) {
     identity.cpe = formatCpe({ part: product.cpePart, vendor: product.cpeVendor ?? product.vendor, product: product.cpeProduct, version });

@@ -8,16 +8,18 @@ import type { DeviceType } from '../core/records.ts';
 export const deviceTypes = ['ip-camera', 'router', 'dvr', 'nas', 'printer', 'iot-gateway', 'other'] as const satisfies readonly DeviceType[];
 
 /** Facts a rule may assert with constants (`sets`); vendor/model/version may also be captured. */
-export const ruleFactKeys = ['vendor', 'model', 'version', 'deviceType', 'os'] as const;
+export const ruleFactKeys = ['vendor', 'model', 'version', 'hardware', 'deviceType', 'os'] as const;
 
 /** Named capture groups a pattern may use; any other name is a typo in the rule. */
-export const captureGroupNames = ['vendor', 'model', 'version'] as const;
+export const captureGroupNames = ['vendor', 'model', 'version', 'hardware'] as const;
 
 /** Constant facts a rule asserts when it matches. `os` is informational only (no identity field). */
 export interface RuleFacts {
   vendor?: string;
   model?: string;
   version?: string;
+  /** Hardware revision (e.g. "B1"): NVD keys some vulnerabilities on it (h: CPE version). */
+  hardware?: string;
   deviceType?: DeviceType;
   os?: string;
 }

@@ -133,7 +133,14 @@ function simulatedDevice(ip: string, random: Random, entries: readonly Dictionar
   return {
     ip,
     role: 'device',
-    identity: { vendor: vendor.vendor, model: model.model, deviceType: model.deviceType, firmwareVersion: firmware.version, releaseYear: model.releaseYear },
+    identity: {
+      vendor: vendor.vendor,
+      model: model.model,
+      deviceType: model.deviceType,
+      firmwareVersion: firmware.version,
+      releaseYear: model.releaseYear,
+      ...(model.hardwareVersion === undefined ? {} : { hardwareVersion: model.hardwareVersion }),
+    },
     firmwareDate: firmware.date,
     hostname: vendor.hostname(model, ip),
     services,

@@ -1,5 +1,6 @@
 /**
- * The lab's fingerprint rules (src/identify/rules/lab-vendors.yaml) against what every
+ * The lab's fingerprint rules (src/identify/rules/lab-vendors.yaml for the fictional
+ * vendors, lab-real-products.yaml for the real-product profiles) against what every
  * generated device shows an unauthenticated observer: each device's vendor, model and
  * firmware must be extracted, and no rule may fire on another vendor or a hostile device.
  */
@@ -12,7 +13,8 @@ import { defaultLabOptions } from './options.ts';
 import { observeDevice } from './observe.ts';
 import { generatePopulation } from './population.ts';
 import type { LabDevice } from './types.ts';
-import { labVendors } from './vendors/index.ts';
+import { fictionalVendors, labVendors, realProductVendors } from './vendors/index.ts';
+import type { VendorProfile } from './vendors/profile.ts';
 
 interface RuleText {
   id: string;
@@ -29,8 +31,10 @@ interface ProductText {
   releaseYear: number;
 }
 
-const rulesFile = fileURLToPath(new URL('../identify/rules/lab-vendors.yaml', import.meta.url));
-const document = parse(readFileSync(rulesFile, 'utf8')) as { rules: RuleText[]; products: ProductText[] };
+const readRules = (name: string) => parse(readFileSync(fileURLToPath(new URL(`../identify/rules/${name}`, import.meta.url)), 'utf8')) as { rules: RuleText[]; products: ProductText[] };
+const fictionalDocument = readRules('lab-vendors.yaml');
+const realDocument = readRules('lab-real-products.yaml');
+const document = { rules: [...fictionalDocument.rules, ...realDocument.rules], products: [...fictionalDocument.products, ...realDocument.products] };
 const rules = document.rules.map((rule) => ({ ...rule, regex: new RegExp(rule.pattern, rule.flags ?? '') }));
 
 interface Fact {
@@ -70,15 +74,21 @@ function factsOf(device: LabDevice): Fact[] {
 
 const populations = [1, 2].map((seed) => generatePopulation({ ...defaultLabOptions, seed }));
 
-test('every rule names a lab vendor, and the products list is exactly the lab catalogue', () => {
-  const vendors = new Set(labVendors.map((vendor) => vendor.vendor));
-  for (const rule of document.rules) {
-    assert.match(rule.id, /^lab-/);
-    assert.ok(vendors.has(rule.sets?.vendor ?? ''), `${rule.id} sets no lab vendor`);
-  }
-  const catalogue = labVendors.flatMap((vendor) => vendor.models.map((model) => ({ vendor: vendor.vendor, model: model.model, deviceType: model.deviceType, releaseYear: model.releaseYear })));
-  const products = document.products.map(({ vendor, model, deviceType, releaseYear }) => ({ vendor, model, deviceType, releaseYear }));
-  assert.deepEqual(products, catalogue);
+test('every rule names a lab vendor of its file, and the products lists are exactly the lab catalogue', () => {
+  const check = (file: { rules: RuleText[]; products: ProductText[] }, vendors: readonly VendorProfile[]) => {
+    const names = new Set(vendors.map((vendor) => vendor.vendor));
+    for (const rule of file.rules) {
+      assert.match(rule.id, /^lab-/);
+      assert.ok(names.has(rule.sets?.vendor ?? ''), `${rule.id} sets no vendor of its file`);
+    }
+    // A model sold in several hardware revisions is one product.
+    const catalogue = new Map(vendors.flatMap((vendor) => vendor.models.map((model) => [`${vendor.vendor} ${model.model}`, { vendor: vendor.vendor, model: model.model, deviceType: model.deviceType, releaseYear: model.releaseYear }] as const)));
+    const products = file.products.map(({ vendor, model, deviceType, releaseYear }) => ({ vendor, model, deviceType, releaseYear }));
+    assert.deepEqual(products, [...catalogue.values()]);
+  };
+  check(fictionalDocument, fictionalVendors);
+  check(realDocument, realProductVendors);
+  assert.deepEqual([...fictionalVendors, ...realProductVendors], labVendors);
 });
 
 test('for every generated device the rules extract exactly its vendor, model and firmware', () => {

@@ -12,18 +12,28 @@ const options = resolveLabOptions({ cidr: '127.81.0.0/16', deviceCount: 300, see
 const truth = truthOf(generatePopulation(options), options);
 
 test('truth has the agreed shape and nothing undefined', () => {
-  assert.deepEqual(Object.keys(truth).sort(), ['cidr', 'deviceCount', 'devices', 'seed']);
+  assert.deepEqual(Object.keys(truth).sort(), ['cidr', 'deviceCount', 'devices', 'seed', 'vulnerabilityFeed']);
+  assert.deepEqual(Object.keys(truth.vulnerabilityFeed).sort(), ['real', 'synthetic']);
+  for (const id of truth.vulnerabilityFeed.synthetic) assert.match(id, /^CVE-2099-\d{4}$/);
+  for (const id of truth.vulnerabilityFeed.real) assert.match(id, /^CVE-(?!2099-)\d{4}-\d{4,}$/);
+  const inScope = new Set([...truth.vulnerabilityFeed.synthetic, ...truth.vulnerabilityFeed.real]);
   assert.equal(truth.seed, 5);
   assert.equal(truth.cidr, '127.81.0.0/16');
   assert.equal(truth.deviceCount, 300);
   assert.equal(truth.devices.length, 300);
-  const deviceKeys = new Set(['ip', 'role', 'hostileBehaviour', 'identity', 'services', 'weaknesses']);
+  const deviceKeys = new Set(['ip', 'role', 'hostileBehaviour', 'identity', 'services', 'weaknesses', 'vulnerabilities']);
   for (const device of truth.devices) {
     for (const key of Object.keys(device)) assert.ok(deviceKeys.has(key), `unexpected key ${key}`);
     if (device.role === 'device') {
-      assert.deepEqual(Object.keys(device.identity!).sort(), ['deviceType', 'firmwareVersion', 'model', 'releaseYear', 'vendor']);
+      const keys = Object.keys(device.identity!).filter((key) => key !== 'hardwareVersion');
+      assert.deepEqual(keys.sort(), ['deviceType', 'firmwareVersion', 'model', 'releaseYear', 'vendor']);
       assert.equal(device.hostileBehaviour, undefined);
-    } else assert.ok(device.hostileBehaviour);
+    } else {
+      assert.ok(device.hostileBehaviour);
+      assert.deepEqual(device.vulnerabilities, []);
+    }
+    assert.deepEqual(device.vulnerabilities, [...new Set(device.vulnerabilities)].sort(), 'sorted, no duplicates');
+    for (const id of device.vulnerabilities) assert.ok(inScope.has(id), `${id} is in the declared scope`);
     for (const service of device.services) assert.ok(['telnet', 'http', 'ssh', 'ftp'].includes(service.protocol));
     for (const weakness of device.weaknesses) {
       const service = device.services.find((candidate) => candidate.port === weakness.port);

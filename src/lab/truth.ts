@@ -7,8 +7,9 @@ import { dirname } from 'node:path';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { LabOptions } from './options.ts';
 import type { LabDevice, LabService, LabTruth, TruthDevice, TruthWeakness } from './types.ts';
+import { labVulnerabilityFeed, vulnerabilitiesOf } from './vulnerabilities.ts';
 
-export type { LabTruth, TruthDevice, TruthWeakness } from './types.ts';
+export type { LabTruth, TruthDevice, TruthVulnerabilityFeed, TruthWeakness } from './types.ts';
 
 /**
  * Derive the ground truth from a population.
@@ -20,6 +21,7 @@ export function truthOf(devices: readonly LabDevice[], options: LabOptions): Lab
     cidr: options.cidr,
     deviceCount: devices.length,
     devices: devices.map(truthDevice),
+    vulnerabilityFeed: labVulnerabilityFeed(),
   };
 }
 
@@ -29,6 +31,7 @@ function truthDevice(device: LabDevice): TruthDevice {
     role: device.role,
     services: device.services.map((service) => (service.auth ? { port: service.port, protocol: service.protocol, auth: service.auth } : { port: service.port, protocol: service.protocol })),
     weaknesses: device.services.flatMap(weaknessOf),
+    vulnerabilities: device.identity ? vulnerabilitiesOf(device.identity) : [],
   };
   if (device.hostileBehaviour) truth.hostileBehaviour = device.hostileBehaviour;
   if (device.identity) truth.identity = { ...device.identity };

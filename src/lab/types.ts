@@ -33,6 +33,8 @@ export interface LabIdentity {
   deviceType: DeviceType;
   firmwareVersion: string;
   releaseYear: number;
+  /** Hardware revision ("B1"), set only for the real-product profiles whose CVE configurations depend on it. */
+  hardwareVersion?: string;
 }
 
 /** A simulated device: everything its servers need to behave, fixed at generation time. */
@@ -67,6 +69,16 @@ export interface TruthDevice {
   identity?: LabIdentity;
   services: Array<{ port: number; protocol: LabProtocol; auth?: LabAuth }>;
   weaknesses: TruthWeakness[];
+  /** CVE ids the device's firmware is affected by, sorted; known by construction (see vulnerabilities.ts), never by running the matcher. */
+  vulnerabilities: string[];
+}
+
+/** The CVE ids the lab's truth speaks about: a matcher's claim about any other CVE cannot be scored. */
+export interface TruthVulnerabilityFeed {
+  /** CVE-2099-* ids of the lab's own NVD-shaped feed (vuln-feed.ts) for its fictional vendors. */
+  synthetic: string[];
+  /** Real CVE ids from the shared NVD / CVE 5 records that name a real-product profile's hardware or firmware. */
+  real: string[];
 }
 
 /** The lab's ground truth: what a perfect survey would report. */
@@ -75,4 +87,5 @@ export interface LabTruth {
   cidr: string;
   deviceCount: number;
   devices: TruthDevice[];
+  vulnerabilityFeed: TruthVulnerabilityFeed;
 }

@@ -13,7 +13,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import { formatCidr, parseCidr } from './cidr.ts';
 import { parseIPv4 } from './ipv4.ts';
 
-export const surveyChecks = ['discovery', 'identify', 'credentials'] as const;
+export const surveyChecks = ['discovery', 'identify', 'credentials', 'firmware'] as const;
 export type SurveyCheck = (typeof surveyChecks)[number];
 
 export interface SurveyPlanOperator {

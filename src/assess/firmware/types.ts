@@ -86,6 +86,8 @@ export interface DevicePlatform {
   vendor: string;
   model?: string;
   firmwareVersion?: string;
+  /** Hardware revision ("B1") when the device shows it: the version field of its h: CPE. */
+  hardwareVersion?: string;
   /** Candidate CPE 2.3 names (firmware `o:` and hardware `h:`), from the product catalogue and alias tables. */
   cpes: string[];
 }

@@ -1,6 +1,8 @@
 /**
- * Every fictional vendor of the lab, in one explicit list (a reader sees them all here).
- * Their fingerprint rules live in src/identify/rules/lab-vendors.yaml.
+ * Every vendor of the lab, in one explicit list (a reader sees them all here): the
+ * fictional vendors (rules in src/identify/rules/lab-vendors.yaml) and the real-product
+ * profiles that simulate real vulnerable routers for the firmware survey (rules in
+ * src/identify/rules/lab-real-products.yaml).
  */
 import type { VendorProfile } from './profile.ts';
 import { velmora } from './velmora.ts';
@@ -10,8 +12,16 @@ import { storix } from './storix.ts';
 import { lumeca } from './lumeca.ts';
 import { kestrix } from './kestrix.ts';
 import { nexorra } from './nexorra.ts';
+import { dlink } from './dlink.ts';
+import { draytek } from './draytek.ts';
 
-export const labVendors: readonly VendorProfile[] = [velmora, quillon, ardentel, storix, lumeca, kestrix, nexorra];
+/** Vendors invented for the lab; the synthetic CVE feed (vuln-feed.ts) covers their firmware. */
+export const fictionalVendors: readonly VendorProfile[] = [velmora, quillon, ardentel, storix, lumeca, kestrix, nexorra];
+
+/** Real vendors and models, simulated so the matcher meets real NVD records (see dlink.ts). */
+export const realProductVendors: readonly VendorProfile[] = [dlink, draytek];
+
+export const labVendors: readonly VendorProfile[] = [...fictionalVendors, ...realProductVendors];
 
 /**
  * The profile of a vendor by name.

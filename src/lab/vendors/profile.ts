@@ -19,12 +19,23 @@ export interface ModelSpec {
   releaseYear: number;
   /** Marketing words shown beside the model, e.g. "Wireless N Router". */
   description: string;
+  /**
+   * Hardware revision ("B1"), for real-product profiles only: NVD configurations of real
+   * routers often name it (`cpe:2.3:h:dlink:dir-605l:b1`), so a model sold in several
+   * revisions is listed once per revision.
+   */
+  hardwareVersion?: string;
 }
 
 export interface FirmwareRelease {
   version: string;
   /** Build date, YYYY-MM-DD. */
   date: string;
+  /**
+   * Real-product profiles only: the real CVE ids this release on this hardware is affected
+   * by, curated by hand from the records' configurations (each profile cites why).
+   */
+  cves?: readonly string[];
 }
 
 /** A service before credentials are assigned. */
@@ -126,6 +137,11 @@ export interface VendorProfile {
   ftp?(device: LabDevice, service: LabService): FtpPersona;
   /** Omitted: the persona follows the software the service announces (see ssh-kit.ts). */
   ssh?(device: LabDevice, service: LabService): SshPersona;
+  /**
+   * Set on profiles of real products (real vendor and model names, simulated for testing
+   * the vulnerability matcher): their releases carry curated `cves`.
+   */
+  realProduct?: boolean;
 }
 
 /**
