@@ -16,6 +16,7 @@ export const errorCodes = {
   RULES_INVALID: { exit: 3, summary: 'invalid fingerprint rule file' },
   DICTIONARY_INVALID: { exit: 3, summary: 'invalid credential dictionary' },
   IMPORT_INVALID: { exit: 3, summary: 'malformed input file' },
+  FEED_UNREACHABLE: { exit: 9, summary: 'a vulnerability feed could not be reached' },
   STORE_FAILED: { exit: 7, summary: 'storage error' },
   LAB_FAILED: { exit: 8, summary: 'the lab could not start' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },

@@ -14,6 +14,7 @@ import type {
   GrabStatus,
   ServiceObservation,
 } from '../core/records.ts';
+import type { KevEntry, VulnerabilityRecord } from '../assess/firmware/types.ts';
 
 /** Which approved survey plan a run acted under (the audit trail hangs off this). */
 export interface PlanReference {
@@ -168,6 +169,55 @@ export interface StoreSummary {
   devicesByVendor: Array<{ vendor: string; count: number }>;
 }
 
+/** What an upsert of feed records did: new CVEs, changed ones, and ones already as given. */
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** A record a feed import left out, and why. */
+export interface SkippedFeedRecord {
+  /** CVE or JVNDB id when known. */
+  id?: string;
+  reason: string;
+}
+
+/** The report of one feed import (a file, or one online update of a feed). */
+export interface FeedImportReport extends UpsertCounts {
+  /** File path, or URL for an online update. */
+  file: string;
+  /** nvd | cve5 | kev | jvn for files; nvd-api | kev-url for online updates. */
+  format: string;
+  /** Records read from the input (before skipping). */
+  read: number;
+  skipped: SkippedFeedRecord[];
+  /** NVD online updates: the lastModEndDate covered; the next update starts there. */
+  through?: string;
+}
+
+/** A feed import as logged in the store. */
+export interface FeedImportRow extends Omit<FeedImportReport, 'skipped'> {
+  id: number;
+  startedAt: string;
+  finishedAt: string;
+  skippedCount: number;
+  /** The first skipped records (the log keeps at most FEED_IMPORT_SKIPPED_KEPT). */
+  skipped: SkippedFeedRecord[];
+}
+
+/** How many skipped-record reasons the import log keeps per import (the count is exact). */
+export const FEED_IMPORT_SKIPPED_KEPT = 1000;
+
+export interface VulnerabilityCounts {
+  /** Merged CVE records by the source their applicability came from. */
+  bySource: Array<{ source: string; count: number }>;
+  /** Per-feed copies held, by feed. */
+  byFeed: Array<{ source: string; count: number }>;
+  kev: number;
+  kevRansomware: number;
+}
+
 /**
  * Survey results storage. Re-running a survey updates what exists (last seen,
  * closed findings) instead of duplicating it.
@@ -199,5 +249,23 @@ export interface SurveyRepository {
   getRun(runId: number): Promise<RunRow | undefined>;
   listAttempts(runId: number): Promise<AttemptRow[]>;
   summary(): Promise<StoreSummary>;
+  /**
+   * Store feed records (each is one feed's copy of a CVE) and refresh the merged record
+   * of every CVE that changed. A copy identical to the stored one, or older than it
+   * (lastModified), changes nothing and counts as unchanged.
+   */
+  upsertVulnerabilities(records: readonly VulnerabilityRecord[], options?: { importedAt?: string }): Promise<UpsertCounts>;
+  /** Upsert CISA KEV entries by CVE id. */
+  upsertKev(entries: readonly KevEntry[], options?: { importedAt?: string }): Promise<UpsertCounts>;
+  /** Every merged vulnerability record, ordered by CVE id. */
+  listVulnerabilities(): Promise<VulnerabilityRecord[]>;
+  /** One merged record, or undefined. */
+  getVulnerability(cveId: string): Promise<VulnerabilityRecord | undefined>;
+  listKev(): Promise<KevEntry[]>;
+  vulnerabilityCounts(): Promise<VulnerabilityCounts>;
+  /** Append to the feed import log; returns the row id. */
+  recordFeedImport(report: FeedImportReport, times: { startedAt: string; finishedAt: string }): Promise<number>;
+  /** The feed import log, newest first; `format` filters (e.g. 'nvd-api' to find where the last update stopped). */
+  listFeedImports(filter?: { format?: string; limit?: number }): Promise<FeedImportRow[]>;
   close(): Promise<void>;
 }

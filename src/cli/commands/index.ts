@@ -1,10 +1,12 @@
 import type { Command } from '../command.ts';
 import audit from './audit.ts';
 import demo from './demo.ts';
+import feeds from './feeds.ts';
 import findings from './findings.ts';
 import lab from './lab.ts';
 import runs from './runs.ts';
 import survey from './survey.ts';
+import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, runs, audit];

@@ -1,4 +1,5 @@
 import { initialSchema } from './001-initial.ts';
+import { vulnerabilityFeeds } from './002-vulnerability-feeds.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -7,4 +8,4 @@ export type { Migration } from './migration.ts';
  * Every schema step, oldest first. Append new steps at the end with the next version;
  * a database is brought up to the last one when opened.
  */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds];

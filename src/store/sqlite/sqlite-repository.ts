@@ -22,6 +22,15 @@ import type {
 import { inTransaction, openDatabase, storeError } from './database.ts';
 import { listFindingEventRows, listFindingRows, reconcile } from './findings.ts';
 import { applyMigrations } from './migrate.ts';
+import {
+  insertFeedImport,
+  listFeedImportRows,
+  listKevRows,
+  listVulnerabilityRows,
+  upsertKevRows,
+  upsertVulnerabilityRows,
+  vulnerabilityCountRows,
+} from './vulnerabilities.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
 
 const runColumns = `id, started_at AS startedAt, finished_at AS finishedAt, status, seed, scope, exclude, ports, checks,
@@ -235,6 +244,25 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
           devicesByVendor: rows('SELECT vendor, count(*) AS count FROM devices GROUP BY vendor ORDER BY count DESC, vendor'),
         };
       }),
+
+    upsertVulnerabilities: (records, options = {}) =>
+      use('upsertVulnerabilities', () =>
+        inTransaction(db, () => upsertVulnerabilityRows(db, records, options.importedAt ?? new Date().toISOString()))),
+
+    upsertKev: (entries, options = {}) =>
+      use('upsertKev', () => inTransaction(db, () => upsertKevRows(db, entries, options.importedAt ?? new Date().toISOString()))),
+
+    listVulnerabilities: () => use('listVulnerabilities', () => listVulnerabilityRows(db)),
+
+    getVulnerability: (cveId: string) => use('getVulnerability', () => listVulnerabilityRows(db, cveId)[0]),
+
+    listKev: () => use('listKev', () => listKevRows(db)),
+
+    vulnerabilityCounts: () => use('vulnerabilityCounts', () => vulnerabilityCountRows(db)),
+
+    recordFeedImport: (report, times) => use('recordFeedImport', () => insertFeedImport(db, report, times)),
+
+    listFeedImports: (filter) => use('listFeedImports', () => listFeedImportRows(db, filter)),
 
     close: async () => {
       if (db.isOpen) db.close();
