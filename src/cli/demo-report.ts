@@ -1,6 +1,6 @@
 import type { LabTruth } from '../lab/truth.ts';
 import type { DeviceRow, FindingRow } from '../store/repository.ts';
-import { scoreCredentialFindings, scoreIdentification } from '../survey/score.ts';
+import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../survey/score.ts';
 
 function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[string, number]> {
   const counts = new Map<string, number>();
@@ -38,7 +38,12 @@ export function formatBreakdowns(findings: readonly FindingRow[]): string {
 }
 
 /** How the survey did against the lab's ground truth. */
-export function formatScores(truth: LabTruth, findings: readonly FindingRow[], devices: readonly DeviceRow[]): string {
+export function formatScores(
+  truth: LabTruth,
+  findings: readonly FindingRow[],
+  devices: readonly DeviceRow[],
+  firmware?: { findings: readonly FindingRow[]; importedCves: ReadonlySet<string> },
+): string {
   const credentials = scoreCredentialFindings(truth, findings);
   const identification = scoreIdentification(
     truth,
@@ -52,6 +57,19 @@ export function formatScores(truth: LabTruth, findings: readonly FindingRow[], d
     'Accuracy against the lab ground truth:',
     `  credential findings  precision ${percent(credentials.precision)}  recall ${percent(credentials.recall)}  (${credentials.truePositives} correct, ${credentials.falsePositives.length} false, ${credentials.falseNegatives.length} missed)`,
     `  identification       precision ${percent(identification.precision)}  recall ${percent(identification.recall)}  (${identification.truePositives} devices exactly right)`,
+    ...(firmware ? [formatFirmwareScore(truth, firmware.findings, firmware.importedCves)] : []),
     '',
   ].join('\n');
+}
+
+function formatFirmwareScore(truth: LabTruth, findings: readonly FindingRow[], importedCves: ReadonlySet<string>): string {
+  const labCves = [...(truth.vulnerabilityFeed?.synthetic ?? []), ...(truth.vulnerabilityFeed?.real ?? [])];
+  const inScope = new Set(labCves.filter((cveId) => importedCves.has(cveId)));
+  const score = scoreFirmwareFindings(truth, findings, inScope);
+  const missing = labCves.length - inScope.size;
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  return (
+    `  vulnerable firmware  precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} device/CVE pairs right, ${score.falsePositives.length} false, ${score.falseNegatives.length} missed)` +
+    (missing > 0 ? `\n                       ${missing} lab CVEs have no imported record (real NVD data: demo --feed FILE)` : '')
+  );
 }

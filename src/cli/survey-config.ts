@@ -10,7 +10,7 @@ import type { SurveyConfig } from '../survey/run-survey.ts';
 import { integerOption, listOption, portsOption, type Command } from './command.ts';
 
 export const defaultPorts = [21, 22, 23, 80, 2323, 8080];
-const knownChecks = ['discovery', 'identify', 'credentials'] as const;
+const knownChecks = ['discovery', 'identify', 'credentials', 'firmware'] as const;
 
 /** Options shared by `survey` and `demo`. */
 export const surveyOptionSpecs: Command['options'] = {
@@ -20,7 +20,7 @@ export const surveyOptionSpecs: Command['options'] = {
   'exclude-file': { type: 'string', valueName: 'FILE', description: 'file of CIDRs never to contact' },
   plan: { type: 'string', valueName: 'FILE', description: 'approved survey plan (required outside loopback)' },
   ports: { type: 'string', multiple: true, valueName: 'LIST', description: `TCP ports to survey (default: the plan's, else ${defaultPorts.join(',')})` },
-  check: { type: 'string', multiple: true, valueName: 'NAME', description: 'checks to run: discovery, identify, credentials (discovery and identify always run)' },
+  check: { type: 'string', multiple: true, valueName: 'NAME', description: 'checks to run: credentials, firmware (discovery and identify always run)' },
   input: { type: 'string', valueName: 'FILE', description: 'open ports from ZMap CSV or masscan JSON/list output instead of the connect scan' },
   'input-format': { type: 'string', valueName: 'FORMAT', description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)', default: 'auto' },
   'input-port': { type: 'string', valueName: 'PORT', description: 'port of a ZMap file that has no sport column' },
@@ -124,6 +124,7 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
           maxAttemptsPerHost: cap(integerOption(values, 'max-attempts-per-host', { min: 1, max: 10_000 }), 100, plan?.rates.perHostAttempts),
         }
       : undefined,
+    firmware: checks.includes('firmware'),
     userAgent: String(values['user-agent'] ?? (plan ? `opennotice-survey (+${plan.operator.transparencyUrl})` : 'opennotice-survey (+https://github.com/opennotice/opennotice; lab)')),
     sourceAddresses: plan?.sourceAddresses,
     plan: plan ? { file: plan.file, sha256: plan.sha256, operator: `${plan.operator.name} <${plan.operator.contact}>, ${plan.operator.organisation}` } : undefined,

@@ -9,6 +9,8 @@ import type { LabStats } from '../lab/lab.ts';
 
 export interface LabProcess {
   truth: LabTruth;
+  /** The lab's synthetic vulnerability feed (NVD 2.0 JSON), valid until stop(). */
+  feedFile: string;
   /** Stops the lab (SIGTERM), waits for it to exit, and returns the counters it printed. */
   stop(): Promise<LabStats | undefined>;
 }
@@ -23,7 +25,8 @@ const cliEntry = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 export async function startLabProcess(options: { cidr?: string; seed?: number; devices?: number; hostile?: boolean; timeoutMs?: number } = {}): Promise<LabProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-lab-'));
   const truthFile = join(directory, 'truth.json');
-  const args = ['--disable-warning=ExperimentalWarning', cliEntry, 'lab', '--truth', truthFile];
+  const feedFile = join(directory, 'synthetic-feed.json');
+  const args = ['--disable-warning=ExperimentalWarning', cliEntry, 'lab', '--truth', truthFile, '--feed', feedFile];
   if (options.cidr) args.push('--cidr', options.cidr);
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.devices !== undefined) args.push('--devices', String(options.devices));
@@ -58,6 +61,7 @@ export async function startLabProcess(options: { cidr?: string; seed?: number; d
   const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as LabTruth;
   return {
     truth,
+    feedFile,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -1,6 +1,6 @@
 /** What a running survey reports, for the CLI's bar or log lines and for tests. */
 export interface SurveyProgress {
-  phase: 'discovery' | 'assessment' | 'saving' | 'done';
+  phase: 'discovery' | 'assessment' | 'saving' | 'firmware' | 'done';
   /** Units done and total in the current phase (targets, then hosts). */
   done: number;
   total: number;
@@ -20,7 +20,9 @@ export interface SurveySummary {
   services: number;
   servicesByStatus: Record<string, number>;
   identified: number;
-  findings: { weakCredential: number; noAuthentication: number };
+  findings: { weakCredential: number; noAuthentication: number; vulnerableFirmware: number };
+  /** Present when the firmware check ran. */
+  firmware?: { devicesAssessed: number; unknownMatches: number };
   reconciliation: { opened: number; updated: number; closed: number; reopened: number };
   attempts: number;
   elapsedMs: number;

@@ -10,6 +10,7 @@ import type { Scope } from '../scope/scope.ts';
 import { countTargets, permutedTargets } from '../scope/targets.ts';
 import type { CoveredCheck, PlanReference, SurveyRepository } from '../store/repository.ts';
 import { surveyHost, type HostSurveyResult } from './host-survey.ts';
+import { assessFirmware, type FirmwareAssessor, type FirmwareFindings } from './firmware-phase.ts';
 import type { SurveyProgress, SurveySummary } from './progress.ts';
 
 export interface SurveyConfig {
@@ -33,6 +34,8 @@ export interface SurveyConfig {
   plan?: PlanReference;
   /** Continue an interrupted or crashed run: hosts it already saved are not surveyed again. */
   resumeRunId?: number;
+  /** Match identified devices against the imported vulnerability data (`--check firmware`). */
+  firmware?: boolean;
 }
 
 export interface SurveyDeps {
@@ -40,6 +43,8 @@ export interface SurveyDeps {
   grabberFor(port: number): Grabber | undefined;
   checkers: readonly CredentialChecker[];
   identify(ip: string, observations: ServiceObservation[]): Device['identity'] | undefined;
+  /** Required when config.firmware is set. */
+  firmware?: FirmwareAssessor;
   signal?: AbortSignal;
   onProgress?: (progress: SurveyProgress) => void;
 }
@@ -58,7 +63,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   const signal = deps.signal ?? new AbortController().signal;
   const dialer = createDialer({ scope: config.scope, rate: config.rate, limits: config.limits, sourceAddresses: config.sourceAddresses, signal });
   const context = { dial: dialer.dial, userAgent: config.userAgent, signal };
-  const checks = ['discovery', 'identify', ...(config.credentials ? ['credentials'] : [])];
+  const checks = ['discovery', 'identify', ...(config.credentials ? ['credentials'] : []), ...(config.firmware ? ['firmware'] : [])];
   const runId =
     config.resumeRunId ??
     (await deps.store.startRun({
@@ -133,7 +138,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   progress.phase = 'assessment';
   progress.done = 0;
   progress.total = openByHost.size;
-  const findingCounts = { weakCredential: 0, noAuthentication: 0 };
+  const findingCounts = { weakCredential: 0, noAuthentication: 0, vulnerableFirmware: 0 };
   const servicesByStatus: Record<string, number> = {};
   let attempts = 0;
   let pending: HostSurveyResult[] = [];
@@ -198,6 +203,20 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   progress.phase = 'saving';
   report();
   await flush();
+
+  // 4. Firmware: every device this run identified (resumed parts included) against the
+  // vulnerability data, after all hosts, because priority counts the installed base.
+  let firmware: FirmwareFindings | undefined;
+  if (config.firmware && deps.firmware && !signal.aborted) {
+    progress.phase = 'firmware';
+    report();
+    const devices = (await deps.store.listDevices()).filter((device) => device.lastRunId === runId);
+    const open = await deps.store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
+    firmware = assessFirmware(devices.map((device) => ({ ip: device.ip, identity: device })), deps.firmware, open);
+    await reconcile(firmware.findings, firmware.covered);
+    findingCounts.vulnerableFirmware = firmware.findings.length;
+    progress.findings += firmware.findings.length;
+  }
   const status = signal.aborted ? 'interrupted' : 'completed';
   const summary: SurveySummary = {
     runId,
@@ -210,6 +229,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     identified: progress.identified,
     findings: findingCounts,
     reconciliation,
+    firmware: firmware ? { devicesAssessed: firmware.devicesAssessed, unknownMatches: firmware.unknownMatches } : undefined,
     attempts,
     elapsedMs: Math.round(performance.now() - started),
   };
@@ -224,6 +244,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
       identified: summary.identified,
       weakCredential: summary.findings.weakCredential,
       noAuthentication: summary.findings.noAuthentication,
+      vulnerableFirmware: summary.findings.vulnerableFirmware,
       attempts,
       elapsedMs: summary.elapsedMs,
     },

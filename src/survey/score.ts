@@ -53,3 +53,37 @@ export function scoreIdentification(truth: LabTruth, devices: ReadonlyArray<{ ip
     new Map(devices.map((device) => [device.ip, device.identity])),
   );
 }
+
+export interface FirmwareScore {
+  precision: number;
+  recall: number;
+  truePositives: number;
+  falsePositives: string[];
+  falseNegatives: string[];
+}
+
+/**
+ * Precision and recall of vulnerable-firmware findings against the lab's ground truth,
+ * over (address, CVE) pairs, counting only CVEs whose records were imported (`inScope`):
+ * a survey cannot be blamed for a CVE it was never told about.
+ * @example scoreFirmwareFindings(truth, findings, new Set(truth.vulnerabilityFeed.synthetic))
+ */
+export function scoreFirmwareFindings(truth: LabTruth, findings: ReadonlyArray<{ kind: string; ip: string; evidence: Record<string, unknown> }>, inScope: ReadonlySet<string>): FirmwareScore {
+  const expected = new Set<string>();
+  for (const device of truth.devices) {
+    for (const cveId of device.vulnerabilities ?? []) if (inScope.has(cveId)) expected.add(`${device.ip} ${cveId}`);
+  }
+  const actual = new Set<string>();
+  for (const finding of findings) {
+    if (finding.kind !== 'vulnerable-firmware' || !Array.isArray(finding.evidence.cveIds)) continue;
+    for (const cveId of finding.evidence.cveIds as string[]) if (inScope.has(cveId)) actual.add(`${finding.ip} ${cveId}`);
+  }
+  const truePositives = [...actual].filter((key) => expected.has(key)).length;
+  return {
+    precision: actual.size === 0 ? (expected.size === 0 ? 1 : 0) : truePositives / actual.size,
+    recall: expected.size === 0 ? 1 : truePositives / expected.size,
+    truePositives,
+    falsePositives: [...actual].filter((key) => !expected.has(key)),
+    falseNegatives: [...expected].filter((key) => !actual.has(key)),
+  };
+}

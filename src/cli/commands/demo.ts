@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { defineCommand, integerOption } from '../command.ts';
+import { defineCommand, integerOption, listOption } from '../command.ts';
 import { buildSurveyConfig } from '../survey-config.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { createProgressReporter } from '../progress-bar.ts';
@@ -11,10 +11,13 @@ import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import { startLabProcess } from '../../survey/lab-process.ts';
+import { loadFirmwareAssessor } from '../../survey/firmware-assessor.ts';
+import { importFeedFile } from '../../assess/firmware/feeds/import.ts';
+import { renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../report/vulnerabilities.ts';
 
 export default defineCommand({
   name: 'demo',
-  summary: 'Start the lab, survey it for weak credentials, and print what was found and how accurate it was.',
+  summary: 'Start the lab, survey it for weak credentials and vulnerable firmware, and print what was found and how accurate it was.',
   usage: '[--devices N] [--seed N] [--db FILE]',
   details: `The whole first NOTICE survey on one machine, no set-up: a simulated IoT network of
 ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, a credential survey of every address and port,
@@ -25,6 +28,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
     seed: { type: 'string', valueName: 'N', description: 'lab seed', default: String(defaultLabOptions.seed) },
     db: { type: 'string', valueName: 'FILE', description: 'store for the demo (replaced on each run)', default: 'var/demo.sqlite' },
     rows: { type: 'string', valueName: 'N', description: 'findings to print', default: '20' },
+    feed: { type: 'string', multiple: true, valueName: 'FILE', description: 'more vulnerability data to import (NVD 2.0, CVE JSON 5, KEV, JVN files or folders), e.g. real NVD records for the lab\'s real-product devices' },
   },
   async run(values, _positionals, io) {
     const cidr = defaultLabOptions.cidr;
@@ -34,14 +38,21 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
     io.stdout.write(`Starting the lab: ${devices} simulated IoT devices on ${cidr} (seed ${seed}) …\n`);
     const lab = await startLabProcess({ cidr, seed, devices });
     try {
-      io.stdout.write(`Surveying ${cidr}, ports 21, 22, 23, 80, 2323, 8080, with the credentials check …\n`);
+      io.stdout.write(`Surveying ${cidr}, ports 21, 22, 23, 80, 2323, 8080, with the credentials and firmware checks …\n`);
       mkdirSync(dirname(db), { recursive: true });
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
       const store = await openStore(db);
       const reporter = createProgressReporter(io.stderr);
       try {
-        const config = await buildSurveyConfig({ target: [cidr], check: ['credentials'], ports: ['21,22,23,80,2323,8080'], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' });
-        const summary = await runSurvey(config, createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update }));
+        const feeds = [lab.feedFile, ...listOption(values, 'feed')];
+        for (const file of feeds) {
+          const imported = await importFeedFile(store, file);
+          io.stdout.write(`Imported vulnerability data: ${file === lab.feedFile ? "the lab's synthetic feed" : file} (${imported.format}: ${imported.inserted + imported.updated + imported.unchanged} records${imported.skipped.length ? `, ${imported.skipped.length} skipped` : ''})\n`);
+        }
+        const config = await buildSurveyConfig({ target: [cidr], check: ['credentials', 'firmware'], ports: ['21,22,23,80,2323,8080'], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' });
+        const deps = createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update });
+        deps.firmware = await loadFirmwareAssessor(store);
+        const summary = await runSurvey(config, deps);
         reporter.finish();
         io.stdout.write(`\n${formatSurveySummary(summary, db)}`);
         const findings = await store.listFindings({ status: 'open' });
@@ -50,8 +61,15 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
           io.stdout.write(`\nFindings (first ${Math.min(rows, findings.length)} of ${findings.length}; all with: opennotice findings --db ${db}):\n`);
           io.stdout.write(renderFindingsTable(findings.slice(0, rows), { color: Boolean(io.stdout.isTTY) }));
         }
-        io.stdout.write(`\n${formatBreakdowns(findings)}`);
-        io.stdout.write(`\n${formatScores(lab.truth, findings, await store.listDevices())}`);
+        const vulnerabilities = summarizeVulnerabilities(findings);
+        if (vulnerabilities.length > 0) {
+          io.stdout.write(`\nVulnerabilities matched, most worth notifying first (top ${Math.min(10, vulnerabilities.length)} of ${vulnerabilities.length}; all with: opennotice vulns --db ${db}):\n`);
+          io.stdout.write(renderVulnerabilitiesTable(vulnerabilities.slice(0, 10)));
+        }
+        const credentialFindings = findings.filter((row) => row.kind !== 'vulnerable-firmware');
+        io.stdout.write(`\n${formatBreakdowns(credentialFindings)}`);
+        const importedCves = new Set((await store.listVulnerabilities()).map((record) => record.cveId));
+        io.stdout.write(`\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { findings, importedCves })}`);
         return summary.status === 'interrupted' ? 130 : 0;
       } finally {
         reporter.finish();

@@ -2,23 +2,27 @@ import { defineCommand, integerOption } from '../command.ts';
 import { startLab } from '../../lab/lab.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { writeTruth } from '../../lab/truth.ts';
+import { writeSyntheticFeed } from '../../lab/vuln-feed.ts';
 
 export default defineCommand({
   name: 'lab',
   summary: 'Run the simulated IoT network on loopback until interrupted (SIGINT/SIGTERM).',
-  usage: '[--cidr CIDR] [--seed N] [--devices N] [--truth FILE]',
+  usage: '[--cidr CIDR] [--seed N] [--devices N] [--truth FILE] [--feed FILE]',
   details: `Devices (cameras, routers, DVRs, NAS, printers of fictional vendors) listen on their
 real ports (21, 22, 23, 80, 2323, 8080) at addresses inside --cidr. The same seed gives the
 same devices. Prints "lab ready …" once every service listens.
 Binding ports below 1024 needs root or: sysctl net.ipv4.ip_unprivileged_port_start=0
 Example:  opennotice lab --truth lab-truth.json  (then, in another shell)
-          opennotice survey --target 127.77.0.0/16 --check credentials`,
+          opennotice survey --target 127.77.0.0/16 --check credentials
+With --feed FILE it also writes the vulnerability feed of its fictional vendors, for
+          opennotice feeds import FILE && opennotice survey … --check firmware`,
   options: {
     cidr: { type: 'string', valueName: 'CIDR', description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)', default: defaultLabOptions.cidr },
     seed: { type: 'string', valueName: 'N', description: 'seed of the device population', default: String(defaultLabOptions.seed) },
     devices: { type: 'string', valueName: 'N', description: 'number of devices (hostile ones included)', default: String(defaultLabOptions.deviceCount) },
     'no-hostile': { type: 'boolean', description: 'leave out the hostile devices (tarpits, endless banners …)' },
-    truth: { type: 'string', valueName: 'FILE', description: 'write the ground truth (every device, identity, weaknesses) as JSON' },
+    truth: { type: 'string', valueName: 'FILE', description: 'write the ground truth (every device, identity, weaknesses, vulnerabilities) as JSON' },
+    feed: { type: 'string', valueName: 'FILE', description: "write the lab's synthetic vulnerability feed (NVD CVE API 2.0 JSON) for its fictional vendors" },
   },
   async run(values, _positionals, io) {
     const lab = await startLab({
@@ -28,6 +32,7 @@ Example:  opennotice lab --truth lab-truth.json  (then, in another shell)
       hostile: !values['no-hostile'],
     });
     if (typeof values.truth === 'string') writeTruth(values.truth, lab.truth);
+    if (typeof values.feed === 'string') writeSyntheticFeed(values.feed);
     const services = lab.truth.devices.reduce((total, device) => total + device.services.length, 0);
     io.stdout.write(`lab ready: ${lab.truth.devices.length} devices, ${services} services on ${lab.options.cidr} (seed ${lab.options.seed})${typeof values.truth === 'string' ? `, truth in ${values.truth}` : ''}\n`);
     await new Promise<void>((resolve) => {

@@ -6,13 +6,14 @@ import { runSurvey } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { valuesForResume } from '../resume.ts';
+import { loadFirmwareAssessor } from '../../survey/firmware-assessor.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { describeImportStats, type OpenPortImport } from '../../discover/import-run.ts';
 
 export default defineCommand({
   name: 'survey',
-  summary: 'Survey a scope: discover open ports, grab banners, identify devices and (with --check credentials) find weak or default logins.',
-  usage: '[--target CIDR ...] [--plan FILE] [--check credentials] [options]',
+  summary: 'Survey a scope: discover open ports, grab banners, identify devices; --check credentials finds weak or default logins, --check firmware known-vulnerable firmware.',
+  usage: '[--target CIDR ...] [--plan FILE] [--check credentials] [--check firmware] [options]',
   details: `Scopes outside loopback (127.0.0.0/8) need an approved survey plan (--plan FILE; see
 docs/operations.md and examples/survey-plan.yaml): the plan fixes the ranges, checks,
 credential list and the highest rates; command-line options may only narrow them.
@@ -44,6 +45,7 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
     const reporter = createProgressReporter(io.stderr);
     try {
       const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
+      if (config.firmware) deps.firmware = await loadFirmwareAssessor(store);
       const summary = await runSurvey(config, deps);
       reporter.finish();
       const imported = config.importedOpenPorts as OpenPortImport | undefined;

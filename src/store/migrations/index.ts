@@ -1,5 +1,6 @@
 import { initialSchema } from './001-initial.ts';
 import { vulnerabilityFeeds } from './002-vulnerability-feeds.ts';
+import { hardwareVersion } from './003-hardware-version.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -8,4 +9,4 @@ export type { Migration } from './migration.ts';
  * Every schema step, oldest first. Append new steps at the end with the next version;
  * a database is brought up to the last one when opened.
  */
-export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds];
+export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion];

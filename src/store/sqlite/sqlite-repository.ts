@@ -128,12 +128,13 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
     recordDevices: (runId: number, devices: readonly Device[], options: { observedAt?: string } = {}) =>
       use('recordDevices', () => {
         const upsert = db.prepare(`INSERT INTO devices
-            (ip, vendor, model, device_type, firmware_version, release_year, cpe, confidence, evidence,
+            (ip, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence, evidence,
              first_seen, last_seen, first_run_id, last_run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (ip) DO UPDATE SET
             vendor = excluded.vendor, model = excluded.model, device_type = excluded.device_type,
-            firmware_version = excluded.firmware_version, release_year = excluded.release_year, cpe = excluded.cpe,
+            firmware_version = excluded.firmware_version, hardware_version = excluded.hardware_version,
+            release_year = excluded.release_year, cpe = excluded.cpe,
             confidence = excluded.confidence, evidence = excluded.evidence,
             last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`);
         inTransaction(db, () => {
@@ -145,6 +146,7 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
               identity.model ?? null,
               identity.deviceType,
               identity.firmwareVersion ?? null,
+              identity.hardwareVersion ?? null,
               identity.releaseYear ?? null,
               identity.cpe ?? null,
               identity.confidence,
@@ -201,7 +203,7 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
       use('listDevices', () => {
         const rows = db
           .prepare(`SELECT ip, vendor, model, device_type AS deviceType, firmware_version AS firmwareVersion,
-              release_year AS releaseYear, cpe, confidence, evidence, first_seen AS firstSeen, last_seen AS lastSeen,
+              hardware_version AS hardwareVersion, release_year AS releaseYear, cpe, confidence, evidence, first_seen AS firstSeen, last_seen AS lastSeen,
               first_run_id AS firstRunId, last_run_id AS lastRunId FROM devices`)
           .all() as SqlRow[];
         return byAddressAndPort(rows.map((row) => toRecord<DeviceRow>(row, ['evidence'])));
