@@ -20,7 +20,7 @@ export async function loadFirmwareAssessor(store: SurveyRepository): Promise<Fir
   const byId = new Map(records.map((record) => [record.cveId, record]));
   return {
     size: records.length,
-    match: (identity) => matcher.match(platformOf(identity)),
+    match: (identity) => matcher.match(platformOf(identity, matcher.aliases)),
     vulnerability: (cveId) => byId.get(cveId),
     kev: (cveId) => kev.get(cveId),
   };
