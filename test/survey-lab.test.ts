@@ -13,13 +13,16 @@ import type { SurveyRepository } from '../src/store/repository.ts';
 import { startLabProcess, type LabProcess } from '../src/survey/lab-process.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
-import { scoreCredentialFindings, scoreIdentification } from '../src/survey/score.ts';
+import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../src/survey/score.ts';
+import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
+import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
+import { fileURLToPath } from 'node:url';
 
 // Its own /16, so it never collides with a lab a developer runs on the default range.
 const cidr = '127.79.0.0/16';
 const surveyValues = (targets: string[]) => ({
   target: targets,
-  check: ['credentials'],
+  check: ['credentials', 'firmware'],
   ports: ['21,22,23,80,2323,8080'],
   seed: '3',
   'per-host': '2',
@@ -31,6 +34,10 @@ const surveyValues = (targets: string[]) => ({
   'max-attempts-per-host': '100',
 });
 
+const sharedData = (path: string) => fileURLToPath(new URL(`../../shared/data/${path}`, import.meta.url));
+const realFeeds = [sharedData('nvd'), sharedData('cve5/records'), sharedData('kev/known_exploited_vulnerabilities.json')];
+const depsWithFirmware = async () => ({ ...createSurveyDeps({ store }), firmware: await loadFirmwareAssessor(store) });
+
 let lab: LabProcess;
 let directory: string;
 let store: SurveyRepository;
@@ -40,7 +47,10 @@ before(async () => {
   directory = mkdtempSync(join(tmpdir(), 'opennotice-e2e-'));
   lab = await startLabProcess({ cidr, seed: 1 });
   store = await openStore(join(directory, 'survey.sqlite'));
-  first = await runSurvey(await buildSurveyConfig(surveyValues([cidr])), createSurveyDeps({ store }));
+  // The lab's synthetic feed for its fictional vendors, and the real public records its
+  // real-product devices are modelled on (../shared/data, as CI has it).
+  for (const feed of [lab.feedFile, ...realFeeds]) await importFeedFile(store, feed);
+  first = await runSurvey(await buildSurveyConfig(surveyValues([cidr])), await depsWithFirmware());
 });
 
 after(async () => {
@@ -80,6 +90,26 @@ test('identification precision and recall ≥ 0.99 against the ground truth', as
   assert.ok(score.recall >= 0.99, `recall ${score.recall} (${JSON.stringify(score.mismatches.slice(0, 5))})`);
 });
 
+test('vulnerable-firmware findings: precision = recall = 1.0 for synthetic and real CVEs, with KEV and priority', async () => {
+  const findings = await store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
+  const feed = lab.truth.vulnerabilityFeed;
+  const inScope = new Set([...feed.synthetic, ...feed.real]);
+  const imported = new Set((await store.listVulnerabilities()).map((record) => record.cveId));
+  for (const cveId of inScope) assert.ok(imported.has(cveId), `${cveId} was imported`);
+  const score = scoreFirmwareFindings(lab.truth, findings, inScope);
+  assert.deepEqual(score.falsePositives, []);
+  assert.deepEqual(score.falseNegatives, []);
+  assert.ok(score.truePositives > 300, `many affected devices (${score.truePositives})`);
+  assert.ok(findings.some((row) => (row.evidence.cveIds as string[]).some((id) => !id.startsWith('CVE-2099-'))), 'real CVEs matched too');
+  // CVE-2014-100005 (D-Link DIR-600) is in CISA KEV: flagged and ranked urgent.
+  const dir600 = findings.find((row) => (row.evidence.cveIds as string[]).includes('CVE-2014-100005'));
+  assert.ok(dir600, 'a DIR-600 finding');
+  const cve = (dir600.evidence.cves as Array<{ cveId: string; kev: boolean; priorityLabel: string; baseScore: number }>).find((entry) => entry.cveId === 'CVE-2014-100005')!;
+  assert.equal(cve.kev, true);
+  assert.equal(cve.priorityLabel, 'urgent');
+  assert.ok(cve.baseScore > 0);
+});
+
 test('hostile devices end with a recorded status and do not stall the survey', async () => {
   const hostile = lab.truth.devices.filter((device) => device.role === 'hostile');
   assert.ok(hostile.length >= 10);
@@ -113,7 +143,7 @@ test('every login attempt is in the audit log; reports carry entry ids, never pa
 test('a re-run updates what exists instead of duplicating it', async () => {
   const before = await store.listFindings({});
   const subScope = '127.79.0.0/20';
-  const second = await runSurvey(await buildSurveyConfig(surveyValues([subScope])), createSurveyDeps({ store }));
+  const second = await runSurvey(await buildSurveyConfig(surveyValues([subScope])), await depsWithFirmware());
   const afterRows = await store.listFindings({});
   assert.equal(afterRows.length, before.length, 'no duplicates');
   const inSubScope = before.filter((row) => row.ip.startsWith('127.79.') && Number(row.ip.split('.')[2]) < 16);

@@ -21,9 +21,13 @@ export interface FirmwareFindings {
   unknownMatches: number;
 }
 
-/** The service whose banner gave the identity: where a firmware finding is reported. */
+/**
+ * The service whose banner gave the identity: where a firmware finding is reported.
+ * Chosen the same way every run (web first, then the lowest port), whatever order the
+ * services were grabbed in, so re-surveys update the finding instead of opening a twin.
+ */
 function reportingService(identity: DeviceIdentity): { port: number; protocol: string } {
-  const evidence = identity.evidence.find((entry) => entry.protocol === 'http') ?? identity.evidence[0];
+  const [evidence] = [...identity.evidence].sort((a, b) => Number(b.protocol === 'http') - Number(a.protocol === 'http') || a.port - b.port || a.protocol.localeCompare(b.protocol));
   return evidence ? { port: evidence.port, protocol: evidence.protocol } : { port: 0, protocol: 'device' };
 }
 

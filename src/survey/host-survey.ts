@@ -36,7 +36,8 @@ export interface HostSurveyResult {
  */
 export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: readonly OpenPort[]): Promise<HostSurveyResult> {
   const observations: ServiceObservation[] = [];
-  for (const open of openPorts) {
+  // Port order, not discovery order: the same host is grabbed the same way every run.
+  for (const open of [...openPorts].sort((a, b) => a.port - b.port)) {
     const grabber = deps.grabberFor(open.port);
     if (!grabber) continue;
     observations.push(await grabService(deps.context, grabber, ip, open.port));

@@ -35,7 +35,8 @@ export function scoreCredentialFindings(truth: LabTruth, findings: readonly Find
       expected.set(keyOf(key), key);
     }
   }
-  const actual = new Map(findings.map((finding) => [keyOf(finding), { kind: finding.kind, ip: finding.ip, port: finding.port }]));
+  const credentialKinds = new Set(['weak-credential', 'no-authentication']);
+  const actual = new Map(findings.filter((finding) => credentialKinds.has(finding.kind)).map((finding) => [keyOf(finding), { kind: finding.kind, ip: finding.ip, port: finding.port }]));
   const truePositives = [...actual.keys()].filter((key) => expected.has(key)).length;
   return {
     precision: actual.size === 0 ? (expected.size === 0 ? 1 : 0) : truePositives / actual.size,
