@@ -5,7 +5,7 @@
  */
 import type { DictionaryEntry } from '../assess/credentials/checker.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../core/random.ts';
 import type { LabCredential } from './types.ts';
 
 /** Weak devices only use the first this-many dictionary entries. */

@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { OpenNoticeError } from '../core/errors.ts';
 import { resolveLabOptions, type LabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
-import { hashText } from './random.ts';
+import { hashText } from '../core/random.ts';
 import { serveFtp } from './services/ftp-server.ts';
 import { serveHostile } from './services/hostile.ts';
 import { createLabHttpServer, type LabHttpServer } from './services/http-server.ts';

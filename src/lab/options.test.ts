@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenNoticeError } from '../core/errors.ts';
 import { defaultLabOptions, hostilePerBehaviour, labHostAddresses, parseLabCidr, resolveLabOptions } from './options.ts';
-import { createRandom, hashText } from './random.ts';
+import { createRandom, hashText } from '../core/random.ts';
 
 const usageError = (pattern: RegExp) => (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE' && pattern.test(error.message);
 

@@ -8,7 +8,7 @@ import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
 import { hostilePerBehaviour, labHostAddresses, parseLabCidr, resolveLabOptions, type LabOptions } from './options.ts';
-import { createRandom, type Random } from './random.ts';
+import { createRandom, type Random } from '../core/random.ts';
 import { hostileBehaviours, type HostileBehaviour, type LabDevice, type LabService } from './types.ts';
 import { labVendors } from './vendors/index.ts';
 import type { PlannedService } from './vendors/profile.ts';

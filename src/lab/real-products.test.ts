@@ -17,6 +17,7 @@ import { truthOf } from './truth.ts';
 import { realProductVendors } from './vendors/index.ts';
 import type { FirmwareRelease, ModelSpec } from './vendors/profile.ts';
 import { realCvesInScope } from './vulnerabilities.ts';
+import { simpleVersionOrder } from './simple-version-order.ts';
 
 interface MatchText {
   vulnerable: boolean;
@@ -57,18 +58,6 @@ function recordSpelling(model: string, shown: string): { version: string; update
   return { version: shown.toLowerCase() };
 }
 
-/** Numbers as numbers, letter runs as text ("2.16ww" > "2.15", "1.5.1.4" > "1.5.1"). */
-function compare(a: string, b: string): number {
-  const tokens = (text: string) => text.toLowerCase().match(/\d+|[a-z]+/g) ?? [];
-  const [left, right] = [tokens(a), tokens(b)];
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const [x, y] = [left[index], right[index]];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    const difference = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
-}
 
 function matches(match: MatchText, model: ModelSpec, release: FirmwareRelease): boolean {
   const names = cpeOf[model.model]!;
@@ -79,10 +68,10 @@ function matches(match: MatchText, model: ModelSpec, release: FirmwareRelease): 
   const spelled = recordSpelling(model.model, release.version);
   if (version !== '*') return version === spelled.version && (update === '*' || update === spelled.update);
   const v = spelled.version;
-  if (match.versionStartIncluding && compare(v, match.versionStartIncluding) < 0) return false;
-  if (match.versionStartExcluding && compare(v, match.versionStartExcluding) <= 0) return false;
-  if (match.versionEndIncluding && compare(v, match.versionEndIncluding) > 0) return false;
-  if (match.versionEndExcluding && compare(v, match.versionEndExcluding) >= 0) return false;
+  if (match.versionStartIncluding && simpleVersionOrder(v, match.versionStartIncluding) < 0) return false;
+  if (match.versionStartExcluding && simpleVersionOrder(v, match.versionStartExcluding) <= 0) return false;
+  if (match.versionEndIncluding && simpleVersionOrder(v, match.versionEndIncluding) > 0) return false;
+  if (match.versionEndExcluding && simpleVersionOrder(v, match.versionEndExcluding) >= 0) return false;
   return true;
 }
 

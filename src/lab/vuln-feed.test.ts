@@ -15,6 +15,7 @@ import { generatePopulation } from './population.ts';
 import { truthOf } from './truth.ts';
 import { syntheticCves, targetReleases } from './vuln-catalogue.ts';
 import { syntheticFeed, writeSyntheticFeed } from './vuln-feed.ts';
+import { simpleVersionOrder } from './simple-version-order.ts';
 
 interface CpeMatchText {
   vulnerable: boolean;
@@ -113,25 +114,13 @@ test('CPE names are the ones identification builds from lab-vendors.yaml product
   }
 });
 
-/** Numbers compare as numbers, other runs as text: enough for the lab's own version formats. */
-function simpleCompare(a: string, b: string): number {
-  const tokens = (text: string) => text.toLowerCase().match(/\d+|[a-z]+/g) ?? [];
-  const [left, right] = [tokens(a), tokens(b)];
-  for (let index = 0; index < Math.max(left.length, right.length); index++) {
-    const [x, y] = [left[index], right[index]];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    const difference = /^\d/.test(x) && /^\d/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
-}
 
 test('ranges are written over models whose releases ascend, with bounds at the defined release indexes', () => {
   for (const definition of syntheticCves) {
     for (const target of definition.targets) {
       const versions = targetReleases(definition.vendor, target.model).releases.map((release) => release.version);
       if (definition.style !== 'exact') {
-        for (let index = 1; index < versions.length; index++) assert.equal(simpleCompare(versions[index - 1]!, versions[index]!), -1, `${target.model} ${versions[index - 1]} < ${versions[index]}`);
+        for (let index = 1; index < versions.length; index++) assert.equal(simpleVersionOrder(versions[index - 1]!, versions[index]!), -1, `${target.model} ${versions[index - 1]} < ${versions[index]}`);
       }
       const cve = cves.find((candidate) => candidate.id === definition.id)!;
       const product = `${target.model.toLowerCase()}_firmware`;

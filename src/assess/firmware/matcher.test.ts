@@ -3,17 +3,12 @@ import assert from 'node:assert/strict';
 import { createNaiveMatcher, createVulnerabilityMatcher, naiveMatch } from './matcher.ts';
 import { loadSharedNvdRecords } from './test-records.ts';
 import type { DevicePlatform, VulnerabilityRecord } from './types.ts';
+import { createRandom } from '../../core/random.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
+/** Seeded, so failures reproduce. */
 function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
+  return () => random.next();
 }
 
 /** Records the shared set lacks: wildcard vendor/product (fallback list) and negation. */

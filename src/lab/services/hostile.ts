@@ -4,7 +4,7 @@
  * writer respects backpressure (the kernel buffer bounds memory) and stops with the peer.
  */
 import type { Socket } from 'node:net';
-import { createRandom } from '../random.ts';
+import { createRandom } from '../../core/random.ts';
 import type { HostileBehaviour, LabService } from '../types.ts';
 import { telnetCommand } from '../vendors/telnet-kit.ts';
 import { connectionScope, type ConnectionScope } from './connection-scope.ts';

@@ -4,7 +4,7 @@
  * login script reads. Telnet (busybox, "(none) login:") stays open on older firmware.
  */
 import { firmwareDates, identityOf, pad, type HttpSite, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { busyboxLogin } from './telnet-kit.ts';
 import { boaStyle, formLoginOutcome, hasSession, notFound, redirect, reply, routeOf, sessionToken, withHeaders } from './http-kit.ts';
 import { dropbearAt } from './software.ts';

@@ -3,7 +3,7 @@
  * the error pages of the server software that embedded devices ship.
  */
 import type { LabCredential } from '../types.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import type { HttpReply, HttpRequestInfo } from './profile.ts';
 
 /** Error page and header habits of one web server implementation. */

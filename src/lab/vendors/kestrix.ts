@@ -5,7 +5,7 @@
  * telnet console; newer ones send "/" to a login page through a JavaScript redirect.
  */
 import { firmwareDates, identityOf, pad, type HttpSite, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { busyboxWelcome, usernameConsole } from './telnet-kit.ts';
 import { basicAuthOutcome, challenge, customStyle, formLoginOutcome, hasSession, notFound, redirect, reply, routeOf, sessionToken, withHeaders, type ServerStyle } from './http-kit.ts';
 import { dropbearAt } from './software.ts';

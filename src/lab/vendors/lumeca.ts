@@ -5,7 +5,7 @@
  * keep a "Username:" maintenance console on telnet.
  */
 import { deviceNumber, firmwareDates, identityOf, type HttpSite, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { usernameConsole } from './telnet-kit.ts';
 import { notFound, redirect, reply, routeOf, thttpdStyle } from './http-kit.ts';
 import { bsdFtpPersona } from './ftp-kit.ts';

@@ -6,7 +6,7 @@
  * some of them with no root password at all.
  */
 import { firmwareDates, identityOf, type HttpSite, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { busyboxLogin, issueText } from './telnet-kit.ts';
 import { formLoginOutcome, notFound, reply, routeOf, sessionToken, uhttpdStyle, withHeaders } from './http-kit.ts';
 import { dropbearAt } from './software.ts';

@@ -5,8 +5,8 @@
  * without starting it, and the servers send exactly that.
  */
 import type { DeviceType } from '../../core/records.ts';
-import type { Random } from '../random.ts';
-import { hashText } from '../random.ts';
+import type { Random } from '../../core/random.ts';
+import { hashText } from '../../core/random.ts';
 import type { LabAuth, LabDevice, LabIdentity, LabProtocol, LabService } from '../types.ts';
 
 /** The lab's "today": firmware is never dated after it, ages are measured from it. */

@@ -7,7 +7,7 @@
  *   variables there; telnet is gone, dropbear SSH and a vsftpd USB share are common.
  */
 import { firmwareDates, identityOf, pad, yymmdd, yyyymmdd, type HttpSite, type ModelSpec, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { busyboxLogin, issueText } from './telnet-kit.ts';
 import { basicAuthOutcome, challenge, customStyle, formLoginOutcome, goAheadStyle, hasSession, notFound, redirect, reply, routeOf, sessionToken, withHeaders } from './http-kit.ts';
 import { dropbearAt, vsftpdAt } from './software.ts';

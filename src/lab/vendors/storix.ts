@@ -6,7 +6,7 @@
  * busybox telnetd.
  */
 import { deviceNumber, firmwareDates, identityOf, pad, type HttpSite, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { busyboxLogin } from './telnet-kit.ts';
 import { formLoginOutcome, hasSession, lighttpdStyle, notFound, redirect, reply, routeOf, sessionToken, withHeaders } from './http-kit.ts';
 import { lighttpdAt, openSshAt, proftpdAt } from './software.ts';

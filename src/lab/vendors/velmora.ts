@@ -5,7 +5,7 @@
  * a bare "IPCAM login:" prompt that says nothing about the device.
  */
 import { firmwareDates, identityOf, pad, yymmdd, type HttpSite, type VendorProfile } from './profile.ts';
-import { hashText } from '../random.ts';
+import { hashText } from '../../core/random.ts';
 import { busyboxLogin } from './telnet-kit.ts';
 import { formLoginOutcome, hasSession, miniHttpdStyle, notFound, redirect, reply, routeOf, sessionToken, withHeaders } from './http-kit.ts';
 import type { LabDevice, LabService } from '../types.ts';
