@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLab } from '../src/lab/lab.ts';
+import { writeSyntheticFeed } from '../src/lab/vuln-feed.ts';
 import { commands } from '../src/cli/commands/index.ts';
 import { scoreCredentialFindings } from '../src/survey/score.ts';
 
@@ -69,7 +70,19 @@ test('survey --input takes open ports from a ZMap file; findings and runs read t
     rows.push('127.208.0.1,23,synack,1', `${lab.truth.devices[0]!.ip},9,rst,0`);
     writeFileSync(zmapFile, `saddr,sport,classification,success\n${rows.join('\n')}\n`);
     const db = join(directory, 'store.sqlite');
-    const survey = await cli(['survey', '--target', cidr, '--input', zmapFile, '--check', 'credentials', '--db', db, '--json', '--quiet']);
+    const noData = await cli(['survey', '--target', cidr, '--input', zmapFile, '--check', 'firmware', '--db', db, '--quiet']);
+    assert.equal(noData.code, 2, 'the firmware check refuses to run without vulnerability data');
+    assert.match(noData.stderr, /feeds import/);
+    const feedFile = join(directory, 'feed.json');
+    writeSyntheticFeed(feedFile);
+    const imported = await cli(['feeds', 'import', feedFile, '--db', db]);
+    assert.equal(imported.code, 0, imported.stderr);
+    const corrupt = join(directory, 'corrupt.json');
+    writeFileSync(corrupt, '{"vulnerabilities": [');
+    const bad = await cli(['feeds', 'import', corrupt, '--db', db]);
+    assert.equal(bad.code, 3);
+    assert.match(bad.stderr, /corrupt\.json/);
+    const survey = await cli(['survey', '--target', cidr, '--input', zmapFile, '--check', 'credentials', '--check', 'firmware', '--db', db, '--json', '--quiet']);
     assert.equal(survey.code, 0, survey.stderr);
     const summary = JSON.parse(survey.stdout) as { openPorts: number; targets: number };
     assert.equal(summary.openPorts, rows.length - 2, 'in-scope open rows only');
@@ -87,6 +100,17 @@ test('survey --input takes open ports from a ZMap file; findings and runs read t
 
     const runs = await cli(['runs', '--db', db, '--json']);
     assert.equal(JSON.parse(runs.stdout).length, 1);
+
+    // Only the synthetic feed was imported: the real-product devices' CVEs are out of reach here.
+    const synthetic = new Set(lab.truth.vulnerabilityFeed.synthetic);
+    const expectedCves = new Set(lab.truth.devices.flatMap((device) => device.vulnerabilities).filter((cveId) => synthetic.has(cveId)));
+    const vulns = await cli(['vulns', '--db', db, '--json']);
+    assert.equal(vulns.code, 0);
+    const listed = JSON.parse(vulns.stdout) as Array<{ cveId: string; devices: number; priority: number }>;
+    assert.deepEqual(new Set(listed.map((entry) => entry.cveId)), expectedCves, 'every synthetic CVE the lab devices carry, nothing else');
+    assert.ok(listed.every((entry, index) => index === 0 || listed[index - 1]!.priority >= entry.priority), 'sorted by priority');
+    const status = await cli(['feeds', 'status', '--db', db]);
+    assert.equal(status.code, 0);
   } finally {
     await lab.close();
     rmSync(directory, { recursive: true, force: true });
