@@ -4,35 +4,17 @@
  */
 import type { FindingRow } from '../store/repository.ts';
 import { printable, renderCsv } from './cells.ts';
+import type { AffectedCve } from '../assess/firmware/types.ts';
 
-export interface VulnerabilitySummary {
-  cveId: string;
-  priority: number;
-  priorityLabel: string;
-  baseScore?: number;
-  severity?: string;
-  cvssVersion?: string;
-  kev: boolean;
-  ransomware: boolean;
+export interface VulnerabilitySummary extends Omit<AffectedCve, 'confidence' | 'matchEvidence'> {
   devices: number;
   /** "Vendor Model" → devices, most common first. */
   products: Array<{ product: string; devices: number }>;
 }
 
-interface CveEvidence {
-  cveId: string;
-  priority: number;
-  priorityLabel: string;
-  baseScore?: number;
-  severity?: string;
-  cvssVersion?: string;
-  kev: boolean;
-  ransomware: boolean;
-}
-
-function cvesOf(row: FindingRow): CveEvidence[] {
+function cvesOf(row: FindingRow): AffectedCve[] {
   const cves = row.evidence.cves;
-  return Array.isArray(cves) ? (cves as CveEvidence[]).filter((cve) => typeof cve?.cveId === 'string') : [];
+  return Array.isArray(cves) ? (cves as AffectedCve[]).filter((cve) => typeof cve?.cveId === 'string') : [];
 }
 
 /**
@@ -45,7 +27,8 @@ export function summarizeVulnerabilities(rows: readonly FindingRow[]): Vulnerabi
     if (row.kind !== 'vulnerable-firmware') continue;
     const product = [row.vendor, row.model].filter(Boolean).join(' ') || 'unidentified';
     for (const cve of cvesOf(row)) {
-      const entry = byCve.get(cve.cveId) ?? { ...cve, devices: 0, products: [], productCounts: new Map<string, number>() };
+      const { confidence: _confidence, matchEvidence: _matchEvidence, ...facts } = cve;
+      const entry = byCve.get(cve.cveId) ?? { ...facts, devices: 0, products: [], productCounts: new Map<string, number>() };
       entry.devices++;
       entry.productCounts.set(product, (entry.productCounts.get(product) ?? 0) + 1);
       if (cve.priority > entry.priority) Object.assign(entry, { priority: cve.priority, priorityLabel: cve.priorityLabel });

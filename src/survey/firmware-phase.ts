@@ -1,6 +1,6 @@
 import type { DeviceIdentity, Finding } from '../core/records.ts';
 import { notificationPriority, primaryScore } from '../assess/firmware/priority.ts';
-import type { KevEntry, VulnerabilityMatch, VulnerabilityRecord } from '../assess/firmware/types.ts';
+import type { AffectedCve, KevEntry, VulnerabilityMatch, VulnerabilityRecord } from '../assess/firmware/types.ts';
 import type { CoveredCheck, FindingRow } from '../store/repository.ts';
 
 /** What the firmware step needs: matches for an identity, and facts about a CVE. */
@@ -66,7 +66,7 @@ export function assessFirmware(
     for (const row of openByAddress.get(device.ip) ?? []) covered.push({ ip: row.ip, port: row.port, protocol: row.protocol, kind: 'vulnerable-firmware' });
     const cves = matches
       .filter((match) => match.state === 'affected')
-      .map((match) => {
+      .map((match): AffectedCve => {
         const record = assessor.vulnerability(match.cveId);
         const score = record ? primaryScore(record.scores) : undefined;
         const kev = assessor.kev(match.cveId);

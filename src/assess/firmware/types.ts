@@ -91,3 +91,19 @@ export interface DevicePlatform {
   /** Candidate CPE 2.3 names (firmware `o:` and hardware `h:`), from the product catalogue and alias tables. */
   cpes: string[];
 }
+
+/** One CVE in a vulnerable-firmware finding's evidence (what reports read back). */
+export interface AffectedCve {
+  cveId: string;
+  baseScore?: number;
+  severity?: Severity;
+  cvssVersion?: CvssScore['version'];
+  kev: boolean;
+  ransomware: boolean;
+  /** The match's confidence and the engine's reason. */
+  confidence: number;
+  matchEvidence: string;
+  /** Notification priority (0..1) and its label. */
+  priority: number;
+  priorityLabel: string;
+}
