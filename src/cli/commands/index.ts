@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import audit from './audit.ts';
+import darknet from './darknet.ts';
 import demo from './demo.ts';
 import feeds from './feeds.ts';
 import findings from './findings.ts';
@@ -9,4 +10,4 @@ import survey from './survey.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, runs, audit];
