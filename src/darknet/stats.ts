@@ -9,6 +9,7 @@ import { createDarknetAggregator } from './classify/aggregate.ts';
 import { createResearchScannerList } from './classify/research-list.ts';
 import { judgeSource, scannerThresholds } from './classify/verdict.ts';
 import type { PacketClass } from './classify/classify-packet.ts';
+import { cidrToRange, parseCidr } from '../scope/cidr.ts';
 
 export interface DarknetDay {
   /** UTC day, YYYY-MM-DD. */
@@ -46,12 +47,10 @@ export interface DarknetStatisticsOptions {
   skipCorrupt?: boolean;
 }
 
+/** The darknet as base address and size; a malformed CIDR is a SCOPE_INVALID error. */
 function parseDarknet(cidr: string): { base: number; size: number } {
-  const [address, prefixText] = cidr.split('/');
-  const parts = (address ?? '').split('.').map(Number);
-  const prefix = Number(prefixText ?? '32');
-  const value = (((parts[0] ?? 0) << 24) | ((parts[1] ?? 0) << 16) | ((parts[2] ?? 0) << 8) | (parts[3] ?? 0)) >>> 0;
-  return { base: value, size: 2 ** (32 - prefix) };
+  const { first, last } = cidrToRange(parseCidr(cidr));
+  return { base: first, size: last - first + 1 };
 }
 
 /**

@@ -1,12 +1,7 @@
 /** Address text formatting, kept out of the decoder's hot path (called only when asked). */
 
-/**
- * Dotted-quad text of an IPv4 address held as an unsigned 32-bit integer.
- * @example formatIPv4(0xc0000201) // '192.0.2.1'
- */
-export function formatIPv4(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
-}
+// The same dotted-quad formatting the scanner uses, re-exported for the decoder.
+export { formatIPv4 } from '../../scope/ipv4.ts';
 
 /**
  * RFC 5952 text of the IPv6 address in `bytes[offset..offset+16)` (lower-case hex, the longest

@@ -1,0 +1,37 @@
+/**
+ * IPv6 addresses as 128-bit integers (BigInt): enough to test prefixes, which is all the
+ * project needs of IPv6 text (research-scanner lists, opt-outs).
+ */
+
+const hexGroup = /^[0-9a-f]{1,4}$/i;
+
+/**
+ * Parse RFC 4291 text ("2001:db8::1", "::ffff:192.0.2.1"); undefined when malformed.
+ * @example parseIPv6('2001:db8::1') // 0x20010db8000000000000000000000001n
+ */
+export function parseIPv6(text: string): bigint | undefined {
+  const halves = text.trim().toLowerCase().split('::');
+  if (halves.length > 2) return undefined;
+  const groupsOf = (part: string): number[] | undefined => {
+    if (part === '') return [];
+    const pieces = part.split(':');
+    const groups: number[] = [];
+    for (const [index, piece] of pieces.entries()) {
+      if (index === pieces.length - 1 && piece.includes('.')) {
+        const octets = piece.split('.');
+        if (octets.length !== 4 || octets.some((octet) => !/^\d{1,3}$/.test(octet) || Number(octet) > 255)) return undefined;
+        groups.push(Number(octets[0]) * 256 + Number(octets[1]), Number(octets[2]) * 256 + Number(octets[3]));
+      } else if (hexGroup.test(piece)) groups.push(parseInt(piece, 16));
+      else return undefined;
+    }
+    return groups;
+  };
+  const head = groupsOf(halves[0]!);
+  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  let value = 0n;
+  for (const group of [...head, ...Array<number>(missing).fill(0), ...tail]) value = (value << 16n) | BigInt(group);
+  return value;
+}
