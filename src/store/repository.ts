@@ -48,17 +48,11 @@ export interface RunFinish {
   counts: Record<string, number>;
 }
 
-export interface RunRow {
+/** A stored run: what it was started with, and how it ended. */
+export interface RunRow extends RunStart {
   id: number;
-  startedAt: string;
   finishedAt?: string;
   status: RunStatus;
-  seed?: number | string;
-  scope: string[];
-  exclude: string[];
-  ports: number[];
-  checks: string[];
-  plan?: PlanReference;
   counts: Record<string, number>;
 }
 
@@ -116,7 +110,7 @@ export interface ReconcileCounts {
 }
 
 /** A finding with the identity of its device joined in (absent when unidentified). */
-export interface FindingRow {
+export interface FindingRow extends Partial<Pick<DeviceIdentity, 'vendor' | 'model' | 'deviceType' | 'firmwareVersion' | 'releaseYear'>> {
   id: number;
   kind: FindingKind;
   ip: string;
@@ -131,11 +125,6 @@ export interface FindingRow {
   lastRunId: number;
   closedAt?: string;
   closedRunId?: number;
-  vendor?: string;
-  model?: string;
-  deviceType?: DeviceType;
-  firmwareVersion?: string;
-  releaseYear?: number;
 }
 
 export interface FindingFilter {
