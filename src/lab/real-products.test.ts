@@ -18,18 +18,13 @@ import { realProductVendors } from './vendors/index.ts';
 import type { FirmwareRelease, ModelSpec } from './vendors/profile.ts';
 import { realCvesInScope } from './vulnerabilities.ts';
 import { simpleVersionOrder } from './simple-version-order.ts';
+import type { Configuration, CpeMatch } from '../assess/firmware/types.ts';
 
-interface MatchText {
-  vulnerable: boolean;
-  criteria: string;
-  versionStartIncluding?: string;
-  versionStartExcluding?: string;
-  versionEndIncluding?: string;
-  versionEndExcluding?: string;
-}
+// Only the record's shape is shared with the firmware engine; the evaluation below stays independent.
+type MatchText = CpeMatch;
 interface CveText {
   id: string;
-  configurations?: Array<{ operator?: string; negate?: boolean; nodes: Array<{ operator: string; negate?: boolean; cpeMatch: MatchText[] }> }>;
+  configurations?: Configuration[];
 }
 
 const shared = (path: string) => new URL(`../../../shared/data/${path}`, import.meta.url);
