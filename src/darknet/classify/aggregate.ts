@@ -4,7 +4,7 @@
  * finished day while the next one fills (live capture), keeping memory bounded.
  */
 import type { DecodedPacket } from '../packet.ts';
-import { classIndex, classifyPacket, type PacketClass } from './classify-packet.ts';
+import { classIndex, classifyPacket, packetClasses, type PacketClass } from './classify-packet.ts';
 import { SourceTable, type SourceSummary } from './source-table.ts';
 
 export type { SourceSummary } from './source-table.ts';
@@ -14,6 +14,16 @@ export interface AggregatorOptions {
   periodSeconds: number;
   /** Count only packets whose destination lies in the darknet (IPv4 base and size); all when absent. */
   darknet?: { base: number; size: number };
+}
+
+/** Whole-window counters beside the per-source table (darknet packets only). */
+export interface WindowTotals {
+  packets: number;
+  firstMicros: number;
+  lastMicros: number;
+  classTotals: Record<PacketClass, number>;
+  /** Packets per TCP/UDP destination port, as NICTER's "top destination ports" counts them. */
+  portPackets: Uint32Array;
 }
 
 export interface DarknetAggregator {
@@ -27,10 +37,16 @@ export interface DarknetAggregator {
   drop(windowStartMicros: number): void;
   /** Bytes held by all windows' tables. */
   bytesUsed(): number;
+  /** Whole-window counters, or undefined for an unknown window. */
+  totals(windowStartMicros: number): WindowTotals | undefined;
   /** Distinct sources in one window. */
   sourceCount(windowStartMicros: number): number;
   /** Packets per class over everything added (for statistics). */
   readonly classTotals: Record<PacketClass, number>;
+}
+
+function emptyClassTotals(): Record<PacketClass, number> {
+  return Object.fromEntries(packetClasses.map((name) => [name, 0])) as Record<PacketClass, number>;
 }
 
 /**
@@ -43,10 +59,12 @@ export interface DarknetAggregator {
 export function createDarknetAggregator(options: AggregatorOptions): DarknetAggregator {
   const periodMicros = options.periodSeconds * 1e6;
   const tables = new Map<number, SourceTable>();
-  const classTotals: Record<PacketClass, number> = { mirai: 0, zmap: 0, masscan: 0, 'tcp-syn-scan': 0, backscatter: 0, 'udp-probe': 0, 'icmp-probe': 0, other: 0 };
+  const windowTotals = new Map<number, WindowTotals>();
+  const classTotals = emptyClassTotals();
   const darknet = options.darknet;
   let lastWindow = -1;
   let lastTable: SourceTable | undefined;
+  let lastTotals: WindowTotals | undefined;
 
   return {
     classTotals,
@@ -61,19 +79,29 @@ export function createDarknetAggregator(options: AggregatorOptions): DarknetAggr
         if (lastTable === undefined) {
           lastTable = new SourceTable();
           tables.set(window, lastTable);
+          windowTotals.set(window, { packets: 0, firstMicros: packet.timeMicros, lastMicros: packet.timeMicros, classTotals: emptyClassTotals(), portPackets: new Uint32Array(65_536) });
         }
+        lastTotals = windowTotals.get(window)!;
         lastWindow = window;
       }
       lastTable.add(packet, packetClass, classIndex[packetClass]);
+      const totals = lastTotals!;
+      totals.packets++;
+      totals.classTotals[packetClass]++;
+      if (packet.timeMicros < totals.firstMicros) totals.firstMicros = packet.timeMicros;
+      if (packet.timeMicros > totals.lastMicros) totals.lastMicros = packet.timeMicros;
+      if (packet.dstPort !== undefined) totals.portPackets[packet.dstPort]++;
       return packetClass;
     },
     windows: () => [...tables.keys()].sort((a, b) => a - b),
     sources: (start) => tables.get(start)?.summaries() ?? [],
     sourceCount: (start) => tables.get(start)?.count ?? 0,
+    totals: (start) => windowTotals.get(start),
     drop(start) {
       tables.delete(start);
+      windowTotals.delete(start);
       if (lastWindow === start) lastTable = undefined;
     },
-    bytesUsed: () => [...tables.values()].reduce((sum, table) => sum + table.bytesUsed(), 0),
+    bytesUsed: () => [...tables.values()].reduce((sum, table) => sum + table.bytesUsed() + 65_536 * 4, 0),
   };
 }
