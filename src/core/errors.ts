@@ -17,6 +17,7 @@ export const errorCodes = {
   DICTIONARY_INVALID: { exit: 3, summary: 'invalid credential dictionary' },
   IMPORT_INVALID: { exit: 3, summary: 'malformed input file' },
   FEED_UNREACHABLE: { exit: 9, summary: 'a vulnerability feed could not be reached' },
+  CAPTURE_FAILED: { exit: 10, summary: 'live packet capture failed' },
   STORE_FAILED: { exit: 7, summary: 'storage error' },
   LAB_FAILED: { exit: 8, summary: 'the lab could not start' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },

@@ -23,6 +23,11 @@ export interface CaptureOptions {
   formatAddresses?: boolean;
   /** Name used in error messages when the source is a stream. */
   name?: string;
+  /**
+   * Called after each chunk's packets were handed out, and awaited: the place to rotate
+   * finished aggregation windows during a live capture (back-pressure on the source).
+   */
+  afterChunk?: () => void | Promise<void>;
 }
 
 export type CaptureSource = string | AsyncIterable<Uint8Array>;
@@ -76,7 +81,11 @@ export async function scanFrames(source: CaptureSource, onFrame: (frame: FrameIn
   const onCorrupt = options.onCorrupt ?? 'throw';
   const decode: DecodeOptions = { formatAddresses: options.formatAddresses ?? true };
   const parser = new ContainerParser({ onCorrupt, file: name }, (frame) => onFrame(frame, decode));
-  for await (const chunk of captureChunks(source, name, onCorrupt === 'skip' ? parser.stats : undefined)) parser.push(chunk);
+  const afterChunk = options.afterChunk;
+  for await (const chunk of captureChunks(source, name, onCorrupt === 'skip' ? parser.stats : undefined)) {
+    parser.push(chunk);
+    if (afterChunk !== undefined) await afterChunk();
+  }
   return parser.finish();
 }
 
