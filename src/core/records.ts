@@ -68,7 +68,8 @@ export interface Device {
   identity: DeviceIdentity;
 }
 
-export type FindingKind = 'weak-credential' | 'no-authentication' | 'vulnerable-firmware';
+/** `infected`: the address was seen acting as a bot (darknet scanning, honeypot logins). */
+export type FindingKind = 'weak-credential' | 'no-authentication' | 'vulnerable-firmware' | 'infected';
 
 /** A weakness found on a device; the unit that is stored, reported and tracked. */
 export interface Finding {
@@ -91,4 +92,49 @@ export interface CredentialAttempt extends Target {
   outcome: 'accepted' | 'rejected' | 'no-prompt' | 'error';
   detail?: string;
   attemptedAt: string;
+}
+
+/** A source a darknet window judged to be a scanner (or a known research scanner). */
+export interface DarknetSourceRecord {
+  ip: string;
+  verdict: 'scanner' | 'research';
+  /** 'mirai' when most probes carry Mirai's fingerprint (TCP sequence = destination address). */
+  family?: 'mirai' | 'other';
+  /** A scanning tool's fingerprint that dominates its probes. */
+  tool?: 'zmap' | 'masscan';
+  packets: number;
+  /** Distinct darknet addresses probed (exact up to a small count, then a HyperLogLog estimate). */
+  distinctDestinations: number;
+  /** Most probed destination ports, most first. */
+  topPorts: Array<{ port: number; count: number }>;
+  /** Packets per packet class (mirai, zmap, masscan, tcp-syn-scan, backscatter, udp-probe, icmp-probe, other). */
+  hits: Record<string, number>;
+  firstSeen: string;
+  lastSeen: string;
+  reason: string;
+}
+
+/** What a darknet observed in one window (an hour or a day): totals, and the sources it judged. */
+export interface DarknetWindow {
+  /** IPv4 CIDR of the darknet. */
+  darknet: string;
+  darknetSize: number;
+  /** Window start (UTC, ISO-8601) and length: 3600 for hours, 86400 for days. */
+  start: string;
+  periodSeconds: number;
+  /** First and last packet inside the window: a partial window is judged on what it covers. */
+  firstPacketAt: string;
+  lastPacketAt: string;
+  packets: number;
+  /** Distinct sources. */
+  sources: number;
+  scanners: number;
+  miraiScanners: number;
+  researchSources: number;
+  backscatterSources: number;
+  classTotals: Record<string, number>;
+  /** Most frequent TCP/UDP destination ports (up to 100). */
+  topPorts: Array<{ port: number; packets: number }>;
+  /** Scanners and research scanners with their counters; other sources are only counted. */
+  judged: DarknetSourceRecord[];
 }

@@ -1,15 +1,13 @@
 /**
- * NICTER-style statistics from darknet captures: packets per day, packets per darknet
- * address per year, top destination ports, top source networks, and scanners ("infected
- * hosts") per day with their families — from one streaming pass in bounded memory.
+ * NICTER-style statistics: packets per day, packets per darknet address per year, top
+ * destination ports, top source networks, and scanners ("infected hosts") per day with their
+ * families. Computed from day `DarknetWindow` records, so the same figures come from captures
+ * read now (`darknetStatistics`) or from windows stored earlier (`summarizeWindows`).
  */
-import type { DecodedPacket } from './packet.ts';
-import { scanCapture } from './capture/reader.ts';
-import { createDarknetAggregator } from './classify/aggregate.ts';
-import { createResearchScannerList } from './classify/research-list.ts';
-import { judgeSource, scannerThresholds } from './classify/verdict.ts';
-import type { PacketClass } from './classify/classify-packet.ts';
-import { cidrToRange, parseCidr } from '../scope/cidr.ts';
+import type { DarknetWindow } from '../core/records.ts';
+import { createDarknetIngest, darknetRange } from './ingest.ts';
+import { mergeWindows } from './merge-windows.ts';
+import { packetClasses, type PacketClass } from './classify/classify-packet.ts';
 
 export interface DarknetDay {
   /** UTC day, YYYY-MM-DD. */
@@ -31,12 +29,13 @@ export interface DarknetStatistics {
   /** Packets one darknet address receives in a year at the observed rate. */
   packetsPerAddressPerYear: number;
   days: DarknetDay[];
+  /** From each day's 100 most probed ports: exact for one day, a close lower bound over many. */
   topPorts: Array<{ port: number; packets: number }>;
   /** /24 networks of scanners, by packets. */
   topSourceNetworks: Array<{ network: string; packets: number; scanners: number }>;
   scannersPerDay: { max: number; average: number };
   packetClasses: Record<PacketClass, number>;
-  /** Scanners (infected-host candidates) with their family, for findings. */
+  /** Scanners (infected-host candidates) with their family, per day. */
   scanners: Array<{ ip: string; day: string; family: string; tool?: string; packets: number; distinctDestinations: number; topPorts: number[] }>;
 }
 
@@ -47,83 +46,81 @@ export interface DarknetStatisticsOptions {
   skipCorrupt?: boolean;
 }
 
-/** The darknet as base address and size; a malformed CIDR is a SCOPE_INVALID error. */
-function parseDarknet(cidr: string): { base: number; size: number } {
-  const { first, last } = cidrToRange(parseCidr(cidr));
-  return { base: first, size: last - first + 1 };
+/** The /24 of an IPv4 address, or the /48 of an IPv6 one. */
+function networkOf(ip: string): string {
+  if (!ip.includes(':')) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
+  return `${ip.split(':').slice(0, 3).join(':')}::/48`;
 }
 
 /**
- * Read captures and compute the statistics.
+ * Statistics from day windows of one darknet (other periods are ignored).
+ * @example summarizeWindows(await store.listDarknetWindows({ darknet: '127.200.0.0/16', periodSeconds: 86400 }), { darknet: '127.200.0.0/16', darknetSize: 65536 })
+ */
+export function summarizeWindows(windows: readonly DarknetWindow[], darknet: { darknet: string; darknetSize: number; skippedRecords?: number }): DarknetStatistics {
+  const days = windows.filter((window) => window.periodSeconds === 86_400).sort((a, b) => (a.start < b.start ? -1 : 1));
+  const ports = new Map<number, number>();
+  const networks = new Map<string, { packets: number; scanners: number }>();
+  const classes = Object.fromEntries(packetClasses.map((name) => [name, 0])) as Record<PacketClass, number>;
+  const scanners: DarknetStatistics['scanners'] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const window of days) {
+    first = Math.min(first, Date.parse(window.firstPacketAt));
+    last = Math.max(last, Date.parse(window.lastPacketAt));
+    for (const { port, packets } of window.topPorts) ports.set(port, (ports.get(port) ?? 0) + packets);
+    for (const name of packetClasses) classes[name] += window.classTotals[name] ?? 0;
+    for (const source of window.judged) {
+      if (source.verdict !== 'scanner') continue;
+      scanners.push({ ip: source.ip, day: window.start.slice(0, 10), family: source.family ?? 'other', ...(source.tool ? { tool: source.tool } : {}), packets: source.packets, distinctDestinations: source.distinctDestinations, topPorts: source.topPorts.map((entry) => entry.port) });
+      const entry = networks.get(networkOf(source.ip)) ?? { packets: 0, scanners: 0 };
+      entry.packets += source.packets;
+      entry.scanners++;
+      networks.set(networkOf(source.ip), entry);
+    }
+  }
+  const dayRows: DarknetDay[] = days.map((window) => ({
+    day: window.start.slice(0, 10), packets: window.packets, sources: window.sources, scanners: window.scanners,
+    miraiScanners: window.miraiScanners, researchSources: window.researchSources, backscatterSources: window.backscatterSources,
+  }));
+  const packets = dayRows.reduce((sum, row) => sum + row.packets, 0);
+  const observedSeconds = Number.isFinite(first) ? Math.max(1, (last - first) / 1000) : 0;
+  const perDay = dayRows.map((row) => row.scanners);
+  return {
+    darknet: darknet.darknet,
+    darknetSize: darknet.darknetSize,
+    packets,
+    skippedRecords: darknet.skippedRecords ?? 0,
+    observedDays: observedSeconds / 86_400,
+    packetsPerAddressPerYear: observedSeconds > 0 ? (packets / darknet.darknetSize) * ((365 * 86_400) / observedSeconds) : 0,
+    days: dayRows,
+    topPorts: [...ports].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 10).map(([port, count]) => ({ port, packets: count })),
+    topSourceNetworks: [...networks].sort((a, b) => b[1].packets - a[1].packets).slice(0, 10).map(([network, entry]) => ({ network, ...entry })),
+    scannersPerDay: { max: perDay.length ? Math.max(...perDay) : 0, average: perDay.length ? perDay.reduce((a, b) => a + b, 0) / perDay.length : 0 },
+    packetClasses: classes,
+    scanners,
+  };
+}
+
+/**
+ * Read captures and compute the statistics in one streaming pass.
  * @example const stats = await darknetStatistics(['day1.pcap.gz'], { darknet: '127.200.0.0/16', researchRanges: [] })
  */
 export async function darknetStatistics(files: readonly string[], options: DarknetStatisticsOptions): Promise<DarknetStatistics> {
-  const darknet = parseDarknet(options.darknet);
-  const days = createDarknetAggregator({ periodSeconds: 86_400, darknet });
-  const portCounts = new Uint32Array(65_536);
+  const windows: DarknetWindow[] = [];
+  const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, periods: [86_400], onWindow: (window) => { windows.push(window); } });
   let skippedRecords = 0;
-  let firstMicros = Infinity;
-  let lastMicros = -Infinity;
-  const inDarknet = (packet: DecodedPacket) => packet.dstV4 !== undefined && packet.dstV4 - darknet.base >= 0 && packet.dstV4 - darknet.base < darknet.size;
-  for (const file of files) {
-    const stats = await scanCapture(
-      file,
-      (packet) => {
-        days.add(packet);
-        if (!inDarknet(packet)) return;
-        if (packet.dstPort !== undefined) portCounts[packet.dstPort]! += 1;
-        if (packet.timeMicros < firstMicros) firstMicros = packet.timeMicros;
-        if (packet.timeMicros > lastMicros) lastMicros = packet.timeMicros;
-      },
-      { formatAddresses: false, onCorrupt: options.skipCorrupt ? 'skip' : 'throw' },
-    );
-    skippedRecords += stats.skipped;
+  for (const file of files) skippedRecords += (await ingest.read(file, { onCorrupt: options.skipCorrupt ? 'skip' : 'throw' })).skipped;
+  await ingest.finish();
+  const darknetSize = darknetRange(options.darknet).size;
+  return summarizeWindows(mergeSameDay(windows), { darknet: options.darknet, darknetSize, skippedRecords });
+}
+
+/** Windows with the same start (late packets after a window closed) merged into one. */
+function mergeSameDay(windows: DarknetWindow[]): DarknetWindow[] {
+  const byStart = new Map<string, DarknetWindow>();
+  for (const window of windows) {
+    const known = byStart.get(window.start);
+    byStart.set(window.start, known ? mergeWindows(known, window) : window);
   }
-  const research = createResearchScannerList(options.researchRanges);
-  const dayRows: DarknetDay[] = [];
-  const scanners: DarknetStatistics['scanners'] = [];
-  const networks = new Map<string, { packets: number; scanners: number }>();
-  let packets = 0;
-  for (const window of days.windows()) {
-    const day = new Date(window / 1000).toISOString().slice(0, 10);
-    // A partial first or last day is judged on the time it really covers.
-    const covered = Math.max(1, (Math.min(window + 86_400e6, lastMicros) - Math.max(window, firstMicros)) / 1e6);
-    const thresholds = scannerThresholds({ darknetSize: darknet.size, observedSeconds: Math.min(86_400, covered) });
-    const row: DarknetDay = { day, packets: 0, sources: 0, scanners: 0, miraiScanners: 0, researchSources: 0, backscatterSources: 0 };
-    for (const source of days.sources(window)) {
-      row.packets += source.packets;
-      row.sources++;
-      const judgement = judgeSource(source, thresholds, research);
-      if (judgement.verdict === 'research') row.researchSources++;
-      if (judgement.verdict === 'backscatter') row.backscatterSources++;
-      if (judgement.verdict !== 'scanner') continue;
-      row.scanners++;
-      if (judgement.family === 'mirai') row.miraiScanners++;
-      scanners.push({ ip: source.ip, day, family: judgement.family ?? 'other', tool: judgement.tool, packets: source.packets, distinctDestinations: source.distinctDestinations, topPorts: source.topPorts.map((entry) => entry.port) });
-      const network = `${source.ip.split('.').slice(0, 3).join('.')}.0/24`;
-      const entry = networks.get(network) ?? { packets: 0, scanners: 0 };
-      entry.packets += source.packets;
-      entry.scanners++;
-      networks.set(network, entry);
-    }
-    packets += row.packets;
-    dayRows.push(row);
-  }
-  const observedSeconds = Number.isFinite(firstMicros) ? Math.max(1, (lastMicros - firstMicros) / 1e6) : 0;
-  const topPorts = [...portCounts.entries()].filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([port, count]) => ({ port, packets: count }));
-  const perDay = dayRows.map((row) => row.scanners);
-  return {
-    darknet: options.darknet,
-    darknetSize: darknet.size,
-    packets,
-    skippedRecords,
-    observedDays: observedSeconds / 86_400,
-    packetsPerAddressPerYear: observedSeconds > 0 ? (packets / darknet.size) * ((365 * 86_400) / observedSeconds) : 0,
-    days: dayRows,
-    topPorts,
-    topSourceNetworks: [...networks].sort((a, b) => b[1].packets - a[1].packets).slice(0, 10).map(([network, entry]) => ({ network, ...entry })),
-    scannersPerDay: { max: perDay.length ? Math.max(...perDay) : 0, average: perDay.length ? perDay.reduce((a, b) => a + b, 0) / perDay.length : 0 },
-    packetClasses: { ...days.classTotals },
-    scanners,
-  };
+  return [...byStart.values()];
 }

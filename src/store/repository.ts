@@ -5,6 +5,8 @@
  */
 import type {
   CredentialAttempt,
+  DarknetSourceRecord,
+  DarknetWindow,
   Device,
   DeviceIdentity,
   DeviceType,
@@ -207,6 +209,47 @@ export interface VulnerabilityCounts {
   kevRansomware: number;
 }
 
+/** Identifies one darknet window. */
+export interface DarknetWindowKey {
+  darknet: string;
+  /** ISO-8601 window start. */
+  start: string;
+  periodSeconds: number;
+}
+
+export interface DarknetWindowFilter {
+  darknet?: string;
+  periodSeconds?: number;
+  /** Windows starting at or after this time (ISO-8601). */
+  from?: string;
+  /** Windows starting before this time (ISO-8601). */
+  to?: string;
+}
+
+export interface DarknetSourceFilter {
+  ip?: string;
+  verdict?: DarknetSourceRecord['verdict'];
+  periodSeconds?: number;
+}
+
+/** A capture file that was read into the store (so it is never counted twice). */
+export interface DarknetInputRow {
+  /** sha256 over the file's size, first and last MiB (see darknet/input-fingerprint.ts). */
+  fingerprint: string;
+  name: string;
+  bytes: number;
+  packets: number;
+  runId: number;
+  readAt: string;
+}
+
+/** A judged darknet source with the window it was judged in. */
+export interface DarknetSourceRow extends DarknetSourceRecord {
+  darknet: string;
+  windowStart: string;
+  periodSeconds: number;
+}
+
 /**
  * Survey results storage. Re-running a survey updates what exists (last seen,
  * closed findings) instead of duplicating it.
@@ -256,5 +299,18 @@ export interface SurveyRepository {
   recordFeedImport(report: FeedImportReport, times: { startedAt: string; finishedAt: string }): Promise<number>;
   /** The feed import log, newest first; `format` filters (e.g. 'nvd-api' to find where the last update stopped). */
   listFeedImports(filter?: { format?: string; limit?: number }): Promise<FeedImportRow[]>;
+  /**
+   * Store darknet windows (totals and judged sources) observed by a run, and the capture files
+   * they came from, in one transaction. A window already stored under the same darknet, start
+   * and period is replaced: merge first (mergeWindows).
+   */
+  recordDarknetWindows(runId: number, windows: readonly DarknetWindow[], inputs?: readonly Omit<DarknetInputRow, 'runId'>[]): Promise<void>;
+  /** The capture file read earlier with this fingerprint, if any. */
+  getDarknetInput(fingerprint: string): Promise<DarknetInputRow | undefined>;
+  getDarknetWindow(key: DarknetWindowKey): Promise<DarknetWindow | undefined>;
+  /** Windows with their judged sources, oldest first. */
+  listDarknetWindows(filter?: DarknetWindowFilter): Promise<DarknetWindow[]>;
+  /** Judged sources (e.g. every window an address was seen scanning in), newest first. */
+  listDarknetSources(filter?: DarknetSourceFilter): Promise<DarknetSourceRow[]>;
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ import type {
   SurveyRepository,
 } from '../repository.ts';
 import { inTransaction, openDatabase, storeError } from './database.ts';
+import { readDarknetInput, readDarknetSources, readDarknetWindow, readDarknetWindows, writeDarknetWindows } from './darknet.ts';
 import { listFindingEventRows, listFindingRows, reconcile } from './findings.ts';
 import { applyMigrations } from './migrate.ts';
 import {
@@ -265,6 +266,17 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
     recordFeedImport: (report, times) => use('recordFeedImport', () => insertFeedImport(db, report, times)),
 
     listFeedImports: (filter) => use('listFeedImports', () => listFeedImportRows(db, filter)),
+
+    recordDarknetWindows: (runId, windows, inputs = []) =>
+      use('recordDarknetWindows', () => inTransaction(db, () => { runStartedAt(runId); writeDarknetWindows(db, runId, windows, inputs); })),
+
+    getDarknetInput: (fingerprint) => use('getDarknetInput', () => readDarknetInput(db, fingerprint)),
+
+    getDarknetWindow: (key) => use('getDarknetWindow', () => readDarknetWindow(db, key)),
+
+    listDarknetWindows: (filter) => use('listDarknetWindows', () => readDarknetWindows(db, filter)),
+
+    listDarknetSources: (filter) => use('listDarknetSources', () => readDarknetSources(db, filter)),
 
     close: async () => {
       if (db.isOpen) db.close();

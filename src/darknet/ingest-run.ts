@@ -1,0 +1,177 @@
+/**
+ * Darknet observation into the store, as a run: windows (hours and days) with their judged
+ * sources, and `infected` findings for scanners inside the surveyed space.
+ *
+ * Files are read as one unit: every window is written in a single transaction at the end,
+ * together with the files' fingerprints, so a crash writes nothing (just read them again) and
+ * a file already read is skipped instead of counted twice. A live capture writes each window
+ * as it closes, merged with what an earlier capture of the same window stored.
+ */
+import type { DarknetWindow } from '../core/records.ts';
+import type { CoveredCheck, DarknetInputRow, ReconcileCounts, SurveyRepository } from '../store/repository.ts';
+import type { CaptureSource } from './capture/reader.ts';
+import { captureFingerprint } from './input-fingerprint.ts';
+import { collectInfected, surveyedSpace } from './infected.ts';
+import { createDarknetIngest } from './ingest.ts';
+import { mergeWindows } from './merge-windows.ts';
+
+export interface DarknetRunOptions {
+  store: SurveyRepository;
+  /** IPv4 CIDR of the darknet. */
+  darknet: string;
+  researchRanges: readonly string[];
+  /** CIDRs counted as surveyed space besides the scopes of the store's survey runs. */
+  space?: readonly string[];
+  /** An open infected finding not seen scanning for this many days (before the newest packet) is closed. Default 7. */
+  quietDays?: number;
+  onCorrupt?: 'throw' | 'skip';
+  /** Called as files are read and windows are written. */
+  onProgress?: (progress: DarknetRunProgress) => void;
+}
+
+export interface DarknetRunProgress {
+  file?: string;
+  packets: number;
+  windowsWritten: number;
+}
+
+export interface DarknetRunSummary {
+  runId: number;
+  packets: number;
+  skippedRecords: number;
+  /** Files left out because the store already holds them (name and the run that read them). */
+  alreadyRead: Array<{ file: string; runId: number }>;
+  windows: { hours: number; days: number };
+  /** Distinct scanner addresses, in and outside the surveyed space. */
+  scanners: number;
+  scannersOutsideSpace: number;
+  findings: ReconcileCounts;
+}
+
+type DarknetInput = Omit<DarknetInputRow, 'runId'>;
+
+const emptyCounts = (): ReconcileCounts => ({ opened: 0, updated: 0, closed: 0, reopened: 0 });
+
+/** Writes windows merged with what is stored, and reconciles the infected findings they imply. */
+function createPersister(options: DarknetRunOptions, runId: number, summary: DarknetRunSummary) {
+  const quietMicros = (options.quietDays ?? 7) * 86_400e3;
+  const scanners = new Set<string>();
+  const outside = new Set<string>();
+  return {
+    async persist(windows: readonly DarknetWindow[], inputs: readonly DarknetInput[] = []): Promise<void> {
+      const merged: DarknetWindow[] = [];
+      for (const window of windows) {
+        const stored = await options.store.getDarknetWindow(window);
+        merged.push(stored ? mergeWindows(stored, window) : window);
+        if (window.periodSeconds === 3600) summary.windows.hours++;
+        else summary.windows.days++;
+      }
+      await options.store.recordDarknetWindows(runId, merged, inputs);
+      const space = await surveyedSpace(options.store, options.space);
+      const infected = collectInfected(space);
+      for (const window of windows) {
+        infected.add(window);
+        for (const source of window.judged) if (source.verdict === 'scanner') scanners.add(source.ip);
+      }
+      for (const ip of infected.outside) outside.add(ip);
+      summary.scanners = scanners.size;
+      summary.scannersOutsideSpace = outside.size;
+      const found = infected.findings();
+      const newest = Math.max(...windows.map((window) => Date.parse(window.lastPacketAt)));
+      const foundIps = new Set(found.map((finding) => finding.ip));
+      const covered: CoveredCheck[] = (await options.store.listFindings({ status: 'open', kind: 'infected' }))
+        .filter((row) => row.protocol === 'darknet' && !foundIps.has(row.ip) && Date.parse(row.lastSeen) < newest - quietMicros / 1000)
+        .map((row) => ({ ip: row.ip, port: row.port, protocol: row.protocol, kind: row.kind }));
+      if (found.length === 0 && covered.length === 0) return;
+      const counts = await options.store.reconcileFindings(runId, { found, covered, closedAt: new Date(newest).toISOString() });
+      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>) summary.findings[key] += counts[key];
+    },
+  };
+}
+
+async function startDarknetRun(options: DarknetRunOptions): Promise<{ runId: number; summary: DarknetRunSummary }> {
+  const runId = await options.store.startRun({ startedAt: new Date().toISOString(), scope: [options.darknet], exclude: [], ports: [], checks: ['darknet'] });
+  return { runId, summary: { runId, packets: 0, skippedRecords: 0, alreadyRead: [], windows: { hours: 0, days: 0 }, scanners: 0, scannersOutsideSpace: 0, findings: emptyCounts() } };
+}
+
+async function finishDarknetRun(options: DarknetRunOptions, summary: DarknetRunSummary, status: 'completed' | 'interrupted' | 'failed'): Promise<void> {
+  await options.store.finishRun(summary.runId, {
+    finishedAt: new Date().toISOString(),
+    status,
+    counts: { packets: summary.packets, hourWindows: summary.windows.hours, dayWindows: summary.windows.days, scanners: summary.scanners, infectedOpened: summary.findings.opened, infectedClosed: summary.findings.closed },
+  });
+}
+
+/**
+ * Read capture files into the store in one transaction.
+ * @example const summary = await ingestCaptureFiles(['day1.pcap.gz'], { store, darknet: '127.200.0.0/16', researchRanges: [] })
+ */
+export async function ingestCaptureFiles(files: readonly string[], options: DarknetRunOptions): Promise<DarknetRunSummary> {
+  const { runId, summary } = await startDarknetRun(options);
+  try {
+    const pending = new Map<string, DarknetWindow>();
+    const ingest = createDarknetIngest({
+      darknet: options.darknet,
+      researchRanges: options.researchRanges,
+      onWindow: (window) => {
+        const key = `${window.start}/${window.periodSeconds}`;
+        const known = pending.get(key);
+        pending.set(key, known ? mergeWindows(known, window) : window);
+      },
+    });
+    const inputs: DarknetInput[] = [];
+    for (const file of files) {
+      const { fingerprint, bytes } = captureFingerprint(file);
+      const earlier = await options.store.getDarknetInput(fingerprint);
+      if (earlier) { summary.alreadyRead.push({ file, runId: earlier.runId }); continue; }
+      // The same file named twice on one command line is read once.
+      if (inputs.some((input) => input.fingerprint === fingerprint)) { summary.alreadyRead.push({ file, runId }); continue; }
+      const stats = await ingest.read(file, { onCorrupt: options.onCorrupt ?? 'throw' });
+      summary.packets += stats.packets;
+      summary.skippedRecords += stats.skipped;
+      inputs.push({ fingerprint, name: file, bytes, packets: stats.packets, readAt: new Date().toISOString() });
+      options.onProgress?.({ file, packets: summary.packets, windowsWritten: 0 });
+    }
+    await ingest.finish();
+    const windows = [...pending.values()].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.periodSeconds - b.periodSeconds));
+    if (windows.length > 0 || inputs.length > 0) await createPersister(options, runId, summary).persist(windows, inputs);
+    options.onProgress?.({ packets: summary.packets, windowsWritten: windows.length });
+    await finishDarknetRun(options, summary, 'completed');
+    return summary;
+  } catch (error) {
+    await finishDarknetRun(options, summary, 'failed').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Read a live pcap stream (e.g. tcpdump's) and write each window as it closes; ends when the
+ * stream ends (stop the capture to end it), then writes the windows still open.
+ * @example await ingestLiveCapture(capture.packets, { store, darknet: '198.51.100.0/24', researchRanges: [] })
+ */
+export async function ingestLiveCapture(stream: CaptureSource, options: DarknetRunOptions & { name?: string }): Promise<DarknetRunSummary> {
+  const { runId, summary } = await startDarknetRun(options);
+  const persister = createPersister(options, runId, summary);
+  let written = 0;
+  const ingest = createDarknetIngest({
+    darknet: options.darknet,
+    researchRanges: options.researchRanges,
+    onWindow: async (window) => {
+      await persister.persist([window]);
+      written++;
+      options.onProgress?.({ packets: summary.packets, windowsWritten: written });
+    },
+  });
+  let status: 'completed' | 'failed' = 'failed';
+  try {
+    const stats = await ingest.read(stream, { onCorrupt: options.onCorrupt ?? 'throw', name: options.name ?? 'live capture' });
+    summary.packets = stats.packets;
+    summary.skippedRecords = stats.skipped;
+    status = 'completed';
+  } finally {
+    // Whatever was counted before a stop or a failure is still written.
+    await ingest.finish();
+    await finishDarknetRun(options, summary, status);
+  }
+  return summary;
+}
