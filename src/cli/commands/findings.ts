@@ -7,7 +7,7 @@ import type { FindingRow } from '../../store/repository.ts';
 import { defineCommand, integerOption } from '../command.ts';
 
 const statuses = ['open', 'closed', 'all'] as const;
-const kinds = ['weak-credential', 'no-authentication'] as const;
+const kinds = ['weak-credential', 'no-authentication', 'vulnerable-firmware', 'infected'] as const;
 
 /** The operator's own view may resolve entry ids to the pair that worked; reports never do. */
 function revealCredentials(rows: FindingRow[], dictionaryFile?: string): FindingRow[] {
@@ -20,7 +20,7 @@ function revealCredentials(rows: FindingRow[], dictionaryFile?: string): Finding
 
 export default defineCommand({
   name: 'findings',
-  summary: 'List findings (weak credentials, no authentication) device by device, as a table, JSON or CSV.',
+  summary: 'List findings (weak credentials, no authentication, vulnerable firmware, infected devices) device by device, as a table, JSON or CSV.',
   usage: '[--status open|closed|all] [--kind KIND] [--run N] [--json | --csv]',
   details: `Findings show the dictionary entry id that worked (e.g. on-001), never the password;
 --show-credentials resolves ids against the dictionary for the operator's own eyes.
@@ -29,7 +29,7 @@ Examples:  opennotice findings
            opennotice findings --status closed --json`,
   options: {
     status: { type: 'string', valueName: 'STATUS', description: 'open, closed or all', default: 'open' },
-    kind: { type: 'string', valueName: 'KIND', description: 'weak-credential or no-authentication' },
+    kind: { type: 'string', valueName: 'KIND', description: 'weak-credential, no-authentication, vulnerable-firmware or infected' },
     run: { type: 'string', valueName: 'N', description: 'only findings seen or closed by survey run N' },
     json: { type: 'boolean', description: 'JSON array' },
     csv: { type: 'boolean', description: 'CSV with a header row' },

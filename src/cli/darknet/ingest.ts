@@ -1,0 +1,38 @@
+/** `opennotice darknet ingest`: capture files into the store (windows, infected findings). */
+import { OpenNoticeError } from '../../core/errors.ts';
+import { ingestCaptureFiles, type DarknetRunSummary } from '../../darknet/ingest-run.ts';
+import { openStore } from '../../store/open-store.ts';
+import type { CommandIo } from '../command.ts';
+import type { DarknetCommandContext } from './context.ts';
+
+/** The lines an operator reads after an ingest or a live capture. */
+export function formatRunSummary(summary: DarknetRunSummary, db: string): string {
+  const lines = [
+    `darknet run ${summary.runId}: ${summary.packets} packets` + (summary.skippedRecords ? `, ${summary.skippedRecords} corrupt records skipped` : '') +
+      `, ${summary.windows.hours} hour and ${summary.windows.days} day windows stored in ${db}`,
+    ...summary.alreadyRead.map((entry) => `skipped ${entry.file}: already read by run ${entry.runId}`),
+    `scanners: ${summary.scanners} (${summary.scannersOutsideSpace} outside the surveyed space: statistics only)`,
+    `infected findings: ${summary.findings.opened} opened, ${summary.findings.updated} still active, ${summary.findings.reopened} reopened, ${summary.findings.closed} closed after quiet days`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runIngest(context: DarknetCommandContext, files: string[], io: CommandIo): Promise<number> {
+  if (files.length === 0) throw new OpenNoticeError('USAGE', 'ingest needs at least one capture file');
+  const store = await openStore(context.db);
+  try {
+    const summary = await ingestCaptureFiles(files, {
+      store,
+      darknet: context.darknet,
+      researchRanges: context.researchRanges,
+      space: context.space,
+      quietDays: context.quietDays,
+      onCorrupt: context.skipCorrupt ? 'skip' : 'throw',
+      onProgress: (progress) => { if (progress.file) io.stderr.write(`read ${progress.file} (${progress.packets} packets so far)\n`); },
+    });
+    io.stdout.write(formatRunSummary(summary, context.db));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

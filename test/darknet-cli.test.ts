@@ -1,0 +1,74 @@
+// The darknet commands as an operator runs them: generate, ingest, stats from the store, infected models.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../src/store/open-store.ts';
+
+const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--disable-warning=ExperimentalWarning', entry, ...args], { maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('darknet generate → ingest → stats from the store → infected models; a second ingest is skipped; corrupt input is a clear error', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-darknet-cli-'));
+  try {
+    const db = join(directory, 'store.sqlite');
+    const store = await openStore(db);
+    const run = await store.startRun({ startedAt: '2026-01-01T00:00:00.000Z', scope: ['127.77.0.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
+    await store.recordDevices(run, [
+      { ip: '127.77.0.10', identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', confidence: 0.9, evidence: [] } },
+      { ip: '127.77.0.11', identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', confidence: 0.9, evidence: [] } },
+    ]);
+    await store.finishRun(run, { finishedAt: '2026-01-01T00:05:00.000Z', status: 'completed', counts: {} });
+    await store.close();
+
+    const capture = join(directory, 'dark.pcapng');
+    const truthFile = join(directory, 'truth.json');
+    const generated = await cli(['darknet', 'generate', '--out', capture, '--truth', truthFile, '--infected', '127.77.0.10', '--seed', '4']);
+    assert.equal(generated.code, 0, generated.stderr);
+    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { packets: number };
+
+    const ingested = await cli(['darknet', 'ingest', capture, '--db', db]);
+    assert.equal(ingested.code, 0, ingested.stderr);
+    assert.match(ingested.stdout, new RegExp(`${truth.packets} packets`));
+    assert.match(ingested.stdout, /infected findings: 1 opened/);
+
+    const stats = await cli(['darknet', 'stats', '--db', db, '--json']);
+    assert.equal(stats.code, 0, stats.stderr);
+    const figures = JSON.parse(stats.stdout) as { packets: number; days: unknown[]; topPorts: Array<{ port: number }> };
+    assert.equal(figures.packets, truth.packets);
+    assert.equal(figures.days.length, 1);
+    assert.equal(figures.topPorts[0]!.port, 23);
+
+    const models = await cli(['darknet', 'infected', '--db', db, '--csv']);
+    assert.equal(models.code, 0, models.stderr);
+    assert.deepEqual(models.stdout.trim().split('\r\n'), ['vendor,model,device_type,infected,surveyed,share,families', 'Korvan,IPC-2120,ip-camera,1,2,50.0%,mirai 1']);
+
+    const again = await cli(['darknet', 'ingest', capture, '--db', db]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /skipped .*dark\.pcapng: already read by run \d+/);
+    assert.equal(JSON.parse((await cli(['darknet', 'stats', '--db', db, '--json'])).stdout).packets, truth.packets, 'nothing counted twice');
+
+    const corrupt = join(directory, 'corrupt.pcap');
+    const bytes = readFileSync(capture);
+    writeFileSync(corrupt, Buffer.concat([Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0]), Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0x3c, 0, 0, 0]), bytes.subarray(0, 64)]));
+    const failed = await cli(['darknet', 'ingest', corrupt, '--db', db]);
+    assert.equal(failed.code, 3, failed.stderr);
+    assert.match(failed.stderr, /corrupt\.pcap.*(offset|byte) \d+/i);
+
+    const empty = await cli(['darknet', 'stats', '--db', db, '--darknet', '127.201.0.0/16']);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /holds no observations of the darknet 127\.201\.0\.0\/16/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
