@@ -88,3 +88,28 @@ export function scoreFirmwareFindings(truth: LabTruth, findings: ReadonlyArray<{
     falseNegatives: [...expected].filter((key) => !actual.has(key)),
   };
 }
+
+export interface InfectedScore {
+  precision: number;
+  recall: number;
+  truePositives: number;
+  falsePositives: string[];
+  falseNegatives: string[];
+}
+
+/**
+ * Infected findings against the addresses the lab made scan as bots.
+ * @example scoreInfectedFindings(['127.77.0.5'], await store.listFindings({ kind: 'infected', status: 'open' }))
+ */
+export function scoreInfectedFindings(infected: readonly string[], findings: ReadonlyArray<{ kind: string; ip: string }>): InfectedScore {
+  const expected = new Set(infected);
+  const found = new Set(findings.filter((finding) => finding.kind === 'infected').map((finding) => finding.ip));
+  const truePositives = [...found].filter((ip) => expected.has(ip)).length;
+  return {
+    precision: found.size === 0 ? 1 : truePositives / found.size,
+    recall: expected.size === 0 ? 1 : truePositives / expected.size,
+    truePositives,
+    falsePositives: [...found].filter((ip) => !expected.has(ip)),
+    falseNegatives: [...expected].filter((ip) => !found.has(ip)),
+  };
+}

@@ -6,6 +6,7 @@ import { createSurveyDeps } from '../survey-deps.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { formatBreakdowns, formatScores } from '../demo-report.ts';
+import { runDemoDarknetStep } from '../demo-darknet.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -17,11 +18,12 @@ import { renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../repo
 
 export default defineCommand({
   name: 'demo',
-  summary: 'Start the lab, survey it for weak credentials and vulnerable firmware, and print what was found and how accurate it was.',
+  summary: 'Start the lab, survey it for weak credentials and vulnerable firmware, observe its infected devices in a darknet, and print what was found and how accurate it was.',
   usage: '[--devices N] [--seed N] [--db FILE]',
   details: `The whole first NOTICE survey on one machine, no set-up: a simulated IoT network of
 ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, a credential survey of every address and port,
-findings device by device, breakdowns by device type, vendor and age, and precision/recall
+findings device by device, breakdowns by device type, vendor and age, a day of darknet traffic
+in which some weak devices scan as bots (infected findings, by model), and precision/recall
 against the lab's ground truth. Results stay in the store for 'opennotice findings --db FILE'.`,
   options: {
     devices: { type: 'string', valueName: 'N', description: 'lab size', default: String(defaultLabOptions.deviceCount) },
@@ -70,6 +72,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         io.stdout.write(`\n${formatBreakdowns(credentialFindings)}`);
         const importedCves = new Set((await store.listVulnerabilities()).map((record) => record.cveId));
         io.stdout.write(`\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { findings, importedCves })}`);
+        if (summary.status !== 'interrupted') await runDemoDarknetStep({ store, truth: lab.truth, directory: dirname(db), seed, io });
         return summary.status === 'interrupted' ? 130 : 0;
       } finally {
         reporter.finish();
