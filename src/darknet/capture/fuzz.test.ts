@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * Fuzz-style robustness on the real shared captures: truncated at many offsets and with bytes
  * flipped, plain and gzipped. Throw mode may only raise OpenNoticeError; skip mode never throws.
@@ -11,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { scanCapture } from './reader.ts';
 
-const CAPTURES = '/work/shared/data/pcaps';
+const CAPTURES = fileURLToPath(new URL('../../../../shared/data/pcaps', import.meta.url));
 const CASES_PER_FILE = 24;
 /** Mutations only need the headers and first records; long tails just cost time. */
 const MAX_FUZZED_BYTES = 96 * 1024;

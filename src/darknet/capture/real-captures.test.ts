@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * The shared real captures against tshark as the oracle: equal packet counts for every file,
  * and equal addresses, ports and timestamps packet by packet.
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { scanCapture } from './reader.ts';
 import type { DecodedPacket } from '../packet.ts';
 
-const CAPTURES = '/work/shared/data/pcaps';
+const CAPTURES = fileURLToPath(new URL('../../../../shared/data/pcaps', import.meta.url));
 /** Per-packet comparison stops here per file, to keep the test within seconds. */
 const COMPARED_PACKETS = 1500;
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /**
  * readCowrieLog against the shared real Cowrie logs (figures checked against an independent
  * count done here with plain JSON.parse), gzip input, corrupt and oversized lines.
@@ -10,7 +11,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { readCowrieLog } from './read-cowrie-log.ts';
 import type { HoneypotReport } from './types.ts';
 
-const sharedDir = '/work/shared/data/cowrie';
+const sharedDir = fileURLToPath(new URL('../../../../shared/data/cowrie', import.meta.url));
 const sharedFiles = ['2018-05-06', '2018-05-24', '2018-06-12', '2018-06-30'].map((day) => `${sharedDir}/kareiva-cowrie.json.${day}`);
 
 interface Expected {
