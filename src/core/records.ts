@@ -138,3 +138,42 @@ export interface DarknetWindow {
   /** Scanners and research scanners with their counters; other sources are only counted. */
   judged: DarknetSourceRecord[];
 }
+
+/** Who a finding's address belongs to: prefix → ASN → ISP (issue 5's attribution step). */
+export interface Attribution {
+  /** Longest matching routed prefix, e.g. "198.51.100.0/22". */
+  prefix?: string;
+  asn?: number;
+  /** AS name/organisation as the prefix data gives it. */
+  asName?: string;
+  /** ISO 3166 country code when the data gives one. */
+  country?: string;
+  /** The ISP in the registry (by one of its ASNs or extra prefixes). */
+  ispId?: string;
+  ispName?: string;
+  /** Where the answer came from. */
+  source: 'registry' | 'prefix-table' | 'rdap' | 'none';
+  /** Abuse contact found by RDAP for networks outside the registry. */
+  abuseEmail?: string;
+  /** Set when no ISP could be named: why (not routed, ASN not in the registry, RDAP failed …). */
+  unattributedReason?: string;
+}
+
+/** A finding as notification sees it: the stored row, its device identity, and its attribution. */
+export interface NotifiableFinding {
+  id: number;
+  kind: FindingKind;
+  ip: string;
+  port: number;
+  protocol: string;
+  evidence: Record<string, unknown>;
+  status: 'open' | 'closed';
+  firstSeen: string;
+  lastSeen: string;
+  vendor?: string;
+  model?: string;
+  deviceType?: DeviceType;
+  firmwareVersion?: string;
+  releaseYear?: number;
+  attribution: Attribution;
+}
