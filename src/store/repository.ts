@@ -3,7 +3,9 @@
  * PostgreSQL implementation (network round trips) can satisfy the same interface as
  * the embedded SQLite one; tests written against this interface run on both.
  */
+import type { FeedbackAction, FeedbackRow, IspRecord, OutboxRow, ReportInput, ReportRow } from './notification-types.ts';
 import type {
+  Attribution,
   CredentialAttempt,
   DarknetSourceRecord,
   DarknetWindow,
@@ -14,8 +16,11 @@ import type {
   FindingKind,
   GrabResult,
   GrabStatus,
+  NotifiableFinding,
   ServiceObservation,
 } from '../core/records.ts';
+
+export type * from './notification-types.ts';
 import type { KevEntry, VulnerabilityRecord } from '../assess/firmware/types.ts';
 
 /** Which approved survey plan a run acted under (the audit trail hangs off this). */
@@ -259,7 +264,7 @@ export interface DarknetSourceRow extends DarknetSourceRecord {
  * await store.recordServices(runId, observations)
  * await store.finishRun(runId, { finishedAt: new Date().toISOString(), status: 'completed', counts: {} })
  */
-export interface SurveyRepository {
+export interface SurveyRepository extends NotificationRepository {
   /** Where the data lives (a file path, ':memory:' or a connection name). */
   readonly location: string;
   startRun(run: RunStart): Promise<number>;
@@ -313,4 +318,31 @@ export interface SurveyRepository {
   /** Judged sources (e.g. every window an address was seen scanning in), newest first. */
   listDarknetSources(filter?: DarknetSourceFilter): Promise<DarknetSourceRow[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The notification loop's part of the store: ISP registry, attributions, reports, outbox,
+ * feedback. Part of every SurveyRepository.
+ */
+export interface NotificationRepository {
+  /** Insert or update ISPs by id. */
+  upsertIsps(isps: readonly IspRecord[], options?: { at?: string }): Promise<void>;
+  listIsps(): Promise<IspRecord[]>;
+  /** Set (or replace) the attribution of findings. */
+  recordAttributions(items: ReadonlyArray<{ findingId: number; attribution: Attribution }>, options?: { at?: string }): Promise<void>;
+  /** Findings with device identity and attribution (source 'none' when not attributed yet). */
+  listNotifiableFindings(filter?: { ispId?: string; status?: FindingStatus; unattributed?: boolean }): Promise<NotifiableFinding[]>;
+  /** When each finding was last reported to this ISP. */
+  lastNotified(ispId: string): Promise<Map<number, string>>;
+  /** A report with its findings and outbox entries, atomically; an existing idempotency key returns that report. */
+  createReport(input: ReportInput): Promise<{ reportId: number; created: boolean }>;
+  listReports(filter?: { ispId?: string }): Promise<ReportRow[]>;
+  reportFindingIds(reportId: number): Promise<number[]>;
+  /** Pending outbox entries due at `now`. */
+  dueOutbox(now: string, limit: number): Promise<OutboxRow[]>;
+  listOutbox(filter?: { status?: OutboxRow['status'] }): Promise<OutboxRow[]>;
+  /** Record the outcome of one delivery attempt. */
+  settleOutbox(settlement: { id: number; at: string; status: OutboxRow['status']; nextAttemptAt?: string; error?: string; detail?: string }): Promise<void>;
+  recordFeedback(feedback: Omit<FeedbackRow, 'id'>): Promise<number>;
+  listFeedback(filter?: { findingId?: number; ispId?: string; action?: FeedbackAction }): Promise<FeedbackRow[]>;
 }

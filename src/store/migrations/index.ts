@@ -2,6 +2,7 @@ import { initialSchema } from './001-initial.ts';
 import { vulnerabilityFeeds } from './002-vulnerability-feeds.ts';
 import { hardwareVersion } from './003-hardware-version.ts';
 import { darknetWindows } from './004-darknet-windows.ts';
+import { notification } from './005-notification.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -10,4 +11,4 @@ export type { Migration } from './migration.ts';
  * Every schema step, oldest first. Append new steps at the end with the next version;
  * a database is brought up to the last one when opened.
  */
-export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows];
+export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows, notification];

@@ -21,6 +21,7 @@ import type {
 } from '../repository.ts';
 import { inTransaction, openDatabase, storeError } from './database.ts';
 import { readDarknetInput, readDarknetSources, readDarknetWindow, readDarknetWindows, writeDarknetWindows } from './darknet.ts';
+import { notificationMethods } from './notification-methods.ts';
 import { listFindingEventRows, listFindingRows, reconcile } from './findings.ts';
 import { applyMigrations } from './migrate.ts';
 import {
@@ -70,6 +71,7 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
   };
 
   return {
+    ...notificationMethods(db, use),
     location: file,
 
     startRun: (run: RunStart) =>
