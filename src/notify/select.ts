@@ -1,0 +1,39 @@
+/**
+ * Which of an ISP's findings go into its next report. Accumulate, then batch: a finding is
+ * reported when it is open and either was never reported to this ISP, or was reported at
+ * least `renotifyAfterDays` ago and a check since then found it still there. An ISP is not
+ * nagged about a finding nobody has looked at again, nor twice in one interval.
+ */
+import type { NotifiableFinding } from '../core/records.ts';
+
+export interface SelectionPolicy {
+  /** Default 30: monthly reminders, NOTICE's cadence of re-surveys. */
+  renotifyAfterDays?: number;
+  now: string;
+}
+
+export interface Selection {
+  /** Never reported before. */
+  fresh: NotifiableFinding[];
+  /** Reported before, interval passed, confirmed open since. */
+  reminders: NotifiableFinding[];
+  /** Left out: reported within the interval, or not re-checked since the last report. */
+  held: number;
+}
+
+/**
+ * @example selectForReport(await store.listNotifiableFindings({ ispId, status: 'open' }), await store.lastNotified(ispId), { now })
+ */
+export function selectForReport(findings: readonly NotifiableFinding[], lastNotified: ReadonlyMap<number, string>, policy: SelectionPolicy): Selection {
+  const intervalMs = (policy.renotifyAfterDays ?? 30) * 86_400_000;
+  const now = Date.parse(policy.now);
+  const selection: Selection = { fresh: [], reminders: [], held: 0 };
+  for (const finding of findings) {
+    if (finding.status !== 'open') continue;
+    const reportedAt = lastNotified.get(finding.id);
+    if (reportedAt === undefined) selection.fresh.push(finding);
+    else if (now - Date.parse(reportedAt) >= intervalMs && finding.lastSeen > reportedAt) selection.reminders.push(finding);
+    else selection.held++;
+  }
+  return selection;
+}
