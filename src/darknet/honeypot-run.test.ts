@@ -30,7 +30,7 @@ test('honeypot import: bots inside the surveyed space become infected findings, 
     assert.ok(Number(shell.evidence.confidence) > Number(attempts.evidence.confidence), 'commands after a login weigh more than attempts alone');
 
     const again = await importHoneypotLogs([log], { store, space });
-    assert.deepEqual(again.findings, { opened: 0, updated: 2, closed: 0, reopened: 0 });
+    assert.deepEqual(again.findings, { opened: 0, updated: 2, closed: 0, reopened: 0, missed: 0 });
     const runs = await store.listRuns();
     assert.deepEqual(runs.map((run) => [run.checks, run.status]), [[['honeypot'], 'completed'], [['honeypot'], 'completed']]);
   } finally {

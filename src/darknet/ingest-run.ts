@@ -50,7 +50,7 @@ export interface DarknetRunSummary {
 
 type DarknetInput = Omit<DarknetInputRow, 'runId'>;
 
-const emptyCounts = (): ReconcileCounts => ({ opened: 0, updated: 0, closed: 0, reopened: 0 });
+const emptyCounts = (): ReconcileCounts => ({ opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 });
 
 /** Writes windows merged with what is stored, and reconciles the infected findings they imply. */
 function createPersister(options: DarknetRunOptions, runId: number, summary: DarknetRunSummary) {

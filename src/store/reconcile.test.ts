@@ -30,7 +30,7 @@ test('a re-survey opens, updates, closes and reopens findings exactly per the ru
     found: [weak('192.0.2.1', '2025-01-01T00:01:00.000Z'), weak('192.0.2.2', '2025-01-01T00:01:00.000Z'), weak('192.0.2.3', '2025-01-01T00:01:00.000Z')],
     covered: ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4'].map((ip) => covered(ip)),
   });
-  assert.deepEqual(first, { opened: 3, updated: 0, closed: 0, reopened: 0 });
+  assert.deepEqual(first, { opened: 3, updated: 0, closed: 0, reopened: 0, missed: 0 });
 
   // Run 2: .1 still weak, .2 fixed (checked, not found), .3 not checked this time.
   const run2 = await startRun(store, '2025-02-01T00:00:00.000Z');
@@ -38,7 +38,7 @@ test('a re-survey opens, updates, closes and reopens findings exactly per the ru
     found: [weak('192.0.2.1', '2025-02-01T00:01:00.000Z', 'on-005')],
     covered: [covered('192.0.2.1'), covered('192.0.2.2')],
   });
-  assert.deepEqual(second, { opened: 0, updated: 1, closed: 1, reopened: 0 });
+  assert.deepEqual(second, { opened: 0, updated: 1, closed: 1, reopened: 0, missed: 0 });
   assert.deepEqual(await statusByIp(store), { '192.0.2.1': 'open', '192.0.2.2': 'closed', '192.0.2.3': 'open' });
 
   const rows = await store.listFindings();
@@ -62,7 +62,7 @@ test('a re-survey opens, updates, closes and reopens findings exactly per the ru
     covered: [covered('192.0.2.2'), covered('192.0.2.1', 'no-authentication')],
     closedAt: '2025-03-01T00:30:00.000Z',
   });
-  assert.deepEqual(third, { opened: 0, updated: 0, closed: 0, reopened: 1 });
+  assert.deepEqual(third, { opened: 0, updated: 0, closed: 0, reopened: 1, missed: 0 });
   const reopened = (await store.listFindings()).find((row) => row.ip === '192.0.2.2')!;
   assert.equal(reopened.status, 'open');
   assert.equal(reopened.closedAt, undefined);
@@ -84,13 +84,13 @@ test('closing an already closed finding, or the same finding twice in a batch, c
     found: [weak('192.0.2.7', '2025-01-01T00:01:00.000Z', 'on-001'), weak('192.0.2.7', '2025-01-01T00:02:00.000Z', 'on-002')],
     covered: [covered('192.0.2.7')],
   });
-  assert.deepEqual(twice, { opened: 1, updated: 0, closed: 0, reopened: 0 });
+  assert.deepEqual(twice, { opened: 1, updated: 0, closed: 0, reopened: 0, missed: 0 });
   assert.equal((await store.listFindings())[0].dictionaryEntryId, 'on-002');
   const run2 = await startRun(store, '2025-02-01T00:00:00.000Z');
   const closedTwice = await store.reconcileFindings(run2, { found: [], covered: [covered('192.0.2.7'), covered('192.0.2.7')] });
-  assert.deepEqual(closedTwice, { opened: 0, updated: 0, closed: 1, reopened: 0 });
+  assert.deepEqual(closedTwice, { opened: 0, updated: 0, closed: 1, reopened: 0, missed: 0 });
   const run3 = await startRun(store, '2025-03-01T00:00:00.000Z');
-  assert.deepEqual(await store.reconcileFindings(run3, { found: [], covered: [covered('192.0.2.7')] }), { opened: 0, updated: 0, closed: 0, reopened: 0 });
+  assert.deepEqual(await store.reconcileFindings(run3, { found: [], covered: [covered('192.0.2.7')] }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 });
   assert.equal((await store.listFindings())[0].closedRunId, run2, 'the first closing run is kept');
   await store.close();
 });
@@ -113,4 +113,21 @@ test('findings carry the identity of their device when it is known', async () =>
   assert.deepEqual(await store.listFindings({ kind: 'no-authentication' }), []);
   await assert.rejects(store.reconcileFindings(999, { found: [], covered: [] }), { code: 'STORE_FAILED' });
   await store.close();
+});
+
+test('a finding is closed only after closeAfterMisses consecutive checks fail to reproduce it; seeing it again resets the count', async () => {
+  const store = await openStore(':memory:');
+  try {
+    const finding = { kind: 'weak-credential' as const, ip: '192.0.2.9', port: 23, protocol: 'telnet', dictionaryEntryId: 'on-001', evidence: {}, observedAt: '2026-01-01T00:00:00.000Z' };
+    const check = { kind: 'weak-credential' as const, ip: '192.0.2.9', port: 23, protocol: 'telnet' };
+    const run = async () => store.startRun({ startedAt: new Date().toISOString(), scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
+    await store.reconcileFindings(await run(), { found: [finding], covered: [check] });
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 });
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [finding], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 1, closed: 0, reopened: 0, missed: 0 });
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 }, 'the count restarted');
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 1, reopened: 0, missed: 0 });
+    assert.equal((await store.listFindings())[0]!.status, 'closed');
+  } finally {
+    await store.close();
+  }
 });

@@ -103,6 +103,12 @@ export interface FindingsReconciliation {
   covered: CoveredCheck[];
   /** Time stamped on closed findings; defaults to the run's start time. */
   closedAt?: string;
+  /**
+   * Consecutive checks that must fail to reproduce an open finding before it is closed as
+   * remediated (default 1). Re-surveys of notified findings use more, so one flaky check
+   * does not count as a fix.
+   */
+  closeAfterMisses?: number;
 }
 
 export interface ReconcileCounts {
@@ -114,6 +120,8 @@ export interface ReconcileCounts {
   closed: number;
   /** Closed findings found again. */
   reopened: number;
+  /** Open findings not reproduced by this check, but not yet `closeAfterMisses` times in a row. */
+  missed: number;
 }
 
 /** A finding with the identity of its device joined in (absent when unidentified). */

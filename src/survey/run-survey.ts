@@ -142,7 +142,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   const servicesByStatus: Record<string, number> = {};
   let attempts = 0;
   let pending: HostSurveyResult[] = [];
-  const reconciliation = { opened: 0, updated: 0, closed: 0, reopened: 0 };
+  const reconciliation = { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 };
   const reconcile = async (found: Finding[], covered: CoveredCheck[]) => {
     if (found.length === 0 && covered.length === 0) return;
     const counts = await deps.store.reconcileFindings(runId, { found, covered });

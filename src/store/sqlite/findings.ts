@@ -21,18 +21,20 @@ const keyText = (key: FindingKey): string => `${key.kind}\u0000${key.ip}\u0000${
 /**
  * Applies one run's results (call inside a transaction):
  * - found and unknown → opened; found and open → updated; found and closed → reopened;
- * - covered, not found, and open → closed (remediated) with `closedAt` and the run id;
+ * - covered, not found, and open → closed (remediated) with `closedAt` and the run id once this
+ *   is the `closeAfterMisses`-th check in a row that did not reproduce it (counted as missed before);
  * - anything the run did not cover is left as it was.
  * @example reconcile(db, 7, '2025-01-01T00:00:00Z', { found: [finding], covered: [] }) // { opened: 1, updated: 0, closed: 0, reopened: 0 }
  */
 export function reconcile(db: DatabaseSync, runId: number, defaultClosedAt: string, input: FindingsReconciliation): ReconcileCounts {
-  const counts: ReconcileCounts = { opened: 0, updated: 0, closed: 0, reopened: 0 };
+  const counts: ReconcileCounts = { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 };
   const select = db.prepare('SELECT id, status FROM findings WHERE kind = ? AND ip = ? AND port = ? AND protocol = ?');
   const insert = db.prepare(`INSERT INTO findings
     (kind, ip, port, protocol, dictionary_entry_id, evidence, status, first_seen, last_seen, first_run_id, last_run_id)
     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`);
   const update = db.prepare(`UPDATE findings SET dictionary_entry_id = ?, evidence = ?, last_seen = ?, last_run_id = ?,
-    status = 'open', closed_at = NULL, closed_run_id = NULL WHERE id = ?`);
+    status = 'open', closed_at = NULL, closed_run_id = NULL, misses = 0 WHERE id = ?`);
+  const miss = db.prepare('UPDATE findings SET misses = misses + 1 WHERE id = ? RETURNING misses');
   const close = db.prepare(`UPDATE findings SET status = 'closed', closed_at = ?, closed_run_id = ? WHERE id = ?`);
   const logEvent = db.prepare('INSERT INTO finding_events (finding_id, run_id, event, at) VALUES (?, ?, ?, ?)');
 
@@ -60,10 +62,13 @@ export function reconcile(db: DatabaseSync, runId: number, defaultClosedAt: stri
   }
 
   const closedAt = input.closedAt ?? defaultClosedAt;
+  const closeAfterMisses = input.closeAfterMisses ?? 1;
   for (const covered of input.covered) {
     if (latestByKey.has(keyText(covered))) continue;
     const existing = select.get(covered.kind, covered.ip, covered.port, covered.protocol) as { id: number; status: FindingStatus } | undefined;
     if (existing?.status !== 'open') continue;
+    const { misses } = miss.get(existing.id) as { misses: number };
+    if (misses < closeAfterMisses) { counts.missed++; continue; }
     close.run(closedAt, runId, existing.id);
     logEvent.run(existing.id, runId, 'closed', closedAt);
     counts.closed++;
