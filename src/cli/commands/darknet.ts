@@ -1,24 +1,28 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { defineCommand } from '../command.ts';
 import { darknetContext } from '../darknet/context.ts';
+import { runCapture } from '../darknet/capture.ts';
 import { runGenerate } from '../darknet/generate.ts';
 import { runHoneypot } from '../darknet/honeypot.ts';
 import { runInfected } from '../darknet/infected.ts';
 import { runIngest } from '../darknet/ingest.ts';
 import { runStats } from '../darknet/stats.ts';
 
-const subcommands = ['ingest', 'honeypot', 'stats', 'infected', 'generate'];
+const subcommands = ['ingest', 'capture', 'honeypot', 'stats', 'infected', 'generate'];
 
 export default defineCommand({
   name: 'darknet',
   summary: 'Darknet telescope: read captures into the store, NICTER-style statistics, infected devices and the models they are.',
-  usage: `ingest FILE... | honeypot LOG... | stats [FILE...] | infected | generate --out FILE   [--darknet CIDR] [--db FILE]`,
+  usage: `ingest FILE... | capture --interface IF | honeypot LOG... | stats [FILE...] | infected | generate --out FILE   [--darknet CIDR] [--db FILE]`,
   details: `ingest FILE...   read pcap/pcapng captures (gzip too) into the store: hour and day windows with
                  every source classified (Mirai fingerprint, ZMap/masscan, SYN scans, backscatter,
                  UDP/ICMP probes) and judged against thresholds that scale with the darknet's size;
                  scanners inside the surveyed space (the scopes of the store's surveys, plus
                  --space FILE) become 'infected' findings joined to their device. A file already
                  read is skipped; a day read in parts is merged.
+capture          live: tcpdump on --interface (headers only, traffic to the darknet) piped into
+                 the same reader; each hour and day window is written as it closes; no packet
+                 is stored. Ctrl-C or --duration stops it and writes the windows still open.
 honeypot LOG...  Cowrie JSON logs (gzip too) as evidence of infection: sources that logged in
                  and ran commands, fetched files or tried many logins, inside the surveyed space,
                  become 'infected' findings (protocol honeypot). Passwords are never kept.
@@ -37,6 +41,9 @@ Research scanners (--research FILE of CIDRs) are kept apart from infected source
     research: { type: 'string', valueName: 'FILE', description: 'CIDR list of known research scanners (default: the lab generator\'s documentation range)' },
     space: { type: 'string', valueName: 'FILE', description: 'ingest, honeypot: CIDR list counted as surveyed space besides the store\'s survey scopes' },
     'quiet-days': { type: 'string', valueName: 'N', description: 'ingest: close an infected finding after N days without scanning', default: '7' },
+    interface: { type: 'string', valueName: 'IF', description: 'capture: network interface the darknet is routed to' },
+    filter: { type: 'string', valueName: 'BPF', description: 'capture: narrows the capture further (added to "dst net DARKNET")' },
+    duration: { type: 'string', valueName: 'SECONDS', description: 'capture: stop after this long (default: until Ctrl-C)' },
     'skip-corrupt': { type: 'boolean', description: 'skip and count corrupt records instead of stopping' },
     from: { type: 'string', valueName: 'DAY', description: 'stats from the store: first day (YYYY-MM-DD)' },
     to: { type: 'string', valueName: 'DAY', description: 'stats from the store: day after the last' },
@@ -54,6 +61,7 @@ Research scanners (--research FILE of CIDRs) are kept apart from infected source
     const context = darknetContext(values);
     switch (subcommand) {
       case 'ingest': return runIngest(context, rest, io);
+      case 'capture': return runCapture(context, values, io);
       case 'honeypot': return runHoneypot(context, rest, io);
       case 'stats': return runStats(context, rest, io);
       case 'infected': return runInfected(context, io);

@@ -1,0 +1,50 @@
+/**
+ * `opennotice darknet capture`: live observation. tcpdump captures headers only (snaplen 128)
+ * of traffic to the darknet and writes pcap to a pipe; the same reader and window rotation as
+ * for files take it from there, writing each hour and day window to the store as it closes.
+ * No packet is ever written to disk. Ctrl-C (or --duration) stops it and writes what is open.
+ */
+import { OpenNoticeError } from '../../core/errors.ts';
+import { ingestLiveCapture } from '../../darknet/ingest-run.ts';
+import { startTcpdump } from '../../darknet/live/tcpdump.ts';
+import { openStore } from '../../store/open-store.ts';
+import { integerOption, type CommandIo } from '../command.ts';
+import type { DarknetCommandContext } from './context.ts';
+import { formatRunSummary } from './ingest.ts';
+
+export async function runCapture(context: DarknetCommandContext, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+  if (typeof values.interface !== 'string') throw new OpenNoticeError('USAGE', 'capture needs --interface IF (e.g. eth1, the interface the darknet is routed to)');
+  const durationSeconds = integerOption(values, 'duration', { min: 1, max: 366 * 86_400 });
+  const signals = [io.signal, ...(durationSeconds !== undefined ? [AbortSignal.timeout(durationSeconds * 1000)] : [])];
+  // Only darknet traffic crosses into the process; a --filter narrows it further.
+  const filter = `dst net ${context.darknet}${typeof values.filter === 'string' ? ` and (${values.filter})` : ''}`;
+  const store = await openStore(context.db);
+  try {
+    const capture = startTcpdump({ interface: values.interface, filter, signal: AbortSignal.any(signals) });
+    capture.ready.then(
+      (line) => io.stderr.write(`${line}\ncapturing on ${String(values.interface)} (${filter}); windows are written to ${context.db} as they close; Ctrl-C stops\n`),
+      () => undefined, // the failure surfaces through the packet stream with tcpdump's own words
+    );
+    let summary;
+    try {
+      summary = await ingestLiveCapture(capture.packets, {
+        store,
+        darknet: context.darknet,
+        researchRanges: context.researchRanges,
+        space: context.space,
+        quietDays: context.quietDays,
+        onCorrupt: 'skip',
+        name: `tcpdump on ${values.interface}`,
+        onProgress: (progress) => io.stderr.write(`window written (${progress.windowsWritten} so far)\n`),
+      });
+    } finally {
+      const end = await capture.stop();
+      const drops = [end.droppedByKernel ? `${end.droppedByKernel} dropped by the kernel` : '', end.droppedByInterface ? `${end.droppedByInterface} dropped by the interface` : ''].filter(Boolean);
+      if (end.received !== undefined) io.stderr.write(`tcpdump: ${end.received} packets received by the filter${drops.length ? `, ${drops.join(', ')} (raise the buffer or narrow --filter)` : ''}\n`);
+    }
+    io.stdout.write(formatRunSummary(summary, context.db));
+    return io.signal.aborted ? 130 : 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,61 @@
+// Live capture as an operator runs it: tcpdump on loopback, datagrams to a loopback "darknet",
+// Ctrl-C, and the windows and the infected finding in the store.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sendUdpDatagrams } from '../src/lab/udp-sender.ts';
+import { openStore } from '../src/store/open-store.ts';
+
+const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+test('darknet capture: tcpdump on lo → windows in the store as the capture stops; a scanning surveyed address becomes an infected finding', { timeout: 60_000 }, async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-capture-'));
+  try {
+    const db = join(directory, 'store.sqlite');
+    const store = await openStore(db);
+    const run = await store.startRun({ startedAt: new Date().toISOString(), scope: ['127.77.1.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
+    await store.finishRun(run, { finishedAt: new Date().toISOString(), status: 'completed', counts: {} });
+    await store.close();
+
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', entry, 'darknet', 'capture', '--interface', 'lo', '--darknet', '127.203.0.0/16', '--filter', 'udp', '--db', db, '--duration', '40']);
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    const listening = new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk) => { stderr += chunk; if (stderr.includes('capturing on lo')) resolve(); });
+      child.once('exit', () => reject(new Error(`capture ended before listening: ${stderr}`)));
+    });
+    await listening;
+    // One probe to each of 25 darknet addresses from a surveyed address, one stray packet from elsewhere.
+    for (let host = 1; host <= 25; host++) await sendUdpDatagrams(`127.203.0.${host}`, 47_123, 1, { sourceHost: '127.77.1.5' });
+    await sendUdpDatagrams('127.203.1.1', 47_123, 1, { sourceHost: '127.88.0.1' });
+    await sendUdpDatagrams('127.204.0.1', 47_123, 3, { sourceHost: '127.77.1.5' }); // outside the darknet: filtered out
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stdout, /26 packets/);
+
+    const after = await openStore(db);
+    try {
+      const days = await after.listDarknetWindows({ darknet: '127.203.0.0/16', periodSeconds: 86_400 });
+      assert.equal(days.reduce((sum, window) => sum + window.packets, 0), 26);
+      assert.equal(days[0]!.topPorts[0]!.port, 47_123);
+      const infected = await after.listFindings({ kind: 'infected' });
+      assert.deepEqual(infected.map((row) => row.ip), ['127.77.1.5']);
+      // Past a few exact destinations the count is a HyperLogLog estimate (±6.5 %).
+      assert.ok(Math.abs(Number(infected[0]!.evidence.distinctDestinations) - 25) <= 3, String(infected[0]!.evidence.distinctDestinations));
+      const runs = await after.listRuns();
+      assert.deepEqual(runs.at(-1)!.checks, ['darknet']);
+      assert.equal(runs.at(-1)!.status, 'completed');
+    } finally {
+      await after.close();
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
