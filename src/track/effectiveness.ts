@@ -1,0 +1,66 @@
+/**
+ * Did notifying work? Per group (ISP, finding kind, study group, channel): the share of
+ * findings remediated within 7, 14 and 30 days of the start (first notification, or when a
+ * control finding would have been notified), the median time to remediation, and the survival
+ * curve (Kaplan–Meier, so findings still open are counted as censored, not as failures).
+ */
+
+export interface TrackedFinding {
+  findingId: number;
+  /** When the clock starts: first notification, or the hold-out's would-be notification time. */
+  startAt: string;
+  /** When a re-survey found it fixed (closed), if it has been. */
+  remediatedAt?: string;
+}
+
+export interface EffectivenessFigures {
+  findings: number;
+  remediated: number;
+  /** Share remediated by day 7, 14, 30 (among findings observed at least that long, or fixed before). */
+  rateWithin: { 7: number | null; 14: number | null; 30: number | null };
+  /** Days until half were remediated (Kaplan–Meier), null when fewer than half ever were. */
+  medianDays: number | null;
+  /** Survival curve: share still open after `day` days, at each day a remediation happened. */
+  survival: Array<{ day: number; open: number; atRisk: number }>;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * @example effectiveness(tracked, { asOf: new Date().toISOString() }).rateWithin[14]
+ */
+export function effectiveness(findings: readonly TrackedFinding[], options: { asOf: string }): EffectivenessFigures {
+  const asOf = Date.parse(options.asOf);
+  const durations = findings
+    .map((finding) => {
+      const start = Date.parse(finding.startAt);
+      const end = finding.remediatedAt !== undefined ? Math.max(start, Date.parse(finding.remediatedAt)) : asOf;
+      return { days: Math.max(0, (end - start) / dayMs), fixed: finding.remediatedAt !== undefined && Date.parse(finding.remediatedAt) <= asOf };
+    })
+    .filter((entry) => Number.isFinite(entry.days));
+  const rate = (limit: number): number | null => {
+    // Only findings we could watch for `limit` days (or that were fixed sooner) say anything about day `limit`.
+    const eligible = durations.filter((entry) => entry.fixed ? true : entry.days >= limit);
+    if (eligible.length === 0) return null;
+    return eligible.filter((entry) => entry.fixed && entry.days <= limit).length / eligible.length;
+  };
+  const survival: EffectivenessFigures['survival'] = [];
+  const eventDays = [...new Set(durations.filter((entry) => entry.fixed).map((entry) => Math.ceil(entry.days)))].sort((a, b) => a - b);
+  let open = 1;
+  let medianDays: number | null = null;
+  for (const day of eventDays) {
+    const atRisk = durations.filter((entry) => Math.ceil(entry.days) >= day).length;
+    const events = durations.filter((entry) => entry.fixed && Math.ceil(entry.days) === day).length;
+    if (atRisk === 0) continue;
+    open *= 1 - events / atRisk;
+    survival.push({ day, open, atRisk });
+    if (medianDays === null && open <= 0.5) medianDays = day;
+  }
+  return {
+    findings: durations.length,
+    remediated: durations.filter((entry) => entry.fixed).length,
+    rateWithin: { 7: rate(7), 14: rate(14), 30: rate(30) },
+    medianDays,
+    survival,
+  };
+}
