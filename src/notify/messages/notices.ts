@@ -1,0 +1,112 @@
+/**
+ * The notices an ISP forwards to its subscribers: one per address, covering every open
+ * finding there, in the subscriber's language. What was found, why it matters, what to
+ * do — in plain words, with the device's vendor and model when known so the subscriber
+ * can tell which device is meant, and never a password or user name.
+ */
+import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
+import { sortFindings, viewOf } from '../render/finding-view.ts';
+import { findingKinds, programOf, type NotificationReport } from '../render/report.ts';
+import { fill } from './interpolate.ts';
+import type { LanguageTemplates, MessageLanguage, MessageTemplates } from './templates.ts';
+
+export interface SubscriberNotice {
+  ip: string;
+  findingIds: number[];
+  /** Latest observation among the findings (ISO-8601): the ISP needs it to find who used the address then. */
+  lastSeen: string;
+  subject: string;
+  text: string;
+}
+
+export interface NoticeOptions {
+  templates: MessageTemplates;
+  /** Default: the ISP's language. */
+  language?: MessageLanguage;
+}
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/**
+ * A time in the templates' offset and pattern; unparseable input is returned as given.
+ * @example formatTime('2025-01-31T15:30:00Z', ja.time.offsetMinutes, ja.time.dateTime) // '2025年2月1日 00:30（日本時間）'
+ */
+export function formatTime(iso: string, offsetMinutes: number, pattern: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const local = new Date(time + offsetMinutes * 60_000);
+  const month = local.getUTCMonth() + 1;
+  const day = local.getUTCDate();
+  return fill(pattern, {
+    year: local.getUTCFullYear(), month, day, month2: pad(month), day2: pad(day),
+    hour: pad(local.getUTCHours()), minute: pad(local.getUTCMinutes()),
+  });
+}
+
+/** "Korvan IPC-2120", without repeating a vendor the model already starts with. */
+function deviceName(vendor: string | undefined, model: string | undefined): string | undefined {
+  if (!vendor) return model;
+  if (!model) return vendor;
+  return model.toLowerCase().startsWith(vendor.toLowerCase()) ? model : `${vendor} ${model}`;
+}
+
+const latest = (times: readonly string[]) => times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+
+function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], report: NotificationReport, texts: LanguageTemplates): string {
+  const program = programOf(report);
+  const views = findings.map((finding) => viewOf(finding, program));
+  const names = [...new Set(views.flatMap((view) => deviceName(view.vendor, view.model) ?? []))];
+  const device = names.length > 0 ? fill(texts.device.named, { name: names.slice(0, 3).join(', ') }) : texts.device.unnamed;
+  const body = fill(texts.notice.kinds[kind].body, {
+    time: formatTime(latest(findings.map((finding) => finding.lastSeen)), texts.time.offsetMinutes, texts.time.dateTime),
+    device, ip: findings[0]!.ip, adviceUrl: program.adviceUrls?.[kind], program: program.name, isp: report.isp.name,
+  });
+  return `${texts.notice.kinds[kind].title}\n${body}`;
+}
+
+/**
+ * One notice per address with open findings, in address order.
+ * @example for (const notice of renderSubscriberNotices(report, { templates })) portal.publish(notice.ip, notice.text)
+ */
+export function renderSubscriberNotices(report: NotificationReport, options: NoticeOptions): SubscriberNotice[] {
+  const texts = options.templates[options.language ?? report.isp.language];
+  const program = programOf(report);
+  const byAddress = new Map<string, NotifiableFinding[]>();
+  for (const finding of sortFindings(report.findings)) {
+    if (finding.status !== 'open') continue;
+    byAddress.set(finding.ip, [...(byAddress.get(finding.ip) ?? []), finding]);
+  }
+  return [...byAddress].map(([ip, findings]) => {
+    const common = { program: program.name, isp: report.isp.name, programUrl: program.url, contact: program.contact, ip };
+    const sections = findingKinds
+      .map((kind) => findings.filter((finding) => finding.kind === kind))
+      .filter((group) => group.length > 0)
+      .map((group) => kindSection(group[0]!.kind, group, report, texts));
+    const text = [fill(texts.notice.opening, common), ...sections, fill(texts.notice.closing, common)].join('\n\n');
+    return {
+      ip,
+      findingIds: findings.map((finding) => finding.id),
+      lastSeen: latest(findings.map((finding) => finding.lastSeen)),
+      subject: fill(texts.notice.subject, common),
+      text: `${text}\n`,
+    };
+  });
+}
+
+/**
+ * All notices in one text file for the ISP: a header per address (address, time,
+ * subject), then the text to forward.
+ * @example attachments.push({ filename: 'notices-ja.txt', content: renderNoticesFile(report, { templates }) })
+ */
+export function renderNoticesFile(report: NotificationReport, options: NoticeOptions): string {
+  const texts = options.templates[options.language ?? report.isp.language];
+  return renderSubscriberNotices(report, options)
+    .map((notice) => {
+      const header = fill(texts.notice.header, {
+        ip: notice.ip, count: notice.findingIds.length, subject: notice.subject,
+        time: formatTime(notice.lastSeen, texts.time.offsetMinutes, texts.time.dateTime),
+      });
+      return `${header}\n\n${notice.text}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { intelMqEvents, renderIntelMqEvents } from './intelmq.ts';
+import { darknetBot, honeypotBot, openShell, sampleReport, vulnerableFirmware, weakTelnet } from './test-findings.ts';
+
+// Keys of IntelMQ's harmonization.conf (3.x) that the export may use, and the 3.5 additions.
+const harmonizationKeys = new Set([
+  'classification.identifier', 'classification.taxonomy', 'classification.type', 'event_description.text', 'event_description.url',
+  'feed.accuracy', 'feed.documentation', 'feed.name', 'feed.provider', 'malware.name', 'protocol.application', 'protocol.transport',
+  'source.abuse_contact', 'source.as_name', 'source.asn', 'source.geolocation.cc', 'source.ip', 'source.network', 'source.port',
+  'status', 'time.observation', 'time.source',
+]);
+const idf35Keys = new Set(['severity', 'product.vendor', 'product.name', 'product.version', 'product.vulnerabilities']);
+/** IntelMQ's rule for sub-keys of extra (lib/message.py HARMONIZATION_KEY_FORMAT). */
+const extraKey = /^extra\.[a-z_][a-z_0-9]+(\.[a-z_0-9]+)*$/;
+/** IntelMQ's taxonomy expert: type → taxonomy. */
+const taxonomyOfType: Record<string, string> = { 'vulnerable-system': 'vulnerable', 'infected-system': 'malicious-code' };
+const intelMqTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;
+
+test('one JSON object per line, with only harmonization keys or valid extra keys', () => {
+  const text = renderIntelMqEvents(sampleReport());
+  const lines = text.split('\n');
+  assert.equal(lines.pop(), '', 'ends with a newline');
+  assert.equal(lines.length, sampleReport().findings.length);
+  for (const line of lines) {
+    const event = JSON.parse(line) as Record<string, unknown>;
+    for (const key of Object.keys(event)) assert.ok(harmonizationKeys.has(key) || extraKey.test(key), `${key} is not an IntelMQ key`);
+    for (const key of ['feed.name', 'feed.provider', 'time.source', 'time.observation', 'source.ip', 'classification.taxonomy', 'classification.type', 'classification.identifier']) assert.ok(key in event, `missing ${key}`);
+    assert.equal(event['classification.taxonomy'], taxonomyOfType[event['classification.type'] as string], 'taxonomy agrees with IntelMQ\'s taxonomy expert');
+    assert.match(event['time.source'] as string, intelMqTime);
+    assert.match(event['time.observation'] as string, intelMqTime);
+  }
+});
+
+test('kinds map to RSIT classifications and the network fields are filled', () => {
+  const events = new Map(intelMqEvents(sampleReport()).map((event) => [event['extra.finding_id'], event]));
+  const weak = events.get(weakTelnet.id)!;
+  assert.equal(weak['classification.type'], 'vulnerable-system');
+  assert.equal(weak['classification.identifier'], 'weak-credential');
+  assert.equal(weak['source.ip'], '198.51.100.7');
+  assert.equal(weak['source.port'], 23);
+  assert.equal(weak['source.asn'], 64500);
+  assert.equal(weak['source.network'], '198.51.100.0/24');
+  assert.equal(weak['source.geolocation.cc'], 'JP');
+  assert.equal(weak['protocol.transport'], 'tcp');
+  assert.equal(weak['protocol.application'], 'telnet');
+  assert.equal(weak['time.source'], '2025-01-31T15:30:00+00:00');
+  assert.equal(weak['feed.accuracy'], 100);
+  assert.equal(events.get(openShell.id)!['classification.identifier'], 'no-authentication');
+  const firmware = events.get(vulnerableFirmware.id)!;
+  assert.equal(firmware['classification.identifier'], 'vulnerable-firmware');
+  assert.deepEqual(firmware['extra.cve_ids'], ['CVE-2019-10999', 'CVE-2018-0001']);
+  assert.equal(firmware['extra.kev'], true);
+  assert.equal(firmware['extra.severity'], 'critical');
+  const mirai = events.get(darknetBot.id)!;
+  assert.equal(mirai['classification.taxonomy'], 'malicious-code');
+  assert.equal(mirai['classification.type'], 'infected-system');
+  assert.equal(mirai['malware.name'], 'mirai');
+  assert.ok(!('source.port' in mirai), 'no port for a darknet sighting');
+  assert.ok(!('malware.name' in events.get(honeypotBot.id)!), 'no family known from the honeypot');
+});
+
+test('the 3.5 data format carries severity and product fields instead of extras', () => {
+  const [weak, firmware] = intelMqEvents(sampleReport([weakTelnet, vulnerableFirmware]), { idf: '3.5' });
+  for (const key of Object.keys(firmware!)) assert.ok(harmonizationKeys.has(key) || idf35Keys.has(key) || extraKey.test(key), key);
+  assert.equal(weak!['product.vendor'], 'Korvan');
+  assert.equal(weak!['product.name'], 'IPC-2120');
+  assert.equal(weak!['product.version'], '3.1.4');
+  assert.equal(weak!.severity, 'high');
+  assert.equal(firmware!['product.vulnerabilities'], 'cve-2019-10999;cve-2018-0001');
+  assert.ok(!('extra.device_vendor' in weak!));
+});
+
+test('no secret evidence and no control characters in the events', () => {
+  const text = renderIntelMqEvents(sampleReport());
+  assert.doesNotMatch(text, /admin-user-secret|root-typed-by-bot|wget|http:\/\/evil/);
+  assert.doesNotMatch(text, /\\u001b|\\r|\\n/);
+});
