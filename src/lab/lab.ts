@@ -3,7 +3,9 @@
  * device's own loopback address and real port, until close().
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { OpenNoticeError } from '../core/errors.ts';
+import { fixDeviceCredentials } from './fix-device.ts';
 import { resolveLabOptions, type LabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { hashText } from '../core/random.ts';
@@ -26,6 +28,15 @@ export interface LabHandle {
   /** Every device address, ascending. */
   addresses: string[];
   stats(): LabStats;
+  /**
+   * The owner of the device at `ip` fixes it now: its weak passwords become strong and an
+   * open telnet shell asks for a login, for every new login attempt. False for an address
+   * that is not one of the lab's devices. An infected device counts as cleaned: see remediated().
+   * The truth keeps describing the devices as they started.
+   */
+  remediate(ip: string): boolean;
+  /** Addresses remediated so far, in the order it happened (each once). */
+  remediated(): string[];
   /** Stop listening, drop every connection and timer. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -40,14 +51,20 @@ const startBatchSize = 200;
  * @example
  * const lab = await startLab({ cidr: '127.78.0.0/16', deviceCount: 60 });
  * // … survey 127.78.0.0/16 …
+ * lab.remediate('127.78.0.23'); // its owner changed the default password
  * await lab.close();
  */
 export async function startLab(options: StartLabOptions = {}): Promise<LabHandle> {
   const { onProgress, ...labOptions } = options;
   const resolved = resolveLabOptions(labOptions);
-  const devices = generatePopulation(resolved);
+  const dictionary = loadDictionary();
+  const devices = generatePopulation(resolved, dictionary);
   const truth = truthOf(devices, resolved);
   const stats = createLabStats();
+  const deviceByIp = new Map(devices.map((device) => [device.ip, device]));
+  const remediated = new Set<string>();
+  // Strong passwords drawn for fixes must be outside the whole dictionary, as at generation.
+  const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   const http = createLabHttpServer(stats);
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
@@ -89,6 +106,14 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     truth,
     addresses: devices.map((device) => device.ip),
     stats: () => stats.snapshot(),
+    remediate(ip) {
+      const device = deviceByIp.get(ip);
+      if (!device) return false;
+      fixDeviceCredentials(device, { seed: resolved.seed, knownPasswords });
+      remediated.add(ip);
+      return true;
+    },
+    remediated: () => [...remediated],
     close,
   };
 }

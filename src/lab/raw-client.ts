@@ -94,3 +94,34 @@ export function telnetText(bytes: Buffer): string {
   }
   return text;
 }
+
+/** The prompts a telnet login dialogue is recognised by (a TelnetPersona has them). */
+export interface TelnetDialogue {
+  loginPrompt: string;
+  passwordPrompt: string;
+  shellPrompt: string;
+}
+
+/**
+ * Log in over telnet with one pair and say whether a shell or a refusal followed
+ * ('no-login' when the device gave a shell without asking). Closes the connection.
+ * @example await tryTelnetLogin('127.78.0.5', 23, { username: 'root', password: 'xc3511' }, persona) // 'shell'
+ */
+export async function tryTelnetLogin(ip: string, port: number, pair: { username: string; password: string }, dialogue: TelnetDialogue): Promise<'shell' | 'refused' | 'no-login'> {
+  const client = await rawConnect(ip, port);
+  try {
+    const text = () => telnetText(client.received());
+    await client.waitFor(() => text().endsWith(dialogue.loginPrompt) || text().endsWith(dialogue.shellPrompt));
+    if (!text().endsWith(dialogue.loginPrompt)) return 'no-login';
+    client.write(`${pair.username}\r\n`);
+    await client.waitFor(() => text().endsWith(dialogue.passwordPrompt));
+    const before = text().length;
+    client.write(`${pair.password}\r\n`);
+    // After a refusal the device prompts again (or hangs up); after success it shows the shell prompt.
+    const after = () => text().slice(before);
+    await client.waitFor(() => after().endsWith(dialogue.shellPrompt) || after().endsWith(dialogue.loginPrompt));
+    return after().endsWith(dialogue.shellPrompt) ? 'shell' : 'refused';
+  } finally {
+    client.close();
+  }
+}

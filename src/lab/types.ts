@@ -22,6 +22,10 @@ export interface LabService {
   protocol: LabProtocol;
   /** telnet: login | none (open shell); http: none | basic | form; ftp: login; ssh: login (password or keyboard-interactive, per persona). */
   auth?: LabAuth;
+  /**
+   * The one pair the service accepts. Servers read it (and telnet its `auth`) at each login, because
+   * a remediated device changes them while the lab runs (fix-device.ts); nothing else changes.
+   */
   credential?: LabCredential;
   /** Server software shown on the wire (ssh: "dropbear_2015.71"; ftp: "vsFTPd 3.0.3"; http: Server header when generic). */
   software?: string;
@@ -37,7 +41,7 @@ export interface LabIdentity {
   hardwareVersion?: string;
 }
 
-/** A simulated device: everything its servers need to behave, fixed at generation time. */
+/** A simulated device: everything its servers need to behave, fixed at generation time (except what a remediation changes). */
 export interface LabDevice {
   ip: string;
   role: 'device' | 'hostile';

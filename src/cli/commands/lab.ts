@@ -1,4 +1,5 @@
 import { defineCommand, integerOption } from '../command.ts';
+import { serveLabControl } from '../../lab/control.ts';
 import { startLab } from '../../lab/lab.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { writeTruth } from '../../lab/truth.ts';
@@ -15,7 +16,10 @@ Binding ports below 1024 needs root or: sysctl net.ipv4.ip_unprivileged_port_sta
 Example:  opennotice lab --truth lab-truth.json  (then, in another shell)
           opennotice survey --target 127.77.0.0/16 --check credentials
 With --feed FILE it also writes the vulnerability feed of its fictional vendors, for
-          opennotice feeds import FILE && opennotice survey … --check firmware`,
+          opennotice feeds import FILE && opennotice survey … --check firmware
+While it runs it reads commands on stdin, one per line, and answers each on stdout:
+  remediate IP   the device's owner fixes it now (weak passwords become strong);
+                 answers "remediated IP", or "unknown IP" when no lab device is there`,
   options: {
     cidr: { type: 'string', valueName: 'CIDR', description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)', default: defaultLabOptions.cidr },
     seed: { type: 'string', valueName: 'N', description: 'seed of the device population', default: String(defaultLabOptions.seed) },
@@ -35,10 +39,13 @@ With --feed FILE it also writes the vulnerability feed of its fictional vendors,
     if (typeof values.feed === 'string') writeSyntheticFeed(values.feed);
     const services = lab.truth.devices.reduce((total, device) => total + device.services.length, 0);
     io.stdout.write(`lab ready: ${lab.truth.devices.length} devices, ${services} services on ${lab.options.cidr} (seed ${lab.options.seed})${typeof values.truth === 'string' ? `, truth in ${values.truth}` : ''}\n`);
+    // A parent process (demo, tests) or a person at the terminal plays the subscribers who fix devices.
+    const stopControl = serveLabControl(process.stdin, io.stdout, lab);
     await new Promise<void>((resolve) => {
       if (io.signal.aborted) resolve();
       io.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    stopControl();
     const stats = lab.stats();
     await lab.close();
     // One machine-readable line, so a parent process (demo, tests) can check what the devices saw.
