@@ -33,7 +33,9 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
   const infected = chooseInfectedDevices(options.truth, { seed: options.seed });
   const file = join(options.directory, 'demo-darknet.pcapng');
   io.stdout.write(`\nDarknet: ${infected.length} of the lab's weak devices are infected; generating a day of traffic to the darknet ${demoDarknet} and reading it like a real capture …\n`);
-  const truth = await generateDarknetCapture({ file, format: 'pcapng', darknet: demoDarknet, durationSeconds: 86_400, seed: options.seed, scale: 2, infectedSources: infected });
+  // Yesterday (UTC), so the darknet's day lines up with the survey that just ran.
+  const yesterday = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000 * 1000;
+  const truth = await generateDarknetCapture({ file, format: 'pcapng', darknet: demoDarknet, durationSeconds: 86_400, seed: options.seed, scale: 2, infectedSources: infected, startMicros: yesterday });
   const summary = await ingestCaptureFiles([file], { store, darknet: demoDarknet, researchRanges: truth.researchRanges });
   const windows = await store.listDarknetWindows({ darknet: demoDarknet, periodSeconds: 86_400 });
   io.stdout.write(formatStatistics(summarizeWindows(windows, { darknet: demoDarknet, darknetSize: darknetRange(demoDarknet).size })));

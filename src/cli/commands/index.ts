@@ -6,8 +6,9 @@ import feeds from './feeds.ts';
 import findings from './findings.ts';
 import lab from './lab.ts';
 import runs from './runs.ts';
+import stats from './stats.ts';
 import survey from './survey.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, stats, runs, audit];
