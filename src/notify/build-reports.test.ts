@@ -7,8 +7,8 @@ import { buildIspReports } from './build-reports.ts';
 import { loadMessageTemplates } from './messages/templates.ts';
 import { decodeMessage } from './outbox.ts';
 
-const isp = (id: string, language: 'ja' | 'en', contacts: IspRecord['contacts']): IspRecord => ({
-  id, name: `${id} Net`, asns: [], prefixes: [], contacts, preferences: { format: 'csv', cadence: 'daily', language }, managesCustomerDevices: false,
+const isp = (id: string, language: 'ja' | 'en', contacts: Partial<IspRecord['contacts']>): IspRecord => ({
+  id, name: `${id} Net`, asns: [], prefixes: [], contacts: { portalUsers: [], ...contacts }, preferences: { format: 'csv', cadence: 'daily', language }, managesCustomerDevices: false,
 });
 
 test('per-ISP reports: one report per ISP with its new findings, in its language, one outbox entry per channel; nothing twice', async () => {

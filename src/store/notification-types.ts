@@ -10,7 +10,7 @@ export interface IspRecord {
   asns: number[];
   /** Prefixes beyond its ASNs (e.g. customer space announced by an upstream). */
   prefixes: string[];
-  contacts: { abuseEmail?: string; webhookUrl?: string; portalUsers?: string[] };
+  contacts: { abuseEmail?: string; webhookUrl?: string; portalUsers: string[] };
   preferences: { format: 'csv' | 'json' | 'stix'; cadence: 'daily' | 'weekly' | 'monthly'; language: 'ja' | 'en' };
   /** The ISP rents and manages the customer routers: it can fix them in bulk. */
   managesCustomerDevices: boolean;

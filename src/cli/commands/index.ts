@@ -1,9 +1,11 @@
 import type { Command } from '../command.ts';
+import attribute from './attribute.ts';
 import audit from './audit.ts';
 import darknet from './darknet.ts';
 import demo from './demo.ts';
 import feeds from './feeds.ts';
 import findings from './findings.ts';
+import isps from './isps.ts';
 import lab from './lab.ts';
 import runs from './runs.ts';
 import stats from './stats.ts';
@@ -11,4 +13,4 @@ import survey from './survey.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, stats, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, stats, runs, audit];

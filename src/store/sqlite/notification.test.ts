@@ -4,7 +4,7 @@ import { openStore } from '../open-store.ts';
 import type { IspRecord } from '../repository.ts';
 
 const isp = (id: string, asns: number[]): IspRecord => ({
-  id, name: `${id} Networks`, asns, prefixes: [], contacts: { abuseEmail: `abuse@${id}.example` },
+  id, name: `${id} Networks`, asns, prefixes: [], contacts: { abuseEmail: `abuse@${id}.example`, portalUsers: [] },
   preferences: { format: 'csv', cadence: 'daily', language: 'ja' }, managesCustomerDevices: id === 'beta',
 });
 
