@@ -7,10 +7,11 @@ import feeds from './feeds.ts';
 import findings from './findings.ts';
 import isps from './isps.ts';
 import lab from './lab.ts';
+import notify from './notify.ts';
 import runs from './runs.ts';
 import stats from './stats.ts';
 import survey from './survey.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, stats, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, notify, stats, runs, audit];
