@@ -6,7 +6,8 @@
  */
 import type { DarknetWindow } from '../core/records.ts';
 import { cidrToRange, parseCidr } from '../scope/cidr.ts';
-import { scanCapture, type CaptureOptions, type CaptureSource, type CaptureStats } from './capture/reader.ts';
+import type { CaptureOptions, CaptureSource, CaptureStats } from './capture/reader.ts';
+import { aggregateCapture } from './classify/aggregate-capture.ts';
 import { createDarknetAggregator, type DarknetAggregator } from './classify/aggregate.ts';
 import { createResearchScannerList } from './classify/research-list.ts';
 import { judgeWindow } from './window.ts';
@@ -73,12 +74,9 @@ export function createDarknetIngest(options: DarknetIngestOptions): DarknetInges
   };
 
   return {
+    // Read and decoded once for every window length, on the bulk path (batches, worker for big files).
     read: (source, readOptions = {}) =>
-      scanCapture(
-        source,
-        (packet) => { for (const entry of aggregators) entry.aggregator.add(packet); },
-        { ...readOptions, formatAddresses: false, afterChunk: rotate },
-      ),
+      aggregateCapture(source, aggregators.map((entry) => entry.aggregator), { ...readOptions, afterChunk: rotate }),
     async finish() {
       for (const { aggregator, periodSeconds } of aggregators) {
         for (const start of aggregator.windows()) await close(aggregator, periodSeconds, start);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -72,6 +72,7 @@ function int64(w: Writer, little: boolean, value: bigint): Buffer {
 // ---- helpers -----------------------------------------------------------------------------
 
 const dir = mkdtempSync(join(tmpdir(), 'opennotice-capture-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
 let fileCounter = 0;
 function save(bytes: Buffer, extension = 'pcap'): string {
   const file = join(dir, `f${fileCounter++}.${extension}`);

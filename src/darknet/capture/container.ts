@@ -1,21 +1,26 @@
 /**
  * A push parser for pcap and pcapng containers: feed it chunks of the (decompressed) file, it
  * calls back once per frame with the frame's location inside the chunk buffer (no copies).
- * Only the incomplete tail of a chunk is carried over to the next one, so memory stays bounded
- * by the chunk size plus one record (records above MAX_RECORD_BYTES are corrupt by definition).
+ * Only the incomplete record at the end of a chunk is carried over, and it is completed with
+ * just the bytes it lacks from the next chunk, so chunks are parsed in place (never
+ * concatenated) and memory stays bounded by the chunk size plus one record (records above
+ * MAX_RECORD_BYTES are corrupt by definition). The caller may reuse a chunk's memory once
+ * `push` returns.
  */
 import { OpenNoticeError } from '../../core/errors.ts';
+import type { PacketBatch } from '../packet.ts';
+import { CarryBuffer } from './carry-buffer.ts';
+import { decodeIntoBatch } from './decode-batch.ts';
 import type { FrameInfo } from './decode.ts';
+import { MAX_RECORD_BYTES, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_BYTE_ORDER_SWAPPED, PCAPNG_SHB, pcapngBlockSpan, pcapngMicros, readInterfaceOptions, type PcapngInterface } from './pcapng.ts';
 
-/** Largest record or block accepted; tshark's own limits are of this order. */
-export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+export { MAX_RECORD_BYTES } from './pcapng.ts';
+
 /** Largest pcap caplen accepted whatever the header's snaplen says (libpcap's maximum). */
 const MAX_PCAP_CAPLEN = 262_144;
 
 const PCAP_MICRO = 0xa1b2c3d4;
 const PCAP_NANO = 0xa1b23c4d;
-const PCAPNG_SHB = 0x0a0d0d0a;
-const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 export interface ContainerStats {
   /** Frames handed to the callback. */
@@ -36,7 +41,35 @@ export interface ContainerOptions {
   file: string;
 }
 
-interface PcapngInterface { linkType: number; snapLength: number; divisor: number; multiplier: number; offsetMicros: number }
+/**
+ * Bulk mode: IPv4 frames are decoded straight into `batch` (a direct call the compiler can
+ * inline, where a per-frame callback could not be); `deliver` receives it when full, at
+ * `flushBatch()`, and — so the order of packets is kept — before any frame the batch declines
+ * is handed to `onFrame`, unless `declinedInline` says the target records where such frames
+ * fall (`batch.count` at the time of the call).
+ */
+export interface BatchTarget {
+  /** Where rows go; read again after each delivery (a target may hand out a fresh batch). */
+  readonly batch: PacketBatch;
+  deliver(batch: PacketBatch): void;
+  readonly declinedInline?: boolean;
+}
+
+/**
+ * Where another parser can take over (`ContainerParser.resume`): the file offset of the first
+ * record not yet parsed, how far input was pushed, and what the file's headers said.
+ */
+export interface ParserCheckpoint {
+  offset: number;
+  pushed: number;
+  state: 'pcap' | 'pcapng';
+  littleEndian: boolean;
+  pcapNano: boolean;
+  pcapLinkType: number;
+  pcapCaplenLimit: number;
+  interfaces: PcapngInterface[];
+  stats: ContainerStats;
+}
 
 /** Why parsing stopped early (skip mode): nothing after this point can be trusted. */
 type ParseState = 'header' | 'pcap' | 'pcapng' | 'stopped';
@@ -52,8 +85,10 @@ export class ContainerParser {
   readonly stats: ContainerStats = { packets: 0, bytes: 0, skipped: 0, corruptAt: [] };
   private readonly options: ContainerOptions;
   private readonly onFrame: (frame: FrameInfo) => void;
-  private carry: Buffer = Buffer.alloc(0);
-  /** File offset of carry[0]. */
+  private readonly carry = new CarryBuffer();
+  /** Bytes pushed so far (the file offset of the next chunk's first byte). */
+  private pushed = 0;
+  /** File offset of byte 0 of the buffer being parsed (for error offsets). */
   private base = 0;
   private state: ParseState = 'header';
   private littleEndian = true;
@@ -63,43 +98,149 @@ export class ContainerParser {
   private interfaces: PcapngInterface[] = [];
   private readonly frame: FrameInfo = { buffer: Buffer.alloc(0), offset: 0, captured: 0, length: 0, linkType: 0, timeMicros: 0 };
 
-  constructor(options: ContainerOptions, onFrame: (frame: FrameInfo) => void) {
+  private readonly target: BatchTarget | undefined;
+  private viewed: Buffer | undefined;
+  private view: DataView = new DataView(new ArrayBuffer(0)) as DataView;
+
+  constructor(options: ContainerOptions, onFrame: (frame: FrameInfo) => void, target?: BatchTarget) {
     this.options = options;
     this.onFrame = onFrame;
+    this.target = target;
+  }
+
+  /**
+   * A parser that continues where `checkpoint` was taken: its first chunk starts at
+   * `checkpoint.offset` of the same file, and its stats and error offsets continue too.
+   * @example const parser = ContainerParser.resume(checkpoint, options, onFrame);
+   */
+  static resume(checkpoint: ParserCheckpoint, options: ContainerOptions, onFrame: (frame: FrameInfo) => void, target?: BatchTarget): ContainerParser {
+    const parser = new ContainerParser(options, onFrame, target);
+    parser.state = checkpoint.state;
+    parser.littleEndian = checkpoint.littleEndian;
+    parser.pcapNano = checkpoint.pcapNano;
+    parser.pcapLinkType = checkpoint.pcapLinkType;
+    parser.pcapCaplenLimit = checkpoint.pcapCaplenLimit;
+    parser.interfaces = checkpoint.interfaces.map((described) => ({ ...described }));
+    parser.pushed = checkpoint.offset;
+    Object.assign(parser.stats, checkpoint.stats, { corruptAt: [...checkpoint.stats.corruptAt] });
+    return parser;
+  }
+
+  /** Where another parser could take over now; undefined before the file header or after a fatal corruption. */
+  checkpoint(): ParserCheckpoint | undefined {
+    if (this.state !== 'pcap' && this.state !== 'pcapng') return undefined;
+    return {
+      offset: this.pushed - this.carry.length, pushed: this.pushed, state: this.state,
+      littleEndian: this.littleEndian, pcapNano: this.pcapNano, pcapLinkType: this.pcapLinkType, pcapCaplenLimit: this.pcapCaplenLimit,
+      interfaces: this.interfaces.map((described) => ({ ...described })),
+      stats: { ...this.stats, corruptAt: [...this.stats.corruptAt] },
+    };
+  }
+
+  /** Bulk mode: hands the rows decoded so far to the target. */
+  flushBatch(): void {
+    const target = this.target;
+    if (target === undefined) return;
+    const batch = target.batch;
+    if (batch.count === 0) return;
+    target.deliver(batch);
+    batch.count = 0;
   }
 
   /** Parses every complete record in `chunk` (plus what was carried over). */
   push(chunk: Buffer): void {
-    if (this.state === 'stopped') { this.stats.bytes += chunk.length; return; }
-    const buf = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    const chunkStart = this.pushed;
+    this.pushed += chunk.length;
+    if (this.state === 'stopped') { this.settle(); return; }
+    let buf = chunk;
+    let bufStart = chunkStart;
     let at = 0;
     if (this.state === 'header') {
+      // Only the first chunk(s): the file header may itself straddle chunks.
+      if (this.carry.length > 0) {
+        bufStart -= this.carry.length;
+        buf = Buffer.concat([this.carry.view(), chunk]);
+        this.carry.clear();
+      }
+      this.base = bufStart;
       at = this.parseHeader(buf);
-      if (at < 0) { this.keep(buf, 0); return; }
+      if (at < 0) { this.carry.append(buf, 0, buf.length); this.settle(); return; }
+    } else if (this.carry.length > 0) {
+      at = this.completeCarried(chunk, chunkStart);
+      if (this.carry.length > 0) { this.settle(); return; }
     }
-    if (this.state === 'pcap') at = this.parsePcapRecords(buf, at);
-    else if (this.state === 'pcapng') at = this.parsePcapngBlocks(buf, at);
-    this.keep(buf, at);
+    this.base = bufStart;
+    at = this.parseRecords(buf, at);
+    // parseRecords may have stopped on corruption (skip mode): then nothing is carried.
+    if (!this.stopped) this.carry.append(buf, at, buf.length - at);
+    this.settle();
   }
 
   /** Call at end of input: leftover bytes mean a truncated last record. */
   finish(): ContainerStats {
     if (this.state === 'stopped') return this.stats;
+    const carryStart = this.pushed - this.carry.length;
     if (this.state === 'header') {
-      if (this.carry.length === 0) this.corrupt(this.base, 'empty file: no pcap or pcapng header');
-      else this.corrupt(this.base, 'file too short for a pcap or pcapng header');
+      if (this.carry.length === 0) this.corrupt(carryStart, 'empty file: no pcap or pcapng header');
+      else this.corrupt(carryStart, 'file too short for a pcap or pcapng header');
     } else if (this.carry.length > 0) {
-      this.corrupt(this.base, `truncated last record (${this.carry.length} bytes left over)`);
+      this.corrupt(carryStart, `truncated last record (${this.carry.length} bytes left over)`);
     }
     return this.stats;
   }
 
-  private keep(buf: Buffer, consumed: number): void {
-    this.stats.bytes += consumed;
-    this.base += consumed;
-    // Copy the tail so the big chunk it came from can be freed.
-    this.carry = consumed >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(consumed));
-    if (this.state === 'stopped') { this.stats.bytes += this.carry.length; this.carry = Buffer.alloc(0); }
+  private get stopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  /** Bytes consumed: everything but the carried tail, or everything once parsing stopped. */
+  private settle(): void {
+    if (this.state === 'stopped') this.carry.clear();
+    this.stats.bytes = this.pushed - this.carry.length;
+  }
+
+  /**
+   * Appends to the carried partial record only the bytes of `chunk` it lacks, parses it, and
+   * returns how many bytes of `chunk` were used. Leaves the carry empty unless the chunk ran out.
+   */
+  private completeCarried(chunk: Buffer, chunkStart: number): number {
+    let used = 0;
+    // Two rounds suffice (header bytes, then the body the header announces); the bound only
+    // guards against a miscount, after which the whole chunk is simply carried.
+    for (let round = 0; round < 4 && this.carry.length > 0 && this.state !== 'stopped'; round++) {
+      const span = this.firstRecordSpan(this.carry.view());
+      if (this.carry.length < span) {
+        const take = Math.min(span - this.carry.length, chunk.length - used);
+        this.carry.append(chunk, used, take);
+        used += take;
+        if (this.carry.length < span) return used;
+      }
+      this.base = chunkStart + used - this.carry.length;
+      this.carry.consume(this.parseRecords(this.carry.view(), 0));
+    }
+    if (this.state === 'stopped') return chunk.length;
+    if (this.carry.length > 0) { this.carry.append(chunk, used, chunk.length - used); return chunk.length; }
+    return used;
+  }
+
+  /**
+   * Bytes the first record in `buf` needs to be parsed: its header size until the header is
+   * complete, then its full length. A length field the parser will reject counts as complete,
+   * so the parser gets to report it.
+   */
+  private firstRecordSpan(buf: Buffer): number {
+    if (this.state === 'pcap') {
+      if (buf.length < 16) return 16;
+      const captured = this.littleEndian ? buf.readUInt32LE(8) : buf.readUInt32BE(8);
+      return captured > this.pcapCaplenLimit ? 16 : 16 + captured;
+    }
+    return pcapngBlockSpan(buf, this.littleEndian);
+  }
+
+  private parseRecords(buf: Buffer, at: number): number {
+    if (this.state === 'pcap') return this.parsePcapRecords(buf, at);
+    if (this.state === 'pcapng') return this.parsePcapngBlocks(buf, at);
+    return at;
   }
 
   /** Throws (throw mode) or records the corruption; skip mode continues only when `resumable`. */
@@ -112,12 +253,21 @@ export class ContainerParser {
     if (!resumable) this.state = 'stopped';
   }
 
+  /** A DataView of `buf`, made once per buffer (field reads through it are single loads). */
+  private viewOf(buf: Buffer): DataView {
+    if (this.viewed !== buf) {
+      this.viewed = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    }
+    return this.view;
+  }
+
   private u32(buf: Buffer, at: number): number {
-    return this.littleEndian ? buf.readUInt32LE(at) : buf.readUInt32BE(at);
+    return this.viewOf(buf).getUint32(at, this.littleEndian);
   }
 
   private u16(buf: Buffer, at: number): number {
-    return this.littleEndian ? buf.readUInt16LE(at) : buf.readUInt16BE(at);
+    return this.viewOf(buf).getUint16(at, this.littleEndian);
   }
 
   /** Sniffs the format by magic number; returns bytes consumed or -1 when more input is needed. */
@@ -145,26 +295,42 @@ export class ContainerParser {
 
   private parsePcapRecords(buf: Buffer, at: number): number {
     const frame = this.frame;
-    frame.buffer = buf;
-    frame.linkType = this.pcapLinkType;
+    const linkType = this.pcapLinkType;
     const little = this.littleEndian;
-    while (at + 16 <= buf.length) {
-      const seconds = little ? buf.readUInt32LE(at) : buf.readUInt32BE(at);
-      const fraction = little ? buf.readUInt32LE(at + 4) : buf.readUInt32BE(at + 4);
-      const captured = little ? buf.readUInt32LE(at + 8) : buf.readUInt32BE(at + 8);
-      const length = little ? buf.readUInt32LE(at + 12) : buf.readUInt32BE(at + 12);
-      if (captured > this.pcapCaplenLimit) {
-        this.corrupt(this.base + at, `record caplen ${captured} exceeds the limit ${this.pcapCaplenLimit}`);
+    const nano = this.pcapNano;
+    const limit = this.pcapCaplenLimit;
+    const stats = this.stats;
+    let batch = this.target?.batch;
+    // One load per header field (see decode-batch.ts); a DataView per chunk is cheap.
+    const view = this.viewOf(buf);
+    const end = buf.length;
+    while (at + 16 <= end) {
+      const captured = view.getUint32(at + 8, little);
+      if (captured > limit) {
+        this.corrupt(this.base + at, `record caplen ${captured} exceeds the limit ${limit}`);
         return at;
       }
-      if (at + 16 + captured > buf.length) break;
-      frame.offset = at + 16;
-      frame.captured = captured;
-      frame.length = length;
-      frame.timeMicros = seconds * 1_000_000 + (this.pcapNano ? Math.floor(fraction / 1000) : fraction);
-      this.stats.packets++;
-      this.onFrame(frame);
-      at += 16 + captured;
+      const next = at + 16 + captured;
+      if (next > end) break;
+      const fraction = view.getUint32(at + 4, little);
+      const timeMicros = view.getUint32(at, little) * 1_000_000 + (nano ? Math.floor(fraction / 1000) : fraction);
+      stats.packets++;
+      if (batch !== undefined) batch.timeMicros[batch.count] = timeMicros;
+      if (batch !== undefined && decodeIntoBatch(buf, view, at + 16, captured, linkType, batch)) {
+        if (batch.count === batch.capacity) { this.flushBatch(); batch = this.target!.batch; }
+      } else {
+        if (batch !== undefined && this.target!.declinedInline !== true) { this.flushBatch(); batch = this.target!.batch; }
+        frame.buffer = buf;
+        frame.linkType = linkType;
+        frame.offset = at + 16;
+        frame.captured = captured;
+        frame.length = view.getUint32(at + 12, little);
+        frame.timeMicros = timeMicros;
+        this.onFrame(frame);
+        // The callback may have delivered the batch (a target that records declined frames).
+        batch = this.target?.batch;
+      }
+      at = next;
     }
     return at;
   }
@@ -175,7 +341,7 @@ export class ContainerParser {
       if (type === PCAPNG_SHB) {
         const order = buf.readUInt32LE(at + 8);
         if (order === PCAPNG_BYTE_ORDER_MAGIC) this.littleEndian = true;
-        else if (order === 0x4d3c2b1a) this.littleEndian = false;
+        else if (order === PCAPNG_BYTE_ORDER_SWAPPED) this.littleEndian = false;
         else { this.corrupt(this.base + at, 'section header with a bad byte-order magic'); return at; }
       }
       const total = this.u32(buf, at + 4);
@@ -209,7 +375,7 @@ export class ContainerParser {
       case 1: { // Interface Description Block
         if (total < 20) return 'interface description block too short';
         const described: PcapngInterface = { linkType: this.u16(buf, at + 8), snapLength: this.u32(buf, at + 12), divisor: 1, multiplier: 1, offsetMicros: 0 };
-        this.readInterfaceOptions(buf, at + 16, bodyEnd, described);
+        readInterfaceOptions(this.viewOf(buf), at + 16, bodyEnd, this.littleEndian, described);
         this.interfaces.push(described);
         return undefined;
       }
@@ -220,7 +386,7 @@ export class ContainerParser {
         if (described === undefined) return `packet block names interface ${interfaceId}, which is not described`;
         const captured = this.u32(buf, at + 20);
         if (captured > total - 32) return `packet block caplen ${captured} exceeds its block`;
-        this.emit(buf, at + 28, captured, this.u32(buf, at + 24), described, this.timestamp(this.u32(buf, at + 12), this.u32(buf, at + 16), described));
+        this.emit(buf, at + 28, captured, this.u32(buf, at + 24), described, pcapngMicros(this.u32(buf, at + 12), this.u32(buf, at + 16), described));
         return undefined;
       }
       case 3: { // Simple Packet Block: no timestamp, caplen implied by snaplen and block size
@@ -239,6 +405,14 @@ export class ContainerParser {
   }
 
   private emit(buf: Buffer, offset: number, captured: number, length: number, described: PcapngInterface, timeMicros: number): void {
+    this.stats.packets++;
+    const batch = this.target?.batch;
+    if (batch !== undefined) batch.timeMicros[batch.count] = timeMicros;
+    if (batch !== undefined && decodeIntoBatch(buf, this.viewOf(buf), offset, captured, described.linkType, batch)) {
+      if (batch.count === batch.capacity) this.flushBatch();
+      return;
+    }
+    if (this.target?.declinedInline !== true) this.flushBatch();
     const frame = this.frame;
     frame.buffer = buf;
     frame.offset = offset;
@@ -246,45 +420,6 @@ export class ContainerParser {
     frame.length = length;
     frame.linkType = described.linkType;
     frame.timeMicros = timeMicros;
-    this.stats.packets++;
     this.onFrame(frame);
-  }
-
-  /** Reads if_tsresol (code 9) and if_tsoffset (code 14); other options are skipped. */
-  private readInterfaceOptions(buf: Buffer, at: number, end: number, described: PcapngInterface): void {
-    for (let guard = 0; at + 4 <= end && guard < 4096; guard++) {
-      const code = this.u16(buf, at);
-      const length = this.u16(buf, at + 2);
-      const value = at + 4;
-      if (code === 0 || value + length > end) return;
-      if (code === 9 && length >= 1) {
-        const resolution = buf[value];
-        const exponent = resolution & 0x7f;
-        const ticksPerSecond = resolution & 0x80 ? 2 ** exponent : 10 ** exponent;
-        // Exact integer arithmetic for the common decimal resolutions (see timestamp()).
-        if (ticksPerSecond >= 1_000_000) { described.divisor = ticksPerSecond / 1_000_000; described.multiplier = 1; }
-        else { described.divisor = 1; described.multiplier = 1_000_000 / ticksPerSecond; }
-      } else if (code === 14 && length >= 8) {
-        const high = this.littleEndian ? buf.readInt32LE(value + 4) : buf.readInt32BE(value);
-        const low = this.littleEndian ? buf.readUInt32LE(value) : buf.readUInt32BE(value + 4);
-        described.offsetMicros = (high * 4294967296 + low) * 1_000_000;
-      }
-      at = value + Math.ceil(length / 4) * 4;
-    }
-  }
-
-  /**
-   * 64-bit tick count → µs. The tick count can exceed 2^53 (ns since 1970), so split the
-   * division: (hi·2^32 + lo)/d = hi·⌊2^32/d⌋ + ⌊(hi·(2^32 mod d) + lo)/d⌋, exact in doubles.
-   */
-  private timestamp(high: number, low: number, described: PcapngInterface): number {
-    const divisor = described.divisor;
-    if (divisor === 1) return Math.floor((high * 4294967296 + low) * described.multiplier) + described.offsetMicros;
-    if (!Number.isInteger(divisor) || divisor > 4294967296) {
-      return Math.floor((high * 4294967296 + low) / divisor) + described.offsetMicros;
-    }
-    const quotient = Math.floor(4294967296 / divisor);
-    const remainder = 4294967296 - quotient * divisor;
-    return high * quotient + Math.floor((high * remainder + low) / divisor) + described.offsetMicros;
   }
 }

@@ -13,7 +13,6 @@ export const linkTypes = {
 
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
-const VLAN_TAG_TYPES = new Set([0x8100, 0x88a8, 0x9100]);
 /** Bounds the VLAN tag and IPv6 extension-header walks on hostile input. */
 const MAX_STACKED_HEADERS = 16;
 
@@ -55,9 +54,11 @@ export function decodeFrame(frame: FrameInfo, options: DecodeOptions): DecodedPa
  * Where the network layer starts, packed into one number so the hot path allocates nothing:
  * offset·4 + kind, kind 0 = not IP, 1 = cut short, 2 = IPv4, 3 = IPv6.
  */
-type NetworkLocation = number;
+export type NetworkLocation = number;
 const NONE = 0;
 const CUT = 1;
+/** The `kind` of a NetworkLocation that starts an IPv4 header. */
+export const IPV4_LOCATION = 2;
 const at4 = (offset: number): NetworkLocation => offset * 4 + 2;
 const at6 = (offset: number): NetworkLocation => offset * 4 + 3;
 
@@ -75,14 +76,22 @@ function byEthertype(type: number, offset: number): NetworkLocation {
   return NONE;
 }
 
+/** 802.1Q, 802.1ad (QinQ outer tag) and the older 0x9100 QinQ tag. */
+function isVlanTag(type: number): boolean {
+  return type === 0x8100 || type === 0x88a8 || type === 0x9100;
+}
 
-function locateNetworkLayer(buf: Uint8Array, start: number, end: number, linkType: number): NetworkLocation {
+/**
+ * Finds the IP header behind the link-layer header of a frame in `buf[start..end)`.
+ * @example locateNetworkLayer(frameBytes, 0, frameBytes.length, linkTypes.ETHERNET) & 3 // 2 for IPv4
+ */
+export function locateNetworkLayer(buf: Uint8Array, start: number, end: number, linkType: number): NetworkLocation {
   switch (linkType) {
     case linkTypes.ETHERNET: {
       if (end - start < 14) return CUT;
       let at = start + 12;
       let type = u16(buf, at);
-      for (let tags = 0; VLAN_TAG_TYPES.has(type) && tags < MAX_STACKED_HEADERS; tags++) {
+      for (let tags = 0; isVlanTag(type) && tags < MAX_STACKED_HEADERS; tags++) {
         at += 4;
         if (at + 2 > end) return CUT;
         type = u16(buf, at);

@@ -18,47 +18,63 @@ const rstFlag = 0x04;
 const ackFlag = 0x10;
 /** ZMap's fixed IPv4 identification (zmap src/probe_modules/packet.c sets id 54321). */
 const zmapIpId = 54321;
-/** ICMPv4 error types: unreachable, source quench, redirect, time exceeded, parameter problem. */
-const icmpErrorTypes = new Set([3, 4, 5, 11, 12]);
+
+/** Class numbers (indexes into `packetClasses`) for the primitive-argument classifier. */
+const MIRAI = 0, ZMAP = 1, MASSCAN = 2, TCP_SYN_SCAN = 3, BACKSCATTER = 4, UDP_PROBE = 5, ICMP_PROBE = 6, OTHER = 7;
+/** `classifyFields`'s class number for backscatter (its top ports are source ports). */
+export const backscatterClass = BACKSCATTER;
+
+/** IP protocol numbers for `DecodedPacket.protocol` names ('other' matches none of them). */
+const protocolNumbers: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
 
 /**
  * Classify one decoded packet.
  * @example classifyPacket({ protocol: 'tcp', tcpFlags: 2, seq: 0x7fc80001, dstV4: 0x7fc80001, ... }) === 'mirai'
  */
 export function classifyPacket(packet: DecodedPacket): PacketClass {
-  if (packet.fragment) return 'other';
-  switch (packet.protocol) {
-    case 'tcp':
-      return classifyTcp(packet);
-    case 'udp':
-      // A datagram from port 53 to a darknet address answers a query that the darknet never sent.
-      return packet.srcPort === 53 && packet.dstPort !== 53 ? 'backscatter' : 'udp-probe';
-    case 'icmp':
-      if (packet.icmpType === 8) return 'icmp-probe';
-      return packet.icmpType === 0 || icmpErrorTypes.has(packet.icmpType ?? -1) ? 'backscatter' : 'other';
-    case 'icmpv6':
-      if (packet.icmpType === 128) return 'icmp-probe';
-      // 1-4 are ICMPv6 errors, 129 an echo reply.
-      return packet.icmpType === 129 || (packet.icmpType !== undefined && packet.icmpType >= 1 && packet.icmpType <= 4) ? 'backscatter' : 'other';
-    default:
-      return 'other';
-  }
+  const classNumber = classifyFields(
+    packet.ipVersion === 4, protocolNumbers[packet.protocol ?? 'other'] ?? -1, packet.fragment === true,
+    packet.tcpFlags ?? -1, packet.seq ?? -1, packet.dstV4 ?? -1, packet.ipId ?? -1,
+    packet.srcPort ?? -1, packet.dstPort ?? -1, packet.icmpType ?? -1,
+  );
+  return packetClasses[classNumber]!;
 }
 
-function classifyTcp(packet: DecodedPacket): PacketClass {
-  const flags = packet.tcpFlags;
-  if (flags === undefined) return 'other';
-  if ((flags & (synFlag | ackFlag)) === (synFlag | ackFlag)) return 'backscatter';
-  if ((flags & rstFlag) !== 0 && (flags & synFlag) === 0) return 'backscatter';
-  if ((flags & (synFlag | ackFlag | rstFlag)) !== synFlag) return 'other';
-  const seq = packet.seq;
-  const dst = packet.dstV4;
-  if (packet.ipVersion === 4 && dst !== undefined && seq !== undefined) {
-    // Mirai (scanner.c): the SYN's sequence number is the target address.
-    if (seq === dst) return 'mirai';
-    if (packet.ipId === zmapIpId) return 'zmap';
-    // masscan (templ-pkt.c): ip_id = ip_them ^ port_them ^ seqno, truncated to 16 bits.
-    if (packet.ipId !== undefined && packet.dstPort !== undefined && packet.ipId === ((dst ^ packet.dstPort ^ seq) & 0xffff)) return 'masscan';
+/**
+ * The classifier on plain numbers (the bulk path calls it per batch row; `classifyPacket`
+ * per object). A field the packet lacks is -1. Returns the index into `packetClasses`.
+ * @example packetClasses[classifyFields(true, 6, false, 0x02, 0x7fc80001, 0x7fc80001, 1, 40000, 23, -1)] === 'mirai'
+ */
+export function classifyFields(
+  isIPv4: boolean, ipProtocol: number, fragment: boolean, tcpFlags: number, seq: number,
+  dstV4: number, ipId: number, srcPort: number, dstPort: number, icmpType: number,
+): number {
+  if (fragment) return OTHER;
+  if (ipProtocol === 6) {
+    if (tcpFlags < 0) return OTHER;
+    if ((tcpFlags & (synFlag | ackFlag)) === (synFlag | ackFlag)) return BACKSCATTER;
+    if ((tcpFlags & rstFlag) !== 0 && (tcpFlags & synFlag) === 0) return BACKSCATTER;
+    if ((tcpFlags & (synFlag | ackFlag | rstFlag)) !== synFlag) return OTHER;
+    if (isIPv4 && dstV4 >= 0 && seq >= 0) {
+      // Mirai (scanner.c): the SYN's sequence number is the target address.
+      if (seq === dstV4) return MIRAI;
+      if (ipId === zmapIpId) return ZMAP;
+      // masscan (templ-pkt.c): ip_id = ip_them ^ port_them ^ seqno, truncated to 16 bits.
+      if (ipId >= 0 && dstPort >= 0 && ipId === ((dstV4 ^ dstPort ^ seq) & 0xffff)) return MASSCAN;
+    }
+    return TCP_SYN_SCAN;
   }
-  return 'tcp-syn-scan';
+  // A datagram from port 53 to a darknet address answers a query that the darknet never sent.
+  if (ipProtocol === 17) return srcPort === 53 && dstPort !== 53 ? BACKSCATTER : UDP_PROBE;
+  if (ipProtocol === 1) {
+    if (icmpType === 8) return ICMP_PROBE;
+    // Echo reply and the ICMPv4 errors: unreachable, source quench, redirect, time exceeded, parameter problem.
+    return icmpType === 0 || icmpType === 3 || icmpType === 4 || icmpType === 5 || icmpType === 11 || icmpType === 12 ? BACKSCATTER : OTHER;
+  }
+  if (ipProtocol === 58) {
+    if (icmpType === 128) return ICMP_PROBE;
+    // 1-4 are ICMPv6 errors, 129 an echo reply.
+    return icmpType === 129 || (icmpType >= 1 && icmpType <= 4) ? BACKSCATTER : OTHER;
+  }
+  return OTHER;
 }

@@ -24,10 +24,13 @@ export function mixHash(value: number): number {
  * @example sketchAdd(pool, 0, mixHash(0x7fc80001))
  */
 export function sketchAdd(pool: Uint8Array, offset: number, hash: number): void {
-  const register = hash >>> 24;
-  // Rank of the first 1-bit in the remaining 24 bits (1-based; 25 when they are all zero).
-  const rank = Math.min(Math.clz32((hash << 8) >>> 0) + 1, 25);
-  if (pool[offset + register] < rank) pool[offset + register] = rank;
+  const register = offset + (hash >>> 24);
+  // Rank of the first 1-bit in the remaining 24 bits (1-based; 25 when they are all zero: the
+  // or-ed bit stops the count there).
+  const rank = Math.clz32((hash << 8) | 0x80) + 1;
+  // Branch-free maximum: whether a register grows is a coin toss the processor cannot predict.
+  const difference = rank - pool[register]!;
+  pool[register] = rank - (difference & (difference >> 31));
 }
 
 const alpha = 0.7213 / (1 + 1.079 / sketchRegisters);

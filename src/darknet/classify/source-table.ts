@@ -1,8 +1,10 @@
 /**
- * Per-source counters for one time window, stored column-wise in typed arrays so the cost per
- * source is fixed and small (no object per source). IPv4 sources are found through an
- * open-addressing hash table of uint32 keys; IPv6 sources (rare in darknets) through a Map.
- * Bytes per source are documented in docs/darknet.md and checked by a test.
+ * Per-source counters for one time window: one fixed-size record per source in a single typed
+ * array (no object per source), so the cost per source is fixed and small and a packet's
+ * updates touch one 128-byte record (two cache lines) instead of a dozen separate columns.
+ * IPv4 sources are found through an open-addressing hash table of uint32 keys; IPv6 sources
+ * (rare in darknets) through a Map. Bytes per source are documented in docs/darknet.md and
+ * checked by a test.
  */
 import type { DecodedPacket } from '../packet.ts';
 import { packetClasses, type PacketClass } from './classify-packet.ts';
@@ -27,13 +29,33 @@ export interface SourceSummary {
   lastSeenMicros: number;
 }
 
-/** Bytes of the typed-array columns per source slot (see `SourceTable` fields). */
-export const columnBytesPerSource = 4 + 8 + 8 + 4 * classCount + 4 * exactLimit + 1 + 4 + 2 * topPortSlots + 4 * topPortSlots + 4;
+/*
+ * Record layout, in uint32 words. Words 0–3 hold the first- and last-seen times as two float64
+ * (read through a Float64Array over the same memory); the rest are uint32 counters.
+ */
+const FIRST_SEEN = 0; // float64 index within the record
+const LAST_SEEN = 1; // float64 index within the record
+const PACKETS = 4;
+const ADDRESS = 5;
+/** Number of exact destinations held, or SKETCHED once the source moved to a HyperLogLog. */
+const EXACT_COUNT = 6;
+const SKETCH_INDEX = 7;
+const HITS = 8;
+const EXACT = HITS + classCount;
+const PORTS = EXACT + exactLimit;
+const PORT_COUNTS = PORTS + topPortSlots;
+/** Words per record, rounded up to an even number so the float64 times stay 8-byte aligned. */
+const recordWords = (PORT_COUNTS + topPortSlots + 1) & ~1;
+const recordFloats = recordWords / 2;
+const SKETCHED = 255;
+
+/** Bytes of one source record. */
+export const recordBytesPerSource = recordWords * 4;
 /**
- * Worst-case bytes per IPv4 source: columns at most half used right after doubling, plus the
+ * Worst-case bytes per IPv4 source: records at most half used right after doubling, plus the
  * hash index (8 bytes an entry, 2–4 entries per source). Sketched sources add ≤ 2×256 bytes.
  */
-export const maxBytesPerSource = 2 * columnBytesPerSource + 4 * 8;
+export const maxBytesPerSource = 2 * recordBytesPerSource + 4 * 8;
 
 function formatV4(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
@@ -45,44 +67,60 @@ function hashText(text: string): number {
   return hash >>> 0;
 }
 
+const initialIndexSize = 1024;
+
 export class SourceTable {
   private capacity = 0;
   count = 0;
-  private packets = new Uint32Array(0);
-  private firstSeen = new Float64Array(0);
-  private lastSeen = new Float64Array(0);
-  private hits = new Uint32Array(0);
-  private exact = new Uint32Array(0);
-  /** Number of exact destinations, or 255 once the source moved to a sketch. */
-  private exactCount = new Uint8Array(0);
-  private sketchSlot = new Int32Array(0);
-  private ports = new Uint16Array(0);
-  private portCounts = new Uint32Array(0);
+  /** `capacity` records of `recordWords` words; `times` views the same memory as float64. */
+  private words = new Uint32Array(0);
+  private times = new Float64Array(0);
   private sketchPool = new Uint8Array(0);
   private sketches = 0;
-  /** Open addressing: key+1 is never needed because slot -1 marks empty. */
-  private indexKeys = new Uint32Array(0);
-  private indexSlots = new Int32Array(0);
-  private v4Of = new Uint32Array(0);
+  // Allocated up front so a lookup never meets an empty index (8 KiB per window).
+  private indexKeys = new Uint32Array(initialIndexSize);
+  /** Record number per index entry, -1 for an empty entry. */
+  private indexSlots = new Int32Array(initialIndexSize).fill(-1);
   private readonly v6Slots = new Map<string, number>();
   private readonly v6Names: Array<string | undefined> = [];
 
   /** Count one classified packet. */
   add(packet: DecodedPacket, packetClass: PacketClass, classNumber: number): void {
     const slot = packet.srcV4 !== undefined ? this.slotForV4(packet.srcV4) : this.slotForText(packet.src ?? '?');
-    this.packets[slot]++;
-    if (this.packets[slot] === 1 || packet.timeMicros < this.firstSeen[slot]) this.firstSeen[slot] = packet.timeMicros;
-    if (packet.timeMicros > this.lastSeen[slot]) this.lastSeen[slot] = packet.timeMicros;
-    this.hits[slot * classCount + classNumber]++;
-    this.addDestination(slot, packet.dstV4 ?? hashText(packet.dst ?? ''));
-    if (packet.dstPort !== undefined && packetClass !== 'backscatter') this.addPort(slot, packet.dstPort);
-    else if (packet.srcPort !== undefined && packetClass === 'backscatter') this.addPort(slot, packet.srcPort);
+    // Backscatter is listed by source port (the attacked service), everything else by destination port.
+    const port = packetClass === 'backscatter' ? packet.srcPort : packet.dstPort;
+    this.countInSlot(slot, packet.timeMicros, classNumber, packet.dstV4 ?? hashText(packet.dst ?? ''), port ?? -1);
+  }
+
+  /**
+   * `add` for an IPv4 source on plain numbers (the bulk path): `port` is the port to rank
+   * (source port for backscatter, destination port otherwise), -1 when the packet has none.
+   */
+  addV4(srcV4: number, timeMicros: number, classNumber: number, dstV4: number, port: number): void {
+    this.countInSlot(this.slotForV4(srcV4), timeMicros, classNumber, dstV4, port);
+  }
+
+  private countInSlot(slot: number, timeMicros: number, classNumber: number, destination: number, port: number): void {
+    const words = this.words;
+    const record = slot * recordWords;
+    const packets = words[record + PACKETS]! + 1;
+    words[record + PACKETS] = packets;
+    const times = this.times;
+    const time = slot * recordFloats;
+    if (packets === 1 || timeMicros < times[time + FIRST_SEEN]!) times[time + FIRST_SEEN] = timeMicros;
+    if (timeMicros > times[time + LAST_SEEN]!) times[time + LAST_SEEN] = timeMicros;
+    words[record + HITS + classNumber]++;
+    const known = words[record + EXACT_COUNT]!;
+    // Scanners (the bulk of the packets) are past the exact list: their case first and inline,
+    // the rarer exact list and the move to a sketch in a function of their own.
+    if (known === SKETCHED) sketchAdd(this.sketchPool, words[record + SKETCH_INDEX]! * sketchRegisters, mixHash(destination));
+    else this.addExactDestination(words, record, known, destination);
+    if (port >= 0) addPort(words, record, port);
   }
 
   /** Bytes held by this table's arrays (the IPv6 map is estimated at 120 bytes per entry). */
   bytesUsed(): number {
-    const arrays = [this.packets, this.firstSeen, this.lastSeen, this.hits, this.exact, this.exactCount, this.sketchSlot, this.ports, this.portCounts, this.sketchPool, this.indexKeys, this.indexSlots, this.v4Of];
-    return arrays.reduce((sum, array) => sum + array.byteLength, 0) + this.v6Slots.size * 120;
+    return this.words.byteLength + this.sketchPool.byteLength + this.indexKeys.byteLength + this.indexSlots.byteLength + this.v6Slots.size * 120;
   }
 
   /** Sources holding a HyperLogLog sketch (each costs `sketchRegisters` more bytes). */
@@ -91,26 +129,28 @@ export class SourceTable {
   }
 
   summary(slot: number): SourceSummary {
+    const words = this.words;
+    const record = slot * recordWords;
     const hits = {} as Record<PacketClass, number>;
-    packetClasses.forEach((name, index) => { hits[name] = this.hits[slot * classCount + index]; });
+    packetClasses.forEach((name, index) => { hits[name] = words[record + HITS + index]; });
     const topPorts: Array<{ port: number; count: number }> = [];
     for (let k = 0; k < topPortSlots; k++) {
-      const count = this.portCounts[slot * topPortSlots + k];
-      if (count > 0) topPorts.push({ port: this.ports[slot * topPortSlots + k], count });
+      const count = words[record + PORT_COUNTS + k];
+      if (count > 0) topPorts.push({ port: words[record + PORTS + k], count });
     }
     topPorts.sort((a, b) => b.count - a.count || a.port - b.port);
-    const sketched = this.exactCount[slot] === 255;
+    const sketched = words[record + EXACT_COUNT] === SKETCHED;
     const name = this.v6Names[slot];
     return {
-      ip: name ?? formatV4(this.v4Of[slot]),
-      ...(name === undefined ? { srcV4: this.v4Of[slot] } : {}),
-      packets: this.packets[slot],
-      distinctDestinations: sketched ? Math.round(sketchEstimate(this.sketchPool, this.sketchSlot[slot] * sketchRegisters)) : this.exactCount[slot],
+      ip: name ?? formatV4(words[record + ADDRESS]),
+      ...(name === undefined ? { srcV4: words[record + ADDRESS] } : {}),
+      packets: words[record + PACKETS],
+      distinctDestinations: sketched ? Math.round(sketchEstimate(this.sketchPool, words[record + SKETCH_INDEX] * sketchRegisters)) : words[record + EXACT_COUNT],
       distinctExact: !sketched,
       topPorts,
       hits,
-      firstSeenMicros: this.firstSeen[slot],
-      lastSeenMicros: this.lastSeen[slot],
+      firstSeenMicros: this.times[slot * recordFloats + FIRST_SEEN],
+      lastSeenMicros: this.times[slot * recordFloats + LAST_SEEN],
     };
   }
 
@@ -118,34 +158,20 @@ export class SourceTable {
     for (let slot = 0; slot < this.count; slot++) yield this.summary(slot);
   }
 
-  private addDestination(slot: number, destination: number): void {
-    const known = this.exactCount[slot];
-    if (known !== 255) {
-      const base = slot * exactLimit;
-      for (let index = 0; index < known; index++) if (this.exact[base + index] === destination) return;
-      if (known < exactLimit) {
-        this.exact[base + known] = destination;
-        this.exactCount[slot] = known + 1;
-        return;
-      }
-      const offset = this.newSketch() * sketchRegisters;
-      this.sketchSlot[slot] = offset / sketchRegisters;
-      for (let index = 0; index < exactLimit; index++) sketchAdd(this.sketchPool, offset, mixHash(this.exact[base + index]));
-      this.exactCount[slot] = 255;
+  /** A destination for a source still below `exactLimit` distinct ones; past it, moves the source to a sketch. */
+  private addExactDestination(words: Uint32Array, record: number, known: number, destination: number): void {
+    for (let index = 0; index < known; index++) if (words[record + EXACT + index] === destination) return;
+    if (known < exactLimit) {
+      words[record + EXACT + known] = destination;
+      words[record + EXACT_COUNT] = known + 1;
+      return;
     }
-    sketchAdd(this.sketchPool, this.sketchSlot[slot] * sketchRegisters, mixHash(destination));
-  }
-
-  private addPort(slot: number, port: number): void {
-    const base = slot * topPortSlots;
-    let smallest = base;
-    for (let k = base; k < base + topPortSlots; k++) {
-      if (this.portCounts[k] > 0 && this.ports[k] === port) { this.portCounts[k]++; return; }
-      if (this.portCounts[k] < this.portCounts[smallest]) smallest = k;
-    }
-    // Space-Saving: take over the least counted slot (an empty slot has count 0).
-    this.ports[smallest] = port;
-    this.portCounts[smallest]++;
+    const sketch = this.newSketch();
+    const offset = sketch * sketchRegisters;
+    for (let index = 0; index < exactLimit; index++) sketchAdd(this.sketchPool, offset, mixHash(words[record + EXACT + index]!));
+    sketchAdd(this.sketchPool, offset, mixHash(destination));
+    words[record + SKETCH_INDEX] = sketch;
+    words[record + EXACT_COUNT] = SKETCHED;
   }
 
   private newSketch(): number {
@@ -158,19 +184,27 @@ export class SourceTable {
   }
 
   private slotForV4(address: number): number {
-    if (this.count * 2 >= this.indexKeys.length) this.growIndex();
-    const mask = this.indexKeys.length - 1;
+    const keys = this.indexKeys;
+    const slots = this.indexSlots;
+    const mask = keys.length - 1;
     for (let probe = mixHash(address) & mask; ; probe = (probe + 1) & mask) {
-      const slot = this.indexSlots[probe];
-      if (slot === -1) {
-        const created = this.newSlot();
-        this.indexKeys[probe] = address;
-        this.indexSlots[probe] = created;
-        this.v4Of[created] = address;
-        return created;
-      }
-      if (this.indexKeys[probe] === address) return slot;
+      const slot = slots[probe];
+      if (slot === -1) return this.insertV4(address);
+      if (keys[probe] === address) return slot;
     }
+  }
+
+  /** Adds a source not yet in the index (growing it first, so the load stays ≤ 0.5). */
+  private insertV4(address: number): number {
+    if ((this.count + 1) * 2 > this.indexKeys.length) this.growIndex();
+    const mask = this.indexKeys.length - 1;
+    let probe = mixHash(address) & mask;
+    while (this.indexSlots[probe] !== -1) probe = (probe + 1) & mask;
+    const created = this.newSlot();
+    this.indexKeys[probe] = address;
+    this.indexSlots[probe] = created;
+    this.words[created * recordWords + ADDRESS] = address;
+    return created;
   }
 
   private slotForText(address: string): number {
@@ -183,7 +217,7 @@ export class SourceTable {
   }
 
   private growIndex(): void {
-    const size = Math.max(1024, this.indexKeys.length * 2);
+    const size = this.indexKeys.length * 2;
     const oldKeys = this.indexKeys;
     const oldSlots = this.indexSlots;
     this.indexKeys = new Uint32Array(size);
@@ -199,27 +233,31 @@ export class SourceTable {
   }
 
   private newSlot(): number {
-    if (this.count === this.capacity) this.growColumns();
+    if (this.count === this.capacity) this.growRecords();
     return this.count++;
   }
 
-  private growColumns(): void {
+  private growRecords(): void {
     const capacity = Math.max(256, this.capacity * 2);
-    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(old: T, perSlot: number, make: (length: number) => T): T => {
-      const next = make(capacity * perSlot);
-      next.set(old as never);
-      return next;
-    };
-    this.packets = grow(this.packets, 1, (n) => new Uint32Array(n));
-    this.firstSeen = grow(this.firstSeen, 1, (n) => new Float64Array(n));
-    this.lastSeen = grow(this.lastSeen, 1, (n) => new Float64Array(n));
-    this.hits = grow(this.hits, classCount, (n) => new Uint32Array(n));
-    this.exact = grow(this.exact, exactLimit, (n) => new Uint32Array(n));
-    this.exactCount = grow(this.exactCount, 1, (n) => new Uint8Array(n));
-    this.sketchSlot = grow(this.sketchSlot, 1, (n) => new Int32Array(n));
-    this.ports = grow(this.ports, topPortSlots, (n) => new Uint16Array(n));
-    this.portCounts = grow(this.portCounts, topPortSlots, (n) => new Uint32Array(n));
-    this.v4Of = grow(this.v4Of, 1, (n) => new Uint32Array(n));
+    const words = new Uint32Array(capacity * recordWords);
+    words.set(this.words);
+    this.words = words;
+    this.times = new Float64Array(words.buffer);
     this.capacity = capacity;
   }
+}
+
+/** Space-Saving update of the record's top-port slots. */
+function addPort(words: Uint32Array, record: number, port: number): void {
+  const ports = record + PORTS;
+  const counts = record + PORT_COUNTS;
+  // A source mostly repeats the ports it already holds: look for a match first …
+  for (let k = 0; k < topPortSlots; k++) {
+    if (words[ports + k] === port && words[counts + k] > 0) { words[counts + k]++; return; }
+  }
+  // … then take over the first least-counted slot (an empty slot has count 0).
+  let smallest = 0;
+  for (let k = 1; k < topPortSlots; k++) if (words[counts + k] < words[counts + smallest]) smallest = k;
+  words[ports + smallest] = port;
+  words[counts + smallest]++;
 }
