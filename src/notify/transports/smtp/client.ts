@@ -6,8 +6,7 @@
  * silent nor a hostile server can hang or exhaust the sender. Sockets go only to the relay
  * named in the configuration, never to survey targets.
  */
-import { connect, isIP, isIPv4 } from 'node:net';
-import { connect as connectTls } from 'node:tls';
+import { isLoopbackHost, openRelaySocket, upgradeRelaySocket } from '../../../scope/relay-socket.ts';
 import { OpenNoticeError } from '../../../core/errors.ts';
 import { buildMimeMessage } from '../mime.ts';
 import type { DeliveryOutcome, OutgoingMessage, RejectedRecipient, Transport } from '../types.ts';
@@ -35,11 +34,6 @@ const defaultTimeoutMs = 60_000;
 /** QUIT after a delivered message is a courtesy; a server that does not answer it is not waited for long. */
 const quitTimeoutMs = 2_000;
 const hostName = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/** Credentials may travel without TLS only when they never leave the machine. */
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
-}
 
 function validate(options: SmtpTransportOptions): void {
   const problems: string[] = [];
@@ -89,13 +83,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
       if ('status' in reply && startTls === 'required') return { ...reply, status: 'temporary-failure' };
       if (!('status' in reply)) {
         progress.step = 'TLS handshake';
-        await conversation.upgrade((socket) => connectTls({
-          socket,
-          servername: isIP(options.host) ? undefined : options.host,
-          ca: options.tls?.ca,
-          rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-          minVersion: 'TLSv1.2',
-        }));
+        await conversation.upgrade((socket) => upgradeRelaySocket(socket, { host: options.host, ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized }));
         // RFC 3207 §4.2: forget everything learned before TLS and ask again.
         progress.step = 'EHLO after STARTTLS';
         extensions = await hello(conversation);
@@ -158,7 +146,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
       } catch (error) {
         return { status: 'permanent-failure', detail: `the message cannot be built: ${error instanceof Error ? error.message : String(error)}` };
       }
-      const socket = connect({ host: options.host, port: options.port });
+      const socket = openRelaySocket({ host: options.host, port: options.port });
       const conversation = createConversation(socket, { timeoutMs, signal });
       const progress = { step: 'connect' };
       try {

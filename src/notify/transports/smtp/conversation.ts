@@ -3,8 +3,7 @@
  * abort signal ends the connection at once, and a server that sends too much or breaks the
  * reply syntax ends it with an error. After STARTTLS the conversation moves to the TLS socket.
  */
-import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { RelaySocket as Socket, RelayTlsSocket as TLSSocket } from '../../../scope/relay-socket.ts';
 import { createReplyParser, SmtpProtocolError, type ReplyLimits, type SmtpReply } from './codec.ts';
 
 /** Why a conversation stopped before the exchange finished; the client maps it to an outcome. */
