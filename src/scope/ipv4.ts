@@ -3,24 +3,36 @@
  * text is only for input and output.
  */
 
-const dottedQuad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 /**
- * Parse a dotted quad strictly (no leading zeros that could be read as octal, no shorthand).
+ * Parse a dotted quad strictly (no leading zeros that could be read as octal, no shorthand,
+ * octets ≤ 255). By character codes rather than a regular expression: attribution parses a
+ * million of these when it loads a routing table, and one per lookup by text.
  * @example parseIPv4('127.77.0.1') // 2135752705
  */
 export function parseIPv4(text: string): number | undefined {
-  const match = dottedQuad.exec(text);
-  if (!match) return undefined;
+  const length = text.length;
+  if (length < 7 || length > 15) return undefined;
   let value = 0;
-  for (let index = 1; index <= 4; index++) {
-    const part = match[index]!;
-    if (part.length > 1 && part.startsWith('0')) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (code >= 48 && code <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (code - 48);
+      if (octet > 255) return undefined;
+      digits++;
+    } else return undefined;
   }
-  return value;
+  if (digits === 0 || dots !== 3) return undefined;
+  return value * 256 + octet;
 }
 
 /** @example formatIPv4(2135752705) // '127.77.0.1' */
