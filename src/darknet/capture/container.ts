@@ -8,68 +8,15 @@
  * `push` returns.
  */
 import { OpenNoticeError } from '../../core/errors.ts';
-import type { PacketBatch } from '../packet.ts';
 import { CarryBuffer } from './carry-buffer.ts';
 import { decodeIntoBatch } from './decode-batch.ts';
 import type { FrameInfo } from './decode.ts';
+import type { BatchTarget, ContainerOptions, ContainerStats, ParserCheckpoint } from './container-types.ts';
+import { MAX_PCAP_CAPLEN, PCAP_HEADER_BYTES, readPcapHeader } from './pcap.ts';
 import { MAX_RECORD_BYTES, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_BYTE_ORDER_SWAPPED, PCAPNG_SHB, pcapngBlockSpan, pcapngMicros, readInterfaceOptions, type PcapngInterface } from './pcapng.ts';
 
 export { MAX_RECORD_BYTES } from './pcapng.ts';
-
-/** Largest pcap caplen accepted whatever the header's snaplen says (libpcap's maximum). */
-const MAX_PCAP_CAPLEN = 262_144;
-
-const PCAP_MICRO = 0xa1b2c3d4;
-const PCAP_NANO = 0xa1b23c4d;
-
-export interface ContainerStats {
-  /** Frames handed to the callback. */
-  packets: number;
-  /** Bytes of (decompressed) capture consumed. */
-  bytes: number;
-  /** Corrupt records/blocks skipped (skip mode only). */
-  skipped: number;
-  /** Byte offsets of the corrupt places met (skip mode only). */
-  corruptAt: number[];
-  /** Container format once sniffed. */
-  format?: 'pcap' | 'pcapng';
-}
-
-export interface ContainerOptions {
-  onCorrupt: 'throw' | 'skip';
-  /** Named in error messages. */
-  file: string;
-}
-
-/**
- * Bulk mode: IPv4 frames are decoded straight into `batch` (a direct call the compiler can
- * inline, where a per-frame callback could not be); `deliver` receives it when full, at
- * `flushBatch()`, and — so the order of packets is kept — before any frame the batch declines
- * is handed to `onFrame`, unless `declinedInline` says the target records where such frames
- * fall (`batch.count` at the time of the call).
- */
-export interface BatchTarget {
-  /** Where rows go; read again after each delivery (a target may hand out a fresh batch). */
-  readonly batch: PacketBatch;
-  deliver(batch: PacketBatch): void;
-  readonly declinedInline?: boolean;
-}
-
-/**
- * Where another parser can take over (`ContainerParser.resume`): the file offset of the first
- * record not yet parsed, how far input was pushed, and what the file's headers said.
- */
-export interface ParserCheckpoint {
-  offset: number;
-  pushed: number;
-  state: 'pcap' | 'pcapng';
-  littleEndian: boolean;
-  pcapNano: boolean;
-  pcapLinkType: number;
-  pcapCaplenLimit: number;
-  interfaces: PcapngInterface[];
-  stats: ContainerStats;
-}
+export type { BatchTarget, ContainerOptions, ContainerStats, ParserCheckpoint } from './container-types.ts';
 
 /** Why parsing stopped early (skip mode): nothing after this point can be trusted. */
 type ParseState = 'header' | 'pcap' | 'pcapng' | 'stopped';
@@ -273,24 +220,20 @@ export class ContainerParser {
   /** Sniffs the format by magic number; returns bytes consumed or -1 when more input is needed. */
   private parseHeader(buf: Buffer): number {
     if (buf.length < 4) return -1;
-    const magicBE = buf.readUInt32BE(0);
-    const magicLE = buf.readUInt32LE(0);
-    if (magicBE === PCAPNG_SHB) { this.state = 'pcapng'; this.stats.format = 'pcapng'; return 0; }
-    for (const [magic, little] of [[magicLE, true], [magicBE, false]] as const) {
-      if (magic !== PCAP_MICRO && magic !== PCAP_NANO) continue;
-      if (buf.length < 24) return -1;
-      this.littleEndian = little;
-      this.pcapNano = magic === PCAP_NANO;
-      const snapLength = this.u32(buf, 16);
-      // The upper bits of the link-type field carry FCS information, not the type.
-      this.pcapLinkType = this.u32(buf, 20) & 0x0fffffff;
-      this.pcapCaplenLimit = Math.min(Math.max(snapLength, MAX_PCAP_CAPLEN), MAX_RECORD_BYTES);
-      this.state = 'pcap';
-      this.stats.format = 'pcap';
-      return 24;
+    if (buf.readUInt32BE(0) === PCAPNG_SHB) { this.state = 'pcapng'; this.stats.format = 'pcapng'; return 0; }
+    const header = readPcapHeader(buf);
+    if (header === 'more') return -1;
+    if (header === 'not-pcap') {
+      this.corrupt(0, `not a pcap or pcapng file (magic 0x${buf.subarray(0, 4).toString('hex')})`);
+      return 0;
     }
-    this.corrupt(0, `not a pcap or pcapng file (magic 0x${buf.subarray(0, 4).toString('hex')})`);
-    return 0;
+    this.littleEndian = header.littleEndian;
+    this.pcapNano = header.nanosecond;
+    this.pcapLinkType = header.linkType;
+    this.pcapCaplenLimit = header.caplenLimit;
+    this.state = 'pcap';
+    this.stats.format = 'pcap';
+    return PCAP_HEADER_BYTES;
   }
 
   private parsePcapRecords(buf: Buffer, at: number): number {
