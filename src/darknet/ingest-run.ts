@@ -13,7 +13,7 @@ import type { CaptureSource } from './capture/reader.ts';
 import { captureFingerprint } from './input-fingerprint.ts';
 import { collectInfected, surveyedSpace } from './infected.ts';
 import { createDarknetIngest } from './ingest.ts';
-import { mergeWindows } from './merge-windows.ts';
+import { collectWindows, mergeWindows } from './merge-windows.ts';
 
 export interface DarknetRunOptions {
   store: SurveyRepository;
@@ -109,16 +109,8 @@ async function finishDarknetRun(options: DarknetRunOptions, summary: DarknetRunS
 export async function ingestCaptureFiles(files: readonly string[], options: DarknetRunOptions): Promise<DarknetRunSummary> {
   const { runId, summary } = await startDarknetRun(options);
   try {
-    const pending = new Map<string, DarknetWindow>();
-    const ingest = createDarknetIngest({
-      darknet: options.darknet,
-      researchRanges: options.researchRanges,
-      onWindow: (window) => {
-        const key = `${window.start}/${window.periodSeconds}`;
-        const known = pending.get(key);
-        pending.set(key, known ? mergeWindows(known, window) : window);
-      },
-    });
+    const collected = collectWindows();
+    const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, onWindow: collected.add });
     const inputs: DarknetInput[] = [];
     for (const file of files) {
       const { fingerprint, bytes } = captureFingerprint(file);
@@ -133,7 +125,7 @@ export async function ingestCaptureFiles(files: readonly string[], options: Dark
       options.onProgress?.({ file, packets: summary.packets, windowsWritten: 0 });
     }
     await ingest.finish();
-    const windows = [...pending.values()].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.periodSeconds - b.periodSeconds));
+    const windows = collected.windows();
     if (windows.length > 0 || inputs.length > 0) await createPersister(options, runId, summary).persist(windows, inputs);
     options.onProgress?.({ packets: summary.packets, windowsWritten: windows.length });
     await finishDarknetRun(options, summary, 'completed');

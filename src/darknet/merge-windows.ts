@@ -70,3 +70,20 @@ export function mergeWindows(a: DarknetWindow, b: DarknetWindow): DarknetWindow 
     judged: sources,
   };
 }
+
+/**
+ * Windows gathered by key (start and length), a window seen twice merged into one, handed out
+ * in time order (hours before days at the same start).
+ * @example const collected = collectWindows(); ingest.onWindow = collected.add; … collected.windows()
+ */
+export function collectWindows(): { add(window: DarknetWindow): void; windows(): DarknetWindow[] } {
+  const byKey = new Map<string, DarknetWindow>();
+  return {
+    add(window) {
+      const key = `${window.start}/${window.periodSeconds}`;
+      const known = byKey.get(key);
+      byKey.set(key, known ? mergeWindows(known, window) : window);
+    },
+    windows: () => [...byKey.values()].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.periodSeconds - b.periodSeconds)),
+  };
+}

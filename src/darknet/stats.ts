@@ -6,18 +6,13 @@
  */
 import type { DarknetWindow } from '../core/records.ts';
 import { createDarknetIngest, darknetRange } from './ingest.ts';
-import { mergeWindows } from './merge-windows.ts';
+import { collectWindows } from './merge-windows.ts';
 import { packetClasses, type PacketClass } from './classify/classify-packet.ts';
 
-export interface DarknetDay {
+/** One day's counts, as its day window holds them. */
+export interface DarknetDay extends Pick<DarknetWindow, 'packets' | 'sources' | 'scanners' | 'miraiScanners' | 'researchSources' | 'backscatterSources'> {
   /** UTC day, YYYY-MM-DD. */
   day: string;
-  packets: number;
-  sources: number;
-  scanners: number;
-  miraiScanners: number;
-  researchSources: number;
-  backscatterSources: number;
 }
 
 export interface DarknetStatistics {
@@ -106,21 +101,11 @@ export function summarizeWindows(windows: readonly DarknetWindow[], darknet: { d
  * @example const stats = await darknetStatistics(['day1.pcap.gz'], { darknet: '127.200.0.0/16', researchRanges: [] })
  */
 export async function darknetStatistics(files: readonly string[], options: DarknetStatisticsOptions): Promise<DarknetStatistics> {
-  const windows: DarknetWindow[] = [];
-  const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, periods: [86_400], onWindow: (window) => { windows.push(window); } });
+  const collected = collectWindows();
+  const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, periods: [86_400], onWindow: collected.add });
   let skippedRecords = 0;
   for (const file of files) skippedRecords += (await ingest.read(file, { onCorrupt: options.skipCorrupt ? 'skip' : 'throw' })).skipped;
   await ingest.finish();
   const darknetSize = darknetRange(options.darknet).size;
-  return summarizeWindows(mergeSameDay(windows), { darknet: options.darknet, darknetSize, skippedRecords });
-}
-
-/** Windows with the same start (late packets after a window closed) merged into one. */
-function mergeSameDay(windows: DarknetWindow[]): DarknetWindow[] {
-  const byStart = new Map<string, DarknetWindow>();
-  for (const window of windows) {
-    const known = byStart.get(window.start);
-    byStart.set(window.start, known ? mergeWindows(known, window) : window);
-  }
-  return [...byStart.values()];
+  return summarizeWindows(collected.windows(), { darknet: options.darknet, darknetSize, skippedRecords });
 }

@@ -6,6 +6,8 @@
  * (rare in darknets) through a Map. Bytes per source are documented in docs/darknet.md and
  * checked by a test.
  */
+import { hashText } from '../../core/random.ts';
+import { formatIPv4 } from '../../scope/ipv4.ts';
 import type { DecodedPacket } from '../packet.ts';
 import { packetClasses, type PacketClass } from './classify-packet.ts';
 import { exactLimit, mixHash, sketchAdd, sketchEstimate, sketchRegisters } from './distinct-sketch.ts';
@@ -56,16 +58,6 @@ export const recordBytesPerSource = recordWords * 4;
  * hash index (8 bytes an entry, 2–4 entries per source). Sketched sources add ≤ 2×256 bytes.
  */
 export const maxBytesPerSource = 2 * recordBytesPerSource + 4 * 8;
-
-function formatV4(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
-}
-
-function hashText(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
-  return hash >>> 0;
-}
 
 const initialIndexSize = 1024;
 
@@ -142,7 +134,7 @@ export class SourceTable {
     const sketched = words[record + EXACT_COUNT] === SKETCHED;
     const name = this.v6Names[slot];
     return {
-      ip: name ?? formatV4(words[record + ADDRESS]),
+      ip: name ?? formatIPv4(words[record + ADDRESS]),
       ...(name === undefined ? { srcV4: words[record + ADDRESS] } : {}),
       packets: words[record + PACKETS],
       distinctDestinations: sketched ? Math.round(sketchEstimate(this.sketchPool, words[record + SKETCH_INDEX] * sketchRegisters)) : words[record + EXACT_COUNT],
