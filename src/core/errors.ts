@@ -20,6 +20,8 @@ export const errorCodes = {
   CAPTURE_FAILED: { exit: 10, summary: 'live packet capture failed' },
   STORE_FAILED: { exit: 7, summary: 'storage error' },
   LAB_FAILED: { exit: 8, summary: 'the lab could not start' },
+  SERVER_FAILED: { exit: 11, summary: 'the web server could not start' },
+  AUTH_FAILED: { exit: 12, summary: 'authentication or authorization failed' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;
