@@ -72,7 +72,7 @@ export async function buildIspReports(options: BuildReportsOptions): Promise<Isp
   const results: IspReportResult[] = [];
   for (const isp of await options.store.listIsps()) {
     const open = (await options.store.listNotifiableFindings({ ispId: isp.id, status: 'open' })).filter((finding) => mayNotify(finding, options.holdout, options.now));
-    const selection = selectForReport(open, await options.store.lastNotified(isp.id), { now: options.now, renotifyAfterDays: options.renotifyAfterDays });
+    const selection = selectForReport(open, await options.store.notificationTimes({ ispId: isp.id }), { now: options.now, renotifyAfterDays: options.renotifyAfterDays });
     const findings = [...selection.fresh, ...selection.reminders];
     const result: IspReportResult = { ispId: isp.id, ispName: isp.name, fresh: selection.fresh.length, reminders: selection.reminders.length, held: selection.held, channels: [] };
     results.push(result);

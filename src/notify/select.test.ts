@@ -16,7 +16,8 @@ test('report selection: new findings go out; reminders only after the interval a
     finding(4, '2026-03-01T00:00:00.000Z'),                 // reported 10 days ago → held
     finding(5, '2026-03-01T00:00:00.000Z', 'closed'),       // fixed → never
   ];
-  const last = new Map([[2, '2026-01-25T00:00:00.000Z'], [3, '2026-01-25T00:00:00.000Z'], [4, '2026-02-24T00:00:00.000Z']]);
+  const reported = (at: string) => ({ first: at, last: at, reports: 1 });
+  const last = new Map([[2, reported('2026-01-25T00:00:00.000Z')], [3, reported('2026-01-25T00:00:00.000Z')], [4, reported('2026-02-24T00:00:00.000Z')]]);
   const selection = selectForReport(findings, last, { now: '2026-03-06T00:00:00.000Z' });
   assert.deepEqual(selection.fresh.map((row) => row.id), [1]);
   assert.deepEqual(selection.reminders.map((row) => row.id), [2]);

@@ -5,6 +5,7 @@
  * nagged about a finding nobody has looked at again, nor twice in one interval.
  */
 import type { NotifiableFinding } from '../core/records.ts';
+import type { NotificationTimes } from '../store/notification-types.ts';
 
 export interface SelectionPolicy {
   /** Default 30: monthly reminders, NOTICE's cadence of re-surveys. */
@@ -22,15 +23,15 @@ export interface Selection {
 }
 
 /**
- * @example selectForReport(await store.listNotifiableFindings({ ispId, status: 'open' }), await store.lastNotified(ispId), { now })
+ * @example selectForReport(await store.listNotifiableFindings({ ispId, status: 'open' }), await store.notificationTimes({ ispId }), { now })
  */
-export function selectForReport(findings: readonly NotifiableFinding[], lastNotified: ReadonlyMap<number, string>, policy: SelectionPolicy): Selection {
+export function selectForReport(findings: readonly NotifiableFinding[], notified: ReadonlyMap<number, NotificationTimes>, policy: SelectionPolicy): Selection {
   const intervalMs = (policy.renotifyAfterDays ?? 30) * 86_400_000;
   const now = Date.parse(policy.now);
   const selection: Selection = { fresh: [], reminders: [], held: 0 };
   for (const finding of findings) {
     if (finding.status !== 'open') continue;
-    const reportedAt = lastNotified.get(finding.id);
+    const reportedAt = notified.get(finding.id)?.last;
     if (reportedAt === undefined) selection.fresh.push(finding);
     else if (now - Date.parse(reportedAt) >= intervalMs && finding.lastSeen > reportedAt) selection.reminders.push(finding);
     else selection.held++;

@@ -62,6 +62,13 @@ export interface ReportRow {
   summary: Record<string, unknown>;
 }
 
+/** A finding's notification history: first and last report to its ISP (ISO times) and how many reports carried it. */
+export interface NotificationTimes {
+  first: string;
+  last: string;
+  reports: number;
+}
+
 export type FeedbackAction = 'handled' | 'subscriber-contacted' | 'device-replaced' | 'false-positive';
 
 export interface FeedbackRow {

@@ -120,13 +120,18 @@ test('a finding is closed only after closeAfterMisses consecutive checks fail to
   try {
     const finding = { kind: 'weak-credential' as const, ip: '192.0.2.9', port: 23, protocol: 'telnet', dictionaryEntryId: 'on-001', evidence: {}, observedAt: '2026-01-01T00:00:00.000Z' };
     const check = { kind: 'weak-credential' as const, ip: '192.0.2.9', port: 23, protocol: 'telnet' };
-    const run = async () => store.startRun({ startedAt: new Date().toISOString(), scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
+    let day = 0;
+    const run = async () => store.startRun({ startedAt: `2026-01-${String(++day).padStart(2, '0')}T00:00:00.000Z`, scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
     await store.reconcileFindings(await run(), { found: [finding], covered: [check] });
     assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 });
     assert.deepEqual(await store.reconcileFindings(await run(), { found: [finding], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 1, closed: 0, reopened: 0, missed: 0 });
     assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 }, 'the count restarted');
     assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 1, reopened: 0, missed: 0 });
-    assert.equal((await store.listFindings())[0]!.status, 'closed');
+    const [closed] = await store.listFindings();
+    assert.equal(closed!.status, 'closed');
+    assert.equal(closed!.closedAt, '2026-01-04T00:00:00.000Z', 'closed as of the first check of the streak (day 4), not the confirming one (day 5)');
+    const events = (await store.listFindingEvents({ findingId: closed!.id })).map((event) => `${event.event}@${event.at.slice(8, 10)}`);
+    assert.deepEqual(events, ['opened@01', 'missed@02', 'missed@04', 'closed@05']);
   } finally {
     await store.close();
   }

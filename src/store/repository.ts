@@ -3,7 +3,7 @@
  * PostgreSQL implementation (network round trips) can satisfy the same interface as
  * the embedded SQLite one; tests written against this interface run on both.
  */
-import type { FeedbackAction, FeedbackRow, IspRecord, OutboxRow, ReportInput, ReportRow } from './notification-types.ts';
+import type { FeedbackAction, FeedbackRow, IspRecord, NotificationTimes, OutboxRow, ReportInput, ReportRow } from './notification-types.ts';
 import type {
   Attribution,
   CredentialAttempt,
@@ -153,7 +153,8 @@ export interface FindingFilter {
 export interface FindingEventRow {
   findingId: number;
   runId: number;
-  event: 'opened' | 'closed' | 'reopened';
+  /** 'missed': re-checked, not reproduced, not closed yet (see closeAfterMisses). */
+  event: 'opened' | 'closed' | 'reopened' | 'missed';
   at: string;
 }
 
@@ -340,8 +341,8 @@ export interface NotificationRepository {
   recordAttributions(items: ReadonlyArray<{ findingId: number; attribution: Attribution }>, options?: { at?: string }): Promise<void>;
   /** Findings with device identity and attribution (source 'none' when not attributed yet). */
   listNotifiableFindings(filter?: { ispId?: string; status?: FindingStatus; unattributed?: boolean }): Promise<NotifiableFinding[]>;
-  /** When each finding was last reported to this ISP. */
-  lastNotified(ispId: string): Promise<Map<number, string>>;
+  /** When each finding was first and last reported to its ISP, and in how many reports (only findings ever reported). */
+  notificationTimes(filter?: { ispId?: string }): Promise<Map<number, NotificationTimes>>;
   /** A report with its findings and outbox entries, atomically; an existing idempotency key returns that report. */
   createReport(input: ReportInput): Promise<{ reportId: number; created: boolean }>;
   listReports(filter?: { ispId?: string }): Promise<ReportRow[]>;

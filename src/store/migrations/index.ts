@@ -3,6 +3,7 @@ import { vulnerabilityFeeds } from './002-vulnerability-feeds.ts';
 import { hardwareVersion } from './003-hardware-version.ts';
 import { darknetWindows } from './004-darknet-windows.ts';
 import { notification } from './005-notification.ts';
+import { findingMisses } from './006-finding-misses.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -11,4 +12,4 @@ export type { Migration } from './migration.ts';
  * Every schema step, oldest first. Append new steps at the end with the next version;
  * a database is brought up to the last one when opened.
  */
-export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows, notification];
+export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows, notification, findingMisses];

@@ -21,8 +21,10 @@ const keyText = (key: FindingKey): string => `${key.kind}\u0000${key.ip}\u0000${
 /**
  * Applies one run's results (call inside a transaction):
  * - found and unknown → opened; found and open → updated; found and closed → reopened;
- * - covered, not found, and open → closed (remediated) with `closedAt` and the run id once this
- *   is the `closeAfterMisses`-th check in a row that did not reproduce it (counted as missed before);
+ * - covered, not found, and open → closed (remediated) once this is the `closeAfterMisses`-th
+ *   check in a row that did not reproduce it; earlier checks of the streak log a `missed` event.
+ *   The finding's closed_at is when the streak began (the first check that no longer saw it: the
+ *   best estimate of when it was fixed); the `closed` event is dated when the streak confirmed it;
  * - anything the run did not cover is left as it was.
  * @example reconcile(db, 7, '2025-01-01T00:00:00Z', { found: [finding], covered: [] }) // { opened: 1, updated: 0, closed: 0, reopened: 0 }
  */
@@ -37,6 +39,7 @@ export function reconcile(db: DatabaseSync, runId: number, defaultClosedAt: stri
   const miss = db.prepare('UPDATE findings SET misses = misses + 1 WHERE id = ? RETURNING misses');
   const close = db.prepare(`UPDATE findings SET status = 'closed', closed_at = ?, closed_run_id = ? WHERE id = ?`);
   const logEvent = db.prepare('INSERT INTO finding_events (finding_id, run_id, event, at) VALUES (?, ?, ?, ?)');
+  const recentMisses = db.prepare(`SELECT at FROM finding_events WHERE finding_id = ? AND event = 'missed' ORDER BY id DESC LIMIT ?`);
 
   // The same finding twice in one batch is one finding: the last copy wins.
   const latestByKey = new Map<string, Finding>();
@@ -68,8 +71,14 @@ export function reconcile(db: DatabaseSync, runId: number, defaultClosedAt: stri
     const existing = select.get(covered.kind, covered.ip, covered.port, covered.protocol) as { id: number; status: FindingStatus } | undefined;
     if (existing?.status !== 'open') continue;
     const { misses } = miss.get(existing.id) as { misses: number };
-    if (misses < closeAfterMisses) { counts.missed++; continue; }
-    close.run(closedAt, runId, existing.id);
+    if (misses < closeAfterMisses) {
+      logEvent.run(existing.id, runId, 'missed', closedAt);
+      counts.missed++;
+      continue;
+    }
+    // The misses counter resets whenever the finding is seen again, so the last misses-1 'missed' events are this streak.
+    const streak = misses > 1 ? (recentMisses.all(existing.id, misses - 1) as Array<{ at: string }>) : [];
+    close.run(streak.at(-1)?.at ?? closedAt, runId, existing.id);
     logEvent.run(existing.id, runId, 'closed', closedAt);
     counts.closed++;
   }

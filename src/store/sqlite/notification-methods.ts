@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { NotificationRepository } from '../repository.ts';
 import { inTransaction } from './database.ts';
 import {
-  readDueOutbox, readFeedback, readIsps, readLastNotified, readNotifiableFindings, readOutbox, readReportFindingIds, readReports,
+  readDueOutbox, readFeedback, readIsps, readNotificationTimes, readNotifiableFindings, readOutbox, readReportFindingIds, readReports,
   settleOutbox, writeAttributions, writeFeedback, writeIsps, writeReport,
 } from './notification.ts';
 
@@ -17,7 +17,7 @@ export function notificationMethods(db: DatabaseSync, use: Use): NotificationRep
     listIsps: () => use('listIsps', () => readIsps(db)),
     recordAttributions: (items, options = {}) => use('recordAttributions', () => inTransaction(db, () => writeAttributions(db, items, options.at ?? now()))),
     listNotifiableFindings: (filter) => use('listNotifiableFindings', () => readNotifiableFindings(db, filter)),
-    lastNotified: (ispId) => use('lastNotified', () => readLastNotified(db, ispId)),
+    notificationTimes: (filter = {}) => use('notificationTimes', () => readNotificationTimes(db, filter.ispId)),
     createReport: (input) => use('createReport', () => inTransaction(db, () => writeReport(db, input))),
     listReports: (filter) => use('listReports', () => readReports(db, filter)),
     reportFindingIds: (reportId) => use('reportFindingIds', () => readReportFindingIds(db, reportId)),

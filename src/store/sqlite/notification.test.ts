@@ -39,7 +39,8 @@ test('notification store: ISPs, attributions, idempotent reports with outbox ent
     assert.deepEqual(again, { reportId: first.reportId, created: false }, 'the same key makes no second report');
     assert.equal((await store.listReports()).length, 1);
     assert.deepEqual(await store.reportFindingIds(first.reportId), [one!.id, two!.id]);
-    assert.equal((await store.lastNotified('alpha')).get(one!.id), '2026-02-02T00:00:00.000Z');
+    assert.deepEqual((await store.notificationTimes({ ispId: 'alpha' })).get(one!.id), { first: '2026-02-02T00:00:00.000Z', last: '2026-02-02T00:00:00.000Z', reports: 1 });
+    assert.equal((await store.notificationTimes({ ispId: 'beta' })).size, 0, 'scoped to the ISP');
 
     assert.equal((await store.dueOutbox('2026-02-01T23:59:59.000Z', 10)).length, 0, 'not due before the report exists');
     const [due] = await store.dueOutbox('2026-02-02T00:00:00.000Z', 10);

@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { Attribution, NotifiableFinding } from '../../core/records.ts';
-import type { FeedbackAction, FeedbackRow, IspRecord, OutboxRow, ReportInput, ReportRow } from '../notification-types.ts';
+import type { FeedbackAction, FeedbackRow, IspRecord, NotificationTimes, OutboxRow, ReportInput, ReportRow } from '../notification-types.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
 
 /** @example writeIsps(db, registry.isps, new Date().toISOString()) */
@@ -69,13 +69,15 @@ export function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFilte
 }
 
 /**
- * When each finding was last put in a report for its ISP (ISO time), for the re-notification policy.
- * @example readLastNotified(db, 'example-isp').get(findingId)
+ * When each finding was first and last put in a report to an ISP (ISO times) and how many
+ * reports carried it: for the re-notification policy, the re-survey and effectiveness clocks.
+ * @example readNotificationTimes(db, 'example-isp').get(findingId)?.last
  */
-export function readLastNotified(db: DatabaseSync, ispId: string): Map<number, string> {
-  const rows = db.prepare(`SELECT rf.finding_id AS findingId, MAX(r.created_at) AS at FROM report_findings rf JOIN reports r ON r.id = rf.report_id
-    WHERE r.isp_id = ? AND r.audience = 'isp' GROUP BY rf.finding_id`).all(ispId) as Array<{ findingId: number; at: string }>;
-  return new Map(rows.map((row) => [row.findingId, row.at]));
+export function readNotificationTimes(db: DatabaseSync, ispId?: string): Map<number, NotificationTimes> {
+  const rows = db.prepare(`SELECT rf.finding_id AS findingId, MIN(r.created_at) AS first, MAX(r.created_at) AS last, COUNT(*) AS reports
+    FROM report_findings rf JOIN reports r ON r.id = rf.report_id
+    WHERE r.audience = 'isp' ${ispId === undefined ? '' : 'AND r.isp_id = ?'} GROUP BY rf.finding_id`).all(...(ispId === undefined ? [] : [ispId])) as unknown as Array<{ findingId: number } & NotificationTimes>;
+  return new Map(rows.map(({ findingId, first, last, reports }) => [findingId, { first, last, reports }]));
 }
 
 /**
