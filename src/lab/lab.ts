@@ -17,7 +17,7 @@ import { serveTelnet } from './services/telnet-server.ts';
 import { createLabStats, type LabStats, type LabStatsRecorder } from './stats.ts';
 import { truthOf } from './truth.ts';
 import type { LabDevice, LabService, LabTruth } from './types.ts';
-import { vendorProfile } from './vendors/index.ts';
+import { personasOf } from './personas.ts';
 import { sshPersonaOf } from './vendors/ssh-kit.ts';
 
 export type { LabStats } from './stats.ts';
@@ -152,25 +152,26 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
     const seed = hashText(`${device.ip}:${service.port}`);
     return (socket) => serveHostile(socket, behaviour, service, seed);
   }
-  const vendor = vendorProfile(device.identity?.vendor ?? '');
+  const personas = personasOf(device);
+  const missing = (what: string) => new Error(`${device.identity?.vendor ?? device.ip} has no ${what}`);
   switch (service.protocol) {
     case 'telnet': {
-      const persona = vendor.telnet?.(device, service);
-      if (!persona) throw new Error(`${vendor.vendor} has no telnet persona`);
+      const persona = personas.telnet?.(device, service);
+      if (!persona) throw missing('telnet persona');
       return (socket) => serveTelnet(socket, persona, service, runtime.stats);
     }
     case 'http': {
-      const site = vendor.http?.(device, service);
-      if (!site) throw new Error(`${vendor.vendor} has no web site`);
+      const site = personas.http?.(device, service);
+      if (!site) throw missing('web site');
       return (socket) => runtime.http.accept(socket, site);
     }
     case 'ftp': {
-      const persona = vendor.ftp?.(device, service);
-      if (!persona) throw new Error(`${vendor.vendor} has no FTP persona`);
+      const persona = personas.ftp?.(device, service);
+      if (!persona) throw missing('FTP persona');
       return (socket) => serveFtp(socket, persona, service, runtime.stats);
     }
     case 'ssh': {
-      const context = { persona: sshPersonaOf(vendor, device, service), hostKey: labHostKey(runtime.seed, device.ip, service.port), stats: runtime.stats };
+      const context = { persona: sshPersonaOf(personas, device, service), hostKey: labHostKey(runtime.seed, device.ip, service.port), stats: runtime.stats };
       return (socket) => serveSsh(socket, service, context);
     }
   }

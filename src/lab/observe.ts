@@ -10,7 +10,7 @@ import type { GrabResult, ServiceObservation } from '../core/records.ts';
 import { slowSenderText } from './services/hostile.ts';
 import { sshIdentification } from './services/ssh-server.ts';
 import type { LabDevice, LabService } from './types.ts';
-import { vendorProfile } from './vendors/index.ts';
+import { personasOf } from './personas.ts';
 import type { HttpReply, HttpSite } from './vendors/profile.ts';
 import { telnetCommand } from './vendors/telnet-kit.ts';
 
@@ -37,7 +37,7 @@ export function observeDevice(device: LabDevice): ServiceObservation[] {
 /** @example observeService(device, device.services[0]).banner */
 export function observeService(device: LabDevice, service: LabService): GrabResult {
   if (device.role === 'hostile') return observeHostile(device, service);
-  const vendor = vendorProfile(device.identity?.vendor ?? '');
+  const vendor = personasOf(device);
   switch (service.protocol) {
     case 'telnet': {
       const persona = vendor.telnet!(device, service);

@@ -10,7 +10,10 @@ export interface LabOptions {
   seed: number;
   /** Number of devices, hostile ones included. */
   deviceCount: number;
-  /** Include hostile devices (tarpit, endless banner, binary garbage, slow sender, IAC storm). */
+  /**
+   * Include hostile devices (tarpit, endless banner, binary garbage, slow sender, IAC storm)
+   * and the payload devices whose banners carry script-injection payloads (payload-devices.ts).
+   */
   hostile: boolean;
 }
 

@@ -1,12 +1,13 @@
 /**
- * Who lives in the lab: addresses, vendors, models, firmware, services, credentials
- * and hostile devices — all drawn from the seed, so the same options always give the
+ * Who lives in the lab: addresses, vendors, models, firmware, services, credentials,
+ * hostile devices and payload devices — all drawn from the seed, so the same options always give the
  * same population (and the same ground truth).
  */
 import type { DictionaryEntry } from '../assess/credentials/checker.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
+import { choosePayloadSlots, payloadDevice } from './payload-devices.ts';
 import { hostilePerBehaviour, labHostAddresses, parseLabCidr, resolveLabOptions, type LabOptions } from './options.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { hostileBehaviours, type HostileBehaviour, type LabDevice, type LabService } from './types.ts';
@@ -40,11 +41,16 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
   const random = createRandom(resolved.seed);
   const addresses = chooseAddresses(resolved, random.fork('addresses'));
   const hostileByIndex = chooseHostileDevices(resolved, random.fork('hostile'));
+  // Payload devices come with the hostile ones: both exist to test how surveys and pages cope with malice.
+  const payloadByIndex = resolved.hostile ? choosePayloadSlots(resolved.deviceCount, new Set(hostileByIndex.keys())) : new Map();
   const entries = labDictionary(dictionary);
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   return addresses.map((ip, index) => {
     const behaviour = hostileByIndex.get(index);
     if (behaviour) return hostileDevice(ip, behaviour);
+    const payloadKind = payloadByIndex.get(index);
+    // A fork of its own: every other device draws exactly what it drew before payload devices existed.
+    if (payloadKind) return payloadDevice(payloadKind, ip, { random: random.fork(`payload:${index}`), entries, knownPasswords });
     return simulatedDevice(ip, random.fork(index), entries, knownPasswords);
   });
 }

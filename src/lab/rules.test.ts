@@ -13,7 +13,7 @@ import { defaultLabOptions } from './options.ts';
 import { observeDevice } from './observe.ts';
 import { generatePopulation } from './population.ts';
 import type { LabDevice } from './types.ts';
-import { fictionalVendors, labVendors, realProductVendors } from './vendors/index.ts';
+import { fictionalVendors, isLabVendor, labVendors, realProductVendors } from './vendors/index.ts';
 import type { VendorProfile } from './vendors/profile.ts';
 
 interface RuleText {
@@ -102,6 +102,8 @@ test('for every generated device the rules extract exactly its vendor, model and
         continue;
       }
       const identity = device.identity!;
+      // The payload printer is of no lab vendor; common.yaml's HP rule names it (payloads.test.ts).
+      if (!isLabVendor(identity.vendor)) continue;
       const where = `${device.ip} ${identity.vendor} ${identity.model} ${identity.firmwareVersion}`;
       assert.ok(facts.length > 0, `${where}: no rule matched`);
       for (const fact of facts) assert.equal(fact.vendor, identity.vendor, `${where}: ${fact.ruleId} claims ${fact.vendor}`);

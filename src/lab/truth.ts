@@ -6,7 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { LabOptions } from './options.ts';
+import { labPayload } from './payloads.ts';
 import type { LabDevice, LabService, LabTruth, TruthDevice, TruthWeakness } from './types.ts';
+import { isLabVendor } from './vendors/index.ts';
 import { labVulnerabilityFeed, vulnerabilitiesOf } from './vulnerabilities.ts';
 
 export type { LabTruth, TruthDevice, TruthVulnerabilityFeed, TruthWeakness } from './types.ts';
@@ -31,10 +33,12 @@ function truthDevice(device: LabDevice): TruthDevice {
     role: device.role,
     services: device.services.map((service) => (service.auth ? { port: service.port, protocol: service.protocol, auth: service.auth } : { port: service.port, protocol: service.protocol })),
     weaknesses: device.services.flatMap(weaknessOf),
-    vulnerabilities: device.identity ? vulnerabilitiesOf(device.identity) : [],
+    // The payload printer is of no lab vendor: no CVE the lab speaks about can name it.
+    vulnerabilities: device.identity && isLabVendor(device.identity.vendor) ? vulnerabilitiesOf(device.identity) : [],
   };
   if (device.hostileBehaviour) truth.hostileBehaviour = device.hostileBehaviour;
   if (device.identity) truth.identity = { ...device.identity };
+  if (device.payloads) truth.payloads = device.payloads.map((id) => ({ ...labPayload(id) }));
   return truth;
 }
 

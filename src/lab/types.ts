@@ -9,6 +9,25 @@ export type LabAuth = 'none' | 'login' | 'basic' | 'form';
 export type HostileBehaviour = 'tarpit' | 'endless-banner' | 'binary-garbage' | 'slow-sender' | 'iac-storm';
 export const hostileBehaviours: readonly HostileBehaviour[] = ['tarpit', 'endless-banner', 'binary-garbage', 'slow-sender', 'iac-storm'];
 
+/**
+ * A field of a device's answers that carries a script-injection payload (payloads.ts):
+ * text from a device that a web page must show escaped, never run.
+ */
+export type PayloadId = 'telnet-banner' | 'http-title' | 'http-server-header' | 'http-realm' | 'ftp-greeting' | 'ssh-comment';
+
+/** One payload: where the lab sends it, and the global it sets if a page ever runs it. */
+export interface LabPayload {
+  id: PayloadId;
+  /** Running the payload sets `window.__xss` to this number; each payload has its own. */
+  marker: number;
+  protocol: LabProtocol;
+  port: number;
+  /** Where a grab records it, named as fingerprint rules name fields (banner, title, headers.server, auth.realm, comment). */
+  field: string;
+  /** The exact text the device sends (inside a longer banner or header where `field` says so). */
+  text: string;
+}
+
 /** A user name and password a service accepts. `dictionaryEntryId` is set only when the pair is a weak one from the dictionary. */
 export interface LabCredential {
   username: string;
@@ -27,7 +46,7 @@ export interface LabService {
    * a remediated device changes them while the lab runs (fix-device.ts); nothing else changes.
    */
   credential?: LabCredential;
-  /** Server software shown on the wire (ssh: "dropbear_2015.71"; ftp: "vsFTPd 3.0.3"; http: Server header when generic). */
+  /** Server software shown on the wire (ssh: "dropbear_2015.71", optionally a space and a comment; ftp: "vsFTPd 3.0.3"; http: Server header when generic). */
   software?: string;
 }
 
@@ -52,6 +71,8 @@ export interface LabDevice {
   /** Host name the device's shell and telnet prompts use. */
   hostname?: string;
   services: LabService[];
+  /** Set on the few devices whose banners and pages carry script-injection payloads (payloads.ts). */
+  payloads?: PayloadId[];
 }
 
 export type WeaknessVia = 'telnet-login' | 'telnet-open-shell' | 'http-basic' | 'http-form' | 'ftp-login' | 'ssh-login';
@@ -75,6 +96,8 @@ export interface TruthDevice {
   weaknesses: TruthWeakness[];
   /** CVE ids the device's firmware is affected by, sorted; known by construction (see vulnerabilities.ts), never by running the matcher. */
   vulnerabilities: string[];
+  /** Only on payload devices: every script-injection payload the device sends, verbatim. */
+  payloads?: LabPayload[];
 }
 
 /** The CVE ids the lab's truth speaks about: a matcher's claim about any other CVE cannot be scored. */

@@ -24,7 +24,7 @@ While it runs it reads commands on stdin, one per line, and answers each on stdo
     cidr: { type: 'string', valueName: 'CIDR', description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)', default: defaultLabOptions.cidr },
     seed: { type: 'string', valueName: 'N', description: 'seed of the device population', default: String(defaultLabOptions.seed) },
     devices: { type: 'string', valueName: 'N', description: 'number of devices (hostile ones included)', default: String(defaultLabOptions.deviceCount) },
-    'no-hostile': { type: 'boolean', description: 'leave out the hostile devices (tarpits, endless banners …)' },
+    'no-hostile': { type: 'boolean', description: 'leave out the hostile devices (tarpits, endless banners …) and the script-injection payload devices' },
     truth: { type: 'string', valueName: 'FILE', description: 'write the ground truth (every device, identity, weaknesses, vulnerabilities) as JSON' },
     feed: { type: 'string', valueName: 'FILE', description: "write the lab's synthetic vulnerability feed (NVD CVE API 2.0 JSON) for its fictional vendors" },
   },

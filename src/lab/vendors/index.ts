@@ -32,3 +32,11 @@ export function vendorProfile(vendor: string): VendorProfile {
   if (!profile) throw new Error(`unknown lab vendor "${vendor}"`);
   return profile;
 }
+
+/**
+ * Whether the lab simulates this vendor's products (the payload printer is the one device of another vendor).
+ * @example isLabVendor('Storix') // true
+ */
+export function isLabVendor(vendor: string): boolean {
+  return labVendors.some((candidate) => candidate.vendor === vendor);
+}

@@ -51,7 +51,7 @@ export function openSshPersona(options: { keyboardInteractiveOnly: boolean }): S
  * The persona of one SSH service: the vendor's own, or the one its software implies.
  * @example sshPersonaOf(vendorProfile('Quillon'), device, service).hangUp // 'failure-then-close'
  */
-export function sshPersonaOf(vendor: VendorProfile, device: LabDevice, service: LabService): SshPersona {
+export function sshPersonaOf(vendor: Pick<VendorProfile, 'ssh'>, device: LabDevice, service: LabService): SshPersona {
   if (vendor.ssh) return vendor.ssh(device, service);
   return service.software?.startsWith('OpenSSH') ? openSshPersona({ keyboardInteractiveOnly: false }) : dropbearPersona();
 }
