@@ -7,7 +7,7 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     .sort((a, b) => b[1] - a[1])
     .map(([status, count]) => `${status} ${count}`)
     .join(', ');
-  const { opened, updated, closed, reopened } = summary.reconciliation;
+  const { opened, updated, closed, reopened, missed } = summary.reconciliation;
   return [
     `survey run ${summary.runId} ${summary.status} in ${seconds} s`,
     `  targets probed     ${summary.targets}`,
@@ -17,7 +17,7 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  login attempts     ${summary.attempts}`,
     `  findings           ${summary.findings.weakCredential} weak credential, ${summary.findings.noAuthentication} no authentication${summary.firmware ? `, ${summary.findings.vulnerableFirmware} vulnerable firmware` : ''}`,
     ...(summary.firmware ? [`  firmware check     ${summary.firmware.devicesAssessed} devices matched against the vulnerability data, ${summary.firmware.unknownMatches} device/CVE pairs undecided (version unreadable)`] : []),
-    `  changes            ${opened} new, ${updated} still open, ${closed} fixed, ${reopened} reopened`,
+    `  changes            ${opened} new, ${updated} still open, ${closed} fixed, ${reopened} reopened${missed > 0 ? `, ${missed} not reproduced once (closed after more misses)` : ''}`,
     `  saved to           ${storeLocation}  (list with: opennotice findings --db ${storeLocation})`,
     '',
   ].join('\n');

@@ -69,7 +69,8 @@ export interface Device {
 }
 
 /** `infected`: the address was seen acting as a bot (darknet scanning, honeypot logins). */
-export type FindingKind = 'weak-credential' | 'no-authentication' | 'vulnerable-firmware' | 'infected';
+export const findingKinds = ['weak-credential', 'no-authentication', 'vulnerable-firmware', 'infected'] as const;
+export type FindingKind = (typeof findingKinds)[number];
 
 /** A weakness found on a device; the unit that is stored, reported and tracked. */
 export interface Finding {
@@ -170,6 +171,8 @@ export interface NotifiableFinding {
   status: 'open' | 'closed';
   firstSeen: string;
   lastSeen: string;
+  /** When a re-check first no longer saw it, for a closed finding (remediated). */
+  closedAt?: string;
   vendor?: string;
   model?: string;
   deviceType?: DeviceType;

@@ -69,7 +69,9 @@ export interface NotificationTimes {
   reports: number;
 }
 
-export type FeedbackAction = 'handled' | 'subscriber-contacted' | 'device-replaced' | 'false-positive';
+/** What an ISP tells us it did about a finding (the store's CHECK constraint lists the same values). */
+export const feedbackActions = ['handled', 'subscriber-contacted', 'device-replaced', 'false-positive'] as const;
+export type FeedbackAction = (typeof feedbackActions)[number];
 
 export interface FeedbackRow {
   id: number;

@@ -8,6 +8,7 @@ import { DialFailure } from '../scope/connection.ts';
 /** What the survey of one host needs; built once per run. */
 export interface HostSurveyDeps {
   context: GrabContext;
+  now(): Date;
   grabberFor(port: number): Grabber | undefined;
   identify(ip: string, observations: ServiceObservation[]): Device['identity'] | undefined;
   /** Present only when the credentials check is enabled. */
@@ -40,7 +41,7 @@ export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: re
   for (const open of [...openPorts].sort((a, b) => a.port - b.port)) {
     const grabber = deps.grabberFor(open.port);
     if (!grabber) continue;
-    observations.push(await grabService(deps.context, grabber, ip, open.port));
+    observations.push(await grabService(deps, grabber, ip, open.port));
   }
   const identity = deps.identify(ip, observations);
   const device = identity ? { ip, identity } : undefined;
@@ -49,9 +50,9 @@ export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: re
   return result;
 }
 
-async function grabService(context: GrabContext, grabber: Grabber, ip: string, port: number): Promise<ServiceObservation> {
+async function grabService({ context, now }: HostSurveyDeps, grabber: Grabber, ip: string, port: number): Promise<ServiceObservation> {
   const started = performance.now();
-  const observedAt = new Date().toISOString();
+  const observedAt = now().toISOString();
   let status: GrabStatus;
   let result: Record<string, unknown> = {};
   let error: string | undefined;
@@ -83,7 +84,7 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
     }
     hostBudget -= outcome.attempts;
     const target = { ip: service.ip, port: service.port, protocol: service.protocol };
-    const observedAt = new Date().toISOString();
+    const observedAt = deps.now().toISOString();
     const evidence = { checker: checker.protocol, attempts: outcome.attempts, ...outcome.evidence };
     if (outcome.noAuthentication) {
       result.findings.push({ kind: 'no-authentication', ...target, evidence, observedAt });

@@ -1,3 +1,5 @@
+import type { ReconcileCounts } from '../store/repository.ts';
+
 /** What a running survey reports, for the CLI's bar or log lines and for tests. */
 export interface SurveyProgress {
   phase: 'discovery' | 'assessment' | 'saving' | 'firmware' | 'done';
@@ -23,7 +25,7 @@ export interface SurveySummary {
   findings: { weakCredential: number; noAuthentication: number; vulnerableFirmware: number };
   /** Present when the firmware check ran. */
   firmware?: { devicesAssessed: number; unknownMatches: number };
-  reconciliation: { opened: number; updated: number; closed: number; reopened: number };
+  reconciliation: ReconcileCounts;
   attempts: number;
   elapsedMs: number;
 }

@@ -36,6 +36,11 @@ export interface SurveyConfig {
   resumeRunId?: number;
   /** Match identified devices against the imported vulnerability data (`--check firmware`). */
   firmware?: boolean;
+  /**
+   * Checks in a row that must fail to reproduce an open finding before it is closed (default 1).
+   * Re-surveys of notified findings use 2 or more, so one flaky check is not counted as a fix.
+   */
+  closeAfterMisses?: number;
 }
 
 export interface SurveyDeps {
@@ -47,6 +52,8 @@ export interface SurveyDeps {
   firmware?: FirmwareAssessor;
   signal?: AbortSignal;
   onProgress?: (progress: SurveyProgress) => void;
+  /** The clock runs, observations and findings are dated by (default: the system clock; the demo simulates weeks). */
+  now?: () => Date;
 }
 
 /** Hosts' results are written in batches of this many, each batch one transaction. */
@@ -60,6 +67,7 @@ const saveBatchSize = 200;
  */
 export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise<SurveySummary> {
   const started = performance.now();
+  const now = deps.now ?? (() => new Date());
   const signal = deps.signal ?? new AbortController().signal;
   const dialer = createDialer({ scope: config.scope, rate: config.rate, limits: config.limits, sourceAddresses: config.sourceAddresses, signal });
   const context = { dial: dialer.dial, userAgent: config.userAgent, signal };
@@ -67,7 +75,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   const runId =
     config.resumeRunId ??
     (await deps.store.startRun({
-      startedAt: new Date().toISOString(),
+      startedAt: now().toISOString(),
       seed: config.seed,
       scope: config.scopeCidrs,
       exclude: config.excludeCidrs,
@@ -145,7 +153,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   const reconciliation = { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 };
   const reconcile = async (found: Finding[], covered: CoveredCheck[]) => {
     if (found.length === 0 && covered.length === 0) return;
-    const counts = await deps.store.reconcileFindings(runId, { found, covered });
+    const counts = await deps.store.reconcileFindings(runId, { found, covered, closeAfterMisses: config.closeAfterMisses });
     for (const key of Object.keys(reconciliation) as Array<keyof typeof reconciliation>) reconciliation[key] += counts[key];
   };
   // Ports found closed that had open findings: conclusive re-checks, reconciled now.
@@ -164,6 +172,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
   };
   const hostDeps = {
     context,
+    now,
     grabberFor: deps.grabberFor,
     identify: deps.identify,
     credentials: config.credentials ? { ...config.credentials, checkers: deps.checkers } : undefined,
@@ -179,6 +188,13 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
         // refused by the dialer: its result is incomplete, so it is dropped and, on
         // --resume, surveyed again rather than saved as done.
         if (signal.aborted) return;
+        // Imported targets skip discovery, so a refused connection here is the conclusive
+        // "the service is gone" that discovery would have seen (a re-survey of a device unplugged).
+        if (config.importedOpenPorts) {
+          for (const observation of result.observations) {
+            if (observation.status === 'connection-refused') result.covered.push(...(openBefore.get(`${ip}:${observation.port}`) ?? []));
+          }
+        }
         progress.done++;
         progress.services += result.observations.length;
         if (result.device) progress.identified++;
@@ -212,7 +228,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     report();
     const devices = (await deps.store.listDevices()).filter((device) => device.lastRunId === runId);
     const open = await deps.store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
-    firmware = assessFirmware(devices.map((device) => ({ ip: device.ip, identity: device })), deps.firmware, open);
+    firmware = assessFirmware(devices.map((device) => ({ ip: device.ip, identity: device })), deps.firmware, open, now().toISOString());
     await reconcile(firmware.findings, firmware.covered);
     findingCounts.vulnerableFirmware = firmware.findings.length;
     progress.findings += firmware.findings.length;
@@ -234,7 +250,7 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     elapsedMs: Math.round(performance.now() - started),
   };
   await deps.store.finishRun(runId, {
-    finishedAt: new Date().toISOString(),
+    finishedAt: now().toISOString(),
     status,
     counts: {
       targets,

@@ -27,6 +27,10 @@ test('effectiveness: rates within 7/14/30 days, Kaplan–Meier median with censo
   assert.ok(Math.abs(figures.survival[2]!.open - 4 / 9) < 1e-12);
   assert.equal(figures.medianDays, 10);
   assert.equal(effectiveness([{ findingId: 1, startAt: start }], { asOf: after(3) }).rateWithin[7], null, 'nothing watched long enough');
+  // A young cohort's early fixes say nothing about day 30 while its unfixed peers cannot be counted yet.
+  const young = effectiveness([{ findingId: 1, startAt: start, remediatedAt: after(2) }, { findingId: 2, startAt: start }], { asOf: after(14) });
+  assert.equal(young.rateWithin[7], 1 / 2);
+  assert.equal(young.rateWithin[30], null, 'not 100 %: the open finding was watched only 14 days');
 });
 
 test('hold-out: a stable, keyed share of findings waits before notification', () => {

@@ -16,7 +16,7 @@ export interface TrackedFinding {
 export interface EffectivenessFigures {
   findings: number;
   remediated: number;
-  /** Share remediated by day 7, 14, 30 (among findings observed at least that long, or fixed before). */
+  /** Share remediated by day 7, 14, 30, among the findings whose clock started at least that long ago (null: none did). */
   rateWithin: { 7: number | null; 14: number | null; 30: number | null };
   /** Days until half were remediated (Kaplan–Meier), null when fewer than half ever were. */
   medianDays: number | null;
@@ -27,6 +27,12 @@ export interface EffectivenessFigures {
 const dayMs = 86_400_000;
 
 /**
+ * Days between two times as calendar days (UTC): a fix seen by the re-survey on day 7 counts as
+ * "within 7 days" whatever the hour of the notice, as programmes report it.
+ */
+const calendarDays = (from: number, to: number): number => Math.floor(to / dayMs) - Math.floor(from / dayMs);
+
+/**
  * @example effectiveness(tracked, { asOf: new Date().toISOString() }).rateWithin[14]
  */
 export function effectiveness(findings: readonly TrackedFinding[], options: { asOf: string }): EffectivenessFigures {
@@ -34,13 +40,15 @@ export function effectiveness(findings: readonly TrackedFinding[], options: { as
   const durations = findings
     .map((finding) => {
       const start = Date.parse(finding.startAt);
-      const end = finding.remediatedAt !== undefined ? Math.max(start, Date.parse(finding.remediatedAt)) : asOf;
-      return { days: Math.max(0, (end - start) / dayMs), fixed: finding.remediatedAt !== undefined && Date.parse(finding.remediatedAt) <= asOf };
+      const fixed = finding.remediatedAt !== undefined && Date.parse(finding.remediatedAt) <= asOf;
+      const end = fixed ? Math.max(start, Date.parse(finding.remediatedAt!)) : asOf;
+      return { days: Math.max(0, calendarDays(start, end)), watchedDays: calendarDays(start, asOf), fixed };
     })
     .filter((entry) => Number.isFinite(entry.days));
   const rate = (limit: number): number | null => {
-    // Only findings we could watch for `limit` days (or that were fixed sooner) say anything about day `limit`.
-    const eligible = durations.filter((entry) => entry.fixed ? true : entry.days >= limit);
+    // The cohort notified at least `limit` days ago, fixed or not: counting early fixes of younger
+    // findings while leaving out their unfixed peers would inflate the rate.
+    const eligible = durations.filter((entry) => entry.watchedDays >= limit);
     if (eligible.length === 0) return null;
     return eligible.filter((entry) => entry.fixed && entry.days <= limit).length / eligible.length;
   };

@@ -6,7 +6,8 @@ import { createSurveyDeps } from '../survey-deps.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { formatBreakdowns, formatScores } from '../demo-report.ts';
-import { runDemoDarknetStep } from '../demo-darknet.ts';
+import { demoClock } from '../demo-clock.ts';
+import { runDemoFollowUp } from '../demo-follow-up.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -51,8 +52,11 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
           const imported = await importFeedFile(store, file);
           io.stdout.write(`Imported vulnerability data: ${file === lab.feedFile ? "the lab's synthetic feed" : file} (${imported.format}: ${imported.inserted + imported.updated + imported.unchanged} records${imported.skipped.length ? `, ${imported.skipped.length} skipped` : ''})\n`);
         }
-        const config = await buildSurveyConfig({ target: [cidr], check: ['credentials', 'firmware'], ports: ['21,22,23,80,2323,8080'], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' });
-        const deps = createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update });
+        const surveyValues = { target: [cidr], check: ['credentials', 'firmware'], ports: ['21,22,23,80,2323,8080'], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' };
+        const config = await buildSurveyConfig(surveyValues);
+        // The demo lives a month: the survey is day 0, thirty days ago; the follow-up moves the clock on.
+        const clock = demoClock({ startDaysAgo: 30 });
+        const deps = { ...createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update }), now: clock.now };
         deps.firmware = await loadFirmwareAssessor(store);
         const summary = await runSurvey(config, deps);
         reporter.finish();
@@ -72,7 +76,10 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         io.stdout.write(`\n${formatBreakdowns(credentialFindings)}`);
         const importedCves = new Set((await store.listVulnerabilities()).map((record) => record.cveId));
         io.stdout.write(`\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { findings, importedCves })}`);
-        if (summary.status !== 'interrupted') await runDemoDarknetStep({ store, truth: lab.truth, directory: dirname(db), seed, io });
+        if (summary.status !== 'interrupted') {
+          const quiet = { ...deps, onProgress: undefined };
+          await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyValues, deps: quiet, io });
+        }
         return summary.status === 'interrupted' ? 130 : 0;
       } finally {
         reporter.finish();

@@ -11,7 +11,8 @@ import notify from './notify.ts';
 import runs from './runs.ts';
 import stats from './stats.ts';
 import survey from './survey.ts';
+import track from './track.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, notify, stats, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, notify, track, stats, runs, audit];

@@ -5,6 +5,7 @@ import { deliverDue } from '../../notify/outbox.ts';
 import { createFileDropTransport, createSmtpTransport, createWebhookTransport } from '../../notify/transports/index.ts';
 import type { Transport } from '../../notify/transports/types.ts';
 import { openStore } from '../../store/open-store.ts';
+import { readStudyFile } from '../../track/study.ts';
 import type { OutboxRow } from '../../store/repository.ts';
 import { defineCommand, integerOption } from '../command.ts';
 
@@ -48,6 +49,7 @@ Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET.
     'test-address': { type: 'string', valueName: 'ADDR', description: 'send every e-mail here instead (try a set-up without bothering ISPs)' },
     'file-drop': { type: 'string', valueName: 'DIR', description: 'also write every report into this folder' },
     'renotify-days': { type: 'string', valueName: 'N', description: 'remind about a finding still open after N days', default: '30' },
+    study: { type: 'string', valueName: 'FILE', description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)' },
     'deliver-only': { type: 'boolean', description: 'only retry what waits in the outbox; build no new reports' },
     db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
   },
@@ -56,9 +58,10 @@ Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET.
     try {
       const now = new Date().toISOString();
       if (!values['deliver-only']) {
+        const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
         const results = await buildIspReports({
           store, templates: loadMessageTemplates(), from: String(values.from), now, dryRun: Boolean(values['dry-run']),
-          fileDrop: typeof values['file-drop'] === 'string', renotifyAfterDays: integerOption(values, 'renotify-days', { min: 1, max: 3650 }),
+          fileDrop: typeof values['file-drop'] === 'string', renotifyAfterDays: integerOption(values, 'renotify-days', { min: 1, max: 3650 }), ...(study ? { holdout: study } : {}),
         });
         for (const result of results) {
           const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ` → report ${result.reportId} (made before)`) : values['dry-run'] && !result.note ? ' (dry run)' : '';

@@ -54,7 +54,7 @@ export function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFilte
   if (filter.ispId !== undefined) { where.push('a.isp_id = ?'); values.push(filter.ispId); }
   if (filter.status !== undefined) { where.push('f.status = ?'); values.push(filter.status); }
   if (filter.unattributed) where.push('a.finding_id IS NULL');
-  const rows = db.prepare(`SELECT f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen,
+  const rows = db.prepare(`SELECT f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen, f.closed_at AS closedAt,
       d.vendor, d.model, d.device_type AS deviceType, d.firmware_version AS firmwareVersion, d.release_year AS releaseYear,
       a.prefix, a.asn, a.as_name AS asName, a.country, a.isp_id AS ispId, i.name AS ispName, a.source, a.abuse_email AS abuseEmail,
       a.unattributed_reason AS unattributedReason
