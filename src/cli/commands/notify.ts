@@ -2,6 +2,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { buildIspReports } from '../../notify/build-reports.ts';
 import { loadMessageTemplates } from '../../notify/messages/templates.ts';
 import { deliverDue } from '../../notify/outbox.ts';
+import { writeVendorReports } from '../../notify/vendor-reports.ts';
 import { createFileDropTransport, createSmtpTransport, createWebhookTransport } from '../../notify/transports/index.ts';
 import type { Transport } from '../../notify/transports/types.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -37,7 +38,8 @@ findings never reported before, plus reminders for findings reported --renotify-
 seen again since; in its language and format, with notices to forward to subscribers. Reports
 and their deliveries are written to the store's outbox in one step, then sent; a failed
 delivery is retried with backoff on the next run, and nothing is sent twice (docs/notification.md).
-Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET.
+Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET. --vendor-reports DIR writes one report per
+device vendor (by model and firmware, no addresses) for the operator to forward to manufacturers.
   opennotice notify --dry-run                                  # what would be sent
   opennotice notify --smtp 127.0.0.1:2525 --test-address me@program.example`,
   options: {
@@ -49,6 +51,7 @@ Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET.
     'test-address': { type: 'string', valueName: 'ADDR', description: 'send every e-mail here instead (try a set-up without bothering ISPs)' },
     'file-drop': { type: 'string', valueName: 'DIR', description: 'also write every report into this folder' },
     'renotify-days': { type: 'string', valueName: 'N', description: 'remind about a finding still open after N days', default: '30' },
+    'vendor-reports': { type: 'string', valueName: 'DIR', description: 'also write one report per device vendor (models, firmware, CVEs; no addresses) into DIR, for manufacturers' },
     study: { type: 'string', valueName: 'FILE', description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)' },
     'deliver-only': { type: 'boolean', description: 'only retry what waits in the outbox; build no new reports' },
     db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
@@ -66,6 +69,12 @@ Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET.
         for (const result of results) {
           const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ` → report ${result.reportId} (made before)`) : values['dry-run'] && !result.note ? ' (dry run)' : '';
           io.stdout.write(`${result.ispId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`);
+        }
+        if (typeof values['vendor-reports'] === 'string') {
+          for (const result of await writeVendorReports({ store, directory: values['vendor-reports'], now, from: String(values.from), dryRun: Boolean(values['dry-run']) })) {
+            const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ' (made before)') : '';
+            io.stdout.write(`vendor ${result.vendor.padEnd(18)} devices ${String(result.devices).padStart(5)}  models ${String(result.models).padStart(3)}${made}${result.note ? `  (${result.note})` : ''}\n`);
+          }
         }
         const unattributed = (await store.listNotifiableFindings({ status: 'open' })).filter((finding) => !finding.attribution.ispId).length;
         if (unattributed > 0) io.stdout.write(`${unattributed} open findings have no ISP (run 'opennotice attribute'; see 'opennotice findings')\n`);
