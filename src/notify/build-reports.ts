@@ -59,7 +59,7 @@ function idempotencyKey(isp: IspRecord, findings: readonly NotifiableFinding[]):
 
 function outboxEntries(isp: IspRecord, key: string, message: OutgoingMessage, options: BuildReportsOptions): OutboxEntryInput[] {
   const entries: OutboxEntryInput[] = [];
-  if (isp.contacts.abuseEmail) entries.push({ channel: 'smtp', destination: isp.contacts.abuseEmail, idempotencyKey: `${key}/smtp`, payload: encodeMessage({ ...message, idempotencyKey: `${key}/smtp`, to: [isp.contacts.abuseEmail] }) });
+  if (isp.contacts.abuseEmail) entries.push({ channel: 'smtp', destination: isp.contacts.abuseEmail, idempotencyKey: `${key}/smtp`, payload: encodeMessage({ ...message, json: undefined, idempotencyKey: `${key}/smtp`, to: [isp.contacts.abuseEmail] }) }); // SMTP carries no JSON body
   if (isp.contacts.webhookUrl) entries.push({ channel: 'webhook', destination: isp.contacts.webhookUrl, idempotencyKey: `${key}/webhook`, payload: encodeMessage({ ...message, idempotencyKey: `${key}/webhook` }) });
   if (options.fileDrop) entries.push({ channel: 'file', destination: isp.id, idempotencyKey: `${key}/file`, payload: encodeMessage({ ...message, idempotencyKey: `${key}/file` }) });
   return entries;

@@ -19,6 +19,8 @@ export function placeholdersOf(template: string): string[] {
   return [...new Set([...template.matchAll(placeholderPattern)].map((match) => match[1]!))];
 }
 
+const placeholderSplitter = /\{([A-Za-z][A-Za-z0-9]*)\}/;
+
 const unsafeInBlock = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**
@@ -29,10 +31,17 @@ const unsafeInBlock = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200
 export function fill(template: string, values: Readonly<Record<string, string | number | undefined>>, blocks: Readonly<Record<string, string>> = {}): string {
   const lines: string[] = [];
   for (const line of template.split('\n')) {
-    const names = placeholdersOf(line);
-    if (names.some((name) => blocks[name] === undefined && (values[name] === undefined || values[name] === ''))) continue;
-    lines.push(line.replace(placeholderPattern, (_whole, name: string) =>
-      blocks[name] !== undefined ? blocks[name]!.replace(unsafeInBlock, ' ') : singleLine(values[name], 300)));
+    if (!line.includes('{')) { lines.push(line); continue; }
+    // split() with a capturing group: even indexes are literal text, odd ones placeholder names.
+    const parts = line.split(placeholderSplitter);
+    let missing = false;
+    for (let index = 1; index < parts.length; index += 2) {
+      const name = parts[index]!;
+      if (blocks[name] !== undefined) parts[index] = blocks[name]!.replace(unsafeInBlock, ' ');
+      else if (values[name] === undefined || values[name] === '') { missing = true; break; }
+      else parts[index] = singleLine(values[name], 300);
+    }
+    if (!missing) lines.push(parts.join(''));
   }
   return lines.join('\n').replace(/\s+$/, '');
 }

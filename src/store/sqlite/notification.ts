@@ -54,11 +54,16 @@ export function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFilte
   if (filter.ispId !== undefined) { where.push('a.isp_id = ?'); values.push(filter.ispId); }
   if (filter.status !== undefined) { where.push('f.status = ?'); values.push(filter.status); }
   if (filter.unattributed) where.push('a.finding_id IS NULL');
+  // One ISP's findings: start from its attributions (CROSS JOIN fixes the order in SQLite), or the
+  // planner may prefer the status index and read every open finding once per ISP — quadratic in a notify run.
+  const from = filter.ispId !== undefined
+    ? 'finding_attributions a CROSS JOIN findings f ON f.id = a.finding_id'
+    : 'findings f LEFT JOIN finding_attributions a ON a.finding_id = f.id';
   const rows = db.prepare(`SELECT f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen, f.closed_at AS closedAt,
       d.vendor, d.model, d.device_type AS deviceType, d.firmware_version AS firmwareVersion, d.release_year AS releaseYear,
       a.prefix, a.asn, a.as_name AS asName, a.country, a.isp_id AS ispId, i.name AS ispName, a.source, a.abuse_email AS abuseEmail,
       a.unattributed_reason AS unattributedReason
-    FROM findings f LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN finding_attributions a ON a.finding_id = f.id LEFT JOIN isps i ON i.id = a.isp_id
+    FROM ${from} LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN isps i ON i.id = a.isp_id
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).all(...values) as SqlRow[];
   return byAddressAndPort(rows.map((row) => {
     const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, ['evidence']);
