@@ -21,6 +21,12 @@ import type {
 } from '../core/records.ts';
 
 export type * from './notification-types.ts';
+import type { PortalRepository, WebAuthRepository } from './web-auth-types.ts';
+export type * from './web-auth-types.ts';
+import type { DashboardRepository } from './dashboard-types.ts';
+export type * from './dashboard-types.ts';
+import type { OptOutRepository } from './opt-out-types.ts';
+export type * from './opt-out-types.ts';
 import type { KevEntry, VulnerabilityRecord } from '../assess/firmware/types.ts';
 
 /** Which approved survey plan a run acted under (the audit trail hangs off this). */
@@ -273,7 +279,7 @@ export interface DarknetSourceRow extends DarknetSourceRecord {
  * await store.recordServices(runId, observations)
  * await store.finishRun(runId, { finishedAt: new Date().toISOString(), status: 'completed', counts: {} })
  */
-export interface SurveyRepository extends NotificationRepository {
+export interface SurveyRepository extends NotificationRepository, WebAuthRepository, PortalRepository {
   /** Where the data lives (a file path, ':memory:' or a connection name). */
   readonly location: string;
   startRun(run: RunStart): Promise<number>;
@@ -355,3 +361,6 @@ export interface NotificationRepository {
   recordFeedback(feedback: Omit<FeedbackRow, 'id'>): Promise<number>;
   listFeedback(filter?: { findingId?: number; ispId?: string; action?: FeedbackAction }): Promise<FeedbackRow[]>;
 }
+
+/** The dashboard's reads and the opt-out queue are part of every SurveyRepository too (declaration merging). */
+export interface SurveyRepository extends DashboardRepository, OptOutRepository {}

@@ -52,17 +52,27 @@ export function effectiveness(findings: readonly TrackedFinding[], options: { as
     if (eligible.length === 0) return null;
     return eligible.filter((entry) => entry.fixed && entry.days <= limit).length / eligible.length;
   };
+  // Kaplan–Meier in one pass over the days, sorted once: at risk on day d = findings whose
+  // (whole) duration reaches d; a fix on day d is an event, an open finding is censored.
   const survival: EffectivenessFigures['survival'] = [];
-  const eventDays = [...new Set(durations.filter((entry) => entry.fixed).map((entry) => Math.ceil(entry.days)))].sort((a, b) => a - b);
+  const byDay = new Map<number, { events: number; ending: number }>();
+  for (const entry of durations) {
+    const day = Math.ceil(entry.days);
+    const counts = byDay.get(day) ?? { events: 0, ending: 0 };
+    counts.ending++;
+    if (entry.fixed) counts.events++;
+    byDay.set(day, counts);
+  }
+  let atRisk = durations.length;
   let open = 1;
   let medianDays: number | null = null;
-  for (const day of eventDays) {
-    const atRisk = durations.filter((entry) => Math.ceil(entry.days) >= day).length;
-    const events = durations.filter((entry) => entry.fixed && Math.ceil(entry.days) === day).length;
-    if (atRisk === 0) continue;
-    open *= 1 - events / atRisk;
-    survival.push({ day, open, atRisk });
-    if (medianDays === null && open <= 0.5) medianDays = day;
+  for (const [day, counts] of [...byDay].sort((a, b) => a[0] - b[0])) {
+    if (counts.events > 0 && atRisk > 0) {
+      open *= 1 - counts.events / atRisk;
+      survival.push({ day, open, atRisk });
+      if (medianDays === null && open <= 0.5) medianDays = day;
+    }
+    atRisk -= counts.ending;
   }
   return {
     findings: durations.length,

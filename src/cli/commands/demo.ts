@@ -8,6 +8,7 @@ import { formatSurveySummary } from '../summary.ts';
 import { formatBreakdowns, formatScores } from '../demo-report.ts';
 import { demoClock } from '../demo-clock.ts';
 import { runDemoFollowUp } from '../demo-follow-up.ts';
+import { serveDemo } from '../demo-serve.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -20,7 +21,7 @@ import { renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../repo
 export default defineCommand({
   name: 'demo',
   summary: 'Start the lab, survey it for weak credentials and vulnerable firmware, observe its infected devices in a darknet, and print what was found and how accurate it was.',
-  usage: '[--devices N] [--seed N] [--db FILE]',
+  usage: '[--devices N] [--seed N] [--db FILE] [--port PORT | --no-serve]',
   details: `The whole first NOTICE survey on one machine, no set-up: a simulated IoT network of
 ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, a credential survey of every address and port,
 findings device by device, breakdowns by device type, vendor and age, a day of darknet traffic
@@ -31,6 +32,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
     seed: { type: 'string', valueName: 'N', description: 'lab seed', default: String(defaultLabOptions.seed) },
     db: { type: 'string', valueName: 'FILE', description: 'store for the demo (replaced on each run)', default: 'var/demo.sqlite' },
     rows: { type: 'string', valueName: 'N', description: 'findings to print', default: '20' },
+    port: { type: 'string', valueName: 'PORT', description: 'port of the web server opened at the end (0: any free port)', default: '8080' },
+    'no-serve': { type: 'boolean', description: 'end after the printout instead of opening the web server' },
     feed: { type: 'string', multiple: true, valueName: 'FILE', description: 'more vulnerability data to import (NVD 2.0, CVE JSON 5, KEV, JVN files or folders), e.g. real NVD records for the lab\'s real-product devices' },
   },
   async run(values, _positionals, io) {
@@ -79,6 +82,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         if (summary.status !== 'interrupted') {
           const quiet = { ...deps, onProgress: undefined };
           await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyValues, deps: quiet, io });
+          await lab.stop();
+          if (!values['no-serve']) await serveDemo({ store, port: integerOption(values, 'port', { min: 0, max: 65535 }) ?? 8080, io });
         }
         return summary.status === 'interrupted' ? 130 : 0;
       } finally {

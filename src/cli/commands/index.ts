@@ -8,11 +8,14 @@ import findings from './findings.ts';
 import isps from './isps.ts';
 import lab from './lab.ts';
 import notify from './notify.ts';
+import optouts from './optouts.ts';
 import runs from './runs.ts';
+import serve from './serve.ts';
 import stats from './stats.ts';
 import survey from './survey.ts';
 import track from './track.ts';
+import users from './users.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, notify, track, stats, runs, audit];
+export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, notify, track, stats, optouts, serve, users, runs, audit];

@@ -9,6 +9,7 @@ import { valuesForResume } from '../resume.ts';
 import { loadFirmwareAssessor } from '../../survey/firmware-assessor.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { describeImportStats, type OpenPortImport } from '../../discover/import-run.ts';
+import { optedOutRanges, withOptOutExclusions } from './optouts.ts';
 
 export default defineCommand({
   name: 'survey',
@@ -29,7 +30,10 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
     const resuming = values.resume !== undefined;
     let config;
     try {
-      config = await buildSurveyConfig(resuming ? await valuesForResume(store, values) : values);
+      // Approved opt-outs are never contacted, on a new run and on a resumed one alike.
+      const optedOut = await optedOutRanges(store);
+      if (optedOut.length > 0) io.stderr.write(`excluding ${optedOut.length} opted-out ranges\n`);
+      config = await buildSurveyConfig(withOptOutExclusions(resuming ? await valuesForResume(store, values) : values, optedOut));
     } catch (error) {
       await store.close();
       throw error;

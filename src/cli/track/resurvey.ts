@@ -9,6 +9,7 @@ import { runSurvey, type SurveyDeps } from '../../survey/run-survey.ts';
 import type { SurveySummary } from '../../survey/progress.ts';
 import { planResurvey, type ResurveyPlan } from '../../track/resurvey-plan.ts';
 import type { HoldoutPolicy } from '../../track/holdout.ts';
+import { optedOutRanges, withOptOutExclusions } from '../commands/optouts.ts';
 import { buildSurveyConfig } from '../survey-config.ts';
 
 export interface ResurveyOptions {
@@ -40,12 +41,13 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
   const scope = [...new Set(runs.flatMap((run) => run.scope))];
   const exclude = [...new Set(runs.flatMap((run) => run.exclude))];
   const given = options.values;
-  const config = await buildSurveyConfig({
+  // Approved opt-outs are honoured here as in every survey: a notified device whose owner opted out since is not dialled again.
+  const config = await buildSurveyConfig(withOptOutExclusions({
     ...given,
     target: Array.isArray(given.target) && given.target.length > 0 ? given.target : scope,
     exclude: [...exclude, ...(Array.isArray(given.exclude) ? given.exclude : [])],
     check: plan.checks,
-  });
+  }, await optedOutRanges(store)));
   config.importedOpenPorts = plan.targets;
   config.closeAfterMisses = options.closeAfterMisses;
   const deps = { ...options.deps };

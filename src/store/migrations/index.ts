@@ -4,6 +4,8 @@ import { hardwareVersion } from './003-hardware-version.ts';
 import { darknetWindows } from './004-darknet-windows.ts';
 import { notification } from './005-notification.ts';
 import { findingMisses } from './006-finding-misses.ts';
+import { webAuth } from './007-web-auth.ts';
+import { optOuts } from './008-opt-outs.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -12,4 +14,4 @@ export type { Migration } from './migration.ts';
  * Every schema step, oldest first. Append new steps at the end with the next version;
  * a database is brought up to the last one when opened.
  */
-export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows, notification, findingMisses];
+export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows, notification, findingMisses, webAuth, optOuts];

@@ -22,6 +22,10 @@ import type {
 import { inTransaction, openDatabase, storeError } from './database.ts';
 import { readDarknetInput, readDarknetSources, readDarknetWindow, readDarknetWindows, writeDarknetWindows } from './darknet.ts';
 import { notificationMethods } from './notification-methods.ts';
+import { webAuthMethods } from './web-auth.ts';
+import { portalMethods } from './web-auth-portal.ts';
+import { dashboardMethods } from './dashboard-methods.ts';
+import { optOutMethods } from './opt-outs.ts';
 import { listFindingEventRows, listFindingRows, reconcile } from './findings.ts';
 import { applyMigrations } from './migrate.ts';
 import {
@@ -72,6 +76,10 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
 
   return {
     ...notificationMethods(db, use),
+    ...webAuthMethods(db, use),
+    ...portalMethods(db, use),
+    ...dashboardMethods(db, use),
+    ...optOutMethods(db, use),
     location: file,
 
     startRun: (run: RunStart) =>

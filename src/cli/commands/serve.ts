@@ -1,0 +1,68 @@
+import { OpenNoticeError } from '../../core/errors.ts';
+import { parseIPv4 } from '../../scope/ipv4.ts';
+import { parseIPv6 } from '../../scope/ipv6.ts';
+import { startServer } from '../../server/start-server.ts';
+import { openStore } from '../../store/open-store.ts';
+import { defineCommand, integerOption, listOption } from '../command.ts';
+
+export default defineCommand({
+  name: 'serve',
+  summary: 'The web server: operator dashboard, ISP portal and API, public pages; on loopback until interrupted.',
+  usage: '[--db FILE] [--host 127.0.0.1] [--port 8080] [--public-url URL] [--program-name NAME] [--scanner-address IP]…',
+  details: `Serves the store's data over HTTP. Accounts are made with 'opennotice users add'.
+It listens on loopback only: put a TLS reverse proxy in front and pass --public-url
+https://… (cookies become Secure, HSTS is sent, posts must come from that origin). A
+non-loopback --host also needs --allow-remote. Behind a proxy on the same machine,
+--behind-proxy takes the client address from X-Forwarded-For (lock-out and "check my
+connection" need the real address). Several server processes on one store must share
+OPENNOTICE_WEB_SECRET (it signs the CSRF cookies of visitors without a session).
+Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.example.jp \\
+            --program-name "Example NOTICE" --scanner-address 192.0.2.10`,
+  options: {
+    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    host: { type: 'string', valueName: 'ADDRESS', description: 'address to listen on', default: '127.0.0.1' },
+    port: { type: 'string', valueName: 'N', description: 'port to listen on (0: any free port)', default: '8080' },
+    'public-url': { type: 'string', valueName: 'URL', description: 'the address users reach the site at (https behind a proxy)' },
+    'program-name': { type: 'string', valueName: 'NAME', description: 'the program name on pages and reports', default: 'opennotice' },
+    operator: { type: 'string', valueName: 'ORG', description: 'who runs the program (public pages)', default: 'the program operator' },
+    contact: { type: 'string', valueName: 'ADDRESS', description: 'contact address shown on the public pages and in reports' },
+    'scanner-address': { type: 'string', valueName: 'IP', multiple: true, description: 'a source address the scanners use (published on the public pages)' },
+    'allow-remote': { type: 'boolean', description: 'allow a --host that is not loopback' },
+    'behind-proxy': { type: 'boolean', description: 'trust X-Forwarded-For from a proxy on loopback' },
+  },
+  async run(values, _positionals, io) {
+    const port = integerOption(values, 'port', { min: 0, max: 65535 })!;
+    const scannerAddresses = listOption(values, 'scanner-address');
+    for (const address of scannerAddresses) {
+      if (parseIPv4(address) === undefined && parseIPv6(address) === undefined) throw new OpenNoticeError('USAGE', `--scanner-address: "${address}" is not an IP address`);
+    }
+    const publicUrl = typeof values['public-url'] === 'string' ? values['public-url'] : undefined;
+    const secret = process.env.OPENNOTICE_WEB_SECRET;
+    const store = await openStore(String(values.db));
+    try {
+      const server = await startServer({
+        store, port, publicUrl,
+        host: String(values.host),
+        allowNonLoopback: Boolean(values['allow-remote']),
+        trustProxy: Boolean(values['behind-proxy']),
+        auth: secret ? { secret } : undefined,
+        program: {
+          name: String(values['program-name']), operator: String(values.operator), scannerAddresses,
+          contact: typeof values.contact === 'string' ? values.contact : '',
+          ...(publicUrl ? { url: publicUrl } : {}),
+        },
+        log: (line) => io.stderr.write(`opennotice serve: ${line}\n`),
+      });
+      io.stdout.write(`opennotice web server on ${server.url}${publicUrl ? ` (public URL ${publicUrl})` : ''}, store ${store.location}\n`);
+      await new Promise<void>((resolve) => {
+        if (io.signal.aborted) resolve();
+        io.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await server.close();
+      io.stdout.write('opennotice web server stopped\n');
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+});

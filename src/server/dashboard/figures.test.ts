@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DashboardAggregates } from '../../store/dashboard-types.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import type { ServerDeps } from '../route-types.ts';
+import { createFigureCache } from './figures.ts';
+
+const emptyAggregates = (findings: number): DashboardAggregates => ({
+  foundByMonth: [{ month: '2026-01', kind: 'weak-credential', count: findings }], remediatedByMonth: [], reportsByMonth: [], infectedByDay: [],
+  byIsp: [{ status: 'open', kind: 'weak-credential', count: findings }], openByDevice: [], isps: [], darknetByDay: [], darknetTopPorts: [],
+  totals: { findings, reports: 0, deliveredReports: 0, feedback: 0, pendingOptOuts: 0 },
+});
+
+/** A store whose recount takes `delayMs` and counts `state.findings`. */
+function slowStore(state: { mark: string; findings: number; recounts: number }, delayMs: number): SurveyRepository {
+  return {
+    dashboardChangeMark: async () => state.mark,
+    dashboardAggregates: async () => {
+      state.recounts++;
+      const findings = state.findings;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return emptyAggregates(findings);
+    },
+    listTrackedFindings: async () => [],
+  } as unknown as SurveyRepository;
+}
+
+const depsOf = (store: SurveyRepository): ServerDeps => ({ store, now: () => new Date('2026-02-01T00:00:00Z'), program: { name: 'p', operator: 'o', contact: 'c', scannerAddresses: [] } });
+
+test('a quick recount is awaited: figures always match the store', async () => {
+  const state = { mark: 'a', findings: 1, recounts: 0 };
+  const cache = createFigureCache(depsOf(slowStore(state, 0)));
+  assert.equal((await cache.current()).totals.findings, 1);
+  assert.equal((await cache.current()).totals.findings, 1);
+  assert.equal(state.recounts, 1, 'same mark: no recount');
+  Object.assign(state, { mark: 'b', findings: 2 });
+  const [first, second] = await Promise.all([cache.current(), cache.current()]);
+  assert.equal(first.totals.findings, 2);
+  assert.equal(first, second, 'concurrent requests share one recount');
+  assert.equal(state.recounts, 2);
+});
+
+test('a slow recount: the last figures are served and recounts are spaced', async () => {
+  const state = { mark: 'a', findings: 1, recounts: 0 };
+  const cache = createFigureCache(depsOf(slowStore(state, 300)));
+  const first = await cache.current();
+  assert.equal(first.totals.findings, 1, 'nothing to serve yet: the first count is awaited');
+  Object.assign(state, { mark: 'b', findings: 2 });
+  const stale = await cache.current();
+  assert.equal(stale, first, 'the store changed, but a slow count is not waited for');
+  assert.equal(state.recounts, 1, 'and not restarted within ten times its duration');
+});

@@ -1,0 +1,74 @@
+/**
+ * The operator dashboard module: the overview with its figures (HTML and JSON), the
+ * drill-down list and finding pages, and the opt-out queue. Operators only; the core checks
+ * `access` before any handler here runs.
+ */
+import { errorResponse, jsonResponse, redirect } from '../responses.ts';
+import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
+import { dashboardBody, renderDashboard } from './dashboard-page.ts';
+import { renderFindingPage } from './finding-page.ts';
+import { filterOf, parseFindingQuery, renderBadFilter, renderFindingList } from './findings-page.ts';
+import { createBodyCache, createFigureCache } from './figures.ts';
+import { renderAlreadyDecided, renderOptOutQueue } from './opt-out-queue.ts';
+
+const idOf = (request: WebRequest): number | undefined => {
+  const text = request.params.id ?? '';
+  return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+};
+
+/**
+ * @example buildApp({ deps, modules: [dashboardModule, …] })
+ */
+export function dashboardModule(deps: ServerDeps): Route[] {
+  const figures = createFigureCache(deps);
+  const bodies = createBodyCache(dashboardBody);
+
+  const decide = (status: 'approved' | 'rejected') => async (request: WebRequest): Promise<WebResponse> => {
+    const id = idOf(request);
+    const existing = id === undefined ? undefined : await deps.store.getOptOutRequest(id);
+    if (id === undefined || !existing) return errorResponse(request, 404);
+    if (existing.status !== 'pending') return renderAlreadyDecided(request);
+    const decided = await deps.store.decideOptOutRequest(id, { status, at: deps.now().toISOString(), by: request.principal?.name ?? 'operator' });
+    if (decided?.status !== status) return renderAlreadyDecided(request);
+    return redirect('/dashboard/opt-outs');
+  };
+
+  return [
+    { method: 'GET', path: '/dashboard', access: 'operator', handle: async (request) => renderDashboard(request, bodies.get(request.locale, await figures.current())) },
+    { method: 'GET', path: '/api/v1/dashboard/summary', access: 'operator', handle: async () => jsonResponse(200, await figures.current()) },
+    {
+      method: 'GET', path: '/dashboard/findings', access: 'operator',
+      handle: async (request) => {
+        const parsed = parseFindingQuery(request.query);
+        if (!parsed.ok) return renderBadFilter(request, parsed.problem);
+        return renderFindingList(request, parsed.query, await deps.store.listDashboardFindings(parsed.query));
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/dashboard/findings', access: 'operator',
+      handle: async (request) => {
+        const parsed = parseFindingQuery(request.query);
+        if (!parsed.ok) return jsonResponse(400, { error: parsed.problem, status: 400 });
+        return jsonResponse(200, { filter: filterOf(parsed.query), ...(await deps.store.listDashboardFindings(parsed.query)) });
+      },
+    },
+    {
+      method: 'GET', path: '/dashboard/findings/:id', access: 'operator',
+      handle: async (request) => {
+        const id = idOf(request);
+        const history = id === undefined ? undefined : await deps.store.findingHistory(id);
+        return history ? renderFindingPage(request, history) : errorResponse(request, 404);
+      },
+    },
+    {
+      method: 'GET', path: '/dashboard/opt-outs', access: 'operator',
+      handle: async (request) => {
+        const recent = await deps.store.listOptOutRequests({ limit: 100 });
+        const pending = await deps.store.listOptOutRequests({ status: 'pending' });
+        return renderOptOutQueue(request, pending.reverse(), recent.filter((row) => row.status !== 'pending'));
+      },
+    },
+    { method: 'POST', path: '/dashboard/opt-outs/:id/approve', access: 'operator', handle: decide('approved') },
+    { method: 'POST', path: '/dashboard/opt-outs/:id/reject', access: 'operator', handle: decide('rejected') },
+  ];
+}

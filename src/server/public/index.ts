@@ -1,0 +1,63 @@
+/**
+ * The public pages module: transparency page, statistics, opt-out form and "check my
+ * connection". No login; the two pages that touch per-address data or write to the store are
+ * rate-limited per connection address.
+ */
+import { createBodyCache, createFigureCache } from '../dashboard/figures.ts';
+import { errorResponse } from '../responses.ts';
+import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
+import { renderAbout } from './about-page.ts';
+import { renderCheck } from './check-page.ts';
+import { renderOptOutForm, renderOptOutReceived, validateOptOut } from './opt-out-page.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { renderStatistics, statisticsBody } from './statistics-page.ts';
+
+export interface PublicLimits {
+  /** "Check my connection" look-ups per address per minute (default 10). */
+  checksPerMinute?: number;
+  /** Opt-out requests per address per hour (default 5). */
+  optOutsPerHour?: number;
+}
+
+const tooMany = (request: WebRequest, limiter: RateLimiter): WebResponse =>
+  errorResponse(request, 429, { 'retry-after': String(limiter.retryAfterSeconds(request.remoteAddress)), 'cache-control': 'no-store' });
+
+/**
+ * The module with its limits (the default module list uses `publicModule`).
+ * @example buildApp({ deps, modules: [createPublicModule({ checksPerMinute: 3 })] })
+ */
+export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps) => Route[] {
+  return (deps) => {
+    const figures = createFigureCache(deps, { remediation: false });
+    const bodies = createBodyCache(statisticsBody);
+    const checks = createRateLimiter({ limit: limits.checksPerMinute ?? 10, windowMs: 60_000, now: deps.now });
+    const optOuts = createRateLimiter({ limit: limits.optOutsPerHour ?? 5, windowMs: 3_600_000, now: deps.now });
+    return [
+      { method: 'GET', path: '/', access: 'public', handle: (request) => renderAbout(request, deps.program) },
+      { method: 'GET', path: '/statistics', access: 'public', handle: async (request) => renderStatistics(request, bodies.get(request.locale, await figures.current())) },
+      {
+        method: 'GET', path: '/check', access: 'public',
+        // Only request.remoteAddress is looked up: query parameters are never read here.
+        handle: async (request) => (checks.allow(request.remoteAddress) ? renderCheck(request, await deps.store.openFindingsAt(request.remoteAddress)) : tooMany(request, checks)),
+      },
+      { method: 'GET', path: '/opt-out', access: 'public', handle: (request) => renderOptOutForm(request) },
+      {
+        method: 'POST', path: '/opt-out', access: 'public',
+        handle: async (request) => {
+          if (!optOuts.allow(request.remoteAddress)) return tooMany(request, optOuts);
+          const body = await request.form();
+          const form = { cidrs: body.get('cidrs') ?? '', contact: body.get('contact') ?? '', reason: body.get('reason') ?? '' };
+          const checked = validateOptOut(form, request.locale);
+          if (!checked.ok) return renderOptOutForm(request, { form, problems: checked.problems });
+          const id = await deps.store.createOptOutRequest({
+            cidrs: checked.cidrs, contact: checked.contact, reason: checked.reason, requestedAt: deps.now().toISOString(), requesterAddress: request.remoteAddress,
+          });
+          return renderOptOutReceived(request, id);
+        },
+      },
+    ];
+  };
+}
+
+/** The public pages with the default limits. */
+export const publicModule: (deps: ServerDeps) => Route[] = createPublicModule();

@@ -1,0 +1,46 @@
+/**
+ * Opt-out requests: network owners ask, through the public form, that their ranges are never
+ * surveyed; the operator approves or rejects each request, and approved ranges become survey
+ * exclusions (`opennotice survey` adds them; `opennotice optouts export` writes them as a list).
+ */
+
+export type OptOutStatus = 'pending' | 'approved' | 'rejected';
+
+export interface OptOutRequestInput {
+  /** Normalised IPv4 CIDRs ("a.b.c.d/n"), validated before they reach the store. */
+  cidrs: string[];
+  /** The requester's e-mail address, for the operator's questions. */
+  contact: string;
+  reason: string;
+  requestedAt: string;
+  /** The address the request came from (the connection's peer), kept for abuse handling. */
+  requesterAddress: string;
+}
+
+export interface OptOutRequestRow extends OptOutRequestInput {
+  id: number;
+  status: OptOutStatus;
+  decidedAt?: string;
+  /** Who approved or rejected it (operator name). */
+  decidedBy?: string;
+}
+
+export interface OptOutDecision {
+  status: Exclude<OptOutStatus, 'pending'>;
+  at: string;
+  by: string;
+}
+
+/** Opt-out storage, part of every SurveyRepository. */
+export interface OptOutRepository {
+  /** Store a new pending request; returns its id. */
+  createOptOutRequest(request: OptOutRequestInput): Promise<number>;
+  /** Requests, newest first; `status` filters, `limit` caps. */
+  listOptOutRequests(filter?: { status?: OptOutStatus; limit?: number }): Promise<OptOutRequestRow[]>;
+  getOptOutRequest(id: number): Promise<OptOutRequestRow | undefined>;
+  /**
+   * Approve or reject a pending request. Returns the updated row, or undefined when there is
+   * no such request; a request already decided is left as it was (and returned unchanged).
+   */
+  decideOptOutRequest(id: number, decision: OptOutDecision): Promise<OptOutRequestRow | undefined>;
+}

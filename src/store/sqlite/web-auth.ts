@@ -1,0 +1,136 @@
+/**
+ * Web accounts in SQLite: users, sessions, API tokens, failed logins and login locks
+ * (sqlite-repository.ts spreads these methods in). Only hashes of secrets are stored.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import type { ApiTokenRow, WebAuthRepository, WebSessionRow, WebUserRow } from '../web-auth-types.ts';
+import { toRecord, type SqlRow } from './rows.ts';
+
+type Use = <T>(operation: string, work: () => T) => Promise<T>;
+
+const userColumns = 'u.id, u.name, u.role, u.isp_id AS ispId, u.password_hash AS passwordHash, u.created_at AS createdAt';
+const tokenColumns = `t.id, t.user_id AS userId, u.name AS userName, t.label, t.created_at AS createdAt,
+  t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt`;
+
+/** Splits a joined row whose user columns carry the prefix `user_`. */
+function withUser<T>(row: SqlRow): { rest: T; user: WebUserRow } {
+  const rest: SqlRow = {};
+  const user: SqlRow = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('user_')) user[key.slice(5)] = value;
+    else rest[key] = value;
+  }
+  return { rest: toRecord<T>(rest), user: toRecord<WebUserRow>(user) };
+}
+
+const prefixedUserColumns = `u.id AS user_id, u.name AS user_name, u.role AS user_role, u.isp_id AS user_ispId,
+  u.password_hash AS user_passwordHash, u.created_at AS user_createdAt`;
+
+/** @example return { ...webAuthMethods(db, use), … } */
+export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
+  return {
+    createWebUser: (user) =>
+      use('createWebUser', () => Number(db.prepare('INSERT INTO web_users (name, role, isp_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(user.name, user.role, user.ispId ?? null, user.passwordHash, user.createdAt).lastInsertRowid)),
+
+    findWebUser: (name) =>
+      use('findWebUser', () => {
+        const row = db.prepare(`SELECT ${userColumns} FROM web_users u WHERE u.name = ?`).get(name) as SqlRow | undefined;
+        return row ? toRecord<WebUserRow>(row) : undefined;
+      }),
+
+    listWebUsers: () => use('listWebUsers', () => (db.prepare(`SELECT ${userColumns} FROM web_users u ORDER BY u.name`).all() as SqlRow[]).map((row) => toRecord<WebUserRow>(row))),
+
+    createWebSession: (session) =>
+      use('createWebSession', () => {
+        db.prepare('INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
+          .run(session.idHash, session.userId, session.csrfToken, session.createdAt, session.lastSeenAt);
+      }),
+
+    findWebSession: (idHash) =>
+      use('findWebSession', () => {
+        const row = db.prepare(`SELECT s.id_hash AS idHash, s.user_id AS userId, s.csrf_token AS csrfToken, s.created_at AS createdAt,
+            s.last_seen_at AS lastSeenAt, ${prefixedUserColumns}
+          FROM web_sessions s JOIN web_users u ON u.id = s.user_id WHERE s.id_hash = ?`).get(idHash) as SqlRow | undefined;
+        if (!row) return undefined;
+        const { rest, user } = withUser<Omit<WebSessionRow, 'user'>>(row);
+        return { ...rest, user };
+      }),
+
+    touchWebSession: (idHash, lastSeenAt) =>
+      use('touchWebSession', () => { db.prepare('UPDATE web_sessions SET last_seen_at = ? WHERE id_hash = ?').run(lastSeenAt, idHash); }),
+
+    deleteWebSession: (idHash) => use('deleteWebSession', () => { db.prepare('DELETE FROM web_sessions WHERE id_hash = ?').run(idHash); }),
+
+    deleteExpiredWebSessions: ({ idleBefore, createdBefore }) =>
+      use('deleteExpiredWebSessions', () => Number(db.prepare('DELETE FROM web_sessions WHERE last_seen_at < ? OR created_at < ?').run(idleBefore, createdBefore).changes)),
+
+    createApiToken: (token) =>
+      use('createApiToken', () => Number(db.prepare('INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)')
+        .run(token.userId, token.tokenHash, token.label, token.createdAt).lastInsertRowid)),
+
+    findApiToken: (tokenHash) =>
+      use('findApiToken', () => {
+        const row = db.prepare(`SELECT ${tokenColumns}, ${prefixedUserColumns}
+          FROM api_tokens t JOIN web_users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL`).get(tokenHash) as SqlRow | undefined;
+        if (!row) return undefined;
+        const { rest, user } = withUser<ApiTokenRow>(row);
+        return { token: rest, user };
+      }),
+
+    listApiTokens: (filter = {}) =>
+      use('listApiTokens', () => {
+        const where = filter.userId !== undefined ? 'WHERE t.user_id = ?' : '';
+        const rows = db.prepare(`SELECT ${tokenColumns} FROM api_tokens t JOIN web_users u ON u.id = t.user_id ${where} ORDER BY t.id`)
+          .all(...(filter.userId !== undefined ? [filter.userId] : [])) as SqlRow[];
+        return rows.map((row) => toRecord<ApiTokenRow>(row));
+      }),
+
+    touchApiToken: (id, lastUsedAt) => use('touchApiToken', () => { db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id); }),
+
+    revokeApiToken: (id, at, filter = {}) =>
+      use('revokeApiToken', () => {
+        const result = filter.userId !== undefined
+          ? db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL').run(at, id, filter.userId)
+          : db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+        return result.changes > 0;
+      }),
+
+    recordLoginFailure: (failure) =>
+      use('recordLoginFailure', () => {
+        db.prepare('INSERT INTO login_failures (name, address, at) VALUES (?, ?, ?)').run(failure.name, failure.address, failure.at);
+        // Failures older than a day decide nothing any more; dropping them keeps the table small.
+        const dayBefore = new Date(Date.parse(failure.at) - 86_400_000).toISOString();
+        db.prepare('DELETE FROM login_failures WHERE at < ?').run(dayBefore);
+        db.prepare('DELETE FROM login_locks WHERE locked_until < ?').run(dayBefore);
+      }),
+
+    countLoginFailures: (filter, since) =>
+      use('countLoginFailures', () => {
+        const row = 'name' in filter
+          ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(filter.name, since)
+          : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(filter.address, since);
+        return Number((row as { n: number }).n);
+      }),
+
+    lockLogin: (subject, until) =>
+      use('lockLogin', () => {
+        db.prepare('INSERT INTO login_locks (subject, locked_until) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET locked_until = max(locked_until, excluded.locked_until)')
+          .run(subject, until);
+      }),
+
+    loginLockedUntil: (subjects, now) =>
+      use('loginLockedUntil', () => {
+        if (subjects.length === 0) return undefined;
+        const row = db.prepare(`SELECT max(locked_until) AS until FROM login_locks WHERE subject IN (${subjects.map(() => '?').join(', ')}) AND locked_until > ?`)
+          .get(...subjects, now) as { until: string | null };
+        return row.until ?? undefined;
+      }),
+
+    clearLoginFailures: (name) =>
+      use('clearLoginFailures', () => {
+        db.prepare('DELETE FROM login_failures WHERE name = ?').run(name);
+        db.prepare('DELETE FROM login_locks WHERE subject = ?').run(`name:${name}`);
+      }),
+  };
+}
