@@ -162,7 +162,7 @@ async function tryEntry(session: TelnetSession, kind: PromptKind, entry: Diction
 }
 
 function promptLine(wait: PromptWait): string {
-  const line = lastLine(wait.text.replace(/\s+$/, '')) || lastLine(wait.text);
+  const line = lastLine(wait.text.trimEnd()) || lastLine(wait.text);
   return line.trim().slice(0, 256);
 }
 

@@ -81,7 +81,7 @@ export interface PromptSplit {
  * @example splitPrompt('\nBusyBox v1.19\n\nDVR login: ') // { banner: 'BusyBox v1.19', prompt: 'DVR login:', promptKind: 'login' }
  */
 export function splitPrompt(text: string, maxBannerChars = 8192): PromptSplit {
-  const trimmedEnd = text.replace(/\s+$/, '');
+  const trimmedEnd = text.trimEnd();
   const promptStart = trimmedEnd.lastIndexOf('\n') + 1;
   const prompt = trimmedEnd.slice(promptStart).trim();
   // Only the unfinished last line can be a prompt; a line followed by a break is banner.

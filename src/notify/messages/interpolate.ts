@@ -43,5 +43,5 @@ export function fill(template: string, values: Readonly<Record<string, string | 
     }
     if (!missing) lines.push(parts.join(''));
   }
-  return lines.join('\n').replace(/\s+$/, '');
+  return lines.join('\n').trimEnd();
 }

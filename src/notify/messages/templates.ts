@@ -84,7 +84,7 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
     }
     const multiLine = 'multiLine' in contexts[context] && contexts[context].multiLine;
     // Leading blanks are kept: list lines indent with them.
-    const trimmed = template.replace(/\s+$/, '');
+    const trimmed = template.trimEnd();
     if (!multiLine && trimmed.includes('\n')) read.fail(at, 'must be a single line');
     return trimmed;
   };
