@@ -4,10 +4,10 @@
  * cumulative totals since the start; breakdowns of what is open by ISP, device type, vendor and
  * release year. Pure: the caller reads the store, this counts.
  */
-import type { FindingKind, NotifiableFinding } from '../core/records.ts';
+import { findingKinds, type FindingKind, type NotifiableFinding } from '../core/records.ts';
 import type { FindingEventRow, ReportRow } from '../store/repository.ts';
 
-const kinds: readonly FindingKind[] = ['weak-credential', 'no-authentication', 'vulnerable-firmware', 'infected'];
+const kinds: readonly FindingKind[] = findingKinds;
 
 export interface MonthFigures {
   /** YYYY-MM (UTC). */

@@ -5,14 +5,15 @@
  * `createFigureCache` keeps the result until the store's change mark (or the day) changes;
  * concurrent requests share one computation.
  */
-import type { FindingKind } from '../../core/records.ts';
+import { findingKinds, type FindingKind } from '../../core/records.ts';
 import type { DashboardAggregates, TrackedFindingRow } from '../../store/dashboard-types.ts';
 import { effectiveness, type EffectivenessFigures } from '../../track/effectiveness.ts';
 import type { SafeHtml } from '../html.ts';
 import type { Locale, ServerDeps } from '../route-types.ts';
 
-export const knownKinds: readonly FindingKind[] = ['weak-credential', 'no-authentication', 'vulnerable-firmware', 'infected'];
+export const knownKinds: readonly FindingKind[] = findingKinds;
 
+/** Like the programme's MonthFigures, but keyed by any kind the store holds (extra kinds such as reflectors get columns too). */
 export interface MonthRow {
   month: string;
   found: Record<string, number>;
