@@ -50,3 +50,22 @@ test('a slow recount: the last figures are served and recounts are spaced', asyn
   assert.equal(stale, first, 'the store changed, but a slow count is not waited for');
   assert.equal(state.recounts, 1, 'and not restarted within ten times its duration');
 });
+
+test('a slow recount under way never holds a request, even one for the state being counted', { timeout: 30_000 }, async () => {
+  const state = { mark: 'a', findings: 1, recounts: 0 };
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  const store = slowStore(state, 300);
+  const slowCount = store.dashboardAggregates.bind(store);
+  // The second count never finishes until the test says so: a request that waits for it hangs (and the test times out).
+  store.dashboardAggregates = async () => (state.recounts === 1 ? (await held, slowCount()) : slowCount());
+  let clock = Date.parse('2026-02-01T00:00:00Z');
+  const cache = createFigureCache({ ...depsOf(store), now: () => new Date(clock) });
+  const first = await cache.current();
+  // Recounts of a slow store are spaced ten times their duration apart: let that pass, then a new day starts one.
+  await new Promise((resolve) => setTimeout(resolve, 3_200));
+  clock += 86_400_000;
+  assert.equal(await cache.current(), first, 'the recount starts in the background');
+  assert.equal(await cache.current(), first, 'a request for the state being counted is answered from the last figures');
+  release();
+});

@@ -212,8 +212,9 @@ export function createFigureCache(deps: ServerDeps, options: { remediation?: boo
       // The day is part of the key: remediation rates are "as of" today even when nothing changed.
       const key = `${await deps.store.dashboardChangeMark()}|${now.slice(0, 10)}`;
       if (latest?.key === key) return latest.figures;
-      // A recount under way: wait for it if it is this very state or quick; else answer the last figures.
-      if (running) return running.key === key || !latest || latest.tookMs < quickRecountMs ? running.figures : latest.figures;
+      // A recount under way: wait for it only when there is nothing to show yet or recounts are quick;
+      // a slow recount never holds a request, even one asking for the very state being counted.
+      if (running) return !latest || latest.tookMs < quickRecountMs ? running.figures : latest.figures;
       if (!latest || latest.tookMs < quickRecountMs) return recount(key, now);
       if (performance.now() - latest.finishedAt >= latest.tookMs * recountSpacing) recount(key, now).catch(() => {});
       return latest.figures;

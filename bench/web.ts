@@ -1,0 +1,217 @@
+// Web benchmark: `npm run bench -- web [findings] [seconds]` (default 1,000,000 findings, at
+// most 2,000,000; 10 s per endpoint). Fills a store (fillBenchStore plus _web-fill's darknet
+// days, reports, remediation, feedback and users), starts the app `opennotice serve` runs in
+// a child process with a stopwatch around its handler, logs in an operator and an ISP user,
+// times the first (cold) dashboard, then drives each main page and API call with autocannon
+// (10 connections, fixed duration) and prints, per endpoint, the server-side p50/p95 (the
+// handler's own time), requests/s and the client's latency, against the target p95 < 300 ms.
+// Prints figures; asserts nothing. Loopback only.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../src/store/open-store.ts';
+import { fillBenchStore } from './_fill-store.ts';
+import { coldBreakdown } from './_web-cold.ts';
+import { addWebExtras } from './_web-fill.ts';
+import type { FromServer, ServerTimes, ToServer } from './_web-server.ts';
+
+const isps = 100;
+const connections = 10;
+const targetP95Ms = 300;
+
+/** The part of autocannon's programmatic API used here (the package ships no types). */
+interface CannonResult {
+  requests: { average: number; total: number };
+  throughput: { average: number };
+  latency: { p50: number; p97_5: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+type Cannon = (options: { url: string; connections: number; duration: number; timeout: number; reconnectRate: number; headers?: Record<string, string> }) => Promise<CannonResult>;
+/**
+ * The server closes a keep-alive connection after 1000 requests (listen.ts) and answers 503 to
+ * anything a client still sends on it; autocannon would keep sending, so it reconnects first.
+ */
+const reconnectRate = 900;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+interface Endpoint {
+  name: string;
+  path: string;
+  as: 'operator' | 'isp' | 'token' | 'public';
+}
+
+/** A started server child and a way to ask it for a URL's handler times. */
+interface ServerChild {
+  url: string;
+  times(url: string): Promise<ServerTimes>;
+  /** The longest event-loop stall (ms) since the last call. */
+  stall(): Promise<number>;
+  errors: string[];
+  stop(): Promise<void>;
+}
+
+async function startServerChild(file: string): Promise<ServerChild> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./_web-server.ts', import.meta.url)), [file], { execArgv: ['--disable-warning=ExperimentalWarning'], stdio: 'inherit' });
+  const errors: string[] = [];
+  const waiting: Array<(message: FromServer) => void> = [];
+  child.on('message', (message: FromServer) => {
+    if (message.type === 'error') errors.push(message.line);
+    else waiting.shift()?.(message);
+  });
+  const next = () => new Promise<FromServer>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server child did not answer within 60 s')), 60_000);
+    waiting.push((message) => { clearTimeout(timer); resolve(message); });
+  });
+  const listening = await next();
+  if (listening.type !== 'listening') throw new Error('unexpected first message from the server child');
+  return {
+    url: listening.url,
+    errors,
+    async times(url) {
+      const answer = next();
+      child.send({ type: 'times', url } satisfies ToServer);
+      const message = await answer;
+      if (message.type !== 'times') throw new Error('unexpected message from the server child');
+      return message.times;
+    },
+    async stall() {
+      const answer = next();
+      child.send({ type: 'stall' } satisfies ToServer);
+      const message = await answer;
+      if (message.type !== 'stall') throw new Error('unexpected message from the server child');
+      return message.maxMs;
+    },
+    stop: () => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { child.kill(); resolve(); }, 10_000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      child.send({ type: 'stop' } satisfies ToServer);
+    }),
+  };
+}
+
+/** Logs in through the form like a browser (CSRF cookie and field), returns the Cookie header of the session. */
+async function logIn(base: string, name: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/login`);
+  const cookies = (list: string[]) => list.filter((line) => !/Max-Age=0/i.test(line)).map((line) => line.split(';')[0]!).join('; ');
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const answer = await fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: cookies(form.headers.getSetCookie()), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name, password, csrf }).toString(),
+  });
+  if (answer.status !== 303) throw new Error(`login of ${name} answered ${answer.status}`);
+  return cookies(answer.headers.getSetCookie());
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
+const statusProblems = (result: CannonResult) => [
+  ...Object.entries(result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${count} × ${code}`),
+  ...(result.errors ? [`${result.errors} errors`] : []), ...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
+].join(', ');
+
+const tableHeader = `${'endpoint'.padEnd(34)} ${'req/s'.padStart(7)} ${'server p50'.padStart(11)} ${'server p95'.padStart(11)} ${'server max'.padStart(11)} ${'client p50'.padStart(11)} ${'client p97.5'.padStart(13)} ${'KiB/answer'.padStart(11)} ${'loop stall'.padStart(11)}  p95 < ${targetP95Ms} ms`;
+const tableRow = (name: string, result: CannonResult, times: ServerTimes, stallMs: number) => {
+  const problems = [result.non2xx + result.errors + result.timeouts > 0 ? statusProblems(result) : '', times.pending > 0 ? `${times.pending} still unanswered at the end` : ''].filter(Boolean).join('; ');
+  const kib = result.throughput.average / Math.max(1, result.requests.average) / 1024;
+  return `${name.padEnd(34)} ${result.requests.average.toFixed(0).padStart(7)} ${ms(times.p50).padStart(11)} ${ms(times.p95).padStart(11)} ${ms(times.max).padStart(11)} ${ms(result.latency.p50).padStart(11)} ${ms(result.latency.p97_5).padStart(13)} ${kib.toFixed(1).padStart(11)} ${ms(stallMs).padStart(11)}  ${times.p95 < targetP95Ms ? 'yes' : 'NO'}${problems ? `  (${problems})` : ''}`;
+};
+export async function run(args: string[]): Promise<void> {
+  const findings = Math.min(2_000_000, Math.max(10_000, Math.round(Number(args[0] ?? 1_000_000)) || 1_000_000));
+  const seconds = Math.min(60, Math.max(1, Math.round(Number(args[1] ?? 10)) || 10));
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-web-'));
+  const file = join(directory, 'web.sqlite');
+  process.stdout.write(`web benchmark: ${findings.toLocaleString('en')} findings over ${isps} ISPs; ${connections} connections, ${seconds} s per endpoint\n\n`);
+  let server: ServerChild | undefined;
+  try {
+    const fillStarted = performance.now();
+    const store = await openStore(file);
+    await fillBenchStore(store, { findings, isps });
+    const accounts = await addWebExtras(store, { findings, isps, onStep: (text) => process.stdout.write(`  fill: ${text}\n`) });
+    const stored = (await store.summary()).findings.map((row) => `${row.kind} ${row.status} ${row.count.toLocaleString('en')}`).join(', ');
+    await store.close();
+    process.stdout.write(`  fill: done in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s; findings: ${stored}\n\n`);
+    process.stdout.write('the figures a cold dashboard computes, step by step (in this process):\n');
+    for (const { step, ms: took, note } of await coldBreakdown(file)) process.stdout.write(`  ${step.padEnd(66)} ${ms(took).padStart(9)} ms${note ? `  ${note}` : ''}\n`);
+    process.stdout.write('\n');
+
+    server = await startServerChild(file);
+    const base = server.url;
+    const headersOf = {
+      operator: { cookie: await logIn(base, accounts.operator.name, accounts.operator.password) },
+      isp: { cookie: await logIn(base, accounts.isp.name, accounts.isp.password) },
+      token: { authorization: `Bearer ${accounts.isp.token}` },
+      public: {},
+    };
+
+    // The first dashboard computes the figures from the whole store; later ones hit the cache until the store changes.
+    for (const [path, as] of [['/dashboard', 'operator'], ['/statistics', 'public']] as const) {
+      const started = performance.now();
+      const response = await fetch(`${base}${path}`, { headers: headersOf[as] });
+      await response.arrayBuffer();
+      const client = performance.now() - started;
+      const times = await server.times(path);
+      process.stdout.write(`cold ${path}: ${response.status}, client ${ms(client)} ms, server ${ms(times.max)} ms\n`);
+    }
+
+    const someFinding = (await (await fetch(`${base}/api/v1/dashboard/findings?isp=isp-042&limit=1`, { headers: headersOf.operator })).json() as { findings: Array<{ id: number }> }).findings[0]?.id ?? 1;
+    const endpoints: Endpoint[] = [
+      { name: 'dashboard page', path: '/dashboard', as: 'operator' },
+      { name: 'dashboard summary API', path: '/api/v1/dashboard/summary', as: 'operator' },
+      { name: 'drill-down: vendor, open', path: '/dashboard/findings?vendor=Korvan&status=open', as: 'operator' },
+      { name: 'drill-down: ISP, closed, month', path: '/dashboard/findings?isp=isp-042&status=closed&month=2026-02', as: 'operator' },
+      { name: 'drill-down: infected, month', path: '/dashboard/findings?kind=infected&month=2026-03', as: 'operator' },
+      { name: 'finding page (operator)', path: `/dashboard/findings/${someFinding}`, as: 'operator' },
+      { name: 'portal overview', path: '/portal', as: 'isp' },
+      { name: 'portal findings', path: '/portal/findings', as: 'isp' },
+      { name: 'portal findings: firmware, open', path: '/portal/findings?kind=vulnerable-firmware&status=open', as: 'isp' },
+      { name: 'API findings (token, 100)', path: '/api/v1/findings?limit=100', as: 'token' },
+      { name: 'public statistics', path: '/statistics', as: 'public' },
+    ];
+    const drive = async (endpoint: Endpoint, clients: number) => {
+      await server!.stall();
+      const result = await autocannon({ url: `${base}${endpoint.path}`, connections: clients, duration: seconds, timeout: 30, reconnectRate, headers: headersOf[endpoint.as] });
+      return { result, times: await server!.times(endpoint.path), stallMs: await server!.stall() };
+    };
+    const missed: string[] = [];
+    const report = (name: string, { result, times, stallMs }: Awaited<ReturnType<typeof drive>>) => {
+      if (!(times.p95 < targetP95Ms)) missed.push(name);
+      process.stdout.write(`${tableRow(name, result, times, stallMs)}\n`);
+    };
+
+    process.stdout.write(`\n${tableHeader}\n`);
+    for (const endpoint of endpoints) report(endpoint.name, await drive(endpoint, connections));
+
+    // Every ISP feedback (like any store change) makes the figures stale: the dashboard must
+    // not recount a million findings per request, and the other pages must not stall meanwhile.
+    const feedbackTarget = (await (await fetch(`${base}/api/v1/findings?limit=1`, { headers: headersOf.token })).json() as { findings: Array<{ id: number }> }).findings[0]!.id;
+    const stopAt = Date.now() + seconds * 1000;
+    const posting = (async () => {
+      let posts = 0;
+      while (Date.now() < stopAt) {
+        const answer = await fetch(`${base}/api/v1/findings/${feedbackTarget}/feedback`, { method: 'POST', headers: { ...headersOf.token, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'handled', note: 'bench churn' }) });
+        if (answer.status === 201) posts++;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      return posts;
+    })();
+    const [dashboard, portal] = await Promise.all([drive(endpoints[0]!, 2), drive(endpoints[7]!, connections - 2)]);
+    // The two runs share the server: whichever asked first got the stall of the whole period.
+    dashboard.stallMs = portal.stallMs = Math.max(dashboard.stallMs, portal.stallMs);
+    process.stdout.write(`\nwhile an ISP posts feedback every second (${await posting} posts, each a store change):\n`);
+    report('dashboard page (2 clients)', dashboard);
+    report(`portal findings (${connections - 2} clients)`, portal);
+
+    process.stdout.write(`\ntimes in ms; server = around the app's handler (store, rendering, writing the answer), client = autocannon's latency on loopback (includes queueing),\nloop stall = the longest time the server's event loop answered nothing during the run (every request arriving then waits)\n`);
+    process.stdout.write(missed.length === 0 ? `every endpoint meets p95 < ${targetP95Ms} ms\n` : `missed p95 < ${targetP95Ms} ms: ${missed.join(', ')}\n`);
+    if (server.errors.length > 0) process.stdout.write(`server errors (${server.errors.length}): ${server.errors.slice(0, 5).join(' | ')}\n`);
+  } finally {
+    await server?.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
