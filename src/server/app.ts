@@ -32,6 +32,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Default: src/server/assets/. */
   assetDirectory?: string;
+  /** Start counting the dashboard's figures now, so the first visitor of a large store does not wait (serve; not tests). */
+  warmUp?: boolean;
   /** Errors handlers threw (answered 500 without detail): where to log them. */
   onError?(error: unknown, where: { method: string; path: string }): void;
 }
@@ -106,7 +108,7 @@ export function buildApp(options: AppOptions): App {
   const { deps } = options;
   const { https, origin } = httpsOf(options.publicUrl);
   const auth = createAuth({ store: deps.store, now: deps.now, ...options.auth });
-  const context: ModuleContext = { auth, https, publicOrigin: origin, cookieNames: cookieNames(https) };
+  const context: ModuleContext = { auth, https, publicOrigin: origin, cookieNames: cookieNames(https), warmUp: options.warmUp ?? false };
   const routes = (options.modules ?? defaultModules).flatMap((module) => module(deps, context));
   const router = createRouter(routes);
   const dispatch = createPipeline({

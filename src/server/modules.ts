@@ -18,6 +18,8 @@ export interface ModuleContext {
   /** The public URL's origin, when configured (the only Origin accepted on posts). */
   publicOrigin?: string;
   cookieNames: { session: string; csrf: string; lang: string };
+  /** Begin expensive caches' first computation at start-up (the real server; tests leave it off). */
+  warmUp: boolean;
 }
 
 /** A page module. Modules that need no login machinery simply ignore the second argument. */

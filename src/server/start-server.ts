@@ -32,6 +32,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     auth: options.auth,
     publicUrl: options.publicUrl,
     trustProxy: options.trustProxy,
+    warmUp: true,
     onError: (error, where) => {
       log(`error answering ${where.method} ${where.path}: ${describeError(error)}`);
       if (process.env.OPENNOTICE_DEBUG && error instanceof Error && error.stack) log(error.stack);

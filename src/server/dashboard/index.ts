@@ -4,6 +4,7 @@
  * `access` before any handler here runs.
  */
 import { errorResponse, jsonResponse, redirect } from '../responses.ts';
+import type { ModuleContext } from '../modules.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
 import { dashboardBody, renderDashboard } from './dashboard-page.ts';
 import { renderFindingPage } from './finding-page.ts';
@@ -19,8 +20,10 @@ const idOf = (request: WebRequest): number | undefined => {
 /**
  * @example buildApp({ deps, modules: [dashboardModule, …] })
  */
-export function dashboardModule(deps: ServerDeps): Route[] {
+export function dashboardModule(deps: ServerDeps, context?: Pick<ModuleContext, 'warmUp'>): Route[] {
   const figures = createFigureCache(deps);
+  // On a million findings the first count takes seconds: start it before anyone asks.
+  if (context?.warmUp) figures.current().catch(() => {});
   const bodies = createBodyCache(dashboardBody);
 
   const decide = (status: 'approved' | 'rejected') => async (request: WebRequest): Promise<WebResponse> => {
