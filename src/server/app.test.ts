@@ -193,3 +193,21 @@ test('the client address: the socket peer (IPv4-mapped unwrapped), or the proxy\
   assert.equal(await address(proxied, '127.0.0.1', '10.0.0.1, 203.0.113.5'), '203.0.113.5', 'the entry the proxy appended');
   assert.equal(await address(proxied, '198.51.100.7', '203.0.113.5'), '198.51.100.7', 'only a loopback peer is a trusted proxy');
 });
+
+test('warmUp starts counting the dashboard and public figures when the app is built; tests and the default do not', async () => {
+  const fixture = await createFixture();
+  try {
+    let counts = 0;
+    const countOnce = fixture.store.dashboardAggregates.bind(fixture.store);
+    fixture.store.dashboardAggregates = async () => { counts++; return countOnce(); };
+    buildTestApp(fixture);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(counts, 0, 'nothing is counted before a request by default');
+    buildTestApp(fixture, { warmUp: true });
+    // The counts start after a few turns of the event loop (the change mark is read first); no request is made.
+    for (let turn = 0; turn < 1000 && counts < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(counts, 2, 'the dashboard and the public statistics each start their count');
+  } finally {
+    await fixture.store.close();
+  }
+});

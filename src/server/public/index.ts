@@ -5,6 +5,7 @@
  */
 import { createBodyCache, createFigureCache } from '../dashboard/figures.ts';
 import { errorResponse } from '../responses.ts';
+import type { ModuleContext } from '../modules.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
 import { renderAbout } from './about-page.ts';
 import { renderCheck } from './check-page.ts';
@@ -26,9 +27,11 @@ const tooMany = (request: WebRequest, limiter: RateLimiter): WebResponse =>
  * The module with its limits (the default module list uses `publicModule`).
  * @example buildApp({ deps, modules: [createPublicModule({ checksPerMinute: 3 })] })
  */
-export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps) => Route[] {
-  return (deps) => {
+export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps, context?: Pick<ModuleContext, 'warmUp'>) => Route[] {
+  return (deps, context) => {
     const figures = createFigureCache(deps, { remediation: false });
+    // The public statistics are the page the most people see: count them at start-up too.
+    if (context?.warmUp) figures.current().catch(() => {});
     const bodies = createBodyCache(statisticsBody);
     const checks = createRateLimiter({ limit: limits.checksPerMinute ?? 10, windowMs: 60_000, now: deps.now });
     const optOuts = createRateLimiter({ limit: limits.optOutsPerHour ?? 5, windowMs: 3_600_000, now: deps.now });
