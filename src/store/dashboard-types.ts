@@ -35,13 +35,19 @@ export interface DashboardAggregates {
  * A notified finding as remediation tracking sees it (the shape `effectiveness()` takes,
  * with the ISP it was reported to).
  */
+/**
+ * Notified findings of one ISP that share the day of their first report and the day they were
+ * closed: the remediation figures work in calendar days, so a million findings come back as a
+ * few thousand of these instead of a million rows.
+ */
 export interface TrackedFindingRow {
   ispId: string;
-  findingId: number;
-  /** First report to that ISP that carried it. */
+  /** Day (YYYY-MM-DD, UTC) of the first report to that ISP that carried them. */
   startAt: string;
-  /** When it was closed as remediated, if it is closed now. */
+  /** Day they were closed as remediated, for closed findings. */
   remediatedAt?: string;
+  /** How many findings. */
+  count: number;
 }
 
 /** Filters of the dashboard's drill-down list; every one narrows (AND). */

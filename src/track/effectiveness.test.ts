@@ -46,3 +46,17 @@ test('hold-out: a stable, keyed share of findings waits before notification', ()
   const treated = groups.findIndex((group) => group === 'notified');
   assert.equal(mayNotify({ id: treated, firstSeen: start }, policy, after(0)), true);
 });
+
+test('effectiveness: cohorts with counts give exactly the figures of the findings they stand for', () => {
+  const cohorts = [
+    { startAt: start, remediatedAt: after(2), count: 3 },
+    { startAt: start, remediatedAt: after(9), count: 2 },
+    { startAt: start, count: 4 },
+    { startAt: after(20), count: 5 },
+  ];
+  const expanded = cohorts.flatMap((cohort, index) => Array.from({ length: cohort.count }, (_, copy) => ({
+    findingId: index * 10 + copy, startAt: cohort.startAt, ...(cohort.remediatedAt ? { remediatedAt: cohort.remediatedAt } : {}),
+  })));
+  assert.deepEqual(effectiveness(cohorts, { asOf: after(40) }), effectiveness(expanded, { asOf: after(40) }));
+  assert.equal(effectiveness(cohorts, { asOf: after(40) }).findings, 14);
+});

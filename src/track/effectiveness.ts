@@ -13,6 +13,14 @@ export interface TrackedFinding {
   remediatedAt?: string;
 }
 
+/** Findings that share a start and a fix day, counted together (how the dashboard reads a million of them). */
+export interface TrackedCohort {
+  startAt: string;
+  remediatedAt?: string;
+  /** How many findings (default 1). */
+  count?: number;
+}
+
 export interface EffectivenessFigures {
   findings: number;
   remediated: number;
@@ -26,6 +34,8 @@ export interface EffectivenessFigures {
 
 const dayMs = 86_400_000;
 
+const weightOf = (entries: ReadonlyArray<{ weight: number }>): number => entries.reduce((sum, entry) => sum + entry.weight, 0);
+
 /**
  * Days between two times as calendar days (UTC): a fix seen by the re-survey on day 7 counts as
  * "within 7 days" whatever the hour of the notice, as programmes report it.
@@ -35,22 +45,23 @@ const calendarDays = (from: number, to: number): number => Math.floor(to / dayMs
 /**
  * @example effectiveness(tracked, { asOf: new Date().toISOString() }).rateWithin[14]
  */
-export function effectiveness(findings: readonly TrackedFinding[], options: { asOf: string }): EffectivenessFigures {
+export function effectiveness(findings: ReadonlyArray<TrackedFinding | TrackedCohort>, options: { asOf: string }): EffectivenessFigures {
   const asOf = Date.parse(options.asOf);
   const durations = findings
     .map((finding) => {
       const start = Date.parse(finding.startAt);
       const fixed = finding.remediatedAt !== undefined && Date.parse(finding.remediatedAt) <= asOf;
       const end = fixed ? Math.max(start, Date.parse(finding.remediatedAt!)) : asOf;
-      return { days: Math.max(0, calendarDays(start, end)), watchedDays: calendarDays(start, asOf), fixed };
+      return { days: Math.max(0, calendarDays(start, end)), watchedDays: calendarDays(start, asOf), fixed, weight: 'count' in finding ? finding.count ?? 1 : 1 };
     })
     .filter((entry) => Number.isFinite(entry.days));
   const rate = (limit: number): number | null => {
     // The cohort notified at least `limit` days ago, fixed or not: counting early fixes of younger
     // findings while leaving out their unfixed peers would inflate the rate.
     const eligible = durations.filter((entry) => entry.watchedDays >= limit);
-    if (eligible.length === 0) return null;
-    return eligible.filter((entry) => entry.fixed && entry.days <= limit).length / eligible.length;
+    const total = weightOf(eligible);
+    if (total === 0) return null;
+    return weightOf(eligible.filter((entry) => entry.fixed && entry.days <= limit)) / total;
   };
   // Kaplan–Meier in one pass over the days, sorted once: at risk on day d = findings whose
   // (whole) duration reaches d; a fix on day d is an event, an open finding is censored.
@@ -59,11 +70,11 @@ export function effectiveness(findings: readonly TrackedFinding[], options: { as
   for (const entry of durations) {
     const day = Math.ceil(entry.days);
     const counts = byDay.get(day) ?? { events: 0, ending: 0 };
-    counts.ending++;
-    if (entry.fixed) counts.events++;
+    counts.ending += entry.weight;
+    if (entry.fixed) counts.events += entry.weight;
     byDay.set(day, counts);
   }
-  let atRisk = durations.length;
+  let atRisk = weightOf(durations);
   let open = 1;
   let medianDays: number | null = null;
   for (const [day, counts] of [...byDay].sort((a, b) => a[0] - b[0])) {
@@ -75,8 +86,8 @@ export function effectiveness(findings: readonly TrackedFinding[], options: { as
     atRisk -= counts.ending;
   }
   return {
-    findings: durations.length,
-    remediated: durations.filter((entry) => entry.fixed).length,
+    findings: weightOf(durations),
+    remediated: weightOf(durations.filter((entry) => entry.fixed)),
     rateWithin: { 7: rate(7), 14: rate(14), 30: rate(30) },
     medianDays,
     survival,

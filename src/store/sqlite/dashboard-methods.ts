@@ -39,12 +39,18 @@ export function dashboardMethods(db: DatabaseSync, use: Use): DashboardRepositor
     listTrackedFindings: async () => {
       const { low, high } = await use('listTrackedFindings', () => readFindingIdExtent(db));
       const intern = createInterner();
-      const tracked: TrackedFindingRow[] = [];
+      // Slices are counted apart; the same (ISP, start day, fix day) from several slices adds up.
+      const tracked = new Map<string, TrackedFindingRow>();
       for (let from = low; from <= high; from += AGGREGATE_SLICE_IDS) {
-        for (const row of await use('listTrackedFindings', () => readTrackedSlice(db, from, from + AGGREGATE_SLICE_IDS - 1, intern))) tracked.push(row);
+        for (const row of await use('listTrackedFindings', () => readTrackedSlice(db, from, from + AGGREGATE_SLICE_IDS - 1, intern))) {
+          const key = `${row.ispId}\u0000${row.startAt}\u0000${row.remediatedAt ?? ''}`;
+          const known = tracked.get(key);
+          if (known) known.count += row.count;
+          else tracked.set(key, row);
+        }
         await yieldToEventLoop();
       }
-      return tracked;
+      return [...tracked.values()];
     },
 
     listDashboardFindings: (query) => use('listDashboardFindings', () => listDashboardFindingRows(db, query, monthBounds)),

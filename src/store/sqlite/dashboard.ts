@@ -158,18 +158,19 @@ export function createInterner(): (text: string) => string {
 
 /**
  * Reported (finding, ISP) pairs whose finding id is in [from, to], walked in finding order
- * (the report_findings index), so no sort is needed.
+ * (the report_findings index, so no sort), counted by ISP, first-report day and closing day.
  * @example readTrackedSlice(db, 1, 10000, createInterner())
  */
 export function readTrackedSlice(db: DatabaseSync, from: number, to: number, intern: (text: string) => string): TrackedFindingRow[] {
-  const statement = db.prepare(`SELECT r.isp_id AS ispId, rf.finding_id AS findingId, min(r.created_at) AS startAt,
-      CASE WHEN f.status = 'closed' THEN f.closed_at END AS remediatedAt
-    FROM report_findings rf INDEXED BY report_findings_by_finding JOIN reports r ON r.id = rf.report_id JOIN findings f ON f.id = rf.finding_id
-    WHERE rf.finding_id BETWEEN ? AND ? AND r.audience = 'isp' AND r.isp_id IS NOT NULL GROUP BY rf.finding_id, r.isp_id`);
+  const statement = db.prepare(`SELECT ispId, substr(startAt, 1, 10) AS startDay, substr(remediatedAt, 1, 10) AS remediatedDay, count(*) AS count FROM (
+      SELECT r.isp_id AS ispId, min(r.created_at) AS startAt, CASE WHEN f.status = 'closed' THEN f.closed_at END AS remediatedAt
+      FROM report_findings rf INDEXED BY report_findings_by_finding JOIN reports r ON r.id = rf.report_id JOIN findings f ON f.id = rf.finding_id
+      WHERE rf.finding_id BETWEEN ? AND ? AND r.audience = 'isp' AND r.isp_id IS NOT NULL GROUP BY rf.finding_id, r.isp_id
+    ) GROUP BY ispId, startDay, remediatedDay`);
   const tracked: TrackedFindingRow[] = [];
-  for (const row of statement.iterate(from, to) as Iterable<{ ispId: string; findingId: number; startAt: string; remediatedAt: string | null }>) {
-    const entry: TrackedFindingRow = { ispId: intern(row.ispId), findingId: row.findingId, startAt: intern(row.startAt) };
-    if (row.remediatedAt !== null) entry.remediatedAt = intern(row.remediatedAt);
+  for (const row of statement.iterate(from, to) as Iterable<{ ispId: string; startDay: string; remediatedDay: string | null; count: number }>) {
+    const entry: TrackedFindingRow = { ispId: intern(row.ispId), startAt: intern(row.startDay), count: row.count };
+    if (row.remediatedDay !== null) entry.remediatedAt = intern(row.remediatedDay);
     tracked.push(entry);
   }
   return tracked;
