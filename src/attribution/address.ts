@@ -4,7 +4,7 @@
  * build path, where exact 128-bit arithmetic matters more than speed).
  */
 import { formatIPv4, parseIPv4 } from '../scope/ipv4.ts';
-import { parseIPv6 } from '../scope/ipv6.ts';
+import { formatIPv6Groups, parseIPv6 } from '../scope/ipv6.ts';
 
 export { formatIPv4, parseIPv4, parseIPv6 };
 
@@ -80,18 +80,7 @@ export function bigIntToIPv6Words(value: bigint, words: Uint32Array, offset = 0)
 export function formatIPv6(value: bigint): string {
   const groups: number[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < 8; ) {
-    if (groups[start] !== 0) { start++; continue; }
-    let end = start;
-    while (end < 8 && groups[end] === 0) end++;
-    if (end - start > bestLength) { bestStart = start; bestLength = end - start; }
-    start = end;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIPv6Groups(groups);
 }
 
 /**

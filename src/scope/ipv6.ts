@@ -35,3 +35,24 @@ export function parseIPv6(text: string): bigint | undefined {
   for (const group of [...head, ...Array<number>(missing).fill(0), ...tail]) value = (value << 16n) | BigInt(group);
   return value;
 }
+
+/**
+ * RFC 5952 text of an IPv6 address given as its eight 16-bit groups: lower-case hex, the
+ * longest run of two or more zero groups compressed to "::" (the first run on ties) — the form
+ * tshark and RDAP servers print. Shared by the capture decoder (bytes) and attribution (bigint).
+ * @example formatIPv6Groups([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]) // '2001:db8::1'
+ */
+export function formatIPv6Groups(groups: readonly number[]): string {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let start = 0; start < 8; ) {
+    if (groups[start] !== 0) { start++; continue; }
+    let end = start;
+    while (end < 8 && groups[end] === 0) end++;
+    if (end - start > bestLength) { bestStart = start; bestLength = end - start; }
+    start = end;
+  }
+  const hex = (from: number, to: number): string => groups.slice(from, to).map((group) => group.toString(16)).join(':');
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
