@@ -5,20 +5,19 @@
  * curve (Kaplan–Meier, so findings still open are counted as censored, not as failures).
  */
 
-export interface TrackedFinding {
-  findingId: number;
+/** Findings that share a start and a fix time, counted together (how the dashboard reads a million of them). */
+export interface TrackedCohort {
   /** When the clock starts: first notification, or the hold-out's would-be notification time. */
   startAt: string;
   /** When a re-survey found it fixed (closed), if it has been. */
   remediatedAt?: string;
-}
-
-/** Findings that share a start and a fix day, counted together (how the dashboard reads a million of them). */
-export interface TrackedCohort {
-  startAt: string;
-  remediatedAt?: string;
   /** How many findings (default 1). */
   count?: number;
+}
+
+/** One finding: a cohort of one. */
+export interface TrackedFinding extends TrackedCohort {
+  findingId: number;
 }
 
 export interface EffectivenessFigures {
@@ -52,7 +51,7 @@ export function effectiveness(findings: ReadonlyArray<TrackedFinding | TrackedCo
       const start = Date.parse(finding.startAt);
       const fixed = finding.remediatedAt !== undefined && Date.parse(finding.remediatedAt) <= asOf;
       const end = fixed ? Math.max(start, Date.parse(finding.remediatedAt!)) : asOf;
-      return { days: Math.max(0, calendarDays(start, end)), watchedDays: calendarDays(start, asOf), fixed, weight: 'count' in finding ? finding.count ?? 1 : 1 };
+      return { days: Math.max(0, calendarDays(start, end)), watchedDays: calendarDays(start, asOf), fixed, weight: finding.count ?? 1 };
     })
     .filter((entry) => Number.isFinite(entry.days));
   const rate = (limit: number): number | null => {

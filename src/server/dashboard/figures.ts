@@ -96,14 +96,12 @@ function monthRows(aggregates: DashboardAggregates, kinds: readonly string[]): M
   return ordered;
 }
 
-/** Lets other requests run between two ISPs' figures (each is a pass over its findings). */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Per-ISP remediation after notification (effectiveness() per ISP, largest first), then all ISPs together.
- * @example await remediationRows(aggregates, await store.listTrackedFindings(), new Date().toISOString())
+ * The store hands over cohorts (ISP × first-report day × fix day), a few per ISP and day, so this is quick.
+ * @example remediationRows(aggregates, await store.listTrackedFindings(), new Date().toISOString())
  */
-export async function remediationRows(aggregates: DashboardAggregates, tracked: readonly TrackedFindingRow[], asOf: string): Promise<IspRemediation[]> {
+export function remediationRows(aggregates: DashboardAggregates, tracked: readonly TrackedFindingRow[], asOf: string): IspRemediation[] {
   const names = new Map(aggregates.isps.map((isp) => [isp.id, isp.name]));
   const byIsp = new Map<string, TrackedFindingRow[]>();
   for (const row of tracked) {
@@ -116,7 +114,6 @@ export async function remediationRows(aggregates: DashboardAggregates, tracked: 
   const rows: IspRemediation[] = [];
   for (const ispId of new Set([...aggregates.isps.map((isp) => isp.id), ...byIsp.keys()])) {
     rows.push({ key: ispId, label: names.get(ispId) ?? ispId, open: statusCount(ispId, 'open'), closed: statusCount(ispId, 'closed'), tracked: effectiveness(byIsp.get(ispId) ?? [], { asOf }) });
-    if ((byIsp.get(ispId)?.length ?? 0) > 10_000) await yieldToEventLoop();
   }
   rows.sort((a, b) => b.tracked.findings - a.tracked.findings || b.open - a.open || a.key.localeCompare(b.key));
   rows.push({ key: 'all', label: 'all', open: statusCount(undefined, 'open'), closed: statusCount(undefined, 'closed'), tracked: effectiveness(tracked, { asOf }) });
@@ -125,7 +122,7 @@ export async function remediationRows(aggregates: DashboardAggregates, tracked: 
 
 /**
  * Shape the store's aggregates (and the tracked findings) into the dashboard's figures.
- * @example composeFigures(aggregates, await remediationRows(aggregates, await store.listTrackedFindings(), asOf), asOf)
+ * @example composeFigures(aggregates, remediationRows(aggregates, await store.listTrackedFindings(), asOf), asOf)
  */
 export function composeFigures(aggregates: DashboardAggregates, remediation: IspRemediation[], asOf: string): DashboardFigures {
   const extraKinds = [...new Set([...aggregates.foundByMonth, ...aggregates.byIsp].map((entry) => entry.kind))].filter((kind) => !knownKinds.includes(kind as FindingKind)).sort();
@@ -195,7 +192,7 @@ export function createFigureCache(deps: ServerDeps, options: { remediation?: boo
     const figures = (async () => {
       const aggregates = await deps.store.dashboardAggregates();
       const tracked = options.remediation === false ? [] : await deps.store.listTrackedFindings();
-      return composeFigures(aggregates, await remediationRows(aggregates, tracked, asOf), asOf);
+      return composeFigures(aggregates, remediationRows(aggregates, tracked, asOf), asOf);
     })();
     const entry = { key, figures };
     running = entry;
