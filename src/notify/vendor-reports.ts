@@ -7,7 +7,6 @@
  * operator forwards them through the vendor's PSIRT contact (or JPCERT/CC's coordination).
  */
 import { createHash } from 'node:crypto';
-import type { NotifiableFinding } from '../core/records.ts';
 import type { SurveyRepository } from '../store/repository.ts';
 import { buildVendorReport, renderVendorReportCsv, renderVendorReportJson } from './render/vendor-report.ts';
 import { createFileDropTransport } from './transports/index.ts';
@@ -30,8 +29,7 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').re
  */
 export async function writeVendorReports(options: { store: SurveyRepository; directory: string; now: string; from?: string; dryRun?: boolean }): Promise<VendorReportResult[]> {
   const open = (await options.store.listNotifiableFindings({ status: 'open' })).filter((finding) => finding.vendor !== undefined);
-  const byVendor = new Map<string, NotifiableFinding[]>();
-  for (const finding of open) byVendor.set(finding.vendor!, [...(byVendor.get(finding.vendor!) ?? []), finding]);
+  const byVendor = Map.groupBy(open, (finding) => finding.vendor!);
   const drop = createFileDropTransport({ directory: options.directory, now: () => new Date(options.now) });
   const results: VendorReportResult[] = [];
   for (const [vendor, findings] of [...byVendor].sort((a, b) => a[0].localeCompare(b[0]))) {

@@ -29,8 +29,7 @@ export function summarizeInfectedModels(findings: readonly FindingRow[], devices
   const keyOf = (identity: { vendor?: string; model?: string }) => `${identity.vendor ?? unknownModel.vendor}\u0000${identity.model ?? unknownModel.model}`;
   const surveyed = new Map<string, number>();
   for (const device of devices) surveyed.set(keyOf(device), (surveyed.get(keyOf(device)) ?? 0) + 1);
-  const byAddress = new Map<string, FindingRow[]>();
-  for (const finding of findings) if (finding.kind === 'infected') byAddress.set(finding.ip, [...(byAddress.get(finding.ip) ?? []), finding]);
+  const byAddress = Map.groupBy(findings.filter((finding) => finding.kind === 'infected'), (finding) => finding.ip);
   const rows = new Map<string, InfectedModelRow>();
   for (const sightings of byAddress.values()) {
     const first = sightings[0]!;

@@ -55,8 +55,7 @@ export function assessFirmware(
       else if (match.state === 'unknown') unknownMatches++;
     }
   }
-  const openByAddress = new Map<string, FindingRow[]>();
-  for (const row of openFindings) if (row.kind === 'vulnerable-firmware') openByAddress.set(row.ip, [...(openByAddress.get(row.ip) ?? []), row]);
+  const openByAddress = Map.groupBy(openFindings.filter((row) => row.kind === 'vulnerable-firmware'), (row) => row.ip);
 
   const findings: Finding[] = [];
   const covered: CoveredCheck[] = [];

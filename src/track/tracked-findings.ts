@@ -40,12 +40,8 @@ export interface TrackedInput {
  */
 export function trackedFindings(input: TrackedInput): TrackedRow[] {
   const ispById = new Map(input.isps.map((isp) => [isp.id, isp]));
-  const reportTimesByIsp = new Map<string, string[]>();
-  for (const report of input.reports) {
-    if (report.audience !== 'isp' || report.ispId === undefined) continue;
-    reportTimesByIsp.set(report.ispId, [...(reportTimesByIsp.get(report.ispId) ?? []), report.createdAt]);
-  }
-  for (const times of reportTimesByIsp.values()) times.sort();
+  const ispReports = input.reports.filter((report) => report.audience === 'isp' && report.ispId !== undefined);
+  const reportTimesByIsp = new Map([...Map.groupBy(ispReports, (report) => report.ispId!)].map(([ispId, reports]) => [ispId, reports.map((report) => report.createdAt).sort()]));
   const rows: TrackedRow[] = [];
   for (const finding of input.findings) {
     const ispId = finding.attribution.ispId;
@@ -73,9 +69,7 @@ export function trackedFindings(input: TrackedInput): TrackedRow[] {
  */
 export function effectivenessBy(rows: readonly TrackedRow[], by: Grouping, asOf: string): Array<{ key: string; figures: EffectivenessFigures }> {
   const keyOf = (row: TrackedRow): string => (by === 'isp' ? row.ispId : by === 'kind' ? row.kind : by === 'group' ? row.group : row.channel);
-  const groups = new Map<string, TrackedRow[]>();
-  for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
-  return [...groups]
+  return [...Map.groupBy(rows, keyOf)]
     .map(([key, members]) => ({ key, figures: effectiveness(members, { asOf }) }))
     .sort((a, b) => b.figures.findings - a.figures.findings || a.key.localeCompare(b.key));
 }

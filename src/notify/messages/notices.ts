@@ -71,11 +71,7 @@ function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], 
 export function renderSubscriberNotices(report: NotificationReport, options: NoticeOptions): SubscriberNotice[] {
   const texts = options.templates[options.language ?? report.isp.language];
   const program = programOf(report);
-  const byAddress = new Map<string, NotifiableFinding[]>();
-  for (const finding of sortFindings(report.findings)) {
-    if (finding.status !== 'open') continue;
-    byAddress.set(finding.ip, [...(byAddress.get(finding.ip) ?? []), finding]);
-  }
+  const byAddress = Map.groupBy(sortFindings(report.findings).filter((finding) => finding.status === 'open'), (finding) => finding.ip);
   return [...byAddress].map(([ip, findings]) => {
     const common = { program: program.name, isp: report.isp.name, programUrl: program.url, contact: program.contact, ip };
     const sections = findingKinds

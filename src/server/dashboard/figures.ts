@@ -78,9 +78,9 @@ function monthRows(aggregates: DashboardAggregates, kinds: readonly string[]): M
     return row;
   };
   for (const { month, kind, count } of aggregates.foundByMonth) monthFor(month).found[kind] = count;
-  const infectedDays = new Map<string, number[]>();
-  for (const { day, hosts } of aggregates.infectedByDay) infectedDays.set(day.slice(0, 7), [...(infectedDays.get(day.slice(0, 7)) ?? []), hosts]);
-  for (const [month, days] of infectedDays) {
+  const infectedDays = Map.groupBy(aggregates.infectedByDay, ({ day }) => day.slice(0, 7));
+  for (const [month, entries] of infectedDays) {
+    const days = entries.map((entry) => entry.hosts);
     monthFor(month).infectedPerDay = { max: Math.max(...days), average: days.reduce((a, b) => a + b, 0) / days.length };
   }
   for (const { month, reports, findingsNotified } of aggregates.reportsByMonth) Object.assign(monthFor(month), { reports, findingsNotified });
