@@ -36,7 +36,13 @@ export function benchIsps(count: number): IspRecord[] {
 export async function fillBenchStore(store: SurveyRepository, options: FillOptions): Promise<number> {
   const isps = benchIsps(options.isps);
   await store.upsertIsps(isps);
-  const run = await store.startRun({ startedAt: '2026-01-05T00:00:00.000Z', scope: ['0.0.0.0/0'], exclude: [], ports: [23, 80], checks: ['credentials', 'firmware'] });
+  const run = await store.startRun({
+    startedAt: '2026-01-05T00:00:00.000Z',
+    scope: ['0.0.0.0/0'],
+    exclude: [],
+    ports: [23, 80],
+    checks: ['credentials', 'firmware'],
+  });
   let made = 0;
   let device = 0;
   while (made < options.findings) {
@@ -48,11 +54,37 @@ export async function fillBenchStore(store: SurveyRepository, options: FillOptio
       const ip = `${10 + (slot >>> 16)}.${isp}.${(slot >>> 8) & 255}.${slot & 255}`;
       const vendor = vendors[device % vendors.length]!;
       const observedAt = new Date(Date.parse('2026-01-05T00:00:00.000Z') + (device % 90) * 86_400_000).toISOString();
-      devices.push({ ip, identity: { vendor, model: `${vendor.slice(0, 2).toUpperCase()}-${100 + (device % 7)}`, deviceType: deviceTypes[device % deviceTypes.length]!, firmwareVersion: `1.${device % 5}.0`, releaseYear: 2010 + (device % 12), confidence: 0.9, evidence: [] } });
-      const kind = device % 12 === 0 ? 'no-authentication' as const : 'weak-credential' as const;
-      found.push({ kind, ip, port: 23, protocol: 'telnet', ...(kind === 'weak-credential' ? { dictionaryEntryId: 'bench-001' } : {}), evidence: { banner: `${vendor} login:`, attempts: 3 }, observedAt });
+      devices.push({
+        ip,
+        identity: {
+          vendor,
+          model: `${vendor.slice(0, 2).toUpperCase()}-${100 + (device % 7)}`,
+          deviceType: deviceTypes[device % deviceTypes.length]!,
+          firmwareVersion: `1.${device % 5}.0`,
+          releaseYear: 2010 + (device % 12),
+          confidence: 0.9,
+          evidence: [],
+        },
+      });
+      const kind = device % 12 === 0 ? ('no-authentication' as const) : ('weak-credential' as const);
+      found.push({
+        kind,
+        ip,
+        port: 23,
+        protocol: 'telnet',
+        ...(kind === 'weak-credential' ? { dictionaryEntryId: 'bench-001' } : {}),
+        evidence: { banner: `${vendor} login:`, attempts: 3 },
+        observedAt,
+      });
       if (device % 3 === 0 && made + found.length < options.findings) {
-        found.push({ kind: 'vulnerable-firmware', ip, port: 80, protocol: 'http', evidence: { cveIds: ['CVE-2099-0001', 'CVE-2099-0002'], maxBaseScore: 9.8, kev: device % 6 === 0, priority: 0.8, priorityLabel: 'urgent' }, observedAt });
+        found.push({
+          kind: 'vulnerable-firmware',
+          ip,
+          port: 80,
+          protocol: 'http',
+          evidence: { cveIds: ['CVE-2099-0001', 'CVE-2099-0002'], maxBaseScore: 9.8, kev: device % 6 === 0, priority: 0.8, priorityLabel: 'urgent' },
+          observedAt,
+        });
       }
       device++;
     }
@@ -63,11 +95,23 @@ export async function fillBenchStore(store: SurveyRepository, options: FillOptio
   }
   const rows = await store.listNotifiableFindings();
   const byId = new Map(isps.map((isp) => [Number(isp.id.slice(4)), isp]));
-  await store.recordAttributions(rows.map((row) => {
-    const index = Number(row.ip.split('.')[1]);
-    const isp = byId.get(index)!;
-    return { findingId: row.id, attribution: { source: 'registry' as const, ispId: isp.id, asn: isp.asns[0], prefix: `${row.ip.split('.')[0]}.${index}.0.0/16`, country: 'JP', abuseEmail: isp.contacts.abuseEmail } };
-  }));
+  await store.recordAttributions(
+    rows.map((row) => {
+      const index = Number(row.ip.split('.')[1]);
+      const isp = byId.get(index)!;
+      return {
+        findingId: row.id,
+        attribution: {
+          source: 'registry' as const,
+          ispId: isp.id,
+          asn: isp.asns[0],
+          prefix: `${row.ip.split('.')[0]}.${index}.0.0/16`,
+          country: 'JP',
+          abuseEmail: isp.contacts.abuseEmail,
+        },
+      };
+    }),
+  );
   await store.finishRun(run, { finishedAt: '2026-01-05T01:00:00.000Z', status: 'completed', counts: { findings: made } });
   return run;
 }

@@ -18,7 +18,9 @@ try {
     const ms = performance.now() - started;
     const maxRssKiB = process.resourceUsage().maxRSS;
     // Measured in SQL after the peak was read: loading every payload here would be the biggest allocation of the run.
-    const { payloadBytes } = new DatabaseSync(file!, { readOnly: true }).prepare('SELECT sum(length(payload)) AS payloadBytes FROM outbox').get() as { payloadBytes: number };
+    const { payloadBytes } = new DatabaseSync(file!, { readOnly: true }).prepare('SELECT sum(length(payload)) AS payloadBytes FROM outbox').get() as {
+      payloadBytes: number;
+    };
     const findings = results.reduce((sum, result) => sum + result.fresh + result.reminders, 0);
     process.stdout.write(`${JSON.stringify({ ms, reports: results.filter((result) => result.created).length, findings, payloadBytes, maxRssKiB })}\n`);
   }

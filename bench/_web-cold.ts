@@ -7,7 +7,12 @@ import { composeFigures, remediationRows } from '../src/server/dashboard/figures
 import { openStore } from '../src/store/open-store.ts';
 import { effectiveness } from '../src/track/effectiveness.ts';
 import {
-  AGGREGATE_SLICE_IDS, createFindingAccumulator, createInterner, readFindingIdExtent, readSmallAggregates, readTrackedSlice,
+  AGGREGATE_SLICE_IDS,
+  createFindingAccumulator,
+  createInterner,
+  readFindingIdExtent,
+  readSmallAggregates,
+  readTrackedSlice,
 } from '../src/store/sqlite/dashboard.ts';
 
 export interface ColdStep {
@@ -31,7 +36,12 @@ export async function coldBreakdown(file: string): Promise<ColdStep[]> {
   const store = await openStore(file);
   try {
     const aggregates = await timed(steps, 'store.dashboardAggregates()', () => store.dashboardAggregates());
-    const tracked = await timed(steps, 'store.listTrackedFindings()', () => store.listTrackedFindings(), (rows) => `${rows.length.toLocaleString('en')} rows`);
+    const tracked = await timed(
+      steps,
+      'store.listTrackedFindings()',
+      () => store.listTrackedFindings(),
+      (rows) => `${rows.length.toLocaleString('en')} rows`,
+    );
     const asOf = new Date().toISOString();
     const rows = await timed(steps, 'remediationRows() (effectiveness per ISP and overall)', () => remediationRows(aggregates, tracked, asOf));
     await timed(steps, '  of which effectiveness() over all ISPs together (one block)', () => effectiveness(tracked, { asOf }));
@@ -47,11 +57,25 @@ export async function coldBreakdown(file: string): Promise<ColdStep[]> {
     const each = (work: (from: number, to: number) => void) => () => {
       for (let from = low; from <= high; from += AGGREGATE_SLICE_IDS) work(from, from + AGGREGATE_SLICE_IDS - 1);
     };
-    await timed(steps, `  SQL: findings × attributions × devices GROUP BY (${slices} slices)`, each((from, to) => sums.addSlice(db, from, to)));
-    await timed(steps, `  SQL: infected days from evidence JSON (${slices} slices)`, each((from, to) => sums.addInfectedSlice(db, from, to)));
+    await timed(
+      steps,
+      `  SQL: findings × attributions × devices GROUP BY (${slices} slices)`,
+      each((from, to) => sums.addSlice(db, from, to)),
+    );
+    await timed(
+      steps,
+      `  SQL: infected days from evidence JSON (${slices} slices)`,
+      each((from, to) => sums.addInfectedSlice(db, from, to)),
+    );
     await timed(steps, '  SQL: small aggregates (events, reports, darknet, totals)', () => readSmallAggregates(db));
     const intern = createInterner();
-    await timed(steps, `  SQL: reported findings with first report (${slices} slices)`, each((from, to) => { readTrackedSlice(db, from, to, intern); }));
+    await timed(
+      steps,
+      `  SQL: reported findings with first report (${slices} slices)`,
+      each((from, to) => {
+        readTrackedSlice(db, from, to, intern);
+      }),
+    );
   } finally {
     db.close();
   }

@@ -42,9 +42,19 @@ const deviceCount = (findings: number) => Math.floor((findings * 3) / 4);
 function scanner(ip: string, day: string, index: number): DarknetSourceRecord {
   const mirai = index % 3 !== 0;
   return {
-    ip, verdict: 'scanner', ...(mirai ? { family: 'mirai' as const } : {}), packets: 500 + (index % 97) * 10, distinctDestinations: 400 + (index % 89),
-    topPorts: [{ port: 23, count: 300 }, { port: 2323, count: 100 }], hits: mirai ? { mirai: 400 } : { 'tcp-syn-scan': 400 },
-    firstSeen: `${day}T01:00:00.000Z`, lastSeen: `${day}T22:00:00.000Z`, reason: 'bench: scanning IoT ports',
+    ip,
+    verdict: 'scanner',
+    ...(mirai ? { family: 'mirai' as const } : {}),
+    packets: 500 + (index % 97) * 10,
+    distinctDestinations: 400 + (index % 89),
+    topPorts: [
+      { port: 23, count: 300 },
+      { port: 2323, count: 100 },
+    ],
+    hits: mirai ? { mirai: 400 } : { 'tcp-syn-scan': 400 },
+    firstSeen: `${day}T01:00:00.000Z`,
+    lastSeen: `${day}T22:00:00.000Z`,
+    reason: 'bench: scanning IoT ports',
   };
 }
 
@@ -53,11 +63,22 @@ function darknetWindows(options: WebExtrasOptions): DarknetWindow[] {
   const devices = deviceCount(options.findings);
   return Array.from({ length: darknetDays }, (_, dayIndex) => {
     const day = new Date(Date.parse('2026-03-01T00:00:00.000Z') + dayIndex * dayMs).toISOString().slice(0, 10);
-    const judged = Array.from({ length: scannersPerDay }, (_, index) => scanner(benchDeviceIp((dayIndex * 7919 + index * 104_729) % devices, options.isps), day, index));
+    const judged = Array.from({ length: scannersPerDay }, (_, index) =>
+      scanner(benchDeviceIp((dayIndex * 7919 + index * 104_729) % devices, options.isps), day, index),
+    );
     return {
-      darknet: '198.18.0.0/16', darknetSize: 65_536, start: `${day}T00:00:00.000Z`, periodSeconds: 86_400,
-      firstPacketAt: `${day}T00:00:01.000Z`, lastPacketAt: `${day}T23:59:59.000Z`, packets: 4_000_000 + dayIndex * 10_000, sources: 9_000 + dayIndex,
-      scanners: judged.length, miraiScanners: judged.filter((source) => source.family === 'mirai').length, researchSources: 40, backscatterSources: 1_200,
+      darknet: '198.18.0.0/16',
+      darknetSize: 65_536,
+      start: `${day}T00:00:00.000Z`,
+      periodSeconds: 86_400,
+      firstPacketAt: `${day}T00:00:01.000Z`,
+      lastPacketAt: `${day}T23:59:59.000Z`,
+      packets: 4_000_000 + dayIndex * 10_000,
+      sources: 9_000 + dayIndex,
+      scanners: judged.length,
+      miraiScanners: judged.filter((source) => source.family === 'mirai').length,
+      researchSources: 40,
+      backscatterSources: 1_200,
       classTotals: { mirai: 2_000_000, 'tcp-syn-scan': 1_500_000, backscatter: 500_000 },
       topPorts: [23, 2323, 80, 8080, 22, 5555, 37215, 52869].map((port, rank) => ({ port, packets: 1_000_000 >> rank })),
       judged,
@@ -76,10 +97,21 @@ async function addInfected(store: SurveyRepository, options: WebExtrasOptions): 
   await store.finishRun(run, { finishedAt: '2026-03-31T00:10:00.000Z', status: 'completed', counts: { findings: found.length } });
   const isps = new Map(benchIsps(options.isps).map((isp, index) => [index, isp]));
   const infected = await store.listFindings({ kind: 'infected', runId: run });
-  await store.recordAttributions(infected.map((row) => {
-    const isp = isps.get(Number(row.ip.split('.')[1]))!;
-    return { findingId: row.id, attribution: { source: 'registry' as const, ispId: isp.id, asn: isp.asns[0], prefix: `${row.ip.split('.')[0]}.${row.ip.split('.')[1]}.0.0/16`, country: 'JP' } };
-  }));
+  await store.recordAttributions(
+    infected.map((row) => {
+      const isp = isps.get(Number(row.ip.split('.')[1]))!;
+      return {
+        findingId: row.id,
+        attribution: {
+          source: 'registry' as const,
+          ispId: isp.id,
+          asn: isp.asns[0],
+          prefix: `${row.ip.split('.')[0]}.${row.ip.split('.')[1]}.0.0/16`,
+          country: 'JP',
+        },
+      };
+    }),
+  );
   return infected.length;
 }
 
@@ -89,8 +121,14 @@ async function addReports(store: SurveyRepository, options: WebExtrasOptions): P
   for (const isp of benchIsps(options.isps)) {
     const findingIds = (await store.listNotifiableFindings({ ispId: isp.id, status: 'open' })).map((finding) => finding.id);
     await store.createReport({
-      ispId: isp.id, audience: 'isp', createdAt: '2026-04-10T00:00:00.000Z', periodEnd: '2026-04-10T00:00:00.000Z', idempotencyKey: `bench/${isp.id}`,
-      findingIds, summary: { findings: findingIds.length }, outbox: [],
+      ispId: isp.id,
+      audience: 'isp',
+      createdAt: '2026-04-10T00:00:00.000Z',
+      periodEnd: '2026-04-10T00:00:00.000Z',
+      idempotencyKey: `bench/${isp.id}`,
+      findingIds,
+      summary: { findings: findingIds.length },
+      outbox: [],
     });
     notified += findingIds.length;
   }
@@ -105,7 +143,12 @@ async function addRemediation(store: SurveyRepository, options: WebExtrasOptions
   for (let first = 1; first < devices; first += batchSize * 5) {
     const covered = [];
     for (let device = first; device < Math.min(devices, first + batchSize * 5); device += 5) {
-      covered.push({ ip: benchDeviceIp(device, options.isps), port: 23, protocol: 'telnet', kind: device % 12 === 0 ? 'no-authentication' as const : 'weak-credential' as const });
+      covered.push({
+        ip: benchDeviceIp(device, options.isps),
+        port: 23,
+        protocol: 'telnet',
+        kind: device % 12 === 0 ? ('no-authentication' as const) : ('weak-credential' as const),
+      });
     }
     closed += (await store.reconcileFindings(run, { found: [], covered })).closed;
   }
@@ -125,7 +168,14 @@ export async function addWebExtras(store: SurveyRepository, options: WebExtrasOp
   const ispId = benchIsps(options.isps)[0]!.id;
   const feedback = (await store.listNotifiableFindings({ ispId, status: 'open' })).slice(0, 500);
   for (const [index, finding] of feedback.entries()) {
-    await store.recordFeedback({ findingId: finding.id, ispId, action: index % 2 === 0 ? 'handled' : 'subscriber-contacted', note: 'bench feedback', author: `noc@${ispId}`, at: '2026-04-12T00:00:00.000Z' });
+    await store.recordFeedback({
+      findingId: finding.id,
+      ispId,
+      action: index % 2 === 0 ? 'handled' : 'subscriber-contacted',
+      note: 'bench feedback',
+      author: `noc@${ispId}`,
+      at: '2026-04-12T00:00:00.000Z',
+    });
   }
   step(`feedback on ${feedback.length} findings of ${ispId}`);
 

@@ -22,7 +22,11 @@ export interface ServerTimes {
 }
 
 export type ToServer = { type: 'times'; url: string } | { type: 'stall' } | { type: 'stop' };
-export type FromServer = { type: 'listening'; url: string } | { type: 'times'; url: string; times: ServerTimes } | { type: 'stall'; maxMs: number } | { type: 'error'; line: string };
+export type FromServer =
+  | { type: 'listening'; url: string }
+  | { type: 'times'; url: string; times: ServerTimes }
+  | { type: 'stall'; maxMs: number }
+  | { type: 'error'; line: string };
 
 /** Nearest-rank percentile of ascending values. */
 export function percentile(sorted: readonly number[], share: number): number {
@@ -32,7 +36,9 @@ export function percentile(sorted: readonly number[], share: number): number {
 
 async function main(file: string): Promise<void> {
   // Errors can still come in while stopping (a background recount on a closing store): the parent no longer listens then.
-  const send = (message: FromServer) => { if (process.connected) process.send!(message); };
+  const send = (message: FromServer) => {
+    if (process.connected) process.send!(message);
+  };
   // The longest time the event loop could not answer anything (a request waits at least that long).
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -40,7 +46,11 @@ async function main(file: string): Promise<void> {
   const samples = new Map<string, number[]>();
   const inFlight = new Set<{ url: string; started: number }>();
   const app = buildApp({
-    deps: { store, now: () => new Date(), program: { name: 'Bench Program', operator: 'Bench Operator', contact: 'bench@example.invalid', scannerAddresses: [] } },
+    deps: {
+      store,
+      now: () => new Date(),
+      program: { name: 'Bench Program', operator: 'Bench Operator', contact: 'bench@example.invalid', scannerAddresses: [] },
+    },
     onError: (error, where) => send({ type: 'error', line: `${where.method} ${where.path}: ${describeError(error)}` }),
   });
   const timed: App = {
@@ -66,7 +76,18 @@ async function main(file: string): Promise<void> {
       const answered = samples.get(message.url) ?? [];
       const sorted = [...answered, ...waiting].sort((a, b) => a - b);
       samples.delete(message.url);
-      send({ type: 'times', url: message.url, times: { count: answered.length, pending: waiting.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN } });
+      send({
+        type: 'times',
+        url: message.url,
+        times: {
+          count: answered.length,
+          pending: waiting.length,
+          p50: percentile(sorted, 0.5),
+          p95: percentile(sorted, 0.95),
+          p99: percentile(sorted, 0.99),
+          max: sorted.at(-1) ?? Number.NaN,
+        },
+      });
     } else if (message.type === 'stall') {
       send({ type: 'stall', maxMs: loopDelay.max / 1e6 });
       loopDelay.reset();

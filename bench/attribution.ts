@@ -88,7 +88,9 @@ export async function run(args: string[]): Promise<void> {
   const { table, reports } = await loadPrefixTable([{ file, format: 'ip-location-db' }]);
   const loadSeconds = (performance.now() - started) / 1000;
   const tableBytes = memory(gc) - before;
-  process.stdout.write(`opennotice table: ${reports[0]!.ranges} ranges → ${table.stats.ipv4Segments} segments, loaded in ${loadSeconds.toFixed(2)} s; memory ${mib(tableBytes)} (heap + typed arrays after GC), of which lookup index ${mib(table.stats.indexBytes)}\n`);
+  process.stdout.write(
+    `opennotice table: ${reports[0]!.ranges} ranges → ${table.stats.ipv4Segments} segments, loaded in ${loadSeconds.toFixed(2)} s; memory ${mib(tableBytes)} (heap + typed arrays after GC), of which lookup index ${mib(table.stats.indexBytes)}\n`,
+  );
 
   // Read the same rows once more, keeping them, to write the MMDB (the throwaway builder is never built).
   const ranges: Array<{ first: number; last: number; route: RouteInfo }> = [];
@@ -96,23 +98,36 @@ export async function run(args: string[]): Promise<void> {
   // The same rows as the MMDB's ranges. The package has one overlapping pair (214.95.0.0–
   // 215.0.255.255 and 215.0.0.0–215.1.3.255), which a search tree cannot hold as such: both
   // sides get it resolved by the table's own rule (narrowest wins), via the same flattening.
-  const flat = flattenRanges(ranges.map((range, index) => ({ first: range.first, last: range.last, value: index, order: index })), numberArithmetic);
+  const flat = flattenRanges(
+    ranges.map((range, index) => ({ first: range.first, last: range.last, value: index, order: index })),
+    numberArithmetic,
+  );
   const mmdbRanges: MmdbRange[] = [];
   flat.starts.forEach((start, index) => {
     const value = flat.values[index]!;
     if (value < 0) return;
     const route = ranges[value]!.route;
     const last = index + 1 < flat.starts.length ? flat.starts[index + 1]! - 1 : 0xffffffff;
-    mmdbRanges.push({ first: start, last, record: { autonomous_system_number: route.asn, ...(route.asName ? { autonomous_system_organization: route.asName } : {}) } });
+    mmdbRanges.push({
+      first: start,
+      last,
+      record: { autonomous_system_number: route.asn, ...(route.asName ? { autonomous_system_organization: route.asName } : {}) },
+    });
   });
   started = performance.now();
-  const mmdb = writeMmdb(mmdbRanges, { ipVersion: 4, databaseType: 'opennotice-ip-location-db-asn', description: 'built by opennotice from @ip-location-db/asn (CC BY 4.0)' });
+  const mmdb = writeMmdb(mmdbRanges, {
+    ipVersion: 4,
+    databaseType: 'opennotice-ip-location-db-asn',
+    description: 'built by opennotice from @ip-location-db/asn (CC BY 4.0)',
+  });
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-attribution-'));
   try {
     const mmdbFile = join(directory, 'asn-ipv4.mmdb');
     writeFileSync(mmdbFile, mmdb);
     const reader = await maxmind.open<AsnResponse>(mmdbFile);
-    process.stdout.write(`mmdb: ${mib(statSync(mmdbFile).size)}, ${reader.metadata.nodeCount} nodes, ${reader.metadata.recordSize}-bit records, written in ${((performance.now() - started) / 1000).toFixed(2)} s; the maxmind reader holds the whole file in memory plus an LRU of up to 10,000 decoded records\n`);
+    process.stdout.write(
+      `mmdb: ${mib(statSync(mmdbFile).size)}, ${reader.metadata.nodeCount} nodes, ${reader.metadata.recordSize}-bit records, written in ${((performance.now() - started) / 1000).toFixed(2)} s; the maxmind reader holds the whole file in memory plus an LRU of up to 10,000 decoded records\n`,
+    );
 
     const random = createRandom(20250101);
     const addresses = new Uint32Array(lookups);

@@ -43,7 +43,8 @@ async function measure(file: string, mode: string): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const [day] = aggregator.windows();
   const result: Measurement = {
-    packets: stats.packets, seconds,
+    packets: stats.packets,
+    seconds,
     // ru_maxrss of the whole process: both threads and every buffer.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     aggregatorBytes: aggregator.bytesUsed(),
@@ -53,7 +54,10 @@ async function measure(file: string, mode: string): Promise<void> {
 }
 
 function runChild(file: string, mode: 'worker' | 'thread'): Measurement {
-  const output = execFileSync(process.execPath, [...process.execArgv, new URL('./run.ts', import.meta.url).pathname, 'darknet', '--measure', file, mode], { encoding: 'utf8', timeout: toolTimeoutMs });
+  const output = execFileSync(process.execPath, [...process.execArgv, new URL('./run.ts', import.meta.url).pathname, 'darknet', '--measure', file, mode], {
+    encoding: 'utf8',
+    timeout: toolTimeoutMs,
+  });
   return JSON.parse(output.trim().split('\n').pop()!) as Measurement;
 }
 
@@ -104,19 +108,23 @@ export async function run(args: string[]): Promise<void> {
     const peakRss = Math.max(...ours.map((m) => m.peakRssBytes));
     process.stdout.write(
       `opennotice read + classify + aggregate (median of ${rounds}): ${oursSeconds.toFixed(2)} s = ${rate(packets, oursSeconds)}; ` +
-      `one thread ${median(oneThread.map((m) => m.seconds)).toFixed(2)} s = ${rate(packets, median(oneThread.map((m) => m.seconds)))}; ` +
-      `aggregator ${(ours[0]!.aggregatorBytes / 2 ** 20).toFixed(1)} MiB for ${ours[0]!.sources} sources; peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB ` +
-      `(one thread ${(Math.max(...oneThread.map((m) => m.peakRssBytes)) / 2 ** 20).toFixed(0)} MiB)\n`,
+        `one thread ${median(oneThread.map((m) => m.seconds)).toFixed(2)} s = ${rate(packets, median(oneThread.map((m) => m.seconds)))}; ` +
+        `aggregator ${(ours[0]!.aggregatorBytes / 2 ** 20).toFixed(1)} MiB for ${ours[0]!.sources} sources; peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB ` +
+        `(one thread ${(Math.max(...oneThread.map((m) => m.peakRssBytes)) / 2 ** 20).toFixed(0)} MiB)\n`,
     );
     if (hasTcpdump) {
       const tcpdumpSeconds = median(tcpdump);
-      process.stdout.write(`tcpdump -r FILE -w /dev/null (BPF filter, median): ${tcpdumpSeconds.toFixed(2)} s = ${rate(truth.packets, tcpdumpSeconds)}; opennotice ÷ tcpdump = ${median(ratios).toFixed(2)}× (median of per-round ratios; target ≥ 1×)\n`);
+      process.stdout.write(
+        `tcpdump -r FILE -w /dev/null (BPF filter, median): ${tcpdumpSeconds.toFixed(2)} s = ${rate(truth.packets, tcpdumpSeconds)}; opennotice ÷ tcpdump = ${median(ratios).toFixed(2)}× (median of per-round ratios; target ≥ 1×)\n`,
+      );
     }
 
     if (spawnSync('tshark', ['--version']).status === 0) {
       const seconds = timeTool('tshark', ['-r', file, '-c', String(tsharkSlice), '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.dstport']);
       const tsharkRate = tsharkSlice / seconds;
-      process.stdout.write(`tshark -T fields -e ip.src -e tcp.dstport on the first ${tsharkSlice} packets: ${seconds.toFixed(2)} s = ${(tsharkRate / 1e3).toFixed(0)} k packets/s; opennotice ÷ tshark = ${(packets / oursSeconds / tsharkRate).toFixed(0)}× (target ≥ 100×)\n`);
+      process.stdout.write(
+        `tshark -T fields -e ip.src -e tcp.dstport on the first ${tsharkSlice} packets: ${seconds.toFixed(2)} s = ${(tsharkRate / 1e3).toFixed(0)} k packets/s; opennotice ÷ tshark = ${(packets / oursSeconds / tsharkRate).toFixed(0)}× (target ≥ 100×)\n`,
+      );
     } else process.stdout.write('tshark not installed (Debian package "tshark"): no tshark figure\n');
   } finally {
     rmSync(directory, { recursive: true, force: true });

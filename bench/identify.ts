@@ -38,7 +38,18 @@ export async function run(args: string[]): Promise<void> {
     const vendor = `Vendor${index % vendorCount}`;
     const base = { ip: `127.1.${(index >> 8) & 255}.${index & 255}`, status: 'success' as const, durationMs: 5, observedAt: '2025-01-01T00:00:00Z' };
     return [
-      { ...base, port: 80, protocol: 'http', result: { status: 200, title: `${vendor} IPC-${index % 97} Web`, headers: { server: `${vendor}-httpd/1.${index % 9}`, 'content-type': 'text/html' }, body: `<html><head><title>x</title></head><body>${filler}<script>var product = "${vendor} IPC-${index % 97}";</script></body></html>`, redirects: [] } },
+      {
+        ...base,
+        port: 80,
+        protocol: 'http',
+        result: {
+          status: 200,
+          title: `${vendor} IPC-${index % 97} Web`,
+          headers: { server: `${vendor}-httpd/1.${index % 9}`, 'content-type': 'text/html' },
+          body: `<html><head><title>x</title></head><body>${filler}<script>var product = "${vendor} IPC-${index % 97}";</script></body></html>`,
+          redirects: [],
+        },
+      },
       { ...base, port: 23, protocol: 'telnet', result: { banner: `${vendor} Linux (fw 5.${index % 7}.1)`, prompt: 'login:', promptKind: 'login' } },
       { ...base, port: 22, protocol: 'ssh', result: { version: 'SSH-2.0-dropbear_2014.63', protocolVersion: '2.0', software: 'dropbear_2014.63' } },
       { ...base, port: 21, protocol: 'ftp', result: { banner: 'FTP server ready', code: 220 } },
@@ -52,5 +63,7 @@ export async function run(args: string[]): Promise<void> {
     if (identifier.identify('127.0.0.1', devices[index % devices.length])) identified++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`${ruleSet.rules.length} rules, ${deviceCount} devices (${identified} identified) in ${seconds.toFixed(2)} s: ${Math.round(deviceCount / seconds)} devices/s`);
+  console.log(
+    `${ruleSet.rules.length} rules, ${deviceCount} devices (${identified} identified) in ${seconds.toFixed(2)} s: ${Math.round(deviceCount / seconds)} devices/s`,
+  );
 }

@@ -31,7 +31,9 @@ export async function run(args: string[]): Promise<void> {
   const largest = Math.min(2_000_000, Math.max(8_000, Number(args[0] ?? 1_000_000)));
   const sizes = [largest / 8, largest / 4, largest / 2, largest].map(Math.round);
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-notify-'));
-  process.stdout.write(`notify benchmark: ${sizes.join(', ')} findings over ${isps} ISPs (one report per ISP); build step's heap capped at ${buildHeapMiB} MiB\n\n`);
+  process.stdout.write(
+    `notify benchmark: ${sizes.join(', ')} findings over ${isps} ISPs (one report per ISP); build step's heap capped at ${buildHeapMiB} MiB\n\n`,
+  );
   process.stdout.write('  findings   fill s   build s   findings/s   µs/finding   peak RSS   outbox payloads\n');
   const perFinding: number[] = [];
   try {
@@ -40,16 +42,33 @@ export async function run(args: string[]): Promise<void> {
       const fillStarted = performance.now();
       phase(['fill', file, String(size), String(isps)]);
       const fillSeconds = (performance.now() - fillStarted) / 1000;
-      const figures = JSON.parse(phase(['build', file], buildHeapMiB)) as { ms: number; reports: number; findings: number; payloadBytes: number; maxRssKiB: number };
-      if (figures.findings !== size || figures.reports !== isps) throw new Error(`expected ${size} findings in ${isps} reports, got ${figures.findings} in ${figures.reports}`);
+      const figures = JSON.parse(phase(['build', file], buildHeapMiB)) as {
+        ms: number;
+        reports: number;
+        findings: number;
+        payloadBytes: number;
+        maxRssKiB: number;
+      };
+      if (figures.findings !== size || figures.reports !== isps)
+        throw new Error(`expected ${size} findings in ${isps} reports, got ${figures.findings} in ${figures.reports}`);
       const micros = (figures.ms * 1000) / size;
       perFinding.push(micros);
-      process.stdout.write(`${String(size).padStart(10)} ${fillSeconds.toFixed(1).padStart(8)} ${(figures.ms / 1000).toFixed(1).padStart(9)} ${Math.round(size / (figures.ms / 1000)).toLocaleString('en').padStart(12)} ${micros.toFixed(1).padStart(12)} ${`${(figures.maxRssKiB / 1024).toFixed(0)} MiB`.padStart(10)} ${`${(figures.payloadBytes / 2 ** 20).toFixed(0)} MiB`.padStart(17)}\n`);
+      process.stdout.write(
+        `${String(size).padStart(10)} ${fillSeconds.toFixed(1).padStart(8)} ${(figures.ms / 1000).toFixed(1).padStart(9)} ${Math.round(
+          size / (figures.ms / 1000),
+        )
+          .toLocaleString('en')
+          .padStart(
+            12,
+          )} ${micros.toFixed(1).padStart(12)} ${`${(figures.maxRssKiB / 1024).toFixed(0)} MiB`.padStart(10)} ${`${(figures.payloadBytes / 2 ** 20).toFixed(0)} MiB`.padStart(17)}\n`,
+      );
       rmSync(file, { force: true });
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
   const growth = perFinding.at(-1)! / perFinding[0]!;
-  process.stdout.write(`\nlinearity: µs per finding at ${sizes.at(-1)} ÷ at ${sizes[0]} = ${growth.toFixed(2)} (1.00 = perfectly linear; above ~1.3 something grows faster than the input)\n`);
+  process.stdout.write(
+    `\nlinearity: µs per finding at ${sizes.at(-1)} ÷ at ${sizes[0]} = ${growth.toFixed(2)} (1.00 = perfectly linear; above ~1.3 something grows faster than the input)\n`,
+  );
 }

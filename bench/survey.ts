@@ -38,7 +38,13 @@ function serviceAccuracy(truth: LabTruth, addresses: Set<string>, calls: Service
     for (const service of device.services) expected.set(`${device.ip}:${service.port}`, service.protocol);
   }
   const correct = calls.filter((call) => expected.get(`${call.ip}:${call.port}`) === call.protocol).length;
-  return { correct, expected: expected.size, named: calls.length, recall: correct / Math.max(1, expected.size), precision: correct / Math.max(1, calls.length) };
+  return {
+    correct,
+    expected: expected.size,
+    named: calls.length,
+    recall: correct / Math.max(1, expected.size),
+    precision: correct / Math.max(1, calls.length),
+  };
 }
 
 function ensureNmap(): boolean {
@@ -54,12 +60,26 @@ function ensureNmap(): boolean {
 async function surveyWithOpennotice(targets: string[], db: string) {
   const store = await openStore(db);
   try {
-    const config = await buildSurveyConfig({ target: targets, check: [], ports: [ports.join(',')], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' });
+    const config = await buildSurveyConfig({
+      target: targets,
+      check: [],
+      ports: [ports.join(',')],
+      seed: '1',
+      'per-host': '2',
+      'connect-timeout': '1500',
+      'io-timeout': '3000',
+      deadline: '10000',
+      'max-bytes': '262144',
+      'max-attempts-per-service': '40',
+      'max-attempts-per-host': '100',
+    });
     const started = performance.now();
     const summary = await runSurvey(config, createSurveyDeps({ store }));
     const seconds = (performance.now() - started) / 1000;
     const services = await store.listServices();
-    const calls = services.filter((service) => service.status === 'success').map((service) => ({ ip: service.ip, port: service.port, protocol: service.protocol }));
+    const calls = services
+      .filter((service) => service.status === 'success')
+      .map((service) => ({ ip: service.ip, port: service.port, protocol: service.protocol }));
     const devices = await store.listDevices();
     return { summary, seconds, calls, devices };
   } finally {
@@ -75,7 +95,10 @@ export async function run(): Promise<void> {
     const everyone = new Set(lab.truth.devices.map((device) => device.ip));
     const full = await surveyWithOpennotice([defaultLabOptions.cidr], join(directory, 'full.sqlite'));
     const fullAccuracy = serviceAccuracy(lab.truth, everyone, full.calls);
-    const identity = scoreIdentification(lab.truth, full.devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })));
+    const identity = scoreIdentification(
+      lab.truth,
+      full.devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })),
+    );
     process.stdout.write(
       `opennotice, whole /16 (${full.summary.targets} targets): ${full.seconds.toFixed(1)} s wall, ${full.calls.length} services identified ` +
         `= ${(full.calls.length / full.seconds).toFixed(1)} services/s; service naming precision ${fullAccuracy.precision.toFixed(3)} recall ${fullAccuracy.recall.toFixed(3)}; ` +
@@ -87,12 +110,20 @@ export async function run(): Promise<void> {
     // back from them: an endless-banner device kept `nmap -sV` busy for over 30 minutes in
     // our runs, --host-timeout notwithstanding (opennotice ends it at its byte cap).
     const ordinary = lab.truth.devices.filter((device) => device.role === 'device').sort((a, b) => a.ip.localeCompare(b.ip));
-    const sample = ordinary.filter((_, index) => index % Math.floor(ordinary.length / sampleSize) === 0).slice(0, sampleSize).map((device) => device.ip);
+    const sample = ordinary
+      .filter((_, index) => index % Math.floor(ordinary.length / sampleSize) === 0)
+      .slice(0, sampleSize)
+      .map((device) => device.ip);
     const sampleSet = new Set(sample);
     process.stdout.write(`sample: ${sample.length} addresses of ordinary lab devices, spread evenly over the lab\n`);
-    const ours = await surveyWithOpennotice(sample.map((ip) => `${ip}/32`), join(directory, 'sample.sqlite'));
+    const ours = await surveyWithOpennotice(
+      sample.map((ip) => `${ip}/32`),
+      join(directory, 'sample.sqlite'),
+    );
     const oursAccuracy = serviceAccuracy(lab.truth, sampleSet, ours.calls);
-    process.stdout.write(`opennotice, ${sample.length}-address sample: ${ours.seconds.toFixed(1)} s, ${ours.calls.length} services identified = ${(ours.calls.length / ours.seconds).toFixed(1)} services/s; precision ${oursAccuracy.precision.toFixed(3)} recall ${oursAccuracy.recall.toFixed(3)}\n`);
+    process.stdout.write(
+      `opennotice, ${sample.length}-address sample: ${ours.seconds.toFixed(1)} s, ${ours.calls.length} services identified = ${(ours.calls.length / ours.seconds).toFixed(1)} services/s; precision ${oursAccuracy.precision.toFixed(3)} recall ${oursAccuracy.recall.toFixed(3)}\n`,
+    );
 
     if (!ensureNmap()) {
       process.stdout.write('nmap is not installed (Debian package "nmap"): no reference figure this run\n');
@@ -111,10 +142,16 @@ export async function run(): Promise<void> {
     const abandoned = countTimedOutHosts(xmlFile);
     if (abandoned > 0) process.stdout.write(`nmap gave up on ${abandoned} host(s) after --host-timeout ${nmapHostTimeout}\n`);
     const nmapAccuracy = serviceAccuracy(lab.truth, sampleSet, nmapCalls);
-    process.stdout.write(`nmap -sT -sV, same sample: ${nmapSeconds.toFixed(1)} s, ${nmapCalls.length} services identified = ${(nmapCalls.length / nmapSeconds).toFixed(1)} services/s; precision ${nmapAccuracy.precision.toFixed(3)} recall ${nmapAccuracy.recall.toFixed(3)}\n`);
+    process.stdout.write(
+      `nmap -sT -sV, same sample: ${nmapSeconds.toFixed(1)} s, ${nmapCalls.length} services identified = ${(nmapCalls.length / nmapSeconds).toFixed(1)} services/s; precision ${nmapAccuracy.precision.toFixed(3)} recall ${nmapAccuracy.recall.toFixed(3)}\n`,
+    );
     const ratio = ours.calls.length / ours.seconds / (nmapCalls.length / nmapSeconds);
-    process.stdout.write(`ratio (opennotice services/s ÷ nmap services/s, same sample): ${ratio.toFixed(1)}× (target ≥ 5×); wall-time ratio ${(nmapSeconds / ours.seconds).toFixed(1)}×\n`);
-    process.stdout.write(`identification at least as good as nmap's: ${oursAccuracy.recall >= nmapAccuracy.recall && oursAccuracy.precision >= nmapAccuracy.precision ? 'yes' : 'NO'}\n`);
+    process.stdout.write(
+      `ratio (opennotice services/s ÷ nmap services/s, same sample): ${ratio.toFixed(1)}× (target ≥ 5×); wall-time ratio ${(nmapSeconds / ours.seconds).toFixed(1)}×\n`,
+    );
+    process.stdout.write(
+      `identification at least as good as nmap's: ${oursAccuracy.recall >= nmapAccuracy.recall && oursAccuracy.precision >= nmapAccuracy.precision ? 'yes' : 'NO'}\n`,
+    );
   } finally {
     await lab.stop();
     rmSync(directory, { recursive: true, force: true });

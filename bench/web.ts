@@ -32,7 +32,14 @@ interface CannonResult {
   non2xx: number;
   statusCodeStats: Record<string, { count: number }>;
 }
-type Cannon = (options: { url: string; connections: number; duration: number; timeout: number; reconnectRate: number; headers?: Record<string, string> }) => Promise<CannonResult>;
+type Cannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  reconnectRate: number;
+  headers?: Record<string, string>;
+}) => Promise<CannonResult>;
 /**
  * The server closes a keep-alive connection after 1000 requests (listen.ts) and answers 503 to
  * anything a client still sends on it; autocannon would keep sending, so it reconnects first.
@@ -57,17 +64,24 @@ interface ServerChild {
 }
 
 async function startServerChild(file: string): Promise<ServerChild> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./_web-server.ts', import.meta.url)), [file], { execArgv: ['--disable-warning=ExperimentalWarning'], stdio: 'inherit' });
+  const child: ChildProcess = fork(fileURLToPath(new URL('./_web-server.ts', import.meta.url)), [file], {
+    execArgv: ['--disable-warning=ExperimentalWarning'],
+    stdio: 'inherit',
+  });
   const errors: string[] = [];
   const waiting: Array<(message: FromServer) => void> = [];
   child.on('message', (message: FromServer) => {
     if (message.type === 'error') errors.push(message.line);
     else waiting.shift()?.(message);
   });
-  const next = () => new Promise<FromServer>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server child did not answer within 60 s')), 60_000);
-    waiting.push((message) => { clearTimeout(timer); resolve(message); });
-  });
+  const next = () =>
+    new Promise<FromServer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the server child did not answer within 60 s')), 60_000);
+      waiting.push((message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
   const listening = await next();
   if (listening.type !== 'listening') throw new Error('unexpected first message from the server child');
   return {
@@ -87,21 +101,33 @@ async function startServerChild(file: string): Promise<ServerChild> {
       if (message.type !== 'stall') throw new Error('unexpected message from the server child');
       return message.maxMs;
     },
-    stop: () => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { child.kill(); resolve(); }, 10_000);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
-      child.send({ type: 'stop' } satisfies ToServer);
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill();
+          resolve();
+        }, 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' } satisfies ToServer);
+      }),
   };
 }
 
 /** Logs in through the form like a browser (CSRF cookie and field), returns the Cookie header of the session. */
 async function logIn(base: string, name: string, password: string): Promise<string> {
   const form = await fetch(`${base}/login`);
-  const cookies = (list: string[]) => list.filter((line) => !/Max-Age=0/i.test(line)).map((line) => line.split(';')[0]!).join('; ');
+  const cookies = (list: string[]) =>
+    list
+      .filter((line) => !/Max-Age=0/i.test(line))
+      .map((line) => line.split(';')[0]!)
+      .join('; ');
   const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
   const answer = await fetch(`${base}/login`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { cookie: cookies(form.headers.getSetCookie()), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ name, password, csrf }).toString(),
   });
@@ -110,14 +136,23 @@ async function logIn(base: string, name: string, password: string): Promise<stri
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
-const statusProblems = (result: CannonResult) => [
-  ...Object.entries(result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${count} × ${code}`),
-  ...(result.errors ? [`${result.errors} errors`] : []), ...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
-].join(', ');
+const statusProblems = (result: CannonResult) =>
+  [
+    ...Object.entries(result.statusCodeStats)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, { count }]) => `${count} × ${code}`),
+    ...(result.errors ? [`${result.errors} errors`] : []),
+    ...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
+  ].join(', ');
 
 const tableHeader = `${'endpoint'.padEnd(34)} ${'req/s'.padStart(7)} ${'server p50'.padStart(11)} ${'server p95'.padStart(11)} ${'server max'.padStart(11)} ${'client p50'.padStart(11)} ${'client p97.5'.padStart(13)} ${'KiB/answer'.padStart(11)} ${'loop stall'.padStart(11)}  p95 < ${targetP95Ms} ms`;
 const tableRow = (name: string, result: CannonResult, times: ServerTimes, stallMs: number) => {
-  const problems = [result.non2xx + result.errors + result.timeouts > 0 ? statusProblems(result) : '', times.pending > 0 ? `${times.pending} still unanswered at the end` : ''].filter(Boolean).join('; ');
+  const problems = [
+    result.non2xx + result.errors + result.timeouts > 0 ? statusProblems(result) : '',
+    times.pending > 0 ? `${times.pending} still unanswered at the end` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   const kib = result.throughput.average / Math.max(1, result.requests.average) / 1024;
   return `${name.padEnd(34)} ${result.requests.average.toFixed(0).padStart(7)} ${ms(times.p50).padStart(11)} ${ms(times.p95).padStart(11)} ${ms(times.max).padStart(11)} ${ms(result.latency.p50).padStart(11)} ${ms(result.latency.p97_5).padStart(13)} ${kib.toFixed(1).padStart(11)} ${ms(stallMs).padStart(11)}  ${times.p95 < targetP95Ms ? 'yes' : 'NO'}${problems ? `  (${problems})` : ''}`;
 };
@@ -137,7 +172,8 @@ export async function run(args: string[]): Promise<void> {
     await store.close();
     process.stdout.write(`  fill: done in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s; findings: ${stored}\n\n`);
     process.stdout.write('the figures a cold dashboard computes, step by step (in this process):\n');
-    for (const { step, ms: took, note } of await coldBreakdown(file)) process.stdout.write(`  ${step.padEnd(66)} ${ms(took).padStart(9)} ms${note ? `  ${note}` : ''}\n`);
+    for (const { step, ms: took, note } of await coldBreakdown(file))
+      process.stdout.write(`  ${step.padEnd(66)} ${ms(took).padStart(9)} ms${note ? `  ${note}` : ''}\n`);
     process.stdout.write('\n');
 
     server = await startServerChild(file);
@@ -150,7 +186,10 @@ export async function run(args: string[]): Promise<void> {
     };
 
     // The first dashboard computes the figures from the whole store; later ones hit the cache until the store changes.
-    for (const [path, as] of [['/dashboard', 'operator'], ['/statistics', 'public']] as const) {
+    for (const [path, as] of [
+      ['/dashboard', 'operator'],
+      ['/statistics', 'public'],
+    ] as const) {
       const started = performance.now();
       const response = await fetch(`${base}${path}`, { headers: headersOf[as] });
       await response.arrayBuffer();
@@ -159,7 +198,12 @@ export async function run(args: string[]): Promise<void> {
       process.stdout.write(`cold ${path}: ${response.status}, client ${ms(client)} ms, server ${ms(times.max)} ms\n`);
     }
 
-    const someFinding = (await (await fetch(`${base}/api/v1/dashboard/findings?isp=isp-042&limit=1`, { headers: headersOf.operator })).json() as { findings: Array<{ id: number }> }).findings[0]?.id ?? 1;
+    const someFinding =
+      (
+        (await (await fetch(`${base}/api/v1/dashboard/findings?isp=isp-042&limit=1`, { headers: headersOf.operator })).json()) as {
+          findings: Array<{ id: number }>;
+        }
+      ).findings[0]?.id ?? 1;
     const endpoints: Endpoint[] = [
       { name: 'dashboard page', path: '/dashboard', as: 'operator' },
       { name: 'dashboard summary API', path: '/api/v1/dashboard/summary', as: 'operator' },
@@ -175,7 +219,14 @@ export async function run(args: string[]): Promise<void> {
     ];
     const drive = async (endpoint: Endpoint, clients: number) => {
       await server!.stall();
-      const result = await autocannon({ url: `${base}${endpoint.path}`, connections: clients, duration: seconds, timeout: 30, reconnectRate, headers: headersOf[endpoint.as] });
+      const result = await autocannon({
+        url: `${base}${endpoint.path}`,
+        connections: clients,
+        duration: seconds,
+        timeout: 30,
+        reconnectRate,
+        headers: headersOf[endpoint.as],
+      });
       return { result, times: await server!.times(endpoint.path), stallMs: await server!.stall() };
     };
     const missed: string[] = [];
@@ -189,12 +240,18 @@ export async function run(args: string[]): Promise<void> {
 
     // Every ISP feedback (like any store change) makes the figures stale: the dashboard must
     // not recount a million findings per request, and the other pages must not stall meanwhile.
-    const feedbackTarget = (await (await fetch(`${base}/api/v1/findings?limit=1`, { headers: headersOf.token })).json() as { findings: Array<{ id: number }> }).findings[0]!.id;
+    const feedbackTarget = (
+      (await (await fetch(`${base}/api/v1/findings?limit=1`, { headers: headersOf.token })).json()) as { findings: Array<{ id: number }> }
+    ).findings[0]!.id;
     const stopAt = Date.now() + seconds * 1000;
     const posting = (async () => {
       let posts = 0;
       while (Date.now() < stopAt) {
-        const answer = await fetch(`${base}/api/v1/findings/${feedbackTarget}/feedback`, { method: 'POST', headers: { ...headersOf.token, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'handled', note: 'bench churn' }) });
+        const answer = await fetch(`${base}/api/v1/findings/${feedbackTarget}/feedback`, {
+          method: 'POST',
+          headers: { ...headersOf.token, 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'handled', note: 'bench churn' }),
+        });
         if (answer.status === 201) posts++;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
@@ -207,7 +264,9 @@ export async function run(args: string[]): Promise<void> {
     report('dashboard page (2 clients)', dashboard);
     report(`portal findings (${connections - 2} clients)`, portal);
 
-    process.stdout.write(`\ntimes in ms; server = around the app's handler (store, rendering, writing the answer), client = autocannon's latency on loopback (includes queueing),\nloop stall = the longest time the server's event loop answered nothing during the run (every request arriving then waits)\n`);
+    process.stdout.write(
+      `\ntimes in ms; server = around the app's handler (store, rendering, writing the answer), client = autocannon's latency on loopback (includes queueing),\nloop stall = the longest time the server's event loop answered nothing during the run (every request arriving then waits)\n`,
+    );
     process.stdout.write(missed.length === 0 ? `every endpoint meets p95 < ${targetP95Ms} ms\n` : `missed p95 < ${targetP95Ms} ms: ${missed.join(', ')}\n`);
     if (server.errors.length > 0) process.stdout.write(`server errors (${server.errors.length}): ${server.errors.slice(0, 5).join(' | ')}\n`);
   } finally {

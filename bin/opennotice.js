@@ -7,7 +7,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `opennotice needs Node.js 22.18 or newer; this is ${process.version}.\n` +
-      'In a checkout, run it through npm (npm run opennotice -- ARGS), which uses the project\'s own Node 24.\n',
+      "In a checkout, run it through npm (npm run opennotice -- ARGS), which uses the project's own Node 24.\n",
   );
   process.exit(1);
 }

@@ -82,7 +82,21 @@ test('survey --input takes open ports from a ZMap file; findings and runs read t
     const bad = await cli(['feeds', 'import', corrupt, '--db', db]);
     assert.equal(bad.code, 3);
     assert.match(bad.stderr, /corrupt\.json/);
-    const survey = await cli(['survey', '--target', cidr, '--input', zmapFile, '--check', 'credentials', '--check', 'firmware', '--db', db, '--json', '--quiet']);
+    const survey = await cli([
+      'survey',
+      '--target',
+      cidr,
+      '--input',
+      zmapFile,
+      '--check',
+      'credentials',
+      '--check',
+      'firmware',
+      '--db',
+      db,
+      '--json',
+      '--quiet',
+    ]);
     assert.equal(survey.code, 0, survey.stderr);
     const summary = JSON.parse(survey.stdout) as { openPorts: number; targets: number };
     assert.equal(summary.openPorts, rows.length - 2, 'in-scope open rows only');
@@ -108,7 +122,10 @@ test('survey --input takes open ports from a ZMap file; findings and runs read t
     assert.equal(vulns.code, 0);
     const listed = JSON.parse(vulns.stdout) as Array<{ cveId: string; devices: number; priority: number }>;
     assert.deepEqual(new Set(listed.map((entry) => entry.cveId)), expectedCves, 'every synthetic CVE the lab devices carry, nothing else');
-    assert.ok(listed.every((entry, index) => index === 0 || listed[index - 1]!.priority >= entry.priority), 'sorted by priority');
+    assert.ok(
+      listed.every((entry, index) => index === 0 || listed[index - 1]!.priority >= entry.priority),
+      'sorted by priority',
+    );
     const status = await cli(['feeds', 'status', '--db', db]);
     assert.equal(status.code, 0);
   } finally {

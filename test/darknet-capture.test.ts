@@ -12,7 +12,9 @@ import { openStore } from '../src/store/open-store.ts';
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
-test('darknet capture: tcpdump on lo → windows in the store as the capture stops; a scanning surveyed address becomes an infected finding', { timeout: 60_000 }, async () => {
+test('darknet capture: tcpdump on lo → windows in the store as the capture stops; a scanning surveyed address becomes an infected finding', {
+  timeout: 60_000,
+}, async () => {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-capture-'));
   try {
     const db = join(directory, 'store.sqlite');
@@ -21,12 +23,32 @@ test('darknet capture: tcpdump on lo → windows in the store as the capture sto
     await store.finishRun(run, { finishedAt: new Date().toISOString(), status: 'completed', counts: {} });
     await store.close();
 
-    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', entry, 'darknet', 'capture', '--interface', 'lo', '--darknet', '127.203.0.0/16', '--filter', 'udp', '--db', db, '--duration', '40']);
+    const child = spawn(process.execPath, [
+      '--disable-warning=ExperimentalWarning',
+      entry,
+      'darknet',
+      'capture',
+      '--interface',
+      'lo',
+      '--darknet',
+      '127.203.0.0/16',
+      '--filter',
+      'udp',
+      '--db',
+      db,
+      '--duration',
+      '40',
+    ]);
     let stderr = '';
     let stdout = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
     const listening = new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (chunk) => { stderr += chunk; if (stderr.includes('capturing on lo')) resolve(); });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (stderr.includes('capturing on lo')) resolve();
+      });
       child.once('exit', () => reject(new Error(`capture ended before listening: ${stderr}`)));
     });
     await listening;
@@ -43,10 +65,16 @@ test('darknet capture: tcpdump on lo → windows in the store as the capture sto
     const after = await openStore(db);
     try {
       const days = await after.listDarknetWindows({ darknet: '127.203.0.0/16', periodSeconds: 86_400 });
-      assert.equal(days.reduce((sum, window) => sum + window.packets, 0), 26);
+      assert.equal(
+        days.reduce((sum, window) => sum + window.packets, 0),
+        26,
+      );
       assert.equal(days[0]!.topPorts[0]!.port, 47_123);
       const infected = await after.listFindings({ kind: 'infected' });
-      assert.deepEqual(infected.map((row) => row.ip), ['127.77.1.5']);
+      assert.deepEqual(
+        infected.map((row) => row.ip),
+        ['127.77.1.5'],
+      );
       // Past a few exact destinations the count is a HyperLogLog estimate (±6.5 %).
       assert.ok(Math.abs(Number(infected[0]!.evidence.distinctDestinations) - 25) <= 3, String(infected[0]!.evidence.distinctDestinations));
       const runs = await after.listRuns();

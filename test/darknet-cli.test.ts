@@ -51,7 +51,10 @@ test('darknet generate → ingest → stats from the store → infected models; 
 
     const models = await cli(['darknet', 'infected', '--db', db, '--csv']);
     assert.equal(models.code, 0, models.stderr);
-    assert.deepEqual(models.stdout.trim().split('\r\n'), ['vendor,model,device_type,infected,surveyed,share,families', 'Korvan,IPC-2120,ip-camera,1,2,50.0%,mirai 1']);
+    assert.deepEqual(models.stdout.trim().split('\r\n'), [
+      'vendor,model,device_type,infected,surveyed,share,families',
+      'Korvan,IPC-2120,ip-camera,1,2,50.0%,mirai 1',
+    ]);
 
     const again = await cli(['darknet', 'ingest', capture, '--db', db]);
     assert.equal(again.code, 0, again.stderr);
@@ -60,7 +63,14 @@ test('darknet generate → ingest → stats from the store → infected models; 
 
     const corrupt = join(directory, 'corrupt.pcap');
     const bytes = readFileSync(capture);
-    writeFileSync(corrupt, Buffer.concat([Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0]), Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0x3c, 0, 0, 0]), bytes.subarray(0, 64)]));
+    writeFileSync(
+      corrupt,
+      Buffer.concat([
+        Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0]),
+        Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0x3c, 0, 0, 0]),
+        bytes.subarray(0, 64),
+      ]),
+    );
     const failed = await cli(['darknet', 'ingest', corrupt, '--db', db]);
     assert.equal(failed.code, 3, failed.stderr);
     assert.match(failed.stderr, /corrupt\.pcap.*(offset|byte) \d+/i);

@@ -79,7 +79,10 @@ test('FTP: the 220 greeting names the server with the <iframe> payload', async (
   const client = await rawConnect(device.ip, 21);
   const bytes = await client.waitFor((received) => received.includes('\r\n'));
   client.close();
-  assert.equal(bytes.toString('latin1'), `220 ProFTPD ${bytes.toString('latin1').split(' ')[2]} Server (${labPayload('ftp-greeting').text}) [${device.ip}]\r\n`);
+  assert.equal(
+    bytes.toString('latin1'),
+    `220 ProFTPD ${bytes.toString('latin1').split(' ')[2]} Server (${labPayload('ftp-greeting').text}) [${device.ip}]\r\n`,
+  );
 });
 
 test('SSH: the identification line ends with the javascript: comment', async () => {
@@ -109,7 +112,10 @@ test('the survey completes and stores every payload verbatim in the service reco
 test('identities and findings: the printer is "HP <payload>", every payload device has its finding, the realm is in the evidence', async () => {
   const devices = await store.listDevices();
   const truth = { ...lab.truth, devices: payloadDevicesOf(lab.truth) };
-  const identification = scoreIdentification(truth, devices.map((row) => ({ ip: row.ip, identity: row })));
+  const identification = scoreIdentification(
+    truth,
+    devices.map((row) => ({ ip: row.ip, identity: row })),
+  );
   assert.deepEqual([identification.precision, identification.recall], [1, 1], JSON.stringify(identification.mismatches));
   assert.equal(devices.find((row) => row.ip === carrying('http-server-header').ip)?.model, payloadModel);
 

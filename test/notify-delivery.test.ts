@@ -25,14 +25,35 @@ test('every report is delivered exactly once in effect despite a flaky mail serv
     const db = join(directory, 'store.sqlite');
     const store = await openStore(db);
     const isps: IspRecord[] = Array.from({ length: ispCount }, (_, index) => ({
-      id: `isp-${index}`, name: `ISP ${index}`, asns: [64_500 + index], prefixes: [], contacts: { abuseEmail: `abuse@isp-${index}.example`, portalUsers: [] },
-      preferences: { format: 'csv', cadence: 'daily', language: index % 2 ? 'ja' : 'en' }, managesCustomerDevices: false,
+      id: `isp-${index}`,
+      name: `ISP ${index}`,
+      asns: [64_500 + index],
+      prefixes: [],
+      contacts: { abuseEmail: `abuse@isp-${index}.example`, portalUsers: [] },
+      preferences: { format: 'csv', cadence: 'daily', language: index % 2 ? 'ja' : 'en' },
+      managesCustomerDevices: false,
     }));
     await store.upsertIsps(isps);
     const run = await store.startRun({ startedAt: '2026-04-01T00:00:00.000Z', scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
-    await store.reconcileFindings(run, { covered: [], found: isps.map((_, index) => ({ kind: 'weak-credential' as const, ip: `192.0.2.${index + 1}`, port: 23, protocol: 'telnet', dictionaryEntryId: 'on-001', evidence: {}, observedAt: '2026-04-01T00:01:00.000Z' })) });
+    await store.reconcileFindings(run, {
+      covered: [],
+      found: isps.map((_, index) => ({
+        kind: 'weak-credential' as const,
+        ip: `192.0.2.${index + 1}`,
+        port: 23,
+        protocol: 'telnet',
+        dictionaryEntryId: 'on-001',
+        evidence: {},
+        observedAt: '2026-04-01T00:01:00.000Z',
+      })),
+    });
     const findings = await store.listFindings();
-    await store.recordAttributions(findings.map((finding) => ({ findingId: finding.id, attribution: { source: 'registry' as const, ispId: `isp-${Number(finding.ip.split('.')[3]) - 1}` } })));
+    await store.recordAttributions(
+      findings.map((finding) => ({
+        findingId: finding.id,
+        attribution: { source: 'registry' as const, ispId: `isp-${Number(finding.ip.split('.')[3]) - 1}` },
+      })),
+    );
     const built = await buildIspReports({ store, templates: loadMessageTemplates(), from: 'notice@program.example', now: '2026-04-02T00:00:00.000Z' });
     assert.equal(built.filter((result) => result.created).length, ispCount);
     await store.close();
@@ -58,7 +79,10 @@ test('every report is delivered exactly once in effect despite a flaky mail serv
       }
       const outbox = await afterKill.listOutbox();
       assert.deepEqual([...new Set(outbox.map((entry) => entry.status))], ['delivered'], 'every entry ends delivered');
-      assert.ok(outbox.some((entry) => entry.attempts > 1), 'some deliveries needed retries');
+      assert.ok(
+        outbox.some((entry) => entry.attempts > 1),
+        'some deliveries needed retries',
+      );
     } finally {
       await afterKill.close();
     }

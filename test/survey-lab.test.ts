@@ -16,7 +16,7 @@ import type { SurveySummary } from '../src/survey/progress.ts';
 import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../src/survey/score.ts';
 import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
 import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
-import { fileURLToPath } from 'node:url';
+import { sharedData } from './support/shared-data.ts';
 
 // Its own /16, so it never collides with a lab a developer runs on the default range.
 const cidr = '127.79.0.0/16';
@@ -34,7 +34,6 @@ const surveyValues = (targets: string[]) => ({
   'max-attempts-per-host': '100',
 });
 
-const sharedData = (path: string) => fileURLToPath(new URL(`../../shared/data/${path}`, import.meta.url));
 const realFeeds = [sharedData('nvd'), sharedData('cve5/records'), sharedData('kev/known_exploited_vulnerabilities.json')];
 const depsWithFirmware = async () => ({ ...createSurveyDeps({ store }), firmware: await loadFirmwareAssessor(store) });
 
@@ -85,7 +84,10 @@ test('weak-credential findings: precision = recall = 1.0 against the ground trut
 
 test('identification precision and recall ≥ 0.99 against the ground truth', async () => {
   const devices = await store.listDevices();
-  const score = scoreIdentification(lab.truth, devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })));
+  const score = scoreIdentification(
+    lab.truth,
+    devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })),
+  );
   assert.ok(score.precision >= 0.99, `precision ${score.precision} (${JSON.stringify(score.mismatches.slice(0, 5))})`);
   assert.ok(score.recall >= 0.99, `recall ${score.recall} (${JSON.stringify(score.mismatches.slice(0, 5))})`);
 });
@@ -100,11 +102,16 @@ test('vulnerable-firmware findings: precision = recall = 1.0 for synthetic and r
   assert.deepEqual(score.falsePositives, []);
   assert.deepEqual(score.falseNegatives, []);
   assert.ok(score.truePositives > 300, `many affected devices (${score.truePositives})`);
-  assert.ok(findings.some((row) => (row.evidence.cveIds as string[]).some((id) => !id.startsWith('CVE-2099-'))), 'real CVEs matched too');
+  assert.ok(
+    findings.some((row) => (row.evidence.cveIds as string[]).some((id) => !id.startsWith('CVE-2099-'))),
+    'real CVEs matched too',
+  );
   // CVE-2014-100005 (D-Link DIR-600) is in CISA KEV: flagged and ranked urgent.
   const dir600 = findings.find((row) => (row.evidence.cveIds as string[]).includes('CVE-2014-100005'));
   assert.ok(dir600, 'a DIR-600 finding');
-  const cve = (dir600.evidence.cves as Array<{ cveId: string; kev: boolean; priorityLabel: string; baseScore: number }>).find((entry) => entry.cveId === 'CVE-2014-100005')!;
+  const cve = (dir600.evidence.cves as Array<{ cveId: string; kev: boolean; priorityLabel: string; baseScore: number }>).find(
+    (entry) => entry.cveId === 'CVE-2014-100005',
+  )!;
   assert.equal(cve.kev, true);
   assert.equal(cve.priorityLabel, 'urgent');
   assert.ok(cve.baseScore > 0);
@@ -134,7 +141,11 @@ test('every login attempt is in the audit log; reports carry entry ids, never pa
   assert.ok(!/password/i.test(csv.split('\n')[0]!), 'no password column');
   // Passwords that differ from every user name cannot appear for any innocent reason.
   const usernames = new Set(lab.truth.devices.flatMap((device) => device.weaknesses.map((weakness) => weakness.username)));
-  const passwords = new Set(lab.truth.devices.flatMap((device) => device.weaknesses.map((weakness) => weakness.password)).filter((password): password is string => Boolean(password) && !usernames.has(password)));
+  const passwords = new Set(
+    lab.truth.devices
+      .flatMap((device) => device.weaknesses.map((weakness) => weakness.password))
+      .filter((password): password is string => Boolean(password) && !usernames.has(password)),
+  );
   assert.ok(passwords.size > 3, 'the lab uses several distinct default passwords');
   const csvCells = new Set(csv.split('\n').flatMap((line) => line.split(',').map((cell) => cell.replace(/^"|"$/g, ''))));
   for (const password of passwords) assert.ok(!json.includes(`"${password}"`) && !csvCells.has(password), `password ${password} leaked into a report`);

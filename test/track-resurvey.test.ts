@@ -20,9 +20,17 @@ import { runSurvey } from '../src/survey/run-survey.ts';
 
 const dayMs = 86_400_000;
 const values = (cidr: string) => ({
-  target: [cidr], check: ['credentials'], ports: ['21,22,23,80,2323,8080'], seed: '3', 'per-host': '2',
-  'connect-timeout': '1000', 'io-timeout': '1500', deadline: '5000', 'max-bytes': '262144',
-  'max-attempts-per-service': '40', 'max-attempts-per-host': '100',
+  target: [cidr],
+  check: ['credentials'],
+  ports: ['21,22,23,80,2323,8080'],
+  seed: '3',
+  'per-host': '2',
+  'connect-timeout': '1000',
+  'io-timeout': '1500',
+  deadline: '5000',
+  'max-bytes': '262144',
+  'max-attempts-per-service': '40',
+  'max-attempts-per-host': '100',
 });
 
 /** Captures what a CLI command prints. */
@@ -31,8 +39,14 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   const err: string[] = [];
   const writeOut = process.stdout.write;
   const writeErr = process.stderr.write;
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => {
+    err.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     return { code: await main(args), stdout: out.join(''), stderr: err.join('') };
   } finally {
@@ -85,16 +99,35 @@ test('re-surveys check only notified findings and close the fixed ones after two
     assert.equal(second.summary!.reconciliation.closed, onFixed.length);
     const after = await store.listNotifiableFindings();
     const closed = after.filter((finding) => finding.status === 'closed');
-    assert.deepEqual(closed.map((finding) => finding.id).sort(), onFixed.map((finding) => finding.id).sort(), 'closed = the findings on fixed devices, nothing else');
-    assert.ok(closed.every((finding) => finding.closedAt === new Date(start + 7 * dayMs).toISOString()), 'dated by the first miss (day 7)');
-    assert.ok(unnotified.every((finding) => after.find((row) => row.id === finding.id)!.status === 'open'), 'findings never notified are not re-checked');
+    assert.deepEqual(
+      closed.map((finding) => finding.id).sort(),
+      onFixed.map((finding) => finding.id).sort(),
+      'closed = the findings on fixed devices, nothing else',
+    );
+    assert.ok(
+      closed.every((finding) => finding.closedAt === new Date(start + 7 * dayMs).toISOString()),
+      'dated by the first miss (day 7)',
+    );
+    assert.ok(
+      unnotified.every((finding) => after.find((row) => row.id === finding.id)!.status === 'open'),
+      'findings never notified are not re-checked',
+    );
 
     await store.close();
     const report = await cli(['track', 'effectiveness', '--db', db, '--by', 'kind', '--json', '--as-of', new Date(start + 14 * dayMs).toISOString()]);
     assert.equal(report.code, 0, report.stderr);
-    const tables = JSON.parse(report.stdout).tables.kind as Array<{ key: string; figures: { findings: number; remediated: number; rateWithin: Record<string, number | null> } }>;
-    assert.equal(tables.reduce((sum, row) => sum + row.figures.findings, 0), notifiedFindings.length);
-    assert.equal(tables.reduce((sum, row) => sum + row.figures.remediated, 0), onFixed.length);
+    const tables = JSON.parse(report.stdout).tables.kind as Array<{
+      key: string;
+      figures: { findings: number; remediated: number; rateWithin: Record<string, number | null> };
+    }>;
+    assert.equal(
+      tables.reduce((sum, row) => sum + row.figures.findings, 0),
+      notifiedFindings.length,
+    );
+    assert.equal(
+      tables.reduce((sum, row) => sum + row.figures.remediated, 0),
+      onFixed.length,
+    );
     const weak = tables.find((row) => row.key === 'weak-credential')!;
     const weakFixed = onFixed.filter((finding) => finding.kind === 'weak-credential').length;
     const weakAll = notifiedFindings.filter((finding) => finding.kind === 'weak-credential').length;
@@ -108,8 +141,15 @@ test('re-surveys check only notified findings and close the fixed ones after two
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /handled, subscriber-contacted, device-replaced, false-positive/);
     const listed = await cli(['track', 'feedback', '--db', db, '--json']);
-    assert.deepEqual(JSON.parse(listed.stdout).map((row: { findingId: number; action: string; note: string; ispId: string }) => [row.findingId, row.action, row.note, row.ispId]),
-      [[target.id, 'device-replaced', 'new router sent', target.attribution.ispId]]);
+    assert.deepEqual(
+      JSON.parse(listed.stdout).map((row: { findingId: number; action: string; note: string; ispId: string }) => [
+        row.findingId,
+        row.action,
+        row.note,
+        row.ispId,
+      ]),
+      [[target.id, 'device-replaced', 'new router sent', target.attribution.ispId]],
+    );
   } finally {
     await store.close().catch(() => undefined);
     await lab.close();

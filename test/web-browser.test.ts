@@ -35,17 +35,28 @@ const countBy = <T>(items: readonly T[], key: (item: T) => string | undefined): 
 };
 const asNumber = (text: string) => Number(text.replace(/[,\s]/g, ''));
 
-before(async () => {
-  [site, browser] = await Promise.all([startLabSite({ cidr, seed: 11, deviceCount: 40 }), launchChromium()]);
-  assert.ok(site.ispUsers.size >= 2, `findings in at least two ISPs (got ${[...site.ispUsers.keys()].join(', ')})`);
-}, { timeout: 120_000 });
+before(
+  async () => {
+    // Both start at once; whichever started is kept for after() to close even when the other
+    // failed, so a missing browser fails these tests at once instead of leaving the lab running.
+    const [siteStart, browserStart] = await Promise.allSettled([startLabSite({ cidr, seed: 11, deviceCount: 40 }), launchChromium()]);
+    if (siteStart.status === 'fulfilled') site = siteStart.value;
+    if (browserStart.status === 'fulfilled') browser = browserStart.value;
+    if (siteStart.status === 'rejected') throw siteStart.reason;
+    if (browserStart.status === 'rejected') throw browserStart.reason;
+    assert.ok(site.ispUsers.size >= 2, `findings in at least two ISPs (got ${[...site.ispUsers.keys()].join(', ')})`);
+  },
+  { timeout: 120_000 },
+);
 
 after(async () => {
   await browser?.close();
   await site?.close();
 });
 
-test('an ISP user sees only its network, opens a finding, downloads the CSV report, gives feedback, and its API token sees the same', { timeout: 90_000 }, async () => {
+test('an ISP user sees only its network, opens a finding, downloads the CSV report, gives feedback, and its API token sees the same', {
+  timeout: 90_000,
+}, async () => {
   const byIsp = countBy(site.findings, ispOf);
   const [ispId] = [...byIsp].sort((a, b) => b[1] - a[1])[0]!;
   const own = site.findings.filter((finding) => ispOf(finding) === ispId);
@@ -67,7 +78,8 @@ test('an ISP user sees only its network, opens a finding, downloads the CSV repo
   await Promise.all([page.waitForURL(`**/portal/findings/${target.id}`), page.click(`a[href="/portal/findings/${target.id}"]`)]);
   assert.ok((await page.locator('h1').innerText()).includes(serviceOf(target)));
   const detail = await visitor.mainText();
-  for (const value of Object.values(target.evidence).filter((item): item is string => typeof item === 'string')) assert.ok(detail.includes(value), `evidence "${value}" shown`);
+  for (const value of Object.values(target.evidence).filter((item): item is string => typeof item === 'string'))
+    assert.ok(detail.includes(value), `evidence "${value}" shown`);
 
   const note = `called the subscriber about ${target.ip}`;
   await page.selectOption('section.give-feedback select[name="action"]', 'subscriber-contacted');
@@ -76,7 +88,10 @@ test('an ISP user sees only its network, opens a finding, downloads the CSV repo
   await page.locator('ul.feedback li', { hasText: note }).waitFor();
   await visitor.screenshot('portal-finding');
   const stored = await site.store.listFeedback({ findingId: target.id });
-  assert.deepEqual(stored.map((row) => [row.action, row.note, row.author, row.ispId]), [['subscriber-contacted', note, site.ispUsers.get(ispId), ispId]]);
+  assert.deepEqual(
+    stored.map((row) => [row.action, row.note, row.author, row.ispId]),
+    [['subscriber-contacted', note, site.ispUsers.get(ispId), ispId]],
+  );
 
   const [report] = await site.store.listReports({ ispId });
   assert.ok(report, `${ispId} has a report`);
@@ -87,9 +102,15 @@ test('an ISP user sees only its network, opens a finding, downloads the CSV repo
   const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
   assert.deepEqual(header, [...notificationCsvColumns]);
   const column = (name: string) => header!.indexOf(name as (typeof notificationCsvColumns)[number]);
-  assert.deepEqual(rows.map((row) => Number(row[column('finding_id')])).sort((a, b) => a - b), (await site.store.reportFindingIds(report.id)).sort((a, b) => a - b));
+  assert.deepEqual(
+    rows.map((row) => Number(row[column('finding_id')])).sort((a, b) => a - b),
+    (await site.store.reportFindingIds(report.id)).sort((a, b) => a - b),
+  );
   const ownIps = new Set(own.map((finding) => finding.ip));
-  assert.ok(rows.every((row) => ownIps.has(row[column('ip')]!)), 'every CSV row is an address of this ISP');
+  assert.ok(
+    rows.every((row) => ownIps.has(row[column('ip')]!)),
+    'every CSV row is an address of this ISP',
+  );
 
   await visitor.open('/portal/tokens');
   await page.fill('form[action="/portal/tokens"] input[name="label"]', 'ticketing system');
@@ -101,26 +122,36 @@ test('an ISP user sees only its network, opens a finding, downloads the CSV repo
   assert.deepEqual(visitor.pageErrors, []);
   await visitor.close();
 
-  const api = (path: string, init: RequestInit = {}) => fetch(`${site.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
-  const listed = await (await api('/api/v1/findings?limit=1000')).json() as { findings: Array<{ id: number; ip: string }>; nextCursor: string | null };
-  assert.deepEqual(listed.findings.map((finding) => finding.id).sort((a, b) => a - b), own.map((finding) => finding.id).sort((a, b) => a - b));
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${site.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } });
+  const listed = (await (await api('/api/v1/findings?limit=1000')).json()) as { findings: Array<{ id: number; ip: string }>; nextCursor: string | null };
+  assert.deepEqual(
+    listed.findings.map((finding) => finding.id).sort((a, b) => a - b),
+    own.map((finding) => finding.id).sort((a, b) => a - b),
+  );
   assert.equal(listed.nextCursor, null);
   assert.equal((await api(`/api/v1/findings/${others[0]!.id}`)).status, 404, "another ISP's finding does not exist for this token");
   const theirReport = (await site.store.listReports()).find((row) => row.ispId !== ispId);
   if (theirReport) assert.equal((await api(`/api/v1/reports/${theirReport.id}/report.csv`)).status, 404);
-  const posted = await api(`/api/v1/findings/${target.id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'handled', note: 'closed in the ticketing system' }) });
+  const posted = await api(`/api/v1/findings/${target.id}/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'handled', note: 'closed in the ticketing system' }),
+  });
   assert.equal(posted.status, 201);
   assert.deepEqual((await site.store.listFeedback({ findingId: target.id })).map((row) => row.action).sort(), ['handled', 'subscriber-contacted']);
   assert.equal((await fetch(`${site.url}/api/v1/findings`)).status, 401, 'no token, no data');
 });
 
-test('the operator sees figures equal to the store, drills down from a figure to its findings and into one finding’s history', { timeout: 90_000 }, async () => {
+test('the operator sees figures equal to the store, drills down from a figure to its findings and into one finding’s history', {
+  timeout: 90_000,
+}, async () => {
   const findings = await site.store.listNotifiableFindings();
   const open = findings.filter((finding) => finding.status === 'open');
   const visitor = await openVisitor(browser, site.url);
   const { page } = visitor;
   await logIn(visitor, site.operator, site.password, '/dashboard');
-  assert.ok(await chartsDrawn(page) >= 4, 'the monthly, breakdown and remediation charts are drawn');
+  assert.ok((await chartsDrawn(page)) >= 4, 'the monthly, breakdown and remediation charts are drawn');
   await visitor.screenshot('dashboard');
 
   assert.equal(await page.locator(`.cards a.value[href="${drillPath({ status: 'open' })}"]`).innerText(), formatCount('en', open.length));
@@ -131,13 +162,21 @@ test('the operator sees figures equal to the store, drills down from a figure to
   };
   const vendors = await tableOf('vendors');
   for (const [vendor, count] of countBy(open, (finding) => finding.vendor)) assert.equal(vendors.get(vendor), count, `open findings of ${vendor}`);
-  assert.equal([...vendors.values()].reduce((a, b) => a + b, 0), open.length, 'the vendor table adds up to the open findings');
+  assert.equal(
+    [...vendors.values()].reduce((a, b) => a + b, 0),
+    open.length,
+    'the vendor table adds up to the open findings',
+  );
   const types = await tableOf('device-types');
   for (const [type, count] of countBy(open, (finding) => finding.deviceType)) assert.equal(types.get(type), count, `open findings on ${type}s`);
   const isps = (await site.store.listIsps()).filter((isp) => open.some((finding) => ispOf(finding) === isp.id));
   const ispRows = page.locator('section[aria-labelledby="isps-title"] tbody tr');
   for (const isp of isps) {
-    const cells = await ispRows.filter({ has: page.locator('td:first-child', { hasText: isp.name }) }).first().locator('td').allTextContents();
+    const cells = await ispRows
+      .filter({ has: page.locator('td:first-child', { hasText: isp.name }) })
+      .first()
+      .locator('td')
+      .allTextContents();
     assert.equal(asNumber(cells[1]!), open.filter((finding) => ispOf(finding) === isp.id).length, `open findings of ${isp.name}`);
   }
 
@@ -146,7 +185,10 @@ test('the operator sees figures equal to the store, drills down from a figure to
   const [feedback] = await site.store.listFeedback();
   const target = open.find((finding) => finding.id === feedback?.findingId) ?? open.find((finding) => finding.vendor !== undefined)!;
   const vendor = target.vendor ?? 'unidentified';
-  const expected = open.filter((finding) => (finding.vendor ?? 'unidentified') === vendor).map((finding) => finding.id).sort((a, b) => a - b);
+  const expected = open
+    .filter((finding) => (finding.vendor ?? 'unidentified') === vendor)
+    .map((finding) => finding.id)
+    .sort((a, b) => a - b);
   await page.click('#vendors-table summary');
   await Promise.all([page.waitForURL('**/dashboard/findings?**'), page.click(`#vendors-table a[href="${drillPath({ vendor, status: 'open' })}"]`)]);
   const ids = (await page.locator('table.findings tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b);
@@ -156,8 +198,10 @@ test('the operator sees figures equal to the store, drills down from a figure to
   await Promise.all([page.waitForURL(`**/dashboard/findings/${target.id}`), page.click(`table.findings a[href="/dashboard/findings/${target.id}"]`)]);
   const history = await page.locator('table.timeline').innerText();
   assert.match(history, /Found \(opened\)/);
-  for (const reportId of (await site.store.findingHistory(target.id))!.reports.map((report) => report.reportId)) assert.ok(history.includes(`Report ${reportId}`), `report ${reportId} in the history`);
-  for (const given of await site.store.listFeedback({ findingId: target.id })) assert.ok(history.includes(given.note ?? given.action), `feedback "${given.note}" in the history`);
+  for (const reportId of (await site.store.findingHistory(target.id))!.reports.map((report) => report.reportId))
+    assert.ok(history.includes(`Report ${reportId}`), `report ${reportId} in the history`);
+  for (const given of await site.store.listFeedback({ findingId: target.id }))
+    assert.ok(history.includes(given.note ?? given.action), `feedback "${given.note}" in the history`);
   assert.ok((await visitor.mainText()).includes(target.ip));
   await visitor.screenshot('dashboard-finding');
 
@@ -168,11 +212,19 @@ test('the operator sees figures equal to the store, drills down from a figure to
   const remediated = page.locator(`.cards a.value[href="${drillPath({ status: 'closed' })}"]`);
   assert.equal(await remediated.innerText(), formatCount('en', closed.length));
   await Promise.all([page.waitForURL('**/dashboard/findings?status=closed'), remediated.click()]);
-  assert.deepEqual((await page.locator('table.findings tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b), closed.map((finding) => finding.id).sort((a, b) => a - b));
+  assert.deepEqual(
+    (await page.locator('table.findings tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b),
+    closed.map((finding) => finding.id).sort((a, b) => a - b),
+  );
   const fixed = closed[0]!;
   await Promise.all([page.waitForURL(`**/dashboard/findings/${fixed.id}`), page.click(`table.findings a[href="/dashboard/findings/${fixed.id}"]`)]);
   const life = await page.locator('table.timeline').innerText();
-  for (const step of ['Found (opened)', `Report ${(await site.store.findingHistory(fixed.id))!.reports[0]!.reportId}`, 'Closed: a re-survey no longer found it']) assert.ok(life.includes(step), `the history shows "${step}"`);
+  for (const step of [
+    'Found (opened)',
+    `Report ${(await site.store.findingHistory(fixed.id))!.reports[0]!.reportId}`,
+    'Closed: a re-survey no longer found it',
+  ])
+    assert.ok(life.includes(step), `the history shows "${step}"`);
   await visitor.screenshot('dashboard-finding-closed');
   await visitor.assertNothingInjected('dashboard');
   assert.deepEqual(visitor.pageErrors, []);
@@ -186,14 +238,19 @@ test('public pages: about, statistics, check my connection from 127.0.0.1, and a
   await visitor.open('/');
   assert.equal(await page.locator('h1').innerText(), words.aboutTitle);
   const about = await visitor.mainText();
-  for (const fact of [site.program.operator, site.program.contact, ...site.program.scannerAddresses]) assert.ok(about.includes(fact), `the about page names ${fact}`);
+  for (const fact of [site.program.operator, site.program.contact, ...site.program.scannerAddresses])
+    assert.ok(about.includes(fact), `the about page names ${fact}`);
   await visitor.screenshot('about');
 
   await visitor.open('/statistics');
-  assert.ok(await chartsDrawn(page) >= 1);
+  assert.ok((await chartsDrawn(page)) >= 1);
   const open = (await site.store.listNotifiableFindings()).filter((finding) => finding.status === 'open');
   const totals = (await page.locator('#public-vendors-table tbody tr td:nth-child(2)').allTextContents()).map(asNumber);
-  assert.equal(totals.reduce((a, b) => a + b, 0), open.length, 'the public vendor table adds up to the open findings');
+  assert.equal(
+    totals.reduce((a, b) => a + b, 0),
+    open.length,
+    'the public vendor table adds up to the open findings',
+  );
   assert.ok(!(await visitor.mainText()).includes(cidr.slice(0, 8)), 'no address on the public statistics');
   await visitor.screenshot('statistics');
 
@@ -226,7 +283,10 @@ test('public pages: about, statistics, check my connection from 127.0.0.1, and a
   const queue = await operator.mainText();
   for (const text of ['198.51.100.0/24', '203.0.113.0/25', 'noc@optout.example', 'our honeypots']) assert.ok(queue.includes(text), `the queue shows ${text}`);
   await operator.screenshot('dashboard-opt-outs');
-  await Promise.all([operator.page.waitForURL('**/dashboard/opt-outs'), operator.page.click(`form[action="/dashboard/opt-outs/${request!.id}/approve"] button`)]);
+  await Promise.all([
+    operator.page.waitForURL('**/dashboard/opt-outs'),
+    operator.page.click(`form[action="/dashboard/opt-outs/${request!.id}/approve"] button`),
+  ]);
   assert.equal((await site.store.getOptOutRequest(request!.id))?.status, 'approved');
   await operator.close();
 });

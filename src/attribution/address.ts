@@ -9,9 +9,7 @@ import { formatIPv6Groups, parseIPv6 } from '../scope/ipv6.ts';
 export { formatIPv4, parseIPv4, parseIPv6 };
 
 /** An inclusive address range with its family; IPv4 ends are numbers, IPv6 ends BigInts. */
-export type ParsedRange =
-  | { family: 4; first: number; last: number }
-  | { family: 6; first: bigint; last: bigint };
+export type ParsedRange = { family: 4; first: number; last: number } | { family: 6; first: bigint; last: bigint };
 
 /** A CIDR prefix; `hostBitsSet` tells a typo (192.0.2.1/24) from a network address. */
 export type ParsedPrefix = ParsedRange & { length: number; hostBitsSet: boolean };

@@ -51,14 +51,18 @@ export function createAttributor(options: AttributorOptions): Attributor {
       return attribution;
     }
     if (!match) {
-      attribution.unattributedReason = options.table ? 'not routed: no prefix in the routing data covers this address' : 'no routing data loaded and no registry prefix covers this address';
+      attribution.unattributedReason = options.table
+        ? 'not routed: no prefix in the routing data covers this address'
+        : 'no routing data loaded and no registry prefix covers this address';
       return attribution;
     }
     attribution.source = 'prefix-table';
     const origins = match.route.origins ?? [match.route.asn];
     const named = match.route.asName ? ` (${match.route.asName})` : '';
     attribution.unattributedReason =
-      origins.length === 1 ? `AS${match.route.asn}${named} is not in the ISP registry` : `none of the origin ASes ${origins.map((asn) => `AS${asn}`).join(', ')} is in the ISP registry`;
+      origins.length === 1
+        ? `AS${match.route.asn}${named} is not in the ISP registry`
+        : `none of the origin ASes ${origins.map((asn) => `AS${asn}`).join(', ')} is in the ISP registry`;
     return attribution;
   };
 
@@ -69,7 +73,8 @@ export function createAttributor(options: AttributorOptions): Attributor {
       if (attribution.ispId || !options.rdap || !parseAddress(ip)) return attribution;
       const answer = await options.rdap.lookup(ip);
       if (!answer.ok) return { ...attribution, unattributedReason: `${attribution.unattributedReason}; RDAP failed: ${answer.reason}` };
-      if (!answer.network.abuseEmail) return { ...attribution, unattributedReason: `${attribution.unattributedReason}; RDAP names no abuse contact for ${answer.network.cidr}` };
+      if (!answer.network.abuseEmail)
+        return { ...attribution, unattributedReason: `${attribution.unattributedReason}; RDAP names no abuse contact for ${answer.network.cidr}` };
       const { unattributedReason: _resolved, ...rest } = attribution;
       const country = rest.country ?? answer.network.country;
       return { ...rest, prefix: rest.prefix ?? answer.network.cidr, ...(country ? { country } : {}), source: 'rdap', abuseEmail: answer.network.abuseEmail };

@@ -58,9 +58,7 @@ export const bigintArithmetic: KeyArithmetic<bigint> = {
 export function flattenRanges<K>(ranges: PendingRange<K>[], arithmetic: KeyArithmetic<K>): FlatSegments<K> {
   const { compare, successor } = arithmetic;
   type Ranked = PendingRange<K> & { width: K };
-  const sorted: Ranked[] = ranges
-    .map((range) => ({ ...range, width: arithmetic.width(range) }))
-    .sort((a, b) => compare(a.first, b.first));
+  const sorted: Ranked[] = ranges.map((range) => ({ ...range, width: arithmetic.width(range) })).sort((a, b) => compare(a.first, b.first));
   const beats = (a: Ranked, b: Ranked): boolean => {
     const byWidth = compare(a.width, b.width);
     return byWidth < 0 || (byWidth === 0 && a.order > b.order);

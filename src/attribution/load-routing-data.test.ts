@@ -6,15 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createRandom } from '../core/random.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { createPrefixTableBuilder } from './prefix-table.ts';
 import { ipLocationDbAsnFiles, ipLocationDbNotice, loadPrefixTable, loadRoutingData } from './load-routing-data.ts';
+import { sharedData } from '../../test/support/shared-data.ts';
 
-const sharedAsn = (name: string) => fileURLToPath(new URL(`../../../shared/data/asn/${name}`, import.meta.url));
+const sharedAsn = (name: string) => sharedData(`asn/${name}`);
 const dottedToNumber = (text: string) => text.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
 const isImportError = (line?: number) => (error: unknown) =>
   error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && (line === undefined || error.context.line === line);
@@ -64,7 +64,10 @@ test('RouteViews pfx2as: random addresses match an independent longest-prefix sc
 test('iptoasn ip2asn sample: both ends of every range resolve to its AS and country', async () => {
   const file = sharedAsn('ip2asn-v4.sample.tsv');
   const { table, reports } = await loadPrefixTable([{ file, format: 'ip2asn' }]);
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t'));
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t'));
   assert.equal(reports[0]!.ranges, rows.length);
   for (const [first, last, asn, country] of rows) {
     for (const address of [first!, last!]) {
@@ -93,7 +96,12 @@ test('@ip-location-db/asn: sampled rows of both files resolve to their AS and or
       const line = random.pick(lines);
       // The first three cells never hold a comma; the organisation may be quoted.
       const [first, last, asn] = line.split(',') as [string, string, string];
-      const organisation = line.split(',').slice(3).join(',').replace(/^"(.*)"$/, '$1').replaceAll('""', '"');
+      const organisation = line
+        .split(',')
+        .slice(3)
+        .join(',')
+        .replace(/^"(.*)"$/, '$1')
+        .replaceAll('""', '"');
       for (const address of [first, last]) {
         const route = table.lookup(address)?.route;
         assert.equal(route?.asn, Number(asn), address);
@@ -114,7 +122,10 @@ test('malformed lines are skipped, counted and located; strict mode refuses the 
     const report = await loadRoutingData(builder, file, 'pfx2as');
     assert.equal(report.ranges, 2);
     assert.equal(report.invalidLines, 2);
-    assert.deepEqual(report.invalidExamples.map((example) => example.line), [2, 3]);
+    assert.deepEqual(
+      report.invalidExamples.map((example) => example.line),
+      [2, 3],
+    );
     assert.equal(builder.build().lookup('1.0.2.9')?.route.asn, 3, 'CRLF line ends');
 
     await assert.rejects(loadRoutingData(createPrefixTableBuilder(), file, 'pfx2as', { strict: true }), isImportError(2));
@@ -122,7 +133,10 @@ test('malformed lines are skipped, counted and located; strict mode refuses the 
 
     const wrongFormat = join(directory, 'not-routing.txt');
     writeFileSync(wrongFormat, 'hello\nworld\n');
-    await assert.rejects(loadRoutingData(createPrefixTableBuilder(), wrongFormat, 'ip2asn'), (error: unknown) => isImportError(2)(error) && /no usable line/.test((error as Error).message));
+    await assert.rejects(
+      loadRoutingData(createPrefixTableBuilder(), wrongFormat, 'ip2asn'),
+      (error: unknown) => isImportError(2)(error) && /no usable line/.test((error as Error).message),
+    );
     await assert.rejects(loadRoutingData(createPrefixTableBuilder(), join(directory, 'missing.gz'), 'pfx2as'), isImportError());
   } finally {
     rmSync(directory, { recursive: true, force: true });

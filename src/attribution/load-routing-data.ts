@@ -83,7 +83,11 @@ export async function loadRoutingData(builder: PrefixTableBuilder, file: string,
       if (report.invalidExamples.length < keptExamples) report.invalidExamples.push({ line, message: outcome.message });
       if (report.invalidLines > maxInvalidLines) {
         const first = report.invalidExamples[0]!;
-        throw new OpenNoticeError('IMPORT_INVALID', `${format}: more than ${maxInvalidLines} malformed lines; is this a ${format} file? first: ${first.message}`, { file, line: first.line });
+        throw new OpenNoticeError(
+          'IMPORT_INVALID',
+          `${format}: more than ${maxInvalidLines} malformed lines; is this a ${format} file? first: ${first.message}`,
+          { file, line: first.line },
+        );
       }
     }
   });
@@ -98,7 +102,10 @@ export async function loadRoutingData(builder: PrefixTableBuilder, file: string,
  * Build a table from several files in the order given (later files win ties).
  * @example const { table, reports } = await loadPrefixTable([{ file: ipLocationDbAsnFiles().ipv4, format: 'ip-location-db' }])
  */
-export async function loadPrefixTable(sources: readonly RoutingDataSource[], options: LoadOptions = {}): Promise<{ table: PrefixTable; reports: LoadReport[] }> {
+export async function loadPrefixTable(
+  sources: readonly RoutingDataSource[],
+  options: LoadOptions = {},
+): Promise<{ table: PrefixTable; reports: LoadReport[] }> {
   const builder = createPrefixTableBuilder();
   const interner = options.interner ?? createRouteInterner();
   const reports: LoadReport[] = [];

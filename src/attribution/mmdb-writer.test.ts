@@ -9,7 +9,11 @@ import { parseIPv6 } from './address.ts';
 /** The reader is typed for MaxMind's own record shapes; these tests write their own. */
 function open(file: Buffer) {
   const reader = new Reader<AsnResponse>(file);
-  return { metadata: reader.metadata, get: (ip: string) => reader.get(ip) as unknown as Record<string, unknown> | null, prefixLength: (ip: string) => reader.getWithPrefixLength(ip)[1] };
+  return {
+    metadata: reader.metadata,
+    get: (ip: string) => reader.get(ip) as unknown as Record<string, unknown> | null,
+    prefixLength: (ip: string) => reader.getWithPrefixLength(ip)[1],
+  };
 }
 
 test('an IPv4 database: unaligned ranges, gaps, the last address, shared records', () => {
@@ -56,7 +60,13 @@ test('an IPv6 database holds IPv6 ranges and IPv4 ranges under ::/96', () => {
 
 test('28- and 32-bit records read back the same', () => {
   for (const recordSize of [28, 32] as const) {
-    const file = writeMmdb([{ first: 0x0a000000, last: 0x0a0000ff, record: { asn: 7 } }, { first: 0x0b000000, last: 0x0bffffff, record: { asn: 8 } }], { ipVersion: 4, databaseType: 't', recordSize });
+    const file = writeMmdb(
+      [
+        { first: 0x0a000000, last: 0x0a0000ff, record: { asn: 7 } },
+        { first: 0x0b000000, last: 0x0bffffff, record: { asn: 8 } },
+      ],
+      { ipVersion: 4, databaseType: 't', recordSize },
+    );
     const reader = open(file);
     assert.equal(reader.metadata.recordSize, recordSize);
     assert.equal(reader.get('10.0.0.9')?.asn, 7);

@@ -29,7 +29,10 @@ test('nested prefixes: the longest match wins, whatever the insertion order', ()
 });
 
 test('ranges that are not CIDR-aligned resolve and report the block that holds the address', () => {
-  const table = createPrefixTable([{ first: '1.0.0.0', last: '1.0.2.255', asn: 100 }, { first: '1.0.3.5', last: '1.0.3.9', asn: 200 }]);
+  const table = createPrefixTable([
+    { first: '1.0.0.0', last: '1.0.2.255', asn: 100 },
+    { first: '1.0.3.5', last: '1.0.3.9', asn: 200 },
+  ]);
   assert.equal(table.lookup('1.0.1.255')?.prefix, '1.0.0.0/23');
   assert.equal(table.lookup('1.0.2.3')?.prefix, '1.0.2.0/24');
   assert.equal(asnAt(table, '1.0.2.255'), 100);
@@ -83,7 +86,17 @@ test('IPv6: nested prefixes, bucket boundaries and the lookup by words', () => {
 
 test('IPv6 words parsing agrees with the scope parser', () => {
   const words = new Uint32Array(4);
-  const inputs = ['::', '::1', '2001:db8::1', 'fe80::1:2:3:4', '1:2:3:4:5:6:7:8', '::ffff:192.0.2.1', '2001:DB8:0:0:8:800:200C:417A', '1::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'];
+  const inputs = [
+    '::',
+    '::1',
+    '2001:db8::1',
+    'fe80::1:2:3:4',
+    '1:2:3:4:5:6:7:8',
+    '::ffff:192.0.2.1',
+    '2001:DB8:0:0:8:800:200C:417A',
+    '1::',
+    'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+  ];
   const bad = ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', '::ffff:300.0.0.1', 'g::1', '1:2:3:4:5:6:7::8', ':1', '1:'];
   for (const text of inputs) {
     assert.ok(parseIPv6Words(text, words), text);
@@ -131,7 +144,7 @@ test('random IPv6 prefixes: lookups equal a brute-force longest-prefix scan', ()
   const table = createPrefixTable(prefixes.map((prefix) => ({ prefix: `${formatIPv6(prefix.network)}/${prefix.length}`, asn: prefix.asn })));
   for (let probe = 0; probe < 2000; probe++) {
     const target = prefixes[random.int(0, prefixes.length - 1)]!;
-    const address = target.network | BigInt(random.int(0, 0xffff)) << BigInt(random.int(0, 60));
+    const address = target.network | (BigInt(random.int(0, 0xffff)) << BigInt(random.int(0, 60)));
     let best: (typeof prefixes)[number] | undefined;
     for (const prefix of prefixes) {
       const hostMask = (1n << BigInt(128 - prefix.length)) - 1n;
@@ -143,5 +156,8 @@ test('random IPv6 prefixes: lookups equal a brute-force longest-prefix scan', ()
 });
 
 test('createPrefixTable refuses a malformed entry with IMPORT_INVALID', () => {
-  assert.throws(() => createPrefixTable([{ prefix: '10.0.0.0/33', asn: 1 }]), (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID');
+  assert.throws(
+    () => createPrefixTable([{ prefix: '10.0.0.0/33', asn: 1 }]),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID',
+  );
 });

@@ -102,7 +102,9 @@ interface IPv6Parts {
 
 function ipv6Parts(flat: FlatSegments<bigint>): IPv6Parts {
   const starts = new Uint32Array(flat.starts.length * 4);
-  flat.starts.forEach((start, index) => bigIntToIPv6Words(start, starts, index * 4));
+  flat.starts.forEach((start, index) => {
+    bigIntToIPv6Words(start, starts, index * 4);
+  });
   const values = Int32Array.from(flat.values);
   const buckets = bucketIndex(values.length, (index, bucketStart) => startAtOrBefore(starts, index * 4, bucketStart, 0, 0, 0));
   return { starts, values, buckets };
@@ -130,7 +132,10 @@ function createRangeIndex(v4: IPv4Parts, v6: IPv6Parts): RangeIndex {
       return answer >= 0 ? answer - 1 : segments[segmentAt(address) + 2]! - 1;
     },
     lookupIPv6(words) {
-      const w0 = words[0]! >>> 0, w1 = words[1]! >>> 0, w2 = words[2]! >>> 0, w3 = words[3]! >>> 0;
+      const w0 = words[0]! >>> 0,
+        w1 = words[1]! >>> 0,
+        w2 = words[2]! >>> 0,
+        w3 = words[3]! >>> 0;
       const bucket = w0 >>> 16;
       let low = buckets6[bucket]!;
       let high = buckets6[bucket + 1]!;

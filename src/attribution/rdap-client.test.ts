@@ -8,13 +8,23 @@ import { findAbuseEmail, parseRdapNetwork, vcardEmail } from './rdap-response.ts
 
 const networks: LabRdapNetwork[] = [
   { cidr: '192.0.2.0/24', handle: 'NET-192-0-2-0', name: 'EXAMPLE-APNIC-STYLE', country: 'JP', abuseEmail: 'abuse@apnic-style.example' },
-  { cidr: '198.51.100.0/22', handle: 'NET-198-51-100-0', name: 'EXAMPLE-ARIN-STYLE', country: 'US', abuseEmail: 'abuse@arin-style.example', nestAbuseContact: true },
+  {
+    cidr: '198.51.100.0/22',
+    handle: 'NET-198-51-100-0',
+    name: 'EXAMPLE-ARIN-STYLE',
+    country: 'US',
+    abuseEmail: 'abuse@arin-style.example',
+    nestAbuseContact: true,
+  },
   { cidr: '198.51.100.128/25', handle: 'NET-MORE-SPECIFIC', name: 'CUSTOMER', abuseEmail: 'abuse@customer.example' },
   { cidr: '203.0.113.0/24', handle: 'NET-NO-ABUSE', name: 'NO-ABUSE-CONTACT' },
   { cidr: '2001:db8::/32', handle: 'NET6-2001-DB8', name: 'EXAMPLE-V6', abuseEmail: 'abuse@v6.example' },
 ];
 
-async function withServer(options: Partial<Parameters<typeof startLabRdapServer>[0]>, body: (server: Awaited<ReturnType<typeof startLabRdapServer>>) => Promise<void>) {
+async function withServer(
+  options: Partial<Parameters<typeof startLabRdapServer>[0]>,
+  body: (server: Awaited<ReturnType<typeof startLabRdapServer>>) => Promise<void>,
+) {
   const server = await startLabRdapServer({ networks, ...options });
   try {
     await body(server);
@@ -28,7 +38,15 @@ test('RDAP success: network, most specific match, abuse contact at the top or ne
     const rdap = createRdapClient({ baseUrl: `${server.url}/` });
     const apnic = await rdap.lookup('192.0.2.9');
     assert.ok(apnic.ok);
-    assert.deepEqual(apnic.network, { cidr: '192.0.2.0/24', startAddress: '192.0.2.0', endAddress: '192.0.2.255', handle: 'NET-192-0-2-0', name: 'EXAMPLE-APNIC-STYLE', country: 'JP', abuseEmail: 'abuse@apnic-style.example' });
+    assert.deepEqual(apnic.network, {
+      cidr: '192.0.2.0/24',
+      startAddress: '192.0.2.0',
+      endAddress: '192.0.2.255',
+      handle: 'NET-192-0-2-0',
+      name: 'EXAMPLE-APNIC-STYLE',
+      country: 'JP',
+      abuseEmail: 'abuse@apnic-style.example',
+    });
     const customer = await rdap.lookup('198.51.100.200');
     assert.ok(customer.ok && customer.network.abuseEmail === 'abuse@customer.example' && customer.network.cidr === '198.51.100.128/25');
     const arin = await rdap.lookup('198.51.101.1');
@@ -114,13 +132,29 @@ test('an unreachable server and an oversized answer are failures, not exceptions
 });
 
 test('response parsing: jCard e-mail, bounded entity walk, ranges that do not hold the address', () => {
-  assert.equal(vcardEmail(['vcard', [['version', {}, 'text', '4.0'], ['email', { type: 'work' }, 'text', ' noc@example.net ']]]), 'noc@example.net');
+  assert.equal(
+    vcardEmail([
+      'vcard',
+      [
+        ['version', {}, 'text', '4.0'],
+        ['email', { type: 'work' }, 'text', ' noc@example.net '],
+      ],
+    ]),
+    'noc@example.net',
+  );
   assert.equal(vcardEmail(['not-vcard', []]), undefined);
-  const deep = (level: number): unknown => (level === 0 ? { roles: ['abuse'], vcardArray: ['vcard', [['email', {}, 'text', 'deep@example.net']]] } : { roles: ['registrant'], entities: [deep(level - 1)] });
+  const deep = (level: number): unknown =>
+    level === 0
+      ? { roles: ['abuse'], vcardArray: ['vcard', [['email', {}, 'text', 'deep@example.net']]] }
+      : { roles: ['registrant'], entities: [deep(level - 1)] };
   assert.equal(findAbuseEmail([deep(2)]), 'deep@example.net');
   assert.equal(findAbuseEmail([deep(6)]), undefined, 'deeper than the walk goes');
   const network = { objectClassName: 'ip network', startAddress: '192.0.2.0', endAddress: '192.0.2.127' };
   assert.match(String(parseRdapNetwork(network, '192.0.2.200')), /does not contain/);
   assert.match(String(parseRdapNetwork({ objectClassName: 'entity' }, '192.0.2.1')), /expected an "ip network"/);
-  assert.deepEqual(parseRdapNetwork({ ...network, endAddress: '192.0.2.130' }, '192.0.2.129'), { cidr: '192.0.2.128/31', startAddress: '192.0.2.0', endAddress: '192.0.2.130' });
+  assert.deepEqual(parseRdapNetwork({ ...network, endAddress: '192.0.2.130' }, '192.0.2.129'), {
+    cidr: '192.0.2.128/31',
+    startAddress: '192.0.2.0',
+    endAddress: '192.0.2.130',
+  });
 });

@@ -34,7 +34,8 @@ export function parseRdapNetwork(json: unknown, queried: string): RdapNetwork | 
   const start = parseAddress(json.startAddress);
   const end = parseAddress(json.endAddress);
   const address = parseAddress(queried);
-  if (!start || !end || !address || start.family !== end.family || start.family !== address.family) return `the network range ${json.startAddress}–${json.endAddress} is not usable for ${queried}`;
+  if (!start || !end || !address || start.family !== end.family || start.family !== address.family)
+    return `the network range ${json.startAddress}–${json.endAddress} is not usable for ${queried}`;
   if (address.first < start.first || address.first > end.first) return `the network ${json.startAddress}–${json.endAddress} does not contain ${queried}`;
   const cidr =
     address.family === 4

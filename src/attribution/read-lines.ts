@@ -4,7 +4,7 @@
  * rather than yielded, because per-line promises would double the load time of a
  * 700,000-line table. Memory: one read chunk and at most one line.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { OpenNoticeError } from '../core/errors.ts';
 
@@ -21,7 +21,7 @@ export async function forEachLine(file: string, onLine: (text: string, lineNumbe
   let lineNumber = 0;
   const fail = (message: string, cause?: unknown) =>
     new OpenNoticeError('IMPORT_INVALID', message, { file, line: lineNumber + 1 }, cause === undefined ? undefined : { cause });
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {

@@ -13,7 +13,24 @@ function parseLines(parser: LineParser, lines: string[]) {
 }
 
 test('the fast IPv4 parser agrees with the scope parser, leading zeros and all', () => {
-  for (const text of ['0.0.0.0', '255.255.255.255', '1.2.3.4', '192.0.2.10', '01.2.3.4', '1.2.3.256', '1.2.3', '1.2.3.4.5', '1..3.4', ' 1.2.3.4', '1.2.3.4 ', 'a.b.c.d', '1.2.3.-4', '1.2.3.00', '10.0.0.0/8', '']) {
+  for (const text of [
+    '0.0.0.0',
+    '255.255.255.255',
+    '1.2.3.4',
+    '192.0.2.10',
+    '01.2.3.4',
+    '1.2.3.256',
+    '1.2.3',
+    '1.2.3.4.5',
+    '1..3.4',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    'a.b.c.d',
+    '1.2.3.-4',
+    '1.2.3.00',
+    '10.0.0.0/8',
+    '',
+  ]) {
     assert.equal(parseIPv4(text), scopeParseIPv4(text), JSON.stringify(text));
   }
 });
@@ -40,7 +57,10 @@ test('pfx2as lines: multi-origin keeps every origin, an AS-set prefers the first
     '1.2.7.0\t33\t1',
     '1.2.8.0 24 7',
   ]);
-  assert.deepEqual(outcomes.map((outcome) => outcome.kind), ['added', 'added', 'added', 'not-routed', 'ignored', 'invalid', 'invalid', 'invalid', 'added']);
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.kind),
+    ['added', 'added', 'added', 'not-routed', 'ignored', 'invalid', 'invalid', 'invalid', 'added'],
+  );
   assert.deepEqual(table.lookup('1.2.4.9')?.route, { asn: 24151, origins: [24151, 24409, 24406] });
   assert.deepEqual(table.lookup('38.135.33.1')?.route, { asn: 393398, origins: [393398, 64520, 64521] });
   assert.equal(table.lookup('2001:db8::1')?.route.asn, 64496);
@@ -60,8 +80,14 @@ test('ip2asn lines: AS 0 is not routed, country and description kept, unaligned 
     '1.1.10.0\t2001::\t1\tUS\tmixed',
     '1.1.11.0\t1.1.11.255\tAS1\tUS\tno number',
   ]);
-  assert.deepEqual(outcomes.map((outcome) => outcome.kind), ['added', 'added', 'added', 'not-routed', 'added', 'invalid', 'invalid', 'invalid']);
-  assert.deepEqual(table.lookup('1.1.1.1'), { prefix: '1.1.1.1/32', route: { asn: 7497, asName: 'CSTNET-AS-AP Computer Network Information Center', country: 'CN' } });
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.kind),
+    ['added', 'added', 'added', 'not-routed', 'added', 'invalid', 'invalid', 'invalid'],
+  );
+  assert.deepEqual(table.lookup('1.1.1.1'), {
+    prefix: '1.1.1.1/32',
+    route: { asn: 7497, asName: 'CSTNET-AS-AP Computer Network Information Center', country: 'CN' },
+  });
   assert.equal(table.lookup('1.1.1.2')?.prefix, '1.1.1.2/31');
   assert.equal(table.lookup('1.1.1.200')?.prefix, '1.1.1.128/25');
   assert.equal(table.lookup('1.1.1.200')?.route.asn, 13335);
@@ -80,7 +106,10 @@ test('ip-location-db lines: RFC 4180 quoting, numeric variants, one shared route
     '1.0.8.0,1.0.8.255,5,"unterminated',
     '1.0.9.0,1.0.9.255,5',
   ]);
-  assert.deepEqual(outcomes.map((outcome) => outcome.kind), ['ignored', 'added', 'added', 'added', 'added', 'added', 'invalid', 'invalid']);
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.kind),
+    ['ignored', 'added', 'added', 'added', 'added', 'added', 'invalid', 'invalid'],
+  );
   assert.equal(table.lookup('1.0.0.1')?.route.asName, 'Cloudflare, Inc.');
   assert.equal(table.lookup('2.26.210.1')?.route.asName, 'LLC "SPUTNIK"');
   assert.equal(table.lookup('2.26.200.0')?.prefix, '2.26.200.0/21');

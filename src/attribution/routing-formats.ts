@@ -43,7 +43,12 @@ export function createRouteInterner(): RouteInterner {
       for (const route of routes) {
         if (route.asName === asName && route.country === country && sameOrigins(route.origins, origins)) return route;
       }
-      const route: RouteInfo = Object.freeze({ asn, ...(asName ? { asName } : {}), ...(country ? { country } : {}), ...(origins ? { origins: Object.freeze([...origins]) } : {}) });
+      const route: RouteInfo = Object.freeze({
+        asn,
+        ...(asName ? { asName } : {}),
+        ...(country ? { country } : {}),
+        ...(origins ? { origins: Object.freeze([...origins]) } : {}),
+      });
       routes.push(route);
       size++;
       return route;

@@ -73,14 +73,21 @@ export function integerOption(values: Record<string, unknown>, name: string, ran
 export function listOption(values: Record<string, unknown>, name: string): string[] {
   const raw = values[name];
   const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return items.flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean);
+  return items
+    .flatMap((item) => String(item).split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** Port list option parsed and validated. */
 export function portsOption(values: Record<string, unknown>, name: string): number[] {
-  return [...new Set(listOption(values, name).map((text) => {
-    const port = Number(text);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `--${name}: "${text}" is not a port number`);
-    return port;
-  }))];
+  return [
+    ...new Set(
+      listOption(values, name).map((text) => {
+        const port = Number(text);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `--${name}: "${text}" is not a port number`);
+        return port;
+      }),
+    ),
+  ];
 }

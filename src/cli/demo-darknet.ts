@@ -32,18 +32,33 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
   const { io, store } = options;
   const infected = chooseInfectedDevices(options.truth, { seed: options.seed });
   const file = join(options.directory, 'demo-darknet.pcapng');
-  io.stdout.write(`\nDarknet: ${infected.length} of the lab's weak devices are infected; generating a day of traffic to the darknet ${demoDarknet} and reading it like a real capture …\n`);
+  io.stdout.write(
+    `\nDarknet: ${infected.length} of the lab's weak devices are infected; generating a day of traffic to the darknet ${demoDarknet} and reading it like a real capture …\n`,
+  );
   // Yesterday (UTC), so the darknet's day lines up with the survey that just ran.
   const yesterday = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000 * 1000;
-  const truth = await generateDarknetCapture({ file, format: 'pcapng', darknet: demoDarknet, durationSeconds: 86_400, seed: options.seed, scale: 2, infectedSources: infected, startMicros: yesterday });
+  const truth = await generateDarknetCapture({
+    file,
+    format: 'pcapng',
+    darknet: demoDarknet,
+    durationSeconds: 86_400,
+    seed: options.seed,
+    scale: 2,
+    infectedSources: infected,
+    startMicros: yesterday,
+  });
   const summary = await ingestCaptureFiles([file], { store, darknet: demoDarknet, researchRanges: truth.researchRanges });
   const windows = await store.listDarknetWindows({ darknet: demoDarknet, periodSeconds: 86_400 });
   io.stdout.write(formatStatistics(summarizeWindows(windows, { darknet: demoDarknet, darknetSize: darknetRange(demoDarknet).size })));
-  io.stdout.write(`scanners: ${summary.scanners}, of which ${summary.scannersOutsideSpace} outside the surveyed space (statistics only); infected findings opened: ${summary.findings.opened}\n`);
+  io.stdout.write(
+    `scanners: ${summary.scanners}, of which ${summary.scannersOutsideSpace} outside the surveyed space (statistics only); infected findings opened: ${summary.findings.opened}\n`,
+  );
   const findings = await store.listFindings({ kind: 'infected', status: 'open' });
   io.stdout.write(`\nWhich device models get infected (all: opennotice darknet infected --db ${store.location}):\n`);
   io.stdout.write(renderInfectedModelsTable(summarizeInfectedModels(findings, await store.listDevices()).slice(0, 10)));
   const score = scoreInfectedFindings(infected, findings);
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
-  io.stdout.write(`  infected devices     precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} right, ${score.falsePositives.length} false, ${score.falseNegatives.length} missed)\n`);
+  io.stdout.write(
+    `  infected devices     precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} right, ${score.falsePositives.length} false, ${score.falseNegatives.length} missed)\n`,
+  );
 }

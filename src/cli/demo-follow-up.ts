@@ -38,8 +38,19 @@ export async function runDemoFollowUp(options: DemoFollowUpOptions): Promise<Rem
     io.stdout.write(`\nNotifying the ISPs (day 0; ${percent(demoStudy.share)} of findings held back as a control group to measure the effect of notifying):\n`);
     io.stdout.write(formatNotifyPass(await notifyDemoIsps({ store, contacts, clock, renotifyAfterDays: 14 }), contacts));
 
-    const score = await runDemoTracking({ store, lab: options.lab, clock, contacts, seed: options.seed, surveyValues: options.surveyValues, deps: options.deps, io });
-    io.stdout.write(`  remediation detected  precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} of ${score.closed} closed findings were really fixed; ${score.expected} fixed early enough to confirm)\n`);
+    const score = await runDemoTracking({
+      store,
+      lab: options.lab,
+      clock,
+      contacts,
+      seed: options.seed,
+      surveyValues: options.surveyValues,
+      deps: options.deps,
+      io,
+    });
+    io.stdout.write(
+      `  remediation detected  precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} of ${score.closed} closed findings were really fixed; ${score.expected} fixed early enough to confirm)\n`,
+    );
 
     await runDemoDarknetStep({ store, truth: options.lab.truth, directory: dirname(store.location), seed: options.seed, io });
     io.stdout.write(`\n${await attributeDemoFindings(store, options.cidr, contacts.receiver.url, clock)}`);
@@ -48,11 +59,22 @@ export async function runDemoFollowUp(options: DemoFollowUpOptions): Promise<Rem
 
     const asOf = clock.now().toISOString();
     // The lab's owners change passwords; nobody updates firmware, so only credential findings can show an effect.
-    const credentials = await effectivenessTables(store, { by: ['channel', 'group', 'isp'], asOf, study: demoStudy, kinds: ['weak-credential', 'no-authentication'] });
+    const credentials = await effectivenessTables(store, {
+      by: ['channel', 'group', 'isp'],
+      asOf,
+      study: demoStudy,
+      kinds: ['weak-credential', 'no-authentication'],
+    });
     const byKind = await effectivenessTables(store, { by: ['kind'], asOf, study: demoStudy });
-    io.stdout.write(`\nDid notifying work? Weak and missing passwords, by how the notice reached the owner (control group: "none"; all: opennotice track effectiveness --db ${store.location}):\n`);
+    io.stdout.write(
+      `\nDid notifying work? Weak and missing passwords, by how the notice reached the owner (control group: "none"; all: opennotice track effectiveness --db ${store.location}):\n`,
+    );
     io.stdout.write(formatEffectivenessTables({ ...byKind, ...credentials }));
-    const stats = programStatistics({ findings: await store.listNotifiableFindings(), events: await store.listFindingEvents(), reports: await store.listReports() });
+    const stats = programStatistics({
+      findings: await store.listNotifiableFindings(),
+      events: await store.listFindingEvents(),
+      reports: await store.listReports(),
+    });
     io.stdout.write(`\nThe programme's figures (opennotice stats --db ${store.location}):\n${renderProgramStatsTable(stats)}`);
     return score;
   } finally {

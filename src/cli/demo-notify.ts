@@ -32,7 +32,15 @@ export async function startDemoContacts(clock: DemoClock): Promise<DemoContacts 
   const secret = randomBytes(16).toString('hex');
   const sink = await startSmtpSink();
   const receiver = await startWebhookReceiver({ secret, nowSeconds: () => Math.floor(clock.now().getTime() / 1000) });
-  return { sink, receiver, secret, close: async () => { await sink.close(); await receiver.close(); } };
+  return {
+    sink,
+    receiver,
+    secret,
+    close: async () => {
+      await sink.close();
+      await receiver.close();
+    },
+  };
 }
 
 /**
@@ -60,15 +68,25 @@ export interface DemoNotifyPass {
  * Build the due reports and deliver them to the lab's contacts.
  * @example const pass = await notifyDemoIsps({ store, contacts, clock, renotifyAfterDays: 14 })
  */
-export async function notifyDemoIsps(options: { store: SurveyRepository; contacts: DemoContacts & { secret: string }; clock: DemoClock; renotifyAfterDays: number }): Promise<DemoNotifyPass> {
+export async function notifyDemoIsps(options: {
+  store: SurveyRepository;
+  contacts: DemoContacts & { secret: string };
+  clock: DemoClock;
+  renotifyAfterDays: number;
+}): Promise<DemoNotifyPass> {
   const { store, contacts, clock } = options;
   const results = await buildIspReports({
-    store, templates: loadMessageTemplates(), from: 'notice@opennotice.invalid', now: clock.now().toISOString(),
-    renotifyAfterDays: options.renotifyAfterDays, holdout: demoStudy,
+    store,
+    templates: loadMessageTemplates(),
+    from: 'notice@opennotice.invalid',
+    now: clock.now().toISOString(),
+    renotifyAfterDays: options.renotifyAfterDays,
+    holdout: demoStudy,
   });
   const smtp = createSmtpTransport({ host: contacts.sink.host, port: contacts.sink.port, heloName: 'opennotice.invalid', startTls: 'never', now: clock.now });
   const delivery = await deliverDue({
-    store, now: clock.now,
+    store,
+    now: clock.now,
     transportFor: (entry) => (entry.channel === 'webhook' ? createWebhookTransport({ url: entry.destination, secret: contacts.secret, now: clock.now }) : smtp),
   });
   return { results, delivery };
@@ -76,8 +94,13 @@ export async function notifyDemoIsps(options: { store: SurveyRepository; contact
 
 /** One line per ISP and the delivery totals. */
 export function formatNotifyPass(pass: DemoNotifyPass, contacts: DemoContacts): string {
-  const lines = pass.results.map((result) => `  ${result.ispName.padEnd(22)} new ${String(result.fresh).padStart(4)}  reminders ${String(result.reminders).padStart(4)}  held back ${String(result.held).padStart(4)}  ${[...new Set(result.channels.map((channel) => channel.split(':')[0]))].join('+') || '-'}${result.note ? `  (${result.note})` : ''}`);
+  const lines = pass.results.map(
+    (result) =>
+      `  ${result.ispName.padEnd(22)} new ${String(result.fresh).padStart(4)}  reminders ${String(result.reminders).padStart(4)}  held back ${String(result.held).padStart(4)}  ${[...new Set(result.channels.map((channel) => channel.split(':')[0]))].join('+') || '-'}${result.note ? `  (${result.note})` : ''}`,
+  );
   const webhooks = contacts.receiver.deliveries();
-  lines.push(`  delivered ${pass.delivery.delivered} (${contacts.sink.messages().length} e-mails in the lab's mailbox so far, ${webhooks.filter((delivery) => delivery.accepted && delivery.signatureValid).length} signed webhooks accepted), ${pass.delivery.retrying} to retry, ${pass.delivery.failed} failed`);
+  lines.push(
+    `  delivered ${pass.delivery.delivered} (${contacts.sink.messages().length} e-mails in the lab's mailbox so far, ${webhooks.filter((delivery) => delivery.accepted && delivery.signatureValid).length} signed webhooks accepted), ${pass.delivery.retrying} to retry, ${pass.delivery.failed} failed`,
+  );
   return `${lines.join('\n')}\n`;
 }

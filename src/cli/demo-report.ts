@@ -10,7 +10,9 @@ function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[str
 
 function formatTable(title: string, rows: Array<[string, number]>, total: number): string {
   const width = Math.max(12, ...rows.map(([label]) => label.length));
-  const lines = rows.map(([label, count]) => `  ${label.padEnd(width)} ${String(count).padStart(6)}  ${((100 * count) / Math.max(1, total)).toFixed(1).padStart(5)}%`);
+  const lines = rows.map(
+    ([label, count]) => `  ${label.padEnd(width)} ${String(count).padStart(6)}  ${((100 * count) / Math.max(1, total)).toFixed(1).padStart(5)}%`,
+  );
   return `${title}\n${lines.join('\n')}\n`;
 }
 
@@ -31,9 +33,21 @@ export function formatBreakdowns(findings: readonly FindingRow[]): string {
   const year = new Date().getUTCFullYear();
   return [
     `Devices with findings: ${vulnerable.length}`,
-    formatTable('By device type:', countBy(vulnerable, (row) => row.deviceType ?? 'unidentified'), vulnerable.length),
-    formatTable('By vendor:', countBy(vulnerable, (row) => row.vendor ?? 'unidentified'), vulnerable.length),
-    formatTable('By device age (release year):', countBy(vulnerable, (row) => ageBucket(row.releaseYear, year)), vulnerable.length),
+    formatTable(
+      'By device type:',
+      countBy(vulnerable, (row) => row.deviceType ?? 'unidentified'),
+      vulnerable.length,
+    ),
+    formatTable(
+      'By vendor:',
+      countBy(vulnerable, (row) => row.vendor ?? 'unidentified'),
+      vulnerable.length,
+    ),
+    formatTable(
+      'By device age (release year):',
+      countBy(vulnerable, (row) => ageBucket(row.releaseYear, year)),
+      vulnerable.length,
+    ),
   ].join('\n');
 }
 
@@ -49,7 +63,15 @@ export function formatScores(
     truth,
     devices.map((row) => ({
       ip: row.ip,
-      identity: { vendor: row.vendor, model: row.model, deviceType: row.deviceType, firmwareVersion: row.firmwareVersion, releaseYear: row.releaseYear, confidence: row.confidence, evidence: row.evidence },
+      identity: {
+        vendor: row.vendor,
+        model: row.model,
+        deviceType: row.deviceType,
+        firmwareVersion: row.firmwareVersion,
+        releaseYear: row.releaseYear,
+        confidence: row.confidence,
+        evidence: row.evidence,
+      },
     })),
   );
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;

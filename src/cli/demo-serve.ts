@@ -25,7 +25,13 @@ async function createDemoAccounts(store: SurveyRepository): Promise<DemoAccount[
   }
   const now = new Date().toISOString();
   for (const account of accounts) {
-    await store.createWebUser({ name: account.name, role: account.role, ...(account.ispId ? { ispId: account.ispId } : {}), passwordHash: await hashPassword(account.password), createdAt: now });
+    await store.createWebUser({
+      name: account.name,
+      role: account.role,
+      ...(account.ispId ? { ispId: account.ispId } : {}),
+      passwordHash: await hashPassword(account.password),
+      createdAt: now,
+    });
   }
   return accounts;
 }
@@ -38,13 +44,22 @@ export async function serveDemo(options: { store: SurveyRepository; port: number
   const { store, io } = options;
   const accounts = await createDemoAccounts(store);
   const server = await startServer({
-    store, port: options.port,
-    program: { name: 'opennotice lab programme', operator: 'the opennotice demo (simulated lab on loopback)', contact: 'notice@opennotice.invalid', scannerAddresses: ['127.0.0.1'] },
+    store,
+    port: options.port,
+    program: {
+      name: 'opennotice lab programme',
+      operator: 'the opennotice demo (simulated lab on loopback)',
+      contact: 'notice@opennotice.invalid',
+      scannerAddresses: ['127.0.0.1'],
+    },
   });
   try {
     io.stdout.write(`\nThe dashboard, the ISP portal and the public pages: ${server.url}/  (Ctrl-C stops)\n`);
     io.stdout.write('Accounts for this run (passwords are new each run):\n');
-    for (const account of accounts) io.stdout.write(`  ${account.name.padEnd(28)} ${account.password}  ${account.role === 'operator' ? 'operator: /dashboard' : `ISP ${account.ispId}: /portal`}\n`);
+    for (const account of accounts)
+      io.stdout.write(
+        `  ${account.name.padEnd(28)} ${account.password}  ${account.role === 'operator' ? 'operator: /dashboard' : `ISP ${account.ispId}: /portal`}\n`,
+      );
     await new Promise<void>((resolve) => {
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -52,8 +52,14 @@ async function channelsByDevice(store: SurveyRepository): Promise<Map<string, Re
   for (const finding of await store.listNotifiableFindings({ status: 'open' })) {
     const isp = finding.attribution.ispId ? isps.get(finding.attribution.ispId) : undefined;
     // Assumption stated in docs/lab-remediation.md: an ISP that takes webhooks automates a walled-garden notice.
-    const channel: RemediationChannel = !isp || !notified.has(finding.id) || assignGroup(finding.id, demoStudy) === 'holdout'
-      ? 'none' : isp.managesCustomerDevices ? 'isp-managed' : isp.contacts.webhookUrl ? 'walled-garden' : 'email';
+    const channel: RemediationChannel =
+      !isp || !notified.has(finding.id) || assignGroup(finding.id, demoStudy) === 'holdout'
+        ? 'none'
+        : isp.managesCustomerDevices
+          ? 'isp-managed'
+          : isp.contacts.webhookUrl
+            ? 'walled-garden'
+            : 'email';
     const known = channels.get(finding.ip) ?? 'none';
     channels.set(finding.ip, strength.indexOf(channel) > strength.indexOf(known) ? channel : known);
   }
@@ -70,7 +76,9 @@ export async function runDemoTracking(options: DemoTrackingOptions): Promise<Rem
   const models = new Map<RemediationChannel, ReturnType<typeof remediationModel>>();
   const modelFor = (channel: RemediationChannel) => models.get(channel) ?? models.set(channel, remediationModel({ seed: options.seed, channel })).get(channel)!;
   const fixedOnDay = new Map<string, number>();
-  io.stdout.write(`\nA simulated month of follow-up (re-surveys on days ${resurveyDays.join(', ')}; a finding is closed after ${closeAfterMisses} re-surveys in a row no longer reproduce it):\n`);
+  io.stdout.write(
+    `\nA simulated month of follow-up (re-surveys on days ${resurveyDays.join(', ')}; a finding is closed after ${closeAfterMisses} re-surveys in a row no longer reproduce it):\n`,
+  );
   for (const day of resurveyDays) {
     clock.advanceTo(day);
     const due = [...channels].filter(([ip, channel]) => !fixedOnDay.has(ip) && modelFor(channel).fixedWithin(ip, day)).map(([ip]) => ip);
@@ -78,7 +86,9 @@ export async function runDemoTracking(options: DemoTrackingOptions): Promise<Rem
     for (const ip of remediated) fixedOnDay.set(ip, day);
     const { plan, summary } = await resurveyNotified({ store, values: options.surveyValues, deps: options.deps, closeAfterMisses, study: demoStudy });
     const counts = summary?.reconciliation;
-    io.stdout.write(`  day ${String(day).padStart(2)}: ${String(remediated.length).padStart(4)} owners fixed their device; re-survey of ${plan.targets.length} ports: ${counts?.closed ?? 0} findings closed as fixed, ${counts?.missed ?? 0} not reproduced once, ${counts?.updated ?? 0} still open\n`);
+    io.stdout.write(
+      `  day ${String(day).padStart(2)}: ${String(remediated.length).padStart(4)} owners fixed their device; re-survey of ${plan.targets.length} ports: ${counts?.closed ?? 0} findings closed as fixed, ${counts?.missed ?? 0} not reproduced once, ${counts?.updated ?? 0} still open\n`,
+    );
     if (day === renotifyAfterDays) {
       const pass = await notifyDemoIsps({ store, contacts: options.contacts, clock, renotifyAfterDays });
       io.stdout.write(`  day ${day}: reminders for findings still open after ${renotifyAfterDays} days:\n${formatNotifyPass(pass, options.contacts)}`);
@@ -92,13 +102,17 @@ async function scoreRemediation(store: SurveyRepository, fixedOnDay: ReadonlyMap
   const lastConfirmable = resurveyDays.at(-closeAfterMisses)!;
   const credentialKinds = new Set(['weak-credential', 'no-authentication']);
   const notified = await store.notificationTimes();
-  const watched = (await store.listNotifiableFindings()).filter((finding) => credentialKinds.has(finding.kind) && (notified.has(finding.id) || assignGroup(finding.id, demoStudy) === 'holdout'));
+  const watched = (await store.listNotifiableFindings()).filter(
+    (finding) => credentialKinds.has(finding.kind) && (notified.has(finding.id) || assignGroup(finding.id, demoStudy) === 'holdout'),
+  );
   const closed = watched.filter((finding) => finding.status === 'closed');
   const expected = watched.filter((finding) => (fixedOnDay.get(finding.ip) ?? Infinity) <= lastConfirmable);
   const expectedIds = new Set(expected.map((finding) => finding.id));
   const truePositives = closed.filter((finding) => expectedIds.has(finding.id)).length;
   return {
-    closed: closed.length, expected: expected.length, truePositives,
+    closed: closed.length,
+    expected: expected.length,
+    truePositives,
     precision: closed.length === 0 ? 1 : truePositives / closed.length,
     recall: expected.length === 0 ? 1 : truePositives / expected.length,
   };

@@ -57,7 +57,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream, options: { lo
         drawn = true;
       } else if (progress.elapsedMs - lastLogAt >= logIntervalMs || progress.phase === 'done') {
         lastLogAt = progress.elapsedMs;
-        const position = unit ? ` ${(fraction * 100).toFixed(1)}% (${progress.done}/${progress.total} ${unit}) ${rate.toFixed(0)}/s eta ${formatDuration(remaining)}` : '';
+        const position = unit
+          ? ` ${(fraction * 100).toFixed(1)}% (${progress.done}/${progress.total} ${unit}) ${rate.toFixed(0)}/s eta ${formatDuration(remaining)}`
+          : '';
         stream.write(`${new Date().toISOString()} survey ${progress.phase}${position} · ${counts}\n`);
       }
     },

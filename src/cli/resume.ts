@@ -12,7 +12,10 @@ export async function valuesForResume(store: SurveyRepository, values: Record<st
   if (!run) throw new OpenNoticeError('USAGE', `--resume ${String(values.resume)}: there is no such survey run in ${store.location}`);
   if (run.status === 'completed') throw new OpenNoticeError('USAGE', `--resume ${runId}: run ${runId} already completed; start a new survey instead`);
   if (run.plan && typeof values.plan !== 'string') {
-    throw new OpenNoticeError('PLAN_REQUIRED', `run ${runId} was made under the plan ${run.plan.file} (sha256 ${run.plan.sha256.slice(0, 12)}…): give it again with --plan`);
+    throw new OpenNoticeError(
+      'PLAN_REQUIRED',
+      `run ${runId} was made under the plan ${run.plan.file} (sha256 ${run.plan.sha256.slice(0, 12)}…): give it again with --plan`,
+    );
   }
   return {
     ...values,

@@ -16,7 +16,11 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  devices identified ${summary.identified}`,
     `  login attempts     ${summary.attempts}`,
     `  findings           ${summary.findings.weakCredential} weak credential, ${summary.findings.noAuthentication} no authentication${summary.firmware ? `, ${summary.findings.vulnerableFirmware} vulnerable firmware` : ''}`,
-    ...(summary.firmware ? [`  firmware check     ${summary.firmware.devicesAssessed} devices matched against the vulnerability data, ${summary.firmware.unknownMatches} device/CVE pairs undecided (version unreadable)`] : []),
+    ...(summary.firmware
+      ? [
+          `  firmware check     ${summary.firmware.devicesAssessed} devices matched against the vulnerability data, ${summary.firmware.unknownMatches} device/CVE pairs undecided (version unreadable)`,
+        ]
+      : []),
     `  changes            ${opened} new, ${updated} still open, ${closed} fixed, ${reopened} reopened${missed > 0 ? `, ${missed} not reproduced once (closed after more misses)` : ''}`,
     `  saved to           ${storeLocation}  (list with: opennotice findings --db ${storeLocation})`,
     '',

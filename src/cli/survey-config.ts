@@ -22,7 +22,12 @@ export const surveyOptionSpecs: Command['options'] = {
   ports: { type: 'string', multiple: true, valueName: 'LIST', description: `TCP ports to survey (default: the plan's, else ${defaultPorts.join(',')})` },
   check: { type: 'string', multiple: true, valueName: 'NAME', description: 'checks to run: credentials, firmware (discovery and identify always run)' },
   input: { type: 'string', valueName: 'FILE', description: 'open ports from ZMap CSV or masscan JSON/list output instead of the connect scan' },
-  'input-format': { type: 'string', valueName: 'FORMAT', description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)', default: 'auto' },
+  'input-format': {
+    type: 'string',
+    valueName: 'FORMAT',
+    description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)',
+    default: 'auto',
+  },
   'input-port': { type: 'string', valueName: 'PORT', description: 'port of a ZMap file that has no sport column' },
   'skip-invalid': { type: 'boolean', description: 'skip and count malformed input lines instead of stopping' },
   dictionary: { type: 'string', valueName: 'FILE', description: 'credential dictionary (YAML) instead of the shipped default' },
@@ -51,10 +56,14 @@ export const surveyOptionSpecs: Command['options'] = {
 export async function buildSurveyConfig(values: Record<string, unknown>): Promise<SurveyConfig> {
   const plan = typeof values.plan === 'string' ? loadSurveyPlan(values.plan) : undefined;
   const cliTargets = [...listOption(values, 'target'), ...(typeof values.targets === 'string' ? readCidrList(values.targets).map((entry) => entry.cidr) : [])];
-  const cliExcludes = [...listOption(values, 'exclude'), ...(typeof values['exclude-file'] === 'string' ? readCidrList(values['exclude-file']).map((entry) => entry.cidr) : [])];
+  const cliExcludes = [
+    ...listOption(values, 'exclude'),
+    ...(typeof values['exclude-file'] === 'string' ? readCidrList(values['exclude-file']).map((entry) => entry.cidr) : []),
+  ];
   const checks = listOption(values, 'check');
   for (const check of checks) {
-    if (!knownChecks.includes(check as (typeof knownChecks)[number])) throw new OpenNoticeError('USAGE', `unknown check "${check}" (known: ${knownChecks.join(', ')})`);
+    if (!knownChecks.includes(check as (typeof knownChecks)[number]))
+      throw new OpenNoticeError('USAGE', `unknown check "${check}" (known: ${knownChecks.join(', ')})`);
   }
 
   let scopeCidrs = cliTargets;
@@ -65,12 +74,17 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
     excludeCidrs = [...plan.exclude, ...cliExcludes];
     const planRanges = AddressSet.fromCidrs(plan.ranges);
     const outside = scopeCidrs.filter((cidr) => AddressSet.fromCidrs([cidr]).subtract(planRanges).size > 0);
-    if (outside.length > 0) throw new OpenNoticeError('PLAN_INVALID', `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`, { file: plan.file });
+    if (outside.length > 0)
+      throw new OpenNoticeError('PLAN_INVALID', `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`, { file: plan.file });
     const cliPorts = portsOption(values, 'ports');
     const portsOutside = plan.ports ? cliPorts.filter((port) => !plan.ports!.includes(port)) : [];
-    if (portsOutside.length > 0) throw new OpenNoticeError('PLAN_INVALID', `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`, { file: plan.file });
+    if (portsOutside.length > 0)
+      throw new OpenNoticeError('PLAN_INVALID', `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`, { file: plan.file });
     const notApproved = checks.filter((check) => !plan.checks.includes(check));
-    if (notApproved.length > 0) throw new OpenNoticeError('PLAN_INVALID', `check ${notApproved.join(', ')} is not enabled in the plan (enabled: ${plan.checks.join(', ')})`, { file: plan.file });
+    if (notApproved.length > 0)
+      throw new OpenNoticeError('PLAN_INVALID', `check ${notApproved.join(', ')} is not enabled in the plan (enabled: ${plan.checks.join(', ')})`, {
+        file: plan.file,
+      });
   }
   if (scopeCidrs.length === 0 && typeof values.input !== 'string') {
     throw new OpenNoticeError('USAGE', 'nothing to survey: give --target CIDR, --targets FILE, --plan FILE or --input FILE');
@@ -93,7 +107,8 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
     perHostConcurrent: cap(integerOption(values, 'per-host', { min: 1, max: 64 }), 2, plan?.rates.perHostConcurrent),
   };
   const wantsCredentials = checks.includes('credentials');
-  const dictionaryFile = typeof values.dictionary === 'string' ? values.dictionary : plan && plan.credentialList !== 'default' ? plan.credentialList : undefined;
+  const dictionaryFile =
+    typeof values.dictionary === 'string' ? values.dictionary : plan && plan.credentialList !== 'default' ? plan.credentialList : undefined;
   const inputFile = typeof values.input === 'string' ? values.input : undefined;
   return {
     scope,
@@ -125,9 +140,14 @@ export async function buildSurveyConfig(values: Record<string, unknown>): Promis
         }
       : undefined,
     firmware: checks.includes('firmware'),
-    userAgent: String(values['user-agent'] ?? (plan ? `opennotice-survey (+${plan.operator.transparencyUrl})` : 'opennotice-survey (+https://github.com/opennotice/opennotice; lab)')),
+    userAgent: String(
+      values['user-agent'] ??
+        (plan ? `opennotice-survey (+${plan.operator.transparencyUrl})` : 'opennotice-survey (+https://github.com/opennotice/opennotice; lab)'),
+    ),
     sourceAddresses: plan?.sourceAddresses,
-    plan: plan ? { file: plan.file, sha256: plan.sha256, operator: `${plan.operator.name} <${plan.operator.contact}>, ${plan.operator.organisation}` } : undefined,
+    plan: plan
+      ? { file: plan.file, sha256: plan.sha256, operator: `${plan.operator.name} <${plan.operator.contact}>, ${plan.operator.organisation}` }
+      : undefined,
   };
 }
 
@@ -144,6 +164,10 @@ function assertSourceAddressesPresent(sourceAddresses: readonly string[], file: 
   const local = new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address)));
   const missing = sourceAddresses.filter((address) => !local.has(address));
   if (missing.length > 0) {
-    throw new OpenNoticeError('PLAN_INVALID', `source address ${missing.join(', ')} is not configured on this host (configured: ${[...local].join(', ')}); survey from the published addresses only`, { file });
+    throw new OpenNoticeError(
+      'PLAN_INVALID',
+      `source address ${missing.join(', ')} is not configured on this host (configured: ${[...local].join(', ')}); survey from the published addresses only`,
+      { file },
+    );
   }
 }

@@ -10,7 +10,12 @@ import type { SurveyProgress } from '../survey/progress.ts';
  * Wire the survey to the shipped registries and rule files. Rules load (and are
  * validated) here, before any packet is sent, so a bad rule file fails fast.
  */
-export function createSurveyDeps(options: { store: SurveyRepository; signal?: AbortSignal; onProgress?: (progress: SurveyProgress) => void; ruleFiles?: string[] }): SurveyDeps {
+export function createSurveyDeps(options: {
+  store: SurveyRepository;
+  signal?: AbortSignal;
+  onProgress?: (progress: SurveyProgress) => void;
+  ruleFiles?: string[];
+}): SurveyDeps {
   const identifier = createIdentifier(loadRuleFiles(options.ruleFiles));
   return {
     store: options.store,

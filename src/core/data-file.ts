@@ -22,9 +22,7 @@ export interface DataFile {
 
 /** Render a path the way a person reads it: rules[3].pattern */
 export function formatPath(path: DataPath): string {
-  return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
-    .join('');
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }
 
 /**

@@ -79,7 +79,15 @@ function honeypotFinding(source: HoneypotSource): Finding {
  */
 export async function importHoneypotLogs(files: readonly string[], options: HoneypotRunOptions): Promise<HoneypotRunSummary> {
   const runId = await options.store.startRun({ startedAt: new Date().toISOString(), scope: [], exclude: [], ports: [], checks: ['honeypot'] });
-  const summary: HoneypotRunSummary = { runId, lines: 0, skippedLines: 0, sources: 0, bots: 0, botsOutsideSpace: 0, findings: { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 } };
+  const summary: HoneypotRunSummary = {
+    runId,
+    lines: 0,
+    skippedLines: 0,
+    sources: 0,
+    bots: 0,
+    botsOutsideSpace: 0,
+    findings: { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 },
+  };
   let status: 'completed' | 'failed' = 'failed';
   try {
     const space = await surveyedSpace(options.store, options.space);
@@ -108,7 +116,8 @@ export async function importHoneypotLogs(files: readonly string[], options: Hone
     return summary;
   } finally {
     await options.store.finishRun(runId, {
-      finishedAt: new Date().toISOString(), status,
+      finishedAt: new Date().toISOString(),
+      status,
       counts: { lines: summary.lines, sources: summary.sources, bots: summary.bots, infectedOpened: summary.findings.opened },
     });
   }

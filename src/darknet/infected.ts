@@ -72,9 +72,22 @@ export function collectInfected(space: AddressSet): InfectedCollector {
       for (const source of window.judged) {
         if (source.verdict !== 'scanner') continue;
         const address = parseIPv4(source.ip);
-        if (address === undefined || !space.has(address)) { outside.add(source.ip); continue; }
+        if (address === undefined || !space.has(address)) {
+          outside.add(source.ip);
+          continue;
+        }
         const known = sightings.get(source.ip);
-        const sighting: Sighting = known ?? { family: new Set(), tools: new Set(), byPeriod: new Map(), distinctDestinations: 0, firstSeen: source.firstSeen, lastSeen: source.lastSeen, days: new Set(), darknets: new Set(), confidence: 0 };
+        const sighting: Sighting = known ?? {
+          family: new Set(),
+          tools: new Set(),
+          byPeriod: new Map(),
+          distinctDestinations: 0,
+          firstSeen: source.firstSeen,
+          lastSeen: source.lastSeen,
+          days: new Set(),
+          darknets: new Set(),
+          confidence: 0,
+        };
         const counts = sighting.byPeriod.get(window.periodSeconds) ?? { packets: 0, ports: new Map<number, number>() };
         counts.packets += source.packets;
         for (const { port, count } of source.topPorts) counts.ports.set(port, (counts.ports.get(port) ?? 0) + count);
@@ -90,28 +103,32 @@ export function collectInfected(space: AddressSet): InfectedCollector {
         sightings.set(source.ip, sighting);
       }
     },
-    findings: () => [...sightings].map(([ip, sighting]) => {
-      const counts = sighting.byPeriod.get(Math.max(...sighting.byPeriod.keys()))!;
-      return {
-      kind: 'infected' as const,
-      ip,
-      port: 0,
-      protocol: 'darknet',
-      evidence: {
-        source: 'darknet',
-        family: sighting.family.has('mirai') ? 'mirai' : 'other',
-        ...(sighting.tools.size ? { tools: [...sighting.tools].sort() } : {}),
-        ports: [...counts.ports].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 8).map(([port]) => port),
-        packets: counts.packets,
-        distinctDestinations: sighting.distinctDestinations,
-        firstSeen: sighting.firstSeen,
-        lastSeen: sighting.lastSeen,
-        daysSeen: [...sighting.days].sort(),
-        darknets: [...sighting.darknets].sort(),
-        confidence: sighting.confidence,
-      },
-      observedAt: sighting.lastSeen,
-      };
-    }),
+    findings: () =>
+      [...sightings].map(([ip, sighting]) => {
+        const counts = sighting.byPeriod.get(Math.max(...sighting.byPeriod.keys()))!;
+        return {
+          kind: 'infected' as const,
+          ip,
+          port: 0,
+          protocol: 'darknet',
+          evidence: {
+            source: 'darknet',
+            family: sighting.family.has('mirai') ? 'mirai' : 'other',
+            ...(sighting.tools.size ? { tools: [...sighting.tools].sort() } : {}),
+            ports: [...counts.ports]
+              .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+              .slice(0, 8)
+              .map(([port]) => port),
+            packets: counts.packets,
+            distinctDestinations: sighting.distinctDestinations,
+            firstSeen: sighting.firstSeen,
+            lastSeen: sighting.lastSeen,
+            daysSeen: [...sighting.days].sort(),
+            darknets: [...sighting.darknets].sort(),
+            confidence: sighting.confidence,
+          },
+          observedAt: sighting.lastSeen,
+        };
+      }),
   };
 }

@@ -17,12 +17,23 @@ test('darknet ingest: windows stored, infected findings only inside the surveyed
   try {
     // A survey of 127.77.0.0/16 makes that the surveyed space; 127.88.0.9 scans from outside it.
     const survey = await store.startRun({ startedAt: '2026-01-01T00:00:00.000Z', scope: ['127.77.0.0/16'], exclude: [], ports: [23], checks: ['credentials'] });
-    await store.recordDevices(survey, [{ ip: '127.77.3.4', identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', confidence: 0.9, evidence: [] } }]);
+    await store.recordDevices(survey, [
+      { ip: '127.77.3.4', identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', confidence: 0.9, evidence: [] } },
+    ]);
     await store.finishRun(survey, { finishedAt: '2026-01-01T00:10:00.000Z', status: 'completed', counts: {} });
     const infectedLab = ['127.77.3.4', '127.77.9.9', '127.88.0.9'];
 
     const file = join(directory, 'day.pcapng');
-    const truth = await generateDarknetCapture({ file, format: 'pcapng', darknet, durationSeconds: 86_400, seed: 11, scale: 1, infectedSources: infectedLab, startMicros: day });
+    const truth = await generateDarknetCapture({
+      file,
+      format: 'pcapng',
+      darknet,
+      durationSeconds: 86_400,
+      seed: 11,
+      scale: 1,
+      infectedSources: infectedLab,
+      startMicros: day,
+    });
     const summary = await ingestCaptureFiles([file], { store, darknet, researchRanges: truth.researchRanges });
     assert.equal(summary.packets, truth.packets);
     assert.deepEqual(summary.windows, { hours: 24, days: 1 });
@@ -45,7 +56,10 @@ test('darknet ingest: windows stored, infected findings only inside the surveyed
     assert.deepEqual(stored.days, direct.days);
     assert.deepEqual(stored.topPorts, direct.topPorts);
     const hours = await store.listDarknetWindows({ darknet, periodSeconds: 3600 });
-    assert.equal(hours.reduce((sum, window) => sum + window.packets, 0), truth.packets);
+    assert.equal(
+      hours.reduce((sum, window) => sum + window.packets, 0),
+      truth.packets,
+    );
 
     // The same file again is skipped: nothing counted twice.
     const again = await ingestCaptureFiles([file], { store, darknet, researchRanges: truth.researchRanges });
@@ -55,12 +69,27 @@ test('darknet ingest: windows stored, infected findings only inside the surveyed
 
     // Eight quiet days later the finding of a device no longer scanning is closed.
     const later = join(directory, 'later.pcap');
-    await generateDarknetCapture({ file: later, format: 'pcap', darknet, durationSeconds: 86_400, seed: 12, scale: 1, infectedSources: ['127.77.9.9'], startMicros: day + 8 * 86_400e6 });
+    await generateDarknetCapture({
+      file: later,
+      format: 'pcap',
+      darknet,
+      durationSeconds: 86_400,
+      seed: 12,
+      scale: 1,
+      infectedSources: ['127.77.9.9'],
+      startMicros: day + 8 * 86_400e6,
+    });
     const laterSummary = await ingestCaptureFiles([later], { store, darknet, researchRanges: truth.researchRanges });
     assert.equal(laterSummary.findings.closed, 1);
-    assert.deepEqual((await store.listFindings({ kind: 'infected', status: 'open' })).map((row) => row.ip), ['127.77.9.9']);
+    assert.deepEqual(
+      (await store.listFindings({ kind: 'infected', status: 'open' })).map((row) => row.ip),
+      ['127.77.9.9'],
+    );
     const history = await store.listDarknetSources({ ip: '127.77.9.9', periodSeconds: 86_400 });
-    assert.deepEqual(history.map((row) => row.windowStart.slice(0, 10)), ['2026-01-09', '2026-01-01']);
+    assert.deepEqual(
+      history.map((row) => row.windowStart.slice(0, 10)),
+      ['2026-01-09', '2026-01-01'],
+    );
   } finally {
     await store.close();
     rmSync(directory, { recursive: true, force: true });
@@ -74,14 +103,25 @@ test('darknet ingest: one day read from two captures in two runs is merged, pack
     const morning = join(directory, 'morning.pcap');
     const evening = join(directory, 'evening.pcap');
     const first = await generateDarknetCapture({ file: morning, format: 'pcap', darknet, durationSeconds: 43_200, seed: 21, scale: 1, startMicros: day });
-    const second = await generateDarknetCapture({ file: evening, format: 'pcap', darknet, durationSeconds: 43_200, seed: 22, scale: 1, startMicros: day + 43_200e6 });
+    const second = await generateDarknetCapture({
+      file: evening,
+      format: 'pcap',
+      darknet,
+      durationSeconds: 43_200,
+      seed: 22,
+      scale: 1,
+      startMicros: day + 43_200e6,
+    });
     await ingestCaptureFiles([morning], { store, darknet, researchRanges: first.researchRanges });
     await ingestCaptureFiles([evening], { store, darknet, researchRanges: first.researchRanges });
     const [whole] = await store.listDarknetWindows({ darknet, periodSeconds: 86_400 });
     assert.equal(whole!.packets, first.packets + second.packets);
     assert.equal(whole!.firstPacketAt.slice(0, 13), '2026-01-01T00');
     assert.equal(whole!.lastPacketAt.slice(0, 13), '2026-01-01T23');
-    assert.equal(Object.values(whole!.classTotals).reduce((a, b) => a + b, 0), first.packets + second.packets);
+    assert.equal(
+      Object.values(whole!.classTotals).reduce((a, b) => a + b, 0),
+      first.packets + second.packets,
+    );
     assert.equal((await store.listDarknetWindows({ darknet, periodSeconds: 3600 })).length, 24);
   } finally {
     await store.close();

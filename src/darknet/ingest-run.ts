@@ -91,14 +91,33 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
 
 async function startDarknetRun(options: DarknetRunOptions): Promise<{ runId: number; summary: DarknetRunSummary }> {
   const runId = await options.store.startRun({ startedAt: new Date().toISOString(), scope: [options.darknet], exclude: [], ports: [], checks: ['darknet'] });
-  return { runId, summary: { runId, packets: 0, skippedRecords: 0, alreadyRead: [], windows: { hours: 0, days: 0 }, scanners: 0, scannersOutsideSpace: 0, findings: emptyCounts() } };
+  return {
+    runId,
+    summary: {
+      runId,
+      packets: 0,
+      skippedRecords: 0,
+      alreadyRead: [],
+      windows: { hours: 0, days: 0 },
+      scanners: 0,
+      scannersOutsideSpace: 0,
+      findings: emptyCounts(),
+    },
+  };
 }
 
 async function finishDarknetRun(options: DarknetRunOptions, summary: DarknetRunSummary, status: 'completed' | 'interrupted' | 'failed'): Promise<void> {
   await options.store.finishRun(summary.runId, {
     finishedAt: new Date().toISOString(),
     status,
-    counts: { packets: summary.packets, hourWindows: summary.windows.hours, dayWindows: summary.windows.days, scanners: summary.scanners, infectedOpened: summary.findings.opened, infectedClosed: summary.findings.closed },
+    counts: {
+      packets: summary.packets,
+      hourWindows: summary.windows.hours,
+      dayWindows: summary.windows.days,
+      scanners: summary.scanners,
+      infectedOpened: summary.findings.opened,
+      infectedClosed: summary.findings.closed,
+    },
   });
 }
 
@@ -115,9 +134,15 @@ export async function ingestCaptureFiles(files: readonly string[], options: Dark
     for (const file of files) {
       const { fingerprint, bytes } = captureFingerprint(file);
       const earlier = await options.store.getDarknetInput(fingerprint);
-      if (earlier) { summary.alreadyRead.push({ file, runId: earlier.runId }); continue; }
+      if (earlier) {
+        summary.alreadyRead.push({ file, runId: earlier.runId });
+        continue;
+      }
       // The same file named twice on one command line is read once.
-      if (inputs.some((input) => input.fingerprint === fingerprint)) { summary.alreadyRead.push({ file, runId }); continue; }
+      if (inputs.some((input) => input.fingerprint === fingerprint)) {
+        summary.alreadyRead.push({ file, runId });
+        continue;
+      }
       const stats = await ingest.read(file, { onCorrupt: options.onCorrupt ?? 'throw' });
       summary.packets += stats.packets;
       summary.skippedRecords += stats.skipped;

@@ -76,7 +76,11 @@ export function createDarknetIngest(options: DarknetIngestOptions): DarknetInges
   return {
     // Read and decoded once for every window length, on the bulk path (batches, worker for big files).
     read: (source, readOptions = {}) =>
-      aggregateCapture(source, aggregators.map((entry) => entry.aggregator), { ...readOptions, afterChunk: rotate }),
+      aggregateCapture(
+        source,
+        aggregators.map((entry) => entry.aggregator),
+        { ...readOptions, afterChunk: rotate },
+      ),
     async finish() {
       for (const { aggregator, periodSeconds } of aggregators) {
         for (const start of aggregator.windows()) await close(aggregator, periodSeconds, start);

@@ -17,10 +17,19 @@ function addCounts(a: Record<string, number>, b: Record<string, number>): Record
   return sum;
 }
 
-function mergePortLists<T extends { port: number }>(a: readonly T[], b: readonly T[], countOf: (entry: T) => number, make: (port: number, count: number) => T, limit: number): T[] {
+function mergePortLists<T extends { port: number }>(
+  a: readonly T[],
+  b: readonly T[],
+  countOf: (entry: T) => number,
+  make: (port: number, count: number) => T,
+  limit: number,
+): T[] {
   const counts = new Map<number, number>();
   for (const entry of [...a, ...b]) counts.set(entry.port, (counts.get(entry.port) ?? 0) + countOf(entry));
-  return [...counts].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, limit).map(([port, count]) => make(port, count));
+  return [...counts]
+    .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+    .slice(0, limit)
+    .map(([port, count]) => make(port, count));
 }
 
 function mergeSource(a: DarknetSourceRecord, b: DarknetSourceRecord): DarknetSourceRecord {
@@ -31,11 +40,17 @@ function mergeSource(a: DarknetSourceRecord, b: DarknetSourceRecord): DarknetSou
   return {
     ip: a.ip,
     verdict,
-    ...(verdict === 'scanner' ? { family: (hits.mirai ?? 0) * 2 >= probes ? 'mirai' as const : 'other' as const } : {}),
+    ...(verdict === 'scanner' ? { family: (hits.mirai ?? 0) * 2 >= probes ? ('mirai' as const) : ('other' as const) } : {}),
     ...(verdict === 'scanner' && tool ? { tool } : {}),
     packets: a.packets + b.packets,
     distinctDestinations: Math.max(a.distinctDestinations, b.distinctDestinations),
-    topPorts: mergePortLists(a.topPorts, b.topPorts, (entry) => entry.count, (port, count) => ({ port, count }), topPortSlots),
+    topPorts: mergePortLists(
+      a.topPorts,
+      b.topPorts,
+      (entry) => entry.count,
+      (port, count) => ({ port, count }),
+      topPortSlots,
+    ),
     hits,
     firstSeen: a.firstSeen < b.firstSeen ? a.firstSeen : b.firstSeen,
     lastSeen: a.lastSeen > b.lastSeen ? a.lastSeen : b.lastSeen,
@@ -66,7 +81,13 @@ export function mergeWindows(a: DarknetWindow, b: DarknetWindow): DarknetWindow 
     researchSources: sources.length - scanners.length,
     backscatterSources: Math.max(a.backscatterSources, b.backscatterSources),
     classTotals: addCounts(a.classTotals, b.classTotals),
-    topPorts: mergePortLists(a.topPorts, b.topPorts, (entry) => entry.packets, (port, packets) => ({ port, packets }), windowTopPorts),
+    topPorts: mergePortLists(
+      a.topPorts,
+      b.topPorts,
+      (entry) => entry.packets,
+      (port, packets) => ({ port, packets }),
+      windowTopPorts,
+    ),
     judged: sources,
   };
 }

@@ -11,11 +11,22 @@ test('darknet statistics: every packet counted, infected sources found (P, R ≥
   try {
     const file = join(directory, 'two-days.pcap');
     const infectedLab = ['127.77.3.4', '127.77.9.9'];
-    const truth = await generateDarknetCapture({ file, format: 'pcap', darknet: '127.200.0.0/16', durationSeconds: 2 * 86_400, seed: 5, scale: 2, infectedSources: infectedLab });
+    const truth = await generateDarknetCapture({
+      file,
+      format: 'pcap',
+      darknet: '127.200.0.0/16',
+      durationSeconds: 2 * 86_400,
+      seed: 5,
+      scale: 2,
+      infectedSources: infectedLab,
+    });
     const stats = await darknetStatistics([file], { darknet: '127.200.0.0/16', researchRanges: truth.researchRanges });
     assert.equal(stats.packets, truth.packets);
     assert.equal(stats.days.length, 2);
-    assert.equal(stats.days.reduce((total, day) => total + day.packets, 0), truth.packets);
+    assert.equal(
+      stats.days.reduce((total, day) => total + day.packets, 0),
+      truth.packets,
+    );
 
     const infected = new Set(truth.sources.filter((source) => source.kind === 'mirai' || source.kind === 'bot-other').map((source) => source.ip));
     const found = new Set(stats.scanners.map((scanner) => scanner.ip));

@@ -51,7 +51,10 @@ function networkOf(ip: string): string {
  * Statistics from day windows of one darknet (other periods are ignored).
  * @example summarizeWindows(await store.listDarknetWindows({ darknet: '127.200.0.0/16', periodSeconds: 86400 }), { darknet: '127.200.0.0/16', darknetSize: 65536 })
  */
-export function summarizeWindows(windows: readonly DarknetWindow[], darknet: { darknet: string; darknetSize: number; skippedRecords?: number }): DarknetStatistics {
+export function summarizeWindows(
+  windows: readonly DarknetWindow[],
+  darknet: { darknet: string; darknetSize: number; skippedRecords?: number },
+): DarknetStatistics {
   const days = windows.filter((window) => window.periodSeconds === 86_400).sort((a, b) => (a.start < b.start ? -1 : 1));
   const ports = new Map<number, number>();
   const networks = new Map<string, { packets: number; scanners: number }>();
@@ -66,7 +69,15 @@ export function summarizeWindows(windows: readonly DarknetWindow[], darknet: { d
     for (const name of packetClasses) classes[name] += window.classTotals[name] ?? 0;
     for (const source of window.judged) {
       if (source.verdict !== 'scanner') continue;
-      scanners.push({ ip: source.ip, day: window.start.slice(0, 10), family: source.family ?? 'other', ...(source.tool ? { tool: source.tool } : {}), packets: source.packets, distinctDestinations: source.distinctDestinations, topPorts: source.topPorts.map((entry) => entry.port) });
+      scanners.push({
+        ip: source.ip,
+        day: window.start.slice(0, 10),
+        family: source.family ?? 'other',
+        ...(source.tool ? { tool: source.tool } : {}),
+        packets: source.packets,
+        distinctDestinations: source.distinctDestinations,
+        topPorts: source.topPorts.map((entry) => entry.port),
+      });
       const entry = networks.get(networkOf(source.ip)) ?? { packets: 0, scanners: 0 };
       entry.packets += source.packets;
       entry.scanners++;
@@ -74,8 +85,13 @@ export function summarizeWindows(windows: readonly DarknetWindow[], darknet: { d
     }
   }
   const dayRows: DarknetDay[] = days.map((window) => ({
-    day: window.start.slice(0, 10), packets: window.packets, sources: window.sources, scanners: window.scanners,
-    miraiScanners: window.miraiScanners, researchSources: window.researchSources, backscatterSources: window.backscatterSources,
+    day: window.start.slice(0, 10),
+    packets: window.packets,
+    sources: window.sources,
+    scanners: window.scanners,
+    miraiScanners: window.miraiScanners,
+    researchSources: window.researchSources,
+    backscatterSources: window.backscatterSources,
   }));
   const packets = dayRows.reduce((sum, row) => sum + row.packets, 0);
   const observedSeconds = Number.isFinite(first) ? Math.max(1, (last - first) / 1000) : 0;
@@ -88,8 +104,14 @@ export function summarizeWindows(windows: readonly DarknetWindow[], darknet: { d
     observedDays: observedSeconds / 86_400,
     packetsPerAddressPerYear: observedSeconds > 0 ? (packets / darknet.darknetSize) * ((365 * 86_400) / observedSeconds) : 0,
     days: dayRows,
-    topPorts: [...ports].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 10).map(([port, count]) => ({ port, packets: count })),
-    topSourceNetworks: [...networks].sort((a, b) => b[1].packets - a[1].packets).slice(0, 10).map(([network, entry]) => ({ network, ...entry })),
+    topPorts: [...ports]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 10)
+      .map(([port, count]) => ({ port, packets: count })),
+    topSourceNetworks: [...networks]
+      .sort((a, b) => b[1].packets - a[1].packets)
+      .slice(0, 10)
+      .map(([network, entry]) => ({ network, ...entry })),
     scannersPerDay: { max: perDay.length ? Math.max(...perDay) : 0, average: perDay.length ? perDay.reduce((a, b) => a + b, 0) / perDay.length : 0 },
     packetClasses: classes,
     scanners,

@@ -47,9 +47,12 @@ test('readOpenPorts sniffs the format, dispatches to the right reader and report
   let count = 0;
   for await (const port of zmap) count += port.port === 23 ? 1 : 0;
   assert.equal(count, 3);
-  await assert.rejects(async () => {
-    for await (const _ of readOpenPorts(fixture('README.md'))) void _;
-  }, { code: 'IMPORT_INVALID' });
+  await assert.rejects(
+    async () => {
+      for await (const _ of readOpenPorts(fixture('README.md'))) void _;
+    },
+    { code: 'IMPORT_INVALID' },
+  );
   assert.throws(() => readOpenPorts(fixture('masscan.txt'), { format: 'nmap' }), { code: 'USAGE' });
   const forced = readOpenPorts(fixture('masscan.txt'), { format: 'zmap-csv' });
   await assert.rejects(async () => {
@@ -65,32 +68,38 @@ test('iterating twice reads the file afresh instead of double counting', async (
   }
 });
 
-test('the line reader refuses a line longer than its cap, naming the line', withTempDir(async (dir) => {
-  const file = join(dir, 'no-newlines.txt');
-  writeFileSync(file, `open tcp 23 192.0.2.1 1700000000\n${'x'.repeat(300_000)}`);
-  const lines: number[] = [];
-  await assert.rejects(
-    async () => {
-      for await (const line of readLines(file, 100_000)) lines.push(line.number);
-    },
-    (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.context.line === 2,
-  );
-  assert.deepEqual(lines, [1]);
-}));
+test(
+  'the line reader refuses a line longer than its cap, naming the line',
+  withTempDir(async (dir) => {
+    const file = join(dir, 'no-newlines.txt');
+    writeFileSync(file, `open tcp 23 192.0.2.1 1700000000\n${'x'.repeat(300_000)}`);
+    const lines: number[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const line of readLines(file, 100_000)) lines.push(line.number);
+      },
+      (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.context.line === 2,
+    );
+    assert.deepEqual(lines, [1]);
+  }),
+);
 
-test('the line reader keeps lines split across chunks whole and numbers them', withTempDir(async (dir) => {
-  const file = join(dir, 'many.txt');
-  const expected = Array.from({ length: 20_000 }, (_, index) => `open tcp ${1 + (index % 65535)} 192.0.2.${index % 256} 1700000000`);
-  writeFileSync(file, `${expected.join('\n')}\n`);
-  const seen: string[] = [];
-  let last = 0;
-  for await (const line of readLines(file)) {
-    seen.push(line.text);
-    last = line.number;
-  }
-  assert.deepEqual(seen, expected);
-  assert.equal(last, expected.length);
-}));
+test(
+  'the line reader keeps lines split across chunks whole and numbers them',
+  withTempDir(async (dir) => {
+    const file = join(dir, 'many.txt');
+    const expected = Array.from({ length: 20_000 }, (_, index) => `open tcp ${1 + (index % 65535)} 192.0.2.${index % 256} 1700000000`);
+    writeFileSync(file, `${expected.join('\n')}\n`);
+    const seen: string[] = [];
+    let last = 0;
+    for await (const line of readLines(file)) {
+      seen.push(line.text);
+      last = line.number;
+    }
+    assert.deepEqual(seen, expected);
+    assert.equal(last, expected.length);
+  }),
+);
 
 test('addresses, ports and times are validated strictly', () => {
   assert.equal(normaliseIpAddress('192.0.2.1'), '192.0.2.1');

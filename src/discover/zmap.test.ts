@@ -37,14 +37,25 @@ test('a ZMap CSV with a header yields synack rows as open ports (responder addre
 test('default ZMap output (saddr only) needs the scanned port', async () => {
   await assert.rejects(collect(readZmapCsv(fixture('zmap-default.csv'))), isImportError(1, /--port/));
   const found = await collect(readZmapCsv(fixture('zmap-default.csv'), { port: 23, seenAt: '2025-01-01T00:00:00.000Z' }));
-  assert.deepEqual(found, ['192.0.2.10', '192.0.2.12', '192.0.2.200'].map((ip) => ({ ip, port: 23, source: `zmap:${fixture('zmap-default.csv')}`, seenAt: '2025-01-01T00:00:00.000Z' })));
+  assert.deepEqual(
+    found,
+    ['192.0.2.10', '192.0.2.12', '192.0.2.200'].map((ip) => ({
+      ip,
+      port: 23,
+      source: `zmap:${fixture('zmap-default.csv')}`,
+      seenAt: '2025-01-01T00:00:00.000Z',
+    })),
+  );
 });
 
 test('headerless output with CRLF and blank lines reads one address per line', async () => {
   await assert.rejects(collect(readZmapCsv(fixture('zmap-no-header.txt'))), isImportError(1, /--port/));
   const ports = readZmapCsv(fixture('zmap-no-header.txt'), { port: 2323 });
   const found = await collect(ports);
-  assert.deepEqual(found.map((p) => `${p.ip}:${p.port}`), ['192.0.2.10:2323', '192.0.2.12:2323', '192.0.2.200:2323']);
+  assert.deepEqual(
+    found.map((p) => `${p.ip}:${p.port}`),
+    ['192.0.2.10:2323', '192.0.2.12:2323', '192.0.2.200:2323'],
+  );
   assert.match(found[0].seenAt, /^\d{4}-\d{2}-\d{2}T/, 'falls back to the file time');
   assert.equal(ports.stats.linesRead, 4);
 });
@@ -61,9 +72,15 @@ test('a malformed row stops the import with file and line, unless skipping is as
   });
   const ports = readZmapCsv(file, { skipInvalid: true });
   const found = await collect(ports);
-  assert.deepEqual(found.map((p) => `${p.ip}:${p.port}`), ['192.0.2.10:23', '192.0.2.15:80']);
+  assert.deepEqual(
+    found.map((p) => `${p.ip}:${p.port}`),
+    ['192.0.2.10:23', '192.0.2.15:80'],
+  );
   assert.equal(ports.stats.skipped, 3);
-  assert.deepEqual(ports.stats.skippedExamples.map((example) => example.line), [3, 4, 5]);
+  assert.deepEqual(
+    ports.stats.skippedExamples.map((example) => example.line),
+    [3, 4, 5],
+  );
   assert.match(ports.stats.skippedExamples[1].reason, /192\.0\.2\.300.*not an IP address/);
   assert.match(ports.stats.skippedExamples[2].reason, /sport "0" is not a port number/);
 });

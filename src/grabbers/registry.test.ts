@@ -6,7 +6,19 @@ import { fileURLToPath } from 'node:url';
 import { grabberByName, grabberForPort, grabbers } from './registry.ts';
 
 test('default ports map to the agreed grabbers', () => {
-  const expected: Record<number, string> = { 23: 'telnet', 2323: 'telnet', 80: 'http', 8080: 'http', 81: 'http', 8000: 'http', 8081: 'http', 8888: 'http', 22: 'ssh', 2222: 'ssh', 21: 'ftp' };
+  const expected: Record<number, string> = {
+    23: 'telnet',
+    2323: 'telnet',
+    80: 'http',
+    8080: 'http',
+    81: 'http',
+    8000: 'http',
+    8081: 'http',
+    8888: 'http',
+    22: 'ssh',
+    2222: 'ssh',
+    21: 'ftp',
+  };
   for (const [port, name] of Object.entries(expected)) assert.equal(grabberForPort(Number(port))?.name, name, `port ${port}`);
   assert.equal(grabberForPort(9), undefined);
   assert.equal(grabberByName('ftp')?.defaultPorts[0], 21);

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { CPE_NA, escapeCpeValue, formatCpe, parseCpe } from './cpe.ts';
 
 test('a firmware CPE with unknown attributes as ANY', () => {
-  assert.equal(formatCpe({ part: 'o', vendor: 'korvan', product: 'ipc-2120_firmware', version: '5.4.2' }), 'cpe:2.3:o:korvan:ipc-2120_firmware:5.4.2:*:*:*:*:*:*:*');
+  assert.equal(
+    formatCpe({ part: 'o', vendor: 'korvan', product: 'ipc-2120_firmware', version: '5.4.2' }),
+    'cpe:2.3:o:korvan:ipc-2120_firmware:5.4.2:*:*:*:*:*:*:*',
+  );
   assert.equal(formatCpe({ part: 'h', vendor: 'korvan', product: 'ipc-2120' }), 'cpe:2.3:h:korvan:ipc-2120:*:*:*:*:*:*:*:*');
 });
 

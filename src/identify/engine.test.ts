@@ -94,9 +94,7 @@ test('a device is identified from several services, joined with its product entr
 });
 
 test('the product entry decides device type and spelling; cpeVendor defaults from the vendor', () => {
-  const identity = identifier.identify('127.0.0.9', [
-    observation('http', 80, { auth: { scheme: 'basic', realm: 'KORVAN-nvr-8' }, headers: {} }),
-  ]);
+  const identity = identifier.identify('127.0.0.9', [observation('http', 80, { auth: { scheme: 'basic', realm: 'KORVAN-nvr-8' }, headers: {} })]);
   // The realm pattern is case-sensitive for the prefix but the model join is not.
   assert.equal(identity, undefined, 'the realm pattern does not match lower-case "nvr"');
   const nvr = identifier.identify('127.0.0.9', [observation('http', 80, { auth: { scheme: 'basic', realm: 'KORVAN-NVR-8' } })]);
@@ -108,7 +106,7 @@ test('the product entry decides device type and spelling; cpeVendor defaults fro
   assert.equal(nvr.cpe, 'cpe:2.3:o:korvan:nvr-8_firmware:*:*:*:*:*:*:*:*', 'unknown version is ANY; spaces become _');
 });
 
-test('conflicting vendors: the most total confidence wins and the loser\'s facts are dropped', () => {
+test("conflicting vendors: the most total confidence wins and the loser's facts are dropped", () => {
   // Korvan: 0.9 + 0.7 = 1.6 against Tessaro: 0.85 + 0.6 = 1.45.
   const identity = identifier.identify('127.0.0.9', [
     ...korvanCamera,
@@ -121,7 +119,11 @@ test('conflicting vendors: the most total confidence wins and the loser\'s facts
   assert.ok(!identity.evidence.some((item) => item.ruleId.startsWith('tessaro')));
 
   // Without the telnet banner Korvan has 0.9 against 1.45: Tessaro wins.
-  const flipped = identifier.identify('127.0.0.9', [korvanCamera[0], observation('http', 8080, { headers: { server: 'Tessaro-Webs/2.0' } }), observation('ssh', 22, { software: 'TessaroSSH_1.0' })]);
+  const flipped = identifier.identify('127.0.0.9', [
+    korvanCamera[0],
+    observation('http', 8080, { headers: { server: 'Tessaro-Webs/2.0' } }),
+    observation('ssh', 22, { software: 'TessaroSSH_1.0' }),
+  ]);
   assert.ok(flipped);
   assert.deepEqual([flipped.vendor, flipped.model, flipped.deviceType, flipped.firmwareVersion], ['Tessaro', 'TR-100', 'router', '2.0']);
   assert.equal(flipped.cpe, undefined, 'no product entry, no CPE');
@@ -134,7 +136,13 @@ test('partial rules never create an identity on their own', () => {
   ];
   assert.equal(identifier.identify('127.0.0.9', observations), undefined);
   // …but they did match, which `match` shows for explain output.
-  assert.deepEqual(identifier.match(observations).map((match) => match.rule.id).sort(), ['dropbear', 'generic-camera-server', 'unauthorised-status']);
+  assert.deepEqual(
+    identifier
+      .match(observations)
+      .map((match) => match.rule.id)
+      .sort(),
+    ['dropbear', 'generic-camera-server', 'unauthorised-status'],
+  );
 });
 
 test('a vendor-less device-type hint fills the type when nothing better says it', () => {
@@ -163,7 +171,10 @@ test('within the winning vendor the strongest rule picks the model; a disagreein
   ]);
   assert.ok(identity);
   assert.equal(identity.model, 'IPC-2120');
-  assert.deepEqual(identity.evidence.map((item) => item.ruleId), ['korvan-http-title']);
+  assert.deepEqual(
+    identity.evidence.map((item) => item.ruleId),
+    ['korvan-http-title'],
+  );
   assert.equal(identity.confidence, 0.9);
 });
 

@@ -60,7 +60,10 @@ test('claims for a hostile or unlisted address are false positives', () => {
   assert.equal(score.truePositives, 0);
   assert.equal(score.precision, 0);
   assert.equal(score.recall, 0);
-  assert.deepEqual(score.mismatches.filter((mismatch) => mismatch.kind === 'unexpected').map((mismatch) => mismatch.ip), ['127.0.1.5', '127.0.9.9']);
+  assert.deepEqual(
+    score.mismatches.filter((mismatch) => mismatch.kind === 'unexpected').map((mismatch) => mismatch.ip),
+    ['127.0.1.5', '127.0.9.9'],
+  );
 });
 
 test('with nothing claimed and nothing expected both measures are 1 (no division by zero)', () => {

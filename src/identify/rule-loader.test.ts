@@ -64,7 +64,10 @@ test('unknown keys are rejected at their line', () => {
 
 test('each missing required field is named', () => {
   for (const key of ['id', 'protocol', 'field', 'pattern']) {
-    const text = goodRule.split('\n').filter((line) => !line.startsWith(`    ${key}:`) && !line.startsWith(`  - ${key}:`)).join('\n');
+    const text = goodRule
+      .split('\n')
+      .filter((line) => !line.startsWith(`    ${key}:`) && !line.startsWith(`  - ${key}:`))
+      .join('\n');
     const withoutKey = key === 'id' ? text.replace('    protocol: http', '  - protocol: http') : text;
     assertRejected([withoutKey], 'file1.yaml:2', new RegExp(`missing required field "${key}"`));
   }
@@ -95,7 +98,7 @@ test('an unknown deviceType is rejected in rules and products', () => {
   assertRejected([goodRule.replace('deviceType: ip-camera, releaseYear', 'deviceType: toaster, releaseYear')], 'file1.yaml:10', /got "toaster"/);
 });
 
-test('the field must exist in that protocol\'s result', () => {
+test("the field must exist in that protocol's result", () => {
   assertRejected([goodRule.replace('field: title', 'field: tittle')], 'file1.yaml:4', /unknown field "tittle" in the http result \(known: url, status/);
   assertRejected([goodRule.replace('field: title', 'field: banner')], 'file1.yaml:4', /unknown field "banner" in the http result/);
   assertRejected([goodRule.replace('field: title', 'field: headers.Server')], 'file1.yaml:4', /header names are lower-case: write "headers.server"/);
@@ -114,7 +117,11 @@ test('a rule that asserts nothing is rejected', () => {
 });
 
 test('an unquoted version constant is rejected (YAML would turn 1.10 into 1.1)', () => {
-  assertRejected([`rules:\n  - { id: a, protocol: ssh, field: software, pattern: x, sets: { vendor: A, version: 1.10 } }\n`], 'file1.yaml:2', /write the version in quotes/);
+  assertRejected(
+    [`rules:\n  - { id: a, protocol: ssh, field: software, pattern: x, sets: { vendor: A, version: 1.10 } }\n`],
+    'file1.yaml:2',
+    /write the version in quotes/,
+  );
 });
 
 test('examples that the pattern does not match are rejected', () => {
@@ -144,15 +151,21 @@ test('loadRuleFiles reads a folder sorted by name and reports the real path', ()
     writeFileSync(join(directory, 'notes.txt'), 'not a rule file');
     const files = ruleFilesIn(directory);
     assert.deepEqual(files, [join(directory, 'a.yml'), join(directory, 'b.yaml')]);
-    assert.deepEqual(loadRuleFiles(files).rules.map((rule) => rule.id), ['a1', 'b1']);
+    assert.deepEqual(
+      loadRuleFiles(files).rules.map((rule) => rule.id),
+      ['a1', 'b1'],
+    );
 
     writeFileSync(join(directory, 'c.yaml'), `rules:\n  - { id: c1, protocol: ftp, field: banner, pattern: '(', sets: { vendor: C } }\n`);
-    assert.throws(() => loadRuleFiles(ruleFilesIn(directory)), (error: unknown) => {
-      assert.ok(error instanceof OpenNoticeError);
-      assert.equal(error.context.file, join(directory, 'c.yaml'));
-      assert.equal(error.context.line, 2);
-      return true;
-    });
+    assert.throws(
+      () => loadRuleFiles(ruleFilesIn(directory)),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenNoticeError);
+        assert.equal(error.context.file, join(directory, 'c.yaml'));
+        assert.equal(error.context.line, 2);
+        return true;
+      },
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

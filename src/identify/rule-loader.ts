@@ -43,7 +43,10 @@ export function ruleFilesIn(directory: string): string[] {
   } catch (error) {
     throw new OpenNoticeError('RULES_INVALID', `cannot read rule folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: directory });
   }
-  return names.filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => join(directory, name));
+  return names
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(directory, name));
 }
 
 /**
@@ -149,7 +152,8 @@ function readFacts(read: Reader, raw: unknown, path: DataPath): RuleFacts {
       continue;
     }
     // YAML reads an unquoted 1.10 as the number 1.1: a version must be written as text.
-    if (key === 'version' && typeof fields[key] !== 'string') read.fail([...path, key], `write the version in quotes (YAML reads ${JSON.stringify(fields[key])} as a ${typeof fields[key]})`);
+    if (key === 'version' && typeof fields[key] !== 'string')
+      read.fail([...path, key], `write the version in quotes (YAML reads ${JSON.stringify(fields[key])} as a ${typeof fields[key]})`);
     facts[key] = read.string(fields[key], [...path, key]).trim();
   }
   return facts;

@@ -36,7 +36,10 @@ test('the lab has at least two devices of each behaviour, with the documented po
   for (const behaviour of ['tarpit', 'endless-banner', 'binary-garbage', 'slow-sender', 'iac-storm'] as const) {
     assert.ok(lab.truth.devices.filter((device) => device.hostileBehaviour === behaviour).length >= 2, behaviour);
   }
-  assert.deepEqual(hostile('tarpit').services.map((service) => service.port), [23, 80]);
+  assert.deepEqual(
+    hostile('tarpit').services.map((service) => service.port),
+    [23, 80],
+  );
 });
 
 test('tarpit: accepts on telnet and web ports and never sends a byte', async () => {

@@ -21,7 +21,9 @@ const overlaps = (a: Span, b: Span) => a.first <= b.last && b.first <= a.last;
 /** Who an address belongs to, the way attribution should decide: longest route, then a registry prefix, then the origin ASN. */
 function ownerOf(lab: LabIsps, address: number): string {
   const covering = <T>(items: T[], prefixOf: (item: T) => string) =>
-    items.filter((item) => inside({ first: address, last: address, length: 32 }, span(prefixOf(item)))).sort((a, b) => span(prefixOf(b)).length - span(prefixOf(a)).length)[0];
+    items
+      .filter((item) => inside({ first: address, last: address, length: 32 }, span(prefixOf(item))))
+      .sort((a, b) => span(prefixOf(b)).length - span(prefixOf(a)).length)[0];
   const route = covering(lab.prefixes, (entry) => entry.prefix);
   if (!route) return 'unrouted';
   const byPrefix = lab.isps.find((isp) => isp.prefixes.some((prefix) => inside({ first: address, last: address, length: 32 }, span(prefix))));
@@ -43,7 +45,8 @@ function checkLayout(cidr: string): void {
   const tiles = [...topLevel, ...unrouted].sort((a, b) => a.first - b.first);
   assert.equal(tiles[0]!.first, network.first);
   assert.equal(tiles.at(-1)!.last, network.last);
-  for (let index = 1; index < tiles.length; index++) assert.equal(tiles[index]!.first, tiles[index - 1]!.last + 1, `${cidr}: gap or overlap before tile ${index}`);
+  for (let index = 1; index < tiles.length; index++)
+    assert.equal(tiles[index]!.first, tiles[index - 1]!.last + 1, `${cidr}: gap or overlap before tile ${index}`);
   for (const route of routes) for (const gap of unrouted) assert.ok(!overlaps(route, gap), `${cidr}: the unrouted space has a route`);
 
   // The registry's extra prefix sits inside another ISP's route: nesting on purpose, too.
@@ -86,7 +89,10 @@ test('ISP records are valid: unique ids and ASNs, documentation ASNs, contacts a
   for (const asn of [...asns, ...prefixes.map((entry) => entry.asn)]) assert.ok(documentation(asn), `AS${asn} is not a documentation ASN`);
   for (const asn of unregisteredAsns) {
     assert.ok(!asns.includes(asn), 'the unregistered AS is in no ISP record');
-    assert.ok(prefixes.some((entry) => entry.asn === asn), 'the unregistered AS routes part of the lab');
+    assert.ok(
+      prefixes.some((entry) => entry.asn === asn),
+      'the unregistered AS routes part of the lab',
+    );
   }
   for (const isp of isps) {
     assert.match(isp.id, /^[a-z0-9-]+$/);
@@ -100,24 +106,41 @@ test('ISP records are valid: unique ids and ASNs, documentation ASNs, contacts a
     for (const prefix of isp.prefixes) assert.ok(parseCidr(prefix));
   }
   assert.equal(isps.find((isp) => isp.id === 'sakura-net')!.asns.length, 2, 'the big ISP has two ASNs');
-  assert.deepEqual(isps.filter((isp) => isp.managesCustomerDevices).map((isp) => isp.id), ['minato-cable']);
+  assert.deepEqual(
+    isps.filter((isp) => isp.managesCustomerDevices).map((isp) => isp.id),
+    ['minato-cable'],
+  );
   assert.deepEqual(new Set(isps.map((isp) => isp.preferences.format)), new Set(['csv', 'json', 'stix']));
   assert.deepEqual(new Set(isps.map((isp) => isp.preferences.language)), new Set(['ja', 'en']));
   assert.deepEqual(new Set(isps.map((isp) => isp.preferences.cadence)), new Set(['daily', 'weekly']));
-  assert.deepEqual(isps.filter((isp) => isp.contacts.webhookUrl).map((isp) => isp.contacts.webhookUrl), [labWebhookPlaceholder]);
+  assert.deepEqual(
+    isps.filter((isp) => isp.contacts.webhookUrl).map((isp) => isp.contacts.webhookUrl),
+    [labWebhookPlaceholder],
+  );
 });
 
 test('the caller fills in the webhook receiver; only loopback is accepted', () => {
   const filled = labIsps('127.77.0.0/16', { webhookUrl: 'http://127.0.0.1:40123/hook' });
-  assert.deepEqual(filled.isps.filter((isp) => isp.contacts.webhookUrl).map((isp) => isp.contacts.webhookUrl), ['http://127.0.0.1:40123/hook']);
+  assert.deepEqual(
+    filled.isps.filter((isp) => isp.contacts.webhookUrl).map((isp) => isp.contacts.webhookUrl),
+    ['http://127.0.0.1:40123/hook'],
+  );
   assert.ok(labIsps('127.77.0.0/16', { webhookUrl: 'http://[::1]:8080/hook' }));
   for (const url of ['http://192.0.2.10/hook', 'http://10.0.0.1/hook', 'ftp://127.0.0.1/hook', 'not a url']) {
-    assert.throws(() => labIsps('127.77.0.0/16', { webhookUrl: url }), (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE', url);
+    assert.throws(
+      () => labIsps('127.77.0.0/16', { webhookUrl: url }),
+      (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE',
+      url,
+    );
   }
 });
 
 test('a lab network that is not loopback, or too small for the layout, is refused', () => {
   for (const cidr of ['10.77.0.0/16', '127.77.0.0/25', '127.77.0.0/8']) {
-    assert.throws(() => labIsps(cidr), (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE', cidr);
+    assert.throws(
+      () => labIsps(cidr),
+      (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE',
+      cidr,
+    );
   }
 });

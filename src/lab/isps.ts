@@ -98,7 +98,13 @@ export function labIsps(cidr = '127.77.0.0/16', options: LabIspOptions = {}): La
   requireLoopbackUrl(webhookUrl);
   const block = (spec: Block) => blockPrefix(network.network, network.prefixLength, spec);
 
-  const isp = (id: string, name: string, asns: number[], prefixes: string[], details: Pick<IspRecord, 'preferences' | 'managesCustomerDevices'> & { webhook?: boolean; portalUsers: string[] }): IspRecord => ({
+  const isp = (
+    id: string,
+    name: string,
+    asns: number[],
+    prefixes: string[],
+    details: Pick<IspRecord, 'preferences' | 'managesCustomerDevices'> & { webhook?: boolean; portalUsers: string[] },
+  ): IspRecord => ({
     id,
     name,
     asns,

@@ -38,7 +38,10 @@ function chooseLab(): { options: LabOptions; wanted: Wanted } {
     const devices = generatePopulation(options);
     const telnetLogin = (service: LabService) => service.protocol === 'telnet' && service.auth === 'login';
     const candidates = {
-      weakBusyboxTelnet: find(devices, (device, service) => telnetLogin(service) && isWeak(service) && persona(device, service).loginPrompt.endsWith('login: ')),
+      weakBusyboxTelnet: find(
+        devices,
+        (device, service) => telnetLogin(service) && isWeak(service) && persona(device, service).loginPrompt.endsWith('login: '),
+      ),
       strongTelnet: find(devices, (_device, service) => telnetLogin(service) && !isWeak(service)),
       usernameTelnet: find(devices, (device, service) => telnetLogin(service) && persona(device, service).loginPrompt === 'Username: '),
       openShell: find(devices, (_device, service) => service.protocol === 'telnet' && service.auth === 'none'),
@@ -56,10 +59,13 @@ let lab: LabHandle;
 let progressCalls = 0;
 
 before(async () => {
-  lab = await startLab({ ...options, onProgress: (listening, total) => {
-    progressCalls++;
-    assert.ok(listening <= total && total === options.deviceCount);
-  } });
+  lab = await startLab({
+    ...options,
+    onProgress: (listening, total) => {
+      progressCalls++;
+      assert.ok(listening <= total && total === options.deviceCount);
+    },
+  });
 });
 after(async () => {
   await lab.close();
@@ -81,7 +87,10 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 test('startLab reports progress and the truth/addresses of its population', () => {
   assert.equal(progressCalls, options.deviceCount);
   assert.equal(lab.addresses.length, options.deviceCount);
-  assert.deepEqual(lab.addresses, lab.truth.devices.map((device) => device.ip));
+  assert.deepEqual(
+    lab.addresses,
+    lab.truth.devices.map((device) => device.ip),
+  );
   assert.equal(lab.truth.seed, options.seed);
 });
 
@@ -228,7 +237,11 @@ test('SSH: identification line, then a KEXINIT packet after the client identifie
 });
 
 test('a second lab on the same addresses fails with LAB_FAILED naming the address; close() frees every port', async () => {
-  await assert.rejects(startLab(options), (error: unknown) => error instanceof OpenNoticeError && error.code === 'LAB_FAILED' && /cannot listen on 127\.201\.\d+\.\d+:\d+: EADDRINUSE/.test(error.message));
+  await assert.rejects(
+    startLab(options),
+    (error: unknown) =>
+      error instanceof OpenNoticeError && error.code === 'LAB_FAILED' && /cannot listen on 127\.201\.\d+\.\d+:\d+: EADDRINUSE/.test(error.message),
+  );
   await lab.close();
   await lab.close(); // twice is fine
   lab = await startLab(options);

@@ -104,13 +104,35 @@ export function observeSite(site: HttpSite, origin: string): GrabResult {
 function observeHostile(device: LabDevice, service: LabService): GrabResult {
   switch (device.hostileBehaviour) {
     case 'slow-sender':
-      return { banner: printable(slowSenderText).replace(/login:$/, '').trim(), prompt: 'login:', promptKind: 'login', negotiation: { do: [], will: [], dont: [], wont: [] } };
+      return {
+        banner: printable(slowSenderText)
+          .replace(/login:$/, '')
+          .trim(),
+        prompt: 'login:',
+        promptKind: 'login',
+        negotiation: { do: [], will: [], dont: [], wont: [] },
+      };
     case 'endless-banner':
       return service.protocol === 'http'
-        ? { url: `http://${device.ip}:${service.port}/`, status: 200, statusLine: 'HTTP/1.1 200 OK', headers: { 'x-padding-0': 'x'.repeat(64) }, body: '', bodyLength: 0, redirects: [] }
-        : { banner: 'System is booting, please wait ...\n'.repeat(20).trim(), prompt: '', promptKind: 'none', negotiation: { do: [], will: [], dont: [], wont: [] } };
+        ? {
+            url: `http://${device.ip}:${service.port}/`,
+            status: 200,
+            statusLine: 'HTTP/1.1 200 OK',
+            headers: { 'x-padding-0': 'x'.repeat(64) },
+            body: '',
+            bodyLength: 0,
+            redirects: [],
+          }
+        : {
+            banner: 'System is booting, please wait ...\n'.repeat(20).trim(),
+            prompt: '',
+            promptKind: 'none',
+            negotiation: { do: [], will: [], dont: [], wont: [] },
+          };
     default:
-      return service.protocol === 'http' ? { url: `http://${device.ip}/`, status: 0, statusLine: '', headers: {}, body: '', bodyLength: 0, redirects: [] } : { banner: '', prompt: '', promptKind: 'none', negotiation: { do: [], will: [], dont: [], wont: [] } };
+      return service.protocol === 'http'
+        ? { url: `http://${device.ip}/`, status: 0, statusLine: '', headers: {}, body: '', bodyLength: 0, redirects: [] }
+        : { banner: '', prompt: '', promptKind: 'none', negotiation: { do: [], will: [], dont: [], wont: [] } };
   }
 }
 

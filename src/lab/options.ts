@@ -63,10 +63,7 @@ export function parseLabCidr(text: string): Cidr {
     throw new OpenNoticeError('USAGE', `lab network: ${(error as Error).message}`, {}, { cause: error });
   }
   if (network.network >>> 24 !== 127 || network.prefixLength < 16 || network.prefixLength > 30) {
-    throw new OpenNoticeError(
-      'USAGE',
-      `lab network must be a /16 to /30 inside 127.0.0.0/8 (loopback only), got "${text}" — e.g. 127.77.0.0/16`,
-    );
+    throw new OpenNoticeError('USAGE', `lab network must be a /16 to /30 inside 127.0.0.0/8 (loopback only), got "${text}" — e.g. 127.77.0.0/16`);
   }
   return network;
 }

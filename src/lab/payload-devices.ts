@@ -111,7 +111,9 @@ export function payloadDevice(kind: PayloadDeviceKind, ip: string, context: Payl
   const firmware = vendor.firmwareReleases(model)[0]!;
   const weakEntry = dictionaryEntry(context.entries, vendor.defaultCredentialId);
   const strong = strongCredential(context.random, weakEntry.username, context.knownPasswords);
-  const services: LabService[] = plan.services(firmware.date).map(({ weak, ...service }) => ({ ...service, credential: weak ? weakCredential(weakEntry) : { ...strong } }));
+  const services: LabService[] = plan
+    .services(firmware.date)
+    .map(({ weak, ...service }) => ({ ...service, credential: weak ? weakCredential(weakEntry) : { ...strong } }));
   return {
     ip,
     role: 'device',
@@ -155,7 +157,9 @@ export function payloadPersonas(device: LabDevice): DevicePersonas {
   const personas: DevicePersonas = { http: vendor.http, ftp: vendor.ftp, ssh: vendor.ssh };
   if (vendor.telnet) {
     const telnet = vendor.telnet;
-    personas.telnet = payloads.has('telnet-banner') ? (target, service) => ({ ...telnet(target, service), issue: issueText([labPayload('telnet-banner').text]) }) : telnet;
+    personas.telnet = payloads.has('telnet-banner')
+      ? (target, service) => ({ ...telnet(target, service), issue: issueText([labPayload('telnet-banner').text]) })
+      : telnet;
   }
   if (payloads.has('ftp-greeting')) {
     // ProFTPD prints its ServerName in the greeting: the owner-set name is the payload.

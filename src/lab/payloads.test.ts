@@ -56,11 +56,22 @@ test('choosePayloadSlots spreads the devices and steps past taken slots', () => 
 test('the truth lists every payload exactly once, verbatim, on a port the device serves; each device has a weakness the survey checks', () => {
   const listed = payloadDevicesOf(truth).flatMap((device) => device.payloads!);
   assert.deepEqual(listed.map((payload) => payload.id).sort(), labPayloads.map((payload) => payload.id).sort());
-  for (const payload of listed) assert.deepEqual(payload, labPayloads.find((entry) => entry.id === payload.id));
+  for (const payload of listed)
+    assert.deepEqual(
+      payload,
+      labPayloads.find((entry) => entry.id === payload.id),
+    );
   for (const device of payloadDevicesOf(truth)) {
-    for (const payload of device.payloads!) assert.ok(device.services.some((service) => service.port === payload.port && service.protocol === payload.protocol), `${device.ip} serves ${payload.id}`);
+    for (const payload of device.payloads!)
+      assert.ok(
+        device.services.some((service) => service.port === payload.port && service.protocol === payload.protocol),
+        `${device.ip} serves ${payload.id}`,
+      );
     const checked = device.weaknesses.filter((weakness) => (checkedWeaknessPaths as readonly string[]).includes(weakness.via));
-    assert.ok(checked.some((weakness) => device.payloads!.some((payload) => payload.port === weakness.port)), `${device.ip}: a finding on a payload service`);
+    assert.ok(
+      checked.some((weakness) => device.payloads!.some((payload) => payload.port === weakness.port)),
+      `${device.ip}: a finding on a payload service`,
+    );
   }
   assert.deepEqual(JSON.parse(JSON.stringify(truth.devices.filter((device) => device.payloads))), payloadDevicesOf(truth));
 });

@@ -20,7 +20,10 @@ const isWeak = (device: (typeof truth.devices)[number]) => device.weaknesses.len
 test('same options give the identical population; another seed gives another', () => {
   assert.deepEqual(generatePopulation(defaultLabOptions, dictionary), devices);
   const other = generatePopulation({ ...defaultLabOptions, seed: 2 }, dictionary);
-  assert.notDeepEqual(other.map((device) => device.ip), devices.map((device) => device.ip));
+  assert.notDeepEqual(
+    other.map((device) => device.ip),
+    devices.map((device) => device.ip),
+  );
 });
 
 test('addresses are distinct, scattered inside the network, never .0 or .255, ascending', () => {
@@ -31,7 +34,10 @@ test('addresses are distinct, scattered inside the network, never .0 or .255, as
     assert.equal(number >>> 16, (127 << 8) | 77);
     assert.ok((number & 255) !== 0 && (number & 255) !== 255);
   }
-  assert.deepEqual([...numbers].sort((a, b) => a - b), numbers);
+  assert.deepEqual(
+    [...numbers].sort((a, b) => a - b),
+    numbers,
+  );
   // Scattered: the devices spread over many /24s rather than filling the first ones.
   assert.ok(new Set(numbers.map((number) => number >>> 8)).size > 200);
 });
@@ -104,7 +110,9 @@ test('SSH logins: every SSH service asks for a password, and a device weak on te
   const sshServices = truth.devices.flatMap((device) => device.services.filter((service) => service.protocol === 'ssh'));
   assert.ok(sshServices.length > 100);
   assert.ok(sshServices.every((service) => service.auth === 'login'));
-  const both = truth.devices.filter((device) => device.services.some((service) => service.protocol === 'ssh') && device.weaknesses.some((weakness) => weakness.via === 'telnet-login'));
+  const both = truth.devices.filter(
+    (device) => device.services.some((service) => service.protocol === 'ssh') && device.weaknesses.some((weakness) => weakness.via === 'telnet-login'),
+  );
   const sharing = both.filter((device) => device.weaknesses.some((weakness) => weakness.via === 'ssh-login'));
   assert.ok(both.length > 5 && sharing.length / both.length > 0.7, `${sharing.length}/${both.length} telnet-weak SSH devices are SSH-weak`);
 });

@@ -89,11 +89,20 @@ function chooseHostileDevices(options: LabOptions, random: Random): Map<number, 
 export function hostileServices(behaviour: HostileBehaviour): LabService[] {
   switch (behaviour) {
     case 'tarpit':
-      return [{ port: 23, protocol: 'telnet' }, { port: 80, protocol: 'http' }];
+      return [
+        { port: 23, protocol: 'telnet' },
+        { port: 80, protocol: 'http' },
+      ];
     case 'endless-banner':
-      return [{ port: 23, protocol: 'telnet' }, { port: 8080, protocol: 'http' }];
+      return [
+        { port: 23, protocol: 'telnet' },
+        { port: 8080, protocol: 'http' },
+      ];
     case 'binary-garbage':
-      return [{ port: 23, protocol: 'telnet' }, { port: 80, protocol: 'http' }];
+      return [
+        { port: 23, protocol: 'telnet' },
+        { port: 80, protocol: 'http' },
+      ];
     case 'slow-sender':
     case 'iac-storm':
       return [{ port: 23, protocol: 'telnet' }];
@@ -104,8 +113,7 @@ function hostileDevice(ip: string, behaviour: HostileBehaviour): LabDevice {
   return { ip, role: 'hostile', hostileBehaviour: behaviour, services: hostileServices(behaviour) };
 }
 
-const needsCredential = (service: PlannedService): boolean =>
-  service.auth === 'login' || service.auth === 'basic' || service.auth === 'form';
+const needsCredential = (service: PlannedService): boolean => service.auth === 'login' || service.auth === 'basic' || service.auth === 'form';
 
 function simulatedDevice(ip: string, random: Random, entries: readonly DictionaryEntry[], knownPasswords: ReadonlySet<string>): LabDevice {
   const vendor = random.weighted(labVendors, (profile) => profile.share);

@@ -66,7 +66,8 @@ export function rawConnect(ip: string, port: number, options: { maxBytes?: numbe
         received,
         async waitFor(done, timeoutMs = 5000) {
           await wait(() => done(received()) || ended, timeoutMs, 'expected bytes');
-          if (!done(received())) throw new Error(`${ip}:${port}: closed before expected bytes; received ${JSON.stringify(received().toString('latin1').slice(-300))}`);
+          if (!done(received()))
+            throw new Error(`${ip}:${port}: closed before expected bytes; received ${JSON.stringify(received().toString('latin1').slice(-300))}`);
           return received();
         },
         closed: (timeoutMs = 5000) => wait(() => ended, timeoutMs, 'the peer to close'),
@@ -107,7 +108,12 @@ export interface TelnetDialogue {
  * ('no-login' when the device gave a shell without asking). Closes the connection.
  * @example await tryTelnetLogin('127.78.0.5', 23, { username: 'root', password: 'xc3511' }, persona) // 'shell'
  */
-export async function tryTelnetLogin(ip: string, port: number, pair: { username: string; password: string }, dialogue: TelnetDialogue): Promise<'shell' | 'refused' | 'no-login'> {
+export async function tryTelnetLogin(
+  ip: string,
+  port: number,
+  pair: { username: string; password: string },
+  dialogue: TelnetDialogue,
+): Promise<'shell' | 'refused' | 'no-login'> {
   const client = await rawConnect(ip, port);
   try {
     const text = () => telnetText(client.received());

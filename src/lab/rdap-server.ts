@@ -117,13 +117,25 @@ function vcard(properties: Array<[string, string]>): unknown[] {
 function networkObject(network: LabRdapNetwork, prefix: Indexed['prefix']): Record<string, unknown> {
   const [start, end] = [formatEnd(prefix.family, prefix.first), formatEnd(prefix.family, prefix.last)];
   const abuse = network.abuseEmail
-    ? { objectClassName: 'entity', handle: `${network.handle}-ABUSE`, roles: ['abuse'], vcardArray: vcard([['fn', 'Abuse desk'], ['kind', 'group'], ['email', network.abuseEmail]]) }
+    ? {
+        objectClassName: 'entity',
+        handle: `${network.handle}-ABUSE`,
+        roles: ['abuse'],
+        vcardArray: vcard([
+          ['fn', 'Abuse desk'],
+          ['kind', 'group'],
+          ['email', network.abuseEmail],
+        ]),
+      }
     : undefined;
   const registrant: Record<string, unknown> = {
     objectClassName: 'entity',
     handle: `${network.handle}-ORG`,
     roles: ['registrant'],
-    vcardArray: vcard([['fn', network.registrant ?? network.name], ['kind', 'org']]),
+    vcardArray: vcard([
+      ['fn', network.registrant ?? network.name],
+      ['kind', 'org'],
+    ]),
   };
   if (abuse && network.nestAbuseContact) registrant.entities = [abuse];
   return {

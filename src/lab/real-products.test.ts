@@ -1,5 +1,5 @@
 /**
- * The real-product profiles against the real records in /work/shared/data: the curated
+ * The real-product profiles against the real records in ../shared/data: the curated
  * `cves` of every release must agree with the records' configurations as read by a tiny
  * evaluator written here for exactly these records (independent of src/assess/firmware),
  * and identification must give each simulated device the CPE NVD uses.
@@ -19,6 +19,7 @@ import type { FirmwareRelease, ModelSpec } from './vendors/profile.ts';
 import { realCvesInScope } from './vulnerabilities.ts';
 import { simpleVersionOrder } from './simple-version-order.ts';
 import type { Configuration, CpeMatch } from '../assess/firmware/types.ts';
+import { sharedData } from '../../test/support/shared-data.ts';
 
 // Only the record's shape is shared with the firmware engine; the evaluation below stays independent.
 type MatchText = CpeMatch;
@@ -27,9 +28,8 @@ interface CveText {
   configurations?: Configuration[];
 }
 
-const shared = (path: string) => new URL(`../../../shared/data/${path}`, import.meta.url);
-const records: CveText[] = ['nvd/iot-cves.json', 'nvd/iot-cves-2017plus-fkie.json'].flatMap(
-  (file) => (JSON.parse(readFileSync(shared(file), 'utf8')) as { vulnerabilities: Array<{ cve: CveText }> }).vulnerabilities.map((entry) => entry.cve),
+const records: CveText[] = ['nvd/iot-cves.json', 'nvd/iot-cves-2017plus-fkie.json'].flatMap((file) =>
+  (JSON.parse(readFileSync(sharedData(file), 'utf8')) as { vulnerabilities: Array<{ cve: CveText }> }).vulnerabilities.map((entry) => entry.cve),
 );
 
 /** CPE products (firmware and hardware) NVD uses for each profile model. */
@@ -52,7 +52,6 @@ function recordSpelling(model: string, shown: string): { version: string; update
   if (model === 'DIR-859' && beta) return { version: beta[1]!, update: `beta${Number(beta[2])}` };
   return { version: shown.toLowerCase() };
 }
-
 
 function matches(match: MatchText, model: ModelSpec, release: FirmwareRelease): boolean {
   const names = cpeOf[model.model]!;
@@ -82,16 +81,22 @@ function affects(record: CveText, model: ModelSpec, release: FirmwareRelease): b
   });
 }
 
-const profileReleases = realProductVendors.flatMap((vendor) => vendor.models.flatMap((model) => vendor.firmwareReleases(model).map((release) => ({ vendor, model, release }))));
+const profileReleases = realProductVendors.flatMap((vendor) =>
+  vendor.models.flatMap((model) => vendor.firmwareReleases(model).map((release) => ({ vendor, model, release }))),
+);
 
 test('every real-product release: the curated CVEs are exactly what the records configure', () => {
   assert.ok(profileReleases.length >= 15);
   for (const { model, release } of profileReleases) {
-    const expected = records.filter((record) => affects(record, model, release)).map((record) => record.id).sort();
+    const expected = records
+      .filter((record) => affects(record, model, release))
+      .map((record) => record.id)
+      .sort();
     assert.deepEqual([...(release.cves ?? [])].sort(), expected, `${model.model} ${model.hardwareVersion ?? ''} ${release.version}`);
   }
   // The deliberate cases are there: inside, outside, boundary, excluded hardware revision.
-  const cvesOf = (model: string, hardware: string | undefined, version: string) => profileReleases.find((entry) => entry.model.model === model && entry.model.hardwareVersion === hardware && entry.release.version === version)!.release.cves;
+  const cvesOf = (model: string, hardware: string | undefined, version: string) =>
+    profileReleases.find((entry) => entry.model.model === model && entry.model.hardwareVersion === hardware && entry.release.version === version)!.release.cves;
   assert.deepEqual(cvesOf('DIR-600', 'B2', '2.16WW'), ['CVE-2014-100005'], 'versionEndIncluding boundary');
   assert.deepEqual(cvesOf('DIR-600', 'B2', '2.17B02'), [], 'the fix');
   assert.deepEqual(cvesOf('DIR-605L', 'B1', '2.04'), ['CVE-2014-8361']);
@@ -102,12 +107,16 @@ test('every real-product release: the curated CVEs are exactly what the records 
 test('the real CVE scope names every NVD record that mentions a profile product, and nothing else', () => {
   const products = new Set(Object.values(cpeOf).flatMap((names) => [`${names.vendor}:${names.firmware}`, `${names.vendor}:${names.hardware}`]));
   const mentioning = records
-    .filter((record) => JSON.stringify(record.configurations ?? []).match(/cpe:2\.3:[oh]:[^:]+:[^:]+/g)?.some((cpe) => products.has(cpe.split(':').slice(3, 5).join(':'))))
+    .filter((record) =>
+      JSON.stringify(record.configurations ?? [])
+        .match(/cpe:2\.3:[oh]:[^:]+:[^:]+/g)
+        ?.some((cpe) => products.has(cpe.split(':').slice(3, 5).join(':'))),
+    )
     .map((record) => record.id);
   const nvdScope = realCvesInScope.filter((id) => records.some((record) => record.id === id));
   assert.deepEqual([...new Set(mentioning)].sort(), [...nvdScope].sort());
   // The one CVE 5-only record in scope: DIR-605L revision A, firmware below 1.17beta; every lab DIR-605L runs 2.x.
-  const cve5 = readFileSync(shared('cve5/records/CVE-2020-19318.json'), 'utf8');
+  const cve5 = readFileSync(sharedData('cve5/records/CVE-2020-19318.json'), 'utf8');
   assert.match(cve5, /dir-605l/);
   assert.ok(profileReleases.filter((entry) => entry.model.model === 'DIR-605L').every((entry) => entry.release.version.startsWith('2.')));
 });
@@ -123,7 +132,11 @@ test('real-product devices: ~5–10 % of the lab, identified exactly with the CP
     const identity = identifier.identify(device.ip, observeDevice(device));
     const where = `${device.ip} ${lab.model} ${lab.firmwareVersion}`;
     assert.ok(identity, where);
-    assert.deepEqual([identity.vendor, identity.model, identity.firmwareVersion, identity.deviceType, identity.releaseYear], [lab.vendor, lab.model, lab.firmwareVersion, lab.deviceType, lab.releaseYear], where);
+    assert.deepEqual(
+      [identity.vendor, identity.model, identity.firmwareVersion, identity.deviceType, identity.releaseYear],
+      [lab.vendor, lab.model, lab.firmwareVersion, lab.deviceType, lab.releaseYear],
+      where,
+    );
     const names = cpeOf[lab.model]!;
     assert.equal(identity.cpe, formatCpe({ part: 'o', vendor: names.vendor, product: names.firmware, version: lab.firmwareVersion }), where);
   }
@@ -132,7 +145,13 @@ test('real-product devices: ~5–10 % of the lab, identified exactly with the CP
   const byIp = new Map(truth.devices.map((device) => [device.ip, device]));
   for (const model of Object.keys(cpeOf)) {
     const ofModel = real.filter((device) => device.identity!.model === model).map((device) => byIp.get(device.ip)!);
-    assert.ok(ofModel.some((device) => device.vulnerabilities.length > 0), `${model}: an affected device`);
-    assert.ok(ofModel.some((device) => device.vulnerabilities.length === 0), `${model}: a patched device`);
+    assert.ok(
+      ofModel.some((device) => device.vulnerabilities.length > 0),
+      `${model}: an affected device`,
+    );
+    assert.ok(
+      ofModel.some((device) => device.vulnerabilities.length === 0),
+      `${model}: a patched device`,
+    );
   }
 });

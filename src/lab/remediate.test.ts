@@ -113,11 +113,26 @@ test('FTP and HTTP Basic refuse the weak pair after remediation', async () => {
   assert.equal(await basicStatus(), 401);
 });
 
-test('SSH refuses the weak pair after remediation (the project\'s own SSH checker)', async () => {
+test("SSH refuses the weak pair after remediation (the project's own SSH checker)", async () => {
   const service = chosen.weakSsh.services.find((candidate) => candidate.protocol === 'ssh' && isWeak(candidate))!;
   const credential = service.credential!;
-  const entry: DictionaryEntry = { id: credential.dictionaryEntryId!, username: credential.username, password: credential.password, reason: 'factory-default', vendors: [], protocols: [] };
-  const observation: ServiceObservation = { ip: chosen.weakSsh.ip, port: service.port, protocol: 'ssh', status: 'success', result: {}, durationMs: 1, observedAt: '' };
+  const entry: DictionaryEntry = {
+    id: credential.dictionaryEntryId!,
+    username: credential.username,
+    password: credential.password,
+    reason: 'factory-default',
+    vendors: [],
+    protocols: [],
+  };
+  const observation: ServiceObservation = {
+    ip: chosen.weakSsh.ip,
+    port: service.port,
+    protocol: 'ssh',
+    status: 'success',
+    result: {},
+    durationMs: 1,
+    observedAt: '',
+  };
   const ctx = createLoopbackContext({ ioTimeoutMs: 2000, deadlineMs: 8000, maxBytes: 64 * 1024 });
   const check = () => createSshChecker().check(ctx, observation, [entry], { maxAttempts: 1, audit: () => undefined });
   assert.equal((await check()).accepted?.id, entry.id);

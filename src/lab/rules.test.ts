@@ -31,7 +31,8 @@ interface ProductText {
   releaseYear: number;
 }
 
-const readRules = (name: string) => parse(readFileSync(fileURLToPath(new URL(`../identify/rules/${name}`, import.meta.url)), 'utf8')) as { rules: RuleText[]; products: ProductText[] };
+const readRules = (name: string) =>
+  parse(readFileSync(fileURLToPath(new URL(`../identify/rules/${name}`, import.meta.url)), 'utf8')) as { rules: RuleText[]; products: ProductText[] };
 const fictionalDocument = readRules('lab-vendors.yaml');
 const realDocument = readRules('lab-real-products.yaml');
 const document = { rules: [...fictionalDocument.rules, ...realDocument.rules], products: [...fictionalDocument.products, ...realDocument.products] };
@@ -82,7 +83,17 @@ test('every rule names a lab vendor of its file, and the products lists are exac
       assert.ok(names.has(rule.sets?.vendor ?? ''), `${rule.id} sets no vendor of its file`);
     }
     // A model sold in several hardware revisions is one product.
-    const catalogue = new Map(vendors.flatMap((vendor) => vendor.models.map((model) => [`${vendor.vendor} ${model.model}`, { vendor: vendor.vendor, model: model.model, deviceType: model.deviceType, releaseYear: model.releaseYear }] as const)));
+    const catalogue = new Map(
+      vendors.flatMap((vendor) =>
+        vendor.models.map(
+          (model) =>
+            [
+              `${vendor.vendor} ${model.model}`,
+              { vendor: vendor.vendor, model: model.model, deviceType: model.deviceType, releaseYear: model.releaseYear },
+            ] as const,
+        ),
+      ),
+    );
     const products = file.products.map(({ vendor, model, deviceType, releaseYear }) => ({ vendor, model, deviceType, releaseYear }));
     assert.deepEqual(products, [...catalogue.values()]);
   };
@@ -96,7 +107,7 @@ test('for every generated device the rules extract exactly its vendor, model and
   for (const devices of populations) {
     for (const device of devices) {
       const facts = factsOf(device);
-      facts.forEach((fact) => used.add(fact.ruleId));
+      for (const fact of facts) used.add(fact.ruleId);
       if (device.role === 'hostile') {
         assert.deepEqual(facts, [], `hostile ${device.ip} (${device.hostileBehaviour}) matched a rule`);
         continue;
@@ -111,7 +122,9 @@ test('for every generated device the rules extract exactly its vendor, model and
       const versions = new Set(facts.map((fact) => fact.version).filter((version) => version !== undefined));
       assert.deepEqual([...models], [identity.model], `${where}: models ${[...models].join(', ')}`);
       assert.deepEqual([...versions], [identity.firmwareVersion], `${where}: versions ${[...versions].join(', ')}`);
-      const product = document.products.find((candidate) => candidate.vendor === identity.vendor && candidate.model.toLowerCase() === identity.model.toLowerCase());
+      const product = document.products.find(
+        (candidate) => candidate.vendor === identity.vendor && candidate.model.toLowerCase() === identity.model.toLowerCase(),
+      );
       assert.equal(product?.deviceType, identity.deviceType, where);
       assert.equal(product?.releaseYear, identity.releaseYear, where);
     }

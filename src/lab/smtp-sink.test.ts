@@ -20,9 +20,17 @@ async function dialogue(port: number, lines: string[]): Promise<string[]> {
     received.push(...parts);
     notify?.();
   });
-  const closed = new Promise<void>((resolve) => socket.on('close', () => { notify?.(); resolve(); }));
+  const closed = new Promise<void>((resolve) =>
+    socket.on('close', () => {
+      notify?.();
+      resolve();
+    }),
+  );
   const waitFor = async (count: number) => {
-    while (received.length < count && !socket.destroyed) await new Promise<void>((resolve) => { notify = resolve; });
+    while (received.length < count && !socket.destroyed)
+      await new Promise<void>((resolve) => {
+        notify = resolve;
+      });
   };
   await waitFor(1);
   for (const line of lines) {
@@ -38,8 +46,21 @@ async function dialogue(port: number, lines: string[]): Promise<string[]> {
 test('the sink speaks SMTP: sequence errors, RSET, NOOP, unknown commands, a line too long', async () => {
   const sink = await startSmtpSink();
   try {
-    const replies = await dialogue(sink.port, ['HELO me', 'RCPT TO:<a@b.example>', 'DATA', 'MAIL FROM:<x@y.example>', 'MAIL FROM:<x@y.example>', 'RSET', 'NOOP', 'VRFY x', 'QUIT']);
-    assert.deepEqual(replies.map((reply) => reply.slice(0, 3)), ['220', '250', '503', '503', '250', '503', '250', '250', '502', '221']);
+    const replies = await dialogue(sink.port, [
+      'HELO me',
+      'RCPT TO:<a@b.example>',
+      'DATA',
+      'MAIL FROM:<x@y.example>',
+      'MAIL FROM:<x@y.example>',
+      'RSET',
+      'NOOP',
+      'VRFY x',
+      'QUIT',
+    ]);
+    assert.deepEqual(
+      replies.map((reply) => reply.slice(0, 3)),
+      ['220', '250', '503', '503', '250', '503', '250', '250', '502', '221'],
+    );
     const long = await dialogue(sink.port, ['x'.repeat(5000)]);
     assert.match(long.at(-1) ?? '', /^500 /);
     assert.equal(sink.messages().length, 0);
@@ -68,7 +89,9 @@ test('seeded faults are reproducible and differ from the every-Nth pattern', asy
       const smtp = createSmtpTransport({ host: sink.host, port: sink.port, heloName: 'me.example' });
       const statuses: string[] = [];
       for (let index = 0; index < 12; index++) {
-        statuses.push((await smtp.send({ idempotencyKey: `k${index}`, from: 'a@b.example', to: ['c@d.example'], subject: 's', text: 't', attachments: [] })).status[0]);
+        statuses.push(
+          (await smtp.send({ idempotencyKey: `k${index}`, from: 'a@b.example', to: ['c@d.example'], subject: 's', text: 't', attachments: [] })).status[0],
+        );
       }
       return statuses.join('');
     } finally {
@@ -94,7 +117,10 @@ test('the webhook receiver answers 405 to anything but POST and records it', asy
     const response = await fetch(receiver.url);
     assert.equal(response.status, 405);
     await response.body?.cancel();
-    assert.deepEqual(receiver.deliveries().map((delivery) => [delivery.method, delivery.status, delivery.accepted]), [['GET', 405, false]]);
+    assert.deepEqual(
+      receiver.deliveries().map((delivery) => [delivery.method, delivery.status, delivery.accepted]),
+      [['GET', 405, false]],
+    );
   } finally {
     await receiver.close();
   }

@@ -92,7 +92,8 @@ function copyMessage(message: SinkMessage): SinkMessage {
  */
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host)) throw new OpenNoticeError('CONFIG_INVALID', `the SMTP sink listens on loopback only (127.0.0.0/8 or ::1), not ${JSON.stringify(host)}`);
+  if (!isLoopback(host))
+    throw new OpenNoticeError('CONFIG_INVALID', `the SMTP sink listens on loopback only (127.0.0.0/8 or ::1), not ${JSON.stringify(host)}`);
   const faults = options.faults ?? {};
   const random = faults.seed === undefined ? undefined : createRandom(faults.seed);
   const tempFails = faultPicker(faults.tempFailEvery, random?.fork('temp-fail'));
@@ -109,7 +110,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.setTimeout(idleTimeoutMs, () => socket.end('421 4.4.2 Idle timeout\r\n'));
-    const reply = (text: string) => { if (socket.writable) socket.write(`${text}\r\n`); };
+    const reply = (text: string) => {
+      if (socket.writable) socket.write(`${text}\r\n`);
+    };
     let buffered: Buffer = Buffer.alloc(0);
     let closing = false;
     let authenticated = options.auth === undefined;
@@ -129,7 +132,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         counts.tempFailures++;
         return reply('451 4.3.0 Temporary failure injected by the lab, try again later');
       }
-      kept.push({ ...parseMimeMessage(raw.toString('latin1')), envelopeFrom: current.from, envelopeTo: current.to, raw, acknowledged: !current.drop, transaction: current.number });
+      kept.push({
+        ...parseMimeMessage(raw.toString('latin1')),
+        envelopeFrom: current.from,
+        envelopeTo: current.to,
+        raw,
+        acknowledged: !current.drop,
+        transaction: current.number,
+      });
       if (current.drop) {
         counts.drops++;
         return void socket.destroy();
@@ -145,14 +155,26 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
     const command = (line: string) => {
       const decode = (text: string) => Buffer.from(text, 'base64').toString('utf8');
-      if (loginStep === 'username') { loginUser = decode(line); loginStep = 'password'; return reply('334 UGFzc3dvcmQ6'); }
+      if (loginStep === 'username') {
+        loginUser = decode(line);
+        loginStep = 'password';
+        return reply('334 UGFzc3dvcmQ6');
+      }
       if (loginStep === 'password') return checkLogin(loginUser, decode(line));
       const verb = line.slice(0, 4).toUpperCase();
       const argument = line.slice(5).trim();
       switch (verb) {
         case 'EHLO':
           transaction = undefined;
-          return reply(['250-opennotice-lab-sink', `250-SIZE ${maxMessageBytes}`, '250-8BITMIME', ...(options.auth ? [`250-AUTH ${mechanisms.join(' ')}`] : []), '250 HELP'].join('\r\n'));
+          return reply(
+            [
+              '250-opennotice-lab-sink',
+              `250-SIZE ${maxMessageBytes}`,
+              '250-8BITMIME',
+              ...(options.auth ? [`250-AUTH ${mechanisms.join(' ')}`] : []),
+              '250 HELP',
+            ].join('\r\n'),
+          );
         case 'HELO':
           transaction = undefined;
           return reply('250 opennotice-lab-sink');
@@ -160,7 +182,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           if (!options.auth) return reply('502 5.5.1 AUTH not available');
           const [mechanism = '', initial] = argument.split(/\s+/);
           if (!mechanisms.includes(mechanism.toUpperCase() as 'PLAIN')) return reply('504 5.5.4 Unrecognized authentication type');
-          if (mechanism.toUpperCase() === 'LOGIN') { loginStep = 'username'; return reply('334 VXNlcm5hbWU6'); }
+          if (mechanism.toUpperCase() === 'LOGIN') {
+            loginStep = 'username';
+            return reply('334 VXNlcm5hbWU6');
+          }
           if (mechanism.toUpperCase() !== 'PLAIN' || initial === undefined) return reply('504 5.5.4 Unrecognized authentication type');
           const [, username = '', password = ''] = decode(initial).split('\u0000');
           return checkLogin(username, password);
@@ -238,7 +263,16 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
 
   const server = createServer(serve);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new OpenNoticeError('LAB_FAILED', `SMTP sink cannot listen on ${host}:${options.port ?? 0}: ${error.message}`, { ip: host, port: options.port ?? 0 }, { cause: error })));
+    server.once('error', (error) =>
+      reject(
+        new OpenNoticeError(
+          'LAB_FAILED',
+          `SMTP sink cannot listen on ${host}:${options.port ?? 0}: ${error.message}`,
+          { ip: host, port: options.port ?? 0 },
+          { cause: error },
+        ),
+      ),
+    );
     server.listen({ host, port: options.port ?? 0 }, resolve);
   });
   const address = server.address();
@@ -248,9 +282,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port,
     messages: () => kept.map(copyMessage),
     faultsInjected: () => ({ tempFailures: counts.tempFailures, drops: counts.drops }),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

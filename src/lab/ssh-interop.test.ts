@@ -1,5 +1,5 @@
 // The lab's SSH server against the real OpenSSH client (/usr/bin/ssh, installed by
-// .ci/run): logins with the right password succeed and are counted as commands after
+// npm test): logins with the right password succeed and are counted as commands after
 // login (the client opens a session and runs `true`), wrong ones are refused, and every
 // algorithm the lab offers interoperates.
 import { after, before, test } from 'node:test';
@@ -26,7 +26,7 @@ const hasSsh = (() => {
     return false;
   }
 })();
-const credential: LabCredential = { username: 'admin', password: "p4ss 'word\"$", dictionaryEntryId: 'on-999' };
+const credential: LabCredential = { username: 'admin', password: 'p4ss \'word"$', dictionaryEntryId: 'on-999' };
 let directory = '';
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
@@ -59,9 +59,40 @@ async function labService(persona: SshPersona, stats: LabStatsRecorder, hostKey:
 
 /** Run `ssh -v … admin@127.0.0.1 true` with a password; resolve with its exit code and log. */
 function runSsh(port: number, secret: string, extra: string[] = []): Promise<{ code: number; log: string }> {
-  const args = ['-v', '-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'PubkeyAuthentication=no'];
-  args.push('-o', 'PreferredAuthentications=password,keyboard-interactive', '-o', 'NumberOfPasswordPrompts=1', '-o', 'ConnectTimeout=5', ...extra, '-p', String(port), `${credential.username}@127.0.0.1`, 'true');
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: directory, SSH_ASKPASS: join(directory, 'askpass'), SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0', OPENNOTICE_TEST_PASSWORD: secret };
+  const args = [
+    '-v',
+    '-F',
+    '/dev/null',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'PubkeyAuthentication=no',
+  ];
+  args.push(
+    '-o',
+    'PreferredAuthentications=password,keyboard-interactive',
+    '-o',
+    'NumberOfPasswordPrompts=1',
+    '-o',
+    'ConnectTimeout=5',
+    ...extra,
+    '-p',
+    String(port),
+    `${credential.username}@127.0.0.1`,
+    'true',
+  );
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: directory,
+    SSH_ASKPASS: join(directory, 'askpass'),
+    SSH_ASKPASS_REQUIRE: 'force',
+    DISPLAY: ':0',
+    OPENNOTICE_TEST_PASSWORD: secret,
+  };
   return new Promise((resolve) => {
     execFile('/usr/bin/ssh', args, { env, timeout: 15_000 }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -70,11 +101,12 @@ function runSsh(port: number, secret: string, extra: string[] = []): Promise<{ c
   });
 }
 
-test('OpenSSH client is installed (.ci/run installs openssh-client)', () => {
-  assert.ok(hasSsh, '/usr/bin/ssh is missing: .ci/run installs it (apt-get install dropbear-bin openssh-client)');
+test('OpenSSH client is installed (npm test installs openssh-client)', () => {
+  assert.ok(hasSsh, '/usr/bin/ssh is missing: npm test installs it as root (apt-get install openssh-client)');
 });
 
-test('OpenSSH logs in with the right password and runs a command: counted as commands after login', { skip: !hasSsh && 'no /usr/bin/ssh' }, async () => {
+test('OpenSSH logs in with the right password and runs a command: counted as commands after login', async () => {
+  assert.ok(hasSsh, '/usr/bin/ssh is missing: npm test installs it as root (apt-get install openssh-client)');
   const stats = createLabStats();
   const port = await labService(dropbearPersona(), stats);
   const { code, log } = await runSsh(port, credential.password);
@@ -87,7 +119,8 @@ test('OpenSSH logs in with the right password and runs a command: counted as com
   assert.ok(counted.bytesAfterLogin > 0);
 });
 
-test('OpenSSH with a wrong password: refused, nothing counted after login', { skip: !hasSsh && 'no /usr/bin/ssh' }, async () => {
+test('OpenSSH with a wrong password: refused, nothing counted after login', async () => {
+  assert.ok(hasSsh, '/usr/bin/ssh is missing: npm test installs it as root (apt-get install openssh-client)');
   const stats = createLabStats();
   const port = await labService(dropbearPersona(), stats);
   const { code, log } = await runSsh(port, 'not the password');
@@ -99,7 +132,8 @@ test('OpenSSH with a wrong password: refused, nothing counted after login', { sk
   assert.equal(counted.commandsAfterLogin, 0);
 });
 
-test('OpenSSH against a keyboard-interactive-only persona answers the "Password: " prompt', { skip: !hasSsh && 'no /usr/bin/ssh' }, async () => {
+test('OpenSSH against a keyboard-interactive-only persona answers the "Password: " prompt', async () => {
+  assert.ok(hasSsh, '/usr/bin/ssh is missing: npm test installs it as root (apt-get install openssh-client)');
   const stats = createLabStats();
   const port = await labService(openSshPersona({ keyboardInteractiveOnly: true }), stats);
   const good = await runSsh(port, credential.password);
@@ -110,7 +144,8 @@ test('OpenSSH against a keyboard-interactive-only persona answers the "Password:
   assert.equal(stats.snapshot().successfulLogins, 1);
 });
 
-test('OpenSSH negotiates every key exchange, cipher, MAC and host key type the server side implements', { skip: !hasSsh && 'no /usr/bin/ssh' }, async () => {
+test('OpenSSH negotiates every key exchange, cipher, MAC and host key type the server side implements', async () => {
+  assert.ok(hasSsh, '/usr/bin/ssh is missing: npm test installs it as root (apt-get install openssh-client)');
   const everything: SshPersona = { ...dropbearPersona(), algorithms: supportedAlgorithms };
   const stats = createLabStats();
   const ed25519 = await labService(everything, stats);
@@ -122,9 +157,21 @@ test('OpenSSH negotiates every key exchange, cipher, MAC and host key type the s
   for (let index = 0; index < Math.max(kexes.length, ciphers.length); index++) {
     runs.push([ed25519, 'ssh-ed25519', kexes[index % kexes.length]!, ciphers[index % ciphers.length]!, supportedAlgorithms.mac[index % 2]!]);
   }
-  runs.push([ecdsa, 'ecdsa-sha2-nistp256', 'curve25519-sha256', 'aes128-ctr', 'hmac-sha2-256'], [rsa, 'rsa-sha2-256', 'ecdh-sha2-nistp256', 'aes256-gcm@openssh.com', 'hmac-sha1']);
+  runs.push(
+    [ecdsa, 'ecdsa-sha2-nistp256', 'curve25519-sha256', 'aes128-ctr', 'hmac-sha2-256'],
+    [rsa, 'rsa-sha2-256', 'ecdh-sha2-nistp256', 'aes256-gcm@openssh.com', 'hmac-sha1'],
+  );
   for (const [port, hostKey, kex, cipher, mac] of runs) {
-    const { code, log } = await runSsh(port, credential.password, ['-o', `KexAlgorithms=${kex}`, '-o', `HostKeyAlgorithms=${hostKey}`, '-o', `Ciphers=${cipher}`, '-o', `MACs=${mac}`]);
+    const { code, log } = await runSsh(port, credential.password, [
+      '-o',
+      `KexAlgorithms=${kex}`,
+      '-o',
+      `HostKeyAlgorithms=${hostKey}`,
+      '-o',
+      `Ciphers=${cipher}`,
+      '-o',
+      `MACs=${mac}`,
+    ]);
     const what = `${kex} ${hostKey} ${cipher} ${mac}`;
     assert.equal(code, 0, `${what}: ${log.slice(-600)}`);
     assert.ok(log.includes(`kex: algorithm: ${kex}`), what);

@@ -54,7 +54,9 @@ test('a weakness per weak service: kind and path follow the protocol and auth', 
   assert.equal(weaknessOf({ port: 80, protocol: 'http', auth: 'basic', credential })[0]!.via, 'http-basic');
   assert.equal(weaknessOf({ port: 80, protocol: 'http', auth: 'form', credential })[0]!.via, 'http-form');
   assert.equal(weaknessOf({ port: 21, protocol: 'ftp', auth: 'login', credential })[0]!.via, 'ftp-login');
-  assert.deepEqual(weaknessOf({ port: 2323, protocol: 'telnet', auth: 'none' }), [{ kind: 'no-authentication', port: 2323, protocol: 'telnet', via: 'telnet-open-shell' }]);
+  assert.deepEqual(weaknessOf({ port: 2323, protocol: 'telnet', auth: 'none' }), [
+    { kind: 'no-authentication', port: 2323, protocol: 'telnet', via: 'telnet-open-shell' },
+  ]);
   assert.deepEqual(weaknessOf({ port: 23, protocol: 'telnet', auth: 'login', credential: { username: 'root', password: 'Xk29!fj3Lq0p' } }), []);
   assert.deepEqual(weaknessOf({ port: 22, protocol: 'ssh', software: 'dropbear_2015.71' }), []);
   assert.deepEqual(weaknessOf({ port: 22, protocol: 'ssh', auth: 'login', credential, software: 'dropbear_2015.71' }), [

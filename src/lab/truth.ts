@@ -31,7 +31,9 @@ function truthDevice(device: LabDevice): TruthDevice {
   const truth: TruthDevice = {
     ip: device.ip,
     role: device.role,
-    services: device.services.map((service) => (service.auth ? { port: service.port, protocol: service.protocol, auth: service.auth } : { port: service.port, protocol: service.protocol })),
+    services: device.services.map((service) =>
+      service.auth ? { port: service.port, protocol: service.protocol, auth: service.auth } : { port: service.port, protocol: service.protocol },
+    ),
     weaknesses: device.services.flatMap(weaknessOf),
     // The payload printer is of no lab vendor: no CVE the lab speaks about can name it.
     vulnerabilities: device.identity && isLabVendor(device.identity.vendor) ? vulnerabilitiesOf(device.identity) : [],
@@ -52,7 +54,13 @@ export function weaknessOf(service: LabService): TruthWeakness[] {
   }
   const credential = service.credential;
   if (!credential?.dictionaryEntryId) return [];
-  const base = { kind: 'weak-credential' as const, port: service.port, username: credential.username, password: credential.password, dictionaryEntryId: credential.dictionaryEntryId };
+  const base = {
+    kind: 'weak-credential' as const,
+    port: service.port,
+    username: credential.username,
+    password: credential.password,
+    dictionaryEntryId: credential.dictionaryEntryId,
+  };
   if (service.protocol === 'telnet') return [{ ...base, protocol: 'telnet', via: 'telnet-login' }];
   if (service.protocol === 'ftp') return [{ ...base, protocol: 'ftp', via: 'ftp-login' }];
   if (service.protocol === 'ssh') return [{ ...base, protocol: 'ssh', via: 'ssh-login' }];
@@ -70,6 +78,11 @@ export function writeTruth(file: string, truth: LabTruth): void {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(truth, null, 2)}\n`);
   } catch (error) {
-    throw new OpenNoticeError('LAB_FAILED', `cannot write the lab ground truth: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, { cause: error });
+    throw new OpenNoticeError(
+      'LAB_FAILED',
+      `cannot write the lab ground truth: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file },
+      { cause: error },
+    );
   }
 }

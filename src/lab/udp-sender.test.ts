@@ -11,14 +11,20 @@ test('sends the requested datagrams in order from the requested loopback source'
     const timer = setTimeout(() => reject(new Error(`only ${received.length} of 3 datagrams arrived`)), 5000);
     receiver.on('message', (message, remote) => {
       received.push({ text: message.toString(), from: remote.address, port: remote.port });
-      if (received.length === 3) { clearTimeout(timer); resolve(); }
+      if (received.length === 3) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
   });
   try {
     const result = await sendUdpDatagrams('127.203.1.1', receiver.address().port, 3, { sourceHost: '127.203.1.2' });
     await allArrived;
     assert.equal(result.sent, 3);
-    assert.deepEqual(received.map((r) => r.text), ['opennotice-lab 0', 'opennotice-lab 1', 'opennotice-lab 2']);
+    assert.deepEqual(
+      received.map((r) => r.text),
+      ['opennotice-lab 0', 'opennotice-lab 1', 'opennotice-lab 2'],
+    );
     assert.ok(received.every((r) => r.from === '127.203.1.2' && r.port === result.sourcePort));
   } finally {
     receiver.close();

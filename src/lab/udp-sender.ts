@@ -43,7 +43,10 @@ export async function sendUdpDatagrams(host: string, port: number, count: number
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind({ address: sourceHost, port: 0 }, () => { socket.off('error', reject); resolve(); });
+      socket.bind({ address: sourceHost, port: 0 }, () => {
+        socket.off('error', reject);
+        resolve();
+      });
     });
     for (let index = 0; index < count; index++) {
       await new Promise<void>((resolve, reject) => socket.send(payload(index), port, host, (error) => (error ? reject(error) : resolve())));
@@ -51,6 +54,10 @@ export async function sendUdpDatagrams(host: string, port: number, count: number
     return { sourceHost, sourcePort: socket.address().port, sent: count };
   } finally {
     // A socket whose bind failed may already be closed; closing twice must not hide the real error.
-    try { socket.close(); } catch { /* already closed */ }
+    try {
+      socket.close();
+    } catch {
+      /* already closed */
+    }
   }
 }

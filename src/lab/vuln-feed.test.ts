@@ -36,7 +36,9 @@ interface CveText {
   lastModified: string;
   vulnStatus: string;
   descriptions: Array<{ lang: string; value: string }>;
-  metrics: { cvssMetricV31: Array<{ source: string; type: string; cvssData: { version: string; vectorString: string; baseScore: number; baseSeverity: string } }> };
+  metrics: {
+    cvssMetricV31: Array<{ source: string; type: string; cvssData: { version: string; vectorString: string; baseScore: number; baseSeverity: string } }>;
+  };
   configurations: Array<{ operator?: string; nodes: NodeText[] }>;
   references: Array<{ url: string }>;
 }
@@ -92,20 +94,51 @@ test('every criteria is a valid CPE 2.3 formatted string that round-trips, with 
 });
 
 test('the feed uses every configuration shape the matcher must evaluate', () => {
-  assert.ok(allMatches.some((match) => match.versionStartIncluding && match.versionEndExcluding), 'a start+end window');
-  assert.ok(allMatches.some((match) => match.versionEndIncluding && !match.versionStartIncluding), 'versionEndIncluding');
-  assert.ok(allMatches.some((match) => match.versionEndExcluding && !match.versionStartIncluding), 'versionEndExcluding');
-  assert.ok(allMatches.some((match) => parseCpe(match.criteria)!.version !== '*' && parseCpe(match.criteria)!.part === 'o'), 'an exact version');
+  assert.ok(
+    allMatches.some((match) => match.versionStartIncluding && match.versionEndExcluding),
+    'a start+end window',
+  );
+  assert.ok(
+    allMatches.some((match) => match.versionEndIncluding && !match.versionStartIncluding),
+    'versionEndIncluding',
+  );
+  assert.ok(
+    allMatches.some((match) => match.versionEndExcluding && !match.versionStartIncluding),
+    'versionEndExcluding',
+  );
+  assert.ok(
+    allMatches.some((match) => parseCpe(match.criteria)!.version !== '*' && parseCpe(match.criteria)!.part === 'o'),
+    'an exact version',
+  );
   const nodes = cves.flatMap((cve) => cve.configurations.flatMap((configuration) => configuration.nodes));
-  assert.ok(nodes.some((node) => node.negate), 'a negated node');
-  assert.ok(cves.some((cve) => cve.configurations.some((configuration) => configuration.operator === 'AND' && configuration.nodes.some((node) => node.cpeMatch.every((match) => !match.vulnerable && match.criteria.startsWith('cpe:2.3:h:'))))), 'firmware AND hardware');
-  assert.ok(cves.some((cve) => new Set(allMatchesOf(cve).map((match) => parseCpe(match.criteria)!.product)).size > 1), 'one CVE over several models');
+  assert.ok(
+    nodes.some((node) => node.negate),
+    'a negated node',
+  );
+  assert.ok(
+    cves.some((cve) =>
+      cve.configurations.some(
+        (configuration) =>
+          configuration.operator === 'AND' &&
+          configuration.nodes.some((node) => node.cpeMatch.every((match) => !match.vulnerable && match.criteria.startsWith('cpe:2.3:h:'))),
+      ),
+    ),
+    'firmware AND hardware',
+  );
+  assert.ok(
+    cves.some((cve) => new Set(allMatchesOf(cve).map((match) => parseCpe(match.criteria)!.product)).size > 1),
+    'one CVE over several models',
+  );
 });
 
 const allMatchesOf = (cve: CveText) => cve.configurations.flatMap((configuration) => configuration.nodes.flatMap((node) => node.cpeMatch));
 
 test('CPE names are the ones identification builds from lab-vendors.yaml products', () => {
-  const products = (parse(readFileSync(fileURLToPath(new URL('../identify/rules/lab-vendors.yaml', import.meta.url)), 'utf8')) as { products: Array<{ cpeVendor: string; cpeProduct: string }> }).products;
+  const products = (
+    parse(readFileSync(fileURLToPath(new URL('../identify/rules/lab-vendors.yaml', import.meta.url)), 'utf8')) as {
+      products: Array<{ cpeVendor: string; cpeProduct: string }>;
+    }
+  ).products;
   const firmware = new Set(products.map((product) => `${product.cpeVendor}:${product.cpeProduct}`));
   const hardware = new Set(products.map((product) => `${product.cpeVendor}:${product.cpeProduct.replace(/_firmware$/, '')}`));
   for (const match of allMatches) {
@@ -114,13 +147,13 @@ test('CPE names are the ones identification builds from lab-vendors.yaml product
   }
 });
 
-
 test('ranges are written over models whose releases ascend, with bounds at the defined release indexes', () => {
   for (const definition of syntheticCves) {
     for (const target of definition.targets) {
       const versions = targetReleases(definition.vendor, target.model).releases.map((release) => release.version);
       if (definition.style !== 'exact') {
-        for (let index = 1; index < versions.length; index++) assert.equal(simpleVersionOrder(versions[index - 1]!, versions[index]!), -1, `${target.model} ${versions[index - 1]} < ${versions[index]}`);
+        for (let index = 1; index < versions.length; index++)
+          assert.equal(simpleVersionOrder(versions[index - 1]!, versions[index]!), -1, `${target.model} ${versions[index - 1]} < ${versions[index]}`);
       }
       const cve = cves.find((candidate) => candidate.id === definition.id)!;
       const product = `${target.model.toLowerCase()}_firmware`;
@@ -138,7 +171,10 @@ test('the default lab: fictional devices affected by synthetic CVEs; identified 
   const truth = truthOf(devices, defaultLabOptions);
   const fictional = truth.devices.filter((device) => device.identity && !['D-Link', 'DrayTek'].includes(device.identity.vendor));
   const affected = fictional.filter((device) => device.vulnerabilities.length > 0);
-  assert.ok(affected.length / fictional.length > 0.2 && affected.length / fictional.length < 0.7, `${affected.length}/${fictional.length} fictional devices affected`);
+  assert.ok(
+    affected.length / fictional.length > 0.2 && affected.length / fictional.length < 0.7,
+    `${affected.length}/${fictional.length} fictional devices affected`,
+  );
   const hit = new Set(affected.flatMap((device) => device.vulnerabilities));
   assert.ok(hit.size >= syntheticCves.length - 2, `${hit.size} synthetic CVEs affect some device`);
   const exactCriteria = new Set(allMatches.filter((match) => match.vulnerable && parseCpe(match.criteria)!.version !== '*').map((match) => match.criteria));
@@ -163,7 +199,10 @@ test('the feed is deterministic and writeSyntheticFeed writes it; an unwritable 
     const file = join(directory, 'nested', 'feed.json');
     writeSyntheticFeed(file);
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), feed);
-    assert.throws(() => writeSyntheticFeed(join(file, 'below-a-file.json')), (error: unknown) => error instanceof OpenNoticeError && error.code === 'LAB_FAILED');
+    assert.throws(
+      () => writeSyntheticFeed(join(file, 'below-a-file.json')),
+      (error: unknown) => error instanceof OpenNoticeError && error.code === 'LAB_FAILED',
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

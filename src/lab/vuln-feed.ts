@@ -102,7 +102,11 @@ function configurationsOf(definition: SyntheticCve): NvdConfiguration[] {
         nodes: [
           { operator: 'OR', negate: false, cpeMatch: firmwareMatches(definition, target) },
           // "…but not this release": NVD expresses it with a negated node.
-          { operator: 'OR', negate: true, cpeMatch: [cpeMatch(formatCpe({ part: 'o', vendor: names.cpeVendor, product: names.firmwareProduct, version: excepted }), true)] },
+          {
+            operator: 'OR',
+            negate: true,
+            cpeMatch: [cpeMatch(formatCpe({ part: 'o', vendor: names.cpeVendor, product: names.firmwareProduct, version: excepted }), true)],
+          },
         ],
       };
     });
@@ -114,7 +118,11 @@ function configurationsOf(definition: SyntheticCve): NvdConfiguration[] {
         operator: 'AND',
         nodes: [
           { operator: 'OR', negate: false, cpeMatch: firmwareMatches(definition, target) },
-          { operator: 'OR', negate: false, cpeMatch: [cpeMatch(formatCpe({ part: 'h', vendor: names.cpeVendor, product: names.hardwareProduct, version: '-' }), false)] },
+          {
+            operator: 'OR',
+            negate: false,
+            cpeMatch: [cpeMatch(formatCpe({ part: 'h', vendor: names.cpeVendor, product: names.hardwareProduct, version: '-' }), false)],
+          },
         ],
       };
     });
@@ -153,7 +161,15 @@ function cveOf(definition: SyntheticCve): Record<string, unknown> {
  * The synthetic feed as an NVD CVE API 2.0 response object (one page holding everything).
  * @example syntheticFeed().vulnerabilities[0].cve.id // 'CVE-2099-0001'
  */
-export function syntheticFeed(options: SyntheticFeedOptions = {}): { resultsPerPage: number; startIndex: number; totalResults: number; format: 'NVD_CVE'; version: '2.0'; timestamp: string; vulnerabilities: Array<{ cve: Record<string, unknown> }> } {
+export function syntheticFeed(options: SyntheticFeedOptions = {}): {
+  resultsPerPage: number;
+  startIndex: number;
+  totalResults: number;
+  format: 'NVD_CVE';
+  version: '2.0';
+  timestamp: string;
+  vulnerabilities: Array<{ cve: Record<string, unknown> }>;
+} {
   const vulnerabilities = syntheticCves.map((definition) => ({ cve: cveOf(definition) }));
   return {
     resultsPerPage: vulnerabilities.length,
@@ -175,6 +191,11 @@ export function writeSyntheticFeed(file: string, options: SyntheticFeedOptions =
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(syntheticFeed(options), null, 2)}\n`);
   } catch (error) {
-    throw new OpenNoticeError('LAB_FAILED', `cannot write the lab's synthetic vulnerability feed: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, { cause: error });
+    throw new OpenNoticeError(
+      'LAB_FAILED',
+      `cannot write the lab's synthetic vulnerability feed: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file },
+      { cause: error },
+    );
   }
 }

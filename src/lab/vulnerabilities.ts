@@ -42,6 +42,7 @@ export function vulnerabilitiesOf(identity: LabIdentity): string[] {
   if (!profile.realProduct) return syntheticCvesOf(identity).sort();
   const model = profile.models.find((candidate) => candidate.model === identity.model && candidate.hardwareVersion === identity.hardwareVersion);
   const release = model && profile.firmwareReleases(model).find((candidate) => candidate.version === identity.firmwareVersion);
-  if (!release) throw new Error(`${identity.vendor} ${identity.model} ${identity.hardwareVersion ?? ''} ${identity.firmwareVersion}: not a release of the profile`);
+  if (!release)
+    throw new Error(`${identity.vendor} ${identity.model} ${identity.hardwareVersion ?? ''} ${identity.firmwareVersion}: not a release of the profile`);
   return [...(release.cves ?? [])].sort();
 }

@@ -104,15 +104,34 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     const body = Buffer.concat(chunks).toString('utf8');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    const check = verifyWebhookSignature({ secret: options.secret, body, timestamp: headers[timestampHeader], signature: headers[signatureHeader], nowSeconds: nowSeconds() });
+    const check = verifyWebhookSignature({
+      secret: options.secret,
+      body,
+      timestamp: headers[timestampHeader],
+      signature: headers[signatureHeader],
+      nowSeconds: nowSeconds(),
+    });
     const idempotencyKey = headers['idempotency-key'];
     let json: unknown;
-    try { json = JSON.parse(body); } catch { json = undefined; }
+    try {
+      json = JSON.parse(body);
+    } catch {
+      json = undefined;
+    }
     const record = (status: number): WebhookDelivery => {
       const accepted = status >= 200 && status < 300;
       const delivery: WebhookDelivery = {
-        sequence: recorded.length + 1, method: request.method ?? '', path: request.url ?? '', headers, idempotencyKey, body, json,
-        signatureValid: check.valid, signatureProblem: check.valid ? undefined : check.reason, status, accepted,
+        sequence: recorded.length + 1,
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers,
+        idempotencyKey,
+        body,
+        json,
+        signatureValid: check.valid,
+        signatureProblem: check.valid ? undefined : check.reason,
+        status,
+        accepted,
         duplicate: accepted && idempotencyKey !== undefined && acceptedKeys.has(idempotencyKey),
       };
       if (accepted && idempotencyKey !== undefined) acceptedKeys.add(idempotencyKey);
@@ -120,8 +139,16 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       return delivery;
     };
 
-    if (request.method !== 'POST') return void (record(405), answer(response, 405, 'POST only'));
-    if (!check.valid) return void (record(401), answer(response, 401, check.reason));
+    if (request.method !== 'POST') {
+      record(405);
+      answer(response, 405, 'POST only');
+      return;
+    }
+    if (!check.valid) {
+      record(401);
+      answer(response, 401, check.reason);
+      return;
+    }
     signedRequests++;
     if (fails(signedRequests)) {
       const status = faults.failStatus ?? 500;
@@ -143,7 +170,16 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new OpenNoticeError('LAB_FAILED', `webhook receiver cannot listen on ${host}:${options.port ?? 0}: ${error.message}`, { ip: host, port: options.port ?? 0 }, { cause: error })));
+    server.once('error', (error) =>
+      reject(
+        new OpenNoticeError(
+          'LAB_FAILED',
+          `webhook receiver cannot listen on ${host}:${options.port ?? 0}: ${error.message}`,
+          { ip: host, port: options.port ?? 0 },
+          { cause: error },
+        ),
+      ),
+    );
     server.listen({ host, port: options.port ?? 0 }, resolve);
   });
   const address = server.address();
@@ -152,9 +188,10 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   return {
     url: `${baseUrl}/webhook`,
     deliveries: () => recorded.map((delivery) => ({ ...delivery, headers: { ...delivery.headers } })),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

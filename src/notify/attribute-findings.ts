@@ -17,7 +17,11 @@ export interface AttributionSummary {
 /**
  * @example await attributeFindings(store, (ip) => attributor.attribute(ip))
  */
-export async function attributeFindings(store: SurveyRepository, attribute: (ip: string) => Attribution | Promise<Attribution>, options: { refresh?: boolean; at?: string } = {}): Promise<AttributionSummary> {
+export async function attributeFindings(
+  store: SurveyRepository,
+  attribute: (ip: string) => Attribution | Promise<Attribution>,
+  options: { refresh?: boolean; at?: string } = {},
+): Promise<AttributionSummary> {
   const findings = await store.listNotifiableFindings(options.refresh ? {} : { unattributed: true });
   const byAddress = new Map<string, Attribution>();
   const summary: AttributionSummary = { findings: findings.length, addresses: 0, byIsp: {}, unattributed: {} };

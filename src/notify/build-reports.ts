@@ -53,15 +53,36 @@ function formatsFor(isp: IspRecord): AttachmentFormat[] {
 }
 
 function idempotencyKey(isp: IspRecord, findings: readonly NotifiableFinding[]): string {
-  const ids = findings.map((finding) => finding.id).sort((a, b) => a - b).join(',');
+  const ids = findings
+    .map((finding) => finding.id)
+    .sort((a, b) => a - b)
+    .join(',');
   return `isp/${isp.id}/${createHash('sha256').update(ids).digest('hex').slice(0, 24)}`;
 }
 
 function outboxEntries(isp: IspRecord, key: string, message: OutgoingMessage, options: BuildReportsOptions): OutboxEntryInput[] {
   const entries: OutboxEntryInput[] = [];
-  if (isp.contacts.abuseEmail) entries.push({ channel: 'smtp', destination: isp.contacts.abuseEmail, idempotencyKey: `${key}/smtp`, payload: encodeMessage({ ...message, json: undefined, idempotencyKey: `${key}/smtp`, to: [isp.contacts.abuseEmail] }) }); // SMTP carries no JSON body
-  if (isp.contacts.webhookUrl) entries.push({ channel: 'webhook', destination: isp.contacts.webhookUrl, idempotencyKey: `${key}/webhook`, payload: encodeMessage({ ...message, idempotencyKey: `${key}/webhook` }) });
-  if (options.fileDrop) entries.push({ channel: 'file', destination: isp.id, idempotencyKey: `${key}/file`, payload: encodeMessage({ ...message, idempotencyKey: `${key}/file` }) });
+  if (isp.contacts.abuseEmail)
+    entries.push({
+      channel: 'smtp',
+      destination: isp.contacts.abuseEmail,
+      idempotencyKey: `${key}/smtp`,
+      payload: encodeMessage({ ...message, json: undefined, idempotencyKey: `${key}/smtp`, to: [isp.contacts.abuseEmail] }),
+    }); // SMTP carries no JSON body
+  if (isp.contacts.webhookUrl)
+    entries.push({
+      channel: 'webhook',
+      destination: isp.contacts.webhookUrl,
+      idempotencyKey: `${key}/webhook`,
+      payload: encodeMessage({ ...message, idempotencyKey: `${key}/webhook` }),
+    });
+  if (options.fileDrop)
+    entries.push({
+      channel: 'file',
+      destination: isp.id,
+      idempotencyKey: `${key}/file`,
+      payload: encodeMessage({ ...message, idempotencyKey: `${key}/file` }),
+    });
   return entries;
 }
 
@@ -71,12 +92,27 @@ function outboxEntries(isp: IspRecord, key: string, message: OutgoingMessage, op
 export async function buildIspReports(options: BuildReportsOptions): Promise<IspReportResult[]> {
   const results: IspReportResult[] = [];
   for (const isp of await options.store.listIsps()) {
-    const open = (await options.store.listNotifiableFindings({ ispId: isp.id, status: 'open' })).filter((finding) => mayNotify(finding, options.holdout, options.now));
-    const selection = selectForReport(open, await options.store.notificationTimes({ ispId: isp.id }), { now: options.now, renotifyAfterDays: options.renotifyAfterDays });
+    const open = (await options.store.listNotifiableFindings({ ispId: isp.id, status: 'open' })).filter((finding) =>
+      mayNotify(finding, options.holdout, options.now),
+    );
+    const selection = selectForReport(open, await options.store.notificationTimes({ ispId: isp.id }), {
+      now: options.now,
+      renotifyAfterDays: options.renotifyAfterDays,
+    });
     const findings = [...selection.fresh, ...selection.reminders];
-    const result: IspReportResult = { ispId: isp.id, ispName: isp.name, fresh: selection.fresh.length, reminders: selection.reminders.length, held: selection.held, channels: [] };
+    const result: IspReportResult = {
+      ispId: isp.id,
+      ispName: isp.name,
+      fresh: selection.fresh.length,
+      reminders: selection.reminders.length,
+      held: selection.held,
+      channels: [],
+    };
     results.push(result);
-    if (findings.length === 0) { result.note = 'nothing new or due'; continue; }
+    if (findings.length === 0) {
+      result.note = 'nothing new or due';
+      continue;
+    }
     const key = idempotencyKey(isp, findings);
     const report: NotificationReport = {
       reportId: key,
@@ -87,14 +123,31 @@ export async function buildIspReports(options: BuildReportsOptions): Promise<Isp
       ...(options.program ? { program: options.program } : {}),
     };
     const email = renderEmail(report, { templates: options.templates, formats: formatsFor(isp) });
-    const message: OutgoingMessage = { idempotencyKey: key, from: options.from, to: [], subject: email.subject, text: email.text, attachments: email.attachments, json: buildJsonReport(report) };
+    const message: OutgoingMessage = {
+      idempotencyKey: key,
+      from: options.from,
+      to: [],
+      subject: email.subject,
+      text: email.text,
+      attachments: email.attachments,
+      json: buildJsonReport(report),
+    };
     const outbox = outboxEntries(isp, key, message, options);
     result.channels = outbox.map((entry) => `${entry.channel}:${entry.destination}`);
-    if (outbox.length === 0) { result.note = 'no contact: set an abuse e-mail or webhook in the ISP registry'; continue; }
+    if (outbox.length === 0) {
+      result.note = 'no contact: set an abuse e-mail or webhook in the ISP registry';
+      continue;
+    }
     if (options.dryRun) continue;
     const written = await options.store.createReport({
-      ispId: isp.id, audience: 'isp', createdAt: options.now, periodEnd: options.now, idempotencyKey: key,
-      findingIds: findings.map((finding) => finding.id), summary: { ...countByKind(findings), reminders: selection.reminders.length }, outbox,
+      ispId: isp.id,
+      audience: 'isp',
+      createdAt: options.now,
+      periodEnd: options.now,
+      idempotencyKey: key,
+      findingIds: findings.map((finding) => finding.id),
+      summary: { ...countByKind(findings), reminders: selection.reminders.length },
+      outbox,
     });
     result.reportId = written.reportId;
     result.created = written.created;

@@ -37,13 +37,21 @@ const maxDelaySeconds = 6 * 3600;
 export function encodeMessage(message: OutgoingMessage): string {
   return JSON.stringify({
     ...message,
-    attachments: message.attachments.map((attachment) => ({ ...attachment, content: (typeof attachment.content === 'string' ? Buffer.from(attachment.content, 'utf8') : Buffer.from(attachment.content)).toString('base64') })),
+    attachments: message.attachments.map((attachment) => ({
+      ...attachment,
+      content: (typeof attachment.content === 'string' ? Buffer.from(attachment.content, 'utf8') : Buffer.from(attachment.content)).toString('base64'),
+    })),
   });
 }
 
 export function decodeMessage(payload: string): OutgoingMessage {
-  const parsed = JSON.parse(payload) as Omit<OutgoingMessage, 'attachments'> & { attachments: Array<{ filename: string; contentType: string; content: string }> };
-  return { ...parsed, attachments: parsed.attachments.map((attachment) => ({ ...attachment, content: new Uint8Array(Buffer.from(attachment.content, 'base64')) })) };
+  const parsed = JSON.parse(payload) as Omit<OutgoingMessage, 'attachments'> & {
+    attachments: Array<{ filename: string; contentType: string; content: string }>;
+  };
+  return {
+    ...parsed,
+    attachments: parsed.attachments.map((attachment) => ({ ...attachment, content: new Uint8Array(Buffer.from(attachment.content, 'base64')) })),
+  };
 }
 
 /**
@@ -58,7 +66,10 @@ export async function deliverDue(options: OutboxOptions, limit = 1000): Promise<
   for (const entry of await options.store.dueOutbox(now().toISOString(), limit)) {
     if (options.signal?.aborted) break;
     const message = decodeMessage(entry.payload);
-    const outgoing = options.redirectTo && entry.channel === 'smtp' ? { ...message, to: [options.redirectTo], subject: `[test: for ${message.to.join(', ')}] ${message.subject}` } : message;
+    const outgoing =
+      options.redirectTo && entry.channel === 'smtp'
+        ? { ...message, to: [options.redirectTo], subject: `[test: for ${message.to.join(', ')}] ${message.subject}` }
+        : message;
     let outcome: DeliveryOutcome;
     try {
       outcome = await options.transportFor(entry).send(outgoing, options.signal);
@@ -78,7 +89,13 @@ export async function deliverDue(options: OutboxOptions, limit = 1000): Promise<
     } else {
       const backoff = Math.min(maxDelaySeconds, baseDelay * 2 ** entry.attempts);
       const delay = Math.max(backoff, outcome.retryAfterSeconds ?? 0);
-      await options.store.settleOutbox({ id: entry.id, at, status: 'pending', nextAttemptAt: new Date(now().getTime() + delay * 1000).toISOString(), error: outcome.detail });
+      await options.store.settleOutbox({
+        id: entry.id,
+        at,
+        status: 'pending',
+        nextAttemptAt: new Date(now().getTime() + delay * 1000).toISOString(),
+        error: outcome.detail,
+      });
       pass.retrying++;
     }
   }

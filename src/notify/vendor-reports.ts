@@ -22,12 +22,22 @@ export interface VendorReportResult {
   note?: string;
 }
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'vendor';
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'vendor';
 
 /**
  * @example await writeVendorReports({ store, directory: 'var/vendor-reports', now: new Date().toISOString() })
  */
-export async function writeVendorReports(options: { store: SurveyRepository; directory: string; now: string; from?: string; dryRun?: boolean }): Promise<VendorReportResult[]> {
+export async function writeVendorReports(options: {
+  store: SurveyRepository;
+  directory: string;
+  now: string;
+  from?: string;
+  dryRun?: boolean;
+}): Promise<VendorReportResult[]> {
   const open = (await options.store.listNotifiableFindings({ status: 'open' })).filter((finding) => finding.vendor !== undefined);
   const byVendor = Map.groupBy(open, (finding) => finding.vendor!);
   const drop = createFileDropTransport({ directory: options.directory, now: () => new Date(options.now) });
@@ -41,7 +51,9 @@ export async function writeVendorReports(options: { store: SurveyRepository; dir
     results.push(result);
     if (options.dryRun) continue;
     const outcome = await drop.send({
-      idempotencyKey: key, from: options.from ?? 'notice@opennotice.invalid', to: [],
+      idempotencyKey: key,
+      from: options.from ?? 'notice@opennotice.invalid',
+      to: [],
       subject: `[opennotice] ${vendor}: ${devices} devices with open findings, by model and firmware`,
       text: `Devices of ${vendor} found by the survey with weak or default credentials, known-vulnerable firmware, or infected, grouped by model and firmware version. No addresses are included.\n`,
       attachments: [
@@ -49,10 +61,18 @@ export async function writeVendorReports(options: { store: SurveyRepository; dir
         { filename: `${slug(vendor)}-devices.json`, contentType: 'application/json', content: renderVendorReportJson(report) },
       ],
     });
-    if (outcome.status !== 'delivered') { result.note = outcome.detail; continue; }
+    if (outcome.status !== 'delivered') {
+      result.note = outcome.detail;
+      continue;
+    }
     const written = await options.store.createReport({
-      audience: 'vendor', createdAt: options.now, periodEnd: options.now, idempotencyKey: key, findingIds: ids,
-      summary: { vendor, devices, models: result.models }, outbox: [],
+      audience: 'vendor',
+      createdAt: options.now,
+      periodEnd: options.now,
+      idempotencyKey: key,
+      findingIds: ids,
+      summary: { vendor, devices, models: result.models },
+      outbox: [],
     });
     result.reportId = written.reportId;
     result.created = written.created;

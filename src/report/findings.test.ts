@@ -25,7 +25,21 @@ const row = (overrides: Partial<FindingRow> = {}): FindingRow => ({
 });
 
 test('the table aligns every column under its heading', () => {
-  const rows = [row(), row({ id: 2, ip: '198.51.100.200', port: 8080, protocol: 'http', vendor: undefined, model: undefined, deviceType: undefined, firmwareVersion: undefined, releaseYear: undefined, status: 'closed' })];
+  const rows = [
+    row(),
+    row({
+      id: 2,
+      ip: '198.51.100.200',
+      port: 8080,
+      protocol: 'http',
+      vendor: undefined,
+      model: undefined,
+      deviceType: undefined,
+      firmwareVersion: undefined,
+      releaseYear: undefined,
+      status: 'closed',
+    }),
+  ];
   const lines = renderFindingsTable(rows).trimEnd().split('\n');
   assert.equal(lines.length, 3);
   assert.match(lines[0], /^IP +PORT +PROTOCOL +KIND +VENDOR +MODEL +TYPE +FIRMWARE +YEAR +ENTRY +STATUS +LAST SEEN$/);
@@ -57,9 +71,15 @@ test('an empty result says so', () => {
 });
 
 test('CSV quotes per RFC 4180 and defuses spreadsheet formulas', () => {
-  const csv = renderFindingsCsv([row({ vendor: '=HYPERLINK("http://x")', model: 'A, "B"', firmwareVersion: '+1', deviceType: undefined }), row({ model: '@SUM(1)', firmwareVersion: '-2\nx' })]);
+  const csv = renderFindingsCsv([
+    row({ vendor: '=HYPERLINK("http://x")', model: 'A, "B"', firmwareVersion: '+1', deviceType: undefined }),
+    row({ model: '@SUM(1)', firmwareVersion: '-2\nx' }),
+  ]);
   const lines = csv.split('\r\n');
-  assert.equal(lines[0], 'ip,port,protocol,kind,vendor,model,device_type,firmware_version,release_year,dictionary_entry_id,status,first_seen,last_seen,closed_at');
+  assert.equal(
+    lines[0],
+    'ip,port,protocol,kind,vendor,model,device_type,firmware_version,release_year,dictionary_entry_id,status,first_seen,last_seen,closed_at',
+  );
   assert.equal(
     lines[1],
     `192.0.2.10,23,telnet,weak-credential,"'=HYPERLINK(""http://x"")","A, ""B""",,'+1,2014,on-001,open,2025-01-01T00:00:00.000Z,2025-02-01T00:00:00.000Z,`,

@@ -29,14 +29,21 @@ export function summarizeInfectedModels(findings: readonly FindingRow[], devices
   const keyOf = (identity: { vendor?: string; model?: string }) => `${identity.vendor ?? unknownModel.vendor}\u0000${identity.model ?? unknownModel.model}`;
   const surveyed = new Map<string, number>();
   for (const device of devices) surveyed.set(keyOf(device), (surveyed.get(keyOf(device)) ?? 0) + 1);
-  const byAddress = Map.groupBy(findings.filter((finding) => finding.kind === 'infected'), (finding) => finding.ip);
+  const byAddress = Map.groupBy(
+    findings.filter((finding) => finding.kind === 'infected'),
+    (finding) => finding.ip,
+  );
   const rows = new Map<string, InfectedModelRow>();
   for (const sightings of byAddress.values()) {
     const first = sightings[0]!;
     const key = keyOf(first);
     const row = rows.get(key) ?? {
-      vendor: first.vendor ?? unknownModel.vendor, model: first.model ?? unknownModel.model, deviceType: first.deviceType ?? unknownModel.deviceType,
-      infected: 0, surveyed: first.vendor === undefined ? 0 : surveyed.get(key) ?? 0, families: {},
+      vendor: first.vendor ?? unknownModel.vendor,
+      model: first.model ?? unknownModel.model,
+      deviceType: first.deviceType ?? unknownModel.deviceType,
+      infected: 0,
+      surveyed: first.vendor === undefined ? 0 : (surveyed.get(key) ?? 0),
+      families: {},
     };
     row.infected++;
     const darknet = sightings.find((finding) => finding.protocol === 'darknet');
@@ -51,9 +58,16 @@ export function summarizeInfectedModels(findings: readonly FindingRow[], devices
 
 const header = ['vendor', 'model', 'device_type', 'infected', 'surveyed', 'share', 'families'];
 const cellsOf = (row: InfectedModelRow) => [
-  row.vendor, row.model, row.deviceType, row.infected, row.surveyed,
+  row.vendor,
+  row.model,
+  row.deviceType,
+  row.infected,
+  row.surveyed,
   row.share === undefined ? undefined : `${(100 * row.share).toFixed(1)}%`,
-  Object.entries(row.families).sort().map(([family, count]) => `${family} ${count}`).join(', '),
+  Object.entries(row.families)
+    .sort()
+    .map(([family, count]) => `${family} ${count}`)
+    .join(', '),
 ];
 
 /** @example process.stdout.write(renderInfectedModelsTable(rows)) */
@@ -62,7 +76,11 @@ export function renderInfectedModelsTable(rows: readonly InfectedModelRow[]): st
   const titles = header.map((name) => name.toUpperCase().replace('_', ' '));
   const cells = rows.map((row) => cellsOf(row).map((cell) => printable(cell)));
   const widths = titles.map((title, index) => Math.max(title.length, ...cells.map((line) => line[index]!.length)));
-  const layout = (line: readonly string[]) => line.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd();
+  const layout = (line: readonly string[]) =>
+    line
+      .map((cell, index) => cell.padEnd(widths[index]!))
+      .join('  ')
+      .trimEnd();
   return `${[layout(titles), ...cells.map(layout)].join('\n')}\n`;
 }
 

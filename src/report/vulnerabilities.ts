@@ -67,6 +67,10 @@ export function renderVulnerabilitiesTable(summaries: readonly VulnerabilitySumm
   const rows = summaries.map((summary) => cells(summary).map((cell, index) => (index === 8 ? printable(String(cell)).slice(0, 60) : printable(cell))));
   const titles = header.map((title) => title.toUpperCase());
   const widths = titles.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]!.length)));
-  const layout = (row: readonly string[]) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]!))).join('  ').trimEnd();
+  const layout = (row: readonly string[]) =>
+    row
+      .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]!)))
+      .join('  ')
+      .trimEnd();
   return `${[layout(titles), ...rows.map(layout)].join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createDialer } from './dialer.ts';
 import { buildScope } from './scope.ts';
-import { DialFailure } from './connection.ts';
+import type { DialFailure } from './connection.ts';
 
 const fastRate = { connectionsPerSecond: 10_000, maxConcurrent: 64, perHostConcurrent: 8 };
 
@@ -48,7 +48,11 @@ test('a silent peer (tarpit) ends with io-timeout, a flood with byte-cap, a tric
     socket.on('close', () => clearInterval(timer));
     socket.on('error', () => {});
   });
-  const dialer = createDialer({ scope: buildScope({ allow: ['127.0.0.1'] }), rate: fastRate, limits: { ioTimeoutMs: 200, deadlineMs: 400, maxBytes: 100_000 } });
+  const dialer = createDialer({
+    scope: buildScope({ allow: ['127.0.0.1'] }),
+    rate: fastRate,
+    limits: { ioTimeoutMs: 200, deadlineMs: 400, maxBytes: 100_000 },
+  });
   try {
     const silent = await dialer.dial({ ip: '127.0.0.1', port: tarpit.port });
     assert.deepEqual(await silent.next(), { end: 'io-timeout' });
@@ -107,7 +111,7 @@ test('per-host and global concurrency caps hold under load', async () => {
         current++;
         peak = Math.max(peak, current);
         await connection.readUntil(() => false);
-        current--; 
+        current--;
       }),
     );
     assert.ok(peak <= 3, `peak concurrency ${peak}`);

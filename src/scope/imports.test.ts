@@ -22,7 +22,12 @@ test('no module outside scope/ and lab/ imports a socket module', () => {
 });
 
 test('the guard recognises the import forms it forbids', () => {
-  for (const line of ["import { BlockList } from 'node:net';", "import * as net from 'net';", "import { request } from 'node:http';", "await import('node:dgram')"]) {
+  for (const line of [
+    "import { BlockList } from 'node:net';",
+    "import * as net from 'net';",
+    "import { request } from 'node:http';",
+    "await import('node:dgram')",
+  ]) {
     assert.ok(socketModule.test(line), line);
   }
   assert.ok(!socketModule.test("import { createHash } from 'node:crypto';"));

@@ -46,13 +46,23 @@ export function formatIPv6Groups(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1;
   for (let start = 0; start < 8; ) {
-    if (groups[start] !== 0) { start++; continue; }
+    if (groups[start] !== 0) {
+      start++;
+      continue;
+    }
     let end = start;
     while (end < 8 && groups[end] === 0) end++;
-    if (end - start > bestLength) { bestStart = start; bestLength = end - start; }
+    if (end - start > bestLength) {
+      bestStart = start;
+      bestLength = end - start;
+    }
     start = end;
   }
-  const hex = (from: number, to: number): string => groups.slice(from, to).map((group) => group.toString(16)).join(':');
+  const hex = (from: number, to: number): string =>
+    groups
+      .slice(from, to)
+      .map((group) => group.toString(16))
+      .join(':');
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }

@@ -42,7 +42,7 @@ export function createPermutation(size: number, seed: number): Permutation {
   const round = (half: number, key: number): number => {
     // half may exceed 32 bits when halfBits > 32 is impossible (max 26); fold both words anyway.
     const low = half % 2 ** 32;
-    return (mix32(low ^ key) ^ mix32(key + 0x632be5ab)) % halfSize & halfMask;
+    return ((mix32(low ^ key) ^ mix32(key + 0x632be5ab)) % halfSize) & halfMask;
   };
 
   const encrypt = (value: number): number => {

@@ -78,22 +78,28 @@ test('a credential list path is resolved relative to the plan file', () => {
 
 test('every missing required field is listed in one message', () => {
   withPlan('operator:\n  name: Jane\n  organisation: X\nranges: [192.0.2.0/24]\nchecks: [credentials]\nrates: { maxConcurrent: 5 }\n', (file) => {
-    assert.throws(() => loadSurveyPlan(file, { now: during }), (error: unknown) => {
-      assert.ok(error instanceof OpenNoticeError);
-      assert.equal(error.code, 'PLAN_INVALID');
-      assert.equal(
-        error.describe(),
-        `${file}: survey plan is missing: operator.contact, operator.transparencyUrl, authorization, validFrom, validUntil, sourceAddresses, credentialList, rates.connectionsPerSecond, rates.perHostConcurrent, rates.perHostAttempts [PLAN_INVALID]`,
-      );
-      return true;
-    });
+    assert.throws(
+      () => loadSurveyPlan(file, { now: during }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenNoticeError);
+        assert.equal(error.code, 'PLAN_INVALID');
+        assert.equal(
+          error.describe(),
+          `${file}: survey plan is missing: operator.contact, operator.transparencyUrl, authorization, validFrom, validUntil, sourceAddresses, credentialList, rates.connectionsPerSecond, rates.perHostConcurrent, rates.perHostAttempts [PLAN_INVALID]`,
+        );
+        return true;
+      },
+    );
   });
   withPlan('# nothing yet\n', (file) => assert.throws(() => loadSurveyPlan(file), planError(/empty/)));
   assert.throws(() => loadSurveyPlan('/nonexistent/plan.yaml'), planError(/cannot read the survey plan: ENOENT/));
 });
 
 test('without the credentials check, credentialList and perHostAttempts are optional', () => {
-  const text = validPlan.replace('checks: [discovery, credentials]', 'checks: [discovery, identify]').replace('credentialList: lists/pairs.yaml\n', '').replace(', perHostAttempts: 10', '');
+  const text = validPlan
+    .replace('checks: [discovery, credentials]', 'checks: [discovery, identify]')
+    .replace('credentialList: lists/pairs.yaml\n', '')
+    .replace(', perHostAttempts: 10', '');
   withPlan(text, (file) => {
     const plan = loadSurveyPlan(file, { now: during });
     assert.equal(plan.credentialList, 'default');
@@ -131,7 +137,9 @@ test('invalid values are reported at their file:line', () => {
   for (const [from, to, pattern, line] of cases) {
     withPlan(validPlan.replace(from, to), (file) => assert.throws(() => loadSurveyPlan(file, { now: during }), planError(pattern, line), to));
   }
-  withPlan(`${validPlan}ports: [23, 70000]\n`, (file) => assert.throws(() => loadSurveyPlan(file, { now: during }), planError(/ports\[1\]: must be at most 65535/, 14)));
+  withPlan(`${validPlan}ports: [23, 70000]\n`, (file) =>
+    assert.throws(() => loadSurveyPlan(file, { now: during }), planError(/ports\[1\]: must be at most 65535/, 14)),
+  );
   withPlan('operator: [a\n', (file) => assert.throws(() => loadSurveyPlan(file), planError(/syntax error/)));
 });
 

@@ -62,7 +62,19 @@ export interface SurveyPlan {
   rates: SurveyPlanRates;
 }
 
-const topLevelFields = ['operator', 'authorization', 'validFrom', 'validUntil', 'sourceAddresses', 'ranges', 'exclude', 'ports', 'checks', 'credentialList', 'rates'];
+const topLevelFields = [
+  'operator',
+  'authorization',
+  'validFrom',
+  'validUntil',
+  'sourceAddresses',
+  'ranges',
+  'exclude',
+  'ports',
+  'checks',
+  'credentialList',
+  'rates',
+];
 const operatorFields = ['name', 'organisation', 'contact', 'transparencyUrl'];
 const rateFields = ['connectionsPerSecond', 'maxConcurrent', 'perHostConcurrent', 'perHostAttempts'];
 

@@ -4,7 +4,8 @@ import { AddressSet, parseCidr } from './cidr.ts';
 import { formatIPv4, parseIPv4 } from './ipv4.ts';
 import { createPermutation } from './permutation.ts';
 import { countTargets, permutedTargets } from './targets.ts';
-import { buildScope } from './scope.ts';
+import { buildScope, type Scope } from './scope.ts';
+import type { OpenNoticeError } from '../core/errors.ts';
 import { parseCidrList, readDefaultBlocklist } from './cidr-file.ts';
 
 /** Small deterministic PRNG so property tests are reproducible. */
@@ -57,7 +58,10 @@ test('property: set arithmetic agrees with a brute-force model', () => {
     assert.equal(set.size, model.size);
     for (let address = base; address < base + 4096; address++) assert.equal(set.has(address), model.has(address));
     const enumerated = Array.from({ length: set.size }, (_, index) => set.addressAt(index));
-    assert.deepEqual(enumerated, [...model].sort((a, b) => a - b));
+    assert.deepEqual(
+      enumerated,
+      [...model].sort((a, b) => a - b),
+    );
     assert.equal(AddressSet.fromCidrs(set.toCidrs()).size, set.size);
   }
 });
@@ -68,7 +72,10 @@ test('property: permutation is a bijection for many sizes and seeds', () => {
       const permutation = createPermutation(size, seed);
       const seen = new Uint8Array(size);
       for (let position = 0; position < size; position++) seen[permutation.at(position)]! += 1;
-      assert.ok(seen.every((count) => count === 1), `size ${size} seed ${seed}`);
+      assert.ok(
+        seen.every((count) => count === 1),
+        `size ${size} seed ${seed}`,
+      );
     }
   }
 });
@@ -107,7 +114,7 @@ test('property: no target outside the allow-list or inside the exclude-list is p
   for (let trial = 0; trial < 50; trial++) {
     const allow = randomCidrs(random, 1 + random(3), 0x7f4d0000);
     const exclude = randomCidrs(random, 1 + random(3), 0x7f4d0000);
-    let scope;
+    let scope: Scope;
     try {
       scope = buildScope({ allow, exclude });
     } catch {
@@ -136,7 +143,16 @@ test('scope: reserved ranges are removed from real scopes, loopback is exempt', 
 });
 
 test('CIDR lists: comments, blank lines, and errors with the line number', () => {
-  assert.deepEqual(parseCidrList('# c\n\n10.0.0.0/8 # private\n192.0.2.7\n', 'x').map((e) => [e.cidr, e.line]), [['10.0.0.0/8', 3], ['192.0.2.7/32', 4]]);
-  assert.throws(() => parseCidrList('10.0.0.0/8\nnonsense\n', 'list.txt'), (error: any) => error.context.line === 2 && error.context.file === 'list.txt');
+  assert.deepEqual(
+    parseCidrList('# c\n\n10.0.0.0/8 # private\n192.0.2.7\n', 'x').map((e) => [e.cidr, e.line]),
+    [
+      ['10.0.0.0/8', 3],
+      ['192.0.2.7/32', 4],
+    ],
+  );
+  assert.throws(
+    () => parseCidrList('10.0.0.0/8\nnonsense\n', 'list.txt'),
+    (error: OpenNoticeError) => error.context.line === 2 && error.context.file === 'list.txt',
+  );
   assert.ok(readDefaultBlocklist().some((entry) => entry.cidr === '192.168.0.0/16'));
 });

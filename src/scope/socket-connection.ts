@@ -59,7 +59,9 @@ export function wrapSocket(socket: Socket, target: Target, limits: ConnectionLim
   });
   socket.on('end', () => finish('closed'));
   socket.on('close', () => finish('closed'));
-  socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'closed' : 'error', error.code ?? error.message));
+  socket.on('error', (error: NodeJS.ErrnoException) =>
+    finish(error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'closed' : 'error', error.code ?? error.message),
+  );
 
   const next = (): Promise<ReadStep> => {
     const chunk = pending.shift();
@@ -84,11 +86,14 @@ export function wrapSocket(socket: Socket, target: Target, limits: ConnectionLim
     if (chunk) return Promise.resolve({ chunk });
     if (ended) return Promise.resolve(ended);
     return new Promise((resolve) => {
-      const quiet = setTimeout(() => {
-        waiter = undefined;
-        if (!closed) socket.pause();
-        resolve({ quiet: true });
-      }, Math.min(waitMs, limits.ioTimeoutMs));
+      const quiet = setTimeout(
+        () => {
+          waiter = undefined;
+          if (!closed) socket.pause();
+          resolve({ quiet: true });
+        },
+        Math.min(waitMs, limits.ioTimeoutMs),
+      );
       waiter = (step) => {
         clearTimeout(quiet);
         resolve(step);

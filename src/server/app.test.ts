@@ -12,11 +12,30 @@ import { buildTestApp, createBrowser, createFixture, logIn, testScryptCost } fro
 
 /** A module with a public form, a failing handler and a JSON echo, to exercise the core alone. */
 const probeRoutes = (): Route[] => [
-  { method: 'GET', path: '/probe/form', access: 'public', handle: (request) => renderPage(request, { title: 'form', body: html`<form method="post"><input type="hidden" name="csrf" value="${request.csrfToken ?? ''}"></form>` }) },
+  {
+    method: 'GET',
+    path: '/probe/form',
+    access: 'public',
+    handle: (request) =>
+      renderPage(request, { title: 'form', body: html`<form method="post"><input type="hidden" name="csrf" value="${request.csrfToken ?? ''}"></form>` }),
+  },
   { method: 'POST', path: '/probe/form', access: 'public', handle: async (request) => ({ status: 200, body: `got ${(await request.form()).get('value')}` }) },
   { method: 'GET', path: '/probe/plain', access: 'public', handle: () => ({ status: 200, body: 'plain' }) },
-  { method: 'GET', path: '/probe/fail', access: 'public', handle: () => { throw new Error('secret internal detail at /srv/app.ts:42'); } },
-  { method: 'POST', path: '/probe/json', access: 'public', csrf: false, handle: async (request) => ({ status: 200, body: JSON.stringify(await request.json()) }) },
+  {
+    method: 'GET',
+    path: '/probe/fail',
+    access: 'public',
+    handle: () => {
+      throw new Error('secret internal detail at /srv/app.ts:42');
+    },
+  },
+  {
+    method: 'POST',
+    path: '/probe/json',
+    access: 'public',
+    csrf: false,
+    handle: async (request) => ({ status: 200, body: JSON.stringify(await request.json()) }),
+  },
   { method: 'GET', path: '/probe/items/:id', access: 'public', handle: (request) => ({ status: 200, body: `item ${request.params.id} ${request.locale}` }) },
   { method: 'GET', path: '/probe/items/new', access: 'public', handle: () => ({ status: 200, body: 'new item form' }) },
   { method: 'GET', path: '/probe/address', access: 'public', handle: (request) => ({ status: 200, body: request.remoteAddress }) },
@@ -25,7 +44,13 @@ const probeRoutes = (): Route[] => [
 async function probeApp(options: { publicUrl?: string; trustProxy?: boolean } = {}) {
   const fixture = await createFixture();
   const errors: unknown[] = [];
-  const app = buildApp({ deps: fixture.deps, auth: { passwordCost: testScryptCost }, modules: [probeRoutes], onError: (error) => errors.push(error), ...options });
+  const app = buildApp({
+    deps: fixture.deps,
+    auth: { passwordCost: testScryptCost },
+    modules: [probeRoutes],
+    onError: (error) => errors.push(error),
+    ...options,
+  });
   return { fixture, app, errors };
 }
 
@@ -59,7 +84,10 @@ test('every response carries the security headers; authenticated ones are never 
   const app = buildTestApp(fixture);
   const anonymous = await app.request({ url: '/login' });
   assert.equal(anonymous.headers['content-security-policy'], contentSecurityPolicy);
-  assert.match(contentSecurityPolicy, /default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'/);
+  assert.match(
+    contentSecurityPolicy,
+    /default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'/,
+  );
   assert.equal(anonymous.headers['x-content-type-options'], 'nosniff');
   assert.equal(anonymous.headers['referrer-policy'], 'same-origin');
   assert.equal(anonymous.headers['x-frame-options'], 'DENY');
@@ -86,7 +114,11 @@ test('an https public URL adds HSTS and Secure __Host- cookies', async () => {
   assert.ok(page.setCookies.some((line) => line.startsWith('__Host-on_csrf=')));
   const browser = createBrowser(app);
   await browser.request({ url: '/login' });
-  const login = await browser.post('/login', { name: fixture.users.alice, password: 'correct horse battery staple' }, { headers: { origin: 'https://notice.example' } });
+  const login = await browser.post(
+    '/login',
+    { name: fixture.users.alice, password: 'correct horse battery staple' },
+    { headers: { origin: 'https://notice.example' } },
+  );
   assert.equal(login.status, 303);
   assert.match(login.setCookies.find((line) => line.startsWith('__Host-on_session='))!, /HttpOnly; Secure/);
 });
@@ -103,8 +135,13 @@ test('CSRF: anonymous forms need the signed cookie token; missing, wrong, forged
   assert.equal((await browser.post('/probe/form', { value: 'x' }, { headers: { origin: 'null' } })).status, 403);
   assert.equal((await browser.post('/probe/form', { value: 'ok' }, { headers: { origin: 'http://opennotice.test' } })).status, 200);
   // A double-submit pair the attacker made up (cookie and field equal, but not signed by us) fails.
-  const forged = 'A'.repeat(24) + '.' + 'B'.repeat(43);
-  const attack = await app.request({ method: 'POST', url: '/probe/form', body: `value=x&csrf=${forged}`, headers: { cookie: `on_csrf=${forged}`, 'content-type': 'application/x-www-form-urlencoded' } });
+  const forged = `${'A'.repeat(24)}.${'B'.repeat(43)}`;
+  const attack = await app.request({
+    method: 'POST',
+    url: '/probe/form',
+    body: `value=x&csrf=${forged}`,
+    headers: { cookie: `on_csrf=${forged}`, 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.equal(attack.status, 403);
   // Pages without forms set no cookie at all.
   assert.deepEqual((await app.request({ url: '/probe/plain' })).setCookies, []);
@@ -124,9 +161,17 @@ test('CSRF: a session post needs the session token; an API token call does not',
   const user = (await fixture.store.findWebUser(fixture.users.alice))!;
   const { issueApiToken } = await import('./auth/tokens.ts');
   const { token } = await issueApiToken(fixture.store, user.id, 'script', fixture.clock.now);
-  const api = await app.request({ method: 'POST', url: `/api/v1/findings/${fixture.findings.a[0]}/feedback`, body: '{"action":"device-replaced"}', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: 'https://elsewhere.example' } });
+  const api = await app.request({
+    method: 'POST',
+    url: `/api/v1/findings/${fixture.findings.a[0]}/feedback`,
+    body: '{"action":"device-replaced"}',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: 'https://elsewhere.example' },
+  });
   assert.equal(api.status, 201);
-  assert.deepEqual((await fixture.store.listFeedback({ findingId: fixture.findings.a[0] })).map((row) => row.action), ['handled', 'device-replaced']);
+  assert.deepEqual(
+    (await fixture.store.listFeedback({ findingId: fixture.findings.a[0] })).map((row) => row.action),
+    ['handled', 'device-replaced'],
+  );
 });
 
 test('bodies are bounded: forms at 64 KiB, JSON at 1 MiB (413), malformed JSON is 400', async () => {
@@ -173,7 +218,15 @@ test('assets: site files and the ECharts bundle with types, caching and gzip; no
     assert.equal(echarts.status, 200);
     assert.equal(echarts.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.ok(echarts.body.length > 100_000);
-    for (const url of ['/assets/..%2Fapp.ts', '/assets/%2E%2E/app.ts', '/assets/../package.json', '/assets/link.css', '/assets/site.css.map', '/assets/.hidden.css', '/assets/app.ts']) {
+    for (const url of [
+      '/assets/..%2Fapp.ts',
+      '/assets/%2E%2E/app.ts',
+      '/assets/../package.json',
+      '/assets/link.css',
+      '/assets/site.css.map',
+      '/assets/.hidden.css',
+      '/assets/app.ts',
+    ]) {
       const response = await app.request({ url });
       assert.ok([400, 404].includes(response.status), `${url} → ${response.status}`);
     }
@@ -183,7 +236,7 @@ test('assets: site files and the ECharts bundle with types, caching and gzip; no
   }
 });
 
-test('the client address: the socket peer (IPv4-mapped unwrapped), or the proxy\'s X-Forwarded-For only when trusted and the peer is loopback', async () => {
+test("the client address: the socket peer (IPv4-mapped unwrapped), or the proxy's X-Forwarded-For only when trusted and the peer is loopback", async () => {
   const direct = (await probeApp()).app;
   const address = async (app: typeof direct, remoteAddress: string, forwarded?: string) =>
     (await app.request({ url: '/probe/address', remoteAddress, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} })).text();
@@ -199,7 +252,10 @@ test('warmUp starts counting the dashboard and public figures when the app is bu
   try {
     let counts = 0;
     const countOnce = fixture.store.dashboardAggregates.bind(fixture.store);
-    fixture.store.dashboardAggregates = async () => { counts++; return countOnce(); };
+    fixture.store.dashboardAggregates = async () => {
+      counts++;
+      return countOnce();
+    };
     buildTestApp(fixture);
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(counts, 0, 'nothing is counted before a request by default');

@@ -95,7 +95,8 @@ function httpsOf(publicUrl: string | undefined): { https: boolean; origin?: stri
   } catch {
     throw new OpenNoticeError('CONFIG_INVALID', `the public URL "${publicUrl}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OpenNoticeError('CONFIG_INVALID', `the public URL must be http or https, got "${publicUrl}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new OpenNoticeError('CONFIG_INVALID', `the public URL must be http or https, got "${publicUrl}"`);
   return { https: url.protocol === 'https:', origin: url.origin };
 }
 
@@ -112,7 +113,12 @@ export function buildApp(options: AppOptions): App {
   const routes = (options.modules ?? defaultModules).flatMap((module) => module(deps, context));
   const router = createRouter(routes);
   const dispatch = createPipeline({
-    deps, auth, router, https, publicOrigin: origin, cookieNames: context.cookieNames,
+    deps,
+    auth,
+    router,
+    https,
+    publicOrigin: origin,
+    cookieNames: context.cookieNames,
     assets: createAssetStore({ directory: options.assetDirectory }),
     onError: options.onError ?? (() => {}),
   });
@@ -124,7 +130,12 @@ export function buildApp(options: AppOptions): App {
     } catch (error) {
       // Failures outside a handler (the store while resolving a session, say) still get an answer.
       options.onError?.(error, { method: raw.method, path: raw.url.split('?')[0]! });
-      return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, setCookies: [], body: Buffer.from('internal error\n') };
+      return {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        setCookies: [],
+        body: Buffer.from('internal error\n'),
+      };
     }
   };
 
@@ -138,7 +149,10 @@ export function buildApp(options: AppOptions): App {
       if (input.body !== undefined) headers['content-length'] ??= String(body.length);
       headers.host ??= 'opennotice.test';
       const response = await safeDispatch({
-        method: input.method ?? 'GET', url: input.url, headers, body: bodyFromBuffer(body),
+        method: input.method ?? 'GET',
+        url: input.url,
+        headers,
+        body: bodyFromBuffer(body),
         remoteAddress: clientAddress(input.remoteAddress ?? '127.0.0.1', headers['x-forwarded-for'], trustProxy),
       });
       return {
@@ -154,7 +168,10 @@ export function buildApp(options: AppOptions): App {
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(name === 'cookie' ? '; ' : ', ') : value;
       const answer = await safeDispatch({
-        method: request.method ?? 'GET', url: request.url ?? '/', headers, body: bodyFromStream(request),
+        method: request.method ?? 'GET',
+        url: request.url ?? '/',
+        headers,
+        body: bodyFromStream(request),
         remoteAddress: clientAddress(request.socket.remoteAddress ?? '', headers['x-forwarded-for'], trustProxy),
       });
       const out: Record<string, string | string[]> = { ...answer.headers, 'content-length': String(answer.body.length) };

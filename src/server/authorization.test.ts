@@ -10,8 +10,16 @@ import type { InjectResponse } from './app.ts';
 import type { Route } from './route-types.ts';
 import { buildTestApp, createBrowser, createFixture, logIn, type TestBrowser } from './test-fixtures.ts';
 
-const paramNames = (route: Route) => route.path.split('/').filter((part) => part.startsWith(':')).map((part) => part.slice(1));
-const fill = (route: Route, value: string) => route.path.split('/').map((part) => (part.startsWith(':') ? encodeURIComponent(value) : part)).join('/');
+const paramNames = (route: Route) =>
+  route.path
+    .split('/')
+    .filter((part) => part.startsWith(':'))
+    .map((part) => part.slice(1));
+const fill = (route: Route, value: string) =>
+  route.path
+    .split('/')
+    .map((part) => (part.startsWith(':') ? encodeURIComponent(value) : part))
+    .join('/');
 
 test('no route gives anyone but ISP B a trace of ISP B', async () => {
   const fixture = await createFixture();
@@ -25,7 +33,7 @@ test('no route gives anyone but ISP B a trace of ISP B', async () => {
   const bobToken = await issueApiToken(store, bob.id, 'bob-automation-label', fixture.clock.now);
   const aliceToken = await issueApiToken(store, alice.id, 'alice automation', fixture.clock.now);
 
-  const bFindings = (await store.listIspFindings({ ispId: 'isp-b', limit: 100 }));
+  const bFindings = await store.listIspFindings({ ispId: 'isp-b', limit: 100 });
   const secretsOfB = [...bFindings.flatMap((finding) => [finding.ip, finding.model!]), 'B Net', fixture.users.bob, 'bob-automation-label'];
   const findingSecretsOfB = bFindings.flatMap((finding) => [finding.ip, finding.model!]);
   const idsOfB = [...fixture.findings.b.map(String), String(fixture.reports.b), String(bobToken.id), 'isp-b', ...bFindings.map((finding) => finding.ip)];

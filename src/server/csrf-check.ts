@@ -20,7 +20,12 @@ export function sameOrigin(origin: string, options: { host?: string; publicOrigi
   } catch {
     return false; // includes the opaque origin "null"
   }
-  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && options.host !== undefined && parsed.host === options.host.toLowerCase() && `${parsed.protocol}//${parsed.host}` === origin.toLowerCase();
+  return (
+    (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+    options.host !== undefined &&
+    parsed.host === options.host.toLowerCase() &&
+    `${parsed.protocol}//${parsed.host}` === origin.toLowerCase()
+  );
 }
 
 /**

@@ -7,8 +7,28 @@ import { html, sitePath, type SafeHtml } from './html.ts';
 import type { Locale, WebRequest, WebResponse } from './route-types.ts';
 
 const navigation = {
-  en: { about: 'About', statistics: 'Statistics', check: 'Check my connection', optOut: 'Opt out', dashboard: 'Dashboard', portal: 'ISP portal', login: 'Log in', logout: 'Log out', language: '日本語' },
-  ja: { about: 'このプログラムについて', statistics: '統計', check: '接続の確認', optOut: '調査の対象外にする', dashboard: 'ダッシュボード', portal: 'ISPポータル', login: 'ログイン', logout: 'ログアウト', language: 'English' },
+  en: {
+    about: 'About',
+    statistics: 'Statistics',
+    check: 'Check my connection',
+    optOut: 'Opt out',
+    dashboard: 'Dashboard',
+    portal: 'ISP portal',
+    login: 'Log in',
+    logout: 'Log out',
+    language: '日本語',
+  },
+  ja: {
+    about: 'このプログラムについて',
+    statistics: '統計',
+    check: '接続の確認',
+    optOut: '調査の対象外にする',
+    dashboard: 'ダッシュボード',
+    portal: 'ISPポータル',
+    login: 'ログイン',
+    logout: 'ログアウト',
+    language: 'English',
+  },
 } satisfies Record<Locale, Record<string, string>>;
 
 export interface PageOptions {
@@ -28,7 +48,12 @@ export function renderPage(request: WebRequest, options: PageOptions): WebRespon
   const principal = request.principal;
   const other: Locale = request.locale === 'ja' ? 'en' : 'ja';
   const switchQuery = Object.fromEntries([...request.query.entries()].filter(([name]) => name !== 'lang'));
-  const links: Array<[string, string]> = [['/', words.about], ['/statistics', words.statistics], ['/check', words.check], ['/opt-out', words.optOut]];
+  const links: Array<[string, string]> = [
+    ['/', words.about],
+    ['/statistics', words.statistics],
+    ['/check', words.check],
+    ['/opt-out', words.optOut],
+  ];
   if (principal?.kind === 'operator') links.push(['/dashboard', words.dashboard]);
   if (principal?.kind === 'isp') links.push(['/portal', words.portal]);
   const account = principal

@@ -15,15 +15,22 @@ test('a browser round trip over loopback: login page, login post, portal with th
     const page = await fetch(`${server.url}/login`);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
-    const csrfCookie = page.headers.getSetCookie().find((line) => line.startsWith('on_csrf='))!.split(';')[0]!;
+    const csrfCookie = page.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('on_csrf='))!
+      .split(';')[0]!;
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
     const login = await fetch(`${server.url}/login`, {
-      method: 'POST', redirect: 'manual',
+      method: 'POST',
+      redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie, origin: server.url },
       body: new URLSearchParams({ name: fixture.users.alice, password: testPassword, csrf }),
     });
     assert.equal(login.status, 303);
-    const session = login.headers.getSetCookie().find((line) => line.startsWith('on_session='))!.split(';')[0]!;
+    const session = login.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('on_session='))!
+      .split(';')[0]!;
     const portal = await fetch(`${server.url}/portal/findings`, { headers: { cookie: session } });
     assert.equal(portal.status, 200);
     assert.match(await portal.text(), /192\.0\.2\.10:23\/telnet/);
@@ -39,7 +46,11 @@ test('an oversized body is refused with 413 and the connection closed', async ()
   const fixture = await createFixture();
   const server = await listen(buildTestApp(fixture), { port: 0 });
   try {
-    const response = await fetch(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x'.repeat(200 * 1024) });
+    const response = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'x'.repeat(200 * 1024),
+    });
     assert.equal(response.status, 413);
     assert.equal(response.headers.get('connection'), 'close');
     await response.arrayBuffer();
@@ -56,8 +67,13 @@ test('headers beyond the size limit are refused by the listener', async () => {
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`));
       let text = '';
-      socket.setTimeout(5000, () => { socket.destroy(); reject(new Error('no reply')); });
-      socket.on('data', (chunk) => { text += chunk.toString(); });
+      socket.setTimeout(5000, () => {
+        socket.destroy();
+        reject(new Error('no reply'));
+      });
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
       socket.on('close', () => resolve(text));
       socket.on('error', () => resolve(text));
     });
@@ -70,7 +86,10 @@ test('headers beyond the size limit are refused by the listener', async () => {
 test('only loopback unless explicitly allowed', async () => {
   const fixture = await createFixture();
   const app = buildTestApp(fixture);
-  await assert.rejects(listen(app, { host: '0.0.0.0', port: 0 }), (error: unknown) => error instanceof OpenNoticeError && error.code === 'SERVER_FAILED' && /not a loopback address/.test(error.message));
+  await assert.rejects(
+    listen(app, { host: '0.0.0.0', port: 0 }),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'SERVER_FAILED' && /not a loopback address/.test(error.message),
+  );
   await assert.rejects(listen(app, { host: '192.0.2.1', port: 0 }), /not a loopback address/);
   assert.equal(isLoopbackHost('127.3.4.5'), true);
   assert.equal(isLoopbackHost('::1'), true);

@@ -47,22 +47,31 @@ export function isLoopbackHost(host: string): boolean {
 export async function listen(app: App, options: ListenOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && !options.allowNonLoopback) {
-    throw new OpenNoticeError('SERVER_FAILED', `refusing to listen on ${host}: not a loopback address (allow it explicitly, and put a TLS proxy in front)`, { host });
-  }
-  const server = createServer({
-    maxHeaderSize: serverLimits.maxHeaderSize,
-    headersTimeout: serverLimits.headersTimeoutMs,
-    requestTimeout: serverLimits.requestTimeoutMs,
-    keepAliveTimeout: serverLimits.keepAliveTimeoutMs,
-  }, (request, response) => {
-    app.handle(request, response).catch(() => {
-      // app.handle answers every error itself; this only runs if the socket broke mid-write.
-      response.destroy();
+    throw new OpenNoticeError('SERVER_FAILED', `refusing to listen on ${host}: not a loopback address (allow it explicitly, and put a TLS proxy in front)`, {
+      host,
     });
-  });
+  }
+  const server = createServer(
+    {
+      maxHeaderSize: serverLimits.maxHeaderSize,
+      headersTimeout: serverLimits.headersTimeoutMs,
+      requestTimeout: serverLimits.requestTimeoutMs,
+      keepAliveTimeout: serverLimits.keepAliveTimeoutMs,
+    },
+    (request, response) => {
+      app.handle(request, response).catch(() => {
+        // app.handle answers every error itself; this only runs if the socket broke mid-write.
+        response.destroy();
+      });
+    },
+  );
   server.maxRequestsPerSocket = serverLimits.maxRequestsPerSocket;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new OpenNoticeError('SERVER_FAILED', `cannot listen on ${host}:${options.port}: ${error.message}`, { host, port: options.port }, { cause: error })));
+    server.once('error', (error) =>
+      reject(
+        new OpenNoticeError('SERVER_FAILED', `cannot listen on ${host}:${options.port}: ${error.message}`, { host, port: options.port }, { cause: error }),
+      ),
+    );
     server.listen(options.port, host, () => resolve());
   });
   const address = server.address();
@@ -70,9 +79,10 @@ export async function listen(app: App, options: ListenOptions): Promise<RunningS
   const shownHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

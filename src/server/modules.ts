@@ -26,9 +26,4 @@ export interface ModuleContext {
 export type RouteModule = (deps: ServerDeps, context: ModuleContext) => Route[];
 
 /** The modules of `opennotice serve`, in the order their routes are listed. */
-export const defaultModules: readonly RouteModule[] = [
-  authRoutes,
-  portalRoutes,
-  dashboardModule,
-  publicModule,
-];
+export const defaultModules: readonly RouteModule[] = [authRoutes, portalRoutes, dashboardModule, publicModule];

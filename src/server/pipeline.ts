@@ -52,7 +52,10 @@ const yearSeconds = 365 * 86_400;
 
 function decodePath(pathname: string): string[] | undefined {
   try {
-    const segments = pathname.slice(1).split('/').map((segment) => decodeURIComponent(segment));
+    const segments = pathname
+      .slice(1)
+      .split('/')
+      .map((segment) => decodeURIComponent(segment));
     return segments.some((segment) => segment.includes('\0') || segment.includes('/')) ? undefined : segments;
   } catch {
     return undefined;
@@ -60,13 +63,25 @@ function decodePath(pathname: string): string[] | undefined {
 }
 
 function plain(status: number, text: string): RawResponse {
-  return { status, headers: { ...securityHeaders({ https: false, private: false }), 'content-type': 'text/plain; charset=utf-8' }, setCookies: [], body: Buffer.from(`${text}\n`), close: true };
+  return {
+    status,
+    headers: { ...securityHeaders({ https: false, private: false }), 'content-type': 'text/plain; charset=utf-8' },
+    setCookies: [],
+    body: Buffer.from(`${text}\n`),
+    close: true,
+  };
 }
 
 async function serveAsset(config: PipelineConfig, raw: RawRequest, name: string): Promise<RawResponse | undefined> {
   const asset = await config.assets.get(name);
   if (!asset) return undefined;
-  const headers = { ...securityHeaders({ https: config.https, private: false }), 'content-type': asset.contentType, 'cache-control': assetCacheControl, etag: asset.etag, vary: 'Accept-Encoding' };
+  const headers = {
+    ...securityHeaders({ https: config.https, private: false }),
+    'content-type': asset.contentType,
+    'cache-control': assetCacheControl,
+    etag: asset.etag,
+    vary: 'Accept-Encoding',
+  };
   if (raw.headers['if-none-match'] === asset.etag) return { status: 304, headers, setCookies: [], body: Buffer.alloc(0) };
   const gzip = asset.gzip !== undefined && /\bgzip\b/.test(raw.headers['accept-encoding'] ?? '');
   return { status: 200, headers: gzip ? { ...headers, 'content-encoding': 'gzip' } : headers, setCookies: [], body: gzip ? asset.gzip! : asset.body };
@@ -122,9 +137,19 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
     const body = createBodyReader(raw.body, raw.headers['content-type']);
     const path = `/${segments.join('/')}`;
     const makeRequest = (params: Record<string, string>): WebRequest => ({
-      method, path, params, query: url.searchParams, headers: raw.headers, remoteAddress: raw.remoteAddress, locale: language.locale, principal,
-      get csrfToken() { return csrfToken(); },
-      form: body.form, json: body.json,
+      method,
+      path,
+      params,
+      query: url.searchParams,
+      headers: raw.headers,
+      remoteAddress: raw.remoteAddress,
+      locale: language.locale,
+      principal,
+      get csrfToken() {
+        return csrfToken();
+      },
+      form: body.form,
+      json: body.json,
     });
 
     let request = makeRequest({});
@@ -168,7 +193,12 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
       // Authenticated answers are never stored by a browser or proxy, whatever the handler said;
       // neither are answers that set a cookie.
       if (isPrivate || setCookies.length > 0) merged['cache-control'] = 'no-store';
-      const bytes = response.body === undefined ? Buffer.alloc(0) : typeof response.body === 'string' ? Buffer.from(response.body) : Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+      const bytes =
+        response.body === undefined
+          ? Buffer.alloc(0)
+          : typeof response.body === 'string'
+            ? Buffer.from(response.body)
+            : Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
       return { status: response.status, headers: merged, setCookies, body: method === 'HEAD' ? Buffer.alloc(0) : bytes, close: response.status === 413 };
     }
   };

@@ -47,14 +47,44 @@ export function isApiRequest(request: Pick<WebRequest, 'path' | 'headers'>): boo
 
 const errorTexts: Record<number, { en: string; ja: string; detailEn: string; detailJa: string }> = {
   400: { en: 'Bad request', ja: '不正なリクエスト', detailEn: 'The request could not be understood.', detailJa: 'リクエストを解釈できませんでした。' },
-  401: { en: 'Log in required', ja: 'ログインが必要です', detailEn: 'Send a valid API token or log in.', detailJa: '有効なAPIトークンを送るか、ログインしてください。' },
-  403: { en: 'Request refused', ja: 'リクエストを拒否しました', detailEn: 'The form was stale or came from another site. Reload the page and try again.', detailJa: 'フォームが古いか、別のサイトから送信されました。ページを再読み込みしてもう一度お試しください。' },
+  401: {
+    en: 'Log in required',
+    ja: 'ログインが必要です',
+    detailEn: 'Send a valid API token or log in.',
+    detailJa: '有効なAPIトークンを送るか、ログインしてください。',
+  },
+  403: {
+    en: 'Request refused',
+    ja: 'リクエストを拒否しました',
+    detailEn: 'The form was stale or came from another site. Reload the page and try again.',
+    detailJa: 'フォームが古いか、別のサイトから送信されました。ページを再読み込みしてもう一度お試しください。',
+  },
   404: { en: 'Not found', ja: '見つかりません', detailEn: 'There is nothing here.', detailJa: 'このページは存在しません。' },
-  405: { en: 'Method not allowed', ja: '許可されていないメソッド', detailEn: 'This address does not accept this kind of request.', detailJa: 'このアドレスはこの種類のリクエストを受け付けません。' },
-  413: { en: 'Request too large', ja: 'リクエストが大きすぎます', detailEn: 'The request body is larger than this server accepts.', detailJa: 'リクエストの本文が上限を超えています。' },
+  405: {
+    en: 'Method not allowed',
+    ja: '許可されていないメソッド',
+    detailEn: 'This address does not accept this kind of request.',
+    detailJa: 'このアドレスはこの種類のリクエストを受け付けません。',
+  },
+  413: {
+    en: 'Request too large',
+    ja: 'リクエストが大きすぎます',
+    detailEn: 'The request body is larger than this server accepts.',
+    detailJa: 'リクエストの本文が上限を超えています。',
+  },
   415: { en: 'Unsupported content type', ja: '対応していない形式', detailEn: 'Send a form or JSON.', detailJa: 'フォームまたはJSONで送信してください。' },
-  429: { en: 'Too many requests', ja: 'リクエストが多すぎます', detailEn: 'Wait a while and try again.', detailJa: 'しばらく待ってからもう一度お試しください。' },
-  500: { en: 'Something went wrong', ja: 'エラーが発生しました', detailEn: 'The server could not answer this request. The operator has been told.', detailJa: 'サーバーがこのリクエストに応答できませんでした。運用者に記録されています。' },
+  429: {
+    en: 'Too many requests',
+    ja: 'リクエストが多すぎます',
+    detailEn: 'Wait a while and try again.',
+    detailJa: 'しばらく待ってからもう一度お試しください。',
+  },
+  500: {
+    en: 'Something went wrong',
+    ja: 'エラーが発生しました',
+    detailEn: 'The server could not answer this request. The operator has been told.',
+    detailJa: 'サーバーがこのリクエストに応答できませんでした。運用者に記録されています。',
+  },
 };
 
 /**

@@ -24,7 +24,10 @@ export interface Router {
 
 function compile(route: Route): CompiledRoute {
   if (!route.path.startsWith('/')) throw new RangeError(`route paths start with "/": ${route.path}`);
-  const segments = route.path.slice(1).split('/').map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part }));
+  const segments = route.path
+    .slice(1)
+    .split('/')
+    .map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part }));
   return { route, segments };
 }
 

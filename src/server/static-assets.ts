@@ -79,7 +79,9 @@ export function createAssetStore(options: { directory?: string } = {}): AssetSto
       if (!asset) {
         asset = load(name);
         // Missing files are not remembered, so an asset added while running is found.
-        void asset.then((found) => { if (!found) loaded.delete(name); });
+        void asset.then((found) => {
+          if (!found) loaded.delete(name);
+        });
         loaded.set(name, asset);
       }
       return asset;

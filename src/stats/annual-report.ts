@@ -5,7 +5,12 @@
  */
 import type { ProgramStatistics } from './program-stats.ts';
 
-const kindTitles = { 'weak-credential': 'Weak credentials', 'no-authentication': 'No authentication', 'vulnerable-firmware': 'Vulnerable firmware', infected: 'Infected (max/day)' } as const;
+const kindTitles = {
+  'weak-credential': 'Weak credentials',
+  'no-authentication': 'No authentication',
+  'vulnerable-firmware': 'Vulnerable firmware',
+  infected: 'Infected (max/day)',
+} as const;
 
 interface Table {
   title: string;
@@ -18,22 +23,63 @@ function tablesFor(stats: ProgramStatistics, year: string): Table[] {
   return [
     {
       title: `Findings and notifications per month, ${year}`,
-      header: ['Month', kindTitles['weak-credential'], kindTitles['no-authentication'], kindTitles['vulnerable-firmware'], kindTitles.infected, 'Reports sent', 'Findings notified', 'Remediated'],
-      rows: months.map((month) => [month.month, month.found['weak-credential'], month.found['no-authentication'], month.found['vulnerable-firmware'], month.infectedPerDay.max, month.reports, month.findingsNotified, month.remediated]),
+      header: [
+        'Month',
+        kindTitles['weak-credential'],
+        kindTitles['no-authentication'],
+        kindTitles['vulnerable-firmware'],
+        kindTitles.infected,
+        'Reports sent',
+        'Findings notified',
+        'Remediated',
+      ],
+      rows: months.map((month) => [
+        month.month,
+        month.found['weak-credential'],
+        month.found['no-authentication'],
+        month.found['vulnerable-firmware'],
+        month.infectedPerDay.max,
+        month.reports,
+        month.findingsNotified,
+        month.remediated,
+      ]),
     },
     {
       title: 'Cumulative since the start',
-      header: ['Month', kindTitles['weak-credential'], kindTitles['no-authentication'], kindTitles['vulnerable-firmware'], 'Infected', 'Findings notified', 'Remediated'],
-      rows: months.map((month) => [month.month, month.cumulative.found['weak-credential'], month.cumulative.found['no-authentication'], month.cumulative.found['vulnerable-firmware'], month.cumulative.found.infected, month.cumulative.findingsNotified, month.cumulative.remediated]),
+      header: [
+        'Month',
+        kindTitles['weak-credential'],
+        kindTitles['no-authentication'],
+        kindTitles['vulnerable-firmware'],
+        'Infected',
+        'Findings notified',
+        'Remediated',
+      ],
+      rows: months.map((month) => [
+        month.month,
+        month.cumulative.found['weak-credential'],
+        month.cumulative.found['no-authentication'],
+        month.cumulative.found['vulnerable-firmware'],
+        month.cumulative.found.infected,
+        month.cumulative.findingsNotified,
+        month.cumulative.remediated,
+      ]),
     },
     { title: 'Open findings by ISP', header: ['ISP', 'Open findings'], rows: stats.open.byIsp.map((entry) => [entry.key, entry.count]) },
     { title: 'Open findings by device type', header: ['Device type', 'Open findings'], rows: stats.open.byDeviceType.map((entry) => [entry.key, entry.count]) },
     { title: 'Open findings by vendor', header: ['Vendor', 'Open findings'], rows: stats.open.byVendor.map((entry) => [entry.key, entry.count]) },
-    { title: 'Open findings by device release year', header: ['Release year', 'Open findings'], rows: stats.open.byReleaseYear.map((entry) => [entry.key, entry.count]) },
+    {
+      title: 'Open findings by device release year',
+      header: ['Release year', 'Open findings'],
+      rows: stats.open.byReleaseYear.map((entry) => [entry.key, entry.count]),
+    },
   ];
 }
 
-const markdownCell = (value: string | number) => String(value).replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/([\\|*_`<>[\]#])/g, '\\$1');
+const markdownCell = (value: string | number) =>
+  String(value)
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/([\\|*_`<>[\]#])/g, '\\$1');
 const htmlCell = (value: string | number) => String(value).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** @example writeFileSync('annual-2026.md', renderAnnualMarkdown(stats, '2026', 'opennotice')) */
@@ -50,7 +96,10 @@ export function renderAnnualMarkdown(stats: ProgramStatistics, year: string, pro
 
 /** A self-contained page: no scripts, no external resources. */
 export function renderAnnualHtml(stats: ProgramStatistics, year: string, programName: string): string {
-  const sections = tablesFor(stats, year).map((table) => `<h2>${htmlCell(table.title)}</h2>\n<table>\n<thead><tr>${table.header.map((cell) => `<th>${htmlCell(cell)}</th>`).join('')}</tr></thead>\n<tbody>\n${table.rows.map((row) => `<tr>${row.map((cell) => `<td>${htmlCell(cell)}</td>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`);
+  const sections = tablesFor(stats, year).map(
+    (table) =>
+      `<h2>${htmlCell(table.title)}</h2>\n<table>\n<thead><tr>${table.header.map((cell) => `<th>${htmlCell(cell)}</th>`).join('')}</tr></thead>\n<tbody>\n${table.rows.map((row) => `<tr>${row.map((cell) => `<td>${htmlCell(cell)}</td>`).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`,
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${htmlCell(programName)}: annual report ${year}</title>

@@ -63,7 +63,15 @@ export function programStatistics(input: ProgramStatisticsInput): ProgramStatist
   const monthFor = (month: string): MonthFigures => {
     let figures = months.get(month);
     if (!figures) {
-      figures = { month, found: zeroKinds(), infectedPerDay: { max: 0, average: 0 }, reports: 0, findingsNotified: 0, remediated: 0, cumulative: { found: zeroKinds(), findingsNotified: 0, remediated: 0 } };
+      figures = {
+        month,
+        found: zeroKinds(),
+        infectedPerDay: { max: 0, average: 0 },
+        reports: 0,
+        findingsNotified: 0,
+        remediated: 0,
+        cumulative: { found: zeroKinds(), findingsNotified: 0, remediated: 0 },
+      };
       months.set(month, figures);
     }
     return figures;

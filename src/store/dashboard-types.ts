@@ -104,13 +104,28 @@ export interface DashboardFindingPage {
 export interface FindingHistory {
   finding: FindingRow;
   device?: DeviceIdentity & { firstSeen: string; lastSeen: string };
-  attribution?: { prefix?: string; asn?: number; asName?: string; ispId?: string; ispName?: string; source: string; unattributedReason?: string; attributedAt: string };
+  attribution?: {
+    prefix?: string;
+    asn?: number;
+    asName?: string;
+    ispId?: string;
+    ispName?: string;
+    source: string;
+    unattributedReason?: string;
+    attributedAt: string;
+  };
   /** State changes with the run that caused each (opened, closed, reopened, and re-checks that missed it). */
   events: Array<{ event: 'opened' | 'closed' | 'reopened' | 'missed'; at: string; runId: number; runStartedAt?: string; runChecks?: string[] }>;
   /** Runs that saw it (first and last) and how many checks in a row have missed it since. */
   resurvey: { firstRunId: number; lastRunId: number; misses: number; closedRunId?: number };
   /** Reports that carried it, with each delivery attempt's outcome. */
-  reports: Array<{ reportId: number; ispId?: string; audience: string; createdAt: string; deliveries: Array<Pick<OutboxRow, 'channel' | 'destination' | 'status' | 'attempts'> & { deliveredAt?: string; lastAttemptAt?: string }> }>;
+  reports: Array<{
+    reportId: number;
+    ispId?: string;
+    audience: string;
+    createdAt: string;
+    deliveries: Array<Pick<OutboxRow, 'channel' | 'destination' | 'status' | 'attempts'> & { deliveredAt?: string; lastAttemptAt?: string }>;
+  }>;
   feedback: FeedbackRow[];
   /** What the survey saw on the finding's service (banners, titles: device-sourced text). */
   service?: ServiceRow;

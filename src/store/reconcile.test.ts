@@ -19,8 +19,7 @@ const covered = (ip: string, kind: FindingKind = 'weak-credential'): CoveredChec
 const startRun = (store: SurveyRepository, startedAt: string) =>
   store.startRun({ startedAt, scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
 
-const statusByIp = async (store: SurveyRepository) =>
-  Object.fromEntries((await store.listFindings()).map((row) => [row.ip, row.status]));
+const statusByIp = async (store: SurveyRepository) => Object.fromEntries((await store.listFindings()).map((row) => [row.ip, row.status]));
 
 test('a re-survey opens, updates, closes and reopens findings exactly per the rules', async () => {
   const store = await openStore(':memory:');
@@ -52,8 +51,15 @@ test('a re-survey opens, updates, closes and reopens findings exactly per the ru
   assert.equal(fixed.closedRunId, run2);
   const untouched = rows.find((row) => row.ip === '192.0.2.3')!;
   assert.equal(untouched.lastRunId, run1);
-  assert.deepEqual((await store.listFindings({ runId: run2 })).map((row) => row.ip), ['192.0.2.1', '192.0.2.2'], 'seen or closed by run 2');
-  assert.deepEqual((await store.listFindings({ status: 'closed' })).map((row) => row.ip), ['192.0.2.2']);
+  assert.deepEqual(
+    (await store.listFindings({ runId: run2 })).map((row) => row.ip),
+    ['192.0.2.1', '192.0.2.2'],
+    'seen or closed by run 2',
+  );
+  assert.deepEqual(
+    (await store.listFindings({ status: 'closed' })).map((row) => row.ip),
+    ['192.0.2.2'],
+  );
 
   // Run 3: .2 weak again (reopened); a no-authentication check on .1 must not close its weak-credential finding.
   const run3 = await startRun(store, '2025-03-01T00:00:00.000Z');
@@ -69,10 +75,20 @@ test('a re-survey opens, updates, closes and reopens findings exactly per the ru
   assert.equal(reopened.closedRunId, undefined);
 
   const events = await store.listFindingEvents({ findingId: reopened.id });
-  assert.deepEqual(events.map((e) => [e.event, e.runId]), [['opened', run1], ['closed', run2], ['reopened', run3]]);
+  assert.deepEqual(
+    events.map((e) => [e.event, e.runId]),
+    [
+      ['opened', run1],
+      ['closed', run2],
+      ['reopened', run3],
+    ],
+  );
 
   assert.equal((await store.listFindings()).length, 3, 'never duplicated');
-  assert.deepEqual((await store.listFindings({ runId: run3 })).map((row) => row.ip), ['192.0.2.2']);
+  assert.deepEqual(
+    (await store.listFindings({ runId: run3 })).map((row) => row.ip),
+    ['192.0.2.2'],
+  );
   assert.deepEqual((await store.listFindings({ status: 'closed' })).length, 0);
   await store.close();
 });
@@ -90,7 +106,13 @@ test('closing an already closed finding, or the same finding twice in a batch, c
   const closedTwice = await store.reconcileFindings(run2, { found: [], covered: [covered('192.0.2.7'), covered('192.0.2.7')] });
   assert.deepEqual(closedTwice, { opened: 0, updated: 0, closed: 1, reopened: 0, missed: 0 });
   const run3 = await startRun(store, '2025-03-01T00:00:00.000Z');
-  assert.deepEqual(await store.reconcileFindings(run3, { found: [], covered: [covered('192.0.2.7')] }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 });
+  assert.deepEqual(await store.reconcileFindings(run3, { found: [], covered: [covered('192.0.2.7')] }), {
+    opened: 0,
+    updated: 0,
+    closed: 0,
+    reopened: 0,
+    missed: 0,
+  });
   assert.equal((await store.listFindings())[0].closedRunId, run2, 'the first closing run is kept');
   await store.close();
 });
@@ -99,14 +121,14 @@ test('findings carry the identity of their device when it is known', async () =>
   const store = await openStore(':memory:');
   const runId = await startRun(store, '2025-01-01T00:00:00.000Z');
   await store.recordDevices(runId, [
-    { ip: '192.0.2.1', identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', firmwareVersion: '3.1', releaseYear: 2014, confidence: 0.9, evidence: [] } },
+    {
+      ip: '192.0.2.1',
+      identity: { vendor: 'Korvan', model: 'IPC-2120', deviceType: 'ip-camera', firmwareVersion: '3.1', releaseYear: 2014, confidence: 0.9, evidence: [] },
+    },
   ]);
   await store.reconcileFindings(runId, { found: [weak('192.0.2.1', '2025-01-01T00:01:00.000Z'), weak('192.0.2.5', '2025-01-01T00:01:00.000Z')], covered: [] });
   const [known, unknown] = await store.listFindings({ kind: 'weak-credential' });
-  assert.deepEqual(
-    [known.vendor, known.model, known.deviceType, known.firmwareVersion, known.releaseYear],
-    ['Korvan', 'IPC-2120', 'ip-camera', '3.1', 2014],
-  );
+  assert.deepEqual([known.vendor, known.model, known.deviceType, known.firmwareVersion, known.releaseYear], ['Korvan', 'IPC-2120', 'ip-camera', '3.1', 2014]);
   assert.equal(unknown.vendor, undefined);
   assert.deepEqual(unknown.evidence, { prompt: 'login:', success: 'shell prompt' });
   assert.deepEqual((await store.summary()).findings, [{ kind: 'weak-credential', status: 'open', count: 2 }]);
@@ -118,15 +140,52 @@ test('findings carry the identity of their device when it is known', async () =>
 test('a finding is closed only after closeAfterMisses consecutive checks fail to reproduce it; seeing it again resets the count', async () => {
   const store = await openStore(':memory:');
   try {
-    const finding = { kind: 'weak-credential' as const, ip: '192.0.2.9', port: 23, protocol: 'telnet', dictionaryEntryId: 'on-001', evidence: {}, observedAt: '2026-01-01T00:00:00.000Z' };
+    const finding = {
+      kind: 'weak-credential' as const,
+      ip: '192.0.2.9',
+      port: 23,
+      protocol: 'telnet',
+      dictionaryEntryId: 'on-001',
+      evidence: {},
+      observedAt: '2026-01-01T00:00:00.000Z',
+    };
     const check = { kind: 'weak-credential' as const, ip: '192.0.2.9', port: 23, protocol: 'telnet' };
     let day = 0;
-    const run = async () => store.startRun({ startedAt: `2026-01-${String(++day).padStart(2, '0')}T00:00:00.000Z`, scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
+    const run = async () =>
+      store.startRun({
+        startedAt: `2026-01-${String(++day).padStart(2, '0')}T00:00:00.000Z`,
+        scope: ['192.0.2.0/24'],
+        exclude: [],
+        ports: [23],
+        checks: ['credentials'],
+      });
     await store.reconcileFindings(await run(), { found: [finding], covered: [check] });
-    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 });
-    assert.deepEqual(await store.reconcileFindings(await run(), { found: [finding], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 1, closed: 0, reopened: 0, missed: 0 });
-    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 }, 'the count restarted');
-    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), { opened: 0, updated: 0, closed: 1, reopened: 0, missed: 0 });
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), {
+      opened: 0,
+      updated: 0,
+      closed: 0,
+      reopened: 0,
+      missed: 1,
+    });
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [finding], covered: [check], closeAfterMisses: 2 }), {
+      opened: 0,
+      updated: 1,
+      closed: 0,
+      reopened: 0,
+      missed: 0,
+    });
+    assert.deepEqual(
+      await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }),
+      { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 1 },
+      'the count restarted',
+    );
+    assert.deepEqual(await store.reconcileFindings(await run(), { found: [], covered: [check], closeAfterMisses: 2 }), {
+      opened: 0,
+      updated: 0,
+      closed: 1,
+      reopened: 0,
+      missed: 0,
+    });
     const [closed] = await store.listFindings();
     assert.equal(closed!.status, 'closed');
     assert.equal(closed!.closedAt, '2026-01-04T00:00:00.000Z', 'closed as of the first check of the streak (day 4), not the confirming one (day 5)');

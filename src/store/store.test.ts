@@ -86,7 +86,11 @@ test('re-recording services and devices updates them instead of duplicating', as
   await store.recordDevices(second, [camera('192.0.2.10', '2.0')], { observedAt: '2025-02-01T00:10:00.000Z' });
 
   const services = await store.listServices();
-  assert.deepEqual(services.map((s) => s.ip), ['192.0.2.9', '192.0.2.10'], 'one row per (ip, port, protocol), numeric address order');
+  assert.deepEqual(
+    services.map((s) => s.ip),
+    ['192.0.2.9', '192.0.2.10'],
+    'one row per (ip, port, protocol), numeric address order',
+  );
   const updated = services[1];
   assert.equal(updated.firstSeen, '2025-01-01T00:00:05.000Z');
   assert.equal(updated.lastSeen, '2025-02-01T00:00:05.000Z');
@@ -116,13 +120,25 @@ test('every credential attempt is audited against the run and its survey plan', 
   const withPlan = await store.startRun(runAt('2025-01-01T00:00:00.000Z', { plan }));
   const lab = await store.startRun(runAt('2025-01-01T00:00:00.000Z', { scope: ['127.1.0.0/24'] }));
   const attempt = (dictionaryEntryId: string, outcome: CredentialAttempt['outcome']): CredentialAttempt => ({
-    ip: '192.0.2.10', port: 23, protocol: 'telnet', dictionaryEntryId, username: 'admin', outcome, attemptedAt: '2025-01-01T00:00:10.000Z',
+    ip: '192.0.2.10',
+    port: 23,
+    protocol: 'telnet',
+    dictionaryEntryId,
+    username: 'admin',
+    outcome,
+    attemptedAt: '2025-01-01T00:00:10.000Z',
   });
   await store.recordAttempts(withPlan, [attempt('on-001', 'rejected'), attempt('on-003', 'accepted')]);
   await store.recordAttempts(lab, [attempt('on-001', 'error')]);
 
   const audited = await store.listAttempts(withPlan);
-  assert.deepEqual(audited.map((a) => [a.dictionaryEntryId, a.outcome]), [['on-001', 'rejected'], ['on-003', 'accepted']]);
+  assert.deepEqual(
+    audited.map((a) => [a.dictionaryEntryId, a.outcome]),
+    [
+      ['on-001', 'rejected'],
+      ['on-003', 'accepted'],
+    ],
+  );
   assert.ok(audited.every((a) => a.runId === withPlan && a.plan?.sha256 === plan.sha256 && a.plan.operator === plan.operator));
   const labAttempts = await store.listAttempts(lab);
   assert.equal(labAttempts.length, 1);
@@ -131,43 +147,57 @@ test('every credential attempt is audited against the run and its survey plan', 
   await store.close();
 });
 
-test('a file store keeps its data when reopened', withTempDir(async (dir) => {
-  const file = join(dir, 'survey.db');
-  const store = await openStore(file);
-  const runId = await store.startRun(runAt('2025-01-01T00:00:00.000Z'));
-  await store.recordServices(runId, [telnet('192.0.2.1', '2025-01-01T00:00:01.000Z', 'hello')]);
-  await store.close();
-  await assert.rejects(store.listRuns(), /closed/);
+test(
+  'a file store keeps its data when reopened',
+  withTempDir(async (dir) => {
+    const file = join(dir, 'survey.db');
+    const store = await openStore(file);
+    const runId = await store.startRun(runAt('2025-01-01T00:00:00.000Z'));
+    await store.recordServices(runId, [telnet('192.0.2.1', '2025-01-01T00:00:01.000Z', 'hello')]);
+    await store.close();
+    await assert.rejects(store.listRuns(), /closed/);
 
-  const reopened = await openStore(file);
-  assert.deepEqual((await reopened.listRuns()).map((run) => run.id), [runId]);
-  assert.equal((await reopened.listServices({ ip: '192.0.2.1' }))[0].result.banner, 'hello');
-  await reopened.close();
-}));
+    const reopened = await openStore(file);
+    assert.deepEqual(
+      (await reopened.listRuns()).map((run) => run.id),
+      [runId],
+    );
+    assert.equal((await reopened.listServices({ ip: '192.0.2.1' }))[0].result.banner, 'hello');
+    await reopened.close();
+  }),
+);
 
-test('a file that is not an SQLite database fails with STORE_FAILED naming the file', withTempDir(async (dir) => {
-  const file = join(dir, 'notes.txt');
-  writeFileSync(file, 'these are not the bytes of an SQLite database\n'.repeat(200));
-  await assert.rejects(openStore(file), (error: unknown) => {
-    assert.ok(error instanceof OpenNoticeError);
-    assert.equal(error.code, 'STORE_FAILED');
-    assert.equal(error.context.file, file);
-    assert.match(error.describe(), /notes\.txt/);
-    return true;
-  });
-  await assert.rejects(openStore(join(dir, 'missing-dir', 'x.db')), { code: 'STORE_FAILED' });
-}));
+test(
+  'a file that is not an SQLite database fails with STORE_FAILED naming the file',
+  withTempDir(async (dir) => {
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'these are not the bytes of an SQLite database\n'.repeat(200));
+    await assert.rejects(openStore(file), (error: unknown) => {
+      assert.ok(error instanceof OpenNoticeError);
+      assert.equal(error.code, 'STORE_FAILED');
+      assert.equal(error.context.file, file);
+      assert.match(error.describe(), /notes\.txt/);
+      return true;
+    });
+    await assert.rejects(openStore(join(dir, 'missing-dir', 'x.db')), { code: 'STORE_FAILED' });
+  }),
+);
 
-test('a store file written by a newer opennotice is refused, not misread', withTempDir(async (dir) => {
-  const file = join(dir, 'future.db');
-  await (await openStore(file)).close();
-  const db = new DatabaseSync(file);
-  db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(99, 'from the future', '2030-01-01T00:00:00Z');
-  db.close();
-  await assert.rejects(openStore(file), (error: unknown) =>
-    error instanceof OpenNoticeError && error.code === 'STORE_FAILED' && error.context.file === file && /schema version 99 is newer/.test(error.message),
-  );
-}));
+test(
+  'a store file written by a newer opennotice is refused, not misread',
+  withTempDir(async (dir) => {
+    const file = join(dir, 'future.db');
+    await (await openStore(file)).close();
+    const db = new DatabaseSync(file);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(99, 'from the future', '2030-01-01T00:00:00Z');
+    db.close();
+    await assert.rejects(
+      openStore(file),
+      (error: unknown) =>
+        error instanceof OpenNoticeError && error.code === 'STORE_FAILED' && error.context.file === file && /schema version 99 is newer/.test(error.message),
+    );
+  }),
+);
 
 test('thousands of rows are written in one batch', async () => {
   const store = await openStore(':memory:');

@@ -13,7 +13,10 @@ import type { FirmwareAssessor } from './firmware-phase.ts';
 export async function loadFirmwareAssessor(store: SurveyRepository): Promise<FirmwareAssessor> {
   const records = await store.listVulnerabilities();
   if (records.length === 0) {
-    throw new OpenNoticeError('USAGE', `the firmware check needs vulnerability data, and ${store.location} has none: import it first (opennotice feeds import FILE…, or opennotice feeds update)`);
+    throw new OpenNoticeError(
+      'USAGE',
+      `the firmware check needs vulnerability data, and ${store.location} has none: import it first (opennotice feeds import FILE…, or opennotice feeds update)`,
+    );
   }
   const kev = new Map((await store.listKev()).map((entry) => [entry.cveId, entry]));
   const matcher = createVulnerabilityMatcher(records);

@@ -27,7 +27,9 @@ export interface FirmwareFindings {
  * services were grabbed in, so re-surveys update the finding instead of opening a twin.
  */
 function reportingService(identity: DeviceIdentity): { port: number; protocol: string } {
-  const [evidence] = [...identity.evidence].sort((a, b) => Number(b.protocol === 'http') - Number(a.protocol === 'http') || a.port - b.port || a.protocol.localeCompare(b.protocol));
+  const [evidence] = [...identity.evidence].sort(
+    (a, b) => Number(b.protocol === 'http') - Number(a.protocol === 'http') || a.port - b.port || a.protocol.localeCompare(b.protocol),
+  );
   return evidence ? { port: evidence.port, protocol: evidence.protocol } : { port: 0, protocol: 'device' };
 }
 
@@ -55,7 +57,10 @@ export function assessFirmware(
       else if (match.state === 'unknown') unknownMatches++;
     }
   }
-  const openByAddress = Map.groupBy(openFindings.filter((row) => row.kind === 'vulnerable-firmware'), (row) => row.ip);
+  const openByAddress = Map.groupBy(
+    openFindings.filter((row) => row.kind === 'vulnerable-firmware'),
+    (row) => row.ip,
+  );
 
   const findings: Finding[] = [];
   const covered: CoveredCheck[] = [];

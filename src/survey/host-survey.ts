@@ -1,6 +1,6 @@
 import type { CredentialAttempt, Device, Finding, GrabStatus, OpenPort, ServiceObservation } from '../core/records.ts';
 import type { CoveredCheck } from '../store/repository.ts';
-import type { CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
+import type { CredentialCheckOutcome, CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
 import type { Grabber, GrabContext } from '../grabbers/grabber.ts';
 import { DialFailure } from '../scope/connection.ts';
@@ -76,7 +76,7 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
     if (!checker || hostBudget <= 0) continue;
     const entries = orderEntries(settings.dictionary, { vendor: result.device?.identity.vendor, protocol: service.protocol });
     const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
-    let outcome;
+    let outcome: CredentialCheckOutcome;
     try {
       outcome = await checker.check(deps.context, service, entries, { maxAttempts, audit: (attempt) => result.attempts.push(attempt) });
     } catch (thrown) {
@@ -89,7 +89,13 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
     if (outcome.noAuthentication) {
       result.findings.push({ kind: 'no-authentication', ...target, evidence, observedAt });
     } else if (outcome.accepted) {
-      result.findings.push({ kind: 'weak-credential', ...target, dictionaryEntryId: outcome.accepted.id, evidence: { ...evidence, username: outcome.accepted.username }, observedAt });
+      result.findings.push({
+        kind: 'weak-credential',
+        ...target,
+        dictionaryEntryId: outcome.accepted.id,
+        evidence: { ...evidence, username: outcome.accepted.username },
+        observedAt,
+      });
     }
     // Only a check that ran to a conclusion can close an earlier finding: a timeout proves nothing.
     const concluded = outcome.status === 'success' || outcome.accepted !== undefined || outcome.noAuthentication === true;

@@ -34,7 +34,11 @@ after(async () => {
 test('remediate round trip: the lab answers per address and the fixed device refuses its weak pair', async () => {
   assert.ok(telnetWeakDevices.length >= 3, 'the test lab has weak telnet devices');
   const [first, second, untouched] = telnetWeakDevices as [LabDevice, LabDevice, LabDevice];
-  assert.deepEqual(lab.truth.devices.map((device) => device.ip), devices.map((device) => device.ip), 'the child runs the same population');
+  assert.deepEqual(
+    lab.truth.devices.map((device) => device.ip),
+    devices.map((device) => device.ip),
+    'the child runs the same population',
+  );
   assert.equal(await telnetOutcome(first), 'shell');
 
   const result = await lab.remediate([first.ip, '127.214.255.255', second.ip]);

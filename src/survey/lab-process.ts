@@ -49,7 +49,9 @@ interface PendingCommand {
  * await lab.remediate(['127.79.0.12']); // { remediated: ['127.79.0.12'], unknown: [] }
  * await lab.stop();
  */
-export async function startLabProcess(options: { cidr?: string; seed?: number; devices?: number; hostile?: boolean; timeoutMs?: number } = {}): Promise<LabProcess> {
+export async function startLabProcess(
+  options: { cidr?: string; seed?: number; devices?: number; hostile?: boolean; timeoutMs?: number } = {},
+): Promise<LabProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-lab-'));
   const truthFile = join(directory, 'truth.json');
   const feedFile = join(directory, 'synthetic-feed.json');
@@ -92,7 +94,10 @@ export async function startLabProcess(options: { cidr?: string; seed?: number; d
   });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new OpenNoticeError('LAB_FAILED', `lab not ready within ${options.timeoutMs ?? 60_000} ms:\n${output}`)), options.timeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => reject(new OpenNoticeError('LAB_FAILED', `lab not ready within ${options.timeoutMs ?? 60_000} ms:\n${output}`)),
+        options.timeoutMs ?? 60_000,
+      );
       const onData = () => {
         if (/^lab ready/m.test(output)) {
           clearTimeout(timer);
@@ -140,7 +145,10 @@ export async function startLabProcess(options: { cidr?: string; seed?: number; d
           },
         };
         // On timeout the command stays queued, so later answers still line up with later commands.
-        const timer = setTimeout(() => command.settle(new OpenNoticeError('LAB_FAILED', `the lab did not answer ${ips.length} remediate command(s) within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => command.settle(new OpenNoticeError('LAB_FAILED', `the lab did not answer ${ips.length} remediate command(s) within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         pending.push(command);
         child.stdin.write(ips.map((ip) => `remediate ${ip}\n`).join(''));
       });

@@ -84,7 +84,9 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
       plan: config.plan,
     }));
   // Batches are saved whole (services last-seen by this run), so a saved host is a done host.
-  const alreadyDone = new Set(config.resumeRunId === undefined ? [] : (await deps.store.listServices()).filter((service) => service.lastRunId === runId).map((service) => service.ip));
+  const alreadyDone = new Set(
+    config.resumeRunId === undefined ? [] : (await deps.store.listServices()).filter((service) => service.lastRunId === runId).map((service) => service.ip),
+  );
 
   const progress: SurveyProgress = { phase: 'discovery', done: 0, total: 0, openPorts: 0, services: 0, identified: 0, findings: 0, elapsedMs: 0 };
   const report = () => deps.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
@@ -164,11 +166,20 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    await deps.store.recordServices(runId, batch.flatMap((host) => host.observations));
-    await deps.store.recordDevices(runId, batch.flatMap((host) => (host.device ? [host.device] : [])));
+    await deps.store.recordServices(
+      runId,
+      batch.flatMap((host) => host.observations),
+    );
+    await deps.store.recordDevices(
+      runId,
+      batch.flatMap((host) => (host.device ? [host.device] : [])),
+    );
     const batchAttempts: CredentialAttempt[] = batch.flatMap((host) => host.attempts);
     if (batchAttempts.length > 0) await deps.store.recordAttempts(runId, batchAttempts);
-    await reconcile(batch.flatMap((host) => host.findings), batch.flatMap((host) => host.covered));
+    await reconcile(
+      batch.flatMap((host) => host.findings),
+      batch.flatMap((host) => host.covered),
+    );
   };
   const hostDeps = {
     context,
@@ -228,7 +239,12 @@ export async function runSurvey(config: SurveyConfig, deps: SurveyDeps): Promise
     report();
     const devices = (await deps.store.listDevices()).filter((device) => device.lastRunId === runId);
     const open = await deps.store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
-    firmware = assessFirmware(devices.map((device) => ({ ip: device.ip, identity: device })), deps.firmware, open, now().toISOString());
+    firmware = assessFirmware(
+      devices.map((device) => ({ ip: device.ip, identity: device })),
+      deps.firmware,
+      open,
+      now().toISOString(),
+    );
     await reconcile(firmware.findings, firmware.covered);
     findingCounts.vulnerableFirmware = firmware.findings.length;
     progress.findings += firmware.findings.length;

@@ -36,7 +36,11 @@ export function scoreCredentialFindings(truth: LabTruth, findings: readonly Find
     }
   }
   const credentialKinds = new Set(['weak-credential', 'no-authentication']);
-  const actual = new Map(findings.filter((finding) => credentialKinds.has(finding.kind)).map((finding) => [keyOf(finding), { kind: finding.kind, ip: finding.ip, port: finding.port }]));
+  const actual = new Map(
+    findings
+      .filter((finding) => credentialKinds.has(finding.kind))
+      .map((finding) => [keyOf(finding), { kind: finding.kind, ip: finding.ip, port: finding.port }]),
+  );
   const truePositives = [...actual.keys()].filter((key) => expected.has(key)).length;
   return {
     precision: actual.size === 0 ? (expected.size === 0 ? 1 : 0) : truePositives / actual.size,
@@ -69,7 +73,11 @@ export interface FirmwareScore {
  * a survey cannot be blamed for a CVE it was never told about.
  * @example scoreFirmwareFindings(truth, findings, new Set(truth.vulnerabilityFeed.synthetic))
  */
-export function scoreFirmwareFindings(truth: LabTruth, findings: ReadonlyArray<{ kind: string; ip: string; evidence: Record<string, unknown> }>, inScope: ReadonlySet<string>): FirmwareScore {
+export function scoreFirmwareFindings(
+  truth: LabTruth,
+  findings: ReadonlyArray<{ kind: string; ip: string; evidence: Record<string, unknown> }>,
+  inScope: ReadonlySet<string>,
+): FirmwareScore {
   const expected = new Set<string>();
   for (const device of truth.devices) {
     for (const cveId of device.vulnerabilities ?? []) if (inScope.has(cveId)) expected.add(`${device.ip} ${cveId}`);

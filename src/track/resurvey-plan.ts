@@ -44,10 +44,19 @@ export function planResurvey(input: ResurveyInput): ResurveyPlan {
   const ports = new Map<string, Set<number>>();
   const checks = new Set<'credentials' | 'firmware'>();
   for (const finding of input.open) {
-    if (input.ispId !== undefined && finding.attribution.ispId !== input.ispId) { leftOut.otherIsp++; continue; }
+    if (input.ispId !== undefined && finding.attribution.ispId !== input.ispId) {
+      leftOut.otherIsp++;
+      continue;
+    }
     const watched = input.notified.has(finding.id) || (input.study !== undefined && assignGroup(finding.id, input.study) === 'holdout');
-    if (!watched) { leftOut.notNotified++; continue; }
-    if (finding.kind === 'infected') { leftOut.infected++; continue; }
+    if (!watched) {
+      leftOut.notNotified++;
+      continue;
+    }
+    if (finding.kind === 'infected') {
+      leftOut.infected++;
+      continue;
+    }
     findingsByKind[finding.kind] = (findingsByKind[finding.kind] ?? 0) + 1;
     checks.add(finding.kind === 'vulnerable-firmware' ? 'firmware' : 'credentials');
     const known = ports.get(finding.ip) ?? new Set<number>();

@@ -6,14 +6,38 @@ import { assignGroup } from './holdout.ts';
 import { effectivenessBy, trackedFindings } from './tracked-findings.ts';
 
 const isp = (id: string, extra: Partial<IspRecord> = {}): IspRecord => ({
-  id, name: id, asns: [], prefixes: [], contacts: { portalUsers: [] }, preferences: { format: 'csv', cadence: 'daily', language: 'en' }, managesCustomerDevices: false, ...extra,
+  id,
+  name: id,
+  asns: [],
+  prefixes: [],
+  contacts: { portalUsers: [] },
+  preferences: { format: 'csv', cadence: 'daily', language: 'en' },
+  managesCustomerDevices: false,
+  ...extra,
 });
 const finding = (id: number, ispId: string | undefined, extra: Partial<NotifiableFinding> = {}): NotifiableFinding => ({
-  id, kind: 'weak-credential', ip: `192.0.2.${id}`, port: 23, protocol: 'telnet', evidence: {}, status: 'open',
-  firstSeen: '2026-03-01T00:00:00.000Z', lastSeen: '2026-03-01T00:00:00.000Z',
-  attribution: ispId ? { source: 'registry', ispId } : { source: 'none', unattributedReason: 'not routed' }, ...extra,
+  id,
+  kind: 'weak-credential',
+  ip: `192.0.2.${id}`,
+  port: 23,
+  protocol: 'telnet',
+  evidence: {},
+  status: 'open',
+  firstSeen: '2026-03-01T00:00:00.000Z',
+  lastSeen: '2026-03-01T00:00:00.000Z',
+  attribution: ispId ? { source: 'registry', ispId } : { source: 'none', unattributedReason: 'not routed' },
+  ...extra,
 });
-const report = (ispId: string, createdAt: string): ReportRow => ({ id: 1, ispId, audience: 'isp', createdAt, periodEnd: createdAt, idempotencyKey: createdAt, findingCount: 0, summary: {} });
+const report = (ispId: string, createdAt: string): ReportRow => ({
+  id: 1,
+  ispId,
+  audience: 'isp',
+  createdAt,
+  periodEnd: createdAt,
+  idempotencyKey: createdAt,
+  findingCount: 0,
+  summary: {},
+});
 
 test('tracked findings: clocks start at the first notice, hold-outs at their would-be notice; channels follow the ISP', () => {
   const study = { share: 0.5, key: 'tracked-findings-test', delayDays: 30 };
@@ -21,7 +45,9 @@ test('tracked findings: clocks start at the first notice, hold-outs at their wou
   const control = ids.filter((id) => assignGroup(id, study) === 'holdout');
   const treated = ids.filter((id) => assignGroup(id, study) === 'notified');
   assert.ok(control.length > 5 && treated.length > 5);
-  const findings = ids.map((id) => finding(id, id % 2 === 0 ? 'managed' : 'mailed', id === treated[0] ? { status: 'closed', closedAt: '2026-03-05T10:00:00.000Z' } : {}));
+  const findings = ids.map((id) =>
+    finding(id, id % 2 === 0 ? 'managed' : 'mailed', id === treated[0] ? { status: 'closed', closedAt: '2026-03-05T10:00:00.000Z' } : {}),
+  );
   findings.push(finding(99, undefined));
   const notified = new Map(treated.map((id) => [id, { first: '2026-03-02T08:00:00.000Z', last: '2026-03-02T08:00:00.000Z', reports: 1 }]));
   const reports = [report('managed', '2026-02-01T00:00:00.000Z'), report('managed', '2026-03-02T08:00:00.000Z'), report('mailed', '2026-03-02T08:00:00.000Z')];
@@ -34,7 +60,9 @@ test('tracked findings: clocks start at the first notice, hold-outs at their wou
   }
   assert.equal(rows.find((row) => row.findingId === treated[0])!.remediatedAt, '2026-03-05T10:00:00.000Z');
   const byGroup = effectivenessBy(rows, 'group', '2026-04-15T00:00:00.000Z');
-  assert.deepEqual(byGroup.map((entry) => [entry.key, entry.figures.findings, entry.figures.remediated]).sort(),
-    [['holdout', control.length, 0], ['notified', treated.length, 1]]);
+  assert.deepEqual(byGroup.map((entry) => [entry.key, entry.figures.findings, entry.figures.remediated]).sort(), [
+    ['holdout', control.length, 0],
+    ['notified', treated.length, 1],
+  ]);
   assert.equal(byGroup.find((entry) => entry.key === 'notified')!.figures.rateWithin[7], 1 / treated.length, 'fixed on calendar day 3');
 });

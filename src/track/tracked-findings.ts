@@ -41,22 +41,27 @@ export interface TrackedInput {
 export function trackedFindings(input: TrackedInput): TrackedRow[] {
   const ispById = new Map(input.isps.map((isp) => [isp.id, isp]));
   const ispReports = input.reports.filter((report) => report.audience === 'isp' && report.ispId !== undefined);
-  const reportTimesByIsp = new Map([...Map.groupBy(ispReports, (report) => report.ispId!)].map(([ispId, reports]) => [ispId, reports.map((report) => report.createdAt).sort()]));
+  const reportTimesByIsp = new Map(
+    [...Map.groupBy(ispReports, (report) => report.ispId!)].map(([ispId, reports]) => [ispId, reports.map((report) => report.createdAt).sort()]),
+  );
   const rows: TrackedRow[] = [];
   for (const finding of input.findings) {
     const ispId = finding.attribution.ispId;
     if (ispId === undefined) continue;
     const group: StudyGroup = input.study ? assignGroup(finding.id, input.study) : 'notified';
     const notified = input.notified.get(finding.id);
-    const startAt = group === 'holdout'
-      ? reportTimesByIsp.get(ispId)?.find((at) => at >= finding.firstSeen)
-      : notified?.first;
+    const startAt = group === 'holdout' ? reportTimesByIsp.get(ispId)?.find((at) => at >= finding.firstSeen) : notified?.first;
     if (startAt === undefined) continue;
     const isp = ispById.get(ispId);
     // A control finding counts as un-notified: within delayDays (the comparison window) it was.
     const channel: NoticeChannel = group === 'holdout' ? 'none' : isp?.managesCustomerDevices ? 'isp-managed' : isp?.contacts.webhookUrl ? 'webhook' : 'email';
     rows.push({
-      findingId: finding.id, kind: finding.kind, ispId, group, channel, startAt,
+      findingId: finding.id,
+      kind: finding.kind,
+      ispId,
+      group,
+      channel,
+      startAt,
       ...(finding.status === 'closed' && finding.closedAt ? { remediatedAt: finding.closedAt } : {}),
     });
   }

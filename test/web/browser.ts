@@ -6,7 +6,7 @@
  * screenshots of what it saw.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
@@ -23,8 +23,12 @@ const actionTimeoutMs = 15_000;
  * @example const browser = await launchChromium(); … await browser.close()
  */
 export async function launchChromium(): Promise<Browser> {
-  // We run as root in CI containers, where chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'], timeout: 30_000 });
+  if (!existsSync(chromiumPath))
+    throw new Error(`no browser at ${chromiumPath}: npm test installs Debian's chromium when run as root (apt-get install chromium)`);
+  // We run as root in CI containers, where chromium's sandbox cannot start. The rest keep it
+  // from calling home (updates, sync, QUIC probes), which a closed network would only refuse.
+  const quiet = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', ...quiet], timeout: 30_000 });
 }
 
 export interface VisitorOptions {
@@ -78,8 +82,12 @@ const injectedMarkupProbe = `(() => {
  */
 export async function openVisitor(browser: Browser, baseURL: string, options: VisitorOptions = {}): Promise<Visitor> {
   const context = await browser.newContext({
-    baseURL, viewport: laptopViewport, acceptDownloads: true, locale: options.locale ?? 'en-US',
-    bypassCSP: options.bypassCSP ?? false, extraHTTPHeaders: options.headers,
+    baseURL,
+    viewport: laptopViewport,
+    acceptDownloads: true,
+    locale: options.locale ?? 'en-US',
+    bypassCSP: options.bypassCSP ?? false,
+    extraHTTPHeaders: options.headers,
   });
   const page = await context.newPage();
   page.setDefaultTimeout(actionTimeoutMs);
@@ -92,7 +100,10 @@ export async function openVisitor(browser: Browser, baseURL: string, options: Vi
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return {
-    context, page, dialogs, pageErrors,
+    context,
+    page,
+    dialogs,
+    pageErrors,
     async open(path, status = 200) {
       const response = await page.goto(path, { waitUntil: 'load' });
       assert.ok(response, `${path}: no response`);
@@ -121,10 +132,7 @@ export async function logIn(visitor: Visitor, name: string, password: string, la
   await visitor.open('/login');
   await visitor.page.fill('input[name="name"]', name);
   await visitor.page.fill('input[name="password"]', password);
-  await Promise.all([
-    visitor.page.waitForURL((url) => url.pathname === landing),
-    visitor.page.click('form.login button[type="submit"]'),
-  ]);
+  await Promise.all([visitor.page.waitForURL((url) => url.pathname === landing), visitor.page.click('form.login button[type="submit"]')]);
 }
 
 /**

@@ -72,9 +72,17 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
     // the payload devices are hostile too but answer promptly, and they are the point here.
     const targets = lab.truth.devices.filter((device) => device.role !== 'hostile' || device.payloads !== undefined).map((device) => `${device.ip}/32`);
     const surveyValues = {
-      target: targets, check: ['credentials'], ports: ['21,22,23,80,2323,8080'], seed: '3', 'per-host': '2',
-      'connect-timeout': '1000', 'io-timeout': '1500', deadline: '5000', 'max-bytes': '262144',
-      'max-attempts-per-service': '40', 'max-attempts-per-host': '100',
+      target: targets,
+      check: ['credentials'],
+      ports: ['21,22,23,80,2323,8080'],
+      seed: '3',
+      'per-host': '2',
+      'connect-timeout': '1000',
+      'io-timeout': '1500',
+      deadline: '5000',
+      'max-bytes': '262144',
+      'max-attempts-per-service': '40',
+      'max-attempts-per-host': '100',
     };
     await runSurvey(await buildSurveyConfig(surveyValues), createSurveyDeps({ store }));
 
@@ -84,7 +92,9 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
     await attributeFindings(store, (ip) => attributor.attributeSync(ip));
     await buildIspReports({ store, templates: loadMessageTemplates(), from: 'notice@opennotice.test', now: new Date().toISOString() });
     const payloadIps = new Set(payloadDevicesOf(lab.truth).map((device) => device.ip));
-    const fixed = (await store.listNotifiableFindings({ status: 'open' })).find((finding) => finding.attribution.ispId !== undefined && !payloadIps.has(finding.ip));
+    const fixed = (await store.listNotifiableFindings({ status: 'open' })).find(
+      (finding) => finding.attribution.ispId !== undefined && !payloadIps.has(finding.ip),
+    );
     if (fixed) {
       lab.remediate(fixed.ip);
       await resurveyNotified({ store, values: surveyValues, deps: createSurveyDeps({ store }), closeAfterMisses: 1 });
@@ -110,8 +120,18 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
     const proxied = await startServer({ ...common, trustProxy: true });
     closers.push(() => proxied.close());
     return {
-      lab, store, url: server.url, proxiedUrl: proxied.url, program, password, operator, ispUsers, findings,
-      payloadDevices: payloadDevicesOf(lab.truth), serverErrors, close,
+      lab,
+      store,
+      url: server.url,
+      proxiedUrl: proxied.url,
+      program,
+      password,
+      operator,
+      ispUsers,
+      findings,
+      payloadDevices: payloadDevicesOf(lab.truth),
+      serverErrors,
+      close,
     };
   } catch (error) {
     await close();

@@ -57,7 +57,10 @@ export async function checkPayloadPages(browser: Browser, site: LabSite): Promis
   await check(operator, drillPath({ deviceType: printer.deviceType!, status: 'open' }), [printer.model!]);
   for (const [finding, payloads] of carriers) {
     // The service record is shown as JSON: quotes in a payload appear backslash-escaped.
-    await check(operator, `/dashboard/findings/${finding.id}`, [...hostileStringsOf(finding), ...payloads.map((payload) => JSON.stringify(payload.text).slice(1, -1))]);
+    await check(operator, `/dashboard/findings/${finding.id}`, [
+      ...hostileStringsOf(finding),
+      ...payloads.map((payload) => JSON.stringify(payload.text).slice(1, -1)),
+    ]);
   }
   assert.deepEqual(operator.pageErrors, []);
   await operator.close();
@@ -68,7 +71,11 @@ export async function checkPayloadPages(browser: Browser, site: LabSite): Promis
     const visitor = await openVisitor(browser, site.url, { bypassCSP: true });
     await logIn(visitor, site.ispUsers.get(ispId)!, site.password, '/portal');
     await check(visitor, '/portal', []);
-    await check(visitor, '/portal/findings', own.flatMap((finding) => [finding.vendor, finding.model].filter(isHostile)));
+    await check(
+      visitor,
+      '/portal/findings',
+      own.flatMap((finding) => [finding.vendor, finding.model].filter(isHostile)),
+    );
     for (const finding of own) await check(visitor, `/portal/findings/${finding.id}`, hostileStringsOf(finding));
     await visitor.close();
   }

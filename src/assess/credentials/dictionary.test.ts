@@ -44,7 +44,10 @@ test('an operator file on disk is loaded; a missing file is a located error', ()
     assert.deepEqual(loadDictionary(file), [
       { id: 'my-1', username: 'cam', password: '0000', reason: 'factory-default', vendors: ['korvan'], protocols: ['telnet'] },
     ]);
-    assert.throws(() => loadDictionary(join(directory, 'absent.yaml')), (error: unknown) => error instanceof OpenNoticeError && error.code === 'DICTIONARY_INVALID' && error.context.file?.endsWith('absent.yaml') === true);
+    assert.throws(
+      () => loadDictionary(join(directory, 'absent.yaml')),
+      (error: unknown) => error instanceof OpenNoticeError && error.code === 'DICTIONARY_INVALID' && error.context.file?.endsWith('absent.yaml') === true,
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
@@ -57,7 +60,11 @@ test('JSON dictionaries are accepted too', () => {
 });
 
 test('invalid entries report file and line', () => {
-  expectInvalid('entries:\n  - { id: a, username: root, password: x, reason: trivial }\n  - { id: a, username: admin, password: y, reason: trivial }\n', 3, /duplicate id "a"/);
+  expectInvalid(
+    'entries:\n  - { id: a, username: root, password: x, reason: trivial }\n  - { id: a, username: admin, password: y, reason: trivial }\n',
+    3,
+    /duplicate id "a"/,
+  );
   expectInvalid('entries:\n  - id: a\n    username: root\n    password: x\n    reason: because\n', 5, /reason: expected one of/);
   expectInvalid('entries:\n  - { id: a, username: root, reason: trivial }\n', 2, /password: expected text/);
   expectInvalid('entries:\n  - id: a\n    username: root\n    password: 0000\n    reason: trivial\n', 4, /in quotes/);
@@ -69,18 +76,40 @@ test('invalid entries report file and line', () => {
   expectInvalid('entries:\n  - { id: a, username: root, password: x, reason: trivial, protocols: ["http basic"] }\n', 2, /not a protocol name/);
 });
 
-const entry = (id: string, vendors: string[] = [], protocols: string[] = []): DictionaryEntry => ({ id, username: 'u', password: 'p', reason: 'trivial', vendors, protocols });
+const entry = (id: string, vendors: string[] = [], protocols: string[] = []): DictionaryEntry => ({
+  id,
+  username: 'u',
+  password: 'p',
+  reason: 'trivial',
+  vendors,
+  protocols,
+});
 
 test('orderEntries keeps protocol-compatible entries and puts the vendor first', () => {
   const entries = [entry('any-1'), entry('ssh-only', [], ['ssh']), entry('xm', ['xiongmai']), entry('any-2'), entry('dahua-telnet', ['dahua'], ['telnet'])];
-  assert.deepEqual(orderEntries(entries, { protocol: 'telnet' }).map((e) => e.id), ['any-1', 'xm', 'any-2', 'dahua-telnet']);
-  assert.deepEqual(orderEntries(entries, { protocol: 'telnet', vendor: 'Dahua' }).map((e) => e.id), ['dahua-telnet', 'any-1', 'xm', 'any-2']);
-  assert.deepEqual(orderEntries(entries, { protocol: 'SSH', vendor: 'XiongMai' }).map((e) => e.id), ['xm', 'any-1', 'ssh-only', 'any-2']);
-  assert.deepEqual(orderEntries(entries, { protocol: 'ftp', vendor: 'unknown' }).map((e) => e.id), ['any-1', 'xm', 'any-2']);
+  assert.deepEqual(
+    orderEntries(entries, { protocol: 'telnet' }).map((e) => e.id),
+    ['any-1', 'xm', 'any-2', 'dahua-telnet'],
+  );
+  assert.deepEqual(
+    orderEntries(entries, { protocol: 'telnet', vendor: 'Dahua' }).map((e) => e.id),
+    ['dahua-telnet', 'any-1', 'xm', 'any-2'],
+  );
+  assert.deepEqual(
+    orderEntries(entries, { protocol: 'SSH', vendor: 'XiongMai' }).map((e) => e.id),
+    ['xm', 'any-1', 'ssh-only', 'any-2'],
+  );
+  assert.deepEqual(
+    orderEntries(entries, { protocol: 'ftp', vendor: 'unknown' }).map((e) => e.id),
+    ['any-1', 'xm', 'any-2'],
+  );
 });
 
 test('orderEntries on the shipped list puts xiongmai defaults first', () => {
   const ordered = orderEntries(loadDictionary(), { protocol: 'telnet', vendor: 'Xiongmai' });
-  assert.deepEqual(ordered.slice(0, 2).map((e) => e.id), ['on-015', 'on-017']);
+  assert.deepEqual(
+    ordered.slice(0, 2).map((e) => e.id),
+    ['on-015', 'on-017'],
+  );
   assert.equal(ordered[2].id, 'on-001');
 });

@@ -52,7 +52,15 @@ async function ftpServer(options: FtpServerOptions) {
 }
 
 function service(peer: FakePeer): ServiceObservation {
-  return { ip: '127.0.0.1', port: peer.port, protocol: 'ftp', status: 'success', result: { banner: 'Welcome\n(vsFTPd 2.3.4)', code: 220 }, durationMs: 1, observedAt: '' };
+  return {
+    ip: '127.0.0.1',
+    port: peer.port,
+    protocol: 'ftp',
+    status: 'success',
+    result: { banner: 'Welcome\n(vsFTPd 2.3.4)', code: 220 },
+    durationMs: 1,
+    observedAt: '',
+  };
 }
 
 async function closePeer(peer: FakePeer) {
@@ -60,7 +68,13 @@ async function closePeer(peer: FakePeer) {
   await peer.close();
 }
 
-const entries = [entry('f1', 'admin', 'admin'), entry('f2', 'root', 'root'), entry('f3', 'admin', '1234'), entry('f4', 'ftp', 'ftp'), entry('f5', 'user', 'user')];
+const entries = [
+  entry('f1', 'admin', 'admin'),
+  entry('f2', 'root', 'root'),
+  entry('f3', 'admin', '1234'),
+  entry('f4', 'ftp', 'ftp'),
+  entry('f5', 'user', 'user'),
+];
 
 test('230 after PASS is accepted; nothing (not even QUIT) is sent after it', async () => {
   const { peer, afterSuccess, logins } = await ftpServer({ accept: ['admin', '1234'] });
@@ -71,7 +85,14 @@ test('230 after PASS is accepted; nothing (not even QUIT) is sent after it', asy
   assert.equal(outcome.accepted?.id, 'f3');
   assert.equal(outcome.attempts, 3);
   assert.deepEqual(logins, ['admin:admin', 'root:root', 'admin:1234']);
-  assert.deepEqual(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]), [['f1', 'rejected'], ['f2', 'rejected'], ['f3', 'accepted']]);
+  assert.deepEqual(
+    audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]),
+    [
+      ['f1', 'rejected'],
+      ['f2', 'rejected'],
+      ['f3', 'accepted'],
+    ],
+  );
   assert.equal(afterSuccess[0]().length, 0);
 });
 
@@ -89,7 +110,10 @@ test('reconnects after the server hangs up; the cap holds across connections', a
   assert.equal(capped.status, 'success');
   assert.equal(capped.accepted, undefined);
   assert.equal(capped.attempts, 3);
-  assert.deepEqual(audit.map((attempt) => attempt.dictionaryEntryId), ['f1', 'f2', 'f3']);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.dictionaryEntryId),
+    ['f1', 'f2', 'f3'],
+  );
 });
 
 test('230 straight after USER is not a weak-credential finding', async () => {

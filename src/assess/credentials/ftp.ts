@@ -55,7 +55,12 @@ export const ftpChecker: CredentialChecker = defineCredentialChecker({
   check: (ctx, service, entries, limits) => checkFtp(ctx, service, entries, limits),
 });
 
-async function checkFtp(ctx: GrabContext, service: ServiceObservation, entries: readonly DictionaryEntry[], limits: Parameters<CredentialChecker['check']>[3]): Promise<CredentialCheckOutcome> {
+async function checkFtp(
+  ctx: GrabContext,
+  service: ServiceObservation,
+  entries: readonly DictionaryEntry[],
+  limits: Parameters<CredentialChecker['check']>[3],
+): Promise<CredentialCheckOutcome> {
   const target: Target = { ip: service.ip, port: service.port };
   const log = createAttemptLog(target, 'ftp', limits);
   const maxConnections = limits.maxAttempts + 1;
@@ -135,7 +140,8 @@ async function checkFtp(ctx: GrabContext, service: ServiceObservation, entries: 
     }
   }
   if (log.count > 0 && answered === 0) return finish({ status: lastFailure, error: 'no login attempt got an answer' });
-  if (log.count === 0 && index < entries.length && !ctx.signal.aborted) return finish({ status: lastFailure, error: 'the server closed before answering USER' });
+  if (log.count === 0 && index < entries.length && !ctx.signal.aborted)
+    return finish({ status: lastFailure, error: 'the server closed before answering USER' });
   return finish({ status: 'success' });
 }
 

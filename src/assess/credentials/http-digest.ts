@@ -23,7 +23,9 @@ export interface DigestRequest {
  * @example pickDigestChallenge(parseAuthChallenges(header))
  */
 export function pickDigestChallenge(challenges: readonly AuthChallenge[]): AuthChallenge | undefined {
-  const usable = challenges.filter((challenge) => challenge.scheme === 'digest' && challenge.params.nonce !== undefined && algorithmOf(challenge) && qopOf(challenge) !== null);
+  const usable = challenges.filter(
+    (challenge) => challenge.scheme === 'digest' && challenge.params.nonce !== undefined && algorithmOf(challenge) && qopOf(challenge) !== null,
+  );
   return usable.sort((a, b) => supportedAlgorithms.indexOf(algorithmOf(a)!.base) - supportedAlgorithms.indexOf(algorithmOf(b)!.base))[0];
 }
 
@@ -71,7 +73,13 @@ export function digestAuthorization(challenge: AuthChallenge, request: DigestReq
     ['uri', request.uri, true],
     ...(challenge.params.algorithm !== undefined ? [['algorithm', challenge.params.algorithm, false] as [string, string, boolean]] : []),
     ['response', response, true],
-    ...(qop ? ([['qop', qop, false], ['nc', nc, false], ['cnonce', cnonce, true]] as Array<[string, string, boolean]>) : []),
+    ...(qop
+      ? ([
+          ['qop', qop, false],
+          ['nc', nc, false],
+          ['cnonce', cnonce, true],
+        ] as Array<[string, string, boolean]>)
+      : []),
     ...(challenge.params.opaque !== undefined ? [['opaque', challenge.params.opaque, true] as [string, string, boolean]] : []),
     ...(userhash ? [['userhash', 'true', false] as [string, string, boolean]] : []),
   ];

@@ -23,18 +23,35 @@ async function closePeer(peer: FakePeer) {
 }
 
 test('RFC 7616 §3.9.1 and RFC 2617 §3.5 examples', () => {
-  const params = { realm: 'http-auth@example.org', qop: 'auth, auth-int', nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v', opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS' };
-  const request = { method: 'GET', uri: '/dir/index.html', username: 'Mufasa', password: 'Circle of Life', nonceCount: 1, cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ' };
+  const params = {
+    realm: 'http-auth@example.org',
+    qop: 'auth, auth-int',
+    nonce: '7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v',
+    opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS',
+  };
+  const request = {
+    method: 'GET',
+    uri: '/dir/index.html',
+    username: 'Mufasa',
+    password: 'Circle of Life',
+    nonceCount: 1,
+    cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
+  };
   assert.match(digestAuthorization({ scheme: 'digest', params: { ...params, algorithm: 'MD5' } }, request), /response="8ca523f5e9506fed4657c9700eebdbec"/);
   const sha = digestAuthorization({ scheme: 'digest', params: { ...params, algorithm: 'SHA-256' } }, request);
   assert.match(sha, /response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"/);
   assert.match(sha, /qop=auth, nc=00000001, cnonce="f2\/wE4q74E6zIJEtWaHKaf5wv\/H5QzzpXusqGemxURZJ", opaque="FQhe/);
   const old = { realm: 'testrealm@host.com', qop: 'auth,auth-int', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093', opaque: '5ccc069c403ebaf9f0171e9517f40e41' };
-  assert.match(digestAuthorization({ scheme: 'digest', params: old }, { ...request, password: 'Circle Of Life', cnonce: '0a4f113b' }), /response="6629fae49393a05397450978507c4ef1"/);
+  assert.match(
+    digestAuthorization({ scheme: 'digest', params: old }, { ...request, password: 'Circle Of Life', cnonce: '0a4f113b' }),
+    /response="6629fae49393a05397450978507c4ef1"/,
+  );
 });
 
 test('the strongest supported Digest challenge is picked', () => {
-  const challenges = parseAuthChallenges('Digest realm="a", nonce="1", algorithm=MD5, qop="auth", Digest realm="a", nonce="2", algorithm=SHA-256, qop="auth", Digest realm="a", nonce="3", algorithm=UNKNOWN, Basic realm="a"');
+  const challenges = parseAuthChallenges(
+    'Digest realm="a", nonce="1", algorithm=MD5, qop="auth", Digest realm="a", nonce="2", algorithm=SHA-256, qop="auth", Digest realm="a", nonce="3", algorithm=UNKNOWN, Basic realm="a"',
+  );
   assert.equal(pickDigestChallenge(challenges)?.params.nonce, '2');
   assert.equal(pickDigestChallenge(parseAuthChallenges('Digest realm="a", nonce="9", qop="auth-conf"')), undefined);
 });
@@ -49,14 +66,24 @@ test('Basic: stops at the first success, one connection per try, audit for each'
     c.socket.end();
   });
   const audit: CredentialAttempt[] = [];
-  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic', realm: 'DVR' }), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic', realm: 'DVR' }), entries, {
+    maxAttempts: 10,
+    audit: (attempt) => audit.push(attempt),
+  });
   await closePeer(peer);
   assert.equal(outcome.status, 'success');
   assert.equal(outcome.accepted?.id, 'h3');
   assert.equal(outcome.attempts, 3);
   assert.equal(requests, 3, 'nothing requested after the accepted try');
   assert.equal(peer.connections.length, 3);
-  assert.deepEqual(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]), [['h1', 'rejected'], ['h2', 'rejected'], ['h3', 'accepted']]);
+  assert.deepEqual(
+    audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]),
+    [
+      ['h1', 'rejected'],
+      ['h2', 'rejected'],
+      ['h3', 'accepted'],
+    ],
+  );
   assert.deepEqual(outcome.evidence, { scheme: 'basic', path: '/cgi-bin/admin', realm: 'DVR', responseStatus: 200 });
 });
 
@@ -73,7 +100,10 @@ test('Basic: the attempt cap holds; redirects back to the login page are refusal
   assert.equal(outcome.accepted, undefined);
   assert.equal(outcome.attempts, 2);
   assert.equal(peer.connections.length, 2);
-  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['rejected', 'rejected']);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.outcome),
+    ['rejected', 'rejected'],
+  );
 });
 
 /** A Digest server verifying responses independently (MD5, qop=auth); nonces go stale after two uses. */
@@ -111,11 +141,17 @@ async function digestServer(user: string, password: string) {
 test('Digest: nonce from a first request, stale nonces renewed, success found', async () => {
   const peer = await digestServer('admin', 'admin');
   const audit: CredentialAttempt[] = [];
-  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'digest', realm: 'Login to NVR' }, '/ISAPI/Security/userCheck'), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'digest', realm: 'Login to NVR' }, '/ISAPI/Security/userCheck'), entries, {
+    maxAttempts: 10,
+    audit: (attempt) => audit.push(attempt),
+  });
   await closePeer(peer);
   assert.equal(outcome.accepted?.id, 'h3');
   assert.equal(outcome.attempts, 3);
-  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['rejected', 'rejected', 'accepted']);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.outcome),
+    ['rejected', 'rejected', 'accepted'],
+  );
 });
 
 test('hostile: a server that stops answering is left after two failures', async () => {
@@ -125,7 +161,10 @@ test('hostile: a server that stops answering is left after two failures', async 
   await peer.close();
   assert.equal(outcome.status, 'io-timeout');
   assert.equal(outcome.attempts, 2);
-  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['error', 'error']);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.outcome),
+    ['error', 'error'],
+  );
 });
 
 test('appliesTo needs a Basic or Digest challenge and its path', () => {

@@ -39,13 +39,19 @@ export const httpAuthChecker: CredentialChecker = defineCredentialChecker({
   check: (ctx, service, entries, limits) => checkHttp(ctx, service, entries, limits),
 });
 
-async function checkHttp(ctx: GrabContext, service: ServiceObservation, entries: readonly DictionaryEntry[], limits: Parameters<CredentialChecker['check']>[3]): Promise<CredentialCheckOutcome> {
+async function checkHttp(
+  ctx: GrabContext,
+  service: ServiceObservation,
+  entries: readonly DictionaryEntry[],
+  limits: Parameters<CredentialChecker['check']>[3],
+): Promise<CredentialCheckOutcome> {
   const login = loginOf(service);
   const target: Target = { ip: service.ip, port: service.port };
   const log = createAttemptLog(target, 'http', limits);
   if (!login) return { status: 'protocol-error', attempts: 0, evidence: {}, error: 'no Basic or Digest login recorded for this service' };
   const evidence: Record<string, unknown> = { scheme: login.scheme, path: login.path, ...(login.realm !== undefined ? { realm: login.realm } : {}) };
-  const get = (authorization?: string) => httpGet(ctx, { target, path: login.path, host: hostHeader(target), headers: authorization ? { Authorization: authorization } : {} });
+  const get = (authorization?: string) =>
+    httpGet(ctx, { target, path: login.path, host: hostHeader(target), headers: authorization ? { Authorization: authorization } : {} });
 
   // Digest needs a fresh nonce: ask once without credentials (not an attempt).
   let challenge: AuthChallenge | undefined;
@@ -72,7 +78,8 @@ async function checkHttp(ctx: GrabContext, service: ServiceObservation, entries:
         ? digestAuthorization(challenge, { method: 'GET', uri: login.path, username: entry.username, password: entry.password, nonceCount: ++nonceCount })
         : `Basic ${Buffer.from(`${entry.username}:${entry.password}`, 'utf8').toString('base64')}`;
       response = await get(authorization);
-      const renewed = challenge && response.head?.status === 401 ? pickDigestChallenge(parseAuthChallenges(response.head.headers['www-authenticate'] ?? '')) : undefined;
+      const renewed =
+        challenge && response.head?.status === 401 ? pickDigestChallenge(parseAuthChallenges(response.head.headers['www-authenticate'] ?? '')) : undefined;
       if (renewed) {
         // A new nonce starts its own count; the same nonce keeps counting (replay protection).
         if (renewed.params.nonce !== challenge?.params.nonce) nonceCount = 0;
@@ -90,7 +97,8 @@ async function checkHttp(ctx: GrabContext, service: ServiceObservation, entries:
     consecutiveErrors = 0;
     const verdict = judge(response.head);
     log.record(entry, verdict.outcome, verdict.detail);
-    if (verdict.outcome === 'accepted') return { status: 'success', accepted: entry, attempts: log.count, evidence: { ...evidence, responseStatus: response.head.status } };
+    if (verdict.outcome === 'accepted')
+      return { status: 'success', accepted: entry, attempts: log.count, evidence: { ...evidence, responseStatus: response.head.status } };
     if (verdict.outcome === 'rejected') answered++;
     else lastFailure = 'protocol-error';
   }
@@ -104,7 +112,9 @@ function judge(head: ResponseHead): { outcome: 'accepted' | 'rejected' | 'error'
   if (status >= 300 && status < 400) {
     const location = head.headers.location ?? '';
     if (!location) return { outcome: 'error', detail: `redirect ${status} without a location` };
-    return loginPageLocation.test(location) ? { outcome: 'rejected', detail: `redirect to a login page (${status})` } : { outcome: 'accepted', detail: `redirect ${status}` };
+    return loginPageLocation.test(location)
+      ? { outcome: 'rejected', detail: `redirect to a login page (${status})` }
+      : { outcome: 'accepted', detail: `redirect ${status}` };
   }
   if (status === 401 || status === 403) return { outcome: 'rejected', detail: `status ${status}` };
   return { outcome: 'error', detail: `unexpected status ${status}` };

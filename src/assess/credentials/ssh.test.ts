@@ -50,7 +50,15 @@ async function labSsh(persona: SshPersona, credential: LabCredential): Promise<L
   };
 }
 
-const observation = (port: number): ServiceObservation => ({ ip: '127.0.0.1', port, protocol: 'ssh', status: 'success', result: { version: 'SSH-2.0-dropbear_2019.78', protocolVersion: '2.0', software: 'dropbear_2019.78' }, durationMs: 1, observedAt: '' });
+const observation = (port: number): ServiceObservation => ({
+  ip: '127.0.0.1',
+  port,
+  protocol: 'ssh',
+  status: 'success',
+  result: { version: 'SSH-2.0-dropbear_2019.78', protocolVersion: '2.0', software: 'dropbear_2019.78' },
+  durationMs: 1,
+  observedAt: '',
+});
 
 async function check(port: number, entries: DictionaryEntry[], maxAttempts = 20) {
   const audit: CredentialAttempt[] = [];
@@ -61,12 +69,24 @@ async function check(port: number, entries: DictionaryEntry[], maxAttempts = 20)
 test('password: the right pair is found across user-name changes; the host key and algorithms are evidence; nothing after the login', async () => {
   const lab = await labSsh(dropbearPersona(), { username: 'root', password: 'xc3511', dictionaryEntryId: 'on-015' });
   try {
-    const { outcome, audit } = await check(lab.port, [entry('a', 'admin', 'admin'), entry('b', 'root', 'root'), entry('c', 'root', 'vizxv'), entry('d', 'root', 'xc3511'), entry('e', 'root', 'never-tried')]);
+    const { outcome, audit } = await check(lab.port, [
+      entry('a', 'admin', 'admin'),
+      entry('b', 'root', 'root'),
+      entry('c', 'root', 'vizxv'),
+      entry('d', 'root', 'xc3511'),
+      entry('e', 'root', 'never-tried'),
+    ]);
     assert.equal(outcome.status, 'success');
     assert.equal(outcome.accepted?.id, 'd');
     assert.equal(outcome.attempts, 4);
-    assert.deepEqual(audit.map((attempt) => `${attempt.dictionaryEntryId}:${attempt.outcome}`), ['a:rejected', 'b:rejected', 'c:rejected', 'd:accepted']);
-    assert.ok(audit.every((attempt) => attempt.protocol === 'ssh' && !JSON.stringify(attempt).includes('xc3511')), 'no password in the audit log');
+    assert.deepEqual(
+      audit.map((attempt) => `${attempt.dictionaryEntryId}:${attempt.outcome}`),
+      ['a:rejected', 'b:rejected', 'c:rejected', 'd:accepted'],
+    );
+    assert.ok(
+      audit.every((attempt) => attempt.protocol === 'ssh' && !JSON.stringify(attempt).includes('xc3511')),
+      'no password in the audit log',
+    );
     assert.equal(outcome.evidence.connections, 2, 'a new connection only when the user name changes');
     assert.equal(outcome.evidence.hostKeyFingerprint, hostKeyFingerprint(labHostKey(7, '127.0.0.1', 22).blob));
     assert.equal(outcome.evidence.kex, 'curve25519-sha256');
@@ -106,7 +126,10 @@ test('hang-ups at MaxAuthTries: the unanswered attempt is tried again, no weak p
       const trail = audit.map((attempt) => `${attempt.dictionaryEntryId}:${attempt.outcome}`);
       // OpenSSH answers the third refusal by disconnecting: w3 is retried. dropbear answers
       // it and closes, so "ok" meets a closed connection and is retried.
-      const expected = hangUp === 'disconnect-instead-of-failure' ? ['w1:rejected', 'w2:rejected', 'w3:error', 'w3:rejected', 'ok:accepted'] : ['w1:rejected', 'w2:rejected', 'w3:rejected', 'ok:error', 'ok:accepted'];
+      const expected =
+        hangUp === 'disconnect-instead-of-failure'
+          ? ['w1:rejected', 'w2:rejected', 'w3:error', 'w3:rejected', 'ok:accepted']
+          : ['w1:rejected', 'w2:rejected', 'w3:rejected', 'ok:error', 'ok:accepted'];
       assert.deepEqual(trail, expected, hangUp);
       assert.equal(outcome.evidence.connections, 2);
     } finally {
@@ -136,7 +159,10 @@ test('blank password: "none" lets the user in, reported as the dictionary’s em
     const { outcome, audit } = await check(lab.port, [entry('on-001', 'admin', 'admin'), entry('on-003', 'admin', '')]);
     assert.equal(outcome.accepted?.id, 'on-003');
     assert.equal(outcome.evidence.method, 'userauth-none');
-    assert.deepEqual(audit.map((attempt) => `${attempt.dictionaryEntryId}:${attempt.outcome}`), ['on-003:accepted']);
+    assert.deepEqual(
+      audit.map((attempt) => `${attempt.dictionaryEntryId}:${attempt.outcome}`),
+      ['on-003:accepted'],
+    );
     // Without that entry in the list, a login with nothing asked is no authentication at all.
     const open = await check(lab.port, [entry('on-001', 'admin', 'admin')]);
     assert.equal(open.outcome.noAuthentication, true);
@@ -148,7 +174,8 @@ test('blank password: "none" lets the user in, reported as the dictionary’s em
 });
 
 /** Deterministic garbage. */
-const noise = (label: string, length: number) => Buffer.concat(Array.from({ length: Math.ceil(length / 32) }, (_, index) => createHash('sha256').update(`${label}${index}`).digest())).subarray(0, length);
+const noise = (label: string, length: number) =>
+  Buffer.concat(Array.from({ length: Math.ceil(length / 32) }, (_, index) => createHash('sha256').update(`${label}${index}`).digest())).subarray(0, length);
 
 test('hostile servers: garbage, silence and an endless banner end with a status, never an exception or a hang', async () => {
   const scripts: Array<[string, Buffer, string[]]> = [
@@ -158,7 +185,8 @@ test('hostile servers: garbage, silence and an endless banner end with a status,
     ['binary instead of SSH', noise('b', 300), ['protocol-error']],
     ['an endless pre-identification banner', Buffer.from('x'.repeat(100).concat('\r\n').repeat(200)), ['protocol-error']],
   ];
-  for (let round = 0; round < 20; round++) scripts.push([`fuzz ${round}`, Buffer.concat([Buffer.from('SSH-2.0-fuzz\r\n'), noise(`f${round}`, 8 + round * 41)]), ['protocol-error', 'io-timeout']]);
+  for (let round = 0; round < 20; round++)
+    scripts.push([`fuzz ${round}`, Buffer.concat([Buffer.from('SSH-2.0-fuzz\r\n'), noise(`f${round}`, 8 + round * 41)]), ['protocol-error', 'io-timeout']]);
   for (const [name, bytes, statuses] of scripts) {
     const peer = await startPeer(async (connection) => {
       await connection.send(bytes);

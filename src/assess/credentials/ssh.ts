@@ -88,7 +88,8 @@ async function tryEntries(
     if (!state.log.hasRoom() || index >= entries.length || ctx.signal.aborted) break;
     const entry = entries[index]!;
     const current = state.session;
-    const reusable = current && current.username === entry.username && (state.failuresPerConnection === undefined || current.failures < state.failuresPerConnection);
+    const reusable =
+      current && current.username === entry.username && (state.failuresPerConnection === undefined || current.failures < state.failuresPerConnection);
     if (!reusable) {
       current?.ssh.close();
       state.session = undefined;
@@ -108,14 +109,20 @@ async function tryEntries(
     // Only public keys (or host-based logins): no password can be tried, and none would work.
     if (!method) return finish({ status: 'success' }, { passwordLogin: false });
     index++;
-    const answer = method === 'password' ? await session.ssh.auth.password(entry.username, entry.password) : await session.ssh.auth.keyboardInteractive(entry.username, entry.password);
+    const answer =
+      method === 'password'
+        ? await session.ssh.auth.password(entry.username, entry.password)
+        : await session.ssh.auth.keyboardInteractive(entry.username, entry.password);
     noteBanner(state.evidence, session.ssh);
     switch (answer.kind) {
       case 'success':
       case 'password-change':
         session.ssh.close(); // before anything else: not one more byte to the device
         state.log.record(entry, 'accepted', answer.kind === 'success' ? `${method} accepted` : 'password accepted; the server asks for a new one');
-        return finish({ status: 'success', accepted: entry }, { method: `userauth-${method}`, ...(answer.kind === 'password-change' ? { passwordChangeRequested: true } : {}) });
+        return finish(
+          { status: 'success', accepted: entry },
+          { method: `userauth-${method}`, ...(answer.kind === 'password-change' ? { passwordChangeRequested: true } : {}) },
+        );
       case 'failure':
         state.log.record(entry, 'rejected', answer.partialSuccess ? `${method}: partial success, another method is required too` : `${method} refused`);
         state.answered++;
@@ -159,7 +166,12 @@ async function tryEntries(
  * PermitEmptyPasswords): that is the dictionary's empty-password entry for the user if
  * there is one, and no authentication at all otherwise.
  */
-async function askMethods(state: CheckState, entry: DictionaryEntry, entries: readonly DictionaryEntry[], finish: Finish): Promise<CredentialCheckOutcome | undefined> {
+async function askMethods(
+  state: CheckState,
+  entry: DictionaryEntry,
+  entries: readonly DictionaryEntry[],
+  finish: Finish,
+): Promise<CredentialCheckOutcome | undefined> {
   const session = state.session!;
   const answer: AuthAnswer = await session.ssh.auth.none(entry.username);
   noteBanner(state.evidence, session.ssh);
@@ -176,7 +188,11 @@ async function askMethods(state: CheckState, entry: DictionaryEntry, entries: re
     state.log.record(blank, 'accepted', 'accepted without a password ("none" method)');
     return finish({ status: 'success', accepted: blank }, { method: 'userauth-none' });
   }
-  if (answer.kind === 'ended') return finish({ status: answer.end === 'closed' ? 'protocol-error' : statusForReadEnd(answer.end), error: answer.error ?? `connection ${answer.end} before the server listed its methods` });
+  if (answer.kind === 'ended')
+    return finish({
+      status: answer.end === 'closed' ? 'protocol-error' : statusForReadEnd(answer.end),
+      error: answer.error ?? `connection ${answer.end} before the server listed its methods`,
+    });
   return finish({ status: 'protocol-error', error: `unexpected answer to "none": ${answer.kind}` });
 }
 

@@ -60,7 +60,15 @@ async function telnetDevice(options: DeviceOptions) {
 }
 
 function service(peer: FakePeer, promptKind = 'login'): ServiceObservation {
-  return { ip: '127.0.0.1', port: peer.port, protocol: 'telnet', status: 'success', result: { banner: '', prompt: 'login:', promptKind, negotiation: {} }, durationMs: 1, observedAt: new Date().toISOString() };
+  return {
+    ip: '127.0.0.1',
+    port: peer.port,
+    protocol: 'telnet',
+    status: 'success',
+    result: { banner: '', prompt: 'login:', promptKind, negotiation: {} },
+    durationMs: 1,
+    observedAt: new Date().toISOString(),
+  };
 }
 
 async function settle(peer: FakePeer) {
@@ -77,7 +85,14 @@ test('stops at the first success, sends nothing after it, audits every attempt',
   assert.equal(outcome.status, 'success');
   assert.equal(outcome.accepted?.id, 't3');
   assert.equal(outcome.attempts, 3);
-  assert.deepEqual(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]), [['t1', 'rejected'], ['t2', 'rejected'], ['t3', 'accepted']]);
+  assert.deepEqual(
+    audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]),
+    [
+      ['t1', 'rejected'],
+      ['t2', 'rejected'],
+      ['t3', 'accepted'],
+    ],
+  );
   assert.ok(audit.every((attempt) => attempt.ip === '127.0.0.1' && attempt.port === peer.port && attempt.protocol === 'telnet'));
   assert.ok(!JSON.stringify(audit).includes('"admin","password"'));
   assert.deepEqual(passwordsSeen, ['root', '1234', 'admin']);
@@ -103,7 +118,10 @@ test('reconnects when the device hangs up after failures; the cap holds across c
   assert.equal(limited.status, 'success');
   assert.equal(limited.accepted, undefined);
   assert.equal(limited.attempts, 3);
-  assert.deepEqual(capped.map((attempt) => attempt.dictionaryEntryId), ['a', 'b', 'c']);
+  assert.deepEqual(
+    capped.map((attempt) => attempt.dictionaryEntryId),
+    ['a', 'b', 'c'],
+  );
   assert.equal(limited.evidence.connections, 2);
 });
 
@@ -146,7 +164,10 @@ test('hostile: a device that stalls after the user name ends bounded, with a fai
   const outcome = await checker.check(ctx, service(peer), entries, { maxAttempts: 2, audit: (attempt) => audit.push(attempt) });
   await settle(peer);
   assert.equal(outcome.attempts, 2);
-  assert.deepEqual(audit.map((attempt) => attempt.outcome), ['no-prompt', 'no-prompt']);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.outcome),
+    ['no-prompt', 'no-prompt'],
+  );
   assert.equal(outcome.status, 'io-timeout');
   assert.equal(outcome.accepted, undefined);
 });

@@ -2,7 +2,13 @@ import type { GrabStatus, ServiceObservation, Target } from '../../core/records.
 import { DialFailure, statusForReadEnd } from '../../scope/connection.ts';
 import type { GrabContext } from '../../grabbers/grabber.ts';
 import { lastLine, type PromptKind } from '../../grabbers/telnet/codec.ts';
-import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSession, type TelnetSessionOptions } from '../../grabbers/telnet/session.ts';
+import {
+  createTelnetSession,
+  defaultTelnetSessionOptions,
+  type PromptWait,
+  type TelnetSession,
+  type TelnetSessionOptions,
+} from '../../grabbers/telnet/session.ts';
 import { createAttemptLog, redact } from './attempts.ts';
 import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from './checker.ts';
 
@@ -41,7 +47,8 @@ export function createTelnetChecker(options: Partial<TelnetCheckerOptions> = {})
   const settings = { ...defaultOptions, ...options };
   return defineCredentialChecker({
     protocol: 'telnet',
-    appliesTo: (service) => service.protocol === 'telnet' && service.status === 'success' && ['login', 'password', 'shell'].includes(String(service.result.promptKind)),
+    appliesTo: (service) =>
+      service.protocol === 'telnet' && service.status === 'success' && ['login', 'password', 'shell'].includes(String(service.result.promptKind)),
     check: (ctx, service, entries, limits) => checkTelnet(ctx, service, entries, limits, settings),
   });
 }
@@ -124,7 +131,11 @@ async function checkTelnet(
   return finish({ status: 'success' });
 }
 
-async function openSession(ctx: GrabContext, target: Target, settings: TelnetCheckerOptions): Promise<{ session: TelnetSession; prompt: PromptWait } | { status: GrabStatus; error: string }> {
+async function openSession(
+  ctx: GrabContext,
+  target: Target,
+  settings: TelnetCheckerOptions,
+): Promise<{ session: TelnetSession; prompt: PromptWait } | { status: GrabStatus; error: string }> {
   try {
     const session = createTelnetSession(await ctx.dial(target), settings);
     return { session, prompt: await session.waitForPrompt() };
@@ -143,7 +154,9 @@ async function tryEntry(session: TelnetSession, kind: PromptKind, entry: Diction
     if (afterUser.kind === 'login') return { outcome: 'rejected', detail: 'login prompt again after the user name', after: afterUser };
     if (afterUser.kind !== 'password') {
       const failed = failureText.test(afterUser.text);
-      return failed ? { outcome: 'rejected', detail: 'failure message after the user name', after: afterUser } : { outcome: 'no-prompt', detail: 'no password prompt after the user name', after: afterUser };
+      return failed
+        ? { outcome: 'rejected', detail: 'failure message after the user name', after: afterUser }
+        : { outcome: 'no-prompt', detail: 'no password prompt after the user name', after: afterUser };
     }
   }
   await session.sendLine(entry.password);

@@ -19,8 +19,16 @@ test('the loose key merges punctuation variants', () => {
 test('the shipped table joins the vendor spellings NVD uses', () => {
   const table = loadAliasTable();
   for (const [left, right] of [
-    ['tp-link', 'tplink'], ['d-link', 'dlink'], ['D-Link', 'dlink'], ['buffalo', 'buffalotech'], ['i-o_data', 'iodata'],
-    ['nec', 'aterm'], ['ubiquiti', 'ui'], ['dahua', 'dahuasecurity'], ['NETGEAR', 'netgear'], ['ZyXEL', 'zyxel'],
+    ['tp-link', 'tplink'],
+    ['d-link', 'dlink'],
+    ['D-Link', 'dlink'],
+    ['buffalo', 'buffalotech'],
+    ['i-o_data', 'iodata'],
+    ['nec', 'aterm'],
+    ['ubiquiti', 'ui'],
+    ['dahua', 'dahuasecurity'],
+    ['NETGEAR', 'netgear'],
+    ['ZyXEL', 'zyxel'],
   ]) {
     assert.equal(table.vendorKey(left), table.vendorKey(right), `${left} = ${right}`);
   }
@@ -37,7 +45,8 @@ test('the shipped table joins the vendor spellings NVD uses', () => {
 test('invalid alias data is a located CONFIG_INVALID error', () => {
   assert.throws(
     () => fromText('vendors:\n  - { canonical: dlink, aliases: [d-link] }\n  - { canonical: tplink, aliases: [dlink] }\n'),
-    (error: unknown) => error instanceof OpenNoticeError && error.code === 'CONFIG_INVALID' && error.context.line === 3 && /already belongs/.test(error.message),
+    (error: unknown) =>
+      error instanceof OpenNoticeError && error.code === 'CONFIG_INVALID' && error.context.line === 3 && /already belongs/.test(error.message),
   );
   assert.throws(
     () => fromText('vendors:\n  - { canonical: dlink, alias: [d-link] }\n'),

@@ -67,9 +67,9 @@ export function aliasTableFromDataFile(dataFile: DataFile): AliasTable {
     const key = looseKey(canonical);
     claim(vendorKeys, key, key, [...path, 'canonical'], 'vendor');
     cpeVendors.set(key, plainCpeSpelling(canonical));
-    strings(vendor.aliases ?? [], [...path, 'aliases']).forEach((alias, aliasIndex) =>
-      claim(vendorKeys, looseKey(alias), key, [...path, 'aliases', aliasIndex], 'vendor alias'),
-    );
+    strings(vendor.aliases ?? [], [...path, 'aliases']).forEach((alias, aliasIndex) => {
+      claim(vendorKeys, looseKey(alias), key, [...path, 'aliases', aliasIndex], 'vendor alias');
+    });
   });
   const vendorKey = (vendor: string): string => {
     const key = looseKey(vendor);
@@ -83,9 +83,9 @@ export function aliasTableFromDataFile(dataFile: DataFile): AliasTable {
     read.onlyKeys(product, path, ['vendor', 'canonical', 'aliases']);
     const vendor = vendorKey(read.string(product.vendor, [...path, 'vendor']));
     const canonical = looseKey(read.string(product.canonical, [...path, 'canonical']));
-    strings(product.aliases, [...path, 'aliases']).forEach((alias, aliasIndex) =>
-      claim(productKeys, `${vendor}\0${looseKey(alias)}`, canonical, [...path, 'aliases', aliasIndex], 'product alias'),
-    );
+    strings(product.aliases, [...path, 'aliases']).forEach((alias, aliasIndex) => {
+      claim(productKeys, `${vendor}\0${looseKey(alias)}`, canonical, [...path, 'aliases', aliasIndex], 'product alias');
+    });
   });
 
   const models = new Map<string, ModelProducts>();

@@ -82,7 +82,9 @@ test('vulnerable: false entries alone never make a device affected', () => {
 });
 
 test('exact versions, the update attribute and single-node configurations', () => {
-  const single: Configuration = { nodes: [{ operator: 'OR', cpeMatch: [entry(cpe('o', 'cam-1_firmware', '1.02b03')), entry(cpe('o', 'cam-1_firmware', '1.06', 'beta1'))] }] };
+  const single: Configuration = {
+    nodes: [{ operator: 'OR', cpeMatch: [entry(cpe('o', 'cam-1_firmware', '1.02b03')), entry(cpe('o', 'cam-1_firmware', '1.06', 'beta1'))] }],
+  };
   assert.equal(evaluate(single, device('1.02B03')).state, 'affected');
   assert.equal(evaluate(single, device('1.06 beta1')).state, 'affected');
   assert.equal(evaluate(single, device('1.06')).state, 'not-affected');
@@ -97,7 +99,15 @@ test('exact versions, the update attribute and single-node configurations', () =
 
 test('AND nodes inside, negated nodes and negated configurations', () => {
   const andNode: Configuration = {
-    nodes: [{ operator: 'AND', cpeMatch: [entry(cpe('o', 'cam-1_firmware'), { versionStartIncluding: '1.0', versionEndIncluding: '1.9' }), entry(cpe('h', 'cam-1'), { vulnerable: false })] }],
+    nodes: [
+      {
+        operator: 'AND',
+        cpeMatch: [
+          entry(cpe('o', 'cam-1_firmware'), { versionStartIncluding: '1.0', versionEndIncluding: '1.9' }),
+          entry(cpe('h', 'cam-1'), { vulnerable: false }),
+        ],
+      },
+    ],
   };
   assert.equal(evaluate(andNode, device('1.2')).state, 'affected');
   assert.equal(evaluate(andNode, device('0.9')).state, 'not-affected');

@@ -13,8 +13,16 @@
  */
 import type { AliasTable } from './aliases.ts';
 import {
-  compileCriterion, describeVerdict, judgeCriterion, judgeCriterionWithCpe, FALSE, TRUE, UNKNOWN,
-  type CompiledCriterion, type CompiledPlatform, type Truth,
+  compileCriterion,
+  describeVerdict,
+  judgeCriterion,
+  judgeCriterionWithCpe,
+  FALSE,
+  TRUE,
+  UNKNOWN,
+  type CompiledCriterion,
+  type CompiledPlatform,
+  type Truth,
 } from './criterion.ts';
 import type { Configuration } from './types.ts';
 

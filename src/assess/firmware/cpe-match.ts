@@ -6,11 +6,7 @@
  */
 
 /** One attribute value: ANY (*), NA (-), a literal, or a literal with wildcards. */
-export type CpeValue =
-  | { kind: 'any' }
-  | { kind: 'na' }
-  | { kind: 'value'; value: string }
-  | { kind: 'pattern'; value: string; regex: RegExp };
+export type CpeValue = { kind: 'any' } | { kind: 'na' } | { kind: 'value'; value: string } | { kind: 'pattern'; value: string; regex: RegExp };
 
 export const cpeAttributes = ['vendor', 'product', 'version', 'update', 'edition', 'language', 'swEdition', 'targetSw', 'targetHw', 'other'] as const;
 export type CpeAttribute = (typeof cpeAttributes)[number];
@@ -83,8 +79,18 @@ export function parseCpeName(text: string): ParsedCpe | undefined {
   }
   // One literal with every field, so all names share one object shape (fast property reads).
   return {
-    part, text, vendor: values[0], product: values[1], version: values[2], update: values[3], edition: values[4],
-    language: values[5], swEdition: values[6], targetSw: values[7], targetHw: values[8], other: values[9],
+    part,
+    text,
+    vendor: values[0],
+    product: values[1],
+    version: values[2],
+    update: values[3],
+    edition: values[4],
+    language: values[5],
+    swEdition: values[6],
+    targetSw: values[7],
+    targetHw: values[8],
+    other: values[9],
   };
 }
 

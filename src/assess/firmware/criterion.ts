@@ -47,9 +47,18 @@ export interface CompiledPlatform {
 }
 
 export type VerdictKind =
-  | 'unparsed' | 'mismatch' | 'attribute-unknown' | 'revision-unknown'
-  | 'version-any' | 'version-na' | 'equal' | 'different' | 'in-range' | 'out-of-range'
-  | 'version-missing' | 'version-incomparable';
+  | 'unparsed'
+  | 'mismatch'
+  | 'attribute-unknown'
+  | 'revision-unknown'
+  | 'version-any'
+  | 'version-na'
+  | 'equal'
+  | 'different'
+  | 'in-range'
+  | 'out-of-range'
+  | 'version-missing'
+  | 'version-incomparable';
 
 /** Outcome of one criterion on one device name; constant objects, so judging allocates nothing. */
 export interface Verdict {
@@ -61,7 +70,8 @@ export interface Verdict {
   productMatched: boolean;
 }
 
-const verdict = (kind: VerdictKind, truth: Truth, confidence: number, productMatched = true): Verdict => Object.freeze({ kind, truth, confidence, productMatched });
+const verdict = (kind: VerdictKind, truth: Truth, confidence: number, productMatched = true): Verdict =>
+  Object.freeze({ kind, truth, confidence, productMatched });
 export const verdicts = {
   unparsed: verdict('unparsed', FALSE, 1, false),
   mismatch: verdict('mismatch', FALSE, 1, false),
@@ -95,11 +105,25 @@ export function compileCriterion(source: CpeMatch, aliases: AliasTable): Compile
   if (!cpe) return { source, vulnerable: source.vulnerable, constrained: [], cpe };
   const vendorKey = literalKey(cpe.vendor, aliases.vendorKey);
   const productKey = vendorKey === undefined ? undefined : literalKey(cpe.product, (product) => aliases.productKey(vendorKey, product));
-  const hasRange = source.versionStartIncluding !== undefined || source.versionStartExcluding !== undefined || source.versionEndIncluding !== undefined || source.versionEndExcluding !== undefined;
+  const hasRange =
+    source.versionStartIncluding !== undefined ||
+    source.versionStartExcluding !== undefined ||
+    source.versionEndIncluding !== undefined ||
+    source.versionEndExcluding !== undefined;
   const version = cpe.version.kind === 'value' ? parseVersion(cpe.version.value) : undefined;
   const versionWithUpdate = cpe.version.kind === 'value' && cpe.update.kind === 'value' ? parseVersion(`${cpe.version.value} ${cpe.update.value}`) : undefined;
   const constrained = (['update', ...otherAttributes] as const).filter((attribute) => cpe[attribute].kind !== 'any');
-  return { source, vulnerable: source.vulnerable, constrained, cpe, vendorKey, productKey, version, versionWithUpdate, range: hasRange ? parseVersionRange(source) : undefined };
+  return {
+    source,
+    vulnerable: source.vulnerable,
+    constrained,
+    cpe,
+    vendorKey,
+    productKey,
+    version,
+    versionWithUpdate,
+    range: hasRange ? parseVersionRange(source) : undefined,
+  };
 }
 
 /**
@@ -111,11 +135,17 @@ export function compilePlatform(platform: DevicePlatform, aliases: AliasTable): 
   const cpes: DeviceCpe[] = [];
   for (const text of platform.cpes) {
     const cpe = parseCpeName(text);
-    if (!cpe || cpe.vendor.kind !== 'value' || cpe.product.kind !== 'value') continue;
+    if (cpe?.vendor.kind !== 'value' || cpe.product.kind !== 'value') continue;
     const vendorKey = aliases.vendorKey(cpe.vendor.value);
     let versionText = cpe.version.kind === 'value' || cpe.version.kind === 'pattern' ? cpe.version.value : '';
     if (versionText === '' && cpe.part !== 'h' && platform.firmwareVersion) versionText = platform.firmwareVersion.trim().toLowerCase();
-    cpes.push({ cpe, vendorKey, productKey: aliases.productKey(vendorKey, cpe.product.value), versionText, version: versionText ? parseVersion(versionText) : undefined });
+    cpes.push({
+      cpe,
+      vendorKey,
+      productKey: aliases.productKey(vendorKey, cpe.product.value),
+      versionText,
+      version: versionText ? parseVersion(versionText) : undefined,
+    });
   }
   return { platform, cpes };
 }
@@ -237,20 +267,36 @@ export function describeVerdict(criterion: CompiledCriterion, result: Verdict, d
   const cpe = criterion.cpe;
   if (!cpe) return `criteria not readable: ${criterion.source.criteria}`;
   const product = `${cpeValueText(cpe.vendor)}:${cpeValueText(cpe.product)}`;
-  const wanted = criterion.range ? rangeText(criterion.source) : cpe.update.kind === 'value' ? `${cpeValueText(cpe.version)} ${cpe.update.value}` : cpeValueText(cpe.version);
+  const wanted = criterion.range
+    ? rangeText(criterion.source)
+    : cpe.update.kind === 'value'
+      ? `${cpeValueText(cpe.version)} ${cpe.update.value}`
+      : cpeValueText(cpe.version);
   const seen = device?.versionText || '(unknown)';
   switch (result.kind) {
-    case 'unparsed': return `criteria not readable: ${criterion.source.criteria}`;
-    case 'mismatch': return `${product}: does not name this device`;
-    case 'attribute-unknown': return `${product}: the feed names an edition/update the device does not show`;
-    case 'revision-unknown': return `${product}: hardware revision ${wanted} required, device revision not known`;
-    case 'version-any': return cpe.part === 'h' ? `${product} hardware` : `${product}: all versions`;
-    case 'version-na': return `${product}: the feed gives no version ("-")`;
-    case 'equal': return `${product} ${seen} = ${wanted}${result.confidence < 0.9 ? ' (loosely)' : ''}`;
-    case 'different': return `${product} ${seen} ≠ ${wanted}`;
-    case 'in-range': return `${product} ${seen} in range ${wanted}${result.confidence < 0.9 ? ' (loosely)' : ''}`;
-    case 'out-of-range': return `${product} ${seen} outside range ${wanted}`;
-    case 'version-missing': return `${product}: device version not read (feed: ${wanted})`;
-    case 'version-incomparable': return `${product} ${seen} cannot be compared with ${wanted}`;
+    case 'unparsed':
+      return `criteria not readable: ${criterion.source.criteria}`;
+    case 'mismatch':
+      return `${product}: does not name this device`;
+    case 'attribute-unknown':
+      return `${product}: the feed names an edition/update the device does not show`;
+    case 'revision-unknown':
+      return `${product}: hardware revision ${wanted} required, device revision not known`;
+    case 'version-any':
+      return cpe.part === 'h' ? `${product} hardware` : `${product}: all versions`;
+    case 'version-na':
+      return `${product}: the feed gives no version ("-")`;
+    case 'equal':
+      return `${product} ${seen} = ${wanted}${result.confidence < 0.9 ? ' (loosely)' : ''}`;
+    case 'different':
+      return `${product} ${seen} ≠ ${wanted}`;
+    case 'in-range':
+      return `${product} ${seen} in range ${wanted}${result.confidence < 0.9 ? ' (loosely)' : ''}`;
+    case 'out-of-range':
+      return `${product} ${seen} outside range ${wanted}`;
+    case 'version-missing':
+      return `${product}: device version not read (feed: ${wanted})`;
+    case 'version-incomparable':
+      return `${product} ${seen} cannot be compared with ${wanted}`;
   }
 }

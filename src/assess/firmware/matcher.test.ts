@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNaiveMatcher, createVulnerabilityMatcher, naiveMatch } from './matcher.ts';
-import { loadSharedNvdRecords } from './test-records.ts';
+import { loadSharedNvdRecords } from '../../../test/support/nvd-records.ts';
 import type { DevicePlatform, VulnerabilityRecord } from './types.ts';
 import { createRandom } from '../../core/random.ts';
 
@@ -14,15 +14,32 @@ function randomSource(seed: number): () => number {
 /** Records the shared set lacks: wildcard vendor/product (fallback list) and negation. */
 const edgeRecords: VulnerabilityRecord[] = [
   {
-    cveId: 'CVE-9999-0001', source: 'synthetic', description: 'any vendor, product pattern', scores: [], references: [], aliases: [],
-    configurations: [{ nodes: [{ operator: 'OR', cpeMatch: [{ vulnerable: true, criteria: 'cpe:2.3:o:*:dir-6*:*:*:*:*:*:*:*:*', versionEndIncluding: '2.0' }] }] }],
+    cveId: 'CVE-9999-0001',
+    source: 'synthetic',
+    description: 'any vendor, product pattern',
+    scores: [],
+    references: [],
+    aliases: [],
+    configurations: [
+      { nodes: [{ operator: 'OR', cpeMatch: [{ vulnerable: true, criteria: 'cpe:2.3:o:*:dir-6*:*:*:*:*:*:*:*:*', versionEndIncluding: '2.0' }] }] },
+    ],
   },
   {
-    cveId: 'CVE-9999-0002', source: 'synthetic', description: 'negated hardware', scores: [], references: [], aliases: [],
-    configurations: [{ operator: 'AND', nodes: [
-      { operator: 'OR', cpeMatch: [{ vulnerable: true, criteria: 'cpe:2.3:o:dlink:dir-600_firmware:*:*:*:*:*:*:*:*' }] },
-      { operator: 'OR', negate: true, cpeMatch: [{ vulnerable: false, criteria: 'cpe:2.3:h:dlink:dir-600:b5:*:*:*:*:*:*:*' }] },
-    ] }],
+    cveId: 'CVE-9999-0002',
+    source: 'synthetic',
+    description: 'negated hardware',
+    scores: [],
+    references: [],
+    aliases: [],
+    configurations: [
+      {
+        operator: 'AND',
+        nodes: [
+          { operator: 'OR', cpeMatch: [{ vulnerable: true, criteria: 'cpe:2.3:o:dlink:dir-600_firmware:*:*:*:*:*:*:*:*' }] },
+          { operator: 'OR', negate: true, cpeMatch: [{ vulnerable: false, criteria: 'cpe:2.3:h:dlink:dir-600:b5:*:*:*:*:*:*:*' }] },
+        ],
+      },
+    ],
   },
 ];
 
@@ -35,8 +52,13 @@ function generatePlatforms(records: readonly VulnerabilityRecord[], count: numbe
   const random = randomSource(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const criteria = criteriaOf(records).map((match) => ({ match, fields: match.criteria.split(':') }));
-  const versions = criteria.flatMap(({ match, fields }) => [fields[5], match.versionEndIncluding, match.versionEndExcluding, match.versionStartIncluding].filter((value): value is string => !!value && value !== '*' && value !== '-'));
-  const spell = (vendor: string) => (random() < 0.3 ? vendor.replace('dlink', 'd-link').replace('buffalotech', 'buffalo').replace('tp-link', 'tplink') : vendor);
+  const versions = criteria.flatMap(({ match, fields }) =>
+    [fields[5], match.versionEndIncluding, match.versionEndExcluding, match.versionStartIncluding].filter(
+      (value): value is string => !!value && value !== '*' && value !== '-',
+    ),
+  );
+  const spell = (vendor: string) =>
+    random() < 0.3 ? vendor.replace('dlink', 'd-link').replace('buffalotech', 'buffalo').replace('tp-link', 'tplink') : vendor;
   const nudge = (version: string) => {
     const roll = random();
     if (roll < 0.4) return version;
@@ -75,18 +97,30 @@ test('indexed matcher equals the naive one on 2,000 generated platforms (real re
 test('fallback records (wildcard vendor) and negated nodes are evaluated', () => {
   const matcher = createVulnerabilityMatcher(edgeRecords);
   const dir615 = matcher.match({ vendor: 'Other', cpes: ['cpe:2.3:o:other:dir-615_firmware:1.5:*:*:*:*:*:*:*'] });
-  assert.deepEqual(dir615.map((match) => [match.cveId, match.state]), [['CVE-9999-0001', 'affected']]);
+  assert.deepEqual(
+    dir615.map((match) => [match.cveId, match.state]),
+    [['CVE-9999-0001', 'affected']],
+  );
   const onB5 = matcher.match({ vendor: 'D-Link', cpes: ['cpe:2.3:o:d-link:dir-600_firmware:3.0:*:*:*:*:*:*:*', 'cpe:2.3:h:d-link:dir-600:b5:*:*:*:*:*:*:*'] });
   assert.deepEqual(onB5, []);
   const onB6 = matcher.match({ vendor: 'D-Link', cpes: ['cpe:2.3:o:d-link:dir-600_firmware:3.0:*:*:*:*:*:*:*', 'cpe:2.3:h:d-link:dir-600:b6:*:*:*:*:*:*:*'] });
-  assert.deepEqual(onB6.map((match) => match.cveId), ['CVE-9999-0002']);
+  assert.deepEqual(
+    onB6.map((match) => match.cveId),
+    ['CVE-9999-0002'],
+  );
 });
 
 test('includeNotAffected lists records that name the device but rule it out', () => {
   const records = loadSharedNvdRecords();
   const matcher = createVulnerabilityMatcher(records);
-  const platform: DevicePlatform = { vendor: 'D-Link', cpes: ['cpe:2.3:o:dlink:dir-600_firmware:2.17:*:*:*:*:*:*:*', 'cpe:2.3:h:dlink:dir-600:-:*:*:*:*:*:*:*'] };
-  assert.equal(matcher.match(platform).some((match) => match.cveId === 'CVE-2014-100005'), false);
+  const platform: DevicePlatform = {
+    vendor: 'D-Link',
+    cpes: ['cpe:2.3:o:dlink:dir-600_firmware:2.17:*:*:*:*:*:*:*', 'cpe:2.3:h:dlink:dir-600:-:*:*:*:*:*:*:*'],
+  };
+  assert.equal(
+    matcher.match(platform).some((match) => match.cveId === 'CVE-2014-100005'),
+    false,
+  );
   const all = matcher.match(platform, { includeNotAffected: true });
   const dir600 = all.find((match) => match.cveId === 'CVE-2014-100005');
   assert.equal(dir600?.state, 'not-affected');

@@ -188,6 +188,10 @@ export function createNaiveMatcher(records: readonly VulnerabilityRecord[], opti
  * One-shot naive match of a platform against records (test oracle).
  * @example naiveMatch(records, platformOf(identity))
  */
-export function naiveMatch(records: readonly VulnerabilityRecord[], platform: DevicePlatform, options: MatcherOptions & MatchOptions = {}): VulnerabilityMatch[] {
+export function naiveMatch(
+  records: readonly VulnerabilityRecord[],
+  platform: DevicePlatform,
+  options: MatcherOptions & MatchOptions = {},
+): VulnerabilityMatch[] {
   return createNaiveMatcher(records, options).match(platform, options);
 }

@@ -4,7 +4,15 @@ import type { DeviceIdentity } from '../../core/records.ts';
 import { loadAliasTable } from './aliases.ts';
 import { platformOf } from './platform.ts';
 
-const identity = (vendor: string, model?: string, firmwareVersion?: string, cpe?: string): DeviceIdentity => ({ vendor, model, firmwareVersion, cpe, deviceType: 'router', confidence: 1, evidence: [] });
+const identity = (vendor: string, model?: string, firmwareVersion?: string, cpe?: string): DeviceIdentity => ({
+  vendor,
+  model,
+  firmwareVersion,
+  cpe,
+  deviceType: 'router',
+  confidence: 1,
+  evidence: [],
+});
 const aliases = loadAliasTable();
 
 test('firmware and hardware names from vendor, model and version', () => {

@@ -47,7 +47,7 @@ export function platformOf(identity: DeviceIdentity, aliases?: AliasTable): Devi
     const baseModels = [model, ...(revision ? [revision[1]] : [])];
     if (exceptions) {
       exceptions.firmware.forEach(firmware);
-      exceptions.hardware.forEach((product) => hardware(product));
+      for (const product of exceptions.hardware) hardware(product);
     }
     const prefixes = aliases?.prefixes(vendorKey) ?? [];
     for (const base of baseModels) {
@@ -65,5 +65,11 @@ export function platformOf(identity: DeviceIdentity, aliases?: AliasTable): Devi
       }
     }
   }
-  return { vendor: identity.vendor, model: identity.model, firmwareVersion: identity.firmwareVersion, hardwareVersion: identity.hardwareVersion, cpes: [...cpes] };
+  return {
+    vendor: identity.vendor,
+    model: identity.model,
+    firmwareVersion: identity.firmwareVersion,
+    hardwareVersion: identity.hardwareVersion,
+    cpes: [...cpes],
+  };
 }

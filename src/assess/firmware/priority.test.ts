@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { notificationPriority, primaryScore, severityOf } from './priority.ts';
 import type { CvssScore, KevEntry } from './types.ts';
 
-const kev: KevEntry = { cveId: 'CVE-2014-100005', vendorProject: 'D-Link', product: 'DIR-600', vulnerabilityName: 'x', dateAdded: '2023-05-01', knownRansomwareCampaignUse: 'Unknown' };
+const kev: KevEntry = {
+  cveId: 'CVE-2014-100005',
+  vendorProject: 'D-Link',
+  product: 'DIR-600',
+  vulnerabilityName: 'x',
+  dateAdded: '2023-05-01',
+  knownRansomwareCampaignUse: 'Unknown',
+};
 
 test('the primary score prefers CVSS 3.1, then NVD primary, then the higher score', () => {
   const scores: CvssScore[] = [

@@ -8,10 +8,7 @@ import type { CvssScore, KevEntry, Severity } from './types.ts';
 export function primaryScore(scores: readonly CvssScore[]): CvssScore | undefined {
   const versionRank: Record<CvssScore['version'], number> = { '3.1': 4, '3.0': 3, '4.0': 2, '2.0': 1 };
   return [...scores].sort(
-    (a, b) =>
-      versionRank[b.version] - versionRank[a.version] ||
-      Number(b.type === 'Primary') - Number(a.type === 'Primary') ||
-      b.baseScore - a.baseScore,
+    (a, b) => versionRank[b.version] - versionRank[a.version] || Number(b.type === 'Primary') - Number(a.type === 'Primary') || b.baseScore - a.baseScore,
   )[0];
 }
 

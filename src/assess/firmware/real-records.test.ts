@@ -4,11 +4,18 @@ import assert from 'node:assert/strict';
 import type { DeviceIdentity } from '../../core/records.ts';
 import { createVulnerabilityMatcher } from './matcher.ts';
 import { platformOf } from './platform.ts';
-import { loadSharedNvdRecords } from './test-records.ts';
+import { loadSharedNvdRecords } from '../../../test/support/nvd-records.ts';
 
 const records = loadSharedNvdRecords();
 const matcher = createVulnerabilityMatcher(records);
-const identity = (vendor: string, model: string, firmwareVersion?: string): DeviceIdentity => ({ vendor, model, firmwareVersion, deviceType: 'router', confidence: 1, evidence: [] });
+const identity = (vendor: string, model: string, firmwareVersion?: string): DeviceIdentity => ({
+  vendor,
+  model,
+  firmwareVersion,
+  deviceType: 'router',
+  confidence: 1,
+  evidence: [],
+});
 const resultFor = (cveId: string, device: DeviceIdentity) =>
   matcher.match(platformOf(device, matcher.aliases), { includeNotAffected: true }).find((match) => match.cveId === cveId);
 const stateOf = (cveId: string, device: DeviceIdentity) => resultFor(cveId, device)?.state ?? 'not-affected';
@@ -58,7 +65,9 @@ test('CVE-2014-100005 (DIR-600): firmware ≤ 2.16ww on DIR-600 hardware', () =>
 
 test('CVE-2014-8361 (Realtek SDK via DIR-605L rev A1/B1): range 2.00..2.04 with the revision', () => {
   const record = records.find((entry) => entry.cveId === 'CVE-2014-8361');
-  assert.ok(record?.configurations.some((configuration) => configuration.nodes.some((node) => node.cpeMatch.some((match) => match.criteria.includes('dir-605l')))));
+  assert.ok(
+    record?.configurations.some((configuration) => configuration.nodes.some((node) => node.cpeMatch.some((match) => match.criteria.includes('dir-605l')))),
+  );
   assert.equal(stateOf('CVE-2014-8361', identity('D-Link', 'DIR-605L B1', '2.01')), 'affected');
   assert.equal(stateOf('CVE-2014-8361', identity('D-Link', 'DIR-605L B1', '2.05')), 'not-affected');
   assert.equal(stateOf('CVE-2014-8361', identity('D-Link', 'DIR-605L B2', '2.01')), 'not-affected');
@@ -74,7 +83,10 @@ test('vendor spelling variants of the same product match the same records', () =
 test('Zyxel versions with model codes: same code compares, another code is unknown', () => {
   const zyxel = records.find((record) => JSON.stringify(record.configurations).includes('5.21\\\\(aazf.14\\\\)c0'));
   assert.ok(zyxel, 'a record with versionEndIncluding 5.21(aazf.14)c0');
-  const criterion = zyxel.configurations.flatMap((c) => c.nodes).flatMap((n) => n.cpeMatch).find((m) => m.versionEndIncluding === '5.21\\(aazf.14\\)c0');
+  const criterion = zyxel.configurations
+    .flatMap((c) => c.nodes)
+    .flatMap((n) => n.cpeMatch)
+    .find((m) => m.versionEndIncluding === '5.21\\(aazf.14\\)c0');
   const product = criterion?.criteria.split(':')[4].replace(/_firmware$/, '') ?? '';
   assert.equal(stateOf(zyxel.cveId, identity('ZyXEL', product, 'V5.21(AAZF.10)C0')), 'affected');
   assert.equal(stateOf(zyxel.cveId, identity('ZyXEL', product, 'V5.30(AAZF.0)C0')), 'not-affected');

@@ -53,11 +53,21 @@ export interface VersionComparison {
 }
 
 /** The six possible comparison results as shared constants: comparing allocates nothing. */
-const results: readonly VersionComparison[] = ([-1, 0, 1] as const).flatMap((order) => [Object.freeze({ order, exact: true }), Object.freeze({ order, exact: false })]);
+const results: readonly VersionComparison[] = ([-1, 0, 1] as const).flatMap((order) => [
+  Object.freeze({ order, exact: true }),
+  Object.freeze({ order, exact: false }),
+]);
 const result = (order: VersionOrder, exact: boolean): VersionComparison => results[(order + 1) * 2 + (exact ? 0 : 1)];
 
 const preReleaseRank: Readonly<Record<string, number>> = {
-  dev: 0, snapshot: 0, alpha: 1, prebeta: 2, beta: 3, pre: 4, preview: 4, rc: 5,
+  dev: 0,
+  snapshot: 0,
+  alpha: 1,
+  prebeta: 2,
+  beta: 3,
+  pre: 4,
+  preview: 4,
+  rc: 5,
 };
 
 const isDigit = (token: string): boolean => token.charCodeAt(0) <= 57;
@@ -224,7 +234,12 @@ export interface RangeCheck {
 }
 
 /** Read NVD range bounds once; absent bounds stay absent, unreadable ones become null. */
-export function parseVersionRange(range: { versionStartIncluding?: string; versionStartExcluding?: string; versionEndIncluding?: string; versionEndExcluding?: string }): ParsedVersionRange {
+export function parseVersionRange(range: {
+  versionStartIncluding?: string;
+  versionStartExcluding?: string;
+  versionEndIncluding?: string;
+  versionEndExcluding?: string;
+}): ParsedVersionRange {
   const read = (text: string | undefined) => (text === undefined ? undefined : (parseVersion(text) ?? null));
   return {
     startIncluding: read(range.versionStartIncluding),

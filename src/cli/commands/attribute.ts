@@ -1,5 +1,14 @@
 import { OpenNoticeError } from '../../core/errors.ts';
-import { createAttributor, createIspRegistry, createRdapClient, ipLocationDbAsnFiles, loadPrefixTable, routingDataFormats, type RoutingDataFormat, type RoutingDataSource } from '../../attribution/index.ts';
+import {
+  createAttributor,
+  createIspRegistry,
+  createRdapClient,
+  ipLocationDbAsnFiles,
+  loadPrefixTable,
+  routingDataFormats,
+  type RoutingDataFormat,
+  type RoutingDataSource,
+} from '../../attribution/index.ts';
 import { attributeFindings } from '../../notify/attribute-findings.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, listOption } from '../command.ts';
@@ -8,12 +17,16 @@ function routingSources(values: Record<string, unknown>): RoutingDataSource[] {
   const given = listOption(values, 'routing');
   if (given.length === 0) {
     const files = ipLocationDbAsnFiles();
-    return [{ file: files.ipv4, format: 'ip-location-db' }, { file: files.ipv6, format: 'ip-location-db' }];
+    return [
+      { file: files.ipv4, format: 'ip-location-db' },
+      { file: files.ipv6, format: 'ip-location-db' },
+    ];
   }
   return given.map((text) => {
     const separator = text.indexOf(':');
     const format = text.slice(0, separator) as RoutingDataFormat;
-    if (separator < 1 || !routingDataFormats.includes(format)) throw new OpenNoticeError('USAGE', `--routing must be FORMAT:FILE with FORMAT one of ${routingDataFormats.join(', ')}, got "${text}"`);
+    if (separator < 1 || !routingDataFormats.includes(format))
+      throw new OpenNoticeError('USAGE', `--routing must be FORMAT:FILE with FORMAT one of ${routingDataFormats.join(', ')}, got "${text}"`);
     return { format, file: text.slice(separator + 1) };
   });
 }
@@ -43,7 +56,9 @@ Only findings not attributed yet are looked up, unless --refresh.`,
       const registry = createIspRegistry(await store.listIsps());
       const rdap = typeof values.rdap === 'string' ? createRdapClient({ baseUrl: values.rdap }) : undefined;
       const attributor = createAttributor({ table, registry, ...(rdap ? { rdap } : {}) });
-      const summary = await attributeFindings(store, (ip) => (rdap ? attributor.attribute(ip) : attributor.attributeSync(ip)), { refresh: Boolean(values.refresh) });
+      const summary = await attributeFindings(store, (ip) => (rdap ? attributor.attribute(ip) : attributor.attributeSync(ip)), {
+        refresh: Boolean(values.refresh),
+      });
       io.stdout.write(`attributed ${summary.findings} findings (${summary.addresses} addresses)\n`);
       for (const [isp, count] of Object.entries(summary.byIsp).sort((a, b) => b[1] - a[1])) io.stdout.write(`  ${isp.padEnd(24)} ${count}\n`);
       for (const [reason, count] of Object.entries(summary.unattributed).sort((a, b) => b[1] - a[1])) io.stdout.write(`  unattributed: ${reason}: ${count}\n`);

@@ -28,7 +28,19 @@ Example:  opennotice audit --run 3 --csv > run-3-attempts.csv`,
         return 0;
       }
       const header = ['attempted_at', 'ip', 'port', 'protocol', 'dictionary_entry_id', 'username', 'outcome', 'detail', 'plan_file', 'plan_sha256', 'operator'];
-      const rows = attempts.map((attempt) => [attempt.attemptedAt, attempt.ip, attempt.port, attempt.protocol, attempt.dictionaryEntryId, attempt.username, attempt.outcome, attempt.detail ?? '', attempt.plan?.file ?? '', attempt.plan?.sha256 ?? '', attempt.plan?.operator ?? '']);
+      const rows = attempts.map((attempt) => [
+        attempt.attemptedAt,
+        attempt.ip,
+        attempt.port,
+        attempt.protocol,
+        attempt.dictionaryEntryId,
+        attempt.username,
+        attempt.outcome,
+        attempt.detail ?? '',
+        attempt.plan?.file ?? '',
+        attempt.plan?.sha256 ?? '',
+        attempt.plan?.operator ?? '',
+      ]);
       if (values.csv) {
         io.stdout.write(renderCsv(header, rows));
         return 0;
@@ -36,7 +48,9 @@ Example:  opennotice audit --run 3 --csv > run-3-attempts.csv`,
       const plan = run.plan ? `plan ${run.plan.file} (sha256 ${run.plan.sha256.slice(0, 12)}…, ${run.plan.operator})` : 'no plan (loopback scope)';
       io.stdout.write(`run ${runId}: ${attempts.length} login attempts, ${plan}\n`);
       for (const attempt of attempts) {
-        io.stdout.write(`${attempt.attemptedAt}  ${`${attempt.ip}:${attempt.port}`.padEnd(21)} ${attempt.protocol.padEnd(7)} ${attempt.dictionaryEntryId.padEnd(7)} ${attempt.username.padEnd(14)} ${attempt.outcome}${attempt.detail ? `  (${printable(attempt.detail)})` : ''}\n`);
+        io.stdout.write(
+          `${attempt.attemptedAt}  ${`${attempt.ip}:${attempt.port}`.padEnd(21)} ${attempt.protocol.padEnd(7)} ${attempt.dictionaryEntryId.padEnd(7)} ${attempt.username.padEnd(14)} ${attempt.outcome}${attempt.detail ? `  (${printable(attempt.detail)})` : ''}\n`,
+        );
       }
       return 0;
     } finally {

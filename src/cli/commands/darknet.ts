@@ -38,8 +38,8 @@ Research scanners (--research FILE of CIDRs) are kept apart from infected source
   options: {
     darknet: { type: 'string', valueName: 'CIDR', description: 'the darknet the captures observed', default: '127.200.0.0/16' },
     db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
-    research: { type: 'string', valueName: 'FILE', description: 'CIDR list of known research scanners (default: the lab generator\'s documentation range)' },
-    space: { type: 'string', valueName: 'FILE', description: 'ingest, honeypot: CIDR list counted as surveyed space besides the store\'s survey scopes' },
+    research: { type: 'string', valueName: 'FILE', description: "CIDR list of known research scanners (default: the lab generator's documentation range)" },
+    space: { type: 'string', valueName: 'FILE', description: "ingest, honeypot: CIDR list counted as surveyed space besides the store's survey scopes" },
     'quiet-days': { type: 'string', valueName: 'N', description: 'ingest: close an infected finding after N days without scanning', default: '7' },
     interface: { type: 'string', valueName: 'IF', description: 'capture: network interface the darknet is routed to' },
     filter: { type: 'string', valueName: 'BPF', description: 'capture: narrows the capture further (added to "dst net DARKNET")' },
@@ -60,13 +60,20 @@ Research scanners (--research FILE of CIDRs) are kept apart from infected source
     const [subcommand, ...rest] = positionals;
     const context = darknetContext(values);
     switch (subcommand) {
-      case 'ingest': return runIngest(context, rest, io);
-      case 'capture': return runCapture(context, values, io);
-      case 'honeypot': return runHoneypot(context, rest, io);
-      case 'stats': return runStats(context, rest, io);
-      case 'infected': return runInfected(context, io);
-      case 'generate': return runGenerate(context, values, io);
-      default: throw new OpenNoticeError('USAGE', `unknown darknet subcommand "${subcommand ?? ''}" (one of: ${subcommands.join(', ')})`);
+      case 'ingest':
+        return runIngest(context, rest, io);
+      case 'capture':
+        return runCapture(context, values, io);
+      case 'honeypot':
+        return runHoneypot(context, rest, io);
+      case 'stats':
+        return runStats(context, rest, io);
+      case 'infected':
+        return runInfected(context, io);
+      case 'generate':
+        return runGenerate(context, values, io);
+      default:
+        throw new OpenNoticeError('USAGE', `unknown darknet subcommand "${subcommand ?? ''}" (one of: ${subcommands.join(', ')})`);
     }
   },
 });

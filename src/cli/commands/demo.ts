@@ -20,7 +20,8 @@ import { renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../repo
 
 export default defineCommand({
   name: 'demo',
-  summary: 'Start the lab, survey it for weak credentials and vulnerable firmware, observe its infected devices in a darknet, and print what was found and how accurate it was.',
+  summary:
+    'Start the lab, survey it for weak credentials and vulnerable firmware, observe its infected devices in a darknet, and print what was found and how accurate it was.',
   usage: '[--devices N] [--seed N] [--db FILE] [--port PORT | --no-serve]',
   details: `The whole first NOTICE survey on one machine, no set-up: a simulated IoT network of
 ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, a credential survey of every address and port,
@@ -34,7 +35,13 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
     rows: { type: 'string', valueName: 'N', description: 'findings to print', default: '20' },
     port: { type: 'string', valueName: 'PORT', description: 'port of the web server opened at the end (0: any free port)', default: '8080' },
     'no-serve': { type: 'boolean', description: 'end after the printout instead of opening the web server' },
-    feed: { type: 'string', multiple: true, valueName: 'FILE', description: 'more vulnerability data to import (NVD 2.0, CVE JSON 5, KEV, JVN files or folders), e.g. real NVD records for the lab\'s real-product devices' },
+    feed: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description:
+        "more vulnerability data to import (NVD 2.0, CVE JSON 5, KEV, JVN files or folders), e.g. real NVD records for the lab's real-product devices",
+    },
   },
   async run(values, _positionals, io) {
     const cidr = defaultLabOptions.cidr;
@@ -53,9 +60,23 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         const feeds = [lab.feedFile, ...listOption(values, 'feed')];
         for (const file of feeds) {
           const imported = await importFeedFile(store, file);
-          io.stdout.write(`Imported vulnerability data: ${file === lab.feedFile ? "the lab's synthetic feed" : file} (${imported.format}: ${imported.inserted + imported.updated + imported.unchanged} records${imported.skipped.length ? `, ${imported.skipped.length} skipped` : ''})\n`);
+          io.stdout.write(
+            `Imported vulnerability data: ${file === lab.feedFile ? "the lab's synthetic feed" : file} (${imported.format}: ${imported.inserted + imported.updated + imported.unchanged} records${imported.skipped.length ? `, ${imported.skipped.length} skipped` : ''})\n`,
+          );
         }
-        const surveyValues = { target: [cidr], check: ['credentials', 'firmware'], ports: ['21,22,23,80,2323,8080'], seed: '1', 'per-host': '2', 'connect-timeout': '1500', 'io-timeout': '3000', deadline: '10000', 'max-bytes': '262144', 'max-attempts-per-service': '40', 'max-attempts-per-host': '100' };
+        const surveyValues = {
+          target: [cidr],
+          check: ['credentials', 'firmware'],
+          ports: ['21,22,23,80,2323,8080'],
+          seed: '1',
+          'per-host': '2',
+          'connect-timeout': '1500',
+          'io-timeout': '3000',
+          deadline: '10000',
+          'max-bytes': '262144',
+          'max-attempts-per-service': '40',
+          'max-attempts-per-host': '100',
+        };
         const config = await buildSurveyConfig(surveyValues);
         // The demo lives a month: the survey is day 0, thirty days ago; the follow-up moves the clock on.
         const clock = demoClock({ startDaysAgo: 30 });
@@ -72,7 +93,9 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         }
         const vulnerabilities = summarizeVulnerabilities(findings);
         if (vulnerabilities.length > 0) {
-          io.stdout.write(`\nVulnerabilities matched, most worth notifying first (top ${Math.min(10, vulnerabilities.length)} of ${vulnerabilities.length}; all with: opennotice vulns --db ${db}):\n`);
+          io.stdout.write(
+            `\nVulnerabilities matched, most worth notifying first (top ${Math.min(10, vulnerabilities.length)} of ${vulnerabilities.length}; all with: opennotice vulns --db ${db}):\n`,
+          );
           io.stdout.write(renderVulnerabilitiesTable(vulnerabilities.slice(0, 10)));
         }
         const credentialFindings = findings.filter((row) => row.kind !== 'vulnerable-firmware');

@@ -64,13 +64,17 @@ async function runStatus(store: SurveyRepository, values: Record<string, unknown
     return 0;
   }
   const total = counts.bySource.reduce((sum, row) => sum + row.count, 0);
-  io.stdout.write(`vulnerabilities: ${total}${total > 0 ? ` (applicability from ${counts.bySource.map((row) => `${row.source} ${row.count}`).join(', ')})` : ''}\n`);
+  io.stdout.write(
+    `vulnerabilities: ${total}${total > 0 ? ` (applicability from ${counts.bySource.map((row) => `${row.source} ${row.count}`).join(', ')})` : ''}\n`,
+  );
   if (counts.byFeed.length > 0) io.stdout.write(`feed copies: ${counts.byFeed.map((row) => `${row.source} ${row.count}`).join(', ')}\n`);
   io.stdout.write(`CISA KEV: ${counts.kev} entries, ${counts.kevRansomware} with known ransomware use\n`);
   if (imports.length === 0) io.stdout.write('no feed imports yet: run `opennotice feeds import FILE` or `opennotice feeds update`\n');
   else io.stdout.write('last imports:\n');
   for (const row of imports) {
-    io.stdout.write(`  #${row.id} ${row.finishedAt} ${row.format.padEnd(7)} ${row.file}: read ${row.read}, +${row.inserted} ~${row.updated} =${row.unchanged}, skipped ${row.skippedCount}${row.through ? `, through ${row.through}` : ''}\n`);
+    io.stdout.write(
+      `  #${row.id} ${row.finishedAt} ${row.format.padEnd(7)} ${row.file}: read ${row.read}, +${row.inserted} ~${row.updated} =${row.unchanged}, skipped ${row.skippedCount}${row.through ? `, through ${row.through}` : ''}\n`,
+    );
   }
   return 0;
 }

@@ -40,7 +40,8 @@ Examples:  opennotice findings
   async run(values, _positionals, io) {
     const status = String(values.status);
     if (!(statuses as readonly string[]).includes(status)) throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
-    if (values.kind !== undefined && !(kinds as readonly string[]).includes(String(values.kind))) throw new OpenNoticeError('USAGE', `--kind must be one of ${kinds.join(', ')}`);
+    if (values.kind !== undefined && !(kinds as readonly string[]).includes(String(values.kind)))
+      throw new OpenNoticeError('USAGE', `--kind must be one of ${kinds.join(', ')}`);
     if (values.json && values.csv) throw new OpenNoticeError('USAGE', 'choose one of --json and --csv');
     const store = await openStore(String(values.db));
     try {

@@ -18,4 +18,22 @@ import users from './users.ts';
 import vulns from './vulns.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
-export const commands: readonly Command[] = [demo, lab, survey, findings, vulns, feeds, darknet, isps, attribute, notify, track, stats, optouts, serve, users, runs, audit];
+export const commands: readonly Command[] = [
+  demo,
+  lab,
+  survey,
+  findings,
+  vulns,
+  feeds,
+  darknet,
+  isps,
+  attribute,
+  notify,
+  track,
+  stats,
+  optouts,
+  serve,
+  users,
+  runs,
+  audit,
+];

@@ -30,7 +30,11 @@ Importing again updates ISPs by id.`,
       const isps = await store.listIsps();
       if (values.json) io.stdout.write(`${JSON.stringify(isps, null, 2)}\n`);
       else if (isps.length === 0) io.stdout.write("no ISPs: import a registry with 'opennotice isps import FILE'\n");
-      else for (const isp of isps) io.stdout.write(`${isp.id.padEnd(20)} ${isp.name.padEnd(28)} AS${isp.asns.join(',AS') || '-'}  ${isp.prefixes.join(',') || ''}  ${isp.contacts.abuseEmail ?? '-'}  ${isp.preferences.language}/${isp.preferences.format}/${isp.preferences.cadence}${isp.managesCustomerDevices ? '  manages devices' : ''}\n`);
+      else
+        for (const isp of isps)
+          io.stdout.write(
+            `${isp.id.padEnd(20)} ${isp.name.padEnd(28)} AS${isp.asns.join(',AS') || '-'}  ${isp.prefixes.join(',') || ''}  ${isp.contacts.abuseEmail ?? '-'}  ${isp.preferences.language}/${isp.preferences.format}/${isp.preferences.cadence}${isp.managesCustomerDevices ? '  manages devices' : ''}\n`,
+          );
       return 0;
     } finally {
       await store.close();

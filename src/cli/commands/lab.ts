@@ -21,7 +21,12 @@ While it runs it reads commands on stdin, one per line, and answers each on stdo
   remediate IP   the device's owner fixes it now (weak passwords become strong);
                  answers "remediated IP", or "unknown IP" when no lab device is there`,
   options: {
-    cidr: { type: 'string', valueName: 'CIDR', description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)', default: defaultLabOptions.cidr },
+    cidr: {
+      type: 'string',
+      valueName: 'CIDR',
+      description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)',
+      default: defaultLabOptions.cidr,
+    },
     seed: { type: 'string', valueName: 'N', description: 'seed of the device population', default: String(defaultLabOptions.seed) },
     devices: { type: 'string', valueName: 'N', description: 'number of devices (hostile ones included)', default: String(defaultLabOptions.deviceCount) },
     'no-hostile': { type: 'boolean', description: 'leave out the hostile devices (tarpits, endless banners …) and the script-injection payload devices' },
@@ -38,7 +43,9 @@ While it runs it reads commands on stdin, one per line, and answers each on stdo
     if (typeof values.truth === 'string') writeTruth(values.truth, lab.truth);
     if (typeof values.feed === 'string') writeSyntheticFeed(values.feed);
     const services = lab.truth.devices.reduce((total, device) => total + device.services.length, 0);
-    io.stdout.write(`lab ready: ${lab.truth.devices.length} devices, ${services} services on ${lab.options.cidr} (seed ${lab.options.seed})${typeof values.truth === 'string' ? `, truth in ${values.truth}` : ''}\n`);
+    io.stdout.write(
+      `lab ready: ${lab.truth.devices.length} devices, ${services} services on ${lab.options.cidr} (seed ${lab.options.seed})${typeof values.truth === 'string' ? `, truth in ${values.truth}` : ''}\n`,
+    );
     // A parent process (demo, tests) or a person at the terminal plays the subscribers who fix devices.
     const stopControl = serveLabControl(process.stdin, io.stdout, lab);
     await new Promise<void>((resolve) => {

@@ -20,7 +20,8 @@ function transports(values: Record<string, unknown>): (entry: OutboxRow) => Tran
     smtp = createSmtpTransport({ host, port: Number(port), heloName: String(values.helo), startTls: values['require-tls'] ? 'required' : 'opportunistic' });
   }
   const secret = process.env.OPENNOTICE_WEBHOOK_SECRET;
-  const file = typeof values['file-drop'] === 'string' ? createFileDropTransport({ directory: values['file-drop'] }) : waiting('file', 'no --file-drop DIR given');
+  const file =
+    typeof values['file-drop'] === 'string' ? createFileDropTransport({ directory: values['file-drop'] }) : waiting('file', 'no --file-drop DIR given');
   return (entry) => {
     if (entry.channel === 'smtp') return smtp;
     if (entry.channel === 'file') return file;
@@ -51,8 +52,16 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
     'test-address': { type: 'string', valueName: 'ADDR', description: 'send every e-mail here instead (try a set-up without bothering ISPs)' },
     'file-drop': { type: 'string', valueName: 'DIR', description: 'also write every report into this folder' },
     'renotify-days': { type: 'string', valueName: 'N', description: 'remind about a finding still open after N days', default: '30' },
-    'vendor-reports': { type: 'string', valueName: 'DIR', description: 'also write one report per device vendor (models, firmware, CVEs; no addresses) into DIR, for manufacturers' },
-    study: { type: 'string', valueName: 'FILE', description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)' },
+    'vendor-reports': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'also write one report per device vendor (models, firmware, CVEs; no addresses) into DIR, for manufacturers',
+    },
+    study: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)',
+    },
     'deliver-only': { type: 'boolean', description: 'only retry what waits in the outbox; build no new reports' },
     db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
   },
@@ -63,25 +72,55 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
       if (!values['deliver-only']) {
         const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
         const results = await buildIspReports({
-          store, templates: loadMessageTemplates(), from: String(values.from), now, dryRun: Boolean(values['dry-run']),
-          fileDrop: typeof values['file-drop'] === 'string', renotifyAfterDays: integerOption(values, 'renotify-days', { min: 1, max: 3650 }), ...(study ? { holdout: study } : {}),
+          store,
+          templates: loadMessageTemplates(),
+          from: String(values.from),
+          now,
+          dryRun: Boolean(values['dry-run']),
+          fileDrop: typeof values['file-drop'] === 'string',
+          renotifyAfterDays: integerOption(values, 'renotify-days', { min: 1, max: 3650 }),
+          ...(study ? { holdout: study } : {}),
         });
         for (const result of results) {
-          const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ` → report ${result.reportId} (made before)`) : values['dry-run'] && !result.note ? ' (dry run)' : '';
-          io.stdout.write(`${result.ispId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`);
+          const made =
+            result.reportId !== undefined
+              ? result.created
+                ? ` → report ${result.reportId}`
+                : ` → report ${result.reportId} (made before)`
+              : values['dry-run'] && !result.note
+                ? ' (dry run)'
+                : '';
+          io.stdout.write(
+            `${result.ispId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`,
+          );
         }
         if (typeof values['vendor-reports'] === 'string') {
-          for (const result of await writeVendorReports({ store, directory: values['vendor-reports'], now, from: String(values.from), dryRun: Boolean(values['dry-run']) })) {
+          for (const result of await writeVendorReports({
+            store,
+            directory: values['vendor-reports'],
+            now,
+            from: String(values.from),
+            dryRun: Boolean(values['dry-run']),
+          })) {
             const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ' (made before)') : '';
-            io.stdout.write(`vendor ${result.vendor.padEnd(18)} devices ${String(result.devices).padStart(5)}  models ${String(result.models).padStart(3)}${made}${result.note ? `  (${result.note})` : ''}\n`);
+            io.stdout.write(
+              `vendor ${result.vendor.padEnd(18)} devices ${String(result.devices).padStart(5)}  models ${String(result.models).padStart(3)}${made}${result.note ? `  (${result.note})` : ''}\n`,
+            );
           }
         }
         const unattributed = (await store.listNotifiableFindings({ status: 'open' })).filter((finding) => !finding.attribution.ispId).length;
         if (unattributed > 0) io.stdout.write(`${unattributed} open findings have no ISP (run 'opennotice attribute'; see 'opennotice findings')\n`);
       }
       if (values['dry-run']) return 0;
-      const pass = await deliverDue({ store, transportFor: transports(values), signal: io.signal, ...(typeof values['test-address'] === 'string' ? { redirectTo: values['test-address'] } : {}),
-        onAttempt: (entry, outcome) => { if (outcome.status !== 'delivered') io.stderr.write(`${entry.channel} ${entry.destination}: ${outcome.status}: ${outcome.detail}\n`); } });
+      const pass = await deliverDue({
+        store,
+        transportFor: transports(values),
+        signal: io.signal,
+        ...(typeof values['test-address'] === 'string' ? { redirectTo: values['test-address'] } : {}),
+        onAttempt: (entry, outcome) => {
+          if (outcome.status !== 'delivered') io.stderr.write(`${entry.channel} ${entry.destination}: ${outcome.status}: ${outcome.detail}\n`);
+        },
+      });
       const waiting = (await store.listOutbox({ status: 'pending' })).length;
       io.stdout.write(`outbox: ${pass.delivered} delivered, ${pass.retrying} to retry, ${pass.failed} failed; ${waiting} waiting\n`);
       return 0;

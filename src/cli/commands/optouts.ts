@@ -48,7 +48,9 @@ function formatTable(rows: readonly OptOutRequestRow[]): string {
   if (rows.length === 0) return 'no opt-out requests\n';
   const lines = ['ID     STATUS    REQUESTED             FROM             CONTACT                         RANGES'];
   for (const row of rows) {
-    lines.push(`${String(row.id).padEnd(6)} ${row.status.padEnd(9)} ${row.requestedAt.slice(0, 19).padEnd(21)} ${oneLine(row.requesterAddress, 16).padEnd(16)} ${oneLine(row.contact, 31).padEnd(31)} ${row.cidrs.join(',')}`);
+    lines.push(
+      `${String(row.id).padEnd(6)} ${row.status.padEnd(9)} ${row.requestedAt.slice(0, 19).padEnd(21)} ${oneLine(row.requesterAddress, 16).padEnd(16)} ${oneLine(row.contact, 31).padEnd(31)} ${row.cidrs.join(',')}`,
+    );
     if (row.reason) lines.push(`       reason: ${oneLine(row.reason, 100)}`);
     if (row.decidedAt) lines.push(`       ${row.status} ${row.decidedAt} by ${oneLine(row.decidedBy ?? '?', 40)}`);
   }
@@ -74,9 +76,11 @@ with a comment per request, the format --exclude-file reads (for other scanners 
   },
   async run(values, positionals, io) {
     const [subcommand, idText] = positionals;
-    if (!['list', 'approve', 'reject', 'export'].includes(subcommand ?? '')) throw new OpenNoticeError('USAGE', `unknown optouts subcommand "${subcommand ?? ''}" (list, approve, reject or export)`);
+    if (!['list', 'approve', 'reject', 'export'].includes(subcommand ?? ''))
+      throw new OpenNoticeError('USAGE', `unknown optouts subcommand "${subcommand ?? ''}" (list, approve, reject or export)`);
     const status = values.status === undefined ? undefined : String(values.status);
-    if (status !== undefined && !statuses.includes(status as OptOutStatus)) throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
+    if (status !== undefined && !statuses.includes(status as OptOutStatus))
+      throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
     const store = await openStore(String(values.db));
     try {
       if (subcommand === 'list') {
@@ -96,9 +100,17 @@ with a comment per request, the format --exclude-file reads (for other scanners 
       const id = Number(idText);
       const existing = await store.getOptOutRequest(id);
       if (!existing) throw new OpenNoticeError('USAGE', `there is no opt-out request ${id}`);
-      if (existing.status !== 'pending') throw new OpenNoticeError('USAGE', `opt-out request ${id} was already ${existing.status} (${existing.decidedAt ?? ''} by ${existing.decidedBy ?? '?'})`);
+      if (existing.status !== 'pending')
+        throw new OpenNoticeError(
+          'USAGE',
+          `opt-out request ${id} was already ${existing.status} (${existing.decidedAt ?? ''} by ${existing.decidedBy ?? '?'})`,
+        );
       const decision = subcommand === 'approve' ? 'approved' : 'rejected';
-      await store.decideOptOutRequest(id, { status: decision, at: new Date().toISOString(), by: typeof values.by === 'string' ? values.by : userInfo().username });
+      await store.decideOptOutRequest(id, {
+        status: decision,
+        at: new Date().toISOString(),
+        by: typeof values.by === 'string' ? values.by : userInfo().username,
+      });
       io.stdout.write(`opt-out request ${id} ${decision}: ${existing.cidrs.join(', ')}${decision === 'approved' ? ' (excluded from later surveys)' : ''}\n`);
       return 0;
     } finally {

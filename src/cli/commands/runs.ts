@@ -19,8 +19,12 @@ export default defineCommand({
       }
       if (runs.length === 0) io.stdout.write('no survey runs yet\n');
       for (const run of runs) {
-        const counts = Object.entries(run.counts).map(([name, value]) => `${name}=${value}`).join(' ');
-        io.stdout.write(`#${run.id} ${run.status.padEnd(11)} ${run.startedAt}  scope ${run.scope.join(',')}  checks ${run.checks.join(',')}${run.plan ? `  plan ${run.plan.file} (${run.plan.sha256.slice(0, 12)})` : ''}\n     ${counts}\n`);
+        const counts = Object.entries(run.counts)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(' ');
+        io.stdout.write(
+          `#${run.id} ${run.status.padEnd(11)} ${run.startedAt}  scope ${run.scope.join(',')}  checks ${run.checks.join(',')}${run.plan ? `  plan ${run.plan.file} (${run.plan.sha256.slice(0, 12)})` : ''}\n     ${counts}\n`,
+        );
       }
       return 0;
     } finally {

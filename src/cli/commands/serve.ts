@@ -34,20 +34,25 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     const port = integerOption(values, 'port', { min: 0, max: 65535 })!;
     const scannerAddresses = listOption(values, 'scanner-address');
     for (const address of scannerAddresses) {
-      if (parseIPv4(address) === undefined && parseIPv6(address) === undefined) throw new OpenNoticeError('USAGE', `--scanner-address: "${address}" is not an IP address`);
+      if (parseIPv4(address) === undefined && parseIPv6(address) === undefined)
+        throw new OpenNoticeError('USAGE', `--scanner-address: "${address}" is not an IP address`);
     }
     const publicUrl = typeof values['public-url'] === 'string' ? values['public-url'] : undefined;
     const secret = process.env.OPENNOTICE_WEB_SECRET;
     const store = await openStore(String(values.db));
     try {
       const server = await startServer({
-        store, port, publicUrl,
+        store,
+        port,
+        publicUrl,
         host: String(values.host),
         allowNonLoopback: Boolean(values['allow-remote']),
         trustProxy: Boolean(values['behind-proxy']),
         auth: secret ? { secret } : undefined,
         program: {
-          name: String(values['program-name']), operator: String(values.operator), scannerAddresses,
+          name: String(values['program-name']),
+          operator: String(values.operator),
+          scannerAddresses,
           contact: typeof values.contact === 'string' ? values.contact : '',
           ...(publicUrl ? { url: publicUrl } : {}),
         },

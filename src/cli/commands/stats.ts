@@ -8,7 +8,8 @@ import { defineCommand } from '../command.ts';
 
 export default defineCommand({
   name: 'stats',
-  summary: "The program's public figures: per month findings by kind, infected per day, notifications, remediation, cumulative totals; breakdowns by ISP, type, vendor, year.",
+  summary:
+    "The program's public figures: per month findings by kind, infected per day, notifications, remediation, cumulative totals; breakdowns by ISP, type, vendor, year.",
   usage: '[--json] | --annual YEAR [--format markdown|html] [--out FILE]',
   details: `Counts from the store: findings by the month they were first seen, infected addresses per
 day (max), ISP reports and the findings they carried, findings closed as remediated, and
@@ -23,16 +24,23 @@ vendor and release year. --annual writes the same figures for one year as a repo
     db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
   },
   async run(values, _positionals, io) {
-    if (values.annual !== undefined && !/^\d{4}$/.test(String(values.annual))) throw new OpenNoticeError('USAGE', `--annual must be a year like 2026, got "${String(values.annual)}"`);
+    if (values.annual !== undefined && !/^\d{4}$/.test(String(values.annual)))
+      throw new OpenNoticeError('USAGE', `--annual must be a year like 2026, got "${String(values.annual)}"`);
     if (!['markdown', 'html'].includes(String(values.format))) throw new OpenNoticeError('USAGE', '--format must be markdown or html');
     const store = await openStore(String(values.db));
     try {
-      const stats = programStatistics({ findings: await store.listNotifiableFindings(), events: await store.listFindingEvents(), reports: await store.listReports() });
+      const stats = programStatistics({
+        findings: await store.listNotifiableFindings(),
+        events: await store.listFindingEvents(),
+        reports: await store.listReports(),
+      });
       if (values.annual !== undefined) {
         const year = String(values.annual);
         const text = values.format === 'html' ? renderAnnualHtml(stats, year, String(values.name)) : renderAnnualMarkdown(stats, year, String(values.name));
-        if (typeof values.out === 'string') { writeFileSync(values.out, text); io.stdout.write(`wrote ${values.out}\n`); }
-        else io.stdout.write(text);
+        if (typeof values.out === 'string') {
+          writeFileSync(values.out, text);
+          io.stdout.write(`wrote ${values.out}\n`);
+        } else io.stdout.write(text);
       } else {
         io.stdout.write(values.json ? `${JSON.stringify(stats, null, 2)}\n` : renderProgramStatsTable(stats));
       }

@@ -2,7 +2,7 @@ import { defineCommand } from '../command.ts';
 import { buildSurveyConfig, surveyOptionSpecs } from '../survey-config.ts';
 import { openStore } from '../../store/open-store.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
-import { runSurvey } from '../../survey/run-survey.ts';
+import { runSurvey, type SurveyConfig } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { valuesForResume } from '../resume.ts';
@@ -13,7 +13,8 @@ import { optedOutRanges, withOptOutExclusions } from './optouts.ts';
 
 export default defineCommand({
   name: 'survey',
-  summary: 'Survey a scope: discover open ports, grab banners, identify devices; --check credentials finds weak or default logins, --check firmware known-vulnerable firmware.',
+  summary:
+    'Survey a scope: discover open ports, grab banners, identify devices; --check credentials finds weak or default logins, --check firmware known-vulnerable firmware.',
   usage: '[--target CIDR ...] [--plan FILE] [--check credentials] [--check firmware] [options]',
   details: `Scopes outside loopback (127.0.0.0/8) need an approved survey plan (--plan FILE; see
 docs/operations.md and examples/survey-plan.yaml): the plan fixes the ranges, checks,
@@ -28,7 +29,7 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
   async run(values, _positionals, io) {
     const store = await openStore(String(values.db));
     const resuming = values.resume !== undefined;
-    let config;
+    let config: SurveyConfig;
     try {
       // Approved opt-outs are never contacted, on a new run and on a resumed one alike.
       const optedOut = await optedOutRanges(store);
@@ -42,7 +43,10 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
       const run = await store.getRun(Number(values.resume));
       if (config.plan && run?.plan && config.plan.sha256 !== run.plan.sha256) {
         await store.close();
-        throw new OpenNoticeError('PLAN_INVALID', `the plan given differs from the one run ${values.resume} was made under (sha256 ${run.plan.sha256.slice(0, 12)}…)`);
+        throw new OpenNoticeError(
+          'PLAN_INVALID',
+          `the plan given differs from the one run ${values.resume} was made under (sha256 ${run.plan.sha256.slice(0, 12)}…)`,
+        );
       }
       config.resumeRunId = Number(values.resume);
     }

@@ -21,8 +21,12 @@ async function runResurvey(store: SurveyRepository, values: Record<string, unkno
     const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
     const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
     const { plan, summary } = await resurveyNotified({
-      store, values, deps, closeAfterMisses: integerOption(values, 'misses', { min: 1, max: 10 }) ?? 2,
-      ...(study ? { study } : {}), ...(typeof values.isp === 'string' ? { ispId: values.isp } : {}),
+      store,
+      values,
+      deps,
+      closeAfterMisses: integerOption(values, 'misses', { min: 1, max: 10 }) ?? 2,
+      ...(study ? { study } : {}),
+      ...(typeof values.isp === 'string' ? { ispId: values.isp } : {}),
     });
     reporter.finish();
     io.stdout.write(formatResurveyPlan(plan));
@@ -30,7 +34,9 @@ async function runResurvey(store: SurveyRepository, values: Record<string, unkno
       io.stdout.write("nothing to re-survey: no open finding has been notified yet ('opennotice notify')\n");
       return 0;
     }
-    io.stdout.write(values.json ? `${JSON.stringify({ plan: { ...plan, targets: plan.targets.length }, summary }, null, 2)}\n` : formatSurveySummary(summary, store.location));
+    io.stdout.write(
+      values.json ? `${JSON.stringify({ plan: { ...plan, targets: plan.targets.length }, summary }, null, 2)}\n` : formatSurveySummary(summary, store.location),
+    );
     return summary.status === 'interrupted' ? 130 : 0;
   } finally {
     reporter.finish();
@@ -39,15 +45,26 @@ async function runResurvey(store: SurveyRepository, values: Record<string, unkno
 
 async function runEffectiveness(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
   const by = listOption(values, 'by');
-  for (const grouping of by) if (!groupings.includes(grouping as Grouping)) throw new OpenNoticeError('USAGE', `--by ${grouping}: expected one of ${groupings.join(', ')}`);
+  for (const grouping of by)
+    if (!groupings.includes(grouping as Grouping)) throw new OpenNoticeError('USAGE', `--by ${grouping}: expected one of ${groupings.join(', ')}`);
   const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
   const asOf = typeof values['as-of'] === 'string' ? new Date(values['as-of']) : new Date();
   if (Number.isNaN(asOf.getTime())) throw new OpenNoticeError('USAGE', `--as-of "${String(values['as-of'])}" is not a date (YYYY-MM-DD or ISO time)`);
   const kinds = listOption(values, 'kind');
-  for (const kind of kinds) if (!findingKinds.includes(kind as FindingKind)) throw new OpenNoticeError('USAGE', `--kind ${kind}: expected one of ${findingKinds.join(', ')}`);
+  for (const kind of kinds)
+    if (!findingKinds.includes(kind as FindingKind)) throw new OpenNoticeError('USAGE', `--kind ${kind}: expected one of ${findingKinds.join(', ')}`);
   const chosen = (by.length > 0 ? by : study ? ['isp', 'kind', 'channel', 'group'] : ['isp', 'kind', 'channel']) as Grouping[];
-  const tables = await effectivenessTables(store, { by: chosen, asOf: asOf.toISOString(), ...(study ? { study } : {}), ...(kinds.length > 0 ? { kinds: kinds as FindingKind[] } : {}) });
-  io.stdout.write(values.json ? `${JSON.stringify({ asOf: asOf.toISOString(), ...(study ? { study: study.name } : {}), tables }, null, 2)}\n` : formatEffectivenessTables(tables));
+  const tables = await effectivenessTables(store, {
+    by: chosen,
+    asOf: asOf.toISOString(),
+    ...(study ? { study } : {}),
+    ...(kinds.length > 0 ? { kinds: kinds as FindingKind[] } : {}),
+  });
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify({ asOf: asOf.toISOString(), ...(study ? { study: study.name } : {}), tables }, null, 2)}\n`
+      : formatEffectivenessTables(tables),
+  );
   return 0;
 }
 
@@ -56,20 +73,35 @@ async function runFeedback(store: SurveyRepository, values: Record<string, unkno
   if (findingText === undefined) {
     const rows = await store.listFeedback(typeof values.isp === 'string' ? { ispId: values.isp } : {});
     if (values.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    else for (const row of rows) io.stdout.write(`${row.at}  finding ${String(row.findingId).padEnd(7)} ${row.ispId.padEnd(18)} ${row.action.padEnd(21)} ${row.author ?? ''}${row.note ? `  "${row.note}"` : ''}\n`);
+    else
+      for (const row of rows)
+        io.stdout.write(
+          `${row.at}  finding ${String(row.findingId).padEnd(7)} ${row.ispId.padEnd(18)} ${row.action.padEnd(21)} ${row.author ?? ''}${row.note ? `  "${row.note}"` : ''}\n`,
+        );
     if (!values.json && rows.length === 0) io.stdout.write('no feedback recorded\n');
     return 0;
   }
   const findingId = Number(findingText);
   if (!Number.isInteger(findingId) || findingId < 1) throw new OpenNoticeError('USAGE', `"${findingText}" is not a finding id (see 'opennotice findings')`);
-  if (!feedbackActions.includes(action as FeedbackAction)) throw new OpenNoticeError('USAGE', `feedback action must be one of ${feedbackActions.join(', ')}, got "${action ?? ''}"`);
+  if (!feedbackActions.includes(action as FeedbackAction))
+    throw new OpenNoticeError('USAGE', `feedback action must be one of ${feedbackActions.join(', ')}, got "${action ?? ''}"`);
   const finding = (await store.listNotifiableFindings()).find((candidate) => candidate.id === findingId);
   if (!finding) throw new OpenNoticeError('USAGE', `no finding ${findingId} in ${store.location}`);
   const ispId = finding.attribution.ispId;
-  if (!ispId) throw new OpenNoticeError('USAGE', `finding ${findingId} is not attributed to an ISP (${finding.attribution.unattributedReason ?? 'run opennotice attribute'}); feedback comes from the ISP that hosts it`);
+  if (!ispId)
+    throw new OpenNoticeError(
+      'USAGE',
+      `finding ${findingId} is not attributed to an ISP (${finding.attribution.unattributedReason ?? 'run opennotice attribute'}); feedback comes from the ISP that hosts it`,
+    );
   if (typeof values.isp === 'string' && values.isp !== ispId) throw new OpenNoticeError('USAGE', `finding ${findingId} belongs to ${ispId}, not ${values.isp}`);
-  const id = await store.recordFeedback({ findingId, ispId, action: action as FeedbackAction, at: new Date().toISOString(),
-    ...(typeof values.note === 'string' ? { note: values.note } : {}), ...(typeof values.author === 'string' ? { author: values.author } : {}) });
+  const id = await store.recordFeedback({
+    findingId,
+    ispId,
+    action: action as FeedbackAction,
+    at: new Date().toISOString(),
+    ...(typeof values.note === 'string' ? { note: values.note } : {}),
+    ...(typeof values.author === 'string' ? { author: values.author } : {}),
+  });
   io.stdout.write(`recorded feedback ${id}: finding ${findingId} (${ispId}) ${action}\n`);
   return 0;
 }
@@ -103,7 +135,8 @@ docs/tracking.md explains the method and its limits.`,
   },
   async run(values, positionals, io) {
     const [subcommand, ...rest] = positionals;
-    if (!subcommands.includes(subcommand ?? '')) throw new OpenNoticeError('USAGE', `unknown track subcommand "${subcommand ?? ''}" (one of: ${subcommands.join(', ')})`);
+    if (!subcommands.includes(subcommand ?? ''))
+      throw new OpenNoticeError('USAGE', `unknown track subcommand "${subcommand ?? ''}" (one of: ${subcommands.join(', ')})`);
     const store = await openStore(String(values.db));
     try {
       if (subcommand === 'resurvey') return await runResurvey(store, values, io);

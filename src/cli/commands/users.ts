@@ -98,12 +98,14 @@ Example:  OPENNOTICE_PASSWORD='…' opennotice users add noc@sakura --role isp -
       switch (subcommand) {
         case 'add': {
           const role = values.role;
-          if (!argument || argument.length > 200 || /[\u0000-\u001f\s]/.test(argument)) throw new OpenNoticeError('USAGE', 'users add needs a NAME without spaces (up to 200 characters)');
+          if (!argument || argument.length > 200 || /[\u0000-\u001f\s]/.test(argument))
+            throw new OpenNoticeError('USAGE', 'users add needs a NAME without spaces (up to 200 characters)');
           if (role !== 'operator' && role !== 'isp') throw new OpenNoticeError('USAGE', '--role must be operator or isp');
           const ispId = typeof values.isp === 'string' ? values.isp : undefined;
           if (role === 'isp' && !ispId) throw new OpenNoticeError('USAGE', 'an isp user needs --isp ID');
           if (role === 'operator' && ispId) throw new OpenNoticeError('USAGE', 'an operator belongs to no ISP: leave out --isp');
-          if (ispId && !(await store.listIsps()).some((isp) => isp.id === ispId)) throw new OpenNoticeError('USAGE', `there is no ISP "${ispId}" in the registry (see: opennotice isps list)`);
+          if (ispId && !(await store.listIsps()).some((isp) => isp.id === ispId))
+            throw new OpenNoticeError('USAGE', `there is no ISP "${ispId}" in the registry (see: opennotice isps list)`);
           if (await store.findWebUser(argument)) throw new OpenNoticeError('USAGE', `the user "${argument}" exists already`);
           const passwordHash = await hashPassword(await newPassword(io));
           await store.createWebUser({ name: argument, role, ...(ispId ? { ispId } : {}), passwordHash, createdAt: now.toISOString() });
@@ -114,15 +116,22 @@ Example:  OPENNOTICE_PASSWORD='…' opennotice users add noc@sakura --role isp -
           const users = await store.listWebUsers();
           const tokens = await store.listApiTokens();
           const rows = users.map((user) => ({
-            name: user.name, role: user.role, ispId: user.ispId, createdAt: user.createdAt,
-            tokens: tokens.filter((token) => token.userId === user.id).map(({ id, label, createdAt, lastUsedAt, revokedAt }) => ({ id, label, createdAt, lastUsedAt, revokedAt })),
+            name: user.name,
+            role: user.role,
+            ispId: user.ispId,
+            createdAt: user.createdAt,
+            tokens: tokens
+              .filter((token) => token.userId === user.id)
+              .map(({ id, label, createdAt, lastUsedAt, revokedAt }) => ({ id, label, createdAt, lastUsedAt, revokedAt })),
           }));
           if (values.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           else if (rows.length === 0) io.stdout.write("no users: add one with 'opennotice users add NAME --role operator'\n");
           else {
             for (const row of rows) {
               const live = row.tokens.filter((token) => !token.revokedAt);
-              io.stdout.write(`${row.name.padEnd(28)} ${row.role.padEnd(8)} ${(row.ispId ?? '-').padEnd(20)} since ${row.createdAt.slice(0, 10)}  tokens: ${live.map((token) => `#${token.id} ${token.label}`).join(', ') || '-'}\n`);
+              io.stdout.write(
+                `${row.name.padEnd(28)} ${row.role.padEnd(8)} ${(row.ispId ?? '-').padEnd(20)} since ${row.createdAt.slice(0, 10)}  tokens: ${live.map((token) => `#${token.id} ${token.label}`).join(', ') || '-'}\n`,
+              );
             }
           }
           return 0;

@@ -13,7 +13,8 @@ import type { DarknetCommandContext } from './context.ts';
 import { formatRunSummary } from './ingest.ts';
 
 export async function runCapture(context: DarknetCommandContext, values: Record<string, unknown>, io: CommandIo): Promise<number> {
-  if (typeof values.interface !== 'string') throw new OpenNoticeError('USAGE', 'capture needs --interface IF (e.g. eth1, the interface the darknet is routed to)');
+  if (typeof values.interface !== 'string')
+    throw new OpenNoticeError('USAGE', 'capture needs --interface IF (e.g. eth1, the interface the darknet is routed to)');
   const durationSeconds = integerOption(values, 'duration', { min: 1, max: 366 * 86_400 });
   const signals = [io.signal, ...(durationSeconds !== undefined ? [AbortSignal.timeout(durationSeconds * 1000)] : [])];
   // Only darknet traffic crosses into the process; a --filter narrows it further.
@@ -22,10 +23,11 @@ export async function runCapture(context: DarknetCommandContext, values: Record<
   try {
     const capture = startTcpdump({ interface: values.interface, filter, signal: AbortSignal.any(signals) });
     capture.ready.then(
-      (line) => io.stderr.write(`${line}\ncapturing on ${String(values.interface)} (${filter}); windows are written to ${context.db} as they close; Ctrl-C stops\n`),
+      (line) =>
+        io.stderr.write(`${line}\ncapturing on ${String(values.interface)} (${filter}); windows are written to ${context.db} as they close; Ctrl-C stops\n`),
       () => undefined, // the failure surfaces through the packet stream with tcpdump's own words
     );
-    let summary;
+    let summary: Awaited<ReturnType<typeof ingestLiveCapture>>;
     try {
       summary = await ingestLiveCapture(capture.packets, {
         store,
@@ -39,8 +41,14 @@ export async function runCapture(context: DarknetCommandContext, values: Record<
       });
     } finally {
       const end = await capture.stop();
-      const drops = [end.droppedByKernel ? `${end.droppedByKernel} dropped by the kernel` : '', end.droppedByInterface ? `${end.droppedByInterface} dropped by the interface` : ''].filter(Boolean);
-      if (end.received !== undefined) io.stderr.write(`tcpdump: ${end.received} packets received by the filter${drops.length ? `, ${drops.join(', ')} (raise the buffer or narrow --filter)` : ''}\n`);
+      const drops = [
+        end.droppedByKernel ? `${end.droppedByKernel} dropped by the kernel` : '',
+        end.droppedByInterface ? `${end.droppedByInterface} dropped by the interface` : '',
+      ].filter(Boolean);
+      if (end.received !== undefined)
+        io.stderr.write(
+          `tcpdump: ${end.received} packets received by the filter${drops.length ? `, ${drops.join(', ')} (raise the buffer or narrow --filter)` : ''}\n`,
+        );
     }
     io.stdout.write(formatRunSummary(summary, context.db));
     return io.signal.aborted ? 130 : 0;

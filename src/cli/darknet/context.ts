@@ -24,7 +24,8 @@ function dayOption(values: Record<string, unknown>, name: string): string | unde
   const raw = values[name];
   if (raw === undefined) return undefined;
   const text = String(raw);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) throw new OpenNoticeError('USAGE', `--${name} must be a day like 2026-01-31, got "${text}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)))
+    throw new OpenNoticeError('USAGE', `--${name} must be a day like 2026-01-31, got "${text}"`);
   return `${text}T00:00:00.000Z`;
 }
 

@@ -15,11 +15,13 @@ export async function runHoneypot(context: DarknetCommandContext, files: string[
       onCorrupt: context.skipCorrupt ? 'skip' : 'throw',
       onProgress: (file, sources) => io.stderr.write(`read ${file} (${sources} sources so far)\n`),
     });
-    io.stdout.write([
-      `honeypot run ${summary.runId}: ${summary.lines} lines` + (summary.skippedLines ? `, ${summary.skippedLines} corrupt lines skipped` : '') + `, ${summary.sources} sources, ${summary.bots} bots`,
-      `bots outside the surveyed space (not notified): ${summary.botsOutsideSpace}`,
-      `infected findings: ${summary.findings.opened} opened, ${summary.findings.updated} updated, ${summary.findings.reopened} reopened`,
-    ].join('\n') + '\n');
+    io.stdout.write(
+      `${[
+        `honeypot run ${summary.runId}: ${summary.lines} lines${summary.skippedLines ? `, ${summary.skippedLines} corrupt lines skipped` : ''}, ${summary.sources} sources, ${summary.bots} bots`,
+        `bots outside the surveyed space (not notified): ${summary.botsOutsideSpace}`,
+        `infected findings: ${summary.findings.opened} opened, ${summary.findings.updated} updated, ${summary.findings.reopened} reopened`,
+      ].join('\n')}\n`,
+    );
     return 0;
   } finally {
     await store.close();

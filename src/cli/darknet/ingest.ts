@@ -8,7 +8,8 @@ import type { DarknetCommandContext } from './context.ts';
 /** The lines an operator reads after an ingest or a live capture. */
 export function formatRunSummary(summary: DarknetRunSummary, db: string): string {
   const lines = [
-    `darknet run ${summary.runId}: ${summary.packets} packets` + (summary.skippedRecords ? `, ${summary.skippedRecords} corrupt records skipped` : '') +
+    `darknet run ${summary.runId}: ${summary.packets} packets` +
+      (summary.skippedRecords ? `, ${summary.skippedRecords} corrupt records skipped` : '') +
       `, ${summary.windows.hours} hour and ${summary.windows.days} day windows stored in ${db}`,
     ...summary.alreadyRead.map((entry) => `skipped ${entry.file}: already read by run ${entry.runId}`),
     `scanners: ${summary.scanners} (${summary.scannersOutsideSpace} outside the surveyed space: statistics only)`,
@@ -28,7 +29,9 @@ export async function runIngest(context: DarknetCommandContext, files: string[],
       space: context.space,
       quietDays: context.quietDays,
       onCorrupt: context.skipCorrupt ? 'skip' : 'throw',
-      onProgress: (progress) => { if (progress.file) io.stderr.write(`read ${progress.file} (${progress.packets} packets so far)\n`); },
+      onProgress: (progress) => {
+        if (progress.file) io.stderr.write(`read ${progress.file} (${progress.packets} packets so far)\n`);
+      },
     });
     io.stdout.write(formatRunSummary(summary, context.db));
     return 0;

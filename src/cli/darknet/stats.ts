@@ -9,16 +9,29 @@ import type { DarknetCommandContext } from './context.ts';
 /** @example io.stdout.write(formatStatistics(stats)) */
 export function formatStatistics(stats: DarknetStatistics): string {
   const lines = [
-    `darknet ${stats.darknet} (${stats.darknetSize} addresses), ${stats.packets} packets over ${stats.observedDays.toFixed(2)} days` + (stats.skippedRecords ? `, ${stats.skippedRecords} corrupt records skipped` : ''),
+    `darknet ${stats.darknet} (${stats.darknetSize} addresses), ${stats.packets} packets over ${stats.observedDays.toFixed(2)} days${stats.skippedRecords ? `, ${stats.skippedRecords} corrupt records skipped` : ''}`,
     `packets per darknet address per year: ${Math.round(stats.packetsPerAddressPerYear)}`,
     `scanners (infected-host candidates) per day: max ${stats.scannersPerDay.max}, average ${stats.scannersPerDay.average.toFixed(1)}`,
     '',
     'DAY         PACKETS    SOURCES  SCANNERS  MIRAI  RESEARCH  BACKSCATTER',
-    ...stats.days.map((day) => `${day.day}  ${String(day.packets).padStart(9)}  ${String(day.sources).padStart(7)}  ${String(day.scanners).padStart(8)}  ${String(day.miraiScanners).padStart(5)}  ${String(day.researchSources).padStart(8)}  ${String(day.backscatterSources).padStart(11)}`),
+    ...stats.days.map(
+      (day) =>
+        `${day.day}  ${String(day.packets).padStart(9)}  ${String(day.sources).padStart(7)}  ${String(day.scanners).padStart(8)}  ${String(day.miraiScanners).padStart(5)}  ${String(day.researchSources).padStart(8)}  ${String(day.backscatterSources).padStart(11)}`,
+    ),
     '',
     `top destination ports: ${stats.topPorts.map((entry) => `${entry.port} (${entry.packets})`).join(', ') || '-'}`,
-    `top scanner networks:  ${stats.topSourceNetworks.slice(0, 5).map((entry) => `${entry.network} (${entry.scanners} scanners, ${entry.packets} packets)`).join(', ') || '-'}`,
-    `packet classes: ${Object.entries(stats.packetClasses).filter(([, count]) => count > 0).map(([name, count]) => `${name} ${count}`).join(', ') || '-'}`,
+    `top scanner networks:  ${
+      stats.topSourceNetworks
+        .slice(0, 5)
+        .map((entry) => `${entry.network} (${entry.scanners} scanners, ${entry.packets} packets)`)
+        .join(', ') || '-'
+    }`,
+    `packet classes: ${
+      Object.entries(stats.packetClasses)
+        .filter(([, count]) => count > 0)
+        .map(([name, count]) => `${name} ${count}`)
+        .join(', ') || '-'
+    }`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -33,7 +46,10 @@ export async function runStats(context: DarknetCommandContext, files: string[], 
     try {
       const windows = await store.listDarknetWindows({ darknet: context.darknet, periodSeconds: 86_400, from: context.from, to: context.to });
       if (windows.length === 0) {
-        throw new OpenNoticeError('USAGE', `the store ${context.db} holds no observations of the darknet ${context.darknet}: give capture files, or read them in first with 'opennotice darknet ingest FILE... --darknet ${context.darknet}'`);
+        throw new OpenNoticeError(
+          'USAGE',
+          `the store ${context.db} holds no observations of the darknet ${context.darknet}: give capture files, or read them in first with 'opennotice darknet ingest FILE... --darknet ${context.darknet}'`,
+        );
       }
       stats = summarizeWindows(windows, { darknet: context.darknet, darknetSize: darknetRange(context.darknet).size });
     } finally {

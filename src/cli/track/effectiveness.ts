@@ -11,7 +11,10 @@ export type EffectivenessTables = Partial<Record<Grouping, Array<{ key: string; 
  * The figures for each grouping asked for, from the store as it is.
  * @example const tables = await effectivenessTables(store, { by: ['isp', 'channel'], asOf: now })
  */
-export async function effectivenessTables(store: SurveyRepository, options: { by: readonly Grouping[]; asOf: string; study?: HoldoutPolicy; kinds?: readonly FindingKind[] }): Promise<EffectivenessTables> {
+export async function effectivenessTables(
+  store: SurveyRepository,
+  options: { by: readonly Grouping[]; asOf: string; study?: HoldoutPolicy; kinds?: readonly FindingKind[] },
+): Promise<EffectivenessTables> {
   const findings = await store.listNotifiableFindings();
   const rows = trackedFindings({
     findings: options.kinds ? findings.filter((finding) => options.kinds!.includes(finding.kind)) : findings,
@@ -29,14 +32,22 @@ const percent = (share: number | null): string => (share === null ? '—' : `${(
 export function formatEffectivenessTables(tables: EffectivenessTables): string {
   const lines: string[] = [];
   for (const [grouping, rows] of Object.entries(tables)) {
-    lines.push(`by ${grouping}:`, `  ${'group'.padEnd(22)} ${'findings'.padStart(8)} ${'fixed'.padStart(6)} ${'≤7 d'.padStart(6)} ${'≤14 d'.padStart(6)} ${'≤30 d'.padStart(6)} ${'median'.padStart(8)}`);
+    lines.push(
+      `by ${grouping}:`,
+      `  ${'group'.padEnd(22)} ${'findings'.padStart(8)} ${'fixed'.padStart(6)} ${'≤7 d'.padStart(6)} ${'≤14 d'.padStart(6)} ${'≤30 d'.padStart(6)} ${'median'.padStart(8)}`,
+    );
     for (const { key, figures } of rows ?? []) {
       const median = figures.medianDays === null ? '—' : `${figures.medianDays} d`;
-      lines.push(`  ${key.padEnd(22)} ${String(figures.findings).padStart(8)} ${String(figures.remediated).padStart(6)} ${percent(figures.rateWithin[7]).padStart(6)} ${percent(figures.rateWithin[14]).padStart(6)} ${percent(figures.rateWithin[30]).padStart(6)} ${median.padStart(8)}`);
+      lines.push(
+        `  ${key.padEnd(22)} ${String(figures.findings).padStart(8)} ${String(figures.remediated).padStart(6)} ${percent(figures.rateWithin[7]).padStart(6)} ${percent(figures.rateWithin[14]).padStart(6)} ${percent(figures.rateWithin[30]).padStart(6)} ${median.padStart(8)}`,
+      );
     }
     if ((rows ?? []).length === 0) lines.push('  (no notified findings yet)');
     lines.push('');
   }
-  lines.push('Rates: share fixed by day N among the findings notified at least N days ago (calendar days); median from the Kaplan–Meier curve (--json has the curve).', '');
+  lines.push(
+    'Rates: share fixed by day N among the findings notified at least N days ago (calendar days); median from the Kaplan–Meier curve (--json has the curve).',
+    '',
+  );
   return lines.join('\n');
 }

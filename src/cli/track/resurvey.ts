@@ -33,7 +33,9 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
     open: await store.listNotifiableFindings({ status: 'open' }),
     notified: await store.notificationTimes(),
     services: await store.listServices(),
-    at, ...(options.study ? { study: options.study } : {}), ...(options.ispId ? { ispId: options.ispId } : {}),
+    at,
+    ...(options.study ? { study: options.study } : {}),
+    ...(options.ispId ? { ispId: options.ispId } : {}),
   });
   if (plan.targets.length === 0) return { plan };
   // The scope is what earlier surveys covered (and excluded); a plan, when given, still governs.
@@ -42,12 +44,17 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
   const exclude = [...new Set(runs.flatMap((run) => run.exclude))];
   const given = options.values;
   // Approved opt-outs are honoured here as in every survey: a notified device whose owner opted out since is not dialled again.
-  const config = await buildSurveyConfig(withOptOutExclusions({
-    ...given,
-    target: Array.isArray(given.target) && given.target.length > 0 ? given.target : scope,
-    exclude: [...exclude, ...(Array.isArray(given.exclude) ? given.exclude : [])],
-    check: plan.checks,
-  }, await optedOutRanges(store)));
+  const config = await buildSurveyConfig(
+    withOptOutExclusions(
+      {
+        ...given,
+        target: Array.isArray(given.target) && given.target.length > 0 ? given.target : scope,
+        exclude: [...exclude, ...(Array.isArray(given.exclude) ? given.exclude : [])],
+        check: plan.checks,
+      },
+      await optedOutRanges(store),
+    ),
+  );
   config.importedOpenPorts = plan.targets;
   config.closeAfterMisses = options.closeAfterMisses;
   const deps = { ...options.deps };
@@ -57,7 +64,10 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
 
 /** The plan in a few lines. */
 export function formatResurveyPlan(plan: ResurveyPlan): string {
-  const kinds = Object.entries(plan.findingsByKind).map(([kind, count]) => `${count} ${kind}`).join(', ') || 'none';
+  const kinds =
+    Object.entries(plan.findingsByKind)
+      .map(([kind, count]) => `${count} ${kind}`)
+      .join(', ') || 'none';
   const { notNotified, infected, otherIsp } = plan.leftOut;
   return [
     `re-survey: ${plan.targets.length} ports on ${plan.addresses} addresses, for the open notified findings (${kinds})`,

@@ -30,7 +30,10 @@ export class CarryBuffer {
 
   /** Forgets the first `count` bytes. */
   consume(count: number): void {
-    if (count >= this.length) { this.length = 0; return; }
+    if (count >= this.length) {
+      this.length = 0;
+      return;
+    }
     this.bytes.copyWithin(0, count, this.length);
     this.length -= count;
   }

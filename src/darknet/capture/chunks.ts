@@ -18,7 +18,7 @@ export type CaptureSource = string | AsyncIterable<Uint8Array>;
 
 const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
-const asBuffer = (bytes: Uint8Array): Buffer => Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /** Fresh buffers: for gzip input, whose inflater may still hold a chunk after it was handed over. */
 async function* freshFileChunks(handle: FileHandle): AsyncGenerator<Buffer> {
@@ -80,7 +80,11 @@ export function* plainFileChunks(path: string, offset: number, firstEnd: number)
 export function fileIsGzip(path: string): boolean {
   const head = Buffer.alloc(2);
   const descriptor = openSync(path, 'r');
-  try { readSync(descriptor, head, 0, 2, 0); } finally { closeSync(descriptor); }
+  try {
+    readSync(descriptor, head, 0, 2, 0);
+  } finally {
+    closeSync(descriptor);
+  }
   return isGzip(head);
 }
 
@@ -122,14 +126,21 @@ export async function* captureChunks(source: CaptureSource, name: string, stats:
     for await (const chunk of rest) yield asBuffer(chunk);
     return;
   }
-  async function* compressed(): AsyncGenerator<Uint8Array> { yield first!; yield* rest; }
+  async function* compressed(): AsyncGenerator<Uint8Array> {
+    yield first!;
+    yield* rest;
+  }
   // SYNC_FLUSH at the end: a cut-off gzip yields what it has; the container parser then reports the cut.
   const gunzip = Readable.from(compressed()).pipe(createGunzip({ chunkSize: CHUNK_BYTES, finishFlush: zlibConstants.Z_SYNC_FLUSH }));
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (error) {
     // Skip mode: the inflated bytes so far were parsed; count the bad stream once and stop.
-    if (stats !== undefined) { stats.skipped++; stats.corruptAt.push(stats.bytes); return; }
+    if (stats !== undefined) {
+      stats.skipped++;
+      stats.corruptAt.push(stats.bytes);
+      return;
+    }
     throw new OpenNoticeError('IMPORT_INVALID', `${name}: corrupt gzip stream: ${(error as Error).message}`, { file: name }, { cause: error });
   }
 }

@@ -30,10 +30,23 @@ function frame(last: number, port: number): Buffer {
   return packet;
 }
 
-interface Writer { u16(v: number): Buffer; u32(v: number): Buffer }
+interface Writer {
+  u16(v: number): Buffer;
+  u32(v: number): Buffer;
+}
 const writer = (little: boolean): Writer => ({
-  u16: (v) => { const b = Buffer.alloc(2); if (little) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; },
-  u32: (v) => { const b = Buffer.alloc(4); if (little) b.writeUInt32LE(v >>> 0); else b.writeUInt32BE(v >>> 0); return b; },
+  u16: (v) => {
+    const b = Buffer.alloc(2);
+    if (little) b.writeUInt16LE(v);
+    else b.writeUInt16BE(v);
+    return b;
+  },
+  u32: (v) => {
+    const b = Buffer.alloc(4);
+    if (little) b.writeUInt32LE(v >>> 0);
+    else b.writeUInt32BE(v >>> 0);
+    return b;
+  },
 });
 
 function pcap(little: boolean, nano: boolean, linkType: number, records: Array<[seconds: number, fraction: number, data: Buffer]>): Buffer {
@@ -52,19 +65,38 @@ function block(w: Writer, type: number, body: Buffer): Buffer {
 
 const ng = {
   section: (w: Writer) => block(w, 0x0a0d0d0a, Buffer.concat([w.u32(0x1a2b3c4d), w.u16(1), w.u16(0), Buffer.alloc(8, 0xff)])),
-  iface: (w: Writer, linkType: number, options: Array<[code: number, value: Buffer]> = [], snapLength = 0) => block(w, 1, Buffer.concat([
-    w.u16(linkType), w.u16(0), w.u32(snapLength),
-    ...options.flatMap(([code, value]) => [w.u16(code), w.u16(value.length), pad4(value)]), ...(options.length ? [w.u32(0)] : []),
-  ])),
-  epb: (w: Writer, id: number, ticks: bigint, data: Buffer) => block(w, 6, Buffer.concat([w.u32(id), w.u32(Number(ticks >> 32n)), w.u32(Number(ticks & 0xffffffffn)), w.u32(data.length), w.u32(data.length), pad4(data)])),
-  opb: (w: Writer, id: number, ticks: bigint, data: Buffer) => block(w, 2, Buffer.concat([w.u16(id), w.u16(0), w.u32(Number(ticks >> 32n)), w.u32(Number(ticks & 0xffffffffn)), w.u32(data.length), w.u32(data.length), pad4(data)])),
+  iface: (w: Writer, linkType: number, options: Array<[code: number, value: Buffer]> = [], snapLength = 0) =>
+    block(
+      w,
+      1,
+      Buffer.concat([
+        w.u16(linkType),
+        w.u16(0),
+        w.u32(snapLength),
+        ...options.flatMap(([code, value]) => [w.u16(code), w.u16(value.length), pad4(value)]),
+        ...(options.length ? [w.u32(0)] : []),
+      ]),
+    ),
+  epb: (w: Writer, id: number, ticks: bigint, data: Buffer) =>
+    block(
+      w,
+      6,
+      Buffer.concat([w.u32(id), w.u32(Number(ticks >> 32n)), w.u32(Number(ticks & 0xffffffffn)), w.u32(data.length), w.u32(data.length), pad4(data)]),
+    ),
+  opb: (w: Writer, id: number, ticks: bigint, data: Buffer) =>
+    block(
+      w,
+      2,
+      Buffer.concat([w.u16(id), w.u16(0), w.u32(Number(ticks >> 32n)), w.u32(Number(ticks & 0xffffffffn)), w.u32(data.length), w.u32(data.length), pad4(data)]),
+    ),
   spb: (w: Writer, data: Buffer) => block(w, 3, Buffer.concat([w.u32(data.length), pad4(data)])),
   other: (w: Writer, type: number) => block(w, type, Buffer.alloc(8)),
 };
 
 function int64(w: Writer, little: boolean, value: bigint): Buffer {
   const b = Buffer.alloc(8);
-  if (little) b.writeBigInt64LE(value); else b.writeBigInt64BE(value);
+  if (little) b.writeBigInt64LE(value);
+  else b.writeBigInt64BE(value);
   void w;
   return b;
 }
@@ -89,7 +121,13 @@ async function readAll(source: CaptureSource, onCorrupt: 'throw' | 'skip' = 'thr
 /** tshark's timestamps for a hand-built file, when tshark is installed (the oracle tests require it). */
 function tsharkMicros(file: string): number[] {
   const out = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.time_epoch'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return out.split('\n').filter(Boolean).map((t) => { const [s, f = ''] = t.split('.'); return Number(s) * 1e6 + Number(f.padEnd(6, '0').slice(0, 6)); });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((t) => {
+      const [s, f = ''] = t.split('.');
+      return Number(s) * 1e6 + Number(f.padEnd(6, '0').slice(0, 6));
+    });
 }
 
 // ---- tests -------------------------------------------------------------------------------
@@ -97,10 +135,20 @@ function tsharkMicros(file: string): number[] {
 test('pcap in both byte orders with µs and ns magic', async () => {
   for (const little of [true, false]) {
     for (const nano of [false, true]) {
-      const bytes = pcap(little, nano, 101, [[1700000000, nano ? 123456789 : 123456, frame(1, 23)], [1700000001, 5, frame(2, 2323)]]);
+      const bytes = pcap(little, nano, 101, [
+        [1700000000, nano ? 123456789 : 123456, frame(1, 23)],
+        [1700000001, 5, frame(2, 2323)],
+      ]);
       const packets = await readAll(save(bytes));
       const label = `little=${little} nano=${nano}`;
-      assert.deepEqual(packets.map((p) => [p.dst, p.dstPort]), [['198.51.100.1', 23], ['198.51.100.2', 2323]], label);
+      assert.deepEqual(
+        packets.map((p) => [p.dst, p.dstPort]),
+        [
+          ['198.51.100.1', 23],
+          ['198.51.100.2', 2323],
+        ],
+        label,
+      );
       assert.equal(packets[0].timeMicros, 1700000000_123456, label);
       assert.equal(packets[1].timeMicros, 1700000001_000000 + (nano ? 0 : 5), label);
     }
@@ -111,12 +159,29 @@ test('pcapng: both byte orders, sections restart interface ids, EPB/OPB/SPB, oth
   for (const little of [true, false]) {
     const w = writer(little);
     const bytes = Buffer.concat([
-      ng.section(w), ng.iface(w, 1), ng.iface(w, 101), ng.other(w, 4 /* NRB */),
-      ng.epb(w, 1, 1_700_000_000_000_000n, frame(1, 1)), ng.other(w, 5 /* ISB */), ng.other(w, 0x0bad /* custom */), ng.other(w, 10 /* DSB */),
-      ng.section(w), ng.iface(w, 101), ng.opb(w, 0, 1_700_000_001_000_000n, frame(2, 2)), ng.spb(w, frame(3, 3)),
+      ng.section(w),
+      ng.iface(w, 1),
+      ng.iface(w, 101),
+      ng.other(w, 4 /* NRB */),
+      ng.epb(w, 1, 1_700_000_000_000_000n, frame(1, 1)),
+      ng.other(w, 5 /* ISB */),
+      ng.other(w, 0x0bad /* custom */),
+      ng.other(w, 10 /* DSB */),
+      ng.section(w),
+      ng.iface(w, 101),
+      ng.opb(w, 0, 1_700_000_001_000_000n, frame(2, 2)),
+      ng.spb(w, frame(3, 3)),
     ]);
     const packets = await readAll(save(bytes, 'pcapng'));
-    assert.deepEqual(packets.map((p) => [p.linkType, p.dstPort, p.timeMicros]), [[101, 1, 1_700_000_000_000_000], [101, 2, 1_700_000_001_000_000], [101, 3, 0]], `little=${little}`);
+    assert.deepEqual(
+      packets.map((p) => [p.linkType, p.dstPort, p.timeMicros]),
+      [
+        [101, 1, 1_700_000_000_000_000],
+        [101, 2, 1_700_000_001_000_000],
+        [101, 3, 0],
+      ],
+      `little=${little}`,
+    );
   }
 });
 
@@ -125,7 +190,10 @@ test('pcapng if_tsresol (10^-9, 10^-3, 2^-10) and if_tsoffset convert to µs lik
   const bytes = Buffer.concat([
     ng.section(w),
     ng.iface(w, 101, [[9, Buffer.from([9])]]),
-    ng.iface(w, 101, [[9, Buffer.from([3])], [14, int64(w, true, 100n)]]),
+    ng.iface(w, 101, [
+      [9, Buffer.from([3])],
+      [14, int64(w, true, 100n)],
+    ]),
     ng.iface(w, 101, [[9, Buffer.from([0x80 | 10])]]),
     ng.epb(w, 0, 1_700_000_000_123_456_789n, frame(1, 1)),
     ng.epb(w, 1, 1_700_000_000_123n, frame(2, 2)),
@@ -140,26 +208,43 @@ test('pcapng if_tsresol (10^-9, 10^-3, 2^-10) and if_tsoffset convert to µs lik
 test('gzip-compressed captures are inflated on the fly', async () => {
   const bytes = pcap(true, false, 101, [[1, 0, frame(9, 80)]]);
   const packets = await readAll(save(gzipSync(bytes), 'pcap.gz'));
-  assert.deepEqual(packets.map((p) => p.dstPort), [80]);
+  assert.deepEqual(
+    packets.map((p) => p.dstPort),
+    [80],
+  );
 });
 
 test('records split across any chunk boundary read the same (stream source, 1..7-byte chunks)', async () => {
   const w = writer(false);
   const bytes = Buffer.concat([ng.section(w), ng.iface(w, 101), ...Array.from({ length: 20 }, (_, i) => ng.epb(w, 0, BigInt(i), frame(i, i)))]);
   for (const size of [1, 3, 7]) {
-    async function* chunks(): AsyncGenerator<Uint8Array> { for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size); }
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    }
     const packets = await readAll(chunks());
-    assert.deepEqual(packets.map((p) => p.dstPort), Array.from({ length: 20 }, (_, i) => i), `chunk ${size}`);
+    assert.deepEqual(
+      packets.map((p) => p.dstPort),
+      Array.from({ length: 20 }, (_, i) => i),
+      `chunk ${size}`,
+    );
   }
 });
 
 async function rejection(source: CaptureSource): Promise<OpenNoticeError> {
-  try { await scanCapture(source, () => {}); } catch (error) { assert.ok(error instanceof OpenNoticeError); return error; }
+  try {
+    await scanCapture(source, () => {});
+  } catch (error) {
+    assert.ok(error instanceof OpenNoticeError);
+    return error;
+  }
   assert.fail('expected an OpenNoticeError');
 }
 
 test('corruption throws IMPORT_INVALID with the file and byte offset', async () => {
-  const good = pcap(true, false, 101, [[1, 0, frame(1, 1)], [2, 0, frame(2, 2)]]);
+  const good = pcap(true, false, 101, [
+    [1, 0, frame(1, 1)],
+    [2, 0, frame(2, 2)],
+  ]);
   const badMagic = await rejection(save(Buffer.from('not a capture at all')));
   assert.match(badMagic.message, /not a pcap or pcapng file/);
   assert.equal(badMagic.code, 'IMPORT_INVALID');
@@ -186,7 +271,10 @@ test('skip mode counts corruption instead of throwing and keeps good packets', a
   for await (const packet of capture) ports.push(packet.dstPort);
   assert.deepEqual(ports, [1, 3], 'block with a bad interface id skipped by its length');
   assert.deepEqual([capture.stats.packets, capture.stats.skipped, capture.stats.corruptAt], [2, 1, [28 + 20 + 60]]);
-  const good = pcap(false, false, 101, [[1, 0, frame(1, 1)], [2, 0, frame(2, 2)]]);
+  const good = pcap(false, false, 101, [
+    [1, 0, frame(1, 1)],
+    [2, 0, frame(2, 2)],
+  ]);
   const cut = openCapture(save(good.subarray(0, good.length - 3)), { onCorrupt: 'skip' });
   let count = 0;
   for await (const _ of cut) count++;

@@ -13,7 +13,16 @@ import { decodeIntoBatch } from './decode-batch.ts';
 import type { FrameInfo } from './decode.ts';
 import type { BatchTarget, ContainerOptions, ContainerStats, ParserCheckpoint } from './container-types.ts';
 import { MAX_PCAP_CAPLEN, PCAP_HEADER_BYTES, readPcapHeader } from './pcap.ts';
-import { MAX_RECORD_BYTES, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_BYTE_ORDER_SWAPPED, PCAPNG_SHB, pcapngBlockSpan, pcapngMicros, readInterfaceOptions, type PcapngInterface } from './pcapng.ts';
+import {
+  MAX_RECORD_BYTES,
+  PCAPNG_BYTE_ORDER_MAGIC,
+  PCAPNG_BYTE_ORDER_SWAPPED,
+  PCAPNG_SHB,
+  pcapngBlockSpan,
+  pcapngMicros,
+  readInterfaceOptions,
+  type PcapngInterface,
+} from './pcapng.ts';
 
 export { MAX_RECORD_BYTES } from './pcapng.ts';
 export type { BatchTarget, ContainerOptions, ContainerStats, ParserCheckpoint } from './container-types.ts';
@@ -77,8 +86,13 @@ export class ContainerParser {
   checkpoint(): ParserCheckpoint | undefined {
     if (this.state !== 'pcap' && this.state !== 'pcapng') return undefined;
     return {
-      offset: this.pushed - this.carry.length, pushed: this.pushed, state: this.state,
-      littleEndian: this.littleEndian, pcapNano: this.pcapNano, pcapLinkType: this.pcapLinkType, pcapCaplenLimit: this.pcapCaplenLimit,
+      offset: this.pushed - this.carry.length,
+      pushed: this.pushed,
+      state: this.state,
+      littleEndian: this.littleEndian,
+      pcapNano: this.pcapNano,
+      pcapLinkType: this.pcapLinkType,
+      pcapCaplenLimit: this.pcapCaplenLimit,
       interfaces: this.interfaces.map((described) => ({ ...described })),
       stats: { ...this.stats, corruptAt: [...this.stats.corruptAt] },
     };
@@ -98,7 +112,10 @@ export class ContainerParser {
   push(chunk: Buffer): void {
     const chunkStart = this.pushed;
     this.pushed += chunk.length;
-    if (this.state === 'stopped') { this.settle(); return; }
+    if (this.state === 'stopped') {
+      this.settle();
+      return;
+    }
     let buf = chunk;
     let bufStart = chunkStart;
     let at = 0;
@@ -111,10 +128,17 @@ export class ContainerParser {
       }
       this.base = bufStart;
       at = this.parseHeader(buf);
-      if (at < 0) { this.carry.append(buf, 0, buf.length); this.settle(); return; }
+      if (at < 0) {
+        this.carry.append(buf, 0, buf.length);
+        this.settle();
+        return;
+      }
     } else if (this.carry.length > 0) {
       at = this.completeCarried(chunk, chunkStart);
-      if (this.carry.length > 0) { this.settle(); return; }
+      if (this.carry.length > 0) {
+        this.settle();
+        return;
+      }
     }
     this.base = bufStart;
     at = this.parseRecords(buf, at);
@@ -166,7 +190,10 @@ export class ContainerParser {
       this.carry.consume(this.parseRecords(this.carry.view(), 0));
     }
     if (this.state === 'stopped') return chunk.length;
-    if (this.carry.length > 0) { this.carry.append(chunk, used, chunk.length - used); return chunk.length; }
+    if (this.carry.length > 0) {
+      this.carry.append(chunk, used, chunk.length - used);
+      return chunk.length;
+    }
     return used;
   }
 
@@ -220,7 +247,11 @@ export class ContainerParser {
   /** Sniffs the format by magic number; returns bytes consumed or -1 when more input is needed. */
   private parseHeader(buf: Buffer): number {
     if (buf.length < 4) return -1;
-    if (buf.readUInt32BE(0) === PCAPNG_SHB) { this.state = 'pcapng'; this.stats.format = 'pcapng'; return 0; }
+    if (buf.readUInt32BE(0) === PCAPNG_SHB) {
+      this.state = 'pcapng';
+      this.stats.format = 'pcapng';
+      return 0;
+    }
     const header = readPcapHeader(buf);
     if (header === 'more') return -1;
     if (header === 'not-pcap') {
@@ -260,9 +291,15 @@ export class ContainerParser {
       stats.packets++;
       if (batch !== undefined) batch.timeMicros[batch.count] = timeMicros;
       if (batch !== undefined && decodeIntoBatch(buf, view, at + 16, captured, linkType, batch)) {
-        if (batch.count === batch.capacity) { this.flushBatch(); batch = this.target!.batch; }
+        if (batch.count === batch.capacity) {
+          this.flushBatch();
+          batch = this.target!.batch;
+        }
       } else {
-        if (batch !== undefined && this.target!.declinedInline !== true) { this.flushBatch(); batch = this.target!.batch; }
+        if (batch !== undefined && this.target!.declinedInline !== true) {
+          this.flushBatch();
+          batch = this.target!.batch;
+        }
         frame.buffer = buf;
         frame.linkType = linkType;
         frame.offset = at + 16;
@@ -285,7 +322,10 @@ export class ContainerParser {
         const order = buf.readUInt32LE(at + 8);
         if (order === PCAPNG_BYTE_ORDER_MAGIC) this.littleEndian = true;
         else if (order === PCAPNG_BYTE_ORDER_SWAPPED) this.littleEndian = false;
-        else { this.corrupt(this.base + at, 'section header with a bad byte-order magic'); return at; }
+        else {
+          this.corrupt(this.base + at, 'section header with a bad byte-order magic');
+          return at;
+        }
       }
       const total = this.u32(buf, at + 4);
       if (total < 12 || total % 4 !== 0 || total > MAX_RECORD_BYTES) {
@@ -315,14 +355,17 @@ export class ContainerParser {
         if (total < 28) return 'section header block too short';
         this.interfaces = [];
         return undefined;
-      case 1: { // Interface Description Block
+      case 1: {
+        // Interface Description Block
         if (total < 20) return 'interface description block too short';
         const described: PcapngInterface = { linkType: this.u16(buf, at + 8), snapLength: this.u32(buf, at + 12), divisor: 1, multiplier: 1, offsetMicros: 0 };
         readInterfaceOptions(this.viewOf(buf), at + 16, bodyEnd, this.littleEndian, described);
         this.interfaces.push(described);
         return undefined;
       }
-      case 6: case 2: { // Enhanced Packet Block, obsolete Packet Block
+      case 6:
+      case 2: {
+        // Enhanced Packet Block, obsolete Packet Block
         if (total < 32) return 'packet block too short';
         const interfaceId = type === 6 ? this.u32(buf, at + 8) : this.u16(buf, at + 8);
         const described = this.interfaces[interfaceId];
@@ -332,7 +375,8 @@ export class ContainerParser {
         this.emit(buf, at + 28, captured, this.u32(buf, at + 24), described, pcapngMicros(this.u32(buf, at + 12), this.u32(buf, at + 16), described));
         return undefined;
       }
-      case 3: { // Simple Packet Block: no timestamp, caplen implied by snaplen and block size
+      case 3: {
+        // Simple Packet Block: no timestamp, caplen implied by snaplen and block size
         if (total < 16) return 'simple packet block too short';
         const described = this.interfaces[0];
         if (described === undefined) return 'simple packet block before any interface description';

@@ -15,8 +15,9 @@ import { createPacketBatch, rowField, type DecodedPacket } from '../packet.ts';
 import { decodeIntoBatch } from './decode-batch.ts';
 import { decodeFrame, type FrameInfo } from './decode.ts';
 import { scanFrames } from './reader.ts';
+import { sharedData } from '../../../test/support/shared-data.ts';
 
-const CAPTURES = '/work/shared/data/pcaps';
+const CAPTURES = sharedData('pcaps');
 
 /** Fails with the frame's description when the row and the decoded packet disagree. */
 function checkFrame(frame: FrameInfo, label: string): boolean {
@@ -30,12 +31,20 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
   const row = batch.fields;
   assert.deepEqual(
     {
-      time: batch.timeMicros[0], src: row[rowField.srcV4]! >>> 0, dst: row[rowField.dstV4]! >>> 0,
-      packetClass: packetClasses[row[rowField.classNumber]!], srcPort: row[rowField.srcPort], dstPort: row[rowField.dstPort],
+      time: batch.timeMicros[0],
+      src: row[rowField.srcV4]! >>> 0,
+      dst: row[rowField.dstV4]! >>> 0,
+      packetClass: packetClasses[row[rowField.classNumber]!],
+      srcPort: row[rowField.srcPort],
+      dstPort: row[rowField.dstPort],
     },
     {
-      time: packet.timeMicros, src: packet.srcV4, dst: packet.dstV4,
-      packetClass: classifyPacket(packet), srcPort: packet.srcPort ?? -1, dstPort: packet.dstPort ?? -1,
+      time: packet.timeMicros,
+      src: packet.srcV4,
+      dst: packet.dstV4,
+      packetClass: classifyPacket(packet),
+      srcPort: packet.srcPort ?? -1,
+      dstPort: packet.dstPort ?? -1,
     },
     label,
   );
@@ -55,7 +64,9 @@ async function framesOf(file: string, limit: number): Promise<FrameInfo[]> {
 test('batch rows equal decodeFrame on every shared real capture, frame by frame', async () => {
   let accepted = 0;
   let declined = 0;
-  for (const name of readdirSync(CAPTURES).filter((file) => /\.pcap(ng)?$/.test(file)).sort()) {
+  for (const name of readdirSync(CAPTURES)
+    .filter((file) => /\.pcap(ng)?$/.test(file))
+    .sort()) {
     await scanFrames(join(CAPTURES, name), (frame) => {
       if (checkFrame(frame, `${name} frame`)) accepted++;
       else declined++;
@@ -69,23 +80,55 @@ test('batch rows equal decodeFrame on a generated capture (pcapng, Ethernet) and
   const dir = mkdtempSync(join(tmpdir(), 'opennotice-batch-'));
   try {
     const file = join(dir, 'dark.pcapng');
-    await generateDarknetCapture({ file, format: 'pcapng', darknet: '127.200.0.0/16', durationSeconds: 3600, seed: 5, scale: 1, linkType: 1, nanosecond: true });
+    await generateDarknetCapture({
+      file,
+      format: 'pcapng',
+      darknet: '127.200.0.0/16',
+      durationSeconds: 3600,
+      seed: 5,
+      scale: 1,
+      linkType: 1,
+      nanosecond: true,
+    });
     let accepted = 0;
-    await scanFrames(file, (frame) => { if (checkFrame(frame, 'generated frame')) accepted++; });
+    await scanFrames(file, (frame) => {
+      if (checkFrame(frame, 'generated frame')) accepted++;
+    });
     assert.ok(accepted > 100);
 
     // Seeded damage inside the headers: IHL below 5, fragments, NS flag, odd protocols and
     // lengths, cut transport headers, plus random flips.
     let state = 7;
-    const random = (below: number): number => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return (state >>> 8) % below; };
-    const originals = [...await framesOf(join(CAPTURES, 'esnet-masscan-tcp-0-1000.pcap'), 300), ...await framesOf(file, 300)];
+    const random = (below: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % below;
+    };
+    const originals = [...(await framesOf(join(CAPTURES, 'esnet-masscan-tcp-0-1000.pcap'), 300)), ...(await framesOf(file, 300))];
     const damages: Array<(bytes: Uint8Array, ip: number) => void> = [
-      (bytes, ip) => { bytes[ip] = 0x40 | random(16); },
-      (bytes, ip) => { bytes[ip + 6] = random(256); bytes[ip + 7] = random(256); },
-      (bytes, ip) => { bytes[ip + 9] = [1, 6, 17, 58, 2, 0][random(6)]!; },
-      (bytes, ip) => { bytes[ip + 2] = random(2); bytes[ip + 3] = random(256); },
-      (bytes, ip) => { const l4 = ip + (bytes[ip]! & 15) * 4; if (l4 + 13 < bytes.length) { bytes[l4 + 12] |= 1; bytes[l4 + 13] = random(256); } },
-      (bytes) => { for (let flips = 1 + random(3); flips > 0; flips--) bytes[random(Math.min(bytes.length, 64))] ^= 1 + random(255); },
+      (bytes, ip) => {
+        bytes[ip] = 0x40 | random(16);
+      },
+      (bytes, ip) => {
+        bytes[ip + 6] = random(256);
+        bytes[ip + 7] = random(256);
+      },
+      (bytes, ip) => {
+        bytes[ip + 9] = [1, 6, 17, 58, 2, 0][random(6)]!;
+      },
+      (bytes, ip) => {
+        bytes[ip + 2] = random(2);
+        bytes[ip + 3] = random(256);
+      },
+      (bytes, ip) => {
+        const l4 = ip + (bytes[ip]! & 15) * 4;
+        if (l4 + 13 < bytes.length) {
+          bytes[l4 + 12] |= 1;
+          bytes[l4 + 13] = random(256);
+        }
+      },
+      (bytes) => {
+        for (let flips = 1 + random(3); flips > 0; flips--) bytes[random(Math.min(bytes.length, 64))] ^= 1 + random(255);
+      },
     ];
     const seen = new Set<number>();
     for (const [index, original] of originals.entries()) {

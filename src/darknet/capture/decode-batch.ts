@@ -79,7 +79,18 @@ export function decodeIntoBatch(bytes: Uint8Array, view: DataView, offset: numbe
   const base = row * rowFields;
   fields[base + srcV4] = view.getInt32(at + 12);
   fields[base + dstV4] = destination;
-  fields[base + classNumber] = classifyFields(true, ipProtocol, fragment, flags, sequence, destination, view.getUint16(at + 4), sourcePort, destinationPort, icmp);
+  fields[base + classNumber] = classifyFields(
+    true,
+    ipProtocol,
+    fragment,
+    flags,
+    sequence,
+    destination,
+    view.getUint16(at + 4),
+    sourcePort,
+    destinationPort,
+    icmp,
+  );
   fields[base + srcPort] = sourcePort;
   fields[base + dstPort] = destinationPort;
   return true;

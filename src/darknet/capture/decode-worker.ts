@@ -26,13 +26,16 @@ export interface DecodeWorkerInput {
 }
 
 /** The worker's messages besides the ring: ready, declined frames (batch-ring.ts), final. */
-export type DecodeWorkerFinal =
-  | { kind: 'end'; stats: ContainerStats }
-  | { kind: 'error'; message: string; code?: string; context?: Record<string, unknown> };
-export interface DecodeWorkerReady { kind: 'ready' }
+export type DecodeWorkerFinal = { kind: 'end'; stats: ContainerStats } | { kind: 'error'; message: string; code?: string; context?: Record<string, unknown> };
+export interface DecodeWorkerReady {
+  kind: 'ready';
+}
 
 /** The reader's answer to `ready`: where to take over (no checkpoint: from the start). */
-export interface DecodeWorkerStart { kind: 'start'; checkpoint?: ParserCheckpoint }
+export interface DecodeWorkerStart {
+  kind: 'start';
+  checkpoint?: ParserCheckpoint;
+}
 
 /** Declined frames above this many are published early, so a slot's list stays bounded. */
 const maxDeclinedPerSlot = 4096;
@@ -83,7 +86,9 @@ async function decodeIntoRing(input: DecodeWorkerInput, port: MessagePort): Prom
     if (declined.length >= maxDeclinedPerSlot) publish(0);
   };
   const target: BatchTarget = {
-    get batch() { return ring.batch(slot); },
+    get batch() {
+      return ring.batch(slot);
+    },
     deliver: () => publish(0),
     declinedInline: true,
   };
@@ -94,9 +99,10 @@ async function decodeIntoRing(input: DecodeWorkerInput, port: MessagePort): Prom
   try {
     // After a checkpoint: the plain file from there on, first chunk ending where the reader's
     // next one would have, so afterChunk runs at the same places as in one thread.
-    const chunks = checkpoint !== undefined
-      ? plainFileChunks(input.path, checkpoint.offset, checkpoint.pushed + CHUNK_BYTES)
-      : captureChunks(input.path, input.name, input.onCorrupt === 'skip' ? parser.stats : undefined);
+    const chunks =
+      checkpoint !== undefined
+        ? plainFileChunks(input.path, checkpoint.offset, checkpoint.pushed + CHUNK_BYTES)
+        : captureChunks(input.path, input.name, input.onCorrupt === 'skip' ? parser.stats : undefined);
     for await (const chunk of chunks) {
       try {
         parser.push(chunk);
@@ -106,9 +112,10 @@ async function decodeIntoRing(input: DecodeWorkerInput, port: MessagePort): Prom
     }
     final = { kind: 'end', stats: parser.finish() };
   } catch (error) {
-    final = error instanceof OpenNoticeError
-      ? { kind: 'error', message: error.message, code: error.code, context: error.context }
-      : { kind: 'error', message: (error as Error).message ?? String(error) };
+    final =
+      error instanceof OpenNoticeError
+        ? { kind: 'error', message: error.message, code: error.code, context: error.context }
+        : { kind: 'error', message: (error as Error).message ?? String(error) };
   }
   if (ring.aborted) return;
   // Rows decoded before an error still count, as they do when reading in one thread.

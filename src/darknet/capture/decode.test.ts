@@ -7,7 +7,11 @@ import type { DecodedPacket } from '../packet.ts';
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
-function ipv4(protocol: number, payload: Buffer, extra: { src?: string; dst?: string; ttl?: number; id?: number; fragmentOffset?: number; options?: Buffer } = {}): Buffer {
+function ipv4(
+  protocol: number,
+  payload: Buffer,
+  extra: { src?: string; dst?: string; ttl?: number; id?: number; fragmentOffset?: number; options?: Buffer } = {},
+): Buffer {
   const options = extra.options ?? Buffer.alloc(0);
   const header = Buffer.alloc(20 + options.length);
   header[0] = 0x40 | ((20 + options.length) / 4);
@@ -58,7 +62,12 @@ function ipv6(nextHeader: number, payload: Buffer): Buffer {
 
 function ethernet(etherType: number, payload: Buffer, tags: Array<[number, number]> = []): Buffer {
   const parts = [Buffer.alloc(12, 0xaa)];
-  for (const [tpid, vlan] of tags) { const tag = Buffer.alloc(4); tag.writeUInt16BE(tpid, 0); tag.writeUInt16BE(vlan, 2); parts.push(tag); }
+  for (const [tpid, vlan] of tags) {
+    const tag = Buffer.alloc(4);
+    tag.writeUInt16BE(tpid, 0);
+    tag.writeUInt16BE(vlan, 2);
+    parts.push(tag);
+  }
   const type = Buffer.alloc(2);
   type.writeUInt16BE(etherType, 0);
   return Buffer.concat([...parts, type, payload]);
@@ -73,8 +82,23 @@ const SYN = ipv4(6, tcp(40000, 23, 0xc6336407, 0x02));
 test('Ethernet IPv4 TCP SYN: addresses, ports, seq, flags, window, ttl, id', () => {
   const packet = decode(linkTypes.ETHERNET, ethernet(0x0800, SYN));
   assert.deepEqual(
-    [packet.ipVersion, packet.src, packet.dst, packet.protocol, packet.srcPort, packet.dstPort, packet.seq, packet.ack, packet.tcpFlags, packet.window, packet.ttl, packet.ipId, packet.truncated],
-    [4, '192.0.2.1', '198.51.100.7', 'tcp', 40000, 23, 0xc6336407, 7, 2, 1024, 64, 0x1234, false]);
+    [
+      packet.ipVersion,
+      packet.src,
+      packet.dst,
+      packet.protocol,
+      packet.srcPort,
+      packet.dstPort,
+      packet.seq,
+      packet.ack,
+      packet.tcpFlags,
+      packet.window,
+      packet.ttl,
+      packet.ipId,
+      packet.truncated,
+    ],
+    [4, '192.0.2.1', '198.51.100.7', 'tcp', 40000, 23, 0xc6336407, 7, 2, 1024, 64, 0x1234, false],
+  );
   assert.equal(packet.dstV4, 0xc6336407);
 });
 
@@ -85,7 +109,17 @@ test('numeric-only mode keeps IPv4 as integers and skips the text', () => {
 });
 
 test('802.1Q, QinQ (88a8 + 8100) and 9100 tags are walked', () => {
-  for (const tags of [[[0x8100, 10]], [[0x88a8, 100], [0x8100, 20]], [[0x9100, 1], [0x8100, 2]]] as Array<Array<[number, number]>>) {
+  for (const tags of [
+    [[0x8100, 10]],
+    [
+      [0x88a8, 100],
+      [0x8100, 20],
+    ],
+    [
+      [0x9100, 1],
+      [0x8100, 2],
+    ],
+  ] as Array<Array<[number, number]>>) {
     const packet = decode(linkTypes.ETHERNET, ethernet(0x0800, SYN, tags));
     assert.equal(packet.dstPort, 23, JSON.stringify(tags));
   }
@@ -140,7 +174,15 @@ test('ICMP errors expose the quoted packet (backscatter), echo does not', () => 
   const quotedSyn = ipv4(6, tcp(40000, 23, 1, 0x02), { src: '203.0.113.9', dst: '198.51.100.7' }).subarray(0, 28);
   const unreachable = decode(linkTypes.RAW, ipv4(1, Buffer.concat([hex('0303 0000 00000000'), quotedSyn])));
   assert.deepEqual([unreachable.icmpType, unreachable.icmpCode], [3, 3]);
-  assert.deepEqual(unreachable.quoted, { srcV4: 0xcb007109, dstV4: 0xc6336407, src: '203.0.113.9', dst: '198.51.100.7', protocol: 6, srcPort: 40000, dstPort: 23 });
+  assert.deepEqual(unreachable.quoted, {
+    srcV4: 0xcb007109,
+    dstV4: 0xc6336407,
+    src: '203.0.113.9',
+    dst: '198.51.100.7',
+    protocol: 6,
+    srcPort: 40000,
+    dstPort: 23,
+  });
   const echo = decode(linkTypes.RAW, ipv4(1, hex('0800 0000 00010001')));
   assert.deepEqual([echo.protocol, echo.icmpType, echo.quoted], ['icmp', 8, undefined]);
   const quoted6 = ipv6(17, udp(5000, 53)).subarray(0, 48);
@@ -150,7 +192,10 @@ test('ICMP errors expose the quoted packet (backscatter), echo does not', () => 
 
 test('cut-short frames set truncated and keep what was decoded', () => {
   const frame = ethernet(0x0800, SYN);
-  const cutInTcp = decodeFrame({ buffer: frame, offset: 0, captured: 14 + 20 + 10, length: frame.length, linkType: 1, timeMicros: 0 }, { formatAddresses: true });
+  const cutInTcp = decodeFrame(
+    { buffer: frame, offset: 0, captured: 14 + 20 + 10, length: frame.length, linkType: 1, timeMicros: 0 },
+    { formatAddresses: true },
+  );
   assert.deepEqual([cutInTcp.truncated, cutInTcp.dstPort, cutInTcp.seq], [true, 23, undefined]);
   const cutInIp = decodeFrame({ buffer: frame, offset: 0, captured: 20, length: frame.length, linkType: 1, timeMicros: 0 }, { formatAddresses: true });
   assert.deepEqual([cutInIp.truncated, cutInIp.ipVersion], [true, undefined]);

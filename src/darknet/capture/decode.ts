@@ -7,8 +7,16 @@ import { formatIPv4, formatIPv6 } from './address.ts';
 
 /** Link-layer header types (LINKTYPE_* numbers as stored in pcap/pcapng files). */
 export const linkTypes = {
-  NULL: 0, ETHERNET: 1, RAW_DLT12: 12, RAW_DLT14: 14, RAW: 101, LOOP: 108,
-  LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276,
+  NULL: 0,
+  ETHERNET: 1,
+  RAW_DLT12: 12,
+  RAW_DLT14: 14,
+  RAW: 101,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
 } as const;
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -37,8 +45,11 @@ export interface FrameInfo {
  */
 export function decodeFrame(frame: FrameInfo, options: DecodeOptions): DecodedPacket {
   const packet: DecodedPacket = {
-    timeMicros: frame.timeMicros, length: frame.length, captured: frame.captured,
-    linkType: frame.linkType, truncated: false,
+    timeMicros: frame.timeMicros,
+    length: frame.length,
+    captured: frame.captured,
+    linkType: frame.linkType,
+    truncated: false,
   };
   const buf = frame.buffer;
   const end = frame.offset + frame.captured;
@@ -102,17 +113,20 @@ export function locateNetworkLayer(buf: Uint8Array, start: number, end: number, 
       return end - start < 16 ? CUT : byEthertype(u16(buf, start + 14), start + 16);
     case linkTypes.LINUX_SLL2:
       return end - start < 20 ? CUT : byEthertype(u16(buf, start), start + 20);
-    case linkTypes.RAW: case linkTypes.RAW_DLT12: case linkTypes.RAW_DLT14:
+    case linkTypes.RAW:
+    case linkTypes.RAW_DLT12:
+    case linkTypes.RAW_DLT14:
       return byVersionNibble(buf, start, end);
     case linkTypes.IPV4:
       return at4(start);
     case linkTypes.IPV6:
       return at6(start);
-    case linkTypes.NULL: case linkTypes.LOOP: {
+    case linkTypes.NULL:
+    case linkTypes.LOOP: {
       if (end - start < 4) return CUT;
       // NULL stores the address family in the capturing host's byte order; LOOP in network order.
       let family = u32(buf, start);
-      if (linkType === linkTypes.NULL && (family & 0xffff) === 0) family = family >>> 24 | ((family >>> 8) & 0xff00);
+      if (linkType === linkTypes.NULL && (family & 0xffff) === 0) family = (family >>> 24) | ((family >>> 8) & 0xff00);
       if (family === 2) return at4(start + 4);
       if (family === 24 || family === 28 || family === 30) return at6(start + 4);
       return NONE;
@@ -132,28 +146,42 @@ function byVersionNibble(buf: Uint8Array, start: number, end: number): NetworkLo
 
 function protocolName(ipProtocol: number): DecodedPacket['protocol'] {
   switch (ipProtocol) {
-    case 6: return 'tcp';
-    case 17: return 'udp';
-    case 1: return 'icmp';
-    case 58: return 'icmpv6';
-    default: return 'other';
+    case 6:
+      return 'tcp';
+    case 17:
+      return 'udp';
+    case 1:
+      return 'icmp';
+    case 58:
+      return 'icmpv6';
+    default:
+      return 'other';
   }
 }
 
 function decodeIPv4(buf: Uint8Array, at: number, end: number, packet: DecodedPacket, options: DecodeOptions): void {
-  if (at + 20 > end || buf[at] >> 4 !== 4) { packet.truncated = at + 20 > end; return; }
+  if (at + 20 > end || buf[at] >> 4 !== 4) {
+    packet.truncated = at + 20 > end;
+    return;
+  }
   const headerLength = (buf[at] & 15) * 4;
   packet.ipVersion = 4;
   packet.srcV4 = u32(buf, at + 12);
   packet.dstV4 = u32(buf, at + 16);
-  if (options.formatAddresses) { packet.src = formatIPv4(packet.srcV4); packet.dst = formatIPv4(packet.dstV4); }
+  if (options.formatAddresses) {
+    packet.src = formatIPv4(packet.srcV4);
+    packet.dst = formatIPv4(packet.dstV4);
+  }
   packet.ttl = buf[at + 8];
   packet.ipId = u16(buf, at + 4);
   const ipProtocol = buf[at + 9];
   packet.ipProtocol = ipProtocol;
   packet.protocol = protocolName(ipProtocol);
   if (headerLength < 20) return;
-  if ((u16(buf, at + 6) & 0x1fff) !== 0) { packet.fragment = true; return; }
+  if ((u16(buf, at + 6) & 0x1fff) !== 0) {
+    packet.fragment = true;
+    return;
+  }
   // The IP total length excludes Ethernet padding; the capture length bounds truncation.
   const totalLength = u16(buf, at + 2);
   const l4End = totalLength >= headerLength ? Math.min(end, at + totalLength) : end;
@@ -161,7 +189,12 @@ function decodeIPv4(buf: Uint8Array, at: number, end: number, packet: DecodedPac
 }
 
 /** Walks IPv6 extension headers; returns the transport offset and protocol, or -1 when cut/fragmented. */
-function skipIPv6Extensions(buf: Uint8Array, at: number, end: number, first: number): { offset: number; protocol: number; fragment: boolean; truncated: boolean } {
+function skipIPv6Extensions(
+  buf: Uint8Array,
+  at: number,
+  end: number,
+  first: number,
+): { offset: number; protocol: number; fragment: boolean; truncated: boolean } {
   let next = first;
   for (let hops = 0; hops < MAX_STACKED_HEADERS; hops++) {
     if (next !== 0 && next !== 43 && next !== 60 && next !== 44 && next !== 51) break;
@@ -181,7 +214,10 @@ function skipIPv6Extensions(buf: Uint8Array, at: number, end: number, first: num
 }
 
 function decodeIPv6(buf: Uint8Array, at: number, end: number, packet: DecodedPacket): void {
-  if (at + 40 > end || buf[at] >> 4 !== 6) { packet.truncated = at + 40 > end; return; }
+  if (at + 40 > end || buf[at] >> 4 !== 6) {
+    packet.truncated = at + 40 > end;
+    return;
+  }
   packet.ipVersion = 6;
   packet.src = formatIPv6(buf, at + 8);
   packet.dst = formatIPv6(buf, at + 24);
@@ -199,11 +235,20 @@ function decodeIPv6(buf: Uint8Array, at: number, end: number, packet: DecodedPac
 
 function decodeTransport(buf: Uint8Array, at: number, end: number, ipProtocol: number, packet: DecodedPacket, options: DecodeOptions): void {
   if (ipProtocol === 6 || ipProtocol === 17) {
-    if (at + 4 > end) { packet.truncated = true; return; }
+    if (at + 4 > end) {
+      packet.truncated = true;
+      return;
+    }
     packet.srcPort = u16(buf, at);
     packet.dstPort = u16(buf, at + 2);
-    if (ipProtocol === 17) { if (at + 8 > end) packet.truncated = true; return; }
-    if (at + 16 > end) { packet.truncated = true; return; }
+    if (ipProtocol === 17) {
+      if (at + 8 > end) packet.truncated = true;
+      return;
+    }
+    if (at + 16 > end) {
+      packet.truncated = true;
+      return;
+    }
     packet.seq = u32(buf, at + 4);
     packet.ack = u32(buf, at + 8);
     packet.tcpFlags = ((buf[at + 12] & 1) << 8) | buf[at + 13];
@@ -212,7 +257,10 @@ function decodeTransport(buf: Uint8Array, at: number, end: number, ipProtocol: n
     return;
   }
   if (ipProtocol === 1 || ipProtocol === 58) {
-    if (at + 2 > end) { packet.truncated = true; return; }
+    if (at + 2 > end) {
+      packet.truncated = true;
+      return;
+    }
     const type = buf[at];
     packet.icmpType = type;
     packet.icmpCode = buf[at + 1];
@@ -230,7 +278,10 @@ function decodeQuoted(buf: Uint8Array, at: number, end: number, version: 4 | 6, 
     if (at + 20 > end || buf[at] >> 4 !== 4) return undefined;
     quoted.srcV4 = u32(buf, at + 12);
     quoted.dstV4 = u32(buf, at + 16);
-    if (options.formatAddresses) { quoted.src = formatIPv4(quoted.srcV4); quoted.dst = formatIPv4(quoted.dstV4); }
+    if (options.formatAddresses) {
+      quoted.src = formatIPv4(quoted.srcV4);
+      quoted.dst = formatIPv4(quoted.dstV4);
+    }
     protocol = buf[at + 9];
     if ((u16(buf, at + 6) & 0x1fff) === 0) l4 = at + (buf[at] & 15) * 4;
   } else {

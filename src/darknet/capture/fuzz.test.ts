@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 /**
  * Fuzz-style robustness on the real shared captures: truncated at many offsets and with bytes
  * flipped, plain and gzipped. Throw mode may only raise OpenNoticeError; skip mode never throws.
@@ -11,13 +10,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { scanCapture } from './reader.ts';
+import { sharedData } from '../../../test/support/shared-data.ts';
 
-const CAPTURES = fileURLToPath(new URL('../../../../shared/data/pcaps', import.meta.url));
+const CAPTURES = sharedData('pcaps');
 const CASES_PER_FILE = 24;
 /** Mutations only need the headers and first records; long tails just cost time. */
 const MAX_FUZZED_BYTES = 96 * 1024;
 
-const files = readdirSync(CAPTURES).filter((name) => /\.pcap(ng)?$/.test(name)).sort();
+const files = readdirSync(CAPTURES)
+  .filter((name) => /\.pcap(ng)?$/.test(name))
+  .sort();
 
 /** mulberry32: a tiny seeded generator so failures are reproducible. */
 function seeded(seed: number): () => number {
@@ -31,9 +33,14 @@ function seeded(seed: number): () => number {
   };
 }
 
-async function* once(bytes: Buffer): AsyncGenerator<Uint8Array> { yield bytes; }
+async function* once(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
 
-interface Outcome { packets: number; threw: boolean }
+interface Outcome {
+  packets: number;
+  threw: boolean;
+}
 
 async function readBoth(bytes: Buffer, label: string): Promise<Outcome> {
   let threw = false;

@@ -37,8 +37,13 @@ export function readInterfaceOptions(view: DataView, at: number, end: number, li
       const exponent = resolution & 0x7f;
       const ticksPerSecond = resolution & 0x80 ? 2 ** exponent : 10 ** exponent;
       // Exact integer arithmetic for the common decimal resolutions (see pcapngMicros()).
-      if (ticksPerSecond >= 1_000_000) { described.divisor = ticksPerSecond / 1_000_000; described.multiplier = 1; }
-      else { described.divisor = 1; described.multiplier = 1_000_000 / ticksPerSecond; }
+      if (ticksPerSecond >= 1_000_000) {
+        described.divisor = ticksPerSecond / 1_000_000;
+        described.multiplier = 1;
+      } else {
+        described.divisor = 1;
+        described.multiplier = 1_000_000 / ticksPerSecond;
+      }
     } else if (code === 14 && length >= 8) {
       const high = view.getInt32(littleEndian ? value + 4 : value, littleEndian);
       const low = view.getUint32(littleEndian ? value : value + 4, littleEndian);

@@ -49,7 +49,11 @@ export async function scanCapture(source: CaptureSource, onPacket: (packet: Deco
  * buffer is only valid during the call).
  * @example await scanFrames('x.pcapng', (frame) => sizes.push(frame.captured));
  */
-export async function scanFrames(source: CaptureSource, onFrame: (frame: FrameInfo, decode: DecodeOptions) => void, options: CaptureOptions = {}): Promise<ContainerStats> {
+export async function scanFrames(
+  source: CaptureSource,
+  onFrame: (frame: FrameInfo, decode: DecodeOptions) => void,
+  options: CaptureOptions = {},
+): Promise<ContainerStats> {
   const name = options.name ?? (typeof source === 'string' ? source : 'stream');
   const onCorrupt = options.onCorrupt ?? 'throw';
   const decode: DecodeOptions = { formatAddresses: options.formatAddresses ?? true };
@@ -80,15 +84,18 @@ export async function scanBatches(source: CaptureSource, sink: BatchSink, option
   const name = options.name ?? (typeof source === 'string' ? source : 'stream');
   const onCorrupt = options.onCorrupt ?? 'throw';
   const decode: DecodeOptions = { formatAddresses: options.formatAddresses ?? true };
-  const parser = new ContainerParser(
-    { onCorrupt, file: name },
-    (frame) => sink.packet(decodeFrame(frame, decode)),
-    { batch: createPacketBatch(BATCH_ROWS), deliver: (batch) => sink.batch(batch) },
-  );
+  const parser = new ContainerParser({ onCorrupt, file: name }, (frame) => sink.packet(decodeFrame(frame, decode)), {
+    batch: createPacketBatch(BATCH_ROWS),
+    deliver: (batch) => sink.batch(batch),
+  });
   const afterChunk = options.afterChunk;
   for await (const chunk of captureChunks(source, name, onCorrupt === 'skip' ? parser.stats : undefined)) {
     // Packets before a corrupt record still count, as they do with scanCapture.
-    try { parser.push(chunk); } finally { parser.flushBatch(); }
+    try {
+      parser.push(chunk);
+    } finally {
+      parser.flushBatch();
+    }
     if (afterChunk !== undefined) await afterChunk();
   }
   return parser.finish();
@@ -112,7 +119,9 @@ export function openCapture(source: CaptureSource, options: CaptureOptions = {})
   const onCorrupt = options.onCorrupt ?? 'throw';
   const decode: DecodeOptions = { formatAddresses: options.formatAddresses ?? true };
   let batch: DecodedPacket[] = [];
-  const parser = new ContainerParser({ onCorrupt, file: name }, (frame) => { batch.push(decodeFrame(frame, decode)); });
+  const parser = new ContainerParser({ onCorrupt, file: name }, (frame) => {
+    batch.push(decodeFrame(frame, decode));
+  });
   async function* packets(): AsyncGenerator<DecodedPacket> {
     for await (const chunk of captureChunks(source, name, onCorrupt === 'skip' ? parser.stats : undefined)) {
       parser.push(chunk);

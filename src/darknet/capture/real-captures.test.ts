@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 /**
  * The shared real captures against tshark as the oracle: equal packet counts for every file,
  * and equal addresses, ports and timestamps packet by packet.
@@ -11,16 +10,19 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanCapture } from './reader.ts';
 import type { DecodedPacket } from '../packet.ts';
+import { sharedData } from '../../../test/support/shared-data.ts';
 
-const CAPTURES = fileURLToPath(new URL('../../../../shared/data/pcaps', import.meta.url));
+const CAPTURES = sharedData('pcaps');
 /** Per-packet comparison stops here per file, to keep the test within seconds. */
 const COMPARED_PACKETS = 1500;
 
-const captureFiles = readdirSync(CAPTURES).filter((name) => /\.pcap(ng)?$/.test(name)).sort();
+const captureFiles = readdirSync(CAPTURES)
+  .filter((name) => /\.pcap(ng)?$/.test(name))
+  .sort();
 
 function requireTshark(): void {
   const probe = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
-  assert.equal(probe.status, 0, 'tshark is required as the oracle for these tests and was not found: .ci/run installs it (apt-get install tshark)');
+  assert.equal(probe.status, 0, 'tshark is required as the oracle for these tests and was not found: npm test installs it as root (apt-get install tshark)');
 }
 
 const run = promisify(execFile);
@@ -38,12 +40,17 @@ async function tsharkFields(file: string, fields: string[], limit?: number): Pro
   if (limit !== undefined) args.push('-c', String(limit));
   for (const field of fields) args.push('-e', field);
   const { stdout } = await run('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return stdout.split('\n').filter((line) => line !== '').map((line) => line.split('|'));
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('|'));
 }
 
 async function readAll(file: string): Promise<DecodedPacket[]> {
   const packets: DecodedPacket[] = [];
-  await scanCapture(file, (packet) => { packets.push(packet); });
+  await scanCapture(file, (packet) => {
+    packets.push(packet);
+  });
   return packets;
 }
 
@@ -53,7 +60,7 @@ test('the shared capture set is present', () => {
 
 test('every shared capture reads with the packet count tshark reports', async () => {
   requireTshark();
-  assert.equal(spawnSync('capinfos', ['-h']).status, 0, 'capinfos (installed with tshark by .ci/run) is required');
+  assert.equal(spawnSync('capinfos', ['-h']).status, 0, 'capinfos (installed with tshark by npm test) is required');
   const counts = await Promise.all(captureFiles.map((name) => capinfosCount(join(CAPTURES, name))));
   for (const [index, name] of captureFiles.entries()) {
     const file = join(CAPTURES, name);
@@ -73,7 +80,21 @@ function epochToMicros(text: string): number {
 test('addresses, ports, IP protocol and timestamps equal tshark packet by packet', async () => {
   requireTshark();
   let compared = 0;
-  const fields = ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'tcp.dstport', 'udp.dstport', 'tcp.srcport', 'udp.srcport', 'ip.proto', 'ip.ttl'];
+  const fields = [
+    'frame.time_epoch',
+    'frame.len',
+    'frame.cap_len',
+    'ip.src',
+    'ip.dst',
+    'ipv6.src',
+    'ipv6.dst',
+    'tcp.dstport',
+    'udp.dstport',
+    'tcp.srcport',
+    'udp.srcport',
+    'ip.proto',
+    'ip.ttl',
+  ];
   const allRows = await Promise.all(captureFiles.map((name) => tsharkFields(join(CAPTURES, name), fields, COMPARED_PACKETS)));
   for (const [fileIndex, name] of captureFiles.entries()) {
     const file = join(CAPTURES, name);

@@ -42,9 +42,17 @@ class Inbox {
       else this.queue.push(message);
       this.wake();
     });
-    worker.on('error', (error: Error) => { this.failure ??= error; this.wake(); });
+    worker.on('error', (error: Error) => {
+      this.failure ??= error;
+      this.wake();
+    });
     // Deferred a turn so messages the worker posted just before exiting are queued first.
-    worker.on('exit', (code) => setImmediate(() => { this.failure ??= new Error(`capture decoding worker exited (code ${code})`); this.wake(); }));
+    worker.on('exit', (code) =>
+      setImmediate(() => {
+        this.failure ??= new Error(`capture decoding worker exited (code ${code})`);
+        this.wake();
+      }),
+    );
   }
 
   private wake(): void {
@@ -56,14 +64,19 @@ class Inbox {
   /** Resolves once the worker is ready (or has failed: then `failure` says why). */
   async untilReady(): Promise<void> {
     // Bounded by the worker: it either gets ready or exits, and both wake this loop.
-    while (!this.ready && this.failure === undefined) await new Promise<void>((resolve) => { this.waiter = resolve; });
+    while (!this.ready && this.failure === undefined)
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
   }
 
   async next(): Promise<WorkerMessage> {
     // Bounded by the worker: it either posts or exits, and both wake this loop.
     while (this.queue.length === 0) {
       if (this.failure !== undefined) throw this.failure;
-      await new Promise<void>((resolve) => { this.waiter = resolve; });
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
     }
     return this.queue.shift()!;
   }
@@ -77,7 +90,12 @@ function asError(final: Extract<DecodeWorkerFinal, { kind: 'error' }>): Error {
 
 /** A view of rows [from, to) of a slot's batch. */
 function rowRange(batch: PacketBatch, from: number, to: number): PacketBatch {
-  return { count: to - from, capacity: to - from, timeMicros: batch.timeMicros.subarray(from, to), fields: batch.fields.subarray(from * rowFields, to * rowFields) };
+  return {
+    count: to - from,
+    capacity: to - from,
+    timeMicros: batch.timeMicros.subarray(from, to),
+    fields: batch.fields.subarray(from * rowFields, to * rowFields),
+  };
 }
 
 /** What the head start ended with: the whole file read here, or a checkpoint for the worker. */
@@ -91,7 +109,12 @@ type HeadStart = { finished: ContainerStats } | { handOver: ParserCheckpoint | u
 async function readUntilWorkerReady(path: string, sink: BatchSink, options: CaptureOptions, inbox: Inbox, chunkLimit: number | undefined): Promise<HeadStart> {
   let gzip = false;
   let size = 0;
-  try { gzip = fileIsGzip(path); size = statSync(path).size; } catch { /* unreadable: the reading below reports it */ }
+  try {
+    gzip = fileIsGzip(path);
+    size = statSync(path).size;
+  } catch {
+    /* unreadable: the reading below reports it */
+  }
   if (gzip || chunkLimit === 0) {
     await inbox.untilReady();
     return { handOver: undefined };
@@ -99,14 +122,17 @@ async function readUntilWorkerReady(path: string, sink: BatchSink, options: Capt
   const name = options.name ?? path;
   const onCorrupt = options.onCorrupt ?? 'throw';
   const decode = { formatAddresses: false };
-  const parser = new ContainerParser(
-    { onCorrupt, file: name },
-    (frame) => sink.packet(decodeFrame(frame, decode)),
-    { batch: createPacketBatch(BATCH_ROWS), deliver: (batch) => sink.batch(batch) },
-  );
+  const parser = new ContainerParser({ onCorrupt, file: name }, (frame) => sink.packet(decodeFrame(frame, decode)), {
+    batch: createPacketBatch(BATCH_ROWS),
+    deliver: (batch) => sink.batch(batch),
+  });
   let chunks = 0;
   for await (const chunk of captureChunks(path, name, onCorrupt === 'skip' ? parser.stats : undefined)) {
-    try { parser.push(chunk); } finally { parser.flushBatch(); }
+    try {
+      parser.push(chunk);
+    } finally {
+      parser.flushBatch();
+    }
     if (options.afterChunk !== undefined) await options.afterChunk();
     if (chunkLimit !== undefined ? ++chunks >= chunkLimit : inbox.ready) {
       await inbox.untilReady();
@@ -129,7 +155,11 @@ export async function scanBatchesInWorker(path: string, sink: BatchSink, options
   const memory = BatchRing.allocate();
   const ring = new BatchRing(memory);
   const input: DecodeWorkerInput = {
-    memory, path, name: options.name ?? path, onCorrupt: options.onCorrupt ?? 'throw', markChunks: options.afterChunk !== undefined,
+    memory,
+    path,
+    name: options.name ?? path,
+    onCorrupt: options.onCorrupt ?? 'throw',
+    markChunks: options.afterChunk !== undefined,
   };
   const worker = new Worker(workerUrl, { workerData: input });
   const inbox = new Inbox(worker);
@@ -177,4 +207,3 @@ export async function scanBatchesInWorker(path: string, sink: BatchSink, options
     await worker.terminate();
   }
 }
-

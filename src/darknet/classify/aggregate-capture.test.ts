@@ -19,8 +19,9 @@ import { scanBatchesInWorker } from '../capture/worker-reader.ts';
 import type { DecodedPacket, PacketBatch } from '../packet.ts';
 import { aggregateCapture } from './aggregate-capture.ts';
 import { createDarknetAggregator, type AggregatorOptions, type DarknetAggregator } from './aggregate.ts';
+import { sharedData } from '../../../test/support/shared-data.ts';
 
-const CAPTURES = '/work/shared/data/pcaps';
+const CAPTURES = sharedData('pcaps');
 const dir = mkdtempSync(join(tmpdir(), 'opennotice-bulk-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,9 +48,21 @@ const headStarts: Partial<Record<Path, number>> = { 'worker from the start': 0, 
 
 /** Reads `source` into `aggregator` along one path. */
 function read(path: Path, source: CaptureSource, aggregator: DarknetAggregator, options: CaptureOptions) {
-  if (path === 'plain') return scanCapture(source, (packet) => { aggregator.add(packet); }, { ...options, formatAddresses: false });
+  if (path === 'plain')
+    return scanCapture(
+      source,
+      (packet) => {
+        aggregator.add(packet);
+      },
+      { ...options, formatAddresses: false },
+    );
   if (path === 'batches' || path === 'worker') return aggregateCapture(source, aggregator, { ...options, decodeInWorker: path === 'worker' });
-  const sink = { batch: (rows: PacketBatch) => aggregator.addBatch(rows), packet: (packet: DecodedPacket) => { aggregator.add(packet); } };
+  const sink = {
+    batch: (rows: PacketBatch) => aggregator.addBatch(rows),
+    packet: (packet: DecodedPacket) => {
+      aggregator.add(packet);
+    },
+  };
   return scanBatchesInWorker(source as string, sink, { ...options, formatAddresses: false }, headStarts[path]);
 }
 
@@ -57,12 +70,20 @@ function read(path: Path, source: CaptureSource, aggregator: DarknetAggregator, 
 async function aggregate(path: Path, source: () => CaptureSource, options: AggregatorOptions, onCorrupt: 'throw' | 'skip' = 'throw') {
   const aggregator = createDarknetAggregator(options);
   const atChunkEnds: number[] = [];
-  const afterChunk = (): void => { atChunkEnds.push(aggregator.windows().reduce((sum, start) => sum + aggregator.totals(start)!.packets, 0)); };
+  const afterChunk = (): void => {
+    atChunkEnds.push(aggregator.windows().reduce((sum, start) => sum + aggregator.totals(start)!.packets, 0));
+  };
   const stats = await read(path, source(), aggregator, { onCorrupt, afterChunk });
   return { snapshot: snapshot(aggregator), stats, atChunkEnds };
 }
 
-async function assertSameOnEveryPath(label: string, source: () => CaptureSource, options: AggregatorOptions, paths: Path[], onCorrupt: 'throw' | 'skip' = 'throw') {
+async function assertSameOnEveryPath(
+  label: string,
+  source: () => CaptureSource,
+  options: AggregatorOptions,
+  paths: Path[],
+  onCorrupt: 'throw' | 'skip' = 'throw',
+) {
   const plain = await aggregate('plain', source, options, onCorrupt);
   for (const path of paths) assert.deepEqual(await aggregate(path, source, options, onCorrupt), plain, `${label}: ${path}`);
   return plain;
@@ -86,7 +107,9 @@ test('generated captures: bulk path (this thread and worker) = plain path, by th
 });
 
 test('every shared real capture: bulk path = plain path', async () => {
-  const files = readdirSync(CAPTURES).filter((name) => /\.pcap(ng)?$/.test(name)).sort();
+  const files = readdirSync(CAPTURES)
+    .filter((name) => /\.pcap(ng)?$/.test(name))
+    .sort();
   assert.ok(files.length >= 10);
   for (const name of files) {
     const file = join(CAPTURES, name);
@@ -94,7 +117,15 @@ test('every shared real capture: bulk path = plain path', async () => {
     await assertSameOnEveryPath(name, () => file, { periodSeconds: 3600 }, ['batches', 'worker from the start']);
     // As a byte stream in small chunks, records straddle every boundary.
     const bytes = readFileSync(file);
-    await assertSameOnEveryPath(`${name} streamed`, () => (async function* () { for (let at = 0; at < bytes.length; at += 4093) yield bytes.subarray(at, at + 4093); })(), { periodSeconds: 3600 }, ['batches']);
+    await assertSameOnEveryPath(
+      `${name} streamed`,
+      () =>
+        (async function* () {
+          for (let at = 0; at < bytes.length; at += 4093) yield bytes.subarray(at, at + 4093);
+        })(),
+      { periodSeconds: 3600 },
+      ['batches'],
+    );
   }
 });
 
@@ -108,12 +139,33 @@ async function writeMixedCapture(file: string, packets: number): Promise<void> {
     const dst = ipv4Bytes(0x7fc80000 + ((index * 7919) % 4096));
     let frame: Uint8Array;
     switch (index % 6) {
-      case 0: frame = wrapEthernet(buildTcp({ src, dst, srcPort: 40000 + (index % 5), dstPort: [23, 2323, 80, 8080, 5555][index % 5]!, seq: index * 2654435761 >>> 0, flags: tcpFlag.syn })); break;
-      case 1: frame = wrapEthernet(buildTcp({ src: v6(index % 3), dst: v6(200), srcPort: 1000, dstPort: 23 + (index % 4), seq: index, flags: tcpFlag.syn })); break;
-      case 2: frame = wrapEthernet(buildUdp({ src, dst, srcPort: index % 2 ? 53 : 1234, dstPort: 1900 + (index % 3) })); break;
-      case 3: frame = index % 4 === 1 ? arp : wrapEthernet(buildIcmpEcho({ src: v6(index % 5), dst: v6(201), identifier: 1, sequence: index })); break;
-      case 4: frame = wrapEthernet(buildIcmpEcho({ src, dst, identifier: 1, sequence: index, reply: index % 2 === 0 })); break;
-      default: frame = wrapEthernet(buildTcp({ src, dst, srcPort: 80, dstPort: 40000, seq: 1, flags: tcpFlag.syn | tcpFlag.ack })).subarray(0, 14 + 12); break;
+      case 0:
+        frame = wrapEthernet(
+          buildTcp({
+            src,
+            dst,
+            srcPort: 40000 + (index % 5),
+            dstPort: [23, 2323, 80, 8080, 5555][index % 5]!,
+            seq: (index * 2654435761) >>> 0,
+            flags: tcpFlag.syn,
+          }),
+        );
+        break;
+      case 1:
+        frame = wrapEthernet(buildTcp({ src: v6(index % 3), dst: v6(200), srcPort: 1000, dstPort: 23 + (index % 4), seq: index, flags: tcpFlag.syn }));
+        break;
+      case 2:
+        frame = wrapEthernet(buildUdp({ src, dst, srcPort: index % 2 ? 53 : 1234, dstPort: 1900 + (index % 3) }));
+        break;
+      case 3:
+        frame = index % 4 === 1 ? arp : wrapEthernet(buildIcmpEcho({ src: v6(index % 5), dst: v6(201), identifier: 1, sequence: index }));
+        break;
+      case 4:
+        frame = wrapEthernet(buildIcmpEcho({ src, dst, identifier: 1, sequence: index, reply: index % 2 === 0 }));
+        break;
+      default:
+        frame = wrapEthernet(buildTcp({ src, dst, srcPort: 80, dstPort: 40000, seq: 1, flags: tcpFlag.syn | tcpFlag.ack })).subarray(0, 14 + 12);
+        break;
     }
     await writer.write(1_700_000_000_000_000 + index * 997_000, frame);
   }
@@ -125,7 +177,9 @@ test('IPv4 mixed with IPv6, non-IP and cut frames: same per-source order and cou
   // Enough declined frames to fill a worker slot's list of them more than once.
   await writeMixedCapture(file, 30_000);
   const plain = await assertSameOnEveryPath('mixed', () => file, { periodSeconds: 3600 }, ['batches', 'worker from the start', 'worker after 1 chunk']);
-  const sources = (plain.snapshot as { windows: Array<{ sources: Array<{ ip: string }> }> }).windows.flatMap((window) => window.sources.map((source) => source.ip));
+  const sources = (plain.snapshot as { windows: Array<{ sources: Array<{ ip: string }> }> }).windows.flatMap((window) =>
+    window.sources.map((source) => source.ip),
+  );
   assert.ok(sources.some((ip) => ip.includes(':')) && sources.includes('?') && sources.includes('198.51.100.3'), 'IPv6, non-IP and IPv4 sources all present');
 });
 
@@ -158,13 +212,22 @@ test('corruption: same OpenNoticeError on every path, after the same packets; sk
     const reference: unknown[] = [];
     for (const path of ['plain', ...filePaths] as Path[]) {
       const aggregator = createDarknetAggregator({ periodSeconds: 3600 });
-      const error = await read(path, file, aggregator, {}).then(() => undefined, (thrown: unknown) => thrown);
+      const error = await read(path, file, aggregator, {}).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
       assert.ok(error instanceof OpenNoticeError, `${path}: ${String(error)}`);
-      const outcome = [{ code: error.code, message: error.message, context: error.context, aggregated: snapshot(aggregator) }, await aggregate(path, () => file, { periodSeconds: 3600 }, 'skip')];
+      const outcome = [
+        { code: error.code, message: error.message, context: error.context, aggregated: snapshot(aggregator) },
+        await aggregate(path, () => file, { periodSeconds: 3600 }, 'skip'),
+      ];
       if (path === 'plain') reference.push(...outcome);
       else assert.deepEqual(outcome, reference, `${file}: ${path}`);
     }
-    const packetsBeforeError = (reference[0] as { aggregated: { windows: Array<{ packets: number }> } }).aggregated.windows.reduce((sum, window) => sum + window.packets, 0);
+    const packetsBeforeError = (reference[0] as { aggregated: { windows: Array<{ packets: number }> } }).aggregated.windows.reduce(
+      (sum, window) => sum + window.packets,
+      0,
+    );
     assert.ok(packetsBeforeError > 10_000, `${file}: packets before the error counted (${packetsBeforeError})`);
   }
 });

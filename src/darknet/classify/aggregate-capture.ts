@@ -42,12 +42,22 @@ export async function aggregateCapture(
 ): Promise<CaptureStats> {
   const aggregators: readonly DarknetAggregator[] = Array.isArray(aggregator) ? aggregator : [aggregator as DarknetAggregator];
   const only = aggregators.length === 1 ? aggregators[0]! : undefined;
-  const sink: BatchSink = only !== undefined
-    ? { batch: (rows) => only.addBatch(rows), packet: (packet) => { only.add(packet); } }
-    : {
-      batch: (rows) => { for (const each of aggregators) each.addBatch(rows); },
-      packet: (packet) => { for (const each of aggregators) each.add(packet); },
-    };
+  const sink: BatchSink =
+    only !== undefined
+      ? {
+          batch: (rows) => only.addBatch(rows),
+          packet: (packet) => {
+            only.add(packet);
+          },
+        }
+      : {
+          batch: (rows) => {
+            for (const each of aggregators) each.addBatch(rows);
+          },
+          packet: (packet) => {
+            for (const each of aggregators) each.add(packet);
+          },
+        };
   const readOptions: CaptureOptions = { ...options, formatAddresses: false };
   if (await decodeInWorker(source, readOptions)) return scanBatchesInWorker(source as string, sink, readOptions);
   return scanBatches(source, sink, readOptions);

@@ -12,7 +12,23 @@ const darknetBase = 0x7fc80000;
 const day = 86400e6;
 
 function synPacket(srcV4: number, dstV4: number, dstPort: number, timeMicros: number, seq = 1): DecodedPacket {
-  return { timeMicros, length: 40, captured: 40, linkType: 101, ipVersion: 4, srcV4, dstV4, protocol: 'tcp', ipProtocol: 6, ipId: 1, srcPort: 40000, dstPort, tcpFlags: 0x02, seq, truncated: false };
+  return {
+    timeMicros,
+    length: 40,
+    captured: 40,
+    linkType: 101,
+    ipVersion: 4,
+    srcV4,
+    dstV4,
+    protocol: 'tcp',
+    ipProtocol: 6,
+    ipId: 1,
+    srcPort: 40000,
+    dstPort,
+    tcpFlags: 0x02,
+    seq,
+    truncated: false,
+  };
 }
 
 test('distinct destinations: exact up to 8, then within 3 standard errors (6.5%) of the truth', () => {
@@ -37,7 +53,9 @@ test('packets, first/last seen, fingerprint hits and top ports per source', () =
   const aggregator = createDarknetAggregator({ periodSeconds: 86400 });
   const src = 0x0a000002;
   const ports = [23, 23, 23, 23, 2323, 2323, 80, 8080, 37215, 23];
-  ports.forEach((port, index) => aggregator.add(synPacket(src, darknetBase + index, port, 1000 + index, darknetBase + index)));
+  ports.forEach((port, index) => {
+    aggregator.add(synPacket(src, darknetBase + index, port, 1000 + index, darknetBase + index));
+  });
   aggregator.add(synPacket(src, darknetBase, 23, 500, 7));
   const [summary] = [...aggregator.sources(0)];
   assert.equal(summary.ip, '10.0.0.2');

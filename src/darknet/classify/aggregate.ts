@@ -145,7 +145,13 @@ class WindowedAggregator implements DarknetAggregator {
       }
       const classNumber = fields[base + field.classNumber]!;
       const dstPort = fields[base + field.dstPort]!;
-      table.addV4(fields[base + field.srcV4]! >>> 0, time, classNumber, destination, classNumber === backscatterClass ? fields[base + field.srcPort]! : dstPort);
+      table.addV4(
+        fields[base + field.srcV4]! >>> 0,
+        time,
+        classNumber,
+        destination,
+        classNumber === backscatterClass ? fields[base + field.srcPort]! : dstPort,
+      );
       pendingClasses[classNumber]++;
       windowPackets++;
       if (time < first) first = time;
@@ -175,7 +181,10 @@ class WindowedAggregator implements DarknetAggregator {
   drop(start: number): void {
     this.tables.delete(start);
     this.windowTotals.delete(start);
-    if (this.lastWindow === start) { this.lastTable = undefined; this.lastTotals = undefined; }
+    if (this.lastWindow === start) {
+      this.lastTable = undefined;
+      this.lastTotals = undefined;
+    }
   }
 
   bytesUsed(): number {
@@ -188,7 +197,13 @@ class WindowedAggregator implements DarknetAggregator {
     if (table === undefined) {
       table = new SourceTable();
       this.tables.set(window, table);
-      this.windowTotals.set(window, { packets: 0, firstMicros: timeMicros, lastMicros: timeMicros, classTotals: emptyClassTotals(), portPackets: new Uint32Array(65_536) });
+      this.windowTotals.set(window, {
+        packets: 0,
+        firstMicros: timeMicros,
+        lastMicros: timeMicros,
+        classTotals: emptyClassTotals(),
+        portPackets: new Uint32Array(65_536),
+      });
     }
     this.lastTotals = this.windowTotals.get(window)!;
     this.lastWindow = window;

@@ -11,7 +11,9 @@ const src6 = Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 
 const dst6 = Uint8Array.from([0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 2]);
 
 function classOf(ipPacket: Uint8Array): string {
-  return classifyPacket(decodeFrame({ buffer: ipPacket, offset: 0, captured: ipPacket.length, length: ipPacket.length, linkType: 101, timeMicros: 0 }, { formatAddresses: true }));
+  return classifyPacket(
+    decodeFrame({ buffer: ipPacket, offset: 0, captured: ipPacket.length, length: ipPacket.length, linkType: 101, timeMicros: 0 }, { formatAddresses: true }),
+  );
 }
 
 const syn = (fields: { seq: number; ipId: number; dstPort?: number }): Uint8Array =>
@@ -41,7 +43,10 @@ test('backscatter: SYN-ACK, RST, RST-ACK, ICMP errors, echo replies, DNS respons
   assert.equal(classOf(buildIcmpEcho({ src, dst, identifier: 1, sequence: 1, reply: true })), 'backscatter');
   assert.equal(classOf(buildUdp({ src, dst, srcPort: 53, dstPort: 33333 })), 'backscatter');
   assert.equal(classOf(buildTcp({ src: src6, dst: dst6, srcPort: 80, dstPort: 5000, seq: 1, ack: 2, flags: tcpFlag.syn | tcpFlag.ack })), 'backscatter');
-  assert.equal(classOf(buildIcmpUnreachable({ src: src6, dst: dst6, code: 4, offending: buildUdp({ src: dst6, dst: src6, srcPort: 1, dstPort: 2 }) })), 'backscatter');
+  assert.equal(
+    classOf(buildIcmpUnreachable({ src: src6, dst: dst6, code: 4, offending: buildUdp({ src: dst6, dst: src6, srcPort: 1, dstPort: 2 }) })),
+    'backscatter',
+  );
 });
 
 test('probes and the rest', () => {

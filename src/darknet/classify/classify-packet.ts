@@ -11,7 +11,10 @@ export const packetClasses = ['mirai', 'zmap', 'masscan', 'tcp-syn-scan', 'backs
 export type PacketClass = (typeof packetClasses)[number];
 
 /** Index of each class in `packetClasses`. */
-export const classIndex: Readonly<Record<PacketClass, number>> = Object.fromEntries(packetClasses.map((name, index) => [name, index])) as Record<PacketClass, number>;
+export const classIndex: Readonly<Record<PacketClass, number>> = Object.fromEntries(packetClasses.map((name, index) => [name, index])) as Record<
+  PacketClass,
+  number
+>;
 
 const synFlag = 0x02;
 const rstFlag = 0x04;
@@ -20,7 +23,14 @@ const ackFlag = 0x10;
 const zmapIpId = 54321;
 
 /** Class numbers (indexes into `packetClasses`) for the primitive-argument classifier. */
-const MIRAI = 0, ZMAP = 1, MASSCAN = 2, TCP_SYN_SCAN = 3, BACKSCATTER = 4, UDP_PROBE = 5, ICMP_PROBE = 6, OTHER = 7;
+const MIRAI = 0,
+  ZMAP = 1,
+  MASSCAN = 2,
+  TCP_SYN_SCAN = 3,
+  BACKSCATTER = 4,
+  UDP_PROBE = 5,
+  ICMP_PROBE = 6,
+  OTHER = 7;
 /** `classifyFields`'s class number for backscatter (its top ports are source ports). */
 export const backscatterClass = BACKSCATTER;
 
@@ -33,9 +43,16 @@ const protocolNumbers: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icm
  */
 export function classifyPacket(packet: DecodedPacket): PacketClass {
   const classNumber = classifyFields(
-    packet.ipVersion === 4, protocolNumbers[packet.protocol ?? 'other'] ?? -1, packet.fragment === true,
-    packet.tcpFlags ?? -1, packet.seq ?? -1, packet.dstV4 ?? -1, packet.ipId ?? -1,
-    packet.srcPort ?? -1, packet.dstPort ?? -1, packet.icmpType ?? -1,
+    packet.ipVersion === 4,
+    protocolNumbers[packet.protocol ?? 'other'] ?? -1,
+    packet.fragment === true,
+    packet.tcpFlags ?? -1,
+    packet.seq ?? -1,
+    packet.dstV4 ?? -1,
+    packet.ipId ?? -1,
+    packet.srcPort ?? -1,
+    packet.dstPort ?? -1,
+    packet.icmpType ?? -1,
   );
   return packetClasses[classNumber]!;
 }
@@ -46,8 +63,16 @@ export function classifyPacket(packet: DecodedPacket): PacketClass {
  * @example packetClasses[classifyFields(true, 6, false, 0x02, 0x7fc80001, 0x7fc80001, 1, 40000, 23, -1)] === 'mirai'
  */
 export function classifyFields(
-  isIPv4: boolean, ipProtocol: number, fragment: boolean, tcpFlags: number, seq: number,
-  dstV4: number, ipId: number, srcPort: number, dstPort: number, icmpType: number,
+  isIPv4: boolean,
+  ipProtocol: number,
+  fragment: boolean,
+  tcpFlags: number,
+  seq: number,
+  dstV4: number,
+  ipId: number,
+  srcPort: number,
+  dstPort: number,
+  icmpType: number,
 ): number {
   if (fragment) return OTHER;
   if (ipProtocol === 6) {

@@ -25,7 +25,13 @@ for (const options of cases) {
       const truth = await generateDarknetCapture({ file, durationSeconds, infectedSources: infectedLab, linkType: 1, ...options });
       const darknet = parseIpv4Cidr(options.darknet);
       const aggregator = createDarknetAggregator({ periodSeconds: 86400, darknet });
-      const stats = await scanCapture(file, (packet) => { aggregator.add(packet); }, { formatAddresses: false });
+      const stats = await scanCapture(
+        file,
+        (packet) => {
+          aggregator.add(packet);
+        },
+        { formatAddresses: false },
+      );
       assert.equal(stats.packets, truth.packets);
 
       const thresholds = scannerThresholds({ darknetSize: darknet.size, observedSeconds: durationSeconds });

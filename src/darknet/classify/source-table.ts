@@ -124,7 +124,9 @@ export class SourceTable {
     const words = this.words;
     const record = slot * recordWords;
     const hits = {} as Record<PacketClass, number>;
-    packetClasses.forEach((name, index) => { hits[name] = words[record + HITS + index]; });
+    packetClasses.forEach((name, index) => {
+      hits[name] = words[record + HITS + index];
+    });
     const topPorts: Array<{ port: number; count: number }> = [];
     for (let k = 0; k < topPortSlots; k++) {
       const count = words[record + PORT_COUNTS + k];
@@ -137,7 +139,9 @@ export class SourceTable {
       ip: name ?? formatIPv4(words[record + ADDRESS]),
       ...(name === undefined ? { srcV4: words[record + ADDRESS] } : {}),
       packets: words[record + PACKETS],
-      distinctDestinations: sketched ? Math.round(sketchEstimate(this.sketchPool, words[record + SKETCH_INDEX] * sketchRegisters)) : words[record + EXACT_COUNT],
+      distinctDestinations: sketched
+        ? Math.round(sketchEstimate(this.sketchPool, words[record + SKETCH_INDEX] * sketchRegisters))
+        : words[record + EXACT_COUNT],
       distinctExact: !sketched,
       topPorts,
       hits,
@@ -245,7 +249,10 @@ function addPort(words: Uint32Array, record: number, port: number): void {
   const counts = record + PORT_COUNTS;
   // A source mostly repeats the ports it already holds: look for a match first …
   for (let k = 0; k < topPortSlots; k++) {
-    if (words[ports + k] === port && words[counts + k] > 0) { words[counts + k]++; return; }
+    if (words[ports + k] === port && words[counts + k] > 0) {
+      words[counts + k]++;
+      return;
+    }
   }
   // … then take over the first least-counted slot (an empty slot has count 0).
   let smallest = 0;

@@ -69,7 +69,9 @@ export function judgeSource(source: SourceSummary, thresholds: ScannerThresholds
     const family = hits.mirai * 2 >= probes ? 'mirai' : 'other';
     const tool = hits.zmap * 2 >= probes ? 'zmap' : hits.masscan * 2 >= probes ? 'masscan' : undefined;
     return {
-      verdict: 'scanner', family, ...(tool ? { tool } : {}),
+      verdict: 'scanner',
+      family,
+      ...(tool ? { tool } : {}),
       reason: `${probes} probes to ${source.distinctDestinations} darknet addresses (thresholds ${thresholds.minPackets} packets, ${thresholds.minDistinct} addresses)`,
     };
   }

@@ -33,15 +33,25 @@ test('events without src_ip are attributed through their session until it closes
 });
 
 test('the session table is capped: the oldest open session is forgotten first', () => {
-  const report = aggregate([
-    line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.1', session: 'old' }),
-    line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.2', session: 'mid' }),
-    line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.3', session: 'new' }),
-    line({ eventid: 'cowrie.login.failed', session: 'old', username: 'a' }),
-    line({ eventid: 'cowrie.login.failed', session: 'new', username: 'b' }),
-  ], { maxTrackedSessions: 2 });
+  const report = aggregate(
+    [
+      line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.1', session: 'old' }),
+      line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.2', session: 'mid' }),
+      line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.3', session: 'new' }),
+      line({ eventid: 'cowrie.login.failed', session: 'old', username: 'a' }),
+      line({ eventid: 'cowrie.login.failed', session: 'new', username: 'b' }),
+    ],
+    { maxTrackedSessions: 2 },
+  );
   assert.equal(report.stats.unattributed, 1);
-  assert.deepEqual(report.sources.map((source) => [source.ip, source.loginAttempts]), [['192.0.2.1', 0], ['192.0.2.2', 0], ['192.0.2.3', 1]]);
+  assert.deepEqual(
+    report.sources.map((source) => [source.ip, source.loginAttempts]),
+    [
+      ['192.0.2.1', 0],
+      ['192.0.2.2', 0],
+      ['192.0.2.3', 1],
+    ],
+  );
 });
 
 test('the same session id on two sensors belongs to two connections', () => {
@@ -50,7 +60,13 @@ test('the same session id on two sensors belongs to two connections', () => {
     line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.2', session: 'x', sensor: 'two' }),
     line({ eventid: 'cowrie.login.failed', session: 'x', sensor: 'two', username: 'root' }),
   ]);
-  assert.deepEqual(report.sources.map((source) => [source.ip, source.loginAttempts, source.sensors]), [['192.0.2.1', 0, ['one']], ['192.0.2.2', 1, ['two']]]);
+  assert.deepEqual(
+    report.sources.map((source) => [source.ip, source.loginAttempts, source.sensors]),
+    [
+      ['192.0.2.1', 0, ['one']],
+      ['192.0.2.2', 1, ['two']],
+    ],
+  );
 });
 
 test('direct-tcpip with a client-chosen originator in src_ip is attributed to the session peer', () => {
@@ -74,12 +90,22 @@ test('unknown event ids and objects without eventid are counted and ignored', ()
   ]);
   assert.equal(report.stats.events, 4);
   assert.equal(report.stats.unknownEvents, 3);
-  assert.deepEqual(report.sources.map((source) => source.ip), ['192.0.2.2'], 'unknown events create no source');
+  assert.deepEqual(
+    report.sources.map((source) => source.ip),
+    ['192.0.2.2'],
+    'unknown events create no source',
+  );
 });
 
 test('legacy KIPP/COW ids and old field shapes are understood', () => {
   const report = aggregate([
-    JSON.stringify({ eventid: 'KIPP0001', src_ip: '::ffff:192.0.2.5', session: 7, timestamp: '2015-06-04T14:23:05.123456', system: 'HoneyPotTransport,3,192.0.2.5' }),
+    JSON.stringify({
+      eventid: 'KIPP0001',
+      src_ip: '::ffff:192.0.2.5',
+      session: 7,
+      timestamp: '2015-06-04T14:23:05.123456',
+      system: 'HoneyPotTransport,3,192.0.2.5',
+    }),
     JSON.stringify({ eventid: 'KIPP0009', session: 7, version: "'SSH-2.0-libssh-0.6.3'", timestamp: '2015-06-04T14:23:06+0000' }),
     JSON.stringify({ eventid: 'KIPP0003', session: 7, username: 'admin', password: 'hunter2', timestamp: '2015-06-04T14:23:07Z' }),
     JSON.stringify({ eventid: 'COW0002', session: 7, username: 'root', password: 'secret9', timestamp: '2015-06-04T14:23:08Z' }),
@@ -95,7 +121,10 @@ test('legacy KIPP/COW ids and old field shapes are understood', () => {
   assert.deepEqual(source.protocols, ['ssh']);
   assert.equal(source.loginAttempts, 2);
   assert.equal(source.loginSuccesses, 1);
-  assert.deepEqual(source.usernames, [{ username: 'admin', count: 1 }, { username: 'root', count: 1 }]);
+  assert.deepEqual(source.usernames, [
+    { username: 'admin', count: 1 },
+    { username: 'root', count: 1 },
+  ]);
   assert.equal(source.commands, 1);
   assert.deepEqual(source.downloads, [{ url: 'http://example.invalid/x.sh' }]);
   assert.equal(source.firstSeen, '2015-06-04T14:23:05.123Z');
@@ -108,7 +137,9 @@ test('per-source lists are capped and long text is truncated', () => {
   const lines = [line({ eventid: 'cowrie.session.connect', src_ip: '192.0.2.1', session: 'c' })];
   for (let index = 0; index < 50; index++) {
     lines.push(line({ eventid: 'cowrie.command.input', session: 'c', input: `cmd-${index}-${'x'.repeat(300)}` }));
-    lines.push(line({ eventid: 'cowrie.session.file_download', session: 'c', url: `http://example.invalid/${index}`, shasum: index.toString(16).padStart(64, '0') }));
+    lines.push(
+      line({ eventid: 'cowrie.session.file_download', session: 'c', url: `http://example.invalid/${index}`, shasum: index.toString(16).padStart(64, '0') }),
+    );
     lines.push(line({ eventid: 'cowrie.client.version', session: 'c', version: `SSH-2.0-Client${index}` }));
     // usernames u0..u29, u0 tried most often: the report keeps the top 10 with exact counts for the leaders
     for (let repeat = 0; repeat <= (index < 30 ? 30 - index : 0); repeat++) {
@@ -122,14 +153,25 @@ test('per-source lists are capped and long text is truncated', () => {
   assert.equal(source.downloads.length, 20);
   assert.equal(source.clientVersions.length, 5);
   assert.equal(source.usernames.length, 10);
-  assert.deepEqual(source.usernames.slice(0, 3), [{ username: 'u0', count: 31 }, { username: 'u1', count: 30 }, { username: 'u2', count: 29 }]);
-  assert.equal(source.loginAttempts, Array.from({ length: 30 }, (_, index) => 31 - index).reduce((a, b) => a + b));
+  assert.deepEqual(source.usernames.slice(0, 3), [
+    { username: 'u0', count: 31 },
+    { username: 'u1', count: 30 },
+    { username: 'u2', count: 29 },
+  ]);
+  assert.equal(
+    source.loginAttempts,
+    Array.from({ length: 30 }, (_, index) => 31 - index).reduce((a, b) => a + b),
+  );
 });
 
 test('sources are sorted by address, IPv4 numerically before IPv6', () => {
-  const report = aggregate(['2001:db8::2', '10.0.0.10', '2001:DB8::1', '10.0.0.9', '9.255.255.255']
-    .map((ip) => line({ eventid: 'cowrie.session.connect', src_ip: ip })));
-  assert.deepEqual(report.sources.map((source) => source.ip), ['9.255.255.255', '10.0.0.9', '10.0.0.10', '2001:db8::1', '2001:db8::2']);
+  const report = aggregate(
+    ['2001:db8::2', '10.0.0.10', '2001:DB8::1', '10.0.0.9', '9.255.255.255'].map((ip) => line({ eventid: 'cowrie.session.connect', src_ip: ip })),
+  );
+  assert.deepEqual(
+    report.sources.map((source) => source.ip),
+    ['9.255.255.255', '10.0.0.9', '10.0.0.10', '2001:db8::1', '2001:db8::2'],
+  );
   assert.ok(report.sources.every((source) => source.verdict === 'probe' && source.confidence === 0.1));
 });
 

@@ -102,14 +102,23 @@ export function createCowrieAggregator(options: CowrieAggregatorOptions): Cowrie
       const line = ++stats.lines;
       const parsed = parseCowrieLine(text);
       if (parsed.type === 'blank') return;
-      if (parsed.type === 'corrupt') { corrupt(line, parsed.reason); return; }
+      if (parsed.type === 'corrupt') {
+        corrupt(line, parsed.reason);
+        return;
+      }
       stats.events++;
-      if (parsed.type === 'unknown') { stats.unknownEvents++; return; }
+      if (parsed.type === 'unknown') {
+        stats.unknownEvents++;
+        return;
+      }
       const { event } = parsed;
       if (event.time < firstSeen) firstSeen = event.time;
       if (event.time > lastSeen) lastSeen = event.time;
       const tally = sourceFor(event);
-      if (tally === undefined) { stats.unattributed++; return; }
+      if (tally === undefined) {
+        stats.unattributed++;
+        return;
+      }
       addEventToTally(tally, event);
     },
     addOversizedLine(limitBytes: number): void {

@@ -39,13 +39,29 @@ test('event ids of all three generations map to kinds; unknown ones do not', () 
 });
 
 test('a login line keeps the username and drops the password', () => {
-  const parsed = parseCowrieLine(JSON.stringify({
-    eventid: 'cowrie.login.failed', username: 'admin', password: 'xc3511', src_ip: '198.51.100.4', session: 'abc',
-    timestamp: '2018-05-24T00:07:26.375359Z', sensor: 'hp1', system: "SSHService 'ssh-userauth' on HoneyPotSSHTransport,5195,198.51.100.4",
-  }));
+  const parsed = parseCowrieLine(
+    JSON.stringify({
+      eventid: 'cowrie.login.failed',
+      username: 'admin',
+      password: 'xc3511',
+      src_ip: '198.51.100.4',
+      session: 'abc',
+      timestamp: '2018-05-24T00:07:26.375359Z',
+      sensor: 'hp1',
+      system: "SSHService 'ssh-userauth' on HoneyPotSSHTransport,5195,198.51.100.4",
+    }),
+  );
   assert.equal(parsed.type, 'event');
   if (parsed.type !== 'event') return;
-  assert.deepEqual(parsed.event, { kind: 'login-failed', time: Date.UTC(2018, 4, 24, 0, 7, 26, 375), ip: '198.51.100.4', session: 'abc', sensor: 'hp1', protocol: 'ssh', username: 'admin' });
+  assert.deepEqual(parsed.event, {
+    kind: 'login-failed',
+    time: Date.UTC(2018, 4, 24, 0, 7, 26, 375),
+    ip: '198.51.100.4',
+    session: 'abc',
+    sensor: 'hp1',
+    protocol: 'ssh',
+    username: 'admin',
+  });
   assert.ok(!JSON.stringify(parsed).includes('xc3511'));
 });
 
@@ -85,5 +101,9 @@ test('corrupt lines say why; blank lines are blank', () => {
   assert.match(reason('{"eventid":"KIPP0003","timestamp":"2018-01-01T00:00:00Z","src_ip":"host.example"}'), /src_ip "host.example"/);
   const forward = parseCowrieLine('{"eventid":"KIPP0012","timestamp":"2018-01-01T00:00:00Z","src_ip":"localhost","session":"s"}');
   assert.equal(forward.type, 'event', 'legacy 0012 may carry the forwarding originator');
-  assert.deepEqual(parseCowrieLine('{"eventid":"cowrie.x","timestamp":"garbage"}'), { type: 'unknown', eventId: 'cowrie.x' }, 'unknown events are not validated');
+  assert.deepEqual(
+    parseCowrieLine('{"eventid":"cowrie.x","timestamp":"garbage"}'),
+    { type: 'unknown', eventId: 'cowrie.x' },
+    'unknown events are not validated',
+  );
 });

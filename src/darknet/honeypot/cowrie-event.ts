@@ -8,10 +8,14 @@ import { canonicalAddress } from './source-address.ts';
 
 /** What an event means for the evidence we keep. */
 export type CowrieEventKind =
-  | 'connect' | 'closed'
-  | 'login-success' | 'login-failed'
+  | 'connect'
+  | 'closed'
+  | 'login-success'
+  | 'login-failed'
   | 'command'
-  | 'download' | 'download-failed' | 'upload'
+  | 'download'
+  | 'download-failed'
+  | 'upload'
   | 'client-version'
   | 'tcp-forward'
   /** Known, carries no figure we keep, but still dates the source (first/last seen). */
@@ -48,8 +52,20 @@ const modernKinds: Record<string, CowrieEventKind> = {
 // Numbering shared by KIPP00nn and COW00nn (kippo's dblog comment table). 12 and 13 meant
 // different things in different releases, so they only date the source.
 const legacyKinds: CowrieEventKind[] = [
-  'other', 'connect', 'login-success', 'login-failed', 'other', 'command', 'other',
-  'download', 'other', 'client-version', 'other', 'closed', 'other', 'other',
+  'other',
+  'connect',
+  'login-success',
+  'login-failed',
+  'other',
+  'command',
+  'other',
+  'download',
+  'other',
+  'client-version',
+  'other',
+  'closed',
+  'other',
+  'other',
 ];
 
 /**
@@ -109,8 +125,15 @@ export function parseCowrieTimestamp(value: unknown): number | undefined {
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, milliseconds);
   const date = new Date(utc);
   // Date.UTC rolls 2018-02-30 over into March; a round trip catches impossible dates.
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day ||
-      date.getUTCHours() !== hour || date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) return undefined;
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    date.getUTCHours() !== hour ||
+    date.getUTCMinutes() !== minute ||
+    date.getUTCSeconds() !== second
+  )
+    return undefined;
   return utc - zoneOffsetMinutes(match[8]) * 60_000;
 }
 

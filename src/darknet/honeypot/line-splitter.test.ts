@@ -7,7 +7,13 @@ function split(chunks: Array<string | Buffer>, maxLineBytes = 1024): { lines: st
   const lines: string[] = [];
   let tooLong = 0;
   let maxBuffered = 0;
-  const splitter = createLineSplitter(maxLineBytes, { line: (text) => lines.push(text), tooLong: () => { tooLong++; lines.push('<too long>'); } });
+  const splitter = createLineSplitter(maxLineBytes, {
+    line: (text) => lines.push(text),
+    tooLong: () => {
+      tooLong++;
+      lines.push('<too long>');
+    },
+  });
   for (const chunk of chunks) {
     splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     maxBuffered = Math.max(maxBuffered, splitter.bufferedBytes);

@@ -78,7 +78,10 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
       }
     },
     finish(): void {
-      if (discarding) { discarding = false; return; }
+      if (discarding) {
+        discarding = false;
+        return;
+      }
       if (pendingBytes > 0) deliver(Buffer.alloc(0));
     },
     get bufferedBytes(): number {

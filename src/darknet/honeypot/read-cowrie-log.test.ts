@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 /**
  * readCowrieLog against the shared real Cowrie logs (figures checked against an independent
  * count done here with plain JSON.parse), gzip input, corrupt and oversized lines.
@@ -10,8 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { readCowrieLog } from './read-cowrie-log.ts';
 import type { HoneypotReport } from './types.ts';
+import { sharedData } from '../../../test/support/shared-data.ts';
 
-const sharedDir = fileURLToPath(new URL('../../../../shared/data/cowrie', import.meta.url));
+const sharedDir = sharedData('cowrie');
 const sharedFiles = ['2018-05-06', '2018-05-24', '2018-06-12', '2018-06-30'].map((day) => `${sharedDir}/kareiva-cowrie.json.${day}`);
 
 interface Expected {
@@ -33,7 +33,16 @@ function countIndependently(file: string): Map<string, Expected> {
     const event = JSON.parse(line);
     let entry = byIp.get(event.src_ip);
     if (!entry) {
-      entry = { sessions: new Set(), loginAttempts: 0, loginSuccesses: 0, commands: 0, files: new Set(), usernames: new Map(), first: Infinity, last: -Infinity };
+      entry = {
+        sessions: new Set(),
+        loginAttempts: 0,
+        loginSuccesses: 0,
+        commands: 0,
+        files: new Set(),
+        usernames: new Map(),
+        first: Infinity,
+        last: -Infinity,
+      };
       byIp.set(event.src_ip, entry);
     }
     const time = Date.parse(event.timestamp);
@@ -55,16 +64,17 @@ async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Uint8Array
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-const streamOf = (lines: string[]): AsyncGenerator<Uint8Array> => chunksOf(Buffer.from(lines.join('\n') + '\n'), 7);
+const streamOf = (lines: string[]): AsyncGenerator<Uint8Array> => chunksOf(Buffer.from(`${lines.join('\n')}\n`), 7);
 
-const event = (fields: Record<string, unknown>): string =>
-  JSON.stringify({ timestamp: '2018-05-24T09:00:00.000000Z', sensor: 's1', ...fields });
+const event = (fields: Record<string, unknown>): string => JSON.stringify({ timestamp: '2018-05-24T09:00:00.000000Z', sensor: 's1', ...fields });
 
 test('every shared Cowrie log imports with no skip, and per-source figures match an independent count', async () => {
   for (const file of sharedFiles) {
     const report = await readCowrieLog(file, { onCorrupt: 'skip' });
     const expected = countIndependently(file);
-    const lineCount = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').length;
+    const lineCount = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '').length;
     assert.equal(report.stats.skipped, 0, file);
     assert.equal(report.stats.unknownEvents, 0, file);
     assert.equal(report.stats.lines, lineCount, file);
@@ -82,7 +92,11 @@ test('every shared Cowrie log imports with no skip, and per-source figures match
       assert.equal(Date.parse(source.lastSeen), oracle.last, `${where} lastSeen`);
       if (oracle.usernames.size <= 20) {
         const top = [...oracle.usernames].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
-        assert.deepEqual(source.usernames.map((entry) => [entry.username, entry.count]), top, `${where} usernames`);
+        assert.deepEqual(
+          source.usernames.map((entry) => [entry.username, entry.count]),
+          top,
+          `${where} usernames`,
+        );
       }
     }
   }
@@ -93,8 +107,15 @@ test('known infections in the shared logs are bots, with their downloads', async
   const dropper = report.sources.find((source) => source.ip === '101.254.149.145')!;
   assert.equal(dropper.verdict, 'bot');
   assert.equal(dropper.confidence, 0.95);
-  assert.ok(dropper.downloads.some((file) => file.url === 'http://101.254.149.145:6636/tdff' && file.sha256 === '9cc38c074833ea871c81324d0b55efe66e71a301d6c24cbed745b9a33f3dccc5'));
-  assert.ok(dropper.downloads.some((file) => file.url === 'http://mdb7.cn:8081/exp' && file.sha256 === undefined), 'failed download kept as url only');
+  assert.ok(
+    dropper.downloads.some(
+      (file) => file.url === 'http://101.254.149.145:6636/tdff' && file.sha256 === '9cc38c074833ea871c81324d0b55efe66e71a301d6c24cbed745b9a33f3dccc5',
+    ),
+  );
+  assert.ok(
+    dropper.downloads.some((file) => file.url === 'http://mdb7.cn:8081/exp' && file.sha256 === undefined),
+    'failed download kept as url only',
+  );
   assert.ok(dropper.commandSamples.length > 0 && dropper.commandSamples.length <= 10);
   assert.ok(dropper.commandSamples.every((command) => command.length <= 200));
   assert.deepEqual(dropper.protocols, ['ssh']);
@@ -111,7 +132,10 @@ test('known infections in the shared logs are bots, with their downloads', async
 
 test('passwords tried by attackers never appear in the report', async () => {
   const file = `${sharedDir}/kareiva-cowrie.json.2018-06-30`;
-  const raw = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line));
+  const raw = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
   const keptText = raw.map((e) => [e.username, e.input, e.url, e.version, e.sensor, e.src_ip].join('\u0000')).join('\u0000');
   const passwords = new Set(raw.filter((e) => typeof e.password === 'string' && e.password.length >= 4).map((e) => e.password as string));
   const distinctive = [...passwords].filter((password) => !keptText.includes(password));
@@ -126,15 +150,20 @@ test('gzip input is detected by its magic and gives the same report, even when t
   const plain = await readCowrieLog(file, { name: 'x' });
   const zipped = gzipSync(readFileSync(file));
   assert.deepEqual(await readCowrieLog(chunksOf(zipped, 1000), { name: 'x' }), plain);
-  async function* oneByteFirst(): AsyncGenerator<Uint8Array> { yield zipped.subarray(0, 1); yield* chunksOf(zipped.subarray(1), 4096); }
+  async function* oneByteFirst(): AsyncGenerator<Uint8Array> {
+    yield zipped.subarray(0, 1);
+    yield* chunksOf(zipped.subarray(1), 4096);
+  }
   assert.deepEqual(await readCowrieLog(oneByteFirst(), { name: 'x' }), plain);
 });
 
 test('a cut gzip stream: IMPORT_INVALID in throw mode, counted once in skip mode with the lines before it kept', async () => {
   const zipped = gzipSync(readFileSync(sharedFiles[3]!));
   const cut = zipped.subarray(0, Math.floor(zipped.length / 2));
-  await assert.rejects(readCowrieLog(chunksOf(cut, 4096), { name: 'cut.gz' }), (error: unknown) =>
-    error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /^cut\.gz:\d+: corrupt gzip/.test(error.message));
+  await assert.rejects(
+    readCowrieLog(chunksOf(cut, 4096), { name: 'cut.gz' }),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /^cut\.gz:\d+: corrupt gzip/.test(error.message),
+  );
   const report = await readCowrieLog(chunksOf(cut, 4096), { name: 'cut.gz', onCorrupt: 'skip' });
   assert.equal(report.stats.skipped, 1);
   assert.equal(report.stats.corruptLines[0], report.stats.lines + 1);
@@ -191,8 +220,11 @@ test('a line over the byte limit is corrupt, and the line after it is read', asy
 });
 
 test('a file that cannot be opened is IMPORT_INVALID naming the file', async () => {
-  await assert.rejects(readCowrieLog('/nonexistent/cowrie.json'), (error: unknown) =>
-    error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /ENOENT/.test(error.message) && error.context.file === '/nonexistent/cowrie.json');
+  await assert.rejects(
+    readCowrieLog('/nonexistent/cowrie.json'),
+    (error: unknown) =>
+      error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /ENOENT/.test(error.message) && error.context.file === '/nonexistent/cowrie.json',
+  );
 });
 
 test('empty input gives an empty report', async () => {

@@ -70,7 +70,10 @@ async function* inflatedChunks(source: CowrieLogSource, name: string): AsyncGene
   let ended = false;
   while (headBytes < 2) {
     const step = await next();
-    if (step.done) { ended = true; break; }
+    if (step.done) {
+      ended = true;
+      break;
+    }
     head.push(step.value);
     headBytes += step.value.byteLength;
   }

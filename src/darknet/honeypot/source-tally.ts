@@ -35,9 +35,21 @@ export interface SourceTally extends HoneypotEvidence {
 /** @example const tally = newSourceTally('192.0.2.7', Date.now()) */
 export function newSourceTally(ip: string, time: number): SourceTally {
   return {
-    ip, firstSeen: time, lastSeen: time, sessions: 0, protocols: [],
-    loginAttempts: 0, loginSuccesses: 0, commands: 0, fileTransfers: 0, tcpForwards: 0,
-    usernameSlots: [], commandSamples: [], downloads: [], clientVersions: [], sensors: [],
+    ip,
+    firstSeen: time,
+    lastSeen: time,
+    sessions: 0,
+    protocols: [],
+    loginAttempts: 0,
+    loginSuccesses: 0,
+    commands: 0,
+    fileTransfers: 0,
+    tcpForwards: 0,
+    usernameSlots: [],
+    commandSamples: [],
+    downloads: [],
+    clientVersions: [],
+    sensors: [],
   };
 }
 
@@ -127,8 +139,14 @@ function addFile(list: HoneypotFile[], event: CowrieEvent): void {
  */
 function countUsername(slots: Array<{ username: string; count: number }>, username: string): void {
   const existing = slots.find((slot) => slot.username === username);
-  if (existing !== undefined) { existing.count++; return; }
-  if (slots.length < tallyLimits.usernameSlots) { slots.push({ username, count: 1 }); return; }
+  if (existing !== undefined) {
+    existing.count++;
+    return;
+  }
+  if (slots.length < tallyLimits.usernameSlots) {
+    slots.push({ username, count: 1 });
+    return;
+  }
   let smallest = slots[0]!;
   for (const slot of slots) if (slot.count < smallest.count) smallest = slot;
   smallest.username = username;

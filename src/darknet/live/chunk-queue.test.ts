@@ -33,10 +33,17 @@ test('delivers chunks in order, pauses above the high-water mark and resumes at 
 
 test('a consumer waiting for data is woken by push and by end', async () => {
   const { queue } = recordingQueue();
-  const collected = (async () => { const all: number[] = []; for await (const chunk of queue.chunks) all.push(chunk.length); return all; })();
+  const collected = (async () => {
+    const all: number[] = [];
+    for await (const chunk of queue.chunks) all.push(chunk.length);
+    return all;
+  })();
   await Promise.resolve();
   queue.push(bytes(3));
-  setImmediate(() => { queue.push(bytes(4)); queue.end(); });
+  setImmediate(() => {
+    queue.push(bytes(4));
+    queue.end();
+  });
   assert.deepEqual(await collected, [3, 4]);
 });
 
@@ -57,14 +64,19 @@ test('a failure is thrown after the queued chunks', async () => {
   queue.push(bytes(2));
   queue.end(new Error('tcpdump died'));
   const received: number[] = [];
-  await assert.rejects(async () => { for await (const chunk of queue.chunks) received.push(chunk.length); }, /tcpdump died/);
+  await assert.rejects(async () => {
+    for await (const chunk of queue.chunks) received.push(chunk.length);
+  }, /tcpdump died/);
   assert.deepEqual(received, [2]);
 });
 
 test('leaving the loop early abandons: queue dropped, producer resumed, later chunks ignored', async () => {
   const { queue, events } = recordingQueue();
   queue.push(bytes(12));
-  for await (const chunk of queue.chunks) { assert.equal(chunk.length, 12); break; }
+  for await (const chunk of queue.chunks) {
+    assert.equal(chunk.length, 12);
+    break;
+  }
   assert.deepEqual(events, ['pause', 'resume', 'abandon']);
   queue.push(bytes(5));
   assert.equal(queue.queuedBytes, 0);

@@ -93,7 +93,9 @@ export function createChunkQueue(options: ChunkQueueOptions): ChunkQueue {
           if (failure !== undefined) throw failure;
           return;
         }
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
       }
     } finally {
       if (!finished) {

@@ -3,12 +3,24 @@ import assert from 'node:assert/strict';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { tcpdumpArguments } from './tcpdump-arguments.ts';
 
-const captureFailed = (pattern: RegExp) => (error: unknown) => error instanceof OpenNoticeError && error.code === 'CAPTURE_FAILED' && pattern.test(error.message);
+const captureFailed = (pattern: RegExp) => (error: unknown) =>
+  error instanceof OpenNoticeError && error.code === 'CAPTURE_FAILED' && pattern.test(error.message);
 
 test('defaults: 128-byte snaplen, 64 MiB buffer in KiB, packet-buffered pcap on stdout, filter after --', () => {
   assert.deepEqual(tcpdumpArguments({ interface: 'eth0' }), ['-i', 'eth0', '-s', '128', '-B', '65536', '-U', '-w', '-']);
-  assert.deepEqual(tcpdumpArguments({ interface: 'any', filter: '  dst net 198.51.100.0/24 ', snaplen: 96, bufferMiB: 8 }),
-    ['-i', 'any', '-s', '96', '-B', '8192', '-U', '-w', '-', '--', 'dst net 198.51.100.0/24']);
+  assert.deepEqual(tcpdumpArguments({ interface: 'any', filter: '  dst net 198.51.100.0/24 ', snaplen: 96, bufferMiB: 8 }), [
+    '-i',
+    'any',
+    '-s',
+    '96',
+    '-B',
+    '8192',
+    '-U',
+    '-w',
+    '-',
+    '--',
+    'dst net 198.51.100.0/24',
+  ]);
 });
 
 test('interface names that could become options or are not names are refused', () => {
@@ -21,7 +33,7 @@ test('interface names that could become options or are not names are refused', (
 test('filters starting with -, empty, too long or with control characters are refused', () => {
   assert.throws(() => tcpdumpArguments({ interface: 'lo', filter: ' -Z root' }), captureFailed(/must not start with '-'/));
   assert.throws(() => tcpdumpArguments({ interface: 'lo', filter: '   ' }), captureFailed(/empty/));
-  assert.throws(() => tcpdumpArguments({ interface: 'lo', filter: 'udp or '.repeat(2000) + 'tcp' }), captureFailed(/characters long/));
+  assert.throws(() => tcpdumpArguments({ interface: 'lo', filter: `${'udp or '.repeat(2000)}tcp` }), captureFailed(/characters long/));
   assert.throws(() => tcpdumpArguments({ interface: 'lo', filter: 'udp\u0000tcp' }), captureFailed(/control character/));
   assert.equal(tcpdumpArguments({ interface: 'lo', filter: 'udp\n and port 53' }).at(-1), 'udp\n and port 53');
 });

@@ -45,7 +45,8 @@ function invalid(message: string, context: Record<string, unknown>): OpenNoticeE
 }
 
 function checkInteger(value: number, name: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw invalid(`${name} must be an integer from ${min} to ${max}, not ${value}`, { [name]: value });
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw invalid(`${name} must be an integer from ${min} to ${max}, not ${value}`, { [name]: value });
   return value;
 }
 
@@ -58,7 +59,10 @@ function checkInteger(value: number, name: string, min: number, max: number): nu
 export function tcpdumpArguments(options: TcpdumpOptions): string[] {
   const name = options.interface;
   if (typeof name !== 'string' || !interfacePattern.test(name)) {
-    throw invalid(`invalid capture interface ${JSON.stringify(name)}: expected a name such as eth0, lo or any (letters, digits and _.:@+-, at most 64 characters, not starting with '-')`, { interface: name });
+    throw invalid(
+      `invalid capture interface ${JSON.stringify(name)}: expected a name such as eth0, lo or any (letters, digits and _.:@+-, at most 64 characters, not starting with '-')`,
+      { interface: name },
+    );
   }
   const snaplen = checkInteger(options.snaplen ?? defaultSnaplen, 'snaplen', 64, maxSnaplen);
   const bufferMiB = checkInteger(options.bufferMiB ?? defaultBufferMiB, 'bufferMiB', 1, 4096);
@@ -66,8 +70,10 @@ export function tcpdumpArguments(options: TcpdumpOptions): string[] {
   if (options.filter !== undefined) {
     const filter = options.filter.trim();
     if (filter === '') throw invalid('the capture filter is empty: leave it out to capture everything', { interface: name });
-    if (filter.length > MAX_FILTER_CHARS) throw invalid(`the capture filter is ${filter.length} characters long; at most ${MAX_FILTER_CHARS} are accepted`, { interface: name });
-    if (filter.startsWith('-')) throw invalid(`the capture filter must not start with '-': ${JSON.stringify(filter.slice(0, 80))}`, { interface: name, filter });
+    if (filter.length > MAX_FILTER_CHARS)
+      throw invalid(`the capture filter is ${filter.length} characters long; at most ${MAX_FILTER_CHARS} are accepted`, { interface: name });
+    if (filter.startsWith('-'))
+      throw invalid(`the capture filter must not start with '-': ${JSON.stringify(filter.slice(0, 80))}`, { interface: name, filter });
     if (controlCharacter.test(filter)) throw invalid('the capture filter contains a control character', { interface: name });
     // One argv element: tcpdump joins its trailing arguments with spaces anyway.
     args.push('--', filter);

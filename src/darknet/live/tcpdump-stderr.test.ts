@@ -35,9 +35,21 @@ test('memory stays bounded: head and tail lines kept, long lines cut', () => {
 
 test('failure messages name the cause and quote tcpdump', () => {
   const base = { interface: 'eth9', exitCode: 1, signal: null };
-  assert.match(describeTcpdumpFailure({ ...base, stderr: 'tcpdump: eth9: No such device exists\n(No such device exists)' }), /^capture interface "eth9" does not exist .*tcpdump said: tcpdump: eth9: No such device exists/s);
-  assert.match(describeTcpdumpFailure({ ...base, stderr: "tcpdump: eth9: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)" }), /run as root.*cap_net_raw/);
-  assert.match(describeTcpdumpFailure({ ...base, filter: 'udp and and', stderr: "tcpdump: can't parse filter expression: syntax error" }), /rejected the capture filter "udp and and"; tcpdump said: tcpdump: can't parse filter expression: syntax error/);
+  assert.match(
+    describeTcpdumpFailure({ ...base, stderr: 'tcpdump: eth9: No such device exists\n(No such device exists)' }),
+    /^capture interface "eth9" does not exist .*tcpdump said: tcpdump: eth9: No such device exists/s,
+  );
+  assert.match(
+    describeTcpdumpFailure({
+      ...base,
+      stderr: "tcpdump: eth9: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)",
+    }),
+    /run as root.*cap_net_raw/,
+  );
+  assert.match(
+    describeTcpdumpFailure({ ...base, filter: 'udp and and', stderr: "tcpdump: can't parse filter expression: syntax error" }),
+    /rejected the capture filter "udp and and"; tcpdump said: tcpdump: can't parse filter expression: syntax error/,
+  );
   assert.equal(describeTcpdumpFailure({ ...base, exitCode: 3, stderr: '' }), 'tcpdump exited with code 3 (tcpdump printed nothing)');
   assert.match(describeTcpdumpFailure({ ...base, exitCode: null, signal: 'SIGSEGV', stderr: '' }), /killed by SIGSEGV/);
 });

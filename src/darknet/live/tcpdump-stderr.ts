@@ -35,7 +35,12 @@ export interface StderrLimits {
 const defaultLimits: StderrLimits = { headLines: 10, tailLines: 20, lineChars: 500 };
 // "1 packet captured", "12 packets received by filter" … (one per line at exit; comma-joined on SIGUSR1).
 const countPattern = /(\d+) packets? (captured|received by filter|dropped by kernel|dropped by interface)/g;
-const countFields = { captured: 'captured', 'received by filter': 'received', 'dropped by kernel': 'droppedByKernel', 'dropped by interface': 'droppedByInterface' } as const;
+const countFields = {
+  captured: 'captured',
+  'received by filter': 'received',
+  'dropped by kernel': 'droppedByKernel',
+  'dropped by interface': 'droppedByInterface',
+} as const;
 
 /**
  * @example
@@ -58,9 +63,15 @@ export function createTcpdumpStderr(hooks: { onListening?: (line: string) => voi
       hooks.onListening?.(line);
     }
     for (const match of line.matchAll(countPattern)) counts[countFields[match[2] as keyof typeof countFields]] = Number(match[1]);
-    if (head.length < limits.headLines) { head.push(line); return; }
+    if (head.length < limits.headLines) {
+      head.push(line);
+      return;
+    }
     tail.push(line);
-    if (tail.length > limits.tailLines) { tail.shift(); omitted++; }
+    if (tail.length > limits.tailLines) {
+      tail.shift();
+      omitted++;
+    }
   };
 
   return {
@@ -68,7 +79,10 @@ export function createTcpdumpStderr(hooks: { onListening?: (line: string) => voi
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
       // An endless line must not grow memory: cut it into pieces.
-      if (partial.length > limits.lineChars) { onLine(partial); partial = ''; }
+      if (partial.length > limits.lineChars) {
+        onLine(partial);
+        partial = '';
+      }
       for (const line of lines) onLine(line);
     },
     end() {

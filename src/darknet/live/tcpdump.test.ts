@@ -20,7 +20,9 @@ function findOnPath(name: string): string | undefined {
     try {
       accessSync(join(directory, name), constants.X_OK);
       return join(directory, name);
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }
@@ -28,14 +30,17 @@ function findOnPath(name: string): string | undefined {
 /** These tests need the real tcpdump: fail loudly rather than skip (CI installs it). */
 function requireTcpdump(): string {
   const path = findOnPath('tcpdump');
-  if (path === undefined) throw new Error('tcpdump is not installed: the live-capture tests need it (Debian/Ubuntu: apt-get install tcpdump; .ci/run installs it)');
+  if (path === undefined)
+    throw new Error('tcpdump is not installed: the live-capture tests need it (Debian/Ubuntu: apt-get install tcpdump; npm test installs it as root)');
   return path;
 }
 
 /** A safety net against hangs, not a measurement. */
 function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -128,11 +133,19 @@ test('stop() does not deadlock when nobody reads and tcpdump is blocked writing'
     // Node's stdio "pipe" is a Unix socketpair: a writer blocked on it sleeps in sock_alloc_send_pskb.
     const blockedOnWrite = /pipe_write|sock_alloc_send_pskb|unix_stream_sendmsg/;
     // Back-pressure: 1 MiB waits in this process, reading has paused, so tcpdump blocks.
-    await waitUntil(() => capture.bufferedBytes >= 1024 * 1024 && blockedOnWrite.test(readFileSync(`/proc/${capture.pid}/wchan`, 'utf8')), 'tcpdump to block writing to its stdout');
+    await waitUntil(
+      () => capture.bufferedBytes >= 1024 * 1024 && blockedOnWrite.test(readFileSync(`/proc/${capture.pid}/wchan`, 'utf8')),
+      'tcpdump to block writing to its stdout',
+    );
     const end = await within(capture.stop(), 'tcpdump to stop while blocked writing');
     assert.deepEqual([end.exitCode, end.signal], [0, null]);
     let packets = 0;
-    await within(scanCapture(capture.packets, () => { packets++; }), 'reading the tail');
+    await within(
+      scanCapture(capture.packets, () => {
+        packets++;
+      }),
+      'reading the tail',
+    );
     // The SIGINT interrupts the blocked write: that one packet may be lost (whole, never half a record).
     assert.ok(end.captured !== undefined && (packets === end.captured || packets === end.captured - 1), `read ${packets}, tcpdump wrote ${end.captured}`);
   } finally {
@@ -144,7 +157,10 @@ test('leaving the read loop early stops the capture', async () => {
   const port = testPort();
   const capture = await startListening({ interface: 'lo', filter: filterFor(port) });
   await sendUdpDatagrams(TARGET, port, 3, { sourceHost: SOURCE });
-  for await (const chunk of capture.packets) { assert.ok(chunk.byteLength > 0); break; }
+  for await (const chunk of capture.packets) {
+    assert.ok(chunk.byteLength > 0);
+    break;
+  }
   const end = await within(capture.ended, 'tcpdump to end after the consumer left');
   assert.deepEqual([end.exitCode, end.signal], [0, null]);
 });
@@ -166,7 +182,10 @@ test('a tcpdumpPath that does not exist fails with CAPTURE_FAILED and says to in
 
 test('an invalid filter fails with CAPTURE_FAILED quoting tcpdump', async () => {
   const capture = startTcpdump({ interface: 'lo', filter: 'udp and and', tcpdumpPath: requireTcpdump() });
-  await within(assert.rejects(capture.ended, captureFailed(/rejected the capture filter "udp and and"; tcpdump said: .*can't parse filter expression/)), 'ended to reject');
+  await within(
+    assert.rejects(capture.ended, captureFailed(/rejected the capture filter "udp and and"; tcpdump said: .*can't parse filter expression/)),
+    'ended to reject',
+  );
 });
 
 test('options that could become tcpdump options are refused before anything starts', () => {
@@ -180,14 +199,20 @@ test('no capture permission fails with CAPTURE_FAILED saying root or CAP_NET_RAW
   if (process.getuid?.() === 0) {
     // As root, run tcpdump as nobody through a wrapper (the test's own script; the module never uses a shell).
     const setpriv = findOnPath('setpriv');
-    if (setpriv === undefined) { t.skip('setpriv (util-linux) is needed to drop root for this test'); return; }
+    if (setpriv === undefined) {
+      t.skip('setpriv (util-linux) is needed to drop root for this test');
+      return;
+    }
     scratch = mkdtempSync(join(tmpdir(), 'opennotice-live-'));
     tcpdumpPath = join(scratch, 'tcpdump-as-nobody');
     writeFileSync(tcpdumpPath, `#!/bin/sh\nexec ${setpriv} --reuid=65534 --regid=65534 --clear-groups ${requireTcpdump()} "$@"\n`, { mode: 0o755 });
   }
   try {
     const capture = startTcpdump({ interface: 'lo', tcpdumpPath });
-    await within(assert.rejects(capture.ended, captureFailed(/no permission to capture on "lo": run as root.*cap_net_raw.*tcpdump said: .*permission/s)), 'ended to reject');
+    await within(
+      assert.rejects(capture.ended, captureFailed(/no permission to capture on "lo": run as root.*cap_net_raw.*tcpdump said: .*permission/s)),
+      'ended to reject',
+    );
   } finally {
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }

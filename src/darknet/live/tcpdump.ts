@@ -47,7 +47,12 @@ function ignore(): void {}
 function spawnFailure(error: NodeJS.ErrnoException, path: string, interfaceName: string): OpenNoticeError {
   const context = { interface: interfaceName, tcpdumpPath: path };
   if (error.code === 'ENOENT') {
-    return new OpenNoticeError('CAPTURE_FAILED', `tcpdump not found (${JSON.stringify(path)}): install it (Debian/Ubuntu: apt-get install tcpdump) or give its path`, context, { cause: error });
+    return new OpenNoticeError(
+      'CAPTURE_FAILED',
+      `tcpdump not found (${JSON.stringify(path)}): install it (Debian/Ubuntu: apt-get install tcpdump) or give its path`,
+      context,
+      { cause: error },
+    );
   }
   if (error.code === 'EACCES') return new OpenNoticeError('CAPTURE_FAILED', `${JSON.stringify(path)} is not executable`, context, { cause: error });
   return new OpenNoticeError('CAPTURE_FAILED', `cannot start ${JSON.stringify(path)}: ${error.message}`, context, { cause: error });
@@ -56,7 +61,9 @@ function spawnFailure(error: NodeJS.ErrnoException, path: string, interfaceName:
 /** A capture that was aborted before tcpdump was even started. */
 function notStarted(interfaceName: string): LiveCapture {
   const end: LiveCaptureEnd = { exitCode: null, signal: null };
-  const ready = Promise.reject(new OpenNoticeError('INTERRUPTED', `capture on ${JSON.stringify(interfaceName)} was aborted before it started`, { interface: interfaceName }));
+  const ready = Promise.reject(
+    new OpenNoticeError('INTERRUPTED', `capture on ${JSON.stringify(interfaceName)} was aborted before it started`, { interface: interfaceName }),
+  );
   ready.catch(ignore);
   return {
     packets: { async *[Symbol.asyncIterator]() {} },
@@ -93,7 +100,10 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
 
   let readyResolve: (line: string) => void = ignore;
   let readyReject: (error: Error) => void = ignore;
-  const ready = new Promise<string>((resolve, reject) => { readyResolve = resolve; readyReject = reject; });
+  const ready = new Promise<string>((resolve, reject) => {
+    readyResolve = resolve;
+    readyReject = reject;
+  });
   ready.catch(ignore);
   const stderr = createTcpdumpStderr({ onListening: (line) => readyResolve(line) });
 
@@ -117,18 +127,24 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
     hardCapBytes: STOP_TAIL_CAP_BYTES,
     pause: () => child.stdout.pause(),
     resume: () => child.stdout.resume(),
-    onAbandon: () => { stop().catch(ignore); },
+    onAbandon: () => {
+      stop().catch(ignore);
+    },
     onOverflow: () => kill('SIGKILL'),
   });
   child.stdout.on('data', (chunk: Buffer) => queue.push(chunk));
   // A failed read would silently cut the stream short: remember it and fail the capture at close.
   let readFailure: Error | undefined;
-  child.stdout.on('error', (error: Error) => { readFailure ??= error; });
+  child.stdout.on('error', (error: Error) => {
+    readFailure ??= error;
+  });
   child.stderr.on('error', ignore);
   child.stderr.setEncoding('latin1');
   child.stderr.on('data', (text: string) => stderr.push(text));
 
-  const onAbort = () => { stop().catch(ignore); };
+  const onAbort = () => {
+    stop().catch(ignore);
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const ended = new Promise<LiveCaptureEnd>((resolve, reject) => {
@@ -137,14 +153,19 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
       for (const timer of escalation) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (stderr.listening === undefined) {
-        readyReject(failure ?? new OpenNoticeError('INTERRUPTED', `capture on ${JSON.stringify(interfaceName)} ended before tcpdump was listening`, { interface: interfaceName }));
+        readyReject(
+          failure ??
+            new OpenNoticeError('INTERRUPTED', `capture on ${JSON.stringify(interfaceName)} ended before tcpdump was listening`, { interface: interfaceName }),
+        );
       }
       queue.end(failure);
       if (failure !== undefined) reject(failure);
       else resolve(end!);
     };
     let spawned = false;
-    child.once('spawn', () => { spawned = true; });
+    child.once('spawn', () => {
+      spawned = true;
+    });
     // `on`, not `once`: a later 'error' (a failed kill) without a listener would crash the process.
     child.on('error', (error: NodeJS.ErrnoException) => {
       // After a successful spawn an 'error' only reports a failed kill(); 'close' still follows.
@@ -156,12 +177,23 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
       stderr.end();
       const end: LiveCaptureEnd = { exitCode, signal, ...stderr.counts };
       if (readFailure !== undefined) {
-        finish(new OpenNoticeError('CAPTURE_FAILED', `reading tcpdump's output failed: ${readFailure.message}`, { interface: interfaceName, exitCode, signal }, { cause: readFailure }), undefined);
+        finish(
+          new OpenNoticeError(
+            'CAPTURE_FAILED',
+            `reading tcpdump's output failed: ${readFailure.message}`,
+            { interface: interfaceName, exitCode, signal },
+            { cause: readFailure },
+          ),
+          undefined,
+        );
         return;
       }
       // Exit 0 is tcpdump's answer to SIGINT/SIGTERM, ours or the terminal's Ctrl-C; a death by
       // signal is clean only when we asked for the stop (escalation to SIGKILL).
-      if (exitCode === 0 || (stopRequested && signal !== null)) { finish(undefined, end); return; }
+      if (exitCode === 0 || (stopRequested && signal !== null)) {
+        finish(undefined, end);
+        return;
+      }
       const said = stderr.excerpt();
       const message = describeTcpdumpFailure({ interface: interfaceName, filter: options.filter, exitCode, signal, stderr: said });
       finish(new OpenNoticeError('CAPTURE_FAILED', message, { interface: interfaceName, tcpdumpPath: path, exitCode, signal, stderr: said }), undefined);
@@ -172,7 +204,9 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
   return {
     packets: queue.chunks,
     pid: child.pid,
-    get bufferedBytes() { return queue.queuedBytes; },
+    get bufferedBytes() {
+      return queue.queuedBytes;
+    },
     ready,
     stop,
     ended,

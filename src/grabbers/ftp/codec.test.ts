@@ -6,7 +6,12 @@ const reply = (text: string) => parseFtpReply(Buffer.from(text, 'latin1'));
 
 test('single-line and multi-line greetings as servers send them', () => {
   assert.deepEqual(reply('220 (vsFTPd 3.0.3)\r\n'), { state: 'complete', code: 220, text: '(vsFTPd 3.0.3)', end: 20 });
-  assert.deepEqual(reply('220 ProFTPD 1.3.5 Server (Debian) [::ffff:10.0.0.1]\n'), { state: 'complete', code: 220, text: 'ProFTPD 1.3.5 Server (Debian) [::ffff:10.0.0.1]', end: 52 });
+  assert.deepEqual(reply('220 ProFTPD 1.3.5 Server (Debian) [::ffff:10.0.0.1]\n'), {
+    state: 'complete',
+    code: 220,
+    text: 'ProFTPD 1.3.5 Server (Debian) [::ffff:10.0.0.1]',
+    end: 52,
+  });
   const multi = reply('220-Welcome to the NAS\r\n220-Second line\r\n  indented middle line\r\n220 Ready.\r\n');
   assert.equal(multi.state, 'complete');
   assert.equal(multi.state === 'complete' && multi.text, 'Welcome to the NAS\nSecond line\n  indented middle line\nReady.');
@@ -37,10 +42,17 @@ test('commands cannot smuggle extra lines', () => {
 
 test('fuzz: random and truncated replies never throw', () => {
   let seed = 777;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const sample = Buffer.from('120 wait\r\n220-a\r\nb\r\n220 c\r\n');
   for (let round = 0; round < 500; round++) {
-    const bytes = round % 2 ? sample.subarray(0, Math.floor(random() * sample.length)) : Buffer.from(Array.from({ length: Math.floor(random() * 300) }, () => (random() < 0.3 ? [0x32, 0x0d, 0x0a, 0x2d, 0x20][Math.floor(random() * 5)] : Math.floor(random() * 256))));
+    const bytes =
+      round % 2
+        ? sample.subarray(0, Math.floor(random() * sample.length))
+        : Buffer.from(
+            Array.from({ length: Math.floor(random() * 300) }, () =>
+              random() < 0.3 ? [0x32, 0x0d, 0x0a, 0x2d, 0x20][Math.floor(random() * 5)] : Math.floor(random() * 256),
+            ),
+          );
     const parsed = parseGreeting(bytes);
     if (parsed.state === 'complete') assert.ok(parsed.code >= 200 && parsed.code <= 999 && parsed.end <= bytes.length);
   }

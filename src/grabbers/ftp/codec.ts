@@ -55,7 +55,15 @@ export function parseFtpReply(bytes: Buffer, offset = 0): ReplyParse {
 }
 
 function complete(code: string, lines: string[], end: number): ReplyParse {
-  return { state: 'complete', code: Number(code), text: lines.map((line) => line.trimEnd()).join('\n').trim(), end };
+  return {
+    state: 'complete',
+    code: Number(code),
+    text: lines
+      .map((line) => line.trimEnd())
+      .join('\n')
+      .trim(),
+    end,
+  };
 }
 
 function notFtp(bytes: Buffer, offset: number): ReplyParse {

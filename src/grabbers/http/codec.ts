@@ -15,10 +15,7 @@ export interface ResponseHead {
   headers: Record<string, string>;
 }
 
-export type HeadParse =
-  | { state: 'incomplete' }
-  | { state: 'invalid'; reason: string }
-  | { state: 'complete'; head: ResponseHead; bodyStart: number };
+export type HeadParse = { state: 'incomplete' } | { state: 'invalid'; reason: string } | { state: 'complete'; head: ResponseHead; bodyStart: number };
 
 /** Longest header section accepted (status line included). */
 export const maxHeadBytes = 32 * 1024;
@@ -62,7 +59,10 @@ export function parseResponseHead(bytes: Buffer): HeadParse {
 function parseOneHead(bytes: Buffer, offset: number): HeadParse {
   // Some servers send stray blank lines before the status line.
   while (offset < bytes.length && (bytes[offset] === 0x0d || bytes[offset] === 0x0a || bytes[offset] === 0x20)) offset++;
-  const prefix = bytes.subarray(offset, offset + 5).toString('latin1').toUpperCase();
+  const prefix = bytes
+    .subarray(offset, offset + 5)
+    .toString('latin1')
+    .toUpperCase();
   if (prefix.length < 5) return 'HTTP/'.startsWith(prefix) ? { state: 'incomplete' } : { state: 'invalid', reason: 'not an HTTP response' };
   if (prefix !== 'HTTP/') return { state: 'invalid', reason: 'not an HTTP response' };
 

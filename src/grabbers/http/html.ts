@@ -5,8 +5,24 @@
  */
 
 const namedEntities: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', trade: '™',
-  hellip: '…', ndash: '–', mdash: '—', laquo: '«', raquo: '»', middot: '·', deg: '°', yen: '¥', euro: '€',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  ndash: '–',
+  mdash: '—',
+  laquo: '«',
+  raquo: '»',
+  middot: '·',
+  deg: '°',
+  yen: '¥',
+  euro: '€',
 };
 
 /**
@@ -97,10 +113,7 @@ export function findMetaRefresh(html: string): string | undefined {
  * @example findScriptRedirect('<script>window.location.href="/doc/page/login.asp";</script>') // "/doc/page/login.asp"
  */
 export function findScriptRedirect(html: string): string | undefined {
-  const patterns = [
-    /\blocation(?:\.href)?\s*=\s*(["'])([^"'\n]{1,512})\1/,
-    /\blocation\.(?:replace|assign)\s*\(\s*(["'])([^"'\n]{1,512})\1/,
-  ];
+  const patterns = [/\blocation(?:\.href)?\s*=\s*(["'])([^"'\n]{1,512})\1/, /\blocation\.(?:replace|assign)\s*\(\s*(["'])([^"'\n]{1,512})\1/];
   for (const script of html.match(/<script\b[^>]*>[\s\S]*?<\/script\s*>/gi) ?? []) {
     for (const pattern of patterns) {
       const match = pattern.exec(script);

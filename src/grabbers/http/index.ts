@@ -84,7 +84,12 @@ async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOp
   return { status: 'success', result: describePage(page.url, page.response, auth, redirects) };
 }
 
-function describePage(url: URL, response: HttpExchange & { head: ResponseHead }, auth: Pick<HttpGrabResult, 'auth' | 'authPath'>, redirects: string[]): HttpGrabResult {
+function describePage(
+  url: URL,
+  response: HttpExchange & { head: ResponseHead },
+  auth: Pick<HttpGrabResult, 'auth' | 'authPath'>,
+  redirects: string[],
+): HttpGrabResult {
   const { head, body } = response;
   const text = decodeBodyText(body, declaredCharset(head.headers['content-type'], body), { truncated: response.truncated });
   const title = extractTitle(text);
@@ -113,7 +118,12 @@ function authFrom(head: ResponseHead, url: URL): Pick<HttpGrabResult, 'auth' | '
   return { auth: realm !== undefined ? { scheme: chosen.scheme, realm } : { scheme: chosen.scheme }, authPath: path };
 }
 
-function nextLocation(head: ResponseHead, body: Buffer, options: HttpGrabberOptions, used: { http: number; client: number }): { kind: 'http' | 'client'; location: string } | undefined {
+function nextLocation(
+  head: ResponseHead,
+  body: Buffer,
+  options: HttpGrabberOptions,
+  used: { http: number; client: number },
+): { kind: 'http' | 'client'; location: string } | undefined {
   if ([301, 302, 303, 307, 308].includes(head.status)) {
     const location = head.headers.location?.split(',')[0]?.trim();
     return location && used.http < options.maxRedirects ? { kind: 'http', location } : undefined;

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { findIdentification, parseIdentification } from './codec.ts';
 
 test('identification lines from real servers', () => {
-  assert.deepEqual(parseIdentification('SSH-2.0-dropbear_2014.63'), { version: 'SSH-2.0-dropbear_2014.63', protocolVersion: '2.0', software: 'dropbear_2014.63' });
+  assert.deepEqual(parseIdentification('SSH-2.0-dropbear_2014.63'), {
+    version: 'SSH-2.0-dropbear_2014.63',
+    protocolVersion: '2.0',
+    software: 'dropbear_2014.63',
+  });
   assert.deepEqual(parseIdentification('SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7'), {
     version: 'SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7',
     protocolVersion: '2.0',
@@ -35,10 +39,13 @@ test('invalid: too many lines, too long, binary', () => {
 
 test('fuzz: random and truncated input never throws', () => {
   let seed = 12345;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const sample = Buffer.from('Hello\r\nSSH-2.0-OpenSSH_8.2p1 Ubuntu\r\n');
   for (let round = 0; round < 500; round++) {
-    const bytes = round % 2 === 0 ? sample.subarray(0, Math.floor(random() * sample.length)) : Buffer.from(Array.from({ length: Math.floor(random() * 400) }, () => (random() < 0.1 ? 0x0a : Math.floor(random() * 256))));
+    const bytes =
+      round % 2 === 0
+        ? sample.subarray(0, Math.floor(random() * sample.length))
+        : Buffer.from(Array.from({ length: Math.floor(random() * 400) }, () => (random() < 0.1 ? 0x0a : Math.floor(random() * 256))));
     const search = findIdentification(bytes);
     if (search.state === 'found') assert.ok(parseIdentification(search.line).version.startsWith('SSH-'));
   }

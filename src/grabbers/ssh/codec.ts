@@ -12,10 +12,7 @@ const maxLineBytes = 255;
 const maxPrecedingLines = 32;
 const maxPrecedingBytes = 8 * 1024;
 
-export type IdentificationSearch =
-  | { state: 'incomplete' }
-  | { state: 'found'; line: string; precedingLines: string[] }
-  | { state: 'invalid'; reason: string };
+export type IdentificationSearch = { state: 'incomplete' } | { state: 'found'; line: string; precedingLines: string[] } | { state: 'invalid'; reason: string };
 
 /**
  * Look for the identification line at the start of what the server sent.

@@ -19,9 +19,7 @@ export const OPTION_SGA = 3;
 export type NegotiationVerb = 'do' | 'dont' | 'will' | 'wont';
 
 /** One command found in the stream. Other two-byte commands (NOP, GA, AYT…) are dropped. */
-export type TelnetCommand =
-  | { kind: 'negotiation'; verb: NegotiationVerb; option: number }
-  | { kind: 'subnegotiation'; option: number; length: number };
+export type TelnetCommand = { kind: 'negotiation'; verb: NegotiationVerb; option: number } | { kind: 'subnegotiation'; option: number; length: number };
 
 export interface DecodedChunk {
   /** Application bytes with every command removed (IAC IAC becomes one 255). */

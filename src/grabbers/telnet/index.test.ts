@@ -62,7 +62,7 @@ test('a prompt split across slow chunks is still recognised', async () => {
 
 test('open shell without login', async () => {
   await withPeer(
-    (c) => c.send('\r\nBusyBox v1.01 built-in shell (msh)\r\nEnter \'help\' for a list of built-in commands.\r\n\r\n# '),
+    (c) => c.send("\r\nBusyBox v1.01 built-in shell (msh)\r\nEnter 'help' for a list of built-in commands.\r\n\r\n# "),
     async (peer) => {
       const outcome = await grabber.grab(ctx, { ip: '127.0.0.1', port: peer.port });
       assert.equal(outcome.status, 'success');

@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseDataFile } from '../../core/data-file.ts';
 import type { ServiceObservation } from '../../core/records.ts';
 import { createIdentifier } from '../engine.ts';
 import { ruleSetFromDataFiles } from '../rule-loader.ts';
 import { importRecogXml, renderImportedRules } from './import.ts';
+import { sharedData } from '../../../test/support/shared-data.ts';
 
 // Recog's public databases, kept beside the project (never copied into it).
-const recogDirectory = fileURLToPath(new URL('../../../../shared/data/recog/xml/', import.meta.url));
-const haveRecog = existsSync(recogDirectory);
+const recogDirectory = sharedData('recog/xml/');
 
 const sample = `<?xml version="1.0"?>
 <fingerprints matches="ftp.banner" protocol="ftp" preference="0.90">
@@ -56,7 +55,7 @@ test('device fingerprints are translated; the others are reported with a reason'
     [
       [12, 'names no device vendor'],
       [17, 'atomic group'],
-      [20, 'captured model differs from Recog\'s example'],
+      [20, "captured model differs from Recog's example"],
     ],
   );
 });
@@ -69,13 +68,17 @@ test('rendered rules load with the project loader and identify a device', () => 
   assert.deepEqual([identity?.vendor, identity?.model, identity?.firmwareVersion, identity?.deviceType], ['ACME', 'X9', '4.2', 'ip-camera']);
 });
 
-test('public Recog databases import, load and identify', { skip: !haveRecog && 'shared Recog data not present' }, () => {
+test('public Recog databases import, load and identify', () => {
   const load = (name: string) => {
     const report = importRecogXml(readFileSync(`${recogDirectory}${name}`, 'utf8'), name);
     assert.ok(report.rules.length > 5, `${name}: ${report.rules.length} rules`);
     return ruleSetFromDataFiles([parseDataFile(renderImportedRules(report.rules, name), name, 'RULES_INVALID')]);
   };
-  const identifier = createIdentifier({ rules: [...load('http_wwwauth.xml').rules, ...load('ssh_banners.xml').rules, ...load('ftp_banners.xml').rules], products: [], files: [] });
+  const identifier = createIdentifier({
+    rules: [...load('http_wwwauth.xml').rules, ...load('ssh_banners.xml').rules, ...load('ftp_banners.xml').rules],
+    products: [],
+    files: [],
+  });
   const camera = identifier.identify('127.0.0.1', [observation('http', { headers: { 'www-authenticate': 'Basic realm="DCS-5222LB1"' } })]);
   assert.deepEqual([camera?.vendor, camera?.model, camera?.deviceType], ['D-Link', 'DCS-5222LB1', 'ip-camera']);
   const router = identifier.identify('127.0.0.1', [observation('ssh', { version: 'SSH-2.0-ROSSSH', software: 'ROSSSH' })]);

@@ -38,9 +38,19 @@ const fieldMappings: Record<string, FieldMapping> = {
 };
 
 const deviceTypeMap: Record<string, DeviceType> = {
-  Router: 'router', 'Broadband Router': 'router', WAP: 'router', 'Cable Modem': 'router', 'DSL Modem': 'router',
-  'IP Camera': 'ip-camera', DVR: 'dvr', NVR: 'dvr', NAS: 'nas', Storage: 'nas',
-  Printer: 'printer', 'Multifunction Device': 'printer', 'Print Server': 'printer',
+  Router: 'router',
+  'Broadband Router': 'router',
+  WAP: 'router',
+  'Cable Modem': 'router',
+  'DSL Modem': 'router',
+  'IP Camera': 'ip-camera',
+  DVR: 'dvr',
+  NVR: 'dvr',
+  NAS: 'nas',
+  Storage: 'nas',
+  Printer: 'printer',
+  'Multifunction Device': 'printer',
+  'Print Server': 'printer',
 };
 
 /** One rule in the shape of our YAML format (docs/fingerprints.md). */
@@ -80,7 +90,11 @@ export function importRecogXml(xml: string, file: string, options: RecogImportOp
   const report: RecogImportReport = { rules: [], skipped: [] };
   const matches = root.attributes.matches ?? (root.attributes.protocol === 'telnet' ? 'telnet.banner' : '');
   const mapping = fieldMappings[matches];
-  const prefix = options.idPrefix ?? `recog-${basename(file).replace(/\.xml$/, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
+  const prefix =
+    options.idPrefix ??
+    `recog-${basename(file)
+      .replace(/\.xml$/, '')
+      .replace(/[^A-Za-z0-9]+/g, '-')}`;
   for (const [index, fingerprint] of root.children.filter((child) => child.name === 'fingerprint').entries()) {
     const pattern = fingerprint.attributes.pattern ?? '';
     const skip = (reason: string) => report.skipped.push({ line: fingerprint.line, pattern, reason });
@@ -141,8 +155,10 @@ function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id
     if (!found) return { reason: `translated pattern does not match Recog's example ${JSON.stringify(text.slice(0, 80))}` };
     const expectedModel = example.attributes['hw.model'] ?? example.attributes['hw.product'];
     const expectedVersion = example.attributes['os.version'] ?? example.attributes['hw.version'];
-    if (modelPosition && expectedModel !== undefined && found.groups?.model !== expectedModel) return { reason: `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})` };
-    if (capturesVersion && expectedVersion !== undefined && found.groups?.version !== expectedVersion) return { reason: `captured version differs from Recog's example` };
+    if (modelPosition && expectedModel !== undefined && found.groups?.model !== expectedModel)
+      return { reason: `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})` };
+    if (capturesVersion && expectedVersion !== undefined && found.groups?.version !== expectedVersion)
+      return { reason: `captured version differs from Recog's example` };
     if (examples.length < 3 && !/[\x00-\x08\x0b-\x1f]/.test(subject)) examples.push(subject);
   }
   if (model && !modelPosition) sets.model = model;

@@ -44,7 +44,10 @@ test('Ruby m means dot-matches-newline: (?m:…) and REG_DOT_NEWLINE become JS s
 });
 
 test('numbered groups named by params become named groups', () => {
-  const regex = compiled('^AXIS (\\w+) .* ([\\d.]+) \\(', '', [[1, 'model'], [2, 'version']]);
+  const regex = compiled('^AXIS (\\w+) .* ([\\d.]+) \\(', '', [
+    [1, 'model'],
+    [2, 'version'],
+  ]);
   assert.deepEqual({ ...regex.exec('AXIS 207W Network Camera 4.40 (Oct)')?.groups }, { model: '207W', version: '4.40' });
   assert.match(JSON.stringify(translate('^(a)$', '', [[2, 'model']])), /refers to group 2, but the pattern has 1/);
 });

@@ -15,8 +15,18 @@ export type RubyTranslation = { source: string; flags: string } | { problem: str
 
 const flagMap: Record<string, string> = { REG_ICASE: 'i', REG_DOT_NEWLINE: 's', REG_MULTILINE: 's', REG_LINE_ANY_CRLF: 's' };
 const posixClasses: Record<string, string> = {
-  alpha: 'A-Za-z', digit: '0-9', alnum: 'A-Za-z0-9', upper: 'A-Z', lower: 'a-z', xdigit: '0-9A-Fa-f',
-  space: '\\s', blank: ' \\t', word: '\\w', print: '\\x20-\\x7e', graph: '\\x21-\\x7e', cntrl: '\\x00-\\x1f\\x7f',
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  xdigit: '0-9A-Fa-f',
+  space: '\\s',
+  blank: ' \\t',
+  word: '\\w',
+  print: '\\x20-\\x7e',
+  graph: '\\x21-\\x7e',
+  cntrl: '\\x00-\\x1f\\x7f',
 };
 
 /**
@@ -48,10 +58,10 @@ export function translateRubyRegex(pattern: string, recogFlags: string, captureN
       const next = pattern[index + 1];
       if (next === undefined) return { problem: 'pattern ends with a backslash' };
       index++;
-      const escape = translateEscape(next, pattern, index, inClass);
-      if ('problem' in escape) return escape;
-      out += escape.text;
-      index += escape.extra;
+      const translated = translateEscape(next, pattern, index, inClass);
+      if ('problem' in translated) return translated;
+      out += translated.text;
+      index += translated.extra;
       continue;
     }
     if (inClass) {
@@ -85,7 +95,7 @@ export function translateRubyRegex(pattern: string, recogFlags: string, captureN
     }
     if (char === ')') {
       if (frames.length === 1) return { problem: 'unbalanced ")"' };
-      out += ')'.repeat(frames.pop()!) + ')';
+      out += `${')'.repeat(frames.pop()!)})`;
       afterQuantifier = false;
       continue;
     }
@@ -149,7 +159,10 @@ function jsModifiers(on: string, off: string): { text: string } | { problem: str
   if (on.includes('x')) return { problem: 'extended mode (x) has no JS form' };
   const map = (letters: string) => [...new Set(letters.replace(/x/g, '').replace(/m/g, 's'))].join('');
   const add = map(on);
-  const remove = map(off).split('').filter((letter) => !add.includes(letter)).join('');
+  const remove = map(off)
+    .split('')
+    .filter((letter) => !add.includes(letter))
+    .join('');
   return { text: `${add}${remove ? `-${remove}` : ''}` };
 }
 

@@ -28,12 +28,15 @@ test('malformed XML is an IMPORT_INVALID error with its line', () => {
     ['<a>\n<b/>', 2, /never closed/],
   ];
   for (const [text, line, message] of cases) {
-    assert.throws(() => parseXml(text, 'bad.xml'), (error: unknown) => {
-      assert.ok(error instanceof OpenNoticeError);
-      assert.equal(error.code, 'IMPORT_INVALID');
-      assert.equal(error.context.line, line, text);
-      assert.match(error.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseXml(text, 'bad.xml'),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenNoticeError);
+        assert.equal(error.code, 'IMPORT_INVALID');
+        assert.equal(error.context.line, line, text);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
   }
 });

@@ -12,7 +12,14 @@ function withDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   return run(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
-const base: Omit<DarknetGeneratorOptions, 'file'> = { format: 'pcap', darknet: '127.200.0.0/16', durationSeconds: 6 * 3600, seed: 11, scale: 1, infectedSources: ['127.0.1.10', '127.0.1.11', '127.0.1.12'] };
+const base: Omit<DarknetGeneratorOptions, 'file'> = {
+  format: 'pcap',
+  darknet: '127.200.0.0/16',
+  durationSeconds: 6 * 3600,
+  seed: 11,
+  scale: 1,
+  infectedSources: ['127.0.1.10', '127.0.1.11', '127.0.1.12'],
+};
 
 test('parseIpv4Cidr masks host bits and rejects junk', () => {
   assert.deepEqual(parseIpv4Cidr('127.200.3.4/16'), { base: 0x7fc80000, size: 65536 });
@@ -53,7 +60,10 @@ test('ground truth matches what the reader sees, packet for packet and per sourc
     assert.ok(last <= truth.startMicros + base.durationSeconds * 1e6);
     for (const source of truth.sources) assert.equal(perSource.get(source.ip) ?? 0, source.packets, source.ip);
     const infected = truth.sources.filter((source) => source.ip.startsWith('127.0.1.'));
-    assert.deepEqual(infected.map((source) => source.kind), ['mirai', 'mirai', 'bot-other']);
+    assert.deepEqual(
+      infected.map((source) => source.kind),
+      ['mirai', 'mirai', 'bot-other'],
+    );
     const kinds = new Set(truth.sources.map((source) => source.kind));
     assert.deepEqual([...kinds].sort(), ['backscatter', 'bot-other', 'mirai', 'misconfiguration', 'research-scanner']);
     assert.ok(truth.sources.filter((source) => source.kind === 'research-scanner').every((source) => source.ip.startsWith('203.0.113.')));

@@ -9,8 +9,14 @@ import { createRandom, type Random } from '../../core/random.ts';
 import { createCaptureWriter, type CaptureWriterOptions } from './pcap-writer.ts';
 import { ipv4Number, ipv4Text, wrapEthernet } from './packet-builders.ts';
 import {
-  backscatterPlan, miraiPlan, misconfigurationPlan, otherBotPlan, researchPlan,
-  type DarknetRange, type DarknetSourceKind, type SourcePlan,
+  backscatterPlan,
+  miraiPlan,
+  misconfigurationPlan,
+  otherBotPlan,
+  researchPlan,
+  type DarknetRange,
+  type DarknetSourceKind,
+  type SourcePlan,
 } from './sources.ts';
 
 export type { DarknetSourceKind } from './sources.ts';
@@ -87,7 +93,9 @@ export async function generateDarknetCapture(options: DarknetGeneratorOptions): 
   const writer = createCaptureWriter(options.file, writerOptions);
 
   const heap = new TimeHeap(plans.length);
-  plans.forEach((plan, index) => heap.push(index, plan.nextTime(streams[index], start)));
+  plans.forEach((plan, index) => {
+    heap.push(index, plan.nextTime(streams[index], start));
+  });
   // Bounded: each plan's schedule ends at `end` (or after its fixed count), so the heap empties.
   while (heap.size > 0) {
     const { index, time } = heap.pop();
@@ -104,13 +112,24 @@ export async function generateDarknetCapture(options: DarknetGeneratorOptions): 
   const packetsByKind: Record<DarknetSourceKind, number> = { mirai: 0, 'bot-other': 0, 'research-scanner': 0, backscatter: 0, misconfiguration: 0 };
   for (const plan of plans) packetsByKind[plan.kind] += plan.packets;
   return {
-    darknet: options.darknet, startMicros: start, durationSeconds: options.durationSeconds, researchRanges,
-    packets: writer.packetsWritten, packetsByKind,
+    darknet: options.darknet,
+    startMicros: start,
+    durationSeconds: options.durationSeconds,
+    researchRanges,
+    packets: writer.packetsWritten,
+    packetsByKind,
     sources: plans.map((plan) => ({ ip: ipv4Text(plan.ip), kind: plan.kind, ...(plan.family ? { family: plan.family } : {}), packets: plan.packets })),
   };
 }
 
-function planSources(random: Random, options: DarknetGeneratorOptions, darknet: DarknetRange, research: DarknetRange[], start: number, end: number): SourcePlan[] {
+function planSources(
+  random: Random,
+  options: DarknetGeneratorOptions,
+  darknet: DarknetRange,
+  research: DarknetRange[],
+  start: number,
+  end: number,
+): SourcePlan[] {
   const count = (base: number): number => Math.max(options.scale > 0 ? 1 : 0, Math.round(base * options.scale));
   const used = new Set<number>();
   const fresh = (): number => randomSourceAddress(random, darknet, research, used);
@@ -143,7 +162,7 @@ function randomSourceAddress(random: Random, darknet: DarknetRange, research: Da
   for (let attempt = 0; attempt < 1000; attempt++) {
     const ip = random.int(0x01000000, 0xdfffffff) >>> 0;
     const first = ip >>> 24;
-    if (first === 10 || first === 127 || first === 0 || (ip >>> 16) === 0xc0a8 || (ip >>> 20) === 0xac1) continue;
+    if (first === 10 || first === 127 || first === 0 || ip >>> 16 === 0xc0a8 || ip >>> 20 === 0xac1) continue;
     if (inRange(ip, darknet) || research.some((range) => inRange(ip, range)) || used.has(ip)) continue;
     used.add(ip);
     return ip;

@@ -198,7 +198,7 @@ export function buildIcmpEcho(fields: IpFields & { identifier: number; sequence:
  */
 export function buildIcmpUnreachable(fields: IpFields & { code: number; offending: Uint8Array }): Uint8Array {
   const isV4 = fields.src.length === 4;
-  const quotedLength = isV4 ? Math.min(fields.offending.length, ((fields.offending[0] & 0x0f) * 4) + 8) : Math.min(fields.offending.length, 1232);
+  const quotedLength = isV4 ? Math.min(fields.offending.length, (fields.offending[0] & 0x0f) * 4 + 8) : Math.min(fields.offending.length, 1232);
   return buildIcmp(fields, isV4 ? 3 : 1, fields.code, 0, fields.offending.subarray(0, quotedLength));
 }
 
@@ -209,7 +209,7 @@ export function buildIcmpUnreachable(fields: IpFields & { code: number; offendin
 export function wrapEthernet(ipPacket: Uint8Array): Uint8Array {
   const frame = new Uint8Array(14 + ipPacket.length);
   frame.set([0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02], 0);
-  const isV4 = (ipPacket[0] >> 4) === 4;
+  const isV4 = ipPacket[0] >> 4 === 4;
   frame[12] = isV4 ? 0x08 : 0x86;
   frame[13] = isV4 ? 0x00 : 0xdd;
   frame.set(ipPacket, 14);

@@ -67,13 +67,26 @@ export function miraiPlan(random: Random, ip: number, darknet: DarknetRange, sta
   const src = ipv4Bytes(ip);
   const ttl = random.int(40, 60);
   return {
-    ip, kind: 'mirai', family: 'mirai', packets: 0,
+    ip,
+    kind: 'mirai',
+    family: 'mirai',
+    packets: 0,
     nextTime: poissonSchedule(random.int(100, 200), darknet, from, to),
     packet: (r) => {
       const dst = darknetAddress(r, darknet);
       const roll = r.next();
       const dstPort = roll < 0.9 ? 23 : roll < 0.96 ? 2323 : r.pick(miraiPorts);
-      return buildTcp({ src, dst: ipv4Bytes(dst), ttl, ipId: r.int(0, 0xffff), srcPort: r.int(1024, 65535), dstPort, seq: dst, flags: tcpFlag.syn, window: r.int(1, 0xffff) });
+      return buildTcp({
+        src,
+        dst: ipv4Bytes(dst),
+        ttl,
+        ipId: r.int(0, 0xffff),
+        srcPort: r.int(1024, 65535),
+        dstPort,
+        seq: dst,
+        flags: tcpFlag.syn,
+        window: r.int(1, 0xffff),
+      });
     },
   };
 }
@@ -85,9 +98,23 @@ export function otherBotPlan(random: Random, ip: number, darknet: DarknetRange, 
   const ttl = random.int(40, 60);
   const ports = otherBotPorts.filter(() => random.chance(0.5)).concat([23]);
   return {
-    ip, kind: 'bot-other', family: random.pick(['gafgyt', 'hajime', 'mozi']), packets: 0,
+    ip,
+    kind: 'bot-other',
+    family: random.pick(['gafgyt', 'hajime', 'mozi']),
+    packets: 0,
     nextTime: poissonSchedule(random.int(80, 200), darknet, from, to),
-    packet: (r) => buildTcp({ src, dst: ipv4Bytes(darknetAddress(r, darknet)), ttl, ipId: r.int(0, 0xffff), srcPort: r.int(1024, 65535), dstPort: r.pick(ports), seq: r.int(0, 0xffffffff), flags: tcpFlag.syn, window: 14600 }),
+    packet: (r) =>
+      buildTcp({
+        src,
+        dst: ipv4Bytes(darknetAddress(r, darknet)),
+        ttl,
+        ipId: r.int(0, 0xffff),
+        srcPort: r.int(1024, 65535),
+        dstPort: r.pick(ports),
+        seq: r.int(0, 0xffffffff),
+        flags: tcpFlag.syn,
+        window: 14600,
+      }),
   };
 }
 
@@ -102,14 +129,27 @@ export function researchPlan(random: Random, ip: number, tool: 'zmap' | 'masscan
   const ports = tool === 'zmap' ? [random.pick(researchPorts)] : researchPorts.filter(() => random.chance(0.5)).concat([80]);
   const sourcePort = random.int(32768, 61000);
   return {
-    ip, kind: 'research-scanner', family: tool, packets: 0,
+    ip,
+    kind: 'research-scanner',
+    family: tool,
+    packets: 0,
     nextTime: poissonSchedule(random.int(5000, 20000), darknet, from, from + campaign),
     packet: (r) => {
       const dst = darknetAddress(r, darknet);
       const dstPort = r.pick(ports);
       const seq = r.int(0, 0xffffffff);
-      const ipId = tool === 'zmap' ? 54321 : ((dst ^ dstPort ^ seq) & 0xffff);
-      return buildTcp({ src, dst: ipv4Bytes(dst), ttl: 250, ipId, srcPort: tool === 'zmap' ? sourcePort : 61000, dstPort, seq, flags: tcpFlag.syn, window: tool === 'zmap' ? 65535 : 1024 });
+      const ipId = tool === 'zmap' ? 54321 : (dst ^ dstPort ^ seq) & 0xffff;
+      return buildTcp({
+        src,
+        dst: ipv4Bytes(dst),
+        ttl: 250,
+        ipId,
+        srcPort: tool === 'zmap' ? sourcePort : 61000,
+        dstPort,
+        seq,
+        flags: tcpFlag.syn,
+        window: tool === 'zmap' ? 65535 : 1024,
+      });
     },
   };
 }
@@ -126,16 +166,39 @@ export function backscatterPlan(random: Random, ip: number, darknet: DarknetRang
   const src = ipv4Bytes(ip);
   const servicePort = style === 'dns' ? 53 : random.pick([80, 443, 25565, 27015]);
   return {
-    ip, kind: 'backscatter', family: style, packets: 0,
+    ip,
+    kind: 'backscatter',
+    family: style,
+    packets: 0,
     nextTime: poissonSchedule(random.int(20000, 200000), darknet, from, from + attack),
     packet: (r) => {
       const spoofed = ipv4Bytes(darknetAddress(r, darknet));
       const spoofedPort = r.int(1024, 65535);
       switch (style) {
         case 'syn-ack':
-          return buildTcp({ src, dst: spoofed, ipId: r.int(0, 0xffff), srcPort: servicePort, dstPort: spoofedPort, seq: r.int(0, 0xffffffff), ack: r.int(0, 0xffffffff), flags: tcpFlag.syn | tcpFlag.ack, window: 29200 });
+          return buildTcp({
+            src,
+            dst: spoofed,
+            ipId: r.int(0, 0xffff),
+            srcPort: servicePort,
+            dstPort: spoofedPort,
+            seq: r.int(0, 0xffffffff),
+            ack: r.int(0, 0xffffffff),
+            flags: tcpFlag.syn | tcpFlag.ack,
+            window: 29200,
+          });
         case 'rst':
-          return buildTcp({ src, dst: spoofed, ipId: 0, srcPort: servicePort, dstPort: spoofedPort, seq: 0, ack: r.int(0, 0xffffffff), flags: tcpFlag.rst | tcpFlag.ack, window: 0 });
+          return buildTcp({
+            src,
+            dst: spoofed,
+            ipId: 0,
+            srcPort: servicePort,
+            dstPort: spoofedPort,
+            seq: 0,
+            ack: r.int(0, 0xffffffff),
+            flags: tcpFlag.rst | tcpFlag.ack,
+            window: 0,
+          });
         case 'icmp': {
           const flood = buildUdp({ src: spoofed, dst: src, srcPort: spoofedPort, dstPort: servicePort, payload: new Uint8Array(16) });
           // The victim itself answers port-unreachable to the (spoofed) sender.
@@ -163,11 +226,24 @@ export function misconfigurationPlan(random: Random, ip: number, darknet: Darkne
   const port = random.pick([123, 161, 514, 1900, 5060, 8883]);
   let emitted = 0;
   return {
-    ip, kind: 'misconfiguration', family: style, packets: 0,
+    ip,
+    kind: 'misconfiguration',
+    family: style,
+    packets: 0,
     nextTime: () => (emitted < times.length ? times[emitted++] : Infinity),
     packet: (r) => {
       if (style === 'udp') return buildUdp({ src, dst, ipId: r.int(0, 0xffff), srcPort: port, dstPort: port, payload: new Uint8Array(24) });
-      if (style === 'syn') return buildTcp({ src, dst, ipId: r.int(0, 0xffff), srcPort: r.int(1024, 65535), dstPort: port, seq: r.int(0, 0xffffffff), flags: tcpFlag.syn, window: 64240 });
+      if (style === 'syn')
+        return buildTcp({
+          src,
+          dst,
+          ipId: r.int(0, 0xffff),
+          srcPort: r.int(1024, 65535),
+          dstPort: port,
+          seq: r.int(0, 0xffffffff),
+          flags: tcpFlag.syn,
+          window: 64240,
+        });
       return buildIcmpEcho({ src, dst, ipId: r.int(0, 0xffff), identifier: r.int(0, 0xffff), sequence: emitted });
     },
   };

@@ -50,7 +50,7 @@ export function serveFtp(socket: Socket, persona: FtpPersona, service: LabServic
     const argument = space === -1 ? '' : line.slice(space + 1);
     switch (verb) {
       case 'USER':
-        if (loggedIn) return void scope.write('530 Can\'t change to another user.\r\n');
+        if (loggedIn) return void scope.write("530 Can't change to another user.\r\n");
         user = argument;
         scope.write(persona.passwordRequired(argument));
         return;

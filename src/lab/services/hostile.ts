@@ -30,16 +30,20 @@ export function serveHostile(socket: Socket, behaviour: HostileBehaviour, servic
       return;
     case 'endless-banner':
       socket.resume();
-      return flood(scope, endlessBannerChunk(service));
+      flood(scope, endlessBannerChunk(service));
+      return;
     case 'binary-garbage':
       socket.resume();
-      return sendGarbage(scope, seed);
+      sendGarbage(scope, seed);
+      return;
     case 'slow-sender':
       socket.resume();
-      return sendSlowly(scope, Buffer.from(slowSenderText, 'latin1'), 0);
+      sendSlowly(scope, Buffer.from(slowSenderText, 'latin1'), 0);
+      return;
     case 'iac-storm':
       socket.resume();
-      return flood(scope, iacStormChunk(seed));
+      flood(scope, iacStormChunk(seed));
+      return;
   }
 }
 

@@ -63,7 +63,10 @@ export function serveSsh(socket: Socket, service: LabService, context: SshServic
   scope.idle(sshIdentificationTimeoutMs, () => scope.finish());
   const stream = createMessageStream(socketChannel(scope, maxClientBytes));
   const run = async () => {
-    const preferences = { ...context.persona.algorithms, hostKey: context.hostKey.algorithms.filter((name) => context.persona.algorithms.hostKey.includes(name)) };
+    const preferences = {
+      ...context.persona.algorithms,
+      hostKey: context.hostKey.algorithms.filter((name) => context.persona.algorithms.hostKey.includes(name)),
+    };
     await serverHandshake(stream, { serverVersion, preferences, hostKey: context.hostKey });
     scope.idle(sshSessionIdleMs, () => scope.finish());
     await serveSshSession(stream, scope, service, context);

@@ -6,7 +6,17 @@
  * client finish cleanly (exit status 0).
  */
 import type { MessageStream } from '../../assess/credentials/ssh/stream.ts';
-import { createWireReader, disconnectReason, sshBoolean, sshByte, sshMessage, sshNameList, sshString, sshUint32, SshProtocolError } from '../../assess/credentials/ssh/wire.ts';
+import {
+  createWireReader,
+  disconnectReason,
+  sshBoolean,
+  sshByte,
+  sshMessage,
+  sshNameList,
+  sshString,
+  sshUint32,
+  SshProtocolError,
+} from '../../assess/credentials/ssh/wire.ts';
 import type { LabService } from '../types.ts';
 import type { ConnectionScope } from './connection-scope.ts';
 import type { SshServiceContext } from './ssh-server.ts';
@@ -110,7 +120,9 @@ async function succeed(stream: MessageStream, context: SshServiceContext): Promi
 
 /** keyboard-interactive as PAM does it: one "Password: " prompt, echo off. */
 async function askPassword(stream: MessageStream): Promise<string | undefined> {
-  await stream.writeMessage(message(sshMessage.USERAUTH_60, sshString(''), sshString(''), sshString(''), sshUint32(1), sshString('Password: '), sshBoolean(false)));
+  await stream.writeMessage(
+    message(sshMessage.USERAUTH_60, sshString(''), sshString(''), sshString(''), sshUint32(1), sshString('Password: '), sshBoolean(false)),
+  );
   const read = await stream.readMessage();
   if (!('payload' in read)) return undefined;
   const reader = createWireReader(read.payload, 'USERAUTH_INFO_RESPONSE');
@@ -142,12 +154,16 @@ async function servePostLogin(stream: MessageStream, context: SshServiceContext)
       const channelType = reader.text();
       const peerChannel = reader.uint32();
       if (channelType !== 'session') {
-        await stream.writeMessage(message(sshMessage.CHANNEL_OPEN_FAILURE, sshUint32(peerChannel), sshUint32(1), sshString('administratively prohibited'), sshString('')));
+        await stream.writeMessage(
+          message(sshMessage.CHANNEL_OPEN_FAILURE, sshUint32(peerChannel), sshUint32(1), sshString('administratively prohibited'), sshString('')),
+        );
         continue;
       }
       const ours = nextChannel++;
       channels.set(ours, peerChannel);
-      await stream.writeMessage(message(sshMessage.CHANNEL_OPEN_CONFIRMATION, sshUint32(peerChannel), sshUint32(ours), sshUint32(2 * 1024 * 1024), sshUint32(32 * 1024)));
+      await stream.writeMessage(
+        message(sshMessage.CHANNEL_OPEN_CONFIRMATION, sshUint32(peerChannel), sshUint32(ours), sshUint32(2 * 1024 * 1024), sshUint32(32 * 1024)),
+      );
     } else if (type === sshMessage.CHANNEL_REQUEST) {
       stats.add('commandsAfterLogin');
       const ours = reader.uint32();

@@ -14,7 +14,19 @@
  */
 import { identityOf, type FirmwareRelease, type HttpSite, type ModelSpec, type VendorProfile } from './profile.ts';
 import { busyboxLogin } from './telnet-kit.ts';
-import { boaStyle, customStyle, formLoginOutcome, hasSession, notFound, redirect, reply, routeOf, sessionToken, withHeaders, type ServerStyle } from './http-kit.ts';
+import {
+  boaStyle,
+  customStyle,
+  formLoginOutcome,
+  hasSession,
+  notFound,
+  redirect,
+  reply,
+  routeOf,
+  sessionToken,
+  withHeaders,
+  type ServerStyle,
+} from './http-kit.ts';
 import type { LabDevice, LabService } from '../types.ts';
 
 const models: readonly ModelSpec[] = [
@@ -118,7 +130,8 @@ function site(device: LabDevice, service: LabService): HttpSite {
       return { ...withHeaders(redirect(style, '/index.php'), [['Set-Cookie', `uid=${sessionToken(device.ip)}; path=/`]]), login: 'accepted' };
     }
     if (route === '/' || route === '/index.php') {
-      if (route === '/index.php' && hasSession(request, 'uid', device.ip)) return reply(style, 200, '<html><head><title>D-LINK SYSTEMS, INC. | WIRELESS ROUTER | HOME</title></head><body></body></html>\n');
+      if (route === '/index.php' && hasSession(request, 'uid', device.ip))
+        return reply(style, 200, '<html><head><title>D-LINK SYSTEMS, INC. | WIRELESS ROUTER | HOME</title></head><body></body></html>\n');
       return reply(style, 200, loginPage(device, false));
     }
     return notFound(style, request);
@@ -144,7 +157,8 @@ export const dlink: VendorProfile = {
     else if (model.releaseYear <= 2012 && random.chance(0.5)) services.push({ port: 23, protocol: 'telnet', auth: 'login' });
     return services;
   },
-  telnet: (device) => busyboxLogin({ hostname: device.hostname ?? 'dlinkrouter', issue: '', firmwareDate: device.firmwareDate ?? '2012-01-01', shellPrompt: '# ' }),
+  telnet: (device) =>
+    busyboxLogin({ hostname: device.hostname ?? 'dlinkrouter', issue: '', firmwareDate: device.firmwareDate ?? '2012-01-01', shellPrompt: '# ' }),
   http: site,
   realProduct: true,
 };

@@ -29,7 +29,8 @@ export const boaStyle: ServerStyle = {
   sendDate: true,
   notFound: (path) =>
     `<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\nThe requested URL ${escapeHtml(path)} was not found on this server.\n</BODY></HTML>\n`,
-  unauthorized: () => '<HTML><HEAD><TITLE>401 Unauthorized</TITLE></HEAD>\n<BODY><H1>401 Unauthorized</H1>\nYour client does not have permission to get URL from this server.\n</BODY></HTML>\n',
+  unauthorized: () =>
+    '<HTML><HEAD><TITLE>401 Unauthorized</TITLE></HEAD>\n<BODY><H1>401 Unauthorized</H1>\nYour client does not have permission to get URL from this server.\n</BODY></HTML>\n',
 };
 
 /** @example lighttpdStyle('lighttpd/1.4.35').server // 'lighttpd/1.4.35' */

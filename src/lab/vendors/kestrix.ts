@@ -7,7 +7,20 @@
 import { firmwareDates, identityOf, pad, type HttpSite, type VendorProfile } from './profile.ts';
 import { hashText } from '../../core/random.ts';
 import { busyboxWelcome, usernameConsole } from './telnet-kit.ts';
-import { basicAuthOutcome, challenge, customStyle, formLoginOutcome, hasSession, notFound, redirect, reply, routeOf, sessionToken, withHeaders, type ServerStyle } from './http-kit.ts';
+import {
+  basicAuthOutcome,
+  challenge,
+  customStyle,
+  formLoginOutcome,
+  hasSession,
+  notFound,
+  redirect,
+  reply,
+  routeOf,
+  sessionToken,
+  withHeaders,
+  type ServerStyle,
+} from './http-kit.ts';
 import { dropbearAt } from './software.ts';
 import type { LabDevice, LabService } from '../types.ts';
 
@@ -101,7 +114,10 @@ export const kestrix: VendorProfile = {
   firmwareReleases(model) {
     const seed = hashText(model.model);
     const major = 1 + Math.floor((model.releaseYear - 2010) / 4);
-    return firmwareDates(model).map((date, index) => ({ date, version: `${major}.${pad(index * 2 + 1 + (seed % 2), 2)}B${pad(1 + ((seed >>> index) % 9), 2)}` }));
+    return firmwareDates(model).map((date, index) => ({
+      date,
+      version: `${major}.${pad(index * 2 + 1 + (seed % 2), 2)}B${pad(1 + ((seed >>> index) % 9), 2)}`,
+    }));
   },
   hostname: () => 'kestrix',
   planServices({ model, firmware, openShell, random }) {

@@ -63,7 +63,10 @@ function site(device: LabDevice, service: LabService): HttpSite {
       if (outcome === 'rejected') return { ...reply(style, 403, loginPage(hostname, identity.firmwareVersion, true)), login: 'rejected' };
       const token = sessionToken(device.ip);
       const location = `/cgi-bin/luci/;stok=${token}/admin/status/overview`;
-      return { ...withHeaders(reply(style, 302, '', [['Location', location]]), [['Set-Cookie', `sysauth=${token}; path=/cgi-bin/luci/;stok=${token}; HttpOnly`]]), login: 'accepted' };
+      return {
+        ...withHeaders(reply(style, 302, '', [['Location', location]]), [['Set-Cookie', `sysauth=${token}; path=/cgi-bin/luci/;stok=${token}; HttpOnly`]]),
+        login: 'accepted',
+      };
     }
     if (route === '/cgi-bin/luci') return reply(style, 200, loginPage(hostname, identity.firmwareVersion, false));
     return notFound(style, request);
@@ -72,8 +75,14 @@ function site(device: LabDevice, service: LabService): HttpSite {
 
 /** The OpenWrt-style banner /etc/banner prints when a shell starts. */
 function shellBanner(firmware: string): string {
-  const art = [' _   _                                 ', '| \\ | | _____  _____  _ __ _ __ __ _  ', "|  \\| |/ _ \\ \\/ / _ \\| '__| '__/ _` | ", '| |\\  |  __/>  < (_) | |  | | | (_| | ', '|_| \\_|\\___/_/\\_\\___/|_|  |_|  \\__,_| '];
-  return [...art, ' -----------------------------------------------------', ` NexorraOS ${firmware}`, ' -----------------------------------------------------', ''].join('\r\n') + '\r\n';
+  const art = [
+    ' _   _                                 ',
+    '| \\ | | _____  _____  _ __ _ __ __ _  ',
+    "|  \\| |/ _ \\ \\/ / _ \\| '__| '__/ _` | ",
+    '| |\\  |  __/>  < (_) | |  | | | (_| | ',
+    '|_| \\_|\\___/_/\\_\\___/|_|  |_|  \\__,_| ',
+  ];
+  return `${[...art, ' -----------------------------------------------------', ` NexorraOS ${firmware}`, ' -----------------------------------------------------', ''].join('\r\n')}\r\n`;
 }
 
 export const nexorra: VendorProfile = {

@@ -9,7 +9,20 @@
 import { firmwareDates, identityOf, pad, yymmdd, yyyymmdd, type HttpSite, type ModelSpec, type VendorProfile } from './profile.ts';
 import { hashText } from '../../core/random.ts';
 import { busyboxLogin, issueText } from './telnet-kit.ts';
-import { basicAuthOutcome, challenge, customStyle, formLoginOutcome, goAheadStyle, hasSession, notFound, redirect, reply, routeOf, sessionToken, withHeaders } from './http-kit.ts';
+import {
+  basicAuthOutcome,
+  challenge,
+  customStyle,
+  formLoginOutcome,
+  goAheadStyle,
+  hasSession,
+  notFound,
+  redirect,
+  reply,
+  routeOf,
+  sessionToken,
+  withHeaders,
+} from './http-kit.ts';
 import { dropbearAt, vsftpdAt } from './software.ts';
 import { vsftpdPersona } from './ftp-kit.ts';
 import type { LabDevice, LabService } from '../types.ts';
@@ -32,7 +45,11 @@ function basicSite(device: LabDevice, service: LabService): HttpSite {
     const route = routeOf(request);
     const answer =
       route === '/' || route === '/index.htm'
-        ? reply(goAheadStyle, 200, `<html><head><title>Quillon ${identity.model}</title></head>\n<frameset rows="90,*"><frame src="/userRpm/Banner.htm" name="topFrame"><frame src="/userRpm/StatusRpm.htm" name="mainFrame"></frameset>\n</html>\n`)
+        ? reply(
+            goAheadStyle,
+            200,
+            `<html><head><title>Quillon ${identity.model}</title></head>\n<frameset rows="90,*"><frame src="/userRpm/Banner.htm" name="topFrame"><frame src="/userRpm/StatusRpm.htm" name="mainFrame"></frameset>\n</html>\n`,
+          )
         : notFound(goAheadStyle, request);
     return { ...answer, login: 'accepted' };
   };
@@ -72,8 +89,14 @@ function modernSite(device: LabDevice, service: LabService): HttpSite {
     const route = routeOf(request);
     if (request.method === 'POST' && route === '/webpages/login.cgi') {
       const outcome = formLoginOutcome(request.body, 'username', 'password', service.credential);
-      if (outcome === 'rejected') return { ...reply(modernStyle, 200, '{"success":false,"errorcode":"login failed"}', [], 'application/json'), login: 'rejected' };
-      return { ...withHeaders(reply(modernStyle, 200, '{"success":true}', [], 'application/json'), [['Set-Cookie', `sysauth=${sessionToken(device.ip)}; path=/; HttpOnly`]]), login: 'accepted' };
+      if (outcome === 'rejected')
+        return { ...reply(modernStyle, 200, '{"success":false,"errorcode":"login failed"}', [], 'application/json'), login: 'rejected' };
+      return {
+        ...withHeaders(reply(modernStyle, 200, '{"success":true}', [], 'application/json'), [
+          ['Set-Cookie', `sysauth=${sessionToken(device.ip)}; path=/; HttpOnly`],
+        ]),
+        login: 'accepted',
+      };
     }
     if (route === '/') return redirect(modernStyle, '/webpages/login.html');
     if (route === '/webpages/login.html') return reply(modernStyle, 200, modernLoginPage(identity.model, identity.firmwareVersion));

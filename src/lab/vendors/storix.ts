@@ -45,7 +45,10 @@ function site(device: LabDevice, service: LabService): HttpSite {
     if (request.method === 'POST' && route === '/cgi-bin/authLogin.cgi') {
       const outcome = formLoginOutcome(request.body, 'user', 'pwd', service.credential);
       if (outcome === 'rejected') return { ...reply(style, 200, loginPage(identity.model, identity.firmwareVersion, true)), login: 'rejected' };
-      return { ...withHeaders(redirect(style, '/cgi-bin/index.cgi'), [['Set-Cookie', `NAS_SID=${sessionToken(device.ip)}; path=/; HttpOnly`]]), login: 'accepted' };
+      return {
+        ...withHeaders(redirect(style, '/cgi-bin/index.cgi'), [['Set-Cookie', `NAS_SID=${sessionToken(device.ip)}; path=/; HttpOnly`]]),
+        login: 'accepted',
+      };
     }
     if (route === '/') return redirect(style, '/cgi-bin/login.html');
     if (route === '/cgi-bin/login.html') return reply(style, 200, loginPage(identity.model, identity.firmwareVersion, false));

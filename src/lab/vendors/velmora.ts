@@ -51,7 +51,8 @@ function site(device: LabDevice, service: LabService): HttpSite {
       if (outcome === 'rejected') return { ...reply(style, 200, loginPage(identity.model, identity.firmwareVersion, true)), login: 'rejected' };
       return { ...withHeaders(redirect(style, '/main.htm'), [['Set-Cookie', `VSESSION=${sessionToken(device.ip)}; path=/`]]), login: 'accepted' };
     }
-    if (route === '/' || route === '/index.html' || route === '/Login.htm') return reply(style, 200, loginPage(identity.model, identity.firmwareVersion, false));
+    if (route === '/' || route === '/index.html' || route === '/Login.htm')
+      return reply(style, 200, loginPage(identity.model, identity.firmwareVersion, false));
     if (route === '/main.htm') {
       if (!hasSession(request, 'VSESSION', device.ip)) return redirect(style, '/');
       return reply(style, 200, `<html><head><title>Velmora WEB</title></head><body><div id="live">Live View</div></body></html>\n`);

@@ -7,7 +7,12 @@ import { formatTime, renderSubscriberNotices } from './notices.ts';
 import { loadMessageTemplates } from './templates.ts';
 
 const templates = loadMessageTemplates();
-const sampleOf: Record<FindingKind, NotifiableFinding> = { 'weak-credential': weakTelnet, 'no-authentication': openShell, 'vulnerable-firmware': vulnerableFirmware, infected: darknetBot };
+const sampleOf: Record<FindingKind, NotifiableFinding> = {
+  'weak-credential': weakTelnet,
+  'no-authentication': openShell,
+  'vulnerable-firmware': vulnerableFirmware,
+  infected: darknetBot,
+};
 
 /** Phrases each notice must contain: what was found and what to do, in plain words. */
 const keyPhrases: Record<'ja' | 'en', Record<FindingKind, RegExp[]>> = {
@@ -40,7 +45,7 @@ for (const language of ['en', 'ja'] as const) {
   }
 }
 
-test('a notice names the device and shows the time in the reader\'s time zone', () => {
+test("a notice names the device and shows the time in the reader's time zone", () => {
   const [en] = renderSubscriberNotices(sampleReport([weakTelnet], 'en'), { templates });
   assert.match(en!.text, /On 2025-01-31 15:30 UTC, we found that a device \(Korvan IPC-2120\)/);
   const [ja] = renderSubscriberNotices(sampleReport([weakTelnet], 'ja'), { templates });
@@ -51,7 +56,13 @@ test('a notice names the device and shows the time in the reader\'s time zone', 
 test('one notice per address with open findings; closed findings are not sent to subscribers', () => {
   const closed = { ...openShell, status: 'closed' as const };
   const notices = renderSubscriberNotices(sampleReport([weakTelnet, vulnerableFirmware, closed, darknetBot]), { templates });
-  assert.deepEqual(notices.map((notice) => [notice.ip, notice.findingIds]), [['198.51.100.7', [11, 13]], ['198.51.100.20', [14]]]);
+  assert.deepEqual(
+    notices.map((notice) => [notice.ip, notice.findingIds]),
+    [
+      ['198.51.100.7', [11, 13]],
+      ['198.51.100.20', [14]],
+    ],
+  );
 });
 
 test('nothing secret reaches the e-mail or any attachment', () => {
@@ -82,13 +93,16 @@ test('the cover text counts findings by kind and lists every attachment', () => 
   assert.match(email.text, /found 6 security problems with Internet-connected devices on 5 addresses/);
   assert.match(email.text, /^ {2}- devices that appear to be infected with malicious software: 2$/m);
   assert.match(email.text, /^ {2}- devices that accept a factory-set or easily guessed password: 2$/m);
-  assert.deepEqual(email.attachments.map((file) => [file.filename, file.contentType]), [
-    ['opennotice-isp-a-20250131-r-42.csv', 'text/csv; charset=utf-8'],
-    ['opennotice-isp-a-20250131-r-42.json', 'application/json'],
-    ['opennotice-isp-a-20250131-r-42.stix.json', 'application/stix+json;version=2.1'],
-    ['opennotice-isp-a-20250131-r-42.intelmq.jsonl', 'application/x-ndjson'],
-    ['opennotice-isp-a-20250131-r-42-notices-en.txt', 'text/plain; charset=utf-8'],
-  ]);
+  assert.deepEqual(
+    email.attachments.map((file) => [file.filename, file.contentType]),
+    [
+      ['opennotice-isp-a-20250131-r-42.csv', 'text/csv; charset=utf-8'],
+      ['opennotice-isp-a-20250131-r-42.json', 'application/json'],
+      ['opennotice-isp-a-20250131-r-42.stix.json', 'application/stix+json;version=2.1'],
+      ['opennotice-isp-a-20250131-r-42.intelmq.jsonl', 'application/x-ndjson'],
+      ['opennotice-isp-a-20250131-r-42-notices-en.txt', 'text/plain; charset=utf-8'],
+    ],
+  );
   for (const file of email.attachments) assert.ok(email.text.includes(file.filename), `${file.filename} not listed`);
   assert.match(email.text, /Questions about this report: notice@notice\.example/);
 });
@@ -98,7 +112,10 @@ test('the Japanese cover text, and only the requested formats', () => {
   assert.match(email.subject, /^【opennotice】Example ISP様 IoT機器のセキュリティ調査結果（6件、2025年2月1日まで）$/);
   assert.match(email.text, /計6件確認しました/);
   assert.match(email.text, /・マルウェアに感染しているとみられる機器: 2件/);
-  assert.deepEqual(email.attachments.map((file) => file.filename), ['opennotice-isp-a-20250131-r-42.csv', 'opennotice-isp-a-20250131-r-42-notices-ja.txt']);
+  assert.deepEqual(
+    email.attachments.map((file) => file.filename),
+    ['opennotice-isp-a-20250131-r-42.csv', 'opennotice-isp-a-20250131-r-42-notices-ja.txt'],
+  );
   assert.match(email.attachments[1]!.content, /件名: 【重要】/);
   assert.ok(!email.text.includes('.stix.json'));
 });

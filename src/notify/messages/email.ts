@@ -53,11 +53,19 @@ function attachment(format: AttachmentFormat, report: NotificationReport, base: 
     case 'json':
       return { filename: `${base}.json`, contentType: contentTypes.json, content: renderJsonReport(report) };
     case 'stix':
-      return { filename: `${base}.stix.json`, contentType: contentTypes.stix, content: `${JSON.stringify(renderStixBundle(report, { tlp: options.tlp }), null, 2)}\n` };
+      return {
+        filename: `${base}.stix.json`,
+        contentType: contentTypes.stix,
+        content: `${JSON.stringify(renderStixBundle(report, { tlp: options.tlp }), null, 2)}\n`,
+      };
     case 'intelmq':
       return { filename: `${base}.intelmq.jsonl`, contentType: contentTypes.intelmq, content: renderIntelMqEvents(report) };
     case 'notices':
-      return { filename: `${base}-notices-${language}.txt`, contentType: contentTypes.notices, content: renderNoticesFile(report, { templates: options.templates, language }) };
+      return {
+        filename: `${base}-notices-${language}.txt`,
+        contentType: contentTypes.notices,
+        content: renderNoticesFile(report, { templates: options.templates, language }),
+      };
   }
 }
 
@@ -86,14 +94,21 @@ export function renderEmail(report: NotificationReport, options: EmailOptions): 
     .filter((kind) => counts[kind] > 0)
     .map((kind) => fill(texts.cover.kindLine, { kindName: texts.kindNames[kind], count: counts[kind] }))
     .join('\n');
-  const attachmentList = files.map(({ format, file }) => fill(texts.cover.attachmentLine, { filename: file.filename, description: texts.formats[format] })).join('\n');
+  const attachmentList = files
+    .map(({ format, file }) => fill(texts.cover.attachmentLine, { filename: file.filename, description: texts.formats[format] }))
+    .join('\n');
   const date = (iso: string) => formatTime(iso, texts.time.offsetMinutes, texts.time.date);
   const values = {
-    program: program.name, isp: report.isp.name, total: report.findings.length,
+    program: program.name,
+    isp: report.isp.name,
+    total: report.findings.length,
     addresses: new Set(report.findings.map((finding) => finding.ip)).size,
-    periodStart: date(periodStartOf(report)), periodEnd: date(periodEnd), reportId: report.reportId,
+    periodStart: date(periodStartOf(report)),
+    periodEnd: date(periodEnd),
+    reportId: report.reportId,
     generatedAt: formatTime(report.generatedAt, texts.time.offsetMinutes, texts.time.dateTime),
-    contact: program.contact, programUrl: program.url,
+    contact: program.contact,
+    programUrl: program.url,
   };
   return {
     subject: singleLine(fill(texts.cover.subject, values), 250),

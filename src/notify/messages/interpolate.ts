@@ -31,15 +31,20 @@ const unsafeInBlock = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200
 export function fill(template: string, values: Readonly<Record<string, string | number | undefined>>, blocks: Readonly<Record<string, string>> = {}): string {
   const lines: string[] = [];
   for (const line of template.split('\n')) {
-    if (!line.includes('{')) { lines.push(line); continue; }
+    if (!line.includes('{')) {
+      lines.push(line);
+      continue;
+    }
     // split() with a capturing group: even indexes are literal text, odd ones placeholder names.
     const parts = line.split(placeholderSplitter);
     let missing = false;
     for (let index = 1; index < parts.length; index += 2) {
       const name = parts[index]!;
       if (blocks[name] !== undefined) parts[index] = blocks[name]!.replace(unsafeInBlock, ' ');
-      else if (values[name] === undefined || values[name] === '') { missing = true; break; }
-      else parts[index] = singleLine(values[name], 300);
+      else if (values[name] === undefined || values[name] === '') {
+        missing = true;
+        break;
+      } else parts[index] = singleLine(values[name], 300);
     }
     if (!missing) lines.push(parts.join(''));
   }

@@ -38,8 +38,13 @@ export function formatTime(iso: string, offsetMinutes: number, pattern: string):
   const month = local.getUTCMonth() + 1;
   const day = local.getUTCDate();
   return fill(pattern, {
-    year: local.getUTCFullYear(), month, day, month2: pad(month), day2: pad(day),
-    hour: pad(local.getUTCHours()), minute: pad(local.getUTCMinutes()),
+    year: local.getUTCFullYear(),
+    month,
+    day,
+    month2: pad(month),
+    day2: pad(day),
+    hour: pad(local.getUTCHours()),
+    minute: pad(local.getUTCMinutes()),
   });
 }
 
@@ -59,7 +64,11 @@ function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], 
   const device = names.length > 0 ? fill(texts.device.named, { name: names.slice(0, 3).join(', ') }) : texts.device.unnamed;
   const body = fill(texts.notice.kinds[kind].body, {
     time: formatTime(latest(findings.map((finding) => finding.lastSeen)), texts.time.offsetMinutes, texts.time.dateTime),
-    device, ip: findings[0]!.ip, adviceUrl: program.adviceUrls?.[kind], program: program.name, isp: report.isp.name,
+    device,
+    ip: findings[0]!.ip,
+    adviceUrl: program.adviceUrls?.[kind],
+    program: program.name,
+    isp: report.isp.name,
   });
   return `${texts.notice.kinds[kind].title}\n${body}`;
 }
@@ -71,7 +80,10 @@ function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], 
 export function renderSubscriberNotices(report: NotificationReport, options: NoticeOptions): SubscriberNotice[] {
   const texts = options.templates[options.language ?? report.isp.language];
   const program = programOf(report);
-  const byAddress = Map.groupBy(sortFindings(report.findings).filter((finding) => finding.status === 'open'), (finding) => finding.ip);
+  const byAddress = Map.groupBy(
+    sortFindings(report.findings).filter((finding) => finding.status === 'open'),
+    (finding) => finding.ip,
+  );
   return [...byAddress].map(([ip, findings]) => {
     const common = { program: program.name, isp: report.isp.name, programUrl: program.url, contact: program.contact, ip };
     const sections = findingKinds
@@ -99,7 +111,9 @@ export function renderNoticesFile(report: NotificationReport, options: NoticeOpt
   return renderSubscriberNotices(report, options)
     .map((notice) => {
       const header = fill(texts.notice.header, {
-        ip: notice.ip, count: notice.findingIds.length, subject: notice.subject,
+        ip: notice.ip,
+        count: notice.findingIds.length,
+        subject: notice.subject,
         time: formatTime(notice.lastSeen, texts.time.offsetMinutes, texts.time.dateTime),
       });
       return `${header}\n\n${notice.text}`;

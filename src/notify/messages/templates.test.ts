@@ -21,19 +21,25 @@ test('the shipped Japanese and English texts load and validate', () => {
 
 test('a placeholder a text may not use is an error at its file and line', () => {
   const text = shipped('en').replace("subject: 'Important:", "subject: 'Important {ip}:");
-  assert.throws(() => parse(text), (error: unknown) => {
-    assert.ok(error instanceof OpenNoticeError);
-    assert.equal(error.code, 'CONFIG_INVALID');
-    assert.equal(error.context.line, lineOf(text, 'Important {ip}'));
-    assert.match(error.message, /notice\.subject: unknown placeholder \{ip\}/);
-    return true;
-  });
+  assert.throws(
+    () => parse(text),
+    (error: unknown) => {
+      assert.ok(error instanceof OpenNoticeError);
+      assert.equal(error.code, 'CONFIG_INVALID');
+      assert.equal(error.context.line, lineOf(text, 'Important {ip}'));
+      assert.match(error.message, /notice\.subject: unknown placeholder \{ip\}/);
+      return true;
+    },
+  );
 });
 
 test('missing texts, unknown fields and multi-line subjects are rejected', () => {
   assert.throws(() => parse(shipped('en').replace(/^ {2}date: .*$/m, '')), /time\.date: missing "date"/);
   assert.throws(() => parse(shipped('en').replace('language: en', 'language: en\nsignature: x')), /unknown field "signature"/);
-  assert.throws(() => parse(shipped('en').replace("  kindLine: '  - {kindName}: {count}'", '  kindLine: |\n    - {kindName}\n    {count}')), /cover\.kindLine: must be a single line/);
+  assert.throws(
+    () => parse(shipped('en').replace("  kindLine: '  - {kindName}: {count}'", '  kindLine: |\n    - {kindName}\n    {count}')),
+    /cover\.kindLine: must be a single line/,
+  );
   assert.throws(() => parse(shipped('en').replace('language: en', 'language: fr')), /expected one of ja, en/);
 });
 

@@ -49,7 +49,23 @@ const contexts = {
   kindName: { placeholders: [] },
   format: { placeholders: [] },
   'cover.subject': { placeholders: ['program', 'isp', 'total', 'addresses', 'periodStart', 'periodEnd', 'reportId'] },
-  'cover.body': { placeholders: ['program', 'isp', 'total', 'addresses', 'periodStart', 'periodEnd', 'kindCounts', 'attachments', 'reportId', 'generatedAt', 'contact', 'programUrl'], multiLine: true },
+  'cover.body': {
+    placeholders: [
+      'program',
+      'isp',
+      'total',
+      'addresses',
+      'periodStart',
+      'periodEnd',
+      'kindCounts',
+      'attachments',
+      'reportId',
+      'generatedAt',
+      'contact',
+      'programUrl',
+    ],
+    multiLine: true,
+  },
   'cover.kindLine': { placeholders: ['kindName', 'count'] },
   'cover.attachmentLine': { placeholders: ['filename', 'description'] },
   'notice.header': { placeholders: ['ip', 'time', 'subject', 'count'], multiLine: true },
@@ -80,7 +96,8 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
     const template = read.string(value, at).replace(/\r\n?/g, '\n');
     const placeholders: readonly string[] = contexts[context].placeholders;
     for (const name of placeholdersOf(template)) {
-      if (!placeholders.includes(name)) read.fail(at, `unknown placeholder {${name}} (this text may use: ${placeholders.map((known) => `{${known}}`).join(' ') || 'none'})`);
+      if (!placeholders.includes(name))
+        read.fail(at, `unknown placeholder {${name}} (this text may use: ${placeholders.map((known) => `{${known}}`).join(' ') || 'none'})`);
     }
     const multiLine = 'multiLine' in contexts[context] && contexts[context].multiLine;
     // Leading blanks are kept: list lines indent with them.
@@ -112,7 +129,10 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
     },
     device: { named: text(device.named, ['device', 'named'], 'device.named'), unnamed: text(device.unnamed, ['device', 'unnamed'], 'device.unnamed') },
     kindNames: Object.fromEntries(findingKinds.map((kind) => [kind, text(kindNames[kind], ['kindNames', kind], 'kindName')])) as Record<FindingKind, string>,
-    formats: Object.fromEntries(attachmentFormats.map((format) => [format, text(formats[format], ['formats', format], 'format')])) as Record<AttachmentFormat, string>,
+    formats: Object.fromEntries(attachmentFormats.map((format) => [format, text(formats[format], ['formats', format], 'format')])) as Record<
+      AttachmentFormat,
+      string
+    >,
     cover: {
       subject: text(cover.subject, ['cover', 'subject'], 'cover.subject'),
       body: text(cover.body, ['cover', 'body'], 'cover.body'),
@@ -124,11 +144,13 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
       subject: text(notice.subject, ['notice', 'subject'], 'notice.subject'),
       opening: text(notice.opening, ['notice', 'opening'], 'notice.opening'),
       closing: text(notice.closing, ['notice', 'closing'], 'notice.closing'),
-      kinds: Object.fromEntries(findingKinds.map((kind) => {
-        const at = ['notice', 'kinds', kind];
-        const entry = section(kinds[kind], at, ['title', 'body']);
-        return [kind, { title: text(entry.title, [...at, 'title'], 'kind.title'), body: text(entry.body, [...at, 'body'], 'kind.body') }];
-      })) as Record<FindingKind, { title: string; body: string }>,
+      kinds: Object.fromEntries(
+        findingKinds.map((kind) => {
+          const at = ['notice', 'kinds', kind];
+          const entry = section(kinds[kind], at, ['title', 'body']);
+          return [kind, { title: text(entry.title, [...at, 'title'], 'kind.title'), body: text(entry.body, [...at, 'body'], 'kind.body') }];
+        }),
+      ) as Record<FindingKind, { title: string; body: string }>,
     },
   };
 }
@@ -142,7 +164,8 @@ export function loadMessageTemplates(directory: string = defaultMessagesDirector
   const entries = messageLanguages.map((language) => {
     const dataFile = readDataFile(path.join(directory, `${language}.yaml`), 'CONFIG_INVALID');
     const templates = parseLanguageTemplates(dataFile);
-    if (templates.language !== language) throw dataFile.errorAt('CONFIG_INVALID', ['language'], `file ${language}.yaml declares language "${templates.language}"`);
+    if (templates.language !== language)
+      throw dataFile.errorAt('CONFIG_INVALID', ['language'], `file ${language}.yaml declares language "${templates.language}"`);
     return [language, templates] as const;
   });
   return Object.fromEntries(entries) as MessageTemplates;

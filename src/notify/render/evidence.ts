@@ -96,9 +96,13 @@ export function infectionFacts(finding: Pick<NotifiableFinding, 'evidence' | 'pr
   return {
     source: shortWord(evidence.source) ?? finding.protocol,
     family: family && family !== 'other' ? family : undefined,
-    ports: (Array.isArray(evidence.ports) ? evidence.ports : []).filter((port): port is number => Number.isInteger(port) && port >= 0 && port <= 65535).slice(0, 8),
+    ports: (Array.isArray(evidence.ports) ? evidence.ports : [])
+      .filter((port): port is number => Number.isInteger(port) && port >= 0 && port <= 65535)
+      .slice(0, 8),
     packets: finiteNumber(evidence.packets),
-    daysSeen: (Array.isArray(evidence.daysSeen) ? evidence.daysSeen : []).filter((day): day is string => typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day)),
+    daysSeen: (Array.isArray(evidence.daysSeen) ? evidence.daysSeen : []).filter(
+      (day): day is string => typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day),
+    ),
   };
 }
 

@@ -56,11 +56,15 @@ function severityOf(finding: NotifiableFinding): Severity {
     case 'weak-credential':
       return 'high';
     case 'vulnerable-firmware':
-      return isKev(finding) ? 'critical' : firmwareSeverity[priorityLabel(finding) ?? ''] ?? 'medium';
+      return isKev(finding) ? 'critical' : (firmwareSeverity[priorityLabel(finding) ?? ''] ?? 'medium');
   }
 }
 
-const tagWord = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'unknown';
+const tagWord = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'unknown';
 
 /** Tags by kind, in the spirit of Shadowserver's ("mirai-like", "cve-2021-44228"). */
 function tagsOf(finding: NotifiableFinding, application: string | undefined, cves: readonly ReportedCve[], kev: boolean, family: string | undefined): string[] {

@@ -5,10 +5,28 @@ import { darknetBot, honeypotBot, openShell, sampleReport, vulnerableFirmware, w
 
 // Keys of IntelMQ's harmonization.conf (3.x) that the export may use, and the 3.5 additions.
 const harmonizationKeys = new Set([
-  'classification.identifier', 'classification.taxonomy', 'classification.type', 'event_description.text', 'event_description.url',
-  'feed.accuracy', 'feed.documentation', 'feed.name', 'feed.provider', 'malware.name', 'protocol.application', 'protocol.transport',
-  'source.abuse_contact', 'source.as_name', 'source.asn', 'source.geolocation.cc', 'source.ip', 'source.network', 'source.port',
-  'status', 'time.observation', 'time.source',
+  'classification.identifier',
+  'classification.taxonomy',
+  'classification.type',
+  'event_description.text',
+  'event_description.url',
+  'feed.accuracy',
+  'feed.documentation',
+  'feed.name',
+  'feed.provider',
+  'malware.name',
+  'protocol.application',
+  'protocol.transport',
+  'source.abuse_contact',
+  'source.as_name',
+  'source.asn',
+  'source.geolocation.cc',
+  'source.ip',
+  'source.network',
+  'source.port',
+  'status',
+  'time.observation',
+  'time.source',
 ]);
 const idf35Keys = new Set(['severity', 'product.vendor', 'product.name', 'product.version', 'product.vulnerabilities']);
 /** IntelMQ's rule for sub-keys of extra (lib/message.py HARMONIZATION_KEY_FORMAT). */
@@ -25,8 +43,18 @@ test('one JSON object per line, with only harmonization keys or valid extra keys
   for (const line of lines) {
     const event = JSON.parse(line) as Record<string, unknown>;
     for (const key of Object.keys(event)) assert.ok(harmonizationKeys.has(key) || extraKey.test(key), `${key} is not an IntelMQ key`);
-    for (const key of ['feed.name', 'feed.provider', 'time.source', 'time.observation', 'source.ip', 'classification.taxonomy', 'classification.type', 'classification.identifier']) assert.ok(key in event, `missing ${key}`);
-    assert.equal(event['classification.taxonomy'], taxonomyOfType[event['classification.type'] as string], 'taxonomy agrees with IntelMQ\'s taxonomy expert');
+    for (const key of [
+      'feed.name',
+      'feed.provider',
+      'time.source',
+      'time.observation',
+      'source.ip',
+      'classification.taxonomy',
+      'classification.type',
+      'classification.identifier',
+    ])
+      assert.ok(key in event, `missing ${key}`);
+    assert.equal(event['classification.taxonomy'], taxonomyOfType[event['classification.type'] as string], "taxonomy agrees with IntelMQ's taxonomy expert");
     assert.match(event['time.source'] as string, intelMqTime);
     assert.match(event['time.observation'] as string, intelMqTime);
   }

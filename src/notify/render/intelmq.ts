@@ -22,10 +22,30 @@ export interface IntelMqOptions {
 
 /** Kind → RSIT taxonomy and type (IntelMQ's allowed values), and our identifier. */
 export const intelMqClassification: Record<FindingKind, { taxonomy: string; type: string; identifier: string; description: string }> = {
-  'weak-credential': { taxonomy: 'vulnerable', type: 'vulnerable-system', identifier: 'weak-credential', description: 'IoT device accepts a default or easily guessed password' },
-  'no-authentication': { taxonomy: 'vulnerable', type: 'vulnerable-system', identifier: 'no-authentication', description: 'IoT device can be logged into without a password' },
-  'vulnerable-firmware': { taxonomy: 'vulnerable', type: 'vulnerable-system', identifier: 'vulnerable-firmware', description: 'IoT device runs firmware with known vulnerabilities' },
-  infected: { taxonomy: 'malicious-code', type: 'infected-system', identifier: 'infected-iot', description: 'IoT device appears infected: it scans or attacks other hosts like a bot' },
+  'weak-credential': {
+    taxonomy: 'vulnerable',
+    type: 'vulnerable-system',
+    identifier: 'weak-credential',
+    description: 'IoT device accepts a default or easily guessed password',
+  },
+  'no-authentication': {
+    taxonomy: 'vulnerable',
+    type: 'vulnerable-system',
+    identifier: 'no-authentication',
+    description: 'IoT device can be logged into without a password',
+  },
+  'vulnerable-firmware': {
+    taxonomy: 'vulnerable',
+    type: 'vulnerable-system',
+    identifier: 'vulnerable-firmware',
+    description: 'IoT device runs firmware with known vulnerabilities',
+  },
+  infected: {
+    taxonomy: 'malicious-code',
+    type: 'infected-system',
+    identifier: 'infected-iot',
+    description: 'IoT device appears infected: it scans or attacks other hosts like a bot',
+  },
 };
 
 /** IntelMQ's DateTime form: "%Y-%m-%dT%H:%M:%S+00:00". */
@@ -79,7 +99,10 @@ function eventOf(view: FindingView, report: NotificationReport, program: Program
     set('extra.device_vendor', view.vendor);
     set('extra.device_model', view.model);
     set('extra.device_version', view.firmwareVersion);
-    set('extra.cve_ids', view.cves.map((cve) => cve.cveId));
+    set(
+      'extra.cve_ids',
+      view.cves.map((cve) => cve.cveId),
+    );
   }
   set('extra.device_type', finding.deviceType);
   set('extra.release_year', finding.releaseYear);
@@ -108,5 +131,7 @@ export function intelMqEvents(report: NotificationReport, options: IntelMqOption
  * @example writeFileSync('events.jsonl', renderIntelMqEvents(report))
  */
 export function renderIntelMqEvents(report: NotificationReport, options: IntelMqOptions = {}): string {
-  return intelMqEvents(report, options).map((event) => `${JSON.stringify(event)}\n`).join('');
+  return intelMqEvents(report, options)
+    .map((event) => `${JSON.stringify(event)}\n`)
+    .join('');
 }

@@ -49,7 +49,14 @@ function detailsOf(view: FindingView): Record<string, unknown> {
   switch (finding.kind) {
     case 'vulnerable-firmware':
       return {
-        cves: view.cves.map((cve) => ({ cveId: cve.cveId, baseScore: cve.baseScore ?? null, severity: cve.severity ?? null, kev: cve.kev, ransomware: cve.ransomware, priority: cve.priorityLabel ?? null })),
+        cves: view.cves.map((cve) => ({
+          cveId: cve.cveId,
+          baseScore: cve.baseScore ?? null,
+          severity: cve.severity ?? null,
+          kev: cve.kev,
+          ransomware: cve.ransomware,
+          priority: cve.priorityLabel ?? null,
+        })),
         maxBaseScore: view.cvss ?? null,
         kev: view.kev ?? false,
       };
@@ -102,8 +109,19 @@ export function buildJsonReport(report: NotificationReport): JsonReport {
         firstSeen: isoTime(finding.firstSeen) ?? finding.firstSeen,
         lastSeen: isoTime(finding.lastSeen) ?? finding.lastSeen,
         tags: view.tags,
-        device: { vendor: nullable(view.vendor), model: nullable(view.model), type: nullable(finding.deviceType), firmwareVersion: nullable(view.firmwareVersion), releaseYear: nullable(finding.releaseYear) },
-        network: { prefix: nullable(attribution.prefix), asn: nullable(attribution.asn), asName: attribution.asName === undefined ? null : singleLine(attribution.asName), country: nullable(attribution.country?.toUpperCase()) },
+        device: {
+          vendor: nullable(view.vendor),
+          model: nullable(view.model),
+          type: nullable(finding.deviceType),
+          firmwareVersion: nullable(view.firmwareVersion),
+          releaseYear: nullable(finding.releaseYear),
+        },
+        network: {
+          prefix: nullable(attribution.prefix),
+          asn: nullable(attribution.asn),
+          asName: attribution.asName === undefined ? null : singleLine(attribution.asName),
+          country: nullable(attribution.country?.toUpperCase()),
+        },
         details: detailsOf(view),
         confidence: nullable(view.confidence),
         adviceUrl: nullable(view.adviceUrl),

@@ -6,10 +6,40 @@ import { allFindings, darknetBot, honeypotBot, hostileDevice, openShell, parseCs
 // The documented header (docs/notification-formats.md), written out so that any change
 // to names or order fails here and has to be made in the docs too.
 const documentedHeader = [
-  'timestamp', 'severity', 'ip', 'protocol', 'port', 'hostname', 'tag', 'asn', 'geo', 'region', 'city', 'naics',
-  'hostname_source', 'sector', 'device_vendor', 'device_type', 'device_model', 'device_version',
-  'finding_id', 'kind', 'application', 'status', 'first_seen', 'last_seen', 'prefix', 'as_name', 'isp',
-  'release_year', 'cve_ids', 'cvss', 'kev', 'family', 'confidence', 'advice_url',
+  'timestamp',
+  'severity',
+  'ip',
+  'protocol',
+  'port',
+  'hostname',
+  'tag',
+  'asn',
+  'geo',
+  'region',
+  'city',
+  'naics',
+  'hostname_source',
+  'sector',
+  'device_vendor',
+  'device_type',
+  'device_model',
+  'device_version',
+  'finding_id',
+  'kind',
+  'application',
+  'status',
+  'first_seen',
+  'last_seen',
+  'prefix',
+  'as_name',
+  'isp',
+  'release_year',
+  'cve_ids',
+  'cvss',
+  'kev',
+  'family',
+  'confidence',
+  'advice_url',
 ];
 
 const rowsByFinding = (csv: string) => {
@@ -18,13 +48,13 @@ const rowsByFinding = (csv: string) => {
   return { header: header!, rows, byId: new Map(records.map((record) => [Number(record.finding_id), record])) };
 };
 
-test('the header is Shadowserver\'s shared columns in their order, then ours, exactly as documented', () => {
+test("the header is Shadowserver's shared columns in their order, then ours, exactly as documented", () => {
   const { header } = rowsByFinding(renderShadowserverCsv(sampleReport()));
   assert.deepEqual(header, documentedHeader);
   assert.deepEqual([...notificationCsvColumns], documentedHeader);
 });
 
-test('every finding is one row with every column, timestamps in Shadowserver\'s UTC form', () => {
+test("every finding is one row with every column, timestamps in Shadowserver's UTC form", () => {
   const { rows, byId } = rowsByFinding(renderShadowserverCsv(sampleReport()));
   assert.equal(rows.length, allFindings.length);
   for (const cells of rows) assert.equal(cells.length, documentedHeader.length);
@@ -69,9 +99,12 @@ test('tags, severity and kind-specific columns follow the documented mapping', (
   assert.equal(byId.get(honeypotBot.id)!.ip, '2001:db8::20');
 });
 
-test('rows are ordered by address, then port: one subscriber\'s findings stay together', () => {
+test("rows are ordered by address, then port: one subscriber's findings stay together", () => {
   const { rows } = rowsByFinding(renderShadowserverCsv(sampleReport([...allFindings].reverse())));
-  assert.deepEqual(rows.map((cells) => `${cells[2]}:${cells[4]}`), ['198.51.100.7:23', '198.51.100.7:80', '198.51.100.9:2323', '198.51.100.20:', '198.51.100.30:80', '2001:db8::20:']);
+  assert.deepEqual(
+    rows.map((cells) => `${cells[2]}:${cells[4]}`),
+    ['198.51.100.7:23', '198.51.100.7:80', '198.51.100.9:2323', '198.51.100.20:', '198.51.100.30:80', '2001:db8::20:'],
+  );
 });
 
 test('hostile device strings cannot add lines, run as formulas or carry control characters', () => {

@@ -14,14 +14,44 @@ import { singleLine } from './text.ts';
  * report_schema, e.g. device_id and compromised_iot; `sic` was dropped by Shadowserver).
  */
 export const shadowserverColumns = [
-  'timestamp', 'severity', 'ip', 'protocol', 'port', 'hostname', 'tag', 'asn', 'geo', 'region', 'city',
-  'naics', 'hostname_source', 'sector', 'device_vendor', 'device_type', 'device_model', 'device_version',
+  'timestamp',
+  'severity',
+  'ip',
+  'protocol',
+  'port',
+  'hostname',
+  'tag',
+  'asn',
+  'geo',
+  'region',
+  'city',
+  'naics',
+  'hostname_source',
+  'sector',
+  'device_vendor',
+  'device_type',
+  'device_model',
+  'device_version',
 ] as const;
 
 /** opennotice's columns, after Shadowserver's. */
 export const opennoticeColumns = [
-  'finding_id', 'kind', 'application', 'status', 'first_seen', 'last_seen', 'prefix', 'as_name', 'isp',
-  'release_year', 'cve_ids', 'cvss', 'kev', 'family', 'confidence', 'advice_url',
+  'finding_id',
+  'kind',
+  'application',
+  'status',
+  'first_seen',
+  'last_seen',
+  'prefix',
+  'as_name',
+  'isp',
+  'release_year',
+  'cve_ids',
+  'cvss',
+  'kev',
+  'family',
+  'confidence',
+  'advice_url',
 ] as const;
 
 export const notificationCsvColumns = [...shadowserverColumns, ...opennoticeColumns] as const;

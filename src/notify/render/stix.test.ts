@@ -51,7 +51,8 @@ test('every object has the properties STIX 2.1 requires, well-formed', () => {
     assert.ok(!seen.has(object.id), `duplicate id ${object.id}`);
     seen.add(object.id);
     assert.equal(object.spec_version, '2.1', object.id);
-    for (const property of required[object.type] ?? assert.fail(`unexpected type ${object.type}`)) assert.ok(object[property] !== undefined, `${object.id} lacks ${property}`);
+    for (const property of required[object.type] ?? assert.fail(`unexpected type ${object.type}`))
+      assert.ok(object[property] !== undefined, `${object.id} lacks ${property}`);
     if (!scoTypes.has(object.type) && object.type !== 'marking-definition') {
       assert.match(String(object.created), timestamp, `${object.id} created`);
       assert.match(String(object.modified), timestamp, `${object.id} modified`);
@@ -64,7 +65,20 @@ test('every object has the properties STIX 2.1 requires, well-formed', () => {
     for (const refs of ['object_refs'] as const) if (refs in object) assert.ok((object[refs] as unknown[]).length > 0, `${object.id} has empty ${refs}`);
   }
   const types = new Set(bundle.objects.map((object) => object.type));
-  for (const type of ['marking-definition', 'identity', 'report', 'ipv4-addr', 'ipv6-addr', 'observed-data', 'note', 'vulnerability', 'indicator', 'malware', 'relationship']) assert.ok(types.has(type), `no ${type}`);
+  for (const type of [
+    'marking-definition',
+    'identity',
+    'report',
+    'ipv4-addr',
+    'ipv6-addr',
+    'observed-data',
+    'note',
+    'vulnerability',
+    'indicator',
+    'malware',
+    'relationship',
+  ])
+    assert.ok(types.has(type), `no ${type}`);
 });
 
 test('every reference resolves inside the bundle, and the report lists every object', () => {
@@ -85,10 +99,25 @@ test('firmware findings point to CVE vulnerabilities; infected ones to an indica
   const byId = new Map(bundle.objects.map((object) => [object.id, object]));
   const ofType = (type: string) => bundle.objects.filter((object) => object.type === type);
   const vulnerabilities = ofType('vulnerability');
-  assert.deepEqual(vulnerabilities.map((object) => object.name), ['CVE-2019-10999', 'CVE-2018-0001']);
-  assert.deepEqual((vulnerabilities[0]!.external_references as unknown[])[0], { source_name: 'cve', external_id: 'CVE-2019-10999', url: 'https://nvd.nist.gov/vuln/detail/CVE-2019-10999' });
-  const relationships = ofType('relationship').map((object) => `${byId.get(object.source_ref as string)!.type} ${object.relationship_type} ${(byId.get(object.target_ref as string) as StixObject).type}`);
-  assert.deepEqual(relationships.sort(), ['indicator based-on observed-data', 'indicator based-on observed-data', 'indicator indicates malware', 'observed-data related-to vulnerability', 'observed-data related-to vulnerability']);
+  assert.deepEqual(
+    vulnerabilities.map((object) => object.name),
+    ['CVE-2019-10999', 'CVE-2018-0001'],
+  );
+  assert.deepEqual((vulnerabilities[0]!.external_references as unknown[])[0], {
+    source_name: 'cve',
+    external_id: 'CVE-2019-10999',
+    url: 'https://nvd.nist.gov/vuln/detail/CVE-2019-10999',
+  });
+  const relationships = ofType('relationship').map(
+    (object) => `${byId.get(object.source_ref as string)!.type} ${object.relationship_type} ${(byId.get(object.target_ref as string) as StixObject).type}`,
+  );
+  assert.deepEqual(relationships.sort(), [
+    'indicator based-on observed-data',
+    'indicator based-on observed-data',
+    'indicator indicates malware',
+    'observed-data related-to vulnerability',
+    'observed-data related-to vulnerability',
+  ]);
   const [malware] = ofType('malware');
   assert.equal(malware!.name, 'Mirai');
   assert.equal(malware!.is_family, true);
@@ -96,7 +125,9 @@ test('firmware findings point to CVE vulnerabilities; infected ones to an indica
   assert.deepEqual(patterns, ["[ipv4-addr:value = '198.51.100.20']", "[ipv6-addr:value = '2001:db8::20']"]);
   const marking = byId.get('marking-definition--f88d31f6-486f-44da-b317-01333bde0b82');
   assert.deepEqual(marking?.definition, { tlp: 'amber' }, 'TLP:AMBER by default');
-  assert.ok(renderStixBundle(sampleReport(), { tlp: 'red' }).objects.some((object) => object.id === 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed'));
+  assert.ok(
+    renderStixBundle(sampleReport(), { tlp: 'red' }).objects.some((object) => object.id === 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed'),
+  );
 });
 
 test('ids are deterministic: the same report gives the same bundle, another report other ids', () => {

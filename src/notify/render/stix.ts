@@ -60,9 +60,15 @@ function describe(view: FindingView): string {
   const device = [view.vendor, view.model].filter(Boolean).join(' ');
   const parts = [
     `The device at ${finding.ip} ${kindDescriptions[finding.kind]}${service}.`,
-    device ? `Device: ${device}${finding.deviceType ? ` (${finding.deviceType})` : ''}${view.firmwareVersion ? `, firmware ${view.firmwareVersion}` : ''}.` : '',
-    view.cves.length ? `Vulnerabilities: ${view.cves.map((cve) => cve.cveId).join(', ')}${view.cvss !== undefined ? ` (highest CVSS ${view.cvss.toFixed(1)})` : ''}${view.kev ? '; listed in CISA KEV' : ''}.` : '',
-    finding.kind === 'infected' ? `Observed by ${infectionFacts(finding).source}${view.family ? `; family ${familyNames[view.family] ?? view.family}` : ''}.` : '',
+    device
+      ? `Device: ${device}${finding.deviceType ? ` (${finding.deviceType})` : ''}${view.firmwareVersion ? `, firmware ${view.firmwareVersion}` : ''}.`
+      : '',
+    view.cves.length
+      ? `Vulnerabilities: ${view.cves.map((cve) => cve.cveId).join(', ')}${view.cvss !== undefined ? ` (highest CVSS ${view.cvss.toFixed(1)})` : ''}${view.kev ? '; listed in CISA KEV' : ''}.`
+      : '',
+    finding.kind === 'infected'
+      ? `Observed by ${infectionFacts(finding).source}${view.family ? `; family ${familyNames[view.family] ?? view.family}` : ''}.`
+      : '',
     `First seen ${finding.firstSeen}, last seen ${finding.lastSeen}; status ${finding.status}; severity ${view.severity}.`,
   ];
   return parts.filter(Boolean).join(' ');
@@ -79,12 +85,25 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
   const tlp = options.tlp ?? 'amber';
   const created = isoTime(report.generatedAt) ?? new Date(0).toISOString();
   const idFor = (type: string, name: string) => `${type}--${uuidV5(opennoticeNamespace, `${report.reportId}/${name}`)}`;
-  const marking: StixObject = { type: 'marking-definition', spec_version: '2.1', id: tlpMarkings[tlp], created: '2017-01-20T00:00:00.000Z', definition_type: 'tlp', name: `TLP:${tlp.toUpperCase()}`, definition: { tlp } };
+  const marking: StixObject = {
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: tlpMarkings[tlp],
+    created: '2017-01-20T00:00:00.000Z',
+    definition_type: 'tlp',
+    name: `TLP:${tlp.toUpperCase()}`,
+    definition: { tlp },
+  };
   // The identity does not depend on the report: every report is "created by" the same program.
   const identitySince = isoTime(program.since) ?? new Date(0).toISOString();
   const identity: StixObject = {
-    type: 'identity', spec_version: '2.1', id: `identity--${uuidV5(opennoticeNamespace, `identity/${program.name}`)}`,
-    created: identitySince, modified: identitySince, name: singleLine(program.name), identity_class: 'organization',
+    type: 'identity',
+    spec_version: '2.1',
+    id: `identity--${uuidV5(opennoticeNamespace, `identity/${program.name}`)}`,
+    created: identitySince,
+    modified: identitySince,
+    name: singleLine(program.name),
+    identity_class: 'organization',
     ...(program.url ? { description: `IoT security survey and notification program (${program.url})` } : {}),
   };
   const common = { spec_version: '2.1', created, modified: created, created_by_ref: identity.id, object_marking_refs: [marking.id] };
@@ -98,7 +117,14 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
     return object.id;
   };
   const relate = (source: string, type: string, target: string) =>
-    add({ type: 'relationship', ...common, id: idFor('relationship', `${source}/${type}/${target}`), relationship_type: type, source_ref: source, target_ref: target });
+    add({
+      type: 'relationship',
+      ...common,
+      id: idFor('relationship', `${source}/${type}/${target}`),
+      relationship_type: type,
+      source_ref: source,
+      target_ref: target,
+    });
   const reportTypes = new Set<string>(['observed-data']);
 
   for (const finding of sortFindings(report.findings)) {
@@ -107,16 +133,24 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
     const firstSeen = isoTime(finding.firstSeen) ?? created;
     const lastSeen = isoTime(finding.lastSeen) ?? created;
     const observed = add({
-      type: 'observed-data', ...common, id: idFor('observed-data', `finding/${finding.id}`),
-      first_observed: firstSeen < lastSeen ? firstSeen : lastSeen, last_observed: lastSeen > firstSeen ? lastSeen : firstSeen,
-      number_observed: 1, object_refs: [address], labels: [finding.kind, ...view.tags],
+      type: 'observed-data',
+      ...common,
+      id: idFor('observed-data', `finding/${finding.id}`),
+      first_observed: firstSeen < lastSeen ? firstSeen : lastSeen,
+      last_observed: lastSeen > firstSeen ? lastSeen : firstSeen,
+      number_observed: 1,
+      object_refs: [address],
+      labels: [finding.kind, ...view.tags],
       ...(view.confidence !== undefined ? { confidence: Math.round(view.confidence * 100) } : {}),
     });
     const related: string[] = [];
     for (const cve of view.cves) {
       reportTypes.add('vulnerability');
       const vulnerability = add({
-        type: 'vulnerability', ...common, id: idFor('vulnerability', cve.cveId), name: cve.cveId,
+        type: 'vulnerability',
+        ...common,
+        id: idFor('vulnerability', cve.cveId),
+        name: cve.cveId,
         external_references: [{ source_name: 'cve', external_id: cve.cveId, url: `https://nvd.nist.gov/vuln/detail/${cve.cveId}` }],
       });
       relate(observed, 'related-to', vulnerability);
@@ -125,9 +159,14 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
     if (finding.kind === 'infected') {
       reportTypes.add('indicator');
       const indicator = add({
-        type: 'indicator', ...common, id: idFor('indicator', `finding/${finding.id}`),
-        name: `Infected IoT device ${finding.ip}`, indicator_types: ['compromised'],
-        pattern: `[${addressObject(finding.ip).type}:value = ${patternString(finding.ip)}]`, pattern_type: 'stix', pattern_version: '2.1',
+        type: 'indicator',
+        ...common,
+        id: idFor('indicator', `finding/${finding.id}`),
+        name: `Infected IoT device ${finding.ip}`,
+        indicator_types: ['compromised'],
+        pattern: `[${addressObject(finding.ip).type}:value = ${patternString(finding.ip)}]`,
+        pattern_type: 'stix',
+        pattern_version: '2.1',
         valid_from: firstSeen,
         ...(view.confidence !== undefined ? { confidence: Math.round(view.confidence * 100) } : {}),
       });
@@ -136,26 +175,35 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
       if (view.family) {
         reportTypes.add('malware');
         const malware = add({
-          type: 'malware', ...common, id: idFor('malware', `family/${view.family}`),
+          type: 'malware',
+          ...common,
+          id: idFor('malware', `family/${view.family}`),
           name: familyNames[view.family] ?? view.family.charAt(0).toUpperCase() + view.family.slice(1),
-          is_family: true, malware_types: ['bot'],
+          is_family: true,
+          malware_types: ['bot'],
         });
         relate(indicator, 'indicates', malware);
         related.push(malware);
       }
     }
     add({
-      type: 'note', ...common, id: idFor('note', `finding/${finding.id}`),
-      abstract: `${finding.kind}: ${finding.ip}${view.port ? `:${view.port}` : ''}`, content: describe(view),
+      type: 'note',
+      ...common,
+      id: idFor('note', `finding/${finding.id}`),
+      abstract: `${finding.kind}: ${finding.ip}${view.port ? `:${view.port}` : ''}`,
+      content: describe(view),
       object_refs: [observed, address, ...related],
     });
   }
 
   const reportObject: StixObject = {
-    type: 'report', ...common, id: idFor('report', 'report'),
+    type: 'report',
+    ...common,
+    id: idFor('report', 'report'),
     name: singleLine(`${program.name} IoT security report ${report.reportId} for ${report.isp.name}`),
     description: `${report.findings.length} findings in the network of ${singleLine(report.isp.name)}, period ending ${report.periodEnd}.`,
-    report_types: [...reportTypes].sort(), published: created,
+    report_types: [...reportTypes].sort(),
+    published: created,
     object_refs: objects.length > 0 ? objects.map((object) => object.id) : [identity.id],
   };
   return { type: 'bundle', id: idFor('bundle', 'bundle'), objects: [marking, identity, reportObject, ...objects] };

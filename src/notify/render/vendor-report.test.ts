@@ -6,7 +6,10 @@ import { allFindings, parseCsv, vulnerableFirmware, weakTelnet } from './test-fi
 
 /** A second Korvan camera on the same firmware, in another network and country. */
 const secondCamera: NotifiableFinding = {
-  ...vulnerableFirmware, id: 21, ip: '203.0.113.44', vendor: 'korvan',
+  ...vulnerableFirmware,
+  id: 21,
+  ip: '203.0.113.44',
+  vendor: 'korvan',
   attribution: { prefix: '203.0.113.0/26', asn: 64511, asName: 'OTHER-NET', country: 'kr', ispId: 'isp-b', ispName: 'Other ISP', source: 'registry' },
 };
 const input = { reportId: 'v-2025-01', generatedAt: '2025-02-01T00:00:00Z', findings: [...allFindings, secondCamera] };
@@ -29,21 +32,50 @@ test('findings are grouped by vendor, model and firmware, with device counts per
 
 test('a report for one vendor matches its name loosely and holds only that vendor', () => {
   const report = buildVendorReport({ ...input, vendor: 'KOR-van' });
-  assert.deepEqual(report.rows.map((row) => row.vendor), ['Korvan']);
+  assert.deepEqual(
+    report.rows.map((row) => row.vendor),
+    ['Korvan'],
+  );
   assert.equal(buildVendorReport({ ...input, vendor: 'nobody' }).rows.length, 0);
 });
 
 test('no subscriber address, prefix, AS or ISP appears in the vendor files', () => {
   const report = buildVendorReport(input);
   const outputs = [renderVendorReportCsv(report), renderVendorReportJson(report)];
-  const secrets = [...input.findings.flatMap((finding) => [finding.ip, finding.attribution.prefix!]), '64500', '64511', 'EXAMPLE-NET', 'OTHER-NET', 'Example ISP', 'Other ISP', 'admin-user-secret'];
+  const secrets = [
+    ...input.findings.flatMap((finding) => [finding.ip, finding.attribution.prefix!]),
+    '64500',
+    '64511',
+    'EXAMPLE-NET',
+    'OTHER-NET',
+    'Example ISP',
+    'Other ISP',
+    'admin-user-secret',
+  ];
   for (const output of outputs) for (const secret of secrets) assert.ok(!output.includes(secret), `${secret} leaked`);
 });
 
 test('the CSV has the documented columns and defuses hostile vendor strings', () => {
   const rows = parseCsv(renderVendorReportCsv(buildVendorReport(input)));
   assert.deepEqual(rows[0], [...vendorCsvColumns]);
-  assert.deepEqual(rows[0], ['vendor', 'model', 'firmware_version', 'device_type', 'release_year', 'devices', 'infected', 'no_authentication', 'weak_credential', 'vulnerable_firmware', 'cve_ids', 'max_cvss', 'kev', 'countries', 'first_seen', 'last_seen']);
+  assert.deepEqual(rows[0], [
+    'vendor',
+    'model',
+    'firmware_version',
+    'device_type',
+    'release_year',
+    'devices',
+    'infected',
+    'no_authentication',
+    'weak_credential',
+    'vulnerable_firmware',
+    'cve_ids',
+    'max_cvss',
+    'kev',
+    'countries',
+    'first_seen',
+    'last_seen',
+  ]);
   const korvan = rows.find((cells) => cells[0] === 'Korvan')!;
   assert.deepEqual(korvan.slice(5, 14), ['2', '0', '0', '1', '2', 'CVE-2019-10999;CVE-2018-0001', '8.8', 'Y', 'JP:1;KR:1']);
   assert.ok(rows.some((cells) => cells[0]!.startsWith("'=HYPERLINK")));

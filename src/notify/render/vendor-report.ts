@@ -78,12 +78,22 @@ export function buildVendorReport(input: VendorReportInput): VendorReport {
     if (!group) {
       group = {
         row: {
-          vendor: view.vendor, model: view.model ?? null, firmwareVersion: view.firmwareVersion ?? null,
-          deviceType: finding.deviceType ?? null, releaseYear: finding.releaseYear ?? null,
-          devices: 0, byKind: Object.fromEntries(findingKinds.map((kind) => [kind, 0])) as Record<FindingKind, number>,
-          cves: [], countries: {}, firstSeen: isoTime(finding.firstSeen) ?? finding.firstSeen, lastSeen: isoTime(finding.lastSeen) ?? finding.lastSeen,
+          vendor: view.vendor,
+          model: view.model ?? null,
+          firmwareVersion: view.firmwareVersion ?? null,
+          deviceType: finding.deviceType ?? null,
+          releaseYear: finding.releaseYear ?? null,
+          devices: 0,
+          byKind: Object.fromEntries(findingKinds.map((kind) => [kind, 0])) as Record<FindingKind, number>,
+          cves: [],
+          countries: {},
+          firstSeen: isoTime(finding.firstSeen) ?? finding.firstSeen,
+          lastSeen: isoTime(finding.lastSeen) ?? finding.lastSeen,
         },
-        addresses: new Set(), byKind: new Map(), cves: new Map(), countries: new Map(),
+        addresses: new Set(),
+        byKind: new Map(),
+        cves: new Map(),
+        countries: new Map(),
       };
       groups.set(key, group);
     }
@@ -102,23 +112,52 @@ export function buildVendorReport(input: VendorReportInput): VendorReport {
     if (firstSeen < group.row.firstSeen) group.row.firstSeen = firstSeen;
     if (lastSeen > group.row.lastSeen) group.row.lastSeen = lastSeen;
   }
-  const rows = [...groups.values()].map(({ row, addresses, byKind, cves, countries }): VendorReportRow => ({
-    ...row,
-    devices: addresses.size,
-    byKind: Object.fromEntries(findingKinds.map((kind) => [kind, byKind.get(kind)?.size ?? 0])) as Record<FindingKind, number>,
-    cves: [...cves]
-      .sort((a, b) => Number(b[1].kev) - Number(a[1].kev) || (b[1].baseScore ?? 0) - (a[1].baseScore ?? 0) || a[1].order - b[1].order || a[0].localeCompare(b[0]))
-      .map(([cveId, cve]) => ({ cveId, baseScore: cve.baseScore, kev: cve.kev, devices: cve.addresses.size })),
-    countries: Object.fromEntries([...countries].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0])).map(([code, set]) => [code, set.size])),
-  }));
-  rows.sort((a, b) => a.vendor.localeCompare(b.vendor) || (a.model ?? '').localeCompare(b.model ?? '') || b.devices - a.devices || (a.firmwareVersion ?? '').localeCompare(b.firmwareVersion ?? ''));
-  return { schema: vendorReportSchemaVersion, reportId: input.reportId, generatedAt: isoTime(input.generatedAt) ?? input.generatedAt, vendor: input.vendor ?? null, rows };
+  const rows = [...groups.values()].map(
+    ({ row, addresses, byKind, cves, countries }): VendorReportRow => ({
+      ...row,
+      devices: addresses.size,
+      byKind: Object.fromEntries(findingKinds.map((kind) => [kind, byKind.get(kind)?.size ?? 0])) as Record<FindingKind, number>,
+      cves: [...cves]
+        .sort(
+          (a, b) => Number(b[1].kev) - Number(a[1].kev) || (b[1].baseScore ?? 0) - (a[1].baseScore ?? 0) || a[1].order - b[1].order || a[0].localeCompare(b[0]),
+        )
+        .map(([cveId, cve]) => ({ cveId, baseScore: cve.baseScore, kev: cve.kev, devices: cve.addresses.size })),
+      countries: Object.fromEntries([...countries].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0])).map(([code, set]) => [code, set.size])),
+    }),
+  );
+  rows.sort(
+    (a, b) =>
+      a.vendor.localeCompare(b.vendor) ||
+      (a.model ?? '').localeCompare(b.model ?? '') ||
+      b.devices - a.devices ||
+      (a.firmwareVersion ?? '').localeCompare(b.firmwareVersion ?? ''),
+  );
+  return {
+    schema: vendorReportSchemaVersion,
+    reportId: input.reportId,
+    generatedAt: isoTime(input.generatedAt) ?? input.generatedAt,
+    vendor: input.vendor ?? null,
+    rows,
+  };
 }
 
 export const vendorCsvColumns = [
-  'vendor', 'model', 'firmware_version', 'device_type', 'release_year', 'devices',
-  'infected', 'no_authentication', 'weak_credential', 'vulnerable_firmware',
-  'cve_ids', 'max_cvss', 'kev', 'countries', 'first_seen', 'last_seen',
+  'vendor',
+  'model',
+  'firmware_version',
+  'device_type',
+  'release_year',
+  'devices',
+  'infected',
+  'no_authentication',
+  'weak_credential',
+  'vulnerable_firmware',
+  'cve_ids',
+  'max_cvss',
+  'kev',
+  'countries',
+  'first_seen',
+  'last_seen',
 ] as const;
 
 /**
@@ -126,18 +165,32 @@ export const vendorCsvColumns = [
  * @example renderVendorReportCsv(buildVendorReport(input))
  */
 export function renderVendorReportCsv(report: VendorReport): string {
-  return renderCsv(vendorCsvColumns, report.rows.map((row) => {
-    const scores = row.cves.flatMap((cve) => (cve.baseScore === null ? [] : [cve.baseScore]));
-    return [
-      row.vendor, row.model ?? undefined, row.firmwareVersion ?? undefined, row.deviceType ?? undefined, row.releaseYear ?? undefined, row.devices,
-      row.byKind.infected, row.byKind['no-authentication'], row.byKind['weak-credential'], row.byKind['vulnerable-firmware'],
-      row.cves.map((cve) => cve.cveId).join(';') || undefined,
-      scores.length ? Math.max(...scores).toFixed(1) : undefined,
-      row.cves.length ? (row.cves.some((cve) => cve.kev) ? 'Y' : 'N') : undefined,
-      Object.entries(row.countries).map(([code, count]) => `${code}:${count}`).join(';'),
-      row.firstSeen, row.lastSeen,
-    ];
-  }));
+  return renderCsv(
+    vendorCsvColumns,
+    report.rows.map((row) => {
+      const scores = row.cves.flatMap((cve) => (cve.baseScore === null ? [] : [cve.baseScore]));
+      return [
+        row.vendor,
+        row.model ?? undefined,
+        row.firmwareVersion ?? undefined,
+        row.deviceType ?? undefined,
+        row.releaseYear ?? undefined,
+        row.devices,
+        row.byKind.infected,
+        row.byKind['no-authentication'],
+        row.byKind['weak-credential'],
+        row.byKind['vulnerable-firmware'],
+        row.cves.map((cve) => cve.cveId).join(';') || undefined,
+        scores.length ? Math.max(...scores).toFixed(1) : undefined,
+        row.cves.length ? (row.cves.some((cve) => cve.kev) ? 'Y' : 'N') : undefined,
+        Object.entries(row.countries)
+          .map(([code, count]) => `${code}:${count}`)
+          .join(';'),
+        row.firstSeen,
+        row.lastSeen,
+      ];
+    }),
+  );
 }
 
 /** @example writeFileSync('korvan.json', renderVendorReportJson(buildVendorReport(input))) */

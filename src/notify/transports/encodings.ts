@@ -52,7 +52,7 @@ export function quotedPrintableLines(bytes: Uint8Array): string {
     });
     output += hasBreak ? `${current}\r\n` : current === '' ? '' : `${current}=\r\n`;
   };
-  lines.forEach((line) => encodeLine(line, true));
+  for (const line of lines) encodeLine(line, true);
   encodeLine(last, false);
   return output;
 }

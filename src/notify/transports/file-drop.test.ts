@@ -9,7 +9,10 @@ import type { OutgoingMessage } from './types.ts';
 
 const message: OutgoingMessage = {
   idempotencyKey: 'report/isp-7:2025-01',
-  from: 'notice@cert.example', to: [], subject: '脆弱なIoT機器のお知らせ', text: '本文です。\n',
+  from: 'notice@cert.example',
+  to: [],
+  subject: '脆弱なIoT機器のお知らせ',
+  text: '本文です。\n',
   attachments: [{ filename: '../調査結果.csv', contentType: 'text/csv; charset=utf-8', content: 'ip,port\n192.0.2.1,23\n' }],
   json: { isp: 'isp-7', count: 1 },
 };
@@ -54,7 +57,10 @@ test('concurrent sends of one key produce one .eml and no temporary files', asyn
     assert.ok(outcomes.every((outcome) => outcome.status === 'delivered'));
     const files = readdirSync(directory);
     assert.equal(files.filter((file) => file.endsWith('.eml')).length, 1);
-    assert.deepEqual(files.filter((file) => file.startsWith('.tmp-')), []);
+    assert.deepEqual(
+      files.filter((file) => file.startsWith('.tmp-')),
+      [],
+    );
   });
 });
 

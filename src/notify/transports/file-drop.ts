@@ -102,7 +102,10 @@ export function createFileDropTransport(options: FileDropTransportOptions): Tran
       try {
         await mkdir(directory, { recursive: true });
         if (await exists(messagePath)) return { status: 'delivered', detail: `${messagePath} already present (delivered before)` };
-        const companions: Array<[string, string | Uint8Array]> = message.attachments.map((attachment, index) => [`${stem}--${index + 1}-${safeName(attachment.filename)}`, attachment.content]);
+        const companions: Array<[string, string | Uint8Array]> = message.attachments.map((attachment, index) => [
+          `${stem}--${index + 1}-${safeName(attachment.filename)}`,
+          attachment.content,
+        ]);
         if (message.json !== undefined) companions.push([`${stem}.json`, `${JSON.stringify(message.json, null, 2)}\n`]);
         for (const [name, content] of companions) {
           const temporary = await writeTemporary(directory, stem, content);

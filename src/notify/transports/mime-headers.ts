@@ -14,7 +14,7 @@ const printableAscii = /^[\u0020-\u007e]*$/;
 const localPart = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const domainName = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const addressLiteral = /^\[(\d{1,3}\.){3}\d{1,3}\]$/;
-const mimeToken = "[A-Za-z0-9!#$&^_.+-]+";
+const mimeToken = '[A-Za-z0-9!#$&^_.+-]+';
 const contentTypePattern = new RegExp(`^${mimeToken}/${mimeToken}(\\s*;\\s*${mimeToken}=(${mimeToken}|"[^"\\\\\\u0000-\\u001f\\u007f]*"))*$`);
 
 function invalid(message: string, context: Record<string, unknown> = {}): OpenNoticeError {
@@ -88,8 +88,10 @@ export function formatMailDate(date: Date): string {
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const two = (value: number) => String(value).padStart(2, '0');
-  return `${days[date.getUTCDay()]}, ${two(date.getUTCDate())} ${months[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
-    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
+  return (
+    `${days[date.getUTCDay()]}, ${two(date.getUTCDate())} ${months[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
+  );
 }
 
 /** Split text into pieces of at most `maxBytes` UTF-8 bytes without cutting a character. */
@@ -148,7 +150,7 @@ export function unstructuredHeader(name: string, value: string): string {
  * @example addressListHeader('To', ['a@x.example', 'b@y.example']) // 'To: a@x.example, b@y.example'
  */
 export function addressListHeader(name: string, addresses: readonly string[]): string {
-  addresses.forEach((address) => assertMailAddress(address, 'recipient'));
+  for (const address of addresses) assertMailAddress(address, 'recipient');
   return foldWords(`${name}: `, [...addresses], ', ');
 }
 
@@ -160,7 +162,9 @@ export function addressListHeader(name: string, addresses: readonly string[]): s
 export function mimeParameter(name: string, value: string): string[] {
   assertHeaderSafe(name, value);
   if (/^[\u0020-\u007e]{0,60}$/.test(value) && !/["\\]/.test(value)) return [`${name}="${value}"`];
-  const encodedChars = [...value].map((char) => (/[A-Za-z0-9._~-]/.test(char) ? char : [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('')));
+  const encodedChars = [...value].map((char) =>
+    /[A-Za-z0-9._~-]/.test(char) ? char : [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
   const sections: string[] = [];
   let section = "utf-8''";
   for (const encoded of encodedChars) {

@@ -139,12 +139,25 @@ function parseParameterHeader(value: string): { value: string; parameters: Map<s
       let text = section.text;
       if (section.encoded && position === 0) {
         const parts = /^([^']*)'[^']*'(.*)$/.exec(text);
-        if (parts) { charset = parts[1]; text = parts[2]; }
+        if (parts) {
+          charset = parts[1];
+          text = parts[2];
+        }
       }
-      bytes.push(section.encoded ? Buffer.from(text.replace(/%([0-9A-Fa-f]{2})/g, (_all, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1') : Buffer.from(text, 'latin1'));
+      bytes.push(
+        section.encoded
+          ? Buffer.from(
+              text.replace(/%([0-9A-Fa-f]{2})/g, (_all, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+              'latin1',
+            )
+          : Buffer.from(text, 'latin1'),
+      );
     });
     const joined = Buffer.concat(bytes);
-    parameters.set(name, list.some((section) => section.encoded) ? decodeCharset(joined, charset || 'us-ascii') : decodeEncodedWords(joined.toString('latin1')));
+    parameters.set(
+      name,
+      list.some((section) => section.encoded) ? decodeCharset(joined, charset || 'us-ascii') : decodeEncodedWords(joined.toString('latin1')),
+    );
   }
   return { value: main.toLowerCase(), parameters };
 }
@@ -187,7 +200,9 @@ function collectParts(entity: Entity, depth: number, into: { text?: string; atta
     into.text = decodeCharset(content, type.parameters.get('charset') ?? 'us-ascii').replace(/\r\n/g, '\n');
     return;
   }
-  const parameters = [...type.parameters].filter(([name]) => name !== 'name').map(([name, value]) => `; ${name}=${/^[A-Za-z0-9!#$&^_.+-]+$/.test(value) ? value : JSON.stringify(value)}`);
+  const parameters = [...type.parameters]
+    .filter(([name]) => name !== 'name')
+    .map(([name, value]) => `; ${name}=${/^[A-Za-z0-9!#$&^_.+-]+$/.test(value) ? value : JSON.stringify(value)}`);
   into.attachments.push({ filename: filename ?? 'unnamed', contentType: type.value + parameters.join(''), content });
 }
 

@@ -10,8 +10,14 @@ import { createHash } from 'node:crypto';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { base64Lines, quotedPrintableLines, textEncoding } from './encodings.ts';
 import {
-  addressListHeader, assertContentType, assertMailAddress, formatMailDate, messageIdFor,
-  mimeParameter, parameterHeader, unstructuredHeader,
+  addressListHeader,
+  assertContentType,
+  assertMailAddress,
+  formatMailDate,
+  messageIdFor,
+  mimeParameter,
+  parameterHeader,
+  unstructuredHeader,
 } from './mime-headers.ts';
 import type { OutgoingMessage } from './types.ts';
 
@@ -66,7 +72,12 @@ export function buildMimeMessage(message: OutgoingMessage, options: MimeOptions)
   ];
   const text = canonicalText(message.text);
   const encoding = textEncoding(text);
-  const textPart = ['Content-Type: text/plain; charset=utf-8', `Content-Transfer-Encoding: ${encoding}`, '', encoding === 'base64' ? base64Lines(text) : quotedPrintableLines(text)];
+  const textPart = [
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Transfer-Encoding: ${encoding}`,
+    '',
+    encoding === 'base64' ? base64Lines(text) : quotedPrintableLines(text),
+  ];
   if (message.attachments.length === 0) return [...headers, ...textPart].join('\r\n');
 
   // Base64 has no '-' or '_' and quoted-printable always encodes '=', so no part can contain "--=_opennotice_".
@@ -80,13 +91,15 @@ export function buildMimeMessage(message: OutgoingMessage, options: MimeOptions)
     if (attachment.filename.length === 0 || attachment.filename.length > 255) {
       throw new OpenNoticeError('CONFIG_INVALID', `attachment ${index + 1}: the file name must have 1 to 255 characters`);
     }
-    parts.push([
-      parameterHeader('Content-Type', attachment.contentType, mimeParameter('name', attachment.filename)),
-      parameterHeader('Content-Disposition', 'attachment', mimeParameter('filename', attachment.filename)),
-      'Content-Transfer-Encoding: base64',
-      '',
-      base64Lines(contentBytes(attachment.content)),
-    ].join('\r\n'));
+    parts.push(
+      [
+        parameterHeader('Content-Type', attachment.contentType, mimeParameter('name', attachment.filename)),
+        parameterHeader('Content-Disposition', 'attachment', mimeParameter('filename', attachment.filename)),
+        'Content-Transfer-Encoding: base64',
+        '',
+        base64Lines(contentBytes(attachment.content)),
+      ].join('\r\n'),
+    );
   });
   return [
     ...headers,

@@ -36,7 +36,8 @@ export function verifyWebhookSignature(input: {
   if (input.timestamp === undefined || !/^\d{1,12}$/.test(input.timestamp)) return { valid: false, reason: 'missing or malformed timestamp' };
   if (input.signature === undefined || !/^sha256=[0-9a-f]{64}$/.test(input.signature)) return { valid: false, reason: 'missing or malformed signature' };
   const timestamp = Number(input.timestamp);
-  if (Math.abs(input.nowSeconds - timestamp) > (input.toleranceSeconds ?? defaultToleranceSeconds)) return { valid: false, reason: 'timestamp outside the tolerance window' };
+  if (Math.abs(input.nowSeconds - timestamp) > (input.toleranceSeconds ?? defaultToleranceSeconds))
+    return { valid: false, reason: 'timestamp outside the tolerance window' };
   const expected = Buffer.from(signWebhookBody(input.secret, timestamp, input.body));
   const received = Buffer.from(input.signature);
   return expected.length === received.length && timingSafeEqual(expected, received) ? { valid: true } : { valid: false, reason: 'signature does not match' };

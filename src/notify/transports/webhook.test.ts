@@ -10,11 +10,18 @@ import { signWebhookBody, verifyWebhookSignature } from './webhook-signature.ts'
 const secret = 'lab-webhook-secret-0123456789';
 const message: OutgoingMessage = {
   idempotencyKey: 'report-isp7-2025-01',
-  from: 'notice@cert.example', to: ['abuse@isp.example'], subject: '脆弱なIoT機器', text: '本文', attachments: [],
+  from: 'notice@cert.example',
+  to: ['abuse@isp.example'],
+  subject: '脆弱なIoT機器',
+  text: '本文',
+  attachments: [],
   json: { isp: 'isp-7', findings: [{ ip: '192.0.2.1', port: 23, kind: 'weak-credential', note: '初期パスワード' }] },
 };
 
-async function withReceiver(options: Omit<WebhookReceiverOptions, 'secret'>, body: (receiver: Awaited<ReturnType<typeof startWebhookReceiver>>) => Promise<void>): Promise<void> {
+async function withReceiver(
+  options: Omit<WebhookReceiverOptions, 'secret'>,
+  body: (receiver: Awaited<ReturnType<typeof startWebhookReceiver>>) => Promise<void>,
+): Promise<void> {
   const receiver = await startWebhookReceiver({ secret, ...options });
   try {
     await body(receiver);
@@ -50,8 +57,11 @@ test('a wrong secret is refused by the receiver (401, permanent)', async () => {
 
 test('500 and 429 are temporary (with Retry-After), 400 is permanent', async () => {
   await withReceiver({ faults: { failEvery: 1, retryAfterSeconds: 120 } }, async (receiver) => {
-    assert.deepEqual(await createWebhookTransport({ url: receiver.url, secret }).send(message),
-      { status: 'temporary-failure', detail: 'HTTP 500: {"status":500,"message":"failure injected by the lab"}', retryAfterSeconds: 120 });
+    assert.deepEqual(await createWebhookTransport({ url: receiver.url, secret }).send(message), {
+      status: 'temporary-failure',
+      detail: 'HTTP 500: {"status":500,"message":"failure injected by the lab"}',
+      retryAfterSeconds: 120,
+    });
   });
   await withReceiver({ faults: { failEvery: 1, failStatus: 429 } }, async (receiver) => {
     assert.equal((await createWebhookTransport({ url: receiver.url, secret }).send(message)).status, 'temporary-failure');
@@ -81,7 +91,10 @@ test('a redirect is not followed: permanent failure, and the receiver saw one re
 
 test('a server that never answers is a temporary failure after the timeout', async () => {
   const held: Socket[] = [];
-  const silent = createServer((socket) => { held.push(socket); socket.on('error', () => socket.destroy()); });
+  const silent = createServer((socket) => {
+    held.push(socket);
+    socket.on('error', () => socket.destroy());
+  });
   await new Promise<void>((resolve) => silent.listen({ host: '127.0.0.1', port: 0 }, resolve));
   try {
     const address = silent.address();
@@ -96,16 +109,26 @@ test('a server that never answers is a temporary failure after the timeout', asy
 
 test('without a json field the text and attachments are sent as base64', async () => {
   await withReceiver({}, async (receiver) => {
-    await createWebhookTransport({ url: receiver.url, secret }).send({ ...message, json: undefined, attachments: [{ filename: 'a.csv', contentType: 'text/csv', content: 'ip\n' }] });
+    await createWebhookTransport({ url: receiver.url, secret }).send({
+      ...message,
+      json: undefined,
+      attachments: [{ filename: 'a.csv', contentType: 'text/csv', content: 'ip\n' }],
+    });
     assert.deepEqual(receiver.deliveries()[0].json, {
-      idempotencyKey: message.idempotencyKey, subject: message.subject, text: message.text,
+      idempotencyKey: message.idempotencyKey,
+      subject: message.subject,
+      text: message.text,
       attachments: [{ filename: 'a.csv', contentType: 'text/csv', contentBase64: Buffer.from('ip\n').toString('base64') }],
     });
   });
 });
 
 test('configuration: https only (http to loopback), allowedHosts, no URL credentials, a real secret', () => {
-  const invalid = (options: Parameters<typeof createWebhookTransport>[0]) => assert.throws(() => createWebhookTransport(options), (error: unknown) => error instanceof OpenNoticeError && error.code === 'CONFIG_INVALID');
+  const invalid = (options: Parameters<typeof createWebhookTransport>[0]) =>
+    assert.throws(
+      () => createWebhookTransport(options),
+      (error: unknown) => error instanceof OpenNoticeError && error.code === 'CONFIG_INVALID',
+    );
   invalid({ url: 'http://soc.isp.example/hook', secret });
   invalid({ url: 'ftp://127.0.0.1/hook', secret });
   invalid({ url: 'https://user:pw@soc.isp.example/hook', secret });
@@ -118,7 +141,8 @@ test('configuration: https only (http to loopback), allowedHosts, no URL credent
 test('signatures: tampered body, stale timestamp and malformed headers are refused', () => {
   const body = '{"a":1}';
   const signature = signWebhookBody(secret, 1_700_000_000, body);
-  const check = (changes: Partial<Parameters<typeof verifyWebhookSignature>[0]>) => verifyWebhookSignature({ secret, body, timestamp: '1700000000', signature, nowSeconds: 1_700_000_010, ...changes });
+  const check = (changes: Partial<Parameters<typeof verifyWebhookSignature>[0]>) =>
+    verifyWebhookSignature({ secret, body, timestamp: '1700000000', signature, nowSeconds: 1_700_000_010, ...changes });
   assert.deepEqual(check({}), { valid: true });
   assert.deepEqual(check({ body: '{"a":2}' }), { valid: false, reason: 'signature does not match' });
   assert.deepEqual(check({ timestamp: '1700000001' }), { valid: false, reason: 'signature does not match' });

@@ -35,7 +35,8 @@ function checkedUrl(options: WebhookTransportOptions): URL {
   const problem = (message: string) => new OpenNoticeError('CONFIG_INVALID', `webhook transport: ${message}`, { url: options.url });
   if (!URL.canParse(options.url)) throw problem(`${JSON.stringify(options.url)} is not a URL`);
   const url = new URL(options.url);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHostname(url.hostname))) throw problem('the URL must be https:// (http:// only to loopback)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHostname(url.hostname)))
+    throw problem('the URL must be https:// (http:// only to loopback)');
   if (url.username || url.password) throw problem('credentials in the URL are not allowed; the HMAC secret authenticates the sender');
   if (options.allowedHosts && !options.allowedHosts.some((host) => host.toLowerCase() === url.hostname.toLowerCase())) {
     throw problem(`host ${url.hostname} is not in allowedHosts`);
@@ -95,7 +96,8 @@ async function responseExcerpt(response: Response): Promise<string> {
 export function outcomeForStatus(status: number, excerpt: string, retryAfter: number | undefined, location?: string): DeliveryOutcome {
   const detail = `HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`;
   if (status >= 200 && status < 300) return { status: 'delivered', detail };
-  if (status >= 300 && status < 400) return { status: 'permanent-failure', detail: `HTTP ${status}: redirect${location ? ` to ${location.slice(0, 200)}` : ''} not followed` };
+  if (status >= 300 && status < 400)
+    return { status: 'permanent-failure', detail: `HTTP ${status}: redirect${location ? ` to ${location.slice(0, 200)}` : ''} not followed` };
   if (status === 408 || status === 429 || status >= 500) {
     return retryAfter === undefined ? { status: 'temporary-failure', detail } : { status: 'temporary-failure', detail, retryAfterSeconds: retryAfter };
   }
@@ -143,11 +145,20 @@ export function createWebhookTransport(options: WebhookTransportOptions): Transp
           body,
         });
         const excerpt = await responseExcerpt(response);
-        return outcomeForStatus(response.status, excerpt, retryAfterSeconds(response.headers.get('retry-after'), sentAt), response.headers.get('location') ?? undefined);
+        return outcomeForStatus(
+          response.status,
+          excerpt,
+          retryAfterSeconds(response.headers.get('retry-after'), sentAt),
+          response.headers.get('location') ?? undefined,
+        );
       } catch (error) {
-        const reason = timeout.aborted ? `no complete response within ${timeoutMs} ms`
-          : signal?.aborted ? 'the delivery was aborted'
-          : error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+        const reason = timeout.aborted
+          ? `no complete response within ${timeoutMs} ms`
+          : signal?.aborted
+            ? 'the delivery was aborted'
+            : error instanceof Error
+              ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
+              : String(error);
         return { status: 'temporary-failure', detail: `POST ${url.origin}${url.pathname}: ${reason}` };
       }
     },

@@ -3,7 +3,6 @@
 // <script type="application/json" id="…"> element and marks the chart's box with
 // data-chart="that id": the Content Security Policy forbids inline scripts, so no data is
 // ever code. Clicking a point follows its drill-down link, and only links into this site.
-'use strict';
 
 (function drawCharts() {
   const echarts = window.echarts;
@@ -69,6 +68,8 @@
   let pending = 0;
   window.addEventListener('resize', () => {
     window.clearTimeout(pending);
-    pending = window.setTimeout(() => charts.forEach((chart) => chart.resize()), 150);
+    pending = window.setTimeout(() => {
+      for (const chart of charts) chart.resize();
+    }, 150);
   });
 })();

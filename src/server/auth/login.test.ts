@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, createBrowser, createFixture, logIn, testPassword } from '../test-fixtures.ts';
 
-const minutes = (clock: { now: Date }, count: number) => { clock.now = new Date(clock.now.getTime() + count * 60_000); };
+const minutes = (clock: { now: Date }, count: number) => {
+  clock.now = new Date(clock.now.getTime() + count * 60_000);
+};
 const failureText = (body: string) => /<p class="error" role="alert">([^<]*)<\/p>/.exec(body)?.[1];
 
 test('a good login starts a new HttpOnly SameSite session and lands on the role home (or next)', async () => {
@@ -52,7 +54,10 @@ test('failures look the same whether the user exists or not', async () => {
   assert.equal(unknownUser.status, 401);
   assert.ok(failureText(wrongPassword.text()));
   assert.equal(failureText(wrongPassword.text()), failureText(unknownUser.text()));
-  assert.equal(wrongPassword.setCookies.some((line) => line.startsWith('on_session=')), false);
+  assert.equal(
+    wrongPassword.setCookies.some((line) => line.startsWith('on_session=')),
+    false,
+  );
 });
 
 test('5 failures lock the name for 15 minutes, even for the right password; then it works again', async () => {
@@ -108,7 +113,10 @@ test('sessions expire after 30 idle minutes, and after 12 hours however busy', a
   const idle = await browser.request({ url: '/portal' });
   assert.equal(idle.status, 303);
   assert.equal(idle.headers.location, '/login?next=%2Fportal');
-  assert.ok(idle.setCookies.some((line) => line.startsWith('on_session=;') && /Max-Age=0/.test(line)), 'the dead cookie is cleared');
+  assert.ok(
+    idle.setCookies.some((line) => line.startsWith('on_session=;') && /Max-Age=0/.test(line)),
+    'the dead cookie is cleared',
+  );
 
   await logIn(browser, fixture.users.alice);
   for (let step = 0; step < 35; step++) {

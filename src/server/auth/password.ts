@@ -29,14 +29,24 @@ function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffe
   return new Promise((resolve, reject) => {
     // maxmem must exceed 128·N·r (Node's default is exactly 32 MiB, too tight for logN 15).
     scrypt(password.normalize('NFC'), salt, keyLength, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r + 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key));
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
 function validCost(cost: ScryptCost): boolean {
   // Bounds also protect verification from a tampered hash that asks for gigabytes.
-  return Number.isInteger(cost.logN) && cost.logN >= 1 && cost.logN <= 20 && Number.isInteger(cost.r) && cost.r >= 1 && cost.r <= 32
-    && Number.isInteger(cost.p) && cost.p >= 1 && cost.p <= 16;
+  return (
+    Number.isInteger(cost.logN) &&
+    cost.logN >= 1 &&
+    cost.logN <= 20 &&
+    Number.isInteger(cost.r) &&
+    cost.r >= 1 &&
+    cost.r <= 32 &&
+    Number.isInteger(cost.p) &&
+    cost.p >= 1 &&
+    cost.p <= 16
+  );
 }
 
 /**

@@ -14,12 +14,18 @@ import { maxPasswordLength } from './password.ts';
 
 const texts = {
   en: {
-    title: 'Log in', name: 'User name', password: 'Password', submit: 'Log in',
+    title: 'Log in',
+    name: 'User name',
+    password: 'Password',
+    submit: 'Log in',
     failed: 'The user name or password is wrong, or logins for this name are paused for 15 minutes after repeated failures.',
     help: 'Accounts are given out by the program operator. ISP staff see only their own network’s findings.',
   },
   ja: {
-    title: 'ログイン', name: 'ユーザー名', password: 'パスワード', submit: 'ログイン',
+    title: 'ログイン',
+    name: 'ユーザー名',
+    password: 'パスワード',
+    submit: 'ログイン',
     failed: 'ユーザー名またはパスワードが違います。失敗が続いた場合、この名前でのログインは15分間停止されます。',
     help: 'アカウントはプログラムの運用者が発行します。ISPの担当者には自社ネットワークの検出結果だけが表示されます。',
   },
@@ -37,7 +43,7 @@ export function homeOf(principal: Pick<Principal, 'kind'>): string {
  * @example safeNext('//evil.example/') // undefined
  */
 export function safeNext(next: string | null | undefined): string | undefined {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f]/.test(next) || next.length > 2000) return undefined;
+  if (!next?.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f]/.test(next) || next.length > 2000) return undefined;
   if (next === '/login' || next.startsWith('/login?') || next === '/logout') return undefined;
   return next;
 }
@@ -68,14 +74,18 @@ export function authRoutes(_deps: ServerDeps, context: ModuleContext): Route[] {
   const sessionCookie = (value: string, maxAge?: number) => serializeCookie(names.session, value, { httpOnly: true, secure: https, maxAge });
   return [
     {
-      method: 'GET', path: '/login', access: 'public',
+      method: 'GET',
+      path: '/login',
+      access: 'public',
       handle(request) {
         if (request.principal) return redirect(safeNext(request.query.get('next')) ?? homeOf(request.principal));
         return loginPage(request, { next: safeNext(request.query.get('next')) });
       },
     },
     {
-      method: 'POST', path: '/login', access: 'public',
+      method: 'POST',
+      path: '/login',
+      access: 'public',
       async handle(request) {
         const form = await request.form();
         const name = (form.get('name') ?? '').trim().slice(0, maxNameLength);
@@ -91,7 +101,10 @@ export function authRoutes(_deps: ServerDeps, context: ModuleContext): Route[] {
     {
       // The CSRF check is done here, not by the core: a visitor whose session already
       // expired is simply sent home instead of being shown a refusal.
-      method: 'POST', path: '/logout', access: 'public', csrf: false,
+      method: 'POST',
+      path: '/logout',
+      access: 'public',
+      csrf: false,
       async handle(request) {
         if (request.principal?.via === 'session') {
           if (await csrfRejection(request, request.csrfToken, publicOrigin)) return errorResponse(request, 403);

@@ -46,7 +46,10 @@ export function createSessionManager(options: { store: SurveyRepository; now(): 
     async start(user) {
       const at = now();
       // Logins are rare next to requests: a good moment to drop what has expired.
-      await store.deleteExpiredWebSessions({ idleBefore: new Date(at.getTime() - idleMs).toISOString(), createdBefore: new Date(at.getTime() - absoluteMs).toISOString() });
+      await store.deleteExpiredWebSessions({
+        idleBefore: new Date(at.getTime() - idleMs).toISOString(),
+        createdBefore: new Date(at.getTime() - absoluteMs).toISOString(),
+      });
       const cookieValue = randomSecret();
       const csrfToken = randomSecret();
       await store.createWebSession({ idHash: sha256Hex(cookieValue), userId: user.id, csrfToken, createdAt: at.toISOString(), lastSeenAt: at.toISOString() });

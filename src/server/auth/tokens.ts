@@ -18,7 +18,11 @@ export const maxTokenLabelLength = 100;
  */
 export async function issueApiToken(store: SurveyRepository, userId: number, label: string, at: Date): Promise<{ id: number; token: string }> {
   const token = `on_${randomSecret()}`;
-  const cleanLabel = label.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, maxTokenLabelLength) || 'API token';
+  const cleanLabel =
+    label
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .trim()
+      .slice(0, maxTokenLabelLength) || 'API token';
   const id = await store.createApiToken({ userId, tokenHash: sha256Hex(token), label: cleanLabel, createdAt: at.toISOString() });
   return { id, token };
 }

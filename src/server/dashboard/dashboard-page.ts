@@ -27,7 +27,17 @@ function monthlySection(locale: Locale, figures: DashboardFigures): SafeHtml {
   const table = dataTable({
     locale,
     className: 'data wide',
-    headers: [words.month, ...figures.kinds.map((kind) => kindLabel(locale, kind)), words.infectedMax, words.reports, words.notified, words.remediated, words.cumulativeFound, words.cumulativeNotified, words.cumulativeRemediated],
+    headers: [
+      words.month,
+      ...figures.kinds.map((kind) => kindLabel(locale, kind)),
+      words.infectedMax,
+      words.reports,
+      words.notified,
+      words.remediated,
+      words.cumulativeFound,
+      words.cumulativeNotified,
+      words.cumulativeRemediated,
+    ],
     rows: months.map((row) => [
       row.month,
       ...figures.kinds.map((kind) => link(row.found[kind] ?? 0, { kind, month: row.month })),
@@ -41,23 +51,46 @@ function monthlySection(locale: Locale, figures: DashboardFigures): SafeHtml {
     ]),
   });
   const found = figureBlock({
-    id: 'monthly', title: words.monthly, note: words.monthlyNote, tableLabel: words.table, emptyText: words.noData, table, className: 'wide',
+    id: 'monthly',
+    title: words.monthly,
+    note: words.monthlyNote,
+    tableLabel: words.table,
+    emptyText: words.noData,
+    table,
+    className: 'wide',
     spec: {
-      type: 'bar', categories: months.map((row) => row.month),
-      series: figures.kinds.map((kind): ChartSeries => ({
-        name: kindLabel(locale, kind), stack: 'found', data: months.map((row) => row.found[kind] ?? 0),
-        links: months.map((row) => drillPath({ kind, month: row.month })),
-      })),
+      type: 'bar',
+      categories: months.map((row) => row.month),
+      series: figures.kinds.map(
+        (kind): ChartSeries => ({
+          name: kindLabel(locale, kind),
+          stack: 'found',
+          data: months.map((row) => row.found[kind] ?? 0),
+          links: months.map((row) => drillPath({ kind, month: row.month })),
+        }),
+      ),
     },
   });
   const notifications = figureBlock({
-    id: 'notifications', title: words.notificationsChart, tableLabel: words.table, emptyText: words.noData,
-    table: dataTable({ locale, headers: [words.month, words.reports, words.notified, words.remediated], rows: months.map((row) => [row.month, row.reports, row.findingsNotified, link(row.remediated, { status: 'closed', closedMonth: row.month })]) }),
+    id: 'notifications',
+    title: words.notificationsChart,
+    tableLabel: words.table,
+    emptyText: words.noData,
+    table: dataTable({
+      locale,
+      headers: [words.month, words.reports, words.notified, words.remediated],
+      rows: months.map((row) => [row.month, row.reports, row.findingsNotified, link(row.remediated, { status: 'closed', closedMonth: row.month })]),
+    }),
     spec: {
-      type: 'bar', categories: months.map((row) => row.month),
+      type: 'bar',
+      categories: months.map((row) => row.month),
       series: [
         { name: words.notified, data: months.map((row) => row.findingsNotified) },
-        { name: words.remediated, data: months.map((row) => row.remediated), links: months.map((row) => drillPath({ status: 'closed', closedMonth: row.month })) },
+        {
+          name: words.remediated,
+          data: months.map((row) => row.remediated),
+          links: months.map((row) => drillPath({ status: 'closed', closedMonth: row.month })),
+        },
       ],
     },
   });
@@ -70,15 +103,48 @@ function darknetSection(locale: Locale, figures: DashboardFigures): SafeHtml {
   const days = figures.darknet.byDay;
   const ports = figures.darknet.topPorts;
   return html`${figureBlock({
-    id: 'infected', title: words.infectedPerDay, tableLabel: words.table, emptyText: words.noData,
-    table: dataTable({ locale, headers: [words.day, words.hosts], rows: infected.map((entry) => [entry.day, link(entry.hosts, { kind: 'infected', month: entry.day.slice(0, 7) })]) }),
-    spec: { type: 'line', categories: infected.map((entry) => entry.day), series: [{ name: words.hosts, data: infected.map((entry) => entry.hosts), links: infected.map((entry) => drillPath({ kind: 'infected', month: entry.day.slice(0, 7) })) }] },
+    id: 'infected',
+    title: words.infectedPerDay,
+    tableLabel: words.table,
+    emptyText: words.noData,
+    table: dataTable({
+      locale,
+      headers: [words.day, words.hosts],
+      rows: infected.map((entry) => [entry.day, link(entry.hosts, { kind: 'infected', month: entry.day.slice(0, 7) })]),
+    }),
+    spec: {
+      type: 'line',
+      categories: infected.map((entry) => entry.day),
+      series: [
+        {
+          name: words.hosts,
+          data: infected.map((entry) => entry.hosts),
+          links: infected.map((entry) => drillPath({ kind: 'infected', month: entry.day.slice(0, 7) })),
+        },
+      ],
+    },
   })}${figureBlock({
-    id: 'darknet', title: words.darknetPerDay, tableLabel: words.table, emptyText: words.noData,
-    table: dataTable({ locale, headers: [words.day, words.packets, words.sources, words.scanners, words.miraiScanners], rows: days.map((entry) => [entry.day, entry.packets, entry.sources, link(entry.scanners, { kind: 'infected', month: entry.day.slice(0, 7) }), entry.miraiScanners]) }),
+    id: 'darknet',
+    title: words.darknetPerDay,
+    tableLabel: words.table,
+    emptyText: words.noData,
+    table: dataTable({
+      locale,
+      headers: [words.day, words.packets, words.sources, words.scanners, words.miraiScanners],
+      rows: days.map((entry) => [
+        entry.day,
+        entry.packets,
+        entry.sources,
+        link(entry.scanners, { kind: 'infected', month: entry.day.slice(0, 7) }),
+        entry.miraiScanners,
+      ]),
+    }),
     spec: { type: 'bar', categories: days.map((entry) => entry.day), series: [{ name: words.packets, data: days.map((entry) => entry.packets) }] },
   })}${figureBlock({
-    id: 'ports', title: words.topPorts, tableLabel: words.table, emptyText: words.noData,
+    id: 'ports',
+    title: words.topPorts,
+    tableLabel: words.table,
+    emptyText: words.noData,
     table: dataTable({ locale, headers: [words.port, words.packets], rows: ports.map((entry) => [String(entry.port), entry.packets]) }),
     spec: { type: 'hbar', categories: ports.map((entry) => String(entry.port)), series: [{ name: words.packets, data: ports.map((entry) => entry.packets) }] },
   })}`;
@@ -86,20 +152,39 @@ function darknetSection(locale: Locale, figures: DashboardFigures): SafeHtml {
 
 type BreakdownField = 'deviceType' | 'vendor' | 'releaseYear';
 
-function breakdownFigure(locale: Locale, figures: DashboardFigures, options: { id: string; title: string; heading: string; field: BreakdownField; entries: Breakdown[]; chartLimit: number; type: 'bar' | 'hbar' }): SafeHtml {
+function breakdownFigure(
+  locale: Locale,
+  figures: DashboardFigures,
+  options: { id: string; title: string; heading: string; field: BreakdownField; entries: Breakdown[]; chartLimit: number; type: 'bar' | 'hbar' },
+): SafeHtml {
   const words = dashboardWords(locale);
   const filterOf = (entry: Breakdown, kind?: string): DashboardFindingFilter => ({ [options.field]: entry.key, status: 'open', ...(kind ? { kind } : {}) });
   const charted = options.entries.slice(0, options.chartLimit);
   return figureBlock({
-    id: options.id, title: options.title, tableLabel: words.table, emptyText: words.noData,
+    id: options.id,
+    title: options.title,
+    tableLabel: words.table,
+    emptyText: words.noData,
     table: dataTable({
       locale,
       headers: [options.heading, words.total, ...figures.kinds.map((kind) => kindLabel(locale, kind))],
-      rows: options.entries.slice(0, 300).map((entry) => [keyLabel(locale, entry.label), link(entry.count, filterOf(entry)), ...figures.kinds.map((kind) => link(entry.byKind[kind] ?? 0, filterOf(entry, kind)))]),
+      rows: options.entries
+        .slice(0, 300)
+        .map((entry) => [
+          keyLabel(locale, entry.label),
+          link(entry.count, filterOf(entry)),
+          ...figures.kinds.map((kind) => link(entry.byKind[kind] ?? 0, filterOf(entry, kind))),
+        ]),
     }),
     spec: {
-      type: options.type, categories: charted.map((entry) => keyLabel(locale, entry.label)),
-      series: figures.kinds.map((kind) => ({ name: kindLabel(locale, kind), stack: 'open', data: charted.map((entry) => entry.byKind[kind] ?? 0), links: charted.map((entry) => drillPath(filterOf(entry, kind))) })),
+      type: options.type,
+      categories: charted.map((entry) => keyLabel(locale, entry.label)),
+      series: figures.kinds.map((kind) => ({
+        name: kindLabel(locale, kind),
+        stack: 'open',
+        data: charted.map((entry) => entry.byKind[kind] ?? 0),
+        links: charted.map((entry) => drillPath(filterOf(entry, kind))),
+      })),
     },
   });
 }
@@ -108,18 +193,24 @@ function ispSection(locale: Locale, rows: IspRemediation[]): SafeHtml {
   const words = dashboardWords(locale);
   const ispFilter = (row: IspRemediation, status: 'open' | 'closed'): DashboardFindingFilter => (row.key === 'all' ? { status } : { isp: row.key, status });
   const table = dataTable({
-    locale, className: 'data wide',
+    locale,
+    className: 'data wide',
     headers: [words.isp, words.open, words.closed, words.tracked, words.remediated, words.within7, words.within14, words.within30, words.medianDays],
     rows: rows.map((row) => [
       row.key === 'all' ? keyLabel(locale, 'all') : row.label,
-      link(row.open, ispFilter(row, 'open')), link(row.closed, ispFilter(row, 'closed')),
-      row.tracked.findings, row.tracked.remediated,
+      link(row.open, ispFilter(row, 'open')),
+      link(row.closed, ispFilter(row, 'closed')),
+      row.tracked.findings,
+      row.tracked.remediated,
       ...([7, 14, 30] as const).map((days): Cell => ({ text: formatShare(locale, row.tracked.rateWithin[days]), numeric: true })),
       row.tracked.medianDays === null ? { text: '–', numeric: true } : row.tracked.medianDays,
     ]),
   });
   // Curves of the largest ISPs and of all: a step function, carried forward between events.
-  const curves = [...rows.filter((row) => row.key !== 'all' && row.tracked.findings > 0).slice(0, 6), ...rows.filter((row) => row.key === 'all' && row.tracked.findings > 0)];
+  const curves = [
+    ...rows.filter((row) => row.key !== 'all' && row.tracked.findings > 0).slice(0, 6),
+    ...rows.filter((row) => row.key === 'all' && row.tracked.findings > 0),
+  ];
   const days = [...new Set([0, ...curves.flatMap((row) => row.tracked.survival.map((point) => point.day))])].sort((a, b) => a - b);
   const series: ChartSeries[] = curves.map((row) => {
     let open = 1;
@@ -131,10 +222,23 @@ function ispSection(locale: Locale, rows: IspRemediation[]): SafeHtml {
     };
   });
   const survival = figureBlock({
-    id: 'survival', title: words.survival, tableLabel: words.table, emptyText: words.noData,
+    id: 'survival',
+    title: words.survival,
+    tableLabel: words.table,
+    emptyText: words.noData,
     table: dataTable({
-      locale, headers: [words.isp, words.daysSinceReport, words.stillOpen, words.atRisk],
-      rows: curves.flatMap((row) => row.tracked.survival.slice(0, 60).map((point): Cell[] => [row.key === 'all' ? keyLabel(locale, 'all') : row.label, point.day, { text: formatShare(locale, point.open), numeric: true }, point.atRisk])),
+      locale,
+      headers: [words.isp, words.daysSinceReport, words.stillOpen, words.atRisk],
+      rows: curves.flatMap((row) =>
+        row.tracked.survival
+          .slice(0, 60)
+          .map((point): Cell[] => [
+            row.key === 'all' ? keyLabel(locale, 'all') : row.label,
+            point.day,
+            { text: formatShare(locale, point.open), numeric: true },
+            point.atRisk,
+          ]),
+      ),
     }),
     spec: { type: 'line', step: true, percent: true, numericX: true, categories: days.map(String), series },
   });
@@ -153,7 +257,15 @@ export function dashboardBody(locale: Locale, figures: DashboardFigures): SafeHt
     html`<div class="card"><span class="label">${label}</span> ${href ? html`<a class="value" href="${href}">${formatCount(locale, value)}</a>` : html`<span class="value">${formatCount(locale, value)}</span>`}</div>`;
   const cards = html`<div class="cards">
 ${card(words.openFindings, figures.totals.open, drillPath({ status: 'open' }))}
-${latest ? card(`${words.monthFound} (${latest.month})`, Object.values(latest.found).reduce((a, b) => a + b, 0), drillPath({ month: latest.month })) : ''}
+${
+  latest
+    ? card(
+        `${words.monthFound} (${latest.month})`,
+        Object.values(latest.found).reduce((a, b) => a + b, 0),
+        drillPath({ month: latest.month }),
+      )
+    : ''
+}
 ${card(words.notifiedTotal, figures.totals.findingsNotified)}
 ${card(words.remediatedTotal, figures.totals.remediated, drillPath({ status: 'closed' }))}
 ${card(words.reportsDelivered, figures.totals.deliveredReports)}

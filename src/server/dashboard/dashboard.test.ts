@@ -24,7 +24,11 @@ async function drillDownIds(operator: TestBrowser, filter: DashboardFindingFilte
   throw new Error('drill-down did not end');
 }
 
-const idsWhere = (findings: NotifiableFinding[], keep: (finding: NotifiableFinding) => boolean) => findings.filter(keep).map((finding) => finding.id).sort((a, b) => a - b);
+const idsWhere = (findings: NotifiableFinding[], keep: (finding: NotifiableFinding) => boolean) =>
+  findings
+    .filter(keep)
+    .map((finding) => finding.id)
+    .sort((a, b) => a - b);
 
 async function setUp(): Promise<{ fixture: DashboardFixture; operator: TestBrowser; figures: DashboardFigures; all: NotifiableFinding[] }> {
   const fixture = await createDashboardFixture();
@@ -40,10 +44,14 @@ test('dashboard figures equal the figures computed independently from the same s
   // programStatistics counts every finding in memory: a different code path from the SQL aggregates.
   const expected = programStatistics({ findings: all, events: await store.listFindingEvents(), reports: await store.listReports() });
   assert.deepEqual(figures.months, JSON.parse(JSON.stringify(expected.months)));
-  assert.deepEqual(figures.months.map((month) => month.month), ['2026-01', '2026-02']);
+  assert.deepEqual(
+    figures.months.map((month) => month.month),
+    ['2026-01', '2026-02'],
+  );
   assert.equal(figures.months[0]!.infectedPerDay.max, 2, 'two infected addresses on 2026-01-12');
   assert.equal(figures.months[1]!.remediated, 2);
-  const pairs = (entries: Array<{ label?: string; key: string; count: number }>) => entries.map((entry) => ({ key: entry.label ?? entry.key, count: entry.count }));
+  const pairs = (entries: Array<{ label?: string; key: string; count: number }>) =>
+    entries.map((entry) => ({ key: entry.label ?? entry.key, count: entry.count }));
   assert.deepEqual(pairs(figures.open.byDeviceType), expected.open.byDeviceType);
   assert.deepEqual(pairs(figures.open.byVendor), expected.open.byVendor);
   assert.deepEqual(pairs(figures.open.byReleaseYear), expected.open.byReleaseYear);
@@ -55,9 +63,13 @@ test('dashboard figures equal the figures computed independently from the same s
   for (const ispId of ['sakura', 'hikari']) {
     const tracked = new Map<number, string>();
     for (const report of await store.listReports({ ispId })) {
-      for (const findingId of await store.reportFindingIds(report.id)) if (!tracked.has(findingId) || report.createdAt < tracked.get(findingId)!) tracked.set(findingId, report.createdAt);
+      for (const findingId of await store.reportFindingIds(report.id))
+        if (!tracked.has(findingId) || report.createdAt < tracked.get(findingId)!) tracked.set(findingId, report.createdAt);
     }
-    const independent = effectiveness([...tracked].map(([findingId, startAt]) => ({ findingId, startAt, ...(closedAt.get(findingId) ? { remediatedAt: closedAt.get(findingId)! } : {}) })), { asOf: fixture.clock.now.toISOString() });
+    const independent = effectiveness(
+      [...tracked].map(([findingId, startAt]) => ({ findingId, startAt, ...(closedAt.get(findingId) ? { remediatedAt: closedAt.get(findingId)! } : {}) })),
+      { asOf: fixture.clock.now.toISOString() },
+    );
     const row = figures.remediation.find((entry) => entry.key === ispId)!;
     assert.deepEqual(row.tracked, independent, ispId);
   }
@@ -66,8 +78,18 @@ test('dashboard figures equal the figures computed independently from the same s
   assert.equal(figures.remediation.at(-1)!.tracked.findings, 6);
 
   // Darknet: the day window where stored, else the day's hours; top ports summed over those.
-  assert.deepEqual(figures.darknet.byDay.map((day) => [day.day, day.packets]), [['2026-01-11', 1000], ['2026-01-12', 150]]);
-  assert.deepEqual(figures.darknet.topPorts.slice(0, 3), [{ port: 23, packets: 680 }, { port: 2323, packets: 300 }, { port: 80, packets: 40 }]);
+  assert.deepEqual(
+    figures.darknet.byDay.map((day) => [day.day, day.packets]),
+    [
+      ['2026-01-11', 1000],
+      ['2026-01-12', 150],
+    ],
+  );
+  assert.deepEqual(figures.darknet.topPorts.slice(0, 3), [
+    { port: 23, packets: 680 },
+    { port: 2323, packets: 300 },
+    { port: 80, packets: 40 },
+  ]);
   assert.equal(figures.totals.deliveredReports, 1);
   assert.equal(figures.totals.reports, 2, 'vendor reports are not ISP notifications');
 });
@@ -109,8 +131,10 @@ test('drill-down returns exactly the findings behind a figure, page by page', as
     }
   }
   for (const year of figures.open.byReleaseYear) {
-    assert.deepEqual(await drillDownIds(operator, { releaseYear: year.key, status: 'open' }),
-      idsWhere(all, (finding) => finding.status === 'open' && String(finding.releaseYear ?? 'unknown') === year.key));
+    assert.deepEqual(
+      await drillDownIds(operator, { releaseYear: year.key, status: 'open' }),
+      idsWhere(all, (finding) => finding.status === 'open' && String(finding.releaseYear ?? 'unknown') === year.key),
+    );
   }
   for (const row of figures.remediation.filter((entry) => entry.key !== 'all')) {
     for (const status of ['open', 'closed'] as const) {
@@ -119,8 +143,14 @@ test('drill-down returns exactly the findings behind a figure, page by page', as
       assert.deepEqual(await drillDownIds(operator, { isp: row.key, status }), expected);
     }
   }
-  assert.deepEqual(await drillDownIds(operator, { isp: 'unattributed' }), idsWhere(all, (finding) => finding.attribution.ispId === undefined));
-  assert.deepEqual(await drillDownIds(operator, { deviceType: 'unidentified' }), idsWhere(all, (finding) => finding.deviceType === undefined));
+  assert.deepEqual(
+    await drillDownIds(operator, { isp: 'unattributed' }),
+    idsWhere(all, (finding) => finding.attribution.ispId === undefined),
+  );
+  assert.deepEqual(
+    await drillDownIds(operator, { deviceType: 'unidentified' }),
+    idsWhere(all, (finding) => finding.deviceType === undefined),
+  );
   const closedInFebruary = await drillDownIds(operator, { status: 'closed', closedMonth: '2026-02' });
   assert.equal(closedInFebruary.length, figures.months[1]!.remediated);
   const html = await operator.request({ url: '/dashboard/findings?kind=infected&month=2026-01' });
@@ -136,8 +166,15 @@ test('a finding page shows its history: seen, notified and delivered, feedback, 
   const response = await operator.request({ url: `/dashboard/findings/${id}?lang=en` });
   assert.equal(response.status, 200);
   const page = response.text();
-  const order = ['2026-01-10 01:00 UTC', 'Found (opened)', `Report ${fixture.ids.sakuraReport}`, 'smtp → abuse@sakura.example: delivered 2026-01-15 00:05 UTC',
-    'ISP feedback: subscriber contacted', '2026-02-05 00:00 UTC', 'Closed: a re-survey no longer found it'];
+  const order = [
+    '2026-01-10 01:00 UTC',
+    'Found (opened)',
+    `Report ${fixture.ids.sakuraReport}`,
+    'smtp → abuse@sakura.example: delivered 2026-01-15 00:05 UTC',
+    'ISP feedback: subscriber contacted',
+    '2026-02-05 00:00 UTC',
+    'Closed: a re-survey no longer found it',
+  ];
   let position = 0;
   for (const text of order) {
     const found = page.indexOf(text, position);
@@ -157,7 +194,8 @@ test('device strings with script payloads render as text on every dashboard page
     `/dashboard/findings/${fixture.ids['weak-credential 192.0.2.1:23']}`,
     `/dashboard/findings/${fixture.ids['no-authentication 192.0.2.3:80']}`,
     `/dashboard/findings?vendor=${encodeURIComponent(payloads.vendor)}`,
-    '/dashboard', '/statistics',
+    '/dashboard',
+    '/statistics',
   ];
   for (const url of pages) {
     const response = await operator.request({ url });
@@ -166,7 +204,8 @@ test('device strings with script payloads render as text on every dashboard page
     const scripts = page.match(/<script[^>]*>/g) ?? [];
     for (const tag of scripts) assert.match(tag, /^<script (src="\/assets\/[a-z.]+\.js" defer|type="application\/json" id="[a-z0-9-]+")>$/, `${url}: ${tag}`);
     assert.doesNotMatch(page, /<img|<svg|<iframe/i, url);
-    for (const json of page.matchAll(/<script type="application\/json"[^>]*>([^]*?)<\/script>/g)) assert.doesNotMatch(json[1]!, /</, `${url}: chart data never carries "<"`);
+    for (const json of page.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g))
+      assert.doesNotMatch(json[1]!, /</, `${url}: chart data never carries "<"`);
   }
   const detail = (await operator.request({ url: `/dashboard/findings/${fixture.ids['vulnerable-firmware 192.0.2.4:80']}` })).text();
   assert.ok(detail.includes('&lt;script&gt;window.__xss=1&lt;/script&gt;'), 'the vendor is shown, escaped');
@@ -175,8 +214,20 @@ test('device strings with script payloads render as text on every dashboard page
 
 test('the operator approves and rejects opt-out requests from the queue', async () => {
   const { fixture, operator } = await setUp();
-  const first = await fixture.store.createOptOutRequest({ cidrs: ['198.51.100.0/25'], contact: 'noc@example.net', reason: '<script>x</script>', requestedAt: '2026-02-20T00:00:00.000Z', requesterAddress: '203.0.113.5' });
-  const second = await fixture.store.createOptOutRequest({ cidrs: ['192.0.2.128/25'], contact: 'other@example.net', reason: '', requestedAt: '2026-02-21T00:00:00.000Z', requesterAddress: '203.0.113.6' });
+  const first = await fixture.store.createOptOutRequest({
+    cidrs: ['198.51.100.0/25'],
+    contact: 'noc@example.net',
+    reason: '<script>x</script>',
+    requestedAt: '2026-02-20T00:00:00.000Z',
+    requesterAddress: '203.0.113.5',
+  });
+  const second = await fixture.store.createOptOutRequest({
+    cidrs: ['192.0.2.128/25'],
+    contact: 'other@example.net',
+    reason: '',
+    requestedAt: '2026-02-21T00:00:00.000Z',
+    requesterAddress: '203.0.113.6',
+  });
   const queue = await operator.request({ url: '/dashboard/opt-outs' });
   assert.equal(queue.status, 200);
   assert.match(queue.text(), new RegExp(`action="/dashboard/opt-outs/${first}/approve"`));
@@ -197,8 +248,17 @@ test('figures are recomputed when the store changes, and only then', async () =>
   const again = (await operator.request({ url: '/api/v1/dashboard/summary' })).json() as DashboardFigures;
   assert.equal(again.computedAt, before.computedAt);
   fixture.clock.now = new Date('2026-03-01T09:10:00.000Z'); // within the session's idle time
-  assert.equal(((await operator.request({ url: '/api/v1/dashboard/summary' })).json() as DashboardFigures).computedAt, before.computedAt, 'same day, same store: cached');
-  await fixture.store.recordFeedback({ findingId: fixture.ids['weak-credential 192.0.2.1:23']!, ispId: 'sakura', action: 'handled', at: '2026-03-01T09:30:00.000Z' });
+  assert.equal(
+    ((await operator.request({ url: '/api/v1/dashboard/summary' })).json() as DashboardFigures).computedAt,
+    before.computedAt,
+    'same day, same store: cached',
+  );
+  await fixture.store.recordFeedback({
+    findingId: fixture.ids['weak-credential 192.0.2.1:23']!,
+    ispId: 'sakura',
+    action: 'handled',
+    at: '2026-03-01T09:30:00.000Z',
+  });
   const after = (await operator.request({ url: '/api/v1/dashboard/summary' })).json() as DashboardFigures;
   assert.equal(after.totals.feedback, before.totals.feedback + 1);
   assert.equal(after.computedAt, '2026-03-01T09:10:00.000Z');

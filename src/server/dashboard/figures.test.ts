@@ -6,8 +6,15 @@ import type { ServerDeps } from '../route-types.ts';
 import { createFigureCache } from './figures.ts';
 
 const emptyAggregates = (findings: number): DashboardAggregates => ({
-  foundByMonth: [{ month: '2026-01', kind: 'weak-credential', count: findings }], remediatedByMonth: [], reportsByMonth: [], infectedByDay: [],
-  byIsp: [{ status: 'open', kind: 'weak-credential', count: findings }], openByDevice: [], isps: [], darknetByDay: [], darknetTopPorts: [],
+  foundByMonth: [{ month: '2026-01', kind: 'weak-credential', count: findings }],
+  remediatedByMonth: [],
+  reportsByMonth: [],
+  infectedByDay: [],
+  byIsp: [{ status: 'open', kind: 'weak-credential', count: findings }],
+  openByDevice: [],
+  isps: [],
+  darknetByDay: [],
+  darknetTopPorts: [],
   totals: { findings, reports: 0, deliveredReports: 0, feedback: 0, pendingOptOuts: 0 },
 });
 
@@ -25,7 +32,11 @@ function slowStore(state: { mark: string; findings: number; recounts: number }, 
   } as unknown as SurveyRepository;
 }
 
-const depsOf = (store: SurveyRepository): ServerDeps => ({ store, now: () => new Date('2026-02-01T00:00:00Z'), program: { name: 'p', operator: 'o', contact: 'c', scannerAddresses: [] } });
+const depsOf = (store: SurveyRepository): ServerDeps => ({
+  store,
+  now: () => new Date('2026-02-01T00:00:00Z'),
+  program: { name: 'p', operator: 'o', contact: 'c', scannerAddresses: [] },
+});
 
 test('a quick recount is awaited: figures always match the store', async () => {
   const state = { mark: 'a', findings: 1, recounts: 0 };
@@ -54,11 +65,16 @@ test('a slow recount: the last figures are served and recounts are spaced', asyn
 test('a slow recount under way never holds a request, even one for the state being counted', { timeout: 30_000 }, async () => {
   const state = { mark: 'a', findings: 1, recounts: 0 };
   let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => { release = resolve; });
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const store = slowStore(state, 300);
   const slowCount = store.dashboardAggregates.bind(store);
   // The second count never finishes until the test says so: a request that waits for it hangs (and the test times out).
-  store.dashboardAggregates = async () => (state.recounts === 1 ? (await held, slowCount()) : slowCount());
+  store.dashboardAggregates = async () => {
+    if (state.recounts === 1) await held;
+    return slowCount();
+  };
   let clock = Date.parse('2026-02-01T00:00:00Z');
   const cache = createFigureCache({ ...depsOf(store), now: () => new Date(clock) });
   const first = await cache.current();

@@ -72,7 +72,15 @@ function monthRows(aggregates: DashboardAggregates, kinds: readonly string[]): M
   const monthFor = (month: string): MonthRow => {
     let row = months.get(month);
     if (!row) {
-      row = { month, found: zeros(kinds), infectedPerDay: { max: 0, average: 0 }, reports: 0, findingsNotified: 0, remediated: 0, cumulative: { found: zeros(kinds), findingsNotified: 0, remediated: 0 } };
+      row = {
+        month,
+        found: zeros(kinds),
+        infectedPerDay: { max: 0, average: 0 },
+        reports: 0,
+        findingsNotified: 0,
+        remediated: 0,
+        cumulative: { found: zeros(kinds), findingsNotified: 0, remediated: 0 },
+      };
       months.set(month, row);
     }
     return row;
@@ -113,10 +121,22 @@ export function remediationRows(aggregates: DashboardAggregates, tracked: readon
     aggregates.byIsp.filter((entry) => (ispId === undefined || entry.ispId === ispId) && entry.status === status).reduce((sum, entry) => sum + entry.count, 0);
   const rows: IspRemediation[] = [];
   for (const ispId of new Set([...aggregates.isps.map((isp) => isp.id), ...byIsp.keys()])) {
-    rows.push({ key: ispId, label: names.get(ispId) ?? ispId, open: statusCount(ispId, 'open'), closed: statusCount(ispId, 'closed'), tracked: effectiveness(byIsp.get(ispId) ?? [], { asOf }) });
+    rows.push({
+      key: ispId,
+      label: names.get(ispId) ?? ispId,
+      open: statusCount(ispId, 'open'),
+      closed: statusCount(ispId, 'closed'),
+      tracked: effectiveness(byIsp.get(ispId) ?? [], { asOf }),
+    });
   }
   rows.sort((a, b) => b.tracked.findings - a.tracked.findings || b.open - a.open || a.key.localeCompare(b.key));
-  rows.push({ key: 'all', label: 'all', open: statusCount(undefined, 'open'), closed: statusCount(undefined, 'closed'), tracked: effectiveness(tracked, { asOf }) });
+  rows.push({
+    key: 'all',
+    label: 'all',
+    open: statusCount(undefined, 'open'),
+    closed: statusCount(undefined, 'closed'),
+    tracked: effectiveness(tracked, { asOf }),
+  });
   return rows;
 }
 
@@ -125,7 +145,9 @@ export function remediationRows(aggregates: DashboardAggregates, tracked: readon
  * @example composeFigures(aggregates, remediationRows(aggregates, await store.listTrackedFindings(), asOf), asOf)
  */
 export function composeFigures(aggregates: DashboardAggregates, remediation: IspRemediation[], asOf: string): DashboardFigures {
-  const extraKinds = [...new Set([...aggregates.foundByMonth, ...aggregates.byIsp].map((entry) => entry.kind))].filter((kind) => !knownKinds.includes(kind as FindingKind)).sort();
+  const extraKinds = [...new Set([...aggregates.foundByMonth, ...aggregates.byIsp].map((entry) => entry.kind))]
+    .filter((kind) => !knownKinds.includes(kind as FindingKind))
+    .sort();
   const kinds = [...knownKinds, ...extraKinds];
   const names = new Map(aggregates.isps.map((isp) => [isp.id, isp.name]));
   const open = aggregates.byIsp.filter((entry) => entry.status === 'open');
@@ -144,13 +166,30 @@ export function composeFigures(aggregates: DashboardAggregates, remediation: Isp
     open: {
       total: open.reduce((sum, entry) => sum + entry.count, 0),
       byKind,
-      byIsp: breakdown(open.map((entry) => ({ key: entry.ispId ?? 'unattributed', label: entry.ispId === undefined ? 'unattributed' : names.get(entry.ispId) ?? entry.ispId, kind: entry.kind, count: entry.count })), kinds),
-      byDeviceType: breakdown(device.map((entry) => ({ key: entry.deviceType ?? 'unidentified', label: entry.deviceType ?? 'unidentified', kind: entry.kind, count: entry.count })), kinds),
-      byVendor: breakdown(device.map((entry) => ({ key: entry.vendor ?? 'unidentified', label: entry.vendor ?? 'unidentified', kind: entry.kind, count: entry.count })), kinds),
-      byReleaseYear: breakdown(device.map((entry) => {
-        const year = entry.releaseYear === undefined ? 'unknown' : String(entry.releaseYear);
-        return { key: year, label: year, kind: entry.kind, count: entry.count };
-      }), kinds),
+      byIsp: breakdown(
+        open.map((entry) => ({
+          key: entry.ispId ?? 'unattributed',
+          label: entry.ispId === undefined ? 'unattributed' : (names.get(entry.ispId) ?? entry.ispId),
+          kind: entry.kind,
+          count: entry.count,
+        })),
+        kinds,
+      ),
+      byDeviceType: breakdown(
+        device.map((entry) => ({ key: entry.deviceType ?? 'unidentified', label: entry.deviceType ?? 'unidentified', kind: entry.kind, count: entry.count })),
+        kinds,
+      ),
+      byVendor: breakdown(
+        device.map((entry) => ({ key: entry.vendor ?? 'unidentified', label: entry.vendor ?? 'unidentified', kind: entry.kind, count: entry.count })),
+        kinds,
+      ),
+      byReleaseYear: breakdown(
+        device.map((entry) => {
+          const year = entry.releaseYear === undefined ? 'unknown' : String(entry.releaseYear);
+          return { key: year, label: year, kind: entry.kind, count: entry.count };
+        }),
+        kinds,
+      ),
     },
     remediation,
     totals: {
@@ -196,10 +235,16 @@ export function createFigureCache(deps: ServerDeps, options: { remediation?: boo
     })();
     const entry = { key, figures };
     running = entry;
-    figures.then(
-      (result) => { latest = { key, figures: result, tookMs: performance.now() - started, finishedAt: performance.now() }; },
-      () => {},
-    ).finally(() => { if (running === entry) running = undefined; });
+    figures
+      .then(
+        (result) => {
+          latest = { key, figures: result, tookMs: performance.now() - started, finishedAt: performance.now() };
+        },
+        () => {},
+      )
+      .finally(() => {
+        if (running === entry) running = undefined;
+      });
     return figures;
   };
 

@@ -14,18 +14,66 @@ const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const texts = {
   en: {
-    title: 'Findings', filters: 'Filters', all: 'any', apply: 'Show', clear: 'Clear filters', none: 'No finding matches these filters.',
-    next: 'Next page', first: 'First page', partial: 'The search stopped before filling this page (it looks at a limited number of findings per page).',
-    continue: 'Continue searching', id: '#', kind: 'Kind', address: 'Address', service: 'Service', device: 'Device', type: 'Type', year: 'Year',
-    isp: 'ISP', status: 'Status', firstSeen: 'First seen', lastSeen: 'Last seen', closedAt: 'Closed', invalid: 'Invalid filter',
-    month: 'First seen in (YYYY-MM)', closedMonth: 'Closed in (YYYY-MM)', vendor: 'Vendor', deviceType: 'Device type', releaseYear: 'Release year', back: 'Dashboard',
+    title: 'Findings',
+    filters: 'Filters',
+    all: 'any',
+    apply: 'Show',
+    clear: 'Clear filters',
+    none: 'No finding matches these filters.',
+    next: 'Next page',
+    first: 'First page',
+    partial: 'The search stopped before filling this page (it looks at a limited number of findings per page).',
+    continue: 'Continue searching',
+    id: '#',
+    kind: 'Kind',
+    address: 'Address',
+    service: 'Service',
+    device: 'Device',
+    type: 'Type',
+    year: 'Year',
+    isp: 'ISP',
+    status: 'Status',
+    firstSeen: 'First seen',
+    lastSeen: 'Last seen',
+    closedAt: 'Closed',
+    invalid: 'Invalid filter',
+    month: 'First seen in (YYYY-MM)',
+    closedMonth: 'Closed in (YYYY-MM)',
+    vendor: 'Vendor',
+    deviceType: 'Device type',
+    releaseYear: 'Release year',
+    back: 'Dashboard',
   },
   ja: {
-    title: '検出一覧', filters: '絞り込み', all: 'すべて', apply: '表示', clear: '絞り込みを解除', none: '条件に合う検出はありません。',
-    next: '次のページ', first: '最初のページ', partial: '1ページあたりに調べる件数の上限に達したため、途中で検索を止めました。',
-    continue: '続きを検索', id: '#', kind: '種類', address: 'アドレス', service: 'サービス', device: '機器', type: '種別', year: '発売年',
-    isp: 'ISP', status: '状態', firstSeen: '初回検出', lastSeen: '最終検出', closedAt: '対処確認', invalid: '不正な絞り込み条件',
-    month: '初回検出の月 (YYYY-MM)', closedMonth: '対処確認の月 (YYYY-MM)', vendor: 'メーカー', deviceType: '機器の種類', releaseYear: '発売年', back: 'ダッシュボード',
+    title: '検出一覧',
+    filters: '絞り込み',
+    all: 'すべて',
+    apply: '表示',
+    clear: '絞り込みを解除',
+    none: '条件に合う検出はありません。',
+    next: '次のページ',
+    first: '最初のページ',
+    partial: '1ページあたりに調べる件数の上限に達したため、途中で検索を止めました。',
+    continue: '続きを検索',
+    id: '#',
+    kind: '種類',
+    address: 'アドレス',
+    service: 'サービス',
+    device: '機器',
+    type: '種別',
+    year: '発売年',
+    isp: 'ISP',
+    status: '状態',
+    firstSeen: '初回検出',
+    lastSeen: '最終検出',
+    closedAt: '対処確認',
+    invalid: '不正な絞り込み条件',
+    month: '初回検出の月 (YYYY-MM)',
+    closedMonth: '対処確認の月 (YYYY-MM)',
+    vendor: 'メーカー',
+    deviceType: '機器の種類',
+    releaseYear: '発売年',
+    back: 'ダッシュボード',
   },
 } satisfies Record<Locale, Record<string, string>>;
 
@@ -68,7 +116,8 @@ export function filterOf(query: DashboardFindingQuery): DashboardFindingFilter {
 
 function filterForm(locale: Locale, filter: DashboardFindingFilter): SafeHtml {
   const words = texts[locale];
-  const option = (value: string, label: string, current?: string) => html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
+  const option = (value: string, label: string, current?: string) =>
+    html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
   const text = (name: keyof DashboardFindingFilter, label: string) =>
     html`<label>${label} <input name="${name}" value="${filter[name] ?? ''}" maxlength="200"></label>`;
   return html`<form method="get" action="/dashboard/findings" class="filters"><fieldset><legend>${words.filters}</legend>
@@ -87,19 +136,25 @@ export function renderFindingList(request: WebRequest, query: DashboardFindingQu
   const words = texts[locale];
   const filter = filterOf(query);
   const limit = query.limit === 50 ? undefined : query.limit;
-  const rows = page.findings.map((finding) => html`<tr>
+  const rows = page.findings.map(
+    (finding) => html`<tr>
 <td class="num"><a href="${`/dashboard/findings/${finding.id}`}">${finding.id}</a></td><td>${kindLabel(locale, finding.kind)}</td><td class="address">${finding.ip}</td>
 <td>${finding.protocol}/${finding.port}</td><td>${[finding.vendor, finding.model].filter(Boolean).join(' ') || keyLabel(locale, 'unidentified')}</td>
 <td>${finding.deviceType ?? ''}</td><td class="num">${finding.releaseYear ?? ''}</td><td>${finding.ispName ?? finding.ispId ?? keyLabel(locale, 'unattributed')}</td>
-<td>${keyLabel(locale, finding.status)}</td><td>${formatTime(finding.firstSeen)}</td><td>${formatTime(finding.lastSeen)}</td><td>${finding.closedAt ? formatTime(finding.closedAt) : ''}</td></tr>`);
+<td>${keyLabel(locale, finding.status)}</td><td>${formatTime(finding.firstSeen)}</td><td>${formatTime(finding.lastSeen)}</td><td>${finding.closedAt ? formatTime(finding.closedAt) : ''}</td></tr>`,
+  );
   const nextLink = page.next !== undefined ? sitePath('/dashboard/findings', { ...filter, limit, before: page.next }) : undefined;
   const paging = html`<nav class="paging">${query.before !== undefined ? html`<a href="${sitePath('/dashboard/findings', { ...filter, limit })}">${words.first}</a>` : ''}
 ${nextLink ? html` <a rel="next" href="${nextLink}">${page.partial ? words.continue : words.next}</a>` : ''}</nav>`;
   const body = html`<p><a href="/dashboard">← ${words.back}</a></p>
 ${filterForm(locale, filter)}
 ${page.partial ? html`<p class="note">${words.partial}</p>` : ''}
-${rows.length === 0 ? html`<p class="empty">${words.none}</p>` : html`<table class="data wide findings"><thead><tr><th scope="col" class="num">${words.id}</th><th scope="col">${words.kind}</th><th scope="col">${words.address}</th><th scope="col">${words.service}</th><th scope="col">${words.device}</th><th scope="col">${words.type}</th><th scope="col" class="num">${words.year}</th><th scope="col">${words.isp}</th><th scope="col">${words.status}</th><th scope="col">${words.firstSeen}</th><th scope="col">${words.lastSeen}</th><th scope="col">${words.closedAt}</th></tr></thead>
-<tbody>${rows}</tbody></table>`}
+${
+  rows.length === 0
+    ? html`<p class="empty">${words.none}</p>`
+    : html`<table class="data wide findings"><thead><tr><th scope="col" class="num">${words.id}</th><th scope="col">${words.kind}</th><th scope="col">${words.address}</th><th scope="col">${words.service}</th><th scope="col">${words.device}</th><th scope="col">${words.type}</th><th scope="col" class="num">${words.year}</th><th scope="col">${words.isp}</th><th scope="col">${words.status}</th><th scope="col">${words.firstSeen}</th><th scope="col">${words.lastSeen}</th><th scope="col">${words.closedAt}</th></tr></thead>
+<tbody>${rows}</tbody></table>`
+}
 ${paging}`;
   return renderPage(request, { title: words.title, body });
 }
@@ -109,5 +164,9 @@ ${paging}`;
  */
 export function renderBadFilter(request: WebRequest, problem: string): WebResponse {
   const words = texts[request.locale];
-  return renderPage(request, { title: words.invalid, status: 400, body: html`<p class="error">${problem}</p><p><a href="/dashboard/findings">${words.clear}</a></p>` });
+  return renderPage(request, {
+    title: words.invalid,
+    status: 400,
+    body: html`<p class="error">${problem}</p><p><a href="/dashboard/findings">${words.clear}</a></p>`,
+  });
 }

@@ -26,21 +26,30 @@ export function dashboardModule(deps: ServerDeps, context?: Pick<ModuleContext, 
   if (context?.warmUp) figures.current().catch(() => {});
   const bodies = createBodyCache(dashboardBody);
 
-  const decide = (status: 'approved' | 'rejected') => async (request: WebRequest): Promise<WebResponse> => {
-    const id = idOf(request);
-    const existing = id === undefined ? undefined : await deps.store.getOptOutRequest(id);
-    if (id === undefined || !existing) return errorResponse(request, 404);
-    if (existing.status !== 'pending') return renderAlreadyDecided(request);
-    const decided = await deps.store.decideOptOutRequest(id, { status, at: deps.now().toISOString(), by: request.principal?.name ?? 'operator' });
-    if (decided?.status !== status) return renderAlreadyDecided(request);
-    return redirect('/dashboard/opt-outs');
-  };
+  const decide =
+    (status: 'approved' | 'rejected') =>
+    async (request: WebRequest): Promise<WebResponse> => {
+      const id = idOf(request);
+      const existing = id === undefined ? undefined : await deps.store.getOptOutRequest(id);
+      if (id === undefined || !existing) return errorResponse(request, 404);
+      if (existing.status !== 'pending') return renderAlreadyDecided(request);
+      const decided = await deps.store.decideOptOutRequest(id, { status, at: deps.now().toISOString(), by: request.principal?.name ?? 'operator' });
+      if (decided?.status !== status) return renderAlreadyDecided(request);
+      return redirect('/dashboard/opt-outs');
+    };
 
   return [
-    { method: 'GET', path: '/dashboard', access: 'operator', handle: async (request) => renderDashboard(request, bodies.get(request.locale, await figures.current())) },
+    {
+      method: 'GET',
+      path: '/dashboard',
+      access: 'operator',
+      handle: async (request) => renderDashboard(request, bodies.get(request.locale, await figures.current())),
+    },
     { method: 'GET', path: '/api/v1/dashboard/summary', access: 'operator', handle: async () => jsonResponse(200, await figures.current()) },
     {
-      method: 'GET', path: '/dashboard/findings', access: 'operator',
+      method: 'GET',
+      path: '/dashboard/findings',
+      access: 'operator',
       handle: async (request) => {
         const parsed = parseFindingQuery(request.query);
         if (!parsed.ok) return renderBadFilter(request, parsed.problem);
@@ -48,7 +57,9 @@ export function dashboardModule(deps: ServerDeps, context?: Pick<ModuleContext, 
       },
     },
     {
-      method: 'GET', path: '/api/v1/dashboard/findings', access: 'operator',
+      method: 'GET',
+      path: '/api/v1/dashboard/findings',
+      access: 'operator',
       handle: async (request) => {
         const parsed = parseFindingQuery(request.query);
         if (!parsed.ok) return jsonResponse(400, { error: parsed.problem, status: 400 });
@@ -56,7 +67,9 @@ export function dashboardModule(deps: ServerDeps, context?: Pick<ModuleContext, 
       },
     },
     {
-      method: 'GET', path: '/dashboard/findings/:id', access: 'operator',
+      method: 'GET',
+      path: '/dashboard/findings/:id',
+      access: 'operator',
       handle: async (request) => {
         const id = idOf(request);
         const history = id === undefined ? undefined : await deps.store.findingHistory(id);
@@ -64,11 +77,17 @@ export function dashboardModule(deps: ServerDeps, context?: Pick<ModuleContext, 
       },
     },
     {
-      method: 'GET', path: '/dashboard/opt-outs', access: 'operator',
+      method: 'GET',
+      path: '/dashboard/opt-outs',
+      access: 'operator',
       handle: async (request) => {
         const recent = await deps.store.listOptOutRequests({ limit: 100 });
         const pending = await deps.store.listOptOutRequests({ status: 'pending' });
-        return renderOptOutQueue(request, pending.reverse(), recent.filter((row) => row.status !== 'pending'));
+        return renderOptOutQueue(
+          request,
+          pending.reverse(),
+          recent.filter((row) => row.status !== 'pending'),
+        );
       },
     },
     { method: 'POST', path: '/dashboard/opt-outs/:id/approve', access: 'operator', handle: decide('approved') },

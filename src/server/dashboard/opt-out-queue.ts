@@ -11,25 +11,57 @@ import { formatTime } from './labels.ts';
 
 const texts = {
   en: {
-    title: 'Opt-out requests', pending: 'Waiting for a decision', decided: 'Decided recently', none: 'None.', id: '#', requested: 'Requested',
-    from: 'From address', contact: 'Contact', ranges: 'Ranges', reason: 'Reason', decision: 'Decision', approve: 'Approve', reject: 'Reject',
-    approved: 'approved', rejected: 'rejected', by: 'by', explain: 'Approved ranges are never surveyed: `opennotice survey` excludes them automatically, and `opennotice optouts export` writes them for other scanners.',
-    back: 'Dashboard', conflict: 'This request was already decided.',
+    title: 'Opt-out requests',
+    pending: 'Waiting for a decision',
+    decided: 'Decided recently',
+    none: 'None.',
+    id: '#',
+    requested: 'Requested',
+    from: 'From address',
+    contact: 'Contact',
+    ranges: 'Ranges',
+    reason: 'Reason',
+    decision: 'Decision',
+    approve: 'Approve',
+    reject: 'Reject',
+    approved: 'approved',
+    rejected: 'rejected',
+    by: 'by',
+    explain:
+      'Approved ranges are never surveyed: `opennotice survey` excludes them automatically, and `opennotice optouts export` writes them for other scanners.',
+    back: 'Dashboard',
+    conflict: 'This request was already decided.',
   },
   ja: {
-    title: '調査除外の申請', pending: '判断待ち', decided: '最近の判断', none: 'ありません。', id: '#', requested: '申請日時',
-    from: '送信元アドレス', contact: '連絡先', ranges: 'アドレス範囲', reason: '理由', decision: '判断', approve: '承認', reject: '却下',
-    approved: '承認', rejected: '却下', by: '判断者', explain: '承認した範囲は調査しません。`opennotice survey` が自動的に除外し、`opennotice optouts export` で他のスキャナ向けに書き出せます。',
-    back: 'ダッシュボード', conflict: 'この申請はすでに判断済みです。',
+    title: '調査除外の申請',
+    pending: '判断待ち',
+    decided: '最近の判断',
+    none: 'ありません。',
+    id: '#',
+    requested: '申請日時',
+    from: '送信元アドレス',
+    contact: '連絡先',
+    ranges: 'アドレス範囲',
+    reason: '理由',
+    decision: '判断',
+    approve: '承認',
+    reject: '却下',
+    approved: '承認',
+    rejected: '却下',
+    by: '判断者',
+    explain: '承認した範囲は調査しません。`opennotice survey` が自動的に除外し、`opennotice optouts export` で他のスキャナ向けに書き出せます。',
+    back: 'ダッシュボード',
+    conflict: 'この申請はすでに判断済みです。',
   },
 } satisfies Record<Locale, Record<string, string>>;
 
 function requestRow(request: WebRequest, row: OptOutRequestRow, words: (typeof texts)['en']): SafeHtml {
   const csrf = html`<input type="hidden" name="csrf" value="${request.csrfToken ?? ''}">`;
-  const decision = row.status === 'pending'
-    ? html`<form method="post" action="${`/dashboard/opt-outs/${row.id}/approve`}" class="inline">${csrf}<button type="submit">${words.approve}</button></form>
+  const decision =
+    row.status === 'pending'
+      ? html`<form method="post" action="${`/dashboard/opt-outs/${row.id}/approve`}" class="inline">${csrf}<button type="submit">${words.approve}</button></form>
 <form method="post" action="${`/dashboard/opt-outs/${row.id}/reject`}" class="inline">${csrf}<button type="submit" class="secondary">${words.reject}</button></form>`
-    : html`${words[row.status]} ${formatTime(row.decidedAt)} (${words.by} ${row.decidedBy ?? '–'})`;
+      : html`${words[row.status]} ${formatTime(row.decidedAt)} (${words.by} ${row.decidedBy ?? '–'})`;
   return html`<tr><td class="num">${row.id}</td><td>${formatTime(row.requestedAt)}</td><td class="address">${row.requesterAddress}</td><td>${row.contact}</td>
 <td><ul class="cidrs">${row.cidrs.map((cidr) => html`<li><code>${cidr}</code></li>`)}</ul></td><td class="reason">${row.reason}</td><td>${decision}</td></tr>`;
 }
@@ -54,5 +86,9 @@ export function renderOptOutQueue(request: WebRequest, pending: OptOutRequestRow
 /** 409: the request was decided by someone else in the meantime. */
 export function renderAlreadyDecided(request: WebRequest): WebResponse {
   const words = texts[request.locale];
-  return renderPage(request, { title: words.title, status: 409, body: html`<p class="error">${words.conflict}</p><p><a href="/dashboard/opt-outs">${words.title}</a></p>` });
+  return renderPage(request, {
+    title: words.title,
+    status: 409,
+    body: html`<p class="error">${words.conflict}</p><p><a href="/dashboard/opt-outs">${words.title}</a></p>`,
+  });
 }

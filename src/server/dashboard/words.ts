@@ -12,7 +12,8 @@ const en = {
   reportsDelivered: 'Reports delivered',
   pendingOptOuts: 'Opt-out requests to decide',
   monthly: 'Monthly figures',
-  monthlyNote: 'Findings by the month they were first seen; infected: most infected addresses seen on one day; notifications: reports to ISPs and the findings they carried; remediated: findings a re-survey found fixed.',
+  monthlyNote:
+    'Findings by the month they were first seen; infected: most infected addresses seen on one day; notifications: reports to ISPs and the findings they carried; remediated: findings a re-survey found fixed.',
   month: 'Month',
   infectedMax: 'Infected (max/day)',
   reports: 'Reports',
@@ -70,7 +71,8 @@ const ja: Words = {
   reportsDelivered: '配信済みレポート',
   pendingOptOuts: '未処理の調査除外申請',
   monthly: '月別の数値',
-  monthlyNote: '検出は初めて見つかった月で数えます。感染は1日に観測された感染アドレスの最大数、通知はISPへのレポートと含まれた検出の数、対処済みは再調査で解消を確認した検出の数です。',
+  monthlyNote:
+    '検出は初めて見つかった月で数えます。感染は1日に観測された感染アドレスの最大数、通知はISPへのレポートと含まれた検出の数、対処済みは再調査で解消を確認した検出の数です。',
   month: '月',
   infectedMax: '感染（日最大）',
   reports: 'レポート',

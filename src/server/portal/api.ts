@@ -23,7 +23,9 @@ function limitOf(query: URLSearchParams): number {
 export function apiRoutes(deps: ServerDeps): Route[] {
   return [
     {
-      method: 'GET', path: '/api/v1/findings', access: 'isp',
+      method: 'GET',
+      path: '/api/v1/findings',
+      access: 'isp',
       async handle(request) {
         const { filters, invalid } = parseFindingFilters(request.query);
         if (invalid) return jsonResponse(400, { error: `invalid ${invalid}`, status: 400 });
@@ -32,7 +34,9 @@ export function apiRoutes(deps: ServerDeps): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/v1/findings/:id', access: 'isp',
+      method: 'GET',
+      path: '/api/v1/findings/:id',
+      access: 'isp',
       async handle(request) {
         const id = positiveId(request.params.id);
         const detail = id === undefined ? undefined : await findingDetail(deps, ispIdOf(request), id);
@@ -46,18 +50,22 @@ export function apiRoutes(deps: ServerDeps): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/v1/findings/:id/feedback', access: 'isp',
+      method: 'POST',
+      path: '/api/v1/findings/:id/feedback',
+      access: 'isp',
       async handle(request) {
         const id = positiveId(request.params.id);
         if (id === undefined) return errorResponse(request, 404);
         const body = await request.json();
-        const input = typeof body === 'object' && body !== null ? body as Record<string, unknown> : {};
+        const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
         const saved = await recordFeedback(deps, request, id, { action: input.action, note: input.note });
         return saved === undefined ? errorResponse(request, 404) : jsonResponse(201, { id: saved });
       },
     },
     {
-      method: 'GET', path: '/api/v1/reports', access: 'isp',
+      method: 'GET',
+      path: '/api/v1/reports',
+      access: 'isp',
       async handle(request) {
         return jsonResponse(200, { reports: (await ispReports(deps, ispIdOf(request))).map(jsonOfReport) });
       },

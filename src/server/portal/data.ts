@@ -72,7 +72,12 @@ export function parseFindingFilters(query: URLSearchParams): { filters: FindingF
  * One page of the ISP's findings, newest first, and the cursor of the next page.
  * @example const { findings, nextCursor } = await findingPage(deps, 'sakura', { status: 'open' }, 50)
  */
-export async function findingPage(deps: ServerDeps, ispId: string, filters: FindingFilters, limit: number): Promise<{ findings: PortalFindingRow[]; nextCursor?: string }> {
+export async function findingPage(
+  deps: ServerDeps,
+  ispId: string,
+  filters: FindingFilters,
+  limit: number,
+): Promise<{ findings: PortalFindingRow[]; nextCursor?: string }> {
   const rows = await deps.store.listIspFindings({ ispId, ...filters, limit: limit + 1 });
   const findings = rows.slice(0, limit);
   return rows.length > limit ? { findings, nextCursor: String(findings.at(-1)!.id) } : { findings };
@@ -105,7 +110,12 @@ export async function findingDetail(deps: ServerDeps, ispId: string, findingId: 
  * HttpError 400 when the action or note is not acceptable.
  * @example await recordFeedback(deps, request, 42, { action: 'handled', note: 'router replaced' })
  */
-export async function recordFeedback(deps: ServerDeps, request: WebRequest, findingId: number, input: { action: unknown; note: unknown }): Promise<number | undefined> {
+export async function recordFeedback(
+  deps: ServerDeps,
+  request: WebRequest,
+  findingId: number,
+  input: { action: unknown; note: unknown },
+): Promise<number | undefined> {
   const ispId = ispIdOf(request);
   // Ownership first: for another ISP's finding every request is "not found", valid or not.
   if (!(await deps.store.getIspFinding(ispId, findingId))) return undefined;
@@ -114,7 +124,12 @@ export async function recordFeedback(deps: ServerDeps, request: WebRequest, find
   const note = typeof input.note === 'string' ? input.note.trim() : '';
   if (note.length > maxFeedbackNoteLength) throw new HttpError(400, 'note too long');
   return deps.store.recordFeedback({
-    findingId, ispId, action: input.action as FeedbackAction, author: request.principal?.name, at: deps.now().toISOString(), ...(note ? { note } : {}),
+    findingId,
+    ispId,
+    action: input.action as FeedbackAction,
+    author: request.principal?.name,
+    at: deps.now().toISOString(),
+    ...(note ? { note } : {}),
   });
 }
 
@@ -136,7 +151,7 @@ export async function ispReports(deps: ServerDeps, ispId: string): Promise<Repor
  */
 export async function reportFile(deps: ServerDeps, ispId: string, reportId: number, format: ReportFormat): Promise<WebResponse | undefined> {
   const report = await deps.store.getReport(reportId);
-  if (!report || report.audience !== 'isp' || report.ispId !== ispId) return undefined;
+  if (report?.audience !== 'isp' || report.ispId !== ispId) return undefined;
   const isp = (await deps.store.listIsps()).find((candidate) => candidate.id === ispId);
   const findings = (await deps.store.listReportFindings(reportId)).filter((finding) => finding.attribution.ispId === ispId);
   const notification: NotificationReport = {
@@ -148,11 +163,12 @@ export async function reportFile(deps: ServerDeps, ispId: string, reportId: numb
     program: deps.program,
   };
   const base = `opennotice-${fileToken(ispId)}-report-${reportId}`;
-  const file = format === 'csv'
-    ? { name: `${base}.csv`, type: 'text/csv; charset=utf-8', body: renderShadowserverCsv(notification) }
-    : format === 'json'
-      ? { name: `${base}.json`, type: 'application/json; charset=utf-8', body: renderJsonReport(notification) }
-      : { name: `${base}.stix.json`, type: 'application/stix+json;version=2.1', body: `${JSON.stringify(renderStixBundle(notification), null, 2)}\n` };
+  const file =
+    format === 'csv'
+      ? { name: `${base}.csv`, type: 'text/csv; charset=utf-8', body: renderShadowserverCsv(notification) }
+      : format === 'json'
+        ? { name: `${base}.json`, type: 'application/json; charset=utf-8', body: renderJsonReport(notification) }
+        : { name: `${base}.stix.json`, type: 'application/stix+json;version=2.1', body: `${JSON.stringify(renderStixBundle(notification), null, 2)}\n` };
   return { status: 200, headers: { 'content-type': file.type, 'content-disposition': `attachment; filename="${file.name}"` }, body: file.body };
 }
 
@@ -162,9 +178,22 @@ export async function reportFile(deps: ServerDeps, ispId: string, reportId: numb
  */
 export function jsonOfFinding(finding: PortalFindingRow) {
   return {
-    id: finding.id, kind: finding.kind, status: finding.status, ip: finding.ip, port: finding.port, protocol: finding.protocol,
-    firstSeen: finding.firstSeen, lastSeen: finding.lastSeen, closedAt: finding.closedAt,
-    device: { vendor: finding.vendor, model: finding.model, deviceType: finding.deviceType, firmwareVersion: finding.firmwareVersion, releaseYear: finding.releaseYear },
+    id: finding.id,
+    kind: finding.kind,
+    status: finding.status,
+    ip: finding.ip,
+    port: finding.port,
+    protocol: finding.protocol,
+    firstSeen: finding.firstSeen,
+    lastSeen: finding.lastSeen,
+    closedAt: finding.closedAt,
+    device: {
+      vendor: finding.vendor,
+      model: finding.model,
+      deviceType: finding.deviceType,
+      firmwareVersion: finding.firmwareVersion,
+      releaseYear: finding.releaseYear,
+    },
     network: { prefix: finding.attribution.prefix, asn: finding.attribution.asn },
     evidence: finding.evidence,
   };
@@ -174,7 +203,11 @@ export function jsonOfFinding(finding: PortalFindingRow) {
 export function jsonOfReport(report: ReportRow) {
   const files = `/api/v1/reports/${report.id}/report`;
   return {
-    id: report.id, createdAt: report.createdAt, periodEnd: report.periodEnd, findingCount: report.findingCount, summary: report.summary,
+    id: report.id,
+    createdAt: report.createdAt,
+    periodEnd: report.periodEnd,
+    findingCount: report.findingCount,
+    summary: report.summary,
     files: { csv: `${files}.csv`, json: `${files}.json`, stix: `${files}.stix.json` },
   };
 }

@@ -7,14 +7,24 @@ import { findingKinds } from '../../notify/render/report.ts';
 import { html, sitePath } from '../html.ts';
 import { errorResponse, redirect } from '../responses.ts';
 import type { Route, ServerDeps, WebRequest } from '../route-types.ts';
-import { feedbackActions, findingDetail, findingPage, ispIdOf, maxFeedbackNoteLength, parseFindingFilters, positiveId, recordFeedback, type FindingDetail } from './data.ts';
+import {
+  feedbackActions,
+  findingDetail,
+  findingPage,
+  ispIdOf,
+  maxFeedbackNoteLength,
+  parseFindingFilters,
+  positiveId,
+  recordFeedback,
+  type FindingDetail,
+} from './data.ts';
 import { portalTexts } from './texts.ts';
 import { deviceLine, portalPage, serviceLine, shortTime } from './view.ts';
 
 export const portalPageSize = 50;
 
 function evidenceValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 function filterForm(request: WebRequest, kind: string | undefined, status: string | undefined) {
@@ -56,7 +66,9 @@ ${row(texts.firstSeen, shortTime(finding.firstSeen))}${row(texts.lastSeen, short
 export function findingRoutes(deps: ServerDeps): Route[] {
   return [
     {
-      method: 'GET', path: '/portal/findings', access: 'isp',
+      method: 'GET',
+      path: '/portal/findings',
+      access: 'isp',
       async handle(request) {
         const ispId = ispIdOf(request);
         const texts = portalTexts[request.locale];
@@ -64,28 +76,41 @@ export function findingRoutes(deps: ServerDeps): Route[] {
         const { findings, nextCursor } = await findingPage(deps, ispId, filters, portalPageSize);
         const filterQuery = { kind: filters.kind, status: filters.status };
         const body = html`${filterForm(request, filters.kind, filters.status)}
-${findings.length === 0 ? html`<p>${texts.noFindings}</p>` : html`<table class="findings"><thead><tr><th>${texts.address}</th><th>${texts.kind}</th><th>${texts.status}</th><th>${texts.device}</th><th>${texts.firstSeen}</th><th>${texts.lastSeen}</th></tr></thead>
-<tbody>${findings.map((finding) => html`<tr><td><a href="/portal/findings/${finding.id}">${serviceLine(finding)}</a></td><td>${texts.kinds[finding.kind]}</td><td>${texts.statuses[finding.status]}</td><td>${deviceLine(finding)}</td><td>${shortTime(finding.firstSeen)}</td><td>${shortTime(finding.lastSeen)}</td></tr>`)}</tbody></table>`}
+${
+  findings.length === 0
+    ? html`<p>${texts.noFindings}</p>`
+    : html`<table class="findings"><thead><tr><th>${texts.address}</th><th>${texts.kind}</th><th>${texts.status}</th><th>${texts.device}</th><th>${texts.firstSeen}</th><th>${texts.lastSeen}</th></tr></thead>
+<tbody>${findings.map((finding) => html`<tr><td><a href="/portal/findings/${finding.id}">${serviceLine(finding)}</a></td><td>${texts.kinds[finding.kind]}</td><td>${texts.statuses[finding.status]}</td><td>${deviceLine(finding)}</td><td>${shortTime(finding.firstSeen)}</td><td>${shortTime(finding.lastSeen)}</td></tr>`)}</tbody></table>`
+}
 <p class="pages">${filters.beforeId !== undefined ? html`<a href="${sitePath('/portal/findings', filterQuery)}">${texts.firstPage}</a> ` : ''}${nextCursor ? html`<a rel="next" href="${sitePath('/portal/findings', { ...filterQuery, cursor: nextCursor })}">${texts.nextPage}</a>` : ''}</p>`;
         return portalPage(request, { title: texts.findings, current: '/portal/findings', body });
       },
     },
     {
-      method: 'GET', path: '/portal/findings/:id', access: 'isp',
+      method: 'GET',
+      path: '/portal/findings/:id',
+      access: 'isp',
       async handle(request) {
         const id = positiveId(request.params.id);
         const detail = id === undefined ? undefined : await findingDetail(deps, ispIdOf(request), id);
         if (!detail) return errorResponse(request, 404);
         const texts = portalTexts[request.locale];
-        return portalPage(request, { title: `${texts.kinds[detail.finding.kind]}: ${serviceLine(detail.finding)}`, current: '/portal/findings', body: detailBody(request, detail) });
+        return portalPage(request, {
+          title: `${texts.kinds[detail.finding.kind]}: ${serviceLine(detail.finding)}`,
+          current: '/portal/findings',
+          body: detailBody(request, detail),
+        });
       },
     },
     {
-      method: 'POST', path: '/portal/findings/:id/feedback', access: 'isp',
+      method: 'POST',
+      path: '/portal/findings/:id/feedback',
+      access: 'isp',
       async handle(request) {
         const id = positiveId(request.params.id);
         const form = await request.form();
-        const saved = id === undefined ? undefined : await recordFeedback(deps, request, id, { action: form.get('action'), note: form.get('note') ?? undefined });
+        const saved =
+          id === undefined ? undefined : await recordFeedback(deps, request, id, { action: form.get('action'), note: form.get('note') ?? undefined });
         if (saved === undefined) return errorResponse(request, 404);
         return redirect(`/portal/findings/${id}`);
       },

@@ -11,20 +11,23 @@ import { deviceLine, portalPage, serviceLine, shortTime } from './view.ts';
 
 /** @example const routes = overviewRoutes(deps) */
 export function overviewRoutes(deps: ServerDeps): Route[] {
-  return [{
-    method: 'GET', path: '/portal', access: 'isp',
-    async handle(request) {
-      const ispId = ispIdOf(request);
-      const texts = portalTexts[request.locale];
-      const [counts, closed, reports, isps] = await Promise.all([
-        deps.store.countIspFindings(ispId),
-        deps.store.recentlyClosedIspFindings(ispId, 10),
-        ispReports(deps, ispId),
-        deps.store.listIsps(),
-      ]);
-      const count = (kind: string, status: string) => counts.find((row) => row.kind === kind && row.status === status)?.count ?? 0;
-      const ispName = isps.find((isp) => isp.id === ispId)?.name ?? ispId;
-      const body = html`<section class="open-by-kind">
+  return [
+    {
+      method: 'GET',
+      path: '/portal',
+      access: 'isp',
+      async handle(request) {
+        const ispId = ispIdOf(request);
+        const texts = portalTexts[request.locale];
+        const [counts, closed, reports, isps] = await Promise.all([
+          deps.store.countIspFindings(ispId),
+          deps.store.recentlyClosedIspFindings(ispId, 10),
+          ispReports(deps, ispId),
+          deps.store.listIsps(),
+        ]);
+        const count = (kind: string, status: string) => counts.find((row) => row.kind === kind && row.status === status)?.count ?? 0;
+        const ispName = isps.find((isp) => isp.id === ispId)?.name ?? ispId;
+        const body = html`<section class="open-by-kind">
 <h2>${texts.openByKind}</h2>
 <table><thead><tr><th>${texts.kind}</th><th>${texts.statuses.open}</th><th>${texts.statuses.closed}</th></tr></thead>
 <tbody>${findingKinds.map((kind) => html`<tr><td><a href="${sitePath('/portal/findings', { kind, status: 'open' })}">${texts.kinds[kind]}</a></td><td class="number">${count(kind, 'open')}</td><td class="number">${count(kind, 'closed')}</td></tr>`)}</tbody>
@@ -32,15 +35,24 @@ export function overviewRoutes(deps: ServerDeps): Route[] {
 </section>
 <section class="recently-closed">
 <h2>${texts.recentlyClosed}</h2>
-${closed.length === 0 ? html`<p>${texts.noFindings}</p>` : html`<table><thead><tr><th>${texts.address}</th><th>${texts.kind}</th><th>${texts.device}</th><th>${texts.closedAt}</th></tr></thead>
-<tbody>${closed.map((finding) => html`<tr><td><a href="/portal/findings/${finding.id}">${serviceLine(finding)}</a></td><td>${texts.kinds[finding.kind]}</td><td>${deviceLine(finding)}</td><td>${shortTime(finding.closedAt)}</td></tr>`)}</tbody></table>`}
+${
+  closed.length === 0
+    ? html`<p>${texts.noFindings}</p>`
+    : html`<table><thead><tr><th>${texts.address}</th><th>${texts.kind}</th><th>${texts.device}</th><th>${texts.closedAt}</th></tr></thead>
+<tbody>${closed.map((finding) => html`<tr><td><a href="/portal/findings/${finding.id}">${serviceLine(finding)}</a></td><td>${texts.kinds[finding.kind]}</td><td>${deviceLine(finding)}</td><td>${shortTime(finding.closedAt)}</td></tr>`)}</tbody></table>`
+}
 </section>
 <section class="latest-reports">
 <h2>${texts.latestReports}</h2>
-${reports.length === 0 ? html`<p>${texts.noReports}</p>` : html`<ul>${reports.slice(0, 5).map((report) => html`<li>${texts.report} #${report.id} — ${shortTime(report.createdAt)} — ${report.findingCount} ${texts.findingCount}</li>`)}</ul>
-<p><a href="/portal/reports">${texts.reports} →</a></p>`}
+${
+  reports.length === 0
+    ? html`<p>${texts.noReports}</p>`
+    : html`<ul>${reports.slice(0, 5).map((report) => html`<li>${texts.report} #${report.id} — ${shortTime(report.createdAt)} — ${report.findingCount} ${texts.findingCount}</li>`)}</ul>
+<p><a href="/portal/reports">${texts.reports} →</a></p>`
+}
 </section>`;
-      return portalPage(request, { title: `${texts.overview}: ${ispName}`, current: '/portal', body });
+        return portalPage(request, { title: `${texts.overview}: ${ispName}`, current: '/portal', body });
+      },
     },
-  }];
+  ];
 }

@@ -16,7 +16,12 @@ async function addFindingsToA(fixture: Fixture, count: number): Promise<number[]
   const { store } = fixture;
   const run = await store.startRun({ startedAt: '2025-02-20T00:00:00.000Z', scope: [], exclude: [], ports: [23], checks: ['credentials'] });
   const ips = Array.from({ length: count }, (_, index) => `192.0.2.${100 + index}`);
-  await store.reconcileFindings(run, { found: ips.map((ip): Finding => ({ kind: 'weak-credential', ip, port: 23, protocol: 'telnet', evidence: {}, observedAt: '2025-02-20T00:00:00.000Z' } as Finding)), covered: [] });
+  await store.reconcileFindings(run, {
+    found: ips.map(
+      (ip): Finding => ({ kind: 'weak-credential', ip, port: 23, protocol: 'telnet', evidence: {}, observedAt: '2025-02-20T00:00:00.000Z' }) as Finding,
+    ),
+    covered: [],
+  });
   const ids = (await store.listFindings()).filter((row) => ips.includes(row.ip)).map((row) => row.id);
   await store.recordAttributions(ids.map((findingId) => ({ findingId, attribution: { source: 'registry' as const, ispId: 'isp-a' } })));
   return ids;
@@ -44,9 +49,15 @@ test('the findings table filters by kind and status and escapes what devices sai
   assert.ok(!all.includes(hostileVendor), 'the hostile vendor string is escaped');
   assert.ok(all.includes('&lt;script&gt;alert(&quot;vendor&quot;)&lt;/script&gt;'));
   const closed = (await browser.request({ url: '/portal/findings?status=closed' })).text();
-  assert.deepEqual([...closed.matchAll(/>(192\.0\.2\.\d+):/g)].map((match) => match[1]), ['192.0.2.12']);
+  assert.deepEqual(
+    [...closed.matchAll(/>(192\.0\.2\.\d+):/g)].map((match) => match[1]),
+    ['192.0.2.12'],
+  );
   const infected = (await browser.request({ url: '/portal/findings?kind=infected' })).text();
-  assert.deepEqual([...infected.matchAll(/>(192\.0\.2\.\d+) \(darknet\)/g)].map((match) => match[1]), ['192.0.2.11']);
+  assert.deepEqual(
+    [...infected.matchAll(/>(192\.0\.2\.\d+) \(darknet\)/g)].map((match) => match[1]),
+    ['192.0.2.11'],
+  );
   const detail = (await browser.request({ url: `/portal/findings/${fixture.findings.a[0]}` })).text();
   assert.ok(!detail.includes(hostileBanner));
   assert.ok(detail.includes('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'));
@@ -65,7 +76,10 @@ test('pages follow the keyset cursor: every finding once, newest first', async (
   }
   assert.equal(seen.length, 123);
   assert.equal(new Set(seen).size, 123);
-  assert.deepEqual(seen, [...seen].sort((a, b) => b - a));
+  assert.deepEqual(
+    seen,
+    [...seen].sort((a, b) => b - a),
+  );
 });
 
 test('feedback from the form is stored with its author and shown escaped on the finding', async () => {
@@ -88,7 +102,7 @@ test('feedback from the form is stored with its author and shown escaped on the 
   assert.equal((await fixture.store.listFeedback({ findingId: id })).length, 1);
 });
 
-test('report downloads render the ISP\'s own report in CSV, JSON and STIX; another ISP\'s report is not found', async () => {
+test("report downloads render the ISP's own report in CSV, JSON and STIX; another ISP's report is not found", async () => {
   const fixture = await createFixture();
   const { browser } = await aliceSession(fixture);
   const list = (await browser.request({ url: '/portal/reports' })).text();
@@ -99,7 +113,13 @@ test('report downloads render the ISP\'s own report in CSV, JSON and STIX; anoth
   assert.match(csv.headers['content-disposition']!, /^attachment; filename="opennotice-isp-a-report-\d+\.csv"$/);
   const rows = parseCsv(csv.text());
   const ipColumn = rows[0]!.indexOf('ip');
-  assert.deepEqual(rows.slice(1).map((cells) => cells[ipColumn]).sort(), ['192.0.2.10', '192.0.2.11', '192.0.2.12']);
+  assert.deepEqual(
+    rows
+      .slice(1)
+      .map((cells) => cells[ipColumn])
+      .sort(),
+    ['192.0.2.10', '192.0.2.11', '192.0.2.12'],
+  );
   const json = JSON.parse((await browser.request({ url: `/portal/reports/${fixture.reports.a}/report.json` })).text()) as { findings: unknown[] };
   assert.equal(json.findings.length, 3);
   const stix = await browser.request({ url: `/portal/reports/${fixture.reports.a}/report.stix.json` });
@@ -134,18 +154,36 @@ test('API tokens: created once on the page, work for the API with the same scope
   assert.deepEqual([...page1.findings, ...page2.findings].map((finding) => finding.ip).sort(), ['192.0.2.10', '192.0.2.11', '192.0.2.12']);
   assert.equal((await app.request({ url: '/api/v1/findings?kind=bogus', headers: bearer })).status, 400);
 
-  const detail = (await app.request({ url: `/api/v1/findings/${fixture.findings.a[2]}`, headers: bearer })).json() as { finding: { status: string; closedAt: string }; events: Array<{ event: string }>; reports: Array<{ id: number }> };
+  const detail = (await app.request({ url: `/api/v1/findings/${fixture.findings.a[2]}`, headers: bearer })).json() as {
+    finding: { status: string; closedAt: string };
+    events: Array<{ event: string }>;
+    reports: Array<{ id: number }>;
+  };
   assert.equal(detail.finding.status, 'closed');
-  assert.deepEqual(detail.events.map((event) => event.event), ['opened', 'closed']);
-  assert.deepEqual(detail.reports.map((report) => report.id), [fixture.reports.a]);
+  assert.deepEqual(
+    detail.events.map((event) => event.event),
+    ['opened', 'closed'],
+  );
+  assert.deepEqual(
+    detail.reports.map((report) => report.id),
+    [fixture.reports.a],
+  );
   assert.equal((await app.request({ url: `/api/v1/findings/${fixture.findings.b[0]}`, headers: bearer })).status, 404);
 
-  const feedback = await app.request({ method: 'POST', url: `/api/v1/findings/${fixture.findings.a[0]}/feedback`, body: JSON.stringify({ action: 'false-positive', note: 'lab device' }), headers: { ...bearer, 'content-type': 'application/json' } });
+  const feedback = await app.request({
+    method: 'POST',
+    url: `/api/v1/findings/${fixture.findings.a[0]}/feedback`,
+    body: JSON.stringify({ action: 'false-positive', note: 'lab device' }),
+    headers: { ...bearer, 'content-type': 'application/json' },
+  });
   assert.equal(feedback.status, 201);
   assert.equal((await fixture.store.listFeedback({ findingId: fixture.findings.a[0] }))[0]?.action, 'false-positive');
 
   const reports = (await app.request({ url: '/api/v1/reports', headers: bearer })).json() as { reports: Array<{ id: number; files: { csv: string } }> };
-  assert.deepEqual(reports.reports.map((report) => report.id), [fixture.reports.a]);
+  assert.deepEqual(
+    reports.reports.map((report) => report.id),
+    [fixture.reports.a],
+  );
   assert.equal((await app.request({ url: reports.reports[0]!.files.csv, headers: bearer })).status, 200);
   assert.equal((await app.request({ url: `/api/v1/reports/${fixture.reports.b}/report.csv`, headers: bearer })).status, 404);
 
@@ -169,7 +207,7 @@ test('the API without credentials, or with a malformed token, answers 401 JSON',
   }
 });
 
-test('a token cannot revoke another user\'s token', async () => {
+test("a token cannot revoke another user's token", async () => {
   const fixture = await createFixture();
   const { browser } = await aliceSession(fixture);
   const bob = (await fixture.store.findWebUser(fixture.users.bob))!;

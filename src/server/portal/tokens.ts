@@ -16,10 +16,19 @@ async function tokensPage(deps: ServerDeps, request: WebRequest, created?: strin
   const tokens = await deps.store.listApiTokens({ userId: request.principal!.userId });
   const body = html`${created ? html`<section class="token-created" role="status"><h2>${texts.tokenCreated}</h2><p><code class="secret">${created}</code></p><p>${texts.tokenShownOnce}</p></section>` : ''}
 <p>${texts.tokenHelp}</p>
-${tokens.length === 0 ? '' : html`<table class="tokens"><thead><tr><th>${texts.tokenLabel}</th><th>${texts.created}</th><th>${texts.tokenLastUsed}</th><th></th></tr></thead>
-<tbody>${tokens.map((token) => html`<tr><td>${token.label}</td><td>${shortTime(token.createdAt)}</td><td>${token.lastUsedAt ? shortTime(token.lastUsedAt) : texts.never}</td><td>${token.revokedAt
-    ? html`${texts.tokenRevoked} ${shortTime(token.revokedAt)}`
-    : html`<form method="post" action="/portal/tokens/${token.id}/revoke"><input type="hidden" name="csrf" value="${request.csrfToken ?? ''}"><button type="submit">${texts.tokenRevoke}</button></form>`}</td></tr>`)}</tbody></table>`}
+${
+  tokens.length === 0
+    ? ''
+    : html`<table class="tokens"><thead><tr><th>${texts.tokenLabel}</th><th>${texts.created}</th><th>${texts.tokenLastUsed}</th><th></th></tr></thead>
+<tbody>${tokens.map(
+        (token) =>
+          html`<tr><td>${token.label}</td><td>${shortTime(token.createdAt)}</td><td>${token.lastUsedAt ? shortTime(token.lastUsedAt) : texts.never}</td><td>${
+            token.revokedAt
+              ? html`${texts.tokenRevoked} ${shortTime(token.revokedAt)}`
+              : html`<form method="post" action="/portal/tokens/${token.id}/revoke"><input type="hidden" name="csrf" value="${request.csrfToken ?? ''}"><button type="submit">${texts.tokenRevoke}</button></form>`
+          }</td></tr>`,
+      )}</tbody></table>`
+}
 <h2>${texts.tokenCreate}</h2>
 <form method="post" action="/portal/tokens">
 <input type="hidden" name="csrf" value="${request.csrfToken ?? ''}">
@@ -34,7 +43,9 @@ export function tokenRoutes(deps: ServerDeps): Route[] {
   return [
     { method: 'GET', path: '/portal/tokens', access: 'isp', handle: (request) => tokensPage(deps, request) },
     {
-      method: 'POST', path: '/portal/tokens', access: 'isp',
+      method: 'POST',
+      path: '/portal/tokens',
+      access: 'isp',
       async handle(request) {
         const label = (await request.form()).get('label') ?? '';
         const { token } = await issueApiToken(deps.store, request.principal!.userId, label, deps.now());
@@ -42,10 +53,12 @@ export function tokenRoutes(deps: ServerDeps): Route[] {
       },
     },
     {
-      method: 'POST', path: '/portal/tokens/:id/revoke', access: 'isp',
+      method: 'POST',
+      path: '/portal/tokens/:id/revoke',
+      access: 'isp',
       async handle(request) {
         const id = positiveId(request.params.id);
-        const revoked = id !== undefined && await deps.store.revokeApiToken(id, deps.now().toISOString(), { userId: request.principal!.userId });
+        const revoked = id !== undefined && (await deps.store.revokeApiToken(id, deps.now().toISOString(), { userId: request.principal!.userId }));
         return revoked ? redirect('/portal/tokens') : errorResponse(request, 404);
       },
     },

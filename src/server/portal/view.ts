@@ -35,7 +35,12 @@ export function serviceLine(finding: Pick<PortalFindingRow, 'ip' | 'port' | 'pro
  */
 export function portalPage(request: WebRequest, options: { title: string; current: string; body: SafeHtml; status?: number }): WebResponse {
   const texts = portalTexts[request.locale];
-  const tabs: Array<[string, string]> = [['/portal', texts.overview], ['/portal/findings', texts.findings], ['/portal/reports', texts.reports], ['/portal/tokens', texts.tokens]];
+  const tabs: Array<[string, string]> = [
+    ['/portal', texts.overview],
+    ['/portal/findings', texts.findings],
+    ['/portal/reports', texts.reports],
+    ['/portal/tokens', texts.tokens],
+  ];
   const nav = html`<nav class="portal-tabs">${tabs.map(([href, label]) => html`<a href="${href}"${href === options.current ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>`;
   return renderPage(request, { title: options.title, status: options.status, body: html`${nav}\n${options.body}` });
 }

@@ -28,9 +28,11 @@ export function renderAbout(request: WebRequest, program: ProgramInfo): WebRespo
 <section><h2>${words.aboutWhy}</h2><p>${words.aboutWhyText}</p></section>
 <section><h2>${words.aboutHow}</h2><ul>${words.aboutHowItems.map((item) => html`<li>${item}</li>`)}</ul></section>
 <section><h2>${words.aboutWho}</h2><dl class="facts"><dt>${words.operator}</dt><dd>${program.operator}</dd><dt>${words.contact}</dt><dd>${contact}</dd></dl></section>
-<section><h2>${words.addresses}</h2>${program.scannerAddresses.length
-    ? html`<ul class="addresses">${program.scannerAddresses.map((address) => html`<li><code>${address}</code></li>`)}</ul>`
-    : html`<p>${words.noAddresses}</p>`}</section>
+<section><h2>${words.addresses}</h2>${
+    program.scannerAddresses.length
+      ? html`<ul class="addresses">${program.scannerAddresses.map((address) => html`<li><code>${address}</code></li>`)}</ul>`
+      : html`<p>${words.noAddresses}</p>`
+  }</section>
 <section><h2>${words.recognise}</h2><p>${words.recogniseText}</p><p><code class="user-agent">${scannerUserAgent(program)}</code></p></section>
 <ul class="next-steps"><li><a href="/opt-out">${words.optOutLink}</a></li><li><a href="/check">${words.checkLink}</a></li><li><a href="/statistics">${words.statisticsLink}</a></li></ul>`;
   return renderPage(request, { title: words.aboutTitle, body });

@@ -17,10 +17,15 @@ import { publicWords } from './words.ts';
  */
 export function renderCheck(request: WebRequest, findings: AddressFinding[]): WebResponse {
   const words = publicWords(request.locale);
-  const devices = [...new Set(findings.map((finding) => [finding.vendor, finding.model, finding.deviceType && `(${finding.deviceType})`].filter(Boolean).join(' ')).filter(Boolean))];
-  const result = findings.length === 0
-    ? html`<p class="success">${words.nothingFound}</p><p>${words.nothingFoundNote}</p>`
-    : html`<div class="warning"><p>${words.found}</p>
+  const devices = [
+    ...new Set(
+      findings.map((finding) => [finding.vendor, finding.model, finding.deviceType && `(${finding.deviceType})`].filter(Boolean).join(' ')).filter(Boolean),
+    ),
+  ];
+  const result =
+    findings.length === 0
+      ? html`<p class="success">${words.nothingFound}</p><p>${words.nothingFoundNote}</p>`
+      : html`<div class="warning"><p>${words.found}</p>
 <ul class="check-findings">${findings.map((finding) => html`<li data-kind="${finding.kind}"><strong>${kindLabel(request.locale, finding.kind)}</strong> — ${words.lastSeen} ${formatTime(finding.lastSeen)}</li>`)}</ul>
 ${devices.length ? html`<p>${words.device}: ${devices.join(', ')}</p>` : ''}</div>
 <h2>${words.whatToDo}</h2>

@@ -37,15 +37,25 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
     const optOuts = createRateLimiter({ limit: limits.optOutsPerHour ?? 5, windowMs: 3_600_000, now: deps.now });
     return [
       { method: 'GET', path: '/', access: 'public', handle: (request) => renderAbout(request, deps.program) },
-      { method: 'GET', path: '/statistics', access: 'public', handle: async (request) => renderStatistics(request, bodies.get(request.locale, await figures.current())) },
       {
-        method: 'GET', path: '/check', access: 'public',
+        method: 'GET',
+        path: '/statistics',
+        access: 'public',
+        handle: async (request) => renderStatistics(request, bodies.get(request.locale, await figures.current())),
+      },
+      {
+        method: 'GET',
+        path: '/check',
+        access: 'public',
         // Only request.remoteAddress is looked up: query parameters are never read here.
-        handle: async (request) => (checks.allow(request.remoteAddress) ? renderCheck(request, await deps.store.openFindingsAt(request.remoteAddress)) : tooMany(request, checks)),
+        handle: async (request) =>
+          checks.allow(request.remoteAddress) ? renderCheck(request, await deps.store.openFindingsAt(request.remoteAddress)) : tooMany(request, checks),
       },
       { method: 'GET', path: '/opt-out', access: 'public', handle: (request) => renderOptOutForm(request) },
       {
-        method: 'POST', path: '/opt-out', access: 'public',
+        method: 'POST',
+        path: '/opt-out',
+        access: 'public',
         handle: async (request) => {
           if (!optOuts.allow(request.remoteAddress)) return tooMany(request, optOuts);
           const body = await request.form();
@@ -53,7 +63,11 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
           const checked = validateOptOut(form, request.locale);
           if (!checked.ok) return renderOptOutForm(request, { form, problems: checked.problems });
           const id = await deps.store.createOptOutRequest({
-            cidrs: checked.cidrs, contact: checked.contact, reason: checked.reason, requestedAt: deps.now().toISOString(), requesterAddress: request.remoteAddress,
+            cidrs: checked.cidrs,
+            contact: checked.contact,
+            reason: checked.reason,
+            requestedAt: deps.now().toISOString(),
+            requesterAddress: request.remoteAddress,
           });
           return renderOptOutReceived(request, id);
         },

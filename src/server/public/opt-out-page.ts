@@ -27,7 +27,10 @@ export type OptOutValidation = { ok: true; cidrs: string[]; contact: string; rea
 export function validateOptOut(form: OptOutForm, locale: WebRequest['locale']): OptOutValidation {
   const words = publicWords(locale);
   const problems: string[] = [];
-  const lines = form.cidrs.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const lines = form.cidrs
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const cidrs = new Set<string>();
   if (lines.length === 0) problems.push(words.cidrRequired);
   if (lines.length > MAX_OPT_OUT_RANGES) problems.push(fill(words.cidrTooMany, { max: MAX_OPT_OUT_RANGES }));

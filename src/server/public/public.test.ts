@@ -17,7 +17,15 @@ test('the about page says who scans, from where, with which User-Agent, in Engli
   const { app } = await setUp();
   const english = await app.request({ url: '/?lang=en' });
   assert.equal(english.status, 200);
-  for (const text of ['Test Operator Agency', 'notice@program.example', '192.0.2.250', '192.0.2.251', 'opennotice-survey (+https://notice.example/)', 'href="/opt-out"', 'href="/check"']) {
+  for (const text of [
+    'Test Operator Agency',
+    'notice@program.example',
+    '192.0.2.250',
+    '192.0.2.251',
+    'opennotice-survey (+https://notice.example/)',
+    'href="/opt-out"',
+    'href="/check"',
+  ]) {
     assert.ok(english.text().includes(text), text);
   }
   const japanese = await app.request({ url: '/?lang=ja' });
@@ -30,14 +38,29 @@ test('public statistics show the monthly figures of `opennotice stats`, counts o
   const response = await app.request({ url: '/statistics?lang=en' });
   assert.equal(response.status, 200);
   const page = response.text();
-  const expected = programStatistics({ findings: await fixture.store.listNotifiableFindings(), events: await fixture.store.listFindingEvents(), reports: await fixture.store.listReports() });
+  const expected = programStatistics({
+    findings: await fixture.store.listNotifiableFindings(),
+    events: await fixture.store.listFindingEvents(),
+    reports: await fixture.store.listReports(),
+  });
   for (const month of expected.months) {
     const row = new RegExp(`<tr><td>${month.month}</td>((?:<td class="num">[^<]*</td>)+)</tr>`).exec(page);
     assert.ok(row, month.month);
     const cells = [...row[1]!.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((cell) => Number(cell[1]!.replace(/,/g, '')));
     const total = Object.values(month.cumulative.found).reduce((a, b) => a + b, 0);
-    assert.deepEqual(cells, [month.found['weak-credential'], month.found['no-authentication'], month.found['vulnerable-firmware'], month.found.infected,
-      month.infectedPerDay.max, month.reports, month.findingsNotified, month.remediated, total, month.cumulative.findingsNotified, month.cumulative.remediated]);
+    assert.deepEqual(cells, [
+      month.found['weak-credential'],
+      month.found['no-authentication'],
+      month.found['vulnerable-firmware'],
+      month.found.infected,
+      month.infectedPerDay.max,
+      month.reports,
+      month.findingsNotified,
+      month.remediated,
+      total,
+      month.cumulative.findingsNotified,
+      month.cumulative.remediated,
+    ]);
   }
   for (const secret of ['192.0.2.1', '198.51.100.', 'Sakura', 'Hikari', 'kv-001']) assert.ok(!page.includes(secret), `no "${secret}" on the public page`);
   assert.match((await app.request({ url: '/statistics?lang=ja' })).text(), /月別/);
@@ -60,12 +83,18 @@ test('check my connection answers only about the connecting address, whatever th
   for (const url of ['/check?ip=198.51.100.1', '/check?address=198.51.100.1', '/check?ip=192.0.2.1&remoteAddress=192.0.2.1']) {
     const other = await app.request({ url, remoteAddress: '203.0.113.9' });
     assert.equal(other.status, 200);
-    const main = /<main>([^]*)<\/main>/.exec(other.text())![1]!; // the header's language link repeats the query, as typed
+    const main = /<main>([\s\S]*)<\/main>/.exec(other.text())![1]!; // the header's language link repeats the query, as typed
     assert.match(main, /id="your-address">203\.0\.113\.9</);
     assert.match(main, /no open finding/);
     assert.doesNotMatch(main, /198\.51\.100\.1|192\.0\.2\.1\b|data-kind=/);
   }
-  const posted = await app.request({ method: 'POST', url: '/check', remoteAddress: '203.0.113.9', body: 'ip=198.51.100.1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const posted = await app.request({
+    method: 'POST',
+    url: '/check',
+    remoteAddress: '203.0.113.9',
+    body: 'ip=198.51.100.1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.ok(posted.status === 405 || posted.status === 403, `a form post is not a way in (got ${posted.status})`);
   assert.doesNotMatch(posted.text(), /198\.51\.100\.1/);
 
@@ -91,7 +120,11 @@ test('the opt-out form validates, shows problems with the typed values escaped, 
   const form = await visitor.request({ url: '/opt-out?lang=en', remoteAddress: '203.0.113.30' });
   assert.equal(form.status, 200);
   assert.ok(visitor.csrf, 'the form carries a CSRF token');
-  const bad = await visitor.post('/opt-out', { cidrs: '198.51.100.7/24\n<script>alert(1)</script>\n', contact: 'not-an-address', reason: 'x' }, { headers: {} });
+  const bad = await visitor.post(
+    '/opt-out',
+    { cidrs: '198.51.100.7/24\n<script>alert(1)</script>\n', contact: 'not-an-address', reason: 'x' },
+    { headers: {} },
+  );
   assert.equal(bad.status, 400);
   const page = bad.text();
   assert.match(page, /Line 1: &quot;198\.51\.100\.7\/24&quot; is not an IPv4 range/);
@@ -119,8 +152,13 @@ test('opt-out on the web: a visitor asks, the operator approves, the range is ex
   const { app, operator } = await operatorSession(fixture);
   const visitor = createBrowser(app);
   await visitor.request({ url: '/opt-out', remoteAddress: '203.0.113.50' });
-  const sent = await visitor.request({ method: 'POST', url: '/opt-out', remoteAddress: '203.0.113.50', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ cidrs: '203.0.113.0/24', contact: 'noc@example.net', reason: 'research network', csrf: visitor.csrf! }).toString() });
+  const sent = await visitor.request({
+    method: 'POST',
+    url: '/opt-out',
+    remoteAddress: '203.0.113.50',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ cidrs: '203.0.113.0/24', contact: 'noc@example.net', reason: 'research network', csrf: visitor.csrf! }).toString(),
+  });
   assert.equal(sent.status, 200);
   const [request] = await fixture.store.listOptOutRequests();
   assert.equal(request!.requesterAddress, '203.0.113.50');
@@ -136,7 +174,14 @@ test('opt-out posts are rate-limited per address', async () => {
   const { app } = await setUp();
   const visitor = createBrowser(app);
   await visitor.request({ url: '/opt-out', remoteAddress: '203.0.113.40' });
-  const send = () => visitor.request({ method: 'POST', url: '/opt-out', remoteAddress: '203.0.113.40', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ cidrs: '192.0.2.0/24', contact: 'a@b.example', csrf: visitor.csrf! }).toString() });
+  const send = () =>
+    visitor.request({
+      method: 'POST',
+      url: '/opt-out',
+      remoteAddress: '203.0.113.40',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ cidrs: '192.0.2.0/24', contact: 'a@b.example', csrf: visitor.csrf! }).toString(),
+    });
   for (let index = 0; index < 5; index++) assert.equal((await send()).status, 200);
   assert.equal((await send()).status, 429);
 });

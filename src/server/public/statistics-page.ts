@@ -17,12 +17,20 @@ function breakdown(locale: Locale, figures: DashboardFigures, id: string, headin
   const words = publicWords(locale);
   const charted = entries.slice(0, 15);
   return figureBlock({
-    id, title: `${words.openNow}: ${heading}`, tableLabel: words.table, emptyText: words.noData,
+    id,
+    title: `${words.openNow}: ${heading}`,
+    tableLabel: words.table,
+    emptyText: words.noData,
     table: dataTable({
-      locale, headers: [heading, words.total, ...figures.kinds.map((kind) => kindLabel(locale, kind))],
+      locale,
+      headers: [heading, words.total, ...figures.kinds.map((kind) => kindLabel(locale, kind))],
       rows: entries.slice(0, 100).map((entry) => [keyLabel(locale, entry.label), entry.count, ...figures.kinds.map((kind) => entry.byKind[kind] ?? 0)]),
     }),
-    spec: { type, categories: charted.map((entry) => keyLabel(locale, entry.label)), series: figures.kinds.map((kind) => ({ name: kindLabel(locale, kind), stack: 'open', data: charted.map((entry) => entry.byKind[kind] ?? 0) })) },
+    spec: {
+      type,
+      categories: charted.map((entry) => keyLabel(locale, entry.label)),
+      series: figures.kinds.map((kind) => ({ name: kindLabel(locale, kind), stack: 'open', data: charted.map((entry) => entry.byKind[kind] ?? 0) })),
+    },
   });
 }
 
@@ -34,14 +42,42 @@ export function statisticsBody(locale: Locale, figures: DashboardFigures): SafeH
   const words = publicWords(locale);
   const months = figures.months;
   const monthly = figureBlock({
-    id: 'public-monthly', title: words.monthly, tableLabel: words.table, emptyText: words.noData, className: 'wide',
+    id: 'public-monthly',
+    title: words.monthly,
+    tableLabel: words.table,
+    emptyText: words.noData,
+    className: 'wide',
     table: dataTable({
-      locale, className: 'data wide',
-      headers: [words.month, ...figures.kinds.map((kind) => kindLabel(locale, kind)), words.infectedMax, words.reports, words.notified, words.remediated, words.cumulativeFound, words.cumulativeNotified, words.cumulativeRemediated],
-      rows: months.map((row) => [row.month, ...figures.kinds.map((kind) => row.found[kind] ?? 0), row.infectedPerDay.max, row.reports, row.findingsNotified, row.remediated,
-        Object.values(row.cumulative.found).reduce((a, b) => a + b, 0), row.cumulative.findingsNotified, row.cumulative.remediated]),
+      locale,
+      className: 'data wide',
+      headers: [
+        words.month,
+        ...figures.kinds.map((kind) => kindLabel(locale, kind)),
+        words.infectedMax,
+        words.reports,
+        words.notified,
+        words.remediated,
+        words.cumulativeFound,
+        words.cumulativeNotified,
+        words.cumulativeRemediated,
+      ],
+      rows: months.map((row) => [
+        row.month,
+        ...figures.kinds.map((kind) => row.found[kind] ?? 0),
+        row.infectedPerDay.max,
+        row.reports,
+        row.findingsNotified,
+        row.remediated,
+        Object.values(row.cumulative.found).reduce((a, b) => a + b, 0),
+        row.cumulative.findingsNotified,
+        row.cumulative.remediated,
+      ]),
     }),
-    spec: { type: 'bar', categories: months.map((row) => row.month), series: figures.kinds.map((kind) => ({ name: kindLabel(locale, kind), stack: 'found', data: months.map((row) => row.found[kind] ?? 0) })) },
+    spec: {
+      type: 'bar',
+      categories: months.map((row) => row.month),
+      series: figures.kinds.map((kind) => ({ name: kindLabel(locale, kind), stack: 'found', data: months.map((row) => row.found[kind] ?? 0) })),
+    },
   });
   const open = figures.open;
   const body = html`<p>${words.statisticsIntro}</p><p class="meta">${formatTime(figures.computedAt)}</p>
@@ -49,7 +85,14 @@ export function statisticsBody(locale: Locale, figures: DashboardFigures): SafeH
 ${monthly}
 ${breakdown(locale, figures, 'public-device-types', words.deviceType, open.byDeviceType, 'hbar')}
 ${breakdown(locale, figures, 'public-vendors', words.vendor, open.byVendor, 'hbar')}
-${breakdown(locale, figures, 'public-release-years', words.releaseYear, [...open.byReleaseYear].sort((a, b) => a.key.localeCompare(b.key)), 'bar')}
+${breakdown(
+  locale,
+  figures,
+  'public-release-years',
+  words.releaseYear,
+  [...open.byReleaseYear].sort((a, b) => a.key.localeCompare(b.key)),
+  'bar',
+)}
 </div>`;
   return body;
 }

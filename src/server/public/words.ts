@@ -4,15 +4,17 @@ import type { Locale } from '../route-types.ts';
 const en = {
   aboutTitle: 'About this survey',
   aboutWhat: 'What this is',
-  aboutWhatText: 'We look for Internet-connected devices — cameras, routers, video recorders, storage boxes, printers — that botnets such as Mirai can take over: devices that accept a default or weak password, devices with no login at all, devices running firmware with known security holes, and devices that already behave like bots. We tell the network\'s provider (ISP), and the provider tells its customer, so the device gets fixed.',
+  aboutWhatText:
+    "We look for Internet-connected devices — cameras, routers, video recorders, storage boxes, printers — that botnets such as Mirai can take over: devices that accept a default or weak password, devices with no login at all, devices running firmware with known security holes, and devices that already behave like bots. We tell the network's provider (ISP), and the provider tells its customer, so the device gets fixed.",
   aboutWhy: 'Why',
-  aboutWhyText: 'Hijacked devices are used to attack others, often without their owners noticing. Finding them early and telling the people who can fix them is how national programs such as Japan\'s NOTICE (with NICT and the ISPs) keep networks clean.',
+  aboutWhyText:
+    "Hijacked devices are used to attack others, often without their owners noticing. Finding them early and telling the people who can fix them is how national programs such as Japan's NOTICE (with NICT and the ISPs) keep networks clean.",
   aboutHow: 'What we do, and what we never do',
   aboutHowItems: [
     'We connect to common device services (telnet, SSH, FTP, web admin pages) and read what they show.',
     'Where a device asks for a login, we try a short, published list of factory-default passwords. If one works, we record that and disconnect at once.',
     'We never run a command, change a setting, read your data or send an attack.',
-    'Findings go only to the network\'s provider; our public figures are counts, never addresses.',
+    "Findings go only to the network's provider; our public figures are counts, never addresses.",
   ],
   aboutWho: 'Who runs it',
   operator: 'Operator',
@@ -23,7 +25,7 @@ const en = {
   recogniseText: 'Connections come only from the addresses above. Our web requests carry this User-Agent:',
   optOutLink: 'Do not want your network surveyed? Ask to opt out.',
   checkLink: 'Check whether we found a problem at your connection.',
-  statisticsLink: 'See the program\'s monthly figures.',
+  statisticsLink: "See the program's monthly figures.",
 
   statisticsTitle: 'Statistics',
   statisticsIntro: 'Monthly figures of the program. Counts only: no address, no network, no customer is ever named here.',
@@ -45,7 +47,8 @@ const en = {
   noData: 'No figures yet.',
 
   optOutTitle: 'Opt out of the survey',
-  optOutIntro: 'If you run a network and do not want it surveyed, tell us its address ranges. The operator checks each request; approved ranges are never contacted again by our scanners.',
+  optOutIntro:
+    'If you run a network and do not want it surveyed, tell us its address ranges. The operator checks each request; approved ranges are never contacted again by our scanners.',
   cidrs: 'Address ranges (IPv4, one per line, e.g. 198.51.100.0/24)',
   email: 'Your e-mail address (for questions about the request)',
   reason: 'Anything we should know (optional)',
@@ -63,17 +66,21 @@ const en = {
   checkIntro: 'This page tells you only about the address you are connecting from right now. It cannot look up any other address.',
   yourAddress: 'Your address',
   nothingFound: 'We have no open finding for this address.',
-  nothingFoundNote: 'That does not prove every device is safe: we only survey some networks, and only some device problems. Keep passwords strong and firmware updated.',
+  nothingFoundNote:
+    'That does not prove every device is safe: we only survey some networks, and only some device problems. Keep passwords strong and firmware updated.',
   found: 'At this address we found:',
   lastSeen: 'last seen',
   device: 'Device (as we identified it)',
   sharedAddress: 'If your provider shares one address among many customers, the device may belong to someone else. Your provider can tell you more.',
   whatToDo: 'What to do',
   advice: {
-    'weak-credential': 'A device here accepts a factory-default or easily guessed password. Log in to the device and set a long, unique password; turn off remote access (telnet, remote admin) if you do not use it.',
+    'weak-credential':
+      'A device here accepts a factory-default or easily guessed password. Log in to the device and set a long, unique password; turn off remote access (telnet, remote admin) if you do not use it.',
     'no-authentication': 'A device here lets anyone in without a password. Set a password on it, and turn off remote administration if you do not need it.',
-    'vulnerable-firmware': 'A device here runs firmware with known security holes. Install the latest firmware from the maker\'s website; if the maker no longer publishes updates, replace the device.',
-    infected: 'A device here appears to be infected and is attacking others. Disconnect it from the network, reset it to factory settings, update its firmware, and set a new strong password before you connect it again.',
+    'vulnerable-firmware':
+      "A device here runs firmware with known security holes. Install the latest firmware from the maker's website; if the maker no longer publishes updates, replace the device.",
+    infected:
+      'A device here appears to be infected and is attacking others. Disconnect it from the network, reset it to factory settings, update its firmware, and set a new strong password before you connect it again.',
   } as Record<string, string>,
   adviceOther: 'A device here has a security problem. Update its firmware and change its password.',
 };
@@ -83,9 +90,11 @@ type Words = typeof en;
 const ja: Words = {
   aboutTitle: 'この調査について',
   aboutWhat: '何をしているか',
-  aboutWhatText: 'インターネットにつながった機器（カメラ、ルーター、録画機、ネットワークストレージ、プリンターなど）のうち、Miraiのようなボットネットに乗っ取られるおそれのあるものを探しています。初期設定や推測しやすいパスワードのままの機器、ログインのない機器、既知の脆弱性があるファームウェアの機器、すでにボットとして動いている機器です。見つかった場合はそのネットワークのプロバイダー（ISP）に知らせ、ISPから利用者に連絡して対処してもらいます。',
+  aboutWhatText:
+    'インターネットにつながった機器（カメラ、ルーター、録画機、ネットワークストレージ、プリンターなど）のうち、Miraiのようなボットネットに乗っ取られるおそれのあるものを探しています。初期設定や推測しやすいパスワードのままの機器、ログインのない機器、既知の脆弱性があるファームウェアの機器、すでにボットとして動いている機器です。見つかった場合はそのネットワークのプロバイダー（ISP）に知らせ、ISPから利用者に連絡して対処してもらいます。',
   aboutWhy: 'なぜ',
-  aboutWhyText: '乗っ取られた機器は、持ち主が気付かないうちに他への攻撃に使われます。早く見つけて対処できる人に知らせることが、日本のNOTICE（NICTとISPの取り組み）のような国の取り組みがネットワークを守る方法です。',
+  aboutWhyText:
+    '乗っ取られた機器は、持ち主が気付かないうちに他への攻撃に使われます。早く見つけて対処できる人に知らせることが、日本のNOTICE（NICTとISPの取り組み）のような国の取り組みがネットワークを守る方法です。',
   aboutHow: '行うこと・行わないこと',
   aboutHowItems: [
     '機器のよくあるサービス（telnet、SSH、FTP、Web管理画面）に接続し、表示される内容を読み取ります。',
@@ -142,17 +151,22 @@ const ja: Words = {
   checkIntro: 'このページでは、いま接続しているアドレスについてだけお知らせします。ほかのアドレスは調べられません。',
   yourAddress: 'あなたのアドレス',
   nothingFound: 'このアドレスで未対処の検出はありません。',
-  nothingFoundNote: 'すべての機器が安全という意味ではありません。調査は一部のネットワークと一部の問題だけが対象です。パスワードを強くし、ファームウェアを最新に保ってください。',
+  nothingFoundNote:
+    'すべての機器が安全という意味ではありません。調査は一部のネットワークと一部の問題だけが対象です。パスワードを強くし、ファームウェアを最新に保ってください。',
   found: 'このアドレスで次の問題が見つかっています：',
   lastSeen: '最終確認',
   device: '機器（調査で特定した内容）',
-  sharedAddress: 'プロバイダーが1つのアドレスを複数の利用者で共有している場合、機器はほかの方のものかもしれません。詳しくはプロバイダーにお問い合わせください。',
+  sharedAddress:
+    'プロバイダーが1つのアドレスを複数の利用者で共有している場合、機器はほかの方のものかもしれません。詳しくはプロバイダーにお問い合わせください。',
   whatToDo: '対処方法',
   advice: {
-    'weak-credential': '初期設定のままか推測しやすいパスワードの機器があります。機器にログインして、長く他と重複しないパスワードに変更してください。使っていなければ、遠隔操作の機能（telnet、リモート管理）を止めてください。',
+    'weak-credential':
+      '初期設定のままか推測しやすいパスワードの機器があります。機器にログインして、長く他と重複しないパスワードに変更してください。使っていなければ、遠隔操作の機能（telnet、リモート管理）を止めてください。',
     'no-authentication': 'パスワードなしで誰でも入れる機器があります。パスワードを設定し、必要なければリモート管理を止めてください。',
-    'vulnerable-firmware': '既知の脆弱性があるファームウェアの機器があります。メーカーのWebサイトから最新のファームウェアを入れてください。更新が提供されていない場合は、機器の買い替えをご検討ください。',
-    infected: '感染して他への攻撃を行っているとみられる機器があります。ネットワークから外し、工場出荷時の状態に戻し、ファームウェアを更新し、新しい強いパスワードを設定してからつなぎ直してください。',
+    'vulnerable-firmware':
+      '既知の脆弱性があるファームウェアの機器があります。メーカーのWebサイトから最新のファームウェアを入れてください。更新が提供されていない場合は、機器の買い替えをご検討ください。',
+    infected:
+      '感染して他への攻撃を行っているとみられる機器があります。ネットワークから外し、工場出荷時の状態に戻し、ファームウェアを更新し、新しい強いパスワードを設定してからつなぎ直してください。',
   },
   adviceOther: 'セキュリティ上の問題がある機器があります。ファームウェアを更新し、パスワードを変更してください。',
 };

@@ -14,4 +14,13 @@ export type { Migration } from './migration.ts';
  * Every schema step, oldest first. Append new steps at the end with the next version;
  * a database is brought up to the last one when opened.
  */
-export const migrations: readonly Migration[] = [initialSchema, vulnerabilityFeeds, hardwareVersion, darknetWindows, notification, findingMisses, webAuth, optOuts];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  vulnerabilityFeeds,
+  hardwareVersion,
+  darknetWindows,
+  notification,
+  findingMisses,
+  webAuth,
+  optOuts,
+];

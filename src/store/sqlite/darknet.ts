@@ -19,7 +19,12 @@ const sourceColumns = `s.ip, s.verdict, s.family, s.tool, s.packets, s.distinct_
  * Insert or replace windows (call inside a transaction).
  * @example inTransaction(db, () => writeDarknetWindows(db, runId, [window]))
  */
-export function writeDarknetWindows(db: DatabaseSync, runId: number, windows: readonly DarknetWindow[], inputs: readonly Omit<DarknetInputRow, 'runId'>[] = []): void {
+export function writeDarknetWindows(
+  db: DatabaseSync,
+  runId: number,
+  windows: readonly DarknetWindow[],
+  inputs: readonly Omit<DarknetInputRow, 'runId'>[] = [],
+): void {
   const insertInput = db.prepare('INSERT OR REPLACE INTO darknet_inputs (fingerprint, name, bytes, packets, run_id, read_at) VALUES (?, ?, ?, ?, ?, ?)');
   for (const input of inputs) insertInput.run(input.fingerprint, input.name, input.bytes, input.packets, runId, input.readAt);
   const remove = db.prepare('DELETE FROM darknet_windows WHERE darknet = ? AND start = ? AND period_seconds = ?');
@@ -30,12 +35,38 @@ export function writeDarknetWindows(db: DatabaseSync, runId: number, windows: re
     top_ports, hits, first_seen, last_seen, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const window of windows) {
     remove.run(window.darknet, window.start, window.periodSeconds);
-    const { lastInsertRowid } = insertWindow.run(runId, window.darknet, window.darknetSize, window.start, window.periodSeconds,
-      window.firstPacketAt, window.lastPacketAt, window.packets, window.sources, window.scanners, window.miraiScanners,
-      window.researchSources, window.backscatterSources, JSON.stringify(window.classTotals), JSON.stringify(window.topPorts));
+    const { lastInsertRowid } = insertWindow.run(
+      runId,
+      window.darknet,
+      window.darknetSize,
+      window.start,
+      window.periodSeconds,
+      window.firstPacketAt,
+      window.lastPacketAt,
+      window.packets,
+      window.sources,
+      window.scanners,
+      window.miraiScanners,
+      window.researchSources,
+      window.backscatterSources,
+      JSON.stringify(window.classTotals),
+      JSON.stringify(window.topPorts),
+    );
     for (const source of window.judged) {
-      insertSource.run(lastInsertRowid, source.ip, source.verdict, source.family ?? null, source.tool ?? null, source.packets,
-        source.distinctDestinations, JSON.stringify(source.topPorts), JSON.stringify(source.hits), source.firstSeen, source.lastSeen, source.reason);
+      insertSource.run(
+        lastInsertRowid,
+        source.ip,
+        source.verdict,
+        source.family ?? null,
+        source.tool ?? null,
+        source.packets,
+        source.distinctDestinations,
+        JSON.stringify(source.topPorts),
+        JSON.stringify(source.hits),
+        source.firstSeen,
+        source.lastSeen,
+        source.reason,
+      );
     }
   }
 }
@@ -57,17 +88,30 @@ function toWindow(db: DatabaseSync, row: SqlRow): DarknetWindow {
 export function readDarknetWindows(db: DatabaseSync, filter: DarknetWindowFilter = {}): DarknetWindow[] {
   const where: string[] = [];
   const values: SQLInputValue[] = [];
-  if (filter.darknet !== undefined) { where.push('darknet = ?'); values.push(filter.darknet); }
-  if (filter.periodSeconds !== undefined) { where.push('period_seconds = ?'); values.push(filter.periodSeconds); }
-  if (filter.from !== undefined) { where.push('start >= ?'); values.push(filter.from); }
-  if (filter.to !== undefined) { where.push('start < ?'); values.push(filter.to); }
+  if (filter.darknet !== undefined) {
+    where.push('darknet = ?');
+    values.push(filter.darknet);
+  }
+  if (filter.periodSeconds !== undefined) {
+    where.push('period_seconds = ?');
+    values.push(filter.periodSeconds);
+  }
+  if (filter.from !== undefined) {
+    where.push('start >= ?');
+    values.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    where.push('start < ?');
+    values.push(filter.to);
+  }
   const sql = `SELECT ${windowColumns} FROM darknet_windows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start, period_seconds, darknet`;
   return (db.prepare(sql).all(...values) as SqlRow[]).map((row) => toWindow(db, row));
 }
 
 /** @example readDarknetWindow(db, { darknet: '127.200.0.0/16', start: '2026-01-01T00:00:00.000Z', periodSeconds: 86400 }) */
 export function readDarknetWindow(db: DatabaseSync, key: DarknetWindowKey): DarknetWindow | undefined {
-  const row = db.prepare(`SELECT ${windowColumns} FROM darknet_windows WHERE darknet = ? AND start = ? AND period_seconds = ?`)
+  const row = db
+    .prepare(`SELECT ${windowColumns} FROM darknet_windows WHERE darknet = ? AND start = ? AND period_seconds = ?`)
     .get(key.darknet, key.start, key.periodSeconds) as SqlRow | undefined;
   return row ? toWindow(db, row) : undefined;
 }
@@ -79,9 +123,18 @@ export function readDarknetWindow(db: DatabaseSync, key: DarknetWindowKey): Dark
 export function readDarknetSources(db: DatabaseSync, filter: DarknetSourceFilter = {}): DarknetSourceRow[] {
   const where: string[] = [];
   const values: SQLInputValue[] = [];
-  if (filter.ip !== undefined) { where.push('s.ip = ?'); values.push(filter.ip); }
-  if (filter.verdict !== undefined) { where.push('s.verdict = ?'); values.push(filter.verdict); }
-  if (filter.periodSeconds !== undefined) { where.push('w.period_seconds = ?'); values.push(filter.periodSeconds); }
+  if (filter.ip !== undefined) {
+    where.push('s.ip = ?');
+    values.push(filter.ip);
+  }
+  if (filter.verdict !== undefined) {
+    where.push('s.verdict = ?');
+    values.push(filter.verdict);
+  }
+  if (filter.periodSeconds !== undefined) {
+    where.push('w.period_seconds = ?');
+    values.push(filter.periodSeconds);
+  }
   const sql = `SELECT ${sourceColumns}, w.darknet, w.start AS windowStart, w.period_seconds AS periodSeconds
     FROM darknet_sources s JOIN darknet_windows w ON w.id = s.window_id
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY w.start DESC, s.packets DESC, s.ip`;
@@ -90,6 +143,8 @@ export function readDarknetSources(db: DatabaseSync, filter: DarknetSourceFilter
 
 /** @example readDarknetInput(db, fingerprint)?.runId */
 export function readDarknetInput(db: DatabaseSync, fingerprint: string): DarknetInputRow | undefined {
-  const row = db.prepare('SELECT fingerprint, name, bytes, packets, run_id AS runId, read_at AS readAt FROM darknet_inputs WHERE fingerprint = ?').get(fingerprint) as SqlRow | undefined;
+  const row = db
+    .prepare('SELECT fingerprint, name, bytes, packets, run_id AS runId, read_at AS readAt FROM darknet_inputs WHERE fingerprint = ?')
+    .get(fingerprint) as SqlRow | undefined;
   return row ? toRecord<DarknetInputRow>(row) : undefined;
 }

@@ -46,9 +46,15 @@ export function drillDownQuery(query: DashboardFindingQuery, deviceDriver?: Devi
   const driverValues: SQLInputValue[] = [];
   const checks: string[] = [];
   const checkValues: SQLInputValue[] = [];
-  const drive = (condition: string, value: SQLInputValue) => { driver.push(condition); driverValues.push(value); };
+  const drive = (condition: string, value: SQLInputValue) => {
+    driver.push(condition);
+    driverValues.push(value);
+  };
   // A leading "+" keeps SQLite from picking another index for a row check (it would then sort).
-  const check = (condition: string, ...values: SQLInputValue[]) => { checks.push(condition); checkValues.push(...values); };
+  const check = (condition: string, ...values: SQLInputValue[]) => {
+    checks.push(condition);
+    checkValues.push(...values);
+  };
   let from: string;
   let kindDone = false;
   let statusDone = false;
@@ -56,16 +62,42 @@ export function drillDownQuery(query: DashboardFindingQuery, deviceDriver?: Devi
     from = `devices d INDEXED BY ${deviceDriver.index} CROSS JOIN findings f INDEXED BY findings_by_ip ON f.ip = d.ip LEFT JOIN finding_attributions a ON a.finding_id = f.id`;
     drive(`d.${deviceDriver.column} = ?`, deviceDriver.value);
   } else if (byIsp) {
-    const index = query.status && query.kind ? 'finding_attributions_by_isp_status_kind' : query.status ? 'finding_attributions_by_isp_status' : query.kind ? 'finding_attributions_by_isp_kind' : 'finding_attributions_by_isp';
+    const index =
+      query.status && query.kind
+        ? 'finding_attributions_by_isp_status_kind'
+        : query.status
+          ? 'finding_attributions_by_isp_status'
+          : query.kind
+            ? 'finding_attributions_by_isp_kind'
+            : 'finding_attributions_by_isp';
     from = `finding_attributions a INDEXED BY ${index} CROSS JOIN findings f ON f.id = a.finding_id LEFT JOIN devices d ON d.ip = f.ip`;
     drive('a.isp_id = ?', query.isp!);
-    if (query.status) { drive('a.finding_status = ?', query.status); statusDone = true; }
-    if (query.kind) { drive('a.finding_kind = ?', query.kind); kindDone = true; }
+    if (query.status) {
+      drive('a.finding_status = ?', query.status);
+      statusDone = true;
+    }
+    if (query.kind) {
+      drive('a.finding_kind = ?', query.kind);
+      kindDone = true;
+    }
   } else {
-    const index = query.status && query.kind ? 'INDEXED BY findings_by_status' : query.kind ? 'INDEXED BY findings_by_kind' : query.status ? 'INDEXED BY findings_by_status_id' : 'NOT INDEXED';
+    const index =
+      query.status && query.kind
+        ? 'INDEXED BY findings_by_status'
+        : query.kind
+          ? 'INDEXED BY findings_by_kind'
+          : query.status
+            ? 'INDEXED BY findings_by_status_id'
+            : 'NOT INDEXED';
     from = `findings f ${index} LEFT JOIN finding_attributions a ON a.finding_id = f.id LEFT JOIN devices d ON d.ip = f.ip`;
-    if (query.status) { drive('f.status = ?', query.status); statusDone = true; }
-    if (query.kind) { drive('f.kind = ?', query.kind); kindDone = true; }
+    if (query.status) {
+      drive('f.status = ?', query.status);
+      statusDone = true;
+    }
+    if (query.kind) {
+      drive('f.kind = ?', query.kind);
+      kindDone = true;
+    }
   }
   if (query.kind !== undefined && !kindDone) check('+f.kind = ?', query.kind);
   if (query.status !== undefined && !statusDone) check('+f.status = ?', query.status);
@@ -97,10 +129,12 @@ export function drillDownQuery(query: DashboardFindingQuery, deviceDriver?: Devi
 function rareDevices(db: DatabaseSync, query: DashboardFindingQuery): DeviceDriver | 'none' | undefined {
   const candidates: DeviceDriver[] = [];
   if (query.vendor !== undefined && query.vendor !== 'unidentified') candidates.push({ column: 'vendor', index: 'devices_by_vendor', value: query.vendor });
-  if (query.deviceType !== undefined && query.deviceType !== 'unidentified') candidates.push({ column: 'device_type', index: 'devices_by_type', value: query.deviceType });
+  if (query.deviceType !== undefined && query.deviceType !== 'unidentified')
+    candidates.push({ column: 'device_type', index: 'devices_by_type', value: query.deviceType });
   let best: { driver: DeviceDriver; count: number } | undefined;
   for (const candidate of candidates) {
-    const { count } = db.prepare(`SELECT count(*) AS count FROM (SELECT 1 FROM devices INDEXED BY ${candidate.index} WHERE ${candidate.column} = ? LIMIT ?)`)
+    const { count } = db
+      .prepare(`SELECT count(*) AS count FROM (SELECT 1 FROM devices INDEXED BY ${candidate.index} WHERE ${candidate.column} = ? LIMIT ?)`)
       .get(candidate.value, RARE_DEVICE_LIMIT + 1) as { count: number };
     if (count === 0) return 'none';
     if (count <= RARE_DEVICE_LIMIT && (!best || count < best.count)) best = { driver: candidate, count };
@@ -135,8 +169,13 @@ function idRange(db: DatabaseSync, query: DashboardFindingQuery, cachedBounds: R
   let high = (extent.high ?? 0) + 1;
   if (query.month !== undefined) {
     // The month's stretch of the first-seen index holds its ids: a covering scan of that month only.
-    const month = cachedBounds(`first:${query.month}:${extent.high}`, () => db.prepare('SELECT min(id) AS low, max(id) AS high FROM findings INDEXED BY findings_by_first_seen WHERE first_seen >= ? AND first_seen < ?')
-      .get(...monthBounds(query.month!)) as Bounds);
+    const month = cachedBounds(
+      `first:${query.month}:${extent.high}`,
+      () =>
+        db
+          .prepare('SELECT min(id) AS low, max(id) AS high FROM findings INDEXED BY findings_by_first_seen WHERE first_seen >= ? AND first_seen < ?')
+          .get(...monthBounds(query.month!)) as Bounds,
+    );
     if (month.low === null || month.high === null) return { low: 0, high: 0 };
     low = Math.max(low, month.low);
     high = Math.min(high, month.high + 1);
@@ -144,8 +183,14 @@ function idRange(db: DatabaseSync, query: DashboardFindingQuery, cachedBounds: R
   if (query.closedMonth !== undefined) {
     // Findings closed in the month have a 'closed' event then: the event index holds their ids.
     const newestEvent = (db.prepare('SELECT max(id) AS id FROM finding_events').get() as { id: number | null }).id;
-    const closed = cachedBounds(`closed:${query.closedMonth}:${newestEvent}`, () => db.prepare(`SELECT min(finding_id) AS low, max(finding_id) AS high
-      FROM finding_events INDEXED BY finding_events_by_event WHERE event = 'closed' AND at >= ? AND at < ?`).get(...monthBounds(query.closedMonth!)) as Bounds);
+    const closed = cachedBounds(
+      `closed:${query.closedMonth}:${newestEvent}`,
+      () =>
+        db
+          .prepare(`SELECT min(finding_id) AS low, max(finding_id) AS high
+      FROM finding_events INDEXED BY finding_events_by_event WHERE event = 'closed' AND at >= ? AND at < ?`)
+          .get(...monthBounds(query.closedMonth!)) as Bounds,
+    );
     if (closed.low === null || closed.high === null) return { low: 0, high: 0 };
     low = Math.max(low, closed.low);
     high = Math.min(high, closed.high + 1);

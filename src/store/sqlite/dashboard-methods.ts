@@ -6,7 +6,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DashboardRepository, TrackedFindingRow } from '../dashboard-types.ts';
 import {
-  AGGREGATE_SLICE_IDS, createFindingAccumulator, createInterner, readChangeMark, readFindingIdExtent, readSmallAggregates, readTrackedSlice,
+  AGGREGATE_SLICE_IDS,
+  createFindingAccumulator,
+  createInterner,
+  readChangeMark,
+  readFindingIdExtent,
+  readSmallAggregates,
+  readTrackedSlice,
 } from './dashboard.ts';
 import { createMonthBoundsCache, listDashboardFindingRows } from './dashboard-findings.ts';
 import { readFindingHistory, readOpenFindingsAt } from './dashboard-history.ts';

@@ -10,7 +10,14 @@ import { openStore } from '../open-store.ts';
 import { AGGREGATE_SLICE_IDS } from './dashboard.ts';
 import { DRILL_DOWN_ID_BUDGET, drillDownQuery } from './dashboard-findings.ts';
 
-const finding = (ip: string, port: number, observedAt = '2026-01-05T00:00:00.000Z'): Finding => ({ kind: 'weak-credential', ip, port, protocol: 'telnet', evidence: {}, observedAt });
+const finding = (ip: string, port: number, observedAt = '2026-01-05T00:00:00.000Z'): Finding => ({
+  kind: 'weak-credential',
+  ip,
+  port,
+  protocol: 'telnet',
+  evidence: {},
+  observedAt,
+});
 
 test('every drill-down query walks an index in id order: no table scan, no sort of the findings', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-dashboard-'));
@@ -23,9 +30,20 @@ test('every drill-down query walks an index in id order: no table scan, no sort 
       return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...values, 1, 2, 3) as Array<{ detail: string }>).map((step) => step.detail).join(' | ');
     };
     const filters: Array<Omit<DashboardFindingQuery, 'limit'>> = [
-      {}, { kind: 'infected' }, { status: 'closed' }, { kind: 'infected', status: 'open' }, { isp: 'sakura' }, { isp: 'sakura', status: 'open' },
-      { isp: 'sakura', kind: 'infected' }, { isp: 'sakura', kind: 'infected', status: 'closed' }, { isp: 'unattributed' }, { vendor: 'Korvan', status: 'open' },
-      { month: '2026-01', kind: 'weak-credential' }, { releaseYear: '2014' }, { closedMonth: '2026-02', status: 'closed' }, { deviceType: 'router', isp: 'sakura', kind: 'infected' },
+      {},
+      { kind: 'infected' },
+      { status: 'closed' },
+      { kind: 'infected', status: 'open' },
+      { isp: 'sakura' },
+      { isp: 'sakura', status: 'open' },
+      { isp: 'sakura', kind: 'infected' },
+      { isp: 'sakura', kind: 'infected', status: 'closed' },
+      { isp: 'unattributed' },
+      { vendor: 'Korvan', status: 'open' },
+      { month: '2026-01', kind: 'weak-credential' },
+      { releaseYear: '2014' },
+      { closedMonth: '2026-02', status: 'closed' },
+      { deviceType: 'router', isp: 'sakura', kind: 'infected' },
     ];
     for (const filter of filters) {
       const plan = planOf({ ...filter, limit: 50 });
@@ -33,7 +51,10 @@ test('every drill-down query walks an index in id order: no table scan, no sort 
       assert.doesNotMatch(plan, /\bSCAN [fa]\b/, `${JSON.stringify(filter)}: ${plan}`);
     }
     // A rare vendor drives through its devices: a small set, then sorted.
-    assert.match(planOf({ vendor: 'Korvan', limit: 50 }, { column: 'vendor', index: 'devices_by_vendor', value: 'Korvan' }), /SEARCH d USING INDEX devices_by_vendor/);
+    assert.match(
+      planOf({ vendor: 'Korvan', limit: 50 }, { column: 'vendor', index: 'devices_by_vendor', value: 'Korvan' }),
+      /SEARCH d USING INDEX devices_by_vendor/,
+    );
     db.close();
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -46,13 +67,20 @@ test('a search whose rows need checks stops at its budget and continues from whe
   // The one finding of a common vendor's 2009 device is the oldest; every newer one is on 2012 devices.
   const count = DRILL_DOWN_ID_BUDGET + 5_000;
   const ips = Array.from({ length: 5_000 }, (_, index) => `10.0.${index >> 8}.${index & 255}`);
-  await store.recordDevices(run, ips.map((ip, index) => ({ ip, identity: { vendor: 'Common', deviceType: 'router', releaseYear: index === 0 ? 2009 : 2012, confidence: 1, evidence: [] } })));
-  await store.reconcileFindings(run, { found: Array.from({ length: count }, (_, index) => finding(ips[index % ips.length]!, 1000 + Math.floor(index / ips.length))), covered: [] });
+  await store.recordDevices(
+    run,
+    ips.map((ip, index) => ({ ip, identity: { vendor: 'Common', deviceType: 'router', releaseYear: index === 0 ? 2009 : 2012, confidence: 1, evidence: [] } })),
+  );
+  await store.reconcileFindings(run, {
+    found: Array.from({ length: count }, (_, index) => finding(ips[index % ips.length]!, 1000 + Math.floor(index / ips.length))),
+    covered: [],
+  });
   const first = await store.listDashboardFindings({ releaseYear: '2009', limit: 10 });
   assert.equal(first.partial, true, 'the first page stopped at the budget');
   assert.ok(first.next !== undefined && first.findings.every((row) => row.releaseYear === 2009));
   const pages = [first];
-  while (pages.at(-1)!.next !== undefined && pages.length < 10) pages.push(await store.listDashboardFindings({ releaseYear: '2009', limit: 10, before: pages.at(-1)!.next }));
+  while (pages.at(-1)!.next !== undefined && pages.length < 10)
+    pages.push(await store.listDashboardFindings({ releaseYear: '2009', limit: 10, before: pages.at(-1)!.next }));
   const found = pages.flatMap((page) => page.findings.map((row) => row.ip));
   assert.deepEqual([...new Set(found)], ['10.0.0.0'], 'exactly the 2009 device’s findings, across pages');
   assert.equal(found.length, Math.ceil(count / ips.length));
@@ -67,9 +95,17 @@ test('figures counted slice by slice equal one count over the whole table', asyn
   const store = await openStore(':memory:');
   const run = await store.startRun({ startedAt: '2026-01-05T00:00:00.000Z', scope: [], exclude: [], ports: [23], checks: ['credentials'] });
   const count = AGGREGATE_SLICE_IDS * 2 + 123;
-  await store.reconcileFindings(run, { found: Array.from({ length: count }, (_, index) => finding(`10.1.${index >> 8 & 255}.${index & 255}`, 23 + (index >> 16), index % 2 ? '2026-01-05T00:00:00.000Z' : '2026-02-05T00:00:00.000Z')), covered: [] });
+  await store.reconcileFindings(run, {
+    found: Array.from({ length: count }, (_, index) =>
+      finding(`10.1.${(index >> 8) & 255}.${index & 255}`, 23 + (index >> 16), index % 2 ? '2026-01-05T00:00:00.000Z' : '2026-02-05T00:00:00.000Z'),
+    ),
+    covered: [],
+  });
   const aggregates = await store.dashboardAggregates();
-  assert.deepEqual(aggregates.foundByMonth, [{ month: '2026-01', kind: 'weak-credential', count: Math.floor(count / 2) }, { month: '2026-02', kind: 'weak-credential', count: Math.ceil(count / 2) }]);
+  assert.deepEqual(aggregates.foundByMonth, [
+    { month: '2026-01', kind: 'weak-credential', count: Math.floor(count / 2) },
+    { month: '2026-02', kind: 'weak-credential', count: Math.ceil(count / 2) },
+  ]);
   assert.deepEqual(aggregates.byIsp, [{ status: 'open', kind: 'weak-credential', count }]);
   assert.equal(aggregates.totals.findings, count);
   await store.close();
@@ -77,15 +113,33 @@ test('figures counted slice by slice equal one count over the whole table', asyn
 
 test('opt-out requests: stored pending, decided once, listed newest first', async () => {
   const store = await openStore(':memory:');
-  const first = await store.createOptOutRequest({ cidrs: ['192.0.2.0/24'], contact: 'a@example.net', reason: 'r', requestedAt: '2026-01-01T00:00:00.000Z', requesterAddress: '203.0.113.1' });
-  const second = await store.createOptOutRequest({ cidrs: ['198.51.100.0/24', '203.0.113.0/28'], contact: 'b@example.net', reason: '', requestedAt: '2026-01-02T00:00:00.000Z', requesterAddress: '2001:db8::1' });
-  assert.deepEqual((await store.listOptOutRequests()).map((row) => row.id), [second, first]);
+  const first = await store.createOptOutRequest({
+    cidrs: ['192.0.2.0/24'],
+    contact: 'a@example.net',
+    reason: 'r',
+    requestedAt: '2026-01-01T00:00:00.000Z',
+    requesterAddress: '203.0.113.1',
+  });
+  const second = await store.createOptOutRequest({
+    cidrs: ['198.51.100.0/24', '203.0.113.0/28'],
+    contact: 'b@example.net',
+    reason: '',
+    requestedAt: '2026-01-02T00:00:00.000Z',
+    requesterAddress: '2001:db8::1',
+  });
+  assert.deepEqual(
+    (await store.listOptOutRequests()).map((row) => row.id),
+    [second, first],
+  );
   const approved = await store.decideOptOutRequest(first, { status: 'approved', at: '2026-01-03T00:00:00.000Z', by: 'ops' });
   assert.deepEqual([approved?.status, approved?.decidedBy, approved?.cidrs], ['approved', 'ops', ['192.0.2.0/24']]);
   const again = await store.decideOptOutRequest(first, { status: 'rejected', at: '2026-01-04T00:00:00.000Z', by: 'someone else' });
   assert.deepEqual([again?.status, again?.decidedBy], ['approved', 'ops'], 'a decided request does not change');
   assert.equal(await store.decideOptOutRequest(999, { status: 'approved', at: '2026-01-04T00:00:00.000Z', by: 'ops' }), undefined);
-  assert.deepEqual((await store.listOptOutRequests({ status: 'pending' })).map((row) => row.id), [second]);
+  assert.deepEqual(
+    (await store.listOptOutRequests({ status: 'pending' })).map((row) => row.id),
+    [second],
+  );
   assert.equal((await store.getOptOutRequest(second))?.requesterAddress, '2001:db8::1');
   await store.close();
 });

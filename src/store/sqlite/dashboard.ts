@@ -18,7 +18,8 @@ export const AGGREGATE_SLICE_IDS = 10_000;
  * @example readChangeMark(db) // '1349|1349|2completed…|…'
  */
 export function readChangeMark(db: DatabaseSync): string {
-  const row = db.prepare(`SELECT
+  const row = db
+    .prepare(`SELECT
       (SELECT max(id) FROM findings) AS findings,
       (SELECT max(id) FROM finding_events) AS events,
       (SELECT id || status || coalesce(finished_at, '') FROM runs ORDER BY id DESC LIMIT 1) AS run,
@@ -28,17 +29,32 @@ export function readChangeMark(db: DatabaseSync): string {
       (SELECT count(*) || max(coalesce(last_attempt_at, '')) FROM outbox) AS outbox,
       (SELECT max(id) FROM isp_feedback) AS feedback,
       (SELECT max(id) FROM darknet_windows) AS darknet,
-      (SELECT count(*) FROM opt_out_requests WHERE status = 'pending') AS optOuts`).get() as SqlRow;
-  return Object.values(row).map((value) => (value === null ? '-' : String(value))).join('|');
+      (SELECT count(*) FROM opt_out_requests WHERE status = 'pending') AS optOuts`)
+    .get() as SqlRow;
+  return Object.values(row)
+    .map((value) => (value === null ? '-' : String(value)))
+    .join('|');
 }
 
 /** Lowest and highest finding id (0, -1 when there is none). Each is one index look-up. */
 export function readFindingIdExtent(db: DatabaseSync): { low: number; high: number } {
-  const row = db.prepare('SELECT (SELECT min(id) FROM findings) AS low, (SELECT max(id) FROM findings) AS high').get() as { low: number | null; high: number | null };
+  const row = db.prepare('SELECT (SELECT min(id) FROM findings) AS low, (SELECT max(id) FROM findings) AS high').get() as {
+    low: number | null;
+    high: number | null;
+  };
   return row.low === null || row.high === null ? { low: 0, high: -1 } : { low: row.low, high: row.high };
 }
 
-type CubeRow = { month: string; status: FindingStatus; kind: string; ispId: string | null; deviceType: string | null; vendor: string | null; releaseYear: number | null; count: number };
+type CubeRow = {
+  month: string;
+  status: FindingStatus;
+  kind: string;
+  ispId: string | null;
+  deviceType: string | null;
+  vendor: string | null;
+  releaseYear: number | null;
+  count: number;
+};
 
 /** Sums slices of findings into the figures that group them (month, status, kind, ISP, device). */
 export interface FindingAccumulator {
@@ -66,28 +82,48 @@ export function createFindingAccumulator(): FindingAccumulator {
   const defined = <T>(entry: Record<string, unknown>): T => toRecord<T>(entry as SqlRow);
   return {
     addSlice(db, from, to) {
-      const rows = db.prepare(`SELECT substr(f.first_seen, 1, 7) AS month, f.status, f.kind, a.isp_id AS ispId, d.device_type AS deviceType,
+      const rows = db
+        .prepare(`SELECT substr(f.first_seen, 1, 7) AS month, f.status, f.kind, a.isp_id AS ispId, d.device_type AS deviceType,
           d.vendor, d.release_year AS releaseYear, count(*) AS count
         FROM findings f LEFT JOIN finding_attributions a ON a.finding_id = f.id LEFT JOIN devices d ON d.ip = f.ip
-        WHERE f.id BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6, 7`).all(from, to) as CubeRow[];
+        WHERE f.id BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6, 7`)
+        .all(from, to) as CubeRow[];
       for (const row of rows) {
         add(found, `${row.month}\u0000${row.kind}`, () => ({ month: row.month, kind: row.kind, count: 0 }), row.count);
-        add(byIsp, `${row.status}\u0000${row.kind}\u0000${row.ispId ?? ''}`, () => defined<DashboardAggregates['byIsp'][number]>({ status: row.status, kind: row.kind, ispId: row.ispId, count: 0 }), row.count);
+        add(
+          byIsp,
+          `${row.status}\u0000${row.kind}\u0000${row.ispId ?? ''}`,
+          () => defined<DashboardAggregates['byIsp'][number]>({ status: row.status, kind: row.kind, ispId: row.ispId, count: 0 }),
+          row.count,
+        );
         if (row.status !== 'open') continue;
-        add(byDevice, JSON.stringify([row.kind, row.deviceType, row.vendor, row.releaseYear]),
-          () => defined<DashboardAggregates['openByDevice'][number]>({ kind: row.kind, deviceType: row.deviceType, vendor: row.vendor, releaseYear: row.releaseYear, count: 0 }), row.count);
+        add(
+          byDevice,
+          JSON.stringify([row.kind, row.deviceType, row.vendor, row.releaseYear]),
+          () =>
+            defined<DashboardAggregates['openByDevice'][number]>({
+              kind: row.kind,
+              deviceType: row.deviceType,
+              vendor: row.vendor,
+              releaseYear: row.releaseYear,
+              count: 0,
+            }),
+          row.count,
+        );
       }
     },
     addInfectedSlice(db, from, to) {
       // Days an infected address was seen: the darknet's list of days when the evidence has one
       // made of day strings only, else the day it was last seen.
-      const rows = db.prepare(`SELECT f.ip, j.value AS day FROM findings f INDEXED BY findings_by_kind, json_each(f.evidence, '$.daysSeen') j
+      const rows = db
+        .prepare(`SELECT f.ip, j.value AS day FROM findings f INDEXED BY findings_by_kind, json_each(f.evidence, '$.daysSeen') j
           WHERE f.kind = 'infected' AND f.id BETWEEN ? AND ? AND json_type(f.evidence, '$.daysSeen') = 'array'
             AND NOT EXISTS (SELECT 1 FROM json_each(f.evidence, '$.daysSeen') k WHERE k.type <> 'text')
         UNION ALL
         SELECT ip, substr(last_seen, 1, 10) FROM findings INDEXED BY findings_by_kind
           WHERE kind = 'infected' AND id BETWEEN ? AND ? AND (json_type(evidence, '$.daysSeen') IS NOT 'array'
-            OR EXISTS (SELECT 1 FROM json_each(evidence, '$.daysSeen') k WHERE k.type <> 'text'))`).all(from, to, from, to) as Array<{ ip: string; day: string }>;
+            OR EXISTS (SELECT 1 FROM json_each(evidence, '$.daysSeen') k WHERE k.type <> 'text'))`)
+        .all(from, to, from, to) as Array<{ ip: string; day: string }>;
       for (const { ip, day } of rows) {
         const addresses = infected.get(day) ?? new Set<string>();
         addresses.add(ip);
@@ -95,7 +131,8 @@ export function createFindingAccumulator(): FindingAccumulator {
       }
     },
     result() {
-      const byMonthThenKind = (a: { month: string; kind: string }, b: { month: string; kind: string }) => a.month.localeCompare(b.month) || a.kind.localeCompare(b.kind);
+      const byMonthThenKind = (a: { month: string; kind: string }, b: { month: string; kind: string }) =>
+        a.month.localeCompare(b.month) || a.kind.localeCompare(b.kind);
       return {
         foundByMonth: [...found.values()].sort(byMonthThenKind),
         byIsp: [...byIsp.values()],
@@ -123,17 +160,29 @@ const chosenDarknetWindows = `chosen AS (
 export function readSmallAggregates(db: DatabaseSync): Omit<DashboardAggregates, 'foundByMonth' | 'byIsp' | 'openByDevice' | 'infectedByDay'> {
   const count = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
   return {
-    remediatedByMonth: rows(db, `SELECT substr(at, 1, 7) AS month, count(*) AS count
-      FROM finding_events INDEXED BY finding_events_by_event WHERE event = 'closed' GROUP BY month ORDER BY month`),
-    reportsByMonth: rows(db, `SELECT substr(created_at, 1, 7) AS month, count(*) AS reports, sum(finding_count) AS findingsNotified
-      FROM reports WHERE audience = 'isp' GROUP BY month ORDER BY month`),
+    remediatedByMonth: rows(
+      db,
+      `SELECT substr(at, 1, 7) AS month, count(*) AS count
+      FROM finding_events INDEXED BY finding_events_by_event WHERE event = 'closed' GROUP BY month ORDER BY month`,
+    ),
+    reportsByMonth: rows(
+      db,
+      `SELECT substr(created_at, 1, 7) AS month, count(*) AS reports, sum(finding_count) AS findingsNotified
+      FROM reports WHERE audience = 'isp' GROUP BY month ORDER BY month`,
+    ),
     isps: rows(db, 'SELECT id, name FROM isps ORDER BY id'),
-    darknetByDay: rows(db, `WITH ${chosenDarknetWindows}
+    darknetByDay: rows(
+      db,
+      `WITH ${chosenDarknetWindows}
       SELECT substr(start, 1, 10) AS day, sum(packets) AS packets, sum(sources) AS sources, sum(scanners) AS scanners,
-        sum(mirai_scanners) AS miraiScanners FROM chosen GROUP BY day ORDER BY day`),
-    darknetTopPorts: rows(db, `WITH ${chosenDarknetWindows}
+        sum(mirai_scanners) AS miraiScanners FROM chosen GROUP BY day ORDER BY day`,
+    ),
+    darknetTopPorts: rows(
+      db,
+      `WITH ${chosenDarknetWindows}
       SELECT CAST(json_extract(j.value, '$.port') AS INTEGER) AS port, sum(json_extract(j.value, '$.packets')) AS packets
-      FROM chosen, json_each(chosen.top_ports) j GROUP BY port ORDER BY packets DESC, port LIMIT 20`),
+      FROM chosen, json_each(chosen.top_ports) j GROUP BY port ORDER BY packets DESC, port LIMIT 20`,
+    ),
     totals: {
       findings: count('SELECT count(*) AS n FROM findings'),
       reports: count(`SELECT count(*) AS n FROM reports WHERE audience = 'isp'`),

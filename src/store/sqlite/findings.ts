@@ -4,14 +4,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { Finding } from '../../core/records.ts';
-import type {
-  FindingEventRow,
-  FindingFilter,
-  FindingRow,
-  FindingStatus,
-  FindingsReconciliation,
-  ReconcileCounts,
-} from '../repository.ts';
+import type { FindingEventRow, FindingFilter, FindingRow, FindingStatus, FindingsReconciliation, ReconcileCounts } from '../repository.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
 
 type FindingKey = Pick<Finding, 'kind' | 'ip' | 'port' | 'protocol'>;
@@ -50,7 +43,18 @@ export function reconcile(db: DatabaseSync, runId: number, defaultClosedAt: stri
     const entryId = finding.dictionaryEntryId ?? null;
     const evidence = JSON.stringify(finding.evidence ?? {});
     if (!existing) {
-      const inserted = insert.run(finding.kind, finding.ip, finding.port, finding.protocol, entryId, evidence, finding.observedAt, finding.observedAt, runId, runId);
+      const inserted = insert.run(
+        finding.kind,
+        finding.ip,
+        finding.port,
+        finding.protocol,
+        entryId,
+        evidence,
+        finding.observedAt,
+        finding.observedAt,
+        runId,
+        runId,
+      );
       logEvent.run(inserted.lastInsertRowid, runId, 'opened', finding.observedAt);
       counts.opened++;
       continue;
@@ -131,8 +135,6 @@ export function listFindingEventRows(db: DatabaseSync, filter: { findingId?: num
     parameters.push(filter.runId);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const rows = db
-    .prepare(`SELECT finding_id AS findingId, run_id AS runId, event, at FROM finding_events ${where} ORDER BY id`)
-    .all(...parameters) as SqlRow[];
+  const rows = db.prepare(`SELECT finding_id AS findingId, run_id AS runId, event, at FROM finding_events ${where} ORDER BY id`).all(...parameters) as SqlRow[];
   return rows.map((row) => toRecord<FindingEventRow>(row));
 }

@@ -10,11 +10,28 @@ const tableNames = (db: DatabaseSync): string[] =>
 
 test('a new database gets every migration once, and a second pass applies nothing', () => {
   const db = new DatabaseSync(':memory:');
-  assert.deepEqual(applyMigrations(db, migrations, ':memory:'), migrations.map((m) => m.version));
+  assert.deepEqual(
+    applyMigrations(db, migrations, ':memory:'),
+    migrations.map((m) => m.version),
+  );
   assert.deepEqual(applyMigrations(db, migrations, ':memory:'), []);
   const recorded = db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>;
-  assert.deepEqual(recorded.map((row) => row.version), migrations.map((m) => m.version));
-  for (const table of ['runs', 'services', 'devices', 'findings', 'finding_events', 'credential_attempts', 'vulnerabilities', 'vulnerability_sources', 'kev', 'feed_imports']) {
+  assert.deepEqual(
+    recorded.map((row) => row.version),
+    migrations.map((m) => m.version),
+  );
+  for (const table of [
+    'runs',
+    'services',
+    'devices',
+    'findings',
+    'finding_events',
+    'credential_attempts',
+    'vulnerabilities',
+    'vulnerability_sources',
+    'kev',
+    'feed_imports',
+  ]) {
     assert.ok(tableNames(db).includes(table), `missing table ${table}`);
   }
   db.close();
@@ -43,8 +60,7 @@ test('a database from a newer opennotice is refused with STORE_FAILED', () => {
   applyMigrations(db, [...migrations, future], 'survey.db');
   assert.throws(
     () => applyMigrations(db, migrations, 'survey.db'),
-    (error: unknown) =>
-      error instanceof OpenNoticeError && error.code === 'STORE_FAILED' && error.context.file === 'survey.db' && /newer/.test(error.message),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'STORE_FAILED' && error.context.file === 'survey.db' && /newer/.test(error.message),
   );
   db.close();
 });

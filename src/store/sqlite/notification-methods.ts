@@ -3,8 +3,19 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { NotificationRepository } from '../repository.ts';
 import { inTransaction } from './database.ts';
 import {
-  readDueOutbox, readFeedback, readIsps, readNotificationTimes, readNotifiableFindings, readOutbox, readReportFindingIds, readReports,
-  settleOutbox, writeAttributions, writeFeedback, writeIsps, writeReport,
+  readDueOutbox,
+  readFeedback,
+  readIsps,
+  readNotificationTimes,
+  readNotifiableFindings,
+  readOutbox,
+  readReportFindingIds,
+  readReports,
+  settleOutbox,
+  writeAttributions,
+  writeFeedback,
+  writeIsps,
+  writeReport,
 } from './notification.ts';
 
 type Use = <T>(operation: string, work: () => T) => Promise<T>;

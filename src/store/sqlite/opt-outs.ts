@@ -25,16 +25,22 @@ export function optOutMethods(db: DatabaseSync, use: Use): OptOutRepository {
   };
   return {
     createOptOutRequest: (request) =>
-      use('createOptOutRequest', () => Number(db
-        .prepare('INSERT INTO opt_out_requests (cidrs, contact, reason, requested_at, requester_address) VALUES (?, ?, ?, ?, ?)')
-        .run(JSON.stringify(request.cidrs), request.contact, request.reason, request.requestedAt, request.requesterAddress).lastInsertRowid)),
+      use('createOptOutRequest', () =>
+        Number(
+          db
+            .prepare('INSERT INTO opt_out_requests (cidrs, contact, reason, requested_at, requester_address) VALUES (?, ?, ?, ?, ?)')
+            .run(JSON.stringify(request.cidrs), request.contact, request.reason, request.requestedAt, request.requesterAddress).lastInsertRowid,
+        ),
+      ),
 
     listOptOutRequests: (filter: { status?: OptOutStatus; limit?: number } = {}) =>
       use('listOptOutRequests', () => {
         const limit = Math.max(1, Math.min(filter.limit ?? 10_000, 10_000));
-        const rows = (filter.status
-          ? db.prepare(`SELECT ${columns} FROM opt_out_requests WHERE status = ? ORDER BY id DESC LIMIT ?`).all(filter.status, limit)
-          : db.prepare(`SELECT ${columns} FROM opt_out_requests ORDER BY id DESC LIMIT ?`).all(limit)) as SqlRow[];
+        const rows = (
+          filter.status
+            ? db.prepare(`SELECT ${columns} FROM opt_out_requests WHERE status = ? ORDER BY id DESC LIMIT ?`).all(filter.status, limit)
+            : db.prepare(`SELECT ${columns} FROM opt_out_requests ORDER BY id DESC LIMIT ?`).all(limit)
+        ) as SqlRow[];
         return rows.map(toRow);
       }),
 
@@ -42,8 +48,12 @@ export function optOutMethods(db: DatabaseSync, use: Use): OptOutRepository {
 
     decideOptOutRequest: (id, decision) =>
       use('decideOptOutRequest', () => {
-        db.prepare(`UPDATE opt_out_requests SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`)
-          .run(decision.status, decision.at, decision.by, id);
+        db.prepare(`UPDATE opt_out_requests SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`).run(
+          decision.status,
+          decision.at,
+          decision.by,
+          id,
+        );
         return get(id);
       }),
   };

@@ -50,7 +50,5 @@ function ipv4Number(ip: string): number | undefined {
  * @example byAddressAndPort([{ ip: '192.0.2.10', port: 23 }, { ip: '192.0.2.9', port: 80 }]) // 192.0.2.9 first
  */
 export function byAddressAndPort<T extends { ip: string; port?: number; protocol?: string }>(rows: T[]): T[] {
-  return rows.sort(
-    (a, b) => compareAddresses(a.ip, b.ip) || (a.port ?? 0) - (b.port ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? ''),
-  );
+  return rows.sort((a, b) => compareAddresses(a.ip, b.ip) || (a.port ?? 0) - (b.port ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? ''));
 }

@@ -251,16 +251,13 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
           services: count('services'),
           devices: count('devices'),
           findings: rows('SELECT kind, status, count(*) AS count FROM findings GROUP BY kind, status ORDER BY kind, status'),
-          devicesByType: rows(
-            'SELECT device_type AS deviceType, count(*) AS count FROM devices GROUP BY device_type ORDER BY count DESC, deviceType',
-          ),
+          devicesByType: rows('SELECT device_type AS deviceType, count(*) AS count FROM devices GROUP BY device_type ORDER BY count DESC, deviceType'),
           devicesByVendor: rows('SELECT vendor, count(*) AS count FROM devices GROUP BY vendor ORDER BY count DESC, vendor'),
         };
       }),
 
     upsertVulnerabilities: (records, options = {}) =>
-      use('upsertVulnerabilities', () =>
-        inTransaction(db, () => upsertVulnerabilityRows(db, records, options.importedAt ?? new Date().toISOString()))),
+      use('upsertVulnerabilities', () => inTransaction(db, () => upsertVulnerabilityRows(db, records, options.importedAt ?? new Date().toISOString()))),
 
     upsertKev: (entries, options = {}) =>
       use('upsertKev', () => inTransaction(db, () => upsertKevRows(db, entries, options.importedAt ?? new Date().toISOString()))),
@@ -278,7 +275,12 @@ function createRepository(db: DatabaseSync, file: string): SurveyRepository {
     listFeedImports: (filter) => use('listFeedImports', () => listFeedImportRows(db, filter)),
 
     recordDarknetWindows: (runId, windows, inputs = []) =>
-      use('recordDarknetWindows', () => inTransaction(db, () => { runStartedAt(runId); writeDarknetWindows(db, runId, windows, inputs); })),
+      use('recordDarknetWindows', () =>
+        inTransaction(db, () => {
+          runStartedAt(runId);
+          writeDarknetWindows(db, runId, windows, inputs);
+        }),
+      ),
 
     getDarknetInput: (fingerprint) => use('getDarknetInput', () => readDarknetInput(db, fingerprint)),
 
@@ -306,13 +308,6 @@ function planOf(columns: PlanColumns): { plan?: PlanReference } {
 }
 
 function toRunRow(row: SqlRow): RunRow {
-  const { planFile, planSha256, planOperator, ...run } = toRecord<RunRow & PlanColumns>(row, [
-    'seed',
-    'scope',
-    'exclude',
-    'ports',
-    'checks',
-    'counts',
-  ]);
+  const { planFile, planSha256, planOperator, ...run } = toRecord<RunRow & PlanColumns>(row, ['seed', 'scope', 'exclude', 'ports', 'checks', 'counts']);
   return { ...run, ...planOf({ planFile, planSha256, planOperator }) };
 }

@@ -78,9 +78,10 @@ function toVulnerability(row: SqlRow): VulnerabilityRecord {
  * @example listVulnerabilityRows(db).length
  */
 export function listVulnerabilityRows(db: DatabaseSync, cveId?: string): VulnerabilityRecord[] {
-  const rows = cveId === undefined
-    ? db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities ORDER BY cve_id`).all()
-    : db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities WHERE cve_id = ?`).all(cveId);
+  const rows =
+    cveId === undefined
+      ? db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities ORDER BY cve_id`).all()
+      : db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities WHERE cve_id = ?`).all(cveId);
   return (rows as SqlRow[]).map(toVulnerability);
 }
 
@@ -92,7 +93,8 @@ export function upsertKevRows(db: DatabaseSync, entries: readonly KevEntry[], im
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const select = db.prepare(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
     FROM kev WHERE cve_id = ?`);
-  const upsert = db.prepare(`INSERT INTO kev (cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware, imported_at)
+  const upsert =
+    db.prepare(`INSERT INTO kev (cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware, imported_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (cve_id) DO UPDATE SET vendor_project = excluded.vendor_project, product = excluded.product,
       vulnerability_name = excluded.vulnerability_name, date_added = excluded.date_added, due_date = excluded.due_date,
@@ -103,8 +105,17 @@ export function upsertKevRows(db: DatabaseSync, entries: readonly KevEntry[], im
       counts.unchanged++;
       continue;
     }
-    upsert.run(entry.cveId, entry.vendorProject, entry.product, entry.vulnerabilityName, entry.dateAdded,
-      entry.dueDate ?? null, entry.requiredAction ?? null, entry.knownRansomwareCampaignUse, importedAt);
+    upsert.run(
+      entry.cveId,
+      entry.vendorProject,
+      entry.product,
+      entry.vulnerabilityName,
+      entry.dateAdded,
+      entry.dueDate ?? null,
+      entry.requiredAction ?? null,
+      entry.knownRansomwareCampaignUse,
+      importedAt,
+    );
     if (stored) counts.updated++;
     else counts.inserted++;
   }
@@ -145,8 +156,12 @@ function toKev(row: SqlRow): KevEntry {
  * @example listKevRows(db).filter((e) => e.knownRansomwareCampaignUse === 'Known')
  */
 export function listKevRows(db: DatabaseSync): KevEntry[] {
-  return (db.prepare(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
-    FROM kev ORDER BY cve_id`).all() as SqlRow[]).map(toKev);
+  return (
+    db
+      .prepare(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
+    FROM kev ORDER BY cve_id`)
+      .all() as SqlRow[]
+  ).map(toKev);
 }
 
 /**
@@ -172,8 +187,19 @@ export function insertFeedImport(db: DatabaseSync, report: FeedImportReport, tim
   const result = db
     .prepare(`INSERT INTO feed_imports (file, format, started_at, finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(report.file, report.format, times.startedAt, times.finishedAt, report.read, report.inserted, report.updated, report.unchanged,
-      report.skipped.length, JSON.stringify(report.skipped.slice(0, FEED_IMPORT_SKIPPED_KEPT)), report.through ?? null);
+    .run(
+      report.file,
+      report.format,
+      times.startedAt,
+      times.finishedAt,
+      report.read,
+      report.inserted,
+      report.updated,
+      report.unchanged,
+      report.skipped.length,
+      JSON.stringify(report.skipped.slice(0, FEED_IMPORT_SKIPPED_KEPT)),
+      report.through ?? null,
+    );
   return Number(result.lastInsertRowid);
 }
 

@@ -26,8 +26,20 @@ const reportColumns = `r.id, r.isp_id AS ispId, r.audience, r.created_at AS crea
   r.idempotency_key AS idempotencyKey, r.finding_count AS findingCount, r.summary`;
 
 function toPortalFinding(row: SqlRow): PortalFindingRow {
-  const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, ['evidence']);
-  const attribution = toRecord<Attribution>({ prefix, asn, asName, country, ispId, ispName, abuseEmail, unattributedReason, source: source ?? 'none' } as unknown as SqlRow);
+  const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, [
+    'evidence',
+  ]);
+  const attribution = toRecord<Attribution>({
+    prefix,
+    asn,
+    asName,
+    country,
+    ispId,
+    ispName,
+    abuseEmail,
+    unattributedReason,
+    source: source ?? 'none',
+  } as unknown as SqlRow);
   return { ...finding, attribution } as unknown as PortalFindingRow;
 }
 
@@ -38,9 +50,18 @@ function toPortalFinding(row: SqlRow): PortalFindingRow {
 export function ispFindingsStatement(query: IspFindingQuery): { sql: string; values: SQLInputValue[] } {
   const where = ['a.isp_id = ?'];
   const values: SQLInputValue[] = [query.ispId];
-  if (query.status !== undefined) { where.push('a.finding_status = ?'); values.push(query.status); }
-  if (query.kind !== undefined) { where.push('a.finding_kind = ?'); values.push(query.kind); }
-  if (query.beforeId !== undefined) { where.push('a.finding_id < ?'); values.push(query.beforeId); }
+  if (query.status !== undefined) {
+    where.push('a.finding_status = ?');
+    values.push(query.status);
+  }
+  if (query.kind !== undefined) {
+    where.push('a.finding_kind = ?');
+    values.push(query.kind);
+  }
+  if (query.beforeId !== undefined) {
+    where.push('a.finding_id < ?');
+    values.push(query.beforeId);
+  }
   values.push(query.limit);
   return { sql: `SELECT ${findingColumns} FROM ${fromAttribution} WHERE ${where.join(' AND ')} ORDER BY a.finding_id DESC LIMIT ?`, values };
 }
@@ -56,21 +77,30 @@ export function portalMethods(db: DatabaseSync, use: Use): PortalRepository {
 
     getIspFinding: (ispId, findingId) =>
       use('getIspFinding', () => {
-        const row = db.prepare(`SELECT ${findingColumns} FROM ${fromAttribution} WHERE a.finding_id = ? AND a.isp_id = ?`).get(findingId, ispId) as SqlRow | undefined;
+        const row = db.prepare(`SELECT ${findingColumns} FROM ${fromAttribution} WHERE a.finding_id = ? AND a.isp_id = ?`).get(findingId, ispId) as
+          | SqlRow
+          | undefined;
         return row ? toPortalFinding(row) : undefined;
       }),
 
     recentlyClosedIspFindings: (ispId, limit) =>
       use('recentlyClosedIspFindings', () => {
-        const rows = db.prepare(`SELECT ${findingColumns} FROM ${fromAttribution}
-          WHERE a.isp_id = ? AND a.finding_status = 'closed' ORDER BY a.finding_closed_at DESC LIMIT ?`).all(ispId, limit) as SqlRow[];
+        const rows = db
+          .prepare(`SELECT ${findingColumns} FROM ${fromAttribution}
+          WHERE a.isp_id = ? AND a.finding_status = 'closed' ORDER BY a.finding_closed_at DESC LIMIT ?`)
+          .all(ispId, limit) as SqlRow[];
         return rows.map(toPortalFinding);
       }),
 
     countIspFindings: (ispId) =>
-      use('countIspFindings', () => (db.prepare(`SELECT kind, status, count FROM isp_finding_counts
+      use('countIspFindings', () =>
+        (
+          db
+            .prepare(`SELECT kind, status, count FROM isp_finding_counts
           WHERE isp_id = ? AND count > 0 ORDER BY status, kind`)
-        .all(ispId) as SqlRow[]).map((row) => toRecord<IspFindingCount>(row))),
+            .all(ispId) as SqlRow[]
+        ).map((row) => toRecord<IspFindingCount>(row)),
+      ),
 
     getReport: (reportId) =>
       use('getReport', () => {
@@ -80,14 +110,22 @@ export function portalMethods(db: DatabaseSync, use: Use): PortalRepository {
 
     listReportFindings: (reportId) =>
       use('listReportFindings', () => {
-        const rows = db.prepare(`SELECT ${findingColumns} FROM report_findings rf CROSS JOIN findings f ON f.id = rf.finding_id
+        const rows = db
+          .prepare(`SELECT ${findingColumns} FROM report_findings rf CROSS JOIN findings f ON f.id = rf.finding_id
             LEFT JOIN finding_attributions a ON a.finding_id = f.id LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN isps i ON i.id = a.isp_id
-          WHERE rf.report_id = ? ORDER BY f.id`).all(reportId) as SqlRow[];
+          WHERE rf.report_id = ? ORDER BY f.id`)
+          .all(reportId) as SqlRow[];
         return rows.map(toPortalFinding);
       }),
 
     reportsCarryingFinding: (ispId, findingId) =>
-      use('reportsCarryingFinding', () => (db.prepare(`SELECT ${reportColumns} FROM report_findings rf CROSS JOIN reports r ON r.id = rf.report_id
-          WHERE rf.finding_id = ? AND r.isp_id = ? ORDER BY r.id`).all(findingId, ispId) as SqlRow[]).map((row) => toRecord<ReportRow>(row, ['summary']))),
+      use('reportsCarryingFinding', () =>
+        (
+          db
+            .prepare(`SELECT ${reportColumns} FROM report_findings rf CROSS JOIN reports r ON r.id = rf.report_id
+          WHERE rf.finding_id = ? AND r.isp_id = ? ORDER BY r.id`)
+            .all(findingId, ispId) as SqlRow[]
+        ).map((row) => toRecord<ReportRow>(row, ['summary'])),
+      ),
   };
 }

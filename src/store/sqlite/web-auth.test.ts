@@ -8,11 +8,21 @@ import { applyMigrations } from './migrate.ts';
 import { ispFindingsStatement } from './web-auth-portal.ts';
 
 const at = '2025-01-01T00:00:00.000Z';
-const weak = (ip: string): Finding => ({ kind: 'weak-credential', ip, port: 23, protocol: 'telnet', evidence: {}, observedAt: at } as Finding);
+const weak = (ip: string): Finding => ({ kind: 'weak-credential', ip, port: 23, protocol: 'telnet', evidence: {}, observedAt: at }) as Finding;
 
 test('users, sessions and tokens round-trip; names are unique and roles carry an ISP only when ISP', async () => {
   const store = await openStore(':memory:');
-  await store.upsertIsps([{ id: 'isp-a', name: 'A', asns: [], prefixes: [], contacts: { portalUsers: [] }, preferences: { format: 'csv', cadence: 'daily', language: 'en' }, managesCustomerDevices: false }]);
+  await store.upsertIsps([
+    {
+      id: 'isp-a',
+      name: 'A',
+      asns: [],
+      prefixes: [],
+      contacts: { portalUsers: [] },
+      preferences: { format: 'csv', cadence: 'daily', language: 'en' },
+      managesCustomerDevices: false,
+    },
+  ]);
   const alice = await store.createWebUser({ name: 'alice', role: 'isp', ispId: 'isp-a', passwordHash: '$scrypt$x', createdAt: at });
   await assert.rejects(store.createWebUser({ name: 'alice', role: 'operator', passwordHash: 'h', createdAt: at }), /UNIQUE/);
   await assert.rejects(store.createWebUser({ name: 'op', role: 'operator', ispId: 'isp-a', passwordHash: 'h', createdAt: at }), /CHECK/);
@@ -38,7 +48,8 @@ test('users, sessions and tokens round-trip; names are unique and roles carry an
 
 test('login failures are counted by name and address within a window; locks end and can be cleared', async () => {
   const store = await openStore(':memory:');
-  for (const minute of [0, 5, 10]) await store.recordLoginFailure({ name: 'alice', address: '192.0.2.1', at: `2025-01-01T00:${String(minute).padStart(2, '0')}:00.000Z` });
+  for (const minute of [0, 5, 10])
+    await store.recordLoginFailure({ name: 'alice', address: '192.0.2.1', at: `2025-01-01T00:${String(minute).padStart(2, '0')}:00.000Z` });
   assert.equal(await store.countLoginFailures({ name: 'alice' }, '2025-01-01T00:04:00.000Z'), 2);
   assert.equal(await store.countLoginFailures({ address: '192.0.2.1' }, at), 3);
   await store.lockLogin('name:alice', '2025-01-01T00:30:00.000Z');
@@ -59,8 +70,14 @@ test('attribution rows follow their finding: kind, status and closing time are c
   assert.deepEqual(await store.countIspFindings('isp-a'), [{ kind: 'weak-credential', status: 'open', count: 2 }]);
   const closing = await store.startRun({ startedAt: '2025-01-08T00:00:00.000Z', scope: [], exclude: [], ports: [23], checks: [] });
   await store.reconcileFindings(closing, { found: [], covered: [{ ip: '192.0.2.2', port: 23, protocol: 'telnet', kind: 'weak-credential' }] });
-  assert.deepEqual(await store.countIspFindings('isp-a'), [{ kind: 'weak-credential', status: 'closed', count: 1 }, { kind: 'weak-credential', status: 'open', count: 1 }]);
-  assert.deepEqual((await store.listIspFindings({ ispId: 'isp-a', status: 'closed', limit: 10 })).map((row) => row.id), [second]);
+  assert.deepEqual(await store.countIspFindings('isp-a'), [
+    { kind: 'weak-credential', status: 'closed', count: 1 },
+    { kind: 'weak-credential', status: 'open', count: 1 },
+  ]);
+  assert.deepEqual(
+    (await store.listIspFindings({ ispId: 'isp-a', status: 'closed', limit: 10 })).map((row) => row.id),
+    [second],
+  );
   assert.equal((await store.recentlyClosedIspFindings('isp-a', 5))[0]?.closedAt, '2025-01-08T00:00:00.000Z');
   const reopening = await store.startRun({ startedAt: '2025-01-15T00:00:00.000Z', scope: [], exclude: [], ports: [23], checks: [] });
   await store.reconcileFindings(reopening, { found: [weak('192.0.2.2')], covered: [] });
@@ -76,7 +93,12 @@ test('the per-ISP counts kept by triggers always equal a fresh count', async () 
   await store.reconcileFindings(run, { found: ips.map(weak), covered: [] });
   const ids = (await store.listFindings()).map((row) => row.id);
   const attribute = (pick: (index: number) => string | undefined) =>
-    store.recordAttributions(ids.map((findingId, index) => ({ findingId, attribution: pick(index) ? { source: 'registry' as const, ispId: pick(index) } : { source: 'none' as const } })));
+    store.recordAttributions(
+      ids.map((findingId, index) => ({
+        findingId,
+        attribution: pick(index) ? { source: 'registry' as const, ispId: pick(index) } : { source: 'none' as const },
+      })),
+    );
   const counted = async (ispId: string) => (await store.countIspFindings(ispId)).map((row) => `${row.kind}/${row.status}=${row.count}`).join(' ');
   const fresh = async (ispId: string) => {
     const rows = await store.listIspFindings({ ispId, limit: 1000 });
@@ -87,7 +109,10 @@ test('the per-ISP counts kept by triggers always equal a fresh count', async () 
       const [kindB = '', statusB = ''] = b.split('/');
       return statusA.localeCompare(statusB) || kindA.localeCompare(kindB);
     };
-    return [...tally].sort(byStatusThenKind).map(([key, count]) => `${key}=${count}`).join(' ');
+    return [...tally]
+      .sort(byStatusThenKind)
+      .map(([key, count]) => `${key}=${count}`)
+      .join(' ');
   };
   const check = async (step: string) => {
     for (const ispId of ['isp-a', 'isp-b']) assert.equal(await counted(ispId), await fresh(ispId), `${step}: ${ispId}`);
@@ -96,7 +121,10 @@ test('the per-ISP counts kept by triggers always equal a fresh count', async () 
   await check('attributed');
   assert.equal(await counted('isp-a'), 'weak-credential/open=8');
   const closing = await store.startRun({ startedAt: '2025-01-08T00:00:00.000Z', scope: [], exclude: [], ports: [23], checks: [] });
-  await store.reconcileFindings(closing, { found: [], covered: ips.slice(0, 3).map((ip) => ({ ip, port: 23, protocol: 'telnet', kind: 'weak-credential' as const })) });
+  await store.reconcileFindings(closing, {
+    found: [],
+    covered: ips.slice(0, 3).map((ip) => ({ ip, port: 23, protocol: 'telnet', kind: 'weak-credential' as const })),
+  });
   await check('three closed');
   await attribute((index) => (index % 3 === 0 ? 'isp-b' : index % 3 === 1 ? 'isp-a' : undefined));
   await check('re-attributed, some to nobody');
@@ -114,8 +142,14 @@ test('the migration copies the finding columns onto attributions made before it'
       VALUES (7, 'infected', '192.0.2.9', 0, 'darknet', '{}', 'closed', '${at}', '${at}', 1, 1, '${at}');
     INSERT INTO finding_attributions (finding_id, isp_id, source, attributed_at) VALUES (7, 'isp-a', 'registry', '${at}');`);
   applyMigrations(db, migrations, ':memory:');
-  assert.deepEqual({ ...db.prepare('SELECT finding_kind, finding_status, finding_closed_at FROM finding_attributions WHERE finding_id = 7').get() }, { finding_kind: 'infected', finding_status: 'closed', finding_closed_at: at });
-  assert.deepEqual({ ...db.prepare('SELECT isp_id, kind, status, count FROM isp_finding_counts').get() }, { isp_id: 'isp-a', kind: 'infected', status: 'closed', count: 1 });
+  assert.deepEqual(
+    { ...db.prepare('SELECT finding_kind, finding_status, finding_closed_at FROM finding_attributions WHERE finding_id = 7').get() },
+    { finding_kind: 'infected', finding_status: 'closed', finding_closed_at: at },
+  );
+  assert.deepEqual(
+    { ...db.prepare('SELECT isp_id, kind, status, count FROM isp_finding_counts').get() },
+    { isp_id: 'isp-a', kind: 'infected', status: 'closed', count: 1 },
+  );
   db.close();
 });
 

@@ -30,8 +30,13 @@ const prefixedUserColumns = `u.id AS user_id, u.name AS user_name, u.role AS use
 export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
   return {
     createWebUser: (user) =>
-      use('createWebUser', () => Number(db.prepare('INSERT INTO web_users (name, role, isp_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(user.name, user.role, user.ispId ?? null, user.passwordHash, user.createdAt).lastInsertRowid)),
+      use('createWebUser', () =>
+        Number(
+          db
+            .prepare('INSERT INTO web_users (name, role, isp_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+            .run(user.name, user.role, user.ispId ?? null, user.passwordHash, user.createdAt).lastInsertRowid,
+        ),
+      ),
 
     findWebUser: (name) =>
       use('findWebUser', () => {
@@ -39,40 +44,64 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
         return row ? toRecord<WebUserRow>(row) : undefined;
       }),
 
-    listWebUsers: () => use('listWebUsers', () => (db.prepare(`SELECT ${userColumns} FROM web_users u ORDER BY u.name`).all() as SqlRow[]).map((row) => toRecord<WebUserRow>(row))),
+    listWebUsers: () =>
+      use('listWebUsers', () =>
+        (db.prepare(`SELECT ${userColumns} FROM web_users u ORDER BY u.name`).all() as SqlRow[]).map((row) => toRecord<WebUserRow>(row)),
+      ),
 
     createWebSession: (session) =>
       use('createWebSession', () => {
-        db.prepare('INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
-          .run(session.idHash, session.userId, session.csrfToken, session.createdAt, session.lastSeenAt);
+        db.prepare('INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)').run(
+          session.idHash,
+          session.userId,
+          session.csrfToken,
+          session.createdAt,
+          session.lastSeenAt,
+        );
       }),
 
     findWebSession: (idHash) =>
       use('findWebSession', () => {
-        const row = db.prepare(`SELECT s.id_hash AS idHash, s.user_id AS userId, s.csrf_token AS csrfToken, s.created_at AS createdAt,
+        const row = db
+          .prepare(`SELECT s.id_hash AS idHash, s.user_id AS userId, s.csrf_token AS csrfToken, s.created_at AS createdAt,
             s.last_seen_at AS lastSeenAt, ${prefixedUserColumns}
-          FROM web_sessions s JOIN web_users u ON u.id = s.user_id WHERE s.id_hash = ?`).get(idHash) as SqlRow | undefined;
+          FROM web_sessions s JOIN web_users u ON u.id = s.user_id WHERE s.id_hash = ?`)
+          .get(idHash) as SqlRow | undefined;
         if (!row) return undefined;
         const { rest, user } = withUser<Omit<WebSessionRow, 'user'>>(row);
         return { ...rest, user };
       }),
 
     touchWebSession: (idHash, lastSeenAt) =>
-      use('touchWebSession', () => { db.prepare('UPDATE web_sessions SET last_seen_at = ? WHERE id_hash = ?').run(lastSeenAt, idHash); }),
+      use('touchWebSession', () => {
+        db.prepare('UPDATE web_sessions SET last_seen_at = ? WHERE id_hash = ?').run(lastSeenAt, idHash);
+      }),
 
-    deleteWebSession: (idHash) => use('deleteWebSession', () => { db.prepare('DELETE FROM web_sessions WHERE id_hash = ?').run(idHash); }),
+    deleteWebSession: (idHash) =>
+      use('deleteWebSession', () => {
+        db.prepare('DELETE FROM web_sessions WHERE id_hash = ?').run(idHash);
+      }),
 
     deleteExpiredWebSessions: ({ idleBefore, createdBefore }) =>
-      use('deleteExpiredWebSessions', () => Number(db.prepare('DELETE FROM web_sessions WHERE last_seen_at < ? OR created_at < ?').run(idleBefore, createdBefore).changes)),
+      use('deleteExpiredWebSessions', () =>
+        Number(db.prepare('DELETE FROM web_sessions WHERE last_seen_at < ? OR created_at < ?').run(idleBefore, createdBefore).changes),
+      ),
 
     createApiToken: (token) =>
-      use('createApiToken', () => Number(db.prepare('INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)')
-        .run(token.userId, token.tokenHash, token.label, token.createdAt).lastInsertRowid)),
+      use('createApiToken', () =>
+        Number(
+          db
+            .prepare('INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)')
+            .run(token.userId, token.tokenHash, token.label, token.createdAt).lastInsertRowid,
+        ),
+      ),
 
     findApiToken: (tokenHash) =>
       use('findApiToken', () => {
-        const row = db.prepare(`SELECT ${tokenColumns}, ${prefixedUserColumns}
-          FROM api_tokens t JOIN web_users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL`).get(tokenHash) as SqlRow | undefined;
+        const row = db
+          .prepare(`SELECT ${tokenColumns}, ${prefixedUserColumns}
+          FROM api_tokens t JOIN web_users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL`)
+          .get(tokenHash) as SqlRow | undefined;
         if (!row) return undefined;
         const { rest, user } = withUser<ApiTokenRow>(row);
         return { token: rest, user };
@@ -81,18 +110,23 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
     listApiTokens: (filter = {}) =>
       use('listApiTokens', () => {
         const where = filter.userId !== undefined ? 'WHERE t.user_id = ?' : '';
-        const rows = db.prepare(`SELECT ${tokenColumns} FROM api_tokens t JOIN web_users u ON u.id = t.user_id ${where} ORDER BY t.id`)
+        const rows = db
+          .prepare(`SELECT ${tokenColumns} FROM api_tokens t JOIN web_users u ON u.id = t.user_id ${where} ORDER BY t.id`)
           .all(...(filter.userId !== undefined ? [filter.userId] : [])) as SqlRow[];
         return rows.map((row) => toRecord<ApiTokenRow>(row));
       }),
 
-    touchApiToken: (id, lastUsedAt) => use('touchApiToken', () => { db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id); }),
+    touchApiToken: (id, lastUsedAt) =>
+      use('touchApiToken', () => {
+        db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(lastUsedAt, id);
+      }),
 
     revokeApiToken: (id, at, filter = {}) =>
       use('revokeApiToken', () => {
-        const result = filter.userId !== undefined
-          ? db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL').run(at, id, filter.userId)
-          : db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+        const result =
+          filter.userId !== undefined
+            ? db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL').run(at, id, filter.userId)
+            : db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
         return result.changes > 0;
       }),
 
@@ -107,22 +141,25 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
 
     countLoginFailures: (filter, since) =>
       use('countLoginFailures', () => {
-        const row = 'name' in filter
-          ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(filter.name, since)
-          : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(filter.address, since);
+        const row =
+          'name' in filter
+            ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(filter.name, since)
+            : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(filter.address, since);
         return Number((row as { n: number }).n);
       }),
 
     lockLogin: (subject, until) =>
       use('lockLogin', () => {
-        db.prepare('INSERT INTO login_locks (subject, locked_until) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET locked_until = max(locked_until, excluded.locked_until)')
-          .run(subject, until);
+        db.prepare(
+          'INSERT INTO login_locks (subject, locked_until) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET locked_until = max(locked_until, excluded.locked_until)',
+        ).run(subject, until);
       }),
 
     loginLockedUntil: (subjects, now) =>
       use('loginLockedUntil', () => {
         if (subjects.length === 0) return undefined;
-        const row = db.prepare(`SELECT max(locked_until) AS until FROM login_locks WHERE subject IN (${subjects.map(() => '?').join(', ')}) AND locked_until > ?`)
+        const row = db
+          .prepare(`SELECT max(locked_until) AS until FROM login_locks WHERE subject IN (${subjects.map(() => '?').join(', ')}) AND locked_until > ?`)
           .get(...subjects, now) as { until: string | null };
         return row.until ?? undefined;
       }),

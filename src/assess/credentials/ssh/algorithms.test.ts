@@ -20,13 +20,21 @@ test('KEXINIT: layout of RFC 4253 §7.1, parsed back, payload kept verbatim', ()
 });
 
 test("the client's first choice that the server supports wins, per category", () => {
-  const dropbear2014 = server({ kex: ['diffie-hellman-group14-sha1', 'curve25519-sha256@libssh.org'], hostKey: ['ssh-rsa'], cipher: ['aes256-ctr', 'aes128-ctr'], mac: ['hmac-sha1'] });
+  const dropbear2014 = server({
+    kex: ['diffie-hellman-group14-sha1', 'curve25519-sha256@libssh.org'],
+    hostKey: ['ssh-rsa'],
+    cipher: ['aes256-ctr', 'aes128-ctr'],
+    mac: ['hmac-sha1'],
+  });
   const negotiated = negotiateAlgorithms(client, dropbear2014);
   assert.equal(negotiated.kex, 'curve25519-sha256@libssh.org');
   assert.equal(negotiated.hostKey, 'ssh-rsa');
   assert.equal(negotiated.cipherClientToServer.name, 'aes128-ctr');
   assert.equal(negotiated.macServerToClient?.name, 'hmac-sha1');
-  const gcmOnly = negotiateAlgorithms(client, server({ cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com'], mac: ['umac-64-etm@openssh.com'] }));
+  const gcmOnly = negotiateAlgorithms(
+    client,
+    server({ cipher: ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com'], mac: ['umac-64-etm@openssh.com'] }),
+  );
   assert.equal(gcmOnly.cipherClientToServer.name, 'aes256-gcm@openssh.com');
   assert.equal(gcmOnly.macClientToServer, undefined, 'AEAD: the MAC lists are not negotiated');
 });

@@ -153,8 +153,10 @@ export function negotiateAlgorithms(client: KexInit, server: KexInit): Negotiate
   if (compression.some((name) => name !== 'none')) throw new SshProtocolError(`compression ${compression.join('/')} is not implemented`);
   const negotiated: NegotiatedAlgorithms = { kex, hostKey, cipherClientToServer, cipherServerToClient };
   // With an AEAD cipher the MAC lists are not negotiated at all (OpenSSH's rule).
-  if (!cipherClientToServer.aead) negotiated.macClientToServer = macOrThrow(firstCommon('MAC (client to server)', client.macClientToServer, server.macClientToServer));
-  if (!cipherServerToClient.aead) negotiated.macServerToClient = macOrThrow(firstCommon('MAC (server to client)', client.macServerToClient, server.macServerToClient));
+  if (!cipherClientToServer.aead)
+    negotiated.macClientToServer = macOrThrow(firstCommon('MAC (client to server)', client.macClientToServer, server.macClientToServer));
+  if (!cipherServerToClient.aead)
+    negotiated.macServerToClient = macOrThrow(firstCommon('MAC (server to client)', client.macServerToClient, server.macServerToClient));
   return negotiated;
 }
 

@@ -50,7 +50,10 @@ export async function openSshLoginSession(ctx: GrabContext, target: Target, opti
     const service = await auth.requestService();
     if (!('accepted' in service)) {
       conn.close();
-      return { status: service.end === 'closed' ? 'protocol-error' : statusForReadEnd(service.end), error: service.error ?? `connection ${service.end} before ssh-userauth was accepted` };
+      return {
+        status: service.end === 'closed' ? 'protocol-error' : statusForReadEnd(service.end),
+        error: service.error ?? `connection ${service.end} before ssh-userauth was accepted`,
+      };
     }
     return { session: { handshake, auth, close: () => conn.close() } };
   } catch (error) {
@@ -66,6 +69,7 @@ export async function openSshLoginSession(ctx: GrabContext, target: Target, opti
  */
 export function failureOf(error: unknown): { status: GrabStatus; error: string } {
   if (error instanceof SshProtocolError) return { status: 'protocol-error', error: error.message };
-  if (error instanceof HandshakeEnded) return { status: error.read.end === 'closed' ? 'protocol-error' : statusForReadEnd(error.read.end), error: error.message };
+  if (error instanceof HandshakeEnded)
+    return { status: error.read.end === 'closed' ? 'protocol-error' : statusForReadEnd(error.read.end), error: error.message };
   throw error;
 }

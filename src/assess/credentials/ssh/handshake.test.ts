@@ -54,7 +54,12 @@ async function roundTrip(clientPreferences: AlgorithmPreferences, hostKey: HostK
 }
 
 test('client and server agree for every key exchange, host key, cipher and MAC we implement', async () => {
-  const hostKeyCases: Array<[string, HostKeySigner]> = [['ssh-ed25519', hostKeys.ed25519], ['ecdsa-sha2-nistp256', hostKeys.p256], ['rsa-sha2-256', hostKeys.rsa], ['ssh-rsa', hostKeys.rsa]];
+  const hostKeyCases: Array<[string, HostKeySigner]> = [
+    ['ssh-ed25519', hostKeys.ed25519],
+    ['ecdsa-sha2-nistp256', hostKeys.p256],
+    ['rsa-sha2-256', hostKeys.rsa],
+    ['ssh-rsa', hostKeys.rsa],
+  ];
   let combinations = 0;
   for (const kex of supportedAlgorithms.kex) {
     for (const [hostKeyAlgorithm, signer] of hostKeyCases) {
@@ -84,15 +89,28 @@ test('no common algorithm: the client refuses with the server’s list in the me
   const [clientSide, serverSide] = pipe();
   const server = createMessageStream(serverSide);
   await server.writeIdentification('SSH-2.0-OpenSSH_9.9');
-  const serving = serverHandshake(server, { serverVersion: 'SSH-2.0-OpenSSH_9.9', preferences: { ...supportedAlgorithms, cipher: ['aes128-gcm@openssh.com'] }, hostKey: hostKeys.ed25519 });
-  await assert.rejects(clientHandshake(createMessageStream(clientSide), { clientVersion: 'SSH-2.0-opennotice', preferences: { ...supportedAlgorithms, cipher: ['aes128-ctr'] } }), /no common cipher .*aes128-gcm@openssh.com/);
+  const serving = serverHandshake(server, {
+    serverVersion: 'SSH-2.0-OpenSSH_9.9',
+    preferences: { ...supportedAlgorithms, cipher: ['aes128-gcm@openssh.com'] },
+    hostKey: hostKeys.ed25519,
+  });
+  await assert.rejects(
+    clientHandshake(createMessageStream(clientSide), { clientVersion: 'SSH-2.0-opennotice', preferences: { ...supportedAlgorithms, cipher: ['aes128-ctr'] } }),
+    /no common cipher .*aes128-gcm@openssh.com/,
+  );
   await assert.rejects(serving, /no common cipher/, 'the server refuses the same way');
 });
 
 test('the stream ending mid-exchange is HandshakeEnded with its read end; SSH-1 servers are refused', async () => {
   const ended: ByteChannel = { next: async () => ({ end: 'io-timeout' }), write: () => undefined };
-  await assert.rejects(clientHandshake(createMessageStream(ended), { clientVersion: 'SSH-2.0-opennotice', preferences: supportedAlgorithms }), (error: unknown) => error instanceof HandshakeEnded && error.read.end === 'io-timeout');
+  await assert.rejects(
+    clientHandshake(createMessageStream(ended), { clientVersion: 'SSH-2.0-opennotice', preferences: supportedAlgorithms }),
+    (error: unknown) => error instanceof HandshakeEnded && error.read.end === 'io-timeout',
+  );
   const chunks = [Buffer.from('SSH-1.5-Cisco-1.25\r\n')];
   const ssh1: ByteChannel = { next: async () => (chunks.length ? { chunk: chunks.shift()! } : { end: 'closed' }), write: () => undefined };
-  await assert.rejects(clientHandshake(createMessageStream(ssh1), { clientVersion: 'SSH-2.0-opennotice', preferences: supportedAlgorithms }), /not SSH protocol 2/);
+  await assert.rejects(
+    clientHandshake(createMessageStream(ssh1), { clientVersion: 'SSH-2.0-opennotice', preferences: supportedAlgorithms }),
+    /not SSH protocol 2/,
+  );
 });

@@ -82,7 +82,8 @@ export async function clientHandshake(stream: MessageStream, options: { clientVe
     serverPublic,
     sharedSecret,
   });
-  if (!verifyHostKeySignature(negotiated.hostKey, hostKeyBlob, signature, exchange)) throw new SshProtocolError('the host key signature over the exchange hash does not verify');
+  if (!verifyHostKeySignature(negotiated.hostKey, hostKeyBlob, signature, exchange))
+    throw new SshProtocolError('the host key signature over the exchange hash does not verify');
 
   const keys = deriveSessionKeys(method.hash, sharedSecret, exchange, exchange, negotiated);
   await stream.writeMessage(sshByte(sshMessage.NEWKEYS));
@@ -97,7 +98,10 @@ export async function clientHandshake(stream: MessageStream, options: { clientVe
  * KEXINIT, answer its KEX_INIT with our host key's signature, NEWKEYS both ways.
  * @example await serverHandshake(stream, { serverVersion: 'SSH-2.0-dropbear_2019.78', preferences, hostKey })
  */
-export async function serverHandshake(stream: MessageStream, options: { serverVersion: string; preferences: AlgorithmPreferences; hostKey: HostKeySigner }): Promise<HandshakeResult> {
+export async function serverHandshake(
+  stream: MessageStream,
+  options: { serverVersion: string; preferences: AlgorithmPreferences; hostKey: HostKeySigner },
+): Promise<HandshakeResult> {
   const identification = await stream.readIdentification({ strict: true });
   if (!('line' in identification)) throw new HandshakeEnded(identification, 'the identification exchange');
   const peerVersion = identification.line;

@@ -18,7 +18,12 @@ test('fingerprints match what ssh-keygen -l prints for the same key', () => {
 });
 
 test('every host key algorithm: our signature verifies, over other data it does not', () => {
-  const cases: Array<[keyof typeof signers, string]> = [['ed25519', 'ssh-ed25519'], ['p256', 'ecdsa-sha2-nistp256'], ['rsa', 'rsa-sha2-256'], ['rsa', 'ssh-rsa']];
+  const cases: Array<[keyof typeof signers, string]> = [
+    ['ed25519', 'ssh-ed25519'],
+    ['p256', 'ecdsa-sha2-nistp256'],
+    ['rsa', 'rsa-sha2-256'],
+    ['rsa', 'ssh-rsa'],
+  ];
   for (const [name, algorithm] of cases) {
     const signer = signers[name];
     assert.ok(signer.algorithms.includes(algorithm));

@@ -55,12 +55,22 @@ const input: ExchangeHashInput = {
 };
 
 test('exchange hash: public values as strings for ECDH (RFC 5656 §4, RFC 8731 §3), as mpints for DH (RFC 4253 §8)', () => {
-  const common = [sshString(input.clientVersion), sshString(input.serverVersion), sshString(input.clientKexInit), sshString(input.serverKexInit), sshString(input.hostKeyBlob)];
+  const common = [
+    sshString(input.clientVersion),
+    sshString(input.serverVersion),
+    sshString(input.clientKexInit),
+    sshString(input.serverKexInit),
+    sshString(input.hostKeyBlob),
+  ];
   // K is an mpint: the leading zero byte is dropped, and 0x9f needs a zero byte in front again.
   assert.deepEqual(sshMpint(input.sharedSecret).subarray(0, 6), Buffer.from([0, 0, 0, 32, 0, 0x9f]));
-  const ecdh = createHash('sha256').update(Buffer.concat([...common, sshString(input.clientPublic), sshString(input.serverPublic), sshMpint(input.sharedSecret)])).digest();
+  const ecdh = createHash('sha256')
+    .update(Buffer.concat([...common, sshString(input.clientPublic), sshString(input.serverPublic), sshMpint(input.sharedSecret)]))
+    .digest();
   assert.deepEqual(exchangeHash(kexMethods['curve25519-sha256']!, input), ecdh);
-  const dh = createHash('sha1').update(Buffer.concat([...common, sshMpint(input.clientPublic), sshMpint(input.serverPublic), sshMpint(input.sharedSecret)])).digest();
+  const dh = createHash('sha1')
+    .update(Buffer.concat([...common, sshMpint(input.clientPublic), sshMpint(input.serverPublic), sshMpint(input.sharedSecret)]))
+    .digest();
   assert.deepEqual(exchangeHash(kexMethods['diffie-hellman-group14-sha1']!, input), dh);
   assert.notDeepEqual(sshMpint(input.clientPublic), sshString(input.clientPublic), 'the two encodings differ for a value with the top bit set');
 });
@@ -69,9 +79,15 @@ test('key derivation (RFC 4253 §7.2): HASH(K || H || letter || session_id), ext
   const k = input.sharedSecret;
   const h = Buffer.alloc(20, 7);
   const sessionId = Buffer.alloc(20, 9);
-  const k1 = createHash('sha1').update(Buffer.concat([sshMpint(k), h, Buffer.from('C'), sessionId])).digest();
-  const k2 = createHash('sha1').update(Buffer.concat([sshMpint(k), h, k1])).digest();
-  const k3 = createHash('sha1').update(Buffer.concat([sshMpint(k), h, k1, k2])).digest();
+  const k1 = createHash('sha1')
+    .update(Buffer.concat([sshMpint(k), h, Buffer.from('C'), sessionId]))
+    .digest();
+  const k2 = createHash('sha1')
+    .update(Buffer.concat([sshMpint(k), h, k1]))
+    .digest();
+  const k3 = createHash('sha1')
+    .update(Buffer.concat([sshMpint(k), h, k1, k2]))
+    .digest();
   assert.deepEqual(deriveKey('sha1', k, h, sessionId, 'C', 16), k1.subarray(0, 16));
   assert.deepEqual(deriveKey('sha1', k, h, sessionId, 'C', 32), Buffer.concat([k1, k2]).subarray(0, 32), 'aes256 with SHA-1 needs a second round');
   assert.deepEqual(deriveKey('sha1', k, h, sessionId, 'C', 60), Buffer.concat([k1, k2, k3]));

@@ -33,7 +33,12 @@ test('clear packets: length, padding of at least 4, total a multiple of 8', () =
   }
 });
 
-for (const [cipherName, macName] of [['aes128-ctr', 'hmac-sha2-256'], ['aes256-ctr', 'hmac-sha1'], ['aes128-gcm@openssh.com'], ['aes256-gcm@openssh.com']] as const) {
+for (const [cipherName, macName] of [
+  ['aes128-ctr', 'hmac-sha2-256'],
+  ['aes256-ctr', 'hmac-sha1'],
+  ['aes128-gcm@openssh.com'],
+  ['aes256-gcm@openssh.com'],
+] as const) {
   test(`${cipherName}${macName ? ` + ${macName}` : ''}: round trip byte by byte, sequence numbers carried over from the clear packets`, () => {
     const encoder = createPacketEncoder();
     const decoder = createPacketDecoder();

@@ -134,7 +134,9 @@ export function createAuthClient(stream: MessageStream): AuthClient {
           if (response === undefined) return { kind: 'unanswerable', prompt: prompt.slice(0, 128) };
           responses.push(response);
         }
-        await stream.writeMessage(Buffer.concat([sshByte(sshMessage.USERAUTH_INFO_RESPONSE), sshUint32(responses.length), ...responses.map((text) => sshString(text))]));
+        await stream.writeMessage(
+          Buffer.concat([sshByte(sshMessage.USERAUTH_INFO_RESPONSE), sshUint32(responses.length), ...responses.map((text) => sshString(text))]),
+        );
       }
       return { kind: 'unanswerable', prompt: `more than ${maxPromptRounds} rounds of prompts` };
     },

@@ -22,7 +22,9 @@ test('strings, booleans, uint32 and name-lists', () => {
 });
 
 test('the reader reads what the encoders wrote, and mpints without leading zeros', () => {
-  const reader = createWireReader(Buffer.concat([Buffer.from([7]), sshBoolean(false), sshUint32(42), sshString('héllo'), sshNameList(['a', 'b']), sshMpint(hex('0080'))]));
+  const reader = createWireReader(
+    Buffer.concat([Buffer.from([7]), sshBoolean(false), sshUint32(42), sshString('héllo'), sshNameList(['a', 'b']), sshMpint(hex('0080'))]),
+  );
   assert.equal(reader.byte(), 7);
   assert.equal(reader.boolean(), false);
   assert.equal(reader.uint32(), 42);

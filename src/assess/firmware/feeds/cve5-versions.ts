@@ -14,7 +14,7 @@ const unstated = /^(?:n\/a|na|unspecified|unknown|all|all versions|\*|-)$/i;
 /** Range starts that mean "from the beginning". */
 const openStart = /^(?:0|\*|n\/a|unspecified|-)$/i;
 /** A start like "2.4.x.x" or "CIPC-B2303.X.X.XXXXXX" is a family pattern, not a bound. */
-const familyPattern = /(?:^|[.\-])[xX]+(?:$|[.\-])/;
+const familyPattern = /(?:^|[.-])[xX]+(?:$|[.-])/;
 
 /**
  * Read one CVE5 version item (status "affected" only: callers drop the others).
@@ -51,7 +51,10 @@ export function versionTextBounds(raw: string): VersionBounds | undefined {
 /** A version as written inside Japanese prose: must start like a version ("1.0", "v6 R4", "Ver.1.3"). */
 const japaneseVersion = String.raw`((?:ver\.?\s*|v)?\d[\w.\-()]*(?:\s+R\d+)?)`;
 const japanesePatterns: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => VersionBounds]> = [
-  [new RegExp(String.raw`^${japaneseVersion}\s*(?:から|〜|~)\s*${japaneseVersion}(?:\s*まで)?$`, 'i'), (m) => ({ version: '*', versionStartIncluding: clean(m[1]), versionEndIncluding: clean(m[2]) })],
+  [
+    new RegExp(String.raw`^${japaneseVersion}\s*(?:から|〜|~)\s*${japaneseVersion}(?:\s*まで)?$`, 'i'),
+    (m) => ({ version: '*', versionStartIncluding: clean(m[1]), versionEndIncluding: clean(m[2]) }),
+  ],
   [new RegExp(String.raw`^${japaneseVersion}\s*(?:および|及び)?\s*(?:それ)?以前$`, 'i'), (m) => ({ version: '*', versionEndIncluding: clean(m[1]) })],
   [new RegExp(String.raw`^${japaneseVersion}\s*(?:より前|未満)$`, 'i'), (m) => ({ version: '*', versionEndExcluding: clean(m[1]) })],
   [new RegExp(String.raw`^${japaneseVersion}\s*(?:および|及び)?\s*(?:それ)?以降$`, 'i'), (m) => ({ version: '*', versionStartIncluding: clean(m[1]) })],
@@ -81,7 +84,9 @@ function proseBounds(raw: string): VersionBounds | undefined {
   const value = raw.replace(/^(?:firmware\s+)?versions?\s+/i, '').trim();
   let match = /^(\S+)\s+(?:through|to|-|–)\s+(\S+)$/i.exec(value);
   if (match) return { version: '*', versionStartIncluding: match[1], versionEndIncluding: match[2] };
-  match = /^(?:<=|≤|up to(?: and including)?|through)\s*(\S+)$/i.exec(value) ?? /^(\S+)\s+(?:and|or)\s+(?:earlier|prior|before|below|lower)(?:\s+versions?)?$/i.exec(value);
+  match =
+    /^(?:<=|≤|up to(?: and including)?|through)\s*(\S+)$/i.exec(value) ??
+    /^(\S+)\s+(?:and|or)\s+(?:earlier|prior|before|below|lower)(?:\s+versions?)?$/i.exec(value);
   if (match) return { version: '*', versionEndIncluding: match[1] };
   match = /^(?:<|before|prior to|earlier than|below)\s*(\S+)$/i.exec(value);
   if (match) return { version: '*', versionEndExcluding: match[1] };

@@ -46,8 +46,10 @@ export function cve5ToRecord(json: unknown, file?: string): Cve5Conversion {
   }
   const metadata = json.cveMetadata;
   const cveId = text(metadata.cveId);
-  if (!cveId || !CVE_ID_PATTERN.test(cveId)) throw new OpenNoticeError('IMPORT_INVALID', `no valid cveMetadata.cveId (${JSON.stringify(metadata.cveId)})`, { file });
-  if (text(metadata.state)?.toUpperCase() === 'REJECTED') throw new OpenNoticeError('IMPORT_INVALID', `${cveId}: rejected CVE (state REJECTED)`, { file, cveId, rejected: true });
+  if (!cveId || !CVE_ID_PATTERN.test(cveId))
+    throw new OpenNoticeError('IMPORT_INVALID', `no valid cveMetadata.cveId (${JSON.stringify(metadata.cveId)})`, { file });
+  if (text(metadata.state)?.toUpperCase() === 'REJECTED')
+    throw new OpenNoticeError('IMPORT_INVALID', `${cveId}: rejected CVE (state REJECTED)`, { file, cveId, rejected: true });
   const cna = json.containers.cna;
   if (!isObject(cna)) throw new OpenNoticeError('IMPORT_INVALID', `${cveId}: no CNA container`, { file, cveId });
   const adps = list(json.containers.adp).filter(isObject);
@@ -61,7 +63,9 @@ export function cve5ToRecord(json: unknown, file?: string): Cve5Conversion {
     ...containerScores(cna, cnaName ?? text(metadata.assignerShortName) ?? 'cna'),
     ...adps.flatMap((adp) => containerScores(adp, (isObject(adp.providerMetadata) ? text(adp.providerMetadata.shortName) : undefined) ?? 'adp')),
   ];
-  const references = unique([cna, ...adps].flatMap((container) => list(container.references).flatMap((ref) => (isObject(ref) && text(ref.url) ? [text(ref.url) as string] : []))));
+  const references = unique(
+    [cna, ...adps].flatMap((container) => list(container.references).flatMap((ref) => (isObject(ref) && text(ref.url) ? [text(ref.url) as string] : []))),
+  );
   const record: VulnerabilityRecord = {
     cveId,
     source: 'cve5',
@@ -88,7 +92,14 @@ function containerScores(container: JsonObject, source: string): CvssScore[] {
       if (!isObject(data)) continue;
       const baseScore = Number(data.baseScore);
       if (!Number.isFinite(baseScore)) continue;
-      scores.push({ version, baseScore, severity: severityOf(data.baseSeverity, baseScore, version), vector: text(data.vectorString) ?? '', source, type: 'Secondary' });
+      scores.push({
+        version,
+        baseScore,
+        severity: severityOf(data.baseSeverity, baseScore, version),
+        vector: text(data.vectorString) ?? '',
+        source,
+        type: 'Secondary',
+      });
     }
   }
   return scores;
@@ -165,11 +176,19 @@ function adpConfigurations(entries: JsonObject[], notes: string[]): Configuratio
       configurations.push({ nodes: [{ operator: 'OR', cpeMatch: fw.matches }] });
       continue;
     }
-    hwIndexes.forEach((index) => pairedHardware.add(index));
+    for (const index of hwIndexes) pairedHardware.add(index);
     // The hardware names the platform; its own version range (usually "all") is not what
     // decides, so it is a non-vulnerable platform entry, as NVD writes it.
-    const platform = hwIndexes.flatMap((index) => hardware[index].matches.map((match) => ({ vulnerable: false, criteria: withVersion(match.criteria, '-') ?? match.criteria })));
-    configurations.push({ operator: 'AND', nodes: [{ operator: 'OR', cpeMatch: fw.matches }, { operator: 'OR', cpeMatch: unique(platform.map((p) => JSON.stringify(p))).map((p) => JSON.parse(p) as CpeMatch) }] });
+    const platform = hwIndexes.flatMap((index) =>
+      hardware[index].matches.map((match) => ({ vulnerable: false, criteria: withVersion(match.criteria, '-') ?? match.criteria })),
+    );
+    configurations.push({
+      operator: 'AND',
+      nodes: [
+        { operator: 'OR', cpeMatch: fw.matches },
+        { operator: 'OR', cpeMatch: unique(platform.map((p) => JSON.stringify(p))).map((p) => JSON.parse(p) as CpeMatch) },
+      ],
+    });
   }
   hardware.forEach((hw, index) => {
     if (!pairedHardware.has(index)) configurations.push({ nodes: [{ operator: 'OR', cpeMatch: hw.matches }] });
@@ -204,7 +223,10 @@ function cnaConfigurations(affected: unknown[], notes: string[]): Configuration[
     if (!bounds) return;
     const vendor = cnaVendor(vendorText);
     // "ZXR10 1800-2S series ,ZXR10 2800-4" lists several products in one field.
-    const products = productText.split(',').map((product) => product.trim()).filter(Boolean);
+    const products = productText
+      .split(',')
+      .map((product) => product.trim())
+      .filter(Boolean);
     const matches: CpeMatch[] = [];
     for (const product of products) {
       // "Synology Drive Client" → "drive_client": NVD product names never repeat the vendor.

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { OpenNoticeError } from '../../../core/errors.ts';
 import { openStore } from '../../../store/open-store.ts';
 import { importFeedFile } from './import.ts';
+import { sharedData } from '../../../../test/support/shared-data.ts';
 
 const shared = (path: string): string => {
-  const file = fileURLToPath(new URL(`../../../../../shared/data/${path}`, import.meta.url));
+  const file = sharedData(path);
   assert.ok(existsSync(file), `shared test data missing: ${file}`);
   return file;
 };
@@ -18,7 +18,18 @@ const nvdMain = shared('nvd/iot-cves.json');
 const nvdFkie = shared('nvd/iot-cves-2017plus-fkie.json');
 const cve5Dir = shared('cve5/records');
 const kevFile = shared('kev/known_exploited_vulnerabilities.json');
-const overlap = ['CVE-2014-100005', 'CVE-2023-4398', 'CVE-2023-4473', 'CVE-2023-5593', 'CVE-2023-35136', 'CVE-2023-45481', 'CVE-2020-15415', 'CVE-2021-40655', 'CVE-2023-25280', 'CVE-2024-0769'];
+const overlap = [
+  'CVE-2014-100005',
+  'CVE-2023-4398',
+  'CVE-2023-4473',
+  'CVE-2023-5593',
+  'CVE-2023-35136',
+  'CVE-2023-45481',
+  'CVE-2020-15415',
+  'CVE-2021-40655',
+  'CVE-2023-25280',
+  'CVE-2024-0769',
+];
 
 test('imports every shared NVD, CVE5 and KEV record; re-import changes nothing', async () => {
   const store = await openStore(':memory:');
@@ -29,19 +40,29 @@ test('imports every shared NVD, CVE5 and KEV record; re-import changes nothing',
       await importFeedFile(store, cve5Dir),
       await importFeedFile(store, kevFile),
     ];
-    assert.deepEqual(first.map((r) => [r.format, r.read, r.inserted, r.updated, r.skipped.length]), [
-      ['nvd', 465, 465, 0, 0],
-      ['nvd', 5, 5, 0, 0],
-      // the 10 CVEs also in the NVD files merge into existing records
-      ['cve5', readdirSync(cve5Dir).filter((name) => name.endsWith('.json')).length, 108, 10, 0],
-      ['kev', 1404, 1404, 0, 0],
-    ]);
+    assert.deepEqual(
+      first.map((r) => [r.format, r.read, r.inserted, r.updated, r.skipped.length]),
+      [
+        ['nvd', 465, 465, 0, 0],
+        ['nvd', 5, 5, 0, 0],
+        // the 10 CVEs also in the NVD files merge into existing records
+        ['cve5', readdirSync(cve5Dir).filter((name) => name.endsWith('.json')).length, 108, 10, 0],
+        ['kev', 1404, 1404, 0, 0],
+      ],
+    );
     assert.equal(first[2].read, 118);
     assert.equal((await store.listVulnerabilities()).length, 470 + 108);
     assert.equal((await store.listKev()).length, 1404);
 
     const again = [await importFeedFile(store, nvdMain), await importFeedFile(store, cve5Dir), await importFeedFile(store, kevFile)];
-    assert.deepEqual(again.map((r) => [r.inserted, r.updated, r.unchanged]), [[0, 0, 465], [0, 0, 118], [0, 0, 1404]]);
+    assert.deepEqual(
+      again.map((r) => [r.inserted, r.updated, r.unchanged]),
+      [
+        [0, 0, 465],
+        [0, 0, 118],
+        [0, 0, 1404],
+      ],
+    );
     const log = await store.listFeedImports();
     assert.equal(log.length, 7);
     assert.equal(log[0].format, 'kev');
@@ -76,7 +97,10 @@ test('every shared MyJVN example imports without error; JVN never overrides NVD 
 });
 
 test('CVEs in both NVD and CVE5 keep NVD configurations and gain CNA/ADP scores, whatever the order', async () => {
-  for (const order of [[nvdMain, nvdFkie, cve5Dir], [cve5Dir, nvdFkie, nvdMain]]) {
+  for (const order of [
+    [nvdMain, nvdFkie, cve5Dir],
+    [cve5Dir, nvdFkie, nvdMain],
+  ]) {
     const store = await openStore(':memory:');
     try {
       for (const file of order) await importFeedFile(store, file);
@@ -92,7 +116,10 @@ test('CVEs in both NVD and CVE5 keep NVD configurations and gain CNA/ADP scores,
         assert.ok(merged.scores.length >= plain.scores.length, cveId);
       }
       const dir600 = await store.getVulnerability('CVE-2014-100005');
-      assert.ok(dir600?.scores.some((score) => score.source === 'CISA-ADP'), 'ADP score merged in');
+      assert.ok(
+        dir600?.scores.some((score) => score.source === 'CISA-ADP'),
+        'ADP score merged in',
+      );
       await nvdOnly.close();
     } finally {
       await store.close();
@@ -108,7 +135,12 @@ test('a CVE only in CVE5 gets applicability converted from ADP CPEs', async () =
     assert.ok(record);
     assert.equal(record.source, 'cve5');
     assert.ok(record.configurations.length > 0);
-    assert.ok(record.configurations.flatMap((c) => c.nodes).flatMap((n) => n.cpeMatch).every((m) => m.criteria.startsWith('cpe:2.3:')));
+    assert.ok(
+      record.configurations
+        .flatMap((c) => c.nodes)
+        .flatMap((n) => n.cpeMatch)
+        .every((m) => m.criteria.startsWith('cpe:2.3:')),
+    );
   } finally {
     await store.close();
   }
@@ -150,8 +182,11 @@ test('corrupted JSON is IMPORT_INVALID naming the file and line; unknown formats
   try {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, readFileSync(nvdFkie, 'utf8').slice(0, 5000));
-    await assert.rejects(importFeedFile(store, broken), (error: unknown) =>
-      error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.context.file === broken && typeof error.context.line === 'number');
+    await assert.rejects(
+      importFeedFile(store, broken),
+      (error: unknown) =>
+        error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.context.file === broken && typeof error.context.line === 'number',
+    );
     const unknown = join(dir, 'other.json');
     writeFileSync(unknown, '{"hello": "world"}');
     await assert.rejects(importFeedFile(store, unknown), /unknown feed format/);

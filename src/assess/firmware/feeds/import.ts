@@ -89,7 +89,8 @@ export async function importFeedFile(store: SurveyRepository, file: string, opti
     if (pendingKev.length >= BATCH_SIZE) await flush();
   }
   await flush();
-  if (formats.size > 1) throw new OpenNoticeError('IMPORT_INVALID', `the directory mixes feed formats (${[...formats].join(', ')}); import each feed separately`, { file });
+  if (formats.size > 1)
+    throw new OpenNoticeError('IMPORT_INVALID', `the directory mixes feed formats (${[...formats].join(', ')}); import each feed separately`, { file });
   total.format = [...formats][0] ?? (options.format !== undefined && options.format !== 'auto' ? options.format : 'cve5');
   await store.recordFeedImport(total, { startedAt, finishedAt: now().toISOString() });
   return total;
@@ -104,7 +105,8 @@ export function parseFeedDocument(file: string, format: 'auto' | FeedFormat): Pa
   const looksLikeXml = /^\s*</.test(text);
   const document = looksLikeXml ? undefined : parseJsonText(text, file);
   const resolved = format === 'auto' ? sniffFormat(document, text) : format;
-  if (!resolved) throw new OpenNoticeError('IMPORT_INVALID', 'unknown feed format (expected NVD CVE API 2.0, CVE JSON 5, CISA KEV or MyJVN); use --format', { file });
+  if (!resolved)
+    throw new OpenNoticeError('IMPORT_INVALID', 'unknown feed format (expected NVD CVE API 2.0, CVE JSON 5, CISA KEV or MyJVN); use --format', { file });
   const result: ParsedDocument = { format: resolved, vulnerabilities: [], kev: [], read: 0, skipped: [], notes: [] };
   switch (resolved) {
     case 'nvd': {
@@ -159,7 +161,8 @@ function isDirectory(path: string): boolean {
 /** Feed files under a directory, sorted so imports are reproducible. */
 function listFeedFiles(directory: string): string[] {
   const entries = readdirSync(directory, { recursive: true, withFileTypes: true });
-  if (entries.length > MAX_DIRECTORY_FILES) throw new OpenNoticeError('IMPORT_INVALID', `more than ${MAX_DIRECTORY_FILES} entries under the directory`, { file: directory });
+  if (entries.length > MAX_DIRECTORY_FILES)
+    throw new OpenNoticeError('IMPORT_INVALID', `more than ${MAX_DIRECTORY_FILES} entries under the directory`, { file: directory });
   return entries
     .filter((entry) => entry.isFile() && feedFileName.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { cpe23FromJvn, parseJvnText } from './jvn.ts';
+import { sharedData } from '../../../../test/support/shared-data.ts';
 
-const jvn = (path: string): string => readFileSync(new URL(`../../../../../shared/data/jvn/${path}`, import.meta.url), 'utf8');
+const jvn = (path: string): string => readFileSync(sharedData(`jvn/${path}`), 'utf8');
 
 test('VULDEF detail: one record per CVE, JVNDB id as alias, Japanese ranges per CVE', () => {
   const parsed = parseJvnText(jvn('hnd/dataFeed_jvndb_detail_hnd.xml'), 'detail.xml');
@@ -25,13 +26,26 @@ test('VULDEF detail: one record per CVE, JVNDB id as alias, Japanese ranges per 
 
 test('RSS overview (with the unquoted status attribute) and OKA JSON are read too', () => {
   const rss = parseJvnText(jvn('hnd/dataFeed_jvndb_rss_hnd.xml'), 'rss.xml');
-  assert.deepEqual(rss.records.map((r) => r.cveId), ['CVE-2023-29001', 'CVE-2023-40496', 'CVE-2023-40500', 'CVE-2023-40516']);
+  assert.deepEqual(
+    rss.records.map((r) => r.cveId),
+    ['CVE-2023-29001', 'CVE-2023-40496', 'CVE-2023-40500', 'CVE-2023-40516'],
+  );
   assert.equal(rss.records[0].configurations[0].nodes[0].cpeMatch[0].criteria, 'cpe:2.3:o:contiki-ng:contiki-ng:*:*:*:*:*:*:*:*');
-  assert.deepEqual(rss.records[0].scores.map((s) => [s.version, s.baseScore, s.severity]), [['3.0', 7.5, 'HIGH']]);
+  assert.deepEqual(
+    rss.records[0].scores.map((s) => [s.version, s.baseScore, s.severity]),
+    [['3.0', 7.5, 'HIGH']],
+  );
   const oka = parseJvnText(jvn('oka/getVulnDetailInfo_oka_JVNDB-2022-000097.json'), 'oka.json');
-  assert.deepEqual(oka.records.map((r) => r.cveId), ['CVE-2022-41993', 'CVE-2022-46287', 'CVE-2022-46288']);
+  assert.deepEqual(
+    oka.records.map((r) => r.cveId),
+    ['CVE-2022-41993', 'CVE-2022-46287', 'CVE-2022-46288'],
+  );
   const hnd = parseJvnText(jvn('hnd/getVulnDetailInfo_hnd_JVNDB-2022-000097.xml'), 'hnd.xml');
-  const criteria = (r: typeof hnd.records[0]) => r.configurations.flatMap((c) => c.nodes).flatMap((n) => n.cpeMatch).map((m) => m.criteria);
+  const criteria = (r: (typeof hnd.records)[0]) =>
+    r.configurations
+      .flatMap((c) => c.nodes)
+      .flatMap((n) => n.cpeMatch)
+      .map((m) => m.criteria);
   assert.deepEqual(criteria(hnd.records[0]), criteria(oka.records[0]), 'both encodings name the same product');
   // The XML carries the version phrase; this OKA sample has none, so it claims every version.
   assert.equal(hnd.records[0].configurations[0].nodes[0].cpeMatch[0].versionEndIncluding, 'v6 R4');

@@ -51,10 +51,16 @@ export function parseJvnText(text: string, file: string): ParsedJvn {
   let entries: JvnEntry[];
   if (/^\s*</.test(text)) {
     // MyJVN's status element has been seen with an unquoted attribute (retCd= 0): quote it.
-    const document = parseXml(text.replace(/<status:Status\b[^>]*>/g, (tag) => tag.replace(/=\s*([^"'\s>]+)/g, '="$1"')), file);
-    entries = localName(document.name) === 'VULDEF-Document' ? document.children.filter((c) => c.name === 'Vulinfo').map((v) => vuldefEntry(v, result.notes))
-      : localName(document.name) === 'RDF' ? document.children.filter((c) => localName(c.name) === 'item').map(rssEntry)
-      : noVulnerabilities(document.name, result);
+    const document = parseXml(
+      text.replace(/<status:Status\b[^>]*>/g, (tag) => tag.replace(/=\s*([^"'\s>]+)/g, '="$1"')),
+      file,
+    );
+    entries =
+      localName(document.name) === 'VULDEF-Document'
+        ? document.children.filter((c) => c.name === 'Vulinfo').map((v) => vuldefEntry(v, result.notes))
+        : localName(document.name) === 'RDF'
+          ? document.children.filter((c) => localName(c.name) === 'item').map(rssEntry)
+          : noVulnerabilities(document.name, result);
   } else {
     let json: unknown;
     try {
@@ -63,9 +69,12 @@ export function parseJvnText(text: string, file: string): ParsedJvn {
       throw new OpenNoticeError('IMPORT_INVALID', `malformed JSON: ${(error as Error).message}`, { file }, { cause: error });
     }
     if (!isObject(json)) throw new OpenNoticeError('IMPORT_INVALID', 'not a MyJVN document', { file });
-    entries = isObject(json.document) && isObject(json.product_tree) ? [csafEntry(json, result.notes)]
-      : isObject(json.feed) && Array.isArray(json.feed.entry) && json.feed.entry.some((e) => isObject(e) && JVN_ID.test(String(e.id))) ? json.feed.entry.filter(isObject).map(okaFeedEntry)
-      : noVulnerabilities(String(json.$schema ?? 'JSON'), result);
+    entries =
+      isObject(json.document) && isObject(json.product_tree)
+        ? [csafEntry(json, result.notes)]
+        : isObject(json.feed) && Array.isArray(json.feed.entry) && json.feed.entry.some((e) => isObject(e) && JVN_ID.test(String(e.id)))
+          ? json.feed.entry.filter(isObject).map(okaFeedEntry)
+          : noVulnerabilities(String(json.$schema ?? 'JSON'), result);
   }
   for (const entry of entries) {
     result.read++;
@@ -90,7 +99,10 @@ const childText = (element: XmlElement | undefined, name: string): string | unde
 
 /** JVN text fields carry escaped HTML lists; descriptions keep the words only. */
 function plainText(value: string | undefined): string {
-  const plain = (value ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = (value ?? '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > DESCRIPTION_LIMIT ? plain.slice(0, DESCRIPTION_LIMIT) : plain;
 }
 
@@ -98,7 +110,14 @@ function score(version: string | undefined, base: unknown, severity: unknown, ve
   const cvss = version === '2.0' || version === '2' ? '2.0' : version === '3.0' ? '3.0' : version === '3.1' ? '3.1' : version === '4.0' ? '4.0' : undefined;
   const baseScore = Number(base);
   if (!cvss || !Number.isFinite(baseScore) || text(String(base ?? '')) === undefined) return undefined;
-  return { version: cvss, baseScore, severity: severityOf(severity, baseScore, cvss), vector: typeof vector === 'string' ? vector.trim() : '', source, type: 'Secondary' };
+  return {
+    version: cvss,
+    baseScore,
+    severity: severityOf(severity, baseScore, cvss),
+    vector: typeof vector === 'string' ? vector.trim() : '',
+    source,
+    type: 'Secondary',
+  };
 }
 
 function vuldefEntry(vulinfo: XmlElement, notes: SkippedFeedRecord[]): JvnEntry {
@@ -107,11 +126,20 @@ function vuldefEntry(vulinfo: XmlElement, notes: SkippedFeedRecord[]): JvnEntry 
   const related = data ? children(child(data, 'Related') ?? data, 'RelatedItem') : [];
   const cveIds = unique(related.flatMap((item) => (childText(item, 'VulinfoID') ?? '').match(CVE_IN_TEXT) ?? []));
   const impact = data ? child(data, 'Impact') : undefined;
-  const scores = (impact ? children(impact, 'Cvss') : []).flatMap((cvss) => score(cvss.attributes.version, childText(cvss, 'Base'), childText(cvss, 'Severity'), childText(cvss, 'Vector'), 'JVN') ?? []);
+  const scores = (impact ? children(impact, 'Cvss') : []).flatMap(
+    (cvss) => score(cvss.attributes.version, childText(cvss, 'Base'), childText(cvss, 'Severity'), childText(cvss, 'Vector'), 'JVN') ?? [],
+  );
   const products = (data ? children(child(data, 'Affected') ?? data, 'AffectedItem') : []).flatMap((item) => {
     const cpe = childText(item, 'Cpe');
     if (!cpe) return [];
-    return [{ cpe, versions: children(item, 'VersionNumber').map((v) => v.text.trim()).filter(Boolean) }];
+    return [
+      {
+        cpe,
+        versions: children(item, 'VersionNumber')
+          .map((v) => v.text.trim())
+          .filter(Boolean),
+      },
+    ];
   });
   if (!data) notes.push({ id: jvnId, reason: 'no VulinfoData' });
   return {
@@ -135,7 +163,9 @@ function rssEntry(item: XmlElement): JvnEntry {
     lastModified: childText(item, 'dcterms:modified'),
     cveIds: unique(references.flatMap((ref) => (ref.attributes.id ?? '').match(CVE_IN_TEXT) ?? [])),
     references: unique(references.map((ref) => ref.text.trim()).filter((url) => /^https?:/.test(url))),
-    scores: children(item, 'sec:cvss').flatMap((cvss) => score(cvss.attributes.version, cvss.attributes.score, cvss.attributes.severity, cvss.attributes.vector, 'JVN') ?? []),
+    scores: children(item, 'sec:cvss').flatMap(
+      (cvss) => score(cvss.attributes.version, cvss.attributes.score, cvss.attributes.severity, cvss.attributes.vector, 'JVN') ?? [],
+    ),
     // Overview lists name products without versions.
     products: children(item, 'sec:cpe').map((cpe) => ({ cpe: cpe.text.trim(), versions: [] })),
   };
@@ -171,11 +201,18 @@ function csafEntry(json: JsonObject, notes: SkippedFeedRecord[]): JvnEntry {
   const extension = isObject(json.jvn_extension) ? json.jvn_extension : {};
   const versionsByName = new Map<string, string[]>();
   for (const affected of list(extension.affected).filter(isObject)) {
-    const versions = list(affected.versions).filter(isObject).map((v) => text(v.lessThanOrEqual) ? `${text(v.lessThanOrEqual)} およびそれ以前` : text(v.version) ?? text(v.description) ?? '').filter(Boolean);
+    const versions = list(affected.versions)
+      .filter(isObject)
+      .map((v) => (text(v.lessThanOrEqual) ? `${text(v.lessThanOrEqual)} およびそれ以前` : (text(v.version) ?? text(v.description) ?? '')))
+      .filter(Boolean);
     versionsByName.set(text(affected.product) ?? '', versions);
   }
   const vulnerabilities = list(json.vulnerabilities).filter(isObject);
-  const affectedIds = unique(vulnerabilities.flatMap((v) => (isObject(v.product_status) ? list(v.product_status.known_affected) : []).filter((id): id is string => typeof id === 'string')));
+  const affectedIds = unique(
+    vulnerabilities.flatMap((v) =>
+      (isObject(v.product_status) ? list(v.product_status.known_affected) : []).filter((id): id is string => typeof id === 'string'),
+    ),
+  );
   const products = (affectedIds.length > 0 ? affectedIds : [...cpeById.keys()]).flatMap((id) => {
     const product = cpeById.get(id);
     if (!product) {
@@ -187,10 +224,19 @@ function csafEntry(json: JsonObject, notes: SkippedFeedRecord[]): JvnEntry {
   const references = list(document.references).filter(isObject);
   return {
     jvnId,
-    description: plainText(text(list(document.notes).filter(isObject).find((n) => n.category === 'description')?.text) ?? text(document.title)),
+    description: plainText(
+      text(
+        list(document.notes)
+          .filter(isObject)
+          .find((n) => n.category === 'description')?.text,
+      ) ?? text(document.title),
+    ),
     published: text(tracking.initial_release_date),
     lastModified: text(tracking.current_release_date),
-    cveIds: unique([...vulnerabilities.flatMap((v) => text(v.cve)?.match(CVE_IN_TEXT) ?? []), ...references.flatMap((r) => String(r.summary ?? '').match(CVE_IN_TEXT) ?? [])]),
+    cveIds: unique([
+      ...vulnerabilities.flatMap((v) => text(v.cve)?.match(CVE_IN_TEXT) ?? []),
+      ...references.flatMap((r) => String(r.summary ?? '').match(CVE_IN_TEXT) ?? []),
+    ]),
     references: unique(references.flatMap((r) => text(r.url) ?? [])),
     scores: vulnerabilities.flatMap((v) => okaScores(v.metrics)),
     products,
@@ -207,10 +253,12 @@ function okaFeedEntry(entry: JsonObject): JvnEntry {
     cveIds: unique(references.flatMap((r) => `${String(r.summary ?? '')} ${String(r.id ?? '')} ${String(r.url ?? '')}`.match(CVE_IN_TEXT) ?? [])),
     references: unique(references.flatMap((r) => text(r.url) ?? [])),
     scores: okaScores(entry.metrics),
-    products: list(entry.products).filter(isObject).flatMap((product) => {
-      const cpe = isObject(product.product_ids) ? text(product.product_ids.cpe) : undefined;
-      return cpe ? [{ cpe, versions: [] }] : [];
-    }),
+    products: list(entry.products)
+      .filter(isObject)
+      .flatMap((product) => {
+        const cpe = isObject(product.product_ids) ? text(product.product_ids.cpe) : undefined;
+        return cpe ? [{ cpe, versions: [] }] : [];
+      }),
   };
 }
 

@@ -32,14 +32,24 @@ export function mergeSourceRecords(records: readonly VulnerabilityRecord[]): Vul
   const merged: VulnerabilityRecord = {
     cveId: applicable.cveId,
     source: applicable.source,
-    description: ordered.find((record) => record.description !== '' && record.source !== 'jvn')?.description ?? ordered.find((record) => record.description !== '')?.description ?? '',
+    description:
+      ordered.find((record) => record.description !== '' && record.source !== 'jvn')?.description ??
+      ordered.find((record) => record.description !== '')?.description ??
+      '',
     scores: [...scores.values()],
     configurations: applicable.configurations,
     references: unique(ordered.flatMap((record) => record.references)),
     aliases: unique(ordered.flatMap((record) => record.aliases)),
   };
-  const published = ordered.map((record) => record.published).filter((value): value is string => value !== undefined).sort()[0];
-  const lastModified = ordered.map((record) => record.lastModified).filter((value): value is string => value !== undefined).sort().at(-1);
+  const published = ordered
+    .map((record) => record.published)
+    .filter((value): value is string => value !== undefined)
+    .sort()[0];
+  const lastModified = ordered
+    .map((record) => record.lastModified)
+    .filter((value): value is string => value !== undefined)
+    .sort()
+    .at(-1);
   if (published) merged.published = published;
   if (lastModified) merged.lastModified = lastModified;
   return merged;

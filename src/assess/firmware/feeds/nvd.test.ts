@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { OpenNoticeError } from '../../../core/errors.ts';
 import { nvdCveToRecord, parseNvdFeed } from './nvd.ts';
+import { sharedData } from '../../../../test/support/shared-data.ts';
 
-const nvdDir = new URL('../../../../../shared/data/nvd/', import.meta.url);
-const loadShared = (name: string): unknown => JSON.parse(readFileSync(new URL(name, nvdDir), 'utf8'));
+const loadShared = (name: string): unknown => JSON.parse(readFileSync(sharedData(`nvd/${name}`), 'utf8'));
 
 test('parses every record of the shared NVD files', () => {
   const main = parseNvdFeed(loadShared('iot-cves.json'), 'iot-cves.json');
@@ -24,7 +24,10 @@ test('keeps a firmware AND hardware configuration as written, scores of every ve
   assert.equal(record.configurations[0].nodes[1].cpeMatch[0].vulnerable, false);
   assert.equal(record.configurations[0].nodes[1].cpeMatch[0].criteria, 'cpe:2.3:h:dlink:dir-859:-:*:*:*:*:*:*:*');
   const v31 = record.scores.filter((s) => s.version === '3.1').map((s) => [s.source, s.baseScore, s.type]);
-  assert.deepEqual(v31, [['cna@vuldb.com', 5.3, 'Secondary'], ['nvd@nist.gov', 9.8, 'Primary']]);
+  assert.deepEqual(v31, [
+    ['cna@vuldb.com', 5.3, 'Secondary'],
+    ['nvd@nist.gov', 9.8, 'Primary'],
+  ]);
   const v2 = record.scores.find((s) => s.version === '2.0');
   assert.equal(v2?.severity, 'MEDIUM', 'v2 severity is read from the metric object');
   assert.equal(new Set(record.references).size, record.references.length, 'references de-duplicated');
@@ -41,15 +44,34 @@ test('single-node configuration keeps its missing config-level operator absent',
 
 test('garbage CVE throws IMPORT_INVALID naming the CVE; the feed parser lists it as skipped', () => {
   const bad = { id: 'CVE-2020-0001', configurations: [{ nodes: [{ operator: 'XOR', cpeMatch: [] }] }] };
-  assert.throws(() => nvdCveToRecord(bad), (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /CVE-2020-0001/.test(error.message));
+  assert.throws(
+    () => nvdCveToRecord(bad),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /CVE-2020-0001/.test(error.message),
+  );
   assert.throws(() => nvdCveToRecord({ id: 'nope' }), /no valid CVE id/);
-  const feed = { format: 'NVD_CVE', vulnerabilities: [{ cve: bad }, { cve: { id: 'CVE-2020-0002', vulnStatus: 'Rejected' } }, { cve: { id: 'CVE-2020-0003', descriptions: [{ lang: 'en', value: 'ok' }] } }] };
+  const feed = {
+    format: 'NVD_CVE',
+    vulnerabilities: [
+      { cve: bad },
+      { cve: { id: 'CVE-2020-0002', vulnStatus: 'Rejected' } },
+      { cve: { id: 'CVE-2020-0003', descriptions: [{ lang: 'en', value: 'ok' }] } },
+    ],
+  };
   const parsed = parseNvdFeed(feed);
-  assert.deepEqual(parsed.records.map((r) => r.cveId), ['CVE-2020-0003']);
-  assert.deepEqual(parsed.skipped.map((s) => s.cveId), ['CVE-2020-0001', 'CVE-2020-0002']);
+  assert.deepEqual(
+    parsed.records.map((r) => r.cveId),
+    ['CVE-2020-0003'],
+  );
+  assert.deepEqual(
+    parsed.skipped.map((s) => s.cveId),
+    ['CVE-2020-0001', 'CVE-2020-0002'],
+  );
   assert.match(parsed.skipped[1].reason, /rejected/i);
 });
 
 test('a document without the envelope is IMPORT_INVALID with the file name', () => {
-  assert.throws(() => parseNvdFeed({ CVE_Items: [] }, 'old.json'), (error: unknown) => error instanceof OpenNoticeError && error.context.file === 'old.json');
+  assert.throws(
+    () => parseNvdFeed({ CVE_Items: [] }, 'old.json'),
+    (error: unknown) => error instanceof OpenNoticeError && error.context.file === 'old.json',
+  );
 });

@@ -154,7 +154,7 @@ const rangeKeys = ['versionStartIncluding', 'versionStartExcluding', 'versionEnd
 function nvdCpeMatch(value: unknown, where: string): CpeMatch {
   if (!isObject(value)) throw new Error(`${where}: not an object`);
   const criteria = text(value.criteria) ?? text(value.cpe23Uri);
-  if (!criteria || !criteria.startsWith('cpe:2.3:')) throw new Error(`${where}: no CPE 2.3 "criteria"`);
+  if (!criteria?.startsWith('cpe:2.3:')) throw new Error(`${where}: no CPE 2.3 "criteria"`);
   const match: CpeMatch = { vulnerable: value.vulnerable !== false, criteria };
   for (const key of rangeKeys) {
     const bound = text(value[key]);

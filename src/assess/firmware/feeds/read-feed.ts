@@ -64,7 +64,11 @@ export function sniffFormat(document: unknown, text: string): FeedFormat | undef
   if (document === undefined) return /^\s*</.test(text) && /jvn|vuldef|myjvn/i.test(text.slice(0, 4000)) ? 'jvn' : undefined;
   if (Array.isArray(document)) return document.length > 0 && isObject(document[0]) && isObject(document[0].cveMetadata) ? 'cve5' : undefined;
   if (!isObject(document)) return undefined;
-  if (document.format === 'NVD_CVE' || (Array.isArray(document.vulnerabilities) && isObject(document.vulnerabilities[0]) && isObject(document.vulnerabilities[0].cve))) return 'nvd';
+  if (
+    document.format === 'NVD_CVE' ||
+    (Array.isArray(document.vulnerabilities) && isObject(document.vulnerabilities[0]) && isObject(document.vulnerabilities[0].cve))
+  )
+    return 'nvd';
   if (document.catalogVersion !== undefined && Array.isArray(document.vulnerabilities)) return 'kev';
   if (document.dataType === 'CVE_RECORD' || isObject(document.cveMetadata)) return 'cve5';
   if (isObject(document.document) && typeof document.$schema === 'string' && /myjvn/i.test(document.$schema)) return 'jvn';

@@ -7,9 +7,33 @@ import { openStore } from '../../../store/open-store.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import { lastModWindows, updateFeeds } from './update.ts';
 
-const cve = (n: number) => ({ cve: { id: `CVE-2024-${1000 + n}`, lastModified: '2024-06-01T00:00:00.000', descriptions: [{ lang: 'en', value: `record ${n}` }],
-  configurations: [{ nodes: [{ operator: 'OR', negate: false, cpeMatch: [{ vulnerable: true, criteria: `cpe:2.3:o:korvan:ipc-${n}_firmware:1.0:*:*:*:*:*:*:*` }] }] }] } });
-const kevCatalog = { title: 'CISA KEV', catalogVersion: '2025.01.01', count: 1, vulnerabilities: [{ cveID: 'CVE-2024-1001', vendorProject: 'Korvan', product: 'IPC', vulnerabilityName: 'x', dateAdded: '2025-01-01', knownRansomwareCampaignUse: 'Known', notes: 'a ; b', cwes: [] }] };
+const cve = (n: number) => ({
+  cve: {
+    id: `CVE-2024-${1000 + n}`,
+    lastModified: '2024-06-01T00:00:00.000',
+    descriptions: [{ lang: 'en', value: `record ${n}` }],
+    configurations: [
+      { nodes: [{ operator: 'OR', negate: false, cpeMatch: [{ vulnerable: true, criteria: `cpe:2.3:o:korvan:ipc-${n}_firmware:1.0:*:*:*:*:*:*:*` }] }] },
+    ],
+  },
+});
+const kevCatalog = {
+  title: 'CISA KEV',
+  catalogVersion: '2025.01.01',
+  count: 1,
+  vulnerabilities: [
+    {
+      cveID: 'CVE-2024-1001',
+      vendorProject: 'Korvan',
+      product: 'IPC',
+      vulnerabilityName: 'x',
+      dateAdded: '2025-01-01',
+      knownRansomwareCampaignUse: 'Known',
+      notes: 'a ; b',
+      cwes: [],
+    },
+  ],
+};
 
 interface FakeNvd {
   url: string;
@@ -41,7 +65,11 @@ async function fakeNvd(total: number): Promise<FakeNvd> {
     const start = Number(url.searchParams.get('startIndex') ?? 0);
     const per = Number(url.searchParams.get('resultsPerPage') ?? 2000);
     const page = all.slice(start, start + per);
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ resultsPerPage: page.length, startIndex: start, totalResults: all.length, format: 'NVD_CVE', version: '2.0', vulnerabilities: page }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({ resultsPerPage: page.length, startIndex: start, totalResults: all.length, format: 'NVD_CVE', version: '2.0', vulnerabilities: page }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -49,8 +77,12 @@ async function fakeNvd(total: number): Promise<FakeNvd> {
     url: `http://127.0.0.1:${port}/rest/json/cves/2.0`,
     kevUrl: `http://127.0.0.1:${port}/kev.json`,
     ...state,
-    get failures() { return state.failures; },
-    set failures(value) { state.failures = value; },
+    get failures() {
+      return state.failures;
+    },
+    set failures(value) {
+      state.failures = value;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -99,8 +131,14 @@ test('full download pages through the API under the rate limit, then KEV; re-run
     assert.deepEqual([nvd.read, nvd.inserted], [13, 13]);
     assert.deepEqual([kev.read, kev.inserted], [1, 1]);
     const nvdRequests = server.requests.filter((url) => url.pathname.endsWith('/2.0'));
-    assert.deepEqual(nvdRequests.map((url) => url.searchParams.get('startIndex')), ['0', '2', '4', '6', '8', '10', '12']);
-    assert.ok(nvdRequests.every((url) => !url.searchParams.has('lastModStartDate')), 'first update downloads everything');
+    assert.deepEqual(
+      nvdRequests.map((url) => url.searchParams.get('startIndex')),
+      ['0', '2', '4', '6', '8', '10', '12'],
+    );
+    assert.ok(
+      nvdRequests.every((url) => !url.searchParams.has('lastModStartDate')),
+      'first update downloads everything',
+    );
     // 7 requests without a key: 5 free, the 6th and 7th wait for the window (no request after 5 within 30 s).
     assert.equal(clock.sleeps.length, 1);
     assert.equal(clock.sleeps[0], 30_000);
@@ -114,7 +152,10 @@ test('full download pages through the API under the rate limit, then KEV; re-run
     const expectedEnd = new Date(clock.time).toISOString().replace('Z', '+00:00');
     const [again] = await updateFeeds(store, { nvdUrl: server.url, skipKev: true, apiKey: 'k-123', resultsPerPage: 2000, now, sleep });
     assert.deepEqual([again.inserted, again.unchanged], [0, 26]);
-    assert.deepEqual(server.requests.map((url) => url.searchParams.get('lastModStartDate')), ['2025-01-01T00:00:00.000+00:00', '2025-05-01T00:00:00.000+00:00']);
+    assert.deepEqual(
+      server.requests.map((url) => url.searchParams.get('lastModStartDate')),
+      ['2025-01-01T00:00:00.000+00:00', '2025-05-01T00:00:00.000+00:00'],
+    );
     assert.equal(server.requests[1].searchParams.get('lastModEndDate'), expectedEnd);
     assert.equal(server.headers.at(-1)?.apikey, 'k-123');
   } finally {
@@ -133,8 +174,10 @@ test('503 and 429 are retried with backoff (Retry-After honoured); a 400 is not'
     assert.equal(nvd.inserted, 3);
     assert.deepEqual(clock.sleeps, [7000, 7000]);
     server.failures = [400];
-    await assert.rejects(updateFeeds(store, { nvdUrl: server.url, skipKev: true, since: '2024-12-01T00:00:00Z', now, sleep }),
-      (error: unknown) => error instanceof OpenNoticeError && /HTTP 400 after 1 attempt/.test(error.message));
+    await assert.rejects(
+      updateFeeds(store, { nvdUrl: server.url, skipKev: true, since: '2024-12-01T00:00:00Z', now, sleep }),
+      (error: unknown) => error instanceof OpenNoticeError && /HTTP 400 after 1 attempt/.test(error.message),
+    );
     server.failures = [503, 503, 503];
     await assert.rejects(updateFeeds(store, { nvdUrl: server.url, skipKev: true, maxRetries: 2, now, sleep }), /HTTP 503 after 3 attempt/);
   } finally {
@@ -150,8 +193,14 @@ test('an unreachable server fails clearly and points at offline import', async (
   const store = await openStore(':memory:');
   try {
     const { now, sleep } = fakeClock();
-    await assert.rejects(updateFeeds(store, { nvdUrl: url, skipKev: true, now, sleep }), (error: unknown) =>
-      error instanceof OpenNoticeError && error.code === 'FEED_UNREACHABLE' && /cannot reach http:\/\/127\.0\.0\.1:\d+\/rest\/json\/cves\/2\.0/.test(error.message) && /feeds import/.test(error.message));
+    await assert.rejects(
+      updateFeeds(store, { nvdUrl: url, skipKev: true, now, sleep }),
+      (error: unknown) =>
+        error instanceof OpenNoticeError &&
+        error.code === 'FEED_UNREACHABLE' &&
+        /cannot reach http:\/\/127\.0\.0\.1:\d+\/rest\/json\/cves\/2\.0/.test(error.message) &&
+        /feeds import/.test(error.message),
+    );
     assert.equal((await store.listFeedImports({ format: 'nvd-api' }))[0]?.through, undefined, 'nothing recorded as covered');
   } finally {
     await store.close();

@@ -120,7 +120,9 @@ async function updateNvd(store: SurveyRepository, client: HttpClient): Promise<F
         report.updated += counts.updated;
         report.unchanged += counts.unchanged;
         report.skipped.push(...parsed.skipped.map(({ cveId, reason }) => ({ id: cveId, reason })));
-        options.onProgress?.(`NVD ${window ? `${window.start.toISOString().slice(0, 10)}…${window.end.toISOString().slice(0, 10)} ` : ''}${Math.min(startIndex + returned, total)}/${total}`);
+        options.onProgress?.(
+          `NVD ${window ? `${window.start.toISOString().slice(0, 10)}…${window.end.toISOString().slice(0, 10)} ` : ''}${Math.min(startIndex + returned, total)}/${total}`,
+        );
         if (returned === 0) break;
         startIndex += returned;
       }
@@ -171,7 +173,12 @@ async function getJson(client: HttpClient, url: URL, headers: Record<string, str
       if (options.signal?.aborted) throw options.signal.reason;
       if (attempt >= Math.min(maxRetries, 2)) {
         const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        throw new OpenNoticeError('FEED_UNREACHABLE', `cannot reach ${shown} (${cause}); without internet access import downloaded files with \`opennotice feeds import\``, { url: shown }, { cause: error });
+        throw new OpenNoticeError(
+          'FEED_UNREACHABLE',
+          `cannot reach ${shown} (${cause}); without internet access import downloaded files with \`opennotice feeds import\``,
+          { url: shown },
+          { cause: error },
+        );
       }
       // A network failure is usually "offline": retry briefly, then say so.
       await client.sleep(Math.min(backoffMs, 1000) * 2 ** attempt, options.signal);

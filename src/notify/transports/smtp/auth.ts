@@ -19,7 +19,11 @@ const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
  * outcome that ends the delivery (535 → permanent, 454 → temporary, nothing usable → permanent).
  * @example const failure = await authenticate(conversation, ['PLAIN', 'LOGIN'], { username: 'u', password: 'p' });
  */
-export async function authenticate(conversation: SmtpConversation, mechanisms: readonly string[], credentials: SmtpCredentials): Promise<DeliveryOutcome | undefined> {
+export async function authenticate(
+  conversation: SmtpConversation,
+  mechanisms: readonly string[],
+  credentials: SmtpCredentials,
+): Promise<DeliveryOutcome | undefined> {
   let reply: SmtpReply;
   if (mechanisms.includes('PLAIN')) {
     // The optional initial response saves a round trip (RFC 4954 §4).
@@ -29,7 +33,10 @@ export async function authenticate(conversation: SmtpConversation, mechanisms: r
     if (reply.code === 334) reply = await conversation.command(base64(credentials.username), 'AUTH LOGIN username');
     if (reply.code === 334) reply = await conversation.command(base64(credentials.password), 'AUTH LOGIN password');
   } else {
-    return { status: 'permanent-failure', detail: `AUTH: the server offers ${mechanisms.length ? mechanisms.join(', ') : 'no mechanism'}; only PLAIN and LOGIN are supported` };
+    return {
+      status: 'permanent-failure',
+      detail: `AUTH: the server offers ${mechanisms.length ? mechanisms.join(', ') : 'no mechanism'}; only PLAIN and LOGIN are supported`,
+    };
   }
   if (reply.code === 235) return undefined;
   if (reply.code === 334) {

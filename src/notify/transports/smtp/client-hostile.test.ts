@@ -10,16 +10,29 @@ import { createSmtpTransport, type SmtpTransportOptions } from './client.ts';
 
 const key = readFileSync(new URL('./fixtures/localhost-test.key', import.meta.url), 'utf8');
 const cert = readFileSync(new URL('./fixtures/localhost-test.crt', import.meta.url), 'utf8');
-const message: OutgoingMessage = { idempotencyKey: 'k', from: 'notice@cert.example', to: ['abuse@isp.example'], subject: 'Report', text: 'Hello\n', attachments: [] };
+const message: OutgoingMessage = {
+  idempotencyKey: 'k',
+  from: 'notice@cert.example',
+  to: ['abuse@isp.example'],
+  subject: 'Report',
+  text: 'Hello\n',
+  attachments: [],
+};
 
 /** What the scripted server saw: each command line and whether it came over TLS. */
-interface Seen { line: string; tls: boolean }
+interface Seen {
+  line: string;
+  tls: boolean;
+}
 
 /**
  * A line-based server driven by `answer(line)`: return the reply text, 'STARTTLS-GO' to answer
  * 220 and switch to TLS, or undefined to stay silent. DATA content lines are collected until ".".
  */
-async function scripted(greeting: string | undefined, answer: (line: string, tls: boolean) => string | undefined): Promise<{ port: number; seen: Seen[]; server: Server; close(): Promise<void> }> {
+async function scripted(
+  greeting: string | undefined,
+  answer: (line: string, tls: boolean) => string | undefined,
+): Promise<{ port: number; seen: Seen[]; server: Server; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((plain) => {
@@ -34,7 +47,11 @@ async function scripted(greeting: string | undefined, answer: (line: string, tls
           const line = buffered.slice(0, newline);
           buffered = buffered.slice(newline + 2);
           if (inData) {
-            if (line === '.') { inData = false; const reply = answer('.', tls); if (reply) socket.write(`${reply}\r\n`); }
+            if (line === '.') {
+              inData = false;
+              const reply = answer('.', tls);
+              if (reply) socket.write(`${reply}\r\n`);
+            }
             continue;
           }
           seen.push({ line, tls });
@@ -61,7 +78,11 @@ async function scripted(greeting: string | undefined, answer: (line: string, tls
     port: typeof address === 'object' && address ? address.port : 0,
     seen,
     server,
-    close: () => new Promise<void>((resolve) => { for (const socket of sockets) socket.destroy(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -69,7 +90,8 @@ async function scripted(greeting: string | undefined, answer: (line: string, tls
 function politeAnswers(offer: { startTls?: boolean; auth?: boolean }) {
   return (line: string, tls: boolean): string | undefined => {
     const verb = line.slice(0, 4).toUpperCase();
-    if (verb === 'EHLO') return ['250-mx.test', ...(offer.startTls && !tls ? ['250-STARTTLS'] : []), ...(offer.auth ? ['250-AUTH PLAIN'] : []), '250 8BITMIME'].join('\r\n');
+    if (verb === 'EHLO')
+      return ['250-mx.test', ...(offer.startTls && !tls ? ['250-STARTTLS'] : []), ...(offer.auth ? ['250-AUTH PLAIN'] : []), '250 8BITMIME'].join('\r\n');
     if (verb === 'STAR') return 'STARTTLS-GO';
     if (verb === 'AUTH') return '235 2.7.0 ok';
     if (verb === 'MAIL' || verb === 'RCPT') return '250 ok';
@@ -80,7 +102,8 @@ function politeAnswers(offer: { startTls?: boolean; auth?: boolean }) {
   };
 }
 
-const transport = (port: number, extra: Partial<SmtpTransportOptions> = {}) => createSmtpTransport({ host: '127.0.0.1', port, heloName: 'notice.cert.example', timeoutMs: 2000, ...extra });
+const transport = (port: number, extra: Partial<SmtpTransportOptions> = {}) =>
+  createSmtpTransport({ host: '127.0.0.1', port, heloName: 'notice.cert.example', timeoutMs: 2000, ...extra });
 
 test('a server that never answers ends in a timeout outcome, not a hang', async () => {
   const server = await scripted(undefined, () => undefined);
@@ -132,11 +155,16 @@ test('an endless reply line is cut off at the bound and fails the delivery', asy
 
 test('a server that refuses EHLO gets HELO; a 554 greeting is permanent', async () => {
   const polite = politeAnswers({});
-  const old = await scripted('220 old.test', (line, tls) => (line.startsWith('EHLO') ? '502 5.5.1 what?' : line.startsWith('HELO') ? '250 old.test' : polite(line, tls)));
+  const old = await scripted('220 old.test', (line, tls) =>
+    line.startsWith('EHLO') ? '502 5.5.1 what?' : line.startsWith('HELO') ? '250 old.test' : polite(line, tls),
+  );
   const closed = await scripted('554 5.3.2 no service for you', () => '503 no');
   try {
     assert.equal((await transport(old.port).send(message)).status, 'delivered');
-    assert.deepEqual(old.seen.slice(0, 3).map((entry) => entry.line), ['EHLO notice.cert.example', 'HELO notice.cert.example', 'MAIL FROM:<notice@cert.example>']);
+    assert.deepEqual(
+      old.seen.slice(0, 3).map((entry) => entry.line),
+      ['EHLO notice.cert.example', 'HELO notice.cert.example', 'MAIL FROM:<notice@cert.example>'],
+    );
     const refused = await transport(closed.port).send(message);
     assert.deepEqual(refused, { status: 'permanent-failure', detail: 'greeting: 554 5.3.2 no service for you' });
   } finally {

@@ -17,10 +17,22 @@ const message: OutgoingMessage = {
   ],
 };
 
-async function withSink(options: Parameters<typeof startSmtpSink>[0], body: (sink: SmtpSink, send: (extra?: Partial<SmtpTransportOptions>) => ReturnType<typeof createSmtpTransport>) => Promise<void>): Promise<void> {
+async function withSink(
+  options: Parameters<typeof startSmtpSink>[0],
+  body: (sink: SmtpSink, send: (extra?: Partial<SmtpTransportOptions>) => ReturnType<typeof createSmtpTransport>) => Promise<void>,
+): Promise<void> {
   const sink = await startSmtpSink(options);
   try {
-    await body(sink, (extra = {}) => createSmtpTransport({ host: sink.host, port: sink.port, heloName: 'notice.cert.example', timeoutMs: 5000, now: () => new Date('2025-01-31T09:00:00Z'), ...extra }));
+    await body(sink, (extra = {}) =>
+      createSmtpTransport({
+        host: sink.host,
+        port: sink.port,
+        heloName: 'notice.cert.example',
+        timeoutMs: 5000,
+        now: () => new Date('2025-01-31T09:00:00Z'),
+        ...extra,
+      }),
+    );
   } finally {
     await sink.close();
   }
@@ -62,7 +74,10 @@ test('an injected 451 is a temporary failure; the next transaction goes through'
     assert.equal(failed.status, 'temporary-failure');
     assert.match(failed.detail, /end of data: 451 /);
     assert.equal((await smtp.send({ ...message, idempotencyKey: 'k2' })).status, 'delivered');
-    assert.deepEqual(sink.messages().map((received) => received.messageId), ['<k1@notice.cert.example>', '<k2@notice.cert.example>']);
+    assert.deepEqual(
+      sink.messages().map((received) => received.messageId),
+      ['<k1@notice.cert.example>', '<k2@notice.cert.example>'],
+    );
     assert.deepEqual(sink.faultsInjected(), { tempFailures: 1, drops: 0 });
   });
 });
@@ -76,7 +91,10 @@ test('550 for the only recipient is a permanent failure; a partly refused list i
     const partial = await transport().send({ ...message, to: ['abuse@isp.example', 'gone@isp.example'] });
     assert.equal(partial.status, 'delivered');
     assert.ok(partial.status === 'delivered' && partial.rejectedRecipients);
-    assert.deepEqual(partial.rejectedRecipients.map((entry) => [entry.address, entry.code]), [['gone@isp.example', 550]]);
+    assert.deepEqual(
+      partial.rejectedRecipients.map((entry) => [entry.address, entry.code]),
+      [['gone@isp.example', 550]],
+    );
     assert.deepEqual(sink.messages()[0].envelopeTo, ['abuse@isp.example']);
   });
 });

@@ -41,7 +41,8 @@ function validate(options: SmtpTransportOptions): void {
   if (options.host.trim() === '' || /[\s\u0000-\u001f]/.test(options.host)) problems.push(`host ${JSON.stringify(options.host)} is not a host name or address`);
   if (!hostName.test(options.heloName)) problems.push(`heloName ${JSON.stringify(options.heloName)} is not a host name`);
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) problems.push('timeoutMs must be positive');
-  if (options.auth && /[\r\n\u0000]/.test(options.auth.username + options.auth.password)) problems.push('the SMTP username and password must not contain CR, LF or NUL');
+  if (options.auth && /[\r\n\u0000]/.test(options.auth.username + options.auth.password))
+    problems.push('the SMTP username and password must not contain CR, LF or NUL');
   if (problems.length > 0) throw new OpenNoticeError('CONFIG_INVALID', `SMTP transport: ${problems.join('; ')}`, { host: options.host, port: options.port });
 }
 
@@ -83,7 +84,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
       if ('status' in reply && startTls === 'required') return { ...reply, status: 'temporary-failure' };
       if (!('status' in reply)) {
         progress.step = 'TLS handshake';
-        await conversation.upgrade((socket) => upgradeRelaySocket(socket, { host: options.host, ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized }));
+        await conversation.upgrade((socket) =>
+          upgradeRelaySocket(socket, { host: options.host, ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized }),
+        );
         // RFC 3207 §4.2: forget everything learned before TLS and ask again.
         progress.step = 'EHLO after STARTTLS';
         extensions = await hello(conversation);
@@ -154,7 +157,8 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         // After the end-of-data dot the server may have accepted the message without our hearing it (RFC 1047).
-        const ambiguity = progress.step === 'end of data' ? '; the server may have accepted the message, its Message-ID lets the receiver drop a duplicate' : '';
+        const ambiguity =
+          progress.step === 'end of data' ? '; the server may have accepted the message, its Message-ID lets the receiver drop a duplicate' : '';
         return { status: 'temporary-failure', detail: `${progress.step}: ${reason}${ambiguity}` };
       } finally {
         conversation.close();

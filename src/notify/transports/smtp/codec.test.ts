@@ -13,7 +13,12 @@ test('replies are assembled across chunks, multi-line replies end at the line wi
 test('an endless line, an endless reply and garbage are errors, with memory bounded', () => {
   const parser = createReplyParser({ maxLineBytes: 100, maxLines: 5 });
   let pushes = 0;
-  assert.throws(() => { for (let index = 0; index < 1000; index++) { pushes++; parser.push(Buffer.alloc(64, 0x41)); } }, SmtpProtocolError);
+  assert.throws(() => {
+    for (let index = 0; index < 1000; index++) {
+      pushes++;
+      parser.push(Buffer.alloc(64, 0x41));
+    }
+  }, SmtpProtocolError);
   assert.equal(pushes, 2, 'the error comes as soon as the line passes the bound, not after the server stops');
   const lines = createReplyParser({ maxLineBytes: 100, maxLines: 5 });
   assert.throws(() => lines.push(Buffer.from('250-a\r\n'.repeat(6))), /longer than 5 lines/);

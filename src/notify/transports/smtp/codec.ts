@@ -84,7 +84,11 @@ export function ehloExtensions(reply: SmtpReply): Map<string, string[]> {
   const extensions = new Map<string, string[]>();
   for (const line of reply.lines.slice(1)) {
     const [keyword, ...parameters] = line.trim().split(/\s+/);
-    if (keyword) extensions.set(keyword.toUpperCase(), parameters.map((parameter) => parameter.toUpperCase()));
+    if (keyword)
+      extensions.set(
+        keyword.toUpperCase(),
+        parameters.map((parameter) => parameter.toUpperCase()),
+      );
   }
   return extensions;
 }

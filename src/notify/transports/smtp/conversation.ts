@@ -85,8 +85,14 @@ export function createConversation(initial: Socket, options: { timeoutMs: number
     return new Promise<SmtpReply>((resolve, reject) => {
       const timer = setTimeout(() => fail(new SmtpConnectionError('timeout', `no reply to ${step} within ${timeoutMs} ms`)), timeoutMs);
       waiter = {
-        resolve: (reply) => { clearTimeout(timer); resolve(reply); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
     });
   };
@@ -114,9 +120,22 @@ export function createConversation(initial: Socket, options: { timeoutMs: number
       parser = createReplyParser(options.limits);
       attach(secure);
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => fail(new SmtpConnectionError('timeout', `TLS handshake not finished within ${options.timeoutMs} ms`)), options.timeoutMs);
-        waiter = { resolve: () => undefined, reject: (error) => { clearTimeout(timer); reject(error); } };
-        secure.once('secureConnect', () => { clearTimeout(timer); waiter = undefined; resolve(); });
+        const timer = setTimeout(
+          () => fail(new SmtpConnectionError('timeout', `TLS handshake not finished within ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
+        waiter = {
+          resolve: () => undefined,
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        };
+        secure.once('secureConnect', () => {
+          clearTimeout(timer);
+          waiter = undefined;
+          resolve();
+        });
       });
       isTls = true;
       return secure;

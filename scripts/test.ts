@@ -1,0 +1,127 @@
+// `npm test`: everything the tests need, then every check and test, in one command.
+//
+//   npm test                       Debian packages, type check, lint and format, import cycles, all tests
+//   npm test -- FILE_OR_GLOB …     Debian packages, then only those test files (for development)
+//
+// Runs under the project's own Node (scripts/launch.cjs has installed it).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findImportCycles, formatCycles } from './import-cycles.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sharedData = join(root, '..', 'shared', 'data');
+
+/**
+ * The Debian packages the tests drive as real peers, and why. A package is present when its
+ * command is on the PATH (or, for data-only packages, when dpkg knows it as installed).
+ */
+const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]; why: string }> = [
+  { name: 'dropbear-bin', commands: ['dropbear', 'dropbearkey'], why: 'a real SSH server for the SSH credential checker' },
+  { name: 'openssh-client', commands: ['ssh'], why: "OpenSSH's client against the lab's SSH server" },
+  { name: 'tshark', commands: ['tshark'], why: "the oracle for the capture reader's packet decoding" },
+  { name: 'tcpdump', commands: ['tcpdump'], why: 'live darknet capture' },
+  { name: 'chromium', commands: ['chromium'], why: 'the real browser of the web tests' },
+  { name: 'fonts-ipafont-gothic', why: 'readable Japanese text in the browser screenshots' },
+];
+
+/** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */
+const allTests = ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'];
+/** A test that has not finished after this long has hung: it fails and the run goes on. */
+const testTimeoutMs = 300_000;
+
+function onPath(command: string): boolean {
+  const directories = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
+  return directories.some((directory) => directory !== '' && existsSync(join(directory, command)));
+}
+
+function dpkgInstalled(name: string): boolean {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
+  const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return query.status === 0 && query.stdout.includes('install ok installed');
+}
+
+function missingPackages(): string[] {
+  return debianPackages.filter((pkg) => (pkg.commands ? !pkg.commands.every(onPath) : !dpkgInstalled(pkg.name))).map((pkg) => pkg.name);
+}
+
+/** Installs what is missing when we may (root with apt), otherwise stops at once naming it. */
+function ensureDebianPackages(): void {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  const canInstall = process.getuid?.() === 0 && onPath('apt-get');
+  const list = missing.join(' ');
+  if (!canInstall) {
+    const reasons = debianPackages.filter((pkg) => missing.includes(pkg.name)).map((pkg) => `${pkg.name} (${pkg.why})`);
+    process.stderr.write(
+      `npm test needs these Debian packages, which are not installed: ${reasons.join('; ')}.\n` +
+        `Install them with:  sudo apt-get install --no-install-recommends ${list}\n` +
+        '(run as root, npm test installs them itself)\n',
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`npm test: installing the Debian packages the tests need: ${list}\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+  ]) {
+    const step = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (step.status !== 0) {
+      process.stderr.write(`npm test: apt-get ${args[0]} failed (exit ${step.status}); install by hand: apt-get install ${list}\n`);
+      process.exit(1);
+    }
+  }
+  const still = missingPackages();
+  if (still.length > 0) {
+    process.stderr.write(`npm test: after apt-get install, still missing: ${still.join(' ')}\n`);
+    process.exit(1);
+  }
+}
+
+/** Runs one step with the project's Node; stops the whole run when it fails. */
+function step(title: string, args: string[]): void {
+  process.stderr.write(`npm test: ${title}\n`);
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write(`npm test: ${title} failed\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function checkImportCycles(): void {
+  process.stderr.write('npm test: import cycles\n');
+  const cycles = findImportCycles(root, ['src', 'bench', 'scripts']);
+  if (cycles.length > 0) {
+    process.stderr.write(`npm test: import cycles found (a module must not import, through others, itself):\n${formatCycles(cycles)}\n`);
+    process.exit(1);
+  }
+}
+
+const selected = process.argv.slice(2);
+ensureDebianPackages();
+if (!existsSync(sharedData)) {
+  process.stderr.write(
+    `npm test: the public sample data is not at ${sharedData}: the tests that read it will fail, each saying so (see README, Development)\n`,
+  );
+}
+if (selected.length === 0) {
+  step('type check', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  step('lint and format', [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '--error-on-warnings', '.']);
+  checkImportCycles();
+}
+const testRun = spawnSync(
+  process.execPath,
+  [
+    '--disable-warning=ExperimentalWarning',
+    '--test',
+    '--test-concurrency=2',
+    `--test-timeout=${testTimeoutMs}`,
+    // A test file whose failed set-up left a server or browser behind must still end.
+    '--test-force-exit',
+    ...(selected.length > 0 ? selected : allTests),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(testRun.status ?? 1);
