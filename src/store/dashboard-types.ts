@@ -6,7 +6,7 @@
  */
 import type { DeviceIdentity, FindingKind } from '../core/records.ts';
 import type { FeedbackRow, OutboxRow } from './notification-types.ts';
-import type { DarknetSourceRow, FindingRow, FindingStatus, ServiceRow } from './repository.ts';
+import type { DarknetSourceRow, FindingRow, FindingStatus, ServiceRow } from './row-types.ts';
 
 /** Counts grouped by the listed keys; a key absent from a row means NULL (no ISP, no device …). */
 export interface DashboardAggregates {

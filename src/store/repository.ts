@@ -14,13 +14,13 @@ import type {
   DeviceType,
   Finding,
   FindingKind,
-  GrabResult,
-  GrabStatus,
   NotifiableFinding,
   ServiceObservation,
 } from '../core/records.ts';
 
 export type * from './notification-types.ts';
+export type * from './row-types.ts';
+import type { DarknetSourceRow, FindingRow, FindingStatus, ServiceRow } from './row-types.ts';
 import type { PortalRepository, WebAuthRepository } from './web-auth-types.ts';
 export type * from './web-auth-types.ts';
 import type { DashboardRepository } from './dashboard-types.ts';
@@ -69,20 +69,6 @@ export interface RunRow extends RunStart {
   counts: Record<string, number>;
 }
 
-export interface ServiceRow {
-  ip: string;
-  port: number;
-  protocol: string;
-  status: GrabStatus;
-  result: GrabResult;
-  error?: string;
-  durationMs: number;
-  firstSeen: string;
-  lastSeen: string;
-  firstRunId: number;
-  lastRunId: number;
-}
-
 /** A device's stored identity, with when it was first and last seen. */
 export interface DeviceRow extends DeviceIdentity {
   ip: string;
@@ -91,8 +77,6 @@ export interface DeviceRow extends DeviceIdentity {
   firstRunId: number;
   lastRunId: number;
 }
-
-export type FindingStatus = 'open' | 'closed';
 
 /** A place where a check ran in this run, whether or not it found something. */
 export interface CoveredCheck {
@@ -128,24 +112,6 @@ export interface ReconcileCounts {
   reopened: number;
   /** Open findings not reproduced by this check, but not yet `closeAfterMisses` times in a row. */
   missed: number;
-}
-
-/** A finding with the identity of its device joined in (absent when unidentified). */
-export interface FindingRow extends Partial<Pick<DeviceIdentity, 'vendor' | 'model' | 'deviceType' | 'firmwareVersion' | 'releaseYear'>> {
-  id: number;
-  kind: FindingKind;
-  ip: string;
-  port: number;
-  protocol: string;
-  dictionaryEntryId?: string;
-  evidence: Record<string, unknown>;
-  status: FindingStatus;
-  firstSeen: string;
-  lastSeen: string;
-  firstRunId: number;
-  lastRunId: number;
-  closedAt?: string;
-  closedRunId?: number;
 }
 
 export interface FindingFilter {
@@ -261,13 +227,6 @@ export interface DarknetInputRow {
   packets: number;
   runId: number;
   readAt: string;
-}
-
-/** A judged darknet source with the window it was judged in. */
-export interface DarknetSourceRow extends DarknetSourceRecord {
-  darknet: string;
-  windowStart: string;
-  periodSeconds: number;
 }
 
 /**

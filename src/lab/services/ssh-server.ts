@@ -13,11 +13,9 @@ import { HandshakeEnded, serverHandshake } from '../../assess/credentials/ssh/ha
 import { hostKeySigner, type HostKeySigner } from '../../assess/credentials/ssh/host-key.ts';
 import { createMessageStream, type ByteChannel } from '../../assess/credentials/ssh/stream.ts';
 import { SshProtocolError } from '../../assess/credentials/ssh/wire.ts';
-import type { LabStatsRecorder } from '../stats.ts';
 import type { LabService } from '../types.ts';
-import type { SshPersona } from '../vendors/profile.ts';
 import { connectionScope, type ConnectionScope } from './connection-scope.ts';
-import { serveSshSession, sshSessionIdleMs } from './ssh-session.ts';
+import { serveSshSession, type SshServiceContext, sshSessionIdleMs } from './ssh-session.ts';
 
 /** Time allowed for the client's identification line (real servers allow more; a grab is quick). */
 export const sshIdentificationTimeoutMs = 10_000;
@@ -43,13 +41,6 @@ const ed25519Pkcs8Prefix = Buffer.from('302e020100300506032b657004220420', 'hex'
 export function labHostKey(labSeed: number, ip: string, port: number): HostKeySigner {
   const seed = createHash('sha256').update(`opennotice-lab-ssh-host-key|${labSeed}|${ip}|${port}`).digest();
   return hostKeySigner(createPrivateKey({ key: Buffer.concat([ed25519Pkcs8Prefix, seed]), format: 'der', type: 'pkcs8' }));
-}
-
-/** What an SSH service needs besides its socket. */
-export interface SshServiceContext {
-  persona: SshPersona;
-  hostKey: HostKeySigner;
-  stats: LabStatsRecorder;
 }
 
 /**

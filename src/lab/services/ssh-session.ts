@@ -19,9 +19,18 @@ import {
 } from '../../assess/credentials/ssh/wire.ts';
 import type { LabService } from '../types.ts';
 import type { ConnectionScope } from './connection-scope.ts';
-import type { SshServiceContext } from './ssh-server.ts';
+import type { HostKeySigner } from '../../assess/credentials/ssh/host-key.ts';
+import type { LabStatsRecorder } from '../stats.ts';
+import type { SshPersona } from '../vendors/profile.ts';
 
 /** Delay before a refusal (real servers wait 1–3 s; the lab keeps surveys quick, like its telnet). */
+/** What an SSH service needs besides its socket. */
+export interface SshServiceContext {
+  persona: SshPersona;
+  hostKey: HostKeySigner;
+  stats: LabStatsRecorder;
+}
+
 export const sshFailureDelayMs = 100;
 /** Silence allowed once the key exchange is done (OpenSSH's LoginGraceTime is longer). */
 export const sshSessionIdleMs = 30_000;

@@ -7,7 +7,7 @@ import { parseCookies, serializeCookie } from '../cookies.ts';
 import { csrfRejection } from '../csrf-check.ts';
 import { html } from '../html.ts';
 import { renderPage } from '../layout.ts';
-import type { ModuleContext } from '../modules.ts';
+import type { ModuleContext } from '../module-context.ts';
 import { errorResponse, redirect } from '../responses.ts';
 import type { Locale, Principal, Route, ServerDeps, WebRequest } from '../route-types.ts';
 import { maxPasswordLength } from './password.ts';

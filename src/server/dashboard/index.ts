@@ -4,7 +4,7 @@
  * `access` before any handler here runs.
  */
 import { errorResponse, jsonResponse, redirect } from '../responses.ts';
-import type { ModuleContext } from '../modules.ts';
+import type { ModuleContext } from '../module-context.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
 import { dashboardBody, renderDashboard } from './dashboard-page.ts';
 import { renderFindingPage } from './finding-page.ts';

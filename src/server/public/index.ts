@@ -5,7 +5,7 @@
  */
 import { createBodyCache, createFigureCache } from '../dashboard/figures.ts';
 import { errorResponse } from '../responses.ts';
-import type { ModuleContext } from '../modules.ts';
+import type { ModuleContext } from '../module-context.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
 import { renderAbout } from './about-page.ts';
 import { renderCheck } from './check-page.ts';
