@@ -1,5 +1,5 @@
 import { credentialCheckers } from '../assess/credentials/registry.ts';
-import { grabberForPort } from '../grabbers/registry.ts';
+import { grabberForPort } from '../protocols/registry.ts';
 import { createIdentifier } from '../identify/engine.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
 import type { SurveyRepository } from '../store/repository.ts';

@@ -1,4 +1,4 @@
-import type { GrabContext } from '../grabbers/grabber.ts';
+import type { GrabContext } from '../protocols/grab.ts';
 import type { ConnectionLimits } from './connection.ts';
 import { createDialer } from './dialer.ts';
 import { buildScope } from './scope.ts';

@@ -2,7 +2,7 @@ import type { CredentialAttempt, Device, Finding, GrabStatus, OpenPort, ServiceO
 import type { CoveredCheck } from '../store/repository.ts';
 import type { CredentialCheckOutcome, CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
-import type { Grabber, GrabContext } from '../grabbers/grabber.ts';
+import type { Grabber, GrabContext } from '../protocols/grab.ts';
 import { DialFailure } from '../scope/connection.ts';
 
 /** What the survey of one host needs; built once per run. */

@@ -2,7 +2,7 @@ import type { CredentialAttempt, Device, Finding, OpenPort, ServiceObservation }
 import { runPool } from '../core/pool.ts';
 import type { CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
 import { connectScan } from '../discover/connect.ts';
-import type { Grabber } from '../grabbers/grabber.ts';
+import type { Grabber } from '../protocols/grab.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
 import { createDialer } from '../scope/dialer.ts';
 import type { RateOptions } from '../scope/limits.ts';

@@ -1,5 +1,5 @@
 import type { CredentialAttempt, GrabStatus, ServiceObservation } from '../../core/records.ts';
-import type { GrabContext } from '../../grabbers/grabber.ts';
+import type { GrabContext } from '../../protocols/grab.ts';
 
 /** One pair of the shipped (or operator's) dictionary. */
 export interface DictionaryEntry {

@@ -1,8 +1,8 @@
 import type { CredentialChecker } from './checker.ts';
-import ftp from './ftp.ts';
-import http from './http.ts';
-import ssh from './ssh.ts';
-import telnet from './telnet.ts';
+import ftp from '../../protocols/ftp/credentials.ts';
+import http from '../../protocols/http/credentials.ts';
+import ssh from '../../protocols/ssh/credentials.ts';
+import telnet from '../../protocols/telnet/credentials.ts';
 
 /**
  * Every credential checker opennotice ships. The survey uses the first whose

@@ -9,10 +9,10 @@
 import type { Socket } from 'node:net';
 import { createHash, createPrivateKey } from 'node:crypto';
 import type { ReadStep } from '../../scope/connection.ts';
-import { HandshakeEnded, serverHandshake } from '../../assess/credentials/ssh/handshake.ts';
-import { hostKeySigner, type HostKeySigner } from '../../assess/credentials/ssh/host-key.ts';
-import { createMessageStream, type ByteChannel } from '../../assess/credentials/ssh/stream.ts';
-import { SshProtocolError } from '../../assess/credentials/ssh/wire.ts';
+import { HandshakeEnded, serverHandshake } from '../../protocols/ssh/transport/handshake.ts';
+import { hostKeySigner, type HostKeySigner } from '../../protocols/ssh/transport/host-key.ts';
+import { createMessageStream, type ByteChannel } from '../../protocols/ssh/transport/stream.ts';
+import { SshProtocolError } from '../../protocols/ssh/transport/wire.ts';
 import type { LabService } from '../types.ts';
 import { connectionScope, type ConnectionScope } from './connection-scope.ts';
 import { serveSshSession, type SshServiceContext, sshSessionIdleMs } from './ssh-session.ts';

@@ -5,7 +5,7 @@
  * counts every channel open and request as a command, executes nothing, and lets a real
  * client finish cleanly (exit status 0).
  */
-import type { MessageStream } from '../../assess/credentials/ssh/stream.ts';
+import type { MessageStream } from '../../protocols/ssh/transport/stream.ts';
 import {
   createWireReader,
   disconnectReason,
@@ -16,10 +16,10 @@ import {
   sshString,
   sshUint32,
   SshProtocolError,
-} from '../../assess/credentials/ssh/wire.ts';
+} from '../../protocols/ssh/transport/wire.ts';
 import type { LabService } from '../types.ts';
 import type { ConnectionScope } from './connection-scope.ts';
-import type { HostKeySigner } from '../../assess/credentials/ssh/host-key.ts';
+import type { HostKeySigner } from '../../protocols/ssh/transport/host-key.ts';
 import type { LabStatsRecorder } from '../stats.ts';
 import type { SshPersona } from '../vendors/profile.ts';
 

@@ -1,9 +1,9 @@
 import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
 import { statusForReadEnd, type Connection, type ReadEnd } from '../../scope/connection.ts';
-import { dialOrStatus, type GrabContext } from '../../grabbers/grabber.ts';
-import { ftpCommand, parseFtpReply, parseGreeting, type FtpReply } from '../../grabbers/ftp/codec.ts';
-import { createAttemptLog } from './attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from './checker.ts';
+import { dialOrStatus, type GrabContext } from '../grab.ts';
+import { ftpCommand, parseFtpReply, parseGreeting, type FtpReply } from './codec.ts';
+import { createAttemptLog } from '../../assess/credentials/attempts.ts';
+import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
 
 type ReplyRead = { reply: FtpReply } | { end: ReadEnd; error?: string };
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuthChallenge } from '../../grabbers/http/codec.ts';
+import type { AuthChallenge } from './codec.ts';
 
 /** Digest algorithms we can answer, strongest first (RFC 7616 §3.3: the client picks the strongest). */
 const supportedAlgorithms = ['SHA-512-256', 'SHA-256', 'MD5'] as const;

@@ -4,8 +4,8 @@
  */
 import type { GrabStatus, Target } from '../../../core/records.ts';
 import { statusForReadEnd } from '../../../scope/connection.ts';
-import { dialOrStatus, type GrabContext } from '../../../grabbers/grabber.ts';
-import { clientIdentification } from '../../../grabbers/ssh/codec.ts';
+import { dialOrStatus, type GrabContext } from '../../grab.ts';
+import { clientIdentification } from '../codec.ts';
 import { supportedAlgorithms, type AlgorithmPreferences } from './algorithms.ts';
 import { clientHandshake, HandshakeEnded, type HandshakeResult } from './handshake.ts';
 import { createMessageStream } from './stream.ts';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CredentialAttempt, ServiceObservation } from '../../../core/records.ts';
 import { createLoopbackContext } from '../../../scope/testing.ts';
-import type { DictionaryEntry } from '../checker.ts';
-import { createSshChecker } from '../ssh.ts';
+import type { DictionaryEntry } from '../../../assess/credentials/checker.ts';
+import { createSshChecker } from '../credentials.ts';
 import { supportedAlgorithms } from './algorithms.ts';
 
 const isRoot = process.getuid?.() === 0;

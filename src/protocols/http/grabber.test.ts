@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLoopbackContext } from '../../scope/testing.ts';
 import { readHttpRequest, startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
-import { createHttpGrabber } from './index.ts';
+import { createHttpGrabber } from './grabber.ts';
 
 const grabber = createHttpGrabber();
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 1500, maxBytes: 256 * 1024 });

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../scope/testing.ts';
-import { readHttpRequest, startPeer, type FakePeer } from '../../grabbers/fake-peer.test.ts';
-import { parseAuthChallenges } from '../../grabbers/http/codec.ts';
-import type { DictionaryEntry } from './checker.ts';
-import { digestAuthorization, pickDigestChallenge } from './http-digest.ts';
-import { httpAuthChecker } from './http.ts';
+import { readHttpRequest, startPeer, type FakePeer } from '../fake-peer.test.ts';
+import { parseAuthChallenges } from './codec.ts';
+import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import { digestAuthorization, pickDigestChallenge } from './digest.ts';
+import { httpAuthChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 2000, maxBytes: 256 * 1024 });
 const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });

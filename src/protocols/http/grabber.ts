@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Target } from '../../core/records.ts';
-import { defineGrabber, type GrabContext, type GrabOutcome, type Grabber } from '../grabber.ts';
+import { defineGrabber, type GrabContext, type GrabOutcome, type Grabber } from '../grab.ts';
 import { parseAuthChallenges, type ResponseHead } from './codec.ts';
 import { hostHeader, httpGet, type HttpExchange } from './exchange.ts';
 import { decodeBodyText, declaredCharset, extractTitle, findMetaRefresh, findScriptRedirect, hasPasswordInput } from './html.ts';

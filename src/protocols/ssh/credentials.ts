@@ -1,10 +1,10 @@
 import type { ServiceObservation, Target } from '../../core/records.ts';
 import { statusForReadEnd } from '../../scope/connection.ts';
-import type { GrabContext } from '../../grabbers/grabber.ts';
-import { createAttemptLog, type AttemptLog } from './attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from './checker.ts';
-import { defaultSshClientOptions, failureOf, openSshLoginSession, type SshClientOptions, type SshLoginSession } from './ssh/client.ts';
-import type { AuthAnswer } from './ssh/userauth.ts';
+import type { GrabContext } from '../grab.ts';
+import { createAttemptLog, type AttemptLog } from '../../assess/credentials/attempts.ts';
+import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
+import { defaultSshClientOptions, failureOf, openSshLoginSession, type SshClientOptions, type SshLoginSession } from './transport/client.ts';
+import type { AuthAnswer } from './transport/userauth.ts';
 
 /** One open connection and what the server has seen on it. */
 interface LiveSession {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLoopbackContext } from '../../scope/testing.ts';
 import { startPeer, type FakePeer } from '../fake-peer.test.ts';
 import { DO, IAC, WILL, WONT } from './codec.ts';
-import { createTelnetGrabber } from './index.ts';
+import { createTelnetGrabber } from './grabber.ts';
 
 const grabber = createTelnetGrabber({ quietMs: 150, settleMs: 50 });
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 1500, maxBytes: 32 * 1024 });

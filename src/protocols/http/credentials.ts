@@ -1,10 +1,10 @@
 import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
-import type { GrabContext } from '../../grabbers/grabber.ts';
-import { parseAuthChallenges, type AuthChallenge, type ResponseHead } from '../../grabbers/http/codec.ts';
-import { hostHeader, httpGet, type HttpExchange } from '../../grabbers/http/exchange.ts';
-import { createAttemptLog } from './attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from './checker.ts';
-import { digestAuthorization, pickDigestChallenge } from './http-digest.ts';
+import type { GrabContext } from '../grab.ts';
+import { parseAuthChallenges, type AuthChallenge, type ResponseHead } from './codec.ts';
+import { hostHeader, httpGet, type HttpExchange } from './exchange.ts';
+import { createAttemptLog } from '../../assess/credentials/attempts.ts';
+import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
+import { digestAuthorization, pickDigestChallenge } from './digest.ts';
 
 /** A redirect after login that points here is the login form again: a refusal. */
 const loginPageLocation = /log[-_]?in|logon|sign[-_]?in|auth|error|fail|denied/i;

@@ -1,5 +1,5 @@
 import type { Target } from '../../core/records.ts';
-import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grabber.ts';
+import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
 import { clientIdentification, findIdentification, parseIdentification } from './codec.ts';
 
 /**

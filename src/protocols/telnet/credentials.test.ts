@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../scope/testing.ts';
-import { startPeer, type FakePeer, type PeerConnection } from '../../grabbers/fake-peer.test.ts';
-import { DO, IAC, WILL } from '../../grabbers/telnet/codec.ts';
-import type { DictionaryEntry } from './checker.ts';
-import { loadDictionary } from './dictionary.ts';
-import { orderEntries } from './order.ts';
-import { createTelnetChecker } from './telnet.ts';
+import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
+import { DO, IAC, WILL } from './codec.ts';
+import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import { loadDictionary } from '../../assess/credentials/dictionary.ts';
+import { orderEntries } from '../../assess/credentials/order.ts';
+import { createTelnetChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 4000, maxBytes: 64 * 1024 });
 const checker = createTelnetChecker({ quietMs: 150, settleMs: 50, responseQuietMs: 200 });

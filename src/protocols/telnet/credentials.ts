@@ -1,16 +1,10 @@
 import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
 import { DialFailure, statusForReadEnd } from '../../scope/connection.ts';
-import type { GrabContext } from '../../grabbers/grabber.ts';
-import { lastLine, type PromptKind } from '../../grabbers/telnet/codec.ts';
-import {
-  createTelnetSession,
-  defaultTelnetSessionOptions,
-  type PromptWait,
-  type TelnetSession,
-  type TelnetSessionOptions,
-} from '../../grabbers/telnet/session.ts';
-import { createAttemptLog, redact } from './attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from './checker.ts';
+import type { GrabContext } from '../grab.ts';
+import { lastLine, type PromptKind } from './codec.ts';
+import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSession, type TelnetSessionOptions } from './session.ts';
+import { createAttemptLog, redact } from '../../assess/credentials/attempts.ts';
+import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
 
 export interface TelnetCheckerOptions extends TelnetSessionOptions {
   /**

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../scope/testing.ts';
-import { startPeer, type FakePeer, type PeerConnection } from '../../grabbers/fake-peer.test.ts';
-import type { DictionaryEntry } from './checker.ts';
-import { ftpChecker } from './ftp.ts';
+import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
+import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import { ftpChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 3000, maxBytes: 64 * 1024 });
 const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });

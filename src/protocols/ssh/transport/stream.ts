@@ -5,7 +5,7 @@
  * client and the lab's server read the wire the same way.
  */
 import type { ReadEnd, ReadStep } from '../../../scope/connection.ts';
-import { findIdentification } from '../../../grabbers/ssh/codec.ts';
+import { findIdentification } from '../codec.ts';
 import { createPacketDecoder, createPacketEncoder, type DirectionKeys } from './packet.ts';
 import { createWireReader, sshMessage, SshProtocolError } from './wire.ts';
 

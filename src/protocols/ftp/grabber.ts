@@ -1,5 +1,5 @@
 import type { Target } from '../../core/records.ts';
-import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grabber.ts';
+import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
 import { parseGreeting } from './codec.ts';
 
 /** Reads the whole greeting (multi-line, past any 120 "wait" reply) and closes without sending anything. */

@@ -1,6 +1,6 @@
 import type { GrabStatus, Target } from '../../core/records.ts';
 import { statusForReadEnd } from '../../scope/connection.ts';
-import { defineGrabber, grabOver, type GrabContext, type GrabOutcome, type Grabber } from '../grabber.ts';
+import { defineGrabber, grabOver, type GrabContext, type GrabOutcome, type Grabber } from '../grab.ts';
 import { deviceText, isMostlyBinary, splitPrompt, type NegotiationSummary, type PromptKind } from './codec.ts';
 import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSessionOptions } from './session.ts';
 

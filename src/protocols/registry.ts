@@ -1,8 +1,8 @@
-import type { Grabber } from './grabber.ts';
-import ftp from './ftp/index.ts';
-import http from './http/index.ts';
-import ssh from './ssh/index.ts';
-import telnet from './telnet/index.ts';
+import type { Grabber } from './grab.ts';
+import ftp from './ftp/grabber.ts';
+import http from './http/grabber.ts';
+import ssh from './ssh/grabber.ts';
+import telnet from './telnet/grabber.ts';
 
 /**
  * Every grabber opennotice ships, in one place (no discovery from the file system).

@@ -1,6 +1,6 @@
 import type { GrabStatus, Target } from '../../core/records.ts';
 import { DialFailure, statusForReadEnd, type Connection, type ConnectionLimits } from '../../scope/connection.ts';
-import type { GrabContext } from '../grabber.ts';
+import type { GrabContext } from '../grab.ts';
 import { buildGetRequest, isResponseComplete, parseResponseHead, readBody, type ResponseHead } from './codec.ts';
 
 /** Most body bytes read and kept from one response. */
