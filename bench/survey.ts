@@ -5,12 +5,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSurveyConfig } from '../src/cli/survey-config.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { defaultLabOptions } from '../src/lab/options.ts';
 import type { LabTruth } from '../src/lab/truth.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { startLabProcess } from '../src/survey/lab-process.ts';
+import type { SurveyRequest } from '../src/survey/request.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import { scoreIdentification } from '../src/survey/score.ts';
 import { countTimedOutHosts, parseNmapServices } from './_nmap.ts';
@@ -60,21 +60,15 @@ function ensureNmap(): boolean {
 async function surveyWithOpennotice(targets: string[], db: string) {
   const store = await openStore(db);
   try {
-    const config = await buildSurveyConfig({
-      target: targets,
-      check: [],
-      ports: [ports.join(',')],
-      seed: '1',
-      'per-host': '2',
-      'connect-timeout': '1500',
-      'io-timeout': '3000',
-      deadline: '10000',
-      'max-bytes': '262144',
-      'max-attempts-per-service': '40',
-      'max-attempts-per-host': '100',
-    });
+    const request: SurveyRequest = {
+      targets,
+      checks: [],
+      ports,
+      seed: 1,
+      limits: { perHostConcurrent: 2, connectTimeoutMs: 1500, ioTimeoutMs: 3000, deadlineMs: 10_000, maxBytes: 262_144 },
+    };
     const started = performance.now();
-    const summary = await runSurvey(config, createSurveyDeps({ store }));
+    const summary = await runSurvey(request, createSurveyDeps({ store }));
     const seconds = (performance.now() - started) / 1000;
     const services = await store.listServices();
     const calls = services

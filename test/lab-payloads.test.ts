@@ -3,7 +3,6 @@
 // verbatim — in service records, the printer's identity and a finding's evidence.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSurveyConfig } from '../src/cli/survey-config.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { startLab, type LabHandle } from '../src/lab/lab.ts';
 import { labPayload, payloadDevicesOf, payloadModel, type PayloadId } from '../src/lab/payloads.ts';
@@ -32,19 +31,21 @@ before(async () => {
   // Only the payload devices: the hostile ones are surveyed (slowly) by other tests.
   const targets = payloadDevicesOf(lab.truth).map((device) => `${device.ip}/32`);
   summary = await runSurvey(
-    await buildSurveyConfig({
-      target: targets,
-      check: ['credentials'],
-      ports: ['21,22,23,80,8080'],
-      seed: '4',
-      'per-host': '2',
-      'connect-timeout': '1500',
-      'io-timeout': '2000',
-      deadline: '8000',
-      'max-bytes': '262144',
-      'max-attempts-per-service': '40',
-      'max-attempts-per-host': '100',
-    }),
+    {
+      targets,
+      checks: ['credentials'],
+      ports: [21, 22, 23, 80, 8080],
+      seed: 4,
+      limits: {
+        perHostConcurrent: 2,
+        connectTimeoutMs: 1500,
+        ioTimeoutMs: 2000,
+        deadlineMs: 8000,
+        maxBytes: 262_144,
+        maxAttemptsPerService: 40,
+        maxAttemptsPerHost: 100,
+      },
+    },
     createSurveyDeps({ store }),
   );
 });

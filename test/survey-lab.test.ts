@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSurveyConfig } from '../src/cli/survey-config.ts';
+import type { SurveyRequest } from '../src/survey/request.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { renderFindingsCsv, renderFindingsJson } from '../src/report/findings.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -20,18 +20,20 @@ import { sharedData } from './support/shared-data.ts';
 
 // Its own /16, so it never collides with a lab a developer runs on the default range.
 const cidr = '127.79.0.0/16';
-const surveyValues = (targets: string[]) => ({
-  target: targets,
-  check: ['credentials', 'firmware'],
-  ports: ['21,22,23,80,2323,8080'],
-  seed: '3',
-  'per-host': '2',
-  'connect-timeout': '1500',
-  'io-timeout': '2000',
-  deadline: '6000',
-  'max-bytes': '262144',
-  'max-attempts-per-service': '40',
-  'max-attempts-per-host': '100',
+const surveyRequest = (targets: string[]): SurveyRequest => ({
+  targets: targets,
+  checks: ['credentials', 'firmware'],
+  ports: [21, 22, 23, 80, 2323, 8080],
+  seed: 3,
+  limits: {
+    perHostConcurrent: 2,
+    connectTimeoutMs: 1500,
+    ioTimeoutMs: 2000,
+    deadlineMs: 6000,
+    maxBytes: 262_144,
+    maxAttemptsPerService: 40,
+    maxAttemptsPerHost: 100,
+  },
 });
 
 const realFeeds = [sharedData('nvd'), sharedData('cve5/records'), sharedData('kev/known_exploited_vulnerabilities.json')];
@@ -49,7 +51,7 @@ before(async () => {
   // The lab's synthetic feed for its fictional vendors, and the real public records its
   // real-product devices are modelled on (../shared/data, as CI has it).
   for (const feed of [lab.feedFile, ...realFeeds]) await importFeedFile(store, feed);
-  first = await runSurvey(await buildSurveyConfig(surveyValues([cidr])), await depsWithFirmware());
+  first = await runSurvey(surveyRequest([cidr]), await depsWithFirmware());
 });
 
 after(async () => {
@@ -154,7 +156,7 @@ test('every login attempt is in the audit log; reports carry entry ids, never pa
 test('a re-run updates what exists instead of duplicating it', async () => {
   const before = await store.listFindings({});
   const subScope = '127.79.0.0/20';
-  const second = await runSurvey(await buildSurveyConfig(surveyValues([subScope])), await depsWithFirmware());
+  const second = await runSurvey(surveyRequest([subScope]), await depsWithFirmware());
   const afterRows = await store.listFindings({});
   assert.equal(afterRows.length, before.length, 'no duplicates');
   const inSubScope = before.filter((row) => row.ip.startsWith('127.79.') && Number(row.ip.split('.')[2]) < 16);

@@ -2,25 +2,27 @@
 // interrupted run resumes without redoing or duplicating work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSurveyConfig } from '../src/cli/survey-config.ts';
+import type { SurveyRequest } from '../src/survey/request.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { startLab } from '../src/lab/lab.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import { scoreCredentialFindings } from '../src/survey/score.ts';
 
-const values = (cidr: string) => ({
-  target: [cidr],
-  check: ['credentials'],
-  ports: ['21,22,23,80,2323,8080'],
-  seed: '9',
-  'per-host': '2',
-  'connect-timeout': '1000',
-  'io-timeout': '1500',
-  deadline: '5000',
-  'max-bytes': '262144',
-  'max-attempts-per-service': '40',
-  'max-attempts-per-host': '100',
+const request = (cidr: string): SurveyRequest => ({
+  targets: [cidr],
+  checks: ['credentials'],
+  ports: [21, 22, 23, 80, 2323, 8080],
+  seed: 9,
+  limits: {
+    perHostConcurrent: 2,
+    connectTimeoutMs: 1000,
+    ioTimeoutMs: 1500,
+    deadlineMs: 5000,
+    maxBytes: 262_144,
+    maxAttemptsPerService: 40,
+    maxAttemptsPerHost: 100,
+  },
 });
 
 test('devices gone from the network close their findings; devices back reopen them', async () => {
@@ -29,13 +31,13 @@ test('devices gone from the network close their findings; devices back reopen th
   const store = await openStore(':memory:');
   let lab = await startLab(labOptions);
   try {
-    const first = await runSurvey(await buildSurveyConfig(values(cidr)), createSurveyDeps({ store }));
+    const first = await runSurvey(request(cidr), createSurveyDeps({ store }));
     const opened = first.reconciliation.opened;
     assert.ok(opened > 0, 'the small lab has weak devices');
     assert.equal(scoreCredentialFindings(lab.truth, await store.listFindings({ status: 'open' })).recall, 1);
     await lab.close();
 
-    const gone = await runSurvey(await buildSurveyConfig(values(cidr)), createSurveyDeps({ store }));
+    const gone = await runSurvey(request(cidr), createSurveyDeps({ store }));
     assert.equal(gone.openPorts, 0);
     assert.equal(gone.reconciliation.closed, opened, 'every finding on a now-closed port is closed');
     assert.equal((await store.listFindings({ status: 'open' })).length, 0);
@@ -43,7 +45,7 @@ test('devices gone from the network close their findings; devices back reopen th
     assert.ok(closed.every((row) => row.closedRunId === gone.runId));
 
     lab = await startLab(labOptions);
-    const back = await runSurvey(await buildSurveyConfig(values(cidr)), createSurveyDeps({ store }));
+    const back = await runSurvey(request(cidr), createSurveyDeps({ store }));
     assert.equal(back.reconciliation.reopened, opened);
     assert.equal(back.reconciliation.opened, 0, 'the same findings come back, not new ones');
     assert.equal((await store.listFindings({})).length, opened, 'no duplicates after three runs');
@@ -59,7 +61,7 @@ test('an interrupted survey saves what it did and --resume finishes it without d
   const store = await openStore(':memory:');
   try {
     const controller = new AbortController();
-    const config = await buildSurveyConfig({ ...values(cidr), 'max-concurrent': '40' });
+    const config = { ...request(cidr), limits: { ...request(cidr).limits, maxConcurrent: 40 } };
     const interrupted = await runSurvey(config, {
       ...createSurveyDeps({ store, signal: controller.signal }),
       onProgress: (progress) => {
@@ -71,7 +73,7 @@ test('an interrupted survey saves what it did and --resume finishes it without d
     const savedHosts = new Set((await store.listServices()).map((service) => service.ip));
     assert.ok(savedHosts.size >= 20 && savedHosts.size < lab.truth.devices.length, `saved ${savedHosts.size} hosts`);
 
-    const resumed = await runSurvey({ ...(await buildSurveyConfig(values(cidr))), resumeRunId: interrupted.runId }, createSurveyDeps({ store }));
+    const resumed = await runSurvey({ ...request(cidr), resume: interrupted.runId }, createSurveyDeps({ store }));
     assert.equal(resumed.runId, interrupted.runId);
     assert.equal(resumed.status, 'completed');
     assert.equal(resumed.hosts, lab.truth.devices.length - savedHosts.size, 'saved hosts are not surveyed again');

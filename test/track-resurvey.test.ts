@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAttributor, createIspRegistry, createPrefixTable } from '../src/attribution/index.ts';
 import { main } from '../src/cli/main.ts';
-import { resurveyNotified } from '../src/cli/track/resurvey.ts';
-import { buildSurveyConfig } from '../src/cli/survey-config.ts';
+import { resurveyNotified } from '../src/track/resurvey.ts';
+import type { SurveyRequest } from '../src/survey/request.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { labIsps } from '../src/lab/isps.ts';
 import { startLab } from '../src/lab/lab.ts';
@@ -19,18 +19,20 @@ import { openStore } from '../src/store/open-store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 
 const dayMs = 86_400_000;
-const values = (cidr: string) => ({
-  target: [cidr],
-  check: ['credentials'],
-  ports: ['21,22,23,80,2323,8080'],
-  seed: '3',
-  'per-host': '2',
-  'connect-timeout': '1000',
-  'io-timeout': '1500',
-  deadline: '5000',
-  'max-bytes': '262144',
-  'max-attempts-per-service': '40',
-  'max-attempts-per-host': '100',
+const request = (cidr: string): SurveyRequest => ({
+  targets: [cidr],
+  checks: ['credentials'],
+  ports: [21, 22, 23, 80, 2323, 8080],
+  seed: 3,
+  limits: {
+    perHostConcurrent: 2,
+    connectTimeoutMs: 1000,
+    ioTimeoutMs: 1500,
+    deadlineMs: 5000,
+    maxBytes: 262_144,
+    maxAttemptsPerService: 40,
+    maxAttemptsPerHost: 100,
+  },
 });
 
 /** Captures what a CLI command prints. */
@@ -66,7 +68,7 @@ test('re-surveys check only notified findings and close the fixed ones after two
   const now = () => new Date(start + day * dayMs);
   try {
     const deps = { ...createSurveyDeps({ store }), now };
-    await runSurvey(await buildSurveyConfig(values(cidr)), deps);
+    await runSurvey(request(cidr), deps);
     const network = labIsps(cidr);
     await store.upsertIsps(network.isps);
     const attributor = createAttributor({ table: createPrefixTable(network.prefixes), registry: createIspRegistry(await store.listIsps()) });
@@ -86,7 +88,7 @@ test('re-surveys check only notified findings and close the fixed ones after two
     for (const finding of unnotified) lab.remediate(finding.ip);
 
     day = 7;
-    const first = await resurveyNotified({ store, values: values(cidr), deps, closeAfterMisses: 2 });
+    const first = await resurveyNotified({ store, request: request(cidr), deps, closeAfterMisses: 2 });
     const targets = new Set(first.plan.targets.map((target) => target.ip));
     assert.deepEqual([...targets].sort(), notifiedIps, 'exactly the notified addresses are dialled');
     assert.equal(first.plan.leftOut.notNotified, unnotified.length);
@@ -95,7 +97,7 @@ test('re-surveys check only notified findings and close the fixed ones after two
     assert.equal(first.summary!.reconciliation.missed, onFixed.length);
 
     day = 14;
-    const second = await resurveyNotified({ store, values: values(cidr), deps, closeAfterMisses: 2 });
+    const second = await resurveyNotified({ store, request: request(cidr), deps, closeAfterMisses: 2 });
     assert.equal(second.summary!.reconciliation.closed, onFixed.length);
     const after = await store.listNotifiableFindings();
     const closed = after.filter((finding) => finding.status === 'closed');

@@ -15,6 +15,7 @@ import { runDemoDarknetStep } from './demo-darknet.ts';
 import { attributeDemoFindings, demoStudy, formatNotifyPass, notifyDemoIsps, startDemoContacts } from './demo-notify.ts';
 import { runDemoTracking, type RemediationScore } from './demo-tracking.ts';
 import { effectivenessTables, formatEffectivenessTables } from './track/effectiveness.ts';
+import type { SurveyRequest } from '../survey/request.ts';
 
 export interface DemoFollowUpOptions {
   store: SurveyRepository;
@@ -22,14 +23,14 @@ export interface DemoFollowUpOptions {
   cidr: string;
   seed: number;
   clock: DemoClock;
-  surveyValues: Record<string, unknown>;
+  surveyRequest: SurveyRequest;
   deps: SurveyDeps;
   io: CommandIo;
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
-/** @example const score = await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyValues, deps, io }) */
+/** @example const score = await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyRequest, deps, io }) */
 export async function runDemoFollowUp(options: DemoFollowUpOptions): Promise<RemediationScore> {
   const { store, clock, io } = options;
   const contacts = await startDemoContacts(clock);
@@ -44,7 +45,7 @@ export async function runDemoFollowUp(options: DemoFollowUpOptions): Promise<Rem
       clock,
       contacts,
       seed: options.seed,
-      surveyValues: options.surveyValues,
+      surveyRequest: options.surveyRequest,
       deps: options.deps,
       io,
     });

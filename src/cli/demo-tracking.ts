@@ -13,7 +13,8 @@ import { assignGroup } from '../track/holdout.ts';
 import type { CommandIo } from './command.ts';
 import type { DemoClock } from './demo-clock.ts';
 import { demoStudy, formatNotifyPass, notifyDemoIsps, type DemoContacts } from './demo-notify.ts';
-import { resurveyNotified } from './track/resurvey.ts';
+import { resurveyNotified } from '../track/resurvey.ts';
+import type { SurveyRequest } from '../survey/request.ts';
 
 /** Re-survey days of the simulated month; with two misses to close, a fix is confirmed one re-survey later. */
 export const resurveyDays = [7, 14, 21, 30];
@@ -38,7 +39,7 @@ export interface DemoTrackingOptions {
   contacts: DemoContacts & { secret: string };
   seed: number;
   /** Survey options for the re-surveys (the demo survey's own). */
-  surveyValues: Record<string, unknown>;
+  surveyRequest: SurveyRequest;
   deps: SurveyDeps;
   io: CommandIo;
 }
@@ -68,7 +69,7 @@ async function channelsByDevice(store: SurveyRepository): Promise<Map<string, Re
 
 /**
  * Live the month: fixes, re-surveys, a reminder round; then score remediation detection.
- * @example const score = await runDemoTracking({ store, lab, clock, contacts, seed, surveyValues, deps, io })
+ * @example const score = await runDemoTracking({ store, lab, clock, contacts, seed, surveyRequest, deps, io })
  */
 export async function runDemoTracking(options: DemoTrackingOptions): Promise<RemediationScore> {
   const { store, lab, clock, io } = options;
@@ -84,7 +85,7 @@ export async function runDemoTracking(options: DemoTrackingOptions): Promise<Rem
     const due = [...channels].filter(([ip, channel]) => !fixedOnDay.has(ip) && modelFor(channel).fixedWithin(ip, day)).map(([ip]) => ip);
     const { remediated } = await lab.remediate(due);
     for (const ip of remediated) fixedOnDay.set(ip, day);
-    const { plan, summary } = await resurveyNotified({ store, values: options.surveyValues, deps: options.deps, closeAfterMisses, study: demoStudy });
+    const { plan, summary } = await resurveyNotified({ store, request: options.surveyRequest, deps: options.deps, closeAfterMisses, study: demoStudy });
     const counts = summary?.reconciliation;
     io.stdout.write(
       `  day ${String(day).padStart(2)}: ${String(remediated.length).padStart(4)} owners fixed their device; re-survey of ${plan.targets.length} ports: ${counts?.closed ?? 0} findings closed as fixed, ${counts?.missed ?? 0} not reproduced once, ${counts?.updated ?? 0} still open\n`,

@@ -15,7 +15,7 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  services grabbed   ${summary.services}${statuses ? ` (${statuses})` : ''}`,
     `  devices identified ${summary.identified}`,
     `  login attempts     ${summary.attempts}`,
-    `  findings           ${summary.findings.weakCredential} weak credential, ${summary.findings.noAuthentication} no authentication${summary.firmware ? `, ${summary.findings.vulnerableFirmware} vulnerable firmware` : ''}`,
+    `  findings           ${summary.findings['weak-credential'] ?? 0} weak credential, ${summary.findings['no-authentication'] ?? 0} no authentication${summary.firmware ? `, ${summary.findings['vulnerable-firmware'] ?? 0} vulnerable firmware` : ''}`,
     ...(summary.firmware
       ? [
           `  firmware check     ${summary.firmware.devicesAssessed} devices matched against the vulnerability data, ${summary.firmware.unknownMatches} device/CVE pairs undecided (version unreadable)`,

@@ -1,28 +1,37 @@
-import { credentialCheckers } from '../assess/credentials/registry.ts';
-import { grabberForPort } from '../protocols/registry.ts';
 import { createIdentifier } from '../identify/engine.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
+import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
 import type { SurveyRepository } from '../store/repository.ts';
-import type { SurveyDeps } from '../survey/run-survey.ts';
 import type { SurveyProgress } from '../survey/progress.ts';
+import type { SurveyDeps } from '../survey/run-survey.ts';
 
-/**
- * Wire the survey to the shipped registries and rule files. Rules load (and are
- * validated) here, before any packet is sent, so a bad rule file fails fast.
- */
-export function createSurveyDeps(options: {
+export interface SurveyWiring {
   store: SurveyRepository;
   signal?: AbortSignal;
   onProgress?: (progress: SurveyProgress) => void;
+  now?: () => Date;
+  /** Rule files instead of the shipped ones. */
   ruleFiles?: string[];
-}): SurveyDeps {
-  const identifier = createIdentifier(loadRuleFiles(options.ruleFiles));
+  /** Default: the shipped protocols. */
+  protocols?: ProtocolRegistry;
+}
+
+/**
+ * Wire the survey to the shipped protocols and rule files. The rules load (and are validated)
+ * when the survey has decided its scope, before any packet is sent, so a bad rule file fails fast.
+ * @example const summary = await runSurvey(request, createSurveyDeps({ store, signal }))
+ */
+export function createSurveyDeps(options: SurveyWiring): SurveyDeps {
+  const protocols = options.protocols ?? shippedProtocols;
   return {
     store: options.store,
-    grabberFor: grabberForPort,
-    checkers: credentialCheckers,
-    identify: (ip, observations) => identifier.identify(ip, observations),
+    protocols,
+    identification: () => {
+      const identifier = createIdentifier(loadRuleFiles(options.ruleFiles, protocols.fieldTables));
+      return (ip, observations) => identifier.identify(ip, observations);
+    },
     signal: options.signal,
     onProgress: options.onProgress,
+    now: options.now,
   };
 }

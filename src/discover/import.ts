@@ -15,6 +15,7 @@ export type ScanFileFormat = 'zmap-csv' | 'masscan-json' | 'masscan-ndjson' | 'm
 
 /** What --input-format accepts: 'auto', a tool name, or one of its formats. */
 export const inputFormatNames = ['auto', 'zmap', 'zmap-csv', 'masscan', 'masscan-json', 'masscan-ndjson', 'masscan-list'] as const;
+export type InputFormatName = (typeof inputFormatNames)[number];
 
 /** Lines looked at before giving up on recognising a file (a masscan -oJ starts with "["). */
 const sniffLines = 5;

@@ -1,50 +1,18 @@
 /**
- * The one table of grab-result fields a fingerprint rule may read, per protocol. It mirrors
- * the grab-result contract between grabbers and rules (docs/fingerprints.md, "Fields per
- * protocol"). A new grabber adds its fields here, and rules for it load from then on.
+ * Reading grab results the way fingerprint rules address them: dotted field paths such as
+ * `headers.server` or `auth.realm`, checked against the field tables the protocols declare
+ * (src/protocols/registry.ts), and the text at such a path in one result.
  */
 import type { GrabResult } from '../core/records.ts';
-
-/**
- * How a field looks in a grab result:
- * - text / number / boolean: matched directly (numbers and booleans as their decimal text);
- * - list: never matched (rules match text), so naming it is an error;
- * - header-map: needs one more, lower-case segment (`headers.server`);
- * - an object: needs one more segment naming one of its fields (`auth.realm`).
- */
-export type FieldShape = 'text' | 'number' | 'boolean' | 'list' | 'header-map' | { readonly [field: string]: FieldShape };
-
-export const resultFields: Readonly<Record<string, Readonly<Record<string, FieldShape>>>> = {
-  telnet: {
-    banner: 'text',
-    prompt: 'text',
-    promptKind: 'text',
-    negotiation: { do: 'list', will: 'list', dont: 'list', wont: 'list' },
-  },
-  http: {
-    url: 'text',
-    status: 'number',
-    statusLine: 'text',
-    headers: 'header-map',
-    title: 'text',
-    body: 'text',
-    bodyLength: 'number',
-    bodySha256: 'text',
-    auth: { scheme: 'text', realm: 'text' },
-    loginForm: 'boolean',
-    redirects: 'list',
-  },
-  ssh: { version: 'text', protocolVersion: 'text', software: 'text', comment: 'text' },
-  ftp: { banner: 'text', code: 'number' },
-};
+import type { FieldShape, FieldTable } from '../protocols/protocol.ts';
 
 /**
  * Why a dotted field path cannot be matched for `protocol`, or undefined when it can.
- * @example fieldPathProblem('http', ['headers', 'Server']) // 'header names are lower-case: write "headers.server"'
+ * @example fieldPathProblem(shippedProtocols.fieldTables, 'http', ['headers', 'Server']) // 'header names are lower-case: write "headers.server"'
  */
-export function fieldPathProblem(protocol: string, path: readonly string[]): string | undefined {
-  const fields = resultFields[protocol];
-  if (!fields) return `unknown protocol "${protocol}" (known: ${Object.keys(resultFields).join(', ')})`;
+export function fieldPathProblem(tables: ReadonlyMap<string, FieldTable>, protocol: string, path: readonly string[]): string | undefined {
+  const fields = tables.get(protocol);
+  if (!fields) return `unknown protocol "${protocol}" (known: ${[...tables.keys()].join(', ')})`;
   let shape: FieldShape | undefined = { ...fields };
   for (let index = 0; index < path.length; index++) {
     const segment = path[index];

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../core/data-file.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { compilePattern } from './pattern.ts';
+import type { FieldTable } from '../protocols/protocol.ts';
+import { shippedProtocols } from '../protocols/registry.ts';
 import { fieldPathProblem } from './result-fields.ts';
 import {
   captureGroupNames,
@@ -51,20 +53,27 @@ export function ruleFilesIn(directory: string): string[] {
 
 /**
  * Load, validate and compile fingerprint rule files. Any problem is a RULES_INVALID
- * error carrying the file and line, raised at start-up rather than mid-survey.
+ * error carrying the file and line, raised at start-up rather than mid-survey. A rule may
+ * read only the fields its protocol declares (`fieldTables`, from the protocol registry).
  * @example
  * const ruleSet = loadRuleFiles();                                  // the shipped rules
  * const mine = loadRuleFiles(['/etc/opennotice/rules/local.yaml']);  // an operator's own
  */
-export function loadRuleFiles(paths: string[] = ruleFilesIn(defaultRulesDirectory)): RuleSet {
-  return ruleSetFromDataFiles(paths.map((path) => readDataFile(path, 'RULES_INVALID')));
+export function loadRuleFiles(
+  paths: string[] = ruleFilesIn(defaultRulesDirectory),
+  fieldTables: ReadonlyMap<string, FieldTable> = shippedProtocols.fieldTables,
+): RuleSet {
+  return ruleSetFromDataFiles(
+    paths.map((path) => readDataFile(path, 'RULES_INVALID')),
+    fieldTables,
+  );
 }
 
 /**
  * Validate already-parsed rule files as one set (ids and products must be unique across all).
  * @example ruleSetFromDataFiles([parseDataFile(text, 'inline.yaml', 'RULES_INVALID')])
  */
-export function ruleSetFromDataFiles(dataFiles: DataFile[]): RuleSet {
+export function ruleSetFromDataFiles(dataFiles: DataFile[], fieldTables: ReadonlyMap<string, FieldTable> = shippedProtocols.fieldTables): RuleSet {
   const ruleSet: RuleSet = { rules: [], products: [], files: [] };
   const ruleLocations = new Map<string, Location>();
   const productLocations = new Map<string, Location>();
@@ -74,7 +83,7 @@ export function ruleSetFromDataFiles(dataFiles: DataFile[]): RuleSet {
     read.onlyKeys(root, [], fileKeys);
     const rawRules = root.rules === undefined ? [] : read.list(root.rules, ['rules']);
     rawRules.forEach((raw, index) => {
-      const rule = readRule(dataFile, read, raw, ['rules', index]);
+      const rule = readRule(dataFile, read, raw, ['rules', index], fieldTables);
       const first = ruleLocations.get(rule.id);
       if (first) read.fail(['rules', index, 'id'], `duplicate rule id "${rule.id}" (first defined at ${first.file}:${first.line})`);
       ruleLocations.set(rule.id, rule.source);
@@ -94,7 +103,7 @@ export function ruleSetFromDataFiles(dataFiles: DataFile[]): RuleSet {
   return ruleSet;
 }
 
-function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath): FingerprintRule {
+function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath, fieldTables: ReadonlyMap<string, FieldTable>): FingerprintRule {
   const fields = read.object(raw, path);
   read.onlyKeys(fields, path, ruleKeys);
   for (const key of ['id', 'protocol', 'field', 'pattern'] as const) {
@@ -105,7 +114,7 @@ function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath
   const protocol = read.string(fields.protocol, [...path, 'protocol']);
   const field = read.string(fields.field, [...path, 'field']);
   const fieldPath = field.split('.');
-  const fieldProblem = fieldPathProblem(protocol, fieldPath);
+  const fieldProblem = fieldPathProblem(fieldTables, protocol, fieldPath);
   if (fieldProblem) read.fail([...path, fieldProblem.startsWith('unknown protocol') ? 'protocol' : 'field'], fieldProblem);
 
   const source = read.string(fields.pattern, [...path, 'pattern']);

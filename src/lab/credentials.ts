@@ -3,7 +3,7 @@
  * to its first entries (the common, realistic ones), so a survey with the default
  * dictionary can find every weak device — and strong passwords nobody would guess.
  */
-import type { DictionaryEntry } from '../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import type { Random } from '../core/random.ts';
 import type { LabCredential } from './types.ts';

@@ -7,7 +7,7 @@
  * identified model name itself carries a payload. They take fixed slots of the
  * population, like hostile devices, and only when hostile devices are on.
  */
-import type { DictionaryEntry } from '../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { Random } from '../core/random.ts';
 import { strongCredential, weakCredential } from './credentials.ts';
 import { labPayload, payloadModel } from './payloads.ts';

@@ -3,7 +3,7 @@
  * hostile devices and payload devices — all drawn from the seed, so the same options always give the
  * same population (and the same ground truth).
  */
-import type { DictionaryEntry } from '../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DictionaryEntry } from '../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import { createSshChecker } from '../protocols/ssh/credentials.ts';
 import type { ServiceObservation } from '../core/records.ts';
 import { createLoopbackContext } from '../scope/testing.ts';

@@ -13,25 +13,12 @@ export interface GrabContext {
   signal: AbortSignal;
 }
 
-export interface GrabOutcome {
+/** What one grab produced; a grab that failed keeps what it extracted before it failed. */
+export interface GrabOutcome<R extends GrabResult = GrabResult> {
   status: GrabStatus;
   /** Fields extracted so far, kept even when status is not success. */
-  result: GrabResult;
+  result: Partial<R>;
   error?: string;
-}
-
-/** One protocol, one object. */
-export interface Grabber {
-  name: string;
-  transport: 'tcp';
-  defaultPorts: readonly number[];
-  /** Grab one service. Must not throw for network trouble; the runner catches what escapes. */
-  grab(ctx: GrabContext, target: Target): Promise<GrabOutcome>;
-}
-
-/** Identity function that gives grabber definitions their type. */
-export function defineGrabber(grabber: Grabber): Grabber {
-  return grabber;
 }
 
 /**
@@ -39,7 +26,11 @@ export function defineGrabber(grabber: Grabber): Grabber {
  * dial that fails (refused, timed out, out of scope) becomes an outcome, not an exception.
  * @example return grabOver(ctx, target, async (conn) => ({ status: 'success', result: {} }))
  */
-export async function grabOver(ctx: GrabContext, target: Target, work: (conn: Connection) => Promise<GrabOutcome>): Promise<GrabOutcome> {
+export async function grabOver<R extends GrabResult>(
+  ctx: GrabContext,
+  target: Target,
+  work: (conn: Connection) => Promise<GrabOutcome<R>>,
+): Promise<GrabOutcome<R>> {
   const dialed = await dialOrStatus(ctx, target);
   if (!('conn' in dialed)) return { ...dialed, result: {} };
   const { conn } = dialed;

@@ -3,9 +3,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { grabberByName, grabberForPort, grabbers } from './registry.ts';
+import type { ServiceObservation } from '../core/records.ts';
+import { defineProtocol } from './protocol.ts';
+import { createProtocolRegistry, shippedProtocols } from './registry.ts';
 
-test('default ports map to the agreed grabbers', () => {
+const { forPort, byName, protocols } = shippedProtocols;
+
+test('default and other ports map to the agreed protocols', () => {
   const expected: Record<number, string> = {
     23: 'telnet',
     2323: 'telnet',
@@ -19,21 +23,63 @@ test('default ports map to the agreed grabbers', () => {
     2222: 'ssh',
     21: 'ftp',
   };
-  for (const [port, name] of Object.entries(expected)) assert.equal(grabberForPort(Number(port))?.name, name, `port ${port}`);
-  assert.equal(grabberForPort(9), undefined);
-  assert.equal(grabberByName('ftp')?.defaultPorts[0], 21);
-  assert.equal(grabberByName('gopher'), undefined);
+  for (const [port, name] of Object.entries(expected)) assert.equal(forPort(Number(port))?.name, name, `port ${port}`);
+  assert.equal(forPort(9), undefined);
+  assert.equal(byName('ftp')?.defaultPorts[0], 21);
+  assert.equal(byName('gopher'), undefined);
+});
+
+test('the default survey ports are the protocols’ default ports, nothing else', () => {
+  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 2323, 8080]);
+  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp']);
+  assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
 });
 
 test('names are unique and no port is claimed twice', () => {
-  assert.equal(new Set(grabbers.map((grabber) => grabber.name)).size, grabbers.length);
-  const ports = grabbers.flatMap((grabber) => grabber.defaultPorts);
+  assert.equal(new Set(protocols.map((protocol) => protocol.name)).size, protocols.length);
+  const ports = protocols.flatMap((protocol) => [...protocol.defaultPorts, ...protocol.otherPorts]);
   assert.equal(new Set(ports).size, ports.length);
+  const echo = defineProtocol<{ line: string }>({
+    name: 'echo',
+    transport: 'tcp',
+    defaultPorts: [7, 23],
+    fields: { line: 'text' },
+    grab: async () => ({ status: 'success', result: {} }),
+  });
+  assert.throws(() => createProtocolRegistry([...protocols, echo]), /port 23 is claimed by both telnet and echo/);
+  assert.throws(() => createProtocolRegistry([...protocols, byName('ftp')!]), /two protocols are named "ftp"/);
 });
 
-test('non-test grabber code never opens sockets itself', () => {
+const observation = (protocol: string, result: Record<string, unknown>): ServiceObservation => ({
+  ip: '127.0.0.1',
+  port: 1,
+  protocol,
+  status: 'success',
+  result,
+  durationMs: 1,
+  observedAt: '',
+});
+/** The protocol whose checker takes this observation, as the survey chooses it. */
+const checkerFor = (service: ServiceObservation) => {
+  const checker = byName(service.protocol)?.credentials;
+  return checker?.appliesTo(service) ? service.protocol : undefined;
+};
+
+test('one checker per login protocol, chosen by what the grab saw', () => {
+  assert.deepEqual(
+    protocols.filter((protocol) => protocol.credentials).map((protocol) => protocol.name),
+    ['telnet', 'http', 'ssh', 'ftp'],
+  );
+  assert.equal(checkerFor(observation('telnet', { promptKind: 'login' })), 'telnet');
+  assert.equal(checkerFor(observation('http', { auth: { scheme: 'basic', realm: 'x' }, authPath: '/' })), 'http');
+  assert.equal(checkerFor(observation('ftp', { banner: 'hi', code: 220 })), 'ftp');
+  assert.equal(checkerFor(observation('ssh', { version: 'SSH-2.0-dropbear_2019.78', protocolVersion: '2.0', software: 'dropbear_2019.78' })), 'ssh');
+  assert.equal(checkerFor(observation('ssh', { version: 'SSH-1.5-Cisco-1.25', protocolVersion: '1.5', software: 'Cisco-1.25' })), undefined);
+  assert.equal(checkerFor(observation('http', { status: 200 })), undefined);
+});
+
+test('non-test protocol code never opens sockets itself', () => {
   const root = fileURLToPath(new URL('.', import.meta.url));
-  const credentials = fileURLToPath(new URL('../assess/credentials/', import.meta.url));
   const files: string[] = [];
   const walk = (directory: string) => {
     for (const name of readdirSync(directory)) {
@@ -43,7 +89,6 @@ test('non-test grabber code never opens sockets itself', () => {
     }
   };
   walk(root);
-  walk(credentials);
   assert.ok(files.length >= 10);
   for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /from ['"]node:(net|tls|dgram)['"]/, file);
 });

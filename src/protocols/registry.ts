@@ -1,27 +1,56 @@
-import type { Grabber } from './grab.ts';
-import ftp from './ftp/grabber.ts';
-import http from './http/grabber.ts';
-import ssh from './ssh/grabber.ts';
-import telnet from './telnet/grabber.ts';
-
 /**
- * Every grabber opennotice ships, in one place (no discovery from the file system).
- * The order decides which grabber owns a port listed by two of them: first wins.
+ * The one list of protocols opennotice ships. Everything that needs to know "which
+ * protocols are there" derives from it: the ports surveyed by default, which protocol an
+ * open port is taken to speak, the fields identification rules may read, which services
+ * have a login to check, and the protocol tables in the docs (scripts/protocol-docs.ts).
+ * Adding a protocol is one folder under src/protocols/ and one line in `shippedProtocols`.
  */
-export const grabbers: readonly Grabber[] = [telnet, http, ssh, ftp];
+import { OpenNoticeError } from '../core/errors.ts';
+import ftp from './ftp/index.ts';
+import http from './http/index.ts';
+import type { FieldTable, Protocol } from './protocol.ts';
+import ssh from './ssh/index.ts';
+import telnet from './telnet/index.ts';
 
-/**
- * The grabber whose default ports include `port`.
- * @example grabberForPort(2323)?.name // "telnet"
- */
-export function grabberForPort(port: number): Grabber | undefined {
-  return grabbers.find((grabber) => grabber.defaultPorts.includes(port));
+export interface ProtocolRegistry {
+  /** In the order given: a port claimed by two protocols belongs to the first. */
+  readonly protocols: readonly Protocol[];
+  /** The protocol an open port is taken to speak (its default or other ports), if any. */
+  forPort(port: number): Protocol | undefined;
+  byName(name: string): Protocol | undefined;
+  /** Every protocol's default ports, ascending: what a survey dials when no ports are given. */
+  readonly defaultSurveyPorts: readonly number[];
+  /** Each protocol's result fields that identification rules may read, by protocol name. */
+  readonly fieldTables: ReadonlyMap<string, FieldTable>;
 }
 
 /**
- * The grabber with this name.
- * @example grabberByName('ssh')?.defaultPorts // [22, 2222]
+ * A registry over `protocols`. Names must be unique and lower-case; a port may be claimed by
+ * one protocol only, so that what an open port is taken to speak never depends on chance.
+ * @example createProtocolRegistry([...shippedProtocols.protocols, myProtocol]).forPort(4840)?.name // 'opc-ua'
  */
-export function grabberByName(name: string): Grabber | undefined {
-  return grabbers.find((grabber) => grabber.name === name);
+export function createProtocolRegistry(protocols: readonly Protocol[]): ProtocolRegistry {
+  const byName = new Map<string, Protocol>();
+  const byPort = new Map<number, Protocol>();
+  for (const protocol of protocols) {
+    if (!/^[a-z][a-z0-9-]*$/.test(protocol.name))
+      throw new OpenNoticeError('INTERNAL', `protocol name "${protocol.name}" must be lower-case letters, digits and "-"`);
+    if (byName.has(protocol.name)) throw new OpenNoticeError('INTERNAL', `two protocols are named "${protocol.name}"`);
+    byName.set(protocol.name, protocol);
+    for (const port of [...protocol.defaultPorts, ...protocol.otherPorts]) {
+      const owner = byPort.get(port);
+      if (owner) throw new OpenNoticeError('INTERNAL', `port ${port} is claimed by both ${owner.name} and ${protocol.name}`);
+      byPort.set(port, protocol);
+    }
+  }
+  return {
+    protocols,
+    forPort: (port) => byPort.get(port),
+    byName: (name) => byName.get(name),
+    defaultSurveyPorts: [...new Set(protocols.flatMap((protocol) => protocol.defaultPorts))].sort((a, b) => a - b),
+    fieldTables: new Map(protocols.map((protocol) => [protocol.name, protocol.fields])),
+  };
 }
+
+/** The protocols opennotice ships, in the order they claim ports. */
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp]);

@@ -1,19 +1,25 @@
-import type { CredentialAttempt, Device, Finding, GrabStatus, OpenPort, ServiceObservation } from '../core/records.ts';
+import type { CredentialAttempt, Device, DeviceIdentity, Finding, GrabStatus, OpenPort, ServiceObservation } from '../core/records.ts';
 import type { CoveredCheck } from '../store/repository.ts';
-import type { CredentialCheckOutcome, CredentialChecker, DictionaryEntry } from '../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
+import type { CredentialCheckOutcome } from '../protocols/credential-checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
-import type { Grabber, GrabContext } from '../protocols/grab.ts';
+import type { GrabContext } from '../protocols/grab.ts';
+import type { Protocol } from '../protocols/protocol.ts';
+import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
+
+/** What the device at `ip` is, from all its services together; undefined when no rule names a vendor. */
+export type Identify = (ip: string, observations: readonly ServiceObservation[]) => DeviceIdentity | undefined;
 
 /** What the survey of one host needs; built once per run. */
 export interface HostSurveyDeps {
   context: GrabContext;
   now(): Date;
-  grabberFor(port: number): Grabber | undefined;
-  identify(ip: string, observations: ServiceObservation[]): Device['identity'] | undefined;
+  /** Which protocol each open port speaks, and each protocol's grab and login checker. */
+  protocols: ProtocolRegistry;
+  identify: Identify;
   /** Present only when the credentials check is enabled. */
   credentials?: {
-    checkers: readonly CredentialChecker[];
     dictionary: readonly DictionaryEntry[];
     maxAttemptsPerService: number;
     maxAttemptsPerHost: number;
@@ -39,9 +45,9 @@ export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: re
   const observations: ServiceObservation[] = [];
   // Port order, not discovery order: the same host is grabbed the same way every run.
   for (const open of [...openPorts].sort((a, b) => a.port - b.port)) {
-    const grabber = deps.grabberFor(open.port);
-    if (!grabber) continue;
-    observations.push(await grabService(deps, grabber, ip, open.port));
+    const protocol = deps.protocols.forPort(open.port);
+    if (!protocol) continue;
+    observations.push(await grabService(deps, protocol, ip, open.port));
   }
   const identity = deps.identify(ip, observations);
   const device = identity ? { ip, identity } : undefined;
@@ -50,14 +56,14 @@ export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: re
   return result;
 }
 
-async function grabService({ context, now }: HostSurveyDeps, grabber: Grabber, ip: string, port: number): Promise<ServiceObservation> {
+async function grabService({ context, now }: HostSurveyDeps, protocol: Protocol, ip: string, port: number): Promise<ServiceObservation> {
   const started = performance.now();
   const observedAt = now().toISOString();
   let status: GrabStatus;
   let result: Record<string, unknown> = {};
   let error: string | undefined;
   try {
-    const outcome = await grabber.grab(context, { ip, port });
+    const outcome = await protocol.grab(context, { ip, port });
     ({ status, result } = outcome);
     error = outcome.error;
   } catch (thrown) {
@@ -65,15 +71,15 @@ async function grabService({ context, now }: HostSurveyDeps, grabber: Grabber, i
     status = thrown instanceof DialFailure ? thrown.status : 'unknown-error';
     error = thrown instanceof Error ? thrown.message : String(thrown);
   }
-  return { ip, port, protocol: grabber.name, status, result, error, durationMs: Math.round(performance.now() - started), observedAt };
+  return { ip, port, protocol: protocol.name, status, result, error, durationMs: Math.round(performance.now() - started), observedAt };
 }
 
 async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<HostSurveyDeps['credentials']>, result: HostSurveyResult): Promise<void> {
   let hostBudget = settings.maxAttemptsPerHost;
   for (const service of result.observations) {
     if (service.status !== 'success') continue;
-    const checker = settings.checkers.find((candidate) => candidate.appliesTo(service));
-    if (!checker || hostBudget <= 0) continue;
+    const checker = deps.protocols.byName(service.protocol)?.credentials;
+    if (!checker?.appliesTo(service) || hostBudget <= 0) continue;
     const entries = orderEntries(settings.dictionary, { vendor: result.device?.identity.vendor, protocol: service.protocol });
     const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
     let outcome: CredentialCheckOutcome;
@@ -85,7 +91,7 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
     hostBudget -= outcome.attempts;
     const target = { ip: service.ip, port: service.port, protocol: service.protocol };
     const observedAt = deps.now().toISOString();
-    const evidence = { checker: checker.protocol, attempts: outcome.attempts, ...outcome.evidence };
+    const evidence = { checker: service.protocol, attempts: outcome.attempts, ...outcome.evidence };
     if (outcome.noAuthentication) {
       result.findings.push({ kind: 'no-authentication', ...target, evidence, observedAt });
     } else if (outcome.accepted) {

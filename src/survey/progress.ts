@@ -1,3 +1,4 @@
+import type { FindingKind } from '../core/records.ts';
 import type { ReconcileCounts } from '../store/repository.ts';
 
 /** What a running survey reports, for the CLI's bar or log lines and for tests. */
@@ -22,7 +23,8 @@ export interface SurveySummary {
   services: number;
   servicesByStatus: Record<string, number>;
   identified: number;
-  findings: { weakCredential: number; noAuthentication: number; vulnerableFirmware: number };
+  /** Findings this run produced, by kind (kinds it found none of are absent). */
+  findings: Partial<Record<FindingKind, number>>;
   /** Present when the firmware check ran. */
   firmware?: { devicesAssessed: number; unknownMatches: number };
   reconciliation: ReconcileCounts;

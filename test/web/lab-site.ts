@@ -9,8 +9,8 @@
  * device's address (a browser cannot choose its source address).
  */
 import { createAttributor, createIspRegistry, createPrefixTable } from '../../src/attribution/index.ts';
-import { buildSurveyConfig } from '../../src/cli/survey-config.ts';
-import { resurveyNotified } from '../../src/cli/track/resurvey.ts';
+import type { SurveyRequest } from '../../src/survey/request.ts';
+import { resurveyNotified } from '../../src/track/resurvey.ts';
 import { createSurveyDeps } from '../../src/cli/survey-deps.ts';
 import type { NotifiableFinding } from '../../src/core/records.ts';
 import { labIsps } from '../../src/lab/isps.ts';
@@ -71,20 +71,22 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
     // Hostile devices that stall (tarpits, byte-a-second senders) are another test's subject;
     // the payload devices are hostile too but answer promptly, and they are the point here.
     const targets = lab.truth.devices.filter((device) => device.role !== 'hostile' || device.payloads !== undefined).map((device) => `${device.ip}/32`);
-    const surveyValues = {
-      target: targets,
-      check: ['credentials'],
-      ports: ['21,22,23,80,2323,8080'],
-      seed: '3',
-      'per-host': '2',
-      'connect-timeout': '1000',
-      'io-timeout': '1500',
-      deadline: '5000',
-      'max-bytes': '262144',
-      'max-attempts-per-service': '40',
-      'max-attempts-per-host': '100',
+    const surveyRequest: SurveyRequest = {
+      targets: targets,
+      checks: ['credentials'],
+      ports: [21, 22, 23, 80, 2323, 8080],
+      seed: 3,
+      limits: {
+        perHostConcurrent: 2,
+        connectTimeoutMs: 1000,
+        ioTimeoutMs: 1500,
+        deadlineMs: 5000,
+        maxBytes: 262_144,
+        maxAttemptsPerService: 40,
+        maxAttemptsPerHost: 100,
+      },
     };
-    await runSurvey(await buildSurveyConfig(surveyValues), createSurveyDeps({ store }));
+    await runSurvey(surveyRequest, createSurveyDeps({ store }));
 
     const network = labIsps(options.cidr);
     await store.upsertIsps(network.isps);
@@ -97,7 +99,7 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
     );
     if (fixed) {
       lab.remediate(fixed.ip);
-      await resurveyNotified({ store, values: surveyValues, deps: createSurveyDeps({ store }), closeAfterMisses: 1 });
+      await resurveyNotified({ store, request: surveyRequest, deps: createSurveyDeps({ store }), closeAfterMisses: 1 });
     }
     const findings = await store.listNotifiableFindings();
 

@@ -1,5 +1,5 @@
 import type { CredentialAttempt, Target } from '../../core/records.ts';
-import type { DictionaryEntry } from './checker.ts';
+import type { DictionaryEntry } from './dictionary.ts';
 
 export interface AttemptLog {
   /** Attempts recorded so far. */

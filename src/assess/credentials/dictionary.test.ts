@@ -7,7 +7,7 @@ import { loadDictionary, validateDictionary } from './dictionary.ts';
 import { orderEntries } from './order.ts';
 import { parseDataFile } from '../../core/data-file.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
-import type { DictionaryEntry } from './checker.ts';
+import type { DictionaryEntry } from './dictionary.ts';
 
 const parse = (text: string) => validateDictionary(parseDataFile(text, 'pairs.yaml', 'DICTIONARY_INVALID'));
 

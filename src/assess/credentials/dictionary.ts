@@ -1,6 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile } from '../../core/data-file.ts';
-import type { DictionaryEntry } from './checker.ts';
+
+/** One pair of the shipped (or operator's) dictionary. */
+export interface DictionaryEntry {
+  /** Stable id used in findings and reports instead of the password, e.g. "mirai-017". */
+  id: string;
+  username: string;
+  /** Empty string means "no password". */
+  password: string;
+  /** Vendors whose factory default this is (lower-case), used to try likely pairs first. */
+  vendors: string[];
+  /** Protocols the pair is known on; empty means any. */
+  protocols: string[];
+  /** Why the pair is allowed in the dictionary (policy category). */
+  reason: 'factory-default' | 'botnet-dictionary' | 'trivial';
+}
 
 /** Policy categories an entry may claim (docs/credentials.md explains each). */
 export const dictionaryReasons = ['factory-default', 'botnet-dictionary', 'trivial'] as const satisfies readonly DictionaryEntry['reason'][];

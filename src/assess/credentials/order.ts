@@ -1,4 +1,4 @@
-import type { DictionaryEntry } from './checker.ts';
+import type { DictionaryEntry } from './dictionary.ts';
 
 /** What is known about the service whose login is about to be tried. */
 export interface OrderingHint {

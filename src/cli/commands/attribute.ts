@@ -11,10 +11,19 @@ import {
 } from '../../attribution/index.ts';
 import { attributeFindings } from '../../notify/attribute-findings.ts';
 import { openStore } from '../../store/open-store.ts';
-import { defineCommand, listOption } from '../command.ts';
+import { defineCommand, listOption, type OptionSpecs, type OptionValues } from '../command.ts';
 
-function routingSources(values: Record<string, unknown>): RoutingDataSource[] {
-  const given = listOption(values, 'routing');
+const attributeOptions = {
+  routing: { type: 'string', multiple: true, valueName: 'FORMAT:FILE', description: `routing data (${routingDataFormats.join(', ')})` },
+  rdap: { type: 'string', valueName: 'URL', description: 'RDAP base URL for abuse contacts of unregistered networks' },
+  refresh: { type: 'boolean', description: 'attribute every finding again (after the registry or routing data changed)' },
+  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+} as const satisfies OptionSpecs;
+
+type AttributeValues = OptionValues<typeof attributeOptions>;
+
+function routingSources(values: AttributeValues): RoutingDataSource[] {
+  const given = listOption(values.routing);
   if (given.length === 0) {
     const files = ipLocationDbAsnFiles();
     return [
@@ -40,12 +49,7 @@ tables; or RouteViews pfx2as, iptoasn ip2asn, ip-location-db CSV files, gzip too
 registry in the store ('opennotice isps import FILE'): registry prefixes first, then the origin
 AS. With --rdap, networks outside the registry get their abuse contact from RDAP (cached).
 Only findings not attributed yet are looked up, unless --refresh.`,
-  options: {
-    routing: { type: 'string', multiple: true, valueName: 'FORMAT:FILE', description: `routing data (${routingDataFormats.join(', ')})` },
-    rdap: { type: 'string', valueName: 'URL', description: 'RDAP base URL for abuse contacts of unregistered networks' },
-    refresh: { type: 'boolean', description: 'attribute every finding again (after the registry or routing data changed)' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
-  },
+  options: attributeOptions,
   async run(values, _positionals, io) {
     const sources = routingSources(values);
     io.stderr.write(`loading routing data: ${sources.map((source) => source.file).join(', ')} …\n`);

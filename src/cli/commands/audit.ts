@@ -16,7 +16,7 @@ Example:  opennotice audit --run 3 --csv > run-3-attempts.csv`,
     db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
   },
   async run(values, _positionals, io) {
-    const runId = integerOption(values, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER });
+    const runId = integerOption(values.run, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER });
     if (runId === undefined) throw new OpenNoticeError('USAGE', '--run N is required (see: opennotice runs)');
     const store = await openStore(String(values.db));
     try {

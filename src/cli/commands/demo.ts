@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineCommand, integerOption, listOption } from '../command.ts';
-import { buildSurveyConfig } from '../survey-config.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
@@ -13,8 +12,8 @@ import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
+import type { SurveyRequest } from '../../survey/request.ts';
 import { startLabProcess } from '../../survey/lab-process.ts';
-import { loadFirmwareAssessor } from '../../survey/firmware-assessor.ts';
 import { importFeedFile } from '../../assess/firmware/feeds/import.ts';
 import { renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../report/vulnerabilities.ts';
 
@@ -45,8 +44,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
   },
   async run(values, _positionals, io) {
     const cidr = defaultLabOptions.cidr;
-    const devices = integerOption(values, 'devices', { min: 10, max: 60_000 }) ?? defaultLabOptions.deviceCount;
-    const seed = integerOption(values, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? defaultLabOptions.seed;
+    const devices = integerOption(values.devices, 'devices', { min: 10, max: 60_000 }) ?? defaultLabOptions.deviceCount;
+    const seed = integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? defaultLabOptions.seed;
     const db = String(values.db);
     io.stdout.write(`Starting the lab: ${devices} simulated IoT devices on ${cidr} (seed ${seed}) …\n`);
     const lab = await startLabProcess({ cidr, seed, devices });
@@ -57,36 +56,36 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
       const store = await openStore(db);
       const reporter = createProgressReporter(io.stderr);
       try {
-        const feeds = [lab.feedFile, ...listOption(values, 'feed')];
+        const feeds = [lab.feedFile, ...listOption(values.feed)];
         for (const file of feeds) {
           const imported = await importFeedFile(store, file);
           io.stdout.write(
             `Imported vulnerability data: ${file === lab.feedFile ? "the lab's synthetic feed" : file} (${imported.format}: ${imported.inserted + imported.updated + imported.unchanged} records${imported.skipped.length ? `, ${imported.skipped.length} skipped` : ''})\n`,
           );
         }
-        const surveyValues = {
-          target: [cidr],
-          check: ['credentials', 'firmware'],
-          ports: ['21,22,23,80,2323,8080'],
-          seed: '1',
-          'per-host': '2',
-          'connect-timeout': '1500',
-          'io-timeout': '3000',
-          deadline: '10000',
-          'max-bytes': '262144',
-          'max-attempts-per-service': '40',
-          'max-attempts-per-host': '100',
+        const surveyRequest: SurveyRequest = {
+          targets: [cidr],
+          checks: ['credentials', 'firmware'],
+          ports: [21, 22, 23, 80, 2323, 8080],
+          seed: 1,
+          limits: {
+            perHostConcurrent: 2,
+            connectTimeoutMs: 1500,
+            ioTimeoutMs: 3000,
+            deadlineMs: 10_000,
+            maxBytes: 262_144,
+            maxAttemptsPerService: 40,
+            maxAttemptsPerHost: 100,
+          },
         };
-        const config = await buildSurveyConfig(surveyValues);
         // The demo lives a month: the survey is day 0, thirty days ago; the follow-up moves the clock on.
         const clock = demoClock({ startDaysAgo: 30 });
-        const deps = { ...createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update }), now: clock.now };
-        deps.firmware = await loadFirmwareAssessor(store);
-        const summary = await runSurvey(config, deps);
+        const deps = createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update, now: clock.now });
+        const summary = await runSurvey(surveyRequest, deps);
         reporter.finish();
         io.stdout.write(`\n${formatSurveySummary(summary, db)}`);
         const findings = await store.listFindings({ status: 'open' });
-        const rows = integerOption(values, 'rows', { min: 0, max: 1_000_000 }) ?? 20;
+        const rows = integerOption(values.rows, 'rows', { min: 0, max: 1_000_000 }) ?? 20;
         if (rows > 0 && findings.length > 0) {
           io.stdout.write(`\nFindings (first ${Math.min(rows, findings.length)} of ${findings.length}; all with: opennotice findings --db ${db}):\n`);
           io.stdout.write(renderFindingsTable(findings.slice(0, rows), { color: Boolean(io.stdout.isTTY) }));
@@ -104,9 +103,9 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         io.stdout.write(`\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { findings, importedCves })}`);
         if (summary.status !== 'interrupted') {
           const quiet = { ...deps, onProgress: undefined };
-          await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyValues, deps: quiet, io });
+          await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyRequest, deps: quiet, io });
           await lab.stop();
-          if (!values['no-serve']) await serveDemo({ store, port: integerOption(values, 'port', { min: 0, max: 65535 }) ?? 8080, io });
+          if (!values['no-serve']) await serveDemo({ store, port: integerOption(values.port, 'port', { min: 0, max: 65535 }) ?? 8080, io });
         }
         return summary.status === 'interrupted' ? 130 : 0;
       } finally {

@@ -4,7 +4,7 @@ import type { FeedImportResult } from '../../assess/firmware/feeds/import.ts';
 import { DEFAULT_KEV_URL, DEFAULT_NVD_URL, updateFeeds } from '../../assess/firmware/feeds/update.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { FeedImportReport, SurveyRepository } from '../../store/repository.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, type OptionSpecs, type OptionValues } from '../command.ts';
 import type { CommandIo } from '../command.ts';
 
 const formats = ['auto', 'nvd', 'cve5', 'kev', 'jvn'] as const;
@@ -26,7 +26,19 @@ function describeReport(report: FeedImportReport & { notes?: Array<{ id?: string
   return `${lines.join('\n')}\n`;
 }
 
-async function runImport(store: SurveyRepository, files: string[], values: Record<string, unknown>, io: CommandIo): Promise<number> {
+const feedsOptions = {
+  format: { type: 'string', valueName: 'F', description: `import: ${formats.join(', ')}`, default: 'auto' },
+  'api-key': { type: 'string', valueName: 'KEY', description: 'update: NVD API key (or env NVD_API_KEY)' },
+  'nvd-url': { type: 'string', valueName: 'URL', description: 'update: NVD CVE API 2.0 endpoint', default: DEFAULT_NVD_URL },
+  'kev-url': { type: 'string', valueName: 'URL', description: 'update: CISA KEV JSON feed', default: DEFAULT_KEV_URL },
+  since: { type: 'string', valueName: 'DATE', description: 'update: NVD changes since DATE (ISO 8601) instead of the last update' },
+  json: { type: 'boolean', description: 'JSON output' },
+  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+} as const satisfies OptionSpecs;
+
+type FeedsValues = OptionValues<typeof feedsOptions>;
+
+async function runImport(store: SurveyRepository, files: string[], values: FeedsValues, io: CommandIo): Promise<number> {
   if (files.length === 0) throw new OpenNoticeError('USAGE', 'feeds import needs at least one FILE (or directory)');
   const format = String(values.format ?? 'auto');
   if (!(formats as readonly string[]).includes(format)) throw new OpenNoticeError('USAGE', `--format must be one of ${formats.join(', ')}`);
@@ -41,7 +53,7 @@ async function runImport(store: SurveyRepository, files: string[], values: Recor
   return 0;
 }
 
-async function runUpdate(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+async function runUpdate(store: SurveyRepository, values: FeedsValues, io: CommandIo): Promise<number> {
   const apiKey = (values['api-key'] as string | undefined) ?? process.env.NVD_API_KEY;
   const reports = await updateFeeds(store, {
     nvdUrl: values['nvd-url'] as string | undefined,
@@ -56,7 +68,7 @@ async function runUpdate(store: SurveyRepository, values: Record<string, unknown
   return 0;
 }
 
-async function runStatus(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+async function runStatus(store: SurveyRepository, values: FeedsValues, io: CommandIo): Promise<number> {
   const counts = await store.vulnerabilityCounts();
   const imports = await store.listFeedImports({ limit: 10 });
   if (values.json) {
@@ -94,15 +106,7 @@ Examples:  opennotice feeds import nvdcve-2.0-2024.json.gz known_exploited_vulne
            NVD_API_KEY=… opennotice feeds update
            opennotice feeds status
 See docs/feeds.md.`,
-  options: {
-    format: { type: 'string', valueName: 'F', description: `import: ${formats.join(', ')}`, default: 'auto' },
-    'api-key': { type: 'string', valueName: 'KEY', description: 'update: NVD API key (or env NVD_API_KEY)' },
-    'nvd-url': { type: 'string', valueName: 'URL', description: 'update: NVD CVE API 2.0 endpoint', default: DEFAULT_NVD_URL },
-    'kev-url': { type: 'string', valueName: 'URL', description: 'update: CISA KEV JSON feed', default: DEFAULT_KEV_URL },
-    since: { type: 'string', valueName: 'DATE', description: 'update: NVD changes since DATE (ISO 8601) instead of the last update' },
-    json: { type: 'boolean', description: 'JSON output' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
-  },
+  options: feedsOptions,
   async run(values, positionals, io) {
     const [subcommand, ...rest] = positionals;
     if (!(subcommands as readonly string[]).includes(subcommand ?? '')) {

@@ -48,7 +48,7 @@ Examples:  opennotice findings
       let rows = await store.listFindings({
         status: status === 'all' ? undefined : (status as 'open' | 'closed'),
         kind: values.kind as FindingKind | undefined,
-        runId: integerOption(values, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER }),
+        runId: integerOption(values.run, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER }),
       });
       if (values['show-credentials']) rows = revealCredentials(rows, values.dictionary as string | undefined);
       if (values.json) io.stdout.write(renderFindingsJson(rows));

@@ -36,8 +36,8 @@ While it runs it reads commands on stdin, one per line, and answers each on stdo
   async run(values, _positionals, io) {
     const lab = await startLab({
       cidr: String(values.cidr),
-      seed: integerOption(values, 'seed', { min: 0, max: 2 ** 32 - 1 }),
-      deviceCount: integerOption(values, 'devices', { min: 1, max: 60_000 }),
+      seed: integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }),
+      deviceCount: integerOption(values.devices, 'devices', { min: 1, max: 60_000 }),
       hostile: !values['no-hostile'],
     });
     if (typeof values.truth === 'string') writeTruth(values.truth, lab.truth);

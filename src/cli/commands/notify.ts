@@ -8,10 +8,35 @@ import type { Transport } from '../../notify/transports/types.ts';
 import { openStore } from '../../store/open-store.ts';
 import { readStudyFile } from '../../track/study.ts';
 import type { OutboxRow } from '../../store/repository.ts';
-import { defineCommand, integerOption } from '../command.ts';
+import { defineCommand, integerOption, type OptionSpecs, type OptionValues } from '../command.ts';
 
 /** The transport for an outbox entry, or a stand-in that leaves it waiting with the reason. */
-function transports(values: Record<string, unknown>): (entry: OutboxRow) => Transport {
+const notifyOptions = {
+  'dry-run': { type: 'boolean', description: 'count what would be reported; write and send nothing' },
+  smtp: { type: 'string', valueName: 'HOST:PORT', description: 'mail relay for the e-mails' },
+  helo: { type: 'string', valueName: 'NAME', description: 'name this host gives in EHLO', default: 'opennotice.invalid' },
+  'require-tls': { type: 'boolean', description: 'refuse to send mail without STARTTLS' },
+  from: { type: 'string', valueName: 'ADDR', description: 'sender address', default: 'notice@opennotice.invalid' },
+  'test-address': { type: 'string', valueName: 'ADDR', description: 'send every e-mail here instead (try a set-up without bothering ISPs)' },
+  'file-drop': { type: 'string', valueName: 'DIR', description: 'also write every report into this folder' },
+  'renotify-days': { type: 'string', valueName: 'N', description: 'remind about a finding still open after N days', default: '30' },
+  'vendor-reports': {
+    type: 'string',
+    valueName: 'DIR',
+    description: 'also write one report per device vendor (models, firmware, CVEs; no addresses) into DIR, for manufacturers',
+  },
+  study: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)',
+  },
+  'deliver-only': { type: 'boolean', description: 'only retry what waits in the outbox; build no new reports' },
+  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+} as const satisfies OptionSpecs;
+
+type NotifyValues = OptionValues<typeof notifyOptions>;
+
+function transports(values: NotifyValues): (entry: OutboxRow) => Transport {
   const waiting = (name: Transport['name'], reason: string): Transport => ({ name, send: async () => ({ status: 'temporary-failure', detail: reason }) });
   let smtp: Transport = waiting('smtp', 'no mail relay configured (--smtp HOST:PORT)');
   if (typeof values.smtp === 'string') {
@@ -43,28 +68,7 @@ Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET. --vendor-reports DIR writes 
 device vendor (by model and firmware, no addresses) for the operator to forward to manufacturers.
   opennotice notify --dry-run                                  # what would be sent
   opennotice notify --smtp 127.0.0.1:2525 --test-address me@program.example`,
-  options: {
-    'dry-run': { type: 'boolean', description: 'count what would be reported; write and send nothing' },
-    smtp: { type: 'string', valueName: 'HOST:PORT', description: 'mail relay for the e-mails' },
-    helo: { type: 'string', valueName: 'NAME', description: 'name this host gives in EHLO', default: 'opennotice.invalid' },
-    'require-tls': { type: 'boolean', description: 'refuse to send mail without STARTTLS' },
-    from: { type: 'string', valueName: 'ADDR', description: 'sender address', default: 'notice@opennotice.invalid' },
-    'test-address': { type: 'string', valueName: 'ADDR', description: 'send every e-mail here instead (try a set-up without bothering ISPs)' },
-    'file-drop': { type: 'string', valueName: 'DIR', description: 'also write every report into this folder' },
-    'renotify-days': { type: 'string', valueName: 'N', description: 'remind about a finding still open after N days', default: '30' },
-    'vendor-reports': {
-      type: 'string',
-      valueName: 'DIR',
-      description: 'also write one report per device vendor (models, firmware, CVEs; no addresses) into DIR, for manufacturers',
-    },
-    study: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)',
-    },
-    'deliver-only': { type: 'boolean', description: 'only retry what waits in the outbox; build no new reports' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
-  },
+  options: notifyOptions,
   async run(values, _positionals, io) {
     const store = await openStore(String(values.db));
     try {
@@ -78,7 +82,7 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
           now,
           dryRun: Boolean(values['dry-run']),
           fileDrop: typeof values['file-drop'] === 'string',
-          renotifyAfterDays: integerOption(values, 'renotify-days', { min: 1, max: 3650 }),
+          renotifyAfterDays: integerOption(values['renotify-days'], 'renotify-days', { min: 1, max: 3650 }),
           ...(study ? { holdout: study } : {}),
         });
         for (const result of results) {

@@ -3,27 +3,7 @@ import { userInfo } from 'node:os';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { OptOutRequestRow, OptOutStatus } from '../../store/opt-out-types.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
 import { defineCommand } from '../command.ts';
-
-/**
- * The approved opt-out ranges of a store, for the survey's exclusions.
- * @example const excluded = await optedOutRanges(store) // ['198.51.100.0/24']
- */
-export async function optedOutRanges(store: SurveyRepository): Promise<string[]> {
-  const approved = await store.listOptOutRequests({ status: 'approved' });
-  return [...new Set(approved.flatMap((request) => request.cidrs))];
-}
-
-/**
- * Command-line values with the approved opt-out ranges added to `exclude` (survey and resume alike).
- * @example buildSurveyConfig(withOptOutExclusions(values, await optedOutRanges(store)))
- */
-export function withOptOutExclusions(values: Record<string, unknown>, ranges: readonly string[]): Record<string, unknown> {
-  if (ranges.length === 0) return values;
-  const given = values.exclude === undefined ? [] : Array.isArray(values.exclude) ? values.exclude : [values.exclude];
-  return { ...values, exclude: [...new Set([...given.map(String), ...ranges])] };
-}
 
 /**
  * Approved requests as a CIDR list (the format `--exclude-file` reads): a comment line per

@@ -31,8 +31,8 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     'behind-proxy': { type: 'boolean', description: 'trust X-Forwarded-For from a proxy on loopback' },
   },
   async run(values, _positionals, io) {
-    const port = integerOption(values, 'port', { min: 0, max: 65535 })!;
-    const scannerAddresses = listOption(values, 'scanner-address');
+    const port = integerOption(values.port, 'port', { min: 0, max: 65535 })!;
+    const scannerAddresses = listOption(values['scanner-address']);
     for (const address of scannerAddresses) {
       if (parseIPv4(address) === undefined && parseIPv6(address) === undefined)
         throw new OpenNoticeError('USAGE', `--scanner-address: "${address}" is not an IP address`);

@@ -1,15 +1,12 @@
 import { defineCommand } from '../command.ts';
-import { buildSurveyConfig, surveyOptionSpecs } from '../survey-config.ts';
+import { surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
 import { openStore } from '../../store/open-store.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
-import { runSurvey, type SurveyConfig } from '../../survey/run-survey.ts';
+import { runSurvey } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
-import { valuesForResume } from '../resume.ts';
-import { loadFirmwareAssessor } from '../../survey/firmware-assessor.ts';
-import { OpenNoticeError } from '../../core/errors.ts';
-import { describeImportStats, type OpenPortImport } from '../../discover/import-run.ts';
-import { optedOutRanges, withOptOutExclusions } from './optouts.ts';
+import { describeImportStats } from '../../discover/import-run.ts';
+import type { SurveySettings } from '../../survey/policy.ts';
 
 export default defineCommand({
   name: 'survey',
@@ -19,6 +16,7 @@ export default defineCommand({
   details: `Scopes outside loopback (127.0.0.0/8) need an approved survey plan (--plan FILE; see
 docs/operations.md and examples/survey-plan.yaml): the plan fixes the ranges, checks,
 credential list and the highest rates; command-line options may only narrow them.
+Approved opt-out requests (opennotice optouts) are never contacted.
 The lab needs no plan:  opennotice survey --target 127.77.0.0/16 --check credentials
 
 Open ports can come from ZMap or masscan instead of the built-in connect scan:
@@ -27,37 +25,22 @@ Interrupted (Ctrl-C, a crash): hosts already saved are kept; continue with --res
 Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
   options: surveyOptionSpecs,
   async run(values, _positionals, io) {
-    const store = await openStore(String(values.db));
-    const resuming = values.resume !== undefined;
-    let config: SurveyConfig;
-    try {
-      // Approved opt-outs are never contacted, on a new run and on a resumed one alike.
-      const optedOut = await optedOutRanges(store);
-      if (optedOut.length > 0) io.stderr.write(`excluding ${optedOut.length} opted-out ranges\n`);
-      config = await buildSurveyConfig(withOptOutExclusions(resuming ? await valuesForResume(store, values) : values, optedOut));
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-    if (resuming) {
-      const run = await store.getRun(Number(values.resume));
-      if (config.plan && run?.plan && config.plan.sha256 !== run.plan.sha256) {
-        await store.close();
-        throw new OpenNoticeError(
-          'PLAN_INVALID',
-          `the plan given differs from the one run ${values.resume} was made under (sha256 ${run.plan.sha256.slice(0, 12)}…)`,
-        );
-      }
-      config.resumeRunId = Number(values.resume);
-    }
+    const request = surveyRequestFromOptions(values);
+    const store = await openStore(values.db ?? 'opennotice.sqlite');
     const reporter = createProgressReporter(io.stderr);
+    let settings: SurveySettings | undefined;
     try {
       const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
-      if (config.firmware) deps.firmware = await loadFirmwareAssessor(store);
-      const summary = await runSurvey(config, deps);
+      const summary = await runSurvey(request, {
+        ...deps,
+        onSettings: (decided) => {
+          settings = decided;
+          if (decided.optOutRanges.length > 0) io.stderr.write(`excluding ${decided.optOutRanges.length} opted-out ranges\n`);
+        },
+      });
       reporter.finish();
-      const imported = config.importedOpenPorts as OpenPortImport | undefined;
-      if (imported?.stats) io.stderr.write(`${describeImportStats(imported.stats)}\n`);
+      const imported = settings?.discovery.kind === 'given' ? settings.discovery.importStats?.() : undefined;
+      if (imported) io.stderr.write(`${describeImportStats(imported)}\n`);
       io.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSurveySummary(summary, store.location));
       return summary.status === 'interrupted' ? 130 : 0;
     } finally {

@@ -5,26 +5,41 @@ import { openStore } from '../../store/open-store.ts';
 import type { SurveyRepository } from '../../store/repository.ts';
 import { readStudyFile } from '../../track/study.ts';
 import { groupings, type Grouping } from '../../track/tracked-findings.ts';
-import { defineCommand, integerOption, listOption, type CommandIo } from '../command.ts';
+import { defineCommand, integerOption, listOption, type CommandIo, type OptionSpecs, type OptionValues } from '../command.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
-import { surveyOptionSpecs } from '../survey-config.ts';
+import { surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { effectivenessTables, formatEffectivenessTables } from '../track/effectiveness.ts';
-import { formatResurveyPlan, resurveyNotified } from '../track/resurvey.ts';
+import { resurveyNotified } from '../../track/resurvey.ts';
+import { formatResurveyPlan } from '../track/resurvey-text.ts';
 
 const subcommands = ['resurvey', 'effectiveness', 'feedback'];
 
-async function runResurvey(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+const trackOptions = {
+  ...surveyOptionSpecs,
+  misses: { type: 'string', valueName: 'K', description: 'resurvey: close after K consecutive checks that do not reproduce a finding', default: '2' },
+  study: { type: 'string', valueName: 'FILE', description: 'hold-out study file (see examples/study.yaml)' },
+  isp: { type: 'string', valueName: 'ID', description: 'only this ISP' },
+  by: { type: 'string', multiple: true, valueName: 'LIST', description: `effectiveness: groupings (${groupings.join(', ')})` },
+  kind: { type: 'string', multiple: true, valueName: 'LIST', description: `effectiveness: only these finding kinds (${findingKinds.join(', ')})` },
+  'as-of': { type: 'string', valueName: 'DATE', description: 'effectiveness: figures as of this time (default now)' },
+  note: { type: 'string', valueName: 'TEXT', description: 'feedback: free text from the ISP' },
+  author: { type: 'string', valueName: 'NAME', description: 'feedback: who reported it' },
+} as const satisfies OptionSpecs;
+
+type TrackValues = OptionValues<typeof trackOptions>;
+
+async function runResurvey(store: SurveyRepository, values: TrackValues, io: CommandIo): Promise<number> {
   const reporter = createProgressReporter(io.stderr);
   try {
     const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
     const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
     const { plan, summary } = await resurveyNotified({
       store,
-      values,
+      request: surveyRequestFromOptions(values),
       deps,
-      closeAfterMisses: integerOption(values, 'misses', { min: 1, max: 10 }) ?? 2,
+      closeAfterMisses: integerOption(values.misses, 'misses', { min: 1, max: 10 }) ?? 2,
       ...(study ? { study } : {}),
       ...(typeof values.isp === 'string' ? { ispId: values.isp } : {}),
     });
@@ -43,14 +58,14 @@ async function runResurvey(store: SurveyRepository, values: Record<string, unkno
   }
 }
 
-async function runEffectiveness(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
-  const by = listOption(values, 'by');
+async function runEffectiveness(store: SurveyRepository, values: TrackValues, io: CommandIo): Promise<number> {
+  const by = listOption(values.by);
   for (const grouping of by)
     if (!groupings.includes(grouping as Grouping)) throw new OpenNoticeError('USAGE', `--by ${grouping}: expected one of ${groupings.join(', ')}`);
   const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
   const asOf = typeof values['as-of'] === 'string' ? new Date(values['as-of']) : new Date();
   if (Number.isNaN(asOf.getTime())) throw new OpenNoticeError('USAGE', `--as-of "${String(values['as-of'])}" is not a date (YYYY-MM-DD or ISO time)`);
-  const kinds = listOption(values, 'kind');
+  const kinds = listOption(values.kind);
   for (const kind of kinds)
     if (!findingKinds.includes(kind as FindingKind)) throw new OpenNoticeError('USAGE', `--kind ${kind}: expected one of ${findingKinds.join(', ')}`);
   const chosen = (by.length > 0 ? by : study ? ['isp', 'kind', 'channel', 'group'] : ['isp', 'kind', 'channel']) as Grouping[];
@@ -68,7 +83,7 @@ async function runEffectiveness(store: SurveyRepository, values: Record<string, 
   return 0;
 }
 
-async function runFeedback(store: SurveyRepository, values: Record<string, unknown>, positionals: string[], io: CommandIo): Promise<number> {
+async function runFeedback(store: SurveyRepository, values: TrackValues, positionals: string[], io: CommandIo): Promise<number> {
   const [findingText, action] = positionals;
   if (findingText === undefined) {
     const rows = await store.listFeedback(typeof values.isp === 'string' ? { ispId: values.isp } : {});
@@ -122,17 +137,7 @@ effectiveness  remediation within 7, 14 and 30 days of the first notice, median 
 feedback       what an ISP reports back: handled, subscriber-contacted, device-replaced,
                false-positive. Without arguments: list it (--isp ID to narrow).
 docs/tracking.md explains the method and its limits.`,
-  options: {
-    ...surveyOptionSpecs,
-    misses: { type: 'string', valueName: 'K', description: 'resurvey: close after K consecutive checks that do not reproduce a finding', default: '2' },
-    study: { type: 'string', valueName: 'FILE', description: 'hold-out study file (see examples/study.yaml)' },
-    isp: { type: 'string', valueName: 'ID', description: 'only this ISP' },
-    by: { type: 'string', multiple: true, valueName: 'LIST', description: `effectiveness: groupings (${groupings.join(', ')})` },
-    kind: { type: 'string', multiple: true, valueName: 'LIST', description: `effectiveness: only these finding kinds (${findingKinds.join(', ')})` },
-    'as-of': { type: 'string', valueName: 'DATE', description: 'effectiveness: figures as of this time (default now)' },
-    note: { type: 'string', valueName: 'TEXT', description: 'feedback: free text from the ISP' },
-    author: { type: 'string', valueName: 'NAME', description: 'feedback: who reported it' },
-  },
+  options: trackOptions,
   async run(values, positionals, io) {
     const [subcommand, ...rest] = positionals;
     if (!subcommands.includes(subcommand ?? ''))

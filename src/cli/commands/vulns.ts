@@ -29,7 +29,7 @@ Example:  opennotice survey --target 127.77.0.0/16 --check firmware && opennotic
       else if (values.csv) io.stdout.write(renderVulnerabilitiesCsv(summaries));
       else if (summaries.length === 0) io.stdout.write('no vulnerable firmware found (run a survey with --check firmware)\n');
       else {
-        const limit = integerOption(values, 'limit', { min: 1, max: 1_000_000 }) ?? 50;
+        const limit = integerOption(values.limit, 'limit', { min: 1, max: 1_000_000 }) ?? 50;
         io.stdout.write(renderVulnerabilitiesTable(summaries.slice(0, limit)));
         if (summaries.length > limit) io.stdout.write(`… ${summaries.length - limit} more (--limit, --csv or --json for all)\n`);
       }

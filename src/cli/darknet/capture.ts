@@ -11,11 +11,12 @@ import { openStore } from '../../store/open-store.ts';
 import { integerOption, type CommandIo } from '../command.ts';
 import type { DarknetCommandContext } from './context.ts';
 import { formatRunSummary } from './ingest.ts';
+import type { DarknetValues } from './options.ts';
 
-export async function runCapture(context: DarknetCommandContext, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+export async function runCapture(context: DarknetCommandContext, values: DarknetValues, io: CommandIo): Promise<number> {
   if (typeof values.interface !== 'string')
     throw new OpenNoticeError('USAGE', 'capture needs --interface IF (e.g. eth1, the interface the darknet is routed to)');
-  const durationSeconds = integerOption(values, 'duration', { min: 1, max: 366 * 86_400 });
+  const durationSeconds = integerOption(values.duration, 'duration', { min: 1, max: 366 * 86_400 });
   const signals = [io.signal, ...(durationSeconds !== undefined ? [AbortSignal.timeout(durationSeconds * 1000)] : [])];
   // Only darknet traffic crosses into the process; a --filter narrows it further.
   const filter = `dst net ${context.darknet}${typeof values.filter === 'string' ? ` and (${values.filter})` : ''}`;

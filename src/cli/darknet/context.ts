@@ -4,6 +4,7 @@ import { darknetRange } from '../../darknet/ingest.ts';
 import { defaultResearchRanges } from '../../lab/darknet/generate.ts';
 import { readCidrList } from '../../scope/cidr-file.ts';
 import { integerOption } from '../command.ts';
+import type { DarknetValues } from './options.ts';
 
 export interface DarknetCommandContext {
   darknet: string;
@@ -20,17 +21,15 @@ export interface DarknetCommandContext {
   to?: string;
 }
 
-function dayOption(values: Record<string, unknown>, name: string): string | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const text = String(raw);
+function dayOption(text: string | undefined, name: string): string | undefined {
+  if (text === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)))
     throw new OpenNoticeError('USAGE', `--${name} must be a day like 2026-01-31, got "${text}"`);
   return `${text}T00:00:00.000Z`;
 }
 
 /** @example const context = darknetContext(values) */
-export function darknetContext(values: Record<string, unknown>): DarknetCommandContext {
+export function darknetContext(values: DarknetValues): DarknetCommandContext {
   const darknet = String(values.darknet);
   darknetRange(darknet);
   if (values.json && values.csv) throw new OpenNoticeError('USAGE', 'choose one of --json and --csv');
@@ -42,8 +41,8 @@ export function darknetContext(values: Record<string, unknown>): DarknetCommandC
     json: Boolean(values.json),
     csv: Boolean(values.csv),
     skipCorrupt: Boolean(values['skip-corrupt']),
-    quietDays: integerOption(values, 'quiet-days', { min: 1, max: 365 }) ?? 7,
-    from: dayOption(values, 'from'),
-    to: dayOption(values, 'to'),
+    quietDays: integerOption(values['quiet-days'], 'quiet-days', { min: 1, max: 365 }) ?? 7,
+    from: dayOption(values.from, 'from'),
+    to: dayOption(values.to, 'to'),
   };
 }

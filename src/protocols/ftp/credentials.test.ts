@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../scope/testing.ts';
 import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
-import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { ftpChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 3000, maxBytes: 64 * 1024 });

@@ -1,9 +1,11 @@
-import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
+import type { GrabStatus, Target } from '../../core/records.ts';
 import { statusForReadEnd, type Connection, type ReadEnd } from '../../scope/connection.ts';
 import { dialOrStatus, type GrabContext } from '../grab.ts';
+import type { FtpResult } from './grabber.ts';
 import { ftpCommand, parseFtpReply, parseGreeting, type FtpReply } from './codec.ts';
 import { createAttemptLog } from '../../assess/credentials/attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
+import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 
 type ReplyRead = { reply: FtpReply } | { end: ReadEnd; error?: string };
 
@@ -49,17 +51,16 @@ async function openSession(ctx: GrabContext, target: Target): Promise<FtpSession
  * and the check stops. After acceptance the connection is closed without QUIT.
  * @example ftpChecker.check(ctx, service, entries, { maxAttempts: 10, audit })
  */
-export const ftpChecker: CredentialChecker = defineCredentialChecker({
-  protocol: 'ftp',
+export const ftpChecker: CredentialChecker<FtpResult> = {
   appliesTo: (service) => service.protocol === 'ftp' && service.status === 'success' && service.result.code === 220,
   check: (ctx, service, entries, limits) => checkFtp(ctx, service, entries, limits),
-});
+};
 
 async function checkFtp(
   ctx: GrabContext,
-  service: ServiceObservation,
+  service: ObservedService<FtpResult>,
   entries: readonly DictionaryEntry[],
-  limits: Parameters<CredentialChecker['check']>[3],
+  limits: CredentialCheckLimits,
 ): Promise<CredentialCheckOutcome> {
   const target: Target = { ip: service.ip, port: service.port };
   const log = createAttemptLog(target, 'ftp', limits);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLoopbackContext } from '../../scope/testing.ts';
 import { startPeer, type FakePeer } from '../fake-peer.test.ts';
-import ftpGrabber from './grabber.ts';
+import ftpGrabber from './index.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 1500, maxBytes: 32 * 1024 });
 

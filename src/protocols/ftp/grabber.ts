@@ -1,9 +1,15 @@
 import type { Target } from '../../core/records.ts';
-import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
+import { endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
 import { parseGreeting } from './codec.ts';
 
+/** What an FTP grab records: the greeting's text (all its lines) and reply code. */
+export type FtpResult = {
+  banner: string;
+  code: number;
+};
+
 /** Reads the whole greeting (multi-line, past any 120 "wait" reply) and closes without sending anything. */
-function grabFtp(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
+export function grabFtp(ctx: GrabContext, target: Target): Promise<GrabOutcome<FtpResult>> {
   return grabOver(ctx, target, async (conn) => {
     const read = await conn.readUntil((bytes) => parseGreeting(bytes).state !== 'incomplete');
     const greeting = parseGreeting(read.data);
@@ -15,5 +21,3 @@ function grabFtp(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
     return { status: 'protocol-error', result, error: `greeting ${greeting.code}: ${greeting.text.slice(0, 200)}` };
   });
 }
-
-export default defineGrabber({ name: 'ftp', transport: 'tcp', defaultPorts: [21], grab: grabFtp });

@@ -5,7 +5,7 @@ import type { CredentialAttempt, ServiceObservation } from '../../core/records.t
 import { createLoopbackContext } from '../../scope/testing.ts';
 import { readHttpRequest, startPeer, type FakePeer } from '../fake-peer.test.ts';
 import { parseAuthChallenges } from './codec.ts';
-import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { digestAuthorization, pickDigestChallenge } from './digest.ts';
 import { httpAuthChecker } from './credentials.ts';
 

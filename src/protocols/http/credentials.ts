@@ -1,9 +1,11 @@
-import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
+import type { GrabStatus, Target } from '../../core/records.ts';
 import type { GrabContext } from '../grab.ts';
+import type { HttpResult } from './grabber.ts';
 import { parseAuthChallenges, type AuthChallenge, type ResponseHead } from './codec.ts';
 import { hostHeader, httpGet, type HttpExchange } from './exchange.ts';
 import { createAttemptLog } from '../../assess/credentials/attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
+import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 import { digestAuthorization, pickDigestChallenge } from './digest.ts';
 
 /** A redirect after login that points here is the login form again: a refusal. */
@@ -18,8 +20,8 @@ interface HttpLogin {
 }
 
 /** The login the grab saw: a 401 with a Basic or Digest challenge on `authPath`. */
-function loginOf(service: ServiceObservation): HttpLogin | undefined {
-  const auth = service.result.auth as { scheme?: unknown; realm?: unknown } | undefined;
+function loginOf(service: ObservedService<HttpResult>): HttpLogin | undefined {
+  const auth = service.result.auth;
   const path = service.result.authPath;
   if (!auth || typeof path !== 'string' || !path.startsWith('/')) return undefined;
   if (auth.scheme !== 'basic' && auth.scheme !== 'digest') return undefined;
@@ -33,17 +35,16 @@ function loginOf(service: ServiceObservation): HttpLogin | undefined {
  * refusals. Nothing is requested after an accepted try.
  * @example checker.check(ctx, service, entries, { maxAttempts: 10, audit })
  */
-export const httpAuthChecker: CredentialChecker = defineCredentialChecker({
-  protocol: 'http',
+export const httpAuthChecker: CredentialChecker<HttpResult> = {
   appliesTo: (service) => service.protocol === 'http' && service.status === 'success' && loginOf(service) !== undefined,
   check: (ctx, service, entries, limits) => checkHttp(ctx, service, entries, limits),
-});
+};
 
 async function checkHttp(
   ctx: GrabContext,
-  service: ServiceObservation,
+  service: ObservedService<HttpResult>,
   entries: readonly DictionaryEntry[],
-  limits: Parameters<CredentialChecker['check']>[3],
+  limits: CredentialCheckLimits,
 ): Promise<CredentialCheckOutcome> {
   const login = loginOf(service);
   const target: Target = { ip: service.ip, port: service.port };

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Target } from '../../core/records.ts';
-import { defineGrabber, type GrabContext, type GrabOutcome, type Grabber } from '../grab.ts';
+import type { GrabContext, GrabOutcome } from '../grab.ts';
 import { parseAuthChallenges, type ResponseHead } from './codec.ts';
 import { hostHeader, httpGet, type HttpExchange } from './exchange.ts';
 import { decodeBodyText, declaredCharset, extractTitle, findMetaRefresh, findScriptRedirect, hasPasswordInput } from './html.ts';
 
-/** The agreed HTTP grab result (see the grab-result contract), plus `authPath`. */
-export interface HttpGrabResult {
+/** What an HTTP grab records of the page it ended on (after redirects), and of the login it saw. */
+export type HttpResult = {
   url: string;
   status: number;
   statusLine: string;
@@ -20,8 +20,7 @@ export interface HttpGrabResult {
   authPath?: string;
   loginForm?: boolean;
   redirects: string[];
-  [field: string]: unknown;
-}
+};
 
 export interface HttpGrabberOptions {
   /** HTTP redirects (3xx) followed at most. */
@@ -37,22 +36,17 @@ const defaultOptions: HttpGrabberOptions = { maxRedirects: 3, maxClientRedirects
 /**
  * @example const grabber = createHttpGrabber({ maxRedirects: 1 })
  */
-export function createHttpGrabber(options: Partial<HttpGrabberOptions> = {}): Grabber {
+export function createHttpGrabber(options: Partial<HttpGrabberOptions> = {}): { grab(ctx: GrabContext, target: Target): Promise<GrabOutcome<HttpResult>> } {
   const settings = { ...defaultOptions, ...options };
-  return defineGrabber({
-    name: 'http',
-    transport: 'tcp',
-    defaultPorts: [80, 8080, 81, 8000, 8081, 8888],
-    grab: (ctx, target) => grabHttp(ctx, target, settings),
-  });
+  return { grab: (ctx, target) => grabHttp(ctx, target, settings) };
 }
 
-async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOptions): Promise<GrabOutcome> {
+async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOptions): Promise<GrabOutcome<HttpResult>> {
   let url = new URL(`http://${hostHeader(origin)}/`);
   const redirects: string[] = [];
   const visited = new Set([url.href]);
   let page: { url: URL; response: HttpExchange & { head: ResponseHead } } | undefined;
-  let auth: Pick<HttpGrabResult, 'auth' | 'authPath'> = {};
+  let auth: Pick<HttpResult, 'auth' | 'authPath'> = {};
   let httpRedirects = 0;
   let clientRedirects = 0;
 
@@ -84,12 +78,7 @@ async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOp
   return { status: 'success', result: describePage(page.url, page.response, auth, redirects) };
 }
 
-function describePage(
-  url: URL,
-  response: HttpExchange & { head: ResponseHead },
-  auth: Pick<HttpGrabResult, 'auth' | 'authPath'>,
-  redirects: string[],
-): HttpGrabResult {
+function describePage(url: URL, response: HttpExchange & { head: ResponseHead }, auth: Pick<HttpResult, 'auth' | 'authPath'>, redirects: string[]): HttpResult {
   const { head, body } = response;
   const text = decodeBodyText(body, declaredCharset(head.headers['content-type'], body), { truncated: response.truncated });
   const title = extractTitle(text);
@@ -109,7 +98,7 @@ function describePage(
 }
 
 /** The challenge to record: Basic when offered (what the checker tries first), else the first. */
-function authFrom(head: ResponseHead, url: URL): Pick<HttpGrabResult, 'auth' | 'authPath'> {
+function authFrom(head: ResponseHead, url: URL): Pick<HttpResult, 'auth' | 'authPath'> {
   const challenges = parseAuthChallenges(head.headers['www-authenticate'] ?? '');
   const chosen = challenges.find((challenge) => challenge.scheme === 'basic') ?? challenges[0];
   const path = `${url.pathname}${url.search}`;
@@ -154,5 +143,3 @@ function targetOf(url: URL, origin: Target): Target {
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   return { ip: isAddress ? host : '', port: url.host === '' ? origin.port : port };
 }
-
-export default createHttpGrabber();

@@ -43,7 +43,7 @@ export function findIdentification(bytes: Buffer): IdentificationSearch {
   }
 }
 
-export interface SshIdentification {
+export type SshIdentification = {
   /** The whole identification line without CR LF. */
   version: string;
   /** "2.0", "1.99", "1.5" … */
@@ -51,7 +51,7 @@ export interface SshIdentification {
   /** e.g. "OpenSSH_7.4p1", "dropbear_2019.78" */
   software: string;
   comment?: string;
-}
+};
 
 /**
  * Split an identification line into its parts; tolerant of a missing software field.

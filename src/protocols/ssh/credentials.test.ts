@@ -14,7 +14,7 @@ import type { LabCredential } from '../../lab/types.ts';
 import type { SshPersona } from '../../lab/vendors/profile.ts';
 import { dropbearPersona, openSshPersona } from '../../lab/vendors/ssh-kit.ts';
 import { hostKeyFingerprint } from './transport/host-key.ts';
-import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { createSshChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 1000, deadlineMs: 5000, maxBytes: 64 * 1024 });

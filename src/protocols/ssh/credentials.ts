@@ -1,8 +1,10 @@
-import type { ServiceObservation, Target } from '../../core/records.ts';
+import type { Target } from '../../core/records.ts';
 import { statusForReadEnd } from '../../scope/connection.ts';
 import type { GrabContext } from '../grab.ts';
+import type { SshResult } from './grabber.ts';
 import { createAttemptLog, type AttemptLog } from '../../assess/credentials/attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
+import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 import { defaultSshClientOptions, failureOf, openSshLoginSession, type SshClientOptions, type SshLoginSession } from './transport/client.ts';
 import type { AuthAnswer } from './transport/userauth.ts';
 
@@ -39,20 +41,19 @@ interface CheckState {
  * no command.
  * @example const checker = createSshChecker(); await checker.check(ctx, observation, entries, { maxAttempts: 10, audit })
  */
-export function createSshChecker(options: Partial<SshClientOptions> = {}): CredentialChecker {
+export function createSshChecker(options: Partial<SshClientOptions> = {}): CredentialChecker<SshResult> {
   const settings = { ...defaultSshClientOptions, ...options };
-  return defineCredentialChecker({
-    protocol: 'ssh',
+  return {
     appliesTo: (service) => service.protocol === 'ssh' && service.status === 'success' && ['2.0', '1.99'].includes(String(service.result.protocolVersion)),
     check: (ctx, service, entries, limits) => checkSsh(ctx, service, entries, limits, settings),
-  });
+  };
 }
 
 async function checkSsh(
   ctx: GrabContext,
-  service: ServiceObservation,
+  service: ObservedService<SshResult>,
   entries: readonly DictionaryEntry[],
-  limits: Parameters<CredentialChecker['check']>[3],
+  limits: CredentialCheckLimits,
   settings: SshClientOptions,
 ): Promise<CredentialCheckOutcome> {
   const target: Target = { ip: service.ip, port: service.port };

@@ -1,13 +1,16 @@
 import type { Target } from '../../core/records.ts';
-import { defineGrabber, endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
-import { clientIdentification, findIdentification, parseIdentification } from './codec.ts';
+import { endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
+import { clientIdentification, findIdentification, parseIdentification, type SshIdentification } from './codec.ts';
+
+/** What an SSH grab records: the server's identification line and its parts. */
+export type SshResult = SshIdentification;
 
 /**
  * Reads the server's identification line (skipping the lines RFC 4253 allows before
  * it), answers with our own so the server logs a clean goodbye, and closes: no key
  * exchange is started.
  */
-function grabSsh(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
+export function grabSsh(ctx: GrabContext, target: Target): Promise<GrabOutcome<SshResult>> {
   return grabOver(ctx, target, async (conn) => {
     const read = await conn.readUntil((bytes) => findIdentification(bytes).state !== 'incomplete');
     const search = findIdentification(read.data);
@@ -19,5 +22,3 @@ function grabSsh(ctx: GrabContext, target: Target): Promise<GrabOutcome> {
     return endedBefore(read, 'an SSH identification');
   });
 }
-
-export default defineGrabber({ name: 'ssh', transport: 'tcp', defaultPorts: [22, 2222], grab: grabSsh });

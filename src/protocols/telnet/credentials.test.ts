@@ -4,7 +4,7 @@ import type { CredentialAttempt, ServiceObservation } from '../../core/records.t
 import { createLoopbackContext } from '../../scope/testing.ts';
 import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
 import { DO, IAC, WILL } from './codec.ts';
-import type { DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { loadDictionary } from '../../assess/credentials/dictionary.ts';
 import { orderEntries } from '../../assess/credentials/order.ts';
 import { createTelnetChecker } from './credentials.ts';

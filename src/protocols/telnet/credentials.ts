@@ -1,10 +1,12 @@
-import type { GrabStatus, ServiceObservation, Target } from '../../core/records.ts';
+import type { GrabStatus, Target } from '../../core/records.ts';
 import { DialFailure, statusForReadEnd } from '../../scope/connection.ts';
 import type { GrabContext } from '../grab.ts';
+import type { TelnetResult } from './grabber.ts';
 import { lastLine, type PromptKind } from './codec.ts';
 import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSession, type TelnetSessionOptions } from './session.ts';
 import { createAttemptLog, redact } from '../../assess/credentials/attempts.ts';
-import { defineCredentialChecker, type CredentialChecker, type CredentialCheckOutcome, type DictionaryEntry } from '../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
+import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 
 export interface TelnetCheckerOptions extends TelnetSessionOptions {
   /**
@@ -37,21 +39,20 @@ interface EntryResult {
  * "exit", not even a pending negotiation answer is sent.
  * @example const checker = createTelnetChecker({ responseQuietMs: 2000 })
  */
-export function createTelnetChecker(options: Partial<TelnetCheckerOptions> = {}): CredentialChecker {
+export function createTelnetChecker(options: Partial<TelnetCheckerOptions> = {}): CredentialChecker<TelnetResult> {
   const settings = { ...defaultOptions, ...options };
-  return defineCredentialChecker({
-    protocol: 'telnet',
+  return {
     appliesTo: (service) =>
       service.protocol === 'telnet' && service.status === 'success' && ['login', 'password', 'shell'].includes(String(service.result.promptKind)),
     check: (ctx, service, entries, limits) => checkTelnet(ctx, service, entries, limits, settings),
-  });
+  };
 }
 
 async function checkTelnet(
   ctx: GrabContext,
-  service: ServiceObservation,
+  service: ObservedService<TelnetResult>,
   entries: readonly DictionaryEntry[],
-  limits: Parameters<CredentialChecker['check']>[3],
+  limits: CredentialCheckLimits,
   settings: TelnetCheckerOptions,
 ): Promise<CredentialCheckOutcome> {
   const target: Target = { ip: service.ip, port: service.port };

@@ -1,33 +1,29 @@
 import type { GrabStatus, Target } from '../../core/records.ts';
 import { statusForReadEnd } from '../../scope/connection.ts';
-import { defineGrabber, grabOver, type GrabContext, type GrabOutcome, type Grabber } from '../grab.ts';
+import { grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
 import { deviceText, isMostlyBinary, splitPrompt, type NegotiationSummary, type PromptKind } from './codec.ts';
 import { createTelnetSession, defaultTelnetSessionOptions, type PromptWait, type TelnetSessionOptions } from './session.ts';
 
-/** The agreed telnet grab result (see the grab-result contract). */
-export interface TelnetGrabResult {
+/** What a telnet grab records: the text before the prompt, the prompt and its kind, the options negotiated. */
+export type TelnetResult = {
   banner: string;
   prompt: string;
   promptKind: PromptKind;
   negotiation: NegotiationSummary;
-  [field: string]: unknown;
-}
+};
 
 /**
  * A telnet grabber with its own timing (tests shorten the quiet period).
  * @example const grabber = createTelnetGrabber({ quietMs: 200 })
  */
-export function createTelnetGrabber(options: Partial<TelnetSessionOptions> = {}): Grabber {
+export function createTelnetGrabber(options: Partial<TelnetSessionOptions> = {}): {
+  grab(ctx: GrabContext, target: Target): Promise<GrabOutcome<TelnetResult>>;
+} {
   const sessionOptions = { ...defaultTelnetSessionOptions, ...options };
-  return defineGrabber({
-    name: 'telnet',
-    transport: 'tcp',
-    defaultPorts: [23, 2323],
-    grab: (ctx, target) => grabTelnet(ctx, target, sessionOptions),
-  });
+  return { grab: (ctx, target) => grabTelnet(ctx, target, sessionOptions) };
 }
 
-function grabTelnet(ctx: GrabContext, target: Target, options: TelnetSessionOptions): Promise<GrabOutcome> {
+function grabTelnet(ctx: GrabContext, target: Target, options: TelnetSessionOptions): Promise<GrabOutcome<TelnetResult>> {
   return grabOver(ctx, target, async (conn) => {
     const session = createTelnetSession(conn, options);
     let wait: PromptWait;
@@ -38,14 +34,14 @@ function grabTelnet(ctx: GrabContext, target: Target, options: TelnetSessionOpti
       session.close();
     }
     const text = deviceText(session.received);
-    const result: TelnetGrabResult = { ...splitPrompt(text), negotiation: session.negotiation };
+    const result: TelnetResult = { ...splitPrompt(text), negotiation: session.negotiation };
     const { status, error } = judge(wait, result, isMostlyBinary(session.received));
     return error ? { status, result, error } : { status, result };
   });
 }
 
 /** Decide the grab's status from how the wait ended and what was seen. */
-function judge(wait: PromptWait, result: TelnetGrabResult, binary: boolean): { status: GrabStatus; error?: string } {
+function judge(wait: PromptWait, result: TelnetResult, binary: boolean): { status: GrabStatus; error?: string } {
   if (result.promptKind !== 'none') return { status: 'success' };
   const sawText = result.banner.length > 0 || result.prompt.length > 0;
   if (binary) return { status: 'protocol-error', error: 'binary data, not a terminal' };
@@ -58,5 +54,3 @@ function judge(wait: PromptWait, result: TelnetGrabResult, binary: boolean): { s
   }
   return { status: 'protocol-error', error: 'no prompt recognised' };
 }
-
-export default createTelnetGrabber();

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { programStatistics } from '../../stats/program-stats.ts';
 import { buildApp } from '../app.ts';
-import { formatExclusionList, optedOutRanges, withOptOutExclusions } from '../../cli/commands/optouts.ts';
+import { formatExclusionList } from '../../cli/commands/optouts.ts';
+import { AddressSet } from '../../scope/cidr.ts';
+import { buildScope } from '../../scope/scope.ts';
+import { approvedOptOutRanges } from '../../survey/policy.ts';
 import { createDashboardFixture, operatorSession } from '../dashboard/dashboard-fixture.ts';
 import { createBrowser, testScryptCost } from '../test-fixtures.ts';
 import { createRateLimiter } from './rate-limit.ts';
@@ -162,12 +165,19 @@ test('opt-out on the web: a visitor asks, the operator approves, the range is ex
   assert.equal(sent.status, 200);
   const [request] = await fixture.store.listOptOutRequests();
   assert.equal(request!.requesterAddress, '203.0.113.50');
-  assert.deepEqual(await optedOutRanges(fixture.store), [], 'pending requests exclude nothing yet');
+  assert.deepEqual(await approvedOptOutRanges(fixture.store), [], 'pending requests exclude nothing yet');
   await operator.request({ url: '/dashboard/opt-outs' });
   assert.equal((await operator.post(`/dashboard/opt-outs/${request!.id}/approve`, {})).status, 303);
-  assert.deepEqual(await optedOutRanges(fixture.store), ['203.0.113.0/24']);
+  assert.deepEqual(await approvedOptOutRanges(fixture.store), ['203.0.113.0/24']);
   assert.match(formatExclusionList(await fixture.store.listOptOutRequests({ status: 'approved' }), '2026-03-01T00:00:00Z'), /^203\.0\.113\.0\/24$/m);
-  assert.deepEqual(withOptOutExclusions({ exclude: ['192.0.2.0/24'] }, await optedOutRanges(fixture.store)).exclude, ['192.0.2.0/24', '203.0.113.0/24']);
+  // Every survey's scope subtracts the approved ranges beside its own exclusions.
+  const scope = buildScope({
+    allow: ['192.0.2.0/24', '203.0.112.0/23'],
+    exclude: ['192.0.2.0/24'],
+    optOuts: await approvedOptOutRanges(fixture.store),
+    blocklist: AddressSet.fromCidrs([]),
+  });
+  assert.deepEqual([scope.allows('192.0.2.9'), scope.allows('203.0.113.9'), scope.allows('203.0.112.9')], [false, false, true]);
 });
 
 test('opt-out posts are rate-limited per address', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CredentialAttempt, ServiceObservation } from '../../../core/records.ts';
 import { createLoopbackContext } from '../../../scope/testing.ts';
-import type { DictionaryEntry } from '../../../assess/credentials/checker.ts';
+import type { DictionaryEntry } from '../../../assess/credentials/dictionary.ts';
 import { createSshChecker } from '../credentials.ts';
 import { supportedAlgorithms } from './algorithms.ts';
 

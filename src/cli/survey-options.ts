@@ -1,0 +1,122 @@
+/**
+ * The survey's command-line options (shared by `survey`, `track resurvey` and the demo) and
+ * how they become a typed `SurveyRequest`. Only reading the command line happens here; what
+ * the survey may do with the request is decided in survey/policy.ts.
+ */
+import { readCidrList } from '../scope/cidr-file.ts';
+import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
+import { OpenNoticeError } from '../core/errors.ts';
+import { shippedProtocols } from '../protocols/registry.ts';
+import { surveyLimitBounds } from '../survey/policy.ts';
+import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
+import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
+
+/** Options shared by `survey`, `track resurvey` and `demo`. */
+export const surveyOptionSpecs = {
+  target: { type: 'string', multiple: true, short: 't', valueName: 'CIDR', description: 'address range to survey' },
+  targets: { type: 'string', valueName: 'FILE', description: 'file of CIDRs to survey, one per line (# comments)' },
+  exclude: { type: 'string', multiple: true, valueName: 'CIDR', description: 'range never to contact (opt-outs)' },
+  'exclude-file': { type: 'string', valueName: 'FILE', description: 'file of CIDRs never to contact' },
+  plan: { type: 'string', valueName: 'FILE', description: 'approved survey plan (required outside loopback)' },
+  ports: {
+    type: 'string',
+    multiple: true,
+    valueName: 'LIST',
+    description: `ports to survey (default: the plan's, else ${shippedProtocols.defaultSurveyPorts.join(',')})`,
+  },
+  check: {
+    type: 'string',
+    multiple: true,
+    valueName: 'NAME',
+    description: `checks to run: ${requestableChecks.join(', ')} (discovery and identify always run)`,
+  },
+  input: { type: 'string', valueName: 'FILE', description: 'open ports from ZMap CSV or masscan JSON/list output instead of the connect scan' },
+  'input-format': {
+    type: 'string',
+    valueName: 'FORMAT',
+    description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)',
+    default: 'auto',
+  },
+  'input-port': { type: 'string', valueName: 'PORT', description: 'port of a ZMap file that has no sport column' },
+  'skip-invalid': { type: 'boolean', description: 'skip and count malformed input lines instead of stopping' },
+  dictionary: { type: 'string', valueName: 'FILE', description: 'credential dictionary (YAML) instead of the shipped default' },
+  'max-attempts-per-service': { type: 'string', valueName: 'N', description: 'login attempts per service', default: '40' },
+  'max-attempts-per-host': { type: 'string', valueName: 'N', description: 'login attempts per host, all services together', default: '100' },
+  seed: { type: 'string', valueName: 'N', description: 'seed of the target permutation (same seed, same order)', default: '1' },
+  rate: { type: 'string', valueName: 'N', description: 'new connections per second, all targets (default 20000 on loopback, 100 otherwise)' },
+  'max-concurrent': { type: 'string', valueName: 'N', description: 'connections open at once (default 1000 on loopback, 100 otherwise)' },
+  'per-host': { type: 'string', valueName: 'N', description: 'connections open at once to one address', default: '2' },
+  'connect-timeout': { type: 'string', valueName: 'MS', description: 'TCP handshake timeout', default: '1500' },
+  'io-timeout': { type: 'string', valueName: 'MS', description: 'longest wait for the next bytes', default: '3000' },
+  deadline: { type: 'string', valueName: 'MS', description: 'longest life of one connection', default: '10000' },
+  'max-bytes': { type: 'string', valueName: 'N', description: 'most bytes read from one connection', default: '262144' },
+  'user-agent': { type: 'string', valueName: 'TEXT', description: 'HTTP User-Agent (should name your transparency page)' },
+  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  resume: { type: 'string', valueName: 'RUN', description: 'continue an interrupted run: same scope, ports, seed and checks; saved hosts are skipped' },
+  json: { type: 'boolean', description: 'print the summary as JSON' },
+  quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
+} as const satisfies OptionSpecs;
+
+export type SurveyOptionValues = OptionValues<typeof surveyOptionSpecs>;
+
+/** Which limit each option sets. */
+const limitOptions = {
+  rate: 'connectionsPerSecond',
+  'max-concurrent': 'maxConcurrent',
+  'per-host': 'perHostConcurrent',
+  'connect-timeout': 'connectTimeoutMs',
+  'io-timeout': 'ioTimeoutMs',
+  deadline: 'deadlineMs',
+  'max-bytes': 'maxBytes',
+  'max-attempts-per-service': 'maxAttemptsPerService',
+  'max-attempts-per-host': 'maxAttemptsPerHost',
+} as const satisfies Partial<Record<keyof SurveyOptionValues, keyof SurveyLimits>>;
+
+/**
+ * The survey request the command line asks for. Files of CIDRs are read here; the plan, the
+ * dictionary and an input file are passed on by path.
+ * @example surveyRequestFromOptions({ target: ['127.77.0.0/16'], check: ['credentials'] }) // { targets: ['127.77.0.0/16'], checks: ['credentials'], … }
+ */
+export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequest {
+  const targets = [...listOption(values.target), ...(values.targets ? readCidrList(values.targets).map((entry) => entry.cidr) : [])];
+  const exclude = [...listOption(values.exclude), ...(values['exclude-file'] ? readCidrList(values['exclude-file']).map((entry) => entry.cidr) : [])];
+  const checks = listOption(values.check).filter((check) => check !== 'discovery' && check !== 'identify');
+  for (const check of checks) {
+    if (!(requestableChecks as readonly string[]).includes(check)) {
+      throw new OpenNoticeError('USAGE', `unknown check "${check}" (known: discovery, identify, ${requestableChecks.join(', ')})`);
+    }
+  }
+  const limits: SurveyLimits = {};
+  for (const [option, limit] of Object.entries(limitOptions) as Array<[keyof typeof limitOptions, keyof SurveyLimits]>) {
+    const value = integerOption(values[option], option, surveyLimitBounds[limit]);
+    if (value !== undefined) limits[limit] = value;
+  }
+  const resume = integerOption(values.resume, 'resume', { min: 1, max: Number.MAX_SAFE_INTEGER });
+  const format = values['input-format'] ?? 'auto';
+  if (!(inputFormatNames as readonly string[]).includes(format)) {
+    throw new OpenNoticeError('USAGE', `unknown input format "${format}" (known: ${inputFormatNames.join(', ')})`);
+  }
+  return {
+    targets,
+    exclude,
+    ...(values.plan ? { plan: values.plan } : {}),
+    ports: portsOption(values.ports, 'ports'),
+    checks: checks as RequestableCheck[],
+    limits,
+    ...(values.dictionary ? { dictionary: values.dictionary } : {}),
+    seed: integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? 1,
+    ...(resume !== undefined ? { resume } : {}),
+    ...(values.input
+      ? {
+          discovery: {
+            kind: 'file',
+            file: values.input,
+            format: format as InputFormatName,
+            port: integerOption(values['input-port'], 'input-port', { min: 1, max: 65535 }),
+            skipInvalid: values['skip-invalid'] ?? false,
+          },
+        }
+      : {}),
+    ...(values['user-agent'] ? { userAgent: values['user-agent'] } : {}),
+  };
+}

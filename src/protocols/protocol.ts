@@ -1,0 +1,92 @@
+/**
+ * What a protocol is to opennotice: one object per protocol folder that declares how it is
+ * reached (transport, default ports), what a grab of it produces (a typed result, and the
+ * fields of that result identification rules may read) and, when the protocol has a login,
+ * the checker that tries the credential dictionary on it. The registry (registry.ts) lists
+ * these objects; survey ports, rule validation and the docs tables all derive from it.
+ */
+import type { GrabResult, Target } from '../core/records.ts';
+import type { CredentialChecker } from './credential-checker.ts';
+import type { GrabContext, GrabOutcome } from './grab.ts';
+
+/** How the framework reaches the service: the dialer opens the socket, never the protocol. */
+export type Transport = 'tcp' | 'tls' | 'udp';
+
+/**
+ * How a field looks in a grab result, for the rules that read it:
+ * - text / number / boolean: matched directly (numbers and booleans as their decimal text);
+ * - list: never matched (rules match text), so naming it is an error;
+ * - header-map: needs one more, lower-case segment (`headers.server`);
+ * - an object: needs one more segment naming one of its fields (`auth.realm`).
+ */
+export type FieldShape = 'text' | 'number' | 'boolean' | 'list' | 'header-map' | { readonly [field: string]: FieldShape };
+
+/** Every field of one protocol's result with its shape. */
+export type FieldTable = { readonly [field: string]: FieldShape };
+
+/** The shape a value of type T must be declared with (checked by the compiler in each protocol). */
+type ShapeOf<T> = [T] extends [string]
+  ? 'text'
+  : [T] extends [number]
+    ? 'number'
+    : [T] extends [boolean]
+      ? 'boolean'
+      : [T] extends [readonly unknown[]]
+        ? 'list'
+        : [T] extends [Readonly<Record<string, string>>]
+          ? 'header-map' | FieldsOf<T>
+          : [T] extends [object]
+            ? FieldsOf<T>
+            : never;
+
+/**
+ * The field table of a result type: every field of R, optional ones included, with its shape.
+ * A protocol that adds a field to its result and forgets to declare it does not compile.
+ */
+export type FieldsOf<R> = { readonly [K in keyof R]-?: ShapeOf<NonNullable<R[K]>> };
+
+/** A protocol as its folder writes it, with its own result type R. */
+export interface ProtocolDefinition<R extends GrabResult> {
+  /** Lower-case name used in observations, findings, rules and reports: "telnet". */
+  name: string;
+  transport: Transport;
+  /** Ports surveyed by default, where an open port is taken to speak this protocol. */
+  defaultPorts: readonly number[];
+  /** Ports it is also commonly found on: taken to speak it when surveyed, not surveyed by default. */
+  otherPorts?: readonly number[];
+  /** The fields of R that identification rules may read. */
+  fields: FieldsOf<R>;
+  /** Grab one service. Must not throw for network trouble; the runner catches what escapes. */
+  grab(ctx: GrabContext, target: Target): Promise<GrabOutcome<R>>;
+  /** The login checker, for protocols that have a login the dictionary can be tried on. */
+  credentials?: CredentialChecker<R>;
+}
+
+/** A protocol as the framework sees it: the same object, its result type erased to JSON. */
+export interface Protocol {
+  readonly name: string;
+  readonly transport: Transport;
+  readonly defaultPorts: readonly number[];
+  readonly otherPorts: readonly number[];
+  readonly fields: FieldTable;
+  grab(ctx: GrabContext, target: Target): Promise<GrabOutcome>;
+  readonly credentials?: CredentialChecker;
+}
+
+/**
+ * Give a protocol folder's definition the framework's view. Its checker is only ever handed
+ * observations that its own grab produced (the survey looks the protocol up by the
+ * observation's name), which is why the result type can be erased here, in one place.
+ * @example export default defineProtocol<FtpResult>({ name: 'ftp', transport: 'tcp', defaultPorts: [21], fields: { banner: 'text', code: 'number' }, grab })
+ */
+export function defineProtocol<R extends GrabResult>(definition: ProtocolDefinition<R>): Protocol {
+  return {
+    name: definition.name,
+    transport: definition.transport,
+    defaultPorts: definition.defaultPorts,
+    otherPorts: definition.otherPorts ?? [],
+    fields: definition.fields as FieldTable,
+    grab: definition.grab,
+    ...(definition.credentials ? { credentials: definition.credentials as unknown as CredentialChecker } : {}),
+  };
+}

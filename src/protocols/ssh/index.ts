@@ -1,0 +1,19 @@
+/**
+ * SSH (RFC 4253): the identification line names the server software (often a device's
+ * dropbear build); the checker is a complete SSH-2 client (own transport in transport/, on
+ * node:crypto) that tries passwords and closes right after a successful login. The lab's SSH
+ * server plays devices with the same transport code.
+ */
+import { defineProtocol } from '../protocol.ts';
+import { createSshChecker } from './credentials.ts';
+import { grabSsh, type SshResult } from './grabber.ts';
+
+export default defineProtocol<SshResult>({
+  name: 'ssh',
+  transport: 'tcp',
+  defaultPorts: [22],
+  otherPorts: [2222],
+  fields: { version: 'text', protocolVersion: 'text', software: 'text', comment: 'text' },
+  grab: grabSsh,
+  credentials: createSshChecker(),
+});

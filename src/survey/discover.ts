@@ -1,0 +1,76 @@
+/**
+ * The survey's first stage: which (address, port) pairs are open, grouped by host. Either the
+ * built-in connect scan over the scope's addresses and ports in a seeded pseudo-random order,
+ * or open ports handed in (a ZMap/masscan file, a re-survey's list) — which the scope still
+ * filters, because a file may name anything.
+ */
+import type { OpenPort, Target } from '../core/records.ts';
+import { connectScan } from '../discover/connect.ts';
+import type { Dialer } from '../scope/dialer.ts';
+import { countTargets, permutedTargets } from '../scope/targets.ts';
+import type { SurveySettings } from './policy.ts';
+
+export interface Discovery {
+  /** Open ports by host, each port once, in discovery order. */
+  openByHost: Map<string, OpenPort[]>;
+  /** Targets probed (connect scan) or open ports read (given). */
+  targets: number;
+  openPorts: number;
+}
+
+export interface DiscoveryHooks {
+  signal: AbortSignal;
+  /** Hosts to leave out: a resumed run's hosts that were already saved. */
+  skipHosts: ReadonlySet<string>;
+  /** A target the connect scan found refused: a conclusive "nothing listens here now". */
+  onRefused?: (target: Target) => void;
+  /** Called as targets are probed: done so far of total (total 0 when unknown). */
+  onProbed?: (done: number, total: number, openPorts: number) => void;
+}
+
+/**
+ * Run discovery for the settings' source.
+ * @example const { openByHost } = await discoverOpenPorts(settings, dialer, { signal, skipHosts: new Set() })
+ */
+export async function discoverOpenPorts(settings: SurveySettings, dialer: Dialer, hooks: DiscoveryHooks): Promise<Discovery> {
+  const discovery: Discovery = { openByHost: new Map(), targets: 0, openPorts: 0 };
+  const addOpen = (open: OpenPort) => {
+    if (!settings.scope.allows(open.ip) || hooks.skipHosts.has(open.ip)) return;
+    const list = discovery.openByHost.get(open.ip) ?? [];
+    if (list.some((known) => known.port === open.port)) return;
+    list.push(open);
+    discovery.openByHost.set(open.ip, list);
+    discovery.openPorts++;
+  };
+
+  if (settings.discovery.kind === 'given') {
+    for await (const open of settings.discovery.openPorts) {
+      if (hooks.signal.aborted) break;
+      discovery.targets++;
+      addOpen(open);
+    }
+    return discovery;
+  }
+
+  const order = { addresses: settings.scope.allowed, ports: settings.ports, seed: settings.seed };
+  const total = countTargets(order);
+  await connectScan({
+    dialer,
+    targets: permutedTargets(order),
+    concurrency: settings.discoveryConcurrency,
+    connectTimeoutMs: settings.limits.connectTimeoutMs,
+    signal: hooks.signal,
+    onOpen: addOpen,
+    onProbed: (target, status) => {
+      discovery.targets++;
+      if (status === 'connection-refused') hooks.onRefused?.(target);
+      hooks.onProbed?.(discovery.targets, total, discovery.openPorts);
+    },
+  });
+  return discovery;
+}
+
+/** How many targets the connect scan of these settings probes (0 when open ports are given). */
+export function discoveryTotal(settings: SurveySettings): number {
+  return settings.discovery.kind === 'given' ? 0 : countTargets({ addresses: settings.scope.allowed, ports: settings.ports, seed: settings.seed });
+}

@@ -1,0 +1,281 @@
+/**
+ * Survey policy: what a survey may do, decided in one place for every caller. The approved
+ * plan is the authority — a request may narrow its ranges, ports, checks and rates, never
+ * widen them; anything outside loopback needs a plan; approved opt-outs are read from the
+ * store and excluded here, so no caller can forget them; a resumed run repeats what it was
+ * started with. The result is a `SurveySettings`, which only `resolveSurvey` makes.
+ */
+import { networkInterfaces } from 'node:os';
+import { type DictionaryEntry, loadDictionary } from '../assess/credentials/dictionary.ts';
+import { OpenNoticeError } from '../core/errors.ts';
+import type { OpenPort } from '../core/records.ts';
+import type { ImportStats } from '../discover/import-run.ts';
+import { readOpenPorts } from '../discover/import.ts';
+import type { ProtocolRegistry } from '../protocols/registry.ts';
+import { AddressSet } from '../scope/cidr.ts';
+import type { ConnectionLimits } from '../scope/connection.ts';
+import { defaultConnectionLimits } from '../scope/dialer.ts';
+import type { RateOptions } from '../scope/limits.ts';
+import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
+import { buildScope, type Scope } from '../scope/scope.ts';
+import type { PlanReference, SurveyRepository } from '../store/repository.ts';
+import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from './request.ts';
+
+/** The range each limit must lie in, whoever sets it (the CLI quotes these in its errors too). */
+export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: number; max: number }>> = {
+  connectionsPerSecond: { min: 1, max: 1_000_000 },
+  maxConcurrent: { min: 1, max: 10_000 },
+  perHostConcurrent: { min: 1, max: 64 },
+  connectTimeoutMs: { min: 10, max: 60_000 },
+  ioTimeoutMs: { min: 10, max: 120_000 },
+  deadlineMs: { min: 100, max: 600_000 },
+  maxBytes: { min: 1024, max: 64 * 1024 * 1024 },
+  maxAttemptsPerService: { min: 1, max: 10_000 },
+  maxAttemptsPerHost: { min: 1, max: 10_000 },
+};
+
+/** Defaults where neither the request nor the plan says. Loopback (the lab) may go faster. */
+const defaults = {
+  loopback: { connectionsPerSecond: 20_000, maxConcurrent: 1000 },
+  network: { connectionsPerSecond: 100, maxConcurrent: 100 },
+  perHostConcurrent: 2,
+  connectTimeoutMs: 1500,
+  maxAttemptsPerService: 40,
+  maxAttemptsPerHost: 100,
+  seed: 1,
+};
+
+const loopback = AddressSet.fromCidrs(['127.0.0.0/8']);
+
+/** Open ports the survey is handed instead of discovering them. */
+export interface GivenOpenPorts {
+  kind: 'given';
+  openPorts: AsyncIterable<OpenPort> | Iterable<OpenPort>;
+  /** Line counts of an imported file, complete once iterated. */
+  importStats?: () => ImportStats;
+}
+
+/** What the survey will do: the request with the plan's authority, the opt-outs and the defaults applied. */
+export interface SurveySettings {
+  scope: Scope;
+  /** The CIDRs as requested (or the plan's), and the exclusions, for the run record. */
+  scopeCidrs: string[];
+  excludeCidrs: string[];
+  /** Approved opt-out ranges this survey leaves out (also inside `scope`). */
+  optOutRanges: string[];
+  ports: number[];
+  seed: number;
+  /** Checks recorded with the run: discovery and identify always, then the requested ones. */
+  checks: string[];
+  rate: RateOptions;
+  limits: ConnectionLimits;
+  /** Parallel connect probes during discovery. */
+  discoveryConcurrency: number;
+  /** Hosts assessed at once (each opens at most perHostConcurrent connections). */
+  hostConcurrency: number;
+  discovery: { kind: 'connect-scan' } | GivenOpenPorts;
+  /** Present when the credentials check runs. */
+  credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number };
+  firmware: boolean;
+  userAgent: string;
+  sourceAddresses: readonly string[];
+  plan?: PlanReference;
+  resumeRunId?: number;
+  closeAfterMisses: number;
+}
+
+export interface PolicyContext {
+  /** Stored runs (for --resume) and the approved opt-out requests. */
+  store: Pick<SurveyRepository, 'getRun' | 'listOptOutRequests' | 'location'>;
+  protocols: ProtocolRegistry;
+  now?: () => Date;
+  /** Addresses configured on this host (tests pass their own); default: the host's interfaces. */
+  localAddresses?: () => readonly string[];
+}
+
+/**
+ * Decide what a survey request may do.
+ * @example const settings = await resolveSurvey({ targets: ['127.77.0.0/16'], checks: ['credentials'] }, { store, protocols: shippedProtocols })
+ */
+export async function resolveSurvey(request: SurveyRequest, context: PolicyContext): Promise<SurveySettings> {
+  const given = request.resume === undefined ? request : await withResumedRun(request, context);
+  const plan = given.plan === undefined ? undefined : loadSurveyPlan(given.plan, { now: context.now?.() });
+  const checks = checkedChecks(given.checks ?? [], plan);
+  const limits = checkedLimits(given.limits ?? {});
+  const discovery = given.discovery ?? { kind: 'connect-scan' };
+
+  let scopeCidrs = [...(given.targets ?? [])];
+  let excludeCidrs = [...(given.exclude ?? [])];
+  if (plan) {
+    assertSourceAddressesPresent(plan, context.localAddresses?.() ?? localAddresses());
+    if (scopeCidrs.length === 0) scopeCidrs = [...plan.ranges];
+    excludeCidrs = [...plan.exclude, ...excludeCidrs];
+    const planRanges = AddressSet.fromCidrs(plan.ranges);
+    const outside = scopeCidrs.filter((cidr) => AddressSet.fromCidrs([cidr]).subtract(planRanges).size > 0);
+    if (outside.length > 0) throw planError(plan, `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`);
+    const portsOutside = plan.ports ? (given.ports ?? []).filter((port) => !plan.ports!.includes(port)) : [];
+    if (portsOutside.length > 0) throw planError(plan, `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`);
+  }
+  if (scopeCidrs.length === 0 && discovery.kind === 'connect-scan') {
+    throw new OpenNoticeError('USAGE', 'nothing to survey: give --target CIDR, --targets FILE, --plan FILE or --input FILE');
+  }
+  // The plan question comes first: "you need a plan" helps more than "that range is reserved".
+  const requestedCidrs = scopeCidrs.length > 0 ? scopeCidrs : ['0.0.0.0/0'];
+  if (!plan && AddressSet.fromCidrs(requestedCidrs).subtract(loopback).size > 0) {
+    throw new OpenNoticeError(
+      'PLAN_REQUIRED',
+      'surveying addresses outside loopback needs an approved survey plan: --plan FILE with operator, contact, sourceAddresses, ranges, checks, credentialList and rates (see examples/survey-plan.yaml and docs/operations.md)',
+    );
+  }
+  const optOutRanges = await approvedOptOutRanges(context.store);
+  const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges });
+
+  const cap = (requested: number | undefined, fallback: number, planLimit?: number) => Math.min(requested ?? fallback, planLimit ?? Infinity);
+  const speed = scope.loopbackOnly ? defaults.loopback : defaults.network;
+  const rate: RateOptions = {
+    connectionsPerSecond: cap(limits.connectionsPerSecond, speed.connectionsPerSecond, plan?.rates.connectionsPerSecond),
+    maxConcurrent: cap(limits.maxConcurrent, speed.maxConcurrent, plan?.rates.maxConcurrent),
+    perHostConcurrent: cap(limits.perHostConcurrent, defaults.perHostConcurrent, plan?.rates.perHostConcurrent),
+  };
+  const dictionaryFile = given.dictionary ?? (plan && plan.credentialList !== 'default' ? plan.credentialList : undefined);
+  return {
+    scope,
+    scopeCidrs: requestedCidrs,
+    excludeCidrs,
+    optOutRanges,
+    ports: resolvePorts(given.ports, plan, context.protocols),
+    seed: given.seed ?? defaults.seed,
+    checks: [...alwaysRun, ...checks],
+    rate,
+    limits: {
+      connectTimeoutMs: limits.connectTimeoutMs ?? defaults.connectTimeoutMs,
+      ioTimeoutMs: limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs,
+      deadlineMs: limits.deadlineMs ?? defaultConnectionLimits.deadlineMs,
+      maxBytes: limits.maxBytes ?? defaultConnectionLimits.maxBytes,
+    },
+    discoveryConcurrency: rate.maxConcurrent,
+    hostConcurrency: Math.max(1, Math.floor(rate.maxConcurrent / rate.perHostConcurrent)),
+    discovery: openPortsOf(discovery),
+    credentials: checks.includes('credentials')
+      ? {
+          dictionary: loadDictionary(dictionaryFile),
+          maxAttemptsPerService: limits.maxAttemptsPerService ?? defaults.maxAttemptsPerService,
+          maxAttemptsPerHost: cap(limits.maxAttemptsPerHost, defaults.maxAttemptsPerHost, plan?.rates.perHostAttempts),
+        }
+      : undefined,
+    firmware: checks.includes('firmware'),
+    userAgent:
+      given.userAgent ??
+      (plan ? `opennotice-survey (+${plan.operator.transparencyUrl})` : 'opennotice-survey (+https://github.com/opennotice/opennotice; loopback)'),
+    sourceAddresses: plan?.sourceAddresses ?? [],
+    plan: plan
+      ? { file: plan.file, sha256: plan.sha256, operator: `${plan.operator.name} <${plan.operator.contact}>, ${plan.operator.organisation}` }
+      : undefined,
+    ...(request.resume === undefined ? {} : { resumeRunId: request.resume }),
+    closeAfterMisses: given.closeAfterMisses ?? 1,
+  };
+}
+
+/**
+ * The approved opt-out ranges of a store.
+ * @example await approvedOptOutRanges(store) // ['198.51.100.0/24']
+ */
+export async function approvedOptOutRanges(store: Pick<SurveyRepository, 'listOptOutRequests'>): Promise<string[]> {
+  const approved = await store.listOptOutRequests({ status: 'approved' });
+  return [...new Set(approved.flatMap((request) => request.cidrs))];
+}
+
+/**
+ * A resumed run repeats its scope, ports, seed and checks; rates, timeouts and the plan file
+ * come from the request, and a run made under a plan must be resumed under the same plan.
+ */
+async function withResumedRun(request: SurveyRequest, context: PolicyContext): Promise<SurveyRequest> {
+  const runId = request.resume!;
+  const run = Number.isInteger(runId) ? await context.store.getRun(runId) : undefined;
+  if (!run) throw new OpenNoticeError('USAGE', `--resume ${String(runId)}: there is no such survey run in ${context.store.location}`);
+  if (run.status === 'completed') throw new OpenNoticeError('USAGE', `--resume ${runId}: run ${runId} already completed; start a new survey instead`);
+  if (run.plan && request.plan === undefined) {
+    throw new OpenNoticeError(
+      'PLAN_REQUIRED',
+      `run ${runId} was made under the plan ${run.plan.file} (sha256 ${run.plan.sha256.slice(0, 12)}…): give it again with --plan`,
+    );
+  }
+  if (run.plan && request.plan !== undefined) {
+    const plan = loadSurveyPlan(request.plan, { now: context.now?.() });
+    if (plan.sha256 !== run.plan.sha256) {
+      throw new OpenNoticeError('PLAN_INVALID', `the plan given differs from the one run ${runId} was made under (sha256 ${run.plan.sha256.slice(0, 12)}…)`);
+    }
+  }
+  const seed = Number(run.seed ?? defaults.seed);
+  return {
+    ...request,
+    targets: run.scope,
+    exclude: run.exclude,
+    ports: run.ports,
+    seed: Number.isInteger(seed) ? seed : defaults.seed,
+    checks: run.checks.filter((check): check is RequestableCheck => (requestableChecks as readonly string[]).includes(check)),
+  };
+}
+
+/** Checks that always run: naming them is allowed and changes nothing. */
+const alwaysRun = ['discovery', 'identify'];
+
+function checkedChecks(requested: readonly string[], plan: SurveyPlan | undefined): RequestableCheck[] {
+  const checks = requested.filter((check) => !alwaysRun.includes(check));
+  for (const check of checks) {
+    if (!(requestableChecks as readonly string[]).includes(check)) {
+      throw new OpenNoticeError('USAGE', `unknown check "${check}" (known: discovery, identify, ${requestableChecks.join(', ')})`);
+    }
+  }
+  const notApproved = plan ? checks.filter((check) => !plan.checks.includes(check)) : [];
+  if (plan && notApproved.length > 0) throw planError(plan, `check ${notApproved.join(', ')} is not enabled in the plan (enabled: ${plan.checks.join(', ')})`);
+  return [...new Set(checks)] as RequestableCheck[];
+}
+
+function checkedLimits(limits: SurveyLimits): SurveyLimits {
+  for (const [name, value] of Object.entries(limits) as Array<[keyof SurveyLimits, number | undefined]>) {
+    if (value === undefined) continue;
+    const { min, max } = surveyLimitBounds[name];
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new OpenNoticeError('USAGE', `${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return limits;
+}
+
+function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan | undefined, protocols: ProtocolRegistry): number[] {
+  for (const port of requested ?? []) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a port number`);
+  }
+  if (requested && requested.length > 0) return [...new Set(requested)];
+  return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : [...protocols.defaultSurveyPorts];
+}
+
+function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {
+  if (discovery.kind === 'connect-scan') return discovery;
+  if (discovery.kind === 'open-ports') return { kind: 'given', openPorts: discovery.openPorts };
+  const imported = readOpenPorts(discovery.file, { format: discovery.format ?? 'auto', port: discovery.port, skipInvalid: discovery.skipInvalid ?? false });
+  return { kind: 'given', openPorts: imported, importStats: () => imported.stats };
+}
+
+function planError(plan: SurveyPlan, message: string): OpenNoticeError {
+  return new OpenNoticeError('PLAN_INVALID', message, { file: plan.file });
+}
+
+function localAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+}
+
+/**
+ * The plan's published source addresses must be configured here: otherwise every
+ * connection would fail to bind, or — worse — leave from an unpublished address.
+ */
+function assertSourceAddressesPresent(plan: SurveyPlan, configured: readonly string[]): void {
+  const local = new Set(configured);
+  const missing = plan.sourceAddresses.filter((address) => !local.has(address));
+  if (missing.length > 0) {
+    throw planError(
+      plan,
+      `source address ${missing.join(', ')} is not configured on this host (configured: ${[...local].join(', ')}); survey from the published addresses only`,
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What a caller asks a survey to do. Every caller builds one — the `survey` command from its
+ * options, `track resurvey` from what was notified, the demo, the benchmarks, a scheduler —
+ * and `survey/policy.ts` turns it into what the survey will really do: the plan is the
+ * authority (a request may narrow it, never widen it), approved opt-outs are always excluded,
+ * and defaults apply. Plain data (paths, not open files), so it can be logged, stored or sent
+ * to another machine as JSON.
+ */
+import type { OpenPort } from '../core/records.ts';
+import type { InputFormatName } from '../discover/import.ts';
+
+/** The checks a request may ask for; discovery and identification always run. */
+export const requestableChecks = ['credentials', 'firmware'] as const;
+export type RequestableCheck = (typeof requestableChecks)[number];
+
+/** Bounds a request may set; each is capped by the plan's and has a default (see policy.ts). */
+export interface SurveyLimits {
+  /** New connections per second, all targets together. */
+  connectionsPerSecond?: number;
+  /** Connections open at once, all targets together. */
+  maxConcurrent?: number;
+  /** Connections open at once to one address. */
+  perHostConcurrent?: number;
+  /** TCP handshake timeout. */
+  connectTimeoutMs?: number;
+  /** Longest wait for the next bytes of a connection. */
+  ioTimeoutMs?: number;
+  /** Longest life of one connection. */
+  deadlineMs?: number;
+  /** Most bytes read from one connection. */
+  maxBytes?: number;
+  /** Login attempts on one service. */
+  maxAttemptsPerService?: number;
+  /** Login attempts on one address, all services together. */
+  maxAttemptsPerHost?: number;
+}
+
+/** Where the open ports come from. */
+export type DiscoverySource =
+  /** The built-in TCP connect scan over every target address and port, in a seeded order. */
+  | { kind: 'connect-scan' }
+  /** A ZMap or masscan output file. */
+  | { kind: 'file'; file: string; format?: InputFormatName; port?: number; skipInvalid?: boolean }
+  /** Known open ports (a re-survey of notified findings); a refused connection then closes their findings. */
+  | { kind: 'open-ports'; openPorts: readonly OpenPort[] };
+
+export interface SurveyRequest {
+  /** CIDRs to survey; empty or absent means the plan's ranges (or, with a file of open ports, whatever it names inside the scope). */
+  targets?: readonly string[];
+  /** CIDRs never to contact, on top of the plan's exclusions, the blocklist and the approved opt-outs. */
+  exclude?: readonly string[];
+  /** Path of the approved survey plan; required for any address outside loopback. */
+  plan?: string;
+  /** Ports to survey; default: the plan's, else every protocol's default ports. */
+  ports?: readonly number[];
+  checks?: readonly RequestableCheck[];
+  limits?: SurveyLimits;
+  /** Path of a credential dictionary; default: the plan's credential list, else the shipped one. */
+  dictionary?: string;
+  /** Seed of the target order (same seed, same order); default 1. */
+  seed?: number;
+  /** Continue this interrupted run: same scope, ports, seed and checks; saved hosts are not surveyed again. */
+  resume?: number;
+  /** Default: the connect scan. */
+  discovery?: DiscoverySource;
+  /** HTTP User-Agent; default names the plan's transparency page. */
+  userAgent?: string;
+  /**
+   * Checks in a row that must fail to reproduce an open finding before it is closed (default 1).
+   * Re-surveys of notified findings use 2 or more, so one flaky check is not counted as a fix.
+   */
+  closeAfterMisses?: number;
+}

@@ -1,0 +1,56 @@
+/**
+ * A re-survey of what was notified: plan it (track/resurvey-plan.ts), then run it as a survey
+ * of those ports only, closing a finding only after it failed to reproduce K times in a row.
+ * The request carries the caller's rates, timeouts and plan; the survey's policy applies to it
+ * as to any survey — approved opt-outs included: a notified device whose owner opted out since
+ * is not dialled again.
+ */
+import type { SurveyRepository } from '../store/repository.ts';
+import type { SurveySummary } from '../survey/progress.ts';
+import type { SurveyRequest } from '../survey/request.ts';
+import { runSurvey, type SurveyDeps } from '../survey/run-survey.ts';
+import type { HoldoutPolicy } from './holdout.ts';
+import { planResurvey, type ResurveyPlan } from './resurvey-plan.ts';
+
+export interface ResurveyOptions {
+  store: SurveyRepository;
+  /** Rates, timeouts, plan …; its targets, when given, narrow the earlier surveys' scope. */
+  request: SurveyRequest;
+  deps: SurveyDeps;
+  closeAfterMisses: number;
+  study?: HoldoutPolicy;
+  ispId?: string;
+}
+
+/**
+ * Plan and run one re-survey; returns the plan and, when there was anything to check, the survey summary.
+ * @example const { plan, summary } = await resurveyNotified({ store, request: {}, deps, closeAfterMisses: 2 })
+ */
+export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan: ResurveyPlan; summary?: SurveySummary }> {
+  const { store, request } = options;
+  const at = (options.deps.now ?? (() => new Date()))().toISOString();
+  const plan = planResurvey({
+    open: await store.listNotifiableFindings({ status: 'open' }),
+    notified: await store.notificationTimes(),
+    services: await store.listServices(),
+    at,
+    ...(options.study ? { study: options.study } : {}),
+    ...(options.ispId ? { ispId: options.ispId } : {}),
+  });
+  if (plan.targets.length === 0) return { plan };
+  // The scope is what earlier surveys covered (and excluded); a plan, when given, still governs.
+  const runs = await store.listRuns();
+  const scope = [...new Set(runs.flatMap((run) => run.scope))];
+  const exclude = [...new Set(runs.flatMap((run) => run.exclude))];
+  // A re-survey is a new run of its own: it never resumes another.
+  const { resume: _notResumed, ...base } = request;
+  const resurvey: SurveyRequest = {
+    ...base,
+    targets: request.targets && request.targets.length > 0 ? request.targets : scope,
+    exclude: [...exclude, ...(request.exclude ?? [])],
+    checks: plan.checks,
+    discovery: { kind: 'open-ports', openPorts: plan.targets },
+    closeAfterMisses: options.closeAfterMisses,
+  };
+  return { plan, summary: await runSurvey(resurvey, options.deps) };
+}
