@@ -8,7 +8,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import { describeImportStats } from './import-run.ts';
 import { detectScanFileFormat, readOpenPorts } from './import.ts';
 import { normaliseIpAddress, parsePort, unixSecondsToIso } from './ip-address.ts';
-import { readLines } from './line-reader.ts';
+import { readScanFileLines } from './scan-file.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -76,7 +76,7 @@ test(
     const lines: number[] = [];
     await assert.rejects(
       async () => {
-        for await (const line of readLines(file, 100_000)) lines.push(line.number);
+        for await (const line of readScanFileLines(file, 100_000)) lines.push(line.number);
       },
       (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.context.line === 2,
     );
@@ -92,7 +92,7 @@ test(
     writeFileSync(file, `${expected.join('\n')}\n`);
     const seen: string[] = [];
     let last = 0;
-    for await (const line of readLines(file)) {
+    for await (const line of readScanFileLines(file)) {
       seen.push(line.text);
       last = line.number;
     }

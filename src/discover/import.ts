@@ -7,7 +7,7 @@ import type { OpenPort } from '../core/records.ts';
 import { splitCsvLine } from './csv-line.ts';
 import type { ImportOptions, ImportStats, OpenPortImport } from './import-run.ts';
 import { normaliseIpAddress } from './ip-address.ts';
-import { readLines } from './line-reader.ts';
+import { readScanFileLines } from './scan-file.ts';
 import { readMasscan } from './masscan.ts';
 import { readZmapCsv } from './zmap.ts';
 
@@ -25,7 +25,7 @@ const sniffLines = 5;
  */
 export async function detectScanFileFormat(file: string): Promise<ScanFileFormat | undefined> {
   let looked = 0;
-  for await (const { text } of readLines(file)) {
+  for await (const { text } of readScanFileLines(file)) {
     const line = text.trim();
     if (line === '' || line === '[' || line === ',') continue;
     if (++looked > sniffLines) break;
