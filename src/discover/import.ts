@@ -6,7 +6,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import { splitCsvLine } from './csv-line.ts';
 import type { ImportOptions, ImportStats, OpenPortImport } from './import-run.ts';
-import { normaliseIpAddress } from './ip-address.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
 import { readScanFileLines } from './scan-file.ts';
 import { readMasscan } from './masscan.ts';
 import { readZmapCsv } from './zmap.ts';
@@ -38,7 +38,7 @@ export async function detectScanFileFormat(file: string): Promise<ScanFileFormat
     }
     const cells = splitCsvLine(line);
     if (cells?.includes('saddr')) return 'zmap-csv';
-    if (cells?.length === 1 && normaliseIpAddress(cells[0]) !== undefined) return 'zmap-csv';
+    if (cells?.length === 1 && canonicalAddress(cells[0]) !== undefined) return 'zmap-csv';
     return undefined;
   }
   return undefined;
