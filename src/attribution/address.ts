@@ -4,9 +4,9 @@
  * build path, where exact 128-bit arithmetic matters more than speed).
  */
 import { formatIPv4, parseIPv4 } from '../scope/ipv4.ts';
-import { formatIPv6Groups, parseIPv6 } from '../scope/ipv6.ts';
+import { formatIPv6, parseIPv6 } from '../scope/ipv6.ts';
 
-export { formatIPv4, parseIPv4, parseIPv6 };
+export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 };
 
 /** An inclusive address range with its family; IPv4 ends are numbers, IPv6 ends BigInts. */
 export type ParsedRange = { family: 4; first: number; last: number } | { family: 6; first: bigint; last: bigint };
@@ -68,17 +68,6 @@ export function bigIntToIPv6Words(value: bigint, words: Uint32Array, offset = 0)
   words[offset + 1] = Number((value >> 64n) & 0xffffffffn);
   words[offset + 2] = Number((value >> 32n) & 0xffffffffn);
   words[offset + 3] = Number(value & 0xffffffffn);
-}
-
-/**
- * RFC 5952 text: lower case, leading zeros dropped, the longest run (two or more) of zero
- * groups shortened to "::".
- * @example formatIPv6(0x20010db8000000000000000000000001n) // '2001:db8::1'
- */
-export function formatIPv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
-  return formatIPv6Groups(groups);
 }
 
 /**

@@ -6,8 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
+import { forEachLine } from '../core/read-lines.ts';
 import { createPrefixTableBuilder, type PrefixTable, type PrefixTableBuilder } from './prefix-table.ts';
-import { forEachLine } from './read-lines.ts';
 import { createRouteInterner, lineParsers, type RouteInterner, type RoutingDataFormat } from './routing-formats.ts';
 
 export interface LoadOptions {
@@ -41,6 +41,9 @@ export interface RoutingDataSource {
 
 const keptExamples = 10;
 
+/** Routing-data lines are short; a longer one means the file is not what the caller thinks. */
+const maxLineBytes = 64 * 1024;
+
 /**
  * The attribution line that CC BY 4.0 asks for wherever `@ip-location-db/asn` data is used
  * (its sources are RouteViews, the NRO's RIR statistics and DB-IP's IP to ASN Lite).
@@ -72,25 +75,29 @@ export async function loadRoutingData(builder: PrefixTableBuilder, file: string,
   const maxInvalidLines = options.maxInvalidLines ?? 1000;
   const report: LoadReport = { file, format, lines: 0, ranges: 0, notRouted: 0, invalidLines: 0, invalidExamples: [] };
   if (format === 'ip-location-db') report.notice = ipLocationDbNotice;
-  await forEachLine(file, (text, line) => {
-    report.lines = line;
-    const outcome = parse(text, line, builder, interner);
-    if (outcome.kind === 'added') report.ranges++;
-    else if (outcome.kind === 'not-routed') report.notRouted++;
-    else if (outcome.kind === 'invalid') {
-      if (options.strict) throw new OpenNoticeError('IMPORT_INVALID', `${format}: ${outcome.message}`, { file, line });
-      report.invalidLines++;
-      if (report.invalidExamples.length < keptExamples) report.invalidExamples.push({ line, message: outcome.message });
-      if (report.invalidLines > maxInvalidLines) {
-        const first = report.invalidExamples[0]!;
-        throw new OpenNoticeError(
-          'IMPORT_INVALID',
-          `${format}: more than ${maxInvalidLines} malformed lines; is this a ${format} file? first: ${first.message}`,
-          { file, line: first.line },
-        );
+  await forEachLine(
+    file,
+    (text, line) => {
+      report.lines = line;
+      const outcome = parse(text, line, builder, interner);
+      if (outcome.kind === 'added') report.ranges++;
+      else if (outcome.kind === 'not-routed') report.notRouted++;
+      else if (outcome.kind === 'invalid') {
+        if (options.strict) throw new OpenNoticeError('IMPORT_INVALID', `${format}: ${outcome.message}`, { file, line });
+        report.invalidLines++;
+        if (report.invalidExamples.length < keptExamples) report.invalidExamples.push({ line, message: outcome.message });
+        if (report.invalidLines > maxInvalidLines) {
+          const first = report.invalidExamples[0]!;
+          throw new OpenNoticeError(
+            'IMPORT_INVALID',
+            `${format}: more than ${maxInvalidLines} malformed lines; is this a ${format} file? first: ${first.message}`,
+            { file, line: first.line },
+          );
+        }
       }
-    }
-  });
+    },
+    { maxLineBytes, gzip: true, expected: `${format} file` },
+  );
   if (report.ranges === 0 && report.invalidLines > 0) {
     const first = report.invalidExamples[0]!;
     throw new OpenNoticeError('IMPORT_INVALID', `${format}: no usable line; is this a ${format} file? first: ${first.message}`, { file, line: first.line });

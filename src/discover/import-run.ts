@@ -5,7 +5,7 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
-import { fileModifiedAt, readLines } from './line-reader.ts';
+import { fileModifiedAt, readScanFileLines } from './scan-file.ts';
 
 export interface ImportOptions {
   /** Skip and count malformed lines instead of failing on the first one. */
@@ -88,7 +88,7 @@ export function importWith(
         },
       };
       const parse = createParser(context);
-      for await (const line of readLines(file, options.maxLineBytes)) {
+      for await (const line of readScanFileLines(file, options.maxLineBytes)) {
         stats.linesRead++;
         const outcome = parse(line.text, line.number);
         if (outcome.kind === 'open') {

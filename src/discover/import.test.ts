@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
 import { describeImportStats } from './import-run.ts';
 import { detectScanFileFormat, readOpenPorts } from './import.ts';
-import { normaliseIpAddress, parsePort, unixSecondsToIso } from './ip-address.ts';
-import { readLines } from './line-reader.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
+import { parsePort, unixSecondsToIso } from './scan-fields.ts';
+import { readScanFileLines } from './scan-file.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -76,7 +77,7 @@ test(
     const lines: number[] = [];
     await assert.rejects(
       async () => {
-        for await (const line of readLines(file, 100_000)) lines.push(line.number);
+        for await (const line of readScanFileLines(file, 100_000)) lines.push(line.number);
       },
       (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.context.line === 2,
     );
@@ -92,7 +93,7 @@ test(
     writeFileSync(file, `${expected.join('\n')}\n`);
     const seen: string[] = [];
     let last = 0;
-    for await (const line of readLines(file)) {
+    for await (const line of readScanFileLines(file)) {
       seen.push(line.text);
       last = line.number;
     }
@@ -102,12 +103,12 @@ test(
 );
 
 test('addresses, ports and times are validated strictly', () => {
-  assert.equal(normaliseIpAddress('192.0.2.1'), '192.0.2.1');
-  assert.equal(normaliseIpAddress('192.0.2.01'), undefined, 'leading zeros are ambiguous');
-  assert.equal(normaliseIpAddress('256.0.0.1'), undefined);
-  assert.equal(normaliseIpAddress('2001:DB8:0:0:0:0:0:1'), '2001:db8::1');
-  assert.equal(normaliseIpAddress('2001:db8::1]/x[::1'), undefined);
-  assert.equal(normaliseIpAddress('example.net'), undefined);
+  assert.equal(canonicalAddress('192.0.2.1'), '192.0.2.1');
+  assert.equal(canonicalAddress('192.0.2.01'), undefined, 'leading zeros are ambiguous');
+  assert.equal(canonicalAddress('256.0.0.1'), undefined);
+  assert.equal(canonicalAddress('2001:DB8:0:0:0:0:0:1'), '2001:db8::1');
+  assert.equal(canonicalAddress('2001:db8::1]/x[::1'), undefined);
+  assert.equal(canonicalAddress('example.net'), undefined);
   assert.deepEqual(['1', '65535', '0', '65536', '8o', 443].map(parsePort), [1, 65535, undefined, undefined, undefined, 443]);
   assert.equal(unixSecondsToIso('1700000000'), '2023-11-14T22:13:20.000Z');
   assert.equal(unixSecondsToIso('-5'), undefined);

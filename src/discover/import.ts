@@ -6,8 +6,8 @@ import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import { splitCsvLine } from './csv-line.ts';
 import type { ImportOptions, ImportStats, OpenPortImport } from './import-run.ts';
-import { normaliseIpAddress } from './ip-address.ts';
-import { readLines } from './line-reader.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
+import { readScanFileLines } from './scan-file.ts';
 import { readMasscan } from './masscan.ts';
 import { readZmapCsv } from './zmap.ts';
 
@@ -26,7 +26,7 @@ const sniffLines = 5;
  */
 export async function detectScanFileFormat(file: string): Promise<ScanFileFormat | undefined> {
   let looked = 0;
-  for await (const { text } of readLines(file)) {
+  for await (const { text } of readScanFileLines(file)) {
     const line = text.trim();
     if (line === '' || line === '[' || line === ',') continue;
     if (++looked > sniffLines) break;
@@ -39,7 +39,7 @@ export async function detectScanFileFormat(file: string): Promise<ScanFileFormat
     }
     const cells = splitCsvLine(line);
     if (cells?.includes('saddr')) return 'zmap-csv';
-    if (cells?.length === 1 && normaliseIpAddress(cells[0]) !== undefined) return 'zmap-csv';
+    if (cells?.length === 1 && canonicalAddress(cells[0]) !== undefined) return 'zmap-csv';
     return undefined;
   }
   return undefined;

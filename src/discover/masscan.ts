@@ -13,7 +13,8 @@
 import type { OpenPort } from '../core/records.ts';
 import { quoteForMessage } from './csv-line.ts';
 import { importWith, type ImportOptions, type LineOutcome, type OpenPortImport, type ParserContext } from './import-run.ts';
-import { normaliseIpAddress, parsePort, unixSecondsToIso } from './ip-address.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
+import { parsePort, unixSecondsToIso } from './scan-fields.ts';
 
 /** Port states masscan prints (status_string in its output.c). */
 const knownStates = new Set(['open', 'closed', 'up', 'unknown']);
@@ -50,7 +51,7 @@ function parseJsonLine(line: string, context: ParserContext): LineOutcome {
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return { kind: 'invalid', reason: 'JSON line is not an object' };
   const fields = record as Record<string, unknown>;
-  const ip = typeof fields.ip === 'string' ? normaliseIpAddress(fields.ip) : undefined;
+  const ip = typeof fields.ip === 'string' ? canonicalAddress(fields.ip) : undefined;
   if (ip === undefined) return { kind: 'invalid', reason: `"ip" ${quoteForMessage(String(fields.ip))} is not an IP address` };
   const seenAt = timeOf(fields.timestamp, context);
   if (seenAt === undefined) return { kind: 'invalid', reason: `"timestamp" ${quoteForMessage(String(fields.timestamp))} is not Unix seconds` };
@@ -90,7 +91,7 @@ function parseListLine(line: string, context: ParserContext): LineOutcome {
   const [state, protocol, portText, ipText, timeText] = tokens;
   const port = parsePort(portText);
   if (port === undefined) return { kind: 'invalid', reason: `port ${quoteForMessage(portText)} is not a port number` };
-  const ip = normaliseIpAddress(ipText);
+  const ip = canonicalAddress(ipText);
   if (ip === undefined) return { kind: 'invalid', reason: `${quoteForMessage(ipText)} is not an IP address` };
   const seenAt = timeOf(timeText, context);
   if (seenAt === undefined) return { kind: 'invalid', reason: `${quoteForMessage(timeText ?? '')} is not Unix seconds` };

@@ -11,7 +11,8 @@ import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import { quoteForMessage, splitCsvLine } from './csv-line.ts';
 import { importWith, type ImportOptions, type LineOutcome, type OpenPortImport, type ParserContext } from './import-run.ts';
-import { normaliseIpAddress, parsePort, unixSecondsToIso } from './ip-address.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
+import { parsePort, unixSecondsToIso } from './scan-fields.ts';
 
 export interface ZmapImportOptions extends ImportOptions {
   /** The port zmap scanned (`-p`); required when the file has no `sport` column. */
@@ -54,7 +55,7 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
     if (text.trim() === '') return { kind: 'blank' };
     if (columns === undefined) {
       const first = splitCsvLine(text.trim());
-      if (first?.length === 1 && normaliseIpAddress(first[0]) !== undefined) {
+      if (first?.length === 1 && canonicalAddress(first[0]) !== undefined) {
         if (scannedPort === undefined) {
           throw fileError(lineNumber, 'ZMap output without a header row has no port column: give the scanned port (--port)');
         }
@@ -73,7 +74,7 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
   };
 
   function parseHeaderless(text: string): LineOutcome {
-    const ip = normaliseIpAddress(text);
+    const ip = canonicalAddress(text);
     if (ip === undefined) return { kind: 'invalid', reason: `expected one IP address per line, got ${quoteForMessage(text)}` };
     return open({ ip, port: scannedPort!, source: context.source, seenAt: context.fallbackSeenAt });
   }
@@ -89,7 +90,7 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
     if (classification !== undefined && classification !== 'synack') return { kind: 'ignored' };
     if (success !== undefined && success !== '1' && success !== 'true') return { kind: 'ignored' };
 
-    const ip = normaliseIpAddress(cells[index.saddr]);
+    const ip = canonicalAddress(cells[index.saddr]);
     if (ip === undefined) return { kind: 'invalid', reason: `saddr ${quoteForMessage(cells[index.saddr])} is not an IP address` };
     const portText = cell(index.sport);
     const port = portText === undefined ? scannedPort : parsePort(portText);

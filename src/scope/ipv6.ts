@@ -66,3 +66,13 @@ export function formatIPv6Groups(groups: readonly number[]): string {
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
+
+/**
+ * RFC 5952 text of an IPv6 address given as its 128-bit value (formatIPv6Groups of its groups).
+ * @example formatIPv6(0x20010db8000000000000000000000001n) // '2001:db8::1'
+ */
+export function formatIPv6(value: bigint): string {
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  return formatIPv6Groups(groups);
+}

@@ -6,23 +6,12 @@
  */
 import { findingKinds, type FindingKind, type NotifiableFinding } from '../core/records.ts';
 import type { FindingEventRow, ReportRow } from '../store/repository.ts';
+import { monthFigures, type MonthFigures } from './month-figures.ts';
 
 const kinds: readonly FindingKind[] = findingKinds;
 
-export interface MonthFigures {
-  /** YYYY-MM (UTC). */
-  month: string;
-  found: Record<FindingKind, number>;
-  /** Distinct infected addresses seen per day in the month: max and average over days with data. */
-  infectedPerDay: { max: number; average: number };
-  reports: number;
-  findingsNotified: number;
-  remediated: number;
-  cumulative: { found: Record<FindingKind, number>; findingsNotified: number; remediated: number };
-}
-
 export interface ProgramStatistics {
-  months: MonthFigures[];
+  months: MonthFigures<FindingKind>[];
   /** Open findings now, broken down (an address with several findings counts in each of its kinds). */
   open: {
     total: number;
@@ -59,26 +48,8 @@ export interface ProgramStatisticsInput {
  * @example programStatistics({ findings: await store.listNotifiableFindings(), events: await store.listFindingEvents(), reports: await store.listReports() })
  */
 export function programStatistics(input: ProgramStatisticsInput): ProgramStatistics {
-  const months = new Map<string, MonthFigures>();
-  const monthFor = (month: string): MonthFigures => {
-    let figures = months.get(month);
-    if (!figures) {
-      figures = {
-        month,
-        found: zeroKinds(),
-        infectedPerDay: { max: 0, average: 0 },
-        reports: 0,
-        findingsNotified: 0,
-        remediated: 0,
-        cumulative: { found: zeroKinds(), findingsNotified: 0, remediated: 0 },
-      };
-      months.set(month, figures);
-    }
-    return figures;
-  };
   const infectedByDay = new Map<string, Set<string>>();
   for (const finding of input.findings) {
-    monthFor(monthOf(finding.firstSeen)).found[finding.kind]++;
     if (finding.kind !== 'infected') continue;
     for (const day of infectedDays(finding)) {
       const addresses = infectedByDay.get(day) ?? new Set<string>();
@@ -86,35 +57,20 @@ export function programStatistics(input: ProgramStatisticsInput): ProgramStatist
       infectedByDay.set(day, addresses);
     }
   }
-  for (const [day, addresses] of infectedByDay) {
-    const figures = monthFor(monthOf(day));
-    figures.infectedPerDay.max = Math.max(figures.infectedPerDay.max, addresses.size);
-  }
-  for (const figures of months.values()) {
-    const days = [...infectedByDay].filter(([day]) => monthOf(day) === figures.month).map(([, addresses]) => addresses.size);
-    figures.infectedPerDay.average = days.length ? days.reduce((a, b) => a + b, 0) / days.length : 0;
-  }
-  for (const report of input.reports) {
-    if (report.audience !== 'isp') continue;
-    const figures = monthFor(monthOf(report.createdAt));
-    figures.reports++;
-    figures.findingsNotified += report.findingCount;
-  }
-  for (const event of input.events) if (event.event === 'closed') monthFor(monthOf(event.at)).remediated++;
-
-  const ordered = [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
-  const running = { found: zeroKinds(), findingsNotified: 0, remediated: 0 };
-  for (const figures of ordered) {
-    for (const kind of kinds) running.found[kind] += figures.found[kind];
-    running.findingsNotified += figures.findingsNotified;
-    running.remediated += figures.remediated;
-    figures.cumulative = { found: { ...running.found }, findingsNotified: running.findingsNotified, remediated: running.remediated };
-  }
+  // One entry per finding, report and event: monthFigures adds them up per month.
+  const months = monthFigures(kinds, {
+    foundByMonth: input.findings.map((finding) => ({ month: monthOf(finding.firstSeen), kind: finding.kind, count: 1 })),
+    infectedByDay: [...infectedByDay].map(([day, addresses]) => ({ day, hosts: addresses.size })),
+    reportsByMonth: input.reports
+      .filter((report) => report.audience === 'isp')
+      .map((report) => ({ month: monthOf(report.createdAt), reports: 1, findingsNotified: report.findingCount })),
+    remediatedByMonth: input.events.filter((event) => event.event === 'closed').map((event) => ({ month: monthOf(event.at), count: 1 })),
+  });
   const open = input.findings.filter((finding) => finding.status === 'open');
   const byKind = zeroKinds();
   for (const finding of open) byKind[finding.kind]++;
   return {
-    months: ordered,
+    months,
     open: {
       total: open.length,
       byKind,

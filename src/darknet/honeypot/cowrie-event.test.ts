@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cowrieEventKind, parseCowrieLine, parseCowrieTimestamp } from './cowrie-event.ts';
-import { addressSortKey, canonicalAddress } from './source-address.ts';
+import { canonicalAddress } from '../../scope/canonical-address.ts';
+import { addressSortKey } from './source-address.ts';
 
 test('timestamps in the shapes Cowrie releases and shippers have written', () => {
   const expected = Date.UTC(2018, 4, 6, 17, 44, 5, 866);

@@ -4,7 +4,7 @@
  * (kippo heritage, 2014-2015), "COW00nn" (briefly in 2015) and "cowrie.*" (since late 2015);
  * all map onto the same small set of kinds the aggregator counts.
  */
-import { canonicalAddress } from './source-address.ts';
+import { canonicalAddress } from '../../scope/canonical-address.ts';
 
 /** What an event means for the evidence we keep. */
 export type CowrieEventKind =

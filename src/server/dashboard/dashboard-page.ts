@@ -9,6 +9,7 @@ import type { DashboardFindingFilter } from '../../store/dashboard-types.ts';
 import { dataTable, figureBlock, type Cell, type ChartSeries } from './figure-block.ts';
 import type { Breakdown, DashboardFigures, IspRemediation } from './figures.ts';
 import { formatCount, formatShare, formatTime, keyLabel, kindLabel } from './labels.ts';
+import { foundPerMonthSeries, monthlyTable } from './monthly-table.ts';
 import { dashboardWords } from './words.ts';
 
 /**
@@ -24,32 +25,7 @@ const link = (text: string | number, filter: DashboardFindingFilter): Cell => ({
 function monthlySection(locale: Locale, figures: DashboardFigures): SafeHtml {
   const words = dashboardWords(locale);
   const months = figures.months;
-  const table = dataTable({
-    locale,
-    className: 'data wide',
-    headers: [
-      words.month,
-      ...figures.kinds.map((kind) => kindLabel(locale, kind)),
-      words.infectedMax,
-      words.reports,
-      words.notified,
-      words.remediated,
-      words.cumulativeFound,
-      words.cumulativeNotified,
-      words.cumulativeRemediated,
-    ],
-    rows: months.map((row) => [
-      row.month,
-      ...figures.kinds.map((kind) => link(row.found[kind] ?? 0, { kind, month: row.month })),
-      link(row.infectedPerDay.max, { kind: 'infected', month: row.month }),
-      row.reports,
-      row.findingsNotified,
-      link(row.remediated, { status: 'closed', closedMonth: row.month }),
-      Object.values(row.cumulative.found).reduce((a, b) => a + b, 0),
-      row.cumulative.findingsNotified,
-      row.cumulative.remediated,
-    ]),
-  });
+  const table = monthlyTable(locale, figures, words, drillPath);
   const found = figureBlock({
     id: 'monthly',
     title: words.monthly,
@@ -61,14 +37,7 @@ function monthlySection(locale: Locale, figures: DashboardFigures): SafeHtml {
     spec: {
       type: 'bar',
       categories: months.map((row) => row.month),
-      series: figures.kinds.map(
-        (kind): ChartSeries => ({
-          name: kindLabel(locale, kind),
-          stack: 'found',
-          data: months.map((row) => row.found[kind] ?? 0),
-          links: months.map((row) => drillPath({ kind, month: row.month })),
-        }),
-      ),
+      series: foundPerMonthSeries(locale, figures, drillPath),
     },
   });
   const notifications = figureBlock({

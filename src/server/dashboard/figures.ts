@@ -1,28 +1,19 @@
 /**
  * The dashboard's figures: the store's aggregates shaped into months (the NOTICE-style
- * monthly table with cumulative totals), open-finding breakdowns, darknet days, and per-ISP
+ * monthly table with cumulative totals, src/stats/month-figures.ts, as the programme
+ * statistics count it), open-finding breakdowns, darknet days, and per-ISP
  * remediation (src/track/effectiveness.ts). Computing them reads every finding once, so
  * `createFigureCache` keeps the result until the store's change mark (or the day) changes;
  * concurrent requests share one computation.
  */
 import { findingKinds, type FindingKind } from '../../core/records.ts';
 import type { DashboardAggregates, TrackedFindingRow } from '../../store/dashboard-types.ts';
+import { monthFigures, type MonthFigures } from '../../stats/month-figures.ts';
 import { effectiveness, type EffectivenessFigures } from '../../track/effectiveness.ts';
 import type { SafeHtml } from '../html.ts';
 import type { Locale, ServerDeps } from '../route-types.ts';
 
 export const knownKinds: readonly FindingKind[] = findingKinds;
-
-/** Like the programme's MonthFigures, but keyed by any kind the store holds (extra kinds such as reflectors get columns too). */
-export interface MonthRow {
-  month: string;
-  found: Record<string, number>;
-  infectedPerDay: { max: number; average: number };
-  reports: number;
-  findingsNotified: number;
-  remediated: number;
-  cumulative: { found: Record<string, number>; findingsNotified: number; remediated: number };
-}
 
 /** A breakdown entry: `key` is what the drill-down filters on, `label` what people read. */
 export interface Breakdown {
@@ -45,7 +36,8 @@ export interface DashboardFigures {
   computedAt: string;
   /** Kinds in column order: the four known kinds, then any other kind the store holds (e.g. reflectors). */
   kinds: string[];
-  months: MonthRow[];
+  /** The monthly table, with a column for every kind in `kinds`. */
+  months: MonthFigures[];
   infectedByDay: DashboardAggregates['infectedByDay'];
   darknet: { byDay: DashboardAggregates['darknetByDay']; topPorts: DashboardAggregates['darknetTopPorts'] };
   open: { total: number; byKind: Record<string, number>; byIsp: Breakdown[]; byDeviceType: Breakdown[]; byVendor: Breakdown[]; byReleaseYear: Breakdown[] };
@@ -65,43 +57,6 @@ function breakdown(entries: Iterable<{ key: string; label: string; kind: string;
     byKey.set(entry.key, item);
   }
   return [...byKey.values()].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-}
-
-function monthRows(aggregates: DashboardAggregates, kinds: readonly string[]): MonthRow[] {
-  const months = new Map<string, MonthRow>();
-  const monthFor = (month: string): MonthRow => {
-    let row = months.get(month);
-    if (!row) {
-      row = {
-        month,
-        found: zeros(kinds),
-        infectedPerDay: { max: 0, average: 0 },
-        reports: 0,
-        findingsNotified: 0,
-        remediated: 0,
-        cumulative: { found: zeros(kinds), findingsNotified: 0, remediated: 0 },
-      };
-      months.set(month, row);
-    }
-    return row;
-  };
-  for (const { month, kind, count } of aggregates.foundByMonth) monthFor(month).found[kind] = count;
-  const infectedDays = Map.groupBy(aggregates.infectedByDay, ({ day }) => day.slice(0, 7));
-  for (const [month, entries] of infectedDays) {
-    const days = entries.map((entry) => entry.hosts);
-    monthFor(month).infectedPerDay = { max: Math.max(...days), average: days.reduce((a, b) => a + b, 0) / days.length };
-  }
-  for (const { month, reports, findingsNotified } of aggregates.reportsByMonth) Object.assign(monthFor(month), { reports, findingsNotified });
-  for (const { month, count } of aggregates.remediatedByMonth) monthFor(month).remediated = count;
-  const ordered = [...months.values()].sort((a, b) => a.month.localeCompare(b.month));
-  const running = { found: zeros(kinds), findingsNotified: 0, remediated: 0 };
-  for (const row of ordered) {
-    for (const kind of kinds) running.found[kind]! += row.found[kind] ?? 0;
-    running.findingsNotified += row.findingsNotified;
-    running.remediated += row.remediated;
-    row.cumulative = { found: { ...running.found }, findingsNotified: running.findingsNotified, remediated: running.remediated };
-  }
-  return ordered;
 }
 
 /**
@@ -154,7 +109,7 @@ export function composeFigures(aggregates: DashboardAggregates, remediation: Isp
   const byKind = zeros(kinds);
   for (const entry of open) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + entry.count;
   const device = aggregates.openByDevice;
-  const months = monthRows(aggregates, kinds);
+  const months = monthFigures(kinds, aggregates);
   const last = months.at(-1)?.cumulative;
   const closed = aggregates.byIsp.filter((entry) => entry.status === 'closed').reduce((sum, entry) => sum + entry.count, 0);
   return {

@@ -11,6 +11,7 @@ import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
 import { dataTable, figureBlock } from '../dashboard/figure-block.ts';
 import type { Breakdown, DashboardFigures } from '../dashboard/figures.ts';
 import { formatTime, keyLabel, kindLabel } from '../dashboard/labels.ts';
+import { foundPerMonthSeries, monthlyTable } from '../dashboard/monthly-table.ts';
 import { publicWords } from './words.ts';
 
 function breakdown(locale: Locale, figures: DashboardFigures, id: string, heading: string, entries: Breakdown[], type: 'bar' | 'hbar'): SafeHtml {
@@ -47,36 +48,11 @@ export function statisticsBody(locale: Locale, figures: DashboardFigures): SafeH
     tableLabel: words.table,
     emptyText: words.noData,
     className: 'wide',
-    table: dataTable({
-      locale,
-      className: 'data wide',
-      headers: [
-        words.month,
-        ...figures.kinds.map((kind) => kindLabel(locale, kind)),
-        words.infectedMax,
-        words.reports,
-        words.notified,
-        words.remediated,
-        words.cumulativeFound,
-        words.cumulativeNotified,
-        words.cumulativeRemediated,
-      ],
-      rows: months.map((row) => [
-        row.month,
-        ...figures.kinds.map((kind) => row.found[kind] ?? 0),
-        row.infectedPerDay.max,
-        row.reports,
-        row.findingsNotified,
-        row.remediated,
-        Object.values(row.cumulative.found).reduce((a, b) => a + b, 0),
-        row.cumulative.findingsNotified,
-        row.cumulative.remediated,
-      ]),
-    }),
+    table: monthlyTable(locale, figures, words),
     spec: {
       type: 'bar',
       categories: months.map((row) => row.month),
-      series: figures.kinds.map((kind) => ({ name: kindLabel(locale, kind), stack: 'found', data: months.map((row) => row.found[kind] ?? 0) })),
+      series: foundPerMonthSeries(locale, figures),
     },
   });
   const open = figures.open;

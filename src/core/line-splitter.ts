@@ -1,14 +1,15 @@
 /**
  * Bytes in, text lines out, with a hard bound on what is held: at most `maxLineBytes` of
  * one unfinished line. A longer line is reported once as too long and its remaining bytes
- * are dropped as they arrive, so a file without line ends cannot exhaust memory.
+ * are dropped as they arrive, so a file without line ends cannot exhaust memory. The engine
+ * of every bounded line reader (read-lines.ts); pure, so it can be fed from any byte source.
  */
 
 export interface LineSink {
-  /** A complete line, decoded as UTF-8, without its LF or CRLF. */
-  line(text: string): void;
-  /** A line passed the byte limit; it is reported here once and then discarded. */
-  tooLong(): void;
+  /** A complete line, decoded as UTF-8, without its LF or CRLF (and, on line 1, without a BOM); `number` is 1-based. */
+  line(text: string, number: number): void;
+  /** Line `number` passed the byte limit; it is reported here once and then discarded. Throwing here stops the splitting. */
+  tooLong(number: number): void;
 }
 
 export interface LineSplitter {
@@ -17,6 +18,8 @@ export interface LineSplitter {
   finish(): void;
   /** Bytes of the unfinished line currently held (never more than the limit). */
   readonly bufferedBytes: number;
+  /** Lines delivered or reported too long so far. */
+  readonly lines: number;
 }
 
 const LF = 10;
@@ -31,7 +34,7 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let discarding = false;
-  let firstLine = true;
+  let lines = 0;
 
   const deliver = (last: Buffer): void => {
     const bytes = pending.length === 0 ? last : Buffer.concat([...pending, last]);
@@ -39,9 +42,8 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
     pendingBytes = 0;
     let text = bytes.toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (firstLine && text.startsWith('\uFEFF')) text = text.slice(1);
-    firstLine = false;
-    sink.line(text);
+    if (lines === 0 && text.startsWith('\uFEFF')) text = text.slice(1);
+    sink.line(text, ++lines);
   };
 
   return {
@@ -53,7 +55,6 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
         if (discarding) {
           if (end === -1) return;
           discarding = false;
-          firstLine = false;
           start = end + 1;
           continue;
         }
@@ -62,9 +63,8 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
           pending = [];
           pendingBytes = 0;
           discarding = end === -1;
-          firstLine = false;
           start = stop + 1;
-          sink.tooLong();
+          sink.tooLong(++lines);
           continue;
         }
         if (end === -1) {
@@ -86,6 +86,9 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
     },
     get bufferedBytes(): number {
       return pendingBytes;
+    },
+    get lines(): number {
+      return lines;
     },
   };
 }
