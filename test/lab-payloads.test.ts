@@ -13,7 +13,7 @@ import { openStore } from '../src/store/open-store.ts';
 import type { SurveyRepository } from '../src/store/repository.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
-import { scoreCredentialFindings, scoreIdentification } from '../src/survey/score.ts';
+import { scoreCredentialFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
 
 const cidr = '127.216.0.0/24';
 let lab: LabHandle;

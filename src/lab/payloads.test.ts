@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { createIdentifier } from '../identify/engine.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
-import { checkedWeaknessPaths } from '../survey/score.ts';
+import { checkedWeaknessPaths } from './score-against-truth.ts';
 import { observeDevice } from './observe.ts';
 import { defaultLabOptions } from './options.ts';
 import { choosePayloadSlots, payloadDeviceKinds } from './payload-devices.ts';

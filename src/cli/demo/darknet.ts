@@ -4,17 +4,17 @@
  * devices come back as findings joined to what the survey identified.
  */
 import { join } from 'node:path';
-import { ingestCaptureFiles } from '../darknet/ingest-run.ts';
-import { summarizeWindows } from '../darknet/stats.ts';
-import { darknetRange } from '../darknet/ingest.ts';
-import { generateDarknetCapture } from '../lab/darknet/generate.ts';
-import { chooseInfectedDevices } from '../lab/darknet/infected-devices.ts';
-import type { LabTruth } from '../lab/types.ts';
-import { renderInfectedModelsTable, summarizeInfectedModels } from '../report/infected.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import { scoreInfectedFindings } from '../survey/score.ts';
-import type { CommandIo } from './command.ts';
-import { formatStatistics } from './darknet/stats.ts';
+import { ingestCaptureFiles } from '../../darknet/ingest-run.ts';
+import { summarizeWindows } from '../../darknet/stats.ts';
+import { darknetRange } from '../../darknet/ingest.ts';
+import { generateDarknetCapture } from '../../lab/darknet/generate.ts';
+import { chooseInfectedDevices } from '../../lab/darknet/infected-devices.ts';
+import type { LabTruth } from '../../lab/types.ts';
+import { renderInfectedModelsTable, summarizeInfectedModels } from '../../report/infected.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import { scoreInfectedFindings } from '../../lab/score-against-truth.ts';
+import type { CommandIo } from '../command.ts';
+import { formatStatistics } from '../darknet/stats.ts';
 
 export const demoDarknet = '127.200.0.0/16';
 
