@@ -74,7 +74,7 @@ async function surveyWithOpennotice(targets: string[], db: string) {
       'max-attempts-per-host': '100',
     });
     const started = performance.now();
-    const summary = await runSurvey(config, createSurveyDeps({ store }));
+    const summary = await runSurvey(config, createSurveyDeps({ store, labRules: config.scope.loopbackOnly }));
     const seconds = (performance.now() - started) / 1000;
     const services = await store.listServices();
     const calls = services

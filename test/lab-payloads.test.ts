@@ -31,22 +31,20 @@ before(async () => {
   store = await openStore(':memory:');
   // Only the payload devices: the hostile ones are surveyed (slowly) by other tests.
   const targets = payloadDevicesOf(lab.truth).map((device) => `${device.ip}/32`);
-  summary = await runSurvey(
-    await buildSurveyConfig({
-      target: targets,
-      check: ['credentials'],
-      ports: ['21,22,23,80,8080'],
-      seed: '4',
-      'per-host': '2',
-      'connect-timeout': '1500',
-      'io-timeout': '2000',
-      deadline: '8000',
-      'max-bytes': '262144',
-      'max-attempts-per-service': '40',
-      'max-attempts-per-host': '100',
-    }),
-    createSurveyDeps({ store }),
-  );
+  const config = await buildSurveyConfig({
+    target: targets,
+    check: ['credentials'],
+    ports: ['21,22,23,80,8080'],
+    seed: '4',
+    'per-host': '2',
+    'connect-timeout': '1500',
+    'io-timeout': '2000',
+    deadline: '8000',
+    'max-bytes': '262144',
+    'max-attempts-per-service': '40',
+    'max-attempts-per-host': '100',
+  });
+  summary = await runSurvey(config, createSurveyDeps({ store, labRules: config.scope.loopbackOnly }));
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import { renderFindingsCsv, renderFindingsJson } from '../src/report/findings.ts
 import { openStore } from '../src/store/open-store.ts';
 import type { SurveyRepository } from '../src/store/repository.ts';
 import { startLabProcess, type LabProcess } from '../src/lab/lab-child-process.ts';
-import { runSurvey } from '../src/survey/run-survey.ts';
+import { runSurvey, type SurveyConfig } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
 import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
 import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
@@ -35,7 +35,8 @@ const surveyValues = (targets: string[]) => ({
 });
 
 const realFeeds = [sharedData('nvd'), sharedData('cve5/records'), sharedData('kev/known_exploited_vulnerabilities.json')];
-const depsWithFirmware = async () => ({ ...createSurveyDeps({ store }), firmware: await loadFirmwareAssessor(store) });
+const surveyWithFirmware = async (config: SurveyConfig) =>
+  runSurvey(config, { ...createSurveyDeps({ store, labRules: config.scope.loopbackOnly }), firmware: await loadFirmwareAssessor(store) });
 
 let lab: LabProcess;
 let directory: string;
@@ -49,7 +50,7 @@ before(async () => {
   // The lab's synthetic feed for its fictional vendors, and the real public records its
   // real-product devices are modelled on (../shared/data, as CI has it).
   for (const feed of [lab.feedFile, ...realFeeds]) await importFeedFile(store, feed);
-  first = await runSurvey(await buildSurveyConfig(surveyValues([cidr])), await depsWithFirmware());
+  first = await surveyWithFirmware(await buildSurveyConfig(surveyValues([cidr])));
 });
 
 after(async () => {
@@ -154,7 +155,7 @@ test('every login attempt is in the audit log; reports carry entry ids, never pa
 test('a re-run updates what exists instead of duplicating it', async () => {
   const before = await store.listFindings({});
   const subScope = '127.79.0.0/20';
-  const second = await runSurvey(await buildSurveyConfig(surveyValues([subScope])), await depsWithFirmware());
+  const second = await surveyWithFirmware(await buildSurveyConfig(surveyValues([subScope])));
   const afterRows = await store.listFindings({});
   assert.equal(afterRows.length, before.length, 'no duplicates');
   const inSubScope = before.filter((row) => row.ip.startsWith('127.79.') && Number(row.ip.split('.')[2]) < 16);

@@ -29,13 +29,15 @@ test('devices gone from the network close their findings; devices back reopen th
   const store = await openStore(':memory:');
   let lab = await startLab(labOptions);
   try {
-    const first = await runSurvey(await buildSurveyConfig(values(cidr)), createSurveyDeps({ store }));
+    const config = await buildSurveyConfig(values(cidr));
+    const deps = () => createSurveyDeps({ store, labRules: config.scope.loopbackOnly });
+    const first = await runSurvey(config, deps());
     const opened = first.reconciliation.opened;
     assert.ok(opened > 0, 'the small lab has weak devices');
     assert.equal(scoreCredentialFindings(lab.truth, await store.listFindings({ status: 'open' })).recall, 1);
     await lab.close();
 
-    const gone = await runSurvey(await buildSurveyConfig(values(cidr)), createSurveyDeps({ store }));
+    const gone = await runSurvey(config, deps());
     assert.equal(gone.openPorts, 0);
     assert.equal(gone.reconciliation.closed, opened, 'every finding on a now-closed port is closed');
     assert.equal((await store.listFindings({ status: 'open' })).length, 0);
@@ -43,7 +45,7 @@ test('devices gone from the network close their findings; devices back reopen th
     assert.ok(closed.every((row) => row.closedRunId === gone.runId));
 
     lab = await startLab(labOptions);
-    const back = await runSurvey(await buildSurveyConfig(values(cidr)), createSurveyDeps({ store }));
+    const back = await runSurvey(config, deps());
     assert.equal(back.reconciliation.reopened, opened);
     assert.equal(back.reconciliation.opened, 0, 'the same findings come back, not new ones');
     assert.equal((await store.listFindings({})).length, opened, 'no duplicates after three runs');
@@ -61,7 +63,7 @@ test('an interrupted survey saves what it did and --resume finishes it without d
     const controller = new AbortController();
     const config = await buildSurveyConfig({ ...values(cidr), 'max-concurrent': '40' });
     const interrupted = await runSurvey(config, {
-      ...createSurveyDeps({ store, signal: controller.signal }),
+      ...createSurveyDeps({ store, labRules: config.scope.loopbackOnly, signal: controller.signal }),
       onProgress: (progress) => {
         if (progress.phase === 'assessment' && progress.done >= 20) controller.abort();
       },
@@ -71,7 +73,10 @@ test('an interrupted survey saves what it did and --resume finishes it without d
     const savedHosts = new Set((await store.listServices()).map((service) => service.ip));
     assert.ok(savedHosts.size >= 20 && savedHosts.size < lab.truth.devices.length, `saved ${savedHosts.size} hosts`);
 
-    const resumed = await runSurvey({ ...(await buildSurveyConfig(values(cidr))), resumeRunId: interrupted.runId }, createSurveyDeps({ store }));
+    const resumed = await runSurvey(
+      { ...(await buildSurveyConfig(values(cidr))), resumeRunId: interrupted.runId },
+      createSurveyDeps({ store, labRules: config.scope.loopbackOnly }),
+    );
     assert.equal(resumed.runId, interrupted.runId);
     assert.equal(resumed.status, 'completed');
     assert.equal(resumed.hosts, lab.truth.devices.length - savedHosts.size, 'saved hosts are not surveyed again');

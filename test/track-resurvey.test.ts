@@ -65,8 +65,9 @@ test('re-surveys check only notified findings and close the fixed ones after two
   let day = 0;
   const now = () => new Date(start + day * dayMs);
   try {
-    const deps = { ...createSurveyDeps({ store }), now };
-    await runSurvey(await buildSurveyConfig(values(cidr)), deps);
+    const config = await buildSurveyConfig(values(cidr));
+    const deps = { ...createSurveyDeps({ store, labRules: config.scope.loopbackOnly }), now };
+    await runSurvey(config, deps);
     const network = labIsps(cidr);
     await store.upsertIsps(network.isps);
     const attributor = createAttributor({ table: createPrefixTable(network.prefixes), registry: createIspRegistry(await store.listIsps()) });

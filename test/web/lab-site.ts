@@ -84,7 +84,8 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
       'max-attempts-per-service': '40',
       'max-attempts-per-host': '100',
     };
-    await runSurvey(await buildSurveyConfig(surveyValues), createSurveyDeps({ store }));
+    const config = await buildSurveyConfig(surveyValues);
+    await runSurvey(config, createSurveyDeps({ store, labRules: config.scope.loopbackOnly }));
 
     const network = labIsps(options.cidr);
     await store.upsertIsps(network.isps);
@@ -97,7 +98,7 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
     );
     if (fixed) {
       lab.remediate(fixed.ip);
-      await resurveyNotified({ store, values: surveyValues, deps: createSurveyDeps({ store }), closeAfterMisses: 1 });
+      await resurveyNotified({ store, values: surveyValues, deps: createSurveyDeps({ store, labRules: config.scope.loopbackOnly }), closeAfterMisses: 1 });
     }
     const findings = await store.listNotifiableFindings();
 

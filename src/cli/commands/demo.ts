@@ -80,7 +80,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         const config = await buildSurveyConfig(surveyValues);
         // The demo lives a month: the survey is day 0, thirty days ago; the follow-up moves the clock on.
         const clock = demoClock({ startDaysAgo: 30 });
-        const deps = { ...createSurveyDeps({ store, signal: io.signal, onProgress: reporter.update }), now: clock.now };
+        const deps = { ...createSurveyDeps({ store, labRules: config.scope.loopbackOnly, signal: io.signal, onProgress: reporter.update }), now: clock.now };
         deps.firmware = await loadFirmwareAssessor(store);
         const summary = await runSurvey(config, deps);
         reporter.finish();

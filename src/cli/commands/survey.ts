@@ -52,7 +52,7 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
     }
     const reporter = createProgressReporter(io.stderr);
     try {
-      const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
+      const deps = createSurveyDeps({ store, labRules: config.scope.loopbackOnly, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
       if (config.firmware) deps.firmware = await loadFirmwareAssessor(store);
       const summary = await runSurvey(config, deps);
       reporter.finish();

@@ -3,6 +3,7 @@ import { findingKinds, type FindingKind } from '../../core/records.ts';
 import { feedbackActions, type FeedbackAction } from '../../store/notification-types.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { SurveyRepository } from '../../store/repository.ts';
+import type { SurveyConfig } from '../../survey/run-survey.ts';
 import { readStudyFile } from '../../track/study.ts';
 import { groupings, type Grouping } from '../../track/tracked-findings.ts';
 import { defineCommand, integerOption, listOption, type CommandIo } from '../command.ts';
@@ -19,7 +20,9 @@ async function runResurvey(store: SurveyRepository, values: Record<string, unkno
   const reporter = createProgressReporter(io.stderr);
   try {
     const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
-    const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
+    // Built once the re-survey's scope is known: the lab's rules load only for a loopback scope.
+    const deps = (config: SurveyConfig) =>
+      createSurveyDeps({ store, labRules: config.scope.loopbackOnly, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
     const { plan, summary } = await resurveyNotified({
       store,
       values,

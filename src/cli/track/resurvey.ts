@@ -5,7 +5,7 @@
  */
 import type { SurveyRepository } from '../../store/repository.ts';
 import { loadFirmwareAssessor } from '../../survey/firmware-assessor.ts';
-import { runSurvey, type SurveyDeps } from '../../survey/run-survey.ts';
+import { runSurvey, type SurveyConfig, type SurveyDeps } from '../../survey/run-survey.ts';
 import type { SurveySummary } from '../../survey/progress.ts';
 import { planResurvey, type ResurveyPlan } from '../../track/resurvey-plan.ts';
 import type { HoldoutPolicy } from '../../track/holdout.ts';
@@ -16,7 +16,12 @@ export interface ResurveyOptions {
   store: SurveyRepository;
   /** Survey options (rates, timeouts, --plan …) as the survey command takes them. */
   values: Record<string, unknown>;
-  deps: SurveyDeps;
+  /**
+   * The survey's dependencies, or a function that builds them once the re-survey's config is
+   * known: `track resurvey` passes one, so the lab's fingerprint rules load only when the scope
+   * it re-surveys is on loopback (createSurveyDeps's labRules).
+   */
+  deps: SurveyDeps | ((config: SurveyConfig) => SurveyDeps);
   closeAfterMisses: number;
   study?: HoldoutPolicy;
   ispId?: string;
@@ -28,7 +33,8 @@ export interface ResurveyOptions {
  */
 export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan: ResurveyPlan; summary?: SurveySummary }> {
   const { store } = options;
-  const at = (options.deps.now ?? (() => new Date()))().toISOString();
+  const built = typeof options.deps === 'function' ? undefined : options.deps;
+  const at = (built?.now ?? (() => new Date()))().toISOString();
   const plan = planResurvey({
     open: await store.listNotifiableFindings({ status: 'open' }),
     notified: await store.notificationTimes(),
@@ -57,7 +63,7 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
   );
   config.importedOpenPorts = plan.targets;
   config.closeAfterMisses = options.closeAfterMisses;
-  const deps = { ...options.deps };
+  const deps = { ...(typeof options.deps === 'function' ? options.deps(config) : options.deps) };
   if (config.firmware && !deps.firmware) deps.firmware = await loadFirmwareAssessor(store);
   return { plan, summary: await runSurvey(config, deps) };
 }
