@@ -7,7 +7,7 @@ import { buildSurveyConfig } from '../src/cli/survey-config.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { startLab, type LabHandle } from '../src/lab/lab.ts';
 import { labPayload, payloadDevicesOf, payloadModel, type PayloadId } from '../src/lab/payloads.ts';
-import { rawConnect } from '../src/lab/raw-client.ts';
+import { rawConnect } from './support/lab/raw-client.ts';
 import type { TruthDevice } from '../src/lab/types.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { SurveyRepository } from '../src/store/repository.ts';

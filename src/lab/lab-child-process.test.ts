@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { OpenNoticeError } from '../core/errors.ts';
 import { resolveLabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
-import { tryTelnetLogin } from './raw-client.ts';
+import { tryTelnetLogin } from '../../test/support/lab/raw-client.ts';
 import type { LabDevice, LabService } from './types.ts';
 import { vendorProfile } from './vendors/index.ts';
 import { startLabProcess, type LabProcess } from './lab-child-process.ts';

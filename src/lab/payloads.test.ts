@@ -1,7 +1,7 @@
 /**
  * The payload devices without sockets: the catalogue, where the devices sit in the
  * population (and that nothing else moved), what the truth says about them, and what a
- * banner grab of each sees (observe.ts computes it from the same personas the servers use).
+ * banner grab of each sees (test/support/lab/observe-device.ts computes it from the same personas the servers use).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { createIdentifier } from '../identify/engine.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
 import { surveyRuleFiles } from '../cli/survey-deps.ts';
 import { checkedWeaknessPaths } from './score-against-truth.ts';
-import { observeDevice } from './observe.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from './options.ts';
 import { choosePayloadSlots, payloadDeviceKinds } from './payload-devices.ts';
 import { labPayloads, payloadDevicesOf, payloadModel } from './payloads.ts';

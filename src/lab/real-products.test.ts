@@ -11,14 +11,14 @@ import { createIdentifier } from '../identify/engine.ts';
 import { formatCpe } from '../identify/cpe.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
 import { surveyRuleFiles } from '../cli/survey-deps.ts';
-import { observeDevice } from './observe.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { truthOf } from './truth.ts';
 import { realProductVendors } from './vendors/index.ts';
 import type { FirmwareRelease, ModelSpec } from './vendors/profile.ts';
 import { realCvesInScope } from './vulnerabilities.ts';
-import { simpleVersionOrder } from './simple-version-order.ts';
+import { simpleVersionOrder } from '../../test/support/lab/simple-version-order.ts';
 import type { Configuration, CpeMatch } from '../assess/firmware/types.ts';
 import { sharedData } from '../../test/support/shared-data.ts';
 

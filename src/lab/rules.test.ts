@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { defaultLabOptions } from './options.ts';
-import { observeDevice } from './observe.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { generatePopulation } from './population.ts';
 import type { LabDevice } from './types.ts';
 import { fictionalVendors, isLabVendor, labVendors, realProductVendors } from './vendors/index.ts';

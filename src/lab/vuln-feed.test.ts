@@ -10,13 +10,13 @@ import { createIdentifier } from '../identify/engine.ts';
 import { formatCpe, parseCpe } from '../identify/cpe.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
 import { surveyRuleFiles } from '../cli/survey-deps.ts';
-import { observeDevice } from './observe.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { truthOf } from './truth.ts';
 import { syntheticCves, targetReleases } from './vuln-catalogue.ts';
 import { syntheticFeed, writeSyntheticFeed } from './vuln-feed.ts';
-import { simpleVersionOrder } from './simple-version-order.ts';
+import { simpleVersionOrder } from '../../test/support/lab/simple-version-order.ts';
 
 interface CpeMatchText {
   vulnerable: boolean;

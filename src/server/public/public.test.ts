@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { programStatistics } from '../../stats/program-stats.ts';
 import { buildApp } from '../app.ts';
 import { formatExclusionList, optedOutRanges, withOptOutExclusions } from '../../cli/commands/optouts.ts';
-import { createDashboardFixture, operatorSession } from '../dashboard/dashboard-fixture.ts';
-import { createBrowser, testScryptCost } from '../test-fixtures.ts';
+import { createDashboardFixture, operatorSession } from '../../../test/support/dashboard-fixture.ts';
+import { createBrowser, testScryptCost } from '../../../test/support/server-fixture.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
 async function setUp() {
