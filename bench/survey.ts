@@ -9,10 +9,10 @@ import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { defaultLabOptions } from '../src/lab/options.ts';
 import type { LabTruth } from '../src/lab/truth.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { startLabProcess } from '../src/survey/lab-process.ts';
+import { startLabProcess } from '../src/lab/lab-child-process.ts';
 import type { SurveyRequest } from '../src/survey/request.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
-import { scoreIdentification } from '../src/survey/score.ts';
+import { scoreIdentification } from '../src/lab/score-against-truth.ts';
 import { countTimedOutHosts, parseNmapServices } from './_nmap.ts';
 
 const ports = [21, 22, 23, 80, 2323, 8080];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startLab } from '../src/lab/lab.ts';
 import { writeSyntheticFeed } from '../src/lab/vuln-feed.ts';
 import { commands } from '../src/cli/commands/index.ts';
-import { scoreCredentialFindings } from '../src/survey/score.ts';
+import { scoreCredentialFindings } from '../src/lab/score-against-truth.ts';
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 

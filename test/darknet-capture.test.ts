@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendUdpDatagrams } from '../src/lab/udp-sender.ts';
+import { sendUdpDatagrams } from './support/udp-sender.ts';
 import { openStore } from '../src/store/open-store.ts';
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));

@@ -35,17 +35,33 @@ test('darknet generate → ingest → stats from the store → infected models; 
     const truthFile = join(directory, 'truth.json');
     const generated = await cli(['darknet', 'generate', '--out', capture, '--truth', truthFile, '--infected', '127.77.0.10', '--seed', '4']);
     assert.equal(generated.code, 0, generated.stderr);
-    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { packets: number };
+    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { packets: number; researchRanges: string[]; sources: Array<{ kind: string }> };
+    // The capture's research scanners are the lab's, written beside it: ingest is told so, as the
+    // shipped list names real research scanners only.
+    const research = join(directory, 'dark-research.txt');
+    assert.match(generated.stdout, /its research scanners: .*dark-research\.txt/);
+    assert.deepEqual(
+      readFileSync(research, 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#')),
+      truth.researchRanges,
+    );
+    const darknet = ['--darknet', '127.200.0.0/16'];
 
-    const ingested = await cli(['darknet', 'ingest', capture, '--db', db]);
+    const noDarknet = await cli(['darknet', 'ingest', capture, '--db', db]);
+    assert.equal(noDarknet.code, 2);
+    assert.match(noDarknet.stderr, /ingest needs --darknet CIDR/);
+
+    const ingested = await cli(['darknet', 'ingest', capture, ...darknet, '--research', research, '--db', db]);
     assert.equal(ingested.code, 0, ingested.stderr);
     assert.match(ingested.stdout, new RegExp(`${truth.packets} packets`));
     assert.match(ingested.stdout, /infected findings: 1 opened/);
 
-    const stats = await cli(['darknet', 'stats', '--db', db, '--json']);
+    const stats = await cli(['darknet', 'stats', ...darknet, '--db', db, '--json']);
     assert.equal(stats.code, 0, stats.stderr);
-    const figures = JSON.parse(stats.stdout) as { packets: number; days: unknown[]; topPorts: Array<{ port: number }> };
+    const figures = JSON.parse(stats.stdout) as { packets: number; days: Array<{ researchSources: number }>; topPorts: Array<{ port: number }> };
     assert.equal(figures.packets, truth.packets);
+    assert.equal(figures.days[0]!.researchSources, truth.sources.filter((source) => source.kind === 'research-scanner').length, "the lab's researchers");
     assert.equal(figures.days.length, 1);
     assert.equal(figures.topPorts[0]!.port, 23);
 
@@ -56,10 +72,10 @@ test('darknet generate → ingest → stats from the store → infected models; 
       'Korvan,IPC-2120,ip-camera,1,2,50.0%,mirai 1',
     ]);
 
-    const again = await cli(['darknet', 'ingest', capture, '--db', db]);
+    const again = await cli(['darknet', 'ingest', capture, ...darknet, '--research', research, '--db', db]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /skipped .*dark\.pcapng: already read by run \d+/);
-    assert.equal(JSON.parse((await cli(['darknet', 'stats', '--db', db, '--json'])).stdout).packets, truth.packets, 'nothing counted twice');
+    assert.equal(JSON.parse((await cli(['darknet', 'stats', ...darknet, '--db', db, '--json'])).stdout).packets, truth.packets, 'nothing counted twice');
 
     const corrupt = join(directory, 'corrupt.pcap');
     const bytes = readFileSync(capture);
@@ -71,7 +87,7 @@ test('darknet generate → ingest → stats from the store → infected models; 
         bytes.subarray(0, 64),
       ]),
     );
-    const failed = await cli(['darknet', 'ingest', corrupt, '--db', db]);
+    const failed = await cli(['darknet', 'ingest', corrupt, ...darknet, '--db', db]);
     assert.equal(failed.code, 3, failed.stderr);
     assert.match(failed.stderr, /corrupt\.pcap.*(offset|byte) \d+/i);
 

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { startLab, type LabHandle } from '../src/lab/lab.ts';
 import { labPayload, payloadDevicesOf, payloadModel, type PayloadId } from '../src/lab/payloads.ts';
-import { rawConnect } from '../src/lab/raw-client.ts';
+import { rawConnect } from './support/lab/raw-client.ts';
 import type { TruthDevice } from '../src/lab/types.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { SurveyRepository } from '../src/store/repository.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
-import { scoreCredentialFindings, scoreIdentification } from '../src/survey/score.ts';
+import { scoreCredentialFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
 
 const cidr = '127.216.0.0/24';
 let lab: LabHandle;

@@ -7,7 +7,7 @@ import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { startLab } from '../src/lab/lab.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
-import { scoreCredentialFindings } from '../src/survey/score.ts';
+import { scoreCredentialFindings } from '../src/lab/score-against-truth.ts';
 
 const request = (cidr: string): SurveyRequest => ({
   targets: [cidr],

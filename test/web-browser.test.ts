@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { NotifiableFinding } from '../src/core/records.ts';
 import { labPayload } from '../src/lab/payloads.ts';
-import { parseCsv } from '../src/notify/render/test-findings.ts';
+import { parseCsv } from './support/notifiable-findings.ts';
 import { notificationCsvColumns } from '../src/notify/render/shadowserver-csv.ts';
 import { drillPath } from '../src/server/dashboard/dashboard-page.ts';
 import { formatCount } from '../src/server/dashboard/labels.ts';

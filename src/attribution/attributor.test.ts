@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLabRdapServer } from '../lab/rdap-server.ts';
+import { startTestRdapServer } from '../../test/support/rdap-server.ts';
 import { createAttributor } from './attributor.ts';
 import { parseIspRegistry } from './isp-registry-file.ts';
 import { createPrefixTable } from './prefix-table.ts';
@@ -66,7 +66,7 @@ test('unattributed addresses say why', () => {
 });
 
 test('RDAP fills the abuse contact for networks outside the registry, and its failures become reasons', async () => {
-  const server = await startLabRdapServer({
+  const server = await startTestRdapServer({
     networks: [
       { cidr: '203.0.112.0/23', handle: 'NET-ELSEWHERE', name: 'ELSEWHERE', country: 'DE', abuseEmail: 'abuse@elsewhere.example', nestAbuseContact: true },
       { cidr: '8.8.8.0/24', handle: 'NET-NO-ABUSE', name: 'NO-ABUSE' },

@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startLabRdapServer, type LabRdapNetwork } from '../lab/rdap-server.ts';
+import { startTestRdapServer, type TestRdapNetwork } from '../../test/support/rdap-server.ts';
 import { createRdapClient } from './rdap-client.ts';
 import { findAbuseEmail, parseRdapNetwork, vcardEmail } from './rdap-response.ts';
 
-const networks: LabRdapNetwork[] = [
+const networks: TestRdapNetwork[] = [
   { cidr: '192.0.2.0/24', handle: 'NET-192-0-2-0', name: 'EXAMPLE-APNIC-STYLE', country: 'JP', abuseEmail: 'abuse@apnic-style.example' },
   {
     cidr: '198.51.100.0/22',
@@ -22,10 +22,10 @@ const networks: LabRdapNetwork[] = [
 ];
 
 async function withServer(
-  options: Partial<Parameters<typeof startLabRdapServer>[0]>,
-  body: (server: Awaited<ReturnType<typeof startLabRdapServer>>) => Promise<void>,
+  options: Partial<Parameters<typeof startTestRdapServer>[0]>,
+  body: (server: Awaited<ReturnType<typeof startTestRdapServer>>) => Promise<void>,
 ) {
-  const server = await startLabRdapServer({ networks, ...options });
+  const server = await startTestRdapServer({ networks, ...options });
   try {
     await body(server);
   } finally {

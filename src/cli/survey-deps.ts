@@ -1,24 +1,53 @@
+import { fileURLToPath } from 'node:url';
 import { createIdentifier } from '../identify/engine.ts';
-import { loadRuleFiles } from '../identify/rule-loader.ts';
+import { defaultRulesDirectory, loadRuleFiles, ruleFilesIn } from '../identify/rule-loader.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
 import type { SurveyRepository } from '../store/repository.ts';
 import type { SurveyProgress } from '../survey/progress.ts';
 import type { SurveyDeps } from '../survey/run-survey.ts';
+
+/**
+ * The lab's fingerprint rules (its fictional vendors and its simulations of real routers).
+ * Read here as data, by path, never by importing lab code: the survey must not depend on the
+ * lab (src/lab/imports.test.ts), and rule files are data either way. `npm run build` copies
+ * them to dist/lab/rules/ beside the compiled lab, so the same relative path holds there.
+ */
+export const labRulesDirectory = fileURLToPath(new URL('../lab/rules/', import.meta.url));
+
+export interface SurveyRuleOptions {
+  /**
+   * Add the lab's fingerprint rules. They describe only what the lab's simulated devices
+   * show, so they belong to surveys of the lab: the survey asks for them only when its whole
+   * scope is on loopback, where the lab runs. A survey of real addresses never loads them.
+   */
+  labRules: boolean;
+  /** Rule files instead of the shipped real-world ones (src/identify/rules/); the lab's are added to these when labRules is set. */
+  ruleFiles?: readonly string[];
+}
+
+/**
+ * The rule files a survey loads: the shipped real-world rules (or the caller's), then the lab's when asked for.
+ * @example surveyRuleFiles({ labRules: settings.scope.loopbackOnly }) // ['/…/identify/rules/common.yaml', …]
+ */
+export function surveyRuleFiles(options: SurveyRuleOptions): string[] {
+  return [...(options.ruleFiles ?? ruleFilesIn(defaultRulesDirectory)), ...(options.labRules ? ruleFilesIn(labRulesDirectory) : [])];
+}
 
 export interface SurveyWiring {
   store: SurveyRepository;
   signal?: AbortSignal;
   onProgress?: (progress: SurveyProgress) => void;
   now?: () => Date;
-  /** Rule files instead of the shipped ones. */
-  ruleFiles?: string[];
+  /** Rule files instead of the shipped real-world ones. */
+  ruleFiles?: readonly string[];
   /** Default: the shipped protocols. */
   protocols?: ProtocolRegistry;
 }
 
 /**
  * Wire the survey to the shipped protocols and rule files. The rules load (and are validated)
- * when the survey has decided its scope, before any packet is sent, so a bad rule file fails fast.
+ * when the survey has decided its scope — the lab's rules only for a scope all on loopback —
+ * before any packet is sent, so a bad rule file fails fast.
  * @example const summary = await runSurvey(request, createSurveyDeps({ store, signal }))
  */
 export function createSurveyDeps(options: SurveyWiring): SurveyDeps {
@@ -26,8 +55,9 @@ export function createSurveyDeps(options: SurveyWiring): SurveyDeps {
   return {
     store: options.store,
     protocols,
-    identification: () => {
-      const identifier = createIdentifier(loadRuleFiles(options.ruleFiles, protocols.fieldTables));
+    identification: (scope) => {
+      const files = surveyRuleFiles({ labRules: scope.loopbackOnly, ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}) });
+      const identifier = createIdentifier(loadRuleFiles(files, protocols.fieldTables));
       return (ip, observations) => identifier.identify(ip, observations);
     },
     signal: options.signal,

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
 import { describeImportStats } from './import-run.ts';
 import { detectScanFileFormat, readOpenPorts } from './import.ts';
 import { canonicalAddress } from '../scope/canonical-address.ts';
 import { parsePort, unixSecondsToIso } from './scan-fields.ts';
 import { readScanFileLines } from './scan-file.ts';
+import { fixturePath } from '../../test/support/fixtures.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fixturePath(`discover/${name}`);
 
 const withTempDir = (work: (dir: string) => Promise<void>) => async () => {
   const dir = mkdtempSync(join(tmpdir(), 'opennotice-import-'));

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import type { OpenPortImport } from './import-run.ts';
 import { readMasscan } from './masscan.ts';
+import { fixturePath } from '../../test/support/fixtures.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fixturePath(`discover/${name}`);
 
 async function collect(ports: OpenPortImport): Promise<string[]> {
   const found: OpenPort[] = [];

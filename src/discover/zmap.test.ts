@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import type { OpenPortImport } from './import-run.ts';
 import { readZmapCsv, zmapTimeToIso } from './zmap.ts';
+import { fixturePath } from '../../test/support/fixtures.ts';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fixturePath(`discover/${name}`);
 
 async function collect(ports: OpenPortImport): Promise<OpenPort[]> {
   const found: OpenPort[] = [];

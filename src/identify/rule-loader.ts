@@ -36,7 +36,7 @@ type Location = { file: string; line: number };
 /**
  * Every *.yaml / *.yml file in a folder, sorted by name (so load order, and therefore
  * tie-breaking between equally strong rules, is the same on every machine).
- * @example ruleFilesIn(defaultRulesDirectory) // ['/…/rules/common.yaml', '/…/rules/lab-vendors.yaml']
+ * @example ruleFilesIn(defaultRulesDirectory) // ['/…/identify/rules/common.yaml']
  */
 export function ruleFilesIn(directory: string): string[] {
   let names: string[];

@@ -5,13 +5,18 @@ import type { GrabResult, ServiceObservation } from '../core/records.ts';
 import { createIdentifier } from './engine.ts';
 import { defaultRulesDirectory, loadRuleFiles, ruleFilesIn } from './rule-loader.ts';
 
-// Loading validates every rule, including that each pattern matches its own `examples`.
+// The shipped rules are the real-world ones. Loading validates every rule, including that each pattern matches its own `examples`.
 test('every shipped rule file loads without error', () => {
   const files = ruleFilesIn(defaultRulesDirectory);
   assert.ok(files.some((file) => file.endsWith('common.yaml')));
   const ruleSet = loadRuleFiles();
   assert.deepEqual(ruleSet.files, files);
   assert.ok(ruleSet.rules.length >= 25);
+  // The lab's rules live with the lab (src/lab/rules/) and load only for loopback surveys.
+  assert.deepEqual(
+    ruleSet.rules.filter((rule) => rule.id.startsWith('lab-')).map((rule) => rule.id),
+    [],
+  );
 });
 
 const common = createIdentifier(loadRuleFiles([join(defaultRulesDirectory, 'common.yaml')]));

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startLab, type LabHandle } from './lab.ts';
-import { rawConnect } from './raw-client.ts';
+import { rawConnect } from '../../test/support/lab/raw-client.ts';
 import type { HostileBehaviour, TruthDevice } from './types.ts';
 
 let lab: LabHandle;

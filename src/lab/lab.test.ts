@@ -1,15 +1,15 @@
 /**
  * A small live lab on 127.201.0.0/16, probed with raw sockets: every protocol behaves as
- * the device it plays, and the servers send exactly what observe.ts computes.
+ * the device it plays, and the servers send exactly what test/support/lab/observe-device.ts computes.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenNoticeError } from '../core/errors.ts';
 import { startLab, type LabHandle } from './lab.ts';
-import { observeDevice } from './observe.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { resolveLabOptions, type LabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
-import { rawConnect, telnetText } from './raw-client.ts';
+import { rawConnect, telnetText } from '../../test/support/lab/raw-client.ts';
 import type { LabDevice, LabService } from './types.ts';
 import { vendorProfile } from './vendors/index.ts';
 
@@ -180,7 +180,7 @@ test('HTTP Basic: 401 with the realm, 401 for a wrong pair, 200 for the right on
   assert.match(await httpExchange(device.ip, service.port, httpGet('/', `${username}:${password}`)), /^HTTP\/1\.1 200 /);
 });
 
-test('HTTP: every vendor serves exactly the page and headers observe.ts predicts', async () => {
+test('HTTP: every vendor serves exactly the page and headers observeDevice predicts', async () => {
   const seen = new Set<string>();
   for (const device of generatePopulation(options)) {
     if (seen.has(device.identity!.vendor)) continue;

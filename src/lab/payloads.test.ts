@@ -1,15 +1,16 @@
 /**
  * The payload devices without sockets: the catalogue, where the devices sit in the
  * population (and that nothing else moved), what the truth says about them, and what a
- * banner grab of each sees (observe.ts computes it from the same personas the servers use).
+ * banner grab of each sees (test/support/lab/observe-device.ts computes it from the same personas the servers use).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { createIdentifier } from '../identify/engine.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
-import { checkedWeaknessPaths } from '../survey/score.ts';
-import { observeDevice } from './observe.ts';
+import { surveyRuleFiles } from '../cli/survey-deps.ts';
+import { checkedWeaknessPaths } from './score-against-truth.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from './options.ts';
 import { choosePayloadSlots, payloadDeviceKinds } from './payload-devices.ts';
 import { labPayloads, payloadDevicesOf, payloadModel } from './payloads.ts';
@@ -77,7 +78,7 @@ test('the truth lists every payload exactly once, verbatim, on a port the device
 });
 
 test('a banner grab sees each payload verbatim in its field, and identification gives the truth identity (the printer’s model is a payload)', () => {
-  const identifier = createIdentifier(loadRuleFiles());
+  const identifier = createIdentifier(loadRuleFiles(surveyRuleFiles({ labRules: true }))); // the rules a survey of the lab loads
   for (const device of devices.filter((candidate) => candidate.payloads)) {
     const observations = observeDevice(device);
     const expected = truth.devices.find((candidate) => candidate.ip === device.ip)!;

@@ -1,7 +1,7 @@
 /**
  * Which persona builders serve a device: its vendor's, or for a payload device the
- * vendor's with payload fields swapped in. The servers (lab.ts) and the observer
- * (observe.ts) both ask here, so what a test computes is what the wire carries.
+ * vendor's with payload fields swapped in. The servers (lab.ts) and the tests' observer
+ * (test/support/lab/observe-device.ts) both ask here, so what a test computes is what the wire carries.
  */
 import { payloadPersonas, type DevicePersonas } from './payload-devices.ts';
 import type { LabDevice } from './types.ts';

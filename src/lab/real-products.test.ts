@@ -10,14 +10,15 @@ import { readFileSync } from 'node:fs';
 import { createIdentifier } from '../identify/engine.ts';
 import { formatCpe } from '../identify/cpe.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
-import { observeDevice } from './observe.ts';
+import { surveyRuleFiles } from '../cli/survey-deps.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { truthOf } from './truth.ts';
 import { realProductVendors } from './vendors/index.ts';
 import type { FirmwareRelease, ModelSpec } from './vendors/profile.ts';
 import { realCvesInScope } from './vulnerabilities.ts';
-import { simpleVersionOrder } from './simple-version-order.ts';
+import { simpleVersionOrder } from '../../test/support/lab/simple-version-order.ts';
 import type { Configuration, CpeMatch } from '../assess/firmware/types.ts';
 import { sharedData } from '../../test/support/shared-data.ts';
 
@@ -126,7 +127,7 @@ test('real-product devices: ~5–10 % of the lab, identified exactly with the CP
   const truth = truthOf(devices, defaultLabOptions);
   const real = devices.filter((device) => device.identity && realProductVendors.some((vendor) => vendor.vendor === device.identity!.vendor));
   assert.ok(real.length / devices.length >= 0.05 && real.length / devices.length <= 0.1, `${real.length} real-product devices`);
-  const identifier = createIdentifier(loadRuleFiles());
+  const identifier = createIdentifier(loadRuleFiles(surveyRuleFiles({ labRules: true }))); // the rules a survey of the lab loads
   for (const device of real) {
     const lab = device.identity!;
     const identity = identifier.identify(device.ip, observeDevice(device));

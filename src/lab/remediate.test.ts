@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import { createSshChecker } from '../protocols/ssh/credentials.ts';
 import type { ServiceObservation } from '../core/records.ts';
-import { createLoopbackContext } from '../scope/testing.ts';
+import { createLoopbackContext } from '../../test/support/loopback-context.ts';
 import { startLab, type LabHandle } from './lab.ts';
 import { resolveLabOptions, type LabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
-import { rawConnect, tryTelnetLogin } from './raw-client.ts';
+import { rawConnect, tryTelnetLogin } from '../../test/support/lab/raw-client.ts';
 import type { LabDevice, LabService } from './types.ts';
 import { vendorProfile } from './vendors/index.ts';
 

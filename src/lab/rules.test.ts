@@ -1,6 +1,6 @@
 /**
- * The lab's fingerprint rules (src/identify/rules/lab-vendors.yaml for the fictional
- * vendors, lab-real-products.yaml for the real-product profiles) against what every
+ * The lab's fingerprint rules (src/lab/rules/fictional-vendors.yaml for the fictional
+ * vendors, real-products.yaml for the real-product profiles) against what every
  * generated device shows an unauthenticated observer: each device's vendor, model and
  * firmware must be extracted, and no rule may fire on another vendor or a hostile device.
  */
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { defaultLabOptions } from './options.ts';
-import { observeDevice } from './observe.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { generatePopulation } from './population.ts';
 import type { LabDevice } from './types.ts';
 import { fictionalVendors, isLabVendor, labVendors, realProductVendors } from './vendors/index.ts';
@@ -32,9 +32,9 @@ interface ProductText {
 }
 
 const readRules = (name: string) =>
-  parse(readFileSync(fileURLToPath(new URL(`../identify/rules/${name}`, import.meta.url)), 'utf8')) as { rules: RuleText[]; products: ProductText[] };
-const fictionalDocument = readRules('lab-vendors.yaml');
-const realDocument = readRules('lab-real-products.yaml');
+  parse(readFileSync(fileURLToPath(new URL(`./rules/${name}`, import.meta.url)), 'utf8')) as { rules: RuleText[]; products: ProductText[] };
+const fictionalDocument = readRules('fictional-vendors.yaml');
+const realDocument = readRules('real-products.yaml');
 const document = { rules: [...fictionalDocument.rules, ...realDocument.rules], products: [...fictionalDocument.products, ...realDocument.products] };
 const rules = document.rules.map((rule) => ({ ...rule, regex: new RegExp(rule.pattern, rule.flags ?? '') }));
 

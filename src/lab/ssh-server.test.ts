@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { rawConnect } from './raw-client.ts';
+import { rawConnect } from '../../test/support/lab/raw-client.ts';
 import { labHostKey, serveSsh } from './services/ssh-server.ts';
 import { createLabStats } from './stats.ts';
 import { dropbearPersona, sshPersonaOf } from './vendors/ssh-kit.ts';

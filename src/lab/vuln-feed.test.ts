@@ -9,13 +9,14 @@ import { OpenNoticeError } from '../core/errors.ts';
 import { createIdentifier } from '../identify/engine.ts';
 import { formatCpe, parseCpe } from '../identify/cpe.ts';
 import { loadRuleFiles } from '../identify/rule-loader.ts';
-import { observeDevice } from './observe.ts';
+import { surveyRuleFiles } from '../cli/survey-deps.ts';
+import { observeDevice } from '../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { truthOf } from './truth.ts';
 import { syntheticCves, targetReleases } from './vuln-catalogue.ts';
 import { syntheticFeed, writeSyntheticFeed } from './vuln-feed.ts';
-import { simpleVersionOrder } from './simple-version-order.ts';
+import { simpleVersionOrder } from '../../test/support/lab/simple-version-order.ts';
 
 interface CpeMatchText {
   vulnerable: boolean;
@@ -133,9 +134,9 @@ test('the feed uses every configuration shape the matcher must evaluate', () => 
 
 const allMatchesOf = (cve: CveText) => cve.configurations.flatMap((configuration) => configuration.nodes.flatMap((node) => node.cpeMatch));
 
-test('CPE names are the ones identification builds from lab-vendors.yaml products', () => {
+test('CPE names are the ones identification builds from the products of rules/fictional-vendors.yaml', () => {
   const products = (
-    parse(readFileSync(fileURLToPath(new URL('../identify/rules/lab-vendors.yaml', import.meta.url)), 'utf8')) as {
+    parse(readFileSync(fileURLToPath(new URL('./rules/fictional-vendors.yaml', import.meta.url)), 'utf8')) as {
       products: Array<{ cpeVendor: string; cpeProduct: string }>;
     }
   ).products;
@@ -178,7 +179,7 @@ test('the default lab: fictional devices affected by synthetic CVEs; identified 
   const hit = new Set(affected.flatMap((device) => device.vulnerabilities));
   assert.ok(hit.size >= syntheticCves.length - 2, `${hit.size} synthetic CVEs affect some device`);
   const exactCriteria = new Set(allMatches.filter((match) => match.vulnerable && parseCpe(match.criteria)!.version !== '*').map((match) => match.criteria));
-  const identifier = createIdentifier(loadRuleFiles());
+  const identifier = createIdentifier(loadRuleFiles(surveyRuleFiles({ labRules: true }))); // the rules a survey of the lab loads
   let checked = 0;
   for (const device of devices) {
     const truthDevice = truth.devices.find((candidate) => candidate.ip === device.ip)!;

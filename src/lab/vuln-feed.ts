@@ -2,7 +2,7 @@
  * The lab's synthetic vulnerability feed: an NVD CVE API 2.0 document (same envelope and
  * field names as the real API) describing the CVE-2099-* vulnerabilities of the lab's
  * fictional vendors (vuln-catalogue.ts). CPE names are built exactly as identification
- * builds them from src/identify/rules/lab-vendors.yaml products (o:<vendor>:<model>_firmware),
+ * builds them from the products of src/lab/rules/fictional-vendors.yaml (o:<vendor>:<model>_firmware),
  * so a survey of the lab can match its own feed. Deterministic: no clock, no randomness.
  */
 import { createHash } from 'node:crypto';
@@ -41,7 +41,7 @@ interface NvdConfiguration {
 
 const source = 'lab@opennotice.invalid';
 
-/** The CPE vendor and product identification gives a fictional model (see lab-vendors.yaml products). */
+/** The CPE vendor and product identification gives a fictional model (see the products of rules/fictional-vendors.yaml). */
 export function labCpeNames(vendor: string, model: string): { cpeVendor: string; firmwareProduct: string; hardwareProduct: string } {
   const product = model.toLowerCase();
   return { cpeVendor: vendor.toLowerCase(), firmwareProduct: `${product}_firmware`, hardwareProduct: product };

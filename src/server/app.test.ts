@@ -8,7 +8,7 @@ import { html } from './html.ts';
 import { renderPage } from './layout.ts';
 import type { Route } from './route-types.ts';
 import { contentSecurityPolicy } from './security-headers.ts';
-import { buildTestApp, createBrowser, createFixture, logIn, testScryptCost } from './test-fixtures.ts';
+import { buildTestApp, createBrowser, createFixture, logIn, testScryptCost } from '../../test/support/server-fixture.ts';
 
 /** A module with a public form, a failing handler and a JSON echo, to exercise the core alone. */
 const probeRoutes = (): Route[] => [

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { issueApiToken } from './auth/tokens.ts';
 import type { InjectResponse } from './app.ts';
 import type { Route } from './route-types.ts';
-import { buildTestApp, createBrowser, createFixture, logIn, type TestBrowser } from './test-fixtures.ts';
+import { buildTestApp, createBrowser, createFixture, logIn, type TestBrowser } from '../../test/support/server-fixture.ts';
 
 const paramNames = (route: Route) =>
   route.path

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { OpenNoticeError } from '../core/errors.ts';
 import { isLoopbackHost, listen } from './listen.ts';
-import { buildTestApp, createFixture, testPassword } from './test-fixtures.ts';
+import { buildTestApp, createFixture, testPassword } from '../../test/support/server-fixture.ts';
 
 test('a browser round trip over loopback: login page, login post, portal with the session cookie', async () => {
   const fixture = await createFixture();

@@ -58,7 +58,7 @@ export interface GivenOpenPorts {
 /** What the survey will do: the request with the plan's authority, the opt-outs and the defaults applied. */
 export interface SurveySettings {
   scope: Scope;
-  /** The CIDRs as requested (or the plan's), and the exclusions, for the run record. */
+  /** The CIDRs as requested (or the plan's), and every exclusion (the approved opt-outs too), for the run record. */
   scopeCidrs: string[];
   excludeCidrs: string[];
   /** Approved opt-out ranges this survey leaves out (also inside `scope`). */
@@ -141,7 +141,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   return {
     scope,
     scopeCidrs: requestedCidrs,
-    excludeCidrs,
+    excludeCidrs: [...new Set([...excludeCidrs, ...optOutRanges])],
     optOutRanges,
     ports: resolvePorts(given.ports, plan, context.protocols),
     seed: given.seed ?? defaults.seed,

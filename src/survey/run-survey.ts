@@ -14,6 +14,7 @@ import type { GrabContext } from '../protocols/grab.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
 import { executeRun, type RunContext } from '../runs/lifecycle.ts';
 import { createDialer } from '../scope/dialer.ts';
+import type { Scope } from '../scope/scope.ts';
 import type { CoveredCheck, SurveyRepository } from '../store/repository.ts';
 import { discoverOpenPorts, discoveryTotal } from './discover.ts';
 import { assessFirmware, type FirmwareAssessor, type FirmwareFindings } from './firmware-phase.ts';
@@ -32,7 +33,7 @@ export interface SurveyDeps {
    * How devices are identified, for this survey's scope (the lab's rules apply only to
    * loopback scopes). Built before any packet is sent, so a bad rule file fails fast.
    */
-  identification(settings: SurveySettings): Identify;
+  identification(scope: Pick<Scope, 'loopbackOnly'>): Identify;
   /** Default: built from the vulnerability data in the store when the firmware check runs. */
   firmware?: FirmwareAssessor;
   signal?: AbortSignal;
@@ -51,7 +52,7 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
   const protocols = deps.protocols ?? shippedProtocols;
   const settings = await resolveSurvey(request, { store: deps.store, protocols, now: deps.now });
   deps.onSettings?.(settings);
-  const identify = deps.identification(settings);
+  const identify = deps.identification(settings.scope);
   const firmware = settings.firmware ? (deps.firmware ?? (await loadFirmwareAssessor(deps.store))) : undefined;
   const state = createSurveyState();
   const { runId, status } = await executeRun(

@@ -23,7 +23,7 @@ import { loadMessageTemplates } from '../../src/notify/messages/templates.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
 import type { ProgramInfo } from '../../src/server/route-types.ts';
 import { startServer } from '../../src/server/start-server.ts';
-import { testScryptCost } from '../../src/server/test-fixtures.ts';
+import { testScryptCost } from '../support/server-fixture.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { SurveyRepository } from '../../src/store/repository.ts';
 import { runSurvey } from '../../src/survey/run-survey.ts';

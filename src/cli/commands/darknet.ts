@@ -14,7 +14,7 @@ const subcommands = ['ingest', 'capture', 'honeypot', 'stats', 'infected', 'gene
 export default defineCommand({
   name: 'darknet',
   summary: 'Darknet telescope: read captures into the store, NICTER-style statistics, infected devices and the models they are.',
-  usage: `ingest FILE... | capture --interface IF | honeypot LOG... | stats [FILE...] | infected | generate --out FILE   [--darknet CIDR] [--db FILE]`,
+  usage: `ingest FILE... --darknet CIDR | capture --interface IF --darknet CIDR | honeypot LOG... | stats [FILE...] --darknet CIDR | infected | generate --out FILE   [--db FILE]`,
   details: `ingest FILE...   read pcap/pcapng captures (gzip too) into the store: hour and day windows with
                  every source classified (Mirai fingerprint, ZMap/masscan, SYN scans, backscatter,
                  UDP/ICMP probes) and judged against thresholds that scale with the darknet's size;
@@ -31,13 +31,15 @@ stats [FILE...]  packets per day and per darknet address per year, top ports, to
                  networks, scanners per day (max, average): from the files given, else from the store.
 infected         which device models get infected: open infected findings by vendor and model,
                  against how many devices of each model the survey found.
-generate         a lab capture with ground truth (--truth FILE) to try it all out:
+generate         a lab capture with ground truth (--truth FILE) to try it all out; its research
+                 scanners (the lab's, not real ones) go to dark-research.txt beside it:
   opennotice darknet generate --out dark.pcapng --truth dark-truth.json --infected 127.77.0.10
-  opennotice darknet ingest dark.pcapng --darknet 127.200.0.0/16
-  opennotice darknet stats
-Research scanners (--research FILE of CIDRs) are kept apart from infected sources. docs/darknet.md has the details.`,
+  opennotice darknet ingest dark.pcapng --darknet 127.200.0.0/16 --research dark-research.txt
+  opennotice darknet stats --darknet 127.200.0.0/16
+Research scanners are kept apart from infected sources: by default the shipped list of well-known
+ones (Censys, Rapid7 Project Sonar, Shadowserver, NETSCOUT; src/darknet/classify/research-scanners.yaml),
+or --research FILE. docs/darknet.md has the details.`,
   options: darknetOptions,
-
   async run(values, positionals, io) {
     const [subcommand, ...rest] = positionals;
     const context = darknetContext(values);

@@ -9,17 +9,19 @@ import { ingestLiveCapture } from '../../darknet/ingest-run.ts';
 import { startTcpdump } from '../../darknet/live/tcpdump.ts';
 import { openStore } from '../../store/open-store.ts';
 import { integerOption, type CommandIo } from '../command.ts';
-import type { DarknetCommandContext } from './context.ts';
+import { requireDarknet, researchRanges, type DarknetCommandContext } from './context.ts';
 import { formatRunSummary } from './ingest.ts';
 import type { DarknetValues } from './options.ts';
 
 export async function runCapture(context: DarknetCommandContext, values: DarknetValues, io: CommandIo): Promise<number> {
   if (typeof values.interface !== 'string')
     throw new OpenNoticeError('USAGE', 'capture needs --interface IF (e.g. eth1, the interface the darknet is routed to)');
+  const darknet = requireDarknet(context, 'capture');
+  const research = researchRanges(context);
   const durationSeconds = integerOption(values.duration, 'duration', { min: 1, max: 366 * 86_400 });
   const signals = [io.signal, ...(durationSeconds !== undefined ? [AbortSignal.timeout(durationSeconds * 1000)] : [])];
   // Only darknet traffic crosses into the process; a --filter narrows it further.
-  const filter = `dst net ${context.darknet}${typeof values.filter === 'string' ? ` and (${values.filter})` : ''}`;
+  const filter = `dst net ${darknet}${typeof values.filter === 'string' ? ` and (${values.filter})` : ''}`;
   const store = await openStore(context.db);
   try {
     const capture = startTcpdump({ interface: values.interface, filter, signal: AbortSignal.any(signals) });
@@ -32,8 +34,8 @@ export async function runCapture(context: DarknetCommandContext, values: Darknet
     try {
       summary = await ingestLiveCapture(capture.packets, {
         store,
-        darknet: context.darknet,
-        researchRanges: context.researchRanges,
+        darknet,
+        researchRanges: research,
         space: context.space,
         quietDays: context.quietDays,
         onCorrupt: 'skip',

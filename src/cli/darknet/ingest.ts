@@ -3,7 +3,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { ingestCaptureFiles, type DarknetRunSummary } from '../../darknet/ingest-run.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CommandIo } from '../command.ts';
-import type { DarknetCommandContext } from './context.ts';
+import { requireDarknet, researchRanges, type DarknetCommandContext } from './context.ts';
 
 /** The lines an operator reads after an ingest or a live capture. */
 export function formatRunSummary(summary: DarknetRunSummary, db: string): string {
@@ -20,12 +20,14 @@ export function formatRunSummary(summary: DarknetRunSummary, db: string): string
 
 export async function runIngest(context: DarknetCommandContext, files: string[], io: CommandIo): Promise<number> {
   if (files.length === 0) throw new OpenNoticeError('USAGE', 'ingest needs at least one capture file');
+  const darknet = requireDarknet(context, 'ingest');
+  const research = researchRanges(context);
   const store = await openStore(context.db);
   try {
     const summary = await ingestCaptureFiles(files, {
       store,
-      darknet: context.darknet,
-      researchRanges: context.researchRanges,
+      darknet,
+      researchRanges: research,
       space: context.space,
       quietDays: context.quietDays,
       onCorrupt: context.skipCorrupt ? 'skip' : 'throw',

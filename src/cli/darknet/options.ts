@@ -2,9 +2,17 @@
 import type { OptionSpecs, OptionValues } from '../command.ts';
 
 export const darknetOptions = {
-  darknet: { type: 'string', valueName: 'CIDR', description: 'the darknet the captures observed', default: '127.200.0.0/16' },
+  darknet: {
+    type: 'string',
+    valueName: 'CIDR',
+    description: "the darknet the captures observed (ingest, capture, stats; generate: default the lab's 127.200.0.0/16)",
+  },
   db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
-  research: { type: 'string', valueName: 'FILE', description: "CIDR list of known research scanners (default: the lab generator's documentation range)" },
+  research: {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'known research scanners: YAML like the shipped list, or one CIDR per line (default: the shipped list of well-known ones)',
+  },
   space: { type: 'string', valueName: 'FILE', description: "ingest, honeypot: CIDR list counted as surveyed space besides the store's survey scopes" },
   'quiet-days': { type: 'string', valueName: 'N', description: 'ingest: close an infected finding after N days without scanning', default: '7' },
   interface: { type: 'string', valueName: 'IF', description: 'capture: network interface the darknet is routed to' },

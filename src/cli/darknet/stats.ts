@@ -4,7 +4,7 @@ import { darknetRange } from '../../darknet/ingest.ts';
 import { darknetStatistics, summarizeWindows, type DarknetStatistics } from '../../darknet/stats.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CommandIo } from '../command.ts';
-import type { DarknetCommandContext } from './context.ts';
+import { requireDarknet, researchRanges, type DarknetCommandContext } from './context.ts';
 
 /** @example io.stdout.write(formatStatistics(stats)) */
 export function formatStatistics(stats: DarknetStatistics): string {
@@ -38,20 +38,21 @@ export function formatStatistics(stats: DarknetStatistics): string {
 
 /** Figures from the files given, or from the day windows stored for the darknet when none are. */
 export async function runStats(context: DarknetCommandContext, files: string[], io: CommandIo): Promise<number> {
+  const darknet = requireDarknet(context, 'stats');
   let stats: DarknetStatistics;
   if (files.length > 0) {
-    stats = await darknetStatistics(files, { darknet: context.darknet, researchRanges: context.researchRanges, skipCorrupt: context.skipCorrupt });
+    stats = await darknetStatistics(files, { darknet, researchRanges: researchRanges(context), skipCorrupt: context.skipCorrupt });
   } else {
     const store = await openStore(context.db);
     try {
-      const windows = await store.listDarknetWindows({ darknet: context.darknet, periodSeconds: 86_400, from: context.from, to: context.to });
+      const windows = await store.listDarknetWindows({ darknet, periodSeconds: 86_400, from: context.from, to: context.to });
       if (windows.length === 0) {
         throw new OpenNoticeError(
           'USAGE',
-          `the store ${context.db} holds no observations of the darknet ${context.darknet}: give capture files, or read them in first with 'opennotice darknet ingest FILE... --darknet ${context.darknet}'`,
+          `the store ${context.db} holds no observations of the darknet ${darknet}: give capture files, or read them in first with 'opennotice darknet ingest FILE... --darknet ${darknet}'`,
         );
       }
-      stats = summarizeWindows(windows, { darknet: context.darknet, darknetSize: darknetRange(context.darknet).size });
+      stats = summarizeWindows(windows, { darknet, darknetSize: darknetRange(darknet).size });
     } finally {
       await store.close();
     }

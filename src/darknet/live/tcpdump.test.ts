@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { OpenNoticeError } from '../../core/errors.ts';
-import { sendUdpDatagrams } from '../../lab/udp-sender.ts';
+import { sendUdpDatagrams } from '../../../test/support/udp-sender.ts';
 import { scanCapture } from '../capture/reader.ts';
 import type { DecodedPacket } from '../packet.ts';
 import { startTcpdump, type LiveCapture } from './tcpdump.ts';

@@ -21,8 +21,16 @@ import {
 
 export type { DarknetSourceKind } from './sources.ts';
 
-/** Research scanner ranges the generator uses by default (TEST-NET-3, documentation space). */
-export const defaultResearchRanges: readonly string[] = ['203.0.113.0/24'];
+/**
+ * The lab's research scanner ranges (TEST-NET-3, documentation space: never a real scanner).
+ * They are the lab's own: a real darknet uses the shipped list of real research scanners
+ * (src/darknet/classify/research-scanners.yaml), so whoever ingests a lab capture passes these
+ * (the demo does; `darknet generate` writes them beside the capture for --research).
+ */
+export const labResearchRanges: readonly string[] = ['203.0.113.0/24'];
+
+/** The darknet of the lab's captures (loopback, like the rest of the lab) unless told otherwise. */
+export const labDarknet = '127.200.0.0/16';
 
 export interface DarknetGeneratorOptions {
   file: string;
@@ -35,6 +43,7 @@ export interface DarknetGeneratorOptions {
   scale: number;
   /** Lab device addresses that are 'infected': they scan as Mirai or other bots. */
   infectedSources?: string[];
+  /** Ranges the research scanners send from (default: labResearchRanges). */
   researchRanges?: readonly string[];
   linkType?: 1 | 101;
   nanosecond?: boolean;
@@ -82,7 +91,7 @@ const baseCounts = { mirai: 20, other: 10, zmap: 2, masscan: 2, backscatter: 6, 
  */
 export async function generateDarknetCapture(options: DarknetGeneratorOptions): Promise<DarknetTruth> {
   const darknet = parseIpv4Cidr(options.darknet);
-  const researchRanges = options.researchRanges ?? defaultResearchRanges;
+  const researchRanges = options.researchRanges ?? labResearchRanges;
   const start = options.startMicros ?? Date.UTC(2026, 0, 1) * 1000;
   const end = start + options.durationSeconds * 1e6;
   const random = createRandom(options.seed);

@@ -1,8 +1,8 @@
 /**
  * Every vendor of the lab, in one explicit list (a reader sees them all here): the
- * fictional vendors (rules in src/identify/rules/lab-vendors.yaml) and the real-product
+ * fictional vendors (rules in src/lab/rules/fictional-vendors.yaml) and the real-product
  * profiles that simulate real vulnerable routers for the firmware survey (rules in
- * src/identify/rules/lab-real-products.yaml).
+ * src/lab/rules/real-products.yaml).
  */
 import type { VendorProfile } from './profile.ts';
 import { velmora } from './velmora.ts';

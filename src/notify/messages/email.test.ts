@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
-import { allFindings, darknetBot, hostileDevice, openShell, sampleReport, vulnerableFirmware, weakTelnet } from '../render/test-findings.ts';
+import { allFindings, darknetBot, hostileDevice, openShell, sampleReport, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
 import { renderEmail } from './email.ts';
 import { formatTime, renderSubscriberNotices } from './notices.ts';
 import { loadMessageTemplates } from './templates.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { intelMqEvents, renderIntelMqEvents } from './intelmq.ts';
-import { darknetBot, honeypotBot, openShell, sampleReport, vulnerableFirmware, weakTelnet } from './test-findings.ts';
+import { darknetBot, honeypotBot, openShell, sampleReport, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
 
 // Keys of IntelMQ's harmonization.conf (3.x) that the export may use, and the 3.5 additions.
 const harmonizationKeys = new Set([

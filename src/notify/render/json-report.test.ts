@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildJsonReport, renderJsonReport } from './json-report.ts';
-import { allFindings, darknetBot, hostileDevice, sampleReport, vulnerableFirmware, weakTelnet } from './test-findings.ts';
+import { allFindings, darknetBot, hostileDevice, sampleReport, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
 
 test('the report carries its schema version, ISP, period and summary', () => {
   const report = buildJsonReport(sampleReport());

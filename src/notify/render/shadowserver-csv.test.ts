@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { notificationCsvColumns, renderShadowserverCsv } from './shadowserver-csv.ts';
-import { allFindings, darknetBot, honeypotBot, hostileDevice, openShell, parseCsv, sampleReport, vulnerableFirmware, weakTelnet } from './test-findings.ts';
+import {
+  allFindings,
+  darknetBot,
+  honeypotBot,
+  hostileDevice,
+  openShell,
+  parseCsv,
+  sampleReport,
+  vulnerableFirmware,
+  weakTelnet,
+} from '../../../test/support/notifiable-findings.ts';
 
 // The documented header (docs/notification-formats.md), written out so that any change
 // to names or order fails here and has to be made in the docs too.

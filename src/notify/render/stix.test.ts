@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderStixBundle, type StixObject } from './stix.ts';
-import { darknetBot, honeypotBot, sampleReport, vulnerableFirmware } from './test-findings.ts';
+import { darknetBot, honeypotBot, sampleReport, vulnerableFirmware } from '../../../test/support/notifiable-findings.ts';
 import { uuidV5 } from './uuid.ts';
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';

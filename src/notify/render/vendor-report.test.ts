@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NotifiableFinding } from '../../core/records.ts';
 import { buildVendorReport, renderVendorReportCsv, renderVendorReportJson, vendorCsvColumns } from './vendor-report.ts';
-import { allFindings, parseCsv, vulnerableFirmware, weakTelnet } from './test-findings.ts';
+import { allFindings, parseCsv, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
 
 /** A second Korvan camera on the same firmware, in another network and country. */
 const secondCamera: NotifiableFinding = {

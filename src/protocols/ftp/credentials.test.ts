@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
-import { createLoopbackContext } from '../../scope/testing.ts';
+import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { ftpChecker } from './credentials.ts';

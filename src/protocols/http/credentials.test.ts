@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
-import { createLoopbackContext } from '../../scope/testing.ts';
+import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { readHttpRequest, startPeer, type FakePeer } from '../fake-peer.test.ts';
 import { parseAuthChallenges } from './codec.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLoopbackContext } from '../../scope/testing.ts';
+import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { readHttpRequest, startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
 import { createHttpGrabber } from './grabber.ts';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
-import { createLoopbackContext } from '../../scope/testing.ts';
+import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { startPeer } from '../fake-peer.test.ts';
 import { labHostKey, serveSsh } from '../../lab/services/ssh-server.ts';
 import { createLabStats, type LabStats } from '../../lab/stats.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLoopbackContext } from '../../scope/testing.ts';
+import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { startPeer, type FakePeer } from '../fake-peer.test.ts';
 import sshGrabber from './index.ts';
 

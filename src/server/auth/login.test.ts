@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, createBrowser, createFixture, logIn, testPassword } from '../test-fixtures.ts';
+import { buildTestApp, createBrowser, createFixture, logIn, testPassword } from '../../../test/support/server-fixture.ts';
 
 const minutes = (clock: { now: Date }, count: number) => {
   clock.now = new Date(clock.now.getTime() + count * 60_000);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPasswordVerifier, hashPassword, verifyPassword } from './password.ts';
-import { testScryptCost } from '../test-fixtures.ts';
+import { testScryptCost } from '../../../test/support/server-fixture.ts';
 
 test('a hash names its parameters and salt, and verifies only the right password', async () => {
   const stored = await hashPassword('correct horse battery staple', testScryptCost);

@@ -4,9 +4,9 @@ import type { NotifiableFinding } from '../../core/records.ts';
 import { programStatistics } from '../../stats/program-stats.ts';
 import { effectiveness } from '../../track/effectiveness.ts';
 import type { DashboardFindingFilter } from '../../store/dashboard-types.ts';
-import { createDashboardFixture, operatorSession, payloads, type DashboardFixture } from './dashboard-fixture.ts';
+import { createDashboardFixture, operatorSession, payloads, type DashboardFixture } from '../../../test/support/dashboard-fixture.ts';
 import type { DashboardFigures } from './figures.ts';
-import type { TestBrowser } from '../test-fixtures.ts';
+import type { TestBrowser } from '../../../test/support/server-fixture.ts';
 
 /** Every id the drill-down list gives for a filter, following its pages (2 a page, so paging is exercised). */
 async function drillDownIds(operator: TestBrowser, filter: DashboardFindingFilter): Promise<number[]> {

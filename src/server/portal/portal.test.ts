@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../../core/records.ts';
-import { parseCsv } from '../../notify/render/test-findings.ts';
-import { buildTestApp, createBrowser, createFixture, hostileBanner, hostileVendor, logIn, type Fixture } from '../test-fixtures.ts';
+import { parseCsv } from '../../../test/support/notifiable-findings.ts';
+import { buildTestApp, createBrowser, createFixture, hostileBanner, hostileVendor, logIn, type Fixture } from '../../../test/support/server-fixture.ts';
 
 async function aliceSession(fixture: Fixture) {
   const app = buildTestApp(fixture);

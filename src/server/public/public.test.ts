@@ -6,8 +6,8 @@ import { formatExclusionList } from '../../cli/commands/optouts.ts';
 import { AddressSet } from '../../scope/cidr.ts';
 import { buildScope } from '../../scope/scope.ts';
 import { approvedOptOutRanges } from '../../survey/policy.ts';
-import { createDashboardFixture, operatorSession } from '../dashboard/dashboard-fixture.ts';
-import { createBrowser, testScryptCost } from '../test-fixtures.ts';
+import { createDashboardFixture, operatorSession } from '../../../test/support/dashboard-fixture.ts';
+import { createBrowser, testScryptCost } from '../../../test/support/server-fixture.ts';
 import { createRateLimiter } from './rate-limit.ts';
 
 async function setUp() {

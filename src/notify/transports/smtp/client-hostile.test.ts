@@ -1,5 +1,5 @@
 // The SMTP client against scripted servers: silent, flooding, old (no EHLO), refusing, and
-// STARTTLS with the test certificate in fixtures/ (valid for localhost and 127.0.0.1).
+// STARTTLS with the test certificate in test/fixtures/smtp/ (valid for localhost and 127.0.0.1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,9 +7,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { OutgoingMessage } from '../types.ts';
 import { createSmtpTransport, type SmtpTransportOptions } from './client.ts';
+import { fixturePath } from '../../../../test/support/fixtures.ts';
 
-const key = readFileSync(new URL('./fixtures/localhost-test.key', import.meta.url), 'utf8');
-const cert = readFileSync(new URL('./fixtures/localhost-test.crt', import.meta.url), 'utf8');
+const key = readFileSync(fixturePath('smtp/localhost-test.key'), 'utf8');
+const cert = readFileSync(fixturePath('smtp/localhost-test.crt'), 'utf8');
 const message: OutgoingMessage = {
   idempotencyKey: 'k',
   from: 'notice@cert.example',

@@ -8,7 +8,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CredentialAttempt, ServiceObservation } from '../../../core/records.ts';
-import { createLoopbackContext } from '../../../scope/testing.ts';
+import { createLoopbackContext } from '../../../../test/support/loopback-context.ts';
 import type { DictionaryEntry } from '../../../assess/credentials/dictionary.ts';
 import { createSshChecker } from '../credentials.ts';
 import { supportedAlgorithms } from './algorithms.ts';

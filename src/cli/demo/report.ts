@@ -1,6 +1,6 @@
-import type { LabTruth } from '../lab/truth.ts';
-import type { DeviceRow, FindingRow } from '../store/repository.ts';
-import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../survey/score.ts';
+import type { LabTruth } from '../../lab/truth.ts';
+import type { DeviceRow, FindingRow } from '../../store/repository.ts';
+import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../../lab/score-against-truth.ts';
 
 function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[string, number]> {
   const counts = new Map<string, number>();

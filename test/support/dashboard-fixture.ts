@@ -5,13 +5,13 @@
  * and model), attributions, ISP and vendor reports with a delivery, feedback, darknet day and
  * hour windows — plus an operator account and a logged-in test browser.
  */
-import type { DarknetWindow, Finding } from '../../core/records.ts';
-import { openStore } from '../../store/open-store.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
-import { buildApp, type App } from '../app.ts';
-import { hashPassword } from '../auth/password.ts';
-import type { ServerDeps } from '../route-types.ts';
-import { createBrowser, logIn, testPassword, testScryptCost, type TestBrowser } from '../test-fixtures.ts';
+import type { DarknetWindow, Finding } from '../../src/core/records.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { SurveyRepository } from '../../src/store/repository.ts';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { hashPassword } from '../../src/server/auth/password.ts';
+import type { ServerDeps } from '../../src/server/route-types.ts';
+import { createBrowser, logIn, testPassword, testScryptCost, type TestBrowser } from './server-fixture.ts';
 
 /** Device-sourced strings that must reach pages only as text. */
 export const payloads = {

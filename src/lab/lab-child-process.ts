@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
-import type { LabTruth } from '../lab/truth.ts';
-import type { LabStats } from '../lab/lab.ts';
+import type { LabTruth } from './truth.ts';
+import type { LabStats } from './lab.ts';
 
 export interface RemediationResult {
   /** Addresses whose devices are now fixed (asked for, in order). */

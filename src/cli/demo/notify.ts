@@ -5,18 +5,18 @@
  * randomized hold-out kept back so the tracking step can measure what notifying changed.
  */
 import { randomBytes } from 'node:crypto';
-import { createAttributor, createIspRegistry, createPrefixTable } from '../attribution/index.ts';
-import { labIsps } from '../lab/isps.ts';
-import { startSmtpSink, type SmtpSink } from '../lab/smtp-sink.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../lab/webhook-receiver.ts';
-import { attributeFindings } from '../notify/attribute-findings.ts';
-import { buildIspReports, type IspReportResult } from '../notify/build-reports.ts';
-import { loadMessageTemplates } from '../notify/messages/templates.ts';
-import { deliverDue, type OutboxPass } from '../notify/outbox.ts';
-import { createSmtpTransport, createWebhookTransport } from '../notify/transports/index.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import type { Study } from '../track/study.ts';
-import type { DemoClock } from './demo-clock.ts';
+import { createAttributor, createIspRegistry, createPrefixTable } from '../../attribution/index.ts';
+import { labIsps } from '../../lab/isps.ts';
+import { startSmtpSink, type SmtpSink } from '../../lab/smtp-sink.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../lab/webhook-receiver.ts';
+import { attributeFindings } from '../../notify/attribute-findings.ts';
+import { buildIspReports, type IspReportResult } from '../../notify/build-reports.ts';
+import { loadMessageTemplates } from '../../notify/messages/templates.ts';
+import { deliverDue, type OutboxPass } from '../../notify/outbox.ts';
+import { createSmtpTransport, createWebhookTransport } from '../../notify/transports/index.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import type { Study } from '../../track/study.ts';
+import type { DemoClock } from './clock.ts';
 
 /** The demo's study: a tenth of the findings are held back for the whole simulated month. */
 export const demoStudy: Study = { name: 'demo hold-out', share: 0.1, key: 'opennotice-demo-study', delayDays: 60 };

@@ -3,12 +3,12 @@
  * findings, reports and users mirror each other, a settable clock, and a tiny browser
  * (cookie jar, CSRF token picked from pages) for in-process requests.
  */
-import type { Finding } from '../core/records.ts';
-import { openStore } from '../store/open-store.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import { buildApp, type App, type AppOptions, type InjectRequest, type InjectResponse } from './app.ts';
-import { hashPassword, type ScryptCost } from './auth/password.ts';
-import type { ServerDeps } from './route-types.ts';
+import type { Finding } from '../../src/core/records.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { SurveyRepository } from '../../src/store/repository.ts';
+import { buildApp, type App, type AppOptions, type InjectRequest, type InjectResponse } from '../../src/server/app.ts';
+import { hashPassword, type ScryptCost } from '../../src/server/auth/password.ts';
+import type { ServerDeps } from '../../src/server/route-types.ts';
 
 /** Fast hashes for tests only: real deployments use defaultScryptCost. */
 export const testScryptCost: ScryptCost = { logN: 4, r: 8, p: 1 };

@@ -6,13 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { GrabResult, ServiceObservation } from '../core/records.ts';
-import { slowSenderText } from './services/hostile.ts';
-import { sshIdentification } from './services/ssh-server.ts';
-import type { LabDevice, LabService } from './types.ts';
-import { personasOf } from './personas.ts';
-import type { HttpReply, HttpSite } from './vendors/profile.ts';
-import { telnetCommand } from './vendors/telnet-kit.ts';
+import type { GrabResult, ServiceObservation } from '../../../src/core/records.ts';
+import { slowSenderText } from '../../../src/lab/services/hostile.ts';
+import { sshIdentification } from '../../../src/lab/services/ssh-server.ts';
+import type { LabDevice, LabService } from '../../../src/lab/types.ts';
+import { personasOf } from '../../../src/lab/personas.ts';
+import type { HttpReply, HttpSite } from '../../../src/lab/vendors/profile.ts';
+import { telnetCommand } from '../../../src/lab/vendors/telnet-kit.ts';
 
 /** Redirect hops a grab follows (3xx), and HTML (meta refresh / script) hops among them. */
 const maxRedirects = 3;

@@ -3,8 +3,8 @@
  * phase, the darknet and the honeypot import really write (see their sources), plus a
  * device whose banner strings are hostile.
  */
-import type { NotifiableFinding } from '../../core/records.ts';
-import type { NotificationReport } from './report.ts';
+import type { NotifiableFinding } from '../../src/core/records.ts';
+import type { NotificationReport } from '../../src/notify/render/report.ts';
 
 const attribution = {
   prefix: '198.51.100.0/24',

@@ -4,19 +4,19 @@
  * devices come back as findings joined to what the survey identified.
  */
 import { join } from 'node:path';
-import { ingestCaptureFiles } from '../darknet/ingest-run.ts';
-import { summarizeWindows } from '../darknet/stats.ts';
-import { darknetRange } from '../darknet/ingest.ts';
-import { generateDarknetCapture } from '../lab/darknet/generate.ts';
-import { chooseInfectedDevices } from '../lab/darknet/infected-devices.ts';
-import type { LabTruth } from '../lab/types.ts';
-import { renderInfectedModelsTable, summarizeInfectedModels } from '../report/infected.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import { scoreInfectedFindings } from '../survey/score.ts';
-import type { CommandIo } from './command.ts';
-import { formatStatistics } from './darknet/stats.ts';
+import { ingestCaptureFiles } from '../../darknet/ingest-run.ts';
+import { summarizeWindows } from '../../darknet/stats.ts';
+import { darknetRange } from '../../darknet/ingest.ts';
+import { generateDarknetCapture, labDarknet, labResearchRanges } from '../../lab/darknet/generate.ts';
+import { chooseInfectedDevices } from '../../lab/darknet/infected-devices.ts';
+import type { LabTruth } from '../../lab/types.ts';
+import { renderInfectedModelsTable, summarizeInfectedModels } from '../../report/infected.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import { scoreInfectedFindings } from '../../lab/score-against-truth.ts';
+import type { CommandIo } from '../command.ts';
+import { formatStatistics } from '../darknet/stats.ts';
 
-export const demoDarknet = '127.200.0.0/16';
+export const demoDarknet = labDarknet;
 
 export interface DemoDarknetOptions {
   store: SurveyRepository;
@@ -37,7 +37,7 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
   );
   // Yesterday (UTC), so the darknet's day lines up with the survey that just ran.
   const yesterday = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000 * 1000;
-  const truth = await generateDarknetCapture({
+  await generateDarknetCapture({
     file,
     format: 'pcapng',
     darknet: demoDarknet,
@@ -45,9 +45,11 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
     seed: options.seed,
     scale: 2,
     infectedSources: infected,
+    researchRanges: labResearchRanges,
     startMicros: yesterday,
   });
-  const summary = await ingestCaptureFiles([file], { store, darknet: demoDarknet, researchRanges: truth.researchRanges });
+  // The capture's research scanners are the lab's (documentation space), not the shipped list of real ones.
+  const summary = await ingestCaptureFiles([file], { store, darknet: demoDarknet, researchRanges: labResearchRanges });
   const windows = await store.listDarknetWindows({ darknet: demoDarknet, periodSeconds: 86_400 });
   io.stdout.write(formatStatistics(summarizeWindows(windows, { darknet: demoDarknet, darknetSize: darknetRange(demoDarknet).size })));
   io.stdout.write(

@@ -3,10 +3,10 @@
  * account per lab ISP (fresh random passwords, printed once), until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../server/auth/password.ts';
-import { startServer } from '../server/start-server.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import type { CommandIo } from './command.ts';
+import { hashPassword } from '../../server/auth/password.ts';
+import { startServer } from '../../server/start-server.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import type { CommandIo } from '../command.ts';
 
 export interface DemoAccount {
   name: string;

@@ -4,18 +4,18 @@
  * devices → their notices → effectiveness and the programme's figures.
  */
 import { dirname } from 'node:path';
-import { renderProgramStatsTable } from '../report/program-stats.ts';
-import { programStatistics } from '../stats/program-stats.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import type { LabProcess } from '../survey/lab-process.ts';
-import type { SurveyDeps } from '../survey/run-survey.ts';
-import type { CommandIo } from './command.ts';
-import type { DemoClock } from './demo-clock.ts';
-import { runDemoDarknetStep } from './demo-darknet.ts';
-import { attributeDemoFindings, demoStudy, formatNotifyPass, notifyDemoIsps, startDemoContacts } from './demo-notify.ts';
-import { runDemoTracking, type RemediationScore } from './demo-tracking.ts';
-import { effectivenessTables, formatEffectivenessTables } from './track/effectiveness.ts';
-import type { SurveyRequest } from '../survey/request.ts';
+import { renderProgramStatsTable } from '../../report/program-stats.ts';
+import { programStatistics } from '../../stats/program-stats.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import type { LabProcess } from '../../lab/lab-child-process.ts';
+import type { SurveyDeps } from '../../survey/run-survey.ts';
+import type { CommandIo } from '../command.ts';
+import type { DemoClock } from './clock.ts';
+import { runDemoDarknetStep } from './darknet.ts';
+import { attributeDemoFindings, demoStudy, formatNotifyPass, notifyDemoIsps, startDemoContacts } from './notify.ts';
+import { runDemoTracking, type RemediationScore } from './tracking.ts';
+import { effectivenessTables, formatEffectivenessTables } from '../track/effectiveness.ts';
+import type { SurveyRequest } from '../../survey/request.ts';
 
 export interface DemoFollowUpOptions {
   store: SurveyRepository;

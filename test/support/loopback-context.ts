@@ -1,7 +1,7 @@
-import type { GrabContext } from '../protocols/grab.ts';
-import type { ConnectionLimits } from './connection.ts';
-import { createDialer } from './dialer.ts';
-import { buildScope } from './scope.ts';
+import type { GrabContext } from '../../src/protocols/grab.ts';
+import type { ConnectionLimits } from '../../src/scope/connection.ts';
+import { createDialer } from '../../src/scope/dialer.ts';
+import { buildScope } from '../../src/scope/scope.ts';
 
 /**
  * A GrabContext for tests: dials anything in 127.0.0.0/8 with the real dialer and

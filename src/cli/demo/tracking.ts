@@ -5,16 +5,16 @@
  * hold-out), re-surveys check only what was notified, and the findings they close are scored
  * against what the lab really fixed.
  */
-import { remediationModel, type RemediationChannel } from '../lab/remediation.ts';
-import type { LabProcess } from '../survey/lab-process.ts';
-import type { SurveyDeps } from '../survey/run-survey.ts';
-import type { SurveyRepository } from '../store/repository.ts';
-import { assignGroup } from '../track/holdout.ts';
-import type { CommandIo } from './command.ts';
-import type { DemoClock } from './demo-clock.ts';
-import { demoStudy, formatNotifyPass, notifyDemoIsps, type DemoContacts } from './demo-notify.ts';
-import { resurveyNotified } from '../track/resurvey.ts';
-import type { SurveyRequest } from '../survey/request.ts';
+import { remediationModel, type RemediationChannel } from '../../lab/remediation.ts';
+import type { LabProcess } from '../../lab/lab-child-process.ts';
+import type { SurveyDeps } from '../../survey/run-survey.ts';
+import type { SurveyRepository } from '../../store/repository.ts';
+import { assignGroup } from '../../track/holdout.ts';
+import type { CommandIo } from '../command.ts';
+import type { DemoClock } from './clock.ts';
+import { demoStudy, formatNotifyPass, notifyDemoIsps, type DemoContacts } from './notify.ts';
+import { resurveyNotified } from '../../track/resurvey.ts';
+import type { SurveyRequest } from '../../survey/request.ts';
 
 /** Re-survey days of the simulated month; with two misses to close, a fix is confirmed one re-survey later. */
 export const resurveyDays = [7, 14, 21, 30];

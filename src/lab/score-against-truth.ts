@@ -1,6 +1,6 @@
 import type { DeviceIdentity } from '../core/records.ts';
 import { evaluateIdentification } from '../identify/evaluate.ts';
-import type { LabTruth } from '../lab/truth.ts';
+import type { LabTruth } from './truth.ts';
 
 export interface FindingKey {
   kind: string;

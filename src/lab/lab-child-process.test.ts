@@ -5,12 +5,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenNoticeError } from '../core/errors.ts';
-import { resolveLabOptions } from '../lab/options.ts';
-import { generatePopulation } from '../lab/population.ts';
-import { tryTelnetLogin } from '../lab/raw-client.ts';
-import type { LabDevice, LabService } from '../lab/types.ts';
-import { vendorProfile } from '../lab/vendors/index.ts';
-import { startLabProcess, type LabProcess } from './lab-process.ts';
+import { resolveLabOptions } from './options.ts';
+import { generatePopulation } from './population.ts';
+import { tryTelnetLogin } from '../../test/support/lab/raw-client.ts';
+import type { LabDevice, LabService } from './types.ts';
+import { vendorProfile } from './vendors/index.ts';
+import { startLabProcess, type LabProcess } from './lab-child-process.ts';
 
 const labOptions = { cidr: '127.214.0.0/16', seed: 5, devices: 120, hostile: false };
 // The same options give the same devices in this process: the personas and weak pairs to try.

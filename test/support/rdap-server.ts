@@ -1,14 +1,14 @@
 /**
- * An RDAP-like server for tests and the lab: answers `GET /ip/{address}` with an RFC 9083
+ * An RDAP-like server for the tests: answers `GET /ip/{address}` with an RFC 9083
  * "ip network" object for the configured network holding the address (the most specific),
  * an RFC 9083 error object otherwise. It can be told to fail or to answer slowly for chosen
  * addresses, so clients' error and timeout paths are exercised. Listens on loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIPv4, formatIPv6, parseAddress, parsePrefix } from '../attribution/address.ts';
+import { formatIPv4, formatIPv6, parseAddress, parsePrefix } from '../../src/attribution/address.ts';
 
-export interface LabRdapNetwork {
+export interface TestRdapNetwork {
   /** e.g. "192.0.2.0/24" or "2001:db8::/32". */
   cidr: string;
   handle: string;
@@ -20,8 +20,8 @@ export interface LabRdapNetwork {
   nestAbuseContact?: boolean;
 }
 
-export interface LabRdapServerOptions {
-  networks: readonly LabRdapNetwork[];
+export interface TestRdapServerOptions {
+  networks: readonly TestRdapNetwork[];
   /** 127.0.0.0/8 only. Default 127.0.0.1. */
   host?: string;
   /** An HTTP status to fail with for this address (e.g. 500, 429), or undefined to answer. */
@@ -30,7 +30,7 @@ export interface LabRdapServerOptions {
   delayFor?: (address: string) => number;
 }
 
-export interface LabRdapServer {
+export interface TestRdapServer {
   /** Base URL to give an RDAP client, e.g. "http://127.0.0.1:40123". */
   url: string;
   /** Request paths received, in order. */
@@ -42,10 +42,10 @@ const maxDelayMs = 30_000;
 
 /**
  * @example
- * const rdap = await startLabRdapServer({ networks: [{ cidr: '192.0.2.0/24', handle: 'NET-1', name: 'EXAMPLE', abuseEmail: 'abuse@example.net' }] });
+ * const rdap = await startTestRdapServer({ networks: [{ cidr: '192.0.2.0/24', handle: 'NET-1', name: 'EXAMPLE', abuseEmail: 'abuse@example.net' }] });
  * await fetch(`${rdap.url}/ip/192.0.2.7`); await rdap.close();
  */
-export async function startLabRdapServer(options: LabRdapServerOptions): Promise<LabRdapServer> {
+export async function startTestRdapServer(options: TestRdapServerOptions): Promise<TestRdapServer> {
   const host = options.host ?? '127.0.0.1';
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`the lab RDAP server listens on loopback only, not ${host}`);
   const networks = options.networks.map((network) => {
@@ -97,7 +97,7 @@ export async function startLabRdapServer(options: LabRdapServerOptions): Promise
   };
 }
 
-type Indexed = { network: LabRdapNetwork; prefix: NonNullable<ReturnType<typeof parsePrefix>> };
+type Indexed = { network: TestRdapNetwork; prefix: NonNullable<ReturnType<typeof parsePrefix>> };
 
 function mostSpecific(networks: readonly Indexed[], address: string): Indexed | undefined {
   const parsed = parseAddress(address)!;
@@ -114,7 +114,7 @@ function vcard(properties: Array<[string, string]>): unknown[] {
 }
 
 /** An RFC 9083 §5.4 "ip network" object, shaped like the RIRs' answers (cidr0 extension included). */
-function networkObject(network: LabRdapNetwork, prefix: Indexed['prefix']): Record<string, unknown> {
+function networkObject(network: TestRdapNetwork, prefix: Indexed['prefix']): Record<string, unknown> {
   const [start, end] = [formatEnd(prefix.family, prefix.first), formatEnd(prefix.family, prefix.last)];
   const abuse = network.abuseEmail
     ? {
