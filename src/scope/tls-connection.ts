@@ -4,8 +4,9 @@
  * TLS 1.0 up and OpenSSL's weakest security level, because its job is to record what old
  * devices present; it sends nothing secret that a stronger policy would protect.
  */
+import { X509Certificate } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type DetailedPeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import type { GrabStatus, Target } from '../core/records.ts';
 import { describeCertificate, type CertificateDetails } from './certificate.ts';
 import { DialFailure, type Connection, type ConnectionLimits, type DialFailureCode } from './connection.ts';
@@ -176,12 +177,14 @@ export function classifyHandshakeError(error: Error & { code?: string; reason?: 
 function describeTls(secure: TLSSocket, servername: string | undefined): TlsDetails {
   const cipher = secure.getCipher();
   const keyInfo = secure.getEphemeralKeyInfo();
-  const peer = secure.getPeerX509Certificate();
+  // One call for leaf and chain: in Node 24, calling getPeerX509Certificate() first makes a
+  // later getPeerCertificate(true) return an empty object.
+  const peer = secure.getPeerCertificate(true);
   const alpn = secure.alpnProtocol;
   const authorizationError = secure.authorizationError ? String(secure.authorizationError) : undefined;
   let certificate: { certificate: CertificateDetails } | { certificateError: string } | undefined;
   try {
-    if (peer) certificate = { certificate: describeCertificate(peer) };
+    if (peer?.raw) certificate = { certificate: describeCertificate(new X509Certificate(peer.raw)) };
   } catch (error) {
     // Recorded, not thrown: the handshake worked and the connection is usable.
     certificate = { certificateError: error instanceof Error ? error.message : String(error) };
@@ -197,15 +200,15 @@ function describeTls(secure: TLSSocket, servername: string | undefined): TlsDeta
     authorized: secure.authorized,
     ...(authorizationError ? { authorizationError } : {}),
     ...certificate,
-    chainFingerprintsSha256: chainFingerprints(secure),
+    chainFingerprintsSha256: chainFingerprints(peer),
   };
 }
 
-function chainFingerprints(secure: TLSSocket): string[] {
+function chainFingerprints(leaf: DetailedPeerCertificate | undefined): string[] {
   const fingerprints: string[] = [];
   const seen = new Set<object>();
   // A root's issuerCertificate is itself; the depth bound stops any other loop.
-  let certificate = secure.getPeerCertificate(true);
+  let certificate = leaf;
   for (let depth = 0; depth < 16 && certificate?.fingerprint256 && !seen.has(certificate); depth++) {
     seen.add(certificate);
     fingerprints.push(certificate.fingerprint256);
