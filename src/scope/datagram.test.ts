@@ -1,5 +1,6 @@
 // dialer.query against real node:dgram peers on 127.0.0.1 (and 127.0.0.2 as an address
-// outside the scope). Bounds asserted here are generous upper bounds proving boundedness.
+// outside the scope). Bounds asserted here are generous upper bounds proving boundedness;
+// every test has a timeout, so a broken bound fails the test instead of hanging the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type RemoteInfo, type Socket as DatagramSocket } from 'node:dgram';
@@ -63,7 +64,7 @@ function dialerFor(extra: Partial<DialerOptions> = {}) {
 
 const target = (port: number) => ({ ip: '127.0.0.1', port });
 
-test('one request datagram per query; the reply is collected with its arrival time', async () => {
+test('one request datagram per query; the reply is collected with its arrival time', { timeout: 20_000 }, async () => {
   const peer = await udpPeer((self, data, from) => self.socket.send(Buffer.concat([Buffer.from('pong:'), data]), from.port, from.address));
   const { dialer, sockets, closedCount } = dialerFor();
   try {
@@ -94,9 +95,9 @@ test('one request datagram per query; the reply is collected with its arrival ti
   }
 });
 
-test('replies from another port are ignored: counted when they reach the socket, dropped by the kernel after connect', async () => {
+test('replies from another port are ignored: counted when they reach the socket, dropped by the kernel after connect', { timeout: 20_000 }, async () => {
   const stranger = await udpPeer();
-  const peer = await udpPeer((self, data, from) => {
+  const peer = await udpPeer((self, _data, from) => {
     // After connect(): the kernel drops this one for us, it never reaches the query.
     stranger.socket.send(Buffer.from('forged-after-connect'), from.port, from.address, () => self.socket.send(Buffer.from('genuine'), from.port, from.address));
   });
@@ -127,7 +128,7 @@ test('replies from another port are ignored: counted when they reach the socket,
   }
 });
 
-test('a closed port answers with ICMP port unreachable: connection-refused', async () => {
+test('a closed port answers with ICMP port unreachable: connection-refused', { timeout: 20_000 }, async () => {
   const gone = await udpPeer();
   const port = gone.port;
   gone.close();
@@ -140,7 +141,7 @@ test('a closed port answers with ICMP port unreachable: connection-refused', asy
   assert.equal(closedCount(), sockets.length);
 });
 
-test('a silent port ends as io-timeout (open|filtered) within the bound', async () => {
+test('a silent port ends as io-timeout (open|filtered) within the bound', { timeout: 20_000 }, async () => {
   const silent = await udpPeer();
   const { dialer, sockets, closedCount } = dialerFor({ limits: { ioTimeoutMs: 200, deadlineMs: 10_000 } });
   try {
@@ -161,7 +162,7 @@ test('a silent port ends as io-timeout (open|filtered) within the bound', async 
   }
 });
 
-test('many replies stop at the reply cap, large ones at the byte cap', async () => {
+test('many replies stop at the reply cap, large ones at the byte cap', { timeout: 20_000 }, async () => {
   const chatty = await udpPeer((self, _data, from) => {
     for (let index = 0; index < 10; index++) self.socket.send(Buffer.alloc(1000, 0x30 + index), from.port, from.address);
   });
@@ -196,7 +197,7 @@ test('many replies stop at the reply cap, large ones at the byte cap', async () 
   }
 });
 
-test('a request over the size cap is refused before any packet; the cap cannot be raised past one MTU', async () => {
+test('a request over the size cap is refused before any packet; the cap cannot be raised past one MTU', { timeout: 20_000 }, async () => {
   const peer = await udpPeer();
   const { dialer, sockets } = dialerFor({ maxRequestBytes: 64, limits: { ioTimeoutMs: 50 } });
   try {
@@ -223,7 +224,7 @@ test('a request over the size cap is refused before any packet; the cap cannot b
   }
 });
 
-test('the per-target rate spaces requests to one address, whatever the port', async () => {
+test('the per-target rate spaces requests to one address, whatever the port', { timeout: 20_000 }, async () => {
   const first = await udpPeer();
   const second = await udpPeer();
   const windowMs = 300;
@@ -246,7 +247,7 @@ test('the per-target rate spaces requests to one address, whatever the port', as
   }
 });
 
-test('an address outside the scope is refused before any socket or packet', async () => {
+test('an address outside the scope is refused before any socket or packet', { timeout: 20_000 }, async () => {
   const outside = await udpPeer(() => {}, '127.0.0.2');
   const { dialer, sockets } = dialerFor();
   try {
@@ -269,7 +270,7 @@ test('an address outside the scope is refused before any socket or packet', asyn
   }
 });
 
-test('the abort signal stops a query that is waiting for replies, and stops new ones before they send', async () => {
+test('the abort signal stops a query that is waiting for replies, and stops new ones before they send', { timeout: 20_000 }, async () => {
   const silent = await udpPeer();
   const controller = new AbortController();
   const { dialer, sockets, closedCount } = dialerFor({ signal: controller.signal, limits: { ioTimeoutMs: 20_000, deadlineMs: 30_000 } });

@@ -122,7 +122,7 @@ test('per-host and global concurrency caps hold under load', async () => {
   }
 });
 
-test('TCP and UDP send from the source addresses round-robin, and stats count both transports', async () => {
+test('TCP and UDP send from the source addresses round-robin, and stats count both transports', { timeout: 20_000 }, async () => {
   const tcpSources: string[] = [];
   const tcp = await listen((socket) => {
     tcpSources.push(socket.remoteAddress ?? '');

@@ -39,7 +39,7 @@ function fakeClock() {
   return { clock, runUntil };
 }
 
-test('one request per window per address, measured between actual sends; other addresses are not held back', async () => {
+test('one request per window per address, measured between actual sends; other addresses are not held back', { timeout: 20_000 }, async () => {
   const { clock, runUntil } = fakeClock();
   const pacer = createTargetPacer({ requests: 1, windowMs: 1000 }, clock);
   const sends: Array<[string, number]> = [];
@@ -57,7 +57,7 @@ test('one request per window per address, measured between actual sends; other a
   ]);
 });
 
-test('a burst of N per window is allowed, then the oldest send sets the pace', async () => {
+test('a burst of N per window is allowed, then the oldest send sets the pace', { timeout: 20_000 }, async () => {
   const { clock, runUntil } = fakeClock();
   const pacer = createTargetPacer({ requests: 2, windowMs: 500 }, clock);
   const times: number[] = [];
@@ -70,7 +70,7 @@ test('a burst of N per window is allowed, then the oldest send sets the pace', a
   assert.deepEqual(times, [0, 0, 501, 501, 1002]);
 });
 
-test('a cancelled turn records nothing; an aborted waiter leaves the line without blocking it', async () => {
+test('a cancelled turn records nothing; an aborted waiter leaves the line without blocking it', { timeout: 20_000 }, async () => {
   const { clock, runUntil } = fakeClock();
   const pacer = createTargetPacer({ requests: 1, windowMs: 1000 }, clock);
   const cancelled = await pacer.turn('192.0.2.1');
@@ -82,12 +82,17 @@ test('a cancelled turn records nothing; an aborted waiter leaves the line withou
   cancelled.cancel();
   cancelled.sent(); // after cancel: ignored
   let grantedAt = -1;
-  await runUntil(next.then((turn) => ((grantedAt = clock.now()), turn.sent())));
+  await runUntil(
+    next.then((turn) => {
+      grantedAt = clock.now();
+      turn.sent();
+    }),
+  );
   assert.equal(grantedAt, 0, 'nothing was sent, so nothing to wait for');
   assert.equal(pacer.tracked, 1);
 });
 
-test('the memory of past sends stays bounded over many addresses', async () => {
+test('the memory of past sends stays bounded over many addresses', { timeout: 20_000 }, async () => {
   let time = 0;
   const pacer = createTargetPacer({ requests: 1, windowMs: 100 }, { now: () => time, sleep: async () => {} });
   let peak = 0;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type NetConnectOpts, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createTlsServer, type TLSSocket, type TlsOptions as TlsServerOptions } from 'node:tls';
+import { createServer as createTlsServer, type SecureContext, type TLSSocket, type TlsOptions as TlsServerOptions } from 'node:tls';
 import { connect as netConnect } from 'node:net';
 import { DialFailure } from './connection.ts';
 import { createDialer, type DialerOptions } from './dialer.ts';
@@ -111,7 +111,11 @@ async function listen(server: Server, host = '127.0.0.1'): Promise<number> {
 /** A TLS server whose SNICallback records every name a client sent. */
 async function tlsPeer(options: TlsServerOptions, onSecure: (socket: TLSSocket) => void) {
   const names: string[] = [];
-  const server = createTlsServer({ ...options, SNICallback: (name, callback) => (names.push(name), callback(null, undefined)) }, onSecure);
+  const SNICallback = (name: string, callback: (error: Error | null, context?: SecureContext) => void) => {
+    names.push(name);
+    callback(null, undefined);
+  };
+  const server = createTlsServer({ ...options, SNICallback }, onSecure);
   server.on('tlsClientError', () => {});
   const port = await listen(server);
   return { server, port, names };
@@ -127,7 +131,7 @@ function opensslField(output: string, name: string): string {
   return line.slice(name.length + 1);
 }
 
-test('an expired self-signed certificate is accepted and described exactly as openssl describes it', async () => {
+test('an expired self-signed certificate is accepted and described exactly as openssl describes it', { timeout: 20_000 }, async () => {
   const peer = await tlsPeer({ key: file('expired.key'), cert: file('expired.pem'), ALPNProtocols: ['h2', 'http/1.1'] }, (socket) => socket.end());
   const dialer = dialerFor();
   try {
@@ -188,7 +192,7 @@ test('an expired self-signed certificate is accepted and described exactly as op
   }
 });
 
-test('SNI is sent only when a host name is given, never for an IP literal; no ALPN unless offered', async () => {
+test('SNI is sent only when a host name is given, never for an IP literal; no ALPN unless offered', { timeout: 20_000 }, async () => {
   const peer = await tlsPeer({ key: file('expired.key'), cert: file('expired.pem'), ALPNProtocols: ['http/1.1'] }, (socket) => socket.end());
   const dialer = dialerFor();
   try {
@@ -210,7 +214,7 @@ test('SNI is sent only when a host name is given, never for an IP literal; no AL
   }
 });
 
-test('a chain is reported leaf first, and an EC key with its curve', async () => {
+test('a chain is reported leaf first, and an EC key with its curve', { timeout: 20_000 }, async () => {
   const peer = await tlsPeer({ key: file('leaf.key'), cert: Buffer.concat([file('leaf.pem'), file('root.pem')]) }, (socket) => socket.end());
   const dialer = dialerFor();
   try {
@@ -226,7 +230,7 @@ test('a chain is reported leaf first, and an EC key with its curve', async () =>
   }
 });
 
-test('reads and writes go over the encrypted stream, under the same byte accounting', async () => {
+test('reads and writes go over the encrypted stream, under the same byte accounting', { timeout: 20_000 }, async () => {
   const peer = await tlsPeer({ key: file('leaf.key'), cert: file('leaf.pem') }, (socket) => {
     socket.on('data', (data) => socket.write(Buffer.from(data.toString('latin1').toUpperCase(), 'latin1')));
     socket.on('error', () => {});
@@ -247,7 +251,7 @@ test('reads and writes go over the encrypted stream, under the same byte account
   }
 });
 
-test('TLS sends from the source addresses too', async () => {
+test('TLS sends from the source addresses too', { timeout: 20_000 }, async () => {
   const sources: string[] = [];
   const peer = await tlsPeer({ key: file('leaf.key'), cert: file('leaf.pem') }, (socket) => socket.end());
   peer.server.on('connection', (socket: Socket) => sources.push(socket.remoteAddress ?? ''));
@@ -260,7 +264,7 @@ test('TLS sends from the source addresses too', async () => {
   }
 });
 
-test('a TLS 1.0-only device still handshakes (the survey offers legacy versions)', async () => {
+test('a TLS 1.0-only device still handshakes (the survey offers legacy versions)', { timeout: 20_000 }, async () => {
   const peer = await tlsPeer(
     { key: file('expired.key'), cert: file('expired.pem'), minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' },
     (socket) => socket.end(),
@@ -274,7 +278,7 @@ test('a TLS 1.0-only device still handshakes (the survey offers legacy versions)
   }
 });
 
-test('an endless TLS stream stops at the byte cap, counted in decrypted bytes', async () => {
+test('an endless TLS stream stops at the byte cap, counted in decrypted bytes', { timeout: 20_000 }, async () => {
   const peer = await tlsPeer({ key: file('leaf.key'), cert: file('leaf.pem') }, (socket) => {
     const chunk = Buffer.alloc(16 * 1024, 0x42);
     const pump = () => {
@@ -318,7 +322,7 @@ async function tcpPeer(onConnection: (socket: Socket) => void) {
   };
 }
 
-test('a peer that is not TLS ends as a clear protocol-error, not a hang', async () => {
+test('a peer that is not TLS ends as a clear protocol-error, not a hang', { timeout: 20_000 }, async () => {
   const banner = await tcpPeer((socket) => socket.end('220 ProFTPD Server ready.\r\n'));
   const http = await tcpPeer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')));
   const garbage = await tcpPeer((socket) => socket.once('data', () => socket.write(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x00, 0x00, 0x01, 0xde, 0xad]))));
@@ -347,7 +351,7 @@ test('a peer that is not TLS ends as a clear protocol-error, not a hang', async 
   }
 });
 
-test('a TCP tarpit (accepts, never answers) fails within the connect timeout', async () => {
+test('a TCP tarpit (accepts, never answers) fails within the connect timeout', { timeout: 20_000 }, async () => {
   const tarpit = await tcpPeer(() => {});
   const dialer = dialerFor({ limits: { connectTimeoutMs: 300, ioTimeoutMs: 10_000, deadlineMs: 20_000 } });
   try {
@@ -367,7 +371,7 @@ test('a TCP tarpit (accepts, never answers) fails within the connect timeout', a
   }
 });
 
-test('an out-of-scope address is refused before any packet', async () => {
+test('an out-of-scope address is refused before any packet', { timeout: 20_000 }, async () => {
   // A listener on an address outside the scope: it must never see a connection.
   const outside = createTcpServer((socket) => socket.destroy());
   let reached = 0;
