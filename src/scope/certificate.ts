@@ -64,7 +64,8 @@ export interface CertificateDetails {
 }
 
 /**
- * Facts of one certificate. Never throws: a part Node cannot decode is left at its empty value.
+ * Facts of one certificate. A public key this OpenSSL cannot decode is reported as algorithm
+ * "unknown" and a signature it cannot check as not self-signed, rather than thrown.
  * @example describeCertificate(tlsSocket.getPeerX509Certificate()!).fingerprintSha256 // 'E5:BF:…:E4'
  */
 export function describeCertificate(certificate: X509Certificate): CertificateDetails {

@@ -1,11 +1,11 @@
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
 import { connect as netConnect } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { Target } from '../core/records.ts';
 import { DialFailure, type Connection, type ConnectionLimits } from './connection.ts';
 import { exchangeDatagram, type DatagramExchange, type DatagramLimits, type DatagramSocketFactory } from './datagram.ts';
-import { createDialGate, type DialerStats } from './dial-gate.ts';
+import { createDialGate, type DialerStats, type GatePass } from './dial-gate.ts';
 import { defaultDatagramsPerTarget, type RateOptions } from './limits.ts';
 import type { Scope } from './scope.ts';
 import { wrapSocket } from './socket-connection.ts';
@@ -116,10 +116,10 @@ export function createDialer(options: DialerOptions): Dialer {
     async dialTls(target, tlsOptions = {}) {
       const limits = { ...baseLimits, ...tlsOptions.limits };
       gate.check(target);
-      const pass = await gate.admit(target, 'tls');
-      const startedAt = performance.now();
       tlsContext ??= createSurveyTlsContext();
       const context = tlsContext;
+      const pass = await gate.admit(target, 'tls');
+      const startedAt = performance.now();
       try {
         // One budget for both handshakes: the TLS one gets what the TCP one left.
         return await connectTcp({ connect, target, localAddress: pass.localAddress, timeoutMs: limits.connectTimeoutMs }, (socket) =>
@@ -158,14 +158,14 @@ export function createDialer(options: DialerOptions): Dialer {
       } catch {
         throw new DialFailure('unknown-error', target, 'survey interrupted', 'interrupted');
       }
-      let pass: Awaited<ReturnType<typeof gate.admit>>;
+      let pass: GatePass;
       try {
         pass = await gate.admit(target, 'udp');
       } catch (error) {
         turn.cancel();
         throw error;
       }
-      let socket: ReturnType<DatagramSocketFactory>;
+      let socket: DatagramSocket;
       try {
         socket = createDatagramSocket(datagramSocketType[family]);
       } catch (error) {
