@@ -7,7 +7,7 @@ export type ReadStep = { chunk: Buffer } | { end: ReadEnd; error?: string };
 
 /** Limits the dialer enforces on one connection. Every field has a default (see dialer). */
 export interface ConnectionLimits {
-  /** Time allowed for the TCP handshake. */
+  /** Time allowed for the TCP handshake; for `dialTls`, for the TCP and TLS handshakes together. */
   connectTimeoutMs: number;
   /** Longest wait for the next chunk of bytes (a silent tarpit ends here). */
   ioTimeoutMs: number;
@@ -18,7 +18,8 @@ export interface ConnectionLimits {
 }
 
 /**
- * A TCP connection handed out by the dialer. Reads never throw: they return the next
+ * A TCP connection (or, from `dialTls`, the decrypted stream of a TLS connection) handed out
+ * by the dialer. Reads never throw: they return the next
  * chunk or the reason the stream ended. Once ended, every later read returns that end.
  */
 export interface Connection {
@@ -44,17 +45,51 @@ export interface Connection {
 }
 
 /**
- * Thrown by `dial` when no connection could be made. The grab runner turns it into an
- * outcome with `status`; grabbers that want to keep partial results catch it.
+ * Why a dial failed, finer than its `GrabStatus`, for logs and for callers that must tell
+ * "the dialer refused" from "the network said no" (both kinds can share a status).
+ */
+export type DialFailureCode =
+  /** Refused by the dialer before any packet: the address is not an IPv4 literal (IPv6 is not dialed yet). */
+  | 'unsupported-address'
+  /** Refused by the dialer before any packet: outside the scope, excluded or on the blocklist. */
+  | 'out-of-scope'
+  /** Refused by the dialer before any packet: the port is not 1..65535. */
+  | 'invalid-port'
+  /** Refused by the dialer before any packet: a UDP request larger than the dialer's request cap. */
+  | 'request-too-large'
+  /** The survey's abort signal fired while waiting for admission; nothing was sent. */
+  | 'interrupted'
+  /** The peer answered the TCP SYN with a reset. */
+  | 'refused'
+  /** No TCP handshake within the connect timeout (or the network said unreachable). */
+  | 'connect-timeout'
+  /** TCP connected, then no TLS answer within what was left of the connect timeout. */
+  | 'tls-timeout'
+  /** TCP connected, and the peer answered with bytes that are not TLS. */
+  | 'not-tls'
+  /** The peer speaks TLS but the handshake failed (an alert, no common version or cipher). */
+  | 'tls-handshake-failed'
+  /** The peer closed or reset the connection during the TLS handshake. */
+  | 'closed-during-handshake'
+  /** Any other local or network error (the message names it). */
+  | 'socket-error';
+
+/**
+ * Thrown by `dial`, `dialTls` and `query` when nothing could be exchanged with the target.
+ * The grab runner turns it into an outcome with `status`; grabbers that want to keep
+ * partial results catch it. `code` says which of the documented cases it was.
+ * @example if (error instanceof DialFailure && error.code === 'out-of-scope') skipped++
  */
 export class DialFailure extends Error {
   readonly status: GrabStatus;
   readonly target: Target;
-  constructor(status: GrabStatus, target: Target, message: string) {
+  readonly code: DialFailureCode;
+  constructor(status: GrabStatus, target: Target, message: string, code: DialFailureCode = 'socket-error') {
     super(message);
     this.name = 'DialFailure';
     this.status = status;
     this.target = target;
+    this.code = code;
   }
 }
 

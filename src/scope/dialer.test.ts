@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createDialer } from './dialer.ts';
 import { buildScope } from './scope.ts';
@@ -118,5 +119,46 @@ test('per-host and global concurrency caps hold under load', async () => {
     assert.equal(dialer.stats().dialed, 30);
   } finally {
     peer.server.close();
+  }
+});
+
+test('TCP and UDP send from the source addresses round-robin, and stats count both transports', { timeout: 20_000 }, async () => {
+  const tcpSources: string[] = [];
+  const tcp = await listen((socket) => {
+    tcpSources.push(socket.remoteAddress ?? '');
+    socket.end();
+  });
+  const udp = createSocket('udp4');
+  const udpSources: string[] = [];
+  udp.on('message', (_data, from) => {
+    udpSources.push(from.address);
+    udp.send('ok', from.port, from.address);
+  });
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
+  const dialer = createDialer({
+    scope: buildScope({ allow: ['127.0.0.1'] }),
+    rate: { ...fastRate, datagramsPerTarget: { requests: 100, windowMs: 1000 } },
+    sourceAddresses: ['127.0.0.2', '127.0.0.3'],
+    datagramLimits: { maxReplies: 1 },
+  });
+  try {
+    for (let round = 0; round < 2; round++) {
+      const connection = await dialer.dial({ ip: '127.0.0.1', port: tcp.port });
+      await connection.readUntil(() => false);
+      const exchange = await dialer.query({ ip: '127.0.0.1', port: udp.address().port }, Buffer.from('hi'));
+      assert.equal(exchange.status, 'success');
+    }
+    assert.deepEqual([...tcpSources, ...udpSources].sort(), ['127.0.0.2', '127.0.0.2', '127.0.0.3', '127.0.0.3']);
+    const inOrder = [tcpSources[0], udpSources[0], tcpSources[1], udpSources[1]];
+    assert.ok(
+      inOrder.every((source, index) => index === 0 || source !== inOrder[index - 1]),
+      `one round-robin for all transports: ${inOrder.join(' ')}`,
+    );
+    await assert.rejects(dialer.query({ ip: '127.0.0.9', port: 53 }, Buffer.from('x')));
+    const stats = dialer.stats();
+    assert.deepEqual(stats, { dialed: 4, refusedByScope: 1, open: 0, dialedBy: { tcp: 2, tls: 0, udp: 2 }, strayDatagrams: 0 });
+  } finally {
+    tcp.server.close();
+    udp.close();
   }
 });

@@ -1,6 +1,8 @@
-// Only the dialer opens sockets to targets (DESIGN §4): no module outside src/scope/
-// (and src/lab/, which plays the devices) may import a socket module at all — not even
-// for its pure helpers, so the rule needs no judgement to check. Tests may, to play peers.
+// Only the dialer opens sockets to targets (DESIGN §4): TCP (dial), TLS (dialTls) and UDP
+// (query) alike, so a grabber that needs TLS or a datagram asks the dialer instead of
+// importing node:tls or node:dgram. No module outside src/scope/ (and src/lab/, which plays
+// the devices) may import a socket module at all — not even for its pure helpers (node:net's
+// isIP, node:tls's constants), so the rule needs no judgement to check. Tests may, to play peers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { globSync, readFileSync } from 'node:fs';

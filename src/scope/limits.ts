@@ -11,7 +11,21 @@ export interface RateOptions {
   maxConcurrent: number;
   /** Connections open at once to one address. */
   perHostConcurrent: number;
+  /**
+   * UDP only: request datagrams to one address per time window, whatever the port, on top of
+   * the limits above. Defaults to `defaultDatagramsPerTarget` (1 per second).
+   */
+  datagramsPerTarget?: TargetRateOptions;
 }
+
+/** A per-address request rate: at most `requests` datagrams per `windowMs`. */
+export interface TargetRateOptions {
+  requests: number;
+  windowMs: number;
+}
+
+/** One request per address per second: a polite UDP survey, which no reflector can be asked to amplify faster. */
+export const defaultDatagramsPerTarget: Readonly<TargetRateOptions> = { requests: 1, windowMs: 1000 };
 
 export interface Admission {
   /** Waits for a slot for `host`; resolves with a release function (call exactly once). */
@@ -108,7 +122,11 @@ export function createAdmission(options: RateOptions, now: () => number = () => 
   };
 }
 
-function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits, or rejects with the signal's reason as soon as it aborts (timer cleared).
+ * @example await sleep(250, signal)
+ */
+export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
