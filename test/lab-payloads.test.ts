@@ -10,14 +10,14 @@ import { labPayload, payloadDevicesOf, payloadModel, type PayloadId } from '../s
 import { rawConnect } from '../src/lab/raw-client.ts';
 import type { TruthDevice } from '../src/lab/types.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { SurveyRepository } from '../src/store/repository.ts';
+import type { Store } from '../src/store/store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
 import { scoreCredentialFindings, scoreIdentification } from '../src/survey/score.ts';
 
 const cidr = '127.216.0.0/24';
 let lab: LabHandle;
-let store: SurveyRepository;
+let store: Store;
 let summary: SurveySummary;
 
 const carrying = (id: PayloadId): TruthDevice => {

@@ -9,7 +9,7 @@ import { buildSurveyConfig } from '../src/cli/survey-config.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { renderFindingsCsv, renderFindingsJson } from '../src/report/findings.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { SurveyRepository } from '../src/store/repository.ts';
+import type { Store } from '../src/store/store.ts';
 import { startLabProcess, type LabProcess } from '../src/survey/lab-process.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
@@ -39,7 +39,7 @@ const depsWithFirmware = async () => ({ ...createSurveyDeps({ store }), firmware
 
 let lab: LabProcess;
 let directory: string;
-let store: SurveyRepository;
+let store: Store;
 let first: SurveySummary;
 
 before(async () => {

@@ -11,7 +11,7 @@ import { generateDarknetCapture } from '../lab/darknet/generate.ts';
 import { chooseInfectedDevices } from '../lab/darknet/infected-devices.ts';
 import type { LabTruth } from '../lab/types.ts';
 import { renderInfectedModelsTable, summarizeInfectedModels } from '../report/infected.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { Store } from '../store/store.ts';
 import { scoreInfectedFindings } from '../survey/score.ts';
 import type { CommandIo } from './command.ts';
 import { formatStatistics } from './darknet/stats.ts';
@@ -19,7 +19,7 @@ import { formatStatistics } from './darknet/stats.ts';
 export const demoDarknet = '127.200.0.0/16';
 
 export interface DemoDarknetOptions {
-  store: SurveyRepository;
+  store: Store;
   truth: LabTruth;
   /** Folder for the generated capture. */
   directory: string;

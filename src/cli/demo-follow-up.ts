@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { renderProgramStatsTable } from '../report/program-stats.ts';
 import { programStatistics } from '../stats/program-stats.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { Store } from '../store/store.ts';
 import type { LabProcess } from '../survey/lab-process.ts';
 import type { SurveyDeps } from '../survey/run-survey.ts';
 import type { CommandIo } from './command.ts';
@@ -17,7 +17,7 @@ import { runDemoTracking, type RemediationScore } from './demo-tracking.ts';
 import { effectivenessTables, formatEffectivenessTables } from './track/effectiveness.ts';
 
 export interface DemoFollowUpOptions {
-  store: SurveyRepository;
+  store: Store;
   lab: LabProcess;
   cidr: string;
   seed: number;

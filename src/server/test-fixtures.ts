@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../core/records.ts';
 import { openStore } from '../store/open-store.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { Store } from '../store/store.ts';
 import { buildApp, type App, type AppOptions, type InjectRequest, type InjectResponse } from './app.ts';
 import { hashPassword, type ScryptCost } from './auth/password.ts';
 import type { ServerDeps } from './route-types.ts';
@@ -18,7 +18,7 @@ export const hostileVendor = '<script>alert("vendor")</script>';
 export const hostileBanner = '"><img src=x onerror=alert(1)>';
 
 export interface Fixture {
-  store: SurveyRepository;
+  store: Store;
   clock: { now: Date };
   deps: ServerDeps;
   /** Finding ids per ISP: [0] open weak-credential, [1] open infected, [2] closed. */

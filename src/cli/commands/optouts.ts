@@ -2,15 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { OptOutRequestRow, OptOutStatus } from '../../store/opt-out-types.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { OptOutRequestRow, OptOutStatus, OptOutStore } from '../../store/roles/opt-outs.ts';
 import { defineCommand } from '../command.ts';
 
 /**
  * The approved opt-out ranges of a store, for the survey's exclusions.
  * @example const excluded = await optedOutRanges(store) // ['198.51.100.0/24']
  */
-export async function optedOutRanges(store: SurveyRepository): Promise<string[]> {
+export async function optedOutRanges(store: OptOutStore): Promise<string[]> {
   const approved = await store.listOptOutRequests({ status: 'approved' });
   return [...new Set(approved.flatMap((request) => request.cidrs))];
 }

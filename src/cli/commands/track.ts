@@ -1,8 +1,10 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { findingKinds, type FindingKind } from '../../core/records.ts';
-import { feedbackActions, type FeedbackAction } from '../../store/notification-types.ts';
+import { type FeedbackAction, feedbackActions, type FeedbackStore } from '../../store/roles/feedback.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { IspAttributionStore } from '../../store/roles/isp-attribution.ts';
+import type { ReportStore } from '../../store/roles/reports.ts';
+import type { Store, StoreHandle } from '../../store/store.ts';
 import { readStudyFile } from '../../track/study.ts';
 import { groupings, type Grouping } from '../../track/tracked-findings.ts';
 import { defineCommand, integerOption, listOption, type CommandIo } from '../command.ts';
@@ -15,7 +17,7 @@ import { formatResurveyPlan, resurveyNotified } from '../track/resurvey.ts';
 
 const subcommands = ['resurvey', 'effectiveness', 'feedback'];
 
-async function runResurvey(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+async function runResurvey(store: Store, values: Record<string, unknown>, io: CommandIo): Promise<number> {
   const reporter = createProgressReporter(io.stderr);
   try {
     const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
@@ -43,7 +45,7 @@ async function runResurvey(store: SurveyRepository, values: Record<string, unkno
   }
 }
 
-async function runEffectiveness(store: SurveyRepository, values: Record<string, unknown>, io: CommandIo): Promise<number> {
+async function runEffectiveness(store: IspAttributionStore & ReportStore, values: Record<string, unknown>, io: CommandIo): Promise<number> {
   const by = listOption(values, 'by');
   for (const grouping of by)
     if (!groupings.includes(grouping as Grouping)) throw new OpenNoticeError('USAGE', `--by ${grouping}: expected one of ${groupings.join(', ')}`);
@@ -68,7 +70,12 @@ async function runEffectiveness(store: SurveyRepository, values: Record<string, 
   return 0;
 }
 
-async function runFeedback(store: SurveyRepository, values: Record<string, unknown>, positionals: string[], io: CommandIo): Promise<number> {
+async function runFeedback(
+  store: FeedbackStore & IspAttributionStore & StoreHandle,
+  values: Record<string, unknown>,
+  positionals: string[],
+  io: CommandIo,
+): Promise<number> {
   const [findingText, action] = positionals;
   if (findingText === undefined) {
     const rows = await store.listFeedback(typeof values.isp === 'string' ? { ispId: values.isp } : {});

@@ -7,7 +7,7 @@
  */
 import type { DarknetWindow, Finding } from '../../core/records.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { Store } from '../../store/store.ts';
 import { buildApp, type App } from '../app.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { ServerDeps } from '../route-types.ts';
@@ -23,7 +23,7 @@ export const payloads = {
 };
 
 export interface DashboardFixture {
-  store: SurveyRepository;
+  store: Store;
   deps: ServerDeps;
   clock: { now: Date };
   /** Finding ids by a short name. */

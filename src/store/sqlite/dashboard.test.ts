@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../core/records.ts';
-import type { DashboardFindingQuery } from '../dashboard-types.ts';
+import type { DashboardFindingQuery } from '../roles/dashboard-findings.ts';
 import { openStore } from '../open-store.ts';
 import { AGGREGATE_SLICE_IDS } from './dashboard.ts';
 import { DRILL_DOWN_ID_BUDGET, drillDownQuery } from './dashboard-findings.ts';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
+import { upsertVulnerabilities } from '../../assess/firmware/feeds/upsert.ts';
 import { openStore } from '../open-store.ts';
 
 const firmwareConfig = [
@@ -53,9 +54,9 @@ const kev: KevEntry = {
 test('vulnerability upserts count inserted / updated / unchanged and merge sources by precedence', async () => {
   const store = await openStore(':memory:');
   try {
-    assert.deepEqual(await store.upsertVulnerabilities([cve5]), { inserted: 1, updated: 0, unchanged: 0 });
+    assert.deepEqual(await upsertVulnerabilities(store, [cve5]), { inserted: 1, updated: 0, unchanged: 0 });
     assert.equal((await store.getVulnerability(nvd.cveId))?.source, 'cve5');
-    assert.deepEqual(await store.upsertVulnerabilities([nvd]), { inserted: 0, updated: 1, unchanged: 0 });
+    assert.deepEqual(await upsertVulnerabilities(store, [nvd]), { inserted: 0, updated: 1, unchanged: 0 });
     const merged = await store.getVulnerability(nvd.cveId);
     assert.ok(merged);
     assert.equal(merged.source, 'nvd');
@@ -67,9 +68,9 @@ test('vulnerability upserts count inserted / updated / unchanged and merge sourc
     );
     assert.deepEqual(merged.references, ['https://example.com/a', 'https://example.com/b']);
     assert.equal(merged.published, '2019-12-30T00:00:00.000Z', 'earliest publication');
-    assert.deepEqual(await store.upsertVulnerabilities([nvd, cve5]), { inserted: 0, updated: 0, unchanged: 2 });
+    assert.deepEqual(await upsertVulnerabilities(store, [nvd, cve5]), { inserted: 0, updated: 0, unchanged: 2 });
     // NVD without configurations (not yet analysed) leaves applicability to CVE5.
-    await store.upsertVulnerabilities([{ ...nvd, lastModified: '2020-03-01T00:00:00.000', configurations: [] }]);
+    await upsertVulnerabilities(store, [{ ...nvd, lastModified: '2020-03-01T00:00:00.000', configurations: [] }]);
     assert.equal((await store.getVulnerability(nvd.cveId))?.source, 'cve5');
     assert.equal((await store.listVulnerabilities()).length, 1);
     const counts = await store.vulnerabilityCounts();

@@ -5,7 +5,7 @@ import { migrations } from '../migrations/index.ts';
 import { openStore } from '../open-store.ts';
 import { openDatabase } from './database.ts';
 import { applyMigrations } from './migrate.ts';
-import { ispFindingsStatement } from './web-auth-portal.ts';
+import { ispFindingsStatement } from './isp-portal.ts';
 
 const at = '2025-01-01T00:00:00.000Z';
 const weak = (ip: string): Finding => ({ kind: 'weak-credential', ip, port: 23, protocol: 'telnet', evidence: {}, observedAt: at }) as Finding;
