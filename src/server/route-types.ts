@@ -70,8 +70,9 @@ export interface Route {
 /**
  * Every store role the server uses, its modules together: accounts and log-in (auth), the ISP
  * portal (its findings, reports, feedback, API tokens), the dashboard (figures, drill-down,
- * opt-out queue) and the public pages (statistics, address check, opt-out form). The server
- * never surveys, imports feeds or delivers reports, so it is not handed those roles.
+ * opt-out queue) and the public pages (statistics, address check, opt-out form). Runs, the
+ * inventory, the credential audit log, vulnerability data, darknet windows and the outbox are
+ * not the server's business, so it is not handed those roles.
  */
 export type ServerStore = WebUserStore &
   WebSessionStore &

@@ -26,7 +26,10 @@ export const runAt = (startedAt: string, extra: Partial<RunStart> = {}): RunStar
 export const startRun = (store: RunStore, startedAt: string): Promise<number> =>
   store.startRun({ startedAt, scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
 
-/** A telnet service that answered with `banner`. */
+/**
+ * A telnet service that answered with `banner`.
+ * @example await store.recordServices(runId, [telnet('192.0.2.1', '2025-01-01T00:00:01.000Z', 'hello')])
+ */
 export const telnet = (ip: string, observedAt: string, banner: string): ServiceObservation => ({
   ip,
   port: 23,
@@ -37,7 +40,10 @@ export const telnet = (ip: string, observedAt: string, banner: string): ServiceO
   observedAt,
 });
 
-/** A Korvan IPC-2120 camera at `ip`. */
+/**
+ * A Korvan IPC-2120 camera at `ip`.
+ * @example await store.recordDevices(runId, [camera('192.0.2.10', '2.0')])
+ */
 export const camera = (ip: string, firmwareVersion: string): Device => ({
   ip,
   identity: {
@@ -51,7 +57,10 @@ export const camera = (ip: string, firmwareVersion: string): Device => ({
   },
 });
 
-/** A weak telnet credential at `ip`. */
+/**
+ * A weak telnet credential at `ip`.
+ * @example await store.reconcileFindings(runId, { found: [weak('192.0.2.1', '2025-01-01T00:01:00.000Z')], covered: [] })
+ */
 export const weak = (ip: string, observedAt: string, dictionaryEntryId = 'on-001'): Finding => ({
   kind: 'weak-credential',
   ip,
@@ -62,14 +71,23 @@ export const weak = (ip: string, observedAt: string, dictionaryEntryId = 'on-001
   observedAt,
 });
 
-/** A finding of any kind, without evidence. */
+/**
+ * A finding of any kind (evidence empty unless given).
+ * @example finding('infected', '198.51.100.1', 0, 'darknet', '2026-01-12T05:00:00.000Z', { daysSeen: ['2026-01-12'] })
+ */
 export const finding = (kind: FindingKind, ip: string, port: number, protocol: string, observedAt: string, evidence: Record<string, unknown> = {}): Finding =>
   ({ kind, ip, port, protocol, evidence, observedAt }) as Finding;
 
-/** The telnet check at `ip` ran. */
+/**
+ * The telnet check of `kind` ran at `ip`.
+ * @example await store.reconcileFindings(runId, { found: [], covered: [covered('192.0.2.2')] })
+ */
 export const covered = (ip: string, kind: FindingKind = 'weak-credential'): CoveredCheck => ({ ip, port: 23, protocol: 'telnet', kind });
 
-/** An ISP of the registry with one ASN. */
+/**
+ * An ISP of the registry ('beta' manages its customers' devices).
+ * @example await store.upsertIsps([isp('alpha', [64500])])
+ */
 export const isp = (id: string, asns: number[] = [64500]): IspRecord => ({
   id,
   name: `${id} Networks`,
@@ -80,7 +98,10 @@ export const isp = (id: string, asns: number[] = [64500]): IspRecord => ({
   managesCustomerDevices: id === 'beta',
 });
 
-/** A scanner judged in a darknet window. */
+/**
+ * A Mirai scanner judged in a darknet window (`extra` overrides).
+ * @example darknetWindow('2026-01-11T00:00:00.000Z', 86400, 1000, [scanner('192.0.2.7', 90)])
+ */
 export const scanner = (ip: string, packets: number, extra: Partial<DarknetSourceRecord> = {}): DarknetSourceRecord => ({
   ip,
   verdict: 'scanner',
@@ -95,7 +116,10 @@ export const scanner = (ip: string, packets: number, extra: Partial<DarknetSourc
   ...extra,
 });
 
-/** A window of the 127.200.0.0/16 darknet. */
+/**
+ * A window of the 127.200.0.0/16 darknet (or `darknet`) whose packets all went to port 23.
+ * @example await store.recordDarknetWindows(runId, [darknetWindow('2026-01-11T00:00:00.000Z', 86400, 1000)])
+ */
 export const darknetWindow = (
   start: string,
   periodSeconds: number,

@@ -51,9 +51,10 @@ export interface TrackedFindingRow {
  */
 export interface DashboardFigureStore {
   /**
-   * A short text that changes whenever anything the figures are made from changes (findings and
-   * their events, runs, device identities, attributions, ISPs, reports, deliveries, feedback,
-   * darknet windows, opt-outs). Cheap: a handful of index look-ups.
+   * A short text that changes whenever anything the figures are made from changes: findings and
+   * their events, a run starting or finishing (device identities are recorded within runs),
+   * attributions, ISPs, reports, delivery attempts, feedback, darknet windows, pending opt-outs.
+   * Cheap: a handful of index look-ups.
    */
   dashboardChangeMark(): Promise<string>;
   dashboardAggregates(): Promise<DashboardAggregates>;
