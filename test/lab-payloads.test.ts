@@ -9,14 +9,14 @@ import { labPayload, payloadDevicesOf, payloadModel, type PayloadId } from '../s
 import { rawConnect } from './support/lab/raw-client.ts';
 import type { TruthDevice } from '../src/lab/types.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { SurveyRepository } from '../src/store/repository.ts';
+import type { Store } from '../src/store/store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
 import { scoreCredentialFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
 
 const cidr = '127.216.0.0/24';
 let lab: LabHandle;
-let store: SurveyRepository;
+let store: Store;
 let summary: SurveySummary;
 
 const carrying = (id: PayloadId): TruthDevice => {

@@ -13,7 +13,7 @@ import { loadMessageTemplates } from '../src/notify/messages/templates.ts';
 import { deliverDue } from '../src/notify/outbox.ts';
 import { createSmtpTransport } from '../src/notify/transports/index.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { IspRecord } from '../src/store/repository.ts';
+import type { IspRecord } from '../src/store/roles/isp-attribution.ts';
 
 const child = fileURLToPath(new URL('./fixtures/deliver-outbox.ts', import.meta.url));
 const ispCount = 24;

@@ -9,7 +9,7 @@ import type { SurveyRequest } from '../src/survey/request.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { renderFindingsCsv, renderFindingsJson } from '../src/report/findings.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { SurveyRepository } from '../src/store/repository.ts';
+import type { Store } from '../src/store/store.ts';
 import { startLabProcess, type LabProcess } from '../src/lab/lab-child-process.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
@@ -41,7 +41,7 @@ const depsWithFirmware = async () => ({ ...createSurveyDeps({ store }), firmware
 
 let lab: LabProcess;
 let directory: string;
-let store: SurveyRepository;
+let store: Store;
 let first: SurveySummary;
 
 before(async () => {

@@ -4,7 +4,7 @@
  * One finding per address, however many windows saw it; scanners elsewhere stay statistics.
  */
 import type { DarknetSourceRecord, DarknetWindow, Finding } from '../core/records.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { RunStore } from '../store/roles/runs.ts';
 import { AddressSet } from '../scope/cidr.ts';
 import { parseIPv4 } from '../scope/ipv4.ts';
 
@@ -27,7 +27,7 @@ export function infectionConfidence(source: Pick<DarknetSourceRecord, 'family' |
  * extra CIDRs (e.g. ISP prefixes). IPv4.
  * @example const space = await surveyedSpace(store, ['198.51.100.0/24'])
  */
-export async function surveyedSpace(store: SurveyRepository, extra: readonly string[] = []): Promise<AddressSet> {
+export async function surveyedSpace(store: RunStore, extra: readonly string[] = []): Promise<AddressSet> {
   let space = AddressSet.fromCidrs(extra);
   for (const run of await store.listRuns()) {
     if (run.checks.some((check) => observationChecks.has(check))) continue;

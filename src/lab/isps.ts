@@ -23,7 +23,7 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
-import type { IspRecord } from '../store/notification-types.ts';
+import type { IspRecord } from '../store/roles/isp-attribution.ts';
 import { parseLabCidr } from './options.ts';
 
 /** A route of the lab's synthetic routing table (the shape of a prefix-table entry). */

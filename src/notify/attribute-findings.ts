@@ -4,7 +4,7 @@
  * the reason — stored beside it. Addresses are looked up once however many findings they have.
  */
 import type { Attribution } from '../core/records.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
 
 export interface AttributionSummary {
   findings: number;
@@ -18,7 +18,7 @@ export interface AttributionSummary {
  * @example await attributeFindings(store, (ip) => attributor.attribute(ip))
  */
 export async function attributeFindings(
-  store: SurveyRepository,
+  store: IspAttributionStore,
   attribute: (ip: string) => Attribution | Promise<Attribution>,
   options: { refresh?: boolean; at?: string } = {},
 ): Promise<AttributionSummary> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../store/open-store.ts';
-import type { IspRecord } from '../store/repository.ts';
+import type { IspRecord } from '../store/roles/isp-attribution.ts';
 import { attributeFindings } from './attribute-findings.ts';
 import { buildIspReports } from './build-reports.ts';
 import { loadMessageTemplates } from './messages/templates.ts';

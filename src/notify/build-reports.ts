@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { NotifiableFinding } from '../core/records.ts';
-import type { IspRecord, OutboxEntryInput, SurveyRepository } from '../store/repository.ts';
+import type { IspAttributionStore, IspRecord } from '../store/roles/isp-attribution.ts';
+import type { OutboxEntryInput, ReportStore } from '../store/roles/reports.ts';
 import { mayNotify, type HoldoutPolicy } from '../track/holdout.ts';
 import { renderEmail } from './messages/email.ts';
 import type { AttachmentFormat, MessageTemplates } from './messages/templates.ts';
@@ -19,7 +20,7 @@ import { selectForReport } from './select.ts';
 import type { OutgoingMessage } from './transports/types.ts';
 
 export interface BuildReportsOptions {
-  store: SurveyRepository;
+  store: IspAttributionStore & ReportStore;
   templates: MessageTemplates;
   /** Sender address of the e-mails. */
   from: string;

@@ -6,11 +6,11 @@
  * re-sends with the same idempotency key (Message-ID, Idempotency-Key header, file name),
  * which receivers use to drop the duplicate: delivered exactly once in effect.
  */
-import type { SurveyRepository, OutboxRow } from '../store/repository.ts';
+import type { OutboxRow, OutboxStore } from '../store/roles/outbox.ts';
 import type { DeliveryOutcome, OutgoingMessage, Transport } from './transports/types.ts';
 
 export interface OutboxOptions {
-  store: SurveyRepository;
+  store: OutboxStore;
   /** The transport for an entry's channel and destination. */
   transportFor: (entry: OutboxRow) => Transport;
   /** Attempts before an entry is marked failed. Default 8 (about 4 hours of backoff). */

@@ -5,7 +5,7 @@
  * nagged about a finding nobody has looked at again, nor twice in one interval.
  */
 import type { NotifiableFinding } from '../core/records.ts';
-import type { NotificationTimes } from '../store/notification-types.ts';
+import type { NotificationTimes } from '../store/roles/reports.ts';
 
 export interface SelectionPolicy {
   /** Default 30: monthly reminders, NOTICE's cadence of re-surveys. */

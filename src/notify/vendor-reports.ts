@@ -7,7 +7,8 @@
  * operator forwards them through the vendor's PSIRT contact (or JPCERT/CC's coordination).
  */
 import { createHash } from 'node:crypto';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
+import type { ReportStore } from '../store/roles/reports.ts';
 import { buildVendorReport, renderVendorReportCsv, renderVendorReportJson } from './render/vendor-report.ts';
 import { createFileDropTransport } from './transports/index.ts';
 
@@ -32,7 +33,7 @@ const slug = (text: string) =>
  * @example await writeVendorReports({ store, directory: 'var/vendor-reports', now: new Date().toISOString() })
  */
 export async function writeVendorReports(options: {
-  store: SurveyRepository;
+  store: IspAttributionStore & ReportStore;
   directory: string;
   now: string;
   from?: string;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FindingRow } from '../store/repository.ts';
+import type { FindingRow } from '../store/row-types.ts';
 import { renderFindingsCsv, renderFindingsJson, renderFindingsTable } from './findings.ts';
 
 const row = (overrides: Partial<FindingRow> = {}): FindingRow => ({

@@ -3,7 +3,7 @@
  * ticket systems, JSON for programs. Rows come from the store, which never holds a
  * password: weak credentials are cited by dictionary entry id.
  */
-import type { FindingRow } from '../store/repository.ts';
+import type { FindingRow } from '../store/row-types.ts';
 import { printable, renderCsv } from './cells.ts';
 
 interface Column {

@@ -3,7 +3,8 @@
  * bot activity) joined with the surveyed devices, per model, against how many devices of that
  * model the survey found. An address seen by both the darknet and a honeypot counts once.
  */
-import type { DeviceRow, FindingRow } from '../store/repository.ts';
+import type { DeviceRow } from '../store/roles/inventory.ts';
+import type { FindingRow } from '../store/row-types.ts';
 import { printable, renderCsv } from './cells.ts';
 
 export interface InfectedModelRow {

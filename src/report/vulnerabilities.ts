@@ -2,7 +2,7 @@
  * `opennotice vulns`: the vulnerabilities the survey matched, one row per CVE, most
  * worth notifying first, with how many devices (and which vendors/models) carry it.
  */
-import type { FindingRow } from '../store/repository.ts';
+import type { FindingRow } from '../store/row-types.ts';
 import { printable, renderCsv } from './cells.ts';
 import type { AffectedCve } from '../assess/firmware/types.ts';
 

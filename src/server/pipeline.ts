@@ -4,6 +4,7 @@
  * access (303 to the login page, 401, or 404 for another role's pages), body size, CSRF,
  * the handler, and finally the security headers and cookies on whatever came out.
  */
+import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
 import type { Auth } from './auth/index.ts';
 import { principalOfToken } from './auth/tokens.ts';
 import { bodyLimit, createBodyReader, type BodySource } from './body.ts';
@@ -37,7 +38,7 @@ export interface RawResponse {
 }
 
 export interface PipelineConfig {
-  deps: ServerDeps;
+  deps: ServerDeps<ApiTokenStore>;
   auth: Auth;
   router: Router;
   assets: AssetStore;

@@ -5,7 +5,19 @@
  * sees a request it may not answer, and it scopes ISP data by `request.principal.ispId`.
  */
 import type { ProgramInfo as ReportProgramInfo } from '../notify/render/report.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { AddressCheckStore } from '../store/roles/address-check.ts';
+import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
+import type { DashboardFigureStore } from '../store/roles/dashboard-figures.ts';
+import type { DashboardFindingStore } from '../store/roles/dashboard-findings.ts';
+import type { FeedbackStore } from '../store/roles/feedback.ts';
+import type { FindingStore } from '../store/roles/findings.ts';
+import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
+import type { IspPortalStore } from '../store/roles/isp-portal.ts';
+import type { LoginFailureStore } from '../store/roles/login-failures.ts';
+import type { OptOutStore } from '../store/roles/opt-outs.ts';
+import type { ReportStore } from '../store/roles/reports.ts';
+import type { WebSessionStore } from '../store/roles/web-sessions.ts';
+import type { WebUserStore } from '../store/roles/web-users.ts';
 
 export type Locale = 'ja' | 'en';
 export const locales: readonly Locale[] = ['ja', 'en'];
@@ -55,9 +67,33 @@ export interface Route {
   handle(request: WebRequest): WebResponse | Promise<WebResponse>;
 }
 
-/** What every page module gets. */
-export interface ServerDeps {
-  store: SurveyRepository;
+/**
+ * Every store role the server uses, its modules together: accounts and log-in (auth), the ISP
+ * portal (its findings, reports, feedback, API tokens), the dashboard (figures, drill-down,
+ * opt-out queue) and the public pages (statistics, address check, opt-out form). Runs, the
+ * inventory, the credential audit log, vulnerability data, darknet windows and the outbox are
+ * not the server's business, so it is not handed those roles.
+ */
+export type ServerStore = WebUserStore &
+  WebSessionStore &
+  ApiTokenStore &
+  LoginFailureStore &
+  IspPortalStore &
+  IspAttributionStore &
+  ReportStore &
+  FindingStore &
+  FeedbackStore &
+  DashboardFigureStore &
+  DashboardFindingStore &
+  AddressCheckStore &
+  OptOutStore;
+
+/**
+ * What every page module gets. A module names the store roles it uses (`ServerDeps<PortalStore>`):
+ * the app hands every module the same deps, holding all of ServerStore.
+ */
+export interface ServerDeps<Roles = ServerStore> {
+  store: Roles;
   /** The program's public identity, shown on the public pages. */
   program: ProgramInfo;
   /** Clock, so tests and the demo can pin "now". */

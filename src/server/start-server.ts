@@ -3,13 +3,12 @@
  * built on a store, listening on loopback (by default), handler errors written to a log.
  */
 import { describeError } from '../core/errors.ts';
-import type { SurveyRepository } from '../store/repository.ts';
 import { buildApp, type App, type AppOptions } from './app.ts';
 import { listen, type RunningServer } from './listen.ts';
-import type { ProgramInfo } from './route-types.ts';
+import type { ProgramInfo, ServerStore } from './route-types.ts';
 
 export interface StartServerOptions {
-  store: SurveyRepository;
+  store: ServerStore;
   program: ProgramInfo;
   host?: string;
   port: number;

@@ -5,7 +5,8 @@
  * release year. Pure: the caller reads the store, this counts.
  */
 import { findingKinds, type FindingKind, type NotifiableFinding } from '../core/records.ts';
-import type { FindingEventRow, ReportRow } from '../store/repository.ts';
+import type { FindingEventRow } from '../store/roles/findings.ts';
+import type { ReportRow } from '../store/roles/reports.ts';
 import { monthFigures, type MonthFigures } from './month-figures.ts';
 
 const kinds: readonly FindingKind[] = findingKinds;

@@ -6,7 +6,8 @@
  * as the first survey did. Infected findings are re-checked by the darknet, not by dialling.
  */
 import type { FindingKind, NotifiableFinding, OpenPort } from '../core/records.ts';
-import type { NotificationTimes, ServiceRow } from '../store/repository.ts';
+import type { NotificationTimes } from '../store/roles/reports.ts';
+import type { ServiceRow } from '../store/row-types.ts';
 import { assignGroup, type HoldoutPolicy } from './holdout.ts';
 
 export interface ResurveyPlan {

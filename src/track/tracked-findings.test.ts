@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NotifiableFinding } from '../core/records.ts';
-import type { IspRecord, ReportRow } from '../store/repository.ts';
+import type { IspRecord } from '../store/roles/isp-attribution.ts';
+import type { ReportRow } from '../store/roles/reports.ts';
 import { assignGroup } from './holdout.ts';
 import { effectivenessBy, trackedFindings } from './tracked-findings.ts';
 

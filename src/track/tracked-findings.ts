@@ -8,7 +8,8 @@
  * after that the control findings get their notice too.
  */
 import type { FindingKind, NotifiableFinding } from '../core/records.ts';
-import type { IspRecord, NotificationTimes, ReportRow } from '../store/repository.ts';
+import type { IspRecord } from '../store/roles/isp-attribution.ts';
+import type { NotificationTimes, ReportRow } from '../store/roles/reports.ts';
 import { effectiveness, type EffectivenessFigures, type TrackedFinding } from './effectiveness.ts';
 import { assignGroup, type HoldoutPolicy, type StudyGroup } from './holdout.ts';
 

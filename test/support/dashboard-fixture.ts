@@ -7,11 +7,11 @@
  */
 import type { DarknetWindow, Finding } from '../../src/core/records.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { SurveyRepository } from '../../src/store/repository.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
 import { hashPassword } from '../../src/server/auth/password.ts';
 import type { ServerDeps } from '../../src/server/route-types.ts';
 import { createBrowser, logIn, testPassword, testScryptCost, type TestBrowser } from './server-fixture.ts';
+import type { Store } from '../../src/store/store.ts';
 
 /** Device-sourced strings that must reach pages only as text. */
 export const payloads = {
@@ -23,7 +23,7 @@ export const payloads = {
 };
 
 export interface DashboardFixture {
-  store: SurveyRepository;
+  store: Store;
   deps: ServerDeps;
   clock: { now: Date };
   /** Finding ids by a short name. */

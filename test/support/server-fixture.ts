@@ -5,10 +5,10 @@
  */
 import type { Finding } from '../../src/core/records.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { SurveyRepository } from '../../src/store/repository.ts';
 import { buildApp, type App, type AppOptions, type InjectRequest, type InjectResponse } from '../../src/server/app.ts';
 import { hashPassword, type ScryptCost } from '../../src/server/auth/password.ts';
 import type { ServerDeps } from '../../src/server/route-types.ts';
+import type { Store } from '../../src/store/store.ts';
 
 /** Fast hashes for tests only: real deployments use defaultScryptCost. */
 export const testScryptCost: ScryptCost = { logN: 4, r: 8, p: 1 };
@@ -18,7 +18,7 @@ export const hostileVendor = '<script>alert("vendor")</script>';
 export const hostileBanner = '"><img src=x onerror=alert(1)>';
 
 export interface Fixture {
-  store: SurveyRepository;
+  store: Store;
   clock: { now: Date };
   deps: ServerDeps;
   /** Finding ids per ISP: [0] open weak-credential, [1] open infected, [2] closed. */

@@ -25,12 +25,12 @@ import type { ProgramInfo } from '../../src/server/route-types.ts';
 import { startServer } from '../../src/server/start-server.ts';
 import { testScryptCost } from '../support/server-fixture.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { SurveyRepository } from '../../src/store/repository.ts';
+import type { Store } from '../../src/store/store.ts';
 import { runSurvey } from '../../src/survey/run-survey.ts';
 
 export interface LabSite {
   lab: LabHandle;
-  store: SurveyRepository;
+  store: Store;
   /** e.g. http://127.0.0.1:40123 */
   url: string;
   /** The same site, taking the visitor's address from X-Forwarded-For (loopback peers only). */

@@ -1,9 +1,9 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { importFeedFile } from '../../assess/firmware/feeds/import.ts';
-import type { FeedImportResult } from '../../assess/firmware/feeds/import.ts';
+import type { FeedImportResult, FeedStore } from '../../assess/firmware/feeds/import.ts';
 import { DEFAULT_KEV_URL, DEFAULT_NVD_URL, updateFeeds } from '../../assess/firmware/feeds/update.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { FeedImportReport, SurveyRepository } from '../../store/repository.ts';
+import type { FeedImportReport } from '../../store/roles/feed-imports.ts';
 import { defineCommand, type OptionSpecs, type OptionValues } from '../command.ts';
 import type { CommandIo } from '../command.ts';
 
@@ -38,7 +38,7 @@ const feedsOptions = {
 
 type FeedsValues = OptionValues<typeof feedsOptions>;
 
-async function runImport(store: SurveyRepository, files: string[], values: FeedsValues, io: CommandIo): Promise<number> {
+async function runImport(store: FeedStore, files: string[], values: FeedsValues, io: CommandIo): Promise<number> {
   if (files.length === 0) throw new OpenNoticeError('USAGE', 'feeds import needs at least one FILE (or directory)');
   const format = String(values.format ?? 'auto');
   if (!(formats as readonly string[]).includes(format)) throw new OpenNoticeError('USAGE', `--format must be one of ${formats.join(', ')}`);
@@ -53,7 +53,7 @@ async function runImport(store: SurveyRepository, files: string[], values: Feeds
   return 0;
 }
 
-async function runUpdate(store: SurveyRepository, values: FeedsValues, io: CommandIo): Promise<number> {
+async function runUpdate(store: FeedStore, values: FeedsValues, io: CommandIo): Promise<number> {
   const apiKey = (values['api-key'] as string | undefined) ?? process.env.NVD_API_KEY;
   const reports = await updateFeeds(store, {
     nvdUrl: values['nvd-url'] as string | undefined,
@@ -68,7 +68,7 @@ async function runUpdate(store: SurveyRepository, values: FeedsValues, io: Comma
   return 0;
 }
 
-async function runStatus(store: SurveyRepository, values: FeedsValues, io: CommandIo): Promise<number> {
+async function runStatus(store: FeedStore, values: FeedsValues, io: CommandIo): Promise<number> {
   const counts = await store.vulnerabilityCounts();
   const imports = await store.listFeedImports({ limit: 10 });
   if (values.json) {

@@ -3,7 +3,7 @@ import type { FindingKind } from '../../core/records.ts';
 import { loadDictionary } from '../../assess/credentials/dictionary.ts';
 import { renderFindingsCsv, renderFindingsJson, renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { FindingRow } from '../../store/repository.ts';
+import type { FindingRow } from '../../store/row-types.ts';
 import { defineCommand, integerOption } from '../command.ts';
 
 const statuses = ['open', 'closed', 'all'] as const;

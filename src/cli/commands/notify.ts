@@ -7,7 +7,7 @@ import { createFileDropTransport, createSmtpTransport, createWebhookTransport } 
 import type { Transport } from '../../notify/transports/types.ts';
 import { openStore } from '../../store/open-store.ts';
 import { readStudyFile } from '../../track/study.ts';
-import type { OutboxRow } from '../../store/repository.ts';
+import type { OutboxRow } from '../../store/roles/outbox.ts';
 import { defineCommand, integerOption, type OptionSpecs, type OptionValues } from '../command.ts';
 
 /** The transport for an outbox entry, or a stand-in that leaves it waiting with the reason. */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { OptOutRequestRow, OptOutStatus } from '../../store/opt-out-types.ts';
+import type { OptOutRequestRow, OptOutStatus } from '../../store/roles/opt-outs.ts';
 import { defineCommand } from '../command.ts';
 
 /**

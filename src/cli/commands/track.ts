@@ -1,8 +1,10 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { findingKinds, type FindingKind } from '../../core/records.ts';
-import { feedbackActions, type FeedbackAction } from '../../store/notification-types.ts';
+import { type FeedbackAction, feedbackActions, type FeedbackStore } from '../../store/roles/feedback.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { IspAttributionStore } from '../../store/roles/isp-attribution.ts';
+import type { ReportStore } from '../../store/roles/reports.ts';
+import type { Store, StoreHandle } from '../../store/store.ts';
 import { readStudyFile } from '../../track/study.ts';
 import { groupings, type Grouping } from '../../track/tracked-findings.ts';
 import { defineCommand, integerOption, listOption, type CommandIo, type OptionSpecs, type OptionValues } from '../command.ts';
@@ -30,7 +32,7 @@ const trackOptions = {
 
 type TrackValues = OptionValues<typeof trackOptions>;
 
-async function runResurvey(store: SurveyRepository, values: TrackValues, io: CommandIo): Promise<number> {
+async function runResurvey(store: Store, values: TrackValues, io: CommandIo): Promise<number> {
   const reporter = createProgressReporter(io.stderr);
   try {
     const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
@@ -58,7 +60,7 @@ async function runResurvey(store: SurveyRepository, values: TrackValues, io: Com
   }
 }
 
-async function runEffectiveness(store: SurveyRepository, values: TrackValues, io: CommandIo): Promise<number> {
+async function runEffectiveness(store: IspAttributionStore & ReportStore, values: TrackValues, io: CommandIo): Promise<number> {
   const by = listOption(values.by);
   for (const grouping of by)
     if (!groupings.includes(grouping as Grouping)) throw new OpenNoticeError('USAGE', `--by ${grouping}: expected one of ${groupings.join(', ')}`);
@@ -83,7 +85,12 @@ async function runEffectiveness(store: SurveyRepository, values: TrackValues, io
   return 0;
 }
 
-async function runFeedback(store: SurveyRepository, values: TrackValues, positionals: string[], io: CommandIo): Promise<number> {
+async function runFeedback(
+  store: FeedbackStore & IspAttributionStore & StoreHandle,
+  values: TrackValues,
+  positionals: string[],
+  io: CommandIo,
+): Promise<number> {
   const [findingText, action] = positionals;
   if (findingText === undefined) {
     const rows = await store.listFeedback(typeof values.isp === 'string' ? { ispId: values.isp } : {});

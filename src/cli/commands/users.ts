@@ -2,7 +2,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { hashPassword, maxPasswordLength } from '../../server/auth/password.ts';
 import { issueApiToken } from '../../server/auth/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { WebUserStore } from '../../store/roles/web-users.ts';
 import { defineCommand, type CommandIo } from '../command.ts';
 
 export const minPasswordLength = 12;
@@ -61,7 +61,7 @@ async function newPassword(io: CommandIo): Promise<string> {
   return password;
 }
 
-async function userOrFail(store: SurveyRepository, name: string | undefined) {
+async function userOrFail(store: WebUserStore, name: string | undefined) {
   if (!name) throw new OpenNoticeError('USAGE', 'name the user');
   const user = await store.findWebUser(name);
   if (!user) throw new OpenNoticeError('USAGE', `there is no user "${name}" (see: opennotice users list)`);

@@ -11,7 +11,7 @@ import { generateDarknetCapture, labDarknet, labResearchRanges } from '../../lab
 import { chooseInfectedDevices } from '../../lab/darknet/infected-devices.ts';
 import type { LabTruth } from '../../lab/types.ts';
 import { renderInfectedModelsTable, summarizeInfectedModels } from '../../report/infected.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { Store } from '../../store/store.ts';
 import { scoreInfectedFindings } from '../../lab/score-against-truth.ts';
 import type { CommandIo } from '../command.ts';
 import { formatStatistics } from '../darknet/stats.ts';
@@ -19,7 +19,7 @@ import { formatStatistics } from '../darknet/stats.ts';
 export const demoDarknet = labDarknet;
 
 export interface DemoDarknetOptions {
-  store: SurveyRepository;
+  store: Store;
   truth: LabTruth;
   /** Folder for the generated capture. */
   directory: string;

@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { renderProgramStatsTable } from '../../report/program-stats.ts';
 import { programStatistics } from '../../stats/program-stats.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { Store } from '../../store/store.ts';
 import type { LabProcess } from '../../lab/lab-child-process.ts';
 import type { SurveyDeps } from '../../survey/run-survey.ts';
 import type { CommandIo } from '../command.ts';
@@ -18,7 +18,7 @@ import { effectivenessTables, formatEffectivenessTables } from '../track/effecti
 import type { SurveyRequest } from '../../survey/request.ts';
 
 export interface DemoFollowUpOptions {
-  store: SurveyRepository;
+  store: Store;
   lab: LabProcess;
   cidr: string;
   seed: number;

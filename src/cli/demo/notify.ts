@@ -14,7 +14,7 @@ import { buildIspReports, type IspReportResult } from '../../notify/build-report
 import { loadMessageTemplates } from '../../notify/messages/templates.ts';
 import { deliverDue, type OutboxPass } from '../../notify/outbox.ts';
 import { createSmtpTransport, createWebhookTransport } from '../../notify/transports/index.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { Store } from '../../store/store.ts';
 import type { Study } from '../../track/study.ts';
 import type { DemoClock } from './clock.ts';
 
@@ -47,7 +47,7 @@ export async function startDemoContacts(clock: DemoClock): Promise<DemoContacts 
  * Register the lab's ISPs and attribute every finding; returns lines to print.
  * @example io.stdout.write(await attributeDemoFindings(store, cidr, receiver.url, clock))
  */
-export async function attributeDemoFindings(store: SurveyRepository, cidr: string, webhookUrl: string, clock: DemoClock): Promise<string> {
+export async function attributeDemoFindings(store: Store, cidr: string, webhookUrl: string, clock: DemoClock): Promise<string> {
   const network = labIsps(cidr, { webhookUrl });
   await store.upsertIsps(network.isps, { at: clock.now().toISOString() });
   // The lab's routes use documentation ASNs, which the file loaders drop: build the table directly.
@@ -69,7 +69,7 @@ export interface DemoNotifyPass {
  * @example const pass = await notifyDemoIsps({ store, contacts, clock, renotifyAfterDays: 14 })
  */
 export async function notifyDemoIsps(options: {
-  store: SurveyRepository;
+  store: Store;
   contacts: DemoContacts & { secret: string };
   clock: DemoClock;
   renotifyAfterDays: number;

@@ -1,5 +1,6 @@
 import type { LabTruth } from '../../lab/truth.ts';
-import type { DeviceRow, FindingRow } from '../../store/repository.ts';
+import type { DeviceRow } from '../../store/roles/inventory.ts';
+import type { FindingRow } from '../../store/row-types.ts';
 import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../../lab/score-against-truth.ts';
 
 function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[string, number]> {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../server/auth/password.ts';
 import { startServer } from '../../server/start-server.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { Store } from '../../store/store.ts';
 import type { CommandIo } from '../command.ts';
 
 export interface DemoAccount {
@@ -16,7 +16,7 @@ export interface DemoAccount {
 }
 
 /** Operator plus the first portal user of every ISP in the store's registry. */
-async function createDemoAccounts(store: SurveyRepository): Promise<DemoAccount[]> {
+async function createDemoAccounts(store: Store): Promise<DemoAccount[]> {
   const password = () => randomBytes(12).toString('base64url');
   const accounts: DemoAccount[] = [{ name: 'operator', role: 'operator', password: password() }];
   for (const isp of await store.listIsps()) {
@@ -40,7 +40,7 @@ async function createDemoAccounts(store: SurveyRepository): Promise<DemoAccount[
  * Serve the demo store until the command's signal aborts (Ctrl-C).
  * @example await serveDemo({ store, port: 8080, io })
  */
-export async function serveDemo(options: { store: SurveyRepository; port: number; io: CommandIo }): Promise<void> {
+export async function serveDemo(options: { store: Store; port: number; io: CommandIo }): Promise<void> {
   const { store, io } = options;
   const accounts = await createDemoAccounts(store);
   const server = await startServer({

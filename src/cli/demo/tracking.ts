@@ -8,7 +8,7 @@
 import { remediationModel, type RemediationChannel } from '../../lab/remediation.ts';
 import type { LabProcess } from '../../lab/lab-child-process.ts';
 import type { SurveyDeps } from '../../survey/run-survey.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { Store } from '../../store/store.ts';
 import { assignGroup } from '../../track/holdout.ts';
 import type { CommandIo } from '../command.ts';
 import type { DemoClock } from './clock.ts';
@@ -33,7 +33,7 @@ export interface RemediationScore {
 }
 
 export interface DemoTrackingOptions {
-  store: SurveyRepository;
+  store: Store;
   lab: LabProcess;
   clock: DemoClock;
   contacts: DemoContacts & { secret: string };
@@ -45,7 +45,7 @@ export interface DemoTrackingOptions {
 }
 
 /** How the notice reached the owner of a device, as the lab's remediation model knows channels. */
-async function channelsByDevice(store: SurveyRepository): Promise<Map<string, RemediationChannel>> {
+async function channelsByDevice(store: Store): Promise<Map<string, RemediationChannel>> {
   const isps = new Map((await store.listIsps()).map((isp) => [isp.id, isp]));
   const notified = await store.notificationTimes();
   const strength: RemediationChannel[] = ['none', 'email', 'walled-garden', 'isp-managed'];
@@ -99,7 +99,7 @@ export async function runDemoTracking(options: DemoTrackingOptions): Promise<Rem
 }
 
 /** Closed credential findings against the devices the lab fixed in time for two re-surveys to see it. */
-async function scoreRemediation(store: SurveyRepository, fixedOnDay: ReadonlyMap<string, number>): Promise<RemediationScore> {
+async function scoreRemediation(store: Store, fixedOnDay: ReadonlyMap<string, number>): Promise<RemediationScore> {
   const lastConfirmable = resurveyDays.at(-closeAfterMisses)!;
   const credentialKinds = new Set(['weak-credential', 'no-authentication']);
   const notified = await store.notificationTimes();

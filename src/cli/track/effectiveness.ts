@@ -1,6 +1,7 @@
 /** `opennotice track effectiveness`: did notifying work — per ISP, finding kind, study group and channel. */
 import type { FindingKind } from '../../core/records.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { IspAttributionStore } from '../../store/roles/isp-attribution.ts';
+import type { ReportStore } from '../../store/roles/reports.ts';
 import type { EffectivenessFigures } from '../../track/effectiveness.ts';
 import type { HoldoutPolicy } from '../../track/holdout.ts';
 import { effectivenessBy, trackedFindings, type Grouping } from '../../track/tracked-findings.ts';
@@ -12,7 +13,7 @@ export type EffectivenessTables = Partial<Record<Grouping, Array<{ key: string; 
  * @example const tables = await effectivenessTables(store, { by: ['isp', 'channel'], asOf: now })
  */
 export async function effectivenessTables(
-  store: SurveyRepository,
+  store: IspAttributionStore & ReportStore,
   options: { by: readonly Grouping[]; asOf: string; study?: HoldoutPolicy; kinds?: readonly FindingKind[] },
 ): Promise<EffectivenessTables> {
   const findings = await store.listNotifiableFindings();

@@ -3,8 +3,9 @@
  * decoy for unknown names, lock-out, sessions, API tokens and the anonymous CSRF signer.
  * One instance per app; nothing here is shared between apps.
  */
-import type { SurveyRepository } from '../../store/repository.ts';
-import type { WebUserRow } from '../../store/web-auth-types.ts';
+import type { LoginFailureStore } from '../../store/roles/login-failures.ts';
+import type { WebSessionStore } from '../../store/roles/web-sessions.ts';
+import type { WebUserRow, WebUserStore } from '../../store/roles/web-users.ts';
 import { createCsrfSigner, type CsrfSigner } from './csrf.ts';
 import { createLoginGuard, type LockoutPolicy, type LoginGuard } from './lockout.ts';
 import { createPasswordVerifier, defaultScryptCost, type ScryptCost } from './password.ts';
@@ -22,6 +23,9 @@ export interface AuthOptions {
   lockout?: LockoutPolicy;
 }
 
+/** The store roles logging in uses: users, their sessions, and failed logins. */
+export type AuthStore = WebUserStore & WebSessionStore & LoginFailureStore;
+
 export type LoginOutcome = { ok: true; user: WebUserRow } | { ok: false };
 
 export interface Auth {
@@ -38,7 +42,7 @@ export interface Auth {
 /**
  * @example const auth = createAuth({ store, now: () => new Date() }); const outcome = await auth.login(name, password, ip)
  */
-export function createAuth(options: { store: SurveyRepository; now(): Date } & AuthOptions): Auth {
+export function createAuth(options: { store: AuthStore; now(): Date } & AuthOptions): Auth {
   const { store, now } = options;
   const passwords = createPasswordVerifier(options.passwordCost ?? defaultScryptCost);
   const guard = createLoginGuard({ store, now, policy: options.lockout });

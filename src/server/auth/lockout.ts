@@ -4,7 +4,7 @@
  * counted whether or not such a user exists, so a lock says nothing about existence;
  * while locked, no password is checked at all.
  */
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { LoginFailureStore } from '../../store/roles/login-failures.ts';
 
 export interface LockoutPolicy {
   /** Failures for one name within the window that lock the name. */
@@ -30,7 +30,7 @@ const addressSubject = (address: string) => `address:${address}`;
 /**
  * @example const guard = createLoginGuard({ store, now: () => new Date() }); if (await guard.lockedUntil(name, ip)) …
  */
-export function createLoginGuard(options: { store: SurveyRepository; now(): Date; policy?: LockoutPolicy }): LoginGuard {
+export function createLoginGuard(options: { store: LoginFailureStore; now(): Date; policy?: LockoutPolicy }): LoginGuard {
   const { store, now } = options;
   const policy = options.policy ?? defaultLockoutPolicy;
   return {

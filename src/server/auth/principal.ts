@@ -1,4 +1,4 @@
-import type { WebUserRow } from '../../store/web-auth-types.ts';
+import type { WebUserRow } from '../../store/roles/web-users.ts';
 import type { Principal } from '../route-types.ts';
 
 /**

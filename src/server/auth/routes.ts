@@ -69,7 +69,7 @@ ${options.next ? html`<input type="hidden" name="next" value="${options.next}">`
  * GET/POST /login and POST /logout.
  * @example const routes = authRoutes(deps, context)
  */
-export function authRoutes(_deps: ServerDeps, context: ModuleContext): Route[] {
+export function authRoutes(_deps: ServerDeps<unknown>, context: ModuleContext): Route[] {
   const { auth, https, publicOrigin, cookieNames: names } = context;
   const sessionCookie = (value: string, maxAge?: number) => serializeCookie(names.session, value, { httpOnly: true, secure: https, maxAge });
   return [

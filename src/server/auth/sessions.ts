@@ -3,8 +3,8 @@
  * the user, the session's CSRF token and two times. A session ends after 30 idle minutes or
  * 12 hours in all, whichever comes first, and at logout; every login starts a new one.
  */
-import type { SurveyRepository } from '../../store/repository.ts';
-import type { WebUserRow } from '../../store/web-auth-types.ts';
+import type { WebSessionStore } from '../../store/roles/web-sessions.ts';
+import type { WebUserRow } from '../../store/roles/web-users.ts';
 import type { Principal } from '../route-types.ts';
 import { principalOf } from './principal.ts';
 import { randomSecret, sha256Hex } from './secrets.ts';
@@ -37,7 +37,7 @@ export interface SessionManager {
 /**
  * @example const sessions = createSessionManager({ store, now: () => new Date() }); const { cookieValue } = await sessions.start(user)
  */
-export function createSessionManager(options: { store: SurveyRepository; now(): Date; policy?: SessionPolicy }): SessionManager {
+export function createSessionManager(options: { store: WebSessionStore; now(): Date; policy?: SessionPolicy }): SessionManager {
   const { store, now } = options;
   const policy = options.policy ?? defaultSessionPolicy;
   const idleMs = policy.idleMinutes * 60_000;

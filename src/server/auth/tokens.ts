@@ -3,7 +3,7 @@
  * SHA-256, shown once at creation. A token acts with the rights of its user; a revoked one
  * stops working at once.
  */
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { ApiTokenStore } from '../../store/roles/api-tokens.ts';
 import type { Principal } from '../route-types.ts';
 import { principalOf } from './principal.ts';
 import { randomSecret, sha256Hex } from './secrets.ts';
@@ -16,7 +16,7 @@ export const maxTokenLabelLength = 100;
  * Create a token for a user; the returned `token` is the only copy of the secret.
  * @example const { id, token } = await issueApiToken(store, user.id, 'ticketing system', new Date())
  */
-export async function issueApiToken(store: SurveyRepository, userId: number, label: string, at: Date): Promise<{ id: number; token: string }> {
+export async function issueApiToken(store: ApiTokenStore, userId: number, label: string, at: Date): Promise<{ id: number; token: string }> {
   const token = `on_${randomSecret()}`;
   const cleanLabel =
     label
@@ -31,7 +31,7 @@ export async function issueApiToken(store: SurveyRepository, userId: number, lab
  * The principal of a live token, or undefined (malformed, unknown or revoked).
  * @example await principalOfToken(store, request.headers.authorization?.slice(7), new Date())
  */
-export async function principalOfToken(store: SurveyRepository, token: string | undefined, at: Date): Promise<Principal | undefined> {
+export async function principalOfToken(store: ApiTokenStore, token: string | undefined, at: Date): Promise<Principal | undefined> {
   if (token === undefined || !tokenPattern.test(token)) return undefined;
   const found = await store.findApiToken(sha256Hex(token));
   if (!found) return undefined;

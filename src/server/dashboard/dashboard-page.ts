@@ -5,7 +5,7 @@
 import { html, sitePath, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
-import type { DashboardFindingFilter } from '../../store/dashboard-types.ts';
+import type { DashboardFindingFilter } from '../../store/roles/dashboard-findings.ts';
 import { dataTable, figureBlock, type Cell, type ChartSeries } from './figure-block.ts';
 import type { Breakdown, DashboardFigures, IspRemediation } from './figures.ts';
 import { formatCount, formatShare, formatTime, keyLabel, kindLabel } from './labels.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { NotifiableFinding } from '../../core/records.ts';
 import { programStatistics } from '../../stats/program-stats.ts';
 import { effectiveness } from '../../track/effectiveness.ts';
-import type { DashboardFindingFilter } from '../../store/dashboard-types.ts';
+import type { DashboardFindingFilter } from '../../store/roles/dashboard-findings.ts';
 import { createDashboardFixture, operatorSession, payloads, type DashboardFixture } from '../../../test/support/dashboard-fixture.ts';
 import type { DashboardFigures } from './figures.ts';
 import type { TestBrowser } from '../../../test/support/server-fixture.ts';

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DashboardAggregates } from '../../store/dashboard-types.ts';
-import type { SurveyRepository } from '../../store/repository.ts';
+import type { DashboardAggregates, DashboardFigureStore } from '../../store/roles/dashboard-figures.ts';
 import type { ServerDeps } from '../route-types.ts';
 import { createFigureCache } from './figures.ts';
 
@@ -18,8 +17,8 @@ const emptyAggregates = (findings: number): DashboardAggregates => ({
   totals: { findings, reports: 0, deliveredReports: 0, feedback: 0, pendingOptOuts: 0 },
 });
 
-/** A store whose recount takes `delayMs` and counts `state.findings`. */
-function slowStore(state: { mark: string; findings: number; recounts: number }, delayMs: number): SurveyRepository {
+/** A figure store whose recount takes `delayMs` and counts `state.findings` (the cache needs no other role). */
+function slowStore(state: { mark: string; findings: number; recounts: number }, delayMs: number): DashboardFigureStore {
   return {
     dashboardChangeMark: async () => state.mark,
     dashboardAggregates: async () => {
@@ -29,10 +28,10 @@ function slowStore(state: { mark: string; findings: number; recounts: number }, 
       return emptyAggregates(findings);
     },
     listTrackedFindings: async () => [],
-  } as unknown as SurveyRepository;
+  };
 }
 
-const depsOf = (store: SurveyRepository): ServerDeps => ({
+const depsOf = (store: DashboardFigureStore): ServerDeps<DashboardFigureStore> => ({
   store,
   now: () => new Date('2026-02-01T00:00:00Z'),
   program: { name: 'p', operator: 'o', contact: 'c', scannerAddresses: [] },

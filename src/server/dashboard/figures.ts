@@ -7,7 +7,7 @@
  * concurrent requests share one computation.
  */
 import { findingKinds, type FindingKind } from '../../core/records.ts';
-import type { DashboardAggregates, TrackedFindingRow } from '../../store/dashboard-types.ts';
+import type { DashboardAggregates, DashboardFigureStore, TrackedFindingRow } from '../../store/roles/dashboard-figures.ts';
 import { monthFigures, type MonthFigures } from '../../stats/month-figures.ts';
 import { effectiveness, type EffectivenessFigures } from '../../track/effectiveness.ts';
 import type { SafeHtml } from '../html.ts';
@@ -177,7 +177,7 @@ const recountSpacing = 10;
  * not show them), which saves reading every notified finding.
  * @example const figures = createFigureCache(deps); const { months } = await figures.current()
  */
-export function createFigureCache(deps: ServerDeps, options: { remediation?: boolean } = {}): FigureCache {
+export function createFigureCache(deps: ServerDeps<DashboardFigureStore>, options: { remediation?: boolean } = {}): FigureCache {
   let latest: { key: string; figures: DashboardFigures; tookMs: number; finishedAt: number } | undefined;
   let running: { key: string; figures: Promise<DashboardFigures> } | undefined;
 

@@ -7,7 +7,7 @@
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
-import type { FindingHistory } from '../../store/dashboard-types.ts';
+import type { FindingHistory } from '../../store/roles/dashboard-findings.ts';
 import { drillPath } from './dashboard-page.ts';
 import { formatTime, keyLabel, kindLabel } from './labels.ts';
 

@@ -5,7 +5,7 @@
 import { html, sitePath, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
-import type { DashboardFindingFilter, DashboardFindingPage, DashboardFindingQuery } from '../../store/dashboard-types.ts';
+import type { DashboardFindingFilter, DashboardFindingPage, DashboardFindingQuery } from '../../store/roles/dashboard-findings.ts';
 import { knownKinds } from './figures.ts';
 import { formatTime, keyLabel, kindLabel } from './labels.ts';
 

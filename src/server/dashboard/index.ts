@@ -3,6 +3,9 @@
  * drill-down list and finding pages, and the opt-out queue. Operators only; the core checks
  * `access` before any handler here runs.
  */
+import type { DashboardFigureStore } from '../../store/roles/dashboard-figures.ts';
+import type { DashboardFindingStore } from '../../store/roles/dashboard-findings.ts';
+import type { OptOutStore } from '../../store/roles/opt-outs.ts';
 import { errorResponse, jsonResponse, redirect } from '../responses.ts';
 import type { ModuleContext } from '../module-context.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
@@ -12,6 +15,9 @@ import { filterOf, parseFindingQuery, renderBadFilter, renderFindingList } from 
 import { createBodyCache, createFigureCache } from './figures.ts';
 import { renderAlreadyDecided, renderOptOutQueue } from './opt-out-queue.ts';
 
+/** The store roles the operator dashboard uses: the figures' sources, the drill-down and finding history, the opt-out queue. */
+export type DashboardStore = DashboardFigureStore & DashboardFindingStore & OptOutStore;
+
 const idOf = (request: WebRequest): number | undefined => {
   const text = request.params.id ?? '';
   return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
@@ -20,7 +26,7 @@ const idOf = (request: WebRequest): number | undefined => {
 /**
  * @example buildApp({ deps, modules: [dashboardModule, …] })
  */
-export function dashboardModule(deps: ServerDeps, context?: Pick<ModuleContext, 'warmUp'>): Route[] {
+export function dashboardModule(deps: ServerDeps<DashboardStore>, context?: Pick<ModuleContext, 'warmUp'>): Route[] {
   const figures = createFigureCache(deps);
   // On a million findings the first count takes seconds: start it before anyone asks.
   if (context?.warmUp) figures.current().catch(() => {});

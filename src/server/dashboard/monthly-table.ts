@@ -4,7 +4,7 @@
  * tests read them against `opennotice stats`), in each page's own words. The dashboard's cells
  * and bars link to the findings behind them; the public page's do not.
  */
-import type { DashboardFindingFilter } from '../../store/dashboard-types.ts';
+import type { DashboardFindingFilter } from '../../store/roles/dashboard-findings.ts';
 import type { SafeHtml } from '../html.ts';
 import type { Locale } from '../route-types.ts';
 import { type Cell, type ChartSeries, dataTable } from './figure-block.ts';

@@ -6,7 +6,7 @@
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
-import type { OptOutRequestRow } from '../../store/opt-out-types.ts';
+import type { OptOutRequestRow } from '../../store/roles/opt-outs.ts';
 import { formatTime } from './labels.ts';
 
 const texts = {

@@ -5,7 +5,18 @@
  */
 import { errorResponse, HttpError, jsonResponse } from '../responses.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
-import { findingDetail, findingPage, ispIdOf, ispReports, jsonOfFinding, jsonOfReport, parseFindingFilters, positiveId, recordFeedback } from './data.ts';
+import {
+  findingDetail,
+  findingPage,
+  ispIdOf,
+  ispReports,
+  jsonOfFinding,
+  jsonOfReport,
+  parseFindingFilters,
+  positiveId,
+  recordFeedback,
+  type PortalStore,
+} from './data.ts';
 import { reportDownloadRoutes } from './reports.ts';
 
 export const apiDefaultLimit = 100;
@@ -20,7 +31,7 @@ function limitOf(query: URLSearchParams): number {
 }
 
 /** @example const routes = apiRoutes(deps) */
-export function apiRoutes(deps: ServerDeps): Route[] {
+export function apiRoutes(deps: ServerDeps<PortalStore>): Route[] {
   return [
     {
       method: 'GET',

@@ -9,9 +9,19 @@ import { renderShadowserverCsv } from '../../notify/render/shadowserver-csv.ts';
 import { renderStixBundle } from '../../notify/render/stix.ts';
 import { fileToken } from '../../notify/render/text.ts';
 import type { FindingKind } from '../../core/records.ts';
-import type { FeedbackAction, FeedbackRow, FindingEventRow, PortalFindingRow, ReportRow } from '../../store/repository.ts';
+import type { FeedbackAction, FeedbackRow, FeedbackStore } from '../../store/roles/feedback.ts';
+import type { FindingEventRow, FindingStore } from '../../store/roles/findings.ts';
+import type { IspAttributionStore } from '../../store/roles/isp-attribution.ts';
+import type { IspPortalStore, PortalFindingRow } from '../../store/roles/isp-portal.ts';
+import type { ReportRow, ReportStore } from '../../store/roles/reports.ts';
 import { HttpError } from '../responses.ts';
 import type { ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
+
+/**
+ * The store roles the portal's pages read and write: the ISP's findings and reports (always
+ * scoped to one ISP), a finding's events, ISP feedback, and the registry (for the ISP's name).
+ */
+export type PortalStore = IspPortalStore & FindingStore & ReportStore & FeedbackStore & IspAttributionStore;
 
 export const feedbackActions: readonly FeedbackAction[] = ['handled', 'subscriber-contacted', 'device-replaced', 'false-positive'];
 export const maxFeedbackNoteLength = 2000;
@@ -73,7 +83,7 @@ export function parseFindingFilters(query: URLSearchParams): { filters: FindingF
  * @example const { findings, nextCursor } = await findingPage(deps, 'sakura', { status: 'open' }, 50)
  */
 export async function findingPage(
-  deps: ServerDeps,
+  deps: ServerDeps<PortalStore>,
   ispId: string,
   filters: FindingFilters,
   limit: number,
@@ -94,7 +104,7 @@ export interface FindingDetail {
  * A finding of the ISP with its history, or undefined (no such finding, or another ISP's).
  * @example const detail = await findingDetail(deps, 'sakura', 42)
  */
-export async function findingDetail(deps: ServerDeps, ispId: string, findingId: number): Promise<FindingDetail | undefined> {
+export async function findingDetail(deps: ServerDeps<PortalStore>, ispId: string, findingId: number): Promise<FindingDetail | undefined> {
   const finding = await deps.store.getIspFinding(ispId, findingId);
   if (!finding) return undefined;
   const [events, reports, feedback] = await Promise.all([
@@ -111,7 +121,7 @@ export async function findingDetail(deps: ServerDeps, ispId: string, findingId: 
  * @example await recordFeedback(deps, request, 42, { action: 'handled', note: 'router replaced' })
  */
 export async function recordFeedback(
-  deps: ServerDeps,
+  deps: ServerDeps<PortalStore>,
   request: WebRequest,
   findingId: number,
   input: { action: unknown; note: unknown },
@@ -139,7 +149,7 @@ export type ReportFormat = 'csv' | 'json' | 'stix';
  * The ISP's reports, newest first.
  * @example const reports = await ispReports(deps, 'sakura')
  */
-export async function ispReports(deps: ServerDeps, ispId: string): Promise<ReportRow[]> {
+export async function ispReports(deps: ServerDeps<PortalStore>, ispId: string): Promise<ReportRow[]> {
   return (await deps.store.listReports({ ispId })).filter((report) => report.audience === 'isp').reverse();
 }
 
@@ -149,7 +159,7 @@ export async function ispReports(deps: ServerDeps, ispId: string): Promise<Repor
  * state, and a finding that has since been attributed to another network is left out.
  * @example return (await reportFile(deps, ispId, 7, 'csv')) ?? notFound
  */
-export async function reportFile(deps: ServerDeps, ispId: string, reportId: number, format: ReportFormat): Promise<WebResponse | undefined> {
+export async function reportFile(deps: ServerDeps<PortalStore>, ispId: string, reportId: number, format: ReportFormat): Promise<WebResponse | undefined> {
   const report = await deps.store.getReport(reportId);
   if (report?.audience !== 'isp' || report.ispId !== ispId) return undefined;
   const isp = (await deps.store.listIsps()).find((candidate) => candidate.id === ispId);

@@ -17,6 +17,7 @@ import {
   positiveId,
   recordFeedback,
   type FindingDetail,
+  type PortalStore,
 } from './data.ts';
 import { portalTexts } from './texts.ts';
 import { deviceLine, portalPage, serviceLine, shortTime } from './view.ts';
@@ -63,7 +64,7 @@ ${row(texts.firstSeen, shortTime(finding.firstSeen))}${row(texts.lastSeen, short
 }
 
 /** @example const routes = findingRoutes(deps) */
-export function findingRoutes(deps: ServerDeps): Route[] {
+export function findingRoutes(deps: ServerDeps<PortalStore>): Route[] {
   return [
     {
       method: 'GET',

@@ -5,12 +5,12 @@
 import { findingKinds } from '../../notify/render/report.ts';
 import { html, sitePath } from '../html.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
-import { ispIdOf, ispReports } from './data.ts';
+import { ispIdOf, ispReports, type PortalStore } from './data.ts';
 import { portalTexts } from './texts.ts';
 import { deviceLine, portalPage, serviceLine, shortTime } from './view.ts';
 
 /** @example const routes = overviewRoutes(deps) */
-export function overviewRoutes(deps: ServerDeps): Route[] {
+export function overviewRoutes(deps: ServerDeps<PortalStore>): Route[] {
   return [
     {
       method: 'GET',

@@ -5,7 +5,7 @@
 import { html } from '../html.ts';
 import { errorResponse } from '../responses.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
-import { ispIdOf, ispReports, positiveId, reportFile, type ReportFormat } from './data.ts';
+import { ispIdOf, ispReports, positiveId, reportFile, type PortalStore, type ReportFormat } from './data.ts';
 import { portalTexts } from './texts.ts';
 import { portalPage, shortTime } from './view.ts';
 
@@ -20,7 +20,7 @@ export const reportFiles: ReadonlyArray<[suffix: string, format: ReportFormat, l
  * Download routes under a prefix ("/portal/reports" or "/api/v1/reports").
  * @example reportDownloadRoutes(deps, '/api/v1/reports')
  */
-export function reportDownloadRoutes(deps: ServerDeps, prefix: string): Route[] {
+export function reportDownloadRoutes(deps: ServerDeps<PortalStore>, prefix: string): Route[] {
   return reportFiles.map(
     ([suffix, format]) =>
       ({
@@ -37,7 +37,7 @@ export function reportDownloadRoutes(deps: ServerDeps, prefix: string): Route[] 
 }
 
 /** @example const routes = reportRoutes(deps) */
-export function reportRoutes(deps: ServerDeps): Route[] {
+export function reportRoutes(deps: ServerDeps<PortalStore>): Route[] {
   return [
     {
       method: 'GET',

@@ -3,7 +3,7 @@
  * nothing user-visible is written inline in the page modules.
  */
 import type { FindingKind } from '../../core/records.ts';
-import type { FeedbackAction } from '../../store/notification-types.ts';
+import type { FeedbackAction } from '../../store/roles/feedback.ts';
 import type { Locale } from '../route-types.ts';
 
 interface PortalTexts {

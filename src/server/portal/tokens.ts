@@ -3,6 +3,7 @@
  * that answers the creating post, and never again), revoke. Another user's token id is
  * not found.
  */
+import type { ApiTokenStore } from '../../store/roles/api-tokens.ts';
 import { issueApiToken, maxTokenLabelLength } from '../auth/tokens.ts';
 import { html } from '../html.ts';
 import { errorResponse, redirect } from '../responses.ts';
@@ -11,7 +12,7 @@ import { positiveId } from './data.ts';
 import { portalTexts } from './texts.ts';
 import { portalPage, shortTime } from './view.ts';
 
-async function tokensPage(deps: ServerDeps, request: WebRequest, created?: string) {
+async function tokensPage(deps: ServerDeps<ApiTokenStore>, request: WebRequest, created?: string) {
   const texts = portalTexts[request.locale];
   const tokens = await deps.store.listApiTokens({ userId: request.principal!.userId });
   const body = html`${created ? html`<section class="token-created" role="status"><h2>${texts.tokenCreated}</h2><p><code class="secret">${created}</code></p><p>${texts.tokenShownOnce}</p></section>` : ''}
@@ -39,7 +40,7 @@ ${
 }
 
 /** @example const routes = tokenRoutes(deps) */
-export function tokenRoutes(deps: ServerDeps): Route[] {
+export function tokenRoutes(deps: ServerDeps<ApiTokenStore>): Route[] {
   return [
     { method: 'GET', path: '/portal/tokens', access: 'isp', handle: (request) => tokensPage(deps, request) },
     {

@@ -2,7 +2,7 @@
  * Small pieces the portal pages share: the portal's own navigation, time and device
  * formatting, and the page frame call. Every value from the store goes through `html`.
  */
-import type { PortalFindingRow } from '../../store/repository.ts';
+import type { PortalFindingRow } from '../../store/roles/isp-portal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';

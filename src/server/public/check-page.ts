@@ -8,7 +8,7 @@
 import { html } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';
-import type { AddressFinding } from '../../store/dashboard-types.ts';
+import type { AddressFinding } from '../../store/roles/address-check.ts';
 import { formatTime, kindLabel } from '../dashboard/labels.ts';
 import { publicWords } from './words.ts';
 

@@ -3,6 +3,9 @@
  * connection". No login; the two pages that touch per-address data or write to the store are
  * rate-limited per connection address.
  */
+import type { AddressCheckStore } from '../../store/roles/address-check.ts';
+import type { DashboardFigureStore } from '../../store/roles/dashboard-figures.ts';
+import type { OptOutStore } from '../../store/roles/opt-outs.ts';
 import { createBodyCache, createFigureCache } from '../dashboard/figures.ts';
 import { errorResponse } from '../responses.ts';
 import type { ModuleContext } from '../module-context.ts';
@@ -12,6 +15,9 @@ import { renderCheck } from './check-page.ts';
 import { renderOptOutForm, renderOptOutReceived, validateOptOut } from './opt-out-page.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { renderStatistics, statisticsBody } from './statistics-page.ts';
+
+/** The store roles the public pages use: the statistics' sources, "check my connection", and the opt-out form (which only adds requests). */
+export type PublicStore = DashboardFigureStore & AddressCheckStore & OptOutStore;
 
 export interface PublicLimits {
   /** "Check my connection" look-ups per address per minute (default 10). */
@@ -27,7 +33,7 @@ const tooMany = (request: WebRequest, limiter: RateLimiter): WebResponse =>
  * The module with its limits (the default module list uses `publicModule`).
  * @example buildApp({ deps, modules: [createPublicModule({ checksPerMinute: 3 })] })
  */
-export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps, context?: Pick<ModuleContext, 'warmUp'>) => Route[] {
+export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps<PublicStore>, context?: Pick<ModuleContext, 'warmUp'>) => Route[] {
   return (deps, context) => {
     const figures = createFigureCache(deps, { remediation: false });
     // The public statistics are the page the most people see: count them at start-up too.
@@ -77,4 +83,4 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
 }
 
 /** The public pages with the default limits. */
-export const publicModule: (deps: ServerDeps) => Route[] = createPublicModule();
+export const publicModule: (deps: ServerDeps<PublicStore>) => Route[] = createPublicModule();

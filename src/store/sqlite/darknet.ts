@@ -4,8 +4,11 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { DarknetWindow } from '../../core/records.ts';
-import type { DarknetInputRow, DarknetSourceFilter, DarknetSourceRow, DarknetWindowFilter, DarknetWindowKey } from '../repository.ts';
+import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey } from '../roles/darknet.ts';
+import type { DarknetSourceRow } from '../row-types.ts';
+import { inTransaction, type SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
+import { runStartedAt } from './runs.ts';
 
 const windowColumns = `id, darknet, darknet_size AS darknetSize, start, period_seconds AS periodSeconds,
   first_packet_at AS firstPacketAt, last_packet_at AS lastPacketAt, packets, sources, scanners,
@@ -15,16 +18,28 @@ const windowColumns = `id, darknet, darknet_size AS darknetSize, start, period_s
 const sourceColumns = `s.ip, s.verdict, s.family, s.tool, s.packets, s.distinct_destinations AS distinctDestinations,
   s.top_ports AS topPorts, s.hits, s.first_seen AS firstSeen, s.last_seen AS lastSeen, s.reason`;
 
+/** @example await sqliteDarknetStore(context).listDarknetWindows({ periodSeconds: 86400 }) */
+export function sqliteDarknetStore({ db, file, use }: SqliteContext): DarknetStore {
+  return {
+    recordDarknetWindows: (runId, windows, inputs = []) =>
+      use('recordDarknetWindows', () =>
+        inTransaction(db, () => {
+          runStartedAt(db, file, runId);
+          writeDarknetWindows(db, runId, windows, inputs);
+        }),
+      ),
+    getDarknetInput: (fingerprint) => use('getDarknetInput', () => readDarknetInput(db, fingerprint)),
+    getDarknetWindow: (key) => use('getDarknetWindow', () => readDarknetWindow(db, key)),
+    listDarknetWindows: (filter) => use('listDarknetWindows', () => readDarknetWindows(db, filter)),
+    listDarknetSources: (filter) => use('listDarknetSources', () => readDarknetSources(db, filter)),
+  };
+}
+
 /**
  * Insert or replace windows (call inside a transaction).
  * @example inTransaction(db, () => writeDarknetWindows(db, runId, [window]))
  */
-export function writeDarknetWindows(
-  db: DatabaseSync,
-  runId: number,
-  windows: readonly DarknetWindow[],
-  inputs: readonly Omit<DarknetInputRow, 'runId'>[] = [],
-): void {
+function writeDarknetWindows(db: DatabaseSync, runId: number, windows: readonly DarknetWindow[], inputs: readonly Omit<DarknetInputRow, 'runId'>[] = []): void {
   const insertInput = db.prepare('INSERT OR REPLACE INTO darknet_inputs (fingerprint, name, bytes, packets, run_id, read_at) VALUES (?, ?, ?, ?, ?, ?)');
   for (const input of inputs) insertInput.run(input.fingerprint, input.name, input.bytes, input.packets, runId, input.readAt);
   const remove = db.prepare('DELETE FROM darknet_windows WHERE darknet = ? AND start = ? AND period_seconds = ?');
@@ -85,7 +100,7 @@ function toWindow(db: DatabaseSync, row: SqlRow): DarknetWindow {
  * Windows by darknet, period and time (start within [from, to)), oldest first.
  * @example readDarknetWindows(db, { periodSeconds: 86400 })
  */
-export function readDarknetWindows(db: DatabaseSync, filter: DarknetWindowFilter = {}): DarknetWindow[] {
+function readDarknetWindows(db: DatabaseSync, filter: DarknetWindowFilter = {}): DarknetWindow[] {
   const where: string[] = [];
   const values: SQLInputValue[] = [];
   if (filter.darknet !== undefined) {
@@ -109,7 +124,7 @@ export function readDarknetWindows(db: DatabaseSync, filter: DarknetWindowFilter
 }
 
 /** @example readDarknetWindow(db, { darknet: '127.200.0.0/16', start: '2026-01-01T00:00:00.000Z', periodSeconds: 86400 }) */
-export function readDarknetWindow(db: DatabaseSync, key: DarknetWindowKey): DarknetWindow | undefined {
+function readDarknetWindow(db: DatabaseSync, key: DarknetWindowKey): DarknetWindow | undefined {
   const row = db
     .prepare(`SELECT ${windowColumns} FROM darknet_windows WHERE darknet = ? AND start = ? AND period_seconds = ?`)
     .get(key.darknet, key.start, key.periodSeconds) as SqlRow | undefined;
@@ -120,7 +135,7 @@ export function readDarknetWindow(db: DatabaseSync, key: DarknetWindowKey): Dark
  * Judged sources with their window, newest window first.
  * @example readDarknetSources(db, { ip: '192.0.2.7' })
  */
-export function readDarknetSources(db: DatabaseSync, filter: DarknetSourceFilter = {}): DarknetSourceRow[] {
+function readDarknetSources(db: DatabaseSync, filter: DarknetSourceFilter = {}): DarknetSourceRow[] {
   const where: string[] = [];
   const values: SQLInputValue[] = [];
   if (filter.ip !== undefined) {
@@ -142,7 +157,7 @@ export function readDarknetSources(db: DatabaseSync, filter: DarknetSourceFilter
 }
 
 /** @example readDarknetInput(db, fingerprint)?.runId */
-export function readDarknetInput(db: DatabaseSync, fingerprint: string): DarknetInputRow | undefined {
+function readDarknetInput(db: DatabaseSync, fingerprint: string): DarknetInputRow | undefined {
   const row = db
     .prepare('SELECT fingerprint, name, bytes, packets, run_id AS runId, read_at AS readAt FROM darknet_inputs WHERE fingerprint = ?')
     .get(fingerprint) as SqlRow | undefined;

@@ -12,7 +12,7 @@
  * with a cursor to continue (`partial`).
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { DashboardFindingPage, DashboardFindingQuery, DashboardFindingRow } from '../dashboard-types.ts';
+import type { DashboardFindingPage, DashboardFindingQuery, DashboardFindingRow } from '../roles/dashboard-findings.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
 /** Ids examined at most by one page request whose filters need row checks. */

@@ -3,9 +3,10 @@
  * or indexed look-up), and the little "check my connection" may tell about an address.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { FeedbackRow } from '../notification-types.ts';
-import type { AddressFinding, FindingHistory } from '../dashboard-types.ts';
-import type { DarknetSourceRow, FindingRow, ServiceRow } from '../repository.ts';
+import type { FeedbackRow } from '../roles/feedback.ts';
+import type { AddressFinding } from '../roles/address-check.ts';
+import type { FindingHistory } from '../roles/dashboard-findings.ts';
+import type { DarknetSourceRow, FindingRow, ServiceRow } from '../row-types.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
 const one = <T>(db: DatabaseSync, sql: string, jsonColumns: string[], ...values: Array<string | number>): T | undefined => {

@@ -1,10 +1,13 @@
 /**
- * The DashboardRepository methods of the SQLite store (sqlite-repository.ts spreads them in).
- * The two whole-store reads go slice by slice and give the event loop back between slices,
- * so a web server answering other requests is never blocked for long by a recount.
+ * The dashboard's roles in SQLite: the figures' sources, the drill-down list and finding
+ * history, and the public address check. The two whole-store reads go slice by slice and give
+ * the event loop back between slices, so a web server answering other requests is never
+ * blocked for long by a recount.
  */
-import type { DatabaseSync } from 'node:sqlite';
-import type { DashboardRepository, TrackedFindingRow } from '../dashboard-types.ts';
+import type { AddressCheckStore } from '../roles/address-check.ts';
+import type { DashboardFigureStore, TrackedFindingRow } from '../roles/dashboard-figures.ts';
+import type { DashboardFindingStore } from '../roles/dashboard-findings.ts';
+import type { SqliteContext } from './database.ts';
 import {
   AGGREGATE_SLICE_IDS,
   createFindingAccumulator,
@@ -17,14 +20,11 @@ import {
 import { createMonthBoundsCache, listDashboardFindingRows } from './dashboard-findings.ts';
 import { readFindingHistory, readOpenFindingsAt } from './dashboard-history.ts';
 
-type Use = <T>(operation: string, work: () => T) => Promise<T>;
-
 /** Lets queued I/O (other requests) run before the next slice. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** @example return { ...dashboardMethods(db, use), … } */
-export function dashboardMethods(db: DatabaseSync, use: Use): DashboardRepository {
-  const monthBounds = createMonthBoundsCache();
+/** @example const mark = await sqliteDashboardFigureStore(context).dashboardChangeMark() */
+export function sqliteDashboardFigureStore({ db, use }: SqliteContext): DashboardFigureStore {
   return {
     dashboardChangeMark: () => use('dashboardChangeMark', () => readChangeMark(db)),
 
@@ -58,9 +58,20 @@ export function dashboardMethods(db: DatabaseSync, use: Use): DashboardRepositor
       }
       return [...tracked.values()];
     },
+  };
+}
 
+/** @example const page = await sqliteDashboardFindingStore(context).listDashboardFindings({ kind: 'infected', limit: 50 }) */
+export function sqliteDashboardFindingStore({ db, use }: SqliteContext): DashboardFindingStore {
+  // Per store: month bounds only change when findings or events are added (the cache key says which).
+  const monthBounds = createMonthBoundsCache();
+  return {
     listDashboardFindings: (query) => use('listDashboardFindings', () => listDashboardFindingRows(db, query, monthBounds)),
     findingHistory: (findingId) => use('findingHistory', () => readFindingHistory(db, findingId)),
-    openFindingsAt: (ip) => use('openFindingsAt', () => readOpenFindingsAt(db, ip)),
   };
+}
+
+/** @example await sqliteAddressCheckStore(context).openFindingsAt('192.0.2.7') */
+export function sqliteAddressCheckStore({ db, use }: SqliteContext): AddressCheckStore {
+  return { openFindingsAt: (ip) => use('openFindingsAt', () => readOpenFindingsAt(db, ip)) };
 }

@@ -1,3 +1,5 @@
+// SQLite-specific dashboard tests: query plans, the drill-down's work budget and the
+// slice-by-slice counting. What every store answers is in conformance/dashboard-*.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
@@ -5,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../core/records.ts';
-import type { DashboardFindingQuery } from '../dashboard-types.ts';
+import type { DashboardFindingQuery } from '../roles/dashboard-findings.ts';
 import { openStore } from '../open-store.ts';
 import { AGGREGATE_SLICE_IDS } from './dashboard.ts';
 import { DRILL_DOWN_ID_BUDGET, drillDownQuery } from './dashboard-findings.ts';
@@ -108,38 +110,5 @@ test('figures counted slice by slice equal one count over the whole table', asyn
   ]);
   assert.deepEqual(aggregates.byIsp, [{ status: 'open', kind: 'weak-credential', count }]);
   assert.equal(aggregates.totals.findings, count);
-  await store.close();
-});
-
-test('opt-out requests: stored pending, decided once, listed newest first', async () => {
-  const store = await openStore(':memory:');
-  const first = await store.createOptOutRequest({
-    cidrs: ['192.0.2.0/24'],
-    contact: 'a@example.net',
-    reason: 'r',
-    requestedAt: '2026-01-01T00:00:00.000Z',
-    requesterAddress: '203.0.113.1',
-  });
-  const second = await store.createOptOutRequest({
-    cidrs: ['198.51.100.0/24', '203.0.113.0/28'],
-    contact: 'b@example.net',
-    reason: '',
-    requestedAt: '2026-01-02T00:00:00.000Z',
-    requesterAddress: '2001:db8::1',
-  });
-  assert.deepEqual(
-    (await store.listOptOutRequests()).map((row) => row.id),
-    [second, first],
-  );
-  const approved = await store.decideOptOutRequest(first, { status: 'approved', at: '2026-01-03T00:00:00.000Z', by: 'ops' });
-  assert.deepEqual([approved?.status, approved?.decidedBy, approved?.cidrs], ['approved', 'ops', ['192.0.2.0/24']]);
-  const again = await store.decideOptOutRequest(first, { status: 'rejected', at: '2026-01-04T00:00:00.000Z', by: 'someone else' });
-  assert.deepEqual([again?.status, again?.decidedBy], ['approved', 'ops'], 'a decided request does not change');
-  assert.equal(await store.decideOptOutRequest(999, { status: 'approved', at: '2026-01-04T00:00:00.000Z', by: 'ops' }), undefined);
-  assert.deepEqual(
-    (await store.listOptOutRequests({ status: 'pending' })).map((row) => row.id),
-    [second],
-  );
-  assert.equal((await store.getOptOutRequest(second))?.requesterAddress, '2001:db8::1');
   await store.close();
 });

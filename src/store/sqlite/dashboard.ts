@@ -5,8 +5,8 @@
  * darknet windows, ISPs) are grouped in one query each.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { DashboardAggregates, TrackedFindingRow } from '../dashboard-types.ts';
-import type { FindingStatus } from '../repository.ts';
+import type { DashboardAggregates, TrackedFindingRow } from '../roles/dashboard-figures.ts';
+import type { FindingStatus } from '../row-types.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
 /** Findings per slice: about 50–150 ms of work on a large store. */

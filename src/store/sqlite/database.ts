@@ -57,3 +57,33 @@ export function storeError(file: string, what: string, error: unknown): OpenNoti
   const detail = error instanceof Error ? error.message : String(error);
   return new OpenNoticeError('STORE_FAILED', `${what}: ${detail}`, { file }, { cause: error });
 }
+
+/**
+ * Runs one store operation: fails with STORE_FAILED when the store is closed, and turns
+ * SQLite's errors into STORE_FAILED naming the operation and the file. Every role method of
+ * the SQLite store goes through one of these.
+ */
+export type RunOperation = <T>(operation: string, work: () => T) => Promise<T>;
+
+/** What each SQLite role implementation is built on: the open database, its file, and the operation wrapper. */
+export interface SqliteContext {
+  db: DatabaseSync;
+  /** The file name (or ':memory:'), for error context. */
+  file: string;
+  use: RunOperation;
+}
+
+/**
+ * @example const context = sqliteContext(openDatabase(file), file); await context.use('listRuns', () => …)
+ */
+export function sqliteContext(db: DatabaseSync, file: string): SqliteContext {
+  const use: RunOperation = async (operation, work) => {
+    if (!db.isOpen) throw new OpenNoticeError('STORE_FAILED', `${operation}: the store is closed`, { file });
+    try {
+      return work();
+    } catch (error) {
+      throw storeError(file, `${operation} failed`, error);
+    }
+  };
+  return { db, file, use };
+}

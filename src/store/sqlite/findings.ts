@@ -4,8 +4,43 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { Finding } from '../../core/records.ts';
-import type { FindingEventRow, FindingFilter, FindingRow, FindingStatus, FindingsReconciliation, ReconcileCounts } from '../repository.ts';
+import type {
+  FindingEventFilter,
+  FindingEventRow,
+  FindingFilter,
+  FindingStore,
+  FindingsReconciliation,
+  ReconcileCounts,
+  StoreSummary,
+} from '../roles/findings.ts';
+import type { FindingRow, FindingStatus } from '../row-types.ts';
+import { inTransaction, type SqliteContext } from './database.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
+import { runStartedAt } from './runs.ts';
+
+/** @example const counts = await sqliteFindingStore(context).reconcileFindings(runId, { found, covered }) */
+export function sqliteFindingStore({ db, file, use }: SqliteContext): FindingStore {
+  return {
+    reconcileFindings: (runId, input) => use('reconcileFindings', () => inTransaction(db, () => reconcile(db, runId, runStartedAt(db, file, runId), input))),
+    listFindings: (filter) => use('listFindings', () => listFindingRows(db, filter)),
+    listFindingEvents: (filter) => use('listFindingEvents', () => listFindingEventRows(db, filter)),
+    summary: () => use('summary', () => readSummary(db)),
+  };
+}
+
+/** Counts for `summary()`: whole tables, and findings and devices grouped. */
+function readSummary(db: DatabaseSync): StoreSummary {
+  const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const rows = <T>(sql: string): T[] => (db.prepare(sql).all() as SqlRow[]).map((row) => toRecord<T>(row));
+  return {
+    runs: count('runs'),
+    services: count('services'),
+    devices: count('devices'),
+    findings: rows('SELECT kind, status, count(*) AS count FROM findings GROUP BY kind, status ORDER BY kind, status'),
+    devicesByType: rows('SELECT device_type AS deviceType, count(*) AS count FROM devices GROUP BY device_type ORDER BY count DESC, deviceType'),
+    devicesByVendor: rows('SELECT vendor, count(*) AS count FROM devices GROUP BY vendor ORDER BY count DESC, vendor'),
+  };
+}
 
 type FindingKey = Pick<Finding, 'kind' | 'ip' | 'port' | 'protocol'>;
 
@@ -123,7 +158,7 @@ export function listFindingRows(db: DatabaseSync, filter: FindingFilter = {}): F
  * State changes of findings, oldest first.
  * @example listFindingEventRows(db, { findingId: 3 }) // [{ event: 'opened', … }, { event: 'closed', … }]
  */
-export function listFindingEventRows(db: DatabaseSync, filter: { findingId?: number; runId?: number } = {}): FindingEventRow[] {
+export function listFindingEventRows(db: DatabaseSync, filter: FindingEventFilter = {}): FindingEventRow[] {
   const conditions: string[] = [];
   const parameters: SQLInputValue[] = [];
   if (filter.findingId !== undefined) {

@@ -3,22 +3,17 @@
  * approving or rejecting only ever changes a pending row, so two operators clicking at the
  * same time cannot flip each other's decision.
  */
-import type { DatabaseSync } from 'node:sqlite';
-import type { OptOutRepository, OptOutRequestRow, OptOutStatus } from '../opt-out-types.ts';
+import type { OptOutFilter, OptOutRequestRow, OptOutStore } from '../roles/opt-outs.ts';
+import type { SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
-
-type Use = <T>(operation: string, work: () => T) => Promise<T>;
 
 const columns = `id, cidrs, contact, reason, status, requested_at AS requestedAt, requester_address AS requesterAddress,
   decided_at AS decidedAt, decided_by AS decidedBy`;
 
 const toRow = (row: SqlRow): OptOutRequestRow => toRecord<OptOutRequestRow>(row, ['cidrs']);
 
-/**
- * The OptOutRepository methods of the SQLite store (sqlite-repository.ts spreads them in).
- * @example return { ...optOutMethods(db, use), … }
- */
-export function optOutMethods(db: DatabaseSync, use: Use): OptOutRepository {
+/** @example const id = await sqliteOptOutStore(context).createOptOutRequest(request) */
+export function sqliteOptOutStore({ db, use }: SqliteContext): OptOutStore {
   const get = (id: number): OptOutRequestRow | undefined => {
     const row = db.prepare(`SELECT ${columns} FROM opt_out_requests WHERE id = ?`).get(id) as SqlRow | undefined;
     return row ? toRow(row) : undefined;
@@ -33,7 +28,7 @@ export function optOutMethods(db: DatabaseSync, use: Use): OptOutRepository {
         ),
       ),
 
-    listOptOutRequests: (filter: { status?: OptOutStatus; limit?: number } = {}) =>
+    listOptOutRequests: (filter: OptOutFilter = {}) =>
       use('listOptOutRequests', () => {
         const limit = Math.max(1, Math.min(filter.limit ?? 10_000, 10_000));
         const rows = (

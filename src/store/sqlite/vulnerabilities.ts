@@ -1,43 +1,56 @@
 /**
- * Vulnerability feeds in SQLite: per-feed CVE copies, the merged records the matcher
- * reads, CISA KEV, and the feed import log. Callers wrap the writers in a transaction.
+ * Vulnerability data in SQLite: per-feed CVE copies, the merged records the matcher reads,
+ * and CISA KEV. What a merged record says is decided outside the store (the update callback,
+ * assess/firmware/feeds/upsert.ts); this file reads and writes rows.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
-import { isOlder, mergeSourceRecords } from '../../assess/firmware/feeds/merge.ts';
-import { FEED_IMPORT_SKIPPED_KEPT } from '../repository.ts';
-import type { FeedImportReport, FeedImportRow, UpsertCounts, VulnerabilityCounts } from '../repository.ts';
+import type { UpsertCounts, VulnerabilityCounts, VulnerabilityStore, VulnerabilityWrites } from '../roles/vulnerabilities.ts';
+import { inTransaction, type SqliteContext } from './database.ts';
 import type { SqlRow } from './rows.ts';
 
 /**
- * Store each feed copy and refresh the merged record of the CVEs that changed.
- * @example inTransaction(db, () => upsertVulnerabilityRows(db, records, new Date().toISOString()))
+ * @example await sqliteVulnerabilityStore(context).updateVulnerabilities(['CVE-2020-1000'], (stored) => decide(stored))
  */
-export function upsertVulnerabilityRows(db: DatabaseSync, records: readonly VulnerabilityRecord[], importedAt: string): UpsertCounts {
-  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-  const selectCopy = db.prepare('SELECT record, last_modified FROM vulnerability_sources WHERE cve_id = ? AND source = ?');
+export function sqliteVulnerabilityStore({ db, use }: SqliteContext): VulnerabilityStore {
+  const now = () => new Date().toISOString();
+  return {
+    updateVulnerabilities: (cveIds, update, options = {}) =>
+      use('updateVulnerabilities', () =>
+        inTransaction(db, () => {
+          const { writes, outcome } = update(readVulnerabilityCopies(db, cveIds));
+          writeVulnerabilities(db, writes, options.importedAt ?? now());
+          return outcome;
+        }),
+      ),
+    upsertKev: (entries, options = {}) => use('upsertKev', () => inTransaction(db, () => upsertKevRows(db, entries, options.importedAt ?? now()))),
+    listVulnerabilities: () => use('listVulnerabilities', () => listVulnerabilityRows(db)),
+    getVulnerability: (cveId) => use('getVulnerability', () => listVulnerabilityRows(db, cveId)[0]),
+    listKev: () => use('listKev', () => listKevRows(db)),
+    vulnerabilityCounts: () => use('vulnerabilityCounts', () => vulnerabilityCountRows(db)),
+  };
+}
+
+/** Every feed's stored copy of the CVEs, by CVE id then feed. */
+function readVulnerabilityCopies(db: DatabaseSync, cveIds: readonly string[]): VulnerabilityRecord[] {
+  const select = db.prepare('SELECT record FROM vulnerability_sources WHERE cve_id = ? ORDER BY source');
+  return [...new Set(cveIds)]
+    .sort()
+    .flatMap((cveId) => (select.all(cveId) as Array<{ record: string }>).map((row) => JSON.parse(row.record) as VulnerabilityRecord));
+}
+
+/** Upsert copies by (cve_id, source) and merged records by cve_id (call inside a transaction). */
+function writeVulnerabilities(db: DatabaseSync, writes: VulnerabilityWrites, importedAt: string): void {
   const upsertCopy = db.prepare(`INSERT INTO vulnerability_sources (cve_id, source, last_modified, record, imported_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (cve_id, source) DO UPDATE SET last_modified = excluded.last_modified, record = excluded.record, imported_at = excluded.imported_at`);
-  const selectCopies = db.prepare('SELECT record FROM vulnerability_sources WHERE cve_id = ?');
-  const selectMerged = db.prepare('SELECT 1 AS present FROM vulnerabilities WHERE cve_id = ?');
   const upsertMerged = db.prepare(`INSERT INTO vulnerabilities
       (cve_id, source, published, last_modified, description, scores, configurations, refs, aliases, imported_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (cve_id) DO UPDATE SET source = excluded.source, published = excluded.published,
       last_modified = excluded.last_modified, description = excluded.description, scores = excluded.scores,
       configurations = excluded.configurations, refs = excluded.refs, aliases = excluded.aliases, imported_at = excluded.imported_at`);
-
-  for (const record of records) {
-    const json = JSON.stringify(record);
-    const stored = selectCopy.get(record.cveId, record.source) as { record: string; last_modified: string | null } | undefined;
-    if (stored && (stored.record === json || isOlder(record.lastModified, stored.last_modified ?? undefined))) {
-      counts.unchanged++;
-      continue;
-    }
-    upsertCopy.run(record.cveId, record.source, record.lastModified ?? null, json, importedAt);
-    const copies = (selectCopies.all(record.cveId) as Array<{ record: string }>).map((row) => JSON.parse(row.record) as VulnerabilityRecord);
-    const merged = copies.length === 1 ? record : mergeSourceRecords(copies);
-    const existed = selectMerged.get(record.cveId) !== undefined;
+  for (const copy of writes.copies) upsertCopy.run(copy.cveId, copy.source, copy.lastModified ?? null, JSON.stringify(copy), importedAt);
+  for (const merged of writes.merged) {
     upsertMerged.run(
       merged.cveId,
       merged.source,
@@ -50,10 +63,7 @@ export function upsertVulnerabilityRows(db: DatabaseSync, records: readonly Vuln
       JSON.stringify(merged.aliases),
       importedAt,
     );
-    if (existed) counts.updated++;
-    else counts.inserted++;
   }
-  return counts;
 }
 
 const vulnerabilityColumns = 'cve_id, source, published, last_modified, description, scores, configurations, refs, aliases';
@@ -77,7 +87,7 @@ function toVulnerability(row: SqlRow): VulnerabilityRecord {
  * Every merged record, by CVE id (text order).
  * @example listVulnerabilityRows(db).length
  */
-export function listVulnerabilityRows(db: DatabaseSync, cveId?: string): VulnerabilityRecord[] {
+function listVulnerabilityRows(db: DatabaseSync, cveId?: string): VulnerabilityRecord[] {
   const rows =
     cveId === undefined
       ? db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities ORDER BY cve_id`).all()
@@ -89,7 +99,7 @@ export function listVulnerabilityRows(db: DatabaseSync, cveId?: string): Vulnera
  * Upsert KEV entries; an entry equal in every field to the stored one is unchanged.
  * @example inTransaction(db, () => upsertKevRows(db, entries, now))
  */
-export function upsertKevRows(db: DatabaseSync, entries: readonly KevEntry[], importedAt: string): UpsertCounts {
+function upsertKevRows(db: DatabaseSync, entries: readonly KevEntry[], importedAt: string): UpsertCounts {
   const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const select = db.prepare(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
     FROM kev WHERE cve_id = ?`);
@@ -155,7 +165,7 @@ function toKev(row: SqlRow): KevEntry {
  * Every KEV entry, by CVE id.
  * @example listKevRows(db).filter((e) => e.knownRansomwareCampaignUse === 'Known')
  */
-export function listKevRows(db: DatabaseSync): KevEntry[] {
+function listKevRows(db: DatabaseSync): KevEntry[] {
   return (
     db
       .prepare(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
@@ -168,7 +178,7 @@ export function listKevRows(db: DatabaseSync): KevEntry[] {
  * Counts for `feeds status`.
  * @example vulnerabilityCountRows(db).kev
  */
-export function vulnerabilityCountRows(db: DatabaseSync): VulnerabilityCounts {
+function vulnerabilityCountRows(db: DatabaseSync): VulnerabilityCounts {
   const groups = (sql: string) => (db.prepare(sql).all() as Array<{ source: string; count: number }>).map((row) => ({ source: row.source, count: row.count }));
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return {
@@ -177,58 +187,4 @@ export function vulnerabilityCountRows(db: DatabaseSync): VulnerabilityCounts {
     kev: one('SELECT count(*) AS n FROM kev'),
     kevRansomware: one("SELECT count(*) AS n FROM kev WHERE known_ransomware = 'Known'"),
   };
-}
-
-/**
- * Append one import to the log (skipped reasons capped at FEED_IMPORT_SKIPPED_KEPT).
- * @example insertFeedImport(db, report, { startedAt, finishedAt })
- */
-export function insertFeedImport(db: DatabaseSync, report: FeedImportReport, times: { startedAt: string; finishedAt: string }): number {
-  const result = db
-    .prepare(`INSERT INTO feed_imports (file, format, started_at, finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(
-      report.file,
-      report.format,
-      times.startedAt,
-      times.finishedAt,
-      report.read,
-      report.inserted,
-      report.updated,
-      report.unchanged,
-      report.skipped.length,
-      JSON.stringify(report.skipped.slice(0, FEED_IMPORT_SKIPPED_KEPT)),
-      report.through ?? null,
-    );
-  return Number(result.lastInsertRowid);
-}
-
-/**
- * The import log, newest first.
- * @example listFeedImportRows(db, { format: 'nvd-api', limit: 1 })[0]?.through
- */
-export function listFeedImportRows(db: DatabaseSync, filter: { format?: string; limit?: number } = {}): FeedImportRow[] {
-  const where = filter.format !== undefined ? 'WHERE format = ?' : '';
-  const limit = filter.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
-  const rows = db
-    .prepare(`SELECT id, file, format, started_at, finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through
-      FROM feed_imports ${where} ORDER BY id DESC ${limit}`)
-    .all(...(filter.format !== undefined ? [filter.format] : [])) as SqlRow[];
-  return rows.map((row) => {
-    const entry: FeedImportRow = {
-      id: row.id as number,
-      file: row.file as string,
-      format: row.format as string,
-      startedAt: row.started_at as string,
-      finishedAt: row.finished_at as string,
-      read: row.read as number,
-      inserted: row.inserted as number,
-      updated: row.updated as number,
-      unchanged: row.unchanged as number,
-      skippedCount: row.skipped_count as number,
-      skipped: JSON.parse(row.skipped as string),
-    };
-    if (row.through !== null) entry.through = row.through as string;
-    return entry;
-  });
 }

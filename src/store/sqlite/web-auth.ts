@@ -1,12 +1,13 @@
 /**
- * Web accounts in SQLite: users, sessions, API tokens, failed logins and login locks
- * (sqlite-repository.ts spreads these methods in). Only hashes of secrets are stored.
+ * Web accounts in SQLite: users, sessions, API tokens, failed logins and login locks, one
+ * role each. Only hashes of secrets are stored.
  */
-import type { DatabaseSync } from 'node:sqlite';
-import type { ApiTokenRow, WebAuthRepository, WebSessionRow, WebUserRow } from '../web-auth-types.ts';
+import type { ApiTokenRow, ApiTokenStore } from '../roles/api-tokens.ts';
+import type { LoginFailureStore } from '../roles/login-failures.ts';
+import type { WebSessionRow, WebSessionStore } from '../roles/web-sessions.ts';
+import type { WebUserRow, WebUserStore } from '../roles/web-users.ts';
+import type { SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
-
-type Use = <T>(operation: string, work: () => T) => Promise<T>;
 
 const userColumns = 'u.id, u.name, u.role, u.isp_id AS ispId, u.password_hash AS passwordHash, u.created_at AS createdAt';
 const tokenColumns = `t.id, t.user_id AS userId, u.name AS userName, t.label, t.created_at AS createdAt,
@@ -26,8 +27,8 @@ function withUser<T>(row: SqlRow): { rest: T; user: WebUserRow } {
 const prefixedUserColumns = `u.id AS user_id, u.name AS user_name, u.role AS user_role, u.isp_id AS user_ispId,
   u.password_hash AS user_passwordHash, u.created_at AS user_createdAt`;
 
-/** @example return { ...webAuthMethods(db, use), … } */
-export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
+/** @example const id = await sqliteWebUserStore(context).createWebUser({ name: 'ops', role: 'operator', passwordHash, createdAt }) */
+export function sqliteWebUserStore({ db, use }: SqliteContext): WebUserStore {
   return {
     createWebUser: (user) =>
       use('createWebUser', () =>
@@ -48,7 +49,12 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
       use('listWebUsers', () =>
         (db.prepare(`SELECT ${userColumns} FROM web_users u ORDER BY u.name`).all() as SqlRow[]).map((row) => toRecord<WebUserRow>(row)),
       ),
+  };
+}
 
+/** @example const session = await sqliteWebSessionStore(context).findWebSession(idHash) */
+export function sqliteWebSessionStore({ db, use }: SqliteContext): WebSessionStore {
+  return {
     createWebSession: (session) =>
       use('createWebSession', () => {
         db.prepare('INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)').run(
@@ -86,7 +92,12 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
       use('deleteExpiredWebSessions', () =>
         Number(db.prepare('DELETE FROM web_sessions WHERE last_seen_at < ? OR created_at < ?').run(idleBefore, createdBefore).changes),
       ),
+  };
+}
 
+/** @example const found = await sqliteApiTokenStore(context).findApiToken(tokenHash) */
+export function sqliteApiTokenStore({ db, use }: SqliteContext): ApiTokenStore {
+  return {
     createApiToken: (token) =>
       use('createApiToken', () =>
         Number(
@@ -129,7 +140,12 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
             : db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
         return result.changes > 0;
       }),
+  };
+}
 
+/** @example await sqliteLoginFailureStore(context).loginLockedUntil(['name:alice'], now) */
+export function sqliteLoginFailureStore({ db, use }: SqliteContext): LoginFailureStore {
+  return {
     recordLoginFailure: (failure) =>
       use('recordLoginFailure', () => {
         db.prepare('INSERT INTO login_failures (name, address, at) VALUES (?, ?, ?)').run(failure.name, failure.address, failure.at);
@@ -139,12 +155,12 @@ export function webAuthMethods(db: DatabaseSync, use: Use): WebAuthRepository {
         db.prepare('DELETE FROM login_locks WHERE locked_until < ?').run(dayBefore);
       }),
 
-    countLoginFailures: (filter, since) =>
+    countLoginFailures: (subject, since) =>
       use('countLoginFailures', () => {
         const row =
-          'name' in filter
-            ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(filter.name, since)
-            : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(filter.address, since);
+          'name' in subject
+            ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(subject.name, since)
+            : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(subject.address, since);
         return Number((row as { n: number }).n);
       }),
 

@@ -6,16 +6,21 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenNoticeError } from '../../../core/errors.ts';
-import type { FeedImportReport, SkippedFeedRecord, SurveyRepository } from '../../../store/repository.ts';
+import type { FeedImportReport, FeedImportStore, SkippedFeedRecord } from '../../../store/roles/feed-imports.ts';
+import type { VulnerabilityStore } from '../../../store/roles/vulnerabilities.ts';
 import type { KevEntry, VulnerabilityRecord } from '../types.ts';
 import { cve5ToRecord } from './cve5.ts';
 import { parseJvnText } from './jvn.ts';
 import { parseKevCatalog } from './kev.ts';
 import { parseNvdFeed } from './nvd.ts';
 import { parseJsonText, readFeedText, sniffFormat } from './read-feed.ts';
+import { upsertVulnerabilities } from './upsert.ts';
 import type { FeedFormat } from './read-feed.ts';
 
 export type { FeedFormat } from './read-feed.ts';
+
+/** The store roles importing and updating feeds use: vulnerability records, and the feed import log. */
+export type FeedStore = VulnerabilityStore & FeedImportStore;
 
 export interface FeedImportOptions {
   format?: 'auto' | FeedFormat;
@@ -53,7 +58,7 @@ const feedFileName = /\.(?:json|xml)(?:\.gz)?$/i;
  * const report = await importFeedFile(store, 'nvdcve-2.0-2024.json.gz')
  * console.log(report.inserted, report.updated, report.unchanged, report.skipped.length)
  */
-export async function importFeedFile(store: SurveyRepository, file: string, options: FeedImportOptions = {}): Promise<FeedImportResult> {
+export async function importFeedFile(store: FeedStore, file: string, options: FeedImportOptions = {}): Promise<FeedImportResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const files = isDirectory(file) ? listFeedFiles(file) : [file];
@@ -63,7 +68,7 @@ export async function importFeedFile(store: SurveyRepository, file: string, opti
   let pendingKev: KevEntry[] = [];
   const flush = async (): Promise<void> => {
     for (const counts of [
-      pendingVulnerabilities.length > 0 ? await store.upsertVulnerabilities(pendingVulnerabilities, { importedAt: startedAt }) : undefined,
+      pendingVulnerabilities.length > 0 ? await upsertVulnerabilities(store, pendingVulnerabilities, { importedAt: startedAt }) : undefined,
       pendingKev.length > 0 ? await store.upsertKev(pendingKev, { importedAt: startedAt }) : undefined,
     ]) {
       if (!counts) continue;

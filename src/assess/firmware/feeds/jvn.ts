@@ -13,7 +13,7 @@ import { OpenNoticeError } from '../../../core/errors.ts';
 import { escapeCpeValue } from '../../../identify/cpe.ts';
 import { parseXml } from '../../../identify/recog/xml.ts';
 import type { XmlElement } from '../../../identify/recog/xml.ts';
-import type { SkippedFeedRecord } from '../../../store/repository.ts';
+import type { SkippedFeedRecord } from '../../../store/roles/feed-imports.ts';
 import type { Configuration, CpeMatch, CvssScore, VulnerabilityRecord } from '../types.ts';
 import { versionTextBounds } from './cve5-versions.ts';
 import { DESCRIPTION_LIMIT, isObject, list, severityOf, text, unique } from './json-fields.ts';

@@ -6,13 +6,13 @@
  * the `apiKey` header), 503/429/403 retried with backoff. Uses the global fetch.
  */
 import { OpenNoticeError } from '../../../core/errors.ts';
-import type { SurveyRepository } from '../../../store/repository.ts';
-import type { FeedImportResult } from './import.ts';
+import type { FeedImportResult, FeedStore } from './import.ts';
 import { parseKevCatalog } from './kev.ts';
 import { parseNvdFeed } from './nvd.ts';
 import { abortableSleep, createRateLimiter } from './rate-limiter.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { isObject } from './json-fields.ts';
+import { upsertVulnerabilities } from './upsert.ts';
 
 export const DEFAULT_NVD_URL = 'https://services.nvd.nist.gov/rest/json/cves/2.0';
 export const DEFAULT_KEV_URL = 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json';
@@ -68,7 +68,7 @@ const nvdDate = (date: Date): string => date.toISOString().replace('Z', '+00:00'
  * Throws FEED_UNREACHABLE "cannot reach …" when the servers cannot be reached.
  * @example const [nvd, kev] = await updateFeeds(store, { apiKey: process.env.NVD_API_KEY })
  */
-export async function updateFeeds(store: SurveyRepository, options: FeedUpdateOptions = {}): Promise<FeedImportResult[]> {
+export async function updateFeeds(store: FeedStore, options: FeedUpdateOptions = {}): Promise<FeedImportResult[]> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const limiter = createRateLimiter({ limit: options.apiKey ? 50 : 5, windowMs: RATE_WINDOW_MS, now, sleep });
@@ -87,7 +87,7 @@ interface HttpClient {
   options: FeedUpdateOptions;
 }
 
-async function updateNvd(store: SurveyRepository, client: HttpClient): Promise<FeedImportResult> {
+async function updateNvd(store: FeedStore, client: HttpClient): Promise<FeedImportResult> {
   const { options } = client;
   const baseUrl = options.nvdUrl ?? DEFAULT_NVD_URL;
   const perPage = Math.min(Math.max(1, options.resultsPerPage ?? NVD_MAX_RESULTS_PER_PAGE), NVD_MAX_RESULTS_PER_PAGE);
@@ -114,7 +114,7 @@ async function updateNvd(store: SurveyRepository, client: HttpClient): Promise<F
         const parsed = parseNvdFeed(body, url.toString());
         const returned = isObject(body) && Array.isArray(body.vulnerabilities) ? body.vulnerabilities.length : 0;
         total = isObject(body) && typeof body.totalResults === 'number' ? body.totalResults : startIndex + returned;
-        const counts = await store.upsertVulnerabilities(parsed.records);
+        const counts = await upsertVulnerabilities(store, parsed.records);
         report.read += returned;
         report.inserted += counts.inserted;
         report.updated += counts.updated;
@@ -136,7 +136,7 @@ async function updateNvd(store: SurveyRepository, client: HttpClient): Promise<F
   return report;
 }
 
-async function updateKev(store: SurveyRepository, client: HttpClient): Promise<FeedImportResult> {
+async function updateKev(store: FeedStore, client: HttpClient): Promise<FeedImportResult> {
   const url = new URL(client.options.kevUrl ?? DEFAULT_KEV_URL);
   const startedAt = new Date(client.now()).toISOString();
   // CISA's feed is a static file, not the NVD API: no NVD rate limit, but the same retries.

@@ -4,13 +4,12 @@
  * migration 006, so a page of an ISP with a million findings costs the same as a page of
  * an ISP with ten.
  */
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue } from 'node:sqlite';
 import type { Attribution } from '../../core/records.ts';
-import type { ReportRow } from '../notification-types.ts';
-import type { IspFindingCount, IspFindingQuery, PortalFindingRow, PortalRepository } from '../web-auth-types.ts';
+import type { IspFindingCount, IspFindingQuery, IspPortalStore, PortalFindingRow } from '../roles/isp-portal.ts';
+import type { ReportRow } from '../roles/reports.ts';
+import type { SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
-
-type Use = <T>(operation: string, work: () => T) => Promise<T>;
 
 const findingColumns = `f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen,
   f.closed_at AS closedAt, f.last_run_id AS lastRunId,
@@ -66,8 +65,8 @@ export function ispFindingsStatement(query: IspFindingQuery): { sql: string; val
   return { sql: `SELECT ${findingColumns} FROM ${fromAttribution} WHERE ${where.join(' AND ')} ORDER BY a.finding_id DESC LIMIT ?`, values };
 }
 
-/** @example return { ...portalMethods(db, use), … } */
-export function portalMethods(db: DatabaseSync, use: Use): PortalRepository {
+/** @example const page = await sqliteIspPortalStore(context).listIspFindings({ ispId: 'sakura', status: 'open', limit: 50 }) */
+export function sqliteIspPortalStore({ db, use }: SqliteContext): IspPortalStore {
   return {
     listIspFindings: (query) =>
       use('listIspFindings', () => {

@@ -31,16 +31,28 @@ export interface OptOutDecision {
   by: string;
 }
 
-/** Opt-out storage, part of every SurveyRepository. */
-export interface OptOutRepository {
+export interface OptOutFilter {
+  status?: OptOutStatus;
+  /** At most this many (1–10000; default 10000). */
+  limit?: number;
+}
+
+/**
+ * The opt-out queue.
+ * @example
+ * const id = await store.createOptOutRequest({ cidrs: ['192.0.2.0/24'], contact, reason, requestedAt, requesterAddress })
+ * await store.decideOptOutRequest(id, { status: 'approved', at: new Date().toISOString(), by: 'ops' })
+ */
+export interface OptOutStore {
   /** Store a new pending request; returns its id. */
   createOptOutRequest(request: OptOutRequestInput): Promise<number>;
-  /** Requests, newest first; `status` filters, `limit` caps. */
-  listOptOutRequests(filter?: { status?: OptOutStatus; limit?: number }): Promise<OptOutRequestRow[]>;
+  /** Requests, newest first. */
+  listOptOutRequests(filter?: OptOutFilter): Promise<OptOutRequestRow[]>;
   getOptOutRequest(id: number): Promise<OptOutRequestRow | undefined>;
   /**
    * Approve or reject a pending request. Returns the updated row, or undefined when there is
-   * no such request; a request already decided is left as it was (and returned unchanged).
+   * no such request; a request already decided is left as it was (and returned unchanged), so
+   * two operators deciding at once cannot flip each other's decision.
    */
   decideOptOutRequest(id: number, decision: OptOutDecision): Promise<OptOutRequestRow | undefined>;
 }

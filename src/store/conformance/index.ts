@@ -1,0 +1,54 @@
+/**
+ * Every role's conformance suite, for a whole store implementation. A new implementation
+ * (PostgreSQL …) passes when one test file runs `storeConformance` on it, as
+ * sqlite/conformance.test.ts does for SQLite. Each suite is written against its role's
+ * interface only; a suite may also use the roles it needs to set up its data.
+ */
+import type { Store } from '../store.ts';
+import { addressCheckStoreConformance } from './address-check.ts';
+import { credentialAuditStoreConformance } from './credential-audit.ts';
+import { darknetStoreConformance } from './darknet.ts';
+import { dashboardFigureStoreConformance } from './dashboard-figures.ts';
+import { dashboardFindingStoreConformance } from './dashboard-findings.ts';
+import { feedImportStoreConformance } from './feed-imports.ts';
+import { feedbackStoreConformance } from './feedback.ts';
+import { findingStoreConformance } from './findings.ts';
+import type { OpenStore } from './harness.ts';
+import { inventoryStoreConformance } from './inventory.ts';
+import { ispAttributionStoreConformance } from './isp-attribution.ts';
+import { ispPortalStoreConformance } from './isp-portal.ts';
+import { optOutStoreConformance } from './opt-outs.ts';
+import { outboxStoreConformance } from './outbox.ts';
+import { reportStoreConformance } from './reports.ts';
+import { runStoreConformance } from './runs.ts';
+import { vulnerabilityStoreConformance } from './vulnerabilities.ts';
+import { apiTokenStoreConformance, loginFailureStoreConformance, webSessionStoreConformance, webUserStoreConformance } from './web-accounts.ts';
+
+export type { Closable, OpenStore } from './harness.ts';
+
+/**
+ * Registers every role's suite (node:test) on stores from `open`, each test on a fresh store.
+ * @example describe('PostgreSQL', () => storeConformance(() => openPostgresStore(freshDatabaseUrl())))
+ */
+export function storeConformance(open: OpenStore<Store>): void {
+  runStoreConformance(open);
+  inventoryStoreConformance(open);
+  findingStoreConformance(open);
+  credentialAuditStoreConformance(open);
+  vulnerabilityStoreConformance(open);
+  feedImportStoreConformance(open);
+  ispAttributionStoreConformance(open);
+  reportStoreConformance(open);
+  outboxStoreConformance(open);
+  feedbackStoreConformance(open);
+  darknetStoreConformance(open);
+  webUserStoreConformance(open);
+  webSessionStoreConformance(open);
+  apiTokenStoreConformance(open);
+  loginFailureStoreConformance(open);
+  ispPortalStoreConformance(open);
+  dashboardFigureStoreConformance(open);
+  dashboardFindingStoreConformance(open);
+  addressCheckStoreConformance(open);
+  optOutStoreConformance(open);
+}
