@@ -2,7 +2,8 @@
 // (so the data has the real schema, indexes and constraints). Used by the notify and web
 // benchmarks. Addresses are text only: nothing here is ever dialled.
 import type { DeviceType, Finding } from '../src/core/records.ts';
-import type { IspRecord, SurveyRepository } from '../src/store/repository.ts';
+import type { IspRecord } from '../src/store/roles/isp-attribution.ts';
+import type { Store } from '../src/store/store.ts';
 
 export interface FillOptions {
   findings: number;
@@ -33,7 +34,7 @@ export function benchIsps(count: number): IspRecord[] {
  * one in twelve no authentication. Returns the run id.
  * @example await fillBenchStore(store, { findings: 1_000_000, isps: 100 })
  */
-export async function fillBenchStore(store: SurveyRepository, options: FillOptions): Promise<number> {
+export async function fillBenchStore(store: Store, options: FillOptions): Promise<number> {
   const isps = benchIsps(options.isps);
   await store.upsertIsps(isps);
   const run = await store.startRun({

@@ -9,7 +9,7 @@ import type { DarknetSourceRecord, DarknetWindow } from '../src/core/records.ts'
 import { collectInfected, surveyedSpace } from '../src/darknet/infected.ts';
 import { hashPassword } from '../src/server/auth/password.ts';
 import { issueApiToken } from '../src/server/auth/tokens.ts';
-import type { SurveyRepository } from '../src/store/repository.ts';
+import type { Store } from '../src/store/store.ts';
 import { benchIsps } from './_fill-store.ts';
 
 export interface WebBenchAccounts {
@@ -86,7 +86,7 @@ function darknetWindows(options: WebExtrasOptions): DarknetWindow[] {
   });
 }
 
-async function addInfected(store: SurveyRepository, options: WebExtrasOptions): Promise<number> {
+async function addInfected(store: Store, options: WebExtrasOptions): Promise<number> {
   const windows = darknetWindows(options);
   const run = await store.startRun({ startedAt: '2026-03-31T00:00:00.000Z', scope: ['198.18.0.0/16'], exclude: [], ports: [], checks: ['darknet'] });
   await store.recordDarknetWindows(run, windows);
@@ -116,7 +116,7 @@ async function addInfected(store: SurveyRepository, options: WebExtrasOptions): 
 }
 
 /** One report per ISP with all its open findings, as `opennotice notify` would have made. */
-async function addReports(store: SurveyRepository, options: WebExtrasOptions): Promise<number> {
+async function addReports(store: Store, options: WebExtrasOptions): Promise<number> {
   let notified = 0;
   for (const isp of benchIsps(options.isps)) {
     const findingIds = (await store.listNotifiableFindings({ ispId: isp.id, status: 'open' })).map((finding) => finding.id);
@@ -136,7 +136,7 @@ async function addReports(store: SurveyRepository, options: WebExtrasOptions): P
 }
 
 /** A re-survey on 2026-04-20 that no longer finds the telnet finding of every fifth device. */
-async function addRemediation(store: SurveyRepository, options: WebExtrasOptions): Promise<number> {
+async function addRemediation(store: Store, options: WebExtrasOptions): Promise<number> {
   const run = await store.startRun({ startedAt: '2026-04-20T00:00:00.000Z', scope: ['0.0.0.0/0'], exclude: [], ports: [23], checks: ['credentials'] });
   const devices = deviceCount(options.findings);
   let closed = 0;
@@ -159,7 +159,7 @@ async function addRemediation(store: SurveyRepository, options: WebExtrasOptions
 /**
  * @example const accounts = await addWebExtras(store, { findings: 1_000_000, isps: 100 })
  */
-export async function addWebExtras(store: SurveyRepository, options: WebExtrasOptions): Promise<WebBenchAccounts> {
+export async function addWebExtras(store: Store, options: WebExtrasOptions): Promise<WebBenchAccounts> {
   const step = options.onStep ?? (() => {});
   step(`infected findings from ${darknetDays} darknet days: ${await addInfected(store, options)}`);
   step(`findings notified in ${options.isps} reports: ${await addReports(store, options)}`);

@@ -2,9 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { createIdentifier } from '../identify/engine.ts';
 import { defaultRulesDirectory, loadRuleFiles, ruleFilesIn } from '../identify/rule-loader.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
-import type { SurveyRepository } from '../store/repository.ts';
 import type { SurveyProgress } from '../survey/progress.ts';
-import type { SurveyDeps } from '../survey/run-survey.ts';
+import type { SurveyDeps, SurveyStore } from '../survey/run-survey.ts';
 
 /**
  * The lab's fingerprint rules (its fictional vendors and its simulations of real routers).
@@ -34,7 +33,7 @@ export function surveyRuleFiles(options: SurveyRuleOptions): string[] {
 }
 
 export interface SurveyWiring {
-  store: SurveyRepository;
+  store: SurveyStore;
   signal?: AbortSignal;
   onProgress?: (progress: SurveyProgress) => void;
   now?: () => Date;

@@ -5,13 +5,15 @@
  * Re-importing a log updates the same findings; nothing is counted twice.
  */
 import type { Finding } from '../core/records.ts';
-import type { ReconcileCounts, SurveyRepository } from '../store/repository.ts';
+import { executeRun } from '../runs/lifecycle.ts';
+import type { FindingStore, ReconcileCounts } from '../store/roles/findings.ts';
+import type { RunStore } from '../store/roles/runs.ts';
 import { parseIPv4 } from '../scope/ipv4.ts';
 import { readCowrieLog, type HoneypotSource } from './honeypot/index.ts';
 import { surveyedSpace } from './infected.ts';
 
 export interface HoneypotRunOptions {
-  store: SurveyRepository;
+  store: RunStore & FindingStore;
   /** CIDRs counted as surveyed space besides the scopes of the store's survey runs. */
   space?: readonly string[];
   onCorrupt?: 'throw' | 'skip';
@@ -78,9 +80,7 @@ function honeypotFinding(source: HoneypotSource): Finding {
  * @example const summary = await importHoneypotLogs(['cowrie.json.2026-01-01'], { store })
  */
 export async function importHoneypotLogs(files: readonly string[], options: HoneypotRunOptions): Promise<HoneypotRunSummary> {
-  const runId = await options.store.startRun({ startedAt: new Date().toISOString(), scope: [], exclude: [], ports: [], checks: ['honeypot'] });
-  const summary: HoneypotRunSummary = {
-    runId,
+  const summary: Omit<HoneypotRunSummary, 'runId'> = {
     lines: 0,
     skippedLines: 0,
     sources: 0,
@@ -88,37 +88,36 @@ export async function importHoneypotLogs(files: readonly string[], options: Hone
     botsOutsideSpace: 0,
     findings: { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 },
   };
-  let status: 'completed' | 'failed' = 'failed';
-  try {
-    const space = await surveyedSpace(options.store, options.space);
-    const sources = new Map<string, HoneypotSource>();
-    for (const file of files) {
-      const report = await readCowrieLog(file, { onCorrupt: options.onCorrupt ?? 'throw' });
-      summary.lines += report.stats.lines;
-      summary.skippedLines += report.stats.skipped;
-      for (const source of report.sources) {
-        const known = sources.get(source.ip);
-        sources.set(source.ip, known ? mergeSources(known, source) : source);
+  const { runId } = await executeRun(
+    {
+      store: options.store,
+      start: { scope: [], exclude: [], ports: [], checks: ['honeypot'] },
+      counts: () => ({ lines: summary.lines, sources: summary.sources, bots: summary.bots, infectedOpened: summary.findings.opened }),
+    },
+    async (run) => {
+      const space = await surveyedSpace(options.store, options.space);
+      const sources = new Map<string, HoneypotSource>();
+      for (const file of files) {
+        const report = await readCowrieLog(file, { onCorrupt: options.onCorrupt ?? 'throw' });
+        summary.lines += report.stats.lines;
+        summary.skippedLines += report.stats.skipped;
+        for (const source of report.sources) {
+          const known = sources.get(source.ip);
+          sources.set(source.ip, known ? mergeSources(known, source) : source);
+        }
+        options.onProgress?.(file, sources.size);
       }
-      options.onProgress?.(file, sources.size);
-    }
-    const found: Finding[] = [];
-    for (const source of sources.values()) {
-      if (source.verdict !== 'bot') continue;
-      summary.bots++;
-      const address = parseIPv4(source.ip);
-      if (address === undefined || !space.has(address)) summary.botsOutsideSpace++;
-      else found.push(honeypotFinding(source));
-    }
-    summary.sources = sources.size;
-    if (found.length > 0) summary.findings = await options.store.reconcileFindings(runId, { found, covered: [] });
-    status = 'completed';
-    return summary;
-  } finally {
-    await options.store.finishRun(runId, {
-      finishedAt: new Date().toISOString(),
-      status,
-      counts: { lines: summary.lines, sources: summary.sources, bots: summary.bots, infectedOpened: summary.findings.opened },
-    });
-  }
+      const found: Finding[] = [];
+      for (const source of sources.values()) {
+        if (source.verdict !== 'bot') continue;
+        summary.bots++;
+        const address = parseIPv4(source.ip);
+        if (address === undefined || !space.has(address)) summary.botsOutsideSpace++;
+        else found.push(honeypotFinding(source));
+      }
+      summary.sources = sources.size;
+      if (found.length > 0) summary.findings = await options.store.reconcileFindings(run.runId, { found, covered: [] });
+    },
+  );
+  return { runId, ...summary };
 }

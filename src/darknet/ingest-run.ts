@@ -8,7 +8,10 @@
  * as it closes, merged with what an earlier capture of the same window stored.
  */
 import type { DarknetWindow } from '../core/records.ts';
-import type { CoveredCheck, DarknetInputRow, ReconcileCounts, SurveyRepository } from '../store/repository.ts';
+import { executeRun } from '../runs/lifecycle.ts';
+import type { DarknetInputRow, DarknetStore } from '../store/roles/darknet.ts';
+import type { CoveredCheck, FindingStore, ReconcileCounts } from '../store/roles/findings.ts';
+import type { RunStore } from '../store/roles/runs.ts';
 import type { CaptureSource } from './capture/reader.ts';
 import { captureFingerprint } from './input-fingerprint.ts';
 import { collectInfected, surveyedSpace } from './infected.ts';
@@ -16,7 +19,7 @@ import { createDarknetIngest } from './ingest.ts';
 import { collectWindows, mergeWindows } from './merge-windows.ts';
 
 export interface DarknetRunOptions {
-  store: SurveyRepository;
+  store: RunStore & DarknetStore & FindingStore;
   /** IPv4 CIDR of the darknet. */
   darknet: string;
   researchRanges: readonly string[];
@@ -89,45 +92,41 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
   };
 }
 
-async function startDarknetRun(options: DarknetRunOptions): Promise<{ runId: number; summary: DarknetRunSummary }> {
-  const runId = await options.store.startRun({ startedAt: new Date().toISOString(), scope: [options.darknet], exclude: [], ports: [], checks: ['darknet'] });
+function emptySummary(): Omit<DarknetRunSummary, 'runId'> {
+  return { packets: 0, skippedRecords: 0, alreadyRead: [], windows: { hours: 0, days: 0 }, scanners: 0, scannersOutsideSpace: 0, findings: emptyCounts() };
+}
+
+/** The totals a darknet run is stored with (also after a failure: what was written by then). */
+function darknetRunCounts(summary: Omit<DarknetRunSummary, 'runId'>): Record<string, number> {
   return {
-    runId,
-    summary: {
-      runId,
-      packets: 0,
-      skippedRecords: 0,
-      alreadyRead: [],
-      windows: { hours: 0, days: 0 },
-      scanners: 0,
-      scannersOutsideSpace: 0,
-      findings: emptyCounts(),
-    },
+    packets: summary.packets,
+    hourWindows: summary.windows.hours,
+    dayWindows: summary.windows.days,
+    scanners: summary.scanners,
+    infectedOpened: summary.findings.opened,
+    infectedClosed: summary.findings.closed,
   };
 }
 
-async function finishDarknetRun(options: DarknetRunOptions, summary: DarknetRunSummary, status: 'completed' | 'interrupted' | 'failed'): Promise<void> {
-  await options.store.finishRun(summary.runId, {
-    finishedAt: new Date().toISOString(),
-    status,
-    counts: {
-      packets: summary.packets,
-      hourWindows: summary.windows.hours,
-      dayWindows: summary.windows.days,
-      scanners: summary.scanners,
-      infectedOpened: summary.findings.opened,
-      infectedClosed: summary.findings.closed,
+/** A darknet run: one run in the store, started, and finished with its totals whatever happens. */
+async function darknetRun(options: DarknetRunOptions, work: (runId: number, summary: DarknetRunSummary) => Promise<void>): Promise<DarknetRunSummary> {
+  const summary = { runId: 0, ...emptySummary() };
+  await executeRun(
+    { store: options.store, start: { scope: [options.darknet], exclude: [], ports: [], checks: ['darknet'] }, counts: () => darknetRunCounts(summary) },
+    async (run) => {
+      summary.runId = run.runId;
+      await work(run.runId, summary);
     },
-  });
+  );
+  return summary;
 }
 
 /**
  * Read capture files into the store in one transaction.
  * @example const summary = await ingestCaptureFiles(['day1.pcap.gz'], { store, darknet: '127.200.0.0/16', researchRanges: [] })
  */
-export async function ingestCaptureFiles(files: readonly string[], options: DarknetRunOptions): Promise<DarknetRunSummary> {
-  const { runId, summary } = await startDarknetRun(options);
-  try {
+export function ingestCaptureFiles(files: readonly string[], options: DarknetRunOptions): Promise<DarknetRunSummary> {
+  return darknetRun(options, async (runId, summary) => {
     const collected = collectWindows();
     const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, onWindow: collected.add });
     const inputs: DarknetInput[] = [];
@@ -153,12 +152,7 @@ export async function ingestCaptureFiles(files: readonly string[], options: Dark
     const windows = collected.windows();
     if (windows.length > 0 || inputs.length > 0) await createPersister(options, runId, summary).persist(windows, inputs);
     options.onProgress?.({ packets: summary.packets, windowsWritten: windows.length });
-    await finishDarknetRun(options, summary, 'completed');
-    return summary;
-  } catch (error) {
-    await finishDarknetRun(options, summary, 'failed').catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /**
@@ -166,29 +160,26 @@ export async function ingestCaptureFiles(files: readonly string[], options: Dark
  * stream ends (stop the capture to end it), then writes the windows still open.
  * @example await ingestLiveCapture(capture.packets, { store, darknet: '198.51.100.0/24', researchRanges: [] })
  */
-export async function ingestLiveCapture(stream: CaptureSource, options: DarknetRunOptions & { name?: string }): Promise<DarknetRunSummary> {
-  const { runId, summary } = await startDarknetRun(options);
-  const persister = createPersister(options, runId, summary);
-  let written = 0;
-  const ingest = createDarknetIngest({
-    darknet: options.darknet,
-    researchRanges: options.researchRanges,
-    onWindow: async (window) => {
-      await persister.persist([window]);
-      written++;
-      options.onProgress?.({ packets: summary.packets, windowsWritten: written });
-    },
+export function ingestLiveCapture(stream: CaptureSource, options: DarknetRunOptions & { name?: string }): Promise<DarknetRunSummary> {
+  return darknetRun(options, async (runId, summary) => {
+    const persister = createPersister(options, runId, summary);
+    let written = 0;
+    const ingest = createDarknetIngest({
+      darknet: options.darknet,
+      researchRanges: options.researchRanges,
+      onWindow: async (window) => {
+        await persister.persist([window]);
+        written++;
+        options.onProgress?.({ packets: summary.packets, windowsWritten: written });
+      },
+    });
+    try {
+      const stats = await ingest.read(stream, { onCorrupt: options.onCorrupt ?? 'throw', name: options.name ?? 'live capture' });
+      summary.packets = stats.packets;
+      summary.skippedRecords = stats.skipped;
+    } finally {
+      // Whatever was counted before a stop or a failure is still written.
+      await ingest.finish();
+    }
   });
-  let status: 'completed' | 'failed' = 'failed';
-  try {
-    const stats = await ingest.read(stream, { onCorrupt: options.onCorrupt ?? 'throw', name: options.name ?? 'live capture' });
-    summary.packets = stats.packets;
-    summary.skippedRecords = stats.skipped;
-    status = 'completed';
-  } finally {
-    // Whatever was counted before a stop or a failure is still written.
-    await ingest.finish();
-    await finishDarknetRun(options, summary, status);
-  }
-  return summary;
 }

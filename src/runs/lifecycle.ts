@@ -4,7 +4,7 @@
  * stops cleanly when interrupted, and is finished with its status and totals whatever happens,
  * so the runs table never keeps a run "running" after its process has ended.
  */
-import type { RunFinish, RunStart, RunStatus, SurveyRepository } from '../store/repository.ts';
+import type { RunFinish, RunStart, RunStatus, RunStore } from '../store/roles/runs.ts';
 
 /** What a run's work is given. */
 export interface RunContext {
@@ -20,7 +20,7 @@ export interface RunContext {
 }
 
 export interface RunOptions<T> {
-  store: Pick<SurveyRepository, 'startRun' | 'finishRun'>;
+  store: RunStore;
   /** What the run is started with; ignored when resuming (the stored run keeps its own). */
   start: Omit<RunStart, 'startedAt'>;
   /** Continue this stored run instead of starting a new one. */

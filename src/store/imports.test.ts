@@ -65,7 +65,7 @@ test('store modules import values only from src/core/ and src/store/', () => {
 test('the guard tells value imports from type-only ones', () => {
   assert.deepEqual(valueImports("import type { VulnerabilityRecord } from '../../assess/firmware/types.ts';"), []);
   assert.deepEqual(valueImports("import { type KevEntry, type VulnerabilityRecord } from '../../assess/firmware/types.ts';"), []);
-  assert.deepEqual(valueImports("export type { Store as SurveyRepository } from './store.ts';\nexport type * from './row-types.ts';"), []);
+  assert.deepEqual(valueImports("export type { Store as WholeStore } from './store.ts';\nexport type * from './row-types.ts';"), []);
   assert.deepEqual(valueImports("import { isOlder, mergeSourceRecords } from '../../assess/firmware/feeds/merge.ts';"), [
     '../../assess/firmware/feeds/merge.ts',
   ]);

@@ -1,7 +1,8 @@
 import { OpenNoticeError } from '../core/errors.ts';
 import { createVulnerabilityMatcher } from '../assess/firmware/matcher.ts';
 import { platformOf } from '../assess/firmware/platform.ts';
-import type { SurveyRepository } from '../store/repository.ts';
+import type { VulnerabilityStore } from '../store/roles/vulnerabilities.ts';
+import type { StoreHandle } from '../store/store.ts';
 import type { FirmwareAssessor } from './firmware-phase.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { FirmwareAssessor } from './firmware-phase.ts';
  * not an empty result that would read as "nothing vulnerable".
  * @example const firmware = await loadFirmwareAssessor(store)
  */
-export async function loadFirmwareAssessor(store: SurveyRepository): Promise<FirmwareAssessor> {
+export async function loadFirmwareAssessor(store: VulnerabilityStore & Pick<StoreHandle, 'location'>): Promise<FirmwareAssessor> {
   const records = await store.listVulnerabilities();
   if (records.length === 0) {
     throw new OpenNoticeError(

@@ -1,7 +1,8 @@
 import type { DeviceIdentity, Finding } from '../core/records.ts';
 import { notificationPriority, primaryScore } from '../assess/firmware/priority.ts';
 import type { AffectedCve, KevEntry, VulnerabilityMatch, VulnerabilityRecord } from '../assess/firmware/types.ts';
-import type { CoveredCheck, FindingRow } from '../store/repository.ts';
+import type { CoveredCheck } from '../store/roles/findings.ts';
+import type { FindingRow } from '../store/row-types.ts';
 
 /** What the firmware step needs: matches for an identity, and facts about a CVE. */
 export interface FirmwareAssessor {

@@ -1,5 +1,5 @@
 import type { CredentialAttempt, Device, DeviceIdentity, Finding, GrabStatus, OpenPort, ServiceObservation } from '../core/records.ts';
-import type { CoveredCheck } from '../store/repository.ts';
+import type { CoveredCheck } from '../store/roles/findings.ts';
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { CredentialCheckOutcome } from '../protocols/credential-checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';

@@ -4,7 +4,9 @@
  * an interrupt loses at most one batch of hosts, and a saved host is a done host on --resume.
  */
 import type { CredentialAttempt, Finding } from '../core/records.ts';
-import type { CoveredCheck, ReconcileCounts, SurveyRepository } from '../store/repository.ts';
+import type { CredentialAuditStore } from '../store/roles/credential-audit.ts';
+import type { CoveredCheck, FindingStore, ReconcileCounts } from '../store/roles/findings.ts';
+import type { InventoryStore } from '../store/roles/inventory.ts';
 import type { HostSurveyResult } from './host-survey.ts';
 
 /** Hosts' results are written in batches of this many. */
@@ -25,7 +27,7 @@ export interface SurveyWriter {
  * @example const writer = createSurveyWriter(store, runId, { closeAfterMisses: 1 }); await writer.add(host); await writer.flush()
  */
 export function createSurveyWriter(
-  store: Pick<SurveyRepository, 'recordServices' | 'recordDevices' | 'recordAttempts' | 'reconcileFindings'>,
+  store: InventoryStore & CredentialAuditStore & FindingStore,
   runId: number,
   options: { closeAfterMisses: number; batchSize?: number },
 ): SurveyWriter {

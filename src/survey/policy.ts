@@ -18,7 +18,9 @@ import { defaultConnectionLimits } from '../scope/dialer.ts';
 import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
-import type { PlanReference, SurveyRepository } from '../store/repository.ts';
+import type { OptOutStore } from '../store/roles/opt-outs.ts';
+import type { PlanReference, RunStore } from '../store/roles/runs.ts';
+import type { StoreHandle } from '../store/store.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from './request.ts';
 
 /** The range each limit must lie in, whoever sets it (the CLI quotes these in its errors too). */
@@ -86,7 +88,7 @@ export interface SurveySettings {
 
 export interface PolicyContext {
   /** Stored runs (for --resume) and the approved opt-out requests. */
-  store: Pick<SurveyRepository, 'getRun' | 'listOptOutRequests' | 'location'>;
+  store: RunStore & OptOutStore & Pick<StoreHandle, 'location'>;
   protocols: ProtocolRegistry;
   now?: () => Date;
   /** Addresses configured on this host (tests pass their own); default: the host's interfaces. */
@@ -180,7 +182,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
  * The approved opt-out ranges of a store.
  * @example await approvedOptOutRanges(store) // ['198.51.100.0/24']
  */
-export async function approvedOptOutRanges(store: Pick<SurveyRepository, 'listOptOutRequests'>): Promise<string[]> {
+export async function approvedOptOutRanges(store: OptOutStore): Promise<string[]> {
   const approved = await store.listOptOutRequests({ status: 'approved' });
   return [...new Set(approved.flatMap((request) => request.cidrs))];
 }

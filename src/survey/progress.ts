@@ -1,5 +1,5 @@
 import type { FindingKind } from '../core/records.ts';
-import type { ReconcileCounts } from '../store/repository.ts';
+import type { ReconcileCounts } from '../store/roles/findings.ts';
 
 /** What a running survey reports, for the CLI's bar or log lines and for tests. */
 export interface SurveyProgress {

@@ -15,7 +15,13 @@ import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.t
 import { executeRun, type RunContext } from '../runs/lifecycle.ts';
 import { createDialer } from '../scope/dialer.ts';
 import type { Scope } from '../scope/scope.ts';
-import type { CoveredCheck, SurveyRepository } from '../store/repository.ts';
+import type { CredentialAuditStore } from '../store/roles/credential-audit.ts';
+import type { CoveredCheck, FindingStore } from '../store/roles/findings.ts';
+import type { InventoryStore } from '../store/roles/inventory.ts';
+import type { OptOutStore } from '../store/roles/opt-outs.ts';
+import type { RunStore } from '../store/roles/runs.ts';
+import type { VulnerabilityStore } from '../store/roles/vulnerabilities.ts';
+import type { StoreHandle } from '../store/store.ts';
 import { discoverOpenPorts, discoveryTotal } from './discover.ts';
 import { assessFirmware, type FirmwareAssessor, type FirmwareFindings } from './firmware-phase.ts';
 import { loadFirmwareAssessor } from './firmware-assessor.ts';
@@ -25,8 +31,11 @@ import { resolveSurvey, type SurveySettings } from './policy.ts';
 import type { SurveyProgress, SurveySummary } from './progress.ts';
 import type { SurveyRequest } from './request.ts';
 
+/** The store roles a survey uses: its run, what it saw, its findings and audit, the opt-outs it honours, the vulnerability data. */
+export type SurveyStore = RunStore & InventoryStore & FindingStore & CredentialAuditStore & OptOutStore & VulnerabilityStore & Pick<StoreHandle, 'location'>;
+
 export interface SurveyDeps {
-  store: SurveyRepository;
+  store: SurveyStore;
   /** Default: the shipped protocols. */
   protocols?: ProtocolRegistry;
   /**

@@ -5,15 +5,17 @@
  * as to any survey — approved opt-outs included: a notified device whose owner opted out since
  * is not dialled again.
  */
-import type { SurveyRepository } from '../store/repository.ts';
+import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
+import type { ReportStore } from '../store/roles/reports.ts';
 import type { SurveySummary } from '../survey/progress.ts';
 import type { SurveyRequest } from '../survey/request.ts';
-import { runSurvey, type SurveyDeps } from '../survey/run-survey.ts';
+import { runSurvey, type SurveyDeps, type SurveyStore } from '../survey/run-survey.ts';
 import type { HoldoutPolicy } from './holdout.ts';
 import { planResurvey, type ResurveyPlan } from './resurvey-plan.ts';
 
 export interface ResurveyOptions {
-  store: SurveyRepository;
+  /** The survey's roles, and the notified findings the re-survey is planned from. */
+  store: SurveyStore & IspAttributionStore & ReportStore;
   /** Rates, timeouts, plan …; its targets, when given, narrow the earlier surveys' scope. */
   request: SurveyRequest;
   deps: SurveyDeps;

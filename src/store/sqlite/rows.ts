@@ -1,5 +1,5 @@
 /**
- * Turning SQLite rows into the repository's row types: NULL columns become absent
+ * Turning SQLite rows into the store's row types: NULL columns become absent
  * properties (so JSON output stays clean) and JSON text columns become values.
  */
 import type { SQLOutputValue } from 'node:sqlite';
