@@ -68,9 +68,10 @@ export interface Device {
   identity: DeviceIdentity;
 }
 
-/** `infected`: the address was seen acting as a bot (darknet scanning, honeypot logins). */
-export const findingKinds = ['weak-credential', 'no-authentication', 'vulnerable-firmware', 'infected'] as const;
-export type FindingKind = (typeof findingKinds)[number];
+import type { FindingKind } from './finding-kinds.ts';
+
+/** The kinds of finding, with their names and classifications, are listed in finding-kinds.ts. */
+export type { FindingKind };
 
 /** A weakness found on a device; the unit that is stored, reported and tracked. */
 export interface Finding {

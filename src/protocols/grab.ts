@@ -1,12 +1,21 @@
 import type { GrabResult, GrabStatus, Target } from '../core/records.ts';
 import { DialFailure, statusForReadEnd, type Connection, type ConnectionLimits, type ReadEnd } from '../scope/connection.ts';
+import type { DatagramExchange } from '../scope/datagram.ts';
+import type { QueryOptions } from '../scope/dialer.ts';
+import type { TlsConnection, TlsOptions } from '../scope/tls-connection.ts';
 
 /**
- * What a grabber (or credential checker) may use. It never opens sockets itself:
- * `dial` enforces scope, exclusions, rates, timeouts and byte caps on every connection.
+ * What a grabber (or credential checker) may use. It never opens sockets itself: every
+ * transport goes through the dialer, which enforces scope, exclusions, rates, timeouts and
+ * byte caps on each connection and datagram (docs/dialer.md).
  */
 export interface GrabContext {
+  /** A TCP connection. */
   dial(target: Target, limits?: Partial<ConnectionLimits>): Promise<Connection>;
+  /** A TLS connection over TCP: any certificate is accepted and its details kept; SNI only when `servername` is given. */
+  dialTls(target: Target, options?: TlsOptions): Promise<TlsConnection>;
+  /** One UDP request datagram, and the replies that came from the target's address and port. */
+  query(target: Target, request: Uint8Array, options?: QueryOptions): Promise<DatagramExchange>;
   /** HTTP User-Agent (and similar) that identifies the scanner and its transparency page. */
   userAgent: string;
   /** Aborted when the survey is interrupted. */

@@ -49,6 +49,8 @@ export type FieldsOf<R> = { readonly [K in keyof R]-?: ShapeOf<NonNullable<R[K]>
 export interface ProtocolDefinition<R extends GrabResult> {
   /** Lower-case name used in observations, findings, rules and reports: "telnet". */
   name: string;
+  /** What it is and why a survey reads it, in a few words (the docs' protocol table). */
+  description: string;
   transport: Transport;
   /** Ports surveyed by default, where an open port is taken to speak this protocol. */
   defaultPorts: readonly number[];
@@ -56,6 +58,8 @@ export interface ProtocolDefinition<R extends GrabResult> {
   otherPorts?: readonly number[];
   /** The fields of R that identification rules may read. */
   fields: FieldsOf<R>;
+  /** What a field holds, where its name does not say it all (the docs' field table). */
+  fieldNotes?: { readonly [K in keyof R]?: string };
   /** Grab one service. Must not throw for network trouble; the runner catches what escapes. */
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome<R>>;
   /** The login checker, for protocols that have a login the dictionary can be tried on. */
@@ -65,10 +69,12 @@ export interface ProtocolDefinition<R extends GrabResult> {
 /** A protocol as the framework sees it: the same object, its result type erased to JSON. */
 export interface Protocol {
   readonly name: string;
+  readonly description: string;
   readonly transport: Transport;
   readonly defaultPorts: readonly number[];
   readonly otherPorts: readonly number[];
   readonly fields: FieldTable;
+  readonly fieldNotes: { readonly [field: string]: string | undefined };
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome>;
   readonly credentials?: CredentialChecker;
 }
@@ -82,10 +88,12 @@ export interface Protocol {
 export function defineProtocol<R extends GrabResult>(definition: ProtocolDefinition<R>): Protocol {
   return {
     name: definition.name,
+    description: definition.description,
     transport: definition.transport,
     defaultPorts: definition.defaultPorts,
     otherPorts: definition.otherPorts ?? [],
     fields: definition.fields as FieldTable,
+    fieldNotes: definition.fieldNotes ?? {},
     grab: definition.grab,
     ...(definition.credentials ? { credentials: definition.credentials as unknown as CredentialChecker } : {}),
   };

@@ -41,6 +41,7 @@ test('names are unique and no port is claimed twice', () => {
   assert.equal(new Set(ports).size, ports.length);
   const echo = defineProtocol<{ line: string }>({
     name: 'echo',
+    description: 'a test protocol',
     transport: 'tcp',
     defaultPorts: [7, 23],
     fields: { line: 'text' },

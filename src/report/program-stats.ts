@@ -1,4 +1,5 @@
 /** `opennotice stats` and the demo print the program's figures the same way. */
+import { findingKinds } from '../core/finding-kinds.ts';
 import type { ProgramStatistics } from '../stats/program-stats.ts';
 
 /**
@@ -6,11 +7,16 @@ import type { ProgramStatistics } from '../stats/program-stats.ts';
  * @example process.stdout.write(renderProgramStatsTable(programStatistics(input)))
  */
 export function renderProgramStatsTable(stats: ProgramStatistics): string {
-  const lines = ['MONTH    WEAK-CRED  NO-AUTH  VULN-FW  INFECTED(MAX/DAY)  REPORTS  NOTIFIED  REMEDIATED  | CUMULATIVE FOUND  NOTIFIED  REMEDIATED'];
+  // One column per finding kind, headed by its id; infected devices are observed day by day, so
+  // their month is its busiest day.
+  const kindHeads = findingKinds.map((kind) => (kind === 'infected' ? 'INFECTED(MAX/DAY)' : kind.toUpperCase()));
+  const cell = (value: number | string, head: string) => String(value).padStart(head.length);
+  const lines = [`MONTH    ${kindHeads.join('  ')}  REPORTS  NOTIFIED  REMEDIATED  | CUMULATIVE FOUND  NOTIFIED  REMEDIATED`];
   for (const month of stats.months) {
     const found = Object.values(month.cumulative.found).reduce((a, b) => a + b, 0);
+    const kinds = findingKinds.map((kind, index) => cell(kind === 'infected' ? month.infectedPerDay.max : month.found[kind], kindHeads[index]!));
     lines.push(
-      `${month.month}  ${String(month.found['weak-credential']).padStart(9)}  ${String(month.found['no-authentication']).padStart(7)}  ${String(month.found['vulnerable-firmware']).padStart(7)}  ${String(month.infectedPerDay.max).padStart(17)}  ${String(month.reports).padStart(7)}  ${String(month.findingsNotified).padStart(8)}  ${String(month.remediated).padStart(10)}  | ${String(found).padStart(16)}  ${String(month.cumulative.findingsNotified).padStart(8)}  ${String(month.cumulative.remediated).padStart(10)}`,
+      `${month.month}  ${kinds.join('  ')}  ${cell(month.reports, 'REPORTS')}  ${cell(month.findingsNotified, 'NOTIFIED')}  ${cell(month.remediated, 'REMEDIATED')}  | ${cell(found, 'CUMULATIVE FOUND')}  ${cell(month.cumulative.findingsNotified, 'NOTIFIED')}  ${cell(month.cumulative.remediated, 'REMEDIATED')}`,
     );
   }
   const top = (entries: Array<{ key: string; count: number }>) =>

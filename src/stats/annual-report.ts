@@ -3,14 +3,14 @@
  * repository or a wiki) or a self-contained HTML page (for publication). Every value that came
  * from a device or the registry is escaped for the format.
  */
+import { findingKind, findingKinds, type FindingKind } from '../core/finding-kinds.ts';
 import type { ProgramStatistics } from './program-stats.ts';
 
-const kindTitles = {
-  'weak-credential': 'Weak credentials',
-  'no-authentication': 'No authentication',
-  'vulnerable-firmware': 'Vulnerable firmware',
-  infected: 'Infected (max/day)',
-} as const;
+/** Column titles: the kinds' names; infected counts the busiest day of the month. */
+const kindTitles: Record<FindingKind, string> = {
+  ...(Object.fromEntries(findingKinds.map((kind) => [kind, findingKind(kind)!.label.en])) as Record<FindingKind, string>),
+  infected: `${findingKind('infected')!.label.en} (max/day)`,
+};
 
 interface Table {
   title: string;
@@ -23,22 +23,11 @@ function tablesFor(stats: ProgramStatistics, year: string): Table[] {
   return [
     {
       title: `Findings and notifications per month, ${year}`,
-      header: [
-        'Month',
-        kindTitles['weak-credential'],
-        kindTitles['no-authentication'],
-        kindTitles['vulnerable-firmware'],
-        kindTitles.infected,
-        'Reports sent',
-        'Findings notified',
-        'Remediated',
-      ],
+      header: ['Month', ...findingKinds.map((kind) => kindTitles[kind]), 'Reports sent', 'Findings notified', 'Remediated'],
       rows: months.map((month) => [
         month.month,
-        month.found['weak-credential'],
-        month.found['no-authentication'],
-        month.found['vulnerable-firmware'],
-        month.infectedPerDay.max,
+        // Infected devices are observed day by day: the month's figure is its busiest day.
+        ...findingKinds.map((kind) => (kind === 'infected' ? month.infectedPerDay.max : month.found[kind])),
         month.reports,
         month.findingsNotified,
         month.remediated,
@@ -46,21 +35,10 @@ function tablesFor(stats: ProgramStatistics, year: string): Table[] {
     },
     {
       title: 'Cumulative since the start',
-      header: [
-        'Month',
-        kindTitles['weak-credential'],
-        kindTitles['no-authentication'],
-        kindTitles['vulnerable-firmware'],
-        'Infected',
-        'Findings notified',
-        'Remediated',
-      ],
+      header: ['Month', ...findingKinds.map((kind) => findingKind(kind)!.label.en), 'Findings notified', 'Remediated'],
       rows: months.map((month) => [
         month.month,
-        month.cumulative.found['weak-credential'],
-        month.cumulative.found['no-authentication'],
-        month.cumulative.found['vulnerable-firmware'],
-        month.cumulative.found.infected,
+        ...findingKinds.map((kind) => month.cumulative.found[kind]),
         month.cumulative.findingsNotified,
         month.cumulative.remediated,
       ]),

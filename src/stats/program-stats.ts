@@ -4,7 +4,8 @@
  * cumulative totals since the start; breakdowns of what is open by ISP, device type, vendor and
  * release year. Pure: the caller reads the store, this counts.
  */
-import { findingKinds, type FindingKind, type NotifiableFinding } from '../core/records.ts';
+import { findingKinds, type FindingKind } from '../core/finding-kinds.ts';
+import type { NotifiableFinding } from '../core/records.ts';
 import type { FindingEventRow } from '../store/roles/findings.ts';
 import type { ReportRow } from '../store/roles/reports.ts';
 import { monthFigures, type MonthFigures } from './month-figures.ts';

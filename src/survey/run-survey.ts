@@ -131,7 +131,13 @@ async function surveyStages(settings: SurveySettings, { deps, protocols, identif
     sourceAddresses: settings.sourceAddresses,
     signal: run.signal,
   });
-  const context: GrabContext = { dial: dialer.dial, userAgent: settings.userAgent, signal: run.signal };
+  const context: GrabContext = {
+    dial: dialer.dial,
+    dialTls: dialer.dialTls,
+    query: dialer.query,
+    userAgent: settings.userAgent,
+    signal: run.signal,
+  };
   const writer = createSurveyWriter(store, run.runId, { closeAfterMisses: settings.closeAfterMisses });
   state.writer = writer;
 

@@ -16,6 +16,8 @@ export function createLoopbackContext(limits: Partial<ConnectionLimits> = {}): G
   });
   return {
     dial: (target, overrides) => dialer.dial(target, overrides),
+    dialTls: (target, options) => dialer.dialTls(target, options),
+    query: (target, request, options) => dialer.query(target, request, options),
     userAgent: 'opennotice-test (+https://example.org/opennotice-test)',
     signal: new AbortController().signal,
   };

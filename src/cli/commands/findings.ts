@@ -5,9 +5,9 @@ import { renderFindingsCsv, renderFindingsJson, renderFindingsTable } from '../.
 import { openStore } from '../../store/open-store.ts';
 import type { FindingRow } from '../../store/row-types.ts';
 import { defineCommand, integerOption } from '../command.ts';
+import { findingKinds, isFindingKind } from '../../core/finding-kinds.ts';
 
 const statuses = ['open', 'closed', 'all'] as const;
-const kinds = ['weak-credential', 'no-authentication', 'vulnerable-firmware', 'infected'] as const;
 
 /** The operator's own view may resolve entry ids to the pair that worked; reports never do. */
 function revealCredentials(rows: FindingRow[], dictionaryFile?: string): FindingRow[] {
@@ -40,8 +40,8 @@ Examples:  opennotice findings
   async run(values, _positionals, io) {
     const status = String(values.status);
     if (!(statuses as readonly string[]).includes(status)) throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
-    if (values.kind !== undefined && !(kinds as readonly string[]).includes(String(values.kind)))
-      throw new OpenNoticeError('USAGE', `--kind must be one of ${kinds.join(', ')}`);
+    if (values.kind !== undefined && !isFindingKind(String(values.kind)))
+      throw new OpenNoticeError('USAGE', `--kind must be one of ${findingKinds.join(', ')}`);
     if (values.json && values.csv) throw new OpenNoticeError('USAGE', 'choose one of --json and --csv');
     const store = await openStore(String(values.db));
     try {

@@ -1,5 +1,5 @@
 import { OpenNoticeError } from '../../core/errors.ts';
-import { findingKinds, type FindingKind } from '../../core/records.ts';
+import { findingKinds, type FindingKind } from '../../core/finding-kinds.ts';
 import { type FeedbackAction, feedbackActions, type FeedbackStore } from '../../store/roles/feedback.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { IspAttributionStore } from '../../store/roles/isp-attribution.ts';

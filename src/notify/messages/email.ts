@@ -6,7 +6,8 @@
  */
 import { renderIntelMqEvents } from '../render/intelmq.ts';
 import { renderJsonReport } from '../render/json-report.ts';
-import { countByKind, findingKinds, programOf, type NotificationReport } from '../render/report.ts';
+import { countByKind, programOf, type NotificationReport } from '../render/report.ts';
+import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { renderShadowserverCsv } from '../render/shadowserver-csv.ts';
 import { renderStixBundle, type TlpLevel } from '../render/stix.ts';
 import { fileToken, singleLine } from '../render/text.ts';
@@ -90,7 +91,7 @@ export function renderEmail(report: NotificationReport, options: EmailOptions): 
   const files = (options.formats ?? attachmentFormats).map((format) => ({ format, file: attachment(format, report, base, options, language) }));
 
   const counts = countByKind(report.findings);
-  const kindCounts = findingKinds
+  const kindCounts = findingKindsByUrgency
     .filter((kind) => counts[kind] > 0)
     .map((kind) => fill(texts.cover.kindLine, { kindName: texts.kindNames[kind], count: counts[kind] }))
     .join('\n');

@@ -6,7 +6,8 @@
  */
 import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
 import { sortFindings, viewOf } from '../render/finding-view.ts';
-import { findingKinds, programOf, type NotificationReport } from '../render/report.ts';
+import { programOf, type NotificationReport } from '../render/report.ts';
+import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { fill } from './interpolate.ts';
 import type { LanguageTemplates, MessageLanguage, MessageTemplates } from './templates.ts';
 
@@ -86,7 +87,7 @@ export function renderSubscriberNotices(report: NotificationReport, options: Not
   );
   return [...byAddress].map(([ip, findings]) => {
     const common = { program: program.name, isp: report.isp.name, programUrl: program.url, contact: program.contact, ip };
-    const sections = findingKinds
+    const sections = findingKindsByUrgency
       .map((kind) => findings.filter((finding) => finding.kind === kind))
       .filter((group) => group.length > 0)
       .map((group) => kindSection(group[0]!.kind, group, report, texts));

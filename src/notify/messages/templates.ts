@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../../core/data-file.ts';
 import type { FindingKind } from '../../core/records.ts';
-import { findingKinds } from '../render/report.ts';
+import { findingKind, findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { placeholdersOf } from './interpolate.ts';
 
 export const messageLanguages = ['ja', 'en'] as const;
@@ -112,23 +112,37 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
     return object;
   };
 
+  /** A section whose entries may be left out (then the kind's own words from the list of kinds are used). */
+  const optionalEntries = (value: unknown, at: DataPath, keys: readonly string[]) => {
+    const object = read.object(value, at);
+    read.onlyKeys(object, at, keys);
+    return object;
+  };
+
   const root = section(dataFile.data, [], ['language', 'time', 'device', 'kindNames', 'formats', 'cover', 'notice']);
+  const language = read.oneOf(root.language, ['language'], messageLanguages);
   const time = section(root.time, ['time'], ['offsetMinutes', 'dateTime', 'date']);
   const device = section(root.device, ['device'], ['named', 'unnamed']);
-  const kindNames = section(root.kindNames, ['kindNames'], findingKinds);
+  const kindNames = optionalEntries(root.kindNames, ['kindNames'], findingKindsByUrgency);
   const formats = section(root.formats, ['formats'], attachmentFormats);
   const cover = section(root.cover, ['cover'], ['subject', 'body', 'kindLine', 'attachmentLine']);
   const notice = section(root.notice, ['notice'], ['header', 'subject', 'opening', 'closing', 'kinds']);
-  const kinds = section(notice.kinds, ['notice', 'kinds'], findingKinds);
+  const kinds = optionalEntries(notice.kinds, ['notice', 'kinds'], findingKindsByUrgency);
+  const words = (kind: FindingKind) => findingKind(kind)!;
   return {
-    language: read.oneOf(root.language, ['language'], messageLanguages),
+    language,
     time: {
       offsetMinutes: read.number(time.offsetMinutes, ['time', 'offsetMinutes'], { min: -720, max: 840 }),
       dateTime: text(time.dateTime, ['time', 'dateTime'], 'time.dateTime'),
       date: text(time.date, ['time', 'date'], 'time.date'),
     },
     device: { named: text(device.named, ['device', 'named'], 'device.named'), unnamed: text(device.unnamed, ['device', 'unnamed'], 'device.unnamed') },
-    kindNames: Object.fromEntries(findingKinds.map((kind) => [kind, text(kindNames[kind], ['kindNames', kind], 'kindName')])) as Record<FindingKind, string>,
+    kindNames: Object.fromEntries(
+      findingKindsByUrgency.map((kind) => [
+        kind,
+        kindNames[kind] === undefined ? words(kind).label[language] : text(kindNames[kind], ['kindNames', kind], 'kindName'),
+      ]),
+    ) as Record<FindingKind, string>,
     formats: Object.fromEntries(attachmentFormats.map((format) => [format, text(formats[format], ['formats', format], 'format')])) as Record<
       AttachmentFormat,
       string
@@ -145,8 +159,11 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
       opening: text(notice.opening, ['notice', 'opening'], 'notice.opening'),
       closing: text(notice.closing, ['notice', 'closing'], 'notice.closing'),
       kinds: Object.fromEntries(
-        findingKinds.map((kind) => {
+        findingKindsByUrgency.map((kind) => {
           const at = ['notice', 'kinds', kind];
+          // A kind without its own text gets its name and the advice from the list of kinds.
+          if (kinds[kind] === undefined)
+            return [kind, { title: `* ${words(kind).shortLabel[language]}`, body: `${words(kind).advice[language]}\n{adviceUrl}` }];
           const entry = section(kinds[kind], at, ['title', 'body']);
           return [kind, { title: text(entry.title, [...at, 'title'], 'kind.title'), body: text(entry.body, [...at, 'body'], 'kind.body') }];
         }),

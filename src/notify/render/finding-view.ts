@@ -3,7 +3,9 @@
  * transport, CVEs, family and confidence computed once, in one place, so the CSV, JSON,
  * STIX and IntelMQ outputs can never disagree about a finding.
  */
-import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
+import { findingKind, type FindingKind } from '../../core/finding-kinds.ts';
+import type { NotifiableFinding } from '../../core/records.ts';
+import { shippedProtocols } from '../../protocols/registry.ts';
 import { parseIPv4 } from '../../scope/ipv4.ts';
 import { parseIPv6 } from '../../scope/ipv6.ts';
 import { findingConfidence, infectionFacts, isKev, maxCvss, priorityLabel, reportedCves, type ReportedCve } from './evidence.ts';
@@ -35,8 +37,8 @@ export interface FindingView {
   adviceUrl?: string;
 }
 
-/** Protocols a grabber speaks over UDP; everything else the survey reaches is TCP. */
-const udpApplications = new Set(['coap', 'ssdp', 'upnp', 'snmp', 'dns', 'ntp', 'mdns', 'ws-discovery', 'tftp', 'sip-udp']);
+/** The transport a protocol declares in the registry (TLS runs over TCP); TCP for names it does not know. */
+const transportOf = (application: string): 'tcp' | 'udp' => (shippedProtocols.byName(application)?.transport === 'udp' ? 'udp' : 'tcp');
 /** Pseudo-protocols of findings that have no service: an observation of the address. */
 const observationProtocols = new Set(['darknet', 'honeypot', 'device']);
 
@@ -95,7 +97,7 @@ export function viewOf(finding: NotifiableFinding, program: ProgramInfo): Findin
     finding,
     severity: severityOf(finding),
     tags: tagsOf(finding, application, cves, kev ?? false, family),
-    transport: application === undefined ? undefined : udpApplications.has(application) ? 'udp' : 'tcp',
+    transport: application === undefined ? undefined : transportOf(application),
     application,
     port: finding.port > 0 ? finding.port : undefined,
     vendor: deviceText(finding.vendor),
@@ -118,7 +120,8 @@ function addressKey(ip: string): bigint {
   return v6 === undefined ? -1n : (1n << 32n) + v6;
 }
 
-const kindOrder: Record<FindingKind, number> = { infected: 0, 'no-authentication': 1, 'weak-credential': 2, 'vulnerable-firmware': 3 };
+/** Report order of kinds: the most urgent first. */
+const kindOrder = (kind: FindingKind): number => findingKind(kind)?.urgency ?? Number.MAX_SAFE_INTEGER;
 
 /**
  * Findings in report order: by address (a subscriber's findings together), port, kind, id.
@@ -130,7 +133,7 @@ export function sortFindings<T extends Pick<NotifiableFinding, 'ip' | 'port' | '
     const byAddress = keys.get(a.ip)! - keys.get(b.ip)!;
     if (byAddress !== 0n) return byAddress < 0n ? -1 : 1;
     if (a.ip !== b.ip) return a.ip < b.ip ? -1 : 1;
-    return a.port - b.port || kindOrder[a.kind] - kindOrder[b.kind] || a.id - b.id;
+    return a.port - b.port || kindOrder(a.kind) - kindOrder(b.kind) || a.id - b.id;
   });
 }
 

@@ -7,7 +7,7 @@
  * by default those values travel as `extra.*` (accepted by every 3.x). Pass
  * `{ idf: '3.5' }` for the new fields.
  */
-import type { FindingKind } from '../../core/records.ts';
+import { findingKind } from '../../core/finding-kinds.ts';
 import { sortFindings, viewOf, type FindingView } from './finding-view.ts';
 import { programOf, type NotificationReport, type ProgramInfo } from './report.ts';
 import { singleLine } from './text.ts';
@@ -20,34 +20,6 @@ export interface IntelMqOptions {
   idf?: 'classic' | '3.5';
 }
 
-/** Kind → RSIT taxonomy and type (IntelMQ's allowed values), and our identifier. */
-export const intelMqClassification: Record<FindingKind, { taxonomy: string; type: string; identifier: string; description: string }> = {
-  'weak-credential': {
-    taxonomy: 'vulnerable',
-    type: 'vulnerable-system',
-    identifier: 'weak-credential',
-    description: 'IoT device accepts a default or easily guessed password',
-  },
-  'no-authentication': {
-    taxonomy: 'vulnerable',
-    type: 'vulnerable-system',
-    identifier: 'no-authentication',
-    description: 'IoT device can be logged into without a password',
-  },
-  'vulnerable-firmware': {
-    taxonomy: 'vulnerable',
-    type: 'vulnerable-system',
-    identifier: 'vulnerable-firmware',
-    description: 'IoT device runs firmware with known vulnerabilities',
-  },
-  infected: {
-    taxonomy: 'malicious-code',
-    type: 'infected-system',
-    identifier: 'infected-iot',
-    description: 'IoT device appears infected: it scans or attacks other hosts like a bot',
-  },
-};
-
 /** IntelMQ's DateTime form: "%Y-%m-%dT%H:%M:%S+00:00". */
 function intelMqTime(iso: string): string | undefined {
   const time = Date.parse(iso);
@@ -57,7 +29,8 @@ function intelMqTime(iso: string): string | undefined {
 function eventOf(view: FindingView, report: NotificationReport, program: ProgramInfo, idf: 'classic' | '3.5'): IntelMqEvent {
   const { finding } = view;
   const attribution = finding.attribution;
-  const classification = intelMqClassification[finding.kind];
+  // Kind → RSIT taxonomy and type (IntelMQ's allowed values) and our identifier, from the list of kinds.
+  const classification = findingKind(finding.kind)!.intelMq;
   const event: IntelMqEvent = {};
   const set = (key: string, value: string | number | boolean | string[] | undefined) => {
     if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return;

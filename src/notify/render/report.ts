@@ -3,10 +3,8 @@
  * facts about the program that sends it. Renderers are pure functions of this value, so
  * rendering the same report twice gives byte-identical files (the outbox relies on it).
  */
-import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
-
-/** Every finding kind, in the order reports list them (most urgent first). */
-export const findingKinds = ['infected', 'no-authentication', 'weak-credential', 'vulnerable-firmware'] as const satisfies readonly FindingKind[];
+import { findingKindsByUrgency, type FindingKind } from '../../core/finding-kinds.ts';
+import type { NotifiableFinding } from '../../core/records.ts';
 
 /** Who sends the notifications: shown as feed provider, STIX identity, e-mail signature. */
 export interface ProgramInfo {
@@ -52,7 +50,7 @@ export function programOf(report: Pick<NotificationReport, 'program'>): ProgramI
  * @example countByKind(report.findings) // { infected: 0, 'no-authentication': 1, … }
  */
 export function countByKind(findings: readonly NotifiableFinding[]): Record<FindingKind, number> {
-  const counts = Object.fromEntries(findingKinds.map((kind) => [kind, 0])) as Record<FindingKind, number>;
+  const counts = Object.fromEntries(findingKindsByUrgency.map((kind) => [kind, 0])) as Record<FindingKind, number>;
   for (const finding of findings) counts[finding.kind]++;
   return counts;
 }

@@ -9,7 +9,7 @@
  * else's), all other objects a UUIDv5 of the report id and the finding id (or CVE,
  * family), so rendering the same report twice gives the same bundle.
  */
-import type { NotifiableFinding } from '../../core/records.ts';
+import { findingKind } from '../../core/finding-kinds.ts';
 import { infectionFacts } from './evidence.ts';
 import { isoTime, sortFindings, viewOf, type FindingView } from './finding-view.ts';
 import { programOf, type NotificationReport } from './report.ts';
@@ -38,13 +38,6 @@ const tlpMarkings: Record<TlpLevel, string> = {
   red: 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed',
 };
 
-const kindDescriptions: Record<NotifiableFinding['kind'], string> = {
-  'weak-credential': 'accepts a default or easily guessed password',
-  'no-authentication': 'can be logged into without any password',
-  'vulnerable-firmware': 'runs firmware with known vulnerabilities',
-  infected: 'behaves like a botnet-infected device (scanning or attacking other hosts)',
-};
-
 /** Family names as people write them; others are capitalised. */
 const familyNames: Record<string, string> = { mirai: 'Mirai', gafgyt: 'Gafgyt', mozi: 'Mozi', hajime: 'Hajime' };
 
@@ -59,7 +52,7 @@ function describe(view: FindingView): string {
   const service = view.application ? ` on ${view.application}${view.port ? ` (port ${view.port})` : ''}` : '';
   const device = [view.vendor, view.model].filter(Boolean).join(' ');
   const parts = [
-    `The device at ${finding.ip} ${kindDescriptions[finding.kind]}${service}.`,
+    `The device at ${finding.ip} ${findingKind(finding.kind)?.description ?? 'has a security problem'}${service}.`,
     device
       ? `Device: ${device}${finding.deviceType ? ` (${finding.deviceType})` : ''}${view.firmwareVersion ? `, firmware ${view.firmwareVersion}` : ''}.`
       : '',

@@ -8,10 +8,10 @@
  * prefix of a small network can single out a household, and which ISP's customers run
  * which devices is the ISP's business, not the vendor's.
  */
-import type { DeviceType, FindingKind, NotifiableFinding } from '../../core/records.ts';
+import type { DeviceType, NotifiableFinding } from '../../core/records.ts';
 import { renderCsv } from '../../report/cells.ts';
 import { isoTime, viewOf } from './finding-view.ts';
-import { findingKinds } from './report.ts';
+import { findingKindsByUrgency, type FindingKind } from '../../core/finding-kinds.ts';
 
 export const vendorReportSchemaVersion = 'opennotice.vendor-report/1';
 
@@ -84,7 +84,7 @@ export function buildVendorReport(input: VendorReportInput): VendorReport {
           deviceType: finding.deviceType ?? null,
           releaseYear: finding.releaseYear ?? null,
           devices: 0,
-          byKind: Object.fromEntries(findingKinds.map((kind) => [kind, 0])) as Record<FindingKind, number>,
+          byKind: Object.fromEntries(findingKindsByUrgency.map((kind) => [kind, 0])) as Record<FindingKind, number>,
           cves: [],
           countries: {},
           firstSeen: isoTime(finding.firstSeen) ?? finding.firstSeen,
@@ -116,7 +116,7 @@ export function buildVendorReport(input: VendorReportInput): VendorReport {
     ({ row, addresses, byKind, cves, countries }): VendorReportRow => ({
       ...row,
       devices: addresses.size,
-      byKind: Object.fromEntries(findingKinds.map((kind) => [kind, byKind.get(kind)?.size ?? 0])) as Record<FindingKind, number>,
+      byKind: Object.fromEntries(findingKindsByUrgency.map((kind) => [kind, byKind.get(kind)?.size ?? 0])) as Record<FindingKind, number>,
       cves: [...cves]
         .sort(
           (a, b) => Number(b[1].kev) - Number(a[1].kev) || (b[1].baseScore ?? 0) - (a[1].baseScore ?? 0) || a[1].order - b[1].order || a[0].localeCompare(b[0]),
@@ -141,6 +141,9 @@ export function buildVendorReport(input: VendorReportInput): VendorReport {
   };
 }
 
+/** A kind's device-count column: its name with "_" for "-". */
+const kindColumn = (kind: FindingKind) => kind.replaceAll('-', '_');
+
 export const vendorCsvColumns = [
   'vendor',
   'model',
@@ -148,17 +151,14 @@ export const vendorCsvColumns = [
   'device_type',
   'release_year',
   'devices',
-  'infected',
-  'no_authentication',
-  'weak_credential',
-  'vulnerable_firmware',
+  ...findingKindsByUrgency.map(kindColumn),
   'cve_ids',
   'max_cvss',
   'kev',
   'countries',
   'first_seen',
   'last_seen',
-] as const;
+];
 
 /**
  * One row per vendor/model/firmware (RFC 4180, formula-safe). CVEs joined with ";".
@@ -176,10 +176,7 @@ export function renderVendorReportCsv(report: VendorReport): string {
         row.deviceType ?? undefined,
         row.releaseYear ?? undefined,
         row.devices,
-        row.byKind.infected,
-        row.byKind['no-authentication'],
-        row.byKind['weak-credential'],
-        row.byKind['vulnerable-firmware'],
+        ...findingKindsByUrgency.map((kind) => row.byKind[kind]),
         row.cves.map((cve) => cve.cveId).join(';') || undefined,
         scores.length ? Math.max(...scores).toFixed(1) : undefined,
         row.cves.length ? (row.cves.some((cve) => cve.kev) ? 'Y' : 'N') : undefined,

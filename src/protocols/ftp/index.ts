@@ -8,9 +8,11 @@ import { type FtpResult, grabFtp } from './grabber.ts';
 
 export default defineProtocol<FtpResult>({
   name: 'ftp',
+  description: 'file transfer; the greeting often names the device and its firmware',
   transport: 'tcp',
   defaultPorts: [21],
   fields: { banner: 'text', code: 'number' },
+  fieldNotes: { banner: 'whole 220 greeting, codes stripped, lines joined with `\\n`' },
   grab: grabFtp,
   credentials: ftpChecker,
 });

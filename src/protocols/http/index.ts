@@ -9,6 +9,7 @@ import { createHttpGrabber, type HttpResult } from './grabber.ts';
 
 export default defineProtocol<HttpResult>({
   name: 'http',
+  description: "the device's web interface: title, headers, body and the Basic/Digest realm identify most cameras, routers and DVRs",
   transport: 'tcp',
   defaultPorts: [80, 8080],
   otherPorts: [81, 8000, 8081, 8888],
@@ -25,6 +26,15 @@ export default defineProtocol<HttpResult>({
     authPath: 'text',
     loginForm: 'boolean',
     redirects: 'list',
+  },
+  fieldNotes: {
+    url: 'the page the grab ended on, after redirects',
+    body: 'first 64 KiB, decoded by its charset',
+    headers: '`headers.<lower-case name>`; repeated headers joined with `, `',
+    auth: '`auth.scheme` (`basic`, `digest`), `auth.realm`',
+    authPath: 'path that answered 401 with the challenge',
+    loginForm: 'the page has a password input',
+    redirects: 'URLs followed (list: not matchable)',
   },
   grab: createHttpGrabber().grab,
   credentials: httpAuthChecker,

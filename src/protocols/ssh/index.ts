@@ -10,10 +10,15 @@ import { grabSsh, type SshResult } from './grabber.ts';
 
 export default defineProtocol<SshResult>({
   name: 'ssh',
+  description: "secure shell; the identification line names the server software, often a device's dropbear build",
   transport: 'tcp',
   defaultPorts: [22],
   otherPorts: [2222],
   fields: { version: 'text', protocolVersion: 'text', software: 'text', comment: 'text' },
+  fieldNotes: {
+    version: 'whole line, e.g. `SSH-2.0-dropbear_2014.63`',
+    software: 'e.g. `dropbear_2014.63`',
+  },
   grab: grabSsh,
   credentials: createSshChecker(),
 });

@@ -9,6 +9,7 @@ import { createTelnetGrabber, type TelnetResult } from './grabber.ts';
 
 export default defineProtocol<TelnetResult>({
   name: 'telnet',
+  description: 'remote terminal; the banner and prompt name many devices, and its login is where Mirai-like bots try default pairs',
   transport: 'tcp',
   defaultPorts: [23, 2323],
   fields: {
@@ -16,6 +17,12 @@ export default defineProtocol<TelnetResult>({
     prompt: 'text',
     promptKind: 'text',
     negotiation: { do: 'list', will: 'list', dont: 'list', wont: 'list' },
+  },
+  fieldNotes: {
+    banner: 'text before the first prompt, IAC removed, `\\n` line ends',
+    prompt: 'last line, e.g. `login:`',
+    promptKind: '`login`, `password`, `shell`, `none`',
+    negotiation: 'options the device asked for and agreed to (lists: not matchable)',
   },
   grab: createTelnetGrabber().grab,
   credentials: createTelnetChecker(),

@@ -6,7 +6,7 @@
  * `createFigureCache` keeps the result until the store's change mark (or the day) changes;
  * concurrent requests share one computation.
  */
-import { findingKinds, type FindingKind } from '../../core/records.ts';
+import { findingKinds, type FindingKind } from '../../core/finding-kinds.ts';
 import type { DashboardAggregates, DashboardFigureStore, TrackedFindingRow } from '../../store/roles/dashboard-figures.ts';
 import { monthFigures, type MonthFigures } from '../../stats/month-figures.ts';
 import { effectiveness, type EffectivenessFigures } from '../../track/effectiveness.ts';

@@ -2,24 +2,8 @@
  * Words and number formats the dashboard and the public pages share, in Japanese and
  * English. Anything not listed (a kind added later, a vendor name) is shown as stored.
  */
+import { findingKind } from '../../core/finding-kinds.ts';
 import type { Locale } from '../route-types.ts';
-
-const kindLabels: Record<Locale, Record<string, string>> = {
-  en: {
-    'weak-credential': 'Weak credentials',
-    'no-authentication': 'No authentication',
-    'vulnerable-firmware': 'Vulnerable firmware',
-    infected: 'Infected',
-    reflector: 'Reflectors',
-  },
-  ja: {
-    'weak-credential': '脆弱なID・パスワード',
-    'no-authentication': '認証なし',
-    'vulnerable-firmware': '脆弱なファームウェア',
-    infected: '感染',
-    reflector: 'リフレクター',
-  },
-};
 
 const otherLabels: Record<Locale, Record<string, string>> = {
   en: { open: 'open', closed: 'closed (remediated)', unattributed: 'no ISP named', unidentified: 'not identified', unknown: 'unknown', all: 'All ISPs' },
@@ -30,7 +14,7 @@ const otherLabels: Record<Locale, Record<string, string>> = {
  * @example kindLabel('ja', 'infected') // '感染'
  */
 export function kindLabel(locale: Locale, kind: string): string {
-  return kindLabels[locale][kind] ?? kind;
+  return findingKind(kind)?.label[locale] ?? kind;
 }
 
 /**

@@ -3,7 +3,8 @@
  * Anything that belongs to another ISP is "not there" (undefined → 404), never "forbidden",
  * so ids cannot be probed for existence.
  */
-import { findingKinds, type NotificationReport } from '../../notify/render/report.ts';
+import type { NotificationReport } from '../../notify/render/report.ts';
+import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { renderJsonReport } from '../../notify/render/json-report.ts';
 import { renderShadowserverCsv } from '../../notify/render/shadowserver-csv.ts';
 import { renderStixBundle } from '../../notify/render/stix.ts';
@@ -63,7 +64,7 @@ export function parseFindingFilters(query: URLSearchParams): { filters: FindingF
   const status = query.get('status');
   const cursor = query.get('cursor');
   if (kind) {
-    if (!(findingKinds as readonly string[]).includes(kind)) return { filters, invalid: 'kind' };
+    if (!(findingKindsByUrgency as readonly string[]).includes(kind)) return { filters, invalid: 'kind' };
     filters.kind = kind as FindingKind;
   }
   if (status) {

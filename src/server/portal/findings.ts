@@ -3,7 +3,7 @@
  * id shown), one finding with its evidence and history, and the feedback form. Evidence
  * comes from devices and is hostile by default: it is shown only through `html`.
  */
-import { findingKinds } from '../../notify/render/report.ts';
+import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { html, sitePath } from '../html.ts';
 import { errorResponse, redirect } from '../responses.ts';
 import type { Route, ServerDeps, WebRequest } from '../route-types.ts';
@@ -32,7 +32,7 @@ function filterForm(request: WebRequest, kind: string | undefined, status: strin
   const texts = portalTexts[request.locale];
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
   return html`<form method="get" action="/portal/findings" class="filters">
-<label>${texts.kind} <select name="kind">${option('', texts.any, !kind)}${findingKinds.map((value) => option(value, texts.kinds[value], value === kind))}</select></label>
+<label>${texts.kind} <select name="kind">${option('', texts.any, !kind)}${findingKindsByUrgency.map((value) => option(value, texts.kinds[value], value === kind))}</select></label>
 <label>${texts.status} <select name="status">${option('', texts.any, !status)}${(['open', 'closed'] as const).map((value) => option(value, texts.statuses[value], value === status))}</select></label>
 <button type="submit">${texts.filter}</button>
 </form>`;

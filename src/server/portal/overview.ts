@@ -2,7 +2,7 @@
  * GET /portal: the ISP's network at a glance — open findings by kind (each a link to the
  * list), what was fixed lately, and the latest reports.
  */
-import { findingKinds } from '../../notify/render/report.ts';
+import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { html, sitePath } from '../html.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
 import { ispIdOf, ispReports, type PortalStore } from './data.ts';
@@ -30,8 +30,8 @@ export function overviewRoutes(deps: ServerDeps<PortalStore>): Route[] {
         const body = html`<section class="open-by-kind">
 <h2>${texts.openByKind}</h2>
 <table><thead><tr><th>${texts.kind}</th><th>${texts.statuses.open}</th><th>${texts.statuses.closed}</th></tr></thead>
-<tbody>${findingKinds.map((kind) => html`<tr><td><a href="${sitePath('/portal/findings', { kind, status: 'open' })}">${texts.kinds[kind]}</a></td><td class="number">${count(kind, 'open')}</td><td class="number">${count(kind, 'closed')}</td></tr>`)}</tbody>
-<tfoot><tr><th>${texts.total}</th><td class="number">${findingKinds.reduce((sum, kind) => sum + count(kind, 'open'), 0)}</td><td class="number">${findingKinds.reduce((sum, kind) => sum + count(kind, 'closed'), 0)}</td></tr></tfoot></table>
+<tbody>${findingKindsByUrgency.map((kind) => html`<tr><td><a href="${sitePath('/portal/findings', { kind, status: 'open' })}">${texts.kinds[kind]}</a></td><td class="number">${count(kind, 'open')}</td><td class="number">${count(kind, 'closed')}</td></tr>`)}</tbody>
+<tfoot><tr><th>${texts.total}</th><td class="number">${findingKindsByUrgency.reduce((sum, kind) => sum + count(kind, 'open'), 0)}</td><td class="number">${findingKindsByUrgency.reduce((sum, kind) => sum + count(kind, 'closed'), 0)}</td></tr></tfoot></table>
 </section>
 <section class="recently-closed">
 <h2>${texts.recentlyClosed}</h2>

@@ -2,7 +2,7 @@
  * Every word of the ISP portal in Japanese and English. Pages pick `portalTexts[locale]`;
  * nothing user-visible is written inline in the page modules.
  */
-import type { FindingKind } from '../../core/records.ts';
+import { findingKindDefinitions, type FindingKind } from '../../core/finding-kinds.ts';
 import type { FeedbackAction } from '../../store/roles/feedback.ts';
 import type { Locale } from '../route-types.ts';
 
@@ -65,6 +65,11 @@ interface PortalTexts {
   eventNames: Record<string, string>;
 }
 
+/** The portal's short kind names, from the one list of finding kinds. */
+function kindNames(locale: Locale): Record<FindingKind, string> {
+  return Object.fromEntries(findingKindDefinitions.map((definition) => [definition.kind, definition.shortLabel[locale]])) as Record<FindingKind, string>;
+}
+
 export const portalTexts: Record<Locale, PortalTexts> = {
   en: {
     overview: 'Your network',
@@ -119,7 +124,7 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     tokenHelp: 'A token has the same rights as your account: it reads your network’s findings and reports and records feedback through /api/v1/.',
     never: 'never',
     none: '—',
-    kinds: { infected: 'Infected', 'no-authentication': 'No password', 'weak-credential': 'Weak password', 'vulnerable-firmware': 'Vulnerable firmware' },
+    kinds: kindNames('en'),
     statuses: { open: 'open', closed: 'closed' },
     actions: { handled: 'Handled', 'subscriber-contacted': 'Subscriber contacted', 'device-replaced': 'Device replaced', 'false-positive': 'False positive' },
     eventNames: { opened: 'found', closed: 'no longer found (closed)', reopened: 'found again', missed: 'not reproduced once' },
@@ -177,7 +182,7 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     tokenHelp: 'トークンにはあなたのアカウントと同じ権限があります。/api/v1/ から自社ネットワークの検出結果とレポートを読み、対応を登録できます。',
     never: 'なし',
     none: '—',
-    kinds: { infected: '感染', 'no-authentication': 'パスワードなし', 'weak-credential': '脆弱なパスワード', 'vulnerable-firmware': '脆弱なファームウェア' },
+    kinds: kindNames('ja'),
     statuses: { open: '未対応', closed: '解消' },
     actions: { handled: '対応済み', 'subscriber-contacted': '利用者に連絡済み', 'device-replaced': '機器を交換済み', 'false-positive': '誤検知' },
     eventNames: { opened: '検出', closed: '検出されなくなった（解消）', reopened: '再検出', missed: '一度再現せず' },

@@ -9,6 +9,7 @@ import { html } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';
 import type { AddressFinding } from '../../store/roles/address-check.ts';
+import { findingKind } from '../../core/finding-kinds.ts';
 import { formatTime, kindLabel } from '../dashboard/labels.ts';
 import { publicWords } from './words.ts';
 
@@ -29,7 +30,7 @@ export function renderCheck(request: WebRequest, findings: AddressFinding[]): We
 <ul class="check-findings">${findings.map((finding) => html`<li data-kind="${finding.kind}"><strong>${kindLabel(request.locale, finding.kind)}</strong> — ${words.lastSeen} ${formatTime(finding.lastSeen)}</li>`)}</ul>
 ${devices.length ? html`<p>${words.device}: ${devices.join(', ')}</p>` : ''}</div>
 <h2>${words.whatToDo}</h2>
-<ul class="advice">${[...new Set(findings.map((finding) => finding.kind))].map((kind) => html`<li><strong>${kindLabel(request.locale, kind)}</strong>: ${words.advice[kind] ?? words.adviceOther}</li>`)}</ul>
+<ul class="advice">${[...new Set(findings.map((finding) => finding.kind))].map((kind) => html`<li><strong>${kindLabel(request.locale, kind)}</strong>: ${findingKind(kind)?.advice[request.locale] ?? words.adviceOther}</li>`)}</ul>
 <p class="note">${words.sharedAddress}</p>`;
   const body = html`<p>${words.checkIntro}</p>
 <p>${words.yourAddress}: <code class="address" id="your-address">${request.remoteAddress}</code></p>

@@ -73,15 +73,6 @@ const en = {
   device: 'Device (as we identified it)',
   sharedAddress: 'If your provider shares one address among many customers, the device may belong to someone else. Your provider can tell you more.',
   whatToDo: 'What to do',
-  advice: {
-    'weak-credential':
-      'A device here accepts a factory-default or easily guessed password. Log in to the device and set a long, unique password; turn off remote access (telnet, remote admin) if you do not use it.',
-    'no-authentication': 'A device here lets anyone in without a password. Set a password on it, and turn off remote administration if you do not need it.',
-    'vulnerable-firmware':
-      "A device here runs firmware with known security holes. Install the latest firmware from the maker's website; if the maker no longer publishes updates, replace the device.",
-    infected:
-      'A device here appears to be infected and is attacking others. Disconnect it from the network, reset it to factory settings, update its firmware, and set a new strong password before you connect it again.',
-  } as Record<string, string>,
   adviceOther: 'A device here has a security problem. Update its firmware and change its password.',
 };
 
@@ -159,15 +150,6 @@ const ja: Words = {
   sharedAddress:
     'プロバイダーが1つのアドレスを複数の利用者で共有している場合、機器はほかの方のものかもしれません。詳しくはプロバイダーにお問い合わせください。',
   whatToDo: '対処方法',
-  advice: {
-    'weak-credential':
-      '初期設定のままか推測しやすいパスワードの機器があります。機器にログインして、長く他と重複しないパスワードに変更してください。使っていなければ、遠隔操作の機能（telnet、リモート管理）を止めてください。',
-    'no-authentication': 'パスワードなしで誰でも入れる機器があります。パスワードを設定し、必要なければリモート管理を止めてください。',
-    'vulnerable-firmware':
-      '既知の脆弱性があるファームウェアの機器があります。メーカーのWebサイトから最新のファームウェアを入れてください。更新が提供されていない場合は、機器の買い替えをご検討ください。',
-    infected:
-      '感染して他への攻撃を行っているとみられる機器があります。ネットワークから外し、工場出荷時の状態に戻し、ファームウェアを更新し、新しい強いパスワードを設定してからつなぎ直してください。',
-  },
   adviceOther: 'セキュリティ上の問題がある機器があります。ファームウェアを更新し、パスワードを変更してください。',
 };
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe } from 'node:test';
-import { storeConformance } from '../conformance/index.ts';
+import { storeConformance } from '../../../test/store-conformance/index.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 describe('SQLite store in memory', () => storeConformance(async () => openSqliteStore(':memory:')));

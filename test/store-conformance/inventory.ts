@@ -1,8 +1,8 @@
 /** Conformance of InventoryStore: services and devices are upserted, never duplicated. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { InventoryStore } from '../roles/inventory.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { InventoryStore } from '../../src/store/roles/inventory.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { camera, runAt, telnet } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

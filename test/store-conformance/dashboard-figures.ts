@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { DashboardFigureStore } from '../roles/dashboard-figures.ts';
+import type { DashboardFigureStore } from '../../src/store/roles/dashboard-figures.ts';
 import { darknetWindow, finding, reportInput } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 import { type ProgrammeWriter, writeProgramme } from './programme.ts';

@@ -1,8 +1,8 @@
 /** Conformance of OutboxStore: deliveries queued with their report become due, back off and settle. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { OutboxStore } from '../roles/outbox.ts';
-import type { ReportStore } from '../roles/reports.ts';
+import type { OutboxStore } from '../../src/store/roles/outbox.ts';
+import type { ReportStore } from '../../src/store/roles/reports.ts';
 import { reportInput } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

@@ -2,11 +2,11 @@
  * Records the conformance suites write: runs, services, devices, findings, ISPs and darknet
  * windows with fixed times, so every implementation is asked the same questions.
  */
-import type { DarknetSourceRecord, DarknetWindow, Device, Finding, FindingKind, ServiceObservation } from '../../core/records.ts';
-import type { CoveredCheck, FindingStore } from '../roles/findings.ts';
-import type { IspRecord } from '../roles/isp-attribution.ts';
-import type { ReportInput } from '../roles/reports.ts';
-import type { RunStart, RunStore } from '../roles/runs.ts';
+import type { DarknetSourceRecord, DarknetWindow, Device, Finding, FindingKind, ServiceObservation } from '../../src/core/records.ts';
+import type { CoveredCheck, FindingStore } from '../../src/store/roles/findings.ts';
+import type { IspRecord } from '../../src/store/roles/isp-attribution.ts';
+import type { ReportInput } from '../../src/store/roles/reports.ts';
+import type { RunStart, RunStore } from '../../src/store/roles/runs.ts';
 
 /**
  * A run over 192.0.2.0/24 started at `startedAt`.

@@ -1,7 +1,7 @@
 /** Conformance of RunStore: what a run keeps, unknown runs, and a closed store. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RunStore } from '../roles/runs.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { runAt } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Finding } from '../../core/records.ts';
-import type { IspPortalStore } from '../roles/isp-portal.ts';
+import type { Finding } from '../../src/core/records.ts';
+import type { IspPortalStore } from '../../src/store/roles/isp-portal.ts';
 import { type OpenStore, withStore } from './harness.ts';
 import { type ProgrammeWriter, writeProgramme } from './programme.ts';
 

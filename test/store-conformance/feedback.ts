@@ -1,9 +1,9 @@
 /** Conformance of FeedbackStore: ISP feedback is appended and filtered. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { FeedbackStore } from '../roles/feedback.ts';
-import type { FindingStore } from '../roles/findings.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { FeedbackStore } from '../../src/store/roles/feedback.ts';
+import type { FindingStore } from '../../src/store/roles/findings.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { openFindings } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

@@ -1,7 +1,7 @@
 /** Conformance of AddressCheckStore: what "check my connection" may learn about one address, and nothing more. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AddressCheckStore } from '../roles/address-check.ts';
+import type { AddressCheckStore } from '../../src/store/roles/address-check.ts';
 import { type OpenStore, withStore } from './harness.ts';
 import { type ProgrammeWriter, writeProgramme } from './programme.ts';
 

@@ -1,7 +1,7 @@
 /** Conformance of FeedImportStore: the log, newest first, with its cap on skipped reasons. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportStore } from '../roles/feed-imports.ts';
+import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportStore } from '../../src/store/roles/feed-imports.ts';
 import { type OpenStore, withStore } from './harness.ts';
 
 /**

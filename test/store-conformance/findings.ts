@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { FindingStore } from '../roles/findings.ts';
-import type { InventoryStore } from '../roles/inventory.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { FindingStore } from '../../src/store/roles/findings.ts';
+import type { InventoryStore } from '../../src/store/roles/inventory.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { camera, covered, runAt, startRun, telnet, weak } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

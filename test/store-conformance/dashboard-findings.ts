@@ -1,7 +1,7 @@
 /** Conformance of DashboardFindingStore: the drill-down list's filters and pages, and a finding's history. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { DashboardFindingFilter, DashboardFindingStore } from '../roles/dashboard-findings.ts';
+import type { DashboardFindingFilter, DashboardFindingStore } from '../../src/store/roles/dashboard-findings.ts';
 import { type OpenStore, withStore } from './harness.ts';
 import { type ProgrammeWriter, writeProgramme } from './programme.ts';
 

@@ -1,8 +1,8 @@
 /** Conformance of DarknetStore: windows replaced whole, capture files remembered, filtered reads. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { DarknetStore } from '../roles/darknet.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { DarknetStore } from '../../src/store/roles/darknet.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { darknetWindow, scanner, startRun } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

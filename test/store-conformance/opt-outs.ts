@@ -1,7 +1,7 @@
 /** Conformance of OptOutStore: requests are stored pending and decided once. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { OptOutStore } from '../roles/opt-outs.ts';
+import type { OptOutStore } from '../../src/store/roles/opt-outs.ts';
 import { type OpenStore, withStore } from './harness.ts';
 
 /**

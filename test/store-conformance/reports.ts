@@ -1,9 +1,9 @@
 /** Conformance of ReportStore: idempotent reports with their findings, and notification times. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { FindingStore } from '../roles/findings.ts';
-import type { ReportStore } from '../roles/reports.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { FindingStore } from '../../src/store/roles/findings.ts';
+import type { ReportStore } from '../../src/store/roles/reports.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { openFindings, reportInput } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { upsertVulnerabilities } from '../../assess/firmware/feeds/upsert.ts';
-import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
-import type { VulnerabilityStore } from '../roles/vulnerabilities.ts';
+import { upsertVulnerabilities } from '../../src/assess/firmware/feeds/upsert.ts';
+import type { KevEntry, VulnerabilityRecord } from '../../src/assess/firmware/types.ts';
+import type { VulnerabilityStore } from '../../src/store/roles/vulnerabilities.ts';
 import { type OpenStore, withStore } from './harness.ts';
 
 const firmwareConfig = [

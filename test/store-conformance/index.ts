@@ -4,7 +4,7 @@
  * sqlite/conformance.test.ts does for SQLite. Each suite is written against its role's
  * interface only; a suite may also use the roles it needs to set up its data.
  */
-import type { Store } from '../store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { darknetStoreConformance } from './darknet.ts';

@@ -5,16 +5,16 @@
  * windows and a pending opt-out request. The figures the suites expect are worked out by hand
  * from what is written here.
  */
-import type { FindingKind } from '../../core/records.ts';
-import type { DarknetStore } from '../roles/darknet.ts';
-import type { FeedbackStore } from '../roles/feedback.ts';
-import type { FindingStore } from '../roles/findings.ts';
-import type { InventoryStore } from '../roles/inventory.ts';
-import type { IspAttributionStore } from '../roles/isp-attribution.ts';
-import type { OptOutStore } from '../roles/opt-outs.ts';
-import type { OutboxStore } from '../roles/outbox.ts';
-import type { ReportStore } from '../roles/reports.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { FindingKind } from '../../src/core/records.ts';
+import type { DarknetStore } from '../../src/store/roles/darknet.ts';
+import type { FeedbackStore } from '../../src/store/roles/feedback.ts';
+import type { FindingStore } from '../../src/store/roles/findings.ts';
+import type { InventoryStore } from '../../src/store/roles/inventory.ts';
+import type { IspAttributionStore } from '../../src/store/roles/isp-attribution.ts';
+import type { OptOutStore } from '../../src/store/roles/opt-outs.ts';
+import type { OutboxStore } from '../../src/store/roles/outbox.ts';
+import type { ReportStore } from '../../src/store/roles/reports.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { darknetWindow, finding, reportInput, scanner } from './fixtures.ts';
 
 /** The roles the programme is written through. */

@@ -1,10 +1,10 @@
 /** Conformance of IspAttributionStore: the registry, attributions, and findings read with both. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { FindingStore } from '../roles/findings.ts';
-import type { InventoryStore } from '../roles/inventory.ts';
-import type { IspAttributionStore } from '../roles/isp-attribution.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { FindingStore } from '../../src/store/roles/findings.ts';
+import type { InventoryStore } from '../../src/store/roles/inventory.ts';
+import type { IspAttributionStore } from '../../src/store/roles/isp-attribution.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { camera, covered, isp, openFindings, startRun } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

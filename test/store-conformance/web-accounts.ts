@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ApiTokenStore } from '../roles/api-tokens.ts';
-import type { IspAttributionStore } from '../roles/isp-attribution.ts';
-import type { LoginFailureStore } from '../roles/login-failures.ts';
-import type { WebSessionStore } from '../roles/web-sessions.ts';
-import type { WebUserStore } from '../roles/web-users.ts';
+import type { ApiTokenStore } from '../../src/store/roles/api-tokens.ts';
+import type { IspAttributionStore } from '../../src/store/roles/isp-attribution.ts';
+import type { LoginFailureStore } from '../../src/store/roles/login-failures.ts';
+import type { WebSessionStore } from '../../src/store/roles/web-sessions.ts';
+import type { WebUserStore } from '../../src/store/roles/web-users.ts';
 import { isp } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 

@@ -1,9 +1,9 @@
 /** Conformance of CredentialAuditStore: every attempt is kept under its run and plan. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CredentialAttempt } from '../../core/records.ts';
-import type { CredentialAuditStore } from '../roles/credential-audit.ts';
-import type { RunStore } from '../roles/runs.ts';
+import type { CredentialAttempt } from '../../src/core/records.ts';
+import type { CredentialAuditStore } from '../../src/store/roles/credential-audit.ts';
+import type { RunStore } from '../../src/store/roles/runs.ts';
 import { runAt } from './fixtures.ts';
 import { type OpenStore, withStore } from './harness.ts';
 
