@@ -3,6 +3,7 @@
 // writes an MMDB from the very same ranges, opens it with the `maxmind` npm reader, checks
 // that both give the same AS for a sample, then times the same random addresses through both.
 // Prints lookups/s, the ratio and memory. Bounded: the address count is capped.
+// `--small`: the same full table, 20,000 addresses.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { ipLocationDbAsnFiles, ipLocationDbNotice, loadPrefixTable, loadRoutingD
 import { flattenRanges, numberArithmetic } from '../src/attribution/flatten-ranges.ts';
 import { writeMmdb, type MmdbRange } from '../src/attribution/mmdb-writer.ts';
 import { createPrefixTableBuilder, type PrefixTableBuilder, type RouteInfo } from '../src/attribution/prefix-table.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { printTarget } from './_target.ts';
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -37,6 +40,8 @@ interface Contender {
 }
 
 const rounds = 5;
+/** Small mode still loads the whole table (that is the work being compared) but looks up few addresses. */
+const smallLookups = 20_000;
 
 /**
  * Time every contender once per round, rounds interleaved, after one warm-up pass each: the
@@ -77,8 +82,13 @@ function recordingBuilder(inner: PrefixTableBuilder, ranges: Array<{ first: numb
   };
 }
 
-export async function run(args: string[]): Promise<void> {
-  const lookups = Math.min(Math.max(Number(args[0] ?? 1_000_000) || 1_000_000, 1000), 10_000_000);
+/**
+ * Prefix table against the maxmind reader; ends with `target: attribution_text_vs_maxmind`
+ * (text in on both sides: the median ratio of lookupIPv4(parseIPv4(text)) to reader.get(text)).
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const lookups = options.small ? smallLookups : Math.min(Math.max(Number(options.args[0] ?? 1_000_000) || 1_000_000, 1000), 10_000_000);
   const gc = collector();
   const file = ipLocationDbAsnFiles().ipv4;
   process.stdout.write(`${ipLocationDbNotice}\n`);
@@ -187,6 +197,8 @@ export async function run(args: string[]): Promise<void> {
     for (const result of results) {
       process.stdout.write(`${result.label.padEnd(52)} ${(result.perSecond / 1e6).toFixed(2).padStart(7)} M lookups/s  ×${result.ratio.toFixed(1)}\n`);
     }
+    // The second contender: text in, the same work as the reader's .get(text).
+    printTarget('attribution_text_vs_maxmind', results[1]!.ratio);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -4,19 +4,41 @@
 // a slice. The machine is shared, so opennotice and tcpdump are timed in alternation over
 // several rounds and each round's ratio is taken: medians are reported. Each opennotice run
 // is a child process, so its peak memory is its own. Bounded: the capture size and rounds
-// are fixed, every external tool has a time limit.
-import { execFileSync, spawnSync } from 'node:child_process';
+// are fixed, every external tool has a time limit. `--small`: ten minutes of the same
+// darknet (~400k packets, 24 MiB), one round, tshark on 20,000 packets.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregateCapture } from '../src/darknet/classify/aggregate-capture.ts';
 import { createDarknetAggregator } from '../src/darknet/classify/aggregate.ts';
 import { generateDarknetCapture, parseIpv4Cidr } from '../src/lab/darknet/generate.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { printTarget, printTargetUnavailable } from './_target.ts';
+import { toolInstalled } from './_tools.ts';
 
+/** Only the capture file's packets are addressed to it: nothing is sent anywhere. */
 const darknet = '127.192.0.0/10';
-const tsharkSlice = 500_000;
-const rounds = 5;
 const toolTimeoutMs = 15 * 60_000;
+
+/** How big the capture is and how often it is read. */
+interface DarknetSizes {
+  /** The generator's scale grows until the capture has at least this many packets. */
+  minimumPackets: number;
+  /** The scale tried first (8 gives about 10.5M packets for a day of the /10). */
+  initialScale: number;
+  durationSeconds: number;
+  rounds: number;
+  /** tshark is ~250× slower: it reads only the first packets. */
+  tsharkSlice: number;
+}
+
+/** Ten minutes of the same darknet at scale 1: ~400k packets, 24 MiB. */
+const smallSizes: DarknetSizes = { minimumPackets: 0, initialScale: 1, durationSeconds: 600, rounds: 1, tsharkSlice: 20_000 };
+
+function fullSizes(args: readonly string[]): DarknetSizes {
+  return { minimumPackets: Number(args[0] ?? 10_000_000), initialScale: 8, durationSeconds: 86_400, rounds: 5, tsharkSlice: 500_000 };
+}
 
 /** What one measuring child process prints (one JSON line). */
 interface Measurement {
@@ -67,23 +89,29 @@ function timeTool(command: string, args: string[]): number {
   return (performance.now() - started) / 1000;
 }
 
-export async function run(args: string[]): Promise<void> {
+/**
+ * Capture reading against tcpdump and tshark; ends with `target: darknet_vs_tcpdump` and
+ * `target: darknet_vs_tshark`. `--measure FILE MODE` is the measuring child's side.
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const { args } = options;
   if (args[0] === '--measure') return measure(args[1]!, args[2]!);
-  const minimumPackets = Number(args[0] ?? 10_000_000);
+  const { minimumPackets, initialScale, durationSeconds, rounds, tsharkSlice } = options.small ? smallSizes : fullSizes(args);
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-darknet-'));
   try {
     const file = join(directory, 'darknet.pcap');
     // A /10 darknet for a day at scale 8 gives about 10.5M packets; grow the scale if not.
-    let scale = 8;
-    let truth = await generateDarknetCapture({ file, format: 'pcap', darknet, durationSeconds: 86_400, seed: 1, scale });
+    let scale = initialScale;
+    let truth = await generateDarknetCapture({ file, format: 'pcap', darknet, durationSeconds, seed: 1, scale });
     while (truth.packets < minimumPackets && scale < 2000) {
       scale = Math.ceil((scale * minimumPackets * 1.05) / Math.max(1, truth.packets));
-      truth = await generateDarknetCapture({ file, format: 'pcap', darknet, durationSeconds: 86_400, seed: 1, scale });
+      truth = await generateDarknetCapture({ file, format: 'pcap', darknet, durationSeconds, seed: 1, scale });
     }
     const megabytes = statSync(file).size / 2 ** 20;
     process.stdout.write(`capture: ${truth.packets} packets, ${megabytes.toFixed(0)} MiB, darknet ${darknet}, ${truth.sources.length} sources\n`);
 
-    const hasTcpdump = spawnSync('tcpdump', ['--version']).status === 0;
+    const hasTcpdump = toolInstalled('tcpdump');
     if (!hasTcpdump) process.stdout.write('tcpdump not installed (Debian package "tcpdump"): no read-floor figure\n');
     const ours: Measurement[] = [];
     const oneThread: Measurement[] = [];
@@ -112,6 +140,7 @@ export async function run(args: string[]): Promise<void> {
         `aggregator ${(ours[0]!.aggregatorBytes / 2 ** 20).toFixed(1)} MiB for ${ours[0]!.sources} sources; peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB ` +
         `(one thread ${(Math.max(...oneThread.map((m) => m.peakRssBytes)) / 2 ** 20).toFixed(0)} MiB)\n`,
     );
+    const tcpdumpRatio = hasTcpdump ? median(ratios) : undefined;
     if (hasTcpdump) {
       const tcpdumpSeconds = median(tcpdump);
       process.stdout.write(
@@ -119,13 +148,21 @@ export async function run(args: string[]): Promise<void> {
       );
     }
 
-    if (spawnSync('tshark', ['--version']).status === 0) {
-      const seconds = timeTool('tshark', ['-r', file, '-c', String(tsharkSlice), '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.dstport']);
-      const tsharkRate = tsharkSlice / seconds;
+    let tsharkRatio: number | undefined;
+    if (toolInstalled('tshark')) {
+      const slice = Math.min(tsharkSlice, packets);
+      const seconds = timeTool('tshark', ['-r', file, '-c', String(slice), '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.dstport']);
+      const tsharkRate = slice / seconds;
+      tsharkRatio = packets / oursSeconds / tsharkRate;
       process.stdout.write(
-        `tshark -T fields -e ip.src -e tcp.dstport on the first ${tsharkSlice} packets: ${seconds.toFixed(2)} s = ${(tsharkRate / 1e3).toFixed(0)} k packets/s; opennotice ÷ tshark = ${(packets / oursSeconds / tsharkRate).toFixed(0)}× (target ≥ 100×)\n`,
+        `tshark -T fields -e ip.src -e tcp.dstport on the first ${slice} packets: ${seconds.toFixed(2)} s = ${(tsharkRate / 1e3).toFixed(0)} k packets/s; opennotice ÷ tshark = ${tsharkRatio.toFixed(0)}× (target ≥ 100×)\n`,
       );
     } else process.stdout.write('tshark not installed (Debian package "tshark"): no tshark figure\n');
+
+    if (tcpdumpRatio === undefined) printTargetUnavailable('darknet_vs_tcpdump', 'tcpdump not installed');
+    else printTarget('darknet_vs_tcpdump', tcpdumpRatio);
+    if (tsharkRatio === undefined) printTargetUnavailable('darknet_vs_tshark', 'tshark not installed');
+    else printTarget('darknet_vs_tshark', tsharkRatio);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -3,14 +3,18 @@
  * Builds ~100 rules (the shipped common.yaml plus generated vendor rules shaped like the
  * lab's) and identifies a bounded number of synthetic devices with realistic observations
  * (a 4 KiB HTML body, headers, telnet, SSH and FTP banners). Prints devices per second.
+ * `--small`: 2,000 devices.
  */
 import { join } from 'node:path';
 import { parseDataFile } from '../src/core/data-file.ts';
 import type { ServiceObservation } from '../src/core/records.ts';
 import { createIdentifier } from '../src/identify/engine.ts';
 import { defaultRulesDirectory, loadRuleFiles, ruleSetFromDataFiles } from '../src/identify/rule-loader.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { printTarget } from './_target.ts';
 
 const vendorCount = 18;
+const smallDeviceCount = 2000;
 
 function generatedRules(): string {
   const lines = ['rules:'];
@@ -26,8 +30,12 @@ function generatedRules(): string {
   return lines.join('\n');
 }
 
-export async function run(args: string[]): Promise<void> {
-  const deviceCount = Math.min(Number(args[0] ?? 100_000), 1_000_000);
+/**
+ * Devices identified per second; ends with `target: identify_devices_per_second`.
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const deviceCount = options.small ? smallDeviceCount : Math.min(Number(options.args[0] ?? 100_000) || 100_000, 1_000_000);
   const ruleSet = loadRuleFiles([join(defaultRulesDirectory, 'common.yaml')]);
   const extra = ruleSetFromDataFiles([parseDataFile(generatedRules(), 'generated.yaml', 'RULES_INVALID')]);
   ruleSet.rules.push(...extra.rules);
@@ -63,7 +71,9 @@ export async function run(args: string[]): Promise<void> {
     if (identifier.identify('127.0.0.1', devices[index % devices.length])) identified++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const perSecond = deviceCount / seconds;
   console.log(
-    `${ruleSet.rules.length} rules, ${deviceCount} devices (${identified} identified) in ${seconds.toFixed(2)} s: ${Math.round(deviceCount / seconds)} devices/s`,
+    `${ruleSet.rules.length} rules, ${deviceCount} devices (${identified} identified) in ${seconds.toFixed(2)} s: ${Math.round(perSecond)} devices/s`,
   );
+  printTarget('identify_devices_per_second', perSecond);
 }

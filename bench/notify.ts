@@ -5,14 +5,31 @@
 // and queues one report per ISP in the outbox. Prints time, findings/s, µs per finding, peak
 // RSS and payload size per size: the work must grow linearly (µs/finding flat) and memory
 // with the largest ISP's report, not with the whole store. Bounded: sizes are capped.
+// `--small`: 250 to 2,000 findings over 10 ISPs.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { printTarget } from './_target.ts';
 
 const child = fileURLToPath(new URL('./_notify-child.ts', import.meta.url));
-const isps = 100;
+
+/** The store sizes of one run (ascending; each filled and built on its own) and the ISPs they spread over. */
+interface NotifySizes {
+  findings: number[];
+  isps: number;
+}
+
+/** Every ISP must get findings at every size (the benchmark checks one report per ISP), so few ISPs. */
+const smallSizes: NotifySizes = { findings: [250, 500, 1000, 2000], isps: 10 };
+
+/** Full mode: N/8, N/4, N/2 and N findings over 100 ISPs, N from the command line (capped). */
+function fullSizes(args: readonly string[]): NotifySizes {
+  const largest = Math.min(2_000_000, Math.max(8_000, Number(args[0] ?? 1_000_000)));
+  return { findings: [largest / 8, largest / 4, largest / 2, largest].map(Math.round), isps: 100 };
+}
 
 /**
  * The build step runs with a capped heap: V8 otherwise grows the heap lazily with the garbage
@@ -27,9 +44,12 @@ function phase(args: string[], heapMiB?: number): string {
   return execFileSync(process.execPath, [...flags, child, ...args], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20, timeout: 30 * 60_000 });
 }
 
-export async function run(args: string[]): Promise<void> {
-  const largest = Math.min(2_000_000, Math.max(8_000, Number(args[0] ?? 1_000_000)));
-  const sizes = [largest / 8, largest / 4, largest / 2, largest].map(Math.round);
+/**
+ * Report building at growing store sizes; ends with `target: notify_us_per_finding` (at the largest size).
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const { findings: sizes, isps } = options.small ? smallSizes : fullSizes(options.args);
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-notify-'));
   process.stdout.write(
     `notify benchmark: ${sizes.join(', ')} findings over ${isps} ISPs (one report per ISP); build step's heap capped at ${buildHeapMiB} MiB\n\n`,
@@ -71,4 +91,5 @@ export async function run(args: string[]): Promise<void> {
   process.stdout.write(
     `\nlinearity: µs per finding at ${sizes.at(-1)} ÷ at ${sizes[0]} = ${growth.toFixed(2)} (1.00 = perfectly linear; above ~1.3 something grows faster than the input)\n`,
   );
+  printTarget('notify_us_per_finding', perFinding.at(-1)!);
 }

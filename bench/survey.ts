@@ -1,6 +1,8 @@
 // Survey benchmark: the default lab surveyed by opennotice, and the same addresses and
 // ports by `nmap -sT -sV`, in one run. Prints services identified per second, wall
 // time, accuracy of service identification against the lab's truth, and the ratio.
+// `--small`: a lab of 40 ordinary devices on 127.83.0.0/24, a 16-address sample, and nmap
+// only if it is already installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +15,32 @@ import { startLabProcess } from '../src/lab/lab-child-process.ts';
 import type { SurveyRequest } from '../src/survey/request.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import { scoreIdentification } from '../src/lab/score-against-truth.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
 import { countTimedOutHosts, parseNmapServices } from './_nmap.ts';
+import { printTarget, printTargetUnavailable } from './_target.ts';
+import { toolInstalled } from './_tools.ts';
 
 const ports = [21, 22, 23, 80, 2323, 8080];
-const sampleSize = 256;
+
+/** The lab to survey and how many of its devices both tools survey. */
+interface SurveySizes {
+  lab: { cidr: string; devices: number; hostile: boolean };
+  sampleSize: number;
+  /** Full mode installs nmap when it may (root with apt); small mode never installs anything. */
+  installNmap: boolean;
+}
+
+/** The default lab, hostile devices included. */
+const fullSizes: SurveySizes = {
+  lab: { cidr: defaultLabOptions.cidr, devices: defaultLabOptions.deviceCount, hostile: defaultLabOptions.hostile },
+  sampleSize: 256,
+  installNmap: true,
+};
+/**
+ * No hostile devices: they hold a connection until its deadline (10 s), which would be most
+ * of a small run. 127.83.0.0/24 is a loopback range no test or other lab uses.
+ */
+const smallSizes: SurveySizes = { lab: { cidr: '127.83.0.0/24', devices: 40, hostile: false }, sampleSize: 16, installNmap: false };
 /**
  * nmap waits forever on some hostile devices (an endless banner stalled -sV for over half
  * an hour in our runs), so it gets a generous per-host limit; hosts it abandons are
@@ -47,26 +71,34 @@ function serviceAccuracy(truth: LabTruth, addresses: Set<string>, calls: Service
   };
 }
 
-function ensureNmap(): boolean {
-  if (spawnSync('nmap', ['--version']).status === 0) return true;
-  if (process.getuid?.() === 0) {
+function ensureNmap(install: boolean): boolean {
+  if (toolInstalled('nmap')) return true;
+  if (install && process.getuid?.() === 0) {
     process.stderr.write('nmap not found: installing the Debian package (apt-get install -y nmap) …\n');
     spawnSync('apt-get', ['install', '-y', 'nmap'], { stdio: 'ignore' });
-    return spawnSync('nmap', ['--version']).status === 0;
+    return toolInstalled('nmap');
   }
   return false;
+}
+
+/**
+ * The one place the benchmark's survey is configured: discovery, grab and identification
+ * on `ports`, no credential check, the CLI's default limits.
+ */
+function surveyRequest(targets: string[]): SurveyRequest {
+  return {
+    targets,
+    checks: [],
+    ports,
+    seed: 1,
+    limits: { perHostConcurrent: 2, connectTimeoutMs: 1500, ioTimeoutMs: 3000, deadlineMs: 10_000, maxBytes: 262_144 },
+  };
 }
 
 async function surveyWithOpennotice(targets: string[], db: string) {
   const store = await openStore(db);
   try {
-    const request: SurveyRequest = {
-      targets,
-      checks: [],
-      ports,
-      seed: 1,
-      limits: { perHostConcurrent: 2, connectTimeoutMs: 1500, ioTimeoutMs: 3000, deadlineMs: 10_000, maxBytes: 262_144 },
-    };
+    const request = surveyRequest(targets);
     const started = performance.now();
     const summary = await runSurvey(request, createSurveyDeps({ store }));
     const seconds = (performance.now() - started) / 1000;
@@ -81,20 +113,27 @@ async function surveyWithOpennotice(targets: string[], db: string) {
   }
 }
 
-export async function run(): Promise<void> {
+/**
+ * opennotice against nmap on the lab; ends with `target: survey_vs_nmap`.
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const { lab: labSize, sampleSize, installNmap } = options.small ? smallSizes : fullSizes;
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-'));
-  process.stdout.write(`bench survey: lab of ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, ports ${ports.join(',')}\n`);
-  const lab = await startLabProcess({});
+  process.stdout.write(
+    `bench survey: lab of ${labSize.devices} devices on ${labSize.cidr}${labSize.hostile ? '' : ' (no hostile devices)'}, ports ${ports.join(',')}\n`,
+  );
+  const lab = await startLabProcess({ cidr: labSize.cidr, devices: labSize.devices, hostile: labSize.hostile });
   try {
     const everyone = new Set(lab.truth.devices.map((device) => device.ip));
-    const full = await surveyWithOpennotice([defaultLabOptions.cidr], join(directory, 'full.sqlite'));
+    const full = await surveyWithOpennotice([labSize.cidr], join(directory, 'full.sqlite'));
     const fullAccuracy = serviceAccuracy(lab.truth, everyone, full.calls);
     const identity = scoreIdentification(
       lab.truth,
       full.devices.map((row) => ({ ip: row.ip, identity: { ...row, evidence: row.evidence } })),
     );
     process.stdout.write(
-      `opennotice, whole /16 (${full.summary.targets} targets): ${full.seconds.toFixed(1)} s wall, ${full.calls.length} services identified ` +
+      `opennotice, whole lab (${full.summary.targets} targets): ${full.seconds.toFixed(1)} s wall, ${full.calls.length} services identified ` +
         `= ${(full.calls.length / full.seconds).toFixed(1)} services/s; service naming precision ${fullAccuracy.precision.toFixed(3)} recall ${fullAccuracy.recall.toFixed(3)}; ` +
         `device identification precision ${identity.precision.toFixed(3)} recall ${identity.recall.toFixed(3)}\n`,
     );
@@ -105,7 +144,7 @@ export async function run(): Promise<void> {
     // our runs, --host-timeout notwithstanding (opennotice ends it at its byte cap).
     const ordinary = lab.truth.devices.filter((device) => device.role === 'device').sort((a, b) => a.ip.localeCompare(b.ip));
     const sample = ordinary
-      .filter((_, index) => index % Math.floor(ordinary.length / sampleSize) === 0)
+      .filter((_, index) => index % Math.max(1, Math.floor(ordinary.length / sampleSize)) === 0)
       .slice(0, sampleSize)
       .map((device) => device.ip);
     const sampleSet = new Set(sample);
@@ -119,8 +158,9 @@ export async function run(): Promise<void> {
       `opennotice, ${sample.length}-address sample: ${ours.seconds.toFixed(1)} s, ${ours.calls.length} services identified = ${(ours.calls.length / ours.seconds).toFixed(1)} services/s; precision ${oursAccuracy.precision.toFixed(3)} recall ${oursAccuracy.recall.toFixed(3)}\n`,
     );
 
-    if (!ensureNmap()) {
+    if (!ensureNmap(installNmap)) {
       process.stdout.write('nmap is not installed (Debian package "nmap"): no reference figure this run\n');
+      printTargetUnavailable('survey_vs_nmap', 'nmap not installed');
       return;
     }
     const listFile = join(directory, 'targets.txt');
@@ -146,6 +186,7 @@ export async function run(): Promise<void> {
     process.stdout.write(
       `identification at least as good as nmap's: ${oursAccuracy.recall >= nmapAccuracy.recall && oursAccuracy.precision >= nmapAccuracy.precision ? 'yes' : 'NO'}\n`,
     );
+    printTarget('survey_vs_nmap', ratio);
   } finally {
     await lab.stop();
     rmSync(directory, { recursive: true, force: true });

@@ -1,0 +1,202 @@
+// Every benchmark still runs: each in small mode (`bench/run.ts NAME --small`) as a child
+// process, which must exit 0, print the lines that carry its figures and end with its
+// `target:` lines. Benchmarks are not tests: no timing and no ratio is ever asserted here,
+// only that the figures are there and well-formed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { toolInstalled } from './_tools.ts';
+
+const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** One target line a benchmark ends with; `tool` is the reference tool whose absence makes it n/a. */
+interface ExpectedTarget {
+  name: string;
+  tool?: string;
+}
+
+/** What a benchmark's small run must print. */
+interface ExpectedBenchmark {
+  name: string;
+  /** Lines that carry the figures (each regex must match a line). */
+  figures: RegExp[];
+  /** More figure lines, printed only when that reference tool is installed. */
+  toolFigures?: ReadonlyArray<{ tool: string; figures: RegExp[] }>;
+  /** The last lines, in this order. */
+  targets: ExpectedTarget[];
+  /** The child is killed (with everything it started) after this long. */
+  timeoutMs: number;
+}
+
+const number = String.raw`\d[\d,]*(?:\.\d+)?`;
+const line = (pattern: string) => new RegExp(`^${pattern}$`, 'm');
+
+const benchmarks: ExpectedBenchmark[] = [
+  {
+    name: 'survey',
+    figures: [
+      line(
+        `opennotice, whole lab \\(\\d+ targets\\): ${number} s wall, \\d+ services identified = ${number} services/s; .*precision ${number} recall ${number}`,
+      ),
+      line(`opennotice, \\d+-address sample: ${number} s, \\d+ services identified = ${number} services/s; precision ${number} recall ${number}`),
+    ],
+    toolFigures: [
+      {
+        tool: 'nmap',
+        figures: [
+          line(`nmap -sT -sV, same sample: ${number} s, \\d+ services identified = ${number} services/s; .*`),
+          line(`ratio \\(opennotice services/s ÷ nmap services/s, same sample\\): ${number}× .*`),
+        ],
+      },
+    ],
+    targets: [{ name: 'survey_vs_nmap', tool: 'nmap' }],
+    // nmap -sV, when installed, takes ~40 s even on the small sample (it waits out its probes).
+    timeoutMs: 150_000,
+  },
+  {
+    name: 'firmware',
+    figures: [
+      line(`feed: ${number} CVEs in \\d+ NVD API 2\\.0 pages, .*`),
+      line(`load: ${number} records \\(\\d+ skipped\\) in ${number} s .*`),
+      line(`indexed: ${number} devices in ${number} s = ${number} devices/s .*`),
+      line(`naive: \\d+ devices in ${number} s = ${number} devices/s .*`),
+      line(`ratio: ${number}× \\(target ≥ 100×\\)`),
+    ],
+    targets: [{ name: 'firmware_vs_naive' }],
+    timeoutMs: 60_000,
+  },
+  {
+    name: 'identify',
+    figures: [line(`\\d+ rules, \\d+ devices \\(\\d+ identified\\) in ${number} s: \\d+ devices/s`)],
+    targets: [{ name: 'identify_devices_per_second' }],
+    timeoutMs: 60_000,
+  },
+  {
+    name: 'darknet',
+    figures: [
+      line(`capture: \\d+ packets, \\d+ MiB, .*`),
+      line(`opennotice read \\+ classify \\+ aggregate \\(median of \\d+\\): ${number} s = ${number} M packets/s; .*`),
+    ],
+    toolFigures: [
+      { tool: 'tcpdump', figures: [line(`tcpdump -r FILE -w /dev/null .*: ${number} s = ${number} M packets/s; opennotice ÷ tcpdump = ${number}× .*`)] },
+      { tool: 'tshark', figures: [line(`tshark -T fields .*: ${number} s = ${number} k packets/s; opennotice ÷ tshark = ${number}× .*`)] },
+    ],
+    targets: [
+      { name: 'darknet_vs_tcpdump', tool: 'tcpdump' },
+      { name: 'darknet_vs_tshark', tool: 'tshark' },
+    ],
+    timeoutMs: 60_000,
+  },
+  {
+    name: 'attribution',
+    figures: [
+      line(`opennotice table: \\d+ ranges → \\d+ segments, loaded in ${number} s; .*`),
+      line(`verified on \\d+ addresses: \\d+ agree, 0 disagree .*`),
+      line(`maxmind reader \\.get\\(text\\).* ${number} M lookups/s +×${number}`),
+      line(`opennotice lookupIPv4\\(parseIPv4\\(text\\)\\).* ${number} M lookups/s +×${number}`),
+    ],
+    targets: [{ name: 'attribution_text_vs_maxmind' }],
+    timeoutMs: 90_000,
+  },
+  {
+    name: 'notify',
+    figures: [
+      // One table row per store size: findings, fill s, build s, findings/s, µs/finding, peak RSS, payloads.
+      line(` *\\d+ +${number} +${number} +${number} +${number} +\\d+ MiB +\\d+ MiB`),
+      line(`linearity: µs per finding at \\d+ ÷ at \\d+ = ${number} .*`),
+    ],
+    targets: [{ name: 'notify_us_per_finding' }],
+    timeoutMs: 90_000,
+  },
+  {
+    name: 'web',
+    figures: [
+      line(`cold /dashboard: 200, client ${number} ms, server ${number} ms`),
+      line(`dashboard page +${number} +${number} +${number} .*`),
+      line(`API findings \\(token, 100\\) +${number} +${number} +${number} .*`),
+      line(`public statistics +${number} +${number} +${number} .*`),
+      line(`dashboard page \\(2 clients\\) +${number} +${number} +${number} .*`),
+      line('(every endpoint meets|missed) p95 < 300 ms.*'),
+    ],
+    targets: [{ name: 'web_worst_p95_ms' }],
+    timeoutMs: 120_000,
+  },
+];
+
+interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `bench/run.ts ARGS…` in a process group of its own, so a run that overstays its time is
+ * killed with everything it started (the survey's lab, the web benchmark's server).
+ */
+function runBench(args: string[], timeoutMs: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', runner, ...args], { cwd: root, detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The group ended by itself meanwhile.
+      }
+      reject(new Error(`bench/run.ts ${args.join(' ')} did not finish within ${timeoutMs / 1000} s:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `target: NAME = VALUE`: a plain number, or n/a naming the missing tool. */
+const targetLine = /^target: ([a-z0-9_]+) = (-?\d+(?:\.\d+)?|n\/a \((.+)\))$/;
+
+for (const benchmark of benchmarks) {
+  test(`bench ${benchmark.name} --small runs and prints its figures and targets`, { timeout: benchmark.timeoutMs + 10_000 }, async () => {
+    const { code, stdout, stderr } = await runBench([benchmark.name, '--small'], benchmark.timeoutMs);
+    const shown = `stdout:\n${stdout}\nstderr:\n${stderr}`;
+    assert.equal(code, 0, `exit code ${code}\n${shown}`);
+
+    const figures = [
+      ...benchmark.figures,
+      ...(benchmark.toolFigures ?? []).filter(({ tool }) => toolInstalled(tool)).flatMap(({ figures: toolLines }) => toolLines),
+    ];
+    for (const figure of figures) assert.match(stdout, figure, `no line matching ${figure}\n${shown}`);
+
+    const lines = stdout.trimEnd().split('\n');
+    const last = lines.slice(-benchmark.targets.length);
+    assert.deepEqual(
+      last.map((text) => targetLine.exec(text)?.[1]),
+      benchmark.targets.map((target) => target.name),
+      `the last lines must be the target lines, in order\n${shown}`,
+    );
+    assert.equal(lines.filter((text) => text.startsWith('target:')).length, benchmark.targets.length, `target lines only at the end\n${shown}`);
+    benchmark.targets.forEach((target, index) => {
+      const [, , value, missing] = targetLine.exec(last[index]!)!;
+      if (target.tool !== undefined && !toolInstalled(target.tool)) {
+        assert.equal(missing, `${target.tool} not installed`, `${target.name}: ${target.tool} is not installed, so the value is n/a\n${shown}`);
+      } else {
+        assert.equal(missing, undefined, `${target.name} must be a number${target.tool ? ` (${target.tool} is installed)` : ''}\n${shown}`);
+        assert.ok(Number.isFinite(Number(value)), `${target.name} = ${value} is not a number`);
+      }
+    });
+  });
+}
+
+test('bench/run.ts with an unknown name prints the usage with every benchmark and exits 2', { timeout: 30_000 }, async () => {
+  const { code, stdout, stderr } = await runBench(['no-such-benchmark'], 20_000);
+  assert.equal(code, 2, `exit code ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  assert.match(stderr, /^usage: npm run bench -- NAME/m);
+  const listed = /\(available: ([^)]*)\)/.exec(stderr)?.[1]?.split(', ');
+  assert.deepEqual(listed, benchmarks.map((benchmark) => benchmark.name).sort());
+});
