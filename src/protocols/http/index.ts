@@ -30,7 +30,7 @@ export default defineProtocol<HttpResult>({
   fieldNotes: {
     url: 'the page the grab ended on, after redirects',
     body: 'first 64 KiB, decoded by its charset',
-    headers: '`headers.<lower-case name>`; repeated headers joined with `, `',
+    headers: 'one per response header, by its lower-case name; repeated headers joined with `, `',
     auth: '`auth.scheme` (`basic`, `digest`), `auth.realm`',
     authPath: 'path that answered 401 with the challenge',
     loginForm: 'the page has a password input',
