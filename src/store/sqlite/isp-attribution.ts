@@ -3,10 +3,10 @@
  * findings read with both joined in.
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { Attribution, NotifiableFinding } from '../../core/records.ts';
+import type { NotifiableFinding } from '../../core/records.ts';
 import type { FindingAttribution, IspAttributionStore, IspRecord, NotifiableFindingFilter } from '../roles/isp-attribution.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
-import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
+import { byAddressAndPort, notifiableFindingOf, toRecord, type SqlRow } from './rows.ts';
 
 /** @example await sqliteIspAttributionStore(context).listNotifiableFindings({ ispId: 'example-isp', status: 'open' }) */
 export function sqliteIspAttributionStore({ db, use }: SqliteContext): IspAttributionStore {
@@ -108,22 +108,9 @@ function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFindingFilte
     .all(...values) as SqlRow[];
   return byAddressAndPort(
     rows.map((row) => {
-      const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, [
-        'evidence',
-      ]);
-      const attribution = toRecord<Attribution>({
-        prefix,
-        asn,
-        asName,
-        country,
-        ispId,
-        ispName,
-        abuseEmail,
-        unattributedReason,
-        source: source ?? 'none',
-      } as unknown as SqlRow);
-      if (source === undefined) attribution.unattributedReason = 'not attributed yet';
-      return { ...finding, attribution } as unknown as NotifiableFinding;
+      const { attributed, ...finding } = notifiableFindingOf(row);
+      if (!attributed) finding.attribution.unattributedReason = 'not attributed yet';
+      return finding;
     }),
   );
 }

@@ -5,11 +5,10 @@
  * an ISP with ten.
  */
 import type { SQLInputValue } from 'node:sqlite';
-import type { Attribution } from '../../core/records.ts';
 import type { IspFindingCount, IspFindingQuery, IspPortalStore, PortalFindingRow } from '../roles/isp-portal.ts';
 import type { ReportRow } from '../roles/reports.ts';
 import type { SqliteContext } from './database.ts';
-import { toRecord, type SqlRow } from './rows.ts';
+import { notifiableFindingOf, toRecord, type SqlRow } from './rows.ts';
 
 const findingColumns = `f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen,
   f.closed_at AS closedAt, f.last_run_id AS lastRunId,
@@ -25,21 +24,8 @@ const reportColumns = `r.id, r.isp_id AS ispId, r.audience, r.created_at AS crea
   r.idempotency_key AS idempotencyKey, r.finding_count AS findingCount, r.summary`;
 
 function toPortalFinding(row: SqlRow): PortalFindingRow {
-  const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, [
-    'evidence',
-  ]);
-  const attribution = toRecord<Attribution>({
-    prefix,
-    asn,
-    asName,
-    country,
-    ispId,
-    ispName,
-    abuseEmail,
-    unattributedReason,
-    source: source ?? 'none',
-  } as unknown as SqlRow);
-  return { ...finding, attribution } as unknown as PortalFindingRow;
+  const { attributed: _alwaysAttributed, ...finding } = notifiableFindingOf<PortalFindingRow>(row);
+  return finding;
 }
 
 /**

@@ -3,6 +3,7 @@
  * properties (so JSON output stays clean) and JSON text columns become values.
  */
 import type { SQLOutputValue } from 'node:sqlite';
+import type { Attribution, NotifiableFinding } from '../../core/records.ts';
 
 export type SqlRow = Record<string, SQLOutputValue>;
 
@@ -51,4 +52,28 @@ function ipv4Number(ip: string): number | undefined {
  */
 export function byAddressAndPort<T extends { ip: string; port?: number; protocol?: string }>(rows: T[]): T[] {
   return rows.sort((a, b) => compareAddresses(a.ip, b.ip) || (a.port ?? 0) - (b.port ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? ''));
+}
+
+/**
+ * A finding joined with its attribution row (the `a.` columns selected as prefix, asn, asName,
+ * country, ispId, ispName, source, abuseEmail, unattributedReason), split into the finding and
+ * its `attribution`. No attribution row (source NULL) reads as source 'none'.
+ * @example const finding = notifiableFindingOf(row) // { id, kind, ip, …, attribution: { source: 'registry', ispId: 'sakura', … } }
+ */
+export function notifiableFindingOf<T extends NotifiableFinding = NotifiableFinding>(row: SqlRow): T & { attributed: boolean } {
+  const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, [
+    'evidence',
+  ]);
+  const attribution = toRecord<Attribution>({
+    prefix,
+    asn,
+    asName,
+    country,
+    ispId,
+    ispName,
+    abuseEmail,
+    unattributedReason,
+    source: source ?? 'none',
+  } as unknown as SqlRow);
+  return { ...finding, attribution, attributed: source !== undefined } as unknown as T & { attributed: boolean };
 }
