@@ -103,7 +103,7 @@ const selected = process.argv.slice(2);
 ensureDebianPackages();
 if (!existsSync(sharedData)) {
   process.stderr.write(
-    `npm test: the public sample data is not at ${sharedData}: the tests that read it will fail, each saying so (see README, Development)\n`,
+    `npm test: the public sample data is not at ${sharedData}: the tests that read it will fail, each saying so (see the README's quick start)\n`,
   );
 }
 if (selected.length === 0) {
