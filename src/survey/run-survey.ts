@@ -13,7 +13,7 @@ import { runPool } from '../core/pool.ts';
 import type { GrabContext } from '../protocols/grab.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
 import { executeRun, type RunContext } from '../runs/lifecycle.ts';
-import { createDialer } from '../scope/dialer.ts';
+import { createDialer, type Dialer } from '../scope/dialer.ts';
 import type { Scope } from '../scope/scope.ts';
 import type { CredentialAuditStore } from '../store/roles/credential-audit.ts';
 import type { CoveredCheck, FindingStore } from '../store/roles/findings.ts';
@@ -22,7 +22,7 @@ import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { RunStore } from '../store/roles/runs.ts';
 import type { VulnerabilityStore } from '../store/roles/vulnerabilities.ts';
 import type { StoreHandle } from '../store/store.ts';
-import { discoverOpenPorts, discoveryTotal } from './discover.ts';
+import { type Discovery, discoverOpenPorts, discoveryTotal } from './discover.ts';
 import { assessFirmware, type FirmwareAssessor, type FirmwareFindings } from './firmware-phase.ts';
 import { loadFirmwareAssessor } from './firmware-assessor.ts';
 import { surveyHost, type HostSurveyDeps, type Identify } from './host-survey.ts';
@@ -119,10 +119,33 @@ interface StageContext {
   state: SurveyState;
 }
 
-async function surveyStages(settings: SurveySettings, { deps, protocols, identify, firmware, run, state }: StageContext): Promise<void> {
-  const { store } = deps;
-  const progress = state.progress;
-  const report = () => deps.onProgress?.({ ...progress, elapsedMs: performance.now() - state.started });
+/** What the stages share: the dialer's context, the batch writer, and what the store knew before. */
+interface StageTools {
+  dialer: Dialer;
+  context: GrabContext;
+  writer: SurveyWriter;
+  /** Hosts a resumed run already saved: batches are saved whole, so a saved host is a done host. */
+  alreadyDone: ReadonlySet<string>;
+  /** Open findings at an address and port: a conclusive re-check there that does not find them closes them. */
+  coveredAt(ip: string, port: number): CoveredCheck[];
+  report(): void;
+}
+
+/** The runner: discover → survey each host → save the last batch → assess firmware. */
+async function surveyStages(settings: SurveySettings, stage: StageContext): Promise<void> {
+  const tools = await prepareStages(settings, stage);
+  const discovery = await discoverStage(settings, stage, tools);
+  await hostStage(settings, stage, tools, discovery);
+  // An interrupted run still saves and reconciles what it checked: each covered entry is a check that ran.
+  stage.state.progress.phase = 'saving';
+  tools.report();
+  await tools.writer.flush();
+  await firmwareStage(stage, tools);
+  stage.state.progress.phase = 'done';
+}
+
+async function prepareStages(settings: SurveySettings, { deps, run, state }: StageContext): Promise<StageTools> {
+  const report = () => deps.onProgress?.({ ...state.progress, elapsedMs: performance.now() - state.started });
   run.every(250, report);
   const dialer = createDialer({
     scope: settings.scope,
@@ -131,33 +154,27 @@ async function surveyStages(settings: SurveySettings, { deps, protocols, identif
     sourceAddresses: settings.sourceAddresses,
     signal: run.signal,
   });
-  const context: GrabContext = {
-    dial: dialer.dial,
-    dialTls: dialer.dialTls,
-    query: dialer.query,
-    userAgent: settings.userAgent,
-    signal: run.signal,
-  };
-  const writer = createSurveyWriter(store, run.runId, { closeAfterMisses: settings.closeAfterMisses });
+  const context: GrabContext = { dial: dialer.dial, dialTls: dialer.dialTls, query: dialer.query, userAgent: settings.userAgent, signal: run.signal };
+  const writer = createSurveyWriter(deps.store, run.runId, { closeAfterMisses: settings.closeAfterMisses });
   state.writer = writer;
-
-  // Batches are saved whole (services last seen by this run), so a saved host is a done host.
   const alreadyDone = new Set(
-    run.resumed ? (await store.listServices()).filter((service) => service.lastRunId === run.runId).map((service) => service.ip) : [],
+    run.resumed ? (await deps.store.listServices()).filter((service) => service.lastRunId === run.runId).map((service) => service.ip) : [],
   );
-  // Open findings from earlier runs: if their port is found closed now, that is a conclusive
-  // re-check (the service is gone) and they can be closed.
-  const openBefore = Map.groupBy(await store.listFindings({ status: 'open' }), (finding) => `${finding.ip}:${finding.port}`);
+  const openBefore = Map.groupBy(await deps.store.listFindings({ status: 'open' }), (finding) => `${finding.ip}:${finding.port}`);
   const coveredAt = (ip: string, port: number): CoveredCheck[] =>
     (openBefore.get(`${ip}:${port}`) ?? []).map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
+  return { dialer, context, writer, alreadyDone, coveredAt, report };
+}
 
-  // 1. Discovery.
+/** 1. Which ports are open, by host; ports found closed close the open findings on them. */
+async function discoverStage(settings: SurveySettings, { run, state }: StageContext, tools: StageTools): Promise<Discovery> {
+  const progress = state.progress;
   progress.total = discoveryTotal(settings);
   const closedPorts: CoveredCheck[] = [];
-  const discovery = await discoverOpenPorts(settings, dialer, {
+  const discovery = await discoverOpenPorts(settings, tools.dialer, {
     signal: run.signal,
-    skipHosts: alreadyDone,
-    onRefused: (target) => closedPorts.push(...coveredAt(target.ip, target.port)),
+    skipHosts: tools.alreadyDone,
+    onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port)),
     onProbed: (done, _total, openPorts) => {
       progress.done = done;
       progress.openPorts = openPorts;
@@ -166,20 +183,18 @@ async function surveyStages(settings: SurveySettings, { deps, protocols, identif
   state.targets = discovery.targets;
   state.hosts = discovery.openByHost.size;
   progress.openPorts = discovery.openPorts;
-  report();
-  await writer.reconcile([], closedPorts);
+  tools.report();
+  await tools.writer.reconcile([], closedPorts);
+  return discovery;
+}
 
-  // 2. Each host: grab, identify, credentials; saved in batches as they complete.
+/** 2. Each host: grab, identify, credentials; saved in batches as they complete. */
+async function hostStage(settings: SurveySettings, { protocols, identify, run, state }: StageContext, tools: StageTools, discovery: Discovery): Promise<void> {
+  const progress = state.progress;
   progress.phase = 'assessment';
   progress.done = 0;
   progress.total = discovery.openByHost.size;
-  const hostDeps: HostSurveyDeps = {
-    context,
-    now: run.now,
-    protocols,
-    identify,
-    credentials: settings.credentials,
-  };
+  const hostDeps: HostSurveyDeps = { context: tools.context, now: run.now, protocols, identify, credentials: settings.credentials };
   const refusalsClose = settings.discovery.kind === 'given';
   await runPool(
     discovery.openByHost,
@@ -194,7 +209,7 @@ async function surveyStages(settings: SurveySettings, { deps, protocols, identif
       // "the service is gone" that discovery would have seen (a re-survey of a device unplugged).
       if (refusalsClose) {
         for (const observation of result.observations) {
-          if (observation.status === 'connection-refused') result.covered.push(...coveredAt(ip, observation.port));
+          if (observation.status === 'connection-refused') result.covered.push(...tools.coveredAt(ip, observation.port));
         }
       }
       progress.done++;
@@ -204,34 +219,31 @@ async function surveyStages(settings: SurveySettings, { deps, protocols, identif
       for (const observation of result.observations) state.servicesByStatus[observation.status] = (state.servicesByStatus[observation.status] ?? 0) + 1;
       state.attempts += result.attempts.length;
       for (const finding of result.findings) state.found[finding.kind] = (state.found[finding.kind] ?? 0) + 1;
-      await writer.add(result);
+      await tools.writer.add(result);
     },
     run.signal,
   );
+}
 
-  // 3. The last batch; an interrupted run still saves and reconciles what it checked.
-  progress.phase = 'saving';
-  report();
-  await writer.flush();
-
-  // 4. Firmware: every device this run identified (resumed parts included) against the
-  // vulnerability data, after all hosts, because priority counts the installed base.
-  if (firmware && !run.signal.aborted) {
-    progress.phase = 'firmware';
-    report();
-    const devices = (await store.listDevices()).filter((device) => device.lastRunId === run.runId);
-    const open = await store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
-    state.firmware = assessFirmware(
-      devices.map((device) => ({ ip: device.ip, identity: device })),
-      firmware,
-      open,
-      run.now().toISOString(),
-    );
-    await writer.reconcile(state.firmware.findings, state.firmware.covered);
-    state.found['vulnerable-firmware'] = state.firmware.findings.length;
-    progress.findings += state.firmware.findings.length;
-  }
-  progress.phase = 'done';
+/**
+ * 4. Firmware: every device this run identified (resumed parts included) against the
+ * vulnerability data, after all hosts, because priority counts the installed base.
+ */
+async function firmwareStage({ deps, firmware, run, state }: StageContext, tools: StageTools): Promise<void> {
+  if (!firmware || run.signal.aborted) return;
+  state.progress.phase = 'firmware';
+  tools.report();
+  const devices = (await deps.store.listDevices()).filter((device) => device.lastRunId === run.runId);
+  const open = await deps.store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
+  state.firmware = assessFirmware(
+    devices.map((device) => ({ ip: device.ip, identity: device })),
+    firmware,
+    open,
+    run.now().toISOString(),
+  );
+  await tools.writer.reconcile(state.firmware.findings, state.firmware.covered);
+  state.found['vulnerable-firmware'] = state.firmware.findings.length;
+  state.progress.findings += state.firmware.findings.length;
 }
 
 function summaryOf(runId: number, status: SurveySummary['status'], state: SurveyState): SurveySummary {
