@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import { createRandom } from '../../core/random.ts';
 import type { HostileBehaviour, LabService } from '../types.ts';
-import { telnetCommand } from '../vendors/telnet-kit.ts';
+import { DO, IAC, WILL } from '../../protocols/telnet/codec.ts';
 import { connectionScope, type ConnectionScope } from './connection-scope.ts';
 
 /** Pause between chunks of an endless writer: a steady flood that leaves the event loop free. */
@@ -67,7 +67,6 @@ function endlessBannerChunk(service: LabService): () => Buffer {
 /** IAC DO/WILL requests for every option, in a shuffled order, over and over. */
 function iacStormChunk(seed: number): () => Buffer {
   const random = createRandom(seed);
-  const { IAC, DO, WILL } = telnetCommand;
   const bytes: number[] = [];
   while (bytes.length < floodChunkBytes) bytes.push(IAC, random.chance(0.5) ? DO : WILL, random.int(0, 255));
   const block = Buffer.from(bytes);

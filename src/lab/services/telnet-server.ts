@@ -9,7 +9,8 @@ import type { LabStatsRecorder } from '../stats.ts';
 import type { LabService } from '../types.ts';
 import type { TelnetPersona } from '../vendors/profile.ts';
 import { connectionScope } from './connection-scope.ts';
-import { createLineAssembler, createNegotiationPolicy, createTelnetDecoder } from './telnet-codec.ts';
+import { createTelnetDecoder } from '../../protocols/telnet/codec.ts';
+import { createLineAssembler, createNegotiationPolicy } from './telnet-device.ts';
 
 /** Delay before "Login incorrect" (real login(1) waits seconds; the lab keeps surveys quick). */
 export const telnetFailureDelayMs = 150;
@@ -94,9 +95,9 @@ export function serveTelnet(socket: Socket, persona: TelnetPersona, service: Lab
 
   socket.on('data', (chunk: Buffer) => {
     scope.touch();
-    for (const event of decoder.feed(chunk)) {
-      if (event.kind === 'negotiate') {
-        const answer = policy.answer(event.command, event.option);
+    for (const event of decoder.push(chunk).events) {
+      if (event.kind === 'negotiation') {
+        const answer = policy.answer(event.verb, event.option);
         if (answer) scope.write(answer);
         continue;
       }

@@ -3,19 +3,14 @@
  * ("<host> login:", "Login incorrect") and the "Username:/Password:" consoles of ISP
  * routers and printers.
  */
+import { DO, IAC, OPTION_ECHO, OPTION_NAWS, OPTION_SGA, WILL } from '../../protocols/telnet/codec.ts';
 import { busyboxAt } from './software.ts';
 import { deviceNumber, pad, type TelnetPersona } from './profile.ts';
 
-export const telnetCommand = { IAC: 255, DONT: 254, DO: 253, WONT: 252, WILL: 251, SB: 250, SE: 240 } as const;
-export const telnetOption = { ECHO: 1, SGA: 3, TTYPE: 24, NAWS: 31, LINEMODE: 34 } as const;
-
-const { IAC, DO, WILL } = telnetCommand;
-const { ECHO, SGA, NAWS } = telnetOption;
-
 /** What busybox telnetd sends on accept: it wants the window size and does echo itself. */
-export const busyboxNegotiation = Buffer.from([IAC, DO, ECHO, IAC, DO, NAWS, IAC, WILL, ECHO, IAC, WILL, SGA]);
+export const busyboxNegotiation = Buffer.from([IAC, DO, OPTION_ECHO, IAC, DO, OPTION_NAWS, IAC, WILL, OPTION_ECHO, IAC, WILL, OPTION_SGA]);
 /** Vendor consoles that only announce echo and suppress-go-ahead. */
-export const consoleNegotiation = Buffer.from([IAC, WILL, ECHO, IAC, WILL, SGA]);
+export const consoleNegotiation = Buffer.from([IAC, WILL, OPTION_ECHO, IAC, WILL, OPTION_SGA]);
 
 /**
  * CRLF-joined text block framed by blank lines, as an /etc/issue file prints.

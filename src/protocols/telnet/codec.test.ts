@@ -54,7 +54,7 @@ test('decoder handles escaped 255, subnegotiation with escapes, and two-byte com
   for (const pieceSize of [1, 4, bytes.length]) {
     const { data, commands } = decodeInPieces(bytes, pieceSize);
     assert.deepEqual([...data], [0x41, 255, 0x42, 0x43]);
-    assert.deepEqual(commands, [{ kind: 'subnegotiation', option: 24, length: 3 }]);
+    assert.deepEqual(commands, [{ kind: 'subnegotiation', option: 24, length: 3, data: Buffer.from([1, 255, 7]) }]);
   }
 });
 
@@ -78,7 +78,7 @@ test('negotiator refuses unknown options, accepts ECHO/SGA once, never acknowled
   assert.equal(answer('dont', 24), undefined, 'already disabled: no answer');
   assert.equal(answer('wont', 31), undefined);
   assert.deepEqual([...answer('wont', 1)!], [IAC, DONT, 1]);
-  assert.equal(negotiator.answer({ kind: 'subnegotiation', option: 24, length: 1 }), undefined);
+  assert.equal(negotiator.answer({ kind: 'subnegotiation', option: 24, length: 1, data: Buffer.from([1]) }), undefined);
 });
 
 test('negotiator stops answering at its cap (IAC storm)', () => {

@@ -15,26 +15,49 @@ export const SE = 240;
 /** Option codes a login client reasonably agrees to (RFC 857 ECHO, RFC 858 SUPPRESS-GO-AHEAD). */
 export const OPTION_ECHO = 1;
 export const OPTION_SGA = 3;
+/** Options devices ask clients for: terminal type (RFC 1091), window size (RFC 1073), line mode (RFC 1184). */
+export const OPTION_TTYPE = 24;
+export const OPTION_NAWS = 31;
+export const OPTION_LINEMODE = 34;
 
 export type NegotiationVerb = 'do' | 'dont' | 'will' | 'wont';
 
+/** The command byte of each negotiation verb. */
+export const verbCommand: Readonly<Record<NegotiationVerb, number>> = { do: DO, dont: DONT, will: WILL, wont: WONT };
+
 /** One command found in the stream. Other two-byte commands (NOP, GA, AYT…) are dropped. */
-export type TelnetCommand = { kind: 'negotiation'; verb: NegotiationVerb; option: number } | { kind: 'subnegotiation'; option: number; length: number };
+export type TelnetCommand =
+  | { kind: 'negotiation'; verb: NegotiationVerb; option: number }
+  | {
+      kind: 'subnegotiation';
+      option: number;
+      length: number;
+      /** The body's first bytes (IAC IAC unescaped): enough for NAWS and TTYPE, never more. */
+      data: Buffer;
+    };
+
+/** Data and commands in the order they came: what a device (the lab's) acts on. */
+export type TelnetEvent = { kind: 'data'; bytes: Buffer } | TelnetCommand;
 
 export interface DecodedChunk {
   /** Application bytes with every command removed (IAC IAC becomes one 255). */
   data: Buffer;
   commands: TelnetCommand[];
+  /** The same, interleaved in arrival order. */
+  events: TelnetEvent[];
 }
 
 /** Longest subnegotiation body kept track of; anything longer is skipped, not stored. */
 const maxSubnegotiationBytes = 4096;
+/** Subnegotiation bytes kept (NAWS needs 4 bytes, TTYPE a few dozen). */
+const keptSubnegotiationBytes = 64;
 
 const verbOf: Record<number, NegotiationVerb> = { [DO]: 'do', [DONT]: 'dont', [WILL]: 'will', [WONT]: 'wont' };
 
 /**
- * A stateful decoder: feed it chunks as they arrive; a command split across two chunks
- * is completed by the second. Never throws, whatever the bytes.
+ * A stateful decoder for either end of a connection: feed it chunks as they arrive; a
+ * command split across two chunks is completed by the second. Never throws, whatever the
+ * bytes. The survey's client and the lab's devices decode with it alike.
  * @example
  * const decoder = createTelnetDecoder();
  * decoder.push(Buffer.from([255, 253])); decoder.push(Buffer.from([1, 0x6c])) // → data "l", DO ECHO
@@ -44,12 +67,24 @@ export function createTelnetDecoder(): { push(chunk: Buffer): DecodedChunk } {
   let pendingVerb: NegotiationVerb = 'do';
   let subOption = 0;
   let subLength = 0;
+  let subData: number[] = [];
 
   return {
     push(chunk: Buffer): DecodedChunk {
       const data = Buffer.allocUnsafe(chunk.length);
       let dataLength = 0;
+      let segmentStart = 0;
       const commands: TelnetCommand[] = [];
+      const events: TelnetEvent[] = [];
+      const command = (found: TelnetCommand) => {
+        if (dataLength > segmentStart) events.push({ kind: 'data', bytes: data.subarray(segmentStart, dataLength) });
+        segmentStart = dataLength;
+        commands.push(found);
+        events.push(found);
+      };
+      const keepSubByte = (byte: number) => {
+        if (subData.length < keptSubnegotiationBytes) subData.push(byte);
+      };
       for (const byte of chunk) {
         switch (state) {
           case 'data':
@@ -70,32 +105,38 @@ export function createTelnetDecoder(): { push(chunk: Buffer): DecodedChunk } {
             }
             break;
           case 'verb':
-            commands.push({ kind: 'negotiation', verb: pendingVerb, option: byte });
+            command({ kind: 'negotiation', verb: pendingVerb, option: byte });
             state = 'data';
             break;
           case 'sb-option':
             subOption = byte;
             subLength = 0;
+            subData = [];
             state = 'sb';
             break;
           case 'sb':
             if (byte === IAC) state = 'sb-iac';
-            else subLength = Math.min(subLength + 1, maxSubnegotiationBytes);
+            else {
+              subLength = Math.min(subLength + 1, maxSubnegotiationBytes);
+              keepSubByte(byte);
+            }
             break;
           case 'sb-iac':
             if (byte === SE) {
-              commands.push({ kind: 'subnegotiation', option: subOption, length: subLength });
+              command({ kind: 'subnegotiation', option: subOption, length: subLength, data: Buffer.from(subData) });
               state = 'data';
             } else {
               // IAC IAC is an escaped 255 inside the body; any other byte is a peer
               // error that real clients tolerate by staying in the subnegotiation.
               subLength = Math.min(subLength + 1, maxSubnegotiationBytes);
+              if (byte === IAC) keepSubByte(IAC);
               state = 'sb';
             }
             break;
         }
       }
-      return { data: data.subarray(0, dataLength), commands };
+      if (dataLength > segmentStart) events.push({ kind: 'data', bytes: data.subarray(segmentStart, dataLength) });
+      return { data: data.subarray(0, dataLength), commands, events };
     },
   };
 }

@@ -12,7 +12,7 @@ import { sshIdentification } from '../../../src/lab/services/ssh-server.ts';
 import type { LabDevice, LabService } from '../../../src/lab/types.ts';
 import { personasOf } from '../../../src/lab/personas.ts';
 import type { HttpReply, HttpSite } from '../../../src/lab/vendors/profile.ts';
-import { telnetCommand } from '../../../src/lab/vendors/telnet-kit.ts';
+import { DO, DONT, IAC, WILL, WONT } from '../../../src/protocols/telnet/codec.ts';
 
 /** Redirect hops a grab follows (3xx), and HTML (meta refresh / script) hops among them. */
 const maxRedirects = 3;
@@ -193,13 +193,13 @@ function sshResult(version: string): GrabResult {
 function negotiationOf(bytes: Buffer): { do: number[]; will: number[]; dont: number[]; wont: number[] } {
   const seen = { do: [] as number[], will: [] as number[], dont: [] as number[], wont: [] as number[] };
   for (let index = 0; index + 2 < bytes.length; index += 3) {
-    if (bytes[index] !== telnetCommand.IAC) continue;
+    if (bytes[index] !== IAC) continue;
     const option = bytes[index + 2]!;
     const command = bytes[index + 1];
-    if (command === telnetCommand.DO) seen.do.push(option);
-    else if (command === telnetCommand.WILL) seen.will.push(option);
-    else if (command === telnetCommand.DONT) seen.dont.push(option);
-    else if (command === telnetCommand.WONT) seen.wont.push(option);
+    if (command === DO) seen.do.push(option);
+    else if (command === WILL) seen.will.push(option);
+    else if (command === DONT) seen.dont.push(option);
+    else if (command === WONT) seen.wont.push(option);
   }
   return seen;
 }
