@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { LabStatsRecorder } from '../stats.ts';
 import type { LabService } from '../types.ts';
 import type { FtpPersona } from '../vendors/profile.ts';
+import { parseFtpCommand } from '../../protocols/ftp/codec.ts';
 import { connectionScope } from './connection-scope.ts';
 
 export const ftpFailureDelayMs = 150;
@@ -45,9 +46,7 @@ export function serveFtp(socket: Socket, persona: FtpPersona, service: LabServic
       partialCounted = false;
       stats.add('bytesAfterLogin', line.length + 2);
     }
-    const space = line.indexOf(' ');
-    const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
-    const argument = space === -1 ? '' : line.slice(space + 1);
+    const { verb, argument } = parseFtpCommand(line);
     switch (verb) {
       case 'USER':
         if (loggedIn) return void scope.write("530 Can't change to another user.\r\n");

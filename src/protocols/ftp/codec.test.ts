@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ftpCommand, parseFtpReply, parseGreeting } from './codec.ts';
+import { ftpCommand, parseFtpCommand, parseFtpReply, parseGreeting } from './codec.ts';
 
 const reply = (text: string) => parseFtpReply(Buffer.from(text, 'latin1'));
 
@@ -56,4 +56,11 @@ test('fuzz: random and truncated replies never throw', () => {
     const parsed = parseGreeting(bytes);
     if (parsed.state === 'complete') assert.ok(parsed.code >= 200 && parsed.code <= 999 && parsed.end <= bytes.length);
   }
+});
+
+test('a command line splits into its upper-cased verb and the rest, as a server reads it', () => {
+  assert.deepEqual(parseFtpCommand('user admin'), { verb: 'USER', argument: 'admin' });
+  assert.deepEqual(parseFtpCommand('PASS two words'), { verb: 'PASS', argument: 'two words' });
+  assert.deepEqual(parseFtpCommand('NOOP'), { verb: 'NOOP', argument: '' });
+  assert.deepEqual(parseFtpCommand(ftpCommand('USER', 'x\r\nDELE y').toString().trimEnd()), { verb: 'USER', argument: 'xDELE y' });
 });

@@ -93,3 +93,12 @@ export function parseGreeting(bytes: Buffer): ReplyParse {
 export function ftpCommand(verb: string, argument: string): Buffer {
   return Buffer.from(`${verb} ${argument.replace(/[\r\n]/g, '')}\r\n`, 'utf8');
 }
+
+/**
+ * A command line as a server reads it (the lab's FTP devices): the verb upper-cased, the rest as its argument.
+ * @example parseFtpCommand('user admin') // { verb: 'USER', argument: 'admin' }
+ */
+export function parseFtpCommand(line: string): { verb: string; argument: string } {
+  const space = line.indexOf(' ');
+  return { verb: (space === -1 ? line : line.slice(0, space)).toUpperCase(), argument: space === -1 ? '' : line.slice(space + 1) };
+}
