@@ -22,6 +22,19 @@ export interface GrabContext {
   signal: AbortSignal;
 }
 
+/** How the framework reaches a service: the dialer opens the socket, never the protocol. */
+export type Transport = 'tcp' | 'tls' | 'udp';
+
+/**
+ * The context a protocol's own code gets: its `dial` speaks the protocol's transport, so a
+ * `tls` protocol (HTTPS, MQTT over TLS) runs the same grabber and checker over a TLS session.
+ * @example await https.grab(contextFor(context, 'tls'), target)
+ */
+export function contextFor(context: GrabContext, transport: Transport): GrabContext {
+  if (transport !== 'tls') return context;
+  return { ...context, dial: (target, limits) => context.dialTls(target, limits ? { limits } : {}) };
+}
+
 /** What one grab produced; a grab that failed keeps what it extracted before it failed. */
 export interface GrabOutcome<R extends GrabResult = GrabResult> {
   status: GrabStatus;

@@ -7,10 +7,9 @@
  */
 import type { GrabResult, Target } from '../core/records.ts';
 import type { CredentialChecker } from './credential-checker.ts';
-import type { GrabContext, GrabOutcome } from './grab.ts';
+import type { GrabContext, GrabOutcome, Transport } from './grab.ts';
 
-/** How the framework reaches the service: the dialer opens the socket, never the protocol. */
-export type Transport = 'tcp' | 'tls' | 'udp';
+export type { Transport };
 
 /**
  * How a field looks in a grab result, for the rules that read it:
@@ -45,6 +44,29 @@ type ShapeOf<T> = [T] extends [string]
  */
 export type FieldsOf<R> = { readonly [K in keyof R]-?: ShapeOf<NonNullable<R[K]>> };
 
+/**
+ * How a protocol is recognised on a port, whatever the port's number (protocols/detect.ts runs
+ * these): first what the service volunteers on connect, then, if it stays silent, one harmless
+ * request per candidate protocol, starting with the port's usual one. For a `tls` protocol the
+ * same happens inside a TLS session. Both tests must be cheap and must not throw.
+ */
+export interface ProtocolDetection {
+  /**
+   * The service speaks first (telnet, SSH, FTP): do these volunteered bytes belong to this
+   * protocol? They are what arrived within the banner wait, possibly only the start of a greeting.
+   */
+  banner?(bytes: Buffer): boolean;
+  /**
+   * The client speaks first (HTTP, RTSP, MQTT, ADB): one harmless request, sent when the service
+   * volunteered nothing, and whether the reply (what arrived before the reply wait ended) is this
+   * protocol's. The request must be safe to send to any service: no login, no command.
+   */
+  probe?: {
+    request(target: Target): Uint8Array;
+    matches(reply: Buffer): boolean;
+  };
+}
+
 /** A protocol as its folder writes it, with its own result type R. */
 export interface ProtocolDefinition<R extends GrabResult> {
   /** Lower-case name used in observations, findings, rules and reports: "telnet". */
@@ -60,7 +82,13 @@ export interface ProtocolDefinition<R extends GrabResult> {
   fields: FieldsOf<R>;
   /** What a field holds, where its name does not say it all (the docs' field table). */
   fieldNotes?: { readonly [K in keyof R]?: string };
-  /** Grab one service. Must not throw for network trouble; the runner catches what escapes. */
+  /** How to recognise the protocol on any port; without it, it is only assumed on its own ports. */
+  detect?: ProtocolDetection;
+  /**
+   * Grab one service. `ctx.dial` speaks the protocol's transport: a `tls` protocol's connections
+   * are TLS sessions (their `tls` details set). Must not throw for network trouble; the runner
+   * catches what escapes.
+   */
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome<R>>;
   /** The login checker, for protocols that have a login the dictionary can be tried on. */
   credentials?: CredentialChecker<R>;
@@ -75,6 +103,7 @@ export interface Protocol {
   readonly otherPorts: readonly number[];
   readonly fields: FieldTable;
   readonly fieldNotes: { readonly [field: string]: string | undefined };
+  readonly detect?: ProtocolDetection;
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome>;
   readonly credentials?: CredentialChecker;
 }
@@ -94,6 +123,7 @@ export function defineProtocol<R extends GrabResult>(definition: ProtocolDefinit
     otherPorts: definition.otherPorts ?? [],
     fields: definition.fields as FieldTable,
     fieldNotes: definition.fieldNotes ?? {},
+    ...(definition.detect ? { detect: definition.detect } : {}),
     grab: definition.grab,
     ...(definition.credentials ? { credentials: definition.credentials as unknown as CredentialChecker } : {}),
   };

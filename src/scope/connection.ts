@@ -1,4 +1,5 @@
 import type { GrabStatus, Target } from '../core/records.ts';
+import type { TlsDetails } from './tls-details.ts';
 
 /** Why a connection stopped giving bytes. */
 export type ReadEnd = 'io-timeout' | 'closed' | 'byte-cap-exceeded' | 'deadline-exceeded' | 'error';
@@ -24,6 +25,8 @@ export interface ConnectionLimits {
  */
 export interface Connection {
   readonly target: Target;
+  /** Set on a TLS session (dialTls): what its handshake showed, the certificate among it. */
+  readonly tls?: TlsDetails;
   /** Next chunk of bytes, waiting at most `ioTimeoutMs`. */
   next(): Promise<ReadStep>;
   /**

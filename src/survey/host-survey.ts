@@ -3,7 +3,7 @@ import type { CoveredCheck } from '../store/roles/findings.ts';
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { CredentialCheckOutcome } from '../protocols/credential-checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
-import type { GrabContext } from '../protocols/grab.ts';
+import { contextFor, type GrabContext } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
@@ -63,7 +63,7 @@ async function grabService({ context, now }: HostSurveyDeps, protocol: Protocol,
   let result: Record<string, unknown> = {};
   let error: string | undefined;
   try {
-    const outcome = await protocol.grab(context, { ip, port });
+    const outcome = await protocol.grab(contextFor(context, protocol.transport), { ip, port });
     ({ status, result } = outcome);
     error = outcome.error;
   } catch (thrown) {
@@ -84,7 +84,8 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
     const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
     let outcome: CredentialCheckOutcome;
     try {
-      outcome = await checker.check(deps.context, service, entries, { maxAttempts, audit: (attempt) => result.attempts.push(attempt) });
+      const transport = deps.protocols.byName(service.protocol)?.transport ?? 'tcp';
+      outcome = await checker.check(contextFor(deps.context, transport), service, entries, { maxAttempts, audit: (attempt) => result.attempts.push(attempt) });
     } catch (thrown) {
       outcome = { status: 'unknown-error' as const, attempts: 0, evidence: {}, error: thrown instanceof Error ? thrown.message : String(thrown) };
     }
