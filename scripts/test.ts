@@ -5,7 +5,7 @@
 //
 // Runs under the project's own Node (scripts/launch.cjs has installed it).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findImportCycles, formatCycles } from './import-cycles.ts';
@@ -63,15 +63,26 @@ function ensureDebianPackages(): void {
   }
   process.stderr.write(`npm test: installing the Debian packages the tests need: ${list}\n`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
-  ]) {
-    const step = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (step.status !== 0) {
-      process.stderr.write(`npm test: apt-get ${args[0]} failed (exit ${step.status}); install by hand: apt-get install ${list}\n`);
-      process.exit(1);
+  // Daemons the tests play against (telnetd, sshd, lighttpd, mosquitto …) must not start as
+  // services on their usual ports: the tests start them on loopback with their own settings,
+  // and a lighttpd bound to *:80 would take the lab's port 80. policy-rc.d (exit 101) tells the
+  // packages' scripts not to start anything.
+  const policy = '/usr/sbin/policy-rc.d';
+  const hadPolicy = existsSync(policy);
+  if (!hadPolicy) writeFileSync(policy, '#!/bin/sh\n# written by opennotice npm test while it installs packages\nexit 101\n', { mode: 0o755 });
+  try {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    ]) {
+      const step = spawnSync('apt-get', args, { stdio: 'inherit', env });
+      if (step.status !== 0) {
+        process.stderr.write(`npm test: apt-get ${args[0]} failed (exit ${step.status}); install by hand: apt-get install ${list}\n`);
+        process.exit(1);
+      }
     }
+  } finally {
+    if (!hadPolicy) rmSync(policy, { force: true });
   }
   const still = missingPackages();
   if (still.length > 0) {
