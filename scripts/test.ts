@@ -70,6 +70,7 @@ function ensureDebianPackages(): void {
   const policy = '/usr/sbin/policy-rc.d';
   const hadPolicy = existsSync(policy);
   if (!hadPolicy) writeFileSync(policy, '#!/bin/sh\n# written by opennotice npm test while it installs packages\nexit 101\n', { mode: 0o755 });
+  let failed: string | undefined;
   try {
     for (const args of [
       ['update', '-qq'],
@@ -77,12 +78,16 @@ function ensureDebianPackages(): void {
     ]) {
       const step = spawnSync('apt-get', args, { stdio: 'inherit', env });
       if (step.status !== 0) {
-        process.stderr.write(`npm test: apt-get ${args[0]} failed (exit ${step.status}); install by hand: apt-get install ${list}\n`);
-        process.exit(1);
+        failed = `apt-get ${args[0]} failed (exit ${step.status})`;
+        break;
       }
     }
   } finally {
     if (!hadPolicy) rmSync(policy, { force: true });
+  }
+  if (failed) {
+    process.stderr.write(`npm test: ${failed}; install by hand: apt-get install ${list}\n`);
+    process.exit(1);
   }
   const still = missingPackages();
   if (still.length > 0) {
