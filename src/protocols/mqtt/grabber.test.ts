@@ -10,6 +10,7 @@ import { createLoopbackContext } from '../../../test/support/loopback-context.ts
 import { type Certificate, makeCertificate, startLabBroker } from '../../../test/support/mqtt.ts';
 import { contextFor } from '../grab.ts';
 import { startPeer } from '../fake-peer.test.ts';
+import type { MqttTlsSummary } from './grabber.ts';
 import { mqtt, mqtts } from './index.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 500, deadlineMs: 3000, maxBytes: 64 * 1024 });
@@ -109,7 +110,7 @@ test('mqtts: the same grab over TLS, with the certificate the broker presents', 
     const outcome = await mqtts.grab(contextFor(ctx, mqtts.transport), target(lab.port));
     assert.equal(outcome.status, 'success', outcome.error);
     assert.equal(outcome.result.returnMeaning, 'not-authorized');
-    const tls = outcome.result.tls as Record<string, unknown>;
+    const tls = outcome.result.tls as MqttTlsSummary;
     assert.equal(tls.subject, 'O=opennotice test, CN=hub.lab.test');
     assert.equal(tls.selfSigned, true);
     assert.match(String(tls.version), /^TLSv1\.[23]$/);
