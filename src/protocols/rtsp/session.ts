@@ -38,6 +38,8 @@ export interface RtspSession {
   close(): void;
 }
 
+/** How long a reused connection is watched for the server's hang-up before the next request goes over it. */
+const hangUpCheckMs = 20;
 /** Chunks read for one response at most: the dialer's byte cap and timeouts end a stream long before. */
 const maxChunksPerResponse = 10_000;
 
@@ -60,6 +62,13 @@ export function createRtspSession(ctx: GrabContext, target: Target): RtspSession
 
   const request: RtspSession['request'] = async (method, path, headers = []) => {
     const url = rtspUrl(target, path);
+    if (conn && answeredOnConnection > 0 && pending.length === 0) {
+      // A camera that hangs up after a refusal closes right behind its answer: notice it before
+      // sending the next request into a closed connection (and losing a try to it).
+      const early = await conn.poll(hangUpCheckMs);
+      if ('end' in early) drop();
+      else if ('chunk' in early) pending = early.chunk;
+    }
     if (!conn) {
       try {
         conn = await ctx.dial(target);
