@@ -9,6 +9,8 @@ import { rtspUrl, type RtspResponse } from './codec.ts';
 import type { RtspResult } from './grabber.ts';
 import { createRtspSession, type RtspAnswer, type RtspSession } from './session.ts';
 
+/** How long the checker watches a connection for a hang-up before its next try (see RtspSessionOptions). */
+const hangUpCheckMs = 20;
 /** Tries in a row without a usable answer (no answer, or an unexpected status) after which the camera is left alone. */
 const maxConsecutiveErrors = 2;
 
@@ -58,7 +60,7 @@ async function checkRtsp(
   const login = loginOf(service);
   if (!login) return { status: 'protocol-error', attempts: 0, evidence: {}, error: 'no Basic or Digest login recorded for this service' };
   const target: Target = { ip: service.ip, port: service.port };
-  const session = createRtspSession(ctx, target);
+  const session = createRtspSession(ctx, target, { hangUpCheckMs });
   try {
     return await tryEntries(ctx, session, target, login, entries, limits);
   } finally {

@@ -38,15 +38,22 @@ export interface RtspSession {
   close(): void;
 }
 
-/** How long a reused connection is watched for the server's hang-up before the next request goes over it. */
-const hangUpCheckMs = 20;
 /** Chunks read for one response at most: the dialer's byte cap and timeouts end a stream long before. */
 const maxChunksPerResponse = 10_000;
+
+export interface RtspSessionOptions {
+  /**
+   * How long a connection that already answered is watched for the server's hang-up before the
+   * next request goes over it; 0 sends at once. Cameras that hang up after a refused login close
+   * right behind their answer: a checker that waits a moment does not lose a try to that.
+   */
+  hangUpCheckMs: number;
+}
 
 /**
  * @example const session = createRtspSession(ctx, target); const answer = await session.request('OPTIONS', '/')
  */
-export function createRtspSession(ctx: GrabContext, target: Target): RtspSession {
+export function createRtspSession(ctx: GrabContext, target: Target, options: RtspSessionOptions = { hangUpCheckMs: 0 }): RtspSession {
   let conn: Connection | undefined;
   let pending: Buffer = Buffer.alloc(0);
   let answeredOnConnection = 0;
@@ -62,10 +69,8 @@ export function createRtspSession(ctx: GrabContext, target: Target): RtspSession
 
   const request: RtspSession['request'] = async (method, path, headers = []) => {
     const url = rtspUrl(target, path);
-    if (conn && answeredOnConnection > 0 && pending.length === 0) {
-      // A camera that hangs up after a refusal closes right behind its answer: notice it before
-      // sending the next request into a closed connection (and losing a try to it).
-      const early = await conn.poll(hangUpCheckMs);
+    if (conn && answeredOnConnection > 0 && pending.length === 0 && options.hangUpCheckMs > 0) {
+      const early = await conn.poll(options.hangUpCheckMs);
       if ('end' in early) drop();
       else if ('chunk' in early) pending = early.chunk;
     }
