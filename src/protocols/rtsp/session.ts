@@ -117,7 +117,7 @@ export function createRtspSession(ctx: GrabContext, target: Target, options: Rts
       const silent = pending.length === 0;
       const statusLine = partialStatusLine(pending);
       drop();
-      const status = step.end === 'closed' ? 'protocol-error' : statusForReadEnd(step.end);
+      const status = statusForReadEnd(step.end);
       const error = step.end === 'closed' ? (silent ? 'closed without answering' : 'answer cut short') : (step.error ?? `read ended: ${step.end}`);
       return { kind: 'failed', status, error, url, reusedConnection, closedSilently: silent && step.end === 'closed', ...(statusLine ? { statusLine } : {}) };
     }
