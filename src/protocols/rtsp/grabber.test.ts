@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { rtspPersonas } from '../../lab/services/rtsp-personas.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { startLabRtspCamera, type LabRtspCamera } from '../../../test/support/lab/rtsp-camera.ts';
+import { detectService } from '../detect.ts';
 import { startPeer, type FakePeer } from '../fake-peer.test.ts';
+import { shippedProtocols } from '../registry.ts';
 import { commonStreamPaths } from './grabber.ts';
 import rtsp from './index.ts';
 
@@ -29,6 +31,17 @@ test('rtsp is registered on 554 (and 8554) and recognised by its reply on any po
   assert.equal(Buffer.from(probe.request({ ip: '192.0.2.7', port: 10554 })).toString('latin1'), 'OPTIONS rtsp://192.0.2.7:10554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n');
   assert.equal(probe.matches(Buffer.from('RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n')), true);
   assert.equal(probe.matches(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n')), false);
+});
+
+test('a camera on an unusual port is named rtsp by its answer to a probe, even to another protocol’s', async () => {
+  const camera = await startLabRtspCamera({ persona: rtspPersonas.hikvision, auth: 'digest', credential });
+  try {
+    const limits = { bannerWaitMs: 200, briefWaitMs: 100, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096 };
+    const found = await detectService(ctx, { ip: '127.0.0.1', port: camera.port }, shippedProtocols, limits);
+    assert.deepEqual([found.protocol?.name, found.method, found.status], ['rtsp', 'probe', 'success']);
+  } finally {
+    await camera.close();
+  }
 });
 
 test('a Dahua-like camera: Server, methods, Digest realm on "/", over one connection, no credential sent', async () => {
