@@ -8,6 +8,7 @@ import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
 import { surveyLimitBounds } from '../survey/policy.ts';
+import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
 
@@ -22,7 +23,7 @@ export const surveyOptionSpecs = {
     type: 'string',
     multiple: true,
     valueName: 'LIST',
-    description: `ports to survey (default: the plan's, else ${shippedProtocols.defaultSurveyPorts.join(',')})`,
+    description: `ports to survey (default: the plan's, else the ${defaultPortsFor(shippedProtocols.defaultSurveyPorts).length} IoT ports of docs/formats.md)`,
   },
   check: {
     type: 'string',

@@ -19,6 +19,7 @@ import { defaultConnectionLimits } from '../scope/dialer.ts';
 import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
+import { defaultPortsFor } from './ports/survey-ports.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
@@ -259,7 +260,7 @@ function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a port number`);
   }
   if (requested && requested.length > 0) return [...new Set(requested)];
-  return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : [...protocols.defaultSurveyPorts];
+  return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : defaultPortsFor(protocols.defaultSurveyPorts);
 }
 
 function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {

@@ -12,6 +12,7 @@ export default defineProtocol<FtpResult>({
   description: 'file transfer; the greeting often names the device and its firmware',
   transport: 'tcp',
   defaultPorts: [21],
+  otherPorts: [2121],
   fields: { banner: 'text', code: 'number' },
   fieldNotes: { banner: 'whole 220 greeting, codes stripped, lines joined with `\\n`' },
   detect: { banner: looksLikeFtp },

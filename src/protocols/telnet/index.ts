@@ -13,6 +13,7 @@ export default defineProtocol<TelnetResult>({
   description: 'remote terminal; the banner and prompt name many devices, and its login is where Mirai-like bots try default pairs',
   transport: 'tcp',
   defaultPorts: [23, 2323],
+  otherPorts: [8023],
   fields: {
     banner: 'text',
     prompt: 'text',
