@@ -24,6 +24,7 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'tcpdump', commands: ['tcpdump'], why: 'live darknet capture' },
   { name: 'chromium', commands: ['chromium'], why: 'the real browser of the web tests' },
   { name: 'fonts-ipafont-gothic', why: 'readable Japanese text in the browser screenshots' },
+  { name: 'miniupnpd', commands: ['miniupnpd'], why: 'a real UPnP IGD whose device description the UPnP grabber reads' },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */
