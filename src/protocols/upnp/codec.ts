@@ -111,14 +111,11 @@ function factsOf(device: XmlElement): UpnpDeviceFacts {
 
 /** Whitespace collapsed, control characters dropped, length capped. */
 function cleanText(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, maxFactChars)
-  );
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, maxFactChars);
 }
 
 /**
