@@ -38,7 +38,7 @@ export default defineProtocol<UpnpResult>({
     descriptionPath: 'the well-known path that answered with the description',
     server: 'HTTP Server header of that answer, e.g. `Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.1`',
     services: 'serviceType of each service of the root device (list: not matchable)',
-    embedded: 'the first embedded device’s facts (`embedded.manufacturer`, `embedded.modelName`, …), for roots that wrap the real device',
+    embedded: 'the same facts of the first embedded device, for roots that only wrap the real device',
     firmware: 'from a vendor extension: firmwareVersion, fwVersion, softwareVersion, swVersion (optionally X_-prefixed) or displayVersion',
     UDN: 'the unique device name, `uuid:…`; the serial number is never kept',
     refusal:
