@@ -50,6 +50,12 @@ export const surveyOptionSpecs = {
   'io-timeout': { type: 'string', valueName: 'MS', description: 'longest wait for the next bytes', default: '3000' },
   deadline: { type: 'string', valueName: 'MS', description: 'longest life of one connection', default: '10000' },
   'max-bytes': { type: 'string', valueName: 'N', description: 'most bytes read from one connection', default: '262144' },
+  'max-probes': {
+    type: 'string',
+    valueName: 'N',
+    description: "requests spent finding a silent service's protocol, beyond its port's usual one (0: only the usual protocol)",
+    default: '6',
+  },
   'user-agent': { type: 'string', valueName: 'TEXT', description: 'HTTP User-Agent (should name your transparency page)' },
   db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
   resume: { type: 'string', valueName: 'RUN', description: 'continue an interrupted run: same scope, ports, seed and checks; saved hosts are skipped' },
@@ -68,6 +74,7 @@ const limitOptions = {
   'io-timeout': 'ioTimeoutMs',
   deadline: 'deadlineMs',
   'max-bytes': 'maxBytes',
+  'max-probes': 'maxProbes',
   'max-attempts-per-service': 'maxAttemptsPerService',
   'max-attempts-per-host': 'maxAttemptsPerHost',
 } as const satisfies Partial<Record<keyof SurveyOptionValues, keyof SurveyLimits>>;

@@ -30,8 +30,8 @@ test('default and other ports map to the agreed protocols', () => {
 });
 
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
-  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 2323, 5000, 5555, 7547, 8080, 49152]);
-  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp', 'upnp', 'cwmp', 'adb']);
+  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 2323, 5000, 5555, 7547, 8080, 8443, 49152]);
+  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp', 'https', 'upnp', 'cwmp', 'adb']);
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
 });
 
@@ -69,8 +69,9 @@ const checkerFor = (service: ServiceObservation) => {
 test('one checker per login protocol, chosen by what the grab saw', () => {
   assert.deepEqual(
     protocols.filter((protocol) => protocol.credentials).map((protocol) => protocol.name),
-    ['telnet', 'http', 'ssh', 'ftp', 'adb'],
+    ['telnet', 'http', 'ssh', 'ftp', 'https', 'adb'],
   );
+  assert.equal(checkerFor(observation('https', { auth: { scheme: 'digest', realm: 'x' }, authPath: '/cgi-bin' })), 'https');
   assert.equal(checkerFor(observation('telnet', { promptKind: 'login' })), 'telnet');
   assert.equal(checkerFor(observation('http', { auth: { scheme: 'basic', realm: 'x' }, authPath: '/' })), 'http');
   assert.equal(checkerFor(observation('ftp', { banner: 'hi', code: 220 })), 'ftp');

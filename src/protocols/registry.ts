@@ -9,7 +9,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import adb from './adb/index.ts';
 import cwmp from './cwmp/index.ts';
 import ftp from './ftp/index.ts';
-import http from './http/index.ts';
+import { http, https } from './http/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
@@ -56,4 +56,4 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, upnp, cwmp, adb]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, upnp, cwmp, adb]);

@@ -11,6 +11,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import type { ImportStats } from '../discover/import-run.ts';
 import { readOpenPorts } from '../discover/import.ts';
+import { type DetectionLimits, defaultDetectionLimits } from '../protocols/detect.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { AddressSet } from '../scope/cidr.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
@@ -32,6 +33,7 @@ export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: numbe
   ioTimeoutMs: { min: 10, max: 120_000 },
   deadlineMs: { min: 100, max: 600_000 },
   maxBytes: { min: 1024, max: 64 * 1024 * 1024 },
+  maxProbes: { min: 0, max: 20 },
   maxAttemptsPerService: { min: 1, max: 10_000 },
   maxAttemptsPerHost: { min: 1, max: 10_000 },
 };
@@ -75,6 +77,8 @@ export interface SurveySettings {
   discoveryConcurrency: number;
   /** Hosts assessed at once (each opens at most perHostConcurrent connections). */
   hostConcurrency: number;
+  /** How long to wait for greetings and replies, and how many probes, when finding a service's protocol. */
+  detection: DetectionLimits;
   discovery: { kind: 'connect-scan' } | GivenOpenPorts;
   /** Present when the credentials check runs. */
   credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number };
@@ -154,6 +158,12 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
       ioTimeoutMs: limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs,
       deadlineMs: limits.deadlineMs ?? defaultConnectionLimits.deadlineMs,
       maxBytes: limits.maxBytes ?? defaultConnectionLimits.maxBytes,
+    },
+    detection: {
+      ...defaultDetectionLimits,
+      bannerWaitMs: Math.min(defaultDetectionLimits.bannerWaitMs, limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs),
+      replyWaitMs: limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs,
+      maxProbes: limits.maxProbes ?? defaultDetectionLimits.maxProbes,
     },
     discoveryConcurrency: rate.maxConcurrent,
     hostConcurrency: Math.max(1, Math.floor(rate.maxConcurrent / rate.perHostConcurrent)),

@@ -4,6 +4,7 @@
  */
 import { defineProtocol } from '../protocol.ts';
 import { ftpChecker } from './credentials.ts';
+import { looksLikeFtp } from './codec.ts';
 import { type FtpResult, grabFtp } from './grabber.ts';
 
 export default defineProtocol<FtpResult>({
@@ -13,6 +14,7 @@ export default defineProtocol<FtpResult>({
   defaultPorts: [21],
   fields: { banner: 'text', code: 'number' },
   fieldNotes: { banner: 'whole 220 greeting, codes stripped, lines joined with `\\n`' },
+  detect: { banner: looksLikeFtp },
   grab: grabFtp,
   credentials: ftpChecker,
 });

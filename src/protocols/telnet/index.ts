@@ -5,6 +5,7 @@
  */
 import { defineProtocol } from '../protocol.ts';
 import { createTelnetChecker } from './credentials.ts';
+import { looksLikeTelnet } from './codec.ts';
 import { createTelnetGrabber, type TelnetResult } from './grabber.ts';
 
 export default defineProtocol<TelnetResult>({
@@ -24,6 +25,7 @@ export default defineProtocol<TelnetResult>({
     promptKind: '`login`, `password`, `shell`, `none`',
     negotiation: 'options the device asked for and agreed to (lists: not matchable)',
   },
+  detect: { banner: looksLikeTelnet },
   grab: createTelnetGrabber().grab,
   credentials: createTelnetChecker(),
 });
