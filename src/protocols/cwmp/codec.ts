@@ -20,7 +20,7 @@ const maxHeaderChars = 256;
  * @example connectionRequestProbe({ ip: '192.0.2.1', port: 7547 }).toString().startsWith('GET / HTTP/1.1') // true
  */
 export function connectionRequestProbe(target: Target): Buffer {
-  return buildGetRequest({ path: connectionRequestPath, host: hostHeader(target), userAgent: 'opennotice' });
+  return buildGetRequest({ path: connectionRequestPath, host: hostHeader(target), userAgent: 'opennotice-survey' });
 }
 
 /**

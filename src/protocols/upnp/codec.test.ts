@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeRoot, isHttpReply } from './codec.ts';
+import { describeRoot, isHttpReply, isUpnpReply } from './codec.ts';
 import { readXml } from './xml.ts';
 
 function describe(text: string) {
@@ -51,4 +51,16 @@ test('an HTTP reply is recognised from its start; other protocols are not', () =
   assert.equal(isHttpReply(Buffer.from('     ')), false);
   assert.equal(isHttpReply(Buffer.from('220 FTP ready\r\n')), false);
   assert.equal(isHttpReply(Buffer.from('HTTP/1.1 abc\r\n\r\n')), false);
+});
+
+test('the probe’s answer is UPnP when the Server header names UPnP or the answer is XML; any other web server is left to HTTP', () => {
+  const reply = (text: string) => isUpnpReply(Buffer.from(text));
+  assert.equal(reply('HTTP/1.1 404 Not Found\r\nServer: Linux/3.14, UPnP/1.0, Portable SDK for UPnP devices/1.6.19\r\n\r\n'), true);
+  assert.equal(reply('HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset="utf-8"\r\nContent-Length: 100\r\n\r\n<?xml'), true);
+  assert.equal(reply('HTTP/1.0 200 OK\r\n\r\n\r\n  <root xmlns="urn:schemas-upnp-org:device-1-0">'), true);
+  assert.equal(reply('HTTP/1.1 404 Not Found\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n'), false);
+  assert.equal(reply('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<!DOCTYPE html><html>'), false);
+  assert.equal(reply('HTTP/1.1 404 Not Found\r\nContent-Type: text/xml\r\n\r\n'), false);
+  assert.equal(reply('HTTP/1.1 200 OK\r\nServer: Linux UPnP/1.0'), false, 'a head cut short says nothing yet');
+  assert.equal(reply('SSH-2.0-dropbear\r\n'), false);
 });

@@ -119,19 +119,39 @@ function cleanText(text: string): string {
 }
 
 /**
- * The detection probe: a GET of the first well-known path. No User-Agent of the survey is at
+ * The detection probe: a GET of the first well-known path (isUpnpReply judges the answer). No User-Agent of the survey is at
  * hand here (detection builds requests without a context), so it names the project only.
  * @example descriptionProbe({ ip: '192.0.2.1', port: 5000 }).toString() // 'GET /rootDesc.xml HTTP/1.1\r\nHost: 192.0.2.1:5000\r\n…'
  */
 export function descriptionProbe(target: Target): Buffer {
-  return buildGetRequest({ path: descriptionPaths[0], host: hostHeader(target), userAgent: 'opennotice' });
+  return buildGetRequest({ path: descriptionPaths[0], host: hostHeader(target), userAgent: 'opennotice-survey' });
 }
 
 /**
- * Whether a reply (possibly only its start) is an HTTP response: the grab then decides whether
- * a UPnP description is there.
+ * Whether a reply (possibly only its start) is an HTTP response.
  * @example isHttpReply(Buffer.from('HTTP/1.1 404 Not Found\r\n')) // true
  */
 export function isHttpReply(reply: Buffer): boolean {
   return /^[\r\n ]*HTTP\/\d/i.test(reply.subarray(0, 64).toString('latin1')) && parseResponseHead(reply).state !== 'invalid';
+}
+
+/**
+ * Whether the answer to the probe comes from a UPnP stack: an HTTP response whose Server header
+ * names UPnP (UDA asks every stack to: "Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.1", "…, UPnP/1.0,
+ * Portable SDK for UPnP devices/1.14"), or a 2xx XML answer. Any other web server (a NAS's
+ * interface on 5000) is left to HTTP, whose test detection tries next on the same reply.
+ * @example isUpnpReply(Buffer.from('HTTP/1.1 404 Not Found\r\nServer: Linux/4.4 UPnP/1.1 MiniUPnPd/2.2\r\n\r\n')) // true
+ */
+export function isUpnpReply(reply: Buffer): boolean {
+  if (!isHttpReply(reply)) return false;
+  const parsed = parseResponseHead(reply);
+  if (parsed.state !== 'complete') return false;
+  const { head } = parsed;
+  if (/\bUPnP\/\d/i.test(head.headers.server ?? '')) return true;
+  if (head.status < 200 || head.status >= 300) return false;
+  const start = reply
+    .subarray(parsed.bodyStart, parsed.bodyStart + 256)
+    .toString('latin1')
+    .trimStart();
+  return /\bxml\b/i.test(head.headers['content-type'] ?? '') || /^<(\?xml|root[\s>])/i.test(start);
 }

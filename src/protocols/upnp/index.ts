@@ -10,7 +10,7 @@
  * Belkin WeMo), 52869 (the Realtek SDK's miniigd).
  */
 import { defineProtocol } from '../protocol.ts';
-import { descriptionProbe, isHttpReply } from './codec.ts';
+import { descriptionProbe, isUpnpReply } from './codec.ts';
 import { grabUpnp, type UpnpResult } from './grabber.ts';
 
 const facts = {
@@ -44,6 +44,6 @@ export default defineProtocol<UpnpResult>({
     refusal:
       'why a document was not read: `entity-declaration` (XML bomb), `external-entity` (XXE), `undeclared-entity`, `too-large`, `too-deep`, `too-many-elements`, `malformed`',
   },
-  detect: { probe: { request: descriptionProbe, matches: isHttpReply } },
+  detect: { probe: { request: descriptionProbe, matches: isUpnpReply } },
   grab: grabUpnp,
 });
