@@ -190,7 +190,9 @@ export async function detectService(
     return { method: 'none', ...tally, status: 'protocol-error', unrecognised: printable(first.unrecognised), error: 'a greeting no protocol recognises' };
 
   // 2. A silent service: TLS when the port's usual protocol is a TLS one (else after the usual probe), then the other probes.
-  const probes = plain.filter((protocol) => protocol.detect?.probe && !(usualProbes && protocol === usual));
+  const probes = plain.filter(
+    (protocol) => protocol.detect?.probe && !(usualProbes && protocol === usual) && (protocol === usual || !protocol.detect.probe.ownPortsOnly),
+  );
   const plan: Array<'tls' | Protocol> =
     usual?.transport === 'tls' ? ['tls', ...probes] : [...probes.slice(0, usual ? 0 : 1), 'tls', ...probes.slice(usual ? 0 : 1)];
   for (const step of plan) {

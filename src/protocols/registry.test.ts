@@ -32,8 +32,8 @@ test('default and other ports map to the agreed protocols', () => {
 });
 
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
-  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 8080, 8443, 8883]);
-  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp']);
+  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 49152]);
+  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb']);
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
 });
 
@@ -71,7 +71,7 @@ const checkerFor = (service: ServiceObservation) => {
 test('one checker per login protocol, chosen by what the grab saw', () => {
   assert.deepEqual(
     protocols.filter((protocol) => protocol.credentials).map((protocol) => protocol.name),
-    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp'],
+    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'adb'],
   );
   assert.equal(checkerFor(observation('https', { auth: { scheme: 'digest', realm: 'x' }, authPath: '/cgi-bin' })), 'https');
   assert.equal(checkerFor(observation('telnet', { promptKind: 'login' })), 'telnet');
