@@ -31,6 +31,23 @@ export interface OpenPort extends Target {
 /** Protocol-specific fields a grabber extracted. Kept as a plain JSON object. */
 export type GrabResult = Record<string, unknown>;
 
+/**
+ * How a service's protocol was found: 'banner', what it volunteered; 'probe', a request's reply;
+ * 'tls-…', the same inside TLS; 'port', the port's usual protocol, which declares no detection;
+ * 'none', not found.
+ */
+export type DetectionMethod = 'banner' | 'probe' | 'tls-banner' | 'tls-probe' | 'port' | 'none';
+
+/** How a service's protocol was found, and what finding it cost (protocols/detect.ts). */
+export interface ServiceDetectionRecord {
+  method: DetectionMethod;
+  /** Requests sent to find it (probes and TLS handshakes). */
+  probes: number;
+  connections: number;
+  /** The start of a greeting no protocol recognised. */
+  unrecognised?: string;
+}
+
 /** One service observation: the result of one grabber on one open port. */
 export interface ServiceObservation extends Target {
   /** Grabber name: telnet, http, ssh, ftp, … */
@@ -42,6 +59,8 @@ export interface ServiceObservation extends Target {
   error?: string;
   durationMs: number;
   observedAt: string;
+  /** How its protocol was found; absent for observations made before detection existed. */
+  detection?: ServiceDetectionRecord;
 }
 
 export type DeviceType = 'ip-camera' | 'router' | 'dvr' | 'nas' | 'printer' | 'iot-gateway' | 'other';

@@ -7,8 +7,10 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import ftp from './ftp/index.ts';
-import http from './http/index.ts';
+import { http, https } from './http/index.ts';
+import { mqtt, mqtts } from './mqtt/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
+import rtsp from './rtsp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
 
@@ -53,4 +55,4 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp]);

@@ -6,7 +6,7 @@ import { notification } from './005-notification.ts';
 import { findingMisses } from './006-finding-misses.ts';
 import { webAuth } from './007-web-auth.ts';
 import { optOuts } from './008-opt-outs.ts';
-import { reserved009 } from './009-reserved.ts';
+import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import type { Migration } from './migration.ts';
 
@@ -25,6 +25,6 @@ export const migrations: readonly Migration[] = [
   findingMisses,
   webAuth,
   optOuts,
-  reserved009,
+  serviceDetection,
   deviceHistory,
 ];

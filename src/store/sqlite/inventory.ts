@@ -12,10 +12,10 @@ export function sqliteInventoryStore({ db, file, use }: SqliteContext): Inventor
     recordServices: (runId, services) =>
       use('recordServices', () => {
         const upsert = db.prepare(`INSERT INTO services
-            (ip, port, protocol, status, result, error, duration_ms, first_seen, last_seen, first_run_id, last_run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            (ip, port, protocol, status, result, error, duration_ms, first_seen, last_seen, first_run_id, last_run_id, detection)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (ip, port, protocol) DO UPDATE SET
-            status = excluded.status, result = excluded.result, error = excluded.error,
+            status = excluded.status, result = excluded.result, error = excluded.error, detection = excluded.detection,
             duration_ms = excluded.duration_ms, last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`);
         inTransaction(db, () => {
           runStartedAt(db, file, runId);
@@ -32,6 +32,7 @@ export function sqliteInventoryStore({ db, file, use }: SqliteContext): Inventor
               service.observedAt,
               runId,
               runId,
+              service.detection ? JSON.stringify(service.detection) : null,
             );
           }
         });
@@ -51,9 +52,9 @@ export function sqliteInventoryStore({ db, file, use }: SqliteContext): Inventor
         const where = filter.ip !== undefined ? 'WHERE ip = ?' : '';
         const rows = db
           .prepare(`SELECT ip, port, protocol, status, result, error, duration_ms AS durationMs, first_seen AS firstSeen,
-              last_seen AS lastSeen, first_run_id AS firstRunId, last_run_id AS lastRunId FROM services ${where}`)
+              last_seen AS lastSeen, first_run_id AS firstRunId, last_run_id AS lastRunId, detection FROM services ${where}`)
           .all(...(filter.ip !== undefined ? [filter.ip] : [])) as SqlRow[];
-        return byAddressAndPort(rows.map((row) => toRecord<ServiceRow>(row, ['result'])));
+        return byAddressAndPort(rows.map((row) => toRecord<ServiceRow>(row, ['result', 'detection'])));
       }),
 
     listDevices: (filter) => use('listDevices', () => listCurrentDevices(db, filter)),
