@@ -46,6 +46,12 @@ const realTexts: Array<[ServiceObservation, string, string | undefined, string]>
   [server('Allegro-Software-RomPager/4.30b3'), 'RomPager', '4.30b3', 'cpe:2.3:a:allegrosoft:rompager:4.30b3:*:*:*:*:*:*:*'],
   [server('Mbedthis-Appweb/2.4.2'), 'Appweb', '2.4.2', 'cpe:2.3:a:embedthis:appweb:2.4.2:*:*:*:*:*:*:*'],
   [server('uc-httpd 1.0.0'), 'uc-httpd', '1.0.0', 'cpe:2.3:a:xiongmaitech:uc-httpd:1.0.0:*:*:*:*:*:*:*'],
+  [
+    seen('rtsp', 554, { status: 200, server: 'LIVE555 Streaming Media v2016.11.28' }),
+    'LIVE555 Streaming Media',
+    '2016.11.28',
+    'cpe:2.3:a:live555:streaming_media:2016.11.28:*:*:*:*:*:*:*',
+  ],
 ];
 
 test('each component is read from the text its program really sends: product, version and CPE', () => {
