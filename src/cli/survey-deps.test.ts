@@ -20,7 +20,7 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
   const real = surveyRuleFiles({ labRules: false });
   assert.deepEqual(
     real.map((file) => basename(file)),
-    ['common.yaml'],
+    ['common.yaml', 'components.yaml'],
   );
   assert.ok(real.every((file) => file.includes('/identify/rules/')));
   const lab = surveyRuleFiles({ labRules: true });

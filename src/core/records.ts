@@ -65,9 +65,31 @@ export interface ServiceObservation extends Target {
 
 export type DeviceType = 'ip-camera' | 'router' | 'dvr' | 'nas' | 'printer' | 'iot-gateway' | 'other';
 
-/** What identification concluded about the device behind one address. */
+/**
+ * A piece of software a device runs, as one of its services showed it: "SSH-2.0-dropbear_2014.63"
+ * shows dropbear 2014.63, "Server: lighttpd/1.4.35" shows lighttpd 1.4.35. Vulnerability
+ * records name such components as often as vendor firmware, so each one is matched too.
+ */
+export interface SoftwareComponent {
+  /** Its usual name, e.g. "dropbear", "BusyBox", "vsftpd". */
+  product: string;
+  /** The version as the service showed it; absent when it showed none. */
+  version?: string;
+  /** CPE 2.3 formatted string with the NVD vendor and product names; version ANY when not shown. */
+  cpe: string;
+  /** The rule that read it, and the service it was read from. */
+  ruleId: string;
+  protocol: string;
+  port: number;
+}
+
+/**
+ * What identification concluded about the device behind one address. `vendor` is absent
+ * when no rule named the maker but the device showed software components (a host that only
+ * says "dropbear 2014.63" is still worth matching against vulnerability records).
+ */
 export interface DeviceIdentity {
-  vendor: string;
+  vendor?: string;
   model?: string;
   deviceType: DeviceType;
   firmwareVersion?: string;
@@ -80,6 +102,8 @@ export interface DeviceIdentity {
   confidence: number;
   /** Rule ids that contributed, with the service they matched on. */
   evidence: Array<{ ruleId: string; protocol: string; port: number; matched: string }>;
+  /** Software the device runs (one entry per product and version); absent or empty when none was shown. */
+  components?: SoftwareComponent[];
 }
 
 export interface Device {

@@ -9,7 +9,7 @@ import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
 
-/** What the device at `ip` is, from all its services together; undefined when no rule names a vendor. */
+/** What the device at `ip` is, from all its services together: without a vendor when only software components were recognised; undefined when nothing was. */
 export type Identify = (ip: string, observations: readonly ServiceObservation[]) => DeviceIdentity | undefined;
 
 /** What the survey of one host needs; built once per run. */

@@ -7,6 +7,7 @@ import { findingMisses } from './006-finding-misses.ts';
 import { webAuth } from './007-web-auth.ts';
 import { optOuts } from './008-opt-outs.ts';
 import { serviceDetection } from './009-service-detection.ts';
+import { deviceHistory } from './010-device-history.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   webAuth,
   optOuts,
   serviceDetection,
+  deviceHistory,
 ];
