@@ -12,7 +12,7 @@ import { defineProtocol } from './protocol.ts';
 import { createProtocolRegistry, shippedProtocols } from './registry.ts';
 
 const ctx = createLoopbackContext({ connectTimeoutMs: 1000, ioTimeoutMs: 1500, deadlineMs: 8000 });
-const limits: DetectionLimits = { bannerWaitMs: 400, briefWaitMs: 150, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096 };
+const limits: DetectionLimits = { bannerWaitMs: 400, briefWaitMs: 150, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096, maxSilentProbes: 2 };
 const servers: Server[] = [];
 const certificate = selfSigned('/CN=detect-test');
 
@@ -104,7 +104,9 @@ test('unknown greetings, silence, garbage and refusals end with a status, within
   const started = performance.now();
   const tarpit = await detect('127.88.0.4', 7777);
   assert.equal(tarpit.protocol, undefined);
-  assert.ok(tarpit.probes <= limits.maxProbes, `probes ${tarpit.probes}`);
+  // Two requests held open in silence (HTTP's GET, then a TLS ClientHello) and detection stops.
+  assert.deepEqual([tarpit.status, tarpit.probes], ['io-timeout', limits.maxSilentProbes]);
+  assert.match(tarpit.error ?? '', /held open unanswered/);
   assert.ok(performance.now() - started < 30_000, 'a tarpit costs a bounded time');
   const refused = await detect('127.88.0.4', 7778);
   assert.deepEqual([refused.status, refused.probes, refused.protocol], ['connection-refused', 0, undefined]);

@@ -9,7 +9,9 @@
  *   3. when the port's usual protocol declares no detection, it keeps the port (its grab decides);
  *   4. otherwise a silent service gets probes, one connection each, the port's usual protocol first, then
  *      a TLS handshake (and the same steps inside the TLS session), then the other probes;
- *      every reply is matched against every protocol's tests, so a wrong guess still names it.
+ *      every reply is matched against every protocol's tests, so a wrong guess still names it;
+ *      a service that holds `maxSilentProbes` requests in a row open without a word is a tarpit
+ *      and gets no more.
  *
  * Everything goes through the protocols' own `detect` declarations and the context's dialer;
  * the number of probes and connections spent is returned, for the survey's report.
@@ -32,9 +34,16 @@ export interface DetectionLimits {
   maxProbes: number;
   /** Bytes of a greeting or a reply looked at. */
   maxBytes: number;
+  /**
+   * Probes in a row that a service lets pass unanswered with the connection still open before
+   * detection gives up. A service that does not speak a probe's protocol closes or answers with
+   * an error; one that holds every request open in silence is a tarpit, and each further probe
+   * would only cost another reply wait.
+   */
+  maxSilentProbes: number;
 }
 
-export const defaultDetectionLimits: DetectionLimits = { bannerWaitMs: 2000, briefWaitMs: 300, replyWaitMs: 3000, maxProbes: 6, maxBytes: 4096 };
+export const defaultDetectionLimits: DetectionLimits = { bannerWaitMs: 2000, briefWaitMs: 300, replyWaitMs: 3000, maxProbes: 6, maxBytes: 4096, maxSilentProbes: 2 };
 
 export interface ServiceDetection {
   /** The protocol the service speaks; absent when none of the registry's was recognised. */
@@ -71,7 +80,7 @@ async function readFor(
   waitMs: number,
   maxBytes: number,
   enough: (bytes: Buffer) => boolean,
-): Promise<{ bytes: Buffer; end?: GrabStatus; error?: string }> {
+): Promise<{ bytes: Buffer; end?: GrabStatus; error?: string; closed?: boolean }> {
   const stopAt = performance.now() + waitMs;
   let bytes = Buffer.alloc(0);
   while (bytes.length < maxBytes) {
@@ -79,7 +88,7 @@ async function readFor(
     if (left <= 0) break;
     const step = await conn.poll(left);
     if ('quiet' in step) break;
-    if ('end' in step) return step.end === 'closed' ? { bytes } : { bytes, end: statusForReadEnd(step.end), error: step.error };
+    if ('end' in step) return step.end === 'closed' ? { bytes, closed: true } : { bytes, end: statusForReadEnd(step.end), error: step.error };
     bytes = Buffer.concat([bytes, step.chunk]).subarray(0, maxBytes);
     if (enough(bytes)) break;
   }
@@ -111,6 +120,8 @@ interface Attempt {
   /** The service could not be reached (refused, out of scope …): stop trying. */
   unreachable?: { status: GrabStatus; error: string };
   volunteered: boolean;
+  /** The request went unanswered and the connection stayed open (a TLS handshake that timed out counts too). */
+  silent?: boolean;
 }
 
 /**
@@ -131,7 +142,7 @@ async function attempt(
   } catch (error) {
     if (!(error instanceof DialFailure)) throw error;
     // A TLS handshake that failed says "not TLS", not "unreachable": detection goes on.
-    if (tlsHandshakeFailures.has(error.code)) return { volunteered: false };
+    if (tlsHandshakeFailures.has(error.code)) return { volunteered: false, silent: error.code === 'tls-timeout' };
     return { unreachable: { status: error.status, error: error.message }, volunteered: false };
   }
   try {
@@ -143,7 +154,8 @@ async function attempt(
     if (greeting.end || !probe?.detect?.probe) return { volunteered: false };
     await conn.write(Buffer.from(probe.detect.probe.request(target)));
     const reply = await readFor(conn, limits.replyWaitMs, limits.maxBytes, (bytes) => recognise(bytes, candidates, 'reply') !== undefined);
-    return { protocol: recognise(reply.bytes, [probe, ...candidates.filter((candidate) => candidate !== probe)], 'reply'), volunteered: false };
+    const protocol = recognise(reply.bytes, [probe, ...candidates.filter((candidate) => candidate !== probe)], 'reply');
+    return { protocol, volunteered: false, silent: reply.bytes.length === 0 && !reply.closed && !reply.end };
   } finally {
     conn.close();
   }
@@ -195,8 +207,12 @@ export async function detectService(
   );
   const plan: Array<'tls' | Protocol> =
     usual?.transport === 'tls' ? ['tls', ...probes] : [...probes.slice(0, usual ? 0 : 1), 'tls', ...probes.slice(usual ? 0 : 1)];
+  let silentInARow = first.silent ? 1 : 0;
   for (const step of plan) {
     if (tally.probes >= limits.maxProbes) break;
+    if (silentInARow >= limits.maxSilentProbes) {
+      return { method: 'none', ...tally, status: 'io-timeout', error: `${silentInARow} requests in a row held open unanswered (a tarpit?)` };
+    }
     tally.probes++;
     tally.connections++;
     if (step === 'tls') {
@@ -204,11 +220,13 @@ export async function detectService(
       if (inside.unreachable) return { method: 'none', ...tally, status: inside.unreachable.status, error: inside.unreachable.error };
       if (inside.protocol) return found(inside.protocol, inside.volunteered ? 'tls-banner' : 'tls-probe', inside.tls);
       if (inside.tls) return { method: 'none', ...tally, status: 'protocol-error', tls: inside.tls, error: 'a TLS service whose protocol no probe recognises' };
+      silentInARow = inside.silent ? silentInARow + 1 : 0;
       continue;
     }
     const result = await attempt(context, target, plain, 0, step, limits);
     if (result.unreachable) return { method: 'none', ...tally, status: result.unreachable.status, error: result.unreachable.error };
     if (result.protocol) return found(result.protocol, 'probe');
+    silentInARow = result.silent ? silentInARow + 1 : 0;
   }
   return { method: 'none', ...tally, status: 'protocol-error', error: `silent to ${tally.probes} probes` };
 }
@@ -233,8 +251,8 @@ async function detectInsideTls(
   const candidates = secure.filter((protocol) => protocol.detect?.probe);
   const first = await attempt(tlsContext, target, secure, limits.briefWaitMs, candidates[0], limits);
   if (first.unreachable || first.protocol) return { ...first, tls };
-  // Not TLS at all (the handshake failed as "not TLS"): nothing to look inside.
-  if (!tls) return { volunteered: false };
+  // Not TLS at all (the handshake failed as "not TLS", or stalled): nothing to look inside.
+  if (!tls) return { volunteered: false, ...(first.silent ? { silent: true } : {}) };
   for (const protocol of candidates.slice(1)) {
     if (tally.probes >= limits.maxProbes) break;
     tally.probes++;

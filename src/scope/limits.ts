@@ -91,19 +91,24 @@ export function createAdmission(options: RateOptions, now: () => number = () => 
       if (canOpen(host) && queue.length === 0) take(host);
       else {
         await new Promise<void>((resolve, reject) => {
-          const waiter: Waiter = { host, resolve };
-          queue.push(waiter);
-          signal?.addEventListener(
-            'abort',
-            () => {
-              const index = queue.indexOf(waiter);
-              if (index >= 0) {
-                queue.splice(index, 1);
-                reject(signal.reason);
-              }
+          const onAbort = () => {
+            const index = queue.indexOf(waiter);
+            if (index >= 0) {
+              queue.splice(index, 1);
+              reject(signal?.reason);
+            }
+          };
+          // The listener goes when the slot is granted: a survey's one signal sees millions of
+          // admissions, and listeners left behind make every later addEventListener slower.
+          const waiter: Waiter = {
+            host,
+            resolve: () => {
+              signal?.removeEventListener('abort', onAbort);
+              resolve();
             },
-            { once: true },
-          );
+          };
+          queue.push(waiter);
+          signal?.addEventListener('abort', onAbort, { once: true });
         });
       }
       try {

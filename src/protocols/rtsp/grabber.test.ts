@@ -36,7 +36,7 @@ test('rtsp is registered on 554 (and 8554) and recognised by its reply on any po
 test('a camera on an unusual port is named rtsp by its answer to a probe, even to another protocol’s', async () => {
   const camera = await startLabRtspCamera({ persona: rtspPersonas.hikvision, auth: 'digest', credential });
   try {
-    const limits = { bannerWaitMs: 200, briefWaitMs: 100, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096 };
+    const limits = { bannerWaitMs: 200, briefWaitMs: 100, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096, maxSilentProbes: 2 };
     const found = await detectService(ctx, { ip: '127.0.0.1', port: camera.port }, shippedProtocols, limits);
     assert.deepEqual([found.protocol?.name, found.method, found.status], ['rtsp', 'probe', 'success']);
   } finally {

@@ -14,7 +14,7 @@ import { type DetectionLimits, detectService } from '../detect.ts';
 import { shippedProtocols } from '../registry.ts';
 
 const ctx = createLoopbackContext({ connectTimeoutMs: 1000, ioTimeoutMs: 1500, deadlineMs: 8000 });
-const limits: DetectionLimits = { bannerWaitMs: 400, briefWaitMs: 150, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096 };
+const limits: DetectionLimits = { bannerWaitMs: 400, briefWaitMs: 150, replyWaitMs: 800, maxProbes: 6, maxBytes: 4096, maxSilentProbes: 2 };
 const http = createLabHttpServer(createLabStats());
 const servers: Server[] = [];
 
