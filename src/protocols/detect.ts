@@ -43,7 +43,14 @@ export interface DetectionLimits {
   maxSilentProbes: number;
 }
 
-export const defaultDetectionLimits: DetectionLimits = { bannerWaitMs: 2000, briefWaitMs: 300, replyWaitMs: 3000, maxProbes: 6, maxBytes: 4096, maxSilentProbes: 2 };
+export const defaultDetectionLimits: DetectionLimits = {
+  bannerWaitMs: 2000,
+  briefWaitMs: 300,
+  replyWaitMs: 3000,
+  maxProbes: 6,
+  maxBytes: 4096,
+  maxSilentProbes: 2,
+};
 
 export interface ServiceDetection {
   /** The protocol the service speaks; absent when none of the registry's was recognised. */

@@ -10,8 +10,14 @@ test('at most maxConcurrent open, at most perHostConcurrent to one host; waiters
   const releases = await Promise.all(['a', 'a', 'b', 'c'].map((host) => admission.admit(host)));
   assert.equal(admission.open, 4);
   const order: string[] = [];
-  const third = admission.admit('a').then((release) => (order.push('a'), release));
-  const other = admission.admit('d').then((release) => (order.push('d'), release));
+  const third = admission.admit('a').then((release) => {
+    order.push('a');
+    return release;
+  });
+  const other = admission.admit('d').then((release) => {
+    order.push('d');
+    return release;
+  });
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(order, [], 'nothing admitted beyond the caps');
   releases[2]!(); // b goes: a third "a" still exceeds its host's cap, "d" may go
