@@ -20,7 +20,7 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
   const real = surveyRuleFiles({ labRules: false });
   assert.deepEqual(
     real.map((file) => basename(file)),
-    ['common.yaml'],
+    ['cameras.yaml', 'common.yaml', 'iot.yaml', 'nas.yaml', 'printers.yaml', 'routers.yaml'],
   );
   assert.ok(real.every((file) => file.includes('/identify/rules/')));
   const lab = surveyRuleFiles({ labRules: true });
@@ -35,6 +35,7 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
 test('an operator’s own rule files replace the shipped ones; the lab’s are still added only when asked for', () => {
   assert.deepEqual(surveyRuleFiles({ labRules: false, ruleFiles: ['/etc/opennotice/rules/local.yaml'] }), ['/etc/opennotice/rules/local.yaml']);
   assert.equal(surveyRuleFiles({ labRules: true, ruleFiles: ['/etc/opennotice/rules/local.yaml'] }).length, 3);
+  assert.equal(surveyRuleFiles({ labRules: false, ruleFiles: [] }).length, 0);
 });
 
 test('the survey identifies a fictional lab vendor only when its scope is all on loopback', async () => {

@@ -17,7 +17,8 @@ import { recogMappingOf, type RecogFieldMapping } from './grab-view.ts';
 import { translateRubyRegex } from './ruby-regex.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 
-const deviceTypeMap: Record<string, DeviceType> = {
+/** Recog's device kinds (`hw.device`, `os.device`) that our identities have a type for: the devices the importer takes. */
+export const recogDeviceTypes: Readonly<Record<string, DeviceType>> = {
   Router: 'router',
   'Broadband Router': 'router',
   WAP: 'router',
@@ -117,7 +118,7 @@ function translateFingerprint(fingerprint: XmlElement, mapping: RecogFieldMappin
     else positions.set(param.attributes.name, position);
   }
   // The device vendor: hw.vendor, or the OS vendor when the OS is a device's own (RouterOS).
-  const deviceType = deviceTypeMap[constants.get('hw.device') ?? ''] ?? deviceTypeMap[constants.get('os.device') ?? ''];
+  const deviceType = recogDeviceTypes[constants.get('hw.device') ?? ''] ?? recogDeviceTypes[constants.get('os.device') ?? ''];
   const vendor = constants.get('hw.vendor') ?? (deviceType ? constants.get('os.vendor') : undefined);
   if (!vendor) {
     if (positions.has('hw.vendor')) return { reason: 'captured vendor names are not imported (too easy to mis-capture)' };
