@@ -2,8 +2,9 @@
 // relevant to IoT, every example string of a fingerprint that names a device is turned into
 // the grab result our grabber would record (src/identify/recog/grab-view.ts), identified, and
 // counted when the identity has Recog's vendor and product — once with our shipped rules
-// alone, once with Recog's databases loaded beside them (as `--rules DIR` loads them). The
-// table sits between marker comments in docs/fingerprints.md.
+// alone, once with Recog's databases loaded beside them (as `--rules DIR` loads them). That
+// table, and the list of vendors the shipped rules name, sit between marker comments in
+// docs/fingerprints.md.
 //
 //   node scripts/fingerprint-coverage.ts [RECOG_XML_DIR]           rewrite the table
 //   node scripts/fingerprint-coverage.ts --check [RECOG_XML_DIR]   exit 1 when it is out of date
@@ -11,7 +12,7 @@
 //
 // RECOG_XML_DIR defaults to ../shared/data/recog/xml beside the checkout.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceIdentity, ServiceObservation } from '../src/core/records.ts';
 import { createRankedIdentifier } from '../src/identify/precedence.ts';
@@ -19,7 +20,8 @@ import { recogMappingOf } from '../src/identify/recog/grab-view.ts';
 import { recogDeviceTypes, recogExampleText } from '../src/identify/recog/import.ts';
 import { parseXml, type XmlElement } from '../src/identify/recog/xml.ts';
 import type { Identifier } from '../src/identify/engine.ts';
-import { defaultRulesDirectory, ruleFilesIn } from '../src/identify/rule-loader.ts';
+import { defaultRulesDirectory, loadRuleFiles, ruleFilesIn } from '../src/identify/rule-loader.ts';
+import type { RuleSet } from '../src/identify/rule-types.ts';
 import { loadRuleSources, rulePathSources } from '../src/identify/rule-sources.ts';
 import type { ProtocolRegistry } from '../src/protocols/registry.ts';
 import { shippedProtocols } from '../src/protocols/registry.ts';
@@ -27,7 +29,7 @@ import { shippedProtocols } from '../src/protocols/registry.ts';
 /** The Recog databases whose text IoT devices send on the services we survey, in table order. */
 export const coverageDatabases: ReadonlyArray<{ file: string; label: string }> = [
   { file: 'http_wwwauth.xml', label: 'HTTP WWW-Authenticate' },
-  { file: 'http_servers.xml', label: 'HTTP Server (UPnP included)' },
+  { file: 'http_servers.xml', label: 'HTTP Server, UPnP included' },
   { file: 'html_title.xml', label: 'HTML titles' },
   { file: 'http_cookies.xml', label: 'HTTP cookies' },
   { file: 'telnet_banners.xml', label: 'telnet banners' },
@@ -88,13 +90,19 @@ const vendorAliases: Readonly<Record<string, string>> = {
   smasolartechnologyag: 'sma',
 };
 const vendorKey = (vendor: string) => vendorAliases[squash(vendor)] ?? squash(vendor);
-/** Words of a product name, split at every change between letters and digits too ("e-STUDIO500S" → e studio 500 s). */
-const words = (text: string) => text.toLowerCase().match(/[a-z]+|[0-9]+/g) ?? [];
+const words = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 
-/** True when `inner`'s words appear, in a row, among `outer`'s ("WR841N" in "Wireless N Router WR841N"). */
+/**
+ * True when `inner` names `outer` or a part of it: its words in a row among outer's
+ * ("WR841N" in "Wireless N Router WR841N"), where a word may also start or end where letters
+ * turn to digits ("e-STUDIO" in "e-STUDIO500S", "722V" in "W722V") or end before a hardware
+ * revision ("WNR2000" in "WNR2000v5") — but "R7000" is not in "R7000P".
+ */
 function wordsWithin(inner: string, outer: string): boolean {
+  // Letters, digits and spaces only: nothing in the needle needs escaping.
   const needle = words(inner).join(' ');
-  return needle.length > 0 && ` ${words(outer).join(' ')} `.includes(` ${needle} `);
+  if (needle.length === 0) return false;
+  return new RegExp(`(?:^| |(?<=[a-z])(?=[0-9]))${needle}(?=$| |(?<=[a-z])[0-9]|v[0-9]+(?: |$))`).test(words(outer).join(' '));
 }
 
 /**
@@ -211,18 +219,48 @@ export function renderCoverageTable(rows: readonly CoverageRow[]): string {
   ].join('\n');
 }
 
-const begin = '<!-- coverage:recog -->';
-const end = '<!-- /coverage:recog -->';
+/**
+ * The vendors the shipped rules name, by rule file: a table for the docs.
+ * @example renderVendorTable(loadRuleFiles())
+ */
+export function renderVendorTable(ruleSet: RuleSet): string {
+  const byFile = new Map<string, Set<string>>();
+  for (const rule of ruleSet.rules) {
+    if (rule.sets.vendor === undefined) continue;
+    const file = basename(rule.source.file);
+    byFile.set(file, (byFile.get(file) ?? new Set()).add(rule.sets.vendor));
+  }
+  const all = new Set([...byFile.values()].flatMap((vendors) => [...vendors]));
+  const sorted = (vendors: Iterable<string>) => [...vendors].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+  return [
+    `${all.size} vendors are named by ${ruleSet.rules.length} shipped rules (some in more than one file):`,
+    '',
+    '| rule file | vendors |',
+    '|---|---|',
+    ...[...byFile].sort(([a], [b]) => a.localeCompare(b)).map(([file, vendors]) => `| \`${file}\` | ${sorted(vendors).join(', ')} |`),
+  ].join('\n');
+}
 
 /**
- * The document with the table between its markers replaced; throws when the markers are missing.
- * @example withCoverageTable(readFileSync('docs/fingerprints.md', 'utf8'), table)
+ * The document with the generated text between its markers (<!-- coverage:NAME --> …) replaced; throws when they are missing.
+ * @example withGeneratedText(readFileSync('docs/fingerprints.md', 'utf8'), 'recog', table)
  */
-export function withCoverageTable(text: string, table: string): string {
+export function withGeneratedText(text: string, name: string, content: string): string {
+  const begin = `<!-- coverage:${name} -->`;
+  const end = `<!-- /coverage:${name} -->`;
   const from = text.indexOf(begin);
   const to = text.indexOf(end);
   if (from < 0 || to < from) throw new Error(`docs/fingerprints.md: the markers ${begin} … ${end} are missing`);
-  return `${text.slice(0, from + begin.length)}\n${table}\n${text.slice(to)}`;
+  return `${text.slice(0, from + begin.length)}\n${content}\n${text.slice(to)}`;
+}
+
+/**
+ * The document with both generated tables brought up to date.
+ * @example updatedDocument(readFileSync(documentPath, 'utf8'), defaultRecogDirectory)
+ */
+export function updatedDocument(text: string, recogDirectory: string): string {
+  const withRecogTable = withGeneratedText(text, 'recog', renderCoverageTable(measureCoverage(recogDirectory)));
+  return withGeneratedText(withRecogTable, 'vendors', renderVendorTable(loadRuleFiles(ruleFilesIn(defaultRulesDirectory))));
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -244,13 +282,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
   } else {
     const text = readFileSync(documentPath, 'utf8');
-    const updated = withCoverageTable(text, renderCoverageTable(measureCoverage(directory)));
+    const updated = updatedDocument(text, directory);
     if (process.argv.includes('--check')) {
-      process.stdout.write(updated === text ? 'coverage table up to date\n' : 'out of date: docs/fingerprints.md (run node scripts/fingerprint-coverage.ts)\n');
+      process.stdout.write(
+        updated === text ? 'coverage tables up to date\n' : 'out of date: docs/fingerprints.md (run node scripts/fingerprint-coverage.ts)\n',
+      );
       process.exitCode = updated === text ? 0 : 1;
     } else {
       writeFileSync(documentPath, updated);
-      process.stdout.write(`wrote the coverage table into docs/fingerprints.md\n${renderCoverageTable(measureCoverage(directory))}\n`);
+      process.stdout.write('wrote the coverage tables into docs/fingerprints.md\n');
     }
   }
 }
