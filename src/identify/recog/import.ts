@@ -1,16 +1,18 @@
 /**
- * Importer for Rapid7 Recog fingerprint databases (XML) into opennotice rule files.
- * Recog describes software and devices of every kind; only what our grabbers see and
- * what names a device is kept, and every translated rule must still match Recog's own
- * examples (with the same captured values) or it is left out and reported.
+ * Importer for Rapid7 Recog fingerprint databases (XML) into opennotice rules. Recog
+ * describes software and devices of every kind; only what our grabbers see and what names a
+ * device is kept, and every translated rule must still match Recog's own examples — as our
+ * grabbers record them (./grab-view.ts) — with the same captured values, or it is left out
+ * and reported.
  *
- * The output is YAML for an operator's own rules folder; nothing imported ships with
- * opennotice. Usage: `node src/identify/recog/import.ts http_wwwauth.xml > recog-wwwauth.yaml`.
+ * Surveys convert databases when they load them (./load.ts); nothing imported ships with
+ * opennotice. As a command it prints YAML for an operator's own rules folder:
+ * `node src/identify/recog/import.ts http_wwwauth.xml > recog-wwwauth.yaml`.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { stringify } from 'yaml';
-import type { DeviceType } from '../../core/records.ts';
+import type { DeviceType, GrabResult } from '../../core/records.ts';
 import { decodeHtmlEntities } from '../../protocols/http/html.ts';
 import { readResultText } from '../result-fields.ts';
 import { recogMappingOf, type RecogFieldMapping } from './grab-view.ts';
@@ -145,30 +147,10 @@ function translateFingerprint(fingerprint: XmlElement, mapping: RecogFieldMappin
   // The examples as our grabber would record them; the rule reads the first field they all match in.
   const examples = fingerprint.children
     .filter((child) => child.name === 'example')
-    .map((example) => ({ element: example, grab: mapping.grabOf(recogExampleText(example)) }));
-  let field: string | undefined;
-  let fieldProblem = '';
-  for (const candidate of mapping.fields) {
-    const path = candidate.split('.');
-    fieldProblem = '';
-    for (const { element, grab } of examples) {
-      const subject = readResultText(grab, path) ?? '';
-      const found = regex.exec(subject);
-      const expectedModel = element.attributes['hw.model'] ?? element.attributes['hw.product'];
-      const expectedVersion = element.attributes['os.version'] ?? element.attributes['hw.version'];
-      if (!found) fieldProblem = `translated pattern does not match Recog's example as our grabber records it (${JSON.stringify(subject.slice(0, 80))})`;
-      else if (modelPosition && expectedModel !== undefined && found.groups?.model !== expectedModel)
-        fieldProblem = `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})`;
-      else if (capturesVersion && expectedVersion !== undefined && found.groups?.version !== expectedVersion)
-        fieldProblem = "captured version differs from Recog's example";
-      if (fieldProblem) break;
-    }
-    if (!fieldProblem) {
-      field = candidate;
-      break;
-    }
-  }
-  if (field === undefined) return { reason: fieldProblem };
+    .map((element) => ({ element, grab: mapping.grabOf(recogExampleText(element)) }));
+  const chosen = fieldOfExamples(regex, mapping.fields, examples, { model: modelPosition !== undefined, version: capturesVersion });
+  if ('reason' in chosen) return chosen;
+  const { field } = chosen;
   const path = field.split('.');
   const kept = examples
     .map(({ grab }) => readResultText(grab, path) ?? '')
@@ -197,6 +179,38 @@ function translateFingerprint(fingerprint: XmlElement, mapping: RecogFieldMappin
     ...(kept.length > 0 ? { examples: kept } : {}),
   };
   return rule;
+}
+
+/**
+ * The first of `fields` in which the pattern matches every example as our grabber records it,
+ * capturing the model and version the examples state; else why none fits.
+ */
+function fieldOfExamples(
+  regex: RegExp,
+  fields: readonly string[],
+  examples: ReadonlyArray<{ element: XmlElement; grab: GrabResult }>,
+  captures: { model: boolean; version: boolean },
+): { field: string } | { reason: string } {
+  let reason = 'no field to read';
+  for (const field of fields) {
+    const path = field.split('.');
+    const problems = examples.map(({ element, grab }) => {
+      const subject = readResultText(grab, path) ?? '';
+      const found = regex.exec(subject);
+      const expectedModel = element.attributes['hw.model'] ?? element.attributes['hw.product'];
+      const expectedVersion = element.attributes['os.version'] ?? element.attributes['hw.version'];
+      if (!found) return `translated pattern does not match Recog's example as our grabber records it (${JSON.stringify(subject.slice(0, 80))})`;
+      if (captures.model && expectedModel !== undefined && found.groups?.model !== expectedModel)
+        return `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})`;
+      if (captures.version && expectedVersion !== undefined && found.groups?.version !== expectedVersion)
+        return "captured version differs from Recog's example";
+      return undefined;
+    });
+    const problem = problems.find((text) => text !== undefined);
+    if (problem === undefined) return { field };
+    reason = problem;
+  }
+  return { reason };
 }
 
 /**
