@@ -155,9 +155,10 @@ test('products join: release year and the CPE NVD uses', () => {
   assert.equal(identify(server('Linux, HTTP/1.1, DIR-815 Ver 1.04'))?.cpe, 'cpe:2.3:o:dlink:dir-815_firmware:1.04:*:*:*:*:*:*:*');
 });
 
-test('a partner’s own rule outvotes the Lexmark-made default; Fuji Xerox is not Xerox', () => {
+test('a Lexmark-made printer whose banner names no brand is Lexmark’s; Fuji Xerox is not Xerox', () => {
   assert.equal(identify(ftp('ET0020007E4D2A Pro700 Series FTP Server ready.'))?.vendor, 'Lexmark');
-  assert.equal(identify(ftp('ET0021B730F70E Source Technologies ST-9620 FTP Server NJ.APS.N254e ready.'))?.vendor, 'Source Technologies');
+  const partner = identify(ftp('ET0021B730F70E Source Technologies ST-9620 FTP Server NJ.APS.N254e ready.'));
+  assert.deepEqual([partner?.vendor, partner?.evidence.map((item) => item.ruleId)], ['Source Technologies', ['source-technologies-ftp-banner']]);
   assert.equal(identify(ftp('FUJI XEROX DocuPrint 3055'))?.vendor, 'Fuji Xerox');
 });
 
