@@ -6,8 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { DataFile } from '../core/data-file.ts';
-import { readDataFile } from '../core/data-file.ts';
+import { readDataFile, type DataFile } from '../core/data-file.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { FieldTable } from '../protocols/protocol.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
