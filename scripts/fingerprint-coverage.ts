@@ -112,7 +112,7 @@ function wordsWithin(inner: string, outer: string): boolean {
  * @example sameDevice({ vendor: 'TP-Link', model: 'WR841N', … }, { vendor: 'TP-LINK', product: 'Wireless N Router WR841N', … }) // true
  */
 export function sameDevice(identity: DeviceIdentity | undefined, expected: Pick<DeviceExample, 'vendor' | 'product'>): boolean {
-  if (!identity || vendorKey(identity.vendor) !== vendorKey(expected.vendor)) return false;
+  if (identity?.vendor === undefined || vendorKey(identity.vendor) !== vendorKey(expected.vendor)) return false;
   if (expected.product === undefined) return true;
   return identity.model !== undefined && (wordsWithin(identity.model, expected.product) || wordsWithin(expected.product, identity.model));
 }
@@ -277,7 +277,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--misses')) {
     measureCoverage(directory, (example, identity) =>
       process.stdout.write(
-        `${example.database}:${example.line}\t${example.vendor}${example.product ? ` / ${example.product}` : ''}\t${JSON.stringify(example.text.slice(0, 100))}\t→ ${identity ? `${identity.vendor} / ${identity.model ?? '—'}` : 'none'}\n`,
+        `${example.database}:${example.line}\t${example.vendor}${example.product ? ` / ${example.product}` : ''}\t${JSON.stringify(example.text.slice(0, 100))}\t→ ${identity?.vendor ? `${identity.vendor} / ${identity.model ?? '—'}` : 'none'}\n`,
       ),
     );
   } else {

@@ -1,7 +1,8 @@
 // The docs' protocol tables, rendered from the protocol registry so they cannot drift from it:
 // the protocols with their transports and ports (docs/architecture.md) and the fields
-// identification rules may read (docs/fingerprints.md). Each table sits between marker
-// comments in its document.
+// identification rules may read (docs/fingerprints.md), and the default survey ports with their
+// reasons (docs/formats.md, from src/survey/ports/survey-ports.yaml). Each table sits between
+// marker comments in its document.
 //
 //   node scripts/protocol-docs.ts          rewrite the tables
 //   node scripts/protocol-docs.ts --check  exit 1 when a table is out of date (the test does this)
@@ -9,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FieldShape } from '../src/protocols/protocol.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../src/protocols/registry.ts';
+import { loadSurveyPorts } from '../src/survey/ports/survey-ports.ts';
 
 export interface GeneratedTable {
   /** Document, relative to the repository root. */
@@ -63,6 +65,25 @@ export const generatedTables: readonly GeneratedTable[] = [
           ),
         ),
       ].join('\n'),
+  },
+  {
+    file: 'docs/formats.md',
+    name: 'ports',
+    render: (registry) => {
+      const list = loadSurveyPorts();
+      const cited = [...new Set(list.ports.flatMap((entry) => entry.sources))];
+      const note = (key: string) => `[${cited.indexOf(key) + 1}]`;
+      return [
+        '| port | usually | first guess of detection | why it is surveyed | sources |',
+        '|---|---|---|---|---|',
+        ...list.ports.map(
+          (entry) =>
+            `| ${entry.port} | ${entry.service} | ${registry.forPort(entry.port)?.name ?? '— (probes)'} | ${entry.why} | ${entry.sources.map(note).join(' ')} |`,
+        ),
+        '',
+        ...cited.map((key, index) => `${index + 1}. ${list.sources.get(key)}`),
+      ].join('\n');
+    },
   },
 ];
 

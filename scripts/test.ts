@@ -24,6 +24,10 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'tcpdump', commands: ['tcpdump'], why: 'live darknet capture' },
   { name: 'chromium', commands: ['chromium'], why: 'the real browser of the web tests' },
   { name: 'fonts-ipafont-gothic', why: 'readable Japanese text in the browser screenshots' },
+  { name: 'mosquitto', commands: ['mosquitto', 'mosquitto_passwd'], why: 'a real MQTT broker (plain and TLS) for the MQTT grabber and credential checker' },
+  { name: 'rtsp-server-perl', commands: ['rtsp-server-perl'], why: 'a real RTSP server for the RTSP grabber and checker' },
+  { name: 'openssl', commands: ['openssl'], why: 'throwaway certificates for the TLS servers the tests start' },
+  { name: 'miniupnpd', commands: ['miniupnpd'], why: 'a real UPnP IGD whose device description the UPnP grabber reads' },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */

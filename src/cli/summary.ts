@@ -13,6 +13,7 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  targets probed     ${summary.targets}`,
     `  open ports         ${summary.openPorts} on ${summary.hosts} hosts`,
     `  services grabbed   ${summary.services}${statuses ? ` (${statuses})` : ''}`,
+    `  protocols found    ${describeDetection(summary)}`,
     `  devices identified ${summary.identified}`,
     `  login attempts     ${summary.attempts}`,
     `  findings           ${summary.findings['weak-credential'] ?? 0} weak credential, ${summary.findings['no-authentication'] ?? 0} no authentication${summary.firmware ? `, ${summary.findings['vulnerable-firmware'] ?? 0} vulnerable firmware` : ''}`,
@@ -25,4 +26,19 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  saved to           ${storeLocation}  (list with: opennotice findings --db ${storeLocation})`,
     '',
   ].join('\n');
+}
+
+/** "412 by greeting, 380 by probe, 12 in TLS, 2 by port, 3 not recognised; 0.6 probes a service". */
+function describeDetection(summary: SurveySummary): string {
+  const { byMethod, probes } = summary.detection;
+  const count = (...methods: Array<keyof typeof byMethod>) => methods.reduce((total, method) => total + (byMethod[method] ?? 0), 0);
+  const services = count('banner', 'probe', 'tls-banner', 'tls-probe', 'port', 'none');
+  const parts = [
+    `${count('banner')} by greeting`,
+    `${count('probe')} by probe`,
+    `${count('tls-banner', 'tls-probe')} in TLS`,
+    ...(count('port') > 0 ? [`${count('port')} by port`] : []),
+    `${count('none')} not recognised`,
+  ];
+  return `${parts.join(', ')}; ${services > 0 ? (probes / services).toFixed(1) : '0'} probes a service`;
 }

@@ -9,6 +9,7 @@ import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
 import { surveyLimitBounds } from '../survey/policy.ts';
+import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
 import { readConfigFile } from './config-file.ts';
@@ -35,7 +36,7 @@ export const surveyOptionSpecs = {
     type: 'string',
     multiple: true,
     valueName: 'LIST',
-    description: `ports to survey (default: the plan's, else ${shippedProtocols.defaultSurveyPorts.join(',')})`,
+    description: `ports to survey (default: the plan's, else the ${defaultPortsFor(shippedProtocols.defaultSurveyPorts).length} IoT ports of docs/formats.md)`,
   },
   check: {
     type: 'string',
@@ -64,6 +65,12 @@ export const surveyOptionSpecs = {
   'io-timeout': { type: 'string', valueName: 'MS', description: 'longest wait for the next bytes', default: '3000' },
   deadline: { type: 'string', valueName: 'MS', description: 'longest life of one connection', default: '10000' },
   'max-bytes': { type: 'string', valueName: 'N', description: 'most bytes read from one connection', default: '262144' },
+  'max-probes': {
+    type: 'string',
+    valueName: 'N',
+    description: "requests spent finding a silent service's protocol, beyond its port's usual one (0: only the usual protocol)",
+    default: '6',
+  },
   'user-agent': { type: 'string', valueName: 'TEXT', description: 'HTTP User-Agent (should name your transparency page)' },
   db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
   resume: { type: 'string', valueName: 'RUN', description: 'continue an interrupted run: same scope, ports, seed and checks; saved hosts are skipped' },
@@ -82,6 +89,7 @@ const limitOptions = {
   'io-timeout': 'ioTimeoutMs',
   deadline: 'deadlineMs',
   'max-bytes': 'maxBytes',
+  'max-probes': 'maxProbes',
   'max-attempts-per-service': 'maxAttemptsPerService',
   'max-attempts-per-host': 'maxAttemptsPerHost',
 } as const satisfies Partial<Record<keyof SurveyOptionValues, keyof SurveyLimits>>;

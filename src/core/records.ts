@@ -31,6 +31,23 @@ export interface OpenPort extends Target {
 /** Protocol-specific fields a grabber extracted. Kept as a plain JSON object. */
 export type GrabResult = Record<string, unknown>;
 
+/**
+ * How a service's protocol was found: 'banner', what it volunteered; 'probe', a request's reply;
+ * 'tls-…', the same inside TLS; 'port', the port's usual protocol, which declares no detection;
+ * 'none', not found.
+ */
+export type DetectionMethod = 'banner' | 'probe' | 'tls-banner' | 'tls-probe' | 'port' | 'none';
+
+/** How a service's protocol was found, and what finding it cost (protocols/detect.ts). */
+export interface ServiceDetectionRecord {
+  method: DetectionMethod;
+  /** Requests sent to find it (probes and TLS handshakes). */
+  probes: number;
+  connections: number;
+  /** The start of a greeting no protocol recognised. */
+  unrecognised?: string;
+}
+
 /** One service observation: the result of one grabber on one open port. */
 export interface ServiceObservation extends Target {
   /** Grabber name: telnet, http, ssh, ftp, … */
@@ -42,13 +59,37 @@ export interface ServiceObservation extends Target {
   error?: string;
   durationMs: number;
   observedAt: string;
+  /** How its protocol was found; absent for observations made before detection existed. */
+  detection?: ServiceDetectionRecord;
 }
 
 export type DeviceType = 'ip-camera' | 'router' | 'dvr' | 'nas' | 'printer' | 'iot-gateway' | 'other';
 
-/** What identification concluded about the device behind one address. */
+/**
+ * A piece of software a device runs, as one of its services showed it: "SSH-2.0-dropbear_2014.63"
+ * shows dropbear 2014.63, "Server: lighttpd/1.4.35" shows lighttpd 1.4.35. Vulnerability
+ * records name such components as often as vendor firmware, so each one is matched too.
+ */
+export interface SoftwareComponent {
+  /** Its usual name, e.g. "dropbear", "BusyBox", "vsftpd". */
+  product: string;
+  /** The version as the service showed it; absent when it showed none. */
+  version?: string;
+  /** CPE 2.3 formatted string with the NVD vendor and product names; version ANY when not shown. */
+  cpe: string;
+  /** The rule that read it, and the service it was read from. */
+  ruleId: string;
+  protocol: string;
+  port: number;
+}
+
+/**
+ * What identification concluded about the device behind one address. `vendor` is absent
+ * when no rule named the maker but the device showed software components (a host that only
+ * says "dropbear 2014.63" is still worth matching against vulnerability records).
+ */
 export interface DeviceIdentity {
-  vendor: string;
+  vendor?: string;
   model?: string;
   deviceType: DeviceType;
   firmwareVersion?: string;
@@ -61,6 +102,8 @@ export interface DeviceIdentity {
   confidence: number;
   /** Rule ids that contributed, with the service they matched on. */
   evidence: Array<{ ruleId: string; protocol: string; port: number; matched: string }>;
+  /** Software the device runs (one entry per product and version); absent or empty when none was shown. */
+  components?: SoftwareComponent[];
 }
 
 export interface Device {

@@ -2,15 +2,19 @@
  * The identification engine: runs compiled fingerprint rules over the service
  * observations of one address and resolves what matched into a DeviceIdentity.
  */
-import type { DeviceIdentity, ServiceObservation } from '../core/records.ts';
+import type { DeviceIdentity, ServiceObservation, SoftwareComponent } from '../core/records.ts';
+import { formatCpe } from './cpe.ts';
 import { buildCatalogue, matchedTextLimit, normaliseVersion, resolveIdentity, type RuleMatch } from './resolve.ts';
 import { readResultText } from './result-fields.ts';
-import type { FingerprintRule, RuleFacts, RuleSet } from './rule-types.ts';
+import type { FingerprintRule, RuleComponent, RuleFacts, RuleSet } from './rule-types.ts';
 
 export type { RuleMatch } from './resolve.ts';
 
 export interface Identifier {
-  /** What the device at `ip` is, or undefined when no matching rule names a vendor. */
+  /**
+   * What the device at `ip` is: undefined when no matching rule names a vendor and none shows
+   * a software component; without a vendor but with components, an identity without `vendor`.
+   */
   identify(ip: string, observations: readonly ServiceObservation[]): DeviceIdentity | undefined;
   /** Every rule that matched, including partial ones: for `explain` output and rule testing. */
   match(observations: readonly ServiceObservation[]): RuleMatch[];
@@ -49,14 +53,16 @@ export function createIdentifier(ruleSet: RuleSet): Identifier {
           const found = rule.pattern.exec(text);
           if (!found) continue;
           matchedRuleIds.add(rule.id);
-          matches.push({
+          const ruleMatch: RuleMatch = {
             rule,
             order,
             protocol: observation.protocol,
             port: observation.port,
             matched: found[0].slice(0, matchedTextLimit),
             facts: factsOf(rule, found),
-          });
+          };
+          if (rule.component) ruleMatch.component = componentOf(rule, rule.component, found, observation);
+          matches.push(ruleMatch);
         }
       }
     }
@@ -81,11 +87,15 @@ function groupRules(rules: readonly FingerprintRule[]): Map<string, FieldGroup[]
   return new Map([...byProtocol].map(([protocol, groups]) => [protocol, [...groups.values()]]));
 }
 
-/** The rule's constants with non-empty captures laid over them; versions normalised. */
+/**
+ * The rule's constants with non-empty captures laid over them; versions normalised. In a
+ * rule with a component the `version` capture is the component's (componentOf), not a fact.
+ */
 function factsOf(rule: FingerprintRule, found: RegExpExecArray): RuleFacts {
   const facts: RuleFacts = { ...rule.sets };
   if (found.groups) {
     for (const name of rule.captures) {
+      if (name === 'version' && rule.component) continue;
       const captured = found.groups[name]?.trim();
       if (captured) facts[name] = captured;
     }
@@ -96,4 +106,18 @@ function factsOf(rule: FingerprintRule, found: RegExpExecArray): RuleFacts {
     else delete facts.version;
   }
   return facts;
+}
+
+/** The software a component rule saw: its version from the capture (else the constant), its CPE. */
+function componentOf(rule: FingerprintRule, component: RuleComponent, found: RegExpExecArray, observation: ServiceObservation): SoftwareComponent {
+  const captured = rule.captures.includes('version') ? normaliseVersion(found.groups?.version ?? '') : '';
+  const version = captured || component.version || undefined;
+  return {
+    product: component.product,
+    ...(version === undefined ? {} : { version }),
+    cpe: formatCpe({ part: component.part, vendor: component.cpeVendor, product: component.cpeProduct, version }),
+    ruleId: rule.id,
+    protocol: observation.protocol,
+    port: observation.port,
+  };
 }

@@ -70,3 +70,33 @@ test('with nothing claimed and nothing expected both measures are 1 (no division
   const score = evaluateIdentification([{ ip: '127.0.1.5' }], new Map());
   assert.deepEqual([score.precision, score.recall], [1, 1]);
 });
+
+test('an identity that names only software is no device claim: not a false positive, not a hit', () => {
+  const softwareOnly: DeviceIdentity = {
+    deviceType: 'other',
+    confidence: 0.95,
+    evidence: [],
+    components: [
+      {
+        product: 'dropbear',
+        version: '2014.63',
+        cpe: 'cpe:2.3:a:dropbear_ssh_project:dropbear_ssh:2014.63:*:*:*:*:*:*:*',
+        ruleId: 'component-dropbear',
+        protocol: 'ssh',
+        port: 22,
+      },
+    ],
+  };
+  const actual = new Map([
+    ['127.0.1.1', identity('Korvan', 'IPC-2120', 'ip-camera', '5.4.2')],
+    ['127.0.1.2', softwareOnly], // expected Korvan NVR-8: still missed
+    ['127.0.1.5', softwareOnly], // the hostile host: nothing claimed about the device
+  ]);
+  const score = evaluateIdentification(truth, actual);
+  assert.deepEqual([score.truePositives, score.falsePositives, score.falseNegatives], [1, 0, 3]);
+  assert.equal(score.precision, 1);
+  assert.deepEqual(
+    score.mismatches.filter((mismatch) => mismatch.ip === '127.0.1.2').map((mismatch) => mismatch.kind),
+    ['missed'],
+  );
+});

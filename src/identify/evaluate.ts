@@ -51,12 +51,15 @@ function pick(identity: ScoredIdentity | DeviceIdentity): ScoredIdentity {
 
 /**
  * Compare identities with the truth. A device counts as identified only when vendor,
- * model, deviceType and firmwareVersion all equal the expected ones.
+ * model, deviceType and firmwareVersion all equal the expected ones. An identity without a
+ * vendor names only the software a host runs, not the device: it is no claim here (a
+ * hostile host that shows "dropbear" has been claimed to be nothing).
  * @example
  * const score = evaluateIdentification(truth, new Map([['127.0.0.5', identity]]));
  * assert.ok(score.precision >= 0.99 && score.recall >= 0.99, JSON.stringify(score.mismatches));
  */
-export function evaluateIdentification(expected: readonly ExpectedDevice[], actual: ReadonlyMap<string, DeviceIdentity>): IdentificationScore {
+export function evaluateIdentification(expected: readonly ExpectedDevice[], identities: ReadonlyMap<string, DeviceIdentity>): IdentificationScore {
+  const actual = new Map([...identities].filter(([, identity]) => identity.vendor !== undefined));
   const score: IdentificationScore = { precision: 1, recall: 1, truePositives: 0, falsePositives: 0, falseNegatives: 0, mismatches: [] };
   const expectedByIp = new Map(expected.map((device) => [device.ip, device]));
   let expectedCount = 0;

@@ -3,7 +3,8 @@
  * pick model and version, join the product catalogue, build the CPE, combine confidence.
  * docs/fingerprints.md ("How conflicts resolve") explains the choices for rule authors.
  */
-import type { DeviceIdentity, DeviceType } from '../core/records.ts';
+import type { DeviceIdentity, DeviceType, SoftwareComponent } from '../core/records.ts';
+import { collectComponents } from './components.ts';
 import { formatCpe } from './cpe.ts';
 import { normaliseKey, type FingerprintRule, type ProductEntry, type RuleFacts } from './rule-types.ts';
 
@@ -18,6 +19,8 @@ export interface RuleMatch {
   matched: string;
   /** The rule's constants with its captures laid over them (captures win). */
   facts: RuleFacts;
+  /** The software component a component rule read from this text. */
+  component?: SoftwareComponent;
 }
 
 /** Products keyed by normalised "vendor\0model". */
@@ -59,12 +62,15 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
 }
 
 /**
- * Decide what the device is, or undefined when no matched rule names a vendor.
+ * Decide what the device is. With no rule naming a vendor, the identity names only the software
+ * components the services showed (no vendor, model or firmware); with neither, undefined.
+ * Components do not depend on the vendor vote: software seen is seen whoever made the device.
  * @example resolveIdentity(identifier.match(observations), buildCatalogue(ruleSet.products))
  */
 export function resolveIdentity(matches: readonly RuleMatch[], catalogue: ProductCatalogue): DeviceIdentity | undefined {
+  const components = collectComponents(matches.flatMap((match) => (match.component ? [match.component] : [])));
   const vendorKey = electVendor(matches);
-  if (vendorKey === undefined) return undefined;
+  if (vendorKey === undefined) return components.length === 0 ? undefined : softwareOnlyIdentity(matches, components);
   // Facts from rules that named another vendor are dropped with that vendor.
   const forVendor = matches.filter((match) => match.facts.vendor !== undefined && normaliseKey(match.facts.vendor) === vendorKey).sort(strongerFirst);
   // Rules that name no vendor (e.g. a model string, a device-type hint) attach to the winner.
@@ -94,7 +100,8 @@ export function resolveIdentity(matches: readonly RuleMatch[], catalogue: Produc
     vendor: product?.vendor ?? forVendor[0].facts.vendor!,
     deviceType,
     confidence: combineConfidence(contributing.map((match) => match.rule.confidence)),
-    evidence: contributing.map((match) => ({ ruleId: match.rule.id, protocol: match.protocol, port: match.port, matched: match.matched })),
+    evidence: contributing.map(evidenceOf),
+    components,
   };
   if (model !== undefined) identity.model = product?.model ?? model;
   if (version !== undefined) identity.firmwareVersion = version;
@@ -104,6 +111,29 @@ export function resolveIdentity(matches: readonly RuleMatch[], catalogue: Produc
     identity.cpe = formatCpe({ part: product.cpePart, vendor: product.cpeVendor ?? product.vendor, product: product.cpeProduct, version });
   }
   return identity;
+}
+
+const evidenceOf = (match: RuleMatch): DeviceIdentity['evidence'][number] => ({
+  ruleId: match.rule.id,
+  protocol: match.protocol,
+  port: match.port,
+  matched: match.matched,
+});
+
+/**
+ * A device whose maker no rule named, known by the software it runs. Its confidence and
+ * evidence are those of the component rules (how sure the software reading is), plus the
+ * strongest device-type hint, if any; model and firmware need a vendor and are left out.
+ */
+function softwareOnlyIdentity(matches: readonly RuleMatch[], components: SoftwareComponent[]): DeviceIdentity {
+  const hint = [...matches].filter((match) => match.facts.deviceType !== undefined).sort(strongerFirst)[0];
+  const contributing = matches.filter((match) => match.component !== undefined || match === hint).sort((a, b) => a.order - b.order);
+  return {
+    deviceType: hint?.facts.deviceType ?? 'other',
+    confidence: combineConfidence(contributing.map((match) => match.rule.confidence)),
+    evidence: contributing.map(evidenceOf),
+    components,
+  };
 }
 
 /**

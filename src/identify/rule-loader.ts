@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../core/data-file.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { compilePattern } from './pattern.ts';
+import { readRuleComponent } from './rule-component.ts';
 import type { FieldTable } from '../protocols/protocol.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
 import { fieldPathProblem } from './result-fields.ts';
@@ -22,7 +23,7 @@ import {
 export const defaultRulesDirectory = fileURLToPath(new URL('./rules/', import.meta.url));
 
 const fileKeys = ['rules', 'products'] as const;
-const ruleKeys = ['id', 'protocol', 'field', 'pattern', 'flags', 'sets', 'confidence', 'description', 'examples'] as const;
+const ruleKeys = ['id', 'protocol', 'field', 'pattern', 'flags', 'sets', 'component', 'confidence', 'description', 'examples'] as const;
 const productKeys = ['vendor', 'model', 'deviceType', 'releaseYear', 'cpePart', 'cpeVendor', 'cpeProduct'] as const;
 const cpeParts = ['a', 'o', 'h'] as const;
 /** Used when a rule does not say how sure it is: fairly sure, but below an exact model string. */
@@ -129,8 +130,13 @@ function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath
   });
 
   const sets = fields.sets === undefined ? {} : readFacts(read, fields.sets, [...path, 'sets']);
-  if (Object.keys(sets).length === 0 && captures.length === 0) {
-    read.fail(path, 'rule asserts nothing: give "sets" or capture vendor/model/version with a named group');
+  const component = fields.component === undefined ? undefined : readRuleComponent(read, fields.component, [...path, 'component']);
+  // One rule, one meaning of "version": with a component it is the component's.
+  if (component && sets.version !== undefined) {
+    read.fail([...path, 'sets', 'version'], "in a rule with a component, the version is the component's: write it as component.version");
+  }
+  if (Object.keys(sets).length === 0 && captures.length === 0 && !component) {
+    read.fail(path, 'rule asserts nothing: give "sets", a "component", or capture vendor/model/version with a named group');
   }
   const confidence = fields.confidence === undefined ? defaultConfidence : read.number(fields.confidence, [...path, 'confidence'], { min: 0, max: 1 });
   const description = fields.description === undefined ? undefined : read.string(fields.description, [...path, 'description']);
@@ -144,6 +150,7 @@ function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath
     pattern: compiled.regex,
     captures,
     sets,
+    ...(component === undefined ? {} : { component }),
     confidence,
     ...(description === undefined ? {} : { description }),
     source: { file: dataFile.file, line: dataFile.lineOf(path) ?? 0 },

@@ -24,6 +24,24 @@ export interface RuleFacts {
   os?: string;
 }
 
+/** CPE 2.3 parts a component may be filed under: a (application, the default), o (operating system), h (hardware). */
+export const componentCpeParts = ['a', 'o', 'h'] as const;
+
+/**
+ * A software component a rule asserts (`component:` in YAML). In a rule with a component,
+ * the `version` capture is the component's version, not the device firmware's.
+ */
+export interface RuleComponent {
+  /** Its usual name, e.g. "dropbear". */
+  product: string;
+  /** NVD's CPE vendor and product names, e.g. dropbear_ssh_project / dropbear_ssh. */
+  cpeVendor: string;
+  cpeProduct: string;
+  part: (typeof componentCpeParts)[number];
+  /** A constant version, for texts that imply one; a non-empty `version` capture wins. */
+  version?: string;
+}
+
 /** One validated, compiled rule. */
 export interface FingerprintRule {
   id: string;
@@ -38,6 +56,8 @@ export interface FingerprintRule {
   /** Named groups the pattern captures (subset of captureGroupNames). */
   captures: ReadonlyArray<(typeof captureGroupNames)[number]>;
   sets: RuleFacts;
+  /** The software component the rule shows, if it shows one. */
+  component?: RuleComponent;
   confidence: number;
   description?: string;
   /** Where the rule was written, for messages and `explain` output. */

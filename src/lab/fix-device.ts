@@ -26,8 +26,9 @@ export function fixDeviceCredentials(device: LabDevice, options: { seed: number;
   const random = createRandom(hashText(`remediate:${options.seed}:${device.ip}`));
   const password = strongCredential(random, openShellUsername, options.knownPasswords).password;
   for (const service of weak) {
-    if (service.protocol === 'telnet' && service.auth === 'none') {
-      service.auth = 'login';
+    if (service.auth === 'none') {
+      // An open telnet shell, an anonymous broker, an open camera stream: the owner adds a login.
+      service.auth = service.protocol === 'rtsp' ? 'digest' : 'login';
       service.credential = { username: openShellUsername, password };
     } else {
       service.credential = { username: service.credential!.username, password };

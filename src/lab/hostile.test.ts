@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { startLab, type LabHandle } from './lab.ts';
 import { rawConnect } from '../../test/support/lab/raw-client.ts';
 import type { HostileBehaviour, TruthDevice } from './types.ts';
+import { encodeConnect } from '../protocols/mqtt/connect.ts';
 
 let lab: LabHandle;
 before(async () => {
@@ -36,16 +37,19 @@ test('the lab has at least two devices of each behaviour, with the documented po
   for (const behaviour of ['tarpit', 'endless-banner', 'binary-garbage', 'slow-sender', 'iac-storm'] as const) {
     assert.ok(lab.truth.devices.filter((device) => device.hostileBehaviour === behaviour).length >= 2, behaviour);
   }
-  assert.deepEqual(
-    hostile('tarpit').services.map((service) => service.port),
-    [23, 80],
-  );
+  const ports = (behaviour: HostileBehaviour) => hostile(behaviour).services.map((service) => `${service.protocol}/${service.port}`);
+  assert.deepEqual(ports('tarpit'), ['telnet/23', 'http/80', 'https/443']);
+  assert.deepEqual(ports('endless-banner'), ['telnet/23', 'http/8080', 'rtsp/554', 'upnp/49152']);
+  assert.deepEqual(ports('binary-garbage'), ['telnet/23', 'http/80', 'mqtt/1883']);
+  assert.deepEqual(ports('slow-sender'), ['telnet/23', 'mqtt/1883']);
 });
 
-test('tarpit: accepts on telnet and web ports and never sends a byte', async () => {
+test('tarpit: accepts on telnet, web and TLS ports and never sends a byte (a TLS handshake that stalls)', async () => {
   const device = hostile('tarpit');
   const clients = await Promise.all(device.services.map((service) => rawConnect(device.ip, service.port)));
   clients[1]!.write('GET / HTTP/1.1\r\nHost: lab\r\n\r\n');
+  // The start of a TLS ClientHello record: the tarpit answers it with nothing.
+  clients[2]!.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xf1, 0x01, 0x00, 0x00, 0xed, 0x03, 0x03]));
   await ordinaryDeviceAnswers();
   for (const client of clients) {
     assert.equal(client.received().length, 0);
@@ -64,12 +68,30 @@ test('endless banner: keeps sending past any sane cap (telnet text, and HTTP hea
   assert.ok(head.toString('latin1').startsWith('HTTP/1.1 200 OK\r\n'));
   assert.ok(!head.includes('\r\n\r\n'), 'the header section never ends');
   web.close();
+  const rtsp = await rawConnect(device.ip, 554, { maxBytes: 512 * 1024 });
+  rtsp.write('OPTIONS rtsp://lab/ RTSP/1.0\r\nCSeq: 1\r\n\r\n');
+  const rtspHead = await rtsp.waitFor((bytes) => bytes.length >= 100 * 1024, 20_000);
+  assert.match(rtspHead.toString('latin1'), /^RTSP\/1\.0 200 /);
+  assert.ok(!rtspHead.includes('\r\n\r\n'), 'the RTSP header section never ends');
+  rtsp.close();
+  const upnp = await rawConnect(device.ip, 49152, { maxBytes: 512 * 1024 });
+  upnp.write('GET /rootDesc.xml HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n');
+  await upnp.closed();
+  const bomb = upnp.received().toString('latin1');
+  assert.match(bomb, /^HTTP\/1\.1 200 /);
+  assert.match(bomb, /<!ENTITY lol\d? /, 'an entity expansion bomb');
+  upnp.close();
   await ordinaryDeviceAnswers();
 });
 
-test('binary garbage: random bytes full of NUL and 0xFF', async () => {
+test('binary garbage: random bytes full of NUL and 0xFF; on MQTT, a CONNACK announcing 256 MiB, then a flood', async () => {
   const device = hostile('binary-garbage');
-  for (const service of device.services) {
+  const mqtt = await rawConnect(device.ip, 1883, { maxBytes: 512 * 1024 });
+  mqtt.write(encodeConnect({ level: 4, clientId: 'hostiletest', keepAliveSeconds: 30 }));
+  const giant = await mqtt.waitFor((received) => received.length >= 64 * 1024, 20_000);
+  assert.deepEqual([...giant.subarray(0, 5)], [0x20, 0xff, 0xff, 0xff, 0x7f]);
+  mqtt.close();
+  for (const service of device.services.filter((candidate) => candidate.protocol !== 'mqtt')) {
     const client = await rawConnect(device.ip, service.port);
     const bytes = await client.waitFor((received) => received.length >= 4096);
     assert.ok(bytes.includes(0x00) && bytes.includes(0xff));

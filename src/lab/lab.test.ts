@@ -45,7 +45,7 @@ function chooseLab(): { options: LabOptions; wanted: Wanted } {
       strongTelnet: find(devices, (_device, service) => telnetLogin(service) && !isWeak(service)),
       usernameTelnet: find(devices, (device, service) => telnetLogin(service) && persona(device, service).loginPrompt === 'Username: '),
       openShell: find(devices, (_device, service) => service.protocol === 'telnet' && service.auth === 'none'),
-      weakBasic: find(devices, (_device, service) => service.auth === 'basic' && isWeak(service)),
+      weakBasic: find(devices, (_device, service) => service.protocol === 'http' && service.auth === 'basic' && isWeak(service)),
       weakFtp: find(devices, (_device, service) => service.protocol === 'ftp' && isWeak(service)),
       ssh: find(devices, (_device, service) => service.protocol === 'ssh'),
     };

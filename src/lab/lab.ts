@@ -2,14 +2,22 @@
  * Start the simulated IoT network: every service of every device listens on the
  * device's own loopback address and real port, until close().
  */
+import type { KeyObject } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { fixDeviceCredentials } from './fix-device.ts';
 import { resolveLabOptions, type LabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { hashText } from '../core/random.ts';
+import { createLabKey, selfSignedCertificate } from './certificate.ts';
 import { serveFtp } from './services/ftp-server.ts';
+import { createAdbDevice } from './services/adb-device.ts';
+import { cwmpServerSite } from './services/cwmp-server.ts';
+import { createMqttBroker } from './services/mqtt-broker.ts';
+import { upnpDeviceSite } from './services/upnp-device.ts';
+import { serveRtspCamera } from './services/rtsp-server.ts';
 import { serveHostile } from './services/hostile.ts';
 import { createLabHttpServer, type LabHttpServer } from './services/http-server.ts';
 import { labHostKey, serveSsh } from './services/ssh-server.ts';
@@ -18,6 +26,7 @@ import { createLabStats, type LabStats, type LabStatsRecorder } from './stats.ts
 import { truthOf } from './truth.ts';
 import type { LabDevice, LabService, LabTruth } from './types.ts';
 import { personasOf } from './personas.ts';
+import { vendorProfile } from './vendors/index.ts';
 import { sshPersonaOf } from './vendors/ssh-kit.ts';
 
 export type { LabStats } from './stats.ts';
@@ -66,6 +75,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
   // Strong passwords drawn for fixes must be outside the whole dictionary, as at generation.
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   const http = createLabHttpServer(stats);
+  const tlsKey = createLabKey();
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   let closing: Promise<void> | undefined;
@@ -88,7 +98,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       // allSettled, not all: on a failure every pending listen must finish (and be closed) first.
       const results = await Promise.allSettled(
         batch.map(async (device) => {
-          for (const service of device.services) servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets }));
+          for (const service of device.services) servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey }));
           listening++;
           onProgress?.(listening, devices.length);
         }),
@@ -124,7 +134,12 @@ interface LabRuntime {
   stats: LabStatsRecorder;
   http: LabHttpServer;
   sockets: Set<Socket>;
+  /** The one key of every self-signed certificate the lab's TLS services present. */
+  tlsKey: KeyObject;
 }
+
+/** A TLS client that has not finished its handshake by then is dropped. */
+const tlsHandshakeTimeoutMs = 10_000;
 
 /** Open one service's listener with the handler its device and protocol call for. */
 function listen(device: LabDevice, service: LabService, runtime: LabRuntime): Promise<Server> {
@@ -149,6 +164,8 @@ function listen(device: LabDevice, service: LabService, runtime: LabRuntime): Pr
 function connectionHandler(device: LabDevice, service: LabService, runtime: LabRuntime): (socket: Socket) => void {
   if (device.role === 'hostile') {
     const behaviour = device.hostileBehaviour ?? 'tarpit';
+    // An XML bomb is a document, served by the lab's ordinary web server.
+    if (service.protocol === 'upnp') return (socket) => runtime.http.accept(socket, upnpDeviceSite({ kind: 'billion-laughs' }));
     const seed = hashText(`${device.ip}:${service.port}`);
     return (socket) => serveHostile(socket, behaviour, service, seed);
   }
@@ -160,10 +177,12 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
       if (!persona) throw missing('telnet persona');
       return (socket) => serveTelnet(socket, persona, service, runtime.stats);
     }
-    case 'http': {
+    case 'http':
+    case 'https': {
       const site = personas.http?.(device, service);
       if (!site) throw missing('web site');
-      return (socket) => runtime.http.accept(socket, site);
+      const serve = (socket: Socket) => runtime.http.accept(socket, site);
+      return service.protocol === 'https' ? overTls(secureContextOf(device, service, runtime), serve) : serve;
     }
     case 'ftp': {
       const persona = personas.ftp?.(device, service);
@@ -174,7 +193,104 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
       const context = { persona: sshPersonaOf(personas, device, service), hostKey: labHostKey(runtime.seed, device.ip, service.port), stats: runtime.stats };
       return (socket) => serveSsh(socket, service, context);
     }
+    case 'mqtt':
+    case 'mqtts': {
+      // The broker reads the service's credential at each CONNECT, so a remediation takes effect at once.
+      const broker = createMqttBroker(
+        {
+          get credential() {
+            return service.auth === 'none' ? undefined : service.credential;
+          },
+        },
+        runtime.stats,
+      );
+      return service.protocol === 'mqtts' ? overTls(secureContextOf(device, service, runtime), broker.serve) : broker.serve;
+    }
+    case 'upnp': {
+      const identity = device.identity;
+      if (!identity) throw missing('identity');
+      const old = (device.firmwareDate ?? '') < '2015-01-01';
+      const site = upnpDeviceSite(
+        {
+          kind: 'description',
+          persona: {
+            friendlyName: `${identity.vendor} ${identity.model}`,
+            manufacturer: identity.vendor,
+            modelName: identity.model,
+            modelNumber: identity.model,
+            serialNumber: hashText(`serial:${device.ip}`).toString(16).toUpperCase(),
+            udn: `uuid:${hashText(`udn:${device.ip}`).toString(16).padStart(8, '0')}-0000-1000-8000-${hashText(device.ip).toString(16).padStart(12, '0').slice(0, 12)}`,
+            firmware: identity.firmwareVersion,
+          },
+        },
+        { server: old ? 'Linux/2.6.36, UPnP/1.0, MiniUPnPd/1.5' : 'Linux/3.10.14 UPnP/1.1 MiniUPnPd/2.1' },
+      );
+      return (socket) => runtime.http.accept(socket, site);
+    }
+    case 'cwmp': {
+      const site = cwmpServerSite({ server: 'RomPager/4.07 UPnP/1.0', realm: 'IgdAuthentication', seed: `${runtime.seed}:${device.ip}` });
+      return (socket) => runtime.http.accept(socket, site);
+    }
+    case 'adb': {
+      const identity = device.identity;
+      const adb = createAdbDevice({
+        get authRequired() {
+          return service.auth !== 'none';
+        },
+        banner: {
+          systemType: 'device',
+          properties: { 'ro.product.name': identity?.model ?? 'gateway', 'ro.product.model': identity?.model ?? 'gateway', 'ro.product.device': 'p281' },
+          features: ['shell_v2', 'cmd', 'stat_v2'],
+        },
+      });
+      return (socket) => {
+        // An OPEN (a shell or service request) is what a survey must never send.
+        const opensBefore = adb.stats().opens;
+        socket.once('close', () => runtime.stats.add('commandsAfterLogin', adb.stats().opens - opensBefore));
+        adb.accept(socket);
+      };
+    }
+    case 'rtsp': {
+      const family = vendorProfile(device.identity?.vendor ?? '').rtsp?.persona;
+      if (!family) throw missing('RTSP persona');
+      return (socket) =>
+        serveRtspCamera(
+          socket,
+          { persona: family, auth: service.auth === 'basic' || service.auth === 'digest' ? service.auth : 'none', credential: service.credential },
+          runtime.stats,
+        );
+    }
   }
+}
+
+/** The device's self-signed certificate for one TLS service: its own subject, serial and validity, the lab's key. */
+function secureContextOf(device: LabDevice, service: LabService, runtime: LabRuntime): SecureContext {
+  const issued = new Date(`${device.firmwareDate ?? '2018-01-01'}T00:00:00Z`);
+  const expires = new Date(issued);
+  expires.setUTCFullYear(issued.getUTCFullYear() + 20); // embedded certificates are made to outlive the device
+  const certificate = selfSignedCertificate(runtime.tlsKey, {
+    subject: service.certificate ?? { commonName: device.hostname ?? device.ip },
+    altNames: [device.ip],
+    serial: BigInt(hashText(`${runtime.seed}:${device.ip}:${service.port}`)) + 1n,
+    notBefore: issued,
+    notAfter: expires,
+  });
+  return createSecureContext(certificate);
+}
+
+/** Serve `serve` inside a TLS session; a client that never completes the handshake is dropped. */
+function overTls(context: SecureContext, serve: (socket: Socket) => void): (socket: Socket) => void {
+  return (raw) => {
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
+    const timer = setTimeout(() => raw.destroy(), tlsHandshakeTimeoutMs);
+    timer.unref();
+    raw.once('close', () => clearTimeout(timer));
+    secure.on('error', () => raw.destroy());
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      serve(secure);
+    });
+  };
 }
 
 function bindError(error: NodeJS.ErrnoException, ip: string, port: number): OpenNoticeError {

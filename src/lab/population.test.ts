@@ -9,13 +9,17 @@ import { truthOf } from './truth.ts';
 import { hostileBehaviours } from './types.ts';
 import { labVendors } from './vendors/index.ts';
 import { labYear } from './vendors/profile.ts';
+import { shippedProtocols } from '../protocols/registry.ts';
+import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 
 const dictionary = loadDictionary();
 const devices = generatePopulation(defaultLabOptions, dictionary);
 const truth = truthOf(devices, defaultLabOptions);
 // The population's statistics are about ordinary devices; payload devices are hand-made (payloads.test.ts).
 const simulated = truth.devices.filter((device) => device.role === 'device' && device.payloads === undefined);
-const isWeak = (device: (typeof truth.devices)[number]) => device.weaknesses.length > 0;
+/** Weak the way NOTICE counts it: a default or dictionary password, or a telnet shell with none (not an open broker or stream). */
+const isWeak = (device: (typeof truth.devices)[number]) =>
+  device.weaknesses.some((weakness) => weakness.kind === 'weak-credential' || weakness.via === 'telnet-open-shell');
 
 test('same options give the identical population; another seed gives another', () => {
   assert.deepEqual(generatePopulation(defaultLabOptions, dictionary), devices);
@@ -125,8 +129,37 @@ test('hostile devices: each behaviour on ≥ 2 devices, without identity or weak
     assert.deepEqual(device.weaknesses, []);
   }
   const tarpit = hostile.find((device) => device.hostileBehaviour === 'tarpit')!;
-  assert.deepEqual(tarpit.services.map((service) => service.port).sort(), [23, 80]);
+  assert.deepEqual(
+    tarpit.services.map((service) => service.port).sort((a, b) => a - b),
+    [23, 80, 443],
+  );
   assert.equal(truth.deviceCount, 2000);
   const quiet = generatePopulation({ ...defaultLabOptions, deviceCount: 50, hostile: false }, dictionary);
   assert.ok(quiet.every((device) => device.role === 'device'));
+});
+
+test('beyond the classic services: HTTPS twins, camera streams, brokers, UPnP, TR-069, ADB, and services moved off their ports', () => {
+  const services = simulated.flatMap((device) => device.services.map((service) => ({ device, service })));
+  const share = (predicate: (device: (typeof simulated)[number]) => boolean) => simulated.filter(predicate).length / simulated.length;
+  const runs = (protocol: string) => (device: (typeof simulated)[number]) => device.services.some((service) => service.protocol === protocol);
+  assert.ok(share(runs('https')) > 0.1, `https ${share(runs('https'))}`);
+  assert.ok(share(runs('rtsp')) > 0.2, 'every camera and recorder of a vendor with a stream runs RTSP');
+  assert.ok(share(runs('mqtt')) > 0.03 && share(runs('mqtts')) > 0.005);
+  assert.ok(share(runs('upnp')) > 0.05 && share(runs('cwmp')) > 0.02 && share(runs('adb')) > 0.005);
+  const moved = services.filter(({ service }) => service.movedFrom !== undefined);
+  assert.ok(moved.length / simulated.length > 0.1 && moved.length / simulated.length < 0.2, `moved ${moved.length}`);
+  for (const protocol of ['telnet', 'http', 'ssh', 'ftp'])
+    assert.ok(
+      moved.some(({ service }) => service.protocol === protocol),
+      `a moved ${protocol} service`,
+    );
+  // Moved to a port the survey covers by default, never onto another service of the device.
+  const surveyPorts = new Set(defaultPortsFor(shippedProtocols.defaultSurveyPorts));
+  for (const { device, service } of moved) {
+    assert.ok(surveyPorts.has(service.port), `${device.ip}:${service.port}`);
+    assert.equal(device.services.filter((other) => other.port === service.port).length, 1);
+  }
+  // Open brokers, open streams and open debug bridges are weaknesses of their own.
+  const vias = new Set(simulated.flatMap((device) => device.weaknesses.map((weakness) => weakness.via)));
+  for (const via of ['mqtt-anonymous', 'mqtt-login', 'rtsp-open-stream', 'rtsp-login', 'adb-open']) assert.ok(vias.has(via as never), via);
 });

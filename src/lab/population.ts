@@ -12,6 +12,7 @@ import { hostilePerBehaviour, labHostAddresses, parseLabCidr, resolveLabOptions,
 import { createRandom, type Random } from '../core/random.ts';
 import { hostileBehaviours, type HostileBehaviour, type LabDevice, type LabService } from './types.ts';
 import { labVendors } from './vendors/index.ts';
+import { extendReach } from './reach.ts';
 import type { PlannedService } from './vendors/profile.ts';
 
 /**
@@ -51,7 +52,8 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
     const payloadKind = payloadByIndex.get(index);
     // A fork of its own: every other device draws exactly what it drew before payload devices existed.
     if (payloadKind) return payloadDevice(payloadKind, ip, { random: random.fork(`payload:${index}`), entries, knownPasswords });
-    return simulatedDevice(ip, random.fork(index), entries, knownPasswords);
+    const device = simulatedDevice(ip, random.fork(index), entries, knownPasswords);
+    return extendReach(device, { random: random.fork(`reach:${index}`), entries, knownPasswords });
   });
 }
 
@@ -83,27 +85,37 @@ function chooseHostileDevices(options: LabOptions, random: Random): Map<number, 
 }
 
 /**
- * Which ports each hostile behaviour occupies (a tarpit on both telnet and web).
- * @example hostileServices('tarpit').map((service) => service.port) // [23, 80]
+ * Which ports each hostile behaviour occupies (a tarpit on telnet, web and TLS).
+ * @example hostileServices('tarpit').map((service) => service.port) // [23, 80, 443]
  */
 export function hostileServices(behaviour: HostileBehaviour): LabService[] {
+  // Each behaviour in every protocol it makes sense for: a TLS handshake that stalls is a tarpit
+  // on 443, RTSP headers that never end an endless banner, a 256 MiB MQTT packet garbage.
   switch (behaviour) {
     case 'tarpit':
       return [
         { port: 23, protocol: 'telnet' },
         { port: 80, protocol: 'http' },
+        { port: 443, protocol: 'https' },
       ];
     case 'endless-banner':
       return [
         { port: 23, protocol: 'telnet' },
         { port: 8080, protocol: 'http' },
+        { port: 554, protocol: 'rtsp' },
+        { port: 49152, protocol: 'upnp' },
       ];
     case 'binary-garbage':
       return [
         { port: 23, protocol: 'telnet' },
         { port: 80, protocol: 'http' },
+        { port: 1883, protocol: 'mqtt' },
       ];
     case 'slow-sender':
+      return [
+        { port: 23, protocol: 'telnet' },
+        { port: 1883, protocol: 'mqtt' },
+      ];
     case 'iac-storm':
       return [{ port: 23, protocol: 'telnet' }];
   }

@@ -45,7 +45,7 @@ function chooseLab(): { options: LabOptions; chosen: Chosen } {
     telnetWeak.forEach(take);
     const openShell = take(having((service) => service.protocol === 'telnet' && service.auth === 'none')[0]);
     const weakFtp = take(having((service) => service.protocol === 'ftp' && isWeak(service))[0]);
-    const weakBasic = take(having((service) => service.auth === 'basic' && isWeak(service))[0]);
+    const weakBasic = take(having((service) => service.protocol === 'http' && service.auth === 'basic' && isWeak(service))[0]);
     const weakSsh = take(having((service) => service.protocol === 'ssh' && isWeak(service))[0]);
     if (telnetWeak.length >= 2 && openShell && weakFtp && weakBasic && weakSsh) {
       return { options, chosen: { fixed: telnetWeak[0]!, untouched: telnetWeak[1]!, openShell, weakFtp, weakBasic, weakSsh } };
@@ -97,7 +97,7 @@ test('FTP and HTTP Basic refuse the weak pair after remediation', async () => {
     client.close();
     return /\r\n230[ -]/.test(reply.toString('latin1')) ? 'accepted' : 'refused';
   };
-  const http = chosen.weakBasic.services.find((service) => service.auth === 'basic' && isWeak(service))!;
+  const http = chosen.weakBasic.services.find((service) => service.protocol === 'http' && service.auth === 'basic' && isWeak(service))!;
   const basicStatus = async () => {
     const client = await rawConnect(chosen.weakBasic.ip, http.port);
     const authorization = Buffer.from(`${http.credential!.username}:${http.credential!.password}`).toString('base64');

@@ -17,7 +17,18 @@ export interface CredentialScore {
 }
 
 /** The weakness paths the credential survey checks; form logins are out of its reach for now. */
-export const checkedWeaknessPaths = ['telnet-login', 'telnet-open-shell', 'http-basic', 'ftp-login', 'ssh-login'] as const;
+export const checkedWeaknessPaths = [
+  'telnet-login',
+  'telnet-open-shell',
+  'http-basic',
+  'ftp-login',
+  'ssh-login',
+  'mqtt-login',
+  'mqtt-anonymous',
+  'rtsp-login',
+  'rtsp-open-stream',
+  'adb-open',
+] as const;
 
 const keyOf = (finding: FindingKey) => `${finding.kind} ${finding.ip}:${finding.port}`;
 

@@ -2,7 +2,7 @@
  * What the lab's devices saw, counted per lab (never module-level): tests use it to
  * prove, for instance, that a survey never sends a command after logging in.
  */
-import type { LabProtocol } from './types.ts';
+import { type LabProtocol, labProtocols } from './types.ts';
 
 export interface LabStats {
   connectionsAccepted: number;
@@ -35,7 +35,7 @@ export interface LabStatsRecorder {
 export function createLabStats(): LabStatsRecorder {
   const stats: LabStats = {
     connectionsAccepted: 0,
-    connectionsByProtocol: { telnet: 0, http: 0, ssh: 0, ftp: 0 },
+    connectionsByProtocol: Object.fromEntries(labProtocols.map((protocol) => [protocol, 0])) as Record<LabProtocol, number>,
     hostileConnections: 0,
     httpRequests: 0,
     loginAttempts: 0,

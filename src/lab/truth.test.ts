@@ -7,6 +7,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import { resolveLabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { truthOf, weaknessOf, writeTruth } from './truth.ts';
+import { labProtocols } from './types.ts';
 
 const options = resolveLabOptions({ cidr: '127.81.0.0/16', deviceCount: 300, seed: 5 });
 const truth = truthOf(generatePopulation(options), options);
@@ -34,7 +35,7 @@ test('truth has the agreed shape and nothing undefined', () => {
     }
     assert.deepEqual(device.vulnerabilities, [...new Set(device.vulnerabilities)].sort(), 'sorted, no duplicates');
     for (const id of device.vulnerabilities) assert.ok(inScope.has(id), `${id} is in the declared scope`);
-    for (const service of device.services) assert.ok(['telnet', 'http', 'ssh', 'ftp'].includes(service.protocol));
+    for (const service of device.services) assert.ok((labProtocols as readonly string[]).includes(service.protocol), service.protocol);
     for (const weakness of device.weaknesses) {
       const service = device.services.find((candidate) => candidate.port === weakness.port);
       assert.ok(service, 'a weakness is on one of the device services');
@@ -58,6 +59,17 @@ test('a weakness per weak service: kind and path follow the protocol and auth', 
     { kind: 'no-authentication', port: 2323, protocol: 'telnet', via: 'telnet-open-shell' },
   ]);
   assert.deepEqual(weaknessOf({ port: 23, protocol: 'telnet', auth: 'login', credential: { username: 'root', password: 'Xk29!fj3Lq0p' } }), []);
+  // The protocols reach.ts adds: open brokers, streams and debug bridges; the account's pair elsewhere.
+  assert.equal(weaknessOf({ port: 443, protocol: 'https', auth: 'basic', credential })[0]!.via, 'http-basic');
+  assert.deepEqual(weaknessOf({ port: 1883, protocol: 'mqtt', auth: 'none' }), [
+    { kind: 'no-authentication', port: 1883, protocol: 'mqtt', via: 'mqtt-anonymous' },
+  ]);
+  assert.equal(weaknessOf({ port: 8883, protocol: 'mqtts', auth: 'login', credential })[0]!.via, 'mqtt-login');
+  assert.equal(weaknessOf({ port: 554, protocol: 'rtsp', auth: 'none' })[0]!.via, 'rtsp-open-stream');
+  assert.equal(weaknessOf({ port: 554, protocol: 'rtsp', auth: 'digest', credential })[0]!.via, 'rtsp-login');
+  assert.equal(weaknessOf({ port: 5555, protocol: 'adb', auth: 'none' })[0]!.via, 'adb-open');
+  assert.deepEqual(weaknessOf({ port: 5555, protocol: 'adb', auth: 'login' }), []);
+  assert.deepEqual(weaknessOf({ port: 49152, protocol: 'upnp' }), []);
   assert.deepEqual(weaknessOf({ port: 22, protocol: 'ssh', software: 'dropbear_2015.71' }), []);
   assert.deepEqual(weaknessOf({ port: 22, protocol: 'ssh', auth: 'login', credential, software: 'dropbear_2015.71' }), [
     { kind: 'weak-credential', port: 22, protocol: 'ssh', via: 'ssh-login', username: 'admin', password: 'admin', dictionaryEntryId: 'on-001' },

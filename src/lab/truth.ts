@@ -31,9 +31,12 @@ function truthDevice(device: LabDevice): TruthDevice {
   const truth: TruthDevice = {
     ip: device.ip,
     role: device.role,
-    services: device.services.map((service) =>
-      service.auth ? { port: service.port, protocol: service.protocol, auth: service.auth } : { port: service.port, protocol: service.protocol },
-    ),
+    services: device.services.map((service) => ({
+      port: service.port,
+      protocol: service.protocol,
+      ...(service.auth ? { auth: service.auth } : {}),
+      ...(service.movedFrom !== undefined ? { movedFrom: service.movedFrom } : {}),
+    })),
     weaknesses: device.services.flatMap(weaknessOf),
     // The payload printer is of no lab vendor: no CVE the lab speaks about can name it.
     vulnerabilities: device.identity && isLabVendor(device.identity.vendor) ? vulnerabilitiesOf(device.identity) : [],
@@ -52,6 +55,14 @@ export function weaknessOf(service: LabService): TruthWeakness[] {
   if (service.protocol === 'telnet' && service.auth === 'none') {
     return [{ kind: 'no-authentication', port: service.port, protocol: 'telnet', via: 'telnet-open-shell' }];
   }
+  const mqtt = service.protocol === 'mqtt' || service.protocol === 'mqtts';
+  // A broker without a password file lets anyone in: that, not a pair, is the weakness.
+  if (mqtt && service.auth === 'none') return [{ kind: 'no-authentication', port: service.port, protocol: service.protocol, via: 'mqtt-anonymous' }];
+  // Android's debug bridge taking connections without authorization: a shell for anyone.
+  if (service.protocol === 'adb' && service.auth === 'none') return [{ kind: 'no-authentication', port: service.port, protocol: 'adb', via: 'adb-open' }];
+  // A camera stream anyone may watch.
+  if (service.protocol === 'rtsp' && service.auth === 'none')
+    return [{ kind: 'no-authentication', port: service.port, protocol: 'rtsp', via: 'rtsp-open-stream' }];
   const credential = service.credential;
   if (!credential?.dictionaryEntryId) return [];
   const base = {
@@ -64,8 +75,11 @@ export function weaknessOf(service: LabService): TruthWeakness[] {
   if (service.protocol === 'telnet') return [{ ...base, protocol: 'telnet', via: 'telnet-login' }];
   if (service.protocol === 'ftp') return [{ ...base, protocol: 'ftp', via: 'ftp-login' }];
   if (service.protocol === 'ssh') return [{ ...base, protocol: 'ssh', via: 'ssh-login' }];
-  if (service.protocol === 'http' && service.auth === 'basic') return [{ ...base, protocol: 'http', via: 'http-basic' }];
-  if (service.protocol === 'http' && service.auth === 'form') return [{ ...base, protocol: 'http', via: 'http-form' }];
+  if (mqtt) return [{ ...base, protocol: service.protocol, via: 'mqtt-login' }];
+  if (service.protocol === 'rtsp') return [{ ...base, protocol: 'rtsp', via: 'rtsp-login' }];
+  const web = service.protocol === 'http' || service.protocol === 'https';
+  if (web && service.auth === 'basic') return [{ ...base, protocol: service.protocol, via: 'http-basic' }];
+  if (web && service.auth === 'form') return [{ ...base, protocol: service.protocol, via: 'http-form' }];
   return [];
 }
 

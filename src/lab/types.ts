@@ -3,9 +3,12 @@
  * what the ground truth says about it (LabTruth, written for tests and users).
  */
 import type { DeviceType } from '../core/records.ts';
+import type { CertificateSubject } from './certificate.ts';
 
-export type LabProtocol = 'telnet' | 'http' | 'ssh' | 'ftp';
-export type LabAuth = 'none' | 'login' | 'basic' | 'form';
+/** Every protocol a lab service may speak; the names are the survey's protocol names. */
+export const labProtocols = ['telnet', 'http', 'https', 'ssh', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb'] as const;
+export type LabProtocol = (typeof labProtocols)[number];
+export type LabAuth = 'none' | 'login' | 'basic' | 'digest' | 'form';
 export type HostileBehaviour = 'tarpit' | 'endless-banner' | 'binary-garbage' | 'slow-sender' | 'iac-storm';
 export const hostileBehaviours: readonly HostileBehaviour[] = ['tarpit', 'endless-banner', 'binary-garbage', 'slow-sender', 'iac-storm'];
 
@@ -48,6 +51,10 @@ export interface LabService {
   credential?: LabCredential;
   /** Server software shown on the wire (ssh: "dropbear_2015.71", optionally a space and a comment; ftp: "vsFTPd 3.0.3"; http: Server header when generic). */
   software?: string;
+  /** TLS services (https, mqtts): the subject of the self-signed certificate the device presents. */
+  certificate?: CertificateSubject;
+  /** The port its protocol usually has on this kind of device, when the service was moved off it (reach.ts). */
+  movedFrom?: number;
 }
 
 export interface LabIdentity {
@@ -75,12 +82,23 @@ export interface LabDevice {
   payloads?: PayloadId[];
 }
 
-export type WeaknessVia = 'telnet-login' | 'telnet-open-shell' | 'http-basic' | 'http-form' | 'ftp-login' | 'ssh-login';
+export type WeaknessVia =
+  | 'telnet-login'
+  | 'telnet-open-shell'
+  | 'http-basic'
+  | 'http-form'
+  | 'ftp-login'
+  | 'ssh-login'
+  | 'mqtt-login'
+  | 'mqtt-anonymous'
+  | 'rtsp-login'
+  | 'rtsp-open-stream'
+  | 'adb-open';
 
 export interface TruthWeakness {
   kind: 'weak-credential' | 'no-authentication';
   port: number;
-  protocol: 'telnet' | 'http' | 'ftp' | 'ssh';
+  protocol: LabProtocol;
   via: WeaknessVia;
   username?: string;
   password?: string;
@@ -92,7 +110,8 @@ export interface TruthDevice {
   role: 'device' | 'hostile';
   hostileBehaviour?: HostileBehaviour;
   identity?: LabIdentity;
-  services: Array<{ port: number; protocol: LabProtocol; auth?: LabAuth }>;
+  /** `movedFrom` marks a service moved off its protocol's usual port: protocol detection is scored on these. */
+  services: Array<{ port: number; protocol: LabProtocol; auth?: LabAuth; movedFrom?: number }>;
   weaknesses: TruthWeakness[];
   /** CVE ids the device's firmware is affected by, sorted; known by construction (see vulnerabilities.ts), never by running the matcher. */
   vulnerabilities: string[];

@@ -64,6 +64,12 @@ export interface ProtocolDetection {
   probe?: {
     request(target: Target): Uint8Array;
     matches(reply: Buffer): boolean;
+    /**
+     * Send this probe only on the protocol's own ports. For protocols carried by another's
+     * request (UPnP and CWMP answer HTTP's GET): elsewhere that protocol's probe is sent anyway
+     * and its reply is matched against this test too, so a probe of their own would be spent twice.
+     */
+    ownPortsOnly?: boolean;
   };
 }
 

@@ -22,6 +22,8 @@ test('default and other ports map to the agreed protocols', () => {
     22: 'ssh',
     2222: 'ssh',
     21: 'ftp',
+    1883: 'mqtt',
+    8883: 'mqtts',
   };
   for (const [port, name] of Object.entries(expected)) assert.equal(forPort(Number(port))?.name, name, `port ${port}`);
   assert.equal(forPort(9), undefined);
@@ -30,8 +32,8 @@ test('default and other ports map to the agreed protocols', () => {
 });
 
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
-  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 2323, 8080]);
-  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp']);
+  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 49152]);
+  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb']);
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
 });
 
@@ -69,14 +71,17 @@ const checkerFor = (service: ServiceObservation) => {
 test('one checker per login protocol, chosen by what the grab saw', () => {
   assert.deepEqual(
     protocols.filter((protocol) => protocol.credentials).map((protocol) => protocol.name),
-    ['telnet', 'http', 'ssh', 'ftp'],
+    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'adb'],
   );
+  assert.equal(checkerFor(observation('https', { auth: { scheme: 'digest', realm: 'x' }, authPath: '/cgi-bin' })), 'https');
   assert.equal(checkerFor(observation('telnet', { promptKind: 'login' })), 'telnet');
   assert.equal(checkerFor(observation('http', { auth: { scheme: 'basic', realm: 'x' }, authPath: '/' })), 'http');
   assert.equal(checkerFor(observation('ftp', { banner: 'hi', code: 220 })), 'ftp');
   assert.equal(checkerFor(observation('ssh', { version: 'SSH-2.0-dropbear_2019.78', protocolVersion: '2.0', software: 'dropbear_2019.78' })), 'ssh');
   assert.equal(checkerFor(observation('ssh', { version: 'SSH-1.5-Cisco-1.25', protocolVersion: '1.5', software: 'Cisco-1.25' })), undefined);
   assert.equal(checkerFor(observation('http', { status: 200 })), undefined);
+  assert.equal(checkerFor(observation('mqtts', { returnCode: 5, returnMeaning: 'not-authorized', anonymousAccepted: false })), 'mqtts');
+  assert.equal(checkerFor(observation('mqtt', { returnCode: 1, returnMeaning: 'unacceptable-version', anonymousAccepted: false })), undefined);
 });
 
 test('non-test protocol code never opens sockets itself', () => {

@@ -6,11 +6,16 @@
  * Adding a protocol is one folder under src/protocols/ and one line in `shippedProtocols`.
  */
 import { OpenNoticeError } from '../core/errors.ts';
+import adb from './adb/index.ts';
+import cwmp from './cwmp/index.ts';
 import ftp from './ftp/index.ts';
-import http from './http/index.ts';
+import { http, https } from './http/index.ts';
+import { mqtt, mqtts } from './mqtt/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
+import rtsp from './rtsp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
+import upnp from './upnp/index.ts';
 
 export interface ProtocolRegistry {
   /** In the order given: a port claimed by two protocols belongs to the first. */
@@ -53,4 +58,4 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb]);

@@ -2,7 +2,7 @@
  * Row types that several store roles return: services, findings and judged darknet sources
  * as read back from the store.
  */
-import type { DarknetSourceRecord, DeviceIdentity, FindingKind, GrabResult, GrabStatus } from '../core/records.ts';
+import type { DarknetSourceRecord, DeviceIdentity, FindingKind, GrabResult, GrabStatus, ServiceDetectionRecord } from '../core/records.ts';
 
 export interface ServiceRow {
   ip: string;
@@ -16,6 +16,8 @@ export interface ServiceRow {
   lastSeen: string;
   firstRunId: number;
   lastRunId: number;
+  /** How the service's protocol was found, when the run that last saw it recorded that. */
+  detection?: ServiceDetectionRecord;
 }
 
 export type FindingStatus = 'open' | 'closed';

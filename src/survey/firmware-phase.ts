@@ -36,9 +36,10 @@ function reportingService(identity: DeviceIdentity): { port: number; protocol: s
 
 /**
  * The vulnerable-firmware step of a survey: every device identified in the run is
- * matched against the vulnerability data; a device with at least one affected CVE gets
- * one `vulnerable-firmware` finding listing them, each with its CVSS score, KEV flag
- * and notification priority (which counts how many devices of this survey share the CVE,
+ * matched against the vulnerability data — its firmware and each software component it
+ * runs; a device with at least one affected CVE gets one `vulnerable-firmware` finding
+ * listing them, each with what matched (device firmware or which component), its CVSS
+ * score, KEV flag and notification priority (which counts how many devices of this survey share the CVE,
  * hence two passes). Every assessed device is covered, so a device whose firmware was
  * updated has its old finding closed.
  * @example const { findings, covered } = assessFirmware(devices, assessor, openFirmwareFindings)
@@ -85,6 +86,7 @@ export function assessFirmware(
           ransomware: kev?.knownRansomwareCampaignUse === 'Known',
           confidence: match.confidence,
           matchEvidence: match.evidence,
+          matchedOn: match.matchedOn,
           priority: priority.score,
           priorityLabel: priority.label,
         };

@@ -1,22 +1,25 @@
-import type { CredentialAttempt, Device, DeviceIdentity, Finding, GrabStatus, OpenPort, ServiceObservation } from '../core/records.ts';
+import type { CredentialAttempt, Device, DeviceIdentity, Finding, GrabStatus, OpenPort, ServiceDetectionRecord, ServiceObservation } from '../core/records.ts';
 import type { CoveredCheck } from '../store/roles/findings.ts';
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { CredentialCheckOutcome } from '../protocols/credential-checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
+import { type DetectionLimits, detectService } from '../protocols/detect.ts';
 import { contextFor, type GrabContext } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
 
-/** What the device at `ip` is, from all its services together; undefined when no rule names a vendor. */
+/** What the device at `ip` is, from all its services together: without a vendor when only software components were recognised; undefined when nothing was. */
 export type Identify = (ip: string, observations: readonly ServiceObservation[]) => DeviceIdentity | undefined;
 
 /** What the survey of one host needs; built once per run. */
 export interface HostSurveyDeps {
   context: GrabContext;
   now(): Date;
-  /** Which protocol each open port speaks, and each protocol's grab and login checker. */
+  /** The protocols a service may speak, with their detection, grab and login checker. */
   protocols: ProtocolRegistry;
+  /** How hard to look for a service's protocol (waits, probes). */
+  detection: DetectionLimits;
   identify: Identify;
   /** Present only when the credentials check is enabled. */
   credentials?: {
@@ -45,9 +48,7 @@ export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: re
   const observations: ServiceObservation[] = [];
   // Port order, not discovery order: the same host is grabbed the same way every run.
   for (const open of [...openPorts].sort((a, b) => a.port - b.port)) {
-    const protocol = deps.protocols.forPort(open.port);
-    if (!protocol) continue;
-    observations.push(await grabService(deps, protocol, ip, open.port));
+    observations.push(await observeService(deps, ip, open.port));
   }
   const identity = deps.identify(ip, observations);
   const device = identity ? { ip, identity } : undefined;
@@ -56,9 +57,41 @@ export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: re
   return result;
 }
 
-async function grabService({ context, now }: HostSurveyDeps, protocol: Protocol, ip: string, port: number): Promise<ServiceObservation> {
+/**
+ * One open port: find its protocol whatever the port's number (protocols/detect.ts), then grab
+ * it with that protocol. A service no protocol recognises is recorded under the port's usual
+ * protocol's name (or "unknown") with why detection ended, so it still counts and shows.
+ */
+async function observeService(deps: HostSurveyDeps, ip: string, port: number): Promise<ServiceObservation> {
   const started = performance.now();
-  const observedAt = now().toISOString();
+  const observedAt = deps.now().toISOString();
+  const found = await detectService(deps.context, { ip, port }, deps.protocols, deps.detection);
+  const detection: ServiceDetectionRecord = {
+    method: found.method,
+    probes: found.probes,
+    connections: found.connections,
+    ...(found.unrecognised !== undefined ? { unrecognised: found.unrecognised } : {}),
+  };
+  if (!found.protocol) {
+    const name = deps.protocols.forPort(port)?.name ?? 'unknown';
+    const result = found.unrecognised !== undefined ? { unrecognised: found.unrecognised } : {};
+    return {
+      ip,
+      port,
+      protocol: name,
+      status: found.status,
+      result,
+      error: found.error,
+      durationMs: Math.round(performance.now() - started),
+      observedAt,
+      detection,
+    };
+  }
+  return { ...(await grabService(deps, found.protocol, ip, port, observedAt)), durationMs: Math.round(performance.now() - started), detection };
+}
+
+async function grabService({ context }: HostSurveyDeps, protocol: Protocol, ip: string, port: number, observedAt: string): Promise<ServiceObservation> {
+  const started = performance.now();
   let status: GrabStatus;
   let result: Record<string, unknown> = {};
   let error: string | undefined;

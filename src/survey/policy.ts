@@ -11,6 +11,7 @@ import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import type { ImportStats } from '../discover/import-run.ts';
 import { readOpenPorts } from '../discover/import.ts';
+import { type DetectionLimits, defaultDetectionLimits } from '../protocols/detect.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { AddressSet } from '../scope/cidr.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
@@ -18,6 +19,7 @@ import { defaultConnectionLimits } from '../scope/dialer.ts';
 import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
+import { defaultPortsFor } from './ports/survey-ports.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
@@ -32,6 +34,7 @@ export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: numbe
   ioTimeoutMs: { min: 10, max: 120_000 },
   deadlineMs: { min: 100, max: 600_000 },
   maxBytes: { min: 1024, max: 64 * 1024 * 1024 },
+  maxProbes: { min: 0, max: 20 },
   maxAttemptsPerService: { min: 1, max: 10_000 },
   maxAttemptsPerHost: { min: 1, max: 10_000 },
 };
@@ -75,6 +78,8 @@ export interface SurveySettings {
   discoveryConcurrency: number;
   /** Hosts assessed at once (each opens at most perHostConcurrent connections). */
   hostConcurrency: number;
+  /** How long to wait for greetings and replies, and how many probes, when finding a service's protocol. */
+  detection: DetectionLimits;
   discovery: { kind: 'connect-scan' } | GivenOpenPorts;
   /** Present when the credentials check runs. */
   credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number };
@@ -154,6 +159,12 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
       ioTimeoutMs: limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs,
       deadlineMs: limits.deadlineMs ?? defaultConnectionLimits.deadlineMs,
       maxBytes: limits.maxBytes ?? defaultConnectionLimits.maxBytes,
+    },
+    detection: {
+      ...defaultDetectionLimits,
+      bannerWaitMs: Math.min(defaultDetectionLimits.bannerWaitMs, limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs),
+      replyWaitMs: limits.ioTimeoutMs ?? defaultConnectionLimits.ioTimeoutMs,
+      maxProbes: limits.maxProbes ?? defaultDetectionLimits.maxProbes,
     },
     discoveryConcurrency: rate.maxConcurrent,
     hostConcurrency: Math.max(1, Math.floor(rate.maxConcurrent / rate.perHostConcurrent)),
@@ -249,7 +260,7 @@ function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a port number`);
   }
   if (requested && requested.length > 0) return [...new Set(requested)];
-  return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : [...protocols.defaultSurveyPorts];
+  return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : defaultPortsFor(protocols.defaultSurveyPorts);
 }
 
 function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {

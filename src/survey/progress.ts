@@ -1,4 +1,4 @@
-import type { FindingKind } from '../core/records.ts';
+import type { FindingKind, ServiceDetectionRecord } from '../core/records.ts';
 import type { ReconcileCounts } from '../store/roles/findings.ts';
 
 /** What a running survey reports, for the CLI's bar or log lines and for tests. */
@@ -22,6 +22,8 @@ export interface SurveySummary {
   hosts: number;
   services: number;
   servicesByStatus: Record<string, number>;
+  /** How services' protocols were found, and the requests and connections that took. */
+  detection: { byMethod: Partial<Record<ServiceDetectionRecord['method'], number>>; probes: number; connections: number };
   identified: number;
   /** Findings this run produced, by kind (kinds it found none of are absent). */
   findings: Partial<Record<FindingKind, number>>;

@@ -29,6 +29,8 @@ export interface SurveyLimits {
   deadlineMs?: number;
   /** Most bytes read from one connection. */
   maxBytes?: number;
+  /** Requests (probes, TLS handshakes) spent finding a silent service's protocol; 0 probes nothing. */
+  maxProbes?: number;
   /** Login attempts on one service. */
   maxAttemptsPerService?: number;
   /** Login attempts on one address, all services together. */

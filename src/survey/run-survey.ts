@@ -94,6 +94,7 @@ interface SurveyState {
   hosts: number;
   attempts: number;
   servicesByStatus: Record<string, number>;
+  detection: SurveySummary['detection'];
   found: Partial<Record<FindingKind, number>>;
   writer?: SurveyWriter;
   firmware?: FirmwareFindings;
@@ -107,6 +108,7 @@ function createSurveyState(): SurveyState {
     hosts: 0,
     attempts: 0,
     servicesByStatus: {},
+    detection: { byMethod: {}, probes: 0, connections: 0 },
     found: {},
   };
 }
@@ -195,7 +197,14 @@ async function hostStage(settings: SurveySettings, { protocols, identify, run, s
   progress.phase = 'assessment';
   progress.done = 0;
   progress.total = discovery.openByHost.size;
-  const hostDeps: HostSurveyDeps = { context: tools.context, now: run.now, protocols, identify, credentials: settings.credentials };
+  const hostDeps: HostSurveyDeps = {
+    context: tools.context,
+    now: run.now,
+    protocols,
+    detection: settings.detection,
+    identify,
+    credentials: settings.credentials,
+  };
   const refusalsClose = settings.discovery.kind === 'given';
   await runPool(
     discovery.openByHost,
@@ -217,7 +226,14 @@ async function hostStage(settings: SurveySettings, { protocols, identify, run, s
       progress.services += result.observations.length;
       if (result.device) progress.identified++;
       progress.findings += result.findings.length;
-      for (const observation of result.observations) state.servicesByStatus[observation.status] = (state.servicesByStatus[observation.status] ?? 0) + 1;
+      for (const observation of result.observations) {
+        state.servicesByStatus[observation.status] = (state.servicesByStatus[observation.status] ?? 0) + 1;
+        if (!observation.detection) continue;
+        const { method, probes, connections } = observation.detection;
+        state.detection.byMethod[method] = (state.detection.byMethod[method] ?? 0) + 1;
+        state.detection.probes += probes;
+        state.detection.connections += connections;
+      }
       state.attempts += result.attempts.length;
       for (const finding of result.findings) state.found[finding.kind] = (state.found[finding.kind] ?? 0) + 1;
       await tools.writer.add(result);
@@ -256,6 +272,7 @@ function summaryOf(runId: number, status: SurveySummary['status'], state: Survey
     hosts: state.hosts,
     services: state.progress.services,
     servicesByStatus: state.servicesByStatus,
+    detection: state.detection,
     identified: state.progress.identified,
     findings: state.found,
     reconciliation: state.writer?.reconciliation ?? { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 },
@@ -272,6 +289,7 @@ function runCounts(state: SurveyState): Record<string, number> {
     openPorts: state.progress.openPorts,
     hosts: state.hosts,
     services: state.progress.services,
+    detectionProbes: state.detection.probes,
     identified: state.progress.identified,
     ...state.found,
     attempts: state.attempts,

@@ -10,6 +10,7 @@ import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { darknetStoreConformance } from './darknet.ts';
 import { dashboardFigureStoreConformance } from './dashboard-figures.ts';
 import { dashboardFindingStoreConformance } from './dashboard-findings.ts';
+import { deviceHistoryStoreConformance } from './device-history.ts';
 import { feedImportStoreConformance } from './feed-imports.ts';
 import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
@@ -33,6 +34,7 @@ export type { Closable, OpenStore } from './harness.ts';
 export function storeConformance(open: OpenStore<Store>): void {
   runStoreConformance(open);
   inventoryStoreConformance(open);
+  deviceHistoryStoreConformance(open);
   findingStoreConformance(open);
   credentialAuditStoreConformance(open);
   vulnerabilityStoreConformance(open);

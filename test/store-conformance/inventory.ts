@@ -48,6 +48,20 @@ export function inventoryStoreConformance(open: OpenStore<InventoryStore & RunSt
         assert.equal(devices[0]!.evidence[0]!.ruleId, 'korvan-http-title');
       }));
 
+    test('a service keeps how its protocol was found, as the last run saw it', () =>
+      withStore(open, async (store) => {
+        const first = await store.startRun(runAt('2025-01-01T00:00:00.000Z'));
+        const detection = { method: 'probe' as const, probes: 2, connections: 2 };
+        await store.recordServices(first, [{ ...telnet('192.0.2.20', '2025-01-01T00:00:01.000Z', 'b'), detection }]);
+        assert.deepEqual((await store.listServices({ ip: '192.0.2.20' }))[0]?.detection, detection);
+        const second = await store.startRun(runAt('2025-02-01T00:00:00.000Z'));
+        const unrecognised = { method: 'none' as const, probes: 6, connections: 7, unrecognised: '+OK ready' };
+        await store.recordServices(second, [{ ...telnet('192.0.2.20', '2025-02-01T00:00:01.000Z', 'b'), detection: unrecognised }]);
+        assert.deepEqual((await store.listServices({ ip: '192.0.2.20' }))[0]?.detection, unrecognised);
+        await store.recordServices(second, [telnet('192.0.2.21', '2025-02-01T00:00:01.000Z', 'b')]);
+        assert.equal((await store.listServices({ ip: '192.0.2.21' }))[0]?.detection, undefined, 'none recorded: none read back');
+      }));
+
     test('services are listed by address, then port, and filtered by address', () =>
       withStore(open, async (store) => {
         const runId = await store.startRun(runAt('2025-01-01T00:00:00.000Z'));

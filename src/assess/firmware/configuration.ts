@@ -24,7 +24,7 @@ import {
   type CompiledPlatform,
   type Truth,
 } from './criterion.ts';
-import type { Configuration } from './types.ts';
+import type { Configuration, MatchedOn, PlatformComponent } from './types.ts';
 
 export interface CompiledNode {
   operator: 'AND' | 'OR';
@@ -133,10 +133,53 @@ export function explainConfiguration(configuration: CompiledConfiguration, devic
       const relevant = state === 'unknown' ? verdict.truth !== FALSE : verdict.truth === wantedTruth && verdict.productMatched;
       if (!relevant) continue;
       const negated = node.negate || configuration.negate ? 'NOT ' : '';
-      const line = negated + describeVerdict(criterion, verdict, cpe);
+      const line = negated + (cpe?.component ? `${componentLabel(cpe.component)}: ` : '') + describeVerdict(criterion, verdict, cpe);
       if (!lines.includes(line)) lines.push(line);
     }
   }
   if (lines.length === 0) return state === 'not-affected' ? 'no criterion of this configuration names the device' : 'configuration holds';
   return lines.join('; ');
+}
+
+/**
+ * How evidence names a component: "component dropbear 2014.63".
+ * @example componentLabel({ product: 'dropbear', version: '2014.63', cpe: '…' }) // 'component dropbear 2014.63'
+ */
+export function componentLabel(component: PlatformComponent): string {
+  return `component ${component.product}${component.version ? ` ${component.version}` : ''}`;
+}
+
+/**
+ * Which of the device's names decided an outcome: the names behind the `vulnerable: true`
+ * entries (outside negated parts) that hold (affected), are not false (unknown), or named
+ * the device (not affected). The device's own names come first, then components by product.
+ * @example matchedOnOf(compiled, device, 'affected') // [{ kind: 'component', product: 'dropbear', version: '2014.63', cpe: 'cpe:2.3:a:dropbear_ssh_project:…' }]
+ */
+export function matchedOnOf(configuration: CompiledConfiguration, device: CompiledPlatform, state: MatchState): MatchedOn[] {
+  let deviceFirmware = false;
+  const components: PlatformComponent[] = [];
+  for (const node of configuration.nodes) {
+    if (node.negate || configuration.negate) continue;
+    for (const criterion of node.criteria) {
+      if (!criterion.vulnerable) continue;
+      const { verdict, cpe } = judgeCriterionWithCpe(criterion, device);
+      if (!cpe) continue;
+      const decided = state === 'affected' ? verdict.truth === TRUE : state === 'unknown' ? verdict.truth !== FALSE : verdict.productMatched;
+      if (!decided) continue;
+      if (!cpe.component) deviceFirmware = true;
+      else if (!components.includes(cpe.component)) components.push(cpe.component);
+    }
+  }
+  const byProduct = (a: PlatformComponent, b: PlatformComponent) => a.product.localeCompare(b.product) || (a.version ?? '').localeCompare(b.version ?? '');
+  return [
+    ...(deviceFirmware ? [{ kind: 'device-firmware' as const }] : []),
+    ...components.sort(byProduct).map(
+      (component): MatchedOn => ({
+        kind: 'component',
+        product: component.product,
+        ...(component.version ? { version: component.version } : {}),
+        cpe: component.cpe,
+      }),
+    ),
+  ];
 }

@@ -6,7 +6,7 @@
  */
 import type { AliasTable } from './aliases.ts';
 import { compareCpeParts, compareCpeValues, cpeValueText, parseCpeName, type CpeAttribute, type CpeValue, type ParsedCpe } from './cpe-match.ts';
-import type { CpeMatch, DevicePlatform } from './types.ts';
+import type { CpeMatch, DevicePlatform, PlatformComponent } from './types.ts';
 import { checkVersionRange, compareParsedVersions, parseVersion, parseVersionRange, type ParsedVersion, type ParsedVersionRange } from './version.ts';
 
 /** Kleene truth values as numbers, so AND = min, OR = max and NOT = 1 - x. */
@@ -34,6 +34,8 @@ export interface CompiledCriterion {
 
 export interface DeviceCpe {
   cpe: ParsedCpe;
+  /** The software component this name belongs to; undefined for the device's own names. */
+  component?: PlatformComponent;
   vendorKey: string;
   productKey: string;
   /** The device's version text (unescaped, lower-case); '' when unknown. */
@@ -128,25 +130,31 @@ export function compileCriterion(source: CpeMatch, aliases: AliasTable): Compile
 
 /**
  * Compile a device's candidate names: parsed, alias-normalised, versions read. A firmware
- * or application name without a version takes the platform's firmwareVersion.
+ * or application name of the device without a version takes the platform's firmwareVersion;
+ * a component's name keeps its own version (unknown stays unknown: dropbear is not at the
+ * firmware's version).
  * @example compilePlatform({ vendor: 'D-Link', cpes: ['cpe:2.3:h:dlink:dir-600:*:*:*:*:*:*:*:*'] }, loadAliasTable()).cpes[0].productKey // 'dir600'
  */
 export function compilePlatform(platform: DevicePlatform, aliases: AliasTable): CompiledPlatform {
   const cpes: DeviceCpe[] = [];
-  for (const text of platform.cpes) {
+  const add = (text: string, component?: PlatformComponent) => {
     const cpe = parseCpeName(text);
-    if (cpe?.vendor.kind !== 'value' || cpe.product.kind !== 'value') continue;
+    if (cpe?.vendor.kind !== 'value' || cpe.product.kind !== 'value') return;
     const vendorKey = aliases.vendorKey(cpe.vendor.value);
     let versionText = cpe.version.kind === 'value' || cpe.version.kind === 'pattern' ? cpe.version.value : '';
-    if (versionText === '' && cpe.part !== 'h' && platform.firmwareVersion) versionText = platform.firmwareVersion.trim().toLowerCase();
+    if (versionText === '' && !component && cpe.part !== 'h' && platform.firmwareVersion) versionText = platform.firmwareVersion.trim().toLowerCase();
+    // Every name gets the same fields (component undefined for the device's own), so they share one object shape.
     cpes.push({
       cpe,
+      component,
       vendorKey,
       productKey: aliases.productKey(vendorKey, cpe.product.value),
       versionText,
       version: versionText ? parseVersion(versionText) : undefined,
     });
-  }
+  };
+  for (const text of platform.cpes) add(text);
+  for (const component of platform.components ?? []) add(component.cpe, component);
   return { platform, cpes };
 }
 

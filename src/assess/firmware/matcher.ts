@@ -8,7 +8,14 @@
  * evaluates. `naiveMatch` evaluates everything, for the benchmark and as a test oracle.
  */
 import { loadAliasTable, type AliasTable } from './aliases.ts';
-import { compileConfiguration, evaluateConfiguration, explainConfiguration, type CompiledConfiguration, type ConfigurationOutcome } from './configuration.ts';
+import {
+  compileConfiguration,
+  evaluateConfiguration,
+  explainConfiguration,
+  matchedOnOf,
+  type CompiledConfiguration,
+  type ConfigurationOutcome,
+} from './configuration.ts';
 import { compilePlatform, type CompiledPlatform } from './criterion.ts';
 import type { DevicePlatform, VulnerabilityMatch, VulnerabilityRecord } from './types.ts';
 
@@ -98,7 +105,13 @@ function matchRecord(record: CompiledRecord, device: CompiledPlatform, options: 
   }
   if (!best || !bestConfiguration) return undefined;
   if (best.state === 'not-affected' && !options.includeNotAffected) return undefined;
-  return { cveId: record.cveId, state: best.state, confidence: best.confidence, evidence: explainConfiguration(bestConfiguration, device, best.state) };
+  return {
+    cveId: record.cveId,
+    state: best.state,
+    confidence: best.confidence,
+    evidence: explainConfiguration(bestConfiguration, device, best.state),
+    matchedOn: matchedOnOf(bestConfiguration, device, best.state),
+  };
 }
 
 function sharesKey(keys: readonly number[], deviceKeys: readonly number[]): boolean {

@@ -2,7 +2,8 @@
  * From what identification read (vendor, model, firmware version, maybe a CPE) to the
  * candidate CPE names the matcher compares with feed criteria: a firmware name
  * `o:<vendor>:<model>_firmware:<version>` and a hardware name `o:<vendor>:<model>:<revision>`,
- * plus the variants the alias tables know (model exceptions, series prefixes).
+ * plus the variants the alias tables know (model exceptions, series prefixes); and the
+ * software components the device runs, each under its own CPE name and version.
  */
 import type { DeviceIdentity } from '../../core/records.ts';
 import { formatCpe } from '../../identify/cpe.ts';
@@ -35,9 +36,10 @@ export function platformOf(identity: DeviceIdentity, aliases?: AliasTable): Devi
   const shownModel = identity.model?.trim();
   const revisionShown = identity.hardwareVersion?.trim();
   const model = shownModel && revisionShown && !revisionPattern.test(shownModel) ? `${shownModel} ${revisionShown}` : shownModel;
-  if (model) {
-    const vendor = aliases ? aliases.cpeVendor(identity.vendor) : productName(identity.vendor);
-    const vendorKey = aliases?.vendorKey(identity.vendor) ?? looseKey(identity.vendor);
+  const shownVendor = identity.vendor;
+  if (model && shownVendor) {
+    const vendor = aliases ? aliases.cpeVendor(shownVendor) : productName(shownVendor);
+    const vendorKey = aliases?.vendorKey(shownVendor) ?? looseKey(shownVendor);
     const version = identity.firmwareVersion?.trim() || undefined;
     const firmware = (product: string) => cpes.add(formatCpe({ part: 'o', vendor, product, version }));
     const hardware = (product: string, revision?: string) => cpes.add(formatCpe({ part: 'h', vendor, product, version: revision }));
@@ -71,5 +73,10 @@ export function platformOf(identity: DeviceIdentity, aliases?: AliasTable): Devi
     firmwareVersion: identity.firmwareVersion,
     hardwareVersion: identity.hardwareVersion,
     cpes: [...cpes],
+    components: (identity.components ?? []).map((component) => ({
+      product: component.product,
+      ...(component.version === undefined ? {} : { version: component.version }),
+      cpe: component.cpe,
+    })),
   };
 }

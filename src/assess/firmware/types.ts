@@ -71,6 +71,12 @@ export interface VulnerabilityRecord {
   aliases: string[];
 }
 
+/**
+ * What decided a match: the device's own names (firmware `o:`, hardware `h:`), or one of the
+ * software components it runs (e.g. dropbear 2014.63 shown by its SSH server).
+ */
+export type MatchedOn = { kind: 'device-firmware' } | { kind: 'component'; product: string; version?: string; cpe: string };
+
 /** Result of matching one device against one vulnerability (three-state). */
 export interface VulnerabilityMatch {
   cveId: string;
@@ -79,17 +85,30 @@ export interface VulnerabilityMatch {
   confidence: number;
   /** Human-readable reason, e.g. "firmware 1.05 ≤ 1.05 (versionEndIncluding) on dir-600 hardware". */
   evidence: string;
+  /** The names behind the state: the vulnerable entries that held (affected), were undecided (unknown) or named the device (not affected). */
+  matchedOn: MatchedOn[];
 }
 
-/** What the matcher knows about a device: its identity as candidate CPE names. */
+/** A software component as the matcher sees it: its CPE name, and what evidence calls it. */
+export interface PlatformComponent {
+  product: string;
+  version?: string;
+  /** CPE 2.3 formatted string; its version is the component's own (ANY when not shown), never the firmware's. */
+  cpe: string;
+}
+
+/** What the matcher knows about a device: its identity as candidate CPE names, and its software components. */
 export interface DevicePlatform {
-  vendor: string;
+  /** Absent for a device known only by its software components. */
+  vendor?: string;
   model?: string;
   firmwareVersion?: string;
   /** Hardware revision ("B1") when the device shows it: the version field of its h: CPE. */
   hardwareVersion?: string;
   /** Candidate CPE 2.3 names (firmware `o:` and hardware `h:`), from the product catalogue and alias tables. */
   cpes: string[];
+  /** Software the device runs; each is matched under its own CPE name and version. */
+  components?: PlatformComponent[];
 }
 
 /** One CVE in a vulnerable-firmware finding's evidence (what reports read back). */
@@ -103,6 +122,8 @@ export interface AffectedCve {
   /** The match's confidence and the engine's reason. */
   confidence: number;
   matchEvidence: string;
+  /** Which names matched: the device firmware, a component, or both (absent in findings stored before components were matched). */
+  matchedOn?: MatchedOn[];
   /** Notification priority (0..1) and its label. */
   priority: number;
   priorityLabel: string;

@@ -3,6 +3,7 @@ import attribute from './attribute.ts';
 import audit from './audit.ts';
 import darknet from './darknet.ts';
 import demo from './demo.ts';
+import devices from './devices.ts';
 import feeds from './feeds.ts';
 import findings from './findings.ts';
 import isps from './isps.ts';
@@ -23,6 +24,7 @@ export const commands: readonly Command[] = [
   lab,
   survey,
   findings,
+  devices,
   vulns,
   feeds,
   darknet,

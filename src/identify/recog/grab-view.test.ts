@@ -40,8 +40,12 @@ test('a telnet login screen is split into banner and prompt, commands and CR rem
   assert.deepEqual(grabOf('telnet.banner', 'RT-AC54U login:'), { banner: '', prompt: 'RT-AC54U login:', promptKind: 'login' });
 });
 
+test('an RTSP Server example is the server the RTSP grabber records', () => {
+  assert.deepEqual(grabOf('rtsp_header.server', ' Dahua Rtsp Server'), { status: 200, server: 'Dahua Rtsp Server' });
+});
+
 test("databases are found by their matches attribute; telnet's by its protocol", () => {
   assert.deepEqual(recogMappingOf({ protocol: 'telnet' }).mapping?.fields, ['banner', 'prompt']);
-  assert.equal(recogMappingOf({ matches: 'rtsp_header.server' }).mapping, undefined);
+  assert.equal(recogMappingOf({ matches: 'snmp.sys_description' }).mapping, undefined);
   assert.equal(recogMappingOf({ matches: 'toString' }).mapping, undefined, 'only the table’s own keys');
 });

@@ -13,6 +13,7 @@ import type { GrabResult } from '../../core/records.ts';
 import { parseGreeting } from '../../protocols/ftp/codec.ts';
 import { parseAuthChallenges, parseResponseHead } from '../../protocols/http/codec.ts';
 import { extractTitle } from '../../protocols/http/html.ts';
+import { parseRtspResponse } from '../../protocols/rtsp/codec.ts';
 import { parseIdentification } from '../../protocols/ssh/codec.ts';
 import { createTelnetDecoder, deviceText, splitPrompt } from '../../protocols/telnet/codec.ts';
 
@@ -58,6 +59,7 @@ export const recogFieldMappings: Readonly<Record<string, RecogFieldMapping>> = {
     grabOf: (example) => ({ ...parseIdentification(`SSH-2.0-${example.replace(/\r?\n$/, '')}`) }),
   },
   'telnet.banner': { protocol: 'telnet', fields: ['banner', 'prompt'], grabOf: telnetScreen },
+  'rtsp_header.server': { protocol: 'rtsp', fields: ['server'], grabOf: rtspServer },
 };
 
 /**
@@ -84,6 +86,13 @@ function httpHead(status: number, headerLine: string): GrabResult {
     result.authPath = '/';
   }
   return result;
+}
+
+/** An RTSP answer carrying the Server header, read by the RTSP codec (the grabber keeps the first one, trimmed). */
+function rtspServer(example: string): GrabResult {
+  const parsed = parseRtspResponse(Buffer.from(`RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: ${example.replace(/[\r\n]+/g, ' ')}\r\n\r\n`, 'latin1'));
+  const server = parsed.state === 'complete' ? parsed.message.headers.server?.trim() : undefined;
+  return { status: 200, ...(server ? { server } : {}) };
 }
 
 /** A 220 greeting whose text is the example (its lines as a multi-line reply), read by the FTP codec. */

@@ -8,6 +8,8 @@ import { createRandom } from '../../core/random.ts';
 import type { HostileBehaviour, LabService } from '../types.ts';
 import { DO, IAC, WILL } from '../../protocols/telnet/codec.ts';
 import { connectionScope, type ConnectionScope } from './connection-scope.ts';
+import { serveHostileMqtt } from './mqtt-hostile.ts';
+import { serveRtspHostile } from './rtsp-server.ts';
 
 /** Pause between chunks of an endless writer: a steady flood that leaves the event loop free. */
 const floodIntervalMs = 5;
@@ -21,6 +23,16 @@ export const slowSenderText = '\r\n\r\nWelcome to the embedded system\r\n\r\nlog
  * @example server.on('connection', (socket) => serveHostile(socket, 'tarpit', service, seed))
  */
 export function serveHostile(socket: Socket, behaviour: HostileBehaviour, service: LabService, seed: number): void {
+  // The protocols with hostile servers of their own: a 256 MiB MQTT packet, flooded or trickled;
+  // RTSP headers that never end. Elsewhere (and for a TLS tarpit) the generic behaviour is the test.
+  if (service.protocol === 'mqtt' && (behaviour === 'binary-garbage' || behaviour === 'slow-sender')) {
+    serveHostileMqtt(socket, behaviour === 'slow-sender' ? 'giant-trickle' : 'giant-flood');
+    return;
+  }
+  if (service.protocol === 'rtsp' && behaviour === 'endless-banner') {
+    serveRtspHostile(socket, 'endless-headers');
+    return;
+  }
   const scope = connectionScope(socket);
   scope.later(hostileLifetimeMs, () => socket.destroy());
   switch (behaviour) {

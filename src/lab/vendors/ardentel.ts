@@ -3,6 +3,7 @@
  * the generic "WEB SERVICE"; brand, model and firmware are only in a JSON object the
  * login script reads. Telnet (busybox, "(none) login:") stays open on older firmware.
  */
+import { rtspPersonas } from '../services/rtsp-personas.ts';
 import { firmwareDates, identityOf, pad, type HttpSite, type VendorProfile } from './profile.ts';
 import { hashText } from '../../core/random.ts';
 import { busyboxLogin } from './telnet-kit.ts';
@@ -65,6 +66,7 @@ function site(device: LabDevice, service: LabService): HttpSite {
 export const ardentel: VendorProfile = {
   vendor: 'Ardentel',
   share: 16,
+  rtsp: { persona: rtspPersonas.dahua, auth: 'digest' },
   defaultCredentialId: 'on-016',
   models: [
     { model: 'AR-HFW1320', deviceType: 'ip-camera', releaseYear: 2012, description: '3MP IR Bullet Network Camera' },

@@ -7,6 +7,7 @@
 import type { DeviceType } from '../../core/records.ts';
 import type { Random } from '../../core/random.ts';
 import { hashText } from '../../core/random.ts';
+import type { RtspPersona } from '../services/rtsp-personas.ts';
 import type { LabAuth, LabDevice, LabIdentity, LabProtocol, LabService } from '../types.ts';
 
 /** The lab's "today": firmware is never dated after it, ages are measured from it. */
@@ -137,6 +138,8 @@ export interface VendorProfile {
   ftp?(device: LabDevice, service: LabService): FtpPersona;
   /** Omitted: the persona follows the software the service announces (see ssh-kit.ts). */
   ssh?(device: LabDevice, service: LabService): SshPersona;
+  /** Cameras and recorders: the RTSP server family their streams come from, and how it asks for a login (reach.ts adds the service). */
+  rtsp?: { persona: RtspPersona; auth: 'basic' | 'digest' };
   /**
    * Set on profiles of real products (real vendor and model names, simulated for testing
    * the vulnerability matcher): their releases carry curated `cves`.

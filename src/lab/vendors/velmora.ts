@@ -4,6 +4,7 @@
  * page's script reads. Older firmware keeps busybox telnetd open (also on 2323), with
  * a bare "IPCAM login:" prompt that says nothing about the device.
  */
+import { rtspPersonas } from '../services/rtsp-personas.ts';
 import { firmwareDates, identityOf, pad, yymmdd, type HttpSite, type VendorProfile } from './profile.ts';
 import { hashText } from '../../core/random.ts';
 import { busyboxLogin } from './telnet-kit.ts';
@@ -64,6 +65,7 @@ function site(device: LabDevice, service: LabService): HttpSite {
 export const velmora: VendorProfile = {
   vendor: 'Velmora',
   share: 22,
+  rtsp: { persona: rtspPersonas.hipcam, auth: 'basic' },
   defaultCredentialId: 'on-015',
   models: [
     { model: 'VM-IPC2130', deviceType: 'ip-camera', releaseYear: 2011, description: '720P HD IP Camera' },

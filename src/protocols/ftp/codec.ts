@@ -102,3 +102,14 @@ export function parseFtpCommand(line: string): { verb: string; argument: string 
   const space = line.indexOf(' ');
   return { verb: (space === -1 ? line : line.slice(0, space)).toUpperCase(), argument: space === -1 ? '' : line.slice(space + 1) };
 }
+
+/**
+ * Whether a volunteered greeting is FTP's: a 220 (or 120 "wait") reply, and not a mail
+ * server's 220, which looks the same but names SMTP.
+ * @example looksLikeFtp(Buffer.from('220 (vsFTPd 3.0.3)\r\n')) // true
+ */
+export function looksLikeFtp(bytes: Buffer): boolean {
+  const text = bytes.subarray(0, 512).toString('latin1');
+  if (!/^(220|120)[ -]/.test(text)) return false;
+  return !/\bE?SMTP\b|\bPostfix\b|\bSendmail\b|\bExim\b/i.test(text.split('\n')[0] ?? '');
+}

@@ -35,24 +35,30 @@ function loginOf(service: ObservedService<HttpResult>): HttpLogin | undefined {
  * refusals. Nothing is requested after an accepted try.
  * @example checker.check(ctx, service, entries, { maxAttempts: 10, audit })
  */
-export const httpAuthChecker: CredentialChecker<HttpResult> = {
-  appliesTo: (service) => service.protocol === 'http' && service.status === 'success' && loginOf(service) !== undefined,
-  check: (ctx, service, entries, limits) => checkHttp(ctx, service, entries, limits),
-};
+export function createHttpAuthChecker(scheme: 'http' | 'https'): CredentialChecker<HttpResult> {
+  return {
+    appliesTo: (service) => service.protocol === scheme && service.status === 'success' && loginOf(service) !== undefined,
+    check: (ctx, service, entries, limits) => checkHttp(ctx, service, entries, limits, scheme),
+  };
+}
+
+/** The checker of plain HTTP services. */
+export const httpAuthChecker = createHttpAuthChecker('http');
 
 async function checkHttp(
   ctx: GrabContext,
   service: ObservedService<HttpResult>,
   entries: readonly DictionaryEntry[],
   limits: CredentialCheckLimits,
+  scheme: 'http' | 'https',
 ): Promise<CredentialCheckOutcome> {
   const login = loginOf(service);
   const target: Target = { ip: service.ip, port: service.port };
-  const log = createAttemptLog(target, 'http', limits);
+  const log = createAttemptLog(target, scheme, limits);
   if (!login) return { status: 'protocol-error', attempts: 0, evidence: {}, error: 'no Basic or Digest login recorded for this service' };
   const evidence: Record<string, unknown> = { scheme: login.scheme, path: login.path, ...(login.realm !== undefined ? { realm: login.realm } : {}) };
   const get = (authorization?: string) =>
-    httpGet(ctx, { target, path: login.path, host: hostHeader(target), headers: authorization ? { Authorization: authorization } : {} });
+    httpGet(ctx, { target, path: login.path, host: hostHeader(target, scheme), headers: authorization ? { Authorization: authorization } : {} });
 
   // Digest needs a fresh nonce: ask once without credentials (not an attempt).
   let challenge: AuthChallenge | undefined;

@@ -1,5 +1,6 @@
 import type { GrabStatus, Target } from '../../core/records.ts';
 import { DialFailure, statusForReadEnd, type Connection, type ConnectionLimits } from '../../scope/connection.ts';
+import type { TlsDetails } from '../../scope/tls-details.ts';
 import type { GrabContext } from '../grab.ts';
 import { buildGetRequest, isResponseComplete, parseResponseHead, readBody, type ResponseHead } from './codec.ts';
 
@@ -25,6 +26,8 @@ export interface HttpExchange {
   /** Body bytes (de-chunked), at most maxBodyBytes. */
   body: Buffer;
   truncated: boolean;
+  /** The TLS session's handshake, when the exchange ran over one (HTTPS). */
+  tls?: TlsDetails;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function httpGet(ctx: GrabContext, spec: HttpRequestSpec): Promise<
   const parsed = parseResponseHead(read.data);
   if (parsed.state === 'complete') {
     const body = readBody(parsed.head, read.data.subarray(parsed.bodyStart), maxBodyBytes);
-    return { status: 'success', head: parsed.head, body: body.body, truncated: body.truncated };
+    return { status: 'success', head: parsed.head, body: body.body, truncated: body.truncated, ...(conn.tls ? { tls: conn.tls } : {}) };
   }
   const empty = { body: Buffer.alloc(0), truncated: false };
   if (parsed.state === 'invalid') return { status: 'protocol-error', error: parsed.reason, ...empty };
@@ -61,10 +64,10 @@ export async function httpGet(ctx: GrabContext, spec: HttpRequestSpec): Promise<
 }
 
 /**
- * The Host header value for an address and port (port omitted when it is 80).
+ * The Host header value for an address and port (port omitted when it is the scheme's default: 80, or 443 for HTTPS).
  * @example hostHeader({ ip: '192.0.2.1', port: 8080 }) // "192.0.2.1:8080"
  */
-export function hostHeader(target: Target): string {
+export function hostHeader(target: Target, scheme: 'http' | 'https' = 'http'): string {
   const host = target.ip.includes(':') ? `[${target.ip}]` : target.ip;
-  return target.port === 80 ? host : `${host}:${target.port}`;
+  return target.port === (scheme === 'https' ? 443 : 80) ? host : `${host}:${target.port}`;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Target } from '../../core/records.ts';
+import type { TlsDetails } from '../../scope/tls-details.ts';
 import type { GrabContext, GrabOutcome } from '../grab.ts';
 import { parseAuthChallenges, type ResponseHead } from './codec.ts';
 import { hostHeader, httpGet, type HttpExchange } from './exchange.ts';
@@ -20,7 +21,51 @@ export type HttpResult = {
   authPath?: string;
   loginForm?: boolean;
   redirects: string[];
+  /** HTTPS: what the TLS handshake showed, the certificate among it (identification evidence; never judged). */
+  tls?: TlsFacts;
 };
+
+/** The TLS session and certificate facts an HTTPS grab keeps, flat, for rules to read. */
+export type TlsFacts = {
+  version: string;
+  subject: string;
+  subjectCommonName?: string;
+  issuer: string;
+  issuerCommonName?: string;
+  /** DNS names and addresses the certificate is for. */
+  san: string[];
+  serialNumber: string;
+  validFrom: string;
+  validTo: string;
+  fingerprintSha256: string;
+  selfSigned: boolean;
+  /** e.g. "RSA 2048", "EC prime256v1". */
+  publicKey: string;
+};
+
+/**
+ * The flat facts of a TLS handshake, or undefined when the server sent no readable certificate.
+ * @example tlsFacts(conn.tls)?.subjectCommonName // 'ipcam.local'
+ */
+export function tlsFacts(tls: TlsDetails | undefined): TlsFacts | undefined {
+  const certificate = tls?.certificate;
+  if (!tls || !certificate) return undefined;
+  const key = certificate.publicKey;
+  return {
+    version: tls.version,
+    subject: certificate.subject.text,
+    ...(certificate.subject.commonName !== undefined ? { subjectCommonName: certificate.subject.commonName } : {}),
+    issuer: certificate.issuer.text,
+    ...(certificate.issuer.commonName !== undefined ? { issuerCommonName: certificate.issuer.commonName } : {}),
+    san: [...certificate.subjectAltNames.dns, ...certificate.subjectAltNames.ip],
+    serialNumber: certificate.serialNumber,
+    validFrom: certificate.validFrom,
+    validTo: certificate.validTo,
+    fingerprintSha256: certificate.fingerprintSha256,
+    selfSigned: certificate.selfSigned,
+    publicKey: [key.algorithm, key.bits ?? key.curve].filter((part) => part !== undefined).join(' '),
+  };
+}
 
 export interface HttpGrabberOptions {
   /** HTTP redirects (3xx) followed at most. */
@@ -29,9 +74,11 @@ export interface HttpGrabberOptions {
   maxClientRedirects: number;
   /** Pages larger than this are applications, not redirect stubs: their scripts are not followed. */
   maxScriptRedirectPage: number;
+  /** `https` for HTTP over TLS: URLs are https://, and only https redirects are followed (the context's connections are TLS). */
+  scheme: 'http' | 'https';
 }
 
-const defaultOptions: HttpGrabberOptions = { maxRedirects: 3, maxClientRedirects: 1, maxScriptRedirectPage: 16 * 1024 };
+const defaultOptions: HttpGrabberOptions = { maxRedirects: 3, maxClientRedirects: 1, maxScriptRedirectPage: 16 * 1024, scheme: 'http' };
 
 /**
  * @example const grabber = createHttpGrabber({ maxRedirects: 1 })
@@ -42,7 +89,7 @@ export function createHttpGrabber(options: Partial<HttpGrabberOptions> = {}): { 
 }
 
 async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOptions): Promise<GrabOutcome<HttpResult>> {
-  let url = new URL(`http://${hostHeader(origin)}/`);
+  let url = new URL(`${options.scheme}://${hostHeader(origin, options.scheme)}/`);
   const redirects: string[] = [];
   const visited = new Set([url.href]);
   let page: { url: URL; response: HttpExchange & { head: ResponseHead } } | undefined;
@@ -70,8 +117,8 @@ async function grabHttp(ctx: GrabContext, origin: Target, options: HttpGrabberOp
     visited.add(resolved.href);
     if (next.kind === 'http') httpRedirects++;
     else clientRedirects++;
-    // Only plain http to an address literal can be dialed; others are recorded, not followed.
-    if (resolved.protocol !== 'http:' || !targetOf(resolved, origin).ip) break;
+    // Only the grab's own scheme to an address literal can be dialed; others are recorded, not followed.
+    if (resolved.protocol !== `${options.scheme}:` || !targetOf(resolved, origin).ip) break;
     url = resolved;
   }
   if (!page) return { status: 'protocol-error', result: { url: url.href, redirects }, error: 'no response' };
@@ -94,6 +141,7 @@ function describePage(url: URL, response: HttpExchange & { head: ResponseHead },
     ...auth,
     loginForm: hasPasswordInput(text),
     redirects,
+    ...(tlsFacts(response.tls) ? { tls: tlsFacts(response.tls) } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { defineProtocol } from '../protocol.ts';
 import { createSshChecker } from './credentials.ts';
+import { findIdentification } from './codec.ts';
 import { grabSsh, type SshResult } from './grabber.ts';
 
 export default defineProtocol<SshResult>({
@@ -19,6 +20,8 @@ export default defineProtocol<SshResult>({
     version: 'whole line, e.g. `SSH-2.0-dropbear_2014.63`',
     software: 'e.g. `dropbear_2014.63`',
   },
+  // A server sends its identification first (RFC 4253 allows lines before it).
+  detect: { banner: (bytes) => findIdentification(bytes).state !== 'invalid' && bytes.includes('SSH-') },
   grab: grabSsh,
   credentials: createSshChecker(),
 });

@@ -252,5 +252,21 @@ export function encodeLine(text: string): Buffer {
   return Buffer.concat([Buffer.from(escaped), Buffer.from('\r\n')]);
 }
 
+import { classifyPrompt, deviceText, isMostlyBinary, lastLine } from './text.ts';
+
 export { classifyPrompt, deviceText, isMostlyBinary, splitPrompt, lastLine } from './text.ts';
 export type { PromptKind, PromptSplit } from './text.ts';
+
+/**
+ * Whether a volunteered greeting is telnet: option negotiation (IAC DO/WILL/DONT/WONT/SB) in
+ * its first bytes, or readable text that ends in a login, password or shell prompt.
+ * @example looksLikeTelnet(Buffer.from([255, 253, 1])) // true
+ */
+export function looksLikeTelnet(bytes: Buffer): boolean {
+  const start = bytes.subarray(0, 64);
+  for (let index = 0; index + 1 < start.length; index++) {
+    if (start[index] === IAC && (start[index + 1]! >= SB || start[index + 1] === SE)) return true;
+  }
+  if (isMostlyBinary(bytes)) return false;
+  return classifyPrompt(lastLine(deviceText(bytes))) !== 'none';
+}

@@ -5,6 +5,7 @@
  */
 import { defineProtocol } from '../protocol.ts';
 import { createTelnetChecker } from './credentials.ts';
+import { looksLikeTelnet } from './codec.ts';
 import { createTelnetGrabber, type TelnetResult } from './grabber.ts';
 
 export default defineProtocol<TelnetResult>({
@@ -12,6 +13,7 @@ export default defineProtocol<TelnetResult>({
   description: 'remote terminal; the banner and prompt name many devices, and its login is where Mirai-like bots try default pairs',
   transport: 'tcp',
   defaultPorts: [23, 2323],
+  otherPorts: [8023],
   fields: {
     banner: 'text',
     prompt: 'text',
@@ -24,6 +26,7 @@ export default defineProtocol<TelnetResult>({
     promptKind: '`login`, `password`, `shell`, `none`',
     negotiation: 'options the device asked for and agreed to (lists: not matchable)',
   },
+  detect: { banner: looksLikeTelnet },
   grab: createTelnetGrabber().grab,
   credentials: createTelnetChecker(),
 });

@@ -6,6 +6,8 @@ import { notification } from './005-notification.ts';
 import { findingMisses } from './006-finding-misses.ts';
 import { webAuth } from './007-web-auth.ts';
 import { optOuts } from './008-opt-outs.ts';
+import { serviceDetection } from './009-service-detection.ts';
+import { deviceHistory } from './010-device-history.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -23,4 +25,6 @@ export const migrations: readonly Migration[] = [
   findingMisses,
   webAuth,
   optOuts,
+  serviceDetection,
+  deviceHistory,
 ];

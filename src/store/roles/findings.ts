@@ -70,7 +70,8 @@ export interface StoreSummary {
   devices: number;
   findings: Array<{ kind: FindingKind; status: FindingStatus; count: number }>;
   devicesByType: Array<{ deviceType: DeviceType; count: number }>;
-  devicesByVendor: Array<{ vendor: string; count: number }>;
+  /** Devices known only by their software components have no vendor: their count has none. */
+  devicesByVendor: Array<{ vendor?: string; count: number }>;
 }
 
 /**

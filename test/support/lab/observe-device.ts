@@ -11,6 +11,7 @@ import { slowSenderText } from '../../../src/lab/services/hostile.ts';
 import { sshIdentification } from '../../../src/lab/services/ssh-server.ts';
 import type { LabDevice, LabService } from '../../../src/lab/types.ts';
 import { personasOf } from '../../../src/lab/personas.ts';
+import { vendorProfile } from '../../../src/lab/vendors/index.ts';
 import type { HttpReply, HttpSite } from '../../../src/lab/vendors/profile.ts';
 import { DO, DONT, IAC, WILL, WONT } from '../../../src/protocols/telnet/codec.ts';
 
@@ -48,6 +49,45 @@ export function observeService(device: LabDevice, service: LabService): GrabResu
     }
     case 'http':
       return observeSite(vendor.http!(device, service), `http://${device.ip}${service.port === 80 ? '' : `:${service.port}`}`);
+    case 'https':
+      // The same site over TLS; the certificate facts a grab adds are not predicted here.
+      return observeSite(vendor.http!(device, service), `https://${device.ip}${service.port === 443 ? '' : `:${service.port}`}`);
+    case 'mqtt':
+    case 'mqtts': {
+      const open = service.auth === 'none';
+      return {
+        protocolLevel: 4,
+        returnCode: open ? 0 : 5,
+        returnMeaning: open ? 'accepted' : 'not-authorized',
+        anonymousAccepted: open,
+        sessionPresent: false,
+      };
+    }
+    case 'upnp': {
+      const identity = device.identity!;
+      return {
+        descriptionPath: '/rootDesc.xml',
+        manufacturer: identity.vendor,
+        modelName: identity.model,
+        modelNumber: identity.model,
+        friendlyName: `${identity.vendor} ${identity.model}`,
+        firmware: identity.firmwareVersion,
+      };
+    }
+    case 'cwmp':
+      return { status: 401, statusLine: 'HTTP/1.1 401 Unauthorized', server: 'RomPager/4.07 UPnP/1.0', auth: { scheme: 'digest', realm: 'IgdAuthentication' } };
+    case 'adb':
+      return service.auth === 'none' ? { state: 'open', systemType: 'device', productModel: device.identity?.model } : { state: 'auth-required' };
+    case 'rtsp': {
+      const rtsp = vendorProfile(device.identity?.vendor ?? '').rtsp;
+      const persona = rtsp?.persona;
+      const open = service.auth === 'none';
+      return {
+        status: open ? 200 : 401,
+        ...(persona?.server ? { server: persona.server } : {}),
+        ...(open ? {} : { auth: { scheme: service.auth === 'digest' ? 'digest' : 'basic', realm: persona?.realm } }),
+      };
+    }
     case 'ftp': {
       const greeting = vendor.ftp!(device, service).greeting;
       return { banner: ftpText(greeting), code: 220 };

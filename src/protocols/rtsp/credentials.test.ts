@@ -1,0 +1,174 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
+import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
+import { rtspPersonas } from '../../lab/services/rtsp-personas.ts';
+import type { RtspCamera } from '../../lab/services/rtsp-server.ts';
+import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
+import { startLabRtspCamera, type LabRtspCamera } from '../../../test/support/lab/rtsp-camera.ts';
+import type { ObservedService } from '../credential-checker.ts';
+import { rtspChecker } from './credentials.ts';
+import type { RtspResult } from './grabber.ts';
+import rtsp from './index.ts';
+
+const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 3000, maxBytes: 128 * 1024 });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entries = [entry('r1', 'root', 'root'), entry('r2', 'admin', '1234'), entry('r3', 'admin', 'admin'), entry('r4', 'admin', 'never-tried')];
+const weak = { username: 'admin', password: 'admin' };
+
+/** Grab the camera as a survey would, then run the checker on that observation. */
+async function grabAndCheck(camera: LabRtspCamera, list: readonly DictionaryEntry[] = entries, maxAttempts = 10) {
+  const grabbed = await rtsp.grab(ctx, { ip: '127.0.0.1', port: camera.port });
+  assert.equal(grabbed.status, 'success', grabbed.error);
+  const service: ServiceObservation = {
+    ip: '127.0.0.1',
+    port: camera.port,
+    protocol: 'rtsp',
+    status: 'success',
+    result: grabbed.result,
+    durationMs: 1,
+    observedAt: '',
+  };
+  const connectionsAfterGrab = camera.connections.length;
+  assert.equal(rtsp.credentials?.appliesTo(service), true);
+  const audit: CredentialAttempt[] = [];
+  const outcome = await rtspChecker.check(ctx, service as ObservedService<RtspResult>, list, { maxAttempts, audit: (attempt) => audit.push(attempt) });
+  await camera.close();
+  return { outcome, audit, checkConnections: camera.connections.slice(connectionsAfterGrab) };
+}
+
+async function camera(setup: RtspCamera) {
+  return startLabRtspCamera(setup);
+}
+
+/** The DESCRIBE requests a connection carried, and what came after the last one (must be nothing). */
+function describes(received: Buffer) {
+  const text = received.toString('latin1');
+  const requests = text.split(/(?=^[A-Z_]+ rtsp:\/\/)/m).filter((part) => part.length > 0);
+  return { requests, methods: requests.map((request) => request.split(' ')[0]), endsWithBlankLine: text.endsWith('\r\n\r\n') };
+}
+
+test('Basic found: one connection, one DESCRIBE per try, stops at the first success, nothing after it', async () => {
+  const lab = await camera({ persona: rtspPersonas.hikvision, auth: 'basic', credential: weak });
+  const { outcome, audit, checkConnections } = await grabAndCheck(lab);
+  assert.equal(outcome.status, 'success', outcome.error);
+  assert.equal(outcome.accepted?.id, 'r3');
+  assert.equal(outcome.attempts, 3);
+  assert.deepEqual(outcome.evidence, { scheme: 'basic', path: '/', realm: 'Hikvision', connections: 1, responseStatus: 200 });
+  assert.deepEqual(
+    audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome, attempt.protocol]),
+    [
+      ['r1', 'rejected', 'rtsp'],
+      ['r2', 'rejected', 'rtsp'],
+      ['r3', 'accepted', 'rtsp'],
+    ],
+  );
+  assert.ok(audit.every((attempt) => !JSON.stringify(attempt).includes('1234')));
+  assert.equal(checkConnections.length, 1);
+  const sent = describes(checkConnections[0]!.received());
+  assert.deepEqual(sent.methods, ['DESCRIBE', 'DESCRIBE', 'DESCRIBE']);
+  assert.match(sent.requests.at(-1)!, /^Authorization: Basic YWRtaW46YWRtaW4=\r\n\r\n$/m);
+  assert.ok(sent.endsWithBlankLine, 'the accepted DESCRIBE is the last byte sent');
+  const stats = lab.stats();
+  assert.deepEqual([stats.loginAttempts, stats.successfulLogins, stats.failedLogins, stats.commandsAfterLogin, stats.bytesAfterLogin], [3, 1, 2, 0, 0]);
+});
+
+test('Digest found: a challenge first (not a try), then the RFC 2069 answer the camera verifies on its own', async () => {
+  const lab = await camera({ persona: rtspPersonas.dahua, auth: 'digest', credential: weak });
+  const { outcome, audit, checkConnections } = await grabAndCheck(lab);
+  assert.equal(outcome.accepted?.id, 'r3');
+  assert.equal(outcome.attempts, 3);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.outcome),
+    ['rejected', 'rejected', 'accepted'],
+  );
+  assert.equal(checkConnections.length, 1);
+  const sent = describes(checkConnections[0]!.received());
+  assert.deepEqual(sent.methods, ['DESCRIBE', 'DESCRIBE', 'DESCRIBE', 'DESCRIBE']);
+  assert.doesNotMatch(sent.requests[0]!, /Authorization/);
+  assert.match(
+    sent.requests.at(-1)!,
+    /Authorization: Digest username="admin", realm="Login to 5J03E9APAZ4C1D7", nonce="[0-9a-f]{32}", uri="rtsp:\/\/127\.0\.0\.1:\d+\/", response="[0-9a-f]{32}"\r\n\r\n$/,
+  );
+  assert.deepEqual([lab.stats().successfulLogins, lab.stats().commandsAfterLogin, lab.stats().bytesAfterLogin], [1, 0, 0]);
+});
+
+test('Digest on a camera that hangs up after two failures: a new connection and a new nonce, then found', async () => {
+  const lab = await camera({ persona: rtspPersonas.hipcam, auth: 'digest', credential: { username: 'admin', password: 'never-tried' } });
+  const { outcome, audit, checkConnections } = await grabAndCheck(lab);
+  assert.equal(outcome.accepted?.id, 'r4');
+  // The hang-up is seen before the third try; were it seen only after, that try would be logged as an error and repeated.
+  assert.deepEqual(
+    audit.filter((attempt) => attempt.outcome !== 'error').map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]),
+    [
+      ['r1', 'rejected'],
+      ['r2', 'rejected'],
+      ['r3', 'rejected'],
+      ['r4', 'accepted'],
+    ],
+  );
+  assert.ok(outcome.attempts <= 5);
+  assert.equal(checkConnections.length, 2);
+  assert.equal(outcome.evidence.connections, 2);
+  assert.deepEqual([lab.stats().failedLogins, lab.stats().successfulLogins, lab.stats().commandsAfterLogin], [3, 1, 0]);
+});
+
+test('a strong credential is not found: every pair refused and audited, the cap holds', async () => {
+  const strong = { username: 'admin', password: 'x7#Lq9!vR2' };
+  const basic = await grabAndCheck(await camera({ persona: rtspPersonas.dahua, auth: 'basic', credential: strong }));
+  assert.equal(basic.outcome.status, 'success');
+  assert.equal(basic.outcome.accepted, undefined);
+  assert.equal(basic.outcome.attempts, 4);
+  assert.deepEqual(
+    basic.audit.map((attempt) => attempt.outcome),
+    ['rejected', 'rejected', 'rejected', 'rejected'],
+  );
+  const capped = await grabAndCheck(await camera({ persona: rtspPersonas.dahua, auth: 'digest', credential: strong }), entries, 2);
+  assert.equal(capped.outcome.accepted, undefined);
+  assert.equal(capped.outcome.attempts, 2);
+  assert.equal(describes(capped.checkConnections[0]!.received()).methods.length, 3, 'one challenge and two tries');
+});
+
+test('an open stream is no-authentication, and the checker sends nothing for it', async () => {
+  const lab = await camera({ persona: rtspPersonas.live555, auth: 'none' });
+  const { outcome, audit, checkConnections } = await grabAndCheck(lab);
+  assert.equal(outcome.noAuthentication, true);
+  assert.equal(outcome.attempts, 0);
+  assert.deepEqual(outcome.evidence, { openStream: true, path: '/live', sessionName: 'Session streamed by "live"', media: ['video/H264', 'audio/PCMA'] });
+  assert.deepEqual([audit.length, checkConnections.length], [0, 0]);
+  assert.deepEqual([lab.stats().loginAttempts, lab.stats().commandsAfterLogin, lab.stats().bytesAfterLogin], [0, 0, 0]);
+});
+
+test('hostile: a camera that answers a try with a status line and silence is left after two tries', async () => {
+  const lab = await startLabRtspCamera({ hostile: 'status-then-silence' });
+  const service: ObservedService<RtspResult> = {
+    ip: '127.0.0.1',
+    port: lab.port,
+    protocol: 'rtsp',
+    status: 'success',
+    result: { status: 401, auth: { scheme: 'basic' }, authPath: '/' },
+    durationMs: 1,
+    observedAt: '',
+  };
+  const audit: CredentialAttempt[] = [];
+  const outcome = await rtspChecker.check(ctx, service, entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  await lab.close();
+  assert.equal(outcome.status, 'io-timeout');
+  assert.equal(outcome.attempts, 2);
+  assert.deepEqual(
+    audit.map((attempt) => attempt.outcome),
+    ['error', 'error'],
+  );
+});
+
+test('appliesTo: a Basic or Digest challenge with its path, or a stream described without credentials', () => {
+  const base = { ip: '127.0.0.1', port: 554, protocol: 'rtsp', status: 'success' as const, durationMs: 1, observedAt: '' };
+  const applies = (result: Partial<RtspResult>) => rtspChecker.appliesTo({ ...base, result });
+  assert.equal(applies({ status: 401, auth: { scheme: 'digest', realm: 'x' }, authPath: '/' }), true);
+  assert.equal(applies({ status: 200, path: '/live', sdp: { media: ['video/H264'] } }), true);
+  assert.equal(applies({ status: 401, auth: { scheme: 'negotiate' }, authPath: '/' }), false);
+  assert.equal(applies({ status: 401, auth: { scheme: 'basic' } }), false);
+  assert.equal(applies({ status: 200, path: '/' }), false, '200 without a description is no stream');
+  assert.equal(applies({ status: 404, path: '/stream1' }), false);
+  assert.equal(rtspChecker.appliesTo({ ...base, status: 'io-timeout', result: { status: 401, auth: { scheme: 'basic' }, authPath: '/' } }), false);
+});
