@@ -60,3 +60,17 @@ test('without Recog databases the identifier is the plain engine', () => {
   assert.equal(ours.identify('192.0.2.7', page(challenge('Quasar NVR'))), undefined);
   assert.equal(ours.identify('192.0.2.7', page(challenge('Acme Cam C200')))?.vendor, 'Acme');
 });
+
+test('a host our rules know only by its software gets Recog’s vendor, and keeps its software', () => {
+  const components = fileURLToPath(new URL('./rules/components.yaml', import.meta.url));
+  const identifier = createRankedIdentifier(
+    loadRuleSources({ ruleFiles: [components, `${operatorRules}local.yaml`], recogFiles: [`${operatorRules}acme_http_wwwauth.xml`] }),
+  );
+  const observations = page({ ...challenge('Quasar NVR'), headers: { server: 'lighttpd/1.4.35', 'www-authenticate': 'Basic realm="Quasar NVR"' } });
+  const identity = identifier.identify('192.0.2.7', observations);
+  assert.equal(identity?.vendor, 'Quasar');
+  assert.deepEqual(
+    identity?.components?.map((component) => [component.product, component.version]),
+    [['lighttpd', '1.4.35']],
+  );
+});
