@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { createIdentifier } from '../identify/engine.ts';
-import { defaultRulesDirectory, loadRuleFiles, ruleFilesIn } from '../identify/rule-loader.ts';
+import { createRankedIdentifier } from '../identify/precedence.ts';
+import { defaultRulesDirectory, ruleFilesIn } from '../identify/rule-loader.ts';
+import { loadRuleSources, rulePathSources, type RuleSources } from '../identify/rule-sources.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
 import type { SurveyProgress } from '../survey/progress.ts';
 import type { SurveyDeps, SurveyStore } from '../survey/run-survey.ts';
@@ -22,6 +23,8 @@ export interface SurveyRuleOptions {
   labRules: boolean;
   /** Rule files instead of the shipped real-world ones (src/identify/rules/); the lab's are added to these when labRules is set. */
   ruleFiles?: readonly string[];
+  /** An operator's rule paths (a survey request's `rules`): folders or files of our YAML rules and Recog XML databases. */
+  operatorRules?: readonly string[];
 }
 
 /**
@@ -30,6 +33,17 @@ export interface SurveyRuleOptions {
  */
 export function surveyRuleFiles(options: SurveyRuleOptions): string[] {
   return [...(options.ruleFiles ?? ruleFilesIn(defaultRulesDirectory)), ...(options.labRules ? ruleFilesIn(labRulesDirectory) : [])];
+}
+
+/**
+ * Every rule source of a survey, in precedence order (docs/fingerprints.md, "Precedence"):
+ * the shipped rules, the lab's (loopback scopes only), the operator's YAML files; then the
+ * operator's Recog databases, a lower tier that never overrules the others.
+ * @example surveyRuleSources({ labRules: false, operatorRules: ['/data/recog/xml'] }) // { ruleFiles: ['/…/common.yaml', …], recogFiles: ['/data/recog/xml/ftp_banners.xml', …] }
+ */
+export function surveyRuleSources(options: SurveyRuleOptions): RuleSources {
+  const operator = rulePathSources(options.operatorRules ?? []);
+  return { ruleFiles: [...surveyRuleFiles(options), ...operator.ruleFiles], recogFiles: operator.recogFiles };
 }
 
 export interface SurveyWiring {
@@ -46,7 +60,8 @@ export interface SurveyWiring {
 /**
  * Wire the survey to the shipped protocols and rule files. The rules load (and are validated)
  * when the survey has decided its scope — the lab's rules only for a scope all on loopback —
- * before any packet is sent, so a bad rule file fails fast.
+ * with the request's own rule paths (YAML and Recog XML) beside them, before any packet is
+ * sent, so a bad rule file fails fast.
  * @example const summary = await runSurvey(request, createSurveyDeps({ store, signal }))
  */
 export function createSurveyDeps(options: SurveyWiring): SurveyDeps {
@@ -54,9 +69,9 @@ export function createSurveyDeps(options: SurveyWiring): SurveyDeps {
   return {
     store: options.store,
     protocols,
-    identification: (scope) => {
-      const files = surveyRuleFiles({ labRules: scope.loopbackOnly, ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}) });
-      const identifier = createIdentifier(loadRuleFiles(files, protocols.fieldTables));
+    identification: (scope, operatorRules = []) => {
+      const sources = surveyRuleSources({ labRules: scope.loopbackOnly, operatorRules, ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}) });
+      const identifier = createRankedIdentifier(loadRuleSources(sources, protocols.fieldTables));
       return (ip, observations) => identifier.identify(ip, observations);
     },
     signal: options.signal,

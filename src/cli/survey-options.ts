@@ -3,6 +3,7 @@
  * how they become a typed `SurveyRequest`. Only reading the command line happens here; what
  * the survey may do with the request is decided in survey/policy.ts.
  */
+import { resolve } from 'node:path';
 import { readCidrList } from '../scope/cidr-file.ts';
 import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
 import { OpenNoticeError } from '../core/errors.ts';
@@ -11,6 +12,18 @@ import { surveyLimitBounds } from '../survey/policy.ts';
 import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
+import { readConfigFile } from './config-file.ts';
+
+/** The options that add fingerprint rules; the demo takes them too. */
+export const ruleOptionSpecs = {
+  rules: {
+    type: 'string',
+    multiple: true,
+    valueName: 'PATH',
+    description: 'more fingerprint rules: a folder or file of YAML rules and/or Recog XML databases (docs/fingerprints.md)',
+  },
+  config: { type: 'string', valueName: 'FILE', description: 'configuration file (docs/formats.md); its rules load before --rules' },
+} as const satisfies OptionSpecs;
 
 /** Options shared by `survey`, `track resurvey` and `demo`. */
 export const surveyOptionSpecs = {
@@ -41,6 +54,7 @@ export const surveyOptionSpecs = {
   'input-port': { type: 'string', valueName: 'PORT', description: 'port of a ZMap file that has no sport column' },
   'skip-invalid': { type: 'boolean', description: 'skip and count malformed input lines instead of stopping' },
   dictionary: { type: 'string', valueName: 'FILE', description: 'credential dictionary (YAML) instead of the shipped default' },
+  ...ruleOptionSpecs,
   'max-attempts-per-service': { type: 'string', valueName: 'N', description: 'login attempts per service', default: '40' },
   'max-attempts-per-host': { type: 'string', valueName: 'N', description: 'login attempts per host, all services together', default: '100' },
   seed: { type: 'string', valueName: 'N', description: 'seed of the target permutation (same seed, same order)', default: '1' },
@@ -81,6 +95,17 @@ const limitOptions = {
 } as const satisfies Partial<Record<keyof SurveyOptionValues, keyof SurveyLimits>>;
 
 /**
+ * The rule paths `--config` and `--rules` name, absolute, the configuration file's first
+ * (paths are kept as given in order; a folder is read when the survey loads its rules).
+ * @example rulePathsFromOptions({ rules: ['my-rules', '/data/recog/xml'] }) // ['/home/op/my-rules', '/data/recog/xml']
+ */
+export function rulePathsFromOptions(values: OptionValues<typeof ruleOptionSpecs>): string[] {
+  const fromConfig = values.config ? readConfigFile(values.config).rules : [];
+  // Not listOption: a path may contain a comma.
+  return [...fromConfig, ...(values.rules ?? []).map((path) => resolve(path))];
+}
+
+/**
  * The survey request the command line asks for. Files of CIDRs are read here; the plan, the
  * dictionary and an input file are passed on by path.
  * @example surveyRequestFromOptions({ target: ['127.77.0.0/16'], check: ['credentials'] }) // { targets: ['127.77.0.0/16'], checks: ['credentials'], … }
@@ -100,6 +125,7 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     if (value !== undefined) limits[limit] = value;
   }
   const resume = integerOption(values.resume, 'resume', { min: 1, max: Number.MAX_SAFE_INTEGER });
+  const rules = rulePathsFromOptions(values);
   const format = values['input-format'] ?? 'auto';
   if (!(inputFormatNames as readonly string[]).includes(format)) {
     throw new OpenNoticeError('USAGE', `unknown input format "${format}" (known: ${inputFormatNames.join(', ')})`);
@@ -112,6 +138,7 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     checks: checks as RequestableCheck[],
     limits,
     ...(values.dictionary ? { dictionary: values.dictionary } : {}),
+    ...(rules.length > 0 ? { rules } : {}),
     seed: integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? 1,
     ...(resume !== undefined ? { resume } : {}),
     ...(values.input

@@ -59,6 +59,12 @@ export interface SurveyRequest {
   limits?: SurveyLimits;
   /** Path of a credential dictionary; default: the plan's credential list, else the shipped one. */
   dictionary?: string;
+  /**
+   * Fingerprint rules beside the shipped ones: folders or files of our YAML rules and of Recog
+   * XML databases, in order (docs/fingerprints.md, "Precedence"). Identification only: they
+   * change what a device is called, never what is contacted.
+   */
+  rules?: readonly string[];
   /** Seed of the target order (same seed, same order); default 1. */
   seed?: number;
   /** Continue this interrupted run: same scope, ports, seed and checks; saved hosts are not surveyed again. */

@@ -40,9 +40,10 @@ export interface SurveyDeps {
   protocols?: ProtocolRegistry;
   /**
    * How devices are identified, for this survey's scope (the lab's rules apply only to
-   * loopback scopes). Built before any packet is sent, so a bad rule file fails fast.
+   * loopback scopes) with the request's own rule paths. Built before any packet is sent, so a
+   * bad rule file fails fast.
    */
-  identification(scope: Pick<Scope, 'loopbackOnly'>): Identify;
+  identification(scope: Pick<Scope, 'loopbackOnly'>, rules?: readonly string[]): Identify;
   /** Default: built from the vulnerability data in the store when the firmware check runs. */
   firmware?: FirmwareAssessor;
   signal?: AbortSignal;
@@ -61,7 +62,7 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
   const protocols = deps.protocols ?? shippedProtocols;
   const settings = await resolveSurvey(request, { store: deps.store, protocols, now: deps.now });
   deps.onSettings?.(settings);
-  const identify = deps.identification(settings.scope);
+  const identify = deps.identification(settings.scope, request.rules ?? []);
   const firmware = settings.firmware ? (deps.firmware ?? (await loadFirmwareAssessor(deps.store))) : undefined;
   const state = createSurveyState();
   const { runId, status } = await executeRun(

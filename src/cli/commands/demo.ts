@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineCommand, integerOption, listOption } from '../command.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
+import { ruleOptionSpecs, rulePathsFromOptions } from '../survey-options.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { formatBreakdowns, formatScores } from '../demo/report.ts';
@@ -21,7 +22,7 @@ export default defineCommand({
   name: 'demo',
   summary:
     'Start the lab, survey it for weak credentials and vulnerable firmware, observe its infected devices in a darknet, and print what was found and how accurate it was.',
-  usage: '[--devices N] [--seed N] [--db FILE] [--port PORT | --no-serve]',
+  usage: '[--devices N] [--seed N] [--db FILE] [--port PORT | --no-serve] [--rules PATH] [--config FILE]',
   details: `The whole first NOTICE survey on one machine, no set-up: a simulated IoT network of
 ${defaultLabOptions.deviceCount} devices on ${defaultLabOptions.cidr}, a credential survey of every address and port,
 findings device by device, breakdowns by device type, vendor and age, a day of darknet traffic
@@ -41,12 +42,14 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
       description:
         "more vulnerability data to import (NVD 2.0, CVE JSON 5, KEV, JVN files or folders), e.g. real NVD records for the lab's real-product devices",
     },
+    ...ruleOptionSpecs,
   },
   async run(values, _positionals, io) {
     const cidr = defaultLabOptions.cidr;
     const devices = integerOption(values.devices, 'devices', { min: 10, max: 60_000 }) ?? defaultLabOptions.deviceCount;
     const seed = integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? defaultLabOptions.seed;
     const db = String(values.db);
+    const rules = rulePathsFromOptions(values);
     io.stdout.write(`Starting the lab: ${devices} simulated IoT devices on ${cidr} (seed ${seed}) …\n`);
     const lab = await startLabProcess({ cidr, seed, devices });
     try {
@@ -68,6 +71,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
           checks: ['credentials', 'firmware'],
           ports: [21, 22, 23, 80, 2323, 8080],
           seed: 1,
+          ...(rules.length > 0 ? { rules } : {}),
           limits: {
             perHostConcurrent: 2,
             connectTimeoutMs: 1500,

@@ -21,6 +21,8 @@ The lab needs no plan:  opennotice survey --target 127.77.0.0/16 --check credent
 
 Open ports can come from ZMap or masscan instead of the built-in connect scan:
   opennotice survey --plan plan.yaml --input zmap-23.csv --check credentials
+More fingerprint rules — your own YAML, Recog's XML databases — load beside the shipped ones:
+  opennotice survey --plan plan.yaml --rules /srv/recog/xml   (or rules: in a --config file)
 Interrupted (Ctrl-C, a crash): hosts already saved are kept; continue with --resume RUN.
 Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
   options: surveyOptionSpecs,

@@ -85,3 +85,66 @@ test('public Recog databases import, load and identify', () => {
   assert.deepEqual([router?.vendor, router?.deviceType], ['MikroTik', 'router']);
   assert.equal(identifier.identify('127.0.0.1', [observation('ssh', { version: 'SSH-2.0-OpenSSH_8.9p1 Ubuntu-3', software: 'OpenSSH_8.9p1' })]), undefined);
 });
+
+test('telnet patterns go to the field their examples land in; a pattern spanning banner and prompt is left out', () => {
+  const screen = (text: string) => Buffer.from(text, 'latin1').toString('base64');
+  const xml = `<?xml version="1.0"?>
+<fingerprints protocol="telnet">
+  <fingerprint pattern="^ACME v([\\d.]+)$">
+    <example os.version="2.1" _encoding="base64">${screen('ACME v2.1\r\nLogin:\n')}</example>
+    <param pos="0" name="hw.vendor" value="ACME"/>
+    <param pos="1" name="os.version"/>
+  </fingerprint>
+  <fingerprint pattern="^(AC\\d+) login:\\s*$">
+    <example hw.product="AC500">AC500 login:</example>
+    <param pos="0" name="hw.vendor" value="ACME"/>
+    <param pos="1" name="hw.product"/>
+  </fingerprint>
+  <fingerprint pattern="^ACME v[\\d.]+\\r\\nLogin:\\s*$">
+    <example _encoding="base64">${screen('ACME v2.1\r\nLogin:\n')}</example>
+    <param pos="0" name="hw.vendor" value="ACME"/>
+  </fingerprint>
+</fingerprints>`;
+  const report = importRecogXml(xml, 'telnet_banners.xml');
+  assert.deepEqual(
+    report.rules.map((rule) => [rule.field, rule.examples]),
+    [
+      ['banner', ['ACME v2.1']],
+      ['prompt', ['AC500 login:']],
+    ],
+  );
+  assert.deepEqual(report.ruleLines, [3, 8]);
+  assert.deepEqual(
+    report.skipped.map((item) => [item.line, item.reason.replace(/ \(.*$/, '')]),
+    [[13, "translated pattern does not match Recog's example as our grabber records it"]],
+  );
+});
+
+test('title patterns read decoded titles: entity references in them are decoded too', () => {
+  const xml = `<?xml version="1.0"?>
+<fingerprints matches="html_title">
+  <fingerprint pattern="^(.+)&amp;nbsp;-&amp;nbsp;Acme.nbsp;Store$">
+    <example>nas1&amp;nbsp;-&amp;nbsp;Acme&amp;nbsp;Store</example>
+    <param pos="0" name="hw.vendor" value="ACME"/>
+    <param pos="0" name="hw.device" value="NAS"/>
+  </fingerprint>
+  <fingerprint pattern="^AT&amp;amp;T (\\w+)$">
+    <example hw.product="U115">AT&amp;amp;T U115</example>
+    <param pos="0" name="hw.vendor" value="ATT"/>
+    <param pos="1" name="hw.product"/>
+  </fingerprint>
+  <fingerprint pattern="^Relay$">
+    <example>Relay</example>
+    <param pos="0" name="hw.vendor" value="{service.vendor}"/>
+  </fingerprint>
+</fingerprints>`;
+  const report = importRecogXml(xml, 'html_title.xml');
+  assert.deepEqual(
+    report.rules.map((rule) => [rule.pattern, rule.examples]),
+    [
+      ['^(.+) - Acme Store$', ['nas1 - Acme Store']],
+      ['^AT&T (?<model>\\w+)$', ['AT&T U115']],
+    ],
+  );
+  assert.match(report.skipped[0]?.reason ?? '', /the vendor is a template \(\{service\.vendor\}\)/);
+});

@@ -1,43 +1,26 @@
 /**
- * Importer for Rapid7 Recog fingerprint databases (XML) into opennotice rule files.
- * Recog describes software and devices of every kind; only what our grabbers see and
- * what names a device is kept, and every translated rule must still match Recog's own
- * examples (with the same captured values) or it is left out and reported.
+ * Importer for Rapid7 Recog fingerprint databases (XML) into opennotice rules. Recog
+ * describes software and devices of every kind; only what our grabbers see and what names a
+ * device is kept, and every translated rule must still match Recog's own examples — as our
+ * grabbers record them (./grab-view.ts) — with the same captured values, or it is left out
+ * and reported.
  *
- * The output is YAML for an operator's own rules folder; nothing imported ships with
- * opennotice. Usage: `node src/identify/recog/import.ts http_wwwauth.xml > recog-wwwauth.yaml`.
+ * Surveys convert databases when they load them (./load.ts); nothing imported ships with
+ * opennotice. As a command it prints YAML for an operator's own rules folder:
+ * `node src/identify/recog/import.ts http_wwwauth.xml > recog-wwwauth.yaml`.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { stringify } from 'yaml';
-import type { DeviceType } from '../../core/records.ts';
+import type { DeviceType, GrabResult } from '../../core/records.ts';
+import { decodeHtmlEntities } from '../../protocols/http/html.ts';
+import { readResultText } from '../result-fields.ts';
+import { recogMappingOf, type RecogFieldMapping } from './grab-view.ts';
 import { translateRubyRegex } from './ruby-regex.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 
-/** Where a Recog `matches` value is found in our grab results. */
-interface FieldMapping {
-  protocol: string;
-  field: string;
-  /**
-   * Recog matches SSH text after "SSH-x.y-"; our `version` field keeps that prefix, so an
-   * anchored pattern gets `anchorPattern` after its anchor, and examples get `examplePrefix`.
-   */
-  anchorPattern?: string;
-  examplePrefix?: string;
-}
-
-const fieldMappings: Record<string, FieldMapping> = {
-  'http_header.server': { protocol: 'http', field: 'headers.server' },
-  'http_header.wwwauth': { protocol: 'http', field: 'headers.www-authenticate' },
-  'http_header.x-powered-by': { protocol: 'http', field: 'headers.x-powered-by' },
-  'http_header.cookie': { protocol: 'http', field: 'headers.set-cookie' },
-  html_title: { protocol: 'http', field: 'title' },
-  'ftp.banner': { protocol: 'ftp', field: 'banner' },
-  'ssh.banner': { protocol: 'ssh', field: 'version', anchorPattern: 'SSH-\\d+\\.\\d+-', examplePrefix: 'SSH-2.0-' },
-  'telnet.banner': { protocol: 'telnet', field: 'banner' },
-};
-
-const deviceTypeMap: Record<string, DeviceType> = {
+/** Recog's device kinds (`hw.device`, `os.device`) that our identities have a type for: the devices the importer takes. */
+export const recogDeviceTypes: Readonly<Record<string, DeviceType>> = {
   Router: 'router',
   'Broadband Router': 'router',
   WAP: 'router',
@@ -68,6 +51,8 @@ export interface ImportedRule {
 
 export interface RecogImportReport {
   rules: ImportedRule[];
+  /** Line in the XML file of each imported rule's fingerprint, in the order of `rules` (for load-time errors). */
+  ruleLines: number[];
   /** Fingerprints not imported, with the reason (line numbers are in the XML file). */
   skipped: Array<{ line: number; pattern: string; reason: string }>;
 }
@@ -86,10 +71,16 @@ export interface RecogImportOptions {
  * writeFileSync('rules/recog-ftp.yaml', renderImportedRules(report.rules, 'ftp_banners.xml'));
  */
 export function importRecogXml(xml: string, file: string, options: RecogImportOptions = {}): RecogImportReport {
-  const root = parseXml(xml, file);
-  const report: RecogImportReport = { rules: [], skipped: [] };
-  const matches = root.attributes.matches ?? (root.attributes.protocol === 'telnet' ? 'telnet.banner' : '');
-  const mapping = fieldMappings[matches];
+  return importRecogDatabase(parseXml(xml, file), file, options);
+}
+
+/**
+ * Translate one parsed Recog database (the root `<fingerprints>` element).
+ * @example importRecogDatabase(parseXml(xml, 'ftp_banners.xml'), 'ftp_banners.xml')
+ */
+export function importRecogDatabase(root: XmlElement, file: string, options: RecogImportOptions = {}): RecogImportReport {
+  const report: RecogImportReport = { rules: [], ruleLines: [], skipped: [] };
+  const { matches, mapping } = recogMappingOf(root.attributes);
   const prefix =
     options.idPrefix ??
     `recog-${basename(file)
@@ -104,12 +95,23 @@ export function importRecogXml(xml: string, file: string, options: RecogImportOp
     }
     const rule = translateFingerprint(fingerprint, mapping, `${prefix}-${index + 1}`, options.confidence ?? 0.7);
     if ('reason' in rule) skip(rule.reason);
-    else report.rules.push(rule);
+    else {
+      report.rules.push(rule);
+      report.ruleLines.push(fingerprint.line);
+    }
   }
   return report;
 }
 
-function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id: string, confidence: number): ImportedRule | { reason: string } {
+/**
+ * The text of a Recog `<example>` as its probe saw it (base64 examples decoded byte for byte).
+ * @example recogExampleText({ name: 'example', attributes: {}, children: [], text: 'ROSSSH', line: 3 }) // 'ROSSSH'
+ */
+export function recogExampleText(example: XmlElement): string {
+  return example.attributes._encoding === 'base64' ? Buffer.from(example.text, 'base64').toString('latin1') : example.text;
+}
+
+function translateFingerprint(fingerprint: XmlElement, mapping: RecogFieldMapping, id: string, confidence: number): ImportedRule | { reason: string } {
   const constants = new Map<string, string>();
   const positions = new Map<string, number>();
   for (const param of fingerprint.children.filter((child) => child.name === 'param')) {
@@ -118,12 +120,13 @@ function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id
     else positions.set(param.attributes.name, position);
   }
   // The device vendor: hw.vendor, or the OS vendor when the OS is a device's own (RouterOS).
-  const deviceType = deviceTypeMap[constants.get('hw.device') ?? ''] ?? deviceTypeMap[constants.get('os.device') ?? ''];
+  const deviceType = recogDeviceTypes[constants.get('hw.device') ?? ''] ?? recogDeviceTypes[constants.get('os.device') ?? ''];
   const vendor = constants.get('hw.vendor') ?? (deviceType ? constants.get('os.vendor') : undefined);
   if (!vendor) {
     if (positions.has('hw.vendor')) return { reason: 'captured vendor names are not imported (too easy to mis-capture)' };
     return { reason: 'names no device vendor (software-only fingerprint)' };
   }
+  if (/\{[\w.]+\}/.test(vendor)) return { reason: `the vendor is a template (${vendor}), filled from other params` };
   // Captures only for facts about the device; a model or version without the vendor's rule is never taken.
   const captureNames = new Map<number, string>();
   const modelPosition = positions.get('hw.model') ?? positions.get('hw.product');
@@ -133,7 +136,7 @@ function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id
   if (capturesVersion) captureNames.set(versionPosition, 'version');
   const translation = translateRubyRegex(fingerprint.attributes.pattern ?? '', fingerprint.attributes.flags ?? '', captureNames);
   if ('problem' in translation) return { reason: translation.problem };
-  let source = translation.source;
+  let source = mapping.decodesEntities ? decodePatternEntities(translation.source) : translation.source;
   if (mapping.anchorPattern) {
     // The anchor may sit inside leading modifier groups: "(?i:^DraySSH…)".
     const anchored = /^((?:\(\?[a-z-]*:)*)(\^|\(\?<!\[\\s\\S\]\))/.exec(source);
@@ -141,27 +144,25 @@ function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id
   }
   const regex = new RegExp(source, translation.flags);
 
+  // The examples as our grabber would record them; the rule reads the first field they all match in.
+  const examples = fingerprint.children
+    .filter((child) => child.name === 'example')
+    .map((element) => ({ element, grab: mapping.grabOf(recogExampleText(element)) }));
+  const chosen = fieldOfExamples(regex, mapping.fields, examples, { model: modelPosition !== undefined, version: capturesVersion });
+  if ('reason' in chosen) return chosen;
+  const { field } = chosen;
+  const path = field.split('.');
+  const kept = examples
+    .map(({ grab }) => readResultText(grab, path) ?? '')
+    .filter((subject) => !/[\x00-\x08\x0b-\x1f]/.test(subject))
+    .slice(0, 3);
+
   const sets: ImportedRule['sets'] = { vendor };
   const model = constants.get('hw.model') ?? constants.get('hw.product');
   if (deviceType) sets.deviceType = deviceType;
   const os = constants.get('os.product') ?? constants.get('os.family');
   if (os) sets.os = os;
-
-  const examples: string[] = [];
-  for (const example of fingerprint.children.filter((child) => child.name === 'example')) {
-    const text = example.attributes._encoding === 'base64' ? Buffer.from(example.text, 'base64').toString('latin1') : example.text;
-    const subject = `${mapping.examplePrefix ?? ''}${text}`;
-    const found = regex.exec(subject);
-    if (!found) return { reason: `translated pattern does not match Recog's example ${JSON.stringify(text.slice(0, 80))}` };
-    const expectedModel = example.attributes['hw.model'] ?? example.attributes['hw.product'];
-    const expectedVersion = example.attributes['os.version'] ?? example.attributes['hw.version'];
-    if (modelPosition && expectedModel !== undefined && found.groups?.model !== expectedModel)
-      return { reason: `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})` };
-    if (capturesVersion && expectedVersion !== undefined && found.groups?.version !== expectedVersion)
-      return { reason: `captured version differs from Recog's example` };
-    if (examples.length < 3 && !/[\x00-\x08\x0b-\x1f]/.test(subject)) examples.push(subject);
-  }
-  if (model && !modelPosition) sets.model = model;
+  if (model && !modelPosition && !/\{[\w.]+\}/.test(model)) sets.model = model;
   const version = constants.get('os.version') ?? constants.get('hw.version');
   if (version && !versionPosition) sets.version = version;
   const description = fingerprint.children.find((child) => child.name === 'description')?.text.trim();
@@ -170,14 +171,59 @@ function translateFingerprint(fingerprint: XmlElement, mapping: FieldMapping, id
     id,
     ...(description ? { description: `${description} (Recog)` } : {}),
     protocol: mapping.protocol,
-    field: mapping.field,
+    field,
     pattern: source,
     flags: translation.flags,
     sets,
     confidence,
-    ...(examples.length > 0 ? { examples } : {}),
+    ...(kept.length > 0 ? { examples: kept } : {}),
   };
   return rule;
+}
+
+/**
+ * The first of `fields` in which the pattern matches every example as our grabber records it,
+ * capturing the model and version the examples state; else why none fits.
+ */
+function fieldOfExamples(
+  regex: RegExp,
+  fields: readonly string[],
+  examples: ReadonlyArray<{ element: XmlElement; grab: GrabResult }>,
+  captures: { model: boolean; version: boolean },
+): { field: string } | { reason: string } {
+  let reason = 'no field to read';
+  for (const field of fields) {
+    const path = field.split('.');
+    const problems = examples.map(({ element, grab }) => {
+      const subject = readResultText(grab, path) ?? '';
+      const found = regex.exec(subject);
+      const expectedModel = element.attributes['hw.model'] ?? element.attributes['hw.product'];
+      const expectedVersion = element.attributes['os.version'] ?? element.attributes['hw.version'];
+      if (!found) return `translated pattern does not match Recog's example as our grabber records it (${JSON.stringify(subject.slice(0, 80))})`;
+      if (captures.model && expectedModel !== undefined && found.groups?.model !== expectedModel)
+        return `captured model differs from Recog's example (${found.groups?.model} ≠ ${expectedModel})`;
+      if (captures.version && expectedVersion !== undefined && found.groups?.version !== expectedVersion)
+        return "captured version differs from Recog's example";
+      return undefined;
+    });
+    const problem = problems.find((text) => text !== undefined);
+    if (problem === undefined) return { field };
+    reason = problem;
+  }
+  return { reason };
+}
+
+/**
+ * Entity references in a title pattern, decoded as our grabber decodes titles: Recog matches
+ * the raw HTML text ("DS218&nbsp;-&nbsp;Synology"), our `title` field holds the decoded text
+ * with whitespace runs collapsed ("DS218 - Synology"). Only whole references are rewritten;
+ * a no-break space is also found written with "." for its "&" (".nbsp;").
+ */
+function decodePatternEntities(source: string): string {
+  return source.replace(/(?:(?:&|\.)(?:nbsp|#160|#xa0);)+/gi, ' ').replace(/&(?:#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (reference) => {
+    const decoded = decodeHtmlEntities(reference);
+    return decoded === reference ? reference : decoded.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  });
 }
 
 /**
