@@ -214,3 +214,17 @@ test('versions are only trimmed: a V inside the capture group stays', () => {
   const identity = createIdentifier(ruleSet).identify('127.0.0.9', [observation('ftp', 21, { banner: 'fw V5.02.R11 ' })]);
   assert.equal(identity?.firmwareVersion, 'V5.02.R11');
 });
+
+test('a web interface over TLS is read by the HTTP rules (https reads the rules of http), and only by them', () => {
+  const overTls = identifier.identify('127.0.0.10', [observation('https', 443, { title: 'Korvan IPC-2120 Web Client', status: 200 })]);
+  assert.equal(overTls?.vendor, 'Korvan');
+  assert.equal(overTls?.model, 'IPC-2120');
+  const matched = identifier.match([observation('https', 8443, { headers: { server: 'Tessaro-Webs/2.4' } })]);
+  assert.deepEqual(
+    matched.map((match) => [match.rule.id, match.protocol, match.port]),
+    [['tessaro-server', 'https', 8443]],
+  );
+  // No alias: a protocol's rules are not read for another protocol's fields.
+  const plain = createIdentifier(ruleSetFromDataFiles([parseDataFile(rulesYaml, 'engine-test.yaml', 'RULES_INVALID')]), new Map());
+  assert.equal(plain.identify('127.0.0.10', [observation('https', 443, { title: 'Korvan IPC-2120 Web Client' })]), undefined);
+});

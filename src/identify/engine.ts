@@ -7,6 +7,7 @@ import { formatCpe } from './cpe.ts';
 import { buildCatalogue, matchedTextLimit, normaliseVersion, resolveIdentity, type RuleMatch } from './resolve.ts';
 import { readResultText } from './result-fields.ts';
 import type { FingerprintRule, RuleComponent, RuleFacts, RuleSet } from './rule-types.ts';
+import { shippedProtocols } from '../protocols/registry.ts';
 
 export type { RuleMatch } from './resolve.ts';
 
@@ -33,8 +34,13 @@ interface FieldGroup {
  * const identifier = createIdentifier(loadRuleFiles());
  * identifier.identify('127.0.0.5', observations) // { vendor: 'Korvan', model: 'IPC-2120', … }
  */
-export function createIdentifier(ruleSet: RuleSet): Identifier {
+export function createIdentifier(ruleSet: RuleSet, ruleAliases: ReadonlyMap<string, string> = shippedProtocols.ruleAliases): Identifier {
   const byProtocol = groupRules(ruleSet.rules);
+  // A service is read by its own protocol's rules and by those of the protocol it is the TLS form of.
+  const groupsFor = (protocol: string): FieldGroup[] => {
+    const alias = ruleAliases.get(protocol);
+    return [...(byProtocol.get(protocol) ?? []), ...(alias ? (byProtocol.get(alias) ?? []) : [])];
+  };
   const catalogue = buildCatalogue(ruleSet.products);
 
   const match = (observations: readonly ServiceObservation[]): RuleMatch[] => {
@@ -43,8 +49,8 @@ export function createIdentifier(ruleSet: RuleSet): Identifier {
     // web page on ports 80 and 8080 does not outvote one seen on telnet and SSH.
     const matchedRuleIds = new Set<string>();
     for (const observation of observations) {
-      const groups = byProtocol.get(observation.protocol);
-      if (!groups || !observation.result) continue;
+      const groups = groupsFor(observation.protocol);
+      if (groups.length === 0 || !observation.result) continue;
       for (const group of groups) {
         const text = readResultText(observation.result, group.fieldPath);
         if (text === undefined) continue;

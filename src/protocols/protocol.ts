@@ -91,6 +91,12 @@ export interface ProtocolDefinition<R extends GrabResult> {
   /** How to recognise the protocol on any port; without it, it is only assumed on its own ports. */
   detect?: ProtocolDetection;
   /**
+   * Another protocol whose identification rules also read this one's services, because this one
+   * is that one inside TLS with the same result fields (https → http, mqtts → mqtt): a rule for a
+   * device's web page must not miss it because the page came over TLS.
+   */
+  rulesOf?: string;
+  /**
    * Grab one service. `ctx.dial` speaks the protocol's transport: a `tls` protocol's connections
    * are TLS sessions (their `tls` details set). Must not throw for network trouble; the runner
    * catches what escapes.
@@ -110,6 +116,7 @@ export interface Protocol {
   readonly fields: FieldTable;
   readonly fieldNotes: { readonly [field: string]: string | undefined };
   readonly detect?: ProtocolDetection;
+  readonly rulesOf?: string;
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome>;
   readonly credentials?: CredentialChecker;
 }
@@ -130,6 +137,7 @@ export function defineProtocol<R extends GrabResult>(definition: ProtocolDefinit
     fields: definition.fields as FieldTable,
     fieldNotes: definition.fieldNotes ?? {},
     ...(definition.detect ? { detect: definition.detect } : {}),
+    ...(definition.rulesOf ? { rulesOf: definition.rulesOf } : {}),
     grab: definition.grab,
     ...(definition.credentials ? { credentials: definition.credentials as unknown as CredentialChecker } : {}),
   };

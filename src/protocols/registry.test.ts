@@ -98,3 +98,23 @@ test('non-test protocol code never opens sockets itself', () => {
   assert.ok(files.length >= 10);
   for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /from ['"]node:(net|tls|dgram)['"]/, file);
 });
+
+test('a TLS form reads its plain protocol’s rules; naming a protocol the registry lacks is refused', () => {
+  assert.deepEqual(
+    [...shippedProtocols.ruleAliases],
+    [
+      ['https', 'http'],
+      ['mqtts', 'mqtt'],
+    ],
+  );
+  const orphan = defineProtocol<{ line: string }>({
+    name: 'gophers',
+    description: 'a test protocol',
+    transport: 'tls',
+    defaultPorts: [7443],
+    fields: { line: 'text' },
+    rulesOf: 'gopher',
+    grab: async () => ({ status: 'success', result: {} }),
+  });
+  assert.throws(() => createProtocolRegistry([...protocols, orphan]), /reads the rules of "gopher", which is not in the registry/);
+});

@@ -27,6 +27,8 @@ export interface ProtocolRegistry {
   readonly defaultSurveyPorts: readonly number[];
   /** Each protocol's result fields that identification rules may read, by protocol name. */
   readonly fieldTables: ReadonlyMap<string, FieldTable>;
+  /** Protocol → the other protocol whose rules also read its services (https → http); see `rulesOf`. */
+  readonly ruleAliases: ReadonlyMap<string, string>;
 }
 
 /**
@@ -41,6 +43,8 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
     if (!/^[a-z][a-z0-9-]*$/.test(protocol.name))
       throw new OpenNoticeError('INTERNAL', `protocol name "${protocol.name}" must be lower-case letters, digits and "-"`);
     if (byName.has(protocol.name)) throw new OpenNoticeError('INTERNAL', `two protocols are named "${protocol.name}"`);
+    if (protocol.rulesOf !== undefined && !protocols.some((other) => other.name === protocol.rulesOf && other !== protocol))
+      throw new OpenNoticeError('INTERNAL', `${protocol.name} reads the rules of "${protocol.rulesOf}", which is not in the registry`);
     byName.set(protocol.name, protocol);
     for (const port of [...protocol.defaultPorts, ...protocol.otherPorts]) {
       const owner = byPort.get(port);
@@ -54,6 +58,7 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
     byName: (name) => byName.get(name),
     defaultSurveyPorts: [...new Set(protocols.flatMap((protocol) => protocol.defaultPorts))].sort((a, b) => a - b),
     fieldTables: new Map(protocols.map((protocol) => [protocol.name, protocol.fields])),
+    ruleAliases: new Map(protocols.flatMap((protocol) => (protocol.rulesOf ? [[protocol.name, protocol.rulesOf] as const] : []))),
   };
 }
 

@@ -81,6 +81,7 @@ export const https = defineProtocol<HttpResult>({
   defaultPorts: [443, 8443],
   fields,
   fieldNotes,
+  rulesOf: 'http',
   detect: detection('https'),
   grab: createHttpGrabber({ scheme: 'https' }).grab,
   credentials: createHttpAuthChecker('https'),

@@ -77,6 +77,7 @@ export const mqtts = defineProtocol<MqttResult>({
   defaultPorts: [8883],
   fields,
   fieldNotes,
+  rulesOf: 'mqtt',
   detect,
   grab: grabMqtt,
   credentials: mqttChecker,
