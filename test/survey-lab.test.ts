@@ -13,7 +13,9 @@ import type { Store } from '../src/store/store.ts';
 import { startLabProcess, type LabProcess } from '../src/lab/lab-child-process.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
-import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
+import { scoreCredentialFindings, scoreDetection, scoreFirmwareFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
+import { shippedProtocols } from '../src/protocols/registry.ts';
+import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
 import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
 import { sharedData } from './support/shared-data.ts';
@@ -23,7 +25,7 @@ const cidr = '127.79.0.0/16';
 const surveyRequest = (targets: string[]): SurveyRequest => ({
   targets: targets,
   checks: ['credentials', 'firmware'],
-  ports: [21, 22, 23, 80, 2323, 8080],
+  // No ports: the survey's default IoT ports, where the lab's services (moved ones included) listen.
   seed: 3,
   limits: {
     perHostConcurrent: 2,
@@ -63,9 +65,22 @@ after(async () => {
 test('the default-size lab is surveyed completely', () => {
   assert.ok(lab.truth.devices.length >= 2000, 'the lab has at least 2,000 devices');
   assert.equal(first.status, 'completed');
-  assert.equal(first.targets, 65536 * 6);
+  assert.equal(first.targets, 65536 * defaultPortsFor(shippedProtocols.defaultSurveyPorts).length);
   const expectedServices = lab.truth.devices.reduce((total, device) => total + device.services.length, 0);
   assert.equal(first.openPorts, expectedServices, 'every listening service is discovered, nothing else');
+});
+
+test('protocol detection: ≥ 0.99 of services named by the protocol they speak, on moved ports too, with the probes spent reported', async () => {
+  const score = scoreDetection(lab.truth, await store.listServices());
+  const sample = JSON.stringify(score.wrong.slice(0, 8));
+  assert.ok(score.services > 5000, `services scored: ${score.services}`);
+  assert.ok(score.accuracy >= 0.99, `accuracy ${score.accuracy} ${sample}`);
+  assert.ok(score.moved.services > 200, `moved services: ${score.moved.services}`);
+  assert.ok(score.moved.accuracy >= 0.99, `on moved ports ${score.moved.accuracy} ${sample}`);
+  // The summary reports what finding them cost, and it is what the records add up to.
+  assert.ok(first.detection.probes > 0 && score.probesPerService > 0 && score.probesPerService < 3, `probes per service ${score.probesPerService}`);
+  const recorded = Object.values(first.detection.byMethod).reduce((total, count) => total + (count ?? 0), 0);
+  assert.equal(recorded, first.services);
 });
 
 test('weak-credential findings: precision = recall = 1.0 against the ground truth', async () => {

@@ -132,3 +132,50 @@ export function scoreInfectedFindings(infected: readonly string[], findings: Rea
     falseNegatives: [...expected].filter((ip) => !found.has(ip)),
   };
 }
+
+export interface DetectionScore {
+  /** Services of ordinary devices the survey recorded, and those named with the protocol they speak. */
+  services: number;
+  correct: number;
+  accuracy: number;
+  /** The same, over services moved off their usual port (the ones a port-based guess gets wrong). */
+  moved: { services: number; correct: number; accuracy: number };
+  /** Requests spent finding protocols, per recorded service (detection records only). */
+  probesPerService: number;
+  /** Services named wrongly or not at all: where, what it is, what the survey said. */
+  wrong: Array<{ ip: string; port: number; speaks: string; recordedAs: string; status: string }>;
+}
+
+/**
+ * Protocol detection against the truth: for every service of an ordinary device that the survey
+ * recorded, whether it was recorded under the protocol the service speaks. Hostile devices
+ * speak nothing on purpose and are not counted.
+ * @example scoreDetection(truth, await store.listServices()).moved.accuracy
+ */
+export function scoreDetection(
+  truth: LabTruth,
+  recorded: ReadonlyArray<{ ip: string; port: number; protocol: string; status: string; detection?: { probes: number } }>,
+): DetectionScore {
+  const byPlace = new Map(recorded.map((service) => [`${service.ip}:${service.port}`, service]));
+  const score: DetectionScore = { services: 0, correct: 0, accuracy: 1, moved: { services: 0, correct: 0, accuracy: 1 }, probesPerService: 0, wrong: [] };
+  for (const device of truth.devices) {
+    if (device.role !== 'device') continue;
+    for (const service of device.services) {
+      const seen = byPlace.get(`${device.ip}:${service.port}`);
+      if (!seen) continue;
+      const right = seen.protocol === service.protocol && seen.status === 'success';
+      score.services++;
+      if (right) score.correct++;
+      else score.wrong.push({ ip: device.ip, port: service.port, speaks: service.protocol, recordedAs: seen.protocol, status: seen.status });
+      if (service.movedFrom !== undefined) {
+        score.moved.services++;
+        if (right) score.moved.correct++;
+      }
+    }
+  }
+  const probes = recorded.reduce((total, service) => total + (service.detection?.probes ?? 0), 0);
+  score.accuracy = score.services === 0 ? 1 : score.correct / score.services;
+  score.moved.accuracy = score.moved.services === 0 ? 1 : score.moved.correct / score.moved.services;
+  score.probesPerService = recorded.length === 0 ? 0 : probes / recorded.length;
+  return score;
+}

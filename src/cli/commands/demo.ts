@@ -17,6 +17,8 @@ import type { SurveyRequest } from '../../survey/request.ts';
 import { startLabProcess } from '../../lab/lab-child-process.ts';
 import { importFeedFile } from '../../assess/firmware/feeds/import.ts';
 import { renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../report/vulnerabilities.ts';
+import { shippedProtocols } from '../../protocols/registry.ts';
+import { defaultPortsFor } from '../../survey/ports/survey-ports.ts';
 
 export default defineCommand({
   name: 'demo',
@@ -53,7 +55,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
     io.stdout.write(`Starting the lab: ${devices} simulated IoT devices on ${cidr} (seed ${seed}) …\n`);
     const lab = await startLabProcess({ cidr, seed, devices });
     try {
-      io.stdout.write(`Surveying ${cidr}, ports 21, 22, 23, 80, 2323, 8080, with the credentials and firmware checks …\n`);
+      const ports = defaultPortsFor(shippedProtocols.defaultSurveyPorts);
+      io.stdout.write(`Surveying ${cidr} on the ${ports.length} default IoT ports (docs/formats.md), with the credentials and firmware checks …\n`);
       mkdirSync(dirname(db), { recursive: true });
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
       const store = await openStore(db);
@@ -69,7 +72,6 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         const surveyRequest: SurveyRequest = {
           targets: [cidr],
           checks: ['credentials', 'firmware'],
-          ports: [21, 22, 23, 80, 2323, 8080],
           seed: 1,
           ...(rules.length > 0 ? { rules } : {}),
           limits: {
@@ -104,7 +106,9 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         const credentialFindings = findings.filter((row) => row.kind !== 'vulnerable-firmware');
         io.stdout.write(`\n${formatBreakdowns(credentialFindings)}`);
         const importedCves = new Set((await store.listVulnerabilities()).map((record) => record.cveId));
-        io.stdout.write(`\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { findings, importedCves })}`);
+        io.stdout.write(
+          `\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { firmware: { findings, importedCves }, services: await store.listServices() })}`,
+        );
         if (summary.status !== 'interrupted') {
           const quiet = { ...deps, onProgress: undefined };
           await runDemoFollowUp({ store, lab, cidr, seed, clock, surveyRequest, deps: quiet, io });

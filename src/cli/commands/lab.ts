@@ -9,9 +9,10 @@ export default defineCommand({
   name: 'lab',
   summary: 'Run the simulated IoT network on loopback until interrupted (SIGINT/SIGTERM).',
   usage: '[--cidr CIDR] [--seed N] [--devices N] [--truth FILE] [--feed FILE]',
-  details: `Devices (cameras, routers, DVRs, NAS, printers of fictional vendors) listen on their
-real ports (21, 22, 23, 80, 2323, 8080) at addresses inside --cidr. The same seed gives the
-same devices. Prints "lab ready …" once every service listens.
+  details: `Devices (cameras, routers, DVRs, NAS, printers and gateways, of fictional vendors and a few
+real products) listen at addresses inside --cidr on real ports: telnet, SSH, FTP, HTTP and HTTPS,
+RTSP, MQTT, UPnP, TR-069 and ADB, some moved to another protocol's port, all among the survey's
+default ports. The same seed gives the same devices. Prints "lab ready …" once every service listens.
 Binding ports below 1024 needs root or: sysctl net.ipv4.ip_unprivileged_port_start=0
 Example:  opennotice lab --truth lab-truth.json  (then, in another shell)
           opennotice survey --target 127.77.0.0/16 --check credentials

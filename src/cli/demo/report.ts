@@ -1,7 +1,7 @@
 import type { LabTruth } from '../../lab/truth.ts';
 import type { DeviceRow } from '../../store/roles/inventory.ts';
-import type { FindingRow } from '../../store/row-types.ts';
-import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } from '../../lab/score-against-truth.ts';
+import type { FindingRow, ServiceRow } from '../../store/row-types.ts';
+import { type DetectionScore, scoreCredentialFindings, scoreDetection, scoreFirmwareFindings, scoreIdentification } from '../../lab/score-against-truth.ts';
 
 function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[string, number]> {
   const counts = new Map<string, number>();
@@ -57,8 +57,9 @@ export function formatScores(
   truth: LabTruth,
   findings: readonly FindingRow[],
   devices: readonly DeviceRow[],
-  firmware?: { findings: readonly FindingRow[]; importedCves: ReadonlySet<string> },
+  extra: { firmware?: { findings: readonly FindingRow[]; importedCves: ReadonlySet<string> }; services?: readonly ServiceRow[] } = {},
 ): string {
+  const { firmware, services } = extra;
   const credentials = scoreCredentialFindings(truth, findings);
   const identification = scoreIdentification(
     truth,
@@ -79,10 +80,19 @@ export function formatScores(
   return [
     'Accuracy against the lab ground truth:',
     `  credential findings  precision ${percent(credentials.precision)}  recall ${percent(credentials.recall)}  (${credentials.truePositives} correct, ${credentials.falsePositives.length} false, ${credentials.falseNegatives.length} missed)`,
+    ...(services ? [formatDetectionScore(scoreDetection(truth, services))] : []),
     `  identification       precision ${percent(identification.precision)}  recall ${percent(identification.recall)}  (${identification.truePositives} devices exactly right)`,
     ...(firmware ? [formatFirmwareScore(truth, firmware.findings, firmware.importedCves)] : []),
     '',
   ].join('\n');
+}
+
+function formatDetectionScore(score: DetectionScore): string {
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  return (
+    `  protocol detection   accuracy ${percent(score.accuracy)} of ${score.services} services, ${percent(score.moved.accuracy)} of ${score.moved.services} moved off their usual port` +
+    `; ${score.probesPerService.toFixed(1)} probes a service`
+  );
 }
 
 function formatFirmwareScore(truth: LabTruth, findings: readonly FindingRow[], importedCves: ReadonlySet<string>): string {
