@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createSurveyDeps, surveyRuleFiles } from '../src/cli/survey-deps.ts';
 import { loadRuleFiles } from '../src/identify/rule-loader.ts';
 import { createProtocolRegistry, shippedProtocols } from '../src/protocols/registry.ts';
+import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import { renderFindingsCsv } from '../src/report/findings.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
@@ -59,10 +60,7 @@ after(async () => {
 });
 
 test('its default port is surveyed by default, beside every shipped protocol’s', () => {
-  assert.deepEqual(
-    settings?.ports,
-    [...new Set([...shippedProtocols.defaultSurveyPorts, 7070])].sort((a, b) => a - b),
-  );
+  assert.deepEqual(settings?.ports, defaultPortsFor([...shippedProtocols.defaultSurveyPorts, 7070]));
   assert.equal(summary.status, 'completed');
   assert.equal(summary.openPorts, devices.length);
 });
