@@ -7,7 +7,16 @@ import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { ftpChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 3000, maxBytes: 64 * 1024 });
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: [],
+  rank: 9,
+  vendors: [],
+  protocols: [],
+});
 
 interface FtpServerOptions {
   accept: [string, string];

@@ -10,7 +10,16 @@ import { digestAuthorization, pickDigestChallenge } from './digest.ts';
 import { httpAuthChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 2000, maxBytes: 256 * 1024 });
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: [],
+  rank: 9,
+  vendors: [],
+  protocols: [],
+});
 const entries = [entry('h1', 'root', 'root'), entry('h2', 'admin', '1234'), entry('h3', 'admin', 'admin'), entry('h4', 'admin', 'never-tried')];
 
 function service(peer: FakePeer, auth: { scheme: string; realm?: string }, authPath = '/cgi-bin/admin'): ServiceObservation {

@@ -19,7 +19,16 @@ import { createSshChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 1000, deadlineMs: 5000, maxBytes: 64 * 1024 });
 const checker = createSshChecker();
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: [],
+  rank: 9,
+  vendors: [],
+  protocols: [],
+});
 
 interface LabSsh {
   port: number;

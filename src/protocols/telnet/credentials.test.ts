@@ -12,7 +12,16 @@ import { createTelnetChecker } from './credentials.ts';
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 4000, maxBytes: 64 * 1024 });
 const checker = createTelnetChecker({ quietMs: 150, settleMs: 50, responseQuietMs: 200 });
 
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: [],
+  rank: 9,
+  vendors: [],
+  protocols: [],
+});
 
 interface DeviceOptions {
   accept: Array<[string, string]>;

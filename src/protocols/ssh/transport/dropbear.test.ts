@@ -34,6 +34,8 @@ const entry = (id: string, username: string, secret: string): DictionaryEntry =>
   reason: 'trivial',
   vendors: [],
   protocols: [],
+  sources: [],
+  rank: 9,
 });
 
 let directory = '';
