@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
+import { fastLoginTiming } from '../../../test/support/login-timing.ts';
 import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { ftpChecker } from './credentials.ts';
@@ -88,7 +89,7 @@ const entries = [
 test('230 after PASS is accepted; nothing (not even QUIT) is sent after it', async () => {
   const { peer, afterSuccess, logins } = await ftpServer({ accept: ['admin', '1234'] });
   const audit: CredentialAttempt[] = [];
-  const outcome = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  const outcome = await ftpChecker.check(ctx, service(peer), entries, { timing: fastLoginTiming, maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
   await closePeer(peer);
   assert.equal(outcome.status, 'success');
   assert.equal(outcome.accepted?.id, 'f3');
@@ -107,14 +108,14 @@ test('230 after PASS is accepted; nothing (not even QUIT) is sent after it', asy
 
 test('reconnects after the server hangs up; the cap holds across connections', async () => {
   const { peer, logins } = await ftpServer({ accept: ['user', 'user'], maxLoginFails: 2 });
-  const found = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 10, audit: () => undefined });
+  const found = await ftpChecker.check(ctx, service(peer), entries, { timing: fastLoginTiming, maxAttempts: 10, audit: () => undefined });
   assert.equal(found.accepted?.id, 'f5');
   assert.equal(found.attempts, 5);
   assert.equal(found.evidence.connections, 3);
   assert.equal(logins.length, 5);
 
   const audit: CredentialAttempt[] = [];
-  const capped = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 3, audit: (attempt) => audit.push(attempt) });
+  const capped = await ftpChecker.check(ctx, service(peer), entries, { timing: fastLoginTiming, maxAttempts: 3, audit: (attempt) => audit.push(attempt) });
   await closePeer(peer);
   assert.equal(capped.status, 'success');
   assert.equal(capped.accepted, undefined);
@@ -127,7 +128,7 @@ test('reconnects after the server hangs up; the cap holds across connections', a
 
 test('230 straight after USER is not a weak-credential finding', async () => {
   const { peer, afterSuccess } = await ftpServer({ accept: ['x', 'y'], openAccess: true });
-  const outcome = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 10, audit: () => undefined });
+  const outcome = await ftpChecker.check(ctx, service(peer), entries, { timing: fastLoginTiming, maxAttempts: 10, audit: () => undefined });
   await closePeer(peer);
   assert.equal(outcome.accepted, undefined);
   assert.equal(outcome.noAuthentication, undefined);
@@ -141,7 +142,7 @@ test('hostile: a server that stalls after USER ends with a failure status', asyn
     await c.send('220 ready\r\n');
   });
   const audit: CredentialAttempt[] = [];
-  const outcome = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 3, audit: (attempt) => audit.push(attempt) });
+  const outcome = await ftpChecker.check(ctx, service(peer), entries, { timing: fastLoginTiming, maxAttempts: 3, audit: (attempt) => audit.push(attempt) });
   await peer.close();
   assert.equal(outcome.status, 'io-timeout');
   assert.equal(outcome.accepted, undefined);
@@ -155,7 +156,11 @@ test('hostile: a server that hangs up on every USER ends after the connection ca
     await c.readLine(1000);
     c.socket.end();
   });
-  const outcome = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 3, audit: () => assert.fail('no attempt expected') });
+  const outcome = await ftpChecker.check(ctx, service(peer), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 3,
+    audit: () => assert.fail('no attempt expected'),
+  });
   await peer.close();
   assert.equal(outcome.status, 'protocol-error');
   assert.equal(outcome.evidence.connections, 4);
@@ -164,7 +169,11 @@ test('hostile: a server that hangs up on every USER ends after the connection ca
 
 test('421 greeting: no attempt, protocol error', async () => {
   const peer = await startPeer((c) => c.send('421 Too many connections\r\n'));
-  const outcome = await ftpChecker.check(ctx, service(peer), entries, { maxAttempts: 3, audit: () => assert.fail('no attempt expected') });
+  const outcome = await ftpChecker.check(ctx, service(peer), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 3,
+    audit: () => assert.fail('no attempt expected'),
+  });
   await peer.close();
   assert.equal(outcome.status, 'protocol-error');
   assert.equal(outcome.attempts, 0);

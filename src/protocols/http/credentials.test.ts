@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
+import { fastLoginTiming } from '../../../test/support/login-timing.ts';
 import { readHttpRequest, startPeer, type FakePeer } from '../fake-peer.test.ts';
 import { parseAuthChallenges } from './codec.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
@@ -103,7 +104,11 @@ test('Basic: the attempt cap holds; redirects back to the login page are refusal
     c.socket.end();
   });
   const audit: CredentialAttempt[] = [];
-  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, { maxAttempts: 2, audit: (attempt) => audit.push(attempt) });
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 2,
+    audit: (attempt) => audit.push(attempt),
+  });
   await closePeer(peer);
   assert.equal(outcome.status, 'success');
   assert.equal(outcome.accepted, undefined);
@@ -166,7 +171,11 @@ test('Digest: nonce from a first request, stale nonces renewed, success found', 
 test('hostile: a server that stops answering is left after two failures', async () => {
   const peer = await startPeer(() => undefined);
   const audit: CredentialAttempt[] = [];
-  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 10,
+    audit: (attempt) => audit.push(attempt),
+  });
   await peer.close();
   assert.equal(outcome.status, 'io-timeout');
   assert.equal(outcome.attempts, 2);

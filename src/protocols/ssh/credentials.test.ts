@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
+import { fastLoginTiming } from '../../../test/support/login-timing.ts';
 import { startPeer } from '../fake-peer.test.ts';
 import { labHostKey, serveSsh } from '../../lab/services/ssh-server.ts';
 import { createLabStats, type LabStats } from '../../lab/stats.ts';
