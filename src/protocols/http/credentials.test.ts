@@ -77,6 +77,7 @@ test('Basic: stops at the first success, one connection per try, audit for each'
   });
   const audit: CredentialAttempt[] = [];
   const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic', realm: 'DVR' }), entries, {
+    timing: fastLoginTiming,
     maxAttempts: 10,
     audit: (attempt) => audit.push(attempt),
   });
@@ -156,6 +157,7 @@ test('Digest: nonce from a first request, stale nonces renewed, success found', 
   const peer = await digestServer('admin', 'admin');
   const audit: CredentialAttempt[] = [];
   const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'digest', realm: 'Login to NVR' }, '/ISAPI/Security/userCheck'), entries, {
+    timing: fastLoginTiming,
     maxAttempts: 10,
     audit: (attempt) => audit.push(attempt),
   });

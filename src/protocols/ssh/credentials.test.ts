@@ -20,6 +20,8 @@ import { createSshChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 1000, deadlineMs: 5000, maxBytes: 64 * 1024 });
 const checker = createSshChecker();
+/** The context's own limits as before: a key exchange on a busy machine can take more than the scripted peers' 400 ms. */
+const sshTiming = { ...fastLoginTiming, answerWaitMs: 1000, connectionDeadlineMs: 5000 };
 const entry = (id: string, username: string, password: string): DictionaryEntry => ({
   id,
   username,
@@ -72,7 +74,7 @@ const observation = (port: number): ServiceObservation => ({
 
 async function check(port: number, entries: DictionaryEntry[], maxAttempts = 20) {
   const audit: CredentialAttempt[] = [];
-  const outcome = await checker.check(ctx, observation(port), entries, { maxAttempts, audit: (attempt) => audit.push(attempt) });
+  const outcome = await checker.check(ctx, observation(port), entries, { timing: sshTiming, maxAttempts, audit: (attempt) => audit.push(attempt) });
   return { outcome, audit };
 }
 
