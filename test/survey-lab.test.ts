@@ -17,6 +17,7 @@ import { scoreCredentialFindings, scoreFirmwareFindings, scoreIdentification } f
 import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
 import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
 import { sharedData } from './support/shared-data.ts';
+import { labAttemptsPerService } from '../src/lab/credentials.ts';
 
 // Its own /16, so it never collides with a lab a developer runs on the default range.
 const cidr = '127.79.0.0/16';
@@ -31,7 +32,7 @@ const surveyRequest = (targets: string[]): SurveyRequest => ({
     ioTimeoutMs: 2000,
     deadlineMs: 6000,
     maxBytes: 262_144,
-    maxAttemptsPerService: 40,
+    maxAttemptsPerService: labAttemptsPerService,
     maxAttemptsPerHost: 100,
   },
 });
@@ -82,6 +83,20 @@ test('weak-credential findings: precision = recall = 1.0 against the ground trut
     const weakness = byAddress.get(finding.ip)!.weaknesses.find((candidate) => candidate.port === finding.port)!;
     assert.equal(finding.evidence.username, weakness.username, `${finding.ip}:${finding.port}`);
   }
+});
+
+test('the summary reports the login checks: several tries per connection, their time, none cut short by the cap before a weak pair', () => {
+  const logins = first.logins;
+  assert.ok(logins, 'the credentials check ran');
+  assert.equal(logins.attempts, first.attempts);
+  assert.ok(logins.services > 1000, `${logins.services} login services checked`);
+  assert.ok(logins.attempts / logins.connections >= 2, `${logins.attempts} tries on ${logins.connections} connections`);
+  assert.ok(logins.maxTriesPerConnection >= 3, 'a device that allows several tries per connection gets them');
+  assert.ok(logins.longestServiceMs > 0 && logins.longestDeviceMs >= logins.longestServiceMs);
+  assert.deepEqual(
+    logins.byProtocol.map((totals) => totals.protocol),
+    ['ftp', 'http', 'ssh', 'telnet'],
+  );
 });
 
 test('identification precision and recall ≥ 0.99 against the ground truth', async () => {
