@@ -33,6 +33,8 @@ export interface DaemonSpec {
  * @example const sshd = await startDaemon({ name: 'sshd', command: '/usr/sbin/sshd', args: ['-D', '-e', '-f', config], ip: '127.93.2.1', port: 2222, logFile })
  */
 export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
+  // A daemon left over from an earlier run would answer in place of this one.
+  if (await accepts(spec.ip, spec.port)) throw new Error(`something already listens on ${spec.ip}:${spec.port}: stop it first`);
   const fd = openSync(spec.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -41,9 +43,13 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     closeSync(fd);
   }
   let exited = child.exitCode !== null;
+  // A test run cut short (a timeout, --test-force-exit) skips `after`: the daemon must not outlive it.
+  const killOnExit = () => child.pid !== undefined && !exited && signalGroup(child.pid, 'SIGKILL');
+  process.once('exit', killOnExit);
   const exit = new Promise<void>((resolve) => {
     child.once('exit', () => {
       exited = true;
+      process.removeListener('exit', killOnExit);
       resolve();
     });
     child.once('error', () => {
@@ -61,7 +67,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
   const deadline = Date.now() + (spec.startTimeoutMs ?? 10_000);
   for (let attempt = 0; attempt < 1000 && Date.now() < deadline; attempt++) {
     if (exited) throw new Error(`${spec.name} exited before it accepted connections:\n${output()}`);
-    if (await accepts(spec.ip, spec.port)) return { name: spec.name, ip: spec.ip, port: spec.port, output, stop };
+    if ((await accepts(spec.ip, spec.port)) && !exited) return { name: spec.name, ip: spec.ip, port: spec.port, output, stop };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await stop();
