@@ -28,6 +28,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'rtsp-server-perl', commands: ['rtsp-server-perl'], why: 'a real RTSP server for the RTSP grabber and checker' },
   { name: 'openssl', commands: ['openssl'], why: 'throwaway certificates for the TLS servers the tests start' },
   { name: 'miniupnpd', commands: ['miniupnpd'], why: 'a real UPnP IGD whose device description the UPnP grabber reads' },
+  // Real daemons of the kinds embedded devices run, for the credential checkers' test bed (test/real-daemons/).
+  { name: 'busybox-static', why: "BusyBox telnetd (Debian's dynamic busybox has no telnetd) in front of the real /bin/login and PAM" },
+  { name: 'openssh-server', commands: ['sshd'], why: 'a real OpenSSH server for the SSH credential checker' },
+  { name: 'vsftpd', commands: ['vsftpd'], why: 'a real FTP server (vsftpd, as on routers with a USB port) for the FTP credential checker' },
+  { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */

@@ -92,6 +92,11 @@ test('survey --input takes open ports from a ZMap file; findings and runs read t
       'credentials',
       '--check',
       'firmware',
+      // The lab's bound, as a plan would set it: the default would offer each strong lab device all ~600 pairs.
+      '--max-attempts-per-service',
+      '40',
+      '--max-attempts-per-host',
+      '100',
       '--db',
       db,
       '--json',

@@ -19,6 +19,7 @@ import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
 import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
 import { sharedData } from './support/shared-data.ts';
+import { labAttemptsPerService } from '../src/lab/credentials.ts';
 
 // Its own /16, so it never collides with a lab a developer runs on the default range.
 const cidr = '127.79.0.0/16';
@@ -33,7 +34,7 @@ const surveyRequest = (targets: string[]): SurveyRequest => ({
     ioTimeoutMs: 2000,
     deadlineMs: 6000,
     maxBytes: 262_144,
-    maxAttemptsPerService: 40,
+    maxAttemptsPerService: labAttemptsPerService,
     maxAttemptsPerHost: 100,
   },
 });
@@ -97,6 +98,22 @@ test('weak-credential findings: precision = recall = 1.0 against the ground trut
     const weakness = byAddress.get(finding.ip)!.weaknesses.find((candidate) => candidate.port === finding.port)!;
     assert.equal(finding.evidence.username, weakness.username, `${finding.ip}:${finding.port}`);
   }
+});
+
+test("the summary reports the login checks: several tries per connection, their time, the strong devices the lab's cap cut short", () => {
+  const logins = first.logins;
+  assert.ok(logins, 'the credentials check ran');
+  assert.equal(logins.attempts, first.attempts);
+  assert.ok(logins.services > 1000, `${logins.services} login services checked`);
+  assert.ok(logins.attempts / logins.connections >= 2, `${logins.attempts} tries on ${logins.connections} connections`);
+  assert.ok(logins.maxTriesPerConnection >= 3, 'a device that allows several tries per connection gets them');
+  assert.ok(logins.longestServiceMs > 0 && logins.longestDeviceMs >= logins.longestServiceMs);
+  // Every strong device's service ends at the lab's 40 tries with pairs left; no weak one does (recall is 1.0).
+  assert.ok(logins.stoppedAtCap > 1000 && logins.stoppedAtCap < logins.services, `${logins.stoppedAtCap} of ${logins.services} stopped at the cap`);
+  assert.deepEqual(
+    logins.byProtocol.map((totals) => totals.protocol),
+    ['ftp', 'http', 'ssh', 'telnet'],
+  );
 });
 
 test('identification precision and recall ≥ 0.99 against the ground truth', async () => {

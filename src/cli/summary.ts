@@ -1,3 +1,4 @@
+import { triesPerConnection, type LoginSummary } from '../survey/login-summary.ts';
 import type { SurveySummary } from '../survey/progress.ts';
 
 /** The few lines a person reads after a survey. */
@@ -16,6 +17,7 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  protocols found    ${describeDetection(summary)}`,
     `  devices identified ${summary.identified}`,
     `  login attempts     ${summary.attempts}`,
+    ...(summary.logins ? loginLines(summary.logins) : []),
     `  findings           ${summary.findings['weak-credential'] ?? 0} weak credential, ${summary.findings['no-authentication'] ?? 0} no authentication${summary.firmware ? `, ${summary.findings['vulnerable-firmware'] ?? 0} vulnerable firmware` : ''}`,
     ...(summary.firmware
       ? [
@@ -41,4 +43,27 @@ function describeDetection(summary: SurveySummary): string {
     `${count('none')} not recognised`,
   ];
   return `${parts.join(', ')}; ${services > 0 ? (probes / services).toFixed(1) : '0'} probes a service`;
+}
+
+/**
+ * The credential checks' pace: services and tries by protocol, connections and tries per
+ * connection, retries and backoffs, the slowest service and device, services cut by the cap.
+ * @example loginLines(summary.logins) // ['  login services     12 (ftp 2, ssh 4, telnet 6)', …]
+ */
+export function loginLines(logins: LoginSummary): string[] {
+  if (logins.services === 0) return ['  login services     none checked'];
+  const protocols = logins.byProtocol.map((totals) => `${totals.protocol} ${totals.services}`).join(', ');
+  const lines = [
+    `  login services     ${logins.services} on ${logins.devices} devices (${protocols})`,
+    `  login connections  ${logins.connections}, ${triesPerConnection(logins)} tries per connection (at most ${logins.maxTriesPerConnection}); ${logins.retries} tries retried, ${logins.backoffs} backoffs`,
+    `  login time         slowest service ${seconds(logins.longestServiceMs)}, slowest device ${seconds(logins.longestDeviceMs)}, ${seconds(logins.durationMs)} in all`,
+  ];
+  if (logins.stoppedAtCap > 0) {
+    lines.push(`  stopped at the cap ${logins.stoppedAtCap} services had untried pairs left (raise --max-attempts-per-service or the plan's perHostAttempts)`);
+  }
+  return lines;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

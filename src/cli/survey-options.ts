@@ -8,7 +8,7 @@ import { readCidrList } from '../scope/cidr-file.ts';
 import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
-import { surveyLimitBounds } from '../survey/policy.ts';
+import { defaultAttemptCaps, surveyLimitBounds } from '../survey/policy.ts';
 import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
@@ -55,8 +55,18 @@ export const surveyOptionSpecs = {
   'skip-invalid': { type: 'boolean', description: 'skip and count malformed input lines instead of stopping' },
   dictionary: { type: 'string', valueName: 'FILE', description: 'credential dictionary (YAML) instead of the shipped default' },
   ...ruleOptionSpecs,
-  'max-attempts-per-service': { type: 'string', valueName: 'N', description: 'login attempts per service', default: '40' },
-  'max-attempts-per-host': { type: 'string', valueName: 'N', description: 'login attempts per host, all services together', default: '100' },
+  'max-attempts-per-service': {
+    type: 'string',
+    valueName: 'N',
+    description: 'login attempts per service, a safety bound: the default tries every shipped pair',
+    default: String(defaultAttemptCaps.maxAttemptsPerService),
+  },
+  'max-attempts-per-host': {
+    type: 'string',
+    valueName: 'N',
+    description: "login attempts per host, all services together (the plan's perHostAttempts bounds it)",
+    default: String(defaultAttemptCaps.maxAttemptsPerHost),
+  },
   seed: { type: 'string', valueName: 'N', description: 'seed of the target permutation (same seed, same order)', default: '1' },
   rate: { type: 'string', valueName: 'N', description: 'new connections per second, all targets (default 20000 on loopback, 100 otherwise)' },
   'max-concurrent': { type: 'string', valueName: 'N', description: 'connections open at once (default 1000 on loopback, 100 otherwise)' },

@@ -1,22 +1,45 @@
 /**
  * Where the lab's weak passwords come from: the project's shipped dictionary, limited
- * to its first entries (the common, realistic ones), so a survey with the default
- * dictionary can find every weak device — and strong passwords nobody would guess.
+ * to its first entries by id (on-001 … on-030: Mirai's likeliest pairs, all of rank 1 to
+ * 3), so a survey with the default dictionary can find every weak device — and strong
+ * passwords nobody would guess. Picking by id keeps the population, and so the ground
+ * truth, the same whatever else the dictionary gains or however it is ordered.
  */
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import type { Random } from '../core/random.ts';
 import type { LabCredential } from './types.ts';
 
-/** Weak devices only use the first this-many dictionary entries. */
+/**
+ * Login tries per service the demo and the lab's end-to-end test allow, as a survey plan
+ * would. Every weak pair of the lab is among the first this-many a survey tries on its
+ * service, whatever the vendor identified (credentials.test.ts proves it), so the cap bounds
+ * the time spent on the lab's many strong devices and never hides one of its weak ones.
+ */
+export const labAttemptsPerService = 40;
+
+/** Weak devices only use the dictionary entries on-001 … on-030. */
 export const labDictionarySize = 30;
 
 /**
- * The dictionary entries weak lab devices may use.
+ * The ids of the entries weak lab devices may use, in id order.
+ * @example labDictionaryIds()[0] // 'on-001'
+ */
+export function labDictionaryIds(): string[] {
+  return Array.from({ length: labDictionarySize }, (_, index) => `on-${String(index + 1).padStart(3, '0')}`);
+}
+
+/**
+ * The dictionary entries weak lab devices may use, in id order.
  * @example labDictionary().length // 30
  */
 export function labDictionary(entries: readonly DictionaryEntry[] = loadDictionary()): DictionaryEntry[] {
-  return entries.slice(0, labDictionarySize);
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  return labDictionaryIds().map((id) => {
+    const entry = byId.get(id);
+    if (!entry) throw new Error(`the lab's weak pairs need dictionary entry ${id}, which the dictionary lacks`);
+    return entry;
+  });
 }
 
 /**

@@ -123,6 +123,8 @@ test("SSH refuses the weak pair after remediation (the project's own SSH checker
     reason: 'factory-default',
     vendors: [],
     protocols: [],
+    sources: [],
+    rank: 9,
   };
   const observation: ServiceObservation = {
     ip: chosen.weakSsh.ip,

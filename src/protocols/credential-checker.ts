@@ -6,6 +6,7 @@
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { CredentialAttempt, GrabResult, GrabStatus, ServiceObservation } from '../core/records.ts';
 import type { GrabContext } from './grab.ts';
+import type { LoginPace, LoginTiming } from './login-pacing.ts';
 
 /** A grabbed service as a checker of protocol result R receives it. */
 export type ObservedService<R extends GrabResult = GrabResult> = Omit<ServiceObservation, 'result'> & { result: Partial<R> };
@@ -17,21 +18,27 @@ export interface CredentialCheckOutcome {
   /** The service gave a shell/admin access without asking for any credential. */
   noAuthentication?: boolean;
   attempts: number;
+  /** Connections, tries per connection, retries and backoffs (checkers that pace themselves report it). */
+  pace?: LoginPace;
   /** Non-secret evidence: prompt text seen, what marked success, … */
   evidence: Record<string, unknown>;
   error?: string;
 }
 
-/** Caps and the audit sink of one check. */
+/** Caps, timing and the audit sink of one check. */
 export interface CredentialCheckLimits {
   maxAttempts: number;
   audit: (attempt: CredentialAttempt) => void;
+  /** Answer wait, connection lifetime and backoff; `defaultLoginTiming` when absent. */
+  timing?: LoginTiming;
 }
 
 /**
  * Tries dictionary entries against one login service. Rules every checker keeps:
  * stop at the first success, disconnect right after it, never send a command,
- * never exceed `maxAttempts`, report every attempt to `audit`.
+ * never exceed `maxAttempts`, report every attempt to `audit`; make several tries per
+ * connection where the protocol allows it, wait for answers as long as `timing` says,
+ * try an unanswered entry once more on a new connection, back off from a busy device.
  */
 export interface CredentialChecker<R extends GrabResult = GrabResult> {
   /** Whether the grabbed service offers a login this checker knows how to try. */

@@ -8,6 +8,8 @@ import { contextFor, type GrabContext } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
+import type { LoginTiming } from '../protocols/login-pacing.ts';
+import type { LoginCheckReport } from './login-summary.ts';
 
 /** What the device at `ip` is, from all its services together: without a vendor when only software components were recognised; undefined when nothing was. */
 export type Identify = (ip: string, observations: readonly ServiceObservation[]) => DeviceIdentity | undefined;
@@ -26,6 +28,8 @@ export interface HostSurveyDeps {
     dictionary: readonly DictionaryEntry[];
     maxAttemptsPerService: number;
     maxAttemptsPerHost: number;
+    /** Answer wait, login-connection lifetime and backoff of every check. */
+    timing: LoginTiming;
   };
 }
 
@@ -36,6 +40,8 @@ export interface HostSurveyResult {
   findings: Finding[];
   covered: CoveredCheck[];
   attempts: CredentialAttempt[];
+  /** One report per credential check made (set when the credentials check ran). */
+  logins?: LoginCheckReport[];
 }
 
 /**
@@ -109,23 +115,34 @@ async function grabService({ context }: HostSurveyDeps, protocol: Protocol, ip: 
 
 async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<HostSurveyDeps['credentials']>, result: HostSurveyResult): Promise<void> {
   let hostBudget = settings.maxAttemptsPerHost;
+  const reports: LoginCheckReport[] = [];
+  result.logins = reports;
   for (const service of result.observations) {
     if (service.status !== 'success') continue;
     const checker = deps.protocols.byName(service.protocol)?.credentials;
     if (!checker?.appliesTo(service) || hostBudget <= 0) continue;
     const entries = orderEntries(settings.dictionary, { vendor: result.device?.identity.vendor, protocol: service.protocol });
     const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
+    const started = performance.now();
     let outcome: CredentialCheckOutcome;
     try {
       const transport = deps.protocols.byName(service.protocol)?.transport ?? 'tcp';
-      outcome = await checker.check(contextFor(deps.context, transport), service, entries, { maxAttempts, audit: (attempt) => result.attempts.push(attempt) });
+      outcome = await checker.check(contextFor(deps.context, transport), service, entries, {
+        maxAttempts,
+        timing: settings.timing,
+        audit: (attempt) => result.attempts.push(attempt),
+      });
     } catch (thrown) {
       outcome = { status: 'unknown-error' as const, attempts: 0, evidence: {}, error: thrown instanceof Error ? thrown.message : String(thrown) };
     }
     hostBudget -= outcome.attempts;
+    const stoppedAtCap = outcome.attempts >= maxAttempts && maxAttempts < entries.length;
+    const report = loginReport(service.protocol, service.port, outcome, performance.now() - started, stoppedAtCap);
+    reports.push(report);
     const target = { ip: service.ip, port: service.port, protocol: service.protocol };
     const observedAt = deps.now().toISOString();
-    const evidence = { checker: service.protocol, attempts: outcome.attempts, ...outcome.evidence };
+    const { protocol: _protocol, port: _port, ...pace } = report;
+    const evidence = { checker: service.protocol, ...pace, ...outcome.evidence };
     if (outcome.noAuthentication) {
       result.findings.push({ kind: 'no-authentication', ...target, evidence, observedAt });
     } else if (outcome.accepted) {
@@ -143,4 +160,18 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
       result.covered.push({ ...target, kind: 'weak-credential' }, { ...target, kind: 'no-authentication' });
     }
   }
+}
+
+/** The pace of one check, for the finding evidence and the survey summary. */
+function loginReport(protocol: string, port: number, outcome: CredentialCheckOutcome, durationMs: number, atCap: boolean): LoginCheckReport {
+  const pace = outcome.pace ?? { connections: Number(outcome.evidence.connections ?? 0), maxTriesPerConnection: 0, retries: 0, backoffs: 0 };
+  const found = outcome.accepted !== undefined || outcome.noAuthentication === true;
+  return {
+    protocol,
+    port,
+    attempts: outcome.attempts,
+    durationMs: Math.round(durationMs),
+    ...pace,
+    stoppedAtCap: !found && atCap,
+  };
 }

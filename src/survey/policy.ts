@@ -12,6 +12,7 @@ import type { OpenPort } from '../core/records.ts';
 import type { ImportStats } from '../discover/import-run.ts';
 import { readOpenPorts } from '../discover/import.ts';
 import { type DetectionLimits, defaultDetectionLimits } from '../protocols/detect.ts';
+import { defaultLoginTiming, type LoginTiming } from '../protocols/login-pacing.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { AddressSet } from '../scope/cidr.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
@@ -39,14 +40,20 @@ export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: numbe
   maxAttemptsPerHost: { min: 1, max: 10_000 },
 };
 
+/**
+ * Login tries where neither the request nor the plan says: safety bounds, high enough that
+ * an unidentified device is offered every shipped pair of a protocol (595 today) on each of
+ * several login services. A plan's `rates.perHostAttempts` lowers the per-host one.
+ */
+export const defaultAttemptCaps = { maxAttemptsPerService: 1000, maxAttemptsPerHost: 4000 } as const;
+
 /** Defaults where neither the request nor the plan says. Loopback (the lab) may go faster. */
 const defaults = {
   loopback: { connectionsPerSecond: 20_000, maxConcurrent: 1000 },
   network: { connectionsPerSecond: 100, maxConcurrent: 100 },
   perHostConcurrent: 2,
   connectTimeoutMs: 1500,
-  maxAttemptsPerService: 40,
-  maxAttemptsPerHost: 100,
+  ...defaultAttemptCaps,
   seed: 1,
 };
 
@@ -82,7 +89,7 @@ export interface SurveySettings {
   detection: DetectionLimits;
   discovery: { kind: 'connect-scan' } | GivenOpenPorts;
   /** Present when the credentials check runs. */
-  credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number };
+  credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number; timing: LoginTiming };
   firmware: boolean;
   userAgent: string;
   sourceAddresses: readonly string[];
@@ -174,6 +181,8 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
           dictionary: loadDictionary(dictionaryFile),
           maxAttemptsPerService: limits.maxAttemptsPerService ?? defaults.maxAttemptsPerService,
           maxAttemptsPerHost: cap(limits.maxAttemptsPerHost, defaults.maxAttemptsPerHost, plan?.rates.perHostAttempts),
+          // A survey whose io timeout is longer than the login answer wait keeps its own.
+          timing: { ...defaultLoginTiming, answerWaitMs: Math.max(defaultLoginTiming.answerWaitMs, limits.ioTimeoutMs ?? 0) },
         }
       : undefined,
     firmware: checks.includes('firmware'),

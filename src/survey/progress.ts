@@ -1,5 +1,6 @@
 import type { FindingKind, ServiceDetectionRecord } from '../core/records.ts';
 import type { ReconcileCounts } from '../store/roles/findings.ts';
+import type { LoginSummary } from './login-summary.ts';
 
 /** What a running survey reports, for the CLI's bar or log lines and for tests. */
 export interface SurveyProgress {
@@ -31,5 +32,7 @@ export interface SurveySummary {
   firmware?: { devicesAssessed: number; unknownMatches: number };
   reconciliation: ReconcileCounts;
   attempts: number;
+  /** Present when the credentials check ran: tries, connections, tries per connection, time. */
+  logins?: LoginSummary;
   elapsedMs: number;
 }

@@ -28,6 +28,7 @@ import { loadFirmwareAssessor } from './firmware-assessor.ts';
 import { surveyHost, type HostSurveyDeps, type Identify } from './host-survey.ts';
 import { createSurveyWriter, type SurveyWriter } from './persist.ts';
 import { resolveSurvey, type SurveySettings } from './policy.ts';
+import { createLoginTally, type LoginTally } from './login-summary.ts';
 import type { SurveyProgress, SurveySummary } from './progress.ts';
 import type { SurveyRequest } from './request.ts';
 
@@ -93,6 +94,8 @@ interface SurveyState {
   targets: number;
   hosts: number;
   attempts: number;
+  /** Set when the credentials check runs. */
+  logins?: LoginTally;
   servicesByStatus: Record<string, number>;
   detection: SurveySummary['detection'];
   found: Partial<Record<FindingKind, number>>;
@@ -206,6 +209,7 @@ async function hostStage(settings: SurveySettings, { protocols, identify, run, s
     credentials: settings.credentials,
   };
   const refusalsClose = settings.discovery.kind === 'given';
+  if (settings.credentials) state.logins = createLoginTally();
   await runPool(
     discovery.openByHost,
     settings.hostConcurrency,
@@ -235,6 +239,7 @@ async function hostStage(settings: SurveySettings, { protocols, identify, run, s
         state.detection.connections += connections;
       }
       state.attempts += result.attempts.length;
+      state.logins?.addDevice(result.logins ?? []);
       for (const finding of result.findings) state.found[finding.kind] = (state.found[finding.kind] ?? 0) + 1;
       await tools.writer.add(result);
     },
@@ -278,6 +283,7 @@ function summaryOf(runId: number, status: SurveySummary['status'], state: Survey
     reconciliation: state.writer?.reconciliation ?? { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 },
     firmware: state.firmware ? { devicesAssessed: state.firmware.devicesAssessed, unknownMatches: state.firmware.unknownMatches } : undefined,
     attempts: state.attempts,
+    ...(state.logins ? { logins: state.logins.summary() } : {}),
     elapsedMs: Math.round(performance.now() - state.started),
   };
 }

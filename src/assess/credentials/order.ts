@@ -10,16 +10,20 @@ export interface OrderingHint {
 
 /**
  * The entries worth trying on one service, most likely first: entries restricted to
- * the protocol (an entry with no protocols applies to any), then those tagged with the
- * identified vendor ahead of the rest. Otherwise the dictionary's own order is kept,
- * because the dictionary is ordered by how often each pair opens devices.
+ * the protocol (an entry with no protocols applies to any), by rank — botnet frequency —
+ * and within a rank in the dictionary's order; the identified vendor's own entries go
+ * ahead of all others (in the same order among themselves). Nothing is dropped: an
+ * unidentified device is offered every entry for its protocol, and only the plan's caps
+ * bound how many are tried.
  * @example orderEntries(loadDictionary(), { vendor: 'Xiongmai', protocol: 'telnet' })[0].id // "on-015"
  */
 export function orderEntries(entries: readonly DictionaryEntry[], hint: OrderingHint): DictionaryEntry[] {
   const protocol = hint.protocol.toLowerCase();
   const vendor = hint.vendor?.trim().toLowerCase();
   const usable = entries.filter((entry) => entry.protocols.length === 0 || entry.protocols.some((name) => name.toLowerCase() === protocol));
-  if (!vendor) return usable;
+  // Array.prototype.sort is stable: equal ranks keep the file's order.
+  const byRank = usable.sort((a, b) => a.rank - b.rank);
+  if (!vendor) return byRank;
   const isVendorEntry = (entry: DictionaryEntry) => entry.vendors.some((name) => name.toLowerCase() === vendor);
-  return [...usable.filter(isVendorEntry), ...usable.filter((entry) => !isVendorEntry(entry))];
+  return [...byRank.filter(isVendorEntry), ...byRank.filter((entry) => !isVendorEntry(entry))];
 }

@@ -9,6 +9,7 @@ import { formatBreakdowns, formatScores } from '../demo/report.ts';
 import { demoClock } from '../demo/clock.ts';
 import { runDemoFollowUp } from '../demo/follow-up.ts';
 import { serveDemo } from '../demo/serve.ts';
+import { labAttemptsPerService } from '../../lab/credentials.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -80,7 +81,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
             ioTimeoutMs: 3000,
             deadlineMs: 10_000,
             maxBytes: 262_144,
-            maxAttemptsPerService: 40,
+            // The lab's bounds, as a plan would set them: every weak pair of the lab is within them.
+            maxAttemptsPerService: labAttemptsPerService,
             maxAttemptsPerHost: 100,
           },
         };

@@ -23,17 +23,18 @@ export const maxHeadBytes = 32 * 1024;
 const maxInterimResponses = 5;
 
 /**
- * The request line and headers for a simple GET.
+ * The request line and headers for a simple GET; `keepAlive` asks the server to keep the
+ * connection open for another request (a login checker's next try), otherwise it is closed.
  * @example buildGetRequest({ path: '/', host: '192.0.2.1:8080', userAgent: 'opennotice' })
  */
-export function buildGetRequest(options: { path: string; host: string; userAgent: string; headers?: Record<string, string> }): Buffer {
+export function buildGetRequest(options: { path: string; host: string; userAgent: string; headers?: Record<string, string>; keepAlive?: boolean }): Buffer {
   const lines = [
     `GET ${options.path || '/'} HTTP/1.1`,
     `Host: ${options.host}`,
     `User-Agent: ${options.userAgent}`,
     'Accept: text/html,application/xhtml+xml,*/*;q=0.8',
     ...Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
-    'Connection: close',
+    options.keepAlive ? 'Connection: keep-alive' : 'Connection: close',
   ];
   // Header values must never carry a line break into the request.
   return Buffer.from(`${lines.map((line) => line.replace(/[\r\n]/g, ' ')).join('\r\n')}\r\n\r\n`, 'latin1');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
+import { fastLoginTiming } from '../../../test/support/login-timing.ts';
 import { readHttpRequest, startPeer, type FakePeer } from '../fake-peer.test.ts';
 import { parseAuthChallenges } from './codec.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
@@ -10,7 +11,16 @@ import { digestAuthorization, pickDigestChallenge } from './digest.ts';
 import { httpAuthChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 2000, maxBytes: 256 * 1024 });
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: [],
+  rank: 9,
+  vendors: [],
+  protocols: [],
+});
 const entries = [entry('h1', 'root', 'root'), entry('h2', 'admin', '1234'), entry('h3', 'admin', 'admin'), entry('h4', 'admin', 'never-tried')];
 
 function service(peer: FakePeer, auth: { scheme: string; realm?: string }, authPath = '/cgi-bin/admin'): ServiceObservation {
@@ -56,7 +66,7 @@ test('the strongest supported Digest challenge is picked', () => {
   assert.equal(pickDigestChallenge(parseAuthChallenges('Digest realm="a", nonce="9", qop="auth-conf"')), undefined);
 });
 
-test('Basic: stops at the first success, one connection per try, audit for each', async () => {
+test('Basic: stops at the first success, audit for each; a server that closes after each answer gets one connection per try', async () => {
   let requests = 0;
   const peer = await startPeer(async (c) => {
     const { line, headers } = await readHttpRequest(c);
@@ -67,6 +77,7 @@ test('Basic: stops at the first success, one connection per try, audit for each'
   });
   const audit: CredentialAttempt[] = [];
   const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic', realm: 'DVR' }), entries, {
+    timing: fastLoginTiming,
     maxAttempts: 10,
     audit: (attempt) => audit.push(attempt),
   });
@@ -84,7 +95,7 @@ test('Basic: stops at the first success, one connection per try, audit for each'
       ['h3', 'accepted'],
     ],
   );
-  assert.deepEqual(outcome.evidence, { scheme: 'basic', path: '/cgi-bin/admin', realm: 'DVR', responseStatus: 200 });
+  assert.deepEqual(outcome.evidence, { scheme: 'basic', path: '/cgi-bin/admin', realm: 'DVR', connections: 3, responseStatus: 200 });
 });
 
 test('Basic: the attempt cap holds; redirects back to the login page are refusals', async () => {
@@ -94,16 +105,86 @@ test('Basic: the attempt cap holds; redirects back to the login page are refusal
     c.socket.end();
   });
   const audit: CredentialAttempt[] = [];
-  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, { maxAttempts: 2, audit: (attempt) => audit.push(attempt) });
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 2,
+    audit: (attempt) => audit.push(attempt),
+  });
   await closePeer(peer);
   assert.equal(outcome.status, 'success');
   assert.equal(outcome.accepted, undefined);
   assert.equal(outcome.attempts, 2);
+  // HTTP/1.1 without "Connection: close", then a hang-up: the second try meets the closed
+  // connection before any byte and is sent again on a new one, unaudited (it was never read).
   assert.equal(peer.connections.length, 2);
+  assert.equal(outcome.pace?.connections, 2);
   assert.deepEqual(
     audit.map((attempt) => attempt.outcome),
     ['rejected', 'rejected'],
   );
+});
+
+/** An HTTP/1.1 server that keeps connections alive (lighttpd-like); `busyFirst` answers 503 to the first requests. */
+async function keepAliveServer(accept: [string, string], options: { busyFirst?: number } = {}) {
+  const requests: Array<{ connection: number; authorization?: string }> = [];
+  let connection = 0;
+  const peer = await startPeer(async (c) => {
+    const mine = ++connection;
+    for (let round = 0; round < 50; round++) {
+      const { line, headers } = await readHttpRequest(c);
+      if (!line) return;
+      requests.push({ connection: mine, authorization: headers.authorization });
+      if (requests.length <= (options.busyFirst ?? 0)) {
+        await c.send('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        c.socket.end();
+        return;
+      }
+      const ok = headers.authorization === `Basic ${Buffer.from(accept.join(':')).toString('base64')}`;
+      const body = ok ? 'welcome' : '<h1>401</h1>';
+      await c.send(`HTTP/1.1 ${ok ? '200 OK' : '401 Unauthorized\r\nWWW-Authenticate: Basic realm="cam"'}\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    }
+  });
+  return { peer, requests };
+}
+
+test('keep-alive: every try on one connection while the server keeps it; nothing after the accepted one', async () => {
+  const { peer, requests } = await keepAliveServer(['admin', 'admin']);
+  const audit: CredentialAttempt[] = [];
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 10,
+    audit: (attempt) => audit.push(attempt),
+  });
+  await closePeer(peer);
+  assert.equal(outcome.accepted?.id, 'h3');
+  assert.equal(requests.length, 3, 'nothing requested after the accepted try');
+  assert.deepEqual(
+    requests.map((request) => request.connection),
+    [1, 1, 1],
+  );
+  assert.deepEqual(outcome.pace, { connections: 1, maxTriesPerConnection: 3, retries: 0, backoffs: 0 });
+});
+
+test('503: back off, come back on a new connection, go on', async () => {
+  const { peer, requests } = await keepAliveServer(['admin', '1234'], { busyFirst: 1 });
+  const audit: CredentialAttempt[] = [];
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 10,
+    audit: (attempt) => audit.push(attempt),
+  });
+  await closePeer(peer);
+  assert.equal(outcome.accepted?.id, 'h2');
+  assert.deepEqual(
+    audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome]),
+    [
+      ['h1', 'error'],
+      ['h1', 'rejected'],
+      ['h2', 'accepted'],
+    ],
+  );
+  assert.equal(requests.length, 3);
+  assert.equal(outcome.pace?.backoffs, 1);
 });
 
 /** A Digest server verifying responses independently (MD5, qop=auth); nonces go stale after two uses. */
@@ -142,6 +223,7 @@ test('Digest: nonce from a first request, stale nonces renewed, success found', 
   const peer = await digestServer('admin', 'admin');
   const audit: CredentialAttempt[] = [];
   const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'digest', realm: 'Login to NVR' }, '/ISAPI/Security/userCheck'), entries, {
+    timing: fastLoginTiming,
     maxAttempts: 10,
     audit: (attempt) => audit.push(attempt),
   });
@@ -157,7 +239,11 @@ test('Digest: nonce from a first request, stale nonces renewed, success found', 
 test('hostile: a server that stops answering is left after two failures', async () => {
   const peer = await startPeer(() => undefined);
   const audit: CredentialAttempt[] = [];
-  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  const outcome = await httpAuthChecker.check(ctx, service(peer, { scheme: 'basic' }), entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 10,
+    audit: (attempt) => audit.push(attempt),
+  });
   await peer.close();
   assert.equal(outcome.status, 'io-timeout');
   assert.equal(outcome.attempts, 2);

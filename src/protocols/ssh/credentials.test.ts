@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { CredentialAttempt, ServiceObservation } from '../../core/records.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
+import { fastLoginTiming } from '../../../test/support/login-timing.ts';
 import { startPeer } from '../fake-peer.test.ts';
 import { labHostKey, serveSsh } from '../../lab/services/ssh-server.ts';
 import { createLabStats, type LabStats } from '../../lab/stats.ts';
@@ -19,7 +20,18 @@ import { createSshChecker } from './credentials.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 1000, deadlineMs: 5000, maxBytes: 64 * 1024 });
 const checker = createSshChecker();
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', vendors: [], protocols: [] });
+/** The context's own limits as before: a key exchange on a busy machine can take more than the scripted peers' 400 ms. */
+const sshTiming = { ...fastLoginTiming, answerWaitMs: 1000, connectionDeadlineMs: 5000 };
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: [],
+  rank: 9,
+  vendors: [],
+  protocols: [],
+});
 
 interface LabSsh {
   port: number;
@@ -27,15 +39,17 @@ interface LabSsh {
   close(): Promise<void>;
 }
 
-/** One lab SSH service on 127.0.0.1 (ephemeral port) with the given persona and credential. */
-async function labSsh(persona: SshPersona, credential: LabCredential): Promise<LabSsh> {
+/** One lab SSH service on 127.0.0.1 (ephemeral port) with the given persona and credential; the first `busy` connections are closed at once. */
+async function labSsh(persona: SshPersona, credential: LabCredential, busy = 0): Promise<LabSsh> {
   const stats = createLabStats();
   const sockets = new Set<Socket>();
   const hostKey = labHostKey(7, '127.0.0.1', 22);
   const service = { port: 22, protocol: 'ssh' as const, auth: 'login' as const, credential, software: 'dropbear_2019.78' };
+  let accepted = 0;
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    if (++accepted <= busy) return void socket.end(); // dropbear at its unauthenticated-connection limit
     serveSsh(socket, service, { persona, hostKey, stats });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,7 +76,7 @@ const observation = (port: number): ServiceObservation => ({
 
 async function check(port: number, entries: DictionaryEntry[], maxAttempts = 20) {
   const audit: CredentialAttempt[] = [];
-  const outcome = await checker.check(ctx, observation(port), entries, { maxAttempts, audit: (attempt) => audit.push(attempt) });
+  const outcome = await checker.check(ctx, observation(port), entries, { timing: sshTiming, maxAttempts, audit: (attempt) => audit.push(attempt) });
   return { outcome, audit };
 }
 
@@ -99,6 +113,34 @@ test('password: the right pair is found across user-name changes; the host key a
     assert.equal(stats.failedLogins, 3);
     assert.equal(stats.commandsAfterLogin, 0);
     assert.equal(stats.bytesAfterLogin, 0, 'not one message after USERAUTH_SUCCESS');
+  } finally {
+    await lab.close();
+  }
+});
+
+test('several tries per connection: the next entries with the same user name go first, close to the likeliness order', async () => {
+  const lab = await labSsh(dropbearPersona(), { username: 'root', password: 'right' });
+  try {
+    const entries = [entry('a', 'root', 'a'), entry('b', 'admin', 'b'), entry('c', 'root', 'c'), entry('d', 'admin', 'd'), entry('e', 'root', 'right')];
+    const { outcome, audit } = await check(lab.port, entries);
+    assert.equal(outcome.accepted?.id, 'e');
+    assert.deepEqual(
+      audit.map((attempt) => attempt.dictionaryEntryId),
+      ['a', 'c', 'e'],
+    );
+    assert.deepEqual(outcome.pace, { connections: 1, maxTriesPerConnection: 3, retries: 0, backoffs: 0 });
+  } finally {
+    await lab.close();
+  }
+});
+
+test('a server that hangs up before its identification (too many connections) is met with backoff', async () => {
+  const lab = await labSsh(dropbearPersona(), { username: 'admin', password: 'admin' }, 1);
+  try {
+    const { outcome, audit } = await check(lab.port, [entry('a', 'admin', 'admin')]);
+    assert.equal(outcome.accepted?.id, 'a', outcome.error);
+    assert.equal(audit.length, 1, 'the refused connection cost no attempt');
+    assert.deepEqual(outcome.pace, { connections: 2, maxTriesPerConnection: 1, retries: 0, backoffs: 1 });
   } finally {
     await lab.close();
   }

@@ -3,6 +3,7 @@ import { statusForReadEnd } from '../../scope/connection.ts';
 import type { GrabContext } from '../grab.ts';
 import type { SshResult } from './grabber.ts';
 import { createAttemptLog, type AttemptLog } from '../../assess/credentials/attempts.ts';
+import { createPaceCounter, defaultLoginTiming, hasRoomForTry, loginContext, type LoginTiming, type PaceCounter } from '../login-pacing.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 import { defaultSshClientOptions, failureOf, openSshLoginSession, type SshClientOptions, type SshLoginSession } from './transport/client.ts';
@@ -20,8 +21,9 @@ interface LiveSession {
 /** State of one check that lives across reconnections. */
 interface CheckState {
   log: AttemptLog;
+  pace: PaceCounter;
+  timing: LoginTiming;
   evidence: Record<string, unknown>;
-  connections: number;
   answered: number;
   /** Authentication methods the server said can continue, once known. */
   methods?: string[];
@@ -29,16 +31,29 @@ interface CheckState {
   failuresPerConnection?: number;
   /** Entries already tried again after a connection ended without an answer. */
   retried: Set<string>;
-  session?: LiveSession;
+  session?: LiveSession & { openedAt: number };
 }
+
+/**
+ * How far ahead in the ordered list a connection looks for another entry with its user
+ * name: servers refuse a change of user name within a connection, so taking the next
+ * entries of the same user first gives several tries per connection while keeping close
+ * to the likeliness order.
+ */
+export const sameUserLookAhead = 32;
 
 /**
  * SSH password checker. Per connection: key exchange (the host key signature is
  * verified, its fingerprint recorded), ssh-userauth, then one user name — servers hang up
  * when it changes — with "password", or "keyboard-interactive" answering password
- * prompts when password is not offered. The first connection asks "none" first to learn
- * the methods. After USERAUTH_SUCCESS the TCP connection is closed at once: no channel,
- * no command.
+ * prompts when password is not offered. Several tries per connection: the next entries
+ * with the connection's user name (within `sameUserLookAhead`) go first, up to the
+ * refusals the server takes before hanging up. The first connection asks "none" first to
+ * learn the methods. Answers are awaited as long as the login timing says (sshd with PAM
+ * waits 2 s ± 25 % before a refusal); an attempt left unanswered is tried once more on a
+ * new connection; a server that hangs up before its identification line or says "too many
+ * connections" is met with backoff. After USERAUTH_SUCCESS the TCP connection is closed
+ * at once: no channel, no command.
  * @example const checker = createSshChecker(); await checker.check(ctx, observation, entries, { maxAttempts: 10, audit })
  */
 export function createSshChecker(options: Partial<SshClientOptions> = {}): CredentialChecker<SshResult> {
@@ -57,13 +72,21 @@ async function checkSsh(
   settings: SshClientOptions,
 ): Promise<CredentialCheckOutcome> {
   const target: Target = { ip: service.ip, port: service.port };
-  const state: CheckState = { log: createAttemptLog(target, 'ssh', limits), evidence: {}, connections: 0, answered: 0, retried: new Set() };
+  const timing = limits.timing ?? defaultLoginTiming;
+  const state: CheckState = {
+    log: createAttemptLog(target, 'ssh', limits),
+    pace: createPaceCounter(timing),
+    timing,
+    evidence: {},
+    answered: 0,
+    retried: new Set(),
+  };
   const finish = (outcome: Omit<CredentialCheckOutcome, 'attempts' | 'evidence'>, extra: Record<string, unknown> = {}): CredentialCheckOutcome => {
     state.session?.ssh.close();
-    return { ...outcome, attempts: state.log.count, evidence: { ...state.evidence, connections: state.connections, ...extra } };
+    return { ...outcome, attempts: state.log.count, pace: state.pace.pace(), evidence: { ...state.evidence, connections: state.pace.connections, ...extra } };
   };
   try {
-    return await tryEntries(ctx, target, entries, limits.maxAttempts, settings, state, finish);
+    return await tryEntries(loginContext(ctx, timing), ctx.signal, target, entries, limits.maxAttempts, settings, state, finish);
   } catch (error) {
     // Garbage mid-authentication: a protocol error, with what was learned so far.
     return finish(failureOf(error));
@@ -72,8 +95,17 @@ async function checkSsh(
 
 type Finish = (outcome: Omit<CredentialCheckOutcome, 'attempts' | 'evidence'>, extra?: Record<string, unknown>) => CredentialCheckOutcome;
 
+/** The next entry to try: the retry first, then one of the connection's user name close ahead, else the likeliest left. */
+function takeNext(queue: DictionaryEntry[], state: CheckState): DictionaryEntry | undefined {
+  const live = state.session;
+  const roomOnConnection = live && (state.failuresPerConnection === undefined || live.failures < state.failuresPerConnection);
+  const sameUser = roomOnConnection ? queue.slice(0, sameUserLookAhead).findIndex((entry) => entry.username === live.username) : -1;
+  return queue.splice(Math.max(0, sameUser), 1)[0];
+}
+
 async function tryEntries(
   ctx: GrabContext,
+  signal: AbortSignal,
   target: Target,
   entries: readonly DictionaryEntry[],
   maxAttempts: number,
@@ -82,23 +114,34 @@ async function tryEntries(
   finish: Finish,
 ): Promise<CredentialCheckOutcome> {
   // Each reconnection needs an attempt under the cap to justify it (as for telnet).
-  const maxConnections = maxAttempts + 1;
-  let index = 0;
+  const maxConnections = maxAttempts + state.timing.maxBackoffs + 1;
+  const queue = [...entries];
+  let retry: DictionaryEntry | undefined;
   // Every pass consumes an entry, retries one at most once, or opens a capped connection: bounded.
   for (let pass = 0; pass < 2 * entries.length + maxConnections + 2; pass++) {
-    if (!state.log.hasRoom() || index >= entries.length || ctx.signal.aborted) break;
-    const entry = entries[index]!;
+    if (!state.log.hasRoom() || (queue.length === 0 && !retry) || signal.aborted) break;
+    const entry = retry ?? takeNext(queue, state)!;
+    retry = undefined;
     const current = state.session;
     const reusable =
-      current && current.username === entry.username && (state.failuresPerConnection === undefined || current.failures < state.failuresPerConnection);
+      current &&
+      current.username === entry.username &&
+      (state.failuresPerConnection === undefined || current.failures < state.failuresPerConnection) &&
+      hasRoomForTry(current.openedAt, state.timing);
     if (!reusable) {
       current?.ssh.close();
       state.session = undefined;
-      if (state.connections >= maxConnections) break;
-      state.connections++;
+      if (state.pace.connections >= maxConnections) break;
+      state.pace.connected();
       const opened = await openSshLoginSession(ctx, target, settings);
-      if ('error' in opened) return finish({ status: opened.status, error: opened.error });
-      state.session = { ssh: opened.session, username: entry.username, failures: 0 };
+      if ('error' in opened) {
+        if (opened.busy && (await state.pace.backOff(signal))) {
+          retry = entry; // nothing was tried with it
+          continue;
+        }
+        return finish({ status: opened.status, error: opened.error });
+      }
+      state.session = { ssh: opened.session, username: entry.username, failures: 0, openedAt: performance.now() };
       recordTransport(state.evidence, opened.session);
       if (!state.methods) {
         const early = await askMethods(state, entry, entries, finish);
@@ -109,7 +152,7 @@ async function tryEntries(
     const method = state.methods!.includes('password') ? 'password' : state.methods!.includes('keyboard-interactive') ? 'keyboard-interactive' : undefined;
     // Only public keys (or host-based logins): no password can be tried, and none would work.
     if (!method) return finish({ status: 'success' }, { passwordLogin: false });
-    index++;
+    state.pace.tried();
     const answer =
       method === 'password'
         ? await session.ssh.auth.password(entry.username, entry.password)
@@ -136,21 +179,28 @@ async function tryEntries(
       case 'ended': {
         session.ssh.close();
         state.session = undefined;
-        if (answer.end !== 'closed') {
-          state.log.record(entry, 'error', `no answer (${answer.end})`);
-          return finish({ status: statusForReadEnd(answer.end), error: answer.error ?? `connection ${answer.end} after an authentication request` });
-        }
-        if (session.failures > 0 && !state.retried.has(entry.id)) {
+        if (!state.retried.has(entry.id)) {
           // Hung up after earlier refusals: either this attempt was refused by hanging up
-          // (OpenSSH at MaxAuthTries) or the server left before reading it (dropbear).
-          // Try it once more on a new connection, and from now on stop short of that count.
-          state.failuresPerConnection = Math.min(state.failuresPerConnection ?? Number.POSITIVE_INFINITY, session.failures);
+          // (OpenSSH at MaxAuthTries) or the server left before reading it (dropbear); or
+          // no answer came in time. Try it once more on a new connection, and after a
+          // hang-up stop short of that count from now on.
+          if (answer.end === 'closed' && session.failures > 0) {
+            state.failuresPerConnection = Math.min(state.failuresPerConnection ?? Number.POSITIVE_INFINITY, session.failures);
+          }
           state.retried.add(entry.id);
-          state.log.record(entry, 'error', 'connection closed before an answer; tried again on a new connection');
-          index--;
-        } else {
+          state.pace.retried();
+          state.log.record(
+            entry,
+            'error',
+            `${answer.end === 'closed' ? 'connection closed before an answer' : `no answer (${answer.end})`}; tried again on a new connection`,
+          );
+          retry = entry;
+        } else if (answer.end === 'closed') {
           state.log.record(entry, 'rejected', answer.disconnect ? `disconnected: ${answer.disconnect}` : 'connection closed after the attempt');
           state.answered++;
+        } else {
+          state.log.record(entry, 'error', `no answer (${answer.end})`);
+          return finish({ status: statusForReadEnd(answer.end), error: answer.error ?? `connection ${answer.end} after an authentication request, twice` });
         }
         break;
       }

@@ -7,7 +7,7 @@ import { statusForReadEnd } from '../../../scope/connection.ts';
 import { dialOrStatus, type GrabContext } from '../../grab.ts';
 import { clientIdentification } from '../codec.ts';
 import { supportedAlgorithms, type AlgorithmPreferences } from './algorithms.ts';
-import { clientHandshake, HandshakeEnded, type HandshakeResult } from './handshake.ts';
+import { clientHandshake, HandshakeEnded, identificationStage, type HandshakeResult } from './handshake.ts';
 import { createMessageStream } from './stream.ts';
 import { createAuthClient, type AuthClient } from './userauth.ts';
 import { SshProtocolError } from './wire.ts';
@@ -31,7 +31,11 @@ export interface SshLoginSession {
   close(): void;
 }
 
-export type OpenedSession = { session: SshLoginSession } | { status: GrabStatus; error: string };
+/** `busy`: the server hung up before its identification line or disconnected with "too many …" (MaxStartups, dropbear's unauthenticated-connection limit). */
+export type OpenedSession = { session: SshLoginSession } | { status: GrabStatus; error: string; busy?: boolean };
+
+/** Disconnect texts of servers refusing more connections (reason 12, SSH_DISCONNECT_TOO_MANY_CONNECTIONS, and friends). */
+const busyDisconnect = /too many|max ?startups|maximum .*connections/i;
 
 /**
  * Open a connection ready for authentication requests. Never throws for network or
@@ -58,7 +62,10 @@ export async function openSshLoginSession(ctx: GrabContext, target: Target, opti
     return { session: { handshake, auth, close: () => conn.close() } };
   } catch (error) {
     conn.close();
-    return failureOf(error);
+    const failure = failureOf(error);
+    if (!(error instanceof HandshakeEnded) || error.read.end !== 'closed') return failure;
+    const busy = error.stage === identificationStage || busyDisconnect.test(error.read.disconnect ?? '');
+    return busy ? { ...failure, busy } : failure;
   }
 }
 

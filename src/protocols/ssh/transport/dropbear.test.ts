@@ -34,6 +34,8 @@ const entry = (id: string, username: string, secret: string): DictionaryEntry =>
   reason: 'trivial',
   vendors: [],
   protocols: [],
+  sources: [],
+  rank: 9,
 });
 
 let directory = '';
@@ -123,7 +125,7 @@ test('dropbear is installed (npm test installs dropbear-bin)', () => {
 });
 
 test('dropbear: the right password is found after wrong ones and a user-name change; evidence as dropbear sees it', {}, async () => {
-  const { outcome, audit } = await check([entry('a', user, 'wrong'), entry('b', 'opn-no-such-user', 'x'), entry('c', user, password)]);
+  const { outcome, audit } = await check([entry('b', 'opn-no-such-user', 'x'), entry('a', user, 'wrong'), entry('c', user, password)]);
   assert.equal(outcome.status, 'success', outcome.error);
   assert.equal(outcome.accepted?.id, 'c');
   assert.deepEqual(

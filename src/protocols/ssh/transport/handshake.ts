@@ -21,12 +21,18 @@ export interface HandshakeResult {
 /** The key exchange stopped because the stream ended (not because of garbage, which throws). */
 export class HandshakeEnded extends Error {
   readonly read: Exclude<MessageRead, { payload: Buffer }>;
+  /** Where it ended, e.g. "the identification exchange" (a server that hangs up there may be busy). */
+  readonly stage: string;
   constructor(read: Exclude<MessageRead, { payload: Buffer }>, stage: string) {
     super(read.error ?? `connection ${read.end} during ${stage}`);
     this.name = 'HandshakeEnded';
     this.read = read;
+    this.stage = stage;
   }
 }
+
+/** The stage name of the identification exchange, for callers that look at `HandshakeEnded.stage`. */
+export const identificationStage = 'the identification exchange';
 
 async function expectMessage(stream: MessageStream, type: number, stage: string): Promise<Buffer> {
   const read = await stream.readMessage();
@@ -52,7 +58,7 @@ const readPublic = (reader: ReturnType<typeof createWireReader>, method: KexMeth
 export async function clientHandshake(stream: MessageStream, options: { clientVersion: string; preferences: AlgorithmPreferences }): Promise<HandshakeResult> {
   await stream.writeIdentification(options.clientVersion);
   const identification = await stream.readIdentification();
-  if (!('line' in identification)) throw new HandshakeEnded(identification, 'the identification exchange');
+  if (!('line' in identification)) throw new HandshakeEnded(identification, identificationStage);
   const peerVersion = identification.line;
   if (!/^SSH-(?:2\.0|1\.99)-/.test(peerVersion)) throw new SshProtocolError(`not SSH protocol 2: ${JSON.stringify(peerVersion.slice(0, 80))}`);
 
@@ -103,7 +109,7 @@ export async function serverHandshake(
   options: { serverVersion: string; preferences: AlgorithmPreferences; hostKey: HostKeySigner },
 ): Promise<HandshakeResult> {
   const identification = await stream.readIdentification({ strict: true });
-  if (!('line' in identification)) throw new HandshakeEnded(identification, 'the identification exchange');
+  if (!('line' in identification)) throw new HandshakeEnded(identification, identificationStage);
   const peerVersion = identification.line;
   if (!/^SSH-(?:2\.0|1\.99)-/.test(peerVersion)) throw new SshProtocolError('Protocol mismatch.');
 
