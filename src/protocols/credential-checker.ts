@@ -43,5 +43,12 @@ export interface CredentialCheckLimits {
 export interface CredentialChecker<R extends GrabResult = GrabResult> {
   /** Whether the grabbed service offers a login this checker knows how to try. */
   appliesTo(service: ObservedService<R>): boolean;
+  /**
+   * The outcome the grab alone already proves, with no traffic and no try: a broker that let the
+   * grab's anonymous CONNECT in, a stream described without credentials, a debug bridge that
+   * answered CNXN. The survey takes it even when the host's try budget is spent, because it
+   * costs nothing; undefined when only trying pairs can tell.
+   */
+  concludeFromGrab?(service: ObservedService<R>): CredentialCheckOutcome | undefined;
   check(ctx: GrabContext, service: ObservedService<R>, entries: readonly DictionaryEntry[], limits: CredentialCheckLimits): Promise<CredentialCheckOutcome>;
 }

@@ -120,23 +120,28 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
   for (const service of result.observations) {
     if (service.status !== 'success') continue;
     const checker = deps.protocols.byName(service.protocol)?.credentials;
-    if (!checker?.appliesTo(service) || hostBudget <= 0) continue;
+    if (!checker?.appliesTo(service)) continue;
+    // What the grab already proves costs no try, so a spent budget does not hide it.
+    const known = checker.concludeFromGrab?.(service);
+    if (!known && hostBudget <= 0) continue;
     const entries = orderEntries(settings.dictionary, { vendor: result.device?.identity.vendor, protocol: service.protocol });
     const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
     const started = performance.now();
     let outcome: CredentialCheckOutcome;
     try {
       const transport = deps.protocols.byName(service.protocol)?.transport ?? 'tcp';
-      outcome = await checker.check(contextFor(deps.context, transport), service, entries, {
-        maxAttempts,
-        timing: settings.timing,
-        audit: (attempt) => result.attempts.push(attempt),
-      });
+      outcome =
+        known ??
+        (await checker.check(contextFor(deps.context, transport), service, entries, {
+          maxAttempts,
+          timing: settings.timing,
+          audit: (attempt) => result.attempts.push(attempt),
+        }));
     } catch (thrown) {
       outcome = { status: 'unknown-error' as const, attempts: 0, evidence: {}, error: thrown instanceof Error ? thrown.message : String(thrown) };
     }
     hostBudget -= outcome.attempts;
-    const stoppedAtCap = outcome.attempts >= maxAttempts && maxAttempts < entries.length;
+    const stoppedAtCap = !known && outcome.attempts >= maxAttempts && maxAttempts < entries.length;
     const report = loginReport(service.protocol, service.port, outcome, performance.now() - started, stoppedAtCap);
     reports.push(report);
     const target = { ip: service.ip, port: service.port, protocol: service.protocol };

@@ -1,4 +1,4 @@
-import type { CredentialChecker } from '../credential-checker.ts';
+import type { CredentialChecker, CredentialCheckOutcome, ObservedService } from '../credential-checker.ts';
 import type { AdbResult } from './grabber.ts';
 
 /**
@@ -10,14 +10,17 @@ import type { AdbResult } from './grabber.ts';
  */
 export const adbChecker: CredentialChecker<AdbResult> = {
   appliesTo: (service) => service.protocol === 'adb' && service.status === 'success' && service.result.state !== undefined,
-  async check(_ctx, service) {
-    const { state, productModel, systemType } = service.result;
-    if (state !== 'open') return { status: 'success', attempts: 0, evidence: { state } };
-    return {
-      status: 'success',
-      noAuthentication: true,
-      attempts: 0,
-      evidence: { state, answer: 'CNXN without AUTH', ...(systemType ? { systemType } : {}), ...(productModel ? { productModel } : {}) },
-    };
-  },
+  concludeFromGrab: (service) => concludeAdb(service),
+  check: async (_ctx, service) => concludeAdb(service),
 };
+
+function concludeAdb(service: ObservedService<AdbResult>): CredentialCheckOutcome {
+  const { state, productModel, systemType } = service.result;
+  if (state !== 'open') return { status: 'success', attempts: 0, evidence: { state } };
+  return {
+    status: 'success',
+    noAuthentication: true,
+    attempts: 0,
+    evidence: { state, answer: 'CNXN without AUTH', ...(systemType ? { systemType } : {}), ...(productModel ? { productModel } : {}) },
+  };
+}

@@ -35,8 +35,15 @@ export function createMqttChecker(options: MqttCheckerOptions = {}): CredentialC
     appliesTo: (service) =>
       service.status === 'success' &&
       (service.result.anonymousAccepted === true || credentialRefusals.includes(service.result.returnMeaning as ConnackMeaning)),
+    concludeFromGrab: anonymousOutcome,
     check: (ctx, service, entries, limits) => checkMqtt(ctx, service, entries, limits, backoffMs),
   };
+}
+
+/** The broker let the grab's anonymous CONNECT in: no-authentication, no pair to try. */
+function anonymousOutcome(service: ObservedService<MqttResult>): CredentialCheckOutcome | undefined {
+  if (service.result.anonymousAccepted !== true) return undefined;
+  return { status: 'success', noAuthentication: true, attempts: 0, evidence: { protocolLevel: levelOf(service), anonymousConnack: service.result.returnCode ?? 0 } };
 }
 
 export const mqttChecker: CredentialChecker<MqttResult> = createMqttChecker();
@@ -54,8 +61,8 @@ async function checkMqtt(
   backoffMs: readonly number[],
 ): Promise<CredentialCheckOutcome> {
   const level = levelOf(service);
-  if (service.result.anonymousAccepted === true)
-    return { status: 'success', noAuthentication: true, attempts: 0, evidence: { protocolLevel: level, anonymousConnack: service.result.returnCode ?? 0 } };
+  const anonymous = anonymousOutcome(service);
+  if (anonymous) return anonymous;
 
   const target: Target = { ip: service.ip, port: service.port };
   const log = createAttemptLog(target, service.protocol, limits);

@@ -46,8 +46,15 @@ function openStreamOf(service: ObservedService<RtspResult>): { path: string; ses
 export const rtspChecker: CredentialChecker<RtspResult> = {
   appliesTo: (service) =>
     service.protocol === 'rtsp' && service.status === 'success' && (loginOf(service) !== undefined || openStreamOf(service) !== undefined),
+  concludeFromGrab: openStreamOutcome,
   check: (ctx, service, entries, limits) => checkRtsp(ctx, service, entries, limits),
 };
+
+/** A stream the grab described without credentials: no-authentication, nothing to send. */
+function openStreamOutcome(service: ObservedService<RtspResult>): CredentialCheckOutcome | undefined {
+  const open = openStreamOf(service);
+  return open ? { status: 'success', noAuthentication: true, attempts: 0, evidence: { openStream: true, ...open } } : undefined;
+}
 
 async function checkRtsp(
   ctx: GrabContext,
@@ -55,8 +62,8 @@ async function checkRtsp(
   entries: readonly DictionaryEntry[],
   limits: CredentialCheckLimits,
 ): Promise<CredentialCheckOutcome> {
-  const open = openStreamOf(service);
-  if (open) return { status: 'success', noAuthentication: true, attempts: 0, evidence: { openStream: true, ...open } };
+  const open = openStreamOutcome(service);
+  if (open) return open;
   const login = loginOf(service);
   if (!login) return { status: 'protocol-error', attempts: 0, evidence: {}, error: 'no Basic or Digest login recorded for this service' };
   const target: Target = { ip: service.ip, port: service.port };
