@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSshChecker } from '../../src/protocols/ssh/credentials.ts';
 import { createAccounts, strongPassword, type TestAccounts } from '../support/real-daemons/accounts.ts';
-import { observation, orderedFor, positionOf, runCheck, sliceEndingAt } from '../support/real-daemons/check.ts';
+import { packagedVersion, surveyService, observation, orderedFor, positionOf, runCheck, sliceEndingAt } from '../support/real-daemons/check.ts';
 import { startDaemon, type Daemon } from '../support/real-daemons/daemon.ts';
 
 const address = { ip: '127.93.3.1', port: 2222 };
@@ -71,5 +71,15 @@ test('a strong password is not found: every try refused, the check concludes', {
   assert.deepEqual(
     audit.map((attempt) => attempt.outcome),
     Array(9).fill('rejected'),
+  );
+});
+
+test('surveyed as a survey of real addresses would: found as ssh by its greeting on port 2222, dropbear named with its release and CPE', async () => {
+  const { observation: grabbed, detection, identity } = await surveyService(address);
+  assert.deepEqual([detection.protocol?.name, detection.method, grabbed.status], ['ssh', 'banner', 'success']);
+  const version = packagedVersion('dropbear-bin');
+  assert.deepEqual(
+    identity?.components?.map((component) => [component.product, component.version, component.cpe]),
+    [['dropbear', version, `cpe:2.3:a:dropbear_ssh_project:dropbear_ssh:${version}:*:*:*:*:*:*:*`]],
   );
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpAuthChecker } from '../../src/protocols/http/credentials.ts';
 import { strongPassword } from '../support/real-daemons/accounts.ts';
-import { observation, orderedFor, positionOf, runCheck, sliceEndingAt } from '../support/real-daemons/check.ts';
+import { packagedVersion, surveyService, observation, orderedFor, positionOf, runCheck, sliceEndingAt } from '../support/real-daemons/check.ts';
 import { startDaemon, type Daemon } from '../support/real-daemons/daemon.ts';
 
 /** As shipped: a second's delay before each refusal. */
@@ -148,6 +148,16 @@ for (const scheme of ['basic', 'digest'] as const) {
     assert.equal(outcome.attempts, ordered.length);
   });
 }
+
+test('surveyed as a survey of real addresses would: found as http by its probe, lighttpd named with its release and CPE', async () => {
+  const { observation: grabbed, detection, identity } = await surveyService(shipped);
+  assert.deepEqual([detection.protocol?.name, detection.method, grabbed.status], ['http', 'probe', 'success']);
+  const version = packagedVersion('lighttpd');
+  assert.deepEqual(
+    identity?.components?.map((component) => [component.product, component.version, component.cpe]),
+    [['lighttpd', version, `cpe:2.3:a:lighttpd:lighttpd:${version}:*:*:*:*:*:*:*`]],
+  );
+});
 
 test('the access logs, flushed as lighttpd stops, show one request per try and nothing after each accepted one', { timeout: 30_000 }, async () => {
   assert.equal(logins.length, 4, 'the four logins above ran');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSshChecker } from '../../src/protocols/ssh/credentials.ts';
 import { createAccounts, strongPassword, type TestAccounts } from '../support/real-daemons/accounts.ts';
-import { observation, orderedFor, positionOf, runCheck } from '../support/real-daemons/check.ts';
+import { packagedVersion, surveyService, observation, orderedFor, positionOf, runCheck } from '../support/real-daemons/check.ts';
 import { startDaemon, type Daemon } from '../support/real-daemons/daemon.ts';
 
 const address = { ip: '127.93.2.1', port: 2222 };
@@ -93,4 +93,14 @@ test('a strong password survives the whole dictionary: every try refused, the ch
   // Every entry was tried: the retried ones twice.
   assert.equal(new Set(audit.map((attempt) => attempt.dictionaryEntryId)).size, ordered.length);
   assert.doesNotMatch(sshd!.output(), new RegExp(`Accepted password for ${strong.username}`));
+});
+
+test('surveyed as a survey of real addresses would: found as ssh by its greeting on port 2222, OpenSSH named with its release and CPE', async () => {
+  const { observation: grabbed, detection, identity } = await surveyService(address);
+  assert.deepEqual([detection.protocol?.name, detection.method, grabbed.status], ['ssh', 'banner', 'success']);
+  const version = packagedVersion('openssh-server');
+  assert.deepEqual(
+    identity?.components?.map((component) => [component.product, component.version, component.cpe]),
+    [['OpenSSH', version, `cpe:2.3:a:openbsd:openssh:${version}:*:*:*:*:*:*:*`]],
+  );
 });

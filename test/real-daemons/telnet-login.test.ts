@@ -6,15 +6,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTelnetChecker } from '../../src/protocols/telnet/credentials.ts';
 import { createTelnetSession } from '../../src/protocols/telnet/session.ts';
 import { createAccounts, strongPassword, type TestAccounts } from '../support/real-daemons/accounts.ts';
-import { observation, orderedFor, positionOf, runCheck, sliceEndingAt, surveyContext } from '../support/real-daemons/check.ts';
+import { packagedVersion, surveyService, observation, orderedFor, positionOf, runCheck, sliceEndingAt, surveyContext } from '../support/real-daemons/check.ts';
 import { startDaemon, type Daemon } from '../support/real-daemons/daemon.ts';
 import { waitFor } from '../support/real-daemons/wait.ts';
+import { startRecordingProxy, type RecordingProxy } from '../support/real-daemons/recording-proxy.ts';
+import { IAC } from '../../src/protocols/telnet/codec.ts';
 
 const address = { ip: '127.93.1.1', port: 2323 };
 /** on-357 netopia/netopia: a vendor default (Netopia) from the later half of the telnet order. */
@@ -24,9 +26,18 @@ const strong = { username: 'corecess', password: strongPassword('telnet') };
 const checker = createTelnetChecker();
 const service = () => observation('telnet', address, { promptKind: 'login', prompt: 'login:' });
 
+/**
+ * A second telnetd whose "login" is BusyBox's own shell, as on devices shipped with an open
+ * debug shell: run as nobody, reached through a relay that records every byte.
+ */
+const openShell = { ip: '127.93.1.2', port: 2323 };
+const openShellRelay = { ip: '127.93.1.3', port: 2323 };
+
 let directory = '';
 let accounts: TestAccounts | undefined;
 let telnetd: Daemon | undefined;
+let openShellTelnetd: Daemon | undefined;
+let relay: RecordingProxy | undefined;
 
 before(async () => {
   assert.equal(process.getuid?.(), 0, 'the telnet test bed needs root: it creates login accounts and runs telnetd');
@@ -41,9 +52,23 @@ before(async () => {
     ...address,
     logFile: join(directory, 'telnetd.log'),
   });
+  const shell = join(directory, 'open-shell.sh');
+  writeFileSync(shell, '#!/bin/sh\nexec setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env busybox ash -l\n');
+  chmodSync(shell, 0o755);
+  chmodSync(directory, 0o755);
+  openShellTelnetd = await startDaemon({
+    name: 'busybox telnetd (open shell)',
+    command: 'busybox',
+    args: ['telnetd', '-F', '-b', `${openShell.ip}:${openShell.port}`, '-l', shell],
+    ...openShell,
+    logFile: join(directory, 'telnetd-open.log'),
+  });
+  relay = await startRecordingProxy(openShellRelay, openShell);
 });
 
 after(async () => {
+  await relay?.close();
+  await openShellTelnetd?.stop();
   await telnetd?.stop();
   accounts?.remove();
   if (directory) rmSync(directory, { recursive: true, force: true });
@@ -100,4 +125,40 @@ test('the recorder is a real witness: what a client types after a login lands in
   } finally {
     session.close();
   }
+});
+
+test('an open BusyBox shell: found as telnet by its greeting, BusyBox named with its release and CPE, reported as no-authentication with nothing typed', {
+  timeout: 60_000,
+}, async () => {
+  const { observation: grabbed, detection, identity } = await surveyService(openShellRelay);
+  assert.deepEqual([detection.protocol?.name, detection.method, grabbed.status], ['telnet', 'banner', 'success']);
+  assert.equal(grabbed.result.promptKind, 'shell');
+  const version = packagedVersion('busybox-static');
+  assert.deepEqual(
+    identity?.components?.map((component) => [component.product, component.version, component.cpe]),
+    [['BusyBox', version, `cpe:2.3:a:busybox:busybox:${version}:*:*:*:*:*:*:*`]],
+  );
+  const { outcome, audit } = await runCheck(checker, grabbed, orderedFor('telnet'));
+  assert.equal(outcome.noAuthentication, true, outcome.error);
+  assert.equal(audit.length, 0, 'no pair is tried on a shell that asks for none');
+  // Every connection the survey made: after the shell's prompt the client sent no text at all
+  // (telnet option answers, IAC sequences, are all it may still send).
+  assert.ok(relay!.connections.length >= 2, 'the grab and the check both connected');
+  await Promise.all(relay!.connections.map((connection) => connection.closed));
+  let promptsSeen = 0;
+  for (const connection of relay!.connections) {
+    // Detection's connection ends at the greeting, before the prompt: then nothing it sent may be text either.
+    // ash's line editor asks where the cursor is (ESC [6n) after the prompt; a terminal would answer, a survey must not.
+    const promptAt = connection.chunks.findIndex((chunk) => chunk.from === 'server' && /\$ (?:\x1b\[6n)?$/.test(chunk.bytes.toString('latin1')));
+    if (promptAt >= 0) promptsSeen++;
+    const typed = Buffer.concat(
+      connection.chunks
+        .slice(promptAt + 1)
+        .filter((chunk) => chunk.from === 'client')
+        .map((chunk) => chunk.bytes),
+    );
+    const text = Buffer.from(typed.filter((byte, index) => byte !== IAC && typed[index - 1] !== IAC && typed[index - 2] !== IAC));
+    assert.equal(text.length, 0, `typed after the prompt: ${JSON.stringify(text.toString('latin1'))}`);
+  }
+  assert.ok(promptsSeen >= 2, `the grab and the check both reached the shell prompt (${promptsSeen})`);
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ftpChecker } from '../../src/protocols/ftp/credentials.ts';
 import { createAccounts, strongPassword, type TestAccounts } from '../support/real-daemons/accounts.ts';
-import { observation, orderedFor, positionOf, runCheck, sliceEndingAt } from '../support/real-daemons/check.ts';
+import { packagedVersion, surveyService, observation, orderedFor, positionOf, runCheck, sliceEndingAt } from '../support/real-daemons/check.ts';
 import { startDaemon, type Daemon } from '../support/real-daemons/daemon.ts';
 
 const address = { ip: '127.93.4.1', port: 2121 };
@@ -109,3 +109,13 @@ test('a strong password is not found: every try refused, the check concludes', {
 function readLog(): string[] {
   return existsSync(logFile()) ? readFileSync(logFile(), 'utf8').split('\n') : [];
 }
+
+test('surveyed as a survey of real addresses would: found as ftp by its greeting on port 2121, vsftpd named with its release and CPE', async () => {
+  const { observation: grabbed, detection, identity } = await surveyService(address);
+  assert.deepEqual([detection.protocol?.name, detection.method, grabbed.status], ['ftp', 'banner', 'success']);
+  const version = packagedVersion('vsftpd');
+  assert.deepEqual(
+    identity?.components?.map((component) => [component.product, component.version, component.cpe]),
+    [['vsftpd', version, `cpe:2.3:a:vsftpd_project:vsftpd:${version}:*:*:*:*:*:*:*`]],
+  );
+});

@@ -90,7 +90,9 @@ test('the checker reports the open device as no-authentication without trying an
     const service: ObservedService<AdbResult> = { ...target, protocol: 'adb', status: outcome.status, result: outcome.result, durationMs: 1, observedAt: '' };
     assert.equal(adbChecker.appliesTo(service), true);
     const audited: CredentialAttempt[] = [];
-    const entries: DictionaryEntry[] = [{ id: 'x', username: 'root', password: 'root', vendors: [], protocols: [], reason: 'trivial', sources: ['pattern'], rank: 7 }];
+    const entries: DictionaryEntry[] = [
+      { id: 'x', username: 'root', password: 'root', vendors: [], protocols: [], reason: 'trivial', sources: ['pattern'], rank: 7 },
+    ];
     const check = await adbChecker.check(ctx, service, entries, { maxAttempts: 5, audit: (attempt) => audited.push(attempt) });
     assert.equal(check.status, 'success');
     assert.equal(check.noAuthentication, true);

@@ -19,7 +19,16 @@ import { mqtt, mqtts } from './index.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 500, deadlineMs: 3000, maxBytes: 64 * 1024 });
 const checker = createMqttChecker({ backoffMs: [20, 40] });
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', sources: ['pattern'], rank: 7, vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: ['pattern'],
+  rank: 7,
+  vendors: [],
+  protocols: [],
+});
 const entries = [
   entry('m1', 'admin', 'admin'),
   entry('m2', 'root', 'root'),

@@ -43,7 +43,12 @@ export function createMqttChecker(options: MqttCheckerOptions = {}): CredentialC
 /** The broker let the grab's anonymous CONNECT in: no-authentication, no pair to try. */
 function anonymousOutcome(service: ObservedService<MqttResult>): CredentialCheckOutcome | undefined {
   if (service.result.anonymousAccepted !== true) return undefined;
-  return { status: 'success', noAuthentication: true, attempts: 0, evidence: { protocolLevel: levelOf(service), anonymousConnack: service.result.returnCode ?? 0 } };
+  return {
+    status: 'success',
+    noAuthentication: true,
+    attempts: 0,
+    evidence: { protocolLevel: levelOf(service), anonymousConnack: service.result.returnCode ?? 0 },
+  };
 }
 
 export const mqttChecker: CredentialChecker<MqttResult> = createMqttChecker();

@@ -12,7 +12,16 @@ import type { RtspResult } from './grabber.ts';
 import rtsp from './index.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 3000, maxBytes: 128 * 1024 });
-const entry = (id: string, username: string, password: string): DictionaryEntry => ({ id, username, password, reason: 'trivial', sources: ['pattern'], rank: 7, vendors: [], protocols: [] });
+const entry = (id: string, username: string, password: string): DictionaryEntry => ({
+  id,
+  username,
+  password,
+  reason: 'trivial',
+  sources: ['pattern'],
+  rank: 7,
+  vendors: [],
+  protocols: [],
+});
 const entries = [entry('r1', 'root', 'root'), entry('r2', 'admin', '1234'), entry('r3', 'admin', 'admin'), entry('r4', 'admin', 'never-tried')];
 const weak = { username: 'admin', password: 'admin' };
 

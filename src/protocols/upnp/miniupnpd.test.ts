@@ -5,13 +5,15 @@
 // leaves the namespace, and the namespace is removed at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createNetworkNamespace, stopProcess, type NetworkNamespace } from '../../../test/support/network-namespace.ts';
+import { createIdentifier } from '../../identify/engine.ts';
+import { loadRuleFiles } from '../../identify/rule-loader.ts';
 import type { GrabOutcome } from '../grab.ts';
 import type { UpnpResult } from './grabber.ts';
 
@@ -117,4 +119,14 @@ test('miniupnpd: the grab reads manufacturer, model and number as its config set
   assert.ok(result.services?.some((service) => service.startsWith('urn:schemas-upnp-org:service:Layer3Forwarding')));
   assert.match(String(result.embedded?.deviceType), /WANDevice/);
   assert.doesNotMatch(stdout, /KX30000/, 'the serial number is not kept');
+  // The daemon is named with its release and CPE by the shipped rules, from what the grab kept.
+  // "miniupnpd<TAB>2.3.1-1": the upstream release is the version between the epoch and the Debian revision.
+  const packaged = execFileSync('dpkg-query', ['-W', 'miniupnpd'], { encoding: 'utf8' }).trim().split('\t')[1] ?? '';
+  const installed = packaged.replace(/^\d+:/, '').replace(/-[^-]+$/, '');
+  const identity = createIdentifier(loadRuleFiles()).identify('127.0.0.1', [
+    { ip: '127.0.0.1', port, protocol: 'upnp', status: 'success', result, durationMs: 1, observedAt: '' },
+  ]);
+  const miniupnpd = identity?.components?.find((component) => component.product === 'MiniUPnPd');
+  assert.equal(miniupnpd?.version, installed, `Debian's miniupnpd ${installed} (Server: ${result.server})`);
+  assert.equal(miniupnpd?.cpe, `cpe:2.3:a:miniupnp_project:miniupnpd:${installed}:*:*:*:*:*:*:*`);
 });

@@ -3,10 +3,16 @@
  * shipped dictionary in the survey's order for an unidentified device, the survey's
  * default caps and login timing, a dialer whose io timeout is the survey's 3 s.
  */
+import { execFileSync } from 'node:child_process';
 import type { DictionaryEntry } from '../../../src/assess/credentials/dictionary.ts';
 import { loadDictionary } from '../../../src/assess/credentials/dictionary.ts';
 import { orderEntries } from '../../../src/assess/credentials/order.ts';
-import type { CredentialAttempt, GrabResult, ServiceObservation } from '../../../src/core/records.ts';
+import type { CredentialAttempt, DeviceIdentity, GrabResult, ServiceObservation } from '../../../src/core/records.ts';
+import { createIdentifier } from '../../../src/identify/engine.ts';
+import { loadRuleFiles } from '../../../src/identify/rule-loader.ts';
+import { defaultDetectionLimits, detectService, type ServiceDetection } from '../../../src/protocols/detect.ts';
+import { contextFor } from '../../../src/protocols/grab.ts';
+import { shippedProtocols } from '../../../src/protocols/registry.ts';
 import type { CredentialCheckOutcome, CredentialChecker, ObservedService } from '../../../src/protocols/credential-checker.ts';
 import { defaultLoginTiming } from '../../../src/protocols/login-pacing.ts';
 import { defaultAttemptCaps } from '../../../src/survey/policy.ts';
@@ -76,4 +82,44 @@ export async function runCheck<R extends GrabResult>(
     audit: (attempt) => audit.push(attempt),
   });
   return { outcome, audit, durationMs: performance.now() - started };
+}
+
+export interface SurveyedService {
+  observation: ServiceObservation;
+  /** How detection named it (the daemons listen on ports not their protocol's own). */
+  detection: ServiceDetection;
+  identity?: DeviceIdentity;
+}
+
+/**
+ * The daemon as a survey of real addresses sees it: its protocol found by detection, grabbed
+ * with that protocol, identified with the shipped rules only (never the lab's).
+ * @example const { observation, identity } = await surveyService({ ip: '127.93.2.1', port: 2222 })
+ */
+export async function surveyService(target: { ip: string; port: number }): Promise<SurveyedService> {
+  const detection = await detectService(surveyContext, target, shippedProtocols, defaultDetectionLimits);
+  if (!detection.protocol) throw new Error(`${target.ip}:${target.port}: no protocol recognised (${detection.status}: ${detection.error ?? ''})`);
+  const protocol = detection.protocol;
+  const outcome = await protocol.grab(contextFor(surveyContext, protocol.transport), target);
+  const observation: ServiceObservation = {
+    ...target,
+    protocol: protocol.name,
+    status: outcome.status,
+    result: outcome.result,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    durationMs: 1,
+    observedAt: new Date().toISOString(),
+  };
+  const identity = createIdentifier(loadRuleFiles()).identify(target.ip, [observation]);
+  return { observation, detection, ...(identity ? { identity } : {}) };
+}
+
+/**
+ * The upstream release of an installed Debian package: the version without its epoch and Debian revision.
+ * @example packagedVersion('openssh-server') // '9.2p1'
+ */
+export function packagedVersion(name: string): string {
+  // "openssh-server<TAB>1:9.2p1-2+deb12u10"
+  const version = execFileSync('dpkg-query', ['-W', name], { encoding: 'utf8' }).trim().split('\t')[1] ?? '';
+  return version.replace(/^\d+:/, '').replace(/-[^-]+$/, '');
 }
