@@ -38,8 +38,8 @@ test('only the ordinary devices at the given addresses are scored, moved service
   const services = truthServices(truth, new Set(['127.90.0.1', '127.90.0.2', '127.90.0.3']));
   assert.equal(services.length, 4);
   assert.deepEqual(
-    services.filter((service) => service.moved),
-    [{ ip: '127.90.0.2', port: 8023, protocol: 'ssh', moved: true }],
+    services.filter((service) => service.movedFrom !== undefined),
+    [{ ip: '127.90.0.2', port: 8023, protocol: 'ssh', movedFrom: 22 }],
   );
   assert.equal(truthServices(truth, new Set(['127.90.0.2'])).length, 2);
 });
@@ -53,7 +53,12 @@ test('precision over names given, recall over true services, moved accuracy over
   assert.equal(score.correct, 2);
   assert.equal(score.precision, 2 / 3);
   assert.equal(score.recall, 2 / 4);
-  assert.deepEqual(score.moved, { services: 1, correct: 0, accuracy: 0 });
+  assert.deepEqual(score.moved, {
+    services: 1,
+    correct: 0,
+    accuracy: 0,
+    wrong: [{ ip: '127.90.0.2', port: 8023, protocol: 'ssh', movedFrom: 22, said: notNamed }],
+  });
   assert.deepEqual([...score.byProtocol.get('cwmp')!.namedInstead], [['http', 1]]);
   assert.deepEqual([...score.byProtocol.get('ssh')!.namedInstead], [[notNamed, 1]]);
   assert.equal(

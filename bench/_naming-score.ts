@@ -9,8 +9,8 @@ export interface TruthService {
   ip: string;
   port: number;
   protocol: string;
-  /** Moved off its protocol's usual port (the truth's `movedFrom`). */
-  moved: boolean;
+  /** The protocol's usual port, when the service was moved off it (the truth's `movedFrom`). */
+  movedFrom?: number;
 }
 
 /** Per protocol the lab speaks: how many services, how many named right, and the other names given. */
@@ -30,8 +30,13 @@ export interface NamingScore {
   precision: number;
   recall: number;
   /** Over the true services that were moved: named right ÷ moved services (the same denominator for every tool). */
-  moved: { services: number; correct: number; accuracy: number };
+  moved: { services: number; correct: number; accuracy: number; wrong: MovedMisname[] };
   byProtocol: Map<string, ProtocolNaming>;
+}
+
+/** A moved service named wrongly or not at all, and what the tool said. */
+export interface MovedMisname extends TruthService {
+  said: string;
 }
 
 /** The name given to a service the tool did not name at all, in `namedInstead`. */
@@ -40,13 +45,18 @@ export const notNamed = '(none)';
 /**
  * The services of the ordinary devices at `addresses`. Hostile devices are left out: they
  * speak no protocol on purpose, so there is nothing to name right.
- * @example truthServices(lab.truth, new Set(['127.77.0.5'])) // [{ ip: '127.77.0.5', port: 23, protocol: 'telnet', moved: false }, …]
+ * @example truthServices(lab.truth, new Set(['127.77.0.5'])) // [{ ip: '127.77.0.5', port: 23, protocol: 'telnet' }, …]
  */
 export function truthServices(truth: LabTruth, addresses: ReadonlySet<string>): TruthService[] {
   return truth.devices
     .filter((device) => device.role === 'device' && addresses.has(device.ip))
     .flatMap((device) =>
-      device.services.map((service) => ({ ip: device.ip, port: service.port, protocol: service.protocol, moved: service.movedFrom !== undefined })),
+      device.services.map((service) => ({
+        ip: device.ip,
+        port: service.port,
+        protocol: service.protocol,
+        ...(service.movedFrom !== undefined ? { movedFrom: service.movedFrom } : {}),
+      })),
     );
 }
 
@@ -62,7 +72,7 @@ export function scoreNaming(expected: readonly TruthService[], calls: readonly S
     correct: 0,
     precision: 1,
     recall: 1,
-    moved: { services: 0, correct: 0, accuracy: 1 },
+    moved: { services: 0, correct: 0, accuracy: 1, wrong: [] },
     byProtocol: new Map(),
   };
   for (const service of expected) {
@@ -78,9 +88,10 @@ export function scoreNaming(expected: readonly TruthService[], calls: readonly S
       const instead = name ?? notNamed;
       naming.namedInstead.set(instead, (naming.namedInstead.get(instead) ?? 0) + 1);
     }
-    if (service.moved) {
+    if (service.movedFrom !== undefined) {
       score.moved.services++;
       if (right) score.moved.correct++;
+      else score.moved.wrong.push({ ...service, said: name ?? notNamed });
     }
   }
   score.precision = calls.length === 0 ? 1 : score.correct / calls.length;

@@ -124,6 +124,21 @@ function printByProtocol(ours: NamingScore, nmap: NamingScore): void {
   }
 }
 
+/** Most moved services listed by name when a tool got them wrong. */
+const movedMisnamesShown = 20;
+
+/** Each moved service that either tool named wrongly: where, what it speaks, what each said. */
+function printMovedMisnames(ours: NamingScore, nmap: NamingScore): void {
+  const said = (score: NamingScore, key: string) => score.moved.wrong.find((wrong) => `${wrong.ip}:${wrong.port}` === key)?.said;
+  const wrong = new Map([...ours.moved.wrong, ...nmap.moved.wrong].map((service) => [`${service.ip}:${service.port}`, service]));
+  for (const [key, service] of [...wrong].slice(0, movedMisnamesShown)) {
+    process.stdout.write(
+      `  moved ${key} (from ${service.movedFrom}) speaks ${service.protocol}: opennotice ${said(ours, key) ?? service.protocol}, nmap ${said(nmap, key) ?? service.protocol}\n`,
+    );
+  }
+  if (wrong.size > movedMisnamesShown) process.stdout.write(`  … and ${wrong.size - movedMisnamesShown} more\n`);
+}
+
 /**
  * opennotice against nmap on the lab; ends with `target: survey_vs_nmap` and
  * `target: survey_moved_detection_vs_nmap`.
@@ -159,7 +174,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
     const sampleServices = truthServices(lab.truth, new Set(sample));
     process.stdout.write(
       `sample: ${sample.length} addresses of ordinary lab devices, spread evenly over the lab: ${sampleServices.length} services, ` +
-        `${sampleServices.filter((service) => service.moved).length} of them moved off their usual port\n`,
+        `${sampleServices.filter((service) => service.movedFrom !== undefined).length} of them moved off their usual port\n`,
     );
     if (labSize.hostile) process.stdout.write(`${hostileNote}\n`);
     const ours = await surveyWithOpennotice(
@@ -213,6 +228,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       `moved services named right, same sample: opennotice ${share(oursNaming.moved)}, nmap ${share(nmapNaming.moved)}; ` +
         `difference ${movedDifference >= 0 ? '+' : ''}${fixed(movedDifference)} (target ≥ 0)\n`,
     );
+    printMovedMisnames(oursNaming, nmapNaming);
     printTarget('survey_vs_nmap', ratio);
     printTarget('survey_moved_detection_vs_nmap', movedDifference);
   } finally {
