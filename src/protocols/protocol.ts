@@ -73,6 +73,23 @@ export interface ProtocolDetection {
   };
 }
 
+/**
+ * What a UDP service's answer to one request showed about abusing it as a reflector: a spoofed
+ * request of `requestBytes` makes the service send `replyBytes` to the victim. The bandwidth
+ * amplification factor is replyBytes ÷ requestBytes, both UDP payload bytes (Rossow, "Amplification
+ * Hell", NDSS 2014). Only replies that parsed as the protocol's answer to this request (its token
+ * or id matched) may be counted: a flood of garbage is not a reflector.
+ */
+export interface ReflectionMeasure {
+  /** The request measured, as reports name it: "M-SEARCH ssdp:all", "monlist", "stats", "ANY example.org". */
+  request: string;
+  /** UDP payload bytes of the request. */
+  requestBytes: number;
+  /** UDP payload bytes of the replies as they arrived (before the survey's byte cap cut any). */
+  replyBytes: number;
+  replyPackets: number;
+}
+
 /** A protocol as its folder writes it, with its own result type R. */
 export interface ProtocolDefinition<R extends GrabResult> {
   /** Lower-case name used in observations, findings, rules and reports: "telnet". */
@@ -105,6 +122,13 @@ export interface ProtocolDefinition<R extends GrabResult> {
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome<R>>;
   /** The login checker, for protocols that have a login the dictionary can be tried on. */
   credentials?: CredentialChecker<R>;
+  /**
+   * For UDP protocols a reflection attack can abuse: what the grab measured of its amplifying
+   * request, read back from the grab's result; undefined when the service did not answer it
+   * (or answered with something that is not the protocol's reply). The survey turns it into a
+   * `reflector` finding.
+   */
+  reflection?(result: Partial<R>): ReflectionMeasure | undefined;
 }
 
 /** A protocol as the framework sees it: the same object, its result type erased to JSON. */
@@ -120,6 +144,7 @@ export interface Protocol {
   readonly rulesOf?: string;
   grab(ctx: GrabContext, target: Target): Promise<GrabOutcome>;
   readonly credentials?: CredentialChecker;
+  reflection?(result: Partial<GrabResult>): ReflectionMeasure | undefined;
 }
 
 /**
@@ -141,5 +166,7 @@ export function defineProtocol<R extends GrabResult>(definition: ProtocolDefinit
     ...(definition.rulesOf ? { rulesOf: definition.rulesOf } : {}),
     grab: definition.grab,
     ...(definition.credentials ? { credentials: definition.credentials as unknown as CredentialChecker } : {}),
+    // The same erasure as the checker's: reflection only ever reads results of this protocol's own grab.
+    ...(definition.reflection ? { reflection: definition.reflection as (result: Partial<GrabResult>) => ReflectionMeasure | undefined } : {}),
   };
 }

@@ -31,6 +31,8 @@ export interface DatagramReply {
   atMs: number;
   /** Cut at the byte cap (only ever the last reply). */
   truncated: boolean;
+  /** The datagram's UDP payload length as it arrived, before any cut: what a reflector sends a victim. */
+  size: number;
 }
 
 /** Why the collection stopped. */
@@ -136,7 +138,7 @@ export function exchangeDatagram(start: ExchangeStart): Promise<DatagramExchange
       const truncated = message.length > room;
       const data = truncated ? message.subarray(0, Math.max(0, room)) : message;
       bytesRead += data.length;
-      replies.push({ data, atMs: Math.round(performance.now() - sentAt), truncated });
+      replies.push({ data, atMs: Math.round(performance.now() - sentAt), truncated, size: message.length });
       if (truncated) finish('byte-cap');
       else if (replies.length >= limits.maxReplies) finish('reply-cap');
       else wait(limits.quietMs, 'quiet');
