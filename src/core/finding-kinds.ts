@@ -17,7 +17,7 @@ export interface FindingKindDefinition {
   /** How urgently a subscriber should act, 0 most urgent: the order of reports and notices. */
   readonly urgency: number;
   /** The survey step or observation that finds it. */
-  readonly foundBy: 'credentials' | 'firmware' | 'darknet';
+  readonly foundBy: 'credentials' | 'firmware' | 'darknet' | 'reflection';
   /** Name in tables and charts: "Weak credentials". */
   readonly label: Words;
   /** Shorter name for a subscriber or an ISP's portal: "Weak password". */
@@ -101,6 +101,24 @@ export const findingKindDefinitions = [
       type: 'infected-system',
       identifier: 'infected-iot',
       description: 'IoT device appears infected: it scans or attacks other hosts like a bot',
+    },
+  },
+  {
+    kind: 'reflector',
+    urgency: 4,
+    foundBy: 'reflection',
+    label: { en: 'DDoS reflector', ja: 'DDoS反射攻撃の踏み台' },
+    shortLabel: { en: 'Reflector', ja: '踏み台' },
+    description: 'answers a small UDP request from anyone with a larger reply, so attackers can use it to amplify denial-of-service attacks',
+    advice: {
+      en: 'A device here answers requests from anyone on the internet with replies many times larger, and can be used to flood others (a DDoS reflector). Turn off the service on the internet side (UPnP/SSDP, SNMP, NTP monitoring, DNS for outsiders, memcached over UDP, device discovery) or restrict it to your own network.',
+      ja: 'インターネットの誰からの問い合わせにも大きな応答を返す機器があり、他者へのDDoS攻撃の踏み台（反射）に使われるおそれがあります。インターネット側でその機能（UPnP/SSDP、SNMP、NTPの監視機能、外部向けDNS、UDPのmemcached、機器探索）を止めるか、自宅・社内のネットワークだけに制限してください。',
+    },
+    intelMq: {
+      taxonomy: 'vulnerable',
+      type: 'ddos-amplifier',
+      identifier: 'reflector',
+      description: 'IoT device answers small spoofable UDP requests with larger replies (DDoS amplifier)',
     },
   },
 ] as const satisfies readonly FindingKindDefinition[];

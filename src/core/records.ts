@@ -129,6 +129,29 @@ export interface Finding {
   observedAt: string;
 }
 
+/**
+ * What a UDP service's answer to one request showed about abusing it as a reflector: a spoofed
+ * request of `requestBytes` makes the service send `replyBytes` to the victim. The bandwidth
+ * amplification factor is replyBytes ÷ requestBytes, both UDP payload bytes (Rossow, "Amplification
+ * Hell", NDSS 2014). Only replies that parsed as the protocol's answer to this request (its token
+ * or id matched) may be counted: a flood of garbage is not a reflector.
+ */
+export interface ReflectionMeasure {
+  /** The request measured, as reports name it: "M-SEARCH ssdp:all", "monlist", "stats", "ANY example.org". */
+  request: string;
+  /** UDP payload bytes of the request. */
+  requestBytes: number;
+  /** UDP payload bytes of the replies as they arrived (before the survey's byte cap cut any). */
+  replyBytes: number;
+  replyPackets: number;
+}
+
+/** The evidence a `reflector` finding carries: the measure and its bandwidth amplification factor. */
+export interface ReflectorEvidence extends ReflectionMeasure {
+  /** replyBytes ÷ requestBytes, two decimals. */
+  amplification: number;
+}
+
 /** One login attempt, for the audit log the survey plan is accountable for. */
 export interface CredentialAttempt extends Target {
   protocol: string;

@@ -5,11 +5,11 @@
  * the checker that tries the credential dictionary on it. The registry (registry.ts) lists
  * these objects; survey ports, rule validation and the docs tables all derive from it.
  */
-import type { GrabResult, Target } from '../core/records.ts';
+import type { GrabResult, ReflectionMeasure, Target } from '../core/records.ts';
 import type { CredentialChecker } from './credential-checker.ts';
 import type { GrabContext, GrabOutcome, Transport } from './grab.ts';
 
-export type { Transport };
+export type { ReflectionMeasure, Transport };
 
 /**
  * How a field looks in a grab result, for the rules that read it:
@@ -71,23 +71,6 @@ export interface ProtocolDetection {
      */
     ownPortsOnly?: boolean;
   };
-}
-
-/**
- * What a UDP service's answer to one request showed about abusing it as a reflector: a spoofed
- * request of `requestBytes` makes the service send `replyBytes` to the victim. The bandwidth
- * amplification factor is replyBytes ÷ requestBytes, both UDP payload bytes (Rossow, "Amplification
- * Hell", NDSS 2014). Only replies that parsed as the protocol's answer to this request (its token
- * or id matched) may be counted: a flood of garbage is not a reflector.
- */
-export interface ReflectionMeasure {
-  /** The request measured, as reports name it: "M-SEARCH ssdp:all", "monlist", "stats", "ANY example.org". */
-  request: string;
-  /** UDP payload bytes of the request. */
-  requestBytes: number;
-  /** UDP payload bytes of the replies as they arrived (before the survey's byte cap cut any). */
-  replyBytes: number;
-  replyPackets: number;
 }
 
 /** A protocol as its folder writes it, with its own result type R. */

@@ -20,11 +20,15 @@ import upnp from './upnp/index.ts';
 export interface ProtocolRegistry {
   /** In the order given: a port claimed by two protocols belongs to the first. */
   readonly protocols: readonly Protocol[];
-  /** The protocol an open port is taken to speak (its default or other ports), if any. */
+  /** The TCP (or TLS) protocol an open TCP port is taken to speak (its default or other ports), if any. */
   forPort(port: number): Protocol | undefined;
+  /** The UDP protocol whose request a UDP port is sent (its default or other ports), if any. */
+  forUdpPort(port: number): Protocol | undefined;
   byName(name: string): Protocol | undefined;
-  /** Every protocol's default ports, ascending: what a survey dials when no ports are given. */
+  /** Every TCP and TLS protocol's default ports, ascending: what a survey dials when no ports are given. */
   readonly defaultSurveyPorts: readonly number[];
+  /** Every UDP protocol's default ports, ascending. */
+  readonly defaultUdpPorts: readonly number[];
   /** Each protocol's result fields that identification rules may read, by protocol name. */
   readonly fieldTables: ReadonlyMap<string, FieldTable>;
   /** Protocol → the other protocol whose rules also read its services (https → http); see `rulesOf`. */
@@ -33,12 +37,14 @@ export interface ProtocolRegistry {
 
 /**
  * A registry over `protocols`. Names must be unique and lower-case; a port may be claimed by
- * one protocol only, so that what an open port is taken to speak never depends on chance.
+ * one protocol only per transport family (TCP with TLS, or UDP), so that what an open port is
+ * taken to speak never depends on chance; UDP 1900 (SSDP) and TCP 1900 (UPnP) are two ports.
  * @example createProtocolRegistry([...shippedProtocols.protocols, myProtocol]).forPort(4840)?.name // 'opc-ua'
  */
 export function createProtocolRegistry(protocols: readonly Protocol[]): ProtocolRegistry {
   const byName = new Map<string, Protocol>();
-  const byPort = new Map<number, Protocol>();
+  const byTcpPort = new Map<number, Protocol>();
+  const byUdpPort = new Map<number, Protocol>();
   for (const protocol of protocols) {
     if (!/^[a-z][a-z0-9-]*$/.test(protocol.name))
       throw new OpenNoticeError('INTERNAL', `protocol name "${protocol.name}" must be lower-case letters, digits and "-"`);
@@ -46,6 +52,7 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
     if (protocol.rulesOf !== undefined && !protocols.some((other) => other.name === protocol.rulesOf && other !== protocol))
       throw new OpenNoticeError('INTERNAL', `${protocol.name} reads the rules of "${protocol.rulesOf}", which is not in the registry`);
     byName.set(protocol.name, protocol);
+    const byPort = protocol.transport === 'udp' ? byUdpPort : byTcpPort;
     for (const port of [...protocol.defaultPorts, ...protocol.otherPorts]) {
       const owner = byPort.get(port);
       if (owner) throw new OpenNoticeError('INTERNAL', `port ${port} is claimed by both ${owner.name} and ${protocol.name}`);
@@ -54,12 +61,18 @@ export function createProtocolRegistry(protocols: readonly Protocol[]): Protocol
   }
   return {
     protocols,
-    forPort: (port) => byPort.get(port),
+    forPort: (port) => byTcpPort.get(port),
+    forUdpPort: (port) => byUdpPort.get(port),
     byName: (name) => byName.get(name),
-    defaultSurveyPorts: [...new Set(protocols.flatMap((protocol) => protocol.defaultPorts))].sort((a, b) => a - b),
+    defaultSurveyPorts: defaultPortsOf(protocols.filter((protocol) => protocol.transport !== 'udp')),
+    defaultUdpPorts: defaultPortsOf(protocols.filter((protocol) => protocol.transport === 'udp')),
     fieldTables: new Map(protocols.map((protocol) => [protocol.name, protocol.fields])),
     ruleAliases: new Map(protocols.flatMap((protocol) => (protocol.rulesOf ? [[protocol.name, protocol.rulesOf] as const] : []))),
   };
+}
+
+function defaultPortsOf(protocols: readonly Protocol[]): number[] {
+  return [...new Set(protocols.flatMap((protocol) => protocol.defaultPorts))].sort((a, b) => a - b);
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */

@@ -5,7 +5,13 @@
  * never make a service a reflector.
  */
 import type { DatagramReply } from '../scope/datagram.ts';
-import type { ReflectionMeasure } from './protocol.ts';
+import type { ReflectionMeasure } from '../core/records.ts';
+
+/**
+ * How a result field holding a ReflectionMeasure is declared to identification (protocol `fields`).
+ * @example fields: { server: 'text', reflection: reflectionFields }
+ */
+export const reflectionFields = { request: 'text', requestBytes: 'number', replyBytes: 'number', replyPackets: 'number' } as const;
 
 /**
  * The measure of `request` (named as reports name it) from the replies that answered it.

@@ -154,6 +154,26 @@ export const hostileDevice: NotifiableFinding = {
   firmwareVersion: '+1.0\u0000\u0085{program}',
 };
 
+export const ssdpReflector: NotifiableFinding = {
+  ...base,
+  id: 17,
+  kind: 'reflector',
+  ip: '198.51.100.23',
+  port: 1900,
+  protocol: 'ssdp',
+  evidence: {
+    request: 'M-SEARCH ssdp:all',
+    requestBytes: 94,
+    replyBytes: 2860,
+    replyPackets: 9,
+    amplification: 30.43,
+    server: 'Linux/3.4 UPnP/1.0 MiniUPnPd/1.6',
+  },
+  vendor: 'Hanwa',
+  model: 'R-100',
+  deviceType: 'router',
+};
+
 export const allFindings = [weakTelnet, openShell, vulnerableFirmware, darknetBot, honeypotBot, hostileDevice];
 
 /** A report over the given findings, for ISP "Example ISP". */

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
-import { allFindings, darknetBot, hostileDevice, openShell, sampleReport, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
+import {
+  allFindings,
+  darknetBot,
+  hostileDevice,
+  openShell,
+  sampleReport,
+  ssdpReflector,
+  vulnerableFirmware,
+  weakTelnet,
+} from '../../../test/support/notifiable-findings.ts';
 import { renderEmail } from './email.ts';
 import { formatTime, renderSubscriberNotices } from './notices.ts';
 import { loadMessageTemplates } from './templates.ts';
@@ -12,6 +21,7 @@ const sampleOf: Record<FindingKind, NotifiableFinding> = {
   'no-authentication': openShell,
   'vulnerable-firmware': vulnerableFirmware,
   infected: darknetBot,
+  reflector: ssdpReflector,
 };
 
 /** Phrases each notice must contain: what was found and what to do, in plain words. */
@@ -21,12 +31,14 @@ const keyPhrases: Record<'ja' | 'en', Record<FindingKind, RegExp[]>> = {
     'no-authentication': [/without a password/, /turn on password protection/],
     'vulnerable-firmware': [/known security flaws/, /update the device's software/, /replace it with a current model/],
     infected: [/infected with malicious software/, /Disconnect the device from the Internet/, /Reset it to its factory settings/, /change its password/],
+    reflector: [/DDoS reflector/, /Turn off the service on the internet side/],
   },
   ja: {
     'weak-credential': [/工場出荷時のパスワード/, /パスワードを、他で使っていない長く推測されにくいものに変更してください/],
     'no-authentication': [/パスワードなしで誰でも操作できる/, /パスワードによる保護を有効に/],
     'vulnerable-firmware': [/脆弱性/, /最新のファームウェアに更新してください/, /買い替え/],
     infected: [/マルウェア/, /インターネットから切り離してください/, /工場出荷時の状態に初期化してください/, /パスワードを長く推測されにくいものに変更/],
+    reflector: [/踏み台/, /インターネット側でその機能/],
   },
 };
 

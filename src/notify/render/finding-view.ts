@@ -59,6 +59,9 @@ function severityOf(finding: NotifiableFinding): Severity {
       return 'high';
     case 'vulnerable-firmware':
       return isKev(finding) ? 'critical' : (firmwareSeverity[priorityLabel(finding) ?? ''] ?? 'medium');
+    case 'reflector':
+      // As Shadowserver rates its accessible-service reports: harm to others, not a takeover.
+      return 'medium';
   }
 }
 
@@ -81,6 +84,8 @@ function tagsOf(finding: NotifiableFinding, application: string | undefined, cve
       const source = infectionFacts(finding).source;
       return ['infected-iot', tagWord(source), ...(family ? [`${tagWord(family)}-like`] : [])];
     }
+    case 'reflector':
+      return [`${tagWord(application ?? 'udp')}-amplifier`];
   }
 }
 
