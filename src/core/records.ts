@@ -150,6 +150,12 @@ export interface ReflectionMeasure {
 export interface ReflectorEvidence extends ReflectionMeasure {
   /** replyBytes ÷ requestBytes, two decimals. */
   amplification: number;
+  /**
+   * The protocol's own facts that reports show beside the figures (SSDP `server`, `location`;
+   * SNMP `sysDescr`, `sysName`; NTP `version`, `stratum`; memcached `version` …): the text and
+   * number fields of the grab result, named as the protocol names them, bounded in count and size.
+   */
+  facts?: { readonly [field: string]: string | number };
 }
 
 /** One login attempt, for the audit log the survey plan is accountable for. */

@@ -20,6 +20,12 @@ export interface GrabContext {
   userAgent: string;
   /** Aborted when the survey is interrupted. */
   signal: AbortSignal;
+  /**
+   * The name an open-resolver check asks a DNS service to resolve recursively: one the operator
+   * controls (the plan's `resolverCheckName`), so the question harms no one and its answer is known.
+   * Absent: the DNS grab asks no recursive question.
+   */
+  resolverCheckName?: string;
 }
 
 /** How the framework reaches a service: the dialer opens the socket, never the protocol. */
