@@ -38,6 +38,13 @@ export const surveyOptionSpecs = {
     valueName: 'LIST',
     description: `ports to survey (default: the plan's, else the ${defaultPortsFor(shippedProtocols.defaultSurveyPorts).length} IoT ports of docs/formats.md)`,
   },
+  'udp-ports': {
+    type: 'string',
+    multiple: true,
+    valueName: 'LIST',
+    description: "UDP ports to send their protocol's request (default: the plan's udpPorts, else every UDP protocol's default ports; '' for none)",
+  },
+  'udp-retries': { type: 'string', valueName: 'N', description: 'requests sent again to a UDP service that did not answer', default: '1' },
   check: {
     type: 'string',
     multiple: true,
@@ -100,6 +107,7 @@ const limitOptions = {
   deadline: 'deadlineMs',
   'max-bytes': 'maxBytes',
   'max-probes': 'maxProbes',
+  'udp-retries': 'udpRetries',
   'max-attempts-per-service': 'maxAttemptsPerService',
   'max-attempts-per-host': 'maxAttemptsPerHost',
 } as const satisfies Partial<Record<keyof SurveyOptionValues, keyof SurveyLimits>>;
@@ -145,6 +153,8 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     exclude,
     ...(values.plan ? { plan: values.plan } : {}),
     ports: portsOption(values.ports, 'ports'),
+    // Absent: the defaults; given, even empty: exactly those (an empty value turns UDP off).
+    ...(values['udp-ports'] !== undefined ? { udpPorts: portsOption(values['udp-ports'], 'udp-ports') } : {}),
     checks: checks as RequestableCheck[],
     limits,
     ...(values.dictionary ? { dictionary: values.dictionary } : {}),

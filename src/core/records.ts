@@ -26,6 +26,8 @@ export interface OpenPort extends Target {
   /** Which engine or file reported it, e.g. "connect", "zmap:file.csv". */
   source: string;
   seenAt: string;
+  /** 'udp' for a UDP port (a `zmap -M udp` reply, a re-survey of a UDP service); absent: TCP. */
+  transport?: 'udp';
 }
 
 /** Protocol-specific fields a grabber extracted. Kept as a plain JSON object. */

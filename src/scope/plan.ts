@@ -55,6 +55,13 @@ export interface SurveyPlan {
   exclude: string[];
   /** TCP ports; absent means the survey's defaults. */
   ports?: number[];
+  /** UDP ports; absent means the survey's UDP defaults, an empty list no UDP at all. */
+  udpPorts?: number[];
+  /**
+   * A name the operator controls that DNS services may be asked to resolve recursively (the
+   * open-resolver check); absent: no recursive question is asked.
+   */
+  resolverCheckName?: string;
   /** Enabled checks, each one of `surveyChecks` (typed as string so callers can test any CLI value with includes()). */
   checks: string[];
   /** 'default' (the shipped dictionary) or the absolute path of the operator's list. */
@@ -71,6 +78,8 @@ const topLevelFields = [
   'ranges',
   'exclude',
   'ports',
+  'udpPorts',
+  'resolverCheckName',
   'checks',
   'credentialList',
   'rates',
@@ -149,6 +158,11 @@ export function loadSurveyPlan(file: string, options: { now?: Date } = {}): Surv
   if (isPresent(root.ports)) {
     plan.ports = nonEmptyList(read, root.ports, ['ports']).map((value, index) => wholeNumberAt(read, value, ['ports', index], 1, 65535));
   }
+  // Present but empty is meaningful here: the plan approves no UDP at all.
+  if (root.udpPorts !== undefined && root.udpPorts !== null) {
+    plan.udpPorts = read.list(root.udpPorts, ['udpPorts']).map((value, index) => wholeNumberAt(read, value, ['udpPorts', index], 1, 65535));
+  }
+  if (isPresent(root.resolverCheckName)) plan.resolverCheckName = dnsNameAt(read, root.resolverCheckName, ['resolverCheckName']);
   return plan;
 }
 
@@ -246,6 +260,15 @@ function cidrAt(read: FieldReader, value: unknown, path: DataPath): string {
   } catch (error) {
     return read.fail(path, error instanceof Error ? error.message : String(error));
   }
+}
+
+/** A fully qualified host name (letters, digits, hyphens; at least two labels), lower-cased, without the final dot. */
+function dnsNameAt(read: FieldReader, value: unknown, path: DataPath): string {
+  const text = read.string(value, path).trim().toLowerCase().replace(/\.$/, '');
+  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+  const labels = text.split('.');
+  if (text.length > 253 || labels.length < 2 || !labels.every((part) => label.test(part))) read.fail(path, `"${text}" is not a DNS name`);
+  return text;
 }
 
 /** 'default', or a file path relative to the plan that must exist now (not mid-survey). */

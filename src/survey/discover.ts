@@ -11,8 +11,10 @@ import { countTargets, permutedTargets } from '../scope/targets.ts';
 import type { SurveySettings } from './policy.ts';
 
 export interface Discovery {
-  /** Open ports by host, each port once, in discovery order. */
+  /** Open TCP ports by host, each port once, in discovery order. */
   openByHost: Map<string, OpenPort[]>;
+  /** UDP ports handed in (a `zmap -M udp` file, a re-survey's UDP services), each once, for the UDP stage to query. */
+  udpOpen: OpenPort[];
   /** Targets probed (connect scan) or open ports read (given). */
   targets: number;
   openPorts: number;
@@ -33,9 +35,16 @@ export interface DiscoveryHooks {
  * @example const { openByHost } = await discoverOpenPorts(settings, dialer, { signal, skipHosts: new Set() })
  */
 export async function discoverOpenPorts(settings: SurveySettings, dialer: Dialer, hooks: DiscoveryHooks): Promise<Discovery> {
-  const discovery: Discovery = { openByHost: new Map(), targets: 0, openPorts: 0 };
+  const discovery: Discovery = { openByHost: new Map(), udpOpen: [], targets: 0, openPorts: 0 };
+  const udpSeen = new Set<string>();
   const addOpen = (open: OpenPort) => {
     if (!settings.scope.allows(open.ip) || hooks.skipHosts.has(open.ip)) return;
+    if (open.transport === 'udp') {
+      const key = `${open.ip}|${open.port}`;
+      if (!udpSeen.has(key)) discovery.udpOpen.push(open);
+      udpSeen.add(key);
+      return;
+    }
     const list = discovery.openByHost.get(open.ip) ?? [];
     if (list.some((known) => known.port === open.port)) return;
     list.push(open);

@@ -3,6 +3,7 @@ import type { CoveredCheck } from '../store/roles/findings.ts';
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { CredentialCheckOutcome } from '../protocols/credential-checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
+import { assessReflection } from '../assess/reflector/reflector.ts';
 import { type DetectionLimits, detectService } from '../protocols/detect.ts';
 import { contextFor, type GrabContext } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
@@ -45,22 +46,40 @@ export interface HostSurveyResult {
 }
 
 /**
- * Survey one host: grab every open port, identify the device from all its services
- * together, then (if enabled) try credentials service by service, likeliest pairs for
- * the identified vendor first, within the per-service and per-host caps.
- * @example const result = await surveyHost(deps, '127.77.3.4', openPorts)
+ * Survey one host: grab every open TCP port, identify the device from all its services
+ * together (the UDP services the UDP stage observed included), then (if enabled) try
+ * credentials service by service, likeliest pairs for the identified vendor first, within the
+ * per-service and per-host caps; UDP services whose protocol measures reflection are checked
+ * for amplification.
+ * @example const result = await surveyHost(deps, '127.77.3.4', openPorts, udpObservations)
  */
-export async function surveyHost(deps: HostSurveyDeps, ip: string, openPorts: readonly OpenPort[]): Promise<HostSurveyResult> {
+export async function surveyHost(
+  deps: HostSurveyDeps,
+  ip: string,
+  openPorts: readonly OpenPort[],
+  udpObservations: readonly ServiceObservation[] = [],
+): Promise<HostSurveyResult> {
   const observations: ServiceObservation[] = [];
   // Port order, not discovery order: the same host is grabbed the same way every run.
   for (const open of [...openPorts].sort((a, b) => a.port - b.port)) {
     observations.push(await observeService(deps, ip, open.port));
   }
+  observations.push(...[...udpObservations].sort((a, b) => a.port - b.port));
   const identity = deps.identify(ip, observations);
   const device = identity ? { ip, identity } : undefined;
   const result: HostSurveyResult = { ip, observations, device, findings: [], covered: [], attempts: [] };
   if (deps.credentials) await checkCredentials(deps, deps.credentials, result);
+  checkReflection(deps, udpObservations, result);
   return result;
+}
+
+/** Each UDP service's reflection measure: an amplifier is a finding; an answer without one closes an earlier finding. */
+function checkReflection(deps: HostSurveyDeps, udpObservations: readonly ServiceObservation[], result: HostSurveyResult): void {
+  for (const service of udpObservations) {
+    const { finding, concluded } = assessReflection(service, deps.protocols.byName(service.protocol)?.reflection);
+    if (finding) result.findings.push(finding);
+    if (concluded) result.covered.push({ ip: service.ip, port: service.port, protocol: service.protocol, kind: 'reflector' });
+  }
 }
 
 /**

@@ -26,6 +26,15 @@ import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from './request.ts';
 
+/** UDP retries when neither the request nor the plan says: one, as ZMap's and Nmap's UDP scans suggest for lossy paths. */
+export const defaultUdpRetries = 1;
+
+/** A service that stays silent after this many retries is open|filtered; more would only add load. */
+const udpRetriesCeiling = 3;
+
+/** Recorded with a run's checks when it surveyed UDP ports, so a resumed run surveys them too. */
+export const udpCheckMarker = 'udp';
+
 /** The range each limit must lie in, whoever sets it (the CLI quotes these in its errors too). */
 export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: number; max: number }>> = {
   connectionsPerSecond: { min: 1, max: 1_000_000 },
@@ -36,6 +45,7 @@ export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: numbe
   deadlineMs: { min: 100, max: 600_000 },
   maxBytes: { min: 1024, max: 64 * 1024 * 1024 },
   maxProbes: { min: 0, max: 20 },
+  udpRetries: { min: 0, max: udpRetriesCeiling },
   maxAttemptsPerService: { min: 1, max: 10_000 },
   maxAttemptsPerHost: { min: 1, max: 10_000 },
 };
@@ -59,6 +69,7 @@ const defaults = {
 
 const loopback = AddressSet.fromCidrs(['127.0.0.0/8']);
 
+
 /** Open ports the survey is handed instead of discovering them. */
 export interface GivenOpenPorts {
   kind: 'given';
@@ -76,6 +87,12 @@ export interface SurveySettings {
   /** Approved opt-out ranges this survey leaves out (also inside `scope`). */
   optOutRanges: string[];
   ports: number[];
+  /** UDP ports, each with a UDP protocol in the registry (empty: no UDP). */
+  udpPorts: number[];
+  /** Requests sent again to a UDP service that did not answer. */
+  udpRetries: number;
+  /** The plan's name for open-resolver checks (GrabContext.resolverCheckName). */
+  resolverCheckName?: string;
   seed: number;
   /** Checks recorded with the run: discovery and identify always, then the requested ones. */
   checks: string[];
@@ -127,6 +144,8 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     const planRanges = AddressSet.fromCidrs(plan.ranges);
     const outside = scopeCidrs.filter((cidr) => AddressSet.fromCidrs([cidr]).subtract(planRanges).size > 0);
     if (outside.length > 0) throw planError(plan, `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`);
+    const udpOutside = plan.udpPorts ? (given.udpPorts ?? []).filter((port) => !plan.udpPorts!.includes(port)) : [];
+    if (udpOutside.length > 0) throw planError(plan, `--udp-ports ${udpOutside.join(',')} not in the plan's udpPorts (${plan.udpPorts!.join(',') || 'none'})`);
     const portsOutside = plan.ports ? (given.ports ?? []).filter((port) => !plan.ports!.includes(port)) : [];
     if (portsOutside.length > 0) throw planError(plan, `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`);
   }
@@ -141,6 +160,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
       'surveying addresses outside loopback needs an approved survey plan: --plan FILE with operator, contact, sourceAddresses, ranges, checks, credentialList and rates (see examples/survey-plan.yaml and docs/operations.md)',
     );
   }
+  const udpPorts = resolveUdpPorts(given.udpPorts, plan, context.protocols);
   const optOutRanges = await approvedOptOutRanges(context.store);
   const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges });
 
@@ -158,8 +178,11 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     excludeCidrs: [...new Set([...excludeCidrs, ...optOutRanges])],
     optOutRanges,
     ports: resolvePorts(given.ports, plan, context.protocols),
+    udpPorts,
+    udpRetries: limits.udpRetries ?? defaultUdpRetries,
+    ...(plan?.resolverCheckName ? { resolverCheckName: plan.resolverCheckName } : {}),
     seed: given.seed ?? defaults.seed,
-    checks: [...alwaysRun, ...checks],
+    checks: [...alwaysRun, ...(udpPorts.length > 0 ? [udpCheckMarker] : []), ...checks],
     rate,
     limits: {
       connectTimeoutMs: limits.connectTimeoutMs ?? defaults.connectTimeoutMs,
@@ -229,11 +252,14 @@ async function withResumedRun(request: SurveyRequest, context: PolicyContext): P
     }
   }
   const seed = Number(run.seed ?? defaults.seed);
+  // The run record keeps TCP ports only; whether it surveyed UDP is its marker, which ports the request's or the defaults.
+  const surveyedUdp = run.checks.includes(udpCheckMarker);
   return {
     ...request,
     targets: run.scope,
     exclude: run.exclude,
     ports: run.ports,
+    udpPorts: surveyedUdp ? request.udpPorts : [],
     seed: Number.isInteger(seed) ? seed : defaults.seed,
     checks: run.checks.filter((check): check is RequestableCheck => (requestableChecks as readonly string[]).includes(check)),
   };
@@ -270,6 +296,18 @@ function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan
   }
   if (requested && requested.length > 0) return [...new Set(requested)];
   return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : defaultPortsFor(protocols.defaultSurveyPorts);
+}
+
+/** The request's UDP ports, else the plan's, else the registry's defaults; each must have a UDP protocol to send. */
+function resolveUdpPorts(requested: readonly number[] | undefined, plan: SurveyPlan | undefined, protocols: ProtocolRegistry): number[] {
+  const ports = requested ?? plan?.udpPorts ?? protocols.defaultUdpPorts;
+  for (const port of ports) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a UDP port number`);
+    if (!protocols.forUdpPort(port)) {
+      throw new OpenNoticeError('USAGE', `UDP port ${port}: no UDP protocol declares it, so there is no request to send (UDP ports: ${protocols.defaultUdpPorts.join(', ') || 'none'})`);
+    }
+  }
+  return [...new Set(ports)];
 }
 
 function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {

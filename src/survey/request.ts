@@ -31,6 +31,8 @@ export interface SurveyLimits {
   maxBytes?: number;
   /** Requests (probes, TLS handshakes) spent finding a silent service's protocol; 0 probes nothing. */
   maxProbes?: number;
+  /** UDP requests sent again to a service that did not answer (io-timeout); 0 sends each once. */
+  udpRetries?: number;
   /** Login attempts on one service. */
   maxAttemptsPerService?: number;
   /** Login attempts on one address, all services together. */
@@ -55,6 +57,11 @@ export interface SurveyRequest {
   plan?: string;
   /** Ports to survey; default: the plan's, else every protocol's default ports. */
   ports?: readonly number[];
+  /**
+   * UDP ports to survey, each sent its UDP protocol's request; default: the plan's `udpPorts`,
+   * else every UDP protocol's default ports. Empty: no UDP.
+   */
+  udpPorts?: readonly number[];
   checks?: readonly RequestableCheck[];
   limits?: SurveyLimits;
   /** Path of a credential dictionary; default: the plan's credential list, else the shipped one. */

@@ -1,0 +1,165 @@
+/**
+ * The survey's UDP stage: each UDP target (an address × a UDP port of the survey, in the same
+ * seeded order as the TCP connect scan, or the UDP ports a file or a re-survey hands in) is
+ * sent its port's UDP protocol's grab through the dialer, which sends one request datagram per
+ * query, accepts replies only from the target's address and port, caps bytes and replies, and
+ * paces requests per address. For UDP the grab is the discovery: a service that answers is
+ * observed in the same exchange.
+ *
+ * A service that stays silent (io-timeout: open|filtered) is asked again, at most `retries`
+ * times, right away in the same worker — the dialer's per-address pace spaces the tries — so
+ * no list of silent targets is kept however large the scope. Any other outcome is final.
+ * Services that answered become observations and join their host's TCP services; silence and
+ * ICMP port-unreachable are counted, not stored.
+ */
+import type { OpenPort, ServiceObservation, Target } from '../core/records.ts';
+import { runPool } from '../core/pool.ts';
+import type { GrabContext, GrabOutcome } from '../protocols/grab.ts';
+import type { Protocol } from '../protocols/protocol.ts';
+import type { ProtocolRegistry } from '../protocols/registry.ts';
+import { DialFailure } from '../scope/connection.ts';
+import { countTargets, permutedTargets } from '../scope/targets.ts';
+import type { SurveySettings } from './policy.ts';
+
+/** What the UDP stage did, for the survey's summary and the run's totals. */
+export interface UdpCounts {
+  /** UDP services probed (address × port). */
+  targets: number;
+  /** Grabs sent, first tries and retries together. */
+  requests: number;
+  /** Grabs sent again after a silence. */
+  retries: number;
+  /** Services that answered (stored as services). */
+  answered: number;
+  /** Services silent after every try: open or filtered, nobody can tell. */
+  openFiltered: number;
+  /** ICMP port unreachable: closed. */
+  refused: number;
+  /** Any other end (out of scope, socket error, interrupted). */
+  failed: number;
+  /** Given UDP ports no UDP protocol speaks: nothing to send, skipped. */
+  noProtocol: number;
+  /** Datagrams from another address or port than the one asked: dropped by the dialer, counted. */
+  strays: number;
+}
+
+export interface UdpSurvey {
+  /** Services that answered, by host. */
+  byHost: Map<string, ServiceObservation[]>;
+  counts: UdpCounts;
+}
+
+export interface UdpStageDeps {
+  context: GrabContext;
+  protocols: ProtocolRegistry;
+  now(): Date;
+  /** UDP services queried at once (the dialer's global rate and concurrency still apply). */
+  concurrency: number;
+  /** Tries after a silence, per service. */
+  retries: number;
+}
+
+export interface UdpStageHooks {
+  signal: AbortSignal;
+  /** A target that answered ICMP port unreachable: conclusive, nothing listens there now. */
+  onRefused?: (target: Target) => void;
+  /** Called as targets finish: done so far of total (0 when unknown), services that answered. */
+  onProbed?: (done: number, total: number, answered: number) => void;
+}
+
+/** Statuses of a service that did not answer at all: counted, never stored. */
+const silentStatuses = new Set<ServiceObservation['status']>(['io-timeout', 'connection-refused', 'connection-timeout', 'blocked-target', 'unknown-error']);
+
+/**
+ * The UDP targets of a survey: the UDP ports handed in, else the scope's addresses × the
+ * survey's UDP ports in the seeded order of the TCP connect scan; hosts already saved are left out.
+ * @example const { targets, total } = udpTargetsOf(settings, discovery.udpOpen, alreadyDone)
+ */
+export function udpTargetsOf(
+  settings: Pick<SurveySettings, 'discovery' | 'scope' | 'udpPorts' | 'seed'>,
+  given: readonly OpenPort[],
+  skipHosts: ReadonlySet<string>,
+): { targets: Iterable<Target>; total: number } {
+  if (settings.discovery.kind === 'given') return { targets: given, total: given.length };
+  if (settings.udpPorts.length === 0) return { targets: [], total: 0 };
+  const order = { addresses: settings.scope.allowed, ports: settings.udpPorts, seed: settings.seed };
+  return { targets: withoutHosts(permutedTargets(order), skipHosts), total: countTargets(order) };
+}
+
+function* withoutHosts(targets: Iterable<Target>, skipHosts: ReadonlySet<string>): Generator<Target> {
+  for (const target of targets) if (!skipHosts.has(target.ip)) yield target;
+}
+
+/**
+ * Query every target with its UDP protocol, retrying silent ones, and keep the services that answered.
+ * @example const udp = await surveyUdp(targets, total, { context, protocols, now, concurrency: 100, retries: 1 }, { signal })
+ */
+export async function surveyUdp(targets: Iterable<Target>, total: number, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
+  const counts: UdpCounts = { targets: 0, requests: 0, retries: 0, answered: 0, openFiltered: 0, refused: 0, failed: 0, noProtocol: 0, strays: 0 };
+  const byHost = new Map<string, ServiceObservation[]>();
+  await runPool(
+    targets,
+    deps.concurrency,
+    async (target) => {
+      const protocol = deps.protocols.forUdpPort(target.port);
+      if (!protocol) {
+        counts.noProtocol++;
+        return;
+      }
+      counts.targets++;
+      const observation = await queryService(deps, protocol, target, hooks.signal, counts);
+      // An interrupted query proves nothing; the target is queried again on --resume.
+      if (hooks.signal.aborted) return;
+      if (observation.status === 'io-timeout') counts.openFiltered++;
+      else if (observation.status === 'connection-refused') {
+        counts.refused++;
+        hooks.onRefused?.(target);
+      } else if (silentStatuses.has(observation.status)) counts.failed++;
+      else {
+        counts.answered++;
+        const list = byHost.get(target.ip) ?? [];
+        list.push(observation);
+        byHost.set(target.ip, list);
+      }
+      hooks.onProbed?.(counts.targets + counts.noProtocol, total, counts.answered);
+    },
+    hooks.signal,
+  );
+  return { byHost, counts };
+}
+
+/** One service: its protocol's grab, sent again while it stays silent and retries remain. */
+async function queryService(deps: UdpStageDeps, protocol: Protocol, target: Target, signal: AbortSignal, counts: UdpCounts): Promise<ServiceObservation> {
+  const started = performance.now();
+  const observedAt = deps.now().toISOString();
+  let outcome = await grabOnce(deps.context, protocol, target);
+  counts.requests++;
+  for (let retry = 0; retry < deps.retries && outcome.status === 'io-timeout' && !signal.aborted; retry++) {
+    counts.retries++;
+    counts.requests++;
+    outcome = await grabOnce(deps.context, protocol, target);
+  }
+  return {
+    ip: target.ip,
+    port: target.port,
+    protocol: protocol.name,
+    status: outcome.status,
+    result: outcome.result,
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    durationMs: Math.round(performance.now() - started),
+    observedAt,
+  };
+}
+
+/** A grabber is not supposed to throw; what escapes (a refused dial, an interrupt) becomes a status. */
+async function grabOnce(context: GrabContext, protocol: Protocol, target: Target): Promise<GrabOutcome> {
+  try {
+    return await protocol.grab(context, { ip: target.ip, port: target.port });
+  } catch (thrown) {
+    return {
+      status: thrown instanceof DialFailure ? thrown.status : 'unknown-error',
+      result: {},
+      error: thrown instanceof Error ? thrown.message : String(thrown),
+    };
+  }
+}
