@@ -6,7 +6,14 @@ export interface ProgressReporter {
   finish(): void;
 }
 
-const phaseUnits: Record<SurveyProgress['phase'], string> = { discovery: 'targets', assessment: 'hosts', saving: '', firmware: '', done: '' };
+const phaseUnits: Record<SurveyProgress['phase'], string> = {
+  discovery: 'targets',
+  udp: 'UDP targets',
+  assessment: 'hosts',
+  saving: '',
+  firmware: '',
+  done: '',
+};
 
 function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';

@@ -58,7 +58,16 @@ export const surveyOptionSpecs = {
     description: 'auto, zmap (zmap-csv), masscan (-oJ), masscan-ndjson (-oD), masscan-list (-oL)',
     default: 'auto',
   },
-  'input-port': { type: 'string', valueName: 'PORT', description: 'port of a ZMap file that has no sport column' },
+  'input-port': {
+    type: 'string',
+    valueName: 'PORT',
+    description: 'port of a ZMap file that has no sport column (of a UDP scan: replies from other ports are ignored)',
+  },
+  'input-transport': {
+    type: 'string',
+    valueName: 'tcp|udp',
+    description: 'what a ZMap file without a classification column scanned (its rows say it otherwise; udp: `zmap -M udp`)',
+  },
   'skip-invalid': { type: 'boolean', description: 'skip and count malformed input lines instead of stopping' },
   dictionary: { type: 'string', valueName: 'FILE', description: 'credential dictionary (YAML) instead of the shipped default' },
   ...ruleOptionSpecs,
@@ -123,6 +132,11 @@ export function rulePathsFromOptions(values: OptionValues<typeof ruleOptionSpecs
   return [...fromConfig, ...(values.rules ?? []).map((path) => resolve(path))];
 }
 
+function inputTransport(value: string): 'tcp' | 'udp' {
+  if (value !== 'tcp' && value !== 'udp') throw new OpenNoticeError('USAGE', `--input-transport must be tcp or udp, not "${value}"`);
+  return value;
+}
+
 /**
  * The survey request the command line asks for. Files of CIDRs are read here; the plan, the
  * dictionary and an input file are passed on by path.
@@ -168,6 +182,7 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
             file: values.input,
             format: format as InputFormatName,
             port: integerOption(values['input-port'], 'input-port', { min: 1, max: 65535 }),
+            ...(values['input-transport'] !== undefined ? { transport: inputTransport(values['input-transport']) } : {}),
             skipInvalid: values['skip-invalid'] ?? false,
           },
         }

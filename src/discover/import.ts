@@ -50,6 +50,8 @@ export interface ReadOpenPortsOptions extends ImportOptions {
   format?: string;
   /** Scanned port, for zmap files without a sport column. */
   port?: number;
+  /** What a zmap file without a classification column scanned (default tcp). */
+  transport?: 'tcp' | 'udp';
 }
 
 /**

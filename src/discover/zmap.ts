@@ -1,11 +1,18 @@
 /**
- * Importer for ZMap's CSV output (the default output module).
+ * Importer for ZMap's CSV output (the default output module), of TCP SYN scans and of UDP
+ * scans (`-M udp`).
  *
- * With a header row (ZMap writes one unless --no-header-row) the columns come from
- * --output-fields: `saddr` is the responder, i.e. the target, and `sport` its port
- * (the response's source port). Without `sport` — e.g. the default output, which is
- * only `saddr` — the caller must say which port was scanned. Rows that are not an open
- * port (`classification` other than synack, `success` 0) are ignored.
+ * With a header row (ZMap writes one when more than one output field is asked for) the
+ * columns come from --output-fields: `saddr` is the responder, i.e. the target, and `sport` its
+ * port (the response's source port). Without `sport` — e.g. the default output, which is only
+ * `saddr` — the caller must say which port was scanned. Rows that are not an open port
+ * (`classification` other than synack or udp, `success` 0) are ignored.
+ *
+ * A UDP scan's rows say `classification` "udp" (a UDP reply; "icmp-unreach" and "other" are
+ * not open ports). ZMap does not check a UDP reply's source port, so when the scanned port is
+ * given, a reply from any other port is ignored, as the survey's own UDP queries ignore it.
+ * A file without a classification column cannot tell UDP from TCP: the caller says
+ * (`transport: 'udp'`, `--input-transport udp`).
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
@@ -17,7 +24,12 @@ import { parsePort, unixSecondsToIso } from './scan-fields.ts';
 export interface ZmapImportOptions extends ImportOptions {
   /** The port zmap scanned (`-p`); required when the file has no `sport` column. */
   port?: number;
+  /** What a file without a classification column scanned (default tcp); classified rows say it themselves. */
+  transport?: 'tcp' | 'udp';
 }
+
+/** The classifications of a row that is an open port: a TCP SYN-ACK, a UDP reply. */
+const openClassifications: Readonly<Record<string, 'tcp' | 'udp'>> = { synack: 'tcp', udp: 'udp' };
 
 interface ColumnIndex {
   saddr: number;
@@ -42,10 +54,10 @@ export function readZmapCsv(file: string, options: ZmapImportOptions = {}): Open
   if (options.port !== undefined && parsePort(options.port) === undefined) {
     throw new OpenNoticeError('USAGE', `--port must be a whole number from 1 to 65535, got ${options.port}`);
   }
-  return importWith(file, 'zmap', 'zmap-csv', options, (context) => createZmapParser(context, options.port));
+  return importWith(file, 'zmap', 'zmap-csv', options, (context) => createZmapParser(context, options.port, options.transport ?? 'tcp'));
 }
 
-function createZmapParser(context: ParserContext, scannedPort: number | undefined) {
+function createZmapParser(context: ParserContext, scannedPort: number | undefined, assumedTransport: 'tcp' | 'udp') {
   // Decided by the first non-empty line: a header row, or headerless one-address lines.
   let columns: ColumnIndex | 'headerless' | undefined;
 
@@ -76,7 +88,7 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
   function parseHeaderless(text: string): LineOutcome {
     const ip = canonicalAddress(text);
     if (ip === undefined) return { kind: 'invalid', reason: `expected one IP address per line, got ${quoteForMessage(text)}` };
-    return open({ ip, port: scannedPort!, source: context.source, seenAt: context.fallbackSeenAt });
+    return open({ ip, port: scannedPort!, source: context.source, seenAt: context.fallbackSeenAt }, assumedTransport);
   }
 
   function parseRow(text: string, index: ColumnIndex): LineOutcome {
@@ -87,7 +99,8 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
 
     const classification = cell(index.classification);
     const success = cell(index.success);
-    if (classification !== undefined && classification !== 'synack') return { kind: 'ignored' };
+    const transport = classification === undefined ? assumedTransport : openClassifications[classification];
+    if (transport === undefined) return { kind: 'ignored' };
     if (success !== undefined && success !== '1' && success !== 'true') return { kind: 'ignored' };
 
     const ip = canonicalAddress(cells[index.saddr]);
@@ -95,9 +108,11 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
     const portText = cell(index.sport);
     const port = portText === undefined ? scannedPort : parsePort(portText);
     if (port === undefined) return { kind: 'invalid', reason: `sport ${quoteForMessage(portText ?? '')} is not a port number` };
+    // A UDP reply from another port than the one probed is not that port's service.
+    if (transport === 'udp' && scannedPort !== undefined && port !== scannedPort) return { kind: 'ignored' };
     const seenAt = rowTime(cells, index);
     if (seenAt === undefined) return { kind: 'invalid', reason: 'timestamp is not a valid time' };
-    return open({ ip, port, source: context.source, seenAt });
+    return open({ ip, port, source: context.source, seenAt }, transport);
   }
 
   /** The row's own time if it has one, the fallback if not, undefined if it is garbled. */
@@ -111,8 +126,8 @@ function createZmapParser(context: ParserContext, scannedPort: number | undefine
   }
 }
 
-function open(port: OpenPort): LineOutcome {
-  return { kind: 'open', ports: [port] };
+function open(port: OpenPort, transport: 'tcp' | 'udp'): LineOutcome {
+  return { kind: 'open', ports: [transport === 'udp' ? { ...port, transport } : port] };
 }
 
 function indexColumns(header: string[]): ColumnIndex {

@@ -69,7 +69,6 @@ const defaults = {
 
 const loopback = AddressSet.fromCidrs(['127.0.0.0/8']);
 
-
 /** Open ports the survey is handed instead of discovering them. */
 export interface GivenOpenPorts {
   kind: 'given';
@@ -91,6 +90,8 @@ export interface SurveySettings {
   udpPorts: number[];
   /** Requests sent again to a UDP service that did not answer. */
   udpRetries: number;
+  /** The plan's udpPorts when it lists them: UDP ports handed in (a file, a re-survey) outside them are not queried. */
+  udpPortsApproved?: readonly number[];
   /** The plan's name for open-resolver checks (GrabContext.resolverCheckName). */
   resolverCheckName?: string;
   seed: number;
@@ -180,6 +181,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     ports: resolvePorts(given.ports, plan, context.protocols),
     udpPorts,
     udpRetries: limits.udpRetries ?? defaultUdpRetries,
+    ...(plan?.udpPorts ? { udpPortsApproved: plan.udpPorts } : {}),
     ...(plan?.resolverCheckName ? { resolverCheckName: plan.resolverCheckName } : {}),
     seed: given.seed ?? defaults.seed,
     checks: [...alwaysRun, ...(udpPorts.length > 0 ? [udpCheckMarker] : []), ...checks],
@@ -304,7 +306,10 @@ function resolveUdpPorts(requested: readonly number[] | undefined, plan: SurveyP
   for (const port of ports) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a UDP port number`);
     if (!protocols.forUdpPort(port)) {
-      throw new OpenNoticeError('USAGE', `UDP port ${port}: no UDP protocol declares it, so there is no request to send (UDP ports: ${protocols.defaultUdpPorts.join(', ') || 'none'})`);
+      throw new OpenNoticeError(
+        'USAGE',
+        `UDP port ${port}: no UDP protocol declares it, so there is no request to send (UDP ports: ${protocols.defaultUdpPorts.join(', ') || 'none'})`,
+      );
     }
   }
   return [...new Set(ports)];
@@ -313,7 +318,12 @@ function resolveUdpPorts(requested: readonly number[] | undefined, plan: SurveyP
 function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {
   if (discovery.kind === 'connect-scan') return discovery;
   if (discovery.kind === 'open-ports') return { kind: 'given', openPorts: discovery.openPorts };
-  const imported = readOpenPorts(discovery.file, { format: discovery.format ?? 'auto', port: discovery.port, skipInvalid: discovery.skipInvalid ?? false });
+  const imported = readOpenPorts(discovery.file, {
+    format: discovery.format ?? 'auto',
+    port: discovery.port,
+    skipInvalid: discovery.skipInvalid ?? false,
+    ...(discovery.transport ? { transport: discovery.transport } : {}),
+  });
   return { kind: 'given', openPorts: imported, importStats: () => imported.stats };
 }
 

@@ -44,7 +44,7 @@ export type DiscoverySource =
   /** The built-in TCP connect scan over every target address and port, in a seeded order. */
   | { kind: 'connect-scan' }
   /** A ZMap or masscan output file. */
-  | { kind: 'file'; file: string; format?: InputFormatName; port?: number; skipInvalid?: boolean }
+  | { kind: 'file'; file: string; format?: InputFormatName; port?: number; transport?: 'tcp' | 'udp'; skipInvalid?: boolean }
   /** Known open ports (a re-survey of notified findings); a refused connection then closes their findings. */
   | { kind: 'open-ports'; openPorts: readonly OpenPort[] };
 

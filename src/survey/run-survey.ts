@@ -1,14 +1,14 @@
 /**
  * The survey end to end, as small stages composed by one runner:
  *
- *   policy (what may be done) → discover (open ports) → survey each host (grab, identify,
- *   credentials) → persist in batches (findings reconciled) → assess firmware (after all
- *   hosts: priority counts the installed base)
+ *   policy (what may be done) → discover (open TCP ports) → query UDP services → survey each
+ *   host (grab, identify, credentials, reflection) → persist in batches (findings reconciled)
+ *   → assess firmware (after all hosts: priority counts the installed base)
  *
  * inside one stored run (runs/lifecycle.ts: start or resume, progress, interrupt, finish).
  * A re-run updates what exists and closes what was fixed.
  */
-import type { FindingKind } from '../core/records.ts';
+import type { OpenPort, ServiceObservation } from '../core/records.ts';
 import { runPool } from '../core/pool.ts';
 import type { GrabContext } from '../protocols/grab.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
@@ -23,14 +23,16 @@ import type { RunStore } from '../store/roles/runs.ts';
 import type { VulnerabilityStore } from '../store/roles/vulnerabilities.ts';
 import type { StoreHandle } from '../store/store.ts';
 import { type Discovery, discoverOpenPorts, discoveryTotal } from './discover.ts';
-import { assessFirmware, type FirmwareAssessor, type FirmwareFindings } from './firmware-phase.ts';
+import { assessFirmware, type FirmwareAssessor } from './firmware-phase.ts';
 import { loadFirmwareAssessor } from './firmware-assessor.ts';
 import { surveyHost, type HostSurveyDeps, type Identify } from './host-survey.ts';
 import { createSurveyWriter, type SurveyWriter } from './persist.ts';
 import { resolveSurvey, type SurveySettings } from './policy.ts';
-import { createLoginTally, type LoginTally } from './login-summary.ts';
+import { createLoginTally } from './login-summary.ts';
 import type { SurveyProgress, SurveySummary } from './progress.ts';
 import type { SurveyRequest } from './request.ts';
+import { countHost, createSurveyState, runCounts, summaryOf, type SurveyState } from './survey-state.ts';
+import { surveyUdp, udpTargetsOf, type UdpSurvey } from './udp-stage.ts';
 
 /** The store roles a survey uses: its run, what it saw, its findings and audit, the opt-outs it honours, the vulnerability data. */
 export type SurveyStore = RunStore & InventoryStore & FindingStore & CredentialAuditStore & OptOutStore & VulnerabilityStore & Pick<StoreHandle, 'location'>;
@@ -87,35 +89,6 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
   return summaryOf(runId, status, state);
 }
 
-/** What the stages count as they go; the summary and the run's stored totals are read from it. */
-interface SurveyState {
-  started: number;
-  progress: SurveyProgress;
-  targets: number;
-  hosts: number;
-  attempts: number;
-  /** Set when the credentials check runs. */
-  logins?: LoginTally;
-  servicesByStatus: Record<string, number>;
-  detection: SurveySummary['detection'];
-  found: Partial<Record<FindingKind, number>>;
-  writer?: SurveyWriter;
-  firmware?: FirmwareFindings;
-}
-
-function createSurveyState(): SurveyState {
-  return {
-    started: performance.now(),
-    progress: { phase: 'discovery', done: 0, total: 0, openPorts: 0, services: 0, identified: 0, findings: 0, elapsedMs: 0 },
-    targets: 0,
-    hosts: 0,
-    attempts: 0,
-    servicesByStatus: {},
-    detection: { byMethod: {}, probes: 0, connections: 0 },
-    found: {},
-  };
-}
-
 interface StageContext {
   deps: SurveyDeps;
   protocols: ProtocolRegistry;
@@ -132,16 +105,21 @@ interface StageTools {
   writer: SurveyWriter;
   /** Hosts a resumed run already saved: batches are saved whole, so a saved host is a done host. */
   alreadyDone: ReadonlySet<string>;
-  /** Open findings at an address and port: a conclusive re-check there that does not find them closes them. */
-  coveredAt(ip: string, port: number): CoveredCheck[];
+  /**
+   * Open findings at an address and port of one transport (UDP 1900 is not TCP 1900): a
+   * conclusive re-check there that does not find them closes them.
+   */
+  coveredAt(ip: string, port: number, transport: 'tcp' | 'udp'): CoveredCheck[];
   report(): void;
 }
 
-/** The runner: discover → survey each host → save the last batch → assess firmware. */
+/** The runner: discover → query UDP → survey each host → save the last batch → assess firmware. */
 async function surveyStages(settings: SurveySettings, stage: StageContext): Promise<void> {
   const tools = await prepareStages(settings, stage);
   const discovery = await discoverStage(settings, stage, tools);
-  await hostStage(settings, stage, tools, discovery);
+  const udp = await udpStage(settings, stage, tools, discovery);
+  await hostStage(settings, stage, tools, discovery, udp);
+  if (stage.state.udp) stage.state.udp.strays = tools.dialer.stats().strayDatagrams;
   // An interrupted run still saves and reconciles what it checked: each covered entry is a check that ran.
   stage.state.progress.phase = 'saving';
   tools.report();
@@ -150,7 +128,7 @@ async function surveyStages(settings: SurveySettings, stage: StageContext): Prom
   stage.state.progress.phase = 'done';
 }
 
-async function prepareStages(settings: SurveySettings, { deps, run, state }: StageContext): Promise<StageTools> {
+async function prepareStages(settings: SurveySettings, { deps, protocols, run, state }: StageContext): Promise<StageTools> {
   const report = () => deps.onProgress?.({ ...state.progress, elapsedMs: performance.now() - state.started });
   run.every(250, report);
   const dialer = createDialer({
@@ -160,15 +138,25 @@ async function prepareStages(settings: SurveySettings, { deps, run, state }: Sta
     sourceAddresses: settings.sourceAddresses,
     signal: run.signal,
   });
-  const context: GrabContext = { dial: dialer.dial, dialTls: dialer.dialTls, query: dialer.query, userAgent: settings.userAgent, signal: run.signal };
+  const context: GrabContext = {
+    dial: dialer.dial,
+    dialTls: dialer.dialTls,
+    query: dialer.query,
+    userAgent: settings.userAgent,
+    signal: run.signal,
+    ...(settings.resolverCheckName ? { resolverCheckName: settings.resolverCheckName } : {}),
+  };
   const writer = createSurveyWriter(deps.store, run.runId, { closeAfterMisses: settings.closeAfterMisses });
   state.writer = writer;
   const alreadyDone = new Set(
     run.resumed ? (await deps.store.listServices()).filter((service) => service.lastRunId === run.runId).map((service) => service.ip) : [],
   );
   const openBefore = Map.groupBy(await deps.store.listFindings({ status: 'open' }), (finding) => `${finding.ip}:${finding.port}`);
-  const coveredAt = (ip: string, port: number): CoveredCheck[] =>
-    (openBefore.get(`${ip}:${port}`) ?? []).map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
+  const transportOf = (protocol: string) => (protocols.byName(protocol)?.transport === 'udp' ? 'udp' : 'tcp');
+  const coveredAt = (ip: string, port: number, transport: 'tcp' | 'udp'): CoveredCheck[] =>
+    (openBefore.get(`${ip}:${port}`) ?? [])
+      .filter((finding) => transportOf(finding.protocol) === transport)
+      .map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
   return { dialer, context, writer, alreadyDone, coveredAt, report };
 }
 
@@ -180,7 +168,7 @@ async function discoverStage(settings: SurveySettings, { run, state }: StageCont
   const discovery = await discoverOpenPorts(settings, tools.dialer, {
     signal: run.signal,
     skipHosts: tools.alreadyDone,
-    onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port)),
+    onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port, 'tcp')),
     onProbed: (done, _total, openPorts) => {
       progress.done = done;
       progress.openPorts = openPorts;
@@ -194,12 +182,58 @@ async function discoverStage(settings: SurveySettings, { run, state }: StageCont
   return discovery;
 }
 
-/** 2. Each host: grab, identify, credentials; saved in batches as they complete. */
-async function hostStage(settings: SurveySettings, { protocols, identify, run, state }: StageContext, tools: StageTools, discovery: Discovery): Promise<void> {
+/**
+ * 2. UDP services: each target sent its UDP protocol's request (retried after silence); those
+ * that answered join their host's services; ports that answered ICMP unreachable close the
+ * open findings of their UDP services.
+ */
+async function udpStage(settings: SurveySettings, { protocols, run, state }: StageContext, tools: StageTools, discovery: Discovery): Promise<UdpSurvey> {
+  const { targets, total, skipped } = udpTargetsOf(settings, discovery.udpOpen, tools.alreadyDone);
+  const progress = state.progress;
+  const closedPorts: CoveredCheck[] = [];
+  if (total > 0) {
+    progress.phase = 'udp';
+    progress.done = 0;
+    progress.total = total;
+    tools.report();
+  }
+  const udp = await surveyUdp(
+    targets,
+    total,
+    { context: tools.context, protocols, now: run.now, concurrency: settings.discoveryConcurrency, retries: settings.udpRetries },
+    {
+      signal: run.signal,
+      onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port, 'udp')),
+      onProbed: (done) => {
+        progress.done = done;
+      },
+    },
+  );
+  udp.counts.skipped += skipped;
+  if (total + skipped > 0) state.udp = udp.counts;
+  state.hosts = new Set([...discovery.openByHost.keys(), ...udp.byHost.keys()]).size;
+  await tools.writer.reconcile([], closedPorts);
+  return udp;
+}
+
+/** Every host with open TCP ports or UDP services that answered, with both. */
+function* hostsOf(discovery: Discovery, udp: UdpSurvey): Generator<[string, OpenPort[], ServiceObservation[]]> {
+  for (const [ip, ports] of discovery.openByHost) yield [ip, ports, udp.byHost.get(ip) ?? []];
+  for (const [ip, observations] of udp.byHost) if (!discovery.openByHost.has(ip)) yield [ip, [], observations];
+}
+
+/** 3. Each host: grab, identify, credentials, reflection; saved in batches as they complete. */
+async function hostStage(
+  settings: SurveySettings,
+  { protocols, identify, run, state }: StageContext,
+  tools: StageTools,
+  discovery: Discovery,
+  udp: UdpSurvey,
+): Promise<void> {
   const progress = state.progress;
   progress.phase = 'assessment';
   progress.done = 0;
-  progress.total = discovery.openByHost.size;
+  progress.total = state.hosts;
   const hostDeps: HostSurveyDeps = {
     context: tools.context,
     now: run.now,
@@ -211,10 +245,10 @@ async function hostStage(settings: SurveySettings, { protocols, identify, run, s
   const refusalsClose = settings.discovery.kind === 'given';
   if (settings.credentials) state.logins = createLoginTally();
   await runPool(
-    discovery.openByHost,
+    hostsOf(discovery, udp),
     settings.hostConcurrency,
-    async ([ip, ports]) => {
-      const result = await surveyHost(hostDeps, ip, ports);
+    async ([ip, ports, udpObservations]) => {
+      const result = await surveyHost(hostDeps, ip, ports, udpObservations);
       // A host still in flight when the survey was interrupted had its last connections
       // refused by the dialer: its result is incomplete, so it is dropped and, on
       // --resume, surveyed again rather than saved as done.
@@ -223,24 +257,10 @@ async function hostStage(settings: SurveySettings, { protocols, identify, run, s
       // "the service is gone" that discovery would have seen (a re-survey of a device unplugged).
       if (refusalsClose) {
         for (const observation of result.observations) {
-          if (observation.status === 'connection-refused') result.covered.push(...tools.coveredAt(ip, observation.port));
+          if (observation.status === 'connection-refused') result.covered.push(...tools.coveredAt(ip, observation.port, 'tcp'));
         }
       }
-      progress.done++;
-      progress.services += result.observations.length;
-      if (result.device) progress.identified++;
-      progress.findings += result.findings.length;
-      for (const observation of result.observations) {
-        state.servicesByStatus[observation.status] = (state.servicesByStatus[observation.status] ?? 0) + 1;
-        if (!observation.detection) continue;
-        const { method, probes, connections } = observation.detection;
-        state.detection.byMethod[method] = (state.detection.byMethod[method] ?? 0) + 1;
-        state.detection.probes += probes;
-        state.detection.connections += connections;
-      }
-      state.attempts += result.attempts.length;
-      state.logins?.addDevice(result.logins ?? []);
-      for (const finding of result.findings) state.found[finding.kind] = (state.found[finding.kind] ?? 0) + 1;
+      countHost(state, result);
       await tools.writer.add(result);
     },
     run.signal,
@@ -266,39 +286,4 @@ async function firmwareStage({ deps, firmware, run, state }: StageContext, tools
   await tools.writer.reconcile(state.firmware.findings, state.firmware.covered);
   state.found['vulnerable-firmware'] = state.firmware.findings.length;
   state.progress.findings += state.firmware.findings.length;
-}
-
-function summaryOf(runId: number, status: SurveySummary['status'], state: SurveyState): SurveySummary {
-  return {
-    runId,
-    status,
-    targets: state.targets,
-    openPorts: state.progress.openPorts,
-    hosts: state.hosts,
-    services: state.progress.services,
-    servicesByStatus: state.servicesByStatus,
-    detection: state.detection,
-    identified: state.progress.identified,
-    findings: state.found,
-    reconciliation: state.writer?.reconciliation ?? { opened: 0, updated: 0, closed: 0, reopened: 0, missed: 0 },
-    firmware: state.firmware ? { devicesAssessed: state.firmware.devicesAssessed, unknownMatches: state.firmware.unknownMatches } : undefined,
-    attempts: state.attempts,
-    ...(state.logins ? { logins: state.logins.summary() } : {}),
-    elapsedMs: Math.round(performance.now() - state.started),
-  };
-}
-
-/** The totals stored with the run: counts, then found findings by kind. */
-function runCounts(state: SurveyState): Record<string, number> {
-  return {
-    targets: state.targets,
-    openPorts: state.progress.openPorts,
-    hosts: state.hosts,
-    services: state.progress.services,
-    detectionProbes: state.detection.probes,
-    identified: state.progress.identified,
-    ...state.found,
-    attempts: state.attempts,
-    elapsedMs: Math.round(performance.now() - state.started),
-  };
 }

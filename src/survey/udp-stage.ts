@@ -37,8 +37,8 @@ export interface UdpCounts {
   refused: number;
   /** Any other end (out of scope, socket error, interrupted). */
   failed: number;
-  /** Given UDP ports no UDP protocol speaks: nothing to send, skipped. */
-  noProtocol: number;
+  /** UDP ports handed in and not queried: no UDP protocol speaks them (nothing to send), or the plan does not approve them. */
+  skipped: number;
   /** Datagrams from another address or port than the one asked: dropped by the dialer, counted. */
   strays: number;
 }
@@ -76,14 +76,18 @@ const silentStatuses = new Set<ServiceObservation['status']>(['io-timeout', 'con
  * @example const { targets, total } = udpTargetsOf(settings, discovery.udpOpen, alreadyDone)
  */
 export function udpTargetsOf(
-  settings: Pick<SurveySettings, 'discovery' | 'scope' | 'udpPorts' | 'seed'>,
+  settings: Pick<SurveySettings, 'discovery' | 'scope' | 'udpPorts' | 'udpPortsApproved' | 'seed'>,
   given: readonly OpenPort[],
   skipHosts: ReadonlySet<string>,
-): { targets: Iterable<Target>; total: number } {
-  if (settings.discovery.kind === 'given') return { targets: given, total: given.length };
-  if (settings.udpPorts.length === 0) return { targets: [], total: 0 };
+): { targets: Iterable<Target>; total: number; skipped: number } {
+  if (settings.discovery.kind === 'given') {
+    const approved = settings.udpPortsApproved;
+    const targets = approved ? given.filter((open) => approved.includes(open.port)) : given;
+    return { targets, total: targets.length, skipped: given.length - targets.length };
+  }
+  if (settings.udpPorts.length === 0) return { targets: [], total: 0, skipped: 0 };
   const order = { addresses: settings.scope.allowed, ports: settings.udpPorts, seed: settings.seed };
-  return { targets: withoutHosts(permutedTargets(order), skipHosts), total: countTargets(order) };
+  return { targets: withoutHosts(permutedTargets(order), skipHosts), total: countTargets(order), skipped: 0 };
 }
 
 function* withoutHosts(targets: Iterable<Target>, skipHosts: ReadonlySet<string>): Generator<Target> {
@@ -95,7 +99,7 @@ function* withoutHosts(targets: Iterable<Target>, skipHosts: ReadonlySet<string>
  * @example const udp = await surveyUdp(targets, total, { context, protocols, now, concurrency: 100, retries: 1 }, { signal })
  */
 export async function surveyUdp(targets: Iterable<Target>, total: number, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
-  const counts: UdpCounts = { targets: 0, requests: 0, retries: 0, answered: 0, openFiltered: 0, refused: 0, failed: 0, noProtocol: 0, strays: 0 };
+  const counts: UdpCounts = { targets: 0, requests: 0, retries: 0, answered: 0, openFiltered: 0, refused: 0, failed: 0, skipped: 0, strays: 0 };
   const byHost = new Map<string, ServiceObservation[]>();
   await runPool(
     targets,
@@ -103,7 +107,7 @@ export async function surveyUdp(targets: Iterable<Target>, total: number, deps: 
     async (target) => {
       const protocol = deps.protocols.forUdpPort(target.port);
       if (!protocol) {
-        counts.noProtocol++;
+        counts.skipped++;
         return;
       }
       counts.targets++;
@@ -121,7 +125,7 @@ export async function surveyUdp(targets: Iterable<Target>, total: number, deps: 
         list.push(observation);
         byHost.set(target.ip, list);
       }
-      hooks.onProbed?.(counts.targets + counts.noProtocol, total, counts.answered);
+      hooks.onProbed?.(counts.targets + counts.skipped, total, counts.answered);
     },
     hooks.signal,
   );

@@ -5,6 +5,7 @@
  * those devices, so identification — and with it the firmware check — sees the whole device
  * as the first survey did. Infected findings are re-checked by the darknet, not by dialling.
  */
+import { findingKind } from '../core/finding-kinds.ts';
 import type { FindingKind, NotifiableFinding, OpenPort } from '../core/records.ts';
 import type { NotificationTimes } from '../store/roles/reports.ts';
 import type { ServiceRow } from '../store/row-types.ts';
@@ -32,6 +33,8 @@ export interface ResurveyInput {
   /** Only this ISP's findings. */
   ispId?: string;
   at: string;
+  /** Names of the UDP protocols: their findings and services are re-checked over UDP (a reflector by its protocol's request). */
+  udpProtocols?: ReadonlySet<string>;
 }
 
 /**
@@ -42,7 +45,9 @@ export interface ResurveyInput {
 export function planResurvey(input: ResurveyInput): ResurveyPlan {
   const leftOut = { notNotified: 0, infected: 0, otherIsp: 0 };
   const findingsByKind: ResurveyPlan['findingsByKind'] = {};
-  const ports = new Map<string, Set<number>>();
+  // Per address, "tcp:23" and "udp:161": the same number over two transports is two services.
+  const ports = new Map<string, Set<string>>();
+  const portKey = (protocol: string, port: number) => `${input.udpProtocols?.has(protocol) ? 'udp' : 'tcp'}:${port}`;
   const checks = new Set<'credentials' | 'firmware'>();
   for (const finding of input.open) {
     if (input.ispId !== undefined && finding.attribution.ispId !== input.ispId) {
@@ -59,17 +64,22 @@ export function planResurvey(input: ResurveyInput): ResurveyPlan {
       continue;
     }
     findingsByKind[finding.kind] = (findingsByKind[finding.kind] ?? 0) + 1;
-    checks.add(finding.kind === 'vulnerable-firmware' ? 'firmware' : 'credentials');
-    const known = ports.get(finding.ip) ?? new Set<number>();
-    if (finding.port > 0) known.add(finding.port);
+    // A reflector is re-measured by the UDP stage itself; no check has to be asked for.
+    const foundBy = findingKind(finding.kind)?.foundBy;
+    if (foundBy === 'firmware' || foundBy === 'credentials') checks.add(foundBy);
+    const known = ports.get(finding.ip) ?? new Set<string>();
+    if (finding.port > 0) known.add(portKey(finding.protocol, finding.port));
     ports.set(finding.ip, known);
   }
   for (const service of input.services) {
-    if (service.status === 'success') ports.get(service.ip)?.add(service.port);
+    if (service.status === 'success') ports.get(service.ip)?.add(portKey(service.protocol, service.port));
   }
   const targets: OpenPort[] = [];
   for (const [ip, set] of ports) {
-    for (const port of [...set].sort((a, b) => a - b)) targets.push({ ip, port, source: 'resurvey', seenAt: input.at });
+    const keyed = [...set].map((key) => ({ transport: key.slice(0, 3), port: Number(key.slice(4)) }));
+    for (const { transport, port } of keyed.sort((a, b) => a.port - b.port || a.transport.localeCompare(b.transport))) {
+      targets.push({ ip, port, source: 'resurvey', seenAt: input.at, ...(transport === 'udp' ? { transport: 'udp' as const } : {}) });
+    }
   }
   return { targets, findingsByKind, addresses: ports.size, leftOut, checks: [...checks].sort() };
 }

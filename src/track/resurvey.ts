@@ -5,6 +5,7 @@
  * as to any survey — approved opt-outs included: a notified device whose owner opted out since
  * is not dialled again.
  */
+import { shippedProtocols } from '../protocols/registry.ts';
 import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
 import type { ReportStore } from '../store/roles/reports.ts';
 import type { SurveySummary } from '../survey/progress.ts';
@@ -38,6 +39,7 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
     at,
     ...(options.study ? { study: options.study } : {}),
     ...(options.ispId ? { ispId: options.ispId } : {}),
+    udpProtocols: new Set((options.deps.protocols ?? shippedProtocols).protocols.filter((protocol) => protocol.transport === 'udp').map((p) => p.name)),
   });
   if (plan.targets.length === 0) return { plan };
   // The scope is what earlier surveys covered (and excluded); a plan, when given, still governs.

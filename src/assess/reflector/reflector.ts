@@ -43,7 +43,14 @@ export function assessReflection(observation: ServiceObservation, reflection: Re
   if (measure && amplifies(measure)) {
     const evidence: ReflectorEvidence = { ...measureOnly(measure), amplification: amplificationFactor(measure), facts: factsOf(observation.result) };
     return {
-      finding: { kind: 'reflector', ip: observation.ip, port: observation.port, protocol: observation.protocol, evidence: { ...evidence }, observedAt: observation.observedAt },
+      finding: {
+        kind: 'reflector',
+        ip: observation.ip,
+        port: observation.port,
+        protocol: observation.protocol,
+        evidence: { ...evidence },
+        observedAt: observation.observedAt,
+      },
       concluded: true,
     };
   }
