@@ -54,3 +54,29 @@ test('the survey summary reports the login checks: services by protocol, tries p
   assert.match(text, /stopped at the cap 1 services/);
   assert.match(text, /protocols found {4}2 by greeting, 1 by probe, 0 in TLS, 0 not recognised; 0\.3 probes a service/);
 });
+
+test('the survey summary says what the UDP stage sent and heard, and counts reflectors', () => {
+  const summary: SurveySummary = {
+    runId: 2,
+    status: 'completed',
+    targets: 8,
+    openPorts: 1,
+    hosts: 3,
+    services: 4,
+    servicesByStatus: { success: 3, 'protocol-error': 1 },
+    identified: 2,
+    findings: { reflector: 2 },
+    reconciliation: { opened: 2, updated: 0, closed: 0, reopened: 0, missed: 0 },
+    attempts: 0,
+    detection: { byMethod: { banner: 1 }, probes: 0, connections: 1 },
+    udp: { targets: 8, requests: 11, retries: 3, answered: 3, openFiltered: 2, refused: 3, failed: 0, skipped: 1, strays: 4 },
+    elapsedMs: 3000,
+  };
+  const text = formatSurveySummary(summary, '/tmp/x.sqlite');
+  assert.match(
+    text,
+    /UDP services {7}3 answered of 8 \(2 silent: open\|filtered, 3 closed, 0 failed\); 11 requests, 3 retries, 4 stray datagrams; 1 given ports not queried/,
+  );
+  assert.match(text, /findings {11}0 weak credential, 0 no authentication, 2 reflector/);
+  assert.doesNotMatch(formatSurveySummary({ ...summary, udp: undefined }, '/tmp/x.sqlite'), /UDP services|reflector/);
+});

@@ -15,10 +15,11 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  open ports         ${summary.openPorts} on ${summary.hosts} hosts`,
     `  services grabbed   ${summary.services}${statuses ? ` (${statuses})` : ''}`,
     `  protocols found    ${describeDetection(summary)}`,
+    ...(summary.udp ? [udpLine(summary.udp)] : []),
     `  devices identified ${summary.identified}`,
     `  login attempts     ${summary.attempts}`,
     ...(summary.logins ? loginLines(summary.logins) : []),
-    `  findings           ${summary.findings['weak-credential'] ?? 0} weak credential, ${summary.findings['no-authentication'] ?? 0} no authentication${summary.firmware ? `, ${summary.findings['vulnerable-firmware'] ?? 0} vulnerable firmware` : ''}`,
+    `  findings           ${summary.findings['weak-credential'] ?? 0} weak credential, ${summary.findings['no-authentication'] ?? 0} no authentication${summary.firmware ? `, ${summary.findings['vulnerable-firmware'] ?? 0} vulnerable firmware` : ''}${summary.udp ? `, ${summary.findings.reflector ?? 0} reflector` : ''}`,
     ...(summary.firmware
       ? [
           `  firmware check     ${summary.firmware.devicesAssessed} devices matched against the vulnerability data, ${summary.firmware.unknownMatches} device/CVE pairs undecided (version unreadable)`,
@@ -28,6 +29,15 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
     `  saved to           ${storeLocation}  (list with: opennotice findings --db ${storeLocation})`,
     '',
   ].join('\n');
+}
+
+/**
+ * What the UDP stage sent and heard.
+ * @example udpLine(summary.udp) // '  UDP services       3 answered of 8 (2 silent: open|filtered, 3 closed, 0 failed); 11 requests, 3 retries, 0 stray datagrams'
+ */
+export function udpLine(udp: NonNullable<SurveySummary['udp']>): string {
+  const skipped = udp.skipped > 0 ? `; ${udp.skipped} given ports not queried (no UDP protocol, or not in the plan)` : '';
+  return `  UDP services       ${udp.answered} answered of ${udp.targets} (${udp.openFiltered} silent: open|filtered, ${udp.refused} closed, ${udp.failed} failed); ${udp.requests} requests, ${udp.retries} retries, ${udp.strays} stray datagrams${skipped}`;
 }
 
 /** "412 by greeting, 380 by probe, 12 in TLS, 2 by port, 3 not recognised; 0.6 probes a service". */

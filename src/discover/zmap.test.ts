@@ -96,3 +96,31 @@ test('ZMap timestamps convert to UTC, garbage does not', () => {
   assert.equal(zmapTimeToIso('2024-03-01T10:15:42.000-0500'), '2024-03-01T15:15:42.000Z');
   assert.equal(zmapTimeToIso('yesterday'), undefined);
 });
+
+test('a `zmap -M udp` CSV yields its UDP replies as UDP ports; ICMP unreachable rows and replies from another port are not', async () => {
+  const file = fixture('zmap-udp.csv');
+  const ports = readZmapCsv(file, { port: 1900 });
+  const found = await collect(ports);
+  assert.deepEqual(
+    found.map((p) => `${p.transport ?? 'tcp'} ${p.ip}:${p.port}`),
+    ['udp 192.0.2.20:1900', 'udp 192.0.2.20:1900', 'udp 192.0.2.23:1900'],
+    'the repeat row is still a port (the survey queries each once); 192.0.2.22 answered from port 50211',
+  );
+  assert.equal(found[0].seenAt, '2026-11-30T00:00:01.250Z');
+  assert.deepEqual({ imported: ports.stats.imported, ignored: ports.stats.ignored }, { imported: 3, ignored: 3 });
+  const withoutScannedPort = await collect(readZmapCsv(file));
+  assert.ok(
+    withoutScannedPort.some((p) => p.port === 50211),
+    'without the scanned port the reply’s own source port is taken as it is',
+  );
+});
+
+test('a ZMap file without a classification column is TCP unless the caller says it was a UDP scan', async () => {
+  const tcp = await collect(readZmapCsv(fixture('zmap-default.csv'), { port: 161, seenAt: '2026-01-01T00:00:00.000Z' }));
+  assert.equal(tcp[0].transport, undefined);
+  const udp = await collect(readZmapCsv(fixture('zmap-default.csv'), { port: 161, transport: 'udp', seenAt: '2026-01-01T00:00:00.000Z' }));
+  assert.deepEqual(
+    udp.map((p) => `${p.transport} ${p.ip}:${p.port}`),
+    ['udp 192.0.2.10:161', 'udp 192.0.2.12:161', 'udp 192.0.2.200:161'],
+  );
+});

@@ -161,3 +161,22 @@ test('JSON plans work too, and the fingerprint changes with any byte', () => {
     assert.notEqual(loadSurveyPlan(file, { now: during }).sha256, first.sha256);
   });
 });
+
+test('udpPorts: absent means the defaults, an empty list no UDP; resolverCheckName is a DNS name', () => {
+  withPlan(validPlan, (file) => {
+    const plan = loadSurveyPlan(file, { now: during });
+    assert.equal(plan.udpPorts, undefined);
+    assert.equal(plan.resolverCheckName, undefined);
+  });
+  withPlan(`${validPlan}udpPorts: []\nresolverCheckName: Resolver-Check.Survey.Example.NET.\n`, (file) => {
+    const plan = loadSurveyPlan(file, { now: during });
+    assert.deepEqual(plan.udpPorts, []);
+    assert.equal(plan.resolverCheckName, 'resolver-check.survey.example.net');
+  });
+  withPlan(`${validPlan}udpPorts: [161, 1900]\n`, (file) => assert.deepEqual(loadSurveyPlan(file, { now: during }).udpPorts, [161, 1900]));
+  withPlan(`${validPlan}udpPorts: [161, 70000]\n`, (file) => assert.throws(() => loadSurveyPlan(file, { now: during }), planError(/udpPorts\[1\]/, 14)));
+  withPlan(`${validPlan}resolverCheckName: not a name\n`, (file) =>
+    assert.throws(() => loadSurveyPlan(file, { now: during }), planError(/not a DNS name/, 14)),
+  );
+  withPlan(`${validPlan}resolverCheckName: localhost\n`, (file) => assert.throws(() => loadSurveyPlan(file, { now: during }), planError(/not a DNS name/)));
+});
