@@ -26,6 +26,8 @@ const cidr = '127.79.0.0/16';
 const surveyRequest = (targets: string[]): SurveyRequest => ({
   targets: targets,
   checks: ['credentials', 'firmware'],
+  // The lab plays no UDP service yet: querying its 65,536 addresses would only collect ICMP unreachables.
+  udpPorts: [],
   // No ports: the survey's default IoT ports, where the lab's services (moved ones included) listen.
   seed: 3,
   limits: {

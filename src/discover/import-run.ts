@@ -24,9 +24,9 @@ export interface ImportStats {
   /** Format recognised so far, e.g. "zmap-csv", "masscan-json". */
   format: string;
   linesRead: number;
-  /** Open TCP ports handed on. */
+  /** Open ports handed on (TCP, and UDP from a `zmap -M udp` file). */
   imported: number;
-  /** Well-formed lines that are not an open TCP port: headers, comments, rst/closed rows, banners, UDP. */
+  /** Well-formed lines that are not an open port: headers, comments, rst/closed/ICMP-unreachable rows, banners, masscan UDP. */
   ignored: number;
   /** Malformed lines skipped under `skipInvalid`. */
   skipped: number;

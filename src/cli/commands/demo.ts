@@ -73,6 +73,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         const surveyRequest: SurveyRequest = {
           targets: [cidr],
           checks: ['credentials', 'firmware'],
+          // The lab plays no UDP service yet: querying its addresses would only collect ICMP unreachables.
+          udpPorts: [],
           seed: 1,
           ...(rules.length > 0 ? { rules } : {}),
           limits: {
