@@ -128,9 +128,9 @@ function encodeValue(value: SnmpValue): Buffer {
  * The GetResponse to `request`, each OID with its value.
  * @example writeSnmpResponse(get, (oid) => ({ text: 'Linux QR-2200' }))
  */
-export function writeSnmpResponse(request: SnmpGet, valueOf: (oid: string) => SnmpValue): Buffer {
+export function writeSnmpResponse(request: SnmpGet, answerFor: (oid: string) => SnmpValue): Buffer {
   const bindings = request.oids.map((name) => {
-    return tlv(0x30, Buffer.concat([oid(name), encodeValue(valueOf(name))]));
+    return tlv(0x30, Buffer.concat([oid(name), encodeValue(answerFor(name))]));
   });
   const pdu = tlv(0xa2, Buffer.concat([integer(request.requestId), integer(0), integer(0), tlv(0x30, Buffer.concat(bindings))]));
   return tlv(0x30, Buffer.concat([integer(request.version), tlv(0x04, Buffer.from(request.community, 'latin1')), pdu]));

@@ -20,12 +20,12 @@ const system = '1.3.6.1.2.1.1';
 export function snmpResponses(request: Buffer, persona: SnmpPersona): Buffer[] {
   const get = readSnmpGet(request);
   if (!get || get.community !== persona.community || get.version > 1 || get.oids.length === 0 || get.oids.length > 16) return [];
-  const valueOf = (oid: string): SnmpValue => {
+  const answerFor = (oid: string): SnmpValue => {
     if (oid === `${system}.1.0`) return { text: persona.sysDescr };
     if (oid === `${system}.2.0`) return { oid: persona.sysObjectId };
     if (oid === `${system}.3.0`) return { ticks: 8_640_000 }; // a day, in hundredths of a second
     if (oid === `${system}.5.0`) return { text: persona.sysName };
     return undefined;
   };
-  return [writeSnmpResponse(get, valueOf)];
+  return [writeSnmpResponse(get, answerFor)];
 }

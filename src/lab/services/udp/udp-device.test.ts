@@ -53,7 +53,7 @@ test('lab devices answer UDP as their software would, and hostile ones never wit
     const ssdpAnswers = await ask(ssdp.ip, 1900, mSearch);
     assert.equal(ssdpAnswers.length, 5, 'rootdevice, uuid and three types');
     for (const answer of ssdpAnswers)
-      assert.match(answer.data.toString(), new RegExp(`^HTTP/1.1 200 OK\\r\\n[^]*LOCATION: http://${ssdp.ip.replaceAll('.', '\\.')}:\\d+/rootDesc.xml`));
+      assert.match(answer.data.toString(), new RegExp(`^HTTP/1.1 200 OK\\r\\n[sS]*LOCATION: http://${ssdp.ip.replaceAll('.', '\\.')}:\\d+/rootDesc.xml`));
     assert.ok(ssdpAnswers.reduce((sum, answer) => sum + answer.data.length, 0) > 5 * mSearch.length, 'SSDP amplifies');
 
     const request = readSnmpGet(snmpGet);
@@ -69,7 +69,7 @@ test('lab devices answer UDP as their software would, and hostile ones never wit
 
     const monitor = firstWith(devices, (device) => device.role === 'device' && udp(device, 'ntp') !== undefined);
     const [readvar] = await ask(monitor.ip, 123, ntpReadvar);
-    assert.ok(readvar && readvar.data.toString('latin1').includes('version="ntpd 4.2.'), 'mode 6 names the version');
+    assert.ok(readvar?.data.toString('latin1').includes('version="ntpd 4.2.'), 'mode 6 names the version');
     assert.equal(readvar.data.readUInt16BE(2), 1, 'sequence echoed');
 
     const open = firstWith(devices, (device) => device.role === 'device' && udp(device, 'dns')?.reflector === true);
@@ -101,7 +101,7 @@ test('lab devices answer UDP as their software would, and hostile ones never wit
     if (memcached) {
       const frames = await ask(memcached.ip, 11211, memcachedStats);
       assert.ok(frames.length >= 1 && frames.every((frame) => frame.data.readUInt16BE(0) === 0x1234));
-      assert.match(Buffer.concat(frames.map((frame) => frame.data.subarray(8))).toString(), /STAT version 1\.4\.25\r\n[^]*END\r\n$/);
+      assert.match(Buffer.concat(frames.map((frame) => frame.data.subarray(8))).toString(), /STAT version 1\.4\.25\r\n[\s\S]*END\r\n$/);
     }
     const monitoring = firstWith(devices, (device) => device.role === 'device' && udp(device, 'ntp')?.monitorList === true);
     const list = await ask(monitoring.ip, 123, monlist);
