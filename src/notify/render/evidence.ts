@@ -161,7 +161,7 @@ export function reflectionFacts(finding: Pick<NotifiableFinding, 'evidence'>): R
     if (clean !== undefined) facts.set(name, clean);
   }
   return {
-    request: typeof evidence.request === 'string' ? (deviceText(evidence.request, 64) ?? undefined) : undefined,
+    request: typeof evidence.request === 'string' ? deviceText(evidence.request, 64) : undefined,
     requestBytes: count(evidence.requestBytes),
     replyBytes: count(evidence.replyBytes),
     replyPackets: count(evidence.replyPackets),

@@ -19,7 +19,7 @@ test('the report carries its schema version, ISP, period and summary', () => {
   assert.deepEqual(report.isp, { id: 'isp-a', name: 'Example ISP', language: 'en' });
   assert.equal(report.periodStart, '2025-01-01T00:00:00.000Z');
   assert.deepEqual(report.summary.byKind, { infected: 2, 'no-authentication': 1, 'weak-credential': 2, 'vulnerable-firmware': 1, reflector: 2 });
-  assert.deepEqual(report.summary.bySeverity, { critical: 4, high: 2, medium: 2, low: 0, info: 0 }, 'reflectors are medium, as Shadowserver rates them');
+  assert.deepEqual(report.summary.bySeverity, { critical: 4, high: 2, medium: 2, low: 0, info: 0 }, 'reflectors are medium: harm to others, not a takeover');
   assert.equal(report.summary.findings, allFindings.length);
   assert.equal(report.summary.addresses, 7);
 });

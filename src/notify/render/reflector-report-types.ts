@@ -129,7 +129,7 @@ export function reflectorReportType(finding: Pick<NotifiableFinding, 'protocol'>
 
 /**
  * The report name for the finding's address family, as Shadowserver names its IPv6 reports.
- * @example reportTypeName(types.ntpMonitor, '2001:db8::1') // 'scan6_ntpmonitor'
+ * @example reportTypeName(reflectorReportType(finding, view.reflection)!, '2001:db8::1') // 'scan6_ntpmonitor' for a monlist reflector
  */
 export function reportTypeName(type: ReflectorReportType, ip: string): string {
   return parseIPv4(ip) === undefined ? type.reportType.replace(/^scan_/, 'scan6_') : type.reportType;
