@@ -40,18 +40,24 @@ const benchmarks: ExpectedBenchmark[] = [
       line(
         `opennotice, whole lab \\(\\d+ targets\\): ${number} s wall, \\d+ services identified = ${number} services/s; .*precision ${number} recall ${number}`,
       ),
+      line(`opennotice, whole lab: services moved off their usual port named right ${number} \\(\\d+/\\d+\\); ${number} probes per service .*`),
       line(`opennotice, \\d+-address sample: ${number} s, \\d+ services identified = ${number} services/s; precision ${number} recall ${number}`),
+      line(`opennotice, same sample: moved services named right ${number} \\(\\d+/\\d+\\); ${number} probes per service`),
     ],
     toolFigures: [
       {
         tool: 'nmap',
         figures: [
-          line(`nmap -sT -sV, same sample: ${number} s, \\d+ services identified = ${number} services/s; .*`),
+          line(`nmap -sT -sV, same sample: ${number} s, \\d+ services identified = ${number} services/s; precision ${number} recall ${number}`),
           line(`ratio \\(opennotice services/s ÷ nmap services/s, same sample\\): ${number}× .*`),
+          line(`moved services named right, same sample: opennotice ${number} \\(\\d+/\\d+\\), nmap ${number} \\(\\d+/\\d+\\); difference [+-]${number} .*`),
         ],
       },
     ],
-    targets: [{ name: 'survey_vs_nmap', tool: 'nmap' }],
+    targets: [
+      { name: 'survey_vs_nmap', tool: 'nmap' },
+      { name: 'survey_moved_detection_vs_nmap', tool: 'nmap' },
+    ],
     // nmap -sV, when installed, takes ~40 s even on the small sample (it waits out its probes).
     timeoutMs: 150_000,
   },

@@ -19,7 +19,7 @@ import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
 import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
 import { sharedData } from './support/shared-data.ts';
-import { labAttemptsPerService } from '../src/lab/credentials.ts';
+import { labAttemptsPerHost, labAttemptsPerService } from '../src/lab/credentials.ts';
 
 // Its own /16, so it never collides with a lab a developer runs on the default range.
 const cidr = '127.79.0.0/16';
@@ -35,7 +35,7 @@ const surveyRequest = (targets: string[]): SurveyRequest => ({
     deadlineMs: 6000,
     maxBytes: 262_144,
     maxAttemptsPerService: labAttemptsPerService,
-    maxAttemptsPerHost: 100,
+    maxAttemptsPerHost: labAttemptsPerHost,
   },
 });
 
@@ -112,7 +112,7 @@ test("the summary reports the login checks: several tries per connection, their 
   assert.ok(logins.stoppedAtCap > 1000 && logins.stoppedAtCap < logins.services, `${logins.stoppedAtCap} of ${logins.services} stopped at the cap`);
   assert.deepEqual(
     logins.byProtocol.map((totals) => totals.protocol),
-    ['ftp', 'http', 'ssh', 'telnet'],
+    ['adb', 'ftp', 'http', 'https', 'mqtt', 'mqtts', 'rtsp', 'ssh', 'telnet'],
   );
 });
 

@@ -18,6 +18,13 @@ import type { LabCredential } from './types.ts';
  */
 export const labAttemptsPerService = 40;
 
+/**
+ * Login tries per device the demo and the lab's end-to-end test allow: room for the per-service
+ * cap on every login a lab device may run (telnet, SSH, FTP, HTTP and HTTPS, RTSP, MQTT with and
+ * without TLS), so strong services earlier in port order never use up a weak one's share.
+ */
+export const labAttemptsPerHost = 8 * labAttemptsPerService;
+
 /** Weak devices only use the dictionary entries on-001 … on-030. */
 export const labDictionarySize = 30;
 

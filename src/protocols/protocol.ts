@@ -93,7 +93,8 @@ export interface ProtocolDefinition<R extends GrabResult> {
   /**
    * Another protocol whose identification rules also read this one's services, because this one
    * is that one inside TLS with the same result fields (https → http, mqtts → mqtt): a rule for a
-   * device's web page must not miss it because the page came over TLS.
+   * device's web page must not miss it because the page came over TLS. Dictionary entries known
+   * on that protocol are tried on this one too.
    */
   rulesOf?: string;
   /**

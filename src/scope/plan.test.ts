@@ -59,7 +59,7 @@ test('the shipped example plan is valid and fully read', () => {
   assert.deepEqual(plan.checks, ['discovery', 'identify', 'credentials']);
   assert.deepEqual(plan.ports, [21, 22, 23, 80, 2323, 8080]);
   assert.equal(plan.credentialList, 'default');
-  assert.deepEqual(plan.rates, { connectionsPerSecond: 100, maxConcurrent: 100, perHostConcurrent: 2, perHostAttempts: 20 });
+  assert.deepEqual(plan.rates, { connectionsPerSecond: 100, maxConcurrent: 100, perHostConcurrent: 2, perHostAttempts: 2400 });
   assert.equal(plan.validFrom, '2026-01-15T00:00:00.000Z');
   assert.equal(plan.validUntil, '2027-12-31T23:59:59.999Z', 'a date alone covers the whole day');
 });

@@ -124,7 +124,12 @@ async function checkCredentials(deps: HostSurveyDeps, settings: NonNullable<Host
     // What the grab already proves costs no try, so a spent budget does not hide it.
     const known = checker.concludeFromGrab?.(service);
     if (!known && hostBudget <= 0) continue;
-    const entries = orderEntries(settings.dictionary, { vendor: result.device?.identity.vendor, protocol: service.protocol });
+    const plainProtocol = deps.protocols.ruleAliases.get(service.protocol);
+    const entries = orderEntries(settings.dictionary, {
+      vendor: result.device?.identity.vendor,
+      protocol: service.protocol,
+      ...(plainProtocol ? { plainProtocol } : {}),
+    });
     const maxAttempts = Math.min(settings.maxAttemptsPerService, hostBudget);
     const started = performance.now();
     let outcome: CredentialCheckOutcome;

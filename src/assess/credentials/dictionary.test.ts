@@ -167,6 +167,16 @@ test('orderEntries keeps protocol-compatible entries and puts the vendor first',
     orderEntries(entries, { protocol: 'ftp', vendor: 'unknown' }).map((e) => e.id),
     ['any-1', 'xm', 'any-2'],
   );
+  // A web interface's pair is the same over TLS: entries known on http are tried on https.
+  const web = [entry('any'), entry('web-only', [], ['http'])];
+  assert.deepEqual(
+    orderEntries(web, { protocol: 'https' }).map((e) => e.id),
+    ['any'],
+  );
+  assert.deepEqual(
+    orderEntries(web, { protocol: 'https', plainProtocol: 'http' }).map((e) => e.id),
+    ['any', 'web-only'],
+  );
 });
 
 test('orderEntries sorts by rank, keeps the file order within a rank, and puts the vendor first in that order', () => {

@@ -6,6 +6,8 @@ export interface OrderingHint {
   vendor?: string;
   /** Protocol of the login (telnet, http, ssh, ftp). */
   protocol: string;
+  /** The plain protocol when this one is its TLS form (https → http): entries restricted to it apply too. */
+  plainProtocol?: string;
 }
 
 /**
@@ -18,9 +20,9 @@ export interface OrderingHint {
  * @example orderEntries(loadDictionary(), { vendor: 'Xiongmai', protocol: 'telnet' })[0].id // "on-015"
  */
 export function orderEntries(entries: readonly DictionaryEntry[], hint: OrderingHint): DictionaryEntry[] {
-  const protocol = hint.protocol.toLowerCase();
+  const protocols = new Set([hint.protocol, ...(hint.plainProtocol ? [hint.plainProtocol] : [])].map((name) => name.toLowerCase()));
   const vendor = hint.vendor?.trim().toLowerCase();
-  const usable = entries.filter((entry) => entry.protocols.length === 0 || entry.protocols.some((name) => name.toLowerCase() === protocol));
+  const usable = entries.filter((entry) => entry.protocols.length === 0 || entry.protocols.some((name) => protocols.has(name.toLowerCase())));
   // Array.prototype.sort is stable: equal ranks keep the file's order.
   const byRank = usable.sort((a, b) => a.rank - b.rank);
   if (!vendor) return byRank;

@@ -9,7 +9,7 @@ import { formatBreakdowns, formatScores } from '../demo/report.ts';
 import { demoClock } from '../demo/clock.ts';
 import { runDemoFollowUp } from '../demo/follow-up.ts';
 import { serveDemo } from '../demo/serve.ts';
-import { labAttemptsPerService } from '../../lab/credentials.ts';
+import { labAttemptsPerHost, labAttemptsPerService } from '../../lab/credentials.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -83,7 +83,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
             maxBytes: 262_144,
             // The lab's bounds, as a plan would set them: every weak pair of the lab is within them.
             maxAttemptsPerService: labAttemptsPerService,
-            maxAttemptsPerHost: 100,
+            maxAttemptsPerHost: labAttemptsPerHost,
           },
         };
         // The demo lives a month: the survey is day 0, thirty days ago; the follow-up moves the clock on.
