@@ -7,6 +7,7 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import adb from './adb/index.ts';
+import coap from './coap/index.ts';
 import cwmp from './cwmp/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
@@ -76,4 +77,4 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, coap]);
