@@ -11,6 +11,7 @@ import coap from './coap/index.ts';
 import cwmp from './cwmp/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
+import mdns from './mdns/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
@@ -78,4 +79,4 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, coap, ssdp]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, coap, ssdp, mdns]);

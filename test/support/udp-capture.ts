@@ -114,16 +114,24 @@ export interface PortTraffic {
 }
 
 /**
- * Sum the datagrams to `port` (requests) and from it (replies), optionally only those of `host`.
- * @example trafficOf(udpDatagrams(file), 5683, '127.101.0.1') // { requestBytes: 21, replyBytes: 120, … }
+ * Sum the datagrams to `port` (requests; only those to `host` when given) and the datagrams from
+ * it back to a requester's address and port (replies): a daemon's own multicast announcements
+ * from the same port are neither.
+ * @example trafficOf(udpDatagrams(file), 5683, '127.101.0.1') // { requestBytes: 25, replyBytes: 120, … }
  */
 export function trafficOf(datagrams: readonly CapturedDatagram[], port: number, host?: string): PortTraffic {
   const traffic: PortTraffic = { requestBytes: 0, requestPackets: 0, replyBytes: 0, replyPackets: 0 };
+  const requesters = new Set<string>();
   for (const datagram of datagrams) {
     if (datagram.destinationPort === port && (host === undefined || datagram.destination === host)) {
       traffic.requestBytes += datagram.payloadBytes;
       traffic.requestPackets++;
-    } else if (datagram.sourcePort === port && (host === undefined || datagram.source === host)) {
+      requesters.add(`${datagram.source} ${datagram.sourcePort}`);
+    } else if (
+      datagram.sourcePort === port &&
+      (host === undefined || datagram.source === host) &&
+      requesters.has(`${datagram.destination} ${datagram.destinationPort}`)
+    ) {
       traffic.replyBytes += datagram.payloadBytes;
       traffic.replyPackets++;
     }
