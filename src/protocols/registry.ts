@@ -19,6 +19,7 @@ import ssdp from './ssdp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
 import upnp from './upnp/index.ts';
+import wsd from './wsd/index.ts';
 
 export interface ProtocolRegistry {
   /** In the order given: a port claimed by two protocols belongs to the first. */
@@ -79,4 +80,20 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, coap, ssdp, mdns]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
+  telnet,
+  http,
+  ssh,
+  ftp,
+  https,
+  mqtt,
+  mqtts,
+  rtsp,
+  upnp,
+  cwmp,
+  adb,
+  coap,
+  ssdp,
+  mdns,
+  wsd,
+]);
