@@ -158,7 +158,15 @@ export async function startUdpCapture(options: { file: string; filter: string; n
     ? options.namespace.spawn('tcpdump', args)
     : spawn('tcpdump', args, { env: { ...process.env, PATH: systemPath }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A test cut short must not leave tcpdump running.
+  const killOnExit = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.removeListener('exit', killOnExit);
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
