@@ -29,7 +29,7 @@ after(async () => {
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
-test('coap-server: its resource list is read, and the reflection figures are what tcpdump saw', async () => {
+test('coap-server: its resource list is read, and the reflection figures are what tcpdump saw', async (t) => {
   const capture = await startUdpCapture({ file: join(directory!, 'coap.pcap'), filter: `udp port ${port} and host ${ip}` });
   const outcome = await grabCoap(createLoopbackContext({ ioTimeoutMs: 2000, deadlineMs: 5000 }), { ip, port });
   const seen = trafficOf(await capture.stop(), port, ip);
@@ -45,6 +45,9 @@ test('coap-server: its resource list is read, and the reflection figures are wha
   assert.ok(result.titles?.includes('Internal Clock'));
   const reflection = coap.reflection?.(result);
   assert.ok(reflection);
+  t.diagnostic(
+    `${reflection.request}: ${reflection.requestBytes} → ${reflection.replyBytes} bytes in ${reflection.replyPackets} datagrams; the wire: ${seen.requestBytes} → ${seen.replyBytes}`,
+  );
   assert.equal(seen.requestPackets, 1, 'one request datagram');
   assert.equal(reflection.replyPackets, seen.replyPackets);
   assert.ok(

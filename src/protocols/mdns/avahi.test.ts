@@ -88,7 +88,7 @@ after(async () => {
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
-test('avahi-daemon: the service types it publishes; reflection figures as tcpdump saw them', async () => {
+test('avahi-daemon: the service types it publishes; reflection figures as tcpdump saw them', async (t) => {
   const capture = await startUdpCapture({ file: join(directory!, 'mdns.pcap'), filter: 'udp port 5353', namespace });
   const { stdout } = await promisify(execFile)(
     'ip',
@@ -115,6 +115,9 @@ test('avahi-daemon: the service types it publishes; reflection figures as tcpdum
   assert.ok(result.serviceTypes?.includes('_workstation._tcp.local'), String(result.serviceTypes));
   const reflection = result.reflection;
   assert.ok(reflection);
+  t.diagnostic(
+    `${reflection.request}: ${reflection.requestBytes} → ${reflection.replyBytes} bytes in ${reflection.replyPackets} datagrams; the wire: ${seen.requestBytes} → ${seen.replyBytes}`,
+  );
   assert.equal(seen.requestPackets, 1, 'one query');
   assert.equal(reflection.replyPackets, seen.replyPackets);
   assert.ok(

@@ -73,7 +73,7 @@ after(async () => {
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
-test('miniupnpd: SERVER, LOCATION and the description read from it; reflection figures as tcpdump saw them', async () => {
+test('miniupnpd: SERVER, LOCATION and the description read from it; reflection figures as tcpdump saw them', async (t) => {
   const capture = await startUdpCapture({ file: join(directory!, 'ssdp.pcap'), filter: 'udp port 1900', namespace });
   const { stdout } = await promisify(execFile)(
     'ip',
@@ -107,6 +107,9 @@ test('miniupnpd: SERVER, LOCATION and the description read from it; reflection f
   assert.doesNotMatch(stdout, /KX30000/, 'the serial number is not kept');
   const reflection = result.reflection;
   assert.ok(reflection);
+  t.diagnostic(
+    `${reflection.request}: ${reflection.requestBytes} → ${reflection.replyBytes} bytes in ${reflection.replyPackets} datagrams; the wire: ${seen.requestBytes} → ${seen.replyBytes}`,
+  );
   assert.equal(seen.requestPackets, 1, 'one M-SEARCH');
   assert.ok(reflection.replyPackets > 1, 'ssdp:all draws one answer per device and service type');
   assert.equal(reflection.replyPackets, seen.replyPackets);
