@@ -4,6 +4,7 @@
  * request a survey sends (a confirmable GET of /.well-known/core, RFC 6690 §4) and a defensive
  * decoder that never throws — garbage, truncated and oversized messages are a reason.
  */
+import { OpenNoticeError } from '../../core/errors.ts';
 
 /** Message types (RFC 7252 §3: T). */
 export type CoapType = 'CON' | 'NON' | 'ACK' | 'RST';
@@ -40,7 +41,7 @@ const maxOptions = 64;
  * @example encodeWellKnownCore(0x1234, Buffer.from('a1b2c3d4', 'hex')).length // 4 + 4 + 12 + 5 = 25
  */
 export function encodeWellKnownCore(messageId: number, token: Buffer): Buffer {
-  if (token.length > 8) throw new RangeError('a CoAP token is at most 8 bytes');
+  if (token.length > 8) throw new OpenNoticeError('INTERNAL', 'a CoAP token is at most 8 bytes', { tokenLength: token.length });
   const header = Buffer.from([0x40 | token.length, 0x01, (messageId >> 8) & 0xff, messageId & 0xff]);
   const segments = ['.well-known', 'core'].map((segment) => Buffer.from(segment, 'utf8'));
   // Uri-Path is option 11: the first has delta 11, the repeat delta 0; both segments are < 13 bytes.
