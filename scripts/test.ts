@@ -28,6 +28,8 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'rtsp-server-perl', commands: ['rtsp-server-perl'], why: 'a real RTSP server for the RTSP grabber and checker' },
   { name: 'openssl', commands: ['openssl'], why: 'throwaway certificates for the TLS servers the tests start' },
   { name: 'miniupnpd', commands: ['miniupnpd'], why: 'a real UPnP IGD whose device description the UPnP grabber reads' },
+  { name: 'libcoap3-bin', commands: ['coap-server-notls'], why: "libcoap's example CoAP server for the CoAP grabber" },
+  { name: 'avahi-daemon', commands: ['avahi-daemon'], why: 'a real mDNS/DNS-SD responder (run without the system bus in a namespace) for the mDNS grabber' },
   // Real daemons of the kinds embedded devices run, for the credential checkers' test bed (test/real-daemons/).
   { name: 'busybox-static', why: "BusyBox telnetd (Debian's dynamic busybox has no telnetd) in front of the real /bin/login and PAM" },
   { name: 'openssh-server', commands: ['sshd'], why: 'a real OpenSSH server for the SSH credential checker' },

@@ -7,15 +7,19 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import adb from './adb/index.ts';
+import coap from './coap/index.ts';
 import cwmp from './cwmp/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
+import mdns from './mdns/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
+import ssdp from './ssdp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
 import upnp from './upnp/index.ts';
+import wsd from './wsd/index.ts';
 
 export interface ProtocolRegistry {
   /** In the order given: a port claimed by two protocols belongs to the first. */
@@ -76,4 +80,20 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
+  telnet,
+  http,
+  ssh,
+  ftp,
+  https,
+  mqtt,
+  mqtts,
+  rtsp,
+  upnp,
+  cwmp,
+  adb,
+  coap,
+  ssdp,
+  mdns,
+  wsd,
+]);

@@ -34,7 +34,7 @@ export interface IspRemediation {
 
 export interface DashboardFigures {
   computedAt: string;
-  /** Kinds in column order: the four known kinds, then any other kind the store holds (e.g. reflectors). */
+  /** Kinds in column order: every kind of the list of kinds, then any other kind the store holds (one a newer version wrote). */
   kinds: string[];
   /** The monthly table, with a column for every kind in `kinds`. */
   months: MonthFigures[];
