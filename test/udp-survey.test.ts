@@ -167,7 +167,7 @@ test('a resumed run does not query the hosts it already saved', async () => {
       { ip: '127.103.1.1', port, protocol: 'acme-echo', status: 'success', result: {}, durationMs: 1, observedAt: new Date().toISOString() },
     ]);
     await resumeStore.finishRun(runId, { finishedAt: new Date().toISOString(), status: 'interrupted', counts: {} });
-    const resumed = await runSurvey({ resume: runId, limits }, createSurveyDeps({ store: resumeStore, protocols, ruleFiles }));
+    const resumed = await runSurvey({ resume: runId, udpPorts: [port], limits }, createSurveyDeps({ store: resumeStore, protocols, ruleFiles }));
     assert.equal(resumed.status, 'completed');
     assert.equal(peers.requests('127.103.1.1', port), 0, 'the saved host got no datagram');
     assert.equal(peers.requests('127.103.1.2', port), 1);

@@ -10,6 +10,7 @@ import acmeEcho from '../../test/protocol-fixture/acme-echo/index.ts';
 import { resolveSurvey } from './policy.ts';
 
 const protocols = createProtocolRegistry([...shippedProtocols.protocols, acmeEcho]);
+const allUdpPorts = [...shippedProtocols.defaultUdpPorts, 7171].sort((a, b) => a - b);
 const now = () => new Date('2026-12-06T00:00:00Z');
 
 async function withContext(check: (context: Parameters<typeof resolveSurvey>[1], planFile: (udp: string) => string) => Promise<void>): Promise<void> {
@@ -44,7 +45,7 @@ const isError = (code: string, pattern: RegExp) => (error: unknown) => error ins
 test('UDP ports default to every UDP protocol’s, an empty list turns UDP off, and the run records whether it surveyed UDP', async () => {
   await withContext(async (context) => {
     const byDefault = await resolveSurvey({ targets: ['127.103.0.0/29'] }, context);
-    assert.deepEqual(byDefault.udpPorts, [7171]);
+    assert.deepEqual(byDefault.udpPorts, allUdpPorts);
     assert.equal(byDefault.udpRetries, 1);
     assert.ok(byDefault.checks.includes('udp'));
     const none = await resolveSurvey({ targets: ['127.103.0.0/29'], udpPorts: [] }, context);
@@ -86,7 +87,8 @@ test('a resumed run surveys UDP only if it did before', async () => {
     const start = { startedAt: now().toISOString(), seed: 3, scope: ['127.103.0.0/29'], exclude: [], ports: [23] };
     const withUdp = await context.store.startRun({ ...start, checks: ['discovery', 'identify', 'udp'] });
     const withoutUdp = await context.store.startRun({ ...start, checks: ['discovery', 'identify'] });
-    assert.deepEqual((await resolveSurvey({ resume: withUdp }, context)).udpPorts, [7171]);
+    assert.deepEqual((await resolveSurvey({ resume: withUdp }, context)).udpPorts, allUdpPorts);
+    assert.deepEqual((await resolveSurvey({ resume: withUdp, udpPorts: [7171] }, context)).udpPorts, [7171]);
     assert.deepEqual((await resolveSurvey({ resume: withoutUdp }, context)).udpPorts, []);
   });
 });
