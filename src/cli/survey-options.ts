@@ -42,7 +42,7 @@ export const surveyOptionSpecs = {
     type: 'string',
     multiple: true,
     valueName: 'LIST',
-    description: "UDP ports to send their protocol's request (default: the plan's udpPorts, else every UDP protocol's default ports; '' for none)",
+    description: `UDP ports to send their protocol's request (default: the plan's udpPorts, else ${shippedProtocols.defaultUdpPorts.join(',') || 'none'}; '' for none)`,
   },
   'udp-retries': { type: 'string', valueName: 'N', description: 'requests sent again to a UDP service that did not answer', default: '1' },
   check: {

@@ -306,9 +306,12 @@ function resolveUdpPorts(requested: readonly number[] | undefined, plan: SurveyP
   for (const port of ports) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a UDP port number`);
     if (!protocols.forUdpPort(port)) {
+      const known = protocols.protocols
+        .filter((protocol) => protocol.transport === 'udp')
+        .map((protocol) => `${protocol.name} ${[...protocol.defaultPorts, ...protocol.otherPorts].join('/')}`);
       throw new OpenNoticeError(
         'USAGE',
-        `UDP port ${port}: no UDP protocol declares it, so there is no request to send (UDP ports: ${protocols.defaultUdpPorts.join(', ') || 'none'})`,
+        `UDP port ${port}: no UDP protocol declares it, so there is no request to send (UDP protocols: ${known.join(', ') || 'none'})`,
       );
     }
   }
