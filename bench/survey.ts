@@ -73,6 +73,8 @@ function surveyRequest(targets: string[]): SurveyRequest {
   return {
     targets,
     checks: [],
+    // TCP only, as nmap -sV is run: the comparison is of TCP discovery, detection and identification.
+    udpPorts: [],
     seed: 1,
     limits: { perHostConcurrent: 2, connectTimeoutMs: 1500, ioTimeoutMs: 3000, deadlineMs: 10_000, maxBytes: 262_144 },
   };

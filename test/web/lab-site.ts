@@ -75,6 +75,8 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
       targets: targets,
       checks: ['credentials'],
       ports: [21, 22, 23, 80, 2323, 8080],
+      // TCP only: the site's pages are tested with the credential findings of these devices.
+      udpPorts: [],
       seed: 3,
       limits: {
         perHostConcurrent: 2,
