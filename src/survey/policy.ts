@@ -21,19 +21,11 @@ import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
 import { defaultPortsFor } from './ports/survey-ports.ts';
+import { assertUdpPortsApproved, defaultUdpRetries, resolveUdpPorts, udpCheckMarker, udpRetriesCeiling } from './udp-policy.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from './request.ts';
-
-/** UDP retries when neither the request nor the plan says: one, as ZMap's and Nmap's UDP scans suggest for lossy paths. */
-export const defaultUdpRetries = 1;
-
-/** A service that stays silent after this many retries is open|filtered; more would only add load. */
-const udpRetriesCeiling = 3;
-
-/** Recorded with a run's checks when it surveyed UDP ports, so a resumed run surveys them too. */
-export const udpCheckMarker = 'udp';
 
 /** The range each limit must lie in, whoever sets it (the CLI quotes these in its errors too). */
 export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: number; max: number }>> = {
@@ -145,8 +137,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     const planRanges = AddressSet.fromCidrs(plan.ranges);
     const outside = scopeCidrs.filter((cidr) => AddressSet.fromCidrs([cidr]).subtract(planRanges).size > 0);
     if (outside.length > 0) throw planError(plan, `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`);
-    const udpOutside = plan.udpPorts ? (given.udpPorts ?? []).filter((port) => !plan.udpPorts!.includes(port)) : [];
-    if (udpOutside.length > 0) throw planError(plan, `--udp-ports ${udpOutside.join(',')} not in the plan's udpPorts (${plan.udpPorts!.join(',') || 'none'})`);
+    assertUdpPortsApproved(given.udpPorts, plan);
     const portsOutside = plan.ports ? (given.ports ?? []).filter((port) => !plan.ports!.includes(port)) : [];
     if (portsOutside.length > 0) throw planError(plan, `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`);
   }
@@ -298,24 +289,6 @@ function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan
   }
   if (requested && requested.length > 0) return [...new Set(requested)];
   return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : defaultPortsFor(protocols.defaultSurveyPorts);
-}
-
-/** The request's UDP ports, else the plan's, else the registry's defaults; each must have a UDP protocol to send. */
-function resolveUdpPorts(requested: readonly number[] | undefined, plan: SurveyPlan | undefined, protocols: ProtocolRegistry): number[] {
-  const ports = requested ?? plan?.udpPorts ?? protocols.defaultUdpPorts;
-  for (const port of ports) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a UDP port number`);
-    if (!protocols.forUdpPort(port)) {
-      const known = protocols.protocols
-        .filter((protocol) => protocol.transport === 'udp')
-        .map((protocol) => `${protocol.name} ${[...protocol.defaultPorts, ...protocol.otherPorts].join('/')}`);
-      throw new OpenNoticeError(
-        'USAGE',
-        `UDP port ${port}: no UDP protocol declares it, so there is no request to send (UDP protocols: ${known.join(', ') || 'none'})`,
-      );
-    }
-  }
-  return [...new Set(ports)];
 }
 
 function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {
