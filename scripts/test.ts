@@ -33,6 +33,7 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'openssh-server', commands: ['sshd'], why: 'a real OpenSSH server for the SSH credential checker' },
   { name: 'vsftpd', commands: ['vsftpd'], why: 'a real FTP server (vsftpd, as on routers with a USB port) for the FTP credential checker' },
   { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
+  { name: 'snmpd', commands: ['snmpd'], why: 'a real SNMP agent (Net-SNMP) for the SNMP grabber, its community check and reflection figures' },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */

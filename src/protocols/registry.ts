@@ -13,6 +13,7 @@ import { http, https } from './http/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
+import snmp from './snmp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
 import upnp from './upnp/index.ts';
@@ -76,4 +77,4 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, snmp]);
