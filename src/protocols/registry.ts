@@ -8,6 +8,7 @@
 import { OpenNoticeError } from '../core/errors.ts';
 import adb from './adb/index.ts';
 import cwmp from './cwmp/index.ts';
+import dns from './dns/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
@@ -77,4 +78,4 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, snmp]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, snmp, dns]);
