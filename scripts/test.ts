@@ -35,6 +35,7 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
   { name: 'snmpd', commands: ['snmpd'], why: 'a real SNMP agent (Net-SNMP) for the SNMP grabber, its community check and reflection figures' },
   { name: 'dnsmasq-base', commands: ['dnsmasq'], why: 'a real DNS server (no upstream, one local name) for the DNS grabber’s open-resolver check' },
+  { name: 'memcached', commands: ['memcached'], why: 'a real memcached with UDP turned on for the memcached grabber’s multi-datagram stats reply' },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */

@@ -11,6 +11,7 @@ import cwmp from './cwmp/index.ts';
 import dns from './dns/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
+import memcached from './memcached/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
@@ -78,4 +79,19 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb, snmp, dns]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
+  telnet,
+  http,
+  ssh,
+  ftp,
+  https,
+  mqtt,
+  mqtts,
+  rtsp,
+  upnp,
+  cwmp,
+  adb,
+  snmp,
+  dns,
+  memcached,
+]);
