@@ -13,6 +13,7 @@ import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
 import memcached from './memcached/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
+import ntp from './ntp/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
 import snmp from './snmp/index.ts';
@@ -94,4 +95,5 @@ export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
   snmp,
   dns,
   memcached,
+  ntp,
 ]);

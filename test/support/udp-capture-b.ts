@@ -37,23 +37,41 @@ const linkHeaderBytes: ReadonlyMap<number, number | 'null'> = new Map<number, nu
 const maxRecords = 100_000;
 
 /**
- * Start tcpdump on `lo` for UDP to or from `host`:`port`; resolves once it listens.
+ * Start tcpdump on `lo` (of `namespace` when given) for UDP to or from `host`:`port`; resolves once it listens.
  * @example const capture = await startUdpCapture('127.102.1.1', 161); await grab(); const seen = await capture.stop();
  */
-export async function startUdpCapture(host: string, port: number, timeoutMs = 5000): Promise<UdpCapture> {
+export async function startUdpCapture(host: string, port: number, options: { namespace?: string; timeoutMs?: number } = {}): Promise<UdpCapture> {
+  const timeoutMs = options.timeoutMs ?? 5000;
   if (!host.startsWith('127.')) throw new Error(`captures are taken on loopback only, not ${host}`);
   const directory = mkdtempSync(join(tmpdir(), 'on-udpb-capture-'));
   const file = join(directory, 'capture.pcap');
   // --immediate-mode and -U: each packet is handed over and written as it arrives, so nothing
   // waits in a kernel block or a buffer when tcpdump is stopped; -Z root:
   // tcpdump keeps the user that may write our private temp directory instead of switching to its own.
-  const child = spawn(
+  const tcpdump = [
     'tcpdump',
-    ['-i', 'lo', '-n', '-U', '--immediate-mode', '-Z', 'root', '-s', '0', '-w', file, 'udp', 'and', 'host', host, 'and', 'port', String(port)],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+    '-i',
+    'lo',
+    '-n',
+    '-U',
+    '--immediate-mode',
+    '-Z',
+    'root',
+    '-s',
+    '0',
+    '-w',
+    file,
+    'udp',
+    'and',
+    'host',
+    host,
+    'and',
+    'port',
+    String(port),
+  ];
+  // Inside a test's own namespace, its loopback is the wire to watch.
+  const [command, ...args] = options.namespace ? ['ip', 'netns', 'exec', options.namespace, ...tcpdump] : tcpdump;
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let exited = false;
   const exit = new Promise<void>((resolve) => {
