@@ -35,7 +35,7 @@ test('the default survey ports are the protocols’ default ports, nothing else'
   assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 49152]);
   assert.deepEqual(
     [...shippedProtocols.fieldTables.keys()],
-    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb', 'snmp', 'dns', 'memcached', 'ntp'],
+    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb', 'snmp', 'dns', 'memcached', 'ntp', 'ubiquiti'],
   );
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
 });

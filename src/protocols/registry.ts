@@ -19,6 +19,7 @@ import rtsp from './rtsp/index.ts';
 import snmp from './snmp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
+import ubiquiti from './ubiquiti/index.ts';
 import upnp from './upnp/index.ts';
 
 export interface ProtocolRegistry {
@@ -96,4 +97,5 @@ export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
   dns,
   memcached,
   ntp,
+  ubiquiti,
 ]);
