@@ -8,8 +8,6 @@
 
 export const implementationXntpd = 3;
 export const monGetList1 = 42;
-/** An info_monitor_1 item: times, count, IPv4 and IPv6 addresses, port, mode, version (72 bytes). */
-export const monitorItemBytes = 72;
 /** The reference implementation answers with at most 500 data bytes a packet. */
 const maxResponseData = 500;
 
