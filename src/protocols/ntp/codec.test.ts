@@ -66,6 +66,7 @@ test('mode 7: the monitor list as the reference implementation sends it, and wha
     ],
   );
   assert.equal(decodeMonlistReply(encodeMonlistRequest()), undefined, 'our own request');
+  assert.equal(decodeMonlistReply(Buffer.from('9700032a40000048', 'hex'))?.error, 4, 'INFO_ERR_NODATA: an answer, but no list');
   const otherCode = Buffer.from(packets[0]);
   otherCode[3] = 20;
   assert.equal(decodeMonlistReply(otherCode), undefined, 'another request code');

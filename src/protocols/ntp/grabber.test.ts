@@ -47,8 +47,10 @@ test('a server that answers monlist: every packet of the list counts, and the me
   );
 });
 
-test('a server that answers only mode 6: no monlist, the measure is READVAR', async () => {
-  const server = await peer((request) => (isMode(request, 6) ? readVariablesReply(request, oldNtpd, 40) : []));
+test('a server that answers only mode 6, or mode 7 with an error: no monlist, the measure is READVAR', async () => {
+  // INFO_ERR_NODATA (4) in the error nibble: what ntpd says with monitoring off.
+  const noData = Buffer.from([0x97, 0x00, 0x03, 0x2a, 0x40, 0x00, 0x00, 0x48]);
+  const server = await peer((request) => (isMode(request, 6) ? readVariablesReply(request, oldNtpd, 40) : [noData]));
   const outcome = await grabNtp(ctx, { ip: server.ip, port: server.port });
   assert.equal(outcome.status, 'success');
   assert.equal(outcome.result.monlist, false);

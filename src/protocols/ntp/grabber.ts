@@ -15,7 +15,7 @@ export type NtpResult = {
   stratum?: number;
   refid?: string;
   leap?: number;
-  /** The server answered MON_GETLIST_1 (mode 7 monlist). */
+  /** The server answered MON_GETLIST_1 (mode 7 monlist) with a list, not with an error. */
   monlist: boolean;
   /** Entries of the monitor list it returned. */
   monlistEntries?: number;
@@ -83,11 +83,12 @@ async function askMonlist(ctx: GrabContext, target: Target): Promise<{ requestBy
   let entries = 0;
   for (const reply of exchange.replies) {
     const decoded: ModeSevenReply | undefined = decodeMonlistReply(reply.data);
-    // Each packet of the list once (its sequence), whatever order they came in.
-    if (!decoded || seen.has(decoded.sequence)) continue;
+    // An error answer (no data, monitoring off, not authorised) is not a monitor list; each
+    // packet of the list counts once (its sequence), whatever order they came in.
+    if (!decoded || decoded.error !== 0 || seen.has(decoded.sequence)) continue;
     seen.add(decoded.sequence);
     replies.push(reply);
-    if (decoded.error === 0) entries += decoded.items;
+    entries += decoded.items;
   }
   return { requestBytes: request.length, replies, entries };
 }

@@ -30,7 +30,7 @@ export default defineProtocol<NtpResult>({
     system: 'mode 6 `system`: `Linux/5.10.0`, `cisco` …',
     processor: 'mode 6 `processor`: `x86_64`, `mips` …',
     stratum: 'mode 6 `stratum` (16: not synchronised)',
-    monlist: 'the server answered the mode 7 MON_GETLIST_1 request',
+    monlist: 'the server answered the mode 7 MON_GETLIST_1 request with a list (an error answer does not count)',
     monlistEntries: 'addresses in the monitor list it returned',
     reflection: '`monlist` figures when it was answered, else `READVAR` (`reflection.request` names it)',
   },
