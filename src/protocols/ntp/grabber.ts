@@ -85,7 +85,7 @@ async function askMonlist(ctx: GrabContext, target: Target): Promise<{ requestBy
     const decoded: ModeSevenReply | undefined = decodeMonlistReply(reply.data);
     // An error answer (no data, monitoring off, not authorised) is not a monitor list; each
     // packet of the list counts once (its sequence), whatever order they came in.
-    if (!decoded || decoded.error !== 0 || seen.has(decoded.sequence)) continue;
+    if (decoded?.error !== 0 || seen.has(decoded.sequence)) continue;
     seen.add(decoded.sequence);
     replies.push(reply);
     entries += decoded.items;
