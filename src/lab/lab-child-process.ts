@@ -71,7 +71,10 @@ export async function startLabProcess(
   if (options.devices !== undefined) args.push('--devices', String(options.devices));
   if (options.hostile === false) args.push('--no-hostile');
   const child = options.namespace
-    ? spawn('ip', ['netns', 'exec', options.namespace, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PATH: systemPath } })
+    ? spawn('ip', ['netns', 'exec', options.namespace, process.execPath, ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, PATH: systemPath },
+      })
     : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   // A lab that died must not crash this process when we write a command to it.
   child.stdin.on('error', () => undefined);
