@@ -37,6 +37,8 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
       packetClass: packetClasses[row[rowField.classNumber]!],
       srcPort: row[rowField.srcPort],
       dstPort: row[rowField.dstPort],
+      ipProtocol: row[rowField.ipProtocol],
+      ipLength: row[rowField.ipLength],
     },
     {
       time: packet.timeMicros,
@@ -45,6 +47,8 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
       packetClass: classifyPacket(packet),
       srcPort: packet.srcPort ?? -1,
       dstPort: packet.dstPort ?? -1,
+      ipProtocol: packet.ipProtocol,
+      ipLength: packet.ipLength,
     },
     label,
   );
