@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scoreDrdosAttacks } from '../../lab/darknet/drdos-score.ts';
 import { generateDarknetCapture } from '../../lab/darknet/generate.ts';
 import type { DarknetAttack } from '../../core/records.ts';
 import { createDarknetIngest } from '../ingest.ts';
@@ -35,11 +36,10 @@ test('DRDoS attacks in a lab capture are found against the generator’s truth (
     const found = attacks.filter((attack) => attack.qualified);
     const key = (attack: { victim: string; protocol: string }) => `${attack.victim} ${attack.protocol}`;
     const truthByKey = new Map(expected.map((attack) => [key(attack), attack]));
-    const matched = found.filter((attack) => truthByKey.has(key(attack)));
-    const precision = found.length === 0 ? 0 : matched.length / found.length;
-    const recall = new Set(matched.map(key)).size / expected.length;
+    const score = scoreDrdosAttacks(expected, found);
+    const { precision, recall } = score;
     process.stdout.write(
-      `DRDoS detection on the lab: ${found.length} found, ${expected.length} sent, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}\n`,
+      `DRDoS detection on the lab: ${found.length} found, ${expected.length} sent, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (${score.falsePositives.length} false, ${score.falseNegatives.length} missed)\n`,
     );
     assert.equal(precision, 1);
     assert.equal(recall, 1);
