@@ -98,17 +98,31 @@ class Tracker implements AttackTracker {
 
   addBatch(batch: PacketBatch): void {
     const { fields, timeMicros } = batch;
+    const { first, end } = this;
+    // Most darknet packets are probes: the input's span is all this loop keeps of them.
+    let earliest = this.inputFirst;
+    let latest = this.inputLast;
     for (let row = 0, base = 0; row < batch.count; row++, base += rowFields) {
+      const victim = fields[base + field.dstV4]! >>> 0;
+      if (victim < first || victim >= end) continue;
+      const time = timeMicros[row]!;
+      if (time < earliest) earliest = time;
+      if (time > latest) latest = time;
+      if (fields[base + field.ipProtocol] !== 17) continue;
+      this.inputFirst = earliest;
+      this.inputLast = latest;
       this.count(
-        timeMicros[row]!,
+        time,
         fields[base + field.srcV4]! >>> 0,
-        fields[base + field.dstV4]! >>> 0,
-        fields[base + field.ipProtocol]!,
+        victim,
+        17,
         fields[base + field.srcPort]!,
         fields[base + field.dstPort]!,
         fields[base + field.ipLength]!,
       );
     }
+    this.inputFirst = earliest;
+    this.inputLast = latest;
   }
 
   expire(): DarknetAttack[] {

@@ -123,6 +123,7 @@ function placed(random: Random, start: number, end: number, span: number): { fro
  * A reflection attack: 20–100 reflectors of one protocol answering 3–15 minutes, each about
  * three times or more (150–600 replies, at least 3 per reflector), to one darknet address — or,
  * carpet bombing, as many to each of `victims` addresses of one /24.
+ * @example plans.push(drdosAttackPlan(random, reflectorPool, [victim], start, end))
  */
 export function drdosAttackPlan(random: Random, reflectors: number[], victims: number[], start: number, end: number): DrdosPlan {
   const protocol = random.pick(attackProtocols);
@@ -140,7 +141,10 @@ export function drdosAttackPlan(random: Random, reflectors: number[], victims: n
   }));
 }
 
-/** One NTP server's replies to one darknet address: 300–600 of them over 10–30 minutes. */
+/**
+ * One NTP server's replies to one darknet address: 300–600 of them over 10–30 minutes.
+ * @example plans.push(strayReplyPlan(random, ntpServer, victim, start, end))
+ */
 export function strayReplyPlan(random: Random, reflector: number, victim: number, start: number, end: number): DrdosPlan {
   return replyPlan(
     random,
@@ -149,7 +153,10 @@ export function strayReplyPlan(random: Random, reflector: number, victim: number
   );
 }
 
-/** A survey of open resolvers sent from a darknet address: each resolver answers once, over 30–60 minutes. */
+/**
+ * A survey of open resolvers sent from a darknet address: each resolver answers once, over 30–60 minutes.
+ * @example plans.push(resolverSurveyPlan(random, resolvers, victim, start, end))
+ */
 export function resolverSurveyPlan(random: Random, resolvers: number[], victim: number, start: number, end: number): DrdosPlan {
   return replyPlan(
     random,
@@ -165,7 +172,10 @@ export function resolverSurveyPlan(random: Random, resolvers: number[], victim: 
   );
 }
 
-/** `count` darknet addresses of one /24 (or of the whole darknet when it is smaller). */
+/**
+ * `count` darknet addresses of one /24 (or of the whole darknet when it is smaller).
+ * @example victimsInOneNetwork(random, { base: 0x7fc80000, size: 65536 }, 8) // 8 addresses of one 127.200.x.0/24
+ */
 export function victimsInOneNetwork(random: Random, darknet: DarknetRange, count: number): number[] {
   const network = darknet.size > 256 ? darknet.base + random.int(0, darknet.size / 256 - 1) * 256 : darknet.base;
   const size = Math.min(256, darknet.size);
