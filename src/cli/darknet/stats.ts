@@ -47,6 +47,7 @@ function formatAttacks(drdos: DarknetStatistics['drdos']): string[] {
       .join(', ');
   return [
     `DRDoS attacks on darknet addresses: ${drdos.attacks} on ${drdos.victims} addresses in ${drdos.victimNetworks} /24 networks, per day max ${drdos.perDay.max}, average ${drdos.perDay.average.toFixed(1)}`,
+    `  counted per /24 and protocol: ${drdos.prefixAttacks}, of which ${drdos.carpetBombings} carpet bombings (two or more addresses at once)`,
     ...(drdos.days.length === 0
       ? []
       : [

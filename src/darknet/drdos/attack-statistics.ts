@@ -22,6 +22,12 @@ export interface DrdosStatistics {
   /** Distinct darknet addresses attacked, and their distinct /24 networks. */
   victims: number;
   victimNetworks: number;
+  /**
+   * Attacks on one /24 by one protocol that overlap in time (within 5 minutes), counted once:
+   * carpet bombing of a prefix is one of these, with many victims. `carpetBombings`: those with two or more victims.
+   */
+  prefixAttacks: number;
+  carpetBombings: number;
   packets: number;
   bytes: number;
   perDay: { max: number; average: number };
@@ -33,6 +39,39 @@ export interface DrdosStatistics {
 }
 
 const networkOf = (ip: string): string => `${ip.split('.').slice(0, 3).join('.')}.0/24`;
+
+/** The tracker's default idle time: attacks on one prefix closer than this are one campaign. */
+const prefixGapMillis = 300_000;
+
+/** Attacks grouped by /24 and protocol where they overlap or follow within the gap: [groups, groups with ≥ 2 victims]. */
+function prefixGroups(attacks: readonly DarknetAttack[]): [number, number] {
+  const sorted = [...attacks].sort(
+    (a, b) => networkOf(a.victim).localeCompare(networkOf(b.victim)) || a.protocol.localeCompare(b.protocol) || a.start.localeCompare(b.start),
+  );
+  let groups = 0;
+  let carpets = 0;
+  let key = '';
+  let end = -Infinity;
+  let victims = new Set<string>();
+  const close = () => {
+    if (victims.size >= 2) carpets++;
+  };
+  for (const attack of sorted) {
+    const attackKey = `${networkOf(attack.victim)} ${attack.protocol}`;
+    const start = Date.parse(attack.start);
+    if (attackKey !== key || start > end + prefixGapMillis) {
+      close();
+      groups++;
+      key = attackKey;
+      end = -Infinity;
+      victims = new Set();
+    }
+    end = Math.max(end, Date.parse(attack.end));
+    victims.add(attack.victim);
+  }
+  close();
+  return [groups, carpets];
+}
 
 /**
  * @example summarizeAttacks(await store.listDarknetAttacks({ darknet, qualified: true })).perDay.max
@@ -69,10 +108,13 @@ export function summarizeAttacks(attacks: readonly DarknetAttack[]): DrdosStatis
     .map(({ row, victims: dayVictims, networks: dayNetworks }) => ({ ...row, victims: dayVictims.size, victimNetworks: dayNetworks.size }))
     .sort((a, b) => (a.day < b.day ? -1 : 1));
   const perDay = dayRows.map((row) => row.attacks);
+  const [prefixAttacks, carpetBombings] = prefixGroups(counted);
   return {
     attacks: counted.length,
     victims: victims.size,
     victimNetworks: networks.size,
+    prefixAttacks,
+    carpetBombings,
     packets: counted.reduce((sum, attack) => sum + attack.packets, 0),
     bytes: counted.reduce((sum, attack) => sum + attack.bytes, 0),
     perDay: { max: perDay.length ? Math.max(...perDay) : 0, average: perDay.length ? perDay.reduce((a, b) => a + b, 0) / perDay.length : 0 },

@@ -64,6 +64,8 @@ test('DRDoS attacks in a lab capture are found against the generator’s truth (
     );
     assert.equal(stats.drdos.victims, new Set(expected.map((attack) => attack.victim)).size);
     assert.ok(stats.drdos.victimNetworks < stats.drdos.victims, 'the carpet bombing hit many addresses of one network');
+    assert.equal(stats.drdos.carpetBombings, 1, 'the carpet bombing is one attack on its /24');
+    assert.equal(stats.drdos.prefixAttacks, new Set(truth.drdos.attacks.map((attack) => attack.victim.split('.').slice(0, 3).join('.'))).size);
     assert.deepEqual(stats.drdos.protocols.map((entry) => entry.protocol).sort(), [...new Set(expected.map((attack) => attack.protocol))].sort());
 
     // Reflectors answer, they do not scan: every scanner is one of the lab's bots.
