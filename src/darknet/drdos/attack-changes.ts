@@ -6,10 +6,9 @@
  */
 import type { DarknetAttack } from '../../core/records.ts';
 import type { DarknetAttackChanges, DarknetAttackKey, DarknetStore } from '../../store/roles/darknet.ts';
-import { adjacent, mergeAttacks, worthKeeping } from './merge-attacks.ts';
+import { adjacent, mergeable, mergeAttacks, worthKeeping } from './merge-attacks.ts';
 import type { AttackThresholds } from './thresholds.ts';
 
-const atEdge = (attack: DarknetAttack): boolean => attack.atInputStart || attack.atInputEnd;
 const keyOf = (attack: DarknetAttack): DarknetAttackKey => ({ darknet: attack.darknet, victim: attack.victim, protocol: attack.protocol, start: attack.start });
 
 /**
@@ -24,7 +23,7 @@ export async function attackChanges(
   const remove: DarknetAttackKey[] = [];
   const idleMillis = thresholds.idleSeconds * 1000;
   for (const attack of attacks) {
-    if (!atEdge(attack)) {
+    if (!mergeable(attack)) {
       add.push(attack);
       continue;
     }
@@ -37,14 +36,14 @@ export async function attackChanges(
     });
     let merged = attack;
     for (const piece of stored) {
-      if (!atEdge(piece) || piece.reflectorSketch === undefined || !adjacent(piece, merged, thresholds.idleSeconds)) continue;
+      if (!mergeable(piece) || !adjacent(piece, merged, thresholds.idleSeconds)) continue;
       merged = mergeAttacks(piece, merged, thresholds);
       remove.push(keyOf(piece));
     }
     // A piece merged earlier in this batch (captures that overlap) is merged too.
     for (let index = add.length - 1; index >= 0; index--) {
       const piece = add[index]!;
-      if (!atEdge(piece) || piece.reflectorSketch === undefined || !adjacent(piece, merged, thresholds.idleSeconds)) continue;
+      if (!mergeable(piece) || !adjacent(piece, merged, thresholds.idleSeconds)) continue;
       merged = mergeAttacks(piece, merged, thresholds);
       add.splice(index, 1);
     }

@@ -41,6 +41,14 @@ export function adjacent(a: DarknetAttack, b: DarknetAttack, idleSeconds: number
   return Date.parse(b.start) - Date.parse(a.end) <= idle && Date.parse(a.start) - Date.parse(b.end) <= idle;
 }
 
+/**
+ * Whether a stored piece can be merged: it touched its capture's edge and its reflector state reads back.
+ * @example stored.filter(mergeable)
+ */
+export function mergeable(attack: DarknetAttack): boolean {
+  return (attack.atInputStart || attack.atInputEnd) && attack.reflectorSketch !== undefined && ReflectorCount.parse(attack.reflectorSketch) !== undefined;
+}
+
 function sketchOf(attack: DarknetAttack): ReflectorCount {
   const count = attack.reflectorSketch !== undefined ? ReflectorCount.parse(attack.reflectorSketch) : undefined;
   if (count === undefined)
