@@ -60,7 +60,8 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
 async function framesOf(file: string, limit: number): Promise<FrameInfo[]> {
   const frames: FrameInfo[] = [];
   await scanFrames(file, (frame) => {
-    if (frames.length < limit) frames.push({ ...frame, buffer: frame.buffer.slice(frame.offset, frame.offset + frame.captured), offset: 0 });
+    if (frames.length < limit)
+      frames.push({ ...frame, buffer: Uint8Array.from(frame.buffer.subarray(frame.offset, frame.offset + frame.captured)), offset: 0 });
   });
   return frames;
 }
