@@ -35,6 +35,14 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'openssh-server', commands: ['sshd'], why: 'a real OpenSSH server for the SSH credential checker' },
   { name: 'vsftpd', commands: ['vsftpd'], why: 'a real FTP server (vsftpd, as on routers with a USB port) for the FTP credential checker' },
   { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
+  { name: 'snmpd', commands: ['snmpd'], why: 'a real SNMP agent (Net-SNMP) for the SNMP grabber, its community check and reflection figures' },
+  { name: 'dnsmasq-base', commands: ['dnsmasq'], why: 'a real DNS server (no upstream, one local name) for the DNS grabber’s open-resolver check' },
+  { name: 'memcached', commands: ['memcached'], why: 'a real memcached with UDP turned on for the memcached grabber’s multi-datagram stats reply' },
+  {
+    name: 'ntpsec',
+    commands: ['ntpd'],
+    why: 'a real NTP server (mode 6, no mode 7) for the NTP grabber, run in a namespace without the right to set the clock',
+  },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */
