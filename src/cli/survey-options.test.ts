@@ -19,4 +19,5 @@ test('--udp-retries is a bounded limit; --input-transport names what a ZMap file
   const request = surveyRequestFromOptions({ input: 'scan.csv', 'input-port': '161', 'input-transport': 'udp' });
   assert.deepEqual(request.discovery, { kind: 'file', file: 'scan.csv', format: 'auto', port: 161, transport: 'udp', skipInvalid: false });
   assert.throws(() => surveyRequestFromOptions({ input: 'scan.csv', 'input-transport': 'sctp' }), /must be tcp or udp/);
+  assert.equal(surveyRequestFromOptions({ 'resolver-check-name': 'check.example' }).resolverCheckName, 'check.example');
 });

@@ -44,6 +44,11 @@ export const surveyOptionSpecs = {
     valueName: 'LIST',
     description: `UDP ports to send their protocol's request (default: the plan's udpPorts, else ${shippedProtocols.defaultUdpPorts.join(',') || 'none'}; '' for none)`,
   },
+  'resolver-check-name': {
+    type: 'string',
+    valueName: 'NAME',
+    description: "a DNS name you control that DNS services are asked to resolve, to find open resolvers (default: the plan's resolverCheckName)",
+  },
   'udp-retries': { type: 'string', valueName: 'N', description: 'requests sent again to a UDP service that did not answer', default: '1' },
   check: {
     type: 'string',
@@ -169,6 +174,7 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     ports: portsOption(values.ports, 'ports'),
     // Absent: the defaults; given, even empty: exactly those (an empty value turns UDP off).
     ...(values['udp-ports'] !== undefined ? { udpPorts: portsOption(values['udp-ports'], 'udp-ports') } : {}),
+    ...(values['resolver-check-name'] !== undefined ? { resolverCheckName: values['resolver-check-name'] } : {}),
     checks: checks as RequestableCheck[],
     limits,
     ...(values.dictionary ? { dictionary: values.dictionary } : {}),

@@ -262,13 +262,21 @@ function cidrAt(read: FieldReader, value: unknown, path: DataPath): string {
   }
 }
 
-/** A fully qualified host name (letters, digits, hyphens; at least two labels), lower-cased, without the final dot. */
 function dnsNameAt(read: FieldReader, value: unknown, path: DataPath): string {
-  const text = read.string(value, path).trim().toLowerCase().replace(/\.$/, '');
+  const text = read.string(value, path);
+  return checkName(text) ?? read.fail(path, `"${text.trim()}" is not a DNS name`);
+}
+
+/**
+ * A fully qualified host name (letters, digits, hyphens; at least two labels), lower-cased and
+ * without the final dot; undefined for anything else.
+ * @example checkName('Check.Survey.Example.NET.') // 'check.survey.example.net'
+ */
+export function checkName(text: string): string | undefined {
+  const name = text.trim().toLowerCase().replace(/\.$/, '');
   const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-  const labels = text.split('.');
-  if (text.length > 253 || labels.length < 2 || !labels.every((part) => label.test(part))) read.fail(path, `"${text}" is not a DNS name`);
-  return text;
+  const labels = name.split('.');
+  return name.length <= 253 && labels.length >= 2 && labels.every((part) => label.test(part)) ? name : undefined;
 }
 
 /** 'default', or a file path relative to the plan that must exist now (not mid-survey). */

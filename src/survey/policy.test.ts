@@ -82,6 +82,22 @@ test('the plan governs UDP: its udpPorts bound the request and the ports handed 
   });
 });
 
+test('the open-resolver name: the request’s without a plan, the plan’s under one, which a request may only repeat', async () => {
+  await withContext(async (context, planFile) => {
+    assert.equal((await resolveSurvey({ targets: ['127.103.0.0/29'], resolverCheckName: 'Check.Example.' }, context)).resolverCheckName, 'check.example');
+    assert.equal((await resolveSurvey({ targets: ['127.103.0.0/29'] }, context)).resolverCheckName, undefined, 'no name, no recursive question');
+    await assert.rejects(resolveSurvey({ targets: ['127.103.0.0/29'], resolverCheckName: 'no name' }, context), isError('USAGE', /not a DNS name/));
+    const named = planFile('resolverCheckName: check.survey.example.net\n');
+    assert.equal((await resolveSurvey({ plan: named }, context)).resolverCheckName, 'check.survey.example.net');
+    assert.equal((await resolveSurvey({ plan: named, resolverCheckName: 'check.survey.example.net' }, context)).resolverCheckName, 'check.survey.example.net');
+    await assert.rejects(
+      resolveSurvey({ plan: named, resolverCheckName: 'other.example' }, context),
+      isError('PLAN_INVALID', /not the plan's resolverCheckName/),
+    );
+    await assert.rejects(resolveSurvey({ plan: planFile(''), resolverCheckName: 'other.example' }, context), isError('PLAN_INVALID', /\(none\)/));
+  });
+});
+
 test('a resumed run surveys UDP only if it did before', async () => {
   await withContext(async (context) => {
     const start = { startedAt: now().toISOString(), seed: 3, scope: ['127.103.0.0/29'], exclude: [], ports: [23] };

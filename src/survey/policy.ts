@@ -21,7 +21,7 @@ import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
 import { defaultPortsFor } from './ports/survey-ports.ts';
-import { assertUdpPortsApproved, defaultUdpRetries, resolveUdpPorts, udpCheckMarker, udpRetriesCeiling } from './udp-policy.ts';
+import { assertUdpPortsApproved, defaultUdpRetries, resolverCheckNameOf, resolveUdpPorts, udpCheckMarker, udpRetriesCeiling } from './udp-policy.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
@@ -173,7 +173,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     udpPorts,
     udpRetries: limits.udpRetries ?? defaultUdpRetries,
     ...(plan?.udpPorts ? { udpPortsApproved: plan.udpPorts } : {}),
-    ...(plan?.resolverCheckName ? { resolverCheckName: plan.resolverCheckName } : {}),
+    ...resolverCheckNameOf(given.resolverCheckName, plan),
     seed: given.seed ?? defaults.seed,
     checks: [...alwaysRun, ...(udpPorts.length > 0 ? [udpCheckMarker] : []), ...checks],
     rate,

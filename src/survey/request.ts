@@ -62,6 +62,11 @@ export interface SurveyRequest {
    * else every UDP protocol's default ports. Empty: no UDP.
    */
   udpPorts?: readonly number[];
+  /**
+   * A DNS name the operator controls that DNS services may be asked to resolve recursively (the
+   * open-resolver check); default: the plan's `resolverCheckName`, which a request may not change.
+   */
+  resolverCheckName?: string;
   checks?: readonly RequestableCheck[];
   limits?: SurveyLimits;
   /** Path of a credential dictionary; default: the plan's credential list, else the shipped one. */

@@ -6,7 +6,7 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
-import type { SurveyPlan } from '../scope/plan.ts';
+import { checkName, type SurveyPlan } from '../scope/plan.ts';
 
 /** UDP retries when neither the request nor the plan says: one, as ZMap's and Nmap's UDP scans suggest for lossy paths. */
 export const defaultUdpRetries = 1;
@@ -49,4 +49,22 @@ export function assertUdpPortsApproved(requested: readonly number[] | undefined,
       file: plan.file,
     });
   }
+}
+
+/**
+ * The name the open-resolver check asks for: the request's (loopback surveys have no plan), else the
+ * plan's; under a plan the request may only repeat the plan's, because asking a recursive question
+ * about another name is a check the approval did not cover.
+ * @example resolverCheckNameOf('check.example', undefined) // { resolverCheckName: 'check.example' }
+ */
+export function resolverCheckNameOf(requested: string | undefined, plan: SurveyPlan | undefined): { resolverCheckName?: string } {
+  if (requested === undefined) return plan?.resolverCheckName ? { resolverCheckName: plan.resolverCheckName } : {};
+  const name = checkName(requested);
+  if (name === undefined) throw new OpenNoticeError('USAGE', `--resolver-check-name: "${requested}" is not a DNS name`);
+  if (plan && plan.resolverCheckName !== name) {
+    throw new OpenNoticeError('PLAN_INVALID', `--resolver-check-name ${name} is not the plan's resolverCheckName (${plan.resolverCheckName ?? 'none'})`, {
+      file: plan.file,
+    });
+  }
+  return { resolverCheckName: name };
 }
