@@ -77,6 +77,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
           // Only the UDP ports the lab's devices answer on: every other UDP port of every address would
           // only collect ICMP unreachables, at about 11 s a port on a /16.
           udpPorts: labUdpPorts(lab.truth),
+          // Stands for the name an operator controls (a plan's resolverCheckName): the lab's open resolvers answer any.
+          resolverCheckName: 'resolver-check.opennotice.example',
           seed: 1,
           ...(rules.length > 0 ? { rules } : {}),
           limits: {
