@@ -1,7 +1,8 @@
 // The UDP stage with the shipped UDP protocols against the lab's UDP services (src/lab/udp-reach.ts),
 // hostile devices included (a flood of random datagrams for each SSDP search): every reflector of
-// the truth that a shipped protocol speaks is found, and nothing else is called one. TCP is not
-// surveyed beyond one port: this is the UDP stage's score.
+// the truth that a shipped protocol speaks is found, and nothing else is called one; an SNMP agent
+// readable with `public` is a weak credential the grab alone proves. TCP is not surveyed beyond one
+// port: this is the UDP stage's score.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
@@ -12,6 +13,7 @@ import { shippedProtocols } from '../src/protocols/registry.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
 import type { SurveySummary } from '../src/survey/progress.ts';
+import type { SurveyRequest } from '../src/survey/request.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
 
 const cidr = '127.103.192.0/22';
@@ -33,7 +35,13 @@ before(async () => {
   lab = await startLab({ cidr, seed: 11, deviceCount: 150, hostile: true });
   store = await openStore(':memory:');
   // The lab's open resolvers answer any recursive question; the name stands for one the operator controls.
-  const request = { targets: [cidr], ports: [7], resolverCheckName: 'resolver-check.survey.example', limits: { ioTimeoutMs: 1000 } };
+  const request: SurveyRequest = {
+    targets: [cidr],
+    ports: [7],
+    checks: ['credentials'],
+    resolverCheckName: 'resolver-check.survey.example',
+    limits: { ioTimeoutMs: 1000 },
+  };
   summary = await runSurvey(request, createSurveyDeps({ store }));
 });
 
@@ -56,4 +64,12 @@ test('the reflectors the shipped protocols can see are found, with no false one'
   assert.deepEqual(score.reflectors.falsePositives, [], 'a flood of garbage is no reflector');
   assert.deepEqual(score.reflectors.falseNegatives, []);
   assert.equal(summary.findings.reflector, score.reflectors.truePositives);
+});
+
+test('an SNMP agent readable with public is found by the grab alone, as a weak credential, and no other is', async () => {
+  const score = scoreUdpFindings(spokenTruth(lab.truth), await store.listFindings({ status: 'open' }));
+  assert.ok(score.readableCommunities.truePositives > 0, 'the seed has agents readable with public');
+  assert.deepEqual(score.readableCommunities.falsePositives, []);
+  assert.deepEqual(score.readableCommunities.falseNegatives, []);
+  assert.equal(summary.attempts, 0, 'no community was tried: the grab’s own GetRequest proved it');
 });
