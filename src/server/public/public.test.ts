@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { programStatistics } from '../../stats/program-stats.ts';
 import { buildApp } from '../app.ts';
 import { formatExclusionList } from '../../cli/commands/optouts.ts';
-import { AddressSet } from '../../scope/cidr.ts';
+import { AddressSpace } from '../../scope/address-space.ts';
 import { buildScope } from '../../scope/scope.ts';
 import { approvedOptOutRanges } from '../../survey/policy.ts';
 import { createDashboardFixture, operatorSession } from '../../../test/support/dashboard-fixture.ts';
@@ -175,7 +175,7 @@ test('opt-out on the web: a visitor asks, the operator approves, the range is ex
     allow: ['192.0.2.0/24', '203.0.112.0/23'],
     exclude: ['192.0.2.0/24'],
     optOuts: await approvedOptOutRanges(fixture.store),
-    blocklist: AddressSet.fromCidrs([]),
+    blocklist: AddressSpace.empty(),
   });
   assert.deepEqual([scope.allows('192.0.2.9'), scope.allows('203.0.113.9'), scope.allows('203.0.112.9')], [false, false, true]);
 });
