@@ -46,6 +46,8 @@ export interface LabHandle {
   remediate(ip: string): boolean;
   /** Addresses remediated so far, in the order it happened (each once). */
   remediated(): string[];
+  /** Connections the device at `ip` has accepted, all its services together (0 for any other address): proof of what a survey never dialed. */
+  connectionsTo(ip: string): number;
   /** Stop listening, drop every connection and timer. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -78,6 +80,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
   const tlsKey = createLabKey();
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
+  const connectionsByIp = new Map<string, number>();
   let closing: Promise<void> | undefined;
 
   const close = (): Promise<void> => {
@@ -98,7 +101,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       // allSettled, not all: on a failure every pending listen must finish (and be closed) first.
       const results = await Promise.allSettled(
         batch.map(async (device) => {
-          for (const service of device.services) servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey }));
+          for (const service of device.services)
+            servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey, connectionsByIp }));
           listening++;
           onProgress?.(listening, devices.length);
         }),
@@ -124,6 +128,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       return true;
     },
     remediated: () => [...remediated],
+    connectionsTo: (ip) => connectionsByIp.get(ip) ?? 0,
     close,
   };
 }
@@ -136,6 +141,8 @@ interface LabRuntime {
   sockets: Set<Socket>;
   /** The one key of every self-signed certificate the lab's TLS services present. */
   tlsKey: KeyObject;
+  /** Connections accepted per device address. */
+  connectionsByIp: Map<string, number>;
 }
 
 /** A TLS client that has not finished its handshake by then is dropped. */
@@ -149,6 +156,7 @@ function listen(device: LabDevice, service: LabService, runtime: LabRuntime): Pr
     socket.once('close', () => runtime.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     runtime.stats.connection(service.protocol, device.role === 'hostile');
+    runtime.connectionsByIp.set(device.ip, (runtime.connectionsByIp.get(device.ip) ?? 0) + 1);
     onConnection(socket);
   });
   return new Promise((resolve, reject) => {
@@ -294,14 +302,14 @@ function overTls(context: SecureContext, serve: (socket: Socket) => void): (sock
 }
 
 function bindError(error: NodeJS.ErrnoException, ip: string, port: number): OpenNoticeError {
-  const where = `${ip}:${port}`;
+  const where = ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
   const hint =
     error.code === 'EACCES'
       ? 'ports below 1024 need root, or: sysctl net.ipv4.ip_unprivileged_port_start=0'
       : error.code === 'EADDRINUSE'
         ? 'another lab (or program) already listens there; stop it or choose another --cidr'
         : error.code === 'EADDRNOTAVAIL'
-          ? 'the address is not local; on Linux all of 127.0.0.0/8 is loopback, elsewhere add it as an alias of lo'
+          ? 'the address is not local; on Linux all of 127.0.0.0/8 is loopback, elsewhere add it as an alias of lo; an IPv6 lab runs inside a network namespace with its prefix routed to lo (docs/operations.md)'
           : error.code === 'EMFILE' || error.code === 'ENFILE'
             ? 'too many open files: each service is one listening socket; raise `ulimit -n` or use fewer devices'
             : 'see the system error';

@@ -130,7 +130,7 @@ test('the opt-out form validates, shows problems with the typed values escaped, 
   );
   assert.equal(bad.status, 400);
   const page = bad.text();
-  assert.match(page, /Line 1: &quot;198\.51\.100\.7\/24&quot; is not an IPv4 range/);
+  assert.match(page, /Line 1: &quot;198\.51\.100\.7\/24&quot; is not an IPv4 or IPv6 range/);
   assert.match(page, /Line 2: &quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;/);
   assert.match(page, /Give an e-mail address/);
   assert.doesNotMatch(page, /<script>alert/);

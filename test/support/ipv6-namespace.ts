@@ -1,0 +1,34 @@
+/**
+ * A network namespace that holds an IPv6 documentation prefix and nothing else: the prefix is
+ * routed to the namespace's own loopback (`ip -6 route add local PREFIX dev lo`) and
+ * `net.ipv6.ip_nonlocal_bind` is on, so a listener may bind any address of the prefix without
+ * adding each one, and a connection to any of them stays on the namespace's loopback. One
+ * address (the scanner's published source address) is configured on lo, as a plan requires.
+ * No interface leads out of the namespace: every packet stays inside it.
+ */
+import { createNetworkNamespace, type NetworkNamespace } from './network-namespace.ts';
+
+export interface IPv6Namespace extends NetworkNamespace {
+  /** The prefix routed to the namespace's loopback, e.g. 2001:db8:6::/64. */
+  prefix: string;
+  /** The address configured on lo: the scanner's source address. */
+  sourceAddress: string;
+}
+
+/**
+ * @example const ns = await createIPv6Namespace(`on-v6-${process.pid}`, '2001:db8:6::/64', '2001:db8:6::1'); try { … } finally { await ns.remove() }
+ */
+export async function createIPv6Namespace(name: string, prefix: string, sourceAddress: string): Promise<IPv6Namespace> {
+  if (!name.startsWith('on-v6-')) throw new Error(`IPv6 test namespaces are named on-v6-…, not ${name}`);
+  const namespace = await createNetworkNamespace(name);
+  try {
+    // nodad: the address is usable at once, not "tentative" for the length of duplicate detection.
+    await namespace.exec('ip', ['-6', 'addr', 'add', `${sourceAddress}/128`, 'dev', 'lo', 'nodad']);
+    await namespace.exec('ip', ['-6', 'route', 'add', 'local', prefix, 'dev', 'lo']);
+    await namespace.exec('sysctl', ['-qw', 'net.ipv6.ip_nonlocal_bind=1']);
+  } catch (error) {
+    await namespace.remove();
+    throw error;
+  }
+  return { ...namespace, prefix, sourceAddress };
+}
