@@ -10,6 +10,7 @@
 import { findingKind } from '../../core/finding-kinds.ts';
 import { sortFindings, viewOf, type FindingView } from './finding-view.ts';
 import { programOf, type NotificationReport, type ProgramInfo } from './report.ts';
+import { shadowserverReportType } from './report-type.ts';
 import { singleLine } from './text.ts';
 
 /** Flat IntelMQ event: harmonization key → value. */
@@ -87,6 +88,8 @@ function eventOf(view: FindingView, report: NotificationReport, program: Program
   if (view.kev !== undefined) set('extra.kev', view.kev);
   set('extra.isp', singleLine(attribution.ispName ?? report.isp.name));
   set('extra.report_id', report.reportId);
+  // The Shadowserver report type it corresponds to (scan_telnet, scan6_telnet …), for pipelines that route by it.
+  set('extra.shadowserver_report_type', shadowserverReportType({ ip: finding.ip, kind: finding.kind, application: view.application }));
   return event;
 }
 
