@@ -9,6 +9,7 @@ import { parseCidrList } from './cidr-file.ts';
 import type { DialFailure } from './connection.ts';
 import { createDialer } from './dialer.ts';
 import { parseHitList, surveyAddresses } from './hit-list.ts';
+import { addressWithPort } from './canonical-address.ts';
 import { parseIPv6 } from './ipv6.ts';
 import { buildScope, defaultBlocklist } from './scope.ts';
 import { joinAddressLists, permutedTargets, textAddressList } from './targets.ts';
@@ -173,4 +174,17 @@ test('the dialer connects over IPv6 on ::1 from an IPv6 source, and refuses a fa
   const exchange = await dialer.query({ ip: '::1', port: echo.address().port }, Buffer.from('ping'), { limits: { maxReplies: 1, quietMs: 50 } });
   assert.equal(exchange.replies.length, 1);
   assert.equal(exchange.replies[0]!.data.toString(), 'ping');
+});
+
+test('IPv4 surveys are unchanged: the survey walks an IPv4 scope in exactly the order it always did', () => {
+  const scope = buildScope({ allow: ['127.77.0.0/22'], exclude: ['127.77.1.0/24'] });
+  const before = [...permutedTargets({ addresses: scope.allowed.v4, ports: [23, 80], seed: 9 })];
+  const now = [...permutedTargets({ addresses: surveyAddresses(scope).addresses, ports: [23, 80], seed: 9 })];
+  assert.equal(now.length, 3 * 256 * 2);
+  assert.deepEqual(now, before);
+});
+
+test('an address with its port brackets IPv6', () => {
+  assert.equal(addressWithPort('2001:db8::7', 23), '[2001:db8::7]:23');
+  assert.equal(addressWithPort('192.0.2.7', 23), '192.0.2.7:23');
 });
