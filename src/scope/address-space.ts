@@ -30,14 +30,10 @@ export function parseAnyCidr(text: string): AnyCidr {
     const cidr = parseIPv6Cidr(text);
     return { family: 'ipv6', text: formatIPv6Cidr(cidr), prefixLength: cidr.prefixLength };
   }
-  try {
-    const cidr = parseCidr(text);
-    return { family: 'ipv4', text: formatCidr(cidr), prefixLength: cidr.prefixLength };
-  } catch (error) {
-    if (error instanceof OpenNoticeError)
-      throw new OpenNoticeError('SCOPE_INVALID', `${error.message.replace(/^not an IPv4 CIDR/, 'not a CIDR')} or 2001:db8::/32`);
-    throw error;
-  }
+  // Text that is not even digits and dots may have been meant as either family: name both.
+  if (!/^[\d.]+(\/\d*)?$/.test(text.trim())) throw new OpenNoticeError('SCOPE_INVALID', `not a CIDR: "${text}" (expected e.g. 192.0.2.0/24 or 2001:db8::/32)`);
+  const cidr = parseCidr(text);
+  return { family: 'ipv4', text: formatCidr(cidr), prefixLength: cidr.prefixLength };
 }
 
 /** Addresses of both families (immutable). */

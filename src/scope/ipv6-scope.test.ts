@@ -188,3 +188,9 @@ test('an address with its port brackets IPv6', () => {
   assert.equal(addressWithPort('2001:db8::7', 23), '[2001:db8::7]:23');
   assert.equal(addressWithPort('192.0.2.7', 23), '192.0.2.7:23');
 });
+
+test('CIDR errors say what was meant: host bits name the aligned prefix, garbage names both families', () => {
+  assert.throws(() => parseAnyCidr('10.0.0.1/8'), /did you mean 10\.0\.0\.0\/8\?$/);
+  assert.throws(() => parseAnyCidr('10.0.0.0/33'), /not an IPv4 CIDR/);
+  assert.throws(() => parseAnyCidr('camera.example'), /not a CIDR: "camera\.example" \(expected e\.g\. 192\.0\.2\.0\/24 or 2001:db8::\/32\)/);
+});
