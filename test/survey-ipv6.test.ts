@@ -17,6 +17,8 @@ import type { LabTruth } from '../src/lab/types.ts';
 import { scoreCredentialFindings, scoreIdentification } from '../src/lab/score-against-truth.ts';
 import { canonicalAddress } from '../src/scope/canonical-address.ts';
 import { labAttemptsPerHost } from '../src/lab/credentials.ts';
+import { shippedProtocols } from '../src/protocols/registry.ts';
+import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import type { IPv6SurveyConfig } from './support/ipv6-survey-run.ts';
 import { createIPv6Namespace, type IPv6Namespace } from './support/ipv6-namespace.ts';
 
@@ -102,8 +104,9 @@ test('the survey visits the hit list, not the /64: every listening service of th
   assert.equal(result.truth.devices.length, 40);
   const expected = surveyable.devices.reduce((total, device) => total + device.services.length, 0);
   assert.equal(result.summary.openPorts, expected);
-  // 38 devices and the empty address in scope, each on the default ports: a sweep of the /64 would be 2^64 times more.
-  assert.equal(result.summary.targets % 39, 0, `targets ${result.summary.targets} are the in-scope hit list × ports`);
+  // 38 devices and the empty address are in scope (not the excluded, the opted-out, nor 2001:db8:7::1),
+  // each on the default ports: the hit list, where a sweep of the /64 would be 2^64 addresses.
+  assert.equal(result.summary.targets, 39 * defaultPortsFor(shippedProtocols.defaultSurveyPorts).length);
   assert.ok(result.services.every((service) => canonicalAddress(service.ip) === service.ip && service.ip.startsWith('2001:db8:6::')));
   assert.deepEqual(result.runs[0]?.scope, [prefix]);
 });

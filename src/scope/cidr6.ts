@@ -91,14 +91,16 @@ export class IPv6Set {
   /** Addresses in this set and not in `other`. */
   subtract(other: IPv6Set): IPv6Set {
     const result: IPv6Range[] = [];
+    // Both lists are sorted: one pass, the cut cursor never moves back.
+    let cutIndex = 0;
     for (const range of this.ranges) {
+      while (cutIndex < other.ranges.length && other.ranges[cutIndex]!.last < range.first) cutIndex++;
       let first = range.first;
-      for (const cut of other.ranges) {
-        if (first > range.last) break;
-        if (cut.last < first) continue;
+      for (let index = cutIndex; index < other.ranges.length && first <= range.last; index++) {
+        const cut = other.ranges[index]!;
         if (cut.first > range.last) break;
         if (cut.first > first) result.push({ first, last: cut.first - 1n });
-        first = cut.last + 1n;
+        if (cut.last + 1n > first) first = cut.last + 1n;
       }
       if (first <= range.last) result.push({ first, last: range.last });
     }
