@@ -7,10 +7,10 @@ import { generatePopulation } from './population.ts';
 
 const usageError = (pattern: RegExp) => (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE' && pattern.test(error.message);
 
-test('an IPv6 lab network is a /64 to /120 of documentation or unique-local space', () => {
+test('an IPv6 lab network is a /64 to /120 of the documentation prefix, never unique-local space a LAN may use', () => {
   assert.equal(parseLabIPv6Cidr('2001:db8:6::/64').prefixLength, 64);
-  assert.equal(parseLabIPv6Cidr('fd00:6::/64').prefixLength, 64);
-  assert.throws(() => parseLabIPv6Cidr('2400:cb00::/64'), usageError(/inside 2001:db8::\/32 or fd00::\/8/));
+  assert.throws(() => parseLabIPv6Cidr('fd00:6::/64'), usageError(/inside the documentation prefix 2001:db8::\/32/));
+  assert.throws(() => parseLabIPv6Cidr('2400:cb00::/64'), usageError(/inside the documentation prefix/));
   assert.throws(() => parseLabIPv6Cidr('2001:db8::/48'), usageError(/\/64 to \/120/));
   assert.throws(() => parseLabIPv6Cidr('2001:db8:6::1/64'), usageError(/host bits/));
   assert.equal(resolveLabOptions({ cidr: '2001:DB8:6:0::/64', deviceCount: 40 }).cidr, '2001:db8:6::/64');

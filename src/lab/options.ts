@@ -8,7 +8,7 @@ import { formatIPv6 } from '../scope/ipv6.ts';
 export interface LabOptions {
   /**
    * Network the devices live in: a /16 or smaller inside 127.0.0.0/8 (loopback), or an IPv6
-   * /64 to /120 of documentation or unique-local space (2001:db8::/32, fd00::/8) for a lab
+   * /64 to /120 of the documentation prefix 2001:db8::/32 for a lab
    * inside a network namespace that holds that prefix and nothing else.
    */
   cidr: string;
@@ -57,14 +57,18 @@ export function resolveLabOptions(partial: Partial<LabOptions> = {}): LabOptions
   return { ...options, cidr: v6 ? formatIPv6Cidr(v6) : `${formatIPv4(network!.network)}/${network!.prefixLength}` };
 }
 
-/** Space never routed on the internet, where an IPv6 lab may number its devices (RFC 3849, RFC 4193). */
-const labIPv6Space = IPv6Set.fromCidrs(['2001:db8::/32', 'fd00::/8']);
+/**
+ * Where an IPv6 lab may number its devices: the documentation prefix (RFC 3849), which no
+ * network routes or configures. Not unique-local space: many home and office LANs number
+ * their devices from fd00::/8, and the lab must never answer on an address a LAN uses.
+ */
+const labIPv6Space = IPv6Set.fromCidrs(['2001:db8::/32']);
 
 /** At most this many device addresses in an IPv6 lab network: host numbers 1 to 65534. */
 const maxIPv6LabHosts = 65_534;
 
 /**
- * Parse an IPv6 lab network: a /64 to /120 inside 2001:db8::/32 or fd00::/8. The lab listens
+ * Parse an IPv6 lab network: a /64 to /120 inside 2001:db8::/32. The lab listens
  * there only inside a network namespace the caller made (docs/operations.md); such a prefix is
  * never routed on the internet, so no other machine can reach it even if it leaked.
  * @example parseLabIPv6Cidr('2001:db8:6::/64').prefixLength // 64
@@ -78,7 +82,10 @@ export function parseLabIPv6Cidr(text: string): IPv6Cidr {
   }
   const inside = IPv6Set.fromCidrs([formatIPv6Cidr(network)]).subtract(labIPv6Space).size === 0n;
   if (!inside || network.prefixLength < 64 || network.prefixLength > 120) {
-    throw new OpenNoticeError('USAGE', `an IPv6 lab network must be a /64 to /120 inside 2001:db8::/32 or fd00::/8, got "${text}" — e.g. 2001:db8:6::/64`);
+    throw new OpenNoticeError(
+      'USAGE',
+      `an IPv6 lab network must be a /64 to /120 inside the documentation prefix 2001:db8::/32, got "${text}" — e.g. 2001:db8:6::/64`,
+    );
   }
   return network;
 }

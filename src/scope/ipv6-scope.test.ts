@@ -116,7 +116,8 @@ test('scopes take IPv6: exclusions and opt-outs apply, ::1 is loopback, a namesp
     [true, false, false, true, false],
   );
   // Only space never routed on the internet may be opened, and the rest of the blocklist holds.
-  assert.throws(() => buildScope({ allow: ['fe80::/64'], allowReserved: ['fe80::/64'] }), /documentation or unique-local/);
+  assert.throws(() => buildScope({ allow: ['fe80::/64'], allowReserved: ['fe80::/64'] }), /only documentation ranges/);
+  assert.throws(() => buildScope({ allow: ['fd00:6::/64'], allowReserved: ['fd00:6::/64'] }), /only documentation ranges/);
   assert.equal(namespace.allows('fe80::1'), false);
   const real = buildScope({ allow: ['2400:cb00::/32', '2001:db8::/32'] });
   assert.equal(real.allows('2400:cb00::1'), true);

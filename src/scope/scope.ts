@@ -8,12 +8,12 @@ import { parseIPv6 } from './ipv6.ts';
 const loopback = AddressSpace.fromCidrs(['127.0.0.0/8', '::1/128']);
 
 /**
- * The only reserved space a caller may open explicitly (`ScopeOptions.allowReserved`): ranges
- * that are never routed on the internet, so a test's network namespace may number its
- * devices from them without any address outside the host being reachable (RFC 5737, RFC 3849,
- * RFC 9637, RFC 4193).
+ * The only reserved space a caller may open explicitly (`ScopeOptions.allowReserved`): the
+ * documentation ranges (RFC 5737, RFC 3849, RFC 9637), which no network routes or configures,
+ * so a test's network namespace may number its devices from them without any other host
+ * answering there. Not private or unique-local space: real LANs use it.
  */
-export const exemptableReserved = AddressSpace.fromCidrs(['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20', 'fc00::/7']);
+export const exemptableReserved = AddressSpace.fromCidrs(['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20']);
 
 /**
  * What may be contacted. `allowed` = requested − excluded − opted out − blocklist, with loopback
@@ -42,7 +42,7 @@ export interface ScopeOptions {
   /**
    * Reserved ranges taken out of the blocklist for this scope, as loopback always is: the
    * documentation prefix of a test's or lab's network namespace (e.g. 2001:db8:6::/64). Only
-   * documentation and unique-local space qualifies (`exemptableReserved`); never set by the
+   * documentation space qualifies (`exemptableReserved`); never set by the
    * CLI or a plan, so production surveys keep the whole blocklist.
    */
   allowReserved?: readonly string[];
@@ -60,7 +60,7 @@ export function buildScope(options: ScopeOptions): Scope {
   if (!exempt.subtract(exemptableReserved).isEmpty) {
     throw new OpenNoticeError(
       'SCOPE_INVALID',
-      `only documentation or unique-local ranges may be taken out of the blocklist, not ${exempt.subtract(exemptableReserved).toCidrs().join(', ')}`,
+      `only documentation ranges may be taken out of the blocklist, not ${exempt.subtract(exemptableReserved).toCidrs().join(', ')}`,
     );
   }
   const blocklist = (options.blocklist ?? defaultBlocklist()).subtract(loopback).subtract(exempt);
