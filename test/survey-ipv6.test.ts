@@ -23,7 +23,10 @@ import type { IPv6SurveyConfig } from './support/ipv6-survey-run.ts';
 import { createIPv6Namespace, type IPv6Namespace } from './support/ipv6-namespace.ts';
 
 const prefix = '2001:db8:6::/64';
-const source = '2001:db8:6::1';
+// Outside the lab's host numbers (1 … 65534), so no device shares it.
+const source = '2001:db8:6::1:1';
+// Closer to every device address than the source is, so the kernel would send from it unless told otherwise.
+const decoy = '2001:db8:6::';
 const runner = fileURLToPath(new URL('./support/ipv6-survey-run.ts', import.meta.url));
 /** The whole run (lab start, survey of 40 devices, results) must end well within this. */
 const runTimeoutMs = 240_000;
@@ -38,6 +41,7 @@ interface RunResult {
   excluded: string;
   optedOut: string;
   connectionsTo: Record<string, number>;
+  peers: string[];
 }
 
 let namespace: IPv6Namespace;
@@ -48,7 +52,7 @@ let surveyable: LabTruth;
 
 before(async () => {
   directory = mkdtempSync(join(tmpdir(), 'opennotice-ipv6-'));
-  namespace = await createIPv6Namespace(`on-v6-${process.pid}`, prefix, source);
+  namespace = await createIPv6Namespace({ name: `on-v6-${process.pid}`, prefix, sourceAddress: source, decoyAddress: decoy });
   const day = 24 * 3600 * 1000;
   const plan = join(directory, 'plan.yaml');
   writeFileSync(
@@ -117,6 +121,11 @@ test('the excluded address and the approved opt-out were never dialed, counted a
   for (const device of surveyable.devices) assert.ok((result.connectionsTo[device.ip] ?? 0) > 0, `${device.ip} was surveyed`);
   assert.ok(result.runs[0]?.exclude.includes(`${result.optedOut}/128`), 'the opt-out is recorded with the run');
   assert.ok(!result.findings.some((finding) => finding.ip === result.excluded || finding.ip === result.optedOut));
+});
+
+test("every connection left from the plan's published IPv6 source address", () => {
+  // Left to itself the kernel sends from the decoy (longest matching prefix, RFC 6724 rule 8).
+  assert.deepEqual(result.peers, [source]);
 });
 
 test('telnet, HTTP, SSH, FTP and MQTT are grabbed over IPv6', () => {

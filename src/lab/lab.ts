@@ -48,6 +48,8 @@ export interface LabHandle {
   remediated(): string[];
   /** Connections the device at `ip` has accepted, all its services together (0 for any other address): proof of what a survey never dialed. */
   connectionsTo(ip: string): number;
+  /** Every address connections came from, in the order first seen: where a survey's traffic left from. */
+  peers(): string[];
   /** Stop listening, drop every connection and timer. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const connectionsByIp = new Map<string, number>();
+  const peers = new Set<string>();
   let closing: Promise<void> | undefined;
 
   const close = (): Promise<void> => {
@@ -102,7 +105,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       const results = await Promise.allSettled(
         batch.map(async (device) => {
           for (const service of device.services)
-            servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey, connectionsByIp }));
+            servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey, connectionsByIp, peers }));
           listening++;
           onProgress?.(listening, devices.length);
         }),
@@ -129,6 +132,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
     },
     remediated: () => [...remediated],
     connectionsTo: (ip) => connectionsByIp.get(ip) ?? 0,
+    peers: () => [...peers],
     close,
   };
 }
@@ -143,6 +147,8 @@ interface LabRuntime {
   tlsKey: KeyObject;
   /** Connections accepted per device address. */
   connectionsByIp: Map<string, number>;
+  /** Addresses connections came from. */
+  peers: Set<string>;
 }
 
 /** A TLS client that has not finished its handshake by then is dropped. */
@@ -157,6 +163,7 @@ function listen(device: LabDevice, service: LabService, runtime: LabRuntime): Pr
     socket.on('error', () => socket.destroy());
     runtime.stats.connection(service.protocol, device.role === 'hostile');
     runtime.connectionsByIp.set(device.ip, (runtime.connectionsByIp.get(device.ip) ?? 0) + 1);
+    if (socket.remoteAddress) runtime.peers.add(socket.remoteAddress);
     onConnection(socket);
   });
   return new Promise((resolve, reject) => {

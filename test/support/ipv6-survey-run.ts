@@ -78,6 +78,7 @@ try {
       excluded,
       optedOut,
       connectionsTo: Object.fromEntries(lab.addresses.map((ip) => [ip, lab.connectionsTo(ip)])),
+      peers: lab.peers(),
     }),
   );
 } finally {
