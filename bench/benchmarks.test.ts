@@ -62,6 +62,26 @@ const benchmarks: ExpectedBenchmark[] = [
     timeoutMs: 150_000,
   },
   {
+    name: 'credentials',
+    figures: [
+      line(`opennotice \\(survey, \\d+ connections, \\d+ per host\\): ${number} s, \\d+ of \\d+ hosts fully checked = ${number} hosts/min; .*`),
+      line(`opennotice, telnet: ${number} s, \\d+ of \\d+ hosts fully checked = ${number} hosts/min; .*`),
+    ],
+    toolFigures: [
+      {
+        tool: 'hydra',
+        figures: [
+          line(`hydra -t \\d+ -T \\d+ -f, same services \\(\\d+ runs\\): ${number} s, \\d+ of \\d+ hosts fully checked = ${number} hosts/min; .*`),
+          line(`ratio \\(opennotice hosts/min ÷ hydra hosts/min, .*\\): ${number}× \\(target ≥ 1×\\)`),
+          line('findings equal \\(.*\\): (yes|NO), .*'),
+        ],
+      },
+    ],
+    targets: [{ name: 'credentials_vs_hydra', tool: 'hydra' }],
+    // Both tools wait out the lab's login fail delays: ~30 s with hydra installed.
+    timeoutMs: 90_000,
+  },
+  {
     name: 'firmware',
     figures: [
       line(`feed: ${number} CVEs in \\d+ NVD API 2\\.0 pages, .*`),

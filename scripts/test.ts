@@ -28,11 +28,21 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'rtsp-server-perl', commands: ['rtsp-server-perl'], why: 'a real RTSP server for the RTSP grabber and checker' },
   { name: 'openssl', commands: ['openssl'], why: 'throwaway certificates for the TLS servers the tests start' },
   { name: 'miniupnpd', commands: ['miniupnpd'], why: 'a real UPnP IGD whose device description the UPnP grabber reads' },
+  { name: 'libcoap3-bin', commands: ['coap-server-notls'], why: "libcoap's example CoAP server for the CoAP grabber" },
+  { name: 'avahi-daemon', commands: ['avahi-daemon'], why: 'a real mDNS/DNS-SD responder (run without the system bus in a namespace) for the mDNS grabber' },
   // Real daemons of the kinds embedded devices run, for the credential checkers' test bed (test/real-daemons/).
   { name: 'busybox-static', why: "BusyBox telnetd (Debian's dynamic busybox has no telnetd) in front of the real /bin/login and PAM" },
   { name: 'openssh-server', commands: ['sshd'], why: 'a real OpenSSH server for the SSH credential checker' },
   { name: 'vsftpd', commands: ['vsftpd'], why: 'a real FTP server (vsftpd, as on routers with a USB port) for the FTP credential checker' },
   { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
+  { name: 'snmpd', commands: ['snmpd'], why: 'a real SNMP agent (Net-SNMP) for the SNMP grabber, its community check and reflection figures' },
+  { name: 'dnsmasq-base', commands: ['dnsmasq'], why: 'a real DNS server (no upstream, one local name) for the DNS grabber’s open-resolver check' },
+  { name: 'memcached', commands: ['memcached'], why: 'a real memcached with UDP turned on for the memcached grabber’s multi-datagram stats reply' },
+  {
+    name: 'ntpsec',
+    commands: ['ntpd'],
+    why: 'a real NTP server (mode 6, no mode 7) for the NTP grabber, run in a namespace without the right to set the clock',
+  },
 ];
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */

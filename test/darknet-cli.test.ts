@@ -35,7 +35,12 @@ test('darknet generate → ingest → stats from the store → infected models; 
     const truthFile = join(directory, 'truth.json');
     const generated = await cli(['darknet', 'generate', '--out', capture, '--truth', truthFile, '--infected', '127.77.0.10', '--seed', '4']);
     assert.equal(generated.code, 0, generated.stderr);
-    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { packets: number; researchRanges: string[]; sources: Array<{ kind: string }> };
+    const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as {
+      packets: number;
+      researchRanges: string[];
+      sources: Array<{ kind: string }>;
+      drdos: { attacks: Array<{ protocol: string }> };
+    };
     // The capture's research scanners are the lab's, written beside it: ingest is told so, as the
     // shipped list names real research scanners only.
     const research = join(directory, 'dark-research.txt');
@@ -56,6 +61,7 @@ test('darknet generate → ingest → stats from the store → infected models; 
     assert.equal(ingested.code, 0, ingested.stderr);
     assert.match(ingested.stdout, new RegExp(`${truth.packets} packets`));
     assert.match(ingested.stdout, /infected findings: 1 opened/);
+    assert.match(ingested.stdout, new RegExp(`DRDoS attacks on darknet addresses: ${truth.drdos.attacks.length}\n`));
 
     const stats = await cli(['darknet', 'stats', ...darknet, '--db', db, '--json']);
     assert.equal(stats.code, 0, stats.stderr);
@@ -64,6 +70,16 @@ test('darknet generate → ingest → stats from the store → infected models; 
     assert.equal(figures.days[0]!.researchSources, truth.sources.filter((source) => source.kind === 'research-scanner').length, "the lab's researchers");
     assert.equal(figures.days.length, 1);
     assert.equal(figures.topPorts[0]!.port, 23);
+    // The lab's reflection attacks, from the store: per day, and per protocol.
+    const { drdos } = JSON.parse(stats.stdout) as {
+      drdos: { attacks: number; days: Array<{ attacks: number }>; protocols: Array<{ protocol: string; attacks: number }> };
+    };
+    assert.equal(drdos.attacks, truth.drdos.attacks.length);
+    assert.equal(drdos.days[0]!.attacks, truth.drdos.attacks.length);
+    assert.deepEqual(drdos.protocols.map((entry) => entry.protocol).sort(), [...new Set(truth.drdos.attacks.map((attack) => attack.protocol))].sort());
+    const table = await cli(['darknet', 'stats', ...darknet, '--db', db]);
+    assert.match(table.stdout, new RegExp(`DRDoS attacks on darknet addresses: ${truth.drdos.attacks.length} on `));
+    assert.match(table.stdout, /attacks per protocol: [a-z-]+\/\d+ \d+ \(up to \d+ reflectors\)/);
 
     const models = await cli(['darknet', 'infected', '--db', db, '--csv']);
     assert.equal(models.code, 0, models.stderr);

@@ -213,6 +213,39 @@ export interface DarknetWindow {
   judged: DarknetSourceRecord[];
 }
 
+/**
+ * A DRDoS attack seen from the darknet: reflectors' replies (UDP from an amplification
+ * service's port) to one darknet address, with no gap longer than the idle time
+ * (src/darknet/drdos/, docs/darknet.md). Pieces of one attack read from different captures
+ * are merged through `reflectorSketch`.
+ */
+export interface DarknetAttack {
+  /** IPv4 CIDR of the darknet. */
+  darknet: string;
+  /** The spoofed victim: the darknet address the replies arrive at. */
+  victim: string;
+  /** The abused protocol's name (reflector-ports.yaml) and the reflectors' source port. */
+  protocol: string;
+  port: number;
+  /** First and last reply (UTC, ISO-8601). */
+  start: string;
+  end: string;
+  packets: number;
+  /** IP bytes (total length) of the replies. */
+  bytes: number;
+  /** Distinct reflectors: exact up to 8, then a 256-register HyperLogLog (±6.5 %). */
+  reflectors: number;
+  /** Whether the thresholds call it an attack; a piece below them is kept only while it may continue in another capture. */
+  qualified: boolean;
+  /** It may continue in an earlier or a later capture: it began (ended) within the idle time of where its input did. */
+  atInputStart: boolean;
+  atInputEnd: boolean;
+  /** Its state was evicted to bound memory before it went quiet: what followed counted apart. */
+  evicted: boolean;
+  /** The distinct-reflector state, to merge pieces exactly (kept only at an input's edge): "e:" + sorted addresses, or "h:" + base64 registers. */
+  reflectorSketch?: string;
+}
+
 /** Who a finding's address belongs to: prefix → ASN → ISP (issue 5's attribution step). */
 export interface Attribution {
   /** Longest matching routed prefix, e.g. "198.51.100.0/22". */

@@ -7,12 +7,14 @@
  * a file already read is skipped instead of counted twice. A live capture writes each window
  * as it closes, merged with what an earlier capture of the same window stored.
  */
-import type { DarknetWindow } from '../core/records.ts';
+import type { DarknetAttack, DarknetWindow } from '../core/records.ts';
 import { executeRun } from '../runs/lifecycle.ts';
 import type { DarknetInputRow, DarknetStore } from '../store/roles/darknet.ts';
 import type { CoveredCheck, FindingStore, ReconcileCounts } from '../store/roles/findings.ts';
 import type { RunStore } from '../store/roles/runs.ts';
 import type { CaptureSource } from './capture/reader.ts';
+import { attackChanges } from './drdos/attack-changes.ts';
+import { loadAttackThresholds } from './drdos/thresholds.ts';
 import { captureFingerprint } from './input-fingerprint.ts';
 import { collectInfected, surveyedSpace } from './infected.ts';
 import { createDarknetIngest } from './ingest.ts';
@@ -45,6 +47,8 @@ export interface DarknetRunSummary {
   /** Files left out because the store already holds them (name and the run that read them). */
   alreadyRead: Array<{ file: string; runId: number }>;
   windows: { hours: number; days: number };
+  /** DRDoS attacks written that pass the thresholds (an attack merged with a stored piece counts once). */
+  attacks: number;
   /** Distinct scanner addresses, in and outside the surveyed space. */
   scanners: number;
   scannersOutsideSpace: number;
@@ -60,8 +64,9 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
   const quietMicros = (options.quietDays ?? 7) * 86_400e3;
   const scanners = new Set<string>();
   const outside = new Set<string>();
+  const thresholds = loadAttackThresholds();
   return {
-    async persist(windows: readonly DarknetWindow[], inputs: readonly DarknetInput[] = []): Promise<void> {
+    async persist(windows: readonly DarknetWindow[], inputs: readonly DarknetInput[] = [], attacks: readonly DarknetAttack[] = []): Promise<void> {
       const merged: DarknetWindow[] = [];
       for (const window of windows) {
         const stored = await options.store.getDarknetWindow(window);
@@ -69,7 +74,10 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
         if (window.periodSeconds === 3600) summary.windows.hours++;
         else summary.windows.days++;
       }
-      await options.store.recordDarknetWindows(runId, merged, inputs);
+      const changes = await attackChanges(options.store, attacks, thresholds);
+      summary.attacks += changes.add.filter((attack) => attack.qualified).length;
+      await options.store.recordDarknetWindows(runId, merged, inputs, changes);
+      if (windows.length === 0) return;
       const space = await surveyedSpace(options.store, options.space);
       const infected = collectInfected(space);
       for (const window of windows) {
@@ -93,7 +101,16 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
 }
 
 function emptySummary(): Omit<DarknetRunSummary, 'runId'> {
-  return { packets: 0, skippedRecords: 0, alreadyRead: [], windows: { hours: 0, days: 0 }, scanners: 0, scannersOutsideSpace: 0, findings: emptyCounts() };
+  return {
+    packets: 0,
+    skippedRecords: 0,
+    alreadyRead: [],
+    windows: { hours: 0, days: 0 },
+    attacks: 0,
+    scanners: 0,
+    scannersOutsideSpace: 0,
+    findings: emptyCounts(),
+  };
 }
 
 /** The totals a darknet run is stored with (also after a failure: what was written by then). */
@@ -103,6 +120,7 @@ function darknetRunCounts(summary: Omit<DarknetRunSummary, 'runId'>): Record<str
     hourWindows: summary.windows.hours,
     dayWindows: summary.windows.days,
     scanners: summary.scanners,
+    drdosAttacks: summary.attacks,
     infectedOpened: summary.findings.opened,
     infectedClosed: summary.findings.closed,
   };
@@ -128,7 +146,15 @@ async function darknetRun(options: DarknetRunOptions, work: (runId: number, summ
 export function ingestCaptureFiles(files: readonly string[], options: DarknetRunOptions): Promise<DarknetRunSummary> {
   return darknetRun(options, async (runId, summary) => {
     const collected = collectWindows();
-    const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, onWindow: collected.add });
+    const attacks: DarknetAttack[] = [];
+    const ingest = createDarknetIngest({
+      darknet: options.darknet,
+      researchRanges: options.researchRanges,
+      onWindow: collected.add,
+      onAttacks: (ended) => {
+        attacks.push(...ended);
+      },
+    });
     const inputs: DarknetInput[] = [];
     for (const file of files) {
       const { fingerprint, bytes } = captureFingerprint(file);
@@ -150,7 +176,7 @@ export function ingestCaptureFiles(files: readonly string[], options: DarknetRun
     }
     await ingest.finish();
     const windows = collected.windows();
-    if (windows.length > 0 || inputs.length > 0) await createPersister(options, runId, summary).persist(windows, inputs);
+    if (windows.length > 0 || inputs.length > 0) await createPersister(options, runId, summary).persist(windows, inputs, attacks);
     options.onProgress?.({ packets: summary.packets, windowsWritten: windows.length });
   });
 }
@@ -172,6 +198,7 @@ export function ingestLiveCapture(stream: CaptureSource, options: DarknetRunOpti
         written++;
         options.onProgress?.({ packets: summary.packets, windowsWritten: written });
       },
+      onAttacks: (attacks) => persister.persist([], [], attacks),
     });
     try {
       const stats = await ingest.read(stream, { onCorrupt: options.onCorrupt ?? 'throw', name: options.name ?? 'live capture' });

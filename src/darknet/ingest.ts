@@ -4,12 +4,14 @@
  * capture has moved `graceSeconds` past its end, so a live capture or a month of files runs in
  * the memory of the windows still open. `finish()` closes what is left at the end of input.
  */
-import type { DarknetWindow } from '../core/records.ts';
+import type { DarknetAttack, DarknetWindow } from '../core/records.ts';
 import { cidrToRange, parseCidr } from '../scope/cidr.ts';
 import type { CaptureOptions, CaptureSource, CaptureStats } from './capture/reader.ts';
 import { aggregateCapture } from './classify/aggregate-capture.ts';
 import { createDarknetAggregator, type DarknetAggregator } from './classify/aggregate.ts';
 import { createResearchScannerList } from './classify/research-list.ts';
+import { createAttackTracker } from './drdos/attack-tracker.ts';
+import { loadAttackThresholds, type AttackThresholds } from './drdos/thresholds.ts';
 import { judgeWindow } from './window.ts';
 
 export interface DarknetIngestOptions {
@@ -22,6 +24,13 @@ export interface DarknetIngestOptions {
   graceSeconds?: number;
   /** Receives every finished window, per period in time order; awaited (back-pressure). */
   onWindow: (window: DarknetWindow) => void | Promise<void>;
+  /**
+   * Receives DRDoS attacks as they end (and pieces at the input's edges, to merge with other
+   * captures: src/darknet/drdos/); awaited. Attacks are not tracked without it.
+   */
+  onAttacks?: (attacks: DarknetAttack[]) => void | Promise<void>;
+  /** Default: the shipped thresholds (src/darknet/drdos/thresholds.yaml). */
+  attackThresholds?: AttackThresholds;
 }
 
 export interface DarknetIngest {
@@ -54,6 +63,13 @@ export function createDarknetIngest(options: DarknetIngestOptions): DarknetInges
     aggregator: createDarknetAggregator({ periodSeconds, darknet: range }),
   }));
 
+  const onAttacks = options.onAttacks;
+  const tracker =
+    onAttacks === undefined
+      ? undefined
+      : createAttackTracker({ darknet: options.darknet, range, thresholds: options.attackThresholds ?? loadAttackThresholds() });
+  const sinks = [...aggregators.map((entry) => entry.aggregator), ...(tracker ? [tracker] : [])];
+
   const close = async (aggregator: DarknetAggregator, periodSeconds: number, start: number): Promise<void> => {
     const record = judgeWindow(aggregator, start, { darknet: options.darknet, darknetSize: range.size, periodSeconds, research });
     aggregator.drop(start);
@@ -71,20 +87,19 @@ export function createDarknetIngest(options: DarknetIngestOptions): DarknetInges
         await close(aggregator, periodSeconds, start);
       }
     }
+    const ended = tracker?.expire() ?? [];
+    if (ended.length > 0) await onAttacks!(ended);
   };
 
   return {
     // Read and decoded once for every window length, on the bulk path (batches, worker for big files).
-    read: (source, readOptions = {}) =>
-      aggregateCapture(
-        source,
-        aggregators.map((entry) => entry.aggregator),
-        { ...readOptions, afterChunk: rotate },
-      ),
+    read: (source, readOptions = {}) => aggregateCapture(source, sinks, { ...readOptions, afterChunk: rotate }),
     async finish() {
       for (const { aggregator, periodSeconds } of aggregators) {
         for (const start of aggregator.windows()) await close(aggregator, periodSeconds, start);
       }
+      const ended = tracker?.finish() ?? [];
+      if (ended.length > 0) await onAttacks!(ended);
     },
     bytesUsed: () => aggregators.reduce((sum, entry) => sum + entry.aggregator.bytesUsed(), 0),
   };

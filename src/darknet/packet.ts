@@ -35,6 +35,8 @@ export interface DecodedPacket {
   protocol?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'other';
   /** IP protocol / final IPv6 next-header number. */
   ipProtocol?: number;
+  /** IPv4 total length, or the IPv6 payload length plus its 40-byte header: bytes as sent, whatever the link or snap length. */
+  ipLength?: number;
   /** IPv4 TTL or IPv6 hop limit. */
   ttl?: number;
   /** IPv4 identification. */
@@ -72,7 +74,7 @@ export interface PacketBatch {
 }
 
 /** Int32 values per batch row. */
-export const rowFields = 5;
+export const rowFields = 7;
 
 /** Offsets inside a batch row. Addresses are stored as int32: read them with `>>> 0`. */
 export const rowField = {
@@ -83,6 +85,10 @@ export const rowField = {
   /** TCP/UDP ports, -1 when the packet has none (not TCP/UDP, fragment, cut short). */
   srcPort: 3,
   dstPort: 4,
+  /** IP protocol number (6 TCP, 17 UDP …): the DRDoS tracker tells UDP replies from TCP ones. */
+  ipProtocol: 5,
+  /** IPv4 total length (bytes as sent): the DRDoS tracker's byte counts. */
+  ipLength: 6,
 } as const;
 
 /**

@@ -4,7 +4,8 @@
  * families. Computed from day `DarknetWindow` records, so the same figures come from captures
  * read now (`darknetStatistics`) or from windows stored earlier (`summarizeWindows`).
  */
-import type { DarknetWindow } from '../core/records.ts';
+import type { DarknetAttack, DarknetWindow } from '../core/records.ts';
+import { summarizeAttacks, type DrdosStatistics } from './drdos/attack-statistics.ts';
 import { createDarknetIngest, darknetRange } from './ingest.ts';
 import { collectWindows } from './merge-windows.ts';
 import { packetClasses, type PacketClass } from './classify/classify-packet.ts';
@@ -30,6 +31,8 @@ export interface DarknetStatistics {
   topSourceNetworks: Array<{ network: string; packets: number; scanners: number }>;
   scannersPerDay: { max: number; average: number };
   packetClasses: Record<PacketClass, number>;
+  /** DRDoS attacks whose spoofed victims are darknet addresses: per day, per protocol (docs/darknet.md). */
+  drdos: DrdosStatistics;
   /** Scanners (infected-host candidates) with their family, per day. */
   scanners: Array<{ ip: string; day: string; family: string; tool?: string; packets: number; distinctDestinations: number; topPorts: number[] }>;
 }
@@ -53,7 +56,7 @@ function networkOf(ip: string): string {
  */
 export function summarizeWindows(
   windows: readonly DarknetWindow[],
-  darknet: { darknet: string; darknetSize: number; skippedRecords?: number },
+  darknet: { darknet: string; darknetSize: number; skippedRecords?: number; attacks?: readonly DarknetAttack[] },
 ): DarknetStatistics {
   const days = windows.filter((window) => window.periodSeconds === 86_400).sort((a, b) => (a.start < b.start ? -1 : 1));
   const ports = new Map<number, number>();
@@ -114,6 +117,7 @@ export function summarizeWindows(
       .map(([network, entry]) => ({ network, ...entry })),
     scannersPerDay: { max: perDay.length ? Math.max(...perDay) : 0, average: perDay.length ? perDay.reduce((a, b) => a + b, 0) / perDay.length : 0 },
     packetClasses: classes,
+    drdos: summarizeAttacks(darknet.attacks ?? []),
     scanners,
   };
 }
@@ -124,10 +128,19 @@ export function summarizeWindows(
  */
 export async function darknetStatistics(files: readonly string[], options: DarknetStatisticsOptions): Promise<DarknetStatistics> {
   const collected = collectWindows();
-  const ingest = createDarknetIngest({ darknet: options.darknet, researchRanges: options.researchRanges, periods: [86_400], onWindow: collected.add });
+  const attacks: DarknetAttack[] = [];
+  const ingest = createDarknetIngest({
+    darknet: options.darknet,
+    researchRanges: options.researchRanges,
+    periods: [86_400],
+    onWindow: collected.add,
+    onAttacks: (ended) => {
+      attacks.push(...ended);
+    },
+  });
   let skippedRecords = 0;
   for (const file of files) skippedRecords += (await ingest.read(file, { onCorrupt: options.skipCorrupt ? 'skip' : 'throw' })).skipped;
   await ingest.finish();
   const darknetSize = darknetRange(options.darknet).size;
-  return summarizeWindows(collected.windows(), { darknet: options.darknet, darknetSize, skippedRecords });
+  return summarizeWindows(collected.windows(), { darknet: options.darknet, darknetSize, skippedRecords, attacks });
 }

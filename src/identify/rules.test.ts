@@ -66,3 +66,15 @@ test('real-world rules: look-alike text does not match', () => {
   ];
   for (const observation of lookAlikes) assert.equal(common.identify('127.0.0.1', [observation]), undefined, JSON.stringify(observation.result));
 });
+
+test('discovery rules: an SSDP answer alone names a FRITZ!Box and its release, and libupnp as a component', () => {
+  const discovery = createIdentifier(loadRuleFiles([join(defaultRulesDirectory, 'discovery.yaml')]));
+  const fritz = discovery.identify('127.0.0.1', [seen('ssdp', 1900, { server: 'FRITZ!Box 7490 UPnP/1.0 AVM FRITZ!Box 7490 113.07.12' })]);
+  assert.deepEqual([fritz?.vendor, fritz?.model, fritz?.deviceType, fritz?.firmwareVersion], ['AVM', '7490', 'router', '113.07.12']);
+  const camera = discovery.identify('127.0.0.1', [seen('ssdp', 1900, { server: 'Linux/3.0.8, UPnP/1.0, Portable SDK for UPnP devices/1.6.18' })]);
+  assert.equal(camera?.vendor, undefined, 'a UPnP stack names no maker');
+  assert.deepEqual(
+    camera?.components?.map((component) => [component.product, component.version, component.cpe]),
+    [['libupnp', '1.6.18', 'cpe:2.3:a:libupnp_project:libupnp:1.6.18:*:*:*:*:*:*:*']],
+  );
+});

@@ -28,6 +28,8 @@ export interface LabProcess {
   stop(): Promise<LabStats | undefined>;
 }
 
+/** Where iproute2 lives, whatever the caller's PATH. */
+const systemPath = `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`;
 const cliEntry = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 /** Most of the lab's output kept for error messages and the final stats line (answers scroll past). */
 const maxKeptOutput = 64 * 1024;
@@ -50,7 +52,15 @@ interface PendingCommand {
  * await lab.stop();
  */
 export async function startLabProcess(
-  options: { cidr?: string; seed?: number; devices?: number; hostile?: boolean; timeoutMs?: number } = {},
+  options: {
+    cidr?: string;
+    seed?: number;
+    devices?: number;
+    hostile?: boolean;
+    timeoutMs?: number;
+    /** Run the lab inside this network namespace (`ip netns exec`), whose loopback it then listens on. */
+    namespace?: string;
+  } = {},
 ): Promise<LabProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-lab-'));
   const truthFile = join(directory, 'truth.json');
@@ -60,7 +70,12 @@ export async function startLabProcess(
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
   if (options.devices !== undefined) args.push('--devices', String(options.devices));
   if (options.hostile === false) args.push('--no-hostile');
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = options.namespace
+    ? spawn('ip', ['netns', 'exec', options.namespace, process.execPath, ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, PATH: systemPath },
+      })
+    : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   // A lab that died must not crash this process when we write a command to it.
   child.stdin.on('error', () => undefined);
   let output = '';

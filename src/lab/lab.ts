@@ -22,6 +22,7 @@ import { serveHostile } from './services/hostile.ts';
 import { createLabHttpServer, type LabHttpServer } from './services/http-server.ts';
 import { labHostKey, serveSsh } from './services/ssh-server.ts';
 import { serveTelnet } from './services/telnet-server.ts';
+import { serveUdpService, type UdpDeviceHandle } from './services/udp/udp-device.ts';
 import { createLabStats, type LabStats, type LabStatsRecorder } from './stats.ts';
 import { truthOf } from './truth.ts';
 import type { LabDevice, LabService, LabTruth } from './types.ts';
@@ -81,6 +82,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
   const http = createLabHttpServer(stats);
   const tlsKey = createLabKey();
   const servers: Server[] = [];
+  const udpServices: UdpDeviceHandle[] = [];
   const sockets = new Set<Socket>();
   const connectionsByIp = new Map<string, number>();
   const peers = new Set<string>();
@@ -91,6 +93,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       // Stop accepting first, then drop what is connected: close() callbacks wait for those.
       const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       for (const socket of sockets) socket.destroy();
+      for (const udp of udpServices) udp.close();
       http.close();
       await Promise.all(stopped);
     })();
@@ -106,6 +109,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
         batch.map(async (device) => {
           for (const service of device.services)
             servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey, connectionsByIp, peers }));
+          for (const service of device.udpServices ?? []) udpServices.push(await serveUdpService(device, service, stats));
           listening++;
           onProgress?.(listening, devices.length);
         }),

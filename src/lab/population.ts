@@ -22,6 +22,7 @@ import { createRandom, type Random } from '../core/random.ts';
 import { hostileBehaviours, type HostileBehaviour, type LabDevice, type LabService } from './types.ts';
 import { labVendors } from './vendors/index.ts';
 import { extendReach } from './reach.ts';
+import { extendUdpReach } from './udp-reach.ts';
 import type { PlannedService } from './vendors/profile.ts';
 
 /**
@@ -57,12 +58,13 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   return addresses.map((ip, index) => {
     const behaviour = hostileByIndex.get(index);
-    if (behaviour) return hostileDevice(ip, behaviour);
+    if (behaviour) return extendUdpReach(hostileDevice(ip, behaviour), random.fork(`udp:${index}`));
     const payloadKind = payloadByIndex.get(index);
     // A fork of its own: every other device draws exactly what it drew before payload devices existed.
     if (payloadKind) return payloadDevice(payloadKind, ip, { random: random.fork(`payload:${index}`), entries, knownPasswords });
     const device = simulatedDevice(ip, random.fork(index), entries, knownPasswords);
-    return extendReach(device, { random: random.fork(`reach:${index}`), entries, knownPasswords });
+    const reached = extendReach(device, { random: random.fork(`reach:${index}`), entries, knownPasswords });
+    return extendUdpReach(reached, random.fork(`udp:${index}`));
   });
 }
 

@@ -1,11 +1,17 @@
 import type { DeviceIdentity } from '../core/records.ts';
 import { evaluateIdentification } from '../identify/evaluate.ts';
 import type { LabTruth } from './truth.ts';
+import { labUdpProtocols } from './types.ts';
+
+/** A UDP protocol of the lab: its services are scored by scoreUdpFindings, not with the TCP ones. */
+const isUdpProtocol = (protocol: string | undefined) => protocol !== undefined && (labUdpProtocols as readonly string[]).includes(protocol);
 
 export interface FindingKey {
   kind: string;
   ip: string;
   port: number;
+  /** Findings on the lab's UDP protocols are left to scoreUdpFindings. */
+  protocol?: string;
 }
 
 export interface CredentialScore {
@@ -49,7 +55,7 @@ export function scoreCredentialFindings(truth: LabTruth, findings: readonly Find
   const credentialKinds = new Set(['weak-credential', 'no-authentication']);
   const actual = new Map(
     findings
-      .filter((finding) => credentialKinds.has(finding.kind))
+      .filter((finding) => credentialKinds.has(finding.kind) && !isUdpProtocol(finding.protocol))
       .map((finding) => [keyOf(finding), { kind: finding.kind, ip: finding.ip, port: finding.port }]),
   );
   const truePositives = [...actual.keys()].filter((key) => expected.has(key)).length;
@@ -156,7 +162,8 @@ export function scoreDetection(
   truth: LabTruth,
   recorded: ReadonlyArray<{ ip: string; port: number; protocol: string; status: string; detection?: { probes: number } }>,
 ): DetectionScore {
-  const byPlace = new Map(recorded.map((service) => [`${service.ip}:${service.port}`, service]));
+  const tcp = recorded.filter((service) => !isUdpProtocol(service.protocol));
+  const byPlace = new Map(tcp.map((service) => [`${service.ip}:${service.port}`, service]));
   const score: DetectionScore = { services: 0, correct: 0, accuracy: 1, moved: { services: 0, correct: 0, accuracy: 1 }, probesPerService: 0, wrong: [] };
   for (const device of truth.devices) {
     if (device.role !== 'device') continue;
@@ -173,9 +180,59 @@ export function scoreDetection(
       }
     }
   }
-  const probes = recorded.reduce((total, service) => total + (service.detection?.probes ?? 0), 0);
+  const probes = tcp.reduce((total, service) => total + (service.detection?.probes ?? 0), 0);
   score.accuracy = score.services === 0 ? 1 : score.correct / score.services;
   score.moved.accuracy = score.moved.services === 0 ? 1 : score.moved.correct / score.moved.services;
-  score.probesPerService = recorded.length === 0 ? 0 : probes / recorded.length;
+  score.probesPerService = tcp.length === 0 ? 0 : probes / tcp.length;
   return score;
+}
+
+export interface UdpScore {
+  /** `reflector` findings against the UDP services the truth calls reflectors (hostile ones never are). */
+  reflectors: CredentialScore;
+  /** weak-credential findings on SNMP against the agents readable with `public`. */
+  readableCommunities: CredentialScore;
+}
+
+function precisionRecall(expected: ReadonlyMap<string, FindingKey>, actual: ReadonlyMap<string, FindingKey>): CredentialScore {
+  const truePositives = [...actual.keys()].filter((key) => expected.has(key)).length;
+  return {
+    precision: actual.size === 0 ? (expected.size === 0 ? 1 : 0) : truePositives / actual.size,
+    recall: expected.size === 0 ? 1 : truePositives / expected.size,
+    truePositives,
+    falsePositives: [...actual].filter(([key]) => !expected.has(key)).map(([, value]) => value),
+    falseNegatives: [...expected].filter(([key]) => !actual.has(key)).map(([, value]) => value),
+  };
+}
+
+/**
+ * Precision and recall of what a UDP survey reports against the truth's UDP services.
+ * @example scoreUdpFindings(truth, await store.listFindings({ status: 'open' })).reflectors.recall
+ */
+export function scoreUdpFindings(truth: LabTruth, findings: readonly FindingKey[]): UdpScore {
+  const reflectors = new Map<string, FindingKey>();
+  const readable = new Map<string, FindingKey>();
+  for (const device of truth.devices) {
+    for (const service of device.udpServices ?? []) {
+      if (service.reflector) {
+        const key = { kind: 'reflector', ip: device.ip, port: service.port, protocol: service.protocol };
+        reflectors.set(keyOf(key), key);
+      }
+      if (service.readableWithPublic) {
+        const key = { kind: 'weak-credential', ip: device.ip, port: service.port, protocol: service.protocol };
+        readable.set(keyOf(key), key);
+      }
+    }
+  }
+  const entries = (keep: (finding: FindingKey) => boolean) => new Map(findings.filter(keep).map((finding) => [keyOf(finding), finding]));
+  return {
+    reflectors: precisionRecall(
+      reflectors,
+      entries((finding) => finding.kind === 'reflector'),
+    ),
+    readableCommunities: precisionRecall(
+      readable,
+      entries((finding) => finding.kind === 'weak-credential' && finding.protocol === 'snmp'),
+    ),
+  };
 }

@@ -19,6 +19,9 @@ export interface LabStats {
   /** Lines (or unfinished input) a client sent after reaching a shell or an FTP login; SSH channel opens and requests after a login. Must stay 0 for a survey. */
   commandsAfterLogin: number;
   bytesAfterLogin: number;
+  /** UDP datagrams received by the devices' UDP services, and those that were answered. */
+  datagramsReceived: number;
+  datagramsAnswered: number;
 }
 
 export type LabCounter = Exclude<keyof LabStats, 'connectionsByProtocol'>;
@@ -44,6 +47,8 @@ export function createLabStats(): LabStatsRecorder {
     openShellSessions: 0,
     commandsAfterLogin: 0,
     bytesAfterLogin: 0,
+    datagramsReceived: 0,
+    datagramsAnswered: 0,
   };
   return {
     add(counter, amount = 1) {

@@ -22,7 +22,7 @@ test('truth has the agreed shape and nothing undefined', () => {
   assert.equal(truth.cidr, '127.81.0.0/16');
   assert.equal(truth.deviceCount, 300);
   assert.equal(truth.devices.length, 300);
-  const deviceKeys = new Set(['ip', 'role', 'hostileBehaviour', 'identity', 'services', 'weaknesses', 'vulnerabilities', 'payloads']);
+  const deviceKeys = new Set(['ip', 'role', 'hostileBehaviour', 'identity', 'services', 'udpServices', 'weaknesses', 'vulnerabilities', 'payloads']);
   for (const device of truth.devices) {
     for (const key of Object.keys(device)) assert.ok(deviceKeys.has(key), `unexpected key ${key}`);
     if (device.role === 'device') {

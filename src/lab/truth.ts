@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { OpenNoticeError } from '../core/errors.ts';
 import type { LabOptions } from './options.ts';
 import { labPayload } from './payloads.ts';
-import type { LabDevice, LabService, LabTruth, TruthDevice, TruthWeakness } from './types.ts';
+import type { LabDevice, LabService, LabTruth, LabUdpService, TruthDevice, TruthUdpService, TruthWeakness } from './types.ts';
 import { isLabVendor } from './vendors/index.ts';
 import { labVulnerabilityFeed, vulnerabilitiesOf } from './vulnerabilities.ts';
 
@@ -41,10 +41,32 @@ function truthDevice(device: LabDevice): TruthDevice {
     // The payload printer is of no lab vendor: no CVE the lab speaks about can name it.
     vulnerabilities: device.identity && isLabVendor(device.identity.vendor) ? vulnerabilitiesOf(device.identity) : [],
   };
+  if (device.udpServices) truth.udpServices = device.udpServices.map(udpTruth);
   if (device.hostileBehaviour) truth.hostileBehaviour = device.hostileBehaviour;
   if (device.identity) truth.identity = { ...device.identity };
   if (device.payloads) truth.payloads = device.payloads.map((id) => ({ ...labPayload(id) }));
   return truth;
+}
+
+/**
+ * What a survey should say of a UDP service: a reflector when it answers the survey's request
+ * with a larger well-formed reply — every answering lab service does except a closed DNS
+ * forwarder (its REFUSED is no larger than the question) and an SNMP agent whose community is
+ * not `public` (it stays silent); hostile answers are never well-formed.
+ * @example udpTruth({ port: 53, protocol: 'dns', openResolver: false }).reflector // false
+ */
+export function udpTruth(service: LabUdpService): TruthUdpService {
+  const answers =
+    service.hostile === undefined &&
+    (service.protocol === 'dns' ? service.openResolver === true : service.protocol === 'snmp' ? service.community === 'public' : true);
+  return {
+    port: service.port,
+    protocol: service.protocol,
+    reflector: answers,
+    ...(service.protocol === 'snmp' ? { readableWithPublic: service.hostile === undefined && service.community === 'public' } : {}),
+    ...(service.protocol === 'ntp' ? { monitorList: service.hostile === undefined && (service.monitorEntries ?? 0) > 0 } : {}),
+    ...(service.hostile ? { hostile: service.hostile } : {}),
+  };
 }
 
 /**

@@ -9,6 +9,35 @@ import type { CertificateSubject } from './certificate.ts';
 export const labProtocols = ['telnet', 'http', 'https', 'ssh', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb'] as const;
 export type LabProtocol = (typeof labProtocols)[number];
 export type LabAuth = 'none' | 'login' | 'basic' | 'digest' | 'form';
+
+/** The UDP protocols a lab device may answer; the names are the survey's protocol names. */
+export const labUdpProtocols = ['ssdp', 'snmp', 'ntp', 'dns', 'memcached'] as const;
+export type LabUdpProtocol = (typeof labUdpProtocols)[number];
+
+/** How a hostile device answers UDP: never as a reflector a survey may count. */
+export type HostileUdpBehaviour =
+  /** Hundreds of datagrams of random bytes for any request. */
+  | 'flood'
+  /** A well-formed answer, sent from another port of the device (a spoofing tell). */
+  | 'other-port'
+  /** One datagram of ~64 KiB of random bytes. */
+  | 'oversized'
+  /** The start of a well-formed answer, cut short, then garbage. */
+  | 'malformed';
+
+/** One UDP service of a lab device. Which fields apply depends on the protocol. */
+export interface LabUdpService {
+  port: number;
+  protocol: LabUdpProtocol;
+  /** snmp: the community the agent reads (`public` is the weak default; anything else drops `public` requests). */
+  community?: string;
+  /** ntp: entries in the monitor list (0 = monitoring off: no monlist answer). */
+  monitorEntries?: number;
+  /** dns: whether it answers anyone's recursive question. */
+  openResolver?: boolean;
+  /** Only on hostile devices. */
+  hostile?: HostileUdpBehaviour;
+}
 export type HostileBehaviour = 'tarpit' | 'endless-banner' | 'binary-garbage' | 'slow-sender' | 'iac-storm';
 export const hostileBehaviours: readonly HostileBehaviour[] = ['tarpit', 'endless-banner', 'binary-garbage', 'slow-sender', 'iac-storm'];
 
@@ -78,6 +107,8 @@ export interface LabDevice {
   /** Host name the device's shell and telnet prompts use. */
   hostname?: string;
   services: LabService[];
+  /** UDP services (kept apart from `services`: TCP scoring never counts them). */
+  udpServices?: LabUdpService[];
   /** Set on the few devices whose banners and pages carry script-injection payloads (payloads.ts). */
   payloads?: PayloadId[];
 }
@@ -105,6 +136,18 @@ export interface TruthWeakness {
   dictionaryEntryId?: string;
 }
 
+export interface TruthUdpService {
+  port: number;
+  protocol: LabUdpProtocol;
+  /** Answers a small request with a larger well-formed reply: a `reflector` finding is right. */
+  reflector: boolean;
+  /** SNMP only: the community `public` reads it (a default credential). */
+  readableWithPublic?: boolean;
+  /** NTP only: it answers the mode 7 monitor-list request (monlist). */
+  monitorList?: boolean;
+  hostile?: HostileUdpBehaviour;
+}
+
 export interface TruthDevice {
   ip: string;
   role: 'device' | 'hostile';
@@ -113,6 +156,8 @@ export interface TruthDevice {
   /** `movedFrom` marks a service moved off its protocol's usual port: protocol detection is scored on these. */
   services: Array<{ port: number; protocol: LabProtocol; auth?: LabAuth; movedFrom?: number }>;
   weaknesses: TruthWeakness[];
+  /** UDP services: which are reflectors a survey should report, and SNMP readable with `public`. */
+  udpServices?: TruthUdpService[];
   /** CVE ids the device's firmware is affected by, sorted; known by construction (see vulnerabilities.ts), never by running the matcher. */
   vulnerabilities: string[];
   /** Only on payload devices: every script-injection payload the device sends, verbatim. */

@@ -33,14 +33,43 @@ test('default and other ports map to the agreed protocols', () => {
 
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
   assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 49152]);
-  assert.deepEqual([...shippedProtocols.fieldTables.keys()], ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb']);
+  assert.deepEqual(
+    [...shippedProtocols.fieldTables.keys()],
+    [
+      'telnet',
+      'http',
+      'ssh',
+      'ftp',
+      'https',
+      'mqtt',
+      'mqtts',
+      'rtsp',
+      'upnp',
+      'cwmp',
+      'adb',
+      'coap',
+      'ssdp',
+      'mdns',
+      'wsd',
+      'snmp',
+      'dns',
+      'memcached',
+      'ntp',
+      'ubiquiti',
+    ],
+  );
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
 });
 
 test('names are unique and no port is claimed twice', () => {
   assert.equal(new Set(protocols.map((protocol) => protocol.name)).size, protocols.length);
-  const ports = protocols.flatMap((protocol) => [...protocol.defaultPorts, ...protocol.otherPorts]);
-  assert.equal(new Set(ports).size, ports.length);
+  // UDP ports are a family of their own: SSDP's UDP 1900 is not UPnP's TCP 1900.
+  for (const udp of [false, true]) {
+    const ports = protocols
+      .filter((protocol) => (protocol.transport === 'udp') === udp)
+      .flatMap((protocol) => [...protocol.defaultPorts, ...protocol.otherPorts]);
+    assert.equal(new Set(ports).size, ports.length);
+  }
   const echo = defineProtocol<{ line: string }>({
     name: 'echo',
     description: 'a test protocol',
@@ -71,8 +100,10 @@ const checkerFor = (service: ServiceObservation) => {
 test('one checker per login protocol, chosen by what the grab saw', () => {
   assert.deepEqual(
     protocols.filter((protocol) => protocol.credentials).map((protocol) => protocol.name),
-    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'adb'],
+    ['telnet', 'http', 'ssh', 'ftp', 'https', 'mqtt', 'mqtts', 'rtsp', 'adb', 'snmp'],
   );
+  assert.equal(checkerFor(observation('snmp', { version: 'v2c', community: 'public' })), 'snmp');
+  assert.equal(checkerFor(observation('snmp', {})), undefined, 'no answer, nothing readable');
   assert.equal(checkerFor(observation('https', { auth: { scheme: 'digest', realm: 'x' }, authPath: '/cgi-bin' })), 'https');
   assert.equal(checkerFor(observation('telnet', { promptKind: 'login' })), 'telnet');
   assert.equal(checkerFor(observation('http', { auth: { scheme: 'basic', realm: 'x' }, authPath: '/' })), 'http');

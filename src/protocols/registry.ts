@@ -7,15 +7,24 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import adb from './adb/index.ts';
+import coap from './coap/index.ts';
 import cwmp from './cwmp/index.ts';
+import dns from './dns/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
+import mdns from './mdns/index.ts';
+import memcached from './memcached/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
+import ntp from './ntp/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
+import ssdp from './ssdp/index.ts';
+import snmp from './snmp/index.ts';
 import ssh from './ssh/index.ts';
 import telnet from './telnet/index.ts';
+import ubiquiti from './ubiquiti/index.ts';
 import upnp from './upnp/index.ts';
+import wsd from './wsd/index.ts';
 
 export interface ProtocolRegistry {
   /** In the order given: a port claimed by two protocols belongs to the first. */
@@ -76,4 +85,25 @@ function defaultPortsOf(protocols: readonly Protocol[]): number[] {
 }
 
 /** The protocols opennotice ships, in the order they claim ports. */
-export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([telnet, http, ssh, ftp, https, mqtt, mqtts, rtsp, upnp, cwmp, adb]);
+export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
+  telnet,
+  http,
+  ssh,
+  ftp,
+  https,
+  mqtt,
+  mqtts,
+  rtsp,
+  upnp,
+  cwmp,
+  adb,
+  coap,
+  ssdp,
+  mdns,
+  wsd,
+  snmp,
+  dns,
+  memcached,
+  ntp,
+  ubiquiti,
+]);

@@ -67,3 +67,17 @@ test('tracked findings: clocks start at the first notice, hold-outs at their wou
   ]);
   assert.equal(byGroup.find((entry) => entry.key === 'notified')!.figures.rateWithin[7], 1 / treated.length, 'fixed on calendar day 3');
 });
+
+test('effectiveness by kind has a row for reflectors, remediated like any other kind', () => {
+  const findings = [
+    finding(1, 'mailed'),
+    finding(2, 'mailed', { kind: 'reflector', port: 1900, protocol: 'ssdp', status: 'closed', closedAt: '2026-03-04T00:00:00.000Z' }),
+    finding(3, 'mailed', { kind: 'reflector', port: 123, protocol: 'ntp' }),
+  ];
+  const notified = new Map(findings.map((entry) => [entry.id, { first: '2026-03-02T00:00:00.000Z', last: '2026-03-02T00:00:00.000Z', reports: 1 }]));
+  const rows = trackedFindings({ findings, notified, reports: [report('mailed', '2026-03-02T00:00:00.000Z')], isps: [isp('mailed')] });
+  const byKind = new Map(effectivenessBy(rows, 'kind', '2026-04-15T00:00:00.000Z').map((entry) => [entry.key, entry.figures]));
+  assert.deepEqual([byKind.get('reflector')!.findings, byKind.get('reflector')!.remediated], [2, 1]);
+  assert.equal(byKind.get('reflector')!.rateWithin[7], 0.5, 'fixed two days after the notice');
+  assert.equal(byKind.get('weak-credential')!.findings, 1);
+});

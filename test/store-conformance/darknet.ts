@@ -1,6 +1,7 @@
 /** Conformance of DarknetStore: windows replaced whole, capture files remembered, filtered reads. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { DarknetAttack } from '../../src/core/records.ts';
 import type { DarknetStore } from '../../src/store/roles/darknet.ts';
 import type { RunStore } from '../../src/store/roles/runs.ts';
 import { darknetWindow, scanner, startRun } from './fixtures.ts';
@@ -116,6 +117,49 @@ export function darknetStoreConformance(open: OpenStore<DarknetStore & RunStore>
         );
         assert.deepEqual(await store.listDarknetWindows(), []);
         assert.equal(await store.getDarknetInput('a'), undefined);
+      }));
+
+    test('DRDoS attacks are written with the windows, replace stored pieces, and are filtered by darknet, victim, protocol, time and threshold', () =>
+      withStore(open, async (store) => {
+        const runId = await startRun(store, '2026-01-13T00:00:00.000Z');
+        const attack = (victim: string, start: string, end: string, extra: Partial<DarknetAttack> = {}): DarknetAttack => ({
+          darknet: '127.200.0.0/16',
+          victim,
+          protocol: 'ntp',
+          port: 123,
+          start,
+          end,
+          packets: 500,
+          bytes: 234_000,
+          reflectors: 40,
+          qualified: true,
+          atInputStart: false,
+          atInputEnd: false,
+          evicted: false,
+          ...extra,
+        });
+        const piece = attack('127.200.0.9', '2026-01-11T23:58:00.000Z', '2026-01-11T23:59:59.000Z', {
+          packets: 50,
+          reflectors: 3,
+          qualified: false,
+          atInputEnd: true,
+          reflectorSketch: 'e:1,2,3',
+        });
+        const first = attack('127.200.0.7', '2026-01-11T10:00:00.000Z', '2026-01-11T10:05:00.000Z');
+        await store.recordDarknetWindows(runId, [darknetWindow(day1, 86400, 1000)], [], { add: [piece, first], remove: [] });
+        assert.deepEqual(await store.listDarknetAttacks(), [first, piece], 'oldest first, every field back (the sketch only where it was kept)');
+        assert.deepEqual(await store.listDarknetAttacks({ qualified: true }), [first]);
+        assert.deepEqual(await store.listDarknetAttacks({ qualified: false }), [piece]);
+        assert.deepEqual(await store.listDarknetAttacks({ victim: '127.200.0.9', protocol: 'ntp', darknet: '127.200.0.0/16' }), [piece]);
+        assert.deepEqual(await store.listDarknetAttacks({ protocol: 'dns' }), []);
+        assert.deepEqual(await store.listDarknetAttacks({ from: '2026-01-11T12:00:00.000Z', to: day2 }), [piece]);
+        assert.deepEqual(await store.listDarknetAttacks({ activeFrom: '2026-01-11T10:04:00.000Z', activeTo: '2026-01-11T10:04:30.000Z' }), [first]);
+        // The next capture holds the rest of the piece: the merged attack replaces it.
+        const merged = attack('127.200.0.9', piece.start, '2026-01-12T00:10:00.000Z', { packets: 900, reflectors: 30 });
+        await store.recordDarknetWindows(runId, [], [], { add: [merged], remove: [piece] });
+        assert.deepEqual(await store.listDarknetAttacks(), [first, merged]);
+        await assert.rejects(store.recordDarknetWindows(999, [], [], { add: [attack('127.200.0.1', day2, day2)], remove: [] }), { code: 'STORE_FAILED' });
+        assert.equal((await store.listDarknetAttacks()).length, 2, 'a failed write keeps nothing');
       }));
   });
 }

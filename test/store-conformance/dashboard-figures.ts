@@ -35,6 +35,7 @@ export function dashboardFigureStoreConformance(open: OpenStore<DashboardFigureS
           isps: [],
           darknetByDay: [],
           darknetTopPorts: [],
+          drdosByDay: [],
           totals: { findings: 0, reports: 0, deliveredReports: 0, feedback: 0, pendingOptOuts: 0 },
         });
         assert.deepEqual(await store.listTrackedFindings(), []);

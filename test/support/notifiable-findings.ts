@@ -167,14 +167,37 @@ export const ssdpReflector: NotifiableFinding = {
     replyBytes: 2860,
     replyPackets: 9,
     amplification: 30.43,
-    server: 'Linux/3.4 UPnP/1.0 MiniUPnPd/1.6',
+    facts: {
+      server: 'Linux/3.4 UPnP/1.0 MiniUPnPd/1.6',
+      location: 'http://192.168.1.1:5000/rootDesc.xml',
+      searchTarget: 'upnp:rootdevice',
+      usn: 'uuid:5e1f0c2a-0000-4000-8000-00a0b0c0d0e0::upnp:rootdevice',
+    },
   },
   vendor: 'Hanwa',
   model: 'R-100',
   deviceType: 'router',
 };
 
-export const allFindings = [weakTelnet, openShell, vulnerableFirmware, darknetBot, honeypotBot, hostileDevice];
+/** An NTP server that answers monlist (mode 7 MON_GETLIST_1) with its list of recent clients. */
+export const ntpMonlistReflector: NotifiableFinding = {
+  ...base,
+  id: 18,
+  kind: 'reflector',
+  ip: '198.51.100.41',
+  port: 123,
+  protocol: 'ntp',
+  evidence: {
+    request: 'monlist',
+    requestBytes: 8,
+    replyBytes: 44000,
+    replyPackets: 100,
+    amplification: 5500,
+    facts: { version: 'ntpd 4.2.6p5@1.2349-o', stratum: 3, monlistEntries: 600 },
+  },
+};
+
+export const allFindings = [weakTelnet, openShell, vulnerableFirmware, darknetBot, honeypotBot, hostileDevice, ssdpReflector, ntpMonlistReflector];
 
 /** A report over the given findings, for ISP "Example ISP". */
 export function sampleReport(findings: NotifiableFinding[] = allFindings, language: 'ja' | 'en' = 'en'): NotificationReport {

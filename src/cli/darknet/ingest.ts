@@ -12,6 +12,7 @@ export function formatRunSummary(summary: DarknetRunSummary, db: string): string
       (summary.skippedRecords ? `, ${summary.skippedRecords} corrupt records skipped` : '') +
       `, ${summary.windows.hours} hour and ${summary.windows.days} day windows stored in ${db}`,
     ...summary.alreadyRead.map((entry) => `skipped ${entry.file}: already read by run ${entry.runId}`),
+    `DRDoS attacks on darknet addresses: ${summary.attacks}`,
     `scanners: ${summary.scanners} (${summary.scannersOutsideSpace} outside the surveyed space: statistics only)`,
     `infected findings: ${summary.findings.opened} opened, ${summary.findings.updated} still active, ${summary.findings.reopened} reopened, ${summary.findings.closed} closed after quiet days`,
   ];

@@ -32,8 +32,33 @@ export function formatStatistics(stats: DarknetStatistics): string {
         .map(([name, count]) => `${name} ${count}`)
         .join(', ') || '-'
     }`,
+    '',
+    ...formatAttacks(stats.drdos),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The DRDoS lines: totals, attacks per day with their protocols, and per protocol. */
+function formatAttacks(drdos: DarknetStatistics['drdos']): string[] {
+  const count = (record: Record<string, number>): string =>
+    Object.entries(record)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([name, attacks]) => `${name} ${attacks}`)
+      .join(', ');
+  return [
+    `DRDoS attacks on darknet addresses: ${drdos.attacks} on ${drdos.victims} addresses in ${drdos.victimNetworks} /24 networks, per day max ${drdos.perDay.max}, average ${drdos.perDay.average.toFixed(1)}`,
+    `  counted per /24 and protocol: ${drdos.prefixAttacks}, of which ${drdos.carpetBombings} carpet bombings (two or more addresses at once)`,
+    ...(drdos.days.length === 0
+      ? []
+      : [
+          'DAY         ATTACKS  VICTIMS  PACKETS      BYTES        PROTOCOLS',
+          ...drdos.days.map(
+            (day) =>
+              `${day.day}  ${String(day.attacks).padStart(7)}  ${String(day.victims).padStart(7)}  ${String(day.packets).padStart(11)}  ${String(day.bytes).padStart(11)}  ${count(day.byProtocol)}`,
+          ),
+        ]),
+    `attacks per protocol: ${drdos.protocols.map((entry) => `${entry.protocol}/${entry.port} ${entry.attacks} (up to ${entry.maxReflectors} reflectors)`).join(', ') || '-'}`,
+  ];
 }
 
 /** Figures from the files given, or from the day windows stored for the darknet when none are. */
@@ -52,7 +77,8 @@ export async function runStats(context: DarknetCommandContext, files: string[], 
           `the store ${context.db} holds no observations of the darknet ${darknet}: give capture files, or read them in first with 'opennotice darknet ingest FILE... --darknet ${darknet}'`,
         );
       }
-      stats = summarizeWindows(windows, { darknet, darknetSize: darknetRange(darknet).size });
+      const attacks = await store.listDarknetAttacks({ darknet, qualified: true, from: context.from, to: context.to });
+      stats = summarizeWindows(windows, { darknet, darknetSize: darknetRange(darknet).size, attacks });
     } finally {
       await store.close();
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ingestCaptureFiles } from '../../darknet/ingest-run.ts';
 import { summarizeWindows } from '../../darknet/stats.ts';
 import { darknetRange } from '../../darknet/ingest.ts';
+import { scoreDrdosAttacks } from '../../lab/darknet/drdos-score.ts';
 import { generateDarknetCapture, labDarknet, labResearchRanges } from '../../lab/darknet/generate.ts';
 import { chooseInfectedDevices } from '../../lab/darknet/infected-devices.ts';
 import type { LabTruth } from '../../lab/types.ts';
@@ -37,7 +38,7 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
   );
   // Yesterday (UTC), so the darknet's day lines up with the survey that just ran.
   const yesterday = (Math.floor(Date.now() / 86_400_000) - 1) * 86_400_000 * 1000;
-  await generateDarknetCapture({
+  const truth = await generateDarknetCapture({
     file,
     format: 'pcapng',
     darknet: demoDarknet,
@@ -51,7 +52,8 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
   // The capture's research scanners are the lab's (documentation space), not the shipped list of real ones.
   const summary = await ingestCaptureFiles([file], { store, darknet: demoDarknet, researchRanges: labResearchRanges });
   const windows = await store.listDarknetWindows({ darknet: demoDarknet, periodSeconds: 86_400 });
-  io.stdout.write(formatStatistics(summarizeWindows(windows, { darknet: demoDarknet, darknetSize: darknetRange(demoDarknet).size })));
+  const attacks = await store.listDarknetAttacks({ darknet: demoDarknet, qualified: true });
+  io.stdout.write(formatStatistics(summarizeWindows(windows, { darknet: demoDarknet, darknetSize: darknetRange(demoDarknet).size, attacks })));
   io.stdout.write(
     `scanners: ${summary.scanners}, of which ${summary.scannersOutsideSpace} outside the surveyed space (statistics only); infected findings opened: ${summary.findings.opened}\n`,
   );
@@ -62,5 +64,9 @@ export async function runDemoDarknetStep(options: DemoDarknetOptions): Promise<v
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   io.stdout.write(
     `  infected devices     precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} right, ${score.falsePositives.length} false, ${score.falseNegatives.length} missed)\n`,
+  );
+  const drdos = scoreDrdosAttacks(truth.drdos.attacks, attacks);
+  io.stdout.write(
+    `  DRDoS attacks        precision ${percent(drdos.precision)}  recall ${percent(drdos.recall)}  (${drdos.truePositives} right, ${drdos.falsePositives.length} false, ${drdos.falseNegatives.length} missed; ${truth.drdos.decoys.length} decoys)\n`,
   );
 }

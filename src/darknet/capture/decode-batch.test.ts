@@ -37,6 +37,8 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
       packetClass: packetClasses[row[rowField.classNumber]!],
       srcPort: row[rowField.srcPort],
       dstPort: row[rowField.dstPort],
+      ipProtocol: row[rowField.ipProtocol],
+      ipLength: row[rowField.ipLength],
     },
     {
       time: packet.timeMicros,
@@ -45,6 +47,8 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
       packetClass: classifyPacket(packet),
       srcPort: packet.srcPort ?? -1,
       dstPort: packet.dstPort ?? -1,
+      ipProtocol: packet.ipProtocol,
+      ipLength: packet.ipLength,
     },
     label,
   );
@@ -56,7 +60,8 @@ function checkFrame(frame: FrameInfo, label: string): boolean {
 async function framesOf(file: string, limit: number): Promise<FrameInfo[]> {
   const frames: FrameInfo[] = [];
   await scanFrames(file, (frame) => {
-    if (frames.length < limit) frames.push({ ...frame, buffer: frame.buffer.slice(frame.offset, frame.offset + frame.captured), offset: 0 });
+    if (frames.length < limit)
+      frames.push({ ...frame, buffer: Uint8Array.from(frame.buffer.subarray(frame.offset, frame.offset + frame.captured)), offset: 0 });
   });
   return frames;
 }

@@ -15,7 +15,7 @@ import { IPV4_LOCATION, linkTypes, locateNetworkLayer } from './decode.ts';
 
 const ETHERTYPE_IPV4 = 0x0800;
 
-const { srcV4, dstV4, classNumber, srcPort, dstPort } = rowField;
+const { srcV4, dstV4, classNumber, srcPort, dstPort, ipProtocol: protocolField, ipLength } = rowField;
 
 /**
  * Decodes the frame at `bytes[offset..offset+captured)` (`view` covers the same memory as
@@ -93,5 +93,7 @@ export function decodeIntoBatch(bytes: Uint8Array, view: DataView, offset: numbe
   );
   fields[base + srcPort] = sourcePort;
   fields[base + dstPort] = destinationPort;
+  fields[base + protocolField] = ipProtocol;
+  fields[base + ipLength] = view.getUint16(at + 2);
   return true;
 }

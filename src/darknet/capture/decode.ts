@@ -176,6 +176,7 @@ function decodeIPv4(buf: Uint8Array, at: number, end: number, packet: DecodedPac
   packet.ipId = u16(buf, at + 4);
   const ipProtocol = buf[at + 9];
   packet.ipProtocol = ipProtocol;
+  packet.ipLength = u16(buf, at + 2);
   packet.protocol = protocolName(ipProtocol);
   if (headerLength < 20) return;
   if ((u16(buf, at + 6) & 0x1fff) !== 0) {
@@ -223,6 +224,7 @@ function decodeIPv6(buf: Uint8Array, at: number, end: number, packet: DecodedPac
   packet.dst = formatIPv6(buf, at + 24);
   packet.ttl = buf[at + 7];
   const payloadLength = u16(buf, at + 4);
+  packet.ipLength = payloadLength + 40;
   const l4Limit = payloadLength > 0 ? Math.min(end, at + 40 + payloadLength) : end;
   const walk = skipIPv6Extensions(buf, at + 40, l4Limit, buf[at + 6]);
   packet.ipProtocol = walk.protocol;

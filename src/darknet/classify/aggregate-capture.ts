@@ -12,7 +12,13 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { scanBatches, type BatchSink, type CaptureOptions, type CaptureSource, type CaptureStats } from '../capture/reader.ts';
 import { scanBatchesInWorker } from '../capture/worker-reader.ts';
-import type { DarknetAggregator } from './aggregate.ts';
+import type { DecodedPacket, PacketBatch } from '../packet.ts';
+
+/** What the bulk path feeds: an aggregator, or anything else that counts packets (the DRDoS attack tracker). */
+export interface PacketSink {
+  add(packet: DecodedPacket): unknown;
+  addBatch(batch: PacketBatch): void;
+}
 
 /** Below this, starting a worker thread (~30 ms) costs more than it saves. */
 const workerMinimumBytes = 32 * 1024 * 1024;
@@ -29,18 +35,18 @@ async function decodeInWorker(source: CaptureSource, options: CaptureOptions): P
 }
 
 /**
- * Feed every packet of a capture into an aggregator (or several, e.g. days and hours: the
- * capture is read and decoded once for all of them).
+ * Feed every packet of a capture into an aggregator (or several, e.g. days and hours and the
+ * attack tracker: the capture is read and decoded once for all of them).
  * @example
  * const hours = createDarknetAggregator({ periodSeconds: 3600, darknet });
  * const stats = await aggregateCapture('dark.pcap.gz', hours, { onCorrupt: 'skip' });
  */
 export async function aggregateCapture(
   source: CaptureSource,
-  aggregator: DarknetAggregator | readonly DarknetAggregator[],
+  aggregator: PacketSink | readonly PacketSink[],
   options: Omit<CaptureOptions, 'formatAddresses'> = {},
 ): Promise<CaptureStats> {
-  const aggregators: readonly DarknetAggregator[] = Array.isArray(aggregator) ? aggregator : [aggregator as DarknetAggregator];
+  const aggregators: readonly PacketSink[] = Array.isArray(aggregator) ? aggregator : [aggregator as PacketSink];
   const only = aggregators.length === 1 ? aggregators[0]! : undefined;
   const sink: BatchSink =
     only !== undefined

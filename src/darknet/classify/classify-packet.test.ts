@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeFrame } from '../capture/decode.ts';
 import { buildIcmpEcho, buildIcmpUnreachable, buildTcp, buildUdp, ipv4Bytes, ipv4Number, tcpFlag } from '../../lab/darknet/packet-builders.ts';
 import { classifyPacket } from './classify-packet.ts';
+import { shippedReflectorPorts } from './reflector-ports.ts';
 
 const darknetAddress = '127.200.4.5';
 const src = ipv4Bytes('198.51.100.7');
@@ -57,4 +58,18 @@ test('probes and the rest', () => {
   assert.equal(classOf(buildTcp({ src: src6, dst: dst6, srcPort: 1, dstPort: 23, seq: 1, flags: tcpFlag.syn })), 'tcp-syn-scan');
   assert.equal(classOf(buildTcp({ src, dst, srcPort: 1, dstPort: 23, seq: 1, ack: 1, flags: tcpFlag.ack })), 'other');
   assert.equal(classOf(buildTcp({ src, dst, srcPort: 1, dstPort: 23, seq: 1, flags: tcpFlag.fin })), 'other');
+});
+
+test('DRDoS backscatter: replies from every listed reflector port are backscatter, a peer query from the same port is not', () => {
+  for (const { port, name } of shippedReflectorPorts.reflectors) {
+    assert.equal(classOf(buildUdp({ src, dst, srcPort: port, dstPort: 44123 })), 'backscatter', `${name} reply from ${port}`);
+    assert.equal(classOf(buildUdp({ src, dst, srcPort: port, dstPort: port })), 'udp-probe', `${name} ${port} → ${port}`);
+  }
+  // Scans of the reflector services themselves come from ephemeral ports to the service port.
+  assert.equal(classOf(buildUdp({ src, dst, srcPort: 41000, dstPort: 123 })), 'udp-probe');
+  assert.equal(classOf(buildUdp({ src, dst, srcPort: 41000, dstPort: 11211 })), 'udp-probe');
+  // An unlisted source port stays a probe.
+  assert.equal(classOf(buildUdp({ src, dst, srcPort: 5000, dstPort: 44123 })), 'udp-probe');
+  // TCP from a reflector port is judged by its flags, not the port.
+  assert.equal(classOf(buildTcp({ src, dst, srcPort: 123, dstPort: 23, seq: 1, flags: tcpFlag.syn })), 'tcp-syn-scan');
 });

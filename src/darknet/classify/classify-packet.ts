@@ -5,6 +5,7 @@
  * Fingerprints and their sources are listed in docs/darknet.md.
  */
 import type { DecodedPacket } from '../packet.ts';
+import { shippedReflectorPorts } from './reflector-ports.ts';
 
 /** Classes in a fixed order: the index is used for compact per-source counters. */
 export const packetClasses = ['mirai', 'zmap', 'masscan', 'tcp-syn-scan', 'backscatter', 'udp-probe', 'icmp-probe', 'other'] as const;
@@ -89,8 +90,11 @@ export function classifyFields(
     }
     return TCP_SYN_SCAN;
   }
-  // A datagram from port 53 to a darknet address answers a query that the darknet never sent.
-  if (ipProtocol === 17) return srcPort === 53 && dstPort !== 53 ? BACKSCATTER : UDP_PROBE;
+  // A datagram from a reflector's port (DNS, NTP, SSDP, memcached …: reflector-ports.yaml) to a
+  // darknet address answers a request the darknet never sent: DRDoS backscatter. From the same
+  // port to the same port it is a peer's own query (ntpd and NetBIOS query from 123 and 137,
+  // mDNS from 5353), so it stays a probe.
+  if (ipProtocol === 17) return srcPort !== dstPort && shippedReflectorPorts.indexOf(srcPort) >= 0 ? BACKSCATTER : UDP_PROBE;
   if (ipProtocol === 1) {
     if (icmpType === 8) return ICMP_PROBE;
     // Echo reply and the ICMPv4 errors: unreachable, source quench, redirect, time exceeded, parameter problem.

@@ -7,6 +7,15 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { createRandom, type Random } from '../../core/random.ts';
 import { createCaptureWriter, type CaptureWriterOptions } from './pcap-writer.ts';
+import {
+  drdosAttackPlan,
+  resolverSurveyPlan,
+  strayReplyPlan,
+  victimsInOneNetwork,
+  type DrdosPlan,
+  type DrdosTruthAttack,
+  type DrdosTruthDecoy,
+} from './drdos-plans.ts';
 import { ipv4Number, ipv4Text, wrapEthernet } from './packet-builders.ts';
 import {
   backscatterPlan,
@@ -20,6 +29,7 @@ import {
 } from './sources.ts';
 
 export type { DarknetSourceKind } from './sources.ts';
+export type { DrdosTruthAttack, DrdosTruthDecoy } from './drdos-plans.ts';
 
 /**
  * The lab's research scanner ranges (TEST-NET-3, documentation space: never a real scanner).
@@ -39,7 +49,7 @@ export interface DarknetGeneratorOptions {
   darknet: string;
   durationSeconds: number;
   seed: number;
-  /** Multiplies the number of senders of every kind (1 = 20 Mirai, 10 other bots, 4 research, 6 victims, 20 noisy hosts). */
+  /** Multiplies the number of senders of every kind (1 = 20 Mirai, 10 other bots, 4 research, 6 victims, 20 noisy hosts, 4 DRDoS attacks and 2 decoys). */
   scale: number;
   /** Lab device addresses that are 'infected': they scan as Mirai or other bots. */
   infectedSources?: string[];
@@ -65,7 +75,10 @@ export interface DarknetTruth {
   researchRanges: readonly string[];
   packets: number;
   packetsByKind: Record<DarknetSourceKind, number>;
+  /** Senders other than DRDoS reflectors (those are many per attack: `drdos` describes them). */
   sources: DarknetTruthSource[];
+  /** Reflection attacks on darknet addresses (one entry per victim address), and replies that are not attacks. */
+  drdos: { attacks: DrdosTruthAttack[]; decoys: DrdosTruthDecoy[] };
 }
 
 /**
@@ -95,7 +108,11 @@ export async function generateDarknetCapture(options: DarknetGeneratorOptions): 
   const start = options.startMicros ?? Date.UTC(2026, 0, 1) * 1000;
   const end = start + options.durationSeconds * 1e6;
   const random = createRandom(options.seed);
-  const plans = planSources(random.fork('plans'), options, darknet, researchRanges.map(parseIpv4Cidr), start, end);
+  const research = researchRanges.map(parseIpv4Cidr);
+  const used = new Set<number>();
+  const classic = planSources(random.fork('plans'), options, darknet, research, start, end, used);
+  const drdos = planDrdos(random.fork('drdos'), options.scale, darknet, research, start, end, used);
+  const plans: SourcePlan[] = [...classic, ...drdos];
   const streams = plans.map((_, index) => random.fork(index));
   const linkType = options.linkType ?? 101;
   const writerOptions: CaptureWriterOptions = { format: options.format, linkType, nanosecond: options.nanosecond };
@@ -118,7 +135,7 @@ export async function generateDarknetCapture(options: DarknetGeneratorOptions): 
   }
   await writer.close();
 
-  const packetsByKind: Record<DarknetSourceKind, number> = { mirai: 0, 'bot-other': 0, 'research-scanner': 0, backscatter: 0, misconfiguration: 0 };
+  const packetsByKind: Record<DarknetSourceKind, number> = { mirai: 0, 'bot-other': 0, 'research-scanner': 0, backscatter: 0, misconfiguration: 0, drdos: 0 };
   for (const plan of plans) packetsByKind[plan.kind] += plan.packets;
   return {
     darknet: options.darknet,
@@ -127,7 +144,11 @@ export async function generateDarknetCapture(options: DarknetGeneratorOptions): 
     researchRanges,
     packets: writer.packetsWritten,
     packetsByKind,
-    sources: plans.map((plan) => ({ ip: ipv4Text(plan.ip), kind: plan.kind, ...(plan.family ? { family: plan.family } : {}), packets: plan.packets })),
+    sources: classic.map((plan) => ({ ip: ipv4Text(plan.ip), kind: plan.kind, ...(plan.family ? { family: plan.family } : {}), packets: plan.packets })),
+    drdos: {
+      attacks: drdos.flatMap((plan) => plan.truth().attacks).sort((a, b) => a.start.localeCompare(b.start) || a.victim.localeCompare(b.victim)),
+      decoys: drdos.flatMap((plan) => plan.truth().decoys),
+    },
   };
 }
 
@@ -138,9 +159,9 @@ function planSources(
   research: DarknetRange[],
   start: number,
   end: number,
+  used: Set<number>,
 ): SourcePlan[] {
   const count = (base: number): number => Math.max(options.scale > 0 ? 1 : 0, Math.round(base * options.scale));
-  const used = new Set<number>();
   const fresh = (): number => randomSourceAddress(random, darknet, research, used);
   const plans: SourcePlan[] = [];
   (options.infectedSources ?? []).forEach((text, index) => {
@@ -159,6 +180,30 @@ function planSources(
   }
   for (let i = 0; i < count(baseCounts.backscatter); i++) plans.push(backscatterPlan(random, fresh(), darknet, start, end));
   for (let i = 0; i < count(baseCounts.misconfiguration); i++) plans.push(misconfigurationPlan(random, fresh(), darknet, start, end));
+  return plans;
+}
+
+/** DRDoS backscatter: 3 attacks on one address each, 1 carpet bombing of 8 addresses in a /24, and 2 decoys (times `scale`). */
+function planDrdos(random: Random, scale: number, darknet: DarknetRange, research: DarknetRange[], start: number, end: number, used: Set<number>): DrdosPlan[] {
+  const count = (base: number): number => Math.max(scale > 0 ? 1 : 0, Math.round(base * scale));
+  const fresh = (): number => randomSourceAddress(random, darknet, research, used);
+  const pool = (size: number): number[] => Array.from({ length: size }, fresh);
+  const victims = new Set<number>();
+  const victim = (): number => {
+    let address = (darknet.base + random.int(0, darknet.size - 1)) >>> 0;
+    for (let attempt = 0; victims.has(address) && attempt < 64; attempt++) address = (darknet.base + random.int(0, darknet.size - 1)) >>> 0;
+    victims.add(address);
+    return address;
+  };
+  const plans: DrdosPlan[] = [];
+  for (let i = 0; i < count(3); i++) plans.push(drdosAttackPlan(random, pool(random.int(20, 100)), [victim()], start, end));
+  for (let i = 0; i < count(1); i++) {
+    const carpet = victimsInOneNetwork(random, darknet, 8).filter((address) => !victims.has(address));
+    for (const address of carpet) victims.add(address);
+    if (carpet.length > 0) plans.push(drdosAttackPlan(random, pool(random.int(20, 100)), carpet, start, end));
+  }
+  for (let i = 0; i < count(1); i++) plans.push(strayReplyPlan(random, fresh(), victim(), start, end));
+  for (let i = 0; i < count(1); i++) plans.push(resolverSurveyPlan(random, pool(random.int(400, 800)), victim(), start, end));
   return plans;
 }
 

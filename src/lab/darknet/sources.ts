@@ -6,7 +6,8 @@
 import type { Random } from '../../core/random.ts';
 import { buildIcmpEcho, buildIcmpUnreachable, buildTcp, buildUdp, ipv4Bytes, tcpFlag } from './packet-builders.ts';
 
-export type DarknetSourceKind = 'mirai' | 'bot-other' | 'research-scanner' | 'backscatter' | 'misconfiguration';
+/** `drdos`: reflection attacks on darknet addresses and their decoys (many reflectors each: drdos-plans.ts). */
+export type DarknetSourceKind = 'mirai' | 'bot-other' | 'research-scanner' | 'backscatter' | 'misconfiguration' | 'drdos';
 
 /** A darknet as a base address and a size (IPv4 only). */
 export interface DarknetRange {

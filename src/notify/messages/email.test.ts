@@ -31,14 +31,14 @@ const keyPhrases: Record<'ja' | 'en', Record<FindingKind, RegExp[]>> = {
     'no-authentication': [/without a password/, /turn on password protection/],
     'vulnerable-firmware': [/known security flaws/, /update the device's software/, /replace it with a current model/],
     infected: [/infected with malicious software/, /Disconnect the device from the Internet/, /Reset it to its factory settings/, /change its password/],
-    reflector: [/DDoS reflector/, /Turn off the service on the internet side/],
+    reflector: [/answers UPnP device discovery \(SSDP\) requests from anyone/, /about 30 times larger/, /flood/, /turn off UPnP on the Internet \(WAN\) side/],
   },
   ja: {
     'weak-credential': [/工場出荷時のパスワード/, /パスワードを、他で使っていない長く推測されにくいものに変更してください/],
     'no-authentication': [/パスワードなしで誰でも操作できる/, /パスワードによる保護を有効に/],
     'vulnerable-firmware': [/脆弱性/, /最新のファームウェアに更新してください/, /買い替え/],
     infected: [/マルウェア/, /インターネットから切り離してください/, /工場出荷時の状態に初期化してください/, /パスワードを長く推測されにくいものに変更/],
-    reflector: [/踏み台/, /インターネット側でその機能/],
+    reflector: [/DDoS攻撃の踏み台/, /UPnP（SSDP）の機器探索機能の問い合わせにも応答/, /約30倍/, /インターネット側（WAN側）のUPnPを無効にしてください/],
   },
 };
 
@@ -101,14 +101,17 @@ test('hostile device strings and ISP names cannot forge headers, links or markup
 
 test('the cover text counts findings by kind and lists every attachment', () => {
   const email = renderEmail(sampleReport(allFindings, 'en'), { templates });
-  assert.equal(email.subject, '[opennotice] IoT security report for Example ISP: 6 findings up to 2025-01-31');
-  assert.match(email.text, /found 6 security problems with Internet-connected devices on 5 addresses/);
+  assert.equal(email.subject, '[opennotice] IoT security report for Example ISP: 8 findings up to 2025-01-31');
+  assert.match(email.text, /found 8 security problems with Internet-connected devices on 7 addresses/);
+  assert.match(email.text, /^ {2}- devices that answer anyone with large replies and can be misused to flood others \(DDoS reflectors\): 2$/m);
   assert.match(email.text, /^ {2}- devices that appear to be infected with malicious software: 2$/m);
   assert.match(email.text, /^ {2}- devices that accept a factory-set or easily guessed password: 2$/m);
   assert.deepEqual(
     email.attachments.map((file) => [file.filename, file.contentType]),
     [
       ['opennotice-isp-a-20250131-r-42.csv', 'text/csv; charset=utf-8'],
+      ['opennotice-isp-a-20250131-r-42-scan_ntpmonitor.csv', 'text/csv; charset=utf-8'],
+      ['opennotice-isp-a-20250131-r-42-scan_ssdp.csv', 'text/csv; charset=utf-8'],
       ['opennotice-isp-a-20250131-r-42.json', 'application/json'],
       ['opennotice-isp-a-20250131-r-42.stix.json', 'application/stix+json;version=2.1'],
       ['opennotice-isp-a-20250131-r-42.intelmq.jsonl', 'application/x-ndjson'],
@@ -116,19 +119,27 @@ test('the cover text counts findings by kind and lists every attachment', () => 
     ],
   );
   for (const file of email.attachments) assert.ok(email.text.includes(file.filename), `${file.filename} not listed`);
+  assert.match(email.text, /-scan_ssdp\.csv: the 1 reflector\(s\) of Shadowserver's "Open SSDP" report \(scan_ssdp\), with that report's own columns$/m);
   assert.match(email.text, /Questions about this report: notice@notice\.example/);
 });
 
 test('the Japanese cover text, and only the requested formats', () => {
   const email = renderEmail(sampleReport(allFindings, 'ja'), { templates, formats: ['csv', 'notices'] });
-  assert.match(email.subject, /^【opennotice】Example ISP様 IoT機器のセキュリティ調査結果（6件、2025年2月1日まで）$/);
-  assert.match(email.text, /計6件確認しました/);
+  assert.match(email.subject, /^【opennotice】Example ISP様 IoT機器のセキュリティ調査結果（8件、2025年2月1日まで）$/);
+  assert.match(email.text, /計8件確認しました/);
+  assert.match(email.text, /・誰からの問い合わせにも大きな応答を返し、DDoS攻撃の踏み台に悪用されるおそれのある機器: 2件/);
   assert.match(email.text, /・マルウェアに感染しているとみられる機器: 2件/);
   assert.deepEqual(
     email.attachments.map((file) => file.filename),
-    ['opennotice-isp-a-20250131-r-42.csv', 'opennotice-isp-a-20250131-r-42-notices-ja.txt'],
+    [
+      'opennotice-isp-a-20250131-r-42.csv',
+      'opennotice-isp-a-20250131-r-42-scan_ntpmonitor.csv',
+      'opennotice-isp-a-20250131-r-42-scan_ssdp.csv',
+      'opennotice-isp-a-20250131-r-42-notices-ja.txt',
+    ],
   );
-  assert.match(email.attachments[1]!.content, /件名: 【重要】/);
+  assert.match(email.text, /scan_ssdp\.csv: Shadowserverの「Open SSDP」レポート（scan_ssdp）と同じ列を持つ、踏み台となる機器1件のCSV/);
+  assert.match(email.attachments[3]!.content, /件名: 【重要】/);
   assert.ok(!email.text.includes('.stix.json'));
 });
 

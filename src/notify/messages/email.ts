@@ -8,6 +8,7 @@ import { renderIntelMqEvents } from '../render/intelmq.ts';
 import { renderJsonReport } from '../render/json-report.ts';
 import { countByKind, programOf, type NotificationReport } from '../render/report.ts';
 import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
+import { renderReflectorCsvs } from '../render/reflector-csv.ts';
 import { renderShadowserverCsv } from '../render/shadowserver-csv.ts';
 import { renderStixBundle, type TlpLevel } from '../render/stix.ts';
 import { fileToken, singleLine } from '../render/text.ts';
@@ -47,26 +48,48 @@ const contentTypes: Record<AttachmentFormat, string> = {
   notices: 'text/plain; charset=utf-8',
 };
 
-function attachment(format: AttachmentFormat, report: NotificationReport, base: string, options: EmailOptions, language: MessageLanguage): EmailAttachment {
+/** A file and the line that describes it in the cover text. */
+interface DescribedAttachment {
+  file: EmailAttachment;
+  description: string;
+}
+
+function attachments(
+  format: AttachmentFormat,
+  report: NotificationReport,
+  base: string,
+  options: EmailOptions,
+  language: MessageLanguage,
+): DescribedAttachment[] {
+  const texts = options.templates[language];
+  const one = (file: EmailAttachment): DescribedAttachment[] => [{ file, description: texts.formats[format] }];
   switch (format) {
     case 'csv':
-      return { filename: `${base}.csv`, contentType: contentTypes.csv, content: renderShadowserverCsv(report, { bom: options.csvBom }) };
+      // The combined CSV, then one per Shadowserver report type for the reflectors (scan_ssdp …),
+      // so tooling that routes Shadowserver's reports by name routes these too.
+      return [
+        ...one({ filename: `${base}.csv`, contentType: contentTypes.csv, content: renderShadowserverCsv(report, { bom: options.csvBom }) }),
+        ...renderReflectorCsvs(report, { bom: options.csvBom }).map((csv) => ({
+          file: { filename: `${base}-${csv.reportType}.csv`, contentType: contentTypes.csv, content: csv.content },
+          description: fill(texts.reflectorCsv, { reportType: csv.reportType, title: csv.title, count: csv.findings }),
+        })),
+      ];
     case 'json':
-      return { filename: `${base}.json`, contentType: contentTypes.json, content: renderJsonReport(report) };
+      return one({ filename: `${base}.json`, contentType: contentTypes.json, content: renderJsonReport(report) });
     case 'stix':
-      return {
+      return one({
         filename: `${base}.stix.json`,
         contentType: contentTypes.stix,
         content: `${JSON.stringify(renderStixBundle(report, { tlp: options.tlp }), null, 2)}\n`,
-      };
+      });
     case 'intelmq':
-      return { filename: `${base}.intelmq.jsonl`, contentType: contentTypes.intelmq, content: renderIntelMqEvents(report) };
+      return one({ filename: `${base}.intelmq.jsonl`, contentType: contentTypes.intelmq, content: renderIntelMqEvents(report) });
     case 'notices':
-      return {
+      return one({
         filename: `${base}-notices-${language}.txt`,
         contentType: contentTypes.notices,
         content: renderNoticesFile(report, { templates: options.templates, language }),
-      };
+      });
   }
 }
 
@@ -88,16 +111,14 @@ export function renderEmail(report: NotificationReport, options: EmailOptions): 
   const program = programOf(report);
   const periodEnd = report.periodEnd;
   const base = `${fileToken(program.name)}-${fileToken(report.isp.id)}-${formatTime(periodEnd, 0, '{year}{month2}{day2}')}-${fileToken(report.reportId)}`;
-  const files = (options.formats ?? attachmentFormats).map((format) => ({ format, file: attachment(format, report, base, options, language) }));
+  const files = (options.formats ?? attachmentFormats).flatMap((format) => attachments(format, report, base, options, language));
 
   const counts = countByKind(report.findings);
   const kindCounts = findingKindsByUrgency
     .filter((kind) => counts[kind] > 0)
     .map((kind) => fill(texts.cover.kindLine, { kindName: texts.kindNames[kind], count: counts[kind] }))
     .join('\n');
-  const attachmentList = files
-    .map(({ format, file }) => fill(texts.cover.attachmentLine, { filename: file.filename, description: texts.formats[format] }))
-    .join('\n');
+  const attachmentList = files.map(({ file, description }) => fill(texts.cover.attachmentLine, { filename: file.filename, description })).join('\n');
   const date = (iso: string) => formatTime(iso, texts.time.offsetMinutes, texts.time.date);
   const values = {
     program: program.name,

@@ -9,7 +9,7 @@ import { sortFindings, viewOf } from '../render/finding-view.ts';
 import { programOf, type NotificationReport } from '../render/report.ts';
 import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { fill } from './interpolate.ts';
-import type { LanguageTemplates, MessageLanguage, MessageTemplates } from './templates.ts';
+import { reflectorProtocols, type LanguageTemplates, type MessageLanguage, type MessageTemplates, type ReflectorProtocol } from './templates.ts';
 
 export interface SubscriberNotice {
   ip: string;
@@ -58,20 +58,43 @@ function deviceName(vendor: string | undefined, model: string | undefined): stri
 
 const latest = (times: readonly string[]) => times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 
+/** The protocol's own reflector texts, or `other`'s. */
+const reflectorProtocolOf = (protocol: string): ReflectorProtocol =>
+  (reflectorProtocols as readonly string[]).includes(protocol.toLowerCase()) ? (protocol.toLowerCase() as ReflectorProtocol) : 'other';
+
 function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], report: NotificationReport, texts: LanguageTemplates): string {
   const program = programOf(report);
   const views = findings.map((finding) => viewOf(finding, program));
   const names = [...new Set(views.flatMap((view) => deviceName(view.vendor, view.model) ?? []))];
   const device = names.length > 0 ? fill(texts.device.named, { name: names.slice(0, 3).join(', ') }) : texts.device.unnamed;
-  const body = fill(texts.notice.kinds[kind].body, {
+  const values = {
     time: formatTime(latest(findings.map((finding) => finding.lastSeen)), texts.time.offsetMinutes, texts.time.dateTime),
     device,
     ip: findings[0]!.ip,
     adviceUrl: program.adviceUrls?.[kind],
     program: program.name,
     isp: report.isp.name,
+  };
+  const template = texts.notice.kinds[kind];
+  if (kind !== 'reflector') return `${template.title}\n${fill(template.body, values)}`;
+  // A reflector's findings at one address are all of one protocol (the caller groups them so).
+  const protocol = texts.notice.reflector[reflectorProtocolOf(findings[0]!.protocol)];
+  const factors = views.flatMap((view) => view.reflection?.amplification ?? []);
+  // "about 30 times": a subscriber needs the scale, not the decimals; below 2 it says nothing useful.
+  const amplification = factors.length > 0 && Math.max(...factors) >= 2 ? Math.round(Math.max(...factors)) : undefined;
+  const title = fill(template.title, { service: protocol.service });
+  const body = fill(template.body, { ...values, service: protocol.service, amplification }, { advice: protocol.advice });
+  return `${title}\n${body}`;
+}
+
+/** Findings of one kind at one address, as sections: one per kind, and for reflectors one per protocol's advice. */
+function sectionGroups(findings: readonly NotifiableFinding[]): NotifiableFinding[][] {
+  return findingKindsByUrgency.flatMap((kind) => {
+    const ofKind = findings.filter((finding) => finding.kind === kind);
+    if (ofKind.length === 0) return [];
+    if (kind !== 'reflector') return [ofKind];
+    return [...Map.groupBy(ofKind, (finding) => reflectorProtocolOf(finding.protocol)).values()];
   });
-  return `${texts.notice.kinds[kind].title}\n${body}`;
 }
 
 /**
@@ -87,10 +110,7 @@ export function renderSubscriberNotices(report: NotificationReport, options: Not
   );
   return [...byAddress].map(([ip, findings]) => {
     const common = { program: program.name, isp: report.isp.name, programUrl: program.url, contact: program.contact, ip };
-    const sections = findingKindsByUrgency
-      .map((kind) => findings.filter((finding) => finding.kind === kind))
-      .filter((group) => group.length > 0)
-      .map((group) => kindSection(group[0]!.kind, group, report, texts));
+    const sections = sectionGroups(findings).map((group) => kindSection(group[0]!.kind, group, report, texts));
     const text = [fill(texts.notice.opening, common), ...sections, fill(texts.notice.closing, common)].join('\n\n');
     return {
       ip,

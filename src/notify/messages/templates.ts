@@ -19,6 +19,19 @@ export type MessageLanguage = (typeof messageLanguages)[number];
 export const attachmentFormats = ['csv', 'json', 'stix', 'intelmq', 'notices'] as const;
 export type AttachmentFormat = (typeof attachmentFormats)[number];
 
+/**
+ * The protocols a reflector notice has its own advice for (the survey's protocol names);
+ * `other` covers any protocol without an entry.
+ */
+export const reflectorProtocols = ['ssdp', 'snmp', 'ntp', 'dns', 'memcached', 'coap', 'wsd', 'mdns', 'ubiquiti', 'other'] as const;
+export type ReflectorProtocol = (typeof reflectorProtocols)[number];
+
+/** What a reflector notice says of one protocol: the service by a name a subscriber knows, and what to do. */
+export interface ReflectorProtocolTexts {
+  service: string;
+  advice: string;
+}
+
 export interface LanguageTemplates {
   language: MessageLanguage;
   /** Times are shown in this offset from UTC (Japan: 540) with these patterns. */
@@ -27,10 +40,20 @@ export interface LanguageTemplates {
   device: { named: string; unnamed: string };
   kindNames: Record<FindingKind, string>;
   formats: Record<AttachmentFormat, string>;
+  /** The cover text's line for a reflector CSV of one Shadowserver report type. */
+  reflectorCsv: string;
   /** The e-mail to the ISP. */
   cover: { subject: string; body: string; kindLine: string; attachmentLine: string };
   /** The text the ISP forwards to a subscriber, one per address. */
-  notice: { header: string; subject: string; opening: string; closing: string; kinds: Record<FindingKind, { title: string; body: string }> };
+  notice: {
+    header: string;
+    subject: string;
+    opening: string;
+    closing: string;
+    kinds: Record<FindingKind, { title: string; body: string }>;
+    /** A reflector's section names its service and gives that protocol's advice. */
+    reflector: Record<ReflectorProtocol, ReflectorProtocolTexts>;
+  };
 }
 
 export type MessageTemplates = Record<MessageLanguage, LanguageTemplates>;
@@ -48,6 +71,7 @@ const contexts = {
   'device.unnamed': { placeholders: [] },
   kindName: { placeholders: [] },
   format: { placeholders: [] },
+  'formats.reflectorCsv': { placeholders: ['reportType', 'title', 'count'] },
   'cover.subject': { placeholders: ['program', 'isp', 'total', 'addresses', 'periodStart', 'periodEnd', 'reportId'] },
   'cover.body': {
     placeholders: [
@@ -74,6 +98,11 @@ const contexts = {
   'notice.closing': { placeholders: ['program', 'isp', 'programUrl', 'contact'], multiLine: true },
   'kind.title': { placeholders: [] },
   'kind.body': { placeholders: ['time', 'device', 'ip', 'adviceUrl', 'program', 'isp'], multiLine: true },
+  // The reflector section is written once per protocol found at the address.
+  'reflector.title': { placeholders: ['service'] },
+  'reflector.body': { placeholders: ['time', 'device', 'ip', 'adviceUrl', 'program', 'isp', 'service', 'amplification', 'advice'], multiLine: true },
+  'reflector.service': { placeholders: [] },
+  'reflector.advice': { placeholders: [], multiLine: true },
 } satisfies Record<string, { placeholders: string[]; multiLine?: boolean }>;
 
 type Context = keyof typeof contexts;
@@ -124,11 +153,37 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
   const time = section(root.time, ['time'], ['offsetMinutes', 'dateTime', 'date']);
   const device = section(root.device, ['device'], ['named', 'unnamed']);
   const kindNames = optionalEntries(root.kindNames, ['kindNames'], findingKindsByUrgency);
-  const formats = section(root.formats, ['formats'], attachmentFormats);
+  const formats = optionalEntries(root.formats, ['formats'], [...attachmentFormats, 'reflectorCsv']);
+  for (const format of attachmentFormats) if (formats[format] === undefined) read.fail(['formats', format], `missing "${format}"`);
   const cover = section(root.cover, ['cover'], ['subject', 'body', 'kindLine', 'attachmentLine']);
-  const notice = section(root.notice, ['notice'], ['header', 'subject', 'opening', 'closing', 'kinds']);
+  const notice = optionalEntries(root.notice, ['notice'], ['header', 'subject', 'opening', 'closing', 'kinds', 'reflector']);
+  for (const key of ['header', 'subject', 'opening', 'closing', 'kinds']) if (notice[key] === undefined) read.fail(['notice', key], `missing "${key}"`);
   const kinds = optionalEntries(notice.kinds, ['notice', 'kinds'], findingKindsByUrgency);
   const words = (kind: FindingKind) => findingKind(kind)!;
+  /**
+   * Per protocol; a protocol without an entry uses `other`. Without the section (an operator's
+   * older files) every protocol gets the kind's own advice from the list of kinds.
+   */
+  const reflectorTexts = (value: unknown): Record<ReflectorProtocol, ReflectorProtocolTexts> => {
+    const fallback = { service: 'UDP', advice: words('reflector').advice[language] };
+    if (value === undefined)
+      return Object.fromEntries(reflectorProtocols.map((protocol) => [protocol, fallback])) as Record<ReflectorProtocol, ReflectorProtocolTexts>;
+    const at = ['notice', 'reflector'];
+    const entries = optionalEntries(value, at, reflectorProtocols);
+    if (entries.other === undefined) read.fail([...at, 'other'], 'missing "other"');
+    const parsed = (protocol: ReflectorProtocol): ReflectorProtocolTexts => {
+      const entry = section(entries[protocol], [...at, protocol], ['service', 'advice']);
+      return {
+        service: text(entry.service, [...at, protocol, 'service'], 'reflector.service'),
+        advice: text(entry.advice, [...at, protocol, 'advice'], 'reflector.advice'),
+      };
+    };
+    const other = parsed('other');
+    return Object.fromEntries(reflectorProtocols.map((protocol) => [protocol, entries[protocol] === undefined ? other : parsed(protocol)])) as Record<
+      ReflectorProtocol,
+      ReflectorProtocolTexts
+    >;
+  };
   return {
     language,
     time: {
@@ -147,6 +202,8 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
       AttachmentFormat,
       string
     >,
+    reflectorCsv:
+      formats.reflectorCsv === undefined ? '{reportType}: {title} ({count})' : text(formats.reflectorCsv, ['formats', 'reflectorCsv'], 'formats.reflectorCsv'),
     cover: {
       subject: text(cover.subject, ['cover', 'subject'], 'cover.subject'),
       body: text(cover.body, ['cover', 'body'], 'cover.body'),
@@ -165,9 +222,17 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
           if (kinds[kind] === undefined)
             return [kind, { title: `* ${words(kind).shortLabel[language]}`, body: `${words(kind).advice[language]}\n{adviceUrl}` }];
           const entry = section(kinds[kind], at, ['title', 'body']);
-          return [kind, { title: text(entry.title, [...at, 'title'], 'kind.title'), body: text(entry.body, [...at, 'body'], 'kind.body') }];
+          const own = kind === 'reflector';
+          return [
+            kind,
+            {
+              title: text(entry.title, [...at, 'title'], own ? 'reflector.title' : 'kind.title'),
+              body: text(entry.body, [...at, 'body'], own ? 'reflector.body' : 'kind.body'),
+            },
+          ];
         }),
       ) as Record<FindingKind, { title: string; body: string }>,
+      reflector: reflectorTexts(notice.reflector),
     },
   };
 }

@@ -6,6 +6,7 @@
  * commands a bot typed, no banners.
  */
 import type { NotifiableFinding } from '../../core/records.ts';
+import { deviceText } from './text.ts';
 
 const cvePattern = /^CVE-\d{4}-\d{4,}$/;
 
@@ -107,12 +108,12 @@ export function infectionFacts(finding: Pick<NotifiableFinding, 'evidence' | 'pr
 }
 
 /**
- * How sure the finding is, 0..1. A login that worked (or a shell without one) was
- * observed directly: 1. Firmware: the best match confidence of its CVEs. Infected: the
+ * How sure the finding is, 0..1. A login that worked (or a shell without one) and a
+ * reflector's measured reply were observed directly: 1. Firmware: the best match confidence of its CVEs. Infected: the
  * darknet/honeypot verdict's own confidence.
  */
 export function findingConfidence(finding: Pick<NotifiableFinding, 'kind' | 'evidence'>): number | undefined {
-  if (finding.kind === 'weak-credential' || finding.kind === 'no-authentication') return 1;
+  if (finding.kind === 'weak-credential' || finding.kind === 'no-authentication' || finding.kind === 'reflector') return 1;
   if (finding.kind === 'vulnerable-firmware') {
     const detailed = Array.isArray(finding.evidence.cves) ? finding.evidence.cves : [];
     const values = detailed.flatMap((item) => {
@@ -123,4 +124,48 @@ export function findingConfidence(finding: Pick<NotifiableFinding, 'kind' | 'evi
   }
   const value = finiteNumber(finding.evidence.confidence);
   return value === undefined ? undefined : Math.min(1, Math.max(0, value));
+}
+
+/** What a reflector finding measured, as reports show it. */
+export interface ReflectionFacts {
+  /** The request measured: "M-SEARCH ssdp:all", "monlist" … (one line, capped). */
+  request?: string;
+  requestBytes?: number;
+  replyBytes?: number;
+  replyPackets?: number;
+  /** replyBytes ÷ requestBytes. */
+  amplification?: number;
+  /** The protocol's own fields (SSDP `server`, SNMP `sysDescr` …), cleaned like every device string. */
+  facts: ReadonlyMap<string, string | number>;
+}
+
+/** The survey bounds facts already; a report bounds them again, whatever a store holds. */
+const maxFacts = 16;
+const factName = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+
+/**
+ * Facts about a reflector finding (ReflectorEvidence in core/records.ts). Fact values come
+ * from the device, so strings go through `deviceText`: one line, capped, no links, no markup.
+ * @example reflectionFacts(finding).amplification // 30.43
+ */
+export function reflectionFacts(finding: Pick<NotifiableFinding, 'evidence'>): ReflectionFacts {
+  const { evidence } = finding;
+  const count = (value: unknown) => {
+    const number = finiteNumber(value);
+    return number !== undefined && number >= 0 ? number : undefined;
+  };
+  const facts = new Map<string, string | number>();
+  for (const [name, value] of Object.entries(record(evidence.facts) ?? {})) {
+    if (facts.size >= maxFacts || !factName.test(name)) continue;
+    const clean = typeof value === 'number' ? finiteNumber(value) : typeof value === 'string' ? deviceText(value, 200) : undefined;
+    if (clean !== undefined) facts.set(name, clean);
+  }
+  return {
+    request: typeof evidence.request === 'string' ? deviceText(evidence.request, 64) : undefined,
+    requestBytes: count(evidence.requestBytes),
+    replyBytes: count(evidence.replyBytes),
+    replyPackets: count(evidence.replyPackets),
+    amplification: count(evidence.amplification),
+    facts,
+  };
 }

@@ -8,7 +8,17 @@ import type { NotifiableFinding } from '../../core/records.ts';
 import { shippedProtocols } from '../../protocols/registry.ts';
 import { parseIPv4 } from '../../scope/ipv4.ts';
 import { parseIPv6 } from '../../scope/ipv6.ts';
-import { findingConfidence, infectionFacts, isKev, maxCvss, priorityLabel, reportedCves, type ReportedCve } from './evidence.ts';
+import {
+  findingConfidence,
+  infectionFacts,
+  isKev,
+  maxCvss,
+  priorityLabel,
+  reflectionFacts,
+  reportedCves,
+  type ReflectionFacts,
+  type ReportedCve,
+} from './evidence.ts';
 import type { ProgramInfo } from './report.ts';
 import { deviceText } from './text.ts';
 
@@ -35,6 +45,8 @@ export interface FindingView {
   family?: string;
   confidence?: number;
   adviceUrl?: string;
+  /** What a reflector finding measured (request and reply sizes, amplification, the protocol's facts). */
+  reflection?: ReflectionFacts;
 }
 
 /** The transport a protocol declares in the registry (TLS runs over TCP); TCP for names it does not know. */
@@ -102,7 +114,8 @@ export function viewOf(finding: NotifiableFinding, program: ProgramInfo): Findin
     finding,
     severity: severityOf(finding),
     tags: tagsOf(finding, application, cves, kev ?? false, family),
-    transport: application === undefined ? undefined : transportOf(application),
+    // A reflector is measured over UDP whatever the registry this build ships knows of the protocol.
+    transport: application === undefined ? undefined : finding.kind === 'reflector' ? 'udp' : transportOf(application),
     application,
     port: finding.port > 0 ? finding.port : undefined,
     vendor: deviceText(finding.vendor),
@@ -114,6 +127,7 @@ export function viewOf(finding: NotifiableFinding, program: ProgramInfo): Findin
     family,
     confidence: findingConfidence(finding),
     adviceUrl: program.adviceUrls?.[finding.kind],
+    reflection: finding.kind === 'reflector' ? reflectionFacts(finding) : undefined,
   };
 }
 

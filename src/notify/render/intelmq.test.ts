@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { intelMqEvents, renderIntelMqEvents } from './intelmq.ts';
-import { darknetBot, honeypotBot, openShell, sampleReport, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
+import {
+  darknetBot,
+  honeypotBot,
+  ntpMonlistReflector,
+  openShell,
+  sampleReport,
+  ssdpReflector,
+  vulnerableFirmware,
+  weakTelnet,
+} from '../../../test/support/notifiable-findings.ts';
 
 // Keys of IntelMQ's harmonization.conf (3.x) that the export may use, and the 3.5 additions.
 const harmonizationKeys = new Set([
@@ -32,7 +41,7 @@ const idf35Keys = new Set(['severity', 'product.vendor', 'product.name', 'produc
 /** IntelMQ's rule for sub-keys of extra (lib/message.py HARMONIZATION_KEY_FORMAT). */
 const extraKey = /^extra\.[a-z_][a-z_0-9]+(\.[a-z_0-9]+)*$/;
 /** IntelMQ's taxonomy expert: type → taxonomy. */
-const taxonomyOfType: Record<string, string> = { 'vulnerable-system': 'vulnerable', 'infected-system': 'malicious-code' };
+const taxonomyOfType: Record<string, string> = { 'vulnerable-system': 'vulnerable', 'infected-system': 'malicious-code', 'ddos-amplifier': 'vulnerable' };
 const intelMqTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;
 
 test('one JSON object per line, with only harmonization keys or valid extra keys', () => {
@@ -86,6 +95,29 @@ test('kinds map to RSIT classifications and the network fields are filled', () =
   assert.equal(mirai['malware.name'], 'mirai');
   assert.ok(!('source.port' in mirai), 'no port for a darknet sighting');
   assert.ok(!('malware.name' in events.get(honeypotBot.id)!), 'no family known from the honeypot');
+});
+
+test('a reflector is a UDP ddos-amplifier with its measure and its protocol facts as Shadowserver columns in extra', () => {
+  const events = new Map(intelMqEvents(sampleReport()).map((event) => [event['extra.finding_id'], event]));
+  const ssdp = events.get(ssdpReflector.id)!;
+  assert.equal(ssdp['classification.taxonomy'], 'vulnerable');
+  assert.equal(ssdp['classification.type'], 'ddos-amplifier');
+  assert.equal(ssdp['classification.identifier'], 'reflector');
+  assert.equal(ssdp['protocol.transport'], 'udp');
+  assert.equal(ssdp['protocol.application'], 'ssdp');
+  assert.equal(ssdp['source.port'], 1900);
+  assert.equal(ssdp['extra.amplification'], 30.43);
+  assert.equal(ssdp['extra.response_size'], 2860);
+  assert.equal(ssdp['extra.request_size'], 94);
+  assert.equal(ssdp['extra.packets'], 9);
+  assert.equal(ssdp['extra.report_type'], 'scan_ssdp');
+  assert.equal(ssdp['extra.server'], 'Linux/3.4 UPnP/1.0 MiniUPnPd/1.6');
+  assert.equal(ssdp['extra.unique_service_name'], 'uuid:5e1f0c2a-0000-4000-8000-00a0b0c0d0e0::upnp:rootdevice');
+  assert.equal(ssdp['extra.severity'], 'medium');
+  const ntp = events.get(ntpMonlistReflector.id)!;
+  assert.equal(ntp['extra.report_type'], 'scan_ntpmonitor');
+  assert.equal(ntp['extra.packets'], 100);
+  assert.ok(!('extra.amplification' in events.get(weakTelnet.id)!), 'only reflectors carry a measure');
 });
 
 test('the 3.5 data format carries severity and product fields instead of extras', () => {

@@ -9,6 +9,7 @@
  */
 import { findingKind } from '../../core/finding-kinds.ts';
 import { sortFindings, viewOf, type FindingView } from './finding-view.ts';
+import { reflectorReportType, reportTypeName } from './reflector-report-types.ts';
 import { programOf, type NotificationReport, type ProgramInfo } from './report.ts';
 import { shadowserverReportType } from './report-type.ts';
 import { singleLine } from './text.ts';
@@ -25,6 +26,23 @@ export interface IntelMqOptions {
 function intelMqTime(iso: string): string | undefined {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? undefined : `${new Date(time).toISOString().slice(0, 19)}+00:00`;
+}
+
+/**
+ * A reflector's measure as Shadowserver's parser in IntelMQ files the same columns
+ * (extra.response_size, extra.amplification …), and the protocol's facts under the column
+ * names of its Shadowserver report type (extra.server, extra.sysdesc …).
+ */
+function setReflection(set: (key: string, value: string | number | undefined) => void, view: FindingView): void {
+  const reflection = view.reflection!;
+  const type = reflectorReportType(view.finding, reflection);
+  set('extra.report_type', type && reportTypeName(type, view.finding.ip));
+  set('extra.request', reflection.request);
+  set('extra.request_size', reflection.requestBytes);
+  set('extra.response_size', reflection.replyBytes);
+  set('extra.packets', reflection.replyPackets);
+  set('extra.amplification', reflection.amplification);
+  for (const column of type?.columns ?? []) set(`extra.${column.column}`, reflection.facts.get(column.fact));
 }
 
 function eventOf(view: FindingView, report: NotificationReport, program: ProgramInfo, idf: 'classic' | '3.5'): IntelMqEvent {
@@ -86,6 +104,7 @@ function eventOf(view: FindingView, report: NotificationReport, program: Program
   set('extra.first_seen', intelMqTime(finding.firstSeen));
   if (view.cvss !== undefined) set('extra.cvss', view.cvss);
   if (view.kev !== undefined) set('extra.kev', view.kev);
+  if (view.reflection) setReflection(set, view);
   set('extra.isp', singleLine(attribution.ispName ?? report.isp.name));
   set('extra.report_id', report.reportId);
   // The Shadowserver report type it corresponds to (scan_telnet, scan6_telnet …), for pipelines that route by it.

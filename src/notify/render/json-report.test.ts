@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildJsonReport, renderJsonReport } from './json-report.ts';
-import { allFindings, darknetBot, hostileDevice, sampleReport, vulnerableFirmware, weakTelnet } from '../../../test/support/notifiable-findings.ts';
+import {
+  allFindings,
+  darknetBot,
+  hostileDevice,
+  ntpMonlistReflector,
+  sampleReport,
+  ssdpReflector,
+  vulnerableFirmware,
+  weakTelnet,
+} from '../../../test/support/notifiable-findings.ts';
 
 test('the report carries its schema version, ISP, period and summary', () => {
   const report = buildJsonReport(sampleReport());
@@ -9,10 +18,10 @@ test('the report carries its schema version, ISP, period and summary', () => {
   assert.equal(report.reportId, 'r-42');
   assert.deepEqual(report.isp, { id: 'isp-a', name: 'Example ISP', language: 'en' });
   assert.equal(report.periodStart, '2025-01-01T00:00:00.000Z');
-  assert.deepEqual(report.summary.byKind, { infected: 2, 'no-authentication': 1, 'weak-credential': 2, 'vulnerable-firmware': 1 });
-  assert.deepEqual(report.summary.bySeverity, { critical: 4, high: 2, medium: 0, low: 0, info: 0 });
+  assert.deepEqual(report.summary.byKind, { infected: 2, 'no-authentication': 1, 'weak-credential': 2, 'vulnerable-firmware': 1, reflector: 2 });
+  assert.deepEqual(report.summary.bySeverity, { critical: 4, high: 2, medium: 2, low: 0, info: 0 }, 'reflectors are medium: harm to others, not a takeover');
   assert.equal(report.summary.findings, allFindings.length);
-  assert.equal(report.summary.addresses, 5);
+  assert.equal(report.summary.addresses, 7);
 });
 
 test('each finding has device, network and kind-specific details', () => {
@@ -30,6 +39,28 @@ test('each finding has device, network and kind-specific details', () => {
   const mirai = byId.get(darknetBot.id)!;
   assert.equal(mirai.port, null);
   assert.deepEqual(mirai.details, { source: 'darknet', family: 'mirai', ports: [23, 2323], packets: 5120, daysSeen: ['2025-01-30', '2025-01-31'] });
+  const ssdp = byId.get(ssdpReflector.id)!;
+  assert.equal(ssdp.transport, 'udp');
+  assert.equal(ssdp.application, 'ssdp');
+  assert.deepEqual(ssdp.tags, ['ssdp-amplifier']);
+  assert.equal(ssdp.confidence, 1, 'the reply was measured');
+  assert.deepEqual(ssdp.details, {
+    reportType: 'scan_ssdp',
+    request: 'M-SEARCH ssdp:all',
+    requestBytes: 94,
+    replyBytes: 2860,
+    replyPackets: 9,
+    amplification: 30.43,
+    facts: {
+      server: 'Linux/3.4 UPnP/1.0 MiniUPnPd/1.6',
+      location: 'http[:]//192.168.1.1:5000/rootDesc.xml',
+      searchTarget: 'upnp:rootdevice',
+      usn: 'uuid:5e1f0c2a-0000-4000-8000-00a0b0c0d0e0::upnp:rootdevice',
+    },
+  });
+  const ntp = byId.get(ntpMonlistReflector.id)!;
+  assert.equal(ntp.details.reportType, 'scan_ntpmonitor', 'monlist is NTP Monitor, not NTP Version');
+  assert.equal(ntp.details.amplification, 5500);
   assert.equal(byId.get(hostileDevice.id)!.device.model, 'Cam {isp} Bcc: victim@example.com [31m‹script›x‹/script›');
 });
 

@@ -6,6 +6,7 @@
 import type { DeviceType, FindingKind } from '../../core/records.ts';
 import { infectionFacts } from './evidence.ts';
 import { isoTime, sortFindings, viewOf, type FindingView, type Severity } from './finding-view.ts';
+import { reflectorReportType, reportTypeName } from './reflector-report-types.ts';
 import { countByKind, programOf, type NotificationReport } from './report.ts';
 import { singleLine } from './text.ts';
 
@@ -63,6 +64,19 @@ function detailsOf(view: FindingView): Record<string, unknown> {
     case 'infected': {
       const facts = infectionFacts(finding);
       return { source: facts.source, family: facts.family ?? null, ports: facts.ports, packets: facts.packets ?? null, daysSeen: facts.daysSeen };
+    }
+    case 'reflector': {
+      const reflection = view.reflection!;
+      const type = reflectorReportType(finding, reflection);
+      return {
+        reportType: type ? reportTypeName(type, finding.ip) : null,
+        request: reflection.request ?? null,
+        requestBytes: reflection.requestBytes ?? null,
+        replyBytes: reflection.replyBytes ?? null,
+        replyPackets: reflection.replyPackets ?? null,
+        amplification: reflection.amplification ?? null,
+        facts: Object.fromEntries(reflection.facts),
+      };
     }
     default:
       return {};

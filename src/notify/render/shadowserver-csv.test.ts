@@ -6,9 +6,11 @@ import {
   darknetBot,
   honeypotBot,
   hostileDevice,
+  ntpMonlistReflector,
   openShell,
   parseCsv,
   sampleReport,
+  ssdpReflector,
   vulnerableFirmware,
   weakTelnet,
 } from '../../../test/support/notifiable-findings.ts';
@@ -50,6 +52,12 @@ const documentedHeader = [
   'family',
   'confidence',
   'advice_url',
+  'report_type',
+  'request',
+  'request_size',
+  'response_size',
+  'packets',
+  'amplification',
 ];
 
 const rowsByFinding = (csv: string) => {
@@ -107,13 +115,37 @@ test('tags, severity and kind-specific columns follow the documented mapping', (
   assert.equal(mirai.confidence, '0.95');
   assert.equal(byId.get(honeypotBot.id)!.tag, 'infected-iot;honeypot');
   assert.equal(byId.get(honeypotBot.id)!.ip, '2001:db8::20');
+  const ssdp = byId.get(ssdpReflector.id)!;
+  assert.equal(ssdp.kind, 'reflector');
+  assert.equal(ssdp.severity, 'medium');
+  assert.equal(ssdp.tag, 'ssdp-amplifier');
+  assert.equal(ssdp.protocol, 'udp');
+  assert.equal(ssdp.application, 'ssdp');
+  assert.equal(ssdp.report_type, 'scan_ssdp');
+  assert.equal(ssdp.request, 'M-SEARCH ssdp:all');
+  assert.equal(ssdp.request_size, '94');
+  assert.equal(ssdp.response_size, '2860');
+  assert.equal(ssdp.packets, '9');
+  assert.equal(ssdp.amplification, '30.43');
+  assert.equal(byId.get(ntpMonlistReflector.id)!.report_type, 'scan_ntpmonitor');
+  assert.equal(byId.get(ntpMonlistReflector.id)!.amplification, '5500');
+  assert.equal(byId.get(weakTelnet.id)!.amplification, '', 'only reflectors are measured');
 });
 
 test("rows are ordered by address, then port: one subscriber's findings stay together", () => {
   const { rows } = rowsByFinding(renderShadowserverCsv(sampleReport([...allFindings].reverse())));
   assert.deepEqual(
     rows.map((cells) => `${cells[2]}:${cells[4]}`),
-    ['198.51.100.7:23', '198.51.100.7:80', '198.51.100.9:2323', '198.51.100.20:', '198.51.100.30:80', '2001:db8::20:'],
+    [
+      '198.51.100.7:23',
+      '198.51.100.7:80',
+      '198.51.100.9:2323',
+      '198.51.100.20:',
+      '198.51.100.23:1900',
+      '198.51.100.30:80',
+      '198.51.100.41:123',
+      '2001:db8::20:',
+    ],
   );
 });
 

@@ -6,6 +6,7 @@
 import type { Cell } from '../../report/cells.ts';
 import { renderCsv } from '../../report/cells.ts';
 import { shadowserverTime, sortFindings, viewOf, type FindingView } from './finding-view.ts';
+import { reflectorReportType, reportTypeName } from './reflector-report-types.ts';
 import { programOf, type NotificationReport } from './report.ts';
 import { singleLine } from './text.ts';
 
@@ -52,15 +53,35 @@ export const opennoticeColumns = [
   'family',
   'confidence',
   'advice_url',
+  // Reflectors (DDoS amplifiers): the request measured and what came back, with Shadowserver's
+  // names where its reports have them (response_size, packets, amplification).
+  'report_type',
+  'request',
+  'request_size',
+  'response_size',
+  'packets',
+  'amplification',
 ] as const;
 
 export const notificationCsvColumns = [...shadowserverColumns, ...opennoticeColumns] as const;
 
-type Column = (typeof notificationCsvColumns)[number];
+export type NotificationCsvColumn = (typeof notificationCsvColumns)[number];
 
-function cellsOf(view: FindingView, ispName: string): Record<Column, Cell> {
+/**
+ * Amplification as the evidence holds it: two decimals at most, no trailing zeros.
+ * @example amplificationText(30.4349) // '30.43'
+ */
+export const amplificationText = (value: number | undefined): string | undefined => (value === undefined ? undefined : String(Math.round(value * 100) / 100));
+
+/**
+ * The cells of one finding, by column name (the reflector report types add their own to these).
+ * @example csvCellsOf(viewOf(finding, program), 'Example ISP').severity // 'high'
+ */
+export function csvCellsOf(view: FindingView, ispName: string): Record<NotificationCsvColumn, Cell> {
   const { finding } = view;
   const attribution = finding.attribution;
+  const reflection = view.reflection;
+  const reportType = reflection && reflectorReportType(finding, reflection);
   return {
     timestamp: shadowserverTime(finding.lastSeen),
     severity: view.severity,
@@ -97,6 +118,12 @@ function cellsOf(view: FindingView, ispName: string): Record<Column, Cell> {
     family: view.family,
     confidence: view.confidence?.toFixed(2),
     advice_url: view.adviceUrl,
+    report_type: reportType && reportTypeName(reportType, finding.ip),
+    request: reflection?.request,
+    request_size: reflection?.requestBytes,
+    response_size: reflection?.replyBytes,
+    packets: reflection?.replyPackets,
+    amplification: amplificationText(reflection?.amplification),
   };
 }
 
@@ -109,7 +136,7 @@ function cellsOf(view: FindingView, ispName: string): Record<Column, Cell> {
 export function renderShadowserverCsv(report: NotificationReport, options: { bom?: boolean } = {}): string {
   const program = programOf(report);
   const rows = sortFindings(report.findings).map((finding) => {
-    const cells = cellsOf(viewOf(finding, program), report.isp.name);
+    const cells = csvCellsOf(viewOf(finding, program), report.isp.name);
     return notificationCsvColumns.map((column) => cells[column]);
   });
   return `${options.bom ? '\ufeff' : ''}${renderCsv(notificationCsvColumns, rows)}`;

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderStixBundle, type StixObject } from './stix.ts';
-import { darknetBot, honeypotBot, sampleReport, vulnerableFirmware } from '../../../test/support/notifiable-findings.ts';
+import { darknetBot, honeypotBot, sampleReport, ssdpReflector, vulnerableFirmware } from '../../../test/support/notifiable-findings.ts';
 import { uuidV5 } from './uuid.ts';
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const scoTypes = new Set(['ipv4-addr', 'ipv6-addr']);
+const scoTypes = new Set(['ipv4-addr', 'ipv6-addr', 'network-traffic']);
 
 /** Required properties per type (STIX 2.1 §3.2 common, plus each object's own). */
 const required: Record<string, string[]> = {
@@ -21,6 +21,7 @@ const required: Record<string, string[]> = {
   'marking-definition': ['created', 'definition_type', 'definition'],
   'ipv4-addr': ['value'],
   'ipv6-addr': ['value'],
+  'network-traffic': ['protocols'],
 };
 
 /** Every id a property names: *_ref and *_refs, at any depth. */
@@ -77,6 +78,7 @@ test('every object has the properties STIX 2.1 requires, well-formed', () => {
     'indicator',
     'malware',
     'relationship',
+    'network-traffic',
   ])
     assert.ok(types.has(type), `no ${type}`);
 });
@@ -128,6 +130,29 @@ test('firmware findings point to CVE vulnerabilities; infected ones to an indica
   assert.ok(
     renderStixBundle(sampleReport(), { tlp: 'red' }).objects.some((object) => object.id === 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed'),
   );
+});
+
+test('a reflector is observed traffic with its byte counts, never an indicator or a vulnerability', () => {
+  const bundle = renderStixBundle(sampleReport([ssdpReflector]));
+  const ofType = (type: string) => bundle.objects.filter((object) => object.type === type);
+  assert.deepEqual(ofType('indicator'), [], 'its address attacks nobody: a platform must not block it');
+  assert.deepEqual(ofType('vulnerability'), []);
+  const [traffic] = ofType('network-traffic');
+  const [address] = ofType('ipv4-addr');
+  assert.equal(traffic!.dst_ref, address!.id);
+  assert.equal(traffic!.dst_port, 1900);
+  assert.deepEqual(traffic!.protocols, ['udp', 'ssdp']);
+  assert.equal(traffic!.src_byte_count, 94);
+  assert.equal(traffic!.dst_byte_count, 2860);
+  assert.equal(traffic!.dst_packets, 9);
+  const [observed] = ofType('observed-data');
+  assert.deepEqual(observed!.object_refs, [address!.id, traffic!.id]);
+  assert.deepEqual(observed!.labels, ['reflector', 'ssdp-amplifier']);
+  const [note] = ofType('note');
+  assert.match(String(note!.content), /A 94-byte M-SEARCH ssdp:all request was answered with 2860 bytes in 9 packets \(30\.43 times larger\)\./);
+  const report = ofType('report')[0]!;
+  assert.deepEqual(report.report_types, ['observed-data']);
+  assert.equal(renderStixBundle(sampleReport([ssdpReflector])).objects.find((object) => object.type === 'network-traffic')!.id, traffic!.id);
 });
 
 test('ids are deterministic: the same report gives the same bundle, another report other ids', () => {

@@ -13,6 +13,7 @@ import { findingKind } from '../../core/finding-kinds.ts';
 import { infectionFacts } from './evidence.ts';
 import { isoTime, sortFindings, viewOf, type FindingView } from './finding-view.ts';
 import { programOf, type NotificationReport } from './report.ts';
+import { amplificationText } from './shadowserver-csv.ts';
 import { singleLine } from './text.ts';
 import { uuidV5 } from './uuid.ts';
 
@@ -47,6 +48,16 @@ function addressObject(ip: string): StixObject {
   return { type, spec_version: '2.1', id: `${type}--${uuidV5(scoNamespace, JSON.stringify({ value: ip }))}`, value: ip };
 }
 
+/** "A 94-byte M-SEARCH ssdp:all request was answered with 2860 bytes in 9 packets (30.43 times larger)." */
+function reflectionSentence(view: FindingView): string {
+  const reflection = view.reflection!;
+  if (reflection.requestBytes === undefined || reflection.replyBytes === undefined) return '';
+  const request = reflection.request ? ` ${reflection.request}` : '';
+  const packets = reflection.replyPackets !== undefined ? ` in ${reflection.replyPackets} packets` : '';
+  const factor = reflection.amplification !== undefined ? ` (${amplificationText(reflection.amplification)} times larger)` : '';
+  return `A ${reflection.requestBytes}-byte${request} request was answered with ${reflection.replyBytes} bytes${packets}${factor}.`;
+}
+
 function describe(view: FindingView): string {
   const { finding } = view;
   const service = view.application ? ` on ${view.application}${view.port ? ` (port ${view.port})` : ''}` : '';
@@ -59,12 +70,43 @@ function describe(view: FindingView): string {
     view.cves.length
       ? `Vulnerabilities: ${view.cves.map((cve) => cve.cveId).join(', ')}${view.cvss !== undefined ? ` (highest CVSS ${view.cvss.toFixed(1)})` : ''}${view.kev ? '; listed in CISA KEV' : ''}.`
       : '',
+    view.reflection ? reflectionSentence(view) : '',
     finding.kind === 'infected'
       ? `Observed by ${infectionFacts(finding).source}${view.family ? `; family ${familyNames[view.family] ?? view.family}` : ''}.`
       : '',
     `First seen ${finding.firstSeen}, last seen ${finding.lastSeen}; status ${finding.status}; severity ${view.severity}.`,
   ];
   return parts.filter(Boolean).join(' ');
+}
+
+/**
+ * A reflector's measured exchange as a network-traffic SCO: our request to the device's UDP
+ * port and what it sent back (UDP payload bytes, as the amplification is computed). A
+ * reflector is a misconfigured service, not malware and not a CVE: it gets no indicator
+ * (its address attacks nobody; a platform that blocked it would cut off the subscriber, not
+ * the attacker who spoofs the victim's address) and no vulnerability object, only what was
+ * observed. The id follows STIX's SCO rule over its id-contributing properties; `start` (the
+ * measurement) keeps two measurements of one service apart.
+ */
+function reflectionTraffic(view: FindingView, address: string, measuredAt: string): StixObject {
+  const reflection = view.reflection!;
+  const protocols = ['udp', ...(view.application ? [view.application] : [])];
+  // Canonical JSON (RFC 8785) of the id-contributing properties: keys in sorted order.
+  const contributing = { dst_port: view.port, dst_ref: address, protocols, start: measuredAt };
+  const counts = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: Math.round(value) });
+  return {
+    type: 'network-traffic',
+    spec_version: '2.1',
+    id: `network-traffic--${uuidV5(scoNamespace, JSON.stringify(contributing))}`,
+    start: measuredAt,
+    dst_ref: address,
+    ...(view.port !== undefined ? { dst_port: view.port } : {}),
+    protocols,
+    ...counts('src_byte_count', reflection.requestBytes),
+    ...(reflection.requestBytes !== undefined ? { src_packets: 1 } : {}),
+    ...counts('dst_byte_count', reflection.replyBytes),
+    ...counts('dst_packets', reflection.replyPackets),
+  };
 }
 
 /** Escape a value for a STIX pattern string literal. */
@@ -125,6 +167,7 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
     const address = add({ ...addressObject(finding.ip), object_marking_refs: [marking.id] });
     const firstSeen = isoTime(finding.firstSeen) ?? created;
     const lastSeen = isoTime(finding.lastSeen) ?? created;
+    const traffic = view.reflection ? add({ ...reflectionTraffic(view, address, lastSeen), object_marking_refs: [marking.id] }) : undefined;
     const observed = add({
       type: 'observed-data',
       ...common,
@@ -132,7 +175,7 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
       first_observed: firstSeen < lastSeen ? firstSeen : lastSeen,
       last_observed: lastSeen > firstSeen ? lastSeen : firstSeen,
       number_observed: 1,
-      object_refs: [address],
+      object_refs: traffic ? [address, traffic] : [address],
       labels: [finding.kind, ...view.tags],
       ...(view.confidence !== undefined ? { confidence: Math.round(view.confidence * 100) } : {}),
     });
@@ -185,7 +228,7 @@ export function renderStixBundle(report: NotificationReport, options: { tlp?: Tl
       id: idFor('note', `finding/${finding.id}`),
       abstract: `${finding.kind}: ${finding.ip}${view.port ? `:${view.port}` : ''}`,
       content: describe(view),
-      object_refs: [observed, address, ...related],
+      object_refs: [observed, address, ...(traffic ? [traffic] : []), ...related],
     });
   }
 

@@ -21,7 +21,11 @@ test('findings are grouped by vendor, model and firmware, with device counts per
   assert.equal(korvan.model, 'IPC-2120');
   assert.equal(korvan.firmwareVersion, '3.1.4');
   assert.equal(korvan.devices, 2, 'vendor spelling differences do not split a model');
-  assert.deepEqual(korvan.byKind, { infected: 0, 'no-authentication': 0, 'weak-credential': 1, 'vulnerable-firmware': 2 });
+  assert.deepEqual(korvan.byKind, { infected: 0, 'no-authentication': 0, 'weak-credential': 1, 'vulnerable-firmware': 2, reflector: 0 });
+  const hanwa = report.rows.find((row) => row.vendor === 'Hanwa')!;
+  assert.equal(hanwa.devices, 2, 'the R-100 with an open shell and the R-100 that reflects SSDP');
+  assert.equal(hanwa.byKind.reflector, 1, 'a manufacturer learns how many of its devices amplify DDoS attacks');
+  assert.equal(hanwa.byKind['no-authentication'], 1);
   assert.deepEqual(korvan.cves, [
     { cveId: 'CVE-2019-10999', baseScore: 8.8, kev: true, devices: 2 },
     { cveId: 'CVE-2018-0001', baseScore: 5.3, kev: false, devices: 2 },
@@ -69,6 +73,7 @@ test('the CSV has the documented columns and defuses hostile vendor strings', ()
     'no_authentication',
     'weak_credential',
     'vulnerable_firmware',
+    'reflector',
     'cve_ids',
     'max_cvss',
     'kev',
@@ -77,7 +82,9 @@ test('the CSV has the documented columns and defuses hostile vendor strings', ()
     'last_seen',
   ]);
   const korvan = rows.find((cells) => cells[0] === 'Korvan')!;
-  assert.deepEqual(korvan.slice(5, 14), ['2', '0', '0', '1', '2', 'CVE-2019-10999;CVE-2018-0001', '8.8', 'Y', 'JP:1;KR:1']);
+  assert.deepEqual(korvan.slice(5, 15), ['2', '0', '0', '1', '2', '0', 'CVE-2019-10999;CVE-2018-0001', '8.8', 'Y', 'JP:1;KR:1']);
+  const hanwa = rows.find((cells) => cells[0] === 'Hanwa')!;
+  assert.deepEqual(hanwa.slice(5, 11), ['2', '0', '1', '0', '0', '1'], 'devices, then infected … reflector');
   assert.ok(rows.some((cells) => cells[0]!.startsWith("'=HYPERLINK")));
   assert.equal(buildVendorReport({ ...input, findings: [weakTelnet] }).rows[0]!.cves.length, 0);
 });

@@ -6,6 +6,7 @@ import { html, sitePath, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
 import type { DashboardFindingFilter } from '../../store/roles/dashboard-findings.ts';
+import { drdosFigure } from './drdos-figure.ts';
 import { dataTable, figureBlock, type Cell, type ChartSeries } from './figure-block.ts';
 import type { Breakdown, DashboardFigures, IspRemediation } from './figures.ts';
 import { formatCount, formatShare, formatTime, keyLabel, kindLabel } from './labels.ts';
@@ -109,7 +110,7 @@ function darknetSection(locale: Locale, figures: DashboardFigures): SafeHtml {
       ]),
     }),
     spec: { type: 'bar', categories: days.map((entry) => entry.day), series: [{ name: words.packets, data: days.map((entry) => entry.packets) }] },
-  })}${figureBlock({
+  })}${drdosFigure(locale, figures)}${figureBlock({
     id: 'ports',
     title: words.topPorts,
     tableLabel: words.table,

@@ -14,6 +14,7 @@ const emptyAggregates = (findings: number): DashboardAggregates => ({
   isps: [],
   darknetByDay: [],
   darknetTopPorts: [],
+  drdosByDay: [],
   totals: { findings, reports: 0, deliveredReports: 0, feedback: 0, pendingOptOuts: 0 },
 });
 

@@ -34,16 +34,46 @@ export interface IspRemediation {
 
 export interface DashboardFigures {
   computedAt: string;
-  /** Kinds in column order: the four known kinds, then any other kind the store holds (e.g. reflectors). */
+  /** Kinds in column order: every kind of the list of kinds, then any other kind the store holds (one a newer version wrote). */
   kinds: string[];
   /** The monthly table, with a column for every kind in `kinds`. */
   months: MonthFigures[];
   infectedByDay: DashboardAggregates['infectedByDay'];
   darknet: { byDay: DashboardAggregates['darknetByDay']; topPorts: DashboardAggregates['darknetTopPorts'] };
+  /** DRDoS attacks on darknet addresses per day, with each day's attacks per protocol; `protocols` in order of attacks. */
+  drdos: { byDay: DrdosDay[]; protocols: string[] };
   open: { total: number; byKind: Record<string, number>; byIsp: Breakdown[]; byDeviceType: Breakdown[]; byVendor: Breakdown[]; byReleaseYear: Breakdown[] };
   /** Per ISP (largest first), then the 'all' row. */
   remediation: IspRemediation[];
   totals: DashboardAggregates['totals'] & { open: number; closed: number; findingsNotified: number; remediated: number };
+}
+
+export interface DrdosDay {
+  day: string;
+  attacks: number;
+  packets: number;
+  byProtocol: Record<string, number>;
+}
+
+/**
+ * The store's (day, protocol) rows as one row per day, and the protocols by attacks.
+ * @example drdosFigures([{ day: '2026-01-11', protocol: 'ntp', attacks: 2, packets: 900 }]).byDay[0].attacks // 2
+ */
+export function drdosFigures(rows: DashboardAggregates['drdosByDay']): DashboardFigures['drdos'] {
+  const days = new Map<string, DrdosDay>();
+  const totals = new Map<string, number>();
+  for (const row of rows) {
+    const day = days.get(row.day) ?? { day: row.day, attacks: 0, packets: 0, byProtocol: {} };
+    day.attacks += row.attacks;
+    day.packets += row.packets;
+    day.byProtocol[row.protocol] = (day.byProtocol[row.protocol] ?? 0) + row.attacks;
+    days.set(row.day, day);
+    totals.set(row.protocol, (totals.get(row.protocol) ?? 0) + row.attacks);
+  }
+  return {
+    byDay: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+    protocols: [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([protocol]) => protocol),
+  };
 }
 
 const zeros = (kinds: readonly string[]): Record<string, number> => Object.fromEntries(kinds.map((kind) => [kind, 0]));
@@ -118,6 +148,7 @@ export function composeFigures(aggregates: DashboardAggregates, remediation: Isp
     months,
     infectedByDay: aggregates.infectedByDay,
     darknet: { byDay: aggregates.darknetByDay, topPorts: aggregates.darknetTopPorts },
+    drdos: drdosFigures(aggregates.drdosByDay),
     open: {
       total: open.reduce((sum, entry) => sum + entry.count, 0),
       byKind,

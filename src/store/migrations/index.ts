@@ -8,6 +8,7 @@ import { webAuth } from './007-web-auth.ts';
 import { optOuts } from './008-opt-outs.ts';
 import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
+import { darknetAttacks } from './011-darknet-attacks.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   optOuts,
   serviceDetection,
   deviceHistory,
+  darknetAttacks,
 ];

@@ -2,7 +2,7 @@
  * Darknet observations: windows (an hour or a day of one darknet) with the sources judged in
  * them, and the capture files they were read from (so a file is never counted twice).
  */
-import type { DarknetSourceRecord, DarknetWindow } from '../../core/records.ts';
+import type { DarknetAttack, DarknetSourceRecord, DarknetWindow } from '../../core/records.ts';
 import type { DarknetSourceRow } from '../row-types.ts';
 
 /** Identifies one darknet window. */
@@ -28,6 +28,29 @@ export interface DarknetSourceFilter {
   periodSeconds?: number;
 }
 
+/** Identifies one stored DRDoS attack. */
+export type DarknetAttackKey = Pick<DarknetAttack, 'darknet' | 'victim' | 'protocol' | 'start'>;
+
+/** Attacks to write: new or merged ones, and the stored pieces they replace. */
+export interface DarknetAttackChanges {
+  add: readonly DarknetAttack[];
+  remove: readonly DarknetAttackKey[];
+}
+
+export interface DarknetAttackFilter {
+  darknet?: string;
+  victim?: string;
+  protocol?: string;
+  /** Attacks starting at or after / before this time (ISO-8601). */
+  from?: string;
+  to?: string;
+  /** Attacks active within [activeFrom, activeTo]: ending at or after activeFrom, starting at or before activeTo. */
+  activeFrom?: string;
+  activeTo?: string;
+  /** Only attacks that pass the thresholds (true) or only pieces below them (false). */
+  qualified?: boolean;
+}
+
 /** A capture file that was read into the store (so it is never counted twice). */
 export interface DarknetInputRow {
   /** sha256 over the file's size, first and last MiB (see darknet/input-fingerprint.ts). */
@@ -49,10 +72,19 @@ export interface DarknetStore {
   /**
    * Store windows (totals and judged sources) observed by a run, and the capture files they came
    * from, in one transaction. A window already stored under the same darknet, start and period is
-   * replaced whole, its judged sources too: merge first (darknet/ingest mergeWindows).
+   * replaced whole, its judged sources too: merge first (darknet/ingest mergeWindows). DRDoS
+   * attacks are written in the same transaction: `remove` first, then `add` (an attack with the
+   * key of a stored one replaces it).
    * Fails (STORE_FAILED) for an unknown run.
    */
-  recordDarknetWindows(runId: number, windows: readonly DarknetWindow[], inputs?: readonly Omit<DarknetInputRow, 'runId'>[]): Promise<void>;
+  recordDarknetWindows(
+    runId: number,
+    windows: readonly DarknetWindow[],
+    inputs?: readonly Omit<DarknetInputRow, 'runId'>[],
+    attacks?: DarknetAttackChanges,
+  ): Promise<void>;
+  /** DRDoS attacks (and pieces at capture edges), oldest first (then by victim and protocol). */
+  listDarknetAttacks(filter?: DarknetAttackFilter): Promise<DarknetAttack[]>;
   /** The capture file read earlier with this fingerprint, if any. */
   getDarknetInput(fingerprint: string): Promise<DarknetInputRow | undefined>;
   /** One window with its judged sources (most packets first), if stored. */

@@ -25,6 +25,8 @@ export interface DashboardAggregates {
   darknetByDay: Array<{ day: string; packets: number; sources: number; scanners: number; miraiScanners: number }>;
   /** Destination ports most probed in the darknet over every stored day, most first (up to 20). */
   darknetTopPorts: Array<{ port: number; packets: number }>;
+  /** DRDoS attacks on darknet addresses that pass the thresholds, per day they started and protocol (src/darknet/drdos/). */
+  drdosByDay: Array<{ day: string; protocol: string; attacks: number; packets: number }>;
   totals: { findings: number; reports: number; deliveredReports: number; feedback: number; pendingOptOuts: number };
 }
 

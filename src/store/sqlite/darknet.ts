@@ -6,6 +6,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { DarknetWindow } from '../../core/records.ts';
 import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey } from '../roles/darknet.ts';
 import type { DarknetSourceRow } from '../row-types.ts';
+import { readDarknetAttacks, writeDarknetAttacks } from './darknet-attacks.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 import { runStartedAt } from './runs.ts';
@@ -21,13 +22,15 @@ const sourceColumns = `s.ip, s.verdict, s.family, s.tool, s.packets, s.distinct_
 /** @example await sqliteDarknetStore(context).listDarknetWindows({ periodSeconds: 86400 }) */
 export function sqliteDarknetStore({ db, file, use }: SqliteContext): DarknetStore {
   return {
-    recordDarknetWindows: (runId, windows, inputs = []) =>
+    recordDarknetWindows: (runId, windows, inputs = [], attacks) =>
       use('recordDarknetWindows', () =>
         inTransaction(db, () => {
           runStartedAt(db, file, runId);
           writeDarknetWindows(db, runId, windows, inputs);
+          if (attacks) writeDarknetAttacks(db, runId, attacks);
         }),
       ),
+    listDarknetAttacks: (filter) => use('listDarknetAttacks', () => readDarknetAttacks(db, filter)),
     getDarknetInput: (fingerprint) => use('getDarknetInput', () => readDarknetInput(db, fingerprint)),
     getDarknetWindow: (key) => use('getDarknetWindow', () => readDarknetWindow(db, key)),
     listDarknetWindows: (filter) => use('listDarknetWindows', () => readDarknetWindows(db, filter)),

@@ -29,6 +29,7 @@ export function readChangeMark(db: DatabaseSync): string {
       (SELECT count(*) || max(coalesce(last_attempt_at, '')) FROM outbox) AS outbox,
       (SELECT max(id) FROM isp_feedback) AS feedback,
       (SELECT max(id) FROM darknet_windows) AS darknet,
+      (SELECT max(id) FROM darknet_attacks) AS attacks,
       (SELECT count(*) FROM opt_out_requests WHERE status = 'pending') AS optOuts`)
     .get() as SqlRow;
   return Object.values(row)
@@ -182,6 +183,11 @@ export function readSmallAggregates(db: DatabaseSync): Omit<DashboardAggregates,
       `WITH ${chosenDarknetWindows}
       SELECT CAST(json_extract(j.value, '$.port') AS INTEGER) AS port, sum(json_extract(j.value, '$.packets')) AS packets
       FROM chosen, json_each(chosen.top_ports) j GROUP BY port ORDER BY packets DESC, port LIMIT 20`,
+    ),
+    drdosByDay: rows(
+      db,
+      `SELECT substr(start, 1, 10) AS day, protocol, count(*) AS attacks, sum(packets) AS packets
+      FROM darknet_attacks WHERE qualified = 1 GROUP BY day, protocol ORDER BY day, protocol`,
     ),
     totals: {
       findings: count('SELECT count(*) AS n FROM findings'),
