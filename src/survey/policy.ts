@@ -21,6 +21,7 @@ import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { readHitList, surveyAddresses, type SurveyAddresses } from '../scope/hit-list.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
+import { textAddressList } from '../scope/targets.ts';
 import { defaultPortsFor } from './ports/survey-ports.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
@@ -152,7 +153,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   const addresses =
     discovery.kind === 'connect-scan'
       ? surveyAddresses(scope, hitListFile === undefined ? undefined : readHitList(hitListFile))
-      : { addresses: { size: 0, addressAt: () => '' }, leftOut: 0 };
+      : { addresses: textAddressList([]), leftOut: 0 };
 
   const cap = (requested: number | undefined, fallback: number, planLimit?: number) => Math.min(requested ?? fallback, planLimit ?? Infinity);
   const speed = scope.loopbackOnly ? defaults.loopback : defaults.network;
