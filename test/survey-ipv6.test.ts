@@ -21,6 +21,7 @@ import { shippedProtocols } from '../src/protocols/registry.ts';
 import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import type { IPv6SurveyConfig } from './support/ipv6-survey-run.ts';
 import { createIPv6Namespace, type IPv6Namespace } from './support/ipv6-namespace.ts';
+import { systemPath } from './support/network-namespace.ts';
 
 const prefix = '2001:db8:6::/64';
 // Outside the lab's host numbers (1 … 65534), so no device shares it.
@@ -88,7 +89,7 @@ before(async () => {
     const child = execFile(
       'ip',
       ['netns', 'exec', namespace.name, process.execPath, '--disable-warning=ExperimentalWarning', runner, configFile, resultFile],
-      { timeout: runTimeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      { timeout: runTimeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PATH: systemPath } },
       (error, _stdout, stderr) => (error ? reject(new Error(`the IPv6 survey run failed: ${error.message}\n${stderr.slice(-4000)}`)) : resolve()),
     );
     child.stdin?.end();
