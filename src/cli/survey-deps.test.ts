@@ -22,7 +22,7 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
   const real = surveyRuleFiles({ labRules: false });
   assert.deepEqual(
     real.map((file) => basename(file)),
-    ['cameras.yaml', 'common.yaml', 'components.yaml', 'iot.yaml', 'nas.yaml', 'printers.yaml', 'routers.yaml'],
+    ['cameras.yaml', 'common.yaml', 'components.yaml', 'discovery.yaml', 'iot.yaml', 'nas.yaml', 'printers.yaml', 'routers.yaml'],
   );
   assert.ok(real.every((file) => file.includes('/identify/rules/')));
   const lab = surveyRuleFiles({ labRules: true });

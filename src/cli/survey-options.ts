@@ -29,6 +29,11 @@ export const ruleOptionSpecs = {
 export const surveyOptionSpecs = {
   target: { type: 'string', multiple: true, short: 't', valueName: 'CIDR', description: 'address range to survey' },
   targets: { type: 'string', valueName: 'FILE', description: 'file of CIDRs to survey, one per line (# comments)' },
+  'hit-list': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'file of addresses to survey, one per line: only those inside the scope are dialed (how IPv6 is surveyed)',
+  },
   exclude: { type: 'string', multiple: true, valueName: 'CIDR', description: 'range never to contact (opt-outs)' },
   'exclude-file': { type: 'string', valueName: 'FILE', description: 'file of CIDRs never to contact' },
   plan: { type: 'string', valueName: 'FILE', description: 'approved survey plan (required outside loopback)' },
@@ -171,6 +176,7 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     targets,
     exclude,
     ...(values.plan ? { plan: values.plan } : {}),
+    ...(values['hit-list'] ? { hitList: values['hit-list'] } : {}),
     ports: portsOption(values.ports, 'ports'),
     // Absent: the defaults; given, even empty: exactly those (an empty value turns UDP off).
     ...(values['udp-ports'] !== undefined ? { udpPorts: portsOption(values['udp-ports'], 'udp-ports') } : {}),

@@ -5,7 +5,8 @@
  */
 import type { DarknetSourceRecord, DarknetWindow, Finding } from '../core/records.ts';
 import type { RunStore } from '../store/roles/runs.ts';
-import { AddressSet } from '../scope/cidr.ts';
+import { AddressSpace } from '../scope/address-space.ts';
+import type { AddressSet } from '../scope/cidr.ts';
 import { parseIPv4 } from '../scope/ipv4.ts';
 
 /** Checks whose runs survey devices (their scopes are the surveyed space). */
@@ -24,14 +25,16 @@ export function infectionConfidence(source: Pick<DarknetSourceRecord, 'family' |
 
 /**
  * The surveyed space: the scopes (less exclusions) of every survey run in the store, plus
- * extra CIDRs (e.g. ISP prefixes). IPv4.
+ * extra CIDRs (e.g. ISP prefixes). IPv4: the IPv6 parts of a run's scope are left out, as the
+ * darknet classifies IPv4 sources.
  * @example const space = await surveyedSpace(store, ['198.51.100.0/24'])
  */
 export async function surveyedSpace(store: RunStore, extra: readonly string[] = []): Promise<AddressSet> {
-  let space = AddressSet.fromCidrs(extra);
+  const v4 = (cidrs: readonly string[]) => AddressSpace.fromCidrs(cidrs).v4;
+  let space = v4(extra);
   for (const run of await store.listRuns()) {
     if (run.checks.some((check) => observationChecks.has(check))) continue;
-    space = space.union(AddressSet.fromCidrs(run.scope).subtract(AddressSet.fromCidrs(run.exclude)));
+    space = space.union(v4(run.scope).subtract(v4(run.exclude)));
   }
   return space;
 }

@@ -6,7 +6,8 @@
  * written here (RFC 5280 §4.1) and signed with node:crypto (ECDSA P-256, SHA-256).
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
+import { parseIPv6 } from '../scope/ipv6.ts';
 
 export interface CertificateSubject {
   commonName: string;
@@ -122,6 +123,10 @@ function distinguishedName(subject: CertificateSubject): Buffer {
 }
 
 function subjectAltName(names: readonly string[]): Buffer {
-  const general = names.map((name) => (isIPv4(name) ? tlv(0x87, Buffer.from(name.split('.').map(Number))) : tlv(0x82, Buffer.from(name, 'ascii'))));
+  const general = names.map((name) => {
+    if (isIPv4(name)) return tlv(0x87, Buffer.from(name.split('.').map(Number)));
+    if (isIPv6(name)) return tlv(0x87, Buffer.from((parseIPv6(name) ?? 0n).toString(16).padStart(32, '0'), 'hex'));
+    return tlv(0x82, Buffer.from(name, 'ascii'));
+  });
   return sequence(oid('2.5.29.17'), tlv(0x04, sequence(...general)));
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../core/errors.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
 import type { LabTruth } from './truth.ts';
 import type { LabStats } from './lab.ts';
 
@@ -33,7 +34,6 @@ const cliEntry = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 /** Most of the lab's output kept for error messages and the final stats line (answers scroll past). */
 const maxKeptOutput = 64 * 1024;
 const defaultRemediateTimeoutMs = 10_000;
-const dottedQuad = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** A remediate call waiting for its answers, which come in the order of the commands. */
 interface PendingCommand {
@@ -138,7 +138,8 @@ export async function startLabProcess(
     remediate(ips, remediateOptions = {}) {
       for (const ip of ips) {
         // One address per line, nothing else: a stray newline would be a second command.
-        if (!dottedQuad.test(ip)) return Promise.reject(new OpenNoticeError('USAGE', `remediate: "${ip.slice(0, 64)}" is not an IPv4 address`));
+        if (canonicalAddress(ip) !== ip)
+          return Promise.reject(new OpenNoticeError('USAGE', `remediate: "${ip.slice(0, 64)}" is not an address in canonical form`));
       }
       if (ips.length === 0) return Promise.resolve({ remediated: [], unknown: [] });
       if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new OpenNoticeError('LAB_FAILED', 'the lab is not running'));

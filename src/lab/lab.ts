@@ -47,6 +47,10 @@ export interface LabHandle {
   remediate(ip: string): boolean;
   /** Addresses remediated so far, in the order it happened (each once). */
   remediated(): string[];
+  /** Connections the device at `ip` has accepted, all its services together (0 for any other address): proof of what a survey never dialed. */
+  connectionsTo(ip: string): number;
+  /** Every address connections came from, in the order first seen: where a survey's traffic left from. */
+  peers(): string[];
   /** Stop listening, drop every connection and timer. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -80,6 +84,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
   const servers: Server[] = [];
   const udpServices: UdpDeviceHandle[] = [];
   const sockets = new Set<Socket>();
+  const connectionsByIp = new Map<string, number>();
+  const peers = new Set<string>();
   let closing: Promise<void> | undefined;
 
   const close = (): Promise<void> => {
@@ -101,7 +107,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       // allSettled, not all: on a failure every pending listen must finish (and be closed) first.
       const results = await Promise.allSettled(
         batch.map(async (device) => {
-          for (const service of device.services) servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey }));
+          for (const service of device.services)
+            servers.push(await listen(device, service, { seed: resolved.seed, stats, http, sockets, tlsKey, connectionsByIp, peers }));
           for (const service of device.udpServices ?? []) udpServices.push(await serveUdpService(device, service, stats));
           listening++;
           onProgress?.(listening, devices.length);
@@ -128,6 +135,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<LabHandle
       return true;
     },
     remediated: () => [...remediated],
+    connectionsTo: (ip) => connectionsByIp.get(ip) ?? 0,
+    peers: () => [...peers],
     close,
   };
 }
@@ -140,6 +149,10 @@ interface LabRuntime {
   sockets: Set<Socket>;
   /** The one key of every self-signed certificate the lab's TLS services present. */
   tlsKey: KeyObject;
+  /** Connections accepted per device address. */
+  connectionsByIp: Map<string, number>;
+  /** Addresses connections came from. */
+  peers: Set<string>;
 }
 
 /** A TLS client that has not finished its handshake by then is dropped. */
@@ -153,6 +166,8 @@ function listen(device: LabDevice, service: LabService, runtime: LabRuntime): Pr
     socket.once('close', () => runtime.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     runtime.stats.connection(service.protocol, device.role === 'hostile');
+    runtime.connectionsByIp.set(device.ip, (runtime.connectionsByIp.get(device.ip) ?? 0) + 1);
+    if (socket.remoteAddress) runtime.peers.add(socket.remoteAddress);
     onConnection(socket);
   });
   return new Promise((resolve, reject) => {
@@ -298,14 +313,14 @@ function overTls(context: SecureContext, serve: (socket: Socket) => void): (sock
 }
 
 function bindError(error: NodeJS.ErrnoException, ip: string, port: number): OpenNoticeError {
-  const where = `${ip}:${port}`;
+  const where = ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
   const hint =
     error.code === 'EACCES'
       ? 'ports below 1024 need root, or: sysctl net.ipv4.ip_unprivileged_port_start=0'
       : error.code === 'EADDRINUSE'
         ? 'another lab (or program) already listens there; stop it or choose another --cidr'
         : error.code === 'EADDRNOTAVAIL'
-          ? 'the address is not local; on Linux all of 127.0.0.0/8 is loopback, elsewhere add it as an alias of lo'
+          ? 'the address is not local; on Linux all of 127.0.0.0/8 is loopback, elsewhere add it as an alias of lo; an IPv6 lab runs inside a network namespace with its prefix routed to lo (docs/operations.md)'
           : error.code === 'EMFILE' || error.code === 'ENFILE'
             ? 'too many open files: each service is one listening socket; raise `ulimit -n` or use fewer devices'
             : 'see the system error';

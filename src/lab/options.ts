@@ -1,10 +1,16 @@
 import { OpenNoticeError } from '../core/errors.ts';
 import { parseCidr, type Cidr } from '../scope/cidr.ts';
+import { formatIPv6Cidr, IPv6Set, parseIPv6Cidr, type IPv6Cidr } from '../scope/cidr6.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
+import { formatIPv6 } from '../scope/ipv6.ts';
 
 /** How to build a lab. Every lab with the same options is the same lab. */
 export interface LabOptions {
-  /** Loopback network the devices live in: a /16 or smaller inside 127.0.0.0/8. */
+  /**
+   * Network the devices live in: a /16 or smaller inside 127.0.0.0/8 (loopback), or an IPv6
+   * /64 to /120 of the documentation prefix 2001:db8::/32 for a lab
+   * inside a network namespace that holds that prefix and nothing else.
+   */
   cidr: string;
   /** Seed of every random choice (addresses, devices, credentials). */
   seed: number;
@@ -35,9 +41,10 @@ export function resolveLabOptions(partial: Partial<LabOptions> = {}): LabOptions
     deviceCount: partial.deviceCount ?? defaultLabOptions.deviceCount,
     hostile: partial.hostile ?? defaultLabOptions.hostile,
   };
-  const network = parseLabCidr(options.cidr);
+  const v6 = options.cidr.includes(':') ? parseLabIPv6Cidr(options.cidr) : undefined;
+  const network = v6 ? undefined : parseLabCidr(options.cidr);
   if (!Number.isSafeInteger(options.seed)) throw new OpenNoticeError('USAGE', `lab seed must be an integer, got ${String(options.seed)}`);
-  const capacity = labHostAddresses(network).length;
+  const capacity = v6 ? labIPv6Capacity(v6) : labHostAddresses(network!).length;
   if (!Number.isSafeInteger(options.deviceCount) || options.deviceCount < 1 || options.deviceCount > capacity) {
     throw new OpenNoticeError('USAGE', `lab device count must be an integer from 1 to ${capacity} for ${options.cidr}, got ${String(options.deviceCount)}`);
   }
@@ -47,7 +54,62 @@ export function resolveLabOptions(partial: Partial<LabOptions> = {}): LabOptions
       `a lab with hostile devices needs at least ${minimumDevicesWithHostile} devices (got ${options.deviceCount}); add devices or turn hostile devices off`,
     );
   }
-  return { ...options, cidr: `${formatIPv4(network.network)}/${network.prefixLength}` };
+  return { ...options, cidr: v6 ? formatIPv6Cidr(v6) : `${formatIPv4(network!.network)}/${network!.prefixLength}` };
+}
+
+/**
+ * Where an IPv6 lab may number its devices: the documentation prefix (RFC 3849), which no
+ * network routes or configures. Not unique-local space: many home and office LANs number
+ * their devices from fd00::/8, and the lab must never answer on an address a LAN uses.
+ */
+const labIPv6Space = IPv6Set.fromCidrs(['2001:db8::/32']);
+
+/** At most this many device addresses in an IPv6 lab network: host numbers 1 to 65534. */
+const maxIPv6LabHosts = 65_534;
+
+/**
+ * Parse an IPv6 lab network: a /64 to /120 inside 2001:db8::/32. The lab listens
+ * there only inside a network namespace the caller made (docs/operations.md); such a prefix is
+ * never routed on the internet, so no other machine can reach it even if it leaked.
+ * @example parseLabIPv6Cidr('2001:db8:6::/64').prefixLength // 64
+ */
+export function parseLabIPv6Cidr(text: string): IPv6Cidr {
+  let network: IPv6Cidr;
+  try {
+    network = parseIPv6Cidr(text);
+  } catch (error) {
+    throw new OpenNoticeError('USAGE', `lab network: ${(error as Error).message}`, {}, { cause: error });
+  }
+  const inside = IPv6Set.fromCidrs([formatIPv6Cidr(network)]).subtract(labIPv6Space).size === 0n;
+  if (!inside || network.prefixLength < 64 || network.prefixLength > 120) {
+    throw new OpenNoticeError(
+      'USAGE',
+      `an IPv6 lab network must be a /64 to /120 inside the documentation prefix 2001:db8::/32, got "${text}" — e.g. 2001:db8:6::/64`,
+    );
+  }
+  return network;
+}
+
+function labIPv6Capacity(network: IPv6Cidr): number {
+  return Math.min(maxIPv6LabHosts, 2 ** (128 - network.prefixLength) - 1);
+}
+
+/**
+ * The device address of host number `host` (1 … capacity) in an IPv6 lab network.
+ * @example labIPv6Address(parseLabIPv6Cidr('2001:db8:6::/64'), 26) // '2001:db8:6::1a'
+ */
+export function labIPv6Address(network: IPv6Cidr, host: number): string {
+  return formatIPv6(network.network + BigInt(host));
+}
+
+/**
+ * Host numbers an IPv6 lab network may give its devices, ascending: 1 to 65534 (fewer in a
+ * small network), so the devices' addresses are scattered over a range no sweep would cover
+ * while the population stays a function of the seed.
+ * @example labIPv6Hosts(parseLabIPv6Cidr('2001:db8:6::/120')).length // 255
+ */
+export function labIPv6Hosts(network: IPv6Cidr): number[] {
+  return Array.from({ length: labIPv6Capacity(network) }, (_, index) => index + 1);
 }
 
 /**

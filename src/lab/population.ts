@@ -8,7 +8,16 @@ import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
 import { choosePayloadSlots, payloadDevice } from './payload-devices.ts';
-import { hostilePerBehaviour, labHostAddresses, parseLabCidr, resolveLabOptions, type LabOptions } from './options.ts';
+import {
+  hostilePerBehaviour,
+  labHostAddresses,
+  labIPv6Address,
+  labIPv6Hosts,
+  parseLabCidr,
+  parseLabIPv6Cidr,
+  resolveLabOptions,
+  type LabOptions,
+} from './options.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { hostileBehaviours, type HostileBehaviour, type LabDevice, type LabService } from './types.ts';
 import { labVendors } from './vendors/index.ts';
@@ -61,16 +70,21 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
 
 /** `deviceCount` distinct addresses scattered over the network (seeded), ascending. */
 function chooseAddresses(options: LabOptions, random: Random): string[] {
-  const pool = labHostAddresses(parseLabCidr(options.cidr));
+  if (options.cidr.includes(':')) {
+    const network = parseLabIPv6Cidr(options.cidr);
+    return sample(labIPv6Hosts(network), options.deviceCount, random).map((host) => labIPv6Address(network, host));
+  }
+  return sample(labHostAddresses(parseLabCidr(options.cidr)), options.deviceCount, random).map(formatIPv4);
+}
+
+/** `count` numbers of the pool drawn uniformly (seeded), ascending. */
+function sample(pool: number[], count: number, random: Random): number[] {
   // Partial Fisher–Yates: the first deviceCount slots become a uniform random sample.
-  for (let index = 0; index < options.deviceCount; index++) {
+  for (let index = 0; index < count; index++) {
     const swapWith = random.int(index, pool.length - 1);
     [pool[index], pool[swapWith]] = [pool[swapWith]!, pool[index]!];
   }
-  return pool
-    .slice(0, options.deviceCount)
-    .sort((a, b) => a - b)
-    .map(formatIPv4);
+  return pool.slice(0, count).sort((a, b) => a - b);
 }
 
 function chooseHostileDevices(options: LabOptions, random: Random): Map<number, HostileBehaviour> {

@@ -29,3 +29,13 @@ export function canonicalAddress(text: string): string | undefined {
   if (v6 >> 32n === ipv4MappedHigh) return formatIPv4(Number(v6 & 0xffffffffn));
   return formatIPv6(v6);
 }
+
+/**
+ * An address and port as one piece of text: IPv6 in brackets (RFC 3986 §3.2.2), so the port is
+ * never read as the address's last group.
+ * @example addressWithPort('2001:db8::7', 23) // '[2001:db8::7]:23'
+ * @example addressWithPort('192.0.2.7', 23) // '192.0.2.7:23'
+ */
+export function addressWithPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

@@ -49,12 +49,18 @@ test('handshake errors are told apart: not TLS, a failed TLS handshake, a close'
   assert.deepEqual(classifyHandshakeError(error('EMFILE')), { status: 'unknown-error', code: 'socket-error', message: 'TLS handshake: EMFILE' });
 });
 
-test('the one address check: IPv4 literals in scope on a real port', () => {
-  const scope = buildScope({ allow: ['127.0.0.0/24'], exclude: ['127.0.0.9'] });
+test('the one address check: IPv4 and IPv6 literals in scope on a real port', () => {
+  const scope = buildScope({ allow: ['127.0.0.0/24', '::1'], exclude: ['127.0.0.9'] });
   assert.equal(addressFamily('127.0.0.1'), 4);
-  assert.equal(addressFamily('::1'), undefined);
+  assert.equal(addressFamily('::1'), 6);
+  assert.equal(addressFamily('2001:db8::7'), 6);
+  // Reaches the IPv4 host past the IPv4 scope; a zone or spaces are not literals the scope knows.
+  assert.equal(addressFamily('::ffff:127.0.0.1'), undefined);
+  assert.equal(addressFamily('fe80::1%eth0'), undefined);
+  assert.equal(addressFamily(' ::1'), undefined);
   assert.equal(addressFamily('127.000.0.1'), undefined);
   assert.deepEqual(checkTarget(scope, { ip: '127.0.0.1', port: 23 }), { family: 4 });
+  assert.deepEqual(checkTarget(scope, { ip: '::1', port: 23 }), { family: 6 });
   const refusal = (ip: string, port: number) => {
     const checked = checkTarget(scope, { ip, port });
     return 'refused' in checked ? checked.refused : undefined;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { OpenNoticeError } from '../core/errors.ts';
-import { parseCidr, formatCidr } from './cidr.ts';
+import { parseAnyCidr } from './address-space.ts';
 
 export interface CidrListEntry {
   cidr: string;
@@ -9,8 +9,9 @@ export interface CidrListEntry {
 }
 
 /**
- * Parse a CIDR list: one CIDR (or address) per line, "#" comments, blank lines ignored.
- * Used for allow-lists, exclude/opt-out lists and the default blocklist.
+ * Parse a CIDR list: one IPv4 or IPv6 CIDR (or address) per line, "#" comments, blank lines
+ * ignored; each entry in its canonical text. Used for allow-lists, exclude/opt-out lists and the
+ * default blocklist.
  * @example parseCidrList('10.0.0.0/8  # RFC 1918\n', 'blocklist.conf')
  */
 export function parseCidrList(text: string, file: string): CidrListEntry[] {
@@ -21,7 +22,7 @@ export function parseCidrList(text: string, file: string): CidrListEntry[] {
     const comment = hash >= 0 ? rawLine.slice(hash + 1).trim() : '';
     if (!content) return;
     try {
-      entries.push({ cidr: formatCidr(parseCidr(content)), comment, line: index + 1 });
+      entries.push({ cidr: parseAnyCidr(content).text, comment, line: index + 1 });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new OpenNoticeError('SCOPE_INVALID', message, { file, line: index + 1 });

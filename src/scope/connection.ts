@@ -52,8 +52,10 @@ export interface Connection {
  * "the dialer refused" from "the network said no" (both kinds can share a status).
  */
 export type DialFailureCode =
-  /** Refused by the dialer before any packet: the address is not an IPv4 literal (IPv6 is not dialed yet). */
+  /** Refused by the dialer before any packet: the address is not an IPv4 or IPv6 literal (host names, IPv4-mapped IPv6). */
   | 'unsupported-address'
+  /** Refused by the dialer before any packet: the plan publishes source addresses, none of the target's family. */
+  | 'no-source-address'
   /** Refused by the dialer before any packet: outside the scope, excluded or on the blocklist. */
   | 'out-of-scope'
   /** Refused by the dialer before any packet: the port is not 1..65535. */

@@ -7,6 +7,7 @@
  */
 import type { Socket as DatagramSocket } from 'node:dgram';
 import type { GrabStatus, Target } from '../core/records.ts';
+import { canonicalAddress } from './canonical-address.ts';
 
 /** Opens a UDP socket; the dialer's default is node:dgram's createSocket, tests pass a wrapper. */
 export type DatagramSocketFactory = (type: 'udp4' | 'udp6') => DatagramSocket;
@@ -130,7 +131,8 @@ export function exchangeDatagram(start: ExchangeStart): Promise<DatagramExchange
       else finish('error', error.code ?? error.message);
     });
     socket.on('message', (message: Buffer, from: { address: string; port: number }) => {
-      if (sentAt === undefined || from.address !== target.ip || from.port !== target.port) {
+      // Compared as canonical text: the kernel's form of an IPv6 address may differ from the target's (an embedded IPv4 tail).
+      if (sentAt === undefined || from.port !== target.port || (from.address !== target.ip && canonicalAddress(from.address) !== canonicalAddress(target.ip))) {
         strays++;
         return;
       }

@@ -2,7 +2,7 @@ import type { Target } from '../core/records.ts';
 import { DialFailure } from './connection.ts';
 import { createAdmission, type RateOptions } from './limits.ts';
 import type { Scope } from './scope.ts';
-import { checkTarget, type AddressFamily } from './target-address.ts';
+import { addressFamily, checkTarget, type AddressFamily } from './target-address.ts';
 
 /** The ways the dialer reaches a target. TLS is counted apart from plain TCP. */
 export type Transport = 'tcp' | 'tls' | 'udp';
@@ -53,7 +53,13 @@ export interface DialGate {
  */
 export function createDialGate(options: GateOptions): DialGate {
   const admission = createAdmission(options.rate);
-  const sources = options.sourceAddresses ?? [];
+  // Each family sends from its own published addresses: an IPv6 target never gets an
+  // unpublished address the kernel would pick, nor an IPv4 one it could not use.
+  const sourcesOf: { readonly [family in AddressFamily]: readonly string[] } = {
+    4: (options.sourceAddresses ?? []).filter((address) => addressFamily(address) === 4),
+    6: (options.sourceAddresses ?? []).filter((address) => addressFamily(address) === 6),
+  };
+  const anySources = (options.sourceAddresses ?? []).length > 0;
   const dialedBy = { tcp: 0, tls: 0, udp: 0 };
   let dialed = 0;
   let refusedByScope = 0;
@@ -62,7 +68,12 @@ export function createDialGate(options: GateOptions): DialGate {
   return {
     check(target) {
       const checked = checkTarget(options.scope, target);
-      if ('family' in checked) return checked.family;
+      if ('family' in checked) {
+        if (anySources && sourcesOf[checked.family].length === 0) {
+          throw new DialFailure('blocked-target', target, `no published source address of IPv${checked.family} to send from`, 'no-source-address');
+        }
+        return checked.family;
+      }
       if (checked.refused !== 'invalid-port') refusedByScope++;
       throw new DialFailure('blocked-target', target, checked.message, checked.refused);
     },
@@ -81,6 +92,8 @@ export function createDialGate(options: GateOptions): DialGate {
       }
       dialed++;
       dialedBy[transport]++;
+      const family = addressFamily(target.ip) ?? 4;
+      const sources = sourcesOf[family];
       return { localAddress: sources.length > 0 ? sources[dialed % sources.length] : undefined, release };
     },
     countStrays(count) {

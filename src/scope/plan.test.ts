@@ -126,7 +126,7 @@ test('invalid values are reported at their file:line', () => {
     ['contact: jane@example.net', 'contact: jane', /operator\.contact: "jane" is not an e-mail address/, 4],
     ['transparencyUrl: https://survey.example.net/', 'transparencyUrl: ftp://x', /not an http\(s\) URL/, 5],
     ['ranges: [192.0.2.0/24]', 'ranges: [192.0.2.0/24, 192.0.2.1/24]', /ranges\[1\]: .*host bits set; did you mean 192\.0\.2\.0\/24/, 10],
-    ['sourceAddresses: [203.0.113.10]', 'sourceAddresses: [203.0.113.300]', /sourceAddresses\[0\]: "203\.0\.113\.300" is not an IPv4 address/, 9],
+    ['sourceAddresses: [203.0.113.10]', 'sourceAddresses: [203.0.113.300]', /sourceAddresses\[0\]: "203\.0\.113\.300" is not an IPv4 or IPv6 address/, 9],
     ['checks: [discovery, credentials]', 'checks: [discovery, exploit]', /checks\[1\]: expected one of discovery, identify, credentials/, 11],
     ['checks: [discovery, credentials]', 'checks: []\nchecks2: 1', /unknown field "checks2"/, 12],
     ['perHostConcurrent: 2', 'perHostConcurrent: 50', /rates\.perHostConcurrent: must be at most 20/, 13],

@@ -10,8 +10,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createFieldReader, parseDataFile, type DataPath } from '../core/data-file.ts';
 import { OpenNoticeError } from '../core/errors.ts';
-import { formatCidr, parseCidr } from './cidr.ts';
-import { parseIPv4 } from './ipv4.ts';
+import { parseAnyCidr } from './address-space.ts';
+import { canonicalAddress } from './canonical-address.ts';
 
 export const surveyChecks = ['discovery', 'identify', 'credentials', 'firmware'] as const;
 export type SurveyCheck = (typeof surveyChecks)[number];
@@ -48,10 +48,15 @@ export interface SurveyPlan {
   validFrom: string;
   /** End of validity, ISO-8601 (a date alone means the whole of that day, UTC). */
   validUntil: string;
-  /** Addresses the survey traffic comes from, published for network owners. */
+  /** Addresses the survey traffic comes from, published for network owners (IPv4 and IPv6, canonical text). */
   sourceAddresses: string[];
-  /** Allow-list: only these CIDRs may be surveyed. */
+  /** Allow-list: only these CIDRs (IPv4 or IPv6) may be surveyed. */
   ranges: string[];
+  /**
+   * Absolute path of the plan's hit list (one address a line), given relative to the plan: the
+   * addresses an IPv6 scope is surveyed through (IPv6 is surveyed from lists, not sweeps).
+   */
+  hitList?: string;
   exclude: string[];
   /** TCP ports; absent means the survey's defaults. */
   ports?: number[];
@@ -77,6 +82,7 @@ const topLevelFields = [
   'sourceAddresses',
   'ranges',
   'exclude',
+  'hitList',
   'ports',
   'udpPorts',
   'resolverCheckName',
@@ -148,13 +154,14 @@ export function loadSurveyPlan(file: string, options: { now?: Date } = {}): Surv
     authorization: read.string(root.authorization, ['authorization']),
     validFrom: validFrom.toISOString(),
     validUntil: validUntil.toISOString(),
-    sourceAddresses: nonEmptyList(read, root.sourceAddresses, ['sourceAddresses']).map((value, index) => ipv4At(read, value, ['sourceAddresses', index])),
+    sourceAddresses: nonEmptyList(read, root.sourceAddresses, ['sourceAddresses']).map((value, index) => addressAt(read, value, ['sourceAddresses', index])),
     ranges: nonEmptyList(read, root.ranges, ['ranges']).map((value, index) => cidrAt(read, value, ['ranges', index])),
     exclude: isPresent(root.exclude) ? read.list(root.exclude, ['exclude']).map((value, index) => cidrAt(read, value, ['exclude', index])) : [],
     checks: [...new Set(checks)],
     credentialList: isPresent(root.credentialList) ? credentialListAt(read, root.credentialList, file) : 'default',
     rates,
   };
+  if (isPresent(root.hitList)) plan.hitList = planFileAt(read, root.hitList, ['hitList'], file, 'hit list');
   if (isPresent(root.ports)) {
     plan.ports = nonEmptyList(read, root.ports, ['ports']).map((value, index) => wholeNumberAt(read, value, ['ports', index], 1, 65535));
   }
@@ -247,16 +254,18 @@ function positiveNumberAt(read: FieldReader, value: unknown, path: DataPath, max
   return number;
 }
 
-function ipv4At(read: FieldReader, value: unknown, path: DataPath): string {
+/** A source address of either family, in canonical text (the form the host's interfaces list). */
+function addressAt(read: FieldReader, value: unknown, path: DataPath): string {
   const text = read.string(value, path).trim();
-  if (parseIPv4(text) === undefined) read.fail(path, `"${text}" is not an IPv4 address`);
-  return text;
+  const address = canonicalAddress(text);
+  if (address === undefined) return read.fail(path, `"${text}" is not an IPv4 or IPv6 address`);
+  return address;
 }
 
 function cidrAt(read: FieldReader, value: unknown, path: DataPath): string {
   const text = read.string(value, path);
   try {
-    return formatCidr(parseCidr(text));
+    return parseAnyCidr(text).text;
   } catch (error) {
     return read.fail(path, error instanceof Error ? error.message : String(error));
   }
@@ -283,6 +292,12 @@ export function checkName(text: string): string | undefined {
 function credentialListAt(read: FieldReader, value: unknown, planFile: string): string {
   const text = read.string(value, ['credentialList']).trim();
   if (text === 'default') return 'default';
+  return planFileAt(read, text, ['credentialList'], planFile, 'credential list');
+}
+
+/** A file path relative to the plan that must exist now (not mid-survey). */
+function planFileAt(read: FieldReader, value: unknown, field: DataPath, planFile: string, what: string): string {
+  const text = read.string(value, field).trim();
   const path = resolve(dirname(planFile), text);
   let isFile = false;
   try {
@@ -290,6 +305,6 @@ function credentialListAt(read: FieldReader, value: unknown, planFile: string): 
   } catch {
     isFile = false;
   }
-  if (!isFile) read.fail(['credentialList'], `credential list "${text}" not found (looked for ${path})`);
+  if (!isFile) read.fail(field, `${what} "${text}" not found (looked for ${path})`);
   return path;
 }

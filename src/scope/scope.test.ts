@@ -122,7 +122,7 @@ test('property: no target outside the allow-list or inside the exclude-list is p
     }
     const allowSet = AddressSet.fromCidrs(allow);
     const excludeSet = AddressSet.fromCidrs(exclude);
-    for (const target of permutedTargets({ addresses: scope.allowed, ports: [23], seed: trial })) {
+    for (const target of permutedTargets({ addresses: scope.allowed.v4, ports: [23], seed: trial })) {
       const address = parseIPv4(target.ip)!;
       assert.ok(allowSet.has(address) && !excludeSet.has(address), target.ip);
       assert.ok(scope.allows(target.ip));
@@ -133,7 +133,7 @@ test('property: no target outside the allow-list or inside the exclude-list is p
 test('scope: reserved ranges are removed from real scopes, loopback is exempt', () => {
   const lab = buildScope({ allow: ['127.77.0.0/16'] });
   assert.equal(lab.loopbackOnly, true);
-  assert.equal(lab.allowed.size, 65536);
+  assert.equal(lab.allowed.v4.size, 65536);
   const real = buildScope({ allow: ['192.168.0.0/15'] });
   assert.equal(real.loopbackOnly, false);
   assert.equal(real.allows('192.168.1.1'), false);

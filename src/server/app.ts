@@ -5,6 +5,7 @@
  * module: the Node request and response are described by the few members it uses.
  */
 import { OpenNoticeError } from '../core/errors.ts';
+import { canonicalAddress } from '../scope/canonical-address.ts';
 import { createAuth, type Auth, type AuthOptions } from './auth/index.ts';
 import { bodyFromBuffer, bodyFromStream } from './body.ts';
 import { cookieNames } from './cookies.ts';
@@ -80,7 +81,9 @@ export interface App {
   handle(request: NodeRequestLike, response: NodeResponseLike): Promise<void>;
 }
 
-const unwrapMapped = (address: string) => (address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address);
+// The canonical text (IPv4-mapped unwrapped, IPv6 as RFC 5952) is the one findings are stored under,
+// so an IPv6 visitor's check page finds them whatever form the socket or the proxy wrote.
+const unwrapMapped = (address: string) => canonicalAddress(address) ?? address;
 
 function clientAddress(peer: string, forwardedFor: string | undefined, trustProxy: boolean): string {
   const address = unwrapMapped(peer);

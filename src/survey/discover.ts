@@ -1,6 +1,6 @@
 /**
  * The survey's first stage: which (address, port) pairs are open, grouped by host. Either the
- * built-in connect scan over the scope's addresses and ports in a seeded pseudo-random order,
+ * built-in connect scan over the scope's addresses (or a hit list's) and ports in a seeded pseudo-random order,
  * or open ports handed in (a ZMap/masscan file, a re-survey's list) — which the scope still
  * filters, because a file may name anything.
  */
@@ -61,7 +61,7 @@ export async function discoverOpenPorts(settings: SurveySettings, dialer: Dialer
     return discovery;
   }
 
-  const order = { addresses: settings.scope.allowed, ports: settings.ports, seed: settings.seed };
+  const order = { addresses: settings.addresses.addresses, ports: settings.ports, seed: settings.seed };
   const total = countTargets(order);
   await connectScan({
     dialer,
@@ -81,5 +81,5 @@ export async function discoverOpenPorts(settings: SurveySettings, dialer: Dialer
 
 /** How many targets the connect scan of these settings probes (0 when open ports are given). */
 export function discoveryTotal(settings: SurveySettings): number {
-  return settings.discovery.kind === 'given' ? 0 : countTargets({ addresses: settings.scope.allowed, ports: settings.ports, seed: settings.seed });
+  return settings.discovery.kind === 'given' ? 0 : countTargets({ addresses: settings.addresses.addresses, ports: settings.ports, seed: settings.seed });
 }

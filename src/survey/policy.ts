@@ -14,12 +14,14 @@ import { readOpenPorts } from '../discover/import.ts';
 import { type DetectionLimits, defaultDetectionLimits } from '../protocols/detect.ts';
 import { defaultLoginTiming, type LoginTiming } from '../protocols/login-pacing.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
-import { AddressSet } from '../scope/cidr.ts';
+import { AddressSpace } from '../scope/address-space.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
 import { defaultConnectionLimits } from '../scope/dialer.ts';
 import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
+import { readHitList, surveyAddresses, type SurveyAddresses } from '../scope/hit-list.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
+import { textAddressList } from '../scope/targets.ts';
 import { defaultPortsFor } from './ports/survey-ports.ts';
 import { assertUdpPortsApproved, defaultUdpRetries, resolverCheckNameOf, resolveUdpPorts, udpCheckMarker, udpRetriesCeiling } from './udp-policy.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
@@ -59,7 +61,7 @@ const defaults = {
   seed: 1,
 };
 
-const loopback = AddressSet.fromCidrs(['127.0.0.0/8']);
+const loopback = AddressSpace.fromCidrs(['127.0.0.0/8', '::1/128']);
 
 /** Open ports the survey is handed instead of discovering them. */
 export interface GivenOpenPorts {
@@ -77,6 +79,8 @@ export interface SurveySettings {
   excludeCidrs: string[];
   /** Approved opt-out ranges this survey leaves out (also inside `scope`). */
   optOutRanges: string[];
+  /** The addresses the connect scan visits (a hit list's in-scope addresses, or the scope); empty when open ports are given. */
+  addresses: SurveyAddresses;
   ports: number[];
   /** UDP ports, each with a UDP protocol in the registry (empty: no UDP). */
   udpPorts: number[];
@@ -115,6 +119,8 @@ export interface PolicyContext {
   now?: () => Date;
   /** Addresses configured on this host (tests pass their own); default: the host's interfaces. */
   localAddresses?: () => readonly string[];
+  /** Reserved ranges taken out of the blocklist: a test namespace's documentation prefix (scope.ts, `allowReserved`); never set in production. */
+  allowReserved?: readonly string[];
 }
 
 /**
@@ -134,8 +140,8 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     assertSourceAddressesPresent(plan, context.localAddresses?.() ?? localAddresses());
     if (scopeCidrs.length === 0) scopeCidrs = [...plan.ranges];
     excludeCidrs = [...plan.exclude, ...excludeCidrs];
-    const planRanges = AddressSet.fromCidrs(plan.ranges);
-    const outside = scopeCidrs.filter((cidr) => AddressSet.fromCidrs([cidr]).subtract(planRanges).size > 0);
+    const planRanges = AddressSpace.fromCidrs(plan.ranges);
+    const outside = scopeCidrs.filter((cidr) => !AddressSpace.fromCidrs([cidr]).subtract(planRanges).isEmpty);
     if (outside.length > 0) throw planError(plan, `--target ${outside.join(', ')} is outside the plan's ranges (${plan.ranges.join(', ')})`);
     assertUdpPortsApproved(given.udpPorts, plan);
     const portsOutside = plan.ports ? (given.ports ?? []).filter((port) => !plan.ports!.includes(port)) : [];
@@ -146,7 +152,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   }
   // The plan question comes first: "you need a plan" helps more than "that range is reserved".
   const requestedCidrs = scopeCidrs.length > 0 ? scopeCidrs : ['0.0.0.0/0'];
-  if (!plan && AddressSet.fromCidrs(requestedCidrs).subtract(loopback).size > 0) {
+  if (!plan && !AddressSpace.fromCidrs(requestedCidrs).subtract(loopback).isEmpty) {
     throw new OpenNoticeError(
       'PLAN_REQUIRED',
       'surveying addresses outside loopback needs an approved survey plan: --plan FILE with operator, contact, sourceAddresses, ranges, checks, credentialList and rates (see examples/survey-plan.yaml and docs/operations.md)',
@@ -154,7 +160,12 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   }
   const udpPorts = resolveUdpPorts(given.udpPorts, plan, context.protocols);
   const optOutRanges = await approvedOptOutRanges(context.store);
-  const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges });
+  const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges, allowReserved: context.allowReserved });
+  const hitListFile = given.hitList ?? plan?.hitList;
+  const addresses =
+    discovery.kind === 'connect-scan'
+      ? surveyAddresses(scope, hitListFile === undefined ? undefined : readHitList(hitListFile))
+      : { addresses: textAddressList([]), leftOut: 0 };
 
   const cap = (requested: number | undefined, fallback: number, planLimit?: number) => Math.min(requested ?? fallback, planLimit ?? Infinity);
   const speed = scope.loopbackOnly ? defaults.loopback : defaults.network;
@@ -169,6 +180,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     scopeCidrs: requestedCidrs,
     excludeCidrs: [...new Set([...excludeCidrs, ...optOutRanges])],
     optOutRanges,
+    addresses,
     ports: resolvePorts(given.ports, plan, context.protocols),
     udpPorts,
     udpRetries: limits.udpRetries ?? defaultUdpRetries,

@@ -51,6 +51,12 @@ export type DiscoverySource =
 export interface SurveyRequest {
   /** CIDRs to survey; empty or absent means the plan's ranges (or, with a file of open ports, whatever it names inside the scope). */
   targets?: readonly string[];
+  /**
+   * Path of a hit list (one IPv4 or IPv6 address a line): the connect scan then visits exactly
+   * its addresses that the scope allows, instead of sweeping the scope. IPv6 scopes larger than
+   * a /120 are surveyed only this way (or from a scan file). Default: the plan's hitList.
+   */
+  hitList?: string;
   /** CIDRs never to contact, on top of the plan's exclusions, the blocklist and the approved opt-outs. */
   exclude?: readonly string[];
   /** Path of the approved survey plan; required for any address outside loopback. */

@@ -55,6 +55,8 @@ export interface SurveyDeps {
   onSettings?: (settings: SurveySettings) => void;
   /** The clock runs, observations and findings are dated by (default: the system clock; the demo simulates weeks). */
   now?: () => Date;
+  /** Reserved ranges a test's network namespace numbers its lab from (scope.ts, `allowReserved`); never set in production. */
+  allowReserved?: readonly string[];
 }
 
 /**
@@ -63,7 +65,7 @@ export interface SurveyDeps {
  */
 export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promise<SurveySummary> {
   const protocols = deps.protocols ?? shippedProtocols;
-  const settings = await resolveSurvey(request, { store: deps.store, protocols, now: deps.now });
+  const settings = await resolveSurvey(request, { store: deps.store, protocols, now: deps.now, allowReserved: deps.allowReserved });
   deps.onSettings?.(settings);
   const identify = deps.identification(settings.scope, request.rules ?? []);
   const firmware = settings.firmware ? (deps.firmware ?? (await loadFirmwareAssessor(deps.store))) : undefined;

@@ -1,3 +1,4 @@
+import { addressWithPort } from '../../scope/canonical-address.ts';
 import { printable, renderCsv } from '../../report/cells.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, integerOption } from '../command.ts';
@@ -49,7 +50,7 @@ Example:  opennotice audit --run 3 --csv > run-3-attempts.csv`,
       io.stdout.write(`run ${runId}: ${attempts.length} login attempts, ${plan}\n`);
       for (const attempt of attempts) {
         io.stdout.write(
-          `${attempt.attemptedAt}  ${`${attempt.ip}:${attempt.port}`.padEnd(21)} ${attempt.protocol.padEnd(7)} ${attempt.dictionaryEntryId.padEnd(7)} ${attempt.username.padEnd(14)} ${attempt.outcome}${attempt.detail ? `  (${printable(attempt.detail)})` : ''}\n`,
+          `${attempt.attemptedAt}  ${addressWithPort(attempt.ip, attempt.port).padEnd(21)} ${attempt.protocol.padEnd(7)} ${attempt.dictionaryEntryId.padEnd(7)} ${attempt.username.padEnd(14)} ${attempt.outcome}${attempt.detail ? `  (${printable(attempt.detail)})` : ''}\n`,
         );
       }
       return 0;

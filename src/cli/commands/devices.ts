@@ -1,33 +1,28 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { renderDeviceVersionsCsv, renderDeviceVersionsTable, renderDevicesCsv, renderDevicesTable } from '../../report/devices.ts';
 import { canonicalAddress } from '../../scope/canonical-address.ts';
-import { cidrToRange, parseCidr, type AddressRange } from '../../scope/cidr.ts';
-import { parseIPv4 } from '../../scope/ipv4.ts';
+import { AddressSpace } from '../../scope/address-space.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { DeviceFilter, DeviceRow, DeviceVersionRow } from '../../store/roles/inventory.ts';
 import { defineCommand, integerOption } from '../command.ts';
 
-/** What --address selects: one address (looked up by the store), or an IPv4 CIDR (checked here). */
-type AddressSelection = { ip: string } | { range: AddressRange } | undefined;
+/** What --address selects: one address (looked up by the store), or an IPv4 or IPv6 CIDR (checked here). */
+type AddressSelection = { ip: string } | { range: AddressSpace } | undefined;
 
 function addressSelection(raw: string | undefined): AddressSelection {
   if (raw === undefined) return undefined;
   const text = raw.trim();
   if (!text.includes('/')) {
     const ip = canonicalAddress(text);
-    if (ip === undefined) throw new OpenNoticeError('USAGE', `--address: "${raw}" is not an IP address or an IPv4 CIDR (e.g. 192.0.2.7 or 192.0.2.0/24)`);
+    if (ip === undefined)
+      throw new OpenNoticeError('USAGE', `--address: "${raw}" is not an IP address or a CIDR (e.g. 192.0.2.7, 192.0.2.0/24 or 2001:db8::/48)`);
     return { ip };
   }
   try {
-    return { range: cidrToRange(parseCidr(text)) };
+    return { range: AddressSpace.fromCidrs([text]) };
   } catch (error) {
     throw new OpenNoticeError('USAGE', `--address: ${(error as Error).message}`);
   }
-}
-
-function inRange(ip: string, range: AddressRange): boolean {
-  const value = parseIPv4(ip);
-  return value !== undefined && value >= range.first && value <= range.last;
 }
 
 export default defineCommand({
@@ -43,7 +38,7 @@ Examples:  opennotice devices --product dropbear
            opennotice devices --address 192.0.2.0/24 --vendor hikvision --csv > hikvision.csv
            opennotice devices --address 192.0.2.7 --history`,
   options: {
-    address: { type: 'string', valueName: 'IP|CIDR', description: 'one address, or the devices inside an IPv4 CIDR' },
+    address: { type: 'string', valueName: 'IP|CIDR', description: 'one address, or the devices inside an IPv4 or IPv6 CIDR' },
     vendor: { type: 'string', valueName: 'TEXT', description: 'vendor contains TEXT (ignoring case)' },
     model: { type: 'string', valueName: 'TEXT', description: 'model contains TEXT (ignoring case)' },
     product: { type: 'string', valueName: 'TEXT', description: 'a software component’s product or CPE name contains TEXT (ignoring case)' },
@@ -67,7 +62,7 @@ Examples:  opennotice devices --product dropbear
     const store = await openStore(String(values.db));
     try {
       let devices: DeviceRow[] = await store.listDevices(filter);
-      if (selection && 'range' in selection) devices = devices.filter((device) => inRange(device.ip, selection.range));
+      if (selection && 'range' in selection) devices = devices.filter((device) => selection.range.has(device.ip));
       const shown = values.json || values.csv ? devices : devices.slice(0, limit);
       if (values.history) {
         const versions: DeviceVersionRow[] = [];

@@ -25,7 +25,7 @@ While it runs it reads commands on stdin, one per line, and answers each on stdo
     cidr: {
       type: 'string',
       valueName: 'CIDR',
-      description: 'loopback range for the devices (a /16 or smaller inside 127.0.0.0/8)',
+      description: 'range for the devices: a /16 or smaller inside 127.0.0.0/8, or an IPv6 /64 to /120 of 2001:db8::/32 inside a network namespace',
       default: defaultLabOptions.cidr,
     },
     seed: { type: 'string', valueName: 'N', description: 'seed of the device population', default: String(defaultLabOptions.seed) },

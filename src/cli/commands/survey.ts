@@ -38,6 +38,8 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
         onSettings: (decided) => {
           settings = decided;
           if (decided.optOutRanges.length > 0) io.stderr.write(`excluding ${decided.optOutRanges.length} opted-out ranges\n`);
+          // A hit list's addresses outside the scope are left out, never dialed: say how many, so a stale list shows.
+          if (decided.addresses.leftOut > 0) io.stderr.write(`hit list: ${decided.addresses.leftOut} addresses outside the scope left out\n`);
         },
       });
       reporter.finish();

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../../core/data-file.ts';
 import { readDefaultBlocklist } from '../../scope/cidr-file.ts';
+import { AddressSpace } from '../../scope/address-space.ts';
 import { AddressSet, cidrToRange, formatCidr, parseCidr } from '../../scope/cidr.ts';
 import { parseIPv6 } from '../../scope/ipv6.ts';
 
@@ -56,7 +57,7 @@ export function researchScannersFromDataFile(dataFile: DataFile): ResearchScanne
   const rawScanners = read.list(root.scanners, ['scanners']);
   if (rawScanners.length === 0) read.fail(['scanners'], 'the list names no scanner');
 
-  const reserved = AddressSet.fromCidrs(readDefaultBlocklist().map((entry) => entry.cidr));
+  const reserved = AddressSpace.fromCidrs(readDefaultBlocklist().map((entry) => entry.cidr)).v4;
   const seen: Array<{ range: string; prefix: Prefix; organisation: string; path: DataPath }> = [];
   return rawScanners.map((raw, index) => {
     const path: DataPath = ['scanners', index];

@@ -9,8 +9,9 @@
  */
 import { findingKind } from '../../core/finding-kinds.ts';
 import { sortFindings, viewOf, type FindingView } from './finding-view.ts';
-import { reflectorReportType, reportTypeName } from './reflector-report-types.ts';
+import { reflectorReportType } from './reflector-report-types.ts';
 import { programOf, type NotificationReport, type ProgramInfo } from './report.ts';
+import { findingReportType } from './report-type.ts';
 import { singleLine } from './text.ts';
 
 /** Flat IntelMQ event: harmonization key → value. */
@@ -35,7 +36,6 @@ function intelMqTime(iso: string): string | undefined {
 function setReflection(set: (key: string, value: string | number | undefined) => void, view: FindingView): void {
   const reflection = view.reflection!;
   const type = reflectorReportType(view.finding, reflection);
-  set('extra.report_type', type && reportTypeName(type, view.finding.ip));
   set('extra.request', reflection.request);
   set('extra.request_size', reflection.requestBytes);
   set('extra.response_size', reflection.replyBytes);
@@ -106,6 +106,8 @@ function eventOf(view: FindingView, report: NotificationReport, program: Program
   if (view.reflection) setReflection(set, view);
   set('extra.isp', singleLine(attribution.ispName ?? report.isp.name));
   set('extra.report_id', report.reportId);
+  // The Shadowserver report it belongs to (scan_telnet, scan6_telnet, scan_ssdp …), for pipelines that route by it.
+  set('extra.report_type', findingReportType(view));
   return event;
 }
 

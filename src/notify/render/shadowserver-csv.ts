@@ -6,7 +6,7 @@
 import type { Cell } from '../../report/cells.ts';
 import { renderCsv } from '../../report/cells.ts';
 import { shadowserverTime, sortFindings, viewOf, type FindingView } from './finding-view.ts';
-import { reflectorReportType, reportTypeName } from './reflector-report-types.ts';
+import { findingReportType } from './report-type.ts';
 import { programOf, type NotificationReport } from './report.ts';
 import { singleLine } from './text.ts';
 
@@ -81,7 +81,6 @@ export function csvCellsOf(view: FindingView, ispName: string): Record<Notificat
   const { finding } = view;
   const attribution = finding.attribution;
   const reflection = view.reflection;
-  const reportType = reflection && reflectorReportType(finding, reflection);
   return {
     timestamp: shadowserverTime(finding.lastSeen),
     severity: view.severity,
@@ -118,7 +117,7 @@ export function csvCellsOf(view: FindingView, ispName: string): Record<Notificat
     family: view.family,
     confidence: view.confidence?.toFixed(2),
     advice_url: view.adviceUrl,
-    report_type: reportType && reportTypeName(reportType, finding.ip),
+    report_type: findingReportType(view),
     request: reflection?.request,
     request_size: reflection?.requestBytes,
     response_size: reflection?.replyBytes,

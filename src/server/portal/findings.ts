@@ -81,7 +81,7 @@ ${
   findings.length === 0
     ? html`<p>${texts.noFindings}</p>`
     : html`<table class="findings"><thead><tr><th>${texts.address}</th><th>${texts.kind}</th><th>${texts.status}</th><th>${texts.device}</th><th>${texts.firstSeen}</th><th>${texts.lastSeen}</th></tr></thead>
-<tbody>${findings.map((finding) => html`<tr><td><a href="/portal/findings/${finding.id}">${serviceLine(finding)}</a></td><td>${texts.kinds[finding.kind]}</td><td>${texts.statuses[finding.status]}</td><td>${deviceLine(finding)}</td><td>${shortTime(finding.firstSeen)}</td><td>${shortTime(finding.lastSeen)}</td></tr>`)}</tbody></table>`
+<tbody>${findings.map((finding) => html`<tr><td class="address"><a href="/portal/findings/${finding.id}">${serviceLine(finding)}</a></td><td>${texts.kinds[finding.kind]}</td><td>${texts.statuses[finding.status]}</td><td>${deviceLine(finding)}</td><td>${shortTime(finding.firstSeen)}</td><td>${shortTime(finding.lastSeen)}</td></tr>`)}</tbody></table>`
 }
 <p class="pages">${filters.beforeId !== undefined ? html`<a href="${sitePath('/portal/findings', filterQuery)}">${texts.firstPage}</a> ` : ''}${nextCursor ? html`<a rel="next" href="${sitePath('/portal/findings', { ...filterQuery, cursor: nextCursor })}">${texts.nextPage}</a>` : ''}</p>`;
         return portalPage(request, { title: texts.findings, current: '/portal/findings', body });

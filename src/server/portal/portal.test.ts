@@ -45,7 +45,7 @@ test('the findings table filters by kind and status and escapes what devices sai
   const fixture = await createFixture();
   const { browser } = await aliceSession(fixture);
   const all = (await browser.request({ url: '/portal/findings' })).text();
-  assert.equal(all.match(/<tr><td><a href="\/portal\/findings\/\d+">/g)?.length, 3);
+  assert.equal(all.match(/<tr><td class="address"><a href="\/portal\/findings\/\d+">/g)?.length, 3);
   assert.ok(!all.includes(hostileVendor), 'the hostile vendor string is escaped');
   assert.ok(all.includes('&lt;script&gt;alert(&quot;vendor&quot;)&lt;/script&gt;'));
   const closed = (await browser.request({ url: '/portal/findings?status=closed' })).text();
@@ -71,7 +71,7 @@ test('pages follow the keyset cursor: every finding once, newest first', async (
   let url: string | undefined = '/portal/findings';
   for (let page = 0; url && page < 10; page++) {
     const text = (await browser.request({ url })).text();
-    seen.push(...[...text.matchAll(/<tr><td><a href="\/portal\/findings\/(\d+)">/g)].map((match) => Number(match[1])));
+    seen.push(...[...text.matchAll(/<tr><td class="address"><a href="\/portal\/findings\/(\d+)">/g)].map((match) => Number(match[1])));
     url = /<a rel="next" href="([^"]+)">/.exec(text)?.[1]?.replaceAll('&amp;', '&');
   }
   assert.equal(seen.length, 123);

@@ -2,6 +2,7 @@
  * Small pieces the portal pages share: the portal's own navigation, time and device
  * formatting, and the page frame call. Every value from the store goes through `html`.
  */
+import { addressWithPort } from '../../scope/canonical-address.ts';
 import type { PortalFindingRow } from '../../store/roles/isp-portal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
@@ -24,9 +25,9 @@ export function deviceLine(finding: Pick<PortalFindingRow, 'vendor' | 'model' | 
   return parts.length > 0 ? parts.join(' ') : '—';
 }
 
-/** ip:port/protocol, or the address alone for observations without a port. */
+/** ip:port/protocol ([ip]:port/protocol for IPv6), or the address alone for observations without a port. */
 export function serviceLine(finding: Pick<PortalFindingRow, 'ip' | 'port' | 'protocol'>): string {
-  return finding.port > 0 ? `${finding.ip}:${finding.port}/${finding.protocol}` : `${finding.ip} (${finding.protocol})`;
+  return finding.port > 0 ? `${addressWithPort(finding.ip, finding.port)}/${finding.protocol}` : `${finding.ip} (${finding.protocol})`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * surveyed. Input is checked here (IPv4 CIDRs through scope's parser, an e-mail address, a
  * bounded note); problems are shown on the form with what was typed, escaped.
  */
-import { formatCidr, parseCidr } from '../../scope/cidr.ts';
+import { parseAnyCidr } from '../../scope/address-space.ts';
 import { html } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';
@@ -37,7 +37,7 @@ export function validateOptOut(form: OptOutForm, locale: WebRequest['locale']): 
   else {
     lines.forEach((line, index) => {
       try {
-        cidrs.add(formatCidr(parseCidr(line)));
+        cidrs.add(parseAnyCidr(line).text);
       } catch {
         problems.push(fill(words.cidrInvalid, { line: index + 1, text: line.slice(0, 60) }));
       }

@@ -4,7 +4,7 @@ import { findingKinds } from '../../core/finding-kinds.ts';
 import { programStatistics } from '../../stats/program-stats.ts';
 import { buildApp } from '../app.ts';
 import { formatExclusionList } from '../../cli/commands/optouts.ts';
-import { AddressSet } from '../../scope/cidr.ts';
+import { AddressSpace } from '../../scope/address-space.ts';
 import { buildScope } from '../../scope/scope.ts';
 import { approvedOptOutRanges } from '../../survey/policy.ts';
 import { createDashboardFixture, operatorSession } from '../../../test/support/dashboard-fixture.ts';
@@ -129,7 +129,7 @@ test('the opt-out form validates, shows problems with the typed values escaped, 
   );
   assert.equal(bad.status, 400);
   const page = bad.text();
-  assert.match(page, /Line 1: &quot;198\.51\.100\.7\/24&quot; is not an IPv4 range/);
+  assert.match(page, /Line 1: &quot;198\.51\.100\.7\/24&quot; is not an IPv4 or IPv6 range/);
   assert.match(page, /Line 2: &quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;/);
   assert.match(page, /Give an e-mail address/);
   assert.doesNotMatch(page, /<script>alert/);
@@ -174,7 +174,7 @@ test('opt-out on the web: a visitor asks, the operator approves, the range is ex
     allow: ['192.0.2.0/24', '203.0.112.0/23'],
     exclude: ['192.0.2.0/24'],
     optOuts: await approvedOptOutRanges(fixture.store),
-    blocklist: AddressSet.fromCidrs([]),
+    blocklist: AddressSpace.empty(),
   });
   assert.deepEqual([scope.allows('192.0.2.9'), scope.allows('203.0.113.9'), scope.allows('203.0.112.9')], [false, false, true]);
 });

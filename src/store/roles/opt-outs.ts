@@ -7,7 +7,7 @@
 export type OptOutStatus = 'pending' | 'approved' | 'rejected';
 
 export interface OptOutRequestInput {
-  /** Normalised IPv4 CIDRs ("a.b.c.d/n"), validated before they reach the store. */
+  /** Normalised IPv4 or IPv6 CIDRs ("a.b.c.d/n", "2001:db8::/48"), validated before they reach the store. */
   cidrs: string[];
   /** The requester's e-mail address, for the operator's questions. */
   contact: string;

@@ -21,9 +21,10 @@ export function toRecord<T>(row: SqlRow, jsonColumns: readonly string[] = []): T
 }
 
 /**
- * Orders addresses the way people read them (192.0.2.9 before 192.0.2.10); text
- * order is used for anything that is not dotted-quad IPv4.
+ * Orders addresses the way people read them (192.0.2.9 before 192.0.2.10, 2001:db8::9 before
+ * 2001:db8::1a): IPv4 first, then IPv6, each numerically; text order for anything else.
  * @example ['192.0.2.10', '192.0.2.9'].sort(compareAddresses) // ['192.0.2.9', '192.0.2.10']
+ * @example ['2001:db8::1a', '2001:db8::9'].sort(compareAddresses) // ['2001:db8::9', '2001:db8::1a']
  */
 export function compareAddresses(a: string, b: string): number {
   const left = ipv4Number(a);
@@ -31,7 +32,30 @@ export function compareAddresses(a: string, b: string): number {
   if (left !== undefined && right !== undefined) return left - right;
   if (left !== undefined) return -1;
   if (right !== undefined) return 1;
+  const left6 = ipv6Groups(a);
+  const right6 = ipv6Groups(b);
+  if (left6 && right6) {
+    for (let index = 0; index < 8; index++) if (left6[index] !== right6[index]) return left6[index]! - right6[index]!;
+    return 0;
+  }
+  if (left6) return -1;
+  if (right6) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The eight groups of an IPv6 address as stored (canonical text: hex groups, one "::"), or
+ * undefined. Local, not scope/'s parser: the store imports only core/ and store/.
+ */
+function ipv6Groups(ip: string): number[] | undefined {
+  const halves = ip.split('::');
+  if (halves.length > 2 || !/^[0-9a-f:]+$/i.test(ip)) return undefined;
+  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').map((group) => (/^[0-9a-f]{1,4}$/i.test(group) ? parseInt(group, 16) : Number.NaN)));
+  const head = groupsOf(halves[0]!);
+  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 2 ? missing < 1 : missing !== 0) || [...head, ...tail].some(Number.isNaN)) return undefined;
+  return [...head, ...Array<number>(missing).fill(0), ...tail];
 }
 
 function ipv4Number(ip: string): number | undefined {
