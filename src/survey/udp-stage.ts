@@ -71,12 +71,13 @@ export interface UdpStageHooks {
 const silentStatuses = new Set<ServiceObservation['status']>(['io-timeout', 'connection-refused', 'connection-timeout', 'blocked-target', 'unknown-error']);
 
 /**
- * The UDP targets of a survey: the UDP ports handed in, else the scope's addresses × the
- * survey's UDP ports in the seeded order of the TCP connect scan; hosts already saved are left out.
+ * The UDP targets of a survey: the UDP ports handed in, else the connect scan's addresses (the
+ * scope's, or a hit list's) × the survey's UDP ports in the seeded order of the TCP connect scan;
+ * hosts already saved are left out.
  * @example const { targets, total } = udpTargetsOf(settings, discovery.udpOpen, alreadyDone)
  */
 export function udpTargetsOf(
-  settings: Pick<SurveySettings, 'discovery' | 'scope' | 'udpPorts' | 'udpPortsApproved' | 'seed'>,
+  settings: Pick<SurveySettings, 'discovery' | 'addresses' | 'udpPorts' | 'udpPortsApproved' | 'seed'>,
   given: readonly OpenPort[],
   skipHosts: ReadonlySet<string>,
 ): { targets: Iterable<Target>; total: number; skipped: number } {
@@ -86,7 +87,8 @@ export function udpTargetsOf(
     return { targets, total: targets.length, skipped: given.length - targets.length };
   }
   if (settings.udpPorts.length === 0) return { targets: [], total: 0, skipped: 0 };
-  const order = { addresses: settings.scope.allowed, ports: settings.udpPorts, seed: settings.seed };
+  // The addresses the TCP connect scan walks: the scope, or a hit list's in-scope addresses (IPv6).
+  const order = { addresses: settings.addresses.addresses, ports: settings.udpPorts, seed: settings.seed };
   return { targets: withoutHosts(permutedTargets(order), skipHosts), total: countTargets(order), skipped: 0 };
 }
 
