@@ -41,7 +41,7 @@ export const surveyOptionSpecs = {
     type: 'string',
     multiple: true,
     valueName: 'LIST',
-    description: `ports to survey (default: the plan's, else the ${defaultPortsFor(shippedProtocols.defaultSurveyPorts).length} IoT ports of docs/formats.md)`,
+    description: `TCP ports to survey (default: the plan's, else the ${defaultPortsFor(shippedProtocols.defaultSurveyPorts).length} IoT ports of docs/formats.md; '' for none: a UDP-only survey)`,
   },
   'udp-ports': {
     type: 'string',
@@ -177,7 +177,8 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     exclude,
     ...(values.plan ? { plan: values.plan } : {}),
     ...(values['hit-list'] ? { hitList: values['hit-list'] } : {}),
-    ports: portsOption(values.ports, 'ports'),
+    // Absent: the defaults; given, even empty: exactly those (an empty value leaves TCP out).
+    ...(values.ports !== undefined ? { ports: portsOption(values.ports, 'ports') } : {}),
     // Absent: the defaults; given, even empty: exactly those (an empty value turns UDP off).
     ...(values['udp-ports'] !== undefined ? { udpPorts: portsOption(values['udp-ports'], 'udp-ports') } : {}),
     ...(values['resolver-check-name'] !== undefined ? { resolverCheckName: values['resolver-check-name'] } : {}),

@@ -56,6 +56,16 @@ test('UDP ports default to every UDP protocol’s, an empty list turns UDP off, 
   });
 });
 
+test('an empty TCP port list given on purpose is a UDP-only survey; with no UDP either there is nothing to survey', async () => {
+  await withContext(async (context) => {
+    const udpOnly = await resolveSurvey({ targets: ['127.103.0.0/29'], ports: [] }, context);
+    assert.deepEqual(udpOnly.ports, []);
+    assert.deepEqual(udpOnly.udpPorts, allUdpPorts);
+    assert.ok((await resolveSurvey({ targets: ['127.103.0.0/29'] }, context)).ports.length > 10, 'absent: the default TCP ports');
+    await assert.rejects(resolveSurvey({ targets: ['127.103.0.0/29'], ports: [], udpPorts: [] }, context), isError('USAGE', /nothing to survey/));
+  });
+});
+
 test('a UDP port no UDP protocol speaks has no request to send, and retries are bounded', async () => {
   await withContext(async (context) => {
     await assert.rejects(resolveSurvey({ targets: ['127.103.0.0/29'], udpPorts: [9] }, context), isError('USAGE', /UDP port 9: no UDP protocol/));

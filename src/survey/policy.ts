@@ -159,6 +159,8 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     );
   }
   const udpPorts = resolveUdpPorts(given.udpPorts, plan, context.protocols);
+  if (given.ports?.length === 0 && udpPorts.length === 0 && given.discovery?.kind !== 'open-ports' && given.discovery?.kind !== 'file')
+    throw new OpenNoticeError('USAGE', 'no TCP ports and no UDP ports: nothing to survey (drop --ports "" or name --udp-ports)');
   const optOutRanges = await approvedOptOutRanges(context.store);
   const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges, allowReserved: context.allowReserved });
   const hitListFile = given.hitList ?? plan?.hitList;
@@ -299,7 +301,8 @@ function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan
   for (const port of requested ?? []) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a port number`);
   }
-  if (requested && requested.length > 0) return [...new Set(requested)];
+  // An empty list given on purpose leaves TCP out (a UDP-only survey); absent means the defaults.
+  if (requested) return [...new Set(requested)];
   return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : defaultPortsFor(protocols.defaultSurveyPorts);
 }
 
