@@ -82,6 +82,26 @@ const benchmarks: ExpectedBenchmark[] = [
     timeoutMs: 90_000,
   },
   {
+    name: 'udp',
+    figures: [
+      line(`bench udp: lab of \\d+ devices on .*: \\d+ targets, \\d+ services answer the first request \\(\\d+ reflectors in the truth\\)`),
+      line(`opennotice UDP stage: ${number} s, \\d+ probes for \\d+ targets = ${number} probes/s; .* = ${number} reflectors/s`),
+      line(`reflectors against the truth: precision ${number} recall ${number} .*`),
+    ],
+    toolFigures: [
+      {
+        tool: 'zmap',
+        figures: [
+          line(`zmap -M udp -r \\d+: ${number} s sending, \\d+ probes = ${number} probes/s; .*`),
+          line(`ratio \\(opennotice probes/s ÷ zmap.*\\): ${number}× \\(target ≥ 1×\\)`),
+        ],
+      },
+    ],
+    targets: [{ name: 'udp_vs_zmap', tool: 'zmap' }, { name: 'reflector_precision' }, { name: 'reflector_recall' }],
+    // Network namespaces need root (npm test runs as root); the survey waits out silent targets: ~30 s.
+    timeoutMs: 120_000,
+  },
+  {
     name: 'firmware',
     figures: [
       line(`feed: ${number} CVEs in \\d+ NVD API 2\\.0 pages, .*`),

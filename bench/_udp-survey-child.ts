@@ -1,0 +1,62 @@
+// The survey side of the UDP benchmark, run inside the scanning namespace (`ip netns exec`):
+// a UDP-only survey of the lab's range with the survey's own defaults for everything else,
+// then one JSON line on stdout: how long it took, the datagrams the dialer sent, the services
+// that answered and the reflector and SNMP findings, for bench/udp.ts to score.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSurveyDeps } from '../src/cli/survey-deps.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { runSurvey } from '../src/survey/run-survey.ts';
+
+/** What the parent reads back. */
+export interface UdpSurveyFigures {
+  seconds: number;
+  /** Services probed (address × port) and probes sent: one per service, one more after each silence. */
+  targets: number;
+  probes: number;
+  answered: number;
+  findings: Array<{ kind: string; ip: string; port: number; protocol: string; amplification?: number }>;
+}
+
+const [cidr, portList, resolverCheckName] = process.argv.slice(2);
+if (!cidr || !portList || !resolverCheckName) {
+  process.stderr.write('usage: _udp-survey-child.ts CIDR UDP_PORTS RESOLVER_CHECK_NAME\n');
+  process.exit(2);
+}
+const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-udp-'));
+const store = await openStore(join(directory, 'survey.db'));
+try {
+  const deps = createSurveyDeps({ store });
+  const started = performance.now();
+  const summary = await runSurvey(
+    {
+      targets: [cidr],
+      ports: [],
+      udpPorts: portList.split(',').map(Number),
+      resolverCheckName,
+      checks: ['credentials'],
+      seed: 1,
+    },
+    deps,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const findings = (await store.listFindings({ runId: summary.runId })).map((finding) => ({
+    kind: finding.kind,
+    ip: finding.ip,
+    port: finding.port,
+    protocol: finding.protocol,
+    ...(typeof finding.evidence.amplification === 'number' ? { amplification: finding.evidence.amplification } : {}),
+  }));
+  const figures: UdpSurveyFigures = {
+    seconds,
+    targets: summary.udp?.targets ?? 0,
+    probes: summary.udp?.requests ?? 0,
+    answered: summary.udp?.answered ?? 0,
+    findings,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+} finally {
+  await store.close();
+  rmSync(directory, { recursive: true, force: true });
+}

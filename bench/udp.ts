@@ -1,0 +1,197 @@
+// UDP benchmark: the lab's UDP services (SSDP, SNMP, NTP, DNS, memcached, and hostile UDP
+// devices) inside a network namespace, probed from a second namespace over a veth pair by the
+// survey's UDP stage and by `zmap -M udp` with the same first request per port, in one run.
+// Prints probes per second and the share of answering services each tool heard (its loss),
+// reflectors found per second, and reflector precision and recall against the lab's truth.
+// `--small`: a lab of 40 devices on a /26, zmap only if installed; needs root either way
+// (network namespaces).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLabProcess } from '../src/lab/lab-child-process.ts';
+import { scoreUdpFindings } from '../src/lab/score-against-truth.ts';
+import type { LabTruth } from '../src/lab/truth.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { printTarget, printTargetUnavailable } from './_target.ts';
+import { toolInstalled } from './_tools.ts';
+import { firstRequest } from './_udp-probes.ts';
+import { createUdpBenchNetwork, type UdpBenchNetwork } from './_udp-namespaces.ts';
+import type { UdpSurveyFigures } from './_udp-survey-child.ts';
+
+interface UdpSizes {
+  lab: { cidr: string; devices: number };
+  /** zmap's send rates tried, packets per second; the survey's own rate is tried as well. */
+  zmapRates: readonly number[];
+  installZmap: boolean;
+}
+
+/** A /20 (4,096 addresses, 1,000 devices): 20,480 UDP targets on the five ports. 127.233/16 is used by no test. */
+const fullSizes: UdpSizes = { lab: { cidr: '127.233.0.0/20', devices: 1000 }, zmapRates: [10_000, 100_000], installZmap: true };
+const smallSizes: UdpSizes = { lab: { cidr: '127.234.0.0/26', devices: 40 }, zmapRates: [10_000], installZmap: false };
+/** The UDP ports the lab's devices answer on, each with a shipped UDP protocol. */
+const ports = [53, 123, 161, 1900, 11211] as const;
+/** The lab's forwarders answer any name; a name of our own is what a plan would give. */
+const resolverCheckName = 'check.bench.opennotice.example';
+/** zmap keeps listening this long after its last probe (`-c`). */
+const zmapCooldownSeconds = 3;
+const childScript = fileURLToPath(new URL('./_udp-survey-child.ts', import.meta.url));
+
+/** What one zmap pass over every port heard. */
+interface ZmapPass {
+  rate: number;
+  seconds: number;
+  probes: number;
+  /** `address:port` of the services that answered from the probed port. */
+  heard: Set<string>;
+}
+
+function ensureZmap(install: boolean): boolean {
+  if (toolInstalled('zmap')) return true;
+  if (install && process.getuid?.() === 0) {
+    process.stderr.write('zmap not found: installing the Debian package (apt-get install -y zmap) …\n');
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'zmap'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    return toolInstalled('zmap');
+  }
+  return false;
+}
+
+/** Run a command inside a namespace to its end; its stdout, or an error naming what failed. */
+function runIn(network: UdpBenchNetwork, namespace: string, command: string, args: readonly string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = network.spawnIn(namespace, command, args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-8192);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.slice(0, 3).join(' ')} … exited with ${code}: ${stderr.trim().slice(-2000)}`));
+    });
+  });
+}
+
+/** Services of the truth that answer the first request at all (reflectors, and hostile devices that answer something). */
+function answeringServices(truth: LabTruth): Set<string> {
+  const answering = new Set<string>();
+  for (const device of truth.devices)
+    for (const service of device.udpServices ?? [])
+      if (service.reflector || (service.hostile !== undefined && service.hostile !== 'other-port')) answering.add(`${device.ip}:${service.port}`);
+  return answering;
+}
+
+async function zmapPass(network: UdpBenchNetwork, cidr: string, rate: number, directory: string): Promise<ZmapPass> {
+  const heard = new Set<string>();
+  let seconds = 0;
+  let probes = 0;
+  for (const port of ports) {
+    const probeFile = join(directory, `probe-${port}.bin`);
+    writeFileSync(probeFile, firstRequest(port, resolverCheckName)!);
+    const output = join(directory, `zmap-${port}-${rate}.csv`);
+    const args = [
+      ...['-i', network.scanInterface, '-G', network.gatewayMac, '-S', network.scanAddress],
+      ...['-M', 'udp', '-p', String(port), `--probe-args=file:${probeFile}`],
+      // zmap's own blocklist names 127/8; the lab's range is inside our own namespaces.
+      ...['-b', '/dev/null', '-r', String(rate), '-c', String(zmapCooldownSeconds), '-q'],
+      ...['-O', 'csv', '-f', 'saddr,sport,classification,success', '-o', output, cidr],
+    ];
+    const started = performance.now();
+    await runIn(network, network.scanNamespace, 'zmap', args, 120_000);
+    // The cooldown is listening, not sending: the send rate is over the time before it.
+    seconds += Math.max(0.001, (performance.now() - started) / 1000 - zmapCooldownSeconds);
+    probes += 2 ** (32 - Number(cidr.split('/')[1]));
+    for (const row of readFileSync(output, 'utf8').split('\n').slice(1)) {
+      const [address, sport, classification, success] = row.split(',');
+      if (classification === 'udp' && success === '1' && Number(sport) === port) heard.add(`${address}:${port}`);
+    }
+  }
+  return { rate, seconds, probes, heard };
+}
+
+/**
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const sizes = options.small ? smallSizes : fullSizes;
+  if (process.getuid?.() !== 0) throw new Error('bench udp needs root: it runs the lab and the scanners in network namespaces of its own');
+  const haveZmap = ensureZmap(sizes.installZmap);
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-udp-'));
+  const network = await createUdpBenchNetwork(sizes.lab.cidr);
+  let lab: Awaited<ReturnType<typeof startLabProcess>> | undefined;
+  try {
+    lab = await startLabProcess({ cidr: sizes.lab.cidr, devices: sizes.lab.devices, seed: 1, namespace: network.labNamespace });
+    const truth = lab.truth;
+    const answering = answeringServices(truth);
+    const reflectors = truth.devices.flatMap((device) => (device.udpServices ?? []).filter((service) => service.reflector)).length;
+    const targets = 2 ** (32 - Number(sizes.lab.cidr.split('/')[1])) * ports.length;
+    process.stdout.write(
+      `bench udp: lab of ${sizes.lab.devices} devices on ${sizes.lab.cidr} in namespace ${network.labNamespace}, probed from ${network.scanNamespace} over a veth; ` +
+        `UDP ports ${ports.join(', ')}: ${targets} targets, ${answering.size} services answer the first request (${reflectors} reflectors in the truth)\n`,
+    );
+
+    const ours = JSON.parse(
+      await runIn(
+        network,
+        network.scanNamespace,
+        process.execPath,
+        ['--disable-warning=ExperimentalWarning', childScript, sizes.lab.cidr, ports.join(','), resolverCheckName],
+        30 * 60_000,
+      ),
+    ) as UdpSurveyFigures;
+    const ourRate = ours.probes / ours.seconds;
+    const heardByUs = ours.answered / Math.max(1, answering.size);
+    const score = scoreUdpFindings(truth, ours.findings);
+    const foundReflectors = ours.findings.filter((finding) => finding.kind === 'reflector').length;
+    process.stdout.write(
+      `opennotice UDP stage: ${ours.seconds.toFixed(1)} s, ${ours.probes} probes for ${ours.targets} targets = ${ourRate.toFixed(0)} probes/s; ` +
+        `${ours.answered} services answered (${(heardByUs * 100).toFixed(1)} % of those that answer); ${foundReflectors} reflectors = ${(foundReflectors / ours.seconds).toFixed(1)} reflectors/s\n`,
+    );
+    process.stdout.write(
+      `reflectors against the truth: precision ${score.reflectors.precision.toFixed(3)} recall ${score.reflectors.recall.toFixed(3)} ` +
+        `(${score.reflectors.truePositives} right, ${score.reflectors.falsePositives.length} false, ${score.reflectors.falseNegatives.length} missed); ` +
+        `SNMP readable with public: precision ${score.readableCommunities.precision.toFixed(3)} recall ${score.readableCommunities.recall.toFixed(3)}\n`,
+    );
+
+    if (!haveZmap) {
+      process.stdout.write('zmap: not installed (full mode installs it as root)\n');
+      printTargetUnavailable('udp_vs_zmap', 'zmap not installed');
+    } else {
+      const passes: ZmapPass[] = [];
+      for (const rate of [Math.max(100, Math.round(ourRate)), ...sizes.zmapRates]) passes.push(await zmapPass(network, sizes.lab.cidr, rate, directory));
+      for (const pass of passes) {
+        const heard = [...pass.heard].filter((service) => answering.has(service)).length / Math.max(1, answering.size);
+        process.stdout.write(
+          `zmap -M udp -r ${pass.rate}: ${pass.seconds.toFixed(1)} s sending, ${pass.probes} probes = ${(pass.probes / pass.seconds).toFixed(0)} probes/s; ` +
+            `${pass.heard.size} services answered (${(heard * 100).toFixed(1)} % of those that answer)\n`,
+        );
+      }
+      // zmap's fastest rate that heard at least as much as we did: the same loss, or less.
+      const sameLoss = passes.filter((pass) => [...pass.heard].filter((service) => answering.has(service)).length >= ours.answered - 0.005 * answering.size);
+      const fastest = Math.max(0, ...sameLoss.map((pass) => pass.probes / pass.seconds));
+      // When zmap lost more at every rate, it is compared at the rate it was given that equals ours.
+      const reference = fastest > 0 ? fastest : passes[0]!.probes / passes[0]!.seconds;
+      process.stdout.write(
+        fastest > 0
+          ? `ratio (opennotice probes/s ÷ zmap's fastest probes/s at the same loss or less): ${(ourRate / reference).toFixed(3)}× (target ≥ 1×)\n`
+          : `ratio (opennotice probes/s ÷ zmap's probes/s at the survey's own rate; zmap lost more at every rate): ${(ourRate / reference).toFixed(3)}× (target ≥ 1×)\n`,
+      );
+      printTarget('udp_vs_zmap', ourRate / reference);
+    }
+    printTarget('reflector_precision', score.reflectors.precision);
+    printTarget('reflector_recall', score.reflectors.recall);
+  } finally {
+    await lab?.stop().catch(() => undefined);
+    await network.remove();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
