@@ -115,7 +115,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
         io.stdout.write(`\n${formatBreakdowns(credentialFindings)}`);
         const importedCves = new Set((await store.listVulnerabilities()).map((record) => record.cveId));
         io.stdout.write(
-          `\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { firmware: { findings, importedCves }, services: await store.listServices() })}`,
+          `\n${formatScores(lab.truth, credentialFindings, await store.listDevices(), { firmware: { findings, importedCves }, services: await store.listServices(), udp: (surveyRequest.udpPorts ?? []).length > 0 })}`,
         );
         if (summary.status !== 'interrupted') {
           const quiet = { ...deps, onProgress: undefined };

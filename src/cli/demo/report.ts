@@ -1,7 +1,14 @@
 import type { LabTruth } from '../../lab/truth.ts';
 import type { DeviceRow } from '../../store/roles/inventory.ts';
 import type { FindingRow, ServiceRow } from '../../store/row-types.ts';
-import { type DetectionScore, scoreCredentialFindings, scoreDetection, scoreFirmwareFindings, scoreIdentification } from '../../lab/score-against-truth.ts';
+import {
+  type DetectionScore,
+  scoreCredentialFindings,
+  scoreDetection,
+  scoreFirmwareFindings,
+  scoreIdentification,
+  scoreUdpFindings,
+} from '../../lab/score-against-truth.ts';
 
 function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Array<[string, number]> {
   const counts = new Map<string, number>();
@@ -57,9 +64,10 @@ export function formatScores(
   truth: LabTruth,
   findings: readonly FindingRow[],
   devices: readonly DeviceRow[],
-  extra: { firmware?: { findings: readonly FindingRow[]; importedCves: ReadonlySet<string> }; services?: readonly ServiceRow[] } = {},
+  extra: { firmware?: { findings: readonly FindingRow[]; importedCves: ReadonlySet<string> }; services?: readonly ServiceRow[]; udp?: boolean } = {},
 ): string {
-  const { firmware, services } = extra;
+  const { firmware, services, udp } = extra;
+  const udpScore = udp ? scoreUdpFindings(truth, findings) : undefined;
   const credentials = scoreCredentialFindings(truth, findings);
   const identification = scoreIdentification(
     truth,
@@ -81,6 +89,12 @@ export function formatScores(
     'Accuracy against the lab ground truth:',
     `  credential findings  precision ${percent(credentials.precision)}  recall ${percent(credentials.recall)}  (${credentials.truePositives} correct, ${credentials.falsePositives.length} false, ${credentials.falseNegatives.length} missed)`,
     ...(services ? [formatDetectionScore(scoreDetection(truth, services))] : []),
+    ...(udpScore
+      ? [
+          `  reflectors (UDP)     precision ${percent(udpScore.reflectors.precision)}  recall ${percent(udpScore.reflectors.recall)}  (${udpScore.reflectors.truePositives} correct, ${udpScore.reflectors.falsePositives.length} false, ${udpScore.reflectors.falseNegatives.length} missed; hostile UDP devices included)`,
+          `  SNMP read by public  precision ${percent(udpScore.readableCommunities.precision)}  recall ${percent(udpScore.readableCommunities.recall)}  (${udpScore.readableCommunities.truePositives} agents)`,
+        ]
+      : []),
     `  identification       precision ${percent(identification.precision)}  recall ${percent(identification.recall)}  (${identification.truePositives} devices exactly right)`,
     ...(firmware ? [formatFirmwareScore(truth, firmware.findings, firmware.importedCves)] : []),
     '',
