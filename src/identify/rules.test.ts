@@ -78,3 +78,16 @@ test('discovery rules: an SSDP answer alone names a FRITZ!Box and its release, a
     [['libupnp', '1.6.18', 'cpe:2.3:a:libupnp_project:libupnp:1.6.18:*:*:*:*:*:*:*']],
   );
 });
+
+test('discovery rules: an SNMP sysDescr read with public names a MikroTik router and an APC card with its firmware', () => {
+  const discovery = createIdentifier(loadRuleFiles([join(defaultRulesDirectory, 'discovery.yaml')]));
+  const router = discovery.identify('127.0.0.1', [seen('snmp', 161, { sysDescr: 'RouterOS RB951Ui-2HnD', sysName: 'gw' })]);
+  assert.deepEqual([router?.vendor, router?.model, router?.deviceType], ['MikroTik', 'RB951Ui-2HnD', 'router']);
+  const card = discovery.identify('127.0.0.1', [
+    seen('snmp', 161, {
+      sysDescr:
+        'APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.4.6 PN:apc_hw05_aos_646.bin AF1:v6.4.6 AN1:apc_hw05_sumx_646.bin MN:AP9631 HR:05 SN: 5A1234E12345 MD:01/15/2014)',
+    }),
+  ]);
+  assert.deepEqual([card?.vendor, card?.model, card?.firmwareVersion], ['APC', 'AP9631', '6.4.6']);
+});
