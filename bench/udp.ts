@@ -81,12 +81,18 @@ function runIn(network: UdpBenchNetwork, namespace: string, command: string, arg
   });
 }
 
-/** Services of the truth that answer the first request at all (reflectors, and hostile devices that answer something). */
+/**
+ * Services of the truth that answer the first request from the port asked: reflectors, DNS
+ * forwarders that refuse (REFUSED is an answer), and hostile devices that answer anything from
+ * the port asked. Silent ones: SNMP agents of another community, a hostile answer from another port.
+ */
 function answeringServices(truth: LabTruth): Set<string> {
   const answering = new Set<string>();
   for (const device of truth.devices)
-    for (const service of device.udpServices ?? [])
-      if (service.reflector || (service.hostile !== undefined && service.hostile !== 'other-port')) answering.add(`${device.ip}:${service.port}`);
+    for (const service of device.udpServices ?? []) {
+      const answers = service.hostile !== undefined ? service.hostile !== 'other-port' : service.reflector || service.protocol === 'dns';
+      if (answers) answering.add(`${device.ip}:${service.port}`);
+    }
   return answering;
 }
 
@@ -149,7 +155,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       ),
     ) as UdpSurveyFigures;
     const ourRate = ours.probes / ours.seconds;
-    const heardByUs = ours.answered / Math.max(1, answering.size);
+    const heardByUs = Math.min(ours.answered, answering.size) / Math.max(1, answering.size);
     const score = scoreUdpFindings(truth, ours.findings);
     const foundReflectors = ours.findings.filter((finding) => finding.kind === 'reflector').length;
     process.stdout.write(
@@ -176,7 +182,9 @@ export async function run(options: BenchmarkOptions): Promise<void> {
         );
       }
       // zmap's fastest rate that heard at least as much as we did: the same loss, or less.
-      const sameLoss = passes.filter((pass) => [...pass.heard].filter((service) => answering.has(service)).length >= ours.answered - 0.005 * answering.size);
+      const sameLoss = passes.filter(
+        (pass) => [...pass.heard].filter((service) => answering.has(service)).length >= Math.min(ours.answered, answering.size) - 0.005 * answering.size,
+      );
       const fastest = Math.max(0, ...sameLoss.map((pass) => pass.probes / pass.seconds));
       // When zmap lost more at every rate, it is compared at the rate it was given that equals ours.
       const reference = fastest > 0 ? fastest : passes[0]!.probes / passes[0]!.seconds;
