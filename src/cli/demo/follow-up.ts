@@ -16,6 +16,7 @@ import { attributeDemoFindings, demoStudy, formatNotifyPass, notifyDemoIsps, sta
 import { runDemoTracking, type RemediationScore } from './tracking.ts';
 import { effectivenessTables, formatEffectivenessTables } from '../track/effectiveness.ts';
 import type { SurveyRequest } from '../../survey/request.ts';
+import { labUdpProtocols } from '../../lab/types.ts';
 
 export interface DemoFollowUpOptions {
   store: Store;
@@ -59,12 +60,14 @@ export async function runDemoFollowUp(options: DemoFollowUpOptions): Promise<Rem
     io.stdout.write(formatNotifyPass(await notifyDemoIsps({ store, contacts, clock, renotifyAfterDays: 14 }), contacts));
 
     const asOf = clock.now().toISOString();
-    // The lab's owners change passwords; nobody updates firmware, so only credential findings can show an effect.
+    // The lab's owners change passwords; nobody updates firmware or touches the UDP services (an SNMP
+    // community stays `public`), so only login findings on TCP services can show an effect.
     const credentials = await effectivenessTables(store, {
       by: ['channel', 'group', 'isp'],
       asOf,
       study: demoStudy,
       kinds: ['weak-credential', 'no-authentication'],
+      excludeProtocols: labUdpProtocols,
     });
     const byKind = await effectivenessTables(store, { by: ['kind'], asOf, study: demoStudy });
     io.stdout.write(

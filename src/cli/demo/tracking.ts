@@ -15,6 +15,7 @@ import type { DemoClock } from './clock.ts';
 import { demoStudy, formatNotifyPass, notifyDemoIsps, type DemoContacts } from './notify.ts';
 import { resurveyNotified } from '../../track/resurvey.ts';
 import type { SurveyRequest } from '../../survey/request.ts';
+import { labUdpProtocols } from '../../lab/types.ts';
 
 /** Re-survey days of the simulated month; with two misses to close, a fix is confirmed one re-survey later. */
 export const resurveyDays = [7, 14, 21, 30];
@@ -98,13 +99,17 @@ export async function runDemoTracking(options: DemoTrackingOptions): Promise<Rem
   return scoreRemediation(store, fixedOnDay);
 }
 
-/** Closed credential findings against the devices the lab fixed in time for two re-surveys to see it. */
+/** Closed login findings (TCP services) against the devices the lab fixed in time for two re-surveys to see it. */
 async function scoreRemediation(store: Store, fixedOnDay: ReadonlyMap<string, number>): Promise<RemediationScore> {
   const lastConfirmable = resurveyDays.at(-closeAfterMisses)!;
   const credentialKinds = new Set(['weak-credential', 'no-authentication']);
   const notified = await store.notificationTimes();
+  // The lab's owners fix their logins; an SNMP agent's `public` community is left as it was (as
+  // the device's UDP services are), so those findings are not expected to close.
+  const fixedByOwners = (finding: { kind: string; protocol: string }) =>
+    credentialKinds.has(finding.kind) && !(labUdpProtocols as readonly string[]).includes(finding.protocol);
   const watched = (await store.listNotifiableFindings()).filter(
-    (finding) => credentialKinds.has(finding.kind) && (notified.has(finding.id) || assignGroup(finding.id, demoStudy) === 'holdout'),
+    (finding) => fixedByOwners(finding) && (notified.has(finding.id) || assignGroup(finding.id, demoStudy) === 'holdout'),
   );
   const closed = watched.filter((finding) => finding.status === 'closed');
   const expected = watched.filter((finding) => (fixedOnDay.get(finding.ip) ?? Infinity) <= lastConfirmable);

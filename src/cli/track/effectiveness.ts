@@ -14,11 +14,20 @@ export type EffectivenessTables = Partial<Record<Grouping, Array<{ key: string; 
  */
 export async function effectivenessTables(
   store: IspAttributionStore & ReportStore,
-  options: { by: readonly Grouping[]; asOf: string; study?: HoldoutPolicy; kinds?: readonly FindingKind[] },
+  options: {
+    by: readonly Grouping[];
+    asOf: string;
+    study?: HoldoutPolicy;
+    kinds?: readonly FindingKind[];
+    /** Findings on these protocols are left out (the demo: the UDP services its owners never change). */
+    excludeProtocols?: readonly string[];
+  },
 ): Promise<EffectivenessTables> {
-  const findings = await store.listNotifiableFindings();
+  const findings = (await store.listNotifiableFindings()).filter(
+    (finding) => (!options.kinds || options.kinds.includes(finding.kind)) && !options.excludeProtocols?.includes(finding.protocol),
+  );
   const rows = trackedFindings({
-    findings: options.kinds ? findings.filter((finding) => options.kinds!.includes(finding.kind)) : findings,
+    findings,
     notified: await store.notificationTimes(),
     reports: await store.listReports(),
     isps: await store.listIsps(),
