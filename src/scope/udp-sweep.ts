@@ -28,6 +28,8 @@ export const defaultSweepCooldownMs = 2500;
 export const defaultSweepReplyBytes = 8192;
 /** Replies per target handed on, by default; more from the same target are a flood, cut and counted. */
 export const defaultSweepRepliesPerTarget = 8;
+/** Receive buffer asked for each sweep socket. */
+const sweepReceiveBufferBytes = 8 * 1024 * 1024;
 /** Targets awaited at once, by default (about 26 s of sending at 2,500 packets a second). */
 export const defaultSweepPending = 65_536;
 
@@ -94,8 +96,9 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   const maxRepliesPerTarget = options.maxRepliesPerTarget ?? defaultSweepRepliesPerTarget;
   const maxPending = options.maxPending ?? defaultSweepPending;
   const interval = 1000 / pps;
-  // A burst of a tenth of a second's packets at most, as the dialer's admission allows.
-  const burst = Math.max(1, Math.floor(pps / 10));
+  // A burst of 5 ms of packets at most: a tenth of a second's (what TCP admission allows) would
+  // hit a small device, or the receive buffers on the way, with hundreds of datagrams at once.
+  const burst = Math.max(1, Math.floor(pps / 200));
   let nextSlotAt = performance.now() - burst * interval;
   const pending = new Map<string, Pending>();
   const sockets = new Map<string, Promise<DatagramSocket>>();
@@ -129,6 +132,13 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
         socket.on('message', onMessage);
         socket.bind({ address: localAddress ?? (family === 4 ? '0.0.0.0' : '::'), port: 0 }, () => {
           socket.off('error', reject);
+          // Answers arrive while the sweep keeps sending: a large buffer keeps a burst of them
+          // (the kernel caps it at net.core.rmem_max; a refusal leaves the default).
+          try {
+            socket.setRecvBufferSize(sweepReceiveBufferBytes);
+          } catch {
+            // the default buffer
+          }
           // Later socket errors (an ICMP error surfacing on some platforms) must not crash the survey.
           socket.on('error', () => {});
           resolve(socket);
