@@ -4,8 +4,9 @@
  * port of the survey, in the same seeded order as the TCP connect scan) is sent its protocol's
  * first request from one socket at the plan's packet rate, and the (address, port) pairs whose
  * reply is the protocol's answer are kept; one more pass goes to the silent after a cooldown when
- * retries are allowed. Then the stateful grab, each responder's protocol `grab` through
- * `dialer.query` as before, which reads the fields and the reflection measure.
+ * retries are allowed. Each pair that answered is handed at once to the stateful grab, its
+ * protocol's `grab` through `dialer.query` as before (which reads the fields and the reflection
+ * measure), so the grabs run while the sweep goes on sending and listening.
  *
  * UDP ports handed in (a zmap file, a re-survey) go straight to the grab: they are known to
  * answer, and a re-survey needs ICMP port-unreachable (`refused`) to close findings, which only
@@ -15,6 +16,7 @@
  * and ICMP port-unreachable are counted, not stored.
  */
 import type { OpenPort, ServiceObservation, Target } from '../core/records.ts';
+import { createChannel } from '../core/channel.ts';
 import { runPool } from '../core/pool.ts';
 import type { GrabContext, GrabOutcome } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
@@ -23,7 +25,7 @@ import { DialFailure } from '../scope/connection.ts';
 import { countTargets, permutedTargets } from '../scope/targets.ts';
 import type { SweepOptions, UdpSweep } from '../scope/udp-sweep.ts';
 import type { SurveySettings } from './policy.ts';
-import { sweepUdp } from './udp-sweep-pass.ts';
+import { type SweepPassCounts, sweepUdp } from './udp-sweep-pass.ts';
 
 /** What the UDP stage did, for the survey's summary and the run's totals. */
 export interface UdpCounts {
@@ -122,27 +124,37 @@ function* withoutHosts(targets: Iterable<Target>, skipHosts: ReadonlySet<string>
  */
 export async function surveyUdp(input: UdpTargets, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
   if (!input.sweep || !deps.sweep) return grabUdp(input.targets(), input.total, deps, hooks);
-  const swept = await sweepUdp(
-    input.targets,
-    input.total,
-    {
-      protocols: deps.protocols,
-      sweep: deps.sweep,
-      retries: deps.retries,
-      probeContext: deps.context.resolverCheckName === undefined ? {} : { resolverCheckName: deps.context.resolverCheckName },
-      ...(deps.sweepCooldownMs === undefined ? {} : { cooldownMs: deps.sweepCooldownMs }),
-    },
-    { signal: hooks.signal, onSwept: hooks.onProbed },
-  );
-  const grabbed = await grabUdp([...swept.answered, ...swept.direct], input.total, deps, {
+  // The grabs start as the answers come, while the sweep goes on and listens out its cooldowns.
+  const answers = createChannel<Target>();
+  const grabbing = grabUdp(answers, input.total, deps, {
     ...hooks,
-    // The sweep walked every target; the grabs of the responders follow with the progress at the total.
-    onProbed: (_done, _total, answered) => hooks.onProbed?.(input.total, input.total, answered),
+    // The sweep reports the walk through the targets; grabs only add to the services that answered.
+    onProbed: undefined,
   });
-  const s = swept.counts;
+  // Awaited below; the handler only keeps a failed grab from counting as unhandled while the sweep runs.
+  grabbing.catch(() => {});
+  let s: SweepPassCounts;
+  try {
+    s = await sweepUdp(
+      input.targets,
+      input.total,
+      {
+        protocols: deps.protocols,
+        sweep: deps.sweep,
+        retries: deps.retries,
+        probeContext: deps.context.resolverCheckName === undefined ? {} : { resolverCheckName: deps.context.resolverCheckName },
+        ...(deps.sweepCooldownMs === undefined ? {} : { cooldownMs: deps.sweepCooldownMs }),
+      },
+      { signal: hooks.signal, onSwept: hooks.onProbed, onGrab: (target) => answers.push(target) },
+    );
+  } finally {
+    answers.close();
+  }
+  const grabbed = await grabbing;
+  hooks.onProbed?.(input.total, input.total, grabbed.counts.answered);
   const g = grabbed.counts;
   const counts: UdpCounts = {
-    targets: s.targets + swept.direct.length,
+    targets: s.targets + s.direct,
     requests: s.sent + g.requests,
     swept: s.sent,
     retries: s.retries + g.retries,
@@ -161,7 +173,7 @@ export async function surveyUdp(input: UdpTargets, deps: UdpStageDeps, hooks: Ud
  * Query every target with its UDP protocol's grab, retrying silent ones, and keep the services that answered.
  * @example const udp = await grabUdp(handedIn, handedIn.length, { context, protocols, now, concurrency: 100, retries: 1 }, { signal })
  */
-export async function grabUdp(targets: Iterable<Target>, total: number, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
+export async function grabUdp(targets: Iterable<Target> | AsyncIterable<Target>, total: number, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
   const counts: UdpCounts = {
     targets: 0,
     requests: 0,

@@ -6,9 +6,9 @@
  * pass and its cooldown, when retries are allowed, one more pass over the targets that stayed
  * silent. Only the pairs that answered are grabbed afterwards (udp-stage.ts).
  *
- * Memory: the pairs that replied at all (answering services, a small share of a scope), the
- * refused ones, and the targets whose protocol declares no probe (sent straight to the grab);
- * the retry pass walks the same seeded order again rather than keeping a list of the silent.
+ * Memory: the pairs that replied at all (answering services, a small share of a scope) and the
+ * refused ones; the retry pass walks the same seeded order again rather than keeping a list of
+ * the silent. Targets whose protocol declares no probe go to the grab as they come.
  *
  * What a sweep cannot tell: ICMP port-unreachable never reaches an unconnected socket, so a
  * closed port is silence like an open|filtered one; swept targets are never `refused`.
@@ -35,6 +35,11 @@ export interface SweepPassHooks {
   signal: AbortSignal;
   /** Called as the first pass walks the targets: done so far of total, services that answered so far. */
   onSwept?: (done: number, total: number, answered: number) => void;
+  /**
+   * A target for the grab, as soon as it is known: a pair whose reply matched its protocol's
+   * answer (once), or a target whose protocol declares no probe. The grabs run while the sweep goes on.
+   */
+  onGrab(target: Target): void;
 }
 
 export interface SweepPassCounts {
@@ -44,6 +49,10 @@ export interface SweepPassCounts {
   sent: number;
   /** Of those, the retry pass's. */
   retries: number;
+  /** Pairs whose reply matched their protocol's answer: handed to the grab. */
+  answered: number;
+  /** Targets whose protocol declares no probe: handed to the grab as they came, as before the sweep existed. */
+  direct: number;
   /** Targets that replied, but never with the protocol's answer: not grabbed, not stored. */
   unmatched: number;
   /** Swept targets silent after every pass. */
@@ -54,30 +63,24 @@ export interface SweepPassCounts {
   skipped: number;
 }
 
-export interface SweepPassResult {
-  /** Pairs whose reply matched their protocol's answer: the grab's targets. */
-  answered: Target[];
-  /** Targets whose protocol declares no probe: the grab's too, as before the sweep existed. */
-  direct: Target[];
-  counts: SweepPassCounts;
-}
-
 const keyOf = (target: Target) => `${target.ip}|${target.port}`;
 
 /**
- * @example const { answered, direct, counts } = await sweepUdp(() => permutedTargets(order), total, { protocols, sweep: dialer.sweep, retries: 1, probeContext: {} }, { signal })
+ * @example const counts = await sweepUdp(() => permutedTargets(order), total, { protocols, sweep: dialer.sweep, retries: 1, probeContext: {} }, { signal, onGrab: (target) => answers.push(target) })
  */
-export async function sweepUdp(targets: () => Iterable<Target>, total: number, deps: SweepPassDeps, hooks: SweepPassHooks): Promise<SweepPassResult> {
-  const counts: SweepPassCounts = { targets: 0, sent: 0, retries: 0, unmatched: 0, silent: 0, failed: 0, skipped: 0 };
+export async function sweepUdp(targets: () => Iterable<Target>, total: number, deps: SweepPassDeps, hooks: SweepPassHooks): Promise<SweepPassCounts> {
+  const counts: SweepPassCounts = { targets: 0, sent: 0, retries: 0, answered: 0, direct: 0, unmatched: 0, silent: 0, failed: 0, skipped: 0 };
   const replied = new Set<string>();
-  const answered = new Map<string, Target>();
+  const answered = new Set<string>();
   const refused = new Set<string>();
-  const direct: Target[] = [];
   const onReply = (target: Target, data: Buffer) => {
     const key = keyOf(target);
     replied.add(key);
     const probe = deps.protocols.forUdpPort(target.port)?.detect?.probe;
-    if (!answered.has(key) && probe && matchesSafely(probe, data)) answered.set(key, target);
+    if (!answered.has(key) && probe && matchesSafely(probe, data)) {
+      answered.add(key);
+      hooks.onGrab(target);
+    }
   };
   const options = { onReply, ...(deps.cooldownMs === undefined ? {} : { cooldownMs: deps.cooldownMs }) };
 
@@ -89,8 +92,10 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         const protocol = deps.protocols.forUdpPort(target.port);
         if (!retry) {
           if (!protocol) counts.skipped++;
-          else if (!protocol.detect?.probe) direct.push(target);
-          else counts.targets++;
+          else if (!protocol.detect?.probe) {
+            counts.direct++;
+            hooks.onGrab(target);
+          } else counts.targets++;
         }
         const probe = protocol?.detect?.probe;
         if (!probe || (retry && (replied.has(keyOf(target)) || refused.has(keyOf(target))))) continue;
@@ -98,7 +103,7 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         if (sent === 'interrupted') break;
         if (sent === 'refused') refused.add(keyOf(target));
         else if (retry) counts.retries++;
-        if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + direct.length, total, answered.size);
+        if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + counts.direct, total, answered.size);
       }
     } finally {
       await sweep.close();
@@ -109,9 +114,10 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
   await pass(false);
   if (deps.retries >= 1 && !hooks.signal.aborted) await pass(true);
   counts.failed = refused.size;
-  counts.unmatched = [...replied].filter((key) => !answered.has(key)).length;
+  counts.answered = answered.size;
+  counts.unmatched = replied.size - answered.size;
   counts.silent = counts.targets - replied.size - refused.size;
-  return { answered: [...answered.values()], direct, counts };
+  return counts;
 }
 
 /** Sends the target its protocol's first request; `refused` when the gate or the kernel refused it. */
