@@ -52,7 +52,9 @@ try {
     seconds,
     targets: summary.udp?.targets ?? 0,
     probes: summary.udp?.requests ?? 0,
-    answered: summary.udp?.answered ?? 0,
+    // Services heard: those grabbed and those whose reply to the sweep was not their protocol's
+    // answer (not grabbed, not stored), as zmap counts any reply from the probed port.
+    answered: (summary.udp?.answered ?? 0) + (summary.udp?.unmatched ?? 0),
     findings,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
