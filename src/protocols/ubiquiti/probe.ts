@@ -6,7 +6,7 @@ import type { ProtocolDetection } from '../protocol.ts';
 import { decodeDiscoveryReply, discoveryRequest } from './codec.ts';
 
 /**
- * @example ubiquitiProbe.matches(Buffer.from('0100000a0b00074e616e6f4d32', 'hex')) // true
+ * @example ubiquitiProbe.matches(Buffer.from('010000090b00064e616e6f4d32', 'hex')) // true
  */
 export const ubiquitiProbe: NonNullable<ProtocolDetection['probe']> = {
   request: () => Buffer.from(discoveryRequest),
