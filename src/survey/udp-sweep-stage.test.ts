@@ -120,3 +120,47 @@ test('without retries there is no second pass', { timeout: 15_000 }, async () =>
   assert.equal(udp.counts.swept, 2);
   assert.equal(udp.counts.openFiltered, 1);
 });
+
+test('an interrupted sweep sends nothing more and grabs nothing', { timeout: 15_000 }, async () => {
+  const elsewhere = await bound();
+  const peers = await Promise.all(['answer', 'answer', 'answer'].map((behaviour) => peer(behaviour as Behaviour, elsewhere)));
+  const protocols = createProtocolRegistry([
+    defineProtocol<{ answer: string }>({
+      name: 'ping-test',
+      description: 'test',
+      transport: 'udp',
+      defaultPorts: peers.map((each) => each.port),
+      fields: { answer: 'text' },
+      detect: { probe: { request: () => Buffer.from('PING'), matches: (reply) => reply.subarray(0, 4).toString() === 'PONG' } },
+      grab: async (ctx, target) => ({ status: (await ctx.query(target, Buffer.from('GRAB'))).status, result: {} }),
+    }),
+  ]);
+  const controller = new AbortController();
+  const dialer = createDialer({
+    scope: buildScope({ allow: ['127.0.0.1'] }),
+    rate: { connectionsPerSecond: 5000, maxConcurrent: 16, perHostConcurrent: 16, datagramsPerTarget: { requests: 1000, windowMs: 1000 } },
+    limits: { ioTimeoutMs: 300 },
+    signal: controller.signal,
+  });
+  const context = { query: dialer.query, signal: controller.signal } as unknown as GrabContext;
+  const targets: Target[] = peers.map((each) => ({ ip: '127.0.0.1', port: each.port }));
+  try {
+    const udp = await surveyUdp(
+      { targets: () => targets, total: 3, sweep: true },
+      { context, protocols, now: () => new Date(0), concurrency: 2, retries: 1, sweep: (options) => dialer.sweep(options), sweepCooldownMs: 5000 },
+      { signal: controller.signal, onProbed: () => controller.abort() },
+    );
+    // The stage returned at once (no cooldown once interrupted); let the datagram sent land (bounded).
+    for (let tries = 0; tries < 50 && peers[0]!.received.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(
+      peers.map((each) => each.received),
+      [['PING'], [], []],
+      'the first target only; its answer came after the interrupt and was not grabbed; no retry pass',
+    );
+    assert.equal(udp.byHost.size, 0);
+  } finally {
+    for (const each of peers) each.socket.close();
+    elsewhere.close();
+  }
+});
