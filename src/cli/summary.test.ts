@@ -79,4 +79,6 @@ test('the survey summary says what the UDP stage sent and heard, and counts refl
   );
   assert.match(text, /findings {11}0 weak credential, 0 no authentication, 2 reflector/);
   assert.doesNotMatch(formatSurveySummary({ ...summary, udp: undefined }, '/tmp/x.sqlite'), /UDP services|reflector/);
+  const swept = formatSurveySummary({ ...summary, udp: { ...summary.udp!, swept: 15, requests: 18, refused: 0, unmatched: 1 } }, '/tmp/x.sqlite');
+  assert.match(swept, /0 closed, of the ports grabbed: a sweep cannot see a closed one, 0 failed, 1 answered something else\); 18 requests \(15 swept\)/);
 });
