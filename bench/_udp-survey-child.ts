@@ -16,6 +16,10 @@ export interface UdpSurveyFigures {
   targets: number;
   probes: number;
   answered: number;
+  /** Services whose reply to the sweep was not their protocol's answer: neither grabbed nor stored. */
+  unmatched: number;
+  /** `address:port` of the services stored (grab answered), for the parent to compare with the truth as it does zmap's. */
+  heard: string[];
   findings: Array<{ kind: string; ip: string; port: number; protocol: string; amplification?: number }>;
 }
 
@@ -53,6 +57,9 @@ try {
     targets: summary.udp?.targets ?? 0,
     probes: summary.udp?.requests ?? 0,
     answered: summary.udp?.answered ?? 0,
+    unmatched: summary.udp?.unmatched ?? 0,
+    // The store is this run's alone: its services are the UDP services whose grab was answered.
+    heard: (await store.listServices()).map((row) => `${row.ip}:${row.port}`),
     findings,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);

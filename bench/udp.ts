@@ -155,12 +155,14 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       ),
     ) as UdpSurveyFigures;
     const ourRate = ours.probes / ours.seconds;
-    const heardByUs = Math.min(ours.answered, answering.size) / Math.max(1, answering.size);
+    // Compared like zmap's: only the services the truth says answer the first request count.
+    const heardOfAnswering = ours.heard.filter((service) => answering.has(service)).length;
+    const heardByUs = heardOfAnswering / Math.max(1, answering.size);
     const score = scoreUdpFindings(truth, ours.findings);
     const foundReflectors = ours.findings.filter((finding) => finding.kind === 'reflector').length;
     process.stdout.write(
       `opennotice UDP stage: ${ours.seconds.toFixed(1)} s, ${ours.probes} probes for ${ours.targets} targets = ${ourRate.toFixed(0)} probes/s; ` +
-        `${ours.answered} services answered (${(heardByUs * 100).toFixed(1)} % of those that answer); ${foundReflectors} reflectors = ${(foundReflectors / ours.seconds).toFixed(1)} reflectors/s\n`,
+        `${ours.answered} services answered (${ours.unmatched} more with something else; ${(heardByUs * 100).toFixed(1)} % of those that answer); ${foundReflectors} reflectors = ${(foundReflectors / ours.seconds).toFixed(1)} reflectors/s\n`,
     );
     process.stdout.write(
       `reflectors against the truth: precision ${score.reflectors.precision.toFixed(3)} recall ${score.reflectors.recall.toFixed(3)} ` +
@@ -182,9 +184,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
         );
       }
       // zmap's fastest rate that heard at least as much as we did: the same loss, or less.
-      const sameLoss = passes.filter(
-        (pass) => [...pass.heard].filter((service) => answering.has(service)).length >= Math.min(ours.answered, answering.size) - 0.005 * answering.size,
-      );
+      const sameLoss = passes.filter((pass) => [...pass.heard].filter((service) => answering.has(service)).length >= heardOfAnswering - 0.005 * answering.size);
       const fastest = Math.max(0, ...sameLoss.map((pass) => pass.probes / pass.seconds));
       // When zmap lost more at every rate, it is compared at the rate it was given that equals ours.
       const reference = fastest > 0 ? fastest : passes[0]!.probes / passes[0]!.seconds;

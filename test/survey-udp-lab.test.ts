@@ -53,6 +53,9 @@ after(async () => {
 test('by default every UDP protocol’s port of every address is queried, and the lab’s UDP services answer', () => {
   assert.equal(summary.status, 'completed');
   assert.equal(summary.udp?.targets, 1024 * shippedProtocols.defaultUdpPorts.length);
+  // Swept: every target got the first request, the silent one more; ICMP never reaches a sweep.
+  assert.ok((summary.udp?.swept ?? 0) > summary.udp!.targets, 'the scan’s targets were swept, with a retry pass');
+  assert.equal(summary.udp?.refused, 0);
   const answering = lab.truth.devices.flatMap((device) => (device.udpServices ?? []).filter((service) => spoken.has(service.protocol)));
   assert.ok(answering.length > 0, 'the seed gives some devices a UDP service the shipped protocols speak');
   assert.ok((summary.udp?.answered ?? 0) >= answering.filter((service) => service.reflector).length);

@@ -81,10 +81,12 @@ test('each UDP target is sent its protocol’s request once, and again only afte
   assert.deepEqual(summary.udp && { ...summary.udp, strays: 0 }, {
     targets: 8,
     requests: 11,
+    swept: 0,
     retries: 3,
     answered: 3,
     openFiltered: 2,
     refused: 3,
+    unmatched: 0,
     failed: 0,
     skipped: 0,
     strays: 0,

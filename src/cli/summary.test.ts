@@ -69,7 +69,7 @@ test('the survey summary says what the UDP stage sent and heard, and counts refl
     reconciliation: { opened: 2, updated: 0, closed: 0, reopened: 0, missed: 0 },
     attempts: 0,
     detection: { byMethod: { banner: 1 }, probes: 0, connections: 1 },
-    udp: { targets: 8, requests: 11, retries: 3, answered: 3, openFiltered: 2, refused: 3, failed: 0, skipped: 1, strays: 4 },
+    udp: { targets: 8, requests: 11, swept: 0, retries: 3, answered: 3, openFiltered: 2, refused: 3, unmatched: 0, failed: 0, skipped: 1, strays: 4 },
     elapsedMs: 3000,
   };
   const text = formatSurveySummary(summary, '/tmp/x.sqlite');
@@ -79,4 +79,6 @@ test('the survey summary says what the UDP stage sent and heard, and counts refl
   );
   assert.match(text, /findings {11}0 weak credential, 0 no authentication, 2 reflector/);
   assert.doesNotMatch(formatSurveySummary({ ...summary, udp: undefined }, '/tmp/x.sqlite'), /UDP services|reflector/);
+  const swept = formatSurveySummary({ ...summary, udp: { ...summary.udp!, swept: 15, requests: 18, refused: 0, unmatched: 1 } }, '/tmp/x.sqlite');
+  assert.match(swept, /0 closed, of the ports grabbed: a sweep cannot see a closed one, 0 failed, 1 answered something else\); 18 requests \(15 swept\)/);
 });

@@ -37,7 +37,11 @@ export function formatSurveySummary(summary: SurveySummary, storeLocation: strin
  */
 export function udpLine(udp: NonNullable<SurveySummary['udp']>): string {
   const skipped = udp.skipped > 0 ? `; ${udp.skipped} given ports not queried (no UDP protocol, or not in the plan)` : '';
-  return `  UDP services       ${udp.answered} answered of ${udp.targets} (${udp.openFiltered} silent: open|filtered, ${udp.refused} closed, ${udp.failed} failed); ${udp.requests} requests, ${udp.retries} retries, ${udp.strays} stray datagrams${skipped}`;
+  // A swept target cannot be seen closed (no ICMP reaches the sweep's socket): its silence is open|filtered.
+  const unmatched = udp.unmatched > 0 ? `, ${udp.unmatched} answered something else` : '';
+  const swept = udp.swept > 0 ? ` (${udp.swept} swept)` : '';
+  const closed = udp.swept > 0 ? 'closed, of the ports grabbed: a sweep cannot see a closed one' : 'closed';
+  return `  UDP services       ${udp.answered} answered of ${udp.targets} (${udp.openFiltered} silent: open|filtered, ${udp.refused} ${closed}, ${udp.failed} failed${unmatched}); ${udp.requests} requests${swept}, ${udp.retries} retries, ${udp.strays} stray datagrams${skipped}`;
 }
 
 /** "412 by greeting, 380 by probe, 12 in TLS, 2 by port, 3 not recognised; 0.6 probes a service". */

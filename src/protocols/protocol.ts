@@ -62,7 +62,13 @@ export interface ProtocolDetection {
    * protocol's. The request must be safe to send to any service: no login, no command.
    */
   probe?: {
-    request(target: Target): Uint8Array;
+    /**
+     * The request. For a UDP protocol it is the first request its grab sends (the same encoder),
+     * which the UDP stage's sweep sends every target before any grab; `context` carries what the
+     * grab would read from its GrabContext (the DNS check name).
+     */
+    request(target: Target, context?: ProbeContext): Uint8Array;
+    /** Whether one reply datagram (UDP) or what arrived (TCP) is this protocol's answer: structural, never throws. */
     matches(reply: Buffer): boolean;
     /**
      * Send this probe only on the protocol's own ports. For protocols carried by another's
@@ -72,6 +78,9 @@ export interface ProtocolDetection {
     ownPortsOnly?: boolean;
   };
 }
+
+/** What a probe's request may depend on besides the target: the part of the grab's context it reads. */
+export type ProbeContext = Pick<GrabContext, 'resolverCheckName'>;
 
 /** A protocol as its folder writes it, with its own result type R. */
 export interface ProtocolDefinition<R extends GrabResult> {

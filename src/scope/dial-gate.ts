@@ -16,8 +16,10 @@ export interface DialerStats {
   open: number;
   /** `dialed`, split by transport. */
   dialedBy: { tcp: number; tls: number; udp: number };
-  /** UDP datagrams that reached a query's socket from another address or port: ignored, counted. */
+  /** UDP datagrams that reached a query's or a sweep's socket from an address and port not asked (or no longer awaited): ignored, counted. */
   strayDatagrams: number;
+  /** Request datagrams a UDP sweep sent (one socket per source address, no admission slot: counted apart from `dialed`). */
+  swept: number;
 }
 
 export interface GateOptions {
@@ -45,6 +47,10 @@ export interface DialGate {
   /** Waits for an admission slot; throws `DialFailure('unknown-error', code 'interrupted')` if the survey stops. */
   admit(target: Target, transport: Transport): Promise<GatePass>;
   countStrays(count: number): void;
+  /** The published source addresses of a family (empty: the plan publishes none, the kernel picks). */
+  sourcesOf(family: AddressFamily): readonly string[];
+  /** Counts one datagram a sweep sent. */
+  countSwept(): void;
   stats(): DialerStats;
 }
 
@@ -64,6 +70,7 @@ export function createDialGate(options: GateOptions): DialGate {
   let dialed = 0;
   let refusedByScope = 0;
   let strayDatagrams = 0;
+  let swept = 0;
 
   return {
     check(target) {
@@ -99,6 +106,10 @@ export function createDialGate(options: GateOptions): DialGate {
     countStrays(count) {
       strayDatagrams += count;
     },
-    stats: () => ({ dialed, refusedByScope, open: admission.open, dialedBy: { ...dialedBy }, strayDatagrams }),
+    sourcesOf: (family) => sourcesOf[family],
+    countSwept() {
+      swept++;
+    },
+    stats: () => ({ dialed, refusedByScope, open: admission.open, dialedBy: { ...dialedBy }, strayDatagrams, swept }),
   };
 }

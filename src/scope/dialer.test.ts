@@ -156,7 +156,7 @@ test('TCP and UDP send from the source addresses round-robin, and stats count bo
     );
     await assert.rejects(dialer.query({ ip: '127.0.0.9', port: 53 }, Buffer.from('x')));
     const stats = dialer.stats();
-    assert.deepEqual(stats, { dialed: 4, refusedByScope: 1, open: 0, dialedBy: { tcp: 2, tls: 0, udp: 2 }, strayDatagrams: 0 });
+    assert.deepEqual(stats, { dialed: 4, refusedByScope: 1, open: 0, dialedBy: { tcp: 2, tls: 0, udp: 2 }, strayDatagrams: 0, swept: 0 });
   } finally {
     tcp.server.close();
     udp.close();

@@ -11,10 +11,12 @@ import type { Scope } from './scope.ts';
 import { wrapSocket } from './socket-connection.ts';
 import { datagramSocketType } from './target-address.ts';
 import { createTargetPacer, type TargetTurn } from './target-rate.ts';
+import { createUdpSweep, type SweepOptions, type UdpSweep } from './udp-sweep.ts';
 import { connectTcp, type ConnectFactory } from './tcp-connect.ts';
 import { createSurveyTlsContext, startTls, type TlsConnection, type TlsOptions } from './tls-connection.ts';
 
 export type { DialerStats } from './dial-gate.ts';
+export type { SweepOptions, SweepStats, UdpSweep } from './udp-sweep.ts';
 
 /** Defaults that keep one hostile device from holding a slot for long. */
 export const defaultConnectionLimits: ConnectionLimits = {
@@ -66,6 +68,14 @@ export interface Dialer {
    * every network outcome is the exchange's status.
    */
   query(target: Target, request: Uint8Array, options?: QueryOptions): Promise<DatagramExchange>;
+  /**
+   * A stateless UDP sweep (udp-sweep.ts): one request datagram per target from one unconnected
+   * socket per source address, at a global packet rate (default: `rate.connectionsPerSecond`),
+   * replies handed to `onReply` as they come. Same scope check, source addresses, request cap,
+   * abort signal and stats as `query`; no admission slot and no per-address pace (one datagram
+   * per target per pass is the pace). Cannot see ICMP port-unreachable.
+   */
+  sweep(options: SweepOptions): UdpSweep;
   stats(): DialerStats;
 }
 
@@ -76,6 +86,7 @@ export interface Dialer {
  * @example const dialer = createDialer({ scope, rate: { connectionsPerSecond: 500, maxConcurrent: 200, perHostConcurrent: 2 } })
  * @example const conn = await dialer.dialTls({ ip: '192.0.2.7', port: 443 }, { alpn: ['http/1.1'] }); conn.tls.certificate?.fingerprintSha256
  * @example const exchange = await dialer.query({ ip: '192.0.2.7', port: 161 }, snmpGet, { limits: { maxReplies: 1 } })
+ * @example const sweep = dialer.sweep({ onReply: (target, data) => answers.push(target) }); await sweep.send(target, request); await sweep.close()
  */
 export function createDialer(options: DialerOptions): Dialer {
   const gate = createDialGate(options);
@@ -98,6 +109,12 @@ export function createDialer(options: DialerOptions): Dialer {
 
   return {
     stats: () => gate.stats(),
+
+    sweep: (sweepOptions) =>
+      createUdpSweep(
+        { gate, createSocket: createDatagramSocket, defaultPacketsPerSecond: options.rate.connectionsPerSecond, maxRequestBytes, signal: options.signal },
+        sweepOptions,
+      ),
 
     async dial(target, overrides) {
       const limits = { ...baseLimits, ...overrides };

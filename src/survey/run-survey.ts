@@ -190,7 +190,8 @@ async function discoverStage(settings: SurveySettings, { run, state }: StageCont
  * open findings of their UDP services.
  */
 async function udpStage(settings: SurveySettings, { protocols, run, state }: StageContext, tools: StageTools, discovery: Discovery): Promise<UdpSurvey> {
-  const { targets, total, skipped } = udpTargetsOf(settings, discovery.udpOpen, tools.alreadyDone);
+  const { skipped, ...input } = udpTargetsOf(settings, discovery.udpOpen, tools.alreadyDone);
+  const total = input.total;
   const progress = state.progress;
   const closedPorts: CoveredCheck[] = [];
   if (total > 0) {
@@ -200,9 +201,17 @@ async function udpStage(settings: SurveySettings, { protocols, run, state }: Sta
     tools.report();
   }
   const udp = await surveyUdp(
-    targets,
-    total,
-    { context: tools.context, protocols, now: run.now, concurrency: settings.discoveryConcurrency, retries: settings.udpRetries },
+    input,
+    {
+      context: tools.context,
+      protocols,
+      now: run.now,
+      concurrency: settings.discoveryConcurrency,
+      retries: settings.udpRetries,
+      sweep: (options) => tools.dialer.sweep(options),
+      // A sweep listens after each pass as long as a query waits for a silent target.
+      sweepCooldownMs: settings.limits.ioTimeoutMs,
+    },
     {
       signal: run.signal,
       onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port, 'udp')),

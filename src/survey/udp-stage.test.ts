@@ -5,7 +5,7 @@ import type { GrabContext } from '../protocols/grab.ts';
 import { defineProtocol } from '../protocols/protocol.ts';
 import { createProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
-import { surveyUdp } from './udp-stage.ts';
+import { grabUdp } from './udp-stage.ts';
 
 /** A UDP protocol whose grab answers from a script, counting the grabs per target; no socket anywhere. */
 function scripted(outcomes: Record<string, GrabStatus[]>) {
@@ -41,7 +41,7 @@ test('silence is retried up to the bound and nothing else is; answers are kept b
     e: ['protocol-error'],
     f: ['blocked-target'],
   });
-  const udp = await surveyUdp(
+  const udp = await grabUdp(
     targets('a', 'b', 'c', 'd', 'e', 'f'),
     6,
     { context, protocols, now, concurrency: 3, retries: 2 },
@@ -53,13 +53,25 @@ test('silence is retried up to the bound and nothing else is; answers are kept b
     'b success {"answer":2}',
     'e protocol-error {}',
   ]);
-  assert.deepEqual(udp.counts, { targets: 6, requests: 9, retries: 3, answered: 3, openFiltered: 1, refused: 1, failed: 1, skipped: 0, strays: 0 });
+  assert.deepEqual(udp.counts, {
+    targets: 6,
+    requests: 9,
+    swept: 0,
+    retries: 3,
+    answered: 3,
+    openFiltered: 1,
+    refused: 1,
+    unmatched: 0,
+    failed: 1,
+    skipped: 0,
+    strays: 0,
+  });
 });
 
 test('no retries when told none; a port without a UDP protocol is skipped; refusals are reported', async () => {
   const { protocols, grabs } = scripted({ d: ['connection-refused'] });
   const refused: Target[] = [];
-  const udp = await surveyUdp(
+  const udp = await grabUdp(
     [...targets('c', 'd'), { ip: 'x', port: 9 }],
     3,
     { context, protocols, now, concurrency: 1, retries: 0 },
@@ -74,7 +86,7 @@ test('no retries when told none; a port without a UDP protocol is skipped; refus
 test('an interrupted stage takes no more targets and keeps what was answered before', async () => {
   const controller = new AbortController();
   const { protocols, grabs } = scripted({ a: ['success'], b: ['success'] });
-  const udp = await surveyUdp(
+  const udp = await grabUdp(
     targets('a', 'b', 'c'),
     3,
     { context, protocols, now, concurrency: 1, retries: 1 },

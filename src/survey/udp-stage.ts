@@ -1,40 +1,50 @@
 /**
- * The survey's UDP stage: each UDP target (an address × a UDP port of the survey, in the same
- * seeded order as the TCP connect scan, or the UDP ports a file or a re-survey hands in) is
- * sent its port's UDP protocol's grab through the dialer, which sends one request datagram per
- * query, accepts replies only from the target's address and port, caps bytes and replies, and
- * paces requests per address. For UDP the grab is the discovery: a service that answers is
- * observed in the same exchange.
+ * The survey's UDP stage, ZMap's shape followed by ZGrab's. First a stateless sweep
+ * (udp-sweep-pass.ts, the dialer's `sweep`): every UDP target of the scan (an address × a UDP
+ * port of the survey, in the same seeded order as the TCP connect scan) is sent its protocol's
+ * first request from one socket at the plan's packet rate, and the (address, port) pairs whose
+ * reply is the protocol's answer are kept; one more pass goes to the silent after a cooldown when
+ * retries are allowed. Each pair that answered is handed at once to the stateful grab, its
+ * protocol's `grab` through `dialer.query` as before (which reads the fields and the reflection
+ * measure), so the grabs run while the sweep goes on sending and listening.
  *
- * A service that stays silent (io-timeout: open|filtered) is asked again, at most `retries`
- * times, right away in the same worker — the dialer's per-address pace spaces the tries — so
- * no list of silent targets is kept however large the scope. Any other outcome is final.
- * Services that answered become observations and join their host's TCP services; silence and
- * ICMP port-unreachable are counted, not stored.
+ * UDP ports handed in (a zmap file, a re-survey) go straight to the grab: they are known to
+ * answer, and a re-survey needs ICMP port-unreachable (`refused`) to close findings, which only
+ * the grab's connected socket can see. So do targets whose protocol declares no probe. In the
+ * grab, a service that stays silent (io-timeout: open|filtered) is asked again, at most `retries`
+ * times. Services that answered become observations and join their host's TCP services; silence
+ * and ICMP port-unreachable are counted, not stored.
  */
 import type { OpenPort, ServiceObservation, Target } from '../core/records.ts';
+import { createChannel } from '../core/channel.ts';
 import { runPool } from '../core/pool.ts';
 import type { GrabContext, GrabOutcome } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
 import { countTargets, permutedTargets } from '../scope/targets.ts';
+import type { SweepOptions, UdpSweep } from '../scope/udp-sweep.ts';
 import type { SurveySettings } from './policy.ts';
+import { type SweepPassCounts, sweepUdp } from './udp-sweep-pass.ts';
 
 /** What the UDP stage did, for the survey's summary and the run's totals. */
 export interface UdpCounts {
   /** UDP services probed (address × port). */
   targets: number;
-  /** Grabs sent, first tries and retries together. */
+  /** Sweep datagrams and grabs sent, first tries and retries together (a grab counts once, whatever it sends). */
   requests: number;
-  /** Grabs sent again after a silence. */
+  /** Of those, sweep datagrams (first pass and retry pass). */
+  swept: number;
+  /** Sweep datagrams and grabs sent again after a silence. */
   retries: number;
   /** Services that answered (stored as services). */
   answered: number;
   /** Services silent after every try: open or filtered, nobody can tell. */
   openFiltered: number;
-  /** ICMP port unreachable: closed. */
+  /** ICMP port unreachable: closed. Only a grab can see it: a swept target that is closed counts as open|filtered. */
   refused: number;
+  /** Swept targets that replied, but never with their protocol's answer: not grabbed, not stored. */
+  unmatched: number;
   /** Any other end (out of scope, socket error, interrupted). */
   failed: number;
   /** UDP ports handed in and not queried: no UDP protocol speaks them (nothing to send), or the plan does not approve them. */
@@ -55,8 +65,20 @@ export interface UdpStageDeps {
   now(): Date;
   /** UDP services queried at once (the dialer's global rate and concurrency still apply). */
   concurrency: number;
-  /** Tries after a silence, per service. */
+  /** Tries after a silence, per service (a sweep makes one retry pass when ≥ 1). */
   retries: number;
+  /** Opens a sweep (the dialer's). Without it, every target goes straight to the grab. */
+  sweep?: (options: SweepOptions) => UdpSweep;
+  /** Listening time after each sweep pass; the sweep's default when absent. */
+  sweepCooldownMs?: number;
+}
+
+/** The stage's targets: walked once (twice with a retry pass), counted, and whether they are swept first. */
+export interface UdpTargets {
+  targets: () => Iterable<Target>;
+  total: number;
+  /** The scan's targets are swept; handed-in ones (known to answer) are grabbed straight away. */
+  sweep: boolean;
 }
 
 export interface UdpStageHooks {
@@ -80,16 +102,16 @@ export function udpTargetsOf(
   settings: Pick<SurveySettings, 'discovery' | 'addresses' | 'udpPorts' | 'udpPortsApproved' | 'seed'>,
   given: readonly OpenPort[],
   skipHosts: ReadonlySet<string>,
-): { targets: Iterable<Target>; total: number; skipped: number } {
+): UdpTargets & { skipped: number } {
   if (settings.discovery.kind === 'given') {
     const approved = settings.udpPortsApproved;
     const targets = approved ? given.filter((open) => approved.includes(open.port)) : given;
-    return { targets, total: targets.length, skipped: given.length - targets.length };
+    return { targets: () => targets, total: targets.length, skipped: given.length - targets.length, sweep: false };
   }
-  if (settings.udpPorts.length === 0) return { targets: [], total: 0, skipped: 0 };
+  if (settings.udpPorts.length === 0) return { targets: () => [], total: 0, skipped: 0, sweep: false };
   // The addresses the TCP connect scan walks: the scope, or a hit list's in-scope addresses (IPv6).
   const order = { addresses: settings.addresses.addresses, ports: settings.udpPorts, seed: settings.seed };
-  return { targets: withoutHosts(permutedTargets(order), skipHosts), total: countTargets(order), skipped: 0 };
+  return { targets: () => withoutHosts(permutedTargets(order), skipHosts), total: countTargets(order), skipped: 0, sweep: true };
 }
 
 function* withoutHosts(targets: Iterable<Target>, skipHosts: ReadonlySet<string>): Generator<Target> {
@@ -97,11 +119,74 @@ function* withoutHosts(targets: Iterable<Target>, skipHosts: ReadonlySet<string>
 }
 
 /**
- * Query every target with its UDP protocol, retrying silent ones, and keep the services that answered.
- * @example const udp = await surveyUdp(targets, total, { context, protocols, now, concurrency: 100, retries: 1 }, { signal })
+ * Sweep the scan's targets and grab the services that answered the sweep; grab handed-in targets straight away.
+ * @example const udp = await surveyUdp(udpTargetsOf(settings, given, done), { context, protocols, now, concurrency: 100, retries: 1, sweep: dialer.sweep }, { signal })
  */
-export async function surveyUdp(targets: Iterable<Target>, total: number, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
-  const counts: UdpCounts = { targets: 0, requests: 0, retries: 0, answered: 0, openFiltered: 0, refused: 0, failed: 0, skipped: 0, strays: 0 };
+export async function surveyUdp(input: UdpTargets, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
+  if (!input.sweep || !deps.sweep) return grabUdp(input.targets(), input.total, deps, hooks);
+  // The grabs start as the answers come, while the sweep goes on and listens out its cooldowns.
+  const answers = createChannel<Target>();
+  const grabbing = grabUdp(answers, input.total, deps, {
+    ...hooks,
+    // The sweep reports the walk through the targets; grabs only add to the services that answered.
+    onProbed: undefined,
+  });
+  // Awaited below; the handler only keeps a failed grab from counting as unhandled while the sweep runs.
+  grabbing.catch(() => {});
+  let s: SweepPassCounts;
+  try {
+    s = await sweepUdp(
+      input.targets,
+      input.total,
+      {
+        protocols: deps.protocols,
+        sweep: deps.sweep,
+        retries: deps.retries,
+        probeContext: deps.context.resolverCheckName === undefined ? {} : { resolverCheckName: deps.context.resolverCheckName },
+        ...(deps.sweepCooldownMs === undefined ? {} : { cooldownMs: deps.sweepCooldownMs }),
+      },
+      { signal: hooks.signal, onSwept: hooks.onProbed, onGrab: (target) => answers.push(target) },
+    );
+  } finally {
+    answers.close();
+  }
+  const grabbed = await grabbing;
+  hooks.onProbed?.(input.total, input.total, grabbed.counts.answered);
+  const g = grabbed.counts;
+  const counts: UdpCounts = {
+    targets: s.targets + s.direct,
+    requests: s.sent + g.requests,
+    swept: s.sent,
+    retries: s.retries + g.retries,
+    answered: g.answered,
+    openFiltered: s.silent + g.openFiltered,
+    refused: g.refused,
+    unmatched: s.unmatched,
+    failed: s.failed + g.failed,
+    skipped: s.skipped + g.skipped,
+    strays: 0,
+  };
+  return { byHost: grabbed.byHost, counts };
+}
+
+/**
+ * Query every target with its UDP protocol's grab, retrying silent ones, and keep the services that answered.
+ * @example const udp = await grabUdp(handedIn, handedIn.length, { context, protocols, now, concurrency: 100, retries: 1 }, { signal })
+ */
+export async function grabUdp(targets: Iterable<Target> | AsyncIterable<Target>, total: number, deps: UdpStageDeps, hooks: UdpStageHooks): Promise<UdpSurvey> {
+  const counts: UdpCounts = {
+    targets: 0,
+    requests: 0,
+    swept: 0,
+    retries: 0,
+    answered: 0,
+    openFiltered: 0,
+    refused: 0,
+    unmatched: 0,
+    failed: 0,
+    skipped: 0,
+    strays: 0,
+  };
   const byHost = new Map<string, ServiceObservation[]>();
   await runPool(
     targets,

@@ -8,6 +8,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { type CoapResult, grabCoap } from './grabber.ts';
+import { coapProbe } from './probe.ts';
 
 export default defineProtocol<CoapResult>({
   name: 'coap',
@@ -36,6 +37,7 @@ export default defineProtocol<CoapResult>({
     titles: 'distinct `title` values (list: not matchable)',
     reflection: 'the request measured (`GET /.well-known/core`) and what it drew, in UDP payload bytes and datagrams',
   },
+  detect: { probe: coapProbe },
   grab: grabCoap,
   reflection: (result) => result.reflection,
 });

@@ -9,6 +9,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { type DnsResult, grabDns } from './grabber.ts';
+import { dnsProbe } from './probe.ts';
 
 export default defineProtocol<DnsResult>({
   name: 'dns',
@@ -29,6 +30,7 @@ export default defineProtocol<DnsResult>({
     version: '`version.bind` CH TXT: the software and version, when the server tells it (`dnsmasq-2.90`, `9.18.28-1~deb12u2-Debian` …)',
     reflection: 'the recursive A question’s figures, only when the server resolved it (a floor: attacks use ANY)',
   },
+  detect: { probe: dnsProbe },
   grab: grabDns,
   reflection: (result) => result.reflection,
 });

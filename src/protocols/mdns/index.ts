@@ -8,6 +8,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { grabMdns, type MdnsResult } from './grabber.ts';
+import { mdnsProbe } from './probe.ts';
 
 export default defineProtocol<MdnsResult>({
   name: 'mdns',
@@ -34,6 +35,7 @@ export default defineProtocol<MdnsResult>({
     model: 'the first of the TXT keys model, md, usb_MDL, mdl, ty, am, product, mn',
     reflection: 'the request measured (`PTR _services._dns-sd._udp.local`) and what it drew, in UDP payload bytes and datagrams',
   },
+  detect: { probe: mdnsProbe },
   grab: grabMdns,
   reflection: (result) => result.reflection,
 });

@@ -7,6 +7,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { grabMemcached, type MemcachedResult } from './grabber.ts';
+import { memcachedProbe } from './probe.ts';
 
 export default defineProtocol<MemcachedResult>({
   name: 'memcached',
@@ -33,6 +34,7 @@ export default defineProtocol<MemcachedResult>({
     complete: 'every datagram of the reply arrived and it ended with `END`',
     reflection: 'the `stats` request’s figures: every datagram of our reply counts',
   },
+  detect: { probe: memcachedProbe },
   grab: grabMemcached,
   reflection: (result) => result.reflection,
 });

@@ -8,6 +8,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { grabNtp, type NtpResult } from './grabber.ts';
+import { ntpProbe } from './probe.ts';
 
 export default defineProtocol<NtpResult>({
   name: 'ntp',
@@ -34,6 +35,7 @@ export default defineProtocol<NtpResult>({
     monlistEntries: 'addresses in the monitor list it returned',
     reflection: '`monlist` figures when it was answered, else `READVAR` (`reflection.request` names it)',
   },
+  detect: { probe: ntpProbe },
   grab: grabNtp,
   reflection: (result) => result.reflection,
 });

@@ -9,6 +9,7 @@ import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { snmpChecker } from './credentials.ts';
 import { grabSnmp, type SnmpResult } from './grabber.ts';
+import { snmpProbe } from './probe.ts';
 
 export default defineProtocol<SnmpResult>({
   name: 'snmp',
@@ -35,6 +36,7 @@ export default defineProtocol<SnmpResult>({
     errorStatus: 'non-zero error-status of the Response (2: noSuchName from a v1 agent)',
     reflection: 'the GetRequest’s reflection figures: `reflection.requestBytes`, `reflection.replyBytes` …',
   },
+  detect: { probe: snmpProbe },
   grab: grabSnmp,
   reflection: (result) => result.reflection,
   credentials: snmpChecker,

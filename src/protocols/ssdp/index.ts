@@ -8,6 +8,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { grabSsdp, type SsdpResult } from './grabber.ts';
+import { ssdpProbe } from './probe.ts';
 
 export default defineProtocol<SsdpResult>({
   name: 'ssdp',
@@ -45,6 +46,7 @@ export default defineProtocol<SsdpResult>({
     UDN: 'from the description, `uuid:…`; the serial number is never kept',
     reflection: 'the request measured (`M-SEARCH ssdp:all`) and what it drew, in UDP payload bytes and datagrams',
   },
+  detect: { probe: ssdpProbe },
   grab: grabSsdp,
   reflection: (result) => result.reflection,
 });

@@ -7,6 +7,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { grabUbiquiti, type UbiquitiResult } from './grabber.ts';
+import { ubiquitiProbe } from './probe.ts';
 
 export default defineProtocol<UbiquitiResult>({
   name: 'ubiquiti',
@@ -38,6 +39,7 @@ export default defineProtocol<UbiquitiResult>({
     wirelessMode: 'wireless mode code of airMAX devices',
     reflection: 'the discovery request’s figures',
   },
+  detect: { probe: ubiquitiProbe },
   grab: grabUbiquiti,
   reflection: (result) => result.reflection,
 });

@@ -9,6 +9,7 @@
 import { defineProtocol } from '../protocol.ts';
 import { reflectionFields } from '../udp-reflection.ts';
 import { grabWsd, type WsdResult } from './grabber.ts';
+import { wsdProbe } from './probe.ts';
 
 export default defineProtocol<WsdResult>({
   name: 'wsd',
@@ -38,6 +39,7 @@ export default defineProtocol<WsdResult>({
     profiles: 'ONVIF profiles claimed (`Streaming`, `G`, `T` …; list: not matchable)',
     reflection: 'the request measured (`Probe`) and what it drew, in UDP payload bytes and datagrams',
   },
+  detect: { probe: wsdProbe },
   grab: grabWsd,
   reflection: (result) => result.reflection,
 });
