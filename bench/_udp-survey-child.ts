@@ -15,6 +15,9 @@ export interface UdpSurveyFigures {
   /** Services probed (address × port) and probes sent: one per service, one more after each silence. */
   targets: number;
   probes: number;
+  /** Sweep datagrams, and the time spent sending them (cooldowns and grabs left out, as zmap's cooldown is). */
+  swept: number;
+  sendingSeconds: number;
   answered: number;
   /** Services whose reply to the sweep was not their protocol's answer: neither grabbed nor stored. */
   unmatched: number;
@@ -23,9 +26,9 @@ export interface UdpSurveyFigures {
   findings: Array<{ kind: string; ip: string; port: number; protocol: string; amplification?: number }>;
 }
 
-const [cidr, portList, resolverCheckName] = process.argv.slice(2);
-if (!cidr || !portList || !resolverCheckName) {
-  process.stderr.write('usage: _udp-survey-child.ts CIDR UDP_PORTS RESOLVER_CHECK_NAME\n');
+const [cidr, portList, resolverCheckName, rate] = process.argv.slice(2);
+if (!cidr || !portList || !resolverCheckName || !rate) {
+  process.stderr.write('usage: _udp-survey-child.ts CIDR UDP_PORTS RESOLVER_CHECK_NAME PACKETS_PER_SECOND\n');
   process.exit(2);
 }
 const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-udp-'));
@@ -41,6 +44,8 @@ try {
       resolverCheckName,
       checks: ['credentials'],
       seed: 1,
+      // The sweep's packet budget: the same rate zmap is given.
+      limits: { connectionsPerSecond: Number(rate) },
     },
     deps,
   );
@@ -56,6 +61,8 @@ try {
     seconds,
     targets: summary.udp?.targets ?? 0,
     probes: summary.udp?.requests ?? 0,
+    swept: summary.udp?.swept ?? 0,
+    sendingSeconds: (summary.udp?.sweepSendingMs ?? 0) / 1000,
     answered: summary.udp?.answered ?? 0,
     unmatched: summary.udp?.unmatched ?? 0,
     // The store is this run's alone: its services are the UDP services whose grab was answered.

@@ -85,7 +85,9 @@ const benchmarks: ExpectedBenchmark[] = [
     name: 'udp',
     figures: [
       line(`bench udp: lab of \\d+ devices on .*: \\d+ targets, \\d+ services answer the first request \\(\\d+ reflectors in the truth\\)`),
-      line(`opennotice UDP stage: ${number} s, \\d+ probes for \\d+ targets = ${number} probes/s; .* = ${number} reflectors/s`),
+      line(
+        `opennotice UDP stage \\(sweep at up to \\d+/s, then grabs\\): ${number} s in all, ${number} s sending, \\d+ probes for \\d+ targets = ${number} probes/s; .* = ${number} reflectors/s`,
+      ),
       line(`reflectors against the truth: precision ${number} recall ${number} .*`),
     ],
     toolFigures: [

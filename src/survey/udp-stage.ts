@@ -51,6 +51,8 @@ export interface UdpCounts {
   skipped: number;
   /** Datagrams from another address or port than the one asked: dropped by the dialer, counted. */
   strays: number;
+  /** When the targets were swept: milliseconds spent sending the sweep's datagrams (cooldowns left out). */
+  sweepSendingMs?: number;
 }
 
 export interface UdpSurvey {
@@ -165,6 +167,7 @@ export async function surveyUdp(input: UdpTargets, deps: UdpStageDeps, hooks: Ud
     failed: s.failed + g.failed,
     skipped: s.skipped + g.skipped,
     strays: 0,
+    sweepSendingMs: Math.round(s.sendingMs),
   };
   return { byHost: grabbed.byHost, counts };
 }

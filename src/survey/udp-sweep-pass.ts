@@ -61,6 +61,8 @@ export interface SweepPassCounts {
   failed: number;
   /** Targets with no UDP protocol for their port. */
   skipped: number;
+  /** Time spent sending, both passes, cooldowns left out: what a probe rate is measured over. */
+  sendingMs: number;
 }
 
 const keyOf = (target: Target) => `${target.ip}|${target.port}`;
@@ -69,7 +71,7 @@ const keyOf = (target: Target) => `${target.ip}|${target.port}`;
  * @example const counts = await sweepUdp(() => permutedTargets(order), total, { protocols, sweep: dialer.sweep, retries: 1, probeContext: {} }, { signal, onGrab: (target) => answers.push(target) })
  */
 export async function sweepUdp(targets: () => Iterable<Target>, total: number, deps: SweepPassDeps, hooks: SweepPassHooks): Promise<SweepPassCounts> {
-  const counts: SweepPassCounts = { targets: 0, sent: 0, retries: 0, answered: 0, direct: 0, unmatched: 0, silent: 0, failed: 0, skipped: 0 };
+  const counts: SweepPassCounts = { targets: 0, sent: 0, retries: 0, answered: 0, direct: 0, unmatched: 0, silent: 0, failed: 0, skipped: 0, sendingMs: 0 };
   const replied = new Set<string>();
   const answered = new Set<string>();
   const refused = new Set<string>();
@@ -86,6 +88,7 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
 
   const pass = async (retry: boolean) => {
     const sweep = deps.sweep(options);
+    const started = performance.now();
     try {
       for (const target of targets()) {
         if (hooks.signal.aborted) break;
@@ -106,6 +109,7 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + counts.direct, total, answered.size);
       }
     } finally {
+      counts.sendingMs += performance.now() - started;
       await sweep.close();
       counts.sent += sweep.stats().sent;
     }
