@@ -211,6 +211,8 @@ async function udpStage(settings: SurveySettings, { protocols, run, state }: Sta
       sweep: (options) => tools.dialer.sweep(options),
       // A sweep listens after each pass as long as a query waits for a silent target.
       sweepCooldownMs: settings.limits.ioTimeoutMs,
+      // A service with open findings is grabbed, not swept: a sweep cannot see it closed.
+      grabDirectly: (target) => tools.coveredAt(target.ip, target.port, 'udp').length > 0,
     },
     {
       signal: run.signal,

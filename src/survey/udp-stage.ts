@@ -73,6 +73,8 @@ export interface UdpStageDeps {
   sweep?: (options: SweepOptions) => UdpSweep;
   /** Listening time after each sweep pass; the sweep's default when absent. */
   sweepCooldownMs?: number;
+  /** Targets the sweep leaves to the grab: services with open findings (see SweepPassDeps). */
+  grabDirectly?: (target: Target) => boolean;
 }
 
 /** The stage's targets: walked once (twice with a retry pass), counted, and whether they are swept first. */
@@ -146,6 +148,7 @@ export async function surveyUdp(input: UdpTargets, deps: UdpStageDeps, hooks: Ud
         retries: deps.retries,
         probeContext: deps.context.resolverCheckName === undefined ? {} : { resolverCheckName: deps.context.resolverCheckName },
         ...(deps.sweepCooldownMs === undefined ? {} : { cooldownMs: deps.sweepCooldownMs }),
+        ...(deps.grabDirectly ? { grabDirectly: deps.grabDirectly } : {}),
       },
       { signal: hooks.signal, onSwept: hooks.onProbed, onGrab: (target) => answers.push(target) },
     );

@@ -29,6 +29,11 @@ export interface SweepPassDeps {
   probeContext: ProbeContext;
   /** Listening time after each pass; the sweep's default when absent. */
   cooldownMs?: number;
+  /**
+   * Targets to grab without sweeping: services with open findings. Only a grab sees an ICMP
+   * unreachable or an answer that no longer amplifies, which is what closes such a finding.
+   */
+  grabDirectly?: (target: Target) => boolean;
 }
 
 export interface SweepPassHooks {
@@ -105,15 +110,16 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
       for (const target of targets()) {
         if (hooks.signal.aborted || stop) break;
         const protocol = deps.protocols.forUdpPort(target.port);
+        const direct = protocol !== undefined && (!protocol.detect?.probe || deps.grabDirectly?.(target) === true);
         if (!retry) {
           if (!protocol) counts.skipped++;
-          else if (!protocol.detect?.probe) {
+          else if (direct) {
             counts.direct++;
             hooks.onGrab(target);
           } else counts.targets++;
         }
         const probe = protocol?.detect?.probe;
-        if (!probe || (retry && (replied.has(keyOf(target)) || refused.has(keyOf(target))))) continue;
+        if (!probe || direct || (retry && (replied.has(keyOf(target)) || refused.has(keyOf(target))))) continue;
         const sending: Promise<void> = sendOne(sweep, protocol, target, deps.probeContext).then((sent) => {
           settle(target, sent);
           inFlight.delete(sending);
