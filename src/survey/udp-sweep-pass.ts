@@ -71,8 +71,6 @@ export interface SweepPassCounts {
 }
 
 const keyOf = (target: Target) => `${target.ip}|${target.port}`;
-/** Sends in flight at once in a sweep pass. */
-const sendWindow = 256;
 
 /**
  * @example const counts = await sweepUdp(() => permutedTargets(order), total, { protocols, sweep: dialer.sweep, retries: 1, probeContext: {} }, { signal, onGrab: (target) => answers.push(target) })
@@ -96,19 +94,9 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
   const pass = async (retry: boolean) => {
     const sweep = deps.sweep(options);
     const started = performance.now();
-    // Sends overlap up to a window: the sweep's own pace (slots taken in order) sets the rate, and
-    // no send waits for the one before it to come back from the kernel.
-    const inFlight = new Set<Promise<void>>();
-    let stop = false;
-    const settle = (target: Target, sent: 'sent' | 'refused' | 'interrupted') => {
-      if (sent === 'interrupted') stop = true;
-      else if (sent === 'refused') refused.add(keyOf(target));
-      else if (retry) counts.retries++;
-      if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + counts.direct, total, answered.size);
-    };
     try {
       for (const target of targets()) {
-        if (hooks.signal.aborted || stop) break;
+        if (hooks.signal.aborted) break;
         const protocol = deps.protocols.forUdpPort(target.port);
         const direct = protocol !== undefined && (!protocol.detect?.probe || deps.grabDirectly?.(target) === true);
         if (!retry) {
@@ -120,14 +108,12 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         }
         const probe = protocol?.detect?.probe;
         if (!probe || direct || (retry && (replied.has(keyOf(target)) || refused.has(keyOf(target))))) continue;
-        const sending: Promise<void> = sendOne(sweep, protocol, target, deps.probeContext).then((sent) => {
-          settle(target, sent);
-          inFlight.delete(sending);
-        });
-        inFlight.add(sending);
-        if (inFlight.size >= sendWindow) await Promise.race(inFlight);
+        const sent = await sendOne(sweep, protocol, target, deps.probeContext);
+        if (sent === 'interrupted') break;
+        if (sent === 'refused') refused.add(keyOf(target));
+        else if (retry) counts.retries++;
+        if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + counts.direct, total, answered.size);
       }
-      await Promise.all(inFlight);
     } finally {
       counts.sendingMs += performance.now() - started;
       await sweep.close();
