@@ -8,33 +8,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CapturedDatagram, udpDatagrams } from './udp-capture.ts';
 
-/** One UDP datagram seen on the wire. */
-export interface CapturedDatagram {
-  source: string;
-  sourcePort: number;
-  destination: string;
-  destinationPort: number;
-  /** UDP payload length from the UDP header (not cut by the snap length). */
-  payloadBytes: number;
-}
+export type { CapturedDatagram };
 
 export interface UdpCapture {
   /** Stops tcpdump (bounded) and returns the datagrams it wrote. */
   stop(): Promise<CapturedDatagram[]>;
 }
-
-/** Link types tcpdump may write for `lo`, with the bytes before the IP header. */
-const linkHeaderBytes: ReadonlyMap<number, number | 'null'> = new Map<number, number | 'null'>([
-  [0, 'null'], // BSD loopback: a 4-byte address family in host order
-  [1, 14], // Ethernet: Linux's lo is captured as Ethernet with zero addresses
-  [12, 0], // raw IP
-  [101, 0], // raw IP
-  [113, 16], // Linux cooked capture v1
-  [276, 20], // Linux cooked capture v2
-]);
-
-const maxRecords = 100_000;
 
 /**
  * Start tcpdump on `lo` (of `namespace` when given) for UDP to or from `host`:`port`; resolves once it listens.
@@ -120,54 +101,11 @@ export async function startUdpCapture(host: string, port: number, options: { nam
 }
 
 /**
- * The IPv4 UDP datagrams of a classic pcap file (either byte order, micro- or nanosecond
- * timestamps); other packets are skipped. Throws on a file that is not pcap.
+ * The UDP datagrams of a classic pcap file: udp-capture.ts's reader, under the name these tests use.
  * @example parsePcap(readFileSync('capture.pcap')).filter((d) => d.destinationPort === 161)
  */
 export function parsePcap(bytes: Buffer): CapturedDatagram[] {
-  if (bytes.length < 24) throw new Error(`not a pcap file: ${bytes.length} bytes`);
-  const magic = bytes.readUInt32LE(0);
-  const little = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  const big = bytes.readUInt32BE(0) === 0xa1b2c3d4 || bytes.readUInt32BE(0) === 0xa1b23c4d;
-  if (!little && !big) throw new Error(`not a classic pcap file: magic ${magic.toString(16)}`);
-  const u32 = (offset: number) => (little ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset));
-  const linkType = u32(20) & 0x0fffffff;
-  const header = linkHeaderBytes.get(linkType);
-  if (header === undefined) throw new Error(`link type ${linkType} is not one a loopback capture writes`);
-  const datagrams: CapturedDatagram[] = [];
-  let offset = 24;
-  for (let record = 0; record < maxRecords && offset + 16 <= bytes.length; record++) {
-    const caplen = u32(offset + 8);
-    const start = offset + 16;
-    const end = start + caplen;
-    if (end > bytes.length) break; // a record cut short by the stop: nothing more to read
-    const packet = bytes.subarray(start, end);
-    offset = end;
-    const ipStart = header === 'null' ? 4 : header;
-    if (linkType === 1 && (packet.length < 14 || packet.readUInt16BE(12) !== 0x0800)) continue;
-    if (linkType === 113 && (packet.length < 16 || packet.readUInt16BE(14) !== 0x0800)) continue;
-    if (linkType === 276 && (packet.length < 20 || packet.readUInt16BE(0) !== 0x0800)) continue;
-    const datagram = udpOf(packet.subarray(ipStart));
-    if (datagram) datagrams.push(datagram);
-  }
-  return datagrams;
-}
-
-function udpOf(ip: Buffer): CapturedDatagram | undefined {
-  if (ip.length < 20 || ip[0] >> 4 !== 4) return undefined;
-  const headerLength = (ip[0] & 0x0f) * 4;
-  if (ip[9] !== 17 || ip.length < headerLength + 8) return undefined;
-  // A later fragment carries no UDP header.
-  if ((ip.readUInt16BE(6) & 0x1fff) !== 0) return undefined;
-  const udp = ip.subarray(headerLength);
-  const address = (at: number) => `${ip[at]}.${ip[at + 1]}.${ip[at + 2]}.${ip[at + 3]}`;
-  return {
-    source: address(12),
-    sourcePort: udp.readUInt16BE(0),
-    destination: address(16),
-    destinationPort: udp.readUInt16BE(2),
-    payloadBytes: udp.readUInt16BE(4) - 8,
-  };
+  return udpDatagrams(bytes);
 }
 
 /**

@@ -36,6 +36,7 @@ export function udpDatagrams(file: Buffer): CapturedDatagram[] {
   if (!little && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) throw new Error(`not a classic pcap file (magic ${magic.toString(16)})`);
   const u32 = (offset: number) => (little ? file.readUInt32LE(offset) : file.readUInt32BE(offset));
   const linkType = u32(20) & 0xffff;
+  if (!knownLinkTypes.has(linkType)) throw new Error(`link type ${linkType} is not one a capture of ours writes`);
   const datagrams: CapturedDatagram[] = [];
   let offset = 24;
   for (let record = 0; record < maxRecords && offset + 16 <= file.length; record++) {
@@ -50,6 +51,9 @@ export function udpDatagrams(file: Buffer): CapturedDatagram[] {
   }
   return datagrams;
 }
+
+/** The link types networkLayer reads: Ethernet, BSD loopback, raw IP, Linux cooked (v1 and v2). */
+const knownLinkTypes = new Set([0, 1, 12, 101, 108, 113, 228, 229, 276]);
 
 /** The IP packet inside a frame of the given link type, or undefined. */
 function networkLayer(frame: Buffer, linkType: number): Buffer | undefined {
@@ -86,6 +90,8 @@ function udpOf(packet: Buffer): CapturedDatagram | undefined {
   if (version === 4) {
     const headerBytes = (packet[0] & 0x0f) * 4;
     if (headerBytes < 20 || packet.length < headerBytes + 8 || packet[9] !== 17) return undefined;
+    // A later fragment carries no UDP header.
+    if ((packet.readUInt16BE(6) & 0x1fff) !== 0) return undefined;
     return udpHeader(packet.subarray(headerBytes), [...packet.subarray(12, 16)].join('.'), [...packet.subarray(16, 20)].join('.'));
   }
   if (version === 6) {
