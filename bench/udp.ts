@@ -146,6 +146,8 @@ async function zmapPass(
 }
 
 /**
+ * The UDP stage against zmap on a lab in network namespaces; ends with `target: udp_vs_zmap`,
+ * `target: reflector_precision` and `target: reflector_recall`.
  * @example await run({ small: true, args: [] })
  */
 export async function run(options: BenchmarkOptions): Promise<void> {
