@@ -4,6 +4,7 @@ import { createAttemptLog } from '../../assess/credentials/attempts.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 import type { GrabContext } from '../grab.ts';
+import { defaultLoginTiming, loginContext } from '../login-pacing.ts';
 import type { ProtocolLevel } from './codec.ts';
 import { busyRefusals, type ConnackMeaning, credentialRefusals } from './connack.ts';
 import type { MqttResult } from './grabber.ts';
@@ -72,10 +73,13 @@ async function checkMqtt(
   const target: Target = { ip: service.ip, port: service.port };
   const log = createAttemptLog(target, service.protocol, limits);
   const clientId = newClientId();
+  // The login timing's answer wait, not the grab's: a broker slow to answer must not cost the right pair.
+  const login = loginContext(ctx, limits.timing ?? defaultLoginTiming);
   let connections = 0;
   let answered = 0;
   let busyInRow = 0;
   let silentInRow = 0;
+  let retriedSilence = false;
   let lastFailure: GrabStatus = 'protocol-error';
   const finish = (outcome: Omit<CredentialCheckOutcome, 'attempts' | 'evidence'>, extra: Record<string, unknown> = {}): CredentialCheckOutcome => ({
     ...outcome,
@@ -89,17 +93,25 @@ async function checkMqtt(
     if (!log.hasRoom() || ctx.signal.aborted) break;
     const entry = entries[index];
     connections++;
-    const exchange = await exchangeConnect(ctx, target, { level, clientId, keepAliveSeconds, username: entry.username, password: entry.password });
+    const exchange = await exchangeConnect(login, target, { level, clientId, keepAliveSeconds, username: entry.username, password: entry.password });
     if (!exchange.sent) return finish({ status: exchange.status, ...(exchange.error ? { error: exchange.error } : {}) });
     const connack = exchange.connack;
     if (!connack) {
+      lastFailure = exchange.status;
+      // A CONNACK that did not come in time proves nothing about the pair (a loaded broker or
+      // network): the same pair once more on a new connection; a broker silent twice is left.
+      if (exchange.status === 'io-timeout' && !retriedSilence) {
+        retriedSilence = true;
+        log.record(entry, 'error', `no CONNACK: ${exchange.error ?? exchange.status}; tried again on a new connection`);
+        continue;
+      }
       log.record(entry, 'error', `no CONNACK: ${exchange.error ?? exchange.status}`);
       index++;
-      lastFailure = exchange.status;
       // A broker that stalls is holding us: leave it. One that hangs up is given a few more tries.
       if (exchange.status !== 'protocol-error' || ++silentInRow >= maxSilentInRow) return finish({ status: exchange.status, error: exchange.error });
       continue;
     }
+    retriedSilence = false;
     silentInRow = 0;
     const detail = `CONNACK ${connack.returnCode} (${connack.meaning})${connack.properties?.reasonString ? `: ${connack.properties.reasonString}` : ''}`;
     if (connack.meaning === 'accepted') {

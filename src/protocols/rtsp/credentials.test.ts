@@ -160,7 +160,8 @@ test('hostile: a camera that answers a try with a status line and silence is lef
     observedAt: '',
   };
   const audit: CredentialAttempt[] = [];
-  const outcome = await rtspChecker.check(ctx, service, entries, { maxAttempts: 10, audit: (attempt) => audit.push(attempt) });
+  const timing = { answerWaitMs: 400, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
+  const outcome = await rtspChecker.check(ctx, service, entries, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
   await lab.close();
   assert.equal(outcome.status, 'io-timeout');
   assert.equal(outcome.attempts, 2);
@@ -180,4 +181,64 @@ test('appliesTo: a Basic or Digest challenge with its path, or a stream describe
   assert.equal(applies({ status: 200, path: '/' }), false, '200 without a description is no stream');
   assert.equal(applies({ status: 404, path: '/stream1' }), false);
   assert.equal(rtspChecker.appliesTo({ ...base, status: 'io-timeout', result: { status: 401, auth: { scheme: 'basic' }, authPath: '/' } }), false);
+});
+
+test('a try that goes unanswered is made again on a new connection: a slow moment does not hide the right pair', async () => {
+  // A camera that swallows its first authenticated DESCRIBE (a lost answer on a loaded network)
+  // and answers everything after it: 401 to wrong pairs, 200 to admin:admin.
+  const { createServer } = await import('node:net');
+  let swallowed = false;
+  const connections: number[] = [];
+  const server = createServer((socket) => {
+    connections.push(connections.length);
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+        const request = pending.slice(0, end);
+        pending = pending.slice(end + 4);
+        const cseq = /^CSeq: *(\d+)/im.exec(request)?.[1] ?? '0';
+        const authorization = /^Authorization: *Basic (\S+)/im.exec(request)?.[1];
+        if (authorization && !swallowed) {
+          swallowed = true;
+          continue;
+        }
+        const accepted = authorization === Buffer.from('admin:admin').toString('base64');
+        socket.write(
+          accepted
+            ? `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n`
+            : `RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n`,
+        );
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const service: ObservedService<RtspResult> = {
+      ip: '127.0.0.1',
+      port,
+      protocol: 'rtsp',
+      status: 'success',
+      result: { status: 401, auth: { scheme: 'basic', realm: 'cam' }, authPath: '/' },
+      durationMs: 1,
+      observedAt: '',
+    };
+    const audit: CredentialAttempt[] = [];
+    const timing = { answerWaitMs: 300, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
+    const outcome = await rtspChecker.check(ctx, service, entries, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
+    assert.equal(outcome.status, 'success');
+    assert.equal(outcome.accepted?.username, 'admin');
+    assert.equal(outcome.accepted?.password, 'admin');
+    // root:root unanswered, root:root again on a new connection (refused), admin:1234 refused, admin:admin accepted.
+    assert.deepEqual(
+      audit.map((attempt) => attempt.outcome),
+      ['error', 'rejected', 'rejected', 'accepted'],
+    );
+    assert.equal(outcome.pace?.retries, 1);
+    assert.equal(connections.length, 2);
+  } finally {
+    server.close();
+  }
 });

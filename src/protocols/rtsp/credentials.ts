@@ -3,6 +3,7 @@ import { createAttemptLog } from '../../assess/credentials/attempts.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 import type { GrabContext } from '../grab.ts';
+import { createPaceCounter, defaultLoginTiming, loginContext, type PaceCounter } from '../login-pacing.ts';
 import { parseAuthChallenges, type AuthChallenge } from '../http/auth-challenge.ts';
 import { digestAuthorization, pickDigestChallenge } from '../http/digest.ts';
 import { rtspUrl, type RtspResponse } from './codec.ts';
@@ -67,9 +68,13 @@ async function checkRtsp(
   const login = loginOf(service);
   if (!login) return { status: 'protocol-error', attempts: 0, evidence: {}, error: 'no Basic or Digest login recorded for this service' };
   const target: Target = { ip: service.ip, port: service.port };
-  const session = createRtspSession(ctx, target, { hangUpCheckMs });
+  const timing = limits.timing ?? defaultLoginTiming;
+  const pace = createPaceCounter(timing);
+  // The login timing's answer wait, not the grab's: a camera slow to answer one DESCRIBE (or a
+  // loaded network) must not turn the right pair into "no answer".
+  const session = createRtspSession(loginContext(ctx, timing), target, { hangUpCheckMs, onConnected: () => pace.connected() });
   try {
-    return await tryEntries(ctx, session, target, login, entries, limits);
+    return await tryEntries(ctx, session, pace, target, login, entries, limits);
   } finally {
     session.close();
   }
@@ -78,6 +83,7 @@ async function checkRtsp(
 async function tryEntries(
   ctx: GrabContext,
   session: RtspSession,
+  pace: PaceCounter,
   target: Target,
   login: RtspLogin,
   entries: readonly DictionaryEntry[],
@@ -88,6 +94,7 @@ async function tryEntries(
   const maxConnections = limits.maxAttempts + 2;
   const baseEvidence = { scheme: login.scheme, path: login.path, ...(login.realm !== undefined ? { realm: login.realm } : {}) };
   const evidence = (extra: Record<string, unknown> = {}) => ({ ...baseEvidence, connections: session.connections, ...extra });
+  const outcome = (result: Omit<CredentialCheckOutcome, 'pace'>): CredentialCheckOutcome => ({ ...result, pace: pace.pace() });
   const describe = (authorization?: string) =>
     session.request('DESCRIBE', login.path, [['Accept', 'application/sdp'], ...(authorization ? [['Authorization', authorization] as const] : [])]);
 
@@ -114,7 +121,7 @@ async function tryEntries(
       if (!picked) {
         const failure =
           first.kind === 'failed' ? first : { status: 'protocol-error' as const, error: `no usable Digest challenge (status ${first.response.status})` };
-        if (log.count === 0) return { status: failure.status, attempts: 0, evidence: evidence(), error: failure.error };
+        if (log.count === 0) return outcome({ status: failure.status, attempts: 0, evidence: evidence(), error: failure.error });
         lastFailure = failure.status;
         consecutiveErrors++;
         continue;
@@ -139,14 +146,26 @@ async function tryEntries(
       if (renewed.params.stale?.toLowerCase() !== 'true') break;
     }
     if (!answer) break;
+    pace.tried();
 
     if (answer.kind === 'failed') {
-      log.record(entry, 'error', answer.error);
       lastFailure = answer.status;
-      // A connection that served earlier tries and closes without a word was hung up (idle, or
-      // after failures): the same pair is tried once more on a new connection.
-      if (answer.closedSilently && answer.reusedConnection && retriedIndex !== index) retriedIndex = index;
-      else {
+      // A try that went unanswered (the camera hung up without a word, or the answer did not come
+      // in time) proves nothing about the pair: once more on a new connection.
+      // One that began an answer and then stalled (a status line, then silence) is hostile, not slow.
+      const unanswered =
+        answer.closedSilently || (answer.statusLine === undefined && (answer.status === 'io-timeout' || answer.status === 'deadline-exceeded'));
+      if (unanswered && retriedIndex !== index) {
+        retriedIndex = index;
+        pace.retried();
+        session.close();
+        log.record(entry, 'error', `${answer.error}; tried again on a new connection`);
+      } else if (retriedIndex === index) {
+        // Unanswered twice in a row on fresh connections: the camera stopped answering.
+        log.record(entry, 'error', answer.error);
+        break;
+      } else {
+        log.record(entry, 'error', answer.error);
         consecutiveErrors++;
         index++;
       }
@@ -157,7 +176,7 @@ async function tryEntries(
     log.record(entry, verdict.outcome, verdict.detail);
     if (verdict.outcome === 'accepted') {
       session.close(); // nothing after acceptance: no SETUP, no PLAY, no TEARDOWN
-      return { status: 'success', accepted: entry, attempts: log.count, evidence: evidence({ responseStatus: answer.response.status }) };
+      return outcome({ status: 'success', accepted: entry, attempts: log.count, evidence: evidence({ responseStatus: answer.response.status }) });
     }
     if (verdict.outcome === 'rejected') {
       answered++;
@@ -167,8 +186,9 @@ async function tryEntries(
       consecutiveErrors++;
     }
   }
-  if (log.count > 0 && answered === 0) return { status: lastFailure, attempts: log.count, evidence: evidence(), error: 'no login attempt got an answer' };
-  return { status: 'success', attempts: log.count, evidence: evidence() };
+  if (log.count > 0 && answered === 0)
+    return outcome({ status: lastFailure, attempts: log.count, evidence: evidence(), error: 'no login attempt got an answer' });
+  return outcome({ status: 'success', attempts: log.count, evidence: evidence() });
 }
 
 function challengesOf(response: RtspResponse): AuthChallenge[] {

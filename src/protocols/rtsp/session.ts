@@ -48,6 +48,8 @@ export interface RtspSessionOptions {
    * right behind their answer: a checker that waits a moment does not lose a try to that.
    */
   hangUpCheckMs: number;
+  /** Called after each new connection is open (a checker counts its connections and tries per connection). */
+  onConnected?: () => void;
 }
 
 /**
@@ -78,6 +80,7 @@ export function createRtspSession(ctx: GrabContext, target: Target, options: Rts
       try {
         conn = await ctx.dial(target);
         connections++;
+        options.onConnected?.();
       } catch (error) {
         if (error instanceof DialFailure)
           return { kind: 'failed', status: error.status, error: error.message, url, reusedConnection: false, closedSilently: false };
