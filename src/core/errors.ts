@@ -22,6 +22,7 @@ export const errorCodes = {
   LAB_FAILED: { exit: 8, summary: 'the lab could not start' },
   SERVER_FAILED: { exit: 11, summary: 'the web server could not start' },
   AUTH_FAILED: { exit: 12, summary: 'authentication or authorization failed' },
+  QUEUE_FAILED: { exit: 13, summary: 'the job queue of a distributed survey failed' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;

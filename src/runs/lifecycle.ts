@@ -25,6 +25,12 @@ export interface RunOptions<T> {
   start: Omit<RunStart, 'startedAt'>;
   /** Continue this stored run instead of starting a new one. */
   resume?: number;
+  /**
+   * Work on a part of a run that another process finishes (a shard of a distributed survey,
+   * whose coordinator finishes the run once every shard is done): the run is not finished here,
+   * not even when the work fails.
+   */
+  leaveOpen?: boolean;
   signal?: AbortSignal;
   now?: () => Date;
   /**
@@ -69,8 +75,10 @@ export async function executeRun<T>(options: RunOptions<T>, work: (run: RunConte
       report();
     }
   };
-  const finish = (status: RunFinish['status'], result: T | undefined) =>
-    options.store.finishRun(runId, { finishedAt: now().toISOString(), status, counts: options.counts(result) });
+  const finish = async (status: RunFinish['status'], result: T | undefined) => {
+    if (options.leaveOpen) return;
+    await options.store.finishRun(runId, { finishedAt: now().toISOString(), status, counts: options.counts(result) });
+  };
 
   let result: T;
   try {

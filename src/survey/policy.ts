@@ -21,6 +21,7 @@ import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { readHitList, surveyAddresses, type SurveyAddresses } from '../scope/hit-list.ts';
 import { buildScope, type Scope } from '../scope/scope.ts';
+import { type ShardOf, shardAddressList } from '../scope/address-shards.ts';
 import { textAddressList } from '../scope/targets.ts';
 import { defaultPortsFor } from './ports/survey-ports.ts';
 import { assertUdpPortsApproved, defaultUdpRetries, resolverCheckNameOf, resolveUdpPorts, udpCheckMarker, udpRetriesCeiling } from './udp-policy.ts';
@@ -109,6 +110,8 @@ export interface SurveySettings {
   sourceAddresses: readonly string[];
   plan?: PlanReference;
   resumeRunId?: number;
+  /** Set when this survey is one shard of a distributed run: the run is left open, firmware is the coordinator's. */
+  shard?: ShardOf;
   closeAfterMisses: number;
 }
 
@@ -128,7 +131,8 @@ export interface PolicyContext {
  * @example const settings = await resolveSurvey({ targets: ['127.77.0.0/16'], checks: ['credentials'] }, { store, protocols: shippedProtocols })
  */
 export async function resolveSurvey(request: SurveyRequest, context: PolicyContext): Promise<SurveySettings> {
-  const given = request.resume === undefined ? request : await withResumedRun(request, context);
+  const resumeRunId = request.resume ?? request.shard?.runId;
+  const given = resumeRunId === undefined ? request : await withResumedRun({ ...request, resume: resumeRunId }, context);
   const plan = given.plan === undefined ? undefined : loadSurveyPlan(given.plan, { now: context.now?.() });
   const checks = checkedChecks(given.checks ?? [], plan);
   const limits = checkedLimits(given.limits ?? {});
@@ -137,7 +141,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   let scopeCidrs = [...(given.targets ?? [])];
   let excludeCidrs = [...(given.exclude ?? [])];
   if (plan) {
-    assertSourceAddressesPresent(plan, context.localAddresses?.() ?? localAddresses());
+    assertSourceAddressesPresent(plan, sourceAddressesOf(request, plan), context.localAddresses?.() ?? localAddresses());
     if (scopeCidrs.length === 0) scopeCidrs = [...plan.ranges];
     excludeCidrs = [...plan.exclude, ...excludeCidrs];
     const planRanges = AddressSpace.fromCidrs(plan.ranges);
@@ -164,10 +168,13 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   const optOutRanges = await approvedOptOutRanges(context.store);
   const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges, allowReserved: context.allowReserved });
   const hitListFile = given.hitList ?? plan?.hitList;
+  const hitList = hitListFile === undefined ? undefined : readHitList(hitListFile);
   const addresses =
-    discovery.kind === 'connect-scan'
-      ? surveyAddresses(scope, hitListFile === undefined ? undefined : readHitList(hitListFile))
-      : { addresses: textAddressList([]), leftOut: 0 };
+    discovery.kind !== 'connect-scan'
+      ? { addresses: textAddressList([]), leftOut: 0 }
+      : request.shard
+        ? shardAddresses(requestedCidrs, excludeCidrs, hitList, request.shard, Number(given.seed ?? defaults.seed), context)
+        : surveyAddresses(scope, hitList);
 
   const cap = (requested: number | undefined, fallback: number, planLimit?: number) => Math.min(requested ?? fallback, planLimit ?? Infinity);
   const speed = scope.loopbackOnly ? defaults.loopback : defaults.network;
@@ -219,11 +226,12 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     userAgent:
       given.userAgent ??
       (plan ? `opennotice-survey (+${plan.operator.transparencyUrl})` : 'opennotice-survey (+https://github.com/opennotice/opennotice; loopback)'),
-    sourceAddresses: plan?.sourceAddresses ?? [],
+    sourceAddresses: plan ? sourceAddressesOf(request, plan) : [...(request.sourceAddresses ?? [])],
     plan: plan
       ? { file: plan.file, sha256: plan.sha256, operator: `${plan.operator.name} <${plan.operator.contact}>, ${plan.operator.organisation}` }
       : undefined,
-    ...(request.resume === undefined ? {} : { resumeRunId: request.resume }),
+    ...(resumeRunId === undefined ? {} : { resumeRunId }),
+    ...(request.shard ? { shard: { index: request.shard.index, count: request.shard.count } } : {}),
     closeAfterMisses: given.closeAfterMisses ?? 1,
   };
 }
@@ -330,13 +338,42 @@ function localAddresses(): string[] {
  * The plan's published source addresses must be configured here: otherwise every
  * connection would fail to bind, or — worse — leave from an unpublished address.
  */
-function assertSourceAddressesPresent(plan: SurveyPlan, configured: readonly string[]): void {
+function assertSourceAddressesPresent(plan: SurveyPlan, sources: readonly string[], configured: readonly string[]): void {
   const local = new Set(configured);
-  const missing = plan.sourceAddresses.filter((address) => !local.has(address));
+  const missing = sources.filter((address) => !local.has(address));
   if (missing.length > 0) {
     throw planError(
       plan,
       `source address ${missing.join(', ')} is not configured on this host (configured: ${[...local].join(', ')}); survey from the published addresses only`,
     );
   }
+}
+
+/** The request's source addresses, which must be among the plan's published ones; default: all of them. */
+function sourceAddressesOf(request: SurveyRequest, plan: SurveyPlan): string[] {
+  if (request.sourceAddresses === undefined || request.sourceAddresses.length === 0) return [...plan.sourceAddresses];
+  const unpublished = request.sourceAddresses.filter((address) => !plan.sourceAddresses.includes(address));
+  if (unpublished.length > 0) {
+    throw planError(plan, `source address ${unpublished.join(', ')} is not among the plan's published sourceAddresses (${plan.sourceAddresses.join(', ')})`);
+  }
+  return [...new Set(request.sourceAddresses)];
+}
+
+/**
+ * A shard's addresses, cut from the run's scope as it was started (its exclusions hold the
+ * opt-outs approved by then) and not from today's: every worker must cut the same permutation
+ * for the shards to stay disjoint, even after an opt-out approved mid-run. The opt-out still
+ * holds — the scope the dialer checks every connection against excludes it.
+ */
+function shardAddresses(
+  allow: readonly string[],
+  exclude: readonly string[],
+  hitList: readonly string[] | undefined,
+  shard: ShardOf,
+  seed: number,
+  context: PolicyContext,
+): SurveyAddresses {
+  const runScope = buildScope({ allow: [...allow], exclude: [...exclude], allowReserved: context.allowReserved });
+  const all = surveyAddresses(runScope, hitList);
+  return { addresses: shardAddressList(all.addresses, Number.isInteger(seed) ? seed : defaults.seed, shard), leftOut: all.leftOut };
 }

@@ -96,4 +96,23 @@ export interface SurveyRequest {
    * Re-surveys of notified findings use 2 or more, so one flaky check is not counted as a fix.
    */
   closeAfterMisses?: number;
+  /**
+   * The addresses connections leave from: a subset of the plan's published sourceAddresses
+   * (a distributed survey's worker names its own machine's); default: all of the plan's.
+   */
+  sourceAddresses?: readonly string[];
+  /**
+   * Survey one shard of a distributed run (src/distributed/): the run was started by the
+   * coordinator and is continued here as with `resume` (its scope, ports, seed, checks), but only
+   * the shard's addresses are visited, the run is left open for the coordinator to finish, and
+   * firmware is assessed by the coordinator once every shard is done.
+   */
+  shard?: SurveyShard;
+}
+
+/** One of `count` disjoint shards of a stored run's addresses (scope/address-shards.ts). */
+export interface SurveyShard {
+  runId: number;
+  index: number;
+  count: number;
 }

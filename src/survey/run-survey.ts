@@ -19,11 +19,11 @@ import type { CredentialAuditStore } from '../store/roles/credential-audit.ts';
 import type { CoveredCheck, FindingStore } from '../store/roles/findings.ts';
 import type { InventoryStore } from '../store/roles/inventory.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
-import type { RunStore } from '../store/roles/runs.ts';
+import type { RunStart, RunStore } from '../store/roles/runs.ts';
 import type { VulnerabilityStore } from '../store/roles/vulnerabilities.ts';
 import type { StoreHandle } from '../store/store.ts';
 import { type Discovery, discoverOpenPorts, discoveryTotal } from './discover.ts';
-import { assessFirmware, type FirmwareAssessor } from './firmware-phase.ts';
+import { assessFirmware, type FirmwareAssessor, type FirmwareFindings } from './firmware-phase.ts';
 import { loadFirmwareAssessor } from './firmware-assessor.ts';
 import { surveyHost, type HostSurveyDeps, type Identify } from './host-survey.ts';
 import { createSurveyWriter, type SurveyWriter } from './persist.ts';
@@ -73,15 +73,9 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
   const { runId, status } = await executeRun(
     {
       store: deps.store,
-      start: {
-        seed: settings.seed,
-        scope: settings.scopeCidrs,
-        exclude: settings.excludeCidrs,
-        ports: settings.ports,
-        checks: settings.checks,
-        plan: settings.plan,
-      },
+      start: runStartOf(settings),
       resume: settings.resumeRunId,
+      leaveOpen: settings.shard !== undefined,
       signal: deps.signal,
       now: deps.now,
       counts: () => runCounts(state),
@@ -89,6 +83,21 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
     (run) => surveyStages(settings, { deps, protocols, identify, firmware, run, state }),
   );
   return summaryOf(runId, status, state);
+}
+
+/**
+ * What a survey's run record is started with (the distributed coordinator starts its run the same way).
+ * @example const runId = await store.startRun({ ...runStartOf(settings), startedAt: new Date().toISOString() })
+ */
+export function runStartOf(settings: SurveySettings): Omit<RunStart, 'startedAt'> {
+  return {
+    seed: settings.seed,
+    scope: settings.scopeCidrs,
+    exclude: settings.excludeCidrs,
+    ports: settings.ports,
+    checks: settings.checks,
+    plan: settings.plan,
+  };
 }
 
 interface StageContext {
@@ -113,6 +122,8 @@ interface StageTools {
    */
   coveredAt(ip: string, port: number, transport: 'tcp' | 'udp'): CoveredCheck[];
   report(): void;
+  /** One shard of a distributed run: firmware is left to the coordinator. */
+  isShard: boolean;
 }
 
 /** The runner: discover → query UDP → survey each host → save the last batch → assess firmware. */
@@ -159,7 +170,7 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
     (openBefore.get(`${ip}:${port}`) ?? [])
       .filter((finding) => transportOf(finding.protocol) === transport)
       .map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
-  return { dialer, context, writer, alreadyDone, coveredAt, report };
+  return { dialer, context, writer, alreadyDone, coveredAt, report, isShard: settings.shard !== undefined };
 }
 
 /** 1. Which ports are open, by host; ports found closed close the open findings on them. */
@@ -285,18 +296,34 @@ async function hostStage(
  * vulnerability data, after all hosts, because priority counts the installed base.
  */
 async function firmwareStage({ deps, firmware, run, state }: StageContext, tools: StageTools): Promise<void> {
-  if (!firmware || run.signal.aborted) return;
+  // A shard sees a part of the installed base; its coordinator assesses the whole run at the end.
+  if (!firmware || run.signal.aborted || tools.isShard) return;
   state.progress.phase = 'firmware';
   tools.report();
-  const devices = (await deps.store.listDevices()).filter((device) => device.lastRunId === run.runId);
-  const open = await deps.store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
-  state.firmware = assessFirmware(
+  state.firmware = await assessRunFirmware(deps.store, firmware, run.runId, run.now(), tools.writer);
+  state.found['vulnerable-firmware'] = state.firmware.findings.length;
+  state.progress.findings += state.firmware.findings.length;
+}
+
+/**
+ * Every device a run identified against the vulnerability data, its findings reconciled.
+ * @example const firmware = await assessRunFirmware(store, await loadFirmwareAssessor(store), runId, new Date(), createSurveyWriter(store, runId))
+ */
+export async function assessRunFirmware(
+  store: InventoryStore & FindingStore,
+  firmware: FirmwareAssessor,
+  runId: number,
+  now: Date,
+  writer: Pick<SurveyWriter, 'reconcile'>,
+): Promise<FirmwareFindings> {
+  const devices = (await store.listDevices()).filter((device) => device.lastRunId === runId);
+  const open = await store.listFindings({ status: 'open', kind: 'vulnerable-firmware' });
+  const assessed = assessFirmware(
     devices.map((device) => ({ ip: device.ip, identity: device })),
     firmware,
     open,
-    run.now().toISOString(),
+    now.toISOString(),
   );
-  await tools.writer.reconcile(state.firmware.findings, state.firmware.covered);
-  state.found['vulnerable-firmware'] = state.firmware.findings.length;
-  state.progress.findings += state.firmware.findings.length;
+  await writer.reconcile(assessed.findings, assessed.covered);
+  return assessed;
 }

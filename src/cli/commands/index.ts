@@ -17,12 +17,14 @@ import survey from './survey.ts';
 import track from './track.ts';
 import users from './users.ts';
 import vulns from './vulns.ts';
+import worker from './worker.ts';
 
 /** Every CLI command, in the order `opennotice --help` lists them. */
 export const commands: readonly Command[] = [
   demo,
   lab,
   survey,
+  worker,
   findings,
   devices,
   vulns,

@@ -7,6 +7,7 @@ import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { describeImportStats } from '../../discover/import-run.ts';
 import type { SurveySettings } from '../../survey/policy.ts';
+import { distributedOptionSpecs, runDistributedSurvey } from '../distributed-survey.ts';
 
 export default defineCommand({
   name: 'survey',
@@ -24,11 +25,21 @@ Open ports can come from ZMap or masscan instead of the built-in connect scan:
 More fingerprint rules — your own YAML, Recog's XML databases — load beside the shipped ones:
   opennotice survey --plan plan.yaml --rules /srv/recog/xml   (or rules: in a --config file)
 Interrupted (Ctrl-C, a crash): hosts already saved are kept; continue with --resume RUN.
+On many machines: --distributed --queue postgres://… puts the survey's shards on a job queue
+for \`opennotice worker\`s and shows their progress (docs/deployment.md).
 Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
-  options: surveyOptionSpecs,
+  options: { ...surveyOptionSpecs, ...distributedOptionSpecs },
   async run(values, _positionals, io) {
     const request = surveyRequestFromOptions(values);
-    const store = await openStore(values.db ?? 'opennotice.sqlite');
+    const db = values.db ?? 'opennotice.sqlite';
+    const store = await openStore(db);
+    if (values.distributed || values.watch !== undefined) {
+      try {
+        return await runDistributedSurvey(request, values, store, db, io);
+      } finally {
+        await store.close();
+      }
+    }
     const reporter = createProgressReporter(io.stderr);
     let settings: SurveySettings | undefined;
     try {
