@@ -29,6 +29,8 @@ export interface SurveyWorkerOptions {
   onEvent?: (event: WorkerEvent) => void;
   /** Seconds between looks at an empty queue (default 2). */
   pollSeconds?: number;
+  /** Stop after this many shards done (a batch job, a machine lent for a while); default: until the signal. */
+  maxShards?: number;
 }
 
 /**
@@ -37,7 +39,19 @@ export interface SurveyWorkerOptions {
  */
 export async function runSurveyWorker(options: SurveyWorkerOptions): Promise<void> {
   const worker = `${hostname()}:${process.pid}`;
-  await options.queue.work((leased) => surveyShard(leased, worker, options), { signal: options.signal, pollSeconds: options.pollSeconds });
+  const enough = new AbortController();
+  const stop = AbortSignal.any([options.signal, enough.signal]);
+  let done = 0;
+  await options.queue.work(
+    async (leased) => {
+      // pg-boss may hand over one more shard while this worker is stopping: it goes straight back.
+      if (enough.signal.aborted) throw new OpenNoticeError('INTERRUPTED', 'the worker has done its shards and is stopping');
+      const outcome = await surveyShard(leased, worker, options);
+      if (options.maxShards !== undefined && ++done >= options.maxShards) enough.abort();
+      return outcome;
+    },
+    { signal: stop, pollSeconds: options.pollSeconds },
+  );
 }
 
 /**

@@ -17,6 +17,8 @@ const startTimeoutMs = 20_000;
 export interface QueuePostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
+  /** A new empty database on the server (a queue of its own for one test); its URL. */
+  createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +77,18 @@ export async function startQueuePostgres(): Promise<QueuePostgres> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  const createDatabase = async (name: string) => {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+    await run(
+      `${bin}/psql`,
+      ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name}`],
+      {
+        timeout: 10_000,
+      },
+    );
+    return `postgres://postgres@127.0.0.1:${port}/${name}`;
+  };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, createDatabase, stop };
 }
 
 async function postgresUser(): Promise<{ uid: number; gid: number }> {

@@ -15,7 +15,7 @@ function shardName(event: WorkerEvent): string {
 export default defineCommand({
   name: 'worker',
   summary: 'Take shards of distributed surveys from the job queue and survey them from this machine (docs/deployment.md).',
-  usage: '--queue URL --db FILE|URL [--source-address ADDRESS ...] [--rate N] [--plan FILE]',
+  usage: '--queue URL --db FILE|URL [--source-address ADDRESS ...] [--rate N] [--plan FILE] [--max-shards N]',
   details: `Runs until stopped. Each shard is surveyed with this machine's source addresses (among the
 plan's published ones) at this machine's rate (the plan's caps still win), and its results go to
 the central store (--db). Approved opt-outs are read again before every shard.
@@ -32,11 +32,13 @@ queue for another worker. A worker killed outright loses its shard after the run
     },
     rate: { type: 'string', valueName: 'N', description: "this worker's new connections per second (the run's and the plan's caps win)" },
     plan: { type: 'string', valueName: 'FILE', description: "where the run's plan is on this machine, if not at the coordinator's path (same SHA-256)" },
+    'max-shards': { type: 'string', valueName: 'N', description: 'stop after N shards done (default: run until stopped)' },
     quiet: { type: 'boolean', description: 'only the lines of shards taken, done and handed back' },
   },
   async run(values, _positionals, io) {
     const db = String(values.db);
     const rate = integerOption(values.rate, 'rate', surveyLimitBounds.connectionsPerSecond);
+    const maxShards = integerOption(values['max-shards'], 'max-shards', { min: 1, max: Number.MAX_SAFE_INTEGER });
     const store = await openStore(db);
     try {
       const queue = await openShardQueue({ url: queueUrlOf(values.queue, db) });
@@ -63,6 +65,7 @@ queue for another worker. A worker killed outright loses its shard after the run
           sourceAddresses: listOption(values['source-address']),
           ...(rate === undefined ? {} : { connectionsPerSecond: rate }),
           ...(values.plan === undefined ? {} : { planFile: values.plan }),
+          ...(maxShards === undefined ? {} : { maxShards }),
           onEvent: print,
         });
       } finally {
