@@ -183,7 +183,7 @@ test('a worker killed with SIGKILL mid-shard loses the shard to another after th
     const doomed = startWorkerProcess(queueUrl, db, ['--rate', '100']);
     workers.push(doomed);
     await waitForOutput(doomed, /shard \d\/3: done/, 60_000);
-    await waitForOutput(doomed, /(shard \d\/3: taken[^]*){2}/, 30_000);
+    await waitForOutput(doomed, /(shard \d\/3: taken[\s\S]*){2}/, 30_000);
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     workers.push(startWorkerProcess(queueUrl, db));
