@@ -9,6 +9,8 @@ import type { Store } from '../store.ts';
 import { postgresCredentialAuditStore } from './credential-audit.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
 import { postgresFeedbackStore } from './feedback.ts';
+import { postgresFindingStore } from './findings.ts';
+import { postgresInventoryStore } from './inventory.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
 import { postgresOutboxStore } from './outbox.ts';
@@ -39,6 +41,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
   }
   const implemented = {
     ...postgresRunStore(context),
+    ...postgresInventoryStore(context),
+    ...postgresFindingStore(context),
     ...postgresCredentialAuditStore(context),
     ...postgresReportStore(context),
     ...postgresOutboxStore(context),
