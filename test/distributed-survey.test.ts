@@ -1,5 +1,5 @@
 // A distributed survey: a coordinator puts shards of one run on a real pg-boss queue (a real
-// PostgreSQL server on 127.0.0.1), worker processes survey them into one central store, and the
+// PostgreSQL server on 127.0.0.1), worker processes survey them into one central PostgreSQL store, and the
 // result is the one-process survey's. A worker killed with SIGKILL loses its shard to another
 // after the lease; an opt-out approved between shards is honoured by the next shard.
 import assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
 import type { SurveyRequest } from '../src/survey/request.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
-import { startQueuePostgres, type QueuePostgres } from './support/queue-postgres.ts';
+import { type PostgresServer, startPostgres } from './support/postgres-server.ts';
 
 const cidr = '127.141.0.0/24';
 const cliEntry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -47,7 +47,7 @@ const lease: LeaseOptions = { leaseSeconds: 10, maxShardSeconds: 600, retryLimit
 /** No run may take longer than this: a stuck queue fails the test instead of hanging it. */
 const runBoundMs = 150_000;
 
-let postgres: QueuePostgres;
+let postgres: PostgresServer;
 let lab: LabProcess;
 let directory: string;
 /** The one-process survey of the lab every distributed run is compared with. */
@@ -116,14 +116,14 @@ async function stopWorkers(workers: ReadonlyArray<ReturnType<typeof startWorkerP
 }
 
 async function distributedRun(
-  name: string,
   shards: number,
   work: (queueUrl: string, db: string, runId: number) => Promise<void>,
 ): Promise<{ store: Store; result: DistributedResult; queue: ShardQueue }> {
-  const db = join(directory, `${name}.sqlite`);
+  // The central store is PostgreSQL, and the queue lives in the same database (pg-boss in its own
+  // schema), as the deployment the docs describe; each run gets a database of its own.
+  const db = await postgres.createDatabase();
+  const queueUrl = db;
   const store = await openStore(db);
-  // A queue database per central store, as in production: run ids are the store's.
-  const queueUrl = await postgres.createDatabase(name.replaceAll('-', '_'));
   const queue = await openShardQueue({ url: queueUrl, monitorSeconds: 2 });
   const deps = { store, queue, protocols: shippedProtocols };
   const started = await startDistributedSurvey(request, { shards, lease }, deps);
@@ -135,7 +135,7 @@ async function distributedRun(
 
 before(async () => {
   directory = mkdtempSync(join(tmpdir(), 'opennotice-distributed-'));
-  postgres = await startQueuePostgres();
+  postgres = await startPostgres();
   lab = await startLabProcess({ cidr, seed: 3, devices: 40, hostile: false, timeoutMs: 60_000 });
   const store = await openStore(join(directory, 'reference.sqlite'));
   try {
@@ -156,7 +156,7 @@ after(async () => {
 
 test('three worker processes survey the shards of one run and find what one process finds', { timeout: 240_000 }, async () => {
   const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
-  const { store, result, queue } = await distributedRun('three-workers', 6, async (queueUrl, db) => {
+  const { store, result, queue } = await distributedRun(6, async (queueUrl, db) => {
     for (let worker = 0; worker < 3; worker++) workers.push(startWorkerProcess(queueUrl, db));
   });
   try {
@@ -178,7 +178,7 @@ test('three worker processes survey the shards of one run and find what one proc
 
 test('a worker killed with SIGKILL mid-shard loses the shard to another after the lease; nothing is lost or counted twice', { timeout: 240_000 }, async () => {
   const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
-  const { store, result, queue } = await distributedRun('killed-worker', 3, async (queueUrl, db) => {
+  const { store, result, queue } = await distributedRun(3, async (queueUrl, db) => {
     // A slow first worker, so its second shard is surely in hand when it is killed.
     const doomed = startWorkerProcess(queueUrl, db, ['--rate', '100']);
     workers.push(doomed);
@@ -212,7 +212,7 @@ test('an opt-out approved while a distributed survey runs is honoured by the nex
   );
   const optedOut = [...new Set(reference.findings.map((line) => line.split(' ')[1]!.split(':')[0]!))].filter((ip) => secondShard.has(ip)).slice(0, 3);
   assert.ok(optedOut.length > 0, 'the second shard has weak devices to opt out');
-  const { store, result, queue } = await distributedRun('opt-out', shardCount, async (queueUrl, db, runId) => {
+  const { store, result, queue } = await distributedRun(shardCount, async (queueUrl, db, runId) => {
     const workerStore = await openStore(db);
     const workerQueue = await openShardQueue({ url: queueUrl, monitorSeconds: 2 });
     try {
