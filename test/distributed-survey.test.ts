@@ -204,6 +204,31 @@ test('a worker killed with SIGKILL mid-shard loses the shard to another after th
   }
 });
 
+test('a worker stopped with SIGTERM hands its shard back at once, and another finishes it', { timeout: 240_000 }, async () => {
+  const workers: Array<ReturnType<typeof startWorkerProcess>> = [];
+  let stoppedCode: number | null = null;
+  const { store, result, queue } = await distributedRun(2, async (queueUrl, db) => {
+    const stopping = startWorkerProcess(queueUrl, db, ['--rate', '100']);
+    workers.push(stopping);
+    await waitForOutput(stopping, /shard \d\/2: taken/, 60_000);
+    stopping.child.kill('SIGTERM');
+    stoppedCode = await stopping.exited;
+    workers.push(startWorkerProcess(queueUrl, db));
+  });
+  try {
+    assert.equal(stoppedCode, 0, workers[0]!.output());
+    assert.match(workers[0]!.output(), /handed back \(the worker is stopping\)/);
+    assert.equal(result.status, 'completed', JSON.stringify(result.progress));
+    assert.ok(result.progress.retries >= 1, 'the handed-back shard was taken again');
+    assert.deepEqual(await resultsOf(store), reference);
+    await assertOpenedOnce(store, result.runId);
+  } finally {
+    await stopWorkers(workers);
+    await queue.close();
+    await store.close();
+  }
+});
+
 test('an opt-out approved while a distributed survey runs is honoured by the next shard', { timeout: 240_000 }, async () => {
   const shardCount = 2;
   // The reference's weak devices in the second shard, as the coordinator's permutation cuts it.
