@@ -135,20 +135,24 @@ async function distributedRun(
   return { store, result, queue };
 }
 
-before(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'opennotice-distributed-'));
-  postgres = await startPostgres();
-  lab = await startLabProcess({ cidr, seed: 3, devices: 40, hostile: false, timeoutMs: 60_000 });
-  const store = await openStore(join(directory, 'reference.sqlite'));
-  try {
-    const summary = await runSurvey(request, createSurveyDeps({ store }));
-    assert.equal(summary.status, 'completed');
-    reference = await resultsOf(store);
-    assert.ok(reference.findings.length >= 5, `the lab has weak devices to find (${reference.findings.length})`);
-  } finally {
-    await store.close();
-  }
-});
+// The lab, the queue's server and the one-process reference survey: bounded like the tests.
+before(
+  async () => {
+    directory = mkdtempSync(join(tmpdir(), 'opennotice-distributed-'));
+    postgres = await startPostgres();
+    lab = await startLabProcess({ cidr, seed: 3, devices: 40, hostile: false, timeoutMs: 60_000 });
+    const store = await openStore(join(directory, 'reference.sqlite'));
+    try {
+      const summary = await runSurvey(request, createSurveyDeps({ store }));
+      assert.equal(summary.status, 'completed');
+      reference = await resultsOf(store);
+      assert.ok(reference.findings.length >= 5, `the lab has weak devices to find (${reference.findings.length})`);
+    } finally {
+      await store.close();
+    }
+  },
+  { timeout: 180_000 },
+);
 
 after(async () => {
   await lab?.stop();
@@ -175,6 +179,93 @@ test('three worker processes survey the shards of one run and find what one proc
     await stopWorkers(workers);
     await queue.close();
     await store.close();
+  }
+});
+
+/** Runs the CLI to its end (bounded); its exit code and output. */
+async function cli(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cliEntry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+test('on the command line: survey --distributed --detach enqueues, a worker surveys, --watch finishes the run', { timeout: 240_000 }, async () => {
+  const db = join(directory, `run-${++runsStarted}.sqlite`);
+  const queueUrl = await postgres.createDatabase();
+  const limits = request.limits!;
+  const started = await cli(
+    [
+      'survey',
+      '--distributed',
+      '--detach',
+      '--queue',
+      queueUrl,
+      '--db',
+      db,
+      '--target',
+      cidr,
+      '--seed',
+      String(request.seed),
+      '--ports',
+      request.ports!.join(','),
+      '--udp-ports',
+      '',
+      '--check',
+      'credentials',
+      '--shards',
+      '4',
+      '--lease',
+      '10',
+      '--per-host',
+      String(limits.perHostConcurrent),
+      '--connect-timeout',
+      String(limits.connectTimeoutMs),
+      '--io-timeout',
+      String(limits.ioTimeoutMs),
+      '--deadline',
+      String(limits.deadlineMs),
+      '--max-bytes',
+      String(limits.maxBytes),
+      '--max-attempts-per-service',
+      String(limits.maxAttemptsPerService),
+      '--max-attempts-per-host',
+      String(limits.maxAttemptsPerHost),
+    ],
+    60_000,
+  );
+  assert.equal(started.code, 0, started.stderr);
+  const runId = Number(started.stdout.trim());
+  assert.ok(Number.isInteger(runId) && runId > 0, `the run id is printed: ${started.stdout}`);
+  assert.match(started.stderr, /256 addresses in 4 shards/);
+  const worker = startWorkerProcess(queueUrl, db, ['--max-shards', '4']);
+  try {
+    const watched = await cli(['survey', '--distributed', '--watch', String(runId), '--queue', queueUrl, '--db', db, '--json'], runBoundMs);
+    assert.equal(watched.code, 0, watched.stderr);
+    const result = JSON.parse(watched.stdout) as DistributedResult;
+    assert.equal(result.status, 'completed');
+    assert.equal(result.progress.shards.done, 4);
+    assert.match(watched.stderr, /run \d+: shards 4\/4 done/);
+    assert.equal(await worker.exited, 0, 'the worker stops after its --max-shards');
+    const store = await openStore(db);
+    try {
+      assert.equal((await store.getRun(runId))?.status, 'completed');
+      assert.deepEqual(await resultsOf(store), reference);
+      await assertOpenedOnce(store, runId);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await stopWorkers([worker]);
   }
 });
 
