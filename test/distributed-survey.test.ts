@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
 import { createSurveyDeps } from '../src/cli/survey-deps.ts';
+import { loadFirmwareAssessor } from '../src/survey/firmware-assessor.ts';
 import { startDistributedSurvey, watchDistributedSurvey, type DistributedResult } from '../src/distributed/coordinator.ts';
 import { openShardQueue, type LeaseOptions, type ShardQueue } from '../src/distributed/shard-queue.ts';
 import { runSurveyWorker } from '../src/distributed/worker.ts';
@@ -28,7 +30,7 @@ const cidr = '127.141.0.0/24';
 const cliEntry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const request: SurveyRequest = {
   targets: [cidr],
-  checks: ['credentials'],
+  checks: ['credentials', 'firmware'],
   seed: 11,
   ports: [21, 22, 23, 80, 554, 1883, 2323, 8080],
   udpPorts: [],
@@ -53,6 +55,13 @@ let directory: string;
 let runsStarted = 0;
 /** The one-process survey of the lab every distributed run is compared with. */
 let reference: { findings: string[]; devices: string[] };
+
+/** A central store with the lab's vulnerability feed, as the firmware check needs. */
+async function storeWithFeed(file: string): Promise<Store> {
+  const store = await openStore(file);
+  await importFeedFile(store, lab.feedFile);
+  return store;
+}
 
 /** What two surveys of the same lab must agree on: each finding, and each device's identity. */
 async function resultsOf(store: Store): Promise<{ findings: string[]; devices: string[] }> {
@@ -125,9 +134,9 @@ async function distributedRun(
   // per run, as each central store needs its own queue (run ids are the store's).
   const db = join(directory, `run-${++runsStarted}.sqlite`);
   const queueUrl = await postgres.createDatabase();
-  const store = await openStore(db);
+  const store = await storeWithFeed(db);
   const queue = await openShardQueue({ url: queueUrl, monitorSeconds: 2 });
-  const deps = { store, queue, protocols: shippedProtocols };
+  const deps = { store, queue, protocols: shippedProtocols, firmware: () => loadFirmwareAssessor(store) };
   const started = await startDistributedSurvey(request, { shards, lease }, deps);
   assert.equal(started.shards, shards);
   await work(queueUrl, db, started.runId);
@@ -141,12 +150,16 @@ before(
     directory = mkdtempSync(join(tmpdir(), 'opennotice-distributed-'));
     postgres = await startPostgres();
     lab = await startLabProcess({ cidr, seed: 3, devices: 40, hostile: false, timeoutMs: 60_000 });
-    const store = await openStore(join(directory, 'reference.sqlite'));
+    const store = await storeWithFeed(join(directory, 'reference.sqlite'));
     try {
       const summary = await runSurvey(request, createSurveyDeps({ store }));
       assert.equal(summary.status, 'completed');
       reference = await resultsOf(store);
       assert.ok(reference.findings.length >= 5, `the lab has weak devices to find (${reference.findings.length})`);
+      assert.ok(
+        reference.findings.some((line) => line.startsWith('vulnerable-firmware ')),
+        'the lab has vulnerable firmware, which the coordinator assesses once every shard is done',
+      );
     } finally {
       await store.close();
     }
@@ -201,6 +214,7 @@ async function cli(args: readonly string[], timeoutMs: number): Promise<{ code: 
 
 test('on the command line: survey --distributed --detach enqueues, a worker surveys, --watch finishes the run', { timeout: 240_000 }, async () => {
   const db = join(directory, `run-${++runsStarted}.sqlite`);
+  await (await storeWithFeed(db)).close();
   const queueUrl = await postgres.createDatabase();
   const limits = request.limits!;
   const started = await cli(
@@ -222,6 +236,8 @@ test('on the command line: survey --distributed --detach enqueues, a worker surv
       '',
       '--check',
       'credentials',
+      '--check',
+      'firmware',
       '--shards',
       '4',
       '--lease',

@@ -56,7 +56,7 @@ export async function runDistributedSurvey(
   const queueUrl = queueUrlOf(values.queue, db);
   const queue = await openShardQueue({ url: queueUrl });
   try {
-    const deps = { store, queue, protocols: shippedProtocols };
+    const deps = { store, queue, protocols: shippedProtocols, firmware: () => loadFirmwareAssessor(store) };
     let runId = integerOption(values.watch, 'watch', { min: 1, max: Number.MAX_SAFE_INTEGER });
     if (runId === undefined) {
       const lease = integerOption(values.lease, 'lease', { min: 10, max: 24 * 3600 });
@@ -79,7 +79,6 @@ export async function runDistributedSurvey(
     let last = '';
     const result: DistributedResult = await watchDistributedSurvey(runId, deps, {
       signal: io.signal,
-      firmware: () => loadFirmwareAssessor(store),
       ...(request.closeAfterMisses === undefined ? {} : { closeAfterMisses: request.closeAfterMisses }),
       onProgress: (progress) => {
         const line = describe(progress);

@@ -26,6 +26,11 @@ export interface CoordinatorDeps {
   now?: () => Date;
   /** As SurveyDeps.allowReserved: tests' documentation prefixes only. */
   allowReserved?: readonly string[];
+  /**
+   * The firmware check's assessor, loaded when a run that checks firmware starts (so missing
+   * vulnerability data fails before any shard is enqueued) and again when its shards are done.
+   */
+  firmware?: () => Promise<FirmwareAssessor>;
 }
 
 export interface DistributedStart {
@@ -62,6 +67,11 @@ export async function startDistributedSurvey(
   }
   const settings = await resolveSurvey(request, { store: deps.store, protocols: deps.protocols, now: deps.now, allowReserved: deps.allowReserved });
   const addresses = settings.addresses.addresses.size;
+  if (settings.firmware) {
+    if (!deps.firmware)
+      throw new OpenNoticeError('USAGE', 'the firmware check of a distributed survey needs the vulnerability data (CoordinatorDeps.firmware)');
+    await deps.firmware();
+  }
   const shards = options.shards ?? defaultShardCount(addresses);
   if (!Number.isInteger(shards) || shards < 1 || shards > maxShards)
     throw new OpenNoticeError('USAGE', `--shards must be an integer from 1 to ${maxShards}, got ${shards}`);
@@ -136,8 +146,6 @@ export interface WatchOptions {
   onProgress?: (progress: DistributedProgress) => void;
   /** Between looks at the queue (default 1000). */
   pollMs?: number;
-  /** Loaded when every shard is done and the run checks firmware. */
-  firmware?: () => Promise<FirmwareAssessor>;
   /** As the request's closeAfterMisses, for the firmware findings. */
   closeAfterMisses?: number;
 }
@@ -195,9 +203,9 @@ async function finishDistributedRun(
   const now = deps.now ?? (() => new Date());
   const counts = summedCounts(shards);
   const failed = progress.shards.failed > 0;
-  if (!failed && checks.includes('firmware') && options.firmware) {
+  if (!failed && checks.includes('firmware') && deps.firmware) {
     const writer = createSurveyWriter(deps.store, runId, { closeAfterMisses: options.closeAfterMisses ?? 1 });
-    const firmware = await assessRunFirmware(deps.store, await options.firmware(), runId, now(), writer);
+    const firmware = await assessRunFirmware(deps.store, await deps.firmware(), runId, now(), writer);
     counts['vulnerable-firmware'] = firmware.findings.length;
     progress.findings += firmware.findings.length;
   }

@@ -68,7 +68,8 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
   const settings = await resolveSurvey(request, { store: deps.store, protocols, now: deps.now, allowReserved: deps.allowReserved });
   deps.onSettings?.(settings);
   const identify = deps.identification(settings.scope, request.rules ?? []);
-  const firmware = settings.firmware ? (deps.firmware ?? (await loadFirmwareAssessor(deps.store))) : undefined;
+  // A shard leaves firmware to its coordinator (priority counts the whole run's installed base).
+  const firmware = settings.firmware && !settings.shard ? (deps.firmware ?? (await loadFirmwareAssessor(deps.store))) : undefined;
   const state = createSurveyState();
   const { runId, status } = await executeRun(
     {
@@ -122,8 +123,6 @@ interface StageTools {
    */
   coveredAt(ip: string, port: number, transport: 'tcp' | 'udp'): CoveredCheck[];
   report(): void;
-  /** One shard of a distributed run: firmware is left to the coordinator. */
-  isShard: boolean;
 }
 
 /** The runner: discover → query UDP → survey each host → save the last batch → assess firmware. */
@@ -170,7 +169,7 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
     (openBefore.get(`${ip}:${port}`) ?? [])
       .filter((finding) => transportOf(finding.protocol) === transport)
       .map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
-  return { dialer, context, writer, alreadyDone, coveredAt, report, isShard: settings.shard !== undefined };
+  return { dialer, context, writer, alreadyDone, coveredAt, report };
 }
 
 /** 1. Which ports are open, by host; ports found closed close the open findings on them. */
@@ -296,8 +295,7 @@ async function hostStage(
  * vulnerability data, after all hosts, because priority counts the installed base.
  */
 async function firmwareStage({ deps, firmware, run, state }: StageContext, tools: StageTools): Promise<void> {
-  // A shard sees a part of the installed base; its coordinator assesses the whole run at the end.
-  if (!firmware || run.signal.aborted || tools.isShard) return;
+  if (!firmware || run.signal.aborted) return;
   state.progress.phase = 'firmware';
   tools.report();
   state.firmware = await assessRunFirmware(deps.store, firmware, run.runId, run.now(), tools.writer);
