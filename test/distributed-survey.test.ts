@@ -272,6 +272,7 @@ test('on the command line: survey --distributed --detach enqueues, a worker surv
     assert.equal(result.progress.shards.done, 4);
     assert.match(watched.stderr, /run \d+: shards 4\/4 done/);
     assert.equal(await worker.exited, 0, 'the worker stops after its --max-shards');
+    assert.match(worker.output(), /stopped after 4 shards \(0 handed back\): 2048 targets/);
     const store = await openStore(db);
     try {
       assert.equal((await store.getRun(runId))?.status, 'completed');

@@ -1,5 +1,5 @@
 import { runSurveyWorker } from '../../distributed/worker.ts';
-import type { WorkerEvent } from '../../distributed/worker-events.ts';
+import { createWorkerTally, type WorkerEvent } from '../../distributed/worker-events.ts';
 import { openShardQueue } from '../../distributed/shard-queue.ts';
 import { surveyLimitBounds } from '../../survey/policy.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -43,7 +43,9 @@ queue for another worker. A worker killed outright loses its shard after the run
     try {
       const queue = await openShardQueue({ url: queueUrlOf(values.queue, db) });
       let lastProgressAt = 0;
+      const tally = createWorkerTally();
       const print = (event: WorkerEvent) => {
+        tally.add(event);
         if (event.kind === 'shard-started') io.stderr.write(`${shardName(event)}: taken${event.attempt > 0 ? ` (attempt ${event.attempt + 1})` : ''}\n`);
         else if (event.kind === 'shard-returned') io.stderr.write(`${shardName(event)}: handed back (${event.reason})\n`);
         else if (event.kind === 'shard-done') {
@@ -71,7 +73,10 @@ queue for another worker. A worker killed outright loses its shard after the run
       } finally {
         await queue.close();
       }
-      io.stderr.write(`worker ${process.pid}: stopped\n`);
+      const done = tally.read();
+      io.stderr.write(
+        `worker ${process.pid}: stopped after ${done.shardsDone} shards (${done.shardsReturned} handed back): ${done.targets} targets, ${done.hosts} hosts, ${done.findings} findings\n`,
+      );
       return 0;
     } finally {
       await store.close();
