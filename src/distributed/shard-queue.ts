@@ -116,7 +116,8 @@ export async function openShardQueue(options: ShardQueueOptions): Promise<ShardQ
   });
   try {
     await boss.start();
-    if (!(await boss.getQueue(shardQueueName))) await boss.createQueue(shardQueueName, { heartbeatSeconds: defaultLease.leaseSeconds });
+    // Idempotent (INSERT … ON CONFLICT DO NOTHING under an advisory lock): workers starting together are fine.
+    await boss.createQueue(shardQueueName, { heartbeatSeconds: defaultLease.leaseSeconds });
   } catch (error) {
     await boss.stop({ graceful: false }).catch(() => undefined);
     throw queueFailed('cannot open the shard queue', error, options.url);
