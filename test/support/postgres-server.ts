@@ -129,8 +129,12 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
   let child: ChildProcess | undefined;
   let databases = 0;
   let stopped = false;
-  // A test process ended by --test-force-exit runs no after() hooks; this still stops the server.
-  const killOnExit = () => child?.kill('SIGKILL');
+  // A test process ended by --test-force-exit runs no after() hooks; this still stops the
+  // server and removes its folder (synchronously: an exit handler cannot wait).
+  const killOnExit = () => {
+    child?.kill('SIGKILL');
+    rmSync(folder, { recursive: true, force: true });
+  };
   const stop = async () => {
     if (stopped) return;
     stopped = true;
