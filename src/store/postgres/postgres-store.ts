@@ -67,7 +67,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
           ? undefined
           : () =>
               context.use(name, async () => {
-                throw new OpenNoticeError('STORE_FAILED', `${name}: not implemented by the PostgreSQL store yet`, { location: context.location });
+                throw new OpenNoticeError('STORE_FAILED', `${name}: not implemented by the PostgreSQL store yet`, { file: context.location });
               }),
     },
   );
