@@ -61,9 +61,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const pending = new Proxy(
     {},
     {
-      // Not thenable (a Promise resolving to the store must not mistake it for one).
+      // Not thenable (a Promise resolving to the store must not mistake it for one), and not
+      // what JSON.stringify or util.inspect look for.
       get: (_target, name) =>
-        typeof name === 'symbol' || name === 'then'
+        typeof name === 'symbol' || ['then', 'toJSON', 'constructor', 'inspect'].includes(name)
           ? undefined
           : () =>
               context.use(name, async () => {
