@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import { OpenNoticeError } from '../core/errors.ts';
-import type { Logger, LogLevel } from '../core/logger.ts';
+import type { LogBindings, Logger, LogLevel } from '../core/logger.ts';
 import { createLogger, type LogFormat, logFormats, logLevels } from '../logging/create-logger.ts';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../metrics/endpoint.ts';
 import { createErrorMetrics } from '../metrics/errors.ts';
@@ -70,11 +70,12 @@ export async function openObservability(
   command: string,
   values: OptionValues<typeof observabilityOptions>,
   stderr: NodeJS.WriteStream,
+  bindings: LogBindings = {},
 ): Promise<Observability> {
   const listen = typeof values['metrics-listen'] === 'string' ? parseListenAddress(values['metrics-listen']) : undefined;
   const registry = listen ? createMetricsRegistry({ command, version: packageVersion() }) : undefined;
   const errors = registry ? createErrorMetrics(registry) : undefined;
-  const log = commandLogger(command, values, stderr, errors?.count);
+  const log = commandLogger(command, values, stderr, errors?.count).child(bindings);
   if (!registry || !listen) return { log, close: async () => {} };
   const endpoint = await startMetricsEndpoint({
     registry,
