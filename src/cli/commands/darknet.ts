@@ -1,6 +1,6 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { defineCommand } from '../command.ts';
-import { openObservability } from '../observability.ts';
+import { commandLogger, openObservability } from '../observability.ts';
 import { darknetContext } from '../darknet/context.ts';
 import { darknetOptions } from '../darknet/options.ts';
 import { runCapture } from '../darknet/capture.ts';
@@ -46,6 +46,8 @@ the newest packet's time, infected findings) and log JSON lines with --log-forma
   async run(values, positionals, io) {
     const [subcommand, ...rest] = positionals;
     const context = darknetContext(values);
+    if (values['metrics-listen'] !== undefined && subcommand !== 'ingest' && subcommand !== 'capture')
+      throw new OpenNoticeError('USAGE', `--metrics-listen is for ingest and capture, the long-running subcommands, not ${subcommand ?? 'none'}`);
     switch (subcommand) {
       case 'ingest':
       case 'capture': {
@@ -58,7 +60,7 @@ the newest packet's time, infected findings) and log JSON lines with --log-forma
         }
       }
       case 'honeypot':
-        return runHoneypot(context, rest, io);
+        return runHoneypot(context, rest, io, commandLogger('darknet', values, io.stderr).child({ subcommand }));
       case 'stats':
         return runStats(context, rest, io);
       case 'infected':
