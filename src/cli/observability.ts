@@ -69,7 +69,7 @@ export function commandLogger(command: string, values: LogOptionValues, stderr: 
 export async function openObservability(
   command: string,
   values: OptionValues<typeof observabilityOptions>,
-  stderr: NodeJS.WriteStream,
+  stderr: { write(text: string): unknown },
   bindings: LogBindings = {},
 ): Promise<Observability> {
   const listen = typeof values['metrics-listen'] === 'string' ? parseListenAddress(values['metrics-listen']) : undefined;
