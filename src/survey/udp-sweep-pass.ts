@@ -89,7 +89,9 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
       hooks.onGrab(target);
     }
   };
-  const options = { onReply, ...(deps.cooldownMs === undefined ? {} : { cooldownMs: deps.cooldownMs }) };
+  // The kernel refused the datagram (no route, a local firewall): the target counts as refused.
+  const onSendError = (target: Target) => void refused.add(keyOf(target));
+  const options = { onReply, onSendError, ...(deps.cooldownMs === undefined ? {} : { cooldownMs: deps.cooldownMs }) };
 
   const pass = async (retry: boolean) => {
     const sweep = deps.sweep(options);
@@ -130,10 +132,11 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
   return counts;
 }
 
-/** Sends the target its protocol's first request; `refused` when the gate or the kernel refused it. */
+/** Sends the target its protocol's first request; `refused` when the gate refused it (the kernel's refusals come through onSendError). */
 async function sendOne(sweep: UdpSweep, protocol: Protocol, target: Target, context: ProbeContext): Promise<'sent' | 'refused' | 'interrupted'> {
   try {
-    return (await sweep.send(target, protocol.detect!.probe!.request(target, context))) ? 'sent' : 'refused';
+    await sweep.send(target, protocol.detect!.probe!.request(target, context));
+    return 'sent';
   } catch (error) {
     if (error instanceof DialFailure) return error.code === 'interrupted' ? 'interrupted' : 'refused';
     throw error;
