@@ -83,7 +83,9 @@ test('replies reach the callback with their target; silence, another port, a flo
   }
 });
 
-test('a late reply is heard while the sweep is open; a pair let go from a full pending map is a stray; an interrupted sweep sends nothing more', { timeout: 10_000 }, async () => {
+test('a late reply is heard while the sweep is open; a pair let go from a full pending map is a stray; an interrupted sweep sends nothing more', {
+  timeout: 10_000,
+}, async () => {
   const late = await peer((self, data, from) => {
     setTimeout(() => self.socket.send(data, from.port, from.address), 300);
   });

@@ -81,6 +81,13 @@ export interface UdpSweep {
    */
   send(target: Target, request: Uint8Array): Promise<void>;
   /**
+   * `send` without waiting: hands the datagram to the kernel when the rate has a slot now and
+   * the pending map has room, and returns true; returns false, having sent nothing, when the
+   * caller must `await send` instead. Throws as `send` does. The fast path of a sweep's loop:
+   * no promise per datagram while a burst lasts.
+   */
+  trySend(target: Target, request: Uint8Array): boolean;
+  /**
    * Waits out the cooldown after the last send (not when interrupted) and for every send's
    * completion, closes the sockets, and reports.
    */
@@ -194,6 +201,15 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     if (nextSlotAt - now >= 1) await sleep(nextSlotAt - now, deps.signal).catch(() => Promise.reject(interrupted(target)));
   };
 
+  /** Takes the rate's next slot if it is due now (or within the millisecond a timer could not resolve). */
+  const takeSlotNow = (): boolean => {
+    const now = performance.now();
+    const slot = Math.max(nextSlotAt + interval, now - burst * interval);
+    if (slot - now >= 1) return false;
+    nextSlotAt = slot;
+    return true;
+  };
+
   const completed = (target: Target) => (error: Error | null) => {
     inFlight--;
     if (error) {
@@ -203,30 +219,75 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     if (inFlight === 0) drained?.();
   };
 
+  /** The checks every send passes first: the request cap, the dialer's gate, an interrupted survey. */
+  const admissible = (target: Target, request: Uint8Array): AddressFamily => {
+    if (request.length > deps.maxRequestBytes) {
+      throw new DialFailure(
+        'blocked-target',
+        target,
+        `a ${request.length}-byte UDP request exceeds the ${deps.maxRequestBytes}-byte request cap`,
+        'request-too-large',
+      );
+    }
+    const family = deps.gate.check(target);
+    if (closed || deps.signal?.aborted) throw interrupted(target);
+    return family;
+  };
+
+  /** The published source address whose turn it is (round-robin), and its socket's key. */
+  const nextSource = (family: AddressFamily) => {
+    const sources = deps.gate.sourcesOf(family);
+    const localAddress = sources.length > 0 ? sources[turns[family]++ % sources.length] : undefined;
+    return { localAddress, key: `${family}|${localAddress ?? ''}` };
+  };
+
+  /** Records the pair as pending and hands the datagram to the kernel; its completion is counted later. */
+  const dispatch = (socket: DatagramSocket, target: Target, request: Uint8Array) => {
+    const now = performance.now();
+    const key = `${canonicalAddress(target.ip) ?? target.ip}|${target.port}`;
+    // Re-inserted, not updated: the map stays in asking order. Replies counted before stay counted.
+    const replies = pending.get(key)?.replies ?? 0;
+    pending.delete(key);
+    const asked = { ip: target.ip, port: target.port };
+    pending.set(key, { target: asked, releasableAt: now + cooldownMs, replies });
+    lastSentAt = now;
+    deps.gate.countSwept();
+    inFlight++;
+    const done = completed(asked);
+    try {
+      socket.send(request, target.port, target.ip, done);
+    } catch (error) {
+      // Node refuses some sends before the kernel sees them (a bad port, a closed socket).
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+
   return {
     stats: () => ({ ...counts }),
 
-    async send(target, request) {
-      if (request.length > deps.maxRequestBytes) {
-        throw new DialFailure(
-          'blocked-target',
-          target,
-          `a ${request.length}-byte UDP request exceeds the ${deps.maxRequestBytes}-byte request cap`,
-          'request-too-large',
-        );
+    trySend(target, request) {
+      const family = admissible(target, request);
+      if (pending.size >= maxPending || !takeSlotNow()) return false;
+      const source = nextSource(family);
+      const socket = openSockets.get(source.key);
+      if (!socket) {
+        turns[family]--; // the awaited send takes this turn again
+        return false;
       }
-      const family = deps.gate.check(target);
-      if (closed || deps.signal?.aborted) throw interrupted(target);
+      dispatch(socket, target, request);
+      return true;
+    },
+
+    async send(target, request) {
+      const family = admissible(target, request);
       if (pending.size >= maxPending) await makeRoom(target);
       await waitSlot(target);
       if (closed || deps.signal?.aborted) throw interrupted(target);
-      const sources = deps.gate.sourcesOf(family);
-      const localAddress = sources.length > 0 ? sources[turns[family]++ % sources.length] : undefined;
-      const socketKey = `${family}|${localAddress ?? ''}`;
-      let socket = openSockets.get(socketKey);
+      const source = nextSource(family);
+      let socket = openSockets.get(source.key);
       if (!socket) {
         try {
-          socket = await socketFor(family, localAddress);
+          socket = await socketFor(family, source.localAddress);
         } catch (error) {
           throw new DialFailure(
             'unknown-error',
@@ -236,23 +297,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
           );
         }
       }
-      const now = performance.now();
-      const key = `${canonicalAddress(target.ip) ?? target.ip}|${target.port}`;
-      // Re-inserted, not updated: the map stays in asking order. Replies counted before stay counted.
-      const replies = pending.get(key)?.replies ?? 0;
-      pending.delete(key);
-      const asked = { ip: target.ip, port: target.port };
-      pending.set(key, { target: asked, releasableAt: now + cooldownMs, replies });
-      lastSentAt = now;
-      deps.gate.countSwept();
-      inFlight++;
-      const done = completed(asked);
-      try {
-        socket.send(request, target.port, target.ip, done);
-      } catch (error) {
-        // Node refuses some sends before the kernel sees them (a bad port, a closed socket).
-        done(error instanceof Error ? error : new Error(String(error)));
-      }
+      dispatch(socket, target, request);
     },
 
     async close() {

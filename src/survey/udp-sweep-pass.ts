@@ -110,7 +110,8 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         }
         const probe = protocol?.detect?.probe;
         if (!probe || direct || (retry && (replied.has(keyOf(target)) || refused.has(keyOf(target))))) continue;
-        const sent = await sendOne(sweep, protocol, target, deps.probeContext);
+        const attempt = sendOne(sweep, protocol, target, deps.probeContext);
+        const sent = typeof attempt === 'string' ? attempt : await attempt;
         if (sent === 'interrupted') break;
         if (sent === 'refused') refused.add(keyOf(target));
         else if (retry) counts.retries++;
@@ -132,15 +133,29 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
   return counts;
 }
 
-/** Sends the target its protocol's first request; `refused` when the gate refused it (the kernel's refusals come through onSendError). */
-async function sendOne(sweep: UdpSweep, protocol: Protocol, target: Target, context: ProbeContext): Promise<'sent' | 'refused' | 'interrupted'> {
+type SendOutcome = 'sent' | 'refused' | 'interrupted';
+
+/**
+ * Sends the target its protocol's first request; `refused` when the gate refused it (the
+ * kernel's refusals come through onSendError). Synchronous while the rate has a slot: a promise
+ * only when the sweep must wait.
+ */
+function sendOne(sweep: UdpSweep, protocol: Protocol, target: Target, context: ProbeContext): SendOutcome | Promise<SendOutcome> {
+  const request = protocol.detect!.probe!.request(target, context);
   try {
-    await sweep.send(target, protocol.detect!.probe!.request(target, context));
-    return 'sent';
+    if (sweep.trySend(target, request)) return 'sent';
   } catch (error) {
-    if (error instanceof DialFailure) return error.code === 'interrupted' ? 'interrupted' : 'refused';
-    throw error;
+    return refusal(error);
   }
+  return sweep.send(target, request).then(
+    () => 'sent' as const,
+    (error: unknown) => refusal(error),
+  );
+}
+
+function refusal(error: unknown): 'refused' | 'interrupted' {
+  if (error instanceof DialFailure) return error.code === 'interrupted' ? 'interrupted' : 'refused';
+  throw error;
 }
 
 /** A protocol's answer test is meant never to throw; one that does is a reply that is not its answer. */
