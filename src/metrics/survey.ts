@@ -98,10 +98,12 @@ export function createSurveyMetrics(registry: Registry, now: () => number = Date
   /** Brings every dialer counter up to the dialer's totals; whichever is collected first does it for all. */
   function syncDialer(): void {
     const current = read();
-    for (const transport of ['tcp', 'tls', 'udp'] as const) dialed.inc({ transport }, current[transport] - counted[transport]);
-    refused.inc(current.refused - counted.refused);
-    swept.inc(current.swept - counted.swept);
-    strays.inc(current.strays - counted.strays);
+    // The dialer's totals only grow; a counter told a negative step would fail the whole scrape.
+    const step = (key: keyof typeof counted) => Math.max(0, current[key] - counted[key]);
+    for (const transport of ['tcp', 'tls', 'udp'] as const) dialed.inc({ transport }, step(transport));
+    refused.inc(step('refused'));
+    swept.inc(step('swept'));
+    strays.inc(step('strays'));
     counted = current;
   }
 
