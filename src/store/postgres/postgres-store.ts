@@ -15,6 +15,7 @@ import { postgresInventoryStore } from './inventory.ts';
 import { postgresIspAttributionStore } from './isp-attribution.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
+import { postgresMonitoringStore } from './monitoring.ts';
 import { postgresOutboxStore } from './outbox.ts';
 import { postgresReportStore } from './reports.ts';
 import { postgresRunStore } from './runs.ts';
@@ -53,6 +54,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresReportStore(context),
     ...postgresOutboxStore(context),
     ...postgresFeedbackStore(context),
+    ...postgresMonitoringStore(context),
     location: context.location,
     close: () => context.close(),
   };
