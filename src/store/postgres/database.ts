@@ -28,7 +28,11 @@ export interface PostgresContext {
   location: string;
   /** Runs one operation on the pool; fails with STORE_FAILED "the store is closed" after close(). */
   use<T>(operation: string, work: (db: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `work` in one transaction on one connection: all of it is stored or none of it. */
+  /**
+   * Runs `work` in one transaction on one connection: all of it is stored or none of it. A
+   * transaction PostgreSQL aborts to break a deadlock is run again (three times at most), so `work`
+   * must have no effect outside the database.
+   */
   transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   /** Ends the pool; afterwards every operation fails. Closing twice is harmless. */
   close(): Promise<void>;
@@ -50,14 +54,45 @@ export function redactedLocation(url: string): string {
 }
 
 /**
- * Wraps anything thrown by PostgreSQL or the driver as STORE_FAILED with the location;
+ * Wraps anything thrown by PostgreSQL or the driver as STORE_FAILED with the location (as the
+ * context's `file`, like the SQLite store's errors: the CLI prints it before the message);
  * OpenNoticeErrors raised on purpose pass through unchanged.
  * @example throw postgresStoreError('postgres://db/opennotice', 'recordServices failed', error)
  */
 export function postgresStoreError(location: string, what: string, error: unknown): OpenNoticeError {
   if (error instanceof OpenNoticeError) return error;
   const detail = error instanceof Error ? error.message : String(error);
-  return new OpenNoticeError('STORE_FAILED', `${what}: ${detail}`, { location }, { cause: error });
+  return new OpenNoticeError('STORE_FAILED', `${what}: ${detail}`, { file: location }, { cause: error });
+}
+
+/**
+ * PostgreSQL's SQLSTATE for a deadlock it broke by aborting one transaction. Workers writing
+ * at once lock rows in sorted order where they can, but a trigger (finding status copied to
+ * its attribution) may still meet an attributor in the other order; the aborted side simply
+ * runs again, so `work` must touch nothing but the database.
+ */
+const deadlockDetected = '40P01';
+const deadlockAttempts = 4;
+
+/** Runs `work` between BEGIN and COMMIT on one pooled connection; rolls back when it throws. */
+async function inOneTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let healthy = true;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection whose ROLLBACK fails is in an unknown state: destroy it, don't pool it.
+    healthy = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    throw error;
+  } finally {
+    client.release(!healthy);
+  }
 }
 
 /** BIGINT and NUMERIC as numbers; everything else as node-postgres parses it by default. */
@@ -81,7 +116,7 @@ export function postgresContext(url: string): PostgresContext {
   pool.on('error', () => undefined);
   let closed = false;
   const assertOpen = (operation: string) => {
-    if (closed) throw new OpenNoticeError('STORE_FAILED', `${operation}: the store is closed`, { location });
+    if (closed) throw new OpenNoticeError('STORE_FAILED', `${operation}: the store is closed`, { file: location });
   };
   return {
     pool,
@@ -96,24 +131,18 @@ export function postgresContext(url: string): PostgresContext {
     },
     async transaction(operation, work) {
       assertOpen(operation);
-      let client: pg.PoolClient | undefined;
-      try {
-        client = await pool.connect();
-        await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        // A connection whose ROLLBACK fails is in an unknown state: destroy it, don't pool it.
-        const rolledBack = await client?.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client?.release(rolledBack === false);
-        client = undefined;
-        throw postgresStoreError(location, `${operation} failed`, error);
-      } finally {
-        client?.release();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inOneTransaction(pool, work);
+        } catch (error) {
+          if (attempt < deadlockAttempts && (error as { code?: unknown }).code === deadlockDetected) {
+            // A short random pause: retried at once, the two sides can take their first locks in
+            // the same race again and deadlock again.
+            await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+            continue;
+          }
+          throw postgresStoreError(location, `${operation} failed`, error);
+        }
       }
     },
     async close() {
