@@ -129,9 +129,10 @@ async function distributedRun(
   shards: number,
   work: (queueUrl: string, db: string, runId: number) => Promise<void>,
 ): Promise<{ store: Store; result: DistributedResult; queue: ShardQueue }> {
-  // The central store is one SQLite file (WAL) the worker processes share: the PostgreSQL store
-  // does not have every role the survey uses yet (opt-outs). The queue gets a database of its own
-  // per run, as each central store needs its own queue (run ids are the store's).
+  // The central store is one SQLite file (WAL) the worker processes share: main's PostgreSQL
+  // store lacks the opt-out role still (branch pg-b has it; with it, `db = queueUrl =
+  // await postgres.createDatabase()` passes too). The queue gets a database of its own per run,
+  // as each central store needs its own queue (run ids are the store's).
   const db = join(directory, `run-${++runsStarted}.sqlite`);
   const queueUrl = await postgres.createDatabase();
   const store = await storeWithFeed(db);
