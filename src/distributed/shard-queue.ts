@@ -51,6 +51,8 @@ export interface ShardQueue {
   enqueue(jobs: readonly ShardJob[], lease: LeaseOptions): Promise<void>;
   /** Every shard of a run, by index. */
   shardsOf(runId: number): Promise<ShardStatus[]>;
+  /** Shard jobs of every run by state, as pg-boss counts them (done: completed jobs still kept). */
+  depth(): Promise<Record<ShardState, number>>;
   /**
    * Take shards one at a time until `signal` aborts; a handler's result completes the job, a
    * handler that throws fails it (retried by pg-boss up to the lease's retryLimit). Resolves
@@ -163,6 +165,20 @@ export async function openShardQueue(options: ShardQueueOptions): Promise<ShardQ
           };
         })
         .sort((a, b) => a.index - b.index);
+    },
+
+    async depth() {
+      // pg-boss's own queue counts are refreshed by its monitor pass, minutes stale at worst; a
+      // scrape wants them now, so the job table (pg-boss's documented, inspectable schema) is counted.
+      let rows: Array<{ state: string; count: string }>;
+      try {
+        ({ rows } = await boss.getDb().executeSql('SELECT state, count(*) AS count FROM pgboss.job WHERE name = $1 GROUP BY state', [shardQueueName]));
+      } catch (error) {
+        throw queueFailed('cannot count the shards', error, options.url);
+      }
+      const depth: Record<ShardState, number> = { waiting: 0, leased: 0, done: 0, failed: 0 };
+      for (const row of rows) depth[stateOf(row.state)] += Number(row.count);
+      return depth;
     },
 
     async work(handler, { signal, pollSeconds = 2 }) {

@@ -25,6 +25,6 @@ test("a worker's tally follows its events: the shard in hand, shards done and ha
     },
   });
   tally.add({ kind: 'shard-started', shard: { ...shard, index: 1 }, attempt: 1 });
-  tally.add({ kind: 'shard-returned', shard: { ...shard, index: 1 }, reason: 'the worker is stopping' });
+  tally.add({ kind: 'shard-returned', shard: { ...shard, index: 1 }, cause: 'stopping', reason: 'the worker is stopping' });
   assert.deepEqual(tally.read(), { shardsDone: 1, shardsReturned: 1, targets: 40, hosts: 3, findings: 3, current: undefined });
 });

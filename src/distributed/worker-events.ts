@@ -16,8 +16,11 @@ export type WorkerEvent =
   | { kind: 'shard-started'; shard: ShardRef; attempt: number }
   | { kind: 'shard-progress'; shard: ShardRef; progress: SurveyProgress }
   | { kind: 'shard-done'; shard: ShardRef; outcome: ShardOutcome }
-  /** Handed back to the queue: interrupted (SIGTERM, lost lease) or failed; pg-boss retries it. */
-  | { kind: 'shard-returned'; shard: ShardRef; reason: string };
+  /** Handed back to the queue (pg-boss retries it): the worker is stopping, its lease was lost, or the survey failed. */
+  | { kind: 'shard-returned'; shard: ShardRef; cause: ReturnCause; reason: string };
+
+/** Why a shard went back to the queue. */
+export type ReturnCause = 'stopping' | 'lease-lost' | 'error';
 
 /** What one worker has done since it started. */
 export interface WorkerTally {

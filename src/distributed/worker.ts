@@ -81,13 +81,14 @@ async function surveyShard(leased: LeasedShard, worker: string, options: SurveyW
     const deps = options.surveyDeps({ signal: leased.signal, onProgress: (progress) => emit({ kind: 'shard-progress', shard, progress }) });
     summary = await runSurvey(shardSurveyRequest(job, options), deps);
   } catch (error) {
-    emit({ kind: 'shard-returned', shard, reason: error instanceof Error ? error.message : String(error) });
+    emit({ kind: 'shard-returned', shard, cause: 'error', reason: error instanceof Error ? error.message : String(error) });
     throw error;
   }
   if (summary.status === 'interrupted') {
     // Failing the job hands it back: pg-boss retries it, and the next worker skips the hosts saved here.
-    const reason = options.signal.aborted ? 'the worker is stopping' : 'the lease was lost';
-    emit({ kind: 'shard-returned', shard, reason });
+    const cause = options.signal.aborted ? 'stopping' : 'lease-lost';
+    const reason = cause === 'stopping' ? 'the worker is stopping' : 'the lease was lost';
+    emit({ kind: 'shard-returned', shard, cause, reason });
     throw new OpenNoticeError('INTERRUPTED', `shard ${job.index}/${job.count} of run ${job.runId} handed back: ${reason}`, {
       runId: job.runId,
       shard: job.index,

@@ -6,6 +6,10 @@ import { openStore } from '../../store/open-store.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
 import { queueUrlOf } from '../distributed-survey.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
+import { createQueueMetrics } from '../../metrics/queue.ts';
+import { createSurveyMetrics } from '../../metrics/survey.ts';
+import { observabilityOptions, openObservability } from '../observability.ts';
+import { recordWorkerMetrics } from '../worker-metrics.ts';
 
 /** A line about a shard: "run 7 shard 3/16". */
 function shardName(event: WorkerEvent): string {
@@ -34,18 +38,25 @@ queue for another worker. A worker killed outright loses its shard after the run
     plan: { type: 'string', valueName: 'FILE', description: "where the run's plan is on this machine, if not at the coordinator's path (same SHA-256)" },
     'max-shards': { type: 'string', valueName: 'N', description: 'stop after N shards done (default: run until stopped)' },
     quiet: { type: 'boolean', description: 'only the lines of shards taken, done and handed back' },
+    ...observabilityOptions,
   },
   async run(values, _positionals, io) {
     const db = String(values.db);
     const rate = integerOption(values.rate, 'rate', surveyLimitBounds.connectionsPerSecond);
     const maxShards = integerOption(values['max-shards'], 'max-shards', { min: 1, max: Number.MAX_SAFE_INTEGER });
     const store = await openStore(db);
+    let watch: Awaited<ReturnType<typeof openObservability>> | undefined;
     try {
+      watch = await openObservability('worker', values, io.stderr);
       const queue = await openShardQueue({ url: queueUrlOf(values.queue, db) });
+      // With --metrics-listen: the queue's depth and this worker's leases, and each shard's survey counts.
+      const recordMetrics = watch.registry ? recordWorkerMetrics(createQueueMetrics(watch.registry), queue) : undefined;
+      const surveyMetrics = watch.registry ? createSurveyMetrics(watch.registry) : undefined;
       let lastProgressAt = 0;
       const tally = createWorkerTally();
       const print = (event: WorkerEvent) => {
         tally.add(event);
+        recordMetrics?.(event);
         if (event.kind === 'shard-started') io.stderr.write(`${shardName(event)}: taken${event.attempt > 0 ? ` (attempt ${event.attempt + 1})` : ''}\n`);
         else if (event.kind === 'shard-returned') io.stderr.write(`${shardName(event)}: handed back (${event.reason})\n`);
         else if (event.kind === 'shard-done') {
@@ -63,7 +74,7 @@ queue for another worker. A worker killed outright loses its shard after the run
         await runSurveyWorker({
           queue,
           signal: io.signal,
-          surveyDeps: (hooks) => createSurveyDeps({ store, ...hooks }),
+          surveyDeps: (hooks) => ({ ...createSurveyDeps({ store, ...hooks }), ...(surveyMetrics ? { metrics: surveyMetrics } : {}) }),
           sourceAddresses: listOption(values['source-address']),
           ...(rate === undefined ? {} : { connectionsPerSecond: rate }),
           ...(values.plan === undefined ? {} : { planFile: values.plan }),
@@ -79,6 +90,7 @@ queue for another worker. A worker killed outright loses its shard after the run
       );
       return 0;
     } finally {
+      await watch?.close();
       await store.close();
     }
   },
