@@ -8,6 +8,7 @@ import { queueUrlOf } from '../distributed-survey.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { createQueueMetrics } from '../../metrics/queue.ts';
 import { createSurveyMetrics } from '../../metrics/survey.ts';
+import { registerStoreCounts } from '../../metrics/store-counts.ts';
 import { observabilityOptions, openObservability } from '../observability.ts';
 import { recordWorkerMetrics } from '../worker-metrics.ts';
 
@@ -52,6 +53,8 @@ queue for another worker. A worker killed outright loses its shard after the run
       // With --metrics-listen: the queue's depth and this worker's leases, and each shard's survey counts.
       const recordMetrics = watch.registry ? recordWorkerMetrics(createQueueMetrics(watch.registry), queue) : undefined;
       const surveyMetrics = watch.registry ? createSurveyMetrics(watch.registry) : undefined;
+      // The central store's findings and outbox, as serve shows them (docs/operations.md, "Monitoring").
+      if (watch.registry) registerStoreCounts(watch.registry, store);
       let lastProgressAt = 0;
       const tally = createWorkerTally();
       const print = (event: WorkerEvent) => {
