@@ -5,7 +5,7 @@
 //
 // Runs under the project's own Node (scripts/launch.cjs has installed it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findImportCycles, formatCycles } from './import-cycles.ts';
@@ -15,9 +15,10 @@ const sharedData = join(root, '..', 'shared', 'data');
 
 /**
  * The Debian packages the tests drive as real peers, and why. A package is present when its
- * command is on the PATH (or, for data-only packages, when dpkg knows it as installed).
+ * command is on the PATH, when its own `present` check says so (programs kept off the PATH),
+ * or, for data-only packages, when dpkg knows it as installed.
  */
-const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]; why: string }> = [
+const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]; present?: () => boolean; why: string }> = [
   { name: 'dropbear-bin', commands: ['dropbear', 'dropbearkey'], why: 'a real SSH server for the SSH credential checker' },
   { name: 'openssh-client', commands: ['ssh'], why: "OpenSSH's client against the lab's SSH server" },
   { name: 'tshark', commands: ['tshark'], why: "the oracle for the capture reader's packet decoding" },
@@ -43,7 +44,19 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     commands: ['ntpd'],
     why: 'a real NTP server (mode 6, no mode 7) for the NTP grabber, run in a namespace without the right to set the clock',
   },
+  {
+    name: 'postgresql',
+    // Debian keeps the server programs in /usr/lib/postgresql/<major>/bin, off the PATH.
+    present: postgresServerInstalled,
+    why: 'a real PostgreSQL server (initdb into a temporary folder, loopback only) for the PostgreSQL store’s conformance tests',
+  },
 ];
+
+/** Whether any major version of Debian's PostgreSQL server is installed (its initdb exists). */
+function postgresServerInstalled(): boolean {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
+  return versions.some((version) => existsSync(join('/usr/lib/postgresql', version, 'bin', 'initdb')));
+}
 
 /** Every test outside node_modules: unit tests beside the code, end-to-end tests in test/. */
 const allTests = ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'];
@@ -62,7 +75,11 @@ function dpkgInstalled(name: string): boolean {
 }
 
 function missingPackages(): string[] {
-  return debianPackages.filter((pkg) => (pkg.commands ? !pkg.commands.every(onPath) : !dpkgInstalled(pkg.name))).map((pkg) => pkg.name);
+  const present = (pkg: (typeof debianPackages)[number]): boolean => {
+    if (pkg.present) return pkg.present();
+    return pkg.commands ? pkg.commands.every(onPath) : dpkgInstalled(pkg.name);
+  };
+  return debianPackages.filter((pkg) => !present(pkg)).map((pkg) => pkg.name);
 }
 
 /** Installs what is missing when we may (root with apt), otherwise stops at once naming it. */

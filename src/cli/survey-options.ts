@@ -13,6 +13,7 @@ import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
 import { readConfigFile } from './config-file.ts';
+import { storeOption } from './store-option.ts';
 
 /** The options that add fingerprint rules; the demo takes them too. */
 export const ruleOptionSpecs = {
@@ -108,7 +109,7 @@ export const surveyOptionSpecs = {
     default: '6',
   },
   'user-agent': { type: 'string', valueName: 'TEXT', description: 'HTTP User-Agent (should name your transparency page)' },
-  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  db: storeOption,
   resume: { type: 'string', valueName: 'RUN', description: 'continue an interrupted run: same scope, ports, seed and checks; saved hosts are skipped' },
   json: { type: 'boolean', description: 'print the summary as JSON' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress output' },

@@ -12,12 +12,13 @@ import {
 import { attributeFindings } from '../../notify/attribute-findings.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, listOption, type OptionSpecs, type OptionValues } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 const attributeOptions = {
   routing: { type: 'string', multiple: true, valueName: 'FORMAT:FILE', description: `routing data (${routingDataFormats.join(', ')})` },
   rdap: { type: 'string', valueName: 'URL', description: 'RDAP base URL for abuse contacts of unregistered networks' },
   refresh: { type: 'boolean', description: 'attribute every finding again (after the registry or routing data changed)' },
-  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  db: storeOption,
 } as const satisfies OptionSpecs;
 
 type AttributeValues = OptionValues<typeof attributeOptions>;

@@ -3,6 +3,7 @@ import { printable, renderCsv } from '../../report/cells.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, integerOption } from '../command.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'audit',
@@ -14,7 +15,7 @@ Example:  opennotice audit --run 3 --csv > run-3-attempts.csv`,
     run: { type: 'string', valueName: 'N', description: 'survey run (see: opennotice runs)' },
     csv: { type: 'boolean', description: 'CSV with a header row' },
     json: { type: 'boolean', description: 'JSON array' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, _positionals, io) {
     const runId = integerOption(values.run, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER });

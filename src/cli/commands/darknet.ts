@@ -14,7 +14,7 @@ const subcommands = ['ingest', 'capture', 'honeypot', 'stats', 'infected', 'gene
 export default defineCommand({
   name: 'darknet',
   summary: 'Darknet telescope: read captures into the store, NICTER-style statistics, infected devices and the models they are.',
-  usage: `ingest FILE... --darknet CIDR | capture --interface IF --darknet CIDR | honeypot LOG... | stats [FILE...] --darknet CIDR | infected | generate --out FILE   [--db FILE]`,
+  usage: `ingest FILE... --darknet CIDR | capture --interface IF --darknet CIDR | honeypot LOG... | stats [FILE...] --darknet CIDR | infected | generate --out FILE   [--db FILE|URL]`,
   details: `ingest FILE...   read pcap/pcapng captures (gzip too) into the store: hour and day windows with
                  every source classified (Mirai fingerprint, ZMap/masscan, SYN scans, backscatter,
                  UDP/ICMP probes) and judged against thresholds that scale with the darknet's size;

@@ -5,6 +5,7 @@ import { AddressSpace } from '../../scope/address-space.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { DeviceFilter, DeviceRow, DeviceVersionRow } from '../../store/roles/inventory.ts';
 import { defineCommand, integerOption } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 /** What --address selects: one address (looked up by the store), or an IPv4 or IPv6 CIDR (checked here). */
 type AddressSelection = { ip: string } | { range: AddressSpace } | undefined;
@@ -46,7 +47,7 @@ Examples:  opennotice devices --product dropbear
     limit: { type: 'string', valueName: 'N', description: 'devices to print (table only)', default: '50' },
     json: { type: 'boolean', description: 'JSON array' },
     csv: { type: 'boolean', description: 'CSV with a header row' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new OpenNoticeError('USAGE', `unexpected argument "${positionals[0]}" (see: opennotice devices --help)`);

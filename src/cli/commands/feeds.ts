@@ -6,6 +6,7 @@ import { openStore } from '../../store/open-store.ts';
 import type { FeedImportReport } from '../../store/roles/feed-imports.ts';
 import { defineCommand, type OptionSpecs, type OptionValues } from '../command.ts';
 import type { CommandIo } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 const formats = ['auto', 'nvd', 'cve5', 'kev', 'jvn'] as const;
 const subcommands = ['import', 'update', 'status'] as const;
@@ -33,7 +34,7 @@ const feedsOptions = {
   'kev-url': { type: 'string', valueName: 'URL', description: 'update: CISA KEV JSON feed', default: DEFAULT_KEV_URL },
   since: { type: 'string', valueName: 'DATE', description: 'update: NVD changes since DATE (ISO 8601) instead of the last update' },
   json: { type: 'boolean', description: 'JSON output' },
-  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  db: storeOption,
 } as const satisfies OptionSpecs;
 
 type FeedsValues = OptionValues<typeof feedsOptions>;
@@ -94,7 +95,7 @@ async function runStatus(store: FeedStore, values: FeedsValues, io: CommandIo): 
 export default defineCommand({
   name: 'feeds',
   summary: 'Import and update vulnerability feeds (NVD, CVE JSON 5, CISA KEV, JVN) into the store.',
-  usage: 'import FILE... [--format F] | update [--api-key KEY] [--since DATE] | status   [--db FILE] [--json]',
+  usage: 'import FILE... [--format F] | update [--api-key KEY] [--since DATE] | status   [--db FILE|URL] [--json]',
   details: `Subcommands:
   import FILE...  import feed files (NVD CVE API 2.0 JSON, CVE JSON 5 records or a directory of
                   them, CISA KEV JSON, MyJVN XML/JSON; .gz accepted). Re-importing updates, never duplicates.

@@ -6,6 +6,7 @@ import { openStore } from '../../store/open-store.ts';
 import type { FindingRow } from '../../store/row-types.ts';
 import { defineCommand, integerOption } from '../command.ts';
 import { findingKinds, isFindingKind } from '../../core/finding-kinds.ts';
+import { storeOption } from '../store-option.ts';
 
 const statuses = ['open', 'closed', 'all'] as const;
 
@@ -35,7 +36,7 @@ Examples:  opennotice findings
     csv: { type: 'boolean', description: 'CSV with a header row' },
     'show-credentials': { type: 'boolean', description: 'add the username and password of the entry (operator view only)' },
     dictionary: { type: 'string', valueName: 'FILE', description: 'dictionary used by the survey, for --show-credentials' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, _positionals, io) {
     const status = String(values.status);

@@ -2,6 +2,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { readIspRegistry } from '../../attribution/index.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'isps',
@@ -13,7 +14,7 @@ manages its customers' devices. Format and an example: docs/attribution.md, exam
 Importing again updates ISPs by id.`,
   options: {
     json: { type: 'boolean', description: 'list: JSON' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, positionals, io) {
     const [subcommand, file] = positionals;

@@ -9,6 +9,7 @@ import { openStore } from '../../store/open-store.ts';
 import { readStudyFile } from '../../track/study.ts';
 import type { OutboxRow } from '../../store/roles/outbox.ts';
 import { defineCommand, integerOption, type OptionSpecs, type OptionValues } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 /** The transport for an outbox entry, or a stand-in that leaves it waiting with the reason. */
 const notifyOptions = {
@@ -31,7 +32,7 @@ const notifyOptions = {
     description: 'hold-out study: its control findings are reported only after its delayDays (examples/study.yaml)',
   },
   'deliver-only': { type: 'boolean', description: 'only retry what waits in the outbox; build no new reports' },
-  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  db: storeOption,
 } as const satisfies OptionSpecs;
 
 type NotifyValues = OptionValues<typeof notifyOptions>;

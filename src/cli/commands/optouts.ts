@@ -4,6 +4,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { OptOutRequestRow, OptOutStatus } from '../../store/roles/opt-outs.ts';
 import { defineCommand } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 /**
  * Approved requests as a CIDR list (the format `--exclude-file` reads): a comment line per
@@ -52,7 +53,7 @@ with a comment per request, the format --exclude-file reads (for other scanners 
     json: { type: 'boolean', description: 'list: JSON' },
     by: { type: 'string', valueName: 'NAME', description: 'approve/reject: who decides (default: the login name)' },
     out: { type: 'string', valueName: 'FILE', description: 'export: write here instead of stdout' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, positionals, io) {
     const [subcommand, idText] = positionals;

@@ -1,5 +1,6 @@
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'runs',
@@ -7,7 +8,7 @@ export default defineCommand({
   usage: '[--json]',
   options: {
     json: { type: 'boolean', description: 'JSON array' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, _positionals, io) {
     const store = await openStore(String(values.db));

@@ -4,11 +4,12 @@ import { parseIPv6 } from '../../scope/ipv6.ts';
 import { startServer } from '../../server/start-server.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'serve',
   summary: 'The web server: operator dashboard, ISP portal and API, public pages; on loopback until interrupted.',
-  usage: '[--db FILE] [--host 127.0.0.1] [--port 8080] [--public-url URL] [--program-name NAME] [--scanner-address IP]…',
+  usage: '[--db FILE|URL] [--host 127.0.0.1] [--port 8080] [--public-url URL] [--program-name NAME] [--scanner-address IP]…',
   details: `Serves the store's data over HTTP. Accounts are made with 'opennotice users add'.
 It listens on loopback only: put a TLS reverse proxy in front and pass --public-url
 https://… (cookies become Secure, HSTS is sent, posts must come from that origin). A
@@ -19,7 +20,7 @@ OPENNOTICE_WEB_SECRET (it signs the CSRF cookies of visitors without a session).
 Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.example.jp \\
             --program-name "Example NOTICE" --scanner-address 192.0.2.10`,
   options: {
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
     host: { type: 'string', valueName: 'ADDRESS', description: 'address to listen on', default: '127.0.0.1' },
     port: { type: 'string', valueName: 'N', description: 'port to listen on (0: any free port)', default: '8080' },
     'public-url': { type: 'string', valueName: 'URL', description: 'the address users reach the site at (https behind a proxy)' },

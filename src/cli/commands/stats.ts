@@ -5,6 +5,7 @@ import { programStatistics } from '../../stats/program-stats.ts';
 import { renderProgramStatsTable } from '../../report/program-stats.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'stats',
@@ -21,7 +22,7 @@ vendor and release year. --annual writes the same figures for one year as a repo
     format: { type: 'string', valueName: 'FORMAT', description: 'annual report: markdown or html', default: 'markdown' },
     out: { type: 'string', valueName: 'FILE', description: 'annual report: write here instead of stdout' },
     name: { type: 'string', valueName: 'TEXT', description: 'program name in the annual report', default: 'opennotice' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, _positionals, io) {
     if (values.annual !== undefined && !/^\d{4}$/.test(String(values.annual)))

@@ -4,6 +4,7 @@ import { issueApiToken } from '../../server/auth/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { WebUserStore } from '../../store/roles/web-users.ts';
 import { defineCommand, type CommandIo } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export const minPasswordLength = 12;
 
@@ -85,7 +86,7 @@ Example:  OPENNOTICE_PASSWORD='…' opennotice users add noc@sakura --role isp -
     isp: { type: 'string', valueName: 'ID', description: 'add: the ISP of an isp user' },
     label: { type: 'string', valueName: 'TEXT', description: 'token: what the token is for', default: 'API token' },
     json: { type: 'boolean', description: 'list: JSON' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, positionals, io) {
     const [subcommand, argument] = positionals;

@@ -2,6 +2,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { renderVulnerabilitiesCsv, renderVulnerabilitiesTable, summarizeVulnerabilities } from '../../report/vulnerabilities.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, integerOption } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'vulns',
@@ -15,7 +16,7 @@ Example:  opennotice survey --target 127.77.0.0/16 --check firmware && opennotic
     limit: { type: 'string', valueName: 'N', description: 'rows to print (table only)', default: '50' },
     json: { type: 'boolean', description: 'JSON array' },
     csv: { type: 'boolean', description: 'CSV with a header row' },
-    db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+    db: storeOption,
   },
   async run(values, _positionals, io) {
     const status = String(values.status);

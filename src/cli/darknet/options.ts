@@ -1,5 +1,6 @@
 /** The options of `opennotice darknet`, shared by its subcommands. */
 import type { OptionSpecs, OptionValues } from '../command.ts';
+import { storeOption } from '../store-option.ts';
 
 export const darknetOptions = {
   darknet: {
@@ -7,7 +8,7 @@ export const darknetOptions = {
     valueName: 'CIDR',
     description: "the darknet the captures observed (ingest, capture, stats; generate: default the lab's 127.200.0.0/16)",
   },
-  db: { type: 'string', valueName: 'FILE', description: 'SQLite store', default: 'opennotice.sqlite' },
+  db: storeOption,
   research: {
     type: 'string',
     valueName: 'FILE',

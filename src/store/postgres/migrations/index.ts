@@ -1,0 +1,31 @@
+import type { Migration } from '../../migrations/migration.ts';
+import { initialSchema } from './001-initial.ts';
+import { vulnerabilityFeeds } from './002-vulnerability-feeds.ts';
+import { hardwareVersion } from './003-hardware-version.ts';
+import { darknetWindows } from './004-darknet-windows.ts';
+import { notification } from './005-notification.ts';
+import { findingMisses } from './006-finding-misses.ts';
+import { webAuth } from './007-web-auth.ts';
+import { optOuts } from './008-opt-outs.ts';
+import { serviceDetection } from './009-service-detection.ts';
+import { deviceHistory } from './010-device-history.ts';
+import { darknetAttacks } from './011-darknet-attacks.ts';
+
+/**
+ * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
+ * list (../../migrations/index.ts), so a version number says the same thing in both stores.
+ * A new SQLite migration gets its PostgreSQL twin here with the same version.
+ */
+export const postgresMigrations: readonly Migration[] = [
+  initialSchema,
+  vulnerabilityFeeds,
+  hardwareVersion,
+  darknetWindows,
+  notification,
+  findingMisses,
+  webAuth,
+  optOuts,
+  serviceDetection,
+  deviceHistory,
+  darknetAttacks,
+];

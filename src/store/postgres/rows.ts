@@ -1,0 +1,34 @@
+/**
+ * Turning PostgreSQL rows into the store's row types, the same way the SQLite store does
+ * (sqlite/rows.ts): NULL columns become absent properties and JSON text columns become values.
+ * Address ordering and the finding-with-attribution split are shared with the SQLite store.
+ */
+import type { NotifiableFinding } from '../../core/records.ts';
+import { notifiableFindingOf as sqliteNotifiableFindingOf, type SqlRow } from '../sqlite/rows.ts';
+
+export { byAddressAndPort, compareAddresses } from '../sqlite/rows.ts';
+
+/** A row as node-postgres returns it, with this store's type parsing (numbers, text, null). */
+export type PgRow = Record<string, unknown>;
+
+/**
+ * Drops NULL columns and parses the named JSON columns.
+ * @example toRecord({ ip: '192.0.2.1', model: null, evidence: '{}' }, ['evidence']) // { ip: '192.0.2.1', evidence: {} }
+ */
+export function toRecord<T>(row: PgRow, jsonColumns: readonly string[] = []): T {
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value === null || value === undefined) continue;
+    record[key] = jsonColumns.includes(key) && typeof value === 'string' ? JSON.parse(value) : value;
+  }
+  return record as T;
+}
+
+/**
+ * A finding joined with its attribution columns, split as sqlite/rows.ts's notifiableFindingOf does.
+ * @example const finding = notifiableFindingOf(row) // { id, kind, ip, …, attribution: { source: 'registry', … } }
+ */
+export function notifiableFindingOf<T extends NotifiableFinding = NotifiableFinding>(row: PgRow): T & { attributed: boolean } {
+  // The values are the same kinds SQLite returns (numbers, text, null): only the static type differs.
+  return sqliteNotifiableFindingOf<T>(row as SqlRow);
+}
