@@ -9,6 +9,11 @@ import type { Store } from '../store.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
+import { postgresDarknetStore } from './darknet.ts';
+import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
+import { postgresIspPortalStore } from './isp-portal.ts';
+import { postgresOptOutStore } from './opt-outs.ts';
+import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
 
 /**
  * Opens a PostgreSQL store and migrates its database to the current schema (creating the
@@ -33,6 +38,16 @@ export async function openPostgresStore(url: string): Promise<Store> {
     throw postgresStoreError(context.location, 'cannot prepare the database schema', error);
   }
   const implemented = {
+    ...postgresDarknetStore(context),
+    ...postgresWebUserStore(context),
+    ...postgresWebSessionStore(context),
+    ...postgresApiTokenStore(context),
+    ...postgresLoginFailureStore(context),
+    ...postgresIspPortalStore(context),
+    ...postgresDashboardFigureStore(context),
+    ...postgresDashboardFindingStore(context),
+    ...postgresAddressCheckStore(context),
+    ...postgresOptOutStore(context),
     location: context.location,
     close: () => context.close(),
   };
