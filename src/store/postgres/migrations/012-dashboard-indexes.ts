@@ -1,7 +1,7 @@
 import type { Migration } from '../../migrations/migration.ts';
 
 /**
- * Indexes the dashboard needs in PostgreSQL only (SQLite gets the same effect from the rowid
+ * Indexes the dashboard needs in PostgreSQL only (SQLite's twin step does nothing: it gets the same effect from the rowid
  * every index ends with). Each serves one heavy read of postgres/dashboard*.ts, so that with
  * ten million findings the figures are index-only scans and a drill-down page walks one
  * index range in id order:
