@@ -6,9 +6,14 @@
  */
 import { OpenNoticeError } from '../../core/errors.ts';
 import type { Store } from '../store.ts';
+import { postgresCredentialAuditStore } from './credential-audit.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
+import { postgresFeedbackStore } from './feedback.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
+import { postgresOutboxStore } from './outbox.ts';
+import { postgresReportStore } from './reports.ts';
+import { postgresRunStore } from './runs.ts';
 import { postgresDarknetStore } from './darknet.ts';
 import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
 import { postgresIspPortalStore } from './isp-portal.ts';
@@ -38,6 +43,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
     throw postgresStoreError(context.location, 'cannot prepare the database schema', error);
   }
   const implemented = {
+    ...postgresRunStore(context),
+    ...postgresCredentialAuditStore(context),
+    ...postgresReportStore(context),
+    ...postgresOutboxStore(context),
+    ...postgresFeedbackStore(context),
     ...postgresDarknetStore(context),
     ...postgresWebUserStore(context),
     ...postgresWebSessionStore(context),
