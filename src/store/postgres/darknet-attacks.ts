@@ -14,7 +14,7 @@ const attackColumns = `darknet, victim, protocol, port, start, end_at AS "end", 
   at_input_start AS "atInputStart", at_input_end AS "atInputEnd", evicted, reflector_sketch AS "reflectorSketch"`;
 
 /** The text an attack's lock is taken on (see darknet.ts lockKeys). */
-export const attackLockKey = (key: DarknetAttackKey): string => `attack\u0000${key.darknet}\u0000${key.victim}\u0000${key.protocol}\u0000${key.start}`;
+export const attackLockKey = (key: DarknetAttackKey): string => `attack\u001f${key.darknet}\u001f${key.victim}\u001f${key.protocol}\u001f${key.start}`;
 
 const keyText = (key: DarknetAttackKey) => attackLockKey(key);
 

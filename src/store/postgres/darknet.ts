@@ -11,12 +11,12 @@
  * Windows and their sources are written with one multi-row insert each (unnest of column
  * arrays), whatever the number of windows.
  */
-import { OpenNoticeError } from '../../core/errors.ts';
 import type { DarknetSourceRecord, DarknetWindow } from '../../core/records.ts';
 import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey } from '../roles/darknet.ts';
 import type { DarknetSourceRow } from '../row-types.ts';
 import { attackLockKey, readDarknetAttacks, writeDarknetAttacks } from './darknet-attacks.ts';
 import { type PgRow, toRecord } from './rows.ts';
+import { runStartedAt } from './runs.ts';
 import type { PostgresContext, Queryable } from './database.ts';
 
 const windowColumns = `id, darknet, darknet_size AS "darknetSize", start, period_seconds AS "periodSeconds",
@@ -34,8 +34,7 @@ export function postgresDarknetStore({ location, use, transaction }: PostgresCon
   return {
     recordDarknetWindows: (runId, windows, inputs = [], attacks) =>
       transaction('recordDarknetWindows', async (client) => {
-        const run = await client.query('SELECT 1 FROM runs WHERE id = $1', [runId]);
-        if (run.rowCount === 0) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { location });
+        await runStartedAt(client, location, runId);
         const latest = latestPerKey(windows);
         await lockKeys(client, [...latest.map(windowLockKey), ...(attacks ? [...attacks.remove, ...attacks.add].map(attackLockKey) : [])]);
         await writeDarknetInputs(client, runId, inputs);
@@ -50,7 +49,7 @@ export function postgresDarknetStore({ location, use, transaction }: PostgresCon
   };
 }
 
-const windowLockKey = (key: DarknetWindowKey): string => `window\u0000${key.darknet}\u0000${key.start}\u0000${key.periodSeconds}`;
+const windowLockKey = (key: DarknetWindowKey): string => `window\u001f${key.darknet}\u001f${key.start}\u001f${key.periodSeconds}`;
 
 /** Of two windows with one key in a batch the later wins, as when they are written one after the other. */
 function latestPerKey(windows: readonly DarknetWindow[]): DarknetWindow[] {
