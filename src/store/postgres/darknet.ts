@@ -1,18 +1,19 @@
 /**
- * Darknet windows in PostgreSQL. A window is replaced whole, as in SQLite: the ingest merges a
- * window read twice (darknet/merge-windows.ts) before it writes, so a window and its judged
- * sources always come from the same merge, and the store never adds counts itself (adding here
- * as well would count the stored part twice).
+ * Darknet windows in PostgreSQL. A window is replaced whole, as in SQLite, by the merge of
+ * what was stored and what came in: the ingest hands its merge (darknet/merge-windows.ts) to
+ * the write, so a window and its judged sources always come from one merge and the store never
+ * decides how counts combine.
  *
  * Several sensors may write into one store at once. Each write takes a transaction-scoped
  * advisory lock per window and attack key, in one sorted order (so two writers never deadlock),
- * before it deletes and inserts: a second writer of the same window waits for the first to
- * commit and then replaces what it wrote, instead of failing on the unique key half-way.
+ * before it reads (with `merge`), deletes and inserts: a second writer of the same window waits
+ * for the first to commit, then merges its part into what the first wrote (or, without
+ * `merge`, replaces it) — never a lost part, never a failure on the unique key half-way.
  * Windows and their sources are written with one multi-row insert each (unnest of column
  * arrays), whatever the number of windows.
  */
 import type { DarknetSourceRecord, DarknetWindow } from '../../core/records.ts';
-import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey } from '../roles/darknet.ts';
+import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey, DarknetWindowMerge } from '../roles/darknet.ts';
 import type { DarknetSourceRow } from '../row-types.ts';
 import { attackLockKey, readDarknetAttacks, writeDarknetAttacks } from './darknet-attacks.ts';
 import { type PgRow, toRecord } from './rows.ts';
@@ -32,13 +33,15 @@ type DarknetInput = Omit<DarknetInputRow, 'runId'>;
 /** @example await postgresDarknetStore(context).listDarknetWindows({ periodSeconds: 86400 }) */
 export function postgresDarknetStore({ location, use, transaction }: PostgresContext): DarknetStore {
   return {
-    recordDarknetWindows: (runId, windows, inputs = [], attacks) =>
+    recordDarknetWindows: (runId, windows, inputs = [], attacks, merge) =>
       transaction('recordDarknetWindows', async (client) => {
         await runStartedAt(client, location, runId);
-        const latest = latestPerKey(windows);
-        await lockKeys(client, [...latest.map(windowLockKey), ...(attacks ? [...attacks.remove, ...attacks.add].map(attackLockKey) : [])]);
+        const windowKeys = [...new Set(windows.map(windowLockKey))];
+        await lockKeys(client, [...windowKeys, ...(attacks ? [...attacks.remove, ...attacks.add].map(attackLockKey) : [])]);
+        // Read under the locks: no other writer can change these windows before this transaction ends.
+        const final = merge ? await mergedWithStored(client, windows, merge) : latestPerKey(windows);
         await writeDarknetInputs(client, runId, inputs);
-        await writeDarknetWindows(client, runId, latest);
+        await writeDarknetWindows(client, runId, final);
         if (attacks) await writeDarknetAttacks(client, runId, attacks);
       }),
     listDarknetAttacks: (filter) => use('listDarknetAttacks', (db) => readDarknetAttacks(db, filter)),
@@ -54,8 +57,28 @@ const windowLockKey = (key: DarknetWindowKey): string => `window\u001f${key.dark
 /** Of two windows with one key in a batch the later wins, as when they are written one after the other. */
 function latestPerKey(windows: readonly DarknetWindow[]): DarknetWindow[] {
   const byKey = new Map<string, DarknetWindow>();
-  for (const window of windows) byKey.set(windowLockKey({ darknet: window.darknet, start: window.start, periodSeconds: window.periodSeconds }), window);
+  for (const window of windows) byKey.set(windowLockKey(window), window);
   return [...byKey.values()];
+}
+
+/**
+ * Each window merged with the stored one of its key (and with earlier windows of the same key
+ * in the batch, in order), as when they are written one after the other. Call with the keys' locks held.
+ */
+async function mergedWithStored(client: Queryable, windows: readonly DarknetWindow[], merge: DarknetWindowMerge): Promise<DarknetWindow[]> {
+  const { rows } = await client.query(
+    `SELECT ${windowColumns} FROM darknet_windows
+      JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS k(key_darknet, key_start, key_period)
+        ON darknet = key_darknet AND start = key_start AND period_seconds = key_period`,
+    [windows.map((window) => window.darknet), windows.map((window) => window.start), windows.map((window) => window.periodSeconds)],
+  );
+  const byKey = new Map((await withJudged(client, rows)).map((window) => [windowLockKey(window), window]));
+  for (const incoming of windows) {
+    const key = windowLockKey(incoming);
+    const known = byKey.get(key);
+    byKey.set(key, known ? merge(known, incoming) : incoming);
+  }
+  return [...new Set(windows.map(windowLockKey))].map((key) => byKey.get(key)!);
 }
 
 /**
