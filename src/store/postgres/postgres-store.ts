@@ -8,12 +8,17 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import type { Store } from '../store.ts';
 import { postgresCredentialAuditStore } from './credential-audit.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
+import { postgresFeedImportStore } from './feed-imports.ts';
 import { postgresFeedbackStore } from './feedback.ts';
+import { postgresFindingStore } from './findings.ts';
+import { postgresInventoryStore } from './inventory.ts';
+import { postgresIspAttributionStore } from './isp-attribution.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
 import { postgresOutboxStore } from './outbox.ts';
 import { postgresReportStore } from './reports.ts';
 import { postgresRunStore } from './runs.ts';
+import { postgresVulnerabilityStore } from './vulnerabilities.ts';
 import { postgresDarknetStore } from './darknet.ts';
 import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
 import { postgresIspPortalStore } from './isp-portal.ts';
@@ -44,7 +49,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
   }
   const implemented = {
     ...postgresRunStore(context),
+    ...postgresInventoryStore(context),
+    ...postgresFindingStore(context),
     ...postgresCredentialAuditStore(context),
+    ...postgresVulnerabilityStore(context),
+    ...postgresFeedImportStore(context),
+    ...postgresIspAttributionStore(context),
     ...postgresReportStore(context),
     ...postgresOutboxStore(context),
     ...postgresFeedbackStore(context),

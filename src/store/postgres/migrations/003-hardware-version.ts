@@ -4,5 +4,5 @@ import type { Migration } from '../../migrations/migration.ts';
 export const hardwareVersion: Migration = {
   version: 3,
   name: 'devices: hardware revision',
-  sql: 'ALTER TABLE devices ADD COLUMN hardware_version TEXT;',
+  sql: 'ALTER TABLE devices ADD COLUMN hardware_version TEXT COLLATE "C";',
 };

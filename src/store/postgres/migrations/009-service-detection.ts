@@ -4,5 +4,5 @@ import type { Migration } from '../../migrations/migration.ts';
 export const serviceDetection: Migration = {
   version: 9,
   name: 'service detection record',
-  sql: 'ALTER TABLE services ADD COLUMN detection TEXT;',
+  sql: 'ALTER TABLE services ADD COLUMN detection TEXT COLLATE "C";',
 };

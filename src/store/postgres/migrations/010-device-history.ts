@@ -10,24 +10,24 @@ export const deviceHistory: Migration = {
   name: 'device versions; software components; devices without a known vendor',
   sql: `
 ALTER TABLE devices ALTER COLUMN vendor DROP NOT NULL;
-ALTER TABLE devices ADD COLUMN components TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE devices ADD COLUMN components TEXT COLLATE "C" NOT NULL DEFAULT '[]';
 ALTER TABLE devices ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 
 CREATE TABLE device_versions (
-  ip               TEXT NOT NULL,
+  ip               TEXT COLLATE "C" NOT NULL,
   version          INTEGER NOT NULL,
-  vendor           TEXT,
-  model            TEXT,
-  device_type      TEXT NOT NULL,
-  firmware_version TEXT,
-  hardware_version TEXT,
+  vendor           TEXT COLLATE "C",
+  model            TEXT COLLATE "C",
+  device_type      TEXT COLLATE "C" NOT NULL,
+  firmware_version TEXT COLLATE "C",
+  hardware_version TEXT COLLATE "C",
   release_year     INTEGER,
-  cpe              TEXT,
+  cpe              TEXT COLLATE "C",
   confidence       DOUBLE PRECISION NOT NULL,
-  evidence         TEXT NOT NULL,
-  components       TEXT NOT NULL DEFAULT '[]',
-  first_seen       TEXT NOT NULL,
-  last_seen        TEXT NOT NULL,
+  evidence         TEXT COLLATE "C" NOT NULL,
+  components       TEXT COLLATE "C" NOT NULL DEFAULT '[]',
+  first_seen       TEXT COLLATE "C" NOT NULL,
+  last_seen        TEXT COLLATE "C" NOT NULL,
   first_run_id     BIGINT NOT NULL REFERENCES runs (id),
   last_run_id      BIGINT NOT NULL REFERENCES runs (id),
   PRIMARY KEY (ip, version)
