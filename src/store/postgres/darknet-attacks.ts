@@ -88,7 +88,7 @@ function toAttack(row: AttackRow): DarknetAttack {
 }
 
 /**
- * Attacks matching the filter, oldest first (then by victim and protocol, in byte order as SQLite sorts).
+ * Attacks matching the filter, oldest first (then by victim and protocol; text columns are COLLATE "C", so in byte order as SQLite sorts).
  * @example await readDarknetAttacks(pool, { qualified: true, from: '2026-01-01T00:00:00.000Z' })
  */
 export async function readDarknetAttacks(db: Queryable, filter: DarknetAttackFilter = {}): Promise<DarknetAttack[]> {
@@ -109,7 +109,7 @@ export async function readDarknetAttacks(db: Queryable, filter: DarknetAttackFil
   add('qualified = ?', filter.qualified === undefined ? undefined : filter.qualified ? 1 : 0);
   const { rows } = await db.query(
     `SELECT ${attackColumns} FROM darknet_attacks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY start COLLATE "C", victim COLLATE "C", protocol COLLATE "C"`,
+    ORDER BY start, victim, protocol`,
     values,
   );
   return rows.map((row) => toAttack(row as AttackRow));

@@ -199,7 +199,7 @@ async function withJudged(db: Queryable, rows: readonly Record<string, unknown>[
   const windows = rows.map((row) => toRecord<WindowRow>(row as PgRow, ['classTotals', 'topPorts']));
   const { rows: sources } = await db.query(
     `SELECT s.window_id AS "windowId", ${sourceColumns} FROM darknet_sources s WHERE s.window_id = ANY($1::bigint[])
-    ORDER BY s.window_id, s.packets DESC, s.ip COLLATE "C"`,
+    ORDER BY s.window_id, s.packets DESC, s.ip`,
     [windows.map((window) => window.id)],
   );
   const judged = new Map<number, DarknetSourceRecord[]>();
@@ -230,7 +230,7 @@ async function readDarknetWindows(db: Queryable, filter: DarknetWindowFilter = {
   add('start <', filter.to);
   const { rows } = await db.query(
     `SELECT ${windowColumns} FROM darknet_windows ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY start COLLATE "C", period_seconds, darknet COLLATE "C"`,
+    ORDER BY start, period_seconds, darknet`,
     values,
   );
   return withJudged(db, rows);
@@ -264,7 +264,7 @@ async function readDarknetSources(db: Queryable, filter: DarknetSourceFilter = {
   const { rows } = await db.query(
     `SELECT ${sourceColumns}, w.darknet, w.start AS "windowStart", w.period_seconds AS "periodSeconds"
     FROM darknet_sources s JOIN darknet_windows w ON w.id = s.window_id
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY w.start COLLATE "C" DESC, s.packets DESC, s.ip COLLATE "C"`,
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY w.start DESC, s.packets DESC, s.ip`,
     values,
   );
   return rows.map((row) => toRecord<DarknetSourceRow>(row as PgRow, ['topPorts', 'hits']));

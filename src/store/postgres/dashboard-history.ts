@@ -102,7 +102,7 @@ export async function readFindingHistory(db: Queryable, findingId: number): Prom
       s.top_ports AS "topPorts", s.hits, s.first_seen AS "firstSeen", s.last_seen AS "lastSeen", s.reason, w.darknet, w.start AS "windowStart",
       w.period_seconds AS "periodSeconds"
     FROM darknet_sources s JOIN darknet_windows w ON w.id = s.window_id WHERE s.ip = $1
-    ORDER BY w.start COLLATE "C" DESC, w.period_seconds DESC LIMIT 20`,
+    ORDER BY w.start DESC, w.period_seconds DESC LIMIT 20`,
     ['topPorts', 'hits'],
     row.ip,
   );
@@ -130,9 +130,9 @@ export async function readFindingHistory(db: Queryable, findingId: number): Prom
 export function readOpenFindingsAt(db: Queryable, ip: string): Promise<AddressFinding[]> {
   return all<AddressFinding>(
     db,
-    `SELECT f.kind, max(f.last_seen COLLATE "C") AS "lastSeen", d.device_type AS "deviceType", d.vendor, d.model
+    `SELECT f.kind, max(f.last_seen) AS "lastSeen", d.device_type AS "deviceType", d.vendor, d.model
     FROM findings f LEFT JOIN devices d ON d.ip = f.ip
-    WHERE f.ip = $1 AND f.status = 'open' GROUP BY f.kind, d.device_type, d.vendor, d.model ORDER BY f.kind COLLATE "C" LIMIT 20`,
+    WHERE f.ip = $1 AND f.status = 'open' GROUP BY f.kind, d.device_type, d.vendor, d.model ORDER BY f.kind LIMIT 20`,
     [],
     ip,
   );

@@ -128,21 +128,18 @@ async function readSmallAggregates(db: Queryable): Promise<Omit<DashboardAggrega
   const count = async (sql: string) => Number((await db.query<{ n: number | null }>(sql)).rows[0]?.n ?? 0);
   return {
     // finding_events_by_event (event, at, finding_id): the 'closed' range, index-only.
-    remediatedByMonth: await all(
-      db,
-      `SELECT substr(at, 1, 7) AS month, count(*) AS count FROM finding_events WHERE event = 'closed' GROUP BY 1 ORDER BY 1 COLLATE "C"`,
-    ),
+    remediatedByMonth: await all(db, `SELECT substr(at, 1, 7) AS month, count(*) AS count FROM finding_events WHERE event = 'closed' GROUP BY 1 ORDER BY 1`),
     reportsByMonth: await all(
       db,
       `SELECT substr(created_at, 1, 7) AS month, count(*) AS reports, sum(finding_count) AS "findingsNotified"
-      FROM reports WHERE audience = 'isp' GROUP BY 1 ORDER BY 1 COLLATE "C"`,
+      FROM reports WHERE audience = 'isp' GROUP BY 1 ORDER BY 1`,
     ),
-    isps: await all(db, 'SELECT id, name FROM isps ORDER BY id COLLATE "C"'),
+    isps: await all(db, 'SELECT id, name FROM isps ORDER BY id'),
     darknetByDay: await all(
       db,
       `WITH ${chosenDarknetWindows}
       SELECT substr(start, 1, 10) AS day, sum(packets) AS packets, sum(sources) AS sources, sum(scanners) AS scanners,
-        sum(mirai_scanners) AS "miraiScanners" FROM chosen GROUP BY 1 ORDER BY 1 COLLATE "C"`,
+        sum(mirai_scanners) AS "miraiScanners" FROM chosen GROUP BY 1 ORDER BY 1`,
     ),
     darknetTopPorts: await all(
       db,
@@ -153,7 +150,7 @@ async function readSmallAggregates(db: Queryable): Promise<Omit<DashboardAggrega
     drdosByDay: await all(
       db,
       `SELECT substr(start, 1, 10) AS day, protocol, count(*) AS attacks, sum(packets) AS packets
-      FROM darknet_attacks WHERE qualified = 1 GROUP BY 1, 2 ORDER BY 1 COLLATE "C", 2 COLLATE "C"`,
+      FROM darknet_attacks WHERE qualified = 1 GROUP BY 1, 2 ORDER BY 1, 2`,
     ),
     totals: {
       // The primary key, index-only (PostgreSQL counts rows; no trigger-kept total is worth its write cost here).
@@ -189,7 +186,7 @@ export async function readDashboardAggregates(db: Queryable): Promise<DashboardA
 export async function readTrackedFindings(db: Queryable): Promise<TrackedFindingRow[]> {
   const { rows } = await db.query<{ ispId: string; startDay: string; remediatedDay: string | null; count: number }>(
     `SELECT "ispId", substr("startAt", 1, 10) AS "startDay", substr("remediatedAt", 1, 10) AS "remediatedDay", count(*) AS count FROM (
-      SELECT r.isp_id AS "ispId", min(r.created_at COLLATE "C") AS "startAt", CASE WHEN f.status = 'closed' THEN f.closed_at END AS "remediatedAt"
+      SELECT r.isp_id AS "ispId", min(r.created_at) AS "startAt", CASE WHEN f.status = 'closed' THEN f.closed_at END AS "remediatedAt"
       FROM report_findings rf JOIN reports r ON r.id = rf.report_id JOIN findings f ON f.id = rf.finding_id
       WHERE r.audience = 'isp' AND r.isp_id IS NOT NULL GROUP BY rf.finding_id, r.isp_id, f.status, f.closed_at
     ) AS pairs GROUP BY 1, 2, 3`,

@@ -78,10 +78,7 @@ export function postgresIspPortalStore({ use }: PostgresContext): IspPortalStore
 
     countIspFindings: (ispId) =>
       use('countIspFindings', async (db) => {
-        const { rows } = await db.query(
-          `SELECT kind, status, count FROM isp_finding_counts WHERE isp_id = $1 AND count > 0 ORDER BY status COLLATE "C", kind COLLATE "C"`,
-          [ispId],
-        );
+        const { rows } = await db.query(`SELECT kind, status, count FROM isp_finding_counts WHERE isp_id = $1 AND count > 0 ORDER BY status, kind`, [ispId]);
         return rows.map((row) => toRecord<IspFindingCount>(row as PgRow));
       }),
 

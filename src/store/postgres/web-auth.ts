@@ -47,8 +47,7 @@ export function postgresWebUserStore({ use }: PostgresContext): WebUserStore {
 
     listWebUsers: () =>
       use('listWebUsers', async (db) => {
-        // Byte order, as SQLite sorts text, whatever the database's collation.
-        const { rows } = await db.query(`SELECT ${userColumns} FROM web_users u ORDER BY u.name COLLATE "C"`);
+        const { rows } = await db.query(`SELECT ${userColumns} FROM web_users u ORDER BY u.name`);
         return rows.map((row) => toRecord<WebUserRow>(row as PgRow));
       }),
   };
