@@ -8,7 +8,7 @@
  * server stops after a page: a rare vendor or device type → its devices (devices_by_vendor,
  * devices_by_type; few rows, sorted); an ISP → finding_attributions_by_isp_status_kind,
  * _by_isp_status, _by_isp_kind (each ending in finding_id) or _by_isp; kind and/or status →
- * findings_by_status_kind_id (status, kind, id), findings_by_kind (kind, id),
+ * findings_by_status_kind_id (status, kind, id; migration 012), findings_by_kind (kind, id),
  * findings_by_status_id (status, id); else the primary key. Filters the driver cannot answer
  * (month, release year, a common vendor …) are checked row by row, inside id windows of growing
  * size with a fixed budget of ids, so a rare combination cannot turn one page into a walk over
@@ -173,21 +173,30 @@ async function idRange(
   let low = extent.low ?? 1;
   let high = (extent.high ?? 0) + 1;
   if (query.month !== undefined) {
-    // findings_by_first_seen_id (first_seen) INCLUDE (id): the month's stretch, index-only.
+    // findings_by_first_seen (first_seen, kind): the month's stretch only (a month's findings were
+    // written together, so their rows lie together). OFFSET 0 keeps PostgreSQL from turning
+    // min/max into a walk of the primary key filtered by month, which reads every finding
+    // outside the month first: 1 s against 40 ms on two million findings.
     const month = await cachedBounds(`first:${query.month}:${extent.high}`, () =>
-      bounds(db, 'SELECT min(id) AS low, max(id) AS high FROM findings WHERE first_seen >= $1 AND first_seen < $2', monthBounds(query.month!)),
+      bounds(
+        db,
+        'SELECT min(id) AS low, max(id) AS high FROM (SELECT id FROM findings WHERE first_seen >= $1 AND first_seen < $2 OFFSET 0) AS month',
+        monthBounds(query.month!),
+      ),
     );
     if (month.low === null || month.high === null) return { low: 0, high: 0 };
     low = Math.max(low, month.low);
     high = Math.min(high, month.high + 1);
   }
   if (query.closedMonth !== undefined) {
-    // Findings closed in the month have a 'closed' event then: finding_events_by_event (event, at, finding_id), index-only.
+    // Findings closed in the month have a 'closed' event then: finding_events_by_event (event, at,
+    // finding_id), index-only over the month (OFFSET 0: as above, not a walk of another index).
     const newestEvent = (await bounds(db, 'SELECT max(id) AS high, NULL::bigint AS low FROM finding_events', [])).high;
     const closed = await cachedBounds(`closed:${query.closedMonth}:${newestEvent}`, () =>
       bounds(
         db,
-        `SELECT min(finding_id) AS low, max(finding_id) AS high FROM finding_events WHERE event = 'closed' AND at >= $1 AND at < $2`,
+        `SELECT min(finding_id) AS low, max(finding_id) AS high
+        FROM (SELECT finding_id FROM finding_events WHERE event = 'closed' AND at >= $1 AND at < $2 OFFSET 0) AS closed`,
         monthBounds(query.closedMonth!),
       ),
     );

@@ -77,8 +77,10 @@ async function byIsp(db: Queryable): Promise<DashboardAggregates['byIsp']> {
 }
 
 /**
- * Open findings by kind and the identity of their device. Index: findings_open_by_kind_ip
- * (kind, ip) WHERE status = 'open', index-only, hash-joined with devices (one row per address).
+ * Open findings by kind and the identity of their device: one parallel pass over the findings
+ * hash-joined with devices (one row per address). No index helps: most findings are open, and
+ * every one needs its device (a partial index of open findings was tried; the planner rightly
+ * preferred the scan).
  */
 function openByDevice(db: Queryable): Promise<DashboardAggregates['openByDevice']> {
   return all(
