@@ -1,8 +1,8 @@
 /**
  * The configuration file (`--config FILE`, docs/formats.md "Configuration file"): settings an
  * operator keeps from one run to the next instead of repeating them on every command line.
- * Today it lists fingerprint rule paths; unknown keys are refused, so a typo never silently
- * drops a setting.
+ * It lists fingerprint rule paths and may name the store; unknown keys are refused, so a typo
+ * never silently drops a setting.
  */
 import { dirname, resolve } from 'node:path';
 import { createFieldReader, readDataFile } from '../core/data-file.ts';
@@ -10,9 +10,14 @@ import { createFieldReader, readDataFile } from '../core/data-file.ts';
 export interface OpenNoticeConfig {
   /** Fingerprint rule folders or files (our YAML, Recog XML), absolute, in the file's order. */
   rules: string[];
+  /**
+   * The store to use when the command line gives no --db: a postgres:// URL as written, or an
+   * SQLite file made absolute like the rule paths. Absent when the file names none.
+   */
+  store?: string;
 }
 
-const configKeys = ['rules'] as const;
+const configKeys = ['rules', 'store'] as const;
 
 /**
  * Read and check a configuration file (YAML or JSON). Relative paths in it are relative to
@@ -27,5 +32,7 @@ export function readConfigFile(file: string): OpenNoticeConfig {
   read.onlyKeys(root, [], configKeys);
   const folder = dirname(resolve(file));
   const rules = root.rules === undefined ? [] : read.list(root.rules, ['rules']).map((item, index) => resolve(folder, read.string(item, ['rules', index])));
-  return { rules };
+  if (root.store === undefined) return { rules };
+  const store = read.string(root.store, ['store']);
+  return { rules, store: /^postgres(ql)?:\/\//i.test(store) ? store : resolve(folder, store) };
 }

@@ -13,7 +13,7 @@ import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';
 import { readConfigFile } from './config-file.ts';
-import { storeOption } from './store-option.ts';
+import { configurableStoreOption } from './store-option.ts';
 
 /** The options that add fingerprint rules; the demo takes them too. */
 export const ruleOptionSpecs = {
@@ -109,7 +109,7 @@ export const surveyOptionSpecs = {
     default: '6',
   },
   'user-agent': { type: 'string', valueName: 'TEXT', description: 'HTTP User-Agent (should name your transparency page)' },
-  db: storeOption,
+  db: configurableStoreOption,
   resume: { type: 'string', valueName: 'RUN', description: 'continue an interrupted run: same scope, ports, seed and checks; saved hosts are skipped' },
   json: { type: 'boolean', description: 'print the summary as JSON' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress output' },
@@ -141,6 +141,14 @@ export function rulePathsFromOptions(values: OptionValues<typeof ruleOptionSpecs
   const fromConfig = values.config ? readConfigFile(values.config).rules : [];
   // Not listOption: a path may contain a comma.
   return [...fromConfig, ...(values.rules ?? []).map((path) => resolve(path))];
+}
+
+/**
+ * Where the store is: --db, else the configuration file's `store:`, else opennotice.sqlite.
+ * @example storeLocationFromOptions({ config: '/etc/opennotice/config.yaml' }) // 'postgres://opennotice@db.example/opennotice'
+ */
+export function storeLocationFromOptions(values: { db?: string; config?: string }): string {
+  return values.db ?? (values.config ? readConfigFile(values.config).store : undefined) ?? 'opennotice.sqlite';
 }
 
 function inputTransport(value: string): 'tcp' | 'udp' {

@@ -29,10 +29,12 @@ export interface PostgresServer {
   /** A database created for the caller: postgres://opennotice@127.0.0.1:PORT/opennotice_test */
   url: string;
   /**
-   * Creates another empty database on the same server and returns its URL: suites that want a
-   * fresh store each time share one server (starting one takes about a second) this way.
+   * Creates another database on the same server and returns its URL: suites that want a fresh
+   * store each time share one server (starting one takes about a second) this way. Empty, or a
+   * copy of `template` (the URL of a database of this server nobody is connected to), e.g. one already
+   * migrated, which is much cheaper than migrating every new database.
    */
-  createDatabase(): Promise<string>;
+  createDatabase(options?: { template?: string }): Promise<string>;
   /** Stops the server (fast shutdown, then SIGKILL if it lingers) and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -127,8 +129,12 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
   let child: ChildProcess | undefined;
   let databases = 0;
   let stopped = false;
-  // A test process ended by --test-force-exit runs no after() hooks; this still stops the server.
-  const killOnExit = () => child?.kill('SIGKILL');
+  // A test process ended by --test-force-exit runs no after() hooks; this still stops the
+  // server and removes its folder (synchronously: an exit handler cannot wait).
+  const killOnExit = () => {
+    child?.kill('SIGKILL');
+    rmSync(folder, { recursive: true, force: true });
+  };
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -195,12 +201,13 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
     process.on('exit', killOnExit);
     await waitUntilAccepting(child, port, logFile);
     const serverUrl = `postgres://${superuser}@127.0.0.1:${port}`;
-    const createDatabase = async () => {
+    const createDatabase = async (create: { template?: string } = {}) => {
       const name = `opennotice_test_${++databases}`;
       const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${name}`);
+        const template = create.template === undefined ? '' : ` TEMPLATE ${client.escapeIdentifier(new URL(create.template).pathname.slice(1))}`;
+        await client.query(`CREATE DATABASE ${name}${template} STRATEGY FILE_COPY`);
       } finally {
         await client.end();
       }

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { OpenNoticeError } from '../../core/errors.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { ruleOptionSpecs, rulePathsFromOptions } from '../survey-options.ts';
@@ -12,7 +13,7 @@ import { serveDemo } from '../demo/serve.ts';
 import { labAttemptsPerHost, labAttemptsPerService } from '../../lab/credentials.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
-import { openStore } from '../../store/open-store.ts';
+import { isPostgresLocation, openStore } from '../../store/open-store.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import type { SurveyRequest } from '../../survey/request.ts';
 import { startLabProcess } from '../../lab/lab-child-process.ts';
@@ -53,6 +54,8 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
     const devices = integerOption(values.devices, 'devices', { min: 10, max: 60_000 }) ?? defaultLabOptions.deviceCount;
     const seed = integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? defaultLabOptions.seed;
     const db = String(values.db);
+    // The demo deletes and recreates its store on every run: never a shared PostgreSQL database.
+    if (isPostgresLocation(db)) throw new OpenNoticeError('USAGE', '--db: the demo replaces its store on each run, so it must be an SQLite file, not a URL');
     const rules = rulePathsFromOptions(values);
     io.stdout.write(`Starting the lab: ${devices} simulated IoT devices on ${cidr} (seed ${seed}) …\n`);
     const lab = await startLabProcess({ cidr, seed, devices });

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.ts';
-import { surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
+import { storeLocationFromOptions, surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
 import { openStore } from '../../store/open-store.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
@@ -28,7 +28,7 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
   options: surveyOptionSpecs,
   async run(values, _positionals, io) {
     const request = surveyRequestFromOptions(values);
-    const store = await openStore(values.db ?? 'opennotice.sqlite');
+    const store = await openStore(storeLocationFromOptions(values));
     const reporter = createProgressReporter(io.stderr);
     let settings: SurveySettings | undefined;
     try {

@@ -10,7 +10,7 @@ import { groupings, type Grouping } from '../../track/tracked-findings.ts';
 import { defineCommand, integerOption, listOption, type CommandIo, type OptionSpecs, type OptionValues } from '../command.ts';
 import { createProgressReporter } from '../progress-bar.ts';
 import { formatSurveySummary } from '../summary.ts';
-import { surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
+import { storeLocationFromOptions, surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { effectivenessTables, formatEffectivenessTables } from '../track/effectiveness.ts';
 import { resurveyNotified } from '../../track/resurvey.ts';
@@ -149,7 +149,7 @@ docs/tracking.md explains the method and its limits.`,
     const [subcommand, ...rest] = positionals;
     if (!subcommands.includes(subcommand ?? ''))
       throw new OpenNoticeError('USAGE', `unknown track subcommand "${subcommand ?? ''}" (one of: ${subcommands.join(', ')})`);
-    const store = await openStore(String(values.db));
+    const store = await openStore(storeLocationFromOptions(values));
     try {
       if (subcommand === 'resurvey') return await runResurvey(store, values, io);
       if (subcommand === 'effectiveness') return await runEffectiveness(store, values, io);

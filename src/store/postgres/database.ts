@@ -28,7 +28,11 @@ export interface PostgresContext {
   location: string;
   /** Runs one operation on the pool; fails with STORE_FAILED "the store is closed" after close(). */
   use<T>(operation: string, work: (db: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `work` in one transaction on one connection: all of it is stored or none of it. */
+  /**
+   * Runs `work` in one transaction on one connection: all of it is stored or none of it. A
+   * transaction PostgreSQL aborts to break a deadlock is run again (twice at most), so `work`
+   * must have no effect outside the database.
+   */
   transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   /** Ends the pool; afterwards every operation fails. Closing twice is harmless. */
   close(): Promise<void>;
@@ -58,6 +62,36 @@ export function postgresStoreError(location: string, what: string, error: unknow
   if (error instanceof OpenNoticeError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new OpenNoticeError('STORE_FAILED', `${what}: ${detail}`, { location }, { cause: error });
+}
+
+/**
+ * PostgreSQL's SQLSTATE for a deadlock it broke by aborting one transaction. Workers writing
+ * at once lock rows in sorted order where they can, but a trigger (finding status copied to
+ * its attribution) may still meet an attributor in the other order; the aborted side simply
+ * runs again, so `work` must touch nothing but the database.
+ */
+const deadlockDetected = '40P01';
+const deadlockAttempts = 3;
+
+/** Runs `work` between BEGIN and COMMIT on one pooled connection; rolls back when it throws. */
+async function inOneTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let healthy = true;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // A connection whose ROLLBACK fails is in an unknown state: destroy it, don't pool it.
+    healthy = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    throw error;
+  } finally {
+    client.release(!healthy);
+  }
 }
 
 /** BIGINT and NUMERIC as numbers; everything else as node-postgres parses it by default. */
@@ -96,24 +130,13 @@ export function postgresContext(url: string): PostgresContext {
     },
     async transaction(operation, work) {
       assertOpen(operation);
-      let client: pg.PoolClient | undefined;
-      try {
-        client = await pool.connect();
-        await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        // A connection whose ROLLBACK fails is in an unknown state: destroy it, don't pool it.
-        const rolledBack = await client?.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client?.release(rolledBack === false);
-        client = undefined;
-        throw postgresStoreError(location, `${operation} failed`, error);
-      } finally {
-        client?.release();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await inOneTransaction(pool, work);
+        } catch (error) {
+          if (attempt < deadlockAttempts && (error as { code?: unknown }).code === deadlockDetected) continue;
+          throw postgresStoreError(location, `${operation} failed`, error);
+        }
       }
     },
     async close() {

@@ -63,7 +63,7 @@ export async function reconcileFindingsIn(
   );
   const stored = await client.query<StoredFinding & FindingKey>(
     `SELECT id, status, misses, kind, ip, port, protocol FROM findings
-      WHERE (kind, ip, port, protocol) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])) FOR UPDATE`,
+      WHERE (kind, ip, port, protocol) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[])) FOR NO KEY UPDATE`,
     keyArrays(keys),
   );
   const existing = new Map(stored.rows.map((row) => [keyText(row), row]));
