@@ -191,7 +191,7 @@ async function idRange(
   if (query.closedMonth !== undefined) {
     // Findings closed in the month have a 'closed' event then: finding_events_by_event (event, at,
     // finding_id), index-only over the month (OFFSET 0: as above, not a walk of another index).
-    const newestEvent = (await bounds(db, 'SELECT max(id) AS high, NULL::bigint AS low FROM finding_events', [])).high;
+    const newestEvent = (await db.query<{ id: number | null }>('SELECT max(id) AS id FROM finding_events')).rows[0]?.id ?? null;
     const closed = await cachedBounds(`closed:${query.closedMonth}:${newestEvent}`, () =>
       bounds(
         db,
