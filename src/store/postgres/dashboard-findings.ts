@@ -173,10 +173,10 @@ async function idRange(
   let low = extent.low ?? 1;
   let high = (extent.high ?? 0) + 1;
   if (query.month !== undefined) {
-    // findings_by_first_seen (first_seen, kind): the month's stretch only (a month's findings were
-    // written together, so their rows lie together). OFFSET 0 keeps PostgreSQL from turning
-    // min/max into a walk of the primary key filtered by month, which reads every finding
-    // outside the month first: 1 s against 40 ms on two million findings.
+    // findings_by_first_seen_id (first_seen) INCLUDE (id, migration 012): the month's stretch,
+    // index-only. OFFSET 0 keeps PostgreSQL from turning min/max into a walk of the primary key
+    // filtered by month, which reads every finding outside the month first (1 s against 40 ms
+    // on two million findings).
     const month = await cachedBounds(`first:${query.month}:${extent.high}`, () =>
       bounds(
         db,
