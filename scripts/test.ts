@@ -167,6 +167,9 @@ const testRun = spawnSync(
   process.execPath,
   [
     '--disable-warning=ExperimentalWarning',
+    // Each test file's results reach this runner whole, even with --test-force-exit (see the file).
+    '--import',
+    join(root, 'scripts/test-child-stdio.ts'),
     '--test',
     '--test-concurrency=2',
     `--test-timeout=${testTimeoutMs}`,

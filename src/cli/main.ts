@@ -2,7 +2,9 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeError, OpenNoticeError } from '../core/errors.ts';
-import { formatCommandHelp, parseCommandArgs, type Command } from './command.ts';
+import type { Logger } from '../core/logger.ts';
+import { formatCommandHelp, parseCommandArgs, type Command, type OptionSpecs, type OptionValues } from './command.ts';
+import { commandLogger } from './observability.ts';
 import { commands } from './commands/index.ts';
 
 function packageVersion(): string {
@@ -46,28 +48,44 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const controller = new AbortController();
+  let values: OptionValues<OptionSpecs> = {};
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`\nopennotice: ${signal} received, stopping and saving what was done (again to force)\n`);
+    const message = `${signal} received, stopping and saving what was done (again to force)`;
+    const log = errorLogger(command.name, values);
+    if (log.structured) log.warn(message, { event: 'signal', signal });
+    else process.stderr.write(`\nopennotice: ${message}\n`);
     controller.abort(new OpenNoticeError('INTERRUPTED', `interrupted by ${signal}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { values, positionals } = parseCommandArgs(command, rest);
+    const parsed = parseCommandArgs(command, rest);
+    values = parsed.values;
+    const { positionals } = parsed;
     if (values.help) {
       process.stdout.write(formatCommandHelp(command));
       return 0;
     }
     return await command.run(values, positionals, { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
   } catch (error) {
-    process.stderr.write(`opennotice ${command.name}: ${describeError(error)}\n`);
+    // With --log-format json the failure is one more JSON line (code and context), so stderr stays parseable.
+    errorLogger(command.name, values).error(describeError(error), error, { event: 'command-failed' });
     if (error instanceof OpenNoticeError) return error.exitCode;
     if (process.env.OPENNOTICE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 70;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The command's logger, or plain text when its log options are themselves what failed. */
+function errorLogger(name: string, values: OptionValues<OptionSpecs>): Logger {
+  try {
+    return commandLogger(name, { 'log-format': values['log-format'], 'log-level': values['log-level'] }, process.stderr);
+  } catch {
+    return commandLogger(name, {}, process.stderr);
   }
 }
 

@@ -13,6 +13,7 @@ import type { DarknetInputRow, DarknetStore } from '../store/roles/darknet.ts';
 import type { CoveredCheck, FindingStore, ReconcileCounts } from '../store/roles/findings.ts';
 import type { RunStore } from '../store/roles/runs.ts';
 import type { CaptureSource } from './capture/reader.ts';
+import type { DarknetMetrics } from './darknet-metrics.ts';
 import { attackChanges } from './drdos/attack-changes.ts';
 import { loadAttackThresholds } from './drdos/thresholds.ts';
 import { captureFingerprint } from './input-fingerprint.ts';
@@ -32,6 +33,10 @@ export interface DarknetRunOptions {
   onCorrupt?: 'throw' | 'skip';
   /** Called as files are read and windows are written. */
   onProgress?: (progress: DarknetRunProgress) => void;
+  /** Told the stored run's id once it is started: the logs name it. */
+  onRun?: (runId: number) => void;
+  /** Where the run's counts go for monitoring (src/metrics/darknet.ts); none by default. */
+  metrics?: DarknetMetrics;
 }
 
 export interface DarknetRunProgress {
@@ -72,10 +77,13 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
         else summary.windows.days++;
       }
       const changes = await attackChanges(options.store, attacks, thresholds);
-      summary.attacks += changes.add.filter((attack) => attack.qualified).length;
+      const qualified = changes.add.filter((attack) => attack.qualified).length;
+      summary.attacks += qualified;
       // The store merges each window with the stored one inside its write, where no other
       // sensor's write can slip in between (reading it first here could lose that write).
       await options.store.recordDarknetWindows(runId, windows, inputs, changes, mergeWindows);
+      for (const window of windows) options.metrics?.windowWritten(window.periodSeconds);
+      options.metrics?.attacksWritten(qualified);
       if (windows.length === 0) return;
       const space = await surveyedSpace(options.store, options.space);
       const infected = collectInfected(space);
@@ -94,6 +102,7 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
         .map((row) => ({ ip: row.ip, port: row.port, protocol: row.protocol, kind: row.kind }));
       if (found.length === 0 && covered.length === 0) return;
       const counts = await options.store.reconcileFindings(runId, { found, covered, closedAt: new Date(newest).toISOString() });
+      options.metrics?.infectedFindings(counts);
       for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>) summary.findings[key] += counts[key];
     },
   };
@@ -125,6 +134,12 @@ function darknetRunCounts(summary: Omit<DarknetRunSummary, 'runId'>): Record<str
   };
 }
 
+/** The ingest's packet hook when the run has metrics. */
+function packetCounting(options: DarknetRunOptions): { onPackets?: (count: number, newestMicros: number) => void } {
+  const metrics = options.metrics;
+  return metrics ? { onPackets: (count, newestMicros) => metrics.packetsRead(count, newestMicros) } : {};
+}
+
 /** A darknet run: one run in the store, started, and finished with its totals whatever happens. */
 async function darknetRun(options: DarknetRunOptions, work: (runId: number, summary: DarknetRunSummary) => Promise<void>): Promise<DarknetRunSummary> {
   const summary = { runId: 0, ...emptySummary() };
@@ -132,6 +147,8 @@ async function darknetRun(options: DarknetRunOptions, work: (runId: number, summ
     { store: options.store, start: { scope: [options.darknet], exclude: [], ports: [], checks: ['darknet'] }, counts: () => darknetRunCounts(summary) },
     async (run) => {
       summary.runId = run.runId;
+      options.onRun?.(run.runId);
+      options.metrics?.runStarted(run.runId);
       await work(run.runId, summary);
     },
   );
@@ -153,6 +170,7 @@ export function ingestCaptureFiles(files: readonly string[], options: DarknetRun
       onAttacks: (ended) => {
         attacks.push(...ended);
       },
+      ...packetCounting(options),
     });
     const inputs: DarknetInput[] = [];
     for (const file of files) {
@@ -198,6 +216,7 @@ export function ingestLiveCapture(stream: CaptureSource, options: DarknetRunOpti
         options.onProgress?.({ packets: summary.packets, windowsWritten: written });
       },
       onAttacks: (attacks) => persister.persist([], [], attacks),
+      ...packetCounting(options),
     });
     try {
       const stats = await ingest.read(stream, { onCorrupt: options.onCorrupt ?? 'throw', name: options.name ?? 'live capture' });

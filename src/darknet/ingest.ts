@@ -7,7 +7,7 @@
 import type { DarknetAttack, DarknetWindow } from '../core/records.ts';
 import { cidrToRange, parseCidr } from '../scope/cidr.ts';
 import type { CaptureOptions, CaptureSource, CaptureStats } from './capture/reader.ts';
-import { aggregateCapture } from './classify/aggregate-capture.ts';
+import { aggregateCapture, type PacketSink } from './classify/aggregate-capture.ts';
 import { createDarknetAggregator, type DarknetAggregator } from './classify/aggregate.ts';
 import { createResearchScannerList } from './classify/research-list.ts';
 import { createAttackTracker } from './drdos/attack-tracker.ts';
@@ -31,6 +31,8 @@ export interface DarknetIngestOptions {
   onAttacks?: (attacks: DarknetAttack[]) => void | Promise<void>;
   /** Default: the shipped thresholds (src/darknet/drdos/thresholds.yaml). */
   attackThresholds?: AttackThresholds;
+  /** Told of packets as they are read (count, and the newest one's capture time in µs): the run's metrics. */
+  onPackets?: (count: number, newestMicros: number) => void;
 }
 
 export interface DarknetIngest {
@@ -68,7 +70,17 @@ export function createDarknetIngest(options: DarknetIngestOptions): DarknetInges
     onAttacks === undefined
       ? undefined
       : createAttackTracker({ darknet: options.darknet, range, thresholds: options.attackThresholds ?? loadAttackThresholds() });
-  const sinks = [...aggregators.map((entry) => entry.aggregator), ...(tracker ? [tracker] : [])];
+  const onPackets = options.onPackets;
+  const counter: PacketSink | undefined =
+    onPackets === undefined
+      ? undefined
+      : {
+          addBatch: (batch) => {
+            if (batch.count > 0) onPackets(batch.count, batch.timeMicros[batch.count - 1]!);
+          },
+          add: (packet) => onPackets(1, packet.timeMicros),
+        };
+  const sinks = [...aggregators.map((entry) => entry.aggregator), ...(tracker ? [tracker] : []), ...(counter ? [counter] : [])];
 
   const close = async (aggregator: DarknetAggregator, periodSeconds: number, start: number): Promise<void> => {
     const record = judgeWindow(aggregator, start, { darknet: options.darknet, darknetSize: range.size, periodSeconds, research });

@@ -53,7 +53,7 @@ test('replies reach the callback with their target; silence, another port, a flo
   });
   try {
     for (const target of [echo, silent, moved, flood].map((each) => ({ ip: '127.0.0.1', port: each.port }))) {
-      assert.equal(await sweep.send(target, Buffer.from('hello')), true);
+      await sweep.send(target, Buffer.from('hello'));
     }
     await assert.rejects(sweep.send({ ip: '127.0.0.2', port: outside.port }, Buffer.from('hello')), (error: unknown) => {
       return error instanceof DialFailure && error.status === 'blocked-target' && error.code === 'out-of-scope';
@@ -83,29 +83,41 @@ test('replies reach the callback with their target; silence, another port, a flo
   }
 });
 
-test('a reply after the cooldown is a stray; an interrupted sweep sends nothing more', { timeout: 10_000 }, async () => {
+test('a late reply is heard while the sweep is open; a pair let go from a full pending map is a stray; an interrupted sweep sends nothing more', {
+  timeout: 10_000,
+}, async () => {
   const late = await peer((self, data, from) => {
     setTimeout(() => self.socket.send(data, from.port, from.address), 300);
   });
+  const other = await peer(() => {});
   const controller = new AbortController();
   const dialer = createDialer({ scope: buildScope({ allow: ['127.0.0.1'] }), rate, signal: controller.signal });
   let replies = 0;
-  const sweep = dialer.sweep({ onReply: () => replies++, cooldownMs: 100 });
+  // One pair pending at most: the second send waits for the first's cooldown, then lets it go.
+  const sweep = dialer.sweep({ onReply: () => replies++, cooldownMs: 100, maxPending: 1 });
   try {
     await sweep.send({ ip: '127.0.0.1', port: late.port }, Buffer.from('x'));
-    // Wait past the late reply (bounded), with the sweep still open.
+    // Past the cooldown but with the pair still pending: the late answer is heard (as ZMap hears
+    // every answer until it closes).
+    for (let tries = 0; tries < 50 && replies === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(replies, 1, 'the reply 300 ms after a 100 ms cooldown is accepted');
+    assert.equal(dialer.stats().strayDatagrams, 0);
+    // Asked again, then another pair takes its place: its second answer comes to no pending pair.
+    await sweep.send({ ip: '127.0.0.1', port: late.port }, Buffer.from('x'));
+    await sweep.send({ ip: '127.0.0.1', port: other.port }, Buffer.from('y'));
     for (let tries = 0; tries < 50 && dialer.stats().strayDatagrams === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(replies, 0);
+    assert.equal(replies, 1);
     assert.equal(dialer.stats().strayDatagrams, 1);
     controller.abort();
     await assert.rejects(sweep.send({ ip: '127.0.0.1', port: late.port }, Buffer.from('x')), (error: unknown) => {
       return error instanceof DialFailure && error.code === 'interrupted';
     });
     const stats = await sweep.close();
-    assert.equal(stats.sent, 1);
-    assert.equal(late.received.length, 1);
+    assert.equal(stats.sent, 3);
+    assert.equal(late.received.length, 2);
+    assert.equal(other.received.length, 1);
   } finally {
-    close(late);
+    close(late, other);
   }
 });
 
@@ -119,6 +131,38 @@ test('a request over the cap is refused before anything is sent', { timeout: 500
     });
     assert.equal((await sweep.close()).sent, 0);
     assert.equal(listener.received.length, 0);
+  } finally {
+    close(listener);
+  }
+});
+
+test('a datagram the kernel refuses is counted and reported with its target, and the sweep goes on', { timeout: 5000 }, async () => {
+  const listener = await peer(() => {});
+  // A real socket whose kernel refuses datagrams saying "refuse" (as a local firewall's reject
+  // rule would, with EPERM): the refusal arrives through the send's completion, as the kernel's does.
+  const createDatagramSocket = (type: 'udp4' | 'udp6') => {
+    const socket = createSocket(type);
+    const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+    (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
+      const callback = args.at(-1) as (error: Error | null) => void;
+      if (String(args[0]) === 'refuse') setImmediate(() => callback(Object.assign(new Error('send EPERM'), { code: 'EPERM' })));
+      else send(...args);
+    };
+    return socket;
+  };
+  const dialer = createDialer({ scope: buildScope({ allow: ['127.0.0.1'] }), rate, createDatagramSocket });
+  const refused: Target[] = [];
+  const sweep = dialer.sweep({ onReply: () => {}, onSendError: (target) => refused.push(target), cooldownMs: 50 });
+  try {
+    await sweep.send({ ip: '127.0.0.1', port: listener.port }, Buffer.from('refuse'));
+    await sweep.send({ ip: '127.0.0.1', port: listener.port }, Buffer.from('fits'));
+    const stats = await sweep.close();
+    assert.deepEqual([stats.sent, stats.sendErrors], [1, 1]);
+    assert.deepEqual(refused, [{ ip: '127.0.0.1', port: listener.port }]);
+    assert.deepEqual(
+      listener.received.map((data) => data.toString()),
+      ['fits'],
+    );
   } finally {
     close(listener);
   }

@@ -5,9 +5,18 @@
  *
  * What keeps it safe and bounded: every target passes the dialer's gate (scope, exclusions,
  * source addresses) before anything is sent; a global packets-per-second budget; a pending map
- * of (address, port) pairs asked within the last cooldown, bounded in size (a full map makes the
- * sender wait for the oldest entry to expire); a byte cap per reply datagram and a cap on replies
- * per target (a flood is cut and counted). A datagram from a pair not pending is a stray.
+ * of the (address, port) pairs asked, bounded in size; a byte cap per reply datagram and a cap on
+ * replies per target (a flood is cut and counted). A datagram from a pair not pending is a stray.
+ *
+ * As in ZMap, a pair's reply is accepted until the sweep closes, not only within a time of its
+ * own: a busy responder (or a busy survey process) that answers late is still heard. Only when
+ * the pending map is full does the oldest pair give way, once a cooldown has passed since it was
+ * asked (the sender waits for that); close() listens one cooldown past the last send.
+ *
+ * Sending does not wait for each datagram's completion: a send is handed to the kernel and the
+ * next follows in the same burst, so that the rate is the budget's and not one event-loop turn
+ * per datagram. A send the kernel refuses (no route, a local firewall) is counted and reported
+ * through `onSendError` when its completion arrives.
  *
  * What it cannot tell: an unconnected socket never sees ICMP port-unreachable (Linux reports it
  * only to connected sockets, and Node exposes no IP_RECVERR), so a sweep cannot tell a closed
@@ -36,9 +45,14 @@ export const defaultSweepPending = 65_536;
 export interface SweepOptions {
   /** Called for every accepted reply, with the target it answers (data cut at the byte cap). Must not throw. */
   onReply(target: Target, data: Buffer): void;
+  /** Called when the kernel refused a datagram handed to it (nothing left this host). Must not throw. */
+  onSendError?(target: Target, error: Error): void;
   /** Request datagrams per second, all targets together. Default: the dialer's rate (connectionsPerSecond). */
   packetsPerSecond?: number;
-  /** How long replies from a target are accepted after the last send to it, and how long close() waits. */
+  /**
+   * How long close() listens after the last send, and how long a pair stays pending at least
+   * before a full pending map lets it go.
+   */
   cooldownMs?: number;
   maxReplyBytes?: number;
   maxRepliesPerTarget?: number;
@@ -46,13 +60,13 @@ export interface SweepOptions {
 }
 
 export interface SweepStats {
-  /** Request datagrams handed to the kernel. */
+  /** Request datagrams the kernel took. */
   sent: number;
   /** Sends the kernel refused (no route, a local firewall): nothing left this host. */
   sendErrors: number;
   /** Replies accepted and handed on. */
   replies: number;
-  /** Datagrams from an address and port not awaited (never asked, or after the cooldown). */
+  /** Datagrams from an address and port not awaited (never asked, or let go from a full pending map). */
   strays: number;
   /** Replies over the per-target cap: dropped. */
   cut: number;
@@ -60,12 +74,23 @@ export interface SweepStats {
 
 export interface UdpSweep {
   /**
-   * Sends one request datagram to the target once the rate allows. Throws `DialFailure` when
-   * nothing was sent because the target is refused (scope, source address, request cap) or the
-   * survey was interrupted; resolves false when the kernel refused the send.
+   * Hands one request datagram for the target to the kernel once the rate allows. Throws
+   * `DialFailure` when nothing was sent because the target is refused (scope, source address,
+   * request cap) or the survey was interrupted. A refusal by the kernel comes later, through
+   * `onSendError` and `sendErrors`.
    */
-  send(target: Target, request: Uint8Array): Promise<boolean>;
-  /** Waits out the cooldown after the last send (not when interrupted), closes the sockets, and reports. */
+  send(target: Target, request: Uint8Array): Promise<void>;
+  /**
+   * `send` without waiting: hands the datagram to the kernel when the rate has a slot now and
+   * the pending map has room, and returns true; returns false, having sent nothing, when the
+   * caller must `await send` instead. Throws as `send` does. The fast path of a sweep's loop:
+   * no promise per datagram while a burst lasts.
+   */
+  trySend(target: Target, request: Uint8Array): boolean;
+  /**
+   * Waits out the cooldown after the last send (not when interrupted) and for every send's
+   * completion, closes the sockets, and reports.
+   */
   close(): Promise<SweepStats>;
   stats(): SweepStats;
 }
@@ -81,7 +106,8 @@ export interface SweepDeps {
 
 interface Pending {
   target: Target;
-  expiresAt: number;
+  /** When a full pending map may let it go: a cooldown after it was last asked. */
+  releasableAt: number;
   replies: number;
 }
 
@@ -102,6 +128,10 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   let nextSlotAt = performance.now() - burst * interval;
   const pending = new Map<string, Pending>();
   const sockets = new Map<string, Promise<DatagramSocket>>();
+  // The same sockets once open: a send does not wait on a promise for a socket it already has.
+  const openSockets = new Map<string, DatagramSocket>();
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const turns: { [family in AddressFamily]: number } = { 4: 0, 6: 0 };
   const counts: SweepStats = { sent: 0, sendErrors: 0, replies: 0, strays: 0, cut: 0 };
   let lastSentAt = Number.NEGATIVE_INFINITY;
@@ -111,7 +141,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
 
   const onMessage = (data: Buffer, from: RemoteInfo) => {
     const entry = pending.get(`${canonicalAddress(from.address) ?? from.address}|${from.port}`);
-    if (!entry || entry.expiresAt < performance.now()) {
+    if (!entry) {
       counts.strays++;
       deps.gate.countStrays(1);
     } else if (entry.replies >= maxRepliesPerTarget) counts.cut++;
@@ -141,6 +171,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
           }
           // Later socket errors (an ICMP error surfacing on some platforms) must not crash the survey.
           socket.on('error', () => {});
+          openSockets.set(key, socket);
           resolve(socket);
         });
       });
@@ -149,73 +180,124 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     return opened;
   };
 
-  /** Waits for the rate, and for room in the pending map (its oldest entry expiring). */
-  const waitTurn = async (target: Target) => {
-    try {
-      for (let now = performance.now(); pending.size >= maxPending; now = performance.now()) {
-        const [oldestKey, oldest] = pending.entries().next().value!;
-        if (oldest.expiresAt <= now) pending.delete(oldestKey);
-        else await sleep(oldest.expiresAt - now + 1, deps.signal);
-      }
-      const now = performance.now();
-      nextSlotAt = Math.max(nextSlotAt + interval, now - burst * interval);
-      if (nextSlotAt > now) await sleep(nextSlotAt - now, deps.signal);
-    } catch {
-      throw interrupted(target);
+  /**
+   * Room in the pending map: its oldest pair gives way once a cooldown has passed since it was
+   * asked (insertion order is asking order: a pair asked again is re-inserted).
+   */
+  const makeRoom = async (target: Target) => {
+    for (let now = performance.now(); pending.size >= maxPending; now = performance.now()) {
+      const [oldestKey, oldest] = pending.entries().next().value!;
+      if (oldest.releasableAt <= now) pending.delete(oldestKey);
+      else await sleep(oldest.releasableAt - now + 1, deps.signal).catch(() => Promise.reject(interrupted(target)));
     }
   };
 
-  const forget = (now: number) => {
-    // Insertion order is expiry order (every entry lives one cooldown from its last send).
-    for (const [key, entry] of pending) {
-      if (entry.expiresAt > now) break;
-      pending.delete(key);
+  /** Waits for the rate's next slot; within a burst there is no wait, and no timer. */
+  const waitSlot = async (target: Target) => {
+    const now = performance.now();
+    nextSlotAt = Math.max(nextSlotAt + interval, now - burst * interval);
+    // A timer only for a wait worth one: under a millisecond the slot is taken now and the
+    // budget is kept over the burst (nextSlotAt runs ahead and the next wait is longer).
+    if (nextSlotAt - now >= 1) await sleep(nextSlotAt - now, deps.signal).catch(() => Promise.reject(interrupted(target)));
+  };
+
+  /** Takes the rate's next slot if it is due now (or within the millisecond a timer could not resolve). */
+  const takeSlotNow = (): boolean => {
+    const now = performance.now();
+    const slot = Math.max(nextSlotAt + interval, now - burst * interval);
+    if (slot - now >= 1) return false;
+    nextSlotAt = slot;
+    return true;
+  };
+
+  const completed = (target: Target) => (error: Error | null) => {
+    inFlight--;
+    if (error) {
+      counts.sendErrors++;
+      options.onSendError?.(target, error);
+    } else counts.sent++;
+    if (inFlight === 0) drained?.();
+  };
+
+  /** The checks every send passes first: the request cap, the dialer's gate, an interrupted survey. */
+  const admissible = (target: Target, request: Uint8Array): AddressFamily => {
+    if (request.length > deps.maxRequestBytes) {
+      throw new DialFailure(
+        'blocked-target',
+        target,
+        `a ${request.length}-byte UDP request exceeds the ${deps.maxRequestBytes}-byte request cap`,
+        'request-too-large',
+      );
+    }
+    const family = deps.gate.check(target);
+    if (closed || deps.signal?.aborted) throw interrupted(target);
+    return family;
+  };
+
+  /** The published source address whose turn it is (round-robin), and its socket's key. */
+  const nextSource = (family: AddressFamily) => {
+    const sources = deps.gate.sourcesOf(family);
+    const localAddress = sources.length > 0 ? sources[turns[family]++ % sources.length] : undefined;
+    return { localAddress, key: `${family}|${localAddress ?? ''}` };
+  };
+
+  /** Records the pair as pending and hands the datagram to the kernel; its completion is counted later. */
+  const dispatch = (socket: DatagramSocket, target: Target, request: Uint8Array) => {
+    const now = performance.now();
+    const key = `${canonicalAddress(target.ip) ?? target.ip}|${target.port}`;
+    // Re-inserted, not updated: the map stays in asking order. Replies counted before stay counted.
+    const replies = pending.get(key)?.replies ?? 0;
+    pending.delete(key);
+    const asked = { ip: target.ip, port: target.port };
+    pending.set(key, { target: asked, releasableAt: now + cooldownMs, replies });
+    lastSentAt = now;
+    deps.gate.countSwept();
+    inFlight++;
+    const done = completed(asked);
+    try {
+      socket.send(request, target.port, target.ip, done);
+    } catch (error) {
+      // Node refuses some sends before the kernel sees them (a bad port, a closed socket).
+      done(error instanceof Error ? error : new Error(String(error)));
     }
   };
 
   return {
     stats: () => ({ ...counts }),
 
+    trySend(target, request) {
+      const family = admissible(target, request);
+      if (pending.size >= maxPending || !takeSlotNow()) return false;
+      const source = nextSource(family);
+      const socket = openSockets.get(source.key);
+      if (!socket) {
+        turns[family]--; // the awaited send takes this turn again
+        return false;
+      }
+      dispatch(socket, target, request);
+      return true;
+    },
+
     async send(target, request) {
-      if (request.length > deps.maxRequestBytes) {
-        throw new DialFailure(
-          'blocked-target',
-          target,
-          `a ${request.length}-byte UDP request exceeds the ${deps.maxRequestBytes}-byte request cap`,
-          'request-too-large',
-        );
-      }
-      const family = deps.gate.check(target);
+      const family = admissible(target, request);
+      if (pending.size >= maxPending) await makeRoom(target);
+      await waitSlot(target);
       if (closed || deps.signal?.aborted) throw interrupted(target);
-      const bytes = Buffer.from(request);
-      await waitTurn(target);
-      if (closed || deps.signal?.aborted) throw interrupted(target);
-      const sources = deps.gate.sourcesOf(family);
-      const localAddress = sources.length > 0 ? sources[turns[family]++ % sources.length] : undefined;
-      let socket: DatagramSocket;
-      try {
-        socket = await socketFor(family, localAddress);
-      } catch (error) {
-        throw new DialFailure(
-          'unknown-error',
-          target,
-          `could not open a UDP socket: ${error instanceof Error ? error.message : String(error)}`,
-          'socket-error',
-        );
+      const source = nextSource(family);
+      let socket = openSockets.get(source.key);
+      if (!socket) {
+        try {
+          socket = await socketFor(family, source.localAddress);
+        } catch (error) {
+          throw new DialFailure(
+            'unknown-error',
+            target,
+            `could not open a UDP socket: ${error instanceof Error ? error.message : String(error)}`,
+            'socket-error',
+          );
+        }
       }
-      const now = performance.now();
-      forget(now);
-      const key = `${canonicalAddress(target.ip) ?? target.ip}|${target.port}`;
-      // Re-inserted, not updated: the map stays in expiry order. Replies counted before stay counted.
-      const replies = pending.get(key)?.replies ?? 0;
-      pending.delete(key);
-      pending.set(key, { target: { ip: target.ip, port: target.port }, expiresAt: now + cooldownMs, replies });
-      lastSentAt = now;
-      deps.gate.countSwept();
-      const sent = await new Promise<boolean>((resolve) => socket.send(bytes, target.port, target.ip, (error) => resolve(!error)));
-      if (sent) counts.sent++;
-      else counts.sendErrors++;
-      return sent;
+      dispatch(socket, target, request);
     },
 
     async close() {
@@ -223,6 +305,16 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
         closed = true;
         const wait = lastSentAt + cooldownMs - performance.now();
         if (wait > 0) await sleep(wait, deps.signal).catch(() => {});
+        // Completions come within an event-loop turn or two of their send; the bound is a guard.
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            const guard = setTimeout(resolve, 1000);
+            drained = () => {
+              clearTimeout(guard);
+              resolve();
+            };
+          });
+        }
         const opened = await Promise.allSettled(sockets.values());
         for (const result of opened) if (result.status === 'fulfilled') result.value.close();
         sockets.clear();

@@ -38,6 +38,18 @@ export interface AppOptions {
   warmUp?: boolean;
   /** Errors handlers threw (answered 500 without detail): where to log them. */
   onError?(error: unknown, where: { method: string; path: string }): void;
+  /** Told of every answer, for the request metrics (src/metrics/http.ts). */
+  onAnswered?(answered: AnsweredRequest): void;
+}
+
+/** One answered request as the metrics count it: by route template, never by the path asked for. */
+export interface AnsweredRequest {
+  /** The route template that answered, or "unmatched" (404s, bad paths, failures before routing). */
+  route: string;
+  method: string;
+  status: number;
+  /** From the request reaching the app to its answer being ready (the body not yet sent). */
+  seconds: number;
 }
 
 export interface InjectRequest {
@@ -129,6 +141,18 @@ export function buildApp(options: AppOptions): App {
   const trustProxy = options.trustProxy ?? false;
 
   const safeDispatch = async (raw: Parameters<typeof dispatch>[0]): Promise<RawResponse> => {
+    const started = performance.now();
+    const response = await answerSafely(raw);
+    options.onAnswered?.({
+      route: response.route ?? 'unmatched',
+      method: raw.method.toUpperCase(),
+      status: response.status,
+      seconds: (performance.now() - started) / 1000,
+    });
+    return response;
+  };
+
+  const answerSafely = async (raw: Parameters<typeof dispatch>[0]): Promise<RawResponse> => {
     try {
       return await dispatch(raw);
     } catch (error) {

@@ -42,9 +42,11 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
+ * The metrics endpoint (src/metrics/endpoint.ts) listens through here too, so this stays the
+ * one place outside the lab that accepts connections.
  * @example const server = await listen(app, { port: 8080 }); console.log(server.url); await server.close()
  */
-export async function listen(app: App, options: ListenOptions): Promise<RunningServer> {
+export async function listen(app: Pick<App, 'handle'>, options: ListenOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && !options.allowNonLoopback) {
     throw new OpenNoticeError('SERVER_FAILED', `refusing to listen on ${host}: not a loopback address (allow it explicitly, and put a TLS proxy in front)`, {

@@ -35,6 +35,8 @@ export interface RawResponse {
   body: Buffer;
   /** Close the connection after answering (a body was left unread). */
   close?: boolean;
+  /** The route template that answered ("/portal/findings/:id"), "/assets/:name" for a static asset; absent when none did. */
+  route?: string;
 }
 
 export interface PipelineConfig {
@@ -101,7 +103,7 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
     if (!segments) return plain(400, 'bad request');
     if (segments.length === 2 && segments[0] === 'assets' && (method === 'GET' || method === 'HEAD')) {
       const asset = await serveAsset(config, raw, segments[1]!);
-      if (asset) return method === 'HEAD' ? { ...asset, body: Buffer.alloc(0) } : asset;
+      if (asset) return { ...asset, route: '/assets/:name', ...(method === 'HEAD' ? { body: Buffer.alloc(0) } : {}) };
     }
 
     const setCookies: string[] = [];
@@ -200,7 +202,14 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
           : typeof response.body === 'string'
             ? Buffer.from(response.body)
             : Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
-      return { status: response.status, headers: merged, setCookies, body: method === 'HEAD' ? Buffer.alloc(0) : bytes, close: response.status === 413 };
+      return {
+        status: response.status,
+        headers: merged,
+        setCookies,
+        body: method === 'HEAD' ? Buffer.alloc(0) : bytes,
+        close: response.status === 413,
+        ...(route ? { route: route.path } : {}),
+      };
     }
   };
 }

@@ -2,7 +2,8 @@
  * The web server in one call, for `opennotice serve`, the demo and benchmarks: the app
  * built on a store, listening on loopback (by default), handler errors written to a log.
  */
-import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { createLogger } from '../logging/create-logger.ts';
 import { buildApp, type App, type AppOptions } from './app.ts';
 import { listen, type RunningServer } from './listen.ts';
 import type { ProgramInfo, ServerStore } from './route-types.ts';
@@ -16,8 +17,10 @@ export interface StartServerOptions {
   allowNonLoopback?: boolean;
   trustProxy?: boolean;
   auth?: AppOptions['auth'];
-  /** Where handler errors go (one line each; with the stack when OPENNOTICE_DEBUG is set). */
-  log?: (line: string) => void;
+  /** Where handler errors go (with the stack at debug level, and on stderr when OPENNOTICE_DEBUG is set). Default: human lines on stderr. */
+  log?: Logger;
+  /** Told of every answer: the request metrics. */
+  onAnswered?: AppOptions['onAnswered'];
   now?: () => Date;
 }
 
@@ -25,7 +28,7 @@ export interface StartServerOptions {
  * @example const server = await startServer({ store, program, port: 8080 }); console.log(server.url)
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer & { app: App }> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? createLogger({ command: 'serve', format: 'text', destination: process.stderr });
   const app = buildApp({
     deps: { store: options.store, program: options.program, now: options.now ?? (() => new Date()) },
     auth: options.auth,
@@ -33,9 +36,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     trustProxy: options.trustProxy,
     warmUp: true,
     onError: (error, where) => {
-      log(`error answering ${where.method} ${where.path}: ${describeError(error)}`);
-      if (process.env.OPENNOTICE_DEBUG && error instanceof Error && error.stack) log(error.stack);
+      log.error(`error answering ${where.method} ${where.path}`, error, { event: 'handler-error', method: where.method, path: where.path });
+      if (error instanceof Error && error.stack) {
+        if (process.env.OPENNOTICE_DEBUG) process.stderr.write(`${error.stack}\n`);
+        else log.debug(error.stack, { event: 'handler-error-stack' });
+      }
     },
+    ...(options.onAnswered ? { onAnswered: options.onAnswered } : {}),
   });
   const server = await listen(app, { host: options.host, port: options.port, allowNonLoopback: options.allowNonLoopback });
   return { ...server, app };

@@ -18,6 +18,7 @@ import type { InventoryStore } from './roles/inventory.ts';
 import type { IspAttributionStore } from './roles/isp-attribution.ts';
 import type { IspPortalStore } from './roles/isp-portal.ts';
 import type { LoginFailureStore } from './roles/login-failures.ts';
+import type { MonitoringStore } from './roles/monitoring.ts';
 import type { OptOutStore } from './roles/opt-outs.ts';
 import type { OutboxStore } from './roles/outbox.ts';
 import type { ReportStore } from './roles/reports.ts';
@@ -62,4 +63,5 @@ export interface Store
     DashboardFigureStore,
     DashboardFindingStore,
     AddressCheckStore,
-    OptOutStore {}
+    OptOutStore,
+    MonitoringStore {}

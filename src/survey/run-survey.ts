@@ -31,6 +31,7 @@ import { resolveSurvey, type SurveySettings } from './policy.ts';
 import { createLoginTally } from './login-summary.ts';
 import type { SurveyProgress, SurveySummary } from './progress.ts';
 import type { SurveyRequest } from './request.ts';
+import type { SurveyMetrics } from './survey-metrics.ts';
 import { countHost, createSurveyState, runCounts, summaryOf, type SurveyState } from './survey-state.ts';
 import { surveyUdp, udpTargetsOf, type UdpSurvey } from './udp-stage.ts';
 
@@ -53,6 +54,10 @@ export interface SurveyDeps {
   onProgress?: (progress: SurveyProgress) => void;
   /** Told once the policy has decided (e.g. how many opt-outs it excluded), before any packet. */
   onSettings?: (settings: SurveySettings) => void;
+  /** Told the stored run's id once it is started (or resumed), before any packet: the logs name it. */
+  onRun?: (runId: number) => void;
+  /** Where the survey's counts go for monitoring (src/metrics/survey.ts); none by default. */
+  metrics?: SurveyMetrics;
   /** The clock runs, observations and findings are dated by (default: the system clock; the demo simulates weeks). */
   now?: () => Date;
   /** Reserved ranges a test's network namespace numbers its lab from (scope.ts, `allowReserved`); never set in production. */
@@ -131,7 +136,13 @@ async function surveyStages(settings: SurveySettings, stage: StageContext): Prom
 }
 
 async function prepareStages(settings: SurveySettings, { deps, protocols, run, state }: StageContext): Promise<StageTools> {
-  const report = () => deps.onProgress?.({ ...state.progress, elapsedMs: performance.now() - state.started });
+  deps.onRun?.(run.runId);
+  deps.metrics?.runStarted(run.runId);
+  const report = () => {
+    const progress = { ...state.progress, elapsedMs: performance.now() - state.started };
+    deps.metrics?.progress(progress);
+    deps.onProgress?.(progress);
+  };
   run.every(250, report);
   const dialer = createDialer({
     scope: settings.scope,
@@ -140,6 +151,7 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
     sourceAddresses: settings.sourceAddresses,
     signal: run.signal,
   });
+  deps.metrics?.watchDialer(() => dialer.stats());
   const context: GrabContext = {
     dial: dialer.dial,
     dialTls: dialer.dialTls,
@@ -163,10 +175,11 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
 }
 
 /** 1. Which ports are open, by host; ports found closed close the open findings on them. */
-async function discoverStage(settings: SurveySettings, { run, state }: StageContext, tools: StageTools): Promise<Discovery> {
+async function discoverStage(settings: SurveySettings, { deps, run, state }: StageContext, tools: StageTools): Promise<Discovery> {
   const progress = state.progress;
   progress.total = discoveryTotal(settings);
   const closedPorts: CoveredCheck[] = [];
+  let counted = 0;
   const discovery = await discoverOpenPorts(settings, tools.dialer, {
     signal: run.signal,
     skipHosts: tools.alreadyDone,
@@ -174,8 +187,12 @@ async function discoverStage(settings: SurveySettings, { run, state }: StageCont
     onProbed: (done, _total, openPorts) => {
       progress.done = done;
       progress.openPorts = openPorts;
+      deps.metrics?.targetsDone('tcp', done - counted);
+      counted = done;
     },
   });
+  // Open ports read from a file are counted here, all at once: the file is read before any grab.
+  deps.metrics?.targetsDone('tcp', discovery.targets - counted);
   state.targets = discovery.targets;
   state.hosts = discovery.openByHost.size;
   progress.openPorts = discovery.openPorts;
@@ -189,11 +206,12 @@ async function discoverStage(settings: SurveySettings, { run, state }: StageCont
  * that answered join their host's services; ports that answered ICMP unreachable close the
  * open findings of their UDP services.
  */
-async function udpStage(settings: SurveySettings, { protocols, run, state }: StageContext, tools: StageTools, discovery: Discovery): Promise<UdpSurvey> {
+async function udpStage(settings: SurveySettings, { deps, protocols, run, state }: StageContext, tools: StageTools, discovery: Discovery): Promise<UdpSurvey> {
   const { skipped, ...input } = udpTargetsOf(settings, discovery.udpOpen, tools.alreadyDone);
   const total = input.total;
   const progress = state.progress;
   const closedPorts: CoveredCheck[] = [];
+  let counted = 0;
   if (total > 0) {
     progress.phase = 'udp';
     progress.done = 0;
@@ -219,6 +237,8 @@ async function udpStage(settings: SurveySettings, { protocols, run, state }: Sta
       onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port, 'udp')),
       onProbed: (done) => {
         progress.done = done;
+        deps.metrics?.targetsDone('udp', done - counted);
+        counted = done;
       },
     },
   );
@@ -238,7 +258,7 @@ function* hostsOf(discovery: Discovery, udp: UdpSurvey): Generator<[string, Open
 /** 3. Each host: grab, identify, credentials, reflection; saved in batches as they complete. */
 async function hostStage(
   settings: SurveySettings,
-  { protocols, identify, run, state }: StageContext,
+  { deps, protocols, identify, run, state }: StageContext,
   tools: StageTools,
   discovery: Discovery,
   udp: UdpSurvey,
@@ -274,6 +294,7 @@ async function hostStage(
         }
       }
       countHost(state, result);
+      deps.metrics?.hostSurveyed(result.observations, result.findings);
       await tools.writer.add(result);
     },
     run.signal,
@@ -298,5 +319,6 @@ async function firmwareStage({ deps, firmware, run, state }: StageContext, tools
   );
   await tools.writer.reconcile(state.firmware.findings, state.firmware.covered);
   state.found['vulnerable-firmware'] = state.firmware.findings.length;
+  deps.metrics?.findingsFound('vulnerable-firmware', state.firmware.findings.length);
   state.progress.findings += state.firmware.findings.length;
 }

@@ -89,7 +89,9 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
       hooks.onGrab(target);
     }
   };
-  const options = { onReply, ...(deps.cooldownMs === undefined ? {} : { cooldownMs: deps.cooldownMs }) };
+  // The kernel refused the datagram (no route, a local firewall): the target counts as refused.
+  const onSendError = (target: Target) => void refused.add(keyOf(target));
+  const options = { onReply, onSendError, ...(deps.cooldownMs === undefined ? {} : { cooldownMs: deps.cooldownMs }) };
 
   const pass = async (retry: boolean) => {
     const sweep = deps.sweep(options);
@@ -108,7 +110,8 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         }
         const probe = protocol?.detect?.probe;
         if (!probe || direct || (retry && (replied.has(keyOf(target)) || refused.has(keyOf(target))))) continue;
-        const sent = await sendOne(sweep, protocol, target, deps.probeContext);
+        const attempt = sendOne(sweep, protocol, target, deps.probeContext);
+        const sent = typeof attempt === 'string' ? attempt : await attempt;
         if (sent === 'interrupted') break;
         if (sent === 'refused') refused.add(keyOf(target));
         else if (retry) counts.retries++;
@@ -130,14 +133,29 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
   return counts;
 }
 
-/** Sends the target its protocol's first request; `refused` when the gate or the kernel refused it. */
-async function sendOne(sweep: UdpSweep, protocol: Protocol, target: Target, context: ProbeContext): Promise<'sent' | 'refused' | 'interrupted'> {
+type SendOutcome = 'sent' | 'refused' | 'interrupted';
+
+/**
+ * Sends the target its protocol's first request; `refused` when the gate refused it (the
+ * kernel's refusals come through onSendError). Synchronous while the rate has a slot: a promise
+ * only when the sweep must wait.
+ */
+function sendOne(sweep: UdpSweep, protocol: Protocol, target: Target, context: ProbeContext): SendOutcome | Promise<SendOutcome> {
+  const request = protocol.detect!.probe!.request(target, context);
   try {
-    return (await sweep.send(target, protocol.detect!.probe!.request(target, context))) ? 'sent' : 'refused';
+    if (sweep.trySend(target, request)) return 'sent';
   } catch (error) {
-    if (error instanceof DialFailure) return error.code === 'interrupted' ? 'interrupted' : 'refused';
-    throw error;
+    return refusal(error);
   }
+  return sweep.send(target, request).then(
+    () => 'sent' as const,
+    (error: unknown) => refusal(error),
+  );
+}
+
+function refusal(error: unknown): 'refused' | 'interrupted' {
+  if (error instanceof DialFailure) return error.code === 'interrupted' ? 'interrupted' : 'refused';
+  throw error;
 }
 
 /** A protocol's answer test is meant never to throw; one that does is a reply that is not its answer. */

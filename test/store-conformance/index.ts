@@ -18,6 +18,7 @@ import type { OpenStore } from './harness.ts';
 import { inventoryStoreConformance } from './inventory.ts';
 import { ispAttributionStoreConformance } from './isp-attribution.ts';
 import { ispPortalStoreConformance } from './isp-portal.ts';
+import { monitoringStoreConformance } from './monitoring.ts';
 import { optOutStoreConformance } from './opt-outs.ts';
 import { outboxStoreConformance } from './outbox.ts';
 import { reportStoreConformance } from './reports.ts';
@@ -53,4 +54,5 @@ export function storeConformance(open: OpenStore<Store>): void {
   dashboardFindingStoreConformance(open);
   addressCheckStoreConformance(open);
   optOutStoreConformance(open);
+  monitoringStoreConformance(open);
 }

@@ -35,6 +35,8 @@ export interface PostgresServer {
    * migrated, which is much cheaper than migrating every new database.
    */
   createDatabase(options?: { template?: string }): Promise<string>;
+  /** The server's log (stderr), e.g. for plans auto_explain writes there. Removed by stop(). */
+  logFile: string;
   /** Stops the server (fast shutdown, then SIGKILL if it lingers) and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -213,7 +215,7 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
       }
       return `${serverUrl}/${name}`;
     };
-    return { url: await createDatabase(), createDatabase, stop };
+    return { url: await createDatabase(), createDatabase, logFile, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -11,6 +11,7 @@
 import { createAttributor, createIspRegistry, createPrefixTable } from '../../src/attribution/index.ts';
 import type { SurveyRequest } from '../../src/survey/request.ts';
 import { resurveyNotified } from '../../src/track/resurvey.ts';
+import { createLogger } from '../../src/logging/create-logger.ts';
 import { createSurveyDeps } from '../../src/cli/survey-deps.ts';
 import type { NotifiableFinding } from '../../src/core/records.ts';
 import { labIsps } from '../../src/lab/isps.ts';
@@ -118,7 +119,13 @@ export async function startLabSite(options: LabSiteOptions): Promise<LabSite> {
 
     const program: ProgramInfo = { name: 'Lab Notice Program', operator: 'Lab Operator', contact: 'notice@opennotice.test', scannerAddresses: ['127.0.0.1'] };
     const serverErrors: string[] = [];
-    const common = { store, program, port: 0, auth: { passwordCost: testScryptCost }, log: (line: string) => serverErrors.push(line) };
+    const common = {
+      store,
+      program,
+      port: 0,
+      auth: { passwordCost: testScryptCost },
+      log: createLogger({ command: 'serve', format: 'text', destination: { write: (line: string) => serverErrors.push(line) } }),
+    };
     const server = await startServer(common);
     closers.push(() => server.close());
     const proxied = await startServer({ ...common, trustProxy: true });

@@ -1,5 +1,6 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { defineCommand } from '../command.ts';
+import { commandLogger, openObservability } from '../observability.ts';
 import { darknetContext } from '../darknet/context.ts';
 import { darknetOptions } from '../darknet/options.ts';
 import { runCapture } from '../darknet/capture.ts';
@@ -38,18 +39,28 @@ generate         a lab capture with ground truth (--truth FILE) to try it all ou
   opennotice darknet stats --darknet 127.200.0.0/16
 Research scanners are kept apart from infected sources: by default the shipped list of well-known
 ones (Censys, Rapid7 Project Sonar, Shadowserver, NETSCOUT; src/darknet/classify/research-scanners.yaml),
-or --research FILE. docs/darknet.md has the details.`,
+or --research FILE. docs/darknet.md has the details.
+ingest and capture serve Prometheus metrics with --metrics-listen 127.0.0.1:9465 (packets, windows,
+the newest packet's time, infected findings) and log JSON lines with --log-format json.`,
   options: darknetOptions,
   async run(values, positionals, io) {
     const [subcommand, ...rest] = positionals;
     const context = darknetContext(values);
+    if (values['metrics-listen'] !== undefined && subcommand !== 'ingest' && subcommand !== 'capture')
+      throw new OpenNoticeError('USAGE', `--metrics-listen is for ingest and capture, the long-running subcommands, not ${subcommand ?? 'none'}`);
     switch (subcommand) {
       case 'ingest':
-        return runIngest(context, rest, io);
-      case 'capture':
-        return runCapture(context, values, io);
+      case 'capture': {
+        // The long-running subcommands: watched by metrics (--metrics-listen) and logged as JSON on request.
+        const watch = await openObservability('darknet', values, io.stderr, { subcommand });
+        try {
+          return subcommand === 'ingest' ? await runIngest(context, rest, io, watch) : await runCapture(context, values, io, watch);
+        } finally {
+          await watch.close();
+        }
+      }
       case 'honeypot':
-        return runHoneypot(context, rest, io);
+        return runHoneypot(context, rest, io, commandLogger('darknet', values, io.stderr).child({ subcommand }));
       case 'stats':
         return runStats(context, rest, io);
       case 'infected':

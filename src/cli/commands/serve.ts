@@ -3,13 +3,17 @@ import { parseIPv4 } from '../../scope/ipv4.ts';
 import { parseIPv6 } from '../../scope/ipv6.ts';
 import { startServer } from '../../server/start-server.ts';
 import { openStore } from '../../store/open-store.ts';
+import { createHttpMetrics } from '../../metrics/http.ts';
+import { registerStoreCounts } from '../../metrics/store-counts.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
+import { observabilityOptions, openObservability } from '../observability.ts';
 import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'serve',
   summary: 'The web server: operator dashboard, ISP portal and API, public pages; on loopback until interrupted.',
-  usage: '[--db FILE|URL] [--host 127.0.0.1] [--port 8080] [--public-url URL] [--program-name NAME] [--scanner-address IP]…',
+  usage:
+    '[--db FILE|URL] [--host 127.0.0.1] [--port 8080] [--public-url URL] [--program-name NAME] [--scanner-address IP]… [--metrics-listen 127.0.0.1:9464] [--log-format json]',
   details: `Serves the store's data over HTTP. Accounts are made with 'opennotice users add'.
 It listens on loopback only: put a TLS reverse proxy in front and pass --public-url
 https://… (cookies become Secure, HSTS is sent, posts must come from that origin). A
@@ -17,6 +21,8 @@ non-loopback --host also needs --allow-remote. Behind a proxy on the same machin
 --behind-proxy takes the client address from X-Forwarded-For (lock-out and "check my
 connection" need the real address). Several server processes on one store must share
 OPENNOTICE_WEB_SECRET (it signs the CSRF cookies of visitors without a session).
+Prometheus metrics (requests, findings, outbox backlog, errors) are served on a listener of
+their own, never on the site: --metrics-listen 127.0.0.1:9464 (docs/operations.md, "Monitoring").
 Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.example.jp \\
             --program-name "Example NOTICE" --scanner-address 192.0.2.10`,
   options: {
@@ -30,6 +36,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     'scanner-address': { type: 'string', valueName: 'IP', multiple: true, description: 'a source address the scanners use (published on the public pages)' },
     'allow-remote': { type: 'boolean', description: 'allow a --host that is not loopback' },
     'behind-proxy': { type: 'boolean', description: 'trust X-Forwarded-For from a proxy on loopback' },
+    ...observabilityOptions,
   },
   async run(values, _positionals, io) {
     const port = integerOption(values.port, 'port', { min: 0, max: 65535 })!;
@@ -41,6 +48,12 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     const publicUrl = typeof values['public-url'] === 'string' ? values['public-url'] : undefined;
     const secret = process.env.OPENNOTICE_WEB_SECRET;
     const store = await openStore(String(values.db));
+    const watch = await openObservability('serve', values, io.stderr).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    const { log, registry } = watch;
+    if (registry) registerStoreCounts(registry, store);
     try {
       const server = await startServer({
         store,
@@ -57,8 +70,10 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
           contact: typeof values.contact === 'string' ? values.contact : '',
           ...(publicUrl ? { url: publicUrl } : {}),
         },
-        log: (line) => io.stderr.write(`opennotice serve: ${line}\n`),
+        log,
+        ...(registry ? { onAnswered: createHttpMetrics(registry).observe } : {}),
       });
+      log.info(`listening on ${server.url}`, { event: 'listening', url: server.url });
       io.stdout.write(`opennotice web server on ${server.url}${publicUrl ? ` (public URL ${publicUrl})` : ''}, store ${store.location}\n`);
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();
@@ -68,6 +83,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
       io.stdout.write('opennotice web server stopped\n');
       return 0;
     } finally {
+      await watch.close();
       await store.close();
     }
   },

@@ -4,9 +4,12 @@ import { openStore } from '../../store/open-store.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
+import { createLogProgressReporter } from '../progress-log.ts';
 import { formatSurveySummary } from '../summary.ts';
 import { describeImportStats } from '../../discover/import-run.ts';
 import type { SurveySettings } from '../../survey/policy.ts';
+import { createSurveyMetrics } from '../../metrics/survey.ts';
+import { observabilityOptions, openObservability } from '../observability.ts';
 
 export default defineCommand({
   name: 'survey',
@@ -24,31 +27,60 @@ Open ports can come from ZMap or masscan instead of the built-in connect scan:
 More fingerprint rules — your own YAML, Recog's XML databases — load beside the shipped ones:
   opennotice survey --plan plan.yaml --rules /srv/recog/xml   (or rules: in a --config file)
 Interrupted (Ctrl-C, a crash): hosts already saved are kept; continue with --resume RUN.
+Watched by Prometheus while it runs (targets, connections, grabs, findings), with JSON logs:
+  opennotice survey --plan plan.yaml --metrics-listen 127.0.0.1:9464 --log-format json
 Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
-  options: surveyOptionSpecs,
+  options: { ...surveyOptionSpecs, ...observabilityOptions },
   async run(values, _positionals, io) {
     const request = surveyRequestFromOptions(values);
     const store = await openStore(storeLocationFromOptions(values));
-    const reporter = createProgressReporter(io.stderr);
+    let watch: Awaited<ReturnType<typeof openObservability>> | undefined;
     let settings: SurveySettings | undefined;
     try {
-      const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
-      const summary = await runSurvey(request, {
-        ...deps,
-        onSettings: (decided) => {
-          settings = decided;
-          if (decided.optOutRanges.length > 0) io.stderr.write(`excluding ${decided.optOutRanges.length} opted-out ranges\n`);
-          // A hit list's addresses outside the scope are left out, never dialed: say how many, so a stale list shows.
-          if (decided.addresses.leftOut > 0) io.stderr.write(`hit list: ${decided.addresses.leftOut} addresses outside the scope left out\n`);
-        },
-      });
-      reporter.finish();
-      const imported = settings?.discovery.kind === 'given' ? settings.discovery.importStats?.() : undefined;
-      if (imported) io.stderr.write(`${describeImportStats(imported)}\n`);
-      io.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSurveySummary(summary, store.location));
-      return summary.status === 'interrupted' ? 130 : 0;
+      watch = await openObservability('survey', values, io.stderr);
+      // Lines name the run once it exists.
+      let log = watch.log;
+      const reporter = log.structured ? createLogProgressReporter(() => log) : createProgressReporter(io.stderr);
+      try {
+        const deps = createSurveyDeps({ store, signal: io.signal, onProgress: values.quiet ? undefined : reporter.update });
+        const summary = await runSurvey(request, {
+          ...deps,
+          ...(watch.registry ? { metrics: createSurveyMetrics(watch.registry) } : {}),
+          onRun: (runId) => {
+            log = watch!.log.child({ runId });
+            // The human summary names the run at the end; a log store wants it at the start.
+            if (log.structured) log.info(`survey run ${runId} started`, { event: 'run-started' });
+          },
+          onSettings: (decided) => {
+            settings = decided;
+            if (decided.optOutRanges.length > 0)
+              log.info(`excluding ${decided.optOutRanges.length} opted-out ranges`, { event: 'opt-outs', ranges: decided.optOutRanges.length });
+            // A hit list's addresses outside the scope are left out, never dialed: say how many, so a stale list shows.
+            if (decided.addresses.leftOut > 0)
+              log.warn(`hit list: ${decided.addresses.leftOut} addresses outside the scope left out`, {
+                event: 'hit-list-left-out',
+                addresses: decided.addresses.leftOut,
+              });
+          },
+        });
+        reporter.finish();
+        const imported = settings?.discovery.kind === 'given' ? settings.discovery.importStats?.() : undefined;
+        if (imported) log.info(describeImportStats(imported), { event: 'import-stats' });
+        if (log.structured)
+          log.info(`survey run ${summary.runId} ${summary.status}: ${summary.targets} targets, ${summary.services} services`, {
+            event: 'run-finished',
+            status: summary.status,
+            targets: summary.targets,
+            services: summary.services,
+            findings: Object.values(summary.findings).reduce((sum, count) => sum + count, 0),
+          });
+        io.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSurveySummary(summary, store.location));
+        return summary.status === 'interrupted' ? 130 : 0;
+      } finally {
+        reporter.finish();
+      }
     } finally {
-      reporter.finish();
+      await watch?.close();
       await store.close();
     }
   },

@@ -12,8 +12,10 @@ import { integerOption, type CommandIo } from '../command.ts';
 import { requireDarknet, researchRanges, type DarknetCommandContext } from './context.ts';
 import { formatRunSummary } from './ingest.ts';
 import type { DarknetValues } from './options.ts';
+import { createDarknetMetrics } from '../../metrics/darknet.ts';
+import type { Observability } from '../observability.ts';
 
-export async function runCapture(context: DarknetCommandContext, values: DarknetValues, io: CommandIo): Promise<number> {
+export async function runCapture(context: DarknetCommandContext, values: DarknetValues, io: CommandIo, watch: Observability): Promise<number> {
   if (typeof values.interface !== 'string')
     throw new OpenNoticeError('USAGE', 'capture needs --interface IF (e.g. eth1, the interface the darknet is routed to)');
   const darknet = requireDarknet(context, 'capture');
@@ -23,11 +25,18 @@ export async function runCapture(context: DarknetCommandContext, values: Darknet
   // Only darknet traffic crosses into the process; a --filter narrows it further.
   const filter = `dst net ${darknet}${typeof values.filter === 'string' ? ` and (${values.filter})` : ''}`;
   const store = await openStore(context.db);
+  let log = watch.log;
   try {
     const capture = startTcpdump({ interface: values.interface, filter, signal: AbortSignal.any(signals) });
     capture.ready.then(
-      (line) =>
-        io.stderr.write(`${line}\ncapturing on ${String(values.interface)} (${filter}); windows are written to ${context.db} as they close; Ctrl-C stops\n`),
+      (line) => {
+        log.info(line, { event: 'tcpdump-ready' });
+        log.info(`capturing on ${String(values.interface)} (${filter}); windows are written to ${context.db} as they close; Ctrl-C stops`, {
+          event: 'capture-started',
+          interface: String(values.interface),
+          filter,
+        });
+      },
       () => undefined, // the failure surfaces through the packet stream with tcpdump's own words
     );
     let summary: Awaited<ReturnType<typeof ingestLiveCapture>>;
@@ -40,7 +49,11 @@ export async function runCapture(context: DarknetCommandContext, values: Darknet
         quietDays: context.quietDays,
         onCorrupt: 'skip',
         name: `tcpdump on ${values.interface}`,
-        onProgress: (progress) => io.stderr.write(`window written (${progress.windowsWritten} so far)\n`),
+        onProgress: (progress) => log.info(`window written (${progress.windowsWritten} so far)`, { event: 'window-written', windows: progress.windowsWritten }),
+        onRun: (runId) => {
+          log = watch.log.child({ runId });
+        },
+        ...(watch.registry ? { metrics: createDarknetMetrics(watch.registry) } : {}),
       });
     } finally {
       const end = await capture.stop();
@@ -48,10 +61,17 @@ export async function runCapture(context: DarknetCommandContext, values: Darknet
         end.droppedByKernel ? `${end.droppedByKernel} dropped by the kernel` : '',
         end.droppedByInterface ? `${end.droppedByInterface} dropped by the interface` : '',
       ].filter(Boolean);
-      if (end.received !== undefined)
-        io.stderr.write(
-          `tcpdump: ${end.received} packets received by the filter${drops.length ? `, ${drops.join(', ')} (raise the buffer or narrow --filter)` : ''}\n`,
-        );
+      if (end.received !== undefined) {
+        const message = `tcpdump: ${end.received} packets received by the filter${drops.length ? `, ${drops.join(', ')} (raise the buffer or narrow --filter)` : ''}`;
+        const fields = {
+          event: 'capture-stopped',
+          received: end.received,
+          droppedByKernel: end.droppedByKernel ?? 0,
+          droppedByInterface: end.droppedByInterface ?? 0,
+        };
+        if (drops.length > 0) log.warn(message, fields);
+        else log.info(message, fields);
+      }
     }
     io.stdout.write(formatRunSummary(summary, context.db));
     return io.signal.aborted ? 130 : 0;

@@ -2,10 +2,11 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { importHoneypotLogs } from '../../darknet/honeypot-run.ts';
 import { openStore } from '../../store/open-store.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { CommandIo } from '../command.ts';
 import type { DarknetCommandContext } from './context.ts';
 
-export async function runHoneypot(context: DarknetCommandContext, files: string[], io: CommandIo): Promise<number> {
+export async function runHoneypot(context: DarknetCommandContext, files: string[], io: CommandIo, log: Logger): Promise<number> {
   if (files.length === 0) throw new OpenNoticeError('USAGE', 'honeypot needs at least one Cowrie JSON log (cowrie.json, cowrie.json.2026-01-01, .gz too)');
   const store = await openStore(context.db);
   try {
@@ -13,7 +14,7 @@ export async function runHoneypot(context: DarknetCommandContext, files: string[
       store,
       space: context.space,
       onCorrupt: context.skipCorrupt ? 'skip' : 'throw',
-      onProgress: (file, sources) => io.stderr.write(`read ${file} (${sources} sources so far)\n`),
+      onProgress: (file, sources) => log.info(`read ${file} (${sources} sources so far)`, { event: 'file-read', file, sources }),
     });
     io.stdout.write(
       `${[

@@ -2,7 +2,9 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { ingestCaptureFiles, type DarknetRunSummary } from '../../darknet/ingest-run.ts';
 import { openStore } from '../../store/open-store.ts';
+import { createDarknetMetrics } from '../../metrics/darknet.ts';
 import type { CommandIo } from '../command.ts';
+import type { Observability } from '../observability.ts';
 import { requireDarknet, researchRanges, type DarknetCommandContext } from './context.ts';
 
 /** The lines an operator reads after an ingest or a live capture. */
@@ -19,11 +21,12 @@ export function formatRunSummary(summary: DarknetRunSummary, db: string): string
   return `${lines.join('\n')}\n`;
 }
 
-export async function runIngest(context: DarknetCommandContext, files: string[], io: CommandIo): Promise<number> {
+export async function runIngest(context: DarknetCommandContext, files: string[], io: CommandIo, watch: Observability): Promise<number> {
   if (files.length === 0) throw new OpenNoticeError('USAGE', 'ingest needs at least one capture file');
   const darknet = requireDarknet(context, 'ingest');
   const research = researchRanges(context);
   const store = await openStore(context.db);
+  let log = watch.log;
   try {
     const summary = await ingestCaptureFiles(files, {
       store,
@@ -33,9 +36,22 @@ export async function runIngest(context: DarknetCommandContext, files: string[],
       quietDays: context.quietDays,
       onCorrupt: context.skipCorrupt ? 'skip' : 'throw',
       onProgress: (progress) => {
-        if (progress.file) io.stderr.write(`read ${progress.file} (${progress.packets} packets so far)\n`);
+        if (progress.file)
+          log.info(`read ${progress.file} (${progress.packets} packets so far)`, { event: 'file-read', file: progress.file, packets: progress.packets });
       },
+      onRun: (runId) => {
+        log = watch.log.child({ runId });
+      },
+      ...(watch.registry ? { metrics: createDarknetMetrics(watch.registry) } : {}),
     });
+    if (log.structured)
+      log.info(`darknet run ${summary.runId}: ${summary.packets} packets`, {
+        event: 'run-finished',
+        packets: summary.packets,
+        hourWindows: summary.windows.hours,
+        dayWindows: summary.windows.days,
+        infectedOpened: summary.findings.opened,
+      });
     io.stdout.write(formatRunSummary(summary, context.db));
     return 0;
   } finally {

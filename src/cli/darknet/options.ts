@@ -1,5 +1,6 @@
 /** The options of `opennotice darknet`, shared by its subcommands. */
 import type { OptionSpecs, OptionValues } from '../command.ts';
+import { observabilityOptions } from '../observability.ts';
 import { storeOption } from '../store-option.ts';
 
 export const darknetOptions = {
@@ -30,6 +31,7 @@ export const darknetOptions = {
   seed: { type: 'string', valueName: 'N', description: 'generate: seed', default: '1' },
   scale: { type: 'string', valueName: 'N', description: 'generate: multiplies the number of senders', default: '1' },
   infected: { type: 'string', multiple: true, valueName: 'IP', description: 'generate: lab device addresses that scan as bots' },
+  ...observabilityOptions,
 } as const satisfies OptionSpecs;
 
 export type DarknetValues = OptionValues<typeof darknetOptions>;

@@ -56,14 +56,28 @@ export interface GetRequestSpec {
  * @example encodeGetRequest({ version: 'v2c', community: 'public', requestId: 7, oids: [systemOids.sysDescr] })
  */
 export function encodeGetRequest(spec: GetRequestSpec): Buffer {
-  const varbinds = spec.oids.map((oid) => encodeTlv(berTags.sequence, Buffer.concat([encodeOid(oid), Buffer.from([berTags.null, 0])])));
-  const pdu = encodeTlv(
-    pduTags.getRequest,
-    Buffer.concat([encodeInteger(spec.requestId), encodeInteger(0), encodeInteger(0), encodeTlv(berTags.sequence, Buffer.concat(varbinds))]),
-  );
+  return encodeGetRequestFor(spec.version, spec.community, spec.requestId, encodeNullVarbinds(spec.oids));
+}
+
+/**
+ * The VarBindList of a GetRequest for these OIDs (each with a NULL value), encoded once by a
+ * caller that sends the same OIDs to many agents.
+ * @example encodeNullVarbinds(['1.3.6.1.2.1.1.1.0']).toString('hex') // '300e300c06082b060102010101000500'
+ */
+export function encodeNullVarbinds(oids: readonly string[]): Buffer {
+  const varbinds = oids.map((oid) => encodeTlv(berTags.sequence, Buffer.concat([encodeOid(oid), Buffer.from([berTags.null, 0])])));
+  return encodeTlv(berTags.sequence, Buffer.concat(varbinds));
+}
+
+/**
+ * A GetRequest message around an already encoded VarBindList (encodeNullVarbinds).
+ * @example encodeGetRequestFor('v2c', 'public', 7, encodeNullVarbinds([systemOids.sysDescr]))
+ */
+export function encodeGetRequestFor(version: SnmpVersion, community: string, requestId: number, varbindList: Buffer): Buffer {
+  const pdu = encodeTlv(pduTags.getRequest, Buffer.concat([encodeInteger(requestId), encodeInteger(0), encodeInteger(0), varbindList]));
   return encodeTlv(
     berTags.sequence,
-    Buffer.concat([encodeInteger(snmpVersions[spec.version]), encodeTlv(berTags.octetString, Buffer.from(spec.community, 'latin1')), pdu]),
+    Buffer.concat([encodeInteger(snmpVersions[version]), encodeTlv(berTags.octetString, Buffer.from(community, 'latin1')), pdu]),
   );
 }
 

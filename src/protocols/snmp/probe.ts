@@ -6,15 +6,17 @@
  */
 import { randomInt } from 'node:crypto';
 import type { ProtocolDetection } from '../protocol.ts';
-import { decodeResponse, encodeGetRequest, systemOids } from './codec.ts';
+import { decodeResponse, encodeGetRequestFor, encodeNullVarbinds, systemOids } from './codec.ts';
 import { surveyCommunity } from './grabber.ts';
 
 const askedOids = [systemOids.sysDescr, systemOids.sysObjectId, systemOids.sysUpTime, systemOids.sysName];
+/** The same OIDs go to every target of a sweep: encoded once (never changed after). */
+const askedVarbinds = encodeNullVarbinds(askedOids);
 
 /**
  * @example snmpProbe.matches(getResponseBytes) // true; a GetRequest or garbage: false
  */
 export const snmpProbe: NonNullable<ProtocolDetection['probe']> = {
-  request: () => encodeGetRequest({ version: 'v2c', community: surveyCommunity, requestId: randomInt(1, 0x7fffffff), oids: askedOids }),
+  request: () => encodeGetRequestFor('v2c', surveyCommunity, randomInt(1, 0x7fffffff), askedVarbinds),
   matches: (reply) => decodeResponse(reply).state === 'complete',
 };

@@ -38,7 +38,7 @@ describe('PostgreSQL context', { timeout: 120_000 }, () => {
           error instanceof OpenNoticeError &&
           error.code === 'STORE_FAILED' &&
           /^brokenRead failed: .*no_such_table/.test(error.message) &&
-          error.context.location === context.location,
+          error.context.file === context.location,
       );
     } finally {
       await context.close();
@@ -96,7 +96,7 @@ describe('PostgreSQL context', { timeout: 120_000 }, () => {
           await client.query('UPDATE cells SET value = value + 1 WHERE id = $1', [theirs]);
         });
       await Promise.all([crosswise(1, 2, signalFirst, secondLocked), crosswise(2, 1, signalSecond, firstLocked)]);
-      assert.equal(attempts, 3, 'one of the two ran again');
+      assert.ok(attempts >= 3, 'the aborted side ran again');
       const cells = await context.use('read', (db) => db.query<{ value: number }>('SELECT value FROM cells ORDER BY id'));
       assert.deepEqual(
         cells.rows.map((row) => row.value),

@@ -30,7 +30,7 @@ export interface PostgresContext {
   use<T>(operation: string, work: (db: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs `work` in one transaction on one connection: all of it is stored or none of it. A
-   * transaction PostgreSQL aborts to break a deadlock is run again (twice at most), so `work`
+   * transaction PostgreSQL aborts to break a deadlock is run again (three times at most), so `work`
    * must have no effect outside the database.
    */
   transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
@@ -54,14 +54,15 @@ export function redactedLocation(url: string): string {
 }
 
 /**
- * Wraps anything thrown by PostgreSQL or the driver as STORE_FAILED with the location;
+ * Wraps anything thrown by PostgreSQL or the driver as STORE_FAILED with the location (as the
+ * context's `file`, like the SQLite store's errors: the CLI prints it before the message);
  * OpenNoticeErrors raised on purpose pass through unchanged.
  * @example throw postgresStoreError('postgres://db/opennotice', 'recordServices failed', error)
  */
 export function postgresStoreError(location: string, what: string, error: unknown): OpenNoticeError {
   if (error instanceof OpenNoticeError) return error;
   const detail = error instanceof Error ? error.message : String(error);
-  return new OpenNoticeError('STORE_FAILED', `${what}: ${detail}`, { location }, { cause: error });
+  return new OpenNoticeError('STORE_FAILED', `${what}: ${detail}`, { file: location }, { cause: error });
 }
 
 /**
@@ -71,7 +72,7 @@ export function postgresStoreError(location: string, what: string, error: unknow
  * runs again, so `work` must touch nothing but the database.
  */
 const deadlockDetected = '40P01';
-const deadlockAttempts = 3;
+const deadlockAttempts = 4;
 
 /** Runs `work` between BEGIN and COMMIT on one pooled connection; rolls back when it throws. */
 async function inOneTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -115,7 +116,7 @@ export function postgresContext(url: string): PostgresContext {
   pool.on('error', () => undefined);
   let closed = false;
   const assertOpen = (operation: string) => {
-    if (closed) throw new OpenNoticeError('STORE_FAILED', `${operation}: the store is closed`, { location });
+    if (closed) throw new OpenNoticeError('STORE_FAILED', `${operation}: the store is closed`, { file: location });
   };
   return {
     pool,
@@ -134,7 +135,12 @@ export function postgresContext(url: string): PostgresContext {
         try {
           return await inOneTransaction(pool, work);
         } catch (error) {
-          if (attempt < deadlockAttempts && (error as { code?: unknown }).code === deadlockDetected) continue;
+          if (attempt < deadlockAttempts && (error as { code?: unknown }).code === deadlockDetected) {
+            // A short random pause: retried at once, the two sides can take their first locks in
+            // the same race again and deadlock again.
+            await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+            continue;
+          }
           throw postgresStoreError(location, `${operation} failed`, error);
         }
       }

@@ -38,8 +38,7 @@ function keyArrays(keys: readonly FindingKey[]): [string[], string[], number[], 
 
 /**
  * Applies one run's results (call inside a transaction); see FindingStore.reconcileFindings.
- * Deviation from a literal replay of SQLite's loop: the same covered place twice in one batch
- * counts as one check (SQLite would count a miss for each copy).
+ * The same covered place twice in a batch counts twice, as the SQLite store's loop counts it.
  * @example await reconcileFindingsIn(client, 7, '2025-01-01T00:00:00Z', { found: [finding], covered: [] }) // { opened: 1, … }
  */
 export async function reconcileFindingsIn(
@@ -52,8 +51,10 @@ export async function reconcileFindingsIn(
   // The same finding twice in one batch is one finding: the last copy wins (in the first copy's place).
   const found = new Map<string, Finding>();
   for (const finding of input.found) found.set(keyText(finding), finding);
+  // Covered places that were not found, in batch order (repeats kept: each is a check).
+  const checks = input.covered.map(keyText).filter((key) => !found.has(key));
   const covered = new Map<string, CoveredCheck>();
-  for (const check of input.covered) if (!found.has(keyText(check)) && !covered.has(keyText(check))) covered.set(keyText(check), check);
+  for (const check of input.covered) if (!found.has(keyText(check))) covered.set(keyText(check), check);
   const keys = [...found.values(), ...covered.values()];
   if (keys.length === 0) return counts;
 
@@ -90,26 +91,33 @@ export async function reconcileFindingsIn(
 
   const closedAt = input.closedAt ?? defaultClosedAt;
   const closeAfterMisses = input.closeAfterMisses ?? 1;
-  const missedIds: number[] = [];
-  const closing: Array<{ id: number; misses: number }> = [];
-  for (const key of covered.keys()) {
+  const addedMisses = new Map<number, number>();
+  const closing: Array<{ id: number; misses: number; missedThisRun: number }> = [];
+  for (const key of checks) {
     const row = existing.get(key);
     if (row?.status !== 'open') continue;
-    const misses = row.misses + 1;
-    missedIds.push(row.id);
-    if (misses < closeAfterMisses) {
+    row.misses++;
+    addedMisses.set(row.id, (addedMisses.get(row.id) ?? 0) + 1);
+    if (row.misses < closeAfterMisses) {
       events.push({ finding: row.id, event: 'missed', at: closedAt });
       counts.missed++;
-    } else {
-      closing.push({ id: row.id, misses });
-      events.push({ finding: row.id, event: 'closed', at: closedAt });
-      counts.closed++;
+      continue;
     }
+    // A repeat of this place later in the batch sees the finding closed, as in SQLite's loop.
+    row.status = 'closed';
+    closing.push({ id: row.id, misses: row.misses, missedThisRun: addedMisses.get(row.id)! - 1 });
+    events.push({ finding: row.id, event: 'closed', at: closedAt });
+    counts.closed++;
   }
 
   const insertedIds = await insertFindings(client, runId, inserts);
   await updateFindings(client, runId, updates);
-  if (missedIds.length > 0) await client.query('UPDATE findings SET misses = misses + 1 WHERE id = ANY($1::bigint[])', [missedIds]);
+  if (addedMisses.size > 0) {
+    await client.query('UPDATE findings f SET misses = f.misses + m.added FROM unnest($1::bigint[], $2::int[]) AS m(id, added) WHERE f.id = m.id', [
+      [...addedMisses.keys()],
+      [...addedMisses.values()],
+    ]);
+  }
   await closeFindings(client, runId, closing, closedAt);
   await client.query(
     `INSERT INTO finding_events (finding_id, run_id, event, at)
@@ -167,10 +175,17 @@ async function updateFindings(client: pg.PoolClient, runId: number, updates: Rea
  * Closes findings whose miss streak reached the limit. Their closed_at is when the streak
  * began: the oldest of the streak's earlier `missed` events (the misses counter resets whenever
  * a finding is seen again, so the newest misses-1 'missed' events are this streak), or
- * `closedAt` when this check is the whole streak.
+ * `closedAt` when this check is the whole streak. Misses logged earlier in this same batch are
+ * the newest of them and dated `closedAt`; only the rest are looked up.
  */
-async function closeFindings(client: pg.PoolClient, runId: number, closing: ReadonlyArray<{ id: number; misses: number }>, closedAt: string): Promise<void> {
+async function closeFindings(
+  client: pg.PoolClient,
+  runId: number,
+  closing: ReadonlyArray<{ id: number; misses: number; missedThisRun: number }>,
+  closedAt: string,
+): Promise<void> {
   if (closing.length === 0) return;
+  const lookUp = closing.filter((entry) => entry.misses - 1 > entry.missedThisRun);
   const streakStarts = await client.query<{ id: number; at: string }>(
     `SELECT DISTINCT ON (e.finding_id) e.finding_id AS id, e.at
       FROM (SELECT finding_id, at, row_number() OVER (PARTITION BY finding_id ORDER BY id DESC) AS newest
@@ -178,7 +193,7 @@ async function closeFindings(client: pg.PoolClient, runId: number, closing: Read
       JOIN unnest($1::bigint[], $2::int[]) AS s(id, earlier) ON s.id = e.finding_id
       WHERE e.newest <= s.earlier
       ORDER BY e.finding_id, e.newest DESC`,
-    [closing.map((entry) => entry.id), closing.map((entry) => entry.misses - 1)],
+    [lookUp.map((entry) => entry.id), lookUp.map((entry) => entry.misses - 1 - entry.missedThisRun)],
   );
   const began = new Map(streakStarts.rows.map((row) => [row.id, row.at]));
   await client.query(

@@ -6,12 +6,7 @@
 import type { NotifiableFinding } from '../../core/records.ts';
 import type { IspAttributionStore, IspRecord } from '../roles/isp-attribution.ts';
 import type { PostgresContext } from './database.ts';
-import { byAddressAndPort, notifiableFindingOf, toRecord } from './rows.ts';
-
-/** The last of each key: what upserting one by one would leave (ON CONFLICT cannot touch one row twice in a statement). */
-function lastByKey<T>(items: readonly T[], key: (item: T) => string | number): T[] {
-  return [...new Map(items.map((item) => [key(item), item])).values()];
-}
+import { byAddressAndPort, lastByKey, notifiableFindingOf, toRecord } from './rows.ts';
 
 /** @example await postgresIspAttributionStore(context).listNotifiableFindings({ ispId: 'example-isp', status: 'open' }) */
 export function postgresIspAttributionStore({ use, transaction }: PostgresContext): IspAttributionStore {

@@ -85,7 +85,7 @@ describe('PostgreSQL migrations', { timeout: 120_000 }, () => {
       assert.ok(error instanceof OpenNoticeError);
       assert.equal(error.code, 'STORE_FAILED');
       assert.match(error.message, /schema version 12 is newer/);
-      assert.equal(error.context.location, url);
+      assert.equal(error.context.file, url);
       assert.doesNotMatch(JSON.stringify(error.context), /hunter2/);
       return true;
     });

@@ -32,7 +32,7 @@ export async function applyPostgresMigrations(client: pg.ClientBase, migrations:
       throw new OpenNoticeError(
         'STORE_FAILED',
         `database schema version ${current} is newer than this opennotice understands (${newestKnown}); use a newer opennotice to open it`,
-        { location },
+        { file: location },
       );
     }
     const applied: number[] = [];

@@ -15,6 +15,7 @@ import { postgresInventoryStore } from './inventory.ts';
 import { postgresIspAttributionStore } from './isp-attribution.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
+import { postgresMonitoringStore } from './monitoring.ts';
 import { postgresOutboxStore } from './outbox.ts';
 import { postgresReportStore } from './reports.ts';
 import { postgresRunStore } from './runs.ts';
@@ -68,6 +69,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresDashboardFindingStore(context),
     ...postgresAddressCheckStore(context),
     ...postgresOptOutStore(context),
+    ...postgresMonitoringStore(context),
     location: context.location,
     close: () => context.close(),
   };
@@ -76,13 +78,14 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const pending = new Proxy(
     {},
     {
-      // Not thenable (a Promise resolving to the store must not mistake it for one).
+      // Not thenable (a Promise resolving to the store must not mistake it for one), and not
+      // what JSON.stringify or util.inspect look for.
       get: (_target, name) =>
-        typeof name === 'symbol' || name === 'then'
+        typeof name === 'symbol' || ['then', 'toJSON', 'constructor', 'inspect'].includes(name)
           ? undefined
           : () =>
               context.use(name, async () => {
-                throw new OpenNoticeError('STORE_FAILED', `${name}: not implemented by the PostgreSQL store yet`, { location: context.location });
+                throw new OpenNoticeError('STORE_FAILED', `${name}: not implemented by the PostgreSQL store yet`, { file: context.location });
               }),
     },
   );

@@ -32,3 +32,13 @@ export function notifiableFindingOf<T extends NotifiableFinding = NotifiableFind
   // The values are the same kinds SQLite returns (numbers, text, null): only the static type differs.
   return sqliteNotifiableFindingOf<T>(row as SqlRow);
 }
+
+/**
+ * The last item of each key, in the order keys first appear: what upserting the items one by
+ * one would leave. A multi-row `INSERT … ON CONFLICT DO UPDATE` cannot touch one row twice, so
+ * batches are merged with this first.
+ * @example lastByKey([{ id: 'a', v: 1 }, { id: 'b', v: 2 }, { id: 'a', v: 3 }], (x) => x.id) // [{ id: 'a', v: 3 }, { id: 'b', v: 2 }]
+ */
+export function lastByKey<T>(items: readonly T[], key: (item: T) => string | number): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}

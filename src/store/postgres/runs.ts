@@ -24,7 +24,7 @@ function toRunRow(row: PgRow): RunRow {
 export async function runStartedAt(db: Queryable, location: string, runId: number): Promise<string> {
   const result = await db.query<{ started_at: string }>('SELECT started_at FROM runs WHERE id = $1', [runId]);
   const row = result.rows[0];
-  if (!row) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { location });
+  if (!row) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { file: location });
   return row.started_at;
 }
 
@@ -59,7 +59,7 @@ export function postgresRunStore({ location, use }: PostgresContext): RunStore {
           JSON.stringify(finish.counts),
           runId,
         ]);
-        if (result.rowCount === 0) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { location });
+        if (result.rowCount === 0) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { file: location });
       }),
 
     listRuns: () => use('listRuns', async (db) => (await db.query(`SELECT ${runColumns} FROM runs ORDER BY id`)).rows.map(toRunRow)),

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
 import type { UpsertCounts, VulnerabilityCounts, VulnerabilityStore, VulnerabilityWrites } from '../roles/vulnerabilities.ts';
 import type { PostgresContext, Queryable } from './database.ts';
-import type { PgRow } from './rows.ts';
+import { lastByKey, type PgRow } from './rows.ts';
 
 /**
  * Keys of the transaction advisory locks that make "two updates never interleave" true across
@@ -50,11 +50,6 @@ async function readVulnerabilityCopies(client: pg.PoolClient, cveIds: readonly s
     [...new Set(cveIds)],
   ]);
   return result.rows.map((row) => JSON.parse(row.record) as VulnerabilityRecord);
-}
-
-/** The last of each key: what upserting them one by one would leave (ON CONFLICT cannot touch one row twice in a statement). */
-function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
-  return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
 /** Upsert copies by (cve_id, source) and merged records by cve_id (inside the transaction). */

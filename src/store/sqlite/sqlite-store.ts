@@ -16,6 +16,7 @@ import { sqliteInventoryStore } from './inventory.ts';
 import { sqliteIspAttributionStore } from './isp-attribution.ts';
 import { sqliteIspPortalStore } from './isp-portal.ts';
 import { applyMigrations } from './migrate.ts';
+import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteOutboxStore } from './outbox.ts';
 import { sqliteReportStore } from './reports.ts';
@@ -59,6 +60,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteDashboardFindingStore(context),
     ...sqliteAddressCheckStore(context),
     ...sqliteOptOutStore(context),
+    ...sqliteMonitoringStore(context),
     location: file,
     close: async () => {
       if (db.isOpen) db.close();
