@@ -9,7 +9,7 @@
  * execs in place: the child we hold is the postmaster itself and our signals reach it.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,16 @@ export interface PostgresServer {
   logFile: string;
   /** Stops the server (fast shutdown, then SIGKILL if it lingers) and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+export interface PostgresServerOptions {
+  port?: number;
+  /**
+   * Addresses to listen on besides 127.0.0.1, with the networks trusted from them: a test
+   * network's bridge address, so that "machines" in its namespaces reach the server
+   * (test/support/test-network.ts). Only addresses the test set-up made.
+   */
+  alsoListen?: { address: string; trustedNetwork: string };
 }
 
 /** The highest installed major version's server programs, e.g. /usr/lib/postgresql/15/bin. */
@@ -123,7 +133,7 @@ async function waitUntilAccepting(child: ChildProcess, port: number, logFile: st
  * after(() => server.stop())
  * const store = await openPostgresStore(await server.createDatabase())
  */
-export async function startPostgres(options: { port?: number } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const binaries = postgresBinaries();
   const folder = mkdtempSync(join(tmpdir(), 'opennotice-postgres-'));
   const data = join(folder, 'data');
@@ -176,12 +186,16 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
       const detail = error instanceof Error ? ((error as { stderr?: string }).stderr ?? error.message) : String(error);
       throw new Error(`initdb failed: ${detail.trim()}`);
     }
+    if (options.alsoListen) {
+      // initdb trusts loopback only; the test network's hosts are trusted too (nothing else can reach it).
+      appendFileSync(join(data, 'pg_hba.conf'), `host all all ${options.alsoListen.trustedNetwork} trust\n`);
+    }
     const port = options.port ?? (await freeLoopbackPort());
     const [postgres, postgresArgs] = unprivileged(join(binaries, 'postgres'), [
       '-D',
       data,
       '-c',
-      'listen_addresses=127.0.0.1',
+      `listen_addresses=${['127.0.0.1', ...(options.alsoListen ? [options.alsoListen.address] : [])].join(',')}`,
       '-c',
       `port=${port}`,
       '-c',
