@@ -173,7 +173,7 @@ async function idRange(
   let low = extent.low ?? 1;
   let high = (extent.high ?? 0) + 1;
   if (query.month !== undefined) {
-    // findings_by_first_seen_id (first_seen) INCLUDE (id, migration 012): the month's stretch,
+    // findings_by_first_seen_id (first_seen) INCLUDE (id), migration 012: the month's stretch,
     // index-only. OFFSET 0 keeps PostgreSQL from turning min/max into a walk of the primary key
     // filtered by month, which reads every finding outside the month first (1 s against 40 ms
     // on two million findings).

@@ -1,8 +1,8 @@
 /**
  * The ISP portal's reads in PostgreSQL. Each page starts from the attribution rows, whose
  * copies of the finding's kind, status and closing time (kept by triggers, migration 007) let
- * one index range answer the filters in id order: the (isp_id, …, finding_id) indexes of
- * migration 012 — PostgreSQL's indexes, unlike SQLite's, are not ordered by the row id within
+ * one index range answer the filters in id order: the (isp_id, …, finding_id) indexes of the
+ * same migration — PostgreSQL's indexes, unlike SQLite's, are not ordered by the row id within
  * a key, so the id is their last column. A page of an ISP with a million findings then costs
  * the same as a page of an ISP with ten. Counts come from the trigger-kept isp_finding_counts.
  */
