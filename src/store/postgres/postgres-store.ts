@@ -4,7 +4,6 @@
  * several survey workers and the web server share one database, and tables reach tens of
  * millions of rows (docs/deployment.md "PostgreSQL store").
  */
-import { OpenNoticeError } from '../../core/errors.ts';
 import type { Store } from '../store.ts';
 import { postgresCredentialAuditStore } from './credential-audit.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
@@ -48,7 +47,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     await context.close();
     throw postgresStoreError(context.location, 'cannot prepare the database schema', error);
   }
-  const implemented = {
+  const store: Store = {
     ...postgresRunStore(context),
     ...postgresInventoryStore(context),
     ...postgresFindingStore(context),
@@ -73,21 +72,5 @@ export async function openPostgresStore(url: string): Promise<Store> {
     location: context.location,
     close: () => context.close(),
   };
-  // While the roles are being written (issue 14), a role method not implemented yet fails
-  // clearly instead of being undefined. Removed once every role group is spread above.
-  const pending = new Proxy(
-    {},
-    {
-      // Not thenable (a Promise resolving to the store must not mistake it for one), and not
-      // what JSON.stringify or util.inspect look for.
-      get: (_target, name) =>
-        typeof name === 'symbol' || ['then', 'toJSON', 'constructor', 'inspect'].includes(name)
-          ? undefined
-          : () =>
-              context.use(name, async () => {
-                throw new OpenNoticeError('STORE_FAILED', `${name}: not implemented by the PostgreSQL store yet`, { file: context.location });
-              }),
-    },
-  );
-  return Object.assign(Object.create(pending) as object, implemented) as Store;
+  return store;
 }
