@@ -178,7 +178,15 @@ export async function addWebExtras(store: Store, options: WebExtrasOptions): Pro
     });
   }
   step(`feedback on ${feedback.length} findings of ${ispId}`);
+  return createBenchAccounts(store, ispId);
+}
 
+/**
+ * The web benchmarks' users: an operator, and an ISP user of `ispId` with an API token; fresh
+ * random passwords each run.
+ * @example const accounts = await createBenchAccounts(store, 'isp-03')
+ */
+export async function createBenchAccounts(store: Store, ispId: string): Promise<WebBenchAccounts> {
   const createdAt = '2026-01-01T00:00:00.000Z';
   const operator = { name: 'bench-operator', password: randomBytes(18).toString('base64url') };
   const isp = { name: `noc@${ispId}`, password: randomBytes(18).toString('base64url'), ispId };

@@ -3,7 +3,7 @@
 // app's handler. Time is kept per request URL; the parent asks for a URL's figures over IPC
 // (which also clears them), for the longest event-loop stall since it last asked, and says
 // when to stop.
-//   node bench/_web-server.ts FILE
+//   node bench/_web-server.ts FILE|URL   (the store: a SQLite file or a postgres:// URL)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/server/app.ts';
 import { listen } from '../src/server/listen.ts';
@@ -34,7 +34,7 @@ export function percentile(sorted: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))]!;
 }
 
-async function main(file: string): Promise<void> {
+async function main(location: string): Promise<void> {
   // Errors can still come in while stopping (a background recount on a closing store): the parent no longer listens then.
   const send = (message: FromServer) => {
     if (process.connected) process.send!(message);
@@ -42,7 +42,7 @@ async function main(file: string): Promise<void> {
   // The longest time the event loop could not answer anything (a request waits at least that long).
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  const store = await openStore(file);
+  const store = await openStore(location);
   const samples = new Map<string, number[]>();
   const inFlight = new Set<{ url: string; started: number }>();
   const app = buildApp({

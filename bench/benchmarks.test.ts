@@ -171,6 +171,20 @@ const benchmarks: ExpectedBenchmark[] = [
     targets: [{ name: 'web_worst_p95_ms' }],
     timeoutMs: 120_000,
   },
+  {
+    name: 'scale',
+    figures: [
+      // One row per worker count: workers, seconds, targets/s, ratio, connections/s per worker, CPU, shards, findings.
+      line(` +1 +${number} +${number} +1\\.00× +\\d+ of \\d+ +\\d+% +\\d+ +\\d+ \\(same\\)`),
+      line(` +4 +${number} +${number} +${number}× +\\d+ of \\d+ +(\\d+% ){3}\\d+% +(\\d+ ){3}\\d+ +\\d+ \\((same|DIFFERENT)\\)`),
+      line(` +through the store \\(survey saving stage\\): ${number} s, \\d+ rows/s`),
+      line(` +psql \\\\copy into bare tables: +${number} s, \\d+ rows/s .*`),
+      line(` +cold /dashboard: 200, server ${number} ms .*`),
+      line(` +portal findings +${number} +${number} +${number} .*`),
+    ],
+    targets: [{ name: 'scale_2_workers' }, { name: 'scale_4_workers' }, { name: 'pg_write_vs_copy' }, { name: 'pg_dashboard_p95_ms' }],
+    timeoutMs: 240_000,
+  },
 ];
 
 interface ChildResult {

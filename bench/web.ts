@@ -6,17 +6,14 @@
 // (10 connections, fixed duration) and prints, per endpoint, the server-side p50/p95 (the
 // handler's own time), requests/s and the client's latency, against the target p95 < 300 ms.
 // Prints figures; asserts nothing. Loopback only. `--small`: 2,000 findings, 1 s per endpoint.
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/open-store.ts';
 import { fillBenchStore } from './_fill-store.ts';
 import { coldBreakdown } from './_web-cold.ts';
 import { addWebExtras } from './_web-fill.ts';
-import type { FromServer, ServerTimes, ToServer } from './_web-server.ts';
+import { autocannon, type Endpoint, logIn, ms, reconnectRate, type ServerChild, startServerChild, tableHeader, tableRow } from './_web-driver.ts';
 import type { BenchmarkOptions } from './_benchmark.ts';
 import { printTarget } from './_target.ts';
 
@@ -40,140 +37,6 @@ function fullSizes(args: readonly string[]): WebSizes {
   };
 }
 
-/** The part of autocannon's programmatic API used here (the package ships no types). */
-interface CannonResult {
-  requests: { average: number; total: number };
-  throughput: { average: number };
-  latency: { p50: number; p97_5: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-type Cannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  timeout: number;
-  reconnectRate: number;
-  headers?: Record<string, string>;
-}) => Promise<CannonResult>;
-/**
- * The server closes a keep-alive connection after 1000 requests (listen.ts) and answers 503 to
- * anything a client still sends on it; autocannon would keep sending, so it reconnects first.
- */
-const reconnectRate = 900;
-const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
-
-interface Endpoint {
-  name: string;
-  path: string;
-  as: 'operator' | 'isp' | 'token' | 'public';
-}
-
-/** A started server child and a way to ask it for a URL's handler times. */
-interface ServerChild {
-  url: string;
-  times(url: string): Promise<ServerTimes>;
-  /** The longest event-loop stall (ms) since the last call. */
-  stall(): Promise<number>;
-  errors: string[];
-  stop(): Promise<void>;
-}
-
-async function startServerChild(file: string): Promise<ServerChild> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./_web-server.ts', import.meta.url)), [file], {
-    execArgv: ['--disable-warning=ExperimentalWarning'],
-    stdio: 'inherit',
-  });
-  const errors: string[] = [];
-  const waiting: Array<(message: FromServer) => void> = [];
-  child.on('message', (message: FromServer) => {
-    if (message.type === 'error') errors.push(message.line);
-    else waiting.shift()?.(message);
-  });
-  const next = () =>
-    new Promise<FromServer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the server child did not answer within 60 s')), 60_000);
-      waiting.push((message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-    });
-  const listening = await next();
-  if (listening.type !== 'listening') throw new Error('unexpected first message from the server child');
-  return {
-    url: listening.url,
-    errors,
-    async times(url) {
-      const answer = next();
-      child.send({ type: 'times', url } satisfies ToServer);
-      const message = await answer;
-      if (message.type !== 'times') throw new Error('unexpected message from the server child');
-      return message.times;
-    },
-    async stall() {
-      const answer = next();
-      child.send({ type: 'stall' } satisfies ToServer);
-      const message = await answer;
-      if (message.type !== 'stall') throw new Error('unexpected message from the server child');
-      return message.maxMs;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill();
-          resolve();
-        }, 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.send({ type: 'stop' } satisfies ToServer);
-      }),
-  };
-}
-
-/** Logs in through the form like a browser (CSRF cookie and field), returns the Cookie header of the session. */
-async function logIn(base: string, name: string, password: string): Promise<string> {
-  const form = await fetch(`${base}/login`);
-  const cookies = (list: string[]) =>
-    list
-      .filter((line) => !/Max-Age=0/i.test(line))
-      .map((line) => line.split(';')[0]!)
-      .join('; ');
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const answer = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookies(form.headers.getSetCookie()), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ name, password, csrf }).toString(),
-  });
-  if (answer.status !== 303) throw new Error(`login of ${name} answered ${answer.status}`);
-  return cookies(answer.headers.getSetCookie());
-}
-
-const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
-const statusProblems = (result: CannonResult) =>
-  [
-    ...Object.entries(result.statusCodeStats)
-      .filter(([code]) => !code.startsWith('2'))
-      .map(([code, { count }]) => `${count} × ${code}`),
-    ...(result.errors ? [`${result.errors} errors`] : []),
-    ...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
-  ].join(', ');
-
-const tableHeader = `${'endpoint'.padEnd(34)} ${'req/s'.padStart(7)} ${'server p50'.padStart(11)} ${'server p95'.padStart(11)} ${'server max'.padStart(11)} ${'client p50'.padStart(11)} ${'client p97.5'.padStart(13)} ${'KiB/answer'.padStart(11)} ${'loop stall'.padStart(11)}  p95 < ${targetP95Ms} ms`;
-const tableRow = (name: string, result: CannonResult, times: ServerTimes, stallMs: number) => {
-  const problems = [
-    result.non2xx + result.errors + result.timeouts > 0 ? statusProblems(result) : '',
-    times.pending > 0 ? `${times.pending} still unanswered at the end` : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-  const kib = result.throughput.average / Math.max(1, result.requests.average) / 1024;
-  return `${name.padEnd(34)} ${result.requests.average.toFixed(0).padStart(7)} ${ms(times.p50).padStart(11)} ${ms(times.p95).padStart(11)} ${ms(times.max).padStart(11)} ${ms(result.latency.p50).padStart(11)} ${ms(result.latency.p97_5).padStart(13)} ${kib.toFixed(1).padStart(11)} ${ms(stallMs).padStart(11)}  ${times.p95 < targetP95Ms ? 'yes' : 'NO'}${problems ? `  (${problems})` : ''}`;
-};
 /**
  * Every main page and API call under load; ends with `target: web_worst_p95_ms` (the highest
  * server-side p95 of all the endpoints driven, the runs under store changes included).
@@ -256,10 +119,10 @@ export async function run(options: BenchmarkOptions): Promise<void> {
     const report = (name: string, { result, times, stallMs }: Awaited<ReturnType<typeof drive>>) => {
       if (!(times.p95 < targetP95Ms)) missed.push(name);
       p95s.push(times.p95);
-      process.stdout.write(`${tableRow(name, result, times, stallMs)}\n`);
+      process.stdout.write(`${tableRow(name, result, times, stallMs, targetP95Ms)}\n`);
     };
 
-    process.stdout.write(`\n${tableHeader}\n`);
+    process.stdout.write(`\n${tableHeader(targetP95Ms)}\n`);
     for (const endpoint of endpoints) report(endpoint.name, await drive(endpoint, connections));
 
     // Every ISP feedback (like any store change) makes the figures stale: the dashboard must
