@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { importFeedFile } from '../src/assess/firmware/feeds/import.ts';
 import { OpenNoticeError } from '../src/core/errors.ts';
 import { startDistributedSurvey, watchDistributedSurvey } from '../src/distributed/coordinator.ts';
-import { openShardQueue } from '../src/distributed/shard-queue.ts';
+import { openShardQueue, type ShardQueue } from '../src/distributed/shard-queue.ts';
 import type { LabProcess } from '../src/lab/lab-child-process.ts';
 import { shippedProtocols } from '../src/protocols/registry.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -124,41 +124,39 @@ export async function runWithWorkers(postgres: PostgresServer, lab: LabProcess, 
   const url = await postgres.createDatabase();
   const store = await openStore(url);
   const processes: WorkerProcess[] = [];
+  let queue: ShardQueue | undefined;
+  // Workers are processes of their own: they are stopped first, whatever failed, then the queue and store closed.
   try {
     await importFeedFile(store, lab.feedFile);
-    const queue = await openShardQueue({ url, monitorSeconds: 2 });
-    try {
-      for (let index = 0; index < workers; index++) processes.push(startWorker(url, options.rate));
-      await Promise.all(processes.map(waitUntilWaiting));
-      const cpuBefore = processes.map((worker) => cpuSecondsOf(worker.child.pid));
-      const deps = { store, queue, protocols: shippedProtocols, firmware: () => loadFirmwareAssessor(store) };
-      const started = performance.now();
-      const { runId } = await startDistributedSurvey(options.request, { shards: options.shards }, deps);
-      const result = await watchDistributedSurvey(runId, deps, { signal: AbortSignal.timeout(options.runBoundMs), pollMs: 100 });
-      const seconds = (performance.now() - started) / 1000;
-      const cpuShare = processes.map((worker, index) => (cpuSecondsOf(worker.child.pid) - cpuBefore[index]!) / seconds);
-      if (result.status !== 'completed')
-        throw new OpenNoticeError('QUEUE_FAILED', `the run with ${workers} workers ended ${result.status}`, { progress: result.progress });
-      const counts = (await store.getRun(runId))?.counts ?? {};
-      const targets = counts.targets ?? 0;
-      return {
-        workers,
-        seconds,
-        targets,
-        openPorts: counts.openPorts ?? 0,
-        services: counts.services ?? 0,
-        attempts: counts.attempts ?? 0,
-        targetsPerSecond: targets / seconds,
-        shardsPerWorker: processes.map((worker) => (worker.output().match(/: done, \d+ targets/g) ?? []).length),
-        cpuSharePerWorker: cpuShare,
-        findings: await findingsOf(store),
-      };
-    } finally {
-      await stopWorkers(processes);
-      await queue.close();
-    }
+    queue = await openShardQueue({ url, monitorSeconds: 2 });
+    for (let index = 0; index < workers; index++) processes.push(startWorker(url, options.rate));
+    await Promise.all(processes.map(waitUntilWaiting));
+    const cpuBefore = processes.map((worker) => cpuSecondsOf(worker.child.pid));
+    const deps = { store, queue, protocols: shippedProtocols, firmware: () => loadFirmwareAssessor(store) };
+    const started = performance.now();
+    const { runId } = await startDistributedSurvey(options.request, { shards: options.shards }, deps);
+    const result = await watchDistributedSurvey(runId, deps, { signal: AbortSignal.timeout(options.runBoundMs), pollMs: 100 });
+    const seconds = (performance.now() - started) / 1000;
+    const cpuShare = processes.map((worker, index) => (cpuSecondsOf(worker.child.pid) - cpuBefore[index]!) / seconds);
+    if (result.status !== 'completed')
+      throw new OpenNoticeError('QUEUE_FAILED', `the run with ${workers} workers ended ${result.status}`, { progress: result.progress });
+    const counts = (await store.getRun(runId))?.counts ?? {};
+    const targets = counts.targets ?? 0;
+    return {
+      workers,
+      seconds,
+      targets,
+      openPorts: counts.openPorts ?? 0,
+      services: counts.services ?? 0,
+      attempts: counts.attempts ?? 0,
+      targetsPerSecond: targets / seconds,
+      shardsPerWorker: processes.map((worker) => (worker.output().match(/: done, \d+ targets/g) ?? []).length),
+      cpuSharePerWorker: cpuShare,
+      findings: await findingsOf(store),
+    };
   } finally {
     await stopWorkers(processes);
+    await queue?.close();
     await store.close();
   }
 }
