@@ -72,17 +72,16 @@ function createPersister(options: DarknetRunOptions, runId: number, summary: Dar
   const thresholds = loadAttackThresholds();
   return {
     async persist(windows: readonly DarknetWindow[], inputs: readonly DarknetInput[] = [], attacks: readonly DarknetAttack[] = []): Promise<void> {
-      const merged: DarknetWindow[] = [];
       for (const window of windows) {
-        const stored = await options.store.getDarknetWindow(window);
-        merged.push(stored ? mergeWindows(stored, window) : window);
         if (window.periodSeconds === 3600) summary.windows.hours++;
         else summary.windows.days++;
       }
       const changes = await attackChanges(options.store, attacks, thresholds);
       const qualified = changes.add.filter((attack) => attack.qualified).length;
       summary.attacks += qualified;
-      await options.store.recordDarknetWindows(runId, merged, inputs, changes);
+      // The store merges each window with the stored one inside its write, where no other
+      // sensor's write can slip in between (reading it first here could lose that write).
+      await options.store.recordDarknetWindows(runId, windows, inputs, changes, mergeWindows);
       for (const window of windows) options.metrics?.windowWritten(window.periodSeconds);
       options.metrics?.attacksWritten(qualified);
       if (windows.length === 0) return;

@@ -1,6 +1,7 @@
 // The store persists; the domain decides (docs/store.md). So that no store implementation can
 // carry a domain decision of its own — or get one wrong — the modules under src/store/ import
-// values only from src/core/ (errors, records) and src/store/ itself, plus Node's built-ins.
+// values only from src/core/ (errors, records) and src/store/ itself, plus Node's built-ins and
+// the PostgreSQL client.
 // Type-only imports of record types from elsewhere are fine: they vanish at run time.
 // The conformance suites (conformance/) are test code, left out of the build: they may drive
 // the roles through the domain's own decisions (e.g. assess/firmware/feeds/upsert.ts).
@@ -11,6 +12,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const sourceRoot = fileURLToPath(new URL('..', import.meta.url));
+/** The packages a store implementation may import: its database's client. */
+const databaseDrivers = new Set(['pg']);
 
 /** Static imports and re-exports with their specifier lists, and dynamic imports. */
 const importStatement = /(?:^|[;\n])\s*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -55,7 +58,9 @@ test('store modules import values only from src/core/ and src/store/', () => {
   for (const file of files) {
     for (const specifier of valueImports(readFileSync(join(sourceRoot, file), 'utf8'))) {
       const path = target(file, specifier);
-      const allowed = path === undefined ? specifier.startsWith('node:') : path.startsWith('core/') || path.startsWith('store/');
+      // Packages: only a database driver (the PostgreSQL store's `pg`), never a domain library.
+      const allowed =
+        path === undefined ? specifier.startsWith('node:') || databaseDrivers.has(specifier) : path.startsWith('core/') || path.startsWith('store/');
       if (!allowed) offenders.push(`${file} imports ${specifier}`);
     }
   }

@@ -1,7 +1,7 @@
-/** Conformance of DarknetStore: windows replaced whole, capture files remembered, filtered reads. */
+/** Conformance of DarknetStore: windows replaced whole (or merged inside the write), capture files remembered, filtered reads. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { DarknetAttack } from '../../src/core/records.ts';
+import type { DarknetAttack, DarknetWindow } from '../../src/core/records.ts';
 import type { DarknetStore } from '../../src/store/roles/darknet.ts';
 import type { RunStore } from '../../src/store/roles/runs.ts';
 import { darknetWindow, scanner, startRun } from './fixtures.ts';
@@ -57,6 +57,26 @@ export function darknetStoreConformance(open: OpenStore<DarknetStore & RunStore>
           (await store.listDarknetSources()).map((row) => row.ip),
           ['192.0.2.9'],
         );
+      }));
+
+    test('with a merge, writers of one window at the same time each add their part and none is lost', () =>
+      withStore(open, async (store) => {
+        const runId = await startRun(store, '2026-01-13T00:00:00.000Z');
+        // A merge that keeps every part visible: packets add up, judged sources are kept side by side.
+        const merge = (stored: DarknetWindow, incoming: DarknetWindow): DarknetWindow => ({
+          ...stored,
+          packets: stored.packets + incoming.packets,
+          judged: [...stored.judged, ...incoming.judged],
+        });
+        const sensors = Array.from({ length: 8 }, (_, index) => darknetWindow(day1, 3600, index + 1, [scanner(`192.0.2.${index + 1}`, 10 + index)]));
+        await Promise.all(sensors.map((window) => store.recordDarknetWindows(runId, [window], [], undefined, merge)));
+        const stored = await store.getDarknetWindow({ darknet: '127.200.0.0/16', start: day1, periodSeconds: 3600 });
+        assert.equal(stored?.packets, 36, 'every sensor’s packets (1 + 2 + … + 8)');
+        assert.deepEqual(stored?.judged.map((source) => source.ip).sort(), sensors.map((window) => window.judged[0]!.ip).sort());
+        await store.recordDarknetWindows(runId, [darknetWindow(day1, 3600, 4), darknetWindow(day1, 3600, 5)], [], undefined, merge);
+        assert.equal((await store.listDarknetWindows())[0]?.packets, 45, 'two parts in one batch are merged in turn');
+        await store.recordDarknetWindows(runId, [darknetWindow(day1, 3600, 7)]);
+        assert.equal((await store.listDarknetWindows())[0]?.packets, 7, 'without a merge the window is replaced whole');
       }));
 
     test('windows are listed oldest first and filtered by darknet, period and time', () =>

@@ -9,6 +9,7 @@ import { optOuts } from './008-opt-outs.ts';
 import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
+import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   serviceDetection,
   deviceHistory,
   darknetAttacks,
+  dashboardIndexes,
 ];

@@ -4,7 +4,6 @@
  * several survey workers and the web server share one database, and tables reach tens of
  * millions of rows (docs/deployment.md "PostgreSQL store").
  */
-import { OpenNoticeError } from '../../core/errors.ts';
 import type { Store } from '../store.ts';
 import { postgresCredentialAuditStore } from './credential-audit.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
@@ -20,6 +19,11 @@ import { postgresOutboxStore } from './outbox.ts';
 import { postgresReportStore } from './reports.ts';
 import { postgresRunStore } from './runs.ts';
 import { postgresVulnerabilityStore } from './vulnerabilities.ts';
+import { postgresDarknetStore } from './darknet.ts';
+import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
+import { postgresIspPortalStore } from './isp-portal.ts';
+import { postgresOptOutStore } from './opt-outs.ts';
+import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
 
 /**
  * Opens a PostgreSQL store and migrates its database to the current schema (creating the
@@ -43,7 +47,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     await context.close();
     throw postgresStoreError(context.location, 'cannot prepare the database schema', error);
   }
-  const implemented = {
+  const store: Store = {
     ...postgresRunStore(context),
     ...postgresInventoryStore(context),
     ...postgresFindingStore(context),
@@ -54,25 +58,19 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresReportStore(context),
     ...postgresOutboxStore(context),
     ...postgresFeedbackStore(context),
+    ...postgresDarknetStore(context),
+    ...postgresWebUserStore(context),
+    ...postgresWebSessionStore(context),
+    ...postgresApiTokenStore(context),
+    ...postgresLoginFailureStore(context),
+    ...postgresIspPortalStore(context),
+    ...postgresDashboardFigureStore(context),
+    ...postgresDashboardFindingStore(context),
+    ...postgresAddressCheckStore(context),
+    ...postgresOptOutStore(context),
     ...postgresMonitoringStore(context),
     location: context.location,
     close: () => context.close(),
   };
-  // While the roles are being written (issue 14), a role method not implemented yet fails
-  // clearly instead of being undefined. Removed once every role group is spread above.
-  const pending = new Proxy(
-    {},
-    {
-      // Not thenable (a Promise resolving to the store must not mistake it for one), and not
-      // what JSON.stringify or util.inspect look for.
-      get: (_target, name) =>
-        typeof name === 'symbol' || ['then', 'toJSON', 'constructor', 'inspect'].includes(name)
-          ? undefined
-          : () =>
-              context.use(name, async () => {
-                throw new OpenNoticeError('STORE_FAILED', `${name}: not implemented by the PostgreSQL store yet`, { file: context.location });
-              }),
-    },
-  );
-  return Object.assign(Object.create(pending) as object, implemented) as Store;
+  return store;
 }

@@ -63,6 +63,12 @@ export interface DarknetInputRow {
 }
 
 /**
+ * How a stored window and a new record of the same window become one (the ingest passes
+ * darknet/merge-windows.ts's mergeWindows; the store only calls it). Pure and synchronous.
+ */
+export type DarknetWindowMerge = (stored: DarknetWindow, incoming: DarknetWindow) => DarknetWindow;
+
+/**
  * Storing and reading darknet windows.
  * @example
  * await store.recordDarknetWindows(runId, windows, [{ fingerprint, name: 'day.pcap', bytes, packets, readAt }])
@@ -75,6 +81,10 @@ export interface DarknetStore {
    * replaced whole, its judged sources too: merge first (darknet/ingest mergeWindows). DRDoS
    * attacks are written in the same transaction: `remove` first, then `add` (an attack with the
    * key of a stored one replaces it).
+   * With `merge`, a window already stored under the same key is read inside that transaction,
+   * while no other writer can change it, and replaced by `merge(stored, incoming)`: several
+   * sensors (or workers reading parts of one capture) writing one window at the same time each
+   * add their part, and none is lost.
    * Fails (STORE_FAILED) for an unknown run.
    */
   recordDarknetWindows(
@@ -82,6 +92,7 @@ export interface DarknetStore {
     windows: readonly DarknetWindow[],
     inputs?: readonly Omit<DarknetInputRow, 'runId'>[],
     attacks?: DarknetAttackChanges,
+    merge?: DarknetWindowMerge,
   ): Promise<void>;
   /** DRDoS attacks (and pieces at capture edges), oldest first (then by victim and protocol). */
   listDarknetAttacks(filter?: DarknetAttackFilter): Promise<DarknetAttack[]>;

@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { DarknetWindow } from '../../core/records.ts';
-import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey } from '../roles/darknet.ts';
+import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey, DarknetWindowMerge } from '../roles/darknet.ts';
 import type { DarknetSourceRow } from '../row-types.ts';
 import { readDarknetAttacks, writeDarknetAttacks } from './darknet-attacks.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
@@ -22,11 +22,11 @@ const sourceColumns = `s.ip, s.verdict, s.family, s.tool, s.packets, s.distinct_
 /** @example await sqliteDarknetStore(context).listDarknetWindows({ periodSeconds: 86400 }) */
 export function sqliteDarknetStore({ db, file, use }: SqliteContext): DarknetStore {
   return {
-    recordDarknetWindows: (runId, windows, inputs = [], attacks) =>
+    recordDarknetWindows: (runId, windows, inputs = [], attacks, merge) =>
       use('recordDarknetWindows', () =>
         inTransaction(db, () => {
           runStartedAt(db, file, runId);
-          writeDarknetWindows(db, runId, windows, inputs);
+          writeDarknetWindows(db, runId, windows, inputs, merge);
           if (attacks) writeDarknetAttacks(db, runId, attacks);
         }),
       ),
@@ -39,10 +39,16 @@ export function sqliteDarknetStore({ db, file, use }: SqliteContext): DarknetSto
 }
 
 /**
- * Insert or replace windows (call inside a transaction).
+ * Insert or replace windows (call inside a transaction), each merged with the stored one first when `merge` is given.
  * @example inTransaction(db, () => writeDarknetWindows(db, runId, [window]))
  */
-function writeDarknetWindows(db: DatabaseSync, runId: number, windows: readonly DarknetWindow[], inputs: readonly Omit<DarknetInputRow, 'runId'>[] = []): void {
+function writeDarknetWindows(
+  db: DatabaseSync,
+  runId: number,
+  windows: readonly DarknetWindow[],
+  inputs: readonly Omit<DarknetInputRow, 'runId'>[] = [],
+  merge?: DarknetWindowMerge,
+): void {
   const insertInput = db.prepare('INSERT OR REPLACE INTO darknet_inputs (fingerprint, name, bytes, packets, run_id, read_at) VALUES (?, ?, ?, ?, ?, ?)');
   for (const input of inputs) insertInput.run(input.fingerprint, input.name, input.bytes, input.packets, runId, input.readAt);
   const remove = db.prepare('DELETE FROM darknet_windows WHERE darknet = ? AND start = ? AND period_seconds = ?');
@@ -51,7 +57,10 @@ function writeDarknetWindows(db: DatabaseSync, runId: number, windows: readonly 
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertSource = db.prepare(`INSERT INTO darknet_sources (window_id, ip, verdict, family, tool, packets, distinct_destinations,
     top_ports, hits, first_seen, last_seen, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const window of windows) {
+  for (const incoming of windows) {
+    // BEGIN IMMEDIATE holds the write lock: the stored window cannot change between this read and the write.
+    const stored = merge ? readDarknetWindow(db, incoming) : undefined;
+    const window = stored && merge ? merge(stored, incoming) : incoming;
     remove.run(window.darknet, window.start, window.periodSeconds);
     const { lastInsertRowid } = insertWindow.run(
       runId,

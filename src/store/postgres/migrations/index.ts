@@ -10,6 +10,7 @@ import { optOuts } from './008-opt-outs.ts';
 import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
+import { dashboardIndexes } from './012-dashboard-indexes.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -28,4 +29,5 @@ export const postgresMigrations: readonly Migration[] = [
   serviceDetection,
   deviceHistory,
   darknetAttacks,
+  dashboardIndexes,
 ];
