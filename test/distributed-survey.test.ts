@@ -1,5 +1,5 @@
 // A distributed survey: a coordinator puts shards of one run on a real pg-boss queue (a real
-// PostgreSQL server on 127.0.0.1), worker processes survey them into one central store, and the
+// PostgreSQL server on 127.0.0.1), worker processes survey them into one central PostgreSQL store, and the
 // result is the one-process survey's. A worker killed with SIGKILL loses its shard to another
 // after the lease; an opt-out approved between shards is honoured by the next shard.
 import assert from 'node:assert/strict';
@@ -52,7 +52,6 @@ const runBoundMs = 150_000;
 let postgres: PostgresServer;
 let lab: LabProcess;
 let directory: string;
-let runsStarted = 0;
 /** The one-process survey of the lab every distributed run is compared with. */
 let reference: { findings: string[]; devices: string[] };
 
@@ -129,12 +128,11 @@ async function distributedRun(
   shards: number,
   work: (queueUrl: string, db: string, runId: number) => Promise<void>,
 ): Promise<{ store: Store; result: DistributedResult; queue: ShardQueue }> {
-  // The central store is one SQLite file (WAL) the worker processes share: main's PostgreSQL
-  // store lacks the opt-out role still (branch pg-b has it; with it, `db = queueUrl =
-  // await postgres.createDatabase()` passes too). The queue gets a database of its own per run,
-  // as each central store needs its own queue (run ids are the store's).
-  const db = join(directory, `run-${++runsStarted}.sqlite`);
-  const queueUrl = await postgres.createDatabase();
+  // The central store is PostgreSQL and the queue lives in the same database (pg-boss in its own
+  // schema), as docs/deployment.md describes; each run gets a database of its own, as each
+  // central store needs its own queue (run ids are the store's).
+  const db = await postgres.createDatabase();
+  const queueUrl = db;
   const store = await storeWithFeed(db);
   const queue = await openShardQueue({ url: queueUrl, monitorSeconds: 2 });
   const deps = { store, queue, protocols: shippedProtocols, firmware: () => loadFirmwareAssessor(store) };
@@ -214,17 +212,16 @@ async function cli(args: readonly string[], timeoutMs: number): Promise<{ code: 
 }
 
 test('on the command line: survey --distributed --detach enqueues, a worker surveys, --watch finishes the run', { timeout: 240_000 }, async () => {
-  const db = join(directory, `run-${++runsStarted}.sqlite`);
+  // The queue defaults to the --db URL when that is PostgreSQL.
+  const db = await postgres.createDatabase();
   await (await storeWithFeed(db)).close();
-  const queueUrl = await postgres.createDatabase();
+  const queueUrl = db;
   const limits = request.limits!;
   const started = await cli(
     [
       'survey',
       '--distributed',
       '--detach',
-      '--queue',
-      queueUrl,
       '--db',
       db,
       '--target',
@@ -266,7 +263,7 @@ test('on the command line: survey --distributed --detach enqueues, a worker surv
   assert.match(started.stderr, /256 addresses in 4 shards/);
   const worker = startWorkerProcess(queueUrl, db, ['--max-shards', '4']);
   try {
-    const watched = await cli(['survey', '--distributed', '--watch', String(runId), '--queue', queueUrl, '--db', db, '--json'], runBoundMs);
+    const watched = await cli(['survey', '--distributed', '--watch', String(runId), '--db', db, '--json'], runBoundMs);
     assert.equal(watched.code, 0, watched.stderr);
     const result = JSON.parse(watched.stdout) as DistributedResult;
     assert.equal(result.status, 'completed');
