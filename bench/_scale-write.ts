@@ -16,7 +16,7 @@ import type { HostSurveyResult } from '../src/survey/host-survey.ts';
 import { createSurveyWriter } from '../src/survey/persist.ts';
 
 const runFile = promisify(execFile);
-/** psql is a client: a minute is ample for a few hundred thousand rows, and a hung one must not hang the benchmark. */
+/** psql loads a few hundred thousand rows in seconds; a hung one must not hang the benchmark. */
 const psqlTimeoutMs = 300_000;
 
 export interface WriteRateFigures {
