@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { sameDeviceVersion } from '../../core/device-version.ts';
 import type { Device, DeviceIdentity, SoftwareComponent } from '../../core/records.ts';
+import { identityColumnValues } from '../row-mapping.ts';
 import type { DeviceFilter, DeviceRow, DeviceVersionRow } from '../roles/inventory.ts';
 import type { Queryable } from './database.ts';
 import { byAddressAndPort, type PgRow, toRecord } from './rows.ts';
@@ -15,22 +16,6 @@ import { byAddressAndPort, type PgRow, toRecord } from './rows.ts';
 const identityColumns = `vendor, model, device_type AS "deviceType", firmware_version AS "firmwareVersion", hardware_version AS "hardwareVersion",
   release_year AS "releaseYear", cpe, confidence, evidence, components, first_seen AS "firstSeen", last_seen AS "lastSeen",
   first_run_id AS "firstRunId", last_run_id AS "lastRunId"`;
-
-/** The identity's columns in table order: vendor … components. */
-function identityValues(identity: DeviceIdentity): unknown[] {
-  return [
-    identity.vendor ?? null,
-    identity.model ?? null,
-    identity.deviceType,
-    identity.firmwareVersion ?? null,
-    identity.hardwareVersion ?? null,
-    identity.releaseYear ?? null,
-    identity.cpe ?? null,
-    identity.confidence,
-    JSON.stringify(identity.evidence ?? []),
-    JSON.stringify(identity.components ?? []),
-  ];
-}
 
 type KeyFacts = Pick<DeviceIdentity, 'vendor' | 'model' | 'firmwareVersion' | 'hardwareVersion' | 'components'> & { version: number };
 
@@ -64,7 +49,7 @@ export async function writeDevices(client: pg.PoolClient, devices: readonly Devi
       await client.query(
         `UPDATE device_versions SET vendor = $1, model = $2, device_type = $3, firmware_version = $4, hardware_version = $5, release_year = $6,
           cpe = $7, confidence = $8, evidence = $9, components = $10, last_seen = $11, last_run_id = $12 WHERE ip = $13 AND version = $14`,
-        [...identityValues(identity), seenAt, runId, ip, version],
+        [...identityColumnValues(identity), seenAt, runId, ip, version],
       );
     } else {
       version = previous ? previous.version + 1 : 1;
@@ -72,7 +57,7 @@ export async function writeDevices(client: pg.PoolClient, devices: readonly Devi
         `INSERT INTO device_versions (ip, version, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence,
           evidence, components, first_seen, last_seen, first_run_id, last_run_id)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $14)`,
-        [ip, version, ...identityValues(identity), seenAt, runId],
+        [ip, version, ...identityColumnValues(identity), seenAt, runId],
       );
     }
     newest.set(ip, { ...identity, version });
@@ -85,7 +70,7 @@ export async function writeDevices(client: pg.PoolClient, devices: readonly Devi
           firmware_version = excluded.firmware_version, hardware_version = excluded.hardware_version,
           release_year = excluded.release_year, cpe = excluded.cpe, confidence = excluded.confidence, evidence = excluded.evidence,
           components = excluded.components, version = excluded.version, last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`,
-      [ip, ...identityValues(identity), version, seenAt, runId],
+      [ip, ...identityColumnValues(identity), version, seenAt, runId],
     );
   }
 }

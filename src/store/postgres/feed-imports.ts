@@ -1,25 +1,7 @@
 /** The feed import log in PostgreSQL (table `feed_imports`). */
-import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportRow, type FeedImportStore } from '../roles/feed-imports.ts';
+import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportStore } from '../roles/feed-imports.ts';
 import type { PostgresContext } from './database.ts';
-import type { PgRow } from './rows.ts';
-
-function toFeedImportRow(row: PgRow): FeedImportRow {
-  const entry: FeedImportRow = {
-    id: row.id as number,
-    file: row.file as string,
-    format: row.format as string,
-    startedAt: row.started_at as string,
-    finishedAt: row.finished_at as string,
-    read: row.read as number,
-    inserted: row.inserted as number,
-    updated: row.updated as number,
-    unchanged: row.unchanged as number,
-    skippedCount: row.skipped_count as number,
-    skipped: JSON.parse(row.skipped as string),
-  };
-  if (row.through !== null) entry.through = row.through as string;
-  return entry;
-}
+import { feedImportFromRow } from '../row-mapping.ts';
 
 /** @example await postgresFeedImportStore(context).listFeedImports({ format: 'nvd-api', limit: 1 }) */
 export function postgresFeedImportStore({ use }: PostgresContext): FeedImportStore {
@@ -59,7 +41,7 @@ export function postgresFeedImportStore({ use }: PostgresContext): FeedImportSto
             ${filter.limit !== undefined ? `LIMIT $${values.length}` : ''}`,
           values,
         );
-        return result.rows.map(toFeedImportRow);
+        return result.rows.map(feedImportFromRow);
       }),
   };
 }

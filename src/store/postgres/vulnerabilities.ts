@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
+import { kevFromRow, normalisedKev } from '../row-mapping.ts';
 import type { UpsertCounts, VulnerabilityCounts, VulnerabilityStore, VulnerabilityWrites } from '../roles/vulnerabilities.ts';
 import type { PostgresContext, Queryable } from './database.ts';
 import { lastByKey, type PgRow } from './rows.ts';
@@ -134,7 +135,7 @@ async function upsertKevRows(client: pg.PoolClient, entries: readonly KevEntry[]
       FROM kev WHERE cve_id = ANY($1::text[])`,
     [[...new Set(entries.map((entry) => entry.cveId))]],
   );
-  const current = new Map(stored.rows.map((row: PgRow) => [String(row.cve_id), JSON.stringify(toKev(row))]));
+  const current = new Map(stored.rows.map((row: PgRow) => [String(row.cve_id), JSON.stringify(kevFromRow(row))]));
   const writes = new Map<string, KevEntry>();
   for (const entry of entries) {
     const normalised = JSON.stringify(normalisedKev(entry));
@@ -174,40 +175,11 @@ async function upsertKevRows(client: pg.PoolClient, entries: readonly KevEntry[]
   return counts;
 }
 
-/** The entry with its properties in the order toKev builds them, for comparison. */
-function normalisedKev(entry: KevEntry): KevEntry {
-  const copy: KevEntry = {
-    cveId: entry.cveId,
-    vendorProject: entry.vendorProject,
-    product: entry.product,
-    vulnerabilityName: entry.vulnerabilityName,
-    dateAdded: entry.dateAdded,
-    knownRansomwareCampaignUse: entry.knownRansomwareCampaignUse,
-  };
-  if (entry.dueDate !== undefined) copy.dueDate = entry.dueDate;
-  if (entry.requiredAction !== undefined) copy.requiredAction = entry.requiredAction;
-  return copy;
-}
-
-function toKev(row: PgRow): KevEntry {
-  const entry: KevEntry = {
-    cveId: row.cve_id as string,
-    vendorProject: row.vendor_project as string,
-    product: row.product as string,
-    vulnerabilityName: row.vulnerability_name as string,
-    dateAdded: row.date_added as string,
-    knownRansomwareCampaignUse: row.known_ransomware as KevEntry['knownRansomwareCampaignUse'],
-  };
-  if (row.due_date !== null) entry.dueDate = row.due_date as string;
-  if (row.required_action !== null) entry.requiredAction = row.required_action as string;
-  return entry;
-}
-
 /** Every KEV entry, by CVE id. */
 async function listKevRows(db: Queryable): Promise<KevEntry[]> {
   const result = await db.query(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
     FROM kev ORDER BY cve_id`);
-  return result.rows.map(toKev);
+  return result.rows.map(kevFromRow);
 }
 
 /** Counts for `feeds status`. */

@@ -6,28 +6,13 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { sameDeviceVersion } from '../../core/device-version.ts';
 import type { Device, DeviceIdentity, SoftwareComponent } from '../../core/records.ts';
+import { identityColumnValues } from '../row-mapping.ts';
 import type { DeviceFilter, DeviceRow, DeviceVersionRow } from '../roles/inventory.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
 
 const identityColumns = `vendor, model, device_type AS deviceType, firmware_version AS firmwareVersion, hardware_version AS hardwareVersion,
   release_year AS releaseYear, cpe, confidence, evidence, components, first_seen AS firstSeen, last_seen AS lastSeen,
   first_run_id AS firstRunId, last_run_id AS lastRunId`;
-
-/** The identity's columns in table order: vendor … components. */
-function identityValues(identity: DeviceIdentity): SQLInputValue[] {
-  return [
-    identity.vendor ?? null,
-    identity.model ?? null,
-    identity.deviceType,
-    identity.firmwareVersion ?? null,
-    identity.hardwareVersion ?? null,
-    identity.releaseYear ?? null,
-    identity.cpe ?? null,
-    identity.confidence,
-    JSON.stringify(identity.evidence ?? []),
-    JSON.stringify(identity.components ?? []),
-  ];
-}
 
 /**
  * A writer for one batch (call inside a transaction): each device becomes a new version or
@@ -62,12 +47,12 @@ export function deviceWriter(db: DatabaseSync): (device: Device, runId: number, 
     let version: number;
     if (previous && sameDeviceVersion(storedKeyFacts(previous), identity)) {
       version = Number(previous.version);
-      touchVersion.run(...identityValues(identity), seenAt, runId, ip, version);
+      touchVersion.run(...identityColumnValues(identity), seenAt, runId, ip, version);
     } else {
       version = previous ? Number(previous.version) + 1 : 1;
-      insertVersion.run(ip, version, ...identityValues(identity), seenAt, seenAt, runId, runId);
+      insertVersion.run(ip, version, ...identityColumnValues(identity), seenAt, seenAt, runId, runId);
     }
-    upsertCurrent.run(ip, ...identityValues(identity), version, seenAt, seenAt, runId, runId);
+    upsertCurrent.run(ip, ...identityColumnValues(identity), version, seenAt, seenAt, runId, runId);
   };
 }
 

@@ -1,6 +1,7 @@
 /** The feed import log in SQLite (table `feed_imports`). */
 import type { DatabaseSync } from 'node:sqlite';
 import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportFilter, type FeedImportReport, type FeedImportRow, type FeedImportStore } from '../roles/feed-imports.ts';
+import { feedImportFromRow } from '../row-mapping.ts';
 import type { SqliteContext } from './database.ts';
 import type { SqlRow } from './rows.ts';
 
@@ -47,21 +48,5 @@ function listFeedImportRows(db: DatabaseSync, filter: FeedImportFilter = {}): Fe
     .prepare(`SELECT id, file, format, started_at, finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through
       FROM feed_imports ${where} ORDER BY id DESC ${limit}`)
     .all(...(filter.format !== undefined ? [filter.format] : [])) as SqlRow[];
-  return rows.map((row) => {
-    const entry: FeedImportRow = {
-      id: row.id as number,
-      file: row.file as string,
-      format: row.format as string,
-      startedAt: row.started_at as string,
-      finishedAt: row.finished_at as string,
-      read: row.read as number,
-      inserted: row.inserted as number,
-      updated: row.updated as number,
-      unchanged: row.unchanged as number,
-      skippedCount: row.skipped_count as number,
-      skipped: JSON.parse(row.skipped as string),
-    };
-    if (row.through !== null) entry.through = row.through as string;
-    return entry;
-  });
+  return rows.map(feedImportFromRow);
 }

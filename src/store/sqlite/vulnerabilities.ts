@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
+import { kevFromRow, normalisedKev } from '../row-mapping.ts';
 import type { UpsertCounts, VulnerabilityCounts, VulnerabilityStore, VulnerabilityWrites } from '../roles/vulnerabilities.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
 import type { SqlRow } from './rows.ts';
@@ -111,7 +112,7 @@ function upsertKevRows(db: DatabaseSync, entries: readonly KevEntry[], importedA
       required_action = excluded.required_action, known_ransomware = excluded.known_ransomware, imported_at = excluded.imported_at`);
   for (const entry of entries) {
     const stored = select.get(entry.cveId) as SqlRow | undefined;
-    if (stored && JSON.stringify(toKev(stored)) === JSON.stringify(normalisedKev(entry))) {
+    if (stored && JSON.stringify(kevFromRow(stored)) === JSON.stringify(normalisedKev(entry))) {
       counts.unchanged++;
       continue;
     }
@@ -132,35 +133,6 @@ function upsertKevRows(db: DatabaseSync, entries: readonly KevEntry[], importedA
   return counts;
 }
 
-/** The entry with its properties in the order toKev builds them, for comparison. */
-function normalisedKev(entry: KevEntry): KevEntry {
-  const copy: KevEntry = {
-    cveId: entry.cveId,
-    vendorProject: entry.vendorProject,
-    product: entry.product,
-    vulnerabilityName: entry.vulnerabilityName,
-    dateAdded: entry.dateAdded,
-    knownRansomwareCampaignUse: entry.knownRansomwareCampaignUse,
-  };
-  if (entry.dueDate !== undefined) copy.dueDate = entry.dueDate;
-  if (entry.requiredAction !== undefined) copy.requiredAction = entry.requiredAction;
-  return copy;
-}
-
-function toKev(row: SqlRow): KevEntry {
-  const entry: KevEntry = {
-    cveId: row.cve_id as string,
-    vendorProject: row.vendor_project as string,
-    product: row.product as string,
-    vulnerabilityName: row.vulnerability_name as string,
-    dateAdded: row.date_added as string,
-    knownRansomwareCampaignUse: row.known_ransomware as KevEntry['knownRansomwareCampaignUse'],
-  };
-  if (row.due_date !== null) entry.dueDate = row.due_date as string;
-  if (row.required_action !== null) entry.requiredAction = row.required_action as string;
-  return entry;
-}
-
 /**
  * Every KEV entry, by CVE id.
  * @example listKevRows(db).filter((e) => e.knownRansomwareCampaignUse === 'Known')
@@ -171,7 +143,7 @@ function listKevRows(db: DatabaseSync): KevEntry[] {
       .prepare(`SELECT cve_id, vendor_project, product, vulnerability_name, date_added, due_date, required_action, known_ransomware
     FROM kev ORDER BY cve_id`)
       .all() as SqlRow[]
-  ).map(toKev);
+  ).map(kevFromRow);
 }
 
 /**

@@ -1,0 +1,93 @@
+/**
+ * Conversions between records and table rows that both store implementations share: the
+ * tables have the same columns in SQLite and PostgreSQL, so a row is read into a record (and a
+ * record spread into column values) by one function, whichever database returned or takes it.
+ */
+import type { KevEntry } from '../assess/firmware/types.ts';
+import type { DeviceIdentity } from '../core/records.ts';
+import type { FeedImportRow } from './roles/feed-imports.ts';
+
+/** One row as a driver returns it: column name → value. */
+export type ColumnRow = Readonly<Record<string, unknown>>;
+
+/** A column value both drivers accept. */
+export type ColumnValue = string | number | null;
+
+/**
+ * A `kev` row as the entry it stores; optional fields only when present.
+ * @example kevFromRow({ cve_id: 'CVE-2023-1389', …, due_date: null, required_action: null }).cveId // 'CVE-2023-1389'
+ */
+export function kevFromRow(row: ColumnRow): KevEntry {
+  const entry: KevEntry = {
+    cveId: row.cve_id as string,
+    vendorProject: row.vendor_project as string,
+    product: row.product as string,
+    vulnerabilityName: row.vulnerability_name as string,
+    dateAdded: row.date_added as string,
+    knownRansomwareCampaignUse: row.known_ransomware as KevEntry['knownRansomwareCampaignUse'],
+  };
+  if (row.due_date !== null) entry.dueDate = row.due_date as string;
+  if (row.required_action !== null) entry.requiredAction = row.required_action as string;
+  return entry;
+}
+
+/**
+ * The entry with its properties in the order kevFromRow builds them: a stored entry and a new
+ * one compare equal as JSON exactly when nothing changed.
+ * @example JSON.stringify(normalisedKev(entry)) === JSON.stringify(kevFromRow(storedRow))
+ */
+export function normalisedKev(entry: KevEntry): KevEntry {
+  const copy: KevEntry = {
+    cveId: entry.cveId,
+    vendorProject: entry.vendorProject,
+    product: entry.product,
+    vulnerabilityName: entry.vulnerabilityName,
+    dateAdded: entry.dateAdded,
+    knownRansomwareCampaignUse: entry.knownRansomwareCampaignUse,
+  };
+  if (entry.dueDate !== undefined) copy.dueDate = entry.dueDate;
+  if (entry.requiredAction !== undefined) copy.requiredAction = entry.requiredAction;
+  return copy;
+}
+
+/**
+ * A `feed_imports` row as the log entry it stores (its skipped list is JSON text).
+ * @example feedImportFromRow(row).skippedCount
+ */
+export function feedImportFromRow(row: ColumnRow): FeedImportRow {
+  const entry: FeedImportRow = {
+    id: row.id as number,
+    file: row.file as string,
+    format: row.format as string,
+    startedAt: row.started_at as string,
+    finishedAt: row.finished_at as string,
+    read: row.read as number,
+    inserted: row.inserted as number,
+    updated: row.updated as number,
+    unchanged: row.unchanged as number,
+    skippedCount: row.skipped_count as number,
+    skipped: JSON.parse(row.skipped as string),
+  };
+  if (row.through !== null) entry.through = row.through as string;
+  return entry;
+}
+
+/**
+ * A device identity as the values of its columns in table order: vendor, model, device_type,
+ * firmware_version, hardware_version, release_year, cpe, confidence, evidence, components.
+ * @example identityColumnValues(identity).length // 10
+ */
+export function identityColumnValues(identity: DeviceIdentity): ColumnValue[] {
+  return [
+    identity.vendor ?? null,
+    identity.model ?? null,
+    identity.deviceType,
+    identity.firmwareVersion ?? null,
+    identity.hardwareVersion ?? null,
+    identity.releaseYear ?? null,
+    identity.cpe ?? null,
+    identity.confidence,
+    JSON.stringify(identity.evidence ?? []),
+    JSON.stringify(identity.components ?? []),
+  ];
+}
