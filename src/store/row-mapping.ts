@@ -4,7 +4,7 @@
  * record spread into column values) by one function, whichever database returned or takes it.
  */
 import type { KevEntry } from '../assess/firmware/types.ts';
-import type { DeviceIdentity } from '../core/records.ts';
+import type { DarknetAttack, DeviceIdentity } from '../core/records.ts';
 import type { FeedImportRow } from './roles/feed-imports.ts';
 
 /** One row as a driver returns it: column name → value. */
@@ -90,4 +90,28 @@ export function identityColumnValues(identity: DeviceIdentity): ColumnValue[] {
     JSON.stringify(identity.evidence ?? []),
     JSON.stringify(identity.components ?? []),
   ];
+}
+
+/**
+ * A `darknet_attacks` row (selected with its columns named as the record's fields) as the
+ * attack it stores; flags are stored as 0/1 in both databases.
+ * @example darknetAttackFromRow(row).qualified // true when the column holds 1
+ */
+export function darknetAttackFromRow(row: ColumnRow): DarknetAttack {
+  return {
+    darknet: String(row.darknet),
+    victim: String(row.victim),
+    protocol: String(row.protocol),
+    port: Number(row.port),
+    start: String(row.start),
+    end: String(row.end),
+    packets: Number(row.packets),
+    bytes: Number(row.bytes),
+    reflectors: Number(row.reflectors),
+    qualified: row.qualified === 1,
+    atInputStart: row.atInputStart === 1,
+    atInputEnd: row.atInputEnd === 1,
+    evicted: row.evicted === 1,
+    ...(row.reflectorSketch !== null && row.reflectorSketch !== undefined ? { reflectorSketch: String(row.reflectorSketch) } : {}),
+  };
 }

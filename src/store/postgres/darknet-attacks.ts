@@ -7,6 +7,7 @@
  * moves with it.
  */
 import type { DarknetAttack } from '../../core/records.ts';
+import { darknetAttackFromRow } from '../row-mapping.ts';
 import type { Queryable } from './database.ts';
 import type { DarknetAttackChanges, DarknetAttackFilter, DarknetAttackKey } from '../roles/darknet.ts';
 
@@ -63,30 +64,6 @@ export async function writeDarknetAttacks(client: Queryable, runId: number, chan
   );
 }
 
-type AttackRow = Record<keyof DarknetAttack, unknown>;
-
-/** Flags are stored as 0/1 (INTEGER, as in SQLite). */
-const flag = (value: unknown): boolean => value === 1;
-
-function toAttack(row: AttackRow): DarknetAttack {
-  return {
-    darknet: String(row.darknet),
-    victim: String(row.victim),
-    protocol: String(row.protocol),
-    port: Number(row.port),
-    start: String(row.start),
-    end: String(row.end),
-    packets: Number(row.packets),
-    bytes: Number(row.bytes),
-    reflectors: Number(row.reflectors),
-    qualified: flag(row.qualified),
-    atInputStart: flag(row.atInputStart),
-    atInputEnd: flag(row.atInputEnd),
-    evicted: flag(row.evicted),
-    ...(row.reflectorSketch !== null && row.reflectorSketch !== undefined ? { reflectorSketch: String(row.reflectorSketch) } : {}),
-  };
-}
-
 /**
  * Attacks matching the filter, oldest first (then by victim and protocol; text columns are COLLATE "C", so in byte order as SQLite sorts).
  * @example await readDarknetAttacks(pool, { qualified: true, from: '2026-01-01T00:00:00.000Z' })
@@ -112,5 +89,5 @@ export async function readDarknetAttacks(db: Queryable, filter: DarknetAttackFil
     ORDER BY start, victim, protocol`,
     values,
   );
-  return rows.map((row) => toAttack(row as AttackRow));
+  return rows.map(darknetAttackFromRow);
 }

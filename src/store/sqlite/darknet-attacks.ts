@@ -6,6 +6,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { DarknetAttack } from '../../core/records.ts';
 import type { DarknetAttackChanges, DarknetAttackFilter } from '../roles/darknet.ts';
+import { darknetAttackFromRow } from '../row-mapping.ts';
 import type { SqlRow } from './rows.ts';
 
 const attackColumns = `darknet, victim, protocol, port, start, end_at AS "end", packets, bytes, reflectors, qualified,
@@ -41,25 +42,6 @@ export function writeDarknetAttacks(db: DatabaseSync, runId: number, changes: Da
   }
 }
 
-function toAttack(row: SqlRow): DarknetAttack {
-  return {
-    darknet: String(row.darknet),
-    victim: String(row.victim),
-    protocol: String(row.protocol),
-    port: Number(row.port),
-    start: String(row.start),
-    end: String(row.end),
-    packets: Number(row.packets),
-    bytes: Number(row.bytes),
-    reflectors: Number(row.reflectors),
-    qualified: row.qualified === 1,
-    atInputStart: row.atInputStart === 1,
-    atInputEnd: row.atInputEnd === 1,
-    evicted: row.evicted === 1,
-    ...(row.reflectorSketch !== null ? { reflectorSketch: String(row.reflectorSketch) } : {}),
-  };
-}
-
 /**
  * Attacks matching the filter, oldest first.
  * @example readDarknetAttacks(db, { qualified: true, from: '2026-01-01T00:00:00.000Z' })
@@ -81,5 +63,5 @@ export function readDarknetAttacks(db: DatabaseSync, filter: DarknetAttackFilter
   add('start <= ?', filter.activeTo);
   add('qualified = ?', filter.qualified === undefined ? undefined : filter.qualified ? 1 : 0);
   const sql = `SELECT ${attackColumns} FROM darknet_attacks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start, victim, protocol`;
-  return (db.prepare(sql).all(...values) as SqlRow[]).map(toAttack);
+  return (db.prepare(sql).all(...values) as SqlRow[]).map(darknetAttackFromRow);
 }
