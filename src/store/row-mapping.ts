@@ -3,7 +3,7 @@
  * tables have the same columns in SQLite and PostgreSQL, so a row is read into a record (and a
  * record spread into column values) by one function, whichever database returned or takes it.
  */
-import type { KevEntry } from '../assess/firmware/types.ts';
+import type { KevEntry, VulnerabilityRecord } from '../assess/firmware/types.ts';
 import type { DarknetAttack, DeviceIdentity } from '../core/records.ts';
 import type { FeedImportRow } from './roles/feed-imports.ts';
 
@@ -114,4 +114,26 @@ export function darknetAttackFromRow(row: ColumnRow): DarknetAttack {
     evicted: row.evicted === 1,
     ...(row.reflectorSketch !== null && row.reflectorSketch !== undefined ? { reflectorSketch: String(row.reflectorSketch) } : {}),
   };
+}
+
+/** The `vulnerabilities` columns vulnerabilityFromRow reads, in table order. */
+export const vulnerabilityColumns = 'cve_id, source, published, last_modified, description, scores, configurations, refs, aliases';
+
+/**
+ * A `vulnerabilities` row as the record it stores (its lists and scores are JSON text).
+ * @example vulnerabilityFromRow(row).configurations
+ */
+export function vulnerabilityFromRow(row: ColumnRow): VulnerabilityRecord {
+  const record: VulnerabilityRecord = {
+    cveId: row.cve_id as string,
+    source: row.source as VulnerabilityRecord['source'],
+    description: row.description as string,
+    scores: JSON.parse(row.scores as string),
+    configurations: JSON.parse(row.configurations as string),
+    references: JSON.parse(row.refs as string),
+    aliases: JSON.parse(row.aliases as string),
+  };
+  if (row.published !== null) record.published = row.published as string;
+  if (row.last_modified !== null) record.lastModified = row.last_modified as string;
+  return record;
 }

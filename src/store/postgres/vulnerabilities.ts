@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
-import { kevFromRow, normalisedKev } from '../row-mapping.ts';
+import { kevFromRow, normalisedKev, vulnerabilityColumns, vulnerabilityFromRow } from '../row-mapping.ts';
 import type { UpsertCounts, VulnerabilityCounts, VulnerabilityStore, VulnerabilityWrites } from '../roles/vulnerabilities.ts';
 import type { PostgresContext, Queryable } from './database.ts';
 import { lastByKey, type PgRow } from './rows.ts';
@@ -96,30 +96,13 @@ async function writeVulnerabilities(client: pg.PoolClient, writes: Vulnerability
   }
 }
 
-const vulnerabilityColumns = 'cve_id, source, published, last_modified, description, scores, configurations, refs, aliases';
-
-function toVulnerability(row: PgRow): VulnerabilityRecord {
-  const record: VulnerabilityRecord = {
-    cveId: row.cve_id as string,
-    source: row.source as VulnerabilityRecord['source'],
-    description: row.description as string,
-    scores: JSON.parse(row.scores as string),
-    configurations: JSON.parse(row.configurations as string),
-    references: JSON.parse(row.refs as string),
-    aliases: JSON.parse(row.aliases as string),
-  };
-  if (row.published !== null) record.published = row.published as string;
-  if (row.last_modified !== null) record.lastModified = row.last_modified as string;
-  return record;
-}
-
 /** Every merged record by CVE id (byte order, as SQLite's), or the one `cveId`. */
 async function listVulnerabilityRows(db: Queryable, cveId?: string): Promise<VulnerabilityRecord[]> {
   const result =
     cveId === undefined
       ? await db.query(`SELECT ${vulnerabilityColumns} FROM vulnerabilities ORDER BY cve_id`)
       : await db.query(`SELECT ${vulnerabilityColumns} FROM vulnerabilities WHERE cve_id = $1`, [cveId]);
-  return result.rows.map(toVulnerability);
+  return result.rows.map(vulnerabilityFromRow);
 }
 
 /**

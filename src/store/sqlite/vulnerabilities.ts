@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { KevEntry, VulnerabilityRecord } from '../../assess/firmware/types.ts';
-import { kevFromRow, normalisedKev } from '../row-mapping.ts';
+import { kevFromRow, normalisedKev, vulnerabilityColumns, vulnerabilityFromRow } from '../row-mapping.ts';
 import type { UpsertCounts, VulnerabilityCounts, VulnerabilityStore, VulnerabilityWrites } from '../roles/vulnerabilities.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
 import type { SqlRow } from './rows.ts';
@@ -67,23 +67,6 @@ function writeVulnerabilities(db: DatabaseSync, writes: VulnerabilityWrites, imp
   }
 }
 
-const vulnerabilityColumns = 'cve_id, source, published, last_modified, description, scores, configurations, refs, aliases';
-
-function toVulnerability(row: SqlRow): VulnerabilityRecord {
-  const record: VulnerabilityRecord = {
-    cveId: row.cve_id as string,
-    source: row.source as VulnerabilityRecord['source'],
-    description: row.description as string,
-    scores: JSON.parse(row.scores as string),
-    configurations: JSON.parse(row.configurations as string),
-    references: JSON.parse(row.refs as string),
-    aliases: JSON.parse(row.aliases as string),
-  };
-  if (row.published !== null) record.published = row.published as string;
-  if (row.last_modified !== null) record.lastModified = row.last_modified as string;
-  return record;
-}
-
 /**
  * Every merged record, by CVE id (text order).
  * @example listVulnerabilityRows(db).length
@@ -93,7 +76,7 @@ function listVulnerabilityRows(db: DatabaseSync, cveId?: string): VulnerabilityR
     cveId === undefined
       ? db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities ORDER BY cve_id`).all()
       : db.prepare(`SELECT ${vulnerabilityColumns} FROM vulnerabilities WHERE cve_id = ?`).all(cveId);
-  return (rows as SqlRow[]).map(toVulnerability);
+  return (rows as SqlRow[]).map(vulnerabilityFromRow);
 }
 
 /**
