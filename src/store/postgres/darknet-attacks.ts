@@ -8,6 +8,7 @@
  */
 import type { DarknetAttack } from '../../core/records.ts';
 import { darknetAttackFromRow } from '../row-mapping.ts';
+import { numberedConditions } from './rows.ts';
 import type { Queryable } from './database.ts';
 import type { DarknetAttackChanges, DarknetAttackFilter, DarknetAttackKey } from '../roles/darknet.ts';
 
@@ -69,25 +70,15 @@ export async function writeDarknetAttacks(client: Queryable, runId: number, chan
  * @example await readDarknetAttacks(pool, { qualified: true, from: '2026-01-01T00:00:00.000Z' })
  */
 export async function readDarknetAttacks(db: Queryable, filter: DarknetAttackFilter = {}): Promise<DarknetAttack[]> {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (clause: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    values.push(value);
-    where.push(clause.replace('?', `$${values.length}`));
-  };
-  add('darknet = ?', filter.darknet);
-  add('victim = ?', filter.victim);
-  add('protocol = ?', filter.protocol);
-  add('start >= ?', filter.from);
-  add('start < ?', filter.to);
-  add('end_at >= ?', filter.activeFrom);
-  add('start <= ?', filter.activeTo);
-  add('qualified = ?', filter.qualified === undefined ? undefined : filter.qualified ? 1 : 0);
-  const { rows } = await db.query(
-    `SELECT ${attackColumns} FROM darknet_attacks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY start, victim, protocol`,
-    values,
-  );
+  const conditions = numberedConditions();
+  conditions.add('darknet =', filter.darknet);
+  conditions.add('victim =', filter.victim);
+  conditions.add('protocol =', filter.protocol);
+  conditions.add('start >=', filter.from);
+  conditions.add('start <', filter.to);
+  conditions.add('end_at >=', filter.activeFrom);
+  conditions.add('start <=', filter.activeTo);
+  conditions.add('qualified =', filter.qualified === undefined ? undefined : filter.qualified ? 1 : 0);
+  const { rows } = await db.query(`SELECT ${attackColumns} FROM darknet_attacks ${conditions.where()} ORDER BY start, victim, protocol`, conditions.values);
   return rows.map(darknetAttackFromRow);
 }

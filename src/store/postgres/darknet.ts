@@ -16,7 +16,7 @@ import type { DarknetSourceRecord, DarknetWindow } from '../../core/records.ts';
 import type { DarknetInputRow, DarknetSourceFilter, DarknetStore, DarknetWindowFilter, DarknetWindowKey, DarknetWindowMerge } from '../roles/darknet.ts';
 import type { DarknetSourceRow } from '../row-types.ts';
 import { attackLockKey, readDarknetAttacks, writeDarknetAttacks } from './darknet-attacks.ts';
-import { type PgRow, toRecord } from './rows.ts';
+import { numberedConditions, type PgRow, toRecord } from './rows.ts';
 import { runStartedAt } from './runs.ts';
 import type { PostgresContext, Queryable } from './database.ts';
 
@@ -217,21 +217,14 @@ async function withJudged(db: Queryable, rows: readonly Record<string, unknown>[
  * @example await readDarknetWindows(pool, { periodSeconds: 86400 })
  */
 async function readDarknetWindows(db: Queryable, filter: DarknetWindowFilter = {}): Promise<DarknetWindow[]> {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (clause: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    values.push(value);
-    where.push(`${clause} $${values.length}`);
-  };
-  add('darknet =', filter.darknet);
-  add('period_seconds =', filter.periodSeconds);
-  add('start >=', filter.from);
-  add('start <', filter.to);
+  const conditions = numberedConditions();
+  conditions.add('darknet =', filter.darknet);
+  conditions.add('period_seconds =', filter.periodSeconds);
+  conditions.add('start >=', filter.from);
+  conditions.add('start <', filter.to);
   const { rows } = await db.query(
-    `SELECT ${windowColumns} FROM darknet_windows ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY start, period_seconds, darknet`,
-    values,
+    `SELECT ${windowColumns} FROM darknet_windows ${conditions.where()} ORDER BY start, period_seconds, darknet`,
+    conditions.values,
   );
   return withJudged(db, rows);
 }
@@ -251,21 +244,15 @@ async function readDarknetWindow(db: Queryable, key: DarknetWindowKey): Promise<
  * @example await readDarknetSources(pool, { ip: '192.0.2.7' })
  */
 async function readDarknetSources(db: Queryable, filter: DarknetSourceFilter = {}): Promise<DarknetSourceRow[]> {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (clause: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    values.push(value);
-    where.push(`${clause} $${values.length}`);
-  };
-  add('s.ip =', filter.ip);
-  add('s.verdict =', filter.verdict);
-  add('w.period_seconds =', filter.periodSeconds);
+  const conditions = numberedConditions();
+  conditions.add('s.ip =', filter.ip);
+  conditions.add('s.verdict =', filter.verdict);
+  conditions.add('w.period_seconds =', filter.periodSeconds);
   const { rows } = await db.query(
     `SELECT ${sourceColumns}, w.darknet, w.start AS "windowStart", w.period_seconds AS "periodSeconds"
     FROM darknet_sources s JOIN darknet_windows w ON w.id = s.window_id
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY w.start DESC, s.packets DESC, s.ip`,
-    values,
+    ${conditions.where()} ORDER BY w.start DESC, s.packets DESC, s.ip`,
+    conditions.values,
   );
   return rows.map((row) => toRecord<DarknetSourceRow>(row as PgRow, ['topPorts', 'hits']));
 }

@@ -8,7 +8,7 @@
  */
 import type { IspFindingCount, IspFindingQuery, IspPortalStore, PortalFindingRow } from '../roles/isp-portal.ts';
 import type { ReportRow } from '../roles/reports.ts';
-import { notifiableFindingOf, type PgRow, toRecord } from './rows.ts';
+import { notifiableFindingOf, numberedConditions, type PgRow, toRecord } from './rows.ts';
 import type { PostgresContext } from './database.ts';
 
 const findingColumns = `f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS "firstSeen", f.last_seen AS "lastSeen",
@@ -36,18 +36,13 @@ const toReport = (row: PgRow): ReportRow => toRecord<ReportRow>(row, ['summary']
  * @example const { sql, values } = ispFindingsStatement({ ispId: 'sakura', status: 'open', limit: 50 })
  */
 export function ispFindingsStatement(query: IspFindingQuery): { sql: string; values: Array<string | number> } {
-  const values: Array<string | number> = [];
-  const where: string[] = [];
-  const add = (clause: string, value: string | number) => {
-    values.push(value);
-    where.push(`${clause} $${values.length}`);
-  };
-  add('a.isp_id =', query.ispId);
-  if (query.status !== undefined) add('a.finding_status =', query.status);
-  if (query.kind !== undefined) add('a.finding_kind =', query.kind);
-  if (query.beforeId !== undefined) add('a.finding_id <', query.beforeId);
-  values.push(query.limit);
-  return { sql: `SELECT ${findingColumns} FROM ${fromAttribution} WHERE ${where.join(' AND ')} ORDER BY a.finding_id DESC LIMIT $${values.length}`, values };
+  const conditions = numberedConditions();
+  conditions.add('a.isp_id =', query.ispId);
+  conditions.add('a.finding_status =', query.status);
+  conditions.add('a.finding_kind =', query.kind);
+  conditions.add('a.finding_id <', query.beforeId);
+  const values = [...conditions.values, query.limit];
+  return { sql: `SELECT ${findingColumns} FROM ${fromAttribution} ${conditions.where()} ORDER BY a.finding_id DESC LIMIT $${values.length}`, values };
 }
 
 /** @example const page = await postgresIspPortalStore(context).listIspFindings({ ispId: 'sakura', status: 'open', limit: 50 }) */

@@ -42,3 +42,30 @@ export function notifiableFindingOf<T extends NotifiableFinding = NotifiableFind
 export function lastByKey<T>(items: readonly T[], key: (item: T) => string | number): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
+
+/** WHERE conditions with numbered placeholders, built from the filter fields that are set. */
+export interface Conditions {
+  /** `clause` ends where the placeholder goes (`'start >='`); nothing is added for an undefined value. */
+  add(clause: string, value: string | number | undefined): void;
+  /** The values in placeholder order (more may be pushed after, e.g. a LIMIT). */
+  readonly values: Array<string | number>;
+  /** `WHERE a = $1 AND b >= $2`, or '' when no condition was added. */
+  where(): string;
+}
+
+/**
+ * @example const conditions = numberedConditions(); conditions.add('darknet =', filter.darknet); db.query(`SELECT … ${conditions.where()}`, conditions.values)
+ */
+export function numberedConditions(): Conditions {
+  const values: Array<string | number> = [];
+  const clauses: string[] = [];
+  return {
+    add(clause, value) {
+      if (value === undefined) return;
+      values.push(value);
+      clauses.push(`${clause} $${values.length}`);
+    },
+    values,
+    where: () => (clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : ''),
+  };
+}
