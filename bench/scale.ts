@@ -126,7 +126,8 @@ async function measureWorkers(postgres: PostgresServer, sizes: ScaleSizes): Prom
 }
 
 /**
- * Workers, PostgreSQL writes and the dashboard at volume; ends with the four `target:` lines.
+ * Workers, PostgreSQL writes and the dashboard at volume; ends with `target: scale_2_workers`,
+ * `target: scale_4_workers`, `target: pg_write_vs_copy` and `target: pg_dashboard_p95_ms`.
  * @example await run({ small: true, args: [] })
  */
 export async function run(options: BenchmarkOptions): Promise<void> {
