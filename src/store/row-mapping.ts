@@ -5,7 +5,8 @@
  */
 import type { KevEntry, VulnerabilityRecord } from '../assess/firmware/types.ts';
 import type { DarknetAttack, DeviceIdentity } from '../core/records.ts';
-import type { FeedImportRow } from './roles/feed-imports.ts';
+import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportReport, type FeedImportRow } from './roles/feed-imports.ts';
+import type { RunStart } from './roles/runs.ts';
 
 /** One row as a driver returns it: column name → value. */
 export type ColumnRow = Readonly<Record<string, unknown>>;
@@ -136,4 +137,70 @@ export function vulnerabilityFromRow(row: ColumnRow): VulnerabilityRecord {
   if (row.published !== null) record.published = row.published as string;
   if (row.last_modified !== null) record.lastModified = row.last_modified as string;
   return record;
+}
+
+/**
+ * A run's start as the values of `runs` (started_at, seed, scope, exclude, ports, checks,
+ * plan_file, plan_sha256, plan_operator).
+ * @example runStartColumnValues({ startedAt, scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] }).length // 9
+ */
+export function runStartColumnValues(run: RunStart): ColumnValue[] {
+  return [
+    run.startedAt,
+    run.seed === undefined ? null : JSON.stringify(run.seed),
+    JSON.stringify(run.scope),
+    JSON.stringify(run.exclude),
+    JSON.stringify(run.ports),
+    JSON.stringify(run.checks),
+    run.plan?.file ?? null,
+    run.plan?.sha256 ?? null,
+    run.plan?.operator ?? null,
+  ];
+}
+
+/**
+ * A feed import's log entry as the values of `feed_imports` (file, format, started_at,
+ * finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through); the
+ * skipped list is cut at FEED_IMPORT_SKIPPED_KEPT, its count is not.
+ * @example feedImportColumnValues(report, { startedAt, finishedAt }).length // 11
+ */
+export function feedImportColumnValues(report: FeedImportReport, times: { startedAt: string; finishedAt: string }): ColumnValue[] {
+  return [
+    report.file,
+    report.format,
+    times.startedAt,
+    times.finishedAt,
+    report.read,
+    report.inserted,
+    report.updated,
+    report.unchanged,
+    report.skipped.length,
+    JSON.stringify(report.skipped.slice(0, FEED_IMPORT_SKIPPED_KEPT)),
+    report.through ?? null,
+  ];
+}
+
+/**
+ * The dashboard's change mark: index look-ups only (maxima of append-only ids, the newest run's
+ * state, the newest attribution time …), valid SQL in both databases. changeMarkFromRow joins
+ * its one row into the text that changes when anything the figures depend on changes.
+ */
+export const changeMarkQuery = `SELECT
+  (SELECT max(id) FROM findings) AS findings,
+  (SELECT max(id) FROM finding_events) AS events,
+  (SELECT id || status || coalesce(finished_at, '') FROM runs ORDER BY id DESC LIMIT 1) AS run,
+  (SELECT max(attributed_at) FROM finding_attributions) AS attributed,
+  (SELECT count(*) || max(updated_at) FROM isps) AS isps,
+  (SELECT max(id) FROM reports) AS reports,
+  (SELECT count(*) || max(coalesce(last_attempt_at, '')) FROM outbox) AS outbox,
+  (SELECT max(id) FROM isp_feedback) AS feedback,
+  (SELECT max(id) FROM darknet_windows) AS darknet,
+  (SELECT max(id) FROM darknet_attacks) AS attacks,
+  (SELECT count(*) FROM opt_out_requests WHERE status = 'pending') AS "optOuts"`;
+
+/** @example changeMarkFromRow({ findings: 1349, events: null }) // '1349|-' */
+export function changeMarkFromRow(row: ColumnRow): string {
+  return Object.values(row)
+    .map((value) => (value === null ? '-' : String(value)))
+    .join('|');
 }

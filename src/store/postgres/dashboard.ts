@@ -8,6 +8,7 @@
  */
 import type { DashboardAggregates, TrackedFindingRow } from '../roles/dashboard-figures.ts';
 import type { FindingStatus } from '../row-types.ts';
+import { changeMarkFromRow, changeMarkQuery } from '../row-mapping.ts';
 import type { Queryable } from './database.ts';
 import { type PgRow, toRecord } from './rows.ts';
 
@@ -19,21 +20,8 @@ import { type PgRow, toRecord } from './rows.ts';
  * @example await readChangeMark(pool) // '1349|1349|2completed…|…'
  */
 export async function readChangeMark(db: Queryable): Promise<string> {
-  const { rows } = await db.query(`SELECT
-      (SELECT max(id) FROM findings) AS findings,
-      (SELECT max(id) FROM finding_events) AS events,
-      (SELECT id || status || coalesce(finished_at, '') FROM runs ORDER BY id DESC LIMIT 1) AS run,
-      (SELECT max(attributed_at) FROM finding_attributions) AS attributed,
-      (SELECT count(*) || max(updated_at) FROM isps) AS isps,
-      (SELECT max(id) FROM reports) AS reports,
-      (SELECT count(*) || max(coalesce(last_attempt_at, '')) FROM outbox) AS outbox,
-      (SELECT max(id) FROM isp_feedback) AS feedback,
-      (SELECT max(id) FROM darknet_windows) AS darknet,
-      (SELECT max(id) FROM darknet_attacks) AS attacks,
-      (SELECT count(*) FROM opt_out_requests WHERE status = 'pending') AS "optOuts"`);
-  return Object.values(rows[0] as PgRow)
-    .map((value) => (value === null ? '-' : String(value)))
-    .join('|');
+  const { rows } = await db.query(changeMarkQuery);
+  return changeMarkFromRow(rows[0] as PgRow);
 }
 
 const all = async <T>(db: Queryable, sql: string): Promise<T[]> => (await db.query(sql)).rows.map((row) => toRecord<T>(row as PgRow));

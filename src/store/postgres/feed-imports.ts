@@ -1,7 +1,7 @@
 /** The feed import log in PostgreSQL (table `feed_imports`). */
-import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportStore } from '../roles/feed-imports.ts';
+import type { FeedImportStore } from '../roles/feed-imports.ts';
 import type { PostgresContext } from './database.ts';
-import { feedImportFromRow } from '../row-mapping.ts';
+import { feedImportColumnValues, feedImportFromRow } from '../row-mapping.ts';
 
 /** @example await postgresFeedImportStore(context).listFeedImports({ format: 'nvd-api', limit: 1 }) */
 export function postgresFeedImportStore({ use }: PostgresContext): FeedImportStore {
@@ -12,19 +12,7 @@ export function postgresFeedImportStore({ use }: PostgresContext): FeedImportSto
         const result = await db.query<{ id: number }>(
           `INSERT INTO feed_imports (file, format, started_at, finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-          [
-            report.file,
-            report.format,
-            times.startedAt,
-            times.finishedAt,
-            report.read,
-            report.inserted,
-            report.updated,
-            report.unchanged,
-            report.skipped.length,
-            JSON.stringify(report.skipped.slice(0, FEED_IMPORT_SKIPPED_KEPT)),
-            report.through ?? null,
-          ],
+          feedImportColumnValues(report, times),
         );
         return Number(result.rows[0]?.id);
       }),

@@ -2,6 +2,7 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import type { RunRow, RunStart, RunStore } from '../roles/runs.ts';
 import { type PlanColumns, planOf } from '../sqlite/runs.ts';
+import { runStartColumnValues } from '../row-mapping.ts';
 import type { PostgresContext, Queryable } from './database.ts';
 import { type PgRow, toRecord } from './rows.ts';
 
@@ -36,17 +37,7 @@ export function postgresRunStore({ location, use }: PostgresContext): RunStore {
         const result = await db.query<{ id: number }>(
           `INSERT INTO runs (started_at, seed, scope, exclude, ports, checks, plan_file, plan_sha256, plan_operator)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-          [
-            run.startedAt,
-            run.seed === undefined ? null : JSON.stringify(run.seed),
-            JSON.stringify(run.scope),
-            JSON.stringify(run.exclude),
-            JSON.stringify(run.ports),
-            JSON.stringify(run.checks),
-            run.plan?.file ?? null,
-            run.plan?.sha256 ?? null,
-            run.plan?.operator ?? null,
-          ],
+          runStartColumnValues(run),
         );
         return Number(result.rows[0]?.id);
       }),

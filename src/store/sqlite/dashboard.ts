@@ -7,6 +7,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DashboardAggregates, TrackedFindingRow } from '../roles/dashboard-figures.ts';
 import type { FindingStatus } from '../row-types.ts';
+import { changeMarkFromRow, changeMarkQuery } from '../row-mapping.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
 /** Findings per slice: about 50–150 ms of work on a large store. */
@@ -18,23 +19,7 @@ export const AGGREGATE_SLICE_IDS = 10_000;
  * @example readChangeMark(db) // '1349|1349|2completed…|…'
  */
 export function readChangeMark(db: DatabaseSync): string {
-  const row = db
-    .prepare(`SELECT
-      (SELECT max(id) FROM findings) AS findings,
-      (SELECT max(id) FROM finding_events) AS events,
-      (SELECT id || status || coalesce(finished_at, '') FROM runs ORDER BY id DESC LIMIT 1) AS run,
-      (SELECT max(attributed_at) FROM finding_attributions) AS attributed,
-      (SELECT count(*) || max(updated_at) FROM isps) AS isps,
-      (SELECT max(id) FROM reports) AS reports,
-      (SELECT count(*) || max(coalesce(last_attempt_at, '')) FROM outbox) AS outbox,
-      (SELECT max(id) FROM isp_feedback) AS feedback,
-      (SELECT max(id) FROM darknet_windows) AS darknet,
-      (SELECT max(id) FROM darknet_attacks) AS attacks,
-      (SELECT count(*) FROM opt_out_requests WHERE status = 'pending') AS optOuts`)
-    .get() as SqlRow;
-  return Object.values(row)
-    .map((value) => (value === null ? '-' : String(value)))
-    .join('|');
+  return changeMarkFromRow(db.prepare(changeMarkQuery).get() as SqlRow);
 }
 
 /** Lowest and highest finding id (0, -1 when there is none). Each is one index look-up. */

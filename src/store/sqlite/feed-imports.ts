@@ -1,7 +1,7 @@
 /** The feed import log in SQLite (table `feed_imports`). */
 import type { DatabaseSync } from 'node:sqlite';
-import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportFilter, type FeedImportReport, type FeedImportRow, type FeedImportStore } from '../roles/feed-imports.ts';
-import { feedImportFromRow } from '../row-mapping.ts';
+import type { FeedImportFilter, FeedImportReport, FeedImportRow, FeedImportStore } from '../roles/feed-imports.ts';
+import { feedImportColumnValues, feedImportFromRow } from '../row-mapping.ts';
 import type { SqliteContext } from './database.ts';
 import type { SqlRow } from './rows.ts';
 
@@ -21,19 +21,7 @@ function insertFeedImport(db: DatabaseSync, report: FeedImportReport, times: { s
   const result = db
     .prepare(`INSERT INTO feed_imports (file, format, started_at, finished_at, read, inserted, updated, unchanged, skipped_count, skipped, through)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(
-      report.file,
-      report.format,
-      times.startedAt,
-      times.finishedAt,
-      report.read,
-      report.inserted,
-      report.updated,
-      report.unchanged,
-      report.skipped.length,
-      JSON.stringify(report.skipped.slice(0, FEED_IMPORT_SKIPPED_KEPT)),
-      report.through ?? null,
-    );
+    .run(...feedImportColumnValues(report, times));
   return Number(result.lastInsertRowid);
 }
 

@@ -2,6 +2,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { OpenNoticeError } from '../../core/errors.ts';
 import type { PlanReference, RunRow, RunStart, RunStore } from '../roles/runs.ts';
+import { runStartColumnValues } from '../row-mapping.ts';
 import type { SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
@@ -48,17 +49,7 @@ export function sqliteRunStore({ db, file, use }: SqliteContext): RunStore {
         const result = db
           .prepare(`INSERT INTO runs (started_at, seed, scope, exclude, ports, checks, plan_file, plan_sha256, plan_operator)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-          .run(
-            run.startedAt,
-            run.seed === undefined ? null : JSON.stringify(run.seed),
-            JSON.stringify(run.scope),
-            JSON.stringify(run.exclude),
-            JSON.stringify(run.ports),
-            JSON.stringify(run.checks),
-            run.plan?.file ?? null,
-            run.plan?.sha256 ?? null,
-            run.plan?.operator ?? null,
-          );
+          .run(...runStartColumnValues(run));
         return Number(result.lastInsertRowid);
       }),
 
