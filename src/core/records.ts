@@ -65,7 +65,15 @@ export interface ServiceObservation extends Target {
   detection?: ServiceDetectionRecord;
 }
 
-export type DeviceType = 'ip-camera' | 'router' | 'dvr' | 'nas' | 'printer' | 'iot-gateway' | 'other';
+export type DeviceType = 'ip-camera' | 'router' | 'dvr' | 'nas' | 'printer' | 'iot-gateway' | 'critical' | 'other';
+
+/**
+ * The sector of a critical device (monitoring and control of infrastructure): findings on
+ * such devices have their own handling path (top priority, the sector's contact set, no
+ * per-device detail in public statistics).
+ */
+export const criticalSectors = ['power', 'water', 'gas', 'solar', 'building', 'other'] as const;
+export type CriticalSector = (typeof criticalSectors)[number];
 
 /**
  * A piece of software a device runs, as one of its services showed it: "SSH-2.0-dropbear_2014.63"

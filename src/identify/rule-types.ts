@@ -5,7 +5,7 @@
 import type { DeviceType } from '../core/records.ts';
 
 /** Every device type a rule or product may name; mirrors `DeviceType` in core/records.ts. */
-export const deviceTypes = ['ip-camera', 'router', 'dvr', 'nas', 'printer', 'iot-gateway', 'other'] as const satisfies readonly DeviceType[];
+export const deviceTypes = ['ip-camera', 'router', 'dvr', 'nas', 'printer', 'iot-gateway', 'critical', 'other'] as const satisfies readonly DeviceType[];
 
 /** Facts a rule may assert with constants (`sets`); vendor/model/version may also be captured. */
 export const ruleFactKeys = ['vendor', 'model', 'version', 'hardware', 'deviceType', 'os'] as const;

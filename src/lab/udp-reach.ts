@@ -17,6 +17,8 @@ const chancesByType: Readonly<Record<DeviceType, { ssdp: number; snmp: number; n
   dvr: { ssdp: 0.25, snmp: 0.05, ntp: 0.05, dns: 0, memcached: 0 },
   nas: { ssdp: 0.3, snmp: 0.1, ntp: 0.1, dns: 0, memcached: 0.08 },
   printer: { ssdp: 0.2, snmp: 0.7, ntp: 0, dns: 0, memcached: 0 },
+  // Monitoring and control devices: SNMP on some data loggers; their own protocols come with the critical lab.
+  critical: { ssdp: 0, snmp: 0.1, ntp: 0, dns: 0, memcached: 0 },
   other: { ssdp: 0, snmp: 0, ntp: 0, dns: 0, memcached: 0 },
 };
 
