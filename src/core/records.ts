@@ -114,11 +114,29 @@ export interface DeviceIdentity {
   evidence: Array<{ ruleId: string; protocol: string; port: number; matched: string }>;
   /** Software the device runs (one entry per product and version); absent or empty when none was shown. */
   components?: SoftwareComponent[];
+  /** For a `critical` device only: the infrastructure it monitors or controls ('other' when no rule said). */
+  sector?: CriticalSector;
+}
+
+/**
+ * Who runs or installed a critical device, as its own web page shows it (solar monitors often
+ * print the installer's company, phone and e-mail). Operator-only: it is stored with the device
+ * and shown in the operator's dashboard, never in ISP exports, sector reports or public pages.
+ * Every field is text the page showed, bounded and validated (identify/owner-contact.ts).
+ */
+export interface OwnerContact {
+  company?: string;
+  phone?: string;
+  email?: string;
+  /** The protocol and port of the page it was read from. */
+  source: { protocol: string; port: number };
 }
 
 export interface Device {
   ip: string;
   identity: DeviceIdentity;
+  /** Only for critical devices whose web page shows an owner's or installer's contact. */
+  ownerContact?: OwnerContact;
 }
 
 import type { FindingKind } from './finding-kinds.ts';
@@ -292,6 +310,8 @@ export interface NotifiableFinding {
   vendor?: string;
   model?: string;
   deviceType?: DeviceType;
+  /** Set for critical devices: which sector's contacts also hear about it. */
+  sector?: CriticalSector;
   firmwareVersion?: string;
   releaseYear?: number;
   attribution: Attribution;

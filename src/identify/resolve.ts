@@ -3,7 +3,7 @@
  * pick model and version, join the product catalogue, build the CPE, combine confidence.
  * docs/fingerprints.md ("How conflicts resolve") explains the choices for rule authors.
  */
-import type { DeviceIdentity, DeviceType, SoftwareComponent } from '../core/records.ts';
+import type { CriticalSector, DeviceIdentity, DeviceType, SoftwareComponent } from '../core/records.ts';
 import { collectComponents } from './components.ts';
 import { formatCpe } from './cpe.ts';
 import { normaliseKey, type FingerprintRule, type ProductEntry, type RuleFacts } from './rule-types.ts';
@@ -103,6 +103,7 @@ export function resolveIdentity(matches: readonly RuleMatch[], catalogue: Produc
     evidence: contributing.map(evidenceOf),
     components,
   };
+  if (deviceType === 'critical') identity.sector = sectorOf(ranked, product);
   if (model !== undefined) identity.model = product?.model ?? model;
   if (version !== undefined) identity.firmwareVersion = version;
   if (hardware !== undefined) identity.hardwareVersion = hardware;
@@ -128,12 +129,22 @@ const evidenceOf = (match: RuleMatch): DeviceIdentity['evidence'][number] => ({
 function softwareOnlyIdentity(matches: readonly RuleMatch[], components: SoftwareComponent[]): DeviceIdentity {
   const hint = [...matches].filter((match) => match.facts.deviceType !== undefined).sort(strongerFirst)[0];
   const contributing = matches.filter((match) => match.component !== undefined || match === hint).sort((a, b) => a.order - b.order);
+  const deviceType = hint?.facts.deviceType ?? 'other';
   return {
-    deviceType: hint?.facts.deviceType ?? 'other',
+    deviceType,
+    ...(deviceType === 'critical' ? { sector: sectorOf([hint!]) } : {}),
     confidence: combineConfidence(contributing.map((match) => match.rule.confidence)),
     evidence: contributing.map(evidenceOf),
     components,
   };
+}
+
+/**
+ * The sector of a critical device: the product catalogue's, else the strongest rule's, else
+ * 'other' — a critical device always has one, so its findings always reach a sector's contacts.
+ */
+function sectorOf(ranked: readonly RuleMatch[], product?: ProductEntry): CriticalSector {
+  return product?.sector ?? ranked.find((match) => match.facts.sector !== undefined)?.facts.sector ?? 'other';
 }
 
 /**

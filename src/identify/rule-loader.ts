@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../core/data-file.ts';
 import { OpenNoticeError } from '../core/errors.ts';
+import { criticalSectors } from '../core/records.ts';
 import { compilePattern } from './pattern.ts';
 import { readRuleComponent } from './rule-component.ts';
 import type { FieldTable } from '../protocols/protocol.ts';
@@ -24,7 +25,7 @@ export const defaultRulesDirectory = fileURLToPath(new URL('./rules/', import.me
 
 const fileKeys = ['rules', 'products'] as const;
 const ruleKeys = ['id', 'protocol', 'field', 'pattern', 'flags', 'sets', 'component', 'confidence', 'description', 'examples'] as const;
-const productKeys = ['vendor', 'model', 'deviceType', 'releaseYear', 'cpePart', 'cpeVendor', 'cpeProduct'] as const;
+const productKeys = ['vendor', 'model', 'deviceType', 'sector', 'releaseYear', 'cpePart', 'cpeVendor', 'cpeProduct'] as const;
 const cpeParts = ['a', 'o', 'h'] as const;
 /** Used when a rule does not say how sure it is: fairly sure, but below an exact model string. */
 const defaultConfidence = 0.8;
@@ -167,11 +168,17 @@ function readFacts(read: Reader, raw: unknown, path: DataPath): RuleFacts {
       facts.deviceType = read.oneOf(fields[key], [...path, key], deviceTypes);
       continue;
     }
+    if (key === 'sector') {
+      facts.sector = read.oneOf(fields[key], [...path, key], criticalSectors);
+      continue;
+    }
     // YAML reads an unquoted 1.10 as the number 1.1: a version must be written as text.
     if (key === 'version' && typeof fields[key] !== 'string')
       read.fail([...path, key], `write the version in quotes (YAML reads ${JSON.stringify(fields[key])} as a ${typeof fields[key]})`);
     facts[key] = read.string(fields[key], [...path, key]).trim();
   }
+  // A sector only means something for a critical device; on a camera it would be a typo'd type.
+  if (facts.sector !== undefined && facts.deviceType !== 'critical') read.fail([...path, 'sector'], 'a sector needs deviceType: critical beside it');
   return facts;
 }
 
@@ -196,6 +203,10 @@ function readProduct(dataFile: DataFile, read: Reader, raw: unknown, path: DataP
     source: { file: dataFile.file, line: dataFile.lineOf(path) ?? 0 },
   };
   if (fields.deviceType !== undefined) product.deviceType = read.oneOf(fields.deviceType, [...path, 'deviceType'], deviceTypes);
+  if (fields.sector !== undefined) {
+    product.sector = read.oneOf(fields.sector, [...path, 'sector'], criticalSectors);
+    if (product.deviceType !== 'critical') read.fail([...path, 'sector'], 'a sector needs deviceType: critical beside it');
+  }
   if (fields.releaseYear !== undefined) {
     const year = read.number(fields.releaseYear, [...path, 'releaseYear'], { min: 1990, max: 2100 });
     if (!Number.isInteger(year)) read.fail([...path, 'releaseYear'], 'must be a whole year');

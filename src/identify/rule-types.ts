@@ -2,13 +2,13 @@
  * The in-memory shape of fingerprint rules after loading and validation
  * (docs/fingerprints.md describes the YAML they come from).
  */
-import type { DeviceType } from '../core/records.ts';
+import type { CriticalSector, DeviceType } from '../core/records.ts';
 
 /** Every device type a rule or product may name; mirrors `DeviceType` in core/records.ts. */
 export const deviceTypes = ['ip-camera', 'router', 'dvr', 'nas', 'printer', 'iot-gateway', 'critical', 'other'] as const satisfies readonly DeviceType[];
 
 /** Facts a rule may assert with constants (`sets`); vendor/model/version may also be captured. */
-export const ruleFactKeys = ['vendor', 'model', 'version', 'hardware', 'deviceType', 'os'] as const;
+export const ruleFactKeys = ['vendor', 'model', 'version', 'hardware', 'deviceType', 'sector', 'os'] as const;
 
 /** Named capture groups a pattern may use; any other name is a typo in the rule. */
 export const captureGroupNames = ['vendor', 'model', 'version', 'hardware'] as const;
@@ -21,6 +21,8 @@ export interface RuleFacts {
   /** Hardware revision (e.g. "B1"): NVD keys some vulnerabilities on it (h: CPE version). */
   hardware?: string;
   deviceType?: DeviceType;
+  /** Only beside `deviceType: critical`: the infrastructure the device monitors or controls. */
+  sector?: CriticalSector;
   os?: string;
 }
 
@@ -69,6 +71,8 @@ export interface ProductEntry {
   vendor: string;
   model: string;
   deviceType?: DeviceType;
+  /** Only beside `deviceType: critical`. */
+  sector?: CriticalSector;
   releaseYear?: number;
   /** CPE 2.3 part: o (operating system / firmware, the default), h (hardware) or a (application). */
   cpePart: 'a' | 'o' | 'h';
