@@ -45,11 +45,21 @@ function tablesFor(stats: ProgramStatistics, year: string): Table[] {
     },
     { title: 'Open findings by ISP', header: ['ISP', 'Open findings'], rows: stats.open.byIsp.map((entry) => [entry.key, entry.count]) },
     { title: 'Open findings by device type', header: ['Device type', 'Open findings'], rows: stats.open.byDeviceType.map((entry) => [entry.key, entry.count]) },
-    { title: 'Open findings by vendor', header: ['Vendor', 'Open findings'], rows: stats.open.byVendor.map((entry) => [entry.key, entry.count]) },
+    // Published: critical devices are counted per sector only, never by maker or age.
     {
-      title: 'Open findings by device release year',
+      title: 'Open findings on critical infrastructure devices by sector',
+      header: ['Sector', 'Open findings'],
+      rows: stats.open.bySector.map((entry) => [entry.key, entry.count]),
+    },
+    {
+      title: 'Open findings by vendor (critical devices excluded)',
+      header: ['Vendor', 'Open findings'],
+      rows: stats.open.publishable.byVendor.map((entry) => [entry.key, entry.count]),
+    },
+    {
+      title: 'Open findings by device release year (critical devices excluded)',
       header: ['Release year', 'Open findings'],
-      rows: stats.open.byReleaseYear.map((entry) => [entry.key, entry.count]),
+      rows: stats.open.publishable.byReleaseYear.map((entry) => [entry.key, entry.count]),
     },
   ];
 }

@@ -22,11 +22,20 @@ export interface ProgramStatistics {
     byDeviceType: Array<{ key: string; count: number }>;
     byVendor: Array<{ key: string; count: number }>;
     byReleaseYear: Array<{ key: string; count: number }>;
+    /** Open findings on critical devices, by sector. */
+    bySector: Array<{ key: string; count: number }>;
+    /**
+     * Vendor and release-year counts without critical devices: what a published report may show
+     * (a critical device's maker or age could single out the few monitors of a small sector).
+     */
+    publishable: { byVendor: Array<{ key: string; count: number }>; byReleaseYear: Array<{ key: string; count: number }> };
   };
 }
 
 const zeroKinds = (): Record<FindingKind, number> => Object.fromEntries(kinds.map((kind) => [kind, 0])) as Record<FindingKind, number>;
 const monthOf = (iso: string) => iso.slice(0, 7);
+const vendorOf = (finding: NotifiableFinding) => finding.vendor ?? 'unidentified';
+const releaseYearOf = (finding: NotifiableFinding) => (finding.releaseYear !== undefined ? String(finding.releaseYear) : 'unknown');
 
 function countBy(findings: readonly NotifiableFinding[], keyOf: (finding: NotifiableFinding) => string): Array<{ key: string; count: number }> {
   const counts = new Map<string, number>();
@@ -69,6 +78,7 @@ export function programStatistics(input: ProgramStatisticsInput): ProgramStatist
     remediatedByMonth: input.events.filter((event) => event.event === 'closed').map((event) => ({ month: monthOf(event.at), count: 1 })),
   });
   const open = input.findings.filter((finding) => finding.status === 'open');
+  const notCritical = open.filter((finding) => finding.deviceType !== 'critical');
   const byKind = zeroKinds();
   for (const finding of open) byKind[finding.kind]++;
   return {
@@ -78,8 +88,13 @@ export function programStatistics(input: ProgramStatisticsInput): ProgramStatist
       byKind,
       byIsp: countBy(open, (finding) => finding.attribution.ispName ?? finding.attribution.ispId ?? 'unattributed'),
       byDeviceType: countBy(open, (finding) => finding.deviceType ?? 'unidentified'),
-      byVendor: countBy(open, (finding) => finding.vendor ?? 'unidentified'),
-      byReleaseYear: countBy(open, (finding) => (finding.releaseYear !== undefined ? String(finding.releaseYear) : 'unknown')),
+      byVendor: countBy(open, vendorOf),
+      byReleaseYear: countBy(open, releaseYearOf),
+      bySector: countBy(
+        open.filter((finding) => finding.deviceType === 'critical'),
+        (finding) => finding.sector ?? 'other',
+      ),
+      publishable: { byVendor: countBy(notCritical, vendorOf), byReleaseYear: countBy(notCritical, releaseYearOf) },
     },
   };
 }

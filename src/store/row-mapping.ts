@@ -4,7 +4,7 @@
  * record spread into column values) by one function, whichever database returned or takes it.
  */
 import type { KevEntry, VulnerabilityRecord } from '../assess/firmware/types.ts';
-import type { DarknetAttack, DeviceIdentity } from '../core/records.ts';
+import type { DarknetAttack, DeviceIdentity, OwnerContact } from '../core/records.ts';
 import { FEED_IMPORT_SKIPPED_KEPT, type FeedImportReport, type FeedImportRow } from './roles/feed-imports.ts';
 import type { RunStart } from './roles/runs.ts';
 
@@ -75,8 +75,8 @@ export function feedImportFromRow(row: ColumnRow): FeedImportRow {
 
 /**
  * A device identity as the values of its columns in table order: vendor, model, device_type,
- * firmware_version, hardware_version, release_year, cpe, confidence, evidence, components.
- * @example identityColumnValues(identity).length // 10
+ * firmware_version, hardware_version, release_year, cpe, confidence, evidence, components, sector.
+ * @example identityColumnValues(identity).length // 11
  */
 export function identityColumnValues(identity: DeviceIdentity): ColumnValue[] {
   return [
@@ -90,7 +90,24 @@ export function identityColumnValues(identity: DeviceIdentity): ColumnValue[] {
     identity.confidence,
     JSON.stringify(identity.evidence ?? []),
     JSON.stringify(identity.components ?? []),
+    identity.sector ?? null,
   ];
+}
+
+/**
+ * A device's owner contact as its `owner_contact` column: JSON text, NULL when none was shown.
+ * @example ownerContactColumnValue(undefined) // null
+ */
+export function ownerContactColumnValue(contact: OwnerContact | undefined): ColumnValue {
+  return contact === undefined ? null : JSON.stringify(contact);
+}
+
+/**
+ * The `owner_contact` column read back; undefined for NULL.
+ * @example ownerContactFromColumn('{"company":"Hikari Solar","source":{"protocol":"http","port":80}}')?.company // 'Hikari Solar'
+ */
+export function ownerContactFromColumn(value: unknown): OwnerContact | undefined {
+  return typeof value === 'string' ? (JSON.parse(value) as OwnerContact) : undefined;
 }
 
 /**

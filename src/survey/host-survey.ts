@@ -3,6 +3,7 @@ import type { CoveredCheck } from '../store/roles/findings.ts';
 import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import type { CredentialCheckOutcome } from '../protocols/credential-checker.ts';
 import { orderEntries } from '../assess/credentials/order.ts';
+import { extractOwnerContact } from '../identify/owner-contact.ts';
 import { assessReflection } from '../assess/reflector/reflector.ts';
 import { type DetectionLimits, detectService } from '../protocols/detect.ts';
 import { contextFor, type GrabContext } from '../protocols/grab.ts';
@@ -66,7 +67,10 @@ export async function surveyHost(
   }
   observations.push(...[...udpObservations].sort((a, b) => a.port - b.port));
   const identity = deps.identify(ip, observations);
-  const device = identity ? { ip, identity } : undefined;
+  // Only a critical device's contact is read: it is what the sector's handling path needs, and
+  // reading contacts off every camera's page would collect personal data for no purpose.
+  const ownerContact = identity?.deviceType === 'critical' ? extractOwnerContact(observations) : undefined;
+  const device = identity ? { ip, identity, ...(ownerContact ? { ownerContact } : {}) } : undefined;
   const result: HostSurveyResult = { ip, observations, device, findings: [], covered: [], attempts: [] };
   if (deps.credentials) await checkCredentials(deps, deps.credentials, result);
   checkReflection(deps, udpObservations, result);

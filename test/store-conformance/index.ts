@@ -7,6 +7,7 @@
 import type { Store } from '../../src/store/store.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
+import { criticalDeviceStoreConformance } from './critical-devices.ts';
 import { darknetStoreConformance } from './darknet.ts';
 import { dashboardFigureStoreConformance } from './dashboard-figures.ts';
 import { dashboardFindingStoreConformance } from './dashboard-findings.ts';
@@ -55,4 +56,5 @@ export function storeConformance(open: OpenStore<Store>): void {
   addressCheckStoreConformance(open);
   optOutStoreConformance(open);
   monitoringStoreConformance(open);
+  criticalDeviceStoreConformance(open);
 }

@@ -42,7 +42,17 @@ export interface DashboardFigures {
   darknet: { byDay: DashboardAggregates['darknetByDay']; topPorts: DashboardAggregates['darknetTopPorts'] };
   /** DRDoS attacks on darknet addresses per day, with each day's attacks per protocol; `protocols` in order of attacks. */
   drdos: { byDay: DrdosDay[]; protocols: string[] };
-  open: { total: number; byKind: Record<string, number>; byIsp: Breakdown[]; byDeviceType: Breakdown[]; byVendor: Breakdown[]; byReleaseYear: Breakdown[] };
+  open: {
+    total: number;
+    byKind: Record<string, number>;
+    byIsp: Breakdown[];
+    byDeviceType: Breakdown[];
+    /** Without critical devices when composed with `criticalDetail: false` (the public statistics). */
+    byVendor: Breakdown[];
+    byReleaseYear: Breakdown[];
+    /** Open findings on critical devices, by their sector: all a public page may say about them. */
+    bySector: Breakdown[];
+  };
   /** Per ISP (largest first), then the 'all' row. */
   remediation: IspRemediation[];
   totals: DashboardAggregates['totals'] & { open: number; closed: number; findingsNotified: number; remediated: number };
@@ -129,7 +139,12 @@ export function remediationRows(aggregates: DashboardAggregates, tracked: readon
  * Shape the store's aggregates (and the tracked findings) into the dashboard's figures.
  * @example composeFigures(aggregates, remediationRows(aggregates, await store.listTrackedFindings(), asOf), asOf)
  */
-export function composeFigures(aggregates: DashboardAggregates, remediation: IspRemediation[], asOf: string): DashboardFigures {
+export function composeFigures(
+  aggregates: DashboardAggregates,
+  remediation: IspRemediation[],
+  asOf: string,
+  options: { criticalDetail?: boolean } = {},
+): DashboardFigures {
   const extraKinds = [...new Set([...aggregates.foundByMonth, ...aggregates.byIsp].map((entry) => entry.kind))]
     .filter((kind) => !knownKinds.includes(kind as FindingKind))
     .sort();
@@ -138,7 +153,10 @@ export function composeFigures(aggregates: DashboardAggregates, remediation: Isp
   const open = aggregates.byIsp.filter((entry) => entry.status === 'open');
   const byKind = zeros(kinds);
   for (const entry of open) byKind[entry.kind] = (byKind[entry.kind] ?? 0) + entry.count;
-  const device = aggregates.openByDevice;
+  // Public figures say of critical devices only how many there are per sector: their vendor or
+  // release year could single out the few monitors of a small sector.
+  const device = options.criticalDetail === false ? aggregates.openByDevice.filter((entry) => entry.deviceType !== 'critical') : aggregates.openByDevice;
+  const critical = aggregates.openByDevice.filter((entry) => entry.deviceType === 'critical');
   const months = monthFigures(kinds, aggregates);
   const last = months.at(-1)?.cumulative;
   const closed = aggregates.byIsp.filter((entry) => entry.status === 'closed').reduce((sum, entry) => sum + entry.count, 0);
@@ -176,6 +194,10 @@ export function composeFigures(aggregates: DashboardAggregates, remediation: Isp
         }),
         kinds,
       ),
+      bySector: breakdown(
+        critical.map((entry) => ({ key: entry.sector ?? 'other', label: entry.sector ?? 'other', kind: entry.kind, count: entry.count })),
+        kinds,
+      ),
     },
     remediation,
     totals: {
@@ -205,10 +227,11 @@ const recountSpacing = 10;
  * so a busy survey writing all the time does not keep the server recounting; the page shows
  * when its figures were computed. Concurrent requests share one recount.
  * `remediation: false` leaves out the per-ISP remediation figures (the public statistics do
- * not show them), which saves reading every notified finding.
+ * not show them), which saves reading every notified finding; `criticalDetail: false` keeps
+ * critical devices out of the vendor and release-year figures (they show as counts per sector).
  * @example const figures = createFigureCache(deps); const { months } = await figures.current()
  */
-export function createFigureCache(deps: ServerDeps<DashboardFigureStore>, options: { remediation?: boolean } = {}): FigureCache {
+export function createFigureCache(deps: ServerDeps<DashboardFigureStore>, options: { remediation?: boolean; criticalDetail?: boolean } = {}): FigureCache {
   let latest: { key: string; figures: DashboardFigures; tookMs: number; finishedAt: number } | undefined;
   let running: { key: string; figures: Promise<DashboardFigures> } | undefined;
 
@@ -217,7 +240,7 @@ export function createFigureCache(deps: ServerDeps<DashboardFigureStore>, option
     const figures = (async () => {
       const aggregates = await deps.store.dashboardAggregates();
       const tracked = options.remediation === false ? [] : await deps.store.listTrackedFindings();
-      return composeFigures(aggregates, remediationRows(aggregates, tracked, asOf), asOf);
+      return composeFigures(aggregates, remediationRows(aggregates, tracked, asOf), asOf, { criticalDetail: options.criticalDetail });
     })();
     const entry = { key, figures };
     running = entry;

@@ -8,6 +8,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { Locale, WebRequest, WebResponse } from '../route-types.ts';
 import type { FindingHistory } from '../../store/roles/dashboard-findings.ts';
+import type { OwnerContact } from '../../core/records.ts';
 import { drillPath } from './dashboard-page.ts';
 import { formatTime, keyLabel, kindLabel } from './labels.ts';
 
@@ -34,6 +35,12 @@ const texts = {
     type: 'Type',
     firmware: 'Firmware',
     hardware: 'Hardware',
+    sector: 'Critical sector',
+    ownerContact: 'Owner / installer contact (shown by the device; operator only, never exported)',
+    company: 'Company',
+    phone: 'Phone',
+    email: 'E-mail',
+    readFrom: 'Read from',
     year: 'Release year',
     cpe: 'CPE',
     confidence: 'Confidence',
@@ -97,6 +104,12 @@ const texts = {
     type: '種類',
     firmware: 'ファームウェア',
     hardware: 'ハードウェア',
+    sector: '重要インフラ分野',
+    ownerContact: '所有者・施工業者の連絡先（機器の表示より。運用者のみ、外部に出さない）',
+    company: '会社',
+    phone: '電話',
+    email: 'メール',
+    readFrom: '読み取り元',
     year: '発売年',
     cpe: 'CPE',
     confidence: '確度',
@@ -190,13 +203,25 @@ function deviceSection(history: FindingHistory, words: Words): SafeHtml {
     [words.type, device.deviceType],
     [words.firmware, device.firmwareVersion],
     [words.hardware, device.hardwareVersion],
+    [words.sector, device.sector],
     [words.year, device.releaseYear],
     [words.cpe, device.cpe],
     [words.confidence, device.confidence],
     [words.firstSeen, formatTime(device.firstSeen)],
     [words.lastSeen, formatTime(device.lastSeen)],
   ])}
+${device.ownerContact ? ownerContactSection(device.ownerContact, words) : ''}
 ${device.evidence.length ? html`<h3>${words.rules}</h3><ul class="rules">${device.evidence.map((rule) => html`<li><code>${rule.ruleId}</code> ${rule.protocol}/${rule.port}: <q>${rule.matched}</q></li>`)}</ul>` : ''}`;
+}
+
+/** Device-sourced text: html`` escapes every value, so markup a page printed shows as text. */
+function ownerContactSection(contact: OwnerContact, words: Words): SafeHtml {
+  return html`<h3>${words.ownerContact}</h3>${definitionList([
+    [words.company, contact.company],
+    [words.phone, contact.phone],
+    [words.email, contact.email],
+    [words.readFrom, `${contact.source.protocol}/${contact.source.port}`],
+  ])}`;
 }
 
 function attributionSection(history: FindingHistory, words: Words, locale: Locale): SafeHtml {

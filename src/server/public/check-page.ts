@@ -20,7 +20,14 @@ export function renderCheck(request: WebRequest, findings: AddressFinding[]): We
   const words = publicWords(request.locale);
   const devices = [
     ...new Set(
-      findings.map((finding) => [finding.vendor, finding.model, finding.deviceType && `(${finding.deviceType})`].filter(Boolean).join(' ')).filter(Boolean),
+      findings
+        .map((finding) =>
+          // A critical device is named by its type only: a public page never shows its maker or model.
+          finding.deviceType === 'critical'
+            ? `(${finding.deviceType})`
+            : [finding.vendor, finding.model, finding.deviceType && `(${finding.deviceType})`].filter(Boolean).join(' '),
+        )
+        .filter(Boolean),
     ),
   ];
   const result =

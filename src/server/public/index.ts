@@ -35,7 +35,7 @@ const tooMany = (request: WebRequest, limiter: RateLimiter): WebResponse =>
  */
 export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps<PublicStore>, context?: Pick<ModuleContext, 'warmUp'>) => Route[] {
   return (deps, context) => {
-    const figures = createFigureCache(deps, { remediation: false });
+    const figures = createFigureCache(deps, { remediation: false, criticalDetail: false });
     // The public statistics are the page the most people see: count them at start-up too.
     if (context?.warmUp) figures.current().catch(() => {});
     const bodies = createBodyCache(statisticsBody);

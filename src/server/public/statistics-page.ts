@@ -3,7 +3,8 @@
  * `opennotice stats` (found by kind, infected per day, reports, findings notified, fixed,
  * cumulative totals) and what is still open by device type, vendor and release year.
  * Counts only: no address, and no ISP is named (per-ISP figures stay on the operator's
- * dashboard).
+ * dashboard). Critical devices (monitors of power, water, gas, solar, buildings) are counted
+ * per sector only: they are left out of the vendor and release-year figures.
  */
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
@@ -60,6 +61,7 @@ export function statisticsBody(locale: Locale, figures: DashboardFigures): SafeH
 <div class="figures">
 ${monthly}
 ${breakdown(locale, figures, 'public-device-types', words.deviceType, open.byDeviceType, 'hbar')}
+${breakdown(locale, figures, 'public-critical-sectors', words.criticalSector, open.bySector, 'hbar')}
 ${breakdown(locale, figures, 'public-vendors', words.vendor, open.byVendor, 'hbar')}
 ${breakdown(
   locale,

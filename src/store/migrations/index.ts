@@ -10,6 +10,7 @@ import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
+import { criticalDevices } from './013-critical-devices.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   deviceHistory,
   darknetAttacks,
   dashboardIndexes,
+  criticalDevices,
 ];

@@ -38,8 +38,9 @@ export async function readFindingHistory(db: Queryable, findingId: number): Prom
   const device = await one<NonNullable<FindingHistory['device']>>(
     db,
     `SELECT vendor, model, device_type AS "deviceType", firmware_version AS "firmwareVersion", hardware_version AS "hardwareVersion",
-      release_year AS "releaseYear", cpe, confidence, evidence, first_seen AS "firstSeen", last_seen AS "lastSeen" FROM devices WHERE ip = $1`,
-    ['evidence'],
+      release_year AS "releaseYear", cpe, confidence, evidence, sector, owner_contact AS "ownerContact", first_seen AS "firstSeen",
+      last_seen AS "lastSeen" FROM devices WHERE ip = $1`,
+    ['evidence', 'ownerContact'],
     row.ip,
   );
   if (device)

@@ -73,8 +73,8 @@ async function byIsp(db: Queryable): Promise<DashboardAggregates['byIsp']> {
 function openByDevice(db: Queryable): Promise<DashboardAggregates['openByDevice']> {
   return all(
     db,
-    `SELECT f.kind, d.device_type AS "deviceType", d.vendor, d.release_year AS "releaseYear", count(*) AS count
-    FROM findings f LEFT JOIN devices d ON d.ip = f.ip WHERE f.status = 'open' GROUP BY 1, 2, 3, 4`,
+    `SELECT f.kind, d.device_type AS "deviceType", d.vendor, d.release_year AS "releaseYear", d.sector, count(*) AS count
+    FROM findings f LEFT JOIN devices d ON d.ip = f.ip WHERE f.status = 'open' GROUP BY 1, 2, 3, 4, 5`,
   );
 }
 

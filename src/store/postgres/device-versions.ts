@@ -7,14 +7,14 @@
  */
 import type pg from 'pg';
 import { sameDeviceVersion } from '../../core/device-version.ts';
-import type { Device, DeviceIdentity, SoftwareComponent } from '../../core/records.ts';
-import { identityColumnValues } from '../row-mapping.ts';
+import type { Device, DeviceIdentity, OwnerContact, SoftwareComponent } from '../../core/records.ts';
+import { identityColumnValues, ownerContactColumnValue, ownerContactFromColumn } from '../row-mapping.ts';
 import type { DeviceFilter, DeviceRow, DeviceVersionRow } from '../roles/inventory.ts';
 import type { Queryable } from './database.ts';
 import { byAddressAndPort, type PgRow, toRecord } from './rows.ts';
 
 const identityColumns = `vendor, model, device_type AS "deviceType", firmware_version AS "firmwareVersion", hardware_version AS "hardwareVersion",
-  release_year AS "releaseYear", cpe, confidence, evidence, components, first_seen AS "firstSeen", last_seen AS "lastSeen",
+  release_year AS "releaseYear", cpe, confidence, evidence, components, sector, first_seen AS "firstSeen", last_seen AS "lastSeen",
   first_run_id AS "firstRunId", last_run_id AS "lastRunId"`;
 
 type KeyFacts = Pick<DeviceIdentity, 'vendor' | 'model' | 'firmwareVersion' | 'hardwareVersion' | 'components'> & { version: number };
@@ -40,7 +40,7 @@ export async function writeDevices(client: pg.PoolClient, devices: readonly Devi
     [addresses],
   );
   const newest = new Map<string, KeyFacts>(latest.rows.map((row: PgRow) => [String(row.ip), storedKeyFacts(row)]));
-  for (const { ip, identity } of devices) {
+  for (const { ip, identity, ownerContact } of devices) {
     const previous = newest.get(ip);
     let version: number;
     if (previous && sameDeviceVersion(previous, identity)) {
@@ -48,29 +48,29 @@ export async function writeDevices(client: pg.PoolClient, devices: readonly Devi
       // The same version seen again: its facts are refreshed (a rule may now read more), its first sight kept.
       await client.query(
         `UPDATE device_versions SET vendor = $1, model = $2, device_type = $3, firmware_version = $4, hardware_version = $5, release_year = $6,
-          cpe = $7, confidence = $8, evidence = $9, components = $10, last_seen = $11, last_run_id = $12 WHERE ip = $13 AND version = $14`,
+          cpe = $7, confidence = $8, evidence = $9, components = $10, sector = $11, last_seen = $12, last_run_id = $13 WHERE ip = $14 AND version = $15`,
         [...identityColumnValues(identity), seenAt, runId, ip, version],
       );
     } else {
       version = previous ? previous.version + 1 : 1;
       await client.query(
         `INSERT INTO device_versions (ip, version, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence,
-          evidence, components, first_seen, last_seen, first_run_id, last_run_id)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $14)`,
+          evidence, components, sector, first_seen, last_seen, first_run_id, last_run_id)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $15)`,
         [ip, version, ...identityColumnValues(identity), seenAt, runId],
       );
     }
     newest.set(ip, { ...identity, version });
     await client.query(
       `INSERT INTO devices (ip, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence, evidence, components,
-          version, first_seen, last_seen, first_run_id, last_run_id)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $14)
+          sector, owner_contact, version, first_seen, last_seen, first_run_id, last_run_id)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $16)
         ON CONFLICT (ip) DO UPDATE SET
           vendor = excluded.vendor, model = excluded.model, device_type = excluded.device_type,
           firmware_version = excluded.firmware_version, hardware_version = excluded.hardware_version,
           release_year = excluded.release_year, cpe = excluded.cpe, confidence = excluded.confidence, evidence = excluded.evidence,
-          components = excluded.components, version = excluded.version, last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`,
-      [ip, ...identityColumnValues(identity), version, seenAt, runId],
+          components = excluded.components, sector = excluded.sector, owner_contact = excluded.owner_contact, version = excluded.version, last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`,
+      [ip, ...identityColumnValues(identity), ownerContactColumnValue(ownerContact), version, seenAt, runId],
     );
   }
 }
@@ -122,4 +122,13 @@ export async function listCurrentDevices(db: Queryable, filter: DeviceFilter = {
 export async function listVersionsAt(db: Queryable, ip: string): Promise<DeviceVersionRow[]> {
   const result = await db.query(`SELECT ip, version, ${identityColumns} FROM device_versions WHERE ip = $1 ORDER BY version`, [ip]);
   return result.rows.map((row) => toRecord<DeviceVersionRow>(row, ['evidence', 'components']));
+}
+
+/**
+ * The owner contact stored with the device at `ip` (operator-only), if its page showed one.
+ * @example await readOwnerContact(pool, '192.0.2.10') // { company: 'Hikari Solar Service', source: { protocol: 'http', port: 80 } }
+ */
+export async function readOwnerContact(db: Queryable, ip: string): Promise<OwnerContact | undefined> {
+  const result = await db.query('SELECT owner_contact AS "ownerContact" FROM devices WHERE ip = $1', [ip]);
+  return ownerContactFromColumn(result.rows[0]?.ownerContact);
 }

@@ -6,7 +6,7 @@ import type { ServiceObservation } from '../../core/records.ts';
 import type { InventoryStore } from '../roles/inventory.ts';
 import type { ServiceRow } from '../row-types.ts';
 import type { PostgresContext } from './database.ts';
-import { listCurrentDevices, listVersionsAt, writeDevices } from './device-versions.ts';
+import { listCurrentDevices, listVersionsAt, readOwnerContact, writeDevices } from './device-versions.ts';
 import { byAddressAndPort, toRecord } from './rows.ts';
 import { runStartedAt } from './runs.ts';
 
@@ -77,5 +77,7 @@ export function postgresInventoryStore({ location, use, transaction }: PostgresC
     listDevices: (filter) => use('listDevices', (db) => listCurrentDevices(db, filter)),
 
     listDeviceVersions: (ip) => use('listDeviceVersions', (db) => listVersionsAt(db, ip)),
+
+    deviceOwnerContact: (ip) => use('deviceOwnerContact', (db) => readOwnerContact(db, ip)),
   };
 }

@@ -18,7 +18,7 @@ export interface DashboardAggregates {
   /** Every finding counted by status, kind and ISP (attribution). */
   byIsp: Array<{ status: FindingStatus; kind: string; ispId?: string; count: number }>;
   /** Open findings counted by kind and the identity of their device. */
-  openByDevice: Array<{ kind: string; deviceType?: string; vendor?: string; releaseYear?: number; count: number }>;
+  openByDevice: Array<{ kind: string; deviceType?: string; vendor?: string; releaseYear?: number; sector?: string; count: number }>;
   /** ISPs of the registry. */
   isps: Array<{ id: string; name: string }>;
   /** Darknet totals per day: day windows where stored, else the sum of that day's hour windows. */

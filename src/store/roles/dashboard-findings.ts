@@ -2,7 +2,7 @@
  * The operator dashboard's drill-down: findings matching a figure's filters, newest first, in
  * keyset pages (a page costs the same on the millionth finding), and one finding's whole story.
  */
-import type { DeviceIdentity, FindingKind } from '../../core/records.ts';
+import type { DeviceIdentity, FindingKind, OwnerContact } from '../../core/records.ts';
 import type { DarknetSourceRow, FindingRow, FindingStatus, ServiceRow } from '../row-types.ts';
 import type { FeedbackRow } from './feedback.ts';
 import type { OutboxRow } from './outbox.ts';
@@ -60,7 +60,8 @@ export interface DashboardFindingPage {
 /** Everything known about one finding, for its detail page. */
 export interface FindingHistory {
   finding: FindingRow;
-  device?: DeviceIdentity & { firstSeen: string; lastSeen: string };
+  /** The device at the address; its owner contact is for the operator's eyes (this page is the operator's). */
+  device?: DeviceIdentity & { firstSeen: string; lastSeen: string; ownerContact?: OwnerContact };
   attribution?: {
     prefix?: string;
     asn?: number;

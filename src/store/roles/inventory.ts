@@ -4,7 +4,7 @@
  * a row instead of duplicating it; a device whose firmware or component set changed gets a
  * new version instead of being overwritten.
  */
-import type { Device, DeviceIdentity, ServiceObservation, SoftwareComponent } from '../../core/records.ts';
+import type { Device, DeviceIdentity, OwnerContact, ServiceObservation, SoftwareComponent } from '../../core/records.ts';
 import type { ServiceRow } from '../row-types.ts';
 
 /**
@@ -68,4 +68,10 @@ export interface InventoryStore {
   listDevices(filter?: DeviceFilter): Promise<DeviceRow[]>;
   /** Every version of the device at `ip`, oldest first; empty when none was recorded. */
   listDeviceVersions(ip: string): Promise<DeviceVersionRow[]>;
+  /**
+   * The owner's or installer's contact the critical device at `ip` showed, as last recorded.
+   * Operator-only: no list, export or report reads it; only this method and the dashboard's
+   * device view (an operator's page) do.
+   */
+  deviceOwnerContact(ip: string): Promise<OwnerContact | undefined>;
 }

@@ -7,6 +7,9 @@
 
 export type OutboxChannel = 'smtp' | 'webhook' | 'file';
 
+/** Who a report is for: an ISP, a manufacturer, or a critical sector's contacts (notify/sector-reports.ts). */
+export type ReportAudience = 'isp' | 'vendor' | 'sector';
+
 /** One delivery of a report, queued with it. */
 export interface OutboxEntryInput {
   channel: OutboxChannel;
@@ -19,7 +22,7 @@ export interface OutboxEntryInput {
 
 export interface ReportInput {
   ispId?: string;
-  audience: 'isp' | 'vendor';
+  audience: ReportAudience;
   createdAt: string;
   periodEnd: string;
   /** Same key twice creates one report (a re-run after a crash finds the first). */
@@ -33,7 +36,7 @@ export interface ReportInput {
 export interface ReportRow {
   id: number;
   ispId?: string;
-  audience: 'isp' | 'vendor';
+  audience: ReportAudience;
   createdAt: string;
   periodEnd: string;
   idempotencyKey: string;

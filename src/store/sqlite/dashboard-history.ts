@@ -34,8 +34,8 @@ export function readFindingHistory(db: DatabaseSync, findingId: number): Finding
     db,
     `SELECT vendor, model, device_type AS deviceType,
       firmware_version AS firmwareVersion, hardware_version AS hardwareVersion, release_year AS releaseYear, cpe, confidence,
-      evidence, first_seen AS firstSeen, last_seen AS lastSeen FROM devices WHERE ip = ?`,
-    ['evidence'],
+      evidence, sector, owner_contact AS ownerContact, first_seen AS firstSeen, last_seen AS lastSeen FROM devices WHERE ip = ?`,
+    ['evidence', 'ownerContact'],
     row.ip,
   );
   if (device)

@@ -39,6 +39,7 @@ type CubeRow = {
   deviceType: string | null;
   vendor: string | null;
   releaseYear: number | null;
+  sector: string | null;
   count: number;
 };
 
@@ -70,9 +71,9 @@ export function createFindingAccumulator(): FindingAccumulator {
     addSlice(db, from, to) {
       const rows = db
         .prepare(`SELECT substr(f.first_seen, 1, 7) AS month, f.status, f.kind, a.isp_id AS ispId, d.device_type AS deviceType,
-          d.vendor, d.release_year AS releaseYear, count(*) AS count
+          d.vendor, d.release_year AS releaseYear, d.sector, count(*) AS count
         FROM findings f LEFT JOIN finding_attributions a ON a.finding_id = f.id LEFT JOIN devices d ON d.ip = f.ip
-        WHERE f.id BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6, 7`)
+        WHERE f.id BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`)
         .all(from, to) as CubeRow[];
       for (const row of rows) {
         add(found, `${row.month}\u0000${row.kind}`, () => ({ month: row.month, kind: row.kind, count: 0 }), row.count);
@@ -85,13 +86,14 @@ export function createFindingAccumulator(): FindingAccumulator {
         if (row.status !== 'open') continue;
         add(
           byDevice,
-          JSON.stringify([row.kind, row.deviceType, row.vendor, row.releaseYear]),
+          JSON.stringify([row.kind, row.deviceType, row.vendor, row.releaseYear, row.sector]),
           () =>
             defined<DashboardAggregates['openByDevice'][number]>({
               kind: row.kind,
               deviceType: row.deviceType,
               vendor: row.vendor,
               releaseYear: row.releaseYear,
+              sector: row.sector,
               count: 0,
             }),
           row.count,

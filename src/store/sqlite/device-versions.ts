@@ -5,13 +5,13 @@
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { sameDeviceVersion } from '../../core/device-version.ts';
-import type { Device, DeviceIdentity, SoftwareComponent } from '../../core/records.ts';
-import { identityColumnValues } from '../row-mapping.ts';
+import type { Device, DeviceIdentity, OwnerContact, SoftwareComponent } from '../../core/records.ts';
+import { identityColumnValues, ownerContactColumnValue, ownerContactFromColumn } from '../row-mapping.ts';
 import type { DeviceFilter, DeviceRow, DeviceVersionRow } from '../roles/inventory.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
 
 const identityColumns = `vendor, model, device_type AS deviceType, firmware_version AS firmwareVersion, hardware_version AS hardwareVersion,
-  release_year AS releaseYear, cpe, confidence, evidence, components, first_seen AS firstSeen, last_seen AS lastSeen,
+  release_year AS releaseYear, cpe, confidence, evidence, components, sector, first_seen AS firstSeen, last_seen AS lastSeen,
   first_run_id AS firstRunId, last_run_id AS lastRunId`;
 
 /**
@@ -23,26 +23,26 @@ export function deviceWriter(db: DatabaseSync): (device: Device, runId: number, 
   const latest = db.prepare(`SELECT version, vendor, model, firmware_version AS firmwareVersion, hardware_version AS hardwareVersion, components
     FROM device_versions WHERE ip = ? ORDER BY version DESC LIMIT 1`);
   const insertVersion = db.prepare(`INSERT INTO device_versions
-      (ip, version, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence, evidence, components,
+      (ip, version, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence, evidence, components, sector,
        first_seen, last_seen, first_run_id, last_run_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // The same version seen again: its facts are refreshed (a rule may now read more), its first sight kept.
   const touchVersion = db.prepare(`UPDATE device_versions SET
       vendor = ?, model = ?, device_type = ?, firmware_version = ?, hardware_version = ?, release_year = ?, cpe = ?, confidence = ?, evidence = ?,
-      components = ?, last_seen = ?, last_run_id = ?
+      components = ?, sector = ?, last_seen = ?, last_run_id = ?
     WHERE ip = ? AND version = ?`);
   const upsertCurrent = db.prepare(`INSERT INTO devices
-      (ip, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence, evidence, components, version,
-       first_seen, last_seen, first_run_id, last_run_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      (ip, vendor, model, device_type, firmware_version, hardware_version, release_year, cpe, confidence, evidence, components, sector,
+       owner_contact, version, first_seen, last_seen, first_run_id, last_run_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (ip) DO UPDATE SET
       vendor = excluded.vendor, model = excluded.model, device_type = excluded.device_type,
       firmware_version = excluded.firmware_version, hardware_version = excluded.hardware_version,
       release_year = excluded.release_year, cpe = excluded.cpe, confidence = excluded.confidence, evidence = excluded.evidence,
-      components = excluded.components, version = excluded.version,
+      components = excluded.components, sector = excluded.sector, owner_contact = excluded.owner_contact, version = excluded.version,
       last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`);
 
-  return ({ ip, identity }, runId, seenAt) => {
+  return ({ ip, identity, ownerContact }, runId, seenAt) => {
     const previous = latest.get(ip) as SqlRow | undefined;
     let version: number;
     if (previous && sameDeviceVersion(storedKeyFacts(previous), identity)) {
@@ -52,7 +52,7 @@ export function deviceWriter(db: DatabaseSync): (device: Device, runId: number, 
       version = previous ? Number(previous.version) + 1 : 1;
       insertVersion.run(ip, version, ...identityColumnValues(identity), seenAt, seenAt, runId, runId);
     }
-    upsertCurrent.run(ip, ...identityColumnValues(identity), version, seenAt, seenAt, runId, runId);
+    upsertCurrent.run(ip, ...identityColumnValues(identity), ownerContactColumnValue(ownerContact), version, seenAt, seenAt, runId, runId);
   };
 }
 
@@ -104,4 +104,13 @@ export function listCurrentDevices(db: DatabaseSync, filter: DeviceFilter = {}):
 export function listVersionsAt(db: DatabaseSync, ip: string): DeviceVersionRow[] {
   const rows = db.prepare(`SELECT ip, version, ${identityColumns} FROM device_versions WHERE ip = ? ORDER BY version`).all(ip) as SqlRow[];
   return rows.map((row) => toRecord<DeviceVersionRow>(row, ['evidence', 'components']));
+}
+
+/**
+ * The owner contact stored with the device at `ip` (operator-only), if its page showed one.
+ * @example readOwnerContact(db, '192.0.2.10') // { company: 'Hikari Solar Service', phone: '03-1234-5678', source: { protocol: 'http', port: 80 } }
+ */
+export function readOwnerContact(db: DatabaseSync, ip: string): OwnerContact | undefined {
+  const row = db.prepare('SELECT owner_contact AS ownerContact FROM devices WHERE ip = ?').get(ip) as SqlRow | undefined;
+  return ownerContactFromColumn(row?.ownerContact);
 }

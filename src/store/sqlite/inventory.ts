@@ -4,7 +4,7 @@ import type { ServiceRow } from '../row-types.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
 import { byAddressAndPort, toRecord, type SqlRow } from './rows.ts';
 import { runStartedAt } from './runs.ts';
-import { deviceWriter, listCurrentDevices, listVersionsAt } from './device-versions.ts';
+import { deviceWriter, listCurrentDevices, listVersionsAt, readOwnerContact } from './device-versions.ts';
 
 /** @example await sqliteInventoryStore(context).recordServices(runId, observations) */
 export function sqliteInventoryStore({ db, file, use }: SqliteContext): InventoryStore {
@@ -60,5 +60,7 @@ export function sqliteInventoryStore({ db, file, use }: SqliteContext): Inventor
     listDevices: (filter) => use('listDevices', () => listCurrentDevices(db, filter)),
 
     listDeviceVersions: (ip) => use('listDeviceVersions', () => listVersionsAt(db, ip)),
+
+    deviceOwnerContact: (ip) => use('deviceOwnerContact', () => readOwnerContact(db, ip)),
   };
 }

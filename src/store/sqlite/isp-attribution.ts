@@ -100,7 +100,7 @@ function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFindingFilte
       : 'findings f LEFT JOIN finding_attributions a ON a.finding_id = f.id';
   const rows = db
     .prepare(`SELECT f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen, f.closed_at AS closedAt,
-      d.vendor, d.model, d.device_type AS deviceType, d.firmware_version AS firmwareVersion, d.release_year AS releaseYear,
+      d.vendor, d.model, d.device_type AS deviceType, d.firmware_version AS firmwareVersion, d.release_year AS releaseYear, d.sector,
       a.prefix, a.asn, a.as_name AS asName, a.country, a.isp_id AS ispId, i.name AS ispName, a.source, a.abuse_email AS abuseEmail,
       a.unattributed_reason AS unattributedReason
     FROM ${from} LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN isps i ON i.id = a.isp_id

@@ -11,6 +11,7 @@ import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
+import { criticalDevices } from './013-critical-devices.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -30,4 +31,5 @@ export const postgresMigrations: readonly Migration[] = [
   deviceHistory,
   darknetAttacks,
   dashboardIndexes,
+  criticalDevices,
 ];
