@@ -34,6 +34,7 @@ export {
   type ReportLanguage,
 } from './isp-registry.ts';
 export { ispsFromDataFile, parseIspRegistry, readIspRegistry } from './isp-registry-file.ts';
+export { parseSectorContacts, readSectorContacts, sectorContactsFromDataFile, type SectorContact } from './sector-contacts.ts';
 export { createRdapClient, type RdapClient, type RdapClientOptions, type RdapLookup } from './rdap-client.ts';
 export type { RdapNetwork } from './rdap-response.ts';
 export { createAttributor, type Attributor, type AttributorOptions } from './attributor.ts';

@@ -3,6 +3,8 @@ import { buildIspReports } from '../../notify/build-reports.ts';
 import { loadMessageTemplates } from '../../notify/messages/templates.ts';
 import { deliverDue } from '../../notify/outbox.ts';
 import { writeVendorReports } from '../../notify/vendor-reports.ts';
+import { buildSectorReports } from '../../notify/sector-reports.ts';
+import { readSectorContacts } from '../../attribution/sector-contacts.ts';
 import { createFileDropTransport, createSmtpTransport, createWebhookTransport } from '../../notify/transports/index.ts';
 import type { Transport } from '../../notify/transports/types.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -25,6 +27,11 @@ const notifyOptions = {
     type: 'string',
     valueName: 'DIR',
     description: 'also write one report per device vendor (models, firmware, CVEs; no addresses) into DIR, for manufacturers',
+  },
+  'sector-contacts': {
+    type: 'string',
+    valueName: 'FILE',
+    description: "also report open findings on critical devices to each sector's contacts (the sectorContacts of an ISP registry file)",
   },
   study: {
     type: 'string',
@@ -67,6 +74,9 @@ and their deliveries are written to the store's outbox in one step, then sent; a
 delivery is retried with backoff on the next run, and nothing is sent twice (docs/notification.md).
 Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET. --vendor-reports DIR writes one report per
 device vendor (by model and firmware, no addresses) for the operator to forward to manufacturers.
+--sector-contacts FILE also sends each critical sector's contacts (the sectorContacts of an ISP
+registry file) the open findings on that sector's critical devices; findings on critical devices
+come first in every report and are reminded about weekly.
   opennotice notify --dry-run                                  # what would be sent
   opennotice notify --smtp 127.0.0.1:2525 --test-address me@program.example`,
   options: notifyOptions,
@@ -110,6 +120,21 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
             const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ' (made before)') : '';
             io.stdout.write(
               `vendor ${result.vendor.padEnd(18)} devices ${String(result.devices).padStart(5)}  models ${String(result.models).padStart(3)}${made}${result.note ? `  (${result.note})` : ''}\n`,
+            );
+          }
+        }
+        if (typeof values['sector-contacts'] === 'string') {
+          for (const result of await buildSectorReports({
+            store,
+            contacts: readSectorContacts(values['sector-contacts']),
+            from: String(values.from),
+            now,
+            dryRun: Boolean(values['dry-run']),
+          })) {
+            const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ' (made before)') : '';
+            io.stdout.write(
+              `sector ${result.sector.padEnd(18)} devices ${String(result.devices).padStart(5)}  findings ${String(result.findings).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}
+`,
             );
           }
         }

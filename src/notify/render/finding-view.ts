@@ -21,6 +21,7 @@ import {
 } from './evidence.ts';
 import type { ProgramInfo } from './report.ts';
 import { deviceText } from './text.ts';
+import { notificationPriority } from '../priority.ts';
 
 /** Shadowserver's severity levels (their severity.md). */
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -60,9 +61,11 @@ const firmwareSeverity: Record<string, Severity> = { urgent: 'critical', high: '
  * Shadowserver-style severity. Infected and password-less devices are being (or can
  * trivially be) taken over: critical. Default passwords: high (botnets try them, but a
  * dictionary is needed). Firmware: the firmware phase's priority label; a KEV-listed CVE
- * is exploited in the wild, so critical.
+ * is exploited in the wild, so critical. A critical device's finding is always critical.
  */
 function severityOf(finding: NotifiableFinding): Severity {
+  // Any weakness of a device that monitors or controls infrastructure is top priority (notify/priority.ts).
+  if (finding.deviceType === 'critical') return 'critical';
   switch (finding.kind) {
     case 'infected':
     case 'no-authentication':
@@ -143,12 +146,15 @@ function addressKey(ip: string): bigint {
 const kindOrder = (kind: FindingKind): number => findingKind(kind)?.urgency ?? Number.MAX_SAFE_INTEGER;
 
 /**
- * Findings in report order: by address (a subscriber's findings together), port, kind, id.
+ * Findings in report order: critical devices first (notify/priority.ts), then by address (a
+ * subscriber's findings together: one address is one device, so one priority), port, kind, id.
  * @example sortFindings(report.findings)
  */
-export function sortFindings<T extends Pick<NotifiableFinding, 'ip' | 'port' | 'kind' | 'id'>>(findings: readonly T[]): T[] {
+export function sortFindings<T extends Pick<NotifiableFinding, 'ip' | 'port' | 'kind' | 'id' | 'deviceType'>>(findings: readonly T[]): T[] {
   const keys = new Map(findings.map((finding) => [finding.ip, addressKey(finding.ip)]));
   return [...findings].sort((a, b) => {
+    const byPriority = notificationPriority(a) - notificationPriority(b);
+    if (byPriority !== 0) return byPriority;
     const byAddress = keys.get(a.ip)! - keys.get(b.ip)!;
     if (byAddress !== 0n) return byAddress < 0n ? -1 : 1;
     if (a.ip !== b.ip) return a.ip < b.ip ? -1 : 1;

@@ -96,7 +96,8 @@ export function csvCellsOf(view: FindingView, ispName: string): Record<Notificat
     city: undefined,
     naics: undefined,
     hostname_source: undefined,
-    sector: undefined,
+    // Shadowserver's sector column: opennotice knows it for critical devices only.
+    sector: finding.sector,
     device_vendor: view.vendor,
     device_type: finding.deviceType,
     device_model: view.model,
