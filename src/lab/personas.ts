@@ -6,6 +6,7 @@
 import { payloadPersonas, type DevicePersonas } from './payload-devices.ts';
 import type { LabDevice } from './types.ts';
 import { vendorProfile } from './vendors/index.ts';
+import { isWebMonitor, webMonitorPersonas } from './critical/web-monitors.ts';
 
 export type { DevicePersonas } from './payload-devices.ts';
 
@@ -13,5 +14,6 @@ export type { DevicePersonas } from './payload-devices.ts';
  * @example personasOf(device).http?.(device, service)({ method: 'GET', path: '/', headers: {}, body: '' }).status
  */
 export function personasOf(device: LabDevice): DevicePersonas {
+  if (isWebMonitor(device)) return webMonitorPersonas(device);
   return device.payloads ? payloadPersonas(device) : vendorProfile(device.identity?.vendor ?? '');
 }

@@ -27,7 +27,12 @@ test('truth has the agreed shape and nothing undefined', () => {
     for (const key of Object.keys(device)) assert.ok(deviceKeys.has(key), `unexpected key ${key}`);
     if (device.role === 'device') {
       const keys = Object.keys(device.identity!).filter((key) => key !== 'hardwareVersion');
-      assert.deepEqual(keys.sort(), ['deviceType', 'firmwareVersion', 'model', 'releaseYear', 'vendor']);
+      // Critical devices (critical/web-monitors.ts) also name their sector, and only they do.
+      const expected =
+        device.identity!.deviceType === 'critical'
+          ? ['deviceType', 'firmwareVersion', 'model', 'releaseYear', 'sector', 'vendor']
+          : ['deviceType', 'firmwareVersion', 'model', 'releaseYear', 'vendor'];
+      assert.deepEqual(keys.sort(), expected);
       assert.equal(device.hostileBehaviour, undefined);
     } else {
       assert.ok(device.hostileBehaviour);

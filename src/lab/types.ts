@@ -2,7 +2,7 @@
  * The lab's data model: what a simulated device is (LabDevice, used to run it) and
  * what the ground truth says about it (LabTruth, written for tests and users).
  */
-import type { DeviceType } from '../core/records.ts';
+import type { CriticalSector, DeviceType } from '../core/records.ts';
 import type { CertificateSubject } from './certificate.ts';
 
 /** Every protocol a lab service may speak; the names are the survey's protocol names. */
@@ -94,6 +94,8 @@ export interface LabIdentity {
   releaseYear: number;
   /** Hardware revision ("B1"), set only for the real-product profiles whose CVE configurations depend on it. */
   hardwareVersion?: string;
+  /** Critical devices only (critical/web-monitors.ts): the sector a survey should report. */
+  sector?: CriticalSector;
 }
 
 /** A simulated device: everything its servers need to behave, fixed at generation time (except what a remediation changes). */
