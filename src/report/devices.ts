@@ -17,8 +17,8 @@ export function componentsText(components: readonly SoftwareComponent[]): string
   return components.map((component) => (component.version ? `${component.product} ${component.version}` : component.product)).join('; ');
 }
 
-const deviceHeader = ['ip', 'vendor', 'model', 'device_type', 'firmware', 'hardware', 'components', 'version', 'first_seen', 'last_seen'];
-const versionHeader = ['ip', 'version', 'vendor', 'model', 'device_type', 'firmware', 'hardware', 'components', 'first_seen', 'last_seen'];
+const deviceHeader = ['ip', 'vendor', 'model', 'device_type', 'sector', 'firmware', 'hardware', 'components', 'version', 'first_seen', 'last_seen'];
+const versionHeader = ['ip', 'version', 'vendor', 'model', 'device_type', 'sector', 'firmware', 'hardware', 'components', 'first_seen', 'last_seen'];
 
 function deviceCells(row: DeviceRow): Cell[] {
   return [
@@ -26,6 +26,8 @@ function deviceCells(row: DeviceRow): Cell[] {
     row.vendor,
     row.model,
     row.deviceType,
+    // Critical devices only (the sector of their handling path); empty for the rest.
+    row.sector,
     row.firmwareVersion,
     row.hardwareVersion,
     componentsText(row.components),
@@ -42,6 +44,7 @@ function versionCells(row: DeviceVersionRow): Cell[] {
     row.vendor,
     row.model,
     row.deviceType,
+    row.sector,
     row.firmwareVersion,
     row.hardwareVersion,
     componentsText(row.components),

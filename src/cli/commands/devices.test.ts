@@ -80,13 +80,13 @@ async function run(values: Parameters<typeof devices.run>[0], positionals: strin
 test('the table lists the current version of every device, its components, and no vendor where none was named', () =>
   withInventory(async (db) => {
     const lines = (await run({ db })).trimEnd().split('\n');
-    assert.match(lines[0]!, /^IP\s+VENDOR\s+MODEL\s+DEVICE_TYPE\s+FIRMWARE\s+HARDWARE\s+COMPONENTS\s+VERSION\s+FIRST_SEEN\s+LAST_SEEN$/);
+    assert.match(lines[0]!, /^IP\s+VENDOR\s+MODEL\s+DEVICE_TYPE\s+SECTOR\s+FIRMWARE\s+HARDWARE\s+COMPONENTS\s+VERSION\s+FIRST_SEEN\s+LAST_SEEN$/);
     assert.equal(lines.length, 4);
     assert.match(
       lines[1]!,
-      /^192\.0\.2\.10\s+Korvan\s+IPC-2120\s+ip-camera\s+2\.0\s+-\s+dropbear 2014\.63\s+2\s+2025-01-01T00:00:00\.000Z\s+2025-02-01T00:00:00\.000Z$/,
+      /^192\.0\.2\.10\s+Korvan\s+IPC-2120\s+ip-camera\s+-\s+2\.0\s+-\s+dropbear 2014\.63\s+2\s+2025-01-01T00:00:00\.000Z\s+2025-02-01T00:00:00\.000Z$/,
     );
-    assert.match(lines[2]!, /^192\.0\.2\.20\s+-\s+-\s+other\s+-\s+-\s+dropbear 2014\.63\s+1\s/);
+    assert.match(lines[2]!, /^192\.0\.2\.20\s+-\s+-\s+other\s+-\s+-\s+-\s+dropbear 2014\.63\s+1\s/);
     assert.match(lines[3]!, /^198\.51\.100\.1\s+Korvan/);
   }));
 
@@ -122,14 +122,14 @@ test('--history lists every version of each device, oldest first, with when each
       ],
     );
     const csv = await run({ db, csv: true, history: true, address: '192.0.2.10' });
-    assert.equal(csv.split('\r\n')[0], 'ip,version,vendor,model,device_type,firmware,hardware,components,first_seen,last_seen');
-    assert.match(csv, /192\.0\.2\.10,2,Korvan,IPC-2120,ip-camera,2\.0,,dropbear 2014\.63,/);
+    assert.equal(csv.split('\r\n')[0], 'ip,version,vendor,model,device_type,sector,firmware,hardware,components,first_seen,last_seen');
+    assert.match(csv, /192\.0\.2\.10,2,Korvan,IPC-2120,ip-camera,,2\.0,,dropbear 2014\.63,/);
   }));
 
 test('CSV has a header row and one row per device; --limit cuts only the table', () =>
   withInventory(async (db) => {
     const rows = (await run({ db, csv: true })).trimEnd().split('\r\n');
-    assert.equal(rows[0], 'ip,vendor,model,device_type,firmware,hardware,components,version,first_seen,last_seen');
+    assert.equal(rows[0], 'ip,vendor,model,device_type,sector,firmware,hardware,components,version,first_seen,last_seen');
     assert.equal(rows.length, 4);
     const limited = await run({ db, limit: '1' });
     assert.equal(limited.trimEnd().split('\n').length, 3);
