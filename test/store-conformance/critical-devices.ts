@@ -63,7 +63,7 @@ export function criticalDeviceStoreConformance(open: OpenStore<CriticalStores>):
         );
       }));
 
-    test('the owner contact is kept as text, replaced by the next sight, and read only by its own method', () =>
+    test('the owner contact is kept as text, replaced by a newer one, kept through sights without one, and read only by its own method', () =>
       withStore(open, async (store) => {
         const first = await store.startRun(runAt('2026-01-01T00:00:00.000Z'));
         await store.recordDevices(first, [monitor('192.0.2.41', '6.00', contact)]);
@@ -73,7 +73,12 @@ export function criticalDeviceStoreConformance(open: OpenStore<CriticalStores>):
 
         const second = await store.startRun(runAt('2026-02-01T00:00:00.000Z'));
         await store.recordDevices(second, [monitor('192.0.2.41', '6.00')]);
-        assert.equal(await store.deviceOwnerContact('192.0.2.41'), undefined, 'a page that no longer shows it clears it');
+        // A re-survey of only the finding's service sees no page: what was learned stays.
+        assert.deepEqual(await store.deviceOwnerContact('192.0.2.41'), contact, 'a sight without a contact keeps the last one');
+        const third = await store.startRun(runAt('2026-03-01T00:00:00.000Z'));
+        const newer: OwnerContact = { company: 'Kita Solar Service', source: { protocol: 'https', port: 443 } };
+        await store.recordDevices(third, [monitor('192.0.2.41', '6.00', newer)]);
+        assert.deepEqual(await store.deviceOwnerContact('192.0.2.41'), newer, 'a newer contact replaces it');
         assert.equal(await store.deviceOwnerContact('192.0.2.99'), undefined, 'no device, no contact');
       }));
 

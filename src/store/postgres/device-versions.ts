@@ -69,7 +69,7 @@ export async function writeDevices(client: pg.PoolClient, devices: readonly Devi
           vendor = excluded.vendor, model = excluded.model, device_type = excluded.device_type,
           firmware_version = excluded.firmware_version, hardware_version = excluded.hardware_version,
           release_year = excluded.release_year, cpe = excluded.cpe, confidence = excluded.confidence, evidence = excluded.evidence,
-          components = excluded.components, sector = excluded.sector, owner_contact = excluded.owner_contact, version = excluded.version, last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`,
+          components = excluded.components, sector = excluded.sector, owner_contact = coalesce(excluded.owner_contact, devices.owner_contact), version = excluded.version, last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`,
       [ip, ...identityColumnValues(identity), ownerContactColumnValue(ownerContact), version, seenAt, runId],
     );
   }

@@ -69,7 +69,8 @@ export interface InventoryStore {
   /** Every version of the device at `ip`, oldest first; empty when none was recorded. */
   listDeviceVersions(ip: string): Promise<DeviceVersionRow[]>;
   /**
-   * The owner's or installer's contact the critical device at `ip` showed, as last recorded.
+   * The owner's or installer's contact the critical device at `ip` showed, as last recorded (a
+   * sight that showed none, e.g. a re-survey of another service, keeps it).
    * Operator-only: no list, export or report reads it; only this method and the dashboard's
    * device view (an operator's page) do.
    */

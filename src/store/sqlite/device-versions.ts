@@ -39,7 +39,7 @@ export function deviceWriter(db: DatabaseSync): (device: Device, runId: number, 
       vendor = excluded.vendor, model = excluded.model, device_type = excluded.device_type,
       firmware_version = excluded.firmware_version, hardware_version = excluded.hardware_version,
       release_year = excluded.release_year, cpe = excluded.cpe, confidence = excluded.confidence, evidence = excluded.evidence,
-      components = excluded.components, sector = excluded.sector, owner_contact = excluded.owner_contact, version = excluded.version,
+      components = excluded.components, sector = excluded.sector, owner_contact = coalesce(excluded.owner_contact, devices.owner_contact), version = excluded.version,
       last_seen = excluded.last_seen, last_run_id = excluded.last_run_id`);
 
   return ({ ip, identity, ownerContact }, runId, seenAt) => {
