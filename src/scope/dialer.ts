@@ -9,6 +9,7 @@ import { createDialGate, type DialerStats, type GatePass } from './dial-gate.ts'
 import { defaultDatagramsPerTarget, type RateOptions } from './limits.ts';
 import type { Scope } from './scope.ts';
 import { wrapSocket } from './socket-connection.ts';
+import { literalAddressLookup } from './sweep-channel.ts';
 import { datagramSocketType } from './target-address.ts';
 import { createTargetPacer, type TargetTurn } from './target-rate.ts';
 import { createUdpSweep, type SweepOptions, type UdpSweep } from './udp-sweep.ts';
@@ -104,7 +105,7 @@ export function createDialer(options: DialerOptions): Dialer {
     throw new OpenNoticeError('CONFIG_INVALID', `the UDP request cap must be 0..${maxRequestBytesCeiling} bytes, not ${maxRequestBytes}`, { maxRequestBytes });
   }
   const connect = options.connect ?? netConnect;
-  const createDatagramSocket = options.createDatagramSocket ?? ((type) => createSocket({ type }));
+  const createDatagramSocket = options.createDatagramSocket ?? ((type) => createSocket({ type, lookup: literalAddressLookup }));
   let tlsContext: SecureContext | undefined;
 
   return {
@@ -112,7 +113,14 @@ export function createDialer(options: DialerOptions): Dialer {
 
     sweep: (sweepOptions) =>
       createUdpSweep(
-        { gate, createSocket: createDatagramSocket, defaultPacketsPerSecond: options.rate.connectionsPerSecond, maxRequestBytes, signal: options.signal },
+        {
+          gate,
+          // The sweep's own sockets (and sender threads) unless a test brought a factory of its own.
+          ...(options.createDatagramSocket ? { createSocket: options.createDatagramSocket } : {}),
+          defaultPacketsPerSecond: options.rate.connectionsPerSecond,
+          maxRequestBytes,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
         sweepOptions,
       ),
 

@@ -118,6 +118,8 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + counts.direct, total, answered.size);
       }
     } finally {
+      // Sent means taken by the kernel: datagrams still on their way to a sender thread count in the time.
+      await sweep.drain();
       counts.sendingMs += performance.now() - started;
       await sweep.close();
       counts.sent += sweep.stats().sent;
