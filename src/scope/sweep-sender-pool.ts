@@ -174,7 +174,9 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
           ends[index] = length;
         });
         const payload = new Uint8Array(length);
-        requests.forEach((request, index) => payload.set(request, index === 0 ? 0 : ends[index - 1]));
+        requests.forEach((request, index) => {
+          payload.set(request, index === 0 ? 0 : ends[index - 1]);
+        });
         const batch = nextBatch++;
         batches.set(batch, { done: sent });
         batchesOf.get(thread)!.add(batch);
