@@ -41,6 +41,8 @@ export const defaultSweepReplyBytes = 8192;
 export const defaultSweepRepliesPerTarget = 8;
 /** Targets awaited at once, by default (about 26 s of sending at 2,500 packets a second). */
 export const defaultSweepPending = 65_536;
+/** Sender threads a sweep may have: more than the cores only adds switching. */
+export const maxSenderThreads = 8;
 /** From this packet rate on, a sweep sends from a sender thread by default: below it one event loop has time to spare. */
 export const senderThreadFromPacketsPerSecond = 5000;
 /**
@@ -146,7 +148,9 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   const burst = Math.max(1, Math.floor(pps / 200));
   let nextSlotAt = performance.now() - burst * interval;
   const pending = new Map<string, Pending>();
-  const senderThreads = deps.createSocket ? 0 : Math.max(0, Math.floor(options.senderThreads ?? (pps >= senderThreadFromPacketsPerSecond ? 1 : 0)));
+  const senderThreads = deps.createSocket
+    ? 0
+    : Math.min(maxSenderThreads, Math.max(0, Math.floor(options.senderThreads ?? (pps >= senderThreadFromPacketsPerSecond ? 1 : 0))));
   const pool: SenderPool | undefined =
     senderThreads > 0 ? createSenderPool({ threads: senderThreads, receiveBufferBytes: sweepReceiveBufferBytes, maxReplyBytes }) : undefined;
   const createLocalSocket = deps.createSocket ?? ((type: 'udp4' | 'udp6') => createSocket({ type, lookup: literalAddressLookup }));

@@ -236,7 +236,7 @@ async function udpStage(settings: SurveySettings, { deps, protocols, run, state 
       now: run.now,
       concurrency: settings.discoveryConcurrency,
       retries: settings.udpRetries,
-      sweep: (options) => tools.dialer.sweep(options),
+      sweep: (options) => tools.dialer.sweep(settings.senderThreads === undefined ? options : { ...options, senderThreads: settings.senderThreads }),
       // A sweep listens after each pass as long as a query waits for a silent target.
       sweepCooldownMs: settings.limits.ioTimeoutMs,
       // A service with open findings is grabbed, not swept: a sweep cannot see it closed.
