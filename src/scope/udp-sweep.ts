@@ -283,9 +283,10 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   };
 
   /** Records the pair as pending and hands the datagram on; its completion is counted later. */
-  const dispatch = (channel: SweepChannel, target: Target, request: Uint8Array) => {
+  const dispatch = (channel: SweepChannel, target: Target, request: Uint8Array, family: AddressFamily) => {
     const now = performance.now();
-    const key = `${canonicalAddress(target.ip) ?? target.ip}|${target.port}`;
+    // An IPv4 literal the gate accepted is canonical already (leading zeros are refused); IPv6 text has many forms.
+    const key = `${family === 4 ? target.ip : (canonicalAddress(target.ip) ?? target.ip)}|${target.port}`;
     // Re-inserted, not updated: the map stays in asking order. Replies counted before stay counted.
     const replies = pending.get(key)?.replies ?? 0;
     pending.delete(key);
@@ -313,7 +314,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
         laneTurn--;
         return false;
       }
-      dispatch(channel, target, request);
+      dispatch(channel, target, request, family);
       return true;
     },
 
@@ -337,7 +338,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
           );
         }
       }
-      dispatch(channel, target, request);
+      dispatch(channel, target, request, family);
     },
 
     async close() {

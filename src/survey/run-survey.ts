@@ -127,6 +127,8 @@ interface StageTools {
    * conclusive re-check there that does not find them closes them.
    */
   coveredAt(ip: string, port: number, transport: 'tcp' | 'udp'): CoveredCheck[];
+  /** `ip:port` of the UDP services with open findings: asked of every swept target, so a set, not a filter. */
+  openUdpServices: ReadonlySet<string>;
   report(): void;
 }
 
@@ -181,7 +183,10 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
     (openBefore.get(`${ip}:${port}`) ?? [])
       .filter((finding) => transportOf(finding.protocol) === transport)
       .map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
-  return { dialer, context, writer, alreadyDone, coveredAt, report };
+  const openUdpServices = new Set(
+    [...openBefore].filter(([, findings]) => findings.some((finding) => transportOf(finding.protocol) === 'udp')).map(([key]) => key),
+  );
+  return { dialer, context, writer, alreadyDone, coveredAt, openUdpServices, report };
 }
 
 /** 1. Which ports are open, by host; ports found closed close the open findings on them. */
@@ -240,7 +245,7 @@ async function udpStage(settings: SurveySettings, { deps, protocols, run, state 
       // A sweep listens after each pass as long as a query waits for a silent target.
       sweepCooldownMs: settings.limits.ioTimeoutMs,
       // A service with open findings is grabbed, not swept: a sweep cannot see it closed.
-      grabDirectly: (target) => tools.coveredAt(target.ip, target.port, 'udp').length > 0,
+      grabDirectly: (target) => tools.openUdpServices.size > 0 && tools.openUdpServices.has(`${target.ip}:${target.port}`),
     },
     {
       signal: run.signal,
