@@ -37,7 +37,7 @@ const tooMany = (request: WebRequest, limiter: RateLimiter): WebResponse =>
   errorResponse(request, 429, { 'retry-after': String(limiter.retryAfterSeconds(request.remoteAddress)), 'cache-control': 'no-store' });
 
 /**
- * The module with its limits (the default module list uses `publicModule`).
+ * The module with its limits (the server's module list, modules.ts, passes `opennotice serve`'s).
  * @example buildApp({ deps, modules: [createPublicModule({ checksPerMinute: 3 })] })
  */
 export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps<PublicStore>, context?: Pick<ModuleContext, 'warmUp'>) => Route[] {
@@ -99,6 +99,3 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
     ];
   };
 }
-
-/** The public pages with the default limits. */
-export const publicModule: (deps: ServerDeps<PublicStore>) => Route[] = createPublicModule();
