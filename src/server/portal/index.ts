@@ -16,12 +16,14 @@ import { tokenRoutes } from './tokens.ts';
 
 /** @example buildApp({ deps, modules: [authRoutes, portalRoutes] }) */
 export function portalRoutes(deps: ServerDeps<PortalStore & ApiTokenStore & HelpDeskStore>): Route[] {
+  // Read once per app: the same steps the notices give, shown on a finding and at the help desk.
+  const advice = loadDeviceAdvice();
   return [
     ...overviewRoutes(deps),
-    ...findingRoutes(deps),
+    ...findingRoutes(deps, advice),
     ...reportRoutes(deps),
     ...tokenRoutes(deps),
-    ...helpDeskRoutes(deps, loadDeviceAdvice()),
+    ...helpDeskRoutes(deps, advice),
     ...apiRoutes(deps),
   ];
 }
