@@ -65,7 +65,8 @@ export function helpDeskStoreConformance(open: OpenStore<HelpDeskStore & Finding
           ispId,
           ip: index % 2 === 0 ? '192.0.2.7' : '2001:db8::7',
           askedTime: '2026-01-03T12:00:00.000Z',
-          rowsShown: index,
+          rowsShown: index + 1,
+          rowsPresent: index,
         });
         const ids: number[] = [];
         for (const [index, ispId] of ['isp-a', 'isp-b', 'isp-a', 'isp-a'].entries()) ids.push(await store.recordHelpDeskLookup(lookup(index, ispId)));

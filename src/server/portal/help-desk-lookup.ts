@@ -115,7 +115,7 @@ const covers = (intervals: readonly ObservedInterval[], at: string) =>
   intervals.some((interval) => Date.parse(interval.from) <= Date.parse(at) && (interval.until === undefined || Date.parse(at) <= Date.parse(interval.until)));
 
 /**
- * Look up the ISP's findings at the address and log the lookup (who, when, address, time, rows shown).
+ * Look up the ISP's findings at the address and log the lookup (who, when, address, time, rows shown and present).
  * @example const result = await lookUpAddress(deps, principal, { ip: '192.0.2.7', at: '2026-01-03T12:00:00.000Z' })
  */
 export async function lookUpAddress(
@@ -142,7 +142,8 @@ export async function lookUpAddress(
     ispId: principal.ispId,
     ip: query.ip,
     askedTime: query.at,
-    rowsShown: current.length,
+    rowsShown: findings.length,
+    rowsPresent: current.length,
   });
   return { query, current, other };
 }

@@ -80,11 +80,11 @@ test('every lookup is logged with who, when, address, time asked and rows shown,
   assert.equal((await alice.post('/portal/help-desk', { address: '192.0.2.12', time: '' }, { csrf: null })).status, 403, 'the core checks the CSRF token');
   const log = await fixture.store.listHelpDeskLookups({ limit: 10 });
   assert.deepEqual(
-    log.map((row) => [row.userName, row.ispId, row.ip, row.askedTime, row.rowsShown, row.at]),
+    log.map((row) => [row.userName, row.ispId, row.ip, row.askedTime, row.rowsShown, row.rowsPresent, row.at]),
     [
-      ['alice@a', 'isp-a', '2001:db8::7', '2025-02-05T03:00:00.000Z', 0, '2025-03-01T09:00:00.000Z'],
-      ['alice@a', 'isp-a', '198.51.100.10', '2025-03-01T09:00:00.000Z', 0, '2025-03-01T09:00:00.000Z'],
-      ['alice@a', 'isp-a', '192.0.2.12', '2025-02-05T12:00:00.000Z', 1, '2025-03-01T09:00:00.000Z'],
+      ['alice@a', 'isp-a', '2001:db8::7', '2025-02-05T03:00:00.000Z', 0, 0, '2025-03-01T09:00:00.000Z'],
+      ['alice@a', 'isp-a', '198.51.100.10', '2025-03-01T09:00:00.000Z', 0, 0, '2025-03-01T09:00:00.000Z'],
+      ['alice@a', 'isp-a', '192.0.2.12', '2025-02-05T12:00:00.000Z', 1, 1, '2025-03-01T09:00:00.000Z'],
     ],
   );
   const operator = createBrowser(buildTestApp(fixture));

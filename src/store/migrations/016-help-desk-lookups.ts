@@ -17,7 +17,8 @@ CREATE TABLE help_desk_lookups (
   isp_id      TEXT NOT NULL,
   ip          TEXT NOT NULL,
   asked_time  TEXT NOT NULL,
-  rows_shown  INTEGER NOT NULL
+  rows_shown    INTEGER NOT NULL,
+  rows_present  INTEGER NOT NULL
 );
 CREATE INDEX help_desk_lookups_by_isp ON help_desk_lookups (isp_id, id);
 `,

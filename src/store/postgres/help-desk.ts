@@ -4,7 +4,7 @@ import type { PostgresContext } from './database.ts';
 import { findingColumns, toPortalFinding } from './isp-portal.ts';
 import { numberedConditions, type PgRow, toRecord } from './rows.ts';
 
-const lookupColumns = `id, at, user_id AS "userId", user_name AS "userName", isp_id AS "ispId", ip, asked_time AS "askedTime", rows_shown AS "rowsShown"`;
+const lookupColumns = `id, at, user_id AS "userId", user_name AS "userName", isp_id AS "ispId", ip, asked_time AS "askedTime", rows_shown AS "rowsShown", rows_present AS "rowsPresent"`;
 
 /** @example const rows = await postgresHelpDeskStore(context).listIspFindingsAtAddress('sakura', '192.0.2.7', 100) */
 export function postgresHelpDeskStore({ use }: PostgresContext): HelpDeskStore {
@@ -23,8 +23,8 @@ export function postgresHelpDeskStore({ use }: PostgresContext): HelpDeskStore {
     recordHelpDeskLookup: (lookup) =>
       use('recordHelpDeskLookup', async (db) => {
         const { rows } = await db.query(
-          `INSERT INTO help_desk_lookups (at, user_id, user_name, isp_id, ip, asked_time, rows_shown) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [lookup.at, lookup.userId, lookup.userName, lookup.ispId, lookup.ip, lookup.askedTime, lookup.rowsShown],
+          `INSERT INTO help_desk_lookups (at, user_id, user_name, isp_id, ip, asked_time, rows_shown, rows_present) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [lookup.at, lookup.userId, lookup.userName, lookup.ispId, lookup.ip, lookup.askedTime, lookup.rowsShown, lookup.rowsPresent],
         );
         return Number((rows[0] as PgRow).id);
       }),

@@ -17,8 +17,10 @@ export interface HelpDeskLookup {
   ip: string;
   /** The time the desk asked about (ISO-8601): when the subscriber had the address. */
   askedTime: string;
-  /** Findings shown as current at that time. */
+  /** Finding rows the page showed: present at that time and at other times. */
   rowsShown: number;
+  /** Of those, the findings present at the time asked (what concerns the subscriber of that time). */
+  rowsPresent: number;
 }
 
 export interface HelpDeskLookupRow extends HelpDeskLookup {
@@ -35,7 +37,7 @@ export interface HelpDeskLookupQuery {
 /**
  * @example
  * const findings = await store.listIspFindingsAtAddress('sakura', '192.0.2.7', 100)
- * await store.recordHelpDeskLookup({ at, userId, userName, ispId: 'sakura', ip: '192.0.2.7', askedTime, rowsShown: 1 })
+ * await store.recordHelpDeskLookup({ at, userId, userName, ispId: 'sakura', ip: '192.0.2.7', askedTime, rowsShown: 2, rowsPresent: 1 })
  */
 export interface HelpDeskStore {
   /** The ISP's findings at exactly this address, of any status and time, newest (highest id) first; another ISP's are never returned. */

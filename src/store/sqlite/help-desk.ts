@@ -9,7 +9,7 @@ import type { SqliteContext } from './database.ts';
 import { findingColumns, toPortalFinding } from './isp-portal.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
-const lookupColumns = `id, at, user_id AS userId, user_name AS userName, isp_id AS ispId, ip, asked_time AS askedTime, rows_shown AS rowsShown`;
+const lookupColumns = `id, at, user_id AS userId, user_name AS userName, isp_id AS ispId, ip, asked_time AS askedTime, rows_shown AS rowsShown, rows_present AS rowsPresent`;
 
 /** @example const rows = await sqliteHelpDeskStore(context).listIspFindingsAtAddress('sakura', '192.0.2.7', 100) */
 export function sqliteHelpDeskStore({ db, use }: SqliteContext): HelpDeskStore {
@@ -28,8 +28,8 @@ export function sqliteHelpDeskStore({ db, use }: SqliteContext): HelpDeskStore {
     recordHelpDeskLookup: (lookup) =>
       use('recordHelpDeskLookup', () => {
         const result = db
-          .prepare('INSERT INTO help_desk_lookups (at, user_id, user_name, isp_id, ip, asked_time, rows_shown) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(lookup.at, lookup.userId, lookup.userName, lookup.ispId, lookup.ip, lookup.askedTime, lookup.rowsShown);
+          .prepare('INSERT INTO help_desk_lookups (at, user_id, user_name, isp_id, ip, asked_time, rows_shown, rows_present) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(lookup.at, lookup.userId, lookup.userName, lookup.ispId, lookup.ip, lookup.askedTime, lookup.rowsShown, lookup.rowsPresent);
         return Number(result.lastInsertRowid);
       }),
 

@@ -13,7 +13,8 @@ CREATE TABLE help_desk_lookups (
   isp_id      TEXT COLLATE "C" NOT NULL,
   ip          TEXT COLLATE "C" NOT NULL,
   asked_time  TEXT COLLATE "C" NOT NULL,
-  rows_shown  INTEGER NOT NULL
+  rows_shown    INTEGER NOT NULL,
+  rows_present  INTEGER NOT NULL
 );
 CREATE INDEX help_desk_lookups_by_isp ON help_desk_lookups (isp_id, id);
 `,
