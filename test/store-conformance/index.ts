@@ -5,6 +5,7 @@
  * interface only; a suite may also use the roles it needs to set up its data.
  */
 import type { Store } from '../../src/store/store.ts';
+import { addressActivityStoreConformance } from './address-activity.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { darknetStoreConformance } from './darknet.ts';
@@ -15,6 +16,7 @@ import { feedImportStoreConformance } from './feed-imports.ts';
 import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
 import type { OpenStore } from './harness.ts';
+import { helpDeskStoreConformance } from './help-desk.ts';
 import { inventoryStoreConformance } from './inventory.ts';
 import { ispAttributionStoreConformance } from './isp-attribution.ts';
 import { ispPortalStoreConformance } from './isp-portal.ts';
@@ -54,5 +56,7 @@ export function storeConformance(open: OpenStore<Store>): void {
   dashboardFindingStoreConformance(open);
   addressCheckStoreConformance(open);
   optOutStoreConformance(open);
+  helpDeskStoreConformance(open);
+  addressActivityStoreConformance(open);
   monitoringStoreConformance(open);
 }

@@ -23,6 +23,8 @@ import { postgresDarknetStore } from './darknet.ts';
 import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
 import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
+import { postgresHelpDeskStore } from './help-desk.ts';
+import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
 
 /**
@@ -68,6 +70,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresDashboardFindingStore(context),
     ...postgresAddressCheckStore(context),
     ...postgresOptOutStore(context),
+    ...postgresHelpDeskStore(context),
+    ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     location: context.location,
     close: () => context.close(),

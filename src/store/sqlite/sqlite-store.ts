@@ -18,6 +18,8 @@ import { sqliteIspPortalStore } from './isp-portal.ts';
 import { applyMigrations } from './migrate.ts';
 import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
+import { sqliteHelpDeskStore } from './help-desk.ts';
+import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
 import { sqliteReportStore } from './reports.ts';
 import { sqliteRunStore } from './runs.ts';
@@ -60,6 +62,8 @@ export function openSqliteStore(file: string): Store {
     ...sqliteDashboardFindingStore(context),
     ...sqliteAddressCheckStore(context),
     ...sqliteOptOutStore(context),
+    ...sqliteHelpDeskStore(context),
+    ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     location: file,
     close: async () => {
