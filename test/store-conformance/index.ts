@@ -15,6 +15,7 @@ import { feedImportStoreConformance } from './feed-imports.ts';
 import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
 import type { OpenStore } from './harness.ts';
+import { integratorStoreConformance } from './integrators.ts';
 import { inventoryStoreConformance } from './inventory.ts';
 import { ispAttributionStoreConformance } from './isp-attribution.ts';
 import { ispPortalStoreConformance } from './isp-portal.ts';
@@ -41,6 +42,7 @@ export function storeConformance(open: OpenStore<Store>): void {
   vulnerabilityStoreConformance(open);
   feedImportStoreConformance(open);
   ispAttributionStoreConformance(open);
+  integratorStoreConformance(open);
   reportStoreConformance(open);
   outboxStoreConformance(open);
   feedbackStoreConformance(open);

@@ -11,6 +11,7 @@ import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
+import { integrators } from './015-integrators.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -30,4 +31,9 @@ export const postgresMigrations: readonly Migration[] = [
   deviceHistory,
   darknetAttacks,
   dashboardIndexes,
+  // Stand-ins for steps 13 and 14, which other issue-15 branches add; they keep the numbering
+  // whole on this branch until those merge (then these two lines go).
+  { version: 13, name: 'reserved for issue 15 (another branch)', sql: 'SELECT 1;' },
+  { version: 14, name: 'reserved for issue 15 (another branch)', sql: 'SELECT 1;' },
+  integrators,
 ];
