@@ -6,6 +6,7 @@
  */
 import type { Store } from '../../src/store/store.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
+import { bulkFixProgressConformance } from './bulk-fix-progress.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { darknetStoreConformance } from './darknet.ts';
 import { dashboardFigureStoreConformance } from './dashboard-figures.ts';
@@ -43,6 +44,7 @@ export function storeConformance(open: OpenStore<Store>): void {
   feedImportStoreConformance(open);
   ispAttributionStoreConformance(open);
   integratorStoreConformance(open);
+  bulkFixProgressConformance(open);
   reportStoreConformance(open);
   outboxStoreConformance(open);
   feedbackStoreConformance(open);
