@@ -1,6 +1,7 @@
 /** Conformance of IntegratorStore, and of what integrators add to attributions and reports. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { DashboardFindingStore } from '../../src/store/roles/dashboard-findings.ts';
 import type { FindingStore } from '../../src/store/roles/findings.ts';
 import type { IntegratorRecord, IntegratorStore } from '../../src/store/roles/integrators.ts';
 import type { IspAttributionStore } from '../../src/store/roles/isp-attribution.ts';
@@ -20,7 +21,9 @@ const integrator = (id: string, ranges: string[]): IntegratorRecord => ({
 /**
  * @example describe('SQLite', () => integratorStoreConformance(async () => openSqliteStore(':memory:')))
  */
-export function integratorStoreConformance(open: OpenStore<IntegratorStore & IspAttributionStore & ReportStore & FindingStore & RunStore>): void {
+export function integratorStoreConformance(
+  open: OpenStore<IntegratorStore & IspAttributionStore & ReportStore & FindingStore & RunStore & DashboardFindingStore>,
+): void {
   describe('IntegratorStore', () => {
     test('integrators are upserted by id and listed by id, every field round-trips', () =>
       withStore(open, async (store) => {
@@ -76,6 +79,15 @@ export function integratorStoreConformance(open: OpenStore<IntegratorStore & Isp
         );
         assert.equal((await store.notificationTimes()).get(one!)?.last, '2026-02-02T00:00:00.000Z', "an integrator's report is not an ISP notification");
         assert.equal((await store.notificationTimes({ integratorId: 'other' })).size, 0);
+        const history = await store.findingHistory(one!);
+        assert.deepEqual(
+          history?.reports.map((report) => [report.audience, report.ispId, report.integratorId]),
+          [
+            ['isp', 'alpha', undefined],
+            ['integrator', undefined, 'kita'],
+          ],
+          "a finding's history names the integrator its report went to",
+        );
       }));
   });
 }
