@@ -47,8 +47,24 @@ test('an ISP that manages its devices sees its bulk-fix list and progress per mo
   const japanese = await alice.request({ url: '/portal/bulk-fix.txt?lang=ja' });
   assert.match(japanese.text(), /一括対処リスト/);
 
+  const api = await alice.request({ url: '/api/v1/bulk-fix' });
+  assert.equal(api.status, 200);
+  const body = api.json() as {
+    ispId: string;
+    groups: Array<{ model: string; devices: number; addresses: string[] }>;
+    progress: Array<{ model: string; fixed: number }>;
+  };
+  assert.equal(body.ispId, 'isp-a');
+  assert.deepEqual(body.groups.map((group) => [group.model, group.devices, group.addresses]).sort(), [
+    ['model-192.0.2.10', 1, ['192.0.2.10']],
+    ['model-192.0.2.11', 1, ['192.0.2.11']],
+  ]);
+  assert.equal(body.progress.find((row) => row.model === 'model-192.0.2.12')?.fixed, 1);
+  assert.equal((await alice.request({ url: '/api/v1/bulk-fix.csv' })).status, 200);
+
   const bob = createBrowser(app);
   await logIn(bob, fixture.users.bob);
   assert.match((await bob.request({ url: '/portal/bulk-fix?lang=en' })).text(), /does not list your network as managing/);
   assert.equal((await bob.request({ url: '/portal/bulk-fix.csv' })).status, 404);
+  assert.equal((await bob.request({ url: '/api/v1/bulk-fix' })).status, 404);
 });

@@ -4,7 +4,7 @@
  * notify/bulk-fix.ts), its CSV and text downloads, and the progress per model since the first
  * notice (track/bulk-fix-progress.ts). Another ISP's data never appears: everything is read
  * for the caller's ISP. An ISP that does not manage devices gets a short explanation, and 404
- * for the downloads.
+ * for the downloads. The API gives the same as JSON (/api/v1/bulk-fix) and CSV.
  */
 import { findingKind } from '../../core/finding-kinds.ts';
 import { buildBulkFixList, type BulkFixList } from '../../notify/bulk-fix.ts';
@@ -12,7 +12,7 @@ import { renderBulkFixCsv, renderBulkFixText } from '../../notify/render/bulk-fi
 import { fileToken } from '../../notify/render/text.ts';
 import { bulkFixProgressOf } from '../../track/bulk-fix-progress.ts';
 import { html } from '../html.ts';
-import { errorResponse } from '../responses.ts';
+import { errorResponse, jsonResponse } from '../responses.ts';
 import type { Route, ServerDeps, WebRequest } from '../route-types.ts';
 import { bulkFixTexts } from './bulk-fix-texts.ts';
 import { ispIdOf, type PortalStore } from './data.ts';
@@ -31,11 +31,21 @@ async function listFor(deps: ServerDeps<PortalStore>, request: WebRequest): Prom
   });
 }
 
-/** @example const routes = bulkFixRoutes(deps) */
-export function bulkFixRoutes(deps: ServerDeps<PortalStore>): Route[] {
-  const download = (suffix: 'csv' | 'txt'): Route => ({
+/** The caller's progress per model up to now (its ISP manages devices: `listFor` said so). */
+async function progressFor(deps: ServerDeps<PortalStore>, list: BulkFixList) {
+  return bulkFixProgressOf({
+    ispId: list.ispId,
+    findings: await deps.store.listNotifiableFindings({ ispId: list.ispId }),
+    notified: await deps.store.notificationTimes({ ispId: list.ispId }),
+    asOf: list.generatedAt,
+  });
+}
+
+/** The list as a file under `prefix` ("/portal" or "/api/v1"). */
+function downloadRoute(deps: ServerDeps<PortalStore>, prefix: string, suffix: 'csv' | 'txt'): Route {
+  return {
     method: 'GET',
-    path: `/portal/bulk-fix.${suffix}`,
+    path: `${prefix}/bulk-fix.${suffix}`,
     access: 'isp',
     async handle(request) {
       const list = await listFor(deps, request);
@@ -50,7 +60,33 @@ export function bulkFixRoutes(deps: ServerDeps<PortalStore>): Route[] {
         body: suffix === 'csv' ? renderBulkFixCsv(list) : renderBulkFixText(list),
       };
     },
-  });
+  };
+}
+
+/**
+ * GET /api/v1/bulk-fix: `{ ispId, generatedAt, groups, unidentifiedDevices, progress }` (404 when
+ * the caller's ISP does not manage devices), and the CSV at /api/v1/bulk-fix.csv.
+ * @example const routes = bulkFixApiRoutes(deps)
+ */
+export function bulkFixApiRoutes(deps: ServerDeps<PortalStore>): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/bulk-fix',
+      access: 'isp',
+      async handle(request) {
+        const list = await listFor(deps, request);
+        if (!list) return errorResponse(request, 404);
+        const { language: _language, ...rest } = list;
+        return jsonResponse(200, { ...rest, progress: await progressFor(deps, list) });
+      },
+    },
+    downloadRoute(deps, '/api/v1', 'csv'),
+  ];
+}
+
+/** @example const routes = bulkFixRoutes(deps) */
+export function bulkFixRoutes(deps: ServerDeps<PortalStore>): Route[] {
   return [
     {
       method: 'GET',
@@ -60,13 +96,7 @@ export function bulkFixRoutes(deps: ServerDeps<PortalStore>): Route[] {
         const texts = bulkFixTexts[request.locale];
         const list = await listFor(deps, request);
         if (!list) return portalPage(request, { title: texts.title, current: '/portal/bulk-fix', body: html`<p>${texts.notManaging}</p>` });
-        const ispId = list.ispId;
-        const progress = bulkFixProgressOf({
-          ispId,
-          findings: await deps.store.listNotifiableFindings({ ispId }),
-          notified: await deps.store.notificationTimes({ ispId }),
-          asOf: list.generatedAt,
-        });
+        const progress = await progressFor(deps, list);
         const listTable =
           list.groups.length === 0
             ? html`<p>${texts.nothing}</p>`
@@ -90,7 +120,7 @@ ${progressTable}
         return portalPage(request, { title: texts.title, current: '/portal/bulk-fix', body });
       },
     },
-    download('csv'),
-    download('txt'),
+    downloadRoute(deps, '/portal', 'csv'),
+    downloadRoute(deps, '/portal', 'txt'),
   ];
 }

@@ -5,7 +5,7 @@
 import type { ApiTokenStore } from '../../store/roles/api-tokens.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
 import { apiRoutes } from './api.ts';
-import { bulkFixRoutes } from './bulk-fix.ts';
+import { bulkFixApiRoutes, bulkFixRoutes } from './bulk-fix.ts';
 import type { PortalStore } from './data.ts';
 import { findingRoutes } from './findings.ts';
 import { overviewRoutes } from './overview.ts';
@@ -14,5 +14,13 @@ import { tokenRoutes } from './tokens.ts';
 
 /** @example buildApp({ deps, modules: [authRoutes, portalRoutes] }) */
 export function portalRoutes(deps: ServerDeps<PortalStore & ApiTokenStore>): Route[] {
-  return [...overviewRoutes(deps), ...findingRoutes(deps), ...reportRoutes(deps), ...bulkFixRoutes(deps), ...tokenRoutes(deps), ...apiRoutes(deps)];
+  return [
+    ...overviewRoutes(deps),
+    ...findingRoutes(deps),
+    ...reportRoutes(deps),
+    ...bulkFixRoutes(deps),
+    ...tokenRoutes(deps),
+    ...apiRoutes(deps),
+    ...bulkFixApiRoutes(deps),
+  ];
 }
