@@ -43,7 +43,8 @@ export function parseIspRegistry(text: string, file: string): IspRegistry {
 export function ispsFromDataFile(dataFile: DataFile): Isp[] {
   const read = createFieldReader(dataFile, 'CONFIG_INVALID');
   const root = read.object(dataFile.data ?? {}, []);
-  read.onlyKeys(root, [], ['isps']);
+  // `integrators` is the same file's second list (integrator-registry-file.ts reads it).
+  read.onlyKeys(root, [], ['isps', 'integrators']);
   const entries = read.list(root.isps, ['isps']);
   const claimedIds = new Map<string, number>();
   const claimedAsns = new Map<number, string>();

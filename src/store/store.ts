@@ -15,6 +15,7 @@ import type { DashboardFindingStore } from './roles/dashboard-findings.ts';
 import type { FeedImportStore } from './roles/feed-imports.ts';
 import type { FeedbackStore } from './roles/feedback.ts';
 import type { FindingStore } from './roles/findings.ts';
+import type { IntegratorStore } from './roles/integrators.ts';
 import type { HelpDeskStore } from './roles/help-desk.ts';
 import type { InventoryStore } from './roles/inventory.ts';
 import type { IspAttributionStore } from './roles/isp-attribution.ts';
@@ -53,6 +54,7 @@ export interface Store
     VulnerabilityStore,
     FeedImportStore,
     IspAttributionStore,
+    IntegratorStore,
     ReportStore,
     OutboxStore,
     FeedbackStore,

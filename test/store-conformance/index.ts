@@ -7,6 +7,7 @@
 import type { Store } from '../../src/store/store.ts';
 import { addressActivityStoreConformance } from './address-activity.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
+import { bulkFixProgressConformance } from './bulk-fix-progress.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { darknetStoreConformance } from './darknet.ts';
 import { dashboardFigureStoreConformance } from './dashboard-figures.ts';
@@ -16,6 +17,7 @@ import { feedImportStoreConformance } from './feed-imports.ts';
 import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
 import type { OpenStore } from './harness.ts';
+import { integratorStoreConformance } from './integrators.ts';
 import { helpDeskStoreConformance } from './help-desk.ts';
 import { inventoryStoreConformance } from './inventory.ts';
 import { ispAttributionStoreConformance } from './isp-attribution.ts';
@@ -43,6 +45,8 @@ export function storeConformance(open: OpenStore<Store>): void {
   vulnerabilityStoreConformance(open);
   feedImportStoreConformance(open);
   ispAttributionStoreConformance(open);
+  integratorStoreConformance(open);
+  bulkFixProgressConformance(open);
   reportStoreConformance(open);
   outboxStoreConformance(open);
   feedbackStoreConformance(open);

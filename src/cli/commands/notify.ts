@@ -1,5 +1,6 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { buildIspReports } from '../../notify/build-reports.ts';
+import { buildIntegratorReports } from '../../notify/integrator-reports.ts';
 import { loadMessageTemplates } from '../../notify/messages/templates.ts';
 import { deliverDue } from '../../notify/outbox.ts';
 import { writeVendorReports } from '../../notify/vendor-reports.ts';
@@ -67,6 +68,8 @@ and their deliveries are written to the store's outbox in one step, then sent; a
 delivery is retried with backoff on the next run, and nothing is sent twice (docs/notification.md).
 Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET. --vendor-reports DIR writes one report per
 device vendor (by model and firmware, no addresses) for the operator to forward to manufacturers.
+Each system integrator in the registry gets its own report of the open findings in the ranges
+it manages (same selection and delivery; CSV and notices in its language).
   opennotice notify --dry-run                                  # what would be sent
   opennotice notify --smtp 127.0.0.1:2525 --test-address me@program.example`,
   options: notifyOptions,
@@ -76,7 +79,7 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
       const now = new Date().toISOString();
       if (!values['deliver-only']) {
         const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
-        const results = await buildIspReports({
+        const reportOptions = {
           store,
           templates: loadMessageTemplates(),
           from: String(values.from),
@@ -85,7 +88,8 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
           fileDrop: typeof values['file-drop'] === 'string',
           renotifyAfterDays: integerOption(values['renotify-days'], 'renotify-days', { min: 1, max: 3650 }),
           ...(study ? { holdout: study } : {}),
-        });
+        };
+        const results = await buildIspReports(reportOptions);
         for (const result of results) {
           const made =
             result.reportId !== undefined
@@ -97,6 +101,12 @@ device vendor (by model and firmware, no addresses) for the operator to forward 
                 : '';
           io.stdout.write(
             `${result.ispId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`,
+          );
+        }
+        for (const result of await buildIntegratorReports(reportOptions)) {
+          const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ` → report ${result.reportId} (made before)`) : '';
+          io.stdout.write(
+            `integrator ${result.integratorId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`,
           );
         }
         if (typeof values['vendor-reports'] === 'string') {

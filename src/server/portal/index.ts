@@ -7,6 +7,7 @@ import type { ApiTokenStore } from '../../store/roles/api-tokens.ts';
 import type { HelpDeskStore } from '../../store/roles/help-desk.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
 import { apiRoutes } from './api.ts';
+import { bulkFixApiRoutes, bulkFixRoutes } from './bulk-fix.ts';
 import type { PortalStore } from './data.ts';
 import { findingRoutes } from './findings.ts';
 import { helpDeskRoutes } from './help-desk.ts';
@@ -22,8 +23,10 @@ export function portalRoutes(deps: ServerDeps<PortalStore & ApiTokenStore & Help
     ...overviewRoutes(deps),
     ...findingRoutes(deps, advice),
     ...reportRoutes(deps),
+    ...bulkFixRoutes(deps),
     ...tokenRoutes(deps),
     ...helpDeskRoutes(deps, advice),
     ...apiRoutes(deps),
+    ...bulkFixApiRoutes(deps),
   ];
 }

@@ -7,6 +7,7 @@ import type { PortalFindingRow } from '../../store/roles/isp-portal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';
+import { bulkFixTexts } from './bulk-fix-texts.ts';
 import { helpDeskTexts } from './help-desk-texts.ts';
 import { portalTexts } from './texts.ts';
 
@@ -41,6 +42,7 @@ export function portalPage(request: WebRequest, options: { title: string; curren
     ['/portal', texts.overview],
     ['/portal/findings', texts.findings],
     ['/portal/reports', texts.reports],
+    ['/portal/bulk-fix', bulkFixTexts[request.locale].title],
     ['/portal/tokens', texts.tokens],
     ['/portal/help-desk', helpDeskTexts[request.locale].title],
   ];

@@ -10,7 +10,8 @@ import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
-import { helpDeskLookups } from './016-help-desk-lookups.ts';
+import { integrators } from './014-integrators.ts';
+import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -32,10 +33,9 @@ export const migrations: readonly Migration[] = [
   deviceHistory,
   darknetAttacks,
   dashboardIndexes,
-  // MERGE: 013–015 belong to other branches of issue 15; these empty stand-ins only keep the
-  // list contiguous on the userside branch. Replace them with the real steps when merging.
-  { version: 13, name: 'reserved (issue 15, another branch)', sql: 'SELECT 1;' },
-  { version: 14, name: 'reserved (issue 15, another branch)', sql: 'SELECT 1;' },
-  { version: 15, name: 'reserved (issue 15, another branch)', sql: 'SELECT 1;' },
+  // Step 13 (critical devices) comes with another branch of issue 15; this stand-in keeps the
+  // numbering whole until it merges.
+  { version: 13, name: 'reserved for issue 15 (another branch)', sql: 'SELECT 1;' },
+  integrators,
   helpDeskLookups,
 ];

@@ -11,6 +11,7 @@ import { postgresFeedImportStore } from './feed-imports.ts';
 import { postgresFeedbackStore } from './feedback.ts';
 import { postgresFindingStore } from './findings.ts';
 import { postgresInventoryStore } from './inventory.ts';
+import { postgresIntegratorStore } from './integrators.ts';
 import { postgresIspAttributionStore } from './isp-attribution.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
@@ -57,6 +58,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresVulnerabilityStore(context),
     ...postgresFeedImportStore(context),
     ...postgresIspAttributionStore(context),
+    ...postgresIntegratorStore(context),
     ...postgresReportStore(context),
     ...postgresOutboxStore(context),
     ...postgresFeedbackStore(context),

@@ -17,9 +17,14 @@ export interface OutboxEntryInput {
   payload: string;
 }
 
+/** Who a report is for: an ISP, a device vendor, or a system integrator (src/notify/integrator-reports.ts). */
+export type ReportAudience = 'isp' | 'vendor' | 'integrator';
+
 export interface ReportInput {
   ispId?: string;
-  audience: 'isp' | 'vendor';
+  /** Set for audience 'integrator'. */
+  integratorId?: string;
+  audience: ReportAudience;
   createdAt: string;
   periodEnd: string;
   /** Same key twice creates one report (a re-run after a crash finds the first). */
@@ -33,7 +38,8 @@ export interface ReportInput {
 export interface ReportRow {
   id: number;
   ispId?: string;
-  audience: 'isp' | 'vendor';
+  integratorId?: string;
+  audience: ReportAudience;
   createdAt: string;
   periodEnd: string;
   idempotencyKey: string;
@@ -46,6 +52,11 @@ export interface NotificationTimes {
   first: string;
   last: string;
   reports: number;
+}
+
+export interface NotificationTimesFilter {
+  ispId?: string;
+  integratorId?: string;
 }
 
 /**
@@ -61,6 +72,9 @@ export interface ReportStore {
   listReports(filter?: { ispId?: string }): Promise<ReportRow[]>;
   /** The findings a report carried, by id. */
   reportFindingIds(reportId: number): Promise<number[]>;
-  /** When each finding was first and last put in a report to an ISP (audience 'isp'), and in how many; only findings ever reported. */
-  notificationTimes(filter?: { ispId?: string }): Promise<Map<number, NotificationTimes>>;
+  /**
+   * When each finding was first and last put in a report to an ISP (audience 'isp'), and in how many; only findings ever reported.
+   * With `integratorId`: in reports to that integrator instead (audience 'integrator').
+   */
+  notificationTimes(filter?: NotificationTimesFilter): Promise<Map<number, NotificationTimes>>;
 }

@@ -13,6 +13,7 @@ import { sqliteFeedImportStore } from './feed-imports.ts';
 import { sqliteFeedbackStore } from './feedback.ts';
 import { sqliteFindingStore } from './findings.ts';
 import { sqliteInventoryStore } from './inventory.ts';
+import { sqliteIntegratorStore } from './integrators.ts';
 import { sqliteIspAttributionStore } from './isp-attribution.ts';
 import { sqliteIspPortalStore } from './isp-portal.ts';
 import { applyMigrations } from './migrate.ts';
@@ -49,6 +50,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteVulnerabilityStore(context),
     ...sqliteFeedImportStore(context),
     ...sqliteIspAttributionStore(context),
+    ...sqliteIntegratorStore(context),
     ...sqliteReportStore(context),
     ...sqliteOutboxStore(context),
     ...sqliteFeedbackStore(context),

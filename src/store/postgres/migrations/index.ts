@@ -11,7 +11,8 @@ import { serviceDetection } from './009-service-detection.ts';
 import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
-import { helpDeskLookups } from './016-help-desk-lookups.ts';
+import { integrators } from './014-integrators.ts';
+import { helpDeskLookups } from './015-help-desk-lookups.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -31,10 +32,9 @@ export const postgresMigrations: readonly Migration[] = [
   deviceHistory,
   darknetAttacks,
   dashboardIndexes,
-  // MERGE: 013–015 belong to other branches of issue 15; these empty stand-ins only keep the
-  // list contiguous on the userside branch. Replace them with the real steps when merging.
-  { version: 13, name: 'reserved (issue 15, another branch)', sql: 'SELECT 1;' },
-  { version: 14, name: 'reserved (issue 15, another branch)', sql: 'SELECT 1;' },
-  { version: 15, name: 'reserved (issue 15, another branch)', sql: 'SELECT 1;' },
+  // Step 13 (critical devices) comes with another branch of issue 15; this stand-in keeps the
+  // numbering whole until it merges.
+  { version: 13, name: 'reserved for issue 15 (another branch)', sql: 'SELECT 1;' },
+  integrators,
   helpDeskLookups,
 ];

@@ -2,7 +2,7 @@ import type { Migration } from '../../migrations/migration.ts';
 
 /** The help desk's lookup log, as SQLite's 016 (see there). */
 export const helpDeskLookups: Migration = {
-  version: 16,
+  version: 15,
   name: 'help-desk lookup log',
   sql: `
 CREATE TABLE help_desk_lookups (

@@ -6,7 +6,7 @@ import type { Migration } from './migration.ts';
  * once it is tied to a time). Read newest first, overall or per ISP.
  */
 export const helpDeskLookups: Migration = {
-  version: 16,
+  version: 15,
   name: 'help-desk lookup log',
   sql: `
 CREATE TABLE help_desk_lookups (
