@@ -26,11 +26,22 @@ export interface SendBatchMessage {
   ends: Uint32Array;
 }
 
+/** Close one channel's socket (a sweep ended; the thread stays for the next). */
+export interface CloseChannelMessage {
+  kind: 'close-channel';
+  channel: number;
+}
+
 export interface CloseSenderMessage {
   kind: 'close';
 }
 
-export type ToSenderMessage = OpenChannelMessage | SendBatchMessage | CloseSenderMessage;
+export type ToSenderMessage = OpenChannelMessage | SendBatchMessage | CloseChannelMessage | CloseSenderMessage;
+
+/** The thread has loaded and listens. */
+export interface SenderReadyMessage {
+  kind: 'ready';
+}
 
 export interface OpenedMessage {
   kind: 'opened';
@@ -56,4 +67,4 @@ export interface RepliesMessage {
   data: Uint8Array[];
 }
 
-export type FromSenderMessage = OpenedMessage | BatchSentMessage | RepliesMessage;
+export type FromSenderMessage = SenderReadyMessage | OpenedMessage | BatchSentMessage | RepliesMessage;

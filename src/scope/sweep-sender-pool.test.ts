@@ -11,14 +11,14 @@ test('a sender thread sends a batch, reports each refusal at its place, and pass
   await new Promise<void>((resolve) => echo.bind(0, '127.0.0.1', () => resolve()));
   echo.on('message', (data, from) => echo.send(Buffer.concat([Buffer.from('re:'), data]), from.port, from.address));
   const echoPort = echo.address().port;
-  const pool = createSenderPool({ threads: 2, receiveBufferBytes: 1 << 20, maxReplyBytes: 6 });
+  const pool = createSenderPool();
   try {
     const replies: Array<{ data: string; from: ReplySource }> = [];
     let gotAll: () => void = () => {};
     const allReplies = new Promise<void>((resolve) => {
       gotAll = resolve;
     });
-    const channel = await pool.open(4, '127.0.0.1', 1, (data, from) => {
+    const channel = await pool.open(4, '127.0.0.1', 1, { receiveBufferBytes: 1 << 20, maxReplyBytes: 6 }, (data, from) => {
       replies.push({ data: data.toString('latin1'), from });
       if (replies.length === 2) gotAll();
     });
@@ -47,14 +47,48 @@ test('a sender thread sends a batch, reports each refusal at its place, and pass
   }
 });
 
+const channelOptions = { receiveBufferBytes: 1 << 20, maxReplyBytes: 64 };
+
+test('a thread serves one sweep after another: a closed channel refuses what comes after it, a new one on the same thread sends', {
+  timeout: 10_000,
+}, async () => {
+  const listener = createSocket('udp4');
+  await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', () => resolve()));
+  const heard: string[] = [];
+  let second: () => void = () => {};
+  const secondHeard = new Promise<void>((resolve) => {
+    second = resolve;
+  });
+  listener.on('message', (data) => {
+    heard.push(data.toString());
+    if (heard.length === 2) second();
+  });
+  const pool = createSenderPool();
+  try {
+    await pool.start(1);
+    const first = await pool.open(4, '127.0.0.1', 0, channelOptions, () => {});
+    assert.equal(await new Promise<Error | null>((resolve) => first.send(Buffer.from('first sweep'), listener.address().port, '127.0.0.1', resolve)), null);
+    first.close();
+    const late = await new Promise<Error | null>((resolve) => first.send(Buffer.from('late'), listener.address().port, '127.0.0.1', resolve));
+    assert.ok(late instanceof Error, 'a datagram for a closed channel is refused, never lost silently');
+    const next = await pool.open(4, '127.0.0.1', 0, channelOptions, () => {});
+    assert.equal(await new Promise<Error | null>((resolve) => next.send(Buffer.from('second sweep'), listener.address().port, '127.0.0.1', resolve)), null);
+    await secondHeard;
+    assert.deepEqual(heard, ['first sweep', 'second sweep']);
+  } finally {
+    await pool.close();
+    listener.close();
+  }
+});
+
 test('a closed pool opens nothing, and a datagram handed on after close completes as refused', { timeout: 10_000 }, async () => {
-  const pool = createSenderPool({ threads: 1, receiveBufferBytes: 1 << 20, maxReplyBytes: 64 });
-  const channel = await pool.open(4, '127.0.0.1', 0, () => {});
+  const pool = createSenderPool();
+  const channel = await pool.open(4, '127.0.0.1', 0, channelOptions, () => {});
   await pool.close();
   const outcome = await new Promise<Error | null>((resolve) => channel.send(Buffer.from('late'), 9, '127.0.0.1', resolve));
   assert.ok(outcome instanceof Error, 'a datagram after close is refused, never lost silently');
   await assert.rejects(
-    pool.open(4, '127.0.0.1', 0, () => {}),
+    pool.open(4, '127.0.0.1', 0, channelOptions, () => {}),
     /closed/,
   );
 });

@@ -1,9 +1,13 @@
 /**
- * Sender threads for a UDP sweep, ZMap's `--sender-threads`: the survey's thread keeps
+ * Sender threads for UDP sweeps, ZMap's `--sender-threads`: the survey's thread keeps
  * everything that decides (targets, the gate, the rate, the pending map, matching replies)
  * and hands each burst of datagrams to a thread that only calls the kernel. One event loop
  * spends most of a datagram's time inside the send call; moving that call to another core is
  * what lets a sweep go past one core's rate.
+ *
+ * The dialer owns one pool for its life: a thread starts once (loading it takes a fifth of a
+ * second) and serves every sweep of the survey, each sweep opening and closing its own sockets
+ * on it. Lane k is thread k, started on first use.
  *
  * Batches: datagrams handed to a channel are collected and posted once the current burst ends
  * (a microtask), or sooner when a batch is full; each batch is acknowledged when every datagram
@@ -20,39 +24,39 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './sweep-sender-work
 /** Datagrams per batch at most: a burst larger than this is posted in several. */
 const datagramsPerBatch = 512;
 
-export interface SenderPoolOptions {
-  threads: number;
+export interface ChannelOptions {
   receiveBufferBytes: number;
+  /** Replies are cut to this many bytes on the sender thread, before they cross over. */
   maxReplyBytes: number;
 }
 
 export interface SenderPool {
-  /** A channel on thread `lane` (modulo the thread count), bound to the source address. */
-  open(family: AddressFamily, localAddress: string | undefined, lane: number, onMessage: ChannelMessageHandler): Promise<SweepChannel>;
+  /** Starts threads 0 … lanes−1 where not started yet; resolves when each is ready (or throws why one is not). */
+  start(lanes: number): Promise<void>;
+  /** A channel on thread `lane`, bound to the source address (the thread starts if it has not). */
+  open(family: AddressFamily, localAddress: string | undefined, lane: number, options: ChannelOptions, onMessage: ChannelMessageHandler): Promise<SweepChannel>;
   /** Ends every thread; datagrams not yet acknowledged complete as refused. */
   close(): Promise<void>;
 }
 
-interface PendingBatch {
-  done: Array<(error: Error | null) => void>;
-}
-
 interface SenderThread {
   worker: Worker;
+  ready: Promise<void>;
   post(message: ToSenderMessage, transfer?: ArrayBuffer[]): void;
   /** Why the thread stopped, once it has. */
   failure: Error | undefined;
+  /** Batches posted and not yet acknowledged: failed with the thread. */
+  batches: Set<number>;
 }
 
 /**
- * @example const pool = createSenderPool({ threads: 1, receiveBufferBytes: 1 << 23, maxReplyBytes: 8192 }); const channel = await pool.open(4, undefined, 0, onMessage)
+ * @example const pool = createSenderPool(); const channel = await pool.open(4, undefined, 0, { receiveBufferBytes: 1 << 23, maxReplyBytes: 8192 }, onMessage)
  */
-export function createSenderPool(options: SenderPoolOptions): SenderPool {
+export function createSenderPool(): SenderPool {
   const threads: SenderThread[] = [];
   const opening = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   const handlers = new Map<number, ChannelMessageHandler>();
-  const batches = new Map<number, PendingBatch>();
-  const batchesOf = new Map<SenderThread, Set<number>>();
+  const batches = new Map<number, Array<(error: Error | null) => void>>();
   let nextChannel = 0;
   let nextBatch = 0;
   let closed = false;
@@ -60,23 +64,23 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
   const failThread = (thread: SenderThread, error: Error) => {
     if (thread.failure) return;
     thread.failure = error;
-    for (const batch of batchesOf.get(thread) ?? []) {
-      for (const done of batches.get(batch)?.done ?? []) done(error);
+    for (const batch of thread.batches) {
+      for (const done of batches.get(batch) ?? []) done(error);
       batches.delete(batch);
     }
-    batchesOf.get(thread)?.clear();
+    thread.batches.clear();
   };
 
-  const onMessage = (thread: SenderThread) => (message: FromSenderMessage) => {
+  const onMessage = (thread: SenderThread, ready: () => void) => (message: FromSenderMessage) => {
     if (message.kind === 'sent') {
-      const batch = batches.get(message.batch);
+      const done = batches.get(message.batch);
       batches.delete(message.batch);
-      batchesOf.get(thread)?.delete(message.batch);
-      if (!batch) return;
+      thread.batches.delete(message.batch);
+      if (!done) return;
       const refused = new Map(message.refusedIndexes.map((index, at) => [index, message.refusals[at]!]));
-      batch.done.forEach((done, index) => {
+      done.forEach((callback, index) => {
         const why = refused.get(index);
-        done(why === undefined ? null : new Error(why));
+        callback(why === undefined ? null : new Error(why));
       });
     } else if (message.kind === 'replies') {
       const handler = handlers.get(message.channel);
@@ -85,25 +89,39 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
         const data = message.data[index]!;
         handler(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { address: message.addresses[index]!, port: message.ports[index]! });
       }
-    } else {
+    } else if (message.kind === 'opened') {
       const waiting = opening.get(message.channel);
       opening.delete(message.channel);
       if (message.error === undefined) waiting?.resolve();
       else waiting?.reject(new Error(message.error));
-    }
+    } else ready();
   };
 
   const threadFor = (lane: number): SenderThread => {
-    const index = lane % Math.max(1, options.threads);
-    let thread = threads[index];
+    if (closed) throw new Error('the sender threads are closed');
+    let thread = threads[lane];
     if (!thread) {
       const worker = new Worker(workerUrl);
-      // A sweep always closes its pool; unref keeps a forgotten one from holding the process open.
+      // The dialer's owner closes the pool; unref keeps a forgotten one from holding the process open.
       worker.unref();
-      const created: SenderThread = { worker, post: (message, transfer) => worker.postMessage(message, transfer ?? []), failure: undefined };
-      batchesOf.set(created, new Set());
-      worker.on('message', onMessage(created));
+      let markReady: () => void = () => {};
+      let markFailed: (error: Error) => void = () => {};
+      const ready = new Promise<void>((resolve, reject) => {
+        markReady = resolve;
+        markFailed = reject;
+      });
+      // Awaited by whoever starts or opens; a failure before that is still reported through them.
+      ready.catch(() => {});
+      const created: SenderThread = {
+        worker,
+        ready,
+        post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+        failure: undefined,
+        batches: new Set(),
+      };
+      worker.on('message', onMessage(created, markReady));
       const stopped = (error: Error) => {
+        markFailed(error);
         failThread(created, error);
         for (const [channel, waiting] of opening) {
           opening.delete(channel);
@@ -111,31 +129,42 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
         }
       };
       worker.on('error', (error) => stopped(error));
-      worker.on('exit', (code) => stopped(new Error(`the sweep's sender thread ended (exit code ${code})`)));
-      threads[index] = created;
+      worker.on('exit', (code) => stopped(new Error(`a sweep's sender thread ended (exit code ${code})`)));
+      threads[lane] = created;
       thread = created;
     }
     return thread;
   };
 
   return {
-    async open(family, localAddress, lane, onReply) {
-      if (closed) throw new Error('the sweep is closed');
+    async start(lanes) {
+      const started: Array<Promise<void>> = [];
+      for (let lane = 0; lane < lanes; lane++) started.push(threadFor(lane).ready);
+      await Promise.all(started);
+    },
+
+    async open(family, localAddress, lane, options, onReply) {
       const thread = threadFor(lane);
+      await thread.ready;
       if (thread.failure) throw thread.failure;
       const channel = nextChannel++;
       handlers.set(channel, onReply);
-      await new Promise<void>((resolve, reject) => {
-        opening.set(channel, { resolve, reject });
-        thread.post({
-          kind: 'open',
-          channel,
-          type: datagramSocketType[family],
-          localAddress: localAddress ?? (family === 4 ? '0.0.0.0' : '::'),
-          receiveBufferBytes: options.receiveBufferBytes,
-          maxReplyBytes: options.maxReplyBytes,
+      try {
+        await new Promise<void>((resolve, reject) => {
+          opening.set(channel, { resolve, reject });
+          thread.post({
+            kind: 'open',
+            channel,
+            type: datagramSocketType[family],
+            localAddress: localAddress ?? (family === 4 ? '0.0.0.0' : '::'),
+            receiveBufferBytes: options.receiveBufferBytes,
+            maxReplyBytes: options.maxReplyBytes,
+          });
         });
-      });
+      } catch (error) {
+        handlers.delete(channel);
+        throw error;
+      }
       return threadChannel(thread, channel);
     },
 
@@ -145,7 +174,7 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
         threads.map(async (thread) => {
           if (!thread.failure) thread.post({ kind: 'close' });
           await thread.worker.terminate();
-          failThread(thread, new Error('the sweep closed before the datagram was sent'));
+          failThread(thread, new Error('the sender threads closed before the datagram was sent'));
         }),
       );
       handlers.clear();
@@ -159,13 +188,15 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
     let ports: number[] = [];
     let done: Array<(error: Error | null) => void> = [];
     let flushQueued = false;
+    let channelClosed = false;
 
     const flush = () => {
       flushQueued = false;
       if (done.length === 0) return;
       const sent = done;
-      if (thread.failure) {
-        for (const callback of sent) callback(thread.failure);
+      const failure = thread.failure ?? (channelClosed ? new Error('the sweep closed before the datagram was sent') : undefined);
+      if (failure) {
+        for (const callback of sent) callback(failure);
       } else {
         const ends = new Uint32Array(requests.length);
         let length = 0;
@@ -178,8 +209,8 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
           payload.set(request, index === 0 ? 0 : ends[index - 1]);
         });
         const batch = nextBatch++;
-        batches.set(batch, { done: sent });
-        batchesOf.get(thread)!.add(batch);
+        batches.set(batch, sent);
+        thread.batches.add(batch);
         const message: SendBatchMessage = { kind: 'send', channel, batch, addresses, ports: Uint16Array.from(ports), payload, ends };
         thread.post(message, [payload.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
       }
@@ -203,6 +234,9 @@ export function createSenderPool(options: SenderPoolOptions): SenderPool {
       },
       close() {
         flush();
+        channelClosed = true;
+        handlers.delete(channel);
+        if (!thread.failure) thread.post({ kind: 'close-channel', channel });
       },
     };
   }

@@ -1,7 +1,8 @@
 /**
  * A sweep's sender thread (ZMap's sender threads): it owns unconnected UDP sockets, hands the
  * survey thread's batches of datagrams to the kernel, and passes every datagram its sockets
- * receive back in batches. It decides nothing: every address it is given has passed the
+ * receive back in batches. It lives as long as the dialer that started it; each sweep opens
+ * and closes its own sockets on it. It decides nothing: every address it is given has passed the
  * dialer's gate on the survey's thread, and every reply is matched there.
  */
 import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
@@ -89,13 +90,18 @@ function serveSweepSender(port: MessagePort): void {
   port.on('message', (message: ToSenderMessage) => {
     if (message.kind === 'open') open(message);
     else if (message.kind === 'send') send(message);
-    else {
+    else if (message.kind === 'close-channel') {
+      received.delete(message.channel);
+      sockets.get(message.channel)?.close();
+      sockets.delete(message.channel);
+    } else {
       flushReplies();
       for (const socket of sockets.values()) socket.close();
       sockets.clear();
       port.close();
     }
   });
+  post({ kind: 'ready' });
 }
 
 if (parentPort) serveSweepSender(parentPort);

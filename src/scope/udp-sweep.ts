@@ -30,7 +30,7 @@ import type { DatagramSocketFactory } from './datagram.ts';
 import type { DialGate } from './dial-gate.ts';
 import { sleep } from './limits.ts';
 import { literalAddressLookup, openLocalChannel, type ReplySource, type SweepChannel, sweepReceiveBufferBytes } from './sweep-channel.ts';
-import { createSenderPool, type SenderPool } from './sweep-sender-pool.ts';
+import type { SenderPool } from './sweep-sender-pool.ts';
 import type { AddressFamily } from './target-address.ts';
 
 /** How long a sweep keeps listening for a target after sending to it, by default. */
@@ -105,6 +105,12 @@ export interface UdpSweep {
    * no promise per datagram while a burst lasts.
    */
   trySend(target: Target, request: Uint8Array): boolean;
+  /**
+   * Resolves when the sweep's sender threads have started (at once without them): a one-time
+   * cost of the dialer, like a scanner's start-up, that a caller timing its sending leaves out.
+   * Never rejects: a thread that cannot start fails the sends instead.
+   */
+  ready(): Promise<void>;
   /** Resolves when every datagram handed on so far has completed (taken or refused by the kernel), or after 5 s at most. */
   drain(): Promise<void>;
   /**
@@ -119,6 +125,8 @@ export interface SweepDeps {
   gate: DialGate;
   /** A socket factory of the caller's own (a test's wrapper): the sweep then sends only from this thread. */
   createSocket?: DatagramSocketFactory;
+  /** The dialer's sender threads; without them a sweep sends from this thread whatever it asks. */
+  senderPool?: SenderPool;
   /** The dialer's rate when the sweep names none. */
   defaultPacketsPerSecond: number;
   maxRequestBytes: number;
@@ -148,11 +156,13 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   const burst = Math.max(1, Math.floor(pps / 200));
   let nextSlotAt = performance.now() - burst * interval;
   const pending = new Map<string, Pending>();
-  const senderThreads = deps.createSocket
-    ? 0
-    : Math.min(maxSenderThreads, Math.max(0, Math.floor(options.senderThreads ?? (pps >= senderThreadFromPacketsPerSecond ? 1 : 0))));
-  const pool: SenderPool | undefined =
-    senderThreads > 0 ? createSenderPool({ threads: senderThreads, receiveBufferBytes: sweepReceiveBufferBytes, maxReplyBytes }) : undefined;
+  const senderThreads =
+    deps.createSocket || !deps.senderPool
+      ? 0
+      : Math.min(maxSenderThreads, Math.max(0, Math.floor(options.senderThreads ?? (pps >= senderThreadFromPacketsPerSecond ? 1 : 0))));
+  const pool = senderThreads > 0 ? deps.senderPool : undefined;
+  // Started now, not at the first send: a thread takes a fifth of a second to load (once per dialer).
+  const threadsReady = pool ? pool.start(senderThreads).catch(() => {}) : Promise.resolve();
   const createLocalSocket = deps.createSocket ?? ((type: 'udp4' | 'udp6') => createSocket({ type, lookup: literalAddressLookup }));
   /** One channel per family, source address and lane (a lane is a sender thread; one lane without them). */
   const lanes = Math.max(1, senderThreads);
@@ -187,12 +197,14 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   const channelFor = (key: string, family: AddressFamily, localAddress: string | undefined, lane: number): Promise<SweepChannel> => {
     let opened = channels.get(key);
     if (!opened) {
-      opened = (pool ? pool.open(family, localAddress, lane, onMessage) : openLocalChannel(createLocalSocket, family, localAddress, onMessage)).then(
-        (channel) => {
-          openChannels.set(key, channel);
-          return channel;
-        },
-      );
+      opened = (
+        pool
+          ? pool.open(family, localAddress, lane, { receiveBufferBytes: sweepReceiveBufferBytes, maxReplyBytes }, onMessage)
+          : openLocalChannel(createLocalSocket, family, localAddress, onMessage)
+      ).then((channel) => {
+        openChannels.set(key, channel);
+        return channel;
+      });
       channels.set(key, opened);
     }
     return opened;
@@ -302,6 +314,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     stats: () => ({ ...counts }),
 
     drain: () => drain(),
+    ready: () => threadsReady,
 
     trySend(target, request) {
       const family = admissible(target, request);
@@ -351,7 +364,6 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
         await drain(1000);
         const opened = await Promise.allSettled(channels.values());
         for (const result of opened) if (result.status === 'fulfilled') result.value.close();
-        await pool?.close();
         channels.clear();
         openChannels.clear();
         pending.clear();

@@ -135,16 +135,21 @@ interface StageTools {
 /** The runner: discover → query UDP → survey each host → save the last batch → assess firmware. */
 async function surveyStages(settings: SurveySettings, stage: StageContext): Promise<void> {
   const tools = await prepareStages(settings, stage);
-  const discovery = await discoverStage(settings, stage, tools);
-  const udp = await udpStage(settings, stage, tools, discovery);
-  await hostStage(settings, stage, tools, discovery, udp);
-  if (stage.state.udp) stage.state.udp.strays = tools.dialer.stats().strayDatagrams;
-  // An interrupted run still saves and reconciles what it checked: each covered entry is a check that ran.
-  stage.state.progress.phase = 'saving';
-  tools.report();
-  await tools.writer.flush();
-  await firmwareStage(stage, tools);
-  stage.state.progress.phase = 'done';
+  try {
+    const discovery = await discoverStage(settings, stage, tools);
+    const udp = await udpStage(settings, stage, tools, discovery);
+    await hostStage(settings, stage, tools, discovery, udp);
+    if (stage.state.udp) stage.state.udp.strays = tools.dialer.stats().strayDatagrams;
+    // An interrupted run still saves and reconciles what it checked: each covered entry is a check that ran.
+    stage.state.progress.phase = 'saving';
+    tools.report();
+    await tools.writer.flush();
+    await firmwareStage(stage, tools);
+    stage.state.progress.phase = 'done';
+  } finally {
+    // The UDP sweeps' sender threads, if any started.
+    await tools.dialer.close();
+  }
 }
 
 async function prepareStages(settings: SurveySettings, { deps, protocols, run, state }: StageContext): Promise<StageTools> {

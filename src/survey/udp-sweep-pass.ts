@@ -95,6 +95,8 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
 
   const pass = async (retry: boolean) => {
     const sweep = deps.sweep(options);
+    // Sending is timed from when the sweep can send: a sender thread's start is a one-time cost.
+    await sweep.ready();
     const started = performance.now();
     try {
       for (const target of targets()) {
