@@ -179,7 +179,7 @@ function szlRecords(persona: S7PlcPersona, szlId: number): Buffer[] | undefined 
     ];
   }
   if (szlId === 0x001c) {
-    const text = (value: string) => Buffer.concat([Buffer.from(value.slice(0, 24), 'latin1'), Buffer.alloc(32 - Math.min(24, value.length))]);
+    const text = (value: string) => Buffer.concat([Buffer.from(value.slice(0, 32), 'latin1'), Buffer.alloc(32 - Math.min(32, value.length))]);
     return [
       record(1, text(persona.plcName)),
       record(2, text(persona.moduleName)),
