@@ -1,6 +1,6 @@
 import type { Target } from '../../core/records.ts';
 import { endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
-import { encodeHello, helloComplete, parseHello } from './codec.ts';
+import { encodeHello, helloComplete, looksLikeFox, parseHello } from './codec.ts';
 
 /** What a Fox grab records: the station's hello, by the station's own field names (camel-cased). */
 export type FoxResult = {
@@ -46,7 +46,8 @@ const resultFields: ReadonlyArray<readonly [string, keyof Omit<FoxResult, 'compl
 export async function grabFox(ctx: GrabContext, target: Target): Promise<GrabOutcome<FoxResult>> {
   return grabOver(ctx, target, async (conn) => {
     await conn.write(encodeHello());
-    const read = await conn.readUntil(helloComplete);
+    // Stop at the end of the block, or as soon as the reply cannot be a Fox hello.
+    const read = await conn.readUntil((bytes) => helloComplete(bytes) || (bytes.length >= 6 && !looksLikeFox(bytes)));
     const hello = parseHello(read.data);
     if (!hello) {
       if (read.data.length === 0) return endedBefore(read, 'a Fox hello') as GrabOutcome<FoxResult>;
