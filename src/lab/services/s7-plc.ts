@@ -1,7 +1,7 @@
 /**
  * A simulated Siemens S7 CPU on ISO-on-TCP (102), written from the protocol's public
  * descriptions independently of opennotice's codec (it is the tests' other side). It confirms a
- * COTP connection to the TSAPs of its slot, acknowledges Setup Communication, and answers
+ * COTP connection to the TSAP of its slot (refusing others with a disconnect request), acknowledges Setup Communication, and answers
  * "read SZL" for the module (0x0011) and component (0x001C) identification lists. Any other S7
  * function — read or write variables, start, stop, upload — is what a survey must never send:
  * it is counted (`commandsAfterLogin`) and refused. Hostile variants misbehave on purpose.
@@ -74,8 +74,11 @@ function answer(scope: ConnectionScope, cotp: Buffer, persona: S7PlcPersona, sta
   const type = (cotp[1] ?? 0) & 0xf0;
   if (type === 0xe0) {
     const tsap = calledTsap(cotp);
-    // A CPU closes a connection to a TSAP that is not its own.
-    if (tsap !== 0x0100 + persona.slot) return false;
+    // A CPU refuses a TSAP that is not its own with a disconnect request (reason 0: not specified), then closes.
+    if (tsap !== 0x0100 + persona.slot) {
+      scope.finish(frame(Buffer.from([0x06, 0x80, cotp[4]!, cotp[5]!, 0x00, 0x44, 0x00])));
+      return true;
+    }
     // Confirm: destination reference = the client's source reference, ours 0x0044, class 0, TSAPs echoed.
     const parameters = cotp.subarray(7, cotp[0]! + 1);
     const header = Buffer.concat([Buffer.from([0xd0, cotp[4]!, cotp[5]!, 0x00, 0x44, 0x00]), parameters]);

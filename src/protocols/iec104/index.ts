@@ -10,8 +10,21 @@ import { defineProtocol, type ProtocolDetection } from '../protocol.ts';
 import { decodeApdu, encodeTestFrame, uFunction } from './codec.ts';
 import { grabIec104, type Iec104Result } from './grabber.ts';
 
-/** The link test: a reply whose first frame is a well-formed TESTFR con is IEC 104. */
+/**
+ * Volunteered bytes that are whole APDUs and nothing else (a station announcing its
+ * initialisation on connect) are IEC 104; the exact framing keeps text banners out. Otherwise
+ * the link test: a reply whose first frame is a well-formed TESTFR con is IEC 104.
+ */
 const detect: ProtocolDetection = {
+  banner(bytes) {
+    let rest = bytes;
+    while (rest.length > 0) {
+      const decoded = decodeApdu(rest);
+      if (decoded.state !== 'complete') return false;
+      rest = rest.subarray(decoded.length);
+    }
+    return bytes.length > 0;
+  },
   probe: {
     request: (_target: Target) => encodeTestFrame(),
     matches(reply) {

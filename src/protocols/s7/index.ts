@@ -12,7 +12,7 @@ import { destinationTsaps, grabS7, type S7Result } from './grabber.ts';
 
 /**
  * The COTP connection request the grab starts with; the reply is S7's when it confirms the
- * connection and echoes TSAPs. RDP also answers a COTP request with a confirm, but without
+ * connection and echoes TSAPs, or refuses the TSAP with a COTP disconnect request. RDP also answers a COTP request with a confirm, but without
  * TSAP parameters, so it is not taken for S7.
  */
 const detect: ProtocolDetection = {
@@ -22,6 +22,8 @@ const detect: ProtocolDetection = {
       const frame = decodeTpkt(reply);
       if (frame.state !== 'complete') return false;
       const cotp = decodeCotp(frame.payload);
+      // A CPU in another slot refuses the TSAP with a disconnect request: still ISO-on-TCP's answer, the grab tries the next TSAP.
+      if (cotp?.type === cotpType.disconnectRequest) return frame.payload.length >= 7;
       if (!cotp || cotp.type !== cotpType.connectionConfirm) return false;
       const header = frame.payload.subarray(7, frame.payload[0]! + 1);
       return header.includes(0xc1) || header.includes(0xc2);
