@@ -3,10 +3,15 @@
 // ends stopped by the grab's byte cap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer as createTlsServer } from 'node:tls';
+import { createLabStats } from '../../lab/stats.ts';
+import { selfSigned } from '../../../test/support/self-signed.ts';
+import { contextFor } from '../grab.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { startIcsSimulator } from '../../../test/support/ics-simulator.ts';
 import { type FoxHostileBehaviour, foxHostileBehaviours, type FoxStationPersona, serveFoxStation } from '../../lab/services/fox-station.ts';
-import { fox } from './index.ts';
+import { fox, foxs } from './index.ts';
 
 const ctx = createLoopbackContext({ ioTimeoutMs: 400, deadlineMs: 2500, maxBytes: 16 * 1024 });
 const host = '127.151.3.1';
@@ -79,3 +84,20 @@ for (const behaviour of foxHostileBehaviours) {
     }
   });
 }
+
+test('Fox over TLS (4911): the same hello read inside the TLS session', async () => {
+  const certificate = selfSigned('/CN=niagara-station');
+  const stats = createLabStats();
+  const server = createTlsServer({ key: certificate.key, cert: certificate.cert }, (socket) => serveFoxStation(socket, persona, stats));
+  server.listen(0, host);
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  try {
+    const outcome = await foxs.grab(contextFor(ctx, 'tls'), { ip: host, port });
+    assert.equal(outcome.status, 'success', outcome.error);
+    assert.deepEqual([outcome.result.brandId, outcome.result.appVersion, outcome.result.complete], ['vykon', '4.10.1.36', true]);
+    assert.equal(stats.snapshot().commandsAfterLogin, 0);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
