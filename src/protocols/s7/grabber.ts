@@ -54,7 +54,7 @@ export async function grabS7(ctx: GrabContext, target: Target): Promise<GrabOutc
           ? { status: 'protocol-error', error: `TSAP 0x${tsap.toString(16).padStart(4, '0')} refused (COTP 0x${confirm.cotp.type.toString(16)})` }
           : confirm;
       // Only a refusal or a hang-up is worth another TSAP; silence or garbage will not improve.
-      const refused = 'cotp' in confirm ? confirm.cotp.type === cotpType.disconnectRequest : confirm.error.startsWith('closed');
+      const refused = 'cotp' in confirm ? confirm.cotp.type === cotpType.disconnectRequest : confirm.closed === true;
       if (!refused || ctx.signal.aborted) break;
     } finally {
       conn.close();

@@ -6,8 +6,8 @@ import type { GrabStatus } from '../../core/records.ts';
 import { statusForReadEnd, type Connection } from '../../scope/connection.ts';
 import { decodeCotp, decodeS7, decodeTpkt, type CotpPdu, type S7Pdu } from './codec.ts';
 
-/** One reply frame, or why none came. */
-export type FrameRead = { cotp: CotpPdu } | { status: GrabStatus; error: string };
+/** One reply frame, or why none came (`closed`: the peer hung up before a whole frame). */
+export type FrameRead = { cotp: CotpPdu } | { status: GrabStatus; error: string; closed?: true };
 
 /** Reads TPKT frames off a connection, keeping bytes that arrived beyond the frame for the next read. */
 export interface FrameReader {
@@ -29,7 +29,8 @@ export function frameReader(conn: Connection): FrameReader {
       if (frame.state === 'incomplete') {
         const end = 'end' in read ? (read.end ?? 'closed') : 'closed';
         const error = 'error' in read ? read.error : undefined;
-        return { status: statusForReadEnd(end), error: end === 'closed' ? 'closed before a whole TPKT frame' : (error ?? `read ended: ${end}`) };
+        if (end === 'closed') return { status: statusForReadEnd(end), error: 'closed before a whole TPKT frame', closed: true };
+        return { status: statusForReadEnd(end), error: error ?? `read ended: ${end}` };
       }
       pending = bytes.subarray(frame.length);
       const cotp = decodeCotp(frame.payload);
