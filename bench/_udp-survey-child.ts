@@ -26,9 +26,9 @@ export interface UdpSurveyFigures {
   findings: Array<{ kind: string; ip: string; port: number; protocol: string; amplification?: number }>;
 }
 
-const [cidr, portList, resolverCheckName, rate] = process.argv.slice(2);
+const [cidr, portList, resolverCheckName, rate, senderThreads] = process.argv.slice(2);
 if (!cidr || !portList || !resolverCheckName || !rate) {
-  process.stderr.write('usage: _udp-survey-child.ts CIDR UDP_PORTS RESOLVER_CHECK_NAME PACKETS_PER_SECOND\n');
+  process.stderr.write('usage: _udp-survey-child.ts CIDR UDP_PORTS RESOLVER_CHECK_NAME PACKETS_PER_SECOND [SENDER_THREADS]\n');
   process.exit(2);
 }
 const directory = mkdtempSync(join(tmpdir(), 'opennotice-bench-udp-'));
@@ -44,6 +44,7 @@ try {
       resolverCheckName,
       checks: ['credentials'],
       seed: 1,
+      ...(senderThreads !== undefined ? { senderThreads: Number(senderThreads) } : {}),
       // The sweep's packet budget: the same rate zmap is given.
       limits: { connectionsPerSecond: Number(rate) },
     },

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLabProcess } from '../src/lab/lab-child-process.ts';
 import { scoreUdpFindings } from '../src/lab/score-against-truth.ts';
+import { senderThreadFromPacketsPerSecond } from '../src/scope/udp-sweep.ts';
 import type { LabTruth } from '../src/lab/truth.ts';
 import type { BenchmarkOptions } from './_benchmark.ts';
 import { printTarget, printTargetUnavailable } from './_target.ts';
@@ -43,6 +44,8 @@ const childScript = fileURLToPath(new URL('./_udp-survey-child.ts', import.meta.
 /** What one zmap pass over every port heard. */
 interface ZmapPass {
   rate: number;
+  /** zmap's `-T`: its sender threads (its default is 1). */
+  threads: number;
   seconds: number;
   probes: number;
   /** `address:port` of the services that answered from the probed port. */
@@ -117,6 +120,7 @@ async function zmapPass(
   directory: string,
   passPorts: readonly number[] = ports,
   fixedCost = 0,
+  threads = 1,
 ): Promise<ZmapPass> {
   const heard = new Set<string>();
   let seconds = 0;
@@ -129,7 +133,7 @@ async function zmapPass(
       ...['-i', network.scanInterface, '-G', network.gatewayMac, '-S', network.scanAddress],
       ...['-M', 'udp', '-p', String(port), `--probe-args=file:${probeFile}`],
       // zmap's own blocklist names 127/8; the lab's range is inside our own namespaces.
-      ...['-b', '/dev/null', '-r', String(rate), '-c', String(zmapCooldownSeconds), '-q'],
+      ...['-b', '/dev/null', '-r', String(rate), '-T', String(threads), '-c', String(zmapCooldownSeconds), '-q'],
       ...['-O', 'csv', '-f', 'saddr,sport,classification,success', '-o', output, cidr],
     ];
     const started = performance.now();
@@ -142,7 +146,7 @@ async function zmapPass(
       if (classification === 'udp' && success === '1' && Number(sport) === port) heard.add(`${address}:${port}`);
     }
   }
-  return { rate, seconds, probes, heard };
+  return { rate, threads, seconds, probes, heard };
 }
 
 /**
@@ -185,7 +189,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
     const score = scoreUdpFindings(truth, ours.findings);
     const foundReflectors = ours.findings.filter((finding) => finding.kind === 'reflector').length;
     process.stdout.write(
-      `opennotice UDP stage (sweep at up to ${sizes.surveyRate}/s, then grabs): ${ours.seconds.toFixed(1)} s in all, ${ours.sendingSeconds.toFixed(1)} s sending, ${ours.swept} probes for ${ours.targets} targets = ${ourRate.toFixed(0)} probes/s; ` +
+      `opennotice UDP stage (sweep at up to ${sizes.surveyRate}/s with its default ${sizes.surveyRate >= senderThreadFromPacketsPerSecond ? 'one sender thread' : 'no sender thread'}, then grabs): ${ours.seconds.toFixed(1)} s in all, ${ours.sendingSeconds.toFixed(1)} s sending, ${ours.swept} probes for ${ours.targets} targets = ${ourRate.toFixed(0)} probes/s; ` +
         `${ours.answered} services answered (${ours.unmatched} more with something else; ${(heardByUs * 100).toFixed(1)} % of those that answer); ${foundReflectors} reflectors = ${(foundReflectors / ours.seconds).toFixed(1)} reflectors/s\n`,
     );
     process.stdout.write(
@@ -203,10 +207,13 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       process.stdout.write(`zmap start-up and wind-down per run (one target, median of 3): ${fixedCost.toFixed(2)} s, taken off each run's sending time\n`);
       for (const rate of [Math.max(100, Math.round(ourRate)), ...sizes.zmapRates])
         passes.push(await zmapPass(network, sizes.lab.cidr, rate, directory, ports, fixedCost));
+      // zmap with a second sender thread too, at its highest rate: the survey's sweep has one sender thread
+      // beside its main thread by default, so zmap is given every thread it can use as well.
+      passes.push(await zmapPass(network, sizes.lab.cidr, Math.max(...sizes.zmapRates), directory, ports, fixedCost, 2));
       for (const pass of passes) {
         const heard = [...pass.heard].filter((service) => answering.has(service)).length / Math.max(1, answering.size);
         process.stdout.write(
-          `zmap -M udp -r ${pass.rate}: ${pass.seconds.toFixed(1)} s sending, ${pass.probes} probes = ${(pass.probes / pass.seconds).toFixed(0)} probes/s; ` +
+          `zmap -M udp -r ${pass.rate} -T ${pass.threads}: ${pass.seconds.toFixed(1)} s sending, ${pass.probes} probes = ${(pass.probes / pass.seconds).toFixed(0)} probes/s; ` +
             `${pass.heard.size} services answered (${(heard * 100).toFixed(1)} % of those that answer)\n`,
         );
       }
@@ -217,7 +224,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       const reference = fastest > 0 ? fastest : passes[0]!.probes / passes[0]!.seconds;
       process.stdout.write(
         fastest > 0
-          ? `ratio (opennotice probes/s ÷ zmap's fastest probes/s at the same loss or less): ${(ourRate / reference).toFixed(3)}× (target ≥ 1×)\n`
+          ? `ratio (opennotice probes/s ÷ zmap's fastest probes/s, any rate and sender threads tried, at the same loss or less): ${(ourRate / reference).toFixed(3)}× (target ≥ 1×)\n`
           : `ratio (opennotice probes/s ÷ zmap's probes/s at the survey's own rate; zmap lost more at every rate): ${(ourRate / reference).toFixed(3)}× (target ≥ 1×)\n`,
       );
       printTarget('udp_vs_zmap', ourRate / reference);

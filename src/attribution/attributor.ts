@@ -5,6 +5,7 @@
  */
 import type { Attribution } from '../core/records.ts';
 import { parseAddress } from './address.ts';
+import type { IntegratorIndex } from './integrators.ts';
 import type { IspRegistry } from './isp-registry.ts';
 import type { PrefixTable } from './prefix-table.ts';
 import type { RdapClient } from './rdap-client.ts';
@@ -13,6 +14,8 @@ export interface AttributorOptions {
   /** Routing data (prefix → AS). Without it, only the registry's extra prefixes can match. */
   table?: PrefixTable;
   registry?: IspRegistry;
+  /** System integrators by managed range: a finding in one is marked for its report too. */
+  integrators?: IntegratorIndex;
   /** Asked only by `attribute`, and only when the registry names no ISP. */
   rdap?: RdapClient;
 }
@@ -32,6 +35,17 @@ export interface Attributor {
 export function createAttributor(options: AttributorOptions): Attributor {
   const attributeSync = (ip: string): Attribution => {
     if (!parseAddress(ip)) return { source: 'none', unattributedReason: `not an IP address: ${JSON.stringify(ip)}` };
+    const attribution = attributeToIsp(ip);
+    // Independent of the ISP: an integrator's customer sits in some ISP's space, and both hear of it.
+    const integratorMatch = options.integrators?.find(ip);
+    if (integratorMatch) {
+      attribution.integratorId = integratorMatch.integrator.id;
+      attribution.integratorName = integratorMatch.integrator.name;
+    }
+    return attribution;
+  };
+
+  const attributeToIsp = (ip: string): Attribution => {
     const match = options.table?.lookup(ip);
     const ispMatch = options.registry?.find(ip, match?.route);
     const attribution: Attribution = { source: 'none' };

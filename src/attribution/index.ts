@@ -34,6 +34,8 @@ export {
   type ReportLanguage,
 } from './isp-registry.ts';
 export { ispsFromDataFile, parseIspRegistry, readIspRegistry } from './isp-registry-file.ts';
+export { createIntegratorIndex, type Integrator, type IntegratorContacts, type IntegratorIndex, type IntegratorMatch } from './integrators.ts';
+export { integratorsFromDataFile, parseIntegrators, readIntegrators } from './integrator-registry-file.ts';
 export { parseSectorContacts, readSectorContacts, sectorContactsFromDataFile, type SectorContact } from './sector-contacts.ts';
 export { createRdapClient, type RdapClient, type RdapClientOptions, type RdapLookup } from './rdap-client.ts';
 export type { RdapNetwork } from './rdap-response.ts';

@@ -43,8 +43,8 @@ export function parseIspRegistry(text: string, file: string): IspRegistry {
 export function ispsFromDataFile(dataFile: DataFile): Isp[] {
   const read = createFieldReader(dataFile, 'CONFIG_INVALID');
   const root = read.object(dataFile.data ?? {}, []);
-  // sectorContacts (sector-contacts.ts) shares the file: who hears about critical devices.
-  read.onlyKeys(root, [], ['isps', 'sectorContacts']);
+  // `integrators` (integrator-registry-file.ts) and `sectorContacts` (sector-contacts.ts) share the file.
+  read.onlyKeys(root, [], ['isps', 'integrators', 'sectorContacts']);
   const entries = read.list(root.isps, ['isps']);
   const claimedIds = new Map<string, number>();
   const claimedAsns = new Map<number, string>();

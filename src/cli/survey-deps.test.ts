@@ -22,21 +22,33 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
   const real = surveyRuleFiles({ labRules: false });
   assert.deepEqual(
     real.map((file) => basename(file)),
-    ['cameras.yaml', 'common.yaml', 'components.yaml', 'discovery.yaml', 'iot.yaml', 'nas.yaml', 'printers.yaml', 'routers.yaml'],
+    [
+      'cameras.yaml',
+      'common.yaml',
+      'components.yaml',
+      'critical.yaml',
+      'discovery.yaml',
+      'industrial-s7-iec104-fox.yaml',
+      'iot.yaml',
+      'nas.yaml',
+      'printers.yaml',
+      'routers.yaml',
+    ],
   );
   assert.ok(real.every((file) => file.includes('/identify/rules/')));
   const lab = surveyRuleFiles({ labRules: true });
   assert.deepEqual(lab.slice(0, real.length), real);
   assert.deepEqual(
     lab.slice(real.length).map((file) => basename(file)),
-    ['fictional-vendors.yaml', 'real-products.yaml'],
+    ['critical-ics-b.yaml', 'critical-monitors.yaml', 'fictional-vendors.yaml', 'real-products.yaml'],
   );
   assert.ok(existsSync(labRulesDirectory) && labRulesDirectory.endsWith('/lab/rules/'));
 });
 
 test('an operator’s own rule files replace the shipped ones; the lab’s are still added only when asked for', () => {
   assert.deepEqual(surveyRuleFiles({ labRules: false, ruleFiles: ['/etc/opennotice/rules/local.yaml'] }), ['/etc/opennotice/rules/local.yaml']);
-  assert.equal(surveyRuleFiles({ labRules: true, ruleFiles: ['/etc/opennotice/rules/local.yaml'] }).length, 3);
+  // The operator's file and the lab's four.
+  assert.equal(surveyRuleFiles({ labRules: true, ruleFiles: ['/etc/opennotice/rules/local.yaml'] }).length, 5);
   assert.equal(surveyRuleFiles({ labRules: false, ruleFiles: [] }).length, 0);
 });
 

@@ -21,3 +21,10 @@ test('--udp-retries is a bounded limit; --input-transport names what a ZMap file
   assert.throws(() => surveyRequestFromOptions({ input: 'scan.csv', 'input-transport': 'sctp' }), /must be tcp or udp/);
   assert.equal(surveyRequestFromOptions({ 'resolver-check-name': 'check.example' }).resolverCheckName, 'check.example');
 });
+
+test("--sender-threads sets the UDP sweep's sender threads, 0 to 8; absent, the sweep decides by its rate", () => {
+  assert.equal(surveyRequestFromOptions({ 'sender-threads': '2' }).senderThreads, 2);
+  assert.equal(surveyRequestFromOptions({ 'sender-threads': '0' }).senderThreads, 0);
+  assert.equal('senderThreads' in surveyRequestFromOptions({}), false);
+  assert.throws(() => surveyRequestFromOptions({ 'sender-threads': '9' }), OpenNoticeError);
+});

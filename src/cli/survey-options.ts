@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { readCidrList } from '../scope/cidr-file.ts';
+import { maxSenderThreads } from '../scope/udp-sweep.ts';
 import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
@@ -56,6 +57,11 @@ export const surveyOptionSpecs = {
     description: "a DNS name you control that DNS services are asked to resolve, to find open resolvers (default: the plan's resolverCheckName)",
   },
   'udp-retries': { type: 'string', valueName: 'N', description: 'requests sent again to a UDP service that did not answer', default: '1' },
+  'sender-threads': {
+    type: 'string',
+    valueName: 'N',
+    description: "threads that send the UDP sweep's datagrams, 0-8 (0: the survey's own thread; default 1 from --rate 5000 on, else 0)",
+  },
   check: {
     type: 'string',
     multiple: true,
@@ -196,6 +202,9 @@ export function surveyRequestFromOptions(values: SurveyOptionValues): SurveyRequ
     ...(values.dictionary ? { dictionary: values.dictionary } : {}),
     ...(rules.length > 0 ? { rules } : {}),
     seed: integerOption(values.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? 1,
+    ...(values['sender-threads'] !== undefined
+      ? { senderThreads: integerOption(values['sender-threads'], 'sender-threads', { min: 0, max: maxSenderThreads }) }
+      : {}),
     ...(resume !== undefined ? { resume } : {}),
     ...(values.input
       ? {

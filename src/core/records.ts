@@ -286,6 +286,12 @@ export interface Attribution {
   /** The ISP in the registry (by one of its ASNs or extra prefixes). */
   ispId?: string;
   ispName?: string;
+  /**
+   * The system integrator whose managed ranges hold the address (src/attribution/integrators.ts):
+   * it gets its own report beside the ISP's.
+   */
+  integratorId?: string;
+  integratorName?: string;
   /** Where the answer came from. */
   source: 'registry' | 'prefix-table' | 'rdap' | 'none';
   /** Abuse contact found by RDAP for networks outside the registry. */

@@ -12,6 +12,7 @@ import { resolveLabOptions, type LabOptions } from './options.ts';
 import { generatePopulation } from './population.ts';
 import { hashText } from '../core/random.ts';
 import { createLabKey, selfSignedCertificate } from './certificate.ts';
+import { icsBHandler } from './critical/ics-b.ts';
 import { serveFtp } from './services/ftp-server.ts';
 import { createAdbDevice } from './services/adb-device.ts';
 import { cwmpServerSite } from './services/cwmp-server.ts';
@@ -188,6 +189,9 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
     const seed = hashText(`${device.ip}:${service.port}`);
     return (socket) => serveHostile(socket, behaviour, service, seed);
   }
+  // Critical devices of S7, IEC 104 and Fox have no vendor persona: their file serves them.
+  const critical = icsBHandler(device, service, runtime.stats);
+  if (critical) return critical;
   const personas = personasOf(device);
   const missing = (what: string) => new Error(`${device.identity?.vendor ?? device.ip} has no ${what}`);
   switch (service.protocol) {
@@ -279,6 +283,10 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
           runtime.stats,
         );
     }
+    case 's7':
+    case 'iec104':
+    case 'fox':
+      throw missing('handler of its critical service'); // served above by icsBHandler
   }
 }
 

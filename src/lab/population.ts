@@ -7,6 +7,7 @@ import type { DictionaryEntry } from '../assess/credentials/dictionary.ts';
 import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
+import { chooseIcsBSlots, icsBDevice } from './critical/ics-b.ts';
 import { choosePayloadSlots, payloadDevice } from './payload-devices.ts';
 import { chooseWebMonitorSlots, webMonitorDevice } from './critical/web-monitors.ts';
 import {
@@ -55,12 +56,15 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
   const hostileByIndex = chooseHostileDevices(resolved, random.fork('hostile'));
   // Payload devices come with the hostile ones: both exist to test how surveys and pages cope with malice.
   const payloadByIndex = resolved.hostile ? choosePayloadSlots(resolved.deviceCount, new Set(hostileByIndex.keys())) : new Map();
-  const monitorByIndex = chooseWebMonitorSlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys()]));
+  const criticalByIndex = chooseIcsBSlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys()]));
+  const monitorByIndex = chooseWebMonitorSlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys(), ...criticalByIndex.keys()]));
   const entries = labDictionary(dictionary);
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   return addresses.map((ip, index) => {
     const behaviour = hostileByIndex.get(index);
     if (behaviour) return extendUdpReach(hostileDevice(ip, behaviour), random.fork(`udp:${index}`));
+    const criticalKind = criticalByIndex.get(index);
+    if (criticalKind) return icsBDevice(criticalKind, ip);
     const payloadKind = payloadByIndex.get(index);
     // A fork of its own: every other device draws exactly what it drew before payload devices existed.
     if (payloadKind) return payloadDevice(payloadKind, ip, { random: random.fork(`payload:${index}`), entries, knownPasswords });

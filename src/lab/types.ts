@@ -6,7 +6,7 @@ import type { CriticalSector, DeviceType } from '../core/records.ts';
 import type { CertificateSubject } from './certificate.ts';
 
 /** Every protocol a lab service may speak; the names are the survey's protocol names. */
-export const labProtocols = ['telnet', 'http', 'https', 'ssh', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb'] as const;
+export const labProtocols = ['telnet', 'http', 'https', 'ssh', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb', 's7', 'iec104', 'fox'] as const;
 export type LabProtocol = (typeof labProtocols)[number];
 export type LabAuth = 'none' | 'login' | 'basic' | 'digest' | 'form';
 

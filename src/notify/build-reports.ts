@@ -11,6 +11,7 @@ import type { NotifiableFinding } from '../core/records.ts';
 import type { IspAttributionStore, IspRecord } from '../store/roles/isp-attribution.ts';
 import type { OutboxEntryInput, ReportStore } from '../store/roles/reports.ts';
 import { mayNotify, type HoldoutPolicy } from '../track/holdout.ts';
+import { bulkFixPart } from './bulk-fix-attachments.ts';
 import { renderEmail } from './messages/email.ts';
 import type { AttachmentFormat, MessageTemplates } from './messages/templates.ts';
 import { buildJsonReport } from './render/json-report.ts';
@@ -124,6 +125,12 @@ export async function buildIspReports(options: BuildReportsOptions): Promise<Isp
       ...(options.program ? { program: options.program } : {}),
     };
     const email = renderEmail(report, { templates: options.templates, formats: formatsFor(isp) });
+    // An ISP that manages the devices also gets its whole open work list by model, not only this batch.
+    const bulkFix = isp.managesCustomerDevices ? bulkFixPart(isp, open, options.now) : undefined;
+    if (bulkFix) {
+      email.attachments.push(...bulkFix.attachments);
+      email.text = `${email.text}\n${bulkFix.coverNote}\n`;
+    }
     const message: OutgoingMessage = {
       idempotencyKey: key,
       from: options.from,

@@ -32,7 +32,10 @@ test('default and other ports map to the agreed protocols', () => {
 });
 
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
-  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 49152]);
+  assert.deepEqual(
+    shippedProtocols.defaultSurveyPorts,
+    [21, 22, 23, 80, 102, 443, 554, 1883, 1911, 2323, 2404, 4911, 5000, 5555, 7547, 8080, 8443, 8883, 49152],
+  );
   assert.deepEqual(
     [...shippedProtocols.fieldTables.keys()],
     [
@@ -56,6 +59,10 @@ test('the default survey ports are the protocols’ default ports, nothing else'
       'memcached',
       'ntp',
       'ubiquiti',
+      's7',
+      'iec104',
+      'fox',
+      'foxs',
     ],
   );
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
@@ -136,6 +143,7 @@ test('a TLS form reads its plain protocol’s rules; naming a protocol the regis
     [
       ['https', 'http'],
       ['mqtts', 'mqtt'],
+      ['foxs', 'fox'],
     ],
   );
   const orphan = defineProtocol<{ line: string }>({

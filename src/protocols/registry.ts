@@ -14,10 +14,13 @@ import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
 import mdns from './mdns/index.ts';
 import memcached from './memcached/index.ts';
+import { fox, foxs } from './fox/index.ts';
+import iec104 from './iec104/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
 import ntp from './ntp/index.ts';
 import type { FieldTable, Protocol } from './protocol.ts';
 import rtsp from './rtsp/index.ts';
+import s7 from './s7/index.ts';
 import ssdp from './ssdp/index.ts';
 import snmp from './snmp/index.ts';
 import ssh from './ssh/index.ts';
@@ -106,4 +109,8 @@ export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
   memcached,
   ntp,
   ubiquiti,
+  s7,
+  iec104,
+  fox,
+  foxs,
 ]);

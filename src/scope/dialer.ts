@@ -9,8 +9,10 @@ import { createDialGate, type DialerStats, type GatePass } from './dial-gate.ts'
 import { defaultDatagramsPerTarget, type RateOptions } from './limits.ts';
 import type { Scope } from './scope.ts';
 import { wrapSocket } from './socket-connection.ts';
+import { literalAddressLookup } from './sweep-channel.ts';
 import { datagramSocketType } from './target-address.ts';
 import { createTargetPacer, type TargetTurn } from './target-rate.ts';
+import { createSenderPool, type SenderPool } from './sweep-sender-pool.ts';
 import { createUdpSweep, type SweepOptions, type UdpSweep } from './udp-sweep.ts';
 import { connectTcp, type ConnectFactory } from './tcp-connect.ts';
 import { createSurveyTlsContext, startTls, type TlsConnection, type TlsOptions } from './tls-connection.ts';
@@ -77,6 +79,8 @@ export interface Dialer {
    */
   sweep(options: SweepOptions): UdpSweep;
   stats(): DialerStats;
+  /** Ends the sweeps' sender threads (if any started). The dialer sends nothing more after it. */
+  close(): Promise<void>;
 }
 
 /**
@@ -104,15 +108,32 @@ export function createDialer(options: DialerOptions): Dialer {
     throw new OpenNoticeError('CONFIG_INVALID', `the UDP request cap must be 0..${maxRequestBytesCeiling} bytes, not ${maxRequestBytes}`, { maxRequestBytes });
   }
   const connect = options.connect ?? netConnect;
-  const createDatagramSocket = options.createDatagramSocket ?? ((type) => createSocket({ type }));
+  const createDatagramSocket = options.createDatagramSocket ?? ((type) => createSocket({ type, lookup: literalAddressLookup }));
   let tlsContext: SecureContext | undefined;
+  // The sweeps' sender threads, started by the first sweep that wants one and kept for the next.
+  let pool: SenderPool | undefined;
+  const senderPool = () => {
+    pool ??= createSenderPool();
+    return pool;
+  };
 
   return {
     stats: () => gate.stats(),
 
+    async close() {
+      await pool?.close();
+    },
+
     sweep: (sweepOptions) =>
       createUdpSweep(
-        { gate, createSocket: createDatagramSocket, defaultPacketsPerSecond: options.rate.connectionsPerSecond, maxRequestBytes, signal: options.signal },
+        {
+          gate,
+          // The sweep's own sockets (and sender threads) unless a test brought a factory of its own.
+          ...(options.createDatagramSocket ? { createSocket: options.createDatagramSocket } : { senderPool: senderPool() }),
+          defaultPacketsPerSecond: options.rate.connectionsPerSecond,
+          maxRequestBytes,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
         sweepOptions,
       ),
 

@@ -34,54 +34,58 @@ const close = (...peers: Peer[]) => {
   for (const each of peers) each.socket.close();
 };
 
-test('replies reach the callback with their target; silence, another port, a flood and an address outside the scope do not', { timeout: 10_000 }, async () => {
-  const echo = await peer((self, data, from) => self.socket.send(Buffer.concat([Buffer.from('re:'), data]), from.port, from.address));
-  const silent = await peer(() => {});
-  const otherPort = await createSocket('udp4');
-  await new Promise<void>((resolve) => otherPort.bind(0, '127.0.0.1', () => resolve()));
-  const moved = await peer((_self, data, from) => otherPort.send(data, from.port, from.address));
-  const flood = await peer((self, _data, from) => {
-    for (let index = 0; index < 20; index++) self.socket.send(Buffer.alloc(64, index), from.port, from.address);
-  });
-  const outside = await peer(() => {}, '127.0.0.2');
-  const dialer = createDialer({ scope: buildScope({ allow: ['127.0.0.1'] }), rate });
-  const answers: Array<{ target: Target; data: string }> = [];
-  const sweep = dialer.sweep({
-    onReply: (target, data) => answers.push({ target, data: data.toString('latin1') }),
-    cooldownMs: 400,
-    maxRepliesPerTarget: 3,
-  });
-  try {
-    for (const target of [echo, silent, moved, flood].map((each) => ({ ip: '127.0.0.1', port: each.port }))) {
-      await sweep.send(target, Buffer.from('hello'));
-    }
-    await assert.rejects(sweep.send({ ip: '127.0.0.2', port: outside.port }, Buffer.from('hello')), (error: unknown) => {
-      return error instanceof DialFailure && error.status === 'blocked-target' && error.code === 'out-of-scope';
+for (const senderThreads of [0, 2])
+  test(`replies reach the callback with their target; silence, another port, a flood and an address outside the scope do not (${senderThreads} sender threads)`, {
+    timeout: 10_000,
+  }, async () => {
+    const echo = await peer((self, data, from) => self.socket.send(Buffer.concat([Buffer.from('re:'), data]), from.port, from.address));
+    const silent = await peer(() => {});
+    const otherPort = await createSocket('udp4');
+    await new Promise<void>((resolve) => otherPort.bind(0, '127.0.0.1', () => resolve()));
+    const moved = await peer((_self, data, from) => otherPort.send(data, from.port, from.address));
+    const flood = await peer((self, _data, from) => {
+      for (let index = 0; index < 20; index++) self.socket.send(Buffer.alloc(64, index), from.port, from.address);
     });
-    const stats = await sweep.close();
-    assert.deepEqual(
-      answers.filter((answer) => answer.target.port === echo.port),
-      [{ target: { ip: '127.0.0.1', port: echo.port }, data: 're:hello' }],
-    );
-    assert.equal(answers.filter((answer) => answer.target.port === flood.port).length, 3, 'a flood is cut at the per-target cap');
-    assert.equal(answers.length, 4, 'nothing from the silent peer or from the other port');
-    assert.equal(outside.received.length, 0, 'nothing was sent outside the scope');
-    assert.deepEqual(
-      [echo, silent, moved, flood].map((each) => each.received.length),
-      [1, 1, 1, 1],
-    );
-    assert.equal(stats.sent, 4);
-    assert.equal(stats.replies, 4);
-    assert.equal(stats.cut, 17);
-    assert.equal(stats.strays, 1, 'the reply from another port is a stray');
-    assert.equal(dialer.stats().swept, 4);
-    assert.equal(dialer.stats().strayDatagrams, 1);
-    assert.equal(dialer.stats().refusedByScope, 1);
-  } finally {
-    close(echo, silent, moved, flood, outside);
-    otherPort.close();
-  }
-});
+    const outside = await peer(() => {}, '127.0.0.2');
+    const dialer = createDialer({ scope: buildScope({ allow: ['127.0.0.1'] }), rate });
+    const answers: Array<{ target: Target; data: string }> = [];
+    const sweep = dialer.sweep({
+      onReply: (target, data) => answers.push({ target, data: data.toString('latin1') }),
+      cooldownMs: 400,
+      maxRepliesPerTarget: 3,
+      senderThreads,
+    });
+    try {
+      for (const target of [echo, silent, moved, flood].map((each) => ({ ip: '127.0.0.1', port: each.port }))) {
+        await sweep.send(target, Buffer.from('hello'));
+      }
+      await assert.rejects(sweep.send({ ip: '127.0.0.2', port: outside.port }, Buffer.from('hello')), (error: unknown) => {
+        return error instanceof DialFailure && error.status === 'blocked-target' && error.code === 'out-of-scope';
+      });
+      const stats = await sweep.close();
+      assert.deepEqual(
+        answers.filter((answer) => answer.target.port === echo.port),
+        [{ target: { ip: '127.0.0.1', port: echo.port }, data: 're:hello' }],
+      );
+      assert.equal(answers.filter((answer) => answer.target.port === flood.port).length, 3, 'a flood is cut at the per-target cap');
+      assert.equal(answers.length, 4, 'nothing from the silent peer or from the other port');
+      assert.equal(outside.received.length, 0, 'nothing was sent outside the scope');
+      assert.deepEqual(
+        [echo, silent, moved, flood].map((each) => each.received.length),
+        [1, 1, 1, 1],
+      );
+      assert.equal(stats.sent, 4);
+      assert.equal(stats.replies, 4);
+      assert.equal(stats.cut, 17);
+      assert.equal(stats.strays, 1, 'the reply from another port is a stray');
+      assert.equal(dialer.stats().swept, 4);
+      assert.equal(dialer.stats().strayDatagrams, 1);
+      assert.equal(dialer.stats().refusedByScope, 1);
+    } finally {
+      close(echo, silent, moved, flood, outside);
+      otherPort.close();
+    }
+  });
 
 test('a late reply is heard while the sweep is open; a pair let go from a full pending map is a stray; an interrupted sweep sends nothing more', {
   timeout: 10_000,

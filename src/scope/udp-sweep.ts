@@ -22,14 +22,16 @@
  * only to connected sockets, and Node exposes no IP_RECVERR), so a sweep cannot tell a closed
  * port from an open|filtered one. Both are silence here; ZMap reads ICMP through its raw capture.
  */
-import type { Socket as DatagramSocket, RemoteInfo } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import type { Target } from '../core/records.ts';
 import { canonicalAddress } from './canonical-address.ts';
 import { DialFailure } from './connection.ts';
 import type { DatagramSocketFactory } from './datagram.ts';
 import type { DialGate } from './dial-gate.ts';
 import { sleep } from './limits.ts';
-import { type AddressFamily, datagramSocketType } from './target-address.ts';
+import { literalAddressLookup, openLocalChannel, type ReplySource, type SweepChannel, sweepReceiveBufferBytes } from './sweep-channel.ts';
+import type { SenderPool } from './sweep-sender-pool.ts';
+import type { AddressFamily } from './target-address.ts';
 
 /** How long a sweep keeps listening for a target after sending to it, by default. */
 export const defaultSweepCooldownMs = 2500;
@@ -37,10 +39,20 @@ export const defaultSweepCooldownMs = 2500;
 export const defaultSweepReplyBytes = 8192;
 /** Replies per target handed on, by default; more from the same target are a flood, cut and counted. */
 export const defaultSweepRepliesPerTarget = 8;
-/** Receive buffer asked for each sweep socket. */
-const sweepReceiveBufferBytes = 8 * 1024 * 1024;
 /** Targets awaited at once, by default (about 26 s of sending at 2,500 packets a second). */
 export const defaultSweepPending = 65_536;
+/** Sender threads a sweep may have: more than the cores only adds switching. */
+export const maxSenderThreads = 8;
+/** From this packet rate on, a sweep sends from a sender thread by default: below it one event loop has time to spare. */
+export const senderThreadFromPacketsPerSecond = 5000;
+/**
+ * Datagrams handed on but not yet completed, at most. A sender thread could otherwise be
+ * handed datagrams faster than it sends them; the sweep then waits, so that the time it spent
+ * sending is the time the kernel took them.
+ */
+const maxDatagramsInFlight = 4096;
+/** Longest wait for datagrams in flight to complete. */
+const drainGuardMs = 5000;
 
 export interface SweepOptions {
   /** Called for every accepted reply, with the target it answers (data cut at the byte cap). Must not throw. */
@@ -57,6 +69,12 @@ export interface SweepOptions {
   maxReplyBytes?: number;
   maxRepliesPerTarget?: number;
   maxPending?: number;
+  /**
+   * Threads that call the kernel for the sweep (ZMap's sender threads); 0 sends from this
+   * thread. Default: 1 from 5,000 packets a second on, else 0; always 0 when the dialer was
+   * given its own socket factory (a test's wrapper lives on this thread).
+   */
+  senderThreads?: number;
 }
 
 export interface SweepStats {
@@ -88,6 +106,14 @@ export interface UdpSweep {
    */
   trySend(target: Target, request: Uint8Array): boolean;
   /**
+   * Resolves when the sweep's sender threads have started (at once without them): a one-time
+   * cost of the dialer, like a scanner's start-up, that a caller timing its sending leaves out.
+   * Never rejects: a thread that cannot start fails the sends instead.
+   */
+  ready(): Promise<void>;
+  /** Resolves when every datagram handed on so far has completed (taken or refused by the kernel), or after 5 s at most. */
+  drain(): Promise<void>;
+  /**
    * Waits out the cooldown after the last send (not when interrupted) and for every send's
    * completion, closes the sockets, and reports.
    */
@@ -97,7 +123,10 @@ export interface UdpSweep {
 
 export interface SweepDeps {
   gate: DialGate;
-  createSocket: DatagramSocketFactory;
+  /** A socket factory of the caller's own (a test's wrapper): the sweep then sends only from this thread. */
+  createSocket?: DatagramSocketFactory;
+  /** The dialer's sender threads; without them a sweep sends from this thread whatever it asks. */
+  senderPool?: SenderPool;
   /** The dialer's rate when the sweep names none. */
   defaultPacketsPerSecond: number;
   maxRequestBytes: number;
@@ -127,19 +156,32 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
   const burst = Math.max(1, Math.floor(pps / 200));
   let nextSlotAt = performance.now() - burst * interval;
   const pending = new Map<string, Pending>();
-  const sockets = new Map<string, Promise<DatagramSocket>>();
-  // The same sockets once open: a send does not wait on a promise for a socket it already has.
-  const openSockets = new Map<string, DatagramSocket>();
+  const senderThreads =
+    deps.createSocket || !deps.senderPool
+      ? 0
+      : Math.min(maxSenderThreads, Math.max(0, Math.floor(options.senderThreads ?? (pps >= senderThreadFromPacketsPerSecond ? 1 : 0))));
+  const pool = senderThreads > 0 ? deps.senderPool : undefined;
+  // Started now, not at the first send: a thread takes a fifth of a second to load (once per dialer).
+  const threadsReady = pool ? pool.start(senderThreads).catch(() => {}) : Promise.resolve();
+  const createLocalSocket = deps.createSocket ?? ((type: 'udp4' | 'udp6') => createSocket({ type, lookup: literalAddressLookup }));
+  /** One channel per family, source address and lane (a lane is a sender thread; one lane without them). */
+  const lanes = Math.max(1, senderThreads);
+  const channels = new Map<string, Promise<SweepChannel>>();
+  // The same channels once open: a send does not wait on a promise for a channel it already has.
+  const openChannels = new Map<string, SweepChannel>();
   let inFlight = 0;
-  let drained: (() => void) | undefined;
+  /** Waiters for fewer datagrams in flight: `room` below the cap, `drained` at none. */
+  let roomWaiters: Array<() => void> = [];
+  let drainWaiters: Array<() => void> = [];
   const turns: { [family in AddressFamily]: number } = { 4: 0, 6: 0 };
+  let laneTurn = 0;
   const counts: SweepStats = { sent: 0, sendErrors: 0, replies: 0, strays: 0, cut: 0 };
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let closed = false;
 
   const interrupted = (target: Target) => new DialFailure('unknown-error', target, 'survey interrupted', 'interrupted');
 
-  const onMessage = (data: Buffer, from: RemoteInfo) => {
+  const onMessage = (data: Buffer, from: ReplySource) => {
     const entry = pending.get(`${canonicalAddress(from.address) ?? from.address}|${from.port}`);
     if (!entry) {
       counts.strays++;
@@ -152,30 +194,18 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     }
   };
 
-  const socketFor = (family: AddressFamily, localAddress: string | undefined): Promise<DatagramSocket> => {
-    const key = `${family}|${localAddress ?? ''}`;
-    let opened = sockets.get(key);
+  const channelFor = (key: string, family: AddressFamily, localAddress: string | undefined, lane: number): Promise<SweepChannel> => {
+    let opened = channels.get(key);
     if (!opened) {
-      opened = new Promise<DatagramSocket>((resolve, reject) => {
-        const socket = deps.createSocket(datagramSocketType[family]);
-        socket.once('error', reject);
-        socket.on('message', onMessage);
-        socket.bind({ address: localAddress ?? (family === 4 ? '0.0.0.0' : '::'), port: 0 }, () => {
-          socket.off('error', reject);
-          // Answers arrive while the sweep keeps sending: a large buffer keeps a burst of them
-          // (the kernel caps it at net.core.rmem_max; a refusal leaves the default).
-          try {
-            socket.setRecvBufferSize(sweepReceiveBufferBytes);
-          } catch {
-            // the default buffer
-          }
-          // Later socket errors (an ICMP error surfacing on some platforms) must not crash the survey.
-          socket.on('error', () => {});
-          openSockets.set(key, socket);
-          resolve(socket);
-        });
+      opened = (
+        pool
+          ? pool.open(family, localAddress, lane, { receiveBufferBytes: sweepReceiveBufferBytes, maxReplyBytes }, onMessage)
+          : openLocalChannel(createLocalSocket, family, localAddress, onMessage)
+      ).then((channel) => {
+        openChannels.set(key, channel);
+        return channel;
       });
-      sockets.set(key, opened);
+      channels.set(key, opened);
     }
     return opened;
   };
@@ -216,7 +246,29 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
       counts.sendErrors++;
       options.onSendError?.(target, error);
     } else counts.sent++;
-    if (inFlight === 0) drained?.();
+    if (inFlight < maxDatagramsInFlight && roomWaiters.length > 0) {
+      const waiting = roomWaiters;
+      roomWaiters = [];
+      for (const wake of waiting) wake();
+    }
+    if (inFlight === 0 && drainWaiters.length > 0) {
+      const waiting = drainWaiters;
+      drainWaiters = [];
+      for (const wake of waiting) wake();
+    }
+  };
+
+  /** Waits until fewer than the cap of datagrams are in flight. */
+  const inFlightRoom = async () => {
+    while (inFlight >= maxDatagramsInFlight) await new Promise<void>((wake) => roomWaiters.push(wake));
+  };
+
+  /** Bounded: a completion that never comes (it always should) cannot hold a survey. */
+  const drain = async (guardMs = drainGuardMs) => {
+    if (inFlight === 0) return;
+    const guard = new AbortController();
+    await Promise.race([new Promise<void>((wake) => drainWaiters.push(wake)), sleep(guardMs, guard.signal).catch(() => {})]);
+    guard.abort();
   };
 
   /** The checks every send passes first: the request cap, the dialer's gate, an interrupted survey. */
@@ -234,17 +286,19 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     return family;
   };
 
-  /** The published source address whose turn it is (round-robin), and its socket's key. */
+  /** The published source address whose turn it is (round-robin), the lane whose turn it is, and their channel's key. */
   const nextSource = (family: AddressFamily) => {
     const sources = deps.gate.sourcesOf(family);
     const localAddress = sources.length > 0 ? sources[turns[family]++ % sources.length] : undefined;
-    return { localAddress, key: `${family}|${localAddress ?? ''}` };
+    const lane = laneTurn++ % lanes;
+    return { localAddress, lane, key: `${family}|${localAddress ?? ''}|${lane}` };
   };
 
-  /** Records the pair as pending and hands the datagram to the kernel; its completion is counted later. */
-  const dispatch = (socket: DatagramSocket, target: Target, request: Uint8Array) => {
+  /** Records the pair as pending and hands the datagram on; its completion is counted later. */
+  const dispatch = (channel: SweepChannel, target: Target, request: Uint8Array, family: AddressFamily) => {
     const now = performance.now();
-    const key = `${canonicalAddress(target.ip) ?? target.ip}|${target.port}`;
+    // An IPv4 literal the gate accepted is canonical already (leading zeros are refused); IPv6 text has many forms.
+    const key = `${family === 4 ? target.ip : (canonicalAddress(target.ip) ?? target.ip)}|${target.port}`;
     // Re-inserted, not updated: the map stays in asking order. Replies counted before stay counted.
     const replies = pending.get(key)?.replies ?? 0;
     pending.delete(key);
@@ -253,41 +307,41 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
     lastSentAt = now;
     deps.gate.countSwept();
     inFlight++;
-    const done = completed(asked);
-    try {
-      socket.send(request, target.port, target.ip, done);
-    } catch (error) {
-      // Node refuses some sends before the kernel sees them (a bad port, a closed socket).
-      done(error instanceof Error ? error : new Error(String(error)));
-    }
+    channel.send(request, target.port, target.ip, completed(asked));
   };
 
   return {
     stats: () => ({ ...counts }),
 
+    drain: () => drain(),
+    ready: () => threadsReady,
+
     trySend(target, request) {
       const family = admissible(target, request);
-      if (pending.size >= maxPending || !takeSlotNow()) return false;
+      if (pending.size >= maxPending || inFlight >= maxDatagramsInFlight || !takeSlotNow()) return false;
       const source = nextSource(family);
-      const socket = openSockets.get(source.key);
-      if (!socket) {
-        turns[family]--; // the awaited send takes this turn again
+      const channel = openChannels.get(source.key);
+      if (!channel) {
+        // the awaited send takes these turns again
+        turns[family]--;
+        laneTurn--;
         return false;
       }
-      dispatch(socket, target, request);
+      dispatch(channel, target, request, family);
       return true;
     },
 
     async send(target, request) {
       const family = admissible(target, request);
       if (pending.size >= maxPending) await makeRoom(target);
+      await inFlightRoom();
       await waitSlot(target);
       if (closed || deps.signal?.aborted) throw interrupted(target);
       const source = nextSource(family);
-      let socket = openSockets.get(source.key);
-      if (!socket) {
+      let channel = openChannels.get(source.key);
+      if (!channel) {
         try {
-          socket = await socketFor(family, source.localAddress);
+          channel = await channelFor(source.key, family, source.localAddress, source.lane);
         } catch (error) {
           throw new DialFailure(
             'unknown-error',
@@ -297,7 +351,7 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
           );
         }
       }
-      dispatch(socket, target, request);
+      dispatch(channel, target, request, family);
     },
 
     async close() {
@@ -305,19 +359,13 @@ export function createUdpSweep(deps: SweepDeps, options: SweepOptions): UdpSweep
         closed = true;
         const wait = lastSentAt + cooldownMs - performance.now();
         if (wait > 0) await sleep(wait, deps.signal).catch(() => {});
-        // Completions come within an event-loop turn or two of their send; the bound is a guard.
-        if (inFlight > 0) {
-          await new Promise<void>((resolve) => {
-            const guard = setTimeout(resolve, 1000);
-            drained = () => {
-              clearTimeout(guard);
-              resolve();
-            };
-          });
-        }
-        const opened = await Promise.allSettled(sockets.values());
+        // Completions come within an event-loop turn or two of their send (a sender thread's
+        // within its batch); the bound is a guard, and closing the pool fails what is left.
+        await drain(1000);
+        const opened = await Promise.allSettled(channels.values());
         for (const result of opened) if (result.status === 'fulfilled') result.value.close();
-        sockets.clear();
+        channels.clear();
+        openChannels.clear();
         pending.clear();
       }
       return { ...counts };

@@ -6,8 +6,17 @@
 import { authRoutes } from './auth/routes.ts';
 import { portalRoutes } from './portal/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
-import { publicModule } from './public/index.ts';
+import { createPublicModule, type PublicLimits } from './public/index.ts';
 import type { RouteModule } from './module-context.ts';
 
-/** The modules of `opennotice serve`, in the order their routes are listed. */
-export const defaultModules: readonly RouteModule[] = [authRoutes, portalRoutes, dashboardModule, publicModule];
+/**
+ * The modules of `opennotice serve`, in the order their routes are listed, with the public
+ * pages' limits and check-page window (`opennotice serve --check-activity-days`).
+ * @example buildApp({ deps, modules: serverModules({ publicPages: { activityDays: 14 } }) })
+ */
+export function serverModules(options: { publicPages?: PublicLimits } = {}): readonly RouteModule[] {
+  return [authRoutes, portalRoutes, dashboardModule, createPublicModule(options.publicPages)];
+}
+
+/** The modules with the default limits. */
+export const defaultModules: readonly RouteModule[] = serverModules();

@@ -5,12 +5,14 @@
  * sees a request it may not answer, and it scopes ISP data by `request.principal.ispId`.
  */
 import type { ProgramInfo as ReportProgramInfo } from '../notify/render/report.ts';
+import type { AddressActivityStore } from '../store/roles/address-activity.ts';
 import type { AddressCheckStore } from '../store/roles/address-check.ts';
 import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
 import type { DashboardFigureStore } from '../store/roles/dashboard-figures.ts';
 import type { DashboardFindingStore } from '../store/roles/dashboard-findings.ts';
 import type { FeedbackStore } from '../store/roles/feedback.ts';
 import type { FindingStore } from '../store/roles/findings.ts';
+import type { HelpDeskStore } from '../store/roles/help-desk.ts';
 import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
 import type { IspPortalStore } from '../store/roles/isp-portal.ts';
 import type { LoginFailureStore } from '../store/roles/login-failures.ts';
@@ -70,7 +72,8 @@ export interface Route {
 /**
  * Every store role the server uses, its modules together: accounts and log-in (auth), the ISP
  * portal (its findings, reports, feedback, API tokens), the dashboard (figures, drill-down,
- * opt-out queue) and the public pages (statistics, address check, opt-out form). Runs, the
+ * opt-out queue, help-desk lookup log), the help desk (its lookups and their log) and the public
+ * pages (statistics, address check and recent scanning, opt-out form). Runs, the
  * inventory, the credential audit log, vulnerability data, darknet windows and the outbox are
  * not the server's business, so it is not handed those roles.
  */
@@ -86,6 +89,8 @@ export type ServerStore = WebUserStore &
   DashboardFigureStore &
   DashboardFindingStore &
   AddressCheckStore &
+  AddressActivityStore &
+  HelpDeskStore &
   OptOutStore;
 
 /**

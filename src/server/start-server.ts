@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { buildApp, type App, type AppOptions } from './app.ts';
 import { listen, type RunningServer } from './listen.ts';
+import { serverModules } from './modules.ts';
 import type { ProgramInfo, ServerStore } from './route-types.ts';
 
 export interface StartServerOptions {
@@ -22,6 +23,8 @@ export interface StartServerOptions {
   /** Told of every answer: the request metrics. */
   onAnswered?: AppOptions['onAnswered'];
   now?: () => Date;
+  /** "Check my connection" reports scanning and attacks of the last this many days (default 7). */
+  checkActivityDays?: number;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     auth: options.auth,
     publicUrl: options.publicUrl,
     trustProxy: options.trustProxy,
+    modules: serverModules({ publicPages: options.checkActivityDays === undefined ? {} : { activityDays: options.checkActivityDays } }),
     warmUp: true,
     onError: (error, where) => {
       log.error(`error answering ${where.method} ${where.path}`, error, { event: 'handler-error', method: where.method, path: where.path });

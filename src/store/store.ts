@@ -5,6 +5,7 @@
  * uses. Methods are async so that a PostgreSQL implementation (network round trips) satisfies
  * the same roles as the embedded SQLite one; the conformance suites (conformance/) run on both.
  */
+import type { AddressActivityStore } from './roles/address-activity.ts';
 import type { AddressCheckStore } from './roles/address-check.ts';
 import type { ApiTokenStore } from './roles/api-tokens.ts';
 import type { CredentialAuditStore } from './roles/credential-audit.ts';
@@ -14,6 +15,8 @@ import type { DashboardFindingStore } from './roles/dashboard-findings.ts';
 import type { FeedImportStore } from './roles/feed-imports.ts';
 import type { FeedbackStore } from './roles/feedback.ts';
 import type { FindingStore } from './roles/findings.ts';
+import type { IntegratorStore } from './roles/integrators.ts';
+import type { HelpDeskStore } from './roles/help-desk.ts';
 import type { InventoryStore } from './roles/inventory.ts';
 import type { IspAttributionStore } from './roles/isp-attribution.ts';
 import type { IspPortalStore } from './roles/isp-portal.ts';
@@ -51,6 +54,7 @@ export interface Store
     VulnerabilityStore,
     FeedImportStore,
     IspAttributionStore,
+    IntegratorStore,
     ReportStore,
     OutboxStore,
     FeedbackStore,
@@ -64,4 +68,6 @@ export interface Store
     DashboardFindingStore,
     AddressCheckStore,
     OptOutStore,
+    HelpDeskStore,
+    AddressActivityStore,
     MonitoringStore {}

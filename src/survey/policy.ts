@@ -17,6 +17,7 @@ import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { AddressSpace } from '../scope/address-space.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
 import { defaultConnectionLimits } from '../scope/dialer.ts';
+import { maxSenderThreads } from '../scope/udp-sweep.ts';
 import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { readHitList, surveyAddresses, type SurveyAddresses } from '../scope/hit-list.ts';
@@ -91,6 +92,8 @@ export interface SurveySettings {
   udpPortsApproved?: readonly number[];
   /** The plan's name for open-resolver checks (GrabContext.resolverCheckName). */
   resolverCheckName?: string;
+  /** Sender threads of the UDP sweep; absent: the sweep's default for its rate. */
+  senderThreads?: number;
   seed: number;
   /** Checks recorded with the run: discovery and identify always, then the requested ones. */
   checks: string[];
@@ -195,6 +198,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     udpRetries: limits.udpRetries ?? defaultUdpRetries,
     ...(plan?.udpPorts ? { udpPortsApproved: plan.udpPorts } : {}),
     ...resolverCheckNameOf(given.resolverCheckName, plan),
+    ...(given.senderThreads !== undefined ? { senderThreads: checkedSenderThreads(given.senderThreads) } : {}),
     seed: given.seed ?? defaults.seed,
     checks: [...alwaysRun, ...(udpPorts.length > 0 ? [udpCheckMarker] : []), ...checks],
     rate,
@@ -376,4 +380,10 @@ function shardAddresses(
   const runScope = buildScope({ allow: [...allow], exclude: [...exclude], allowReserved: context.allowReserved });
   const all = surveyAddresses(runScope, hitList);
   return { addresses: shardAddressList(all.addresses, Number.isInteger(seed) ? seed : defaults.seed, shard), leftOut: all.leftOut };
+}
+
+function checkedSenderThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 0 || threads > maxSenderThreads)
+    throw new OpenNoticeError('USAGE', `senderThreads must be an integer from 0 to ${maxSenderThreads}, got ${threads}`);
+  return threads;
 }

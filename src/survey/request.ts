@@ -73,6 +73,12 @@ export interface SurveyRequest {
    * open-resolver check); default: the plan's `resolverCheckName`, which a request may not change.
    */
   resolverCheckName?: string;
+  /**
+   * Threads that hand the UDP sweep's datagrams to the kernel (ZMap's sender threads); 0 sends
+   * from the survey's own thread. Default: 1 from 5,000 packets a second on, else 0. Not a
+   * limit: the packet rate stays the plan's whatever the threads.
+   */
+  senderThreads?: number;
   checks?: readonly RequestableCheck[];
   limits?: SurveyLimits;
   /** Path of a credential dictionary; default: the plan's credential list, else the shipped one. */

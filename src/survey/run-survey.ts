@@ -127,22 +127,29 @@ interface StageTools {
    * conclusive re-check there that does not find them closes them.
    */
   coveredAt(ip: string, port: number, transport: 'tcp' | 'udp'): CoveredCheck[];
+  /** `ip:port` of the UDP services with open findings: asked of every swept target, so a set, not a filter. */
+  openUdpServices: ReadonlySet<string>;
   report(): void;
 }
 
 /** The runner: discover → query UDP → survey each host → save the last batch → assess firmware. */
 async function surveyStages(settings: SurveySettings, stage: StageContext): Promise<void> {
   const tools = await prepareStages(settings, stage);
-  const discovery = await discoverStage(settings, stage, tools);
-  const udp = await udpStage(settings, stage, tools, discovery);
-  await hostStage(settings, stage, tools, discovery, udp);
-  if (stage.state.udp) stage.state.udp.strays = tools.dialer.stats().strayDatagrams;
-  // An interrupted run still saves and reconciles what it checked: each covered entry is a check that ran.
-  stage.state.progress.phase = 'saving';
-  tools.report();
-  await tools.writer.flush();
-  await firmwareStage(stage, tools);
-  stage.state.progress.phase = 'done';
+  try {
+    const discovery = await discoverStage(settings, stage, tools);
+    const udp = await udpStage(settings, stage, tools, discovery);
+    await hostStage(settings, stage, tools, discovery, udp);
+    if (stage.state.udp) stage.state.udp.strays = tools.dialer.stats().strayDatagrams;
+    // An interrupted run still saves and reconciles what it checked: each covered entry is a check that ran.
+    stage.state.progress.phase = 'saving';
+    tools.report();
+    await tools.writer.flush();
+    await firmwareStage(stage, tools);
+    stage.state.progress.phase = 'done';
+  } finally {
+    // The UDP sweeps' sender threads, if any started.
+    await tools.dialer.close();
+  }
 }
 
 async function prepareStages(settings: SurveySettings, { deps, protocols, run, state }: StageContext): Promise<StageTools> {
@@ -181,7 +188,10 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
     (openBefore.get(`${ip}:${port}`) ?? [])
       .filter((finding) => transportOf(finding.protocol) === transport)
       .map((finding) => ({ ip: finding.ip, port: finding.port, protocol: finding.protocol, kind: finding.kind }));
-  return { dialer, context, writer, alreadyDone, coveredAt, report };
+  const openUdpServices = new Set(
+    [...openBefore].filter(([, findings]) => findings.some((finding) => transportOf(finding.protocol) === 'udp')).map(([key]) => key),
+  );
+  return { dialer, context, writer, alreadyDone, coveredAt, openUdpServices, report };
 }
 
 /** 1. Which ports are open, by host; ports found closed close the open findings on them. */
@@ -236,11 +246,11 @@ async function udpStage(settings: SurveySettings, { deps, protocols, run, state 
       now: run.now,
       concurrency: settings.discoveryConcurrency,
       retries: settings.udpRetries,
-      sweep: (options) => tools.dialer.sweep(options),
+      sweep: (options) => tools.dialer.sweep(settings.senderThreads === undefined ? options : { ...options, senderThreads: settings.senderThreads }),
       // A sweep listens after each pass as long as a query waits for a silent target.
       sweepCooldownMs: settings.limits.ioTimeoutMs,
       // A service with open findings is grabbed, not swept: a sweep cannot see it closed.
-      grabDirectly: (target) => tools.coveredAt(target.ip, target.port, 'udp').length > 0,
+      grabDirectly: (target) => tools.openUdpServices.size > 0 && tools.openUdpServices.has(`${target.ip}:${target.port}`),
     },
     {
       signal: run.signal,

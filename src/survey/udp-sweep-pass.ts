@@ -95,6 +95,8 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
 
   const pass = async (retry: boolean) => {
     const sweep = deps.sweep(options);
+    // Sending is timed from when the sweep can send: a sender thread's start is a one-time cost.
+    await sweep.ready();
     const started = performance.now();
     try {
       for (const target of targets()) {
@@ -118,6 +120,8 @@ export async function sweepUdp(targets: () => Iterable<Target>, total: number, d
         if (!retry) hooks.onSwept?.(counts.targets + counts.skipped + counts.direct, total, answered.size);
       }
     } finally {
+      // Sent means taken by the kernel: datagrams still on their way to a sender thread count in the time.
+      await sweep.drain();
       counts.sendingMs += performance.now() - started;
       await sweep.close();
       counts.sent += sweep.stats().sent;

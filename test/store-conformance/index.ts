@@ -5,7 +5,9 @@
  * interface only; a suite may also use the roles it needs to set up its data.
  */
 import type { Store } from '../../src/store/store.ts';
+import { addressActivityStoreConformance } from './address-activity.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
+import { bulkFixProgressConformance } from './bulk-fix-progress.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { criticalDeviceStoreConformance } from './critical-devices.ts';
 import { darknetStoreConformance } from './darknet.ts';
@@ -16,6 +18,8 @@ import { feedImportStoreConformance } from './feed-imports.ts';
 import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
 import type { OpenStore } from './harness.ts';
+import { integratorStoreConformance } from './integrators.ts';
+import { helpDeskStoreConformance } from './help-desk.ts';
 import { inventoryStoreConformance } from './inventory.ts';
 import { ispAttributionStoreConformance } from './isp-attribution.ts';
 import { ispPortalStoreConformance } from './isp-portal.ts';
@@ -42,6 +46,8 @@ export function storeConformance(open: OpenStore<Store>): void {
   vulnerabilityStoreConformance(open);
   feedImportStoreConformance(open);
   ispAttributionStoreConformance(open);
+  integratorStoreConformance(open);
+  bulkFixProgressConformance(open);
   reportStoreConformance(open);
   outboxStoreConformance(open);
   feedbackStoreConformance(open);
@@ -55,6 +61,8 @@ export function storeConformance(open: OpenStore<Store>): void {
   dashboardFindingStoreConformance(open);
   addressCheckStoreConformance(open);
   optOutStoreConformance(open);
+  helpDeskStoreConformance(open);
+  addressActivityStoreConformance(open);
   monitoringStoreConformance(open);
   criticalDeviceStoreConformance(open);
 }

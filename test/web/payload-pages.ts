@@ -1,8 +1,8 @@
 /**
  * Every page that shows strings a device sent, visited with the lab's script payloads in the
  * store and the Content Security Policy turned off (so escaping alone stands between the
- * payload and execution): the dashboard, its lists and finding pages, each ISP's portal list
- * and finding pages, "check my connection" from the payload printer's address, and the public
+ * payload and execution): the dashboard, its lists and finding pages, each ISP's portal list,
+ * finding and help-desk pages, "check my connection" from the payload printer's address, and the public
  * statistics. On each: the payload text is on the page as text, and nothing ran or could run.
  */
 import assert from 'node:assert/strict';
@@ -77,6 +77,22 @@ export async function checkPayloadPages(browser: Browser, site: LabSite): Promis
       own.flatMap((finding) => [finding.vendor, finding.model].filter(isHostile)),
     );
     for (const finding of own) await check(visitor, `/portal/findings/${finding.id}`, hostileStringsOf(finding));
+    // The help desk's answer for each hostile device's address (a form post, as a desk sends it).
+    for (const ip of new Set(own.map((finding) => finding.ip))) {
+      await visitor.open('/portal/help-desk');
+      await visitor.page.fill('form.help-desk input[name="address"]', ip);
+      await Promise.all([
+        visitor.page.waitForURL('**/portal/help-desk'),
+        visitor.page.waitForLoadState('load'),
+        visitor.page.click('form.help-desk button[type="submit"]'),
+      ]);
+      await visitor.page.locator('section.help-desk-result').waitFor();
+      const shown = await visitor.mainText();
+      const texts = own.filter((finding) => finding.ip === ip).flatMap((finding) => [finding.vendor, finding.model].filter(isHostile));
+      for (const text of texts) assert.ok(shown.includes(text), `the help desk's answer for ${ip} shows ${JSON.stringify(text)} as text`);
+      await visitor.assertNothingInjected(`help desk ${ip}`);
+      visited.push(`/portal/help-desk (${ip})`);
+    }
     await visitor.close();
   }
 

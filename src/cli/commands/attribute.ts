@@ -1,6 +1,7 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import {
   createAttributor,
+  createIntegratorIndex,
   createIspRegistry,
   createRdapClient,
   ipLocationDbAsnFiles,
@@ -60,7 +61,8 @@ Only findings not attributed yet are looked up, unless --refresh.`,
     try {
       const registry = createIspRegistry(await store.listIsps());
       const rdap = typeof values.rdap === 'string' ? createRdapClient({ baseUrl: values.rdap }) : undefined;
-      const attributor = createAttributor({ table, registry, ...(rdap ? { rdap } : {}) });
+      const integrators = createIntegratorIndex(await store.listIntegrators());
+      const attributor = createAttributor({ table, registry, integrators, ...(rdap ? { rdap } : {}) });
       const summary = await attributeFindings(store, (ip) => (rdap ? attributor.attribute(ip) : attributor.attributeSync(ip)), {
         refresh: Boolean(values.refresh),
       });

@@ -1,5 +1,6 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { buildIspReports } from '../../notify/build-reports.ts';
+import { buildIntegratorReports } from '../../notify/integrator-reports.ts';
 import { loadMessageTemplates } from '../../notify/messages/templates.ts';
 import { deliverDue } from '../../notify/outbox.ts';
 import { writeVendorReports } from '../../notify/vendor-reports.ts';
@@ -74,6 +75,8 @@ and their deliveries are written to the store's outbox in one step, then sent; a
 delivery is retried with backoff on the next run, and nothing is sent twice (docs/notification.md).
 Webhooks are signed with OPENNOTICE_WEBHOOK_SECRET. --vendor-reports DIR writes one report per
 device vendor (by model and firmware, no addresses) for the operator to forward to manufacturers.
+Each system integrator in the registry gets its own report of the open findings in the ranges
+it manages (same selection and delivery; CSV and notices in its language).
 --sector-contacts FILE also sends each critical sector's contacts (the sectorContacts of an ISP
 registry file) the open findings on that sector's critical devices; findings on critical devices
 come first in every report and are reminded about weekly.
@@ -86,7 +89,7 @@ come first in every report and are reminded about weekly.
       const now = new Date().toISOString();
       if (!values['deliver-only']) {
         const study = typeof values.study === 'string' ? readStudyFile(values.study) : undefined;
-        const results = await buildIspReports({
+        const reportOptions = {
           store,
           templates: loadMessageTemplates(),
           from: String(values.from),
@@ -95,7 +98,8 @@ come first in every report and are reminded about weekly.
           fileDrop: typeof values['file-drop'] === 'string',
           renotifyAfterDays: integerOption(values['renotify-days'], 'renotify-days', { min: 1, max: 3650 }),
           ...(study ? { holdout: study } : {}),
-        });
+        };
+        const results = await buildIspReports(reportOptions);
         for (const result of results) {
           const made =
             result.reportId !== undefined
@@ -107,6 +111,12 @@ come first in every report and are reminded about weekly.
                 : '';
           io.stdout.write(
             `${result.ispId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`,
+          );
+        }
+        for (const result of await buildIntegratorReports(reportOptions)) {
+          const made = result.reportId !== undefined ? (result.created ? ` → report ${result.reportId}` : ` → report ${result.reportId} (made before)`) : '';
+          io.stdout.write(
+            `integrator ${result.integratorId.padEnd(20)} new ${String(result.fresh).padStart(5)}  reminders ${String(result.reminders).padStart(4)}  held ${String(result.held).padStart(5)}${made}${result.note ? `  (${result.note})` : ''}\n`,
           );
         }
         if (typeof values['vendor-reports'] === 'string') {

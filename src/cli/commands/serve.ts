@@ -36,10 +36,17 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     'scanner-address': { type: 'string', valueName: 'IP', multiple: true, description: 'a source address the scanners use (published on the public pages)' },
     'allow-remote': { type: 'boolean', description: 'allow a --host that is not loopback' },
     'behind-proxy': { type: 'boolean', description: 'trust X-Forwarded-For from a proxy on loopback' },
+    'check-activity-days': {
+      type: 'string',
+      valueName: 'N',
+      description: '"check my connection" says whether the caller was seen scanning or attacking in the last N days',
+      default: '7',
+    },
     ...observabilityOptions,
   },
   async run(values, _positionals, io) {
     const port = integerOption(values.port, 'port', { min: 0, max: 65535 })!;
+    const checkActivityDays = integerOption(values['check-activity-days'], 'check-activity-days', { min: 1, max: 90 })!;
     const scannerAddresses = listOption(values['scanner-address']);
     for (const address of scannerAddresses) {
       if (parseIPv4(address) === undefined && parseIPv6(address) === undefined)
@@ -62,6 +69,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
         host: String(values.host),
         allowNonLoopback: Boolean(values['allow-remote']),
         trustProxy: Boolean(values['behind-proxy']),
+        checkActivityDays,
         auth: secret ? { secret } : undefined,
         program: {
           name: String(values['program-name']),

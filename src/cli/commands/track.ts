@@ -14,9 +14,11 @@ import { storeLocationFromOptions, surveyOptionSpecs, surveyRequestFromOptions }
 import { createSurveyDeps } from '../survey-deps.ts';
 import { effectivenessTables, formatEffectivenessTables } from '../track/effectiveness.ts';
 import { resurveyNotified } from '../../track/resurvey.ts';
+import { bulkFixProgress } from '../../track/bulk-fix-progress.ts';
+import { formatBulkFixProgress } from '../track/bulk-fix-text.ts';
 import { formatResurveyPlan } from '../track/resurvey-text.ts';
 
-const subcommands = ['resurvey', 'effectiveness', 'feedback'];
+const subcommands = ['resurvey', 'effectiveness', 'feedback', 'bulk-fix'];
 
 const trackOptions = {
   ...surveyOptionSpecs,
@@ -85,6 +87,14 @@ async function runEffectiveness(store: IspAttributionStore & ReportStore, values
   return 0;
 }
 
+async function runBulkFix(store: IspAttributionStore & ReportStore, values: TrackValues, io: CommandIo): Promise<number> {
+  const asOf = typeof values['as-of'] === 'string' ? new Date(values['as-of']) : new Date();
+  if (Number.isNaN(asOf.getTime())) throw new OpenNoticeError('USAGE', `--as-of "${String(values['as-of'])}" is not a date (YYYY-MM-DD or ISO time)`);
+  const progress = await bulkFixProgress(store, { asOf: asOf.toISOString(), ...(typeof values.isp === 'string' ? { ispId: values.isp } : {}) });
+  io.stdout.write(values.json ? `${JSON.stringify({ asOf: asOf.toISOString(), models: progress }, null, 2)}\n` : formatBulkFixProgress(progress));
+  return 0;
+}
+
 async function runFeedback(
   store: FeedbackStore & IspAttributionStore & StoreHandle,
   values: TrackValues,
@@ -131,7 +141,8 @@ async function runFeedback(
 export default defineCommand({
   name: 'track',
   summary: 'Follow notified findings: re-survey only what was notified, record ISP feedback, and measure remediation (7/14/30 days, median, survival curve).',
-  usage: 'resurvey [--misses K] [--study FILE] [--isp ID] | effectiveness [--by isp,kind,channel,group] [--json] | feedback [FINDING ACTION [--note TEXT]]',
+  usage:
+    'resurvey [--misses K] [--study FILE] [--isp ID] | effectiveness [--by isp,kind,channel,group] [--json] | feedback [FINDING ACTION [--note TEXT]] | bulk-fix [--isp ID] [--as-of DATE] [--json]',
   details: `resurvey       dial again the addresses and ports of open findings that went into a report
                (and the study's control findings); a finding not reproduced --misses times in a
                row (default 2) is closed as remediated, dated by the first miss. Same options,
@@ -143,6 +154,8 @@ effectiveness  remediation within 7, 14 and 30 days of the first notice, median 
                compared with the notified one: the measured effect of notifying.
 feedback       what an ISP reports back: handled, subscriber-contacted, device-replaced,
                false-positive. Without arguments: list it (--isp ID to narrow).
+bulk-fix       for ISPs that manage their customers' devices: per vendor and model, the devices
+               notified, fixed since, still open, % fixed, and the share fixed week by week.
 docs/tracking.md explains the method and its limits.`,
   options: trackOptions,
   async run(values, positionals, io) {
@@ -153,6 +166,7 @@ docs/tracking.md explains the method and its limits.`,
     try {
       if (subcommand === 'resurvey') return await runResurvey(store, values, io);
       if (subcommand === 'effectiveness') return await runEffectiveness(store, values, io);
+      if (subcommand === 'bulk-fix') return await runBulkFix(store, values, io);
       return await runFeedback(store, values, rest, io);
     } finally {
       await store.close();

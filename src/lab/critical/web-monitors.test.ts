@@ -9,12 +9,13 @@ import { observeDevice } from '../../../test/support/lab/observe-device.ts';
 import { defaultLabOptions } from '../options.ts';
 import { generatePopulation } from '../population.ts';
 import { truthOf } from '../truth.ts';
-import { chooseWebMonitorSlots, webMonitorKinds, webMonitorMinimumLab } from './web-monitors.ts';
+import { chooseWebMonitorSlots, isWebMonitor, webMonitorKinds, webMonitorMinimumLab } from './web-monitors.ts';
 
 const dictionary = loadDictionary();
 const devices = generatePopulation(defaultLabOptions, dictionary);
 const truth = truthOf(devices, defaultLabOptions);
-const monitors = truth.devices.filter((device) => device.identity?.deviceType === 'critical');
+const monitorAddresses = new Set(devices.filter(isWebMonitor).map((device) => device.ip));
+const monitors = truth.devices.filter((device) => monitorAddresses.has(device.ip));
 
 test('the lab has one monitor of each kind, with its sector in the truth; a small lab has none', () => {
   assert.ok(defaultLabOptions.deviceCount >= webMonitorMinimumLab);
@@ -24,7 +25,7 @@ test('the lab has one monitor of each kind, with its sector in the truth; a smal
   assert.equal(slots.size, webMonitorKinds.length);
   assert.ok(!slots.has(250), 'a taken slot is skipped');
   const small = generatePopulation({ ...defaultLabOptions, deviceCount: 50 }, dictionary);
-  assert.equal(small.filter((device) => device.identity?.deviceType === 'critical').length, 0);
+  assert.equal(small.filter(isWebMonitor).length, 0);
 });
 
 test('each monitor is identified from what it serves as the truth says, sector included; the solar monitor shows its installer', () => {

@@ -8,6 +8,7 @@ import type { FindingKind, NotifiableFinding } from '../../core/records.ts';
 import { sortFindings, viewOf } from '../render/finding-view.ts';
 import { programOf, type NotificationReport } from '../render/report.ts';
 import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
+import { deviceStepsOf } from './device-advice.ts';
 import { fill } from './interpolate.ts';
 import { reflectorProtocols, type LanguageTemplates, type MessageLanguage, type MessageTemplates, type ReflectorProtocol } from './templates.ts';
 
@@ -76,7 +77,8 @@ function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], 
     isp: report.isp.name,
   };
   const template = texts.notice.kinds[kind];
-  if (kind !== 'reflector') return `${template.title}\n${fill(template.body, values)}`;
+  const steps = deviceSteps(kind, findings, texts);
+  if (kind !== 'reflector') return `${template.title}\n${fill(template.body, values)}${steps}`;
   // A reflector's findings at one address are all of one protocol (the caller groups them so).
   const protocol = texts.notice.reflector[reflectorProtocolOf(findings[0]!.protocol)];
   const factors = views.flatMap((view) => view.reflection?.amplification ?? []);
@@ -84,7 +86,19 @@ function kindSection(kind: FindingKind, findings: readonly NotifiableFinding[], 
   const amplification = factors.length > 0 && Math.max(...factors) >= 2 ? Math.round(Math.max(...factors)) : undefined;
   const title = fill(template.title, { service: protocol.service });
   const body = fill(template.body, { ...values, service: protocol.service, amplification }, { advice: protocol.advice });
-  return `${title}\n${body}`;
+  return `${title}\n${body}${steps}`;
+}
+
+/**
+ * The steps for the kind of device found (a camera's RTSP accounts, a router's remote
+ * administration …) after the kind's own text; nothing when the device type is not known,
+ * since the kind's text already says what any device needs.
+ */
+function deviceSteps(kind: FindingKind, findings: readonly NotifiableFinding[], texts: LanguageTemplates): string {
+  if (!texts.deviceAdvice) return '';
+  const steps = deviceStepsOf(texts.deviceAdvice, findings.find((finding) => finding.deviceType && finding.deviceType !== 'other')?.deviceType, kind);
+  if (!steps) return '';
+  return `\n${texts.deviceAdvice.stepsHeading.replace('{device}', steps.deviceName)}\n${steps.steps.map((step) => `  - ${step}`).join('\n')}`;
 }
 
 /** Findings of one kind at one address, as sections: one per kind, and for reflectors one per protocol's advice. */

@@ -5,15 +5,16 @@
  * placeholders its context supplies, one-line texts on one line. A mistake is a
  * CONFIG_INVALID error with file and line.
  */
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../../core/data-file.ts';
 import type { FindingKind } from '../../core/records.ts';
 import { findingKind, findingKindsByUrgency } from '../../core/finding-kinds.ts';
+import { loadDeviceAdvice, type DeviceAdviceTexts } from './device-advice.ts';
 import { placeholdersOf } from './interpolate.ts';
+import { defaultMessagesDirectory, messageLanguages, type MessageLanguage } from './languages.ts';
 
-export const messageLanguages = ['ja', 'en'] as const;
-export type MessageLanguage = (typeof messageLanguages)[number];
+export { defaultMessagesDirectory, messageLanguages, type MessageLanguage } from './languages.ts';
 
 /** The files an ISP e-mail can carry. */
 export const attachmentFormats = ['csv', 'json', 'stix', 'intelmq', 'notices'] as const;
@@ -54,12 +55,11 @@ export interface LanguageTemplates {
     /** A reflector's section names its service and gives that protocol's advice. */
     reflector: Record<ReflectorProtocol, ReflectorProtocolTexts>;
   };
+  /** The steps per device type × kind (device-advice-*.yaml); absent: notices give the kind's advice only. */
+  deviceAdvice?: DeviceAdviceTexts;
 }
 
 export type MessageTemplates = Record<MessageLanguage, LanguageTemplates>;
-
-/** Directory of the shipped texts. */
-export const defaultMessagesDirectory = path.dirname(fileURLToPath(import.meta.url));
 
 const timeParts = ['year', 'month', 'day', 'month2', 'day2', 'hour', 'minute'];
 
@@ -238,17 +238,21 @@ export function parseLanguageTemplates(dataFile: DataFile): LanguageTemplates {
 }
 
 /**
- * Load `ja.yaml` and `en.yaml` from a directory (default: the shipped texts). Each file's
- * `language` must match its name.
+ * Load `ja.yaml` and `en.yaml` from a directory (default: the shipped texts), with the device
+ * advice (`device-advice-ja.yaml`, `device-advice-en.yaml`) from the same directory, or the
+ * shipped advice when the directory has none (an operator's older template folder). Each
+ * file's `language` must match its name.
  * @example const templates = loadMessageTemplates(); renderEmail(report, { templates })
  */
 export function loadMessageTemplates(directory: string = defaultMessagesDirectory): MessageTemplates {
+  const hasAdvice = messageLanguages.every((language) => existsSync(path.join(directory, `device-advice-${language}.yaml`)));
+  const advice = loadDeviceAdvice(hasAdvice ? directory : defaultMessagesDirectory);
   const entries = messageLanguages.map((language) => {
     const dataFile = readDataFile(path.join(directory, `${language}.yaml`), 'CONFIG_INVALID');
     const templates = parseLanguageTemplates(dataFile);
     if (templates.language !== language)
       throw dataFile.errorAt('CONFIG_INVALID', ['language'], `file ${language}.yaml declares language "${templates.language}"`);
-    return [language, templates] as const;
+    return [language, { ...templates, deviceAdvice: advice[language] }] as const;
   });
   return Object.fromEntries(entries) as MessageTemplates;
 }

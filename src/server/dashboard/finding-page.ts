@@ -178,7 +178,7 @@ function timeline(history: FindingHistory, words: Words): SafeHtml {
       at: report.createdAt,
       order: 1000,
       what: `${words.report} ${report.reportId}`,
-      detail: html`${report.ispId ?? report.audience}${deliveries.length ? html`<ul>${deliveries}</ul>` : ''}`,
+      detail: html`${report.ispId ?? (report.integratorId ? `${report.audience} ${report.integratorId}` : report.audience)}${deliveries.length ? html`<ul>${deliveries}</ul>` : ''}`,
     });
   }
   for (const entry of history.feedback) {

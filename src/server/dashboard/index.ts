@@ -1,10 +1,11 @@
 /**
  * The operator dashboard module: the overview with its figures (HTML and JSON), the
- * drill-down list and finding pages, and the opt-out queue. Operators only; the core checks
+ * drill-down list and finding pages, the opt-out queue and the help desks' lookup log. Operators only; the core checks
  * `access` before any handler here runs.
  */
 import type { DashboardFigureStore } from '../../store/roles/dashboard-figures.ts';
 import type { DashboardFindingStore } from '../../store/roles/dashboard-findings.ts';
+import type { HelpDeskStore } from '../../store/roles/help-desk.ts';
 import type { OptOutStore } from '../../store/roles/opt-outs.ts';
 import { errorResponse, jsonResponse, redirect } from '../responses.ts';
 import type { ModuleContext } from '../module-context.ts';
@@ -13,10 +14,11 @@ import { dashboardBody, renderDashboard } from './dashboard-page.ts';
 import { renderFindingPage } from './finding-page.ts';
 import { filterOf, parseFindingQuery, renderBadFilter, renderFindingList } from './findings-page.ts';
 import { createBodyCache, createFigureCache } from './figures.ts';
+import { helpDeskLogPageSize, lookupCursor, renderHelpDeskLog } from './help-desk-log.ts';
 import { renderAlreadyDecided, renderOptOutQueue } from './opt-out-queue.ts';
 
-/** The store roles the operator dashboard uses: the figures' sources, the drill-down and finding history, the opt-out queue. */
-export type DashboardStore = DashboardFigureStore & DashboardFindingStore & OptOutStore;
+/** The store roles the operator dashboard uses: the figures' sources, the drill-down and finding history, the opt-out queue, the help-desk lookup log. */
+export type DashboardStore = DashboardFigureStore & DashboardFindingStore & OptOutStore & HelpDeskStore;
 
 const idOf = (request: WebRequest): number | undefined => {
   const text = request.params.id ?? '';
@@ -94,6 +96,15 @@ export function dashboardModule(deps: ServerDeps<DashboardStore>, context?: Pick
           pending.reverse(),
           recent.filter((row) => row.status !== 'pending'),
         );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/dashboard/help-desk-log',
+      access: 'operator',
+      handle: async (request) => {
+        const before = lookupCursor(request.query);
+        return renderHelpDeskLog(request, await deps.store.listHelpDeskLookups({ beforeId: before, limit: helpDeskLogPageSize + 1 }), before);
       },
     },
     { method: 'POST', path: '/dashboard/opt-outs/:id/approve', access: 'operator', handle: decide('approved') },

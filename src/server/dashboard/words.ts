@@ -59,6 +59,7 @@ const en = {
   atRisk: 'Watched',
   noData: 'No data yet.',
   optOutQueue: 'Opt-out requests',
+  helpDeskLog: 'Help-desk lookups',
 };
 
 type Words = typeof en;
@@ -121,6 +122,7 @@ const ja: Words = {
   atRisk: '観測中',
   noData: 'まだデータがありません。',
   optOutQueue: '調査除外の申請',
+  helpDeskLog: 'ヘルプデスクの照会記録',
 };
 
 /**

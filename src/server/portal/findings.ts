@@ -4,6 +4,7 @@
  * comes from devices and is hostile by default: it is shown only through `html`.
  */
 import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
+import { adviceSummary, type DeviceAdviceSet } from '../../notify/messages/device-advice.ts';
 import { html, sitePath } from '../html.ts';
 import { errorResponse, redirect } from '../responses.ts';
 import type { Route, ServerDeps, WebRequest } from '../route-types.ts';
@@ -38,7 +39,17 @@ function filterForm(request: WebRequest, kind: string | undefined, status: strin
 </form>`;
 }
 
-function detailBody(request: WebRequest, detail: FindingDetail) {
+/** What to tell the subscriber about this finding: the kind's advice and the device's steps when its type is known. */
+function subscriberAdvice(request: WebRequest, detail: FindingDetail, advice: DeviceAdviceSet) {
+  const texts = portalTexts[request.locale];
+  const summary = adviceSummary(advice, request.locale, detail.finding.deviceType, detail.finding.kind);
+  const steps = summary.device
+    ? html`<p>${texts.stepsFor.replace('{device}', summary.device.deviceName)}</p><ol>${summary.device.steps.map((step) => html`<li>${step}</li>`)}</ol>`
+    : '';
+  return html`<section class="subscriber-advice"><h2>${texts.subscriberAdvice}</h2><p>${summary.general}</p>${steps}</section>`;
+}
+
+function detailBody(request: WebRequest, detail: FindingDetail, advice: DeviceAdviceSet) {
   const texts = portalTexts[request.locale];
   const { finding } = detail;
   const row = (label: string, value: unknown) => html`<tr><th>${label}</th><td>${value ?? '—'}</td></tr>`;
@@ -46,6 +57,7 @@ function detailBody(request: WebRequest, detail: FindingDetail) {
 ${row(texts.address, serviceLine(finding))}${row(texts.kind, texts.kinds[finding.kind])}${row(texts.status, texts.statuses[finding.status])}
 ${row(texts.vendor, finding.vendor)}${row(texts.model, finding.model)}${row(texts.deviceType, finding.deviceType)}${row(texts.firmware, finding.firmwareVersion)}${row(texts.releaseYear, finding.releaseYear)}
 </table></section>
+${subscriberAdvice(request, detail, advice)}
 <section class="evidence"><h2>${texts.evidence}</h2><table>${Object.entries(finding.evidence).map(([name, value]) => html`<tr><th>${name}</th><td><code>${evidenceValue(value)}</code></td></tr>`)}</table></section>
 <section class="history"><h2>${texts.history}</h2><table>
 ${row(texts.firstSeen, shortTime(finding.firstSeen))}${row(texts.lastSeen, shortTime(finding.lastSeen))}${row(texts.closedAt, finding.closedAt ? shortTime(finding.closedAt) : undefined)}
@@ -63,8 +75,8 @@ ${row(texts.firstSeen, shortTime(finding.firstSeen))}${row(texts.lastSeen, short
 </form></section>`;
 }
 
-/** @example const routes = findingRoutes(deps) */
-export function findingRoutes(deps: ServerDeps<PortalStore>): Route[] {
+/** @example const routes = findingRoutes(deps, loadDeviceAdvice()) */
+export function findingRoutes(deps: ServerDeps<PortalStore>, advice: DeviceAdviceSet): Route[] {
   return [
     {
       method: 'GET',
@@ -99,7 +111,7 @@ ${
         return portalPage(request, {
           title: `${texts.kinds[detail.finding.kind]}: ${serviceLine(detail.finding)}`,
           current: '/portal/findings',
-          body: detailBody(request, detail),
+          body: detailBody(request, detail, advice),
         });
       },
     },

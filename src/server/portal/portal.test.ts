@@ -217,3 +217,16 @@ test("a token cannot revoke another user's token", async () => {
   assert.equal((await browser.post(`/portal/tokens/${bobs.id}/revoke`, {})).status, 404);
   assert.equal((await fixture.store.listApiTokens({ userId: bob.id }))[0]?.revokedAt, undefined);
 });
+
+test("a finding's page says what to tell the subscriber: the kind's advice and the device's steps", async () => {
+  const fixture = await createFixture();
+  const { browser } = await aliceSession(fixture);
+  // The fixture's devices are routers.
+  const page = (await browser.request({ url: `/portal/findings/${fixture.findings.a[0]}` })).text();
+  assert.match(
+    page,
+    /<section class="subscriber-advice"><h2>What to tell the subscriber<\/h2><p>A device here accepts a factory-default[^<]*<\/p><p>For a router:<\/p><ol><li>/,
+  );
+  const japanese = (await browser.request({ url: `/portal/findings/${fixture.findings.a[1]}?lang=ja` })).text();
+  assert.match(japanese, /<section class="subscriber-advice"><h2>利用者へ伝える対処<\/h2>[\s\S]*ルーターの場合：/);
+});

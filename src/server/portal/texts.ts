@@ -30,6 +30,9 @@ interface PortalTexts {
   total: string;
   evidence: string;
   history: string;
+  subscriberAdvice: string;
+  /** Above a device's steps; `{device}` is its name. */
+  stepsFor: string;
   events: string;
   run: string;
   reportsCarrying: string;
@@ -95,6 +98,8 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     total: 'Total',
     evidence: 'Evidence',
     history: 'History',
+    subscriberAdvice: 'What to tell the subscriber',
+    stepsFor: 'For a {device}:',
     events: 'Survey outcomes',
     run: 'survey run',
     reportsCarrying: 'Reports that carried it',
@@ -153,6 +158,8 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     total: '合計',
     evidence: '根拠',
     history: '経緯',
+    subscriberAdvice: '利用者へ伝える対処',
+    stepsFor: '{device}の場合：',
     events: '調査結果',
     run: '調査',
     reportsCarrying: '掲載されたレポート',

@@ -7,6 +7,8 @@ import type { PortalFindingRow } from '../../store/roles/isp-portal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';
+import { bulkFixTexts } from './bulk-fix-texts.ts';
+import { helpDeskTexts } from './help-desk-texts.ts';
 import { portalTexts } from './texts.ts';
 
 /**
@@ -40,7 +42,9 @@ export function portalPage(request: WebRequest, options: { title: string; curren
     ['/portal', texts.overview],
     ['/portal/findings', texts.findings],
     ['/portal/reports', texts.reports],
+    ['/portal/bulk-fix', bulkFixTexts[request.locale].title],
     ['/portal/tokens', texts.tokens],
+    ['/portal/help-desk', helpDeskTexts[request.locale].title],
   ];
   const nav = html`<nav class="portal-tabs">${tabs.map(([href, label]) => html`<a href="${href}"${href === options.current ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>`;
   return renderPage(request, { title: options.title, status: options.status, body: html`${nav}\n${options.body}` });

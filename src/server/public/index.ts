@@ -3,11 +3,14 @@
  * connection". No login; the two pages that touch per-address data or write to the store are
  * rate-limited per connection address.
  */
+import { loadDeviceAdvice } from '../../notify/messages/device-advice.ts';
+import type { AddressActivityStore } from '../../store/roles/address-activity.ts';
 import type { AddressCheckStore } from '../../store/roles/address-check.ts';
 import type { DashboardFigureStore } from '../../store/roles/dashboard-figures.ts';
 import type { OptOutStore } from '../../store/roles/opt-outs.ts';
 import { createBodyCache, createFigureCache } from '../dashboard/figures.ts';
 import { errorResponse } from '../responses.ts';
+import { OpenNoticeError } from '../../core/errors.ts';
 import type { ModuleContext } from '../module-context.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
 import { renderAbout } from './about-page.ts';
@@ -16,21 +19,25 @@ import { renderOptOutForm, renderOptOutReceived, validateOptOut } from './opt-ou
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { renderStatistics, statisticsBody } from './statistics-page.ts';
 
-/** The store roles the public pages use: the statistics' sources, "check my connection", and the opt-out form (which only adds requests). */
-export type PublicStore = DashboardFigureStore & AddressCheckStore & OptOutStore;
+/** The store roles the public pages use: the statistics' sources, "check my connection" (findings and recent scanning), and the opt-out form (which only adds requests). */
+export type PublicStore = DashboardFigureStore & AddressCheckStore & AddressActivityStore & OptOutStore;
 
 export interface PublicLimits {
   /** "Check my connection" look-ups per address per minute (default 10). */
   checksPerMinute?: number;
   /** Opt-out requests per address per hour (default 5). */
   optOutsPerHour?: number;
+  /** "Check my connection" reports darknet scanning and honeypot attacks of the last this many days (default 7, 1–90). */
+  activityDays?: number;
 }
+
+export const defaultActivityDays = 7;
 
 const tooMany = (request: WebRequest, limiter: RateLimiter): WebResponse =>
   errorResponse(request, 429, { 'retry-after': String(limiter.retryAfterSeconds(request.remoteAddress)), 'cache-control': 'no-store' });
 
 /**
- * The module with its limits (the default module list uses `publicModule`).
+ * The module with its limits (the server's module list, modules.ts, passes `opennotice serve`'s).
  * @example buildApp({ deps, modules: [createPublicModule({ checksPerMinute: 3 })] })
  */
 export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps<PublicStore>, context?: Pick<ModuleContext, 'warmUp'>) => Route[] {
@@ -41,6 +48,17 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
     const bodies = createBodyCache(statisticsBody);
     const checks = createRateLimiter({ limit: limits.checksPerMinute ?? 10, windowMs: 60_000, now: deps.now });
     const optOuts = createRateLimiter({ limit: limits.optOutsPerHour ?? 5, windowMs: 3_600_000, now: deps.now });
+    const activityDays = limits.activityDays ?? defaultActivityDays;
+    if (!Number.isInteger(activityDays) || activityDays < 1 || activityDays > 90)
+      throw new OpenNoticeError('CONFIG_INVALID', `the check page's activity window must be 1 to 90 whole days, not ${activityDays}`, { activityDays });
+    const advice = loadDeviceAdvice();
+    /** The caller's own address only: its findings and its scanning or attacks of the last days. */
+    const checkFacts = async (ip: string) => ({
+      findings: await deps.store.openFindingsAt(ip),
+      activity: await deps.store.addressActivitySince(ip, new Date(deps.now().getTime() - activityDays * 86_400_000).toISOString()),
+      activityDays,
+      advice,
+    });
     return [
       { method: 'GET', path: '/', access: 'public', handle: (request) => renderAbout(request, deps.program) },
       {
@@ -55,7 +73,7 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
         access: 'public',
         // Only request.remoteAddress is looked up: query parameters are never read here.
         handle: async (request) =>
-          checks.allow(request.remoteAddress) ? renderCheck(request, await deps.store.openFindingsAt(request.remoteAddress)) : tooMany(request, checks),
+          checks.allow(request.remoteAddress) ? renderCheck(request, await checkFacts(request.remoteAddress)) : tooMany(request, checks),
       },
       { method: 'GET', path: '/opt-out', access: 'public', handle: (request) => renderOptOutForm(request) },
       {
@@ -81,6 +99,3 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
     ];
   };
 }
-
-/** The public pages with the default limits. */
-export const publicModule: (deps: ServerDeps<PublicStore>) => Route[] = createPublicModule();

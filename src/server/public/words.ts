@@ -75,6 +75,21 @@ const en = {
   sharedAddress: 'If your provider shares one address among many customers, the device may belong to someone else. Your provider can tell you more.',
   whatToDo: 'What to do',
   adviceOther: 'A device here has a security problem. Update its firmware and change its password.',
+  deviceSteps: 'For a {device}:',
+
+  activityTitle: 'Scanning and attacks from this address',
+  activityNone: 'In the last {days} days we did not see this address scanning the Internet or attacking our decoy devices.',
+  activityScanning:
+    'In the last {days} days this address was seen scanning the Internet for devices to break into (our unused "darknet" addresses received its probes; last seen {time}).',
+  activityHoneypot: 'In the last {days} days this address was seen trying to break into our decoy devices (honeypots; last seen {time}).',
+  activityMeaning:
+    'This is what a device infected with malicious software does: attackers control it and use it to infect others. It is usually a camera, video recorder, router or other always-on device, not your computer.',
+  activityAdvice: [
+    'Find the device: think of cameras, video recorders, routers, storage boxes and other devices that stay on.',
+    'Disconnect it from the Internet, then reset it to its factory settings (see its manual): this removes the malicious software.',
+    'Before you connect it again, update its firmware and set a new, long password; otherwise it can be infected again within minutes.',
+    'If you cannot find it, or it is a monitoring or control device (solar, power, building equipment), ask your provider or the installer for help rather than unplugging it.',
+  ],
 };
 
 type Words = typeof en;
@@ -153,6 +168,21 @@ const ja: Words = {
     'プロバイダーが1つのアドレスを複数の利用者で共有している場合、機器はほかの方のものかもしれません。詳しくはプロバイダーにお問い合わせください。',
   whatToDo: '対処方法',
   adviceOther: 'セキュリティ上の問題がある機器があります。ファームウェアを更新し、パスワードを変更してください。',
+  deviceSteps: '{device}の場合：',
+
+  activityTitle: 'このアドレスからのスキャン・攻撃',
+  activityNone: '過去{days}日間、このアドレスがインターネットをスキャンしたり、おとりの機器を攻撃したりするのは確認されていません。',
+  activityScanning:
+    '過去{days}日間に、このアドレスが侵入できる機器を探してインターネットをスキャンしているのを確認しました（使われていない「ダークネット」のアドレスに探索の通信が届きました。最終確認 {time}）。',
+  activityHoneypot: '過去{days}日間に、このアドレスがおとりの機器（ハニーポット）に侵入しようとするのを確認しました（最終確認 {time}）。',
+  activityMeaning:
+    'これは不正なプログラムに感染した機器の動きです。攻撃者に操られ、他の機器への感染に使われています。多くの場合、パソコンではなく、カメラ、録画機、ルーターなど常に電源が入っている機器です。',
+  activityAdvice: [
+    '機器を探してください。カメラ、録画機、ルーター、ネットワークストレージなど、常に電源が入っている機器が考えられます。',
+    '機器をインターネットから外し、工場出荷時の状態に戻してください（説明書をご覧ください）。これで不正なプログラムが消えます。',
+    'つなぎ直す前にファームウェアを更新し、長いパスワードを新しく設定してください。そうしないと数分で再び感染することがあります。',
+    '見つからない場合や、監視・制御機器（太陽光発電、電力、ビル設備など）の場合は、電源を抜かずにプロバイダーか設置業者にご相談ください。',
+  ],
 };
 
 /**

@@ -11,6 +11,8 @@ import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
+import { integrators } from './014-integrators.ts';
+import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -33,4 +35,6 @@ export const migrations: readonly Migration[] = [
   darknetAttacks,
   dashboardIndexes,
   criticalDevices,
+  integrators,
+  helpDeskLookups,
 ];

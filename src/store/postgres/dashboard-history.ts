@@ -66,9 +66,9 @@ export async function readFindingHistory(db: Queryable, findingId: number): Prom
     ['runChecks'],
     findingId,
   );
-  const reports = await all<{ reportId: number; ispId?: string; audience: string; createdAt: string }>(
+  const reports = await all<{ reportId: number; ispId?: string; integratorId?: string; audience: string; createdAt: string }>(
     db,
-    `SELECT r.id AS "reportId", r.isp_id AS "ispId", r.audience, r.created_at AS "createdAt"
+    `SELECT r.id AS "reportId", r.isp_id AS "ispId", r.integrator_id AS "integratorId", r.audience, r.created_at AS "createdAt"
     FROM report_findings rf JOIN reports r ON r.id = rf.report_id WHERE rf.finding_id = $1 ORDER BY r.id`,
     [],
     findingId,

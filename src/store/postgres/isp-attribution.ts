@@ -59,12 +59,12 @@ export function postgresIspAttributionStore({ use, transaction }: PostgresContex
         // Sorted by finding id: two attributors whose batches overlap lock the rows in one order.
         rows.sort((a, b) => a.findingId - b.findingId);
         await client.query(
-          `INSERT INTO finding_attributions (finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason, attributed_at)
-            SELECT finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason, $1
-            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-              AS a(finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason)
+          `INSERT INTO finding_attributions (finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason, integrator_id, attributed_at)
+            SELECT finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason, integrator_id, $1
+            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+              AS a(finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason, integrator_id)
           ON CONFLICT (finding_id) DO UPDATE SET prefix = excluded.prefix, asn = excluded.asn, as_name = excluded.as_name,
-            country = excluded.country, isp_id = excluded.isp_id, source = excluded.source, abuse_email = excluded.abuse_email,
+            country = excluded.country, isp_id = excluded.isp_id, integrator_id = excluded.integrator_id, source = excluded.source, abuse_email = excluded.abuse_email,
             unattributed_reason = excluded.unattributed_reason, attributed_at = excluded.attributed_at`,
           [
             options.at ?? now(),
@@ -77,6 +77,7 @@ export function postgresIspAttributionStore({ use, transaction }: PostgresContex
             rows.map((item) => item.attribution.source),
             rows.map((item) => item.attribution.abuseEmail ?? null),
             rows.map((item) => item.attribution.unattributedReason ?? null),
+            rows.map((item) => item.attribution.integratorId ?? null),
           ],
         );
       }),
@@ -89,6 +90,10 @@ export function postgresIspAttributionStore({ use, transaction }: PostgresContex
           values.push(filter.ispId);
           where.push(`a.isp_id = $${values.length}`);
         }
+        if (filter.integratorId !== undefined) {
+          values.push(filter.integratorId);
+          where.push(`a.integrator_id = $${values.length}`);
+        }
         if (filter.status !== undefined) {
           values.push(filter.status);
           where.push(`f.status = $${values.length}`);
@@ -97,15 +102,16 @@ export function postgresIspAttributionStore({ use, transaction }: PostgresContex
         // One ISP's findings start from its attributions (an inner join the planner can drive
         // from finding_attributions_by_isp); otherwise every finding, attributed or not.
         const from =
-          filter.ispId !== undefined
+          filter.ispId !== undefined || filter.integratorId !== undefined
             ? 'finding_attributions a JOIN findings f ON f.id = a.finding_id'
             : 'findings f LEFT JOIN finding_attributions a ON a.finding_id = f.id';
         const result = await db.query(
           `SELECT f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS "firstSeen", f.last_seen AS "lastSeen",
               f.closed_at AS "closedAt", d.vendor, d.model, d.device_type AS "deviceType", d.firmware_version AS "firmwareVersion",
-              d.release_year AS "releaseYear", d.sector, a.prefix, a.asn, a.as_name AS "asName", a.country, a.isp_id AS "ispId", i.name AS "ispName",
+              d.release_year AS "releaseYear", d.sector, a.prefix, a.asn, a.as_name AS "asName", a.country, a.isp_id AS "ispId", i.name AS "ispName", a.integrator_id AS "integratorId", g.name AS "integratorName",
               a.source, a.abuse_email AS "abuseEmail", a.unattributed_reason AS "unattributedReason"
             FROM ${from} LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN isps i ON i.id = a.isp_id
+              LEFT JOIN integrators g ON g.id = a.integrator_id
             ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`,
           values,
         );

@@ -11,7 +11,8 @@ import type { ReportRow } from '../roles/reports.ts';
 import { notifiableFindingOf, numberedConditions, type PgRow, toRecord } from './rows.ts';
 import type { PostgresContext } from './database.ts';
 
-const findingColumns = `f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS "firstSeen", f.last_seen AS "lastSeen",
+/** A portal finding's columns (the help desk reads the same rows). */
+export const findingColumns = `f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS "firstSeen", f.last_seen AS "lastSeen",
   f.closed_at AS "closedAt", f.last_run_id AS "lastRunId",
   d.vendor, d.model, d.device_type AS "deviceType", d.firmware_version AS "firmwareVersion", d.release_year AS "releaseYear",
   a.prefix, a.asn, a.as_name AS "asName", a.country, a.isp_id AS "ispId", i.name AS "ispName", a.source, a.abuse_email AS "abuseEmail",
@@ -24,7 +25,7 @@ const fromAttribution = `finding_attributions a JOIN findings f ON f.id = a.find
 const reportColumns = `r.id, r.isp_id AS "ispId", r.audience, r.created_at AS "createdAt", r.period_end AS "periodEnd",
   r.idempotency_key AS "idempotencyKey", r.finding_count AS "findingCount", r.summary`;
 
-function toPortalFinding(row: PgRow): PortalFindingRow {
+export function toPortalFinding(row: PgRow): PortalFindingRow {
   const { attributed: _alwaysAttributed, ...finding } = notifiableFindingOf<PortalFindingRow>(row);
   return finding;
 }

@@ -11,6 +11,7 @@ import { postgresFeedImportStore } from './feed-imports.ts';
 import { postgresFeedbackStore } from './feedback.ts';
 import { postgresFindingStore } from './findings.ts';
 import { postgresInventoryStore } from './inventory.ts';
+import { postgresIntegratorStore } from './integrators.ts';
 import { postgresIspAttributionStore } from './isp-attribution.ts';
 import { postgresMigrations } from './migrations/index.ts';
 import { applyPostgresMigrations } from './migrate.ts';
@@ -23,6 +24,8 @@ import { postgresDarknetStore } from './darknet.ts';
 import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
 import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
+import { postgresHelpDeskStore } from './help-desk.ts';
+import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
 
 /**
@@ -55,6 +58,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresVulnerabilityStore(context),
     ...postgresFeedImportStore(context),
     ...postgresIspAttributionStore(context),
+    ...postgresIntegratorStore(context),
     ...postgresReportStore(context),
     ...postgresOutboxStore(context),
     ...postgresFeedbackStore(context),
@@ -68,6 +72,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresDashboardFindingStore(context),
     ...postgresAddressCheckStore(context),
     ...postgresOptOutStore(context),
+    ...postgresHelpDeskStore(context),
+    ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     location: context.location,
     close: () => context.close(),

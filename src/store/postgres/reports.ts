@@ -7,7 +7,7 @@ import type { NotificationTimes, ReportInput, ReportRow, ReportStore } from '../
 import type { PostgresContext } from './database.ts';
 import { toRecord } from './rows.ts';
 
-const reportColumns = `id, isp_id AS "ispId", audience, created_at AS "createdAt", period_end AS "periodEnd", idempotency_key AS "idempotencyKey",
+const reportColumns = `id, isp_id AS "ispId", integrator_id AS "integratorId", audience, created_at AS "createdAt", period_end AS "periodEnd", idempotency_key AS "idempotencyKey",
   finding_count AS "findingCount", summary`;
 
 /** @example const { reportId, created } = await postgresReportStore(context).createReport(input) */
@@ -32,11 +32,18 @@ export function postgresReportStore({ use, transaction }: PostgresContext): Repo
 
     notificationTimes: (filter = {}) =>
       use('notificationTimes', async (db) => {
+        // Reports to an integrator count only for that integrator's own re-notification.
+        const condition =
+          filter.integratorId !== undefined
+            ? { sql: "r.audience = 'integrator' AND r.integrator_id = $1", values: [filter.integratorId] }
+            : filter.ispId !== undefined
+              ? { sql: "r.audience = 'isp' AND r.isp_id = $1", values: [filter.ispId] }
+              : { sql: "r.audience = 'isp'", values: [] };
         const result = await db.query<{ findingId: number } & NotificationTimes>(
           `SELECT rf.finding_id AS "findingId", MIN(r.created_at) AS first, MAX(r.created_at) AS last, COUNT(*) AS reports
             FROM report_findings rf JOIN reports r ON r.id = rf.report_id
-            WHERE r.audience = 'isp' ${filter.ispId === undefined ? '' : 'AND r.isp_id = $1'} GROUP BY rf.finding_id`,
-          filter.ispId === undefined ? [] : [filter.ispId],
+            WHERE ${condition.sql} GROUP BY rf.finding_id`,
+          condition.values,
         );
         return new Map(result.rows.map(({ findingId, first, last, reports }) => [findingId, { first, last, reports }]));
       }),
@@ -50,9 +57,18 @@ export function postgresReportStore({ use, transaction }: PostgresContext): Repo
  */
 async function writeReport(client: pg.PoolClient, input: ReportInput): Promise<{ reportId: number; created: boolean }> {
   const inserted = await client.query<{ id: number }>(
-    `INSERT INTO reports (isp_id, audience, created_at, period_end, idempotency_key, finding_count, summary)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [input.ispId ?? null, input.audience, input.createdAt, input.periodEnd, input.idempotencyKey, input.findingIds.length, JSON.stringify(input.summary)],
+    `INSERT INTO reports (isp_id, integrator_id, audience, created_at, period_end, idempotency_key, finding_count, summary)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [
+      input.ispId ?? null,
+      input.integratorId ?? null,
+      input.audience,
+      input.createdAt,
+      input.periodEnd,
+      input.idempotencyKey,
+      input.findingIds.length,
+      JSON.stringify(input.summary),
+    ],
   );
   const reportId = inserted.rows[0]?.id;
   if (reportId === undefined) {

@@ -80,6 +80,8 @@ export interface FindingHistory {
   reports: Array<{
     reportId: number;
     ispId?: string;
+    /** Set for a report to a system integrator (audience 'integrator'). */
+    integratorId?: string;
     audience: string;
     createdAt: string;
     deliveries: Array<Pick<OutboxRow, 'channel' | 'destination' | 'status' | 'attempts'> & { deliveredAt?: string; lastAttemptAt?: string }>;

@@ -26,6 +26,8 @@ export interface FindingAttribution {
 
 export interface NotifiableFindingFilter {
   ispId?: string;
+  /** Only findings in this system integrator's ranges. */
+  integratorId?: string;
   status?: FindingStatus;
   /** Only findings without an attribution yet. */
   unattributed?: boolean;

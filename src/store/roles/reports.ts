@@ -7,9 +7,6 @@
 
 export type OutboxChannel = 'smtp' | 'webhook' | 'file';
 
-/** Who a report is for: an ISP, a manufacturer, or a critical sector's contacts (notify/sector-reports.ts). */
-export type ReportAudience = 'isp' | 'vendor' | 'sector';
-
 /** One delivery of a report, queued with it. */
 export interface OutboxEntryInput {
   channel: OutboxChannel;
@@ -20,8 +17,16 @@ export interface OutboxEntryInput {
   payload: string;
 }
 
+/**
+ * Who a report is for: an ISP, a device vendor, a system integrator (src/notify/integrator-reports.ts),
+ * or a critical sector's contacts (src/notify/sector-reports.ts).
+ */
+export type ReportAudience = 'isp' | 'vendor' | 'integrator' | 'sector';
+
 export interface ReportInput {
   ispId?: string;
+  /** Set for audience 'integrator'. */
+  integratorId?: string;
   audience: ReportAudience;
   createdAt: string;
   periodEnd: string;
@@ -36,6 +41,7 @@ export interface ReportInput {
 export interface ReportRow {
   id: number;
   ispId?: string;
+  integratorId?: string;
   audience: ReportAudience;
   createdAt: string;
   periodEnd: string;
@@ -51,6 +57,11 @@ export interface NotificationTimes {
   reports: number;
 }
 
+export interface NotificationTimesFilter {
+  ispId?: string;
+  integratorId?: string;
+}
+
 /**
  * Making and reading reports.
  * @example
@@ -64,6 +75,9 @@ export interface ReportStore {
   listReports(filter?: { ispId?: string }): Promise<ReportRow[]>;
   /** The findings a report carried, by id. */
   reportFindingIds(reportId: number): Promise<number[]>;
-  /** When each finding was first and last put in a report to an ISP (audience 'isp'), and in how many; only findings ever reported. */
-  notificationTimes(filter?: { ispId?: string }): Promise<Map<number, NotificationTimes>>;
+  /**
+   * When each finding was first and last put in a report to an ISP (audience 'isp'), and in how many; only findings ever reported.
+   * With `integratorId`: in reports to that integrator instead (audience 'integrator').
+   */
+  notificationTimes(filter?: NotificationTimesFilter): Promise<Map<number, NotificationTimes>>;
 }

@@ -61,9 +61,9 @@ export function readFindingHistory(db: DatabaseSync, findingId: number): Finding
     ['runChecks'],
     findingId,
   );
-  const reports = all<{ reportId: number; ispId?: string; audience: string; createdAt: string }>(
+  const reports = all<{ reportId: number; ispId?: string; integratorId?: string; audience: string; createdAt: string }>(
     db,
-    `SELECT r.id AS reportId, r.isp_id AS ispId,
+    `SELECT r.id AS reportId, r.isp_id AS ispId, r.integrator_id AS integratorId,
       r.audience, r.created_at AS createdAt FROM report_findings rf JOIN reports r ON r.id = rf.report_id WHERE rf.finding_id = ? ORDER BY r.id`,
     [],
     findingId,

@@ -56,9 +56,9 @@ function readIsps(db: DatabaseSync): IspRecord[] {
 /** @example writeAttributions(db, [{ findingId: 1, attribution }], now) */
 function writeAttributions(db: DatabaseSync, items: readonly FindingAttribution[], at: string): void {
   const upsert =
-    db.prepare(`INSERT INTO finding_attributions (finding_id, prefix, asn, as_name, country, isp_id, source, abuse_email, unattributed_reason, attributed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (finding_id) DO UPDATE SET prefix = excluded.prefix, asn = excluded.asn, as_name = excluded.as_name,
-    country = excluded.country, isp_id = excluded.isp_id, source = excluded.source, abuse_email = excluded.abuse_email,
+    db.prepare(`INSERT INTO finding_attributions (finding_id, prefix, asn, as_name, country, isp_id, integrator_id, source, abuse_email, unattributed_reason, attributed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (finding_id) DO UPDATE SET prefix = excluded.prefix, asn = excluded.asn, as_name = excluded.as_name,
+    country = excluded.country, isp_id = excluded.isp_id, integrator_id = excluded.integrator_id, source = excluded.source, abuse_email = excluded.abuse_email,
     unattributed_reason = excluded.unattributed_reason, attributed_at = excluded.attributed_at`);
   for (const { findingId, attribution: a } of items) {
     upsert.run(
@@ -68,6 +68,7 @@ function writeAttributions(db: DatabaseSync, items: readonly FindingAttribution[
       a.asName ?? null,
       a.country ?? null,
       a.ispId ?? null,
+      a.integratorId ?? null,
       a.source,
       a.abuseEmail ?? null,
       a.unattributedReason ?? null,
@@ -87,6 +88,10 @@ function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFindingFilte
     where.push('a.isp_id = ?');
     values.push(filter.ispId);
   }
+  if (filter.integratorId !== undefined) {
+    where.push('a.integrator_id = ?');
+    values.push(filter.integratorId);
+  }
   if (filter.status !== undefined) {
     where.push('f.status = ?');
     values.push(filter.status);
@@ -95,15 +100,15 @@ function readNotifiableFindings(db: DatabaseSync, filter: NotifiableFindingFilte
   // One ISP's findings: start from its attributions (CROSS JOIN fixes the order in SQLite), or the
   // planner may prefer the status index and read every open finding once per ISP — quadratic in a notify run.
   const from =
-    filter.ispId !== undefined
+    filter.ispId !== undefined || filter.integratorId !== undefined
       ? 'finding_attributions a CROSS JOIN findings f ON f.id = a.finding_id'
       : 'findings f LEFT JOIN finding_attributions a ON a.finding_id = f.id';
   const rows = db
     .prepare(`SELECT f.id, f.kind, f.ip, f.port, f.protocol, f.evidence, f.status, f.first_seen AS firstSeen, f.last_seen AS lastSeen, f.closed_at AS closedAt,
       d.vendor, d.model, d.device_type AS deviceType, d.firmware_version AS firmwareVersion, d.release_year AS releaseYear, d.sector,
-      a.prefix, a.asn, a.as_name AS asName, a.country, a.isp_id AS ispId, i.name AS ispName, a.source, a.abuse_email AS abuseEmail,
+      a.prefix, a.asn, a.as_name AS asName, a.country, a.isp_id AS ispId, i.name AS ispName, a.integrator_id AS integratorId, g.name AS integratorName, a.source, a.abuse_email AS abuseEmail,
       a.unattributed_reason AS unattributedReason
-    FROM ${from} LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN isps i ON i.id = a.isp_id
+    FROM ${from} LEFT JOIN devices d ON d.ip = f.ip LEFT JOIN isps i ON i.id = a.isp_id LEFT JOIN integrators g ON g.id = a.integrator_id
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`)
     .all(...values) as SqlRow[];
   return byAddressAndPort(

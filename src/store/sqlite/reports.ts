@@ -3,7 +3,7 @@
  * outbox entries are written in one transaction, so a report is never half made.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { NotificationTimes, ReportInput, ReportRow, ReportStore } from '../roles/reports.ts';
+import type { NotificationTimes, NotificationTimesFilter, ReportInput, ReportRow, ReportStore } from '../roles/reports.ts';
 import { inTransaction, type SqliteContext } from './database.ts';
 import { toRecord, type SqlRow } from './rows.ts';
 
@@ -13,7 +13,7 @@ export function sqliteReportStore({ db, use }: SqliteContext): ReportStore {
     createReport: (input) => use('createReport', () => inTransaction(db, () => writeReport(db, input))),
     listReports: (filter) => use('listReports', () => readReports(db, filter)),
     reportFindingIds: (reportId) => use('reportFindingIds', () => readReportFindingIds(db, reportId)),
-    notificationTimes: (filter = {}) => use('notificationTimes', () => readNotificationTimes(db, filter.ispId)),
+    notificationTimes: (filter = {}) => use('notificationTimes', () => readNotificationTimes(db, filter)),
   };
 }
 
@@ -26,9 +26,18 @@ function writeReport(db: DatabaseSync, input: ReportInput): { reportId: number; 
   const existing = db.prepare('SELECT id FROM reports WHERE idempotency_key = ?').get(input.idempotencyKey) as { id: number } | undefined;
   if (existing) return { reportId: existing.id, created: false };
   const { lastInsertRowid } = db
-    .prepare(`INSERT INTO reports (isp_id, audience, created_at, period_end, idempotency_key, finding_count, summary)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .run(input.ispId ?? null, input.audience, input.createdAt, input.periodEnd, input.idempotencyKey, input.findingIds.length, JSON.stringify(input.summary));
+    .prepare(`INSERT INTO reports (isp_id, integrator_id, audience, created_at, period_end, idempotency_key, finding_count, summary)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(
+      input.ispId ?? null,
+      input.integratorId ?? null,
+      input.audience,
+      input.createdAt,
+      input.periodEnd,
+      input.idempotencyKey,
+      input.findingIds.length,
+      JSON.stringify(input.summary),
+    );
   const reportId = Number(lastInsertRowid);
   const link = db.prepare('INSERT INTO report_findings (report_id, finding_id) VALUES (?, ?)');
   for (const findingId of input.findingIds) link.run(reportId, findingId);
@@ -39,7 +48,7 @@ function writeReport(db: DatabaseSync, input: ReportInput): { reportId: number; 
   return { reportId, created: true };
 }
 
-const reportColumns = `id, isp_id AS ispId, audience, created_at AS createdAt, period_end AS periodEnd, idempotency_key AS idempotencyKey, finding_count AS findingCount, summary`;
+const reportColumns = `id, isp_id AS ispId, integrator_id AS integratorId, audience, created_at AS createdAt, period_end AS periodEnd, idempotency_key AS idempotencyKey, finding_count AS findingCount, summary`;
 
 function readReports(db: DatabaseSync, filter: { ispId?: string } = {}): ReportRow[] {
   const rows = (
@@ -59,13 +68,20 @@ function readReportFindingIds(db: DatabaseSync, reportId: number): number[] {
 /**
  * When each finding was first and last put in a report to an ISP (ISO times) and how many
  * reports carried it: for the re-notification policy, the re-survey and effectiveness clocks.
- * @example readNotificationTimes(db, 'example-isp').get(findingId)?.last
+ * Reports to an integrator count only for that integrator's own re-notification.
+ * @example readNotificationTimes(db, { ispId: 'example-isp' }).get(findingId)?.last
  */
-function readNotificationTimes(db: DatabaseSync, ispId?: string): Map<number, NotificationTimes> {
+function readNotificationTimes(db: DatabaseSync, filter: NotificationTimesFilter): Map<number, NotificationTimes> {
+  const condition =
+    filter.integratorId !== undefined
+      ? { sql: "r.audience = 'integrator' AND r.integrator_id = ?", values: [filter.integratorId] }
+      : filter.ispId !== undefined
+        ? { sql: "r.audience = 'isp' AND r.isp_id = ?", values: [filter.ispId] }
+        : { sql: "r.audience = 'isp'", values: [] };
   const rows = db
     .prepare(`SELECT rf.finding_id AS findingId, MIN(r.created_at) AS first, MAX(r.created_at) AS last, COUNT(*) AS reports
     FROM report_findings rf JOIN reports r ON r.id = rf.report_id
-    WHERE r.audience = 'isp' ${ispId === undefined ? '' : 'AND r.isp_id = ?'} GROUP BY rf.finding_id`)
-    .all(...(ispId === undefined ? [] : [ispId])) as unknown as Array<{ findingId: number } & NotificationTimes>;
+    WHERE ${condition.sql} GROUP BY rf.finding_id`)
+    .all(...condition.values) as unknown as Array<{ findingId: number } & NotificationTimes>;
   return new Map(rows.map(({ findingId, first, last, reports }) => [findingId, { first, last, reports }]));
 }

@@ -85,9 +85,9 @@ export function byAddressAndPort<T extends { ip: string; port?: number; protocol
  * @example const finding = notifiableFindingOf(row) // { id, kind, ip, …, attribution: { source: 'registry', ispId: 'sakura', … } }
  */
 export function notifiableFindingOf<T extends NotifiableFinding = NotifiableFinding>(row: SqlRow): T & { attributed: boolean } {
-  const { prefix, asn, asName, country, ispId, ispName, source, abuseEmail, unattributedReason, ...finding } = toRecord<Record<string, unknown>>(row, [
-    'evidence',
-  ]);
+  const { prefix, asn, asName, country, ispId, ispName, integratorId, integratorName, source, abuseEmail, unattributedReason, ...finding } = toRecord<
+    Record<string, unknown>
+  >(row, ['evidence']);
   const attribution = toRecord<Attribution>({
     prefix,
     asn,
@@ -95,6 +95,8 @@ export function notifiableFindingOf<T extends NotifiableFinding = NotifiableFind
     country,
     ispId,
     ispName,
+    integratorId,
+    integratorName,
     abuseEmail,
     unattributedReason,
     source: source ?? 'none',

@@ -13,11 +13,14 @@ import { sqliteFeedImportStore } from './feed-imports.ts';
 import { sqliteFeedbackStore } from './feedback.ts';
 import { sqliteFindingStore } from './findings.ts';
 import { sqliteInventoryStore } from './inventory.ts';
+import { sqliteIntegratorStore } from './integrators.ts';
 import { sqliteIspAttributionStore } from './isp-attribution.ts';
 import { sqliteIspPortalStore } from './isp-portal.ts';
 import { applyMigrations } from './migrate.ts';
 import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
+import { sqliteHelpDeskStore } from './help-desk.ts';
+import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
 import { sqliteReportStore } from './reports.ts';
 import { sqliteRunStore } from './runs.ts';
@@ -47,6 +50,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteVulnerabilityStore(context),
     ...sqliteFeedImportStore(context),
     ...sqliteIspAttributionStore(context),
+    ...sqliteIntegratorStore(context),
     ...sqliteReportStore(context),
     ...sqliteOutboxStore(context),
     ...sqliteFeedbackStore(context),
@@ -60,6 +64,8 @@ export function openSqliteStore(file: string): Store {
     ...sqliteDashboardFindingStore(context),
     ...sqliteAddressCheckStore(context),
     ...sqliteOptOutStore(context),
+    ...sqliteHelpDeskStore(context),
+    ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     location: file,
     close: async () => {

@@ -11,6 +11,7 @@ import { slowSenderText } from '../../../src/lab/services/hostile.ts';
 import { sshIdentification } from '../../../src/lab/services/ssh-server.ts';
 import type { LabDevice, LabService } from '../../../src/lab/types.ts';
 import { personasOf } from '../../../src/lab/personas.ts';
+import { observeIcsB } from './observe-ics-b.ts';
 import { vendorProfile } from '../../../src/lab/vendors/index.ts';
 import type { HttpReply, HttpSite } from '../../../src/lab/vendors/profile.ts';
 import { DO, DONT, IAC, WILL, WONT } from '../../../src/protocols/telnet/codec.ts';
@@ -38,6 +39,8 @@ export function observeDevice(device: LabDevice): ServiceObservation[] {
 /** @example observeService(device, device.services[0]).banner */
 export function observeService(device: LabDevice, service: LabService): GrabResult {
   if (device.role === 'hostile') return observeHostile(device, service);
+  const critical = observeIcsB(device, service);
+  if (critical) return critical;
   const vendor = personasOf(device);
   switch (service.protocol) {
     case 'telnet': {
@@ -94,6 +97,10 @@ export function observeService(device: LabDevice, service: LabService): GrabResu
     }
     case 'ssh':
       return sshResult(sshIdentification(service));
+    case 's7':
+    case 'iec104':
+    case 'fox':
+      throw new Error(`${device.ip}: ${service.protocol} is observed by observeIcsB`);
   }
 }
 

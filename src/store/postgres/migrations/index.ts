@@ -12,6 +12,8 @@ import { deviceHistory } from './010-device-history.ts';
 import { darknetAttacks } from './011-darknet-attacks.ts';
 import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
+import { integrators } from './014-integrators.ts';
+import { helpDeskLookups } from './015-help-desk-lookups.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -32,4 +34,6 @@ export const postgresMigrations: readonly Migration[] = [
   darknetAttacks,
   dashboardIndexes,
   criticalDevices,
+  integrators,
+  helpDeskLookups,
 ];
