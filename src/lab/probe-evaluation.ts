@@ -8,7 +8,7 @@
 import { AddressSet } from '../scope/cidr.ts';
 import { ipv4AddressList } from '../scope/targets.ts';
 import type { DeviceClass, KnownFinding, KnownService, ProbeFacts } from '../survey/probe-planner/facts.ts';
-import { planProbes, probeKey, type ProbePlanOptions, type ProbeSpace } from '../survey/probe-planner/plan.ts';
+import { type ProbePlanOptions, type ProbeSource, type ProbeSpace, planProbes, probeKey } from '../survey/probe-planner/plan.ts';
 import { prefixOf } from '../survey/probe-planner/statistics.ts';
 import type { ProbeRound, RoundDevice } from './probe-rounds.ts';
 
@@ -38,6 +38,8 @@ export interface RoundRecall {
   /** Findings not reached, by why; `oddPort` counts those on a port not usual for their protocol. */
   missed: Record<MissReason, number>;
   missedOnOddPorts: number;
+  /** The plan's probes by source. */
+  bySource: Record<ProbeSource, number>;
 }
 
 export interface BudgetRecall {
@@ -95,7 +97,17 @@ function evaluateBudget(rounds: readonly ProbeRound[], space: ProbeSpace, planOp
       }
     }
     memory.observe(round + 1, truth, probed);
-    results.push({ round, probes: plan.probes.length, sweep, findings, reached, recall: findings === 0 ? 1 : reached / findings, missed, missedOnOddPorts });
+    results.push({
+      round,
+      probes: plan.probes.length,
+      sweep,
+      findings,
+      reached,
+      recall: findings === 0 ? 1 : reached / findings,
+      missed,
+      missedOnOddPorts,
+      bySource: plan.bySource,
+    });
   }
   const findings = results.reduce((sum, result) => sum + result.findings, 0);
   const reached = results.reduce((sum, result) => sum + result.reached, 0);
