@@ -158,3 +158,15 @@ test('the rescan schedule follows the measured rates: a class whose services kee
   assert.equal(router.intervalRounds, 1);
   assert.ok(printer.intervalRounds > 1, `printer interval ${printer.intervalRounds}`);
 });
+
+test('a host with a finding has its other ports tried too: a weak account is weak on services opened later', () => {
+  const facts = cameraFacts();
+  // The whole sweep, to see the order: where each probe comes says how likely the planner finds a finding there.
+  const plan = planProbes(facts, spaceOf('127.153.0.0/22'), { budget: { share: 1 }, seed: 3, explorationShare: 0 });
+  const position = new Map(plan.probes.map((probe, index) => [`${probe.ip}:${probe.port}`, index]));
+  // 127.153.1.4 has its finding on 80; 127.153.1.2, listed before it, has none. Port 8080 is open on no known host.
+  const weak = position.get('127.153.1.4:8080')!;
+  assert.ok(weak < position.get('127.153.1.2:8080')!, 'the weak host is tried on a port it never showed before a host without findings is');
+  assert.ok(weak < position.get('127.153.3.77:8080')!, 'and before an address nothing is known about');
+  assert.ok(facts.findings.some((finding) => finding.ip === '127.153.1.4') && !facts.findings.some((finding) => finding.ip === '127.153.1.2'));
+});

@@ -175,7 +175,9 @@ function hostCandidates(
   space: ProbeSpace,
   laneScore: (port: number) => number,
 ): Candidate[] {
-  const openFindings = new Set(facts.findings.filter((finding) => finding.status === 'open').map((finding) => probeKey(finding.ip, finding.port)));
+  const open = facts.findings.filter((finding) => finding.status === 'open');
+  const openFindings = new Set(open.map((finding) => probeKey(finding.ip, finding.port)));
+  const weakHosts = new Set(open.map((finding) => finding.ip));
   const interval = new Map(schedule.map((entry) => [entry.deviceClass, entry.intervalRounds]));
   const candidates: Candidate[] = [];
   for (const host of statistics.hosts.values()) {
@@ -183,14 +185,18 @@ function hostCandidates(
     const roundsSinceSeen = Math.max(1, statistics.nextRound - statistics.roundIndex(host.lastRunId));
     const alive = statistics.survival(host.deviceClass) ** roundsSinceSeen;
     for (const port of space.ports) {
-      const findingChance = statistics.findingRate(port, host.deviceClass);
+      const weak = weakHosts.has(host.ip);
+      const findingChance = weak
+        ? Math.max(statistics.weakHostFindingRate, statistics.findingRate(port, host.deviceClass))
+        : statistics.findingRate(port, host.deviceClass);
       if (host.ports.has(port)) {
         const worth = openFindings.has(probeKey(host.ip, port)) ? 1 - statistics.remediation(host.deviceClass) : findingChance;
         const due = dueWeight(roundsSinceSeen, interval.get(host.deviceClass) ?? 1);
         candidates.push({ ip: host.ip, port, score: alive * (serviceWorth + worth) * due, source: 'known' });
         continue;
       }
-      const score = alive * statistics.predicted(host, port) * (serviceWorth + findingChance);
+      // A port nothing predicts may still have opened since: the learned rate of new services is the floor.
+      const score = alive * Math.max(statistics.predicted(host, port), statistics.newServiceRate) * (serviceWorth + findingChance);
       if (score > laneScore(port)) candidates.push({ ip: host.ip, port, score, source: 'predicted' });
     }
   }

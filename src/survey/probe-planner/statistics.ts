@@ -34,6 +34,13 @@ export interface ProbeStatistics {
   predicted(host: HostView, port: number): number;
   /** P(a service on this port of this class carries a finding). */
   findingRate(port: number, deviceClass: DeviceClass | undefined): number;
+  /**
+   * P(a service carries a finding | its host has a finding elsewhere): a device's one weak
+   * account is usually weak on every service that uses it, including ones opened later.
+   */
+  readonly weakHostFindingRate: number;
+  /** P(a host opens a given port it did not have, per round): services that appeared on hosts already known. */
+  readonly newServiceRate: number;
   /** P(a service of this class seen in one round is still open the next). */
   survival(deviceClass: DeviceClass): number;
   /** Share of this class's open findings fixed per round. */
@@ -98,7 +105,9 @@ export function learnStatistics(facts: ProbeFacts, spaceAddresses: number): Prob
 
   const findings = findingCounts(facts, hosts);
   const dynamics = classDynamics(facts, hosts, roundIndex);
+  const learned = hostLevelRates(facts, roundIndex);
   return {
+    ...learned,
     hosts,
     roundIndex,
     nextRound: facts.rounds.length,
@@ -143,6 +152,39 @@ function hostViews(facts: ProbeFacts): Map<string, HostView> {
     hosts.set(ip, { ip, deviceClass: facts.devices.get(ip) ?? 'unidentified', ports, lastRunId: view.lastRunId });
   }
   return hosts;
+}
+
+/**
+ * The weak-host and new-service rates, smoothed towards priors that say "often" and "seldom":
+ * with no history, a weak host's other services are taken as likely weak, and a host as
+ * opening a new port now and then.
+ */
+function hostLevelRates(facts: ProbeFacts, roundIndex: (runId: number) => number): { weakHostFindingRate: number; newServiceRate: number } {
+  const weakHosts = new Set(facts.findings.map((finding) => finding.ip));
+  const withFinding = new Set(facts.findings.map((finding) => `${finding.ip}|${finding.port}`));
+  let onWeakHosts = 0;
+  let weakServices = 0;
+  const firstRound = new Map<string, number>();
+  for (const service of facts.services) {
+    firstRound.set(service.ip, Math.min(firstRound.get(service.ip) ?? Infinity, roundIndex(service.firstRunId)));
+    if (!weakHosts.has(service.ip)) continue;
+    onWeakHosts++;
+    if (withFinding.has(`${service.ip}|${service.port}`)) weakServices++;
+  }
+  let appeared = 0;
+  for (const service of facts.services) if (roundIndex(service.firstRunId) > firstRound.get(service.ip)!) appeared++;
+  const newest = Math.max(0, facts.rounds.length - 1);
+  const hostRounds = [...firstRound.values()].reduce((sum, first) => sum + Math.max(0, newest - first), 0);
+  const priors = { weakHost: 0.5, newService: 0.005 };
+  return {
+    weakHostFindingRate: (weakServices + smoothing.findingServices * priors.weakHost) / (onWeakHosts + smoothing.findingServices),
+    // Per host, round and port: a new service could be on any of the ports seen anywhere.
+    newServiceRate: (appeared + priors.newService * 100) / (hostRounds * Math.max(1, portsSeen(facts)) + 100),
+  };
+}
+
+function portsSeen(facts: ProbeFacts): number {
+  return new Set(facts.services.map((service) => service.port)).size;
 }
 
 /** Services and findings counted per (class, port), per port (`*|port`) and overall (`*|*`). */
