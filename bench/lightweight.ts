@@ -1,6 +1,6 @@
 /**
  * Lightweight wide-area scanning: `npm run bench -- lightweight [devices] [rounds]`. Simulated
- * survey rounds over the lab's population in 127.153.0.0/16 (lab/probe-rounds.ts: devices
+ * survey rounds over the lab's population in 127.153.0.0/16 (test/support/lab/probe-rounds.ts: devices
  * clustered in access /24s, appearing, moving, changing and fixed week by week, a long tail of
  * services off their usual port) on the survey's default TCP ports. Every budget starts with one
  * full sweep, then plans each round from what it saw itself (survey/probe-planner/); the table
@@ -8,8 +8,8 @@
  * probe shares of 5 … 100 %. No sockets: the probes are scored against the simulated truth.
  * `--small`: a /20 with 250 devices, 4 rounds.
  */
-import { evaluatePlanner, missReasons, type BudgetRecall } from '../src/lab/probe-evaluation.ts';
-import { generateProbeRounds } from '../src/lab/probe-rounds.ts';
+import { evaluatePlanner, missReasons, type BudgetRecall } from '../test/support/lab/probe-evaluation.ts';
+import { generateProbeRounds } from '../test/support/lab/probe-rounds.ts';
 import { shippedProtocols } from '../src/protocols/registry.ts';
 import { defaultPortsFor } from '../src/survey/ports/survey-ports.ts';
 import { probeSources } from '../src/survey/probe-planner/plan.ts';

@@ -2,7 +2,7 @@
  * What the probe planner knows: the TCP services, device classes and findings earlier surveys
  * stored, reduced to plain data. The planner is a pure function of these facts, so the same
  * code plans a real survey (facts read from the store here) and a simulated round of the lab
- * evaluation (facts kept by the simulation, lab/probe-rounds.ts).
+ * evaluation (facts kept by the simulation, test/support/lab/probe-evaluation.ts).
  */
 import type { DeviceType } from '../../core/records.ts';
 import type { ProtocolRegistry } from '../../protocols/registry.ts';

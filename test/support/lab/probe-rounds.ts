@@ -8,13 +8,13 @@
  * port; a long tail sits on another port of the sweep, as Censys and GPS report. No sockets: a
  * round is the truth a perfect full sweep would see.
  */
-import { createRandom, type Random } from '../core/random.ts';
-import type { DeviceType } from '../core/records.ts';
-import { formatIPv4 } from '../scope/ipv4.ts';
-import { parseLabCidr } from './options.ts';
-import { generatePopulation } from './population.ts';
-import { remediationModel } from './remediation.ts';
-import { weaknessOf } from './truth.ts';
+import { createRandom, type Random } from '../../../src/core/random.ts';
+import type { DeviceType } from '../../../src/core/records.ts';
+import { formatIPv4 } from '../../../src/scope/ipv4.ts';
+import { parseLabCidr } from '../../../src/lab/options.ts';
+import { generatePopulation } from '../../../src/lab/population.ts';
+import { remediationModel } from '../../../src/lab/remediation.ts';
+import { weaknessOf } from '../../../src/lab/truth.ts';
 
 /** One open TCP port of a simulated device, with how many findings a survey would report on it. */
 export interface RoundService {

@@ -5,11 +5,11 @@
  * round's probes reach (findings recall). A finding is reached when its (address, port) is
  * probed: the survey then grabs the service and runs the check, as a full sweep would.
  */
-import { AddressSet } from '../scope/cidr.ts';
-import { ipv4AddressList } from '../scope/targets.ts';
-import type { DeviceClass, KnownFinding, KnownService, ProbeFacts } from '../survey/probe-planner/facts.ts';
-import { type ProbePlanOptions, type ProbeSource, type ProbeSpace, planProbes, probeKey } from '../survey/probe-planner/plan.ts';
-import { prefixOf } from '../survey/probe-planner/statistics.ts';
+import { AddressSet } from '../../../src/scope/cidr.ts';
+import { ipv4AddressList } from '../../../src/scope/targets.ts';
+import type { DeviceClass, KnownFinding, KnownService, ProbeFacts } from '../../../src/survey/probe-planner/facts.ts';
+import { type ProbePlanOptions, type ProbeSource, type ProbeSpace, planProbes, probeKey } from '../../../src/survey/probe-planner/plan.ts';
+import { prefixOf } from '../../../src/survey/probe-planner/statistics.ts';
 import type { ProbeRound, RoundDevice } from './probe-rounds.ts';
 
 /** Why a finding a full sweep would report was not reached by the planned probes. */
