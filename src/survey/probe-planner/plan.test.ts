@@ -170,3 +170,11 @@ test('a host with a finding has its other ports tried too: a weak account is wea
   assert.ok(weak < position.get('127.153.3.77:8080')!, 'and before an address nothing is known about');
   assert.ok(facts.findings.some((finding) => finding.ip === '127.153.1.4') && !facts.findings.some((finding) => finding.ip === '127.153.1.2'));
 });
+
+test('a plan larger than one plan may hold is refused before anything is planned', () => {
+  const space: ProbeSpace = { addresses: ipv4AddressList(AddressSet.fromCidrs(['127.0.0.0/8'])), ports, includes: () => true };
+  assert.throws(
+    () => planProbes(emptyProbeFacts(), space, { budget: { share: 0.2 }, seed: 1 }),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'USAGE' && /split the scope/.test(error.message),
+  );
+});

@@ -63,6 +63,12 @@ export interface ProbePlan {
 export const defaultExplorationShare = 0.05;
 
 /**
+ * Most probes one plan holds: the plan is a list in memory (with a set of what it holds), about
+ * a gigabyte at this size. A larger round is better split by scope into several planned rounds.
+ */
+export const maxPlannedProbes = 10_000_000;
+
+/**
  * A service worth a probe even when no finding is expected on it: it keeps the picture of
  * the space current, and a service without a finding today may have one tomorrow.
  */
@@ -106,6 +112,12 @@ export function budgetProbes(budget: ProbeBudget, sweep: number): number {
 export function planProbes(facts: ProbeFacts, space: ProbeSpace, options: ProbePlanOptions): ProbePlan {
   const sweep = space.addresses.size * space.ports.length;
   const budget = budgetProbes(options.budget, sweep);
+  if (budget > maxPlannedProbes) {
+    throw new OpenNoticeError(
+      'USAGE',
+      `a planned round of ${budget} probes is more than the ${maxPlannedProbes} one plan holds: give a smaller --plan-probes, or split the scope into several planned rounds`,
+    );
+  }
   const explorationShare = options.explorationShare ?? defaultExplorationShare;
   if (!(explorationShare >= 0 && explorationShare <= 1)) throw new OpenNoticeError('USAGE', `exploration share must be within 0..1, got ${explorationShare}`);
   const statistics = learnStatistics(facts, space.addresses.size);
