@@ -21,7 +21,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import type { Target } from '../../core/records.ts';
 import { parseIPv4 } from '../../scope/ipv4.ts';
 import { createPermutation } from '../../scope/permutation.ts';
-import { type AddressList, permutedTargets } from '../../scope/targets.ts';
+import type { AddressList } from '../../scope/targets.ts';
 import type { ProbeFacts } from './facts.ts';
 import { type ClassSchedule, dueWeight, rescanSchedule } from './schedule.ts';
 import { learnStatistics, type ProbeStatistics } from './statistics.ts';
@@ -136,8 +136,9 @@ export function planProbes(facts: ProbeFacts, space: ProbeSpace, options: ProbeP
   };
 
   // Exploration first, so its share is spent whatever the statistics say; the rest of the same walk is the final fill.
-  const walk = permutedTargets({ addresses: space.addresses, ports: space.ports, seed: options.seed });
+  // Each round starts where the last round's exploration ended, so rounds explore disjoint slices of one sweep order.
   const explorationQuota = Math.floor(budget * explorationShare);
+  const walk = sweepFrom(space, options.seed, (statistics.nextRound * explorationQuota) % Math.max(1, sweep));
   while (bySource.exploration < explorationQuota) {
     const next = walk.next();
     if (next.done) break;
@@ -232,6 +233,19 @@ function neighbourCandidates(statistics: ProbeStatistics, space: ProbeSpace, lan
     }
   }
   return candidates;
+}
+
+/**
+ * The full sweep's seeded order (the connect scan's: scope/targets.ts `permutedTargets`), from
+ * `start` round to just before it.
+ */
+function* sweepFrom(space: ProbeSpace, seed: number, start: number): Generator<Target> {
+  const portCount = space.ports.length;
+  const order = createPermutation(space.addresses.size * portCount, seed);
+  for (let step = 0; step < order.size; step++) {
+    const index = order.at((start + step) % order.size);
+    yield { ip: space.addresses.addressAt(Math.floor(index / portCount)), port: space.ports[index % portCount]! };
+  }
 }
 
 /** One port on every address of the space, in a seeded order of its own (no /24 sees a burst). */

@@ -79,7 +79,8 @@ function evaluateBudget(rounds: readonly ProbeRound[], space: ProbeSpace, planOp
   const results: RoundRecall[] = [];
   for (let round = 1; round < rounds.length; round++) {
     const truth = rounds[round]!;
-    const plan = planProbes(memory.facts(), space, { ...planOptions, seed: planOptions.seed + round });
+    // One seed for every round, as `survey --plan-probes` keeps the survey's: exploration moves on by itself.
+    const plan = planProbes(memory.facts(), space, planOptions);
     const probed = new Set(plan.probes.map((probe) => probeKey(probe.ip, probe.port)));
     let findings = 0;
     let reached = 0;
