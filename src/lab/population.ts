@@ -8,6 +8,7 @@ import { loadDictionary } from '../assess/credentials/dictionary.ts';
 import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
 import { choosePayloadSlots, payloadDevice } from './payload-devices.ts';
+import { chooseIcsASlots, icsADevice } from './critical/ics-a.ts';
 import {
   hostilePerBehaviour,
   labHostAddresses,
@@ -54,6 +55,7 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
   const hostileByIndex = chooseHostileDevices(resolved, random.fork('hostile'));
   // Payload devices come with the hostile ones: both exist to test how surveys and pages cope with malice.
   const payloadByIndex = resolved.hostile ? choosePayloadSlots(resolved.deviceCount, new Set(hostileByIndex.keys())) : new Map();
+  const criticalByIndex = chooseIcsASlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys()]));
   const entries = labDictionary(dictionary);
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   return addresses.map((ip, index) => {
@@ -62,6 +64,8 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
     const payloadKind = payloadByIndex.get(index);
     // A fork of its own: every other device draws exactly what it drew before payload devices existed.
     if (payloadKind) return payloadDevice(payloadKind, ip, { random: random.fork(`payload:${index}`), entries, knownPasswords });
+    const criticalKind = criticalByIndex.get(index);
+    if (criticalKind) return icsADevice(criticalKind, ip);
     const device = simulatedDevice(ip, random.fork(index), entries, knownPasswords);
     const reached = extendReach(device, { random: random.fork(`reach:${index}`), entries, knownPasswords });
     return extendUdpReach(reached, random.fork(`udp:${index}`));

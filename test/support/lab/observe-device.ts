@@ -11,6 +11,7 @@ import { slowSenderText } from '../../../src/lab/services/hostile.ts';
 import { sshIdentification } from '../../../src/lab/services/ssh-server.ts';
 import type { LabDevice, LabService } from '../../../src/lab/types.ts';
 import { personasOf } from '../../../src/lab/personas.ts';
+import { enipPersonaOf, modbusPersonaOf } from '../../../src/lab/critical/ics-a.ts';
 import { vendorProfile } from '../../../src/lab/vendors/index.ts';
 import type { HttpReply, HttpSite } from '../../../src/lab/vendors/profile.ts';
 import { DO, DONT, IAC, WILL, WONT } from '../../../src/protocols/telnet/codec.ts';
@@ -94,6 +95,33 @@ export function observeService(device: LabDevice, service: LabService): GrabResu
     }
     case 'ssh':
       return sshResult(sshIdentification(service));
+    case 'modbus': {
+      const persona = modbusPersonaOf(device)!;
+      const regular = persona.modelName !== undefined || persona.productName !== undefined || persona.vendorUrl !== undefined;
+      return {
+        identification: 'answered',
+        unitId: persona.behaviour === 'gateway' ? 255 : 0,
+        conformityLevel: regular ? 2 : 1,
+        vendorName: persona.vendorName,
+        productCode: persona.productCode,
+        revision: persona.revision,
+        ...(persona.vendorUrl ? { vendorUrl: persona.vendorUrl } : {}),
+        ...(persona.productName ? { productName: persona.productName } : {}),
+        ...(persona.modelName ? { modelName: persona.modelName } : {}),
+      };
+    }
+    case 'enip': {
+      const persona = enipPersonaOf(device)!;
+      return {
+        vendorId: persona.vendorId,
+        deviceType: persona.deviceType,
+        productCode: persona.productCode,
+        revision: `${persona.revision[0]}.${String(persona.revision[1]).padStart(2, '0')}`,
+        serialNumber: persona.serialNumber.toString(16).padStart(8, '0'),
+        productName: persona.productName,
+        state: 3,
+      };
+    }
   }
 }
 
