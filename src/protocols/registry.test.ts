@@ -32,7 +32,7 @@ test('default and other ports map to the agreed protocols', () => {
 });
 
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
-  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 49152]);
+  assert.deepEqual(shippedProtocols.defaultSurveyPorts, [21, 22, 23, 80, 443, 502, 554, 1883, 2323, 5000, 5555, 7547, 8080, 8443, 8883, 44818, 49152]);
   assert.deepEqual(
     [...shippedProtocols.fieldTables.keys()],
     [
@@ -56,6 +56,9 @@ test('the default survey ports are the protocols’ default ports, nothing else'
       'memcached',
       'ntp',
       'ubiquiti',
+      'modbus',
+      'enip',
+      'bacnet',
     ],
   );
   assert.equal(shippedProtocols.fieldTables.get('http')?.headers, 'header-map');
