@@ -91,7 +91,8 @@ export function serveEnipDevice(socket: Socket, persona: EnipDevicePersona, coun
           if (scope.write(Buffer.alloc(4096, 0x5a))) scope.later(5, stream);
           else socket.once('drain', stream);
         };
-        return stream();
+        stream();
+        return;
       }
       default:
         scope.write(Buffer.concat([header, data]));

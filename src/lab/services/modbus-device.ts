@@ -79,44 +79,53 @@ export function serveModbusDevice(socket: Socket, persona: ModbusDevicePersona, 
       header[5] = (body.length + 1) & 0xff;
       scope.write(Buffer.concat([header, body]));
     };
-    const exception = (code: number) => reply(Buffer.from([(pdu[0] ?? 0) | 0x80, code]));
     if (pdu[0] !== 0x2b || pdu[1] !== 0x0e) {
       counters.otherFunctions++;
-      if (persona.behaviour !== 'tarpit') exception(0x01);
+      if (persona.behaviour !== 'tarpit') reply(Buffer.from([(pdu[0] ?? 0) | 0x80, 0x01]));
       return;
     }
     counters.identificationRequests++;
     const category = pdu[2] ?? 1;
     const startAt = pdu[3] ?? 0;
+    const body = answerBody(unit, category, startAt);
+    if (body === 'stream') streamOversized(transaction, unit);
+    else if (body) reply(body);
+  }
+
+  /** The PDU the behaviour answers with; undefined for silence, `stream` for the oversized flood. */
+  function answerBody(unit: number, category: number, startAt: number): Buffer | 'stream' | undefined {
+    const exception = (code: number) => Buffer.from([0xab, code]);
     switch (persona.behaviour) {
       case 'tarpit':
-        return;
+        return undefined;
       case 'exception-only':
         return exception(0x01);
       case 'gateway':
-        if (unit !== 0xff) return exception(0x0b);
-        return reply(identification(category, startAt, false));
+        return unit === 0xff ? identification(category, startAt, false) : exception(0x0b);
       case 'normal':
-        return reply(identification(category, startAt, false));
+        return identification(category, startAt, false);
       case 'one-object-per-frame':
-        return reply(identification(category, startAt, true));
+        return identification(category, startAt, true);
       case 'endless-more-follows': {
-        // Always one more: next object id = the one asked + 1, wrapping never reached within a survey's bound.
+        // Always one more: next object id = the one asked + 1, never reaching the end within a survey's bound.
         const next = Math.min(0xfe, startAt + 1);
-        return reply(Buffer.from([0x2b, 0x0e, category, 0x83, 0xff, next, 1, 0x80 + (startAt % 0x7f), 1, 0x41]));
+        return Buffer.from([0x2b, 0x0e, category, 0x83, 0xff, next, 1, 0x80 + (startAt % 0x7f), 1, 0x41]);
       }
-      case 'oversized-length': {
-        scope.write(Buffer.from([transaction[0]!, transaction[1]!, 0, 0, 0xff, 0xff, unit, 0x2b, 0x0e]));
-        const stream = () => {
-          if (scope.write(Buffer.alloc(streamedBytes, 0x41))) scope.later(5, stream);
-          else socket.once('drain', stream);
-        };
-        return stream();
-      }
+      case 'oversized-length':
+        return 'stream';
       case 'malformed-objects':
-        // Says 3 objects, the first claims 200 bytes in a frame of 20.
-        return reply(Buffer.from([0x2b, 0x0e, category, 0x01, 0x00, 0x00, 0x03, 0x00, 200, 0x41, 0x42, 0x43]));
+        // Says 3 objects, the first claims 200 bytes in a frame of 12.
+        return Buffer.from([0x2b, 0x0e, category, 0x01, 0x00, 0x00, 0x03, 0x00, 200, 0x41, 0x42, 0x43]);
     }
+  }
+
+  function streamOversized(transaction: Buffer, unit: number): void {
+    scope.write(Buffer.from([transaction[0]!, transaction[1]!, 0, 0, 0xff, 0xff, unit, 0x2b, 0x0e]));
+    const stream = () => {
+      if (scope.write(Buffer.alloc(streamedBytes, 0x41))) scope.later(5, stream);
+      else socket.once('drain', stream);
+    };
+    stream();
   }
 
   function identification(category: number, startAt: number, onePerFrame: boolean): Buffer {
@@ -138,6 +147,15 @@ export function serveModbusDevice(socket: Socket, persona: ModbusDevicePersona, 
     const last = sent.at(-1)?.[0];
     const more = onePerFrame && present.length > sent.length;
     const objects = sent.flatMap(([id, value]) => [id, Buffer.byteLength(value, 'latin1'), ...Buffer.from(value, 'latin1')]);
-    return Buffer.from([0x2b, 0x0e, category, regular ? 0x02 : 0x01, more ? 0xff : 0x00, more && last !== undefined ? last + 1 : 0x00, sent.length, ...objects]);
+    return Buffer.from([
+      0x2b,
+      0x0e,
+      category,
+      regular ? 0x02 : 0x01,
+      more ? 0xff : 0x00,
+      more && last !== undefined ? last + 1 : 0x00,
+      sent.length,
+      ...objects,
+    ]);
   }
 }

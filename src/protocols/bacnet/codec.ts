@@ -100,7 +100,8 @@ function apduOf(datagram: Buffer): Buffer | string {
   const bvlcFunction = datagram[1]!;
   let position: number;
   if (bvlcFunction === bvlcFunctions.originalUnicast || bvlcFunction === bvlcFunctions.originalBroadcast) position = 4;
-  else if (bvlcFunction === bvlcFunctions.forwardedNpdu) position = 10; // + originating address and port
+  else if (bvlcFunction === bvlcFunctions.forwardedNpdu)
+    position = 10; // + originating address and port
   else return `BVLC function ${bvlcFunction} carries no NPDU`;
   if (datagram[position] !== 0x01) return `NPDU version ${datagram[position]}`;
   const control = datagram[position + 1] ?? 0;
@@ -193,7 +194,10 @@ function characterString(content: Buffer): string | undefined {
   let text: string;
   if (charset === 0) text = body.toString('utf8');
   else if (charset === 5) text = body.toString('latin1');
-  else if (charset === 4) text = Buffer.from(body.subarray(0, body.length - (body.length % 2))).swap16().toString('utf16le');
+  else if (charset === 4)
+    text = Buffer.from(body.subarray(0, body.length - (body.length % 2)))
+      .swap16()
+      .toString('utf16le');
   else return undefined;
   return text
     .replace(/[\u0000-\u001f\u007f]/g, '')

@@ -69,7 +69,8 @@ async function readProperty(
     const decoded = decodeAnswer(reply.data);
     if (decoded.state === 'invalid') reason = decoded.reason;
     else if (decoded.answer.invokeId !== invokeId) reason = `invoke id ${decoded.answer.invokeId}, not ours`;
-    else if (decoded.answer.kind === 'value' && decoded.answer.propertyId !== deviceProperties[property]) reason = `property ${decoded.answer.propertyId} in answer`;
+    else if (decoded.answer.kind === 'value' && decoded.answer.propertyId !== deviceProperties[property])
+      reason = `property ${decoded.answer.propertyId} in answer`;
     else return { answer: decoded.answer };
   }
   if (exchange.replies.length > 0) return { status: 'protocol-error', error: reason ?? 'no BACnet answer' };

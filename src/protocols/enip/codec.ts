@@ -27,7 +27,10 @@ export interface EnipIdentity {
   state?: number;
 }
 
-export type DecodedReply = { state: 'incomplete' } | { state: 'invalid'; reason: string } | { state: 'complete'; identity: EnipIdentity; senderContext: Buffer };
+export type DecodedReply =
+  | { state: 'incomplete' }
+  | { state: 'invalid'; reason: string }
+  | { state: 'complete'; identity: EnipIdentity; senderContext: Buffer };
 
 /**
  * A ListIdentity request: the 24-byte encapsulation header alone, session 0, our sender context.

@@ -2,15 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Target } from '../../core/records.ts';
 import type { Connection } from '../../scope/connection.ts';
 import { endedBefore, grabOver, type GrabContext, type GrabOutcome } from '../grab.ts';
-import {
-  decodeFrame,
-  deviceIdObjects,
-  encodeReadDeviceId,
-  type ModbusAnswer,
-  offersRegular,
-  type ReadDeviceIdCode,
-  readDeviceIdCodes,
-} from './codec.ts';
+import { decodeFrame, deviceIdObjects, encodeReadDeviceId, type ModbusAnswer, offersRegular, type ReadDeviceIdCode, readDeviceIdCodes } from './codec.ts';
 
 /**
  * What a Modbus grab records. `identification` says how the device answered Read Device
@@ -66,12 +58,13 @@ const fieldOfObject = new Map<number, keyof ModbusResult>([
 export function grabModbus(ctx: GrabContext, target: Target): Promise<GrabOutcome<ModbusResult>> {
   return grabOver(ctx, target, async (conn) => {
     const session = { conn, requests: 0 };
-    let outcome: GrabOutcome<ModbusResult> | undefined;
-    for (const unitId of surveyUnitIds) {
-      outcome = await readCategory(session, unitId, readDeviceIdCodes.basic, {});
+    let outcome = await readCategory(session, surveyUnitIds[0], readDeviceIdCodes.basic, {});
+    // Only an exception moves on to the next unit id: silence or garbage would be the same there.
+    for (const unitId of surveyUnitIds.slice(1)) {
       if (outcome.status !== 'success' || outcome.result.identification === 'answered') break;
+      outcome = await readCategory(session, unitId, readDeviceIdCodes.basic, {});
     }
-    if (!outcome || outcome.status !== 'success' || outcome.result.identification !== 'answered') return outcome ?? { status: 'unknown-error', result: {} };
+    if (outcome.status !== 'success' || outcome.result.identification !== 'answered') return outcome;
     if (!offersRegular(outcome.result.conformityLevel ?? 0)) return outcome;
     const regular = await readCategory(session, outcome.result.unitId ?? 0, readDeviceIdCodes.regular, outcome.result);
     // The basic objects stand even if the regular ones fail: the identity was read.
