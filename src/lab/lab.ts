@@ -19,9 +19,7 @@ import { createMqttBroker } from './services/mqtt-broker.ts';
 import { upnpDeviceSite } from './services/upnp-device.ts';
 import { serveRtspCamera } from './services/rtsp-server.ts';
 import { serveHostile } from './services/hostile.ts';
-import { enipPersonaOf, modbusPersonaOf } from './critical/ics-a.ts';
-import { serveEnipDevice } from './services/enip-device.ts';
-import { serveModbusDevice } from './services/modbus-device.ts';
+import { icsAConnectionHandler } from './critical/ics-a-serve.ts';
 import { createLabHttpServer, type LabHttpServer } from './services/http-server.ts';
 import { labHostKey, serveSsh } from './services/ssh-server.ts';
 import { serveTelnet } from './services/telnet-server.ts';
@@ -191,6 +189,8 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
     const seed = hashText(`${device.ip}:${service.port}`);
     return (socket) => serveHostile(socket, behaviour, service, seed);
   }
+  // Critical devices have personas of their own, not a vendor profile's.
+  if (service.protocol === 'modbus' || service.protocol === 'enip') return icsAConnectionHandler(device, service.protocol);
   const personas = personasOf(device);
   const missing = (what: string) => new Error(`${device.identity?.vendor ?? device.ip} has no ${what}`);
   switch (service.protocol) {
@@ -271,18 +271,6 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
         socket.once('close', () => runtime.stats.add('commandsAfterLogin', adb.stats().opens - opensBefore));
         adb.accept(socket);
       };
-    }
-    case 'modbus': {
-      const persona = modbusPersonaOf(device);
-      if (!persona) throw missing('Modbus persona');
-      const counters = { identificationRequests: 0, otherFunctions: 0 };
-      return (socket) => serveModbusDevice(socket, persona, counters);
-    }
-    case 'enip': {
-      const persona = enipPersonaOf(device);
-      if (!persona) throw missing('EtherNet/IP persona');
-      const counters = { listIdentity: 0, otherCommands: 0 };
-      return (socket) => serveEnipDevice(socket, persona, counters);
     }
     case 'rtsp': {
       const family = vendorProfile(device.identity?.vendor ?? '').rtsp?.persona;
