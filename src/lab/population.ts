@@ -55,7 +55,7 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
   const hostileByIndex = chooseHostileDevices(resolved, random.fork('hostile'));
   // Payload devices come with the hostile ones: both exist to test how surveys and pages cope with malice.
   const payloadByIndex = resolved.hostile ? choosePayloadSlots(resolved.deviceCount, new Set(hostileByIndex.keys())) : new Map();
-  const criticalByIndex = chooseIcsASlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys()]));
+  const criticalByIndex = chooseIcsASlots(resolved.deviceCount, slotsOfAHostileLab(resolved, random));
   const entries = labDictionary(dictionary);
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   return addresses.map((ip, index) => {
@@ -70,6 +70,17 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
     const reached = extendReach(device, { random: random.fork(`reach:${index}`), entries, knownPasswords });
     return extendUdpReach(reached, random.fork(`udp:${index}`));
   });
+}
+
+/**
+ * The slots hostile and payload devices take when the lab has them. Critical devices avoid these
+ * whether or not this lab has them, so they sit in the same slots either way and every other
+ * slot holds the same device in both (none where a lab is too small to spare them).
+ */
+function slotsOfAHostileLab(options: LabOptions, random: Random): Set<number> {
+  if (options.deviceCount < 20) return new Set();
+  const hostile = chooseHostileDevices({ ...options, hostile: true }, random.fork('hostile'));
+  return new Set([...hostile.keys(), ...choosePayloadSlots(options.deviceCount, new Set(hostile.keys())).keys()]);
 }
 
 /** `deviceCount` distinct addresses scattered over the network (seeded), ascending. */
