@@ -27,8 +27,8 @@ export type ModbusResult = {
 };
 
 /**
- * Unit ids asked, in order. 0 is what TCP-native devices answer as "this device" and what
- * ZGrab2 (hence Censys) sends; a serial gateway may route 0 nowhere (an exception) and answer
+ * Unit ids asked, in order. 0 is what TCP-native devices answer as "this device" and ZGrab2's
+ * default for the same request; a serial gateway may route 0 nowhere (an exception) and answer
  * for itself on 255, the value the Modbus/TCP guide names for a server addressed by IP. Walking
  * 1–247 as nmap's modbus-discover can would reach devices behind gateways one by one: far more
  * requests per address than an identity needs.
