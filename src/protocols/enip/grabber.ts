@@ -27,14 +27,13 @@ export type EnipResult = {
  */
 export function grabEnip(ctx: GrabContext, target: Target): Promise<GrabOutcome<EnipResult>> {
   return grabOver(ctx, target, async (conn) => {
-    const senderContext = randomBytes(8);
-    await conn.write(encodeListIdentity(senderContext));
+    await conn.write(encodeListIdentity(randomBytes(8)));
     const read = await conn.readUntil((bytes) => decodeListIdentity(bytes).state !== 'incomplete');
     const decoded = decodeListIdentity(read.data);
     if (decoded.state === 'invalid') return { status: 'protocol-error', result: {}, error: decoded.reason };
     if (decoded.state === 'incomplete') return endedBefore(read, 'a ListIdentity reply');
-    // Devices echo the sender context; one that does not is answering someone else's request (or none).
-    if (!decoded.senderContext.equals(senderContext)) return { status: 'protocol-error', result: {}, error: 'sender context not echoed' };
+    // The sender context is not checked: on a connection of our own the reply can only be to our
+    // request, and devices that zero the context instead of echoing it would be lost for nothing.
     const { identity } = decoded;
     const vendorName = enipVendorNames.get(identity.vendorId);
     const deviceTypeName = cipDeviceTypeNames.get(identity.deviceType);
