@@ -26,7 +26,7 @@ test('the default lab holds the three devices, in the same slots with or without
     [
       ['TX-340', ['modbus', 'enip'], undefined],
       ['PM-720', ['modbus'], undefined],
-      ['BMC-1200', [], ['bacnet']],
+      ['BMC-1200', ['modbus'], ['bacnet']],
     ],
   );
   assert.ok(critical.every((device) => device.weaknesses.length === 0 && device.vulnerabilities.length === 0));
@@ -44,7 +44,7 @@ test('each device has the personas of its protocols, and only those', () => {
   assert.equal(enipPersonaOf(plc)?.productName, 'TX-340');
   assert.equal(bacnetPersonaOf(plc), undefined);
   const controller = icsADevice('building-controller', '127.150.9.2');
-  assert.equal(modbusPersonaOf(controller), undefined);
+  assert.equal(enipPersonaOf(controller), undefined);
   const persona = bacnetPersonaOf(controller);
   assert.ok(persona && persona.instance > 0 && persona.instance < 4194303);
   assert.equal(persona.properties.get(121), 'Brightmoor Controls');

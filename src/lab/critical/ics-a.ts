@@ -57,8 +57,10 @@ const plans: Readonly<Record<IcsADeviceKind, IcsAPlan>> = {
   'building-controller': {
     identity: { vendor: 'Brightmoor Controls', model: 'BMC-1200', deviceType: 'critical', firmwareVersion: '5.2.1', releaseYear: 2018 },
     hostname: 'bmc1200-ahu3',
-    services: [],
+    // Its Modbus/TCP side serves the meters and drives it integrates: every lab device has a TCP service.
+    services: [{ port: 502, protocol: 'modbus' }],
     udpServices: [{ port: 47808, protocol: 'bacnet' }],
+    modbus: { vendorName: 'Brightmoor Controls', productCode: 'BMC-1200', revision: '5.2.1', behaviour: 'normal' },
     bacnet: {
       acceptsWildcard: true,
       properties: new Map([
