@@ -22,7 +22,17 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
   const real = surveyRuleFiles({ labRules: false });
   assert.deepEqual(
     real.map((file) => basename(file)),
-    ['cameras.yaml', 'common.yaml', 'components.yaml', 'discovery.yaml', 'iot.yaml', 'nas.yaml', 'printers.yaml', 'routers.yaml'],
+    [
+      'cameras.yaml',
+      'common.yaml',
+      'components.yaml',
+      'critical-modbus-enip-bacnet.yaml',
+      'discovery.yaml',
+      'iot.yaml',
+      'nas.yaml',
+      'printers.yaml',
+      'routers.yaml',
+    ],
   );
   assert.ok(real.every((file) => file.includes('/identify/rules/')));
   const lab = surveyRuleFiles({ labRules: true });
