@@ -172,6 +172,19 @@ const benchmarks: ExpectedBenchmark[] = [
     timeoutMs: 120_000,
   },
   {
+    name: 'lightweight',
+    figures: [
+      line(`lightweight scanning, simulated: .* = [\\d,]+ probes per full sweep; .*`),
+      line(` *5 % +(?:${number} +)+${number} +5 %`),
+      line(` *20 % +(?:${number} +)+${number} +20 %`),
+      line(`100 % +(?:1\\.000 +)+1\\.000 +100 %`),
+      line(`missed at 20 %: \\d+ findings — new-device-known-prefix \\d+, .*`),
+      line(`probes at 20 % by source: exploration ${number} %, .*`),
+    ],
+    targets: [{ name: 'recall_at_20pct_probes' }],
+    timeoutMs: 60_000,
+  },
+  {
     name: 'scale',
     figures: [
       // One row per worker count: workers, seconds, targets/s, ratio, connections/s per worker, CPU, shards, findings.

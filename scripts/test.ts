@@ -50,6 +50,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     why: 'a real NTP server (mode 6, no mode 7) for the NTP grabber, run in a namespace without the right to set the clock',
   },
   {
+    name: 'python3-pymodbus',
+    present: () => existsSync('/usr/lib/python3/dist-packages/pymodbus'),
+    why: 'a real Modbus/TCP server (pymodbus, answering Read Device Identification) for the Modbus grabber',
+  },
+  {
     name: 'postgresql',
     // Debian keeps the server programs in /usr/lib/postgresql/<major>/bin, off the PATH.
     present: postgresServerInstalled,

@@ -26,6 +26,7 @@ test('a real survey loads only the shipped real-world rules; a survey of the lab
       'cameras.yaml',
       'common.yaml',
       'components.yaml',
+      'critical-modbus-enip-bacnet.yaml',
       'critical.yaml',
       'discovery.yaml',
       'industrial-s7-iec104-fox.yaml',

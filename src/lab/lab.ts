@@ -20,6 +20,7 @@ import { createMqttBroker } from './services/mqtt-broker.ts';
 import { upnpDeviceSite } from './services/upnp-device.ts';
 import { serveRtspCamera } from './services/rtsp-server.ts';
 import { serveHostile } from './services/hostile.ts';
+import { icsAConnectionHandler } from './critical/ics-a-serve.ts';
 import { createLabHttpServer, type LabHttpServer } from './services/http-server.ts';
 import { labHostKey, serveSsh } from './services/ssh-server.ts';
 import { serveTelnet } from './services/telnet-server.ts';
@@ -189,7 +190,8 @@ function connectionHandler(device: LabDevice, service: LabService, runtime: LabR
     const seed = hashText(`${device.ip}:${service.port}`);
     return (socket) => serveHostile(socket, behaviour, service, seed);
   }
-  // Critical devices of S7, IEC 104 and Fox have no vendor persona: their file serves them.
+  // Critical devices have personas of their own, not a vendor profile's: their files serve them.
+  if (service.protocol === 'modbus' || service.protocol === 'enip') return icsAConnectionHandler(device, service.protocol);
   const critical = icsBHandler(device, service, runtime.stats);
   if (critical) return critical;
   const personas = personasOf(device);

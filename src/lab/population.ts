@@ -9,6 +9,7 @@ import { formatIPv4 } from '../scope/ipv4.ts';
 import { chooseWeakEntry, labDictionary, strongCredential, weakCredential } from './credentials.ts';
 import { chooseIcsBSlots, icsBDevice } from './critical/ics-b.ts';
 import { choosePayloadSlots, payloadDevice } from './payload-devices.ts';
+import { chooseIcsASlots, icsADevice } from './critical/ics-a.ts';
 import { chooseWebMonitorSlots, webMonitorDevice } from './critical/web-monitors.ts';
 import {
   hostilePerBehaviour,
@@ -56,24 +57,40 @@ export function generatePopulation(options: LabOptions, dictionary: readonly Dic
   const hostileByIndex = chooseHostileDevices(resolved, random.fork('hostile'));
   // Payload devices come with the hostile ones: both exist to test how surveys and pages cope with malice.
   const payloadByIndex = resolved.hostile ? choosePayloadSlots(resolved.deviceCount, new Set(hostileByIndex.keys())) : new Map();
-  const criticalByIndex = chooseIcsBSlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys()]));
-  const monitorByIndex = chooseWebMonitorSlots(resolved.deviceCount, new Set([...hostileByIndex.keys(), ...payloadByIndex.keys(), ...criticalByIndex.keys()]));
+  // Critical devices take the same slots with or without hostile ones (see slotsOfAHostileLab).
+  const hostileLabSlots = slotsOfAHostileLab(resolved, random);
+  const icsAByIndex = chooseIcsASlots(resolved.deviceCount, hostileLabSlots);
+  const icsBByIndex = chooseIcsBSlots(resolved.deviceCount, new Set([...hostileLabSlots, ...icsAByIndex.keys()]));
+  const monitorByIndex = chooseWebMonitorSlots(resolved.deviceCount, new Set([...hostileLabSlots, ...icsAByIndex.keys(), ...icsBByIndex.keys()]));
   const entries = labDictionary(dictionary);
   const knownPasswords = new Set(dictionary.map((entry) => entry.password));
   return addresses.map((ip, index) => {
     const behaviour = hostileByIndex.get(index);
     if (behaviour) return extendUdpReach(hostileDevice(ip, behaviour), random.fork(`udp:${index}`));
-    const criticalKind = criticalByIndex.get(index);
-    if (criticalKind) return icsBDevice(criticalKind, ip);
+    const icsBKind = icsBByIndex.get(index);
+    if (icsBKind) return icsBDevice(icsBKind, ip);
     const payloadKind = payloadByIndex.get(index);
     // A fork of its own: every other device draws exactly what it drew before payload devices existed.
     if (payloadKind) return payloadDevice(payloadKind, ip, { random: random.fork(`payload:${index}`), entries, knownPasswords });
+    const icsAKind = icsAByIndex.get(index);
+    if (icsAKind) return icsADevice(icsAKind, ip);
     const monitorKind = monitorByIndex.get(index);
     if (monitorKind) return webMonitorDevice(monitorKind, ip, { random: random.fork(`monitor:${index}`), entries, knownPasswords });
     const device = simulatedDevice(ip, random.fork(index), entries, knownPasswords);
     const reached = extendReach(device, { random: random.fork(`reach:${index}`), entries, knownPasswords });
     return extendUdpReach(reached, random.fork(`udp:${index}`));
   });
+}
+
+/**
+ * The slots hostile and payload devices take when the lab has them. Critical devices avoid these
+ * whether or not this lab has them, so they sit in the same slots either way and every other
+ * slot holds the same device in both (none where a lab is too small to spare them).
+ */
+function slotsOfAHostileLab(options: LabOptions, random: Random): Set<number> {
+  if (options.deviceCount < 20) return new Set();
+  const hostile = chooseHostileDevices({ ...options, hostile: true }, random.fork('hostile'));
+  return new Set([...hostile.keys(), ...choosePayloadSlots(options.deviceCount, new Set(hostile.keys())).keys()]);
 }
 
 /** `deviceCount` distinct addresses scattered over the network (seeded), ascending. */

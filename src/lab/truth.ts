@@ -58,7 +58,9 @@ function truthDevice(device: LabDevice): TruthDevice {
 export function udpTruth(service: LabUdpService): TruthUdpService {
   const answers =
     service.hostile === undefined &&
-    (service.protocol === 'dns' ? service.openResolver === true : service.protocol === 'snmp' ? service.community === 'public' : true);
+    (service.protocol === 'dns' ? service.openResolver === true : service.protocol === 'snmp' ? service.community === 'public' : true) &&
+    // A survey reads BACnet for identity only and measures no reflection of it.
+    service.protocol !== 'bacnet';
   return {
     port: service.port,
     protocol: service.protocol,

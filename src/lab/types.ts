@@ -6,12 +6,29 @@ import type { CriticalSector, DeviceType } from '../core/records.ts';
 import type { CertificateSubject } from './certificate.ts';
 
 /** Every protocol a lab service may speak; the names are the survey's protocol names. */
-export const labProtocols = ['telnet', 'http', 'https', 'ssh', 'ftp', 'mqtt', 'mqtts', 'rtsp', 'upnp', 'cwmp', 'adb', 's7', 'iec104', 'fox'] as const;
+export const labProtocols = [
+  'telnet',
+  'http',
+  'https',
+  'ssh',
+  'ftp',
+  'mqtt',
+  'mqtts',
+  'rtsp',
+  'upnp',
+  'cwmp',
+  'adb',
+  'modbus',
+  'enip',
+  's7',
+  'iec104',
+  'fox',
+] as const;
 export type LabProtocol = (typeof labProtocols)[number];
 export type LabAuth = 'none' | 'login' | 'basic' | 'digest' | 'form';
 
 /** The UDP protocols a lab device may answer; the names are the survey's protocol names. */
-export const labUdpProtocols = ['ssdp', 'snmp', 'ntp', 'dns', 'memcached'] as const;
+export const labUdpProtocols = ['ssdp', 'snmp', 'ntp', 'dns', 'memcached', 'bacnet'] as const;
 export type LabUdpProtocol = (typeof labUdpProtocols)[number];
 
 /** How a hostile device answers UDP: never as a reflector a survey may count. */

@@ -34,7 +34,7 @@ test('default and other ports map to the agreed protocols', () => {
 test('the default survey ports are the protocols’ default ports, nothing else', () => {
   assert.deepEqual(
     shippedProtocols.defaultSurveyPorts,
-    [21, 22, 23, 80, 102, 443, 554, 1883, 1911, 2323, 2404, 4911, 5000, 5555, 7547, 8080, 8443, 8883, 49152],
+    [21, 22, 23, 80, 102, 443, 502, 554, 1883, 1911, 2323, 2404, 4911, 5000, 5555, 7547, 8080, 8443, 8883, 44818, 49152],
   );
   assert.deepEqual(
     [...shippedProtocols.fieldTables.keys()],
@@ -59,6 +59,9 @@ test('the default survey ports are the protocols’ default ports, nothing else'
       'memcached',
       'ntp',
       'ubiquiti',
+      'modbus',
+      'enip',
+      'bacnet',
       's7',
       'iec104',
       'fox',

@@ -7,13 +7,16 @@
  */
 import { OpenNoticeError } from '../core/errors.ts';
 import adb from './adb/index.ts';
+import bacnet from './bacnet/index.ts';
 import coap from './coap/index.ts';
 import cwmp from './cwmp/index.ts';
 import dns from './dns/index.ts';
+import enip from './enip/index.ts';
 import ftp from './ftp/index.ts';
 import { http, https } from './http/index.ts';
 import mdns from './mdns/index.ts';
 import memcached from './memcached/index.ts';
+import modbus from './modbus/index.ts';
 import { fox, foxs } from './fox/index.ts';
 import iec104 from './iec104/index.ts';
 import { mqtt, mqtts } from './mqtt/index.ts';
@@ -109,6 +112,9 @@ export const shippedProtocols: ProtocolRegistry = createProtocolRegistry([
   memcached,
   ntp,
   ubiquiti,
+  modbus,
+  enip,
+  bacnet,
   s7,
   iec104,
   fox,

@@ -5,6 +5,7 @@
  * filters, because a file may name anything.
  */
 import type { OpenPort, Target } from '../core/records.ts';
+import { OpenNoticeError } from '../core/errors.ts';
 import { connectScan } from '../discover/connect.ts';
 import type { Dialer } from '../scope/dialer.ts';
 import { countTargets, permutedTargets } from '../scope/targets.ts';
@@ -28,6 +29,8 @@ export interface DiscoveryHooks {
   onRefused?: (target: Target) => void;
   /** Called as targets are probed: done so far of total (total 0 when unknown). */
   onProbed?: (done: number, total: number, openPorts: number) => void;
+  /** The probe planner's targets, required when the settings' discovery is 'planned': dialed in this order instead of the sweep. */
+  planned?: readonly Target[];
 }
 
 /**
@@ -62,10 +65,12 @@ export async function discoverOpenPorts(settings: SurveySettings, dialer: Dialer
   }
 
   const order = { addresses: settings.addresses.addresses, ports: settings.ports, seed: settings.seed };
-  const total = countTargets(order);
+  if (settings.discovery.kind === 'planned' && !hooks.planned) throw new OpenNoticeError('INTERNAL', 'a planned survey was started without its planned probes');
+  const targets = settings.discovery.kind === 'planned' ? plannedInScope(settings, hooks.planned!) : permutedTargets(order);
+  const total = settings.discovery.kind === 'planned' ? hooks.planned!.length : countTargets(order);
   await connectScan({
     dialer,
-    targets: permutedTargets(order),
+    targets,
     concurrency: settings.discoveryConcurrency,
     connectTimeoutMs: settings.limits.connectTimeoutMs,
     signal: hooks.signal,
@@ -79,7 +84,17 @@ export async function discoverOpenPorts(settings: SurveySettings, dialer: Dialer
   return discovery;
 }
 
-/** How many targets the connect scan of these settings probes (0 when open ports are given). */
-export function discoveryTotal(settings: SurveySettings): number {
+/**
+ * How many targets the connect scan of these settings probes (0 when open ports are given; the
+ * plan's length when planned).
+ */
+export function discoveryTotal(settings: SurveySettings, planned?: readonly Target[]): number {
+  if (settings.discovery.kind === 'planned') return planned?.length ?? 0;
   return settings.discovery.kind === 'given' ? 0 : countTargets({ addresses: settings.addresses.addresses, ports: settings.ports, seed: settings.seed });
+}
+
+/** Planned targets on the survey's ports inside its scope: the plan narrows the sweep, it never widens it. */
+function* plannedInScope(settings: SurveySettings, planned: readonly Target[]): Generator<Target> {
+  const ports = new Set(settings.ports);
+  for (const target of planned) if (ports.has(target.port) && settings.scope.allows(target.ip)) yield target;
 }

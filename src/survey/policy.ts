@@ -29,6 +29,7 @@ import { assertUdpPortsApproved, defaultUdpRetries, resolverCheckNameOf, resolve
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
+import type { ProbeBudget } from './probe-planner/plan.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from './request.ts';
 
 /** The range each limit must lie in, whoever sets it (the CLI quotes these in its errors too). */
@@ -73,6 +74,15 @@ export interface GivenOpenPorts {
   importStats?: () => ImportStats;
 }
 
+/** The connect scan over the probe planner's choice of the sweep (survey/probe-planner/survey-probes.ts plans it before the run starts). */
+export interface PlannedProbes {
+  kind: 'planned';
+  budget: ProbeBudget;
+  explorationShare?: number;
+  /** True when `addresses` came from a hit list: the plan then keeps to its addresses, never their /24 neighbours. */
+  fromHitList: boolean;
+}
+
 /** What the survey will do: the request with the plan's authority, the opt-outs and the defaults applied. */
 export interface SurveySettings {
   scope: Scope;
@@ -105,7 +115,7 @@ export interface SurveySettings {
   hostConcurrency: number;
   /** How long to wait for greetings and replies, and how many probes, when finding a service's protocol. */
   detection: DetectionLimits;
-  discovery: { kind: 'connect-scan' } | GivenOpenPorts;
+  discovery: { kind: 'connect-scan' } | GivenOpenPorts | PlannedProbes;
   /** Present when the credentials check runs. */
   credentials?: { dictionary: readonly DictionaryEntry[]; maxAttemptsPerService: number; maxAttemptsPerHost: number; timing: LoginTiming };
   firmware: boolean;
@@ -140,6 +150,11 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   const checks = checkedChecks(given.checks ?? [], plan);
   const limits = checkedLimits(given.limits ?? {});
   const discovery = given.discovery ?? { kind: 'connect-scan' };
+  if (discovery.kind === 'planned-probes' && resumeRunId !== undefined) {
+    // The plan depends on what the store knew when the round began, which the interrupted run has changed.
+    throw new OpenNoticeError('USAGE', 'a planned round (--plan-probes) cannot be resumed or sharded: start a new planned round instead');
+  }
+  const sweeps = discovery.kind === 'connect-scan' || discovery.kind === 'planned-probes';
 
   let scopeCidrs = [...(given.targets ?? [])];
   let excludeCidrs = [...(given.exclude ?? [])];
@@ -154,7 +169,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     const portsOutside = plan.ports ? (given.ports ?? []).filter((port) => !plan.ports!.includes(port)) : [];
     if (portsOutside.length > 0) throw planError(plan, `--ports ${portsOutside.join(',')} not in the plan's ports (${plan.ports!.join(',')})`);
   }
-  if (scopeCidrs.length === 0 && discovery.kind === 'connect-scan') {
+  if (scopeCidrs.length === 0 && sweeps) {
     throw new OpenNoticeError('USAGE', 'nothing to survey: give --target CIDR, --targets FILE, --plan FILE or --input FILE');
   }
   // The plan question comes first: "you need a plan" helps more than "that range is reserved".
@@ -172,12 +187,11 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
   const scope = buildScope({ allow: requestedCidrs, exclude: excludeCidrs, optOuts: optOutRanges, allowReserved: context.allowReserved });
   const hitListFile = given.hitList ?? plan?.hitList;
   const hitList = hitListFile === undefined ? undefined : readHitList(hitListFile);
-  const addresses =
-    discovery.kind !== 'connect-scan'
-      ? { addresses: textAddressList([]), leftOut: 0 }
-      : request.shard
-        ? shardAddresses(requestedCidrs, excludeCidrs, hitList, request.shard, Number(given.seed ?? defaults.seed), context)
-        : surveyAddresses(scope, hitList);
+  const addresses = !sweeps
+    ? { addresses: textAddressList([]), leftOut: 0 }
+    : request.shard
+      ? shardAddresses(requestedCidrs, excludeCidrs, hitList, request.shard, Number(given.seed ?? defaults.seed), context)
+      : surveyAddresses(scope, hitList);
 
   const cap = (requested: number | undefined, fallback: number, planLimit?: number) => Math.min(requested ?? fallback, planLimit ?? Infinity);
   const speed = scope.loopbackOnly ? defaults.loopback : defaults.network;
@@ -216,7 +230,7 @@ export async function resolveSurvey(request: SurveyRequest, context: PolicyConte
     },
     discoveryConcurrency: rate.maxConcurrent,
     hostConcurrency: Math.max(1, Math.floor(rate.maxConcurrent / rate.perHostConcurrent)),
-    discovery: openPortsOf(discovery),
+    discovery: discovery.kind === 'planned-probes' ? plannedProbesOf(discovery, hitList !== undefined) : openPortsOf(discovery),
     credentials: checks.includes('credentials')
       ? {
           dictionary: loadDictionary(dictionaryFile),
@@ -318,7 +332,16 @@ function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan
   return plan?.ports && plan.ports.length > 0 ? [...plan.ports] : defaultPortsFor(protocols.defaultSurveyPorts);
 }
 
-function openPortsOf(discovery: NonNullable<SurveyRequest['discovery']>): SurveySettings['discovery'] {
+function plannedProbesOf(discovery: { budget: ProbeBudget; explorationShare?: number }, fromHitList: boolean): PlannedProbes {
+  return {
+    kind: 'planned',
+    budget: discovery.budget,
+    ...(discovery.explorationShare === undefined ? {} : { explorationShare: discovery.explorationShare }),
+    fromHitList,
+  };
+}
+
+function openPortsOf(discovery: Exclude<NonNullable<SurveyRequest['discovery']>, { kind: 'planned-probes' }>): SurveySettings['discovery'] {
   if (discovery.kind === 'connect-scan') return discovery;
   if (discovery.kind === 'open-ports') return { kind: 'given', openPorts: discovery.openPorts };
   const imported = readOpenPorts(discovery.file, {

@@ -8,6 +8,7 @@
  */
 import type { OpenPort } from '../core/records.ts';
 import type { InputFormatName } from '../discover/import.ts';
+import type { ProbeBudget } from './probe-planner/plan.ts';
 
 /** The checks a request may ask for; discovery and identification always run. */
 export const requestableChecks = ['credentials', 'firmware'] as const;
@@ -46,7 +47,13 @@ export type DiscoverySource =
   /** A ZMap or masscan output file. */
   | { kind: 'file'; file: string; format?: InputFormatName; port?: number; transport?: 'tcp' | 'udp'; skipInvalid?: boolean }
   /** Known open ports (a re-survey of notified findings); a refused connection then closes their findings. */
-  | { kind: 'open-ports'; openPorts: readonly OpenPort[] };
+  | { kind: 'open-ports'; openPorts: readonly OpenPort[] }
+  /**
+   * The connect scan over a planned part of the sweep: the probe planner (survey/probe-planner/)
+   * picks, from what the store knows, the (address, port) pairs likeliest to show findings,
+   * within a budget (a share of the full sweep, or a count). Scope, opt-outs and plan still rule.
+   */
+  | { kind: 'planned-probes'; budget: ProbeBudget; explorationShare?: number };
 
 export interface SurveyRequest {
   /** CIDRs to survey; empty or absent means the plan's ranges (or, with a file of open ports, whatever it names inside the scope). */

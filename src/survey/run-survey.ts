@@ -8,7 +8,7 @@
  * inside one stored run (runs/lifecycle.ts: start or resume, progress, interrupt, finish).
  * A re-run updates what exists and closes what was fixed.
  */
-import type { OpenPort, ServiceObservation } from '../core/records.ts';
+import type { OpenPort, ServiceObservation, Target } from '../core/records.ts';
 import { runPool } from '../core/pool.ts';
 import type { GrabContext } from '../protocols/grab.ts';
 import { shippedProtocols, type ProtocolRegistry } from '../protocols/registry.ts';
@@ -28,6 +28,8 @@ import { loadFirmwareAssessor } from './firmware-assessor.ts';
 import { surveyHost, type HostSurveyDeps, type Identify } from './host-survey.ts';
 import { createSurveyWriter, type SurveyWriter } from './persist.ts';
 import { resolveSurvey, type SurveySettings } from './policy.ts';
+import type { ProbePlan } from './probe-planner/plan.ts';
+import { planSurveyProbes } from './probe-planner/survey-probes.ts';
 import { createLoginTally } from './login-summary.ts';
 import type { SurveyProgress, SurveySummary } from './progress.ts';
 import type { SurveyRequest } from './request.ts';
@@ -54,6 +56,8 @@ export interface SurveyDeps {
   onProgress?: (progress: SurveyProgress) => void;
   /** Told once the policy has decided (e.g. how many opt-outs it excluded), before any packet. */
   onSettings?: (settings: SurveySettings) => void;
+  /** Told a planned round's probe plan (`--plan-probes`) before the run starts: how many probes, from which source. */
+  onProbePlan?: (plan: ProbePlan) => void;
   /** Told the stored run's id once it is started (or resumed), before any packet: the logs name it. */
   onRun?: (runId: number) => void;
   /** Where the survey's counts go for monitoring (src/metrics/survey.ts); none by default. */
@@ -75,6 +79,9 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
   const identify = deps.identification(settings.scope, request.rules ?? []);
   // A shard leaves firmware to its coordinator (priority counts the whole run's installed base).
   const firmware = settings.firmware && !settings.shard ? (deps.firmware ?? (await loadFirmwareAssessor(deps.store))) : undefined;
+  // Planned before the run exists: the round being planned must not count among the rounds learned from.
+  const planned = settings.discovery.kind === 'planned' ? await planSurveyProbes(deps.store, settings, protocols) : undefined;
+  if (planned) deps.onProbePlan?.(planned);
   const state = createSurveyState();
   const { runId, status } = await executeRun(
     {
@@ -86,7 +93,7 @@ export async function runSurvey(request: SurveyRequest, deps: SurveyDeps): Promi
       now: deps.now,
       counts: () => runCounts(state),
     },
-    (run) => surveyStages(settings, { deps, protocols, identify, firmware, run, state }),
+    (run) => surveyStages(settings, { deps, protocols, identify, firmware, run, state, planned: planned?.probes }),
   );
   return summaryOf(runId, status, state);
 }
@@ -113,6 +120,8 @@ interface StageContext {
   firmware?: FirmwareAssessor;
   run: RunContext;
   state: SurveyState;
+  /** A planned round's probes (discovery 'planned'). */
+  planned?: readonly Target[];
 }
 
 /** What the stages share: the dialer's context, the batch writer, and what the store knew before. */
@@ -195,14 +204,15 @@ async function prepareStages(settings: SurveySettings, { deps, protocols, run, s
 }
 
 /** 1. Which ports are open, by host; ports found closed close the open findings on them. */
-async function discoverStage(settings: SurveySettings, { deps, run, state }: StageContext, tools: StageTools): Promise<Discovery> {
+async function discoverStage(settings: SurveySettings, { deps, run, state, planned }: StageContext, tools: StageTools): Promise<Discovery> {
   const progress = state.progress;
-  progress.total = discoveryTotal(settings);
+  progress.total = discoveryTotal(settings, planned);
   const closedPorts: CoveredCheck[] = [];
   let counted = 0;
   const discovery = await discoverOpenPorts(settings, tools.dialer, {
     signal: run.signal,
     skipHosts: tools.alreadyDone,
+    ...(planned ? { planned } : {}),
     onRefused: (target) => closedPorts.push(...tools.coveredAt(target.ip, target.port, 'tcp')),
     onProbed: (done, _total, openPorts) => {
       progress.done = done;

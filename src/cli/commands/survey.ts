@@ -11,6 +11,8 @@ import type { SurveySettings } from '../../survey/policy.ts';
 import { distributedOptionSpecs, runDistributedSurvey } from '../distributed-survey.ts';
 import { createSurveyMetrics } from '../../metrics/survey.ts';
 import { observabilityOptions, openObservability } from '../observability.ts';
+import { planProbesOptionSpecs, withPlannedProbes } from '../plan-probes-option.ts';
+import { probeSources } from '../../survey/probe-planner/plan.ts';
 
 export default defineCommand({
   name: 'survey',
@@ -27,15 +29,18 @@ Open ports can come from ZMap or masscan instead of the built-in connect scan:
   opennotice survey --plan plan.yaml --input zmap-23.csv --check credentials
 More fingerprint rules — your own YAML, Recog's XML databases — load beside the shipped ones:
   opennotice survey --plan plan.yaml --rules /srv/recog/xml   (or rules: in a --config file)
+A lightweight round dials only what the probe planner picks from earlier rounds (known
+services, co-occurring ports, /24 neighbours, popular ports, a little random exploration):
+  opennotice survey --plan plan.yaml --plan-probes 20% --check credentials   (docs/lightweight-scanning.md)
 Interrupted (Ctrl-C, a crash): hosts already saved are kept; continue with --resume RUN.
 Watched by Prometheus while it runs (targets, connections, grabs, findings), with JSON logs:
   opennotice survey --plan plan.yaml --metrics-listen 127.0.0.1:9464 --log-format json
 On many machines: --distributed --queue postgres://… puts the survey's shards on a job queue
 for \`opennotice worker\`s and shows their progress (docs/deployment.md).
 Exit status: 0 completed, 130 interrupted (results so far are saved), other codes per error.`,
-  options: { ...surveyOptionSpecs, ...observabilityOptions, ...distributedOptionSpecs },
+  options: { ...surveyOptionSpecs, ...planProbesOptionSpecs, ...observabilityOptions, ...distributedOptionSpecs },
   async run(values, _positionals, io) {
-    const request = surveyRequestFromOptions(values);
+    const request = withPlannedProbes(surveyRequestFromOptions(values), values);
     const db = storeLocationFromOptions(values);
     const store = await openStore(db);
     if (values.distributed || values.watch !== undefined) {
@@ -57,6 +62,15 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
         const summary = await runSurvey(request, {
           ...deps,
           ...(watch.registry ? { metrics: createSurveyMetrics(watch.registry) } : {}),
+          onProbePlan: (plan) => {
+            const sources = probeSources.filter((source) => plan.bySource[source] > 0).map((source) => `${source} ${plan.bySource[source]}`);
+            log.info(`planned ${plan.probes.length} of the full sweep's ${plan.sweep} probes (${sources.join(', ') || 'none'})`, {
+              event: 'probe-plan',
+              probes: plan.probes.length,
+              fullSweep: plan.sweep,
+              ...plan.bySource,
+            });
+          },
           onRun: (runId) => {
             log = watch!.log.child({ runId });
             // The human summary names the run at the end; a log store wants it at the start.

@@ -11,6 +11,7 @@ import { slowSenderText } from '../../../src/lab/services/hostile.ts';
 import { sshIdentification } from '../../../src/lab/services/ssh-server.ts';
 import type { LabDevice, LabService } from '../../../src/lab/types.ts';
 import { personasOf } from '../../../src/lab/personas.ts';
+import { enipPersonaOf, modbusPersonaOf } from '../../../src/lab/critical/ics-a.ts';
 import { observeIcsB } from './observe-ics-b.ts';
 import { vendorProfile } from '../../../src/lab/vendors/index.ts';
 import type { HttpReply, HttpSite } from '../../../src/lab/vendors/profile.ts';
@@ -39,6 +40,7 @@ export function observeDevice(device: LabDevice): ServiceObservation[] {
 /** @example observeService(device, device.services[0]).banner */
 export function observeService(device: LabDevice, service: LabService): GrabResult {
   if (device.role === 'hostile') return observeHostile(device, service);
+  if (service.protocol === 'modbus' || service.protocol === 'enip') return observeCritical(device, service.protocol);
   const critical = observeIcsB(device, service);
   if (critical) return critical;
   const vendor = personasOf(device);
@@ -249,4 +251,37 @@ function negotiationOf(bytes: Buffer): { do: number[]; will: number[]; dont: num
     else if (command === WONT) seen.wont.push(option);
   }
   return seen;
+}
+
+/** What the Modbus and EtherNet/IP grabs record of the lab's critical devices (src/lab/critical). */
+function observeCritical(device: LabDevice, protocol: 'modbus' | 'enip'): GrabResult {
+  switch (protocol) {
+    case 'modbus': {
+      const persona = modbusPersonaOf(device)!;
+      const regular = persona.modelName !== undefined || persona.productName !== undefined || persona.vendorUrl !== undefined;
+      return {
+        identification: 'answered',
+        unitId: persona.behaviour === 'gateway' ? 255 : 0,
+        conformityLevel: regular ? 2 : 1,
+        vendorName: persona.vendorName,
+        productCode: persona.productCode,
+        revision: persona.revision,
+        ...(persona.vendorUrl ? { vendorUrl: persona.vendorUrl } : {}),
+        ...(persona.productName ? { productName: persona.productName } : {}),
+        ...(persona.modelName ? { modelName: persona.modelName } : {}),
+      };
+    }
+    case 'enip': {
+      const persona = enipPersonaOf(device)!;
+      return {
+        vendorId: persona.vendorId,
+        deviceType: persona.deviceType,
+        productCode: persona.productCode,
+        revision: `${persona.revision[0]}.${String(persona.revision[1]).padStart(2, '0')}`,
+        serialNumber: persona.serialNumber.toString(16).padStart(8, '0'),
+        productName: persona.productName,
+        state: 3,
+      };
+    }
+  }
 }

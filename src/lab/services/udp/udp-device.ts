@@ -7,6 +7,8 @@ import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
 import { createRandom, hashText } from '../../../core/random.ts';
 import type { LabStatsRecorder } from '../../stats.ts';
 import type { HostileUdpBehaviour, LabDevice, LabUdpService } from '../../types.ts';
+import { bacnetPersonaOf } from '../../critical/ics-a.ts';
+import { bacnetResponses } from './bacnet-device.ts';
 import { dnsResponses } from './dns-responder.ts';
 import { memcachedResponses } from './memcached-responder.ts';
 import { ntpResponses } from './ntp-responder.ts';
@@ -72,6 +74,12 @@ export function responderOf(device: LabDevice, service: LabUdpService): UdpRespo
     case 'memcached': {
       const persona = { version: '1.4.25', pid: 1000 + (hashText(device.ip) % 30000), uptime: 86_400 * 12 };
       return (request) => memcachedResponses(request, persona);
+    }
+    case 'bacnet': {
+      const persona = bacnetPersonaOf(device);
+      if (!persona) throw new Error(`${identity?.vendor ?? device.ip} has no BACnet persona`);
+      const counters = { readProperty: 0, otherServices: 0 };
+      return (request) => bacnetResponses(request, persona, counters);
     }
   }
 }
