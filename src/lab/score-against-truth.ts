@@ -1,4 +1,4 @@
-import type { DeviceIdentity } from '../core/records.ts';
+import type { CriticalSector, DeviceIdentity, DeviceType } from '../core/records.ts';
 import { evaluateIdentification } from '../identify/evaluate.ts';
 import type { LabTruth } from './truth.ts';
 import { labUdpProtocols } from './types.ts';
@@ -234,5 +234,40 @@ export function scoreUdpFindings(truth: LabTruth, findings: readonly FindingKey[
       readable,
       entries((finding) => finding.kind === 'weak-credential' && finding.protocol === 'snmp'),
     ),
+  };
+}
+
+export interface CriticalDeviceScore {
+  precision: number;
+  recall: number;
+  truePositives: number;
+  falsePositives: string[];
+  falseNegatives: string[];
+  /** Of the critical devices found whose sector the truth names, those given that sector. */
+  sectorsRight: number;
+  sectorsKnown: number;
+}
+
+/**
+ * Critical devices (identified with device type `critical`) against the truth, by address,
+ * and whether each one found got the sector the truth names.
+ * @example scoreCriticalDevices(truth, await store.listDevices())
+ */
+export function scoreCriticalDevices(
+  truth: LabTruth,
+  devices: ReadonlyArray<{ ip: string; deviceType: DeviceType; sector?: CriticalSector }>,
+): CriticalDeviceScore {
+  const expected = new Map(truth.devices.filter((device) => device.identity?.deviceType === 'critical').map((device) => [device.ip, device.identity!]));
+  const actual = new Map(devices.filter((device) => device.deviceType === 'critical').map((device) => [device.ip, device]));
+  const found = [...actual.keys()].filter((ip) => expected.has(ip));
+  const withSector = found.filter((ip) => expected.get(ip)!.sector !== undefined);
+  return {
+    precision: actual.size === 0 ? (expected.size === 0 ? 1 : 0) : found.length / actual.size,
+    recall: expected.size === 0 ? 1 : found.length / expected.size,
+    truePositives: found.length,
+    falsePositives: [...actual.keys()].filter((ip) => !expected.has(ip)),
+    falseNegatives: [...expected.keys()].filter((ip) => !actual.has(ip)),
+    sectorsRight: withSector.filter((ip) => actual.get(ip)!.sector === expected.get(ip)!.sector).length,
+    sectorsKnown: withSector.length,
   };
 }

@@ -5,6 +5,8 @@ import {
   type DetectionScore,
   scoreCredentialFindings,
   scoreDetection,
+  scoreCriticalDevices,
+  type CriticalDeviceScore,
   scoreFirmwareFindings,
   scoreIdentification,
   scoreUdpFindings,
@@ -96,9 +98,18 @@ export function formatScores(
         ]
       : []),
     `  identification       precision ${percent(identification.precision)}  recall ${percent(identification.recall)}  (${identification.truePositives} devices exactly right)`,
+    formatCriticalScore(scoreCriticalDevices(truth, devices)),
     ...(firmware ? [formatFirmwareScore(truth, firmware.findings, firmware.importedCves)] : []),
     '',
   ].join('\n');
+}
+
+function formatCriticalScore(score: CriticalDeviceScore): string {
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  return (
+    `  critical devices     precision ${percent(score.precision)}  recall ${percent(score.recall)}  (${score.truePositives} found, ${score.falsePositives.length} false, ${score.falseNegatives.length} missed` +
+    `; sector right for ${score.sectorsRight} of the ${score.sectorsKnown} whose sector the lab names)`
+  );
 }
 
 function formatDetectionScore(score: DetectionScore): string {
