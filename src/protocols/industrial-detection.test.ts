@@ -15,7 +15,7 @@ import { shippedProtocols } from './registry.ts';
 const ctx = createLoopbackContext({ connectTimeoutMs: 1000, ioTimeoutMs: 1500, deadlineMs: 8000 });
 // Nine probes: with the default six, a moved service is asked HTTP, TLS, MQTT, RTSP, ADB and S7
 // before its turn comes; IEC 104 and Fox are then found on their own ports only (docs/protocols.md).
-const limits: DetectionLimits = { bannerWaitMs: 400, briefWaitMs: 150, replyWaitMs: 800, maxProbes: 12, maxBytes: 4096, maxSilentProbes: 2 };
+const limits: DetectionLimits = { bannerWaitMs: 400, briefWaitMs: 150, replyWaitMs: 800, maxProbes: 11, maxBytes: 4096, maxSilentProbes: 2 };
 const host = '127.151.4.1';
 const simulators: IcsSimulator[] = [];
 after(async () => Promise.all(simulators.map((simulator) => simulator.close())));
