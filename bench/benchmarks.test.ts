@@ -86,7 +86,7 @@ const benchmarks: ExpectedBenchmark[] = [
     figures: [
       line(`bench udp: lab of \\d+ devices on .*: \\d+ targets, \\d+ services answer the first request \\(\\d+ reflectors in the truth\\)`),
       line(
-        `opennotice UDP stage \\(sweep at up to \\d+/s, then grabs\\): ${number} s in all, ${number} s sending, \\d+ probes for \\d+ targets = ${number} probes/s; .* = ${number} reflectors/s`,
+        `opennotice UDP stage \\(sweep at up to \\d+/s with its default (one|no) sender thread, then grabs\\): ${number} s in all, ${number} s sending, \\d+ probes for \\d+ targets = ${number} probes/s; .* = ${number} reflectors/s`,
       ),
       line(`reflectors against the truth: precision ${number} recall ${number} .*`),
     ],
@@ -94,7 +94,7 @@ const benchmarks: ExpectedBenchmark[] = [
       {
         tool: 'zmap',
         figures: [
-          line(`zmap -M udp -r \\d+: ${number} s sending, \\d+ probes = ${number} probes/s; .*`),
+          line(`zmap -M udp -r \\d+ -T \\d: ${number} s sending, \\d+ probes = ${number} probes/s; .*`),
           line(`ratio \\(opennotice probes/s ÷ zmap.*\\): ${number}× \\(target ≥ 1×\\)`),
         ],
       },
