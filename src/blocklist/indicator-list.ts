@@ -14,6 +14,15 @@ const domainPattern = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\
 /** Printable text without line breaks: reasons go into comments of every exported file. */
 const unprintable = /[\u0000-\u001f\u007f]/;
 
+/**
+ * Whether `text` is a lower-case domain name without the trailing dot (what indicators and the
+ * RPZ origin must be, so no text can break a zone file's syntax).
+ * @example isDomainName('evil.example') // true
+ */
+export function isDomainName(text: string): boolean {
+  return domainPattern.test(text);
+}
+
 /** The address family of an ip or cidr indicator (domains have none). */
 export function indicatorFamily(indicator: BlockIndicator): 'ipv4' | 'ipv6' | undefined {
   if (indicator.kind === 'domain') return undefined;
@@ -44,7 +53,7 @@ export function checkIndicator(indicator: BlockIndicator, where: string): BlockI
     }
     if (canonical !== indicator.value || !indicator.value.includes('/')) throw fail(`"${indicator.value}" is not a canonical CIDR (expected "${canonical}")`);
   } else if (indicator.kind === 'domain') {
-    if (!domainPattern.test(indicator.value)) throw fail(`"${indicator.value}" is not a lower-case domain name without a trailing dot`);
+    if (!isDomainName(indicator.value)) throw fail(`"${indicator.value}" is not a lower-case domain name without a trailing dot`);
   } else {
     throw fail(`kind must be ip, cidr or domain, not "${String((indicator as { kind: unknown }).kind)}"`);
   }

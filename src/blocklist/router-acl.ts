@@ -21,7 +21,7 @@ function ipv4Destination(prefix: string): string {
   const length = Number(lengthText);
   if (length === 32) return `host ${address}`;
   if (length === 0) return 'any';
-  const wildcard = length === 0 ? 0xffffffff : (2 ** (32 - length) - 1) >>> 0;
+  const wildcard = (2 ** (32 - length) - 1) >>> 0;
   return `${address} ${[24, 16, 8, 0].map((shift) => (wildcard >>> shift) & 0xff).join('.')}`;
 }
 

@@ -4,8 +4,7 @@
  * trigger for itself and, as `*.name`, for every name under it; an address or CIDR is an
  * rpz-ip trigger, which rewrites any answer that contains an address inside it.
  */
-import { parseIPv6 } from '../scope/ipv6.ts';
-import { formatIPv6 } from '../scope/ipv6.ts';
+import { formatIPv6, parseIPv6 } from '../scope/ipv6.ts';
 import type { BlockIndicator } from './indicator.ts';
 import { indicatorComment, indicatorPrefix } from './indicator-list.ts';
 

@@ -28,7 +28,17 @@ function readKey(file: string, kind: 'private' | 'public'): KeyObject {
  */
 export function generateSigningKey(privateKeyFile: string): { privateKeyFile: string; publicKeyFile: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  try {
+    // 'wx': never overwrite a key, the lists signed with it would no longer verify.
+    writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    throw new OpenNoticeError(
+      'CONFIG_INVALID',
+      `cannot write the key ${privateKeyFile}: ${(error as Error).message}`,
+      { file: privateKeyFile },
+      { cause: error },
+    );
+  }
   const publicKeyFile = `${privateKeyFile}.pub`;
   writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
   return { privateKeyFile, publicKeyFile };

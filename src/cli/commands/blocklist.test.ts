@@ -95,7 +95,7 @@ test('export: versions numbered from 1, unchanged input writes nothing, the mani
   }
 });
 
-test('export refuses a bad indicator file and a bad format, naming what is wrong', async () => {
+test('export refuses a bad indicator file, format or origin, and keygen an existing key, naming what is wrong', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'on-blocklist-cli-'));
   try {
     const from = join(directory, 'approved.json');
@@ -103,7 +103,13 @@ test('export refuses a bad indicator file and a bad format, naming what is wrong
     await assert.rejects(run({ from, out: join(directory, 'lists') }, ['export']), /approved\.json#0: "198\.51\.100\.300" is not a canonical/);
     writeFileSync(from, JSON.stringify(first));
     await assert.rejects(run({ from, out: join(directory, 'lists'), format: 'rpz,pdf' }, ['export']), /"pdf" is not one of rpz, nft, ipset, acl, csv/);
+    await assert.rejects(run({ from, out: join(directory, 'lists'), 'rpz-origin': 'rpz.opennotice.' }, ['export']), /--rpz-origin/);
     assert.equal(existsSync(join(directory, 'lists', 'versions.json')), false, 'nothing written');
+    const key = join(directory, 'signing.key');
+    await run({}, ['keygen', key]);
+    const original = readFileSync(key, 'utf8');
+    await assert.rejects(run({}, ['keygen', key]), /cannot write the key/);
+    assert.equal(readFileSync(key, 'utf8'), original, 'an existing key is never overwritten');
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

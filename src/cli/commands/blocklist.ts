@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { canonicalIndicators, readIndicatorFile } from '../../blocklist/indicator-list.ts';
+import { isDomainName, readIndicatorFile } from '../../blocklist/indicator-list.ts';
 import type { RpzPolicy } from '../../blocklist/rpz-zone.ts';
 import { generateSigningKey, loadSigner, verifyFileSignature } from '../../blocklist/signing.ts';
 import { type BlocklistFormat, blocklistFormats, exportBlocklistVersion } from '../../blocklist/versions.ts';
@@ -69,8 +69,7 @@ See docs/blocklists.md.`,
     if (subcommand !== 'export') throw new OpenNoticeError('USAGE', `unknown blocklist subcommand "${subcommand ?? ''}" (export, verify or keygen)`);
     if (!values.from || !values.out) throw new OpenNoticeError('USAGE', 'blocklist export needs --from FILE and --out DIR');
     const origin = values['rpz-origin'] ?? 'rpz.opennotice';
-    // The origin passes the same check as an indicator's domain, so it cannot break the zone text.
-    canonicalIndicators([{ kind: 'domain', value: origin, reason: 'origin', approvedAt: new Date(0).toISOString() }], '--rpz-origin');
+    if (!isDomainName(origin)) throw new OpenNoticeError('USAGE', `--rpz-origin: "${origin}" is not a lower-case domain name without the trailing dot`);
     const result = exportBlocklistVersion({
       indicators: readIndicatorFile(values.from),
       outDirectory: values.out,
