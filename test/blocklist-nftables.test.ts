@@ -1,8 +1,10 @@
-// The nftables export loaded into a real table: two network namespaces the test creates
-// (on-blocklist-c, the host that loads the list; on-blocklist-s, the far side with the
-// addresses), joined by a veth pair. A TCP listener in the far namespace holds every address;
-// from the near one, connections to listed addresses (and to a listed address's one listed
-// port) get no answer while the others connect. Loading the next version replaces the set.
+// The nftables export loaded into a real table: three network namespaces the test creates —
+// on-blocklist-c (a customer host), on-blocklist-r (the ISP's router, forwarding) and
+// on-blocklist-s (the far side with the addresses) — joined by veth pairs. A TCP listener in
+// the far namespace holds every address; from the host, connections to listed addresses (and
+// to a listed address's one listed port) get no answer while the others connect, whether the
+// list is loaded on the router (forward chain) or on the host (output chain). Loading the next
+// version replaces the set.
 // The ipset restore file is loaded in the same namespace and its sets hold what was listed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +30,7 @@ const ports = [8080, 4444];
 
 let directory = '';
 let near: NetworkNamespace | undefined;
+let router: NetworkNamespace | undefined;
 let far: NetworkNamespace | undefined;
 let listener: ChildProcess | undefined;
 
@@ -51,19 +54,46 @@ Promise.all(targets.map(([host, port]) => new Promise((resolve) => {
 }))).then((lines) => console.log(JSON.stringify(lines)));
 `;
 
+/** A veth pair between two namespaces, each end with an IPv4 and an IPv6 address, both up. */
+async function link(
+  a: NetworkNamespace,
+  b: NetworkNamespace,
+  names: readonly [string, string],
+  addresses: { a: readonly [string, string]; b: readonly [string, string] },
+): Promise<void> {
+  await a.exec('ip', ['link', 'add', names[0], 'type', 'veth', 'peer', 'name', names[1], 'netns', b.name]);
+  for (const [namespace, device, [v4, v6]] of [
+    [a, names[0], addresses.a],
+    [b, names[1], addresses.b],
+  ] as const) {
+    await namespace.exec('ip', ['addr', 'add', v4, 'dev', device]);
+    // nodad: the address is usable at once, not after duplicate address detection.
+    await namespace.exec('ip', ['-6', 'addr', 'add', v6, 'dev', device, 'nodad']);
+    await namespace.exec('ip', ['link', 'set', device, 'up']);
+  }
+}
+
 before(async () => {
   directory = mkdtempSync(join(tmpdir(), 'on-blocklist-nft-'));
   near = await createNetworkNamespace('on-blocklist-c');
+  router = await createNetworkNamespace('on-blocklist-r');
   far = await createNetworkNamespace('on-blocklist-s');
-  await near.exec('ip', ['link', 'add', 'blk-near', 'type', 'veth', 'peer', 'name', 'blk-far', 'netns', far.name]);
-  await near.exec('ip', ['addr', 'add', '10.162.0.1/24', 'dev', 'blk-near']);
-  await near.exec('ip', ['-6', 'addr', 'add', '2001:db8:c::1/64', 'dev', 'blk-near', 'nodad']);
-  await far.exec('ip', ['addr', 'add', '10.162.0.2/24', 'dev', 'blk-far']);
-  await far.exec('ip', ['-6', 'addr', 'add', '2001:db8:c::2/64', 'dev', 'blk-far', 'nodad']);
+  // No duplicate address detection on the links about to be made: while a link-local address
+  // is tentative, the first IPv6 packets through the router can be lost, and the test bed
+  // would look like a block.
+  for (const namespace of [near, router, far])
+    await namespace.exec('sysctl', ['-q', '-w', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.all.accept_dad=0']);
+  await link(near, router, ['blk-near', 'blk-rnear'], { a: ['10.162.1.1/24', '2001:db8:c1::1/64'], b: ['10.162.1.2/24', '2001:db8:c1::2/64'] });
+  await link(router, far, ['blk-rfar', 'blk-far'], { a: ['10.162.2.1/24', '2001:db8:c2::1/64'], b: ['10.162.2.2/24', '2001:db8:c2::2/64'] });
   for (const address of farAddresses) await far.exec('ip', ['addr', 'add', address, 'dev', 'blk-far', ...(address.includes(':') ? ['nodad'] : [])]);
-  for (const namespace of [near, far]) await namespace.exec('ip', ['link', 'set', namespace === near ? 'blk-near' : 'blk-far', 'up']);
+  await near.exec('ip', ['-4', 'route', 'add', 'default', 'via', '10.162.1.2']);
+  await near.exec('ip', ['-6', 'route', 'add', 'default', 'via', '2001:db8:c1::2']);
+  await far.exec('ip', ['-4', 'route', 'add', 'default', 'via', '10.162.2.1']);
+  await far.exec('ip', ['-6', 'route', 'add', 'default', 'via', '2001:db8:c2::1']);
   for (const address of farAddresses)
-    await near.exec('ip', [address.includes(':') ? '-6' : '-4', 'route', 'add', address, 'via', address.includes(':') ? '2001:db8:c::2' : '10.162.0.2']);
+    await router.exec('ip', [address.includes(':') ? '-6' : '-4', 'route', 'add', address, 'via', address.includes(':') ? '2001:db8:c2::2' : '10.162.2.2']);
+  // Forwarding is per namespace: only the router's is turned on.
+  await router.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
   listener = far.spawn(process.execPath, ['-e', listenerScript]);
   const started = listener;
   await new Promise<void>((resolve, reject) => {
@@ -76,11 +106,20 @@ before(async () => {
     });
     started.once('exit', (code) => reject(new Error(`the listener exited (${code})`)));
   });
+  // Neighbour discovery through the router may take a moment: wait (bounded) until every
+  // address answers with nothing loaded, so a "no answer" later can only be the block.
+  let unreachable: string[] = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    unreachable = [...(await probeAll())].filter((line) => !line.endsWith(' connected'));
+    if (unreachable.length === 0) return;
+  }
+  throw new Error(`the test bed does not connect before any list is loaded: ${unreachable.join('; ')}`);
 });
 
 after(async () => {
   if (listener) await stopProcess(listener);
   await near?.remove();
+  await router?.remove();
   await far?.remove();
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
@@ -92,10 +131,10 @@ async function probeAll(): Promise<Set<string>> {
   return new Set(JSON.parse(output) as string[]);
 }
 
-async function loadNft(indicators: readonly BlockIndicator[], version: number): Promise<void> {
-  const file = join(directory, `v${version}.nft`);
+async function loadNft(namespace: NetworkNamespace, indicators: readonly BlockIndicator[], version: number): Promise<void> {
+  const file = join(directory, `${namespace.name}-v${version}.nft`);
   writeFileSync(file, writeNftablesScript(indicators, { version }));
-  await near!.exec('nft', ['-f', file]);
+  await namespace.exec('nft', ['-f', file]);
 }
 
 test('with nothing loaded every far address connects (the test bed works)', async () => {
@@ -103,8 +142,9 @@ test('with nothing loaded every far address connects (the test bed works)', asyn
   for (const address of farAddresses) for (const port of ports) assert.ok(results.has(`${address} ${port} connected`), `${address} ${port}: ${[...results]}`);
 });
 
-test('the nftables set drops traffic to listed addresses, prefixes and address-port pairs; the rest passes', async () => {
+test('loaded on the router, the forward chain drops traffic to listed addresses, prefixes and address-port pairs; the rest passes', async () => {
   await loadNft(
+    router!,
     listed([
       { kind: 'ip', value: '198.51.100.7' },
       { kind: 'cidr', value: '203.0.113.0/24' },
@@ -114,7 +154,13 @@ test('the nftables set drops traffic to listed addresses, prefixes and address-p
     ]),
     1,
   );
-  const results = await probeAll();
+  let results: Set<string>;
+  try {
+    results = await probeAll();
+  } finally {
+    // The next tests load the list on the host itself and start from an unfiltered router.
+    await router!.exec('nft', ['delete', 'table', 'inet', 'opennotice_blocklist']);
+  }
   const expected = [
     '198.51.100.7 8080 no-answer',
     '198.51.100.7 4444 no-answer',
@@ -129,9 +175,9 @@ test('the nftables set drops traffic to listed addresses, prefixes and address-p
   for (const line of expected) assert.ok(results.has(line), `expected "${line}", got ${[...results].join('; ')}`);
 });
 
-test('loading the next version replaces the set: a withdrawn address passes again, a new one is dropped', async () => {
-  await loadNft(listed([{ kind: 'ip', value: '198.51.100.7' }]), 1);
-  await loadNft(listed([{ kind: 'ip', value: '192.0.2.10' }]), 2);
+test('loaded on the host, the output chain drops; loading the next version replaces the set: a withdrawn address passes again, a new one is dropped', async () => {
+  await loadNft(near!, listed([{ kind: 'ip', value: '198.51.100.7' }]), 1);
+  await loadNft(near!, listed([{ kind: 'ip', value: '192.0.2.10' }]), 2);
   const results = await probeAll();
   assert.ok(results.has('198.51.100.7 8080 connected'), [...results].join('; '));
   assert.ok(results.has('192.0.2.10 8080 no-answer'), [...results].join('; '));
