@@ -34,6 +34,7 @@ test('non-canonical or malformed indicators are refused with the entry named', (
     { kind: 'domain', value: 'Evil.example' },
     { kind: 'domain', value: 'evil.example.' },
     { kind: 'domain', value: 'evil example' },
+    { kind: 'domain', value: '32.7.100.51.198.rpz-ip' },
     { port: 0 },
     { port: 70000 },
     { reason: 'two\nlines' },

@@ -11,6 +11,11 @@ import type { BlockIndicator } from './indicator.ts';
 
 /** A lower-case host name of LDH labels (underscores allowed: C&C names are not always hostnames). */
 const domainPattern = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)+$/;
+/**
+ * RPZ reads a trigger's last label before the origin as its kind (rpz-ip, rpz-nsdname, …); a
+ * domain ending in one would turn into another kind of trigger. No real TLD is spelled so.
+ */
+const rpzTriggerLabel = /\.rpz-(ip|nsip|nsdname|client-ip)$/;
 /** Printable text without line breaks: reasons go into comments of every exported file. */
 const unprintable = /[\u0000-\u001f\u007f]/;
 
@@ -54,6 +59,7 @@ export function checkIndicator(indicator: BlockIndicator, where: string): BlockI
     if (canonical !== indicator.value || !indicator.value.includes('/')) throw fail(`"${indicator.value}" is not a canonical CIDR (expected "${canonical}")`);
   } else if (indicator.kind === 'domain') {
     if (!isDomainName(indicator.value)) throw fail(`"${indicator.value}" is not a lower-case domain name without a trailing dot`);
+    if (rpzTriggerLabel.test(indicator.value)) throw fail(`"${indicator.value}" ends in an RPZ trigger label`);
   } else {
     throw fail(`kind must be ip, cidr or domain, not "${String((indicator as { kind: unknown }).kind)}"`);
   }

@@ -43,3 +43,7 @@ test('walled garden and NODATA policies write local data and CNAME *.', () => {
   assert.match(garden, /^\*\.evil\.example IN AAAA 2001:db8::80$/m);
   assert.match(writeRpzZone(indicators, { origin: 'rpz.opennotice', serial: 1, policy: { action: 'nodata' } }), /^evil\.example IN CNAME \*\.$/m);
 });
+
+test('a walled garden without an address is refused rather than written as a zone that blocks nothing', () => {
+  assert.throws(() => writeRpzZone([], { origin: 'rpz.opennotice', serial: 1, policy: { action: 'local' } }), /needs an A or AAAA/);
+});

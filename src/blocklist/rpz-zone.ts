@@ -4,6 +4,7 @@
  * trigger for itself and, as `*.name`, for every name under it; an address or CIDR is an
  * rpz-ip trigger, which rewrites any answer that contains an address inside it.
  */
+import { OpenNoticeError } from '../core/errors.ts';
 import { formatIPv6, parseIPv6 } from '../scope/ipv6.ts';
 import type { BlockIndicator } from './indicator.ts';
 import { indicatorComment, indicatorPrefix } from './indicator-list.ts';
@@ -49,6 +50,12 @@ export function rpzIpOwner(prefix: string): string {
   return `${length}.${groups.reverse().join('.')}.rpz-ip`;
 }
 
+/** Local data with no record would be an empty policy: the listed names would not be blocked at all. */
+function checkPolicy(policy: RpzPolicy): void {
+  if (policy.action === 'local' && !policy.a && !policy.aaaa)
+    throw new OpenNoticeError('CONFIG_INVALID', 'a walled-garden RPZ policy needs an A or AAAA address');
+}
+
 function actionRecords(owner: string, policy: RpzPolicy): RpzRecord[] {
   if (policy.action === 'nxdomain') return [{ owner, type: 'CNAME', data: '.' }];
   if (policy.action === 'nodata') return [{ owner, type: 'CNAME', data: '*.' }];
@@ -65,6 +72,7 @@ function actionRecords(owner: string, policy: RpzPolicy): RpzRecord[] {
  * @example rpzRecords([{ kind: 'domain', value: 'evil.example', reason: 'C&C', approvedAt: '…' }], { action: 'nxdomain' })
  */
 export function rpzRecords(indicators: readonly BlockIndicator[], policy: RpzPolicy): RpzRecord[] {
+  checkPolicy(policy);
   const records: RpzRecord[] = [];
   for (const indicator of indicators) {
     if (indicator.port !== undefined) continue;
@@ -85,6 +93,7 @@ export function rpzSoaData(serial: number, ttl: number): string {
  * @example writeRpzZone(indicators, { origin: 'rpz.opennotice', serial: 3, policy: { action: 'nxdomain' } })
  */
 export function writeRpzZone(indicators: readonly BlockIndicator[], options: RpzZoneOptions): string {
+  checkPolicy(options.policy);
   const ttl = options.ttl ?? defaultRpzTtl;
   const lines = [
     `; opennotice blocklist as a response policy zone, version ${options.serial}, ${indicators.length} indicators`,
