@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import attribute from './attribute.ts';
 import audit from './audit.ts';
+import blocklist from './blocklist.ts';
 import darknet from './darknet.ts';
 import demo from './demo.ts';
 import devices from './devices.ts';
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   isps,
   attribute,
   notify,
+  blocklist,
   track,
   stats,
   optouts,
