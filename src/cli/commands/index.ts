@@ -12,6 +12,7 @@ import notify from './notify.ts';
 import optouts from './optouts.ts';
 import runs from './runs.ts';
 import serve from './serve.ts';
+import share from './share.ts';
 import stats from './stats.ts';
 import survey from './survey.ts';
 import track from './track.ts';
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   isps,
   attribute,
   notify,
+  share,
   track,
   stats,
   optouts,
