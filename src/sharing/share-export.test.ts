@@ -93,7 +93,7 @@ test('a full export keeps addresses and labels each file and attribute with its 
     .text.trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-  assert.ok(intelmq.every((line) => line.tlp === 'GREEN' && typeof line['source.ip'] === 'string'));
+  assert.ok(intelmq.every((line) => line.tlp === 'GREEN' && line['extra.tlp'] === 'GREEN' && typeof line['source.ip'] === 'string'));
 });
 
 test('a masked IntelMQ event carries the network in source.network, not source.ip', () => {
@@ -105,6 +105,12 @@ test('a masked IntelMQ event carries the network in source.network, not source.i
   assert.equal(event['source.network'], '192.0.2.0/24');
   assert.equal(event['source.ip'], undefined);
   assert.equal(event.tlp, 'AMBER');
+  const strict = renderShare({ plan: planShare([finding], { ...recipient, tlp: 'AMBER+STRICT' }), generatedAt }).find(
+    (candidate) => candidate.format === 'intelmq',
+  )!;
+  const strictEvent = JSON.parse(strict.text) as Record<string, unknown>;
+  assert.equal(strictEvent['extra.tlp'], 'AMBER+STRICT');
+  assert.equal(strictEvent.tlp, undefined, 'no TLP 1.0 keyword loosens AMBER+STRICT');
 });
 
 test('the writers refuse a TLP:RED item and a leaked address even when the plan lets them through', () => {

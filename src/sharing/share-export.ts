@@ -40,6 +40,12 @@ const extensions: Record<SharingFormat, string> = {
   'counts-json': 'counts.json',
 };
 
+/**
+ * IntelMQ's `tlp` field takes TLP 1.0 keywords; CLEAR has an exact one, AMBER+STRICT none (AMBER
+ * would loosen it), so that label travels in `extra.tlp` only, where every label also goes.
+ */
+const intelMqTlp1: Record<Exclude<TlpLabel, 'RED'>, string | undefined> = { CLEAR: 'WHITE', GREEN: 'GREEN', AMBER: 'AMBER', 'AMBER+STRICT': undefined };
+
 /** "amber+strict" → "amber-strict": file names stay portable. */
 const labelSlug = (label: TlpLabel) => label.toLowerCase().replace('+', '-');
 
@@ -80,7 +86,9 @@ function renderOne(
             event['source.network'] = event['source.ip'] as string;
             delete event['source.ip'];
           }
-          event.tlp = tlp;
+          event['extra.tlp'] = tlp;
+          const tlp1 = intelMqTlp1[tlp];
+          if (tlp1) event.tlp = tlp1;
           return `${JSON.stringify(event)}\n`;
         })
         .join('');
