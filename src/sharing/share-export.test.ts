@@ -145,3 +145,27 @@ test('the writers refuse a TLP:RED item and a leaked address even when the plan 
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+test('property: under every policy, exactly the findings not labelled RED (by source, kind rule or an unreadable label) are shared', () => {
+  const generator = createShareDataGenerator(1603);
+  const readable = new Set(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'TLP:AMBER+STRICT']);
+  for (let round = 0; round < 1000; round++) {
+    const { findings } = generator.dataset();
+    const recipient = generator.recipient(round % 2 === 0 ? 'full' : 'masked');
+    // Written from the rules in docs/sharing.md, not from share-plan.ts.
+    const isRed = (finding: (typeof findings)[number]) => {
+      const label = finding.evidence.tlp;
+      const fromSource = typeof label === 'string' ? label.toUpperCase() : undefined;
+      return recipient.tlpByKind[finding.kind] === 'RED' || (fromSource !== undefined && !readable.has(fromSource));
+    };
+    const expected = findings.filter((finding) => !isRed(finding)).map((finding) => finding.id);
+    const files = renderShare({ plan: planShare(findings, recipient), generatedAt });
+    const misp = files.filter((file) => file.format === 'misp');
+    const shared = misp.flatMap((file) => (JSON.parse(file.text) as { Event: { Attribute: Array<{ comment: string }> } }).Event.Attribute).length;
+    assert.equal(shared, expected.length, `round ${round}`);
+    for (const file of files) {
+      assert.notEqual(file.tlp, 'RED');
+      assert.doesNotMatch(file.text, /tlp:red|"red"|"RED"/i, `round ${round}, ${file.name}`);
+    }
+  }
+});
