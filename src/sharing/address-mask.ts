@@ -28,9 +28,11 @@ export function maskAddress(ip: string, masks: MaskLengths): string | undefined 
   return `${formatIPv6((v6 >> hostBits) << hostBits)}/${masks.maskIPv6}`;
 }
 
-// Dotted quads, and any run of hex digits, dots and colons with two colons or more (every
+// Dotted quads (also with - or _), and any run of hex digits, dots and colons with two colons or more (every
 // IPv6 text form, compressed, expanded or with an embedded IPv4, has at least two).
-const ipv4Like = /\d{1,3}(?:\.\d{1,3}){3}/g;
+// Dashes and underscores too: reverse-DNS style host names ("host-192-0-2-7.isp.example") in
+// banners and SNMP names spell the address that way.
+const ipv4Like = /\d{1,3}(?:[.\-_]\d{1,3}){3}/g;
 const ipv6Like = /[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*/g;
 
 /**

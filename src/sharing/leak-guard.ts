@@ -8,13 +8,17 @@ import { formatIPv4, parseIPv4 } from '../scope/ipv4.ts';
 import { formatIPv6, parseIPv6 } from '../scope/ipv6.ts';
 
 /**
- * The text forms of an address, lower case: IPv4 dotted; IPv6 compressed (RFC 5952),
+ * The text forms of an address, lower case: IPv4 dotted and dashed; IPv6 compressed (RFC 5952),
  * uncompressed with and without leading zeros, and, for IPv4-mapped ones, the dotted tail.
  * @example addressTextForms('2001:db8::1') // ['2001:db8::1', '2001:0db8:0000:…:0001', '2001:db8:0:0:0:0:0:1']
  */
 export function addressTextForms(ip: string): string[] {
   const v4 = parseIPv4(ip);
-  if (v4 !== undefined) return [formatIPv4(v4), `::ffff:${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`];
+  if (v4 !== undefined) {
+    const dotted = formatIPv4(v4);
+    // Host names spell it with dashes ("host-192-0-2-7.isp.example").
+    return [dotted, dotted.replaceAll('.', '-'), `::ffff:${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`];
+  }
   const v6 = parseIPv6(ip);
   if (v6 === undefined) return [];
   const groups = Array.from({ length: 8 }, (_, index) => Number((v6 >> BigInt(112 - 16 * index)) & 0xffffn));
@@ -34,8 +38,9 @@ function standsAlone(text: string, index: number, form: string): boolean {
   const next = text[index + form.length + 1] ?? '';
   if (form.includes(':')) return !hexOrColon.test(before) && !hexOrColon.test(after) && after !== '/';
   // "192.0.2.1" inside "192.0.2.10" or "10.192.0.2.1" is another number; "192.0.2.0/24" is a network.
-  if (digit.test(before) || (before === '.' && digit.test(text[index - 2] ?? ''))) return false;
-  return !digit.test(after) && after !== '/' && !(after === '.' && digit.test(next));
+  const joiner = /[.-]/;
+  if (digit.test(before) || (joiner.test(before) && digit.test(text[index - 2] ?? ''))) return false;
+  return !digit.test(after) && after !== '/' && !(joiner.test(after) && digit.test(next));
 }
 
 /**

@@ -25,8 +25,8 @@ function leaks(text: string, addresses: readonly GeneratedAddress[]): string[] {
       while (at >= 0) {
         const before = lower.slice(Math.max(0, at - 2), at);
         const after = lower.slice(at + form.length, at + form.length + 2);
-        const continuesBefore = form.includes(':') ? /[0-9a-f:]$/.test(before) : /[0-9]$|[0-9]\.$/.test(before);
-        const continuesAfter = form.includes(':') ? /^[0-9a-f:/]/.test(after) : /^[0-9/]|^\.[0-9]/.test(after);
+        const continuesBefore = form.includes(':') ? /[0-9a-f:]$/.test(before) : /[0-9]$|[0-9][.-]$/.test(before);
+        const continuesAfter = form.includes(':') ? /^[0-9a-f:/]/.test(after) : /^[0-9/]|^[.-][0-9]/.test(after);
         if (!continuesBefore && !continuesAfter) found.push(`${address.ip} as "${form}"`);
         at = lower.indexOf(form, at + 1);
       }

@@ -41,7 +41,7 @@ export function createShareDataGenerator(seed: number) {
     const octets = [pick([192, 198, 203]), pick([0, 51]), int(4), int(256)];
     const dotted = octets.join('.');
     const mappedHex = `${((octets[0]! << 8) | octets[1]!).toString(16)}:${((octets[2]! << 8) | octets[3]!).toString(16)}`;
-    return { ip: dotted, forms: [dotted, `::ffff:${dotted}`, `::ffff:${mappedHex}`] };
+    return { ip: dotted, forms: [dotted, octets.join('-'), `::ffff:${dotted}`, `::ffff:${mappedHex}`] };
   };
   const ipv6 = (): GeneratedAddress => {
     const groups = [0x2001, 0xdb8, int(3), 0, 0, int(2) === 0 ? 0 : int(65536), int(65536), 1 + int(65535)];
@@ -68,7 +68,9 @@ export function createShareDataGenerator(seed: number) {
     // Banners quote addresses (its own and its neighbours') in any form and case.
     const quoted = () => {
       const form = pick(pick([address, ...others]).forms);
-      return int(2) === 0 ? form.toUpperCase() : form;
+      const cased = int(2) === 0 ? form.toUpperCase() : form;
+      // As a host name would carry it: the reverse-DNS style of many ISPs.
+      return int(4) === 0 ? `host-${cased}.isp.example` : cased;
     };
     const evidence: Record<string, unknown> = { banner: `welcome ${quoted()} ready`, source: pick(['darknet', 'honeypot', quoted()]) };
     if (kind === 'infected') Object.assign(evidence, { family: pick(['mirai', 'mozi', quoted()]), ports: [23, 2323], packets: int(1000) });
