@@ -35,7 +35,7 @@ function leaks(text: string, addresses: readonly GeneratedAddress[]): string[] {
 }
 
 for (const policy of ['masked', 'aggregated'] as const) {
-  test(`property: an export under the ${policy} policy never holds a full subscriber address, a TLP:RED item, or a cell under k`, () => {
+  test(`property: an export under the ${policy} policy never holds a full subscriber address, a TLP:RED item, or a cell under k`, { timeout: 120_000 }, () => {
     const generator = createShareDataGenerator(policy === 'masked' ? 1601 : 1602);
     let filesChecked = 0;
     let cellsSeen = 0;
@@ -146,7 +146,9 @@ test('the writers refuse a TLP:RED item and a leaked address even when the plan 
   }
 });
 
-test('property: under every policy, exactly the findings not labelled RED (by source, kind rule or an unreadable label) are shared', () => {
+test('property: under every policy, exactly the findings not labelled RED (by source, kind rule or an unreadable label) are shared', {
+  timeout: 120_000,
+}, () => {
   const generator = createShareDataGenerator(1603);
   const readable = new Set(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'TLP:AMBER+STRICT']);
   for (let round = 0; round < 1000; round++) {
