@@ -43,8 +43,8 @@ export function parseIspRegistry(text: string, file: string): IspRegistry {
 export function ispsFromDataFile(dataFile: DataFile): Isp[] {
   const read = createFieldReader(dataFile, 'CONFIG_INVALID');
   const root = read.object(dataFile.data ?? {}, []);
-  // `integrators` (integrator-registry-file.ts) and `sectorContacts` (sector-contacts.ts) share the file.
-  read.onlyKeys(root, [], ['isps', 'integrators', 'sectorContacts']);
+  // `integrators` (integrator-registry-file.ts), `sectorContacts` (sector-contacts.ts) and `sharing` (sharing/sharing-registry-file.ts) share the file.
+  read.onlyKeys(root, [], ['isps', 'integrators', 'sectorContacts', 'sharing']);
   const entries = read.list(root.isps, ['isps']);
   const claimedIds = new Map<string, number>();
   const claimedAsns = new Map<number, string>();

@@ -23,6 +23,7 @@ export const errorCodes = {
   SERVER_FAILED: { exit: 11, summary: 'the web server could not start' },
   AUTH_FAILED: { exit: 12, summary: 'authentication or authorization failed' },
   QUEUE_FAILED: { exit: 13, summary: 'the job queue of a distributed survey failed' },
+  SHARING_REFUSED: { exit: 14, summary: 'an export would have shared what its policy forbids (TLP:RED, a subscriber address)' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;

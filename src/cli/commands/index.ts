@@ -13,6 +13,7 @@ import notify from './notify.ts';
 import optouts from './optouts.ts';
 import runs from './runs.ts';
 import serve from './serve.ts';
+import share from './share.ts';
 import stats from './stats.ts';
 import survey from './survey.ts';
 import track from './track.ts';
@@ -35,6 +36,7 @@ export const commands: readonly Command[] = [
   attribute,
   notify,
   blocklist,
+  share,
   track,
   stats,
   optouts,
