@@ -115,7 +115,8 @@ export function generateCncLab(options: CncLabOptions = defaultCncLabOptions): C
   let nextDevice = 1;
   const familyTotal = families.reduce((sum, family) => sum + family.knownBots, 0);
   for (const family of families) {
-    const known = Math.round((family.knownBots * options.knownBots) / familyTotal);
+    // The small family keeps exactly three known bots at any scale: the fewest the rules accept.
+    const known = family.name === 'small' ? 3 : Math.round((family.knownBots * options.knownBots) / familyTotal);
     const unknown = family.name === 'small' ? 2 : Math.round((known * options.unknownBots) / options.knownBots);
     for (let index = 0; index < known + unknown; index++) {
       const address = deviceAddress(nextDevice++);
