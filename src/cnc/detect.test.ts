@@ -77,3 +77,19 @@ test('without the bot set nothing is a candidate; a feed listing raises a single
     undefined,
   );
 });
+
+test("a destination with several times the population's bot share but more other sources than bots (a vulnerable model's cloud) is not a candidate", () => {
+  const flows = population();
+  // The four bots and six ordinary devices of the same model keep a strict heartbeat to its cloud.
+  [...bots, ...others.slice(0, 6)].forEach((device, index) => {
+    for (let call = 0; call < 10; call++) flows.push(flow(device, '203.0.113.90', 443, index * 3_000 + call * 60_000));
+  });
+  const result = detectCncCandidates({ flows, knownBots: new Set(bots), allowlist });
+  const cloud = result.scored.find((entry) => entry.candidate.endpoint === '203.0.113.90')!.candidate;
+  assert.ok(cloud.confidence < 0.5, `confidence ${cloud.confidence}: ${cloud.evidence}`);
+  assert.match(cloud.evidence, /more others than bots/);
+  assert.deepEqual(
+    result.candidates.map((candidate) => candidate.endpoint),
+    ['198.51.100.10'],
+  );
+});

@@ -20,13 +20,16 @@ export interface CncDetectionOptions {
   minimumConfidence: number;
 }
 
+/** Bot share below which an endpoint is not bot-specific, whatever its lift (more others than known bots contact it). */
+export const minimumBotShare = 0.5;
+
 export const defaultDetectionOptions: CncDetectionOptions = { minimumBots: 3, minimumLift: 3, minimumConfidence: 0.5 };
 
 /** The rules' weights; they add up, then the sum is clamped to 0–1. */
 export const confidenceWeights = {
   fanIn: 0.3,
   botHeavy: 0.15,
-  /** Subtracted when as many other devices as bots contact it, relative to the population (a popular destination, a decoy). */
+  /** Subtracted when other devices contact it as much as bots do, relative to the population (a popular destination, a decoy), or simply more others than bots. */
   popularWithOthers: -0.5,
   beaconing: 0.35,
   repeatedContact: 0.1,
@@ -138,13 +141,21 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
     score += confidenceWeights.fanIn;
     reasons.push(`contacted by ${bots} known bots`);
   } else reasons.push(`contacted by ${bots} known bot${bots === 1 ? '' : 's'} (fewer than ${options.minimumBots})`);
-  if (bots > 0 && lift >= options.minimumLift) {
+  // Lift alone is not enough: bots are often mostly one vulnerable model, and that model's
+  // vendor cloud then has several times the population's bot share. A C&C server is contacted
+  // mostly by bots; a destination most of whose sources are not known bots is left alone.
+  if (bots > 0 && lift >= options.minimumLift && botShare >= minimumBotShare) {
     score += confidenceWeights.botHeavy;
     reasons.push(`${others} other sources: bot share ${percent(botShare)}, ${lift.toFixed(1)}× the population's ${percent(populationBotShare)}`);
   } else if (others >= options.minimumBots && lift < options.minimumLift / 2) {
     score += confidenceWeights.popularWithOthers;
     reasons.push(
       `${others} other sources: bot share ${percent(botShare)}, about the population's ${percent(populationBotShare)} (a popular destination, not bot-specific)`,
+    );
+  } else if (others >= options.minimumBots && botShare < minimumBotShare) {
+    score += confidenceWeights.popularWithOthers;
+    reasons.push(
+      `${others} other sources: bot share ${percent(botShare)} (${lift.toFixed(1)}× the population's ${percent(populationBotShare)}, but more others than bots: a destination of ordinary devices too, such as the cloud of a model many bots are)`,
     );
   } else reasons.push(`${others} other sources (bot share ${percent(botShare)})`);
   if (beaconing && beaconing.beaconingBots >= 2 && beaconing.beaconingBots * 2 >= bots) {

@@ -8,6 +8,9 @@
  *     one small family has only three known bots, the fewest the rules accept;
  *   - every device, bots included, asks the resolvers and time servers (allowlisted), and
  *     contacts decoys — vendor clouds many benign devices contact, some on a strict heartbeat;
+ *   - the vulnerable model's cloud: bots are mostly of one camera model, and every device of
+ *     that model (infected or not) keeps a heartbeat to its vendor's cloud, so that decoy's
+ *     bot share is several times the population's — lift alone would call it C&C;
  *   - noise: web visits to random endpoints, and bots scanning (hot scan targets many bots
  *     hit once each, which are bot-heavy but not C&C).
  */
@@ -108,6 +111,8 @@ export function generateCncLab(options: CncLabOptions = defaultCncLabOptions): C
       share: 0.1 + index * 0.05,
     })),
   ];
+  /** The vulnerable model's vendor cloud: most bots, and more benign devices of the same model. */
+  const modelCloud = { address: '203.0.113.90', port: 443, protocol: 6, heartbeatSeconds: 120 };
   const hotScanTargets = Array.from({ length: 6 }, (_, index) => `100.64.${index}.1`);
 
   const knownBots = new Set<string>();
@@ -125,6 +130,8 @@ export function generateCncLab(options: CncLabOptions = defaultCncLabOptions): C
     }
   }
   const firstBenign = nextDevice;
+  // Benign devices of the vulnerable model: one and a half times as many as its bots.
+  const modelDevices = Math.round(((firstBenign - 1) * 0.8 * 3) / 2);
   nextDevice = Math.max(nextDevice, options.devices + 1);
 
   for (let index = 1; index < nextDevice; index++) {
@@ -143,13 +150,18 @@ export function generateCncLab(options: CncLabOptions = defaultCncLabOptions): C
         for (let visit = deviceRandom.int(1, 6); visit > 0; visit--)
           flows.push(flow(device, decoy.address, decoy.port, decoy.protocol, startMs + deviceRandom.next() * durationMs, deviceRandom));
     }
+    const family = botFamily.get(device);
+    const ofVulnerableModel = family ? deviceRandom.chance(0.8) : index - firstBenign < modelDevices;
+    if (ofVulnerableModel)
+      beacon(deviceRandom, durationMs, modelCloud.heartbeatSeconds, 0.02, 0.01, (at) =>
+        flows.push(flow(device, modelCloud.address, modelCloud.port, modelCloud.protocol, at, deviceRandom)),
+      );
     // Web noise: a few random endpoints, a few visits each.
     for (let site = deviceRandom.int(2, 8); site > 0; site--) {
       const address = `100.${deviceRandom.int(65, 127)}.${deviceRandom.int(0, 255)}.${deviceRandom.int(1, 254)}`;
       for (let visit = deviceRandom.int(1, 4); visit > 0; visit--)
         flows.push(flow(device, address, 443, 6, startMs + deviceRandom.next() * durationMs, deviceRandom));
     }
-    const family = botFamily.get(device);
     if (!family || index >= firstBenign) continue;
     for (const endpoint of family.endpoints)
       beacon(deviceRandom, durationMs, family.periodSeconds, 0.1, 0.05, (at) =>
@@ -175,7 +187,7 @@ export function generateCncLab(options: CncLabOptions = defaultCncLabOptions): C
     flows,
     knownBots,
     cncEndpoints: new Set(families.flatMap((family) => family.endpoints.map((endpoint) => candidateKey({ endpoint: endpoint.address, ...endpoint })))),
-    decoys: new Set(decoys.map((decoy) => candidateKey({ endpoint: decoy.address, ...decoy }))),
+    decoys: new Set([...decoys, modelCloud].map((decoy) => candidateKey({ endpoint: decoy.address, ...decoy }))),
   };
 }
 
