@@ -139,6 +139,19 @@ const benchmarks: ExpectedBenchmark[] = [
     timeoutMs: 60_000,
   },
   {
+    name: 'cnc',
+    figures: [
+      line(
+        `seed \\d+: \\d+ flows, \\d+ known bots, \\d+ C&C endpoints, \\d+ decoys; \\d+ candidates, precision ${number} recall ${number}, decoys flagged \\d+; ${number} M flows/s`,
+      ),
+      line(`pooled over \\d+ seeds: \\d+/\\d+ candidates are C&C, \\d+/\\d+ C&C found, \\d+ decoys flagged`),
+      line(`learned scorer: logistic regression on \\d+ endpoints of seeds .*; weights .*`),
+      line(`learned scorer, same seeds: precision ${number} recall ${number} \\(\\d+/\\d+ candidates; .*\\)`),
+    ],
+    targets: [{ name: 'cnc_precision' }, { name: 'cnc_recall' }],
+    timeoutMs: 60_000,
+  },
+  {
     name: 'attribution',
     figures: [
       line(`opennotice table: \\d+ ranges → \\d+ segments, loaded in ${number} s; .*`),

@@ -7,6 +7,7 @@
  */
 import type { AddressActivityStore } from './roles/address-activity.ts';
 import type { AddressCheckStore } from './roles/address-check.ts';
+import type { CncCandidateStore } from './roles/cnc-candidates.ts';
 import type { ApiTokenStore } from './roles/api-tokens.ts';
 import type { CredentialAuditStore } from './roles/credential-audit.ts';
 import type { DarknetStore } from './roles/darknet.ts';
@@ -20,6 +21,7 @@ import type { HelpDeskStore } from './roles/help-desk.ts';
 import type { InventoryStore } from './roles/inventory.ts';
 import type { IspAttributionStore } from './roles/isp-attribution.ts';
 import type { IspPortalStore } from './roles/isp-portal.ts';
+import type { KnownBotStore } from './roles/known-bots.ts';
 import type { LoginFailureStore } from './roles/login-failures.ts';
 import type { MonitoringStore } from './roles/monitoring.ts';
 import type { OptOutStore } from './roles/opt-outs.ts';
@@ -70,4 +72,6 @@ export interface Store
     OptOutStore,
     HelpDeskStore,
     AddressActivityStore,
-    MonitoringStore {}
+    MonitoringStore,
+    KnownBotStore,
+    CncCandidateStore {}

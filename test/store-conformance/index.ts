@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/store.ts';
 import { addressActivityStoreConformance } from './address-activity.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
 import { bulkFixProgressConformance } from './bulk-fix-progress.ts';
+import { cncStoreConformance } from './cnc.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { criticalDeviceStoreConformance } from './critical-devices.ts';
 import { darknetStoreConformance } from './darknet.ts';
@@ -39,6 +40,7 @@ export type { Closable, OpenStore } from './harness.ts';
  */
 export function storeConformance(open: OpenStore<Store>): void {
   runStoreConformance(open);
+  cncStoreConformance(open);
   inventoryStoreConformance(open);
   deviceHistoryStoreConformance(open);
   findingStoreConformance(open);

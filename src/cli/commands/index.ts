@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import attribute from './attribute.ts';
 import audit from './audit.ts';
 import blocklist from './blocklist.ts';
+import cnc from './cnc.ts';
 import darknet from './darknet.ts';
 import demo from './demo.ts';
 import devices from './devices.ts';
@@ -32,6 +33,7 @@ export const commands: readonly Command[] = [
   vulns,
   feeds,
   darknet,
+  cnc,
   isps,
   attribute,
   notify,

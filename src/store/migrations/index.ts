@@ -13,6 +13,8 @@ import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
 import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
+import { reservedIssue16 } from './016-reserved-issue-16.ts';
+import { cncCandidates } from './017-cnc-candidates.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -37,4 +39,6 @@ export const migrations: readonly Migration[] = [
   criticalDevices,
   integrators,
   helpDeskLookups,
+  reservedIssue16,
+  cncCandidates,
 ];

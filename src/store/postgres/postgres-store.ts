@@ -24,6 +24,7 @@ import { postgresDarknetStore } from './darknet.ts';
 import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashboardFindingStore } from './dashboard-methods.ts';
 import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
+import { postgresCncStore } from './cnc.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
 import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
@@ -75,6 +76,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresHelpDeskStore(context),
     ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
+    ...postgresCncStore(context),
     location: context.location,
     close: () => context.close(),
   };

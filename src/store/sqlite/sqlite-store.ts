@@ -19,6 +19,7 @@ import { sqliteIspPortalStore } from './isp-portal.ts';
 import { applyMigrations } from './migrate.ts';
 import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
+import { sqliteCncStore } from './cnc.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
 import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
@@ -67,6 +68,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteHelpDeskStore(context),
     ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
+    ...sqliteCncStore(context),
     location: file,
     close: async () => {
       if (db.isOpen) db.close();

@@ -14,6 +14,8 @@ import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
 import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
+import { reservedIssue16 } from './016-reserved-issue-16.ts';
+import { cncCandidates } from './017-cnc-candidates.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -36,4 +38,6 @@ export const postgresMigrations: readonly Migration[] = [
   criticalDevices,
   integrators,
   helpDeskLookups,
+  reservedIssue16,
+  cncCandidates,
 ];

@@ -1,0 +1,76 @@
+// C&C benchmark: the rule-based detector against the lab's truth (test/support/cnc-lab.ts): a
+// generated bot population beaconing with jitter to C&C endpoints, benign devices and bots
+// alike contacting decoys (vendor clouds many devices contact, some on a strict heartbeat),
+// allowlisted resolvers and time servers, and noise (web visits, scanning, hot scan targets).
+// Precision and recall are pooled over several seeds (independent populations). `--small`:
+// one smaller population. Nothing is sent anywhere: flows are records.
+import { loadAllowlist } from '../src/cnc/allowlist.ts';
+import { candidateKey } from '../src/cnc/candidate.ts';
+import { detectCncCandidates } from '../src/cnc/detect.ts';
+import { type CncLabOptions, defaultCncLabOptions, generateCncLab, measureAgainstTruth } from '../test/support/cnc-lab.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { endpointFeatures, featureNames, predict, trainLogistic } from './_cnc-logistic.ts';
+import { printTarget } from './_target.ts';
+
+const fullSeeds = [16, 1601, 1602, 1603, 1604];
+/** The learned scorer is trained on populations the rules and it are never measured on. */
+const trainingSeeds = [7001, 7002];
+
+/**
+ * Detector precision and recall on the lab; ends with `target: cnc_precision = …` and
+ * `target: cnc_recall = …` (pooled over the seeds: true positives ÷ candidates, ÷ C&C endpoints).
+ * @example await run({ small: true, args: [] })
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const seeds = options.small ? [16] : fullSeeds;
+  const sizes: Omit<CncLabOptions, 'seed'> = options.small ? { devices: 500, knownBots: 60, unknownBots: 10, hours: 2 } : defaultCncLabOptions;
+  const allowlist = loadAllowlist();
+  const training = (options.small ? trainingSeeds.slice(0, 1) : trainingSeeds).flatMap((seed) => {
+    const lab = generateCncLab({ ...sizes, seed });
+    return endpointFeatures(detectCncCandidates({ flows: lab.flows, knownBots: lab.knownBots, allowlist })).map((endpoint) => ({
+      features: endpoint.features,
+      label: lab.cncEndpoints.has(endpoint.key) ? (1 as const) : (0 as const),
+    }));
+  });
+  const model = trainLogistic(training);
+  process.stdout.write(
+    `learned scorer: logistic regression on ${training.length} endpoints of seeds ${trainingSeeds.slice(0, options.small ? 1 : 2).join(', ')}; weights ${featureNames.map((name, index) => `${name} ${model.weights[index]!.toFixed(2)}`).join(', ')}\n`,
+  );
+  const learned = { candidates: 0, truePositives: 0 };
+  let candidates = 0;
+  let truePositives = 0;
+  let truth = 0;
+  let decoysFlagged = 0;
+  for (const seed of seeds) {
+    const lab = generateCncLab({ ...sizes, seed });
+    const started = performance.now();
+    const result = detectCncCandidates({ flows: lab.flows, knownBots: lab.knownBots, allowlist });
+    const seconds = (performance.now() - started) / 1000;
+    const measured = measureAgainstTruth(result.candidates, lab.cncEndpoints);
+    const decoys = result.candidates.filter((candidate) => lab.decoys.has(candidateKey(candidate))).length;
+    candidates += result.candidates.length;
+    truePositives += result.candidates.length - measured.falsePositives.length;
+    truth += lab.cncEndpoints.size;
+    decoysFlagged += decoys;
+    process.stdout.write(
+      `seed ${seed}: ${lab.flows.length} flows, ${lab.knownBots.size} known bots, ${lab.cncEndpoints.size} C&C endpoints, ${lab.decoys.size} decoys; ` +
+        `${result.candidates.length} candidates, precision ${measured.precision.toFixed(3)} recall ${measured.recall.toFixed(3)}, decoys flagged ${decoys}; ` +
+        `${(lab.flows.length / seconds / 1e6).toFixed(2)} M flows/s\n`,
+    );
+    const learnedKeys = endpointFeatures(result)
+      .filter((endpoint) => predict(model, endpoint.features) >= 0.5)
+      .map((endpoint) => endpoint.key);
+    learned.candidates += learnedKeys.length;
+    learned.truePositives += learnedKeys.filter((key) => lab.cncEndpoints.has(key)).length;
+    if (measured.falsePositives.length > 0) process.stdout.write(`  false positives: ${measured.falsePositives.join(' ')}\n`);
+    if (measured.missed.length > 0) process.stdout.write(`  missed: ${measured.missed.join(' ')}\n`);
+  }
+  process.stdout.write(
+    `pooled over ${seeds.length} seeds: ${truePositives}/${candidates} candidates are C&C, ${truePositives}/${truth} C&C found, ${decoysFlagged} decoys flagged\n`,
+  );
+  process.stdout.write(
+    `learned scorer, same seeds: precision ${(learned.candidates === 0 ? 0 : learned.truePositives / learned.candidates).toFixed(3)} recall ${(learned.truePositives / truth).toFixed(3)} (${learned.truePositives}/${learned.candidates} candidates; the targets are the rules')\n`,
+  );
+  printTarget('cnc_precision', candidates === 0 ? 0 : truePositives / candidates);
+  printTarget('cnc_recall', truth === 0 ? 0 : truePositives / truth);
+}
