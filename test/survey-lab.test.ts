@@ -52,15 +52,18 @@ let first: SurveySummary;
 
 // The whole default-port survey of a /16 (31 ports since the industrial ones) outgrows the
 // suite's per-test 300 s on a busy machine; the survey itself bounds its time.
-before(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'opennotice-e2e-'));
-  lab = await startLabProcess({ cidr, seed: 1 });
-  store = await openStore(join(directory, 'survey.sqlite'));
-  // The lab's synthetic feed for its fictional vendors, and the real public records its
-  // real-product devices are modelled on (../shared/data, as CI has it).
-  for (const feed of [lab.feedFile, ...realFeeds]) await importFeedFile(store, feed);
-  first = await runSurvey(surveyRequest([cidr]), await depsWithFirmware());
-}, { timeout: 540_000 });
+before(
+  async () => {
+    directory = mkdtempSync(join(tmpdir(), 'opennotice-e2e-'));
+    lab = await startLabProcess({ cidr, seed: 1 });
+    store = await openStore(join(directory, 'survey.sqlite'));
+    // The lab's synthetic feed for its fictional vendors, and the real public records its
+    // real-product devices are modelled on (../shared/data, as CI has it).
+    for (const feed of [lab.feedFile, ...realFeeds]) await importFeedFile(store, feed);
+    first = await runSurvey(surveyRequest([cidr]), await depsWithFirmware());
+  },
+  { timeout: 540_000 },
+);
 
 after(async () => {
   await store?.close();

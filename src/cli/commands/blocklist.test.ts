@@ -8,6 +8,7 @@ import type { BlockIndicator } from '../../blocklist/indicator.ts';
 import type { BlocklistManifest } from '../../blocklist/versions.ts';
 import type { CommandIo } from '../command.ts';
 import blocklist from './blocklist.ts';
+import { openStore } from '../../store/open-store.ts';
 
 function captureIo(): { io: CommandIo; stdout: () => string } {
   const out: string[] = [];
@@ -110,6 +111,44 @@ test('export refuses a bad indicator file, format or origin, and keygen an exist
     const original = readFileSync(key, 'utf8');
     await assert.rejects(run({}, ['keygen', key]), /cannot write the key/);
     assert.equal(readFileSync(key, 'utf8'), original, 'an existing key is never overwritten');
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('export --from-store writes the C&C endpoints the operator approved, and only those', async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-blocklist-store-'));
+  try {
+    const db = join(directory, 'store.sqlite');
+    const store = await openStore(db);
+    const candidate = (endpoint: string) => ({
+      endpointKind: 'ip' as const,
+      endpoint,
+      port: 443,
+      protocol: 6,
+      botsContacting: 12,
+      benignContacting: 0,
+      fanIn: 12,
+      firstSeen: '2026-11-02T00:00:00.000Z',
+      lastSeen: '2026-11-02T06:00:00.000Z',
+      feedsMatched: [],
+      confidence: 0.9,
+      evidence: 'contacted by 12 known bots.',
+    });
+    try {
+      await store.saveCncCandidates([candidate('198.51.100.10'), candidate('198.51.100.20')], '2026-11-02T07:00:00.000Z');
+      const approved = (await store.listCncCandidates({})).find((row) => row.endpoint === '198.51.100.10')!;
+      await store.decideCncCandidate(approved.id, { status: 'approved', at: '2026-11-02T08:00:00.000Z', by: 'operator' });
+    } finally {
+      await store.close();
+    }
+    const out = join(directory, 'lists');
+    const exported = await run({ 'from-store': 'true', db, out, format: 'csv' }, ['export']);
+    assert.equal(exported.code, 0, exported.output);
+    const csv = readFileSync(join(out, 'v000001', 'blocklist.csv'), 'utf8');
+    assert.match(csv, /198\.51\.100\.10/);
+    assert.doesNotMatch(csv, /198\.51\.100\.20/, 'a candidate nobody approved is never exported');
+    await assert.rejects(run({ 'from-store': 'true', from: 'x.json', db, out }, ['export']), /not both/);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -5,6 +5,8 @@ import { generateSigningKey, loadSigner, verifyFileSignature } from '../../block
 import { type BlocklistFormat, blocklistFormats, exportBlocklistVersion } from '../../blocklist/versions.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { defineCommand } from '../command.ts';
+import { storeOption } from '../store-option.ts';
+import { openStore } from '../../store/open-store.ts';
 
 /** "rpz,nft" or "all" as a list of formats; anything else is a usage error naming the choices. */
 function parseFormats(text: string): BlocklistFormat[] {
@@ -32,19 +34,23 @@ function parsePolicy(text: string): RpzPolicy {
 export default defineCommand({
   name: 'blocklist',
   summary: 'Export approved C&C indicators as versioned, signed blocklists (RPZ, nftables, ipset, router ACL, CSV); verify a signature.',
-  usage: 'export --from FILE --out DIR [--format F] [--sign-key KEY] | verify FILE --public-key KEY | keygen KEY',
+  usage: 'export (--from FILE | --from-store [--db FILE|URL]) --out DIR [--format F] [--sign-key KEY] | verify FILE --public-key KEY | keygen KEY',
   details: `export reads a JSON array of indicators ({kind: ip|cidr|domain, value, port?, reason,
-approvedAt}) and, when they differ from the latest version in DIR, writes version N+1 to
+approvedAt}; what 'opennotice cnc indicators --json' prints), or with --from-store the C&C
+endpoints the operator approved in the store ('opennotice cnc approve ID'), and, when they differ from the latest version in DIR, writes version N+1 to
 DIR/vNNNNNN/ (blocklist.rpz and the nsupdate script from the previous version, blocklist.nft,
 blocklist.ipset, blocklist.acl and blocklist.txt, blocklist.csv) and records it in DIR/versions.json.
 With --sign-key every file gets a detached Ed25519 signature FILE.sig. verify checks one; it
 exits 0 when the signature is valid and 1 when not. keygen writes KEY and KEY.pub.
   opennotice blocklist keygen signing.key
   opennotice blocklist export --from approved.json --format all --out blocklists --sign-key signing.key
+  opennotice blocklist export --from-store --db opennotice.sqlite --out blocklists --sign-key signing.key
   opennotice blocklist verify blocklists/v000001/blocklist.rpz --public-key signing.key.pub
 See docs/blocklists.md.`,
   options: {
     from: { type: 'string', valueName: 'FILE', description: 'export: the approved indicators (JSON array)' },
+    'from-store': { type: 'boolean', description: "export: the store's approved C&C endpoints instead of a file" },
+    db: storeOption,
     out: { type: 'string', valueName: 'DIR', description: 'export: the versions directory' },
     format: { type: 'string', valueName: 'F', description: 'export: rpz, nft, ipset, acl, csv, a comma list, or all (default all)' },
     'sign-key': { type: 'string', valueName: 'KEY', description: 'export: Ed25519 private key (PEM) to sign every file with' },
@@ -67,11 +73,13 @@ See docs/blocklists.md.`,
       return valid ? 0 : 1;
     }
     if (subcommand !== 'export') throw new OpenNoticeError('USAGE', `unknown blocklist subcommand "${subcommand ?? ''}" (export, verify or keygen)`);
-    if (!values.from || !values.out) throw new OpenNoticeError('USAGE', 'blocklist export needs --from FILE and --out DIR');
+    if ((!values.from && !values['from-store']) || !values.out)
+      throw new OpenNoticeError('USAGE', 'blocklist export needs --from FILE (or --from-store) and --out DIR');
+    if (values.from && values['from-store']) throw new OpenNoticeError('USAGE', 'blocklist export takes --from FILE or --from-store, not both');
     const origin = values['rpz-origin'] ?? 'rpz.opennotice';
     if (!isDomainName(origin)) throw new OpenNoticeError('USAGE', `--rpz-origin: "${origin}" is not a lower-case domain name without the trailing dot`);
     const result = exportBlocklistVersion({
-      indicators: readIndicatorFile(values.from),
+      indicators: values.from ? readIndicatorFile(values.from) : await approvedInStore(String(values.db)),
       outDirectory: values.out,
       formats: parseFormats(values.format ?? 'all'),
       rpz: { origin, policy: parsePolicy(values['rpz-answer'] ?? 'nxdomain') },
@@ -86,3 +94,13 @@ See docs/blocklists.md.`,
     return 0;
   },
 });
+
+/** The C&C endpoints the operator approved (`cnc approve`), read once; the store is closed again. */
+async function approvedInStore(location: string) {
+  const store = await openStore(location);
+  try {
+    return await store.listApprovedIndicators();
+  } finally {
+    await store.close();
+  }
+}
