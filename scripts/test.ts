@@ -43,6 +43,12 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     commands: ['g++'],
     why: "compiles snap7's S7 server (its sources ship in the node-snap7 npm package) as a real S7 peer for the S7 grabber",
   },
+  {
+    name: 'softflowd',
+    commands: ['softflowd', 'softflowctl'],
+    why: "a real NetFlow v5/v9/IPFIX exporter (on a veth in a namespace) for the flow collector's test",
+  },
+  { name: 'nfdump', commands: ['nfcapd'], why: "nfdump's collector (nfcapd), the baseline of the flows benchmark" },
   { name: 'memcached', commands: ['memcached'], why: 'a real memcached with UDP turned on for the memcached grabber’s multi-datagram stats reply' },
   {
     name: 'ntpsec',

@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { DecodeContext } from './decode-context.ts';
 import { totalMalformed } from './decode-counters.ts';
 import { decodeFlowDatagram } from './flow-decoder.ts';
-import {
-  ipfixMessage,
-  ipv4FlowFields,
-  netflowV5,
-  netflowV9,
-  writeIpv4Flow,
-  writeSet,
-  writeTemplate,
-  type TestFlow,
-} from '../../test/support/flow-exports.ts';
+import { ipfixMessage, ipv4FlowFields, netflowV5, netflowV9, writeIpv4Flow, writeSet, writeTemplate, type TestFlow } from '../../test/support/flow-exports.ts';
 
 const now = Date.UTC(2026, 11, 7, 1, 0, 0);
 const header = { uptimeMs: 600_000, unixSeconds: now / 1000 };
@@ -104,7 +95,13 @@ test('NetFlow v9: template churn — a redefined template id is read with its ne
   decodeFlowDatagram(v9Datagram(1, 256, true, [udpFlow]), '10.0.0.4', context, now);
   const swapped = netflowV9({ ...header, sourceId: 1 }, (w) => {
     // Same id, destination first now: a decoder holding the old layout would swap the addresses.
-    writeSet(w, 0, (t) => writeTemplate(t, 256, [[12, 4], [8, 4], [4, 1]]));
+    writeSet(w, 0, (t) =>
+      writeTemplate(t, 256, [
+        [12, 4],
+        [8, 4],
+        [4, 1],
+      ]),
+    );
     writeSet(w, 256, (d) => d.ipv4('203.0.113.1').ipv4('203.0.113.2').u8(17));
   });
   const [flow] = decodeFlowDatagram(swapped, '10.0.0.4', context, now);
@@ -160,7 +157,17 @@ test('IPFIX: templates per observation domain, enterprise fields skipped, variab
   });
   const flows = decodeFlowDatagram(message, '10.0.0.6', context, now);
   assert.deepEqual(
-    flows.map((flow) => [flow.exporter, flow.sourceAddress, flow.destinationAddress, flow.destinationPort, flow.protocol, flow.packets, flow.bytes, flow.startMs, flow.endMs]),
+    flows.map((flow) => [
+      flow.exporter,
+      flow.sourceAddress,
+      flow.destinationAddress,
+      flow.destinationPort,
+      flow.protocol,
+      flow.packets,
+      flow.bytes,
+      flow.startMs,
+      flow.endMs,
+    ]),
     [
       ['10.0.0.6/42', '192.0.2.20', '198.51.100.8', 443, 6, 12, 4096, now - 2000, now],
       ['10.0.0.6/42', '192.0.2.21', '198.51.100.9', 80, 17, 1, 64, 0, 0],
@@ -177,8 +184,25 @@ test('IPFIX: uptime-relative times use the boot time an options record announced
   const context = new DecodeContext();
   const message = ipfixMessage({ exportSeconds: now / 1000, domain: 1 }, (w) => {
     writeSet(w, 3, (t) => t.u16(500).u16(2).u16(1).u16(149).u16(4).u16(160).u16(8));
-    writeSet(w, 500, (d) => d.u32(1).u32(Math.floor(bootMs / 2 ** 32)).u32(bootMs % 2 ** 32));
-    writeSet(w, 2, (t) => writeTemplate(t, 501, [[27, 16], [28, 16], [7, 2], [11, 2], [4, 1], [2, 4], [1, 4], [22, 4], [21, 4]]));
+    writeSet(w, 500, (d) =>
+      d
+        .u32(1)
+        .u32(Math.floor(bootMs / 2 ** 32))
+        .u32(bootMs % 2 ** 32),
+    );
+    writeSet(w, 2, (t) =>
+      writeTemplate(t, 501, [
+        [27, 16],
+        [28, 16],
+        [7, 2],
+        [11, 2],
+        [4, 1],
+        [2, 4],
+        [1, 4],
+        [22, 4],
+        [21, 4],
+      ]),
+    );
     writeSet(w, 501, (d) => {
       d.raw(Buffer.from('20010db8000000000000000000000001', 'hex')).raw(Buffer.from('20010db80000000000000000000000ff', 'hex'));
       d.u16(1234).u16(8080).u8(6).u32(5).u32(500).u32(1000).u32(3000);
@@ -212,10 +236,20 @@ test('IPFIX: template withdrawal — one template, then all of a domain', () => 
   const data = (templateId: number) => ipfixMessage({ exportSeconds: now / 1000, domain: 5 }, (w) => writeSet(w, templateId, (d) => writeIpv4Flow(d, udpFlow)));
   decodeFlowDatagram(define, '10.0.0.7', context, now);
   assert.equal(context.templates.size, 3);
-  decodeFlowDatagram(ipfixMessage({ exportSeconds: now / 1000, domain: 5 }, (w) => writeSet(w, 2, (t) => t.u16(256).u16(0))), '10.0.0.7', context, now);
+  decodeFlowDatagram(
+    ipfixMessage({ exportSeconds: now / 1000, domain: 5 }, (w) => writeSet(w, 2, (t) => t.u16(256).u16(0))),
+    '10.0.0.7',
+    context,
+    now,
+  );
   assert.deepEqual(decodeFlowDatagram(data(256), '10.0.0.7', context, now), []);
   assert.equal(decodeFlowDatagram(data(257), '10.0.0.7', context, now).length, 1);
-  decodeFlowDatagram(ipfixMessage({ exportSeconds: now / 1000, domain: 5 }, (w) => writeSet(w, 2, (t) => t.u16(2).u16(0))), '10.0.0.7', context, now);
+  decodeFlowDatagram(
+    ipfixMessage({ exportSeconds: now / 1000, domain: 5 }, (w) => writeSet(w, 2, (t) => t.u16(2).u16(0))),
+    '10.0.0.7',
+    context,
+    now,
+  );
   assert.equal(context.templates.size, 0);
   assert.deepEqual(decodeFlowDatagram(data(258), '10.0.0.7', context, now), []);
   assert.equal(context.counters.malformed['unknown-template'], 2);
@@ -233,7 +267,11 @@ test('template cache: bounded per exporter and in total, and templates expire', 
   const context = new DecodeContext({ maxPerExporter: 2, maxTotal: 3, expiryMs: 60_000 });
   const define = (address: string, ids: number[], at: number) =>
     decodeFlowDatagram(
-      ipfixMessage({ exportSeconds: at / 1000, domain: 0 }, (w) => writeSet(w, 2, (t) => ids.forEach((id) => writeTemplate(t, id, ipv4FlowFields)))),
+      ipfixMessage({ exportSeconds: at / 1000, domain: 0 }, (w) =>
+        writeSet(w, 2, (t) => {
+          for (const id of ids) writeTemplate(t, id, ipv4FlowFields);
+        }),
+      ),
       address,
       context,
       at,

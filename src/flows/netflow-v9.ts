@@ -65,8 +65,7 @@ function readOptionsTemplates(bytes: Uint8Array, start: number, end: number, add
     const scopeBytes = readU16(bytes, at + 2);
     const optionBytes = readU16(bytes, at + 4);
     const fieldBytes = scopeBytes + optionBytes;
-    const parsed =
-      templateId >= FIRST_DATA_FLOWSET && fieldBytes % 4 === 0 ? parseTemplateFields(bytes, at + 6, end, fieldBytes / 4, 'v9', true) : undefined;
+    const parsed = templateId >= FIRST_DATA_FLOWSET && fieldBytes % 4 === 0 ? parseTemplateFields(bytes, at + 6, end, fieldBytes / 4, 'v9', true) : undefined;
     if (!parsed) {
       context.counters.malformed['bad-template']++;
       return;
@@ -76,7 +75,14 @@ function readOptionsTemplates(bytes: Uint8Array, start: number, end: number, add
   }
 }
 
-function learn(context: DecodeContext, address: string, sourceId: number, templateId: number, template: Parameters<DecodeContext['templates']['set']>[3], nowMs: number): void {
+function learn(
+  context: DecodeContext,
+  address: string,
+  sourceId: number,
+  templateId: number,
+  template: Parameters<DecodeContext['templates']['set']>[3],
+  nowMs: number,
+): void {
   if (context.templates.set(address, sourceId, templateId, template, nowMs)) context.counters.templates++;
   else context.counters.malformed['template-cache-full']++;
 }

@@ -155,7 +155,12 @@ export function readTemplateRecord(bytes: Uint8Array, offset: number, end: numbe
 }
 
 /** The boot time an options record announces (systemInitTimeMilliseconds), if it does. */
-export function readSystemInitTime(bytes: Uint8Array, offset: number, end: number, template: FlowTemplate): { bootMs: number | undefined; next: number } | undefined {
+export function readSystemInitTime(
+  bytes: Uint8Array,
+  offset: number,
+  end: number,
+  template: FlowTemplate,
+): { bootMs: number | undefined; next: number } | undefined {
   let at = offset;
   let bootMs: number | undefined;
   for (const field of template.fields) {

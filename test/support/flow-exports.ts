@@ -71,7 +71,12 @@ export function netflowV5(header: ExportHeader, flows: readonly TestFlow[]): Buf
   for (const flow of flows) {
     w.ipv4(flow.source).ipv4(flow.destination).ipv4('0.0.0.0').u16(1).u16(2);
     w.u32(flow.packets).u32(flow.bytes).u32(flow.firstUptimeMs).u32(flow.lastUptimeMs);
-    w.u16(flow.sourcePort).u16(flow.destinationPort).u8(0).u8(flow.tcpFlags ?? 0).u8(flow.protocol).u8(0);
+    w.u16(flow.sourcePort)
+      .u16(flow.destinationPort)
+      .u8(0)
+      .u8(flow.tcpFlags ?? 0)
+      .u8(flow.protocol)
+      .u8(0);
     w.u16(0).u16(0).u8(24).u8(24).u16(0);
   }
   return w.toBuffer();
@@ -92,7 +97,12 @@ export const ipv4FlowFields: ReadonlyArray<readonly [number, number]> = [
 ];
 
 export function writeIpv4Flow(w: ByteWriter, flow: TestFlow): void {
-  w.ipv4(flow.source).ipv4(flow.destination).u16(flow.sourcePort).u16(flow.destinationPort).u8(flow.protocol).u8(flow.tcpFlags ?? 0);
+  w.ipv4(flow.source)
+    .ipv4(flow.destination)
+    .u16(flow.sourcePort)
+    .u16(flow.destinationPort)
+    .u8(flow.protocol)
+    .u8(flow.tcpFlags ?? 0);
   w.u32(flow.packets).u32(flow.bytes).u32(flow.firstUptimeMs).u32(flow.lastUptimeMs);
 }
 

@@ -6,6 +6,7 @@ import demo from './demo.ts';
 import devices from './devices.ts';
 import feeds from './feeds.ts';
 import findings from './findings.ts';
+import flows from './flows.ts';
 import isps from './isps.ts';
 import lab from './lab.ts';
 import notify from './notify.ts';
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   vulns,
   feeds,
   darknet,
+  flows,
   isps,
   attribute,
   notify,

@@ -1,0 +1,94 @@
+/**
+ * What is kept of flows by default: aggregates, not raw flows. One row per hour × source
+ * network × destination address × destination port × protocol. The destination stays exact
+ * because a C&C server is a destination; the source is cut to its /24 (IPv4) or /48 (IPv6),
+ * which keeps the subscriber network an ISP needs for notification while not recording which
+ * customer talked to what. Flows count in the hour they started.
+ */
+import { isIPv4 } from 'node:net';
+import type { FlowRecord } from './flow-record.ts';
+import { formatIPv6 } from '../darknet/capture/address.ts';
+
+export const HOUR_MS = 3_600_000;
+
+export interface FlowAggregate {
+  /** Start of the hour, epoch ms. */
+  hourMs: number;
+  /** "192.0.2.0/24" or "2001:db8:1::/48". */
+  sourceNetwork: string;
+  destinationAddress: string;
+  destinationPort: number;
+  protocol: number;
+  flows: number;
+  packets: number;
+  bytes: number;
+  /** Distinct exporters are not kept; the earliest and latest flow times are. */
+  firstMs: number;
+  lastMs: number;
+}
+
+/** The source's /24 or /48: the network the aggregates keep instead of the address. */
+export function sourceNetworkOf(address: string): string {
+  if (isIPv4(address)) {
+    const [a, b, c] = address.split('.');
+    return `${a}.${b}.${c}.0/24`;
+  }
+  const bytes = ipv6Bytes(address);
+  bytes.fill(0, 6);
+  return `${formatIPv6(bytes, 0)}/48`;
+}
+
+function ipv6Bytes(address: string): Uint8Array {
+  const [head = '', tail] = address.split('::');
+  const groups = (text: string) => (text === '' ? [] : text.split(':').map((group) => Number.parseInt(group, 16)));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const bytes = new Uint8Array(16);
+  all.forEach((group, index) => {
+    bytes[2 * index] = group >>> 8;
+    bytes[2 * index + 1] = group & 255;
+  });
+  return bytes;
+}
+
+/** Sums flows into aggregates in memory; the store (or the CLI) takes them out with `rows()`. */
+export class FlowAggregator {
+  readonly #rows = new Map<string, FlowAggregate>();
+
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  add(flow: FlowRecord): void {
+    const hourMs = flow.startMs - (flow.startMs % HOUR_MS);
+    const sourceNetwork = sourceNetworkOf(flow.sourceAddress);
+    const key = `${hourMs} ${sourceNetwork} ${flow.destinationAddress} ${flow.destinationPort} ${flow.protocol}`;
+    const row = this.#rows.get(key);
+    if (row) {
+      row.flows++;
+      row.packets += flow.packets;
+      row.bytes += flow.bytes;
+      row.firstMs = Math.min(row.firstMs, flow.startMs);
+      row.lastMs = Math.max(row.lastMs, flow.endMs);
+      return;
+    }
+    this.#rows.set(key, {
+      hourMs,
+      sourceNetwork,
+      destinationAddress: flow.destinationAddress,
+      destinationPort: flow.destinationPort,
+      protocol: flow.protocol,
+      flows: 1,
+      packets: flow.packets,
+      bytes: flow.bytes,
+      firstMs: flow.startMs,
+      lastMs: flow.endMs,
+    });
+  }
+
+  /** The aggregates, busiest first (by packets). */
+  rows(): FlowAggregate[] {
+    return [...this.#rows.values()].sort((a, b) => b.packets - a.packets || a.hourMs - b.hourMs);
+  }
+}
