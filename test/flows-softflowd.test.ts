@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import type { FlowRecord } from '../src/flows/flow-record.ts';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { createNetworkNamespace, stopProcess, type NetworkNamespace } from './support/network-namespace.ts';
 
 const cliEntry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -92,7 +93,17 @@ test('softflowd exporting NetFlow v5, v9 and IPFIX: the collected flows are exac
   await exporterSide.exec('ip', ['addr', 'add', `${exporterSideAddress}/30`, 'dev', 'onflows1']);
   await exporterSide.exec('ip', ['link', 'set', 'onflows1', 'up']);
 
-  const collector = exporterSide.spawn(process.execPath, [...nodeFlags, cliEntry, 'flows', 'collect', '--listen', '127.0.0.1:2055', '--print-flows']);
+  const collector = exporterSide.spawn(process.execPath, [
+    ...nodeFlags,
+    cliEntry,
+    'flows',
+    'collect',
+    '--listen',
+    '127.0.0.1:2055',
+    '--print-flows',
+    '--db',
+    join(work, 'flows.sqlite'),
+  ]);
   children.push(collector);
   const stderrReady = waitForStderr(collector, 'listening for flows on', 20_000);
   const output = lineReader(collector);
@@ -178,5 +189,21 @@ test('softflowd exporting NetFlow v5, v9 and IPFIX: the collected flows are exac
       }
       await stopProcess(exporter);
     });
+  }
+
+  // Stopped by a signal, the collector stores what it aggregated: the raw flows are gone, the sums per destination port are there.
+  await stopProcess(collector);
+  assert.equal(collector.exitCode, 0, 'the collector ends cleanly on SIGTERM');
+  const store = await openSqliteStore(join(work, 'flows.sqlite'));
+  try {
+    const rows = await store.listFlowAggregates({ limit: 1000 });
+    const packetsTo = (port: number) => rows.filter((row) => row.destinationPort === port && row.protocol === 17).reduce((sum, row) => sum + row.packets, 0);
+    assert.deepEqual([packetsTo(5001), packetsTo(5002), packetsTo(53)], [3 * 3, 3 * 7, 3 * 1]);
+    assert.ok(
+      rows.every((row) => row.sourceNetwork === '10.160.0.0/24' || row.protocol !== 17),
+      'sources are kept as their /24',
+    );
+  } finally {
+    await store.close();
   }
 });

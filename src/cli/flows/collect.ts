@@ -1,12 +1,14 @@
 /**
  * `opennotice flows collect`: listen for NetFlow v5/v9/IPFIX until --duration or a signal,
- * then print the aggregates (raw flows only with --print-flows, one JSON line each as they come).
+ * then store and print the aggregates (raw flows only with --print-flows, one JSON line each
+ * as they come; never stored).
  */
 import { OpenNoticeError } from '../../core/errors.ts';
 import { startFlowCollector } from '../../flows/collector.ts';
 import { FlowAggregator } from '../../flows/flow-aggregates.ts';
 import { parseListenAddress } from '../../metrics/listen-address.ts';
 import { integerOption, type CommandIo } from '../command.ts';
+import { persistAggregates, type PersistRequest } from './persist.ts';
 import { renderAggregates, renderDecodeCounters } from './render.ts';
 
 export interface CollectRequest {
@@ -14,6 +16,7 @@ export interface CollectRequest {
   durationSeconds: string | undefined;
   printFlows: boolean;
   json: boolean;
+  persist: PersistRequest;
 }
 
 export async function runCollect(request: CollectRequest, io: CommandIo): Promise<number> {
@@ -49,5 +52,6 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
   else if (!request.printFlows) io.stdout.write(renderAggregates(rows));
   io.stderr.write(renderDecodeCounters(collector.decoder));
   if (collector.listener.oversized > 0) io.stderr.write(`${collector.listener.oversized} oversized datagrams dropped\n`);
+  await persistAggregates(request.persist, rows, io);
   return 0;
 }

@@ -1,8 +1,9 @@
-/** `opennotice flows import FILE...`: flows from pcap/pcapng captures, printed as aggregates (or raw with --print-flows). */
+/** `opennotice flows import FILE...`: flows from pcap/pcapng captures, stored and printed as aggregates (raw flows only printed, with --print-flows). */
 import { OpenNoticeError } from '../../core/errors.ts';
 import { FlowAggregator } from '../../flows/flow-aggregates.ts';
 import { flowsFromCapture } from '../../flows/pcap-flows.ts';
 import { integerOption, type CommandIo } from '../command.ts';
+import { persistAggregates, type PersistRequest } from './persist.ts';
 import { renderAggregates } from './render.ts';
 
 export interface ImportRequest {
@@ -10,6 +11,7 @@ export interface ImportRequest {
   idleTimeoutSeconds: string | undefined;
   printFlows: boolean;
   json: boolean;
+  persist: PersistRequest;
 }
 
 export async function runImport(request: ImportRequest, io: CommandIo): Promise<number> {
@@ -32,5 +34,6 @@ export async function runImport(request: ImportRequest, io: CommandIo): Promise<
   const rows = aggregator.rows();
   if (request.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (!request.printFlows) io.stdout.write(renderAggregates(rows));
+  await persistAggregates(request.persist, rows, io);
   return 0;
 }

@@ -2,6 +2,7 @@
 import type { DecodeCounters } from '../../flows/decode-counters.ts';
 import { malformedReasons, totalMalformed } from '../../flows/decode-counters.ts';
 import type { FlowAggregate } from '../../flows/flow-aggregates.ts';
+import type { StoredAggregates } from '../../flows/retention.ts';
 
 /** At most this many aggregate rows are printed; --json gives them all. */
 const TABLE_ROWS = 50;
@@ -29,4 +30,9 @@ export function renderAggregates(rows: readonly FlowAggregate[]): string {
 export function renderDecodeCounters(counters: DecodeCounters): string {
   const malformed = malformedReasons.filter((reason) => counters.malformed[reason] > 0).map((reason) => `${reason} ${counters.malformed[reason]}`);
   return `${counters.datagrams} datagrams, ${counters.records} flow records, ${counters.templates} templates learnt, ${counters.optionsSkipped} options sets skipped, ${totalMalformed(counters)} malformed${malformed.length > 0 ? ` (${malformed.join(', ')})` : ''}\n`;
+}
+
+export function renderStored(result: StoredAggregates, location: string, retentionDays: number): string {
+  const tooOld = result.tooOld > 0 ? `, ${result.tooOld} older than the ${retentionDays}-day retention not stored` : '';
+  return `${result.stored} aggregate rows stored in ${location}${tooOld}; ${result.pruned} rows past the retention pruned\n`;
 }

@@ -13,6 +13,7 @@ import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
 import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
+import { flowAggregates } from './016-flow-aggregates.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   criticalDevices,
   integrators,
   helpDeskLookups,
+  flowAggregates,
 ];

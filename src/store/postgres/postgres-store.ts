@@ -25,6 +25,7 @@ import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashbo
 import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
+import { postgresFlowAggregateStore } from './flow-aggregates.ts';
 import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
 
@@ -73,6 +74,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAddressCheckStore(context),
     ...postgresOptOutStore(context),
     ...postgresHelpDeskStore(context),
+    ...postgresFlowAggregateStore(context),
     ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     location: context.location,

@@ -20,6 +20,7 @@ import { applyMigrations } from './migrate.ts';
 import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
+import { sqliteFlowAggregateStore } from './flow-aggregates.ts';
 import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
 import { sqliteReportStore } from './reports.ts';
@@ -65,6 +66,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteAddressCheckStore(context),
     ...sqliteOptOutStore(context),
     ...sqliteHelpDeskStore(context),
+    ...sqliteFlowAggregateStore(context),
     ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     location: file,

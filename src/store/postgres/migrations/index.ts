@@ -14,6 +14,7 @@ import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
 import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
+import { flowAggregates } from './016-flow-aggregates.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -36,4 +37,5 @@ export const postgresMigrations: readonly Migration[] = [
   criticalDevices,
   integrators,
   helpDeskLookups,
+  flowAggregates,
 ];

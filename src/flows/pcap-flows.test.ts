@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FlowRecord } from './flow-record.ts';
+import { flowsFromCapture } from './pcap-flows.ts';
+
+interface TestPacket {
+  timeMs: number;
+  source: string;
+  destination: string;
+  sourcePort: number;
+  destinationPort: number;
+  /** 6 TCP (a 20-byte header with these flags) or 17 UDP. */
+  protocol: 6 | 17;
+  payloadBytes: number;
+  tcpFlags?: number;
+}
+
+/** A classic pcap (microseconds, Ethernet) written field by field, so the reader is checked against the format, not itself. */
+function pcapFile(packets: readonly TestPacket[]): Buffer {
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(65535, 16);
+  header.writeUInt32LE(1, 20);
+  const records = packets.map((packet) => {
+    const transport = packet.protocol === 6 ? 20 : 8;
+    const ipLength = 20 + transport + packet.payloadBytes;
+    const frame = Buffer.alloc(14 + ipLength);
+    frame.writeUInt16BE(0x0800, 12);
+    frame[14] = 0x45;
+    frame.writeUInt16BE(ipLength, 16);
+    frame[22] = 64;
+    frame[23] = packet.protocol;
+    packet.source.split('.').forEach((part, index) => (frame[26 + index] = Number(part)));
+    packet.destination.split('.').forEach((part, index) => (frame[30 + index] = Number(part)));
+    frame.writeUInt16BE(packet.sourcePort, 34);
+    frame.writeUInt16BE(packet.destinationPort, 36);
+    if (packet.protocol === 6) {
+      frame[46] = 0x50;
+      frame[47] = packet.tcpFlags ?? 0;
+    } else frame.writeUInt16BE(8 + packet.payloadBytes, 38);
+    const record = Buffer.alloc(16);
+    record.writeUInt32LE(Math.floor(packet.timeMs / 1000), 0);
+    record.writeUInt32LE((packet.timeMs % 1000) * 1000, 4);
+    record.writeUInt32LE(frame.length, 8);
+    record.writeUInt32LE(frame.length, 12);
+    return Buffer.concat([record, frame]);
+  });
+  return Buffer.concat([header, ...records]);
+}
+
+const t0 = Date.UTC(2026, 11, 7, 1, 0, 0);
+const udp = (timeMs: number, sourcePort: number, payloadBytes = 100): TestPacket => ({
+  timeMs,
+  source: '192.0.2.1',
+  destination: '198.51.100.2',
+  sourcePort,
+  destinationPort: 53,
+  protocol: 17,
+  payloadBytes,
+});
+
+async function flowsOf(packets: readonly TestPacket[], options: Parameters<typeof flowsFromCapture>[2] = {}) {
+  const directory = mkdtempSync(join(tmpdir(), 'on-flows-pcap-'));
+  try {
+    const file = join(directory, 'trace.pcap');
+    writeFileSync(file, pcapFile(packets));
+    const flows: FlowRecord[] = [];
+    const stats = await flowsFromCapture(file, (flow) => flows.push(flow), { exporter: 'pcap:test', ...options });
+    return { flows, stats };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+test('packets become 5-tuple flows with IP byte counts, OR-ed TCP flags and capture times', async () => {
+  const { flows, stats } = await flowsOf([
+    udp(t0, 4000),
+    { timeMs: t0 + 10, source: '192.0.2.9', destination: '203.0.113.5', sourcePort: 5555, destinationPort: 23, protocol: 6, payloadBytes: 0, tcpFlags: 0x02 },
+    udp(t0 + 20, 4000, 50),
+    { timeMs: t0 + 30, source: '192.0.2.9', destination: '203.0.113.5', sourcePort: 5555, destinationPort: 23, protocol: 6, payloadBytes: 10, tcpFlags: 0x18 },
+    // The reverse direction is a flow of its own, as NetFlow counts it.
+    { ...udp(t0 + 40, 53), source: '198.51.100.2', destination: '192.0.2.1', destinationPort: 4000, sourcePort: 53 },
+  ]);
+  assert.equal(stats.flows, 3);
+  assert.deepEqual(
+    flows.sort((a, b) => a.startMs - b.startMs),
+    [
+      {
+        exporter: 'pcap:test',
+        sourceAddress: '192.0.2.1',
+        destinationAddress: '198.51.100.2',
+        sourcePort: 4000,
+        destinationPort: 53,
+        protocol: 17,
+        packets: 2,
+        bytes: 128 + 78,
+        startMs: t0,
+        endMs: t0 + 20,
+      },
+      {
+        exporter: 'pcap:test',
+        sourceAddress: '192.0.2.9',
+        destinationAddress: '203.0.113.5',
+        sourcePort: 5555,
+        destinationPort: 23,
+        protocol: 6,
+        packets: 2,
+        bytes: 40 + 50,
+        startMs: t0 + 10,
+        endMs: t0 + 30,
+        tcpFlags: 0x1a,
+      },
+      {
+        exporter: 'pcap:test',
+        sourceAddress: '198.51.100.2',
+        destinationAddress: '192.0.2.1',
+        sourcePort: 53,
+        destinationPort: 4000,
+        protocol: 17,
+        packets: 1,
+        bytes: 128,
+        startMs: t0 + 40,
+        endMs: t0 + 40,
+      },
+    ],
+  );
+});
+
+test('a flow idle longer than the timeout ends, and the same 5-tuple later is a new flow', async () => {
+  const { flows } = await flowsOf([udp(t0, 4000), udp(t0 + 1000, 4000), udp(t0 + 20_000, 4000)], { idleTimeoutMs: 15_000 });
+  assert.deepEqual(
+    flows.map((flow) => [flow.packets, flow.startMs, flow.endMs]),
+    [
+      [2, t0, t0 + 1000],
+      [1, t0 + 20_000, t0 + 20_000],
+    ],
+  );
+});
+
+test('the flow table is bounded: past the limit the flow idle longest ends early, and is counted', async () => {
+  const { flows, stats } = await flowsOf([udp(t0, 1), udp(t0 + 1, 2), udp(t0 + 2, 3), udp(t0 + 3, 2)], { maxActiveFlows: 2 });
+  assert.equal(stats.evicted, 1);
+  assert.deepEqual(
+    flows.map((flow) => [flow.sourcePort, flow.packets]).sort((a, b) => a[0]! - b[0]!),
+    [
+      [1, 1],
+      [2, 2],
+      [3, 1],
+    ],
+  );
+});
