@@ -35,8 +35,8 @@ function pcapFile(packets: readonly TestPacket[]): Buffer {
     frame.writeUInt16BE(ipLength, 16);
     frame[22] = 64;
     frame[23] = packet.protocol;
-    packet.source.split('.').forEach((part, index) => (frame[26 + index] = Number(part)));
-    packet.destination.split('.').forEach((part, index) => (frame[30 + index] = Number(part)));
+    frame.set(packet.source.split('.').map(Number), 26);
+    frame.set(packet.destination.split('.').map(Number), 30);
     frame.writeUInt16BE(packet.sourcePort, 34);
     frame.writeUInt16BE(packet.destinationPort, 36);
     if (packet.protocol === 6) {
