@@ -85,6 +85,30 @@ export class FlowAggregator {
     });
   }
 
+  /** Takes the rows out and starts empty: a long-running collector stores them periodically, so memory stays bounded by one period. */
+  drain(): FlowAggregate[] {
+    const rows = this.rows();
+    this.#rows.clear();
+    return rows;
+  }
+
+  /** Puts drained rows back (their store write failed), summing into rows added since. */
+  restore(rows: readonly FlowAggregate[]): void {
+    for (const row of rows) {
+      const key = `${row.hourMs} ${row.sourceNetwork} ${row.destinationAddress} ${row.destinationPort} ${row.protocol}`;
+      const existing = this.#rows.get(key);
+      if (!existing) {
+        this.#rows.set(key, { ...row });
+        continue;
+      }
+      existing.flows += row.flows;
+      existing.packets += row.packets;
+      existing.bytes += row.bytes;
+      existing.firstMs = Math.min(existing.firstMs, row.firstMs);
+      existing.lastMs = Math.max(existing.lastMs, row.lastMs);
+    }
+  }
+
   /** The aggregates, busiest first (by packets). */
   rows(): FlowAggregate[] {
     return [...this.#rows.values()].sort((a, b) => b.packets - a.packets || a.hourMs - b.hourMs);

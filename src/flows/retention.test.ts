@@ -62,3 +62,16 @@ test('storing enforces the retention: rows already too old are not stored, older
     await store.close();
   }
 });
+
+test('drained rows leave the aggregator empty; restored rows sum into what came since', () => {
+  const aggregator = new FlowAggregator();
+  aggregator.add(flow(now, '192.0.2.1', 3));
+  const drained = aggregator.drain();
+  assert.equal(aggregator.size, 0);
+  aggregator.add(flow(now, '192.0.2.7', 4));
+  aggregator.restore(drained);
+  assert.deepEqual(
+    aggregator.rows().map((row) => [row.flows, row.packets]),
+    [[2, 7]],
+  );
+});

@@ -17,7 +17,7 @@ import FILE  pcap/pcapng captures (gzip too) turned into flows by 5-tuple with a
              (default 15 s).
 stats        the stored aggregates of the last --hours (default 24), newest hour first.
 collect and import store hourly aggregates — hour × source /24 (/48) × destination × port ×
-protocol — and prune those older than --retention-days (default ${DEFAULT_RETENTION_DAYS}). Raw flows are never
+protocol — (collect: every --flush-minutes, default 60, and when it stops) and prune those older than --retention-days (default ${DEFAULT_RETENTION_DAYS}). Raw flows are never
 stored: --print-flows prints each as a JSON line. --no-store only prints.
   opennotice flows collect --listen 127.0.0.1:2055 --duration 300
   opennotice flows import trace.pcap.gz
@@ -26,6 +26,7 @@ docs/flows.md has the formats, limits and what is kept.`,
   options: {
     listen: { type: 'string', valueName: 'ADDR:PORT', description: 'collect: UDP address to receive exports on' },
     duration: { type: 'string', valueName: 'SECONDS', description: 'collect: stop after this long (default: until Ctrl-C)' },
+    'flush-minutes': { type: 'string', valueName: 'N', description: 'collect: store the aggregates every N minutes (default 60)' },
     'idle-timeout': { type: 'string', valueName: 'SECONDS', description: 'import: a flow idle this long ends (default 15)' },
     hours: { type: 'string', valueName: 'N', description: 'stats: the last N hours (default 24)' },
     limit: { type: 'string', valueName: 'N', description: 'stats: at most N rows (default 1000)' },
@@ -43,7 +44,7 @@ docs/flows.md has the formats, limits and what is kept.`,
     const persist = { location: values['no-store'] === true ? undefined : String(values.db), retentionDays };
     switch (subcommand) {
       case 'collect':
-        return runCollect({ listen: values.listen, durationSeconds: values.duration, printFlows, json, persist }, io);
+        return runCollect({ listen: values.listen, durationSeconds: values.duration, printFlows, json, persist, flushMinutes: values['flush-minutes'] }, io);
       case 'import':
         return runImport({ files: rest, idleTimeoutSeconds: values['idle-timeout'], printFlows, json, persist }, io);
       case 'stats':
