@@ -152,6 +152,22 @@ const benchmarks: ExpectedBenchmark[] = [
     timeoutMs: 60_000,
   },
   {
+    name: 'flows',
+    figures: [
+      line(`stream: NetFlow v9, \\d+ records in \\d+ datagrams, ${number} MiB`),
+      line(`round 1 opennotice: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB`),
+      line(`opennotice median: \\d+ records/CPU s \\(\\d+ rounds\\)`),
+    ],
+    toolFigures: [
+      {
+        tool: 'nfdump',
+        figures: [line(`round 1 nfcapd: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB; opennotice ÷ nfcapd = ${number}×`)],
+      },
+    ],
+    targets: [{ name: 'flows_vs_nfcapd', tool: 'nfdump' }],
+    timeoutMs: 120_000,
+  },
+  {
     name: 'attribution',
     figures: [
       line(`opennotice table: \\d+ ranges → \\d+ segments, loaded in ${number} s; .*`),

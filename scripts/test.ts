@@ -48,6 +48,12 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'bind9-dnsutils', commands: ['nsupdate', 'dig'], why: 'sends the RPZ update to BIND and transfers the zone back to check it' },
   { name: 'nftables', commands: ['nft'], why: 'loads the exported nftables blocklist into a real table in a test network namespace' },
   { name: 'ipset', commands: ['ipset'], why: 'loads the exported ipset restore file into real sets in a test network namespace' },
+  {
+    name: 'softflowd',
+    commands: ['softflowd', 'softflowctl'],
+    why: "a real NetFlow v5/v9/IPFIX exporter (on a veth in a namespace) for the flow collector's test",
+  },
+  { name: 'nfdump', commands: ['nfcapd'], why: "nfdump's collector (nfcapd), the baseline of the flows benchmark" },
   { name: 'memcached', commands: ['memcached'], why: 'a real memcached with UDP turned on for the memcached grabber’s multi-datagram stats reply' },
   {
     name: 'ntpsec',

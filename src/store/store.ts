@@ -17,6 +17,7 @@ import type { FeedImportStore } from './roles/feed-imports.ts';
 import type { FeedbackStore } from './roles/feedback.ts';
 import type { FindingStore } from './roles/findings.ts';
 import type { IntegratorStore } from './roles/integrators.ts';
+import type { FlowAggregateStore } from './roles/flow-aggregates.ts';
 import type { HelpDeskStore } from './roles/help-desk.ts';
 import type { InventoryStore } from './roles/inventory.ts';
 import type { IspAttributionStore } from './roles/isp-attribution.ts';
@@ -71,6 +72,7 @@ export interface Store
     AddressCheckStore,
     OptOutStore,
     HelpDeskStore,
+    FlowAggregateStore,
     AddressActivityStore,
     MonitoringStore,
     KnownBotStore,

@@ -20,6 +20,7 @@ import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
 import type { OpenStore } from './harness.ts';
 import { integratorStoreConformance } from './integrators.ts';
+import { flowAggregateStoreConformance } from './flow-aggregates.ts';
 import { helpDeskStoreConformance } from './help-desk.ts';
 import { inventoryStoreConformance } from './inventory.ts';
 import { ispAttributionStoreConformance } from './isp-attribution.ts';
@@ -64,6 +65,7 @@ export function storeConformance(open: OpenStore<Store>): void {
   addressCheckStoreConformance(open);
   optOutStoreConformance(open);
   helpDeskStoreConformance(open);
+  flowAggregateStoreConformance(open);
   addressActivityStoreConformance(open);
   monitoringStoreConformance(open);
   criticalDeviceStoreConformance(open);

@@ -8,6 +8,7 @@ import demo from './demo.ts';
 import devices from './devices.ts';
 import feeds from './feeds.ts';
 import findings from './findings.ts';
+import flows from './flows.ts';
 import isps from './isps.ts';
 import lab from './lab.ts';
 import notify from './notify.ts';
@@ -34,6 +35,7 @@ export const commands: readonly Command[] = [
   feeds,
   darknet,
   cnc,
+  flows,
   isps,
   attribute,
   notify,

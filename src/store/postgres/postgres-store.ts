@@ -26,6 +26,7 @@ import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
 import { postgresCncStore } from './cnc.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
+import { postgresFlowAggregateStore } from './flow-aggregates.ts';
 import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
 
@@ -74,6 +75,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAddressCheckStore(context),
     ...postgresOptOutStore(context),
     ...postgresHelpDeskStore(context),
+    ...postgresFlowAggregateStore(context),
     ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     ...postgresCncStore(context),

@@ -21,6 +21,7 @@ import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteCncStore } from './cnc.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
+import { sqliteFlowAggregateStore } from './flow-aggregates.ts';
 import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
 import { sqliteReportStore } from './reports.ts';
@@ -66,6 +67,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteAddressCheckStore(context),
     ...sqliteOptOutStore(context),
     ...sqliteHelpDeskStore(context),
+    ...sqliteFlowAggregateStore(context),
     ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     ...sqliteCncStore(context),

@@ -14,7 +14,7 @@ import { dashboardIndexes } from './012-dashboard-indexes.ts';
 import { criticalDevices } from './013-critical-devices.ts';
 import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
-import { reservedIssue16 } from './016-reserved-issue-16.ts';
+import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
 
 /**
@@ -38,6 +38,6 @@ export const postgresMigrations: readonly Migration[] = [
   criticalDevices,
   integrators,
   helpDeskLookups,
-  reservedIssue16,
+  flowAggregates,
   cncCandidates,
 ];

@@ -1,0 +1,244 @@
+// Flows benchmark: one recorded NetFlow v9 export stream (written once to a file: datagrams
+// with their lengths, templates resent every 20 datagrams as exporters do) replayed over
+// loopback to `opennotice flows collect` and to nfdump's `nfcapd`, one after the other, in
+// alternating rounds. The machine is shared and the sender is paced, so wall time says little:
+// what is compared is flow records ingested per CPU second of the collector process (all its
+// threads, from /proc/PID/stat), plus what each received and its peak memory (VmHWM). Both
+// collectors bind a 127.160.0.0/16 address; nothing leaves the host. `--small`: 60,000
+// records, one round.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ipv4FlowFields, netflowV9, writeIpv4Flow, writeSet, writeTemplate } from '../test/support/flow-exports.ts';
+import type { BenchmarkOptions } from './_benchmark.ts';
+import { printTarget, printTargetUnavailable } from './_target.ts';
+import { toolInstalled } from './_tools.ts';
+
+const cliEntry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const recordsPerDatagram = 30;
+const templateEvery = 20;
+const clockTicksPerSecond = 100;
+const childTimeoutMs = 10 * 60_000;
+
+interface Sizes {
+  records: number;
+  rounds: number;
+}
+
+/** The stream as one buffer: [u16 length, datagram]… — what a capture of the exporter's output holds. */
+function recordStream(records: number): Buffer[] {
+  const datagrams: Buffer[] = [];
+  const exportSeconds = Math.floor(Date.now() / 1000);
+  // A fixed linear congruential sequence: the same stream every run.
+  let state = 2026;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state;
+  };
+  for (let sent = 0, index = 0; sent < records; index++) {
+    const count = Math.min(recordsPerDatagram, records - sent);
+    datagrams.push(
+      netflowV9({ uptimeMs: 3_600_000, unixSeconds: exportSeconds, sourceId: 0 }, (w) => {
+        if (index % templateEvery === 0) writeSet(w, 0, (t) => writeTemplate(t, 256, ipv4FlowFields));
+        writeSet(w, 256, (d) => {
+          for (let r = 0; r < count; r++) {
+            const host = next();
+            writeIpv4Flow(d, {
+              source: `10.${(host >>> 16) & 255}.${(host >>> 8) & 255}.${host & 255}`,
+              destination: `198.51.100.${next() % 64}`,
+              sourcePort: 1024 + (next() % 60000),
+              destinationPort: [23, 80, 443, 2323, 7547][next() % 5]!,
+              protocol: 6,
+              packets: 1 + (next() % 20),
+              bytes: 40 + (next() % 20000),
+              firstUptimeMs: 3_000_000,
+              lastUptimeMs: 3_500_000,
+              tcpFlags: 0x12,
+            });
+          }
+        });
+      }),
+    );
+    sent += count;
+  }
+  return datagrams;
+}
+
+function saveStream(file: string, datagrams: readonly Buffer[]): void {
+  const parts: Buffer[] = [];
+  for (const datagram of datagrams) {
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(datagram.length);
+    parts.push(length, datagram);
+  }
+  writeFileSync(file, Buffer.concat(parts));
+}
+
+function loadStream(file: string): Buffer[] {
+  const bytes = readFileSync(file);
+  const datagrams: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = bytes.readUInt16BE(at);
+    datagrams.push(bytes.subarray(at + 2, at + 2 + length));
+    at += 2 + length;
+  }
+  return datagrams;
+}
+
+/** Sends the stream paced in bursts, so a collector that keeps up loses nothing to the socket buffer. */
+async function replay(datagrams: readonly Buffer[], address: string, port: number): Promise<void> {
+  const socket = createSocket('udp4');
+  try {
+    for (let index = 0; index < datagrams.length; index++) {
+      await new Promise<void>((resolve, reject) => socket.send(datagrams[index]!, port, address, (error) => (error ? reject(error) : resolve())));
+      if (index % 16 === 15) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  } finally {
+    socket.close();
+  }
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After the command name: utime and stime are fields 14 and 15 of the whole line.
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+}
+
+function peakMemoryMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) / 1024;
+}
+
+/** Waits for `text` on the child's stderr (bounded), so the replay starts once the socket is bound. */
+function waitForStderr(child: ChildProcess, text: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no ${text} within ${timeoutMs} ms: ${seen}`)), timeoutMs);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (text.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error(`exited before ${text}: ${seen}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+interface Measured {
+  records: number;
+  cpuSeconds: number;
+  peakMiB: number;
+}
+
+async function measureOpennotice(datagrams: readonly Buffer[], port: number): Promise<Measured> {
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', cliEntry, 'flows', 'collect', '--listen', `127.160.0.1:${port}`, '--no-store', '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: childTimeoutMs,
+    },
+  );
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  await waitForStderr(child, /listening for flows/, 30_000);
+  const before = cpuSeconds(child.pid!);
+  await replay(datagrams, '127.160.0.1', port);
+  await settle();
+  const used = cpuSeconds(child.pid!) - before;
+  const peakMiB = peakMemoryMiB(child.pid!);
+  child.kill('SIGTERM');
+  await exitOf(child);
+  const report = JSON.parse(stdout) as { counters: { records: number } };
+  return { records: report.counters.records, cpuSeconds: used, peakMiB };
+}
+
+async function measureNfcapd(datagrams: readonly Buffer[], port: number, directory: string): Promise<Measured> {
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(directory, { recursive: true });
+  const child = spawn('nfcapd', ['-b', '127.160.0.2', '-p', String(port), '-w', directory, '-B', String(8 * 1024 * 1024)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: childTimeoutMs,
+  });
+  // nfcapd prints nothing reliable when ready: wait until its socket is bound.
+  for (let attempt = 0; ; attempt++) {
+    const sockets = execFileSync('ss', ['-uln'], { encoding: 'utf8', timeout: 10_000 });
+    if (sockets.includes(`127.160.0.2:${port}`)) break;
+    if (attempt > 100 || child.exitCode !== null) throw new Error('nfcapd did not bind');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const before = cpuSeconds(child.pid!);
+  await replay(datagrams, '127.160.0.2', port);
+  await settle();
+  const used = cpuSeconds(child.pid!) - before;
+  const peakMiB = peakMemoryMiB(child.pid!);
+  child.kill('SIGTERM');
+  await exitOf(child);
+  const listed = execFileSync('nfdump', ['-R', directory, '-q', '-o', 'fmt:%sp'], { encoding: 'utf8', timeout: childTimeoutMs, maxBuffer: 1 << 30 });
+  return { records: listed.split('\n').filter((line) => line.trim() !== '').length, cpuSeconds: used, peakMiB };
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const perSecond = (m: Measured) => m.records / Math.max(m.cpuSeconds, 1 / clockTicksPerSecond);
+
+/**
+ * Prints the stream, each round's figures, and ends with `target: flows_vs_nfcapd = RATIO`
+ * (opennotice records per CPU second ÷ nfcapd's; target ≥ 1×), or n/a without nfcapd.
+ */
+export async function run(options: BenchmarkOptions): Promise<void> {
+  const sizes: Sizes = options.small ? { records: 60_000, rounds: 1 } : { records: Number(options.args[0] ?? 2_000_000), rounds: 3 };
+  const work = mkdtempSync(join(tmpdir(), 'on-flows-bench-'));
+  try {
+    const streamFile = join(work, 'export-stream.bin');
+    saveStream(streamFile, recordStream(sizes.records));
+    const datagrams = loadStream(streamFile);
+    const bytes = datagrams.reduce((sum, datagram) => sum + datagram.length, 0);
+    process.stdout.write(`stream: NetFlow v9, ${sizes.records} records in ${datagrams.length} datagrams, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
+    const withNfcapd = toolInstalled('nfdump') && spawnable('nfcapd');
+    const ratios: number[] = [];
+    const ours: Measured[] = [];
+    for (let round = 0; round < sizes.rounds; round++) {
+      const port = 20000 + (process.pid % 20000) + round;
+      const opennotice = await measureOpennotice(datagrams, port);
+      ours.push(opennotice);
+      process.stdout.write(
+        `round ${round + 1} opennotice: ${opennotice.records} records received, ${opennotice.cpuSeconds.toFixed(2)} CPU s = ${Math.round(perSecond(opennotice))} records/CPU s; peak ${Math.round(opennotice.peakMiB)} MiB\n`,
+      );
+      if (!withNfcapd) continue;
+      const nfcapd = await measureNfcapd(datagrams, port, join(work, `nfcapd-${round}`));
+      process.stdout.write(
+        `round ${round + 1} nfcapd: ${nfcapd.records} records received, ${nfcapd.cpuSeconds.toFixed(2)} CPU s = ${Math.round(perSecond(nfcapd))} records/CPU s; peak ${Math.round(nfcapd.peakMiB)} MiB; opennotice ÷ nfcapd = ${(perSecond(opennotice) / perSecond(nfcapd)).toFixed(2)}×\n`,
+      );
+      ratios.push(perSecond(opennotice) / perSecond(nfcapd));
+    }
+    process.stdout.write(`opennotice median: ${Math.round(median(ours.map(perSecond)))} records/CPU s (${sizes.rounds} rounds)\n`);
+    if (withNfcapd) printTarget('flows_vs_nfcapd', median(ratios));
+    else printTargetUnavailable('flows_vs_nfcapd', 'nfcapd not installed');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function spawnable(command: string): boolean {
+  try {
+    execFileSync(command, ['-V'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
