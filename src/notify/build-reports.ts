@@ -10,14 +10,14 @@ import { createHash } from 'node:crypto';
 import type { NotifiableFinding } from '../core/records.ts';
 import type { IspAttributionStore, IspRecord } from '../store/roles/isp-attribution.ts';
 import type { OutboxEntryInput, ReportStore } from '../store/roles/reports.ts';
-import { mayNotify, type HoldoutPolicy } from '../track/holdout.ts';
+import type { HoldoutPolicy } from '../track/holdout.ts';
 import { bulkFixPart } from './bulk-fix-attachments.ts';
 import { renderEmail } from './messages/email.ts';
 import type { AttachmentFormat, MessageTemplates } from './messages/templates.ts';
 import { buildJsonReport } from './render/json-report.ts';
 import { countByKind, type NotificationReport, type ProgramInfo } from './render/report.ts';
+import { dueFindings } from './due-findings.ts';
 import { encodeMessage } from './outbox.ts';
-import { selectForReport } from './select.ts';
 import type { OutgoingMessage } from './transports/types.ts';
 
 export interface BuildReportsOptions {
@@ -94,14 +94,7 @@ function outboxEntries(isp: IspRecord, key: string, message: OutgoingMessage, op
 export async function buildIspReports(options: BuildReportsOptions): Promise<IspReportResult[]> {
   const results: IspReportResult[] = [];
   for (const isp of await options.store.listIsps()) {
-    const open = (await options.store.listNotifiableFindings({ ispId: isp.id, status: 'open' })).filter((finding) =>
-      mayNotify(finding, options.holdout, options.now),
-    );
-    const selection = selectForReport(open, await options.store.notificationTimes({ ispId: isp.id }), {
-      now: options.now,
-      renotifyAfterDays: options.renotifyAfterDays,
-    });
-    const findings = [...selection.fresh, ...selection.reminders];
+    const { open, selection, findings } = await dueFindings(options.store, { ispId: isp.id }, options);
     const result: IspReportResult = {
       ispId: isp.id,
       ispName: isp.name,

@@ -12,13 +12,13 @@ import type { NotifiableFinding } from '../core/records.ts';
 import type { IntegratorRecord, IntegratorStore } from '../store/roles/integrators.ts';
 import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
 import type { OutboxEntryInput, ReportStore } from '../store/roles/reports.ts';
-import { mayNotify, type HoldoutPolicy } from '../track/holdout.ts';
+import type { HoldoutPolicy } from '../track/holdout.ts';
 import { renderEmail } from './messages/email.ts';
 import { integratorCover } from './messages/integrator-cover.ts';
 import type { MessageTemplates } from './messages/templates.ts';
+import { dueFindings } from './due-findings.ts';
 import { encodeMessage } from './outbox.ts';
 import { countByKind, type NotificationReport, type ProgramInfo } from './render/report.ts';
-import { selectForReport } from './select.ts';
 import type { OutgoingMessage } from './transports/types.ts';
 
 export interface IntegratorReportsOptions {
@@ -80,14 +80,7 @@ function outboxEntries(integrator: IntegratorRecord, key: string, message: Outgo
 export async function buildIntegratorReports(options: IntegratorReportsOptions): Promise<IntegratorReportResult[]> {
   const results: IntegratorReportResult[] = [];
   for (const integrator of await options.store.listIntegrators()) {
-    const open = (await options.store.listNotifiableFindings({ integratorId: integrator.id, status: 'open' })).filter((finding) =>
-      mayNotify(finding, options.holdout, options.now),
-    );
-    const selection = selectForReport(open, await options.store.notificationTimes({ integratorId: integrator.id }), {
-      now: options.now,
-      renotifyAfterDays: options.renotifyAfterDays,
-    });
-    const findings = [...selection.fresh, ...selection.reminders];
+    const { selection, findings } = await dueFindings(options.store, { integratorId: integrator.id }, options);
     const result: IntegratorReportResult = {
       integratorId: integrator.id,
       integratorName: integrator.name,
