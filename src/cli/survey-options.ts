@@ -9,7 +9,7 @@ import { maxSenderThreads } from '../scope/udp-sweep.ts';
 import { inputFormatNames, type InputFormatName } from '../discover/import.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
-import { defaultAttemptCaps, surveyLimitBounds } from '../survey/policy.ts';
+import { defaultAttemptCaps, surveyLimitBounds } from '../survey/limit-policy.ts';
 import { defaultPortsFor } from '../survey/ports/survey-ports.ts';
 import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from '../survey/request.ts';
 import { integerOption, listOption, portsOption, type OptionSpecs, type OptionValues } from './command.ts';

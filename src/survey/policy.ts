@@ -17,7 +17,6 @@ import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { AddressSpace } from '../scope/address-space.ts';
 import type { ConnectionLimits } from '../scope/connection.ts';
 import { defaultConnectionLimits } from '../scope/dialer.ts';
-import { maxSenderThreads } from '../scope/udp-sweep.ts';
 import type { RateOptions } from '../scope/limits.ts';
 import { loadSurveyPlan, type SurveyPlan } from '../scope/plan.ts';
 import { readHitList, surveyAddresses, type SurveyAddresses } from '../scope/hit-list.ts';
@@ -25,34 +24,13 @@ import { buildScope, type Scope } from '../scope/scope.ts';
 import { type ShardOf, shardAddressList } from '../scope/address-shards.ts';
 import { textAddressList } from '../scope/targets.ts';
 import { defaultPortsFor } from './ports/survey-ports.ts';
-import { assertUdpPortsApproved, defaultUdpRetries, resolverCheckNameOf, resolveUdpPorts, udpCheckMarker, udpRetriesCeiling } from './udp-policy.ts';
+import { assertUdpPortsApproved, defaultUdpRetries, resolverCheckNameOf, resolveUdpPorts, udpCheckMarker } from './udp-policy.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { PlanReference, RunStore } from '../store/roles/runs.ts';
 import type { StoreHandle } from '../store/store.ts';
 import type { ProbeBudget } from './probe-planner/plan.ts';
-import { requestableChecks, type RequestableCheck, type SurveyLimits, type SurveyRequest } from './request.ts';
-
-/** The range each limit must lie in, whoever sets it (the CLI quotes these in its errors too). */
-export const surveyLimitBounds: Readonly<Record<keyof SurveyLimits, { min: number; max: number }>> = {
-  connectionsPerSecond: { min: 1, max: 1_000_000 },
-  maxConcurrent: { min: 1, max: 10_000 },
-  perHostConcurrent: { min: 1, max: 64 },
-  connectTimeoutMs: { min: 10, max: 60_000 },
-  ioTimeoutMs: { min: 10, max: 120_000 },
-  deadlineMs: { min: 100, max: 600_000 },
-  maxBytes: { min: 1024, max: 64 * 1024 * 1024 },
-  maxProbes: { min: 0, max: 20 },
-  udpRetries: { min: 0, max: udpRetriesCeiling },
-  maxAttemptsPerService: { min: 1, max: 10_000 },
-  maxAttemptsPerHost: { min: 1, max: 10_000 },
-};
-
-/**
- * Login tries where neither the request nor the plan says: safety bounds, high enough that
- * an unidentified device is offered every shipped pair of a protocol (595 today) on each of
- * several login services. A plan's `rates.perHostAttempts` lowers the per-host one.
- */
-export const defaultAttemptCaps = { maxAttemptsPerService: 1000, maxAttemptsPerHost: 4000 } as const;
+import { checkedLimits, checkedSenderThreads, defaultAttemptCaps } from './limit-policy.ts';
+import { requestableChecks, type RequestableCheck, type SurveyRequest } from './request.ts';
 
 /** Defaults where neither the request nor the plan says. Loopback (the lab) may go faster. */
 const defaults = {
@@ -313,16 +291,6 @@ function checkedChecks(requested: readonly string[], plan: SurveyPlan | undefine
   return [...new Set(checks)] as RequestableCheck[];
 }
 
-function checkedLimits(limits: SurveyLimits): SurveyLimits {
-  for (const [name, value] of Object.entries(limits) as Array<[keyof SurveyLimits, number | undefined]>) {
-    if (value === undefined) continue;
-    const { min, max } = surveyLimitBounds[name];
-    if (!Number.isInteger(value) || value < min || value > max)
-      throw new OpenNoticeError('USAGE', `${name} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return limits;
-}
-
 function resolvePorts(requested: readonly number[] | undefined, plan: SurveyPlan | undefined, protocols: ProtocolRegistry): number[] {
   for (const port of requested ?? []) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OpenNoticeError('USAGE', `"${port}" is not a port number`);
@@ -403,10 +371,4 @@ function shardAddresses(
   const runScope = buildScope({ allow: [...allow], exclude: [...exclude], allowReserved: context.allowReserved });
   const all = surveyAddresses(runScope, hitList);
   return { addresses: shardAddressList(all.addresses, Number.isInteger(seed) ? seed : defaults.seed, shard), leftOut: all.leftOut };
-}
-
-function checkedSenderThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 0 || threads > maxSenderThreads)
-    throw new OpenNoticeError('USAGE', `senderThreads must be an integer from 0 to ${maxSenderThreads}, got ${threads}`);
-  return threads;
 }

@@ -1,7 +1,7 @@
 import { runSurveyWorker } from '../../distributed/worker.ts';
 import { createWorkerTally, type WorkerEvent } from '../../distributed/worker-events.ts';
 import { openShardQueue } from '../../distributed/shard-queue.ts';
-import { surveyLimitBounds } from '../../survey/policy.ts';
+import { surveyLimitBounds } from '../../survey/limit-policy.ts';
 import { openStore } from '../../store/open-store.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
 import { queueUrlOf } from '../distributed-survey.ts';

@@ -15,7 +15,7 @@ import { contextFor } from '../../../src/protocols/grab.ts';
 import { shippedProtocols } from '../../../src/protocols/registry.ts';
 import type { CredentialCheckOutcome, CredentialChecker, ObservedService } from '../../../src/protocols/credential-checker.ts';
 import { defaultLoginTiming } from '../../../src/protocols/login-pacing.ts';
-import { defaultAttemptCaps } from '../../../src/survey/policy.ts';
+import { defaultAttemptCaps } from '../../../src/survey/limit-policy.ts';
 import { createLoopbackContext } from '../loopback-context.ts';
 
 /** The survey's own connection limits (its io timeout is shorter than real fail delays). */
