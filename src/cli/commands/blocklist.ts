@@ -1,9 +1,9 @@
-import { isIP } from 'node:net';
 import { isDomainName, readIndicatorFile } from '../../blocklist/indicator-list.ts';
 import type { RpzPolicy } from '../../blocklist/rpz-zone.ts';
 import { generateSigningKey, loadSigner, verifyFileSignature } from '../../blocklist/signing.ts';
 import { type BlocklistFormat, blocklistFormats, exportBlocklistVersion } from '../../blocklist/versions.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { addressFamily } from '../../scope/target-address.ts';
 import { defineCommand } from '../command.ts';
 import { storeOption } from '../store-option.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -23,7 +23,7 @@ function parsePolicy(text: string): RpzPolicy {
   if (text === 'nxdomain' || text === 'nodata') return { action: text };
   const policy: { action: 'local'; a?: string; aaaa?: string } = { action: 'local' };
   for (const address of text.split(',')) {
-    const family = isIP(address);
+    const family = addressFamily(address);
     if (family === 4) policy.a = address;
     else if (family === 6) policy.aaaa = address;
     else throw new OpenNoticeError('USAGE', `--rpz-answer: "${address}" is not nxdomain, nodata or an address`);
