@@ -8,7 +8,7 @@ import { DecodeContext } from './decode-context.ts';
 import type { DecodeCounters } from './decode-counters.ts';
 import { decodeFlowDatagram } from './flow-decoder.ts';
 import type { TemplateCacheLimits } from './template-cache.ts';
-import { listenUdp, type UdpListenerCounters, type UdpListenerOptions } from './udp-listener.ts';
+import { listenUdp, type UdpListenerCounters, type UdpListenerOptions } from '../scope/udp-listener.ts';
 
 export interface FlowCollectorOptions {
   listen: UdpListenerOptions;

@@ -34,7 +34,10 @@ test('step 14 on a database with reports: rows and links kept, audience "integra
       .run(lastInsertRowid);
     assert.throws(() => insertReport(before, 'integrator', 'too-early'), /CHECK constraint failed/);
 
-    assert.deepEqual(applyMigrations(before, migrations, file), [14, 15]);
+    assert.deepEqual(
+      applyMigrations(before, migrations, file),
+      migrations.slice(step14).map((migration) => migration.version),
+    );
     insertReport(before, 'integrator', 'integrator/kita/1');
     assert.throws(() => insertReport(before, 'partner', 'partner/1'), /CHECK constraint failed/);
     assert.equal((before.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check, 'ok');

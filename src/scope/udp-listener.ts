@@ -1,7 +1,7 @@
 /**
- * The inbound UDP listener the flow collector receives exports on. The project had no generic
- * UDP listener (the web server is HTTP, darknet capture reads tcpdump), so this module is the
- * one place that owns such a socket: its bind, its receive buffer, and the counters of what
+ * The inbound UDP listener the flow collector receives exports on. Sockets are the framework's
+ * (src/scope), inbound ones too: the web server is HTTP (server/listen.ts), darknet capture
+ * reads tcpdump, and this module is the one place that owns an inbound UDP socket: its bind, its receive buffer, and the counters of what
  * arrived and what was refused. It hands each datagram on with the sender's address; it never
  * parses.
  */
