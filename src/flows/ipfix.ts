@@ -10,7 +10,7 @@ import { readU16, readU32 } from './bytes.ts';
 import type { DecodeContext } from './decode-context.ts';
 import type { FlowTemplate } from './template-cache.ts';
 import { parseTemplateFields } from './template-parse.ts';
-import { readSystemInitTime, readTemplateRecord } from './template-records.ts';
+import { readSystemInitTime, readDataRecords } from './template-records.ts';
 
 const HEADER_BYTES = 16;
 const TEMPLATE_SET = 2;
@@ -109,17 +109,5 @@ function readData(
 ): void {
   const { counters } = context;
   const clock = { bootMs: context.bootTime(exporter), exportMs };
-  let at = start;
-  while (end - at >= template.minRecordLength) {
-    const result = readTemplateRecord(bytes, at, end, template, exporter, clock);
-    if (result.kind === 'truncated') {
-      counters.malformed['truncated-record']++;
-      return;
-    }
-    if (result.kind === 'flow') {
-      out.push(result.record);
-      counters.records++;
-    } else counters.malformed['missing-fields']++;
-    at = result.next;
-  }
+  readDataRecords(bytes, start, end, template, exporter, clock, counters, out);
 }

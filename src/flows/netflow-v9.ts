@@ -8,7 +8,7 @@ import type { FlowRecord } from './flow-record.ts';
 import { readU16, readU32 } from './bytes.ts';
 import type { DecodeContext } from './decode-context.ts';
 import { parseTemplateFields } from './template-parse.ts';
-import { readTemplateRecord, type RecordClock } from './template-records.ts';
+import { readDataRecords, type RecordClock } from './template-records.ts';
 
 const HEADER_BYTES = 20;
 const TEMPLATE_FLOWSET = 0;
@@ -110,18 +110,5 @@ function readData(
     counters.optionsSkipped++;
     return;
   }
-  let at = start;
-  // Records run until fewer bytes remain than the shortest record: the rest is padding.
-  while (end - at >= template.minRecordLength) {
-    const result = readTemplateRecord(bytes, at, end, template, exporter, clock);
-    if (result.kind === 'truncated') {
-      counters.malformed['truncated-record']++;
-      return;
-    }
-    if (result.kind === 'flow') {
-      out.push(result.record);
-      counters.records++;
-    } else counters.malformed['missing-fields']++;
-    at = result.next;
-  }
+  readDataRecords(bytes, start, end, template, exporter, clock, counters, out);
 }

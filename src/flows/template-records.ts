@@ -6,6 +6,7 @@
 import type { FlowRecord } from './flow-record.ts';
 import { formatIPv4, formatIPv6 } from '../darknet/capture/address.ts';
 import { readU16, readU32, readUnsigned } from './bytes.ts';
+import type { DecodeCounters } from './decode-counters.ts';
 import type { FlowTemplate, TemplateField } from './template-cache.ts';
 
 /** The information elements read (IANA IPFIX registry numbers, the same as NetFlow v9's field types). */
@@ -170,4 +171,34 @@ export function readSystemInitTime(
     at = extent.start + extent.length;
   }
   return { bootMs, next: at };
+}
+
+/**
+ * Every data record of one v9 flowset or IPFIX set with its template: records run until fewer
+ * bytes remain than the shortest record (the rest is padding); a cut record ends the set, one
+ * without the fields a flow needs is counted and skipped.
+ */
+export function readDataRecords(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  template: FlowTemplate,
+  exporter: string,
+  clock: RecordClock,
+  counters: DecodeCounters,
+  out: FlowRecord[],
+): void {
+  let at = start;
+  while (end - at >= template.minRecordLength) {
+    const result = readTemplateRecord(bytes, at, end, template, exporter, clock);
+    if (result.kind === 'truncated') {
+      counters.malformed['truncated-record']++;
+      return;
+    }
+    if (result.kind === 'flow') {
+      out.push(result.record);
+      counters.records++;
+    } else counters.malformed['missing-fields']++;
+    at = result.next;
+  }
 }
