@@ -117,9 +117,12 @@ test('Digest on a camera that hangs up after two failures: a new connection and 
     ],
   );
   assert.ok(outcome.attempts <= 5);
-  assert.equal(checkConnections.length, 2);
-  assert.equal(outcome.evidence.connections, 2);
-  assert.deepEqual([lab.stats().failedLogins, lab.stats().successfulLogins, lab.stats().commandsAfterLogin], [3, 1, 0]);
+  // r1 and r2 on the first; r3 on the second, sent once more with that connection's own nonce
+  // (the camera counts the one with the old nonce as a failure too); r4 on a third, opened by the
+  // checker itself because the camera was known to hang up after two failures.
+  assert.equal(checkConnections.length, 3);
+  assert.equal(outcome.evidence.connections, 3);
+  assert.deepEqual([lab.stats().failedLogins, lab.stats().successfulLogins, lab.stats().commandsAfterLogin], [4, 1, 0]);
 });
 
 test('a strong credential is not found: every pair refused and audited, the cap holds', async () => {
@@ -238,6 +241,74 @@ test('a try that goes unanswered is made again on a new connection: a slow momen
     );
     assert.equal(outcome.pace?.retries, 1);
     assert.equal(connections.length, 2);
+  } finally {
+    server.close();
+  }
+});
+
+test('Digest on a camera that hangs up after two failures: the third pair is judged with its own connection’s nonce, and found', async () => {
+  // The hang-up is seen as the third try dials again; that try's first answer is for the old
+  // connection's nonce, not a verdict on the pair.
+  const lab = await camera({ persona: rtspPersonas.hipcam, auth: 'digest', credential: weak });
+  const { outcome, audit, checkConnections } = await grabAndCheck(lab);
+  assert.equal(outcome.accepted?.id, 'r3', JSON.stringify(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome])));
+  assert.equal(checkConnections.length, 2);
+  assert.deepEqual([lab.stats().successfulLogins, lab.stats().commandsAfterLogin], [1, 0]);
+});
+
+test('a camera that hangs up late after every second refusal costs one wasted try, not one in three', async () => {
+  // The hang-up comes 150 ms after the refusal (a loaded camera or network), long after the
+  // checker's watch: the first is learned from the try it swallows, the rest are not waited for.
+  const { createServer } = await import('node:net');
+  const perConnection: string[][] = [];
+  const server = createServer((socket) => {
+    const seen: string[] = [];
+    perConnection.push(seen);
+    let pending = '';
+    let refusals = 0;
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+        const request = pending.slice(0, end);
+        pending = pending.slice(end + 4);
+        if (refusals >= 2) continue; // hanging up: nothing more is read
+        const cseq = /^CSeq: *(\d+)/im.exec(request)?.[1] ?? '0';
+        const authorization = /^Authorization: *Basic (\S+)/im.exec(request)?.[1];
+        if (authorization) seen.push(Buffer.from(authorization, 'base64').toString('utf8'));
+        if (authorization === Buffer.from('admin:last').toString('base64')) {
+          socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n`);
+          continue;
+        }
+        socket.write(`RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n`);
+        if (authorization && ++refusals >= 2) setTimeout(() => socket.end(), 150);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const service: ObservedService<RtspResult> = {
+      ip: '127.0.0.1',
+      port,
+      protocol: 'rtsp',
+      status: 'success',
+      result: { status: 401, auth: { scheme: 'basic', realm: 'cam' }, authPath: '/' },
+      durationMs: 1,
+      observedAt: '',
+    };
+    const list = [...Array.from({ length: 8 }, (_, index) => entry(`w${index}`, 'admin', `wrong${index}`)), entry('last', 'admin', 'last')];
+    const audit: CredentialAttempt[] = [];
+    const timing = { answerWaitMs: 1000, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
+    // Room for the nine pairs and one wasted try: a checker that lost a try at every hang-up would run out.
+    const outcome = await rtspChecker.check(ctx, service, list, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
+    assert.equal(outcome.accepted?.id, 'last', JSON.stringify(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome])));
+    assert.equal(audit.filter((attempt) => attempt.outcome === 'error').length, 1);
+    // After the first hang-up every connection carries two tries, the last the accepted one.
+    assert.deepEqual(
+      perConnection.map((tries) => tries.length),
+      [2, 2, 2, 2, 1],
+    );
   } finally {
     server.close();
   }

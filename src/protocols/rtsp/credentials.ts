@@ -99,14 +99,18 @@ async function tryEntries(
     session.request('DESCRIBE', login.path, [['Accept', 'application/sdp'], ...(authorization ? [['Authorization', authorization] as const] : [])]);
 
   let challenge: AuthChallenge | undefined;
+  /** The connection the challenge's nonce belongs to. */
+  let challengeConnection = 0;
   let nonceCount = 0;
   let answered = 0;
   let consecutiveErrors = 0;
   let lastFailure: GrabStatus = 'protocol-error';
   let retriedIndex = -1;
   let index = 0;
+  const hangUps = createHangUpLearner(session);
   for (let round = 0; round < 2 * entries.length + 2 && index < entries.length; round++) {
     if (!log.hasRoom() || ctx.signal.aborted || consecutiveErrors >= maxConsecutiveErrors) break;
+    hangUps.closeBeforeHangUp();
     if (!session.connected && session.connections >= maxConnections) break;
     const entry = entries[index];
     // RFC 7617: a user name with a colon cannot be sent in Basic.
@@ -117,6 +121,7 @@ async function tryEntries(
     if (login.scheme === 'digest' && (!session.connected || !challenge)) {
       // Cameras tie nonces to their connection: each new one starts with a challenge (not a try).
       const first = await describe();
+      hangUps.observe(first);
       const picked = first.kind === 'response' && first.response.status === 401 ? pickDigestChallenge(challengesOf(first.response)) : undefined;
       if (!picked) {
         const failure =
@@ -127,23 +132,30 @@ async function tryEntries(
         continue;
       }
       challenge = picked;
+      challengeConnection = session.connections;
       nonceCount = 0;
     }
 
     let answer: RtspAnswer | undefined;
-    // One retry only when the camera says the nonce, not the password, was stale.
+    // One retry only when the nonce, not the password, was wrong: the camera says it was stale,
+    // or the camera had hung up and the try went over a new connection with the old one's nonce.
     for (let stale = 0; stale < 2; stale++) {
       const authorization = challenge
         ? digestAuthorization(challenge, { method: 'DESCRIBE', uri: url, username: entry.username, password: entry.password, nonceCount: ++nonceCount })
         : `Basic ${Buffer.from(`${entry.username}:${entry.password}`, 'utf8').toString('base64')}`;
       answer = await describe(authorization);
+      hangUps.observe(answer);
       if (answer.kind !== 'response' || !challenge || answer.response.status !== 401) break;
       const renewed = pickDigestChallenge(challengesOf(answer.response));
       if (!renewed) break;
+      const otherConnection = session.connections !== challengeConnection;
       // A new nonce starts its own count; the same nonce keeps counting (replay protection).
       if (renewed.params.nonce !== challenge.params.nonce) nonceCount = 0;
       challenge = renewed;
-      if (renewed.params.stale?.toLowerCase() !== 'true') break;
+      challengeConnection = session.connections;
+      if (renewed.params.stale?.toLowerCase() !== 'true' && !otherConnection) break;
+      // The camera counted the stale try as a refused login on this connection.
+      hangUps.refused();
     }
     if (!answer) break;
     pace.tried();
@@ -179,6 +191,7 @@ async function tryEntries(
       return outcome({ status: 'success', accepted: entry, attempts: log.count, evidence: evidence({ responseStatus: answer.response.status }) });
     }
     if (verdict.outcome === 'rejected') {
+      hangUps.refused();
       answered++;
       consecutiveErrors = 0;
     } else {
@@ -189,6 +202,55 @@ async function tryEntries(
   if (log.count > 0 && answered === 0)
     return outcome({ status: lastFailure, attempts: log.count, evidence: evidence(), error: 'no login attempt got an answer' });
   return outcome({ status: 'success', attempts: log.count, evidence: evidence() });
+}
+
+/**
+ * Learns how many refused logins the camera takes on one connection before it hangs up, and from
+ * then on closes each connection itself after that many. Without it the checker only learns of a
+ * hang-up by watching `hangUpCheckMs` after each refusal; when the camera (or a loaded network)
+ * is slower than that, the next try goes over a dying connection and costs a try for nothing —
+ * on a camera that hangs up after every second refusal, a third of the per-service cap.
+ */
+function createHangUpLearner(session: RtspSession) {
+  let refusalsOnConnection = 0;
+  let connection = session.connections;
+  let hangsUpAfter: number | undefined;
+  const learn = () => {
+    if (refusalsOnConnection > 0) hangsUpAfter = Math.min(hangsUpAfter ?? refusalsOnConnection, refusalsOnConnection);
+    refusalsOnConnection = 0;
+    connection = session.connections;
+  };
+  return {
+    /** Before a try: close the connection the camera is about to hang up. */
+    closeBeforeHangUp(): void {
+      if (session.connected && hangsUpAfter !== undefined && refusalsOnConnection >= hangsUpAfter) {
+        session.close();
+        refusalsOnConnection = 0;
+      }
+    },
+    /**
+     * After a request: one that went unanswered on a used connection, or had to dial again, saw
+     * the camera hang up after the refusals counted. Any other failure ends the connection
+     * without saying why, so its refusals teach nothing.
+     */
+    observe(answer: RtspAnswer): void {
+      if (answer.kind === 'response') {
+        if (session.connections !== connection) learn();
+        return;
+      }
+      if (answer.closedSilently && answer.reusedConnection) learn();
+      refusalsOnConnection = 0;
+      connection = session.connections;
+    },
+    /** The try was refused on the connection it went over. */
+    refused(): void {
+      if (session.connections !== connection) {
+        refusalsOnConnection = 0;
+        connection = session.connections;
+      }
+      refusalsOnConnection++;
+    },
+  };
 }
 
 function challengesOf(response: RtspResponse): AuthChallenge[] {
