@@ -18,7 +18,7 @@ const texts = {
     name: 'User name',
     password: 'Password',
     submit: 'Log in',
-    failed: 'The user name or password is wrong, or logins for this name are paused for 15 minutes after repeated failures.',
+    failed: 'The user name or password is wrong, or logins are paused for 15 minutes after repeated failures.',
     help: 'Accounts are given out by the program operator. ISP staff see only their own network’s findings.',
   },
   ja: {
@@ -26,7 +26,7 @@ const texts = {
     name: 'ユーザー名',
     password: 'パスワード',
     submit: 'ログイン',
-    failed: 'ユーザー名またはパスワードが違います。失敗が続いた場合、この名前でのログインは15分間停止されます。',
+    failed: 'ユーザー名またはパスワードが違います。失敗が続いた場合、ログインは15分間停止されます。',
     help: 'アカウントはプログラムの運用者が発行します。ISPの担当者には自社ネットワークの検出結果だけが表示されます。',
   },
 } satisfies Record<Locale, Record<string, string>>;
