@@ -4,6 +4,7 @@
 // are never cached, whether or not the CSRF cookie was set on that answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { safeNext } from './auth/routes.ts';
 import { listen } from './listen.ts';
 import { buildTestApp, createBrowser, createFixture, logIn, testPassword } from '../../test/support/server-fixture.ts';
 
@@ -72,6 +73,13 @@ test('a login next outside Latin-1 is answered over a real socket, with a percen
   } finally {
     await server.close();
   }
+});
+
+test('a next that would leave the site, or land on the login pages, is dropped; others come back percent-encoded', () => {
+  for (const next of ['//evil.example/', '/.//evil.example', '/\\evil.example', '/x\u0000', 'https://evil.example/', '/login?next=/x', '/./logout'])
+    assert.equal(safeNext(next), undefined, next);
+  assert.equal(safeNext('/Ā/x?q=ü'), '/%C4%80/x?q=%C3%BC');
+  assert.equal(safeNext('/portal/findings?kind=infected'), '/portal/findings?kind=infected');
 });
 
 test('the login and opt-out forms are no-store also when the CSRF cookie already exists', async () => {
