@@ -60,6 +60,8 @@ const en = {
   cidrRequired: 'Give at least one address range.',
   cidrTooMany: 'Give at most {max} ranges in one request.',
   cidrInvalid: 'Line {line}: "{text}" is not an IPv4 or IPv6 range like 198.51.100.0/24 or 2001:db8:1::/48.',
+  cidrSpecialPurpose:
+    'Line {line}: {cidr} overlaps {range} ({why}), address space that is not public on the Internet. Our scanners never contact it, so there is nothing to opt out of there. Give only your public ranges.',
   emailInvalid: 'Give an e-mail address we can reply to.',
   reasonTooLong: 'The note is too long (at most {max} characters).',
 
@@ -152,6 +154,8 @@ const ja: Words = {
   cidrRequired: 'アドレス範囲を1つ以上入力してください。',
   cidrTooMany: '1回の申請で入力できる範囲は{max}個までです。',
   cidrInvalid: '{line}行目：「{text}」は 198.51.100.0/24 や 2001:db8:1::/48 のようなIPv4・IPv6の範囲ではありません。',
+  cidrSpecialPurpose:
+    '{line}行目：{cidr} は {range}（{why}）と重なっています。これはインターネットで公開されていない特別用途のアドレスで、調査では一切接続しないため、除外の申請は必要ありません。公開しているアドレス範囲だけを入力してください。',
   emailInvalid: '返信できるメールアドレスを入力してください。',
   reasonTooLong: '補足が長すぎます（{max}文字まで）。',
 
