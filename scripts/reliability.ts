@@ -1,8 +1,15 @@
 // The reliability scenarios of docs/reliability.md at full scale (the test suite runs each at a
 // smaller one): `npm run reliability -- delivery [--notices N]`. Each prints its figures as JSON
 // and one line per promise, `reliability: NAME = VALUE`; the exit status is 1 when a promise failed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startLab } from '../src/lab/lab.ts';
+import { openStore } from '../src/store/open-store.ts';
 import { deliverUnderFaults } from '../test/support/delivery-under-faults.ts';
+import { killAnywhere, type KillScenario, type ScenarioFigures } from '../test/support/kill-harness.ts';
+import { darknetScenario, honeypotScenario, notifyScenario, prepareNotifyStore, surveyScenario } from '../test/support/kill-scenarios.ts';
 
 const scenarios = {
   /** R3: notices through failing SMTP and webhook receivers with a sender killed mid-batch. */
@@ -20,6 +27,52 @@ const scenarios = {
     );
     process.stdout.write(`reliability: delivery_wire_duplicates_recognised = ${figures.smtp.wireCopies + figures.webhook.duplicatesIgnored}\n`);
     return lost === 0 && foreign === 0 && undelivered === 0;
+  },
+
+  /** R2: each long-running command killed with SIGKILL at N random points of its work, then recovered. */
+  async kill(args: string[]): Promise<boolean> {
+    const { values } = parseArgs({ args, options: { points: { type: 'string', default: '20' } } });
+    const points = Number(values.points);
+    if (!Number.isInteger(points) || points < 1) throw new Error(`--points must be a whole number ≥ 1, got ${values.points}`);
+    const directory = mkdtempSync(join(tmpdir(), 'opennotice-kill-'));
+    const lab = await startLab({ cidr: '127.206.0.0/24', seed: 12, deviceCount: 40, hostile: false });
+    const notify = notifyScenario();
+    try {
+      const empty = join(directory, 'empty.sqlite');
+      await (await openStore(empty)).close();
+      const notifyStore = join(directory, 'notify.sqlite');
+      await prepareNotifyStore(notifyStore, 12);
+      const scenarios: Array<[KillScenario, string]> = [
+        [surveyScenario(lab, '127.206.0.0/24'), empty],
+        [await darknetScenario(directory), empty],
+        [honeypotScenario(directory), empty],
+        [notify, notifyStore],
+      ];
+      const table: ScenarioFigures[] = [];
+      for (const [index, [scenario, prepared]] of scenarios.entries()) {
+        const figures = await killAnywhere(scenario, { directory, prepared, points, seed: index + 1 });
+        table.push(figures);
+        for (const point of figures.points.filter((candidate) => !candidate.equal))
+          process.stdout.write(`${scenario.name} killed after ${point.killAfterMs} ms: ${point.difference}\n`);
+      }
+      process.stdout.write('\n| command | uninterrupted run | kill points | killed mid-work | same store after recovery |\n|---|---|---|---|---|\n');
+      for (const figures of table) {
+        const killed = figures.points.filter((point) => !point.finishedBeforeKill).length;
+        const same = figures.points.filter((point) => point.equal).length;
+        process.stdout.write(
+          `| ${figures.scenario} | ${(figures.referenceMs / 1000).toFixed(1)} s | ${figures.points.length} | ${killed} | ${same} of ${figures.points.length} |\n`,
+        );
+      }
+      const failed = table.flatMap((figures) => figures.points).filter((point) => !point.equal).length;
+      process.stdout.write(
+        `reliability: kill_points = ${table.reduce((sum, figures) => sum + figures.points.length, 0)}\nreliability: kill_mismatches = ${failed}\n`,
+      );
+      return failed === 0;
+    } finally {
+      await notify.close();
+      await lab.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   },
 };
 
