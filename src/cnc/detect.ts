@@ -9,7 +9,9 @@ import type { FlowRecord } from '../flows/flow-record.ts';
 import type { Allowlist } from './allowlist.ts';
 import { endpointBeaconing } from './beaconing.ts';
 import type { Beaconing, CncCandidate } from './candidate.ts';
+import { createDestinationFilter } from './destination-filter.ts';
 import type { FeedIndex } from './feed-entry.ts';
+import type { OwnNetworks } from './own-networks.ts';
 
 export interface CncDetectionOptions {
   /** Known bots an endpoint needs before fan-in counts (default 3). */
@@ -41,6 +43,8 @@ export interface CncDetectionRequest {
   /** Addresses known to be bots: infected findings, darknet scanners, honeypot bots. */
   knownBots: ReadonlySet<string>;
   allowlist: Allowlist;
+  /** Destinations inside these are never scored (absent: all are external). */
+  ownNetworks?: OwnNetworks;
   feeds?: FeedIndex;
   options?: Partial<CncDetectionOptions>;
 }
@@ -52,9 +56,22 @@ export interface EndpointFigures {
   protocol: number;
   /** Contact start times (epoch ms) of each known bot. */
   botContacts: Map<string, number[]>;
-  otherSources: Set<string>;
+  /** Distinct other sources (exact from a flow file, estimated from what the collector keeps). */
+  otherSourceCount: number;
   firstMs: number;
   lastMs: number;
+}
+
+/** The endpoints of one input, ready to score: from a flow file (aggregateEndpoints) or from the store (stored-contacts.ts). */
+export interface EndpointSummary {
+  endpoints: Iterable<EndpointFigures>;
+  /** Known bots among all sources: the baseline the lift is measured against. */
+  populationBotShare: number;
+  /** Flows read (from the store: the known bots' flows). */
+  flowsRead: number;
+  flowsAllowlisted: number;
+  /** Flows to destinations inside the operator's own networks, left out. */
+  flowsInternal: number;
 }
 
 export interface CncDetectionResult {
@@ -66,31 +83,34 @@ export interface CncDetectionResult {
   populationBotShare: number;
   flowsRead: number;
   flowsAllowlisted: number;
+  flowsInternal: number;
 }
 
 /**
  * Group flows by destination endpoint (address, port, protocol). Flows to a known bot are left
- * out (they are scans of it, or replies), and so are allowlisted destinations.
- * @example aggregateEndpoints(flows, bots, loadAllowlist())
+ * out (they are scans of it, or replies), and so are allowlisted destinations and those inside
+ * the operator's own networks.
+ * @example aggregateEndpoints(flows, { knownBots: bots, allowlist: loadAllowlist() })
  */
-export function aggregateEndpoints(flows: Iterable<FlowRecord>, knownBots: ReadonlySet<string>, allowlist: Allowlist) {
-  const endpoints = new Map<string, EndpointFigures>();
-  const allowed = new Map<string, boolean>();
+export function aggregateEndpoints(
+  flows: Iterable<FlowRecord>,
+  request: Pick<CncDetectionRequest, 'knownBots' | 'allowlist' | 'ownNetworks'>,
+): EndpointSummary {
+  const knownBots = request.knownBots;
+  const excluded = createDestinationFilter(request);
+  const endpoints = new Map<string, EndpointFigures & { otherSources: Set<string> }>();
   const sources = new Set<string>();
   let flowsRead = 0;
   let flowsAllowlisted = 0;
+  let flowsInternal = 0;
   for (const flow of flows) {
     flowsRead++;
     sources.add(flow.sourceAddress);
     const destination = flow.destinationAddress;
-    if (knownBots.has(destination)) continue;
-    let isAllowed = allowed.get(destination);
-    if (isAllowed === undefined) {
-      isAllowed = allowlist.match(destination) !== undefined;
-      allowed.set(destination, isAllowed);
-    }
-    if (isAllowed) {
-      flowsAllowlisted++;
+    const because = excluded(destination);
+    if (because !== undefined) {
+      if (because === 'allowlisted') flowsAllowlisted++;
+      else if (because === 'own-network') flowsInternal++;
       continue;
     }
     const key = `${destination}|${flow.destinationPort}|${flow.protocol}`;
@@ -102,6 +122,7 @@ export function aggregateEndpoints(flows: Iterable<FlowRecord>, knownBots: Reado
         protocol: flow.protocol,
         botContacts: new Map(),
         otherSources: new Set(),
+        otherSourceCount: 0,
         firstMs: flow.startMs,
         lastMs: flow.endMs,
       };
@@ -117,7 +138,8 @@ export function aggregateEndpoints(flows: Iterable<FlowRecord>, knownBots: Reado
   }
   let botSources = 0;
   for (const source of sources) if (knownBots.has(source)) botSources++;
-  return { endpoints, populationBotShare: sources.size === 0 ? 0 : botSources / sources.size, flowsRead, flowsAllowlisted };
+  const figures: EndpointFigures[] = [...endpoints.values()].map(({ otherSources, ...rest }) => ({ ...rest, otherSourceCount: otherSources.size }));
+  return { endpoints: figures, populationBotShare: sources.size === 0 ? 0 : botSources / sources.size, flowsRead, flowsAllowlisted, flowsInternal };
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
@@ -128,7 +150,7 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
  */
 export function scoreEndpoint(figures: EndpointFigures, populationBotShare: number, options: CncDetectionOptions, feedsMatched: string[]): CncCandidate {
   const bots = figures.botContacts.size;
-  const others = figures.otherSources.size;
+  const others = figures.otherSourceCount;
   const botShare = bots / (bots + others);
   const lift = populationBotShare > 0 ? botShare / populationBotShare : 0;
   const beaconing: Beaconing | undefined = bots > 0 ? endpointBeaconing(figures.botContacts.values()) : undefined;
@@ -189,23 +211,37 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
 }
 
 /**
- * Find C&C candidates in flows.
- * @example
- * const { candidates } = detectCncCandidates({ flows, knownBots: new Set(['10.0.0.7']), allowlist: loadAllowlist() })
+ * Score every endpoint a known bot contacted; those at or above the minimum confidence are the candidates.
+ * @example scoreEndpoints(aggregateEndpoints(flows, request), request)
  */
-export function detectCncCandidates(request: CncDetectionRequest): CncDetectionResult {
+export function scoreEndpoints(summary: EndpointSummary, request: Pick<CncDetectionRequest, 'feeds' | 'options'>): CncDetectionResult {
   const options = { ...defaultDetectionOptions, ...request.options };
-  const aggregate = aggregateEndpoints(request.flows, request.knownBots, request.allowlist);
   const scored: CncDetectionResult['scored'] = [];
-  for (const figures of aggregate.endpoints.values()) {
+  for (const figures of summary.endpoints) {
     // An endpoint no known bot contacted is never scored: nothing ties it to the bots.
     if (figures.botContacts.size === 0) continue;
     const feedsMatched = request.feeds?.feedsListing(figures.endpoint, figures.port) ?? [];
-    scored.push({ figures, candidate: scoreEndpoint(figures, aggregate.populationBotShare, options, feedsMatched) });
+    scored.push({ figures, candidate: scoreEndpoint(figures, summary.populationBotShare, options, feedsMatched) });
   }
   const candidates = scored
     .map((entry) => entry.candidate)
     .filter((candidate) => candidate.confidence >= options.minimumConfidence)
     .sort((a, b) => b.confidence - a.confidence || b.botsContacting - a.botsContacting || a.endpoint.localeCompare(b.endpoint) || a.port - b.port);
-  return { candidates, scored, populationBotShare: aggregate.populationBotShare, flowsRead: aggregate.flowsRead, flowsAllowlisted: aggregate.flowsAllowlisted };
+  return {
+    candidates,
+    scored,
+    populationBotShare: summary.populationBotShare,
+    flowsRead: summary.flowsRead,
+    flowsAllowlisted: summary.flowsAllowlisted,
+    flowsInternal: summary.flowsInternal,
+  };
+}
+
+/**
+ * Find C&C candidates in flows.
+ * @example
+ * const { candidates } = detectCncCandidates({ flows, knownBots: new Set(['10.0.0.7']), allowlist: loadAllowlist() })
+ */
+export function detectCncCandidates(request: CncDetectionRequest): CncDetectionResult {
+  return scoreEndpoints(aggregateEndpoints(request.flows, request), request);
 }

@@ -1,11 +1,13 @@
 import { userInfo } from 'node:os';
 import { loadAllowlist, shippedAllowlistFile } from '../../cnc/allowlist.ts';
-import { detectCncCandidates } from '../../cnc/detect.ts';
+import { aggregateEndpoints, scoreEndpoints } from '../../cnc/detect.ts';
 import { createFeedIndex, type CncFeedEntry } from '../../cnc/feed-entry.ts';
 import { readFeedText } from '../../cnc/feeds/feed-file.ts';
 import { parseFeodoTracker } from '../../cnc/feeds/feodo.ts';
 import { parseUrlhaus } from '../../cnc/feeds/urlhaus.ts';
 import { readFlowFile } from '../../cnc/flow-file.ts';
+import { createOwnNetworks, readOwnNetworksOption } from '../../cnc/own-networks.ts';
+import { endpointsFromStoredContacts } from '../../cnc/stored-contacts.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CncCandidateRow, CncCandidateStatus } from '../../store/roles/cnc-candidates.ts';
@@ -53,12 +55,15 @@ export default defineCommand({
   name: 'cnc',
   summary: 'C&C candidates found from flows: detect them, list them, approve or reject one, import known-bad feeds.',
   usage:
-    'detect FLOWS.jsonl [--since TIME] [--allowlist FILE] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
-  details: `'detect' reads flows (one FlowRecord as JSON a line) and scores every external endpoint the
+    'detect [FLOWS.jsonl] [--since TIME] [--allowlist FILE] [--own-networks CIDRS|FILE] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
+  details: `'detect' reads what 'flows collect' kept of the known bots' contacts since --since (or, given
+a file, flows: one FlowRecord as JSON a line) and scores every external endpoint the
 known bots contacted — infected findings, honeypot bots and darknet scanners in this store, seen
 since --since (default 30 days ago): fan-in, lift over the population's share of bots,
 beaconing, repeated contact, feed listings. Popular destinations on the allowlist (resolvers,
-NTP, CDNs, update servers; default ${shippedAllowlistFile}) are never candidates. Candidates at
+NTP, CDNs, update servers; default ${shippedAllowlistFile}) are never candidates, nor are
+destinations inside the operator's own networks: the ISP registry's prefixes in this store and
+--own-networks (CIDRs, comma-separated, or a file of one a line). Candidates at
 or above --min-confidence (default 0.5) are stored as pending. Nothing is exported for blocking
 until an operator approves it ('approve ID'); 'indicators' prints what the blocklists are
 written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) or URLhaus
@@ -69,6 +74,7 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     by: { type: 'string', valueName: 'NAME', description: 'approve/reject: who decides (default: the login name)' },
     since: { type: 'string', valueName: 'TIME', description: 'detect: bots seen since this ISO time (default: 30 days ago)' },
     allowlist: { type: 'string', valueName: 'FILE', description: 'detect: allowlist file instead of the shipped one' },
+    'own-networks': { type: 'string', valueName: 'CIDRS|FILE', description: "detect: the operator's own networks beside the ISP registry's prefixes" },
     'min-confidence': { type: 'string', valueName: 'N', description: 'detect: store candidates at or above this confidence (0–1, default 0.5)' },
     feed: { type: 'string', valueName: 'NAME', description: 'import-feed: feodo or urlhaus (default: from the file name)' },
     db: storeOption,
@@ -84,11 +90,14 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     if (!(minimumConfidence >= 0 && minimumConfidence <= 1)) throw new OpenNoticeError('USAGE', '--min-confidence must be a number from 0 to 1');
     const since = values.since ?? new Date(Date.now() - 30 * 86_400_000).toISOString();
     if (Number.isNaN(Date.parse(since))) throw new OpenNoticeError('USAGE', `--since must be an ISO time, got "${since}"`);
-    if (['detect', 'import-feed'].includes(subcommand!) && !argument) throw new OpenNoticeError('USAGE', `cnc ${subcommand} needs a file`);
+    if (subcommand === 'import-feed' && !argument) throw new OpenNoticeError('USAGE', 'cnc import-feed needs a file');
 
     // Files are read and checked before the store opens: a bad file changes nothing.
     const allowlist = subcommand === 'detect' ? loadAllowlist(values.allowlist) : undefined;
-    const flows = subcommand === 'detect' ? await readFlowFile(argument!) : undefined;
+    const flows = subcommand === 'detect' && argument !== undefined ? await readFlowFile(argument) : undefined;
+    const ownNetworkOption = subcommand === 'detect' && values['own-networks'] !== undefined ? await readOwnNetworksOption(values['own-networks']) : [];
+    // Checked here, before the store opens: a typo in a CIDR changes nothing.
+    createOwnNetworks(ownNetworkOption, '--own-networks');
     let feedEntries: CncFeedEntry[] | undefined;
     if (subcommand === 'import-feed') feedEntries = feedParsers[feedOf(argument!, values.feed)](readFeedText(argument!), argument!);
 
@@ -96,16 +105,16 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     try {
       if (subcommand === 'detect') {
         const knownBots = new Set((await store.listKnownBotAddresses(new Date(since).toISOString())).map((bot) => bot.ip));
-        const result = detectCncCandidates({
-          flows: flows!,
-          knownBots,
-          allowlist: allowlist!,
-          feeds: createFeedIndex(await store.listCncFeedEntries()),
-          options: { minimumConfidence },
-        });
+        const registryPrefixes = (await store.listIsps()).flatMap((isp) => isp.prefixes);
+        const filter = { knownBots, allowlist: allowlist!, ownNetworks: createOwnNetworks([...registryPrefixes, ...ownNetworkOption]) };
+        const summary = flows
+          ? aggregateEndpoints(flows, filter)
+          : endpointsFromStoredContacts(await store.listCncContacts({ sinceHourMs: Date.parse(since) - (Date.parse(since) % 3_600_000) }), filter);
+        const result = scoreEndpoints(summary, { feeds: createFeedIndex(await store.listCncFeedEntries()), options: { minimumConfidence } });
         await store.saveCncCandidates(result.candidates, new Date().toISOString());
+        const read = flows ? `${result.flowsRead} flows` : `${result.flowsRead} flows of watched bots kept by 'flows collect' since ${since}`;
         io.stdout.write(
-          `${result.flowsRead} flows (${result.flowsAllowlisted} to allowlisted destinations), ${knownBots.size} known bots, ${result.scored.length} endpoints scored: ${result.candidates.length} C&C candidates stored (see 'opennotice cnc list')\n`,
+          `${read} (${result.flowsAllowlisted} to allowlisted destinations, ${result.flowsInternal} to the ${filter.ownNetworks.size} own networks), ${knownBots.size} known bots, ${result.scored.length} endpoints scored: ${result.candidates.length} C&C candidates stored (see 'opennotice cnc list')\n`,
         );
         return 0;
       }
