@@ -133,7 +133,12 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
         io.stdout.write(
           values.json
             ? `${JSON.stringify(indicators, null, 2)}\n`
-            : indicators.map((indicator) => `${indicator.value}${indicator.port ? `:${indicator.port}` : ''}  # ${oneLine(indicator.reason)}\n`).join(''),
+            : indicators
+                .map(
+                  (indicator) =>
+                    `${indicator.value}${indicator.port ? `:${indicator.port}${indicator.protocol ? `/${indicator.protocol}` : ''}` : ''}  # ${oneLine(indicator.reason)}\n`,
+                )
+                .join(''),
         );
         return 0;
       }
