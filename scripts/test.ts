@@ -37,7 +37,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'vsftpd', commands: ['vsftpd'], why: 'a real FTP server (vsftpd, as on routers with a USB port) for the FTP credential checker' },
   { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
   { name: 'snmpd', commands: ['snmpd'], why: 'a real SNMP agent (Net-SNMP) for the SNMP grabber, its community check and reflection figures' },
-  { name: 'dnsmasq-base', commands: ['dnsmasq'], why: 'a real DNS server (no upstream, one local name) for the DNS grabber’s open-resolver check' },
+  {
+    name: 'dnsmasq-base',
+    commands: ['dnsmasq'],
+    why: 'a real DNS server (no upstream, local names only) for the DNS grabber’s open-resolver check, and a real resolver query log (log-queries) for C&C domain detection',
+  },
   {
     name: 'g++',
     commands: ['g++'],

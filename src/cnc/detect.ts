@@ -51,6 +51,8 @@ export interface CncDetectionRequest {
 
 /** What the detector learned about one endpoint, before scoring. */
 export interface EndpointFigures {
+  /** Absent: 'ip'. A domain (from resolver logs) has port 0 and protocol 0, and a feed listing it on any port counts. */
+  endpointKind?: 'ip' | 'domain';
   endpoint: string;
   port: number;
   protocol: number;
@@ -159,10 +161,11 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
 
   let score = 0;
   const reasons: string[] = [];
+  const contacted = figures.endpointKind === 'domain' ? 'queried' : 'contacted';
   if (bots >= options.minimumBots) {
     score += confidenceWeights.fanIn;
-    reasons.push(`contacted by ${bots} known bots`);
-  } else reasons.push(`contacted by ${bots} known bot${bots === 1 ? '' : 's'} (fewer than ${options.minimumBots})`);
+    reasons.push(`${contacted} by ${bots} known bots`);
+  } else reasons.push(`${contacted} by ${bots} known bot${bots === 1 ? '' : 's'} (fewer than ${options.minimumBots})`);
   // Lift alone is not enough: bots are often mostly one vulnerable model, and that model's
   // vendor cloud then has several times the population's bot share. A C&C server is contacted
   // mostly by bots; a destination most of whose sources are not known bots is left alone.
@@ -194,7 +197,7 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
   }
   const confidence = Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
   return {
-    endpointKind: 'ip',
+    endpointKind: figures.endpointKind ?? 'ip',
     endpoint: figures.endpoint,
     port: figures.port,
     protocol: figures.protocol,
@@ -220,7 +223,7 @@ export function scoreEndpoints(summary: EndpointSummary, request: Pick<CncDetect
   for (const figures of summary.endpoints) {
     // An endpoint no known bot contacted is never scored: nothing ties it to the bots.
     if (figures.botContacts.size === 0) continue;
-    const feedsMatched = request.feeds?.feedsListing(figures.endpoint, figures.port) ?? [];
+    const feedsMatched = request.feeds?.feedsListing(figures.endpoint, figures.endpointKind === 'domain' ? undefined : figures.port) ?? [];
     scored.push({ figures, candidate: scoreEndpoint(figures, summary.populationBotShare, options, feedsMatched) });
   }
   const candidates = scored

@@ -7,6 +7,9 @@ import { parseFeodoTracker } from '../../cnc/feeds/feodo.ts';
 import { parseUrlhaus } from '../../cnc/feeds/urlhaus.ts';
 import { readFlowFile } from '../../cnc/flow-file.ts';
 import { createOwnNetworks, readOwnNetworksOption } from '../../cnc/own-networks.ts';
+import { DomainQueryCollector } from '../../cnc/domain-queries.ts';
+import { type ResolverLogFormat, resolverLogFormats } from '../../cnc/resolver-log.ts';
+import { readResolverLog } from '../../cnc/resolver-log-file.ts';
 import { endpointsFromStoredContacts } from '../../cnc/stored-contacts.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -26,7 +29,7 @@ export function formatCandidates(rows: readonly CncCandidateRow[]): string {
   if (rows.length === 0) return 'no C&C candidates\n';
   const lines = ['ID     STATUS    CONF  ENDPOINT                                  BOTS  OTHERS  BEACON      FEEDS      LAST SEEN'];
   for (const row of rows) {
-    const endpoint = `${row.endpoint}:${row.port}/${protocolNames[row.protocol] ?? row.protocol}`;
+    const endpoint = row.endpointKind === 'domain' ? row.endpoint : `${row.endpoint}:${row.port}/${protocolNames[row.protocol] ?? row.protocol}`;
     const beacon = row.beaconing ? `~${row.beaconing.periodSeconds}s` : '-';
     lines.push(
       `${String(row.id).padEnd(6)} ${row.status.padEnd(9)} ${row.confidence.toFixed(2).padEnd(5)} ${endpoint.padEnd(41)} ${String(row.botsContacting).padEnd(5)} ${String(row.benignContacting).padEnd(7)} ${beacon.padEnd(11)} ${(row.feedsMatched.join(',') || '-').padEnd(10)} ${row.lastSeen.slice(0, 19)}`,
@@ -55,7 +58,7 @@ export default defineCommand({
   name: 'cnc',
   summary: 'C&C candidates found from flows: detect them, list them, approve or reject one, import known-bad feeds.',
   usage:
-    'detect [FLOWS.jsonl] [--since TIME] [--allowlist FILE] [--own-networks CIDRS|FILE] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
+    'detect [FLOWS.jsonl] [--since TIME] [--allowlist FILE] [--own-networks CIDRS|FILE] | detect-domains LOG... [--format dnsmasq|unbound|bind] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
   details: `'detect' reads what 'flows collect' kept of the known bots' contacts since --since (or, given
 a file, flows: one FlowRecord as JSON a line) and scores every external endpoint the
 known bots contacted — infected findings, honeypot bots and darknet scanners in this store, seen
@@ -66,7 +69,10 @@ destinations inside the operator's own networks: the ISP registry's prefixes in 
 --own-networks (CIDRs, comma-separated, or a file of one a line). Candidates at
 or above --min-confidence (default 0.5) are stored as pending. Nothing is exported for blocking
 until an operator approves it ('approve ID'); 'indicators' prints what the blocklists are
-written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) or URLhaus
+written from. 'detect-domains' reads resolver query logs (dnsmasq, unbound or BIND log-queries
+output; the format from the first line unless --format) and scores the names the known bots
+ask for with the same rules: candidates of kind domain, exported in the RPZ once approved.
+'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) or URLhaus
 (CSV/JSON) dumps; later detections mark endpoints they list. Method: docs/cnc.md.`,
   options: {
     status: { type: 'string', valueName: 'STATUS', description: 'list: pending, approved or rejected' },
@@ -77,12 +83,21 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     'own-networks': { type: 'string', valueName: 'CIDRS|FILE', description: "detect: the operator's own networks beside the ISP registry's prefixes" },
     'min-confidence': { type: 'string', valueName: 'N', description: 'detect: store candidates at or above this confidence (0–1, default 0.5)' },
     feed: { type: 'string', valueName: 'NAME', description: 'import-feed: feodo or urlhaus (default: from the file name)' },
+    format: { type: 'string', valueName: 'FORMAT', description: 'detect-domains: dnsmasq, unbound or bind (default: from the first line)' },
     db: storeOption,
   },
   async run(values, positionals, io) {
     const [subcommand, argument] = positionals;
-    if (!['detect', 'list', 'approve', 'reject', 'import-feed', 'indicators'].includes(subcommand ?? ''))
-      throw new OpenNoticeError('USAGE', `unknown cnc subcommand "${subcommand ?? ''}" (detect, list, approve, reject, import-feed or indicators)`);
+    if (!['detect', 'detect-domains', 'list', 'approve', 'reject', 'import-feed', 'indicators'].includes(subcommand ?? ''))
+      throw new OpenNoticeError(
+        'USAGE',
+        `unknown cnc subcommand "${subcommand ?? ''}" (detect, detect-domains, list, approve, reject, import-feed or indicators)`,
+      );
+    const logFormat = values.format as ResolverLogFormat | undefined;
+    if (logFormat !== undefined && !resolverLogFormats.includes(logFormat))
+      throw new OpenNoticeError('USAGE', `--format must be one of ${resolverLogFormats.join(', ')}, got "${logFormat}"`);
+    const logFiles = positionals.slice(1);
+    if (subcommand === 'detect-domains' && logFiles.length === 0) throw new OpenNoticeError('USAGE', 'cnc detect-domains needs at least one resolver log');
     const status = values.status;
     if (status !== undefined && !statuses.includes(status as CncCandidateStatus))
       throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
@@ -93,7 +108,7 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     if (subcommand === 'import-feed' && !argument) throw new OpenNoticeError('USAGE', 'cnc import-feed needs a file');
 
     // Files are read and checked before the store opens: a bad file changes nothing.
-    const allowlist = subcommand === 'detect' ? loadAllowlist(values.allowlist) : undefined;
+    const allowlist = subcommand === 'detect' || subcommand === 'detect-domains' ? loadAllowlist(values.allowlist) : undefined;
     const flows = subcommand === 'detect' && argument !== undefined ? await readFlowFile(argument) : undefined;
     const ownNetworkOption = subcommand === 'detect' && values['own-networks'] !== undefined ? await readOwnNetworksOption(values['own-networks']) : [];
     // Checked here, before the store opens: a typo in a CIDR changes nothing.
@@ -115,6 +130,22 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
         const read = flows ? `${result.flowsRead} flows` : `${result.flowsRead} flows of watched bots kept by 'flows collect' since ${since}`;
         io.stdout.write(
           `${read} (${result.flowsAllowlisted} to allowlisted destinations, ${result.flowsInternal} to the ${filter.ownNetworks.size} own networks), ${knownBots.size} known bots, ${result.scored.length} endpoints scored: ${result.candidates.length} C&C candidates stored (see 'opennotice cnc list')\n`,
+        );
+        return 0;
+      }
+      if (subcommand === 'detect-domains') {
+        const knownBots = new Set((await store.listKnownBotAddresses(new Date(since).toISOString())).map((bot) => bot.ip));
+        const domains = new DomainQueryCollector(knownBots, allowlist!);
+        // Every log is read before anything is stored: a bad line in the last one changes nothing.
+        for (const file of logFiles) {
+          const counts = await readResolverLog(file, logFormat, (query) => domains.add(query), Date.now());
+          const partial = counts.partialLines > 0 ? ', the last line cut short (still being written) skipped' : '';
+          io.stderr.write(`${file}: ${counts.format} log, ${counts.queries} queries, ${counts.otherLines} other lines${partial}\n`);
+        }
+        const result = scoreEndpoints(domains.summary(), { feeds: createFeedIndex(await store.listCncFeedEntries()), options: { minimumConfidence } });
+        await store.saveCncCandidates(result.candidates, new Date().toISOString());
+        io.stdout.write(
+          `${result.flowsRead} queries (${result.flowsAllowlisted} of allowlisted or local names), ${knownBots.size} known bots, ${result.scored.length} names scored: ${result.candidates.length} domain candidates stored (see 'opennotice cnc list')\n`,
         );
         return 0;
       }
@@ -151,7 +182,7 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
       const decision = subcommand === 'approve' ? 'approved' : 'rejected';
       await store.decideCncCandidate(id, { status: decision, at: new Date().toISOString(), by: values.by ?? userInfo().username });
       io.stdout.write(
-        `C&C candidate ${id} ${decision}: ${existing.endpoint}:${existing.port}${decision === 'approved' ? ' (now in the blocklist indicators)' : ''}\n`,
+        `C&C candidate ${id} ${decision}: ${existing.endpoint}${existing.endpointKind === 'domain' ? '' : `:${existing.port}`}${decision === 'approved' ? ' (now in the blocklist indicators)' : ''}\n`,
       );
       return 0;
     } finally {
