@@ -105,14 +105,13 @@ export class CncContactRecorder {
   add(flows: readonly FlowRecord[]): void {
     for (const flow of flows) {
       const hourMs = flow.startMs - (flow.startMs % HOUR_MS);
-      const endpoint = `${flow.destinationAddress} ${flow.destinationPort} ${flow.protocol}`;
-      if (this.#watched.has(flow.sourceAddress)) this.#addBotContact(hourMs, endpoint, flow);
-      else this.#addOtherSource(hourMs, endpoint, flow);
+      if (this.#watched.has(flow.sourceAddress)) this.#addBotContact(hourMs, flow);
+      else this.#addOtherSource(hourMs, flow);
     }
   }
 
-  #addBotContact(hourMs: number, endpoint: string, flow: FlowRecord): void {
-    const key = `${hourMs} ${flow.sourceAddress} ${endpoint}`;
+  #addBotContact(hourMs: number, flow: FlowRecord): void {
+    const key = `${hourMs} ${flow.sourceAddress} ${flow.destinationAddress} ${flow.destinationPort} ${flow.protocol}`;
     const row = this.#botContacts.get(key);
     if (row) {
       row.flows++;
@@ -145,8 +144,8 @@ export class CncContactRecorder {
     });
   }
 
-  #addOtherSource(hourMs: number, endpoint: string, flow: FlowRecord): void {
-    const key = `${hourMs} ${endpoint}`;
+  #addOtherSource(hourMs: number, flow: FlowRecord): void {
+    const key = `${hourMs} ${flow.destinationAddress} ${flow.destinationPort} ${flow.protocol}`;
     let entry = this.#otherSources.get(key);
     if (!entry) {
       entry = {
@@ -160,7 +159,8 @@ export class CncContactRecorder {
       };
       this.#otherSources.set(key, entry);
     }
-    entry.sketch.add(flow.sourceAddress);
+    const hash = SourceSketch.hashOf(flow.sourceAddress);
+    entry.sketch.addHash(hash);
     if (flow.startMs < entry.firstMs) entry.firstMs = flow.startMs;
     if (flow.endMs > entry.lastMs) entry.lastMs = flow.endMs;
     let population = this.#population.get(hourMs);
@@ -168,7 +168,7 @@ export class CncContactRecorder {
       population = new SourceSketch();
       this.#population.set(hourMs, population);
     }
-    population.add(flow.sourceAddress);
+    population.addHash(hash);
   }
 
   /** Takes everything out and starts empty. The store keeps each batch as rows of its own and merges them when read, so a batch whose write failed can go out again with the next one. */

@@ -19,8 +19,12 @@ import { OpenNoticeError } from '../core/errors.ts';
 
 const registerBits = 12;
 const registerCount = 1 << registerBits;
-/** Below this many registers set, a sketch is a short list of (register, rank) pairs; above, one byte per register. */
-const sparseLimit = 128;
+/**
+ * Below this many registers set, a sketch is a short list of (register, rank) pairs (most
+ * endpoints have a handful of sources); above, one byte per register. Kept short because each
+ * add scans the list: the collector's hot path.
+ */
+const sparseLimit = 32;
 
 /** FNV-1a over the text, then MurmurHash3's finaliser so the low and high bits are both well mixed. */
 function hash32(text: string): number {
@@ -45,7 +49,16 @@ export class SourceSketch {
    * @example sketch.add('10.0.0.7')
    */
   add(source: string): void {
-    const hash = hash32(source);
+    this.addHash(SourceSketch.hashOf(source));
+  }
+
+  /** The hash `add` uses, for a caller that adds one source to several sketches. */
+  static hashOf(source: string): number {
+    return hash32(source);
+  }
+
+  /** Count a source by its `hashOf`. */
+  addHash(hash: number): void {
     const index = hash >>> (32 - registerBits);
     // Rank: the position of the first 1 bit in the remaining 20 bits (21 when they are all zero).
     const rest = (hash << registerBits) >>> 0;
