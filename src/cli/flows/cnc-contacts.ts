@@ -32,6 +32,8 @@ async function readWatchedBots(location: string): Promise<Set<string>> {
   }
 }
 
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 const countRows = (batches: readonly CncContactBatch[]) =>
   batches.reduce((sum, batch) => sum + batch.botContacts.length + batch.endpointOtherSources.length + batch.population.length, 0);
 
@@ -42,12 +44,17 @@ const countRows = (batches: readonly CncContactBatch[]) =>
 export async function startContactRecording(persist: PersistRequest, io: CommandIo, refreshMinutes = 10): Promise<ContactRecording | undefined> {
   const location = persist.location;
   if (location === undefined) return undefined;
-  const recorder = new CncContactRecorder(await readWatchedBots(location));
+  // A store that is away at start must not stop the collector (the aggregates wait for it too): watch none until the next refresh.
+  const initial = await readWatchedBots(location).catch((error: unknown) => {
+    io.stderr.write(`flows collect: reading the known bots failed, watching none until the next try: ${errorText(error)}\n`);
+    return new Set<string>();
+  });
+  const recorder = new CncContactRecorder(initial);
   io.stderr.write(`watching ${recorder.watchedSources} known bots for the C&C analysis\n`);
   const refresh = setInterval(() => {
     readWatchedBots(location).then(
       (bots) => recorder.watch(bots),
-      (error: unknown) => io.stderr.write(`flows collect: reading the known bots failed, still watching the old set: ${String(error)}\n`),
+      (error: unknown) => io.stderr.write(`flows collect: reading the known bots failed, still watching the old set: ${errorText(error)}\n`),
     );
   }, refreshMinutes * 60_000);
   // A collector that failed to start must not be kept alive by this timer.
@@ -77,7 +84,7 @@ export async function startContactRecording(persist: PersistRequest, io: Command
       }
     } catch (error) {
       // Each batch is rows of its own in the store, so one that failed can simply go again.
-      io.stderr.write(`flows collect: storing C&C contacts failed, kept for the next try: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr.write(`flows collect: storing C&C contacts failed, kept for the next try: ${errorText(error)}\n`);
     }
   };
   return {
