@@ -123,7 +123,7 @@ test('flows exported to the collector, stored, and detected from the store give 
   const flowFile = join(directory, 'flows.jsonl');
   writeFileSync(flowFile, `${lab.flows.map((flow) => JSON.stringify(flow)).join('\n')}\n`);
   const since = ['--since', '2026-11-01T00:00:00Z'];
-  const detectedFromStore = await cli(['cnc', 'detect', ...since, '--db', collected]);
+  const detectedFromStore = await cli(['cnc', 'detect', '--from-store', ...since, '--db', collected]);
   assert.equal(detectedFromStore.code, 0, detectedFromStore.stderr);
   assert.match(detectedFromStore.stdout, /flows of watched bots kept by 'flows collect'/);
   const detectedFromFile = await cli(['cnc', 'detect', flowFile, ...since, '--db', fromFile]);

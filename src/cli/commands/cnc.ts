@@ -58,7 +58,7 @@ export default defineCommand({
   name: 'cnc',
   summary: 'C&C candidates found from flows: detect them, list them, approve or reject one, import known-bad feeds.',
   usage:
-    'detect [FLOWS.jsonl] [--since TIME] [--allowlist FILE] [--own-networks CIDRS|FILE] | detect-domains LOG... [--format dnsmasq|unbound|bind] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
+    'detect [FLOWS.jsonl | --from-store] [--since TIME] [--allowlist FILE] [--own-networks CIDRS|FILE] | detect-domains LOG... [--format dnsmasq|unbound|bind] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
   details: `'detect' reads what 'flows collect' kept of the known bots' contacts since --since (or, given
 a file, flows: one FlowRecord as JSON a line) and scores every external endpoint the
 known bots contacted — infected findings, honeypot bots and darknet scanners in this store, seen
@@ -80,6 +80,7 @@ ask for with the same rules: candidates of kind domain, exported in the RPZ once
     by: { type: 'string', valueName: 'NAME', description: 'approve/reject: who decides (default: the login name)' },
     since: { type: 'string', valueName: 'TIME', description: 'detect: bots seen since this ISO time (default: 30 days ago)' },
     allowlist: { type: 'string', valueName: 'FILE', description: 'detect: allowlist file instead of the shipped one' },
+    'from-store': { type: 'boolean', description: "detect: read what 'flows collect' kept (the default without a file)" },
     'own-networks': { type: 'string', valueName: 'CIDRS|FILE', description: "detect: the operator's own networks beside the ISP registry's prefixes" },
     'min-confidence': { type: 'string', valueName: 'N', description: 'detect: store candidates at or above this confidence (0–1, default 0.5)' },
     feed: { type: 'string', valueName: 'NAME', description: 'import-feed: feodo or urlhaus (default: from the file name)' },
@@ -106,6 +107,8 @@ ask for with the same rules: candidates of kind domain, exported in the RPZ once
     const since = values.since ?? new Date(Date.now() - 30 * 86_400_000).toISOString();
     if (Number.isNaN(Date.parse(since))) throw new OpenNoticeError('USAGE', `--since must be an ISO time, got "${since}"`);
     if (subcommand === 'import-feed' && !argument) throw new OpenNoticeError('USAGE', 'cnc import-feed needs a file');
+    if (subcommand === 'detect' && values['from-store'] === true && argument !== undefined)
+      throw new OpenNoticeError('USAGE', 'cnc detect reads either a flow file or the store (--from-store), not both');
 
     // Files are read and checked before the store opens: a bad file changes nothing.
     const allowlist = subcommand === 'detect' || subcommand === 'detect-domains' ? loadAllowlist(values.allowlist) : undefined;
