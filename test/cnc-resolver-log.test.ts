@@ -6,6 +6,7 @@
 // not, an allowlisted name is not even scored, a URLhaus-listed name one bot asks is. Approved,
 // the domain goes into the RPZ. A log cut in the middle of its last line, as a resolver still
 // writing leaves it, is read with that line skipped; a broken line is an error naming file:line.
+// unbound (127.166.2.2, its own local zone only) writes a log of the other format, told apart.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -39,8 +40,8 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-/** One question from `client`, answered (dnsmasq has logged it once the answer is back). */
-async function ask(client: string, name: string, id: number): Promise<void> {
+/** One question from `client`, answered (the resolver has logged it once the answer is back). */
+async function ask(client: string, name: string, id: number, server = resolver): Promise<void> {
   const socket = createSocket('udp4');
   try {
     await new Promise<void>((resolve, reject) => {
@@ -48,13 +49,13 @@ async function ask(client: string, name: string, id: number): Promise<void> {
       socket.bind(0, client, () => resolve());
     });
     const answered = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer from dnsmasq to ${name} asked by ${client}`)), 5000);
+      const timer = setTimeout(() => reject(new Error(`no answer from ${server.ip} to ${name} asked by ${client}`)), 5000);
       socket.once('message', () => {
         clearTimeout(timer);
         resolve();
       });
     });
-    socket.send(encodeQuery({ id, question: { name, type: dnsTypes.A, class: dnsClasses.IN }, recursionDesired: true }), resolver.port, resolver.ip);
+    socket.send(encodeQuery({ id, question: { name, type: dnsTypes.A, class: dnsClasses.IN }, recursionDesired: true }), server.port, server.ip);
     await answered;
   } finally {
     socket.close();
@@ -174,4 +175,45 @@ test('a log still being written: the cut last line is skipped and counted; a bro
   const failed = await cli(['cnc', 'detect-domains', broken, '--db', db]);
   assert.equal(failed.code, 3, failed.stderr);
   assert.match(failed.stderr, new RegExp(`broken\\.log:${lines}: dnsmasq log: the client "nowhere" is not an IP address`));
+});
+
+test('a real unbound log (log-queries and log-replies) is told apart and read: questions counted, replies skipped', { timeout: 60_000 }, async () => {
+  const unboundPath = '/usr/sbin/unbound';
+  assert.ok(existsSync(unboundPath), 'unbound is missing: npm test installs it as root (apt-get install unbound)');
+  const server = { ip: '127.166.2.2', port: 53 };
+  const log = join(directory, 'unbound-queries.log');
+  const config = join(directory, 'unbound.conf');
+  writeFileSync(
+    config,
+    [
+      'server:',
+      `  interface: ${server.ip}`,
+      `  port: ${server.port}`,
+      '  do-daemonize: no',
+      '  username: ""',
+      '  chroot: ""',
+      `  directory: "${directory}"`,
+      '  pidfile: ""',
+      '  use-syslog: no',
+      `  logfile: "${log}"`,
+      '  log-queries: yes',
+      '  log-replies: yes',
+      '  do-ip6: no',
+      '  access-control: 127.166.0.0/16 allow',
+      // Its own names only: no root hints are ever asked.
+      '  local-zone: "test." static',
+      '  local-data: "c2.evil.test. A 198.18.166.50"',
+      '',
+    ].join('\n'),
+  );
+  const unbound = await startDaemon({ name: 'unbound', command: unboundPath, args: ['-d', '-c', config], ...server, logFile: join(directory, 'unbound.out') });
+  try {
+    for (const bot of bots.slice(0, 3)) for (let round = 0; round < 2; round++) await ask(bot, 'c2.evil.test', 7000 + round, server);
+  } finally {
+    await unbound.stop();
+  }
+  const detected = await cli(['cnc', 'detect-domains', log, '--db', join(directory, 'unbound.sqlite')]);
+  assert.equal(detected.code, 0, detected.stderr);
+  assert.match(detected.stderr, /unbound log, 6 queries, \d+ other lines/, readFileSync(log, 'utf8'));
+  assert.match(detected.stdout, /^6 queries /);
 });
