@@ -47,7 +47,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     commands: ['g++'],
     why: "compiles snap7's S7 server (its sources ship in the node-snap7 npm package) as a real S7 peer for the S7 grabber",
   },
-  { name: 'unbound', commands: ['unbound'], why: 'a real resolver with RPZ support that loads the exported blocklist zone (test/blocklist-resolver.test.ts), and whose query log C&C domain detection reads' },
+  {
+    name: 'unbound',
+    commands: ['unbound'],
+    why: 'a real resolver with RPZ support that loads the exported blocklist zone (test/blocklist-resolver.test.ts), and whose query log C&C domain detection reads',
+  },
   { name: 'bind9', commands: ['named'], why: 'a real primary that applies the exported RPZ update (nsupdate script) to the previous version' },
   { name: 'bind9-dnsutils', commands: ['nsupdate', 'dig'], why: 'sends the RPZ update to BIND and transfers the zone back to check it' },
   { name: 'nftables', commands: ['nft'], why: 'loads the exported nftables blocklist into a real table in a test network namespace' },
