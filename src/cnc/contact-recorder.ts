@@ -9,10 +9,9 @@
  *   - one sketch of every other source seen, the population the lift is measured against.
  * Other sources' addresses are never kept, only sketched (source-sketch.ts).
  */
+import { HOUR_MS } from '../flows/flow-aggregates.ts';
 import type { FlowRecord } from '../flows/flow-record.ts';
 import { SourceSketch } from './source-sketch.ts';
-
-const HOUR_MS = 3_600_000;
 
 /** Start times kept per bot, endpoint and hour: one every 10 s, more than any beaconing rhythm worth judging needs. */
 export const maxContactStartsPerRow = 360;

@@ -4,9 +4,11 @@
  * (port 0, protocol 0), each query a contact, each client a source: the detector's rules then
  * apply as they are — fan-in of known bots, lift over the clients' share of bots, the rhythm of
  * the bots' queries, repeated queries, feed listings (URLhaus hosts). Left out: allowlisted
- * names (and names under them), reverse lookups (.arpa) and single-label names (local).
+ * names (and names under them), reverse lookups (.arpa), single-label names (local) and names
+ * a blocklist could not carry (isDomainName: an approved candidate must be exportable).
  * The clients' addresses are held in memory while the logs are read, never stored.
  */
+import { isDomainName } from '../blocklist/indicator-list.ts';
 import type { Allowlist } from './allowlist.ts';
 import type { EndpointFigures, EndpointSummary } from './detect.ts';
 import type { ResolverQuery } from './resolver-log.ts';
@@ -39,7 +41,8 @@ export class DomainQueryCollector {
     this.#clients.add(query.client);
     let figures = this.#domains.get(query.name);
     if (figures === undefined) {
-      const excluded = !query.name.includes('.') || query.name.endsWith('.arpa') || this.#allowlist.match(query.name) !== undefined;
+      const excluded =
+        !query.name.includes('.') || query.name.endsWith('.arpa') || !isDomainName(query.name) || this.#allowlist.match(query.name) !== undefined;
       figures = excluded
         ? 'excluded'
         : {
@@ -68,7 +71,7 @@ export class DomainQueryCollector {
     } else figures.otherSources.add(query.client);
   }
 
-  /** The names as the detector's endpoints ("flows" are queries here). */
+  /** The names as the detector's endpoints ("flows" are queries here; "allowlisted" also counts the local, reverse and unexportable names). */
   summary(): EndpointSummary {
     let bots = 0;
     for (const client of this.#clients) if (this.#knownBots.has(client)) bots++;

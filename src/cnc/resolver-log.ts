@@ -48,7 +48,7 @@ function syslogTime(month: string, day: string, time: string, nowMs: number): nu
 /** A domain as logged, checked and cut to the form candidates use. */
 function domainOf(text: string): string | undefined {
   const name = text.toLowerCase().replace(/\.$/, '');
-  return /^[a-z0-9_*-]+(\.[a-z0-9_-]+)*$/.test(name) && name.length <= 253 ? name : undefined;
+  return /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(name) && name.length <= 253 ? name : undefined;
 }
 
 const dnsmasqLine = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) (?:\S+ )?dnsmasq\[\d+\]: (.*)$/;
