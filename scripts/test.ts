@@ -52,7 +52,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     commands: ['unbound'],
     why: 'a real resolver with RPZ support that loads the exported blocklist zone (test/blocklist-resolver.test.ts), and whose query log C&C domain detection reads',
   },
-  { name: 'bind9', commands: ['named'], why: 'a real primary that applies the exported RPZ update (nsupdate script) to the previous version' },
+  {
+    name: 'bind9',
+    commands: ['named'],
+    why: 'a real primary that applies the exported RPZ update (nsupdate script) to the previous version, and whose query log C&C domain detection reads',
+  },
   { name: 'bind9-dnsutils', commands: ['nsupdate', 'dig'], why: 'sends the RPZ update to BIND and transfers the zone back to check it' },
   { name: 'nftables', commands: ['nft'], why: 'loads the exported nftables blocklist into a real table in a test network namespace' },
   { name: 'ipset', commands: ['ipset'], why: 'loads the exported ipset restore file into real sets in a test network namespace' },
