@@ -1,19 +1,16 @@
 import { userInfo } from 'node:os';
 import { loadAllowlist, shippedAllowlistFile } from '../../cnc/allowlist.ts';
-import { aggregateEndpoints, scoreEndpoints } from '../../cnc/detect.ts';
-import { createFeedIndex, type CncFeedEntry } from '../../cnc/feed-entry.ts';
+import type { CncFeedEntry } from '../../cnc/feed-entry.ts';
 import { readFeedText } from '../../cnc/feeds/feed-file.ts';
 import { parseFeodoTracker } from '../../cnc/feeds/feodo.ts';
 import { parseUrlhaus } from '../../cnc/feeds/urlhaus.ts';
 import { readFlowFile } from '../../cnc/flow-file.ts';
 import { createOwnNetworks, readOwnNetworksOption } from '../../cnc/own-networks.ts';
-import { DomainQueryCollector } from '../../cnc/domain-queries.ts';
 import { type ResolverLogFormat, resolverLogFormats } from '../../cnc/resolver-log.ts';
-import { readResolverLog } from '../../cnc/resolver-log-file.ts';
-import { endpointsFromStoredContacts } from '../../cnc/stored-contacts.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CncCandidateRow, CncCandidateStatus } from '../../store/roles/cnc-candidates.ts';
+import { runDetect, runDetectDomains } from '../cnc/detect.ts';
 import { defineCommand } from '../command.ts';
 import { storeOption } from '../store-option.ts';
 
@@ -122,34 +119,11 @@ ask for with the same rules: candidates of kind domain, exported in the RPZ once
     const store = await openStore(String(values.db));
     try {
       if (subcommand === 'detect') {
-        const knownBots = new Set((await store.listKnownBotAddresses(new Date(since).toISOString())).map((bot) => bot.ip));
-        const registryPrefixes = (await store.listIsps()).flatMap((isp) => isp.prefixes);
-        const filter = { knownBots, allowlist: allowlist!, ownNetworks: createOwnNetworks([...registryPrefixes, ...ownNetworkOption]) };
-        const summary = flows
-          ? aggregateEndpoints(flows, filter)
-          : endpointsFromStoredContacts(await store.listCncContacts({ sinceHourMs: Date.parse(since) - (Date.parse(since) % 3_600_000) }), filter);
-        const result = scoreEndpoints(summary, { feeds: createFeedIndex(await store.listCncFeedEntries()), options: { minimumConfidence } });
-        await store.saveCncCandidates(result.candidates, new Date().toISOString());
-        const read = flows ? `${result.flowsRead} flows` : `${result.flowsRead} flows of watched bots kept by 'flows collect' since ${since}`;
-        io.stdout.write(
-          `${read} (${result.flowsAllowlisted} to allowlisted destinations, ${result.flowsInternal} to the ${filter.ownNetworks.size} own networks), ${knownBots.size} known bots, ${result.scored.length} endpoints scored: ${result.candidates.length} C&C candidates stored (see 'opennotice cnc list')\n`,
-        );
+        await runDetect(store, { flows, since, allowlist: allowlist!, ownNetworks: ownNetworkOption, minimumConfidence }, io);
         return 0;
       }
       if (subcommand === 'detect-domains') {
-        const knownBots = new Set((await store.listKnownBotAddresses(new Date(since).toISOString())).map((bot) => bot.ip));
-        const domains = new DomainQueryCollector(knownBots, allowlist!);
-        // Every log is read before anything is stored: a bad line in the last one changes nothing.
-        for (const file of logFiles) {
-          const counts = await readResolverLog(file, logFormat, (query) => domains.add(query), Date.now());
-          const partial = counts.partialLines > 0 ? ', the last line cut short (still being written) skipped' : '';
-          io.stderr.write(`${file}: ${counts.format} log, ${counts.queries} queries, ${counts.otherLines} other lines${partial}\n`);
-        }
-        const result = scoreEndpoints(domains.summary(), { feeds: createFeedIndex(await store.listCncFeedEntries()), options: { minimumConfidence } });
-        await store.saveCncCandidates(result.candidates, new Date().toISOString());
-        io.stdout.write(
-          `${result.flowsRead} queries (${result.flowsAllowlisted} of allowlisted or local names), ${knownBots.size} known bots, ${result.scored.length} names scored: ${result.candidates.length} domain candidates stored (see 'opennotice cnc list')\n`,
-        );
+        await runDetectDomains(store, { logFiles, logFormat, since, allowlist: allowlist!, minimumConfidence }, io);
         return 0;
       }
       if (subcommand === 'import-feed') {
