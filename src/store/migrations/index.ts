@@ -15,6 +15,8 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
+import { reservedFor18 } from './018-reserved.ts';
+import { cncContacts } from './019-cnc-contacts.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -41,4 +43,6 @@ export const migrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
+  reservedFor18,
+  cncContacts,
 ];

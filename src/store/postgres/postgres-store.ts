@@ -25,6 +25,7 @@ import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashbo
 import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
 import { postgresCncStore } from './cnc.ts';
+import { postgresCncContactStore } from './cnc-contacts.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
 import { postgresFlowAggregateStore } from './flow-aggregates.ts';
 import { postgresAddressActivityStore } from './address-activity.ts';
@@ -79,6 +80,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     ...postgresCncStore(context),
+    ...postgresCncContactStore(context),
     location: context.location,
     close: () => context.close(),
   };

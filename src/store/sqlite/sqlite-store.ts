@@ -20,6 +20,7 @@ import { applyMigrations } from './migrate.ts';
 import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteCncStore } from './cnc.ts';
+import { sqliteCncContactStore } from './cnc-contacts.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
 import { sqliteFlowAggregateStore } from './flow-aggregates.ts';
 import { sqliteAddressActivityStore } from './address-activity.ts';
@@ -71,6 +72,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     ...sqliteCncStore(context),
+    ...sqliteCncContactStore(context),
     location: file,
     close: async () => {
       if (db.isOpen) db.close();

@@ -16,6 +16,8 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
+import { reservedFor18 } from './018-reserved.ts';
+import { cncContacts } from './019-cnc-contacts.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -40,4 +42,6 @@ export const postgresMigrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
+  reservedFor18,
+  cncContacts,
 ];
