@@ -7,6 +7,7 @@
  */
 import type { AddressActivityStore } from './roles/address-activity.ts';
 import type { AddressCheckStore } from './roles/address-check.ts';
+import type { AuditTrailStore } from './roles/audit-trail.ts';
 import type { CncCandidateStore } from './roles/cnc-candidates.ts';
 import type { ApiTokenStore } from './roles/api-tokens.ts';
 import type { CredentialAuditStore } from './roles/credential-audit.ts';
@@ -76,4 +77,5 @@ export interface Store
     AddressActivityStore,
     MonitoringStore,
     KnownBotStore,
-    CncCandidateStore {}
+    CncCandidateStore,
+    AuditTrailStore {}

@@ -15,6 +15,7 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
+import { auditTrail } from './020-audit-trail.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -41,4 +42,8 @@ export const migrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
+  // Stand-ins: 18 and 19 belong to another branch (issue 16); the lead replaces them at merge.
+  { version: 18, name: 'reserved for issue 16 (another branch)', sql: 'SELECT 1;' },
+  { version: 19, name: 'reserved for issue 16 (another branch)', sql: 'SELECT 1;' },
+  auditTrail,
 ];

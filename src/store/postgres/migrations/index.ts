@@ -16,6 +16,7 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
+import { auditTrail } from './020-audit-trail.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -40,4 +41,8 @@ export const postgresMigrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
+  // Stand-ins: 18 and 19 belong to another branch (issue 16); the lead replaces them at merge.
+  { version: 18, name: 'reserved for issue 16 (another branch)', sql: 'SELECT 1;' },
+  { version: 19, name: 'reserved for issue 16 (another branch)', sql: 'SELECT 1;' },
+  auditTrail,
 ];
