@@ -71,9 +71,13 @@ export function auditedStore(store: Store, trail: AuditTrail): Store {
 
     async settleOutbox(settlement) {
       await store.settleOutbox(settlement);
-      if (settlement.status !== 'delivered') return;
-      const entry = claimed.get(settlement.id) ?? (await store.listOutbox({ status: 'delivered' })).find((row) => row.id === settlement.id);
+      const claimedEntry = claimed.get(settlement.id);
+      // Settled entries are forgotten whatever the outcome: a retry is claimed again when due.
       claimed.delete(settlement.id);
+      if (settlement.status !== 'delivered') return;
+      // An entry settled without being claimed through this store (no caller does so today) is
+      // looked up among the delivered ones rather than left out of the trail.
+      const entry = claimedEntry ?? (await store.listOutbox({ status: 'delivered' })).find((row) => row.id === settlement.id);
       if (!entry) return;
       await trail.record([
         {

@@ -36,6 +36,8 @@ export interface ChainVerification {
   lastSequence: number;
   lastHash: string;
   checkpoints: number;
+  /** Checkpoints written without a key (no keyId, no signature). */
+  unsignedCheckpoints: number;
   /** Checkpoints whose signature was checked and holds (0 when no public key was given). */
   signedCheckpoints: number;
   /** The last record a valid signed checkpoint vouches for (0 for none). */
@@ -126,6 +128,7 @@ export async function verifyChain(
     lastSequence: 0,
     lastHash: genesisHash,
     checkpoints: checkpoints.length,
+    unsignedCheckpoints: checkpoints.filter((checkpoint) => checkpoint.signature === undefined).length,
     signedCheckpoints: 0,
     signedUpTo: 0,
     ...(options.publicKey ? { keyId: keyFingerprint(options.publicKey) } : {}),

@@ -34,7 +34,7 @@ export function describeVerification(verification: ChainVerification, checkedKey
   }
   if (!checkedKey) {
     lines.push(
-      `${verification.checkpoints} checkpoints; signatures not checked (give --public-key): unsigned or unchecked checkpoints prove nothing against someone who can write the database`,
+      `${verification.checkpoints} checkpoints (${verification.unsignedCheckpoints} unsigned); signatures not checked (give --public-key): unsigned or unchecked checkpoints prove nothing against someone who can write the database`,
     );
   } else {
     lines.push(`${verification.signedCheckpoints} of ${verification.checkpoints} checkpoints signed by key ${verification.keyId?.slice(0, 16)}…, verified`);
