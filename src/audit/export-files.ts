@@ -19,7 +19,10 @@ export const exportFileNames = {
   readme: 'README.txt',
 } as const;
 
-/** A record's line in records.jsonl. */
+/**
+ * A record's line in records.jsonl.
+ * @example recordLine(row) // '{"sequence":1,"previousHash":"000…","hash":"…","record":{…}}\n'
+ */
 export function recordLine(row: AuditRecordRow): string {
   return `${JSON.stringify({ sequence: row.sequence, previousHash: row.previousHash, hash: row.hash, record: parsedOrText(row.record) })}\n`;
 }
@@ -33,7 +36,7 @@ function parsedOrText(recordText: string): unknown {
   }
 }
 
-/** A checkpoint's line in checkpoints.jsonl. */
+/** A checkpoint's line in checkpoints.jsonl. @example checkpointLine({ sequence: 5, hash: 'ab…', createdAt: '2026-12-07T00:00:00.000Z' }) */
 export function checkpointLine(checkpoint: AuditCheckpointRow): string {
   return `${JSON.stringify(checkpoint)}\n`;
 }
@@ -70,7 +73,7 @@ export async function* exportedRecords(directory: string): AsyncGenerator<AuditR
   }
 }
 
-/** The checkpoints of an export. */
+/** The checkpoints of an export, in file order. @example verifyChain(exportedRecords(dir), exportedCheckpoints(dir)) */
 export function exportedCheckpoints(directory: string): AuditCheckpointRow[] {
   const file = join(directory, exportFileNames.checkpoints);
   let text: string;

@@ -23,7 +23,10 @@ export interface VerifyRequest {
   publicKeyFile?: string;
 }
 
-/** What verify says: one line for the verdict, one for the checkpoints. */
+/**
+ * What verify says: the verdict, then the checkpoints.
+ * @example io.stdout.write(describeVerification(await verifyChain(records, checkpoints), false))
+ */
 export function describeVerification(verification: ChainVerification, checkedKey: boolean): string {
   const lines: string[] = [];
   if (verification.broken) {
