@@ -90,6 +90,15 @@ export function auditTrailTamperConformance(open: () => Promise<TamperableStore>
         await assertBroken(store, 3, 'reordered');
       }));
 
+    test('a record altered with a fresh hash of its own: the next record no longer follows it', () =>
+      withTrail(async ({ store, sql, dropGuards }) => {
+        await sql(dropGuards);
+        const [third] = await store.listAuditRecords({ afterSequence: 2, limit: 1 });
+        const record = third!.record.replace('"outcome":"rejected"', '"outcome":"accepted"');
+        await sql(`UPDATE audit_records SET record = ${quote(record)}, hash = ${quote(recordHash(third!.previousHash, record))} WHERE sequence = 3`);
+        await assertBroken(store, 4, 'chain-broken');
+      }));
+
     test('a record altered and the chain after it rewritten with fresh hashes: the signed checkpoint catches it', () =>
       withTrail(async ({ store, sql, dropGuards }) => {
         await sql(dropGuards);
