@@ -3,46 +3,14 @@
  * (base64, one line). A resolver or router operator who has the public key checks a file
  * before loading it; any changed byte fails the check.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { OpenNoticeError } from '../core/errors.ts';
+import { isSignatureText, readSigningKey, signBytes, signatureValid } from '../core/signing-keys.ts';
+
+export { generateSigningKey } from '../core/signing-keys.ts';
 
 /** Where a file's detached signature lives. */
 export const signaturePath = (file: string) => `${file}.sig`;
-
-function readKey(file: string, kind: 'private' | 'public'): KeyObject {
-  let key: KeyObject;
-  try {
-    const pem = readFileSync(file);
-    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-  } catch (error) {
-    throw new OpenNoticeError('CONFIG_INVALID', `cannot read the ${kind} key ${file}: ${(error as Error).message}`, { file }, { cause: error });
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new OpenNoticeError('CONFIG_INVALID', `${file} is a ${key.asymmetricKeyType} key, not Ed25519`, { file });
-  return key;
-}
-
-/**
- * Write a new key pair: KEY (PKCS#8 PEM, readable by the owner only) and KEY.pub (SPKI PEM).
- * @example generateSigningKey('blocklist-signing.key')
- */
-export function generateSigningKey(privateKeyFile: string): { privateKeyFile: string; publicKeyFile: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  try {
-    // 'wx': never overwrite a key, the lists signed with it would no longer verify.
-    writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    throw new OpenNoticeError(
-      'CONFIG_INVALID',
-      `cannot write the key ${privateKeyFile}: ${(error as Error).message}`,
-      { file: privateKeyFile },
-      { cause: error },
-    );
-  }
-  const publicKeyFile = `${privateKeyFile}.pub`;
-  writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }));
-  return { privateKeyFile, publicKeyFile };
-}
 
 /** A loaded private key that signs bytes. */
 export interface BlocklistSigner {
@@ -51,8 +19,8 @@ export interface BlocklistSigner {
 
 /** @example loadSigner('blocklist-signing.key').sign(Buffer.from('…')) */
 export function loadSigner(privateKeyFile: string): BlocklistSigner {
-  const key = readKey(privateKeyFile, 'private');
-  return { sign: (bytes) => `${sign(null, bytes, key).toString('base64')}\n` };
+  const key = readSigningKey(privateKeyFile, 'private');
+  return { sign: (bytes) => `${signBytes(key, bytes)}\n` };
 }
 
 /**
@@ -61,7 +29,7 @@ export function loadSigner(privateKeyFile: string): BlocklistSigner {
  * @example verifyFileSignature('v3/blocklist.rpz', 'blocklist-signing.key.pub') // true
  */
 export function verifyFileSignature(file: string, publicKeyFile: string): boolean {
-  const key = readKey(publicKeyFile, 'public');
+  const key = readSigningKey(publicKeyFile, 'public');
   let bytes: Buffer;
   let signatureText: string;
   try {
@@ -70,6 +38,6 @@ export function verifyFileSignature(file: string, publicKeyFile: string): boolea
   } catch (error) {
     throw new OpenNoticeError('CONFIG_INVALID', `cannot read ${file} and its signature: ${(error as Error).message}`, { file }, { cause: error });
   }
-  if (!/^[A-Za-z0-9+/]{86}==$/.test(signatureText)) throw new OpenNoticeError('CONFIG_INVALID', `${signaturePath(file)} is not an Ed25519 signature`, { file });
-  return verify(null, bytes, key, Buffer.from(signatureText, 'base64'));
+  if (!isSignatureText(signatureText)) throw new OpenNoticeError('CONFIG_INVALID', `${signaturePath(file)} is not an Ed25519 signature`, { file });
+  return signatureValid(key, bytes, signatureText);
 }

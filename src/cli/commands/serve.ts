@@ -2,7 +2,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { parseIPv4 } from '../../scope/ipv4.ts';
 import { parseIPv6 } from '../../scope/ipv6.ts';
 import { startServer } from '../../server/start-server.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { createHttpMetrics } from '../../metrics/http.ts';
 import { registerStoreCounts } from '../../metrics/store-counts.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
@@ -54,7 +54,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     }
     const publicUrl = typeof values['public-url'] === 'string' ? values['public-url'] : undefined;
     const secret = process.env.OPENNOTICE_WEB_SECRET;
-    const store = await openStore(String(values.db));
+    const store = await openAuditedStore(String(values.db)); // runs, attempts, deliveries and decisions go into the audit trail
     const watch = await openObservability('serve', values, io.stderr).catch(async (error: unknown) => {
       await store.close();
       throw error;
