@@ -202,6 +202,17 @@ const benchmarks: ExpectedBenchmark[] = [
     timeoutMs: 120_000,
   },
   {
+    name: 'load',
+    figures: [
+      line(`dashboard page +6 +\\d+ +${number} +${number} +${number} +\\d+`),
+      line(`API findings \\(token, 100\\) +8 +\\d+ +${number} +${number} +${number} +\\d+`),
+      line(`all requests: [\\d,]+ answered \\(\\d+ pending\\), server p50 ${number} ms, p99 ${number} ms, max ${number} ms; .*`),
+      line('survey runs writing meanwhile: [1-9]\\d* completed, \\d+ failed.*'),
+    ],
+    targets: [{ name: 'load_p99_ms' }, { name: 'load_errors' }],
+    timeoutMs: 120_000,
+  },
+  {
     name: 'lightweight',
     figures: [
       line(`lightweight scanning, simulated: .* = [\\d,]+ probes per full sweep; .*`),
