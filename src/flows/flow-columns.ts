@@ -46,9 +46,12 @@ export class FlowColumns {
     return this.count++;
   }
 
-  /** Drops the last claimed flow (a record found incomplete after it was claimed). */
-  unclaim(): void {
-    this.count--;
+  /** Room for `flows` more; returns the index of the first (the decoder fills them all). */
+  reserve(flows: number): number {
+    while (this.count + flows > this.sourceFamily.length) this.#grow();
+    const first = this.count;
+    this.count += flows;
+    return first;
   }
 
   /**
