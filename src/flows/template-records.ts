@@ -99,7 +99,7 @@ function writeRecords(
   const startUptimeLength = slot(role.startUptime, 1);
   const endUptimeAt = slot(role.endUptime, 0);
   const endUptimeLength = slot(role.endUptime, 1);
-  // NaN stands for "not known" below (tested as x !== x, without a call per flow): no time read from a record is NaN.
+  // NaN stands for "not known" below: no time read from a record is NaN.
   const clockBootMs = clock.bootMs ?? Number.NaN;
   const exportMs = clock.exportMs;
   const first = columns.reserve(records);
@@ -122,10 +122,10 @@ function writeRecords(
     const bootMs = bootAt < 0 ? clockBootMs : readField(bytes, base + bootAt, bootLength);
     let flowStart = startAt < 0 ? Number.NaN : readField(bytes, base + startAt, startLength) * startScale;
     let flowEnd = endAt < 0 ? Number.NaN : readField(bytes, base + endAt, endLength) * endScale;
-    if (flowStart !== flowStart && startUptimeAt >= 0) flowStart = bootMs + readField(bytes, base + startUptimeAt, startUptimeLength);
-    if (flowEnd !== flowEnd && endUptimeAt >= 0) flowEnd = bootMs + readField(bytes, base + endUptimeAt, endUptimeLength);
-    startMs[index] = flowStart === flowStart ? flowStart : flowEnd === flowEnd ? flowEnd : exportMs;
-    endMs[index] = flowEnd === flowEnd ? flowEnd : flowStart === flowStart ? flowStart : exportMs;
+    if (Number.isNaN(flowStart) && startUptimeAt >= 0) flowStart = bootMs + readField(bytes, base + startUptimeAt, startUptimeLength);
+    if (Number.isNaN(flowEnd) && endUptimeAt >= 0) flowEnd = bootMs + readField(bytes, base + endUptimeAt, endUptimeLength);
+    startMs[index] = Number.isNaN(flowStart) ? (Number.isNaN(flowEnd) ? exportMs : flowEnd) : flowStart;
+    endMs[index] = Number.isNaN(flowEnd) ? (Number.isNaN(flowStart) ? exportMs : flowStart) : flowEnd;
   }
   return 0;
 }
