@@ -37,6 +37,8 @@ export class AggregateTable {
   readonly keyWords: number;
   readonly maxRows: number;
   readonly #stride: number;
+  /** The stride in float64 slots. */
+  readonly #floatStride: number;
   #rowFloats: Float64Array;
   #rowWords: Uint32Array;
   /** Two int32 per slot: row + 1 (0: empty) and the key's hash. */
@@ -54,6 +56,7 @@ export class AggregateTable {
     this.maxRows = maxRows;
     // Even, so every row's float64 values stay 8-byte aligned.
     this.#stride = VALUE_WORDS + keyWords + (keyWords % 2);
+    this.#floatStride = this.#stride / 2;
     this.#rowCapacity = Math.min(initialRows, maxRows);
     const buffer = new ArrayBuffer(this.#rowCapacity * this.#stride * 4);
     this.#rowFloats = new Float64Array(buffer);
@@ -72,17 +75,24 @@ export class AggregateTable {
    * refused (false, nothing changed) when `allowNew` is false or the table holds `maxRows`.
    */
   add(hourMs: number, key: Uint32Array, flows: number, packets: number, bytes: number, firstMs: number, lastMs: number, allowNew = true): boolean {
-    const hash = hashKey(hourMs, key, this.keyWords);
+    const keyWords = this.keyWords;
+    const hash = hashKey(hourMs, key, keyWords);
     const index = this.#index;
     const mask = this.#slotMask;
+    const floats = this.#rowFloats;
+    const words = this.#rowWords;
+    const stride = this.#stride;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = index[slot * 2]!;
       if (entry === 0) break;
       if (index[slot * 2 + 1] !== hash) continue;
       const row = entry - 1;
-      if (!this.#rowMatches(row, hourMs, key)) continue;
-      const values = row * (this.#stride / 2);
-      const floats = this.#rowFloats;
+      const values = row * this.#floatStride;
+      if (floats[values + HOUR] !== hourMs) continue;
+      const start = row * stride + VALUE_WORDS;
+      let word = 0;
+      while (word < keyWords && words[start + word] === key[word]) word++;
+      if (word < keyWords) continue;
       floats[values + FLOWS]! += flows;
       floats[values + PACKETS]! += packets;
       floats[values + BYTES]! += bytes;
@@ -93,22 +103,24 @@ export class AggregateTable {
     if (!allowNew || this.#size >= this.maxRows) return false;
     if (this.#size === this.#rowCapacity) this.#grow();
     const row = this.#size++;
-    const values = row * (this.#stride / 2);
-    const floats = this.#rowFloats;
-    floats[values + HOUR] = hourMs;
-    floats[values + FLOWS] = flows;
-    floats[values + PACKETS] = packets;
-    floats[values + BYTES] = bytes;
-    floats[values + FIRST] = firstMs;
-    floats[values + LAST] = lastMs;
-    this.#rowWords.set(key.subarray(0, this.keyWords), row * this.#stride + VALUE_WORDS);
+    const values = row * this.#floatStride;
+    const rowFloats = this.#rowFloats;
+    rowFloats[values + HOUR] = hourMs;
+    rowFloats[values + FLOWS] = flows;
+    rowFloats[values + PACKETS] = packets;
+    rowFloats[values + BYTES] = bytes;
+    rowFloats[values + FIRST] = firstMs;
+    rowFloats[values + LAST] = lastMs;
+    const rowWords = this.#rowWords;
+    const keyStart = row * this.#stride + VALUE_WORDS;
+    for (let word = 0; word < keyWords; word++) rowWords[keyStart + word] = key[word]!;
     this.#insertIndex(row, hash);
     return true;
   }
 
   /** The values of `row` (0 … size − 1, in arrival order) into `out`, and its key words into `key`. */
   readRow(row: number, out: AggregateValues, key: Uint32Array): void {
-    const values = row * (this.#stride / 2);
+    const values = row * this.#floatStride;
     const floats = this.#rowFloats;
     out.hourMs = floats[values + HOUR]!;
     out.flows = floats[values + FLOWS]!;
@@ -124,14 +136,6 @@ export class AggregateTable {
   clear(): void {
     this.#size = 0;
     this.#index.fill(0);
-  }
-
-  #rowMatches(row: number, hourMs: number, key: Uint32Array): boolean {
-    if (this.#rowFloats[row * (this.#stride / 2) + HOUR] !== hourMs) return false;
-    const start = row * this.#stride + VALUE_WORDS;
-    const words = this.#rowWords;
-    for (let word = 0; word < this.keyWords; word++) if (words[start + word] !== key[word]) return false;
-    return true;
   }
 
   #insertIndex(row: number, hash: number): void {
