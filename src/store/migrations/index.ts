@@ -15,6 +15,7 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
+import { gatewayReports } from './018-gateway-reports.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
+  gatewayReports,
 ];

@@ -26,6 +26,7 @@ import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
 import { postgresCncStore } from './cnc.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
+import { postgresGatewayReportStore } from './gateway-reports.ts';
 import { postgresFlowAggregateStore } from './flow-aggregates.ts';
 import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
@@ -79,6 +80,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     ...postgresCncStore(context),
+    ...postgresGatewayReportStore(context),
     location: context.location,
     close: () => context.close(),
   };

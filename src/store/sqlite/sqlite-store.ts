@@ -21,6 +21,7 @@ import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteCncStore } from './cnc.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
+import { sqliteGatewayReportStore } from './gateway-reports.ts';
 import { sqliteFlowAggregateStore } from './flow-aggregates.ts';
 import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
@@ -71,6 +72,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     ...sqliteCncStore(context),
+    ...sqliteGatewayReportStore(context),
     location: file,
     close: async () => {
       if (db.isOpen) db.close();

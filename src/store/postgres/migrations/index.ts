@@ -16,6 +16,7 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
+import { gatewayReports } from './018-gateway-reports.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -40,4 +41,5 @@ export const postgresMigrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
+  gatewayReports,
 ];
