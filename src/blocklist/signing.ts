@@ -55,6 +55,24 @@ export function loadSigner(privateKeyFile: string): BlocklistSigner {
   return { sign: (bytes) => `${sign(null, bytes, key).toString('base64')}\n` };
 }
 
+/** The signature bytes of base64 text, or undefined when it is not one Ed25519 signature. */
+function signatureBytes(signatureText: string): Buffer | undefined {
+  const trimmed = signatureText.trim();
+  return /^[A-Za-z0-9+/]{86}==$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : undefined;
+}
+
+/**
+ * Whether `signatureText` (base64, as FILE.sig holds it) is a valid signature of `bytes` by the
+ * key in publicKeyFile. A malformed signature is an error, not a "no".
+ * @example verifySignature(Buffer.from(policy.blocklist.indicatorsJson), policy.blocklist.signature, 'blocklist-signing.key.pub') // true
+ */
+export function verifySignature(bytes: Buffer, signatureText: string, publicKeyFile: string): boolean {
+  const key = readKey(publicKeyFile, 'public');
+  const signature = signatureBytes(signatureText);
+  if (!signature) throw new OpenNoticeError('CONFIG_INVALID', 'the signature is not an Ed25519 signature (base64)', { file: publicKeyFile });
+  return verify(null, bytes, key, signature);
+}
+
 /**
  * Whether FILE.sig is a valid signature of FILE's bytes by the key in publicKeyFile. A missing
  * or malformed signature file is an error, not a "no".
@@ -66,10 +84,11 @@ export function verifyFileSignature(file: string, publicKeyFile: string): boolea
   let signatureText: string;
   try {
     bytes = readFileSync(file);
-    signatureText = readFileSync(signaturePath(file), 'utf8').trim();
+    signatureText = readFileSync(signaturePath(file), 'utf8');
   } catch (error) {
     throw new OpenNoticeError('CONFIG_INVALID', `cannot read ${file} and its signature: ${(error as Error).message}`, { file }, { cause: error });
   }
-  if (!/^[A-Za-z0-9+/]{86}==$/.test(signatureText)) throw new OpenNoticeError('CONFIG_INVALID', `${signaturePath(file)} is not an Ed25519 signature`, { file });
-  return verify(null, bytes, key, Buffer.from(signatureText, 'base64'));
+  const signature = signatureBytes(signatureText);
+  if (!signature) throw new OpenNoticeError('CONFIG_INVALID', `${signaturePath(file)} is not an Ed25519 signature`, { file });
+  return verify(null, bytes, key, signature);
 }
