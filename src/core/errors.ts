@@ -24,6 +24,7 @@ export const errorCodes = {
   AUTH_FAILED: { exit: 12, summary: 'authentication or authorization failed' },
   QUEUE_FAILED: { exit: 13, summary: 'the job queue of a distributed survey failed' },
   SHARING_REFUSED: { exit: 14, summary: 'an export would have shared what its policy forbids (TLP:RED, a subscriber address)' },
+  GATEWAY_FAILED: { exit: 15, summary: 'the secure gateway could not pull its policy, apply its rules or report' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;
