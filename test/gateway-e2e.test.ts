@@ -1,0 +1,266 @@
+// The secure gateway end to end, on three network namespaces: a device (on-gw-dev) behind the
+// gateway (on-gw-gw: forwarding, nftables, `opennotice gateway` as a child process) in front
+// of an "internet" (on-gw-net: `opennotice serve` on a real store, a C&C endpoint, a web site,
+// a DNS server). Proves: the device cannot reach the C&C endpoint (and the drop is counted),
+// the quarantined device's web traffic gets the walled-garden page — in real chromium, run
+// inside the device's namespace, in Japanese and English — while DNS still works and other
+// traffic is dropped; after the finding is closed on the server the next round releases the
+// device; the gateway's report reaches the server. Namespaces are removed whatever happens.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Finding } from '../src/core/records.ts';
+import { hashPassword } from '../src/server/auth/password.ts';
+import { issueApiToken } from '../src/server/auth/tokens.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { approveIndicator } from './support/approved-indicator.ts';
+import { type CliProcess, startCli } from './support/cli-process.ts';
+import { siteBody } from './support/gateway-internet.ts';
+import { createNetworkNamespace, type NetworkNamespace, stopProcess, systemPath } from './support/network-namespace.ts';
+import { testScryptCost } from './support/server-fixture.ts';
+import { chromiumPath } from './web/browser.ts';
+
+const address = {
+  device: '198.18.165.2',
+  neighbour: '198.18.165.3',
+  gatewayLan: '198.18.165.1',
+  gatewayWan: '198.19.165.1',
+  internet: '198.19.165.2',
+  server: '198.19.165.10',
+  cnc: '198.19.165.66',
+  site: '198.19.165.80',
+  dns: '198.19.165.53',
+};
+const cncPort = 4444;
+const supportFile = (name: string) => fileURLToPath(new URL(`./support/${name}`, import.meta.url));
+
+async function prepareStore(file: string): Promise<string> {
+  const store = await openStore(file);
+  try {
+    const at = '2026-12-01T00:00:00.000Z';
+    await store.upsertIsps(
+      ['isp-e2e', 'isp-other'].map((id) => ({
+        id,
+        name: id,
+        asns: [],
+        prefixes: [],
+        contacts: { portalUsers: [] },
+        preferences: { format: 'csv', cadence: 'weekly', language: 'ja' },
+        managesCustomerDevices: false,
+      })),
+      { at },
+    );
+    const run = await store.startRun({ startedAt: at, scope: ['198.18.165.0/24'], exclude: [], ports: [554], checks: ['credentials'] });
+    await store.recordDevices(run, [
+      { ip: address.device, identity: { vendor: 'Acme', model: 'Cam-1', deviceType: 'ip-camera', confidence: 0.9, evidence: [] } },
+    ]);
+    const weak = (ip: string) => ({ kind: 'weak-credential', ip, port: 554, protocol: 'rtsp', evidence: {}, observedAt: at }) as Finding;
+    await store.reconcileFindings(run, { found: [weak(address.device), weak(address.neighbour)], covered: [] });
+    const ids = new Map((await store.listFindings()).map((row) => [row.ip, row.id]));
+    // The neighbour's finding belongs to another ISP: this ISP's gateway must not quarantine it.
+    await store.recordAttributions([
+      { findingId: ids.get(address.device)!, attribution: { source: 'registry', ispId: 'isp-e2e' } },
+      { findingId: ids.get(address.neighbour)!, attribution: { source: 'registry', ispId: 'isp-other' } },
+    ]);
+    await approveIndicator(store, address.cnc, cncPort, at);
+    const user = await store.createWebUser({
+      name: 'gateway@e2e',
+      role: 'isp',
+      ispId: 'isp-e2e',
+      passwordHash: await hashPassword('unused password 1', testScryptCost),
+      createdAt: at,
+    });
+    return (await issueApiToken(store, user, 'gateway e2e', new Date(at))).token;
+  } finally {
+    await store.close();
+  }
+}
+
+async function closeFinding(file: string): Promise<void> {
+  const store = await openStore(file);
+  try {
+    const run = await store.startRun({ startedAt: new Date().toISOString(), scope: ['198.18.165.0/24'], exclude: [], ports: [554], checks: ['credentials'] });
+    await store.reconcileFindings(run, { found: [], covered: [{ ip: address.device, port: 554, protocol: 'rtsp', kind: 'weak-credential' }] });
+  } finally {
+    await store.close();
+  }
+}
+
+async function buildNetwork(namespaces: NetworkNamespace[]): Promise<{ device: NetworkNamespace; gateway: NetworkNamespace; internet: NetworkNamespace }> {
+  const device = await createNetworkNamespace('on-gw-dev');
+  namespaces.push(device);
+  const gateway = await createNetworkNamespace('on-gw-gw');
+  namespaces.push(gateway);
+  const internet = await createNetworkNamespace('on-gw-net');
+  namespaces.push(internet);
+  await device.exec('ip', ['link', 'add', 'dev0', 'type', 'veth', 'peer', 'name', 'lan0', 'netns', gateway.name]);
+  await internet.exec('ip', ['link', 'add', 'net0', 'type', 'veth', 'peer', 'name', 'wan0', 'netns', gateway.name]);
+  await device.exec('ip', ['addr', 'add', `${address.device}/24`, 'dev', 'dev0']);
+  await device.exec('ip', ['link', 'set', 'dev0', 'up']);
+  await device.exec('ip', ['route', 'add', 'default', 'via', address.gatewayLan]);
+  await gateway.exec('ip', ['addr', 'add', `${address.gatewayLan}/24`, 'dev', 'lan0']);
+  await gateway.exec('ip', ['addr', 'add', `${address.gatewayWan}/24`, 'dev', 'wan0']);
+  await gateway.exec('ip', ['link', 'set', 'lan0', 'up']);
+  await gateway.exec('ip', ['link', 'set', 'wan0', 'up']);
+  await gateway.exec('sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+  for (const ip of [address.internet, address.server, address.cnc, address.site, address.dns])
+    await internet.exec('ip', ['addr', 'add', `${ip}/24`, 'dev', 'net0']);
+  await internet.exec('ip', ['link', 'set', 'net0', 'up']);
+  await internet.exec('ip', ['route', 'add', '198.18.165.0/24', 'via', address.gatewayWan]);
+  return { device, gateway, internet };
+}
+
+/** What the device sees when it tries something (gateway-probe.ts in the device's namespace). */
+const probe = (device: NetworkNamespace, ...args: string[]) =>
+  device.exec(process.execPath, ['--disable-warning=ExperimentalWarning', supportFile('gateway-probe.ts'), ...args], 8000).then((out) => out.trim());
+
+/** Chromium inside the device's namespace: playwright talks to it over pipes, which `ip netns exec` passes on. */
+function chromiumInNamespace(directory: string, namespace: string): string {
+  const wrapper = join(directory, 'chromium-in-namespace');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${namespace} ${chromiumPath} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
+test('gateway: C&C dropped and counted, quarantine with the walled garden (real browser), DNS kept, release when the finding closes, report on the server', {
+  timeout: 120_000,
+}, async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-gateway-e2e-'));
+  const namespaces: NetworkNamespace[] = [];
+  const processes: CliProcess[] = [];
+  let peers: ReturnType<NetworkNamespace['spawn']> | undefined;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  try {
+    const storeFile = join(directory, 'store.sqlite');
+    const tokenFile = join(directory, 'gateway.token');
+    writeFileSync(tokenFile, `${await prepareStore(storeFile)}\n`, { mode: 0o600 });
+    const { device, gateway, internet } = await buildNetwork(namespaces);
+
+    peers = internet.spawn(process.execPath, [
+      '--disable-warning=ExperimentalWarning',
+      supportFile('gateway-internet.ts'),
+      address.cnc,
+      String(cncPort),
+      address.site,
+      address.dns,
+    ]);
+    const peersReady = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the internet peers did not start in 15 s')), 15_000);
+      peers!.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      peers!.once('exit', (code) => reject(new Error(`the internet peers exited (${code})`)));
+    });
+    const serve = startCli(['serve', '--db', storeFile, '--host', address.server, '--port', '8080', '--allow-remote'], { netns: internet.name });
+    processes.push(serve);
+    await Promise.all([peersReady, serve.waitForLine('stdout', (line) => line.includes('web server on'), 30_000)]);
+    assert.equal(
+      await probe(device, 'tcp', address.cnc, String(cncPort)),
+      'connected',
+      'before the gateway: the C&C endpoint is reachable (the test network works)',
+    );
+
+    const gatewayProcess = startCli(
+      [
+        'gateway',
+        '--server',
+        `http://${address.server}:8080`,
+        '--token-file',
+        tokenFile,
+        '--lan-interface',
+        'lan0',
+        '--allow-http',
+        '--name',
+        'e2e-gw',
+        '--interval',
+        '600',
+      ],
+      { netns: gateway.name },
+    );
+    processes.push(gatewayProcess);
+    const applied = await gatewayProcess.waitForLine('stderr', (line) => line.includes('applied:'), 30_000);
+    assert.match(applied, /1 C&C indicators, 1 quarantined devices \(198\.18\.165\.2\)/, "only this ISP's device: the neighbour's finding is another ISP's");
+
+    // The drop: no answer at all from the C&C endpoint (dropped, not refused).
+    assert.equal(await probe(device, 'tcp', address.cnc, String(cncPort)), 'timeout');
+    // Quarantine: DNS passes, port 80 is the walled garden, 443 is reset, anything else is dropped.
+    assert.equal(await probe(device, 'dns', address.dns, 'update.vendor.example'), `answer ${address.site}`);
+    const page = await probe(device, 'http', `http://${address.site}/`);
+    assert.match(page, /^status 200\n/);
+    assert.match(page, /Internet access of this device is restricted/);
+    assert.ok(!page.includes(siteBody), 'the site itself is not reached');
+    assert.equal(await probe(device, 'tcp', address.site, '443'), 'refused');
+    assert.equal(await probe(device, 'tcp', address.site, '81'), 'timeout');
+
+    // The page in a real browser, inside the device's namespace.
+    browser = await chromium.launch({
+      executablePath: chromiumInNamespace(directory, device.name),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+      timeout: 30_000,
+      env: { ...process.env, PATH: systemPath },
+    });
+    for (const [locale, title, problem] of [
+      ['ja-JP', 'この機器のインターネット接続は制限されています', '脆弱なID・パスワード'],
+      ['en-US', 'Internet access of this device is restricted', 'Weak credentials'],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const tab = await context.newPage();
+      const response = await tab.goto(`http://${address.site}/some/page`, { timeout: 15_000 });
+      assert.equal(response?.status(), 200);
+      assert.equal(await tab.locator('h1').textContent(), title);
+      const text = (await tab.locator('body').textContent()) ?? '';
+      assert.ok(text.includes(problem), `${locale}: names the problem`);
+      assert.ok(text.includes('Acme Cam-1'), `${locale}: names the device`);
+      assert.ok(text.includes('RTSP'), `${locale}: the camera's own steps`);
+      await context.close();
+    }
+
+    // The ISP closes the finding (a re-check no longer sees it); the next round releases the device.
+    await closeFinding(storeFile);
+    gatewayProcess.signal('SIGHUP');
+    await gatewayProcess.waitForLine('stderr', (line) => line.includes('0 quarantined devices'), 30_000);
+    const released = await probe(device, 'http', `http://${address.site}/`);
+    assert.equal(released, `status 200\n${siteBody}`, 'released: the real site answers');
+    assert.equal(await probe(device, 'tcp', address.site, '81'), 'connected');
+    assert.equal(await probe(device, 'tcp', address.cnc, String(cncPort)), 'timeout', 'the C&C endpoint stays blocked');
+
+    assert.equal(await gatewayProcess.stop('SIGTERM'), 0);
+    const store = await openStore(storeFile);
+    try {
+      const reports = (await store.listGatewayReports({ limit: 10 })).reverse();
+      assert.equal(reports.length, 2, 'one report per window: before the release, and on stopping');
+      const [quarantineWindow, releasedWindow] = reports;
+      assert.equal(quarantineWindow!.ispId, 'isp-e2e');
+      assert.equal(quarantineWindow!.gateway, 'e2e-gw');
+      const cncCount = quarantineWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 port ${cncPort}`);
+      assert.ok(cncCount && cncCount.packets > 0, `the C&C drops are counted: ${JSON.stringify(quarantineWindow!.blocked)}`);
+      const quarantined = quarantineWindow!.quarantined.find((entry) => entry.ip === address.device);
+      assert.ok(quarantined && quarantined.pagesServed >= 3 && quarantined.droppedPackets > 0, `pages and drops counted: ${JSON.stringify(quarantined)}`);
+      assert.ok((releasedWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 port ${cncPort}`)?.packets ?? 0) > 0);
+      assert.deepEqual(releasedWindow!.quarantined, []);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    for (const child of processes) await child.stop('SIGKILL').catch(() => undefined);
+    if (peers) await stopProcess(peers);
+    for (const namespace of namespaces.reverse()) await namespace.remove().catch(() => undefined);
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
