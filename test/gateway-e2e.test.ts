@@ -13,15 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
-import type { Finding } from '../src/core/records.ts';
-import { hashPassword } from '../src/server/auth/password.ts';
-import { issueApiToken } from '../src/server/auth/tokens.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { approveIndicator } from './support/approved-indicator.ts';
 import { type CliProcess, startCli } from './support/cli-process.ts';
 import { siteBody } from './support/gateway-internet.ts';
+import { closeGatewayFinding, gatewayTestCncPort, prepareGatewayStore } from './support/gateway-store.ts';
 import { createNetworkNamespace, type NetworkNamespace, stopProcess, systemPath } from './support/network-namespace.ts';
-import { testScryptCost } from './support/server-fixture.ts';
 import { chromiumPath } from './web/browser.ts';
 
 const address = {
@@ -35,60 +31,8 @@ const address = {
   site: '198.19.165.80',
   dns: '198.19.165.53',
 };
-const cncPort = 4444;
+const cncPort = gatewayTestCncPort;
 const supportFile = (name: string) => fileURLToPath(new URL(`./support/${name}`, import.meta.url));
-
-async function prepareStore(file: string): Promise<string> {
-  const store = await openStore(file);
-  try {
-    const at = '2026-12-01T00:00:00.000Z';
-    await store.upsertIsps(
-      ['isp-e2e', 'isp-other'].map((id) => ({
-        id,
-        name: id,
-        asns: [],
-        prefixes: [],
-        contacts: { portalUsers: [] },
-        preferences: { format: 'csv', cadence: 'weekly', language: 'ja' },
-        managesCustomerDevices: false,
-      })),
-      { at },
-    );
-    const run = await store.startRun({ startedAt: at, scope: ['198.18.165.0/24'], exclude: [], ports: [554], checks: ['credentials'] });
-    await store.recordDevices(run, [
-      { ip: address.device, identity: { vendor: 'Acme', model: 'Cam-1', deviceType: 'ip-camera', confidence: 0.9, evidence: [] } },
-    ]);
-    const weak = (ip: string) => ({ kind: 'weak-credential', ip, port: 554, protocol: 'rtsp', evidence: {}, observedAt: at }) as Finding;
-    await store.reconcileFindings(run, { found: [weak(address.device), weak(address.neighbour)], covered: [] });
-    const ids = new Map((await store.listFindings()).map((row) => [row.ip, row.id]));
-    // The neighbour's finding belongs to another ISP: this ISP's gateway must not quarantine it.
-    await store.recordAttributions([
-      { findingId: ids.get(address.device)!, attribution: { source: 'registry', ispId: 'isp-e2e' } },
-      { findingId: ids.get(address.neighbour)!, attribution: { source: 'registry', ispId: 'isp-other' } },
-    ]);
-    await approveIndicator(store, address.cnc, cncPort, at);
-    const user = await store.createWebUser({
-      name: 'gateway@e2e',
-      role: 'isp',
-      ispId: 'isp-e2e',
-      passwordHash: await hashPassword('unused password 1', testScryptCost),
-      createdAt: at,
-    });
-    return (await issueApiToken(store, user, 'gateway e2e', new Date(at))).token;
-  } finally {
-    await store.close();
-  }
-}
-
-async function closeFinding(file: string): Promise<void> {
-  const store = await openStore(file);
-  try {
-    const run = await store.startRun({ startedAt: new Date().toISOString(), scope: ['198.18.165.0/24'], exclude: [], ports: [554], checks: ['credentials'] });
-    await store.reconcileFindings(run, { found: [], covered: [{ ip: address.device, port: 554, protocol: 'rtsp', kind: 'weak-credential' }] });
-  } finally {
-    await store.close();
-  }
-}
 
 async function buildNetwork(namespaces: NetworkNamespace[]): Promise<{ device: NetworkNamespace; gateway: NetworkNamespace; internet: NetworkNamespace }> {
   const device = await createNetworkNamespace('on-gw-dev');
@@ -137,7 +81,7 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
   try {
     const storeFile = join(directory, 'store.sqlite');
     const tokenFile = join(directory, 'gateway.token');
-    writeFileSync(tokenFile, `${await prepareStore(storeFile)}\n`, { mode: 0o600 });
+    writeFileSync(tokenFile, `${await prepareGatewayStore(storeFile, address)}\n`, { mode: 0o600 });
     const { device, gateway, internet } = await buildNetwork(namespaces);
 
     peers = internet.spawn(process.execPath, [
@@ -231,7 +175,7 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
     }
 
     // The ISP closes the finding (a re-check no longer sees it); the next round releases the device.
-    await closeFinding(storeFile);
+    await closeGatewayFinding(storeFile, address.device);
     gatewayProcess.signal('SIGHUP');
     await gatewayProcess.waitForLine('stderr', (line) => line.includes('0 quarantined devices'), 30_000);
     const released = await probe(device, 'http', `http://${address.site}/`);
