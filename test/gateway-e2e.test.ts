@@ -4,8 +4,9 @@
 // a DNS server). Proves: the device cannot reach the C&C endpoint (and the drop is counted),
 // the quarantined device's web traffic gets the walled-garden page — in real chromium, run
 // inside the device's namespace, in Japanese and English — while DNS still works and other
-// traffic is dropped; after the finding is closed on the server the next round releases the
-// device; the gateway's report reaches the server. Namespaces are removed whatever happens.
+// traffic is dropped; with the server away it keeps the last good policy; after the finding
+// is closed on the server the next round releases the device; every window's report reaches
+// the server (the outage's late). Namespaces are removed whatever happens.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +71,7 @@ function chromiumInNamespace(directory: string, namespace: string): string {
   return wrapper;
 }
 
-test('gateway: C&C dropped and counted, quarantine with the walled garden (real browser), DNS kept, release when the finding closes, report on the server', {
+test('gateway: C&C dropped and counted, quarantine with the walled garden (real browser), DNS kept, last good policy kept while the server is away, release when the finding closes, reports on the server', {
   timeout: 120_000,
 }, async () => {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-gateway-e2e-'));
@@ -102,8 +103,12 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
       });
       peers!.once('exit', (code) => reject(new Error(`the internet peers exited (${code})`)));
     });
-    const serve = startCli(['serve', '--db', storeFile, '--host', address.server, '--port', '8080', '--allow-remote'], { netns: internet.name });
-    processes.push(serve);
+    const startServer = () => {
+      const server = startCli(['serve', '--db', storeFile, '--host', address.server, '--port', '8080', '--allow-remote'], { netns: internet.name });
+      processes.push(server);
+      return server;
+    };
+    const serve = startServer();
     await Promise.all([peersReady, serve.waitForLine('stdout', (line) => line.includes('web server on'), 30_000)]);
     assert.equal(
       await probe(device, 'tcp', address.cnc, String(cncPort)),
@@ -174,7 +179,20 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
       await context.close();
     }
 
-    // The ISP closes the finding (a re-check no longer sees it); the next round releases the device.
+    // The server goes away: the round keeps the last good policy (the device stays quarantined,
+    // the page still explains why) and keeps the window's report for later.
+    const rounds = (text: string) => gatewayProcess.stderrLines.filter((line) => line.includes(text)).length;
+    assert.equal(await serve.stop('SIGTERM'), 0);
+    gatewayProcess.signal('SIGHUP');
+    await gatewayProcess.waitForLine('stderr', (line) => line.includes('applied:') && rounds('applied:') >= 2, 30_000);
+    assert.equal(rounds('keeping the last good policy'), 1);
+    assert.equal(rounds('1 kept for the next round'), 1);
+    assert.match(await probe(device, 'http', `http://${address.site}/`), /Internet access of this device is restricted/);
+    assert.equal(await probe(device, 'tcp', address.cnc, String(cncPort)), 'timeout');
+
+    // The server is back and the ISP closes the finding (a re-check no longer sees it): the next round releases the device.
+    const again = startServer();
+    await again.waitForLine('stdout', (line) => line.includes('web server on'), 30_000);
     await closeGatewayFinding(storeFile, address.device);
     gatewayProcess.signal('SIGHUP');
     await gatewayProcess.waitForLine('stderr', (line) => line.includes('0 quarantined devices'), 30_000);
@@ -187,14 +205,16 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
     const store = await openStore(storeFile);
     try {
       const reports = (await store.listGatewayReports({ limit: 10 })).reverse();
-      assert.equal(reports.length, 2, 'one report per window: before the release, and on stopping');
-      const [quarantineWindow, releasedWindow] = reports;
+      assert.equal(reports.length, 3, 'one report per window, the one of the outage sent late: quarantined, quarantined while the server was away, released');
+      const [quarantineWindow, outageWindow, releasedWindow] = reports;
+      assert.ok(quarantineWindow!.windowEnd <= outageWindow!.windowStart && outageWindow!.windowEnd <= releasedWindow!.windowStart, 'windows in order');
       assert.equal(quarantineWindow!.ispId, 'isp-e2e');
       assert.equal(quarantineWindow!.gateway, 'e2e-gw');
       const cncCount = quarantineWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 port ${cncPort}`);
       assert.ok(cncCount && cncCount.packets > 0, `the C&C drops are counted: ${JSON.stringify(quarantineWindow!.blocked)}`);
       const quarantined = quarantineWindow!.quarantined.find((entry) => entry.ip === address.device);
       assert.ok(quarantined && quarantined.pagesServed >= 3 && quarantined.droppedPackets > 0, `pages and drops counted: ${JSON.stringify(quarantined)}`);
+      assert.equal(outageWindow!.quarantined.find((entry) => entry.ip === address.device)?.pagesServed, 1, 'the page served during the outage');
       assert.ok((releasedWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 port ${cncPort}`)?.packets ?? 0) > 0);
       assert.deepEqual(releasedWindow!.quarantined, []);
     } finally {

@@ -3,7 +3,8 @@
  * policy, load the rules again (the new policy, or the last good one when the pull failed —
  * loading resets the counters, so no packet is reported twice). A device whose finding closed
  * is no longer in the policy, so the new rules release it. Failures of the report or the
- * pull are logged and survived: blocking goes on with the last good policy.
+ * pull are logged and survived: blocking goes on with the last good policy, and unsent reports
+ * wait for a round when the server takes them.
  */
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -39,6 +40,8 @@ export interface GatewayState {
   lastGood?: { policy: GatewayPolicy; indicators: BlockIndicator[] };
   /** When the loaded rules started counting. */
   windowStart: Date;
+  /** Reports of earlier windows the server did not take yet, oldest first. */
+  unsent: GatewayReportBody[];
 }
 
 export interface CycleOutcome {
@@ -85,22 +88,42 @@ async function windowReport(config: GatewayConfig, deps: GatewayDeps, state: Gat
   };
 }
 
-/** Report the window; a failure is logged, not thrown (the counts of that window are lost, the blocking is not). */
+/** Windows kept for a later round while the server cannot take them: a day of 5-minute rounds. */
+export const maxUnsentReports = 288;
+
+/**
+ * Report the window, after any earlier windows the server could not take. A failure is logged,
+ * not thrown: the unsent windows wait for the next round (the oldest are dropped beyond
+ * maxUnsentReports), and blocking goes on.
+ */
 async function report(config: GatewayConfig, deps: GatewayDeps, state: GatewayState): Promise<boolean> {
   try {
     const body = await windowReport(config, deps, state);
-    if (!body) return false;
-    await deps.client.report(body);
-    const packets = body.blocked.reduce((sum, entry) => sum + entry.packets, 0);
-    deps.log.info(`reported ${packets} packets to C&C endpoints dropped, ${body.quarantined.length} quarantined devices`, {
-      event: 'gateway-reported',
-      packets,
-    });
-    return true;
+    if (body) state.unsent.push(body);
   } catch (error) {
-    deps.log.warn(`report not sent: ${describeError(error)}`, { event: 'gateway-report-failed' });
-    return false;
+    deps.log.warn(`counters not read: ${describeError(error)}`, { event: 'gateway-counters-failed' });
   }
+  if (state.unsent.length > maxUnsentReports) {
+    const dropped = state.unsent.splice(0, state.unsent.length - maxUnsentReports);
+    deps.log.warn(`${dropped.length} unsent reports dropped (the oldest)`, { event: 'gateway-reports-dropped', count: dropped.length });
+  }
+  let sent = 0;
+  try {
+    while (state.unsent.length > 0) {
+      const body = state.unsent[0]!;
+      await deps.client.report(body);
+      state.unsent.shift();
+      sent++;
+      const packets = body.blocked.reduce((sum, entry) => sum + entry.packets, 0);
+      deps.log.info(`reported ${packets} packets to C&C endpoints dropped, ${body.quarantined.length} quarantined devices (window from ${body.windowStart})`, {
+        event: 'gateway-reported',
+        packets,
+      });
+    }
+  } catch (error) {
+    deps.log.warn(`report not sent, ${state.unsent.length} kept for the next round: ${describeError(error)}`, { event: 'gateway-report-failed' });
+  }
+  return sent > 0;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface GatewayLoop {
 }
 
 /**
- * @example const loop = startGatewayLoop(config, deps, { windowStart: new Date() }, { intervalSeconds: 300, signal }); process.on('SIGHUP', loop.wake); await loop.done
+ * @example const loop = startGatewayLoop(config, deps, { windowStart: new Date(), unsent: [] }, { intervalSeconds: 300, signal }); process.on('SIGHUP', loop.wake); await loop.done
  */
 export function startGatewayLoop(
   config: GatewayConfig,

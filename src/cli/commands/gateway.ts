@@ -111,7 +111,7 @@ See docs/gateway.md.`,
       return 0;
     }
     const deps: GatewayDeps = { client, nft, log, now: () => new Date() };
-    const state: GatewayState = { windowStart: new Date() };
+    const state: GatewayState = { windowStart: new Date(), unsent: [] };
     if (values.once) {
       await runGatewayCycle(config, deps, state, { pull: true });
       return 0;
