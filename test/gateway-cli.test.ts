@@ -1,6 +1,6 @@
 // `opennotice gateway` and `gateway-reports` as a user runs them, against `opennotice serve` on
 // loopback (127.165.3.1): a dry run prints the ruleset for the ISP's device only, without root
-// or nft; a bad token file, a refused token and an unreachable server fail with their codes;
+// or nft, after checking the blocklist's signature (a stranger's key refuses it); a bad token file, a refused token and an unreachable server fail with their codes;
 // the operator reads the reports back.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { generateSigningKey } from '../src/blocklist/signing.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { startCli } from './support/cli-process.ts';
 import { prepareGatewayStore } from './support/gateway-store.ts';
@@ -26,19 +27,26 @@ function cli(args: readonly string[]): Promise<{ code: number; stdout: string; s
 test('gateway --dry-run, its coded failures, and gateway-reports', { timeout: 90_000 }, async () => {
   const directory = mkdtempSync(join(tmpdir(), 'opennotice-gateway-cli-'));
   const storeFile = join(directory, 'store.sqlite');
-  const serve = startCli(['serve', '--db', storeFile, '--host', '127.165.3.1', '--port', '0']);
+  const signing = generateSigningKey(join(directory, 'signing.key'));
+  const stranger = generateSigningKey(join(directory, 'stranger.key'));
+  const serve = startCli(['serve', '--db', storeFile, '--host', '127.165.3.1', '--port', '0', '--blocklist-sign-key', signing.privateKeyFile]);
   try {
     const tokenFile = join(directory, 'token');
     writeFileSync(tokenFile, `${await prepareGatewayStore(storeFile, { device: '198.18.165.2', neighbour: '198.18.165.3', cnc: '198.19.165.66' })}\n`);
     const url = /(http:\/\/127\.165\.3\.1:\d+)/.exec(await serve.waitForLine('stdout', (line) => line.includes('web server on'), 30_000))![1]!;
     const common = ['--token-file', tokenFile, '--lan-interface', 'lan0', '--network', '198.18.165.0/24', '--walled-garden-listen', '198.18.165.1:8080'];
 
-    const dry = await cli(['gateway', '--dry-run', '--server', url, ...common]);
+    const dry = await cli(['gateway', '--dry-run', '--server', url, ...common, '--public-key', signing.publicKeyFile]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^table inet opennotice_gw$/m);
     assert.match(dry.stdout, /198\.19\.165\.66\/32 \. 4444/);
     assert.match(dry.stdout, /set quarantine_v4 \{\s+type ipv4_addr\s+elements = \{\s+198\.18\.165\.2\s+\}/);
     assert.ok(!dry.stdout.includes('198.18.165.3'), "the other ISP's device is not quarantined");
+
+    const forged = await cli(['gateway', '--dry-run', '--server', url, ...common, '--public-key', stranger.publicKeyFile]);
+    assert.equal(forged.code, 3);
+    assert.match(forged.stderr, /signature does not verify/);
+    assert.equal(forged.stdout, '', 'no ruleset from a blocklist that does not verify');
 
     writeFileSync(join(directory, 'bad-token'), 'not a token\n');
     const badFile = await cli(['gateway', '--once', '--server', url, ...common, '--token-file', join(directory, 'bad-token')]);
