@@ -6,7 +6,7 @@
 // inside the device's namespace, in Japanese and English — while DNS still works and other
 // traffic is dropped; with the server away it keeps the last good policy; after the finding
 // is closed on the server the next round releases the device; every window's report reaches
-// the server (the outage's late). Namespaces are removed whatever happens.
+// the server (the outage's late); restarted while the server is away, it enforces the saved policy. Namespaces are removed whatever happens.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,23 +116,22 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
       'before the gateway: the C&C endpoint is reachable (the test network works)',
     );
 
-    const gatewayProcess = startCli(
-      [
-        'gateway',
-        '--server',
-        `http://${address.server}:8080`,
-        '--token-file',
-        tokenFile,
-        '--lan-interface',
-        'lan0',
-        '--allow-http',
-        '--name',
-        'e2e-gw',
-        '--interval',
-        '600',
-      ],
-      { netns: gateway.name },
-    );
+    const stateFile = join(directory, 'gateway-policy.json');
+    const gatewayArguments = [
+      'gateway',
+      '--server',
+      `http://${address.server}:8080`,
+      '--token-file',
+      tokenFile,
+      '--lan-interface',
+      'lan0',
+      '--allow-http',
+      '--name',
+      'e2e-gw',
+      '--state-file',
+      stateFile,
+    ];
+    const gatewayProcess = startCli([...gatewayArguments, '--interval', '600'], { netns: gateway.name });
     processes.push(gatewayProcess);
     const applied = await gatewayProcess.waitForLine('stderr', (line) => line.includes('applied:'), 30_000);
     assert.match(applied, /1 C&C indicators, 1 quarantined devices \(198\.18\.165\.2\)/, "only this ISP's device: the neighbour's finding is another ISP's");
@@ -220,6 +219,16 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
     } finally {
       await store.close();
     }
+
+    // A restart while the server is away: the saved policy is enforced again.
+    assert.equal(await again.stop('SIGTERM'), 0);
+    const restarted = startCli([...gatewayArguments, '--once'], { netns: gateway.name });
+    processes.push(restarted);
+    assert.equal(await restarted.exited, 0, restarted.stderrLines.join('\n'));
+    assert.ok(restarted.stderrLines.some((line) => line.includes(`loaded from ${stateFile}`)));
+    assert.ok(restarted.stderrLines.some((line) => line.includes('keeping the last good policy')));
+    assert.ok(restarted.stderrLines.some((line) => line.includes('applied: 1 C&C indicators, 0 quarantined devices')));
+    assert.equal(await probe(device, 'tcp', address.cnc, String(cncPort)), 'timeout');
   } finally {
     await browser?.close().catch(() => undefined);
     for (const child of processes) await child.stop('SIGKILL').catch(() => undefined);

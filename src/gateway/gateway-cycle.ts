@@ -33,6 +33,8 @@ export interface GatewayDeps {
   garden?: WalledGarden;
   log: Logger;
   now(): Date;
+  /** Keep a pulled policy beyond this process (`--state-file`); a failure is logged, not fatal. */
+  savePolicy?(policy: GatewayPolicy): void;
 }
 
 /** What the gateway remembers between rounds (owned by its loop, never shared). */
@@ -137,6 +139,11 @@ export async function runGatewayCycle(config: GatewayConfig, deps: GatewayDeps, 
     try {
       state.lastGood = await deps.client.pull();
       pulled = true;
+      try {
+        deps.savePolicy?.(state.lastGood.policy);
+      } catch (error) {
+        deps.log.warn(describeError(error), { event: 'gateway-state-not-saved' });
+      }
     } catch (error) {
       // With nothing to enforce the caller decides (--once fails, the loop retries); else keep blocking with what we have.
       if (!state.lastGood) throw error;

@@ -69,6 +69,18 @@ async function boundedText(response: Response, limit: number): Promise<string> {
 }
 
 /**
+ * Refuse a policy whose blocklist is unsigned or not signed by the key in publicKeyFile
+ * (CONFIG_INVALID): with a key configured, nothing unverified is loaded.
+ * @example checkBlocklistSignature(policy, '/etc/opennotice/blocklist-signing.key.pub')
+ */
+export function checkBlocklistSignature(policy: GatewayPolicy, publicKeyFile: string): void {
+  const { signature, indicatorsJson } = policy.blocklist;
+  if (!signature) throw new OpenNoticeError('CONFIG_INVALID', 'the blocklist is not signed, but a public key is configured: refusing it', {});
+  if (!verifySignature(Buffer.from(indicatorsJson), signature, publicKeyFile))
+    throw new OpenNoticeError('CONFIG_INVALID', `the blocklist's signature does not verify with ${publicKeyFile}: refusing it`, { file: publicKeyFile });
+}
+
+/**
  * @example const client = createPolicyClient({ serverUrl: 'https://notice.example.jp', token, networks: ['192.0.2.0/24'] }); const { policy } = await client.pull()
  */
 export function createPolicyClient(options: PolicyClientOptions): PolicyClient {
@@ -109,14 +121,7 @@ export function createPolicyClient(options: PolicyClientOptions): PolicyClient {
         throw new OpenNoticeError('CONFIG_INVALID', `the gateway policy is not JSON: ${(error as Error).message}`, {}, { cause: error });
       }
       const pulled = parseGatewayPolicy(parsed);
-      if (options.publicKeyFile) {
-        const { signature, indicatorsJson } = pulled.policy.blocklist;
-        if (!signature) throw new OpenNoticeError('CONFIG_INVALID', 'the blocklist is not signed, but a public key is configured: refusing it', {});
-        if (!verifySignature(Buffer.from(indicatorsJson), signature, options.publicKeyFile))
-          throw new OpenNoticeError('CONFIG_INVALID', `the blocklist's signature does not verify with ${options.publicKeyFile}: refusing it`, {
-            file: options.publicKeyFile,
-          });
-      }
+      if (options.publicKeyFile) checkBlocklistSignature(pulled.policy, options.publicKeyFile);
       return pulled;
     },
     async report(body) {

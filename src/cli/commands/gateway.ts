@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { OpenNoticeError } from '../../core/errors.ts';
+import { describeError, OpenNoticeError } from '../../core/errors.ts';
 import { type GatewayConfig, type GatewayDeps, type GatewayState, rulesetFor, runGatewayCycle } from '../../gateway/gateway-cycle.ts';
 import { startGatewayLoop } from '../../gateway/gateway-loop.ts';
 import { lanAddresses } from '../../gateway/lan-interface.ts';
 import { createNftRunner } from '../../gateway/nft.ts';
 import { createPolicyClient } from '../../gateway/policy-client.ts';
+import { loadPolicyState, savePolicyState } from '../../gateway/policy-state-file.ts';
 import { gatewayTable } from '../../gateway/ruleset.ts';
 import { readUpdatePathFile } from '../../gateway/update-path-file.ts';
 import { createWalledGarden, startWalledGarden } from '../../gateway/walled-garden.ts';
@@ -66,6 +67,7 @@ See docs/gateway.md.`,
     'dry-run': { type: 'boolean', description: 'pull and print the ruleset; load nothing' },
     'public-key': { type: 'string', valueName: 'KEY', description: 'refuse a blocklist not signed by this Ed25519 public key (PEM)' },
     'update-path': { type: 'string', valueName: 'FILE', description: 'more update endpoints quarantined devices may reach (JSON {cidr, port?, label} list)' },
+    'state-file': { type: 'string', valueName: 'FILE', description: 'keep the last good policy here, for a restart while the server is unreachable' },
     name: { type: 'string', valueName: 'NAME', description: 'this gateway in reports (default: the host name)' },
     'allow-http': { type: 'boolean', description: 'allow a plain-http --server that is not loopback (the token is sent in the clear)' },
     clear: { type: 'boolean', description: "remove the gateway's rules and exit" },
@@ -110,8 +112,20 @@ See docs/gateway.md.`,
       io.stdout.write(rulesetFor(config, await client.pull()));
       return 0;
     }
-    const deps: GatewayDeps = { client, nft, log, now: () => new Date() };
+    const stateFile = values['state-file'];
+    const deps: GatewayDeps = { client, nft, log, now: () => new Date(), ...(stateFile ? { savePolicy: (policy) => savePolicyState(stateFile, policy) } : {}) };
     const state: GatewayState = { windowStart: new Date(), unsent: [] };
+    if (stateFile) {
+      try {
+        state.lastGood = loadPolicyState(stateFile, values['public-key']);
+        if (state.lastGood)
+          log.info(`saved policy ${state.lastGood.policy.version.slice(0, 12)} of ${state.lastGood.policy.generatedAt} loaded from ${stateFile}`, {
+            event: 'gateway-state-loaded',
+          });
+      } catch (error) {
+        log.warn(`the saved policy is not used: ${describeError(error)}`, { event: 'gateway-state-refused' });
+      }
+    }
     if (values.once) {
       await runGatewayCycle(config, deps, state, { pull: true });
       return 0;
