@@ -59,6 +59,15 @@ async function buildNetwork(namespaces: NetworkNamespace[]): Promise<{ device: N
   return { device, gateway, internet };
 }
 
+/** A process's end, or a failure naming what did not happen within 30 s. */
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited 30 s for ${what}`)), 30_000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** What the device sees when it tries something (gateway-probe.ts in the device's namespace). */
 const probe = (device: NetworkNamespace, ...args: string[]) =>
   device.exec(process.execPath, ['--disable-warning=ExperimentalWarning', supportFile('gateway-probe.ts'), ...args], 8000).then((out) => out.trim());
@@ -181,7 +190,7 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
     // The server goes away: the round keeps the last good policy (the device stays quarantined,
     // the page still explains why) and keeps the window's report for later.
     const rounds = (text: string) => gatewayProcess.stderrLines.filter((line) => line.includes(text)).length;
-    assert.equal(await serve.stop('SIGTERM'), 0);
+    assert.equal(await within(serve.stop('SIGTERM'), 'the server to stop'), 0);
     gatewayProcess.signal('SIGHUP');
     await gatewayProcess.waitForLine('stderr', (line) => line.includes('applied:') && rounds('applied:') >= 2, 30_000);
     assert.equal(rounds('keeping the last good policy'), 1);
@@ -200,7 +209,7 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
     assert.equal(await probe(device, 'tcp', address.site, '81'), 'connected');
     assert.equal(await probe(device, 'tcp', address.cnc, String(cncPort)), 'timeout', 'the C&C endpoint stays blocked');
 
-    assert.equal(await gatewayProcess.stop('SIGTERM'), 0);
+    assert.equal(await within(gatewayProcess.stop('SIGTERM'), 'the gateway to report and stop'), 0);
     const store = await openStore(storeFile);
     try {
       const reports = (await store.listGatewayReports({ limit: 10 })).reverse();
@@ -221,10 +230,10 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
     }
 
     // A restart while the server is away: the saved policy is enforced again.
-    assert.equal(await again.stop('SIGTERM'), 0);
+    assert.equal(await within(again.stop('SIGTERM'), 'the server to stop'), 0);
     const restarted = startCli([...gatewayArguments, '--once'], { netns: gateway.name });
     processes.push(restarted);
-    assert.equal(await restarted.exited, 0, restarted.stderrLines.join('\n'));
+    assert.equal(await within(restarted.exited, 'the restarted gateway to finish its round'), 0, restarted.stderrLines.join('\n'));
     assert.ok(restarted.stderrLines.some((line) => line.includes(`loaded from ${stateFile}`)));
     assert.ok(restarted.stderrLines.some((line) => line.includes('keeping the last good policy')));
     assert.ok(restarted.stderrLines.some((line) => line.includes('applied: 1 C&C indicators, 0 quarantined devices')));
