@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { generateSigningKey, loadSigner, verifySignature } from '../../blocklist/signing.ts';
 import { parseGatewayPolicy } from '../../gateway/policy.ts';
 import { approveIndicator } from '../../../test/support/approved-indicator.ts';
-import { buildTestApp, createFixture } from '../../../test/support/server-fixture.ts';
+import { buildTestApp, createBrowser, createFixture, logIn } from '../../../test/support/server-fixture.ts';
 import { issueApiToken } from '../auth/tokens.ts';
 import { serverModules } from '../modules.ts';
 
@@ -137,6 +137,43 @@ test('a report is stored under the token’s ISP and user; a malformed one is re
     assert.equal(bad.status, 400);
     assert.match(bad.text(), /blocked\[\]\.indicator/);
     assert.equal((await fixture.store.listGatewayReports({ limit: 5 })).length, 1);
+  } finally {
+    cleanUp();
+  }
+});
+
+test('the operator reads the reports at /dashboard/gateways (ja and en); an ISP user cannot', async () => {
+  const { fixture, app, tokenOf, cleanUp } = await setUp();
+  try {
+    const alice = await tokenOf(fixture.users.alice);
+    const body = {
+      gateway: 'office-7',
+      windowStart: '2025-03-01T08:00:00.000Z',
+      windowEnd: '2025-03-01T09:00:00.000Z',
+      policyVersion: 'none',
+      blocked: [{ indicator: '198.51.100.66/32 port 4444', packets: 41, bytes: 2460 }],
+      quarantined: [{ ip: '192.0.2.10', droppedPackets: 5, pagesServed: 2 }],
+    };
+    const sent = await app.request({
+      method: 'POST',
+      url: '/api/v1/gateway/report',
+      headers: { ...alice, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(sent.status, 201);
+    const operator = createBrowser(app);
+    assert.equal((await logIn(operator, fixture.users.operator)).status, 303);
+    const page = await operator.request({ url: '/dashboard/gateways' });
+    assert.equal(page.status, 200);
+    assert.match(page.text(), /isp-a \/ office-7/);
+    assert.match(page.text(), /<td class="num">41<\/td>/);
+    assert.match(page.text(), /198\.51\.100\.66\/32 port 4444<\/span> 41/);
+    assert.match(page.text(), /<td class="num">2<\/td><\/tr>/, 'notice pages served');
+    assert.match((await operator.request({ url: '/dashboard/gateways?lang=ja' })).text(), /セキュアゲートウェイの報告/);
+    assert.match((await operator.request({ url: '/dashboard' })).text(), /href="\/dashboard\/gateways"/, 'linked from the dashboard');
+    const isp = createBrowser(app);
+    await logIn(isp, fixture.users.alice);
+    assert.notEqual((await isp.request({ url: '/dashboard/gateways' })).status, 200);
   } finally {
     cleanUp();
   }

@@ -2,7 +2,8 @@
  * The gateway API: `GET /api/v1/gateway/policy?network=CIDR…` gives a secure gateway what to
  * enforce, `POST /api/v1/gateway/report` takes what it blocked. Access 'isp': a gateway calls
  * with an API token of an ISP user (a dedicated one per deployment is advised), so it only
- * ever sees that ISP's findings, and only those inside the networks it names.
+ * ever sees that ISP's findings, and only those inside the networks it names. Operators read
+ * the reports at /dashboard/gateways.
  */
 import { OpenNoticeError } from '../../core/errors.ts';
 import { canonicalAddress } from '../../scope/canonical-address.ts';
@@ -10,6 +11,7 @@ import type { GatewayBlockedCount, GatewayQuarantineCount, GatewayReport, Gatewa
 import { ispIdOf } from '../portal/data.ts';
 import { HttpError, jsonResponse } from '../responses.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
+import { gatewayReportPageSize, renderGatewayReports } from './reports-page.ts';
 import { buildGatewayPolicy, type GatewayPolicyOptions, type GatewayPolicyStore, parseGatewayNetworks } from './policy-source.ts';
 
 export const gatewayReportLimits = { maxEntries: 10_000, maxNameLength: 64 };
@@ -54,6 +56,20 @@ function reportBody(body: unknown): Pick<GatewayReport, 'gateway' | 'windowStart
  */
 export function gatewayApiRoutes(deps: ServerDeps<GatewayPolicyStore & GatewayReportStore>, options: GatewayPolicyOptions): Route[] {
   return [
+    {
+      method: 'GET',
+      path: '/dashboard/gateways',
+      access: 'operator',
+      async handle(request) {
+        const text = request.query.get('before') ?? '';
+        const before = /^[1-9][0-9]{0,14}$/.test(text) ? Number(text) : undefined;
+        return renderGatewayReports(
+          request,
+          await deps.store.listGatewayReports({ limit: gatewayReportPageSize + 1, ...(before ? { beforeId: before } : {}) }),
+          before,
+        );
+      },
+    },
     {
       method: 'GET',
       path: '/api/v1/gateway/policy',
