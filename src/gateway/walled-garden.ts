@@ -49,9 +49,10 @@ export function createWalledGarden(options: { advice: DeviceAdviceSet; currentPo
       const ip = canonicalAddress(request.socket.remoteAddress ?? '') ?? '';
       const device = options.currentPolicy()?.quarantine.find((entry) => entry.ip === ip);
       if (device) pagesServed.set(ip, (pagesServed.get(ip) ?? 0) + 1);
-      const body = renderWalledGardenPage({ locale: localeOf(request), device, advice: options.advice });
+      const locale = localeOf(request);
+      const body = renderWalledGardenPage({ locale, device, advice: options.advice });
       // 200, not a redirect: the device's browser shows the notice in place of the site it asked for.
-      response.writeHead(200, { ...walledGardenHeaders, 'content-language': localeOf(request) });
+      response.writeHead(200, { ...walledGardenHeaders, 'content-language': locale });
       response.end(request.method === 'HEAD' ? undefined : Buffer.from(body));
     },
     takePageCounts() {
