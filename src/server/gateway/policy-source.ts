@@ -37,6 +37,8 @@ export const gatewayPolicyLimits = {
   maxNetworks: 16,
   /** Up to this many IPv4 addresses in all, each address is looked up by index (findings_by_ip). */
   maxAddressesLookedUpOneByOne: 256,
+  /** Address lookups in flight at once. */
+  concurrentLookups: 8,
   /** Beyond that, the ISP's open findings are read page by page, at most this many. */
   maxOpenFindingsScanned: 100_000,
   pageSize: 1000,
@@ -69,8 +71,14 @@ function fewAddresses(networks: readonly string[]): string[] | undefined {
 async function openFindingsIn(store: GatewayPolicyStore, ispId: string, networks: readonly string[]): Promise<PortalFindingRow[]> {
   const addresses = fewAddresses(networks);
   if (addresses) {
-    const perAddress = await Promise.all(addresses.map((ip) => store.listIspFindingsAtAddress(ispId, ip, gatewayPolicyLimits.maxFindingsPerDevice * 4)));
-    return perAddress.flat().filter((row) => row.status === 'open');
+    // A few lookups at a time: a /24 must not take every connection of the PostgreSQL pool.
+    const found: PortalFindingRow[] = [];
+    for (let start = 0; start < addresses.length; start += gatewayPolicyLimits.concurrentLookups) {
+      const batch = addresses.slice(start, start + gatewayPolicyLimits.concurrentLookups);
+      const rows = await Promise.all(batch.map((ip) => store.listIspFindingsAtAddress(ispId, ip, gatewayPolicyLimits.maxFindingsPerDevice * 4)));
+      found.push(...rows.flat().filter((row) => row.status === 'open'));
+    }
+    return found;
   }
   const space = AddressSpace.fromCidrs(networks);
   const found: PortalFindingRow[] = [];
