@@ -15,6 +15,7 @@ import type { NftRunner } from './nft.ts';
 import type { GatewayPolicy, UpdateEndpoint } from './policy.ts';
 import type { GatewayReportBody, PolicyClient } from './policy-client.ts';
 import { buildGatewayRuleset } from './ruleset.ts';
+import { resolveUpdatePath } from './update-hosts.ts';
 import type { WalledGarden } from './walled-garden.ts';
 
 export interface GatewayConfig {
@@ -55,15 +56,19 @@ export interface CycleOutcome {
 }
 
 /**
- * The ruleset for a policy on this gateway.
- * @example process.stdout.write(rulesetFor(config, pulled))
+ * The ruleset for a policy on this gateway, the update hosts resolved now.
+ * @example process.stdout.write(await rulesetFor(config, pulled, log))
  */
-export function rulesetFor(config: GatewayConfig, enforced: { policy: GatewayPolicy; indicators: readonly BlockIndicator[] }): string {
+export async function rulesetFor(
+  config: GatewayConfig,
+  enforced: { policy: GatewayPolicy; indicators: readonly BlockIndicator[] },
+  log: Logger,
+): Promise<string> {
   return buildGatewayRuleset({
     lanInterface: config.lanInterface,
     indicators: enforced.indicators,
     quarantine: enforced.policy.quarantine.map((device) => device.ip),
-    updatePath: [...enforced.policy.updatePath, ...config.localUpdatePath],
+    updatePath: await resolveUpdatePath([...enforced.policy.updatePath, ...config.localUpdatePath], log),
     walledGarden: config.walledGarden,
     policyVersion: enforced.policy.version,
   });
@@ -151,7 +156,7 @@ export async function runGatewayCycle(config: GatewayConfig, deps: GatewayDeps, 
     }
   }
   if (!state.lastGood) return { pulled, reported };
-  await deps.nft.apply(rulesetFor(config, state.lastGood));
+  await deps.nft.apply(await rulesetFor(config, state.lastGood, deps.log));
   state.windowStart = deps.now();
   const { policy, indicators } = state.lastGood;
   deps.log.info(

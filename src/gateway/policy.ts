@@ -32,13 +32,22 @@ export interface QuarantinedDevice {
   findings: QuarantineFinding[];
 }
 
-/** A destination quarantined devices may still reach: a vendor's update server. */
-export interface UpdateEndpoint {
-  /** Address or CIDR, canonical. */
-  cidr: string;
+/**
+ * A destination quarantined devices may still reach: a vendor's update server, by address
+ * (`cidr`) or by name (`host`, resolved by the gateway every round, as the devices would).
+ */
+export type UpdateEndpoint = ({ cidr: string; host?: undefined } | { host: string; cidr?: undefined }) & {
   /** TCP/UDP port; absent = any port. */
   port?: number;
-  /** Who it is, for the rules' comments: "Hikvision firmware". */
+  /** Who it is, for the logs: "Hikvision firmware". */
+  label: string;
+};
+
+/** An update endpoint by address: what the rules are written from. */
+export interface UpdateAddress {
+  /** Address or CIDR, canonical. */
+  cidr: string;
+  port?: number;
   label: string;
 }
 
@@ -87,10 +96,13 @@ export function policyVersion(indicatorsJson: string, quarantine: readonly Quara
         finding.model ?? null,
       ]),
     ]),
-    updatePath.map((endpoint) => [endpoint.cidr, endpoint.port ?? null, endpoint.label]),
+    updatePath.map((endpoint) => [endpoint.cidr ?? null, endpoint.host ?? null, endpoint.port ?? null, endpoint.label]),
   ];
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
+
+/** A host name as the resolver takes it: lower-case labels of letters, digits and inner hyphens (a single label too: names from /etc/hosts). */
+const hostNamePattern = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 const invalid = (why: string) => new OpenNoticeError('CONFIG_INVALID', `the gateway policy is invalid: ${why}`, { path: '/api/v1/gateway/policy' });
 
@@ -137,14 +149,20 @@ function quarantineFinding(value: unknown, field: string): QuarantineFinding {
 }
 
 /**
- * One update endpoint checked ({ cidr, port?, label }), as the policy and the server's
+ * One update endpoint checked ({ cidr | host, port?, label }), as the policy and the server's
  * `--gateway-update-path` file hold them; CONFIG_INVALID naming `where` otherwise.
- * @example updateEndpointOf({ cidr: '198.51.100.0/24', port: 443, label: 'vendor firmware' }, 'update-path.json#0')
+ * @example updateEndpointOf({ host: 'update.vendor.example', port: 443, label: 'vendor firmware' }, 'update-path.json#0')
  */
 export function updateEndpointOf(entry: unknown, where: string): UpdateEndpoint {
   if (!isObject(entry)) throw invalid(`${where} is not an object`);
+  if ((entry.cidr === undefined) === (entry.host === undefined)) throw invalid(`${where} needs exactly one of cidr and host`);
   const endpointPort = port(entry.port, `${where}.port`);
-  const endpoint: UpdateEndpoint = { cidr: canonicalCidr(entry.cidr, `${where}.cidr`), label: text(entry.label, `${where}.label`) };
+  const label = text(entry.label, `${where}.label`);
+  let endpoint: UpdateEndpoint;
+  if (entry.host !== undefined) {
+    if (typeof entry.host !== 'string' || !hostNamePattern.test(entry.host)) throw invalid(`${where}.host is not a lower-case host name`);
+    endpoint = { host: entry.host, label };
+  } else endpoint = { cidr: canonicalCidr(entry.cidr, `${where}.cidr`), label };
   if (endpointPort !== undefined) endpoint.port = endpointPort;
   return endpoint;
 }

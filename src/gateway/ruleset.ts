@@ -16,7 +16,7 @@ import { indicatorFamily, indicatorPrefix } from '../blocklist/indicator-list.ts
 import { OpenNoticeError } from '../core/errors.ts';
 import { AddressSpace } from '../scope/address-space.ts';
 import { addressFamily } from '../scope/target-address.ts';
-import type { UpdateEndpoint } from './policy.ts';
+import type { UpdateAddress } from './policy.ts';
 
 export const gatewayTable = 'opennotice_gw';
 export const cncLogPrefix = 'opennotice-gw cnc ';
@@ -30,7 +30,8 @@ export interface GatewayRulesetRequest {
   indicators: readonly BlockIndicator[];
   /** Addresses of quarantined devices (canonical). */
   quarantine: readonly string[];
-  updatePath: readonly UpdateEndpoint[];
+  /** The update path by address (names already resolved). */
+  updatePath: readonly UpdateAddress[];
   /** Where quarantined devices' port 80 goes: the walled garden's address on the gateway and its port. */
   walledGarden: { ip: string; port: number };
   /** Named in the header comment, so `nft list table` says which policy is loaded. */

@@ -1,7 +1,7 @@
 /**
  * The vendor update endpoints quarantined devices may still reach, from a JSON file: an array
- * of { cidr, port?, label } (addresses or CIDRs; nftables matches addresses, so a vendor's
- * update host is listed by the addresses it resolves to). `opennotice serve
+ * of { cidr, port?, label } or { host, port?, label } (a name the gateway resolves every
+ * round, since nftables matches addresses). `opennotice serve
  * --gateway-update-path FILE` sends them in every policy; `opennotice gateway --update-path
  * FILE` adds local ones.
  */
@@ -19,6 +19,6 @@ export function readUpdatePathFile(file: string): UpdateEndpoint[] {
   } catch (error) {
     throw new OpenNoticeError('CONFIG_INVALID', `cannot read the update path ${file}: ${(error as Error).message}`, { file }, { cause: error });
   }
-  if (!Array.isArray(parsed)) throw new OpenNoticeError('CONFIG_INVALID', `${file}: expected a JSON array of { cidr, port?, label }`, { file });
+  if (!Array.isArray(parsed)) throw new OpenNoticeError('CONFIG_INVALID', `${file}: expected a JSON array of { cidr or host, port?, label }`, { file });
   return parsed.map((entry, index) => updateEndpointOf(entry, `${file}#${index}`));
 }

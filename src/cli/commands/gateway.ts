@@ -66,7 +66,11 @@ See docs/gateway.md.`,
     },
     'dry-run': { type: 'boolean', description: 'pull and print the ruleset; load nothing' },
     'public-key': { type: 'string', valueName: 'KEY', description: 'refuse a blocklist not signed by this Ed25519 public key (PEM)' },
-    'update-path': { type: 'string', valueName: 'FILE', description: 'more update endpoints quarantined devices may reach (JSON {cidr, port?, label} list)' },
+    'update-path': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'more update endpoints quarantined devices may reach (JSON list of {cidr or host, port?, label})',
+    },
     'state-file': { type: 'string', valueName: 'FILE', description: 'keep the last good policy here, for a restart while the server is unreachable' },
     name: { type: 'string', valueName: 'NAME', description: 'this gateway in reports (default: the host name)' },
     'allow-http': { type: 'boolean', description: 'allow a plain-http --server that is not loopback (the token is sent in the clear)' },
@@ -109,7 +113,7 @@ See docs/gateway.md.`,
       allowPlainHttp: Boolean(values['allow-http']),
     });
     if (values['dry-run']) {
-      io.stdout.write(rulesetFor(config, await client.pull()));
+      io.stdout.write(await rulesetFor(config, await client.pull(), log));
       return 0;
     }
     const stateFile = values['state-file'];

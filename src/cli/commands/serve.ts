@@ -51,7 +51,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     'gateway-update-path': {
       type: 'string',
       valueName: 'FILE',
-      description: 'JSON list of vendor update endpoints quarantined devices may reach ({cidr, port?, label})',
+      description: 'JSON list of vendor update endpoints quarantined devices may reach ({cidr or host, port?, label})',
     },
     ...observabilityOptions,
   },
