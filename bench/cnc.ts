@@ -3,10 +3,14 @@
 // alike contacting decoys (vendor clouds many devices contact, some on a strict heartbeat),
 // allowlisted resolvers and time servers, and noise (web visits, scanning, hot scan targets).
 // Precision and recall are pooled over several seeds (independent populations). `--small`:
-// one smaller population. Nothing is sent anywhere: flows are records.
+// one smaller population. Nothing is sent anywhere: flows are records. Each seed is also run
+// through what the flow collector keeps (src/cnc/contact-recorder.ts, flushed per 30,000
+// flows) and scored from that, as `cnc detect` does from the store: it must find the same.
 import { loadAllowlist } from '../src/cnc/allowlist.ts';
 import { candidateKey } from '../src/cnc/candidate.ts';
-import { detectCncCandidates } from '../src/cnc/detect.ts';
+import { type CncContactBatch, CncContactRecorder } from '../src/cnc/contact-recorder.ts';
+import { detectCncCandidates, scoreEndpoints } from '../src/cnc/detect.ts';
+import { endpointsFromStoredContacts } from '../src/cnc/stored-contacts.ts';
 import { type CncLabOptions, defaultCncLabOptions, generateCncLab, measureAgainstTruth } from '../test/support/cnc-lab.ts';
 import type { BenchmarkOptions } from './_benchmark.ts';
 import { endpointFeatures, featureNames, predict, trainLogistic } from './_cnc-logistic.ts';
@@ -41,6 +45,7 @@ export async function run(options: BenchmarkOptions): Promise<void> {
   let truePositives = 0;
   let truth = 0;
   let decoysFlagged = 0;
+  let storePathDiffers = 0;
   for (const seed of seeds) {
     const lab = generateCncLab({ ...sizes, seed });
     const started = performance.now();
@@ -62,11 +67,26 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       .map((endpoint) => endpoint.key);
     learned.candidates += learnedKeys.length;
     learned.truePositives += learnedKeys.filter((key) => lab.cncEndpoints.has(key)).length;
+    const recorder = new CncContactRecorder(lab.knownBots);
+    const kept: CncContactBatch = { botContacts: [], endpointOtherSources: [], population: [] };
+    for (let start = 0; start < lab.flows.length; start += 30_000) {
+      recorder.add(lab.flows.slice(start, start + 30_000));
+      const batch = recorder.drain();
+      kept.botContacts.push(...batch.botContacts);
+      kept.endpointOtherSources.push(...batch.endpointOtherSources);
+      kept.population.push(...batch.population);
+    }
+    const fromStore = scoreEndpoints(endpointsFromStoredContacts(kept, { knownBots: lab.knownBots, allowlist }), {});
+    const same = fromStore.candidates.map(candidateKey).sort().join() === result.candidates.map(candidateKey).sort().join();
+    if (!same) storePathDiffers++;
+    process.stdout.write(
+      `  from what the collector keeps: ${kept.botContacts.length} bot contact rows, ${kept.endpointOtherSources.length} other-source sketches; ${fromStore.candidates.length} candidates, ${same ? 'the same' : 'DIFFERENT'}\n`,
+    );
     if (measured.falsePositives.length > 0) process.stdout.write(`  false positives: ${measured.falsePositives.join(' ')}\n`);
     if (measured.missed.length > 0) process.stdout.write(`  missed: ${measured.missed.join(' ')}\n`);
   }
   process.stdout.write(
-    `pooled over ${seeds.length} seeds: ${truePositives}/${candidates} candidates are C&C, ${truePositives}/${truth} C&C found, ${decoysFlagged} decoys flagged\n`,
+    `pooled over ${seeds.length} seeds: ${truePositives}/${candidates} candidates are C&C, ${truePositives}/${truth} C&C found, ${decoysFlagged} decoys flagged; the store path differs on ${storePathDiffers} seeds\n`,
   );
   process.stdout.write(
     `learned scorer, same seeds: precision ${(learned.candidates === 0 ? 0 : learned.truePositives / learned.candidates).toFixed(3)} recall ${(learned.truePositives / truth).toFixed(3)} (${learned.truePositives}/${learned.candidates} candidates; the targets are the rules')\n`,

@@ -23,6 +23,7 @@ const entries = {
   lab: ['src/cli/main.ts', 'lab'],
   test: ['scripts/test.ts'],
   bench: ['bench/run.ts'],
+  reliability: ['scripts/reliability.ts'],
 };
 
 function dependenciesInstalled() {

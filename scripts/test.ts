@@ -41,14 +41,26 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'vsftpd', commands: ['vsftpd'], why: 'a real FTP server (vsftpd, as on routers with a USB port) for the FTP credential checker' },
   { name: 'lighttpd', commands: ['lighttpd'], why: 'a real web server with Basic and Digest logins (mod_auth) for the HTTP credential checker' },
   { name: 'snmpd', commands: ['snmpd'], why: 'a real SNMP agent (Net-SNMP) for the SNMP grabber, its community check and reflection figures' },
-  { name: 'dnsmasq-base', commands: ['dnsmasq'], why: 'a real DNS server (no upstream, one local name) for the DNS grabber’s open-resolver check' },
+  {
+    name: 'dnsmasq-base',
+    commands: ['dnsmasq'],
+    why: 'a real DNS server (no upstream, local names only) for the DNS grabber’s open-resolver check, and a real resolver query log (log-queries) for C&C domain detection',
+  },
   {
     name: 'g++',
     commands: ['g++'],
     why: "compiles snap7's S7 server (its sources ship in the node-snap7 npm package) as a real S7 peer for the S7 grabber",
   },
-  { name: 'unbound', commands: ['unbound'], why: 'a real resolver with RPZ support that loads the exported blocklist zone (test/blocklist-resolver.test.ts)' },
-  { name: 'bind9', commands: ['named'], why: 'a real primary that applies the exported RPZ update (nsupdate script) to the previous version' },
+  {
+    name: 'unbound',
+    commands: ['unbound'],
+    why: 'a real resolver with RPZ support that loads the exported blocklist zone (test/blocklist-resolver.test.ts), and whose query log C&C domain detection reads',
+  },
+  {
+    name: 'bind9',
+    commands: ['named'],
+    why: 'a real primary that applies the exported RPZ update (nsupdate script) to the previous version, and whose query log C&C domain detection reads',
+  },
   { name: 'bind9-dnsutils', commands: ['nsupdate', 'dig'], why: 'sends the RPZ update to BIND and transfers the zone back to check it' },
   {
     name: 'nftables',

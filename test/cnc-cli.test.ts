@@ -86,3 +86,44 @@ test('cnc detect, list, approve, reject, import-feed and indicators on a store w
   assert.equal(bad.code, 3);
   assert.match(bad.stderr, /bad\.jsonl:2: /);
 });
+
+test('cnc detect leaves out destinations in the own networks: the ISP registry’s prefixes and --own-networks', { timeout: 300_000 }, async () => {
+  const lab = generateCncLab({ ...defaultCncLabOptions, devices: 400, knownBots: 40, unknownBots: 8, hours: 2 });
+  const flowFile = join(directory, 'own-networks-flows.jsonl');
+  writeFileSync(flowFile, `${lab.flows.map((flow) => JSON.stringify(flow)).join('\n')}\n`);
+  const db = join(directory, 'own-networks.sqlite');
+  const store = await openSqliteStore(db);
+  try {
+    const now = new Date().toISOString();
+    const runId = await store.startRun({ startedAt: now, scope: ['10.0.0.0/16'], exclude: [], ports: [0], checks: ['credentials'] });
+    const found = [...lab.knownBots].map((ip) => ({ kind: 'infected', ip, port: 0, protocol: 'telnet', evidence: {}, observedAt: now }) as Finding);
+    await store.reconcileFindings(runId, { found, covered: [] });
+    await store.upsertIsps([
+      {
+        id: 'own',
+        name: 'Own Networks',
+        asns: [],
+        prefixes: ['198.51.100.0/28'],
+        contacts: { abuseEmail: 'abuse@own.example', portalUsers: [] },
+        preferences: { format: 'csv', cadence: 'daily', language: 'en' },
+        managesCustomerDevices: false,
+      },
+    ]);
+  } finally {
+    await store.close();
+  }
+  const ownFile = join(directory, 'own-prefixes.txt');
+  writeFileSync(ownFile, '# the operator’s servers\n198.51.100.32/28\n');
+  const detected = await cli(['cnc', 'detect', flowFile, '--own-networks', ownFile, '--db', db]);
+  assert.equal(detected.code, 0, detected.stderr);
+  assert.match(detected.stdout, /to the 2 own networks\)/);
+  const rows = JSON.parse((await cli(['cnc', 'list', '--json', '--db', db])).stdout) as Array<{ endpoint: string }>;
+  assert.deepEqual(
+    rows.map((row) => row.endpoint).sort(),
+    ['198.51.100.20', '198.51.100.21', '198.51.100.30', '198.51.100.50', '198.51.100.60'],
+    '198.51.100.10 (registry prefix) and .40 (--own-networks) are internal',
+  );
+  const typo = await cli(['cnc', 'detect', flowFile, '--own-networks', '198.51.100.0/33', '--db', db]);
+  assert.equal(typo.code, 3);
+  assert.match(typo.stderr, /--own-networks: expected a CIDR/);
+});

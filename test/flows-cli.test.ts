@@ -42,6 +42,8 @@ test('flows import stores hourly aggregates; flows stats reads them back', async
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stderr, /3 flows from 4 packets/);
   assert.match(imported.stderr, /2 aggregate rows stored/);
+  assert.match(imported.stderr, /watching 0 known bots for the C&C analysis/);
+  assert.match(imported.stderr, /C&C contact rows stored/, 'the C&C analysis gets its sketches of the sources too');
   const stats = await cli(['flows', 'stats', '--db', db, '--json']);
   assert.equal(stats.code, 0, stats.stderr);
   const rows = JSON.parse(stats.stdout) as FlowAggregate[];

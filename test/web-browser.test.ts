@@ -265,7 +265,7 @@ test('public pages: about, statistics, check my connection from 127.0.0.1, and a
   await visitor.screenshot('check');
 
   await visitor.open('/opt-out');
-  await page.fill('#cidrs', '198.51.100.0/24\n203.0.113.0/25');
+  await page.fill('#cidrs', '133.0.5.0/24\n133.0.6.0/25');
   await page.fill('#contact', 'noc@optout.example');
   await page.fill('#reason', 'our honeypots, please leave them alone');
   await Promise.all([page.waitForURL('**/opt-out'), page.click('form[action="/opt-out"] button[type="submit"]')]);
@@ -276,12 +276,12 @@ test('public pages: about, statistics, check my connection from 127.0.0.1, and a
   await visitor.close();
 
   const [request] = await site.store.listOptOutRequests({ status: 'pending' });
-  assert.deepEqual([request?.cidrs, request?.contact], [['198.51.100.0/24', '203.0.113.0/25'], 'noc@optout.example']);
+  assert.deepEqual([request?.cidrs, request?.contact], [['133.0.5.0/24', '133.0.6.0/25'], 'noc@optout.example']);
   const operator = await openVisitor(browser, site.url);
   await logIn(operator, site.operator, site.password, '/dashboard');
   await operator.open('/dashboard/opt-outs');
   const queue = await operator.mainText();
-  for (const text of ['198.51.100.0/24', '203.0.113.0/25', 'noc@optout.example', 'our honeypots']) assert.ok(queue.includes(text), `the queue shows ${text}`);
+  for (const text of ['133.0.5.0/24', '133.0.6.0/25', 'noc@optout.example', 'our honeypots']) assert.ok(queue.includes(text), `the queue shows ${text}`);
   await operator.screenshot('dashboard-opt-outs');
   await Promise.all([
     operator.page.waitForURL('**/dashboard/opt-outs'),

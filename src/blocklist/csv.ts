@@ -13,11 +13,19 @@ function csvField(value: string): string {
 }
 
 /**
- * @example writeBlocklistCsv(indicators) // '"kind","value","port","reason","approved_at"\r\n"ip","192.0.2.7","","C&C","2026-…"\r\n'
+ * @example writeBlocklistCsv(indicators) // '"kind","value","port","protocol","reason","approved_at"\r\n"ip","192.0.2.7","","","C&C","2026-…"\r\n'
  */
 export function writeBlocklistCsv(indicators: readonly BlockIndicator[]): string {
-  const rows = [['kind', 'value', 'port', 'reason', 'approved_at']];
+  const rows = [['kind', 'value', 'port', 'protocol', 'reason', 'approved_at']];
   for (const indicator of indicators)
-    rows.push([indicator.kind, indicator.value, indicator.port === undefined ? '' : String(indicator.port), indicator.reason, indicator.approvedAt]);
+    rows.push([
+      indicator.kind,
+      indicator.value,
+      indicator.port === undefined ? '' : String(indicator.port),
+      // Empty with a port: both TCP and UDP.
+      indicator.protocol ?? '',
+      indicator.reason,
+      indicator.approvedAt,
+    ]);
   return rows.map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }

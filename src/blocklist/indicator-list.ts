@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { OpenNoticeError } from '../core/errors.ts';
 import { canonicalAddress } from '../scope/canonical-address.ts';
 import { parseAnyCidr } from '../scope/address-space.ts';
-import type { BlockIndicator } from './indicator.ts';
+import type { BlockIndicator, BlockProtocol } from './indicator.ts';
 
 /** A lower-case host name of LDH labels (underscores allowed: C&C names are not always hostnames). */
 const domainPattern = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)+$/;
@@ -65,6 +65,11 @@ export function checkIndicator(indicator: BlockIndicator, where: string): BlockI
   }
   if (indicator.port !== undefined && (!Number.isInteger(indicator.port) || indicator.port < 1 || indicator.port > 65535))
     throw fail(`port ${String(indicator.port)} is not in 1–65535`);
+  if (indicator.protocol !== undefined) {
+    if (indicator.protocol !== 'tcp' && indicator.protocol !== 'udp') throw fail(`protocol must be tcp or udp, not "${String(indicator.protocol)}"`);
+    // A protocol without a port would be "block all TCP to this address": no writer says that, so it is refused rather than widened.
+    if (indicator.port === undefined) throw fail(`protocol ${indicator.protocol} needs a port`);
+  }
   if (typeof indicator.reason !== 'string' || unprintable.test(indicator.reason)) throw fail('reason must be printable text on one line');
   if (typeof indicator.approvedAt !== 'string' || Number.isNaN(Date.parse(indicator.approvedAt))) throw fail('approvedAt must be an ISO time');
   return indicator;
@@ -72,8 +77,13 @@ export function checkIndicator(indicator: BlockIndicator, where: string): BlockI
 
 const kindOrder = { domain: 0, ip: 1, cidr: 2 } as const;
 
+/** "tcp/udp" for a port without a protocol: what the writers that name protocols write for it. */
+export function indicatorProtocols(indicator: BlockIndicator): readonly BlockProtocol[] {
+  return indicator.protocol === undefined ? ['tcp', 'udp'] : [indicator.protocol];
+}
+
 /**
- * Checked indicators in one order (kind, value, port), duplicates of the same endpoint kept
+ * Checked indicators in one order (kind, value, port, protocol), duplicates of the same endpoint kept
  * once (the first approval wins), each reduced to the fields a BlockIndicator has.
  * @example canonicalIndicators(JSON.parse(text), 'indicators.json')
  */
@@ -81,13 +91,24 @@ export function canonicalIndicators(indicators: readonly BlockIndicator[], sourc
   const byEndpoint = new Map<string, BlockIndicator>();
   indicators.forEach((indicator, index) => {
     checkIndicator(indicator, `${source}#${index}`);
-    const key = `${indicator.kind} ${indicator.value} ${indicator.port ?? ''}`;
+    const key = `${indicator.kind} ${indicator.value} ${indicator.port ?? ''} ${indicator.protocol ?? ''}`;
     if (byEndpoint.has(key)) return;
-    const { kind, value, port, reason, approvedAt } = indicator;
-    byEndpoint.set(key, port === undefined ? { kind, value, reason, approvedAt } : { kind, value, port, reason, approvedAt });
+    const { kind, value, port, protocol, reason, approvedAt } = indicator;
+    byEndpoint.set(key, {
+      kind,
+      value,
+      ...(port === undefined ? {} : { port }),
+      ...(protocol === undefined ? {} : { protocol }),
+      reason,
+      approvedAt,
+    });
   });
   return [...byEndpoint.values()].sort(
-    (a, b) => kindOrder[a.kind] - kindOrder[b.kind] || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) || (a.port ?? 0) - (b.port ?? 0),
+    (a, b) =>
+      kindOrder[a.kind] - kindOrder[b.kind] ||
+      (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) ||
+      (a.port ?? 0) - (b.port ?? 0) ||
+      (a.protocol ?? '').localeCompare(b.protocol ?? ''),
   );
 }
 

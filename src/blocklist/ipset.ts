@@ -1,11 +1,12 @@
 /**
  * The blocklist as an `ipset restore` file: hash:net sets per family (addresses and CIDRs)
- * and hash:net,port sets for indicators limited to one port (tcp and udp both). Each set is
+ * and hash:net,port sets for indicators limited to one port (the indicator's protocol, else tcp
+ * and udp both). Each set is
  * created if missing and flushed before it is filled, so restoring a new version replaces the
  * old entries; iptables rules (`-m set --match-set NAME dst -j DROP`) stay as they are.
  */
 import type { BlockIndicator } from './indicator.ts';
-import { indicatorComment, indicatorFamily, indicatorPrefix } from './indicator-list.ts';
+import { indicatorComment, indicatorFamily, indicatorPrefix, indicatorProtocols } from './indicator-list.ts';
 
 export interface IpsetOptions {
   /** Prefix of the set names, default "opennotice". */
@@ -38,7 +39,7 @@ export function writeIpsetRestore(indicators: readonly BlockIndicator[], options
     lines.push(`# ${indicatorComment(indicator)}`);
     if (indicator.port === undefined) lines.push(`add ${v6 ? names.v6 : names.v4} ${indicatorPrefix(indicator)} -exist`);
     else
-      for (const protocol of ['tcp', 'udp'])
+      for (const protocol of indicatorProtocols(indicator))
         lines.push(`add ${v6 ? names.v6Port : names.v4Port} ${indicatorPrefix(indicator)},${protocol}:${indicator.port} -exist`);
   }
   return `${lines.join('\n')}\n`;

@@ -4,7 +4,7 @@
  * a plain list (one prefix, or prefix and port, a line) for routers and firewalls of other makes.
  */
 import type { BlockIndicator } from './indicator.ts';
-import { indicatorComment, indicatorFamily, indicatorPrefix } from './indicator-list.ts';
+import { indicatorComment, indicatorFamily, indicatorPrefix, indicatorProtocols } from './indicator-list.ts';
 
 export interface RouterAclOptions {
   /** ACL name, default "OPENNOTICE-BLOCK" (the IPv6 list gets "-V6"). */
@@ -33,7 +33,7 @@ function denyLines(indicator: BlockIndicator, anyProtocol: string): string[] {
   const prefix = indicatorPrefix(indicator);
   const destination = indicatorFamily(indicator) === 'ipv6' ? ipv6Destination(prefix) : ipv4Destination(prefix);
   if (indicator.port === undefined) return [` deny ${anyProtocol} any ${destination}`];
-  return ['tcp', 'udp'].map((protocol) => ` deny ${protocol} any ${destination} eq ${indicator.port}`);
+  return indicatorProtocols(indicator).map((protocol) => ` deny ${protocol} any ${destination} eq ${indicator.port}`);
 }
 
 /**
@@ -58,14 +58,14 @@ export function writeCiscoAcl(indicators: readonly BlockIndicator[], options: Ro
 }
 
 /**
- * One prefix a line ("192.0.2.7/32", "192.0.2.7/32 tcp/udp 443"), domains left out.
+ * One prefix a line ("192.0.2.7/32", "192.0.2.7/32 tcp/udp 443", "192.0.2.7/32 udp 6881"), domains left out.
  * @example writePlainAddressList(indicators, { version: 3 })
  */
 export function writePlainAddressList(indicators: readonly BlockIndicator[], options: { version: number }): string {
   const lines = [`# opennotice blocklist, addresses and prefixes, version ${options.version}`];
   for (const indicator of indicators) {
     if (indicator.kind === 'domain') continue;
-    lines.push(`${indicatorPrefix(indicator)}${indicator.port === undefined ? '' : ` tcp/udp ${indicator.port}`}`);
+    lines.push(`${indicatorPrefix(indicator)}${indicator.port === undefined ? '' : ` ${indicatorProtocols(indicator).join('/')} ${indicator.port}`}`);
   }
   return `${lines.join('\n')}\n`;
 }

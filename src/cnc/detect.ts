@@ -9,7 +9,9 @@ import type { FlowRecord } from '../flows/flow-record.ts';
 import type { Allowlist } from './allowlist.ts';
 import { endpointBeaconing } from './beaconing.ts';
 import type { Beaconing, CncCandidate } from './candidate.ts';
+import { createDestinationFilter } from './destination-filter.ts';
 import type { FeedIndex } from './feed-entry.ts';
+import type { OwnNetworks } from './own-networks.ts';
 
 export interface CncDetectionOptions {
   /** Known bots an endpoint needs before fan-in counts (default 3). */
@@ -41,20 +43,37 @@ export interface CncDetectionRequest {
   /** Addresses known to be bots: infected findings, darknet scanners, honeypot bots. */
   knownBots: ReadonlySet<string>;
   allowlist: Allowlist;
+  /** Destinations inside these are never scored (absent: all are external). */
+  ownNetworks?: OwnNetworks;
   feeds?: FeedIndex;
   options?: Partial<CncDetectionOptions>;
 }
 
 /** What the detector learned about one endpoint, before scoring. */
 export interface EndpointFigures {
+  /** Absent: 'ip'. A domain (from resolver logs) has port 0 and protocol 0, and a feed listing it on any port counts. */
+  endpointKind?: 'ip' | 'domain';
   endpoint: string;
   port: number;
   protocol: number;
   /** Contact start times (epoch ms) of each known bot. */
   botContacts: Map<string, number[]>;
-  otherSources: Set<string>;
+  /** Distinct other sources (exact from a flow file, estimated from what the collector keeps). */
+  otherSourceCount: number;
   firstMs: number;
   lastMs: number;
+}
+
+/** The endpoints of one input, ready to score: from a flow file (aggregateEndpoints) or from the store (stored-contacts.ts). */
+export interface EndpointSummary {
+  endpoints: Iterable<EndpointFigures>;
+  /** Known bots among all sources: the baseline the lift is measured against. */
+  populationBotShare: number;
+  /** Flows read (from the store: the known bots' flows). */
+  flowsRead: number;
+  flowsAllowlisted: number;
+  /** Flows to destinations inside the operator's own networks, left out. */
+  flowsInternal: number;
 }
 
 export interface CncDetectionResult {
@@ -66,31 +85,34 @@ export interface CncDetectionResult {
   populationBotShare: number;
   flowsRead: number;
   flowsAllowlisted: number;
+  flowsInternal: number;
 }
 
 /**
  * Group flows by destination endpoint (address, port, protocol). Flows to a known bot are left
- * out (they are scans of it, or replies), and so are allowlisted destinations.
- * @example aggregateEndpoints(flows, bots, loadAllowlist())
+ * out (they are scans of it, or replies), and so are allowlisted destinations and those inside
+ * the operator's own networks.
+ * @example aggregateEndpoints(flows, { knownBots: bots, allowlist: loadAllowlist() })
  */
-export function aggregateEndpoints(flows: Iterable<FlowRecord>, knownBots: ReadonlySet<string>, allowlist: Allowlist) {
-  const endpoints = new Map<string, EndpointFigures>();
-  const allowed = new Map<string, boolean>();
+export function aggregateEndpoints(
+  flows: Iterable<FlowRecord>,
+  request: Pick<CncDetectionRequest, 'knownBots' | 'allowlist' | 'ownNetworks'>,
+): EndpointSummary {
+  const knownBots = request.knownBots;
+  const excluded = createDestinationFilter(request);
+  const endpoints = new Map<string, EndpointFigures & { otherSources: Set<string> }>();
   const sources = new Set<string>();
   let flowsRead = 0;
   let flowsAllowlisted = 0;
+  let flowsInternal = 0;
   for (const flow of flows) {
     flowsRead++;
     sources.add(flow.sourceAddress);
     const destination = flow.destinationAddress;
-    if (knownBots.has(destination)) continue;
-    let isAllowed = allowed.get(destination);
-    if (isAllowed === undefined) {
-      isAllowed = allowlist.match(destination) !== undefined;
-      allowed.set(destination, isAllowed);
-    }
-    if (isAllowed) {
-      flowsAllowlisted++;
+    const because = excluded(destination);
+    if (because !== undefined) {
+      if (because === 'allowlisted') flowsAllowlisted++;
+      else if (because === 'own-network') flowsInternal++;
       continue;
     }
     const key = `${destination}|${flow.destinationPort}|${flow.protocol}`;
@@ -102,6 +124,7 @@ export function aggregateEndpoints(flows: Iterable<FlowRecord>, knownBots: Reado
         protocol: flow.protocol,
         botContacts: new Map(),
         otherSources: new Set(),
+        otherSourceCount: 0,
         firstMs: flow.startMs,
         lastMs: flow.endMs,
       };
@@ -117,7 +140,8 @@ export function aggregateEndpoints(flows: Iterable<FlowRecord>, knownBots: Reado
   }
   let botSources = 0;
   for (const source of sources) if (knownBots.has(source)) botSources++;
-  return { endpoints, populationBotShare: sources.size === 0 ? 0 : botSources / sources.size, flowsRead, flowsAllowlisted };
+  const figures: EndpointFigures[] = [...endpoints.values()].map(({ otherSources, ...rest }) => ({ ...rest, otherSourceCount: otherSources.size }));
+  return { endpoints: figures, populationBotShare: sources.size === 0 ? 0 : botSources / sources.size, flowsRead, flowsAllowlisted, flowsInternal };
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
@@ -128,7 +152,7 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
  */
 export function scoreEndpoint(figures: EndpointFigures, populationBotShare: number, options: CncDetectionOptions, feedsMatched: string[]): CncCandidate {
   const bots = figures.botContacts.size;
-  const others = figures.otherSources.size;
+  const others = figures.otherSourceCount;
   const botShare = bots / (bots + others);
   const lift = populationBotShare > 0 ? botShare / populationBotShare : 0;
   const beaconing: Beaconing | undefined = bots > 0 ? endpointBeaconing(figures.botContacts.values()) : undefined;
@@ -137,10 +161,11 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
 
   let score = 0;
   const reasons: string[] = [];
+  const contacted = figures.endpointKind === 'domain' ? 'queried' : 'contacted';
   if (bots >= options.minimumBots) {
     score += confidenceWeights.fanIn;
-    reasons.push(`contacted by ${bots} known bots`);
-  } else reasons.push(`contacted by ${bots} known bot${bots === 1 ? '' : 's'} (fewer than ${options.minimumBots})`);
+    reasons.push(`${contacted} by ${bots} known bots`);
+  } else reasons.push(`${contacted} by ${bots} known bot${bots === 1 ? '' : 's'} (fewer than ${options.minimumBots})`);
   // Lift alone is not enough: bots are often mostly one vulnerable model, and that model's
   // vendor cloud then has several times the population's bot share. A C&C server is contacted
   // mostly by bots; a destination most of whose sources are not known bots is left alone.
@@ -172,7 +197,7 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
   }
   const confidence = Math.round(Math.min(1, Math.max(0, score)) * 100) / 100;
   return {
-    endpointKind: 'ip',
+    endpointKind: figures.endpointKind ?? 'ip',
     endpoint: figures.endpoint,
     port: figures.port,
     protocol: figures.protocol,
@@ -189,23 +214,37 @@ export function scoreEndpoint(figures: EndpointFigures, populationBotShare: numb
 }
 
 /**
- * Find C&C candidates in flows.
- * @example
- * const { candidates } = detectCncCandidates({ flows, knownBots: new Set(['10.0.0.7']), allowlist: loadAllowlist() })
+ * Score every endpoint a known bot contacted; those at or above the minimum confidence are the candidates.
+ * @example scoreEndpoints(aggregateEndpoints(flows, request), request)
  */
-export function detectCncCandidates(request: CncDetectionRequest): CncDetectionResult {
+export function scoreEndpoints(summary: EndpointSummary, request: Pick<CncDetectionRequest, 'feeds' | 'options'>): CncDetectionResult {
   const options = { ...defaultDetectionOptions, ...request.options };
-  const aggregate = aggregateEndpoints(request.flows, request.knownBots, request.allowlist);
   const scored: CncDetectionResult['scored'] = [];
-  for (const figures of aggregate.endpoints.values()) {
+  for (const figures of summary.endpoints) {
     // An endpoint no known bot contacted is never scored: nothing ties it to the bots.
     if (figures.botContacts.size === 0) continue;
-    const feedsMatched = request.feeds?.feedsListing(figures.endpoint, figures.port) ?? [];
-    scored.push({ figures, candidate: scoreEndpoint(figures, aggregate.populationBotShare, options, feedsMatched) });
+    const feedsMatched = request.feeds?.feedsListing(figures.endpoint, figures.endpointKind === 'domain' ? undefined : figures.port) ?? [];
+    scored.push({ figures, candidate: scoreEndpoint(figures, summary.populationBotShare, options, feedsMatched) });
   }
   const candidates = scored
     .map((entry) => entry.candidate)
     .filter((candidate) => candidate.confidence >= options.minimumConfidence)
     .sort((a, b) => b.confidence - a.confidence || b.botsContacting - a.botsContacting || a.endpoint.localeCompare(b.endpoint) || a.port - b.port);
-  return { candidates, scored, populationBotShare: aggregate.populationBotShare, flowsRead: aggregate.flowsRead, flowsAllowlisted: aggregate.flowsAllowlisted };
+  return {
+    candidates,
+    scored,
+    populationBotShare: summary.populationBotShare,
+    flowsRead: summary.flowsRead,
+    flowsAllowlisted: summary.flowsAllowlisted,
+    flowsInternal: summary.flowsInternal,
+  };
+}
+
+/**
+ * Find C&C candidates in flows.
+ * @example
+ * const { candidates } = detectCncCandidates({ flows, knownBots: new Set(['10.0.0.7']), allowlist: loadAllowlist() })
+ */
+export function detectCncCandidates(request: CncDetectionRequest): CncDetectionResult {
+  return scoreEndpoints(aggregateEndpoints(request.flows, request), request);
 }

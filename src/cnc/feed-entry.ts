@@ -20,8 +20,8 @@ export interface CncFeedEntry {
 
 /** Which feeds list an endpoint. */
 export interface FeedIndex {
-  /** Feed names listing the endpoint on this port or without a port, sorted. */
-  feedsListing(endpoint: string, port: number): string[];
+  /** Feed names listing the endpoint on this port or without a port (any port when none is given: a domain's queries name none), sorted. */
+  feedsListing(endpoint: string, port?: number): string[];
 }
 
 /**
@@ -36,7 +36,7 @@ export function createFeedIndex(entries: Iterable<CncFeedEntry>): FeedIndex {
   }
   return {
     feedsListing(endpoint, port) {
-      const listed = (byEndpoint.get(endpoint) ?? []).filter((entry) => entry.port === undefined || entry.port === port);
+      const listed = (byEndpoint.get(endpoint) ?? []).filter((entry) => port === undefined || entry.port === undefined || entry.port === port);
       return [...new Set(listed.map((entry) => entry.feed))].sort();
     },
   };

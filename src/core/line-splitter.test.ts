@@ -68,3 +68,16 @@ test('a long stream without line ends keeps the buffer bounded (100 MiB through 
   assert.equal(tooLong, 1);
   assert.ok(maxBuffered <= 1024 * 1024);
 });
+
+test('only a last line the input ended in, without a line end, is unterminated', () => {
+  const seen: Array<[string, boolean]> = [];
+  const splitter = createLineSplitter(1024, { line: (text, _number, terminated) => seen.push([text, terminated]), tooLong: () => undefined });
+  splitter.push(Buffer.from('one\r\ntwo\nhal'));
+  splitter.push(Buffer.from('f'));
+  splitter.finish();
+  assert.deepEqual(seen, [
+    ['one', true],
+    ['two', true],
+    ['half', false],
+  ]);
+});

@@ -6,8 +6,12 @@
  */
 
 export interface LineSink {
-  /** A complete line, decoded as UTF-8, without its LF or CRLF (and, on line 1, without a BOM); `number` is 1-based. */
-  line(text: string, number: number): void;
+  /**
+   * A line, decoded as UTF-8, without its LF or CRLF (and, on line 1, without a BOM); `number`
+   * is 1-based. `terminated` is false only for a last line that ended with the input instead of
+   * a line end: in a log still being written, the half of a line the writer has not finished.
+   */
+  line(text: string, number: number, terminated: boolean): void;
   /** Line `number` passed the byte limit; it is reported here once and then discarded. Throwing here stops the splitting. */
   tooLong(number: number): void;
 }
@@ -36,14 +40,14 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
   let discarding = false;
   let lines = 0;
 
-  const deliver = (last: Buffer): void => {
+  const deliver = (last: Buffer, terminated = true): void => {
     const bytes = pending.length === 0 ? last : Buffer.concat([...pending, last]);
     pending = [];
     pendingBytes = 0;
     let text = bytes.toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (lines === 0 && text.startsWith('\uFEFF')) text = text.slice(1);
-    sink.line(text, ++lines);
+    sink.line(text, ++lines, terminated);
   };
 
   return {
@@ -82,7 +86,7 @@ export function createLineSplitter(maxLineBytes: number, sink: LineSink): LineSp
         discarding = false;
         return;
       }
-      if (pendingBytes > 0) deliver(Buffer.alloc(0));
+      if (pendingBytes > 0) deliver(Buffer.alloc(0), false);
     },
     get bufferedBytes(): number {
       return pendingBytes;

@@ -44,6 +44,8 @@ export interface NumberedLine {
   number: number;
   /** The line without its line end (LF or CRLF); line 1 without a byte-order mark. */
   text: string;
+  /** False for a last line the input ended in without a line end (a file still being written). */
+  terminated: boolean;
 }
 
 const chunkBytes = 256 * 1024;
@@ -54,7 +56,11 @@ const chunkBytes = 256 * 1024;
  * the load time of a 700,000-line routing table.
  * @example await forEachLine('pfx2as.gz', (text, line) => { if (text.startsWith('1.')) console.log(line, text) }, { maxLineBytes: 65_536, gzip: true })
  */
-export async function forEachLine(source: LineSource, onLine: (text: string, lineNumber: number) => void, options: ReadLinesOptions): Promise<void> {
+export async function forEachLine(
+  source: LineSource,
+  onLine: (text: string, lineNumber: number, terminated: boolean) => void,
+  options: ReadLinesOptions,
+): Promise<void> {
   for await (const _ of readChunkwise(source, onLine, options));
 }
 
@@ -65,7 +71,7 @@ export async function forEachLine(source: LineSource, onLine: (text: string, lin
 export async function* readLines(source: LineSource, options: ReadLinesOptions): AsyncGenerator<NumberedLine> {
   const batch: NumberedLine[] = [];
   try {
-    for await (const _ of readChunkwise(source, (text, number) => batch.push({ number, text }), options)) {
+    for await (const _ of readChunkwise(source, (text, number, terminated) => batch.push({ number, text, terminated }), options)) {
       yield* batch;
       batch.length = 0;
     }
@@ -87,7 +93,11 @@ class InputFailure extends Error {
 }
 
 /** Feeds every chunk through the splitter (lines go to `onLine` as they complete) and yields after each. */
-async function* readChunkwise(source: LineSource, onLine: (text: string, lineNumber: number) => void, options: ReadLinesOptions): AsyncGenerator<void> {
+async function* readChunkwise(
+  source: LineSource,
+  onLine: (text: string, lineNumber: number, terminated: boolean) => void,
+  options: ReadLinesOptions,
+): AsyncGenerator<void> {
   const name = options.name ?? (typeof source === 'string' ? source : 'stream');
   const { maxLineBytes } = options;
   const splitter = createLineSplitter(maxLineBytes, {

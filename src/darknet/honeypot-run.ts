@@ -24,6 +24,8 @@ export interface HoneypotRunSummary {
   runId: number;
   lines: number;
   skippedLines: number;
+  /** Unfinished last lines (a log still being written), skipped in either mode. */
+  unfinishedLines: number;
   sources: number;
   bots: number;
   botsOutsideSpace: number;
@@ -83,6 +85,7 @@ export async function importHoneypotLogs(files: readonly string[], options: Hone
   const summary: Omit<HoneypotRunSummary, 'runId'> = {
     lines: 0,
     skippedLines: 0,
+    unfinishedLines: 0,
     sources: 0,
     bots: 0,
     botsOutsideSpace: 0,
@@ -101,6 +104,7 @@ export async function importHoneypotLogs(files: readonly string[], options: Hone
         const report = await readCowrieLog(file, { onCorrupt: options.onCorrupt ?? 'throw' });
         summary.lines += report.stats.lines;
         summary.skippedLines += report.stats.skipped;
+        summary.unfinishedLines += report.stats.unfinishedLines;
         for (const source of report.sources) {
           const known = sources.get(source.ip);
           sources.set(source.ip, known ? mergeSources(known, source) : source);

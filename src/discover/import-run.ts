@@ -32,6 +32,11 @@ export interface ImportStats {
   skipped: number;
   /** The first few skipped lines and why. */
   skippedExamples: Array<{ line: number; reason: string }>;
+  /**
+   * A malformed last line the file ended in without a line end: the half a scanner still
+   * running had not finished writing. Not an error and not skipped-as-invalid; counted.
+   */
+  unfinishedLines: number;
 }
 
 /** A stream of open ports; `stats` is complete once iteration has finished. */
@@ -97,6 +102,10 @@ export function importWith(
         } else if (outcome.kind === 'ignored') {
           stats.ignored++;
         } else if (outcome.kind === 'invalid') {
+          if (!line.terminated) {
+            stats.unfinishedLines++;
+            continue;
+          }
           if (!options.skipInvalid) throw new OpenNoticeError('IMPORT_INVALID', outcome.reason, { file, line: line.number });
           stats.skipped++;
           if (stats.skippedExamples.length < maxSkippedExamples) stats.skippedExamples.push({ line: line.number, reason: outcome.reason });
@@ -111,11 +120,13 @@ export function importWith(
  * @example console.error(describeImportStats(ports.stats))
  */
 export function describeImportStats(stats: ImportStats): string {
-  const base = `${stats.file} (${stats.format}): ${stats.linesRead} lines read, ${stats.imported} open ports imported, ${stats.ignored} ignored, ${stats.skipped} skipped`;
+  const unfinished = stats.unfinishedLines > 0 ? `, ${stats.unfinishedLines} unfinished last line (a file still being written)` : '';
+  const base = `${stats.file} (${stats.format}): ${stats.linesRead} lines read, ${stats.imported} open ports imported, ${stats.ignored} ignored, ${stats.skipped} skipped${unfinished}`;
   if (stats.skippedExamples.length === 0) return base;
   return `${base} (${stats.skippedExamples.map((example) => `line ${example.line}: ${example.reason}`).join('; ')})`;
 }
 
-function emptyStats(file: string, format: string): ImportStats {
-  return { file, format, linesRead: 0, imported: 0, ignored: 0, skipped: 0, skippedExamples: [] };
+/** Counts before anything was read. */
+export function emptyStats(file: string, format: string): ImportStats {
+  return { file, format, linesRead: 0, imported: 0, ignored: 0, skipped: 0, skippedExamples: [], unfinishedLines: 0 };
 }

@@ -5,7 +5,7 @@
 import { OpenNoticeError } from '../core/errors.ts';
 import type { OpenPort } from '../core/records.ts';
 import { splitCsvLine } from './csv-line.ts';
-import type { ImportOptions, ImportStats, OpenPortImport } from './import-run.ts';
+import { emptyStats, type ImportOptions, type ImportStats, type OpenPortImport } from './import-run.ts';
 import { canonicalAddress } from '../scope/canonical-address.ts';
 import { readScanFileLines } from './scan-file.ts';
 import { readMasscan } from './masscan.ts';
@@ -70,7 +70,7 @@ export function readOpenPorts(file: string, options: ReadOpenPortsOptions = {}):
   }
   // Before iteration starts there is nothing to report yet.
   let current: OpenPortImport | undefined;
-  const pending: ImportStats = { file, format, linesRead: 0, imported: 0, ignored: 0, skipped: 0, skippedExamples: [] };
+  const pending: ImportStats = emptyStats(file, format);
   return {
     get stats() {
       return current?.stats ?? pending;

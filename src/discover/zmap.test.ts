@@ -124,3 +124,30 @@ test('a ZMap file without a classification column is TCP unless the caller says 
     ['udp 192.0.2.10:161', 'udp 192.0.2.12:161', 'udp 192.0.2.200:161'],
   );
 });
+
+test('a ZMap file still being written ends in half a row: counted as unfinished, not an error, and every whole row is read', async () => {
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const directory = mkdtempSync(join(tmpdir(), 'on-zmap-'));
+  try {
+    const whole = readFileSync(fixture('zmap-synscan.csv'), 'utf8');
+    const lines = whole.trimEnd().split('\n');
+    // The last row cut in its first field, as a reader sees a file zmap is still writing.
+    const file = join(directory, 'running.csv');
+    writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n${lines.at(-1)!.slice(0, 7)}`);
+    const ports = readZmapCsv(file);
+    const found = await collect(ports);
+    const complete = join(directory, 'complete.csv');
+    writeFileSync(complete, `${lines.slice(0, -1).join('\n')}\n`);
+    const expected = await collect(readZmapCsv(complete));
+    assert.deepEqual(
+      found.map((port) => `${port.ip}:${port.port}`),
+      expected.map((port) => `${port.ip}:${port.port}`),
+    );
+    assert.equal(ports.stats.unfinishedLines, 1);
+    assert.equal(ports.stats.skipped, 0);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});

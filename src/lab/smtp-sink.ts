@@ -18,6 +18,12 @@ export interface SmtpSinkFaults {
   dropConnectionEvery?: number;
   /** 'after-data' (default): the message is kept but never acknowledged; 'before-data': dropped at MAIL FROM, nothing kept. */
   dropPoint?: 'after-data' | 'before-data';
+  /**
+   * Keep the message of every Nth transaction (seeded: probability 1/N) and never answer its
+   * DATA: the connection stays open and silent until the client gives up. Like a drop after
+   * the data, the sender cannot know the message arrived.
+   */
+  stallEvery?: number;
   /** Choose faulty transactions at random (reproducibly) instead of every Nth. */
   seed?: number;
   /** Recipients answered with 550 (user unknown). */
@@ -54,7 +60,7 @@ export interface SmtpSink {
   /** Every message kept, in arrival order (copies: callers may not change the sink). */
   messages(): SinkMessage[];
   /** How many faults were injected so far. */
-  faultsInjected(): { tempFailures: number; drops: number };
+  faultsInjected(): { tempFailures: number; drops: number; stalls: number };
   close(): Promise<void>;
 }
 
@@ -98,11 +104,12 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const random = faults.seed === undefined ? undefined : createRandom(faults.seed);
   const tempFails = faultPicker(faults.tempFailEvery, random?.fork('temp-fail'));
   const drops = faultPicker(faults.dropConnectionEvery, random?.fork('drop'));
+  const stalls = faultPicker(faults.stallEvery, random?.fork('stall'));
   const rejected = new Set((faults.rejectRecipients ?? []).map((address) => address.toLowerCase()));
   const maxMessageBytes = options.maxMessageBytes ?? 10 * 1024 * 1024;
   const mechanisms = options.authMechanisms ?? ['PLAIN', 'LOGIN'];
   const kept: SinkMessage[] = [];
-  const counts = { transactions: 0, tempFailures: 0, drops: 0 };
+  const counts = { transactions: 0, tempFailures: 0, drops: 0, stalls: 0 };
   const sockets = new Set<Socket>();
 
   const serve = (socket: Socket) => {
@@ -132,17 +139,24 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         counts.tempFailures++;
         return reply('451 4.3.0 Temporary failure injected by the lab, try again later');
       }
+      const stalled = !current.drop && stalls(current.number);
       kept.push({
         ...parseMimeMessage(raw.toString('latin1')),
         envelopeFrom: current.from,
         envelopeTo: current.to,
         raw,
-        acknowledged: !current.drop,
+        acknowledged: !current.drop && !stalled,
         transaction: current.number,
       });
       if (current.drop) {
         counts.drops++;
         return void socket.destroy();
+      }
+      if (stalled) {
+        // Silent from here on: whatever the client sends next is read and never answered.
+        counts.stalls++;
+        closing = true;
+        return;
       }
       reply(`250 2.0.0 Ok: queued as ${current.number}`);
     };
@@ -281,7 +295,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     host,
     port,
     messages: () => kept.map(copyMessage),
-    faultsInjected: () => ({ tempFailures: counts.tempFailures, drops: counts.drops }),
+    faultsInjected: () => ({ tempFailures: counts.tempFailures, drops: counts.drops, stalls: counts.stalls }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

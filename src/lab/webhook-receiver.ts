@@ -17,6 +17,13 @@ export interface WebhookReceiverFaults {
   failStatus?: number;
   /** Sent as Retry-After with failures. */
   retryAfterSeconds?: number;
+  /**
+   * Accept every Nth signed request (seeded: probability 1/N) and never answer it: the sender
+   * times out without knowing it arrived, and sends again with the same Idempotency-Key.
+   */
+  stallEvery?: number;
+  /** Accept every Nth signed request (seeded: probability 1/N) and close the connection without an answer. */
+  dropEvery?: number;
   seed?: number;
 }
 
@@ -82,11 +89,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   let signedRequests = 0;
   let baseUrl = '';
 
-  const fails = (count: number) => {
-    const every = faults.failEvery;
+  const picker = (every: number | undefined, stream: ReturnType<typeof createRandom> | undefined) => (count: number) => {
     if (every === undefined) return false;
-    return random ? random.chance(1 / every) : count % every === 0;
+    return stream ? stream.chance(1 / every) : count % every === 0;
   };
+  const fails = picker(faults.failEvery, random);
+  const stalls = picker(faults.stallEvery, random?.fork('stall'));
+  const drops = picker(faults.dropEvery, random?.fork('drop'));
 
   const answer = (response: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
     response.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...extra });
@@ -159,6 +168,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       return answer(response, status, 'failure injected by the lab', extra);
     }
     const delivery = record(200);
+    // The request was taken (and counted as accepted); only the answer is lost.
+    if (stalls(signedRequests)) return;
+    if (drops(signedRequests)) return void request.socket.destroy();
     answer(response, 200, delivery.duplicate ? 'duplicate ignored' : 'accepted');
   };
 

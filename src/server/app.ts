@@ -100,7 +100,9 @@ const unwrapMapped = (address: string) => canonicalAddress(address) ?? address;
 function clientAddress(peer: string, forwardedFor: string | undefined, trustProxy: boolean): string {
   const address = unwrapMapped(peer);
   if (!trustProxy || forwardedFor === undefined || !(address.startsWith('127.') || address === '::1')) return address;
-  return unwrapMapped(forwardedFor.split(',').at(-1)!.trim()) || address;
+  // Only an address counts: any other text would be a name the sender made up, and each made-up
+  // name would get its own lock-out and rate-limit budget. Without one, the proxy's address stands.
+  return canonicalAddress(forwardedFor.split(',').at(-1)!.trim()) ?? address;
 }
 
 function httpsOf(publicUrl: string | undefined): { https: boolean; origin?: string } {

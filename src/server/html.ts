@@ -63,9 +63,25 @@ export function jsonForScript(value: unknown): SafeHtml {
  * @example sitePath('/findings', { kind: 'weak-credential', isp: 'sakura' }) // '/findings?kind=weak-credential&isp=sakura'
  */
 export function sitePath(path: string, query: Record<string, string | number | undefined> = {}): string {
-  if (!path.startsWith('/') || path.startsWith('//')) throw new RangeError(`site paths start with one "/", got "${path}"`);
+  // Browsers read a backslash as "/", so "/\evil.example" would leave the site like "//evil.example".
+  if (!path.startsWith('/') || path.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(path))
+    throw new RangeError(`site paths start with one "/" and hold no backslash or control character, got "${path}"`);
+  const search = queryText(query);
+  return search ? `${path}?${search}` : path;
+}
+
+function queryText(query: Record<string, string | number | undefined>): string {
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') parameters.set(name, String(value));
-  const search = parameters.toString();
-  return search ? `${path}?${search}` : path;
+  return parameters.toString();
+}
+
+/**
+ * A link to the current page with another query: a relative reference made of the query alone,
+ * which a browser resolves against the page's own address. The path is never copied into the
+ * markup, so no path a visitor typed (`/%5Cevil.example`, `//host`) can become a link elsewhere.
+ * @example sameDocumentQuery({ kind: 'infected', lang: 'ja' }) // '?kind=infected&lang=ja'
+ */
+export function sameDocumentQuery(query: Record<string, string | number | undefined>): string {
+  return `?${queryText(query)}`;
 }

@@ -3,7 +3,7 @@
  * form carrying the CSRF token, and only same-origin scripts and styles (the Content
  * Security Policy forbids inline ones, so chart data travels in JSON script elements).
  */
-import { html, sitePath, type SafeHtml } from './html.ts';
+import { html, sameDocumentQuery, type SafeHtml } from './html.ts';
 import type { Locale, WebRequest, WebResponse } from './route-types.ts';
 
 const navigation = {
@@ -71,7 +71,7 @@ export function renderPage(request: WebRequest, options: PageOptions): WebRespon
 <header class="site">
 <a class="brand" href="/">opennotice</a>
 <nav>${links.map(([href, label]) => html`<a href="${href}"${request.path === href ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>
-<div class="account">${account} <a class="language" hreflang="${other}" href="${sitePath(request.path, { ...switchQuery, lang: other })}">${words.language}</a></div>
+<div class="account">${account} <a class="language" hreflang="${other}" href="${sameDocumentQuery({ ...switchQuery, lang: other })}">${words.language}</a></div>
 </header>
 <main>
 <h1>${options.title}</h1>

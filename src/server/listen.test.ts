@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { OpenNoticeError } from '../core/errors.ts';
-import { isLoopbackHost, listen } from './listen.ts';
+import { isLoopbackHost, listen, serverLimits, timeoutCheckIntervalMs } from './listen.ts';
 import { buildTestApp, createFixture, testPassword } from '../../test/support/server-fixture.ts';
 
 test('a browser round trip over loopback: login page, login post, portal with the session cookie', async () => {
@@ -78,6 +78,39 @@ test('headers beyond the size limit are refused by the listener', async () => {
       socket.on('error', () => resolve(text));
     });
     assert.match(reply, /^HTTP\/1\.1 431/);
+  } finally {
+    await server.close();
+  }
+});
+
+test("incomplete headers are cut at the header timeout, not at Node's next 30 s check", async () => {
+  // The documented 10 s, with the check a second apart: the cut comes within 10 % of it.
+  assert.equal(serverLimits.headersTimeoutMs, 10_000);
+  assert.ok(timeoutCheckIntervalMs(serverLimits) <= 1_000);
+  // The same mechanism at a shortened timeout, so the test takes two seconds, not ten.
+  const fixture = await createFixture();
+  const headersTimeoutMs = 1_000;
+  const server = await listen(buildTestApp(fixture), { port: 0, limits: { headersTimeoutMs, requestTimeoutMs: 3_000 } });
+  try {
+    const { port } = new URL(server.url);
+    const started = Date.now();
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: '));
+      let text = '';
+      // Generous: Node's default check (30 s) would be far past this.
+      socket.setTimeout(8_000, () => {
+        socket.destroy();
+        reject(new Error('the server kept the half-sent request open'));
+      });
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    const elapsed = Date.now() - started;
+    assert.match(reply, /^HTTP\/1\.1 408/);
+    assert.ok(elapsed >= headersTimeoutMs * 0.9 && elapsed < headersTimeoutMs * 4, `cut after ${elapsed} ms`);
   } finally {
     await server.close();
   }

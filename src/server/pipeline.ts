@@ -6,7 +6,7 @@
  */
 import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
 import type { Auth } from './auth/index.ts';
-import { principalOfToken } from './auth/tokens.ts';
+import { principalOfToken, tokenMayCall } from './auth/tokens.ts';
 import { bodyLimit, createBodyReader, type BodySource } from './body.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { csrfRejection } from './csrf-check.ts';
@@ -53,6 +53,16 @@ export interface PipelineConfig {
 
 const yearSeconds = 365 * 86_400;
 
+/**
+ * The request target split by hand, not by `new URL(target, base)`: a target such as
+ * `//dashboard` is a path with an empty first segment here, while the URL parser would read
+ * `dashboard` as a host name and answer for `/`.
+ */
+function splitTarget(target: string): { pathname: string; search: string } {
+  const queryAt = target.indexOf('?');
+  return queryAt < 0 ? { pathname: target, search: '' } : { pathname: target.slice(0, queryAt), search: target.slice(queryAt) };
+}
+
 function decodePath(pathname: string): string[] | undefined {
   try {
     const segments = pathname
@@ -98,8 +108,9 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
   return async (raw) => {
     const method = raw.method.toUpperCase();
     if (!raw.url.startsWith('/')) return plain(400, 'bad request');
-    const url = new URL(raw.url, 'http://opennotice.invalid');
-    const segments = decodePath(url.pathname);
+    const target = splitTarget(raw.url);
+    const query = new URLSearchParams(target.search);
+    const segments = decodePath(target.pathname);
     if (!segments) return plain(400, 'bad request');
     if (segments.length === 2 && segments[0] === 'assets' && (method === 'GET' || method === 'HEAD')) {
       const asset = await serveAsset(config, raw, segments[1]!);
@@ -108,7 +119,7 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
 
     const setCookies: string[] = [];
     const cookies = parseCookies(raw.headers.cookie);
-    const language = negotiateLocale({ query: url.searchParams.get('lang'), cookie: cookies.get(names.lang), acceptLanguage: raw.headers['accept-language'] });
+    const language = negotiateLocale({ query: query.get('lang'), cookie: cookies.get(names.lang), acceptLanguage: raw.headers['accept-language'] });
     if (language.remember) setCookies.push(serializeCookie(names.lang, language.locale, { maxAge: yearSeconds, secure: config.https }));
 
     let principal: Principal | undefined;
@@ -126,9 +137,12 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
     }
     const anonymousCookie = cookies.get(names.csrf);
     let anonymousCsrf = auth.csrf.isGenuine(anonymousCookie) ? anonymousCookie : undefined;
+    /** A page that put a CSRF token into a form is never stored by a cache, whether or not it also set the cookie. */
+    let carriesFormToken = false;
     /** Issued only when a page asks for it, so pages without forms set no cookie. */
     const csrfToken = (): string | undefined => {
       if (principal?.via === 'token') return undefined;
+      carriesFormToken = true;
       if (sessionCsrf !== undefined) return sessionCsrf;
       if (anonymousCsrf === undefined) {
         anonymousCsrf = auth.csrf.issue();
@@ -143,7 +157,7 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
       method,
       path,
       params,
-      query: url.searchParams,
+      query: query,
       headers: raw.headers,
       remoteAddress: raw.remoteAddress,
       locale: language.locale,
@@ -172,8 +186,15 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
       if (match.kind === 'not-found') return errorResponse(request, 404);
       if (match.kind === 'method-not-allowed') return errorResponse(request, 405, { allow: match.allow.join(', ') });
       route = match.route;
+      if (principal?.via === 'token' && !tokenMayCall(route)) {
+        // Tokens reach the API only: a leaked token must not manage tokens (and so outlive its
+        // revocation) nor read the pages. A page needing a login does not exist for a token; a
+        // public page treats its caller as a visitor without credentials (CSRF checks included).
+        if (route.access !== 'public') return errorResponse(request, 404);
+        principal = undefined;
+      }
       request = makeRequest(match.params);
-      const denied = accessDenial(route, request, url.search);
+      const denied = accessDenial(route, request, target.search);
       if (denied) return denied;
       const declared = Number(raw.headers['content-length'] ?? 0);
       if (declared > bodyLimit(raw.headers['content-type'])) throw new HttpError(413, 'request body too large');
@@ -194,8 +215,8 @@ export function createPipeline(config: PipelineConfig): (raw: RawRequest) => Pro
       const isPrivate = principal !== undefined || badCredentials || (route !== undefined && route.access !== 'public');
       const merged: Record<string, string> = { ...securityHeaders({ https: config.https, private: false }), vary: 'Accept-Language, Cookie', ...headers };
       // Authenticated answers are never stored by a browser or proxy, whatever the handler said;
-      // neither are answers that set a cookie.
-      if (isPrivate || setCookies.length > 0) merged['cache-control'] = 'no-store';
+      // neither are answers that set a cookie or carry a form's CSRF token.
+      if (isPrivate || setCookies.length > 0 || carriesFormToken) merged['cache-control'] = 'no-store';
       const bytes =
         response.body === undefined
           ? Buffer.alloc(0)

@@ -29,7 +29,9 @@ export function jsonResponse(status: number, value: unknown, headers: Record<str
  * @example return redirect('/portal/findings/42')
  */
 export function redirect(location: string, headers: Record<string, string> = {}): WebResponse {
-  if (!location.startsWith('/') || location.startsWith('//') || location.includes('\\')) throw new RangeError(`redirects stay on this site, got "${location}"`);
+  // Printable ASCII only: Node refuses to send a header with other characters and drops the connection instead.
+  if (!/^\/[\x21-\x7e]*$/.test(location) || location.startsWith('//') || location.includes('\\'))
+    throw new RangeError(`redirects stay on this site and are percent-encoded, got "${location}"`);
   return { status: 303, headers: { location, ...headers } };
 }
 

@@ -6,7 +6,8 @@
  */
 import { uuidV5 } from '../notify/render/uuid.ts';
 import type { AggregatedCell, SharedFinding } from './share-plan.ts';
-import { mispTlpTag, type TlpLabel } from './tlp.ts';
+import type { TlpLabel } from '../core/tlp.ts';
+import { mispTlpTag } from './tlp.ts';
 
 export interface MispAttribute {
   uuid: string;

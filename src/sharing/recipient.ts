@@ -3,7 +3,7 @@
  * registry file (sharing-registry-file.ts reads it). One role: the record and its choices.
  */
 import type { FindingKind } from '../core/finding-kinds.ts';
-import type { TlpLabel } from './tlp.ts';
+import type { TlpLabel } from '../core/tlp.ts';
 
 /**
  * full: every finding as it is; masked: addresses replaced by their network at the mask and

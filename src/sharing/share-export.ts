@@ -13,8 +13,8 @@ import { assertNoAddressLeak } from './leak-guard.ts';
 import { mispEvent } from './misp-event.ts';
 import type { SharingFormat } from './recipient.ts';
 import type { AggregatedCell, SharedFinding, SharePlan } from './share-plan.ts';
-import { withTlp2 } from './stix-tlp2.ts';
-import { assertShareable, tlpLabels, type TlpLabel } from './tlp.ts';
+import { tlpLabels, type TlpLabel } from '../core/tlp.ts';
+import { assertShareable } from './tlp.ts';
 
 export interface ShareFile {
   name: string;
@@ -39,12 +39,6 @@ const extensions: Record<SharingFormat, string> = {
   'shadowserver-csv': 'csv',
   'counts-json': 'counts.json',
 };
-
-/**
- * IntelMQ's `tlp` field takes TLP 1.0 keywords; CLEAR has an exact one, AMBER+STRICT none (AMBER
- * would loosen it), so that label travels in `extra.tlp` only, where every label also goes.
- */
-const intelMqTlp1: Record<Exclude<TlpLabel, 'RED'>, string | undefined> = { CLEAR: 'WHITE', GREEN: 'GREEN', AMBER: 'AMBER', 'AMBER+STRICT': undefined };
 
 /** "amber+strict" → "amber-strict": file names stay portable. */
 const labelSlug = (label: TlpLabel) => label.toLowerCase().replace('+', '-');
@@ -77,18 +71,15 @@ function renderOne(
       return `${JSON.stringify(event, null, 2)}\n`;
     }
     case 'stix':
-      return `${JSON.stringify(withTlp2(renderStixBundle(report), tlp), null, 2)}\n`;
+      return `${JSON.stringify(renderStixBundle(report, { tlp }), null, 2)}\n`;
     case 'intelmq':
-      return intelMqEvents(report)
+      return intelMqEvents(report, { tlp })
         .map((event) => {
           // A masked address is a network: IntelMQ's source.ip takes one address only.
           if (masked) {
             event['source.network'] = event['source.ip'] as string;
             delete event['source.ip'];
           }
-          event['extra.tlp'] = tlp;
-          const tlp1 = intelMqTlp1[tlp];
-          if (tlp1) event.tlp = tlp1;
           return `${JSON.stringify(event)}\n`;
         })
         .join('');

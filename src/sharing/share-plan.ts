@@ -9,7 +9,7 @@ import type { FindingKind } from '../core/finding-kinds.ts';
 import type { NotifiableFinding } from '../core/records.ts';
 import { maskAddress, scrubAddresses, scrubValue } from './address-mask.ts';
 import type { SharingRecipient } from './recipient.ts';
-import { parseTlp, strictestTlp, type TlpLabel } from './tlp.ts';
+import { parseTlp, strictestTlp, type TlpLabel } from '../core/tlp.ts';
 
 export interface SharedFinding {
   tlp: TlpLabel;

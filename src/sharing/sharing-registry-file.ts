@@ -6,7 +6,7 @@ import { createFieldReader, parseDataFile, readDataFile, type DataFile, type Dat
 import { OpenNoticeError } from '../core/errors.ts';
 import { findingKindsByUrgency, type FindingKind } from '../core/finding-kinds.ts';
 import { aggregatedFormats, sharingDefaults, sharingFormats, sharingPolicies, type SharingFormat, type SharingRecipient } from './recipient.ts';
-import { parseTlp, tlpLabels, type TlpLabel } from './tlp.ts';
+import { parseTlp, tlpLabels, type TlpLabel } from '../core/tlp.ts';
 
 const recipientKeys = ['id', 'name', 'policy', 'maskIPv4', 'maskIPv6', 'kAnonymity', 'tlp', 'tlpByKind', 'formats', 'contact'] as const;
 const idPattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -8,6 +8,7 @@
 import type { AddressActivityStore } from './roles/address-activity.ts';
 import type { AddressCheckStore } from './roles/address-check.ts';
 import type { CncCandidateStore } from './roles/cnc-candidates.ts';
+import type { CncContactStore } from './roles/cnc-contacts.ts';
 import type { ApiTokenStore } from './roles/api-tokens.ts';
 import type { CredentialAuditStore } from './roles/credential-audit.ts';
 import type { DarknetStore } from './roles/darknet.ts';
@@ -78,4 +79,5 @@ export interface Store
     MonitoringStore,
     KnownBotStore,
     CncCandidateStore,
-    GatewayReportStore {}
+    GatewayReportStore,
+    CncContactStore {}

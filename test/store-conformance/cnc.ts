@@ -127,6 +127,7 @@ export function cncStoreConformance(open: OpenStore<KnownBotStore & CncCandidate
             kind: 'ip',
             value: '198.51.100.10',
             port: 443,
+            protocol: 'tcp',
             reason: `C&C candidate ${ids.get('198.51.100.10')}: 12 known bots, beacons ~300 s, confidence 0.9`,
             approvedAt: '2026-11-02T09:00:00.000Z',
           },

@@ -9,6 +9,7 @@ import { addressActivityStoreConformance } from './address-activity.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
 import { bulkFixProgressConformance } from './bulk-fix-progress.ts';
 import { cncStoreConformance } from './cnc.ts';
+import { cncContactStoreConformance } from './cnc-contacts.ts';
 import { credentialAuditStoreConformance } from './credential-audit.ts';
 import { criticalDeviceStoreConformance } from './critical-devices.ts';
 import { darknetStoreConformance } from './darknet.ts';
@@ -43,6 +44,7 @@ export type { Closable, OpenStore } from './harness.ts';
 export function storeConformance(open: OpenStore<Store>): void {
   runStoreConformance(open);
   cncStoreConformance(open);
+  cncContactStoreConformance(open);
   inventoryStoreConformance(open);
   deviceHistoryStoreConformance(open);
   findingStoreConformance(open);

@@ -176,6 +176,27 @@ export function loginFailureStoreConformance(open: OpenStore<LoginFailureStore>)
         assert.equal(await store.loginLockedUntil(['address:192.0.2.1'], '2025-01-01T00:25:00.000Z'), '2025-01-01T00:45:00.000Z', 'the address lock stays');
       }));
 
+    test("failures are counted for a name from one address; a known address's pass survives clearing and ends on time", () =>
+      withStore(open, async (store) => {
+        for (const address of ['192.0.2.1', '192.0.2.1', '192.0.2.2'])
+          await store.recordLoginFailure({ name: 'alice', address, at: '2025-01-01T00:05:00.000Z' });
+        await store.recordLoginFailure({ name: 'bob', address: '192.0.2.1', at: '2025-01-01T00:05:00.000Z' });
+        assert.equal(await store.countLoginFailures({ name: 'alice', address: '192.0.2.1' }, at), 2);
+        assert.equal(await store.countLoginFailures({ name: 'alice', address: '192.0.2.2' }, at), 1);
+        assert.equal(await store.countLoginFailures({ name: 'alice', address: '192.0.2.1' }, '2025-01-01T00:06:00.000Z'), 0);
+
+        await store.rememberLoginAddress({ name: 'alice', address: '2001:db8:1::/64', until: '2025-01-31T00:00:00.000Z' });
+        await store.rememberLoginAddress({ name: 'alice', address: '2001:db8:1::/64', until: '2025-01-20T00:00:00.000Z' }); // never shortened
+        assert.equal(await store.isKnownLoginAddress('alice', '2001:db8:1::/64', '2025-01-25T00:00:00.000Z'), true);
+        assert.equal(await store.isKnownLoginAddress('alice', '2001:db8:1::/64', '2025-01-31T00:00:00.000Z'), false, 'ended');
+        assert.equal(await store.isKnownLoginAddress('alice', '2001:db8:2::/64', '2025-01-25T00:00:00.000Z'), false, 'another address');
+        assert.equal(await store.isKnownLoginAddress('alice ', '2001:db8:1::/64', '2025-01-25T00:00:00.000Z'), false, 'another name');
+        assert.equal(await store.isKnownLoginAddress('bob', '2001:db8:1::/64', '2025-01-25T00:00:00.000Z'), false, 'another name');
+        await store.clearLoginFailures('alice');
+        assert.equal(await store.countLoginFailures({ name: 'alice', address: '192.0.2.1' }, at), 0);
+        assert.equal(await store.isKnownLoginAddress('alice', '2001:db8:1::/64', '2025-01-25T00:00:00.000Z'), true, 'unlocking keeps the pass');
+      }));
+
     test('failures older than a day before the newest may be forgotten, but never those within it', () =>
       withStore(open, async (store) => {
         await store.recordLoginFailure({ name: 'alice', address: '192.0.2.1', at: '2025-01-01T00:00:00.000Z' });

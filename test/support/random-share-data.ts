@@ -8,7 +8,7 @@
 import type { FindingKind } from '../../src/core/finding-kinds.ts';
 import type { NotifiableFinding } from '../../src/core/records.ts';
 import type { SharingFormat, SharingPolicy, SharingRecipient } from '../../src/sharing/recipient.ts';
-import type { TlpLabel } from '../../src/sharing/tlp.ts';
+import type { TlpLabel } from '../../src/core/tlp.ts';
 
 /** mulberry32: small, fast, good enough to spread test cases; the seed makes failures replayable. */
 export function seededRandom(seed: number): () => number {

@@ -148,6 +148,31 @@ test('export --from-store writes the C&C endpoints the operator approved, and on
     const csv = readFileSync(join(out, 'v000001', 'blocklist.csv'), 'utf8');
     assert.match(csv, /198\.51\.100\.10/);
     assert.doesNotMatch(csv, /198\.51\.100\.20/, 'a candidate nobody approved is never exported');
+    assert.match(csv, /"ip","198\.51\.100\.10","443","tcp",/, 'the approved candidate is blocked on its protocol only');
+    // 198.51.100.5 is approved before 198.51.100.20, and comes after it all the same: the store's
+    // list (in approval order) is put in the canonical order, as a file's is.
+    const reopened = await openStore(db);
+    try {
+      await reopened.saveCncCandidates([{ ...candidate('198.51.100.5'), port: 6881, protocol: 17 }], '2026-11-02T07:00:00.000Z');
+      const udp = (await reopened.listCncCandidates({})).find((row) => row.endpoint === '198.51.100.5')!;
+      await reopened.decideCncCandidate(udp.id, { status: 'approved', at: '2026-11-02T09:00:00.000Z', by: 'operator' });
+      const later = (await reopened.listCncCandidates({})).find((row) => row.endpoint === '198.51.100.20')!;
+      await reopened.decideCncCandidate(later.id, { status: 'approved', at: '2026-11-03T08:00:00.000Z', by: 'operator' });
+      assert.deepEqual(
+        (await reopened.listApprovedIndicators()).map((indicator) => indicator.value),
+        ['198.51.100.10', '198.51.100.5', '198.51.100.20'],
+        'the store lists them in approval order',
+      );
+    } finally {
+      await reopened.close();
+    }
+    assert.equal((await run({ 'from-store': 'true', db, out, format: 'csv,nft' }, ['export'])).code, 0);
+    const rows = readFileSync(join(out, 'v000002', 'blocklist.csv'), 'utf8').split('\r\n');
+    assert.deepEqual(
+      rows.slice(1, 4).map((row) => row.split(',').slice(1, 4).join(',')),
+      ['"198.51.100.10","443","tcp"', '"198.51.100.20","443","tcp"', '"198.51.100.5","6881","udp"'],
+    );
+    assert.match(readFileSync(join(out, 'v000002', 'blocklist.nft'), 'utf8'), /198\.51\.100\.5\/32 \. udp \. 6881/);
     await assert.rejects(run({ 'from-store': 'true', from: 'x.json', db, out }, ['export']), /not both/);
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { isDomainName, readIndicatorFile } from '../../blocklist/indicator-list.ts';
+import { canonicalIndicators, isDomainName, readIndicatorFile } from '../../blocklist/indicator-list.ts';
 import type { RpzPolicy } from '../../blocklist/rpz-zone.ts';
 import { generateSigningKey, loadSigner, verifyFileSignature } from '../../blocklist/signing.ts';
 import { type BlocklistFormat, blocklistFormats, exportBlocklistVersion } from '../../blocklist/versions.ts';
@@ -35,8 +35,8 @@ export default defineCommand({
   name: 'blocklist',
   summary: 'Export approved C&C indicators as versioned, signed blocklists (RPZ, nftables, ipset, router ACL, CSV); verify a signature.',
   usage: 'export (--from FILE | --from-store [--db FILE|URL]) --out DIR [--format F] [--sign-key KEY] | verify FILE --public-key KEY | keygen KEY',
-  details: `export reads a JSON array of indicators ({kind: ip|cidr|domain, value, port?, reason,
-approvedAt}; what 'opennotice cnc indicators --json' prints), or with --from-store the C&C
+  details: `export reads a JSON array of indicators ({kind: ip|cidr|domain, value, port?, protocol?
+(tcp|udp, with a port), reason, approvedAt}; what 'opennotice cnc indicators --json' prints), or with --from-store the C&C
 endpoints the operator approved in the store ('opennotice cnc approve ID'), and, when they differ from the latest version in DIR, writes version N+1 to
 DIR/vNNNNNN/ (blocklist.rpz and the nsupdate script from the previous version, blocklist.nft,
 blocklist.ipset, blocklist.acl and blocklist.txt, blocklist.csv) and records it in DIR/versions.json.
@@ -95,11 +95,15 @@ See docs/blocklists.md.`,
   },
 });
 
-/** The C&C endpoints the operator approved (`cnc approve`), read once; the store is closed again. */
+/**
+ * The C&C endpoints the operator approved (`cnc approve`), read once; the store is closed again.
+ * Checked and put in the canonical order like a file's, so the same approved set always gives
+ * the same bytes (and an "unchanged" export), whatever order the approvals came in.
+ */
 async function approvedInStore(location: string) {
   const store = await openStore(location);
   try {
-    return await store.listApprovedIndicators();
+    return canonicalIndicators(await store.listApprovedIndicators(), `${store.location} (approved C&C candidates)`);
   } finally {
     await store.close();
   }

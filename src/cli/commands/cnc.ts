@@ -1,14 +1,16 @@
 import { userInfo } from 'node:os';
 import { loadAllowlist, shippedAllowlistFile } from '../../cnc/allowlist.ts';
-import { detectCncCandidates } from '../../cnc/detect.ts';
-import { createFeedIndex, type CncFeedEntry } from '../../cnc/feed-entry.ts';
+import type { CncFeedEntry } from '../../cnc/feed-entry.ts';
 import { readFeedText } from '../../cnc/feeds/feed-file.ts';
 import { parseFeodoTracker } from '../../cnc/feeds/feodo.ts';
 import { parseUrlhaus } from '../../cnc/feeds/urlhaus.ts';
 import { readFlowFile } from '../../cnc/flow-file.ts';
+import { createOwnNetworks, readOwnNetworksOption } from '../../cnc/own-networks.ts';
+import { type ResolverLogFormat, resolverLogFormats } from '../../cnc/resolver-log.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CncCandidateRow, CncCandidateStatus } from '../../store/roles/cnc-candidates.ts';
+import { runDetect, runDetectDomains } from '../cnc/detect.ts';
 import { defineCommand } from '../command.ts';
 import { storeOption } from '../store-option.ts';
 
@@ -24,7 +26,7 @@ export function formatCandidates(rows: readonly CncCandidateRow[]): string {
   if (rows.length === 0) return 'no C&C candidates\n';
   const lines = ['ID     STATUS    CONF  ENDPOINT                                  BOTS  OTHERS  BEACON      FEEDS      LAST SEEN'];
   for (const row of rows) {
-    const endpoint = `${row.endpoint}:${row.port}/${protocolNames[row.protocol] ?? row.protocol}`;
+    const endpoint = row.endpointKind === 'domain' ? row.endpoint : `${row.endpoint}:${row.port}/${protocolNames[row.protocol] ?? row.protocol}`;
     const beacon = row.beaconing ? `~${row.beaconing.periodSeconds}s` : '-';
     lines.push(
       `${String(row.id).padEnd(6)} ${row.status.padEnd(9)} ${row.confidence.toFixed(2).padEnd(5)} ${endpoint.padEnd(41)} ${String(row.botsContacting).padEnd(5)} ${String(row.benignContacting).padEnd(7)} ${beacon.padEnd(11)} ${(row.feedsMatched.join(',') || '-').padEnd(10)} ${row.lastSeen.slice(0, 19)}`,
@@ -53,15 +55,21 @@ export default defineCommand({
   name: 'cnc',
   summary: 'C&C candidates found from flows: detect them, list them, approve or reject one, import known-bad feeds.',
   usage:
-    'detect FLOWS.jsonl [--since TIME] [--allowlist FILE] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
-  details: `'detect' reads flows (one FlowRecord as JSON a line) and scores every external endpoint the
+    'detect [FLOWS.jsonl | --from-store] [--since TIME] [--allowlist FILE] [--own-networks CIDRS|FILE] | detect-domains LOG... [--format dnsmasq|unbound|bind] | list [--status S] [--json] | approve ID | reject ID | import-feed FILE [--feed feodo|urlhaus] | indicators [--json]',
+  details: `'detect' reads what 'flows collect' kept of the known bots' contacts since --since (or, given
+a file, flows: one FlowRecord as JSON a line) and scores every external endpoint the
 known bots contacted — infected findings, honeypot bots and darknet scanners in this store, seen
 since --since (default 30 days ago): fan-in, lift over the population's share of bots,
 beaconing, repeated contact, feed listings. Popular destinations on the allowlist (resolvers,
-NTP, CDNs, update servers; default ${shippedAllowlistFile}) are never candidates. Candidates at
+NTP, CDNs, update servers; default ${shippedAllowlistFile}) are never candidates, nor are
+destinations inside the operator's own networks: the ISP registry's prefixes in this store and
+--own-networks (CIDRs, comma-separated, or a file of one a line). Candidates at
 or above --min-confidence (default 0.5) are stored as pending. Nothing is exported for blocking
 until an operator approves it ('approve ID'); 'indicators' prints what the blocklists are
-written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) or URLhaus
+written from. 'detect-domains' reads resolver query logs (dnsmasq, unbound or BIND log-queries
+output; the format from the first line unless --format) and scores the names the known bots
+ask for with the same rules: candidates of kind domain, exported in the RPZ once approved.
+'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) or URLhaus
 (CSV/JSON) dumps; later detections mark endpoints they list. Method: docs/cnc.md.`,
   options: {
     status: { type: 'string', valueName: 'STATUS', description: 'list: pending, approved or rejected' },
@@ -69,14 +77,25 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     by: { type: 'string', valueName: 'NAME', description: 'approve/reject: who decides (default: the login name)' },
     since: { type: 'string', valueName: 'TIME', description: 'detect: bots seen since this ISO time (default: 30 days ago)' },
     allowlist: { type: 'string', valueName: 'FILE', description: 'detect: allowlist file instead of the shipped one' },
+    'from-store': { type: 'boolean', description: "detect: read what 'flows collect' kept (the default without a file)" },
+    'own-networks': { type: 'string', valueName: 'CIDRS|FILE', description: "detect: the operator's own networks beside the ISP registry's prefixes" },
     'min-confidence': { type: 'string', valueName: 'N', description: 'detect: store candidates at or above this confidence (0–1, default 0.5)' },
     feed: { type: 'string', valueName: 'NAME', description: 'import-feed: feodo or urlhaus (default: from the file name)' },
+    format: { type: 'string', valueName: 'FORMAT', description: 'detect-domains: dnsmasq, unbound or bind (default: from the first line)' },
     db: storeOption,
   },
   async run(values, positionals, io) {
     const [subcommand, argument] = positionals;
-    if (!['detect', 'list', 'approve', 'reject', 'import-feed', 'indicators'].includes(subcommand ?? ''))
-      throw new OpenNoticeError('USAGE', `unknown cnc subcommand "${subcommand ?? ''}" (detect, list, approve, reject, import-feed or indicators)`);
+    if (!['detect', 'detect-domains', 'list', 'approve', 'reject', 'import-feed', 'indicators'].includes(subcommand ?? ''))
+      throw new OpenNoticeError(
+        'USAGE',
+        `unknown cnc subcommand "${subcommand ?? ''}" (detect, detect-domains, list, approve, reject, import-feed or indicators)`,
+      );
+    const logFormat = values.format as ResolverLogFormat | undefined;
+    if (logFormat !== undefined && !resolverLogFormats.includes(logFormat))
+      throw new OpenNoticeError('USAGE', `--format must be one of ${resolverLogFormats.join(', ')}, got "${logFormat}"`);
+    const logFiles = positionals.slice(1);
+    if (subcommand === 'detect-domains' && logFiles.length === 0) throw new OpenNoticeError('USAGE', 'cnc detect-domains needs at least one resolver log');
     const status = values.status;
     if (status !== undefined && !statuses.includes(status as CncCandidateStatus))
       throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
@@ -84,29 +103,27 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
     if (!(minimumConfidence >= 0 && minimumConfidence <= 1)) throw new OpenNoticeError('USAGE', '--min-confidence must be a number from 0 to 1');
     const since = values.since ?? new Date(Date.now() - 30 * 86_400_000).toISOString();
     if (Number.isNaN(Date.parse(since))) throw new OpenNoticeError('USAGE', `--since must be an ISO time, got "${since}"`);
-    if (['detect', 'import-feed'].includes(subcommand!) && !argument) throw new OpenNoticeError('USAGE', `cnc ${subcommand} needs a file`);
+    if (subcommand === 'import-feed' && !argument) throw new OpenNoticeError('USAGE', 'cnc import-feed needs a file');
+    if (subcommand === 'detect' && values['from-store'] === true && argument !== undefined)
+      throw new OpenNoticeError('USAGE', 'cnc detect reads either a flow file or the store (--from-store), not both');
 
     // Files are read and checked before the store opens: a bad file changes nothing.
-    const allowlist = subcommand === 'detect' ? loadAllowlist(values.allowlist) : undefined;
-    const flows = subcommand === 'detect' ? await readFlowFile(argument!) : undefined;
+    const allowlist = subcommand === 'detect' || subcommand === 'detect-domains' ? loadAllowlist(values.allowlist) : undefined;
+    const flows = subcommand === 'detect' && argument !== undefined ? await readFlowFile(argument) : undefined;
+    const ownNetworkOption = subcommand === 'detect' && values['own-networks'] !== undefined ? await readOwnNetworksOption(values['own-networks']) : [];
+    // Checked here, before the store opens: a typo in a CIDR changes nothing.
+    createOwnNetworks(ownNetworkOption, '--own-networks');
     let feedEntries: CncFeedEntry[] | undefined;
     if (subcommand === 'import-feed') feedEntries = feedParsers[feedOf(argument!, values.feed)](readFeedText(argument!), argument!);
 
     const store = await openStore(String(values.db));
     try {
       if (subcommand === 'detect') {
-        const knownBots = new Set((await store.listKnownBotAddresses(new Date(since).toISOString())).map((bot) => bot.ip));
-        const result = detectCncCandidates({
-          flows: flows!,
-          knownBots,
-          allowlist: allowlist!,
-          feeds: createFeedIndex(await store.listCncFeedEntries()),
-          options: { minimumConfidence },
-        });
-        await store.saveCncCandidates(result.candidates, new Date().toISOString());
-        io.stdout.write(
-          `${result.flowsRead} flows (${result.flowsAllowlisted} to allowlisted destinations), ${knownBots.size} known bots, ${result.scored.length} endpoints scored: ${result.candidates.length} C&C candidates stored (see 'opennotice cnc list')\n`,
-        );
+        await runDetect(store, { flows, since, allowlist: allowlist!, ownNetworks: ownNetworkOption, minimumConfidence }, io);
+        return 0;
+      }
+      if (subcommand === 'detect-domains') {
+        await runDetectDomains(store, { logFiles, logFormat, since, allowlist: allowlist!, minimumConfidence }, io);
         return 0;
       }
       if (subcommand === 'import-feed') {
@@ -124,7 +141,12 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
         io.stdout.write(
           values.json
             ? `${JSON.stringify(indicators, null, 2)}\n`
-            : indicators.map((indicator) => `${indicator.value}${indicator.port ? `:${indicator.port}` : ''}  # ${oneLine(indicator.reason)}\n`).join(''),
+            : indicators
+                .map(
+                  (indicator) =>
+                    `${indicator.value}${indicator.port ? `:${indicator.port}${indicator.protocol ? `/${indicator.protocol}` : ''}` : ''}  # ${oneLine(indicator.reason)}\n`,
+                )
+                .join(''),
         );
         return 0;
       }
@@ -137,7 +159,7 @@ written from. 'import-feed' reads abuse.ch Feodo Tracker (ipblocklist CSV/JSON) 
       const decision = subcommand === 'approve' ? 'approved' : 'rejected';
       await store.decideCncCandidate(id, { status: decision, at: new Date().toISOString(), by: values.by ?? userInfo().username });
       io.stdout.write(
-        `C&C candidate ${id} ${decision}: ${existing.endpoint}:${existing.port}${decision === 'approved' ? ' (now in the blocklist indicators)' : ''}\n`,
+        `C&C candidate ${id} ${decision}: ${existing.endpoint}${existing.endpointKind === 'domain' ? '' : `:${existing.port}`}${decision === 'approved' ? ' (now in the blocklist indicators)' : ''}\n`,
       );
       return 0;
     } finally {

@@ -18,7 +18,9 @@ import FILE  pcap/pcapng captures (gzip too) turned into flows by 5-tuple with a
 stats        the stored aggregates of the last --hours (default 24), newest hour first.
 collect and import store hourly aggregates — hour × source /24 (/48) × destination × port ×
 protocol — (collect: every --flush-minutes, default 60, and when it stops) and prune those older than --retention-days (default ${DEFAULT_RETENTION_DAYS}). Raw flows are never
-stored: --print-flows prints each as a JSON line. --no-store only prints.
+stored: --print-flows prints each as a JSON line. --no-store only prints. With a store they
+also keep, for 'opennotice cnc detect', the contacts of the store's known bots and a sketch
+(never the addresses) of every other source, with the same retention.
   opennotice flows collect --listen 127.0.0.1:2055 --duration 300
   opennotice flows import trace.pcap.gz
   opennotice flows stats --hours 6

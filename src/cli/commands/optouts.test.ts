@@ -47,6 +47,7 @@ test("an opt-out request, once approved, is in the export and in the next survey
     const listed = captureIo();
     assert.equal(await optouts.run({ db, status: 'pending' }, ['list'], listed.io), 0);
     assert.match(listed.stdout(), /127\.0\.0\.10\/31/);
+    assert.match(listed.stdout(), /warning: 127\.0\.0\.10\/31 overlaps 127\.0\.0\.0\/8 \(loopback/, 'the same warning as the dashboard queue');
     const approve = captureIo();
     assert.equal(await optouts.run({ db, by: 'ops' }, ['approve', String(approvedId)], approve.io), 0);
     assert.match(approve.stdout(), /approved/);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { createOptOutRangeCheck, type RangeConcern } from '../../server/opt-out-ranges.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { OptOutRequestRow, OptOutStatus } from '../../store/roles/opt-outs.ts';
 import { defineCommand } from '../command.ts';
@@ -25,13 +26,22 @@ const oneLine = (text: string, width: number) => {
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 };
 
+/** The same warnings the dashboard's queue shows, so a decision on the command line is as informed. */
+function concernLine(concern: RangeConcern): string {
+  return concern.kind === 'special-purpose'
+    ? `       warning: ${concern.cidr} overlaps ${concern.overlaps} (${concern.why}), special-purpose space that is never surveyed`
+    : `       warning: ${concern.cidr} is very broad (/${concern.prefixLength}; a network rarely holds more than a /${concern.shortestUsual}): check the requester holds all of it`;
+}
+
 function formatTable(rows: readonly OptOutRequestRow[]): string {
   if (rows.length === 0) return 'no opt-out requests\n';
+  const ranges = createOptOutRangeCheck();
   const lines = ['ID     STATUS    REQUESTED             FROM             CONTACT                         RANGES'];
   for (const row of rows) {
     lines.push(
       `${String(row.id).padEnd(6)} ${row.status.padEnd(9)} ${row.requestedAt.slice(0, 19).padEnd(21)} ${oneLine(row.requesterAddress, 16).padEnd(16)} ${oneLine(row.contact, 31).padEnd(31)} ${row.cidrs.join(',')}`,
     );
+    lines.push(...ranges.concerns(row.cidrs).map(concernLine));
     if (row.reason) lines.push(`       reason: ${oneLine(row.reason, 100)}`);
     if (row.decidedAt) lines.push(`       ${row.status} ${row.decidedAt} by ${oneLine(row.decidedBy ?? '?', 40)}`);
   }

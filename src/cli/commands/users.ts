@@ -79,7 +79,9 @@ export default defineCommand({
   of the registry ('opennotice isps list') and sees only that ISP's data.
 token: prints a new API token once (it is stored only as a hash); send it as
   "Authorization: Bearer TOKEN" to /api/v1/.
-unlock: lifts a lock-out (5 failed logins in 15 minutes lock a name for 15 minutes).
+unlock: lifts a name's lock-out (5 failed logins for it from one address in 15 minutes stop
+  that address for 15 minutes; 100 from all addresses lock the name, except from addresses the
+  user logged in from in the last 30 days).
 Example:  OPENNOTICE_PASSWORD='…' opennotice users add noc@sakura --role isp --isp sakura-net`,
   options: {
     role: { type: 'string', valueName: 'ROLE', description: 'add: operator or isp' },

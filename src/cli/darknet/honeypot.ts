@@ -18,7 +18,7 @@ export async function runHoneypot(context: DarknetCommandContext, files: string[
     });
     io.stdout.write(
       `${[
-        `honeypot run ${summary.runId}: ${summary.lines} lines${summary.skippedLines ? `, ${summary.skippedLines} corrupt lines skipped` : ''}, ${summary.sources} sources, ${summary.bots} bots`,
+        `honeypot run ${summary.runId}: ${summary.lines} lines${summary.skippedLines ? `, ${summary.skippedLines} corrupt lines skipped` : ''}${unfinished(summary.unfinishedLines)}, ${summary.sources} sources, ${summary.bots} bots`,
         `bots outside the surveyed space (not notified): ${summary.botsOutsideSpace}`,
         `infected findings: ${summary.findings.opened} opened, ${summary.findings.updated} updated, ${summary.findings.reopened} reopened`,
       ].join('\n')}\n`,
@@ -27,4 +27,9 @@ export async function runHoneypot(context: DarknetCommandContext, files: string[
   } finally {
     await store.close();
   }
+}
+
+/** A log read while Cowrie writes it ends in half an event: not an error, but said. */
+function unfinished(lines: number): string {
+  return lines === 0 ? '' : `, ${lines} unfinished last ${lines === 1 ? 'line' : 'lines'} left for the next read (a log still being written)`;
 }

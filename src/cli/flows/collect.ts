@@ -8,6 +8,7 @@ import { startFlowCollector } from '../../flows/collector.ts';
 import { FlowAggregator } from '../../flows/flow-aggregates.ts';
 import { parseListenAddress } from '../../metrics/listen-address.ts';
 import { integerOption, type CommandIo } from '../command.ts';
+import { startContactRecording } from './cnc-contacts.ts';
 import { persistAggregates, type PersistRequest } from './persist.ts';
 import { renderAggregates, renderDecodeCounters } from './render.ts';
 
@@ -26,7 +27,10 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
   const listen = parseListenAddress(request.listen, 'listen');
   const durationSeconds = integerOption(request.durationSeconds, 'duration', { min: 1, max: 366 * 86_400 });
   const aggregator = new FlowAggregator();
+  // The C&C analysis's own record of the known bots' contacts (docs/flows.md#what-the-cc-analysis-keeps).
+  const cncContacts = await startContactRecording(request.persist, io);
   const collector = await startFlowCollector({ listen: { address: listen.host, port: listen.port } }, (flows) => {
+    cncContacts?.add(flows);
     for (const flow of flows) {
       aggregator.add(flow);
       if (request.printFlows) io.stdout.write(`${JSON.stringify(flow)}\n`);
@@ -46,6 +50,7 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
       aggregator.restore(rows);
       io.stderr.write(`flows collect: storing aggregates failed, kept for the next try: ${error instanceof Error ? error.message : String(error)}\n`);
     }
+    await cncContacts?.flush();
   };
   // One write at a time: the final one waits for a periodic one still running.
   let writing: Promise<void> = Promise.resolve();
@@ -79,5 +84,6 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
   if (collector.listener.oversized > 0) io.stderr.write(`${collector.listener.oversized} oversized datagrams dropped\n`);
   if (flushed > 0) io.stderr.write(`${flushed} aggregate rows were stored earlier, every ${flushMinutes} min (flows stats shows them all)\n`);
   await persistAggregates(request.persist, rows, io);
+  await cncContacts?.close();
   return 0;
 }

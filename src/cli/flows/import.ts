@@ -3,6 +3,7 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { FlowAggregator } from '../../flows/flow-aggregates.ts';
 import { flowsFromCapture } from '../../flows/pcap-flows.ts';
 import { integerOption, type CommandIo } from '../command.ts';
+import { startContactRecording } from './cnc-contacts.ts';
 import { persistAggregates, type PersistRequest } from './persist.ts';
 import { renderAggregates } from './render.ts';
 
@@ -18,11 +19,14 @@ export async function runImport(request: ImportRequest, io: CommandIo): Promise<
   if (request.files.length === 0) throw new OpenNoticeError('USAGE', 'flows import needs at least one capture file');
   const idleSeconds = integerOption(request.idleTimeoutSeconds, 'idle-timeout', { min: 1, max: 86_400 }) ?? 15;
   const aggregator = new FlowAggregator();
+  // The C&C analysis's own record of the known bots' contacts, as `collect` keeps it.
+  const cncContacts = await startContactRecording(request.persist, io);
   for (const file of request.files) {
     const stats = await flowsFromCapture(
       file,
       (flow) => {
         aggregator.add(flow);
+        cncContacts?.add([flow]);
         if (request.printFlows) io.stdout.write(`${JSON.stringify(flow)}\n`);
       },
       { idleTimeoutMs: idleSeconds * 1000 },
@@ -35,5 +39,6 @@ export async function runImport(request: ImportRequest, io: CommandIo): Promise<
   if (request.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (!request.printFlows) io.stdout.write(renderAggregates(rows));
   await persistAggregates(request.persist, rows, io);
+  await cncContacts?.close();
   return 0;
 }

@@ -26,8 +26,8 @@ export interface CowrieAggregatorOptions {
 }
 
 export interface CowrieAggregator {
-  /** One line of the log (without its line end). */
-  addLine(text: string): void;
+  /** One line of the log (without its line end); `terminated` false for a last line the file ended in. */
+  addLine(text: string, terminated?: boolean): void;
   /** A line longer than the reader's limit (its text was not kept). */
   addOversizedLine(limitBytes: number): void;
   /** The byte stream broke (e.g. corrupt gzip) after the lines added so far. */
@@ -49,7 +49,7 @@ export function createCowrieAggregator(options: CowrieAggregatorOptions): Cowrie
   const skipCorrupt = options.onCorrupt === 'skip';
   const maxTrackedSessions = options.maxTrackedSessions ?? defaultMaxTrackedSessions;
   const botLoginAttempts = options.botLoginAttempts ?? defaultBotLoginAttempts;
-  const stats: HoneypotStats = { lines: 0, events: 0, skipped: 0, corruptLines: [], unknownEvents: 0, unattributed: 0 };
+  const stats: HoneypotStats = { lines: 0, events: 0, skipped: 0, unfinishedLines: 0, corruptLines: [], unknownEvents: 0, unattributed: 0 };
   let firstSeen = Number.POSITIVE_INFINITY;
   let lastSeen = Number.NEGATIVE_INFINITY;
   const sources = new Map<string, SourceTally>();
@@ -58,7 +58,7 @@ export function createCowrieAggregator(options: CowrieAggregatorOptions): Cowrie
   const sessionAddresses = new Map<string, string>();
 
   const corrupt = (line: number, reason: string): void => {
-    if (!skipCorrupt) throw new OpenNoticeError('IMPORT_INVALID', `${name}:${line}: ${reason}`, { file: name, line });
+    if (!skipCorrupt) throw new OpenNoticeError('IMPORT_INVALID', `${reason}; --skip-corrupt skips and counts corrupt lines`, { file: name, line });
     stats.skipped++;
     if (stats.corruptLines.length < maxCorruptLinesListed) stats.corruptLines.push(line);
   };
@@ -98,12 +98,13 @@ export function createCowrieAggregator(options: CowrieAggregatorOptions): Cowrie
   };
 
   return {
-    addLine(text: string): void {
+    addLine(text: string, terminated = true): void {
       const line = ++stats.lines;
       const parsed = parseCowrieLine(text);
       if (parsed.type === 'blank') return;
       if (parsed.type === 'corrupt') {
-        corrupt(line, parsed.reason);
+        if (!terminated) stats.unfinishedLines++;
+        else corrupt(line, parsed.reason);
         return;
       }
       stats.events++;

@@ -162,7 +162,7 @@ test('a cut gzip stream: IMPORT_INVALID in throw mode, counted once in skip mode
   const cut = zipped.subarray(0, Math.floor(zipped.length / 2));
   await assert.rejects(
     readCowrieLog(chunksOf(cut, 4096), { name: 'cut.gz' }),
-    (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /^cut\.gz:\d+: corrupt gzip/.test(error.message),
+    (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && /^cut\.gz:\d+: corrupt gzip/.test(error.describe()),
   );
   const report = await readCowrieLog(chunksOf(cut, 4096), { name: 'cut.gz', onCorrupt: 'skip' });
   assert.equal(report.stats.skipped, 1);
@@ -185,7 +185,9 @@ test('a corrupt line raises IMPORT_INVALID with its line number; skip mode count
       assert.ok(error instanceof OpenNoticeError);
       assert.equal(error.code, 'IMPORT_INVALID');
       assert.deepEqual(error.context, { file: 'log.json', line: 3 });
-      assert.match(error.message, /^log\.json:3: /);
+      assert.match(error.describe(), /^log\.json:3: /);
+      assert.equal(error.describe().split('log.json').length, 2, `the file is named once: ${error.describe()}`);
+      assert.match(error.message, /--skip-corrupt/, 'the message says how to skip and count');
       assert.match(error.message, message);
       return true;
     });
@@ -212,7 +214,9 @@ test('a line over the byte limit is corrupt, and the line after it is read', asy
     for (let index = 0; index < 48; index++) yield block; // 3 MiB, no line end
     yield Buffer.from(`\n${good}\n`);
   }
-  await assert.rejects(readCowrieLog(withHugeLine(), { name: 'huge' }), /huge:2: line is longer than 1048576 bytes/);
+  await assert.rejects(readCowrieLog(withHugeLine(), { name: 'huge' }), (error: unknown) =>
+    /^huge:2: line is longer than 1048576 bytes/.test((error as OpenNoticeError).describe()),
+  );
   const report = await readCowrieLog(withHugeLine(), { onCorrupt: 'skip' });
   assert.deepEqual(report.stats.corruptLines, [2]);
   assert.equal(report.stats.lines, 3);
@@ -229,5 +233,33 @@ test('a file that cannot be opened is IMPORT_INVALID naming the file', async () 
 
 test('empty input gives an empty report', async () => {
   const report: HoneypotReport = await readCowrieLog(chunksOf(Buffer.alloc(0), 1));
-  assert.deepEqual(report, { sources: [], stats: { lines: 0, events: 0, skipped: 0, corruptLines: [], unknownEvents: 0, unattributed: 0 } });
+  assert.deepEqual(report, {
+    sources: [],
+    stats: { lines: 0, events: 0, skipped: 0, unfinishedLines: 0, corruptLines: [], unknownEvents: 0, unattributed: 0 },
+  });
+});
+
+test('a real log copied while Cowrie wrote it ends in half an event: that line is counted as unfinished, not an error, in either mode', async () => {
+  const whole = readFileSync(sharedFiles[1]!);
+  // Cut in the middle of a line, as a copy taken mid-write is.
+  const cutAt = whole.indexOf(0x0a, Math.floor(whole.length / 2)) - 40;
+  const copied = whole.subarray(0, cutAt);
+  const complete = whole.subarray(0, copied.lastIndexOf(0x0a) + 1);
+  const expected = await readCowrieLog(chunksOf(complete, 4096), { name: 'complete' });
+  for (const onCorrupt of ['throw', 'skip'] as const) {
+    const report = await readCowrieLog(chunksOf(copied, 4096), { name: 'copied', onCorrupt });
+    assert.equal(report.stats.unfinishedLines, 1, onCorrupt);
+    assert.equal(report.stats.skipped, 0, 'not a corrupt line');
+    assert.equal(report.stats.lines, expected.stats.lines + 1);
+    assert.deepEqual(report.sources, expected.sources, 'every whole event read, the half one not');
+  }
+  // A last line without a line end that is whole is an event like any other.
+  const good = event({ eventid: 'cowrie.login.failed', src_ip: '192.0.2.1', session: 'a', username: 'root' });
+  const unterminated = await readCowrieLog(chunksOf(Buffer.from(`${good}\n${good}`), 4096), { name: 'x' });
+  assert.equal(unterminated.stats.unfinishedLines, 0);
+  assert.equal(unterminated.sources[0]!.loginAttempts, 2);
+  // Half a line in the middle is still corrupt.
+  await assert.rejects(readCowrieLog(streamOf([good, '{"eventid": "cowrie', good]), { name: 'mid' }), (error: unknown) =>
+    /^mid:2: not JSON/.test((error as OpenNoticeError).describe()),
+  );
 });

@@ -28,7 +28,7 @@ export async function readCowrieLog(source: CowrieLogSource, options: CowrieLogO
   const name = options.name ?? (typeof source === 'string' ? source : 'stream');
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
   const aggregator = createCowrieAggregator({ ...options, name });
-  await forEachLine(source, (text) => aggregator.addLine(text), {
+  await forEachLine(source, (text, _line, terminated) => aggregator.addLine(text, terminated), {
     maxLineBytes,
     gzip: true,
     name,

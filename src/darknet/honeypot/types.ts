@@ -53,6 +53,12 @@ export interface HoneypotStats {
   events: number;
   /** Corrupt lines (and a broken compressed stream) skipped in 'skip' mode. */
   skipped: number;
+  /**
+   * Last lines that ended with the file, without a line end, and did not parse: the half
+   * of an event the honeypot had not finished writing when the log was read or copied.
+   * Skipped in either mode (the event is whole in the next read of the log), and counted.
+   */
+  unfinishedLines: number;
   /** Line numbers of the first 100 corrupt lines. */
   corruptLines: number[];
   /** Events whose id this importer does not know (ignored). */

@@ -10,7 +10,8 @@ import { countByKind, programOf, type NotificationReport } from '../render/repor
 import { findingKindsByUrgency } from '../../core/finding-kinds.ts';
 import { renderReflectorCsvs } from '../render/reflector-csv.ts';
 import { renderShadowserverCsv } from '../render/shadowserver-csv.ts';
-import { renderStixBundle, type TlpLevel } from '../render/stix.ts';
+import type { TlpLabel } from '../../core/tlp.ts';
+import { renderStixBundle } from '../render/stix.ts';
 import { fileToken, singleLine } from '../render/text.ts';
 import { fill } from './interpolate.ts';
 import { formatTime, renderNoticesFile } from './notices.ts';
@@ -35,7 +36,7 @@ export interface EmailOptions {
   /** Which files to attach, in this order. Default: all (csv, json, stix, intelmq, notices). */
   formats?: readonly AttachmentFormat[];
   /** TLP marking of the STIX bundle. Default amber. */
-  tlp?: TlpLevel;
+  tlp?: TlpLabel;
   /** UTF-8 byte-order mark on the CSV (Excel needs it for Japanese). Default false. */
   csvBom?: boolean;
 }

@@ -36,6 +36,7 @@ const harmonizationKeys = new Set([
   'status',
   'time.observation',
   'time.source',
+  'tlp',
 ]);
 const idf35Keys = new Set(['severity', 'product.vendor', 'product.name', 'product.version', 'product.vulnerabilities']);
 /** IntelMQ's rule for sub-keys of extra (lib/message.py HARMONIZATION_KEY_FORMAT). */
@@ -135,4 +136,15 @@ test('no secret evidence and no control characters in the events', () => {
   const text = renderIntelMqEvents(sampleReport());
   assert.doesNotMatch(text, /admin-user-secret|root-typed-by-bot|wget|http:\/\/evil/);
   assert.doesNotMatch(text, /\\u001b|\\r|\\n/);
+});
+
+test('every event carries its TLP 2.0 label in extra.tlp, and IntelMQ’s own tlp only where a TLP 1.0 keyword says the same', () => {
+  const byDefault = intelMqEvents(sampleReport());
+  assert.ok(byDefault.length > 0);
+  assert.ok(byDefault.every((event) => event['extra.tlp'] === 'AMBER' && event.tlp === 'AMBER'));
+  const clear = intelMqEvents(sampleReport(), { tlp: 'CLEAR' });
+  assert.ok(clear.every((event) => event['extra.tlp'] === 'CLEAR' && event.tlp === 'WHITE'));
+  // No TLP 1.0 keyword is as strict as AMBER+STRICT: AMBER would loosen it, so IntelMQ's field stays empty.
+  const strict = intelMqEvents(sampleReport(), { tlp: 'AMBER+STRICT' });
+  assert.ok(strict.every((event) => event['extra.tlp'] === 'AMBER+STRICT' && !('tlp' in event)));
 });

@@ -7,6 +7,7 @@
  * by default those values travel as `extra.*` (accepted by every 3.x). Pass
  * `{ idf: '3.5' }` for the new fields.
  */
+import type { TlpLabel } from '../../core/tlp.ts';
 import { findingKind } from '../../core/finding-kinds.ts';
 import { sortFindings, viewOf, type FindingView } from './finding-view.ts';
 import { reflectorReportType } from './reflector-report-types.ts';
@@ -20,7 +21,16 @@ export type IntelMqEvent = Record<string, string | number | boolean | string[]>;
 export interface IntelMqOptions {
   /** Which IntelMQ data format to target. Default 'classic' (IntelMQ 3.0–3.4). */
   idf?: 'classic' | '3.5';
+  /** The TLP 2.0 label of every event. Default AMBER. */
+  tlp?: TlpLabel;
 }
+
+/**
+ * IntelMQ's `tlp` field takes TLP 1.0 keywords; CLEAR has an exact one, AMBER+STRICT none (AMBER
+ * would loosen it) and RED its own, so the TLP 2.0 label also travels in `extra.tlp`, where every
+ * label goes.
+ */
+const intelMqTlp1: Record<TlpLabel, string | undefined> = { CLEAR: 'WHITE', GREEN: 'GREEN', AMBER: 'AMBER', 'AMBER+STRICT': undefined, RED: 'RED' };
 
 /** IntelMQ's DateTime form: "%Y-%m-%dT%H:%M:%S+00:00". */
 function intelMqTime(iso: string): string | undefined {
@@ -44,7 +54,7 @@ function setReflection(set: (key: string, value: string | number | undefined) =>
   for (const column of type?.columns ?? []) set(`extra.${column.column}`, reflection.facts.get(column.fact));
 }
 
-function eventOf(view: FindingView, report: NotificationReport, program: ProgramInfo, idf: 'classic' | '3.5'): IntelMqEvent {
+function eventOf(view: FindingView, report: NotificationReport, program: ProgramInfo, idf: 'classic' | '3.5', tlp: TlpLabel): IntelMqEvent {
   const { finding } = view;
   const attribution = finding.attribution;
   // Kind → RSIT taxonomy and type (IntelMQ's allowed values) and our identifier, from the list of kinds.
@@ -108,6 +118,8 @@ function eventOf(view: FindingView, report: NotificationReport, program: Program
   set('extra.report_id', report.reportId);
   // The Shadowserver report it belongs to (scan_telnet, scan6_telnet, scan_ssdp …), for pipelines that route by it.
   set('extra.report_type', findingReportType(view));
+  set('extra.tlp', tlp);
+  set('tlp', intelMqTlp1[tlp]);
   return event;
 }
 
@@ -117,7 +129,7 @@ function eventOf(view: FindingView, report: NotificationReport, program: Program
  */
 export function intelMqEvents(report: NotificationReport, options: IntelMqOptions = {}): IntelMqEvent[] {
   const program = programOf(report);
-  return sortFindings(report.findings).map((finding) => eventOf(viewOf(finding, program), report, program, options.idf ?? 'classic'));
+  return sortFindings(report.findings).map((finding) => eventOf(viewOf(finding, program), report, program, options.idf ?? 'classic', options.tlp ?? 'AMBER'));
 }
 
 /**

@@ -18,7 +18,7 @@ const required: Record<string, string[]> = {
   indicator: ['pattern', 'pattern_type', 'valid_from'],
   malware: ['is_family', 'name'],
   relationship: ['relationship_type', 'source_ref', 'target_ref'],
-  'marking-definition': ['created', 'definition_type', 'definition'],
+  'marking-definition': ['created', 'name', 'extensions'],
   'ipv4-addr': ['value'],
   'ipv6-addr': ['value'],
   'network-traffic': ['protocols'],
@@ -125,10 +125,21 @@ test('firmware findings point to CVE vulnerabilities; infected ones to an indica
   assert.equal(malware!.is_family, true);
   const patterns = ofType('indicator').map((object) => object.pattern);
   assert.deepEqual(patterns, ["[ipv4-addr:value = '198.51.100.20']", "[ipv6-addr:value = '2001:db8::20']"]);
-  const marking = byId.get('marking-definition--f88d31f6-486f-44da-b317-01333bde0b82');
-  assert.deepEqual(marking?.definition, { tlp: 'amber' }, 'TLP:AMBER by default');
+  // TLP 2.0 (the STIX extension's published marking ids), AMBER unless the caller says otherwise.
+  const tlp2 = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
+  const marking = byId.get('marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421');
+  assert.equal(marking?.name, 'TLP:AMBER', 'TLP:AMBER by default');
+  assert.deepEqual(marking?.extensions, { [tlp2]: { extension_type: 'property-extension', tlp_2_0: 'amber' } });
+  const strict = renderStixBundle(sampleReport(), { tlp: 'AMBER+STRICT' });
+  const markings = strict.objects.filter((object) => object.type === 'marking-definition');
+  assert.deepEqual(
+    markings.map((object) => object.id),
+    ['marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003'],
+  );
   assert.ok(
-    renderStixBundle(sampleReport(), { tlp: 'red' }).objects.some((object) => object.id === 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed'),
+    strict.objects
+      .filter((object) => 'object_marking_refs' in object)
+      .every((object) => JSON.stringify(object.object_marking_refs) === JSON.stringify([markings[0]!.id])),
   );
 });
 

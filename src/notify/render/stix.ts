@@ -10,6 +10,7 @@
  * family), so rendering the same report twice gives the same bundle.
  */
 import { findingKind } from '../../core/finding-kinds.ts';
+import type { TlpLabel } from '../../core/tlp.ts';
 import { infectionFacts } from './evidence.ts';
 import { isoTime, sortFindings, viewOf, type FindingView } from './finding-view.ts';
 import { programOf, type NotificationReport } from './report.ts';
@@ -24,20 +25,25 @@ export interface StixBundle {
   objects: StixObject[];
 }
 
-export type TlpLevel = 'white' | 'green' | 'amber' | 'red';
-
 /** STIX 2.1 §2.9: the namespace of deterministic SCO ids. */
 const scoNamespace = '00abedb4-aa42-466c-9c01-fed23315a9b7';
 /** opennotice's namespace for the ids of its own objects. */
 const opennoticeNamespace = '1f0c6d2e-8a4b-4f57-9c3d-6e2b7a9d4c51';
 
-/** The TLP 1.0 marking definitions as predefined by the STIX 2.1 specification (§7.2.1.4). */
-const tlpMarkings: Record<TlpLevel, string> = {
-  white: 'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9',
-  green: 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da',
-  amber: 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82',
-  red: 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed',
+/**
+ * The TLP 2.0 marking definitions of the STIX 2.1 TLP 2.0 extension, with their published ids
+ * (the same ids OASIS CACAO gives its TLPv2 markings), so that platforms that know TLP 2.0
+ * (OpenCTI, MISP) recognise them without a lookup.
+ */
+const tlp2MarkingIds: Record<TlpLabel, string> = {
+  CLEAR: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',
+  GREEN: 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
+  AMBER: 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421',
+  'AMBER+STRICT': 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
+  RED: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
 };
+/** The extension definition that carries a TLP 2.0 label on a marking definition. */
+const tlp2Extension = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
 
 /** Family names as people write them; others are capitalised. */
 const familyNames: Record<string, string> = { mirai: 'Mirai', gafgyt: 'Gafgyt', mozi: 'Mozi', hajime: 'Hajime' };
@@ -115,19 +121,18 @@ const patternString = (value: string) => `'${value.replace(/\\/g, '\\\\').replac
 /**
  * @example const bundle = renderStixBundle(report); JSON.stringify(bundle)
  */
-export function renderStixBundle(report: NotificationReport, options: { tlp?: TlpLevel } = {}): StixBundle {
+export function renderStixBundle(report: NotificationReport, options: { tlp?: TlpLabel } = {}): StixBundle {
   const program = programOf(report);
-  const tlp = options.tlp ?? 'amber';
+  const tlp = options.tlp ?? 'AMBER';
   const created = isoTime(report.generatedAt) ?? new Date(0).toISOString();
   const idFor = (type: string, name: string) => `${type}--${uuidV5(opennoticeNamespace, `${report.reportId}/${name}`)}`;
   const marking: StixObject = {
     type: 'marking-definition',
     spec_version: '2.1',
-    id: tlpMarkings[tlp],
-    created: '2017-01-20T00:00:00.000Z',
-    definition_type: 'tlp',
-    name: `TLP:${tlp.toUpperCase()}`,
-    definition: { tlp },
+    id: tlp2MarkingIds[tlp],
+    created: '2022-10-01T00:00:00.000Z',
+    name: `TLP:${tlp}`,
+    extensions: { [tlp2Extension]: { extension_type: 'property-extension', tlp_2_0: tlp.toLowerCase() } },
   };
   // The identity does not depend on the report: every report is "created by" the same program.
   const identitySince = isoTime(program.since) ?? new Date(0).toISOString();

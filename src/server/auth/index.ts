@@ -51,14 +51,14 @@ export function createAuth(options: { store: AuthStore; now(): Date } & AuthOpti
     guard,
     csrf: createCsrfSigner(options.secret),
     async login(name, password, address) {
-      if (await guard.lockedUntil(name, address)) return { ok: false };
+      if (!(await guard.mayTry(name, address))) return { ok: false };
       const user = await store.findWebUser(name);
       const matches = await passwords.verify(password, user?.passwordHash);
       if (!user || !matches) {
         await guard.recordFailure(name, address);
         return { ok: false };
       }
-      await guard.recordSuccess(name);
+      await guard.recordSuccess(name, address);
       return { ok: true, user };
     },
   };

@@ -60,7 +60,7 @@ test('failures look the same whether the user exists or not', async () => {
   );
 });
 
-test('5 failures lock the name for 15 minutes, even for the right password; then it works again', async () => {
+test('5 failures from an address stop it trying the name for 15 minutes, even with the right password; then it works again', async () => {
   const fixture = await createFixture();
   const browser = createBrowser(buildTestApp(fixture));
   for (let attempt = 0; attempt < 5; attempt++) assert.equal((await logIn(browser, fixture.users.alice, `guess-${attempt}`)).status, 401);
@@ -101,6 +101,34 @@ test('one address failing for many names is locked, other addresses are not', as
   for (let attempt = 0; attempt < 20; attempt++) await logIn(attacker, `user-${attempt}`, 'wrong', '203.0.113.9');
   assert.equal((await logIn(attacker, fixture.users.bob, testPassword, '203.0.113.9')).status, 401);
   assert.equal((await logIn(createBrowser(app), fixture.users.bob, testPassword, '203.0.113.10')).status, 303);
+});
+
+test('an outsider cannot lock the real user out: failures stop only the address they come from', async () => {
+  const fixture = await createFixture();
+  const app = buildTestApp(fixture);
+  const attacker = createBrowser(app);
+  // Five wrong passwords from each of five addresses: the name used to be locked for everyone.
+  for (let host = 1; host <= 5; host++)
+    for (let attempt = 0; attempt < 5; attempt++) await logIn(attacker, fixture.users.operator, `guess-${attempt}`, `203.0.113.${host}`);
+  assert.equal((await logIn(attacker, fixture.users.operator, testPassword, '203.0.113.1')).status, 401, 'the guessing address is stopped');
+  assert.equal((await logIn(createBrowser(app), fixture.users.operator, testPassword, '192.0.2.77')).status, 303, 'the real user is not');
+  // An IPv6 guesser counts as its /64: a fresh address inside it gets no fresh budget, the next /64 does.
+  for (let host = 1; host <= 5; host++) await logIn(attacker, fixture.users.alice, 'wrong', `2001:db8:1:2::${host}`);
+  assert.equal((await logIn(attacker, fixture.users.alice, testPassword, '2001:db8:1:2:ffff::9')).status, 401);
+  assert.equal((await logIn(createBrowser(app), fixture.users.alice, testPassword, '2001:db8:1:3::1')).status, 303);
+});
+
+test('100 failures from many addresses lock the name, except for the right password from an address it logged in from', async () => {
+  const fixture = await createFixture();
+  const app = buildTestApp(fixture);
+  const user = fixture.users.operator;
+  assert.equal((await logIn(createBrowser(app), user, testPassword, '192.0.2.50')).status, 303, 'the office address becomes known');
+  const attacker = createBrowser(app);
+  for (let host = 1; host <= 25; host++) for (let attempt = 0; attempt < 4; attempt++) await logIn(attacker, user, `guess-${attempt}`, `203.0.113.${host}`);
+  assert.equal((await logIn(createBrowser(app), user, testPassword, '198.51.100.99')).status, 401, 'an address never used is refused');
+  const office = createBrowser(app);
+  assert.equal((await logIn(office, user, 'a wrong password', '192.0.2.50')).status, 401, 'a known address still needs the password');
+  assert.equal((await logIn(office, user, testPassword, '192.0.2.50')).status, 303, 'the known address passes the lock');
 });
 
 test('sessions expire after 30 idle minutes, and after 12 hours however busy', async () => {

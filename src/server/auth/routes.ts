@@ -18,7 +18,7 @@ const texts = {
     name: 'User name',
     password: 'Password',
     submit: 'Log in',
-    failed: 'The user name or password is wrong, or logins for this name are paused for 15 minutes after repeated failures.',
+    failed: 'The user name or password is wrong, or logins are paused for 15 minutes after repeated failures.',
     help: 'Accounts are given out by the program operator. ISP staff see only their own network’s findings.',
   },
   ja: {
@@ -26,7 +26,7 @@ const texts = {
     name: 'ユーザー名',
     password: 'パスワード',
     submit: 'ログイン',
-    failed: 'ユーザー名またはパスワードが違います。失敗が続いた場合、この名前でのログインは15分間停止されます。',
+    failed: 'ユーザー名またはパスワードが違います。失敗が続いた場合、ログインは15分間停止されます。',
     help: 'アカウントはプログラムの運用者が発行します。ISPの担当者には自社ネットワークの検出結果だけが表示されます。',
   },
 } satisfies Record<Locale, Record<string, string>>;
@@ -39,13 +39,22 @@ export function homeOf(principal: Pick<Principal, 'kind'>): string {
 }
 
 /**
- * A `next` parameter that may be followed: a path of this site, not the login pages.
+ * A `next` parameter that may be followed: a path of this site, not the login pages, in the
+ * percent-encoded ASCII form a `Location` header carries.
  * @example safeNext('//evil.example/') // undefined
+ * @example safeNext('/Ā/x?q=ü') // '/%C4%80/x?q=%C3%BC'
  */
 export function safeNext(next: string | null | undefined): string | undefined {
-  if (!next?.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f]/.test(next) || next.length > 2000) return undefined;
-  if (next === '/login' || next.startsWith('/login?') || next === '/logout') return undefined;
-  return next;
+  if (!next?.startsWith('/') || next.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(next) || next.length > 2000) return undefined;
+  // The URL parser percent-encodes what a Location header may not carry raw (non-ASCII text
+  // such as "/Ā/x" would make Node refuse to send the answer at all) and resolves dot
+  // segments, after which the result must still be a path of this site.
+  const base = 'http://opennotice.invalid';
+  const resolved = new URL(next, base);
+  const target = `${resolved.pathname}${resolved.search}`;
+  if (resolved.origin !== base || target.startsWith('//') || !/^\/[\x21-\x7e]*$/.test(target)) return undefined;
+  if (resolved.pathname === '/login' || resolved.pathname === '/logout') return undefined;
+  return target;
 }
 
 function loginPage(request: WebRequest, options: { failed?: boolean; name?: string; next?: string }) {
@@ -93,9 +102,11 @@ export function authRoutes(_deps: ServerDeps<unknown>, context: ModuleContext): 
         const next = safeNext(form.get('next'));
         const outcome = name && password.length <= maxPasswordLength ? await auth.login(name, password, request.remoteAddress) : { ok: false as const };
         if (!outcome.ok) return loginPage(request, { failed: true, name, next });
+        // The answer is built before the session exists, so an answer that cannot be sent leaves no session behind.
+        const landing = redirect(next ?? homeOf({ kind: outcome.user.role }));
         await auth.sessions.end(parseCookies(request.headers.cookie).get(names.session));
         const { cookieValue } = await auth.sessions.start(outcome.user);
-        return redirect(next ?? homeOf({ kind: outcome.user.role }), { 'set-cookie': sessionCookie(cookieValue) });
+        return { ...landing, headers: { ...landing.headers, 'set-cookie': sessionCookie(cookieValue) } };
       },
     },
     {

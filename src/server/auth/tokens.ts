@@ -4,7 +4,7 @@
  * stops working at once.
  */
 import type { ApiTokenStore } from '../../store/roles/api-tokens.ts';
-import type { Principal } from '../route-types.ts';
+import type { Principal, Route } from '../route-types.ts';
 import { principalOf } from './principal.ts';
 import { randomSecret, sha256Hex } from './secrets.ts';
 
@@ -38,4 +38,14 @@ export async function principalOfToken(store: ApiTokenStore, token: string | und
   const lastUsed = found.token.lastUsedAt ? Date.parse(found.token.lastUsedAt) : 0;
   if (at.getTime() - lastUsed > touchIntervalMs) await store.touchApiToken(found.token.id, at.toISOString());
   return principalOf(found.user, 'token');
+}
+
+/**
+ * Whether an API token may call a route: only the API (`/api/…`). Pages, and above all token
+ * management, need a browser session, so a leaked token cannot mint a successor that outlives
+ * its revocation.
+ * @example tokenMayCall({ path: '/api/v1/findings' }) // true; tokenMayCall({ path: '/portal/tokens' }) // false
+ */
+export function tokenMayCall(route: Pick<Route, 'path'>): boolean {
+  return route.path.startsWith('/api/');
 }

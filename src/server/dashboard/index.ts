@@ -15,6 +15,7 @@ import { renderFindingPage } from './finding-page.ts';
 import { filterOf, parseFindingQuery, renderBadFilter, renderFindingList } from './findings-page.ts';
 import { createBodyCache, createFigureCache } from './figures.ts';
 import { helpDeskLogPageSize, lookupCursor, renderHelpDeskLog } from './help-desk-log.ts';
+import { createOptOutRangeCheck } from '../opt-out-ranges.ts';
 import { renderAlreadyDecided, renderOptOutQueue } from './opt-out-queue.ts';
 
 /** The store roles the operator dashboard uses: the figures' sources, the drill-down and finding history, the opt-out queue, the help-desk lookup log. */
@@ -33,6 +34,7 @@ export function dashboardModule(deps: ServerDeps<DashboardStore>, context?: Pick
   // On a million findings the first count takes seconds: start it before anyone asks.
   if (context?.warmUp) figures.current().catch(() => {});
   const bodies = createBodyCache(dashboardBody);
+  const optOutRanges = createOptOutRangeCheck();
 
   const decide =
     (status: 'approved' | 'rejected') =>
@@ -91,11 +93,7 @@ export function dashboardModule(deps: ServerDeps<DashboardStore>, context?: Pick
       handle: async (request) => {
         const recent = await deps.store.listOptOutRequests({ limit: 100 });
         const pending = await deps.store.listOptOutRequests({ status: 'pending' });
-        return renderOptOutQueue(
-          request,
-          pending.reverse(),
-          recent.filter((row) => row.status !== 'pending'),
-        );
+        return renderOptOutQueue(request, { pending: pending.reverse(), decided: recent.filter((row) => row.status !== 'pending') }, optOutRanges);
       },
     },
     {

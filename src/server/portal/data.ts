@@ -55,7 +55,7 @@ export interface FindingFilters {
 }
 
 /**
- * Filters from a query string; an unknown value is undefined in `invalid` (the API answers 400, pages ignore it).
+ * Filters from a query string; the first parameter with an unknown value is named in `invalid` (the API and the portal's list answer 400).
  * @example parseFindingFilters(new URLSearchParams('kind=infected&cursor=120'))
  */
 export function parseFindingFilters(query: URLSearchParams): { filters: FindingFilters; invalid?: string } {

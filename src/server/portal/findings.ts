@@ -85,7 +85,13 @@ export function findingRoutes(deps: ServerDeps<PortalStore>, advice: DeviceAdvic
       async handle(request) {
         const ispId = ispIdOf(request);
         const texts = portalTexts[request.locale];
-        const { filters } = parseFindingFilters(request.query);
+        const { filters, invalid } = parseFindingFilters(request.query);
+        if (invalid) {
+          // As the API answers 400: a list that quietly dropped the filter would look filtered and be complete.
+          const body = html`<p class="error" role="alert">${texts.invalidFilter.replace('{name}', invalid)}</p>
+${filterForm(request, filters.kind, filters.status)}`;
+          return portalPage(request, { title: texts.findings, current: '/portal/findings', body, status: 400 });
+        }
         const { findings, nextCursor } = await findingPage(deps, ispId, filters, portalPageSize);
         const filterQuery = { kind: filters.kind, status: filters.status };
         const body = html`${filterForm(request, filters.kind, filters.status)}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../../core/records.ts';
+import { issueApiToken } from '../auth/tokens.ts';
 import { parseCsv } from '../../../test/support/notifiable-findings.ts';
 import { buildTestApp, createBrowser, createFixture, hostileBanner, hostileVendor, logIn, type Fixture } from '../../../test/support/server-fixture.ts';
 
@@ -61,6 +62,24 @@ test('the findings table filters by kind and status and escapes what devices sai
   const detail = (await browser.request({ url: `/portal/findings/${fixture.findings.a[0]}` })).text();
   assert.ok(!detail.includes(hostileBanner));
   assert.ok(detail.includes('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'));
+});
+
+test('an invalid filter is a 400 on the portal list as on the API, never a silently unfiltered list', async () => {
+  const fixture = await createFixture();
+  const { app, browser } = await aliceSession(fixture);
+  const alice = (await fixture.store.findWebUser(fixture.users.alice))!;
+  const { token } = await issueApiToken(fixture.store, alice.id, 'x', fixture.clock.now);
+  for (const [query, name] of [
+    ['kind=bogus', 'kind'],
+    ['status=opened', 'status'],
+    ['status=open&cursor=-1', 'cursor'],
+  ] as const) {
+    const page = await browser.request({ url: `/portal/findings?${query}&lang=en` });
+    assert.equal(page.status, 400, query);
+    assert.ok(page.text().includes(`The filter “${name}”`), query);
+    assert.doesNotMatch(page.text(), /<tr><td class="address">/, `${query}: no findings under a filter that was not applied`);
+    assert.equal((await app.request({ url: `/api/v1/findings?${query}`, headers: { authorization: `Bearer ${token}` } })).status, 400, query);
+  }
 });
 
 test('pages follow the keyset cursor: every finding once, newest first', async () => {

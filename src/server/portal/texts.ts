@@ -20,6 +20,8 @@ interface PortalTexts {
   status: string;
   any: string;
   filter: string;
+  /** {name}: the query parameter whose value is not one the list knows. */
+  invalidFilter: string;
   address: string;
   device: string;
   firstSeen: string;
@@ -88,6 +90,7 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     status: 'Status',
     any: 'any',
     filter: 'Show',
+    invalidFilter: 'The filter “{name}” has a value this list does not know. Choose from the lists below.',
     address: 'Address',
     device: 'Device',
     firstSeen: 'First seen',
@@ -148,6 +151,7 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     status: '状態',
     any: 'すべて',
     filter: '表示',
+    invalidFilter: '絞り込み条件「{name}」の値が正しくありません。下の一覧から選んでください。',
     address: 'アドレス',
     device: '機器',
     firstSeen: '初回検出',

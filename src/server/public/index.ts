@@ -12,6 +12,7 @@ import { createBodyCache, createFigureCache } from '../dashboard/figures.ts';
 import { errorResponse } from '../responses.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import type { ModuleContext } from '../module-context.ts';
+import { createOptOutRangeCheck } from '../opt-out-ranges.ts';
 import type { Route, ServerDeps, WebRequest, WebResponse } from '../route-types.ts';
 import { renderAbout } from './about-page.ts';
 import { renderCheck } from './check-page.ts';
@@ -52,6 +53,7 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
     if (!Number.isInteger(activityDays) || activityDays < 1 || activityDays > 90)
       throw new OpenNoticeError('CONFIG_INVALID', `the check page's activity window must be 1 to 90 whole days, not ${activityDays}`, { activityDays });
     const advice = loadDeviceAdvice();
+    const optOutRanges = createOptOutRangeCheck();
     /** The caller's own address only: its findings and its scanning or attacks of the last days. */
     const checkFacts = async (ip: string) => ({
       findings: await deps.store.openFindingsAt(ip),
@@ -84,7 +86,7 @@ export function createPublicModule(limits: PublicLimits = {}): (deps: ServerDeps
           if (!optOuts.allow(request.remoteAddress)) return tooMany(request, optOuts);
           const body = await request.form();
           const form = { cidrs: body.get('cidrs') ?? '', contact: body.get('contact') ?? '', reason: body.get('reason') ?? '' };
-          const checked = validateOptOut(form, request.locale);
+          const checked = validateOptOut(form, request.locale, optOutRanges);
           if (!checked.ok) return renderOptOutForm(request, { form, problems: checked.problems });
           const id = await deps.store.createOptOutRequest({
             cidrs: checked.cidrs,

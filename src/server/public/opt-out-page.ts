@@ -1,9 +1,11 @@
 /**
  * GET/POST /opt-out: the form network owners use to ask that their ranges are never
- * surveyed. Input is checked here (IPv4 CIDRs through scope's parser, an e-mail address, a
- * bounded note); problems are shown on the form with what was typed, escaped.
+ * surveyed. Input is checked here (IPv4 and IPv6 CIDRs through scope's parser, none touching
+ * special-purpose space; an e-mail address; a bounded note); problems are shown on the form
+ * with what was typed, escaped.
  */
 import { parseAnyCidr } from '../../scope/address-space.ts';
+import type { OptOutRangeCheck } from '../opt-out-ranges.ts';
 import { html } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import type { WebRequest, WebResponse } from '../route-types.ts';
@@ -22,9 +24,9 @@ export type OptOutValidation = { ok: true; cidrs: string[]; contact: string; rea
 
 /**
  * Check a submitted form; CIDRs come back normalised and without duplicates.
- * @example validateOptOut({ cidrs: '198.51.100.0/24\n', contact: 'noc@example.net', reason: '' }, 'en') // { ok: true, cidrs: ['198.51.100.0/24'], … }
+ * @example validateOptOut({ cidrs: '133.0.0.0/24\n', contact: 'noc@example.net', reason: '' }, 'en', createOptOutRangeCheck()) // { ok: true, cidrs: ['133.0.0.0/24'], … }
  */
-export function validateOptOut(form: OptOutForm, locale: WebRequest['locale']): OptOutValidation {
+export function validateOptOut(form: OptOutForm, locale: WebRequest['locale'], ranges: OptOutRangeCheck): OptOutValidation {
   const words = publicWords(locale);
   const problems: string[] = [];
   const lines = form.cidrs
@@ -36,11 +38,16 @@ export function validateOptOut(form: OptOutForm, locale: WebRequest['locale']): 
   if (lines.length > MAX_OPT_OUT_RANGES) problems.push(fill(words.cidrTooMany, { max: MAX_OPT_OUT_RANGES }));
   else {
     lines.forEach((line, index) => {
+      let cidr: ReturnType<typeof parseAnyCidr>;
       try {
-        cidrs.add(parseAnyCidr(line).text);
+        cidr = parseAnyCidr(line);
       } catch {
         problems.push(fill(words.cidrInvalid, { line: index + 1, text: line.slice(0, 60) }));
+        return;
       }
+      const special = ranges.specialPurpose(cidr);
+      if (special) problems.push(fill(words.cidrSpecialPurpose, { line: index + 1, cidr: cidr.text, range: special.overlaps, why: special.why }));
+      else cidrs.add(cidr.text);
     });
   }
   const contact = form.contact.trim();

@@ -135,15 +135,15 @@ test('the opt-out form validates, shows problems with the typed values escaped, 
   assert.doesNotMatch(page, /<script>alert/);
   assert.equal((await fixture.store.listOptOutRequests()).length, 0);
 
-  const good = await visitor.post('/opt-out', { cidrs: '198.51.100.0/25\n 198.51.100.0/25 \n192.0.2.7', contact: 'noc@example.net', reason: 'our honeypots' });
+  const good = await visitor.post('/opt-out', { cidrs: '133.0.0.0/25\n 133.0.0.0/25 \n133.0.1.7', contact: 'noc@example.net', reason: 'our honeypots' });
   assert.equal(good.status, 200, good.text());
   const [stored] = await fixture.store.listOptOutRequests();
   assert.match(good.text(), new RegExp(`number ${stored!.id}\\b`));
-  assert.deepEqual(stored!.cidrs, ['198.51.100.0/25', '192.0.2.7/32']);
+  assert.deepEqual(stored!.cidrs, ['133.0.0.0/25', '133.0.1.7/32']);
   assert.equal(stored!.status, 'pending');
   assert.equal(stored!.contact, 'noc@example.net');
   assert.equal(stored!.requesterAddress, '127.0.0.1');
-  const withoutToken = await visitor.post('/opt-out', { cidrs: '192.0.2.0/24', contact: 'a@b.example' }, { csrf: null });
+  const withoutToken = await visitor.post('/opt-out', { cidrs: '133.0.2.0/24', contact: 'a@b.example' }, { csrf: null });
   assert.equal(withoutToken.status, 403, 'anonymous forms are CSRF-checked too');
   const japanese = await visitor.request({ url: '/opt-out?lang=ja' });
   assert.match(japanese.text(), /調査の対象外にする/);
@@ -159,7 +159,7 @@ test('opt-out on the web: a visitor asks, the operator approves, the range is ex
     url: '/opt-out',
     remoteAddress: '203.0.113.50',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ cidrs: '203.0.113.0/24', contact: 'noc@example.net', reason: 'research network', csrf: visitor.csrf! }).toString(),
+    body: new URLSearchParams({ cidrs: '133.0.113.0/24', contact: 'noc@example.net', reason: 'research network', csrf: visitor.csrf! }).toString(),
   });
   assert.equal(sent.status, 200);
   const [request] = await fixture.store.listOptOutRequests();
@@ -167,16 +167,57 @@ test('opt-out on the web: a visitor asks, the operator approves, the range is ex
   assert.deepEqual(await approvedOptOutRanges(fixture.store), [], 'pending requests exclude nothing yet');
   await operator.request({ url: '/dashboard/opt-outs' });
   assert.equal((await operator.post(`/dashboard/opt-outs/${request!.id}/approve`, {})).status, 303);
-  assert.deepEqual(await approvedOptOutRanges(fixture.store), ['203.0.113.0/24']);
-  assert.match(formatExclusionList(await fixture.store.listOptOutRequests({ status: 'approved' }), '2026-03-01T00:00:00Z'), /^203\.0\.113\.0\/24$/m);
+  assert.deepEqual(await approvedOptOutRanges(fixture.store), ['133.0.113.0/24']);
+  assert.match(formatExclusionList(await fixture.store.listOptOutRequests({ status: 'approved' }), '2026-03-01T00:00:00Z'), /^133\.0\.113\.0\/24$/m);
   // Every survey's scope subtracts the approved ranges beside its own exclusions.
   const scope = buildScope({
-    allow: ['192.0.2.0/24', '203.0.112.0/23'],
+    allow: ['192.0.2.0/24', '133.0.112.0/23'],
     exclude: ['192.0.2.0/24'],
     optOuts: await approvedOptOutRanges(fixture.store),
     blocklist: AddressSpace.empty(),
   });
-  assert.deepEqual([scope.allows('192.0.2.9'), scope.allows('203.0.113.9'), scope.allows('203.0.112.9')], [false, false, true]);
+  assert.deepEqual([scope.allows('192.0.2.9'), scope.allows('133.0.113.9'), scope.allows('133.0.112.9')], [false, false, true]);
+});
+
+test('opt-outs of special-purpose space are refused with the range named; very broad ones reach the operator flagged', async () => {
+  const fixture = await createDashboardFixture();
+  const { app, operator } = await operatorSession(fixture);
+  const visitor = createBrowser(app);
+  await visitor.request({ url: '/opt-out?lang=en' });
+  for (const [cidr, special] of [
+    ['0.0.0.0/0', '0.0.0.0/8'],
+    ['10.0.0.0/8', '10.0.0.0/8'],
+    ['127.0.0.0/8', '127.0.0.0/8'],
+    ['224.0.0.0/4', '224.0.0.0/4'],
+    ['ff02::1', 'ff00::/8'],
+  ] as const) {
+    const refused = await visitor.post('/opt-out', { cidrs: `133.0.0.0/24\n${cidr}`, contact: 'noc@example.net' });
+    assert.equal(refused.status, 400, cidr);
+    assert.ok(refused.text().includes(`Line 2: ${cidr === 'ff02::1' ? 'ff02::1/128' : cidr} overlaps ${special}`), cidr);
+  }
+  assert.deepEqual(await fixture.store.listOptOutRequests(), [], 'nothing was queued');
+
+  // Another address: the refused posts used up the first one's hourly budget.
+  const owner = createBrowser(app);
+  await owner.request({ url: '/opt-out', remoteAddress: '133.1.0.9' });
+  const broad = await owner.request({
+    method: 'POST',
+    url: '/opt-out',
+    remoteAddress: '133.1.0.9',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ cidrs: '133.0.0.0/8\n2400::/12\n133.1.0.0/16', contact: 'noc@example.net', csrf: owner.csrf! }).toString(),
+  });
+  assert.equal(broad.status, 200);
+  const queue = (await operator.request({ url: '/dashboard/opt-outs?lang=en' })).text();
+  const warnings = [...queue.matchAll(/<li><code>([^<]+)<\/code>(<ul class="warnings"[^>]*>.*?<\/ul>)?<\/li>/g)].map((match) => [
+    match[1],
+    /Very broad: a \/(\d+)/.exec(match[2] ?? '')?.[1],
+  ]);
+  assert.deepEqual(warnings, [
+    ['133.0.0.0/8', '8'],
+    ['2400::/12', '12'],
+    ['133.1.0.0/16', undefined],
+  ]);
 });
 
 test('opt-out posts are rate-limited per address', async () => {
@@ -189,7 +230,7 @@ test('opt-out posts are rate-limited per address', async () => {
       url: '/opt-out',
       remoteAddress: '203.0.113.40',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ cidrs: '192.0.2.0/24', contact: 'a@b.example', csrf: visitor.csrf! }).toString(),
+      body: new URLSearchParams({ cidrs: '133.0.0.0/24', contact: 'a@b.example', csrf: visitor.csrf! }).toString(),
     });
   for (let index = 0; index < 5; index++) assert.equal((await send()).status, 200);
   assert.equal((await send()).status, 429);

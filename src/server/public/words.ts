@@ -50,7 +50,7 @@ const en = {
   optOutTitle: 'Opt out of the survey',
   optOutIntro:
     'If you run a network and do not want it surveyed, tell us its address ranges. The operator checks each request; approved ranges are never contacted again by our scanners.',
-  cidrs: 'Address ranges (IPv4 or IPv6, one per line, e.g. 198.51.100.0/24 or 2001:db8:1::/48)',
+  cidrs: 'Address ranges (IPv4 or IPv6, one per line, in CIDR notation such as a.b.c.0/24 or xxxx:xxxx:xxxx::/48)',
   email: 'Your e-mail address (for questions about the request)',
   reason: 'Anything we should know (optional)',
   send: 'Send request',
@@ -59,7 +59,9 @@ const en = {
   errors: 'Please correct the following:',
   cidrRequired: 'Give at least one address range.',
   cidrTooMany: 'Give at most {max} ranges in one request.',
-  cidrInvalid: 'Line {line}: "{text}" is not an IPv4 or IPv6 range like 198.51.100.0/24 or 2001:db8:1::/48.',
+  cidrInvalid: 'Line {line}: "{text}" is not an IPv4 or IPv6 range in CIDR notation (such as a.b.c.0/24 or xxxx:xxxx:xxxx::/48).',
+  cidrSpecialPurpose:
+    'Line {line}: {cidr} overlaps {range} ({why}), address space that is not public on the Internet. Our scanners never contact it, so there is nothing to opt out of there. Give only your public ranges.',
   emailInvalid: 'Give an e-mail address we can reply to.',
   reasonTooLong: 'The note is too long (at most {max} characters).',
 
@@ -142,7 +144,7 @@ const ja: Words = {
 
   optOutTitle: '調査の対象外にする',
   optOutIntro: 'ネットワークを運用していて調査を望まない場合は、アドレス範囲をお知らせください。運用者が申請を確認し、承認した範囲には以後一切接続しません。',
-  cidrs: 'アドレス範囲（IPv4またはIPv6、1行に1つ。例：198.51.100.0/24、2001:db8:1::/48）',
+  cidrs: 'アドレス範囲（IPv4またはIPv6、1行に1つ。CIDR表記。例：a.b.c.0/24、xxxx:xxxx:xxxx::/48）',
   email: 'メールアドレス（申請についての問い合わせ用）',
   reason: '補足（任意）',
   send: '申請する',
@@ -151,7 +153,9 @@ const ja: Words = {
   errors: '次の点を直してください：',
   cidrRequired: 'アドレス範囲を1つ以上入力してください。',
   cidrTooMany: '1回の申請で入力できる範囲は{max}個までです。',
-  cidrInvalid: '{line}行目：「{text}」は 198.51.100.0/24 や 2001:db8:1::/48 のようなIPv4・IPv6の範囲ではありません。',
+  cidrInvalid: '{line}行目：「{text}」は a.b.c.0/24 や xxxx:xxxx:xxxx::/48 のようなCIDR表記のIPv4・IPv6の範囲ではありません。',
+  cidrSpecialPurpose:
+    '{line}行目：{cidr} は {range}（{why}）と重なっています。これはインターネットで公開されていない特別用途のアドレスで、調査では一切接続しないため、除外の申請は必要ありません。公開しているアドレス範囲だけを入力してください。',
   emailInvalid: '返信できるメールアドレスを入力してください。',
   reasonTooLong: '補足が長すぎます（{max}文字まで）。',
 

@@ -16,6 +16,7 @@ import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
 import { gatewayReports } from './018-gateway-reports.ts';
+import { cncContacts } from './019-cnc-contacts.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   flowAggregates,
   cncCandidates,
   gatewayReports,
+  cncContacts,
 ];

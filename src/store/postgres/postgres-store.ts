@@ -25,6 +25,7 @@ import { postgresAddressCheckStore, postgresDashboardFigureStore, postgresDashbo
 import { postgresIspPortalStore } from './isp-portal.ts';
 import { postgresOptOutStore } from './opt-outs.ts';
 import { postgresCncStore } from './cnc.ts';
+import { postgresCncContactStore } from './cnc-contacts.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
 import { postgresGatewayReportStore } from './gateway-reports.ts';
 import { postgresFlowAggregateStore } from './flow-aggregates.ts';
@@ -81,6 +82,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresMonitoringStore(context),
     ...postgresCncStore(context),
     ...postgresGatewayReportStore(context),
+    ...postgresCncContactStore(context),
     location: context.location,
     close: () => context.close(),
   };

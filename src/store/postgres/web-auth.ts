@@ -4,7 +4,7 @@
  * transaction), so concurrent requests of the web server never see half a change.
  */
 import type { ApiTokenRow, ApiTokenStore } from '../roles/api-tokens.ts';
-import type { LoginFailureStore } from '../roles/login-failures.ts';
+import { knownAddressSubject, type LoginFailureStore } from '../roles/login-failures.ts';
 import type { WebSessionRow, WebSessionStore } from '../roles/web-sessions.ts';
 import type { WebUserRow, WebUserStore } from '../roles/web-users.ts';
 import { type PgRow, toRecord } from './rows.ts';
@@ -163,9 +163,15 @@ export function postgresLoginFailureStore({ use, transaction }: PostgresContext)
     countLoginFailures: (subject, since) =>
       use('countLoginFailures', async (db) => {
         const { rows } =
-          'name' in subject
-            ? await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures WHERE name = $1 AND at >= $2', [subject.name, since])
-            : await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures WHERE address = $1 AND at >= $2', [subject.address, since]);
+          'name' in subject && 'address' in subject
+            ? await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures WHERE name = $1 AND address = $2 AND at >= $3', [
+                subject.name,
+                subject.address,
+                since,
+              ])
+            : 'name' in subject
+              ? await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures WHERE name = $1 AND at >= $2', [subject.name, since])
+              : await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failures WHERE address = $1 AND at >= $2', [subject.address, since]);
         return rows[0]!.n;
       }),
 
@@ -193,6 +199,21 @@ export function postgresLoginFailureStore({ use, transaction }: PostgresContext)
       transaction('clearLoginFailures', async (client) => {
         await client.query('DELETE FROM login_failures WHERE name = $1', [name]);
         await client.query('DELETE FROM login_locks WHERE subject = $1', [`name:${name}`]);
+      }),
+
+    rememberLoginAddress: (known) =>
+      use('rememberLoginAddress', async (db) => {
+        await db.query(
+          `INSERT INTO login_locks (subject, locked_until) VALUES ($1, $2)
+          ON CONFLICT (subject) DO UPDATE SET locked_until = GREATEST(login_locks.locked_until, excluded.locked_until)`,
+          [knownAddressSubject(known.name, known.address), known.until],
+        );
+      }),
+
+    isKnownLoginAddress: (name, address, now) =>
+      use('isKnownLoginAddress', async (db) => {
+        const { rows } = await db.query('SELECT 1 FROM login_locks WHERE subject = $1 AND locked_until > $2', [knownAddressSubject(name, address), now]);
+        return rows.length > 0;
       }),
   };
 }

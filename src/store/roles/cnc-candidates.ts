@@ -3,7 +3,7 @@
  * detector matches against. Nothing is exported for blocking before an operator approves it:
  * `listApprovedIndicators` is what every blocklist format is written from.
  */
-import type { BlockIndicator } from '../../blocklist/indicator.ts';
+import type { BlockIndicator, BlockProtocol } from '../../blocklist/indicator.ts';
 import type { CncCandidate } from '../../cnc/candidate.ts';
 import type { CncFeedEntry } from '../../cnc/feed-entry.ts';
 
@@ -55,6 +55,9 @@ export interface CncCandidateStore {
   listCncFeedEntries(): Promise<CncFeedEntry[]>;
 }
 
+/** IANA protocol numbers a port-limited block can name. */
+const blockProtocols: Readonly<Record<number, BlockProtocol>> = { 6: 'tcp', 17: 'udp' };
+
 /**
  * The indicator an approved candidate becomes.
  * @example indicatorOf(row).reason // 'C&C candidate 4: 12 known bots, beacons ~300 s, confidence 0.9'
@@ -64,10 +67,13 @@ export function indicatorOf(row: CncCandidateRow): BlockIndicator {
   if (row.beaconing) parts.push(`beacons ~${row.beaconing.periodSeconds} s`);
   if (row.feedsMatched.length > 0) parts.push(`listed by ${row.feedsMatched.join(', ')}`);
   parts.push(`confidence ${row.confidence}`);
+  const protocol = row.port > 0 ? blockProtocols[row.protocol] : undefined;
   return {
     kind: row.endpointKind,
     value: row.endpoint,
     ...(row.port > 0 ? { port: row.port } : {}),
+    // The block names the protocol the bots used: a C&C on UDP 6881 is no reason to block TCP 6881.
+    ...(protocol ? { protocol } : {}),
     reason: `C&C candidate ${row.id}: ${parts.join(', ')}`,
     approvedAt: row.decidedAt ?? row.detectedAt,
   };

@@ -20,6 +20,7 @@ import { applyMigrations } from './migrate.ts';
 import { sqliteMonitoringStore } from './monitoring.ts';
 import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteCncStore } from './cnc.ts';
+import { sqliteCncContactStore } from './cnc-contacts.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
 import { sqliteGatewayReportStore } from './gateway-reports.ts';
 import { sqliteFlowAggregateStore } from './flow-aggregates.ts';
@@ -73,6 +74,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteMonitoringStore(context),
     ...sqliteCncStore(context),
     ...sqliteGatewayReportStore(context),
+    ...sqliteCncContactStore(context),
     location: file,
     close: async () => {
       if (db.isOpen) db.close();

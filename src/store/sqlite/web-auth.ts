@@ -3,7 +3,7 @@
  * role each. Only hashes of secrets are stored.
  */
 import type { ApiTokenRow, ApiTokenStore } from '../roles/api-tokens.ts';
-import type { LoginFailureStore } from '../roles/login-failures.ts';
+import { knownAddressSubject, type LoginFailureStore } from '../roles/login-failures.ts';
 import type { WebSessionRow, WebSessionStore } from '../roles/web-sessions.ts';
 import type { WebUserRow, WebUserStore } from '../roles/web-users.ts';
 import type { SqliteContext } from './database.ts';
@@ -158,9 +158,11 @@ export function sqliteLoginFailureStore({ db, use }: SqliteContext): LoginFailur
     countLoginFailures: (subject, since) =>
       use('countLoginFailures', () => {
         const row =
-          'name' in subject
-            ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(subject.name, since)
-            : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(subject.address, since);
+          'name' in subject && 'address' in subject
+            ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND address = ? AND at >= ?').get(subject.name, subject.address, since)
+            : 'name' in subject
+              ? db.prepare('SELECT count(*) AS n FROM login_failures WHERE name = ? AND at >= ?').get(subject.name, since)
+              : db.prepare('SELECT count(*) AS n FROM login_failures WHERE address = ? AND at >= ?').get(subject.address, since);
         return Number((row as { n: number }).n);
       }),
 
@@ -184,6 +186,19 @@ export function sqliteLoginFailureStore({ db, use }: SqliteContext): LoginFailur
       use('clearLoginFailures', () => {
         db.prepare('DELETE FROM login_failures WHERE name = ?').run(name);
         db.prepare('DELETE FROM login_locks WHERE subject = ?').run(`name:${name}`);
+      }),
+
+    rememberLoginAddress: (known) =>
+      use('rememberLoginAddress', () => {
+        db.prepare(
+          'INSERT INTO login_locks (subject, locked_until) VALUES (?, ?) ON CONFLICT (subject) DO UPDATE SET locked_until = max(locked_until, excluded.locked_until)',
+        ).run(knownAddressSubject(known.name, known.address), known.until);
+      }),
+
+    isKnownLoginAddress: (name, address, now) =>
+      use('isKnownLoginAddress', () => {
+        const row = db.prepare('SELECT 1 AS known FROM login_locks WHERE subject = ? AND locked_until > ?').get(knownAddressSubject(name, address), now);
+        return row !== undefined;
       }),
   };
 }

@@ -17,6 +17,7 @@ import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
 import { gatewayReports } from './018-gateway-reports.ts';
+import { cncContacts } from './019-cnc-contacts.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -42,4 +43,5 @@ export const postgresMigrations: readonly Migration[] = [
   flowAggregates,
   cncCandidates,
   gatewayReports,
+  cncContacts,
 ];
