@@ -30,6 +30,15 @@ const listed = {
         elem: [{ elem: { val: { concat: ['198.19.165.66', 4444] }, counter: { packets: 2, bytes: 120 } } }],
       },
     },
+    {
+      set: {
+        family: 'inet',
+        name: 'cnc_v4_proto_port',
+        table: 'opennotice_gw',
+        type: ['ipv4_addr', 'inet_proto', 'inet_service'],
+        elem: [{ elem: { val: { concat: ['198.19.165.67', 'udp', 6881] }, counter: { packets: 1, bytes: 31 } } }],
+      },
+    },
     { set: { family: 'inet', name: 'cnc_v6', table: 'opennotice_gw', elem: [{ elem: { val: '2001:db8::66', counter: { packets: 1, bytes: 80 } } }] } },
     { set: { family: 'inet', name: 'quarantine_v4', table: 'opennotice_gw', elem: ['198.18.165.2'] } },
     {
@@ -53,6 +62,7 @@ test('per-indicator packets and bytes (nothing for elements that counted nothing
   assert.deepEqual(counts.blocked, [
     { indicator: '198.19.164.0/24', packets: 3, bytes: 93 },
     { indicator: '198.19.165.66/32 port 4444', packets: 2, bytes: 120 },
+    { indicator: '198.19.165.67/32 udp port 6881', packets: 1, bytes: 31 },
     { indicator: '2001:db8::66/128', packets: 1, bytes: 80 },
   ]);
   assert.deepEqual([...counts.quarantineDrops], [['198.18.165.2', 17]], 'only the quarantine chain’s counting rules');

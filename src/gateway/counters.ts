@@ -24,12 +24,15 @@ function prefixText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A set element's key as the report names it: "203.0.113.0/24" or "203.0.113.5/32 port 8080". */
+/** A set element's key as the report names it: "203.0.113.0/24", "203.0.113.5/32 port 8080" or "203.0.113.5/32 udp port 6881". */
 function elementName(value: unknown): string | undefined {
   if (isObject(value) && Array.isArray(value.concat)) {
-    const [address, port] = value.concat;
+    // address . port, or address . protocol . port (an indicator limited to tcp or udp).
+    const [address, middle, last] = value.concat;
     const prefix = prefixText(address);
-    return prefix !== undefined && typeof port === 'number' ? `${prefix} port ${port}` : undefined;
+    if (prefix !== undefined && typeof middle === 'number' && last === undefined) return `${prefix} port ${middle}`;
+    if (prefix !== undefined && (middle === 'tcp' || middle === 'udp') && typeof last === 'number') return `${prefix} ${middle} port ${last}`;
+    return undefined;
   }
   return prefixText(value);
 }

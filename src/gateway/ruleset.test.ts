@@ -20,6 +20,7 @@ const request = (overrides: Partial<GatewayRulesetRequest> = {}): GatewayRuleset
     indicator('cidr', '198.19.165.64/26'),
     indicator('ip', '198.19.165.67'),
     indicator('ip', '198.19.164.9', 4444),
+    { ...indicator('ip', '198.19.164.10', 6881), protocol: 'udp' },
     indicator('ip', '2001:db8::66'),
     indicator('domain', 'cnc.example'),
   ],
@@ -39,6 +40,13 @@ test('C&C sets with counters, a covered address folded into its prefix, domains 
   assert.ok(!script.includes('198.19.165.67'), 'inside the /26: no element of its own');
   assert.match(setBody(script, 'cnc_v4_port'), /198\.19\.164\.9\/32 \. 4444/);
   assert.match(setBody(script, 'cnc_v6'), /2001:db8::66\/128/);
+  assert.match(
+    setBody(script, 'cnc_v4_proto_port'),
+    /type ipv4_addr \. inet_proto \. inet_service[\s\S]*198\.19\.164\.10\/32 \. udp \. 6881/,
+    'a UDP-only indicator blocks UDP only',
+  );
+  assert.ok(!setBody(script, 'cnc_v4_port').includes('6881'));
+  assert.match(script, /ip daddr \. meta l4proto \. th dport @cnc_v4_proto_port jump cnc_drop/);
   assert.ok(!script.includes('cnc.example'));
   for (const chain of ['forward', 'output']) {
     const body = new RegExp(`chain ${chain} \\{([^}]*)\\}`).exec(script)?.[1] ?? '';

@@ -3,7 +3,8 @@
  * table of its own (inet opennotice_gw), created and deleted first so loading replaces the
  * previous version in one transaction and touches no other table:
  *
- * - C&C: sets of approved indicators (with per-element counters) matched on forward and output;
+ * - C&C: sets of approved indicators (with per-element counters; a port limited to tcp or udp
+ *   when the indicator says so) matched on forward and output;
  *   a match is logged (prefix "opennotice-gw cnc ", rate-limited) and dropped, quarantined or not.
  * - Quarantine: devices with open findings. Their DNS (53) and the vendor update path pass;
  *   their plain HTTP (80) is DNAT'ed to the walled garden on the gateway; HTTPS (443) is
@@ -102,12 +103,29 @@ export function buildGatewayRuleset(request: GatewayRulesetRequest): string {
     lines.push(
       ...setLines(`cnc_${short}`, addressType[family], ['interval'], withoutCovered(ofFamily.filter((i) => i.port === undefined).map(indicatorPrefix))),
     );
-    const ports = [...new Set(ofFamily.flatMap((indicator) => (indicator.port === undefined ? [] : [indicator.port])))].sort((a, b) => a - b);
-    const portElements = ports.flatMap((port) =>
-      withoutCovered(ofFamily.filter((indicator) => indicator.port === port).map(indicatorPrefix)).map((prefix) => `${prefix} . ${port}`),
+    // A port without a protocol blocks TCP and UDP alike; with one (tcp|udp), only that protocol's traffic to the port.
+    const portElements = (protocol: string | undefined) => {
+      const limited = ofFamily.filter((indicator) => indicator.port !== undefined && indicator.protocol === protocol);
+      const ports = [...new Set(limited.map((indicator) => indicator.port!))].sort((a, b) => a - b);
+      const middle = protocol === undefined ? '' : `${protocol} . `;
+      return ports.flatMap((port) =>
+        withoutCovered(limited.filter((indicator) => indicator.port === port).map(indicatorPrefix)).map((prefix) => `${prefix} . ${middle}${port}`),
+      );
+    };
+    lines.push(...setLines(`cnc_${short}_port`, `${addressType[family]} . inet_service`, ['interval'], portElements(undefined)));
+    lines.push(
+      ...setLines(
+        `cnc_${short}_proto_port`,
+        `${addressType[family]} . inet_proto . inet_service`,
+        ['interval'],
+        [...portElements('tcp'), ...portElements('udp')],
+      ),
     );
-    lines.push(...setLines(`cnc_${short}_port`, `${addressType[family]} . inet_service`, ['interval'], portElements));
-    cncMatches.push(`${daddr[family]} @cnc_${short}`, `${daddr[family]} . th dport @cnc_${short}_port`);
+    cncMatches.push(
+      `${daddr[family]} @cnc_${short}`,
+      `${daddr[family]} . th dport @cnc_${short}_port`,
+      `${daddr[family]} . meta l4proto . th dport @cnc_${short}_proto_port`,
+    );
     const quarantined = request.quarantine.filter((ip) => (addressFamily(ip) === 6 ? 'ipv6' : 'ipv4') === family);
     lines.push(...setLines(`quarantine_${short}`, addressType[family], [], quarantined));
     const update = request.updatePath.filter((endpoint) => (endpoint.cidr.includes(':') ? 'ipv6' : 'ipv4') === family);

@@ -110,7 +110,10 @@ test('a report is stored under the token’s ISP and user; a malformed one is re
       windowStart: '2025-03-01T08:00:00.000Z',
       windowEnd: '2025-03-01T09:00:00.000Z',
       policyVersion: 'a'.repeat(64),
-      blocked: [{ indicator: '198.51.100.66/32 port 4444', packets: 3, bytes: 180 }],
+      blocked: [
+        { indicator: '198.51.100.66/32 port 4444', packets: 3, bytes: 180 },
+        { indicator: '198.51.100.67/32 udp port 6881', packets: 1, bytes: 31 },
+      ],
       quarantined: [{ ip: '192.0.2.10', droppedPackets: 12, pagesServed: 1 }],
       ispId: 'isp-b',
     };

@@ -36,8 +36,8 @@ function reportBody(body: unknown): Pick<GatewayReport, 'gateway' | 'windowStart
   if (typeof policyVersion !== 'string' || !/^[0-9a-f]{64}$|^none$/.test(policyVersion))
     throw new HttpError(400, 'policyVersion must be a policy version or "none"');
   const blocked = entries(body.blocked, 'blocked').map((entry): GatewayBlockedCount => {
-    if (!isObject(entry) || typeof entry.indicator !== 'string' || !/^[0-9a-f.:/]{2,43}( port [0-9]{1,5})?$/.test(entry.indicator))
-      throw new HttpError(400, 'blocked[].indicator must be an address or CIDR, optionally with " port N"');
+    if (!isObject(entry) || typeof entry.indicator !== 'string' || !/^[0-9a-f.:/]{2,43}( (tcp|udp))?( port [0-9]{1,5})?$/.test(entry.indicator))
+      throw new HttpError(400, 'blocked[].indicator must be an address or CIDR, optionally with " port N" or " tcp|udp port N"');
     if (!isCount(entry.packets) || !isCount(entry.bytes)) throw new HttpError(400, 'blocked[].packets and bytes must be counts');
     return { indicator: entry.indicator, packets: entry.packets, bytes: entry.bytes };
   });

@@ -6,7 +6,7 @@
 
 /** Traffic a gateway dropped towards one blocklist entry. */
 export interface GatewayBlockedCount {
-  /** The indicator as the gateway's rules name it: "203.0.113.5", "203.0.113.0/24" or "203.0.113.5 port 8080". */
+  /** The indicator as the gateway's rules name it: "203.0.113.5/32", "203.0.113.0/24", "203.0.113.5/32 port 8080" or "203.0.113.5/32 udp port 6881". */
   indicator: string;
   packets: number;
   bytes: number;
