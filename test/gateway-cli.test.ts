@@ -39,7 +39,7 @@ test('gateway --dry-run, its coded failures, and gateway-reports', { timeout: 90
     const dry = await cli(['gateway', '--dry-run', '--server', url, ...common, '--public-key', signing.publicKeyFile]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^table inet opennotice_gw$/m);
-    assert.match(dry.stdout, /198\.19\.165\.66\/32 \. 4444/);
+    assert.match(dry.stdout, /198\.19\.165\.66\/32 \. tcp \. 4444/, 'the approved candidate was TCP: only TCP to the port is blocked');
     assert.match(dry.stdout, /set quarantine_v4 \{\s+type ipv4_addr\s+elements = \{\s+198\.18\.165\.2\s+\}/);
     assert.ok(!dry.stdout.includes('198.18.165.3'), "the other ISP's device is not quarantined");
 

@@ -218,12 +218,12 @@ test('gateway: C&C dropped and counted, quarantine with the walled garden (real 
       assert.ok(quarantineWindow!.windowEnd <= outageWindow!.windowStart && outageWindow!.windowEnd <= releasedWindow!.windowStart, 'windows in order');
       assert.equal(quarantineWindow!.ispId, 'isp-e2e');
       assert.equal(quarantineWindow!.gateway, 'e2e-gw');
-      const cncCount = quarantineWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 port ${cncPort}`);
+      const cncCount = quarantineWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 tcp port ${cncPort}`);
       assert.ok(cncCount && cncCount.packets > 0, `the C&C drops are counted: ${JSON.stringify(quarantineWindow!.blocked)}`);
       const quarantined = quarantineWindow!.quarantined.find((entry) => entry.ip === address.device);
       assert.ok(quarantined && quarantined.pagesServed >= 3 && quarantined.droppedPackets > 0, `pages and drops counted: ${JSON.stringify(quarantined)}`);
       assert.equal(outageWindow!.quarantined.find((entry) => entry.ip === address.device)?.pagesServed, 1, 'the page served during the outage');
-      assert.ok((releasedWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 port ${cncPort}`)?.packets ?? 0) > 0);
+      assert.ok((releasedWindow!.blocked.find((entry) => entry.indicator === `${address.cnc}/32 tcp port ${cncPort}`)?.packets ?? 0) > 0);
       assert.deepEqual(releasedWindow!.quarantined, []);
     } finally {
       await store.close();
