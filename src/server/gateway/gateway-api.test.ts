@@ -2,11 +2,13 @@
 // signed, and only the calling ISP's open findings inside the networks asked for; a report is
 // stored under the token's ISP and user. Another ISP's findings never reach a gateway.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { canonicalIndicators } from '../../blocklist/indicator-list.ts';
 import { generateSigningKey, loadSigner, verifySignature } from '../../blocklist/signing.ts';
+import { exportBlocklistVersion } from '../../blocklist/versions.ts';
 import { parseGatewayPolicy } from '../../gateway/policy.ts';
 import { approveIndicator } from '../../../test/support/approved-indicator.ts';
 import { buildTestApp, createBrowser, createFixture, logIn } from '../../../test/support/server-fixture.ts';
@@ -26,15 +28,17 @@ async function setUp(options: { sign?: boolean } = {}) {
     }),
   });
   await approveIndicator(fixture.store, '198.51.100.66', 4444, '2025-02-20T00:00:00.000Z');
+  // Approved later but first in the canonical order: the policy's bytes must not follow approval order.
+  await approveIndicator(fixture.store, '198.51.100.5', 4444, '2025-02-21T00:00:00.000Z');
   const tokenOf = async (name: string) => {
     const user = (await fixture.store.listWebUsers()).find((row) => row.name === name)!;
     return { authorization: `Bearer ${(await issueApiToken(fixture.store, user.id, 'gateway', fixture.clock.now)).token}` };
   };
-  return { fixture, app, keys, tokenOf, cleanUp: () => rmSync(directory, { recursive: true, force: true }) };
+  return { fixture, app, keys, directory, tokenOf, cleanUp: () => rmSync(directory, { recursive: true, force: true }) };
 }
 
 test("a policy: the signed blocklist, the ISP's open findings in the networks asked for, the update path", async () => {
-  const { fixture, app, keys, tokenOf, cleanUp } = await setUp({ sign: true });
+  const { fixture, app, keys, directory, tokenOf, cleanUp } = await setUp({ sign: true });
   try {
     const alice = await tokenOf(fixture.users.alice);
     const response = await app.request({ url: '/api/v1/gateway/policy?network=192.0.2.0/24', headers: alice });
@@ -43,7 +47,10 @@ test("a policy: the signed blocklist, the ISP's open findings in the networks as
     const { policy, indicators } = parseGatewayPolicy(response.json());
     assert.deepEqual(
       indicators.map((indicator) => [indicator.value, indicator.port]),
-      [['198.51.100.66', 4444]],
+      [
+        ['198.51.100.5', 4444],
+        ['198.51.100.66', 4444],
+      ],
     );
     assert.ok(policy.blocklist.signature, 'signed when the server has a key');
     assert.equal(verifySignature(Buffer.from(policy.blocklist.indicatorsJson), policy.blocklist.signature, keys!.publicKeyFile), true);
@@ -72,6 +79,15 @@ test("a policy: the signed blocklist, the ISP's open findings in the networks as
       ['192.0.2.10', '192.0.2.11'],
     );
     assert.equal(wide.blocklist.indicatorsJson, policy.blocklist.indicatorsJson);
+    // The same bytes `blocklist export --from-store` writes as indicators.json, so one signature fits both.
+    const exported = exportBlocklistVersion({
+      indicators: canonicalIndicators(await fixture.store.listApprovedIndicators(), 'store'),
+      outDirectory: join(directory, 'blocklists'),
+      formats: ['csv'],
+      rpz: { origin: 'rpz.opennotice', policy: { action: 'nxdomain' } },
+      now: fixture.clock.now,
+    });
+    assert.equal(readFileSync(join(exported.directory, 'indicators.json'), 'utf8'), policy.blocklist.indicatorsJson);
   } finally {
     cleanUp();
   }

@@ -4,6 +4,7 @@
  * Scoped twice: by the token's ISP (the store only returns that ISP's findings) and by the
  * networks, so a gateway learns nothing about the rest of the ISP's customers it need not know.
  */
+import { canonicalIndicators } from '../../blocklist/indicator-list.ts';
 import type { BlocklistSigner } from '../../blocklist/signing.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import {
@@ -116,7 +117,8 @@ export async function buildGatewayPolicy(
   options: GatewayPolicyOptions,
 ): Promise<GatewayPolicy> {
   const [indicators, rows] = await Promise.all([store.listApprovedIndicators(), openFindingsIn(store, request.ispId, request.networks)]);
-  const indicatorsJson = indicatorsText(indicators);
+  // The canonical order, as `blocklist export --from-store` writes indicators.json: the same approvals, the same bytes.
+  const indicatorsJson = indicatorsText(canonicalIndicators(indicators, 'approved C&C candidates'));
   const quarantine = quarantineOf(rows);
   const updatePath = [...(options.updatePath ?? [])];
   const signature = options.signer?.sign(Buffer.from(indicatorsJson));
