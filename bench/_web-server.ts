@@ -1,7 +1,7 @@
 // The web benchmark's server, in a process of its own (so the load tool does not share its
 // event loop): the app `opennotice serve` builds, on loopback, with a stopwatch around the
 // app's handler. Time is kept per request URL; the parent asks for a URL's figures over IPC
-// (which also clears them), for the longest event-loop stall since it last asked, and says
+// (which also clears them; "*" asks for every URL's together and clears nothing), for the longest event-loop stall since it last asked, and says
 // when to stop.
 //   node bench/_web-server.ts FILE|URL   (the store: a SQLite file or a postgres:// URL)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -72,10 +72,12 @@ async function main(location: string): Promise<void> {
   process.on('message', async (message: ToServer) => {
     if (message.type === 'times') {
       // A request stuck behind a slow computation must weigh in the figures, not vanish from them.
-      const waiting = [...inFlight].filter((entry) => entry.url === message.url).map((entry) => performance.now() - entry.started);
-      const answered = samples.get(message.url) ?? [];
+      // "*": every URL's requests together, kept for the per-URL questions that follow.
+      const everyUrl = message.url === '*';
+      const waiting = [...inFlight].filter((entry) => everyUrl || entry.url === message.url).map((entry) => performance.now() - entry.started);
+      const answered = everyUrl ? [...samples.values()].flat() : (samples.get(message.url) ?? []);
       const sorted = [...answered, ...waiting].sort((a, b) => a - b);
-      samples.delete(message.url);
+      if (!everyUrl) samples.delete(message.url);
       send({
         type: 'times',
         url: message.url,

@@ -157,6 +157,12 @@ const benchmarks: ExpectedBenchmark[] = [
       line(`stream: NetFlow v9, \\d+ records in \\d+ datagrams, ${number} MiB`),
       line(`round 1 opennotice: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB`),
       line(`opennotice median: \\d+ records/CPU s \\(\\d+ rounds\\)`),
+      line(`node:dgram receive alone \\(no decoding\\): \\d+ datagrams, ${number} CPU s = \\d+ records/CPU s`),
+      line(`in-process decode \\+ aggregate \\(no socket\\): \\d+ records in ${number} CPU s = \\d+ records/CPU s; taking out \\d+ rows: ${number} CPU s`),
+      line(`pooled over \\d+ seeds: \\d+/\\d+ candidates are C&C, \\d+/\\d+ C&C found, \\d+ decoys flagged`),
+      line(
+        `cnc candidate detection: \\d+ flows of \\d+ devices × \\d+ h in ${number} CPU s = ${number} M flows/s, \\d+ candidates; one day of a \\d+-subscriber network ≈ \\d+ flows ≈ \\d+ CPU s .*`,
+      ),
     ],
     toolFigures: [
       {
@@ -164,7 +170,7 @@ const benchmarks: ExpectedBenchmark[] = [
         figures: [line(`round 1 nfcapd: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB; opennotice ÷ nfcapd = ${number}×`)],
       },
     ],
-    targets: [{ name: 'flows_vs_nfcapd', tool: 'nfdump' }],
+    targets: [{ name: 'flows_vs_nfcapd', tool: 'nfdump' }, { name: 'cnc_precision' }, { name: 'cnc_recall' }],
     timeoutMs: 120_000,
   },
   {
@@ -199,6 +205,17 @@ const benchmarks: ExpectedBenchmark[] = [
       line('(every endpoint meets|missed) p95 < 300 ms.*'),
     ],
     targets: [{ name: 'web_worst_p95_ms' }],
+    timeoutMs: 120_000,
+  },
+  {
+    name: 'load',
+    figures: [
+      line(`dashboard page +6 +\\d+ +${number} +${number} +${number} +\\d+`),
+      line(`API findings \\(token, 100\\) +8 +\\d+ +${number} +${number} +${number} +\\d+`),
+      line(`all requests: [\\d,]+ answered \\(\\d+ pending\\), server p50 ${number} ms, p99 ${number} ms, max ${number} ms; .*`),
+      line('survey runs writing meanwhile: [1-9]\\d* completed, \\d+ failed.*'),
+    ],
+    targets: [{ name: 'load_p99_ms' }, { name: 'load_errors' }],
     timeoutMs: 120_000,
   },
   {

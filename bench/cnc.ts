@@ -26,6 +26,17 @@ const trainingSeeds = [7001, 7002];
  * @example await run({ small: true, args: [] })
  */
 export async function run(options: BenchmarkOptions): Promise<void> {
+  const pooled = measureCncOnLab(options);
+  printTarget('cnc_precision', pooled.precision);
+  printTarget('cnc_recall', pooled.recall);
+}
+
+/**
+ * Prints the per-seed and pooled figures and returns the pooled precision and recall (the
+ * flows benchmark ends with them too).
+ * @example const { precision, recall } = measureCncOnLab({ small: true, args: [] })
+ */
+export function measureCncOnLab(options: BenchmarkOptions): { precision: number; recall: number } {
   const seeds = options.small ? [16] : fullSeeds;
   const sizes: Omit<CncLabOptions, 'seed'> = options.small ? { devices: 500, knownBots: 60, unknownBots: 10, hours: 2 } : defaultCncLabOptions;
   const allowlist = loadAllowlist();
@@ -91,6 +102,19 @@ export async function run(options: BenchmarkOptions): Promise<void> {
   process.stdout.write(
     `learned scorer, same seeds: precision ${(learned.candidates === 0 ? 0 : learned.truePositives / learned.candidates).toFixed(3)} recall ${(learned.truePositives / truth).toFixed(3)} (${learned.truePositives}/${learned.candidates} candidates; the targets are the rules')\n`,
   );
-  printTarget('cnc_precision', candidates === 0 ? 0 : truePositives / candidates);
-  printTarget('cnc_recall', truth === 0 ? 0 : truePositives / truth);
+  return { precision: candidates === 0 ? 0 : truePositives / candidates, recall: truth === 0 ? 0 : truePositives / truth };
+}
+
+/**
+ * Candidate detection time on a generated day (or `hours`) of flows of `devices` subscribers' devices:
+ * the lab at that scale, timed from its flows to the candidates.
+ * @example const { flows, seconds } = timeCncDetection(1000, 24, 16)
+ */
+export function timeCncDetection(devices: number, hours: number, seed: number): { flows: number; seconds: number; candidates: number } {
+  const knownBots = Math.max(60, Math.round(devices / 10));
+  const lab = generateCncLab({ seed, devices, knownBots, unknownBots: Math.round(knownBots / 6), hours });
+  const started = process.cpuUsage();
+  const result = detectCncCandidates({ flows: lab.flows, knownBots: lab.knownBots, allowlist: loadAllowlist() });
+  const used = process.cpuUsage(started);
+  return { flows: lab.flows.length, seconds: (used.user + used.system) / 1e6, candidates: result.candidates.length };
 }

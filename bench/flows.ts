@@ -1,23 +1,35 @@
 // Flows benchmark: one recorded NetFlow v9 export stream (written once to a file: datagrams
 // with their lengths, templates resent every 20 datagrams as exporters do) replayed over
 // loopback to `opennotice flows collect` and to nfdump's `nfcapd`, one after the other, in
-// alternating rounds. The machine is shared and the sender is paced, so wall time says little:
+// alternating rounds (and, once, to a Node process that only receives: the floor under any
+// Node collector). The machine is shared and the sender is paced, so wall time says little:
 // what is compared is flow records ingested per CPU second of the collector process (all its
 // threads, from /proc/PID/stat), plus what each received and its peak memory (VmHWM). Both
-// collectors bind a 127.160.0.0/16 address; nothing leaves the host. `--small`: 60,000
-// records, one round.
+// collectors bind a 127.160.0.0/16 address; nothing leaves the host. Then, in this process: the
+// decode and aggregation alone, and what taking the rows out costs (after the measured window,
+// as nfcapd's final file flush is). Last, the C&C figures the issue names with this benchmark:
+// candidate detection time on a generated day of flows, and precision and recall on the lab
+// (bench/cnc.ts). `--small`: 60,000 records, one round, small C&C populations.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DecodeContext } from '../src/flows/decode-context.ts';
+import { FlowAggregator } from '../src/flows/flow-aggregates.ts';
+import { FlowColumns } from '../src/flows/flow-columns.ts';
+import { decodeFlowColumns } from '../src/flows/flow-decoder.ts';
 import { ipv4FlowFields, netflowV9, writeIpv4Flow, writeSet, writeTemplate } from '../test/support/flow-exports.ts';
 import type { BenchmarkOptions } from './_benchmark.ts';
+import { measureCncOnLab, timeCncDetection } from './cnc.ts';
 import { printTarget, printTargetUnavailable } from './_target.ts';
 import { toolInstalled } from './_tools.ts';
 
 const cliEntry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const floorEntry = fileURLToPath(new URL('./_dgram-floor.ts', import.meta.url));
+/** The network the detection time is told for: subscribers (one device each in the lab), one day. */
+const subscribers = 100_000;
 const recordsPerDatagram = 30;
 const templateEvery = 20;
 const clockTicksPerSecond = 100;
@@ -168,6 +180,44 @@ async function measureOpennotice(datagrams: readonly Buffer[], port: number): Pr
   return { records: report.counters.records, cpuSeconds: used, peakMiB };
 }
 
+/** CPU seconds of a Node process that receives the stream and does nothing else. */
+async function measureDgramFloor(datagrams: readonly Buffer[], port: number): Promise<{ datagrams: number; cpuSeconds: number }> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', floorEntry, '127.160.0.3', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: childTimeoutMs,
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  await waitForStderr(child, /listening/, 30_000);
+  const before = cpuSeconds(child.pid!);
+  await replay(datagrams, '127.160.0.3', port);
+  await settle();
+  const used = cpuSeconds(child.pid!) - before;
+  child.kill('SIGTERM');
+  await exitOf(child);
+  return { datagrams: (JSON.parse(stdout) as { datagrams: number }).datagrams, cpuSeconds: used };
+}
+
+/** The collector's own work without the socket, in this process: decode into columns, aggregate, then take the rows out. */
+function measureInProcess(datagrams: readonly Buffer[]): { records: number; ingestSeconds: number; rows: number; drainSeconds: number } {
+  const context = new DecodeContext();
+  const columns = new FlowColumns();
+  const aggregator = new FlowAggregator();
+  const started = process.cpuUsage();
+  let records = 0;
+  for (const datagram of datagrams) {
+    records += decodeFlowColumns(datagram, '127.160.0.1', context, Date.now(), columns);
+    aggregator.addColumns(columns);
+  }
+  const ingested = process.cpuUsage(started);
+  const rows = aggregator.rows().length;
+  const drained = process.cpuUsage(started);
+  const seconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+  return { records, ingestSeconds: seconds(ingested), rows, drainSeconds: seconds(drained) - seconds(ingested) };
+}
+
 async function measureNfcapd(datagrams: readonly Buffer[], port: number, directory: string): Promise<Measured> {
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
@@ -197,8 +247,9 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 const perSecond = (m: Measured) => m.records / Math.max(m.cpuSeconds, 1 / clockTicksPerSecond);
 
 /**
- * Prints the stream, each round's figures, and ends with `target: flows_vs_nfcapd = RATIO`
- * (opennotice records per CPU second ÷ nfcapd's; target ≥ 1×), or n/a without nfcapd.
+ * Prints the stream, each round's figures, the floor, in-process and C&C figures, and ends with
+ * `target: flows_vs_nfcapd = RATIO` (opennotice records per CPU second ÷ nfcapd's; target ≥ 1×;
+ * n/a without nfcapd), `target: cnc_precision = …` and `target: cnc_recall = …`.
  */
 export async function run(options: BenchmarkOptions): Promise<void> {
   const sizes: Sizes = options.small ? { records: 60_000, rounds: 1 } : { records: Number(options.args[0] ?? 2_000_000), rounds: 3 };
@@ -227,8 +278,26 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       ratios.push(perSecond(opennotice) / perSecond(nfcapd));
     }
     process.stdout.write(`opennotice median: ${Math.round(median(ours.map(perSecond)))} records/CPU s (${sizes.rounds} rounds)\n`);
+    const floor = await measureDgramFloor(datagrams, 20000 + (process.pid % 20000) + sizes.rounds);
+    process.stdout.write(
+      `node:dgram receive alone (no decoding): ${floor.datagrams} datagrams, ${floor.cpuSeconds.toFixed(2)} CPU s = ${Math.round(sizes.records / Math.max(floor.cpuSeconds, 1 / clockTicksPerSecond))} records/CPU s\n`,
+    );
+    const inProcess = measureInProcess(datagrams);
+    process.stdout.write(
+      `in-process decode + aggregate (no socket): ${inProcess.records} records in ${inProcess.ingestSeconds.toFixed(3)} CPU s = ${Math.round(inProcess.records / inProcess.ingestSeconds)} records/CPU s; taking out ${inProcess.rows} rows: ${inProcess.drainSeconds.toFixed(3)} CPU s\n`,
+    );
+    const cncPooled = measureCncOnLab(options);
+    const day = options.small ? { devices: 500, hours: 2 } : { devices: 1000, hours: 24 };
+    const detection = timeCncDetection(day.devices, day.hours, 16);
+    const scale = (subscribers * 24) / (day.devices * day.hours);
+    process.stdout.write(
+      `cnc candidate detection: ${detection.flows} flows of ${day.devices} devices × ${day.hours} h in ${detection.seconds.toFixed(2)} CPU s = ${(detection.flows / detection.seconds / 1e6).toFixed(2)} M flows/s, ${detection.candidates} candidates; ` +
+        `one day of a ${subscribers}-subscriber network ≈ ${Math.round(detection.flows * scale)} flows ≈ ${Math.round(detection.seconds * scale)} CPU s (extrapolated linearly, not measured at that size)\n`,
+    );
     if (withNfcapd) printTarget('flows_vs_nfcapd', median(ratios));
     else printTargetUnavailable('flows_vs_nfcapd', 'nfcapd not installed');
+    printTarget('cnc_precision', cncPooled.precision);
+    printTarget('cnc_recall', cncPooled.recall);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -57,7 +57,7 @@ test('gateway --dry-run, its coded failures, and gateway-reports', { timeout: 90
     assert.equal(refused.code, 12);
     assert.match(refused.stderr, /refused the API token/);
     const unreachable = await cli(['gateway', '--once', '--server', 'http://127.165.3.2:9', ...common]);
-    assert.equal(unreachable.code, 15);
+    assert.equal(unreachable.code, 16);
     assert.match(unreachable.stderr, /cannot reach http:\/\/127\.165\.3\.2:9/);
     const plain = await cli(['gateway', '--dry-run', '--server', 'http://198.51.100.1', ...common]);
     assert.equal(plain.code, 2);

@@ -24,7 +24,8 @@ export const errorCodes = {
   AUTH_FAILED: { exit: 12, summary: 'authentication or authorization failed' },
   QUEUE_FAILED: { exit: 13, summary: 'the job queue of a distributed survey failed' },
   SHARING_REFUSED: { exit: 14, summary: 'an export would have shared what its policy forbids (TLP:RED, a subscriber address)' },
-  GATEWAY_FAILED: { exit: 15, summary: 'the secure gateway could not pull its policy, apply its rules or report' },
+  AUDIT_BROKEN: { exit: 15, summary: 'the audit trail failed verification: a record was altered, removed or moved, or a checkpoint is not genuine' },
+  GATEWAY_FAILED: { exit: 16, summary: 'the secure gateway could not pull its policy, apply its rules or report' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;

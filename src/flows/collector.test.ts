@@ -75,3 +75,41 @@ test('a port already taken is a SERVER_FAILED error, not a crash', async (t) => 
     { code: 'SERVER_FAILED' },
   );
 });
+
+test('a columnar consumer gets every flow as columns, a record consumer FlowRecords; a consumer that throws is counted and the other still gets that batch', async (t) => {
+  const columnar: Array<[number, number, number]> = [];
+  const records: FlowRecord[] = [];
+  let throwColumns = true;
+  const collector = await startFlowCollector(
+    { listen: { address: collectorAddress, port: 0 } },
+    {
+      columns: (batch) => {
+        if (throwColumns) {
+          throwColumns = false;
+          throw new Error('columnar consumer failure');
+        }
+        for (let index = 0; index < batch.count; index++) columnar.push([batch.sourceWords[index * 4]!, batch.destinationPort[index]!, batch.packets[index]!]);
+      },
+      records: (flows) => records.push(...flows),
+    },
+  );
+  t.after(() => collector.close());
+  const datagram = netflowV5({ uptimeMs: 10_000, unixSeconds: 1_800_000_000 }, [flow, { ...flow, source: '192.0.2.2', destinationPort: 80 }]);
+  await sendAll(collector.port, [datagram, datagram]);
+  await until(() => records.length === 4, 'four records');
+  assert.equal(collector.consumerFailures, 1);
+  // 192.0.2.1 and 192.0.2.2 as numbers: the second datagram only (the first batch made the columnar consumer throw).
+  assert.deepEqual(columnar, [
+    [0xc0000201, 23, 2],
+    [0xc0000202, 80, 2],
+  ]);
+  assert.deepEqual(
+    records.map((record) => [record.sourceAddress, record.destinationPort]),
+    [
+      ['192.0.2.1', 23],
+      ['192.0.2.2', 80],
+      ['192.0.2.1', 23],
+      ['192.0.2.2', 80],
+    ],
+  );
+});

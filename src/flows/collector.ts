@@ -1,12 +1,15 @@
 /**
- * The flow collector: the UDP listener in, the decoders in between, FlowRecords out in one
- * batch per datagram. Nothing an exporter sends can make it throw: decoding problems are
- * counted, and an exception from the consumer is counted too rather than tearing down the socket.
+ * The flow collector: the UDP listener in, the decoders in between, one batch per datagram out.
+ * Two kinds of consumer: a columnar one gets the batch as numeric columns (the aggregator: no
+ * object per flow), a record one gets FlowRecord objects, built only when one is attached.
+ * Nothing an exporter sends can make it throw: decoding problems are counted, and an exception
+ * from a consumer is counted too rather than tearing down the socket.
  */
 import type { FlowRecord } from './flow-record.ts';
 import { DecodeContext } from './decode-context.ts';
 import type { DecodeCounters } from './decode-counters.ts';
-import { decodeFlowDatagram } from './flow-decoder.ts';
+import { FlowColumns } from './flow-columns.ts';
+import { decodeFlowColumns } from './flow-decoder.ts';
 import type { TemplateCacheLimits } from './template-cache.ts';
 import { listenUdp, type UdpListenerCounters, type UdpListenerOptions } from '../scope/udp-listener.ts';
 
@@ -17,30 +20,49 @@ export interface FlowCollectorOptions {
   now?: () => number;
 }
 
+/** Who gets each datagram's flows; either may be absent. */
+export interface FlowConsumers {
+  /** The batch as columns; it is reused for the next datagram, so copy what you keep. */
+  columns?: (batch: FlowColumns) => void;
+  /** The batch as FlowRecords (fresh objects). */
+  records?: (flows: FlowRecord[]) => void;
+}
+
 export interface FlowCollector {
   readonly address: string;
   readonly port: number;
   readonly listener: Readonly<UdpListenerCounters>;
   readonly decoder: Readonly<DecodeCounters>;
-  /** Batches whose consumer threw (the batch is lost, the collector goes on). */
+  /** Batches a consumer threw on (that consumer's batch is lost, the collector goes on). */
   readonly consumerFailures: number;
   close(): Promise<void>;
 }
 
 /**
  * @example const collector = await startFlowCollector({ listen: { address: '127.0.0.1', port: 2055 } }, (flows) => totals.add(flows))
+ * @example const collector = await startFlowCollector(options, { columns: (batch) => aggregator.addColumns(batch) })
  */
-export async function startFlowCollector(options: FlowCollectorOptions, onFlows: (flows: FlowRecord[]) => void): Promise<FlowCollector> {
+export async function startFlowCollector(options: FlowCollectorOptions, consumers: FlowConsumers | ((flows: FlowRecord[]) => void)): Promise<FlowCollector> {
+  const { columns: onColumns, records: onRecords } = typeof consumers === 'function' ? { columns: undefined, records: consumers } : consumers;
   const context = new DecodeContext(options.templateLimits);
+  const batch = new FlowColumns();
   const now = options.now ?? Date.now;
   let consumerFailures = 0;
   const listener = await listenUdp(options.listen, (datagram, sender) => {
-    const flows = decodeFlowDatagram(datagram, sender, context, now());
-    if (flows.length === 0) return;
-    try {
-      onFlows(flows);
-    } catch {
-      consumerFailures++;
+    if (decodeFlowColumns(datagram, sender, context, now(), batch) === 0) return;
+    if (onColumns) {
+      try {
+        onColumns(batch);
+      } catch {
+        consumerFailures++;
+      }
+    }
+    if (onRecords) {
+      try {
+        onRecords(batch.toRecords());
+      } catch {
+        consumerFailures++;
+      }
     }
   });
   return {

@@ -4,11 +4,20 @@
  * because a C&C server is a destination; the source is cut to its /24 (IPv4) or /48 (IPv6),
  * which keeps the subscriber network an ISP needs for notification while not recording which
  * customer talked to what. Flows count in the hour they started.
+ *
+ * The rows live in two numeric hash tables (aggregate-table.ts), one for IPv4 flows and one for
+ * the rest, and become FlowAggregate objects with text addresses only when they are taken out.
+ * The tables together hold at most `maxRows` rows: at the cap the owner's `onFull` runs first
+ * (the collector stores the rows early there), and a flow that still finds no room is counted
+ * in `droppedFlows`, never silently lost.
  */
+import { parseIPv6Words } from '../attribution/address.ts';
+import { formatIPv4, parseIPv4 } from '../scope/ipv4.ts';
+import { AggregateTable, type AggregateValues, HOUR_MS } from './aggregate-table.ts';
+import { addressText, type FlowColumns } from './flow-columns.ts';
 import type { FlowRecord } from './flow-record.ts';
-import { formatIPv6 } from '../darknet/capture/address.ts';
 
-export const HOUR_MS = 3_600_000;
+export { HOUR_MS };
 
 export interface FlowAggregate {
   /** Start of the hour, epoch ms. */
@@ -26,91 +35,249 @@ export interface FlowAggregate {
   lastMs: number;
 }
 
-/** The source's /24 or /48: the network the aggregates keep instead of the address. */
+export interface FlowAggregatorOptions {
+  /** Rows held at most (IPv4 and IPv6 together); default 2,000,000 (about 150 MiB). */
+  maxRows?: number;
+  /** Runs when a flow needs a new row and the tables are full: draining the aggregator here makes room. */
+  onFull?: () => void;
+}
+
+export const DEFAULT_MAX_ROWS = 2_000_000;
+
+/** IPv4 key words: source /24, destination, port << 8 | protocol. */
+const IPV4_KEY_WORDS = 3;
+/** Other keys: source /48 (two words), destination (four), port << 16 | protocol << 8 | families. */
+const IPV6_KEY_WORDS = 7;
+/** Family bits of the IPv6 table's last word: a broken exporter may pair an IPv4 address with an IPv6 one. */
+const SOURCE_IS_IPV6 = 1;
+const DESTINATION_IS_IPV6 = 2;
+
+/**
+ * The source's /24 or /48: the network the aggregates keep instead of the address.
+ * @example sourceNetworkOf('192.0.2.77') // '192.0.2.0/24'
+ */
 export function sourceNetworkOf(address: string): string {
-  // Canonical IPv4 text has no colon: cutting at the last dot is the /24, without parsing (the collector's hot path).
-  if (!address.includes(':')) return `${address.slice(0, address.lastIndexOf('.'))}.0/24`;
-  const bytes = ipv6Bytes(address);
-  bytes.fill(0, 6);
-  return `${formatIPv6(bytes, 0)}/48`;
+  const ipv4 = parseIPv4(address);
+  if (ipv4 !== undefined) return `${formatIPv4(ipv4 & 0xffffff00)}/24`;
+  const words = new Uint32Array(4);
+  if (!parseIPv6Words(address, words)) return address;
+  words[1] = words[1]! & 0xffff0000;
+  words[2] = 0;
+  words[3] = 0;
+  return `${addressText(6, words, 0)}/48`;
 }
 
-function ipv6Bytes(address: string): Uint8Array {
-  const [head = '', tail] = address.split('::');
-  const groups = (text: string) => (text === '' ? [] : text.split(':').map((group) => Number.parseInt(group, 16)));
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-  const bytes = new Uint8Array(16);
-  all.forEach((group, index) => {
-    bytes[2 * index] = group >>> 8;
-    bytes[2 * index + 1] = group & 255;
-  });
-  return bytes;
-}
-
-/** Sums flows into aggregates in memory; the store (or the CLI) takes them out with `rows()`. */
+/** Sums flows into aggregates in memory; the store (or the CLI) takes them out with `drain()` or `rows()`. */
 export class FlowAggregator {
-  readonly #rows = new Map<string, FlowAggregate>();
+  readonly maxRows: number;
+  readonly #ipv4: AggregateTable;
+  readonly #ipv6: AggregateTable;
+  readonly #onFull: (() => void) | undefined;
+  readonly #key4 = new Uint32Array(IPV4_KEY_WORDS);
+  readonly #key6 = new Uint32Array(IPV6_KEY_WORDS);
+  /** Scratch for text input (FlowRecords and restored rows). */
+  readonly #sourceWords = new Uint32Array(4);
+  readonly #destinationWords = new Uint32Array(4);
+  #droppedFlows = 0;
 
-  get size(): number {
-    return this.#rows.size;
+  constructor(options: FlowAggregatorOptions = {}) {
+    this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    this.#ipv4 = new AggregateTable(IPV4_KEY_WORDS, this.maxRows);
+    this.#ipv6 = new AggregateTable(IPV6_KEY_WORDS, this.maxRows);
+    this.#onFull = options.onFull;
   }
 
+  get size(): number {
+    return this.#ipv4.size + this.#ipv6.size;
+  }
+
+  /** Flows that found the tables full (and no room made by `onFull`): counted, not aggregated. */
+  get droppedFlows(): number {
+    return this.#droppedFlows;
+  }
+
+  /** One flow with text addresses (pcap import, tests). */
   add(flow: FlowRecord): void {
-    const hourMs = flow.startMs - (flow.startMs % HOUR_MS);
-    const sourceNetwork = sourceNetworkOf(flow.sourceAddress);
-    const key = `${hourMs} ${sourceNetwork} ${flow.destinationAddress} ${flow.destinationPort} ${flow.protocol}`;
-    // A hit, the common case, allocates nothing but the key.
-    const row = this.#rows.get(key);
-    if (row) {
-      row.flows++;
-      row.packets += flow.packets;
-      row.bytes += flow.bytes;
-      if (flow.startMs < row.firstMs) row.firstMs = flow.startMs;
-      if (flow.endMs > row.lastMs) row.lastMs = flow.endMs;
+    const source = this.#sourceWords;
+    const destination = this.#destinationWords;
+    const sourceFamily = parseAddress(flow.sourceAddress, source);
+    const destinationFamily = parseAddress(flow.destinationAddress, destination);
+    if (sourceFamily === 0 || destinationFamily === 0) {
+      this.#droppedFlows++;
       return;
     }
-    this.#rows.set(key, {
+    const hourMs = flow.startMs - (flow.startMs % HOUR_MS);
+    this.#sum(
+      sourceFamily,
+      source,
+      0,
+      destinationFamily,
+      destination,
+      0,
+      flow.destinationPort,
+      flow.protocol,
       hourMs,
-      sourceNetwork,
-      destinationAddress: flow.destinationAddress,
-      destinationPort: flow.destinationPort,
-      protocol: flow.protocol,
-      flows: 1,
-      packets: flow.packets,
-      bytes: flow.bytes,
-      firstMs: flow.startMs,
-      lastMs: flow.endMs,
-    });
+      1,
+      flow.packets,
+      flow.bytes,
+      flow.startMs,
+      flow.endMs,
+    );
+  }
+
+  /** Every flow of a decoded batch: the collector's path. */
+  addColumns(columns: FlowColumns): void {
+    const { count, sourceFamily, destinationFamily, sourceWords, destinationWords, destinationPort, protocol, packets, bytes, startMs, endMs } = columns;
+    const ipv4 = this.#ipv4;
+    const key = this.#key4;
+    for (let index = 0; index < count; index++) {
+      const start = startMs[index]!;
+      const hourMs = start - (start % HOUR_MS);
+      const at = index * 4;
+      // IPv4 flows, nearly all of them, go straight to their table; the rest (and a full table) take the general way.
+      if (sourceFamily[index] === 4 && destinationFamily[index] === 4) {
+        key[0] = sourceWords[at]! & 0xffffff00;
+        key[1] = destinationWords[at]!;
+        key[2] = (destinationPort[index]! << 8) | protocol[index]!;
+        if (ipv4.add(hourMs, key, 1, packets[index]!, bytes[index]!, start, endMs[index]!, this.size < this.maxRows)) continue;
+      }
+      this.#sum(
+        sourceFamily[index]!,
+        sourceWords,
+        at,
+        destinationFamily[index]!,
+        destinationWords,
+        at,
+        destinationPort[index]!,
+        protocol[index]!,
+        hourMs,
+        1,
+        packets[index]!,
+        bytes[index]!,
+        start,
+        endMs[index]!,
+      );
+    }
   }
 
   /** Takes the rows out and starts empty: a long-running collector stores them periodically, so memory stays bounded by one period. */
   drain(): FlowAggregate[] {
     const rows = this.rows();
-    this.#rows.clear();
+    this.#ipv4.clear();
+    this.#ipv6.clear();
     return rows;
   }
 
   /** Puts drained rows back (their store write failed), summing into rows added since. */
   restore(rows: readonly FlowAggregate[]): void {
+    const source = this.#sourceWords;
+    const destination = this.#destinationWords;
     for (const row of rows) {
-      const key = `${row.hourMs} ${row.sourceNetwork} ${row.destinationAddress} ${row.destinationPort} ${row.protocol}`;
-      const existing = this.#rows.get(key);
-      if (!existing) {
-        this.#rows.set(key, { ...row });
+      const sourceFamily = parseAddress(row.sourceNetwork.slice(0, row.sourceNetwork.lastIndexOf('/')), source);
+      const destinationFamily = parseAddress(row.destinationAddress, destination);
+      if (sourceFamily === 0 || destinationFamily === 0) {
+        this.#droppedFlows += row.flows;
         continue;
       }
-      existing.flows += row.flows;
-      existing.packets += row.packets;
-      existing.bytes += row.bytes;
-      existing.firstMs = Math.min(existing.firstMs, row.firstMs);
-      existing.lastMs = Math.max(existing.lastMs, row.lastMs);
+      this.#sum(
+        sourceFamily,
+        source,
+        0,
+        destinationFamily,
+        destination,
+        0,
+        row.destinationPort,
+        row.protocol,
+        row.hourMs,
+        row.flows,
+        row.packets,
+        row.bytes,
+        row.firstMs,
+        row.lastMs,
+      );
     }
   }
 
-  /** The aggregates, busiest first (by packets). */
+  /** The aggregates, busiest first (by packets); ties by hour, then IPv4 before IPv6 and in arrival order. */
   rows(): FlowAggregate[] {
-    return [...this.#rows.values()].sort((a, b) => b.packets - a.packets || a.hourMs - b.hourMs);
+    const rows: FlowAggregate[] = [];
+    this.#collect(this.#ipv4, this.#key4, rows);
+    this.#collect(this.#ipv6, this.#key6, rows);
+    return rows.sort((a, b) => b.packets - a.packets || a.hourMs - b.hourMs);
   }
+
+  #sum(
+    sourceFamily: number,
+    source: Uint32Array,
+    sourceAt: number,
+    destinationFamily: number,
+    destination: Uint32Array,
+    destinationAt: number,
+    port: number,
+    protocol: number,
+    hourMs: number,
+    flows: number,
+    packets: number,
+    bytes: number,
+    firstMs: number,
+    lastMs: number,
+  ): void {
+    let table: AggregateTable;
+    let key: Uint32Array;
+    if (sourceFamily === 4 && destinationFamily === 4) {
+      table = this.#ipv4;
+      key = this.#key4;
+      key[0] = source[sourceAt]! & 0xffffff00;
+      key[1] = destination[destinationAt]!;
+      key[2] = (port << 8) | protocol;
+    } else {
+      table = this.#ipv6;
+      key = this.#key6;
+      key[0] = sourceFamily === 4 ? source[sourceAt]! & 0xffffff00 : source[sourceAt]!;
+      key[1] = sourceFamily === 4 ? 0 : source[sourceAt + 1]! & 0xffff0000;
+      const destinationIsIPv6 = destinationFamily === 6;
+      key[2] = destination[destinationAt]!;
+      key[3] = destinationIsIPv6 ? destination[destinationAt + 1]! : 0;
+      key[4] = destinationIsIPv6 ? destination[destinationAt + 2]! : 0;
+      key[5] = destinationIsIPv6 ? destination[destinationAt + 3]! : 0;
+      key[6] = ((port << 16) | (protocol << 8) | (sourceFamily === 6 ? SOURCE_IS_IPV6 : 0) | (destinationIsIPv6 ? DESTINATION_IS_IPV6 : 0)) >>> 0;
+    }
+    if (table.add(hourMs, key, flows, packets, bytes, firstMs, lastMs, this.size < this.maxRows)) return;
+    this.#onFull?.();
+    if (!table.add(hourMs, key, flows, packets, bytes, firstMs, lastMs, this.size < this.maxRows)) this.#droppedFlows += flows;
+  }
+
+  #collect(table: AggregateTable, key: Uint32Array, out: FlowAggregate[]): void {
+    const values: AggregateValues = { hourMs: 0, flows: 0, packets: 0, bytes: 0, firstMs: 0, lastMs: 0 };
+    const ipv4 = table === this.#ipv4;
+    for (let row = 0; row < table.size; row++) {
+      table.readRow(row, values, key);
+      const families = ipv4 ? 0 : key[6]! & 3;
+      const sourceNetwork =
+        ipv4 || (families & SOURCE_IS_IPV6) === 0 ? `${formatIPv4(key[0]!)}/24` : `${addressText(6, Uint32Array.of(key[0]!, key[1]!, 0, 0), 0)}/48`;
+      const destinationAddress = ipv4 ? formatIPv4(key[1]!) : addressText(families & DESTINATION_IS_IPV6 ? 6 : 4, key, 2);
+      out.push({
+        hourMs: values.hourMs,
+        sourceNetwork,
+        destinationAddress,
+        destinationPort: ipv4 ? key[2]! >>> 8 : key[6]! >>> 16,
+        protocol: ipv4 ? key[2]! & 0xff : (key[6]! >>> 8) & 0xff,
+        flows: values.flows,
+        packets: values.packets,
+        bytes: values.bytes,
+        firstMs: values.firstMs,
+        lastMs: values.lastMs,
+      });
+    }
+  }
+}
+
+/** 4 or 6 with the address in `words` (IPv4 in word 0), or 0 when the text is no address. */
+function parseAddress(text: string, words: Uint32Array): number {
+  const ipv4 = parseIPv4(text);
+  if (ipv4 !== undefined) {
+    words[0] = ipv4;
+    return 4;
+  }
+  return parseIPv6Words(text, words) ? 6 : 0;
 }

@@ -5,9 +5,9 @@
  * templates of that kind; §8.1). Options data is skipped, except that a systemInitTimeMilliseconds
  * in it is remembered, so flows timed in uptime (softflowd does that) get epoch times.
  */
-import type { FlowRecord } from './flow-record.ts';
 import { readU16, readU32 } from './bytes.ts';
 import type { DecodeContext } from './decode-context.ts';
+import type { FlowColumns } from './flow-columns.ts';
 import type { FlowTemplate } from './template-cache.ts';
 import { parseTemplateFields } from './template-parse.ts';
 import { readSystemInitTime, readDataRecords } from './template-records.ts';
@@ -17,8 +17,8 @@ const TEMPLATE_SET = 2;
 const OPTIONS_TEMPLATE_SET = 3;
 const FIRST_DATA_SET = 256;
 
-/** Appends the message's flows to `out`; malformed parts are counted and skipped. */
-export function decodeIpfix(datagram: Uint8Array, exporterAddress: string, context: DecodeContext, nowMs: number, out: FlowRecord[]): void {
+/** Appends the message's flows to `columns` (whose exporter it sets); malformed parts are counted and skipped. */
+export function decodeIpfix(datagram: Uint8Array, exporterAddress: string, context: DecodeContext, nowMs: number, columns: FlowColumns): void {
   const { counters } = context;
   if (datagram.length < HEADER_BYTES) {
     counters.malformed['short-header']++;
@@ -32,6 +32,7 @@ export function decodeIpfix(datagram: Uint8Array, exporterAddress: string, conte
   const exportMs = readU32(datagram, 4) * 1000;
   const domain = readU32(datagram, 12);
   const exporter = `${exporterAddress}/${domain}`;
+  columns.exporter = exporter;
   let at = HEADER_BYTES;
   while (at + 4 <= messageLength) {
     const setId = readU16(datagram, at);
@@ -46,7 +47,7 @@ export function decodeIpfix(datagram: Uint8Array, exporterAddress: string, conte
       const template = context.templates.get(exporterAddress, domain, setId, nowMs);
       if (!template) counters.malformed['unknown-template']++;
       else if (template.options) readOptionsData(datagram, at + 4, end, template, exporter, context);
-      else readData(datagram, at + 4, end, template, exporter, exportMs, context, out);
+      else readDataRecords(datagram, at + 4, end, template, { bootMs: context.bootTime(exporter), exportMs }, counters, columns);
     }
     at = end;
   }
@@ -95,19 +96,4 @@ function readOptionsData(bytes: Uint8Array, start: number, end: number, template
     if (result.bootMs !== undefined) context.setBootTime(exporter, result.bootMs);
     at = result.next;
   }
-}
-
-function readData(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  template: FlowTemplate,
-  exporter: string,
-  exportMs: number,
-  context: DecodeContext,
-  out: FlowRecord[],
-): void {
-  const { counters } = context;
-  const clock = { bootMs: context.bootTime(exporter), exportMs };
-  readDataRecords(bytes, start, end, template, exporter, clock, counters, out);
 }

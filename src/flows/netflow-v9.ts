@@ -4,9 +4,9 @@
  * this exporter and source id sent. Record times are uptime milliseconds, turned into epoch
  * milliseconds through the header.
  */
-import type { FlowRecord } from './flow-record.ts';
 import { readU16, readU32 } from './bytes.ts';
 import type { DecodeContext } from './decode-context.ts';
+import type { FlowColumns } from './flow-columns.ts';
 import { parseTemplateFields } from './template-parse.ts';
 import { readDataRecords, type RecordClock } from './template-records.ts';
 
@@ -15,8 +15,8 @@ const TEMPLATE_FLOWSET = 0;
 const OPTIONS_TEMPLATE_FLOWSET = 1;
 const FIRST_DATA_FLOWSET = 256;
 
-/** Appends the datagram's flows to `out`; malformed parts are counted and skipped. */
-export function decodeNetflowV9(datagram: Uint8Array, exporterAddress: string, context: DecodeContext, nowMs: number, out: FlowRecord[]): void {
+/** Appends the datagram's flows to `columns` (whose exporter it sets); malformed parts are counted and skipped. */
+export function decodeNetflowV9(datagram: Uint8Array, exporterAddress: string, context: DecodeContext, nowMs: number, columns: FlowColumns): void {
   const { counters } = context;
   if (datagram.length < HEADER_BYTES) {
     counters.malformed['short-header']++;
@@ -25,7 +25,7 @@ export function decodeNetflowV9(datagram: Uint8Array, exporterAddress: string, c
   const exportMs = readU32(datagram, 8) * 1000;
   const clock: RecordClock = { bootMs: exportMs - readU32(datagram, 4), exportMs };
   const sourceId = readU32(datagram, 16);
-  const exporter = `${exporterAddress}/${sourceId}`;
+  columns.exporter = `${exporterAddress}/${sourceId}`;
   let at = HEADER_BYTES;
   while (at + 4 <= datagram.length) {
     const flowsetId = readU16(datagram, at);
@@ -37,7 +37,7 @@ export function decodeNetflowV9(datagram: Uint8Array, exporterAddress: string, c
     const end = at + length;
     if (flowsetId === TEMPLATE_FLOWSET) readTemplates(datagram, at + 4, end, exporterAddress, sourceId, context, nowMs);
     else if (flowsetId === OPTIONS_TEMPLATE_FLOWSET) readOptionsTemplates(datagram, at + 4, end, exporterAddress, sourceId, context, nowMs);
-    else if (flowsetId >= FIRST_DATA_FLOWSET) readData(datagram, at + 4, end, flowsetId, exporterAddress, sourceId, exporter, clock, context, nowMs, out);
+    else if (flowsetId >= FIRST_DATA_FLOWSET) readData(datagram, at + 4, end, flowsetId, exporterAddress, sourceId, clock, context, nowMs, columns);
     at = end;
   }
 }
@@ -94,11 +94,10 @@ function readData(
   templateId: number,
   address: string,
   sourceId: number,
-  exporter: string,
   clock: RecordClock,
   context: DecodeContext,
   nowMs: number,
-  out: FlowRecord[],
+  columns: FlowColumns,
 ): void {
   const { counters } = context;
   const template = context.templates.get(address, sourceId, templateId, nowMs);
@@ -110,5 +109,5 @@ function readData(
     counters.optionsSkipped++;
     return;
   }
-  readDataRecords(bytes, start, end, template, exporter, clock, counters, out);
+  readDataRecords(bytes, start, end, template, clock, counters, columns);
 }

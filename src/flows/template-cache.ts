@@ -19,6 +19,8 @@ export interface FlowTemplate {
   minRecordLength: number;
   /** Options templates describe the exporter, not flows: their data is skipped. */
   options: boolean;
+  /** Where each value sits in every record (record-layout.ts); absent when a field has variable length. */
+  layout?: Int32Array;
 }
 
 export interface TemplateCacheLimits {

@@ -1,7 +1,7 @@
 /** Template field lists of NetFlow v9 and IPFIX turned into FlowTemplates. */
 import { readU16, readU32 } from './bytes.ts';
 import type { FlowTemplate, TemplateField } from './template-cache.ts';
-import { VARIABLE_LENGTH } from './template-records.ts';
+import { fixedLayout, VARIABLE_LENGTH } from './record-layout.ts';
 
 /**
  * Reads `count` field specifiers from `offset`; IPFIX ones may carry an enterprise number
@@ -34,5 +34,6 @@ export function parseTemplateFields(
     minRecordLength += length === VARIABLE_LENGTH ? 1 : length;
   }
   if (minRecordLength === 0) return undefined;
-  return { template: { fields, minRecordLength, options }, next: at };
+  const layout = options ? undefined : fixedLayout(fields);
+  return { template: layout ? { fields, minRecordLength, options, layout } : { fields, minRecordLength, options }, next: at };
 }

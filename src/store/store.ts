@@ -7,6 +7,7 @@
  */
 import type { AddressActivityStore } from './roles/address-activity.ts';
 import type { AddressCheckStore } from './roles/address-check.ts';
+import type { AuditTrailStore } from './roles/audit-trail.ts';
 import type { CncCandidateStore } from './roles/cnc-candidates.ts';
 import type { CncContactStore } from './roles/cnc-contacts.ts';
 import type { ApiTokenStore } from './roles/api-tokens.ts';
@@ -80,4 +81,5 @@ export interface Store
     KnownBotStore,
     CncCandidateStore,
     GatewayReportStore,
-    CncContactStore {}
+    CncContactStore,
+    AuditTrailStore {}

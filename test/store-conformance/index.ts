@@ -7,6 +7,7 @@
 import type { Store } from '../../src/store/store.ts';
 import { addressActivityStoreConformance } from './address-activity.ts';
 import { addressCheckStoreConformance } from './address-check.ts';
+import { auditTrailStoreConformance } from './audit-trail.ts';
 import { bulkFixProgressConformance } from './bulk-fix-progress.ts';
 import { cncStoreConformance } from './cnc.ts';
 import { cncContactStoreConformance } from './cnc-contacts.ts';
@@ -45,6 +46,7 @@ export function storeConformance(open: OpenStore<Store>): void {
   runStoreConformance(open);
   cncStoreConformance(open);
   cncContactStoreConformance(open);
+  auditTrailStoreConformance(open);
   inventoryStoreConformance(open);
   deviceHistoryStoreConformance(open);
   findingStoreConformance(open);

@@ -1,62 +1,51 @@
-import { addressWithPort } from '../../scope/canonical-address.ts';
-import { printable, renderCsv } from '../../report/cells.ts';
-import { openStore } from '../../store/open-store.ts';
-import { defineCommand, integerOption } from '../command.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { printRunAttempts } from '../audit/attempts.ts';
+import { exportAuditTrail, makeAuditKey, verifyAuditTrail } from '../audit/trail.ts';
+import { auditKeyVariable } from '../audited-store.ts';
+import { defineCommand, integerOption } from '../command.ts';
 import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
   name: 'audit',
-  summary: 'Show the audit log of a survey run: every login attempt, the entry tried, its outcome and the plan it was made under.',
-  usage: '--run N [--csv | --json]',
-  details: `The log names dictionary entries by id and user name; passwords are never stored.
-Example:  opennotice audit --run 3 --csv > run-3-attempts.csv`,
+  summary: 'The audit trail: a run’s login attempts (--run N); verify the tamper-evident chain; export it for a regulator; make its signing key.',
+  usage: '--run N [--csv | --json] | verify [--public-key F | --file DIR] | export --out DIR [--public-key F] | keygen --key F',
+  details: `Runs with their scope and plan, every login attempt, every notice delivered and every
+operator decision (opt-outs, C&C candidates) are appended to a hash chain; checkpoints vouch
+for it, signed with the key in ${auditKeyVariable} when set (docs/audit.md).
+  --run N   the run's login attempts (dictionary entries by id and user name; passwords are never stored)
+  verify    walk the chain; exit status 15 and the first broken record when a record was altered,
+            removed or moved, or a checkpoint is forged or signed by another key
+  export    records, checkpoints, public key and a manifest into DIR, verifiable offline (verify --file DIR)
+  keygen    a new Ed25519 key pair: KEY and KEY.pub
+Examples:  opennotice audit --run 3 --csv > run-3-attempts.csv
+           opennotice audit keygen --key /etc/opennotice/audit.key
+           opennotice audit verify --public-key /etc/opennotice/audit.key.pub
+           opennotice audit export --out audit-2026-12 && opennotice audit verify --file audit-2026-12`,
   options: {
-    run: { type: 'string', valueName: 'N', description: 'survey run (see: opennotice runs)' },
-    csv: { type: 'boolean', description: 'CSV with a header row' },
-    json: { type: 'boolean', description: 'JSON array' },
+    run: { type: 'string', valueName: 'N', description: 'survey run whose login attempts to show (see: opennotice runs)' },
+    csv: { type: 'boolean', description: '--run: CSV with a header row' },
+    json: { type: 'boolean', description: '--run: JSON array' },
+    'public-key': { type: 'string', valueName: 'FILE', description: 'verify: check checkpoint signatures with this key; export: the key to include' },
+    file: { type: 'string', valueName: 'DIR', description: 'verify: an export directory instead of the store' },
+    out: { type: 'string', valueName: 'DIR', description: 'export: the directory to write' },
+    key: { type: 'string', valueName: 'FILE', description: 'keygen: where to write the private key (FILE.pub gets the public key)' },
     db: storeOption,
   },
-  async run(values, _positionals, io) {
-    const runId = integerOption(values.run, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER });
-    if (runId === undefined) throw new OpenNoticeError('USAGE', '--run N is required (see: opennotice runs)');
-    const store = await openStore(String(values.db));
-    try {
-      const run = await store.getRun(runId);
-      if (!run) throw new OpenNoticeError('USAGE', `there is no survey run ${runId} in ${store.location}`);
-      const attempts = await store.listAttempts(runId);
-      if (values.json) {
-        io.stdout.write(`${JSON.stringify(attempts, null, 2)}\n`);
-        return 0;
-      }
-      const header = ['attempted_at', 'ip', 'port', 'protocol', 'dictionary_entry_id', 'username', 'outcome', 'detail', 'plan_file', 'plan_sha256', 'operator'];
-      const rows = attempts.map((attempt) => [
-        attempt.attemptedAt,
-        attempt.ip,
-        attempt.port,
-        attempt.protocol,
-        attempt.dictionaryEntryId,
-        attempt.username,
-        attempt.outcome,
-        attempt.detail ?? '',
-        attempt.plan?.file ?? '',
-        attempt.plan?.sha256 ?? '',
-        attempt.plan?.operator ?? '',
-      ]);
-      if (values.csv) {
-        io.stdout.write(renderCsv(header, rows));
-        return 0;
-      }
-      const plan = run.plan ? `plan ${run.plan.file} (sha256 ${run.plan.sha256.slice(0, 12)}…, ${run.plan.operator})` : 'no plan (loopback scope)';
-      io.stdout.write(`run ${runId}: ${attempts.length} login attempts, ${plan}\n`);
-      for (const attempt of attempts) {
-        io.stdout.write(
-          `${attempt.attemptedAt}  ${addressWithPort(attempt.ip, attempt.port).padEnd(21)} ${attempt.protocol.padEnd(7)} ${attempt.dictionaryEntryId.padEnd(7)} ${attempt.username.padEnd(14)} ${attempt.outcome}${attempt.detail ? `  (${printable(attempt.detail)})` : ''}\n`,
-        );
-      }
-      return 0;
-    } finally {
-      await store.close();
+  async run(values, positionals, io) {
+    const [subcommand] = positionals;
+    const db = String(values.db);
+    if (subcommand === 'verify') return verifyAuditTrail({ db, exportDirectory: values.file, publicKeyFile: values['public-key'] }, io);
+    if (subcommand === 'export') {
+      if (!values.out) throw new OpenNoticeError('USAGE', 'audit export needs --out DIR');
+      return exportAuditTrail({ db, out: values.out, publicKeyFile: values['public-key'] }, io, process.env);
     }
+    if (subcommand === 'keygen') {
+      if (!values.key) throw new OpenNoticeError('USAGE', 'audit keygen needs --key FILE');
+      return makeAuditKey(values.key, io);
+    }
+    if (subcommand !== undefined) throw new OpenNoticeError('USAGE', `unknown audit subcommand "${subcommand}" (verify, export or keygen; or --run N)`);
+    const runId = integerOption(values.run, 'run', { min: 1, max: Number.MAX_SAFE_INTEGER });
+    if (runId === undefined) throw new OpenNoticeError('USAGE', '--run N is required (see: opennotice runs), or a subcommand: verify, export, keygen');
+    return printRunAttempts({ db, runId, format: values.json ? 'json' : values.csv ? 'csv' : 'table' }, io);
   },
 });

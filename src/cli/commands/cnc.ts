@@ -8,7 +8,7 @@ import { readFlowFile } from '../../cnc/flow-file.ts';
 import { createOwnNetworks, readOwnNetworksOption } from '../../cnc/own-networks.ts';
 import { type ResolverLogFormat, resolverLogFormats } from '../../cnc/resolver-log.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import type { CncCandidateRow, CncCandidateStatus } from '../../store/roles/cnc-candidates.ts';
 import { runDetect, runDetectDomains } from '../cnc/detect.ts';
 import { defineCommand } from '../command.ts';
@@ -116,7 +116,7 @@ ask for with the same rules: candidates of kind domain, exported in the RPZ once
     let feedEntries: CncFeedEntry[] | undefined;
     if (subcommand === 'import-feed') feedEntries = feedParsers[feedOf(argument!, values.feed)](readFeedText(argument!), argument!);
 
-    const store = await openStore(String(values.db));
+    const store = await openAuditedStore(String(values.db)); // C&C approvals and rejections go into the audit trail
     try {
       if (subcommand === 'detect') {
         await runDetect(store, { flows, since, allowlist: allowlist!, ownNetworks: ownNetworkOption, minimumConfidence }, io);

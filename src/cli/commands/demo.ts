@@ -13,7 +13,8 @@ import { serveDemo } from '../demo/serve.ts';
 import { labAttemptsPerHost, labAttemptsPerService } from '../../lab/credentials.ts';
 import { defaultLabOptions } from '../../lab/options.ts';
 import { renderFindingsTable } from '../../report/findings.ts';
-import { isPostgresLocation, openStore } from '../../store/open-store.ts';
+import { isPostgresLocation } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import type { SurveyRequest } from '../../survey/request.ts';
 import { startLabProcess } from '../../lab/lab-child-process.ts';
@@ -64,7 +65,7 @@ against the lab's ground truth. Results stay in the store for 'opennotice findin
       io.stdout.write(`Surveying ${cidr} on the ${ports.length} default IoT ports (docs/formats.md), with the credentials and firmware checks …\n`);
       mkdirSync(dirname(db), { recursive: true });
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
-      const store = await openStore(db);
+      const store = await openAuditedStore(db); // runs, attempts, deliveries and decisions go into the audit trail
       const reporter = createProgressReporter(io.stderr);
       try {
         const feeds = [lab.feedFile, ...listOption(values.feed)];

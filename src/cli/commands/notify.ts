@@ -8,7 +8,7 @@ import { buildSectorReports } from '../../notify/sector-reports.ts';
 import { readSectorContacts } from '../../attribution/sector-contacts.ts';
 import { createFileDropTransport, createSmtpTransport, createWebhookTransport } from '../../notify/transports/index.ts';
 import type { Transport } from '../../notify/transports/types.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { readStudyFile } from '../../track/study.ts';
 import type { OutboxRow } from '../../store/roles/outbox.ts';
 import { defineCommand, integerOption, type OptionSpecs, type OptionValues } from '../command.ts';
@@ -84,7 +84,7 @@ come first in every report and are reminded about weekly.
   opennotice notify --smtp 127.0.0.1:2525 --test-address me@program.example`,
   options: notifyOptions,
   async run(values, _positionals, io) {
-    const store = await openStore(String(values.db));
+    const store = await openAuditedStore(String(values.db)); // runs, attempts, deliveries and decisions go into the audit trail
     try {
       const now = new Date().toISOString();
       if (!values['deliver-only']) {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { createOptOutRangeCheck, type RangeConcern } from '../../server/opt-out-ranges.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import type { OptOutRequestRow, OptOutStatus } from '../../store/roles/opt-outs.ts';
 import { defineCommand } from '../command.ts';
 import { storeOption } from '../store-option.ts';
@@ -72,7 +72,7 @@ with a comment per request, the format --exclude-file reads (for other scanners 
     const status = values.status === undefined ? undefined : String(values.status);
     if (status !== undefined && !statuses.includes(status as OptOutStatus))
       throw new OpenNoticeError('USAGE', `--status must be one of ${statuses.join(', ')}`);
-    const store = await openStore(String(values.db));
+    const store = await openAuditedStore(String(values.db)); // runs, attempts, deliveries and decisions go into the audit trail
     try {
       if (subcommand === 'list') {
         const rows = await store.listOptOutRequests(status ? { status: status as OptOutStatus } : {});

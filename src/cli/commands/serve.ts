@@ -4,7 +4,7 @@ import { parseIPv6 } from '../../scope/ipv6.ts';
 import { startServer } from '../../server/start-server.ts';
 import { loadSigner } from '../../blocklist/signing.ts';
 import { readUpdatePathFile } from '../../gateway/update-path-file.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { createHttpMetrics } from '../../metrics/http.ts';
 import { registerStoreCounts } from '../../metrics/store-counts.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
@@ -69,7 +69,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
       ...(values['blocklist-sign-key'] ? { signer: loadSigner(values['blocklist-sign-key']) } : {}),
       ...(values['gateway-update-path'] ? { updatePath: readUpdatePathFile(values['gateway-update-path']) } : {}),
     };
-    const store = await openStore(String(values.db));
+    const store = await openAuditedStore(String(values.db)); // runs, attempts, deliveries and decisions go into the audit trail
     const watch = await openObservability('serve', values, io.stderr).catch(async (error: unknown) => {
       await store.close();
       throw error;

@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { storeLocationFromOptions, surveyOptionSpecs, surveyRequestFromOptions } from '../survey-options.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
 import { runSurvey } from '../../survey/run-survey.ts';
 import { createProgressReporter } from '../progress-bar.ts';
@@ -42,7 +42,7 @@ Exit status: 0 completed, 130 interrupted (results so far are saved), other code
   async run(values, _positionals, io) {
     const request = withPlannedProbes(surveyRequestFromOptions(values), values);
     const db = storeLocationFromOptions(values);
-    const store = await openStore(db);
+    const store = await openAuditedStore(db); // runs, attempts, deliveries and decisions go into the audit trail
     if (values.distributed || values.watch !== undefined) {
       try {
         return await runDistributedSurvey(request, values, store, db, io);

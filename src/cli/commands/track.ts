@@ -1,7 +1,7 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { findingKinds, type FindingKind } from '../../core/finding-kinds.ts';
 import { type FeedbackAction, feedbackActions, type FeedbackStore } from '../../store/roles/feedback.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import type { IspAttributionStore } from '../../store/roles/isp-attribution.ts';
 import type { ReportStore } from '../../store/roles/reports.ts';
 import type { Store, StoreHandle } from '../../store/store.ts';
@@ -162,7 +162,7 @@ docs/tracking.md explains the method and its limits.`,
     const [subcommand, ...rest] = positionals;
     if (!subcommands.includes(subcommand ?? ''))
       throw new OpenNoticeError('USAGE', `unknown track subcommand "${subcommand ?? ''}" (one of: ${subcommands.join(', ')})`);
-    const store = await openStore(storeLocationFromOptions(values));
+    const store = await openAuditedStore(storeLocationFromOptions(values)); // runs, attempts, deliveries and decisions go into the audit trail
     try {
       if (subcommand === 'resurvey') return await runResurvey(store, values, io);
       if (subcommand === 'effectiveness') return await runEffectiveness(store, values, io);

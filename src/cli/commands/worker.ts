@@ -2,7 +2,7 @@ import { runSurveyWorker } from '../../distributed/worker.ts';
 import { createWorkerTally, type WorkerEvent } from '../../distributed/worker-events.ts';
 import { openShardQueue } from '../../distributed/shard-queue.ts';
 import { surveyLimitBounds } from '../../survey/limit-policy.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { defineCommand, integerOption, listOption } from '../command.ts';
 import { queueUrlOf } from '../distributed-survey.ts';
 import { createSurveyDeps } from '../survey-deps.ts';
@@ -45,7 +45,7 @@ queue for another worker. A worker killed outright loses its shard after the run
     const db = String(values.db);
     const rate = integerOption(values.rate, 'rate', surveyLimitBounds.connectionsPerSecond);
     const maxShards = integerOption(values['max-shards'], 'max-shards', { min: 1, max: Number.MAX_SAFE_INTEGER });
-    const store = await openStore(db);
+    const store = await openAuditedStore(db); // runs, attempts, deliveries and decisions go into the audit trail
     let watch: Awaited<ReturnType<typeof openObservability>> | undefined;
     try {
       watch = await openObservability('worker', values, io.stderr);

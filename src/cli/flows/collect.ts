@@ -5,7 +5,8 @@
  */
 import { OpenNoticeError } from '../../core/errors.ts';
 import { startFlowCollector } from '../../flows/collector.ts';
-import { FlowAggregator } from '../../flows/flow-aggregates.ts';
+import { type FlowAggregate, FlowAggregator } from '../../flows/flow-aggregates.ts';
+import type { FlowRecord } from '../../flows/flow-record.ts';
 import { parseListenAddress } from '../../metrics/listen-address.ts';
 import { integerOption, type CommandIo } from '../command.ts';
 import { startContactRecording } from './cnc-contacts.ts';
@@ -26,22 +27,15 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
   if (request.listen === undefined) throw new OpenNoticeError('USAGE', 'flows collect needs --listen ADDR:PORT (e.g. 127.0.0.1:2055)');
   const listen = parseListenAddress(request.listen, 'listen');
   const durationSeconds = integerOption(request.durationSeconds, 'duration', { min: 1, max: 366 * 86_400 });
-  const aggregator = new FlowAggregator();
   // The C&C analysis's own record of the known bots' contacts (docs/flows.md#what-the-cc-analysis-keeps).
   const cncContacts = await startContactRecording(request.persist, io);
-  const collector = await startFlowCollector({ listen: { address: listen.host, port: listen.port } }, (flows) => {
-    cncContacts?.add(flows);
-    for (const flow of flows) {
-      aggregator.add(flow);
-      if (request.printFlows) io.stdout.write(`${JSON.stringify(flow)}\n`);
-    }
-  });
-  // Tests and scripts wait for this line before exporting: the socket is bound once it is printed.
-  io.stderr.write(`listening for flows on ${collector.address}:${collector.port}\n`);
   const flushMinutes = integerOption(request.flushMinutes, 'flush-minutes', { min: 1, max: 24 * 60 }) ?? 60;
   let flushed = 0;
-  const flush = async () => {
-    const rows = aggregator.drain();
+  let earlyFlushes = 0;
+  // One write at a time: the final one waits for those still running.
+  let writing: Promise<void> = Promise.resolve();
+  let pendingWrites = 0;
+  const write = async (rows: FlowAggregate[]) => {
     try {
       await persistAggregates(request.persist, rows, io);
       flushed += rows.length;
@@ -49,17 +43,54 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
       // The store being away for a while must not lose the counts, nor stop the collector.
       aggregator.restore(rows);
       io.stderr.write(`flows collect: storing aggregates failed, kept for the next try: ${error instanceof Error ? error.message : String(error)}\n`);
+    } finally {
+      pendingWrites--;
     }
     await cncContacts?.flush();
   };
-  // One write at a time: the final one waits for a periodic one still running.
-  let writing: Promise<void> = Promise.resolve();
-  const flushTimer =
-    request.persist.location === undefined
-      ? undefined
-      : setInterval(() => {
-          writing = writing.then(flush);
-        }, flushMinutes * 60_000);
+  const enqueueWrite = (takeRows: () => FlowAggregate[]) => {
+    pendingWrites++;
+    writing = writing.then(() => write(takeRows()));
+  };
+  const storing = request.persist.location !== undefined;
+  const aggregator = new FlowAggregator({
+    // At the row cap the rows go to the store early (drained now, so the flow that hit the cap
+    // finds room). With a write still running they would only pile up in memory behind it: the
+    // aggregator counts the flows it cannot keep instead. Without a store all rows stay to be
+    // printed, and flows past the cap are counted.
+    onFull: storing
+      ? () => {
+          if (pendingWrites > 0) return;
+          earlyFlushes++;
+          const rows = aggregator.drain();
+          enqueueWrite(() => rows);
+        }
+      : undefined,
+  });
+  // Consumers of FlowRecord objects: each costs an object per flow, so records are built only when one is here.
+  const recordConsumers: Array<(flows: FlowRecord[]) => void> = [];
+  if (cncContacts) recordConsumers.push((flows) => cncContacts.add(flows));
+  if (request.printFlows) {
+    recordConsumers.push((flows) => {
+      for (const flow of flows) io.stdout.write(`${JSON.stringify(flow)}\n`);
+    });
+  }
+  const collector = await startFlowCollector(
+    { listen: { address: listen.host, port: listen.port } },
+    {
+      columns: (batch) => aggregator.addColumns(batch),
+      ...(recordConsumers.length > 0
+        ? {
+            records: (flows: FlowRecord[]) => {
+              for (const consume of recordConsumers) consume(flows);
+            },
+          }
+        : {}),
+    },
+  );
+  // Tests and scripts wait for this line before exporting: the socket is bound once it is printed.
+  io.stderr.write(`listening for flows on ${collector.address}:${collector.port}\n`);
+  const flushTimer = storing ? setInterval(() => enqueueWrite(() => aggregator.drain()), flushMinutes * 60_000) : undefined;
   try {
     await new Promise<void>((resolve) => {
       const timer = durationSeconds === undefined ? undefined : setTimeout(resolve, durationSeconds * 1000);
@@ -78,10 +109,14 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
   }
   await writing;
   const rows = aggregator.rows();
-  if (request.json) io.stdout.write(`${JSON.stringify({ counters: collector.decoder, listener: collector.listener, aggregates: rows }, null, 2)}\n`);
+  const aggregation = { rows: rows.length, maxRows: aggregator.maxRows, droppedFlows: aggregator.droppedFlows, earlyFlushes };
+  if (request.json)
+    io.stdout.write(`${JSON.stringify({ counters: collector.decoder, listener: collector.listener, aggregation, aggregates: rows }, null, 2)}\n`);
   else if (!request.printFlows) io.stdout.write(renderAggregates(rows));
   io.stderr.write(renderDecodeCounters(collector.decoder));
   if (collector.listener.oversized > 0) io.stderr.write(`${collector.listener.oversized} oversized datagrams dropped\n`);
+  if (aggregator.droppedFlows > 0) io.stderr.write(`${aggregator.droppedFlows} flows not aggregated: ${aggregator.maxRows} rows held already\n`);
+  if (earlyFlushes > 0) io.stderr.write(`${earlyFlushes} early stores: the aggregates reached ${aggregator.maxRows} rows before the period ended\n`);
   if (flushed > 0) io.stderr.write(`${flushed} aggregate rows were stored earlier, every ${flushMinutes} min (flows stats shows them all)\n`);
   await persistAggregates(request.persist, rows, io);
   await cncContacts?.close();

@@ -17,6 +17,7 @@ import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
 import { gatewayReports } from './018-gateway-reports.ts';
 import { cncContacts } from './019-cnc-contacts.ts';
+import { auditTrail } from './020-audit-trail.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -45,4 +46,5 @@ export const migrations: readonly Migration[] = [
   cncCandidates,
   gatewayReports,
   cncContacts,
+  auditTrail,
 ];

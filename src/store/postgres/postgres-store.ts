@@ -5,6 +5,7 @@
  * millions of rows (docs/deployment.md "PostgreSQL store").
  */
 import type { Store } from '../store.ts';
+import { postgresAuditTrailStore } from './audit-trail.ts';
 import { postgresCredentialAuditStore } from './credential-audit.ts';
 import { postgresContext, postgresStoreError } from './database.ts';
 import { postgresFeedImportStore } from './feed-imports.ts';
@@ -83,6 +84,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresCncStore(context),
     ...postgresGatewayReportStore(context),
     ...postgresCncContactStore(context),
+    ...postgresAuditTrailStore(context),
     location: context.location,
     close: () => context.close(),
   };

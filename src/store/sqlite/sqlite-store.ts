@@ -5,6 +5,7 @@
  */
 import { migrations } from '../migrations/index.ts';
 import type { Store } from '../store.ts';
+import { sqliteAuditTrailStore } from './audit-trail.ts';
 import { sqliteCredentialAuditStore } from './credential-audit.ts';
 import { sqliteDarknetStore } from './darknet.ts';
 import { sqliteAddressCheckStore, sqliteDashboardFigureStore, sqliteDashboardFindingStore } from './dashboard-methods.ts';
@@ -75,6 +76,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteCncStore(context),
     ...sqliteGatewayReportStore(context),
     ...sqliteCncContactStore(context),
+    ...sqliteAuditTrailStore(context),
     location: file,
     close: async () => {
       if (db.isOpen) db.close();

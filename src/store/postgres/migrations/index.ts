@@ -18,6 +18,7 @@ import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
 import { gatewayReports } from './018-gateway-reports.ts';
 import { cncContacts } from './019-cnc-contacts.ts';
+import { auditTrail } from './020-audit-trail.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -44,4 +45,5 @@ export const postgresMigrations: readonly Migration[] = [
   cncCandidates,
   gatewayReports,
   cncContacts,
+  auditTrail,
 ];

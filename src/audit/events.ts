@@ -1,0 +1,80 @@
+/**
+ * What the audit trail records (docs/audit.md, "What is logged"): each kind of event with
+ * the fields that identify it — never a password, a message body or a subscriber's contact
+ * details beyond the recipient a notice went to.
+ */
+import type { PlanReference, RunStatus } from '../store/roles/runs.ts';
+
+/** A survey (or other) run started: its scope and the plan it acts under. */
+export interface RunStartedEvent {
+  kind: 'run-started';
+  runId: number;
+  startedAt: string;
+  scope: string[];
+  exclude: string[];
+  ports: number[];
+  checks: string[];
+  seed?: number | string;
+  /** The plan file, its SHA-256 and the accountable operator; absent for a loopback run. */
+  plan?: PlanReference;
+}
+
+export interface RunFinishedEvent {
+  kind: 'run-finished';
+  runId: number;
+  finishedAt: string;
+  status: Exclude<RunStatus, 'running'>;
+  counts: Record<string, number>;
+}
+
+/** One login attempt: which dictionary entry (by id and user name, never the password) against which service. */
+export interface CredentialAttemptEvent {
+  kind: 'credential-attempt';
+  runId: number;
+  /** SHA-256 of the plan the run acted under; absent for a run without a plan. */
+  planSha256?: string;
+  ip: string;
+  port: number;
+  protocol: string;
+  dictionaryEntryId: string;
+  username: string;
+  outcome: string;
+  attemptedAt: string;
+}
+
+/** A notice delivered: to whom, on which channel, under which idempotency key (the Message-ID). */
+export interface NotificationSentEvent {
+  kind: 'notification-sent';
+  outboxId: number;
+  reportId: number;
+  channel: string;
+  recipient: string;
+  idempotencyKey: string;
+  deliveredAt: string;
+}
+
+/** An operator's decision on an opt-out request. */
+export interface OptOutDecidedEvent {
+  kind: 'opt-out-decided';
+  requestId: number;
+  decision: 'approved' | 'rejected';
+  decidedBy: string;
+  decidedAt: string;
+  cidrs: string[];
+}
+
+/** An operator's decision on a C&C candidate (approved ones are exported for blocking). */
+export interface CncCandidateDecidedEvent {
+  kind: 'cnc-candidate-decided';
+  candidateId: number;
+  decision: 'approved' | 'rejected';
+  decidedBy: string;
+  decidedAt: string;
+  endpoint: string;
+  port: number;
+}
+
+export type AuditEvent = RunStartedEvent | RunFinishedEvent | CredentialAttemptEvent | NotificationSentEvent | OptOutDecidedEvent | CncCandidateDecidedEvent;
+
+/** A record as hashed: the event with its place in the chain and when it was appended. */
+export type AuditRecord = AuditEvent & { sequence: number; recordedAt: string };

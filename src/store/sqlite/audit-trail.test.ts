@@ -1,0 +1,36 @@
+// The audit trail on SQLite: the role's conformance suite, and tampering through a second
+// connection to the same file (what someone with the file can do).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe } from 'node:test';
+import { auditTrailStoreConformance } from '../../../test/store-conformance/audit-trail.ts';
+import { auditTrailTamperConformance } from '../../../test/store-conformance/audit-tamper.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+
+describe('SQLite audit trail', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-audit-'));
+  after(() => rmSync(directory, { recursive: true, force: true }));
+  let opened = 0;
+  auditTrailStoreConformance(async () => openSqliteStore(':memory:'));
+  auditTrailTamperConformance(async () => {
+    const file = join(directory, `audit-${++opened}.sqlite`);
+    const store = openSqliteStore(file);
+    const raw = new DatabaseSync(file);
+    return {
+      store: {
+        ...store,
+        close: async () => {
+          raw.close();
+          await store.close();
+        },
+      },
+      sql: async (statements) => {
+        raw.exec(statements);
+      },
+      dropGuards: `DROP TRIGGER audit_records_no_update; DROP TRIGGER audit_records_no_delete;
+        DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;`,
+    };
+  });
+});
