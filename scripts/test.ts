@@ -23,7 +23,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
   { name: 'openssh-client', commands: ['ssh'], why: "OpenSSH's client against the lab's SSH server" },
   { name: 'tshark', commands: ['tshark'], why: "the oracle for the capture reader's packet decoding" },
   { name: 'tcpdump', commands: ['tcpdump'], why: 'live darknet capture' },
-  { name: 'chromium', commands: ['chromium'], why: 'the real browser of the web tests' },
+  {
+    name: 'chromium',
+    commands: ['chromium'],
+    why: "the real browser of the web tests, and of the gateway's walled-garden page seen from a quarantined device",
+  },
   { name: 'fonts-ipafont-gothic', why: 'readable Japanese text in the browser screenshots' },
   { name: 'mosquitto', commands: ['mosquitto', 'mosquitto_passwd'], why: 'a real MQTT broker (plain and TLS) for the MQTT grabber and credential checker' },
   { name: 'rtsp-server-perl', commands: ['rtsp-server-perl'], why: 'a real RTSP server for the RTSP grabber and checker' },
@@ -58,7 +62,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     why: 'a real primary that applies the exported RPZ update (nsupdate script) to the previous version, and whose query log C&C domain detection reads',
   },
   { name: 'bind9-dnsutils', commands: ['nsupdate', 'dig'], why: 'sends the RPZ update to BIND and transfers the zone back to check it' },
-  { name: 'nftables', commands: ['nft'], why: 'loads the exported nftables blocklist into a real table in a test network namespace' },
+  {
+    name: 'nftables',
+    commands: ['nft'],
+    why: "loads the exported nftables blocklist, and the secure gateway's ruleset (test/gateway-e2e.test.ts), into real tables in test network namespaces",
+  },
   { name: 'ipset', commands: ['ipset'], why: 'loads the exported ipset restore file into real sets in a test network namespace' },
   {
     name: 'softflowd',

@@ -41,3 +41,16 @@ export function verifyFileSignature(file: string, publicKeyFile: string): boolea
   if (!isSignatureText(signatureText)) throw new OpenNoticeError('CONFIG_INVALID', `${signaturePath(file)} is not an Ed25519 signature`, { file });
   return signatureValid(key, bytes, signatureText);
 }
+
+/**
+ * Whether `signatureText` (base64, as FILE.sig holds it) is a valid signature of `bytes` by the
+ * key in publicKeyFile: for signed bytes that are not a file (a gateway policy's blocklist).
+ * A malformed signature is an error, not a "no".
+ * @example verifySignature(Buffer.from(policy.blocklist.indicatorsJson), policy.blocklist.signature, 'blocklist-signing.key.pub') // true
+ */
+export function verifySignature(bytes: Buffer, signatureText: string, publicKeyFile: string): boolean {
+  const key = readSigningKey(publicKeyFile, 'public');
+  const trimmed = signatureText.trim();
+  if (!isSignatureText(trimmed)) throw new OpenNoticeError('CONFIG_INVALID', 'the signature is not an Ed25519 signature (base64)', { file: publicKeyFile });
+  return signatureValid(key, bytes, trimmed);
+}

@@ -25,6 +25,7 @@ export const errorCodes = {
   QUEUE_FAILED: { exit: 13, summary: 'the job queue of a distributed survey failed' },
   SHARING_REFUSED: { exit: 14, summary: 'an export would have shared what its policy forbids (TLP:RED, a subscriber address)' },
   AUDIT_BROKEN: { exit: 15, summary: 'the audit trail failed verification: a record was altered, removed or moved, or a checkpoint is not genuine' },
+  GATEWAY_FAILED: { exit: 16, summary: 'the secure gateway could not pull its policy, apply its rules or report' },
   INTERRUPTED: { exit: 130, summary: 'interrupted' },
   INTERNAL: { exit: 70, summary: 'internal error' },
 } as const;

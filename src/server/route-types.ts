@@ -8,10 +8,12 @@ import type { ProgramInfo as ReportProgramInfo } from '../notify/render/report.t
 import type { AddressActivityStore } from '../store/roles/address-activity.ts';
 import type { AddressCheckStore } from '../store/roles/address-check.ts';
 import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
+import type { CncCandidateStore } from '../store/roles/cnc-candidates.ts';
 import type { DashboardFigureStore } from '../store/roles/dashboard-figures.ts';
 import type { DashboardFindingStore } from '../store/roles/dashboard-findings.ts';
 import type { FeedbackStore } from '../store/roles/feedback.ts';
 import type { FindingStore } from '../store/roles/findings.ts';
+import type { GatewayReportStore } from '../store/roles/gateway-reports.ts';
 import type { HelpDeskStore } from '../store/roles/help-desk.ts';
 import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
 import type { IspPortalStore } from '../store/roles/isp-portal.ts';
@@ -73,7 +75,8 @@ export interface Route {
  * Every store role the server uses, its modules together: accounts and log-in (auth), the ISP
  * portal (its findings, reports, feedback, API tokens), the dashboard (figures, drill-down,
  * opt-out queue, help-desk lookup log), the help desk (its lookups and their log) and the public
- * pages (statistics, address check and recent scanning, opt-out form). Runs, the
+ * pages (statistics, address check and recent scanning, opt-out form), and the secure gateways
+ * (approved C&C indicators to block, their reports). Runs, the
  * inventory, the credential audit log, vulnerability data, darknet windows and the outbox are
  * not the server's business, so it is not handed those roles.
  */
@@ -91,7 +94,9 @@ export type ServerStore = WebUserStore &
   AddressCheckStore &
   AddressActivityStore &
   HelpDeskStore &
-  OptOutStore;
+  OptOutStore &
+  CncCandidateStore &
+  GatewayReportStore;
 
 /**
  * What every page module gets. A module names the store roles it uses (`ServerDeps<PortalStore>`):

@@ -5,6 +5,7 @@
 import type { Logger } from '../core/logger.ts';
 import { createLogger } from '../logging/create-logger.ts';
 import { buildApp, type App, type AppOptions } from './app.ts';
+import type { GatewayPolicyOptions } from './gateway/policy-source.ts';
 import { listen, type RunningServer } from './listen.ts';
 import { serverModules } from './modules.ts';
 import type { ProgramInfo, ServerStore } from './route-types.ts';
@@ -25,6 +26,8 @@ export interface StartServerOptions {
   now?: () => Date;
   /** "Check my connection" reports scanning and attacks of the last this many days (default 7). */
   checkActivityDays?: number;
+  /** What the gateway API adds to every policy: the blocklist signer, the vendor update path. */
+  gateway?: GatewayPolicyOptions;
 }
 
 /**
@@ -37,7 +40,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     auth: options.auth,
     publicUrl: options.publicUrl,
     trustProxy: options.trustProxy,
-    modules: serverModules({ publicPages: options.checkActivityDays === undefined ? {} : { activityDays: options.checkActivityDays } }),
+    modules: serverModules({
+      publicPages: options.checkActivityDays === undefined ? {} : { activityDays: options.checkActivityDays },
+      ...(options.gateway ? { gateway: options.gateway } : {}),
+    }),
     warmUp: true,
     onError: (error, where) => {
       log.error(`error answering ${where.method} ${where.path}`, error, { event: 'handler-error', method: where.method, path: where.path });

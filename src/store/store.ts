@@ -20,6 +20,7 @@ import type { FeedbackStore } from './roles/feedback.ts';
 import type { FindingStore } from './roles/findings.ts';
 import type { IntegratorStore } from './roles/integrators.ts';
 import type { FlowAggregateStore } from './roles/flow-aggregates.ts';
+import type { GatewayReportStore } from './roles/gateway-reports.ts';
 import type { HelpDeskStore } from './roles/help-desk.ts';
 import type { InventoryStore } from './roles/inventory.ts';
 import type { IspAttributionStore } from './roles/isp-attribution.ts';
@@ -79,5 +80,6 @@ export interface Store
     MonitoringStore,
     KnownBotStore,
     CncCandidateStore,
+    GatewayReportStore,
     CncContactStore,
     AuditTrailStore {}

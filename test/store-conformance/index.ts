@@ -20,6 +20,7 @@ import { deviceHistoryStoreConformance } from './device-history.ts';
 import { feedImportStoreConformance } from './feed-imports.ts';
 import { feedbackStoreConformance } from './feedback.ts';
 import { findingStoreConformance } from './findings.ts';
+import { gatewayReportStoreConformance } from './gateway-reports.ts';
 import type { OpenStore } from './harness.ts';
 import { integratorStoreConformance } from './integrators.ts';
 import { flowAggregateStoreConformance } from './flow-aggregates.ts';
@@ -73,4 +74,5 @@ export function storeConformance(open: OpenStore<Store>): void {
   addressActivityStoreConformance(open);
   monitoringStoreConformance(open);
   criticalDeviceStoreConformance(open);
+  gatewayReportStoreConformance(open);
 }

@@ -14,13 +14,22 @@ export interface CliProcess {
   waitForLine(stream: 'stdout' | 'stderr', matches: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends a signal without waiting for an exit (SIGHUP: the gateway's "pull now"). */
+  signal(signal: NodeJS.Signals): void;
   /** Resolves with the exit code when the process ends by itself. */
   readonly exited: Promise<number | null>;
 }
 
-/** @example const serve = startCli(['serve', '--port', '0']); await serve.waitForLine('stdout', (line) => line.includes('web server on')) */
-export function startCli(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * With `netns`, the command runs inside that network namespace (`ip netns exec`, which execs: the
+ * child is the command itself, so signals reach it).
+ * @example const serve = startCli(['serve', '--port', '0']); await serve.waitForLine('stdout', (line) => line.includes('web server on'))
+ */
+export function startCli(args: readonly string[], options: { netns?: string } = {}): CliProcess {
+  const command = [process.execPath, '--disable-warning=ExperimentalWarning', entry, ...args];
+  const child = options.netns
+    ? spawn('ip', ['netns', 'exec', options.netns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = { stdout: [] as string[], stderr: [] as string[] };
   const waiters = new Set<() => void>();
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -63,6 +72,9 @@ export function startCli(args: readonly string[]): CliProcess {
     async stop(signal = 'SIGTERM') {
       if (!ended) child.kill(signal);
       return exited;
+    },
+    signal(signal) {
+      if (!ended) child.kill(signal);
     },
   };
 }

@@ -9,6 +9,8 @@ import devices from './devices.ts';
 import feeds from './feeds.ts';
 import findings from './findings.ts';
 import flows from './flows.ts';
+import gateway from './gateway.ts';
+import gatewayReports from './gateway-reports.ts';
 import isps from './isps.ts';
 import lab from './lab.ts';
 import notify from './notify.ts';
@@ -40,6 +42,8 @@ export const commands: readonly Command[] = [
   attribute,
   notify,
   blocklist,
+  gateway,
+  gatewayReports,
   share,
   track,
   stats,

@@ -2,6 +2,8 @@ import { OpenNoticeError } from '../../core/errors.ts';
 import { parseIPv4 } from '../../scope/ipv4.ts';
 import { parseIPv6 } from '../../scope/ipv6.ts';
 import { startServer } from '../../server/start-server.ts';
+import { loadSigner } from '../../blocklist/signing.ts';
+import { readUpdatePathFile } from '../../gateway/update-path-file.ts';
 import { openAuditedStore } from '../audited-store.ts';
 import { createHttpMetrics } from '../../metrics/http.ts';
 import { registerStoreCounts } from '../../metrics/store-counts.ts';
@@ -23,6 +25,9 @@ connection" need the real address). Several server processes on one store must s
 OPENNOTICE_WEB_SECRET (it signs the CSRF cookies of visitors without a session).
 Prometheus metrics (requests, findings, outbox backlog, errors) are served on a listener of
 their own, never on the site: --metrics-listen 127.0.0.1:9464 (docs/operations.md, "Monitoring").
+Secure gateways (opennotice gateway) pull their policy from /api/v1/gateway/policy with an ISP
+user's API token; --blocklist-sign-key signs its blocklist, --gateway-update-path lists the
+vendor update endpoints quarantined devices may still reach (docs/gateway.md).
 Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.example.jp \\
             --program-name "Example NOTICE" --scanner-address 192.0.2.10`,
   options: {
@@ -42,6 +47,12 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
       description: '"check my connection" says whether the caller was seen scanning or attacking in the last N days',
       default: '7',
     },
+    'blocklist-sign-key': { type: 'string', valueName: 'KEY', description: 'Ed25519 private key (PEM) that signs the blocklist in every gateway policy' },
+    'gateway-update-path': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'JSON list of vendor update endpoints quarantined devices may reach ({cidr or host, port?, label})',
+    },
     ...observabilityOptions,
   },
   async run(values, _positionals, io) {
@@ -54,6 +65,10 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
     }
     const publicUrl = typeof values['public-url'] === 'string' ? values['public-url'] : undefined;
     const secret = process.env.OPENNOTICE_WEB_SECRET;
+    const gateway = {
+      ...(values['blocklist-sign-key'] ? { signer: loadSigner(values['blocklist-sign-key']) } : {}),
+      ...(values['gateway-update-path'] ? { updatePath: readUpdatePathFile(values['gateway-update-path']) } : {}),
+    };
     const store = await openAuditedStore(String(values.db)); // runs, attempts, deliveries and decisions go into the audit trail
     const watch = await openObservability('serve', values, io.stderr).catch(async (error: unknown) => {
       await store.close();
@@ -70,6 +85,7 @@ Example:  opennotice serve --db opennotice.sqlite --public-url https://notice.ex
         allowNonLoopback: Boolean(values['allow-remote']),
         trustProxy: Boolean(values['behind-proxy']),
         checkActivityDays,
+        gateway,
         auth: secret ? { secret } : undefined,
         program: {
           name: String(values['program-name']),

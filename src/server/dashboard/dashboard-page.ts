@@ -242,7 +242,7 @@ ${card(words.reportsDelivered, figures.totals.deliveredReports)}
 ${card(words.pendingOptOuts, figures.totals.pendingOptOuts, '/dashboard/opt-outs')}
 </div>`;
   const open = figures.open;
-  const body = html`<p class="meta">${words.computed} ${formatTime(figures.computedAt)} · <a href="/dashboard/opt-outs">${words.optOutQueue}</a> · <a href="/dashboard/help-desk-log">${words.helpDeskLog}</a></p>
+  const body = html`<p class="meta">${words.computed} ${formatTime(figures.computedAt)} · <a href="/dashboard/opt-outs">${words.optOutQueue}</a> · <a href="/dashboard/help-desk-log">${words.helpDeskLog}</a> · <a href="/dashboard/gateways">${words.gatewayReports}</a></p>
 ${cards}
 <div class="figures">
 ${monthlySection(locale, figures)}

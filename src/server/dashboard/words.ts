@@ -60,6 +60,7 @@ const en = {
   noData: 'No data yet.',
   optOutQueue: 'Opt-out requests',
   helpDeskLog: 'Help-desk lookups',
+  gatewayReports: 'Secure-gateway reports',
 };
 
 type Words = typeof en;
@@ -123,6 +124,7 @@ const ja: Words = {
   noData: 'まだデータがありません。',
   optOutQueue: '調査除外の申請',
   helpDeskLog: 'ヘルプデスクの照会記録',
+  gatewayReports: 'セキュアゲートウェイの報告',
 };
 
 /**

@@ -28,6 +28,7 @@ import { postgresOptOutStore } from './opt-outs.ts';
 import { postgresCncStore } from './cnc.ts';
 import { postgresCncContactStore } from './cnc-contacts.ts';
 import { postgresHelpDeskStore } from './help-desk.ts';
+import { postgresGatewayReportStore } from './gateway-reports.ts';
 import { postgresFlowAggregateStore } from './flow-aggregates.ts';
 import { postgresAddressActivityStore } from './address-activity.ts';
 import { postgresApiTokenStore, postgresLoginFailureStore, postgresWebSessionStore, postgresWebUserStore } from './web-auth.ts';
@@ -81,6 +82,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAddressActivityStore(context),
     ...postgresMonitoringStore(context),
     ...postgresCncStore(context),
+    ...postgresGatewayReportStore(context),
     ...postgresCncContactStore(context),
     ...postgresAuditTrailStore(context),
     location: context.location,

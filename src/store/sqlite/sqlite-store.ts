@@ -23,6 +23,7 @@ import { sqliteOptOutStore } from './opt-outs.ts';
 import { sqliteCncStore } from './cnc.ts';
 import { sqliteCncContactStore } from './cnc-contacts.ts';
 import { sqliteHelpDeskStore } from './help-desk.ts';
+import { sqliteGatewayReportStore } from './gateway-reports.ts';
 import { sqliteFlowAggregateStore } from './flow-aggregates.ts';
 import { sqliteAddressActivityStore } from './address-activity.ts';
 import { sqliteOutboxStore } from './outbox.ts';
@@ -73,6 +74,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteAddressActivityStore(context),
     ...sqliteMonitoringStore(context),
     ...sqliteCncStore(context),
+    ...sqliteGatewayReportStore(context),
     ...sqliteCncContactStore(context),
     ...sqliteAuditTrailStore(context),
     location: file,

@@ -16,7 +16,7 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
-import { reservedFor18 } from './018-reserved.ts';
+import { gatewayReports } from './018-gateway-reports.ts';
 import { cncContacts } from './019-cnc-contacts.ts';
 import { auditTrail } from './020-audit-trail.ts';
 
@@ -43,7 +43,7 @@ export const postgresMigrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
-  reservedFor18,
+  gatewayReports,
   cncContacts,
   auditTrail,
 ];
