@@ -15,9 +15,10 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
-import { gatewayReports } from './018-gateway-reports.ts';
+import { reservedFor18 } from './018-reserved.ts';
 import { cncContacts } from './019-cnc-contacts.ts';
 import { auditTrail } from './020-audit-trail.ts';
+import { gatewayReports } from './021-gateway-reports.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -44,7 +45,8 @@ export const migrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
-  gatewayReports,
+  reservedFor18,
   cncContacts,
   auditTrail,
+  gatewayReports,
 ];

@@ -16,9 +16,10 @@ import { integrators } from './014-integrators.ts';
 import { helpDeskLookups } from './015-help-desk-lookups.ts';
 import { flowAggregates } from './016-flow-aggregates.ts';
 import { cncCandidates } from './017-cnc-candidates.ts';
-import { gatewayReports } from './018-gateway-reports.ts';
+import { reservedFor18 } from './018-reserved.ts';
 import { cncContacts } from './019-cnc-contacts.ts';
 import { auditTrail } from './020-audit-trail.ts';
+import { gatewayReports } from './021-gateway-reports.ts';
 
 /**
  * Every PostgreSQL schema step, oldest first: the same versions and meaning as the SQLite
@@ -43,7 +44,8 @@ export const postgresMigrations: readonly Migration[] = [
   helpDeskLookups,
   flowAggregates,
   cncCandidates,
-  gatewayReports,
+  reservedFor18,
   cncContacts,
   auditTrail,
+  gatewayReports,
 ];

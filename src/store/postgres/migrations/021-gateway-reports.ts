@@ -1,8 +1,8 @@
 import type { Migration } from '../../migrations/migration.ts';
 
-/** Secure-gateway reports, as SQLite's 018 (see there). */
+/** Secure-gateway reports, as SQLite's 021 (see there). */
 export const gatewayReports: Migration = {
-  version: 18,
+  version: 21,
   name: 'secure-gateway reports',
   sql: `
 CREATE TABLE gateway_reports (

@@ -6,7 +6,7 @@ import type { Migration } from './migration.ts';
  * ISP and user. Read newest first, overall or per ISP.
  */
 export const gatewayReports: Migration = {
-  version: 18,
+  version: 21,
   name: 'secure-gateway reports',
   sql: `
 CREATE TABLE gateway_reports (
