@@ -78,7 +78,7 @@ test('an injected 451 is a temporary failure; the next transaction goes through'
       sink.messages().map((received) => received.messageId),
       ['<k1@notice.cert.example>', '<k2@notice.cert.example>'],
     );
-    assert.deepEqual(sink.faultsInjected(), { tempFailures: 1, drops: 0 });
+    assert.deepEqual(sink.faultsInjected(), { tempFailures: 1, drops: 0, stalls: 0 });
   });
 });
 
