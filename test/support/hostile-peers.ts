@@ -48,17 +48,19 @@ const floodChunkBytes = 16 * 1024;
  * Start a hostile TCP peer on `host` (port chosen by the kernel).
  * @example const peer = await startHostileTcpPeer('127.169.0.1', 'drip', { greeting: Buffer.from('220 ') })
  */
-export async function startHostileTcpPeer(host: string, behaviour: TcpHostility, flavour: TcpFlavour = {}): Promise<HostilePeer> {
+export async function startHostileTcpPeer(host: string, behaviour: TcpHostility, flavour: TcpFlavour = {}, listenPort = 0): Promise<HostilePeer> {
   const sockets = new Set<Socket>();
+  // Made once per peer: a bomb per request would cost the peer more than the grabber.
+  const bomb = behaviour === 'gzip-bomb' ? gzipBomb() : Buffer.alloc(0);
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    serve(socket, behaviour, flavour, { host, port: () => port });
+    serve(socket, behaviour, flavour, { host, port: () => port, bomb });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(listenPort, host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -73,7 +75,7 @@ export async function startHostileTcpPeer(host: string, behaviour: TcpHostility,
   };
 }
 
-function serve(socket: Socket, behaviour: TcpHostility, flavour: TcpFlavour, self: { host: string; port: () => number }): void {
+function serve(socket: Socket, behaviour: TcpHostility, flavour: TcpFlavour, self: { host: string; port: () => number; bomb: Buffer }): void {
   const greeting = flavour.greeting ?? Buffer.alloc(0);
   if (behaviour === 'tarpit') {
     // Never read either, so that the client's writes only fill kernel buffers.
@@ -115,7 +117,7 @@ function serve(socket: Socket, behaviour: TcpHostility, flavour: TcpFlavour, sel
       return;
     case 'gzip-bomb':
       answerEachRequest(socket, (request) => {
-        const body = gzipBomb();
+        const body = self.bomb;
         const scheme = flavour.scheme ?? 'HTTP/1.1';
         const head = `${scheme} 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n${cseqOf(request)}Content-Length: ${body.length}\r\n\r\n`;
         return Buffer.concat([Buffer.from(head), body]);
@@ -191,6 +193,8 @@ function randomBytes(length: number): Buffer {
 export interface UdpPeerOptions {
   host: string;
   otherHost: string;
+  /** Port to listen on; the kernel chooses when absent. */
+  port?: number;
 }
 
 /** Datagrams one request is answered with by the flood. */
@@ -201,7 +205,7 @@ const floodDatagrams = 400;
  * @example const peer = await startHostileUdpPeer({ host: '127.169.1.1', otherHost: '127.169.1.2' }, 'flood')
  */
 export async function startHostileUdpPeer(options: UdpPeerOptions, behaviour: UdpHostility): Promise<HostilePeer> {
-  const socket = await bindUdp(options.host);
+  const socket = await bindUdp(options.host, options.port);
   const other = behaviour === 'other-port' ? await bindUdp(options.host) : behaviour === 'other-address' ? await bindUdp(options.otherHost) : undefined;
   socket.on('message', (request, from) => {
     const send = (via: DatagramSocket, data: Buffer) => via.send(data, from.port, from.address, () => {});
@@ -236,12 +240,12 @@ export async function startHostileUdpPeer(options: UdpPeerOptions, behaviour: Ud
   };
 }
 
-async function bindUdp(host: string): Promise<DatagramSocket> {
+async function bindUdp(host: string, port = 0): Promise<DatagramSocket> {
   const socket = createSocket('udp4');
   socket.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(0, host, () => resolve());
+    socket.bind(port, host, () => resolve());
   });
   return socket;
 }
