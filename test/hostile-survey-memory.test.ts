@@ -60,7 +60,7 @@ before(async () => {
   // maxRSS is in KiB.
   memory.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(
-    `\nhostile-only lab survey (checks: ${process.env.HOSTILE_CHECKS ?? 'none'}): ${summary.openPorts} open ports, ${summary.services} services ${JSON.stringify(summary.servicesByStatus)}, ${memory.elapsedMs} ms; ` +
+    `\nhostile-only lab survey (checks: ${process.env.HOSTILE_CHECKS ?? 'none'}): ${summary.openPorts} open ports, ${summary.services} services ${JSON.stringify(summary.servicesByStatus)}, UDP ${JSON.stringify(summary.udp ?? {})}, ${memory.elapsedMs} ms; ` +
       `RSS before ${memory.baselineRssMiB} MiB, sampled peak ${memory.sampledPeakRssMiB} MiB, maxRSS ${memory.maxRssMiB} MiB\n\n`,
   );
 });

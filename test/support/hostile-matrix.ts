@@ -76,7 +76,7 @@ const httpLike = new Set(['http', 'https', 'upnp', 'cwmp']);
 /** Whether a TCP hostility applies to a protocol: redirects and bombs only where a reply head can carry them. */
 export function tcpHostilityApplies(protocol: Protocol, behaviour: TcpHostility): boolean {
   if (behaviour === 'redirect-loop') return httpLike.has(protocol.name) || protocol.name === 'rtsp';
-  if (behaviour === 'gzip-bomb') return httpLike.has(protocol.name);
+  if (behaviour === 'gzip-bomb' || behaviour === 'xml-bomb') return httpLike.has(protocol.name);
   return true;
 }
 

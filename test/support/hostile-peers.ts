@@ -10,7 +10,7 @@ import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
-export const tcpHostilities = ['tarpit', 'drip', 'endless-text', 'binary-garbage', 'oversized-field', 'redirect-loop', 'gzip-bomb'] as const;
+export const tcpHostilities = ['tarpit', 'drip', 'endless-text', 'binary-garbage', 'oversized-field', 'redirect-loop', 'gzip-bomb', 'xml-bomb'] as const;
 export type TcpHostility = (typeof tcpHostilities)[number];
 
 export const udpHostilities = ['silence', 'flood', 'garbage', 'oversized', 'other-port', 'other-address'] as const;
@@ -115,6 +115,13 @@ function serve(socket: Socket, behaviour: TcpHostility, flavour: TcpFlavour, sel
         return `${scheme} 302 Found\r\nLocation: ${url}\r\n${cseqOf(request)}Content-Length: 0\r\n\r\n`;
       });
       return;
+    case 'xml-bomb':
+      answerEachRequest(socket, (request) => {
+        const body = Buffer.from(billionLaughs());
+        const head = `${flavour.scheme ?? 'HTTP/1.1'} 200 OK\r\nContent-Type: text/xml\r\n${cseqOf(request)}Content-Length: ${body.length}\r\n\r\n`;
+        return Buffer.concat([Buffer.from(head), body]);
+      });
+      return;
     case 'gzip-bomb':
       answerEachRequest(socket, (request) => {
         const body = self.bomb;
@@ -129,6 +136,13 @@ function serve(socket: Socket, behaviour: TcpHostility, flavour: TcpFlavour, sel
 /** 32 MiB of zeros in about 32 KiB: it fits under a 64 KiB cap, so only an inflater would be hurt. */
 function gzipBomb(): Buffer {
   return gzipSync(Buffer.alloc(32 * 1024 * 1024), { level: 9 });
+}
+
+/** Ten levels of ten entity references: a billion "lol"s for a parser that expands entities. */
+function billionLaughs(): string {
+  const entities = ['<!ENTITY lol0 "lol">'];
+  for (let level = 1; level < 10; level += 1) entities.push(`<!ENTITY lol${level} "${`&lol${level - 1};`.repeat(10)}">`);
+  return `<?xml version="1.0"?>\n<!DOCTYPE root [\n${entities.join('\n')}\n]>\n<root xmlns="urn:schemas-upnp-org:device-1-0"><device><friendlyName>&lol9;</friendlyName></device></root>\n`;
 }
 
 function cseqOf(request: string): string {
