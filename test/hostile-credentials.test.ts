@@ -11,6 +11,7 @@ import { contextFor } from '../src/protocols/grab.ts';
 import { shippedProtocols } from '../src/protocols/registry.ts';
 import { matrixLimits, measuringContext, type ReadLedger } from './support/hostile-matrix.ts';
 import { startHostileTcpPeer, type HostilePeer, type TcpFlavour, type TcpHostility } from './support/hostile-peers.ts';
+import { defaultLoginTiming } from '../src/protocols/login-pacing.ts';
 import { fastLoginTiming } from './support/login-timing.ts';
 
 const text = (value: string) => Buffer.from(value, 'latin1');
@@ -32,11 +33,14 @@ const logins: Readonly<Record<string, { greeting?: Buffer; result: GrabResult }>
   adb: { result: { state: 'device' } },
 };
 
-const behaviours: readonly TcpHostility[] = ['tarpit', 'drip', 'endless-text', 'binary-garbage'];
+/** HOSTILE_LOGIN_TIMING=survey runs the drip alone with the survey's login timing (slow: minutes), to see what a survey waits. */
+const surveyTiming = process.env.HOSTILE_LOGIN_TIMING === 'survey';
+const timing = surveyTiming ? defaultLoginTiming : fastLoginTiming;
+const behaviours: readonly TcpHostility[] = surveyTiming ? ['drip'] : ['tarpit', 'drip', 'endless-text', 'binary-garbage'];
 
 /** Tries are few and waits short (fastLoginTiming): a check is a handful of connections, each under its deadline. */
 const maxAttempts = 3;
-const hungAfterMs = (maxAttempts + 2) * fastLoginTiming.connectionDeadlineMs + 2000;
+const hungAfterMs = (maxAttempts + 2) * timing.connectionDeadlineMs + 2000;
 
 const entries: DictionaryEntry[] = ['admin', 'root', 'user'].map((username, index) => ({
   id: `hostile-${index}`,
@@ -79,7 +83,7 @@ async function runCell(protocol: string, behaviour: TcpHostility, index: number)
   try {
     const transport = shippedProtocols.byName(protocol)?.transport ?? 'tcp';
     const outcome = await Promise.race([
-      checker.check(contextFor(ctx, transport), service, entries, { maxAttempts, audit: (attempt) => audit.push(attempt), timing: fastLoginTiming }),
+      checker.check(contextFor(ctx, transport), service, entries, { maxAttempts, audit: (attempt) => audit.push(attempt), timing }),
       hung,
     ]);
     if (process.env.HOSTILE_DEBUG && typeof outcome !== 'string')
