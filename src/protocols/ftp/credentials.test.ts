@@ -252,3 +252,20 @@ test('a PASS the server drops is tried once more on a new connection', async () 
   assert.deepEqual(logins, ['admin:admin', 'root:root', 'admin:1234', 'admin:1234']);
   assert.equal(outcome.pace?.retries, 1);
 });
+
+test('a greeting followed by garbage instead of a reply to USER is a protocol error, not an unknown one', async () => {
+  // Found by the hostile matrix (test/hostile-credentials.test.ts): a drip of "A"s after "220" was `unknown-error`.
+  const peer = await startPeer(async (connection: PeerConnection) => {
+    await connection.send('220 Welcome\r\n');
+    await connection.readLine(2000);
+    await connection.send('AAAA\r\n');
+  }, '127.169.20.1');
+  const outcome = await ftpChecker.check(ctx, { ...service(peer), ip: '127.169.20.1' }, entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 3,
+    audit: () => undefined,
+  });
+  await closePeer(peer);
+  assert.equal(outcome.status, 'protocol-error');
+  assert.match(outcome.error ?? '', /not an FTP reply/);
+});

@@ -8,7 +8,17 @@ import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import type { CredentialCheckLimits, CredentialCheckOutcome, CredentialChecker, ObservedService } from '../credential-checker.ts';
 import { createPaceCounter, defaultLoginTiming, hasRoomForTry, loginContext } from '../login-pacing.ts';
 
-type ReplyRead = { reply: FtpReply } | { end: ReadEnd; error?: string };
+/** `malformed`: the peer sent bytes that are no FTP reply, which is the peer's fault, not ours. */
+type ReplyRead = { reply: FtpReply } | { end: ReadEnd; error?: string; malformed?: true };
+
+/**
+ * The status of a read that gave no reply. A peer that hangs up or answers with garbage
+ * (a tarpit dripping "A"s) broke the protocol: `protocol-error`, never `unknown-error`, which
+ * is kept for local trouble.
+ */
+function statusOfFailedRead(read: { end: ReadEnd; malformed?: true }): GrabStatus {
+  return read.malformed || read.end === 'closed' ? 'protocol-error' : statusForReadEnd(read.end);
+}
 
 /** Reads FTP replies one at a time from a connection, keeping any bytes past the reply. */
 function createReplyReader(conn: Connection, parse: typeof parseFtpReply) {
@@ -20,7 +30,7 @@ function createReplyReader(conn: Connection, parse: typeof parseFtpReply) {
         pending = pending.subarray(parsed.end);
         return { reply: parsed };
       }
-      if (parsed.state === 'invalid') return { end: 'error', error: parsed.reason };
+      if (parsed.state === 'invalid') return { end: 'error', error: parsed.reason, malformed: true };
       const step = await conn.next();
       if ('end' in step) return step.error ? { end: step.end, error: step.error } : { end: step.end };
       pending = Buffer.concat([pending, step.chunk]);
@@ -49,7 +59,7 @@ async function openSession(ctx: GrabContext, target: Target): Promise<Opened> {
   if ('reply' in greeting && greeting.reply.code === 220) return { conn, readReply: createReplyReader(conn, parseFtpReply), openedAt: performance.now() };
   conn.close();
   if ('reply' in greeting) return { status: 'protocol-error', error: `greeting ${greeting.reply.code}`, busy: greeting.reply.code === busyCode };
-  const status = greeting.end === 'closed' ? 'protocol-error' : statusForReadEnd(greeting.end);
+  const status = statusOfFailedRead(greeting);
   return { status, error: greeting.error ?? `no greeting (${greeting.end})`, busy: greeting.end === 'closed' };
 }
 
@@ -121,7 +131,7 @@ async function checkFtp(
         userUnanswered.add(entry.id);
         continue;
       }
-      const status = userReply.end === 'closed' ? 'protocol-error' : statusForReadEnd(userReply.end);
+      const status = statusOfFailedRead(userReply);
       return finish({ status, error: userReply.error ?? `no answer to USER (${userReply.end}), twice` });
     }
     const userCode = userReply.reply.code;
@@ -158,7 +168,7 @@ async function checkFtp(
         triedAgain.add(entry.id);
         pace.retried();
         log.record(entry, 'error', `${how}; tried again on a new connection`);
-        lastFailure = 'reply' in passReply ? 'protocol-error' : statusForReadEnd(passReply.end);
+        lastFailure = 'reply' in passReply ? 'protocol-error' : statusOfFailedRead(passReply);
         retry = entry;
         continue;
       }
@@ -169,7 +179,7 @@ async function checkFtp(
         continue;
       }
       log.record(entry, 'error', how);
-      return finish({ status: statusForReadEnd(passReply.end), error: `the server stopped answering (${how})` });
+      return finish({ status: statusOfFailedRead(passReply), error: `the server stopped answering (${how})` });
     }
     const passCode = passReply.reply.code;
     if (passCode === 230) {

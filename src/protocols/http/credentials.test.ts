@@ -261,3 +261,31 @@ test('appliesTo needs a Basic or Digest challenge and its path', () => {
   assert.equal(httpAuthChecker.appliesTo({ ...base, result: { auth: { scheme: 'basic' } } }), false);
   assert.equal(httpAuthChecker.appliesTo({ ...base, result: { status: 200 } }), false);
 });
+
+test('a response that drips in ends at the answer wait, not at the login connection deadline', async () => {
+  // Found by the hostile matrix (test/hostile-credentials.test.ts): a byte every 100 ms defeated
+  // the io timeout, so each try waited out the connection deadline (45 s in a survey), twice.
+  const peer = await startPeer(async (connection) => {
+    await connection.send('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="x"\r\n');
+    let open = true;
+    void connection.closed.then(() => {
+      open = false;
+    });
+    while (open) {
+      await connection.send('X');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }, '127.169.20.2');
+  const started = performance.now();
+  const outcome = await httpAuthChecker.check(ctx, { ...service(peer, { scheme: 'basic' }), ip: '127.169.20.2' }, entries, {
+    timing: fastLoginTiming,
+    maxAttempts: 3,
+    audit: () => undefined,
+  });
+  const elapsedMs = performance.now() - started;
+  await closePeer(peer);
+  assert.equal(outcome.accepted, undefined);
+  assert.equal(outcome.status, 'io-timeout');
+  // Two answer waits (the try and its one retry) and margin, well under one 4 s connection deadline.
+  assert.ok(elapsedMs < fastLoginTiming.connectionDeadlineMs - 1000, `${Math.round(elapsedMs)} ms`);
+});

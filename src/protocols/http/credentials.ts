@@ -63,7 +63,10 @@ async function checkHttp(
   const log = createAttemptLog(target, scheme, limits);
   const pace = createPaceCounter(timing);
   if (!login) return { status: 'protocol-error', attempts: 0, evidence: {}, error: 'no Basic or Digest login recorded for this service' };
-  const client = createKeepAliveClient(loginContext(ctx, timing), target, { onConnected: () => pace.connected() });
+  const client = createKeepAliveClient(loginContext(ctx, timing), target, {
+    onConnected: () => pace.connected(),
+    answerWaitMs: timing.answerWaitMs,
+  });
   const evidence: Record<string, unknown> = { scheme: login.scheme, path: login.path, ...(login.realm !== undefined ? { realm: login.realm } : {}) };
   const finish = (outcome: Omit<CredentialCheckOutcome, 'attempts' | 'evidence' | 'pace'>, extra: Record<string, unknown> = {}): CredentialCheckOutcome => {
     client.close();

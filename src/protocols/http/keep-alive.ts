@@ -30,6 +30,17 @@ export interface KeepAliveClient {
   close(): void;
 }
 
+/** What a client needs besides the context: its connection hook, and how long one answer may take in all. */
+export interface KeepAliveOptions {
+  onConnected?: () => void;
+  /**
+   * Longest wait for one whole response, however its bytes trickle in. The connection's io
+   * timeout ends only a silence: a device that drips a byte every 200 ms would otherwise hold
+   * a try until the connection's deadline (45 s in a survey), and its retry as long again.
+   */
+  answerWaitMs?: number;
+}
+
 interface OpenConnection {
   conn: Connection;
   pending: Buffer;
@@ -39,7 +50,7 @@ interface OpenConnection {
 /**
  * @example const client = createKeepAliveClient(ctx, target, { onConnected: () => pace.connected() }); await client.get({ path: '/', host: '192.0.2.1' })
  */
-export function createKeepAliveClient(ctx: GrabContext, target: Target, hooks: { onConnected?: () => void } = {}): KeepAliveClient {
+export function createKeepAliveClient(ctx: GrabContext, target: Target, hooks: KeepAliveOptions = {}): KeepAliveClient {
   let open: OpenConnection | undefined;
   let serverKeepsAlive = true;
 
@@ -64,7 +75,7 @@ export function createKeepAliveClient(ctx: GrabContext, target: Target, hooks: {
     current.requests++;
     const keepAlive = serverKeepsAlive && current.requests < maxRequestsPerConnection;
     await current.conn.write(buildGetRequest({ path: request.path, host: request.host, userAgent: ctx.userAgent, headers: request.headers, keepAlive }));
-    const read = await readResponse(current);
+    const read = await readResponse(current, hooks.answerWaitMs);
     if (!read.reusable || !keepAlive) close();
     return { exchange: read.exchange, reusedAndSilent: reused && read.silent };
   };
@@ -89,8 +100,9 @@ interface ResponseRead {
 }
 
 /** Read one response from the connection, keeping bytes past it for the next one. */
-async function readResponse(open: OpenConnection): Promise<ResponseRead> {
+async function readResponse(open: OpenConnection, answerWaitMs: number | undefined): Promise<ResponseRead> {
   const empty = { body: Buffer.alloc(0), truncated: false };
+  const startedAt = performance.now();
   let data = open.pending;
   let received = 0;
   for (let chunks = 0; chunks < 100_000; chunks++) {
@@ -105,7 +117,9 @@ async function readResponse(open: OpenConnection): Promise<ResponseRead> {
         return { exchange, reusable: end !== undefined && keepsAlive(parsed.head), silent: false };
       }
     }
-    const step = await open.conn.next();
+    const remainingMs = answerWaitMs === undefined ? undefined : answerWaitMs - (performance.now() - startedAt);
+    const step = remainingMs === undefined ? await open.conn.next() : remainingMs > 0 ? await open.conn.poll(remainingMs) : { quiet: true as const };
+    if ('quiet' in step) return ended(data, 'io-timeout', `no complete response within the ${answerWaitMs} ms answer wait`, false);
     if ('end' in step) return ended(data, step.end, step.error, received === 0 && data.length === 0);
     received += step.chunk.length;
     data = data.length === 0 ? step.chunk : Buffer.concat([data, step.chunk]);

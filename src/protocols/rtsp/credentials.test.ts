@@ -6,6 +6,7 @@ import { rtspPersonas } from '../../lab/services/rtsp-personas.ts';
 import type { RtspCamera } from '../../lab/services/rtsp-server.ts';
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { startLabRtspCamera, type LabRtspCamera } from '../../../test/support/lab/rtsp-camera.ts';
+import { startHostileTcpPeer } from '../../../test/support/hostile-peers.ts';
 import type { ObservedService } from '../credential-checker.ts';
 import { rtspChecker } from './credentials.ts';
 import type { RtspResult } from './grabber.ts';
@@ -312,4 +313,28 @@ test('a camera that hangs up late after every second refusal costs one wasted tr
   } finally {
     server.close();
   }
+});
+
+test('hostile: an answer that drips in ends at the answer wait, not at the login connection deadline', async () => {
+  // Found by the hostile matrix (test/hostile-credentials.test.ts): a byte every 200 ms defeated
+  // the io timeout, so each try waited out the connection deadline (45 s in a survey), twice.
+  const peer = await startHostileTcpPeer('127.169.20.3', 'drip', { greeting: Buffer.from('RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n') });
+  const service: ObservedService<RtspResult> = {
+    ip: peer.host,
+    port: peer.port,
+    protocol: 'rtsp',
+    status: 'success',
+    result: { status: 401, auth: { scheme: 'basic' }, authPath: '/' },
+    durationMs: 1,
+    observedAt: '',
+  };
+  const timing = { answerWaitMs: 400, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
+  const started = performance.now();
+  const outcome = await rtspChecker.check(ctx, service, entries, { maxAttempts: 10, timing, audit: () => undefined });
+  const elapsedMs = performance.now() - started;
+  await peer.close();
+  assert.equal(outcome.accepted, undefined);
+  assert.equal(outcome.status, 'io-timeout');
+  // Two answer waits and margin, well under one 5 s connection deadline.
+  assert.ok(elapsedMs < 3000, `${Math.round(elapsedMs)} ms`);
 });

@@ -72,7 +72,11 @@ async function checkRtsp(
   const pace = createPaceCounter(timing);
   // The login timing's answer wait, not the grab's: a camera slow to answer one DESCRIBE (or a
   // loaded network) must not turn the right pair into "no answer".
-  const session = createRtspSession(loginContext(ctx, timing), target, { hangUpCheckMs, onConnected: () => pace.connected() });
+  const session = createRtspSession(loginContext(ctx, timing), target, {
+    hangUpCheckMs,
+    onConnected: () => pace.connected(),
+    answerWaitMs: timing.answerWaitMs,
+  });
   try {
     return await tryEntries(ctx, session, pace, target, login, entries, limits);
   } finally {

@@ -50,6 +50,12 @@ export interface RtspSessionOptions {
   hangUpCheckMs: number;
   /** Called after each new connection is open (a checker counts its connections and tries per connection). */
   onConnected?: () => void;
+  /**
+   * Longest wait for one whole answer, however its bytes trickle in. The io timeout ends only a
+   * silence: a camera dripping a byte every 200 ms would otherwise hold a login try until the
+   * connection's deadline (45 s in a survey). Absent: the connection's own limits alone.
+   */
+  answerWaitMs?: number;
 }
 
 /**
@@ -90,6 +96,7 @@ export function createRtspSession(ctx: GrabContext, target: Target, options: Rts
     const current = conn;
     const reusedConnection = answeredOnConnection > 0;
     await current.write(formatRtspRequest({ method, url, cseq: ++cseq, userAgent: ctx.userAgent, headers }));
+    const sentAt = performance.now();
     for (let chunks = 0; chunks < maxChunksPerResponse; chunks++) {
       const parsed = parseRtspResponse(pending);
       if (parsed.state === 'complete') {
@@ -112,7 +119,9 @@ export function createRtspSession(ctx: GrabContext, target: Target, options: Rts
           ...(statusLine ? { statusLine } : {}),
         };
       }
-      const step = await current.next();
+      const remainingMs = options.answerWaitMs === undefined ? undefined : options.answerWaitMs - (performance.now() - sentAt);
+      const polled = remainingMs === undefined ? await current.next() : remainingMs > 0 ? await current.poll(remainingMs) : { quiet: true as const };
+      const step = 'quiet' in polled ? { end: 'io-timeout' as const, error: `no whole answer within the ${options.answerWaitMs} ms answer wait` } : polled;
       if ('chunk' in step) {
         pending = Buffer.concat([pending, step.chunk]);
         continue;

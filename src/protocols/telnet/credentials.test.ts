@@ -4,6 +4,7 @@ import type { CredentialAttempt, ServiceObservation } from '../../core/records.t
 import { createLoopbackContext } from '../../../test/support/loopback-context.ts';
 import { fastLoginTiming } from '../../../test/support/login-timing.ts';
 import { startPeer, type FakePeer, type PeerConnection } from '../fake-peer.test.ts';
+import { startHostileTcpPeer } from '../../../test/support/hostile-peers.ts';
 import { DO, IAC, WILL } from './codec.ts';
 import type { DictionaryEntry } from '../../assess/credentials/dictionary.ts';
 import { loadDictionary } from '../../assess/credentials/dictionary.ts';
@@ -314,4 +315,25 @@ test('appliesTo only telnet services that showed a prompt', () => {
   assert.equal(checker.appliesTo({ ...base, result: { promptKind: 'none' } }), false);
   assert.equal(checker.appliesTo({ ...base, protocol: 'http', result: { promptKind: 'login' } }), false);
   assert.equal(checker.appliesTo({ ...base, status: 'io-timeout', result: { promptKind: 'login' } }), false);
+});
+
+test('hostile: a device that drips after the user name is left at the answer wait, not at the login connection deadline', async () => {
+  // Found by the hostile matrix (test/hostile-credentials.test.ts): a byte every 200 ms kept the
+  // quiet period from ever ending, so each try waited out the connection deadline (45 s in a survey), twice.
+  const peer = await startHostileTcpPeer('127.169.20.4', 'drip', { greeting: Buffer.from('login: ') });
+  const timing = { answerWaitMs: 400, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
+  const started = performance.now();
+  const entries = orderEntries(loadDictionary(), { vendor: 'Xiongmai', protocol: 'telnet' });
+  // The shipped quiet periods (1.5 s), longer than the drip's 200 ms: only a bound on the whole wait ends it.
+  const outcome = await createTelnetChecker().check(ctx, { ...service({ port: peer.port } as FakePeer), ip: peer.host }, entries, {
+    timing,
+    maxAttempts: 3,
+    audit: () => undefined,
+  });
+  const elapsedMs = performance.now() - started;
+  await peer.close();
+  assert.equal(outcome.accepted, undefined);
+  assert.notEqual(outcome.status, 'deadline-exceeded');
+  // A few answer waits and margin, well under one 5 s connection deadline.
+  assert.ok(elapsedMs < 3500, `${Math.round(elapsedMs)} ms`);
 });

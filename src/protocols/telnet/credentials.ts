@@ -98,7 +98,8 @@ async function checkTelnet(
     if (!session || !prompt) {
       if (pace.connections >= maxConnections) break;
       pace.connected();
-      const opened = await openSession(login, target, settings);
+      // Every wait for a prompt is bounded as a whole too: a dripping device must not hold it to the deadline.
+      const opened = await openSession(login, target, { ...settings, maxWaitMs: Math.max(timing.answerWaitMs, answerQuietMs) });
       if ('error' in opened) {
         // Hung up before any prompt though the grab saw one, or refused once the check is under
         // way: busy (too many connections). A port refused on the first connection is just closed.

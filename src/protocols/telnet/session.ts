@@ -21,6 +21,13 @@ export interface TelnetSessionOptions {
   maxReplies: number;
   /** Commands seen without any text before the peer is declared a negotiation storm. */
   maxCommandsWithoutText: number;
+  /**
+   * Longest one wait for a prompt may take in all, however its bytes trickle in (a login
+   * checker's answer wait). The quiet period and io timeout end only a silence: a device that
+   * drips a byte every 200 ms would otherwise hold the wait until the connection's deadline.
+   * Absent: no bound but those.
+   */
+  maxWaitMs?: number;
 }
 
 export const defaultTelnetSessionOptions: TelnetSessionOptions = {
@@ -130,14 +137,21 @@ export function createTelnetSession(conn: Connection, options: TelnetSessionOpti
     },
     async waitForPrompt(overrides = {}) {
       const quietMs = overrides.quietMs ?? options.quietMs;
+      const startedAt = performance.now();
+      // Quiet after text (or the whole wait spent): what came is all there is. Spent with no text at all: a timeout.
+      const quietResult = (kind: PromptKind) =>
+        result(kind, kind === 'shell' ? {} : hasText() ? { quiet: true } : { end: 'io-timeout', error: `no prompt within ${options.maxWaitMs} ms` });
       let kind = promptKindNow();
       for (let chunks = 0; chunks < maxChunksPerWait; chunks++) {
         if (kind === 'login' || kind === 'password') return result(kind);
         // A shell prompt must survive a short settle: "####" decoration or a half-sent
         // motd can look like one for a moment.
         const waitMs = kind === 'shell' ? options.settleMs : hasText() ? quietMs : undefined;
-        const step = waitMs === undefined ? await conn.next() : await conn.poll(waitMs);
-        if ('quiet' in step) return result(kind, kind === 'shell' ? {} : { quiet: true });
+        const leftMs = options.maxWaitMs === undefined ? undefined : options.maxWaitMs - (performance.now() - startedAt);
+        if (leftMs !== undefined && leftMs <= 0) return quietResult(kind);
+        const boundedMs = leftMs === undefined ? waitMs : Math.min(waitMs ?? leftMs, leftMs);
+        const step = boundedMs === undefined ? await conn.next() : await conn.poll(boundedMs);
+        if ('quiet' in step) return quietResult(kind);
         if ('end' in step) return result(kind, { end: step.end, ...(step.error ? { error: step.error } : {}) });
         kind = await absorb(step.chunk);
         if (commandsWithoutText > options.maxCommandsWithoutText && !hasText()) return result(kind, { storm: true });
