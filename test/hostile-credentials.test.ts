@@ -1,4 +1,4 @@
-// Issue 17, R4: every credential checker against a login service that greets plausibly and then
+// R4: every credential checker against a login service that greets plausibly and then
 // tarpits, drips one byte every 200 ms, floods endless text or sends binary garbage. A check
 // must return (never throw, never hang) with a recorded status and no accepted entry, inside
 // its connection deadlines, having read no more than its byte cap on any connection.

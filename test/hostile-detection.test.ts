@@ -1,4 +1,4 @@
-// Issue 17, R4: protocol detection (what the survey runs on every open port before any grab)
+// R4: protocol detection (what the survey runs on every open port before any grab)
 // against each generic hostile TCP peer on a port no protocol claims, so every candidate's
 // banner test and probe meets the hostility. It must end within its probe budget, read no more
 // than its byte cap, and never take a hostile stream for a protocol it is not.

@@ -1,4 +1,4 @@
-// Issue 17, R4: every shipped protocol's grab against generic hostile peers (tarpit, slow drip,
+// R4: every shipped protocol's grab against generic hostile peers (tarpit, slow drip,
 // endless text, binary garbage, oversized fields, redirect loops, gzip bombs; UDP silence, floods,
 // garbage, giant datagrams, replies from another address or port). Each grab must return (never
 // throw, never hang) with a recorded status, within its time bound, having read no more than

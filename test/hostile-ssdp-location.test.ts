@@ -1,4 +1,4 @@
-// Issue 17, R4: the SSDP grab answers a valid M-SEARCH response by fetching its LOCATION over
+// R4: the SSDP grab answers a valid M-SEARCH response by fetching its LOCATION over
 // TCP, so a hostile device can answer the UDP question honestly and make the description fetch
 // the trap: a tarpit, a drip, endless text, a 10 MiB header, a redirect loop, a gzip bomb or an
 // XML bomb. The grab must end within the UDP wait plus the fetch's own deadline and keep its
