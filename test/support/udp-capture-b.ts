@@ -5,7 +5,8 @@
  * kernel really carried. Loopback only, bounded in time; tcpdump is stopped by its own pid.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CapturedDatagram, udpDatagrams } from './udp-capture.ts';
@@ -82,22 +83,54 @@ export async function startUdpCapture(host: string, port: number, options: { nam
       reject(new Error(`tcpdump exited before listening: ${stderr}`));
     });
   });
+  const isMarker = (datagram: CapturedDatagram) => datagram.source === host && datagram.destination === markerAddress && datagram.destinationPort === port;
   return {
     async stop() {
-      // A short pause lets the last reply reach the capture before tcpdump is told to stop.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // tcpdump told to stop leaves what it has not read yet in the kernel; on a busy machine that
+      // can be the grab's last datagrams. On this host's loopback, one more datagram the filter
+      // matches (from the watched address to the watched port of an address nothing answers on)
+      // marks the end: once it is in the file, everything before it is too.
+      if (!options.namespace) await waitForMarker(file, host, port, isMarker);
+      else await new Promise((resolve) => setTimeout(resolve, 200));
       if (!exited) child.kill('SIGINT');
       const killer = setTimeout(() => !exited && child.kill('SIGKILL'), 3000);
       await exit;
       clearTimeout(killer);
       process.removeListener('exit', killOnExit);
       try {
-        return parsePcap(readFileSync(file));
+        return parsePcap(readFileSync(file)).filter((datagram) => !isMarker(datagram));
       } finally {
         rmSync(directory, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** Where the end marker goes: a loopback address no test or daemon uses. */
+const markerAddress = '127.254.254.254';
+
+/** Sends the end marker and waits (bounded) until tcpdump has written it. */
+async function waitForMarker(file: string, host: string, port: number, isMarker: (datagram: CapturedDatagram) => boolean): Promise<void> {
+  const socket = createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, host, () => resolve());
+    });
+    await new Promise<void>((resolve) => socket.send(Buffer.from('end of capture'), port, markerAddress, () => resolve()));
+  } catch {
+    // Without a marker the pause below is all there is.
+  } finally {
+    socket.close();
+  }
+  for (const started = Date.now(); Date.now() - started < 5000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      if (existsSync(file) && parsePcap(readFileSync(file)).some(isMarker)) return;
+    } catch {
+      // A record half written: read again.
+    }
+  }
 }
 
 /**
