@@ -187,14 +187,22 @@ test('appliesTo: a Basic or Digest challenge with its path, or a stream describe
   assert.equal(rtspChecker.appliesTo({ ...base, status: 'io-timeout', result: { status: 401, auth: { scheme: 'basic' }, authPath: '/' } }), false);
 });
 
-test('a try that goes unanswered is made again on a new connection: a slow moment does not hide the right pair', async () => {
-  // A camera that swallows its first authenticated DESCRIBE (a lost answer on a loaded network)
-  // and answers everything after it: 401 to wrong pairs, 200 to admin:admin.
+/** Where a scripted camera stands with one connection: its number, and a hang-up after a delay. */
+interface ScriptedConnection {
+  index: number;
+  end(afterMs: number): void;
+}
+
+/**
+ * A Basic-auth RTSP camera whose every answer a test decides: accept (200), refuse (401) or say
+ * nothing, per request, knowing which connection it came on. `credential` is the decoded
+ * "user:password" of the request's Authorization, if any.
+ */
+async function scriptedBasicCamera(decide: (credential: string | undefined, connection: ScriptedConnection) => 'accept' | 'refuse' | 'silent') {
   const { createServer } = await import('node:net');
-  let swallowed = false;
-  const connections: number[] = [];
+  let connections = 0;
   const server = createServer((socket) => {
-    connections.push(connections.length);
+    const connection: ScriptedConnection = { index: connections++, end: (afterMs) => setTimeout(() => socket.end(), afterMs) };
     let pending = '';
     socket.on('data', (chunk) => {
       pending += chunk.toString('latin1');
@@ -202,14 +210,11 @@ test('a try that goes unanswered is made again on a new connection: a slow momen
         const request = pending.slice(0, end);
         pending = pending.slice(end + 4);
         const cseq = /^CSeq: *(\d+)/im.exec(request)?.[1] ?? '0';
-        const authorization = /^Authorization: *Basic (\S+)/im.exec(request)?.[1];
-        if (authorization && !swallowed) {
-          swallowed = true;
-          continue;
-        }
-        const accepted = authorization === Buffer.from('admin:admin').toString('base64');
+        const token = /^Authorization: *Basic (\S+)/im.exec(request)?.[1];
+        const verdict = decide(token === undefined ? undefined : Buffer.from(token, 'base64').toString('utf8'), connection);
+        if (verdict === 'silent') continue;
         socket.write(
-          accepted
+          verdict === 'accept'
             ? `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n`
             : `RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n`,
         );
@@ -219,19 +224,33 @@ test('a try that goes unanswered is made again on a new connection: a slow momen
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
+  const service: ObservedService<RtspResult> = {
+    ip: '127.0.0.1',
+    port,
+    protocol: 'rtsp',
+    status: 'success',
+    result: { status: 401, auth: { scheme: 'basic', realm: 'cam' }, authPath: '/' },
+    durationMs: 1,
+    observedAt: '',
+  };
+  return { service, connections: () => connections, close: () => server.close() };
+}
+
+test('a try that goes unanswered is made again on a new connection: a slow moment does not hide the right pair', async () => {
+  // A camera that swallows its first authenticated DESCRIBE (a lost answer on a loaded network)
+  // and answers everything after it: 401 to wrong pairs, 200 to admin:admin.
+  let swallowed = false;
+  const camera = await scriptedBasicCamera((credential) => {
+    if (credential !== undefined && !swallowed) {
+      swallowed = true;
+      return 'silent';
+    }
+    return credential === 'admin:admin' ? 'accept' : 'refuse';
+  });
   try {
-    const service: ObservedService<RtspResult> = {
-      ip: '127.0.0.1',
-      port,
-      protocol: 'rtsp',
-      status: 'success',
-      result: { status: 401, auth: { scheme: 'basic', realm: 'cam' }, authPath: '/' },
-      durationMs: 1,
-      observedAt: '',
-    };
     const audit: CredentialAttempt[] = [];
     const timing = { answerWaitMs: 300, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
-    const outcome = await rtspChecker.check(ctx, service, entries, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
+    const outcome = await rtspChecker.check(ctx, camera.service, entries, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
     assert.equal(outcome.status, 'success');
     assert.equal(outcome.accepted?.username, 'admin');
     assert.equal(outcome.accepted?.password, 'admin');
@@ -241,9 +260,9 @@ test('a try that goes unanswered is made again on a new connection: a slow momen
       ['error', 'rejected', 'rejected', 'accepted'],
     );
     assert.equal(outcome.pace?.retries, 1);
-    assert.equal(connections.length, 2);
+    assert.equal(camera.connections(), 2);
   } finally {
-    server.close();
+    camera.close();
   }
 });
 
@@ -260,58 +279,31 @@ test('Digest on a camera that hangs up after two failures: the third pair is jud
 test('a camera that hangs up late after every second refusal costs one wasted try, not one in three', async () => {
   // The hang-up comes 150 ms after the refusal (a loaded camera or network), long after the
   // checker's watch: the first is learned from the try it swallows, the rest are not waited for.
-  const { createServer } = await import('node:net');
-  const perConnection: string[][] = [];
-  const server = createServer((socket) => {
-    const seen: string[] = [];
-    perConnection.push(seen);
-    let pending = '';
-    let refusals = 0;
-    socket.on('data', (chunk) => {
-      pending += chunk.toString('latin1');
-      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
-        const request = pending.slice(0, end);
-        pending = pending.slice(end + 4);
-        if (refusals >= 2) continue; // hanging up: nothing more is read
-        const cseq = /^CSeq: *(\d+)/im.exec(request)?.[1] ?? '0';
-        const authorization = /^Authorization: *Basic (\S+)/im.exec(request)?.[1];
-        if (authorization) seen.push(Buffer.from(authorization, 'base64').toString('utf8'));
-        if (authorization === Buffer.from('admin:last').toString('base64')) {
-          socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: 0\r\n\r\n`);
-          continue;
-        }
-        socket.write(`RTSP/1.0 401 Unauthorized\r\nCSeq: ${cseq}\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n`);
-        if (authorization && ++refusals >= 2) setTimeout(() => socket.end(), 150);
-      }
-    });
-    socket.on('error', () => undefined);
+  const byConnection = new Map<number, { seen: string[]; refusals: number }>();
+  const camera = await scriptedBasicCamera((credential, connection) => {
+    const own = byConnection.get(connection.index) ?? { seen: [], refusals: 0 };
+    byConnection.set(connection.index, own);
+    if (own.refusals >= 2) return 'silent'; // hanging up: nothing more is read
+    if (credential !== undefined) own.seen.push(credential);
+    if (credential === 'admin:last') return 'accept';
+    if (credential !== undefined && ++own.refusals >= 2) connection.end(150);
+    return 'refuse';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
   try {
-    const service: ObservedService<RtspResult> = {
-      ip: '127.0.0.1',
-      port,
-      protocol: 'rtsp',
-      status: 'success',
-      result: { status: 401, auth: { scheme: 'basic', realm: 'cam' }, authPath: '/' },
-      durationMs: 1,
-      observedAt: '',
-    };
     const list = [...Array.from({ length: 8 }, (_, index) => entry(`w${index}`, 'admin', `wrong${index}`)), entry('last', 'admin', 'last')];
     const audit: CredentialAttempt[] = [];
     const timing = { answerWaitMs: 1000, connectionDeadlineMs: 5000, backoffMs: 10, maxBackoffs: 1 };
     // Room for the nine pairs and one wasted try: a checker that lost a try at every hang-up would run out.
-    const outcome = await rtspChecker.check(ctx, service, list, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
+    const outcome = await rtspChecker.check(ctx, camera.service, list, { maxAttempts: 10, timing, audit: (attempt) => audit.push(attempt) });
     assert.equal(outcome.accepted?.id, 'last', JSON.stringify(audit.map((attempt) => [attempt.dictionaryEntryId, attempt.outcome])));
     assert.equal(audit.filter((attempt) => attempt.outcome === 'error').length, 1);
     // After the first hang-up every connection carries two tries, the last the accepted one.
     assert.deepEqual(
-      perConnection.map((tries) => tries.length),
+      [...byConnection.values()].map((own) => own.seen.length),
       [2, 2, 2, 2, 1],
     );
   } finally {
-    server.close();
+    camera.close();
   }
 });
 
