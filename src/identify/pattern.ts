@@ -27,8 +27,14 @@ export function compilePattern(source: string, flags: string): CompiledPattern {
   let regex: RegExp;
   try {
     regex = new RegExp(source, flags);
+    // V8 compiles a pattern on its first use, and only then refuses one that is too large:
+    // use it once here, so that is a rule error at load and not a crash on a device's banner.
+    regex.test('');
   } catch (error) {
-    return { on: 'pattern', problem: `invalid regex: ${(error as Error).message}` };
+    // V8 repeats the whole pattern in its message ("Invalid regular expression: /…/: reason"): keep the reason.
+    const message = (error as Error).message;
+    const reason = /^Invalid regular expression: \/.*\/[a-z]*: ([^:]+)$/s.exec(message)?.[1];
+    return { on: 'pattern', problem: `invalid regex: ${reason ?? message.slice(0, 200)}` };
   }
   return { regex, groupNames: namedGroups(source) };
 }
