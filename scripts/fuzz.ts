@@ -37,9 +37,10 @@ function summary(report: TargetReport): string {
   return [
     `fuzz: ${report.target}: ${number(report.inputs)} inputs in ${report.seconds.toFixed(0)} s`,
     `accepted ${number(report.accepted)}`,
-    `rejected ${number(report.inputs - report.accepted - report.failures)}${rejected ? ` (${rejected})` : ''}`,
+    `rejected ${number(report.inputs - report.accepted - report.failures - report.unrecorded)}${rejected ? ` (${rejected})` : ''}`,
+    ...(report.unrecorded > 0 ? [`outcome not recorded ${number(report.unrecorded)} (run by a worker stopped later)`] : []),
     `failures ${number(report.failures)}`,
-    `slowest ${report.slowestMs.toFixed(1)} ms (input ${report.slowestIndex})`,
+    `slowest ${report.slowestMs.toFixed(1)} ms CPU (input ${report.slowestIndex})`,
     `peak RSS ${report.peakRssMb} MB`,
   ].join('; ');
 }

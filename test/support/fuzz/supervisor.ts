@@ -13,9 +13,9 @@ import type { WorkerMessage, WorkerRequest } from './worker.ts';
 export interface FuzzOptions {
   inputs: number;
   seed: number;
-  /** An input slower than this is a failure (default 2,000 ms). */
+  /** An input using more CPU time than this, plus 5 ms per KB, is a failure (default 2,000 ms). */
   slowMs?: number;
-  /** An input still running after this is a hang; its worker is stopped (default 10,000 ms). */
+  /** An input still running after this (wall clock) is a hang; its worker is stopped (default 30,000 ms). */
   hangMs?: number;
   /** Growth of the process's resident memory past this is a failure (default 1,024 MB). */
   memoryLimitMb?: number;
@@ -26,6 +26,8 @@ export interface TargetReport extends InputCounts {
   target: string;
   seed: number;
   failuresFound: FoundFailure[];
+  /** Inputs finished by a worker that was then stopped, after its last report: run, outcome not known. */
+  unrecorded: number;
   peakRssMb: number;
   seconds: number;
 }
@@ -40,7 +42,7 @@ const maxRestarts = 8;
 export async function fuzzTarget(name: string, options: FuzzOptions): Promise<TargetReport> {
   const target = targetNamed(name);
   const began = performance.now();
-  const report: TargetReport = { target: name, seed: options.seed, ...emptyCounts(), failuresFound: [], peakRssMb: 0, seconds: 0 };
+  const report: TargetReport = { target: name, seed: options.seed, ...emptyCounts(), failuresFound: [], unrecorded: 0, peakRssMb: 0, seconds: 0 };
   const baseRss = process.memoryUsage.rss();
   let start = 0;
   for (let restarts = 0; start < options.inputs && restarts <= maxRestarts; restarts++) {
@@ -71,15 +73,17 @@ function runWorker(
   report: TargetReport,
   baseRss: number,
 ): Promise<{ index: number; why: string } | undefined> {
-  const ints = new Int32Array(new SharedArrayBuffer(8));
+  const ints = new Int32Array(new SharedArrayBuffer(12));
   const startedAt = new Float64Array(new SharedArrayBuffer(8));
   ints[sharedSlot.index] = start;
   const request: WorkerRequest = { target: name, seed: options.seed, start, end: options.inputs, slowMs: options.slowMs ?? 2000, ints, startedAt };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-  const hangMs = options.hangMs ?? 10_000;
+  const hangMs = options.hangMs ?? 30_000;
   const limitBytes = (options.memoryLimitMb ?? 1024) * 1024 * 1024;
   const before = { ...report, rejected: { ...report.rejected } };
+  let reported = 0;
   const merge = (counts: InputCounts) => {
+    reported = counts.inputs;
     report.inputs = before.inputs + counts.inputs;
     report.accepted = before.accepted + counts.accepted;
     report.failures = before.failures + counts.failures;
@@ -99,6 +103,9 @@ function runWorker(
     };
     const stop = (why: string) => {
       const index = Atomics.load(ints, sharedSlot.index);
+      const lost = Atomics.load(ints, sharedSlot.finished) - reported;
+      report.inputs += lost;
+      report.unrecorded += lost;
       void worker.terminate();
       finish({ index, why });
     };
