@@ -186,7 +186,14 @@ function readFacts(read: Reader, raw: unknown, path: DataPath): RuleFacts {
 function checkExamples(read: Reader, raw: unknown, path: DataPath, regex: RegExp): void {
   read.list(raw, path).forEach((item, index) => {
     const text = read.string(item, [...path, index]);
-    if (!regex.test(text)) read.fail([...path, index], `pattern does not match its own example ${JSON.stringify(text)}`);
+    let matched: boolean;
+    try {
+      matched = regex.test(text);
+    } catch (error) {
+      // The engine can still refuse a huge pattern on some text (see compilePattern).
+      return read.fail([...path, index], `the pattern cannot run on this example: ${(error as Error).message.slice(-80)}`);
+    }
+    if (!matched) read.fail([...path, index], `pattern does not match its own example ${JSON.stringify(text)}`);
   });
 }
 

@@ -34,6 +34,23 @@ export interface FuzzTarget {
   run(input: Buffer, place: FuzzPlace): unknown;
 }
 
+/** Thrown by a target whose parser broke a promise of its own (e.g. "skip mode never throws"): always a failure. */
+export class BrokenPromise extends Error {
+  override name = 'BrokenPromise';
+}
+
+/**
+ * Run a parser in its skip-and-count mode, where nothing may be thrown at all.
+ * @example await neverThrows(() => scanCapture(stream, onPacket, { onCorrupt: 'skip' }))
+ */
+export async function neverThrows(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    throw new BrokenPromise(`the skip-and-count mode threw: ${error instanceof OpenNoticeError ? error.describe() : String(error)}`, { cause: error });
+  }
+}
+
 export type Outcome = { kind: 'accepted' } | { kind: 'rejected'; code: string } | { kind: 'failure'; signature: string; detail: string };
 
 /** Judge what a target's run threw (or `undefined` when it returned). */
@@ -50,7 +67,10 @@ export function judge(target: FuzzTarget, place: FuzzPlace, thrown: unknown, thr
   const mentions = described.split(place.file).length - 1;
   if (mentions !== 1) return failure(thrown, `describe() names the file ${mentions} times`);
   if (thrown.message.trim() === '') return failure(thrown, 'an empty message');
-  return { kind: 'rejected', code: thrown.code };
+  // Counted apart: refusals that point into the file and those about the file as a whole
+  // (empty, unknown format), so a report shows when a parser stops saying where.
+  const { line, offset, path } = thrown.context;
+  return { kind: 'rejected', code: line !== undefined || offset !== undefined || path !== undefined ? thrown.code : `${thrown.code} (whole file)` };
 }
 
 function failure(thrown: unknown, why: string): Outcome {
