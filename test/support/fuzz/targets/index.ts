@@ -6,6 +6,7 @@ import type { FuzzTarget } from '../target.ts';
 import { captureTargets } from './captures.ts';
 import { configTargets } from './config.ts';
 import { feedTargets } from './feeds.ts';
+import { listTargets } from './lists.ts';
 import { logTargets } from './logs.ts';
 import { tcpProtocolTargets } from './protocols-tcp.ts';
 import { udpProtocolTargets } from './protocols-udp.ts';
@@ -15,6 +16,7 @@ export const fuzzTargets: readonly FuzzTarget[] = [
   ...feedTargets,
   ...logTargets,
   ...configTargets,
+  ...listTargets,
   ...tcpProtocolTargets,
   ...udpProtocolTargets,
 ];
