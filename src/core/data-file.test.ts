@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenNoticeError } from './errors.ts';
-import { parseDataFile } from './data-file.ts';
+import { createFieldReader, parseDataFile } from './data-file.ts';
 
 /** What parseDataFile threw, checked to be a located, coded error. */
 function refusal(text: string): OpenNoticeError {
@@ -38,4 +38,14 @@ test('100 KB of noise is refused quickly, with the first problem only', () => {
   const began = performance.now();
   assert.match(refusal(noise).message, /^syntax error/);
   assert.ok(performance.now() - began < 5000, 'in seconds, not minutes');
+});
+
+test('a refused value is quoted cut short: a megabyte of input is not repeated in the error line (found by npm run fuzz)', () => {
+  const dataFile = parseDataFile(`kind: "${'x'.repeat(100_000)}"\n`, 'rules/local.yaml', 'RULES_INVALID');
+  const read = createFieldReader(dataFile, 'RULES_INVALID');
+  const root = read.object(dataFile.data, []);
+  assert.throws(
+    () => read.oneOf(root.kind, ['kind'], ['camera', 'router']),
+    (error: unknown) => error instanceof OpenNoticeError && error.describe().length < 300 && /got "x{80}…"/.test(error.message),
+  );
 });

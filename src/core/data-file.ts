@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, isScalar, visit, type Document, type Node } from 'yaml';
-import { OpenNoticeError, type ErrorCode } from './errors.ts';
+import { OpenNoticeError, quoted, type ErrorCode } from './errors.ts';
 
 /** A path into parsed data, e.g. ['rules', 3, 'pattern']. */
 export type DataPath = ReadonlyArray<string | number>;
@@ -163,12 +163,12 @@ export function createFieldReader(dataFile: DataFile, code: ErrorCode) {
       return value;
     },
     oneOf<T extends string>(value: unknown, path: DataPath, allowed: readonly T[]): T {
-      if (typeof value !== 'string' || !allowed.includes(value as T)) fail(path, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !allowed.includes(value as T)) fail(path, `expected one of ${allowed.join(', ')}, got ${quoted(value)}`);
       return value as T;
     },
     /** Reject keys the schema does not know: a typo must not silently disable a field. */
     onlyKeys(value: Record<string, unknown>, path: DataPath, known: readonly string[]): void {
-      for (const key of Object.keys(value)) if (!known.includes(key)) fail([...path, key], `unknown field "${key}" (known: ${known.join(', ')})`);
+      for (const key of Object.keys(value)) if (!known.includes(key)) fail([...path, key], `unknown field ${quoted(key)} (known: ${known.join(', ')})`);
     },
   };
 }

@@ -51,6 +51,9 @@ export async function neverThrows(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** Longest acceptable printed error (file, place, message, code): the values it quotes must be cut. */
+export const maxDescribedLength = 1000;
+
 export type Outcome = { kind: 'accepted' } | { kind: 'rejected'; code: string } | { kind: 'failure'; signature: string; detail: string };
 
 /** Judge what a target's run threw (or `undefined` when it returned). */
@@ -67,6 +70,8 @@ export function judge(target: FuzzTarget, place: FuzzPlace, thrown: unknown, thr
   const mentions = described.split(place.file).length - 1;
   if (mentions !== 1) return failure(thrown, `describe() names the file ${mentions} times`);
   if (thrown.message.trim() === '') return failure(thrown, 'an empty message');
+  // One line a person reads: a message that quotes a megabyte of the input is not that.
+  if (described.length > maxDescribedLength) return failure(thrown, `describe() is ${described.length} characters long`);
   // Counted apart: refusals that point into the file and those about the file as a whole
   // (empty, unknown format), so a report shows when a parser stops saying where.
   const { line, offset, path } = thrown.context;
