@@ -22,7 +22,9 @@ export interface DataFile {
 
 /** Render a path the way a person reads it: rules[3].pattern */
 export function formatPath(path: DataPath): string {
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+  // A key comes from the file and may be any length: cut, so the error stays one readable line.
+  const key = (part: string) => (part.length > 40 ? `${part.slice(0, 40)}…` : part);
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? key(part) : `.${key(part)}`)).join('');
 }
 
 /**
@@ -40,7 +42,7 @@ export function parseDataFile(text: string, file: string, code: ErrorCode): Data
   }
   if (firstError) {
     const position = firstError.linePos?.[0] ?? lineCounter.linePos(firstError.pos[0]);
-    throw new OpenNoticeError(code, `syntax error: ${firstError.message.split('\n')[0]}`, {
+    throw new OpenNoticeError(code, `syntax error: ${firstError.message.split('\n')[0].slice(0, 200)}`, {
       file,
       line: position?.line,
       column: position?.col,
