@@ -59,8 +59,13 @@ export function parseDataFile(text: string, file: string, code: ErrorCode): Data
     file,
     data: plainValue(document, file, code),
     lineOf,
+    // Validators quote values from the file; whatever they quote, the error stays one readable line.
     errorAt: (errorCode, path, message) =>
-      new OpenNoticeError(errorCode, `${formatPath(path)}: ${message}`, { file, line: lineOf(path), path: formatPath(path) }),
+      new OpenNoticeError(errorCode, `${formatPath(path)}: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`, {
+        file,
+        line: lineOf(path),
+        path: formatPath(path),
+      }),
   };
 }
 
