@@ -100,7 +100,7 @@ export async function runInputs(target: FuzzTarget, request: RunInputsRequest): 
       // The bound grows with the input (5 ms per KB: 7 s for the largest, 1 MB; the YAML library
       // reads noise at about 3 µs a byte), so a linear parser on a big bomb passes and a
       // quadratic one does not.
-      const bound = request.slowMs + (input.length / 1024) * 5;
+      const bound = (request.slowMs + (input.length / 1024) * 5) * (target.inflates ? 10 : 1);
       if (took > bound && outcome.kind !== 'failure') {
         outcome = {
           kind: 'failure',

@@ -29,6 +29,8 @@ export interface FuzzTarget {
   writesFile?: boolean;
   /** File name suffix for the temp file or label (the parser may sniff by content, never by name). */
   suffix?: string;
+  /** The parser inflates gzip: its work is not bounded by the input's size, so its time bound is ten times as long. */
+  inflates?: boolean;
   /** An error that is this decoder's documented refusal (contract 'never'); the code reported is its name. */
   refusal?: (error: unknown) => string | undefined;
   run(input: Buffer, place: FuzzPlace): unknown;

@@ -55,6 +55,7 @@ function captureTarget(name: string, about: string, seeds: () => Buffer[]): Fuzz
     about,
     contract: 'file',
     suffix: '.pcap',
+    inflates: true,
     seeds,
     // Even inputs: the strict mode may refuse. Odd inputs: the skip mode must never throw.
     run: (input, place) =>

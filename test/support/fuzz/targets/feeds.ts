@@ -46,7 +46,16 @@ function jvnSeeds(): Buffer[] {
 }
 
 function feedTarget(name: string, about: string, seeds: () => Buffer[]): FuzzTarget {
-  return { name, about, contract: 'file', writesFile: true, suffix: '.json', seeds, run: (_input, place) => parseFeedDocument(place.file, 'auto') };
+  return {
+    name,
+    about,
+    contract: 'file',
+    writesFile: true,
+    suffix: '.json',
+    inflates: true,
+    seeds,
+    run: (_input, place) => parseFeedDocument(place.file, 'auto'),
+  };
 }
 
 export const feedTargets: FuzzTarget[] = [

@@ -29,6 +29,7 @@ export const listTargets: FuzzTarget[] = [
     contract: 'file',
     writesFile: true,
     suffix: '.tsv',
+    inflates: true,
     seeds: routingSeeds,
     // Each input is read as both formats: a file in one is garbage in the other.
     async run(_input, place) {
