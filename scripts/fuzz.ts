@@ -1,9 +1,9 @@
-// `npm run fuzz -- [TARGET…] [--inputs N] [--seed S] [--list]`: feed every parser (or the named
-// ones) N mutated inputs each (default 1,000,000), one target at a time, and print per target
-// the inputs, accepted, rejected by error code, failures, the slowest input and peak memory.
-// Each failure is printed once per cause with its index and the minimised input in base64;
-// `--inputs 1 --start I` is not needed to replay it: `fuzzInput(seeds, {seed, target, index})`
-// regenerates it. The exit status is 1 when any target had a failure.
+// `npm run fuzz -- [TARGET…] [--inputs N] [--seed S] [--slow-ms MS] [--list]`: feed every parser
+// (or the named ones) N mutated inputs each (default 1,000,000), one target at a time, and print
+// per target the inputs, accepted, rejected by error code, failures, the slowest input (CPU time)
+// and peak memory. Each failure is printed once per cause with its index and the minimised input
+// in base64; `fuzzInput(seeds, { seed, target, index })` (test/support/fuzz/mutate.ts) regenerates
+// the original. The exit status is 1 when any target had a failure. docs/reliability.md, R5.
 import { parseArgs } from 'node:util';
 import { fuzzTarget, type TargetReport } from '../test/support/fuzz/supervisor.ts';
 import { fuzzTargets, targetNamed } from '../test/support/fuzz/targets/index.ts';
