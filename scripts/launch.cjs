@@ -24,6 +24,7 @@ const entries = {
   test: ['scripts/test.ts'],
   bench: ['bench/run.ts'],
   reliability: ['scripts/reliability.ts'],
+  fuzz: ['scripts/fuzz.ts'],
 };
 
 function dependenciesInstalled() {

@@ -4,6 +4,7 @@
  */
 import { createFieldReader, parseDataFile, readDataFile, type DataFile, type DataPath } from '../core/data-file.ts';
 import { parsePrefix } from './address.ts';
+import { quoted } from '../core/errors.ts';
 import {
   createIspRegistry,
   defaultIspPreferences,
@@ -54,9 +55,9 @@ export function ispsFromDataFile(dataFile: DataFile): Isp[] {
     const entry = read.object(value, path);
     read.onlyKeys(entry, path, ispKeys);
     const id = read.string(entry.id, [...path, 'id']);
-    if (!idPattern.test(id)) read.fail([...path, 'id'], `"${id}" is not a valid id (lower-case letters, digits, ".", "_", "-"; at most 64)`);
+    if (!idPattern.test(id)) read.fail([...path, 'id'], `${quoted(id)} is not a valid id (lower-case letters, digits, ".", "_", "-"; at most 64)`);
     const firstIndex = claimedIds.get(id);
-    if (firstIndex !== undefined) read.fail([...path, 'id'], `duplicate id "${id}" (first at line ${dataFile.lineOf(['isps', firstIndex])})`);
+    if (firstIndex !== undefined) read.fail([...path, 'id'], `duplicate id ${quoted(id)} (first at line ${dataFile.lineOf(['isps', firstIndex])})`);
     claimedIds.set(id, index);
 
     const asns = (entry.asns === undefined ? [] : read.list(entry.asns, [...path, 'asns'])).map((asn, asnIndex) => {
@@ -64,7 +65,7 @@ export function ispsFromDataFile(dataFile: DataFile): Isp[] {
       const number = read.number(asn, asnPath, { min: 1, max: 4294967295 });
       if (!Number.isInteger(number)) read.fail(asnPath, 'an AS number is a whole number');
       const owner = claimedAsns.get(number);
-      if (owner !== undefined) read.fail(asnPath, `AS${number} already belongs to "${owner}"`);
+      if (owner !== undefined) read.fail(asnPath, `AS${number} already belongs to ${quoted(owner)}`);
       claimedAsns.set(number, id);
       return number;
     });
@@ -72,15 +73,15 @@ export function ispsFromDataFile(dataFile: DataFile): Isp[] {
       const prefixPath = [...path, 'prefixes', prefixIndex];
       const text = read.string(prefixValue, prefixPath).trim();
       const prefix = parsePrefix(text);
-      if (!prefix || !text.includes('/')) read.fail(prefixPath, `"${text}" is not a prefix (e.g. 192.0.2.0/24 or 2001:db8::/32)`);
-      if (prefix!.hostBitsSet) read.fail(prefixPath, `"${text}" has host bits set`);
+      if (!prefix || !text.includes('/')) read.fail(prefixPath, `${quoted(text)} is not a prefix (e.g. 192.0.2.0/24 or 2001:db8::/32)`);
+      if (prefix!.hostBitsSet) read.fail(prefixPath, `${quoted(text)} has host bits set`);
       const key = `${prefix!.family}:${String(prefix!.first)}/${prefix!.length}`;
       const owner = claimedPrefixes.get(key);
-      if (owner !== undefined) read.fail(prefixPath, `${text} already belongs to "${owner}"`);
+      if (owner !== undefined) read.fail(prefixPath, `${text} already belongs to ${quoted(owner)}`);
       claimedPrefixes.set(key, id);
       return text;
     });
-    if (asns.length === 0 && prefixes.length === 0) read.fail(path, `ISP "${id}" needs at least one of asns or prefixes, or no address can reach it`);
+    if (asns.length === 0 && prefixes.length === 0) read.fail(path, `ISP ${quoted(id)} needs at least one of asns or prefixes, or no address can reach it`);
 
     let managesCustomerDevices = false;
     if (entry.managesCustomerDevices !== undefined) {
@@ -107,18 +108,19 @@ function readContacts(read: FieldReader, value: unknown, path: DataPath): IspCon
   const result: IspContacts = { portalUsers: [] };
   if (contacts.abuseEmail !== undefined) {
     const email = read.string(contacts.abuseEmail, [...path, 'abuseEmail']).trim();
-    if (!emailPattern.test(email)) read.fail([...path, 'abuseEmail'], `"${email}" is not an e-mail address`);
+    if (!emailPattern.test(email)) read.fail([...path, 'abuseEmail'], `${quoted(email)} is not an e-mail address`);
     result.abuseEmail = email;
   }
   if (contacts.webhookUrl !== undefined) {
     const text = read.string(contacts.webhookUrl, [...path, 'webhookUrl']).trim();
-    if (!URL.canParse(text) || !['http:', 'https:'].includes(new URL(text).protocol)) read.fail([...path, 'webhookUrl'], `"${text}" is not an http(s) URL`);
+    if (!URL.canParse(text) || !['http:', 'https:'].includes(new URL(text).protocol))
+      read.fail([...path, 'webhookUrl'], `${quoted(text)} is not an http(s) URL`);
     result.webhookUrl = text;
   }
   if (contacts.portalUsers !== undefined) {
     read.list(contacts.portalUsers, [...path, 'portalUsers']).forEach((user, index) => {
       const name = read.string(user, [...path, 'portalUsers', index]).trim();
-      if (result.portalUsers.includes(name)) read.fail([...path, 'portalUsers', index], `"${name}" is listed twice`);
+      if (result.portalUsers.includes(name)) read.fail([...path, 'portalUsers', index], `${quoted(name)} is listed twice`);
       result.portalUsers.push(name);
     });
   }

@@ -12,6 +12,7 @@
  *   The `-num` variants (decimal integers) are accepted too: a range with an end above
  *   2^32 − 1 is IPv6, otherwise IPv4.
  */
+import { quoted } from '../core/errors.ts';
 import { splitCsvLine } from '../discover/csv-line.ts';
 import { parseAddress, parsePrefix } from './address.ts';
 import type { PrefixTableBuilder, RouteInfo } from './prefix-table.ts';
@@ -98,12 +99,12 @@ export const parsePfx2asLine: LineParser = (text, lineNumber, builder, interner)
   if (isHeader(cells[0]!, lineNumber)) return ignored;
   if (cells.length !== 3) return invalid(`expected "prefix<TAB>length<TAB>origin AS", got ${cells.length} fields`);
   const [network, length, originField] = cells as [string, string, string];
-  if (!/^\d{1,3}$/.test(length)) return invalid(`prefix length "${length}" is not a number`);
+  if (!/^\d{1,3}$/.test(length)) return invalid(`prefix length ${quoted(length)} is not a number`);
   const prefix = parsePrefix(`${network}/${length}`);
-  if (!prefix) return invalid(`"${network}/${length}" is not a prefix`);
-  if (prefix.hostBitsSet) return invalid(`"${network}/${length}" has host bits set`);
+  if (!prefix) return invalid(`${quoted(`${network}/${length}`)} is not a prefix`);
+  if (prefix.hostBitsSet) return invalid(`${quoted(`${network}/${length}`)} has host bits set`);
   const origins = parseOrigins(originField);
-  if (!origins) return invalid(`origin AS "${originField}" is not an AS number, multi-origin list or AS-set`);
+  if (!origins) return invalid(`origin AS ${quoted(originField)} is not an AS number, multi-origin list or AS-set`);
   if (origins.length === 1 && origins[0] === 0) return { kind: 'not-routed' };
   const asn = origins.find(isPublicAsn) ?? origins[0]!;
   const ordered = origins.length > 1 ? [asn, ...origins.filter((origin) => origin !== asn)] : undefined;
@@ -119,7 +120,7 @@ export const parseIp2asnLine: LineParser = (text, lineNumber, builder, interner)
   if (isHeader(cells[0]!, lineNumber)) return ignored;
   if (cells.length < 3) return invalid(`expected "first<TAB>last<TAB>AS<TAB>country<TAB>description", got ${cells.length} fields`);
   const [firstText, lastText, asnText, countryText, ...descriptionParts] = cells as [string, string, string, string?, ...string[]];
-  if (!decimal.test(asnText) || Number(asnText) > maxAsn) return invalid(`AS number "${asnText}" is not a number`);
+  if (!decimal.test(asnText) || Number(asnText) > maxAsn) return invalid(`AS number ${quoted(asnText)} is not a number`);
   const asn = Number(asnText);
   const range = parseRange(firstText.trim(), lastText.trim());
   if (typeof range === 'string') return invalid(range);
@@ -139,7 +140,7 @@ export const parseIpLocationDbLine: LineParser = (text, lineNumber, builder, int
   if (isHeader(cells[0]!, lineNumber)) return ignored;
   if (cells.length !== 4) return invalid(`expected "first,last,AS,organisation", got ${cells.length} fields`);
   const [firstText, lastText, asnText, organisation] = cells as [string, string, string, string];
-  if (!decimal.test(asnText) || Number(asnText) > maxAsn) return invalid(`AS number "${asnText}" is not a number`);
+  if (!decimal.test(asnText) || Number(asnText) > maxAsn) return invalid(`AS number ${quoted(asnText)} is not a number`);
   const asn = Number(asnText);
   const range = /^\d+$/.test(firstText) && /^\d+$/.test(lastText) ? numericRange(firstText, lastText) : parseRange(firstText, lastText);
   if (typeof range === 'string') return invalid(range);
@@ -159,18 +160,18 @@ type Range = { family: 4; first: number; last: number } | { family: 6; first: bi
 /** Both ends as addresses of one family, first ≤ last; otherwise the reason as text. */
 function parseRange(firstText: string, lastText: string): Range | string {
   const first = parseAddress(firstText);
-  if (!first) return `"${firstText}" is not an IP address`;
+  if (!first) return `${quoted(firstText)} is not an IP address`;
   const last = parseAddress(lastText);
-  if (!last) return `"${lastText}" is not an IP address`;
-  if (first.family !== last.family) return `"${firstText}" and "${lastText}" are of different address families`;
-  if (first.first > last.first) return `range starts after it ends ("${firstText}" > "${lastText}")`;
+  if (!last) return `${quoted(lastText)} is not an IP address`;
+  if (first.family !== last.family) return `${quoted(firstText)} and ${quoted(lastText)} are of different address families`;
+  if (first.first > last.first) return `range starts after it ends (${quoted(firstText)} > ${quoted(lastText)})`;
   return first.family === 4 ? { family: 4, first: first.first, last: last.first as number } : { family: 6, first: first.first, last: last.first as bigint };
 }
 
 function numericRange(firstText: string, lastText: string): Range | string {
   const first = BigInt(firstText);
   const last = BigInt(lastText);
-  if (last >= 1n << 128n) return `"${lastText}" is larger than any IPv6 address`;
+  if (last >= 1n << 128n) return `${quoted(lastText)} is larger than any IPv6 address`;
   if (first > last) return `range starts after it ends (${firstText} > ${lastText})`;
   return last > 0xffffffffn ? { family: 6, first, last } : { family: 4, first: Number(first), last: Number(last) };
 }

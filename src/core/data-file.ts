@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { OpenNoticeError, type ErrorCode } from './errors.ts';
+import { LineCounter, parseDocument, isNode, isScalar, visit, type Document, type Node } from 'yaml';
+import { OpenNoticeError, quoted, type ErrorCode } from './errors.ts';
 
 /** A path into parsed data, e.g. ['rules', 3, 'pattern']. */
 export type DataPath = ReadonlyArray<string | number>;
@@ -22,7 +22,9 @@ export interface DataFile {
 
 /** Render a path the way a person reads it: rules[3].pattern */
 export function formatPath(path: DataPath): string {
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+  // A key comes from the file and may be any length: cut, so the error stays one readable line.
+  const key = (part: string) => (part.length > 40 ? `${part.slice(0, 40)}…` : part);
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? key(part) : `.${key(part)}`)).join('');
 }
 
 /**
@@ -31,11 +33,16 @@ export function formatPath(path: DataPath): string {
  */
 export function parseDataFile(text: string, file: string, code: ErrorCode): DataFile {
   const lineCounter = new LineCounter();
-  const document: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseYaml(text, file, code, lineCounter);
   const firstError = document.errors[0];
+  const repeated = firstError ? undefined : repeatedKey(document);
+  if (repeated) {
+    const position = lineCounter.linePos(repeated.range?.[0] ?? 0);
+    throw new OpenNoticeError(code, 'syntax error: Map keys must be unique', { file, line: position.line, column: position.col });
+  }
   if (firstError) {
     const position = firstError.linePos?.[0] ?? lineCounter.linePos(firstError.pos[0]);
-    throw new OpenNoticeError(code, `syntax error: ${firstError.message.split('\n')[0]}`, {
+    throw new OpenNoticeError(code, `syntax error: ${firstError.message.split('\n')[0].slice(0, 200)}`, {
       file,
       line: position?.line,
       column: position?.col,
@@ -50,11 +57,73 @@ export function parseDataFile(text: string, file: string, code: ErrorCode): Data
   };
   return {
     file,
-    data: document.toJS({ maxAliasCount: 100 }),
+    data: plainValue(document, file, code),
     lineOf,
+    // Validators quote values from the file; whatever they quote, the error stays one readable line.
     errorAt: (errorCode, path, message) =>
-      new OpenNoticeError(errorCode, `${formatPath(path)}: ${message}`, { file, line: lineOf(path), path: formatPath(path) }),
+      new OpenNoticeError(errorCode, `${formatPath(path)}: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`, {
+        file,
+        line: lineOf(path),
+        path: formatPath(path),
+      }),
   };
+}
+
+/**
+ * The YAML library's parse, made safe for any bytes: it reports every problem of a garbage file
+ * as an error object (50,000 for 100 KB of noise), and capturing a stack trace for each one
+ * doubles the time, while only the first is shown — so no stack traces while parsing. Nesting
+ * deep enough to exhaust the stack (a file of 100,000 "[") is a located error, not a crash.
+ */
+function parseYaml(text: string, file: string, code: ErrorCode, lineCounter: LineCounter): Document {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    // uniqueKeys: false — the library compares each key with every earlier one (a 16,000-key map
+    // takes 13 s); repeatedKey() below does the same check in one pass.
+    return parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (error) {
+    throw tooDeep(error, file, code);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/** The first key given twice in one map (scalar keys, compared by value as the library would), if any. */
+function repeatedKey(document: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) {
+          found = pair.key;
+          return visit.BREAK;
+        }
+        seen.add(pair.key.value);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** The document as plain values; too many aliases (a "billion laughs" file) or too deep a nesting is a located error. */
+function plainValue(document: Document, file: string, code: ErrorCode): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new OpenNoticeError(code, 'too many alias references (more than 100): the file expands like a "billion laughs" bomb', { file }, { cause: error });
+    }
+    throw tooDeep(error, file, code);
+  }
+}
+
+function tooDeep(error: unknown, file: string, code: ErrorCode): unknown {
+  if (!(error instanceof RangeError)) return error;
+  return new OpenNoticeError(code, 'the file nests lists or maps too deeply to read', { file }, { cause: error });
 }
 
 /** Read and parse a data file from disk; a missing file is a clear error too. */
@@ -101,12 +170,12 @@ export function createFieldReader(dataFile: DataFile, code: ErrorCode) {
       return value;
     },
     oneOf<T extends string>(value: unknown, path: DataPath, allowed: readonly T[]): T {
-      if (typeof value !== 'string' || !allowed.includes(value as T)) fail(path, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !allowed.includes(value as T)) fail(path, `expected one of ${allowed.join(', ')}, got ${quoted(value)}`);
       return value as T;
     },
     /** Reject keys the schema does not know: a typo must not silently disable a field. */
     onlyKeys(value: Record<string, unknown>, path: DataPath, known: readonly string[]): void {
-      for (const key of Object.keys(value)) if (!known.includes(key)) fail([...path, key], `unknown field "${key}" (known: ${known.join(', ')})`);
+      for (const key of Object.keys(value)) if (!known.includes(key)) fail([...path, key], `unknown field ${quoted(key)} (known: ${known.join(', ')})`);
     },
   };
 }

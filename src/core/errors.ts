@@ -76,3 +76,13 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * A value from the input, quoted for an error message and cut to `limit` characters: a message
+ * is one line a person reads, and a corrupt file's "value" can be a megabyte long.
+ * @example `not an IPv4 CIDR: ${quoted(text)}` // not an IPv4 CIDR: "10.0.0.0/33"
+ */
+export function quoted(value: unknown, limit = 80): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return JSON.stringify(text.length > limit ? `${text.slice(0, limit)}…` : text);
+}

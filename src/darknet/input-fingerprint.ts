@@ -17,7 +17,7 @@ export function captureFingerprint(file: string): { fingerprint: string; bytes: 
   try {
     descriptor = openSync(file, 'r');
   } catch (error) {
-    throw new OpenNoticeError('IMPORT_INVALID', `${file}: cannot open capture: ${(error as Error).message}`, { file }, { cause: error });
+    throw new OpenNoticeError('IMPORT_INVALID', `cannot open capture: ${(error as Error).message}`, { file }, { cause: error });
   }
   try {
     const bytes = fstatSync(descriptor).size;

@@ -27,3 +27,10 @@ test('readResultText returns text, numbers and booleans as text, and skips objec
   assert.equal(readResultText(result, ['auth', 'realm']), undefined);
   assert.equal(readResultText(result, ['title', 'length']), undefined, 'no walking into strings');
 });
+
+test('a pattern too large for the regex engine is refused at load, not when it first meets a banner (found by npm run fuzz)', () => {
+  const compiled = compilePattern(`^Acme${'- '.repeat(20_000)}`, '');
+  assert.ok('problem' in compiled && compiled.on === 'pattern', 'refused');
+  assert.match(compiled.problem, /too large/);
+  assert.ok(compiled.problem.length < 300, 'the message does not repeat the whole pattern');
+});

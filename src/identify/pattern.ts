@@ -27,8 +27,16 @@ export function compilePattern(source: string, flags: string): CompiledPattern {
   let regex: RegExp;
   try {
     regex = new RegExp(source, flags);
+    // V8 compiles a pattern when first used, once for Latin-1 and once for other text (natively
+    // for subjects over 1,000 characters), and only then refuses one that is too large: use it
+    // both ways here, so that is a rule error at load and not a crash on a device's banner.
+    regex.test('x'.repeat(1001));
+    regex.test('\u0100'.repeat(1001));
   } catch (error) {
-    return { on: 'pattern', problem: `invalid regex: ${(error as Error).message}` };
+    // V8 repeats the whole pattern in its message ("Invalid regular expression: /…/: reason"): keep the reason.
+    const message = (error as Error).message;
+    const reason = /^Invalid regular expression: \/.*\/[a-z]*: ([^:]+)$/s.exec(message)?.[1];
+    return { on: 'pattern', problem: `invalid regex: ${reason ?? message.slice(0, 200)}` };
   }
   return { regex, groupNames: namedGroups(source) };
 }

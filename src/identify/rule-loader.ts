@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile, type DataPath } from '../core/data-file.ts';
-import { OpenNoticeError } from '../core/errors.ts';
+import { OpenNoticeError, quoted } from '../core/errors.ts';
 import { criticalSectors } from '../core/records.ts';
 import { compilePattern } from './pattern.ts';
 import { readRuleComponent } from './rule-component.ts';
@@ -87,7 +87,7 @@ export function ruleSetFromDataFiles(dataFiles: DataFile[], fieldTables: Readonl
     rawRules.forEach((raw, index) => {
       const rule = readRule(dataFile, read, raw, ['rules', index], fieldTables);
       const first = ruleLocations.get(rule.id);
-      if (first) read.fail(['rules', index, 'id'], `duplicate rule id "${rule.id}" (first defined at ${first.file}:${first.line})`);
+      if (first) read.fail(['rules', index, 'id'], `duplicate rule id ${quoted(rule.id)} (first defined at ${first.file}:${first.line})`);
       ruleLocations.set(rule.id, rule.source);
       ruleSet.rules.push(rule);
     });
@@ -109,10 +109,10 @@ function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath
   const fields = read.object(raw, path);
   read.onlyKeys(fields, path, ruleKeys);
   for (const key of ['id', 'protocol', 'field', 'pattern'] as const) {
-    if (fields[key] === undefined || fields[key] === null) read.fail(path, `rule is missing required field "${key}"`);
+    if (fields[key] === undefined || fields[key] === null) read.fail(path, `rule is missing required field ${quoted(key)}`);
   }
   const id = read.string(fields.id, [...path, 'id']);
-  if (!ruleIdPattern.test(id)) read.fail([...path, 'id'], `rule id "${id}" may only contain letters, digits, ".", "_" and "-"`);
+  if (!ruleIdPattern.test(id)) read.fail([...path, 'id'], `rule id ${quoted(id)} may only contain letters, digits, ".", "_" and "-"`);
   const protocol = read.string(fields.protocol, [...path, 'protocol']);
   const field = read.string(fields.field, [...path, 'field']);
   const fieldPath = field.split('.');
@@ -125,7 +125,7 @@ function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath
   if ('problem' in compiled) return read.fail([...path, compiled.on], compiled.problem);
   const captures = compiled.groupNames.map((name) => {
     if (!(captureGroupNames as readonly string[]).includes(name)) {
-      read.fail([...path, 'pattern'], `named group "${name}" is not one of ${captureGroupNames.join(', ')}`);
+      read.fail([...path, 'pattern'], `named group ${quoted(name)} is not one of ${captureGroupNames.join(', ')}`);
     }
     return name as (typeof captureGroupNames)[number];
   });
@@ -174,7 +174,7 @@ function readFacts(read: Reader, raw: unknown, path: DataPath): RuleFacts {
     }
     // YAML reads an unquoted 1.10 as the number 1.1: a version must be written as text.
     if (key === 'version' && typeof fields[key] !== 'string')
-      read.fail([...path, key], `write the version in quotes (YAML reads ${JSON.stringify(fields[key])} as a ${typeof fields[key]})`);
+      read.fail([...path, key], `write the version in quotes (YAML reads ${quoted(fields[key])} as a ${typeof fields[key]})`);
     facts[key] = read.string(fields[key], [...path, key]).trim();
   }
   // A sector only means something for a critical device; on a camera it would be a typo'd type.
@@ -186,7 +186,15 @@ function readFacts(read: Reader, raw: unknown, path: DataPath): RuleFacts {
 function checkExamples(read: Reader, raw: unknown, path: DataPath, regex: RegExp): void {
   read.list(raw, path).forEach((item, index) => {
     const text = read.string(item, [...path, index]);
-    if (!regex.test(text)) read.fail([...path, index], `pattern does not match its own example ${JSON.stringify(text)}`);
+    let outcome: boolean | Error;
+    try {
+      outcome = regex.test(text);
+    } catch (error) {
+      // The engine can still refuse a huge pattern on some text (see compilePattern).
+      outcome = error as Error;
+    }
+    if (outcome instanceof Error) read.fail([...path, index], `the pattern cannot run on this example: ${outcome.message.slice(-80)}`);
+    else if (!outcome) read.fail([...path, index], `pattern does not match its own example ${quoted(text)}`);
   });
 }
 
@@ -194,7 +202,7 @@ function readProduct(dataFile: DataFile, read: Reader, raw: unknown, path: DataP
   const fields = read.object(raw, path);
   read.onlyKeys(fields, path, productKeys);
   for (const key of ['vendor', 'model'] as const) {
-    if (fields[key] === undefined || fields[key] === null) read.fail(path, `product is missing required field "${key}"`);
+    if (fields[key] === undefined || fields[key] === null) read.fail(path, `product is missing required field ${quoted(key)}`);
   }
   const product: ProductEntry = {
     vendor: read.string(fields.vendor, [...path, 'vendor']).trim(),

@@ -3,7 +3,7 @@
  * exclusions, opt-outs and the blocklist are lists of CIDRs of either family; this is where a
  * CIDR's text decides which half it joins, so no caller needs to tell them apart.
  */
-import { OpenNoticeError } from '../core/errors.ts';
+import { OpenNoticeError, quoted } from '../core/errors.ts';
 import { AddressSet, formatCidr, parseCidr } from './cidr.ts';
 import { formatIPv6Cidr, IPv6Set, parseIPv6Cidr } from './cidr6.ts';
 import { parseIPv4 } from './ipv4.ts';
@@ -31,7 +31,8 @@ export function parseAnyCidr(text: string): AnyCidr {
     return { family: 'ipv6', text: formatIPv6Cidr(cidr), prefixLength: cidr.prefixLength };
   }
   // Text that is not even digits and dots may have been meant as either family: name both.
-  if (!/^[\d.]+(\/\d*)?$/.test(text.trim())) throw new OpenNoticeError('SCOPE_INVALID', `not a CIDR: "${text}" (expected e.g. 192.0.2.0/24 or 2001:db8::/32)`);
+  if (!/^[\d.]+(\/\d*)?$/.test(text.trim()))
+    throw new OpenNoticeError('SCOPE_INVALID', `not a CIDR: ${quoted(text)} (expected e.g. 192.0.2.0/24 or 2001:db8::/32)`);
   const cidr = parseCidr(text);
   return { family: 'ipv4', text: formatCidr(cidr), prefixLength: cidr.prefixLength };
 }

@@ -1,4 +1,4 @@
-import { OpenNoticeError } from '../core/errors.ts';
+import { OpenNoticeError, quoted } from '../core/errors.ts';
 import { formatIPv4, parseIPv4 } from './ipv4.ts';
 
 /** An inclusive range of IPv4 addresses as integers. */
@@ -23,13 +23,13 @@ export function parseCidr(text: string): Cidr {
   const network = parseIPv4(addressText ?? '');
   const prefixLength = lengthText === undefined ? 32 : Number(lengthText);
   if (network === undefined || extra !== undefined || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 32 || lengthText === '') {
-    throw new OpenNoticeError('SCOPE_INVALID', `not an IPv4 CIDR: "${text}" (expected e.g. 192.0.2.0/24)`);
+    throw new OpenNoticeError('SCOPE_INVALID', `not an IPv4 CIDR: ${quoted(text)} (expected e.g. 192.0.2.0/24)`);
   }
   const hostBits = 32 - prefixLength;
   const size = 2 ** hostBits;
   if (network % size !== 0) {
     const aligned = network - (network % size);
-    throw new OpenNoticeError('SCOPE_INVALID', `"${text}" has host bits set; did you mean ${formatIPv4(aligned)}/${prefixLength}?`);
+    throw new OpenNoticeError('SCOPE_INVALID', `${quoted(text)} has host bits set; did you mean ${formatIPv4(aligned)}/${prefixLength}?`);
   }
   return { network, prefixLength };
 }

@@ -5,7 +5,7 @@
  * IPv6 scope is surveyed through address lists (scope/hit-list.ts), and `addressAt` serves
  * only the small prefixes a survey may still sweep.
  */
-import { OpenNoticeError } from '../core/errors.ts';
+import { OpenNoticeError, quoted } from '../core/errors.ts';
 import { formatIPv6, parseIPv6 } from './ipv6.ts';
 
 /** An inclusive range of IPv6 addresses. */
@@ -32,11 +32,11 @@ export function parseIPv6Cidr(text: string): IPv6Cidr {
   const network = addressText?.includes(':') ? parseIPv6(addressText) : undefined;
   const prefixLength = lengthText === undefined ? 128 : /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : Number.NaN;
   if (network === undefined || extra !== undefined || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 128) {
-    throw new OpenNoticeError('SCOPE_INVALID', `not an IPv6 CIDR: "${text}" (expected e.g. 2001:db8::/32)`);
+    throw new OpenNoticeError('SCOPE_INVALID', `not an IPv6 CIDR: ${quoted(text)} (expected e.g. 2001:db8::/32)`);
   }
   const hostMask = allOnes >> BigInt(prefixLength);
   if ((network & hostMask) !== 0n) {
-    throw new OpenNoticeError('SCOPE_INVALID', `"${text}" has host bits set; did you mean ${formatIPv6(network & ~hostMask & allOnes)}/${prefixLength}?`);
+    throw new OpenNoticeError('SCOPE_INVALID', `${quoted(text)} has host bits set; did you mean ${formatIPv6(network & ~hostMask & allOnes)}/${prefixLength}?`);
   }
   return { network, prefixLength };
 }

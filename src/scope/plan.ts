@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createFieldReader, parseDataFile, type DataPath } from '../core/data-file.ts';
-import { OpenNoticeError } from '../core/errors.ts';
+import { OpenNoticeError, quoted } from '../core/errors.ts';
 import { parseAnyCidr } from './address-space.ts';
 import { canonicalAddress } from './canonical-address.ts';
 
@@ -209,7 +209,7 @@ function nonEmptyList(read: FieldReader, value: unknown, path: DataPath): unknow
 
 function emailAt(read: FieldReader, value: unknown, path: DataPath): string {
   const text = read.string(value, path).trim();
-  if (!/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(text)) read.fail(path, `"${text}" is not an e-mail address`);
+  if (!/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(text)) read.fail(path, `${quoted(text)} is not an e-mail address`);
   return text;
 }
 
@@ -221,7 +221,7 @@ function webUrlAt(read: FieldReader, value: unknown, path: DataPath): string {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) read.fail(path, `"${text}" is not an http(s) URL`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) read.fail(path, `${quoted(text)} is not an http(s) URL`);
   return text;
 }
 
@@ -231,13 +231,13 @@ function instantAt(read: FieldReader, value: unknown, path: DataPath, edge: 'sta
   const text = read.string(value, path).trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const day = new Date(`${text}T00:00:00.000Z`);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) return read.fail(path, `"${text}" is not a calendar date`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) return read.fail(path, `${quoted(text)} is not a calendar date`);
     return edge === 'start' ? day : new Date(day.getTime() + 24 * 3600 * 1000 - 1);
   }
   // A time needs an explicit offset: "valid until 18:00" must not depend on the scanner's time zone.
   const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? new Date(text) : undefined;
   if (!instant || Number.isNaN(instant.getTime())) {
-    return read.fail(path, `"${text}" is not a date (YYYY-MM-DD) or a time with offset (YYYY-MM-DDTHH:MM:SSZ)`);
+    return read.fail(path, `${quoted(text)} is not a date (YYYY-MM-DD) or a time with offset (YYYY-MM-DDTHH:MM:SSZ)`);
   }
   return instant;
 }
@@ -258,7 +258,7 @@ function positiveNumberAt(read: FieldReader, value: unknown, path: DataPath, max
 function addressAt(read: FieldReader, value: unknown, path: DataPath): string {
   const text = read.string(value, path).trim();
   const address = canonicalAddress(text);
-  if (address === undefined) return read.fail(path, `"${text}" is not an IPv4 or IPv6 address`);
+  if (address === undefined) return read.fail(path, `${quoted(text)} is not an IPv4 or IPv6 address`);
   return address;
 }
 
@@ -273,7 +273,7 @@ function cidrAt(read: FieldReader, value: unknown, path: DataPath): string {
 
 function dnsNameAt(read: FieldReader, value: unknown, path: DataPath): string {
   const text = read.string(value, path);
-  return checkName(text) ?? read.fail(path, `"${text.trim()}" is not a DNS name`);
+  return checkName(text) ?? read.fail(path, `${quoted(text.trim())} is not a DNS name`);
 }
 
 /**
@@ -305,6 +305,6 @@ function planFileAt(read: FieldReader, value: unknown, field: DataPath, planFile
   } catch {
     isFile = false;
   }
-  if (!isFile) read.fail(field, `${what} "${text}" not found (looked for ${path})`);
+  if (!isFile) read.fail(field, `${what} ${quoted(text)} not found (looked for ${path})`);
   return path;
 }

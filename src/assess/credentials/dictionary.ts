@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createFieldReader, readDataFile, type DataFile } from '../../core/data-file.ts';
 import { isTrivialPair } from './trivial.ts';
+import { quoted } from '../../core/errors.ts';
 
 /** Kinds of public source a pair may come from (docs/credentials.md says what each admits). */
 export const dictionarySources = ['mirai', 'hajime', 'gafgyt', 'mirai-successor', 'vendor-manual', 'vendor-advisory', 'pattern'] as const;
@@ -69,7 +70,7 @@ export function validateDictionary(dataFile: DataFile): DictionaryEntry[] {
   const read = createFieldReader(dataFile, 'DICTIONARY_INVALID');
   const root = read.object(dataFile.data, []);
   read.onlyKeys(root, [], ['version', 'entries']);
-  if (root.version !== undefined && root.version !== 1) read.fail(['version'], `unsupported version ${JSON.stringify(root.version)} (expected 1)`);
+  if (root.version !== undefined && root.version !== 1) read.fail(['version'], `unsupported version ${quoted(root.version)} (expected 1)`);
   const rawEntries = read.list(root.entries, ['entries']);
   if (rawEntries.length === 0) read.fail(['entries'], 'the dictionary has no entries');
 
@@ -80,9 +81,9 @@ export function validateDictionary(dataFile: DataFile): DictionaryEntry[] {
     const fields = read.object(raw, path);
     read.onlyKeys(fields, path, entryFields);
     const id = read.string(fields.id, [...path, 'id']);
-    if (!idPattern.test(id)) read.fail([...path, 'id'], `id "${id}" may only contain letters, digits, ".", "_" and "-"`);
+    if (!idPattern.test(id)) read.fail([...path, 'id'], `id ${quoted(id)} may only contain letters, digits, ".", "_" and "-"`);
     const firstIndex = seenIds.get(id);
-    if (firstIndex !== undefined) read.fail([...path, 'id'], `duplicate id "${id}" (first used by entries[${firstIndex}])`);
+    if (firstIndex !== undefined) read.fail([...path, 'id'], `duplicate id ${quoted(id)} (first used by entries[${firstIndex}])`);
     seenIds.set(id, index);
     if (fields.note !== undefined) read.string(fields.note, [...path, 'note'], { allowEmpty: true });
     const entry: DictionaryEntry = {
@@ -95,14 +96,14 @@ export function validateDictionary(dataFile: DataFile): DictionaryEntry[] {
       vendors: readWords(read, fields.vendors, [...path, 'vendors']).map((vendor) => vendor.toLowerCase()),
       protocols: readWords(read, fields.protocols, [...path, 'protocols']).map((protocol) => {
         const lower = protocol.toLowerCase();
-        if (!protocolPattern.test(lower)) read.fail([...path, 'protocols'], `"${protocol}" is not a protocol name (e.g. telnet, http, ssh, ftp)`);
+        if (!protocolPattern.test(lower)) read.fail([...path, 'protocols'], `${quoted(protocol)} is not a protocol name (e.g. telnet, http, ssh, ftp)`);
         return lower;
       }),
     };
     const pairKey = `${entry.username}\u0000${entry.password}`;
     const samePair = seenPairs.get(pairKey);
     if (samePair !== undefined)
-      read.fail([...path, 'id'], `the pair of "${id}" is already entries[${samePair}]: one entry per pair (list its protocols there)`);
+      read.fail([...path, 'id'], `the pair of ${quoted(id)} is already entries[${samePair}]: one entry per pair (list its protocols there)`);
     seenPairs.set(pairKey, index);
     checkProvenance(read, entry, path);
     return entry;
@@ -132,7 +133,7 @@ function readSources(read: FieldReader, value: unknown, path: Path): DictionaryS
   const names = readWords(read, value, path);
   const sources = names.map((name, index) => read.oneOf(name, [...path, index], dictionarySources));
   const repeated = sources.find((source, index) => sources.indexOf(source) !== index);
-  if (repeated) read.fail(path, `source "${repeated}" is listed twice`);
+  if (repeated) read.fail(path, `source ${quoted(repeated)} is listed twice`);
   return sources;
 }
 
@@ -148,7 +149,7 @@ function readRank(read: FieldReader, value: unknown, path: Path): number {
  */
 function readSecretText(read: FieldReader, value: unknown, path: Path, allowEmpty: boolean): string {
   if (typeof value === 'number' || typeof value === 'boolean') {
-    return read.fail(path, `write ${String(path.at(-1))} in quotes (YAML reads unquoted ${JSON.stringify(value)} as a ${typeof value}, not text)`);
+    return read.fail(path, `write ${String(path.at(-1))} in quotes (YAML reads unquoted ${quoted(value)} as a ${typeof value}, not text)`);
   }
   return read.string(value, path, { allowEmpty });
 }

@@ -24,7 +24,7 @@ function parseFeodoCsv(text: string, file: string): CncFeedEntry[] {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const fail = (message: string) => new OpenNoticeError('IMPORT_INVALID', `Feodo Tracker CSV: ${message}`, { file, line: index + 1 });
+    const fail = (message: string) => new OpenNoticeError('IMPORT_INVALID', `Feodo Tracker CSV: ${message.slice(0, 300)}`, { file, line: index + 1 });
     const fields = splitCsvLine(line);
     if (!fields) throw fail('a quoted field is not closed');
     if (fields[0] === 'first_seen_utc') continue;

@@ -67,7 +67,7 @@ export function parseUrlhaus(text: string, file: string): CncFeedEntry[] {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const fail = (message: string) => new OpenNoticeError('IMPORT_INVALID', `URLhaus CSV: ${message}`, { file, line: index + 1 });
+    const fail = (message: string) => new OpenNoticeError('IMPORT_INVALID', `URLhaus CSV: ${message.slice(0, 300)}`, { file, line: index + 1 });
     const fields = splitCsvLine(line);
     if (!fields) throw fail('a quoted field is not closed');
     if (fields.length !== 8 && fields.length !== 9)

@@ -118,7 +118,7 @@ export async function* captureChunks(source: CaptureSource, name: string, stats:
   } catch (error) {
     // A source that failed with its own words (e.g. tcpdump: CAPTURE_FAILED) keeps them.
     if (error instanceof OpenNoticeError) throw error;
-    throw new OpenNoticeError('IMPORT_INVALID', `${name}: cannot read capture: ${(error as Error).message}`, { file: name }, { cause: error });
+    throw new OpenNoticeError('IMPORT_INVALID', `cannot read capture: ${(error as Error).message}`, { file: name }, { cause: error });
   }
   const rest = { [Symbol.asyncIterator]: () => iterator };
   if (!isGzip(first)) {
@@ -141,6 +141,6 @@ export async function* captureChunks(source: CaptureSource, name: string, stats:
       stats.corruptAt.push(stats.bytes);
       return;
     }
-    throw new OpenNoticeError('IMPORT_INVALID', `${name}: corrupt gzip stream: ${(error as Error).message}`, { file: name }, { cause: error });
+    throw new OpenNoticeError('IMPORT_INVALID', `corrupt gzip stream: ${(error as Error).message}`, { file: name }, { cause: error });
   }
 }

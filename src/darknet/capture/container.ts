@@ -220,7 +220,7 @@ export class ContainerParser {
   /** Throws (throw mode) or records the corruption; skip mode continues only when `resumable`. */
   private corrupt(offset: number, why: string, resumable = false): void {
     if (this.options.onCorrupt === 'throw') {
-      throw new OpenNoticeError('IMPORT_INVALID', `${this.options.file}: corrupt capture at byte ${offset}: ${why}`, { file: this.options.file, offset });
+      throw new OpenNoticeError('IMPORT_INVALID', `corrupt capture at byte ${offset}: ${why}`, { file: this.options.file, offset });
     }
     this.stats.skipped++;
     this.stats.corruptAt.push(offset);

@@ -94,3 +94,16 @@ test('byte-flipped shared captures (plain and gzipped): only OpenNoticeError, sk
   }
   assert.ok(rejected > 0, 'some mutations are detected as corruption');
 });
+
+test('a corrupt capture or gzip stream names the file once in the printed error (found by npm run fuzz)', async () => {
+  const cases = [Buffer.alloc(0), Buffer.from('d4c3b2a1', 'hex'), Buffer.from('1f8b08000000000000030300ff00', 'hex')];
+  for (const bytes of cases) {
+    const error = await scanCapture(once(bytes), () => {}, { name: 'dark.pcap' }).then(
+      () => assert.fail('refused'),
+      (thrown: unknown) => thrown,
+    );
+    assert.ok(error instanceof OpenNoticeError);
+    assert.equal(error.context.file, 'dark.pcap');
+    assert.equal(error.describe().split('dark.pcap').length - 1, 1, error.describe());
+  }
+});

@@ -25,7 +25,8 @@ export function parseXml(text: string, file: string): XmlElement {
   let position = 0;
   let line = 1;
   const fail = (message: string, atLine = line): never => {
-    throw new OpenNoticeError('IMPORT_INVALID', message, { file, line: atLine });
+    // Messages quote tag and attribute names from the file: cut, so the error stays one readable line.
+    throw new OpenNoticeError('IMPORT_INVALID', message.length > 300 ? `${message.slice(0, 300)}…` : message, { file, line: atLine });
   };
   const advanceTo = (next: number) => {
     for (let index = position; index < next; index++) if (text.charCodeAt(index) === 10) line++;
