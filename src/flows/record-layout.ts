@@ -78,64 +78,48 @@ function place(layout: Int32Array, which: number, offset: number, length: number
   layout[slot + 2] = scale;
 }
 
+/**
+ * How each element read is placed: its role, the value's scale to milliseconds, the one length
+ * it counts with (addresses: 4 or 16 by family), and whether it only fills a role still empty
+ * (a total count never overrides a delta count, whichever comes first in the template).
+ */
+interface Placement {
+  role: number;
+  scale?: number;
+  onlyLength?: number;
+  onlyIfEmpty?: boolean;
+}
+
+const placements: ReadonlyMap<number, Placement> = new Map([
+  [element.sourceIPv4Address, { role: role.source, onlyLength: 4 }],
+  [element.sourceIPv6Address, { role: role.source, onlyLength: 16 }],
+  [element.destinationIPv4Address, { role: role.destination, onlyLength: 4 }],
+  [element.destinationIPv6Address, { role: role.destination, onlyLength: 16 }],
+  [element.sourceTransportPort, { role: role.sourcePort }],
+  [element.destinationTransportPort, { role: role.destinationPort }],
+  [element.protocolIdentifier, { role: role.protocol }],
+  [element.tcpControlBits, { role: role.tcpFlags }],
+  [element.octetDeltaCount, { role: role.octets }],
+  [element.octetTotalCount, { role: role.octets, onlyIfEmpty: true }],
+  [element.packetDeltaCount, { role: role.packets }],
+  [element.packetTotalCount, { role: role.packets, onlyIfEmpty: true }],
+  [element.flowStartSysUpTime, { role: role.startUptime }],
+  [element.flowEndSysUpTime, { role: role.endUptime }],
+  [element.flowStartSeconds, { role: role.startAbsolute, scale: 1000 }],
+  [element.flowEndSeconds, { role: role.endAbsolute, scale: 1000 }],
+  [element.flowStartMilliseconds, { role: role.startAbsolute }],
+  [element.flowEndMilliseconds, { role: role.endAbsolute }],
+  [element.systemInitTimeMilliseconds, { role: role.bootTime }],
+]);
+
 /** Records where `field`, found at `offset` with value length `length`, goes in the layout (by the rules above). */
 export function placeField(layout: Int32Array, field: TemplateField, offset: number, length: number): void {
   if (field.enterprise !== undefined) return;
-  switch (field.id) {
-    case element.sourceIPv4Address:
-    case element.sourceIPv6Address:
-      if (length === (field.id === element.sourceIPv4Address ? 4 : 16)) place(layout, role.source, offset, length);
-      break;
-    case element.destinationIPv4Address:
-    case element.destinationIPv6Address:
-      if (length === (field.id === element.destinationIPv4Address ? 4 : 16)) place(layout, role.destination, offset, length);
-      break;
-    case element.sourceTransportPort:
-      place(layout, role.sourcePort, offset, length);
-      break;
-    case element.destinationTransportPort:
-      place(layout, role.destinationPort, offset, length);
-      break;
-    case element.protocolIdentifier:
-      place(layout, role.protocol, offset, length);
-      break;
-    case element.tcpControlBits:
-      place(layout, role.tcpFlags, offset, length);
-      break;
-    case element.octetDeltaCount:
-      place(layout, role.octets, offset, length);
-      break;
-    case element.octetTotalCount:
-      if (layout[role.octets * SLOTS_PER_ROLE]! < 0) place(layout, role.octets, offset, length);
-      break;
-    case element.packetDeltaCount:
-      place(layout, role.packets, offset, length);
-      break;
-    case element.packetTotalCount:
-      if (layout[role.packets * SLOTS_PER_ROLE]! < 0) place(layout, role.packets, offset, length);
-      break;
-    case element.flowStartSysUpTime:
-      place(layout, role.startUptime, offset, length);
-      break;
-    case element.flowEndSysUpTime:
-      place(layout, role.endUptime, offset, length);
-      break;
-    case element.flowStartSeconds:
-      place(layout, role.startAbsolute, offset, length, 1000);
-      break;
-    case element.flowEndSeconds:
-      place(layout, role.endAbsolute, offset, length, 1000);
-      break;
-    case element.flowStartMilliseconds:
-      place(layout, role.startAbsolute, offset, length);
-      break;
-    case element.flowEndMilliseconds:
-      place(layout, role.endAbsolute, offset, length);
-      break;
-    case element.systemInitTimeMilliseconds:
-      place(layout, role.bootTime, offset, length);
-      break;
-  }
+  const placement = placements.get(field.id);
+  if (placement === undefined) return;
+  if (placement.onlyLength !== undefined && length !== placement.onlyLength) return;
+  if (placement.onlyIfEmpty && layout[placement.role * SLOTS_PER_ROLE]! >= 0) return;
+  place(layout, placement.role, offset, length, placement.scale);
 }
 
 /**
