@@ -13,7 +13,7 @@
  *    prose, or `defaultStatus: affected` with unaffected exceptions are left out with a note.
  * Scores from CNA and every ADP container (cvssV4_0, V3_1, V3_0, V2_0) are all kept.
  */
-import { OpenNoticeError } from '../../../core/errors.ts';
+import { OpenNoticeError, quoted } from '../../../core/errors.ts';
 import { escapeCpeValue } from '../../../identify/cpe.ts';
 import type { Configuration, CpeMatch, CvssScore, VulnerabilityRecord } from '../types.ts';
 import { cve5VersionBounds } from './cve5-versions.ts';
@@ -46,8 +46,7 @@ export function cve5ToRecord(json: unknown, file?: string): Cve5Conversion {
   }
   const metadata = json.cveMetadata;
   const cveId = text(metadata.cveId);
-  if (!cveId || !CVE_ID_PATTERN.test(cveId))
-    throw new OpenNoticeError('IMPORT_INVALID', `no valid cveMetadata.cveId (${JSON.stringify(metadata.cveId)})`, { file });
+  if (!cveId || !CVE_ID_PATTERN.test(cveId)) throw new OpenNoticeError('IMPORT_INVALID', `no valid cveMetadata.cveId (${quoted(metadata.cveId)})`, { file });
   if (text(metadata.state)?.toUpperCase() === 'REJECTED')
     throw new OpenNoticeError('IMPORT_INVALID', `${cveId}: rejected CVE (state REJECTED)`, { file, cveId, rejected: true });
   const cna = json.containers.cna;

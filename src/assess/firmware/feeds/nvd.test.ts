@@ -75,3 +75,10 @@ test('a document without the envelope is IMPORT_INVALID with the file name', () 
     (error: unknown) => error instanceof OpenNoticeError && error.context.file === 'old.json',
   );
 });
+
+test('a mangled format or CVE id is quoted cut short: the error line stays readable whatever the file holds', () => {
+  const long = 'NVD'.padEnd(200_000, '<a>');
+  const readable = (error: unknown) => error instanceof OpenNoticeError && error.code === 'IMPORT_INVALID' && error.describe().length < 400;
+  assert.throws(() => parseNvdFeed({ format: long, vulnerabilities: [] }, 'feed.json'), readable);
+  assert.throws(() => nvdCveToRecord({ id: long }), readable);
+});

@@ -5,7 +5,7 @@
  * as NVD wrote them (operators, negate, `vulnerable: false` platform entries) because the
  * matcher evaluates them as written; only the shape is checked and defaults made explicit.
  */
-import { OpenNoticeError } from '../../../core/errors.ts';
+import { OpenNoticeError, quoted } from '../../../core/errors.ts';
 import type { Configuration, ConfigurationNode, CpeMatch, CvssScore, VulnerabilityRecord } from '../types.ts';
 import { CVE_ID_PATTERN, englishText, isObject, list, severityOf, text, unique } from './json-fields.ts';
 import type { JsonObject } from './json-fields.ts';
@@ -41,7 +41,7 @@ export function parseNvdFeed(json: unknown, file?: string): ParsedFeed {
     throw new OpenNoticeError('IMPORT_INVALID', 'not an NVD CVE API 2.0 document: no "vulnerabilities" array', { file });
   }
   if (json.format !== undefined && json.format !== 'NVD_CVE') {
-    throw new OpenNoticeError('IMPORT_INVALID', `unexpected NVD format ${JSON.stringify(json.format)} (expected "NVD_CVE")`, { file });
+    throw new OpenNoticeError('IMPORT_INVALID', `unexpected NVD format ${quoted(json.format)} (expected "NVD_CVE")`, { file });
   }
   const records: VulnerabilityRecord[] = [];
   const skipped: SkippedRecord[] = [];
@@ -71,7 +71,7 @@ export function nvdCveToRecord(cve: unknown): VulnerabilityRecord {
   if (!isObject(cve)) throw new OpenNoticeError('IMPORT_INVALID', 'NVD entry has no "cve" object');
   const cveId = text(cve.id);
   if (!cveId || !CVE_ID_PATTERN.test(cveId)) {
-    throw new OpenNoticeError('IMPORT_INVALID', `NVD entry has no valid CVE id (${JSON.stringify(cve.id)})`, { cveId });
+    throw new OpenNoticeError('IMPORT_INVALID', `NVD entry has no valid CVE id (${quoted(cve.id)})`, { cveId });
   }
   try {
     const record: VulnerabilityRecord = {
