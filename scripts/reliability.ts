@@ -9,7 +9,8 @@ import { startLab } from '../src/lab/lab.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { deliverUnderFaults } from '../test/support/delivery-under-faults.ts';
 import { killAnywhere, type KillScenario, type ScenarioFigures } from '../test/support/kill-harness.ts';
-import { darknetScenario, honeypotScenario, notifyScenario, prepareNotifyStore, surveyScenario } from '../test/support/kill-scenarios.ts';
+import { darknetScenario, honeypotScenario, notifyScenario, surveyScenario } from '../test/support/kill-scenarios.ts';
+import { prepareNotifyStore } from '../test/support/notify-store.ts';
 
 const scenarios = {
   /** R3: notices through failing SMTP and webhook receivers with a sender killed mid-batch. */

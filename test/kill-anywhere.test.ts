@@ -10,7 +10,8 @@ import { after, before, test } from 'node:test';
 import { startLab, type LabHandle } from '../src/lab/lab.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { killAnywhere, type KillScenario } from './support/kill-harness.ts';
-import { darknetScenario, honeypotScenario, notifyScenario, prepareNotifyStore, surveyScenario } from './support/kill-scenarios.ts';
+import { darknetScenario, honeypotScenario, notifyScenario, surveyScenario } from './support/kill-scenarios.ts';
+import { prepareNotifyStore } from './support/notify-store.ts';
 
 const pointsPerCommand = 2;
 let directory: string;

@@ -13,7 +13,7 @@ import { loadMessageTemplates } from '../src/notify/messages/templates.ts';
 import { deliverDue } from '../src/notify/outbox.ts';
 import { createSmtpTransport } from '../src/notify/transports/index.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { IspRecord } from '../src/store/roles/isp-attribution.ts';
+import { prepareNotifyStore } from './support/notify-store.ts';
 
 const child = fileURLToPath(new URL('./fixtures/deliver-outbox.ts', import.meta.url));
 const ispCount = 24;
@@ -23,37 +23,9 @@ test('every report is delivered exactly once in effect despite a flaky mail serv
   const sink = await startSmtpSink({ host: '127.0.0.1', port: 0, faults: { tempFailEvery: 3, dropConnectionEvery: 5, seed: 7 } });
   try {
     const db = join(directory, 'store.sqlite');
+    // One attributed weak-credential finding for each ISP.
+    const isps = await prepareNotifyStore(db, ispCount, 1);
     const store = await openStore(db);
-    const isps: IspRecord[] = Array.from({ length: ispCount }, (_, index) => ({
-      id: `isp-${index}`,
-      name: `ISP ${index}`,
-      asns: [64_500 + index],
-      prefixes: [],
-      contacts: { abuseEmail: `abuse@isp-${index}.example`, portalUsers: [] },
-      preferences: { format: 'csv', cadence: 'daily', language: index % 2 ? 'ja' : 'en' },
-      managesCustomerDevices: false,
-    }));
-    await store.upsertIsps(isps);
-    const run = await store.startRun({ startedAt: '2026-04-01T00:00:00.000Z', scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
-    await store.reconcileFindings(run, {
-      covered: [],
-      found: isps.map((_, index) => ({
-        kind: 'weak-credential' as const,
-        ip: `192.0.2.${index + 1}`,
-        port: 23,
-        protocol: 'telnet',
-        dictionaryEntryId: 'on-001',
-        evidence: {},
-        observedAt: '2026-04-01T00:01:00.000Z',
-      })),
-    });
-    const findings = await store.listFindings();
-    await store.recordAttributions(
-      findings.map((finding) => ({
-        findingId: finding.id,
-        attribution: { source: 'registry' as const, ispId: `isp-${Number(finding.ip.split('.')[3]) - 1}` },
-      })),
-    );
     const built = await buildIspReports({ store, templates: loadMessageTemplates(), from: 'notice@program.example', now: '2026-04-02T00:00:00.000Z' });
     assert.equal(built.filter((result) => result.created).length, ispCount);
     await store.close();

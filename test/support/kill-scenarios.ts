@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import type { LabHandle } from '../../src/lab/lab.ts';
 import { startSmtpSink, type SmtpSink } from '../../src/lab/smtp-sink.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { IspRecord } from '../../src/store/roles/isp-attribution.ts';
 import { assertCompleted, runCli, type KillScenario } from './kill-harness.ts';
 import { sharedData } from './shared-data.ts';
 
@@ -126,43 +125,6 @@ export function honeypotScenario(directory: string): KillScenario {
     recover: async (db) => void assertCompleted(await runCli(args(db)), 'darknet honeypot again'),
     snapshot: async (db) => ({ findings: await findingsOf(db) }),
   };
-}
-
-/** A store with ISPs and attributed open findings, ready for `notify`. */
-export async function prepareNotifyStore(db: string, isps: number): Promise<void> {
-  await withStore(db, async (store) => {
-    const records: IspRecord[] = Array.from({ length: isps }, (_, index) => ({
-      id: `isp-${index}`,
-      name: `ISP ${index}`,
-      asns: [64_500 + index],
-      prefixes: [],
-      contacts: { abuseEmail: `abuse@isp-${index}.example`, portalUsers: [] },
-      preferences: { format: 'csv', cadence: 'daily', language: index % 2 ? 'ja' : 'en' },
-      managesCustomerDevices: false,
-    }));
-    await store.upsertIsps(records);
-    const run = await store.startRun({ startedAt: '2026-04-01T00:00:00.000Z', scope: ['192.0.2.0/24'], exclude: [], ports: [23], checks: ['credentials'] });
-    await store.reconcileFindings(run, {
-      covered: [],
-      found: Array.from({ length: isps * 3 }, (_, index) => ({
-        kind: 'weak-credential' as const,
-        ip: `192.0.2.${index + 1}`,
-        port: 23,
-        protocol: 'telnet',
-        dictionaryEntryId: 'on-001',
-        evidence: {},
-        observedAt: '2026-04-01T00:01:00.000Z',
-      })),
-    });
-    const findings = await store.listFindings();
-    await store.recordAttributions(
-      findings.map((finding) => ({
-        findingId: finding.id,
-        attribution: { source: 'registry' as const, ispId: `isp-${(Number(finding.ip.split('.')[3]) - 1) % isps}` },
-      })),
-    );
-    await store.finishRun(run, { finishedAt: '2026-04-01T00:02:00.000Z', status: 'completed', counts: {} });
-  });
 }
 
 /** `notify` to a mail sink of its own per store, so each store's deliveries are counted apart. */
