@@ -67,6 +67,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     commands: ['nft'],
     why: "loads the exported nftables blocklist, and the secure gateway's ruleset (test/gateway-e2e.test.ts), into real tables in test network namespaces",
   },
+  {
+    name: 'iptables',
+    commands: ['iptables-nft', 'iptables-save'],
+    why: "a home router's UPnP-style DNAT port forward (miniupnpd's chain) that the secure gateway reads behind NAT (test/gateway-nat.test.ts)",
+  },
   { name: 'ipset', commands: ['ipset'], why: 'loads the exported ipset restore file into real sets in a test network namespace' },
   {
     name: 'softflowd',

@@ -14,6 +14,9 @@ import { parseRuleCounts } from './counters.ts';
 import type { NftRunner } from './nft.ts';
 import type { GatewayPolicy, UpdateEndpoint } from './policy.ts';
 import type { GatewayReportBody, PolicyClient } from './policy-client.ts';
+import { quarantineBehindNat } from './nat-quarantine.ts';
+import type { PortForward } from './port-forwards.ts';
+import type { RouterForwardReader } from './router-forwards.ts';
 import { buildGatewayRuleset } from './ruleset.ts';
 import { resolveUpdatePath } from './update-hosts.ts';
 import type { WalledGarden } from './walled-garden.ts';
@@ -25,6 +28,11 @@ export interface GatewayConfig {
   walledGarden: { ip: string; port: number };
   /** Update endpoints configured on the gateway itself, added to the policy's. */
   localUpdatePath: readonly UpdateEndpoint[];
+  /**
+   * Behind NAT: the router's public addresses (findings there are moved to the device a port
+   * forward leads to) and the forwards the operator named (they win over the router's rules).
+   */
+  nat?: { wanAddresses: readonly string[]; forwards: readonly PortForward[] };
 }
 
 export interface GatewayDeps {
@@ -36,11 +44,15 @@ export interface GatewayDeps {
   now(): Date;
   /** Keep a pulled policy beyond this process (`--state-file`); a failure is logged, not fatal. */
   savePolicy?(policy: GatewayPolicy): void;
+  /** The router's own port forwards, read every round when `nat` is configured. */
+  routerForwards?: RouterForwardReader;
 }
 
 /** What the gateway remembers between rounds (owned by its loop, never shared). */
 export interface GatewayState {
   lastGood?: { policy: GatewayPolicy; indicators: BlockIndicator[] };
+  /** What the loaded rules enforce: the last good policy with findings behind NAT moved to their devices. */
+  enforced?: GatewayPolicy;
   /** When the loaded rules started counting. */
   windowStart: Date;
   /** Reports of earlier windows the server did not take yet, oldest first. */
@@ -53,6 +65,30 @@ export interface CycleOutcome {
   /** False when the pull failed and the last good policy (if any) was loaded again. */
   pulled: boolean;
   reported: boolean;
+}
+
+/**
+ * The policy as this gateway enforces it: without `nat`, as pulled; with it, the findings at
+ * the router's WAN addresses moved to the devices the port forwards lead to (the router's
+ * forwards read now), and those no forward explains logged as the router's own services.
+ * @example const enforced = await enforcedPolicy(config, state.lastGood.policy, deps)
+ */
+export async function enforcedPolicy(config: GatewayConfig, policy: GatewayPolicy, deps: Pick<GatewayDeps, 'log' | 'routerForwards'>): Promise<GatewayPolicy> {
+  if (!config.nat || config.nat.wanAddresses.length === 0) return policy;
+  const forwards = [...config.nat.forwards, ...((await deps.routerForwards?.read()) ?? [])];
+  const mapped = quarantineBehindNat(policy.quarantine, config.nat.wanAddresses, forwards);
+  for (const moved of mapped.forwarded)
+    deps.log.info(`finding ${moved.findingId} at ${moved.wanAddress} ${moved.transport}/${moved.port} is device ${moved.lanAddress} (${moved.origin})`, {
+      event: 'gateway-finding-forwarded',
+      findingId: moved.findingId,
+      device: moved.lanAddress,
+    });
+  for (const own of mapped.onGateway)
+    deps.log.warn(
+      `finding ${own.findingId} at ${own.wanAddress}${own.port === undefined ? '' : ` ${own.transport}/${own.port}`} leads to no device (no port forward): the router itself answers there — fix the router's own service`,
+      { event: 'gateway-finding-on-router', findingId: own.findingId },
+    );
+  return { ...policy, quarantine: mapped.quarantine };
 }
 
 /**
@@ -84,7 +120,7 @@ async function windowReport(config: GatewayConfig, deps: GatewayDeps, state: Gat
   const quarantined: GatewayQuarantineCount[] = [...devices]
     .sort()
     .map((ip) => ({ ip, droppedPackets: counts.quarantineDrops.get(ip) ?? 0, pagesServed: pages.get(ip) ?? 0 }))
-    .filter((device) => device.droppedPackets > 0 || device.pagesServed > 0 || state.lastGood?.policy.quarantine.some((entry) => entry.ip === device.ip));
+    .filter((device) => device.droppedPackets > 0 || device.pagesServed > 0 || state.enforced?.quarantine.some((entry) => entry.ip === device.ip));
   return {
     gateway: config.name,
     windowStart: state.windowStart.toISOString(),
@@ -156,9 +192,11 @@ export async function runGatewayCycle(config: GatewayConfig, deps: GatewayDeps, 
     }
   }
   if (!state.lastGood) return { pulled, reported };
-  await deps.nft.apply(await rulesetFor(config, state.lastGood, deps.log));
+  const { indicators } = state.lastGood;
+  const policy = await enforcedPolicy(config, state.lastGood.policy, deps);
+  await deps.nft.apply(await rulesetFor(config, { policy, indicators }, deps.log));
+  state.enforced = policy;
   state.windowStart = deps.now();
-  const { policy, indicators } = state.lastGood;
   deps.log.info(
     `policy ${policy.version.slice(0, 12)} applied: ${indicators.length} C&C indicators, ${policy.quarantine.length} quarantined devices${
       policy.quarantine.length > 0 ? ` (${policy.quarantine.map((device) => device.ip).join(', ')})` : ''

@@ -1,6 +1,7 @@
 /**
  * The gateway's only contact with the kernel's firewall: `nft -f -` to load a ruleset (one
- * transaction: all of it or none), `nft -j list table` to read its counters. Each call is
+ * transaction: all of it or none), `nft -j list table` to read its counters, `nft -j list
+ * ruleset` to read the router's port forwards. Each call is
  * bounded in time; failures become GATEWAY_FAILED errors that say what to fix (install
  * nftables, run as root or with CAP_NET_ADMIN).
  */
@@ -17,6 +18,8 @@ export interface NftRunner {
   apply(script: string): Promise<void>;
   /** The gateway table as JSON (`nft -j list table inet opennotice_gw`), or undefined when it is not loaded. */
   listTable(): Promise<string | undefined>;
+  /** Every table as JSON (`nft -j list ruleset`): the router's own port forwards are read from it. */
+  listRuleset(): Promise<string>;
 }
 
 function explain(stderr: string, args: readonly string[]): OpenNoticeError {
@@ -26,7 +29,14 @@ function explain(stderr: string, args: readonly string[]): OpenNoticeError {
   return new OpenNoticeError('GATEWAY_FAILED', `nft ${args.join(' ')} failed: ${text}`, { args });
 }
 
-function runNft(binary: string, args: readonly string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The Debian package a firewall tool comes with. */
+const packageOf = (binary: string) => (/(^|\/)ip6?tables[^/]*$/.test(binary) ? 'iptables' : 'nftables');
+
+/**
+ * Runs a firewall tool (nft, iptables-save) bounded in time and output.
+ * @example const { code, stdout } = await runFirewallTool('iptables-save', ['-t', 'nat'])
+ */
+export function runFirewallTool(binary: string, args: readonly string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: nftTimeoutMs, killSignal: 'SIGKILL' });
     const stdout: Buffer[] = [];
@@ -41,7 +51,12 @@ function runNft(binary: string, args: readonly string[], input?: string): Promis
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'ENOENT'
-          ? new OpenNoticeError('GATEWAY_FAILED', `${binary} not found: install nftables (apt-get install nftables)`, { binary }, { cause: error })
+          ? new OpenNoticeError(
+              'GATEWAY_FAILED',
+              `${binary} not found: install ${packageOf(binary)} (apt-get install ${packageOf(binary)})`,
+              { binary },
+              { cause: error },
+            )
           : new OpenNoticeError('GATEWAY_FAILED', `cannot run ${binary}: ${error.message}`, { binary }, { cause: error }),
       );
     });
@@ -67,16 +82,22 @@ export function createNftRunner(binary = 'nft'): NftRunner {
   return {
     async apply(script) {
       const args = ['-f', '-'];
-      const result = await runNft(binary, args, script);
+      const result = await runFirewallTool(binary, args, script);
       if (result.code !== 0) throw explain(result.stderr, args);
     },
     async listTable() {
       const args = ['-j', 'list', 'table', 'inet', gatewayTable];
-      const result = await runNft(binary, args);
+      const result = await runFirewallTool(binary, args);
       if (result.code === 0) return result.stdout;
       // Before the first apply (or after a reboot) there is no table: nothing was counted.
       if (/No such file or directory|does not exist/i.test(result.stderr)) return undefined;
       throw explain(result.stderr, args);
+    },
+    async listRuleset() {
+      const args = ['-j', 'list', 'ruleset'];
+      const result = await runFirewallTool(binary, args);
+      if (result.code !== 0) throw explain(result.stderr, args);
+      return result.stdout;
     },
   };
 }

@@ -24,6 +24,13 @@ export interface QuarantineFinding {
   vendor?: string;
   model?: string;
   firstSeen: string;
+  /**
+   * The port the survey found it on and its transport: behind NAT the finding is at the
+   * router's address, and the port says which port forward leads to the device. Absent in
+   * policies of servers before this field (the gateway then maps nothing through NAT).
+   */
+  port?: number;
+  transport?: 'tcp' | 'udp';
 }
 
 /** A device put in quarantine: its address and why. */
@@ -94,6 +101,8 @@ export function policyVersion(indicatorsJson: string, quarantine: readonly Quara
         finding.deviceType ?? null,
         finding.vendor ?? null,
         finding.model ?? null,
+        // Appended only when present, so a policy saved before the field keeps its version.
+        ...(finding.port === undefined ? [] : [finding.port, finding.transport ?? 'tcp']),
       ]),
     ]),
     updatePath.map((endpoint) => [endpoint.cidr ?? null, endpoint.host ?? null, endpoint.port ?? null, endpoint.label]),
@@ -145,6 +154,12 @@ function quarantineFinding(value: unknown, field: string): QuarantineFinding {
   if (deviceType !== undefined) finding.deviceType = deviceType;
   if (vendor !== undefined) finding.vendor = vendor;
   if (model !== undefined) finding.model = model;
+  const findingPort = port(value.port, `${field}.port`);
+  if (findingPort !== undefined) {
+    finding.port = findingPort;
+    if (value.transport !== undefined && value.transport !== 'tcp' && value.transport !== 'udp') throw invalid(`${field}.transport is not tcp or udp`);
+    finding.transport = value.transport === 'udp' ? 'udp' : 'tcp';
+  }
   return finding;
 }
 

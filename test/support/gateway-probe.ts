@@ -1,7 +1,7 @@
 /**
  * What a device behind the gateway tries, run as a short process inside the test's device
  * namespace; prints one line saying what happened, always within a few seconds.
- * Usage: node gateway-probe.ts tcp HOST PORT | http URL | dns SERVER NAME
+ * Usage: node gateway-probe.ts tcp HOST PORT | http URL [FROM_ADDRESS] | dns SERVER NAME
  *   tcp  → "connected", "refused" or "timeout"
  *   http → "status N" and the body, or "refused"/"timeout"
  *   dns  → "answer A.B.C.D" or "timeout"
@@ -31,9 +31,9 @@ function tcp(host: string, port: number): Promise<string> {
   });
 }
 
-function http(url: string): Promise<string> {
+function http(url: string, localAddress?: string): Promise<string> {
   return new Promise((resolve) => {
-    const outgoing = request(url, { timeout: timeoutMs, headers: { 'accept-language': 'en' } }, (response) => {
+    const outgoing = request(url, { timeout: timeoutMs, headers: { 'accept-language': 'en' }, ...(localAddress ? { localAddress } : {}) }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve(`status ${response.statusCode}\n${Buffer.concat(chunks).toString('utf8')}`));
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     mode === 'tcp'
       ? await tcp(first, Number(second))
       : mode === 'http'
-        ? await http(first)
+        ? await http(first, second || undefined)
         : mode === 'dns'
           ? await dns(first, second)
           : `unknown mode ${mode}`;

@@ -78,3 +78,20 @@ export async function closeGatewayFinding(file: string, ip: string): Promise<voi
     await store.close();
   }
 }
+
+/**
+ * One more open weak-credential finding of the gateway's ISP, at an address and port.
+ * @example await addGatewayFinding(file, { ip: '198.19.166.1', port: 2323, protocol: 'telnet' })
+ */
+export async function addGatewayFinding(file: string, finding: { ip: string; port: number; protocol: string }): Promise<void> {
+  const store = await openStore(file);
+  try {
+    const at = '2026-12-01T00:00:00.000Z';
+    const run = await store.startRun({ startedAt: at, scope: scope(finding.ip), exclude: [], ports: [finding.port], checks: ['credentials'] });
+    await store.reconcileFindings(run, { found: [{ kind: 'weak-credential', ...finding, evidence: {}, observedAt: at } as Finding], covered: [] });
+    const id = (await store.listFindings()).find((row) => row.ip === finding.ip && row.port === finding.port)!.id;
+    await store.recordAttributions([{ findingId: id, attribution: { source: 'registry', ispId: 'isp-e2e' } }]);
+  } finally {
+    await store.close();
+  }
+}

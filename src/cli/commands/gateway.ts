@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describeError, OpenNoticeError } from '../../core/errors.ts';
-import { type GatewayConfig, type GatewayDeps, type GatewayState, rulesetFor, runGatewayCycle } from '../../gateway/gateway-cycle.ts';
+import { enforcedPolicy, type GatewayConfig, type GatewayDeps, type GatewayState, rulesetFor, runGatewayCycle } from '../../gateway/gateway-cycle.ts';
 import { startGatewayLoop } from '../../gateway/gateway-loop.ts';
 import { lanAddresses } from '../../gateway/lan-interface.ts';
 import { createNftRunner } from '../../gateway/nft.ts';
 import { createPolicyClient } from '../../gateway/policy-client.ts';
 import { loadPolicyState, savePolicyState } from '../../gateway/policy-state-file.ts';
+import { parsePortForwardOption } from '../../gateway/port-forwards.ts';
+import { createRouterForwardReader } from '../../gateway/router-forwards.ts';
 import { gatewayTable } from '../../gateway/ruleset.ts';
 import { readUpdatePathFile } from '../../gateway/update-path-file.ts';
 import { createWalledGarden, startWalledGarden } from '../../gateway/walled-garden.ts';
@@ -49,7 +51,9 @@ walled-garden notice page (Japanese or English) served by this process, HTTPS is
 the rest is dropped. A device is released when its finding closes (next round). Every round
 first reports what the rules counted. Runs every --interval seconds (SIGHUP: now); --once runs
 one round and exits (no notice page then). The rules stay loaded when it stops; --clear
-removes them. Needs root (or CAP_NET_ADMIN) and nft.
+removes them. Needs root (or CAP_NET_ADMIN) and nft. Behind NAT, --wan-address names the
+router's public address: findings there are moved to the devices the router's port forwards
+lead to (read each round from nftables and iptables, plus any --port-forward).
   opennotice gateway --server https://notice.example.jp --token-file /etc/opennotice/gateway.token --lan-interface lan0
 See docs/gateway.md.`,
   options: {
@@ -57,6 +61,18 @@ See docs/gateway.md.`,
     'token-file': { type: 'string', valueName: 'FILE', description: "file holding an ISP user's API token (on_…)" },
     'lan-interface': { type: 'string', valueName: 'IF', description: 'the interface the devices are behind' },
     network: { type: 'string', valueName: 'CIDR', multiple: true, description: "networks behind the gateway (default: the LAN interface's subnets)" },
+    'wan-address': {
+      type: 'string',
+      valueName: 'ADDR',
+      multiple: true,
+      description: "the router's public address behind NAT: its findings go to the devices its port forwards lead to",
+    },
+    'port-forward': {
+      type: 'string',
+      valueName: 'SPEC',
+      multiple: true,
+      description: 'a port forward, [tcp|udp/]PORT[-PORT]=ADDRESS[:PORT], besides those read from nftables and iptables',
+    },
     once: { type: 'boolean', description: 'one round (report, pull, apply) and exit' },
     interval: { type: 'string', valueName: 'S', description: 'seconds between rounds', default: '300' },
     'walled-garden-listen': {
@@ -93,7 +109,19 @@ See docs/gateway.md.`,
     const listenText = values['walled-garden-listen'];
     // The interface is read only for what was not given, so a dry run works on any machine.
     const lan = explicitNetworks.length > 0 && listenText ? undefined : lanAddresses(values['lan-interface']);
-    const networks = explicitNetworks.length > 0 ? explicitNetworks : lan!.networks;
+    const wanAddresses = listOption(values['wan-address']).map((text) => {
+      const address = canonicalAddress(text);
+      if (address === undefined) throw new OpenNoticeError('USAGE', `--wan-address ${text}: not an IPv4 or IPv6 address`);
+      return address;
+    });
+    const forwards = listOption(values['port-forward']).map(parsePortForwardOption);
+    if (forwards.length > 0 && wanAddresses.length === 0)
+      throw new OpenNoticeError('USAGE', '--port-forward needs --wan-address: the public address whose ports are forwarded');
+    // The server is asked for the WAN addresses too: behind NAT, that is where the survey found the devices.
+    const networks = [
+      ...(explicitNetworks.length > 0 ? explicitNetworks : lan!.networks),
+      ...wanAddresses.map((address) => (address.includes(':') ? `${address}/128` : `${address}/32`)),
+    ];
     const walledGarden = listenText ? parseListen(listenText) : { ip: lan!.primary, port: 8080 };
     const config: GatewayConfig = {
       name:
@@ -104,7 +132,9 @@ See docs/gateway.md.`,
       lanInterface: values['lan-interface'],
       walledGarden,
       localUpdatePath: values['update-path'] ? readUpdatePathFile(values['update-path']) : [],
+      ...(wanAddresses.length > 0 ? { nat: { wanAddresses, forwards } } : {}),
     };
+    const routerForwards = wanAddresses.length > 0 ? createRouterForwardReader(nft, log) : undefined;
     const client = createPolicyClient({
       serverUrl: values.server,
       token: readToken(values['token-file']),
@@ -113,11 +143,20 @@ See docs/gateway.md.`,
       allowPlainHttp: Boolean(values['allow-http']),
     });
     if (values['dry-run']) {
-      io.stdout.write(await rulesetFor(config, await client.pull(), log));
+      const pulled = await client.pull();
+      const policy = await enforcedPolicy(config, pulled.policy, { log, ...(routerForwards ? { routerForwards } : {}) });
+      io.stdout.write(await rulesetFor(config, { policy, indicators: pulled.indicators }, log));
       return 0;
     }
     const stateFile = values['state-file'];
-    const deps: GatewayDeps = { client, nft, log, now: () => new Date(), ...(stateFile ? { savePolicy: (policy) => savePolicyState(stateFile, policy) } : {}) };
+    const deps: GatewayDeps = {
+      client,
+      nft,
+      log,
+      now: () => new Date(),
+      ...(stateFile ? { savePolicy: (policy) => savePolicyState(stateFile, policy) } : {}),
+      ...(routerForwards ? { routerForwards } : {}),
+    };
     const state: GatewayState = { windowStart: new Date(), unsent: [] };
     if (stateFile) {
       try {
@@ -135,7 +174,7 @@ See docs/gateway.md.`,
       return 0;
     }
     // The notice page explains the policy the loop enforces at this moment: the same state.
-    const garden = createWalledGarden({ advice: loadDeviceAdvice(), currentPolicy: () => state.lastGood?.policy });
+    const garden = createWalledGarden({ advice: loadDeviceAdvice(), currentPolicy: () => state.enforced ?? state.lastGood?.policy });
     const server = await startWalledGarden(garden, { host: walledGarden.ip, port: walledGarden.port });
     log.info(`walled garden on ${server.url}, networks ${networks.join(', ')}`, { event: 'gateway-started', url: server.url });
     const loop = startGatewayLoop(config, { ...deps, garden }, state, { intervalSeconds, signal: io.signal });

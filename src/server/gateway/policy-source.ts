@@ -16,6 +16,7 @@ import {
   type QuarantineFinding,
   type UpdateEndpoint,
 } from '../../gateway/policy.ts';
+import { shippedProtocols } from '../../protocols/registry.ts';
 import { AddressSpace, parseAnyCidr } from '../../scope/address-space.ts';
 import { formatIPv4 } from '../../scope/ipv4.ts';
 import type { CncCandidateStore } from '../../store/roles/cnc-candidates.ts';
@@ -93,12 +94,19 @@ async function openFindingsIn(store: GatewayPolicyStore, ispId: string, networks
   throw new OpenNoticeError('STORE_FAILED', `more than ${gatewayPolicyLimits.maxOpenFindingsScanned} open findings to scan: name smaller networks`, { ispId });
 }
 
+/** A finding's transport from its protocol (TLS runs over TCP); a protocol not shipped is taken as TCP. */
+function transportOf(protocol: string): 'tcp' | 'udp' {
+  return shippedProtocols.byName(protocol)?.transport === 'udp' ? 'udp' : 'tcp';
+}
+
 function quarantineOf(rows: readonly PortalFindingRow[]): QuarantinedDevice[] {
   const byIp = new Map<string, QuarantineFinding[]>();
   for (const row of [...rows].sort((a, b) => a.id - b.id)) {
     const findings = byIp.get(row.ip) ?? [];
     if (findings.length >= gatewayPolicyLimits.maxFindingsPerDevice) continue;
     const finding: QuarantineFinding = { id: row.id, kind: row.kind, firstSeen: row.firstSeen };
+    // Port 0: a finding of no service (a device seen infected at the darknet), which no forward explains.
+    if (row.port >= 1 && row.port <= 65535) Object.assign(finding, { port: row.port, transport: transportOf(row.protocol) });
     if (row.deviceType !== undefined) finding.deviceType = row.deviceType;
     if (row.vendor !== undefined) finding.vendor = row.vendor;
     if (row.model !== undefined) finding.model = row.model;
