@@ -161,7 +161,7 @@ test('a report is stored under the token’s ISP and user; a malformed one is re
   }
 });
 
-test('the operator reads the reports at /dashboard/gateways (ja and en); an ISP user cannot', async () => {
+test("the operator reads every report at /dashboard/gateways (ja and en), an ISP user cannot; each ISP reads its own gateways' reports at /portal/gateways", async () => {
   const { fixture, app, tokenOf, cleanUp } = await setUp();
   try {
     const alice = await tokenOf(fixture.users.alice);
@@ -193,6 +193,32 @@ test('the operator reads the reports at /dashboard/gateways (ja and en); an ISP 
     const isp = createBrowser(app);
     await logIn(isp, fixture.users.alice);
     assert.notEqual((await isp.request({ url: '/dashboard/gateways' })).status, 200);
+
+    // Each ISP reads its own gateways' reports in its portal, and only those.
+    const bob = await tokenOf(fixture.users.bob);
+    const bobs = { ...body, gateway: 'branch-9', blocked: [{ indicator: '198.51.100.77/32', packets: 13, bytes: 780 }], quarantined: [] };
+    const sentByBob = await app.request({
+      method: 'POST',
+      url: '/api/v1/gateway/report',
+      headers: { ...bob, 'content-type': 'application/json' },
+      body: JSON.stringify(bobs),
+    });
+    assert.equal(sentByBob.status, 201);
+    const own = await isp.request({ url: '/portal/gateways' });
+    assert.equal(own.status, 200);
+    assert.match(own.text(), /<td>office-7<\/td>/);
+    assert.match(own.text(), /198\.51\.100\.66\/32 port 4444<\/span> 41/);
+    assert.match(own.text(), /<span class="address">192\.0\.2\.10<\/span>/, 'its quarantined device');
+    assert.ok(!own.text().includes('branch-9') && !own.text().includes('198.51.100.77'), "another ISP's gateway is not shown");
+    assert.match(own.text(), /href="\/portal\/gateways" aria-current="page"/, 'a portal tab');
+    const bobBrowser = createBrowser(app);
+    await logIn(bobBrowser, fixture.users.bob);
+    const bobPage = (await bobBrowser.request({ url: '/portal/gateways?lang=ja' })).text();
+    assert.match(bobPage, /<td>branch-9<\/td>/);
+    assert.ok(!bobPage.includes('office-7'));
+    assert.match(bobPage, /貴社のセキュアゲートウェイ/);
+    assert.equal((await bobBrowser.request({ url: '/portal/gateways?before=1' })).text().includes('branch-9'), false, 'paged by id');
+    assert.notEqual((await createBrowser(app).request({ url: '/portal/gateways' })).status, 200, 'not without a session');
   } finally {
     cleanUp();
   }

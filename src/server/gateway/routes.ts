@@ -3,7 +3,7 @@
  * enforce, `POST /api/v1/gateway/report` takes what it blocked. Access 'isp': a gateway calls
  * with an API token of an ISP user (a dedicated one per deployment is advised), so it only
  * ever sees that ISP's findings, and only those inside the networks it names. Operators read
- * the reports at /dashboard/gateways.
+ * every report at /dashboard/gateways, an ISP its own gateways' at /portal/gateways.
  */
 import { OpenNoticeError } from '../../core/errors.ts';
 import { canonicalAddress } from '../../scope/canonical-address.ts';
@@ -11,7 +11,7 @@ import type { GatewayBlockedCount, GatewayQuarantineCount, GatewayReport, Gatewa
 import { ispIdOf } from '../portal/data.ts';
 import { HttpError, jsonResponse } from '../responses.ts';
 import type { Route, ServerDeps } from '../route-types.ts';
-import { gatewayReportPageSize, renderGatewayReports } from './reports-page.ts';
+import { gatewayReportPageSize, renderGatewayReports, renderIspGatewayReports } from './reports-page.ts';
 import { buildGatewayPolicy, type GatewayPolicyOptions, type GatewayPolicyStore, parseGatewayNetworks } from './policy-source.ts';
 
 export const gatewayReportLimits = { maxEntries: 10_000, maxNameLength: 64 };
@@ -68,6 +68,21 @@ export function gatewayApiRoutes(deps: ServerDeps<GatewayPolicyStore & GatewayRe
           await deps.store.listGatewayReports({ limit: gatewayReportPageSize + 1, ...(before ? { beforeId: before } : {}) }),
           before,
         );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/portal/gateways',
+      access: 'isp',
+      async handle(request) {
+        const text = request.query.get('before') ?? '';
+        const before = /^[1-9][0-9]{0,14}$/.test(text) ? Number(text) : undefined;
+        const rows = await deps.store.listGatewayReports({
+          ispId: ispIdOf(request),
+          limit: gatewayReportPageSize + 1,
+          ...(before ? { beforeId: before } : {}),
+        });
+        return renderIspGatewayReports(request, rows, before);
       },
     },
     {

@@ -11,6 +11,7 @@ interface PortalTexts {
   findings: string;
   reports: string;
   tokens: string;
+  gateways: string;
   openByKind: string;
   recentlyClosed: string;
   latestReports: string;
@@ -81,6 +82,7 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     findings: 'Findings',
     reports: 'Reports',
     tokens: 'API tokens',
+    gateways: 'Gateways',
     openByKind: 'Open findings by kind',
     recentlyClosed: 'Recently closed',
     latestReports: 'Latest reports',
@@ -142,6 +144,7 @@ export const portalTexts: Record<Locale, PortalTexts> = {
     findings: '検出結果',
     reports: 'レポート',
     tokens: 'APIトークン',
+    gateways: 'ゲートウェイ',
     openByKind: '未対応の検出結果（種類別）',
     recentlyClosed: '最近解消されたもの',
     latestReports: '最新のレポート',

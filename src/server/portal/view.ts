@@ -44,6 +44,7 @@ export function portalPage(request: WebRequest, options: { title: string; curren
     ['/portal/reports', texts.reports],
     ['/portal/bulk-fix', bulkFixTexts[request.locale].title],
     ['/portal/tokens', texts.tokens],
+    ['/portal/gateways', texts.gateways],
     ['/portal/help-desk', helpDeskTexts[request.locale].title],
   ];
   const nav = html`<nav class="portal-tabs">${tabs.map(([href, label]) => html`<a href="${href}"${href === options.current ? html` aria-current="page"` : ''}>${label}</a>`)}</nav>`;
