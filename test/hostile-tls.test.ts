@@ -1,0 +1,153 @@
+// R4, TLS beyond the handshake: every TLS protocol's grab (https, mqtts, foxs) against peers
+// that complete the handshake and then tarpit, drip, pour text or garbage, announce giant
+// fields, loop redirects or serve bombs (the generic hostilities behind a TLS front), close
+// with close_notify at once or mid-reply, renegotiate over and over, send one-byte records;
+// and against certificates that are expired, carry 64 KiB names laced with control
+// characters, thousands of names, or a chain of over a megabyte. Each grab must end with a
+// recorded status within its bound, read no more than its cap, and keep certificate fields
+// of bounded size. The matrix is printed (protocol × behaviour → status, ms, KiB).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { GrabStatus } from '../src/core/records.ts';
+import { contextFor, type GrabOutcome } from '../src/protocols/grab.ts';
+import type { Protocol } from '../src/protocols/protocol.ts';
+import { shippedProtocols } from '../src/protocols/registry.ts';
+import { matrixLimits, measuringContext, tcpFlavours, tcpHostilityApplies, type ReadLedger } from './support/hostile-matrix.ts';
+import { tcpHostilities, type HostilePeer } from './support/hostile-peers.ts';
+import { certificateHostilities, startHostileTlsPeer, tlsOnlyHostilities, type TlsHostility } from './support/hostile-tls-peers.ts';
+
+/** As in the matrix: a few deadlines (a redirect chain dials again) plus margin for a loaded machine. */
+const hungAfterMs = 3 * matrixLimits.deadlineMs + 1000;
+const concurrency = 10;
+/** The most a grab result may keep of one certificate, JSON-encoded: names and lists are cut well before. */
+const maxStoredTlsChars = 8 * 1024;
+
+interface Cell {
+  protocol: string;
+  behaviour: TlsHostility;
+  status: GrabStatus | 'threw' | 'hung';
+  ms: number;
+  ledger: ReadLedger;
+  result: GrabOutcome['result'];
+  error?: string;
+}
+
+/** The certificate fields HTTPS and MQTT over TLS keep (`tls.subject`, `tls.validTo`). */
+interface KeptTls {
+  subject?: string;
+  validTo?: string;
+}
+
+const peers: HostilePeer[] = [];
+const cells: Cell[] = [];
+const tlsProtocols = shippedProtocols.protocols.filter((protocol) => protocol.transport === 'tls');
+
+function cases(): { protocol: Protocol; behaviour: TlsHostility }[] {
+  return tlsProtocols.flatMap((protocol) => [
+    ...tcpHostilities.filter((behaviour) => tcpHostilityApplies(protocol, behaviour)).map((behaviour) => ({ protocol, behaviour })),
+    ...tlsOnlyHostilities.map((behaviour) => ({ protocol, behaviour })),
+  ]);
+}
+
+async function runCell(protocol: Protocol, behaviour: TlsHostility, index: number): Promise<Cell> {
+  const host = `127.211.17.${index + 1}`;
+  const peer = await startHostileTlsPeer(host, behaviour, protocol.name, tcpFlavours[protocol.name] ?? {});
+  peers.push(peer);
+  const { ctx, ledger } = measuringContext();
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), hungAfterMs);
+  });
+  const base = { protocol: protocol.name, behaviour };
+  try {
+    const outcome = await Promise.race([protocol.grab(contextFor(ctx, protocol.transport), { ip: host, port: peer.port }), hung]);
+    const ms = Math.round(performance.now() - started);
+    if (outcome === 'hung') return { ...base, status: 'hung', ms, ledger: ledger(), result: {} };
+    return { ...base, status: outcome.status, ms, ledger: ledger(), result: outcome.result, ...(outcome.error ? { error: outcome.error } : {}) };
+  } catch (error) {
+    return { ...base, status: 'threw', ms: Math.round(performance.now() - started), ledger: ledger(), result: {}, error: String(error) };
+  } finally {
+    clearTimeout(timer);
+    await peer.close();
+  }
+}
+
+before(async () => {
+  const all = cases();
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < all.length; index = next++) {
+      const { protocol, behaviour } = all[index] as (typeof all)[number];
+      cells.push(await runCell(protocol, behaviour, index));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const behaviours = [...tcpHostilities, ...tlsOnlyHostilities];
+  const lines = behaviours.map((behaviour) => {
+    const row = tlsProtocols.map((protocol) => {
+      const cell = cells.find((candidate) => candidate.protocol === protocol.name && candidate.behaviour === behaviour);
+      return cell ? `${cell.status} ${cell.ms}ms ${Math.round(cell.ledger.worst.bytesRead / 1024)}K` : '—';
+    });
+    return `${behaviour.padEnd(20)} | ${row.join(' | ')}`;
+  });
+  const reasons = cells
+    .filter((cell) => (tlsOnlyHostilities as readonly string[]).includes(cell.behaviour) && cell.error)
+    .map((cell) => `  ${cell.protocol}/${cell.behaviour}: ${cell.error?.slice(0, 160)}`);
+  process.stdout.write(
+    `\nhostile TLS matrix (status, ms, most KiB read on one connection):\n${'behaviour'.padEnd(20)} | ${tlsProtocols.map((protocol) => protocol.name).join(' | ')}\n${lines.join('\n')}\nwhy the TLS-only cells ended:\n${reasons.join('\n')}\n\n`,
+  );
+});
+
+after(async () => {
+  await Promise.all(peers.map((peer) => peer.close().catch(() => {})));
+});
+
+test('every TLS protocol × hostile behaviour has a cell', () => {
+  assert.ok(tlsProtocols.length >= 3, `TLS protocols: ${tlsProtocols.map((protocol) => protocol.name)}`);
+  assert.equal(cells.length, cases().length);
+});
+
+test('no TLS grab throws or hangs: each ends with a recorded status within its bound', () => {
+  const bad = cells.filter((cell) => cell.status === 'threw' || cell.status === 'hung' || cell.status === 'unknown-error' || cell.ms > hungAfterMs);
+  assert.deepEqual(
+    bad.map((cell) => `${cell.protocol}/${cell.behaviour}: ${cell.status} after ${cell.ms} ms ${cell.error ?? ''}`),
+    [],
+  );
+});
+
+test('no TLS connection reads past its byte cap', () => {
+  const over = cells.filter((cell) => cell.ledger.overCap > 0);
+  assert.deepEqual(
+    over.map((cell) => `${cell.protocol}/${cell.behaviour}: ${cell.ledger.worst.bytesRead} > ${cell.ledger.worst.cap}`),
+    [],
+  );
+});
+
+test('a session that says nothing (tarpit, close_notify at once) or whose chain is refused is never a success', () => {
+  const empty = new Set<TlsHostility>(['tarpit', 'close-at-once', 'megabyte-chain']);
+  const wrong = cells.filter((cell) => empty.has(cell.behaviour) && cell.status === 'success');
+  assert.deepEqual(
+    wrong.map((cell) => `${cell.protocol}/${cell.behaviour}`),
+    [],
+  );
+});
+
+test('hostile certificates are recorded, and what is kept of them is bounded', () => {
+  const certificateCells = cells.filter((cell) => certificateHostilities.has(cell.behaviour));
+  assert.equal(certificateCells.length, certificateHostilities.size * tlsProtocols.length);
+  for (const cell of certificateCells) {
+    assert.equal(cell.status, 'success', `${cell.protocol}/${cell.behaviour}: ${cell.status} ${cell.error ?? ''}`);
+    const stored = JSON.stringify(cell.result);
+    assert.ok(stored.length <= maxStoredTlsChars + 1024, `${cell.protocol}/${cell.behaviour} keeps ${stored.length} characters`);
+  }
+  // HTTPS and MQTT over TLS keep the certificate: the hostile one must be there, cut, not dropped.
+  const keptTls = (protocol: string, behaviour: TlsHostility): KeptTls =>
+    (certificateCells.find((cell) => cell.protocol === protocol && cell.behaviour === behaviour)?.result as { tls?: KeptTls } | undefined)?.tls ?? {};
+  for (const protocol of ['https', 'mqtts']) {
+    const subject = keptTls(protocol, 'hostile-subject').subject ?? '';
+    assert.ok(subject.startsWith('CN='), `${protocol}: subject ${subject.slice(0, 40)}`);
+  }
+  const validTo = keptTls('https', 'expired-certificate').validTo ?? '';
+  assert.ok(Date.parse(validTo) < Date.now(), `expired certificate recorded as valid to ${validTo}`);
+});
