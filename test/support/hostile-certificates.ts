@@ -28,19 +28,26 @@ export const oids = { commonName: '2.5.4.3', organization: '2.5.4.10', organizat
 const ecdsaWithSha256 = '1.2.840.10045.4.3.2';
 const subjectAltName = '2.5.29.17';
 
-function tlv(tag: number, content: Buffer): Buffer {
-  const length = content.length;
-  let head: number[];
-  if (length < 0x80) head = [tag, length];
-  else {
-    const bytes: number[] = [];
-    for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
-    head = [tag, 0x80 | bytes.length, ...bytes];
-  }
-  return Buffer.concat([Buffer.from(head), content]);
+/**
+ * The tag and definite length that start a DER TLV of `length` content bytes, long form as needed.
+ * @example derHeader(0x30, 300) // <Buffer 30 82 01 2c>
+ */
+export function derHeader(tag: number, length: number): Buffer {
+  if (length < 0x80) return Buffer.from([tag, length]);
+  const bytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
+  return Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
 }
 
-const sequence = (...parts: Buffer[]) => tlv(0x30, Buffer.concat(parts));
+/**
+ * One DER (definite-length BER) TLV.
+ * @example derTlv(0x02, Buffer.from([5])) // <Buffer 02 01 05>
+ */
+export function derTlv(tag: number, content: Buffer): Buffer {
+  return Buffer.concat([derHeader(tag, content.length), content]);
+}
+
+const sequence = (...parts: Buffer[]) => derTlv(0x30, Buffer.concat(parts));
 
 function oid(dotted: string): Buffer {
   const arcs = dotted.split('.').map(Number);
@@ -53,24 +60,24 @@ function oid(dotted: string): Buffer {
     }
     bytes.push(...groups);
   }
-  return tlv(0x06, Buffer.from(bytes));
+  return derTlv(0x06, Buffer.from(bytes));
 }
 
 function name(attributes: ReadonlyArray<readonly [string, string]>): Buffer {
   // One RDN per attribute; values as UTF8String, which a parser must take byte for byte.
-  return sequence(...attributes.map(([type, value]) => tlv(0x31, sequence(oid(type), tlv(0x0c, Buffer.from(value, 'utf8'))))));
+  return sequence(...attributes.map(([type, value]) => derTlv(0x31, sequence(oid(type), derTlv(0x0c, Buffer.from(value, 'utf8'))))));
 }
 
 /** GeneralizedTime always: it holds any year, which is all the expired case needs. */
 function time(date: Date): Buffer {
   const text = `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
-  return tlv(0x18, Buffer.from(text, 'latin1'));
+  return derTlv(0x18, Buffer.from(text, 'latin1'));
 }
 
 function extensions(dnsNames: readonly string[]): Buffer {
   if (dnsNames.length === 0) return Buffer.alloc(0);
-  const names = sequence(...dnsNames.map((dns) => tlv(0x82, Buffer.from(dns, 'latin1'))));
-  return tlv(0xa3, sequence(sequence(oid(subjectAltName), tlv(0x04, names))));
+  const names = sequence(...dnsNames.map((dns) => derTlv(0x82, Buffer.from(dns, 'latin1'))));
+  return derTlv(0xa3, sequence(sequence(oid(subjectAltName), derTlv(0x04, names))));
 }
 
 function toPem(label: string, der: Buffer): string {
@@ -81,8 +88,8 @@ function toPem(label: string, der: Buffer): string {
 function certificateDer(spec: HostileCertificateSpec, key: { privateKey: KeyObject; publicKey: KeyObject }, serial: number): Buffer {
   const algorithm = sequence(oid(ecdsaWithSha256));
   const tbs = sequence(
-    tlv(0xa0, tlv(0x02, Buffer.from([0x02]))),
-    tlv(0x02, Buffer.from([0x01, (serial >> 8) & 0xff, serial & 0xff])),
+    derTlv(0xa0, derTlv(0x02, Buffer.from([0x02]))),
+    derTlv(0x02, Buffer.from([0x01, (serial >> 8) & 0xff, serial & 0xff])),
     algorithm,
     name(spec.issuer ?? spec.subject),
     sequence(time(spec.notBefore), time(spec.notAfter)),
@@ -91,7 +98,7 @@ function certificateDer(spec: HostileCertificateSpec, key: { privateKey: KeyObje
     extensions(spec.dnsNames ?? []),
   );
   const signature = sign('sha256', tbs, key.privateKey);
-  return sequence(tbs, algorithm, tlv(0x03, Buffer.concat([Buffer.from([0x00]), signature])));
+  return sequence(tbs, algorithm, derTlv(0x03, Buffer.concat([Buffer.from([0x00]), signature])));
 }
 
 /**

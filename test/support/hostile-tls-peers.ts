@@ -50,7 +50,7 @@ const year = 365 * 24 * 3600 * 1000;
 const controlRun = '\u0000\u0007\u001b[31m\r\n\u007f';
 
 /** The certificate each hostility presents; an ordinary self-signed one for the rest. */
-function certificateFor(behaviour: TlsHostility): HostileCertificate {
+function certificateFor(behaviour: TlsHostility | 'ordinary'): HostileCertificate {
   const now = Date.now();
   const current = { notBefore: new Date(now - year), notAfter: new Date(now + year) };
   switch (behaviour) {
@@ -86,15 +86,37 @@ function certificateFor(behaviour: TlsHostility): HostileCertificate {
   }
 }
 
+/** The certificates peers present, made once before any grab: signing a megabyte chain stalls the event loop the grabs share. */
+export interface TlsCertificates {
+  for(behaviour: TlsHostility): HostileCertificate;
+}
+
+/**
+ * Make every hostile certificate, and one ordinary certificate for the other hostilities.
+ * @example const certificates = makeTlsCertificates(); await startHostileTlsPeer(host, 'drip', 'https', certificates)
+ */
+export function makeTlsCertificates(): TlsCertificates {
+  const special: ReadonlyArray<TlsHostility> = ['expired-certificate', 'hostile-subject', 'stuffed-names', 'megabyte-chain'];
+  const made = new Map(special.map((behaviour) => [behaviour, certificateFor(behaviour)] as const));
+  const ordinary = certificateFor('ordinary');
+  return { for: (behaviour) => made.get(behaviour) ?? ordinary };
+}
+
 /**
  * Start a hostile TLS peer for `protocol` (https, mqtts, foxs) on `host`, port chosen by the kernel.
- * @example const peer = await startHostileTlsPeer('127.211.1.1', 'drip', 'https', flavours.https)
+ * @example const peer = await startHostileTlsPeer('127.211.1.1', 'drip', 'https', makeTlsCertificates(), flavours.https)
  */
-export async function startHostileTlsPeer(host: string, behaviour: TlsHostility, protocol: string, flavour: TcpFlavour = {}): Promise<HostilePeer> {
+export async function startHostileTlsPeer(
+  host: string,
+  behaviour: TlsHostility,
+  protocol: string,
+  certificates: TlsCertificates,
+  flavour: TcpFlavour = {},
+): Promise<HostilePeer> {
   const honest = honestAnswers[protocol];
   if (!honest) throw new Error(`no honest answer for ${protocol}`);
   const inner = (tcpHostilities as readonly string[]).includes(behaviour) ? await startHostileTcpPeer(host, behaviour as TcpHostility, flavour) : undefined;
-  const { certPem, keyPem } = certificateFor(behaviour);
+  const { certPem, keyPem } = certificates.for(behaviour);
   const sockets = new Set<Socket>();
   const server = createTlsServer(
     {
