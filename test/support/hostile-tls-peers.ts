@@ -103,7 +103,7 @@ export function makeTlsCertificates(): TlsCertificates {
 }
 
 /**
- * Start a hostile TLS peer for `protocol` (https, mqtts, foxs) on `host`, port chosen by the kernel.
+ * Start a hostile TLS peer for `protocol` (https, mqtts, foxs) on `host` and `listenPort` (0: chosen by the kernel).
  * @example const peer = await startHostileTlsPeer('127.211.1.1', 'drip', 'https', makeTlsCertificates(), flavours.https)
  */
 export async function startHostileTlsPeer(
@@ -112,6 +112,7 @@ export async function startHostileTlsPeer(
   protocol: string,
   certificates: TlsCertificates,
   flavour: TcpFlavour = {},
+  listenPort = 0,
 ): Promise<HostilePeer> {
   const honest = honestAnswers[protocol];
   if (!honest) throw new Error(`no honest answer for ${protocol}`);
@@ -137,7 +138,7 @@ export async function startHostileTlsPeer(
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(listenPort, host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -418,15 +418,15 @@ export function udpBombsFor(udpProtocols: readonly string[]): UdpBomb[] {
 }
 
 /**
- * A UDP peer that answers every request with the bomb, from the port it was asked on.
+ * A UDP peer on `host` and `port` (0: chosen by the kernel) that answers every request with the bomb, from the port it was asked on.
  * @example const peer = await startUdpBombPeer('127.212.1.1', bomb)
  */
-export async function startUdpBombPeer(host: string, bomb: UdpBomb): Promise<HostilePeer> {
+export async function startUdpBombPeer(host: string, bomb: UdpBomb, port = 0): Promise<HostilePeer> {
   const socket: DatagramSocket = createSocket('udp4');
   socket.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(0, host, () => resolve());
+    socket.bind(port, host, () => resolve());
   });
   socket.setSendBufferSize(256 * 1024);
   socket.on('message', (request, from) => socket.send(bomb.reply(request), from.port, from.address, () => {}));
