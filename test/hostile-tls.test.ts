@@ -31,6 +31,12 @@ const concurrency = 10;
  */
 const patientLimits = { ...matrixLimits, connectTimeoutMs: 5000, ioTimeoutMs: 2000, deadlineMs: 5000 };
 /** A grab may dial or ask more than once (a redirect chain, SNMP v2c then v1), each under its own deadline: a few deadlines plus margin. */
+/**
+ * The matrix limits with a longer idle wait: each generic hostility reaches the client through
+ * the TLS front and its forwarding hop, which on a loaded machine took longer than the matrix's
+ * 300 ms, so cells ended as io-timeouts before the hostility arrived.
+ */
+const tlsLimits = { ...matrixLimits, ioTimeoutMs: 1000, deadlineMs: 2000 };
 const hungAfter = (limits: typeof matrixLimits) => 3 * limits.deadlineMs + 1000;
 /** The most a grab result may keep of one certificate, JSON-encoded: names and lists are cut well before. */
 const maxStoredTlsChars = 8 * 1024;
@@ -68,7 +74,7 @@ async function runCell(protocol: Protocol, behaviour: TlsHostility, index: numbe
   const host = `127.211.17.${index + 1}`;
   const peer = await startHostileTlsPeer(host, behaviour, protocol.name, certificates, tcpFlavours[protocol.name] ?? {});
   peers.push(peer);
-  const limits = certificateHostilities.has(behaviour) ? patientLimits : matrixLimits;
+  const limits = certificateHostilities.has(behaviour) ? patientLimits : tlsLimits;
   const { ctx, ledger } = measuringContext(limits);
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
