@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { GrabStatus } from '../src/core/records.ts';
+import { type DetectionLimits, detectService } from '../src/protocols/detect.ts';
 import { contextFor, type GrabOutcome } from '../src/protocols/grab.ts';
 import type { Protocol } from '../src/protocols/protocol.ts';
 import { shippedProtocols } from '../src/protocols/registry.ts';
@@ -173,4 +174,41 @@ test('hostile certificates are recorded, and what is kept of them is bounded', (
   }
   const validTo = keptTls('https', 'expired-certificate').validTo ?? '';
   assert.ok(Date.parse(validTo) < Date.now(), `expired certificate recorded as valid to ${validTo}`);
+});
+
+test('detection on an unclaimed port ends within its probe budget on every hostile TLS peer, and keeps a bounded certificate', async () => {
+  // What the survey runs before any grab: a silent service is tried with TLS, then probed inside the session.
+  const detection: DetectionLimits = { bannerWaitMs: 300, briefWaitMs: 100, replyWaitMs: 300, maxProbes: 6, maxBytes: 4096, maxSilentProbes: 2 };
+  const boundMs = detection.bannerWaitMs + detection.maxProbes * (detection.replyWaitMs + matrixLimits.connectTimeoutMs) + 2000;
+  const certificates = makeTlsCertificates();
+  const behaviours: TlsHostility[] = ['tarpit', 'drip', 'endless-text', 'binary-garbage', ...tlsOnlyHostilities];
+  const rows = await Promise.all(
+    behaviours.map(async (behaviour, index) => {
+      const host = `127.211.21.${index + 1}`;
+      const peer = await startHostileTlsPeer(host, behaviour, 'https', certificates, tcpFlavours.https ?? {});
+      peers.push(peer);
+      const { ctx, ledger } = measuringContext();
+      const started = performance.now();
+      try {
+        const found = await detectService(ctx, { ip: host, port: peer.port }, shippedProtocols, detection);
+        return { behaviour, found, ms: Math.round(performance.now() - started), ledger: ledger() };
+      } finally {
+        await peer.close();
+      }
+    }),
+  );
+  process.stdout.write(
+    `\nhostile TLS detection:\n${rows.map((row) => `${row.behaviour.padEnd(20)} ${row.found.status} ${row.found.protocol?.name ?? '-'} probes ${row.found.probes} ${row.ms}ms tls ${JSON.stringify(row.found.tls ?? {}).length} chars`).join('\n')}\n\n`,
+  );
+  for (const row of rows) {
+    assert.ok(row.ms < boundMs, `${row.behaviour}: ${row.ms} ms`);
+    assert.ok(row.found.probes <= detection.maxProbes, `${row.behaviour}: ${row.found.probes} probes`);
+    assert.equal(row.ledger.overCap, 0, `${row.behaviour}: read ${row.ledger.worst.bytesRead}`);
+    assert.ok(
+      JSON.stringify(row.found.tls ?? {}).length <= maxStoredTlsChars,
+      `${row.behaviour}: TLS details of ${JSON.stringify(row.found.tls ?? {}).length} characters`,
+    );
+  }
+  for (const row of rows.filter((candidate) => candidate.behaviour === 'tarpit' || candidate.behaviour === 'close-at-once'))
+    assert.equal(row.found.protocol, undefined, `${row.behaviour} detected as ${row.found.protocol?.name}`);
 });
