@@ -1,5 +1,6 @@
 // R4: every credential checker against a login service that greets plausibly and then
-// tarpits, drips one byte every 200 ms, floods endless text or sends binary garbage. A check
+// tarpits, drips one byte every 200 ms, floods endless text or sends binary garbage (HTTPS and
+// MQTT over TLS: inside a completed TLS session, through the TLS front). A check
 // must return (never throw, never hang) with a recorded status and no accepted entry, inside
 // its connection deadlines, having read no more than its byte cap on any connection.
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { contextFor } from '../src/protocols/grab.ts';
 import { shippedProtocols } from '../src/protocols/registry.ts';
 import { matrixLimits, measuringContext, type ReadLedger } from './support/hostile-matrix.ts';
 import { startHostileTcpPeer, type HostilePeer, type TcpFlavour, type TcpHostility } from './support/hostile-peers.ts';
+import { makeTlsCertificates, startHostileTlsPeer, type TlsCertificates } from './support/hostile-tls-peers.ts';
 import { defaultLoginTiming } from '../src/protocols/login-pacing.ts';
 import { fastLoginTiming } from './support/login-timing.ts';
 
@@ -29,7 +31,12 @@ const logins: Readonly<Record<string, { greeting?: Buffer; result: GrabResult }>
     greeting: text('RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\nWWW-Authenticate: Basic realm="cam"\r\n'),
     result: { status: 401, auth: { scheme: 'basic', realm: 'cam' }, authPath: '/' },
   },
+  https: {
+    greeting: text('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="device"\r\n'),
+    result: { status: 401, auth: { scheme: 'basic', realm: 'device' }, authPath: '/' },
+  },
   mqtt: { result: { returnMeaning: 'not-authorized' } },
+  mqtts: { result: { returnMeaning: 'not-authorized' } },
   adb: { result: { state: 'device' } },
 };
 
@@ -64,13 +71,15 @@ interface Cell {
 const peers: HostilePeer[] = [];
 const cells: Cell[] = [];
 
-async function runCell(protocol: string, behaviour: TcpHostility, index: number): Promise<Cell> {
+async function runCell(protocol: string, behaviour: TcpHostility, index: number, certificates: TlsCertificates): Promise<Cell> {
   const login = logins[protocol];
   const checker = shippedProtocols.byName(protocol)?.credentials;
   assert.ok(login && checker, `${protocol} has a checker and a login`);
   const host = `127.169.19.${index + 1}`;
   const flavour: TcpFlavour = login.greeting ? { greeting: login.greeting, tarpitGreets: true } : {};
-  const peer = await startHostileTcpPeer(host, behaviour, flavour);
+  const transport = shippedProtocols.byName(protocol)?.transport ?? 'tcp';
+  const peer =
+    transport === 'tls' ? await startHostileTlsPeer(host, behaviour, protocol, certificates, flavour) : await startHostileTcpPeer(host, behaviour, flavour);
   peers.push(peer);
   const service: ServiceObservation = { ip: host, port: peer.port, protocol, status: 'success', result: login.result, durationMs: 1, observedAt: '' };
   const { ctx, ledger } = measuringContext();
@@ -81,7 +90,6 @@ async function runCell(protocol: string, behaviour: TcpHostility, index: number)
     timer = setTimeout(() => resolve('hung'), hungAfterMs);
   });
   try {
-    const transport = shippedProtocols.byName(protocol)?.transport ?? 'tcp';
     const outcome = await Promise.race([
       checker.check(contextFor(ctx, transport), service, entries, { maxAttempts, audit: (attempt) => audit.push(attempt), timing }),
       hung,
@@ -98,8 +106,9 @@ async function runCell(protocol: string, behaviour: TcpHostility, index: number)
 }
 
 before(async () => {
+  const certificates = makeTlsCertificates();
   const all = Object.keys(logins).flatMap((protocol) => behaviours.map((behaviour) => ({ protocol, behaviour })));
-  await Promise.all(all.map(async ({ protocol, behaviour }, index) => cells.push(await runCell(protocol, behaviour, index))));
+  await Promise.all(all.map(async ({ protocol, behaviour }, index) => cells.push(await runCell(protocol, behaviour, index, certificates))));
   const lines = Object.keys(logins).map(
     (protocol) =>
       `${protocol.padEnd(7)} | ${behaviours

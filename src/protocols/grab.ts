@@ -49,6 +49,21 @@ export interface GrabOutcome<R extends GrabResult = GrabResult> {
   error?: string;
 }
 
+/** Longest error text an observation keeps. */
+const maxErrorChars = 512;
+
+/**
+ * An outcome's error as an observation keeps it: one printable line of at most 512 characters.
+ * Grabs quote what a peer sent (an FTP greeting, an SSH disconnect reason), and a hostile peer
+ * sends NUL bytes and terminal escapes: PostgreSQL refuses a NUL in a text column (and with it
+ * the whole batch of services being recorded), and a terminal listing errors would obey escapes.
+ * @example recordableError('greeting 421: a\u0000b\u001b[31m') // 'greeting 421: a b [31m'
+ */
+export function recordableError(error: string): string {
+  const printable = error.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return printable.length > maxErrorChars ? `${printable.slice(0, maxErrorChars - 1)}…` : printable;
+}
+
 /**
  * Dial the target, hand the connection to `work`, and always close it afterwards. A
  * dial that fails (refused, timed out, out of scope) becomes an outcome, not an exception.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDistinguishedName, parseSubjectAltNames } from './certificate.ts';
+import { certificateBounds, parseDistinguishedName, parseSubjectAltNames } from './certificate.ts';
 import { classifyHandshakeError, sniName } from './tls-connection.ts';
 import { addressFamily, checkTarget } from './target-address.ts';
 import { buildScope } from './scope.ts';
@@ -31,6 +31,28 @@ test('subject alternative names: quoted entries cannot forge others, IPv6 is nor
     },
   );
   assert.deepEqual(parseSubjectAltNames(undefined), { dns: [], ip: [], other: [] });
+});
+
+test('a hostile certificate keeps bounded names: 64 KiB values, thousands of attributes and alternative names are cut', () => {
+  // Regression (R4): an HTTPS grab of a device whose certificate had a 64 KiB common name kept
+  // 132,353 characters of it in the result (subject text, common name, and again in detection).
+  const huge = parseDistinguishedName(`CN=${'\\00\\1B[31m'.repeat(8000)}${'N'.repeat(64 * 1024)}`);
+  assert.ok(huge.text.length <= certificateBounds.nameTextChars, `text ${huge.text.length}`);
+  assert.ok(huge.text.startsWith('CN=\\00\\1B[31m'));
+  assert.equal(huge.attributes.length, 1);
+  assert.ok((huge.commonName ?? '').length <= certificateBounds.attributeChars);
+  assert.equal(huge.commonName?.slice(0, 6), '\u0000\u001b[31m');
+  const stuffed = parseDistinguishedName(Array.from({ length: 5000 }, (_, index) => `OU=unit ${index}`).join('\n'));
+  assert.equal(stuffed.attributes.length, certificateBounds.nameAttributes);
+  assert.deepEqual(stuffed.attributes[0], { type: 'OU', value: 'unit 0' });
+  const names = parseSubjectAltNames(Array.from({ length: 5000 }, (_, index) => `DNS:${'d'.repeat(1000)}${index}.example`).join(', '));
+  assert.equal(names.dns.length, certificateBounds.altNames);
+  assert.ok(names.dns.every((name) => name.length <= certificateBounds.altNameChars));
+});
+
+test('a cut name never ends in half a surrogate pair', () => {
+  const name = parseDistinguishedName(`CN=${'a'.repeat(certificateBounds.attributeChars - 1)}\u{1F600}`);
+  assert.equal(name.commonName, 'a'.repeat(certificateBounds.attributeChars - 1));
 });
 
 test('SNI names: host names only, lower case, no trailing dot', () => {

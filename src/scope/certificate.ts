@@ -5,6 +5,25 @@
 import type { X509Certificate } from 'node:crypto';
 import { formatIPv6Groups, parseIPv6 } from './ipv6.ts';
 
+/**
+ * What is kept of one certificate, at most. A device may present names of 64 KiB or thousands
+ * of attributes and alternative names (nothing in X.509 forbids it, and OpenSSL takes up to
+ * 100 KiB per handshake message); every grab result and detection record would otherwise
+ * carry it all, once per service. Real certificates stay far inside these bounds.
+ */
+export const certificateBounds = {
+  /** Attributes kept per name (a real subject has under ten). */
+  nameAttributes: 32,
+  /** Characters kept per attribute value (X.520 caps a common name at 64). */
+  attributeChars: 256,
+  /** Characters kept of a name's text. */
+  nameTextChars: 1024,
+  /** Alternative names kept, all kinds together. */
+  altNames: 32,
+  /** Characters kept per alternative name (a DNS name has at most 253). */
+  altNameChars: 255,
+} as const;
+
 export interface NameAttribute {
   /** OpenSSL's short name ("CN", "O", "emailAddress"), or the OID when it has none. */
   type: string;
@@ -14,17 +33,20 @@ export interface NameAttribute {
 
 export interface DistinguishedName {
   /**
+   * Cut to `certificateBounds.nameTextChars` characters (and to the first
+   * `certificateBounds.nameAttributes` attributes) when the certificate's name is longer.
    * In certificate order, RFC 4514 escaping, ", " between RDNs and " + " inside a multi-valued
    * one — what `openssl x509 -nameopt esc_2253,esc_ctrl,utf8,sep_multiline,sname` prints, one
    * line per RDN, joined with ", ". Example: `C=JP, O=Example\, Inc., CN=cam.example`.
    */
   text: string;
-  /** Every attribute in certificate order; a multi-valued RDN contributes several. */
+  /** Attributes in certificate order, the first `certificateBounds.nameAttributes`, values cut to `attributeChars`. */
   attributes: NameAttribute[];
   /** The last CN (the most specific one), if any. */
   commonName?: string;
 }
 
+/** The first `certificateBounds.altNames` alternative names, each cut to `altNameChars`. */
 export interface SubjectAltNames {
   dns: string[];
   /** IPv4 dotted quads and RFC 5952 IPv6 text ("::1", not OpenSSL's "0:0:0:0:0:0:0:1"). */
@@ -91,16 +113,31 @@ export function describeCertificate(certificate: X509Certificate): CertificateDe
  * @example parseDistinguishedName('C=JP\nO=Example\\, Inc.').attributes // [{ type: 'C', value: 'JP' }, { type: 'O', value: 'Example, Inc.' }]
  */
 export function parseDistinguishedName(multiline: string): DistinguishedName {
-  const lines = multiline.split('\n').filter((line) => line !== '');
+  const lines = multiline.split('\n', certificateBounds.nameAttributes * 2).filter((line) => line !== '');
   const attributes: NameAttribute[] = [];
+  // An escaped value is at most 4 characters per byte of UTF-8 it stands for, so cutting the
+  // escaped form first keeps the unescaping cheap whatever the certificate's length.
+  const escapedChars = certificateBounds.attributeChars * 4 * 4;
   for (const line of lines) {
-    for (const pair of line.split(' + ')) {
+    for (const pair of line.split(' + ', certificateBounds.nameAttributes)) {
       const equals = pair.indexOf('=');
-      if (equals > 0) attributes.push({ type: pair.slice(0, equals), value: unescapeRfc4514(pair.slice(equals + 1)) });
+      if (equals <= 0 || attributes.length >= certificateBounds.nameAttributes) continue;
+      const value = cut(unescapeRfc4514(pair.slice(equals + 1, equals + 1 + escapedChars)), certificateBounds.attributeChars);
+      attributes.push({ type: cut(pair.slice(0, equals), certificateBounds.attributeChars), value });
     }
   }
   const commonName = attributes.findLast((attribute) => attribute.type === 'CN')?.value;
-  return { text: lines.join(', '), attributes, ...(commonName === undefined ? {} : { commonName }) };
+  return { text: cut(lines.join(', '), certificateBounds.nameTextChars), attributes, ...(commonName === undefined ? {} : { commonName }) };
+}
+
+/**
+ * The first `max` characters, not splitting a surrogate pair.
+ * @example cut('ab\u{1F600}', 3) // 'ab'
+ */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 /** "\\," → ",", "\\0A" → byte 0x0A; the bytes are then read as UTF-8. */
@@ -138,10 +175,10 @@ export function parseSubjectAltNames(text: string | undefined): SubjectAltNames 
   for (let match = sanEntry.exec(text); match && match[0] !== ''; match = sanEntry.exec(text)) {
     const kind = match[1]!;
     const value = match[2]!.startsWith('"') ? parseQuoted(match[2]!) : match[2]!;
-    if (kind === 'DNS') names.dns.push(value);
+    if (kind === 'DNS') names.dns.push(cut(value, certificateBounds.altNameChars));
     else if (kind === 'IP Address') names.ip.push(normalizeIp(value));
-    else names.other.push(`${kind}:${value}`);
-    if (sanEntry.lastIndex >= text.length) break;
+    else names.other.push(cut(`${kind}:${value}`, certificateBounds.altNameChars));
+    if (sanEntry.lastIndex >= text.length || names.dns.length + names.ip.length + names.other.length >= certificateBounds.altNames) break;
   }
   return names;
 }

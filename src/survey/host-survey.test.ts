@@ -115,3 +115,39 @@ test('a service the grab proves open is reported even when the host’s try budg
   assert.equal(openChecks, 0, 'what the grab proved needs no check');
   assert.equal(result.logins?.find((report) => report.port === 7102)?.stoppedAtCap, false);
 });
+
+test('an error that quotes a hostile peer is recorded as one printable, bounded line', async () => {
+  // Regression (R4): an FTP grab quotes a refusing greeting ("greeting 421: …"); a greeting with
+  // a NUL byte made PostgreSQL refuse the whole batch of services (invalid byte sequence 0x00).
+  const quoting = defineProtocol<{ banner: string }>({
+    name: 'quoting',
+    description: 'a grab whose error quotes what the peer sent',
+    transport: 'tcp',
+    defaultPorts: [7103],
+    fields: { banner: 'text' },
+    detect: { banner: (bytes) => bytes.toString('latin1').startsWith('421') },
+    grab: async () => ({ status: 'protocol-error', result: {}, error: `greeting 421: busy\u0000\u001b[31m\r\n${'x'.repeat(2000)}` }),
+  });
+  const hostileIp = '127.211.88.1';
+  const server = createServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('421 busy\r\n');
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(7103, hostileIp, resolve));
+  const result = await surveyHost(
+    {
+      context: createLoopbackContext({ ioTimeoutMs: 500, deadlineMs: 3000 }),
+      now: () => new Date('2026-01-01T00:00:00Z'),
+      protocols: createProtocolRegistry([quoting]),
+      detection: { ...defaultDetectionLimits, bannerWaitMs: 300 },
+      identify: () => undefined,
+    },
+    hostileIp,
+    [{ ip: hostileIp, port: 7103, source: 'connect', seenAt: '' }],
+  );
+  const error = result.observations[0]?.error ?? '';
+  assert.ok(error.startsWith('greeting 421: busy [31m x'), error.slice(0, 40));
+  assert.doesNotMatch(error, /[\u0000-\u001f\u007f]/);
+  assert.ok(error.length <= 512, `${error.length} characters`);
+});

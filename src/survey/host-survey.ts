@@ -6,7 +6,7 @@ import { orderEntries } from '../assess/credentials/order.ts';
 import { extractOwnerContact } from '../identify/owner-contact.ts';
 import { assessReflection } from '../assess/reflector/reflector.ts';
 import { type DetectionLimits, detectService } from '../protocols/detect.ts';
-import { contextFor, type GrabContext } from '../protocols/grab.ts';
+import { contextFor, type GrabContext, recordableError } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
@@ -110,7 +110,7 @@ async function observeService(deps: HostSurveyDeps, ip: string, port: number): P
       protocol: name,
       status: found.status,
       result,
-      error: found.error,
+      error: found.error === undefined ? undefined : recordableError(found.error),
       durationMs: Math.round(performance.now() - started),
       observedAt,
       detection,
@@ -127,11 +127,11 @@ async function grabService({ context }: HostSurveyDeps, protocol: Protocol, ip: 
   try {
     const outcome = await protocol.grab(contextFor(context, protocol.transport), { ip, port });
     ({ status, result } = outcome);
-    error = outcome.error;
+    error = outcome.error === undefined ? undefined : recordableError(outcome.error);
   } catch (thrown) {
     // A grabber is not supposed to throw; if one does, record it rather than lose the host.
     status = thrown instanceof DialFailure ? thrown.status : 'unknown-error';
-    error = thrown instanceof Error ? thrown.message : String(thrown);
+    error = recordableError(thrown instanceof Error ? thrown.message : String(thrown));
   }
   return { ip, port, protocol: protocol.name, status, result, error, durationMs: Math.round(performance.now() - started), observedAt };
 }

@@ -18,7 +18,7 @@
 import type { OpenPort, ServiceObservation, Target } from '../core/records.ts';
 import { createChannel } from '../core/channel.ts';
 import { runPool } from '../core/pool.ts';
-import type { GrabContext, GrabOutcome } from '../protocols/grab.ts';
+import { type GrabContext, type GrabOutcome, recordableError } from '../protocols/grab.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { ProtocolRegistry } from '../protocols/registry.ts';
 import { DialFailure } from '../scope/connection.ts';
@@ -242,7 +242,7 @@ async function queryService(deps: UdpStageDeps, protocol: Protocol, target: Targ
     protocol: protocol.name,
     status: outcome.status,
     result: outcome.result,
-    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.error !== undefined ? { error: recordableError(outcome.error) } : {}),
     durationMs: Math.round(performance.now() - started),
     observedAt,
   };

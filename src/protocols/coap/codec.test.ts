@@ -109,3 +109,19 @@ test('a response is described: resources, distinct types split at spaces, titles
   assert.ok(notFound.ok);
   assert.deepEqual(describeResponse(notFound.message), { messageType: 'ACK', code: '4.04', resources: [], resourceTypes: [], titles: [] });
 });
+
+test('a datagram stuffed with long links keeps bounded lists (hostile devices, R4)', () => {
+  // Regression: 80 links of 250-character targets, types and titles filled a 64 KiB datagram
+  // and kept about 30 K characters of resources in the result.
+  const link = (index: number) => `</${'s'.repeat(250)}${index}>;rt="${'t'.repeat(250)}${index}";title="${'x'.repeat(250)}${index}"`;
+  const stuffed = ack(Array.from({ length: 80 }, (_, index) => link(index)).join(','));
+  assert.ok(stuffed.length <= maxCoapMessageBytes);
+  const decoded = decodeCoap(stuffed);
+  assert.ok(decoded.ok);
+  const described = describeResponse(decoded.message);
+  for (const list of [described.resources, described.resourceTypes, described.titles]) {
+    assert.ok(list.length > 0);
+    assert.ok(list.join('').length <= 4096, `${list.join('').length} characters`);
+  }
+  assert.ok(JSON.stringify(described).length < 16 * 1024);
+});

@@ -33,6 +33,24 @@ export const coapRequestName = 'GET /.well-known/core';
 const maxLinksChars = 2048;
 /** Distinct resource types and titles kept. */
 const maxDistinct = 32;
+/**
+ * Characters kept per list (resources, types, titles). A server sends at most 1 KiB of links per
+ * block, so only a hostile one fills a 64 KiB datagram with 128 links of 256 characters, which
+ * would otherwise keep some 30 K characters in every result.
+ */
+const maxListChars = 4096;
+
+/** The first values whose lengths add up to no more than `maxListChars`. */
+function withinListChars(values: readonly string[]): string[] {
+  const kept: string[] = [];
+  let chars = 0;
+  for (const value of values) {
+    chars += value.length;
+    if (chars > maxListChars) break;
+    kept.push(value);
+  }
+  return kept;
+}
 
 /**
  * One confirmable GET /.well-known/core with a fresh message id and token. Replies that do not
@@ -86,9 +104,9 @@ export function describeResponse(message: CoapMessage): Omit<CoapResult, 'reflec
     ...base,
     ...extra,
     links: text.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, maxLinksChars),
-    resources: links.map((link) => link.target),
+    resources: withinListChars(links.map((link) => link.target)),
     // `rt` may list several types separated by spaces (RFC 6690 §3.1).
-    resourceTypes: [...new Set(distinct('rt').flatMap((value) => value.split(/\s+/)))].filter((value) => value !== '').slice(0, maxDistinct),
-    titles: distinct('title'),
+    resourceTypes: withinListChars([...new Set(distinct('rt').flatMap((value) => value.split(/\s+/)))].filter((value) => value !== '').slice(0, maxDistinct)),
+    titles: withinListChars(distinct('title')),
   };
 }
