@@ -1,5 +1,5 @@
 /**
- * A store whose audited writes also go into the audit trail: runs started and finished (with
+ * A store whose audited writes also go into the audit trail: runs started, resumed and finished (with
  * scope and plan), credential attempts (with run and plan), notices delivered, and operator
  * decisions on opt-out requests and C&C candidates. Each event is appended right after the
  * write it records succeeded — not in the same transaction (docs/audit.md says what that
@@ -35,6 +35,23 @@ export function auditedStore(store: Store, trail: AuditTrail): Store {
       const { startedAt, scope, exclude, ports, checks, seed, plan } = run;
       await trail.record([{ kind: 'run-started', runId, startedAt, scope, exclude, ports, checks, seed, plan }]);
       return runId;
+    },
+
+    async resumeRun(runId, resumption) {
+      const before = await store.resumeRun(runId, resumption);
+      plans.set(runId, before.plan);
+      await trail.record([
+        {
+          kind: 'run-resumed',
+          runId,
+          resumedAt: resumption.resumedAt,
+          previousStatus: before.status,
+          stoppedAt: before.finishedAt,
+          previousCounts: before.counts,
+          plan: before.plan,
+        },
+      ]);
+      return before;
     },
 
     async finishRun(runId, finish) {

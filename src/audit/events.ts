@@ -19,6 +19,23 @@ export interface RunStartedEvent {
   plan?: PlanReference;
 }
 
+/**
+ * A stopped run continued (`survey --resume`): every start of work is in the trail. The run
+ * keeps its scope, ports, checks and plan (a run made under a plan is resumed only under the
+ * same plan, by SHA-256), so the plan repeated here names the accountable operator again.
+ */
+export interface RunResumedEvent {
+  kind: 'run-resumed';
+  runId: number;
+  resumedAt: string;
+  /** What the work continues from: the run's status and totals when it stopped. */
+  previousStatus: RunStatus;
+  /** When it stopped; absent when it never finished (a killed process leaves it 'running'). */
+  stoppedAt?: string;
+  previousCounts: Record<string, number>;
+  plan?: PlanReference;
+}
+
 export interface RunFinishedEvent {
   kind: 'run-finished';
   runId: number;
@@ -74,7 +91,14 @@ export interface CncCandidateDecidedEvent {
   port: number;
 }
 
-export type AuditEvent = RunStartedEvent | RunFinishedEvent | CredentialAttemptEvent | NotificationSentEvent | OptOutDecidedEvent | CncCandidateDecidedEvent;
+export type AuditEvent =
+  | RunStartedEvent
+  | RunResumedEvent
+  | RunFinishedEvent
+  | CredentialAttemptEvent
+  | NotificationSentEvent
+  | OptOutDecidedEvent
+  | CncCandidateDecidedEvent;
 
 /** A record as hashed: the event with its place in the chain and when it was appended. */
 export type AuditRecord = AuditEvent & { sequence: number; recordedAt: string };

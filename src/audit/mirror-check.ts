@@ -1,0 +1,299 @@
+/**
+ * Cross-checking the audit trail against the tables it mirrors (docs/audit.md, "Cross-checks"):
+ * the chain proves its own records unchanged, but the plain tables beside it — runs,
+ * credential_attempts, outbox, opt_out_requests, cnc_candidates — can be edited without
+ * touching the chain. Each record is looked up in its table (a deleted or edited row shows as
+ * a record without its row, or a row that says otherwise), and rows that came into being
+ * while the trail was kept are looked up in the trail (an added row shows as a row without a
+ * record). Each disagreement names the row and the record.
+ */
+import type { CncCandidateStore } from '../store/roles/cnc-candidates.ts';
+import type { AttemptRow, CredentialAuditStore } from '../store/roles/credential-audit.ts';
+import type { OptOutStore } from '../store/roles/opt-outs.ts';
+import type { OutboxStore } from '../store/roles/outbox.ts';
+import type { RunRow, RunStore } from '../store/roles/runs.ts';
+import { canonicalJson, type JsonValue } from './canonical-json.ts';
+import { type AttemptFields, attemptKey, type MirroredFacts, type MirroredRun } from './mirror-records.ts';
+
+/** The roles whose tables the trail mirrors. */
+export type MirroredStore = RunStore & CredentialAuditStore & OutboxStore & OptOutStore & CncCandidateStore;
+
+export type MirroredTable = 'runs' | 'credential_attempts' | 'outbox' | 'opt_out_requests' | 'cnc_candidates';
+
+/** A table and the trail that say different things. */
+export interface MirrorDisagreement {
+  table: MirroredTable;
+  /** The row concerned (its id; a run's id for `runs`), when there is one. */
+  rowId?: number;
+  /** The record concerned, when there is one. */
+  sequence?: number;
+  explanation: string;
+}
+
+/** Opt-out requests are listed up to this many per status (the role's limit). */
+const optOutListLimit = 10_000;
+
+/** "field: X in the table, Y in the trail" for each field that differs. */
+function differences(table: Record<string, unknown>, trail: Record<string, unknown>): string[] {
+  const text = (value: unknown) => (value === undefined ? 'nothing' : canonicalJson(value as JsonValue));
+  return Object.keys(trail)
+    .filter((field) => text(table[field]) !== text(trail[field]))
+    .map((field) => `${field} ${text(table[field])} in the table, ${text(trail[field])} in the trail`);
+}
+
+function compareRun(runId: number, run: MirroredRun, row: RunRow | undefined): MirrorDisagreement[] {
+  const firstRecord = run.started ?? run.resumed ?? run.finished;
+  if (!row) {
+    if (!firstRecord) return [];
+    return [
+      {
+        table: 'runs',
+        rowId: runId,
+        sequence: firstRecord.sequence,
+        explanation: `run ${runId} (record ${firstRecord.sequence}) is not in the runs table: it was deleted`,
+      },
+    ];
+  }
+  const found: MirrorDisagreement[] = [];
+  if (run.started) {
+    const { startedAt, scope, exclude, ports, checks, seed, plan } = run.started;
+    const changed = differences(row as unknown as Record<string, unknown>, { startedAt, scope, exclude, ports, checks, seed, plan });
+    if (changed.length > 0)
+      found.push({
+        table: 'runs',
+        rowId: runId,
+        sequence: run.started.sequence,
+        explanation: `run ${runId} differs from its start (record ${run.started.sequence}): ${changed.join('; ')}`,
+      });
+  }
+  const ended = run.finished && (!run.resumed || run.finished.sequence > run.resumed.sequence) ? run.finished : undefined;
+  if (ended) {
+    const { finishedAt, status, counts } = ended;
+    const changed = differences(row as unknown as Record<string, unknown>, { finishedAt, status, counts });
+    if (changed.length > 0)
+      found.push({
+        table: 'runs',
+        rowId: runId,
+        sequence: ended.sequence,
+        explanation: `run ${runId} differs from its end (record ${ended.sequence}): ${changed.join('; ')}`,
+      });
+  } else if ((run.started || run.resumed) && row.status !== 'running') {
+    const last = run.resumed ?? run.started!;
+    found.push({
+      table: 'runs',
+      rowId: runId,
+      sequence: last.sequence,
+      explanation: `run ${runId} is ${row.status} in the table, but the trail's last word on it is its ${run.resumed ? 'resumption' : 'start'} (record ${last.sequence}): edited, or a crash between ending the run and recording it`,
+    });
+  }
+  return found;
+}
+
+const attemptFieldNames = ['ip', 'port', 'protocol', 'dictionaryEntryId', 'username', 'outcome', 'attemptedAt'] as const;
+
+function fieldsOfKey(key: string): AttemptFields {
+  const values = JSON.parse(key) as unknown[];
+  return Object.fromEntries(attemptFieldNames.map((name, index) => [name, values[index]])) as unknown as AttemptFields;
+}
+
+/** A row and a record that differ in at most this many fields are taken for one edited attempt. */
+const maxEditedFields = 2;
+/** Rows × records beyond which edited attempts are not paired up (each is reported on its own). */
+const maxPairingWork = 1_000_000;
+
+const describeAttempt = (attempt: AttemptFields) =>
+  `${attempt.username}@${attempt.ip}:${attempt.port}/${attempt.protocol} ${attempt.outcome} at ${attempt.attemptedAt}`;
+
+/**
+ * The run's attempt rows against its attempt records, as multisets (workers of a distributed
+ * survey append their batches in any order). Rows without a record are reported only for a
+ * run the trail saw start: a run older than the trail has rows from before it.
+ */
+function compareAttempts(runId: number, run: MirroredRun, rows: readonly AttemptRow[]): MirrorDisagreement[] {
+  const used = new Map<string, number>();
+  const rowsWithoutRecord: AttemptRow[] = [];
+  for (const row of rows) {
+    const key = attemptKey(row);
+    const taken = used.get(key) ?? 0;
+    if (taken < (run.attempts.get(key)?.length ?? 0)) used.set(key, taken + 1);
+    else rowsWithoutRecord.push(row);
+  }
+  const recordsWithoutRow = [...run.attempts]
+    .flatMap(([key, sequences]) => sequences.slice(used.get(key) ?? 0).map((sequence) => ({ sequence, key })))
+    .sort((a, b) => a.sequence - b.sequence);
+  const unexplainedRows = run.started ? rowsWithoutRecord : [];
+
+  const found: MirrorDisagreement[] = [];
+  // An edited row is both a row without its record and a record without its row: a pair that
+  // differs in a field or two is reported once, with what differs. Looked for only among a
+  // few, since the search is quadratic.
+  const pairedRecords = new Set<number>();
+  const pairedRows = new Set<number>();
+  if (unexplainedRows.length * recordsWithoutRow.length <= maxPairingWork) {
+    for (const row of unexplainedRows) {
+      for (const { sequence, key } of recordsWithoutRow) {
+        if (pairedRecords.has(sequence)) continue;
+        const changed = differences(row as unknown as Record<string, unknown>, fieldsOfKey(key) as unknown as Record<string, unknown>);
+        if (changed.length > maxEditedFields) continue;
+        pairedRecords.add(sequence);
+        pairedRows.add(row.id);
+        found.push({
+          table: 'credential_attempts',
+          rowId: row.id,
+          sequence,
+          explanation: `credential_attempts row ${row.id} (run ${runId}) differs from record ${sequence}: ${changed.join('; ')}`,
+        });
+        break;
+      }
+    }
+  }
+  for (const { sequence, key } of recordsWithoutRow) {
+    if (pairedRecords.has(sequence)) continue;
+    found.push({
+      table: 'credential_attempts',
+      sequence,
+      explanation: `record ${sequence}: the attempt ${describeAttempt(fieldsOfKey(key))} of run ${runId} has no row in credential_attempts: it was deleted or edited`,
+    });
+  }
+  for (const row of unexplainedRows) {
+    if (pairedRows.has(row.id)) continue;
+    found.push({
+      table: 'credential_attempts',
+      rowId: row.id,
+      explanation: `credential_attempts row ${row.id} (run ${runId}, ${describeAttempt(row)}) is not in the trail: added or edited afterwards, or written just before a crash`,
+    });
+  }
+  return found;
+}
+
+async function compareDeliveries(facts: MirroredFacts, store: OutboxStore): Promise<MirrorDisagreement[]> {
+  const rows = new Map((await store.listOutbox()).map((row) => [row.id, row]));
+  const found: MirrorDisagreement[] = [];
+  for (const [outboxId, record] of facts.deliveries) {
+    const row = rows.get(outboxId);
+    if (!row) {
+      found.push({
+        table: 'outbox',
+        rowId: outboxId,
+        sequence: record.sequence,
+        explanation: `outbox entry ${outboxId}, delivered to ${record.recipient} (record ${record.sequence}), is not in the outbox: it was deleted`,
+      });
+      continue;
+    }
+    const { reportId, channel, recipient, idempotencyKey, deliveredAt } = record;
+    const changed = differences({ ...row, recipient: row.destination }, { status: 'delivered', reportId, channel, recipient, idempotencyKey, deliveredAt });
+    if (changed.length > 0)
+      found.push({
+        table: 'outbox',
+        rowId: outboxId,
+        sequence: record.sequence,
+        explanation: `outbox entry ${outboxId} differs from record ${record.sequence}: ${changed.join('; ')}`,
+      });
+  }
+  const since = facts.firstRecordedAt;
+  for (const row of rows.values()) {
+    if (row.status !== 'delivered' || facts.deliveries.has(row.id) || since === undefined || (row.deliveredAt ?? '') < since) continue;
+    found.push({
+      table: 'outbox',
+      rowId: row.id,
+      explanation: `outbox entry ${row.id} is delivered (to ${row.destination} at ${row.deliveredAt}) but the trail has no record of it: edited or added afterwards, or delivered just before a crash`,
+    });
+  }
+  return found;
+}
+
+async function compareOptOuts(facts: MirroredFacts, store: OptOutStore): Promise<MirrorDisagreement[]> {
+  const found: MirrorDisagreement[] = [];
+  for (const [requestId, record] of facts.optOutDecisions) {
+    const row = await store.getOptOutRequest(requestId);
+    if (!row) {
+      found.push({
+        table: 'opt_out_requests',
+        rowId: requestId,
+        sequence: record.sequence,
+        explanation: `opt-out request ${requestId}, ${record.decision} (record ${record.sequence}), is not in opt_out_requests: it was deleted`,
+      });
+      continue;
+    }
+    const { decision, decidedBy, decidedAt, cidrs } = record;
+    const changed = differences({ ...row, decision: row.status }, { decision, decidedBy, decidedAt, cidrs });
+    if (changed.length > 0)
+      found.push({
+        table: 'opt_out_requests',
+        rowId: requestId,
+        sequence: record.sequence,
+        explanation: `opt-out request ${requestId} differs from record ${record.sequence}: ${changed.join('; ')}`,
+      });
+  }
+  const since = facts.firstRecordedAt;
+  if (since === undefined) return found;
+  for (const status of ['approved', 'rejected'] as const) {
+    for (const row of await store.listOptOutRequests({ status, limit: optOutListLimit })) {
+      if (facts.optOutDecisions.has(row.id) || (row.decidedAt ?? '') < since) continue;
+      found.push({
+        table: 'opt_out_requests',
+        rowId: row.id,
+        explanation: `opt-out request ${row.id} is ${status} (by ${row.decidedBy ?? '?'} at ${row.decidedAt}, ${row.cidrs.join(', ')}) but the trail has no record of the decision: edited or added afterwards, or decided just before a crash`,
+      });
+    }
+  }
+  return found;
+}
+
+async function compareCncDecisions(facts: MirroredFacts, store: CncCandidateStore): Promise<MirrorDisagreement[]> {
+  const found: MirrorDisagreement[] = [];
+  for (const [candidateId, record] of facts.cncDecisions) {
+    const row = await store.getCncCandidate(candidateId);
+    if (!row) {
+      found.push({
+        table: 'cnc_candidates',
+        rowId: candidateId,
+        sequence: record.sequence,
+        explanation: `C&C candidate ${candidateId}, ${record.decision} (record ${record.sequence}), is not in cnc_candidates: it was deleted`,
+      });
+      continue;
+    }
+    const { decision, decidedBy, decidedAt, endpoint, port } = record;
+    const changed = differences({ ...row, decision: row.status }, { decision, decidedBy, decidedAt, endpoint, port });
+    if (changed.length > 0)
+      found.push({
+        table: 'cnc_candidates',
+        rowId: candidateId,
+        sequence: record.sequence,
+        explanation: `C&C candidate ${candidateId} differs from record ${record.sequence}: ${changed.join('; ')}`,
+      });
+  }
+  const since = facts.firstRecordedAt;
+  if (since === undefined) return found;
+  for (const row of await store.listCncCandidates()) {
+    if (row.status === 'pending' || facts.cncDecisions.has(row.id) || (row.decidedAt ?? '') < since) continue;
+    found.push({
+      table: 'cnc_candidates',
+      rowId: row.id,
+      explanation: `C&C candidate ${row.id} (${row.endpoint}) is ${row.status} (by ${row.decidedBy ?? '?'} at ${row.decidedAt}) but the trail has no record of the decision: edited or added afterwards, or decided just before a crash`,
+    });
+  }
+  return found;
+}
+
+/**
+ * Every disagreement between the trail's records and the tables, runs first, then attempts,
+ * deliveries, opt-out and C&C decisions.
+ * @example
+ * const disagreements = await compareWithTables(collector.facts, store)
+ * for (const { table, rowId, sequence, explanation } of disagreements) console.log(table, rowId, sequence, explanation)
+ */
+export async function compareWithTables(facts: MirroredFacts, store: MirroredStore): Promise<MirrorDisagreement[]> {
+  const found: MirrorDisagreement[] = [];
+  const runIds = [...facts.runs.keys()].sort((a, b) => a - b);
+  for (const runId of runIds) found.push(...compareRun(runId, facts.runs.get(runId)!, await store.getRun(runId)));
+  for (const runId of runIds) {
+    const run = facts.runs.get(runId)!;
+    if (run.attemptCount === 0 && !run.started) continue;
+    found.push(...compareAttempts(runId, run, await store.listAttempts(runId)));
+  }
+  found.push(...(await compareDeliveries(facts, store)));
+  found.push(...(await compareOptOuts(facts, store)));
+  found.push(...(await compareCncDecisions(facts, store)));
+  return found;
+}
