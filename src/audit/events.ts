@@ -91,6 +91,54 @@ export interface CncCandidateDecidedEvent {
   port: number;
 }
 
+/**
+ * A blocklist version published from the C&C endpoints operators approved (`blocklist export
+ * --from-store`): what went out, to where, signed by which key. Gateways receive the same
+ * approved indicators live; their policy changes only through the approvals recorded above.
+ */
+export interface BlocklistPublishedEvent {
+  kind: 'blocklist-published';
+  version: number;
+  /** The version's directory as the command wrote it. */
+  directory: string;
+  publishedAt: string;
+  indicatorCount: number;
+  /** SHA-256 of the version's canonical indicators.json (equal hashes, equal blocklists). */
+  indicatorsSha256: string;
+  /** File name → SHA-256 of its bytes, as in the directory's versions.json. */
+  files: Record<string, string>;
+  /** Fingerprint of the key that signed the files; absent when they were not signed. */
+  signingKeyId?: string;
+  /** The login name of who ran the command. */
+  by: string;
+}
+
+/** A web account created (`opennotice users add`): who gets access, with which role and ISP. */
+export interface WebUserCreatedEvent {
+  kind: 'web-user-created';
+  userId: number;
+  name: string;
+  role: 'operator' | 'isp';
+  ispId?: string;
+  createdAt: string;
+  /** Who created it (the command's login name); absent when no command named one. */
+  by?: string;
+}
+
+/**
+ * An API token issued or revoked — never the token, only its id. `by` is the command's login
+ * name, or on the server the token's holder (the ISP portal, where users manage their own).
+ */
+export interface ApiTokenChangedEvent {
+  kind: 'api-token-issued' | 'api-token-revoked';
+  tokenId: number;
+  userId: number;
+  userName: string;
+  label: string;
+  at: string;
+  by: string;
+}
+
 export type AuditEvent =
   | RunStartedEvent
   | RunResumedEvent
@@ -98,7 +146,10 @@ export type AuditEvent =
   | CredentialAttemptEvent
   | NotificationSentEvent
   | OptOutDecidedEvent
-  | CncCandidateDecidedEvent;
+  | CncCandidateDecidedEvent
+  | BlocklistPublishedEvent
+  | WebUserCreatedEvent
+  | ApiTokenChangedEvent;
 
 /** A record as hashed: the event with its place in the chain and when it was appended. */
 export type AuditRecord = AuditEvent & { sequence: number; recordedAt: string };
