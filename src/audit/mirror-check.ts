@@ -1,24 +1,26 @@
 /**
  * Cross-checking the audit trail against the tables it mirrors (docs/audit.md, "Cross-checks"):
  * the chain proves its own records unchanged, but the plain tables beside it — runs,
- * credential_attempts, outbox, opt_out_requests, cnc_candidates — can be edited without
+ * credential_attempts, outbox, opt_out_requests, cnc_candidates, web_users, api_tokens — can be edited without
  * touching the chain. Each record is looked up in its table (a deleted or edited row shows as
  * a record without its row, or a row that says otherwise), and rows that came into being
  * while the trail was kept are looked up in the trail (an added row shows as a row without a
  * record). Each disagreement names the row and the record.
  */
+import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
 import type { CncCandidateStore } from '../store/roles/cnc-candidates.ts';
 import type { AttemptRow, CredentialAuditStore } from '../store/roles/credential-audit.ts';
 import type { OptOutStore } from '../store/roles/opt-outs.ts';
 import type { OutboxStore } from '../store/roles/outbox.ts';
 import type { RunRow, RunStore } from '../store/roles/runs.ts';
+import type { WebUserStore } from '../store/roles/web-users.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
 import { type AttemptFields, attemptKey, type MirroredFacts, type MirroredRun } from './mirror-records.ts';
 
 /** The roles whose tables the trail mirrors. */
-export type MirroredStore = RunStore & CredentialAuditStore & OutboxStore & OptOutStore & CncCandidateStore;
+export type MirroredStore = RunStore & CredentialAuditStore & OutboxStore & OptOutStore & CncCandidateStore & WebUserStore & ApiTokenStore;
 
-export type MirroredTable = 'runs' | 'credential_attempts' | 'outbox' | 'opt_out_requests' | 'cnc_candidates';
+export type MirroredTable = 'runs' | 'credential_attempts' | 'outbox' | 'opt_out_requests' | 'cnc_candidates' | 'web_users' | 'api_tokens';
 
 /** A table and the trail that say different things. */
 export interface MirrorDisagreement {
@@ -276,9 +278,100 @@ async function compareCncDecisions(facts: MirroredFacts, store: CncCandidateStor
   return found;
 }
 
+/** Accounts: who was given access, with which role — a renamed, re-roled or unrecorded account shows. */
+async function compareWebUsers(facts: MirroredFacts, store: WebUserStore): Promise<MirrorDisagreement[]> {
+  const found: MirrorDisagreement[] = [];
+  const rows = new Map((await store.listWebUsers()).map((row) => [row.id, row]));
+  for (const [userId, record] of facts.webUsers) {
+    const row = rows.get(userId);
+    if (!row) {
+      found.push({
+        table: 'web_users',
+        rowId: userId,
+        sequence: record.sequence,
+        explanation: `web user ${userId} "${record.name}" (record ${record.sequence}) is not in web_users: it was deleted`,
+      });
+      continue;
+    }
+    const { name, role, ispId, createdAt } = record;
+    const changed = differences(row as unknown as Record<string, unknown>, { name, role, ispId, createdAt });
+    if (changed.length > 0)
+      found.push({
+        table: 'web_users',
+        rowId: userId,
+        sequence: record.sequence,
+        explanation: `web user ${userId} differs from record ${record.sequence}: ${changed.join('; ')}`,
+      });
+  }
+  const since = facts.firstAccessRecordedAt;
+  if (since === undefined) return found;
+  for (const row of rows.values()) {
+    if (facts.webUsers.has(row.id) || row.createdAt < since) continue;
+    found.push({
+      table: 'web_users',
+      rowId: row.id,
+      explanation: `web user ${row.id} "${row.name}" (${row.role}, created ${row.createdAt}) is not in the trail: added or edited afterwards, or created just before a crash`,
+    });
+  }
+  return found;
+}
+
+/** Tokens: an unrecorded token (a way in nobody decided on) and a revoked one made live again both show. */
+async function compareApiTokens(facts: MirroredFacts, store: ApiTokenStore): Promise<MirrorDisagreement[]> {
+  const found: MirrorDisagreement[] = [];
+  const rows = new Map((await store.listApiTokens()).map((row) => [row.id, row]));
+  for (const [tokenId, record] of facts.tokensIssued) {
+    const row = rows.get(tokenId);
+    if (!row) {
+      found.push({
+        table: 'api_tokens',
+        rowId: tokenId,
+        sequence: record.sequence,
+        explanation: `API token ${tokenId} of ${record.userName} (record ${record.sequence}) is not in api_tokens: it was deleted`,
+      });
+      continue;
+    }
+    const changed = differences({ ...row, at: row.createdAt }, { userId: record.userId, label: record.label, at: record.at });
+    if (changed.length > 0)
+      found.push({
+        table: 'api_tokens',
+        rowId: tokenId,
+        sequence: record.sequence,
+        explanation: `API token ${tokenId} differs from its issue (record ${record.sequence}): ${changed.join('; ')}`,
+      });
+  }
+  for (const [tokenId, record] of facts.tokensRevoked) {
+    const row = rows.get(tokenId);
+    if (row && row.revokedAt !== record.at)
+      found.push({
+        table: 'api_tokens',
+        rowId: tokenId,
+        sequence: record.sequence,
+        explanation: `API token ${tokenId} was revoked at ${record.at} (record ${record.sequence}), the table says ${row.revokedAt === undefined ? 'it is live' : `revoked at ${row.revokedAt}`}`,
+      });
+  }
+  const since = facts.firstAccessRecordedAt;
+  if (since === undefined) return found;
+  for (const row of rows.values()) {
+    if (!facts.tokensIssued.has(row.id) && row.createdAt >= since)
+      found.push({
+        table: 'api_tokens',
+        rowId: row.id,
+        explanation: `API token ${row.id} of ${row.userName} ("${row.label}", created ${row.createdAt}) is not in the trail: added or edited afterwards, or issued just before a crash`,
+      });
+    else if (row.revokedAt !== undefined && !facts.tokensRevoked.has(row.id) && row.revokedAt >= since)
+      found.push({
+        table: 'api_tokens',
+        rowId: row.id,
+        explanation: `API token ${row.id} of ${row.userName} is revoked (at ${row.revokedAt}) but the trail has no record of it: edited afterwards, or revoked just before a crash`,
+      });
+  }
+  return found;
+}
+
 /**
  * Every disagreement between the trail's records and the tables, runs first, then attempts,
- * deliveries, opt-out and C&C decisions.
+ * deliveries, opt-out and C&C decisions, accounts and tokens.
  * @example
  * const disagreements = await compareWithTables(collector.facts, store)
  * for (const { table, rowId, sequence, explanation } of disagreements) console.log(table, rowId, sequence, explanation)
@@ -295,5 +388,7 @@ export async function compareWithTables(facts: MirroredFacts, store: MirroredSto
   found.push(...(await compareDeliveries(facts, store)));
   found.push(...(await compareOptOuts(facts, store)));
   found.push(...(await compareCncDecisions(facts, store)));
+  found.push(...(await compareWebUsers(facts, store)));
+  found.push(...(await compareApiTokens(facts, store)));
   return found;
 }

@@ -1,12 +1,13 @@
 /**
  * What the audit trail says about the tables it mirrors, gathered in one pass over its records
  * (the same pass that verifies the chain): for each run, its start, its latest end and its
- * credential attempts; for each delivered notice, opt-out decision and C&C decision, the record
- * of it. `mirror-check.ts` compares these with the tables. Records that do not parse are left
+ * credential attempts; for each delivered notice, opt-out decision, C&C decision, web account,
+ * API token issued and revoked, the record of it. `mirror-check.ts` compares these with the tables. Records that do not parse are left
  * to the chain's verification, which reports them.
  */
 import type { AuditRecordRow } from '../store/roles/audit-trail.ts';
 import type {
+  ApiTokenChangedEvent,
   AuditRecord,
   CncCandidateDecidedEvent,
   CredentialAttemptEvent,
@@ -15,6 +16,7 @@ import type {
   RunFinishedEvent,
   RunResumedEvent,
   RunStartedEvent,
+  WebUserCreatedEvent,
 } from './events.ts';
 
 /** An event with the sequence of the record that holds it. */
@@ -48,10 +50,18 @@ export interface MirroredRun {
 export interface MirroredFacts {
   /** When the trail began (the first record's recordedAt): rows decided or delivered before it predate the trail. */
   firstRecordedAt?: string;
+  /**
+   * When the trail began to record accounts and tokens (the first such record): trails begun
+   * by an older opennotice hold accounts and tokens made since without a record.
+   */
+  firstAccessRecordedAt?: string;
   runs: Map<number, MirroredRun>;
   deliveries: Map<number, Placed<NotificationSentEvent>>;
   optOutDecisions: Map<number, Placed<OptOutDecidedEvent>>;
   cncDecisions: Map<number, Placed<CncCandidateDecidedEvent>>;
+  webUsers: Map<number, Placed<WebUserCreatedEvent>>;
+  tokensIssued: Map<number, Placed<ApiTokenChangedEvent>>;
+  tokensRevoked: Map<number, Placed<ApiTokenChangedEvent>>;
 }
 
 export interface MirrorCollector {
@@ -76,7 +86,15 @@ function parsed(row: AuditRecordRow): AuditRecord | undefined {
  * const disagreements = await compareWithTables(collector.facts, store)
  */
 export function collectMirroredFacts(): MirrorCollector {
-  const facts: MirroredFacts = { runs: new Map(), deliveries: new Map(), optOutDecisions: new Map(), cncDecisions: new Map() };
+  const facts: MirroredFacts = {
+    runs: new Map(),
+    deliveries: new Map(),
+    optOutDecisions: new Map(),
+    cncDecisions: new Map(),
+    webUsers: new Map(),
+    tokensIssued: new Map(),
+    tokensRevoked: new Map(),
+  };
   const runOf = (runId: number) => {
     let run = facts.runs.get(runId);
     if (!run) {
@@ -120,8 +138,20 @@ export function collectMirroredFacts(): MirrorCollector {
         case 'cnc-candidate-decided':
           facts.cncDecisions.set(record.candidateId, { ...record, sequence });
           return;
+        case 'web-user-created':
+          facts.firstAccessRecordedAt ??= record.recordedAt;
+          facts.webUsers.set(record.userId, { ...record, sequence });
+          return;
+        case 'api-token-issued':
+          facts.firstAccessRecordedAt ??= record.recordedAt;
+          facts.tokensIssued.set(record.tokenId, { ...record, sequence });
+          return;
+        case 'api-token-revoked':
+          facts.firstAccessRecordedAt ??= record.recordedAt;
+          facts.tokensRevoked.set(record.tokenId, { ...record, sequence });
+          return;
         default:
-          // Kinds that mirror no table (access changes, published blocklists) are checked by the chain alone.
+          // A published blocklist mirrors no table (its files carry their own hashes and signatures).
           return;
       }
     },

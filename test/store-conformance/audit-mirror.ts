@@ -58,11 +58,14 @@ interface Written {
   outboxIds: number[];
   optOutIds: number[];
   candidateIds: number[];
+  userId: number;
+  /** The first token is revoked, the second live. */
+  tokenIds: number[];
   /** The sequence of the first record that satisfies `match`. */
   sequenceOf(match: (record: AuditRecord) => boolean): Promise<number>;
 }
 
-/** Through the audited store: a run with three attempts, two deliveries, two opt-out and two C&C decisions. */
+/** Through the audited store: a run with three attempts, two deliveries, two opt-out and two C&C decisions, an account with two tokens (one revoked). */
 async function writeAudited(store: Store): Promise<Written> {
   const audited = auditedStore(store, createAuditTrail({ store, now: () => trailStart }));
   const runId = await audited.startRun(runAt('2026-03-01T00:00:00.000Z'));
@@ -92,12 +95,24 @@ async function writeAudited(store: Store): Promise<Written> {
   await audited.saveCncCandidates([candidate('203.0.113.9'), candidate('203.0.113.10')], '2026-03-04T00:00:00.000Z');
   const candidateIds = (await audited.listCncCandidates()).map((row) => row.id).sort((a, b) => a - b);
   for (const id of candidateIds) await audited.decideCncCandidate(id, { status: 'approved', at: '2026-03-04T01:00:00.000Z', by: 'analyst' });
+  const userId = await audited.createWebUser({
+    name: 'alice',
+    role: 'operator',
+    passwordHash: 'scrypt$not-a-real-hash',
+    createdAt: '2026-03-05T00:00:00.000Z',
+  });
+  const tokenIds = [];
+  for (const label of ['old', 'current'])
+    tokenIds.push(await audited.createApiToken({ userId, tokenHash: label.repeat(8), label, createdAt: '2026-03-05T01:00:00.000Z' }));
+  await audited.revokeApiToken(tokenIds[0]!, '2026-03-05T02:00:00.000Z');
   return {
     runId,
     attemptIds: (await store.listAttempts(runId)).map((row) => row.id),
     outboxIds: (await store.listOutbox()).map((row) => row.id),
     optOutIds,
     candidateIds,
+    userId,
+    tokenIds,
     async sequenceOf(match) {
       const rows = await store.listAuditRecords({ afterSequence: 0, limit: 1000 });
       const found = rows.find((row) => match(JSON.parse(row.record) as AuditRecord));
@@ -221,6 +236,24 @@ export function auditMirrorConformance(open: () => Promise<MirrorTamperableStore
           { table: 'cnc_candidates', rowId: deleted!, sequence: await decisionRecord(deleted) },
           { table: 'cnc_candidates', rowId: edited!, sequence: await decisionRecord(edited) },
           { table: 'cnc_candidates', rowId: unrecorded },
+        ]);
+      }));
+
+    test('web_users and api_tokens: a renamed account, a revoked token made live, an unrecorded token are each named', () =>
+      withTables(async ({ store, sql }, written) => {
+        const [revoked] = written.tokenIds;
+        await sql(`UPDATE web_users SET name = 'mallory' WHERE id = ${written.userId}`);
+        await sql(`UPDATE api_tokens SET revoked_at = NULL WHERE id = ${revoked}`);
+        const unrecorded = await store.createApiToken({
+          userId: written.userId,
+          tokenHash: 'b'.repeat(64),
+          label: 'backdoor',
+          createdAt: '2026-03-06T00:00:00.000Z',
+        }); // past the trail
+        assert.deepEqual(await disagreements(store), [
+          { table: 'web_users', rowId: written.userId, sequence: await written.sequenceOf((record) => record.kind === 'web-user-created') },
+          { table: 'api_tokens', rowId: revoked!, sequence: await written.sequenceOf((record) => record.kind === 'api-token-revoked') },
+          { table: 'api_tokens', rowId: unrecorded },
         ]);
       }));
   });

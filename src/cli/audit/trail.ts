@@ -58,7 +58,8 @@ const disagreementsShown = 50;
  */
 export function describeDisagreements(disagreements: readonly MirrorDisagreement[] | undefined): string {
   if (disagreements === undefined) return 'tables not cross-checked: an export holds the trail only (verify the database for that)\n';
-  if (disagreements.length === 0) return 'tables agree with the trail: runs, credential_attempts, outbox, opt_out_requests, cnc_candidates\n';
+  if (disagreements.length === 0)
+    return 'tables agree with the trail: runs, credential_attempts, outbox, opt_out_requests, cnc_candidates, web_users, api_tokens\n';
   const lines = [`tables DISAGREE with the trail in ${disagreements.length} place(s):`];
   for (const { table, rowId, sequence, explanation } of disagreements.slice(0, disagreementsShown)) {
     const place = [rowId === undefined ? '' : `row ${rowId}`, sequence === undefined ? '' : `record ${sequence}`].filter(Boolean).join(', ');
