@@ -113,6 +113,24 @@ export interface BlocklistPublishedEvent {
   by: string;
 }
 
+/**
+ * Findings exported for a sharing recipient (`opennotice share export`): to whom, under which
+ * policy, which files (by hash) and what was held back. The findings themselves are in the files.
+ */
+export interface DataSharedEvent {
+  kind: 'data-shared';
+  recipient: string;
+  policy: string;
+  directory: string;
+  sharedAt: string;
+  findingsConsidered: number;
+  /** File name → SHA-256 of its bytes (the manifest aside). */
+  files: Record<string, string>;
+  withheld: { tlpRed: number; belowK: number; cellsBelowK: number };
+  /** The login name of who ran the command. */
+  by: string;
+}
+
 /** A web account created (`opennotice users add`): who gets access, with which role and ISP. */
 export interface WebUserCreatedEvent {
   kind: 'web-user-created';
@@ -148,6 +166,7 @@ export type AuditEvent =
   | OptOutDecidedEvent
   | CncCandidateDecidedEvent
   | BlocklistPublishedEvent
+  | DataSharedEvent
   | WebUserCreatedEvent
   | ApiTokenChangedEvent;
 
