@@ -15,7 +15,7 @@ import type { OutboxStore } from '../store/roles/outbox.ts';
 import type { RunRow, RunStore } from '../store/roles/runs.ts';
 import type { WebUserStore } from '../store/roles/web-users.ts';
 import { canonicalJson, type JsonValue } from './canonical-json.ts';
-import { type AttemptFields, attemptKey, type MirroredFacts, type MirroredRun } from './mirror-records.ts';
+import { type AttemptFields, attemptKey, attemptSequences, type MirroredFacts, type MirroredRun } from './mirror-records.ts';
 
 /** The roles whose tables the trail mirrors. */
 export type MirroredStore = RunStore & CredentialAuditStore & OutboxStore & OptOutStore & CncCandidateStore & WebUserStore & ApiTokenStore;
@@ -31,6 +31,9 @@ export interface MirrorDisagreement {
   sequence?: number;
   explanation: string;
 }
+
+/** Attempt rows read at once. */
+const attemptPageSize = 5000;
 
 /** Opt-out requests are listed up to this many per status (the role's limit). */
 const optOutListLimit = 10_000;
@@ -111,18 +114,27 @@ const describeAttempt = (attempt: AttemptFields) =>
  * survey append their batches in any order). Rows without a record are reported only for a
  * run the trail saw start: a run older than the trail has rows from before it.
  */
-function compareAttempts(runId: number, run: MirroredRun, rows: readonly AttemptRow[]): MirrorDisagreement[] {
+async function compareAttempts(runId: number, run: MirroredRun, store: CredentialAuditStore): Promise<MirrorDisagreement[]> {
   const used = new Map<string, number>();
   const rowsWithoutRecord: AttemptRow[] = [];
-  for (const row of rows) {
-    const key = attemptKey(row);
-    const taken = used.get(key) ?? 0;
-    if (taken < (run.attempts.get(key)?.length ?? 0)) used.set(key, taken + 1);
-    else rowsWithoutRecord.push(row);
+  // A page at a time: only the trail's keys and the unmatched rows stay in memory.
+  for (let afterId = 0; ; ) {
+    const page = await store.listAttempts(runId, { afterId, limit: attemptPageSize });
+    for (const row of page) {
+      const key = attemptKey(row);
+      const taken = used.get(key) ?? 0;
+      if (taken < attemptSequences(run.attempts.get(key)).length) used.set(key, taken + 1);
+      else rowsWithoutRecord.push(row);
+    }
+    if (page.length < attemptPageSize) break;
+    afterId = page.at(-1)!.id;
   }
-  const recordsWithoutRow = [...run.attempts]
-    .flatMap(([key, sequences]) => sequences.slice(used.get(key) ?? 0).map((sequence) => ({ sequence, key })))
-    .sort((a, b) => a.sequence - b.sequence);
+  const recordsWithoutRow: Array<{ sequence: number; key: string }> = [];
+  for (const [key, seen] of run.attempts) {
+    const sequences = attemptSequences(seen);
+    for (const sequence of sequences.slice(used.get(key) ?? 0)) recordsWithoutRow.push({ sequence, key });
+  }
+  recordsWithoutRow.sort((a, b) => a.sequence - b.sequence);
   const unexplainedRows = run.started ? rowsWithoutRecord : [];
 
   const found: MirrorDisagreement[] = [];
@@ -383,7 +395,7 @@ export async function compareWithTables(facts: MirroredFacts, store: MirroredSto
   for (const runId of runIds) {
     const run = facts.runs.get(runId)!;
     if (run.attemptCount === 0 && !run.started) continue;
-    found.push(...compareAttempts(runId, run, await store.listAttempts(runId)));
+    found.push(...(await compareAttempts(runId, run, store)));
   }
   found.push(...(await compareDeliveries(facts, store)));
   found.push(...(await compareOptOuts(facts, store)));

@@ -34,6 +34,15 @@ export function attemptKey(attempt: AttemptFields): string {
   return JSON.stringify([ip, port, protocol, dictionaryEntryId, username, outcome, attemptedAt]);
 }
 
+/**
+ * The sequences of a run's records of one attempt, in chain order.
+ * @example attemptSequences(run.attempts.get(attemptKey(row))) // [17]
+ */
+export function attemptSequences(seen: number | readonly number[] | undefined): readonly number[] {
+  if (seen === undefined) return [];
+  return typeof seen === 'number' ? [seen] : seen;
+}
+
 /** One run as the trail tells it. */
 export interface MirroredRun {
   started?: Placed<RunStartedEvent>;
@@ -41,8 +50,12 @@ export interface MirroredRun {
   finished?: Placed<RunFinishedEvent>;
   /** The last resumption recorded. */
   resumed?: Placed<RunResumedEvent>;
-  /** Sequences of the attempt records by attempt key, in chain order. */
-  attempts: Map<string, number[]>;
+  /**
+   * Sequences of the attempt records by attempt key, in chain order: one number for a key seen
+   * once (nearly all of them — a map of a million arrays costs far more than of a million
+   * numbers); read through `attemptSequences`.
+   */
+  attempts: Map<string, number | number[]>;
   attemptCount: number;
 }
 
@@ -123,9 +136,10 @@ export function collectMirroredFacts(): MirrorCollector {
         case 'credential-attempt': {
           const run = runOf(record.runId);
           const key = attemptKey(record);
-          const sequences = run.attempts.get(key);
-          if (sequences) sequences.push(sequence);
-          else run.attempts.set(key, [sequence]);
+          const seen = run.attempts.get(key);
+          if (seen === undefined) run.attempts.set(key, sequence);
+          else if (typeof seen === 'number') run.attempts.set(key, [seen, sequence]);
+          else seen.push(sequence);
           run.attemptCount += 1;
           return;
         }
