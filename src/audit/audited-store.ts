@@ -1,7 +1,8 @@
 /**
- * A store whose audited writes also go into the audit trail: runs started and finished (with
- * scope and plan), credential attempts (with run and plan), notices delivered, and operator
- * decisions on opt-out requests and C&C candidates. Each event is appended right after the
+ * A store whose audited writes also go into the audit trail: runs started, resumed and finished (with
+ * scope and plan), credential attempts (with run and plan), notices delivered, operator
+ * decisions on opt-out requests and C&C candidates, and who gets access (web accounts, API
+ * tokens issued and revoked). Each event is appended right after the
  * write it records succeeded — not in the same transaction (docs/audit.md says what that
  * leaves open) — and closing the store writes the end-of-command checkpoint. Wrapping the
  * store where commands open it keeps the survey, the delivery loop and the server unaware
@@ -12,10 +13,18 @@ import type { PlanReference } from '../store/roles/runs.ts';
 import type { Store } from '../store/store.ts';
 import type { AuditTrail } from './trail.ts';
 
+export interface AuditedStoreOptions {
+  /**
+   * Who works the command (its login name), for events whose store call does not name who
+   * acted: accounts created, tokens issued and revoked. Absent on the server.
+   */
+  actor?: string;
+}
+
 /**
- * @example const store = auditedStore(await openStore(location), createAuditTrail({ store: raw }))
+ * @example const store = auditedStore(await openStore(location), createAuditTrail({ store: raw }), { actor: userInfo().username })
  */
-export function auditedStore(store: Store, trail: AuditTrail): Store {
+export function auditedStore(store: Store, trail: AuditTrail, options: AuditedStoreOptions = {}): Store {
   // Per store instance: each run's plan (read once), and the deliveries handed out, so a
   // settlement can name its recipient and idempotency key.
   const plans = new Map<number, PlanReference | undefined>();
@@ -35,6 +44,23 @@ export function auditedStore(store: Store, trail: AuditTrail): Store {
       const { startedAt, scope, exclude, ports, checks, seed, plan } = run;
       await trail.record([{ kind: 'run-started', runId, startedAt, scope, exclude, ports, checks, seed, plan }]);
       return runId;
+    },
+
+    async resumeRun(runId, resumption) {
+      const before = await store.resumeRun(runId, resumption);
+      plans.set(runId, before.plan);
+      await trail.record([
+        {
+          kind: 'run-resumed',
+          runId,
+          resumedAt: resumption.resumedAt,
+          previousStatus: before.status,
+          stoppedAt: before.finishedAt,
+          previousCounts: before.counts,
+          plan: before.plan,
+        },
+      ]);
+      return before;
     },
 
     async finishRun(runId, finish) {
@@ -128,6 +154,43 @@ export function auditedStore(store: Store, trail: AuditTrail): Store {
         ]);
       }
       return after;
+    },
+
+    async createWebUser(user) {
+      const userId = await store.createWebUser(user);
+      const { name, role, ispId, createdAt } = user;
+      await trail.record([{ kind: 'web-user-created', userId, name, role, ispId, createdAt, by: options.actor }]);
+      return userId;
+    },
+
+    async createApiToken(token) {
+      const tokenId = await store.createApiToken(token);
+      const holder = (await store.listWebUsers()).find((user) => user.id === token.userId);
+      const userName = holder?.name ?? `user ${token.userId}`;
+      await trail.record([
+        { kind: 'api-token-issued', tokenId, userId: token.userId, userName, label: token.label, at: token.createdAt, by: options.actor ?? userName },
+      ]);
+      return tokenId;
+    },
+
+    async revokeApiToken(id, at, filter) {
+      const revoked = await store.revokeApiToken(id, at, filter);
+      if (!revoked) return revoked;
+      const token = (await store.listApiTokens(filter)).find((row) => row.id === id);
+      if (token) {
+        await trail.record([
+          {
+            kind: 'api-token-revoked',
+            tokenId: id,
+            userId: token.userId,
+            userName: token.userName,
+            label: token.label,
+            at,
+            by: options.actor ?? token.userName,
+          },
+        ]);
+      }
+      return revoked;
     },
 
     async close() {

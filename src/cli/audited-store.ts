@@ -1,11 +1,13 @@
 /**
  * Opening the store for a command whose writes are audited (survey, worker, notify, track,
- * optouts, cnc, serve, demo): the store wrapped so that runs, credential attempts, deliveries
+ * optouts, cnc, users, serve, demo), and recording what a command did outside the store (a
+ * blocklist published): the store wrapped so that runs, credential attempts, deliveries
  * and operator decisions go into the audit trail, with checkpoints signed by the key in
  * OPENNOTICE_AUDIT_KEY (a private key file from `opennotice audit keygen`) — unsigned when
  * it is not set.
  */
-import { auditedStore } from '../audit/audited-store.ts';
+import { type AuditedStoreOptions, auditedStore } from '../audit/audited-store.ts';
+import type { AuditEvent } from '../audit/events.ts';
 import { createAuditTrail } from '../audit/trail.ts';
 import { readSigningKey } from '../core/signing-keys.ts';
 import { openStore } from '../store/open-store.ts';
@@ -27,8 +29,25 @@ export function auditSigningKey(env: NodeJS.ProcessEnv) {
 /**
  * @example const store = await openAuditedStore(String(values.db)); try { … } finally { await store.close() } // close() writes the checkpoint
  */
-export async function openAuditedStore(location: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+export async function openAuditedStore(location: string, env: NodeJS.ProcessEnv = process.env, options: AuditedStoreOptions = {}): Promise<Store> {
   const privateKey = auditSigningKey(env);
   const store = await openStore(location);
-  return auditedStore(store, createAuditTrail({ store, privateKey }));
+  return auditedStore(store, createAuditTrail({ store, privateKey }), options);
+}
+
+/**
+ * Append events that record no store write (a blocklist published to files) and checkpoint
+ * them, as a command's end does.
+ * @example await recordAuditEvents('opennotice.sqlite', [{ kind: 'blocklist-published', … }])
+ */
+export async function recordAuditEvents(location: string, events: readonly AuditEvent[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const privateKey = auditSigningKey(env);
+  const store = await openStore(location);
+  try {
+    const trail = createAuditTrail({ store, privateKey });
+    await trail.record(events);
+    await trail.finish();
+  } finally {
+    await store.close();
+  }
 }

@@ -59,6 +59,9 @@ export async function executeRun<T>(options: RunOptions<T>, work: (run: RunConte
   const now = options.now ?? (() => new Date());
   const signal = options.signal ?? new AbortController().signal;
   const runId = options.resume ?? (await options.store.startRun({ ...options.start, startedAt: now().toISOString() }));
+  // A shard works on a run its coordinator started and keeps open: only a resumption of a
+  // stopped run marks it running again (and so gets its own record in the audit trail).
+  if (options.resume !== undefined && !options.leaveOpen) await options.store.resumeRun(runId, { resumedAt: now().toISOString() });
   const reporters: Array<{ timer: NodeJS.Timeout; report: () => void }> = [];
   const context: RunContext = {
     runId,

@@ -46,6 +46,17 @@ export function credentialAuditStoreConformance(open: OpenStore<CredentialAuditS
         assert.equal(labAttempts[0]!.plan, undefined);
         assert.equal(labAttempts[0]!.detail, 'connection reset');
         assert.equal(labAttempts[0]!.username, 'admin');
+        const [first, second] = audited;
+        assert.deepEqual(
+          (await store.listAttempts(withPlan, { afterId: 0, limit: 1 })).map((a) => a.id),
+          [first!.id],
+          'a page: the first attempt',
+        );
+        assert.deepEqual(
+          (await store.listAttempts(withPlan, { afterId: first!.id, limit: 5 })).map((a) => a.id),
+          [second!.id],
+          'the next page: the rest of this run only',
+        );
         await assert.rejects(store.recordAttempts(12345, [attempt('on-001', 'rejected')]), { code: 'STORE_FAILED' }, 'an attempt must belong to a run');
         assert.deepEqual(await store.listAttempts(12345), []);
       }));

@@ -35,6 +35,17 @@ export function runStoreConformance(open: OpenStore<RunStore>): void {
         await assert.rejects(store.finishRun(999, { finishedAt: 'x', status: 'failed', counts: {} }), { code: 'STORE_FAILED' });
       }));
 
+    test('a resumed run is running again, without a finish time, and the run as it was is returned', () =>
+      withStore(open, async (store) => {
+        const runId = await store.startRun(runAt('2025-01-01T00:00:00.000Z'));
+        await store.finishRun(runId, { finishedAt: '2025-01-01T01:00:00.000Z', status: 'interrupted', counts: { hosts: 3 } });
+        const before = await store.resumeRun(runId, { resumedAt: '2025-01-02T00:00:00.000Z' });
+        assert.deepEqual([before.status, before.finishedAt, before.counts], ['interrupted', '2025-01-01T01:00:00.000Z', { hosts: 3 }]);
+        const after = await store.getRun(runId);
+        assert.deepEqual([after?.status, after?.finishedAt, after?.startedAt], ['running', undefined, '2025-01-01T00:00:00.000Z']);
+        await assert.rejects(store.resumeRun(runId + 1, { resumedAt: '2025-01-02T00:00:00.000Z' }), { code: 'STORE_FAILED' });
+      }));
+
     test('a run without seed or plan has neither; runs are listed oldest first', () =>
       withStore(open, async (store) => {
         const first = await store.startRun({ startedAt: '2025-01-01T00:00:00.000Z', scope: [], exclude: [], ports: [], checks: ['darknet'] });

@@ -6,6 +6,8 @@
 import type { KeyObject } from 'node:crypto';
 import { writeAuditExport } from '../../audit/export.ts';
 import { exportedCheckpoints, exportedRecords, exportFileNames } from '../../audit/export-files.ts';
+import { compareWithTables, type MirrorDisagreement } from '../../audit/mirror-check.ts';
+import { collectMirroredFacts, observing } from '../../audit/mirror-records.ts';
 import { type ChainVerification, pagedRecords, verifyChain } from '../../audit/verify-chain.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
 import { generateSigningKey, readSigningKey } from '../../core/signing-keys.ts';
@@ -47,6 +49,26 @@ export function describeVerification(verification: ChainVerification, checkedKey
   return `${lines.join('\n')}\n`;
 }
 
+/** Disagreements printed at most this many; the count says how many more. */
+const disagreementsShown = 50;
+
+/**
+ * What the cross-check with the tables found (undefined: an export, which holds no tables).
+ * @example io.stdout.write(describeDisagreements(await compareWithTables(facts, store)))
+ */
+export function describeDisagreements(disagreements: readonly MirrorDisagreement[] | undefined): string {
+  if (disagreements === undefined) return 'tables not cross-checked: an export holds the trail only (verify the database for that)\n';
+  if (disagreements.length === 0)
+    return 'tables agree with the trail: runs, credential_attempts, outbox, opt_out_requests, cnc_candidates, web_users, api_tokens\n';
+  const lines = [`tables DISAGREE with the trail in ${disagreements.length} place(s):`];
+  for (const { table, rowId, sequence, explanation } of disagreements.slice(0, disagreementsShown)) {
+    const place = [rowId === undefined ? '' : `row ${rowId}`, sequence === undefined ? '' : `record ${sequence}`].filter(Boolean).join(', ');
+    lines.push(`  ${table} (${place}): ${explanation}`);
+  }
+  if (disagreements.length > disagreementsShown) lines.push(`  … and ${disagreements.length - disagreementsShown} more`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** @example const exit = await verifyAuditTrail({ db: 'opennotice.sqlite', publicKeyFile: 'audit.key.pub' }, io) */
 export async function verifyAuditTrail(request: VerifyRequest, io: CommandIo): Promise<number> {
   let publicKey: KeyObject | undefined;
@@ -57,27 +79,48 @@ export async function verifyAuditTrail(request: VerifyRequest, io: CommandIo): P
   }
   const options = publicKey ? { publicKey } : {};
   let verification: ChainVerification;
+  let disagreements: MirrorDisagreement[] | undefined;
   if (request.exportDirectory) {
     verification = await verifyChain(exportedRecords(request.exportDirectory), exportedCheckpoints(request.exportDirectory), options);
   } else {
     const store = await openStore(request.db);
     try {
+      const collector = collectMirroredFacts();
       verification = await verifyChain(
-        pagedRecords((page) => store.listAuditRecords(page)),
+        observing(
+          pagedRecords((page) => store.listAuditRecords(page)),
+          collector,
+        ),
         await store.listAuditCheckpoints(),
         options,
       );
+      disagreements = await compareWithTables(collector.facts, store);
     } finally {
       await store.close();
     }
   }
   io.stdout.write(describeVerification(verification, publicKey !== undefined));
+  io.stdout.write(describeDisagreements(disagreements));
   if (verification.broken) {
     throw new OpenNoticeError('AUDIT_BROKEN', `the audit trail is broken at record ${verification.broken.sequence} (${verification.broken.reason})`, {
       file: request.exportDirectory ?? request.db,
       sequence: verification.broken.sequence,
       reason: verification.broken.reason,
     });
+  }
+  const [first] = disagreements ?? [];
+  if (first) {
+    throw new OpenNoticeError(
+      'AUDIT_BROKEN',
+      `the tables disagree with the audit trail in ${disagreements!.length} place(s), first ${first.table}${first.rowId === undefined ? '' : ` row ${first.rowId}`}${first.sequence === undefined ? '' : ` (record ${first.sequence})`}`,
+      {
+        file: request.db,
+        table: first.table,
+        ...(first.rowId === undefined ? {} : { row: first.rowId }),
+        ...(first.sequence === undefined ? {} : { sequence: first.sequence }),
+        disagreements: disagreements!.length,
+      },
+    );
   }
   return 0;
 }

@@ -9,12 +9,14 @@ export default defineCommand({
   name: 'audit',
   summary: 'The audit trail: a run’s login attempts (--run N); verify the tamper-evident chain; export it for a regulator; make its signing key.',
   usage: '--run N [--csv | --json] | verify [--public-key F | --file DIR] | export --out DIR [--public-key F] | keygen --key F',
-  details: `Runs with their scope and plan, every login attempt, every notice delivered and every
-operator decision (opt-outs, C&C candidates) are appended to a hash chain; checkpoints vouch
-for it, signed with the key in ${auditKeyVariable} when set (docs/audit.md).
+  details: `Runs with their scope and plan (and each resumption), every login attempt, every notice
+delivered and every operator decision (opt-outs, C&C candidates, blocklists published, shares,
+web accounts and API tokens) are appended to a hash chain; checkpoints vouch for it, signed
+with the key in ${auditKeyVariable} when set (docs/audit.md).
   --run N   the run's login attempts (dictionary entries by id and user name; passwords are never stored)
   verify    walk the chain; exit status 15 and the first broken record when a record was altered,
-            removed or moved, or a checkpoint is forged or signed by another key
+            removed or moved, or a checkpoint is forged or signed by another key; then compare
+            the chain with the tables it mirrors and name each row edited, deleted or added past it
   export    records, checkpoints, public key and a manifest into DIR, verifiable offline (verify --file DIR)
   keygen    a new Ed25519 key pair: KEY and KEY.pub
 Examples:  opennotice audit --run 3 --csv > run-3-attempts.csv

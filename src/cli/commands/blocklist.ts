@@ -1,9 +1,12 @@
 import { canonicalIndicators, isDomainName, readIndicatorFile } from '../../blocklist/indicator-list.ts';
 import type { RpzPolicy } from '../../blocklist/rpz-zone.ts';
 import { generateSigningKey, loadSigner, verifyFileSignature } from '../../blocklist/signing.ts';
-import { type BlocklistFormat, blocklistFormats, exportBlocklistVersion } from '../../blocklist/versions.ts';
+import { type BlocklistFormat, blocklistFormats, exportBlocklistVersion, readManifest } from '../../blocklist/versions.ts';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { keyFingerprint, readSigningKey } from '../../core/signing-keys.ts';
 import { addressFamily } from '../../scope/target-address.ts';
+import { recordAuditEvents } from '../audited-store.ts';
+import { userInfo } from 'node:os';
 import { defineCommand } from '../command.ts';
 import { storeOption } from '../store-option.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -86,6 +89,23 @@ See docs/blocklists.md.`,
       signer: values['sign-key'] ? loadSigner(values['sign-key']) : undefined,
       now: new Date(),
     });
+    if (values['from-store'] && result.created) {
+      // Published from the store's approvals: the audit trail says what went out, signed by which key.
+      const entry = readManifest(values.out).versions.find((version) => version.version === result.version)!;
+      await recordAuditEvents(String(values.db), [
+        {
+          kind: 'blocklist-published',
+          version: result.version,
+          directory: result.directory,
+          publishedAt: entry.createdAt,
+          indicatorCount: entry.indicatorCount,
+          indicatorsSha256: entry.indicatorsSha256,
+          files: entry.files,
+          signingKeyId: values['sign-key'] ? keyFingerprint(readSigningKey(values['sign-key'], 'private')) : undefined,
+          by: userInfo().username,
+        },
+      ]);
+    }
     io.stdout.write(
       result.created
         ? `version ${result.version} written to ${result.directory}: ${result.files.length} files${values['sign-key'] ? ', each signed' : ''}\n`

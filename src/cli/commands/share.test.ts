@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { createHash } from 'node:crypto';
+import type { AuditRecord } from '../../audit/events.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { CommandIo } from '../command.ts';
 import share from './share.ts';
@@ -59,6 +61,28 @@ test('share export writes a masked share without subscriber addresses, keeps RED
       assert.doesNotMatch(text, /192\.0\.2\.1[78]\b/, name);
     }
     assert.match(readFileSync(join(out, 'national-cert-tlp-amber.misp.json'), 'utf8'), /"value": "192\.0\.2\.0\/24"/);
+    // The export is in the audit trail: to whom, under which policy, each file by its hash.
+    const trail = await openStore(db);
+    try {
+      const records = (await trail.listAuditRecords({ afterSequence: 0, limit: 10 })).map((row) => JSON.parse(row.record) as AuditRecord);
+      assert.deepEqual(
+        records.map((record) =>
+          record.kind === 'data-shared' ? [record.recipient, record.policy, Object.keys(record.files).length, record.withheld.tlpRed] : [record.kind],
+        ),
+        [['national-cert', 'masked', 4, 1]],
+        'one record for the export, none for the dry run',
+      );
+      const [record] = records;
+      assert.ok(record?.kind === 'data-shared');
+      assert.equal(
+        record.files['national-cert-tlp-amber.csv'],
+        createHash('sha256')
+          .update(readFileSync(join(out, 'national-cert-tlp-amber.csv')))
+          .digest('hex'),
+      );
+    } finally {
+      await trail.close();
+    }
 
     await assert.rejects(
       share.run({ db, registry: exampleRegistry, recipient: 'nobody', out }, ['export'], captureIo().io),

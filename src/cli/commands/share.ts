@@ -3,7 +3,11 @@ import { recipientById, readSharingRecipients } from '../../sharing/sharing-regi
 import { renderShare, writeShare } from '../../sharing/share-export.ts';
 import { planShare } from '../../sharing/share-plan.ts';
 import { openStore } from '../../store/open-store.ts';
+import type { DataSharedEvent } from '../../audit/events.ts';
+import { recordAuditEvents } from '../audited-store.ts';
 import { defineCommand } from '../command.ts';
+import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { storeOption } from '../store-option.ts';
 
 export default defineCommand({
@@ -30,6 +34,7 @@ leave; a masked or aggregated export that would hold a subscriber address is ref
     if (!values.out && !values['dry-run']) throw new OpenNoticeError('USAGE', 'share export needs --out DIR or --dry-run');
     const recipient = recipientById(readSharingRecipients(values.registry), values.recipient);
     const store = await openStore(String(values.db));
+    let shared: DataSharedEvent | undefined;
     try {
       const findings = await store.listNotifiableFindings(values.all ? {} : { status: 'open' });
       const plan = planShare(findings, recipient);
@@ -43,9 +48,22 @@ leave; a masked or aggregated export that would hold a subscriber address is ref
       }
       const written = writeShare(files, plan, values.out!);
       io.stdout.write(`wrote ${written.length} files to ${values.out} for ${recipient.id}; ${withheld}\n`);
-      return 0;
+      shared = {
+        kind: 'data-shared',
+        recipient: recipient.id,
+        policy: recipient.policy,
+        directory: values.out!,
+        sharedAt: new Date().toISOString(),
+        findingsConsidered: findings.length,
+        files: Object.fromEntries(files.map((file) => [file.name, createHash('sha256').update(file.text).digest('hex')])),
+        withheld: plan.withheld,
+        by: userInfo().username,
+      };
     } finally {
       await store.close();
     }
+    // What left for whom goes into the audit trail (after the store above is closed: one writer at a time).
+    if (shared) await recordAuditEvents(String(values.db), [shared]);
+    return 0;
   },
 });

@@ -1,8 +1,9 @@
 import { OpenNoticeError } from '../../core/errors.ts';
 import { hashPassword, maxPasswordLength } from '../../server/auth/password.ts';
 import { issueApiToken } from '../../server/auth/tokens.ts';
-import { openStore } from '../../store/open-store.ts';
+import { userInfo } from 'node:os';
 import type { WebUserStore } from '../../store/roles/web-users.ts';
+import { openAuditedStore } from '../audited-store.ts';
 import { defineCommand, type CommandIo } from '../command.ts';
 import { storeOption } from '../store-option.ts';
 
@@ -95,7 +96,8 @@ Example:  OPENNOTICE_PASSWORD='…' opennotice users add noc@sakura --role isp -
     if (!['add', 'list', 'token', 'revoke-token', 'unlock'].includes(subcommand ?? '')) {
       throw new OpenNoticeError('USAGE', `unknown users subcommand "${subcommand ?? ''}" (add, list, token, revoke-token, unlock)`);
     }
-    const store = await openStore(String(values.db));
+    // Accounts created and tokens issued or revoked go into the audit trail, under the login name.
+    const store = await openAuditedStore(String(values.db), process.env, { actor: userInfo().username });
     try {
       const now = new Date();
       switch (subcommand) {

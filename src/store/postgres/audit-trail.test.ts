@@ -1,8 +1,10 @@
 // The audit trail on PostgreSQL: the role's conformance suite (appends at the same time on
-// several connections included), and tampering through a separate connection.
+// several connections included), and tampering through a separate connection, with the trail
+// and with the tables it mirrors.
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
 import { auditTrailStoreConformance } from '../../../test/store-conformance/audit-trail.ts';
+import { auditMirrorConformance } from '../../../test/store-conformance/audit-mirror.ts';
 import { auditTrailTamperConformance } from '../../../test/store-conformance/audit-tamper.ts';
 import { type PostgresServer, startPostgres } from '../../../test/support/postgres-server.ts';
 import { openPostgresStore } from './postgres-store.ts';
@@ -38,6 +40,24 @@ describe('PostgreSQL audit trail', { timeout: 300_000 }, () => {
         await raw.query(statements);
       },
       dropGuards: `DROP TRIGGER audit_records_append_only ON audit_records; DROP TRIGGER audit_checkpoints_append_only ON audit_checkpoints;`,
+    };
+  });
+  auditMirrorConformance(async () => {
+    const url = await freshDatabase();
+    const store = await openPostgresStore(url);
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    return {
+      store: {
+        ...store,
+        close: async () => {
+          await raw.end();
+          await store.close();
+        },
+      },
+      sql: async (statements) => {
+        await raw.query(statements);
+      },
     };
   });
 });

@@ -33,14 +33,14 @@ export function postgresCredentialAuditStore({ location, use, transaction }: Pos
         );
       }),
 
-    listAttempts: (runId) =>
+    listAttempts: (runId, page) =>
       use('listAttempts', async (db) => {
         const result = await db.query(
           `SELECT a.id, a.run_id AS "runId", a.ip, a.port, a.protocol, a.dictionary_entry_id AS "dictionaryEntryId",
               a.username, a.outcome, a.detail, a.attempted_at AS "attemptedAt",
               r.plan_file AS "planFile", r.plan_sha256 AS "planSha256", r.plan_operator AS "planOperator"
-            FROM credential_attempts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 ORDER BY a.id`,
-          [runId],
+            FROM credential_attempts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3`,
+          [runId, page?.afterId ?? 0, page?.limit ?? null],
         );
         return result.rows.map((row) => {
           const { planFile, planSha256, planOperator, ...attempt } = toRecord<AttemptRow & PlanColumns>(row);

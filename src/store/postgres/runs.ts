@@ -53,6 +53,19 @@ export function postgresRunStore({ location, use }: PostgresContext): RunStore {
         if (result.rowCount === 0) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { file: location });
       }),
 
+    resumeRun: (runId) =>
+      use('resumeRun', async (db) => {
+        // The row as it was and the change in one statement, under the row's lock.
+        const result = await db.query(
+          `WITH before AS (SELECT ${runColumns} FROM runs WHERE id = $1 FOR UPDATE)
+           UPDATE runs SET status = 'running', finished_at = NULL FROM before WHERE runs.id = before.id RETURNING before.*`,
+          [runId],
+        );
+        const row = result.rows[0];
+        if (!row) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { file: location });
+        return toRunRow(row);
+      }),
+
     listRuns: () => use('listRuns', async (db) => (await db.query(`SELECT ${runColumns} FROM runs ORDER BY id`)).rows.map(toRunRow)),
 
     getRun: (runId) =>

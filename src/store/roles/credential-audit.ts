@@ -12,6 +12,12 @@ export interface AttemptRow extends CredentialAttempt {
   plan?: PlanReference;
 }
 
+/** A page of a run's attempts: after the attempt with id `afterId`, at most `limit`. */
+export interface AttemptPage {
+  afterId: number;
+  limit: number;
+}
+
 /**
  * Appending to and reading the credential audit log.
  * @example
@@ -21,6 +27,10 @@ export interface AttemptRow extends CredentialAttempt {
 export interface CredentialAuditStore {
   /** Append to the log of the run (and so of its plan). Fails (STORE_FAILED) for an unknown run. */
   recordAttempts(runId: number, attempts: readonly CredentialAttempt[]): Promise<void>;
-  /** The run's attempts in the order they were recorded, each with the run's plan (absent for a run without one). */
-  listAttempts(runId: number): Promise<AttemptRow[]>;
+  /**
+   * The run's attempts in the order they were recorded, each with the run's plan (absent for a
+   * run without one). With `page`: only those with id > afterId, at most `limit` (a run of
+   * millions of attempts is read a page at a time).
+   */
+  listAttempts(runId: number, page?: AttemptPage): Promise<AttemptRow[]>;
 }

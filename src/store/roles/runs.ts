@@ -36,6 +36,15 @@ export interface RunFinish {
   counts: Record<string, number>;
 }
 
+/** Continuing a stopped run (`survey --resume`). */
+export interface RunResumption {
+  /**
+   * When work continues. The runs table keeps the start time only; the audit trail records
+   * this (a store without the trail ignores it).
+   */
+  resumedAt: string;
+}
+
 /** A stored run: what it was started with, and how it ended. */
 export interface RunRow extends RunStart {
   id: number;
@@ -55,6 +64,12 @@ export interface RunStore {
   startRun(run: RunStart): Promise<number>;
   /** Fails (STORE_FAILED) when there is no run with that id. */
   finishRun(runId: number, finish: RunFinish): Promise<void>;
+  /**
+   * Continue a stopped run: it is 'running' again, without a finish time, until finishRun.
+   * Returns the run as it was before (what the work continues from). Fails (STORE_FAILED)
+   * when there is no run with that id.
+   */
+  resumeRun(runId: number, resumption: RunResumption): Promise<RunRow>;
   /** Every run, oldest first. */
   listRuns(): Promise<RunRow[]>;
   /** The run, or undefined when there is no run with that id. */

@@ -1,11 +1,13 @@
 // The audit trail on SQLite: the role's conformance suite, and tampering through a second
-// connection to the same file (what someone with the file can do).
+// connection to the same file (what someone with the file can do), to the trail and to the
+// tables it mirrors.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe } from 'node:test';
 import { auditTrailStoreConformance } from '../../../test/store-conformance/audit-trail.ts';
+import { auditMirrorConformance } from '../../../test/store-conformance/audit-mirror.ts';
 import { auditTrailTamperConformance } from '../../../test/store-conformance/audit-tamper.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
@@ -31,6 +33,23 @@ describe('SQLite audit trail', () => {
       },
       dropGuards: `DROP TRIGGER audit_records_no_update; DROP TRIGGER audit_records_no_delete;
         DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;`,
+    };
+  });
+  auditMirrorConformance(async () => {
+    const file = join(directory, `mirror-${++opened}.sqlite`);
+    const store = openSqliteStore(file);
+    const raw = new DatabaseSync(file);
+    return {
+      store: {
+        ...store,
+        close: async () => {
+          raw.close();
+          await store.close();
+        },
+      },
+      sql: async (statements) => {
+        raw.exec(statements);
+      },
     };
   });
 });

@@ -30,14 +30,14 @@ export function sqliteCredentialAuditStore({ db, file, use }: SqliteContext): Cr
         });
       }),
 
-    listAttempts: (runId) =>
+    listAttempts: (runId, page) =>
       use('listAttempts', () => {
         const rows = db
           .prepare(`SELECT a.id, a.run_id AS runId, a.ip, a.port, a.protocol, a.dictionary_entry_id AS dictionaryEntryId,
               a.username, a.outcome, a.detail, a.attempted_at AS attemptedAt,
               r.plan_file AS planFile, r.plan_sha256 AS planSha256, r.plan_operator AS planOperator
-            FROM credential_attempts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = ? ORDER BY a.id`)
-          .all(runId) as SqlRow[];
+            FROM credential_attempts a JOIN runs r ON r.id = a.run_id WHERE a.run_id = ? AND a.id > ? ORDER BY a.id LIMIT ?`)
+          .all(runId, page?.afterId ?? 0, page?.limit ?? -1) as SqlRow[];
         return rows.map((row) => {
           const { planFile, planSha256, planOperator, ...attempt } = toRecord<AttemptRow & PlanColumns>(row);
           return { ...attempt, ...planOf({ planFile, planSha256, planOperator }) };

@@ -61,6 +61,14 @@ export function sqliteRunStore({ db, file, use }: SqliteContext): RunStore {
         if (result.changes === 0) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { file });
       }),
 
+    resumeRun: (runId) =>
+      use('resumeRun', () => {
+        const before = db.prepare(`SELECT ${runColumns} FROM runs WHERE id = ?`).get(runId) as SqlRow | undefined;
+        if (!before) throw new OpenNoticeError('STORE_FAILED', `there is no survey run ${runId}`, { file });
+        db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(runId);
+        return toRunRow(before);
+      }),
+
     listRuns: () => use('listRuns', () => (db.prepare(`SELECT ${runColumns} FROM runs ORDER BY id`).all() as SqlRow[]).map(toRunRow)),
 
     getRun: (runId) =>
