@@ -1,20 +1,25 @@
-// R2 for the commands that keep running: `darknet capture`, `flows collect`, `track resurvey`
-// and survey workers, each killed with SIGKILL at a few random points of its work and recovered
-// as a user would. Capture and collector promise bounded loss (test/support/kill-bounded-loss.ts);
-// the others the uninterrupted run's store. `npm run reliability -- kill` runs 20 points each.
+// R2 for the remaining long-running commands, each killed with SIGKILL at a few random points
+// of its work and recovered as a user would: `darknet capture` and `flows collect` (started
+// again: bounded loss, test/support/kill-bounded-loss.ts) and `track resurvey` (resumed: the
+// uninterrupted run's findings and events). Workers: test/distributed-survey.test.ts kills one
+// mid-shard. `npm run reliability -- kill` runs 20 points of each, workers included.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { killAnywhere, type KillScenario } from './support/kill-harness.ts';
+import { startLab } from '../src/lab/lab.ts';
+import { killAnywhere, type KillScenario, measureStartup } from './support/kill-harness.ts';
 import { captureScenario, flowCollectorScenario } from './support/kill-live-scenarios.ts';
+import { prepareTrackStore, trackResurveyScenario } from './support/kill-track-scenario.ts';
 
 const pointsPerCommand = 2;
 let directory: string;
+let startupMs: number;
 
-before(() => {
+before(async () => {
   directory = mkdtempSync(join(tmpdir(), 'opennotice-kill-live-'));
+  startupMs = await measureStartup();
 });
 
 after(() => {
@@ -22,7 +27,7 @@ after(() => {
 });
 
 async function expectPromiseKept(scenario: KillScenario, prepared: string, seed: number): Promise<void> {
-  const figures = await killAnywhere(scenario, { directory, prepared, points: pointsPerCommand, seed });
+  const figures = await killAnywhere(scenario, { directory, prepared, points: pointsPerCommand, seed, startupMs });
   console.log(`kill anywhere: ${JSON.stringify(figures)}`);
   for (const point of figures.points) assert.ok(point.equal, `${scenario.name} killed after ${point.killAfterMs} ms: ${point.difference}`);
 }
@@ -39,4 +44,16 @@ test('flows collect killed anywhere, then started again: a subset of the uninter
 }, async () => {
   const scenario = await flowCollectorScenario(directory);
   await expectPromiseKept(scenario, scenario.prepared, 6);
+});
+
+test('track resurvey killed anywhere, then resumed: the same findings, misses and closures as uninterrupted', { timeout: 240_000 }, async () => {
+  const cidr = '127.209.64.0/24';
+  const lab = await startLab({ cidr, seed: 7, deviceCount: 40, hostile: false });
+  try {
+    const prepared = join(directory, 'track.sqlite');
+    await prepareTrackStore(lab, cidr, prepared);
+    await expectPromiseKept(trackResurveyScenario(), prepared, 7);
+  } finally {
+    await lab.close();
+  }
 });

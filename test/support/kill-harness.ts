@@ -25,10 +25,14 @@ export interface CommandResult {
 }
 
 /**
- * Run the CLI with `args`; with `killAfterMs`, SIGKILL it then (if still running).
+ * Run the CLI with `args`; with `killAfterMs`, SIGKILL it then (if still running); with
+ * `killWhen`, as soon as it answers true (asked every 10 ms: a kill at a chosen state of the store).
  * @example await runCli(['survey', '--target', '127.206.0.0/24', '--db', db], { killAfterMs: 800 })
  */
-export function runCli(args: readonly string[], options: { killAfterMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export function runCli(
+  args: readonly string[],
+  options: { killAfterMs?: number; killWhen?: () => boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cli, ...args], {
@@ -45,9 +49,17 @@ export function runCli(args: readonly string[], options: { killAfterMs?: number;
     });
     const guard = setTimeout(() => child.kill('SIGKILL'), commandTimeoutMs);
     const killer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    const killWhen = options.killWhen;
+    const watcher =
+      killWhen === undefined
+        ? undefined
+        : setInterval(() => {
+            if (killWhen()) child.kill('SIGKILL');
+          }, 10);
     child.once('exit', (code, signal) => {
       clearTimeout(guard);
       if (killer) clearTimeout(killer);
+      if (watcher) clearInterval(watcher);
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
     });
   });
@@ -115,7 +127,7 @@ export function firstDifference(expected: unknown, actual: unknown, path = '$'):
  */
 export async function killAnywhere(
   scenario: KillScenario,
-  options: { directory: string; prepared: string; points: number; seed: number },
+  options: { directory: string; prepared: string; points: number; seed: number; startupMs?: number },
 ): Promise<ScenarioFigures> {
   const random = createRandom(options.seed);
   const work = join(options.directory, scenario.name);
@@ -126,7 +138,7 @@ export async function killAnywhere(
   if (scenario.recoverAfterReference) await scenario.recover(referenceDb);
   const expected = await scenario.snapshot(referenceDb);
   // A kill while the CLI is still loading its modules proves nothing about the work.
-  const startupMs = Math.min((await runCli(['--help'])).ms, reference.ms * 0.5);
+  const startupMs = Math.min(options.startupMs ?? (await measureStartup()), reference.ms * 0.5);
   const points: KillPointResult[] = [];
   for (let point = 0; point < options.points; point++) {
     const db = join(work, `kill-${point}.sqlite`);
@@ -150,6 +162,14 @@ export async function killAnywhere(
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
   }
   return { scenario: scenario.name, startupMs: Math.round(startupMs), referenceMs: Math.round(reference.ms), points };
+}
+
+/**
+ * How long the CLI takes to start and do nothing (its `--help`): measure once for many scenarios.
+ * @example const startupMs = await measureStartup()
+ */
+export async function measureStartup(): Promise<number> {
+  return (await runCli(['--help'])).ms;
 }
 
 /** Throws with the command's output unless it ended well. */

@@ -36,7 +36,7 @@ function captureSession(db: string, space: string, phase: number): LiveSession {
     ready: /capturing on lo/,
     traffic: () => scan(phase),
     // tcpdump hands packets over as they come (-U); this leaves the pipe and the reader time.
-    settleMs: 1000,
+    settleMs: 500,
   };
 }
 

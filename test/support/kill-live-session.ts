@@ -22,11 +22,6 @@ export interface LiveSession {
   settleMs: number;
 }
 
-export interface LiveSessionResult extends CommandResult {
-  /** Processes left in the command's process group after it was killed (e.g. an orphaned tcpdump), removed since. */
-  orphans: number;
-}
-
 /** True while a process group has a member (signal 0 only asks). */
 function groupAlive(groupId: number): boolean {
   try {
@@ -39,11 +34,11 @@ function groupAlive(groupId: number): boolean {
 
 /**
  * Run one session; with `killAfterMs`, SIGKILL the command then (if still running), as the OOM
- * killer would: the command's process only, not its children. Children left behind are counted
- * and then removed with their group, so no session outlives its test.
+ * killer would: the command's process only, not its children. Children left behind are then
+ * removed with their group, so no session outlives its test.
  * @example await runLiveSession({ args: ['flows', 'collect', ...], ready: /listening for flows/, traffic: send, settleMs: 300 }, { killAfterMs: 900 })
  */
-export function runLiveSession(session: LiveSession, options: { killAfterMs?: number } = {}): Promise<LiveSessionResult> {
+export function runLiveSession(session: LiveSession, options: { killAfterMs?: number } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // Its own process group, so whatever it starts can be found and removed after a kill.
@@ -88,16 +83,13 @@ export function runLiveSession(session: LiveSession, options: { killAfterMs?: nu
     child.once('exit', (code, signal) => {
       clearTimeout(guard);
       if (killer) clearTimeout(killer);
+      // An orphaned tcpdump would only notice its reader is gone at its next packet.
       const groupId = child.pid;
-      let orphans = 0;
-      if (groupId !== undefined && groupAlive(groupId)) {
-        orphans = 1;
-        process.kill(-groupId, 'SIGKILL');
-      }
+      if (groupId !== undefined && groupAlive(groupId)) process.kill(-groupId, 'SIGKILL');
       // Ctrl-C is how a live command ends: its 130 (or 0) after our SIGINT is a clean end.
       const stoppedCleanly = stoppedByUs && signal === null && (code === 0 || code === 130);
       // A killed command's traffic still runs to its end: the next session must not receive it.
-      void trafficDone.then(() => resolve({ code: stoppedCleanly ? 0 : code, signal, stdout, stderr, ms: performance.now() - started, orphans }));
+      void trafficDone.then(() => resolve({ code: stoppedCleanly ? 0 : code, signal, stdout, stderr, ms: performance.now() - started }));
     });
   });
 }
