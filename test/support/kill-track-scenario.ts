@@ -4,7 +4,6 @@
  * killed and recovered as a user would, and must leave the same findings, the same events
  * (opened, missed, closed) and the same remediation state as an uninterrupted re-survey.
  */
-import { DatabaseSync } from 'node:sqlite';
 import { createAttributor, createIspRegistry, createPrefixTable } from '../../src/attribution/index.ts';
 import { createSurveyDeps } from '../../src/cli/survey-deps.ts';
 import { labIsps } from '../../src/lab/isps.ts';
@@ -79,24 +78,5 @@ export function trackResurveyScenario(): KillScenario {
         await store.close();
       }
     },
-  };
-}
-
-/**
- * True once the store holds a 'missed' event: the re-survey has saved the checks that no longer
- * reproduced a finding, and has not finished yet (a kill then is the one that can count a miss twice).
- * @example await runCli(args, { killWhen: missRecorded(db) })
- */
-export function missRecorded(db: string): () => boolean {
-  return () => {
-    const database = new DatabaseSync(db, { readOnly: true });
-    try {
-      return (database.prepare("SELECT count(*) AS count FROM finding_events WHERE event = 'missed'").get() as { count: number }).count > 0;
-    } catch {
-      // Busy or mid-checkpoint: ask again at the next tick.
-      return false;
-    } finally {
-      database.close();
-    }
   };
 }
