@@ -3,7 +3,7 @@
  * of those ports only, closing a finding only after it failed to reproduce K times in a row.
  * The request carries the caller's rates, timeouts and plan; the survey's policy applies to it
  * as to any survey — approved opt-outs included: a notified device whose owner opted out since
- * is not dialled again.
+ * is not dialled again. An interrupted re-survey is continued with the request's `resume`.
  */
 import { shippedProtocols } from '../protocols/registry.ts';
 import type { IspAttributionStore } from '../store/roles/isp-attribution.ts';
@@ -46,10 +46,11 @@ export async function resurveyNotified(options: ResurveyOptions): Promise<{ plan
   const runs = await store.listRuns();
   const scope = [...new Set(runs.flatMap((run) => run.scope))];
   const exclude = [...new Set(runs.flatMap((run) => run.exclude))];
-  // A re-survey is a new run of its own: it never resumes another.
-  const { resume: _notResumed, ...base } = request;
+  // A re-survey is a new run of its own, unless `resume` names an interrupted re-survey (killed,
+  // Ctrl-C): then the hosts that run saved are skipped. Run anew instead, it would check them
+  // again and count each finding they no longer show a second miss — closing it a check early.
   const resurvey: SurveyRequest = {
-    ...base,
+    ...request,
     targets: request.targets && request.targets.length > 0 ? request.targets : scope,
     exclude: [...exclude, ...(request.exclude ?? [])],
     checks: plan.checks,

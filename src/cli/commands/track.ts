@@ -146,7 +146,8 @@ export default defineCommand({
   details: `resurvey       dial again the addresses and ports of open findings that went into a report
                (and the study's control findings); a finding not reproduced --misses times in a
                row (default 2) is closed as remediated, dated by the first miss. Same options,
-               rates and plan rules as 'opennotice survey'.
+               rates and plan rules as 'opennotice survey'. Interrupted (Ctrl-C, a crash):
+               continue with --resume RUN, not anew (anew counts the saved hosts' misses twice).
 effectiveness  remediation within 7, 14 and 30 days of the first notice, median days to fix
                (Kaplan–Meier, open findings counted as censored) and the survival curve, per ISP,
                finding kind, channel (email, webhook, isp-managed, none) and study group.
