@@ -13,7 +13,8 @@ import { killAnywhere, type KillScenario, measureStartup } from './support/kill-
 import { captureScenario, flowCollectorScenario } from './support/kill-live-scenarios.ts';
 import { prepareTrackStore, trackResurveyScenario } from './support/kill-track-scenario.ts';
 
-const pointsPerCommand = 2;
+// One point each in the suite (each costs a reference run and several CLI start-ups); the full 20 run in `npm run reliability -- kill`.
+const pointsPerCommand = 1;
 let directory: string;
 let startupMs: number;
 
