@@ -127,6 +127,35 @@ function shardAddresses(index: number): Set<string> {
 }
 
 /** The lab addresses a capture saw connections opened to (TCP SYN without ACK), and the sources they left from. */
+/** Resolves once tcpdump has attached to its interface (its "listening on" line), else fails naming what it said. */
+function tcpdumpListening(tcpdump: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let said = '';
+    const timer = setTimeout(() => reject(new Error(`tcpdump did not attach within ${timeoutMs} ms: ${said}`)), timeoutMs);
+    tcpdump.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString('utf8');
+      if (said.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    tcpdump.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tcpdump exited (${code}) before attaching: ${said}`));
+    });
+  });
+}
+
+/** SIGINT, then the exit (SIGKILL after 5 s): its capture file is complete. */
+async function stopTcpdump(tcpdump: ChildProcess): Promise<void> {
+  if (tcpdump.exitCode !== null || tcpdump.signalCode !== null) return;
+  const exited = new Promise((resolve) => tcpdump.once('exit', resolve));
+  tcpdump.kill('SIGINT');
+  const killer = setTimeout(() => tcpdump.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(killer);
+}
+
 async function dialedIn(capture: string): Promise<{ dialed: Set<string>; sources: Set<string> }> {
   const { stdout } = await run('tcpdump', ['-nn', '-r', capture], { env: { ...process.env, PATH: systemPath }, maxBuffer: 64 * 1024 * 1024 });
   const dialed = new Set<string>();
@@ -195,7 +224,8 @@ test('three workers on three machines find what one process finds; one killed mi
       const tcpdump = host.spawn('tcpdump', ['-i', host.interfaceName, '-U', '-w', file, 'tcp and dst net 127.143.0.0/24']);
       captures.set(name, { file, tcpdump });
     }
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // tcpdump attaches to its interface
+    // Each tcpdump says "listening on" once attached: a fixed pause was too short on a loaded machine.
+    await Promise.all([...captures.values()].map(({ tcpdump }) => tcpdumpListening(tcpdump, 20_000)));
     // w2 is slow, so it is surely mid-shard when it is killed.
     for (const name of ['w1', 'w2', 'w3']) {
       const host = network.host(name);
@@ -222,8 +252,8 @@ test('three workers on three machines find what one process finds; one killed mi
   } finally {
     for (const worker of workers.values()) worker.child.kill('SIGTERM');
     await Promise.all([...workers.values()].map((worker) => finished(worker, 30_000)));
-    for (const { tcpdump } of captures.values()) tcpdump.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // -U wrote each packet as it came; wait for each tcpdump to close its file.
+    await Promise.all([...captures.values()].map(({ tcpdump }) => stopTcpdump(tcpdump)));
   }
 
   // Each worker dialed only addresses of the shards it took; together they dialed them all.
