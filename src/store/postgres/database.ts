@@ -13,6 +13,7 @@
  */
 import pg from 'pg';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { NulSafeClient } from './nul-safe-client.ts';
 
 /** node-postgres's built-in type ids (pg_type.oid) we parse differently. */
 const int8Oid = 20;
@@ -110,7 +111,8 @@ const typeParsers: pg.CustomTypesConfig = {
  */
 export function postgresContext(url: string): PostgresContext {
   const location = redactedLocation(url);
-  const pool = new pg.Pool({ connectionString: url, types: typeParsers, max: 10, connectionTimeoutMillis: 10_000 });
+  // NulSafeClient: device text with a NUL would make PostgreSQL refuse a whole batch (nul-safe-client.ts).
+  const pool = new pg.Pool({ connectionString: url, types: typeParsers, max: 10, connectionTimeoutMillis: 10_000, Client: NulSafeClient });
   // An idle connection dropped by the server (restart, network) emits 'error' on the pool;
   // without a listener that would end the process. The next query simply gets a new connection.
   pool.on('error', () => undefined);
