@@ -25,7 +25,7 @@ export function decodeNetflowV9(datagram: Uint8Array, exporterAddress: string, c
   const exportMs = readU32(datagram, 8) * 1000;
   const clock: RecordClock = { bootMs: exportMs - readU32(datagram, 4), exportMs };
   const sourceId = readU32(datagram, 16);
-  columns.exporter = `${exporterAddress}/${sourceId}`;
+  columns.exporter = context.exporterKey(exporterAddress, sourceId);
   let at = HEADER_BYTES;
   while (at + 4 <= datagram.length) {
     const flowsetId = readU16(datagram, at);
