@@ -45,6 +45,8 @@ const TYPE_DATAGRAM = 1;
 const TYPE_OVERSIZED = 2;
 const TYPE_DROPS = 3;
 const EXIT_CANNOT_BIND = 2;
+/** The longest frame: a header and the longest datagram the receiver passes on. */
+const MAX_FRAME_BYTES = FRAME_HEADER + 65_535;
 const startTimeoutMs = 10_000;
 const closeTimeoutMs = 5_000;
 
@@ -126,6 +128,14 @@ function stopGracefully(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The length of the whole frame at `at`, when `bytes` holds all of it. */
+function frameSize(bytes: Buffer, at: number): number | undefined {
+  if (at + FRAME_HEADER > bytes.length) return undefined;
+  const type = bytes[at]!;
+  const size = FRAME_HEADER + (type === TYPE_DATAGRAM || type === TYPE_DROPS ? bytes.readUInt32BE(at + 4) : 0);
+  return at + size <= bytes.length ? size : undefined;
+}
+
 /** Splits the receiver's byte stream into frames; a frame may span chunks. */
 class FrameReader {
   bound: { address: string; port: number } | undefined;
@@ -142,21 +152,35 @@ class FrameReader {
   }
 
   read(chunk: Buffer): void {
-    const bytes = this.#rest === undefined ? chunk : Buffer.concat([this.#rest, chunk]);
     let at = 0;
-    while (at + FRAME_HEADER <= bytes.length) {
-      const type = bytes[at]!;
-      const length = bytes.readUInt32BE(at + 4);
-      const payload = type === TYPE_DATAGRAM || type === TYPE_DROPS ? length : 0;
-      if (at + FRAME_HEADER + payload > bytes.length) break;
-      const start = at + FRAME_HEADER;
-      if (type === TYPE_DATAGRAM) this.#events.datagram(bytes.subarray(start, start + length), this.#sender(bytes, at));
-      else if (type === TYPE_OVERSIZED) this.#events.oversized(length);
-      else if (type === TYPE_DROPS) this.#events.kernelDrops(bytes.readUInt32BE(start));
-      else if (type === TYPE_BOUND) this.bound = { address: this.#sender(bytes, at), port: bytes.readUInt16BE(at + 2) };
-      at = start + payload;
+    const rest = this.#rest;
+    if (rest !== undefined) {
+      // Only the frame that straddles the two chunks is copied, not the whole chunk.
+      const joined = Buffer.concat([rest, chunk.subarray(0, MAX_FRAME_BYTES)]);
+      const size = frameSize(joined, 0);
+      if (size === undefined) {
+        this.#rest = Buffer.concat([rest, chunk]);
+        return;
+      }
+      this.#dispatch(joined, 0);
+      this.#rest = undefined;
+      at = size - rest.length;
     }
-    this.#rest = at === bytes.length ? undefined : bytes.subarray(at);
+    for (let size = frameSize(chunk, at); size !== undefined; size = frameSize(chunk, at)) {
+      this.#dispatch(chunk, at);
+      at += size;
+    }
+    if (at < chunk.length) this.#rest = chunk.subarray(at);
+  }
+
+  #dispatch(bytes: Buffer, at: number): void {
+    const type = bytes[at]!;
+    const length = bytes.readUInt32BE(at + 4);
+    const start = at + FRAME_HEADER;
+    if (type === TYPE_DATAGRAM) this.#events.datagram(bytes.subarray(start, start + length), this.#sender(bytes, at));
+    else if (type === TYPE_OVERSIZED) this.#events.oversized(length);
+    else if (type === TYPE_DROPS) this.#events.kernelDrops(bytes.readUInt32BE(start));
+    else if (type === TYPE_BOUND) this.bound = { address: this.#sender(bytes, at), port: bytes.readUInt16BE(at + 2) };
   }
 
   #sender(bytes: Buffer, frame: number): string {

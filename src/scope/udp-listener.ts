@@ -60,7 +60,7 @@ export interface UdpListener {
 
 const defaultReceiveBufferBytes = 8 * 1024 * 1024;
 const defaultMaxDatagramBytes = 9216;
-const defaultNativeLingerMs = 20;
+const defaultNativeLingerMs = 100;
 
 interface Transport {
   readonly kind: 'native' | 'dgram';
