@@ -11,17 +11,12 @@ import { NO_TCP_FLAGS } from './flow-columns.ts';
 import { role, SLOTS_PER_ROLE } from './record-layout.ts';
 import { readUnsigned } from './bytes.ts';
 
-/** How record times become epoch milliseconds (template-records.ts's RecordClock, flattened). */
-export interface FixedRecordClock {
-  /** Epoch ms of the exporter's boot, NaN when unknown. */
-  bootMs: number;
-  exportMs: number;
-}
-
 /**
  * Appends the `records` records of `recordLength` bytes from `start` to `columns`, as `layout`
  * places their values. The layout must have a source and a destination (the caller checks).
- * @example writeFixedRecords(datagram, 24, 30, 45, template.layout, { bootMs, exportMs }, columns)
+ * `bootMs` (epoch ms of the exporter's boot, NaN when unknown) and `exportMs` are the clock
+ * (template-records.ts's RecordClock), passed as numbers: no object per set.
+ * @example writeFixedRecords(datagram, 24, 30, 45, template.layout, bootMs, exportMs, columns)
  */
 export function writeFixedRecords(
   bytes: Uint8Array,
@@ -29,7 +24,8 @@ export function writeFixedRecords(
   records: number,
   recordLength: number,
   layout: Int32Array,
-  clock: FixedRecordClock,
+  bootMs: number,
+  exportMs: number,
   columns: FlowColumns,
 ): void {
   const first = columns.reserve(records);
@@ -60,11 +56,10 @@ export function writeFixedRecords(
   }
   readField(bytes, start, records, recordLength, layout, role.packets, columns.packets, first);
   readField(bytes, start, records, recordLength, layout, role.octets, columns.bytes, first);
-  readTimes(bytes, start, records, recordLength, layout, role.startAbsolute, role.startUptime, clock.bootMs, columns.startMs, first);
-  readTimes(bytes, start, records, recordLength, layout, role.endAbsolute, role.endUptime, clock.bootMs, columns.endMs, first);
+  readTimes(bytes, start, records, recordLength, layout, role.startAbsolute, role.startUptime, bootMs, columns.startMs, first);
+  readTimes(bytes, start, records, recordLength, layout, role.endAbsolute, role.endUptime, bootMs, columns.endMs, first);
   // A record with one time takes it for both; one with none takes the export time.
   const { startMs, endMs } = columns;
-  const exportMs = clock.exportMs;
   for (let index = first; index < first + records; index++) {
     const hasStart = !Number.isNaN(startMs[index]!);
     const hasEnd = !Number.isNaN(endMs[index]!);

@@ -170,7 +170,7 @@ export function readDataRecords(
     // Every record has the same length, so none can be cut short: the count bounds them.
     const records = Math.floor((end - start) / template.minRecordLength);
     if (fixed[role.source * SLOTS_PER_ROLE]! < 0 || fixed[role.destination * SLOTS_PER_ROLE]! < 0) counters.malformed['missing-fields'] += records;
-    else writeFixedRecords(bytes, start, records, template.minRecordLength, fixed, { bootMs: clock.bootMs ?? Number.NaN, exportMs: clock.exportMs }, columns);
+    else writeFixedRecords(bytes, start, records, template.minRecordLength, fixed, clock.bootMs ?? Number.NaN, clock.exportMs, columns);
   } else readVariableRecords(bytes, start, end, template, clock, counters, columns);
   counters.records += columns.count - before;
 }
