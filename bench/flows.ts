@@ -1,10 +1,12 @@
 // Flows benchmark: one recorded NetFlow v9 export stream (written once to a file: datagrams
 // with their lengths, templates resent every 20 datagrams as exporters do) replayed over
-// loopback to `opennotice flows collect` and to nfdump's `nfcapd`, one after the other, in
-// alternating rounds (and, once, to a Node process that only receives: the floor under any
-// Node collector). The machine is shared and the sender is paced, so wall time says little:
-// what is compared is flow records ingested per CPU second of the collector process (all its
-// threads, from /proc/PID/stat), plus what each received and its peak memory (VmHWM). Both
+// loopback to `opennotice flows collect` (with `--receiver dgram`, then `--receiver native`,
+// the default) and to nfdump's `nfcapd`, one after the other, in alternating rounds (and, once,
+// to a Node process that only receives with node:dgram). The machine is shared and the sender
+// is paced, so wall time says little: what is compared is flow records ingested per CPU second
+// of the collector's processes — the Node process and, with the native receiver, its receiver
+// child too (all threads, from /proc/PID/stat) — plus what each received and its peak memory
+// (VmHWM, summed). The target uses the native receiver. Both
 // collectors bind a 127.160.0.0/16 address; nothing leaves the host. Then, in this process: the
 // decode and aggregation alone, and what taking the rows out costs (after the measured window,
 // as nfcapd's final file flush is). Last, the C&C figures the issue names with this benchmark:
