@@ -39,6 +39,16 @@ interface Entry {
   refreshedMs: number;
 }
 
+function sameTemplate(held: FlowTemplate, received: FlowTemplate): boolean {
+  if (held.options !== received.options || held.fields.length !== received.fields.length) return false;
+  for (let index = 0; index < held.fields.length; index++) {
+    const a = held.fields[index]!;
+    const b = received.fields[index]!;
+    if (a.id !== b.id || a.length !== b.length || a.enterprise !== b.enterprise) return false;
+  }
+  return true;
+}
+
 /** A number per (domain, template id): no string is made per lookup (domains are 32-bit, ids 16-bit). */
 function templateKey(domain: number, templateId: number): number {
   return domain * 65536 + templateId;
@@ -65,7 +75,9 @@ export class TemplateCache {
     const key = templateKey(domain, templateId);
     const existing = entries?.get(key);
     if (existing) {
-      existing.template = template;
+      // Exporters resend the same template every few datagrams: keeping the object already held
+      // lets the new copy die young instead of filling the old generation (major collections).
+      if (!sameTemplate(existing.template, template)) existing.template = template;
       existing.refreshedMs = nowMs;
       return true;
     }
