@@ -1,10 +1,16 @@
 /**
  * The native UDP receiver as a transport of the inbound listener (udp-listener.ts, which owns
- * the policy): spawns the compiled program (native/udp-receiver.c), reads its framed stdout —
- * one read per many datagrams instead of one event each — and hands each datagram on with its
- * sender. Frame format and lifetime rules are described in the C source.
+ * the policy): spawns the compiled program (native/udp-receiver.c), waits for its "bound" frame
+ * on stdout, connects to the unix socket it then listens on (in a private directory), reads the
+ * frames from there into one reused 1 MiB buffer — one read per many datagrams, no allocation
+ * per read — and hands each datagram on with its sender. Frame format and lifetime rules are
+ * described in the C source.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OpenNoticeError } from '../core/errors.ts';
 import { formatIPv4 } from './ipv4.ts';
 import { formatIPv6Groups } from './ipv6.ts';
@@ -21,7 +27,7 @@ export interface NativeReceiverRequest {
 
 /** What the receiver reports, in order. */
 export interface NativeReceiverEvents {
-  /** One datagram; the buffer is a view into a chunk the handler may keep. */
+  /** One datagram: a view into the reused read buffer, valid only during the call (copy what you keep). */
   datagram(datagram: Buffer, senderAddress: string): void;
   /** A datagram longer than the maximum, dropped by the receiver. */
   oversized(length: number): void;
@@ -48,6 +54,8 @@ const EXIT_CANNOT_BIND = 2;
 /** The longest frame: a header and the longest datagram the receiver passes on. */
 const MAX_FRAME_BYTES = FRAME_HEADER + 65_535;
 const startTimeoutMs = 10_000;
+/** The reused read buffer: reads of the data connection are up to this large. */
+const READ_BUFFER_BYTES = 1 << 20;
 const closeTimeoutMs = 5_000;
 
 /**
@@ -56,9 +64,12 @@ const closeTimeoutMs = 5_000;
  * @example const receiver = await startNativeReceiver({ program, address: '127.0.0.1', port: 2055, receiveBufferBytes: 8 << 20, maxDatagramBytes: 9216, lingerMs: 2 }, events)
  */
 export function startNativeReceiver(request: NativeReceiverRequest, events: NativeReceiverEvents): Promise<NativeReceiver> {
+  // Only this user can reach the directory, so only this process can connect to the data socket.
+  const directory = mkdtempSync(join(tmpdir(), 'on-udp-receiver-'));
+  const dataPath = join(directory, 'frames');
   const child = spawn(
     request.program,
-    [request.address, String(request.port), String(request.receiveBufferBytes), String(request.maxDatagramBytes), String(request.lingerMs)],
+    [request.address, String(request.port), String(request.receiveBufferBytes), String(request.maxDatagramBytes), String(request.lingerMs), dataPath],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const frames = new FrameReader(events);
@@ -68,19 +79,23 @@ export function startNativeReceiver(request: NativeReceiverRequest, events: Nati
   });
   // The parent ending its side first (close) must not surface as an error here.
   child.stdin!.on('error', () => undefined);
+  let data: Socket | undefined;
+  let closing = false;
+  const removeDirectory = () => rmSync(directory, { recursive: true, force: true });
   return new Promise((resolve, reject) => {
-    let closing = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new OpenNoticeError('INTERNAL', `the native UDP receiver did not bind within ${startTimeoutMs} ms`, { ip: request.address, port: request.port }));
     }, startTimeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
+      removeDirectory();
       reject(new OpenNoticeError('INTERNAL', `cannot run the native UDP receiver: ${error.message}`, { path: request.program }, { cause: error }));
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (frames.bound === undefined) {
+      removeDirectory();
+      if (!frames.announced) {
         const message = stderr.trim() || `exited with ${signal ?? code}`;
         reject(
           code === EXIT_CANNOT_BIND
@@ -94,38 +109,52 @@ export function startNativeReceiver(request: NativeReceiverRequest, events: Nati
     });
     child.stdout!.on('data', (chunk: Buffer) => {
       frames.read(chunk);
-      if (frames.bound !== undefined && !frames.announced) {
-        frames.announced = true;
+      if (frames.bound === undefined || data !== undefined) return;
+      const bound = frames.bound;
+      const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      const onRead = (bytes: number): boolean => {
+        frames.read(readBuffer.subarray(0, bytes), true);
+        // true: go on reading (false would pause the connection).
+        return true;
+      };
+      data = connect({ path: dataPath, onread: { buffer: readBuffer, callback: onRead } });
+      // A failed connection ends the receiver's run: its exit reports it.
+      data.on('error', () => child.kill('SIGKILL'));
+      data.once('connect', () => {
         clearTimeout(timer);
-        const bound = frames.bound;
+        // The receiver removes the socket's path once connected; the directory can go too.
+        removeDirectory();
+        frames.announced = true;
         resolve({
           address: bound.address,
           port: bound.port,
           pid: child.pid!,
           close: () => {
             closing = true;
-            return stopGracefully(child);
+            return stopGracefully(child, data!);
           },
         });
-      }
+      });
     });
   });
 }
 
-/** Ends the receiver's stdin (it drains its socket and exits), killing it if it does not in time. */
-function stopGracefully(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => child.kill('SIGKILL'), closeTimeoutMs);
-    child.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.stdin!.end();
+/** Ends the receiver's stdin (it drains its socket and exits), killing it if it does not in time; resolves once every frame is read. */
+function stopGracefully(child: ChildProcess, data: Socket): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('close', () => resolve());
   });
+  const drained = new Promise<void>((resolve) => {
+    if (data.closed) resolve();
+    else data.once('close', () => resolve());
+  });
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+    data.destroy();
+  }, closeTimeoutMs);
+  child.stdin!.end();
+  return Promise.all([exited, drained]).then(() => clearTimeout(timer));
 }
 
 /** The length of the whole frame at `at`, when `bytes` holds all of it. */
@@ -151,7 +180,8 @@ class FrameReader {
     this.#events = events;
   }
 
-  read(chunk: Buffer): void {
+  /** `reused`: the chunk's memory is overwritten by the next read, so a partial frame is copied out. */
+  read(chunk: Buffer, reused = false): void {
     let at = 0;
     const rest = this.#rest;
     if (rest !== undefined) {
@@ -162,6 +192,7 @@ class FrameReader {
         this.#rest = Buffer.concat([rest, chunk]);
         return;
       }
+      // joined is a copy: its datagram stays valid whatever the next read overwrites.
       this.#dispatch(joined, 0);
       this.#rest = undefined;
       at = size - rest.length;
@@ -170,7 +201,7 @@ class FrameReader {
       this.#dispatch(chunk, at);
       at += size;
     }
-    if (at < chunk.length) this.#rest = chunk.subarray(at);
+    if (at < chunk.length) this.#rest = reused ? Buffer.from(chunk.subarray(at)) : chunk.subarray(at);
   }
 
   #dispatch(bytes: Buffer, at: number): void {

@@ -4,9 +4,14 @@
  * datagram; this reads many datagrams per system call (recvmmsg) and hands them to the parent
  * through stdout in large writes, so Node reads one chunk per many datagrams. It decodes nothing.
  *
- * Usage: udp-receiver ADDRESS PORT RCVBUF_BYTES MAX_DATAGRAM_BYTES LINGER_MS
+ * Usage: udp-receiver ADDRESS PORT RCVBUF_BYTES MAX_DATAGRAM_BYTES LINGER_MS DATA_SOCKET_PATH
  *
- * Output (stdout), a sequence of frames, integers big-endian:
+ * The BOUND frame goes to stdout once the UDP socket is bound and a unix stream socket listens at
+ * DATA_SOCKET_PATH (in a directory only the parent can reach); the parent connects there, the
+ * path is removed, and every later frame goes over that connection: the parent reads it into
+ * one reused buffer (no allocation per read, reads as large as that buffer).
+ *
+ * Frames, integers big-endian:
  *   u8 type, u8 family (4/6), u16 sender port, u32 length, 16 bytes sender address (IPv4: first 4),
  *   then `length` payload bytes for a datagram frame.
  *   type 0 BOUND: the address and port bound (length 0); sent once, first.
@@ -33,6 +38,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +54,8 @@
 
 struct receiver {
   int socket;
+  /* Where frames go: stdout until the parent connects, then the data connection. */
+  int output_fd;
   size_t max_datagram;
   unsigned char *output;
   size_t output_used;
@@ -59,9 +67,9 @@ static void fail(int status, const char *what) {
   exit(status);
 }
 
-static void write_all(const unsigned char *bytes, size_t length) {
+static void write_all(int output_fd, const unsigned char *bytes, size_t length) {
   while (length > 0) {
-    ssize_t written = write(STDOUT_FILENO, bytes, length);
+    ssize_t written = write(output_fd, bytes, length);
     if (written < 0) {
       if (errno == EINTR) continue;
       /* The parent closed its end: nobody wants the datagrams any more. */
@@ -74,7 +82,7 @@ static void write_all(const unsigned char *bytes, size_t length) {
 }
 
 static void flush_output(struct receiver *receiver) {
-  write_all(receiver->output, receiver->output_used);
+  write_all(receiver->output_fd, receiver->output, receiver->output_used);
   receiver->output_used = 0;
 }
 
@@ -199,6 +207,39 @@ static long long now_ms(void) {
   return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
+/* The unix stream socket the parent connects to for the frames. */
+static int listen_for_parent(const char *path) {
+  struct sockaddr_un address = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof address.sun_path) {
+    errno = ENAMETOOLONG;
+    fail(3, "data socket path");
+  }
+  strcpy(address.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) fail(3, "data socket");
+  if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0 || listen(fd, 1) != 0) fail(3, "data socket bind");
+  return fd;
+}
+
+/* Waits for the parent's connection (or its end, on stdin), then removes the path. */
+static int accept_parent(int listener, const char *path) {
+  struct pollfd watched[2] = {{.fd = listener, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN}};
+  while (poll(watched, 2, -1) < 0) {
+    if (errno != EINTR) fail(3, "poll");
+  }
+  if (watched[1].revents != 0 && !(watched[0].revents & POLLIN)) {
+    unlink(path);
+    exit(0);
+  }
+  int connection = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+  if (connection < 0) fail(3, "accept");
+  unlink(path);
+  close(listener);
+  int send_buffer = OUTPUT_BYTES;
+  (void)setsockopt(connection, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
+  return connection;
+}
+
 /* Passes on what the socket holds, then exits: the parent closed stdin to stop gracefully. */
 static void finish(struct receiver *receiver, struct mmsghdr *messages, struct sockaddr_storage *senders, unsigned char *buffers,
                    struct iovec *vectors, unsigned char (*controls)[64]) {
@@ -217,8 +258,8 @@ static void stop_if_asked(struct receiver *receiver, struct mmsghdr *messages, s
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: udp-receiver ADDRESS PORT RCVBUF_BYTES MAX_DATAGRAM_BYTES LINGER_MS\n");
+  if (argc != 7) {
+    fprintf(stderr, "usage: udp-receiver ADDRESS PORT RCVBUF_BYTES MAX_DATAGRAM_BYTES LINGER_MS DATA_SOCKET_PATH\n");
     return 3;
   }
   /* Die with the parent, and close the race where it died before this line ran. */
@@ -234,8 +275,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "udp-receiver: an argument is out of range\n");
     return 3;
   }
-  /* A larger pipe: fewer, larger reads on the parent's side (the kernel may refuse; it still works). */
-  (void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, OUTPUT_BYTES);
 
   struct receiver receiver = {0};
   struct sockaddr_storage bound = {0};
@@ -248,8 +287,11 @@ int main(int argc, char **argv) {
   static struct iovec vectors[BATCH];
   static unsigned char controls[BATCH][64];
   if (receiver.output == NULL || buffers == NULL) fail(3, "malloc");
+  int data_listener = listen_for_parent(argv[6]);
+  receiver.output_fd = STDOUT_FILENO;
   put_frame(&receiver, TYPE_BOUND, &bound, 0, NULL, 0);
   flush_output(&receiver);
+  receiver.output_fd = accept_parent(data_listener, argv[6]);
 
   struct pollfd watched[2] = {{.fd = receiver.socket, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN}};
   for (;;) {
