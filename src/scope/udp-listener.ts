@@ -6,8 +6,8 @@
  * parses.
  *
  * Two transports: node:dgram in this process, or the native receiver (native-udp-receiver.ts),
- * a small C program that reads many datagrams per system call and passes them through a pipe,
- * far cheaper per datagram. `receiver: 'auto'` uses the native one when it can be built and run,
+ * a small C program that reads many datagrams per system call and passes them over a unix
+ * socket into one reused buffer, far cheaper per datagram. `receiver: 'auto'` uses the native one when it can be built and run,
  * else dgram with one notice; the policy (address, buffer, size limit, counters) is the same.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -74,8 +74,9 @@ interface Transport {
 }
 
 /**
- * Binds and starts handing datagrams to `onDatagram` (called synchronously per datagram; the
- * buffer is the handler's). Rejects with SERVER_FAILED when the address cannot be bound, and
+ * Binds and starts handing datagrams to `onDatagram` (called synchronously per datagram; with
+ * the native receiver the buffer is a view into a reused read buffer, so a handler that keeps a
+ * datagram past the call copies it). Rejects with SERVER_FAILED when the address cannot be bound, and
  * with INTERNAL when `receiver: 'native'` was asked and the native receiver cannot run.
  * @example const listener = await listenUdp({ address: '127.0.0.1', port: 2055, receiver: 'auto' }, (data, from) => decode(data, from))
  */
