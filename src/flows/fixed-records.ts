@@ -58,8 +58,10 @@ export function writeFixedRecords(
   readField(bytes, start, records, recordLength, layout, role.octets, columns.bytes, first);
   readTimes(bytes, start, records, recordLength, layout, role.startAbsolute, role.startUptime, bootMs, columns.startMs, first);
   readTimes(bytes, start, records, recordLength, layout, role.endAbsolute, role.endUptime, bootMs, columns.endMs, first);
-  // A record with one time takes it for both; one with none takes the export time.
+  // A record with one time takes it for both; one with none takes the export time. Whether a
+  // time is known is the same for every record of a fixed layout: the first one tells.
   const { startMs, endMs } = columns;
+  if (records === 0 || (!Number.isNaN(startMs[first]!) && !Number.isNaN(endMs[first]!))) return;
   for (let index = first; index < first + records; index++) {
     const hasStart = !Number.isNaN(startMs[index]!);
     const hasEnd = !Number.isNaN(endMs[index]!);
@@ -127,14 +129,24 @@ function readAddresses(
   words: Uint32Array,
   first: number,
 ): void {
-  family.fill(length === 4 ? 4 : 6, first, first + records);
   let offset = start + at;
-  const parts = length === 4 ? 1 : 4;
+  if (length === 4) {
+    family.fill(4, first, first + records);
+    for (let record = 0; record < records; record++, offset += recordLength) {
+      const word = (first + record) * 4;
+      words[word] = ((bytes[offset]! << 24) >>> 0) + ((bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!);
+      words[word + 1] = 0;
+      words[word + 2] = 0;
+      words[word + 3] = 0;
+    }
+    return;
+  }
+  family.fill(6, first, first + records);
   for (let record = 0; record < records; record++, offset += recordLength) {
     const word = (first + record) * 4;
     for (let part = 0; part < 4; part++) {
       const from = offset + part * 4;
-      words[word + part] = part < parts ? ((bytes[from]! << 24) >>> 0) + ((bytes[from + 1]! << 16) | (bytes[from + 2]! << 8) | bytes[from + 3]!) : 0;
+      words[word + part] = ((bytes[from]! << 24) >>> 0) + ((bytes[from + 1]! << 16) | (bytes[from + 2]! << 8) | bytes[from + 3]!);
     }
   }
 }
