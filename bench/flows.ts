@@ -1,10 +1,12 @@
 // Flows benchmark: one recorded NetFlow v9 export stream (written once to a file: datagrams
 // with their lengths, templates resent every 20 datagrams as exporters do) replayed over
-// loopback to `opennotice flows collect` and to nfdump's `nfcapd`, one after the other, in
-// alternating rounds (and, once, to a Node process that only receives: the floor under any
-// Node collector). The machine is shared and the sender is paced, so wall time says little:
-// what is compared is flow records ingested per CPU second of the collector process (all its
-// threads, from /proc/PID/stat), plus what each received and its peak memory (VmHWM). Both
+// loopback to `opennotice flows collect` (with `--receiver dgram`, then `--receiver native`,
+// the default) and to nfdump's `nfcapd`, one after the other, in alternating rounds (and, once,
+// to a Node process that only receives with node:dgram). The machine is shared and the sender
+// is paced, so wall time says little: what is compared is flow records ingested per CPU second
+// of the collector's processes — the Node process and, with the native receiver, its receiver
+// child too (all threads, from /proc/PID/stat) — plus what each received and its peak memory
+// (VmHWM, summed). The target uses the native receiver. Both
 // collectors bind a 127.160.0.0/16 address; nothing leaves the host. Then, in this process: the
 // decode and aggregation alone, and what taking the rows out costs (after the measured window,
 // as nfcapd's final file flush is). Last, the C&C figures the issue names with this benchmark:
@@ -155,29 +157,52 @@ interface Measured {
   peakMiB: number;
 }
 
-async function measureOpennotice(datagrams: readonly Buffer[], port: number): Promise<Measured> {
+interface MeasuredOpennotice extends Measured {
+  /** The native receiver child's share of cpuSeconds (0 with node:dgram). */
+  receiverCpuSeconds: number;
+  receiverPeakMiB: number;
+  receiver: 'native' | 'dgram';
+}
+
+/** Every CPU second counts: the collector's Node process and, with the native receiver, its child. */
+async function measureOpennotice(datagrams: readonly Buffer[], port: number, receiver: 'native' | 'dgram'): Promise<MeasuredOpennotice> {
   const child = spawn(
     process.execPath,
-    ['--disable-warning=ExperimentalWarning', cliEntry, 'flows', 'collect', '--listen', `127.160.0.1:${port}`, '--no-store', '--json'],
+    ['--disable-warning=ExperimentalWarning', cliEntry, 'flows', 'collect', '--listen', `127.160.0.1:${port}`, '--no-store', '--json', '--receiver', receiver],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: childTimeoutMs,
     },
   );
   let stdout = '';
+  let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  await waitForStderr(child, /listening for flows/, 30_000);
-  const before = cpuSeconds(child.pid!);
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  await waitForStderr(child, /listening for flows/, 60_000);
+  const receiverPid = Number(/native receiver \(pid (\d+)\)/.exec(stderr)?.[1] ?? 0) || undefined;
+  if (receiver === 'native' && receiverPid === undefined) throw new Error(`the collector did not use the native receiver: ${stderr}`);
+  const processes = receiverPid === undefined ? [child.pid!] : [child.pid!, receiverPid];
+  const cpuOf = () => processes.map(cpuSeconds);
+  const before = cpuOf();
   await replay(datagrams, '127.160.0.1', port);
   await settle();
-  const used = cpuSeconds(child.pid!) - before;
-  const peakMiB = peakMemoryMiB(child.pid!);
+  const after = cpuOf();
+  const peakMiB = processes.map(peakMemoryMiB);
   child.kill('SIGTERM');
   await exitOf(child);
   const report = JSON.parse(stdout) as { counters: { records: number } };
-  return { records: report.counters.records, cpuSeconds: used, peakMiB };
+  return {
+    records: report.counters.records,
+    cpuSeconds: after.reduce((sum, value, index) => sum + value - before[index]!, 0),
+    peakMiB: peakMiB.reduce((sum, value) => sum + value, 0),
+    receiverCpuSeconds: receiverPid === undefined ? 0 : after[1]! - before[1]!,
+    receiverPeakMiB: peakMiB[1] ?? 0,
+    receiver,
+  };
 }
 
 /** CPU seconds of a Node process that receives the stream and does nothing else. */
@@ -243,6 +268,14 @@ async function measureNfcapd(datagrams: readonly Buffer[], port: number, directo
   return { records: listed.split('\n').filter((line) => line.trim() !== '').length, cpuSeconds: used, peakMiB };
 }
 
+function describeOurs(measured: MeasuredOpennotice): string {
+  const child =
+    measured.receiver === 'native'
+      ? ` (receiver child ${measured.receiverCpuSeconds.toFixed(2)} CPU s, peak ${Math.round(measured.receiverPeakMiB)} MiB, included)`
+      : '';
+  return `opennotice, ${measured.receiver === 'native' ? 'native receiver' : 'node:dgram'}: ${measured.records} records received, ${measured.cpuSeconds.toFixed(2)} CPU s = ${Math.round(perSecond(measured))} records/CPU s; peak ${Math.round(measured.peakMiB)} MiB${child}`;
+}
+
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const perSecond = (m: Measured) => m.records / Math.max(m.cpuSeconds, 1 / clockTicksPerSecond);
 
@@ -263,13 +296,15 @@ export async function run(options: BenchmarkOptions): Promise<void> {
     const withNfcapd = toolInstalled('nfdump') && spawnable('nfcapd');
     const ratios: number[] = [];
     const ours: Measured[] = [];
+    const dgramRuns: Measured[] = [];
     for (let round = 0; round < sizes.rounds; round++) {
       const port = 20000 + (process.pid % 20000) + round;
-      const opennotice = await measureOpennotice(datagrams, port);
+      const withDgram = await measureOpennotice(datagrams, port, 'dgram');
+      process.stdout.write(`round ${round + 1} ${describeOurs(withDgram)}\n`);
+      dgramRuns.push(withDgram);
+      const opennotice = await measureOpennotice(datagrams, port, 'native');
       ours.push(opennotice);
-      process.stdout.write(
-        `round ${round + 1} opennotice: ${opennotice.records} records received, ${opennotice.cpuSeconds.toFixed(2)} CPU s = ${Math.round(perSecond(opennotice))} records/CPU s; peak ${Math.round(opennotice.peakMiB)} MiB\n`,
-      );
+      process.stdout.write(`round ${round + 1} ${describeOurs(opennotice)}\n`);
       if (!withNfcapd) continue;
       const nfcapd = await measureNfcapd(datagrams, port, join(work, `nfcapd-${round}`));
       process.stdout.write(
@@ -277,7 +312,9 @@ export async function run(options: BenchmarkOptions): Promise<void> {
       );
       ratios.push(perSecond(opennotice) / perSecond(nfcapd));
     }
-    process.stdout.write(`opennotice median: ${Math.round(median(ours.map(perSecond)))} records/CPU s (${sizes.rounds} rounds)\n`);
+    process.stdout.write(
+      `opennotice median: native receiver ${Math.round(median(ours.map(perSecond)))} records/CPU s, node:dgram ${Math.round(median(dgramRuns.map(perSecond)))} records/CPU s (${sizes.rounds} rounds; the target uses the native receiver, the default)\n`,
+    );
     const floor = await measureDgramFloor(datagrams, 20000 + (process.pid % 20000) + sizes.rounds);
     process.stdout.write(
       `node:dgram receive alone (no decoding): ${floor.datagrams} datagrams, ${floor.cpuSeconds.toFixed(2)} CPU s = ${Math.round(sizes.records / Math.max(floor.cpuSeconds, 1 / clockTicksPerSecond))} records/CPU s\n`,

@@ -47,6 +47,11 @@ const debianPackages: ReadonlyArray<{ name: string; commands?: readonly string[]
     why: 'a real DNS server (no upstream, local names only) for the DNS grabber’s open-resolver check, and a real resolver query log (log-queries) for C&C domain detection',
   },
   {
+    name: 'gcc',
+    commands: ['cc'],
+    why: "compiles the flow collector's native UDP receiver (src/scope/native/udp-receiver.c), which the receiver tests run for real",
+  },
+  {
     name: 'g++',
     commands: ['g++'],
     why: "compiles snap7's S7 server (its sources ship in the node-snap7 npm package) as a real S7 peer for the S7 grabber",

@@ -32,6 +32,9 @@ export interface FlowCollector {
   readonly address: string;
   readonly port: number;
   readonly listener: Readonly<UdpListenerCounters>;
+  /** The transport receiving now, and the native receiver's process id while it runs. */
+  readonly receiver: 'native' | 'dgram';
+  readonly receiverPid: number | undefined;
   readonly decoder: Readonly<DecodeCounters>;
   /** Batches a consumer threw on (that consumer's batch is lost, the collector goes on). */
   readonly consumerFailures: number;
@@ -69,6 +72,12 @@ export async function startFlowCollector(options: FlowCollectorOptions, consumer
     address: listener.address,
     port: listener.port,
     listener: listener.counters,
+    get receiver() {
+      return listener.receiver;
+    },
+    get receiverPid() {
+      return listener.receiverPid;
+    },
     decoder: context.counters,
     get consumerFailures() {
       return consumerFailures;

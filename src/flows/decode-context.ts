@@ -13,9 +13,26 @@ export class DecodeContext {
   readonly templates: TemplateCache;
   readonly counters: DecodeCounters = createDecodeCounters();
   readonly #bootTimes = new Map<string, number>();
+  /** The last exporter key made: datagrams come in runs from one exporter, so its text is made once per run. */
+  #lastAddress = '';
+  #lastDomain = -1;
+  #lastExporter = '';
 
   constructor(limits: Partial<TemplateCacheLimits> = {}) {
     this.templates = new TemplateCache(limits);
+  }
+
+  /**
+   * "address/domain", the exporter key of v9 and IPFIX flows and boot times.
+   * @example context.exporterKey('192.0.2.1', 0) // '192.0.2.1/0'
+   */
+  exporterKey(address: string, domain: number): string {
+    if (address !== this.#lastAddress || domain !== this.#lastDomain) {
+      this.#lastAddress = address;
+      this.#lastDomain = domain;
+      this.#lastExporter = `${address}/${domain}`;
+    }
+    return this.#lastExporter;
   }
 
   bootTime(exporter: string): number | undefined {

@@ -130,16 +130,26 @@ export class FlowAggregator {
     const { count, sourceFamily, destinationFamily, sourceWords, destinationWords, destinationPort, protocol, packets, bytes, startMs, endMs } = columns;
     const ipv4 = this.#ipv4;
     const key = this.#key4;
+    // With room for the whole batch, no flow of it can find the tables full: no check per flow.
+    const roomForAll = this.size + count <= this.maxRows;
+    // A batch's flows mostly start in one hour: its bounds spare the division per flow.
+    let hourMs = -1;
+    let nextHourMs = -1;
     for (let index = 0; index < count; index++) {
       const start = startMs[index]!;
-      const hourMs = start - (start % HOUR_MS);
+      if (!(start >= hourMs && start < nextHourMs)) {
+        // As `start - (start % HOUR_MS)`, without the floating-point remainder (a libm call, slow).
+        hourMs = Math.trunc(start / HOUR_MS) * HOUR_MS;
+        // Only a non-negative start's hour covers [hour, hour + 1 h); others are computed each time.
+        nextHourMs = hourMs >= 0 ? hourMs + HOUR_MS : -1;
+      }
       const at = index * 4;
       // IPv4 flows, nearly all of them, go straight to their table; the rest (and a full table) take the general way.
       if (sourceFamily[index] === 4 && destinationFamily[index] === 4) {
         key[0] = sourceWords[at]! & 0xffffff00;
         key[1] = destinationWords[at]!;
         key[2] = (destinationPort[index]! << 8) | protocol[index]!;
-        if (ipv4.add(hourMs, key, 1, packets[index]!, bytes[index]!, start, endMs[index]!, this.size < this.maxRows)) continue;
+        if (ipv4.add(hourMs, key, 1, packets[index]!, bytes[index]!, start, endMs[index]!, roomForAll || this.size < this.maxRows)) continue;
       }
       this.#sum(
         sourceFamily[index]!,

@@ -31,7 +31,7 @@ export function decodeIpfix(datagram: Uint8Array, exporterAddress: string, conte
   }
   const exportMs = readU32(datagram, 4) * 1000;
   const domain = readU32(datagram, 12);
-  const exporter = `${exporterAddress}/${domain}`;
+  const exporter = context.exporterKey(exporterAddress, domain);
   columns.exporter = exporter;
   let at = HEADER_BYTES;
   while (at + 4 <= messageLength) {

@@ -7,6 +7,7 @@
 import { readU16, readU32 } from './bytes.ts';
 import type { DecodeContext } from './decode-context.ts';
 import type { FlowColumns } from './flow-columns.ts';
+import type { FlowTemplate } from './template-cache.ts';
 import { parseTemplateFields } from './template-parse.ts';
 import { readDataRecords, type RecordClock } from './template-records.ts';
 
@@ -25,7 +26,7 @@ export function decodeNetflowV9(datagram: Uint8Array, exporterAddress: string, c
   const exportMs = readU32(datagram, 8) * 1000;
   const clock: RecordClock = { bootMs: exportMs - readU32(datagram, 4), exportMs };
   const sourceId = readU32(datagram, 16);
-  columns.exporter = `${exporterAddress}/${sourceId}`;
+  columns.exporter = context.exporterKey(exporterAddress, sourceId);
   let at = HEADER_BYTES;
   while (at + 4 <= datagram.length) {
     const flowsetId = readU16(datagram, at);
@@ -48,6 +49,13 @@ function readTemplates(bytes: Uint8Array, start: number, end: number, address: s
   while (at + 4 <= end) {
     const templateId = readU16(bytes, at);
     const fieldCount = readU16(bytes, at + 2);
+    // Exporters resend their templates every few datagrams: one already held is only refreshed.
+    const held = templateId >= FIRST_DATA_FLOWSET ? context.templates.get(address, sourceId, templateId, nowMs) : undefined;
+    if (held !== undefined && sameFields(bytes, at + 4, end, fieldCount, held)) {
+      learn(context, address, sourceId, templateId, held, nowMs);
+      at += 4 + fieldCount * 4;
+      continue;
+    }
     const parsed = templateId >= FIRST_DATA_FLOWSET ? parseTemplateFields(bytes, at + 4, end, fieldCount, 'v9', false) : undefined;
     if (!parsed) {
       context.counters.malformed['bad-template']++;
@@ -56,6 +64,17 @@ function readTemplates(bytes: Uint8Array, start: number, end: number, address: s
     learn(context, address, sourceId, templateId, parsed.template, nowMs);
     at = parsed.next;
   }
+}
+
+/** Whether the `count` field specifiers at `offset` are exactly those of `held` (a data template). */
+function sameFields(bytes: Uint8Array, offset: number, end: number, count: number, held: FlowTemplate): boolean {
+  if (held.options || held.fields.length !== count || offset + count * 4 > end) return false;
+  for (let index = 0; index < count; index++) {
+    const field = held.fields[index]!;
+    const at = offset + index * 4;
+    if (field.enterprise !== undefined || field.id !== readU16(bytes, at) || field.length !== readU16(bytes, at + 2)) return false;
+  }
+  return true;
 }
 
 function readOptionsTemplates(bytes: Uint8Array, start: number, end: number, address: string, sourceId: number, context: DecodeContext, nowMs: number): void {

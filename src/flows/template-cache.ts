@@ -39,11 +39,26 @@ interface Entry {
   refreshedMs: number;
 }
 
-/** The template store one decoder owns; `domainKey` is "exporter/observationDomain". */
+function sameTemplate(held: FlowTemplate, received: FlowTemplate): boolean {
+  if (held.options !== received.options || held.fields.length !== received.fields.length) return false;
+  for (let index = 0; index < held.fields.length; index++) {
+    const a = held.fields[index]!;
+    const b = received.fields[index]!;
+    if (a.id !== b.id || a.length !== b.length || a.enterprise !== b.enterprise) return false;
+  }
+  return true;
+}
+
+/** A number per (domain, template id): no string is made per lookup (domains are 32-bit, ids 16-bit). */
+function templateKey(domain: number, templateId: number): number {
+  return domain * 65536 + templateId;
+}
+
+/** The template store one decoder owns, per exporter address, then per (observation domain, template id). */
 export class TemplateCache {
   readonly #limits: TemplateCacheLimits;
-  /** exporter → (domainKey/templateId → entry): the per-exporter bound is a size check. */
-  readonly #byExporter = new Map<string, Map<string, Entry>>();
+  /** exporter → (templateKey → entry): the per-exporter bound is a size check. */
+  readonly #byExporter = new Map<string, Map<number, Entry>>();
   #total = 0;
 
   constructor(limits: Partial<TemplateCacheLimits> = {}) {
@@ -57,10 +72,12 @@ export class TemplateCache {
   /** Adds or replaces a template; false when a bound refuses a new one. */
   set(exporter: string, domain: number, templateId: number, template: FlowTemplate, nowMs: number): boolean {
     let entries = this.#byExporter.get(exporter);
-    const key = `${domain}/${templateId}`;
+    const key = templateKey(domain, templateId);
     const existing = entries?.get(key);
     if (existing) {
-      existing.template = template;
+      // Exporters resend the same template every few datagrams: keeping the object already held
+      // lets the new copy die young instead of filling the old generation (major collections).
+      if (!sameTemplate(existing.template, template)) existing.template = template;
       existing.refreshedMs = nowMs;
       return true;
     }
@@ -79,7 +96,7 @@ export class TemplateCache {
   /** The template, unless it is unknown or expired (an expired one is dropped on the way). */
   get(exporter: string, domain: number, templateId: number, nowMs: number): FlowTemplate | undefined {
     const entries = this.#byExporter.get(exporter);
-    const key = `${domain}/${templateId}`;
+    const key = templateKey(domain, templateId);
     const entry = entries?.get(key);
     if (!entries || !entry) return undefined;
     if (nowMs - entry.refreshedMs > this.#limits.expiryMs) {
@@ -95,7 +112,7 @@ export class TemplateCache {
     const entries = this.#byExporter.get(exporter);
     if (!entries) return;
     for (const key of [...entries.keys()]) {
-      if (templateId === 'all' ? key.startsWith(`${domain}/`) : key === `${domain}/${templateId}`) {
+      if (templateId === 'all' ? Math.floor(key / 65536) === domain : key === templateKey(domain, templateId)) {
         entries.delete(key);
         this.#total--;
       }
@@ -107,7 +124,7 @@ export class TemplateCache {
     for (const [exporter, entries] of this.#byExporter) this.#expire(exporter, entries, nowMs);
   }
 
-  #expire(exporter: string, entries: Map<string, Entry>, nowMs: number): void {
+  #expire(exporter: string, entries: Map<number, Entry>, nowMs: number): void {
     for (const [key, entry] of entries) {
       if (nowMs - entry.refreshedMs > this.#limits.expiryMs) {
         entries.delete(key);

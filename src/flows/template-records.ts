@@ -2,11 +2,13 @@
  * Data records of NetFlow v9 and IPFIX read through a template into flow columns. The two share
  * their information element numbers for everything a flow needs (IPFIX took them from v9), so
  * one reader serves both; IPFIX alone has variable-length fields and enterprise elements.
- * Values are read at the offsets the template's layout gives (record-layout.ts).
+ * Values are read at the offsets the template's layout gives (record-layout.ts); records of a
+ * template without variable-length fields take the column-by-column fast path (fixed-records.ts).
  */
 import { readU16, readU32, readUnsigned } from './bytes.ts';
 import type { DecodeCounters } from './decode-counters.ts';
 import { type FlowColumns, NO_TCP_FLAGS } from './flow-columns.ts';
+import { writeFixedRecords } from './fixed-records.ts';
 import { clearLayout, element, emptyLayout, placeField, role, SLOTS_PER_ROLE, VARIABLE_LENGTH } from './record-layout.ts';
 import type { FlowTemplate, TemplateField } from './template-cache.ts';
 
@@ -165,8 +167,10 @@ export function readDataRecords(
   const before = columns.count;
   const fixed = template.layout;
   if (fixed) {
-    // Every record has the same length, so none can be cut short: the loop bound checks it.
-    counters.malformed['missing-fields'] += writeRecords(bytes, start, end, template.minRecordLength, fixed, clock, columns);
+    // Every record has the same length, so none can be cut short: the count bounds them.
+    const records = Math.floor((end - start) / template.minRecordLength);
+    if (fixed[role.source * SLOTS_PER_ROLE]! < 0 || fixed[role.destination * SLOTS_PER_ROLE]! < 0) counters.malformed['missing-fields'] += records;
+    else writeFixedRecords(bytes, start, records, template.minRecordLength, fixed, clock.bootMs ?? Number.NaN, clock.exportMs, columns);
   } else readVariableRecords(bytes, start, end, template, clock, counters, columns);
   counters.records += columns.count - before;
 }

@@ -10,9 +10,11 @@ export default defineCommand({
   name: 'flows',
   summary: 'Flow records in: a NetFlow v5/v9/IPFIX collector and flows from pcap files, kept as hourly aggregates.',
   usage:
-    'collect --listen ADDR:PORT [--duration SECONDS] | import FILE... [--idle-timeout SECONDS] | stats [--hours N]   [--print-flows] [--json] [--no-store] [--retention-days N] [--db FILE|URL]',
+    'collect --listen ADDR:PORT [--duration SECONDS] [--receiver auto|native|dgram] | import FILE... [--idle-timeout SECONDS] | stats [--hours N]   [--print-flows] [--json] [--no-store] [--retention-days N] [--db FILE|URL]',
   details: `collect      listen for NetFlow v5, v9 and IPFIX exports over UDP (templates per exporter and
              observation domain; malformed datagrams counted, never fatal) until --duration or Ctrl-C.
+             --receiver: native (a small C receiver built on first use, many datagrams per
+             system call), dgram (node:dgram), or auto (default: native, else dgram with a notice).
 import FILE  pcap/pcapng captures (gzip too) turned into flows by 5-tuple with an idle timeout
              (default 15 s).
 stats        the stored aggregates of the last --hours (default 24), newest hour first.
@@ -28,6 +30,7 @@ docs/flows.md has the formats, limits and what is kept.`,
   options: {
     listen: { type: 'string', valueName: 'ADDR:PORT', description: 'collect: UDP address to receive exports on' },
     duration: { type: 'string', valueName: 'SECONDS', description: 'collect: stop after this long (default: until Ctrl-C)' },
+    receiver: { type: 'string', valueName: 'auto|native|dgram', description: 'collect: how datagrams are received (default auto)' },
     'flush-minutes': { type: 'string', valueName: 'N', description: 'collect: store the aggregates every N minutes (default 60)' },
     'idle-timeout': { type: 'string', valueName: 'SECONDS', description: 'import: a flow idle this long ends (default 15)' },
     hours: { type: 'string', valueName: 'N', description: 'stats: the last N hours (default 24)' },
@@ -46,7 +49,18 @@ docs/flows.md has the formats, limits and what is kept.`,
     const persist = { location: values['no-store'] === true ? undefined : String(values.db), retentionDays };
     switch (subcommand) {
       case 'collect':
-        return runCollect({ listen: values.listen, durationSeconds: values.duration, printFlows, json, persist, flushMinutes: values['flush-minutes'] }, io);
+        return runCollect(
+          {
+            listen: values.listen,
+            durationSeconds: values.duration,
+            printFlows,
+            json,
+            persist,
+            flushMinutes: values['flush-minutes'],
+            receiver: values.receiver,
+          },
+          io,
+        );
       case 'import':
         return runImport({ files: rest, idleTimeoutSeconds: values['idle-timeout'], printFlows, json, persist }, io);
       case 'stats':

@@ -8,6 +8,8 @@ import { startFlowCollector } from '../../flows/collector.ts';
 import { type FlowAggregate, FlowAggregator } from '../../flows/flow-aggregates.ts';
 import type { FlowRecord } from '../../flows/flow-record.ts';
 import { parseListenAddress } from '../../metrics/listen-address.ts';
+import { defaultNativeCacheDirectory } from '../../scope/native-receiver-build.ts';
+import { udpReceiverChoices } from '../../scope/udp-listener.ts';
 import { integerOption, type CommandIo } from '../command.ts';
 import { startContactRecording } from './cnc-contacts.ts';
 import { persistAggregates, type PersistRequest } from './persist.ts';
@@ -21,11 +23,15 @@ export interface CollectRequest {
   persist: PersistRequest;
   /** Store the aggregates every this many minutes (default 60); not with --no-store, which keeps them all to print. */
   flushMinutes: string | undefined;
+  /** auto (default), native or dgram: see docs/flows.md#receiving. */
+  receiver: string | undefined;
 }
 
 export async function runCollect(request: CollectRequest, io: CommandIo): Promise<number> {
   if (request.listen === undefined) throw new OpenNoticeError('USAGE', 'flows collect needs --listen ADDR:PORT (e.g. 127.0.0.1:2055)');
   const listen = parseListenAddress(request.listen, 'listen');
+  const receiver = udpReceiverChoices.find((choice) => choice === (request.receiver ?? 'auto'));
+  if (receiver === undefined) throw new OpenNoticeError('USAGE', `--receiver must be one of ${udpReceiverChoices.join(', ')}, got "${request.receiver}"`);
   const durationSeconds = integerOption(request.durationSeconds, 'duration', { min: 1, max: 366 * 86_400 });
   // The C&C analysis's own record of the known bots' contacts (docs/flows.md#what-the-cc-analysis-keeps).
   const cncContacts = await startContactRecording(request.persist, io);
@@ -76,7 +82,15 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
     });
   }
   const collector = await startFlowCollector(
-    { listen: { address: listen.host, port: listen.port } },
+    {
+      listen: {
+        address: listen.host,
+        port: listen.port,
+        receiver,
+        nativeBuild: { cacheDirectory: defaultNativeCacheDirectory(process.env) },
+        onNotice: (text) => io.stderr.write(`flows collect: ${text}\n`),
+      },
+    },
     {
       columns: (batch) => aggregator.addColumns(batch),
       ...(recordConsumers.length > 0
@@ -89,6 +103,7 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
     },
   );
   // Tests and scripts wait for this line before exporting: the socket is bound once it is printed.
+  io.stderr.write(`receiving with ${collector.receiverPid === undefined ? 'node:dgram' : `the native receiver (pid ${collector.receiverPid})`}\n`);
   io.stderr.write(`listening for flows on ${collector.address}:${collector.port}\n`);
   const flushTimer = storing ? setInterval(() => enqueueWrite(() => aggregator.drain()), flushMinutes * 60_000) : undefined;
   try {
@@ -114,6 +129,7 @@ export async function runCollect(request: CollectRequest, io: CommandIo): Promis
     io.stdout.write(`${JSON.stringify({ counters: collector.decoder, listener: collector.listener, aggregation, aggregates: rows }, null, 2)}\n`);
   else if (!request.printFlows) io.stdout.write(renderAggregates(rows));
   io.stderr.write(renderDecodeCounters(collector.decoder));
+  if (collector.listener.kernelDrops > 0) io.stderr.write(`${collector.listener.kernelDrops} datagrams dropped by the kernel (socket buffer full)\n`);
   if (collector.listener.oversized > 0) io.stderr.write(`${collector.listener.oversized} oversized datagrams dropped\n`);
   if (aggregator.droppedFlows > 0) io.stderr.write(`${aggregator.droppedFlows} flows not aggregated: ${aggregator.maxRows} rows held already\n`);
   if (earlyFlushes > 0) io.stderr.write(`${earlyFlushes} early stores: the aggregates reached ${aggregator.maxRows} rows before the period ended\n`);
