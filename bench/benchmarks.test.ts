@@ -158,8 +158,12 @@ const benchmarks: ExpectedBenchmark[] = [
     name: 'flows',
     figures: [
       line(`stream: NetFlow v9, \\d+ records in \\d+ datagrams, ${number} MiB`),
-      line(`round 1 opennotice: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB`),
-      line(`opennotice median: \\d+ records/CPU s \\(\\d+ rounds\\)`),
+      line(`warm-up before each measurement: \\d+ records of other hosts, not measured`),
+      line(`round 1 opennotice, node:dgram: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB`),
+      line(
+        `round 1 opennotice, native receiver: \\d+ records received, ${number} CPU s = \\d+ records/CPU s; peak \\d+ MiB \\(receiver child ${number} CPU s, peak \\d+ MiB, included\\)`,
+      ),
+      line(`opennotice median: native receiver \\d+ records/CPU s, node:dgram \\d+ records/CPU s \\(\\d+ rounds; .*\\)`),
       line(`node:dgram receive alone \\(no decoding\\): \\d+ datagrams, ${number} CPU s = \\d+ records/CPU s`),
       line(`in-process decode \\+ aggregate \\(no socket\\): \\d+ records in ${number} CPU s = \\d+ records/CPU s; taking out \\d+ rows: ${number} CPU s`),
       line(`pooled over \\d+ seeds: \\d+/\\d+ candidates are C&C, \\d+/\\d+ C&C found, \\d+ decoys flagged; the store path differs on 0 seeds`),
