@@ -5,6 +5,7 @@
 import type { FuzzTarget } from '../target.ts';
 import { captureTargets } from './captures.ts';
 import { configTargets } from './config.ts';
+import { detectionInputTargets } from './detection-inputs.ts';
 import { feedTargets } from './feeds.ts';
 import { listTargets } from './lists.ts';
 import { logTargets } from './logs.ts';
@@ -16,6 +17,7 @@ export const fuzzTargets: readonly FuzzTarget[] = [
   ...feedTargets,
   ...logTargets,
   ...configTargets,
+  ...detectionInputTargets,
   ...listTargets,
   ...tcpProtocolTargets,
   ...udpProtocolTargets,
