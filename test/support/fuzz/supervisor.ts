@@ -87,6 +87,7 @@ function runWorker(
     report.inputs = before.inputs + counts.inputs;
     report.accepted = before.accepted + counts.accepted;
     report.failures = before.failures + counts.failures;
+    report.repeats = before.repeats + counts.repeats;
     for (const [code, count] of Object.entries(counts.rejected)) report.rejected[code] = (before.rejected[code] ?? 0) + count;
     if (counts.slowestMs > report.slowestMs) {
       report.slowestMs = counts.slowestMs;
