@@ -66,7 +66,7 @@ function flowSeed(): Buffer {
   return Buffer.from(`${flows.map((flow) => JSON.stringify(flow)).join('\n')}\n\n${JSON.stringify(flows[0])}\n`);
 }
 
-export const detectionInputTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   {
     name: 'recog',
     about: 'Recog XML fingerprint databases, imported into rules as `--rules FILE.xml` loads them',
