@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nestedQuantifier } from './pattern-risk.ts';
 
-test('nested quantifiers that can split a text many ways are found', () => {
+test('a group repeated many times around a part of variable length is found', () => {
   for (const source of [
     '^(a+)+$',
     '^(\\w+\\s?)*$',
@@ -14,12 +14,16 @@ test('nested quantifiers that can split a text many ways are found', () => {
     '^(?:-\\w+|\\w+)+$',
     '^(?:[a-z]+A)+$',
     '^(?<version>\\d+(?:[.-]\\w+)?)+$',
+    '^(?:a?a)+$',
+    '^(\\w{1,9})+$',
+    '^(?:a+|b)+$',
+    '^(?:(\\w)\\1?)+$',
   ]) {
     assert.match(nestedQuantifier(source, '') ?? 'passed', /^nested quantifiers: /, source);
   }
 });
 
-test('repetitions that split a text one way pass: a delimiter the inner part cannot match, or bounded counts', () => {
+test('repetitions that split a text one way pass: a required character the variable parts cannot match, or few passes', () => {
   for (const source of [
     '^\\d+(?:\\.\\d+)+$',
     '^((?:\\d+\\.)*\\d+)$',
@@ -27,6 +31,11 @@ test('repetitions that split a text one way pass: a delimiter the inner part can
     '(\\d{1,3}\\.){3}\\d+',
     '^(?:-[A-Z0-9]+)*$',
     '^(\\w+){2,5}$',
+    '^(?:[a-z]?\\d)+$',
+    '^(?:\\.\\d{1,3})+$',
+    '^(?:(?:-)\\w+)+$',
+    '(?:/(?:TL-)?[A-Z]{1,4}\\d{3,4}[A-Z]{0,3})+$',
+    '^(?:a|b)+$',
     '[(a+)+]',
     '\\(a+\\)+',
   ]) {
