@@ -35,7 +35,7 @@ function summary(report: TargetReport): string {
     .map(([code, count]) => `${code} ${number(count)}`)
     .join(', ');
   return [
-    `fuzz: ${report.target}: ${number(report.inputs)} inputs in ${report.seconds.toFixed(0)} s`,
+    `fuzz: ${report.target}: ${number(report.inputs)} inputs in ${report.seconds.toFixed(0)} s (${number(report.inputs - report.repeats)} distinct, ${number(report.repeats)} repeats counted with the first one's outcome)`,
     `accepted ${number(report.accepted)}`,
     `rejected ${number(report.inputs - report.accepted - report.failures - report.unrecorded)}${rejected ? ` (${rejected})` : ''}`,
     ...(report.unrecorded > 0 ? [`outcome not recorded ${number(report.unrecorded)} (run by a worker stopped later)`] : []),

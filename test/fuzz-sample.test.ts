@@ -10,7 +10,16 @@ import assert from 'node:assert/strict';
 import { fuzzTarget } from './support/fuzz/supervisor.ts';
 import { fuzzTargets } from './support/fuzz/targets/index.ts';
 
-const slowTargets: Record<string, number> = { rules: 200, dictionary: 200, plan: 300, 'isp-registry': 200, 'scan-files': 500, 'cnc-feeds': 300 };
+const slowTargets: Record<string, number> = {
+  rules: 200,
+  dictionary: 200,
+  plan: 300,
+  'isp-registry': 200,
+  'scan-files': 500,
+  'cnc-feeds': 300,
+  recog: 300,
+  'cnc-flow-file': 300,
+};
 const defaultInputs = 1000;
 
 for (const target of fuzzTargets) {

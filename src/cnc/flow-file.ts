@@ -4,12 +4,19 @@
  * IMPORT_INVALID error naming file and line, so a half-written file never turns into a
  * silently smaller analysis.
  */
-import { OpenNoticeError } from '../core/errors.ts';
+import { OpenNoticeError, quoted } from '../core/errors.ts';
 import { forEachLine } from '../core/read-lines.ts';
 import type { FlowRecord } from '../flows/flow-record.ts';
 import { canonicalAddress } from '../scope/canonical-address.ts';
 
 const numberFields = ['sourcePort', 'destinationPort', 'protocol', 'packets', 'bytes', 'startMs', 'endMs'] as const;
+
+/** A value as JSON for a message, cut to 80 characters: a corrupt line can hold a 64 KB "address". */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 80)}…` : json;
+}
 
 /**
  * Check one parsed line; the problem in words, or the record.
@@ -21,12 +28,11 @@ export function flowOf(value: unknown): FlowRecord | { problem: string } {
   if (typeof record.exporter !== 'string') return { problem: 'exporter must be text' };
   for (const field of ['sourceAddress', 'destinationAddress'] as const) {
     const text = record[field];
-    if (typeof text !== 'string' || canonicalAddress(text) !== text) return { problem: `${field} must be a canonical IP address, got ${JSON.stringify(text)}` };
+    if (typeof text !== 'string' || canonicalAddress(text) !== text) return { problem: `${field} must be a canonical IP address, got ${shown(text)}` };
   }
   for (const field of numberFields) {
     const number = record[field];
-    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0)
-      return { problem: `${field} must be a whole number ≥ 0, got ${JSON.stringify(number)}` };
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) return { problem: `${field} must be a whole number ≥ 0, got ${shown(number)}` };
   }
   if ((record.endMs as number) < (record.startMs as number)) return { problem: 'endMs is before startMs' };
   return record as unknown as FlowRecord;

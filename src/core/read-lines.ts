@@ -49,6 +49,7 @@ export interface NumberedLine {
 }
 
 const chunkBytes = 256 * 1024;
+const smallestChunkBytes = 16 * 1024;
 
 /**
  * Call `onLine(text, lineNumber)` for every line, a last line without a line end included.
@@ -109,7 +110,7 @@ async function* readChunkwise(
     },
   });
   const handle = typeof source === 'string' ? await openForReading(source) : undefined;
-  const stream = handle?.createReadStream({ highWaterMark: chunkBytes, autoClose: false });
+  const stream = handle?.createReadStream({ highWaterMark: await chunkSizeFor(handle), autoClose: false });
   const raw = failuresMarked(stream ?? (source as AsyncIterable<Uint8Array>), stream !== undefined);
   try {
     for await (const chunk of options.gzip ? gunzipped(raw) : raw) {
@@ -127,6 +128,19 @@ async function* readChunkwise(
     stream?.destroy();
     await handle?.close();
   }
+}
+
+/**
+ * Read chunks no larger than the file (at least 16 KB, in case it grows): each read takes a
+ * fresh buffer of the chunk size, and 256 KB for a 600-byte file made reading a million small
+ * files (npm run fuzz) a third slower.
+ */
+async function chunkSizeFor(handle: FileHandle): Promise<number> {
+  const size = await handle.stat().then(
+    (stats) => stats.size,
+    () => chunkBytes,
+  );
+  return Math.min(chunkBytes, Math.max(smallestChunkBytes, size + 1));
 }
 
 async function openForReading(file: string): Promise<FileHandle> {

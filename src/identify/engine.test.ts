@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDataFile } from '../core/data-file.ts';
 import type { GrabResult, ServiceObservation } from '../core/records.ts';
-import { createIdentifier } from './engine.ts';
+import { OpenNoticeError } from '../core/errors.ts';
+import { createIdentifier, identifyTextLimit } from './engine.ts';
+import { compilePattern } from './pattern.ts';
 import { combineConfidence } from './resolve.ts';
-import { ruleSetFromDataFiles } from './rule-loader.ts';
+import { loadRuleFiles, ruleSetFromDataFiles } from './rule-loader.ts';
 
 const rulesYaml = `
 rules:
@@ -227,4 +229,63 @@ test('a web interface over TLS is read by the HTTP rules (https reads the rules 
   // No alias: a protocol's rules are not read for another protocol's fields.
   const plain = createIdentifier(ruleSetFromDataFiles([parseDataFile(rulesYaml, 'engine-test.yaml', 'RULES_INVALID')]), new Map());
   assert.equal(plain.identify('127.0.0.10', [observation('https', 443, { title: 'Korvan IPC-2120 Web Client' })]), undefined);
+});
+
+test('a rule pattern reads at most identifyTextLimit characters of a field', () => {
+  const tailRules = `
+rules:
+  - id: tail-marker
+    protocol: telnet
+    field: banner
+    pattern: 'MARK$'
+    sets: { vendor: Tail }
+`;
+  const tail = createIdentifier(ruleSetFromDataFiles([parseDataFile(tailRules, 'tail.yaml', 'RULES_INVALID')]));
+  const within = `${'a'.repeat(identifyTextLimit - 4)}MARK`;
+  assert.equal(tail.match([observation('telnet', 23, { banner: within })]).length, 1, 'the last characters within the limit are read');
+  const oneTooFar = `${'a'.repeat(identifyTextLimit - 3)}MARK`;
+  assert.equal(tail.match([observation('telnet', 23, { banner: oneTooFar })]).length, 0, 'nothing past the limit is read');
+});
+
+test('a pattern with nested quantifiers is refused at load, naming the file, line and pattern; a hostile banner never meets it', () => {
+  const risky = `rules:
+  - id: risky
+    protocol: telnet
+    field: banner
+    pattern: '^(?<model>(\\w+\\s?)+)$'
+    sets: { vendor: Risky }
+`;
+  assert.throws(
+    () => ruleSetFromDataFiles([parseDataFile(risky, 'risky.yaml', 'RULES_INVALID')]),
+    (error: unknown) => {
+      assert.ok(error instanceof OpenNoticeError);
+      assert.equal(error.code, 'RULES_INVALID');
+      assert.match(error.describe(), /^risky\.yaml:5: .*nested quantifiers: .*catastrophic backtracking/);
+      return true;
+    },
+  );
+  // What the refusal prevents: this pattern needs 2^n steps on a banner of n word characters
+  // and a space that fails the match; 30 would already take minutes.
+  const compiled = compilePattern('^(?<model>(\\w+\\s?)+)$', '');
+  assert.ok('problem' in compiled);
+});
+
+test('the shipped rules read 64 KB hostile texts in every field they match on (ends well within the test timeout)', { timeout: 60_000 }, () => {
+  const shipped = loadRuleFiles();
+  const shippedIdentifier = createIdentifier(shipped);
+  const fieldsByProtocol = new Map<string, string[]>();
+  for (const rule of shipped.rules) fieldsByProtocol.set(rule.protocol, [...(fieldsByProtocol.get(rule.protocol) ?? []), rule.field]);
+  // Texts that come close to many patterns: version-like runs, words, separators, markup.
+  for (const hostile of ['1.'.repeat(32_768), 'a'.repeat(65_536), 'a-'.repeat(32_768), 'Aa1 .-_/('.repeat(7_282), '<a>'.repeat(21_845), ' \t'.repeat(32_768)]) {
+    for (const [protocol, fields] of fieldsByProtocol) {
+      const result: Record<string, unknown> = {};
+      for (const field of fields) {
+        const path = field.split('.');
+        let at = result;
+        for (const segment of path.slice(0, -1)) at = (at[segment] ??= {}) as Record<string, unknown>;
+        at[path[path.length - 1]] = hostile;
+      }
+      assert.ok(Array.isArray(shippedIdentifier.match([observation(protocol, 1, result as GrabResult)])));
+    }
+  }
 });

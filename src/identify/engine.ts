@@ -11,6 +11,14 @@ import { shippedProtocols } from '../protocols/registry.ts';
 
 export type { RuleMatch } from './resolve.ts';
 
+/**
+ * The most characters of one field a rule pattern reads: banners, titles and headers fit many
+ * times over, and the identifying parts of a page sit near its top. Rules with nested
+ * quantifiers are refused at load (pattern-risk.ts); this bounds what that check cannot see, a
+ * pattern slow by a power of the text's length, on the 64 KB a hostile device may send.
+ */
+export const identifyTextLimit = 16 * 1024;
+
 export interface Identifier {
   /**
    * What the device at `ip` is: undefined when no matching rule names a vendor and none shows
@@ -52,8 +60,9 @@ export function createIdentifier(ruleSet: RuleSet, ruleAliases: ReadonlyMap<stri
       const groups = groupsFor(observation.protocol);
       if (groups.length === 0 || !observation.result) continue;
       for (const group of groups) {
-        const text = readResultText(observation.result, group.fieldPath);
-        if (text === undefined) continue;
+        const whole = readResultText(observation.result, group.fieldPath);
+        if (whole === undefined) continue;
+        const text = whole.length > identifyTextLimit ? whole.slice(0, identifyTextLimit) : whole;
         for (const { rule, order } of group.rules) {
           if (matchedRuleIds.has(rule.id)) continue;
           const found = rule.pattern.exec(text);

@@ -1,7 +1,9 @@
 /**
- * Compiling rule patterns: flags check, JavaScript compile, and the list of named groups
- * (so a typo such as `(?<modle>…)` is a load error rather than a silently empty fact).
+ * Compiling rule patterns: flags check, JavaScript compile, a check for catastrophic
+ * backtracking (./pattern-risk.ts), and the list of named groups (so a typo such as
+ * `(?<modle>…)` is a load error rather than a silently empty fact).
  */
+import { nestedQuantifier } from './pattern-risk.ts';
 
 /**
  * Flags a rule may use. g and y are left out on purpose: they make a RegExp remember
@@ -38,6 +40,8 @@ export function compilePattern(source: string, flags: string): CompiledPattern {
     const reason = /^Invalid regular expression: \/.*\/[a-z]*: ([^:]+)$/s.exec(message)?.[1];
     return { on: 'pattern', problem: `invalid regex: ${reason ?? message.slice(0, 200)}` };
   }
+  const risk = nestedQuantifier(source, flags);
+  if (risk) return { on: 'pattern', problem: risk };
   return { regex, groupNames: namedGroups(source) };
 }
 

@@ -148,3 +148,24 @@ test('title patterns read decoded titles: entity references in them are decoded 
   );
   assert.match(report.skipped[0]?.reason ?? '', /the vendor is a template \(\{service\.vendor\}\)/);
 });
+
+test('a fingerprint too large for the regex engine, or with nested quantifiers, is left out with the reason (found by npm run fuzz)', () => {
+  const fingerprint = (pattern: string) => `  <fingerprint pattern="${pattern}">
+    <param pos="0" name="hw.vendor" value="Acme"/>
+  </fingerprint>`;
+  const xml = `<?xml version="1.0"?>
+<fingerprints matches="ftp.banner" protocol="ftp">
+${fingerprint(`^Acme ${'&lt;a&gt;'.repeat(20_000)}`)}
+${fingerprint('^Acme (\\w+\\s?)+$')}
+${fingerprint('^Acme \\d+(?:\\.\\d+)+$')}
+</fingerprints>`;
+  const report = importRecogXml(xml, 'hostile_ftp.xml');
+  assert.deepEqual(
+    report.skipped.map((item) => [item.line, /too large|nested quantifiers/.exec(item.reason)?.[0]]),
+    [
+      [3, 'too large'],
+      [6, 'nested quantifiers'],
+    ],
+  );
+  assert.equal(report.rules.length, 1, 'the safe fingerprint is kept');
+});

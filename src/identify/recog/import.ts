@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import type { DeviceType, GrabResult } from '../../core/records.ts';
 import { decodeHtmlEntities } from '../../protocols/http/html.ts';
 import { readResultText } from '../result-fields.ts';
+import { compilePattern } from '../pattern.ts';
 import { recogMappingOf, type RecogFieldMapping } from './grab-view.ts';
 import { translateRubyRegex } from './ruby-regex.ts';
 import { parseXml, type XmlElement } from './xml.ts';
@@ -142,7 +143,11 @@ function translateFingerprint(fingerprint: XmlElement, mapping: RecogFieldMappin
     const anchored = /^((?:\(\?[a-z-]*:)*)(\^|\(\?<!\[\\s\\S\]\))/.exec(source);
     if (anchored) source = `${anchored[0]}${mapping.anchorPattern}${source.slice(anchored[0].length)}`;
   }
-  const regex = new RegExp(source, translation.flags);
+  // Compiled as the rule loader will (too large for V8, nested quantifiers), but left out rather
+  // than refused: one such fingerprint must not stop a whole Recog database.
+  const compiled = compilePattern(source, translation.flags);
+  if ('problem' in compiled) return { reason: compiled.problem };
+  const { regex } = compiled;
 
   // The examples as our grabber would record them; the rule reads the first field they all match in.
   const examples = fingerprint.children

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { fuzzInput } from './mutate.ts';
 import { emptyCounts, sharedSlot, type FoundFailure, type InputCounts } from './run-inputs.ts';
-import { targetNamed } from './targets/index.ts';
+import { targetModuleOf, targetNamed } from './targets/index.ts';
 import type { WorkerMessage, WorkerRequest } from './worker.ts';
 
 export interface FuzzOptions {
@@ -76,7 +76,16 @@ function runWorker(
   const ints = new Int32Array(new SharedArrayBuffer(12));
   const startedAt = new Float64Array(new SharedArrayBuffer(8));
   ints[sharedSlot.index] = start;
-  const request: WorkerRequest = { target: name, seed: options.seed, start, end: options.inputs, slowMs: options.slowMs ?? 2000, ints, startedAt };
+  const request: WorkerRequest = {
+    target: name,
+    targetModule: targetModuleOf(name),
+    seed: options.seed,
+    start,
+    end: options.inputs,
+    slowMs: options.slowMs ?? 2000,
+    ints,
+    startedAt,
+  };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
   const hangMs = options.hangMs ?? 30_000;
   const limitBytes = (options.memoryLimitMb ?? 1024) * 1024 * 1024;
@@ -87,6 +96,7 @@ function runWorker(
     report.inputs = before.inputs + counts.inputs;
     report.accepted = before.accepted + counts.accepted;
     report.failures = before.failures + counts.failures;
+    report.repeats = before.repeats + counts.repeats;
     for (const [code, count] of Object.entries(counts.rejected)) report.rejected[code] = (before.rejected[code] ?? 0) + count;
     if (counts.slowestMs > report.slowestMs) {
       report.slowestMs = counts.slowestMs;

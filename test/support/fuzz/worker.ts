@@ -4,10 +4,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runInputs, type FoundFailure, type InputCounts } from './run-inputs.ts';
-import { targetNamed } from './targets/index.ts';
+import type { FuzzTarget } from './target.ts';
 
 export interface WorkerRequest {
   target: string;
+  /** The module under targets/ defining it: only that one is loaded (see targets/index.ts). */
+  targetModule: string;
   seed: number;
   start: number;
   end: number;
@@ -22,7 +24,10 @@ const request = workerData as WorkerRequest;
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
 const post = (message: WorkerMessage) => port.postMessage(message);
-const counts = await runInputs(targetNamed(request.target), {
+const { targets } = (await import(new URL(`./targets/${request.targetModule}.ts`, import.meta.url).href)) as { targets: readonly FuzzTarget[] };
+const target = targets.find((candidate) => candidate.name === request.target);
+if (!target) throw new Error(`no fuzz target "${request.target}" in targets/${request.targetModule}.ts`);
+const counts = await runInputs(target, {
   seed: request.seed,
   start: request.start,
   end: request.end,

@@ -3,6 +3,7 @@
  * turned into IMPORT_INVALID with the file, line and column, and the format sniffed from
  * the content.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { OpenNoticeError } from '../../../core/errors.ts';
@@ -11,7 +12,29 @@ import { isObject } from './json-fields.ts';
 export type FeedFormat = 'nvd' | 'cve5' | 'kev' | 'jvn';
 
 /**
- * The file's text, gunzipped when it starts with the gzip magic bytes.
+ * How far a gzip feed may inflate. Real feeds shrink 5–20 times (NVD, KEV, JVN); deflate can
+ * shrink a run of one byte 1,000 times, so a 1 MB file could become a gigabyte before the JSON
+ * parser sees it. A feed may grow to `ratio` times its compressed size, never below `floorBytes`
+ * (small files are cheap whatever they hold) nor above `ceilingBytes` — V8's longest string,
+ * beyond which the text could not be parsed anyway.
+ */
+export const feedInflateLimits = { ratio: 100, floorBytes: 16 * 1024 * 1024, ceilingBytes: bufferConstants.MAX_STRING_LENGTH } as const;
+
+/**
+ * The most bytes a gzip feed of `compressedBytes` may inflate to (see feedInflateLimits).
+ * @example maxInflatedFeedBytes(1_000_000) // 100_000_000
+ */
+export function maxInflatedFeedBytes(compressedBytes: number): number {
+  const { ratio, floorBytes, ceilingBytes } = feedInflateLimits;
+  return Math.min(ceilingBytes, Math.max(floorBytes, compressedBytes * ratio));
+}
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/**
+ * The file's text, gunzipped when it starts with the gzip magic bytes. Inflating stops at
+ * maxInflatedFeedBytes (an IMPORT_INVALID error naming the file): a decompression bomb is
+ * refused before it takes the memory.
  * @example readFeedText('nvdcve-2.0-2024.json.gz').startsWith('{') // true
  */
 export function readFeedText(file: string): string {
@@ -21,16 +44,33 @@ export function readFeedText(file: string): string {
   } catch (error) {
     throw new OpenNoticeError('IMPORT_INVALID', `cannot read: ${(error as Error).message}`, { file }, { cause: error });
   }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new OpenNoticeError('IMPORT_INVALID', `corrupt gzip data: ${(error as Error).message}`, { file }, { cause: error });
-    }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipFeed(bytes, file);
+  if (bytes.length > feedInflateLimits.ceilingBytes) {
+    throw new OpenNoticeError('IMPORT_INVALID', `too large to parse: ${megabytes(bytes.length)}, the limit is ${megabytes(feedInflateLimits.ceilingBytes)}`, {
+      file,
+      bytes: bytes.length,
+    });
   }
   // A UTF-8 byte-order mark would make JSON.parse fail on an otherwise good file.
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function gunzipFeed(compressed: Buffer, file: string): Buffer {
+  const limit = maxInflatedFeedBytes(compressed.length);
+  try {
+    return gunzipSync(compressed, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new OpenNoticeError(
+        'IMPORT_INVALID',
+        `gzip data inflates past ${megabytes(limit)} (a feed may grow ${feedInflateLimits.ratio} times its ${compressed.length} compressed bytes, to at least ${megabytes(feedInflateLimits.floorBytes)}): refused as a likely decompression bomb`,
+        { file, compressedBytes: compressed.length, limitBytes: limit },
+        { cause: error },
+      );
+    }
+    throw new OpenNoticeError('IMPORT_INVALID', `corrupt gzip data: ${(error as Error).message}`, { file }, { cause: error });
+  }
 }
 
 /**

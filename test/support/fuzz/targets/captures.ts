@@ -91,7 +91,7 @@ function flowTarget(name: string, about: string, seed: () => Buffer): FuzzTarget
   };
 }
 
-export const captureTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   captureTarget('pcap', 'classic pcap (both byte orders, µs and ns, many link types, gzip)', pcapSeeds),
   captureTarget('pcapng', 'pcapng (sections, interfaces, both byte orders, gzip)', pcapngSeeds),
   flowTarget('netflow-v5', 'NetFlow v5 datagrams', () => netflowV5(header, [flow, tcpFlow])),

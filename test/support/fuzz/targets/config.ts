@@ -29,7 +29,7 @@ function shortened(path: string, keep: number): Buffer {
 /** A fixed clock: a plan's validity window is checked against it, and the run must not depend on the day. */
 const planClock = new Date('2026-01-15T00:00:00Z');
 
-export const configTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   {
     name: 'cidr-list',
     about: 'CIDR lists (allow, exclude, opt-out, blocklist files)',

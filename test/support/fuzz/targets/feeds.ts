@@ -58,7 +58,7 @@ function feedTarget(name: string, about: string, seeds: () => Buffer[]): FuzzTar
   };
 }
 
-export const feedTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   feedTarget('nvd', 'NVD CVE API 2.0 documents', nvdSeeds),
   feedTarget('cve5', 'CVE JSON 5 records', cve5Seeds),
   feedTarget('kev', 'the CISA KEV catalog', kevSeeds),

@@ -22,7 +22,7 @@ function routingSeeds(): Buffer[] {
   return [pfx2as, ip2asn, gzipSync(pfx2as)];
 }
 
-export const listTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   {
     name: 'routing-data',
     about: 'RouteViews pfx2as and iptoasn ip2asn files (plain and gzip), strict and counting',

@@ -37,7 +37,7 @@ const discoverFixtures = [
   'zmap-no-header.txt',
 ];
 
-export const logTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   {
     name: 'cowrie',
     about: 'Cowrie JSON logs (plain and gzip), throw and skip-and-count modes',

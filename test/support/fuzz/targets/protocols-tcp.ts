@@ -137,7 +137,7 @@ function sshKexSeed(): Buffer {
   return packet;
 }
 
-export const tcpProtocolTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   protocolTarget('http', 'HTTP response heads, bodies (length, chunked), auth challenges, charsets, CWMP', httpReplies, http),
   protocolTarget(
     'telnet',

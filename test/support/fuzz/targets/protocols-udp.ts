@@ -81,7 +81,7 @@ const wsdSeed = () =>
 
 const ntpVariables = 'version="ntpd 4.2.8p15@1.3728-o", processor="armv7l", system="Linux/4.9.0", leap=0, stratum=2, refid=192.0.2.1';
 
-export const udpProtocolTargets: FuzzTarget[] = [
+export const targets: FuzzTarget[] = [
   protocolTarget(
     'dns',
     'DNS answers (names, compression, TXT)',
