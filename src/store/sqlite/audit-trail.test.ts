@@ -16,8 +16,9 @@ describe('SQLite audit trail', () => {
   after(() => rmSync(directory, { recursive: true, force: true }));
   let opened = 0;
   auditTrailStoreConformance(async () => openSqliteStore(':memory:'));
-  auditTrailTamperConformance(async () => {
-    const file = join(directory, `audit-${++opened}.sqlite`);
+  /** A store on a new file and a second connection to it: what someone with the file can run. */
+  const storeWithRawSql = (name: string) => {
+    const file = join(directory, `${name}-${++opened}.sqlite`);
     const store = openSqliteStore(file);
     const raw = new DatabaseSync(file);
     return {
@@ -28,28 +29,15 @@ describe('SQLite audit trail', () => {
           await store.close();
         },
       },
-      sql: async (statements) => {
+      sql: async (statements: string) => {
         raw.exec(statements);
       },
-      dropGuards: `DROP TRIGGER audit_records_no_update; DROP TRIGGER audit_records_no_delete;
+    };
+  };
+  auditTrailTamperConformance(async () => ({
+    ...storeWithRawSql('audit'),
+    dropGuards: `DROP TRIGGER audit_records_no_update; DROP TRIGGER audit_records_no_delete;
         DROP TRIGGER audit_checkpoints_no_update; DROP TRIGGER audit_checkpoints_no_delete;`,
-    };
-  });
-  auditMirrorConformance(async () => {
-    const file = join(directory, `mirror-${++opened}.sqlite`);
-    const store = openSqliteStore(file);
-    const raw = new DatabaseSync(file);
-    return {
-      store: {
-        ...store,
-        close: async () => {
-          raw.close();
-          await store.close();
-        },
-      },
-      sql: async (statements) => {
-        raw.exec(statements);
-      },
-    };
-  });
+  }));
+  auditMirrorConformance(async () => storeWithRawSql('mirror'));
 });
