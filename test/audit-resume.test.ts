@@ -3,7 +3,7 @@
 // run's end; `audit verify` finds the tables in agreement, then names an edited attempt row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { OpenNoticeError } from '../src/core/errors.ts';
 import { startLab } from '../src/lab/lab.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
+import { writeCredentialPlan } from './support/credential-plan.ts';
 
 const limits = {
   perHostConcurrent: 2,
@@ -40,19 +41,7 @@ test('a resumed survey is recorded with what it continues from and its operator,
   const db = join(directory, 'store.sqlite');
   try {
     const planFile = join(directory, 'plan.yaml');
-    writeFileSync(
-      planFile,
-      `operator: { name: Jane Doe, organisation: CSIRT, contact: jane@example.net, transparencyUrl: https://survey.example.net/ }
-authorization: T-17
-validFrom: 2026-01-01
-validUntil: 2099-12-31
-sourceAddresses: [127.0.0.1]
-ranges: [${cidr}]
-checks: [discovery, identify, credentials]
-credentialList: default
-rates: { connectionsPerSecond: 2000, maxConcurrent: 50, perHostConcurrent: 2, perHostAttempts: 40 }
-`,
-    );
+    writeCredentialPlan(planFile, cidr, { maxConcurrent: 50, perHostAttempts: 40 });
     const request = { targets: [cidr], plan: planFile, checks: ['credentials' as const], seed: 3, limits };
     const survey = async (extra: { resume?: number }, signal?: AbortSignal) => {
       const raw = await openStore(db);

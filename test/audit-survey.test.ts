@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDictionary } from '../src/assess/credentials/dictionary.ts';
@@ -16,6 +16,7 @@ import { createSurveyDeps } from '../src/cli/survey-deps.ts';
 import { startLab } from '../src/lab/lab.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { runSurvey } from '../src/survey/run-survey.ts';
+import { writeCredentialPlan } from './support/credential-plan.ts';
 
 const limits = {
   perHostConcurrent: 2,
@@ -51,19 +52,7 @@ test('a surveyed run, its plan and every login attempt are chained and verify wi
   const db = join(directory, 'store.sqlite');
   try {
     const planFile = join(directory, 'plan.yaml');
-    writeFileSync(
-      planFile,
-      `operator: { name: Jane Doe, organisation: CSIRT, contact: jane@example.net, transparencyUrl: https://survey.example.net/ }
-authorization: T-17
-validFrom: 2026-01-01
-validUntil: 2099-12-31
-sourceAddresses: [127.0.0.1]
-ranges: [${cidr}]
-checks: [discovery, identify, credentials]
-credentialList: default
-rates: { connectionsPerSecond: 2000, maxConcurrent: 200, perHostConcurrent: 2, perHostAttempts: 100 }
-`,
-    );
+    writeCredentialPlan(planFile, cidr, { maxConcurrent: 200, perHostAttempts: 100 });
     const planSha256 = createHash('sha256').update(readFileSync(planFile)).digest('hex');
     const raw = await openStore(db);
     const store = auditedStore(raw, createAuditTrail({ store: raw, privateKey: key.privateKey, checkpointEvery: 25 }));
