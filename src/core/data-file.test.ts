@@ -49,3 +49,23 @@ test('a refused value is quoted cut short: a megabyte of input is not repeated i
     (error: unknown) => error instanceof OpenNoticeError && error.describe().length < 300 && /got "x{80}…"/.test(error.message),
   );
 });
+
+test('a map key that is itself a list or map is a located error, not a process warning (found by npm run fuzz)', () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.message);
+  process.on('warning', onWarning);
+  try {
+    for (const [text, line] of [
+      ['rules:\n  - id: a\n    ? [x, y]\n    : 1\n', 3],
+      ['{ { a: 1 }: 2 }\n', 1],
+    ] as const) {
+      const error = refusal(text);
+      assert.match(error.message, /a map key is itself a list, a map or an alias/);
+      assert.equal(error.context.line, line);
+    }
+    assert.equal(parseDataFile('a: 1\nb: [x]\n', 'rules/local.yaml', 'RULES_INVALID').data instanceof Object, true, 'scalar keys still load');
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+});

@@ -35,10 +35,10 @@ export function parseDataFile(text: string, file: string, code: ErrorCode): Data
   const lineCounter = new LineCounter();
   const document = parseYaml(text, file, code, lineCounter);
   const firstError = document.errors[0];
-  const repeated = firstError ? undefined : repeatedKey(document);
-  if (repeated) {
-    const position = lineCounter.linePos(repeated.range?.[0] ?? 0);
-    throw new OpenNoticeError(code, 'syntax error: Map keys must be unique', { file, line: position.line, column: position.col });
+  const badKey = firstError ? undefined : keyProblem(document);
+  if (badKey) {
+    const position = lineCounter.linePos(badKey.node.range?.[0] ?? 0);
+    throw new OpenNoticeError(code, `syntax error: ${badKey.message}`, { file, line: position.line, column: position.col });
   }
   if (firstError) {
     const position = firstError.linePos?.[0] ?? lineCounter.linePos(firstError.pos[0]);
@@ -89,16 +89,24 @@ function parseYaml(text: string, file: string, code: ErrorCode, lineCounter: Lin
   }
 }
 
-/** The first key given twice in one map (scalar keys, compared by value as the library would), if any. */
-function repeatedKey(document: Document): Node | undefined {
-  let found: Node | undefined;
+/**
+ * The first key no data file may have: one given twice in a map (scalar keys, compared by
+ * value as the library would), or a key that is itself a list or map (no format here uses one;
+ * the library would turn it into text and print a process warning).
+ */
+function keyProblem(document: Document): { node: Node; message: string } | undefined {
+  let found: { node: Node; message: string } | undefined;
   visit(document, {
     Map(_key, map) {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
+        if (isNode(pair.key) && !isScalar(pair.key)) {
+          found = { node: pair.key, message: 'a map key is itself a list, a map or an alias' };
+          return visit.BREAK;
+        }
         if (!isScalar(pair.key)) continue;
         if (seen.has(pair.key.value)) {
-          found = pair.key;
+          found = { node: pair.key, message: 'Map keys must be unique' };
           return visit.BREAK;
         }
         seen.add(pair.key.value);
