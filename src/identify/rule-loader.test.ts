@@ -78,6 +78,15 @@ test('a duplicate id names where the first one is, across files', () => {
   assertRejected([goodRule, second], 'file2.yaml:3', /duplicate rule id "korvan-http-title" \(first defined at file1\.yaml:2\)/);
 });
 
+test('a duplicate id in the same file names the line of the first one, and the file once (found by npm run fuzz)', () => {
+  const twice = goodRule.replace('products:', '  - { id: korvan-http-title, protocol: ssh, field: software, pattern: x, sets: { os: linux } }\nproducts:');
+  assertRejected([twice], 'file1.yaml:9', /duplicate rule id "korvan-http-title" \(first defined at line 2\) \[RULES_INVALID\]$/);
+  assert.throws(
+    () => load(twice),
+    (error: unknown) => error instanceof OpenNoticeError && error.describe().split('file1.yaml').length - 1 === 1,
+  );
+});
+
 test('an invalid regex carries the JavaScript message', () => {
   assertRejected([goodRule.replace("'^Korvan (?<model>IPC-\\d+[A-Z]*) Web'", "'^Korvan (IPC'")], 'file1.yaml:5', /invalid regex: .*Unterminated group/);
 });

@@ -71,6 +71,11 @@ export function loadRuleFiles(
   );
 }
 
+/** Where an earlier definition is: its line when in the same file (the error already names the file once), else file and line. */
+function whereFirst(first: Location, file: string): string {
+  return first.file === file ? `at line ${first.line}` : `at ${first.file}:${first.line}`;
+}
+
 /**
  * Validate already-parsed rule files as one set (ids and products must be unique across all).
  * @example ruleSetFromDataFiles([parseDataFile(text, 'inline.yaml', 'RULES_INVALID')])
@@ -87,7 +92,7 @@ export function ruleSetFromDataFiles(dataFiles: DataFile[], fieldTables: Readonl
     rawRules.forEach((raw, index) => {
       const rule = readRule(dataFile, read, raw, ['rules', index], fieldTables);
       const first = ruleLocations.get(rule.id);
-      if (first) read.fail(['rules', index, 'id'], `duplicate rule id ${quoted(rule.id)} (first defined at ${first.file}:${first.line})`);
+      if (first) read.fail(['rules', index, 'id'], `duplicate rule id ${quoted(rule.id)} (first defined ${whereFirst(first, dataFile.file)})`);
       ruleLocations.set(rule.id, rule.source);
       ruleSet.rules.push(rule);
     });
@@ -96,7 +101,7 @@ export function ruleSetFromDataFiles(dataFiles: DataFile[], fieldTables: Readonl
       const product = readProduct(dataFile, read, raw, ['products', index]);
       const key = `${normaliseKey(product.vendor)}\u0000${normaliseKey(product.model)}`;
       const first = productLocations.get(key);
-      if (first) read.fail(['products', index], `duplicate product ${product.vendor} ${product.model} (first defined at ${first.file}:${first.line})`);
+      if (first) read.fail(['products', index], `duplicate product ${product.vendor} ${product.model} (first defined ${whereFirst(first, dataFile.file)})`);
       productLocations.set(key, product.source);
       ruleSet.products.push(product);
     });
