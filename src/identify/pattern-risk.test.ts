@@ -53,3 +53,9 @@ test('the message quotes the risky part, cut to 60 characters', () => {
   assert.match(problem, /"\(\?:x{57}…"/);
   assert.ok(problem.length < 400);
 });
+
+test('a group holding hundreds of thousands of parts is checked, not a stack overflow (found by npm run fuzz)', () => {
+  const alternatives = Array.from({ length: 200_000 }, (_, index) => `W${index}`).join('|');
+  assert.equal(nestedQuantifier(`^Linux, (?:${alternatives}) end$`, ''), undefined);
+  assert.match(nestedQuantifier(`^(?:(?:${alternatives})\\w*)+$`, '') ?? '', /nested quantifiers/);
+});

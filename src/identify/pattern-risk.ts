@@ -82,9 +82,9 @@ export function nestedQuantifier(source: string, flags: string): string | undefi
     if (inner) {
       if (quantifier?.many && inner.variable.length > 0 && !splitsOneWay(inner, flags)) return risk(source.slice(inner.start, quantifier.end));
       // A group of variable count is, to its parent, a variable part made of everything inside it.
-      parent.variable.push(...(quantifier?.variable ? inner.atoms : inner.variable));
-      if (!inner.alternatives && !quantifier?.optional) parent.required.push(...inner.required);
-      parent.atoms.push(...inner.atoms);
+      append(parent.variable, quantifier?.variable ? inner.atoms : inner.variable);
+      if (!inner.alternatives && !quantifier?.optional) append(parent.required, inner.required);
+      append(parent.atoms, inner.atoms);
     } else {
       // A back-reference matches what its group did: anything, as far as this check knows.
       const atom = /^\\(?:[1-9]|k<)/.test(source.slice(index, atomEnd)) ? 'any' : source.slice(index, atomEnd);
@@ -95,6 +95,11 @@ export function nestedQuantifier(source: string, flags: string): string | undefi
     index = quantifier?.end ?? atomEnd;
   }
   return undefined;
+}
+
+/** `target.push(...items)` without spreading: a group of a huge pattern holds more atoms than a call takes arguments. */
+function append(target: string[], items: readonly string[]): void {
+  for (const item of items) target.push(item);
 }
 
 function risk(part: string): string {
