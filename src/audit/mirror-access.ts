@@ -4,7 +4,7 @@
  */
 import type { ApiTokenStore } from '../store/roles/api-tokens.ts';
 import type { WebUserStore } from '../store/roles/web-users.ts';
-import { differences, type MirrorDisagreement } from './mirror-disagreement.ts';
+import { differences, editedRow, type MirrorDisagreement } from './mirror-disagreement.ts';
 import type { MirroredFacts } from './mirror-records.ts';
 
 /**
@@ -26,14 +26,13 @@ export async function compareWebUsers(facts: MirroredFacts, store: WebUserStore)
       continue;
     }
     const { name, role, ispId, createdAt } = record;
-    const changed = differences(row as unknown as Record<string, unknown>, { name, role, ispId, createdAt });
-    if (changed.length > 0)
-      found.push({
-        table: 'web_users',
-        rowId: userId,
-        sequence: record.sequence,
-        explanation: `web user ${userId} differs from record ${record.sequence}: ${changed.join('; ')}`,
-      });
+    const edited = editedRow('web_users', userId, `web user ${userId}`, record.sequence, row as unknown as Record<string, unknown>, {
+      name,
+      role,
+      ispId,
+      createdAt,
+    });
+    if (edited) found.push(edited);
   }
   const since = facts.firstAccessRecordedAt;
   if (since === undefined) return found;

@@ -16,7 +16,7 @@ import type { RunRow, RunStore } from '../store/roles/runs.ts';
 import type { WebUserStore } from '../store/roles/web-users.ts';
 import { compareApiTokens, compareWebUsers } from './mirror-access.ts';
 import { compareAttempts } from './mirror-attempts.ts';
-import { differences, type MirrorDisagreement } from './mirror-disagreement.ts';
+import { differences, editedRow, type MirrorDisagreement } from './mirror-disagreement.ts';
 import type { MirroredFacts, MirroredRun } from './mirror-records.ts';
 
 export type { MirrorDisagreement, MirroredTable } from './mirror-disagreement.ts';
@@ -90,14 +90,22 @@ async function compareDeliveries(facts: MirroredFacts, store: OutboxStore): Prom
       continue;
     }
     const { reportId, channel, recipient, idempotencyKey, deliveredAt } = record;
-    const changed = differences({ ...row, recipient: row.destination }, { status: 'delivered', reportId, channel, recipient, idempotencyKey, deliveredAt });
-    if (changed.length > 0)
-      found.push({
-        table: 'outbox',
-        rowId: outboxId,
-        sequence: record.sequence,
-        explanation: `outbox entry ${outboxId} differs from record ${record.sequence}: ${changed.join('; ')}`,
-      });
+    const edited = editedRow(
+      'outbox',
+      outboxId,
+      `outbox entry ${outboxId}`,
+      record.sequence,
+      { ...row, recipient: row.destination },
+      {
+        status: 'delivered',
+        reportId,
+        channel,
+        recipient,
+        idempotencyKey,
+        deliveredAt,
+      },
+    );
+    if (edited) found.push(edited);
   }
   const since = facts.firstRecordedAt;
   for (const row of rows.values()) {
@@ -125,14 +133,20 @@ async function compareOptOuts(facts: MirroredFacts, store: OptOutStore): Promise
       continue;
     }
     const { decision, decidedBy, decidedAt, cidrs } = record;
-    const changed = differences({ ...row, decision: row.status }, { decision, decidedBy, decidedAt, cidrs });
-    if (changed.length > 0)
-      found.push({
-        table: 'opt_out_requests',
-        rowId: requestId,
-        sequence: record.sequence,
-        explanation: `opt-out request ${requestId} differs from record ${record.sequence}: ${changed.join('; ')}`,
-      });
+    const edited = editedRow(
+      'opt_out_requests',
+      requestId,
+      `opt-out request ${requestId}`,
+      record.sequence,
+      { ...row, decision: row.status },
+      {
+        decision,
+        decidedBy,
+        decidedAt,
+        cidrs,
+      },
+    );
+    if (edited) found.push(edited);
   }
   const since = facts.firstRecordedAt;
   if (since === undefined) return found;
@@ -163,14 +177,21 @@ async function compareCncDecisions(facts: MirroredFacts, store: CncCandidateStor
       continue;
     }
     const { decision, decidedBy, decidedAt, endpoint, port } = record;
-    const changed = differences({ ...row, decision: row.status }, { decision, decidedBy, decidedAt, endpoint, port });
-    if (changed.length > 0)
-      found.push({
-        table: 'cnc_candidates',
-        rowId: candidateId,
-        sequence: record.sequence,
-        explanation: `C&C candidate ${candidateId} differs from record ${record.sequence}: ${changed.join('; ')}`,
-      });
+    const edited = editedRow(
+      'cnc_candidates',
+      candidateId,
+      `C&C candidate ${candidateId}`,
+      record.sequence,
+      { ...row, decision: row.status },
+      {
+        decision,
+        decidedBy,
+        decidedAt,
+        endpoint,
+        port,
+      },
+    );
+    if (edited) found.push(edited);
   }
   const since = facts.firstRecordedAt;
   if (since === undefined) return found;

@@ -26,3 +26,21 @@ export function differences(table: Record<string, unknown>, trail: Record<string
     .filter((field) => text(table[field]) !== text(trail[field]))
     .map((field) => `${field} ${text(table[field])} in the table, ${text(trail[field])} in the trail`);
 }
+
+/**
+ * The disagreement of a row with the record that wrote it, when any of the record's fields differ
+ * (`label` names the row in the explanation: "outbox entry 7").
+ * @example const edited = editedRow('outbox', 7, 'outbox entry 7', 12, row, { status: 'delivered' }); if (edited) found.push(edited)
+ */
+export function editedRow(
+  table: MirroredTable,
+  rowId: number,
+  label: string,
+  sequence: number,
+  tableFields: Record<string, unknown>,
+  trailFields: Record<string, unknown>,
+): MirrorDisagreement | undefined {
+  const changed = differences(tableFields, trailFields);
+  if (changed.length === 0) return undefined;
+  return { table, rowId, sequence, explanation: `${label} differs from record ${sequence}: ${changed.join('; ')}` };
+}
