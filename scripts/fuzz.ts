@@ -1,10 +1,15 @@
-// `npm run fuzz -- [TARGET…] [--inputs N] [--seed S] [--slow-ms MS] [--list]`: feed every parser
-// (or the named ones) N mutated inputs each (default 1,000,000), one target at a time, and print
-// per target the inputs, accepted, rejected by error code, failures, the slowest input (CPU time)
-// and peak memory. Each failure is printed once per cause with its index and the minimised input
-// in base64; `fuzzInput(seeds, { seed, target, index })` (test/support/fuzz/mutate.ts) regenerates
-// the original. The exit status is 1 when any target had a failure. docs/reliability.md, R5.
+// `npm run fuzz -- [TARGET…] [--inputs N] [--seed S] [--slow-ms MS] [--failures DIR] [--list]`:
+// feed every parser (or the named ones) N mutated inputs each (default 1,000,000), one target at a
+// time, and print per target the inputs, accepted, rejected by error code, failures, the slowest
+// input (CPU time) and peak memory. Each failure is printed once per cause with its index; its
+// input, whole and minimised, is written to DIR (default ./fuzz-failures, made only when something
+// failed) so it can be replayed without regenerating it — a printed line is cut at 4,000
+// characters, and a failing input can be 1 MB. `fuzzInput(seeds, { seed, target, index })`
+// (test/support/fuzz/mutate.ts) regenerates any input too. The exit status is 1 when any target
+// had a failure. docs/reliability.md, R5.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { keepFailure } from '../test/support/fuzz/failure-files.ts';
 import { fuzzTarget, type TargetReport } from '../test/support/fuzz/supervisor.ts';
 import { fuzzTargets, targetNamed } from '../test/support/fuzz/targets/index.ts';
 
@@ -14,6 +19,7 @@ const { values, positionals } = parseArgs({
     inputs: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '1' },
     'slow-ms': { type: 'string', default: '2000' },
+    failures: { type: 'string', default: 'fuzz-failures' },
     list: { type: 'boolean', default: false },
   },
 });
@@ -45,6 +51,8 @@ function summary(report: TargetReport): string {
   ].join('; ');
 }
 
+const failuresDirectory = resolve(values.failures);
+
 let failed = 0;
 for (const name of names) {
   let lastLine = 0;
@@ -66,6 +74,8 @@ for (const name of names) {
     );
     process.stdout.write(`    ${found.detail.split('\n').slice(0, 3).join('\n    ')}\n`);
     process.stdout.write(`    input (base64): ${found.input.length > 4000 ? `${found.input.slice(0, 4000)}…` : found.input}\n`);
+    const kept = keepFailure(failuresDirectory, name, seed, found);
+    process.stdout.write(`    saved: ${kept.original}, ${kept.minimised}\n`);
   }
   if (report.failures > 0) failed++;
 }
