@@ -97,13 +97,17 @@ function parseYaml(text: string, file: string, code: ErrorCode, lineCounter: Lin
 function keyProblem(document: Document): { node: Node; message: string } | undefined {
   let found: { node: Node; message: string } | undefined;
   visit(document, {
+    // Every pair, not only a map's: a `!!pairs` or `!!omap` list holds pairs too.
+    Pair(_key, pair) {
+      if (isNode(pair.key) && !isScalar(pair.key)) {
+        found = { node: pair.key, message: 'a map key is itself a list, a map or an alias' };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
     Map(_key, map) {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
-        if (isNode(pair.key) && !isScalar(pair.key)) {
-          found = { node: pair.key, message: 'a map key is itself a list, a map or an alias' };
-          return visit.BREAK;
-        }
         if (!isScalar(pair.key)) continue;
         if (seen.has(pair.key.value)) {
           found = { node: pair.key, message: 'Map keys must be unique' };
