@@ -4,6 +4,7 @@ import { parseDataFile } from '../core/data-file.ts';
 import type { GrabResult, ServiceObservation } from '../core/records.ts';
 import { OpenNoticeError } from '../core/errors.ts';
 import { createIdentifier, identifyTextLimit } from './engine.ts';
+import { patternTextLimit } from './linear-pattern.ts';
 import { compilePattern } from './pattern.ts';
 import { combineConfidence } from './resolve.ts';
 import { loadRuleFiles, ruleSetFromDataFiles } from './rule-loader.ts';
@@ -245,6 +246,33 @@ rules:
   assert.equal(tail.match([observation('telnet', 23, { banner: within })]).length, 1, 'the last characters within the limit are read');
   const oneTooFar = `${'a'.repeat(identifyTextLimit - 3)}MARK`;
   assert.equal(tail.match([observation('telnet', 23, { banner: oneTooFar })]).length, 0, 'nothing past the limit is read');
+});
+
+test('a pattern outside the linear-time engine with two long repetitions reads the short stretch; one beside it in the same field reads the full one', () => {
+  const shortRules = `
+rules:
+  - id: two-long-parts
+    protocol: telnet
+    field: banner
+    pattern: 'Connect-OWS .{0,1000} Copyright .{0,1000} Redline$'
+    sets: { vendor: Redline }
+  - id: tail-marker
+    protocol: telnet
+    field: banner
+    pattern: 'MARK$'
+    sets: { vendor: Tail }
+`;
+  const loaded = ruleSetFromDataFiles([parseDataFile(shortRules, 'short.yaml', 'RULES_INVALID')]);
+  assert.deepEqual(
+    loaded.rules.map((rule) => rule.readsAtMost),
+    [patternTextLimit.short, identifyTextLimit],
+  );
+  const identifier = createIdentifier(loaded);
+  const banner = (before: number) => `${'a'.repeat(before)}Connect-OWS x Copyright y Redline`;
+  const ids = (text: string) => identifier.match([observation('telnet', 23, { banner: text })]).map((match) => match.rule.id);
+  assert.deepEqual(ids(banner(patternTextLimit.short - 33)), ['two-long-parts'], 'ends at the last character of the short stretch');
+  assert.deepEqual(ids(banner(patternTextLimit.short - 32)), [], 'one character past it');
+  assert.deepEqual(ids(`${banner(patternTextLimit.short)}MARK`.padStart(identifyTextLimit, ' ')), ['tail-marker'], 'the other rule still reads 16 KB');
 });
 
 test('a pattern with nested quantifiers is refused at load, naming the file, line and pattern; a hostile banner never meets it', () => {

@@ -5,6 +5,7 @@
 import type { DeviceIdentity, ServiceObservation, SoftwareComponent } from '../core/records.ts';
 import { formatCpe } from './cpe.ts';
 import { buildCatalogue, matchedTextLimit, normaliseVersion, resolveIdentity, type RuleMatch } from './resolve.ts';
+import { patternTextLimit } from './linear-pattern.ts';
 import { readResultText } from './result-fields.ts';
 import type { FingerprintRule, RuleComponent, RuleFacts, RuleSet } from './rule-types.ts';
 import { shippedProtocols } from '../protocols/registry.ts';
@@ -12,12 +13,11 @@ import { shippedProtocols } from '../protocols/registry.ts';
 export type { RuleMatch } from './resolve.ts';
 
 /**
- * The most characters of one field a rule pattern reads: banners, titles and headers fit many
- * times over, and the identifying parts of a page sit near its top. Rules with nested
- * quantifiers are refused at load (pattern-risk.ts); this bounds what that check cannot see, a
- * pattern slow by a power of the text's length, on the 64 KB a hostile device may send.
+ * The most characters of one field a rule pattern reads (a pattern that might be slow by a power
+ * of the length reads less: linear-pattern.ts). Rules with nested quantifiers are refused at
+ * load (pattern-risk.ts); a runaway match of most others moves to V8's linear-time engine.
  */
-export const identifyTextLimit = 16 * 1024;
+export const identifyTextLimit = patternTextLimit.full;
 
 export interface Identifier {
   /**
@@ -62,10 +62,11 @@ export function createIdentifier(ruleSet: RuleSet, ruleAliases: ReadonlyMap<stri
       for (const group of groups) {
         const whole = readResultText(observation.result, group.fieldPath);
         if (whole === undefined) continue;
-        const text = whole.length > identifyTextLimit ? whole.slice(0, identifyTextLimit) : whole;
+        const full = whole.length > identifyTextLimit ? whole.slice(0, identifyTextLimit) : whole;
+        const short = whole.length > patternTextLimit.short ? whole.slice(0, patternTextLimit.short) : whole;
         for (const { rule, order } of group.rules) {
           if (matchedRuleIds.has(rule.id)) continue;
-          const found = rule.pattern.exec(text);
+          const found = rule.pattern.exec(rule.readsAtMost < identifyTextLimit ? short : full);
           if (!found) continue;
           matchedRuleIds.add(rule.id);
           const ruleMatch: RuleMatch = {

@@ -3,6 +3,7 @@
  * backtracking (./pattern-risk.ts), and the list of named groups (so a typo such as
  * `(?<modle>…)` is a load error rather than a silently empty fact).
  */
+import { linearOrShort } from './linear-pattern.ts';
 import { nestedQuantifier } from './pattern-risk.ts';
 
 /**
@@ -11,11 +12,16 @@ import { nestedQuantifier } from './pattern-risk.ts';
  */
 export const allowedPatternFlags = ['i', 'm', 's', 'u'] as const;
 
-export type CompiledPattern = { regex: RegExp; groupNames: string[] } | { problem: string; on: 'pattern' | 'flags' };
+/**
+ * A pattern ready to run: `regex` matches what the rule wrote (sometimes rewritten so V8 can
+ * move a runaway match to its linear-time engine, see linear-pattern.ts) and reads at most
+ * `readsAtMost` characters of a field.
+ */
+export type CompiledPattern = { regex: RegExp; readsAtMost: number; groupNames: string[] } | { problem: string; on: 'pattern' | 'flags' };
 
 /**
  * Compile a rule pattern, or say what is wrong with it.
- * @example compilePattern('^Korvan (?<model>IPC-\\d+)', 'i') // { regex: /^Korvan (?<model>IPC-\d+)/i, groupNames: ['model'] }
+ * @example compilePattern('^Korvan (?<model>IPC-\\d+)', '') // { regex: /^Korvan (?<model>IPC-\d+)/, readsAtMost: 16384, groupNames: ['model'] }
  */
 export function compilePattern(source: string, flags: string): CompiledPattern {
   const seen = new Set<string>();
@@ -27,8 +33,9 @@ export function compilePattern(source: string, flags: string): CompiledPattern {
     seen.add(flag);
   }
   let regex: RegExp;
+  let readsAtMost: number;
   try {
-    regex = new RegExp(source, flags);
+    ({ regex, readsAtMost } = linearOrShort(source, flags));
     // V8 compiles a pattern when first used, once for Latin-1 and once for other text (natively
     // for subjects over 1,000 characters), and only then refuses one that is too large: use it
     // both ways here, so that is a rule error at load and not a crash on a device's banner.
@@ -42,7 +49,7 @@ export function compilePattern(source: string, flags: string): CompiledPattern {
   }
   const risk = nestedQuantifier(source, flags);
   if (risk) return { on: 'pattern', problem: risk };
-  return { regex, groupNames: namedGroups(source) };
+  return { regex, readsAtMost, groupNames: namedGroups(source) };
 }
 
 /**

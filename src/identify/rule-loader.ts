@@ -154,6 +154,7 @@ function readRule(dataFile: DataFile, read: Reader, raw: unknown, path: DataPath
     field,
     fieldPath,
     pattern: compiled.regex,
+    readsAtMost: compiled.readsAtMost,
     captures,
     sets,
     ...(component === undefined ? {} : { component }),

@@ -53,8 +53,13 @@ export interface FingerprintRule {
   field: string;
   /** `field` split once at load time, so matching does no string work. */
   fieldPath: readonly string[];
-  /** Compiled once at load; never has the g or y flag, so it keeps no state between calls. */
+  /**
+   * Compiled once at load; never has the g or y flag, so it keeps no state between calls. It
+   * matches what the rule wrote, maybe with case written out (see linear-pattern.ts).
+   */
   pattern: RegExp;
+  /** The most characters of its field the pattern reads (linear-pattern.ts, patternTextLimit). */
+  readsAtMost: number;
   /** Named groups the pattern captures (subset of captureGroupNames). */
   captures: ReadonlyArray<(typeof captureGroupNames)[number]>;
   sets: RuleFacts;
