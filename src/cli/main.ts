@@ -2,6 +2,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeError, OpenNoticeError } from '../core/errors.ts';
+import { allowLinearRegexFallback } from '../core/linear-regex-fallback.ts';
 import type { Logger } from '../core/logger.ts';
 import { formatCommandHelp, parseCommandArgs, type Command, type OptionSpecs, type OptionValues } from './command.ts';
 import { commandLogger } from './observability.ts';
@@ -32,6 +33,8 @@ function overview(list: readonly Command[]): string {
  * code, and make SIGINT/SIGTERM stop long work cleanly (a second signal forces exit).
  */
 export async function main(argv: string[]): Promise<number> {
+  // Before any pattern runs: every pattern of the process then gets the linear-time fallback.
+  allowLinearRegexFallback();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((command) => command.name === rest[0]) : undefined;

@@ -1,26 +1,14 @@
 /**
- * Keeping rule patterns fast on hostile text. V8 runs regular expressions by backtracking, and
- * a pattern with several open-ended parts — Recog's `^Server: (.*) ver (.*) (.*)$` — takes a
- * power of the text's length on a banner built to almost match it (9.5 s on 7.5 KB). V8 also
- * has a breadth-first engine that runs in linear time, and a switch that moves a match to it
- * once it has backtracked 50,000 times: ordinary banners never get there, a hostile one does
- * and then costs milliseconds. That engine takes a subset of patterns (no case-insensitive
+ * Keeping rule patterns fast on hostile text. A pattern with several open-ended parts —
+ * `^Server: (.*) ver (.*) (.*)$` — takes a power of the text's length on a banner built to
+ * almost match it (9.5 s on 7.5 KB), unless V8 moves the match to its linear-time engine
+ * (core/linear-regex-fallback.ts). That engine takes a subset of patterns (no case-insensitive
  * flag, look-ahead, back-reference or large counted repetition), so a case-insensitive pattern
  * is rewritten here with explicit cases (`abc` → `[aA][bB][cC]`) to join it. A pattern still
  * outside the subset reads a shorter stretch of each field (engine.ts): see `linearOrShort`.
  */
-import { setFlagsFromString } from 'node:v8';
+import { allowLinearRegexFallback } from '../core/linear-regex-fallback.ts';
 import { classEnd, escapeEnd } from './pattern-syntax.ts';
-
-/**
- * Let V8 move a runaway match to its linear-time engine, and accept the `l` flag that asks
- * whether a pattern fits that engine. Process-wide and idempotent; called before any rule
- * pattern is compiled, because V8 fixes a pattern's fallback when it first compiles it.
- */
-export function allowLinearFallback(): void {
-  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-  setFlagsFromString('--enable-experimental-regexp-engine');
-}
 
 /**
  * The most characters of one field a rule pattern reads. Banners, titles and headers fit many
@@ -45,7 +33,7 @@ export interface RunnablePattern {
  * @example linearOrShort('^lighttpd/(\\d+)', 'i') // { regex: /^[lL][iI][gG]…\/(\d+)/, linear: true, readsAtMost: 16384 }
  */
 export function linearOrShort(source: string, flags: string): RunnablePattern {
-  allowLinearFallback();
+  allowLinearRegexFallback();
   const full = patternTextLimit.full;
   if (fitsLinearEngine(source, flags)) return { regex: new RegExp(source, flags), linear: true, readsAtMost: full };
   const expanded = flags.includes('i') || source.includes('(?i:') ? caseExpanded(source, flags.includes('i')) : undefined;
