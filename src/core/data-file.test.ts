@@ -61,9 +61,12 @@ test('a map key that is itself a list or map is a located error, not a process w
       // Pairs outside a map: a `!!pairs` list (the million-input ISP registry and rules runs).
       ['isps:\n  - name: !!pairs [ [x]: 1 ]\n', 2],
       ['a: !!pairs [ {[x]: 1} ]\n', 1],
+      // A tagged scalar key (the rules run: `sets: {!!binary  vendor: Acme}`).
+      ['rules:\n  - sets: {!!binary  vendor: Acme}\n', 2],
+      ['? !!timestamp 2001-12-14\n: 1\n', 1],
     ] as const) {
       const error = refusal(text);
-      assert.match(error.message, /a map key is itself a list, a map or an alias/);
+      assert.match(error.message, /a map key is itself a list, a map or an alias|a map key is binary data or a date/);
       assert.equal(error.context.line, line);
     }
     assert.equal(parseDataFile('a: 1\nb: [x]\n', 'rules/local.yaml', 'RULES_INVALID').data instanceof Object, true, 'scalar keys still load');

@@ -91,8 +91,8 @@ function parseYaml(text: string, file: string, code: ErrorCode, lineCounter: Lin
 
 /**
  * The first key no data file may have: one given twice in a map (scalar keys, compared by
- * value as the library would), or a key that is itself a list or map (no format here uses one;
- * the library would turn it into text and print a process warning).
+ * value as the library would), or a key that is itself a list, a map or tagged bytes or date
+ * (no format here uses one; the library would turn it into text and print a process warning).
  */
 function keyProblem(document: Document): { node: Node; message: string } | undefined {
   let found: { node: Node; message: string } | undefined;
@@ -101,6 +101,11 @@ function keyProblem(document: Document): { node: Node; message: string } | undef
     Pair(_key, pair) {
       if (isNode(pair.key) && !isScalar(pair.key)) {
         found = { node: pair.key, message: 'a map key is itself a list, a map or an alias' };
+        return visit.BREAK;
+      }
+      // A tag can make a scalar key an object too: `!!binary` bytes, a `!!timestamp` date.
+      if (isScalar(pair.key) && typeof pair.key.value === 'object' && pair.key.value !== null) {
+        found = { node: pair.key, message: 'a map key is binary data or a date (a YAML tag such as !!binary); keys are plain text' };
         return visit.BREAK;
       }
       return undefined;

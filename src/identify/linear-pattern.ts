@@ -134,7 +134,14 @@ function expandedClass(text: string): string | undefined {
     if (isRange) {
       const high = single(low.end + 1);
       if (high.char === '') return undefined;
-      for (let code = low.char.charCodeAt(0); code <= high.char.charCodeAt(0); code++) letters.add(String.fromCharCode(code));
+      // Only the ASCII letters of a range matter: at most 52 of them, however wide it is.
+      const [from, to] = [low.char.charCodeAt(0), high.char.charCodeAt(0)];
+      for (const [first, last] of [
+        [65, 90],
+        [97, 122],
+      ]) {
+        for (let code = Math.max(from, first); code <= Math.min(to, last); code++) letters.add(String.fromCharCode(code));
+      }
       index = high.end;
     } else {
       letters.add(low.char);

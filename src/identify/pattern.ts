@@ -32,20 +32,27 @@ export function compilePattern(source: string, flags: string): CompiledPattern {
     if (seen.has(flag)) return { on: 'flags', problem: `flag "${flag}" given twice` };
     seen.add(flag);
   }
-  let regex: RegExp;
-  let readsAtMost: number;
+  const invalid = (error: unknown): CompiledPattern => {
+    // V8 repeats the whole pattern in its message ("Invalid regular expression: /…/: reason"): keep the reason.
+    const message = (error as Error).message;
+    const reason = /^Invalid regular expression: \/.*\/[a-z]*: ([^:]+)$/s.exec(message)?.[1];
+    return { on: 'pattern', problem: `invalid regex: ${reason ?? message.slice(0, 200)}` };
+  };
   try {
-    ({ regex, readsAtMost } = linearOrShort(source, flags));
+    new RegExp(source, flags);
+  } catch (error) {
+    return invalid(error);
+  }
+  // Outside the try: a fault in the rewrite is a bug to see, not an invalid pattern.
+  const { regex, readsAtMost } = linearOrShort(source, flags);
+  try {
     // V8 compiles a pattern when first used, once for Latin-1 and once for other text (natively
     // for subjects over 1,000 characters), and only then refuses one that is too large: use it
     // both ways here, so that is a rule error at load and not a crash on a device's banner.
     regex.test('x'.repeat(1001));
     regex.test('\u0100'.repeat(1001));
   } catch (error) {
-    // V8 repeats the whole pattern in its message ("Invalid regular expression: /…/: reason"): keep the reason.
-    const message = (error as Error).message;
-    const reason = /^Invalid regular expression: \/.*\/[a-z]*: ([^:]+)$/s.exec(message)?.[1];
-    return { on: 'pattern', problem: `invalid regex: ${reason ?? message.slice(0, 200)}` };
+    return invalid(error);
   }
   const risk = nestedQuantifier(source, flags);
   if (risk) return { on: 'pattern', problem: risk };
