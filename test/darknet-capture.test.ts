@@ -2,8 +2,8 @@
 // Ctrl-C, and the windows and the infected finding in the store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,56 @@ test('darknet capture: tcpdump on lo → windows in the store as the capture sto
       await after.close();
     }
   } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('darknet capture killed with SIGKILL on a quiet link: its tcpdump, which dropped root, ends within seconds instead of waiting for a packet', {
+  timeout: 60_000,
+}, async () => {
+  const directory = mkdtempSync(join(tmpdir(), 'opennotice-capture-orphan-'));
+  let tcpdumpPid: number | undefined;
+  try {
+    // A filter nothing on this machine matches: without the guard tcpdump would wait for ever.
+    const child = spawn(process.execPath, [
+      '--disable-warning=ExperimentalWarning',
+      entry,
+      'darknet',
+      'capture',
+      '--interface',
+      'lo',
+      '--darknet',
+      '127.250.250.0/24',
+      '--filter',
+      'udp and dst host 127.250.250.250 and dst port 9',
+      '--db',
+      join(directory, 'store.sqlite'),
+      '--duration',
+      '50',
+    ]);
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (stderr.includes('capturing on lo')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`capture ended before listening: ${stderr}`)));
+    });
+    const children = execFileSync('pgrep', ['-P', String(child.pid), '-x', 'tcpdump'], { encoding: 'utf8' }).trim();
+    tcpdumpPid = Number(children.split('\n')[0]);
+    assert.ok(tcpdumpPid > 0, 'the capture runs tcpdump as its child');
+    assert.equal(
+      readFileSync(`/proc/${tcpdumpPid}/status`, 'utf8').match(/^Uid:\s+(\d+)/m)?.[1] !== '0',
+      true,
+      'tcpdump dropped root (so no parent-death signal would reach it)',
+    );
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 10_000;
+    while (existsSync(`/proc/${tcpdumpPid}`) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(existsSync(`/proc/${tcpdumpPid}`), false, 'tcpdump still running 10 s after its parent was killed');
+  } finally {
+    if (tcpdumpPid !== undefined && existsSync(`/proc/${tcpdumpPid}`)) process.kill(tcpdumpPid, 'SIGKILL');
     rmSync(directory, { recursive: true, force: true });
   }
 });

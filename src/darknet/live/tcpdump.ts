@@ -5,7 +5,9 @@
  * (raw socket, BPF in the kernel, kernel buffer); we only read headers from a pipe.
  */
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { OpenNoticeError } from '../../core/errors.ts';
+import { guardAgainstOrphan, type OrphanGuard } from '../../core/orphan-guard.ts';
 import { createChunkQueue } from './chunk-queue.ts';
 import { defaultStopGraceMs, tcpdumpArguments, type TcpdumpOptions } from './tcpdump-arguments.ts';
 import { createTcpdumpStderr, describeTcpdumpFailure } from './tcpdump-stderr.ts';
@@ -163,8 +165,12 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
       else resolve(end!);
     };
     let spawned = false;
+    let orphanGuard: OrphanGuard | undefined;
     child.once('spawn', () => {
       spawned = true;
+      // tcpdump drops root, so no parent-death signal reaches it: if this process is killed
+      // outright, the guard ends it instead of leaving it on the interface (core/orphan-guard.ts).
+      if (child.pid !== undefined) orphanGuard = guardAgainstOrphan(child.pid, basename(path));
     });
     // `on`, not `once`: a later 'error' (a failed kill) without a listener would crash the process.
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -174,6 +180,7 @@ export function startTcpdump(options: TcpdumpOptions): LiveCapture {
     });
     child.once('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
       if (!spawned) return;
+      orphanGuard?.release();
       stderr.end();
       const end: LiveCaptureEnd = { exitCode, signal, ...stderr.counts };
       if (readFailure !== undefined) {
