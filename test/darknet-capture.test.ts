@@ -12,6 +12,38 @@ import { openStore } from '../src/store/open-store.ts';
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
+/** `darknet capture` on lo as an operator starts it; resolves once it says it is capturing. */
+async function startCapture(darknet: string, filter: string, db: string, durationSeconds: number) {
+  const child = spawn(process.execPath, [
+    '--disable-warning=ExperimentalWarning',
+    entry,
+    'darknet',
+    'capture',
+    '--interface',
+    'lo',
+    '--darknet',
+    darknet,
+    '--filter',
+    filter,
+    '--db',
+    db,
+    '--duration',
+    String(durationSeconds),
+  ]);
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => {
+    output.stdout += chunk;
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      output.stderr += chunk;
+      if (output.stderr.includes('capturing on lo')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`capture ended before listening: ${output.stderr}`)));
+  });
+  return { child, output };
+}
+
 test('darknet capture: tcpdump on lo → windows in the store as the capture stops; a scanning surveyed address becomes an infected finding', {
   timeout: 60_000,
 }, async () => {
@@ -23,35 +55,7 @@ test('darknet capture: tcpdump on lo → windows in the store as the capture sto
     await store.finishRun(run, { finishedAt: new Date().toISOString(), status: 'completed', counts: {} });
     await store.close();
 
-    const child = spawn(process.execPath, [
-      '--disable-warning=ExperimentalWarning',
-      entry,
-      'darknet',
-      'capture',
-      '--interface',
-      'lo',
-      '--darknet',
-      '127.203.0.0/16',
-      '--filter',
-      'udp',
-      '--db',
-      db,
-      '--duration',
-      '40',
-    ]);
-    let stderr = '';
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    const listening = new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-        if (stderr.includes('capturing on lo')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`capture ended before listening: ${stderr}`)));
-    });
-    await listening;
+    const { child, output } = await startCapture('127.203.0.0/16', 'udp', db, 40);
     // One probe to each of 25 darknet addresses from a surveyed address, one stray packet from elsewhere.
     for (let host = 1; host <= 25; host++) await sendUdpDatagrams(`127.203.0.${host}`, 47_123, 1, { sourceHost: '127.77.1.5' });
     await sendUdpDatagrams('127.203.1.1', 47_123, 1, { sourceHost: '127.88.0.1' });
@@ -59,8 +63,8 @@ test('darknet capture: tcpdump on lo → windows in the store as the capture sto
     await new Promise((resolve) => setTimeout(resolve, 1500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    assert.equal(code, 130, stderr);
-    assert.match(stdout, /26 packets/);
+    assert.equal(code, 130, output.stderr);
+    assert.match(output.stdout, /26 packets/);
 
     const after = await openStore(db);
     try {
@@ -95,30 +99,7 @@ test('darknet capture killed with SIGKILL on a quiet link: its tcpdump, which dr
   let tcpdumpPid: number | undefined;
   try {
     // A filter nothing on this machine matches: without the guard tcpdump would wait for ever.
-    const child = spawn(process.execPath, [
-      '--disable-warning=ExperimentalWarning',
-      entry,
-      'darknet',
-      'capture',
-      '--interface',
-      'lo',
-      '--darknet',
-      '127.250.250.0/24',
-      '--filter',
-      'udp and dst host 127.250.250.250 and dst port 9',
-      '--db',
-      join(directory, 'store.sqlite'),
-      '--duration',
-      '50',
-    ]);
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-        if (stderr.includes('capturing on lo')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`capture ended before listening: ${stderr}`)));
-    });
+    const { child } = await startCapture('127.250.250.0/24', 'udp and dst host 127.250.250.250 and dst port 9', join(directory, 'store.sqlite'), 50);
     const children = execFileSync('pgrep', ['-P', String(child.pid), '-x', 'tcpdump'], { encoding: 'utf8' }).trim();
     tcpdumpPid = Number(children.split('\n')[0]);
     assert.ok(tcpdumpPid > 0, 'the capture runs tcpdump as its child');
