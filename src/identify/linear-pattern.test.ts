@@ -16,6 +16,11 @@ test('case is written out for ASCII letters outside and inside classes; names, e
   assert.equal(caseExpanded('\\x41', true), undefined, 'a letter written as a code');
   assert.equal(caseExpanded('[\\t-z]', true), undefined, 'a range from an escape');
   assert.equal(caseExpanded('(?m:a)', true), undefined, 'another modifier');
+  assert.equal(caseExpanded('café', true), undefined, 'é also matches É: not written out here');
+  assert.equal(caseExpanded('[a-é]', true), undefined, 'a range past ASCII');
+  assert.equal(caseExpanded('[xé]', true), undefined);
+  assert.equal(caseExpanded('café', false), 'café', 'where case matters, nothing to do');
+  assert.equal(caseExpanded('caf\\.1', true), '[cC][aA][fF]\\.1');
 });
 
 test('a case-expanded twin matches exactly what the case-insensitive pattern matches, on the shipped rules and mixed-case texts', () => {
@@ -56,6 +61,10 @@ test('a runaway match moves to the linear-time engine: a pattern cubic on a host
   const caseless = linearOrShort('^server: (.*) ver (.*) (.*)$', 'i');
   assert.equal(caseless.linear, true);
   assert.equal(caseless.regex.test(hostile.toUpperCase()), false);
+  // A letter outside ASCII keeps the flag (and the backtracking engine): É still matches é.
+  const accented = linearOrShort('^caméra (.*)$', 'i');
+  assert.equal(accented.linear, false);
+  assert.equal(accented.regex.test('CAMÉRA x'), true);
 });
 
 test('a pattern the linear-time engine cannot run, with two long repetitions in one alternative, reads the short stretch of a field', () => {

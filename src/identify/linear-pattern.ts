@@ -56,12 +56,14 @@ function fitsLinearEngine(source: string, flags: string): boolean {
 /** Letters whose case a case-insensitive pattern ignores here: ASCII only (JavaScript's non-unicode `i` never maps them to other letters). */
 const isAsciiLetter = (char: string) => /^[A-Za-z]$/.test(char);
 const otherCase = (char: string) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase());
+/** A letter a case-insensitive pattern matches in another form too (é and É): outside ASCII the rewrite gives up on it. */
+const hasOtherCase = (char: string) => char.toLowerCase() !== char.toUpperCase();
 
 /**
  * `source` with every ASCII letter that case does not matter for written as both cases, and
  * `(?i:…)` groups turned into plain ones; undefined when the pattern holds something this does
- * not rewrite safely (another modifier group, a letter written as `\x41`, `\u0041` or `\cA`
- * where case does not matter).
+ * not rewrite safely where case does not matter: a letter outside ASCII (é), a class range
+ * reaching past ASCII, a letter written as `\x41`, `\u0041` or `\cA`, another modifier group.
  * @example caseExpanded('^a[b-c]\\d', true) // '^[aA][B-Cb-c]\\d'
  */
 export function caseExpanded(source: string, ignoreCase: boolean): string | undefined {
@@ -106,6 +108,7 @@ export function caseExpanded(source: string, ignoreCase: boolean): string | unde
       out += count;
       index += count.length;
     } else {
+      if (caseless && hasOtherCase(char) && !isAsciiLetter(char)) return undefined;
       out += caseless && isAsciiLetter(char) ? `[${char}${otherCase(char)}]` : char;
       index++;
     }
@@ -136,6 +139,7 @@ function expandedClass(text: string): string | undefined {
       if (high.char === '') return undefined;
       // Only the ASCII letters of a range matter: at most 52 of them, however wide it is.
       const [from, to] = [low.char.charCodeAt(0), high.char.charCodeAt(0)];
+      if (to > 0x7f) return undefined; // beyond ASCII: letters with case this does not write out
       for (const [first, last] of [
         [65, 90],
         [97, 122],
@@ -144,6 +148,7 @@ function expandedClass(text: string): string | undefined {
       }
       index = high.end;
     } else {
+      if (hasOtherCase(low.char) && !isAsciiLetter(low.char)) return undefined;
       letters.add(low.char);
       index = low.end;
     }
