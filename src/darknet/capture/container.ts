@@ -19,9 +19,9 @@ import {
   PCAPNG_BYTE_ORDER_SWAPPED,
   PCAPNG_SHB,
   pcapngBlockSpan,
-  pcapngMicros,
-  readInterfaceOptions,
+  readPcapngBlock,
   type PcapngInterface,
+  type PcapngPacket,
 } from './pcapng.ts';
 
 export { MAX_RECORD_BYTES } from './pcapng.ts';
@@ -53,6 +53,7 @@ export class ContainerParser {
   private pcapCaplenLimit = MAX_PCAP_CAPLEN;
   private interfaces: PcapngInterface[] = [];
   private readonly frame: FrameInfo = { buffer: Buffer.alloc(0), offset: 0, captured: 0, length: 0, linkType: 0, timeMicros: 0 };
+  private readonly pcapngPacket: PcapngPacket = { described: undefined, offset: 0, captured: 0, length: 0, timeMicros: 0 };
 
   private readonly target: BatchTarget | undefined;
   private viewed: Buffer | undefined;
@@ -240,10 +241,6 @@ export class ContainerParser {
     return this.viewOf(buf).getUint32(at, this.littleEndian);
   }
 
-  private u16(buf: Buffer, at: number): number {
-    return this.viewOf(buf).getUint16(at, this.littleEndian);
-  }
-
   /** Sniffs the format by magic number; returns bytes consumed or -1 when more input is needed. */
   private parseHeader(buf: Buffer): number {
     if (buf.length < 4) return -1;
@@ -337,58 +334,17 @@ export class ContainerParser {
         this.corrupt(this.base + at, `block trailing length differs from its leading length ${total}`);
         return at;
       }
-      const problem = this.handleBlock(buf, at, type, total);
+      const packet = this.pcapngPacket;
+      const problem = readPcapngBlock(this.viewOf(buf), at, type, total, this.littleEndian, this.interfaces, packet);
       if (problem !== undefined) {
         this.corrupt(this.base + at, problem, true);
         if (this.state === 'stopped') return at;
+      } else if (packet.described !== undefined) {
+        this.emit(buf, packet.offset, packet.captured, packet.length, packet.described, packet.timeMicros);
       }
       at += total;
     }
     return at;
-  }
-
-  /** Interprets one complete, length-checked block; returns a problem description or undefined. */
-  private handleBlock(buf: Buffer, at: number, type: number, total: number): string | undefined {
-    const bodyEnd = at + total - 4;
-    switch (type) {
-      case PCAPNG_SHB:
-        if (total < 28) return 'section header block too short';
-        this.interfaces = [];
-        return undefined;
-      case 1: {
-        // Interface Description Block
-        if (total < 20) return 'interface description block too short';
-        const described: PcapngInterface = { linkType: this.u16(buf, at + 8), snapLength: this.u32(buf, at + 12), divisor: 1, multiplier: 1, offsetMicros: 0 };
-        readInterfaceOptions(this.viewOf(buf), at + 16, bodyEnd, this.littleEndian, described);
-        this.interfaces.push(described);
-        return undefined;
-      }
-      case 6:
-      case 2: {
-        // Enhanced Packet Block, obsolete Packet Block
-        if (total < 32) return 'packet block too short';
-        const interfaceId = type === 6 ? this.u32(buf, at + 8) : this.u16(buf, at + 8);
-        const described = this.interfaces[interfaceId];
-        if (described === undefined) return `packet block names interface ${interfaceId}, which is not described`;
-        const captured = this.u32(buf, at + 20);
-        if (captured > total - 32) return `packet block caplen ${captured} exceeds its block`;
-        this.emit(buf, at + 28, captured, this.u32(buf, at + 24), described, pcapngMicros(this.u32(buf, at + 12), this.u32(buf, at + 16), described));
-        return undefined;
-      }
-      case 3: {
-        // Simple Packet Block: no timestamp, caplen implied by snaplen and block size
-        if (total < 16) return 'simple packet block too short';
-        const described = this.interfaces[0];
-        if (described === undefined) return 'simple packet block before any interface description';
-        const length = this.u32(buf, at + 8);
-        let captured = Math.min(length, total - 16);
-        if (described.snapLength > 0) captured = Math.min(captured, described.snapLength);
-        this.emit(buf, at + 12, captured, length, described, 0);
-        return undefined;
-      }
-      default: // name resolution, statistics, decryption secrets, custom, …: not packets
-        return undefined;
-    }
   }
 
   private emit(buf: Buffer, offset: number, captured: number, length: number, described: PcapngInterface, timeMicros: number): void {

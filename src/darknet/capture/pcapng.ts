@@ -86,3 +86,85 @@ export function pcapngBlockSpan(buf: Buffer, littleEndian: boolean): number {
   const total = little ? buf.readUInt32LE(4) : buf.readUInt32BE(4);
   return total < 12 || total % 4 !== 0 || total > MAX_RECORD_BYTES ? 12 : total;
 }
+
+/** The packet a block holds, filled in by `readPcapngBlock`: one object reused for every block (no allocation per packet). */
+export interface PcapngPacket {
+  /** The interface it was captured on; undefined when the block held no packet. */
+  described: PcapngInterface | undefined;
+  offset: number;
+  captured: number;
+  length: number;
+  timeMicros: number;
+}
+
+/**
+ * Interpret one complete, length-checked block at `at` of `view`: a section header empties
+ * `interfaces`, an interface description joins them, a packet block fills `packet` (its
+ * `described` stays undefined for any other block). Returns what is wrong with the block, or
+ * undefined.
+ * @example const problem = readPcapngBlock(view, at, 6, total, true, interfaces, packet); if (!problem && packet.described) emit(packet);
+ */
+export function readPcapngBlock(
+  view: DataView,
+  at: number,
+  type: number,
+  total: number,
+  littleEndian: boolean,
+  interfaces: PcapngInterface[],
+  packet: PcapngPacket,
+): string | undefined {
+  packet.described = undefined;
+  switch (type) {
+    case PCAPNG_SHB:
+      if (total < 28) return 'section header block too short';
+      interfaces.length = 0;
+      return undefined;
+    case 1: {
+      // Interface Description Block
+      if (total < 20) return 'interface description block too short';
+      const described: PcapngInterface = {
+        linkType: view.getUint16(at + 8, littleEndian),
+        snapLength: view.getUint32(at + 12, littleEndian),
+        divisor: 1,
+        multiplier: 1,
+        offsetMicros: 0,
+      };
+      readInterfaceOptions(view, at + 16, at + total - 4, littleEndian, described);
+      interfaces.push(described);
+      return undefined;
+    }
+    case 6:
+    case 2: {
+      // Enhanced Packet Block, obsolete Packet Block
+      if (total < 32) return 'packet block too short';
+      const interfaceId = type === 6 ? view.getUint32(at + 8, littleEndian) : view.getUint16(at + 8, littleEndian);
+      const described = interfaces[interfaceId];
+      if (described === undefined) return `packet block names interface ${interfaceId}, which is not described`;
+      const captured = view.getUint32(at + 20, littleEndian);
+      if (captured > total - 32) return `packet block caplen ${captured} exceeds its block`;
+      packet.described = described;
+      packet.offset = at + 28;
+      packet.captured = captured;
+      packet.length = view.getUint32(at + 24, littleEndian);
+      packet.timeMicros = pcapngMicros(view.getUint32(at + 12, littleEndian), view.getUint32(at + 16, littleEndian), described);
+      return undefined;
+    }
+    case 3: {
+      // Simple Packet Block: no timestamp, caplen implied by snaplen and block size
+      if (total < 16) return 'simple packet block too short';
+      const described = interfaces[0];
+      if (described === undefined) return 'simple packet block before any interface description';
+      const length = view.getUint32(at + 8, littleEndian);
+      let captured = Math.min(length, total - 16);
+      if (described.snapLength > 0) captured = Math.min(captured, described.snapLength);
+      packet.described = described;
+      packet.offset = at + 12;
+      packet.captured = captured;
+      packet.length = length;
+      packet.timeMicros = 0;
+      return undefined;
+    }
+    default: // name resolution, statistics, decryption secrets, custom, …: not packets
+      return undefined;
+  }
+}
