@@ -63,10 +63,13 @@ export function createIdentifier(ruleSet: RuleSet, ruleAliases: ReadonlyMap<stri
         const whole = readResultText(observation.result, group.fieldPath);
         if (whole === undefined) continue;
         const full = whole.length > identifyTextLimit ? whole.slice(0, identifyTextLimit) : whole;
-        const short = whole.length > patternTextLimit.short ? whole.slice(0, patternTextLimit.short) : whole;
+        // Cut only when a rule that reads the short stretch meets a longer field (few do).
+        let short: string | undefined;
         for (const { rule, order } of group.rules) {
           if (matchedRuleIds.has(rule.id)) continue;
-          const found = rule.pattern.exec(rule.readsAtMost < identifyTextLimit ? short : full);
+          const readsShort = rule.readsAtMost === patternTextLimit.short && full.length > patternTextLimit.short;
+          const text = readsShort ? (short ??= full.slice(0, patternTextLimit.short)) : full;
+          const found = rule.pattern.exec(text);
           if (!found) continue;
           matchedRuleIds.add(rule.id);
           const ruleMatch: RuleMatch = {
